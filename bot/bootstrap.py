@@ -1,0 +1,48 @@
+"""Start-up: bring the store in line with the config before the first update is handled.
+
+Runs migrations, creates or updates the configured branches and meetings, and promotes configured
+secretaries.  It is idempotent, so every start (and every process of a multi-process deployment) runs
+it safely; it is plain synchronous code so ``zhibu db upgrade`` and tests call it without Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.config import Settings
+from storage import meetings as meeting_store
+from storage import members as member_store
+from storage.db import Database
+from storage.migrate import upgrade
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    secretary_ids: dict[int, list[int]]  # branch id -> configured Telegram ids
+    branch_ids: dict[str, int]  # branch key -> id
+
+
+def bootstrap(settings: Settings, db: Database, now: datetime) -> BootstrapResult:
+    upgrade(db)
+    secretary_ids: dict[int, list[int]] = {}
+    branch_ids: dict[str, int] = {}
+    with db.session() as session:
+        for spec in settings.branches:
+            branch = member_store.ensure_branch(session=session, key=spec.key, name=spec.name,
+                                                invite_code=spec.invite_code, group_chat_id=spec.group_chat_id,
+                                                now=now)
+            assert branch.id is not None
+            branch_ids[spec.key] = branch.id
+            secretary_ids[branch.id] = list(spec.secretaries)
+            member_store.promote_configured(session=session, branch_id=branch.id,
+                                            tg_user_ids=list(spec.secretaries), now=now)
+        for meeting in settings.meetings:
+            start = settings.meeting_start_utc(meeting)
+            meeting_store.upsert_meeting(
+                session=session, branch_id=branch_ids[meeting.branch], key=settings.meeting_key(meeting),
+                kind=meeting.kind, topic=meeting.topic, starts_at=start,
+                ends_at=start + timedelta(minutes=meeting.duration_minutes), place=meeting.place,
+                host=meeting.host, recorder=meeting.recorder, materials=list(meeting.materials), now=now,
+            )
+    return BootstrapResult(secretary_ids=secretary_ids, branch_ids=branch_ids)

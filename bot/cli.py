@@ -1,0 +1,143 @@
+"""The ``zhibu`` command line.
+
+    zhibu chat                 the real bot over the offline Bot API, in this terminal
+    zhibu run                  the real bot against Telegram (or a self-hosted Bot API server)
+    zhibu db upgrade|current   migrations
+    zhibu config check         validate the config and say what it holds
+    zhibu content build|check|export   the study-material pipeline
+
+``--config`` (or ``ZHIBU_CONFIG``) names the YAML; without one the embedded defaults apply.  A bad
+config prints one line naming the key and exits 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, config_path, load_settings
+
+EXIT_CONFIG = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhibu", description="支部 — a Telegram bot for a Party branch")
+    parser.add_argument("--config", help="YAML config file (default: $ZHIBU_CONFIG, else embedded defaults)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    chat = sub.add_parser("chat", help="run the bot offline in this terminal (reads lines from stdin)")
+    chat.add_argument("--db", help="database URL for the offline session (default: <data_dir>/chat.sqlite3)")
+    chat.add_argument("--fresh", action="store_true", help="start from an empty offline database")
+
+    sub.add_parser("run", help="run the bot against the Telegram Bot API")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade", "current"])
+
+    config = sub.add_parser("config", help="configuration")
+    config.add_argument("action", choices=["check"])
+
+    from content import cli as content_cli
+
+    content_cli.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    from bot.logging_setup import setup_logging
+
+    try:
+        if args.command == "content":
+            from content import cli as content_cli
+
+            return content_cli.run(args)
+        settings = load_settings(config_path(args.config))
+        if args.command == "config":
+            return _config_check(settings)
+        if args.command == "db":
+            return _db(settings, args.action)
+        if args.command == "run":
+            setup_logging(args.verbose)
+            from bot.runner import run_bot
+
+            return run_bot(settings)
+        if args.command == "chat":
+            if args.verbose:
+                setup_logging(True)
+            settings = chat_settings(settings, args.db, has_config=config_path(args.config) is not None)
+            if args.fresh:
+                _delete_sqlite(settings.database_url)
+            return asyncio.run(_chat(settings))
+    except ConfigError as exc:
+        print(f"zhibu: config error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return EXIT_CONFIG
+
+
+def _config_check(settings: Settings) -> int:
+    from bot.config import read_token
+
+    token = read_token(settings)
+    print(f"config ok: {len(settings.branches)} branch(es), {len(settings.meetings)} meeting(s), "
+          f"timezone {settings.timezone}, language {settings.language}, database {_safe_url(settings.database_url)}, "
+          f"token {'set' if token else 'not set'}")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _db(settings: Settings, action: str) -> int:
+    from storage.db import Database
+    from storage.migrate import current_revision, head_revision
+
+    db = Database(settings.database_url)
+    try:
+        if action == "upgrade":
+            from bot.bootstrap import bootstrap
+
+            bootstrap(settings, db, datetime.now(UTC))
+            print(f"database at revision {current_revision(db)} ({_safe_url(settings.database_url)})")
+        else:
+            print(f"current {current_revision(db)}, head {head_revision(db)}")
+        return 0
+    finally:
+        db.dispose()
+
+
+def chat_settings(settings: Settings, db_url: str | None, *, has_config: bool) -> Settings:
+    """The offline session keeps its own database so a demo never mixes with real members."""
+    url = db_url or f"sqlite:///{(settings.data_dir / 'chat.sqlite3').as_posix()}"
+    update: dict[str, object] = {"database": settings.database.model_copy(update={"url": url})}
+    if not has_config:  # the demo publishes verified questions at once
+        update["content"] = settings.content.model_copy(update={"auto_publish": True})
+    return settings.model_copy(update=update)
+
+
+def _delete_sqlite(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+
+
+async def _chat(settings: Settings) -> int:
+    from bot.chat import run_chat
+    from bot.offline_chat import chat_hooks
+    from scheduler.clock import FakeClock
+
+    clock = FakeClock(datetime.now(UTC).replace(second=0, microsecond=0))
+    hooks = chat_hooks(settings, clock)
+    return await run_chat(settings, stdin=sys.stdin, stdout=sys.stdout, clock=clock, **hooks)

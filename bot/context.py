@@ -1,0 +1,77 @@
+"""What every handler can reach: the services of one running bot, and who is speaking.
+
+``Services`` is created once by ``build_application`` and stored in ``bot_data`` as a container of
+collaborators (never as a database).  ``Caller`` is resolved per update from the store, so a role change
+takes effect on the very next message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+from bot.texts import Catalog, Safe
+from scheduler.clock import Clock
+from storage import members as member_store
+from storage.db import Database
+from storage.models import Member, MemberStatus, Role
+
+SERVICES_KEY = "zhibu.services"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    texts: Catalog
+    secretary_ids: dict[int, list[int]] = field(default_factory=dict)  # branch id -> configured tg ids
+    admin_ids: frozenset[int] = frozenset()
+    extras: dict[str, Any] = field(default_factory=dict)  # per-feature collaborators (content corpus, …)
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data[SERVICES_KEY]
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: int
+    chat_id: int
+    name: str
+    member: Member | None
+    lang: str
+
+    @property
+    def active(self) -> bool:
+        return self.member is not None and self.member.status == MemberStatus.ACTIVE
+
+    def at_least(self, role: Role) -> bool:
+        return member_store.is_at_least(self.member, role)
+
+
+async def load_caller(update: Update, svc: Services) -> Caller | None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None:
+        return None
+    member = await svc.db.run(member_store.find_member, tg_user_id=user.id)
+    lang = svc.texts.lang(member.language if member is not None else svc.settings.language)
+    return Caller(
+        user_id=user.id,
+        chat_id=chat.id if chat is not None else user.id,
+        name=user.full_name,
+        member=member,
+        lang=lang,
+    )
+
+
+async def reply(update: Update, text: Safe | str, **kwargs: Any) -> None:
+    """Answer in the chat the update came from, as HTML."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_html(text, disable_web_page_preview=True, **kwargs)

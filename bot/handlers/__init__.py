@@ -1,0 +1,12 @@
+"""One module per feature; each exposes ``COMMANDS`` (its rows of the command table) and ``handlers()``.
+
+``FEATURES`` is the order commands appear in ``/help`` and the order the wiring registers them.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from bot.handlers import help, members, registration
+
+FEATURES: tuple[ModuleType, ...] = (registration, help, members)

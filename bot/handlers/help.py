@@ -1,0 +1,85 @@
+"""``/help``, ``/lang``, and the answers for anything the bot does not understand."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
+
+from bot.commands import Command, UsageError, args_of, visible
+from bot.context import Caller, load_caller, reply, services
+from bot.menus import set_member_menu
+from bot.texts import LANGUAGES
+from storage import members as member_store
+from storage.models import Role
+
+SECTIONS = ("general", "study", "meetings", "secretary")
+
+
+async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """List only the commands this caller may use, grouped by section."""
+    svc = services(context)
+    commands: list[Command] = svc.extras["commands"]
+    if not caller.active:
+        await reply(update, svc.texts.t("help.unregistered", caller.lang))
+        return
+    mine = visible(commands, caller)
+    parts = [svc.texts.t("help.header", caller.lang)]
+    for section in SECTIONS:
+        rows = [c for c in mine if c.section == section]
+        if not rows:
+            continue
+        parts.append(svc.texts.t(f"help.section.{section}", caller.lang))
+        for c in rows:
+            desc = svc.texts.plain(c.description_key, caller.lang)
+            parts.append(svc.texts.t("help.line", caller.lang, name=c.name, desc=desc))
+    await reply(update, "\n".join(parts))
+
+
+async def set_lang(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/lang zh|en`` — the member's interface language."""
+    svc = services(context)
+    args = args_of(context)
+    if len(args) != 1 or args[0].lower() not in LANGUAGES:
+        raise UsageError()
+    assert caller.member is not None and caller.member.id is not None
+    member = await svc.db.run(member_store.set_language, member_id=caller.member.id, language=args[0].lower(),
+                              now=svc.clock.now())
+    await set_member_menu(context.bot, svc, svc.extras["commands"], member)
+    await reply(update, svc.texts.t("lang.set", member.language))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    if caller is None:
+        return
+    key = "unknown.command" if caller.active else "register.needed"
+    await reply(update, svc.texts.t(key, caller.lang))
+
+
+async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text nobody else claimed: point members to /help, strangers to /start."""
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    if caller is None:
+        return
+    if caller.member is not None and caller.member.status == "pending":
+        await reply(update, svc.texts.t("register.still_pending", caller.lang, branch=""))
+        return
+    key = "unknown.text" if caller.active else "register.needed"
+    await reply(update, svc.texts.t(key, caller.lang))
+
+
+COMMANDS = [
+    Command("help", None, show_help),
+    Command("lang", Role.MEMBER, set_lang),
+]
+
+
+def fallback_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Registered last (their own group): only what no feature handled reaches them."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(filters.COMMAND & private, unknown_command),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & private, plain_text),
+    ]

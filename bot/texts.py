@@ -1,0 +1,91 @@
+"""The text catalog: every sentence a user reads, in Chinese (default) and English.
+
+Why one catalog: handlers stay free of literal text, a translator edits YAML instead of code, and
+``Catalog.load`` refuses to start when a key or a ``{placeholder}`` exists in one language but not the
+other — a missing translation fails at start-up, not in front of a member.  Templates are Telegram HTML;
+every parameter is HTML-escaped when rendered unless it is wrapped in :class:`Safe` (already-rendered
+HTML from this catalog).
+"""
+
+from __future__ import annotations
+
+import html
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGUAGES = ("zh", "en")
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+class Safe(str):
+    """A string that is already valid Telegram HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+class CatalogError(Exception):
+    pass
+
+
+def _flatten(prefix: str, node: Any, out: dict[str, str]) -> None:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), value, out)
+    elif isinstance(node, str):
+        out[prefix] = node.rstrip("\n")
+    else:
+        raise CatalogError(f"{prefix}: a text must be a string")
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    texts: dict[str, dict[str, str]]
+    default: str = "zh"
+
+    @classmethod
+    def load(cls, directory: Path = LOCALE_DIR, default: str = "zh") -> Catalog:
+        texts: dict[str, dict[str, str]] = {}
+        for lang in LANGUAGES:
+            data = yaml.safe_load((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
+            flat: dict[str, str] = {}
+            _flatten("", data, flat)
+            texts[lang] = flat
+        base = texts[LANGUAGES[0]]
+        for lang in LANGUAGES[1:]:
+            other = texts[lang]
+            missing = sorted(set(base) ^ set(other))
+            if missing:
+                raise CatalogError(f"catalog keys differ between {LANGUAGES[0]} and {lang}: {missing[:5]}")
+            for key, template in base.items():
+                if _fields(template) != _fields(other[key]):
+                    raise CatalogError(f"{key}: placeholders differ between {LANGUAGES[0]} and {lang}")
+        return cls(texts=texts, default=default)
+
+    def has(self, key: str) -> bool:
+        return key in self.texts[self.default]
+
+    def lang(self, language: str | None) -> str:
+        return language if language in self.texts else self.default
+
+    def t(self, key: str, language: str | None = None, /, **params: Any) -> Safe:
+        """Render ``key`` in ``language`` with HTML-escaped parameters."""
+        template = self.texts[self.lang(language)].get(key)
+        if template is None:
+            raise KeyError(f"no text {key!r} in the catalog")
+        safe = {name: value if isinstance(value, Safe) else html.escape(str(value), quote=False)
+                for name, value in params.items()}
+        return Safe(template.format(**safe))
+
+    def plain(self, key: str, language: str | None = None, /, **params: Any) -> str:
+        """Render without HTML escaping: for button labels and command descriptions (not parsed as HTML)."""
+        template = self.texts[self.lang(language)][key]
+        return template.format(**{k: str(v) for k, v in params.items()})

@@ -1,0 +1,285 @@
+"""The schema: every table zhibu needs now and in the issues ahead.
+
+Why all at once: members, study progress, answers, meetings and deliveries reference each other, and a
+migration history that starts coherent is cheaper than one patched table by table.  Conventions:
+
+* every row has ``branch_id`` (one deployment, several branches; queries are always scoped);
+* timestamps are ``UTCDateTime`` (aware UTC in and out, shown in the branch's timezone elsewhere);
+* enumerations are stored as short strings (``StrEnum`` values) so PostgreSQL needs no enum types;
+* idempotency lives in unique constraints: a redelivered update or a double tap inserts nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _utc(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)  # type: ignore[call-overload]
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    SECRETARY = "secretary"
+    ADMIN = "admin"  # committee admin (党委): sees every branch
+
+
+ROLE_RANK = {Role.MEMBER: 0, Role.SECRETARY: 1, Role.ADMIN: 2}
+
+
+class Standing(StrEnum):
+    FULL = "full"  # 正式党员
+    PROBATIONARY = "probationary"  # 预备党员
+
+
+class MemberStatus(StrEnum):
+    PENDING = "pending"  # asked to join without an invite, waits for a secretary
+    ACTIVE = "active"
+    REJECTED = "rejected"
+    LEFT = "left"  # removed or transferred out; kept for the ledgers
+
+
+class QuestionStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    RETIRED = "retired"  # its source text is gone or a curated entry disabled it
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    UNCERTAIN = "uncertain"  # may or may not have reached Telegram (lease lost, read timeout)
+    FAILED = "failed_permanent"
+    EXPIRED = "expired"
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+class Branch(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=200)
+    group_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    invite_code: str = Field(max_length=64, unique=True)
+    created_at: datetime = _utc()
+
+
+class Member(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("branch_id", "tg_user_id", name="uq_member_branch_user"),
+        Index("ix_member_tg_user", "tg_user_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    tg_user_id: int = Field(sa_type=BigInteger)
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)  # private chat; updated on migration
+    name: str = Field(max_length=128)
+    username: str | None = Field(default=None, max_length=64)
+    language: str = Field(default="zh", max_length=8)
+    role: str = Field(default=Role.MEMBER, max_length=16)
+    standing: str = Field(default=Standing.FULL, max_length=16)
+    status: str = Field(default=MemberStatus.PENDING, max_length=16)
+    reachable: bool = True  # false once Telegram says the member blocked the bot
+    push_time: str | None = Field(default=None, max_length=5)  # "HH:MM" local; None = branch default
+    joined_at: datetime | None = _utc(default=None)
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what that a secretary may later need to explain (role changes, refusals, removals)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int | None = Field(default=None, foreign_key="branch.id", index=True)
+    actor_tg_id: int | None = Field(default=None, sa_type=BigInteger)
+    action: str = Field(max_length=48)
+    detail: str = Field(default="", sa_type=Text)
+    at: datetime = _utc(index=True)
+
+
+# --------------------------------------------------------------------------- content
+
+
+class Material(SQLModel, table=True):
+    """One document (article) of the branch's study materials, as the pipeline recognised it."""
+
+    __table_args__ = (UniqueConstraint("branch_id", "doc_key", name="uq_material_branch_doc"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    doc_key: str = Field(max_length=128)
+    file_name: str = Field(max_length=255)
+    title: str = Field(max_length=500)
+    source: str | None = Field(default=None, max_length=255)
+    published: date | None = None
+    active: bool = True
+    added_at: datetime = _utc()
+
+
+class StudyUnit(SQLModel, table=True):
+    """A daily snippet; ``position`` orders the branch's study plan."""
+
+    __table_args__ = (UniqueConstraint("branch_id", "unit_key", name="uq_unit_branch_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    unit_key: str = Field(max_length=64)
+    doc_key: str = Field(max_length=128)
+    title: str = Field(max_length=500)
+    heading: str | None = Field(default=None, max_length=500)
+    source: str | None = Field(default=None, max_length=255)
+    text: str = Field(sa_type=Text)
+    position: int = Field(index=True)
+    active: bool = True
+
+
+class StudyProgress(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("member_id", "unit_id", name="uq_progress_member_unit"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    unit_id: int = Field(foreign_key="studyunit.id")
+    delivered_at: datetime = _utc()
+    read_at: datetime | None = _utc(default=None)
+
+
+class Question(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("branch_id", "qkey", name="uq_question_branch_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    qkey: str = Field(max_length=64)  # stable id from the pipeline ("q-…")
+    qtype: str = Field(max_length=16)
+    stem: str = Field(sa_type=Text)
+    options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    answer: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    explanation: str = Field(default="", sa_type=Text)
+    doc_key: str = Field(max_length=128)
+    document: str = Field(max_length=500)
+    sentence: str = Field(sa_type=Text)
+    origin: str = Field(default="generated", max_length=16)
+    score: float = 0.0
+    status: str = Field(default=QuestionStatus.DRAFT, max_length=16, index=True)
+    edited: bool = False  # a secretary changed it; a rebuild must not overwrite the edit
+    reviewed_by: int | None = Field(default=None, sa_type=BigInteger)
+    reviewed_at: datetime | None = _utc(default=None)
+    updated_at: datetime = _utc()
+
+
+class QuizAnswer(SQLModel, table=True):
+    """One answer; ``attempt_key`` (poll id or delivery key) makes a retried answer count once."""
+
+    __table_args__ = (UniqueConstraint("member_id", "attempt_key", name="uq_answer_member_attempt"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    attempt_key: str = Field(max_length=96)
+    chosen: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    correct: bool
+    is_review: bool = False
+    answered_at: datetime = _utc(index=True)
+
+
+class ReviewItem(SQLModel, table=True):
+    """The 错题本: a wrongly answered question and when it comes back (spaced repetition)."""
+
+    __table_args__ = (UniqueConstraint("member_id", "question_id", name="uq_review_member_question"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    question_id: int = Field(foreign_key="question.id")
+    interval_days: int = 1
+    streak: int = 0  # correct answers in a row since the last mistake
+    lapses: int = 0
+    due_at: datetime = _utc(index=True)
+    retired: bool = False  # learned: answered right enough times in a row
+
+
+class PollMap(SQLModel, table=True):
+    """Maps a Telegram poll id to the member and question it was sent for (poll answers carry no context)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    poll_id: str = Field(max_length=64, unique=True)
+    member_id: int = Field(foreign_key="member.id")
+    question_id: int = Field(foreign_key="question.id")
+    is_review: bool = False
+    sent_at: datetime = _utc()
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("branch_id", "key", name="uq_meeting_branch_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    key: str = Field(max_length=64)
+    kind: str = Field(max_length=16)  # 党员大会 / 支委会 / 党小组会 / 党课 / 主题党日
+    topic: str = Field(max_length=500)
+    starts_at: datetime = _utc(index=True)
+    ends_at: datetime = _utc()
+    place: str = Field(max_length=255)
+    host: str | None = Field(default=None, max_length=64)
+    recorder: str | None = Field(default=None, max_length=64)
+    materials: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="scheduled", max_length=16)  # scheduled / cancelled / held
+    minutes: str | None = Field(default=None, sa_type=Text)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = _utc()
+
+
+class Rsvp(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_rsvp_meeting_member"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    response: str = Field(max_length=16)  # attend / leave
+    reason: str | None = Field(default=None, max_length=500)  # 请假 reason
+    responded_at: datetime = _utc()
+
+
+class Attendance(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_attendance_meeting_member"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    checked_in_at: datetime = _utc()
+    method: str = Field(default="self", max_length=16)  # self / secretary
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+class Delivery(SQLModel, table=True):
+    """The outbox: one row per (kind, subject, offset, recipient); the unique key makes inserts idempotent."""
+
+    __table_args__ = (Index("ix_delivery_state_due", "state", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    dedup_key: str = Field(max_length=160, unique=True)
+    kind: str = Field(max_length=32)
+    subject_id: int | None = None
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    chat_id: int = Field(sa_type=BigInteger)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    due_at: datetime = _utc()
+    expires_at: datetime | None = _utc(default=None)
+    state: str = Field(default=DeliveryState.PENDING, max_length=20)
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = _utc(default=None)
+    sent_at: datetime | None = _utc(default=None)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _utc()

@@ -3,8 +3,9 @@
 Handler groups (lower runs first; one handler per group handles an update):
 
 * ``-100`` flood guard — drops floods before any work is done;
-* ``0`` every feature's commands (role-checked by ``bot.commands.guarded``) and buttons;
-* ``100`` fallbacks — unknown commands and free text nobody claimed.
+* ``0`` every feature's commands (role-checked by ``bot.commands.guarded``) and buttons, then — last in
+  the same group, so they only see what no feature matched — the fallbacks for unknown commands and
+  free text.
 
 Start-up (``post_init``) migrates and syncs the store with the config, sets the command menus, and
 starts the scheduler tick.  ``request`` lets tests and ``zhibu chat`` put the offline Bot API under the
@@ -30,16 +31,17 @@ from bot.handlers import FEATURES
 from bot.handlers import help as help_feature
 from bot.menus import set_default_menus, set_member_menu
 from bot.texts import Catalog
+from bot.ticker import tick_job
 from scheduler.clock import Clock, SystemClock
+from scheduler.jobs import schedule_tick
 from storage import members as member_store
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-OFFLINE_TOKEN = "123456:OFFLINE-zhibu-offline-bot-api-token"  # only ever sent to the in-process fake
+OFFLINE_TOKEN = "123456789:OFFLINE-zhibu-test-token"  # only ever sent to the in-process fake API
 GROUP_FLOOD = -100
 GROUP_FEATURES = 0
-GROUP_FALLBACK = 100
 
 
 def command_table() -> list[Command]:
@@ -52,6 +54,7 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock | None = None,
     database: Database | None = None,
+    schedule_jobs: bool | None = None,
 ) -> Application:  # type: ignore[type-arg]
     token = read_token(settings)
     if token is None and request is None:
@@ -79,6 +82,9 @@ def build_application(
         admin_ids=frozenset(settings.committee_admins),
     )
     svc.extras["commands"] = commands
+    # offline (tests, zhibu chat) the driven clock fires ticks; only a real bot ticks on wall time
+    svc.extras["schedule_jobs"] = request is None if schedule_jobs is None else schedule_jobs
+    svc.extras["producers"] = []
     svc.extras["flood"] = FloodGuard(settings.flood.messages, settings.flood.per_seconds)
     app.bot_data[SERVICES_KEY] = svc
 
@@ -89,7 +95,7 @@ def build_application(
         for handler in feature.handlers():
             app.add_handler(handler, group=GROUP_FEATURES)
     for handler in help_feature.fallback_handlers():
-        app.add_handler(handler, group=GROUP_FALLBACK)
+        app.add_handler(handler, group=GROUP_FEATURES)
     app.add_error_handler(on_error)
     return app
 
@@ -99,11 +105,17 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     result = await asyncio.to_thread(boot.bootstrap, svc.settings, svc.db, svc.clock.now())
     svc.secretary_ids = result.secretary_ids
     svc.extras["branch_ids"] = result.branch_ids
+    for feature in FEATURES:  # features that prepare data (e.g. the question bank) before updates flow
+        startup = getattr(feature, "on_startup", None)
+        if startup is not None:
+            await startup(app, svc)
     commands: list[Command] = svc.extras["commands"]
     await set_default_menus(app.bot, svc, commands)
     for branch_id in result.branch_ids.values():
         for secretary in await svc.db.run(member_store.secretaries_of, branch_id=branch_id):
             await set_member_menu(app.bot, svc, commands, secretary)
+    if app.job_queue is not None and svc.extras["schedule_jobs"]:
+        schedule_tick(app.job_queue, tick_job, svc.settings.schedule.tick_seconds)
     log.info("zhibu ready: %d branch(es), database %s", len(result.branch_ids), svc.db.dialect)
 
 

@@ -1,4 +1,5 @@
-"""One module per feature; each exposes ``COMMANDS`` (its rows of the command table) and ``handlers()``.
+"""One module per feature; each exposes ``COMMANDS`` (its rows of the command table) and ``handlers()``,
+and optionally ``async on_startup(app, services)`` (run once in ``post_init``, in this order).
 
 ``FEATURES`` is the order commands appear in ``/help`` and the order the wiring registers them.
 """

@@ -76,6 +76,10 @@ COMMANDS = [
 ]
 
 
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return []
+
+
 def fallback_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Registered last (their own group): only what no feature handled reaches them."""
     private = filters.ChatType.PRIVATE

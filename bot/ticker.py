@@ -1,0 +1,47 @@
+"""The bot's side of the scheduler: run one tick with this application's bot, store and clock.
+
+Kept in ``bot/`` because it needs Telegram objects and the catalog (to tell a secretary that a member
+blocked the bot); the clock-driven logic itself is in ``scheduler/``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from typing import Any
+
+from telegram.ext import Application, ContextTypes
+
+from bot.context import SERVICES_KEY, Services
+from bot.notify import send_to_member
+from scheduler.ratelimit import SendRateLimiter
+from scheduler.tick import TickReport, run_tick
+from storage import members as member_store
+from storage.models import Delivery
+
+log = logging.getLogger(__name__)
+
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+async def tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport:
+    svc: Services = app.bot_data[SERVICES_KEY]
+    limiter: SendRateLimiter = svc.extras.setdefault("limiter", SendRateLimiter())
+
+    async def on_blocked(row: Delivery) -> None:
+        if row.member_id is None:
+            return
+        member = await svc.db.run(member_store.mark_unreachable, member_id=row.member_id, now=svc.clock.now())
+        for secretary in await svc.db.run(member_store.secretaries_of, branch_id=member.branch_id):
+            if secretary.id != member.id:
+                text = svc.texts.t("delivery.unreachable", secretary.language, name=member.name, id=member.id)
+                await send_to_member(app.bot, svc, secretary, text)
+
+    return await run_tick(bot=app.bot, db=svc.db, clock=svc.clock, limiter=limiter, worker=WORKER,
+                          producers=svc.extras.setdefault("producers", []), on_blocked=on_blocked,
+                          heartbeat=svc.settings.data_dir / "heartbeat")
+
+
+async def tick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await tick(context.application)

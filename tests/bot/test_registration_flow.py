@@ -1,0 +1,100 @@
+"""Joining, approving and role checks, driven as users would through the offline Bot API."""
+
+from __future__ import annotations
+
+from bot.offline.session import OfflineSession
+from tests.factories import INVITE, SECRETARY_ID
+
+MEMBER = 10001
+NEWCOMER = 10002
+
+
+async def _secretary(session: OfflineSession) -> None:
+    session.api.add_user(SECRETARY_ID, "李", last_name="书记")
+    replies = await session.send(SECRETARY_ID, "/start")
+    assert "书记" in replies[-1].plain
+
+
+async def test_invite_link_joins_and_help_lists_member_commands(session: OfflineSession) -> None:
+    session.api.add_user(MEMBER, "张三")
+    replies = await session.send(MEMBER, f"/start {INVITE}")
+    assert "欢迎您，张三" in replies[0].plain
+    help_text = (await session.send(MEMBER, "/help"))[0].plain
+    assert "/help" in help_text and "/lang" in help_text
+    assert "/members" not in help_text and "/approve" not in help_text
+    menu = [c["command"] for c in session.api.visible_commands(MEMBER)]
+    assert "lang" in menu and "members" not in menu
+
+
+async def test_secretary_approves_a_request_made_without_invite(session: OfflineSession) -> None:
+    await _secretary(session)
+    session.api.add_user(NEWCOMER, "王五")
+    replies = await session.send(NEWCOMER, "/start")
+    to_newcomer = [r for r in replies if r.chat_id == NEWCOMER]
+    to_secretary = [r for r in replies if r.chat_id == SECRETARY_ID]
+    assert "已向" in to_newcomer[0].plain
+    assert "王五" in to_secretary[0].plain and to_secretary[0].buttons
+    refused = await session.send(NEWCOMER, "/help")
+    assert "/start" in refused[0].plain and "/lang" not in refused[0].plain
+    after = await session.press(SECRETARY_ID, 1)
+    assert any(r.chat_id == NEWCOMER and "已获批准" in r.plain for r in after)
+    assert any(r.chat_id == SECRETARY_ID and r.kind == "edit" and "已批准" in r.plain for r in after)
+    assert "/lang" in (await session.send(NEWCOMER, "/help"))[0].plain
+    request = next(r for r in replies if r.chat_id == SECRETARY_ID)
+    member_id = request.plain.split("编号：")[1].split()[0]
+    again = await session.send(SECRETARY_ID, f"/approve {member_id}")  # a second decision changes nothing
+    assert "已经处理过了" in again[0].plain and not [r for r in again if r.chat_id == NEWCOMER]
+    assert not session.api.unanswered_callbacks()
+
+
+async def test_member_is_refused_secretary_commands(session: OfflineSession) -> None:
+    await _secretary(session)
+    session.api.add_user(MEMBER, "张三")
+    await session.send(MEMBER, f"/start {INVITE}")
+    for command in ("/members", "/approve 1", "/remove 1"):
+        reply = await session.send(MEMBER, command)
+        assert "仅供支部书记使用" in reply[0].plain
+    stranger = 10009
+    session.api.add_user(stranger, "路人")
+    reply = await session.send(stranger, "/members")
+    assert "还没有加入支部" in reply[0].plain
+
+
+async def test_secretary_manages_roster_and_gets_usage_hints(session: OfflineSession) -> None:
+    await _secretary(session)
+    session.api.add_user(MEMBER, "张三")
+    await session.send(MEMBER, f"/start {INVITE}")
+    roster = (await session.send(SECRETARY_ID, "/members"))[0].plain
+    assert "张三" in roster and "在册 2 人" in roster
+    member_id = roster.split("张三")[0].rsplit("#", 1)[1].strip()
+    assert "格式不对" in (await session.send(SECRETARY_ID, "/standing"))[0].plain
+    assert "格式不对" in (await session.send(SECRETARY_ID, "/standing abc 预备"))[0].plain
+    assert "预备党员" in (await session.send(SECRETARY_ID, f"/standing {member_id} 预备"))[0].plain
+    assert "没有编号为 999" in (await session.send(SECRETARY_ID, "/remove 999"))[0].plain
+    confirm = await session.send(SECRETARY_ID, f"/remove {member_id}")
+    assert "确定" in confirm[0].plain
+    await session.press(SECRETARY_ID, 1)
+    assert "张三" not in (await session.send(SECRETARY_ID, "/members"))[0].plain.split("待审批申请")[0]
+    assert "还没有加入支部" in (await session.send(MEMBER, "/lang en"))[0].plain
+
+
+async def test_language_switch_and_unknown_input(session: OfflineSession) -> None:
+    session.api.add_user(MEMBER, "张三")
+    await session.send(MEMBER, f"/start {INVITE}")
+    assert "没有这个命令" in (await session.send(MEMBER, "/frobnicate"))[0].plain
+    assert "/help" in (await session.send(MEMBER, "你好"))[0].plain
+    assert "English" in (await session.send(MEMBER, "/lang en"))[0].plain
+    assert "Commands" in (await session.send(MEMBER, "/help"))[0].plain
+    assert "Usage" in (await session.send(MEMBER, "/lang fr"))[0].plain
+
+
+async def test_flood_guard_drops_a_burst(session: OfflineSession) -> None:
+    session.api.add_user(MEMBER, "张三")
+    await session.send(MEMBER, f"/start {INVITE}")
+    replies = []
+    for _ in range(12):
+        replies += await session.send(MEMBER, "/help")
+    assert len(replies) < 12
+    assert sum("太频繁" in r.plain for r in replies) == 1
+    session.clock.advance(__import__("datetime").timedelta(seconds=11))
+    assert "可用命令" in (await session.send(MEMBER, "/help"))[0].plain

@@ -20,6 +20,7 @@ LABEL org.opencontainers.image.title="zhibu" \
       org.opencontainers.image.description="支部 — study, quizzes, meetings and ledgers for a Party branch on Telegram"
 ENV PATH=/opt/zhibu/bin:$PATH \
     PYTHONUNBUFFERED=1 \
+    PTB_TIMEDELTA=1 \
     ZHIBU_DATA_DIR=/data \
     ZHIBU_CONFIG=""
 RUN groupadd --system --gid 10001 zhibu \

@@ -19,6 +19,7 @@ On PostgreSQL one sender at a time holds an advisory lock, and claims use ``SKIP
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,6 +28,7 @@ from typing import Any
 from sqlalchemy import text
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 
 from scheduler import outbox
 from scheduler.clock import Clock
@@ -64,6 +66,14 @@ async def deliver(bot: Bot, row: Delivery) -> Message:
     payload = row.payload
     return await bot.send_message(row.chat_id, payload["text"], parse_mode=payload.get("parse_mode", "HTML"),
                                   reply_markup=render_markup(payload), disable_web_page_preview=True)
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """The wait Telegram asked for, as seconds, whichever type PTB hands out (int now, timedelta later)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -116,7 +126,7 @@ async def _send_one(
     try:
         message = await deliver(bot, row)
     except RetryAfter as exc:
-        wait = exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()
+        wait = retry_seconds(exc)
         limiter.pause(float(wait))
         await db.run(outbox.retry_later, delivery_id=row.id, worker=worker,
                      due_at=clock.now() + timedelta(seconds=float(wait)), error=f"RetryAfter {wait}s")

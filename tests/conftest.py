@@ -14,6 +14,9 @@ from scheduler.clock import FakeClock
 from storage.db import Database
 from storage.migrate import upgrade
 
+# PTB 22 hands out durations as timedelta when opted in (the future default); zhibu handles both forms.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 PG_URL = os.environ.get("ZHIBU_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 

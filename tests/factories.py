@@ -18,7 +18,9 @@ SECRETARY_ID = 90001
 INVITE = "dangzhibu2026"
 
 
-def branch(db: Database, now: datetime, key: str = "csfz", invite: str = INVITE, name: str = "城发中心党支部") -> Branch:
+def branch(
+    db: Database, now: datetime, key: str = "csfz", invite: str = INVITE, name: str = "城发中心党支部"
+) -> Branch:
     with db.session() as session:
         return member_store.ensure_branch(session=session, key=key, name=name, invite_code=invite,
                                           group_chat_id=None, now=now)

@@ -10,7 +10,7 @@ from bot.context import Caller, load_caller, reply, services
 from bot.menus import set_member_menu
 from bot.texts import LANGUAGES
 from storage import members as member_store
-from storage.models import Role
+from storage.models import MemberStatus, Role
 
 SECTIONS = ("general", "study", "meetings", "secretary")
 
@@ -20,7 +20,8 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
     svc = services(context)
     commands: list[Command] = svc.extras["commands"]
     if not caller.active:
-        await reply(update, svc.texts.t("help.unregistered", caller.lang))
+        pending = caller.member is not None and caller.member.status == MemberStatus.PENDING
+        await reply(update, svc.texts.t("register.still_pending" if pending else "help.unregistered", caller.lang))
         return
     mine = visible(commands, caller)
     parts = [svc.texts.t("help.header", caller.lang)]
@@ -63,8 +64,8 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     caller = await load_caller(update, svc)
     if caller is None:
         return
-    if caller.member is not None and caller.member.status == "pending":
-        await reply(update, svc.texts.t("register.still_pending", caller.lang, branch=""))
+    if caller.member is not None and caller.member.status == MemberStatus.PENDING:
+        await reply(update, svc.texts.t("register.still_pending", caller.lang))
         return
     key = "unknown.text" if caller.active else "register.needed"
     await reply(update, svc.texts.t(key, caller.lang))

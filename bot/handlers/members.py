@@ -63,11 +63,26 @@ async def list_members(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
             raise UsageError()
         branches = [b for b in branches if b.id == caller.member.branch_id]
     parts = []
+    pending: list[Member] = []
     for branch in branches:
         assert branch.id is not None
         members = await svc.db.run(member_store.list_members, branch_id=branch.id)
         parts.append(render_roster(svc.texts, caller.lang, branch, members))
-    await reply(update, "\n\n".join(parts))
+        pending += [m for m in members if m.status == MemberStatus.PENDING]
+    await reply(update, "\n\n".join(parts), reply_markup=pending_keyboard(svc.texts, caller.lang, pending))
+
+
+def pending_keyboard(texts: Catalog, lang: str, pending: list[Member]) -> InlineKeyboardMarkup | None:
+    """One approve / reject row per waiting request, so the roster is also the review queue."""
+    if not pending:
+        return None
+    rows = [[
+        InlineKeyboardButton(texts.plain("members.btn_approve_named", lang, name=m.name),
+                             callback_data=CallbackData("reg", "a", (str(m.id),)).encode()),
+        InlineKeyboardButton(texts.plain("members.btn_reject_named", lang, name=m.name),
+                             callback_data=CallbackData("reg", "r", (str(m.id),)).encode()),
+    ] for m in pending[:20]]
+    return InlineKeyboardMarkup(rows)
 
 
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:

@@ -35,7 +35,7 @@ async def test_secretary_approves_a_request_made_without_invite(session: Offline
     assert "已向" in to_newcomer[0].plain
     assert "王五" in to_secretary[0].plain and to_secretary[0].buttons
     refused = await session.send(NEWCOMER, "/help")
-    assert "/start" in refused[0].plain and "/lang" not in refused[0].plain
+    assert "等待书记审批" in refused[0].plain and "/lang" not in refused[0].plain
     after = await session.press(SECRETARY_ID, 1)
     assert any(r.chat_id == NEWCOMER and "已获批准" in r.plain for r in after)
     assert any(r.chat_id == SECRETARY_ID and r.kind == "edit" and "已批准" in r.plain for r in after)
@@ -98,3 +98,15 @@ async def test_flood_guard_drops_a_burst(session: OfflineSession) -> None:
     assert sum("太频繁" in r.plain for r in replies) == 1
     session.clock.advance(__import__("datetime").timedelta(seconds=11))
     assert "可用命令" in (await session.send(MEMBER, "/help"))[0].plain
+
+
+async def test_roster_doubles_as_review_queue(session: OfflineSession) -> None:
+    session.api.add_user(NEWCOMER, "王五")
+    await session.send(NEWCOMER, "/start")  # no secretary has registered yet: nobody was told
+    await _secretary(session)
+    roster = await session.send(SECRETARY_ID, "/members")
+    assert "待审批 1 人" in roster[0].plain
+    assert [b.text for b in roster[0].button_list()] == ["✅ 批准 王五", "✖️ 拒绝 王五"]
+    after = await session.press(SECRETARY_ID, 2)
+    assert any(r.chat_id == NEWCOMER and "未获批准" in r.plain for r in after)
+    assert "未获批准" in (await session.send(NEWCOMER, "/start"))[0].plain

@@ -1,0 +1,53 @@
+"""What ``zhibu chat`` adds to the terminal client: the real app, ticks on ``:clock``, demo secretaries.
+
+The chat client (``bot/chat.py``) knows nothing about zhibu's store; these hooks give it the real
+``build_application``, run one scheduler tick whenever ``:clock`` moves time (so reminders and pushes
+that fell due go out, exactly as the periodic job would send them), and let ``:as NAME secretary``
+enrol a secretary of the first branch without editing a config file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram.ext import Application
+from telegram.request import BaseRequest
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.context import SERVICES_KEY, Services
+from bot.menus import set_member_menu
+from bot.ticker import tick
+from scheduler.clock import Clock
+from storage import members as member_store
+from storage.members import NewUser
+from storage.models import Role
+
+
+def chat_hooks(settings: Settings, clock: Clock) -> dict[str, Any]:
+    built: list[Application] = []  # type: ignore[type-arg]
+
+    def app_factory(*, request: BaseRequest, clock: Clock = clock) -> Application:  # type: ignore[type-arg]
+        app = build_application(settings, request=request, clock=clock)
+        built.append(app)
+        return app
+
+    def _services() -> tuple[Application, Services]:  # type: ignore[type-arg]
+        app = built[-1]
+        return app, app.bot_data[SERVICES_KEY]
+
+    async def on_clock(_now: datetime) -> None:
+        app, _ = _services()
+        await tick(app)
+
+    async def make_secretary(user_id: int, name: str) -> None:
+        app, svc = _services()
+        branch_id = next(iter(svc.extras["branch_ids"].values()))
+        member = await svc.db.run(member_store.enroll, branch_id=branch_id,
+                                  user=NewUser(tg_user_id=user_id, name=name, chat_id=user_id,
+                                               language=svc.settings.language),
+                                  role=Role.SECRETARY, now=svc.clock.now())
+        await set_member_menu(app.bot, svc, svc.extras["commands"], member)
+
+    return {"app_factory": app_factory, "on_clock": on_clock, "make_secretary": make_secretary}

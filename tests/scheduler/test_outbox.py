@@ -1,0 +1,144 @@
+"""The delivery outbox and its sender, on an SQLite file and on PostgreSQL, against the fake Bot API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlmodel import select
+from telegram import Bot
+
+from bot.offline.api import FakeBotApi
+from bot.offline.records import BotApiError
+from bot.offline.request import OfflineRequest
+from scheduler import outbox
+from scheduler.clock import FakeClock
+from scheduler.ratelimit import SendRateLimiter
+from scheduler.sender import send_due
+from scheduler.tick import run_tick
+from storage.db import Database
+from storage.models import Delivery, DeliveryState
+from tests import factories
+
+
+class _NoWait:
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.t += seconds
+
+
+def _limiter() -> SendRateLimiter:
+    fake = _NoWait()
+    return SendRateLimiter(per_second=20, monotonic=fake.monotonic, sleep=fake.sleep)
+
+
+def _enqueue(db: Database, clock: FakeClock, branch_id: int, chat_id: int, key: str, **kw: object) -> bool:
+    with db.session() as s:
+        return outbox.enqueue(session=s, branch_id=branch_id, kind="test", dedup_key=key, chat_id=chat_id,
+                              payload={"text": f"<b>提醒</b> {key}"}, due_at=clock.now(), now=clock.now(), **kw)
+
+
+def _states(db: Database) -> dict[str, str]:
+    with db.session() as s:
+        return {row.dedup_key: row.state for row in s.exec(select(Delivery)).all()}
+
+
+async def _bot(api: FakeBotApi) -> Bot:
+    bot = Bot(api.token, request=OfflineRequest(api), get_updates_request=OfflineRequest(api))
+    await bot.initialize()
+    return bot
+
+
+def test_enqueue_is_idempotent(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    assert _enqueue(db, clock, branch.id, 1, "k1")
+    assert not _enqueue(db, clock, branch.id, 1, "k1")
+    with db.session() as s:
+        assert outbox.counts(session=s)["pending"] == 1
+
+
+def test_claims_never_overlap(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    for i in range(5):
+        _enqueue(db, clock, branch.id, 100 + i, f"k{i}")
+    with db.session() as s:
+        first = outbox.claim(session=s, worker="a", now=clock.now(), lease=timedelta(minutes=1), limit=3)
+    with db.session() as s:
+        second = outbox.claim(session=s, worker="b", now=clock.now(), lease=timedelta(minutes=1), limit=10)
+    assert len(first) == 3 and len(second) == 2
+    assert not {r.id for r in first} & {r.id for r in second}
+
+
+def test_lost_lease_becomes_uncertain_and_late_reminders_expire(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    _enqueue(db, clock, branch.id, 1, "lost")
+    _enqueue(db, clock, branch.id, 2, "late", expires_at=clock.now() + timedelta(minutes=5))
+    with db.session() as s:
+        claimed = outbox.claim(session=s, worker="dead", now=clock.now(), lease=timedelta(minutes=1), limit=1)
+    assert [r.dedup_key for r in claimed] == ["lost"]
+    clock.advance(timedelta(minutes=10))
+    with db.session() as s:
+        assert outbox.expire(session=s, now=clock.now()) == 1
+        assert outbox.recover_lost_claims(session=s, now=clock.now()) == (1, 0)
+    with db.session() as s:  # the dead worker's late report must not overwrite what was decided
+        assert not outbox.mark_sent(session=s, delivery_id=claimed[0].id, worker="dead", message_id=1,
+                                    now=clock.now())
+    assert _states(db) == {"lost": DeliveryState.UNCERTAIN, "late": DeliveryState.EXPIRED}
+
+
+async def test_sender_maps_telegram_answers_to_states(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    api = FakeBotApi(clock=clock)
+    for user in (1, 2, 3, 4):
+        api.add_user(user, f"用户{user}")
+    api.block(2)
+    api.fail_next("sendMessage", BotApiError(429, "Too Many Requests: retry after 7", retry_after=7), chat_id=3)
+    api.time_out_next("sendMessage", chat_id=4)
+    for user in (1, 2, 3, 4):
+        _enqueue(db, clock, branch.id, user, f"u{user}")
+    bot = await _bot(api)
+    report = await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w")
+    states = _states(db)
+    assert states["u1"] == DeliveryState.SENT
+    assert states["u2"] == DeliveryState.FAILED
+    assert states["u3"] == DeliveryState.PENDING  # retried after the wait Telegram asked for
+    assert report.sent == 1 and report.failed == 1 and report.retried >= 1
+    clock.advance(timedelta(seconds=8))
+    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w")
+    states = _states(db)
+    assert states["u3"] == DeliveryState.SENT
+    assert states["u4"] == DeliveryState.UNCERTAIN  # the request left; it may have arrived
+    assert len([m for m in api.outbox if m.chat_id == 1]) == 1
+    await bot.shutdown()
+
+
+async def test_tick_writes_a_heartbeat(db: Database, clock: FakeClock, tmp_path: Path) -> None:
+    api = FakeBotApi(clock=clock)
+    bot = await _bot(api)
+    beat = tmp_path / "heartbeat"
+    calls: list[object] = []
+
+    def producer(*, session: object, now: object) -> int:
+        calls.append(now)
+        return 0
+
+    await run_tick(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", producers=[producer], heartbeat=beat)
+    assert calls == [clock.now()] and beat.read_text().startswith("2026-03-20")
+    await bot.shutdown()
+
+
+def test_limiter_spaces_sends_without_burst() -> None:
+    fake = _NoWait()
+    limiter = SendRateLimiter(per_second=10, per_chat_interval=1.0, monotonic=fake.monotonic, sleep=fake.sleep)
+    waits = [limiter.reserve(chat) for chat in (1, 2, 3, 4, 5)]
+    assert all(abs(w - 0.1 * i) < 1e-9 for i, w in enumerate(waits))
+    assert abs(limiter.reserve(1) - 1.0) < 1e-9  # the same chat waits its one second
+    limiter.pause(30)
+    assert limiter.reserve(6) >= 30

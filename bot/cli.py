@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--db", help="database URL for the offline session (default: <data_dir>/chat.sqlite3)")
     chat.add_argument("--fresh", action="store_true", help="start from an empty offline database")
 
-    sub.add_parser("run", help="run the bot against the Telegram Bot API")
+    sub.add_parser("run", help="migrate the database, then run the bot against the Telegram Bot API")
+    sub.add_parser("health", help="exit 0 when the running bot ticked recently (for container health checks)")
 
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade", "current"])
@@ -70,7 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             setup_logging(args.verbose)
             from bot.runner import run_bot
 
+            _db(settings, "upgrade")  # migrations first: a broken database stops us before Telegram is touched
             return run_bot(settings)
+        if args.command == "health":
+            return _health(settings)
         if args.command == "chat":
             if args.verbose:
                 setup_logging(True)
@@ -119,6 +123,18 @@ def _db(settings: Settings, action: str) -> int:
         return 0
     finally:
         db.dispose()
+
+
+def _health(settings: Settings) -> int:
+    from scheduler.tick import heartbeat_age
+
+    age = heartbeat_age(settings.data_dir / "heartbeat", datetime.now(UTC))
+    limit = 3 * settings.schedule.tick_seconds + 30
+    if age is None or age > limit:
+        print(f"unhealthy: last tick {'never' if age is None else f'{age:.0f}s ago'} (limit {limit}s)")
+        return 1
+    print(f"healthy: last tick {age:.0f}s ago")
+    return 0
 
 
 def chat_settings(settings: Settings, db_url: str | None, *, has_config: bool) -> Settings:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.commands import Command, UsageError, args_of, visible
 from bot.context import Caller, load_caller, reply, services
@@ -77,6 +77,14 @@ COMMANDS = [
 ]
 
 
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button no feature claims (an old version, a removed feature): answer it so the spinner stops."""
+    query = update.callback_query
+    if query is not None:
+        svc = services(context)
+        await query.answer(svc.texts.plain("button.expired", svc.settings.language))
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return []
 
@@ -87,4 +95,5 @@ def fallback_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         MessageHandler(filters.COMMAND & private, unknown_command),
         MessageHandler(filters.TEXT & ~filters.COMMAND & private, plain_text),
+        CallbackQueryHandler(stale_button),
     ]

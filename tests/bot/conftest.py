@@ -1,4 +1,8 @@
-"""End-to-end fixtures: the real Application, every handler registered, over the offline Bot API."""
+"""End-to-end fixtures: the real Application, every handler registered, over the offline Bot API.
+
+``session`` runs each test twice, on an SQLite file and on PostgreSQL (skipped with the reason when no
+server is running), because what a member does must work the same on both stores.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,8 @@ from tests import factories
 
 
 @pytest.fixture
-async def session(tmp_path: Path, clock: FakeClock) -> AsyncIterator[OfflineSession]:
-    settings = factories.settings(tmp_path)
+async def session(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
+    settings = factories.settings(tmp_path, database={"url": db_url})
     api = FakeBotApi(clock=clock)
     async with OfflineSession(partial(build_application, settings), api=api, clock=clock) as s:
         yield s

@@ -65,8 +65,8 @@ class WebhookSettings(_Frozen):
     @field_validator("url")
     @classmethod
     def _https(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("https://", "http://")):
-            raise ValueError("must be an http(s) URL")
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("Telegram delivers webhooks only to https:// URLs")
         return value
 
 
@@ -310,7 +310,7 @@ def _explain(exc: ValidationError, root: yaml.Node | None) -> ConfigError:
     elif message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
         inner = re.match(r"^([a-z_\[\]0-9.]+): (.*)$", message)
-        if inner and not key:
+        if inner and inner.group(1).startswith(key):
             key, message = inner.group(1), inner.group(2)
             loc = _undotted(key)
     line = _line_of(root, loc) if root is not None else None

@@ -45,6 +45,8 @@ def test_embedded_defaults_need_no_file(monkeypatch: pytest.MonkeyPatch) -> None
         ("branches:\n  - key: ab\n    name: 甲\n    invite_code: x\n", "branches[0].invite_code", 4),
         ("schedule:\n  reminder_offsets: [1d, soon]\n", "schedule.reminder_offsets", 2),
         ("database:\n  url: mysql://x\n", "database.url", 2),
+        ("telegram:\n  mode: webhook\n  webhook:\n    url: http://plain.example\n", "telegram.webhook.url", 4),
+        ("telegram:\n  mode: webhook\n", "telegram.webhook.url", 1),
         ("meetings:\n  - branch: nowhere\n    kind: 党员大会\n    topic: t\n    starts_at: 2026-03-25 14:30\n"
          "    place: p\n", "meetings[0].branch", 2),
     ],

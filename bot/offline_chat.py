@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import select
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
@@ -18,15 +19,33 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.context import SERVICES_KEY, Services
 from bot.menus import set_member_menu
+from bot.offline.api import FakeBotApi
 from bot.ticker import tick
 from scheduler.clock import Clock
 from storage import members as member_store
+from storage.db import Database
 from storage.members import NewUser
-from storage.models import Role
+from storage.migrate import upgrade
+from storage.models import Member, Role
+
+
+def known_users(settings: Settings) -> list[tuple[int, str]]:
+    """Members an earlier offline session left in its database, so the fake Telegram knows their chats."""
+    db = Database(settings.database_url)
+    try:
+        upgrade(db)
+        with db.session() as session:
+            rows = session.exec(select(Member.tg_user_id, Member.name)).all()
+        return sorted({(int(uid), name) for uid, name in rows})
+    finally:
+        db.dispose()
 
 
 def chat_hooks(settings: Settings, clock: Clock) -> dict[str, Any]:
     built: list[Application] = []  # type: ignore[type-arg]
+    api = FakeBotApi(clock=clock)
+    for user_id, name in known_users(settings):
+        api.add_user(user_id, name)
 
     def app_factory(*, request: BaseRequest, clock: Clock = clock) -> Application:  # type: ignore[type-arg]
         app = build_application(settings, request=request, clock=clock)
@@ -50,4 +69,4 @@ def chat_hooks(settings: Settings, clock: Clock) -> dict[str, Any]:
                                   role=Role.SECRETARY, now=svc.clock.now())
         await set_member_menu(app.bot, svc, svc.extras["commands"], member)
 
-    return {"app_factory": app_factory, "on_clock": on_clock, "make_secretary": make_secretary}
+    return {"app_factory": app_factory, "on_clock": on_clock, "make_secretary": make_secretary, "api": api}

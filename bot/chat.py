@@ -1,0 +1,369 @@
+"""``zhibu chat``: talk to the real bot in a terminal, with Telegram replaced by the offline fake.
+
+Every line typed is a Telegram message from the current user; lines starting with ``:`` belong to the
+client (press a button, switch user, move the clock, answer a poll, upload a file).  Whatever the bot
+sends — to anyone — is printed with its addressee, HTML reduced to what a phone shows::
+
+    张三> /start
+    → 张三: 欢迎加入支部学习。
+        [1] 今日学习  [2] 自测
+
+It works interactively and from a pipe (``printf '/start\\n:press 1\\n' | zhibu chat``): lines are read
+one at a time, and everything the bot does because of a line is printed before the next is read.  A
+bad client command prints one line starting with ``!`` — never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import mimetypes
+import os
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from bot.offline.api import FakeBotApi
+from bot.offline.records import BotApiError, SentMessage
+from bot.offline.session import AppFactory, OfflineSession, SessionError
+from scheduler.clock import FakeClock
+
+_LOG = logging.getLogger(__name__)
+DEFAULT_USER_ID = 10001
+DEFAULT_USER_NAME = "张三"
+_INDENT = "    "
+_STEP = re.compile(r"(\d+)([wdhm])")
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+_HELP = """\
+客户端命令（其余每一行都作为当前用户发给机器人的消息）：
+  :press N               按下最近一个内联键盘的第 N 个按钮
+  :as 姓名 [secretary]   切换用户（首次使用时创建；加 secretary 则授予书记角色）
+  :clock +1d | +2h | +30m | 2026-03-24 08:00
+                         拨动时钟（本地时区），随后执行到期的定时任务
+  :answer 1 3            回答最近一次投票/测验（选项从 1 开始编号）
+  :upload 路径           以文件形式发送
+  :who                   显示当前用户
+  :help                  显示本帮助
+  :quit                  退出（Ctrl-D 亦可）"""
+
+
+class _Person:
+    def __init__(self, user_id: int, name: str) -> None:
+        self.user_id = user_id
+        self.name = name
+        self.secretary = False
+
+    def label(self) -> str:
+        return f"{self.name} [secretary]" if self.secretary else self.name
+
+
+class ChatClient:
+    """Turns typed lines into updates and prints what the bot did; one instance per ``zhibu chat``."""
+
+    def __init__(
+        self,
+        session: OfflineSession,
+        out: TextIO,
+        *,
+        tz: ZoneInfo,
+        clock: FakeClock,
+        on_clock: Callable[[datetime], Awaitable[None]] | None,
+        make_secretary: Callable[[int, str], Awaitable[None]] | None,
+    ) -> None:
+        self.session = session
+        self.api = session.api
+        self.out = out
+        self.tz = tz
+        self.clock = clock
+        self.on_clock = on_clock
+        self.make_secretary = make_secretary
+        self.people: dict[str, _Person] = {}
+        self.current = self._person(DEFAULT_USER_NAME, DEFAULT_USER_ID)
+        self._printed = 0  # the first flush also shows what the bot did while starting up
+        self._calls_seen = 0
+
+    def write(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def _person(self, name: str, user_id: int | None = None) -> _Person:
+        person = self.people.get(name)
+        if person is None and user_id is None:  # someone an earlier session already introduced
+            user_id = next((uid for uid, user in self.api.world.users.items()
+                            if user.get("first_name") == name and not user.get("last_name")), None)
+            if user_id is not None:
+                person = self.people[name] = _Person(user_id, name)
+                return person
+        if person is None:
+            taken = {p.user_id for p in self.people.values()} | set(self.api.world.users)
+            user_id = user_id or max(taken | {DEFAULT_USER_ID}) + 1
+            self.api.add_user(user_id, name)
+            person = self.people[name] = _Person(user_id, name)
+        return person
+
+    # --------------------------------------------------------------- lines
+    async def handle(self, line: str) -> bool:
+        """Act on one input line; False means the user asked to quit."""
+        line = line.strip()
+        if not line:
+            return True
+        keep_going = True
+        try:
+            if line.startswith(":"):
+                keep_going = await self._command(line)
+            else:
+                await self.session.send(self.current.user_id, line)
+        except (SessionError, BotApiError, ValueError, OSError) as exc:
+            self.write(f"! {exc}")
+        except Exception as exc:  # a bug in the bot must not end the chat with a traceback
+            _LOG.debug("chat line %r failed", line, exc_info=True)
+            self.write(f"! 出错：{type(exc).__name__}: {exc}")
+        self.flush()
+        return keep_going
+
+    async def _command(self, line: str) -> bool:
+        name, _, rest = line[1:].partition(" ")
+        rest = rest.strip()
+        if name in {"quit", "exit", "q"}:
+            return False
+        if name == "help":
+            self.write(_HELP)
+        elif name == "who":
+            self.write(f"当前用户：{self.current.label()} (id {self.current.user_id})")
+        elif name == "press":
+            await self.session.press(self.current.user_id, _number(rest, "用法：:press N"))
+        elif name == "as":
+            await self._switch(rest)
+        elif name == "clock":
+            await self._move_clock(rest)
+        elif name == "answer":
+            numbers = [_number(part, "用法：:answer 1 3") for part in rest.split()]
+            if not numbers:
+                raise ValueError("用法：:answer 1 3（选项从 1 开始编号）")
+            await self.session.answer_poll(self.current.user_id, [n - 1 for n in numbers])
+        elif name == "upload":
+            await self._upload(rest)
+        else:
+            self.write(f"! 未知命令 :{name} —— 输入 :help 查看客户端命令")
+        return True
+
+    async def _switch(self, rest: str) -> None:
+        words = rest.split()
+        grant = bool(words) and words[-1].lower() == "secretary"
+        if grant:
+            words = words[:-1]
+        if not words:
+            raise ValueError("用法：:as 姓名 [secretary]")
+        person = self._person(" ".join(words))
+        if grant:
+            grant_role = self.make_secretary
+            if grant_role is None:
+                self.write("! 这个构建没有提供授予书记角色的钩子，已切换为普通成员")
+            else:
+                await self.session.run(lambda: grant_role(person.user_id, person.name))
+                person.secretary = True
+        self.current = person
+        self.write(f"现在你是 {person.label()} (id {person.user_id})")
+
+    async def _move_clock(self, rest: str) -> None:
+        if rest:
+            target = self._parse_time(rest)
+            if target < self.clock.now():
+                raise ValueError("时钟只能向前拨")
+            self.clock.set(target)
+        now = self.clock.now()
+        self.write(f"⏰ 现在是 {now.astimezone(self.tz):%Y-%m-%d %H:%M} ({self.tz.key})")
+        if rest and self.on_clock is not None:
+            hook = self.on_clock
+            await self.session.run(lambda: hook(now))
+
+    def _parse_time(self, text: str) -> datetime:
+        if text.startswith("+"):
+            steps = _STEP.findall(text[1:])
+            if not steps or "".join(n + u for n, u in steps) != text[1:]:
+                raise ValueError("用法：:clock +1d / +2h / +30m / +1d2h")
+            delta = sum((timedelta(**{_UNITS[u]: int(n)}) for n, u in steps), timedelta())
+            return self.clock.now() + delta
+        for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+            try:
+                return datetime.strptime(text, pattern).replace(tzinfo=self.tz)
+            except ValueError:
+                continue
+        raise ValueError("用法：:clock 2026-03-24 08:00（本地时间）")
+
+    async def _upload(self, rest: str) -> None:
+        if not rest:
+            raise ValueError("用法：:upload 路径")
+        path, content = await asyncio.to_thread(_read_file, rest)
+        mime = mimetypes.guess_type(path.name)[0]
+        await self.session.upload(self.current.user_id, path.name, content, mime_type=mime)
+
+    # -------------------------------------------------------------- output
+    def flush(self) -> None:
+        """Print everything the bot did since the last flush: messages, toasts, failed calls."""
+        for sent in self.api.outbox[self._printed :]:
+            self.write(self.render(sent))
+        self._printed = len(self.api.outbox)
+        for call in self.api.calls[self._calls_seen :]:
+            if call.error is not None and call.method != "getUpdates":
+                self.write(f"! 机器人调用 {call.method} 失败：{call.error.description}")
+            elif call.method == "answerCallbackQuery" and call.params.get("text"):
+                style = "弹窗" if call.params.get("show_alert") else "提示"
+                self.write(f"{_INDENT}({style}) {call.params['text']}")
+            elif call.method == "deleteMessage" and call.error is None:
+                who = self._addressee(int(call.params.get("chat_id", 0)))
+                self.write(f"→ {who}: (删除了消息 #{call.params.get('message_id')})")
+        self._calls_seen = len(self.api.calls)
+
+    def _addressee(self, chat_id: int) -> str:
+        for person in self.people.values():
+            if person.user_id == chat_id:
+                return person.label()
+        return self.api.world.user_name(chat_id)
+
+    def render(self, sent: SentMessage) -> str:
+        """One bot message as terminal lines: addressee, plain text, then buttons."""
+        head = f"→ {self._addressee(sent.chat_id)}"
+        if sent.kind == "edit":
+            head += f" (修改了消息 #{sent.message_id})"
+        body: list[str] = []
+        if sent.kind == "poll":
+            kind = "测验" if sent.poll_type == "quiz" else "投票"
+            body.append(f"📊 [{kind}] {sent.plain}")
+            body += [f"{i}. {option}" for i, option in enumerate(sent.options, 1)]
+        elif sent.kind in {"document", "photo"}:
+            icon = "📎" if sent.kind == "document" else "🖼"
+            body.append(f"{icon} {sent.file_name or sent.kind} ({_size(len(sent.file_bytes or b''))})")
+            body += sent.plain.splitlines()
+        else:
+            body += sent.plain.splitlines() or [""]
+        if sent.buttons:
+            numbered = iter(range(1, 1000))
+            for row in sent.buttons:
+                body.append("  ".join(f"[{next(numbered)}] {b.text}" + (f" <{b.url}>" if b.url else "") for b in row))
+        if sent.reply_keyboard:
+            body += ["⌨ " + " | ".join(row) for row in sent.reply_keyboard]
+        return f"{head}: {body[0]}" + "".join(f"\n{_INDENT}{line}" for line in body[1:])
+
+
+def _read_file(name: str) -> tuple[Path, bytes]:
+    path = Path(name).expanduser()
+    return path, path.read_bytes()
+
+
+def _number(text: str, usage: str) -> int:
+    if not text.strip().isdigit():
+        raise ValueError(usage)
+    return int(text)
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _banner(out: TextIO, name: str, user_id: int) -> None:
+    out.write(
+        "zhibu chat — 离线模拟 Telegram：机器人照常运行，消息不出本机。\n"
+        f"你现在是 {name} (id {user_id})；直接输入文字即发送消息，以 : 开头的是客户端命令，:help 查看。\n"
+    )
+    out.flush()
+
+
+class _Lines:
+    """Input lines, read without blocking the event loop.
+
+    A terminal is read with ``loop.add_reader`` on its file descriptor, so Ctrl-C ends the chat at
+    once (a thread blocked in ``readline`` would keep the process alive until Enter).  Pipes, files and
+    ``StringIO`` are read with ``readline`` in a worker thread; they always reach end of input.
+    """
+
+    def __init__(self, stdin: TextIO) -> None:
+        self.stdin = stdin
+        self.fd: int | None = None
+        if getattr(stdin, "isatty", lambda: False)():
+            self.fd = stdin.fileno()
+        self._buffer = b""
+        self._ready: asyncio.Queue[str | None] = asyncio.Queue()
+
+    async def __aenter__(self) -> _Lines:
+        if self.fd is not None:
+            asyncio.get_running_loop().add_reader(self.fd, self._on_readable)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self.fd is not None:
+            asyncio.get_running_loop().remove_reader(self.fd)
+
+    def _on_readable(self) -> None:
+        chunk = os.read(self.fd, 4096) if self.fd is not None else b""
+        if not chunk:  # Ctrl-D: hand over a last unterminated line, then end of input
+            if self._buffer:
+                self._ready.put_nowait(self._buffer.decode("utf-8", "replace"))
+            self._ready.put_nowait(None)
+            self._buffer = b""
+            return
+        self._buffer += chunk
+        while b"\n" in self._buffer:
+            line, self._buffer = self._buffer.split(b"\n", 1)
+            self._ready.put_nowait(line.decode("utf-8", "replace") + "\n")
+
+    async def readline(self) -> str | None:
+        if self.fd is not None:
+            return await self._ready.get()
+        line = await asyncio.to_thread(self.stdin.readline)
+        return line or None
+
+
+def _default_factory(settings: Any) -> AppFactory:
+    from bot.app import build_application  # imported late: it wires every handler module
+
+    return functools.partial(build_application, settings)
+
+
+async def run_chat(
+    settings: Any,
+    *,
+    stdin: TextIO,
+    stdout: TextIO,
+    clock: FakeClock,
+    on_clock: Callable[[datetime], Awaitable[None]] | None = None,
+    make_secretary: Callable[[int, str], Awaitable[None]] | None = None,
+    app_factory: AppFactory | None = None,
+    api: FakeBotApi | None = None,
+) -> int:
+    """Run the terminal chat until ``:quit`` or end of input; returns the process exit code.
+
+    ``app_factory`` defaults to ``partial(bot.app.build_application, settings)``; it is called with
+    ``request=`` and ``clock=``.  ``on_clock(now)`` runs after every ``:clock`` move so due work fires;
+    ``make_secretary(user_id, name)`` grants the role for ``:as NAME secretary``.
+    """
+    tz = ZoneInfo(str(getattr(settings, "timezone", "Asia/Shanghai")))
+    api = api or FakeBotApi(clock=clock)
+    factory = app_factory or _default_factory(settings)
+    _banner(stdout, DEFAULT_USER_NAME, DEFAULT_USER_ID)
+    api.add_user(DEFAULT_USER_ID, DEFAULT_USER_NAME)
+    try:
+        session = OfflineSession(factory, api=api, clock=clock)
+        async with session, _Lines(stdin) as lines:
+            client = ChatClient(session, stdout, tz=tz, clock=clock, on_clock=on_clock, make_secretary=make_secretary)
+            client.flush()
+            while True:
+                if lines.fd is not None:
+                    stdout.write(f"{client.current.name}> ")
+                    stdout.flush()
+                line = await lines.readline()
+                if line is None or not await client.handle(line):
+                    break
+    except Exception as exc:
+        _LOG.debug("zhibu chat could not run the bot", exc_info=True)
+        stdout.write(f"! 无法运行机器人：{type(exc).__name__}: {exc}\n")
+        return 1
+    return 0

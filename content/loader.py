@@ -1,0 +1,49 @@
+"""Load a materials folder: every file → ingest → clean and structure → de-duplicate.
+
+Files are read in sorted name order, which is also the order in which duplicates are resolved (earlier
+files keep a passage that later files repeat) and the default order of the study plan; secretaries number
+their files (000_, 001_, …) to control both.  Nothing is skipped silently: an unsupported file (a .png
+someone dropped in), an unreadable one, or one in which no Chinese study text was recognised comes back
+as a ``Problem`` next to the documents.  ``README.md`` describes the folder and is not material.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from content.clean import parse_material
+from content.dedup import DedupReport, deduplicate
+from content.ingest import UnsupportedMaterial, read_material
+from content.model import Document, Problem
+
+IGNORED_NAMES = frozenset({"readme.md", "readme.txt", "readme"})
+
+
+def load_materials(materials_dir: Path) -> tuple[list[Document], list[Problem]]:
+    """All documents of the folder, de-duplicated, with every problem met on the way."""
+    documents, problems, _ = load_materials_with_report(materials_dir)
+    return documents, problems
+
+
+def load_materials_with_report(materials_dir: Path) -> tuple[list[Document], list[Problem], DedupReport]:
+    """Like ``load_materials``, plus what de-duplication removed (for figures and the secretary)."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    if not materials_dir.is_dir():
+        return [], [Problem(str(materials_dir), "materials folder does not exist")], DedupReport()
+    for path in sorted(materials_dir.iterdir(), key=lambda p: p.name):
+        if not path.is_file() or path.name.startswith(".") or path.name.lower() in IGNORED_NAMES:
+            continue
+        try:
+            lines = read_material(path)
+        except UnsupportedMaterial as exc:
+            problems.append(Problem(path.name, str(exc)))
+            continue
+        except OSError as exc:
+            problems.append(Problem(path.name, f"cannot read file: {exc}"))
+            continue
+        found, file_problems = parse_material(path.name, lines)
+        documents.extend(found)
+        problems.extend(file_problems)
+    documents, report = deduplicate(documents)
+    return documents, problems, report

@@ -13,6 +13,8 @@ async def _secretary(session: OfflineSession) -> None:
     session.api.add_user(SECRETARY_ID, "李", last_name="书记")
     replies = await session.send(SECRETARY_ID, "/start")
     assert "书记" in replies[-1].plain
+    menu = [c["command"] for c in session.api.visible_commands(SECRETARY_ID)]
+    assert {"members", "approve", "help"} <= set(menu)
 
 
 async def test_invite_link_joins_and_help_lists_member_commands(session: OfflineSession) -> None:
@@ -84,6 +86,8 @@ async def test_language_switch_and_unknown_input(session: OfflineSession) -> Non
     assert "没有这个命令" in (await session.send(MEMBER, "/frobnicate"))[0].plain
     assert "/help" in (await session.send(MEMBER, "你好"))[0].plain
     assert "English" in (await session.send(MEMBER, "/lang en"))[0].plain
+    menu = session.api.visible_commands(MEMBER)
+    assert any(c["command"] == "help" and c["description"] == "Commands I can use" for c in menu)
     assert "Commands" in (await session.send(MEMBER, "/help"))[0].plain
     assert "Usage" in (await session.send(MEMBER, "/lang fr"))[0].plain
 

@@ -1,0 +1,153 @@
+"""``zhibu content build | check | export`` — the question bank from the command line.
+
+::
+
+    zhibu content build  [--materials DIR]      summary: documents, snippets, questions by type, problems
+    zhibu content check  [--materials DIR]      verification by type and by document; exit 1 on a failure
+    zhibu content export [--materials DIR] --format json|xlsx|md [--output PATH]
+
+``add_parser(subparsers)`` registers the command on the ``zhibu`` parser (bot/cli.py); ``main(argv)``
+runs it stand-alone.  Exit codes: 0 ok, 1 check failed, 2 bad usage or missing folder — always with a
+one-line message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from content.curated import CuratedError
+from content.export import TYPE_LABELS, to_json, to_markdown, to_xlsx
+from content.model import QUESTION_TYPES, Corpus
+from content.pipeline import DEFAULT_CURATED, DEFAULT_MATERIALS, build_corpus
+from content.verify import check_bank
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``content`` and its sub-commands on a parent parser's subparsers."""
+    parser = subparsers.add_parser("content", help="build, check and export the question bank")
+    sub = parser.add_subparsers(dest="content_command", metavar="{build,check,export}")
+    sub.required = True
+    for name, text in (
+        ("build", "build the corpus and print a summary"),
+        ("check", "verify every question; exit 1 on any failure"),
+        ("export", "write the question bank as json, xlsx or md"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument(
+            "--materials",
+            type=Path,
+            default=DEFAULT_MATERIALS,
+            help="materials folder (default: the packaged content/materials)",
+        )
+        p.add_argument(
+            "--curated",
+            type=Path,
+            default=DEFAULT_CURATED,
+            help="curated overlay file (default: content/questions.yaml)",
+        )
+        p.add_argument("--no-curated", action="store_true", help="ignore the curated overlay")
+        if name == "export":
+            p.add_argument("--format", choices=("json", "xlsx", "md"), required=True)
+            p.add_argument("--output", type=Path, help="file to write (json/md default to stdout)")
+            p.add_argument("--all", action="store_true", help="include disabled questions")
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="zhibu")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code else EXIT_OK
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    materials: Path = args.materials
+    if not materials.is_dir():
+        _err(f"materials folder not found: {materials}")
+        return EXIT_USAGE
+    curated = None if args.no_curated else args.curated
+    try:
+        corpus = build_corpus(materials, curated_path=curated)
+    except CuratedError as exc:
+        _err(f"curated file is malformed: {exc}")
+        return EXIT_USAGE
+    command = args.content_command
+    if command == "build":
+        _out(_build_summary(corpus))
+        return EXIT_OK
+    if command == "check":
+        return _check(corpus)
+    return _export(corpus, args)
+
+
+def _build_summary(corpus: Corpus) -> str:
+    enabled = [q for q in corpus.questions if q.enabled]
+    types = Counter(q.qtype for q in enabled)
+    lines = [
+        f"documents: {len(corpus.documents)}",
+        f"snippets:  {len(corpus.snippets)}",
+        f"questions: {len(enabled)} ({len(corpus.questions) - len(enabled)} disabled)",
+        *(f"  {TYPE_LABELS[t]} {t}: {types.get(t, 0)}" for t in QUESTION_TYPES),
+        f"problems:  {len(corpus.problems)}",
+        *(f"  {p.file_name}: {p.message}" for p in corpus.problems),
+    ]
+    return "\n".join(lines)
+
+
+def _check(corpus: Corpus) -> int:
+    enabled = [q for q in corpus.questions if q.enabled]
+    report = check_bank(enabled, corpus.documents)
+    withdrawn = [p for p in corpus.problems if "withdrawn" in p.message or "failed verification" in p.message]
+    lines = ["by type:"]
+    lines += [f"  {TYPE_LABELS[t]} {t}: {report.by_type.get(t, 0)}" for t in QUESTION_TYPES]
+    lines.append("by document:")
+    lines += [f"  {n:4d}  {doc}" for doc, n in sorted(report.by_document.items(), key=lambda kv: -kv[1])]
+    silent = [d.title for d in corpus.documents if d.paragraphs and d.title not in report.by_document]
+    lines += [f"     0  {t}" for t in silent]
+    for qid, reason in report.failures:
+        lines.append(f"FAIL {qid}: {reason}")
+    for p in withdrawn:
+        lines.append(f"FAIL {p.file_name}: {p.message}")
+    ok = report.ok and not withdrawn
+    lines.append(
+        f"{'ok' if ok else 'FAILED'}: {len(enabled)} questions, {len(report.failures) + len(withdrawn)} failures"
+    )
+    _out("\n".join(lines))
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def _export(corpus: Corpus, args: argparse.Namespace) -> int:
+    questions = corpus.questions if args.all else [q for q in corpus.questions if q.enabled]
+    output: Path | None = args.output
+    if args.format == "xlsx":
+        if output is None:
+            _err("--output is required for xlsx")
+            return EXIT_USAGE
+        to_xlsx(questions, output)
+        _out(f"wrote {len(questions)} questions to {output}")
+        return EXIT_OK
+    text = to_json(questions) if args.format == "json" else to_markdown(questions)
+    if output is None:
+        _out(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        _out(f"wrote {len(questions)} questions to {output}")
+    return EXIT_OK
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"zhibu content: {text}\n")

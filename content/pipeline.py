@@ -1,0 +1,81 @@
+"""One call from a materials folder to everything the bot serves: ``build_corpus``.
+
+::
+
+    materials/ ──load_materials──▶ documents ──build_plan──▶ snippets (the study plan)
+                                        │
+                                        └──questions.candidates──▶ check_question (drop unproven)
+                                                 ──select──▶ bank ──curated overlay──▶ check_bank
+                                                                                   └─▶ Corpus
+
+Nothing fails silently: a file the loader could not read, a curated entry that no longer matches and
+a question that does not pass verification all come back as ``Problem`` records in the corpus.  A
+curated question that fails verification stays in the bank with ``enabled=False`` so the secretary sees
+it; a generated one that fails is dropped (the generator is meant to be right by construction, so the
+problem says which check caught it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from content.curated import apply_overlay, load_overlay
+from content.loader import load_materials
+from content.model import Corpus, Problem
+from content.questions import candidates, select
+from content.snippets import build_plan
+from content.verify import check_bank, check_question
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_MATERIALS = PACKAGE_DIR / "materials"
+DEFAULT_CURATED = PACKAGE_DIR / "questions.yaml"
+
+
+def build_corpus(
+    materials_dir: Path,
+    *,
+    curated_path: Path | None = DEFAULT_CURATED,
+    first_titles: Sequence[str] = (),
+) -> Corpus:
+    """Load, plan, generate, verify, rank and curate; ``curated_path=None`` skips the overlay."""
+    documents, problems = load_materials(Path(materials_dir))
+    snippets = build_plan(documents, first_titles=first_titles)
+    texts = {d.doc_id: [b.text for b in d.blocks] for d in documents}
+    files = {d.doc_id: d.file_name for d in documents}
+    proven = []
+    for c in candidates(documents):
+        reasons = check_question(c.question, texts.get(c.question.doc_id, []))
+        if reasons:
+            problems.append(
+                Problem(
+                    files.get(c.question.doc_id, ""),
+                    f"generated {c.question.qid} failed verification: {reasons[0]}",
+                    c.question.doc_id,
+                )
+            )
+        else:
+            proven.append(c)
+    bank = select(proven)
+    if curated_path is not None:
+        overlay = load_overlay(Path(curated_path))
+        bank, overlay_problems = apply_overlay(bank, overlay, documents)
+        problems.extend(overlay_problems)
+    report = check_bank([q for q in bank if q.enabled], documents)
+    failed: dict[str, str] = {}
+    for qid, reason in report.failures:
+        failed.setdefault(qid, reason)
+    questions = []
+    for q in bank:
+        if q.qid in failed and q.enabled:
+            problems.append(
+                Problem(
+                    files.get(q.doc_id, "questions.yaml"),
+                    f"{q.origin} {q.qid} withdrawn: {failed[q.qid]}",
+                    q.doc_id or None,
+                )
+            )
+            q = replace(q, enabled=False)
+        questions.append(q)
+    return Corpus(documents=list(documents), snippets=list(snippets), questions=questions, problems=problems)

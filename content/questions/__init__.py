@@ -1,0 +1,124 @@
+"""Question generation: materials' structure in, candidate questions out — no network, no model.
+
+::
+
+    Document ─ sentences ─┬─ facts.find_slots ───────── dates, numbers, bodies, persons, quoted terms
+                          ├─ enumerations.inline_lists ─ A、B、C lists ──▶ item slots (with family)
+                          └─ sayings.saying_slots ───── key word of “quoted sayings”
+             blocks ──────┬─ enumerations.numbered_lists  一是…二是… / （一）…（二）…
+                          └─ enumerations.heading_lists   一、…二、… (a speech's parts)
+                                         │
+              distractors.Pools(all slots, by kind) ── wrong options by construction
+                                         │
+              cloze.cloze_candidates / lists.list_candidates ──▶ Candidate(Question, key, …)
+                                         │
+              ranking.select ──▶ the bank: best first, spread over documents, no near-duplicates
+
+Every module here is a plain function of its inputs; :func:`generate` is the only entry point the
+pipeline needs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from content.model import Document, Question
+from content.questions.cloze import cloze_candidates
+from content.questions.distractors import Pools
+from content.questions.enumerations import inline_lists, link_families
+from content.questions.facts import find_slots
+from content.questions.lists import list_candidates
+from content.questions.numbered import heading_lists, numbered_lists
+from content.questions.ranking import select
+from content.questions.sayings import document_frequency, saying_slots, saying_spans
+from content.questions.slots import Candidate, Enumeration, Evidence, Slot
+from content.questions.text import cjk_len, norm
+
+Splitter = Callable[[str], list[str]]
+
+__all__ = ["candidates", "generate", "select"]
+
+
+def generate(documents: Sequence[Document], split: Splitter | None = None) -> list[Question]:
+    """The ranked, de-duplicated questions for ``documents`` (not yet verified or curated)."""
+    return select(candidates(documents, split))
+
+
+def candidates(documents: Sequence[Document], split: Splitter | None = None) -> list[Candidate]:
+    """Every question the text supports, scored; the ranker chooses among them."""
+    if split is None:
+        from content.sentences import split_sentences
+
+        split = split_sentences
+    per_doc: list[tuple[Document, dict[int, list[str]]]] = []
+    evidences: list[tuple[Evidence, str]] = []
+    for doc in documents:
+        sentences = {b.index: split(b.text) for b in doc.blocks}
+        per_doc.append((doc, sentences))
+        heading = ""
+        for block in doc.blocks:
+            if block.kind == "heading":
+                heading = block.text
+                continue
+            for sentence in sentences[block.index]:
+                evidences.append((Evidence(doc.doc_id, doc.title, sentence, heading=heading), block.text))
+
+    enums: list[Enumeration] = []
+    for ev, _ in evidences:
+        enums.extend(inline_lists(ev))
+    for doc, sentences in per_doc:
+        enums.extend(numbered_lists(doc, sentences))
+        enums.extend(heading_lists(doc))
+    enums = link_families(enums)
+
+    slots: list[Slot] = []
+    for ev, _ in evidences:
+        slots.extend(find_slots(ev))
+    for e in enums:
+        kind = "heading" if e.kind == "headings" else "item"
+        slots.extend(
+            Slot(kind, item, start, e.evidence, family=e.family) for item, start in zip(e.items, e.starts, strict=True)
+        )
+    for doc, _ in per_doc:
+        slots.extend(
+            Slot("heading", b.text, 0, Evidence(doc.doc_id, doc.title, b.text))
+            for b in doc.blocks
+            if b.kind == "heading" and cjk_len(b.text) >= 8
+        )
+    known = {s.value for s in slots if s.kind in ("item", "term")}
+    frequency = document_frequency(ev.text for ev, _ in evidences)
+    for ev, paragraph in evidences:
+        spans = saying_spans(ev, paragraph)
+        if spans:
+            slots.extend(saying_slots(ev, spans, known, frequency, len(evidences)))
+    slots = _dedupe(slots)
+
+    docs_with: dict[str, set[str]] = defaultdict(set)
+    for s in slots:
+        docs_with[norm(s.value)].add(s.evidence.doc_id)
+    pools = Pools(slots)
+    out: list[Candidate] = []
+    for s in slots:
+        if s.kind != "heading" and "\n" not in s.evidence.text:
+            out.extend(cloze_candidates(s, pools, len(docs_with[norm(s.value)])))
+    for e in enums:
+        recurring = len({d for item in e.items for d in docs_with[norm(item)]})
+        out.extend(list_candidates(e, pools, max(1, recurring)))
+    return out
+
+
+def _dedupe(slots: list[Slot]) -> list[Slot]:
+    """One slot per span of one sentence; a list item or quoted saying wins over a plain term."""
+    rank = {"item": 0, "keyword": 1, "term": 2}
+    best: dict[tuple[str, str, int, int], Slot] = {}
+    for s in slots:
+        k = (s.evidence.doc_id, s.evidence.text, s.start, len(s.value))
+        old = best.get(k)
+        if old is None or _preference(s, rank) < _preference(old, rank):
+            best[k] = s
+    return list(best.values())
+
+
+def _preference(s: Slot, rank: dict[str, int]) -> tuple[int, bool]:
+    return rank.get(s.kind, 3), not s.evidence.quoted

@@ -1,0 +1,69 @@
+"""What the extractors find: answerable spans ("slots") and enumerations, each with its evidence.
+
+A slot is a verbatim span of one evidence sentence that a question can ask for — a date, a number, a
+body that convened or issued something, a person who chaired, a quoted term, an item of a list, or a key
+word of a quoted saying.  An enumeration is a whole list (inline "A、B、C" or numbered 一是…二是… or the
+一、二、 headings of a speech).  Builders turn these into questions; nothing here knows about options.
+
+``family`` holds every value that is *also true* for the slot (the other items of its list and of lists
+that share items with it), so a distractor can be refused by construction, not by luck.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from content.model import Question
+
+SlotKind = Literal["item", "term", "date", "number", "body", "person", "keyword", "heading"]
+ListKind = Literal["inline", "numbered", "headings"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: one verbatim sentence, or several joined by newlines for a numbered list."""
+
+    doc_id: str
+    document: str
+    text: str
+    quoted: bool = False  # the span sits in a quoted saying (“……”), a key sentence
+    heading: str = ""  # the nearest heading above the sentence: names the meeting or part it belongs to
+
+
+@dataclass(frozen=True)
+class Slot:
+    kind: SlotKind
+    value: str
+    start: int  # offset of ``value`` in ``evidence.text``
+    evidence: Evidence
+    family: frozenset[str] = field(default_factory=frozenset)
+    label: str = ""  # what the value is, when the text says so: "总要求", "工作安排"
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.value)
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    kind: ListKind
+    items: tuple[str, ...]
+    evidence: Evidence
+    starts: tuple[int, ...]  # offset of each item in ``evidence.text`` (inline lists)
+    label: str = ""
+    topic: str = ""  # how a stem names the list: "“五重五轻”", "“精准聚焦目标任务…”部分"
+    context: str = ""  # the verbatim sentence that introduces a numbered list
+    lines: tuple[str, ...] = ()  # numbered lists: the verbatim first sentence of each item
+    family: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A built question before ranking, with what the ranker needs to spread and de-duplicate."""
+
+    question: Question
+    key: str  # the normalised answer slot: two candidates with the same key ask the same thing
+    kind: str  # the slot kind it came from, for balancing
+    truth: bool | None = None  # truefalse only: whether the statement is true
+    group: str = ""  # the list family it asks about: a list should not fill the bank on its own

@@ -1,0 +1,146 @@
+"""Small text tools shared by the question builders: normalising, clause windows, short titles.
+
+Questions quote their source, so every stem is built from *verbatim fragments* of the evidence sentence
+joined by ``……`` (an omission) with at most one ``（　）`` blank.  That one rule is what lets
+``content.verify`` re-check every generated stem mechanically::
+
+    sentence:  中央党的建设工作领导小组2月24日召开会议，学习贯彻……，研究部署……工作。
+    window:    中央党的建设工作领导小组2月24日召开会议，……研究部署……工作。
+    cloze:     中央党的建设工作领导小组（　）召开会议，……研究部署……工作。
+
+Comparisons go through :func:`norm` (NFKC, no spaces, no quote marks) because the materials mix full- and
+half-width punctuation and the same quote appears with and without ``“”``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+BLANK = "（　）"
+GAP = "……"
+CN_DIGITS = "〇一二三四五六七八九十"
+_CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
+_QUOTES = str.maketrans("", "", "“”‘’\"'《》「」『』〈〉")
+
+
+@lru_cache(maxsize=65536)
+def norm(text: str) -> str:
+    """The comparison form: width-folded, without spaces or quote marks."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES).replace(" ", "").replace("\u3000", "")
+
+
+def contains(haystack: str, needle: str) -> bool:
+    """Whether ``needle`` occurs in ``haystack`` up to width, spacing and quote marks."""
+    n = norm(needle)
+    return bool(n) and n in norm(haystack)
+
+
+def same_items(a: str, b: str) -> bool:
+    """Two enumeration items are the same term even when reordered ("查摆问题" / "问题查摆")."""
+    na, nb = norm(a), norm(b)
+    return na == nb or (len(na) == len(nb) and sorted(na) == sorted(nb))
+
+
+def cjk_len(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """Clause spans ``[start, end)``; each ends just after its punctuation mark."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _CLAUSE_END.finditer(sentence):
+        if _inside_quote(sentence, m.start()):
+            continue
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(sentence):
+        spans.append((start, len(sentence)))
+    return spans
+
+
+def _inside_quote(text: str, pos: int) -> bool:
+    before = text[:pos]
+    return before.count("“") > before.count("”")
+
+
+def window(sentence: str, start: int, end: int, *, limit: int = 110) -> tuple[str, int]:
+    """A readable stretch of ``sentence`` around ``[start, end)`` made of whole clauses.
+
+    Returns the window text (fragments joined by ``……``) and the offset of the span inside it.  The
+    sentence's first clause (usually its subject: "中央党的建设工作领导小组…召开会议") is kept when
+    the span sits further in, so the stem still says who did what.
+    """
+    spans = clauses(sentence)
+    hit = [i for i, (a, b) in enumerate(spans) if a < end and b > start]
+    lo, hi = hit[0], hit[-1]
+
+    def size(a: int, b: int) -> int:
+        return spans[b][1] - spans[a][0]
+
+    # grow to a useful length: forwards first (the predicate), then backwards
+    while size(lo, hi) < 36 and hi + 1 < len(spans) and size(lo, hi + 1) <= limit:
+        hi += 1
+    while size(lo, hi) < 36 and lo > 0 and size(lo - 1, hi) <= limit:
+        lo -= 1
+    parts: list[str] = []
+    offset = 0
+    if lo > 0:
+        head_a, head_b = spans[0]
+        head = sentence[head_a:head_b].rstrip("，,；;：:")
+        if lo > 1 and len(head) <= 30 and size(lo, hi) + len(head) <= limit + 10:
+            parts.append(head + GAP)
+        elif lo == 1 and len(head) <= 30 and size(lo, hi) + len(head) <= limit + 10:
+            lo = 0
+        else:
+            parts.append(GAP)
+    body_a, body_b = spans[lo][0], spans[hi][1]
+    body = sentence[body_a:body_b]
+    prefix = "".join(parts)
+    offset = len(prefix) + (start - body_a)
+    text = prefix + body
+    if body_b < len(sentence):
+        text = text.rstrip("，,；;：:、") + GAP
+    return text, offset
+
+
+def fragments(stem: str) -> list[str]:
+    """The verbatim pieces of a stem: split at omissions and blanks, punctuation-trimmed."""
+    pieces = re.split(rf"{re.escape(GAP)}|{re.escape(BLANK)}|\n|(?<=》)：|【|】", stem)
+    out = []
+    for piece in pieces:
+        p = piece.strip().strip("，,；;：:、")
+        if cjk_len(p) >= 2:
+            out.append(p)
+    return out
+
+
+def short_title(title: str, *, limit: int = 26) -> str:
+    """A document title short enough to name the source inside a stem."""
+    t = title.strip().strip("《》")
+    for sep in ("——", "（", "(", " "):
+        head = t.split(sep)[0]
+        if cjk_len(head) >= 4:
+            t = head
+    return t if len(t) <= limit else t[:limit]
+
+
+def width_variants(answer: str) -> tuple[str, ...]:
+    """Accepted spellings of a fill-in answer: as written, without 《》/“”, digits in both widths."""
+    forms = [answer, answer.translate(_QUOTES)]
+    for f in list(forms):
+        forms.append(unicodedata.normalize("NFKC", f))
+        forms.append(f.translate(str.maketrans("0123456789", "０１２３４５６７８９")))
+    seen: list[str] = []
+    for f in forms:
+        f = f.strip()
+        if f and f not in seen:
+            seen.append(f)
+    return tuple(seen)
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten ``text`` to ``limit`` characters, marking the cut with ``…``."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

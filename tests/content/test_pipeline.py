@@ -1,0 +1,121 @@
+"""build_corpus end to end: the packaged materials, a new .docx of another structure, the curated overlay."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from docx import Document as DocxDocument
+
+from content.curated import CuratedError, load_overlay, parse_overlay
+from content.pipeline import DEFAULT_CURATED, DEFAULT_MATERIALS, build_corpus
+from content.verify import check_bank
+
+ARTICLES = [
+    "第一条 为加强和规范党支部工作，提高党支部组织力，根据《中国共产党章程》和《中国共产党支部工作条例（试行）》，"
+    "结合本中心实际，制定本细则。",
+    "第二条 党支部是党的基础组织，是党在社会基层组织中的战斗堡垒，是党的全部工作和战斗力的基础。",
+    "第三条 党支部的基本任务是：（一）宣传和执行党的路线方针政策；（二）组织党员认真学习马克思列宁主义、"
+    "毛泽东思想；（三）对党员进行教育、管理、监督和服务；（四）密切联系群众，经常了解群众对党员、党的工作的批评和意见。",
+    "第四条 党支部应当严格落实“三会一课”制度，党员大会一般每季度召开1次，支部委员会一般每月召开1次，"
+    "党小组会一般每月召开1次，党课每季度至少1次。",
+    "第五条 党支部每年至少召开1次组织生活会，一般安排在第四季度，党员领导干部应当以普通党员身份参加。",
+    "第六条 党员应当按月交纳党费，特殊情况下经党支部同意可以按季度交纳，连续6个月不交纳党费的按自行脱党处理。",
+    "第七条 党支部委员会由党员大会选举产生，每届任期3年，委员一般不超过7人。",
+    "第八条 党支部开展主题党日活动，一般安排在每月的第一个周五，内容包括集中学习、过组织生活、开展志愿服务等。",
+    "第九条 党支部应当坚持以党章为根本遵循，坚持民主集中制原则，坚持从严管理党员，坚持服务群众。",
+    "第十条 本细则自2026年4月1日起施行，由中心机关党委负责解释。",
+]
+
+
+def write_regulation(folder: Path) -> Path:
+    doc = DocxDocument()
+    doc.add_paragraph("直属城市发展研究中心党支部工作细则")
+    for article in ARTICLES:
+        doc.add_paragraph(article)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "010_支部工作细则.docx"
+    doc.save(str(path))
+    return path
+
+
+def test_packaged_materials_are_found_from_the_package() -> None:
+    assert DEFAULT_MATERIALS.is_dir() and DEFAULT_MATERIALS.parent.name == "content"
+    assert DEFAULT_CURATED.name == "questions.yaml" and DEFAULT_CURATED.exists()
+
+
+def test_default_build_includes_curated_questions() -> None:
+    corpus = build_corpus(DEFAULT_MATERIALS)
+    curated = [q for q in corpus.questions if q.origin == "curated"]
+    assert len(curated) >= 4 and all(q.enabled for q in curated)
+    assert not [p for p in corpus.problems if "questions.yaml" in p.file_name]
+    assert corpus.snippets and corpus.documents
+
+
+def test_new_docx_regulation_builds_sensible_questions(tmp_path: Path) -> None:
+    write_regulation(tmp_path / "materials")
+    corpus = build_corpus(tmp_path / "materials", curated_path=None)
+    assert len(corpus.documents) == 1
+    qs = [q for q in corpus.questions if q.enabled]
+    assert check_bank(qs, corpus.documents).ok
+    types = Counter(q.qtype for q in qs)
+    assert len(qs) >= 6 and len(types) >= 3, types
+    # the （一）…（二）… enumeration of 第三条 becomes a list question
+    tasks = [q for q in qs if "宣传和执行党的路线方针政策" in q.answer]
+    assert tasks, [q.stem for q in qs]
+    # numbers and dates of the articles are asked, with the article text as evidence
+    answers = {a for q in qs for a in q.answer}
+    assert answers & {"3年", "7人", "6个", "1次", "2026年4月1日"}, answers
+    for q in qs:
+        assert q.sentence.split("\n")[0] in "\n".join(b.text for b in corpus.documents[0].blocks)
+
+
+def test_overlay_fix_and_disable_apply(tmp_path: Path) -> None:
+    base = build_corpus(DEFAULT_MATERIALS, curated_path=None)
+    target, gone = base.questions[0], base.questions[1]
+    curated = tmp_path / "questions.yaml"
+    curated.write_text(
+        f"fix:\n  - id: {target.qid}\n    explanation: 原文见《通知》。\ndisable:\n  - {gone.qid}\n  - q-ffffffffff\n",
+        encoding="utf-8",
+    )
+    corpus = build_corpus(DEFAULT_MATERIALS, curated_path=curated)
+    by_id = {q.qid: q for q in corpus.questions}
+    assert by_id[target.qid].explanation == "原文见《通知》。"
+    assert not by_id[gone.qid].enabled
+    assert any("q-ffffffffff" in p.message for p in corpus.problems)
+
+
+def test_failing_curated_question_is_withdrawn_and_reported(tmp_path: Path) -> None:
+    curated = tmp_path / "questions.yaml"
+    curated.write_text(
+        "add:\n  - type: fill\n    document: 实干为民开新局——党中央部署启动树立和践行正确政绩观学习教育\n"
+        "    sentence: 为民造福，是最大的政绩。\n    stem: 为民造福，是（　）的政绩。\n    answer: [最小]\n",
+        encoding="utf-8",
+    )
+    corpus = build_corpus(DEFAULT_MATERIALS, curated_path=curated)
+    added = [q for q in corpus.questions if q.origin == "curated"]
+    assert len(added) == 1 and not added[0].enabled
+    assert any("withdrawn" in p.message for p in corpus.problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("add:\n  - type: single\n    stem: x\n", "add[0]: missing field"),
+        ("add:\n  - {type: essay, stem: x, answer: [a], document: d, sentence: s}\n", "add[0]: type"),
+        ("fix:\n  - {id: q-1, colour: red}\n", "fix[0]: unknown field"),
+        ("disable: q-1\n", "'disable' must be a list"),
+        ("add: [1, {type: fill}]\n", "add[0]: must be a mapping"),
+        ("- just a list\n", "top level"),
+    ],
+)
+def test_malformed_overlay_names_the_entry(tmp_path: Path, text: str, where: str) -> None:
+    path = tmp_path / "questions.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CuratedError, match=where.replace("[", r"\[").replace("]", r"\]")):
+        load_overlay(path)
+
+
+def test_empty_overlay() -> None:
+    assert parse_overlay(None).add == () and not parse_overlay({"disable": []}).disable

@@ -1,0 +1,158 @@
+"""Generation on the real materials: counts, the key lists, stable ids, one-swap 判断."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+from content.model import FALSE_TEXT, TRUE_TEXT, Corpus
+from content.pipeline import DEFAULT_MATERIALS, build_corpus
+from content.questions.text import BLANK, contains, norm
+from content.verify import check_bank, swap_of
+
+ARTIFACTS = ("[bookmark", "微信", "扫一扫", "版权", "客服", "编辑整理", "文秘之友", "作者原创")
+
+
+@cache
+def corpus() -> Corpus:
+    return build_corpus(DEFAULT_MATERIALS, curated_path=None)
+
+
+def enabled() -> list:
+    return [q for q in corpus().questions if q.enabled]
+
+
+def test_bank_size_and_every_type() -> None:
+    qs = enabled()
+    types = Counter(q.qtype for q in qs)
+    assert len(qs) >= 100
+    assert all(types[t] >= 15 for t in ("single", "multiple", "truefalse", "fill")), types
+
+
+def test_every_document_with_text_contributes() -> None:
+    docs = {q.doc_id for q in enabled()}
+    for d in corpus().documents:
+        if d.paragraphs:
+            assert d.doc_id in docs, d.title
+
+
+def test_bank_passes_verification() -> None:
+    report = check_bank(enabled(), corpus().documents)
+    assert report.ok, report.failures[:5]
+
+
+def test_five_heavy_five_light_question_has_the_five_items() -> None:
+    five = ("重始轻终", "重短轻长", "重显轻隐", "重易轻难", "重局部轻全局")
+    hits = [q for q in corpus().questions if q.qtype == "multiple" and "五重五轻" in q.stem]
+    assert hits, "no 多选 on “五重五轻”"
+    q = hits[0]
+    assert sorted(q.answer) == sorted(five)
+    assert all(o not in five for o in q.options if o not in q.answer)
+    assert len(q.options) > len(q.answer)
+
+
+def test_general_requirement_question() -> None:
+    items = {"立党为公", "为民造福", "科学决策", "真抓实干"}
+    hits = [
+        q
+        for q in enabled()
+        if set(q.answer) == items or (q.qtype != "truefalse" and q.answer[0] in items and "总要求" in q.stem)
+    ]
+    assert hits, "no question on the 总要求"
+    for q in hits:
+        wrong = [o for o in q.options if o not in q.answer]
+        assert not (set(wrong) & items), q.stem
+
+
+def test_work_arrangement_items_are_never_distractors_for_their_own_list() -> None:
+    arrangement = {"学习研讨", "查摆问题", "问题查摆", "整改整治", "建章立制", "开门教育"}
+    for q in enabled():
+        if q.qtype in ("single", "multiple") and set(q.answer) & arrangement:
+            assert not {norm(o) for o in q.options if o not in q.answer} & arrangement, q.stem
+
+
+def test_answers_are_in_their_evidence_and_evidence_in_the_document() -> None:
+    texts = {d.doc_id: "\n".join(b.text for b in d.blocks) for d in corpus().documents}
+    for q in enabled():
+        for line in q.sentence.split("\n"):
+            assert line in texts[q.doc_id]
+        if q.qtype in ("single", "multiple"):
+            assert all(contains(q.sentence, a) for a in q.answer)
+            assert not any(contains(q.sentence, o) for o in q.options if o not in q.answer), q.qid
+        if q.qtype == "fill":
+            assert q.stem.count(BLANK) == 1 and contains(q.sentence, q.answer[0])
+
+
+def test_false_statements_differ_from_evidence_by_exactly_one_swap() -> None:
+    falses = [q for q in enabled() if q.qtype == "truefalse" and q.answer == (FALSE_TEXT,)]
+    trues = [q for q in enabled() if q.qtype == "truefalse" and q.answer == (TRUE_TEXT,)]
+    assert len(falses) >= 6 and len(trues) >= 6
+    assert abs(len(falses) - len(trues)) <= 4
+    for q in falses:
+        original = q.explanation.split("原文：“", 1)[1].rsplit("”", 1)[0]
+        new, old = swap_of(q.stem, original)
+        assert new and old, q.stem
+        assert contains(q.sentence, old) and not contains(q.sentence, new)
+        assert q.stem.replace(new, old, 1) == original
+
+
+def test_no_artifacts_and_limits() -> None:
+    for q in enabled():
+        for text in (q.stem, q.explanation, *q.options):
+            assert not any(a in text for a in ARTIFACTS), text
+        assert len(q.stem) <= 300 and len(q.explanation) <= 200
+        assert all(len(o) <= 100 for o in q.options)
+        if q.qtype in ("single", "multiple"):
+            assert 3 <= len(q.options) <= 6
+
+
+def test_ids_are_stable_across_builds() -> None:
+    again = build_corpus(DEFAULT_MATERIALS, curated_path=None)
+    assert [q.qid for q in again.questions] == [q.qid for q in corpus().questions]
+
+
+def test_changed_sentence_changes_only_its_questions(tmp_path: Path) -> None:
+    target = "3月6日，景德镇高新区召开会议"
+    before = {q.qid: q for q in corpus().questions}
+    hit = [q for q in before.values() if target in q.sentence]
+    assert hit, "expected a question on the 景德镇 meeting"
+    materials = tmp_path / "materials"
+    shutil.copytree(DEFAULT_MATERIALS, materials)
+    path = materials / "003_e685566f757a31f0.txt"
+    path.chmod(0o644)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("3月6日,景德镇高新区召开会议", "3月7日,景德镇高新区召开会议"),
+        encoding="utf-8",
+    )
+    after = {q.qid: q for q in build_corpus(materials, curated_path=None).questions}
+    for q in hit:
+        assert q.qid not in after
+    # every question asking the same thing of an unchanged sentence keeps its id
+    same = {(q.qtype, q.sentence, q.answer): qid for qid, q in before.items()}
+    matched = 0
+    for qid, q in after.items():
+        if target not in q.sentence and q.qtype != "truefalse" and (q.qtype, q.sentence, q.answer) in same:
+            assert same[(q.qtype, q.sentence, q.answer)] == qid
+            matched += 1
+    assert matched >= 0.6 * len(before)
+    edited = [q for q in after.values() if "3月7日，景德镇高新区召开会议" in q.sentence]
+    assert edited and all(q.qid not in before for q in edited)
+
+
+def test_ids_do_not_depend_on_hash_seed() -> None:
+    """Two processes with different string-hash seeds build the same bank (no set-order leaks)."""
+    script = (
+        "from content.pipeline import build_corpus, DEFAULT_MATERIALS;"
+        "print(','.join(q.qid for q in build_corpus(DEFAULT_MATERIALS, curated_path=None).questions))"
+    )
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        runs.append(done.stdout.strip())
+    assert runs[0] == runs[1] == ",".join(q.qid for q in corpus().questions)

@@ -171,26 +171,18 @@ def _quotes_ok(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _dictionary_text() -> str:
+def _dictionary() -> frozenset[str]:
+    """jieba's word list as a set, read once per process (about 0.1 s); jieba itself is never started."""
     spec = importlib.util.find_spec("jieba")
     if spec is None or not spec.submodule_search_locations:
-        return ""
+        return frozenset()
     path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
-    return "\n" + path.read_text(encoding="utf-8") if path.is_file() else ""
+    if not path.is_file():
+        return frozenset()
+    with path.open(encoding="utf-8") as handle:
+        return frozenset(line.split(" ", 1)[0] for line in handle)
 
 
 def known_words(candidates: set[str]) -> set[str]:
     """The subset of ``candidates`` that jieba's dictionary lists as words."""
-    if not candidates:
-        return set()
-    text = _dictionary_text()
-    if not text:
-        return set()
-    # Alternatives grouped by first character: one pass over the 3 MB word list, ~20 ms.
-    by_first: dict[str, list[str]] = {}
-    for word in candidates:
-        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
-    groups = "|".join(
-        f"{re.escape(first)}(?:{'|'.join(sorted(rests, key=len, reverse=True))})" for first, rests in by_first.items()
-    )
-    return set(re.findall(f"^({groups}) ", text, re.M))
+    return candidates & _dictionary() if candidates else set()

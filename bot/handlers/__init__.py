@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.handlers import help, members, registration
+from bot.handlers import bank, help, materials, members, registration, review
 
-FEATURES: tuple[ModuleType, ...] = (registration, help, members)
+FEATURES: tuple[ModuleType, ...] = (registration, help, members, review, bank, materials)

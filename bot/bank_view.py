@@ -1,0 +1,85 @@
+"""How a question of the bank looks in a secretary's chat: the review card, the queue, its buttons.
+
+Kept apart from the handlers so ``bot.handlers.review`` stays a thin parse → call → reply module; every
+word comes from the catalog (``review.*``) and every value is escaped by it.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import CallbackData
+from bot.commands import render_error
+from bot.context import Services
+from bot.texts import Catalog, Safe
+from content.export import LETTERS
+from storage.errors import DomainError
+from storage.models import Question, QuestionStatus
+
+FEATURE = "rv"
+MAX_EVIDENCE = 1500  # characters of the source shown on a card: the whole card stays under Telegram's 4096
+
+
+def answer_text(texts: Catalog, lang: str, q: Question) -> str:
+    if q.qtype in ("single", "multiple"):
+        return "".join(LETTERS[i] for i, option in enumerate(q.options) if option in q.answer)
+    return texts.plain("review.fill_separator", lang).join(q.answer) if q.qtype == "fill" else q.answer[0]
+
+
+def render_card(texts: Catalog, lang: str, q: Question, outcome: str | None = None) -> Safe:
+    """One question as a secretary reviews it: everything needed to judge it without opening the file."""
+    options = ""
+    if q.qtype in ("single", "multiple"):
+        lines = [texts.t("review.option", lang, letter=LETTERS[i], text=o) for i, o in enumerate(q.options)]
+        options = "\n".join(lines) + "\n"
+    card = texts.t(
+        "review.card", lang, id=q.id, qtype=texts.plain(f"review.qtype.{q.qtype}", lang),
+        edited=texts.plain("review.edited_mark", lang) if q.edited else "", stem=q.stem, options=Safe(options),
+        answer=answer_text(texts, lang, q), explanation=q.explanation or "—", document=q.document,
+        sentence=q.sentence if len(q.sentence) <= MAX_EVIDENCE else q.sentence[:MAX_EVIDENCE] + "…",
+    )
+    if outcome is not None:
+        card = Safe(card + "\n\n" + texts.t(f"review.outcome.{outcome}", lang))
+    return card
+
+
+def render_queue(texts: Catalog, lang: str, branch: str, counts: dict[str, int], q: Question | None) -> Safe:
+    header = texts.t("review.header", lang, branch=branch, draft=counts[QuestionStatus.DRAFT],
+                     published=counts[QuestionStatus.PUBLISHED], rejected=counts[QuestionStatus.REJECTED])
+    body = render_card(texts, lang, q) if q is not None else texts.t("review.empty", lang)
+    return Safe(f"{header}\n\n{body}")
+
+
+def button(texts: Catalog, lang: str, key: str, action: str, *args: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(texts.plain(key, lang), callback_data=CallbackData(FEATURE, action, args).encode())
+
+
+def card_keyboard(texts: Catalog, lang: str, question_id: int) -> InlineKeyboardMarkup:
+    qid = str(question_id)
+    return InlineKeyboardMarkup([
+        [button(texts, lang, "review.btn_publish", "p", qid), button(texts, lang, "review.btn_reject", "r", qid)],
+        [button(texts, lang, "review.btn_edit", "e", qid), button(texts, lang, "review.btn_next", "n", qid)],
+    ])
+
+
+def _error_params(svc: Services, exc: DomainError, lang: str) -> dict[str, object]:
+    params = dict(exc.params)
+    if "status" in params:
+        params["status"] = svc.texts.plain(f"review.status.{params['status']}", lang)
+    return params
+
+
+def error_text(svc: Services, exc: DomainError, lang: str) -> Safe:
+    """This feature's wording for a domain error, else the shared one."""
+    key = f"review.error.{exc.code}"
+    if svc.texts.has(key):
+        return svc.texts.t(key, lang, **_error_params(svc, exc, lang))
+    return render_error(svc, exc, lang)
+
+
+def error_toast(svc: Services, exc: DomainError, lang: str) -> str:
+    """The same, as plain text for a button's toast."""
+    key = f"review.error.{exc.code}"
+    if not svc.texts.has(key):
+        key = f"error.{exc.code}" if svc.texts.has(f"error.{exc.code}") else "error.generic"
+    return svc.texts.plain(key, lang, **_error_params(svc, exc, lang))

@@ -1,0 +1,319 @@
+"""The glue between a branch's materials on disk, the content pipeline, and the store — no Telegram here.
+
+::
+
+    <materials_dir> (configured, or the shipped content/materials)  ─┐
+    <data_dir>/materials/<branch key>/  (what secretaries uploaded) ─┴─▶ one folder view ──build_corpus──▶ Corpus
+                                                                            (worker thread, cached)          │
+                                              storage.content.sync_corpus ◀──────────────────────────────────┘
+
+Why a cache: several branches usually study the same shipped materials, and start-up builds every
+branch; a build depends only on the files (names, sizes, mtimes), the curated overlay and the titles to
+study first, so one build serves every branch with the same inputs.  The pipeline reads one folder, so a
+branch with uploads is built from a temporary folder of links to both (file names, and with them the
+pipeline's stable document ids, are kept).  A per-branch lock keeps two uploads from racing a rebuild.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import shutil
+import tempfile
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+import content
+from bot.config import Settings
+from content.ingest import SUPPORTED_SUFFIXES
+from content.loader import IGNORED_NAMES
+from content.model import Corpus, Document, Problem
+from content.pipeline import build_corpus
+from storage import content as content_store
+from storage.content import SyncReport
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+CONTENT_DIR = Path(content.__file__).resolve().parent
+SHIPPED_MATERIALS = CONTENT_DIR / "materials"
+SHIPPED_CURATED = CONTENT_DIR / "questions.yaml"
+UPLOAD_LIMIT = 10 * 1024 * 1024  # bytes; Telegram lets bots download up to 20 MB
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
+CACHE_SIZE = 8
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+# --------------------------------------------------------------------------- where the materials are
+
+
+def upload_dir(settings: Settings, branch_key: str) -> Path:
+    return settings.data_dir / "materials" / branch_key
+
+
+def materials_dirs(settings: Settings, branch_key: str) -> list[Path]:
+    """The branch's folders: the configured (or shipped) materials, then its own uploads."""
+    return [settings.content.materials_dir or SHIPPED_MATERIALS, upload_dir(settings, branch_key)]
+
+
+def curated_path(settings: Settings) -> Path:
+    return settings.content.curated_file or SHIPPED_CURATED
+
+
+def first_titles(settings: Settings, branch_key: str) -> tuple[str, ...]:
+    """The study materials of the branch's configured meetings, earliest meeting first, each title once."""
+    meetings = sorted((m for m in settings.meetings if m.branch == branch_key), key=settings.meeting_start_utc)
+    return tuple(dict.fromkeys(title for m in meetings for title in m.materials))
+
+
+# --------------------------------------------------------------------------- building, cached
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")), key=lambda p: p.name)
+
+
+def fingerprint(folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> tuple[object, ...]:
+    """Everything a build depends on; equal fingerprints give equal corpora.
+
+    Only the files count, not the folders that hold them: two branches whose upload folders are empty
+    (or missing) share the build of the materials they have in common.
+    """
+    def stamp(path: Path) -> tuple[str, int, int]:
+        stat = path.stat()
+        return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+    listing = tuple(stamp(p) for folder in folders for p in _files(folder))
+    overlay = stamp(curated) if curated.is_file() else str(curated)
+    return listing, overlay, tuple(titles)
+
+
+def _build(folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> Corpus:
+    """Run the pipeline over the union of ``folders`` (blocking: call it from a worker thread)."""
+    filled = [folder for folder in folders if _files(folder)]
+    if len(filled) <= 1:
+        folder = filled[0] if filled else folders[0]
+        return build_corpus(folder, curated_path=curated, first_titles=titles)
+    clashes: list[Problem] = []
+    with tempfile.TemporaryDirectory(prefix="zhibu-materials-") as tmp:
+        view = Path(tmp)
+        for folder in filled:
+            for path in _files(folder):
+                target = view / path.name
+                if target.exists():
+                    clashes.append(Problem(path.name, f"same file name in {folder} and an earlier folder; ignored"))
+                    continue
+                try:
+                    target.symlink_to(path.resolve())
+                except OSError:  # no symlinks (some Windows setups): copy instead
+                    shutil.copy2(path, target)
+        corpus = build_corpus(view, curated_path=curated, first_titles=titles)
+    corpus.problems.extend(clashes)
+    return corpus
+
+
+class CorpusCache:
+    """The last few builds, keyed by their fingerprint; safe to use from several worker threads."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._size = size
+        self._builds: OrderedDict[tuple[object, ...], Corpus] = OrderedDict()
+        self._guard = threading.Lock()
+        self._key_locks: dict[tuple[object, ...], threading.Lock] = {}
+        self.builds = 0  # how many times the pipeline actually ran
+
+    def get(self, folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> Corpus:
+        key = fingerprint(folders, curated, titles)
+        with self._guard:
+            lock = self._key_locks.setdefault(key, threading.Lock())
+        with lock:  # a second caller with the same inputs waits for the first build instead of repeating it
+            with self._guard:
+                if key in self._builds:
+                    self._builds.move_to_end(key)
+                    return self._builds[key]
+            corpus = _build(folders, curated, titles)
+            with self._guard:
+                self.builds += 1
+                self._builds[key] = corpus
+                while len(self._builds) > self._size:
+                    old, _ = self._builds.popitem(last=False)
+                    self._key_locks.pop(old, None)
+            return corpus
+
+
+CACHE = CorpusCache()  # process-wide: a corpus is pure data derived from files, shared by every application
+
+
+async def build_for_branch(settings: Settings, branch_key: str, cache: CorpusCache = CACHE) -> Corpus:
+    """The branch's corpus, built off the event loop (or taken from the cache)."""
+    return await asyncio.to_thread(cache.get, materials_dirs(settings, branch_key), curated_path(settings),
+                                   first_titles(settings, branch_key))
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+class UploadRefused(Exception):
+    """The file cannot be added; ``code`` names the catalog text (``materials.refused.<code>``)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def safe_file_name(name: str) -> str:
+    """A plain file name to store under: no folders, no control or reserved characters, suffix kept."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    suffix = PurePosixPath(base).suffix.lower()
+    stem = base[: len(base) - len(suffix)] if suffix else base
+    stem = _UNSAFE.sub("_", stem).strip(" ._")[:80] or "material"
+    if f"{stem}{suffix}".lower() in IGNORED_NAMES:  # "README.md" would be skipped by the loader
+        stem = f"material-{stem}"
+    return f"{stem}{suffix}"
+
+
+def check_upload(file_name: str, size: int | None) -> str:
+    """The safe name to store ``file_name`` under, or ``UploadRefused`` for a type or size we do not take."""
+    name = safe_file_name(file_name)
+    suffix = PurePosixPath(name).suffix
+    if suffix not in UPLOAD_SUFFIXES:
+        raise UploadRefused("type", name=file_name, suffix=suffix or "—", supported=" ".join(UPLOAD_SUFFIXES))
+    if size is not None and size > UPLOAD_LIMIT:
+        raise UploadRefused("size", name=file_name, limit_mb=UPLOAD_LIMIT // (1024 * 1024))
+    return name
+
+
+def check_duplicate(settings: Settings, branch_key: str, file_name: str, data: bytes) -> None:
+    """``UploadRefused("duplicate")`` when the branch already has a file with exactly these bytes."""
+    digest = hashlib.sha256(data).digest()
+    for folder in materials_dirs(settings, branch_key):
+        for path in _files(folder):
+            if path.stat().st_size == len(data) and hashlib.sha256(path.read_bytes()).digest() == digest:
+                raise UploadRefused("duplicate", name=file_name, existing=path.name)
+
+
+def save_upload(settings: Settings, branch_key: str, file_name: str, data: bytes) -> Path:
+    """Store an upload in the branch's folder; never overwrite (a counter is added), refuse a repeat."""
+    name = check_upload(file_name, len(data))
+    check_duplicate(settings, branch_key, file_name, data)
+    folders = materials_dirs(settings, branch_key)
+    taken = {path.name.lower() for folder in folders for path in _files(folder)}
+    target_dir = folders[-1]
+    target_dir.mkdir(parents=True, exist_ok=True)
+    stem, suffix = name[: -len(PurePosixPath(name).suffix)], PurePosixPath(name).suffix
+    candidate, n = name, 1
+    while True:
+        if candidate.lower() not in taken:
+            try:
+                with (target_dir / candidate).open("xb") as out:  # "x": fails instead of overwriting
+                    out.write(data)
+                return target_dir / candidate
+            except FileExistsError:
+                pass
+        n += 1
+        candidate = f"{stem}-{n}{suffix}"
+
+
+# --------------------------------------------------------------------------- refresh = build + sync
+
+
+@dataclass
+class Refresh:
+    """One rebuild of a branch: the corpus it produced and what the sync changed in the store."""
+
+    corpus: Corpus
+    report: SyncReport
+
+
+@dataclass
+class Added:
+    """What one uploaded file brought: its documents, snippets, the sync, and the pipeline's problems."""
+
+    file_name: str
+    documents: list[Document] = field(default_factory=list)
+    snippets: int = 0
+    new_questions: Counter[str] = field(default_factory=Counter)  # this file's new questions, by type
+    report: SyncReport = field(default_factory=SyncReport)  # the whole sync (the ranking spreads questions
+    problems: list[Problem] = field(default_factory=list)  # over documents, so others may change too)
+    kept: bool = True  # False: nothing recognisable, the file was removed again
+
+    @property
+    def elsewhere_added(self) -> int:
+        """New questions from the branch's other materials (the bank was re-balanced)."""
+        return len(self.report.new_keys) - sum(self.new_questions.values())
+
+
+class ContentService:
+    """Builds and syncs branches for one running bot; one lock per branch serialises rebuilds."""
+
+    def __init__(self, settings: Settings, db: Database, cache: CorpusCache = CACHE) -> None:
+        self.settings = settings
+        self.db = db
+        self.cache = cache
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def _lock(self, branch_key: str) -> asyncio.Lock:
+        return self._locks.setdefault(branch_key, asyncio.Lock())
+
+    async def _sync(self, branch_id: int, corpus: Corpus, now: datetime) -> SyncReport:
+        return await self.db.run(content_store.sync_corpus, branch_id=branch_id, corpus=corpus,
+                                 auto_publish=self.settings.content.auto_publish, now=now)
+
+    async def refresh(self, branch_key: str, branch_id: int, now: datetime) -> Refresh:
+        async with self._lock(branch_key):
+            corpus = await build_for_branch(self.settings, branch_key, self.cache)
+            return Refresh(corpus, await self._sync(branch_id, corpus, now))
+
+    async def refresh_all(self, branch_ids: dict[str, int], now: datetime) -> dict[str, Refresh | Exception]:
+        """Build and sync every branch; a failing branch is reported, the others still refreshed."""
+        results: dict[str, Refresh | Exception] = {}
+        for key, branch_id in branch_ids.items():
+            try:
+                results[key] = await self.refresh(key, branch_id, now)
+            except Exception as exc:  # a broken material must not keep the bot from starting
+                log.exception("content build for branch %s failed", key)
+                results[key] = exc
+        return results
+
+    async def add_material(self, branch_key: str, branch_id: int, file_name: str, data: bytes,
+                           now: datetime) -> Added:
+        """Save an upload, rebuild the branch and sync it; a file with nothing recognisable is not kept."""
+        async with self._lock(branch_key):
+            path = await asyncio.to_thread(save_upload, self.settings, branch_key, file_name, data)
+            try:
+                corpus = await build_for_branch(self.settings, branch_key, self.cache)
+            except Exception:
+                path.unlink(missing_ok=True)
+                raise
+            added = Added(file_name=path.name,
+                          documents=[d for d in corpus.documents if d.file_name == path.name],
+                          problems=[p for p in corpus.problems if p.file_name == path.name])
+            doc_ids = {d.doc_id for d in added.documents}
+            added.snippets = sum(1 for s in corpus.snippets if s.doc_id in doc_ids)
+            if not added.documents:
+                path.unlink(missing_ok=True)
+                added.kept = False
+                return added
+            added.report = await self._sync(branch_id, corpus, now)
+            fresh = set(added.report.new_keys)
+            added.new_questions = Counter(q.qtype for q in corpus.questions if q.qid in fresh and q.doc_id in doc_ids)
+            return added
+
+
+def service(extras: dict[str, object], settings: Settings, db: Database) -> ContentService:
+    """The running bot's ``ContentService`` (created on first use)."""
+    existing = extras.get("content")
+    if isinstance(existing, ContentService):
+        return existing
+    created = ContentService(settings, db)
+    extras["content"] = created
+    return created

@@ -1,0 +1,126 @@
+"""The bank in bulk: ``/bank`` sends it as an Excel sheet; the same sheet sent back applies the edits.
+
+::
+
+    /bank ──▶ 题库.xlsx (题型 | 题干 | 选项A–F | 答案 | 解析 | 出处 | id | 状态) + how to edit it
+    secretary sends the .xlsx back ──▶ rows compared with the store; changed wording verified again
+                                  ──▶ storage.bank.apply_edits ──▶ "N updated, M published …, errors by row"
+
+Reading and writing the sheet is ``bot.bank_sheet`` (no Telegram); this module only moves files and
+renders the summary.  Any other document goes on to ``bot.handlers.materials``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
+
+from bot import bank_sheet
+from bot.commands import Command
+from bot.content_service import UploadRefused
+from bot.context import Caller, Services, load_caller, reply, services
+from bot.handlers.materials import download, refusal_text, refuse_unless_secretary
+from bot.handlers.review import forget_edit
+from bot.texts import LANGUAGES, Catalog, Safe
+from storage import bank
+from storage import content as content_store
+from storage import members as member_store
+from storage.bank import BulkReport, RowError
+from storage.models import QuestionStatus, Role
+
+MAX_ERROR_LINES = 20
+
+
+def status_labels(texts: Catalog, lang: str) -> dict[str, str]:
+    return {s.value: texts.plain(f"review.status.{s.value}", lang) for s in QuestionStatus}
+
+
+def status_words(texts: Catalog) -> dict[str, str]:
+    """Every spelling accepted in the status column: both languages' labels and the raw values."""
+    words = {s.value: s.value for s in QuestionStatus}
+    for lang in LANGUAGES:
+        words.update({label.lower(): status for status, label in status_labels(texts, lang).items()})
+    return words
+
+
+async def send_bank(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/bank`` — the branch's bank (retired questions left out) as an .xlsx with editing instructions."""
+    forget_edit(context)
+    svc = services(context)
+    assert caller.member is not None
+    branch = await svc.db.run(member_store.get_branch, branch_id=caller.member.branch_id)
+    rows = await svc.db.run(content_store.bank_questions, branch_id=branch.id)
+    if not rows:
+        await reply(update, svc.texts.t("review.bank.empty", caller.lang))
+        return
+    data = await asyncio.to_thread(bank_sheet.export_bank, rows, status_labels(svc.texts, caller.lang),
+                                   svc.texts.plain("review.bank.status_header", caller.lang))
+    day = svc.clock.now().astimezone(svc.settings.tz)
+    name = svc.texts.plain("review.bank.file_name", caller.lang, branch=branch.key, date=f"{day:%Y%m%d}")
+    caption = svc.texts.t("review.bank.caption", caller.lang, branch=branch.name, count=len(rows),
+                          header=svc.texts.plain("review.bank.status_header", caller.lang),
+                          published=status_labels(svc.texts, caller.lang)[QuestionStatus.PUBLISHED],
+                          rejected=status_labels(svc.texts, caller.lang)[QuestionStatus.REJECTED])
+    message = update.effective_message
+    assert message is not None
+    await message.reply_document(document=data, filename=name, caption=caption, parse_mode="HTML")
+
+
+def render_summary(texts: Catalog, lang: str, report: BulkReport, errors: list[RowError]) -> Safe:
+    lines = [texts.t("review.bank.imported", lang, updated=report.updated, published=report.published,
+                     rejected=report.rejected, reopened=report.reopened, unchanged=report.unchanged)]
+    if errors:
+        lines.append(texts.t("review.bank.errors_header", lang, count=len(errors)))
+        for error in sorted(errors, key=lambda e: e.row)[:MAX_ERROR_LINES]:
+            reason = texts.plain(f"review.bank.row.{error.code}", lang, **_row_params(error))
+            lines.append(texts.t("review.bank.error_line", lang, row=error.row or "?", reason=reason))
+        if len(errors) > MAX_ERROR_LINES:
+            lines.append(texts.t("review.bank.more_errors", lang, count=len(errors) - MAX_ERROR_LINES))
+    return Safe("\n".join(lines))
+
+
+def _row_params(error: RowError) -> dict[str, object]:
+    defaults: dict[str, object] = {"id": "", "value": "", "reason": "", "limit": "", "length": ""}
+    return {**defaults, **error.params}
+
+
+async def import_sheet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A secretary sent an .xlsx: apply it as an edited bank sheet."""
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    message = update.effective_message
+    if caller is None or message is None or message.document is None:
+        return
+    if await refuse_unless_secretary(update, svc, caller, "review.bank.members_only"):
+        return
+    assert caller.member is not None
+    try:
+        data = await download(context, message.document)
+    except UploadRefused as exc:
+        await reply(update, refusal_text(svc.texts, caller.lang, exc))
+        return
+    rows = await svc.db.run(content_store.bank_questions, branch_id=caller.member.branch_id, include_retired=True)
+    headers = [svc.texts.plain("review.bank.status_header", lang) for lang in LANGUAGES]
+    try:
+        read = await asyncio.to_thread(bank_sheet.read_bank, data, rows, status_words(svc.texts), headers)
+    except bank_sheet.BadSheet as exc:
+        await reply(update, _bad_sheet(svc, caller.lang, exc))
+        return
+    report = await svc.db.run(bank.apply_edits, actor=caller.member, branch_id=caller.member.branch_id,
+                              edits=read.edits, now=svc.clock.now())
+    await reply(update, render_summary(svc.texts, caller.lang, report, read.errors + report.errors))
+
+
+def _bad_sheet(svc: Services, lang: str, exc: bank_sheet.BadSheet) -> Safe:
+    if exc.row is None:
+        return svc.texts.t("review.bank.not_a_sheet", lang)
+    return svc.texts.t("review.bank.bad_sheet", lang, row=exc.row, reason=exc.reason)
+
+
+COMMANDS = [Command("bank", Role.SECRETARY, send_bank, "secretary")]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [MessageHandler(filters.Document.FileExtension("xlsx") & filters.ChatType.PRIVATE, import_sheet)]

@@ -1,0 +1,200 @@
+"""Study materials: secretaries add them by sending a file; ``/materials`` lists what the branch studies.
+
+::
+
+    secretary sends 通知.docx ──▶ type and size checked ──▶ get_file + download_to_memory
+        ──▶ bot.content_service: saved under <data_dir>/materials/<branch>/ (never overwriting),
+            branch rebuilt (worker thread) and synced ──▶ reply: titles recognised, snippets,
+            new draft questions by type, the pipeline's problems
+    member sends a file ──▶ "only secretaries can add materials"
+
+At start-up (``on_startup``) every branch is built and synced, so the bank and study plan match the
+files on disk before the first update; a pipeline failure is logged and the bot starts anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Sequence
+
+from telegram import Document as TgDocument
+from telegram import Update
+from telegram.ext import Application, BaseHandler, ContextTypes, MessageHandler, filters
+
+from bot import content_service
+from bot.commands import Command
+from bot.content_service import UPLOAD_LIMIT, Added, UploadRefused, check_duplicate, check_upload
+from bot.context import Caller, Services, load_caller, reply, services
+from bot.handlers.review import forget_edit
+from bot.texts import Catalog, Safe
+from content.model import QUESTION_TYPES, Problem
+from storage import content as content_store
+from storage import members as member_store
+from storage.content import MaterialSummary
+from storage.models import Role
+
+log = logging.getLogger(__name__)
+
+MAX_PROBLEMS = 8
+MAX_LISTED = 40
+
+
+# --------------------------------------------------------------------------- shared with the bank sheet
+
+
+async def refuse_unless_secretary(update: Update, svc: Services, caller: Caller, key: str) -> bool:
+    """Answer a stranger or a member who sent a file meant for secretaries; True when refused."""
+    if not caller.active:
+        await reply(update, svc.texts.t("register.needed", caller.lang))
+        return True
+    if not caller.at_least(Role.SECRETARY):
+        await reply(update, svc.texts.t(key, caller.lang))
+        return True
+    return False
+
+
+async def download(context: ContextTypes.DEFAULT_TYPE, document: TgDocument) -> bytes:
+    """The file's bytes; ``UploadRefused("size")`` before downloading anything too large."""
+    name = document.file_name or ""
+    if document.file_size is not None and document.file_size > UPLOAD_LIMIT:
+        raise UploadRefused("size", name=name, limit_mb=UPLOAD_LIMIT // (1024 * 1024))
+    file = await context.bot.get_file(document.file_id)
+    buffer = io.BytesIO()
+    await file.download_to_memory(buffer)
+    data = buffer.getvalue()
+    if len(data) > UPLOAD_LIMIT:
+        raise UploadRefused("size", name=name, limit_mb=UPLOAD_LIMIT // (1024 * 1024))
+    return data
+
+
+def refusal_text(texts: Catalog, lang: str, exc: UploadRefused) -> Safe:
+    return texts.t(f"materials.refused.{exc.code}", lang, **exc.params)
+
+
+# --------------------------------------------------------------------------- adding a material
+
+
+def _problems(texts: Catalog, lang: str, problems: Sequence[Problem]) -> list[str]:
+    if not problems:
+        return []
+    lines = [texts.t("materials.problems_header", lang)]
+    lines += [texts.t("materials.problem_line", lang, message=p.message) for p in problems[:MAX_PROBLEMS]]
+    if len(problems) > MAX_PROBLEMS:
+        lines.append(texts.t("materials.more_problems", lang, count=len(problems) - MAX_PROBLEMS))
+    return lines
+
+
+def render_added(texts: Catalog, lang: str, sent_name: str, added: Added, auto_publish: bool) -> Safe:
+    """What one upload brought, in the words a secretary checks: titles, snippets, new questions."""
+    if not added.kept:
+        return Safe("\n".join([texts.t("materials.nothing", lang, name=sent_name),
+                               *_problems(texts, lang, added.problems)]))
+    docs = "\n".join(texts.t("materials.doc_line", lang, title=d.title,
+                             source=d.source or texts.plain("materials.unknown_source", lang))
+                     for d in added.documents)
+    by_type = texts.plain("materials.type_separator", lang).join(
+        texts.plain("materials.type_count", lang, qtype=texts.plain(f"review.qtype.{qtype}", lang),
+                    count=added.new_questions[qtype])
+        for qtype in QUESTION_TYPES if added.new_questions[qtype])
+    key = "materials.added_published" if auto_publish else "materials.added"
+    lines = [texts.t(key, lang, name=added.file_name, documents=Safe(docs), snippets=added.snippets,
+                     questions=sum(added.new_questions.values()), by_type=by_type or "—")]
+    if added.elsewhere_added or added.report.questions_retired:
+        lines.append(texts.t("materials.rebalanced", lang, added=added.elsewhere_added,
+                             retired=added.report.questions_retired))
+    return Safe("\n".join([*lines, *_problems(texts, lang, added.problems)]))
+
+
+async def receive_material(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A document in a private chat: a secretary's new study material (anyone else is told politely)."""
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    message = update.effective_message
+    if caller is None or message is None or message.document is None:
+        return
+    if await refuse_unless_secretary(update, svc, caller, "materials.members_only"):
+        return
+    assert caller.member is not None
+    sent_name = message.document.file_name or "material"
+    branch = await svc.db.run(member_store.get_branch, branch_id=caller.member.branch_id)
+    assert branch.id is not None
+    try:
+        check_upload(sent_name, message.document.file_size)
+        data = await download(context, message.document)
+        await asyncio.to_thread(check_duplicate, svc.settings, branch.key, sent_name, data)
+    except UploadRefused as exc:
+        await reply(update, refusal_text(svc.texts, caller.lang, exc))
+        return
+    await reply(update, svc.texts.t("materials.received", caller.lang, name=sent_name))
+    service = content_service.service(svc.extras, svc.settings, svc.db)
+    try:
+        added = await service.add_material(branch.key, branch.id, sent_name, data, svc.clock.now())
+    except UploadRefused as exc:
+        await reply(update, refusal_text(svc.texts, caller.lang, exc))
+        return
+    except Exception:
+        log.exception("adding material %r for branch %s failed", sent_name, branch.key)
+        await reply(update, svc.texts.t("materials.failed", caller.lang, name=sent_name))
+        return
+    log.info("branch %s: material %s added (%d documents, %d snippets, %s)", branch.key, added.file_name,
+             len(added.documents), added.snippets, dict(added.report.new_questions))
+    await reply(update, render_added(svc.texts, caller.lang, sent_name, added, svc.settings.content.auto_publish))
+
+
+# --------------------------------------------------------------------------- listing
+
+
+def render_list(texts: Catalog, lang: str, branch: str, rows: Sequence[MaterialSummary]) -> Safe:
+    if not rows:
+        return texts.t("materials.list_empty", lang, branch=branch)
+    lines = [texts.t("materials.list_header", lang, branch=branch, count=len(rows))]
+    for n, row in enumerate(rows[:MAX_LISTED], start=1):
+        m = row.material
+        lines.append(texts.t(
+            "materials.list_line", lang, n=n, title=m.title,
+            source=m.source or texts.plain("materials.unknown_source", lang),
+            date=m.published.isoformat() if m.published else texts.plain("materials.unknown_date", lang),
+            units=row.units, questions=row.questions,
+        ))
+    if len(rows) > MAX_LISTED:
+        lines.append(texts.t("materials.more_listed", lang, count=len(rows) - MAX_LISTED))
+    lines.append(texts.t("materials.list_footer", lang))
+    return Safe("\n".join(lines))
+
+
+async def list_materials(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/materials`` — title, source, date, snippets and questions of every active material."""
+    forget_edit(context)
+    svc = services(context)
+    assert caller.member is not None
+    branch = await svc.db.run(member_store.get_branch, branch_id=caller.member.branch_id)
+    rows = await svc.db.run(content_store.materials_overview, branch_id=caller.member.branch_id)
+    await reply(update, render_list(svc.texts, caller.lang, branch.name, rows))
+
+
+# --------------------------------------------------------------------------- start-up
+
+
+async def on_startup(app: Application, svc: Services) -> None:  # type: ignore[type-arg]
+    """Build and sync every branch before updates flow; a failure is logged, never fatal."""
+    branch_ids: dict[str, int] = svc.extras.get("branch_ids", {})
+    service = content_service.service(svc.extras, svc.settings, svc.db)
+    results = await service.refresh_all(branch_ids, svc.clock.now())
+    for key, result in results.items():
+        if isinstance(result, Exception):
+            continue  # already logged with its traceback
+        corpus, report = result.corpus, result.report
+        log.info("branch %s content: %d documents, %d snippets, %d questions (%d new, %d retired), %d problems",
+                 key, len(corpus.documents), len(corpus.snippets), sum(q.enabled for q in corpus.questions),
+                 sum(report.new_questions.values()), report.questions_retired, len(corpus.problems))
+        for problem in corpus.problems:
+            log.debug("branch %s content problem in %s: %s", key, problem.file_name, problem.message)
+
+
+COMMANDS = [Command("materials", Role.SECRETARY, list_materials, "secretary")]
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, receive_material)]

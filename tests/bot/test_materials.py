@@ -1,0 +1,120 @@
+"""Adding study materials by sending a file, and listing them, through the real application.
+
+The bot here studies one shipped file (a speech) so every rebuild after an upload stays quick; the
+upload folder lives under the test's data_dir.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from functools import partial
+from pathlib import Path
+
+import docx
+import pytest
+from sqlmodel import col, select
+
+from bot import content_service as cs
+from bot.app import build_application
+from bot.offline.api import FakeBotApi
+from bot.offline.session import OfflineSession
+from scheduler.clock import FakeClock
+from storage.models import Material, Question, QuestionStatus
+from tests import factories
+from tests.bot.test_content_service import SPEECH
+from tests.bot.test_review import MEMBER, db_of, join
+
+TITLE = "城发中心党支部“三会一课”制度实施细则"
+ARTICLES = (
+    "为进一步规范支部组织生活，根据《中国共产党支部工作条例（试行）》，结合本支部实际，制定本细则。",
+    "第一条 支部党员大会每季度召开1次，由支部委员会召集，支部书记主持。",
+    "第二条 支部委员会会议一般每月召开1次，研究支部重要工作，必要时可以随时召开。",
+    "第三条 党小组会一般每月召开1次，组织党员参加政治学习、谈心谈话、开展批评和自我批评等。",
+    "第四条 党课每季度至少开展1次，支部书记每年至少为党员讲1次党课。",
+    "第五条 党员应当按时参加组织生活，因故不能参加的，应当向支部书记请假，请假须说明理由。",
+    "第六条 会议记录由组织委员负责，记录应当写明时间、地点、主持人、应到人数、实到人数和会议议题。",
+    "第七条 本细则自2026年4月1日起施行，由支部委员会负责解释。",
+)
+
+
+def regulation_docx() -> bytes:
+    """A small branch regulation as a secretary would write it in Word: a title and numbered articles."""
+    document = docx.Document()
+    document.add_heading(TITLE, level=0)
+    for text in ARTICLES:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+async def session(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    (shipped / SPEECH).write_bytes((Path(cs.SHIPPED_MATERIALS) / SPEECH).read_bytes())
+    settings = factories.settings(tmp_path, database={"url": db_url}, content={"materials_dir": str(shipped)})
+    async with OfflineSession(partial(build_application, settings), api=FakeBotApi(clock=clock), clock=clock) as s:
+        yield s
+
+
+def materials(session: OfflineSession) -> list[Material]:
+    with db_of(session).session() as s:
+        return list(s.exec(select(Material).where(col(Material.active).is_(True)).order_by(col(Material.id))))
+
+
+def questions_of(session: OfflineSession, doc_key: str) -> list[Question]:
+    with db_of(session).session() as s:
+        return list(s.exec(select(Question).where(Question.doc_key == doc_key)))
+
+
+async def test_a_secretary_adds_a_word_regulation(session: OfflineSession, tmp_path: Path) -> None:
+    await join(session)
+    assert [m.file_name for m in materials(session)] == [SPEECH]
+    sent = regulation_docx()  # built once: a .docx carries its creation time, so each build differs
+    replies = await session.upload(factories.SECRETARY_ID, "../细则.docx", sent)
+    received, added = replies
+    assert "正在识别" in received.plain
+    assert f"《{TITLE}》" in added.plain and "学习片段 1 段" in added.plain
+    assert "单选题" in added.plain and "/review" in added.plain
+
+    stored = tmp_path / "data" / "materials" / "csfz" / "细则.docx"
+    assert stored.is_file() and stored.read_bytes() == sent
+    new = next(m for m in materials(session) if m.file_name == "细则.docx")
+    assert new.title == TITLE
+    drafts = questions_of(session, new.doc_key)
+    assert drafts and {q.status for q in drafts} == {QuestionStatus.DRAFT}
+    assert f"新增待审核题目 {len(drafts)} 道" in added.plain
+    assert any("1次" in q.answer or "2026年4月1日" in q.answer for q in drafts)
+
+    listing = (await session.send(factories.SECRETARY_ID, "/materials"))[0].plain
+    assert "学习材料（2 份）" in listing and f"《{TITLE}》" in listing and f"题目 {len(drafts)} 道" in listing
+
+    again = await session.upload(factories.SECRETARY_ID, "细则副本.docx", sent)
+    assert "已经添加过了（细则.docx）" in again[0].plain
+    assert len(materials(session)) == 2
+
+
+async def test_files_that_cannot_be_used_get_a_clear_answer(session: OfflineSession, tmp_path: Path) -> None:
+    await join(session)
+    picture = await session.upload(factories.SECRETARY_ID, "合影.png", b"\x89PNG\r\n")
+    assert "暂不支持 .png 格式" in picture[0].plain and ".docx" in picture[0].plain
+    big = await session.upload(factories.SECRETARY_ID, "大文件.pdf", bytes(cs.UPLOAD_LIMIT + 1))
+    assert "不能超过 10 MB" in big[0].plain
+    english = await session.upload(factories.SECRETARY_ID, "notes.txt", b"Meeting notes, nothing in Chinese.\n")
+    assert "没能在 notes.txt 中识别出学习内容" in english[-1].plain
+    upload_dir = tmp_path / "data" / "materials" / "csfz"
+    assert not upload_dir.exists() or not any(upload_dir.iterdir())
+    assert len(materials(session)) == 1
+
+
+async def test_only_secretaries_add_materials(session: OfflineSession, tmp_path: Path) -> None:
+    await join(session)
+    refused = await session.upload(MEMBER, "细则.docx", regulation_docx())
+    assert "只有支部书记可以添加学习材料" in refused[0].plain
+    assert "仅供支部书记使用" in (await session.send(MEMBER, "/materials"))[0].plain
+    session.api.add_user(20002, "陌生人")
+    stranger = await session.upload(20002, "细则.docx", regulation_docx())
+    assert "还没有加入支部" in stranger[0].plain
+    assert not (tmp_path / "data" / "materials" / "csfz").exists()

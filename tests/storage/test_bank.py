@@ -1,0 +1,133 @@
+"""The review queue, decisions, edits and the returned sheet, on an SQLite file and on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from scheduler.clock import FakeClock
+from storage import bank
+from storage.db import Database
+from storage.errors import InvalidState, NotFound, PermissionDenied
+from storage.models import AuditEntry, QuestionStatus, Role
+from tests import factories
+from tests.storage.test_content import corpus, question, questions_by_key, secretary, sync
+
+
+def setup(db: Database, clock: FakeClock) -> tuple[int, dict[str, int]]:
+    branch = factories.branch(db, clock.now())
+    sync(db, clock, branch.id, corpus([question(1, score=0.9), question(2, score=0.5), question(3, score=0.9),
+                                       question(4, score=0.7)]))
+    return branch.id, {k: q.id for k, q in questions_by_key(db, branch.id).items()}
+
+
+def test_queue_order_counts_and_wrap_round(db: Database, clock: FakeClock) -> None:
+    branch_id, ids = setup(db, clock)
+    with db.session() as s:
+        first = bank.next_draft(session=s, branch_id=branch_id)
+        walk = [first.qkey]
+        for _ in range(4):
+            walk.append(bank.next_draft(session=s, branch_id=branch_id, after_id=ids[walk[-1]]).qkey)
+        counts = bank.review_counts(session=s, branch_id=branch_id)
+    assert walk == ["q-0001", "q-0003", "q-0004", "q-0002", "q-0001"]  # score, then id; wraps to the start
+    assert counts == {"draft": 4, "published": 0, "rejected": 0, "retired": 0}
+
+
+def test_deciding_walks_on_and_twice_is_refused(db: Database, clock: FakeClock) -> None:
+    branch_id, ids = setup(db, clock)
+    sec = secretary(db, clock, branch_id)
+    with db.session() as s:
+        done = bank.decide_question(session=s, actor=sec, question_id=ids["q-0003"], publish=True, now=clock.now())
+        assert done.status == QuestionStatus.PUBLISHED and done.reviewed_by == sec.tg_user_id
+        assert bank.next_draft(session=s, branch_id=branch_id, after_id=done.id).qkey == "q-0004"
+    with db.session() as s, pytest.raises(InvalidState) as info:
+        bank.decide_question(session=s, actor=sec, question_id=ids["q-0003"], publish=False, now=clock.now())
+    assert info.value.code == "question_decided"
+    with db.session() as s:
+        bank.decide_question(session=s, actor=sec, question_id=ids["q-0002"], publish=False, now=clock.now())
+        assert bank.review_counts(session=s, branch_id=branch_id)["rejected"] == 1
+        actions = [a.action for a in s.exec(select(AuditEntry)) if a.action.startswith("question")]
+    assert actions == ["question_publish", "question_reject"]
+
+
+def test_only_the_branchs_secretaries_may_review(db: Database, clock: FakeClock) -> None:
+    branch_id, ids = setup(db, clock)
+    member = factories.member(db, branch_id, 600, "张党员", clock.now())
+    other = factories.branch(db, clock.now(), key="other", invite="other-code", name="另一支部")
+    stranger = secretary(db, clock, other.id, tg=700)
+    admin = factories.member(db, other.id, 800, "党委", clock.now(), Role.ADMIN)
+    with db.session() as s, pytest.raises(PermissionDenied):
+        bank.decide_question(session=s, actor=member, question_id=ids["q-0001"], publish=True, now=clock.now())
+    with db.session() as s, pytest.raises(NotFound):
+        bank.decide_question(session=s, actor=stranger, question_id=ids["q-0001"], publish=True, now=clock.now())
+    with db.session() as s, pytest.raises(PermissionDenied):
+        bank.publish_all_verified(session=s, actor=stranger, branch_id=branch_id, now=clock.now())
+    with db.session() as s:
+        bank.decide_question(session=s, actor=admin, question_id=ids["q-0001"], publish=True, now=clock.now())
+    assert questions_by_key(db, branch_id)["q-0001"].status == QuestionStatus.PUBLISHED
+
+
+def test_edit_checks_the_limits(db: Database, clock: FakeClock) -> None:
+    branch_id, ids = setup(db, clock)
+    sec = secretary(db, clock, branch_id)
+    with db.session() as s, pytest.raises(InvalidState) as info:
+        bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem="长" * 301, now=clock.now())
+    assert info.value.code == "stem_too_long" and info.value.params["length"] == 301
+    with db.session() as s, pytest.raises(InvalidState):
+        bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem="   ", now=clock.now())
+    with db.session() as s:
+        same = bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"],
+                                  stem=questions_by_key(db, branch_id)["q-0001"].stem, now=clock.now())
+        assert not same.edited  # nothing changed, nothing marked
+        edited = bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem=" 新题干（　）。 ",
+                                    explanation="新解析", now=clock.now())
+    assert edited.edited and edited.stem == "新题干（　）。" and edited.status == QuestionStatus.DRAFT
+    stored = questions_by_key(db, branch_id)["q-0001"]
+    assert (stored.stem, stored.explanation, stored.edited) == ("新题干（　）。", "新解析", True)
+
+
+def test_publish_all_publishes_every_draft_once(db: Database, clock: FakeClock) -> None:
+    branch_id, ids = setup(db, clock)
+    sec = secretary(db, clock, branch_id)
+    with db.session() as s:
+        bank.decide_question(session=s, actor=sec, question_id=ids["q-0002"], publish=False, now=clock.now())
+        assert bank.publish_all_verified(session=s, actor=sec, branch_id=branch_id, now=clock.now()) == 3
+    with db.session() as s:
+        assert bank.publish_all_verified(session=s, actor=sec, branch_id=branch_id, now=clock.now()) == 0
+        assert bank.review_counts(session=s, branch_id=branch_id) == {"draft": 0, "published": 3, "rejected": 1,
+                                                                     "retired": 0}
+
+
+def test_apply_edits_reports_by_row(db: Database, clock: FakeClock) -> None:
+    branch_id, _ids = setup(db, clock)
+    sec = secretary(db, clock, branch_id)
+    sync(db, clock, branch_id, corpus([question(1, score=0.9), question(2, score=0.5), question(3, score=0.9)]))
+    edits = [
+        bank.BankEdit(row=2, qkey="q-0001", stem="改后的题干（　）。", status="published"),
+        bank.BankEdit(row=3, qkey="q-0002", options=("甲", "乙", "丙", "丁"), answer=("甲",)),
+        bank.BankEdit(row=4, qkey="q-0003", status="rejected"),
+        bank.BankEdit(row=5, qkey="q-0004", status="published"),  # retired by the second sync
+        bank.BankEdit(row=6, qkey="q-9999", stem="不存在"),
+        bank.BankEdit(row=7, qkey="q-0002", stem="x" * 400),
+        bank.BankEdit(row=8, qkey="q-0003", status="rejected"),  # the same again: unchanged
+    ]
+    with db.session() as s:
+        report = bank.apply_edits(session=s, actor=sec, branch_id=branch_id, edits=edits, now=clock.now())
+    assert (report.updated, report.published, report.rejected, report.unchanged) == (2, 1, 1, 1)
+    assert [(e.row, e.code) for e in report.errors] == [(5, "retired"), (6, "unknown_id"), (7, "stem_too_long")]
+    rows = questions_by_key(db, branch_id)
+    assert rows["q-0001"].stem == "改后的题干（　）。" and rows["q-0001"].status == QuestionStatus.PUBLISHED
+    assert rows["q-0002"].answer == ["甲"] and rows["q-0002"].edited and rows["q-0002"].status == QuestionStatus.DRAFT
+    assert rows["q-0003"].status == QuestionStatus.REJECTED and not rows["q-0003"].edited
+
+
+def test_apply_edits_stays_inside_the_branch(db: Database, clock: FakeClock) -> None:
+    branch_id, _ids = setup(db, clock)
+    other = factories.branch(db, clock.now(), key="other", invite="other-code", name="另一支部")
+    sync(db, clock, other.id, corpus([question(1)]))
+    sec = secretary(db, clock, branch_id)
+    with db.session() as s:
+        report = bank.apply_edits(session=s, actor=sec, branch_id=branch_id,
+                                  edits=[bank.BankEdit(row=2, qkey="q-0001", status="published")], now=clock.now())
+    assert report.published == 1
+    assert questions_by_key(db, other.id)["q-0001"].status == QuestionStatus.DRAFT

@@ -76,8 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "health":
             return _health(settings)
         if args.command == "chat":
-            if args.verbose:
-                setup_logging(True)
+            setup_logging(args.verbose, quiet=True)
             settings = chat_settings(settings, args.db, has_config=config_path(args.config) is not None)
             if args.fresh:
                 _delete_sqlite(settings.database_url)

@@ -21,12 +21,13 @@ class RedactTokens(logging.Filter):
         return True
 
 
-def setup_logging(verbose: bool = False) -> None:
+def setup_logging(verbose: bool = False, *, quiet: bool = False) -> None:
+    """``quiet`` (the offline chat) shows only errors, so the transcript stays readable."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokens())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO)
     for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.ExtBot", "jieba"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

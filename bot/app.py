@@ -79,13 +79,12 @@ def build_application(
         db=database or Database(settings.database_url, echo=settings.database.echo),
         clock=clock or SystemClock(),
         texts=texts,
+        commands=commands,
+        flood=FloodGuard(settings.flood.messages, settings.flood.per_seconds),
+        # offline (tests, zhibu chat) the driven clock fires ticks; only a real bot ticks on wall time
+        schedule_jobs=request is None if schedule_jobs is None else schedule_jobs,
         admin_ids=frozenset(settings.committee_admins),
     )
-    svc.extras["commands"] = commands
-    # offline (tests, zhibu chat) the driven clock fires ticks; only a real bot ticks on wall time
-    svc.extras["schedule_jobs"] = request is None if schedule_jobs is None else schedule_jobs
-    svc.extras["producers"] = []
-    svc.extras["flood"] = FloodGuard(settings.flood.messages, settings.flood.per_seconds)
     app.bot_data[SERVICES_KEY] = svc
 
     app.add_handler(TypeHandler(Update, flood_check), group=GROUP_FLOOD)
@@ -104,17 +103,16 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     svc: Services = app.bot_data[SERVICES_KEY]
     result = await asyncio.to_thread(boot.bootstrap, svc.settings, svc.db, svc.clock.now())
     svc.secretary_ids = result.secretary_ids
-    svc.extras["branch_ids"] = result.branch_ids
+    svc.branch_ids = result.branch_ids
     for feature in FEATURES:  # features that prepare data (e.g. the question bank) before updates flow
         startup = getattr(feature, "on_startup", None)
         if startup is not None:
             await startup(app, svc)
-    commands: list[Command] = svc.extras["commands"]
-    await set_default_menus(app.bot, svc, commands)
+    await set_default_menus(app.bot, svc)
     for branch_id in result.branch_ids.values():
         for secretary in await svc.db.run(member_store.secretaries_of, branch_id=branch_id):
-            await set_member_menu(app.bot, svc, commands, secretary)
-    if app.job_queue is not None and svc.extras["schedule_jobs"]:
+            await set_member_menu(app.bot, svc, secretary)
+    if app.job_queue is not None and svc.schedule_jobs:
         schedule_tick(app.job_queue, tick_job, svc.settings.schedule.tick_seconds)
     log.info("zhibu ready: %d branch(es), database %s", len(result.branch_ids), svc.db.dialect)
 

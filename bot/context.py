@@ -8,7 +8,7 @@ takes effect on the very next message.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -16,9 +16,15 @@ from telegram.ext import ContextTypes
 from bot.config import Settings
 from bot.texts import Catalog, Safe
 from scheduler.clock import Clock
+from scheduler.ratelimit import SendRateLimiter
 from storage import members as member_store
 from storage.db import Database
 from storage.models import Member, MemberStatus, Role
+
+if TYPE_CHECKING:
+    from bot.commands import Command
+    from bot.flood import FloodGuard
+    from scheduler.tick import Producer
 
 SERVICES_KEY = "zhibu.services"
 
@@ -29,9 +35,15 @@ class Services:
     db: Database
     clock: Clock
     texts: Catalog
+    commands: list[Command] = field(default_factory=list)  # the command table, in /help order
+    flood: FloodGuard | None = None
+    limiter: SendRateLimiter = field(default_factory=SendRateLimiter)  # paces scheduled fan-outs
+    producers: list[Producer] = field(default_factory=list)  # features' "what is due now" functions
+    schedule_jobs: bool = True  # False offline: the driven clock fires ticks instead of wall time
     secretary_ids: dict[int, list[int]] = field(default_factory=dict)  # branch id -> configured tg ids
+    branch_ids: dict[str, int] = field(default_factory=dict)  # branch key -> id, known after start-up
     admin_ids: frozenset[int] = frozenset()
-    extras: dict[str, Any] = field(default_factory=dict)  # per-feature collaborators (content corpus, …)
+    extras: dict[str, Any] = field(default_factory=dict)  # a feature's own collaborators (content service)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -56,7 +56,9 @@ async def flood_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if user is None:
         return
     svc = services(context)
-    guard: FloodGuard = svc.extras["flood"]
+    guard = svc.flood
+    if guard is None:
+        return
     now = svc.clock.now()
     if guard.allow(user.id, now):
         return

@@ -13,7 +13,7 @@ import logging
 from telegram import Bot, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from bot.commands import Command, bot_commands, for_role
+from bot.commands import bot_commands, for_role
 from bot.context import Services
 from bot.texts import LANGUAGES
 from storage.models import Member, MemberStatus, Role
@@ -21,8 +21,8 @@ from storage.models import Member, MemberStatus, Role
 log = logging.getLogger(__name__)
 
 
-async def set_default_menus(bot: Bot, svc: Services, commands: list[Command]) -> None:
-    visible = for_role(commands, None)
+async def set_default_menus(bot: Bot, svc: Services) -> None:
+    visible = for_role(svc.commands, None)
     for lang in LANGUAGES:
         language_code = None if lang == svc.settings.language else lang
         await bot.set_my_commands(
@@ -30,7 +30,7 @@ async def set_default_menus(bot: Bot, svc: Services, commands: list[Command]) ->
         )
 
 
-async def set_member_menu(bot: Bot, svc: Services, commands: list[Command], member: Member) -> None:
+async def set_member_menu(bot: Bot, svc: Services, member: Member) -> None:
     """Give ``member``'s private chat the menu of their role (or the default one if they left)."""
     chat_id = member.chat_id or member.tg_user_id
     scope = BotCommandScopeChat(chat_id)
@@ -38,7 +38,7 @@ async def set_member_menu(bot: Bot, svc: Services, commands: list[Command], memb
         if member.status != MemberStatus.ACTIVE:
             await bot.delete_my_commands(scope=scope)
             return
-        visible = for_role(commands, Role(member.role))
+        visible = for_role(svc.commands, Role(member.role))
         await bot.set_my_commands(bot_commands(visible, svc, member.language), scope=scope)
     except TelegramError as exc:  # the menu is a convenience; never fail the action for it
         log.warning("could not set the command menu for chat %s: %s", chat_id, exc)

@@ -62,11 +62,11 @@ def chat_hooks(settings: Settings, clock: Clock) -> dict[str, Any]:
 
     async def make_secretary(user_id: int, name: str) -> None:
         app, svc = _services()
-        branch_id = next(iter(svc.extras["branch_ids"].values()))
+        branch_id = next(iter(svc.branch_ids.values()))
         member = await svc.db.run(member_store.enroll, branch_id=branch_id,
                                   user=NewUser(tg_user_id=user_id, name=name, chat_id=user_id,
                                                language=svc.settings.language),
                                   role=Role.SECRETARY, now=svc.clock.now())
-        await set_member_menu(app.bot, svc, svc.extras["commands"], member)
+        await set_member_menu(app.bot, svc, member)
 
     return {"app_factory": app_factory, "on_clock": on_clock, "make_secretary": make_secretary, "api": api}

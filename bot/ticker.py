@@ -15,7 +15,6 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import SERVICES_KEY, Services
 from bot.notify import send_to_member
-from scheduler.ratelimit import SendRateLimiter
 from scheduler.tick import TickReport, run_tick
 from storage import members as member_store
 from storage.models import Delivery
@@ -27,7 +26,7 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 async def tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport:
     svc: Services = app.bot_data[SERVICES_KEY]
-    limiter: SendRateLimiter = svc.extras.setdefault("limiter", SendRateLimiter())
+    limiter = svc.limiter
 
     async def on_blocked(row: Delivery) -> None:
         if row.member_id is None:
@@ -39,7 +38,7 @@ async def tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport:
                 await send_to_member(app.bot, svc, secretary, text)
 
     return await run_tick(bot=app.bot, db=svc.db, clock=svc.clock, limiter=limiter, worker=WORKER,
-                          producers=svc.extras.setdefault("producers", []), on_blocked=on_blocked,
+                          producers=svc.producers, on_blocked=on_blocked,
                           heartbeat=svc.settings.data_dir / "heartbeat")
 
 

@@ -18,7 +18,7 @@ SECTIONS = ("general", "study", "meetings", "secretary")
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """List only the commands this caller may use, grouped by section."""
     svc = services(context)
-    commands: list[Command] = svc.extras["commands"]
+    commands = svc.commands
     if not caller.active:
         pending = caller.member is not None and caller.member.status == MemberStatus.PENDING
         await reply(update, svc.texts.t("register.still_pending" if pending else "help.unregistered", caller.lang))
@@ -45,7 +45,7 @@ async def set_lang(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
     assert caller.member is not None and caller.member.id is not None
     member = await svc.db.run(member_store.set_language, member_id=caller.member.id, language=args[0].lower(),
                               now=svc.clock.now())
-    await set_member_menu(context.bot, svc, svc.extras["commands"], member)
+    await set_member_menu(context.bot, svc, member)
     await reply(update, svc.texts.t("lang.set", member.language))
 
 

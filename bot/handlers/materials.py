@@ -179,7 +179,7 @@ async def list_materials(update: Update, context: ContextTypes.DEFAULT_TYPE, cal
 
 async def on_startup(app: Application, svc: Services) -> None:  # type: ignore[type-arg]
     """Build and sync every branch before updates flow; a failure is logged, never fatal."""
-    branch_ids: dict[str, int] = svc.extras.get("branch_ids", {})
+    branch_ids: dict[str, int] = svc.branch_ids
     service = content_service.service(svc.extras, svc.settings, svc.db)
     results = await service.refresh_all(branch_ids, svc.clock.now())
     for key, result in results.items():

@@ -111,7 +111,7 @@ async def set_role(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
     svc = services(context)
     member = await svc.db.run(member_store.set_role, actor=caller.member, member_id=int_arg(args[0]),
                               role=ROLE_WORDS[args[1].lower()], now=svc.clock.now())
-    await set_member_menu(context.bot, svc, svc.extras["commands"], member)
+    await set_member_menu(context.bot, svc, member)
     await reply(update, svc.texts.t("members.role_set", caller.lang, name=member.name,
                                     role=svc.texts.plain(f"role.{member.role}", caller.lang)))
 
@@ -158,7 +158,7 @@ async def remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     else:
         member = await svc.db.run(member_store.remove, actor=caller.member, member_id=data.int_arg(),
                                   now=svc.clock.now())
-        await set_member_menu(context.bot, svc, svc.extras["commands"], member)
+        await set_member_menu(context.bot, svc, member)
         key, params = "members.removed", {"name": member.name}
     if query is not None and query.message is not None:
         await query.edit_message_text(svc.texts.t(key, caller.lang, **params), parse_mode="HTML")

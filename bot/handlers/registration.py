@@ -57,7 +57,7 @@ async def _after_registration(
         assert result.member is not None
         key = "register.joined_secretary" if result.member.role != Role.MEMBER else "register.joined"
         await reply(update, svc.texts.t(key, lang, branch=branch_name, name=result.member.name))
-        await set_member_menu(context.bot, svc, svc.extras["commands"], result.member)
+        await set_member_menu(context.bot, svc, result.member)
         return
     await reply(update, svc.texts.t(_T[result.outcome], lang, branch=branch_name))
     if result.outcome == Outcome.PENDING and result.member is not None:
@@ -114,7 +114,7 @@ async def decide(context: ContextTypes.DEFAULT_TYPE, caller: Caller, member_id: 
     key = "register.approved" if approve else "register.rejected_notice"
     await send_to_member(context.bot, svc, member, svc.texts.t(key, lang, branch=branch.name))
     if approve:
-        await set_member_menu(context.bot, svc, svc.extras["commands"], member)
+        await set_member_menu(context.bot, svc, member)
     return member
 
 

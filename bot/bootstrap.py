@@ -14,7 +14,7 @@ from bot.config import Settings
 from storage import meetings as meeting_store
 from storage import members as member_store
 from storage.db import Database
-from storage.migrate import upgrade
+from storage.migrate import startup_lock, upgrade
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,12 @@ class BootstrapResult:
 
 
 def bootstrap(settings: Settings, db: Database, now: datetime) -> BootstrapResult:
-    upgrade(db)
+    with startup_lock(db):
+        upgrade(db, lock=False)
+        return _sync_config(settings, db, now)
+
+
+def _sync_config(settings: Settings, db: Database, now: datetime) -> BootstrapResult:
     secretary_ids: dict[int, list[int]] = {}
     branch_ids: dict[str, int] = {}
     with db.session() as session:
@@ -37,6 +42,7 @@ def bootstrap(settings: Settings, db: Database, now: datetime) -> BootstrapResul
             secretary_ids[branch.id] = list(spec.secretaries)
             member_store.promote_configured(session=session, branch_id=branch.id,
                                             tg_user_ids=list(spec.secretaries), now=now)
+        member_store.retire_branches(session=session, keep_keys=list(branch_ids))
         for meeting in settings.meetings:
             start = settings.meeting_start_utc(meeting)
             meeting_store.upsert_meeting(

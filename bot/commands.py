@@ -151,6 +151,9 @@ def guarded_callback(
                 except DomainError as exc:
                     key = f"error.{exc.code}"
                     toast = svc.texts.plain(key if svc.texts.has(key) else "error.generic", caller.lang, **exc.params)
+                except Exception:  # the error handler logs it; the user still gets an apology, not a spinner
+                    toast = svc.texts.plain("error.sorry_short", caller.lang)
+                    raise
         finally:
             await query.answer(toast[:200] if toast else None)
 

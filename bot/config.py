@@ -33,6 +33,7 @@ ENV_DATA_DIR = "ZHIBU_DATA_DIR"
 ENV_DATABASE_URL = "ZHIBU_DATABASE_URL"
 
 MEETING_KINDS = ("党员大会", "支委会", "党小组会", "党课", "主题党日")
+TOKEN_PATTERN = r"\d{3,15}:[A-Za-z0-9_-]{20,}"  # what BotFather hands out
 _OFFSET_RE = re.compile(r"^(\d+)\s*([dhm])$")
 
 
@@ -244,7 +245,7 @@ def read_token(settings: Settings) -> SecretStr | None:
             raise ConfigError(message, key="telegram.token_file") from exc
     if not value:
         return None
-    if not re.fullmatch(r"\d{3,15}:[A-Za-z0-9_-]{20,}", value):
+    if not re.fullmatch(TOKEN_PATTERN, value):
         raise ConfigError("the token does not look like a Telegram bot token", key=ENV_TOKEN)
     return SecretStr(value)
 

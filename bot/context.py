@@ -72,6 +72,9 @@ async def load_caller(update: Update, svc: Services) -> Caller | None:
     if user is None:
         return None
     member = await svc.db.run(member_store.find_member, tg_user_id=user.id)
+    if member is not None and not member.reachable:  # they are writing to us, so they no longer block us
+        await svc.db.run(member_store.mark_reachable, tg_user_id=user.id, now=svc.clock.now())
+        member.reachable = True
     lang = svc.texts.lang(member.language if member is not None else svc.settings.language)
     return Caller(
         user_id=user.id,
@@ -82,8 +85,40 @@ async def load_caller(update: Update, svc: Services) -> Caller | None:
     )
 
 
+MESSAGE_LIMIT = 4096
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Cut a long text at line breaks so each part fits one Telegram message (HTML tags are per line here)."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single monster line: cut it hard
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
 async def reply(update: Update, text: Safe | str, **kwargs: Any) -> None:
-    """Answer in the chat the update came from, as HTML."""
+    """Answer in the chat the update came from, as HTML; long texts go out in several messages and the
+    keyboard, if any, rides on the last one."""
     message = update.effective_message
-    if message is not None:
-        await message.reply_html(text, disable_web_page_preview=True, **kwargs)
+    if message is None:
+        return
+    parts = split_message(text)
+    markup = kwargs.pop("reply_markup", None)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await message.reply_html(part, disable_web_page_preview=True, reply_markup=markup if last else None,
+                                 **kwargs)

@@ -29,7 +29,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update):
         lang = svc.settings.language
         try:
-            if update.callback_query is not None:
+            if update.callback_query is not None:  # usually answered already by the button guard
                 await update.callback_query.answer(svc.texts.plain("error.sorry_short", lang))
             elif update.effective_message is not None and update.effective_chat is not None:
                 await update.effective_message.reply_html(svc.texts.t("error.sorry", lang))

@@ -14,9 +14,8 @@ from typing import Any
 from telegram.ext import Application, ContextTypes
 
 from bot.context import SERVICES_KEY, Services
-from bot.notify import send_to_member
+from bot.notify import member_unreachable
 from scheduler.tick import TickReport, run_tick
-from storage import members as member_store
 from storage.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -29,13 +28,8 @@ async def tick(app: Application[Any, Any, Any, Any, Any, Any]) -> TickReport:
     limiter = svc.limiter
 
     async def on_blocked(row: Delivery) -> None:
-        if row.member_id is None:
-            return
-        member = await svc.db.run(member_store.mark_unreachable, member_id=row.member_id, now=svc.clock.now())
-        for secretary in await svc.db.run(member_store.secretaries_of, branch_id=member.branch_id):
-            if secretary.id != member.id:
-                text = svc.texts.t("delivery.unreachable", secretary.language, name=member.name, id=member.id)
-                await send_to_member(app.bot, svc, secretary, text)
+        if row.member_id is not None:
+            await member_unreachable(app.bot, svc, row.member_id)
 
     return await run_tick(bot=app.bot, db=svc.db, clock=svc.clock, limiter=limiter, worker=WORKER,
                           producers=svc.producers, on_blocked=on_blocked,

@@ -6,8 +6,9 @@ Rules that live here (so tests check them without Telegram):
 * ``/start`` without a code files a *pending* request that a secretary approves or rejects;
 * a Telegram id listed as a secretary in the config becomes an active secretary on first contact, and a
   committee admin an active admin;
-* a secretary acts only inside their own branch; a committee admin acts in every branch;
-* nobody can demote or remove themselves by accident, and a branch always keeps one secretary.
+* a secretary acts only inside their own branch and never on a committee admin; a committee admin acts
+  in every branch;
+* nobody removes themselves, and a branch always keeps one secretary (stepping down needs a successor).
 Every change a secretary makes is written to the audit log.
 """
 
@@ -63,13 +64,27 @@ def ensure_branch(
         branch = Branch(key=key, name=name, invite_code=invite_code, group_chat_id=group_chat_id, created_at=now)
     else:
         branch.name, branch.invite_code, branch.group_chat_id = name, invite_code, group_chat_id
+    branch.active = True
     session.add(branch)
     session.flush()
     return branch
 
 
-def list_branches(*, session: Session) -> list[Branch]:
-    return list(session.exec(select(Branch).order_by(col(Branch.id))))
+def retire_branches(*, session: Session, keep_keys: list[str]) -> int:
+    """Branches dropped from the config stop taking members; their rows stay for the ledgers."""
+    count = 0
+    for branch in session.exec(select(Branch).where(col(Branch.key).not_in(keep_keys), col(Branch.active))):
+        branch.active = False
+        session.add(branch)
+        count += 1
+    return count
+
+
+def list_branches(*, session: Session, include_inactive: bool = False) -> list[Branch]:
+    query = select(Branch)
+    if not include_inactive:
+        query = query.where(col(Branch.active))
+    return list(session.exec(query.order_by(col(Branch.id))))
 
 
 def get_branch(*, session: Session, branch_id: int) -> Branch:
@@ -153,7 +168,9 @@ def register(
 
     branch: Branch | None = None
     if invite_code:
-        branch = session.exec(select(Branch).where(Branch.invite_code == invite_code.strip())).first()
+        branch = session.exec(
+            select(Branch).where(Branch.invite_code == invite_code.strip(), col(Branch.active))
+        ).first()
         if branch is None:
             return Registration(Outcome.BAD_CODE, existing)
 
@@ -161,7 +178,8 @@ def register(
     if branch is None and configured:
         branch = session.get(Branch, configured[0])
     if branch is None and branch_id is not None:
-        branch = session.get(Branch, branch_id)
+        chosen = session.get(Branch, branch_id)
+        branch = chosen if chosen is not None and chosen.active else None
     if branch is None and existing is not None and existing.status == MemberStatus.PENDING:
         return Registration(Outcome.STILL_PENDING, existing, session.get(Branch, existing.branch_id))
     if branch is None:
@@ -220,6 +238,13 @@ def _authorise(session: Session, actor: Member, target: Member) -> None:
         raise PermissionDenied()
     if actor.role != Role.ADMIN and actor.branch_id != target.branch_id:
         raise NotFound("member_not_found", member_id=target.id)
+    if target.role == Role.ADMIN and actor.role != Role.ADMIN:
+        raise PermissionDenied()
+
+
+def member_for(*, session: Session, actor: Member, member_id: int) -> Member:
+    """A member the actor may manage (same branch, or any branch for a committee admin)."""
+    return _target(session, actor, member_id)
 
 
 def _target(session: Session, actor: Member, member_id: int) -> Member:
@@ -296,12 +321,25 @@ def _would_leave_no_secretary(session: Session, target: Member) -> bool:
     return not others
 
 
-def mark_unreachable(*, session: Session, member_id: int, now: datetime) -> Member:
+def mark_unreachable(*, session: Session, member_id: int, now: datetime) -> tuple[Member, bool]:
+    """Telegram refused a message (blocked, deleted account); ``True`` when this is news."""
     member = get_member(session=session, member_id=member_id)
+    changed = member.reachable
     member.reachable = False
     member.updated_at = now
     session.add(member)
-    return member
+    return member, changed
+
+
+def mark_reachable(*, session: Session, tg_user_id: int, now: datetime) -> int:
+    """The user wrote to the bot or unblocked it: every membership of theirs is reachable again."""
+    count = 0
+    for member in session.exec(select(Member).where(Member.tg_user_id == tg_user_id, col(Member.reachable).is_(False))):
+        member.reachable = True
+        member.updated_at = now
+        session.add(member)
+        count += 1
+    return count
 
 
 def set_language(*, session: Session, member_id: int, language: str, now: datetime) -> Member:

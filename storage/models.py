@@ -71,6 +71,7 @@ class Branch(SQLModel, table=True):
     name: str = Field(max_length=200)
     group_chat_id: int | None = Field(default=None, sa_type=BigInteger)
     invite_code: str = Field(max_length=64, unique=True)
+    active: bool = True  # false once the branch is no longer in the config: nobody can join it
     created_at: datetime = _utc()
 
 

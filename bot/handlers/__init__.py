@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bot.handlers import bank, help, materials, members, registration, review
+from bot.handlers import bank, help, materials, members, presence, registration, review
 
-FEATURES: tuple[ModuleType, ...] = (registration, help, members, review, bank, materials)
+FEATURES: tuple[ModuleType, ...] = (registration, help, members, review, bank, materials, presence)

@@ -135,11 +135,7 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
         raise UsageError()
     svc = services(context)
     member_id = int_arg(args[0])
-    member = await svc.db.run(member_store.get_member, member_id=member_id)
-    assert caller.member is not None
-    if caller.member.role != Role.ADMIN and member.branch_id != caller.member.branch_id:
-        await reply(update, svc.texts.t("error.member_not_found", caller.lang, member_id=member_id))
-        return
+    member = await svc.db.run(member_store.member_for, actor=caller.member, member_id=member_id)
     buttons = [[
         InlineKeyboardButton(svc.texts.plain("members.btn_remove", caller.lang),
                              callback_data=CallbackData("mem", "rm", (str(member_id),)).encode()),

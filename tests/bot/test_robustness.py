@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -66,3 +67,37 @@ async def test_stale_buttons_are_answered(session: OfflineSession) -> None:
     update = session.api.callback_update(MEMBER, message.message_id, "v0:old:button")
     await session.feed(update)
     assert not session.api.unanswered_callbacks()
+
+
+def test_long_texts_split_at_line_breaks() -> None:
+    from bot.context import split_message
+
+    lines = [f"#{i} 党员{i} · 党员 · 正式党员 · 在册" for i in range(400)]
+    parts = split_message("\n".join(lines))
+    assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
+    assert "\n".join(parts) == "\n".join(lines)
+    assert split_message("x" * 9000) == ["x" * 4096, "x" * 4096, "x" * 808]
+
+
+async def test_button_failure_still_gets_an_apology(session: OfflineSession) -> None:
+    await _join(session)
+    roster = (await session.send(SECRETARY_ID, "/members"))[0].plain
+    member_id = re.search(r"#(\d+) <b>张三", roster).group(1)
+    await session.send(SECRETARY_ID, f"/remove {member_id}")
+    svc = session.app.bot_data[SERVICES_KEY]
+    with svc.db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE auditentry"))
+    await session.press(SECRETARY_ID, 1)
+    answers = list(session.api.callback_answers.values())
+    assert answers and "出了点问题" in (answers[-1].get("text") or "")
+
+
+async def test_unblocking_makes_a_member_reachable_again(session: OfflineSession) -> None:
+    await _join(session)
+    await session.feed(session.api.block(MEMBER))
+    roster = (await session.send(SECRETARY_ID, "/members"))[0].plain
+    assert "无法送达" in roster
+    told = [m for m in session.api.messages_to(SECRETARY_ID) if "无法送达" in m.plain and "屏蔽" in m.plain]
+    assert len(told) == 1  # the secretary is told once
+    await session.feed(session.api.unblock(MEMBER))
+    assert "无法送达" not in (await session.send(SECRETARY_ID, "/members"))[0].plain

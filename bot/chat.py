@@ -36,6 +36,7 @@ _LOG = logging.getLogger(__name__)
 DEFAULT_USER_ID = 10001
 DEFAULT_USER_NAME = "张三"
 _INDENT = "    "
+TYPING_PAUSE = timedelta(seconds=2)
 _STEP = re.compile(r"(\d+)([wdhm])")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 _HELP = """\
@@ -84,6 +85,7 @@ class ChatClient:
         self.people: dict[str, _Person] = {}
         self.current = self._person(DEFAULT_USER_NAME, DEFAULT_USER_ID)
         self._printed = 0  # the first flush also shows what the bot did while starting up
+        self.downloads: Path | None = None  # where files the bot sends are saved, so they can be opened
         self._calls_seen = 0
 
     def write(self, text: str = "") -> None:
@@ -116,6 +118,9 @@ class ChatClient:
             if line.startswith(":"):
                 keep_going = await self._command(line)
             else:
+                # a person types a line every few seconds; the driven clock should see that too, or the
+                # flood guard would count a whole session as one burst
+                self.clock.advance(TYPING_PAUSE)
                 await self.session.send(self.current.user_id, line)
         except (SessionError, BotApiError, ValueError, OSError) as exc:
             self.write(f"! {exc}")
@@ -238,6 +243,9 @@ class ChatClient:
         elif sent.kind in {"document", "photo"}:
             icon = "📎" if sent.kind == "document" else "🖼"
             body.append(f"{icon} {sent.file_name or sent.kind} ({_size(len(sent.file_bytes or b''))})")
+            saved = self._save(sent)
+            if saved is not None:
+                body.append(f"已保存到 {saved}（可用 :upload 发回）")
             body += sent.plain.splitlines()
         else:
             body += sent.plain.splitlines() or [""]
@@ -248,6 +256,15 @@ class ChatClient:
         if sent.reply_keyboard:
             body += ["⌨ " + " | ".join(row) for row in sent.reply_keyboard]
         return f"{head}: {body[0]}" + "".join(f"\n{_INDENT}{line}" for line in body[1:])
+
+
+    def _save(self, sent: SentMessage) -> Path | None:
+        if self.downloads is None or not sent.file_bytes:
+            return None
+        self.downloads.mkdir(parents=True, exist_ok=True)
+        path = self.downloads / Path(sent.file_name or f"file-{sent.message_id}").name
+        path.write_bytes(sent.file_bytes)
+        return path
 
 
 def _read_file(name: str) -> tuple[Path, bytes]:
@@ -354,6 +371,8 @@ async def run_chat(
         session = OfflineSession(factory, api=api, clock=clock)
         async with session, _Lines(stdin) as lines:
             client = ChatClient(session, stdout, tz=tz, clock=clock, on_clock=on_clock, make_secretary=make_secretary)
+            data_dir = getattr(settings, "data_dir", None)
+            client.downloads = Path(data_dir) / "downloads" if data_dir is not None else None
             client.flush()
             while True:
                 if lines.fd is not None:

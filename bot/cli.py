@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 
-from bot.config import ConfigError, Settings, config_path, load_settings
+from bot.config import ConfigError, Settings, config_path, load_settings, require_real_branches
 
 EXIT_CONFIG = 2
 
@@ -29,19 +29,24 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhibu", description="支部 — a Telegram bot for a Party branch")
     parser.add_argument("--config", help="YAML config file (default: $ZHIBU_CONFIG, else embedded defaults)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    common = argparse.ArgumentParser(add_help=False)  # the same options, accepted after the sub-command
+    common.add_argument("--config", dest="sub_config", help=argparse.SUPPRESS)
+    common.add_argument("-v", "--verbose", dest="sub_verbose", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    chat = sub.add_parser("chat", help="run the bot offline in this terminal (reads lines from stdin)")
+    chat = sub.add_parser("chat", parents=[common],
+                          help="run the bot offline in this terminal (reads lines from stdin)")
     chat.add_argument("--db", help="database URL for the offline session (default: <data_dir>/chat.sqlite3)")
     chat.add_argument("--fresh", action="store_true", help="start from an empty offline database")
 
-    sub.add_parser("run", help="migrate the database, then run the bot against the Telegram Bot API")
-    sub.add_parser("health", help="exit 0 when the running bot ticked recently (for container health checks)")
+    sub.add_parser("run", parents=[common], help="migrate the database, then run the bot against the Telegram Bot API")
+    sub.add_parser("health", parents=[common],
+                   help="exit 0 when the running bot ticked recently (for container health checks)")
 
-    db = sub.add_parser("db", help="database maintenance")
+    db = sub.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=["upgrade", "current"])
 
-    config = sub.add_parser("config", help="configuration")
+    config = sub.add_parser("config", parents=[common], help="configuration")
     config.add_argument("action", choices=["check"])
 
     from content import cli as content_cli
@@ -55,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     parser = _parser()
     args = parser.parse_args(argv)
+    args.config = getattr(args, "sub_config", None) or args.config
+    args.verbose = getattr(args, "sub_verbose", False) or args.verbose
     from bot.logging_setup import setup_logging
 
     try:
@@ -71,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             setup_logging(args.verbose)
             from bot.runner import run_bot
 
+            require_real_branches(settings)
             _db(settings, "upgrade")  # migrations first: a broken database stops us before Telegram is touched
             return run_bot(settings)
         if args.command == "health":
@@ -79,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             setup_logging(args.verbose, quiet=True)
             settings = chat_settings(settings, args.db, has_config=config_path(args.config) is not None)
             if args.fresh:
-                _delete_sqlite(settings.database_url)
+                _wipe(settings)
             return asyncio.run(_chat(settings))
     except ConfigError as exc:
         print(f"zhibu: config error: {exc}", file=sys.stderr)
@@ -93,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _config_check(settings: Settings) -> int:
     from bot.config import read_token
 
+    require_real_branches(settings)
     token = read_token(settings)
     print(f"config ok: {len(settings.branches)} branch(es), {len(settings.meetings)} meeting(s), "
           f"timezone {settings.timezone}, language {settings.language}, database {_safe_url(settings.database_url)}, "
@@ -137,18 +146,21 @@ def _health(settings: Settings) -> int:
 
 
 def chat_settings(settings: Settings, db_url: str | None, *, has_config: bool) -> Settings:
-    """The offline session keeps its own database so a demo never mixes with real members."""
-    url = db_url or f"sqlite:///{(settings.data_dir / 'chat.sqlite3').as_posix()}"
-    update: dict[str, object] = {"database": settings.database.model_copy(update={"url": url})}
+    """The offline session keeps its own folder (database, uploads, downloads) under ``<data_dir>/chat`` so a
+    demo never mixes with a real branch's data."""
+    data_dir = settings.data_dir / "chat"
+    url = db_url or f"sqlite:///{(data_dir / 'chat.sqlite3').as_posix()}"
+    update: dict[str, object] = {"data_dir": data_dir,
+                                 "database": settings.database.model_copy(update={"url": url})}
     if not has_config:  # the demo publishes verified questions at once
         update["content"] = settings.content.model_copy(update={"auto_publish": True})
     return settings.model_copy(update=update)
 
 
-def _delete_sqlite(url: str) -> None:
-    if url.startswith("sqlite:///"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+def _wipe(settings: Settings) -> None:
+    """``--fresh``: forget the previous offline session (its database, uploads and downloads)."""
+    if settings.data_dir.name == "chat":
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
 
 
 async def _chat(settings: Settings) -> int:

@@ -75,7 +75,7 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], A
         if caller is None:
             return
         if command.role is not None and not caller.active:
-            await reply(update, svc.texts.t("register.needed", caller.lang))
+            await reply(update, svc.texts.t(not_joined_key(caller), caller.lang))
             return
         if not command.allowed(caller):
             log.warning("refused /%s to user %s (role %s)", command.name, caller.user_id,
@@ -95,6 +95,13 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], A
 
     run.__name__ = f"cmd_{command.name}"
     return run
+
+
+def not_joined_key(caller: Caller) -> str:
+    """What to tell someone who is not an active member: it depends on where their request stands."""
+    status = caller.member.status if caller.member is not None else None
+    return {"pending": "register.still_pending", "rejected": "register.rejected_help"}.get(
+        str(status), "register.needed")
 
 
 def render_error(svc: Services, exc: DomainError, lang: str) -> str:

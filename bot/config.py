@@ -199,6 +199,8 @@ class Settings(_Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        if not self.branches:
+            raise ValueError("branches: configure at least one branch")
         keys = [b.key for b in self.branches]
         if len(set(keys)) != len(keys):
             raise ValueError("branches: two branches share a key")
@@ -278,6 +280,8 @@ def load_settings(path: Path | None) -> Settings:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
             raise ConfigError(f"config file {path} does not exist") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"config file {path} is not UTF-8 text (byte {exc.start})") from exc
         except OSError as exc:
             raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
         try:
@@ -288,6 +292,10 @@ def load_settings(path: Path | None) -> Settings:
             line = mark.line + 1 if mark is not None else None
             problem = getattr(exc, "problem", None) or str(exc)
             raise ConfigError(f"not valid YAML: {problem}", key=str(path), line=line) from exc
+        duplicate = _duplicate_key(root)
+        if duplicate is not None:
+            key, line = duplicate
+            raise ConfigError("this key is given twice; keep one", key=key, line=line)
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
@@ -299,6 +307,35 @@ def load_settings(path: Path | None) -> Settings:
         return Settings.model_validate(raw)
     except ValidationError as exc:
         raise _explain(exc, root) from None
+
+
+def _duplicate_key(node: yaml.Node | None, prefix: str = "") -> tuple[str, int] | None:
+    """YAML quietly keeps the last of two equal keys; a config that says a thing twice is a mistake."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+            if key_node.value in seen:
+                return key, key_node.start_mark.line + 1
+            seen.add(key_node.value)
+            found = _duplicate_key(value_node, key)
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found = _duplicate_key(item, f"{prefix}[{index}]")
+            if found:
+                return found
+    return None
+
+
+def require_real_branches(settings: Settings) -> None:
+    """The embedded demo branch (public invite code) is for ``zhibu chat`` only, never for a live bot."""
+    for index, branch in enumerate(settings.branches):
+        if branch.invite_code == DEMO_BRANCH.invite_code:
+            raise ConfigError(
+                "the demo invite code is public; configure your branch (see config.example.yaml) and pick "
+                "your own invite code", key=f"branches[{index}].invite_code")
 
 
 def _explain(exc: ValidationError, root: yaml.Node | None) -> ConfigError:

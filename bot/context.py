@@ -75,7 +75,9 @@ async def load_caller(update: Update, svc: Services) -> Caller | None:
     if member is not None and not member.reachable:  # they are writing to us, so they no longer block us
         await svc.db.run(member_store.mark_reachable, tg_user_id=user.id, now=svc.clock.now())
         member.reachable = True
-    lang = svc.texts.lang(member.language if member is not None else svc.settings.language)
+    # a stranger is greeted in their Telegram app's language when zhibu speaks it, else the branch default
+    preferred = member.language if member is not None else _telegram_language(user.language_code)
+    lang = svc.texts.lang(preferred or svc.settings.language)
     return Caller(
         user_id=user.id,
         chat_id=chat.id if chat is not None else user.id,
@@ -83,6 +85,12 @@ async def load_caller(update: Update, svc: Services) -> Caller | None:
         member=member,
         lang=lang,
     )
+
+
+def _telegram_language(code: str | None) -> str | None:
+    if not code:
+        return None
+    return code.split("-")[0].lower()
 
 
 MESSAGE_LIMIT = 4096

@@ -135,6 +135,11 @@ def secretaries_of(*, session: Session, branch_id: int) -> list[Member]:
     return list(session.exec(query.order_by(col(Member.id))))
 
 
+def committee_admins(*, session: Session) -> list[Member]:
+    query = select(Member).where(Member.status == MemberStatus.ACTIVE, Member.role == Role.ADMIN)
+    return list(session.exec(query.order_by(col(Member.id))))
+
+
 def is_at_least(member: Member | None, role: Role) -> bool:
     if member is None or member.status != MemberStatus.ACTIVE:
         return False
@@ -202,14 +207,17 @@ def register(
         )
     elif member.status == MemberStatus.REJECTED and not (invite_code or privileged):
         return Registration(Outcome.REJECTED, member, branch)
-    elif member.status == MemberStatus.PENDING and not (invite_code or privileged):
+    elif member.status == MemberStatus.PENDING and not privileged:
         return Registration(Outcome.STILL_PENDING, member, branch)
+    # someone a secretary removed comes back only through a secretary, invite link or not
+    returning = member.status == MemberStatus.LEFT and not privileged
     _refresh_contact(member, user, now)
+    member.language = user.language
     if is_admin:
         member.role = Role.ADMIN
     elif is_secretary:
         member.role = Role.SECRETARY
-    if invite_code or privileged:
+    if (invite_code or privileged) and not returning:
         member.status = MemberStatus.ACTIVE
         member.joined_at = now
         outcome = Outcome.JOINED
@@ -279,6 +287,8 @@ def set_role(*, session: Session, actor: Member, member_id: int, role: Role, now
         return target
     if role == Role.MEMBER and _would_leave_no_secretary(session, target):
         raise InvalidState("last_secretary", name=target.name)
+    if role != Role.MEMBER and target.standing == Standing.PROBATIONARY:
+        raise InvalidState("probationary_secretary", name=target.name)
     target.role = role
     target.updated_at = now
     session.add(target)
@@ -288,7 +298,10 @@ def set_role(*, session: Session, actor: Member, member_id: int, role: Role, now
 
 
 def set_standing(*, session: Session, actor: Member, member_id: int, standing: Standing, now: datetime) -> Member:
+    """预备党员 cannot hold branch office, so a secretary's standing stays 正式 while they hold it."""
     target = _target(session, actor, member_id)
+    if standing == Standing.PROBATIONARY and target.role != Role.MEMBER:
+        raise InvalidState("probationary_secretary", name=target.name)
     target.standing = standing
     target.updated_at = now
     session.add(target)
@@ -299,6 +312,18 @@ def set_standing(*, session: Session, actor: Member, member_id: int, standing: S
 
 def remove(*, session: Session, actor: Member, member_id: int, now: datetime) -> Member:
     """Mark a member as left; rows stay so the ledgers of past meetings remain complete."""
+    target = removal_candidate(session=session, actor=actor, member_id=member_id)
+    target.status = MemberStatus.LEFT
+    target.role = Role.MEMBER  # a role is held, not owned: coming back starts as a member
+    target.updated_at = now
+    session.add(target)
+    audit(session=session, branch_id=target.branch_id, actor=actor.tg_user_id, action="remove",
+          detail=f"member {target.id}", now=now)
+    return target
+
+
+def removal_candidate(*, session: Session, actor: Member, member_id: int) -> Member:
+    """The member ``actor`` may remove, checked before asking for confirmation and again on removal."""
     target = _target(session, actor, member_id)
     if target.id == actor.id:
         raise InvalidState("cannot_remove_self")
@@ -306,11 +331,6 @@ def remove(*, session: Session, actor: Member, member_id: int, now: datetime) ->
         raise InvalidState("already_left", name=target.name)
     if _would_leave_no_secretary(session, target):
         raise InvalidState("last_secretary", name=target.name)
-    target.status = MemberStatus.LEFT
-    target.updated_at = now
-    session.add(target)
-    audit(session=session, branch_id=target.branch_id, actor=actor.tg_user_id, action="remove",
-          detail=f"member {target.id}", now=now)
     return target
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.commands import Command, UsageError, args_of, visible
+from bot.commands import Command, UsageError, args_of, not_joined_key, visible
 from bot.context import Caller, load_caller, reply, services
 from bot.menus import set_member_menu
 from bot.texts import LANGUAGES
 from storage import members as member_store
-from storage.models import MemberStatus, Role
+from storage.models import Role
 
 SECTIONS = ("general", "study", "meetings", "secretary")
 
@@ -20,8 +20,8 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
     svc = services(context)
     commands = svc.commands
     if not caller.active:
-        pending = caller.member is not None and caller.member.status == MemberStatus.PENDING
-        await reply(update, svc.texts.t("register.still_pending" if pending else "help.unregistered", caller.lang))
+        key = not_joined_key(caller)
+        await reply(update, svc.texts.t("help.unregistered" if key == "register.needed" else key, caller.lang))
         return
     mine = visible(commands, caller)
     parts = [svc.texts.t("help.header", caller.lang)]
@@ -54,8 +54,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     caller = await load_caller(update, svc)
     if caller is None:
         return
-    key = "unknown.command" if caller.active else "register.needed"
-    await reply(update, svc.texts.t(key, caller.lang))
+    await reply(update, svc.texts.t("unknown.command" if caller.active else not_joined_key(caller), caller.lang))
 
 
 async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,11 +63,7 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     caller = await load_caller(update, svc)
     if caller is None:
         return
-    if caller.member is not None and caller.member.status == MemberStatus.PENDING:
-        await reply(update, svc.texts.t("register.still_pending", caller.lang))
-        return
-    key = "unknown.text" if caller.active else "register.needed"
-    await reply(update, svc.texts.t(key, caller.lang))
+    await reply(update, svc.texts.t("unknown.text" if caller.active else not_joined_key(caller), caller.lang))
 
 
 COMMANDS = [

@@ -10,6 +10,7 @@ from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
 from bot.context import Caller, reply, services
 from bot.handlers.registration import decide
 from bot.menus import set_member_menu
+from bot.notify import send_to_member
 from bot.texts import Catalog
 from storage import members as member_store
 from storage.models import Branch, Member, MemberStatus, Role, Standing
@@ -44,6 +45,9 @@ def render_roster(texts: Catalog, lang: str, branch: Branch, members: list[Membe
     if pending:
         lines.append(texts.t("members.pending_header", lang))
         lines += [member_line(texts, lang, m) for m in pending]
+    left = [m for m in members if m.status == MemberStatus.LEFT]
+    if left:
+        lines.append(texts.t("members.left_header", lang, names="、".join(m.name for m in left)))
     return "\n".join(lines)
 
 
@@ -66,7 +70,7 @@ async def list_members(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     pending: list[Member] = []
     for branch in branches:
         assert branch.id is not None
-        members = await svc.db.run(member_store.list_members, branch_id=branch.id)
+        members = await svc.db.run(member_store.list_members, branch_id=branch.id, include_left=True)
         parts.append(render_roster(svc.texts, caller.lang, branch, members))
         pending += [m for m in members if m.status == MemberStatus.PENDING]
     await reply(update, "\n\n".join(parts), reply_markup=pending_keyboard(svc.texts, caller.lang, pending))
@@ -112,6 +116,8 @@ async def set_role(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
     member = await svc.db.run(member_store.set_role, actor=caller.member, member_id=int_arg(args[0]),
                               role=ROLE_WORDS[args[1].lower()], now=svc.clock.now())
     await set_member_menu(context.bot, svc, member)
+    await send_to_member(context.bot, svc, member, svc.texts.t(
+        "members.role_notice", member.language, role=svc.texts.plain(f"role.{member.role}", member.language)))
     await reply(update, svc.texts.t("members.role_set", caller.lang, name=member.name,
                                     role=svc.texts.plain(f"role.{member.role}", caller.lang)))
 
@@ -135,7 +141,7 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
         raise UsageError()
     svc = services(context)
     member_id = int_arg(args[0])
-    member = await svc.db.run(member_store.member_for, actor=caller.member, member_id=member_id)
+    member = await svc.db.run(member_store.removal_candidate, actor=caller.member, member_id=member_id)
     buttons = [[
         InlineKeyboardButton(svc.texts.plain("members.btn_remove", caller.lang),
                              callback_data=CallbackData("mem", "rm", (str(member_id),)).encode()),
@@ -155,6 +161,9 @@ async def remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
         member = await svc.db.run(member_store.remove, actor=caller.member, member_id=data.int_arg(),
                                   now=svc.clock.now())
         await set_member_menu(context.bot, svc, member)
+        branch = await svc.db.run(member_store.get_branch, branch_id=member.branch_id)
+        await send_to_member(context.bot, svc, member,
+                             svc.texts.t("members.removed_notice", member.language, branch=branch.name))
         key, params = "members.removed", {"name": member.name}
     if query is not None and query.message is not None:
         await query.edit_message_text(svc.texts.t(key, caller.lang, **params), parse_mode="HTML")

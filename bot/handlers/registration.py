@@ -67,6 +67,11 @@ async def _after_registration(
 async def _ask_secretaries(context: ContextTypes.DEFAULT_TYPE, svc: Services, member: Member, branch: str) -> None:
     assert member.id is not None
     secretaries = await svc.db.run(member_store.secretaries_of, branch_id=member.branch_id)
+    if not secretaries:  # nobody in the branch can decide yet: committee admins can, and the applicant should know
+        secretaries = await svc.db.run(member_store.committee_admins)
+        if not secretaries:
+            await send_to_member(context.bot, svc, member,
+                                 svc.texts.t("register.no_secretary", svc.texts.lang(member.language), branch=branch))
     for secretary in secretaries:
         lang = svc.texts.lang(secretary.language)
         buttons = [[

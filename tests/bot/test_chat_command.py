@@ -41,7 +41,7 @@ def test_scripted_chat_registers_approves_and_refuses(tmp_path: Path) -> None:
     assert "[1] ✅ 批准 王五" in out  # the secretary's roster doubles as the approval queue
     assert "→ 王五: 您加入示例党支部的申请已获批准" in out
     assert "⏰ 现在是" in out and "未知命令 :bogus" in out
-    assert (tmp_path / "data" / "chat.sqlite3").exists()
+    assert (tmp_path / "data" / "chat" / "chat.sqlite3").exists()
 
 
 def test_chat_resumes_its_database(tmp_path: Path) -> None:

@@ -59,6 +59,23 @@ def test_bad_values_name_the_key_and_line(tmp_path: Path, text: str, key: str, l
     assert info.value.line == line
 
 
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"timezone: UTC\ntimezone: Asia/Shanghai\n", "timezone (line 2): this key is given twice"),
+        (b"branches: []\n", "branches (line 1): configure at least one branch"),
+        (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
+        (b"", "branches[0].invite_code: the demo invite code is public"),
+    ],
+)
+def test_config_check_refuses_what_would_surprise_later(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_bytes(content)
+    done = subprocess.run([sys.executable, "-m", "bot", "config", "check", "--config", str(path)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 2 and expected in done.stderr and "Traceback" not in done.stderr
+
+
 def test_broken_yaml_gives_the_line(tmp_path: Path) -> None:
     path = factories.write_config(tmp_path, "telegram:\n  mode: polling\n bad indent: [\n")
     with pytest.raises(ConfigError) as info:

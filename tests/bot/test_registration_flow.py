@@ -114,3 +114,23 @@ async def test_roster_doubles_as_review_queue(session: OfflineSession) -> None:
     after = await session.press(SECRETARY_ID, 2)
     assert any(r.chat_id == NEWCOMER and "未获批准" in r.plain for r in after)
     assert "未获批准" in (await session.send(NEWCOMER, "/start"))[0].plain
+
+
+async def test_no_dead_ends_before_joining(session: OfflineSession) -> None:
+    session.api.add_user(NEWCOMER, "王五")
+    first = await session.send(NEWCOMER, "/start")  # nobody can decide yet, and the applicant is told so
+    assert any("还没有书记在使用本机器人" in r.plain for r in first)
+    assert "等待书记审批" in (await session.send(NEWCOMER, "/lang en"))[0].plain
+    await _secretary(session)
+    roster = await session.send(SECRETARY_ID, "/members")
+    assert "王五" in roster[0].plain
+    await session.press(SECRETARY_ID, 2)  # reject
+    for text in ("/help", "/lang en", "你好"):
+        assert "未获批准" in (await session.send(NEWCOMER, text))[0].plain
+
+
+async def test_a_stranger_is_greeted_in_their_telegram_language(session: OfflineSession) -> None:
+    session.api.add_user(10055, "Alice", language_code="en")
+    assert "invite link" in (await session.send(10055, "/help"))[0].plain
+    assert "Welcome, Alice" in (await session.send(10055, f"/start {INVITE}"))[0].plain
+    assert "Commands" in (await session.send(10055, "/help"))[0].plain

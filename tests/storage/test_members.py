@@ -94,3 +94,35 @@ def test_timestamps_come_back_aware_utc(db: Database, clock: FakeClock) -> None:
     with db.session() as s:
         found = member_store.find_member(session=s, tg_user_id=1)
     assert found is not None and found.joined_at == clock.now() and found.joined_at.utcoffset().total_seconds() == 0
+
+
+def test_removed_member_returns_only_through_a_secretary_and_without_the_role(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    chief = factories.member(db, branch.id, 1, "李书记", clock.now(), Role.SECRETARY)
+    deputy = factories.member(db, branch.id, 2, "王委员", clock.now(), Role.SECRETARY)
+    with db.session() as s:
+        member_store.remove(session=s, actor=chief, member_id=deputy.id, now=clock.now())
+    back = _register(db, clock, 2, factories.INVITE)  # the public invite link is not a way back in
+    assert back.outcome == Outcome.PENDING and back.member.role == Role.MEMBER
+
+
+def test_probationary_members_hold_no_office(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    chief = factories.member(db, branch.id, 1, "李书记", clock.now(), Role.SECRETARY)
+    member = factories.member(db, branch.id, 2, "张三", clock.now())
+    with db.session() as s:
+        member_store.set_standing(session=s, actor=chief, member_id=member.id, standing=Standing.PROBATIONARY,
+                                  now=clock.now())
+    with db.session() as s, pytest.raises(InvalidState):
+        member_store.set_role(session=s, actor=chief, member_id=member.id, role=Role.SECRETARY, now=clock.now())
+    with db.session() as s, pytest.raises(InvalidState):
+        member_store.set_standing(session=s, actor=chief, member_id=chief.id, standing=Standing.PROBATIONARY,
+                                  now=clock.now())
+
+
+def test_secretaries_cannot_touch_a_committee_admin(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    chief = factories.member(db, branch.id, 1, "李书记", clock.now(), Role.SECRETARY)
+    admin = factories.member(db, branch.id, 2, "党委", clock.now(), Role.ADMIN)
+    with db.session() as s, pytest.raises(PermissionDenied):
+        member_store.removal_candidate(session=s, actor=chief, member_id=admin.id)

@@ -3,6 +3,8 @@
 Handler groups (lower runs first; one handler per group handles an update):
 
 * ``-100`` flood guard — drops floods before any work is done;
+* ``-10`` conversations (a secretary editing a question) — they see a user's text first, stop it from
+  going further when they consume it, and step aside for commands;
 * ``0`` every feature's commands (role-checked by ``bot.commands.guarded``) and buttons, then — last in
   the same group, so they only see what no feature matched — the fallbacks for unknown commands and
   free text.
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "123456789:OFFLINE-zhibu-test-token"  # only ever sent to the in-process fake API
 GROUP_FLOOD = -100
+GROUP_CONVERSATIONS = -10
 GROUP_FEATURES = 0
 
 
@@ -91,6 +94,8 @@ def build_application(
     for command in commands:
         app.add_handler(CommandHandler(command.name, guarded(command)), group=GROUP_FEATURES)
     for feature in FEATURES:
+        for handler in getattr(feature, "conversations", list)():
+            app.add_handler(handler, group=GROUP_CONVERSATIONS)
         for handler in feature.handlers():
             app.add_handler(handler, group=GROUP_FEATURES)
     for handler in help_feature.fallback_handlers():

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import CallbackData
 from bot.commands import render_error
 from bot.context import Services
-from bot.texts import Catalog, Safe
+from bot.texts import Catalog, Safe, book_title
 from content.export import LETTERS
 from storage.errors import DomainError
 from storage.models import Question, QuestionStatus
@@ -35,7 +35,7 @@ def render_card(texts: Catalog, lang: str, q: Question, outcome: str | None = No
     card = texts.t(
         "review.card", lang, id=q.id, qtype=texts.plain(f"review.qtype.{q.qtype}", lang),
         edited=texts.plain("review.edited_mark", lang) if q.edited else "", stem=q.stem, options=Safe(options),
-        answer=answer_text(texts, lang, q), explanation=q.explanation or "—", document=q.document,
+        answer=answer_text(texts, lang, q), explanation=q.explanation or "—", document=book_title(q.document),
         sentence=q.sentence if len(q.sentence) <= MAX_EVIDENCE else q.sentence[:MAX_EVIDENCE] + "…",
     )
     if outcome is not None:

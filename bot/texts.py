@@ -22,6 +22,12 @@ LANGUAGES = ("zh", "en")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
+def book_title(title: str) -> str:
+    """A title to be set inside 《》: book-title marks it already contains become 〈〉, as typesetting requires
+    (《中共中央办公厅印发〈关于…的通知〉》)."""
+    return title.replace("《", "〈").replace("》", "〉")
+
+
 class Safe(str):
     """A string that is already valid Telegram HTML and must not be escaped again."""
 

@@ -28,7 +28,7 @@ from bot.commands import Command
 from bot.content_service import UPLOAD_LIMIT, Added, UploadRefused, check_duplicate, check_upload
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.handlers.review import forget_edit
-from bot.texts import Catalog, Safe
+from bot.texts import Catalog, Safe, book_title
 from content.model import QUESTION_TYPES, Problem
 from storage import content as content_store
 from storage import members as member_store
@@ -91,7 +91,7 @@ def render_added(texts: Catalog, lang: str, sent_name: str, added: Added, auto_p
     if not added.kept:
         return Safe("\n".join([texts.t("materials.nothing", lang, name=sent_name),
                                *_problems(texts, lang, added.problems)]))
-    docs = "\n".join(texts.t("materials.doc_line", lang, title=d.title,
+    docs = "\n".join(texts.t("materials.doc_line", lang, title=book_title(d.title),
                              source=d.source or texts.plain("materials.unknown_source", lang))
                      for d in added.documents)
     by_type = texts.plain("materials.type_separator", lang).join(
@@ -153,7 +153,7 @@ def render_list(texts: Catalog, lang: str, branch: str, rows: Sequence[MaterialS
     for n, row in enumerate(rows[:MAX_LISTED], start=1):
         m = row.material
         lines.append(texts.t(
-            "materials.list_line", lang, n=n, title=m.title,
+            "materials.list_line", lang, n=n, title=book_title(m.title),
             source=m.source or texts.plain("materials.unknown_source", lang),
             date=m.published.isoformat() if m.published else texts.plain("materials.unknown_date", lang),
             units=row.units, questions=row.questions,

@@ -22,6 +22,7 @@ import warnings
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import (
+    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -143,7 +144,8 @@ async def start_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert context.user_data is not None
     context.user_data.pop(EDIT_KEY, None)
     await _edit_button(update, context)
-    return EDITING if context.user_data.get(EDIT_KEY) else ConversationHandler.END
+    # the button is answered: keep the catch-all for unknown buttons (main group) from answering it again
+    raise ApplicationHandlerStop(EDITING if context.user_data.get(EDIT_KEY) else ConversationHandler.END)
 
 
 async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
@@ -164,21 +166,21 @@ async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         reasons = problems_with(current, stem=stem)
         if reasons:
             await reply(update, svc.texts.t("review.edit_unverified", caller.lang, reason=reasons[0]))
-            return None
+            raise ApplicationHandlerStop(None)
         q = await svc.db.run(bank.edit_question, actor=caller.member, question_id=question_id, stem=stem,
                              now=svc.clock.now())
     except InvalidState as exc:
         await reply(update, error_text(svc, exc, caller.lang))
-        return None
+        raise ApplicationHandlerStop(None) from None
     except NotFound as exc:
         context.user_data.pop(EDIT_KEY, None)
         await reply(update, error_text(svc, exc, caller.lang))
-        return ConversationHandler.END
+        raise ApplicationHandlerStop(ConversationHandler.END) from None
     context.user_data.pop(EDIT_KEY, None)
     text = Safe(svc.texts.t("review.edit_saved", caller.lang) + "\n\n" + render_card(svc.texts, caller.lang, q))
     markup = card_keyboard(svc.texts, caller.lang, question_id) if q.status == QuestionStatus.DRAFT else None
     await reply(update, text, reply_markup=markup)
-    return ConversationHandler.END
+    raise ApplicationHandlerStop(ConversationHandler.END)
 
 
 async def cancel_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -187,6 +189,12 @@ async def cancel_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     assert context.user_data is not None
     context.user_data.pop(EDIT_KEY, None)
     await reply(update, svc.texts.t("review.edit_cancelled", caller.lang if caller else None))
+    raise ApplicationHandlerStop(ConversationHandler.END)
+
+
+async def leave_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Any other command ends the edit silently and still runs (it is handled again in the main group)."""
+    forget_edit(context)
     return ConversationHandler.END
 
 
@@ -198,7 +206,8 @@ def edit_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         return ConversationHandler(
             entry_points=[CallbackQueryHandler(start_edit, pattern=rf"{pattern(FEATURE)}e:")],
             states={EDITING: [MessageHandler(filters.TEXT & ~filters.COMMAND & private, receive_stem)]},
-            fallbacks=[CommandHandler("cancel", cancel_edit, filters=private)],
+            fallbacks=[CommandHandler("cancel", cancel_edit, filters=private),
+                       MessageHandler(filters.COMMAND & private, leave_edit)],
             allow_reentry=True,
             conversation_timeout=EDIT_TIMEOUT_S,
         )
@@ -244,10 +253,14 @@ COMMANDS = [
 ]
 
 
+def conversations() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Run before the feature handlers: while a secretary edits, their next text is the stem."""
+    return [edit_conversation()]
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     prefix = pattern(FEATURE)
     return [
-        edit_conversation(),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=rf"{prefix}[pr]:"),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, next_button), pattern=rf"{prefix}n:"),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, publish_all_button), pattern=rf"{prefix}(all|keep)"),

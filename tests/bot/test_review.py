@@ -7,6 +7,7 @@ on PostgreSQL; start-up builds the corpus (once per test process, cached) and sy
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from openpyxl import load_workbook
 from sqlmodel import select
@@ -110,8 +111,12 @@ async def test_secretary_edits_a_stem_and_the_edit_is_verified(session: OfflineS
     assert "超过了 300 字" in too_long[0].plain
     other = await session.send(MEMBER, "你好")  # another user's text is not taken as a stem
     assert "/help" in other[0].plain
-    assert "可用命令" in (await session.send(SECRETARY_ID, "/help"))[0].plain  # commands still work
+    assert "可用命令" in (await session.send(SECRETARY_ID, "/help"))[0].plain  # commands still work ...
+    assert "我主要通过命令工作" in (await session.send(SECRETARY_ID, "hello"))[0].plain  # ... and end the edit
 
+    session.clock.advance(timedelta(seconds=11))  # a person pauses; the flood guard counts per 10 s
+    await session.send(SECRETARY_ID, "/review")
+    await _press_edit_on(session, target)
     saved = await session.send(SECRETARY_ID, "根据学习材料，下列哪一项是正确的？")
     assert "题干已更新" in saved[0].plain and "根据学习材料" in saved[0].plain and saved[0].buttons
     stored = questions(session)[target.id]

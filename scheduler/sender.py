@@ -13,14 +13,17 @@ never a silent duplicate.  Telegram's answers map to states:
 * other network errors → pending again with exponential backoff, up to the kind's attempt limit;
 * ``BadRequest`` and anything else → failed_permanent with the error text.
 
-On PostgreSQL one sender at a time holds an advisory lock, and claims use ``SKIP LOCKED`` anyway.
+On PostgreSQL one sender at a time holds an advisory lock (housekeeping of leases runs under it too, so
+no process turns another's in-flight claim into *uncertain*), and claims use ``SKIP LOCKED`` anyway.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 
 ADVISORY_LOCK_KEY = 0x7A686962  # "zhib"
 LEASE = timedelta(minutes=2)
+# a batch must finish well inside its lease: 100 rows at the default 20/s take ~5 s (a 429 hands the rest back)
+BATCH = 100
 
 OnBlocked = Callable[[Delivery], Awaitable[None]]
 
@@ -50,7 +55,6 @@ class SendReport:
     failed: int = 0
     uncertain: int = 0
     retried: int = 0
-    skipped_locked: bool = False
 
 
 def render_markup(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
@@ -80,6 +84,32 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(15 * 2 ** max(attempts - 1, 0), 3600))
 
 
+@asynccontextmanager
+async def sender_lock(db: Database) -> AsyncIterator[bool]:
+    """Whether this process may send now: on PostgreSQL one sender at a time holds an advisory lock.
+
+    The lock lives on its own AUTOCOMMIT connection (never idle in a transaction while Telegram is called),
+    taken and released in a worker thread so the event loop never waits on the database.
+    """
+    if db.dialect != "postgresql":
+        yield True
+        return
+    connection = await asyncio.to_thread(lambda: db.engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
+    try:
+        got = await asyncio.to_thread(
+            lambda: bool(connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}).scalar())
+        )
+        try:
+            yield got
+        finally:
+            if got:
+                await asyncio.to_thread(
+                    lambda: connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+                )
+    finally:
+        await asyncio.to_thread(connection.close)
+
+
 async def send_due(
     *,
     bot: Bot,
@@ -87,32 +117,20 @@ async def send_due(
     clock: Clock,
     limiter: SendRateLimiter,
     worker: str,
-    limit: int = 100,
+    limit: int = BATCH,
     on_blocked: OnBlocked | None = None,
 ) -> SendReport:
+    """Claim and send one batch.  The caller holds :func:`sender_lock` (``run_tick`` does)."""
     report = SendReport()
-    lock_connection = None
-    if db.dialect == "postgresql":
-        lock_connection = db.engine.connect()
-        got = lock_connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}).scalar()
-        if not got:
-            lock_connection.close()
-            report.skipped_locked = True
-            return report
-    try:
-        rows = await db.run(outbox.claim, worker=worker, now=clock.now(), lease=LEASE, limit=limit)
-        for index, row in enumerate(rows):
-            paused = await _send_one(bot, db, clock, limiter, worker, row, report, on_blocked)
-            if paused:  # give the rest of the batch back; they go out after the pause
-                for rest in rows[index + 1:]:
-                    assert rest.id is not None
-                    await db.run(outbox.retry_later, delivery_id=rest.id, worker=worker, due_at=clock.now(),
-                                 error="batch paused by RetryAfter")
-                break
-    finally:
-        if lock_connection is not None:
-            lock_connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
-            lock_connection.close()
+    rows = await db.run(outbox.claim, worker=worker, now=clock.now(), lease=LEASE, limit=limit)
+    for index, row in enumerate(rows):
+        paused = await _send_one(bot, db, clock, limiter, worker, row, report, on_blocked)
+        if paused:  # give the rest of the batch back; they go out after the pause
+            for rest in rows[index + 1:]:
+                assert rest.id is not None
+                await db.run(outbox.retry_later, delivery_id=rest.id, worker=worker, due_at=clock.now(),
+                             error="batch paused by RetryAfter")
+            break
     return report
 
 

@@ -21,7 +21,7 @@ from telegram import Bot
 from scheduler import outbox
 from scheduler.clock import Clock
 from scheduler.ratelimit import SendRateLimiter
-from scheduler.sender import OnBlocked, SendReport, send_due
+from scheduler.sender import OnBlocked, SendReport, send_due, sender_lock
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ class TickReport:
     expired: int = 0
     uncertain: int = 0
     requeued: int = 0
+    sender: bool = False  # this process held the sender lock
     send: SendReport = field(default_factory=SendReport)
 
 
@@ -63,8 +64,12 @@ async def run_tick(
             report.produced += await db.run(producer, now=now)
         except Exception:  # one broken producer must not stop reminders from the others
             log.exception("producer %s failed", getattr(producer, "__name__", producer))
-    report.expired, report.uncertain, report.requeued = await db.run(_housekeeping, now=now)
-    report.send = await send_due(bot=bot, db=db, clock=clock, limiter=limiter, worker=worker, on_blocked=on_blocked)
+    async with sender_lock(db) as mine:
+        report.sender = mine
+        if mine:  # another process is sending: its leases are its own business
+            report.expired, report.uncertain, report.requeued = await db.run(_housekeeping, now=now)
+            report.send = await send_due(bot=bot, db=db, clock=clock, limiter=limiter, worker=worker,
+                                         on_blocked=on_blocked)
     if heartbeat is not None:
         write_heartbeat(heartbeat, clock.now())
     if report.produced or report.send.sent or report.send.failed or report.expired:

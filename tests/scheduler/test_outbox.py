@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from bot.offline.request import OfflineRequest
 from scheduler import outbox
 from scheduler.clock import FakeClock
 from scheduler.ratelimit import SendRateLimiter
-from scheduler.sender import send_due
+from scheduler.sender import send_due, sender_lock
 from scheduler.tick import run_tick
 from storage.db import Database
+from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryState
 from tests import factories
 
@@ -142,3 +144,65 @@ def test_limiter_spaces_sends_without_burst() -> None:
     assert abs(limiter.reserve(1) - 1.0) < 1e-9  # the same chat waits its one second
     limiter.pause(30)
     assert limiter.reserve(6) >= 30
+
+
+async def test_only_one_process_sends_at_a_time(pg_url: str) -> None:
+    first, second = Database(pg_url), Database(pg_url)
+    try:
+        async with sender_lock(first) as mine, sender_lock(second) as theirs:
+            assert mine and not theirs
+        async with sender_lock(second) as now_mine:  # released when the first sender finished
+            assert now_mine
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+def test_concurrent_claims_skip_each_others_rows(pg_url: str, clock: FakeClock) -> None:
+    db = Database(pg_url)
+    upgrade(db)
+    try:
+        branch = factories.branch(db, clock.now())
+        for i in range(5):
+            _enqueue(db, clock, branch.id, 100 + i, f"k{i}")
+        with db.session() as first:  # its transaction stays open while the second sender claims
+            mine = outbox.claim(session=first, worker="a", now=clock.now(), lease=timedelta(minutes=1), limit=3)
+            with ThreadPoolExecutor(1) as pool:
+                theirs = pool.submit(db.call, outbox.claim, worker="b", now=clock.now(),
+                                     lease=timedelta(minutes=1), limit=10).result(timeout=30)
+        assert len(mine) == 3 and len(theirs) == 2
+        assert not {r.id for r in mine} & {r.id for r in theirs}
+    finally:
+        db.dispose()
+
+
+async def test_blocked_migrated_and_flaky_chats(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    member = factories.member(db, branch.id, 7, "张三", clock.now())
+    api = FakeBotApi(clock=clock)
+    api.add_user(7, "张三")
+    api.add_group(-100, "支部群")
+    api.block(7)
+    api.fail_next("sendMessage", BotApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                                             migrate_to_chat_id=-1009), chat_id=-100)
+    api.add_group(-1009, "支部群", supergroup=True)
+    api.fail_next("sendMessage", BotApiError(502, "Bad Gateway"), chat_id=-1009)
+    _enqueue(db, clock, branch.id, 7, "blocked", member_id=member.id)
+    _enqueue(db, clock, branch.id, -100, "group")
+    blocked: list[int | None] = []
+
+    async def on_blocked(row: Delivery) -> None:
+        blocked.append(row.member_id)
+
+    bot = await _bot(api)
+    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", on_blocked=on_blocked)
+    assert blocked == [member.id] and _states(db)["blocked"] == DeliveryState.FAILED
+    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w")  # retried on the new chat id
+    with db.session() as s:
+        row = s.exec(select(Delivery).where(Delivery.dedup_key == "group")).one()
+    assert row.chat_id == -1009 and row.state == DeliveryState.PENDING  # 502: backed off, not lost
+    assert row.due_at > clock.now()
+    clock.advance(timedelta(minutes=5))
+    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w")
+    assert _states(db)["group"] == DeliveryState.SENT and [m.chat_id for m in api.outbox] == [-1009]
+    await bot.shutdown()

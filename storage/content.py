@@ -59,6 +59,7 @@ class SyncReport:
     questions_updated: int = 0
     questions_retired: int = 0
     questions_revived: int = 0
+    questions_back_to_review: int = 0  # published, then regenerated with other words: a secretary looks again
     auto_published: int = 0
 
     @property
@@ -177,7 +178,13 @@ def _sync_questions(session: Session, branch_id: int, questions: Sequence[Genera
             continue
         changed = assign_fields(row, _evidence(q))
         if not row.edited:
-            changed = assign_fields(row, _wording(q)) or changed
+            reworded = assign_fields(row, _wording(q))
+            if reworded and row.status == QuestionStatus.PUBLISHED and not auto_publish:
+                # a secretary approved other words: the new wording goes back for review before members see it
+                row.status = QuestionStatus.DRAFT
+                row.reviewed_at = None
+                report.questions_back_to_review += 1
+            changed = reworded or changed
         if row.status == QuestionStatus.RETIRED:
             # Rejected rows are never retired, so a retired row that a secretary reviewed had been published.
             published = auto_publish or row.reviewed_at is not None

@@ -229,3 +229,19 @@ def test_materials_overview_counts_units_and_live_questions(db: Database, clock:
     assert [(o.material.title, o.units, o.questions) for o in overview] == [("材料1", 2, 2), ("材料2", 2, 1)]
     assert overview[0].material.published == date(2026, 3, 1) and overview[0].material.source == "人民日报"
     assert [q.qkey for q in listed] == ["q-0001", "q-0003", "q-0002"]  # best score first
+
+
+def test_a_published_question_reworded_by_a_rebuild_goes_back_to_review(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    sec = secretary(db, clock, branch.id)
+    sync(db, clock, branch.id, corpus())
+    rows = questions_by_key(db, branch.id)
+    with db.session() as s:
+        for key in ("q-0001", "q-0002"):
+            bank.decide_question(session=s, actor=sec, question_id=rows[key].id, publish=True, now=clock.now())
+    report = sync(db, clock, branch.id, corpus([question(1, score=0.9, stem="换了说法的题干（　）。"),
+                                                question(2, 2, score=0.7), question(3, score=0.8, qtype="truefalse")]))
+    rows = questions_by_key(db, branch.id)
+    assert report.questions_back_to_review == 1
+    assert rows["q-0001"].status == QuestionStatus.DRAFT and rows["q-0001"].stem == "换了说法的题干（　）。"
+    assert rows["q-0002"].status == QuestionStatus.PUBLISHED  # same words: the approval stands

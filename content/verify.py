@@ -7,9 +7,15 @@ hand-written (curated) questions to the same standard.  A question passes when:
 * single/multiple: every correct option is in the evidence; no wrong option is in it, equals or
   contains a correct one (or is contained in one); options unique; 2–6 options; 多选 has ≥ 2 correct;
 * fill: the stem has exactly one ``（　）`` and, filled with the answer, is made of verbatim fragments;
+* a stem may hold fixed frame words between its verbatim fragments (``text.FRAMES``: "哪个单位…？",
+  "…，是在哪一天？", "…，其中包括“X”。"); a 单选 asked as a question is checked with its answer put back;
 * truefalse "正确": the statement is made of verbatim fragments; "错误": the explanation quotes the
   true statement (``原文：“…”``), the two differ by exactly one swap, the original text of that swap
   is in the evidence and the swapped-in text is not;
+* truefalse membership ("…，其中包括“X”。", evidence = the whole list): "正确" needs X among the list's
+  items, "错误" needs X absent from the whole list, and the explanation to quote the list;
+* clean wording: no doubled quotation marks (``““``), no "。；", no 判断 that chains headings
+  ("……三、…" / "……二是…");
 * Telegram quiz-poll limits: stem ≤ 300, option ≤ 100, explanation ≤ 200 characters;
 * no web artifacts ([bookmark, 微信, 扫一扫, 版权, 客服, 编辑整理);
 * no two stems are near-duplicates (character-trigram Jaccard ≥ 0.6) and no two ids collide.
@@ -24,14 +30,18 @@ from dataclasses import dataclass, field
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
 from content.questions.ranking import NEAR_DUPLICATE, shingles, similarity
-from content.questions.text import BLANK, contains, fragments, norm
+from content.questions.text import BLANK, MEMBER_LINKS, answered, contains, fragments, norm
 
 STEM_LIMIT = 300
 OPTION_LIMIT = 100
 EXPLANATION_LIMIT = 200
 CHOICE_OPTIONS = (2, 6)
 ARTIFACTS = ("[bookmark", "bookmark:", "微信", "扫一扫", "版权", "客服", "编辑整理")
-_ORIGINAL = re.compile(r"原文：“(.*)”", re.S)
+_ORIGINAL = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
+_MEMBERSHIP = re.compile(rf"^(?P<scope>.+?)(?:{'|'.join(map(re.escape, MEMBER_LINKS))})“(?P<item>.+)”。$", re.S)
+_PREFIX = re.compile(r"^(?:【[^】]*】|《[^》]*》：)")
+_HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?:、|是)|[（(][一二三四五六七八九十]{1,3}[）)])")
+_QUOTE_MARKS = str.maketrans("", "", "“”‘’")
 
 
 @dataclass
@@ -80,6 +90,7 @@ def check_question(q: Question, blocks: Sequence[str] | None = None) -> list[str
             if not any(line in b for b in blocks):
                 problems.append(f"evidence not verbatim in its document: {line[:30]}")
     problems += _limits(q)
+    problems += _style(q)
     for text in (q.stem, q.explanation, *q.options, *q.answer):
         hit = next((a for a in ARTIFACTS if a in text), None)
         if hit:
@@ -102,6 +113,19 @@ def _limits(q: Question) -> list[str]:
         out.append(f"option longer than {OPTION_LIMIT}")
     if any(not o.strip() for o in q.options):
         out.append("empty option")
+    return out
+
+
+def _style(q: Question) -> list[str]:
+    """Wording a member would stumble over, whatever the facts."""
+    out = []
+    for name, text in (("stem", q.stem), ("explanation", q.explanation)):
+        if "““" in text or "””" in text:
+            out.append(f"doubled quotation marks in the {name}")
+        if "。；" in text:
+            out.append(f"'。；' in the {name}")
+    if q.qtype == "truefalse" and _HEADING_CHAIN.search(q.stem):
+        out.append("判断 statement chains headings (……一、/……二是)")
     return out
 
 
@@ -136,8 +160,9 @@ def _choice(q: Question) -> list[str]:
             out.append(f"distractor is in the evidence: {d}")
         if any(nd == norm(a) or nd in norm(a) or norm(a) in nd for a in q.answer):
             out.append(f"distractor overlaps the answer: {d}")
-    if BLANK in q.stem and q.qtype == "single" and len(q.answer) == 1:
-        bad = _verbatim(q, q.stem.replace(BLANK, q.answer[0], 1))
+    filled = answered(q.stem, q.answer[0]) if q.qtype == "single" and len(q.answer) == 1 else None
+    if filled is not None:
+        bad = _verbatim(q, filled)
         if bad:
             out.append(f"stem not verbatim: {bad[:30]}")
     return out
@@ -163,6 +188,9 @@ def _fill(q: Question) -> list[str]:
 def _truefalse(q: Question) -> list[str]:
     if tuple(q.options) != (TRUE_TEXT, FALSE_TEXT) or len(q.answer) != 1 or q.answer[0] not in q.options:
         return [f"判断 needs options {TRUE_TEXT}/{FALSE_TEXT} and one answer"]
+    membership = _MEMBERSHIP.match(q.stem)
+    if membership:
+        return _membership(q, membership.group("scope"), membership.group("item"))
     if q.answer[0] == TRUE_TEXT:
         bad = _verbatim(q, q.stem)
         return [f"true statement not in evidence: {bad[:30]}"] if bad else []
@@ -173,7 +201,11 @@ def _truefalse(q: Question) -> list[str]:
     bad = _verbatim(q, original)
     if bad:
         return [f"quoted original not in evidence: {bad[:30]}"]
-    swapped, source = swap_of(q.stem, original)
+    statement = q.stem
+    prefix = _PREFIX.match(statement)
+    if prefix and not original.startswith(prefix.group(0)):
+        statement = statement[prefix.end() :]  # "【龙岩高新区】" names the part; the quotation starts after it
+    swapped, source = swap_of(statement.translate(_QUOTE_MARKS), original.translate(_QUOTE_MARKS))
     if swapped is None or source is None:
         return ["false statement does not differ from the original by exactly one swap"]
     out = []
@@ -184,6 +216,24 @@ def _truefalse(q: Question) -> list[str]:
     if not contains(q.sentence, source):
         out.append(f"swapped-out text is not in the evidence: {source}")
     return out
+
+
+def _membership(q: Question, scope: str, item: str) -> list[str]:
+    """ "<list lead-in>，其中包括“X”。": true iff X is in the list (the evidence) and is not the lead-in."""
+    bad = _verbatim(q, scope)
+    if bad:
+        return [f"membership scope not in evidence: {bad[:30]}"]
+    if q.answer[0] == TRUE_TEXT:
+        listed = contains(q.sentence, item) and not contains(scope, item)
+        return [] if listed else [f"not an item of the list: {item[:30]}"]
+    if contains(q.sentence, item):
+        return [f"false membership names an item of the list: {item[:30]}"]
+    m = _ORIGINAL.search(q.explanation)
+    if not m:
+        return ["false statement without 原文：“…” in the explanation"]
+    # the quotation runs over several items, so it is checked item by item
+    bad = next((b for part in re.split(r"(?<=[。；！？：—])", m.group(1)) if (b := _verbatim(q, part))), None)
+    return [f"quoted original not in evidence: {bad[:30]}"] if bad else []
 
 
 def swap_of(statement: str, original: str) -> tuple[str | None, str | None]:

@@ -8,11 +8,12 @@
              blocks ──────┬─ enumerations.numbered_lists  一是…二是… / （一）…（二）…
                           └─ enumerations.heading_lists   一、…二、… (a speech's parts)
                                          │
-              distractors.Pools(all slots, by kind) ── wrong options by construction
-                                         │
+              distractors.Pools(all slots, by kind) ── wrong options by construction,
+                                         │              of the same kind (kinds.compatible:
+                                         │              polarity, form, length, shared pattern)
               cloze.cloze_candidates / lists.list_candidates ──▶ Candidate(Question, key, …)
                                          │
-              ranking.select ──▶ the bank: best first, spread over documents, no near-duplicates
+              ranking.select ──▶ the bank: best first, no document above 30 %, no near-duplicates
 
 Every module here is a plain function of its inputs; :func:`generate` is the only entry point the
 pipeline needs.
@@ -22,12 +23,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from content.model import Document, Question
 from content.questions.cloze import cloze_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import inline_lists, link_families
 from content.questions.facts import find_slots
+from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
@@ -61,8 +64,11 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
             if block.kind == "heading":
                 heading = block.text
                 continue
+            first = sentences[block.index][0] if sentences[block.index] else ""
             for sentence in sentences[block.index]:
-                evidences.append((Evidence(doc.doc_id, doc.title, sentence, heading=heading), block.text))
+                lead = first if sentence != first else ""
+                ev = Evidence(doc.doc_id, doc.title, sentence, heading=heading, lead=lead, block=block.index)
+                evidences.append((ev, block.text))
 
     enums: list[Enumeration] = []
     for ev, _ in evidences:
@@ -74,11 +80,12 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
 
     slots: list[Slot] = []
     for ev, _ in evidences:
-        slots.extend(find_slots(ev))
+        slots.extend(_with_polarity(s) for s in find_slots(ev))
     for e in enums:
         kind = "heading" if e.kind == "headings" else "item"
         slots.extend(
-            Slot(kind, item, start, e.evidence, family=e.family) for item, start in zip(e.items, e.starts, strict=True)
+            Slot(kind, item, start, e.evidence, family=e.family, negative=e.negative)
+            for item, start in zip(e.items, e.starts, strict=True)
         )
     for doc, _ in per_doc:
         slots.extend(
@@ -86,7 +93,10 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
             for b in doc.blocks
             if b.kind == "heading" and cjk_len(b.text) >= 8
         )
-    known = {s.value for s in slots if s.kind in ("item", "term")}
+    known: dict[str, Slot] = {}
+    for s in slots:
+        if s.kind in ("item", "term") and (s.value not in known or known[s.value].kind == "term"):
+            known[s.value] = s
     frequency = document_frequency(ev.text for ev, _ in evidences)
     for ev, paragraph in evidences:
         spans = saying_spans(ev, paragraph)
@@ -97,15 +107,32 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
     docs_with: dict[str, set[str]] = defaultdict(set)
     for s in slots:
         docs_with[norm(s.value)].add(s.evidence.doc_id)
-    pools = Pools(slots)
+    paragraphs = {(doc.doc_id, b.index): b.text for doc, _ in per_doc for b in doc.blocks if b.kind == "paragraph"}
+    pools = Pools(slots, paragraphs)
     out: list[Candidate] = []
     for s in slots:
         if s.kind != "heading" and "\n" not in s.evidence.text:
             out.extend(cloze_candidates(s, pools, len(docs_with[norm(s.value)])))
     for e in enums:
         recurring = len({d for item in e.items for d in docs_with[norm(item)]})
-        out.extend(list_candidates(e, pools, max(1, recurring)))
+        out.extend(list_candidates(e, pools, max(1, recurring), _sections(e, enums)))
     return out
+
+
+def _with_polarity(slot: Slot) -> Slot:
+    """A quoted term is a fault when it says so or the words just before it do ("严防“低级红”")."""
+    if slot.kind != "term":
+        return slot
+    before = slot.evidence.text[max(0, slot.start - 8) : slot.start]
+    negative = is_negative(slot.value) or bool(NEGATIVE_CUES.search(before))
+    return replace(slot, negative=negative) if negative else slot
+
+
+def _sections(enum: Enumeration, enums: Sequence[Enumeration]) -> list[Enumeration]:
+    """The other numbered lists of the same document: their items are the best wrong options for this one."""
+    if enum.kind != "numbered":
+        return []
+    return [e for e in enums if e is not enum and e.kind == "numbered" and e.evidence.doc_id == enum.evidence.doc_id]
 
 
 def _dedupe(slots: list[Slot]) -> list[Slot]:

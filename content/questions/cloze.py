@@ -3,10 +3,15 @@
 From one slot — say "2月24日" in "2月24日，中央党的建设工作领导小组召开会议，……" — come up to four
 candidates; the ranker keeps the best and never two with near-identical stems::
 
-    single     （　），中央党的建设工作领导小组召开会议，…   A.2月24日 B.2月26日 C.3月5日 D.2月28日
+    single     中央党的建设工作领导小组召开会议，…，是在哪一天？  A.2月24日 B.2月26日 C.3月5日 D.2月28日
     fill       （　），中央党的建设工作领导小组召开会议，…   答案 2月24日
     truefalse  2月24日，中央党的建设工作领导小组召开会议，…   正确
     truefalse  2月26日，中央党的建设工作领导小组召开会议，…   错误（原文：2月24日…）
+
+A 单选 on a body or a date is asked as a question ("哪个单位…？", "…是在哪一天？"); any other 单选 keeps
+the classic blank.  A window that opens without its subject ("要…", "会议强调…") is introduced by what
+names it: the paragraph's first sentence when that names an actor ("安徽省委要求…"), else the heading
+above ("【龙岩高新区】"), else — only for openings that cannot stand alone — the document's title.
 """
 
 from __future__ import annotations
@@ -16,18 +21,89 @@ import re
 from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
 from content.questions.distractors import Pools
 from content.questions.ids import question_id, stable_order
-from content.questions.slots import Candidate, Slot
-from content.questions.text import BLANK, GAP, cjk_len, clip, norm, short_title, width_variants, window
+from content.questions.slots import Candidate, Evidence, Slot
+from content.questions.text import (
+    ASK_BODY,
+    ASK_DAY,
+    ASK_TAIL,
+    ASK_WHEN,
+    BLANK,
+    GAP,
+    cjk_len,
+    clauses,
+    clip,
+    norm,
+    quoted,
+    short_title,
+    width_variants,
+    window,
+)
 
 KIND_WEIGHT = {"item": 1.0, "number": 0.9, "date": 0.85, "term": 0.65, "body": 0.75, "keyword": 0.7, "person": 0.6}
 _VAGUE_OPENING = re.compile(r"^(会议|要|这|该|此|其|同时|对此|他|她|我们)")
+_SOFT_OPENING = re.compile(r"^要")  # an exhortation reads on its own; it is introduced only when that is cheap
+_ACTOR = re.compile(r"省委|市委|区委|党组|党委|党工委|高新区|领导小组|常委会|办公厅|学校|会议")
 MAX_WINDOW = 150
+EXPLANATION_LIMIT = 200
 
 
-def explanation(verdict: str, original: str) -> str:
-    """``原文：“…”`` — the true text, clipped so the whole stays within Telegram's 200 characters."""
-    room = 200 - len(verdict) - len("原文：“”")
-    return f"{verdict}原文：“{clip(original, room)}”"
+def explanation(verdict: str, original: str, where: str = "") -> str:
+    """``原文：“…”`` — the true text, cut at a clause so the whole stays within Telegram's 200 characters.
+
+    ``where`` names the part of the document the text sits under ("龙岩高新区"), outside the quotation:
+    ``原文（龙岩高新区）：“…”``.
+    """
+    head = f"{verdict}原文（{where}）：" if where else f"{verdict}原文："
+    room = EXPLANATION_LIMIT - len(head) - 2
+    return head + quoted(clip(original, room))
+
+
+def frame(ev: Evidence, text: str, value: str) -> tuple[str, str, str] | None:
+    """(stem prefix, where, evidence sentence) for a window ``text`` of ``ev``; ``None`` when it is unclear.
+
+    The evidence of an introduced window holds the introducing line too (``"安徽省委要求…\n要通报…"``), so
+    the verifier finds every fragment of the stem in it.
+    """
+    context = cjk_len(text) - cjk_len(value)
+    opening = text.lstrip(GAP)
+    vague = context < 12 or _VAGUE_OPENING.match(opening)
+    if not vague:
+        return "", "", ev.text
+    if context < 4:
+        return None
+    if ev.lead and _ACTOR.search(_first_clause(ev.lead)) and not ev.lead.startswith(("会议", "要")):
+        lead = _first_clause(ev.lead)
+        return f"{lead}{GAP}", "", f"{ev.lead}\n{ev.text}"
+    if ev.heading and cjk_len(ev.heading) <= 20 and _ACTOR.search(ev.heading):
+        # the heading names the meeting or region the sentence belongs to ("区委常委会有关会议精神")
+        return f"【{ev.heading}】", ev.heading, f"{ev.heading}\n{ev.text}"
+    if context >= 12 and _SOFT_OPENING.match(opening):
+        return "", "", ev.text
+    title = short_title(ev.document)
+    if "《" not in title:
+        return f"《{title}》：", "", ev.text
+    return None
+
+
+def _first_clause(sentence: str) -> str:
+    a, b = clauses(sentence)[0]
+    return sentence[a:b].rstrip("，,；;：:。")
+
+
+def ask(stem: str, slot: Slot) -> str:
+    """A 单选 stem as a question when the blank is a body or a date; otherwise the blank stays."""
+    if slot.kind == "body":
+        return stem.replace(BLANK, ASK_BODY, 1).rstrip("，,；;。…") + "？"
+    if slot.kind != "date":
+        return stem
+    if stem.startswith(BLANK):
+        rest = stem[len(BLANK) :]
+        when = "上午" if rest.startswith("上午") else "下午" if rest.startswith("下午") else ""
+        rest = rest[len(when) :].lstrip("，,")
+        if cjk_len(rest) >= 8:
+            return rest.rstrip("，,；;。…") + f"{ASK_TAIL}{when}？"
+    word = ASK_DAY if slot.value.endswith("日") else ASK_WHEN
+    return stem.replace(BLANK, word, 1).rstrip("，,；;。…") + "？"
 
 
 def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate]:
@@ -38,24 +114,20 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
     text, offset = window(ev.text, slot.start, slot.end)
     if len(text) > MAX_WINDOW:
         return []
-    prefix, sentence = "", ev.text
-    context = cjk_len(text) - cjk_len(slot.value)
-    if context < 12 or _VAGUE_OPENING.match(text.lstrip(GAP)):
-        if context < 4:
-            return []
-        if ev.heading and cjk_len(ev.heading) <= 20:
-            # the heading names the meeting or region the sentence belongs to ("区委常委会有关会议精神")
-            prefix, sentence = f"【{ev.heading}】", f"{ev.heading}\n{ev.text}"
-        elif "《" not in short_title(ev.document):
-            prefix = f"《{short_title(ev.document)}》："
-        else:
-            return []
+    framed = frame(ev, text, slot.value)
+    if framed is None:
+        return []
+    prefix, where, sentence = framed
     before, after = prefix + text[:offset], text[offset + len(slot.value) :]
     stem = before + BLANK + after
     true_text = before + slot.value + after
+    # a lead sentence is part of the quotation; a heading or a title is said outside it
+    quote = (prefix if prefix.endswith(GAP) else "") + text[:offset] + slot.value + after
     base = KIND_WEIGHT[slot.kind] + (0.25 if ev.quoted else 0.0) + min(recurring - 1, 2) * 0.08
     base += 0.1 if 16 <= cjk_len(text) <= 90 else -0.15
     base -= 0.15 if prefix else 0.0
+    if slot.kind in ("date", "body") and "召开" in text:
+        base -= 0.15  # which day / which body held a meeting: easy to make, dull in bulk
     out: list[Candidate] = []
     key = norm(slot.value)
     nth = ev.text.count(slot.value, 0, slot.start)
@@ -85,15 +157,19 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
             sentence=sentence,
             score=round(score, 4),
         )
-        return Candidate(q, key, slot.kind, truth, group)
+        paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
+        return Candidate(q, key, slot.kind, truth, group, paragraph)
 
     # fill-in: every slot, key words of sayings only this way
     fill_bonus = 0.1 if slot.kind in ("item", "keyword", "term", "number") else -0.1
     fill_bonus -= 0.05 * max(0, cjk_len(slot.value) - 6)
     out.append(
-        make("fill", stem, (), width_variants(slot.value), explanation("", true_text), slot_id, base + fill_bonus)
+        make("fill", stem, (), width_variants(slot.value), explanation("", quote, where), slot_id, base + fill_bonus)
     )
     if slot.kind == "keyword":
+        return out
+    if slot.kind == "item" and (len(slot.family) == 2 or cjk_len(slot.value) < 3):
+        # "上有政策、下有对策": one half of a slogan, or a bare word ("医疗"), is asked as a blank only
         return out
     picks = pools.pick(slot, 3)
     if len(picks) >= 3:
@@ -102,7 +178,13 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
         options = stable_order(qid_seed, [slot.value] + [d.value for d in picks])
         out.append(
             make(
-                "single", stem, options, (slot.value,), explanation("", true_text), slot_id, base + 0.5 * quality + 0.05
+                "single",
+                ask(stem, slot),
+                options,
+                (slot.value,),
+                explanation("", quote, where),
+                slot_id,
+                base + 0.5 * quality + 0.05,
             )
         )
     out.append(
@@ -111,13 +193,15 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
             true_text,
             (TRUE_TEXT, FALSE_TEXT),
             (TRUE_TEXT,),
-            explanation("正确。", true_text),
+            explanation("正确。", quote, where),
             f"{slot_id}|T",
             base - 0.05,
             truth=True,
         )
     )
-    if picks:
+    if picks and slot.kind != "term":
+        # quoted terms are of too many kinds (metaphors, slogans, plan names): "拧紧…的“短平快”" is false
+        # at a glance, so a term is only ever stated truly
         swap = picks[0]
         false_text = before + swap.value + after
         out.append(
@@ -126,7 +210,7 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
                 false_text,
                 (TRUE_TEXT, FALSE_TEXT),
                 (FALSE_TEXT,),
-                explanation("错误。", true_text),
+                explanation("错误。", quote, where),
                 f"{slot_id}|F",
                 base - 0.1 + 0.4 * swap.quality,
                 truth=False,

@@ -12,7 +12,8 @@ first and last items are trimmed to the length of the middle ones, and only at a
 an item that cannot be trimmed safely is dropped rather than guessed.
 
 Lists that share two or more items are one *family* ("学习研讨、查摆问题…" and "学习研讨、问题查摆…"):
-no item of a family is ever offered as a wrong option for a question about that family.
+no item of a family is ever offered as a wrong option for a question about that family.  A list whose
+items are faults ("是否存在漠视群众、敷衍塞责…的行为") is marked ``negative`` so its wrong options are faults too.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
+from content.questions.kinds import list_is_negative
 from content.questions.segment import boundaries
 from content.questions.slots import Enumeration, Evidence
-from content.questions.text import cjk_len, norm, same_items
+from content.questions.text import cjk_len, clauses, norm, same_items
 
 _CHUNK = r"[^、，,。；;：:！？!?“”《》（）()\s—…]"
 _RUN = re.compile(rf"{_CHUNK}{{1,16}}(?:、{_CHUNK}{{1,16}})+")
@@ -162,19 +165,25 @@ def link_families(enums: Iterable[Enumeration]) -> list[Enumeration]:
     groups: dict[int, set[str]] = {}
     for i, e in enumerate(enums):
         groups.setdefault(root(i), set()).update(e.items)
-    out = []
-    for i, e in enumerate(enums):
-        out.append(
-            Enumeration(
-                kind=e.kind,
-                items=e.items,
-                evidence=e.evidence,
-                starts=e.starts,
-                label=e.label,
-                topic=e.topic,
-                context=e.context,
-                lines=e.lines,
-                family=frozenset(groups[root(i)]),
-            )
-        )
-    return out
+    return [
+        replace(e, family=frozenset(groups[root(i)]), negative=list_is_negative(e.items, _lead_in(e)))
+        for i, e in enumerate(enums)
+    ]
+
+
+def _lead_in(e: Enumeration) -> str:
+    """The words that introduce a list: they say whether its items are faults ("是否存在…").
+
+    For an inline list that is its own clause up to the first item ("查一查是否存在"), or the clause
+    before when the list opens a clause ("…给错误政绩观“画像”：") — never the whole sentence, whose
+    earlier clauses may speak of faults ("从根源上纠偏差，将正确政绩观贯穿到科技创新、…").
+    """
+    if e.kind != "inline":
+        return e.context
+    text, start = e.evidence.text, e.starts[0]
+    spans = clauses(text)
+    for i, (a, b) in enumerate(spans):
+        if a <= start < b:
+            own = text[a:start]
+            return own if cjk_len(own) >= 2 or i == 0 else text[spans[i - 1][0] : start]
+    return text[:start]

@@ -7,17 +7,29 @@ Inline lists are blanked as a whole — the classic 党建 quiz form::
 
 Numbered lists (一是…二是…) and a speech's parts are named by their topic ("“五重五轻”", the section
 heading) and asked as "下列属于…的有".  Wrong options always come from *other* lists (see
-``distractors``), so a list question is right by construction, never by judgement.
+``distractors``) — for one part of a speech, preferably the items of its other parts — so a list question
+is right by construction, never by judgement.
+
+A 判断 on a numbered list states membership in plain words instead of chaining headings::
+
+    在《…讲话》“精准聚焦目标任务，…见行见效”部分，分条提出的要求中包括“坚持问题导向，深入检视整改”。  正确
+    在《…讲话》“精准聚焦目标任务，…见行见效”部分，分条提出的要求中包括“坚持分类指导，弘扬严实作风”。  错误
+
+Its evidence is the whole list (lead-in and every item), so "not in the evidence" means "not in the list".
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
 from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
-from content.questions.cloze import explanation
+from content.questions.cloze import explanation, frame
 from content.questions.distractors import Pools
 from content.questions.ids import question_id, stable_order
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot
-from content.questions.text import BLANK, GAP, cjk_len, norm, short_title, window
+from content.questions.text import BLANK, GAP, MEMBER_LINKS, cjk_len, join_lines, norm, window
 
 
 def _counts(n: int) -> tuple[int, int]:
@@ -50,38 +62,54 @@ def _question(
     )
 
 
-def list_candidates(enum: Enumeration, pools: Pools, recurring: int) -> list[Candidate]:
+def list_candidates(
+    enum: Enumeration, pools: Pools, recurring: int, sections: Sequence[Enumeration] = ()
+) -> list[Candidate]:
+    """``sections``: the other numbered lists of the same document (their items are preferred wrong options)."""
     if enum.kind == "inline":
         return _inline_multiple(enum, pools, recurring)
-    return _numbered(enum, pools)
+    return _numbered(enum, pools, sections)
 
 
-def _pick(enum: Enumeration, pools: Pools, n: int, anchor: str | None = None) -> list[str]:
-    value = anchor or enum.items[0]
+def _pick(enum: Enumeration, pools: Pools, n: int, prefer: frozenset[str] = frozenset()) -> list[str]:
+    value = enum.items[0]
     kind = "heading" if enum.kind == "headings" else "item"
-    probe = Slot(kind, value, enum.evidence.text.find(value), enum.evidence, family=enum.family)
-    return [d.value for d in pools.pick(probe, n + 2) if cjk_len(d.value) <= 2 * max(map(len, enum.items))][:n]
+    probe = Slot(kind, value, enum.evidence.text.find(value), enum.evidence, family=enum.family, negative=enum.negative)
+    limit = 2 * max(map(len, enum.items))
+    return [d.value for d in pools.pick(probe, n, prefer) if cjk_len(d.value) <= limit]
 
 
 def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Candidate]:
     ev = enum.evidence
+    if len(enum.items) < 3 or min(cjk_len(i) for i in enum.items) < 3:
+        # "解民忧、办实事": a two-part slogan is asked as a blank, not as a choice of halves; bare words
+        # ("就业、教育、医疗") have no wrong options of their own kind
+        return []
     start, end = enum.starts[0], enum.starts[-1] + len(enum.items[-1])
     text, offset = window(ev.text, start, end)
     if len(text) > 160 or cjk_len(text) - (end - start) < 8:
         return []
-    stem = text[:offset] + BLANK + text[offset + end - start :]
+    framed = frame(ev, text, ev.text[start:end])
+    if framed is None:
+        return []
+    prefix, where, sentence = framed
+    stem = prefix + text[:offset] + BLANK + text[offset + end - start :]
     n_correct, n_wrong = _counts(len(enum.items))
     correct = list(enum.items[:n_correct])
     wrong = _pick(enum, pools, n_wrong)
-    if not wrong or len(correct) < 2:
+    if len(wrong) < min(2, n_wrong) or len(correct) < 2:
         return []
     slot_key = "、".join(enum.items)
     options = stable_order(question_id("multiple", ev.text, slot_key), correct + wrong)
     answer = tuple(o for o in options if o in correct)
-    score = 1.1 + (0.25 if ev.quoted else 0.0) + min(recurring - 1, 3) * 0.12 + (0.1 if enum.label else 0.0)
+    score = 1.3 + (0.25 if ev.quoted else 0.0) + min(recurring - 1, 3) * 0.12 + (0.1 if enum.label else 0.0)
     score += 0.1 if len(wrong) >= 2 else -0.1
-    q = _question("multiple", ev, stem, options, answer, explanation("", text), slot_key, score)
-    return [Candidate(q, norm(slot_key), "item", group=_group(enum))]
+    score -= 0.1 if prefix else 0.0
+    quote = (prefix if prefix.endswith(GAP) else "") + text
+    q = _question("multiple", ev, stem, options, answer, explanation("", quote, where), slot_key, score)
+    if sentence != ev.text:
+        q = replace(q, sentence=sentence)
+    return [Candidate(q, norm(slot_key), "item", group=_group(enum), paragraph=_paragraph(ev))]
 
 
 def _numbered_stem(enum: Enumeration, many: bool) -> str:
@@ -99,72 +127,114 @@ def _numbered_stem(enum: Enumeration, many: bool) -> str:
     return f"{context}下列属于其中分条列出的要点{ask}"
 
 
-def _numbered(enum: Enumeration, pools: Pools) -> list[Candidate]:
+def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) -> list[Candidate]:
     ev = enum.evidence
     out: list[Candidate] = []
     base = 1.15 if enum.kind == "numbered" else 0.9
     base += 0.2 if enum.topic.startswith("“") else 0.0
     n_correct, n_wrong = _counts(len(enum.items))
-    wrong = _pick(enum, pools, max(n_wrong, 3))
+    siblings = {item: _item_text(line) for e in sections for item, line in zip(e.items, e.lines, strict=False)}
+    wrong = _pick(enum, pools, max(n_wrong, 3), frozenset(siblings))
     slot_key = "、".join(enum.items)
+    where, quote = _source(enum)
+    group = _group(enum)
     if wrong and len(enum.items) >= 2:
         correct = list(enum.items[:n_correct])
         options = stable_order(question_id("multiple", ev.text, slot_key), correct + wrong[:n_wrong])
         answer = tuple(o for o in options if o in correct)
-        summary = "；".join(enum.lines or enum.items)
         q = _question(
-            "multiple", ev, _numbered_stem(enum, True), options, answer, explanation("", summary), slot_key, base + 0.1
-        )
-        out.append(Candidate(q, norm(slot_key), "item", group=_group(enum)))
-    if enum.kind != "numbered" or len(wrong) < 3:
-        return out
-    # one 单选 and one 判断 per item; the ranker keeps the few best
-    for i, (item, line) in enumerate(zip(enum.items, enum.lines, strict=False)):
-        options = stable_order(question_id("single", ev.text, item), [item, *wrong[:3]])
-        q = _question(
-            "single",
+            "multiple",
             ev,
-            _numbered_stem(enum, False),
+            _numbered_stem(enum, True),
             options,
-            (item,),
-            explanation("", line),
-            item,
-            base - 0.1 - 0.02 * i,
+            answer,
+            explanation("", quote, where),
+            slot_key,
+            base + 0.1,
         )
-        out.append(Candidate(q, norm(item), "item", group=_group(enum)))
-        head = _statement_head(enum)
-        if head is None:
+        out.append(Candidate(q, norm(slot_key), "item", group=group))
+    if enum.kind != "numbered":
+        return out
+    # one 单选 and one true and one false membership statement per item; the ranker keeps the few best
+    scope = _membership_scope(enum)
+    for i, (item, line) in enumerate(zip(enum.items, enum.lines, strict=False)):
+        if len(wrong) >= 3:
+            options = stable_order(question_id("single", ev.text, item), [item, *wrong[:3]])
+            q = _question(
+                "single",
+                ev,
+                _numbered_stem(enum, False),
+                options,
+                (item,),
+                explanation("", quote, where),
+                item,
+                base - 0.1 - 0.02 * i,
+            )
+            out.append(Candidate(q, norm(item), "item", group=group))
+        if scope is None:
             continue
-        tf_ev = Evidence(ev.doc_id, ev.document, f"{enum.context}\n{line}" if enum.context else line)
-        true_text = f"{head}{GAP}{line}"
-        swap = wrong[i % len(wrong)]
-        false_text = f"{head}{GAP}{line.replace(item, swap, 1)}"
-        for truth, stem, verdict, answer_text in (
-            (True, true_text, "正确。", TRUE_TEXT),
-            (False, false_text, "错误。", FALSE_TEXT),
-        ):
+        said = _item_text(line) if _ORDINAL_MARK.match(line.strip()) else item
+        statements = [(True, said, "正确。", TRUE_TEXT)]
+        swap = wrong[i % len(wrong)] if wrong else ""
+        if swap:
+            statements.append((False, siblings.get(swap, swap), "错误。", FALSE_TEXT))
+        for truth, said, verdict, answer_text in statements:
+            stem = f"{scope}“{said.replace('“', '‘').replace('”', '’')}”。"
             q = _question(
                 "truefalse",
-                tf_ev,
+                ev,
                 stem,
                 (TRUE_TEXT, FALSE_TEXT),
                 (answer_text,),
-                explanation(verdict, true_text),
+                explanation(verdict, quote, where),
                 f"{item}|{'T' if truth else 'F'}",
-                base - 0.15,
+                base - 0.15 + (0.05 if swap in siblings and not truth else 0.0),
             )
-            out.append(Candidate(q, norm(item), "item", truth, _group(enum)))
+            out.append(Candidate(q, norm(item), "item", truth, group))
     return out
 
 
-def _statement_head(enum: Enumeration) -> str | None:
-    """The verbatim lead-in a 判断 statement about one item starts with."""
+_ORDINAL_MARK = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十]{1,3}[）)])")
+
+
+def _item_text(line: str) -> str:
+    """An item as a member would quote it: its first sentence without the ordinal or the full stop."""
+    return _ORDINAL_MARK.sub("", line.strip()).rstrip("。；;")
+
+
+def _membership_scope(enum: Enumeration) -> str | None:
+    """The start of a 判断 statement "…，其中包括“X”。" — or ``None`` when the lead-in cannot carry it.
+
+    A speech's part is named by its title; a list introduced by a sentence ("…概括为“五重五轻”——",
+    "会议强调，…学习教育。") by that sentence.  A lead-in that ends in "是：" ("第三条 党支部的基本任务是：")
+    names the list itself, so it becomes "第三条 党支部的基本任务包括“X”。".
+    """
     if enum.topic.startswith("《") and enum.context:
-        return f"《{short_title(enum.evidence.document)}》{GAP}{enum.context}"
+        return f"在{enum.topic.removesuffix('部分')}{MEMBER_LINKS[0]}"
+    context = enum.context.strip().rstrip("—：:，,。")
+    if not context or context.endswith(("如下", "为")):
+        return None
+    if context.endswith("是"):
+        subject = context[:-1]
+        return f"{subject}{MEMBER_LINKS[2]}" if cjk_len(subject) >= 4 else None
+    if enum.context.rstrip().endswith(("：", ":")):
+        return None
+    return f"{context}{MEMBER_LINKS[1]}"
+
+
+def _source(enum: Enumeration) -> tuple[str, str]:
+    """(where, quotation) for the explanation of a numbered list: the heading outside, the items inside."""
+    body = join_lines(enum.lines or enum.items)
+    if enum.topic.startswith("《") and enum.context:
+        return enum.context, body
     if enum.context:
-        return enum.context.rstrip("—：:，,")
-    return None
+        return "", join_lines([enum.context.strip(), *enum.lines])
+    return "", body
 
 
 def _group(enum: Enumeration) -> str:
     return "、".join(sorted(norm(f) for f in (enum.family or enum.items)))
+
+
+def _paragraph(ev: Evidence) -> str:
+    return f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""

@@ -7,7 +7,10 @@ so the first questions are the best ones and later ones come from documents and 
 Because penalties only ever grow, a lazy max-heap gives the same result as re-sorting each time.
 
 Hard rules: one question per (type, answer slot); at most two questions per evidence sentence and never
-two of one type; no stem that shares most of its character trigrams with a stem already chosen.
+two of one type, at most three per paragraph; no stem that shares most of its character trigrams with a
+stem already chosen; no slot kind beyond its limit (eight "which body convened" questions are plenty);
+no document above ``DOC_SHARE`` of the bank.  The share is a property of the finished bank, so selection
+runs again with a per-document cap until the bank it produces respects it (two or three rounds).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ MIN_SCORE = 0.75
 NEAR_DUPLICATE = 0.6
 TRUTH_SKEW = 3  # 判断: never more than this many more "true" than "false" statements, or vice versa
 GROUP_LIMIT = 3  # questions about one list family (or one answer) in the whole bank
+PARAGRAPH_LIMIT = 3  # questions read off one paragraph
+KIND_LIMIT = {"body": 8, "date": 7, "person": 3, "number": 6}  # facts that are easy to generate, dull in bulk
+DOC_SHARE = 0.3  # no document supplies more than this share of the bank
 
 
 def shingles(text: str, n: int = 3) -> frozenset[str]:
@@ -40,9 +46,24 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 def select(
     candidates: Sequence[Candidate], *, per_type: int | None = None, min_score: float = MIN_SCORE
 ) -> list[Question]:
-    """The chosen questions, best first."""
+    """The chosen questions, best first, no document above ``DOC_SHARE`` of them."""
+    doc_cap: int | None = None
+    chosen = _greedy(candidates, per_type, min_score, doc_cap)
+    for _ in range(4):
+        counts = Counter(q.doc_id for q in chosen)
+        limit = int(DOC_SHARE * len(chosen))
+        if len(counts) < 4 or max(counts.values()) <= limit:
+            break
+        doc_cap = limit if doc_cap is None else min(doc_cap, limit)
+        chosen = _greedy(candidates, per_type, min_score, doc_cap)
+    return chosen
+
+
+def _greedy(
+    candidates: Sequence[Candidate], per_type: int | None, min_score: float, doc_cap: int | None
+) -> list[Question]:
     docs = {c.question.doc_id for c in candidates}
-    cap = per_type if per_type is not None else 10 + 5 * len(docs)
+    cap = per_type if per_type is not None else 8 + 4 * len(docs)
     heap = [(-c.question.score, c.question.qid, i) for i, c in enumerate(candidates)]
     heapq.heapify(heap)
     by_doc: Counter[str] = Counter()
@@ -51,6 +72,8 @@ def select(
     per_sentence: dict[str, set[str]] = {}
     used_keys: set[tuple[str, ...]] = set()
     by_group: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    by_paragraph: Counter[str] = Counter()
     chosen: list[Question] = []
     chosen_ids: set[str] = set()
     chosen_shingles: list[frozenset[str]] = []
@@ -67,6 +90,12 @@ def select(
         c = candidates[i]
         q = c.question
         if by_type[q.qtype] >= cap or (q.qtype, c.key) in used_keys or q.qid in chosen_ids:
+            continue
+        if doc_cap is not None and by_doc[q.doc_id] >= doc_cap:
+            continue
+        if by_kind[c.kind] >= KIND_LIMIT.get(c.kind, len(candidates)):
+            continue
+        if c.paragraph and by_paragraph[c.paragraph] >= PARAGRAPH_LIMIT:
             continue
         group = c.group or c.key
         if (q.qtype, "group", group) in used_keys or by_group[group] >= GROUP_LIMIT:
@@ -93,5 +122,8 @@ def select(
         used_keys.add((q.qtype, c.key))
         used_keys.add((q.qtype, "group", group))
         by_group[group] += 1
+        by_kind[c.kind] += 1
+        if c.paragraph:
+            by_paragraph[c.paragraph] += 1
         per_sentence.setdefault(q.sentence, set()).add(q.qtype)
     return chosen

@@ -9,7 +9,8 @@ word that is most characteristic of the corpus: used in a few sentences, not in 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 
 from content.questions.segment import words
 from content.questions.slots import Evidence, Slot
@@ -73,19 +74,25 @@ def saying_spans(ev: Evidence, paragraph: str) -> list[tuple[int, int]]:
 
 
 def saying_slots(
-    ev: Evidence, spans: list[tuple[int, int]], known: Iterable[str], frequency: dict[str, int], total: int
+    ev: Evidence, spans: list[tuple[int, int]], known: Mapping[str, Slot], frequency: dict[str, int], total: int
 ) -> Iterator[Slot]:
-    """Slots inside each saying: known items/terms first, else one characteristic word."""
-    known = sorted({k for k in known if cjk_len(k) >= 2}, key=lambda k: (-len(k), k))
-    quoted = Evidence(ev.doc_id, ev.document, ev.text, quoted=True, heading=ev.heading)
+    """Slots inside each saying: known items/terms first, else one characteristic word.
+
+    A known value keeps what it is where it was found — a list item with its list's family and polarity,
+    a quoted term as a term — so its wrong options are of its own kind.
+    """
+    names = sorted((k for k in known if cjk_len(k) >= 2), key=lambda k: (-len(k), k))
+    quoted = replace(ev, quoted=True)
     for a, b in spans:
         part = ev.text[a:b]
         hit = False
-        for k in known:
+        for k in names:
             pos = part.find(k)
             if pos >= 0:
                 hit = True
-                yield Slot("item", k, a + pos, quoted, family=frozenset({k}))
+                found = known[k]
+                family = found.family or frozenset({k})
+                yield Slot(found.kind, k, a + pos, quoted, family=family, negative=found.negative)
                 break
         if hit:
             continue

@@ -29,6 +29,8 @@ class Evidence:
     text: str
     quoted: bool = False  # the span sits in a quoted saying (“……”), a key sentence
     heading: str = ""  # the nearest heading above the sentence: names the meeting or part it belongs to
+    lead: str = ""  # the first sentence of the paragraph, when this one is not it ("安徽省委要求…")
+    block: int = -1  # index of the paragraph it was read from; -1 for evidence spanning paragraphs
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Slot:
     evidence: Evidence
     family: frozenset[str] = field(default_factory=frozenset)
     label: str = ""  # what the value is, when the text says so: "总要求", "工作安排"
+    negative: bool = False  # a fault ("弄虚作假"), by its own words or by the list it is in (see ``kinds``)
 
     @property
     def end(self) -> int:
@@ -56,6 +59,7 @@ class Enumeration:
     context: str = ""  # the verbatim sentence that introduces a numbered list
     lines: tuple[str, ...] = ()  # numbered lists: the verbatim first sentence of each item
     family: frozenset[str] = field(default_factory=frozenset)
+    negative: bool = False  # a list of faults: "是否存在漠视群众、敷衍塞责、弄虚作假的行为"
 
 
 @dataclass(frozen=True)
@@ -67,3 +71,4 @@ class Candidate:
     kind: str  # the slot kind it came from, for balancing
     truth: bool | None = None  # truefalse only: whether the statement is true
     group: str = ""  # the list family it asks about: a list should not fill the bank on its own
+    paragraph: str = ""  # "doc_id#block": one paragraph should not fill the bank either

@@ -10,6 +10,16 @@ joined by ``……`` (an omission) with at most one ``（　）`` blank.  That o
 
 Comparisons go through :func:`norm` (NFKC, no spaces, no quote marks) because the materials mix full- and
 half-width punctuation and the same quote appears with and without ``“”``.
+
+A few fixed *frame* words may stand between the verbatim fragments, so a stem can read as a question or a
+plain statement rather than a torn-out clause; the verifier knows them and checks everything else::
+
+    （　）召开会议，审议通过…实施方案……         →  哪个单位召开会议，审议通过…实施方案？
+    （　），市委常委会召开会议，……               →  市委常委会召开会议，……，是在哪一天？
+    …概括为“五重五轻”——  /  五是重局部轻全局。  →  …概括为“五重五轻”，其中包括“重局部轻全局”。
+
+Explanations quote the source as ``原文：“…”`` with the source's own quotes turned into ‘’ (a quotation
+inside a quotation), cut at a clause boundary with ``……`` when Telegram's 200 characters demand it.
 """
 
 from __future__ import annotations
@@ -20,9 +30,17 @@ from functools import lru_cache
 
 BLANK = "（　）"
 GAP = "……"
+ASK_BODY = "哪个单位"
+ASK_DAY = "哪一天"
+ASK_WHEN = "什么时候"
+ASK_TAIL = "，是在哪一天"  # the date that opened the sentence, asked at its end
+MEMBER_LINKS = ("部分，分条提出的要求中包括", "，其中包括", "包括")
+FRAMES = (*MEMBER_LINKS, ASK_TAIL, ASK_BODY, ASK_DAY, ASK_WHEN)
+_FRAME_SPLIT = "|".join(re.escape(f) for f in FRAMES)
 CN_DIGITS = "〇一二三四五六七八九十"
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
 _QUOTES = str.maketrans("", "", "“”‘’\"'《》「」『』〈〉")
+_NEST = str.maketrans("“”‘’", "‘’“”")  # one level deeper: double quotes become single and back
 
 
 @lru_cache(maxsize=65536)
@@ -108,7 +126,7 @@ def window(sentence: str, start: int, end: int, *, limit: int = 110) -> tuple[st
 
 def fragments(stem: str) -> list[str]:
     """The verbatim pieces of a stem: split at omissions and blanks, punctuation-trimmed."""
-    pieces = re.split(rf"{re.escape(GAP)}|{re.escape(BLANK)}|\n|(?<=》)：|【|】", stem)
+    pieces = re.split(rf"{re.escape(GAP)}|{re.escape(BLANK)}|{_FRAME_SPLIT}|\n|(?<=》)：|【|】|《|》|？", stem)
     out = []
     for piece in pieces:
         p = piece.strip().strip("，,；;：:、")
@@ -142,5 +160,64 @@ def width_variants(answer: str) -> tuple[str, ...]:
 
 
 def clip(text: str, limit: int) -> str:
-    """Shorten ``text`` to ``limit`` characters, marking the cut with ``…``."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Shorten ``text`` to ``limit`` characters at the last clause boundary that fits, marking the cut ``……``.
+
+    A cut mid-clause ("…推动学习教育层层传导压…") reads as a typo; a cut after a comma reads as an
+    omission.  The last clause mark in the second half of the room wins, else the last list mark (、)
+    there, else any clause mark; only a text with none of them is cut mid-clause.
+    """
+    if len(text) <= limit:
+        return text
+    room = limit - len(GAP)
+    marks = [m.start() for m in _CLAUSE_END.finditer(text, 0, room + 1)]
+    lists = [i for i in range(room // 2, room + 1) if text[i] == "、"]
+    late = [i for i in marks if i >= room // 2]
+    cut = (late or lists or marks or [room])[-1]
+    return text[:cut].rstrip("，,；;：:、…") + GAP
+
+
+def join_lines(lines: list[str] | tuple[str, ...]) -> str:
+    """Numbered items as one text: "一是…。二是…。" — a separator only where a line has no end mark."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if out and not out.endswith(("。", "；", "！", "？", "…", "”", "：", "—")):
+            out += "；"
+        out += line
+    return out
+
+
+def quoted(text: str) -> str:
+    """``text`` inside “”, its own quotation marks one level deeper (“”↔‘’) — never ``““`` or ``””``.
+
+    A text that is itself one whole quotation (“坚持聚焦主题…工作安排。”) is unwrapped first.
+    """
+    text = text.strip()
+    if text.startswith("“"):
+        close = _closing_quote(text)
+        if close >= len(text) - 2 and (close == len(text) - 1 or text[-1] in "。；！？"):
+            text = text[1:close] + text[close + 1 :]
+    return "“" + text.translate(_NEST) + "”"
+
+
+def _closing_quote(text: str) -> int:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def answered(stem: str, answer: str) -> str | None:
+    """The statement a question asks about, with ``answer`` in place of its blank or question word."""
+    tail = re.search(rf"{re.escape(ASK_TAIL)}(上午|下午)?？$", stem)
+    if tail:
+        return f"{answer}{tail.group(1) or ''}，{stem[: tail.start()]}"
+    for marker in (BLANK, ASK_BODY, ASK_DAY, ASK_WHEN):
+        if marker in stem:
+            return stem.replace(marker, answer, 1).removesuffix("？")
+    return None

@@ -61,9 +61,12 @@ def test_new_docx_regulation_builds_sensible_questions(tmp_path: Path) -> None:
     assert check_bank(qs, corpus.documents).ok
     types = Counter(q.qtype for q in qs)
     assert len(qs) >= 6 and len(types) >= 3, types
-    # the （一）…（二）… enumeration of 第三条 becomes a list question
-    tasks = [q for q in qs if "宣传和执行党的路线方针政策" in q.answer]
+    # the （一）…（二）… enumeration of 第三条 becomes a list question: with no other list in the corpus to
+    # draw wrong options of the same kind from, it is asked as "第三条 党支部的基本任务包括“…”。"
+    tasks = [q for q in qs if q.qtype == "truefalse" and "第三条 党支部的基本任务包括“" in q.stem]
     assert tasks, [q.stem for q in qs]
+    items = ("宣传和执行党的路线方针政策", "组织党员认真学习", "对党员进行教育、管理、监督和服务", "密切联系群众")
+    assert all(any(i in q.stem for i in items) and q.answer == ("正确",) for q in tasks)
     # numbers and dates of the articles are asked, with the article text as evidence
     answers = {a for q in qs for a in q.answer}
     assert answers & {"3年", "7人", "6个", "1次", "2026年4月1日"}, answers

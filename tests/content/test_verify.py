@@ -86,3 +86,62 @@ def test_near_duplicate_stems_and_duplicate_ids() -> None:
     report = check_bank([a, b, a])
     reasons = [r for _, r in report.failures]
     assert any("nearly duplicates" in r for r in reasons) and "duplicate id" in reasons
+
+
+LIST = "三、精准聚焦目标任务\n一是抓实理论学习，筑牢思想根基。\n二是坚持问题导向，深入检视整改。"
+LIST_DOC = Document("s#0", "s.txt", "讲话", tuple(Block("paragraph", t, i) for i, t in enumerate(LIST.split("\n"))))
+
+
+def membership(item: str, answer: str) -> Question:
+    return Question(
+        "q-0000000004",
+        "truefalse",
+        f"在《讲话》“精准聚焦目标任务”部分，分条提出的要求中包括“{item}”。",
+        ("正确", "错误"),
+        (answer,),
+        f"{answer}。原文：“一是抓实理论学习，筑牢思想根基。二是坚持问题导向，深入检视整改。”",
+        "s#0",
+        "讲话",
+        LIST,
+    )
+
+
+def test_membership_statements_are_true_only_for_items_of_the_list() -> None:
+    assert check_bank([membership("坚持问题导向，深入检视整改", "正确")], [LIST_DOC]).ok
+    assert check_question(membership("坚持分类指导，弘扬严实作风", "正确"))
+    assert check_question(membership("坚持分类指导，弘扬严实作风", "错误")) == []
+    assert check_question(membership("坚持问题导向，深入检视整改", "错误"))
+    # the lead-in is not an item of its own list
+    assert check_question(membership("精准聚焦目标任务", "正确"))
+
+
+def test_single_asked_as_a_question_is_checked_with_its_answer_put_back() -> None:
+    asked = single(stem="中央党的建设工作领导小组召开会议，研究部署树立和践行正确政绩观学习教育工作，是在哪一天？")
+    assert check_question(asked) == []
+    body = single(
+        stem="2月24日，哪个单位召开会议？",
+        options=("中央党的建设工作领导小组", "省委常委会", "市委常委会", "教育部党组"),
+        answer=("中央党的建设工作领导小组",),
+    )
+    assert check_question(body) == []
+    made_up = single(stem="中央党的建设工作领导小组召开全体大会，是在哪一天？")
+    assert any("not verbatim" in r for r in check_question(made_up))
+
+
+def test_wording_checks() -> None:
+    doubled = single(explanation="原文：““2月24日，中央党的建设工作领导小组召开会议”")
+    assert any("doubled quotation marks" in r for r in check_question(doubled))
+    joined = single(explanation="原文：“一是重始轻终。；二是重短轻长。”")
+    assert any("'。；'" in r for r in check_question(joined))
+    chain = Question(
+        "q-0000000005",
+        "truefalse",
+        "《讲话》……三、精准聚焦目标任务……二是坚持问题导向，深入检视整改。",
+        ("正确", "错误"),
+        ("正确",),
+        "正确。",
+        "s#0",
+        "讲话",
+        LIST,
+    )
+    assert any("chains headings" in r for r in check_question(chain))

@@ -58,7 +58,9 @@ async def test_handler_error_apologises_and_logs_update_id(
     with caplog.at_level(logging.ERROR, logger="zhibu.errors"):
         replies = await session.send(MEMBER, "/members")  # the refusal is audited: the insert fails
     assert "出了点问题" in replies[0].plain
-    assert any("error while handling update" in r.getMessage() and r.exc_info for r in caplog.records)
+    pattern = re.compile(r"error while handling update \d{9}")
+    logged = [r for r in caplog.records if r.exc_info and pattern.search(r.getMessage())]
+    assert logged, [r.getMessage() for r in caplog.records]
 
 
 async def test_stale_buttons_are_answered(session: OfflineSession) -> None:

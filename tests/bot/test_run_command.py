@@ -121,3 +121,35 @@ async def test_run_in_webhook_mode(tmp_path: Path) -> None:
             proc.kill()
             await proc.wait()
         await server.aclose()
+
+
+async def test_sigterm_finishes_the_update_in_hand(tmp_path: Path) -> None:
+    import sqlite3
+
+    api = FakeBotApi()
+    api.set_latency(1.5, "sendMessage")  # the reply is still on its way when the signal arrives
+    server, base_url, base_file_url = await serve(api)
+    config = factories.write_config(tmp_path, factories.config_dict(
+        tmp_path, telegram={"base_url": base_url, "base_file_url": base_file_url}))
+    env = {**os.environ, "ZHIBU_CONFIG": str(config), "ZHIBU_TELEGRAM_TOKEN": api.token}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        await _until(lambda: api.calls_of("getUpdates"), "the first getUpdates")
+        api.add_user(factories.SECRETARY_ID, "李书记")
+        api.message_update(factories.SECRETARY_ID, "/start")
+        await _until(lambda: api.calls_of("sendMessage"), "the reply to be under way")
+        proc.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(proc.communicate(), DEADLINE)
+        assert proc.returncode == 0, output.decode()
+        assert "书记" in api.messages_to(factories.SECRETARY_ID)[0].plain  # the reply went out ...
+        with sqlite3.connect(tmp_path / "data" / "zhibu.sqlite3") as db:  # ... and the join was committed
+            rows = db.execute("select role, status from member where tg_user_id = ?",
+                              (factories.SECRETARY_ID,)).fetchall()
+        assert rows == [("secretary", "active")]
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await server.aclose()

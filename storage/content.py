@@ -30,7 +30,7 @@ The secretary's side (review queue, decisions, edits, the returned sheet) is ``s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -96,54 +96,53 @@ def sync_corpus(*, session: Session, branch_id: int, corpus: Corpus, auto_publis
     return report
 
 
-def _sync_materials(session: Session, branch_id: int, documents: Iterable[Document], now: datetime,
-                    report: SyncReport) -> None:
-    rows = {m.doc_key: m for m in session.exec(select(Material).where(Material.branch_id == branch_id))}
+def _upsert(session: Session, rows: dict[str, Any], entries: Iterable[tuple[str, dict[str, Any]]],
+            create: Callable[[str, dict[str, Any]], Any]) -> tuple[list[str], int, int]:
+    """Create, refresh or retire keyed rows so they match ``entries``; (added keys, updated, retired)."""
     seen: set[str] = set()
-    for doc in documents:
-        key = doc.doc_id[:128]
+    added: list[str] = []
+    updated = 0
+    for key, values in entries:
         if key in seen:
             continue
         seen.add(key)
-        values = {"file_name": doc.file_name[:255], "title": doc.title[:500], "source": _cut(doc.source, 255),
-                  "published": doc.published, "active": True}
         row = rows.get(key)
         if row is None:
-            session.add(Material(branch_id=branch_id, doc_key=key, added_at=now, **values))
-            report.new_documents.append(doc.title)
+            session.add(create(key, values))
+            added.append(key)
         elif assign_fields(row, values):
             session.add(row)
-            report.materials_updated += 1
+            updated += 1
+    retired = 0
     for key, row in rows.items():
         if key not in seen and row.active:
             row.active = False
             session.add(row)
-            report.materials_retired += 1
+            retired += 1
+    return added, updated, retired
+
+
+def _sync_materials(session: Session, branch_id: int, documents: Iterable[Document], now: datetime,
+                    report: SyncReport) -> None:
+    rows = {m.doc_key: m for m in session.exec(select(Material).where(Material.branch_id == branch_id))}
+    entries = [(doc.doc_id[:128], {"file_name": doc.file_name[:255], "title": doc.title[:500],
+                                   "source": _cut(doc.source, 255), "published": doc.published, "active": True})
+               for doc in documents]
+    added, report.materials_updated, report.materials_retired = _upsert(
+        session, rows, entries, lambda key, values: Material(branch_id=branch_id, doc_key=key, added_at=now, **values))
+    titles = {key: values["title"] for key, values in entries}
+    report.new_documents.extend(titles[key] for key in added)
 
 
 def _sync_units(session: Session, branch_id: int, snippets: Iterable[Snippet], report: SyncReport) -> None:
     rows = {u.unit_key: u for u in session.exec(select(StudyUnit).where(StudyUnit.branch_id == branch_id))}
-    seen: set[str] = set()
-    for snippet in snippets:
-        key = snippet.snippet_id[:64]
-        if key in seen:
-            continue
-        seen.add(key)
-        values = {"doc_key": snippet.doc_id[:128], "title": snippet.title[:500],
-                  "heading": _cut(snippet.heading, 500), "source": _cut(snippet.source, 255), "text": snippet.text,
-                  "position": snippet.position, "active": True}
-        row = rows.get(key)
-        if row is None:
-            session.add(StudyUnit(branch_id=branch_id, unit_key=key, **values))
-            report.units_added += 1
-        elif assign_fields(row, values):
-            session.add(row)
-            report.units_updated += 1
-    for key, row in rows.items():
-        if key not in seen and row.active:
-            row.active = False
-            session.add(row)
-            report.units_retired += 1
+    entries = [(snippet.snippet_id[:64], {
+        "doc_key": snippet.doc_id[:128], "title": snippet.title[:500], "heading": _cut(snippet.heading, 500),
+        "source": _cut(snippet.source, 255), "text": snippet.text, "position": snippet.position, "active": True,
+    }) for snippet in snippets]
+    added, report.units_updated, report.units_retired = _upsert(
+        session, rows, entries, lambda key, values: StudyUnit(branch_id=branch_id, unit_key=key, **values))
+    report.units_added = len(added)
 
 
 def _wording(q: Generated) -> dict[str, Any]:

@@ -20,8 +20,8 @@ from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
 from bot import bank_sheet
 from bot.commands import Command
 from bot.content_service import UploadRefused
-from bot.context import Caller, Services, load_caller, reply, services
-from bot.handlers.materials import download, refusal_text, refuse_unless_secretary
+from bot.context import Caller, Services, reply, services
+from bot.handlers.materials import download, refusal_text, secretary_document
 from bot.handlers.review import forget_edit
 from bot.texts import LANGUAGES, Catalog, Safe
 from storage import bank
@@ -88,16 +88,13 @@ def _row_params(error: RowError) -> dict[str, object]:
 
 async def import_sheet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A secretary sent an .xlsx: apply it as an edited bank sheet."""
-    svc = services(context)
-    caller = await load_caller(update, svc)
-    message = update.effective_message
-    if caller is None or message is None or message.document is None:
+    sent = await secretary_document(update, context, "review.bank.members_only")
+    if sent is None:
         return
-    if await refuse_unless_secretary(update, svc, caller, "review.bank.members_only"):
-        return
+    svc, caller, document = sent
     assert caller.member is not None
     try:
-        data = await download(context, message.document)
+        data = await download(context, document)
     except UploadRefused as exc:
         await reply(update, refusal_text(svc.texts, caller.lang, exc))
         return

@@ -24,7 +24,7 @@ from telegram import Update
 from telegram.ext import Application, BaseHandler, ContextTypes, MessageHandler, filters
 
 from bot import content_service
-from bot.commands import Command
+from bot.commands import Command, not_joined_key
 from bot.content_service import UPLOAD_LIMIT, Added, UploadRefused, check_duplicate, check_upload
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.handlers.review import forget_edit
@@ -47,12 +47,27 @@ MAX_LISTED = 40
 async def refuse_unless_secretary(update: Update, svc: Services, caller: Caller, key: str) -> bool:
     """Answer a stranger or a member who sent a file meant for secretaries; True when refused."""
     if not caller.active:
-        await reply(update, svc.texts.t("register.needed", caller.lang))
+        await reply(update, svc.texts.t(not_joined_key(caller), caller.lang))
         return True
     if not caller.at_least(Role.SECRETARY):
         await reply(update, svc.texts.t(key, caller.lang))
         return True
     return False
+
+
+async def secretary_document(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, members_only_key: str
+) -> tuple[Services, Caller, TgDocument] | None:
+    """The document a secretary sent, with who sent it; ``None`` (after answering) for anyone else."""
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    message = update.effective_message
+    if caller is None or message is None or message.document is None:
+        return None
+    if await refuse_unless_secretary(update, svc, caller, members_only_key):
+        return None
+    assert caller.member is not None
+    return svc, caller, message.document
 
 
 async def download(context: ContextTypes.DEFAULT_TYPE, document: TgDocument) -> bytes:
@@ -109,20 +124,17 @@ def render_added(texts: Catalog, lang: str, sent_name: str, added: Added, auto_p
 
 async def receive_material(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A document in a private chat: a secretary's new study material (anyone else is told politely)."""
-    svc = services(context)
-    caller = await load_caller(update, svc)
-    message = update.effective_message
-    if caller is None or message is None or message.document is None:
+    sent = await secretary_document(update, context, "materials.members_only")
+    if sent is None:
         return
-    if await refuse_unless_secretary(update, svc, caller, "materials.members_only"):
-        return
+    svc, caller, document = sent
     assert caller.member is not None
-    sent_name = message.document.file_name or "material"
+    sent_name = document.file_name or "material"
     branch = await svc.db.run(member_store.get_branch, branch_id=caller.member.branch_id)
     assert branch.id is not None
     try:
-        check_upload(sent_name, message.document.file_size)
-        data = await download(context, message.document)
+        check_upload(sent_name, document.file_size)
+        data = await download(context, document)
         await asyncio.to_thread(check_duplicate, svc.settings, branch.key, sent_name, data)
     except UploadRefused as exc:
         await reply(update, refusal_text(svc.texts, caller.lang, exc))

@@ -9,6 +9,7 @@ the file URL returns the same bytes — which is how a handler reads a document 
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import Any
 
 from telegram.constants import FileSizeLimit, MessageLimit, PollLimit
@@ -153,31 +154,28 @@ def _caption(p: Params) -> tuple[str | None, str, list[dict[str, Any]]]:
     return raw, plain, entities
 
 
-def send_document(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
+def _send_attachment(
+    world: World, p: Params, files: dict[str, UploadedFile], kind: str, plural: str,
+    describe: Callable[[StoredFile], Any],
+) -> dict[str, Any]:
+    """sendDocument / sendPhoto: store the file, post the message with its caption, record what was sent."""
     chat_id = world.chat_for_send(p.chat_ref())
     markup = p.obj("reply_markup")
     inline = check_markup(markup)
     raw, caption, entities = _caption(p)
-    stored = _attached(world, p, files, "document", "documents")
-    document = {
-        "file_id": stored.file_id,
-        "file_unique_id": stored.file_unique_id,
-        "file_name": stored.file_name,
-        "mime_type": stored.mime_type,
-        "file_size": len(stored.content),
-    }
+    stored = _attached(world, p, files, kind, plural)
     message = world.new_message(
         chat_id,
         world.bot_user,
-        document={k: v for k, v in document.items() if v is not None},
         caption=caption or None,
         caption_entities=entities,
         reply_markup=inline,
         reply_to_message=reply_target(world, chat_id, p),
+        **{kind: describe(stored)},
     )
     record(
         world,
-        "document",
+        kind,
         message,
         markup=markup,
         text=raw or "",
@@ -188,6 +186,15 @@ def send_document(world: World, p: Params, files: dict[str, UploadedFile]) -> di
         mime_type=stored.mime_type,
     )
     return message
+
+
+def send_document(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
+    def describe(stored: StoredFile) -> dict[str, Any]:
+        document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                    "file_name": stored.file_name, "mime_type": stored.mime_type, "file_size": len(stored.content)}
+        return {k: v for k, v in document.items() if v is not None}
+
+    return _send_attachment(world, p, files, "document", "documents", describe)
 
 
 def image_size(content: bytes) -> tuple[int, int] | None:
@@ -210,45 +217,14 @@ def image_size(content: bytes) -> tuple[int, int] | None:
 
 
 def send_photo(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
-    chat_id = world.chat_for_send(p.chat_ref())
-    markup = p.obj("reply_markup")
-    inline = check_markup(markup)
-    raw, caption, entities = _caption(p)
-    stored = _attached(world, p, files, "photo", "photos")
-    size = image_size(stored.content)
-    if size is None:
-        raise BotApiError.bad_request("IMAGE_PROCESS_FAILED")
-    photo = [
-        {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "width": size[0],
-            "height": size[1],
-            "file_size": len(stored.content),
-        }
-    ]
-    message = world.new_message(
-        chat_id,
-        world.bot_user,
-        photo=photo,
-        caption=caption or None,
-        caption_entities=entities,
-        reply_markup=inline,
-        reply_to_message=reply_target(world, chat_id, p),
-    )
-    record(
-        world,
-        "photo",
-        message,
-        markup=markup,
-        text=raw or "",
-        plain=caption,
-        parse_mode=p.str("parse_mode"),
-        file_name=stored.file_name,
-        file_bytes=stored.content,
-        mime_type=stored.mime_type,
-    )
-    return message
+    def describe(stored: StoredFile) -> list[dict[str, Any]]:
+        size = image_size(stored.content)
+        if size is None:
+            raise BotApiError.bad_request("IMAGE_PROCESS_FAILED")
+        return [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": size[0],
+                 "height": size[1], "file_size": len(stored.content)}]
+
+    return _send_attachment(world, p, files, "photo", "photos", describe)
 
 
 def get_file(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:

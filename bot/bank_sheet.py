@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.styles import Font
@@ -126,8 +127,9 @@ def read_bank(data: bytes, rows: Sequence[Question], status_words: Mapping[str, 
         if edit.qtype != row.qtype:
             result.errors.append(RowError(number, "type_changed", {"id": edit.qid}))
             continue
-        wording = {"stem": edit.stem, "options": edit.options, "answer": edit.answer, "explanation": edit.explanation}
-        current = {"stem": row.stem, "options": tuple(row.options), "answer": tuple(row.answer),
+        wording: dict[str, Any] = {"stem": edit.stem, "options": edit.options, "answer": edit.answer,
+                                   "explanation": edit.explanation}
+        current: dict[str, Any] = {"stem": row.stem, "options": tuple(row.options), "answer": tuple(row.answer),
                    "explanation": row.explanation}
         changed = {k: v for k, v in wording.items() if v != current[k]}
         if changed:

@@ -74,7 +74,7 @@ def error_text(svc: Services, exc: DomainError, lang: str) -> Safe:
     key = f"review.error.{exc.code}"
     if svc.texts.has(key):
         return svc.texts.t(key, lang, **_error_params(svc, exc, lang))
-    return render_error(svc, exc, lang)
+    return Safe(render_error(svc, exc, lang))
 
 
 def error_toast(svc: Services, exc: DomainError, lang: str) -> str:

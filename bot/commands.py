@@ -10,8 +10,9 @@ and the attempt is logged and audited; an unknown user is pointed to the registr
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import ContextTypes
@@ -66,7 +67,7 @@ def bot_commands(commands: Iterable[Command], svc: Services, lang: str) -> list[
     return [BotCommand(c.name, svc.texts.plain(c.description_key, lang)[:256]) for c in commands]
 
 
-def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     """Wrap a command handler with caller lookup, the role check, usage hints and domain errors."""
 
     async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -130,7 +131,7 @@ CallbackHandlerFn = Callable[[Update, ContextTypes.DEFAULT_TYPE, Caller, Callbac
 
 def guarded_callback(
     role: Role | None, handler: CallbackHandlerFn
-) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     """Wrap a button handler: check the role, decode the data, and *always* answer the query.
 
     The handler returns the toast text (or ``None``); domain errors become a toast too, so a double tap

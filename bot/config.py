@@ -175,6 +175,9 @@ class BranchSettings(_Frozen):
     invite_code: str = Field(pattern=r"^[A-Za-z0-9_-]{4,64}$")
 
 
+DEMO_BRANCH = BranchSettings(key="demo", name="示例党支部", invite_code="demo2026")
+
+
 class Settings(_Frozen):
     telegram: TelegramSettings = TelegramSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -232,8 +235,6 @@ class Settings(_Frozen):
     def meeting_key(self, meeting: MeetingSettings) -> str:
         return meeting.key or f"{meeting.branch}-{meeting.starts_at:%Y%m%d%H%M}"
 
-
-DEMO_BRANCH = BranchSettings(key="demo", name="示例党支部", invite_code="demo2026")
 
 
 def read_token(settings: Settings) -> SecretStr | None:

@@ -7,7 +7,7 @@ reach the application's error handler (PTB routes them there).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram.ext import JobQueue
@@ -15,7 +15,7 @@ from telegram.ext import JobQueue
 TICK_JOB = "zhibu.tick"
 
 
-def schedule_tick(job_queue: JobQueue[Any], callback: Callable[[Any], Awaitable[None]], seconds: int) -> None:
+def schedule_tick(job_queue: JobQueue[Any], callback: Callable[[Any], Coroutine[Any, Any, None]], seconds: int) -> None:
     for job in job_queue.get_jobs_by_name(TICK_JOB):
         job.schedule_removal()
     job_queue.run_repeating(callback, interval=seconds, first=1.0, name=TICK_JOB,

@@ -125,9 +125,10 @@ def _upsert(session: Session, rows: dict[str, Any], entries: Iterable[tuple[str,
 def _sync_materials(session: Session, branch_id: int, documents: Iterable[Document], now: datetime,
                     report: SyncReport) -> None:
     rows = {m.doc_key: m for m in session.exec(select(Material).where(Material.branch_id == branch_id))}
-    entries = [(doc.doc_id[:128], {"file_name": doc.file_name[:255], "title": doc.title[:500],
-                                   "source": _cut(doc.source, 255), "published": doc.published, "active": True})
-               for doc in documents]
+    entries: list[tuple[str, dict[str, Any]]] = [
+        (doc.doc_id[:128], {"file_name": doc.file_name[:255], "title": doc.title[:500],
+                            "source": _cut(doc.source, 255), "published": doc.published, "active": True})
+        for doc in documents]
     added, report.materials_updated, report.materials_retired = _upsert(
         session, rows, entries, lambda key, values: Material(branch_id=branch_id, doc_key=key, added_at=now, **values))
     titles = {key: values["title"] for key, values in entries}
@@ -209,7 +210,9 @@ def _sync_questions(session: Session, branch_id: int, questions: Sequence[Genera
 
 def _evidence_intact(row: Question, texts: dict[str, list[str]]) -> bool:
     blocks = texts.get(row.doc_key)
-    return bool(blocks) and all(any(line in b for b in blocks) for line in row.sentence.split("\n") if line)
+    if not blocks:
+        return False
+    return all(any(line in b for b in blocks) for line in row.sentence.split("\n") if line)
 
 
 # --------------------------------------------------------------------------- reading

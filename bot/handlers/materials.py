@@ -94,7 +94,7 @@ def refusal_text(texts: Catalog, lang: str, exc: UploadRefused) -> Safe:
 def _problems(texts: Catalog, lang: str, problems: Sequence[Problem]) -> list[str]:
     if not problems:
         return []
-    lines = [texts.t("materials.problems_header", lang)]
+    lines: list[str] = [texts.t("materials.problems_header", lang)]
     lines += [texts.t("materials.problem_line", lang, message=p.message) for p in problems[:MAX_PROBLEMS]]
     if len(problems) > MAX_PROBLEMS:
         lines.append(texts.t("materials.more_problems", lang, count=len(problems) - MAX_PROBLEMS))

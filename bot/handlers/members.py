@@ -39,7 +39,7 @@ def render_roster(texts: Catalog, lang: str, branch: Branch, members: list[Membe
     active = [m for m in members if m.status == MemberStatus.ACTIVE]
     pending = [m for m in members if m.status == MemberStatus.PENDING]
     full = sum(1 for m in active if m.standing == Standing.FULL)
-    lines = [texts.t("members.header", lang, branch=branch.name, active=len(active), full=full,
+    lines: list[str] = [texts.t("members.header", lang, branch=branch.name, active=len(active), full=full,
                      probationary=len(active) - full, pending=len(pending))]
     lines += [member_line(texts, lang, m) for m in active]
     if pending:

@@ -189,7 +189,7 @@ def _parameters(query: str, headers: HTTPHeaders, body: bytes) -> tuple[dict[str
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         size = int((await reader.readuntil(b"\r\n")).split(b";")[0].strip() or b"0", 16)
         if size == 0:

@@ -9,6 +9,7 @@ the 400 Telegram would send.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import re
@@ -109,10 +110,10 @@ class Params:
             raise BotApiError.bad_request(f"invalid {key} specified")
         return value
 
-    def opt_int(self, key: str) -> int | None:
+    def opt_int(self, key: builtins.str) -> builtins.int | None:
         return self.int(key) if self.has(key) else None
 
-    def str(self, key: str, default: str | None = None) -> str | None:
+    def str(self, key: builtins.str, default: builtins.str | None = None) -> builtins.str | None:
         value = self.values.get(key, default)
         if value is None:
             return None
@@ -120,11 +121,11 @@ class Params:
             raise BotApiError.bad_request(f"can't parse {key}: expected a string")
         return str(value)
 
-    def bool(self, key: str, default: bool) -> bool:
+    def bool(self, key: builtins.str, default: builtins.bool) -> builtins.bool:
         value = self.values.get(key)
         return default if value is None else bool(value)
 
-    def obj(self, key: str) -> dict[str, Any] | None:
+    def obj(self, key: builtins.str) -> dict[builtins.str, Any] | None:
         value = self.values.get(key)
         if value is None:
             return None
@@ -132,7 +133,7 @@ class Params:
             raise BotApiError.bad_request(f"can't parse {key} JSON object")
         return value
 
-    def list(self, key: str) -> list[Any] | None:
+    def list(self, key: builtins.str) -> builtins.list[Any] | None:
         value = self.values.get(key)
         if value is None:
             return None
@@ -140,7 +141,7 @@ class Params:
             raise BotApiError.bad_request(f"can't parse {key} JSON array")
         return value
 
-    def chat_ref(self) -> int | str:
+    def chat_ref(self) -> builtins.int | builtins.str:
         """``chat_id`` as given: a number, or an ``@username`` string."""
         value = self.values.get("chat_id")
         if value is None or value == "":

@@ -39,7 +39,11 @@ def build_corpus(
     curated_path: Path | None = DEFAULT_CURATED,
     first_titles: Sequence[str] = (),
 ) -> Corpus:
-    """Load, plan, generate, verify, rank and curate; ``curated_path=None`` skips the overlay."""
+    """Load, plan, generate, verify, rank and curate; ``curated_path=None`` skips the overlay.
+
+    A malformed overlay raises :class:`content.curated.CuratedError` before any material is read.
+    """
+    overlay = load_overlay(Path(curated_path)) if curated_path is not None else None
     documents, problems = load_materials(Path(materials_dir))
     snippets = build_plan(documents, first_titles=first_titles)
     texts = {d.doc_id: [b.text for b in d.blocks] for d in documents}
@@ -58,8 +62,7 @@ def build_corpus(
         else:
             proven.append(c)
     bank = select(proven)
-    if curated_path is not None:
-        overlay = load_overlay(Path(curated_path))
+    if overlay is not None:
         bank, overlay_problems = apply_overlay(bank, overlay, documents)
         problems.extend(overlay_problems)
     report = check_bank([q for q in bank if q.enabled], documents)

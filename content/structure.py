@@ -21,7 +21,8 @@ fields are not study text (the meeting itself lives in the configuration).  Why 
 paragraphs: snippets and questions are built from paragraphs, and "会议主持：王明洲" is neither.
 
 Inside a document: a title repeated within the first lines (004) makes everything above the repeat an
-editor's preface, which goes; a date-only line under the title is the publication date.  Every other line
+editor's preface, which goes; a date-only line under the title is the publication date, and so is a rule's
+adoption line ("（2026年3月10日支部委员会审议通过）").  Every other line
 becomes a block (``content.blocks``: headings and enumeration markers); broken paragraphs are repaired
 (``content.fragments``); paragraphs are put back under the section they name and exact repeats dropped
 (``content.blocks``).  Each repair that removed text is returned as a ``Problem`` for the secretary.
@@ -77,6 +78,10 @@ _LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fff]{1,6})：(?P<value>.*)$")
 _SOURCE = re.compile(r"^(?:文章来源|信息来源|来源于|来源|出处|转自|转载自)：\s*(?P<value>.+)$")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*日?")
 _DATE_LINE = re.compile(r"^(?:(?:发布|发表|更新)?(?:时间|日期)：)?\s*" + _DATE.pattern + r"\s*$")
+# a rule's adoption line under its title: "（2026年3月10日支部委员会审议通过）" — the document's date, not text
+_ADOPTED = re.compile(
+    r"^[（(]\s*" + _DATE.pattern + r"[^（）()]{0,40}?(?:通过|印发|施行|发布|修订|制定|批准)[^（）()]{0,10}[）)]$"
+)
 _MD = re.compile(r"^(#{1,6})\s*(.+)$")
 _DIGIT_ITEM = re.compile(r"^(\d{1,2}[.．、])(?!\d)\s*")
 _WORD_COUNT = re.compile(r"[（(]\s*(?:全文|共)?\s*约?\s*[\d,，]+\s*字\s*[）)]")
@@ -262,7 +267,7 @@ def _document(doc_id: str, file_name: str, stem: str, segment: _Segment) -> tupl
         if title_key(line) == key:
             body = body[k + 1 :]
             break
-    if body and (date_line := _DATE_LINE.match(body[0])):
+    if body and (date_line := _DATE_LINE.match(body[0]) or _ADOPTED.match(body[0])):
         published = published or parse_date(date_line.group(0))
         body = body[1:]
     items = [classify_line(line) for line in body]

@@ -1,7 +1,7 @@
 """Mechanical checks on a question bank: every answer proven by its evidence, every limit respected.
 
 The generator is built to be right by construction; this module proves it after the fact, and holds
-hand-written (curated) questions to the same standard.  A question passes when:
+hand-written (curated) questions and a secretary's edits to the same standard.  A question passes when:
 
 * its evidence ``sentence`` is verbatim in its document (each line, for a numbered list's evidence);
 * single/multiple: every correct option is in the evidence; no wrong option is in it, equals or
@@ -19,6 +19,61 @@ hand-written (curated) questions to the same standard.  A question passes when:
 * Telegram quiz-poll limits: stem ≤ 300, option ≤ 100, explanation ≤ 200 characters;
 * no web artifacts ([bookmark, 微信, 扫一扫, 版权, 客服, 编辑整理);
 * no two stems are near-duplicates (character-trigram Jaccard ≥ 0.6) and no two ids collide.
+
+A secretary's edited stem (``check_question(q, edited_stem=True)``) may rephrase the question, so it is
+not held to "verbatim in the evidence" where the answer does not depend on its wording:
+
+* 单选/多选: not empty, within the limits, clean wording, no artifact — and it must not contain a correct
+  option (a stem that names its answer is no question); options, answer and evidence are checked as always;
+* 填空: not empty, exactly one ``（　）``, and the blank's own clause — filled with the answer, cut at the
+  nearest clause mark or ``……`` on each side — must still be in the evidence (the blank asks for what the
+  source says there); the rest of the stem may be reworded;
+* 判断: unchanged — a statement's truth *is* its wording, so it is proven exactly as a generated one.
+
+Every failure is a :class:`content.reasons.Reason`: a stable ``code`` with text parameters, whose
+``str()`` is the English line printed by the CLI.  The codes (parameters in brackets):
+
+==============================  ===================================================================
+no_evidence                     the question has no evidence sentence
+evidence_not_in_document        [line] an evidence line is not verbatim in its document
+empty_stem                      the stem is empty
+stem_too_long                   [limit] the stem is longer than Telegram's quiz limit
+explanation_too_long            [limit] the explanation is longer than Telegram's quiz limit
+option_too_long                 [limit] an option is longer than Telegram's quiz limit
+empty_option                    an option is empty
+doubled_quotes                  [field] ““ or ”” in the stem or the explanation
+stop_before_semicolon           [field] "。；" in the stem or the explanation
+chained_headings                a 判断 statement strings headings together (……一、/……二是)
+artifact                        [artifact] web debris (微信, 版权, [bookmark…) in the question
+unknown_type                    [type] the type is not 单选/多选/判断/填空
+option_count                    [count, min, max] too few or too many options
+options_not_unique              two options are the same
+answer_not_an_option            a correct answer is not among the options
+single_needs_one_answer         a 单选 has not exactly one correct answer
+multiple_needs_two_answers      a 多选 has fewer than two correct answers
+answer_not_in_evidence          [answer] a correct answer is not in the evidence sentence
+distractor_in_evidence          [option] a wrong option is in the evidence (so it may be right)
+distractor_overlaps_answer      [option] a wrong option equals, contains or is part of a correct one
+stem_not_verbatim               [fragment] a piece of the stem is not in the evidence
+stem_gives_answer               [answer] an edited 单选/多选 stem contains a correct option
+fill_needs_one_blank            a 填空 stem has not exactly one （　）
+no_accepted_answer              a 填空 has no accepted answer
+accepted_answers_differ         a 填空's accepted answers are not spellings of one answer
+blank_context_not_in_evidence   [fragment] an edited 填空's blank, in its clause, is not in the evidence
+truefalse_options               a 判断 lacks the options 正确/错误 or has not exactly one answer
+true_statement_not_in_evidence  [fragment] a true 判断 statement is not in the evidence
+false_without_original          a false 判断 does not quote the original (原文：“…”) in its explanation
+original_not_in_evidence        [fragment] the quoted original of a false 判断 is not in the evidence
+not_one_swap                    a false 判断 differs from its original by more (or less) than one swap
+false_statement_verbatim        a "false" 判断 statement is in fact in the evidence
+swapped_in_in_evidence          [text] the swapped-in text of a false 判断 is in the evidence
+swapped_out_not_in_evidence     [text] the swapped-out text of a false 判断 is not in the evidence
+scope_not_in_evidence           [fragment] a membership 判断's lead-in is not in the evidence
+not_a_list_item                 [item] a true membership 判断 names something that is not an item
+false_membership_is_listed      [item] a false membership 判断 names an item of the list
+duplicate_id                    two questions share an id (bank check)
+near_duplicate                  [other] the stem nearly duplicates question ``other`` (bank check)
+==============================  ===================================================================
 """
 
 from __future__ import annotations
@@ -29,8 +84,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
-from content.questions.ranking import NEAR_DUPLICATE, shingles, similarity
-from content.questions.text import BLANK, MEMBER_LINKS, answered, contains, fragments, norm
+from content.questions.ranking import NearDuplicates, shingles, trigram_counts
+from content.questions.text import BLANK, GAP, MEMBER_LINKS, answered, contains, fragments, norm
+from content.reasons import Reason, reason
+
+__all__ = ["CheckReport", "Reason", "check_bank", "check_question", "swap_of"]
 
 STEM_LIMIT = 300
 OPTION_LIMIT = 100
@@ -39,14 +97,15 @@ CHOICE_OPTIONS = (2, 6)
 ARTIFACTS = ("[bookmark", "bookmark:", "微信", "扫一扫", "版权", "客服", "编辑整理")
 _ORIGINAL = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
 _MEMBERSHIP = re.compile(rf"^(?P<scope>.+?)(?:{'|'.join(map(re.escape, MEMBER_LINKS))})“(?P<item>.+)”。$", re.S)
-_PREFIX = re.compile(r"^(?:【[^】]*】|《[^》]*》：)")
+_PREFIX = re.compile(r"^(?:【[^】]*】|《[^》]*》：|第[一二三四五六七八九十百零〇两\d]{1,4}条规定：)")
 _HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?:、|是)|[（(][一二三四五六七八九十]{1,3}[）)])")
 _QUOTE_MARKS = str.maketrans("", "", "“”‘’")
+_CLAUSE_MARK = re.compile(rf"[，,；;：:。！？!?]|{re.escape(GAP)}|\n")
 
 
 @dataclass
 class CheckReport:
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[tuple[str, Reason]] = field(default_factory=list)
     by_type: dict[str, int] = field(default_factory=dict)
     by_document: dict[str, int] = field(default_factory=dict)
 
@@ -66,66 +125,72 @@ def check_bank(questions: Sequence[Question], documents: Sequence[Document] | No
     )
     texts = {d.doc_id: [b.text for b in d.blocks] for d in documents} if documents is not None else None
     for q in questions:
-        for reason in check_question(q, texts.get(q.doc_id) if texts is not None else None):
-            report.failures.append((q.qid, reason))
+        for why in check_question(q, texts.get(q.doc_id) if texts is not None else None):
+            report.failures.append((q.qid, why))
     seen: Counter[str] = Counter(q.qid for q in questions)
-    report.failures.extend((qid, "duplicate id") for qid, n in seen.items() if n > 1)
-    kept: list[tuple[str, frozenset[str]]] = []
+    report.failures.extend((qid, reason("duplicate_id")) for qid, n in seen.items() if n > 1)
+    kept = NearDuplicates(trigram_counts(q.stem for q in questions))
     for q in questions:
         sh = shingles(q.stem)
-        twin = next((qid for qid, other in kept if similarity(sh, other) >= NEAR_DUPLICATE), None)
+        twin = kept.find(sh)
         if twin is not None:
-            report.failures.append((q.qid, f"stem nearly duplicates {twin}"))
-        kept.append((q.qid, sh))
+            report.failures.append((q.qid, reason("near_duplicate", other=twin)))
+        kept.add(q.qid, sh)
     return report
 
 
-def check_question(q: Question, blocks: Sequence[str] | None = None) -> list[str]:
-    """Every reason ``q`` is not fit to publish (empty when it is)."""
-    problems: list[str] = []
+def check_question(q: Question, blocks: Sequence[str] | None = None, *, edited_stem: bool = False) -> list[Reason]:
+    """Every reason ``q`` is not fit to publish (empty when it is); each ``str()``s to an English line.
+
+    ``edited_stem``: the stem is a secretary's rewording, checked as the module docstring says.
+    """
+    problems: list[Reason] = []
     if not q.sentence.strip():
-        return ["no evidence sentence"]
+        return [reason("no_evidence")]
     if blocks is not None:
         for line in q.sentence.split("\n"):
             if not any(line in b for b in blocks):
-                problems.append(f"evidence not verbatim in its document: {line[:30]}")
+                problems.append(reason("evidence_not_in_document", line=line[:30]))
     problems += _limits(q)
     problems += _style(q)
     for text in (q.stem, q.explanation, *q.options, *q.answer):
         hit = next((a for a in ARTIFACTS if a in text), None)
         if hit:
-            problems.append(f"artifact {hit!r} in question text")
-    check = {"single": _choice, "multiple": _choice, "fill": _fill, "truefalse": _truefalse}.get(q.qtype)
-    if check is None:
-        return [*problems, f"unknown type {q.qtype!r}"]
-    return problems + check(q)
+            problems.append(reason("artifact", artifact=hit))
+    if q.qtype in ("single", "multiple"):
+        return problems + _choice(q, edited_stem)
+    if q.qtype == "fill":
+        return problems + _fill(q, edited_stem)
+    if q.qtype == "truefalse":
+        return problems + _truefalse(q)
+    return [*problems, reason("unknown_type", type=q.qtype)]
 
 
-def _limits(q: Question) -> list[str]:
+def _limits(q: Question) -> list[Reason]:
     out = []
     if not q.stem.strip():
-        out.append("empty stem")
+        out.append(reason("empty_stem"))
     if len(q.stem) > STEM_LIMIT:
-        out.append(f"stem longer than {STEM_LIMIT}")
+        out.append(reason("stem_too_long", limit=STEM_LIMIT))
     if len(q.explanation) > EXPLANATION_LIMIT:
-        out.append(f"explanation longer than {EXPLANATION_LIMIT}")
+        out.append(reason("explanation_too_long", limit=EXPLANATION_LIMIT))
     if any(len(o) > OPTION_LIMIT for o in q.options):
-        out.append(f"option longer than {OPTION_LIMIT}")
+        out.append(reason("option_too_long", limit=OPTION_LIMIT))
     if any(not o.strip() for o in q.options):
-        out.append("empty option")
+        out.append(reason("empty_option"))
     return out
 
 
-def _style(q: Question) -> list[str]:
+def _style(q: Question) -> list[Reason]:
     """Wording a member would stumble over, whatever the facts."""
     out = []
     for name, text in (("stem", q.stem), ("explanation", q.explanation)):
         if "““" in text or "””" in text:
-            out.append(f"doubled quotation marks in the {name}")
+            out.append(reason("doubled_quotes", field=name))
         if "。；" in text:
-            out.append(f"'。；' in the {name}")
+            out.append(reason("stop_before_semicolon", field=name))
     if q.qtype == "truefalse" and _HEADING_CHAIN.search(q.stem):
-        out.append("判断 statement chains headings (……一、/……二是)")
+        out.append(reason("chained_headings"))
     return out
 
 
@@ -138,102 +203,121 @@ def _verbatim(q: Question, stem: str) -> str | None:
     return next((f for f in fragments(stem) if not _supported(q, f)), None)
 
 
-def _choice(q: Question) -> list[str]:
+def _choice(q: Question, edited_stem: bool) -> list[Reason]:
     out = []
     lo, hi = CHOICE_OPTIONS
     if not lo <= len(q.options) <= hi:
-        out.append(f"{len(q.options)} options (need {lo}–{hi})")
+        out.append(reason("option_count", count=len(q.options), min=lo, max=hi))
     if len({norm(o) for o in q.options}) != len(q.options):
-        out.append("options not unique")
+        out.append(reason("options_not_unique"))
     if not q.answer or any(a not in q.options for a in q.answer):
-        out.append("answer not among the options")
+        out.append(reason("answer_not_an_option"))
     if q.qtype == "single" and len(q.answer) != 1:
-        out.append("单选 needs exactly one answer")
+        out.append(reason("single_needs_one_answer"))
     if q.qtype == "multiple" and len(q.answer) < 2:
-        out.append("多选 needs at least two answers")
+        out.append(reason("multiple_needs_two_answers"))
     for a in q.answer:
         if not contains(q.sentence, a):
-            out.append(f"answer not in evidence: {a}")
+            out.append(reason("answer_not_in_evidence", answer=a))
     for d in (o for o in q.options if o not in q.answer):
         nd = norm(d)
         if contains(q.sentence, d):
-            out.append(f"distractor is in the evidence: {d}")
+            out.append(reason("distractor_in_evidence", option=d))
         if any(nd == norm(a) or nd in norm(a) or norm(a) in nd for a in q.answer):
-            out.append(f"distractor overlaps the answer: {d}")
+            out.append(reason("distractor_overlaps_answer", option=d))
+    if edited_stem:
+        given = next((a for a in q.answer if contains(q.stem, a)), None)
+        if given is not None:
+            out.append(reason("stem_gives_answer", answer=given))
+        return out
     filled = answered(q.stem, q.answer[0]) if q.qtype == "single" and len(q.answer) == 1 else None
     if filled is not None:
         bad = _verbatim(q, filled)
         if bad:
-            out.append(f"stem not verbatim: {bad[:30]}")
+            out.append(reason("stem_not_verbatim", fragment=bad[:30]))
     return out
 
 
-def _fill(q: Question) -> list[str]:
+def _fill(q: Question, edited_stem: bool) -> list[Reason]:
     if q.stem.count(BLANK) != 1:
-        return ["填空 needs exactly one blank （　）"]
+        return [reason("fill_needs_one_blank")]
     if not q.answer:
-        return ["no accepted answer"]
+        return [reason("no_accepted_answer")]
     out = []
     first = q.answer[0]
     if not contains(q.sentence, first):
-        out.append(f"answer not in evidence: {first}")
+        out.append(reason("answer_not_in_evidence", answer=first))
     if any(norm(a) != norm(first) for a in q.answer[1:]):
-        out.append("accepted answers are not spellings of one answer")
+        out.append(reason("accepted_answers_differ"))
+    if edited_stem:
+        clause = _blank_clause(q.stem, first)
+        if not _supported(q, clause):
+            out.append(reason("blank_context_not_in_evidence", fragment=clause[:30]))
+        return out
     bad = _verbatim(q, q.stem.replace(BLANK, first, 1))
     if bad:
-        out.append(f"stem not verbatim: {bad[:30]}")
+        out.append(reason("stem_not_verbatim", fragment=bad[:30]))
     return out
 
 
-def _truefalse(q: Question) -> list[str]:
+def _blank_clause(stem: str, answer: str) -> str:
+    """The blank's own clause, filled with ``answer``: from the clause mark before it to the one after."""
+    at = stem.index(BLANK)
+    marks = [(m.start(), m.end()) for m in _CLAUSE_MARK.finditer(stem)]
+    start = max((end for begin, end in marks if end <= at), default=0)
+    stop = min((begin for begin, end in marks if begin >= at + len(BLANK)), default=len(stem))
+    return (stem[start:at] + answer + stem[at + len(BLANK) : stop]).strip()
+
+
+def _truefalse(q: Question) -> list[Reason]:
     if tuple(q.options) != (TRUE_TEXT, FALSE_TEXT) or len(q.answer) != 1 or q.answer[0] not in q.options:
-        return [f"判断 needs options {TRUE_TEXT}/{FALSE_TEXT} and one answer"]
+        return [reason("truefalse_options")]
     membership = _MEMBERSHIP.match(q.stem)
     if membership:
         return _membership(q, membership.group("scope"), membership.group("item"))
     if q.answer[0] == TRUE_TEXT:
         bad = _verbatim(q, q.stem)
-        return [f"true statement not in evidence: {bad[:30]}"] if bad else []
+        return [reason("true_statement_not_in_evidence", fragment=bad[:30])] if bad else []
     m = _ORIGINAL.search(q.explanation)
     if not m:
-        return ["false statement without 原文：“…” in the explanation"]
+        return [reason("false_without_original")]
     original = m.group(1)
     bad = _verbatim(q, original)
     if bad:
-        return [f"quoted original not in evidence: {bad[:30]}"]
+        return [reason("original_not_in_evidence", fragment=bad[:30])]
     statement = q.stem
     prefix = _PREFIX.match(statement)
     if prefix and not original.startswith(prefix.group(0)):
         statement = statement[prefix.end() :]  # "【龙岩高新区】" names the part; the quotation starts after it
     swapped, source = swap_of(statement.translate(_QUOTE_MARKS), original.translate(_QUOTE_MARKS))
     if swapped is None or source is None:
-        return ["false statement does not differ from the original by exactly one swap"]
+        return [reason("not_one_swap")]
     out = []
     if not _verbatim(q, q.stem):
-        out.append("false statement is verbatim in the evidence")
+        out.append(reason("false_statement_verbatim"))
     if len(norm(swapped)) >= 2 and contains(q.sentence, swapped):
-        out.append(f"swapped-in text is in the evidence: {swapped}")
+        out.append(reason("swapped_in_in_evidence", text=swapped))
     if not contains(q.sentence, source):
-        out.append(f"swapped-out text is not in the evidence: {source}")
+        out.append(reason("swapped_out_not_in_evidence", text=source))
     return out
 
 
-def _membership(q: Question, scope: str, item: str) -> list[str]:
+def _membership(q: Question, scope: str, item: str) -> list[Reason]:
     """ "<list lead-in>，其中包括“X”。": true iff X is in the list (the evidence) and is not the lead-in."""
     bad = _verbatim(q, scope)
     if bad:
-        return [f"membership scope not in evidence: {bad[:30]}"]
+        return [reason("scope_not_in_evidence", fragment=bad[:30])]
     if q.answer[0] == TRUE_TEXT:
         listed = contains(q.sentence, item) and not contains(scope, item)
-        return [] if listed else [f"not an item of the list: {item[:30]}"]
+        return [] if listed else [reason("not_a_list_item", item=item[:30])]
     if contains(q.sentence, item):
-        return [f"false membership names an item of the list: {item[:30]}"]
+        return [reason("false_membership_is_listed", item=item[:30])]
     m = _ORIGINAL.search(q.explanation)
     if not m:
-        return ["false statement without 原文：“…” in the explanation"]
+        return [reason("false_without_original")]
     # the quotation runs over several items, so it is checked item by item
     bad = next((b for part in re.split(r"(?<=[。；！？：—])", m.group(1)) if (b := _verbatim(q, part))), None)
-    return [f"quoted original not in evidence: {bad[:30]}"] if bad else []
+    return [reason("original_not_in_evidence", fragment=bad[:30])] if bad else []
 
 
 def swap_of(statement: str, original: str) -> tuple[str | None, str | None]:
@@ -253,6 +337,8 @@ def swap_of(statement: str, original: str) -> tuple[str | None, str | None]:
         and statement[len(statement) - 1 - s] == original[len(original) - 1 - s]
     ):
         s += 1
+    if p + s >= min(len(statement), len(original)) and p > 0:
+        p -= 1  # one side is empty ("每年" → "每半年"): the swap is the character next to the insertion
     new, old = statement[p : len(statement) - s], original[p : len(original) - s]
     if not new or not old or any(len(x) > 30 or re.search(r"[，,。；;：:]|……", x) for x in (new, old)):
         return None, None  # several edits, not one swap

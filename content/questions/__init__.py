@@ -3,17 +3,21 @@
 ::
 
     Document ─ sentences ─┬─ facts.find_slots ───────── dates, numbers, bodies, persons, quoted terms
-                          ├─ enumerations.inline_lists ─ A、B、C lists ──▶ item slots (with family)
+                          │    └─ quantities ────────── 每季度 · 至少一次 · 第三个星期五 · 三分之一 (a rule's facts)
+                          ├─ enumerations.inline_lists ─ A、B、C lists ──▶ item slots (with family);
+                          │                              "分为A、B、C、D四个等次": counted, read whole
                           └─ sayings.saying_slots ───── key word of “quoted sayings”
              blocks ──────┬─ enumerations.numbered_lists  一是…二是… / （一）…（二）…
                           └─ enumerations.heading_lists   一、…二、… (a speech's parts)
                                          │
               distractors.Pools(all slots, by kind) ── wrong options by construction,
                                          │              of the same kind (kinds.compatible:
-                                         │              polarity, form, length, shared pattern)
+                                         │              polarity, form, length, shared pattern),
+                                         │              found best-first in an index (shortlist)
               cloze.cloze_candidates / lists.list_candidates ──▶ Candidate(Question, key, …)
-                                         │
-              ranking.select ──▶ the bank: best first, no document above 30 %, no near-duplicates
+                                         │              (a rule's sentence is named "第七条规定：")
+              ranking.select ──▶ the bank: best first, no document above 30 %, no near-duplicates,
+                                 every type present in a small bank too
 
 Every module here is a plain function of its inputs; :func:`generate` is the only entry point the
 pipeline needs.
@@ -34,7 +38,7 @@ from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
-from content.questions.sayings import document_frequency, saying_slots, saying_spans
+from content.questions.sayings import document_frequency, known_names, saying_slots, saying_spans
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot
 from content.questions.text import cjk_len, norm
 
@@ -81,10 +85,12 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
     slots: list[Slot] = []
     for ev, _ in evidences:
         slots.extend(_with_polarity(s) for s in find_slots(ev))
+    counts = {(e.evidence.doc_id, e.evidence.text, e.count) for e in enums if e.count}
+    slots = [s for s in slots if (s.evidence.doc_id, s.evidence.text, s.value) not in counts]  # asked by lists
     for e in enums:
         kind = "heading" if e.kind == "headings" else "item"
         slots.extend(
-            Slot(kind, item, start, e.evidence, family=e.family, negative=e.negative)
+            Slot(kind, item, start, e.evidence, family=e.family, label=e.label if e.count else "", negative=e.negative)
             for item, start in zip(e.items, e.starts, strict=True)
         )
     for doc, _ in per_doc:
@@ -98,10 +104,11 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
         if s.kind in ("item", "term") and (s.value not in known or known[s.value].kind == "term"):
             known[s.value] = s
     frequency = document_frequency(ev.text for ev, _ in evidences)
+    names = known_names(known)
     for ev, paragraph in evidences:
         spans = saying_spans(ev, paragraph)
         if spans:
-            slots.extend(saying_slots(ev, spans, known, frequency, len(evidences)))
+            slots.extend(saying_slots(ev, spans, known, frequency, len(evidences), names))
     slots = _dedupe(slots)
 
     docs_with: dict[str, set[str]] = defaultdict(set)

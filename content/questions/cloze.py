@@ -21,8 +21,10 @@ import re
 from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
 from content.questions.distractors import Pools
 from content.questions.ids import question_id, stable_order
+from content.questions.quantities import stricter
 from content.questions.slots import Candidate, Evidence, Slot
 from content.questions.text import (
+    ARTICLE_SAYS,
     ASK_BODY,
     ASK_DAY,
     ASK_TAIL,
@@ -39,10 +41,22 @@ from content.questions.text import (
     window,
 )
 
-KIND_WEIGHT = {"item": 1.0, "number": 0.9, "date": 0.85, "term": 0.65, "body": 0.75, "keyword": 0.7, "person": 0.6}
+KIND_WEIGHT = {
+    "item": 1.0,
+    "number": 0.9,
+    "date": 0.85,
+    "term": 0.65,
+    "body": 0.75,
+    "keyword": 0.7,
+    "person": 0.6,
+    "frequency": 0.9,
+    "ordinal": 0.9,
+    "fraction": 0.85,
+}
 _VAGUE_OPENING = re.compile(r"^(会议|要|这|该|此|其|同时|对此|他|她|我们)")
 _SOFT_OPENING = re.compile(r"^要")  # an exhortation reads on its own; it is introduced only when that is cheap
 _ACTOR = re.compile(r"省委|市委|区委|党组|党委|党工委|高新区|领导小组|常委会|办公厅|学校|会议")
+_ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]{1,4}条)(?=[\s\u3000]|[\u4e00-\u9fff])")
 MAX_WINDOW = 150
 EXPLANATION_LIMIT = 200
 
@@ -64,6 +78,11 @@ def frame(ev: Evidence, text: str, value: str) -> tuple[str, str, str] | None:
     The evidence of an introduced window holds the introducing line too (``"安徽省委要求…\n要通报…"``), so
     the verifier finds every fragment of the stem in it.
     """
+    article = _article(ev)
+    if article:  # a rule's sentence is named by its article: "第七条规定：……"
+        if text.startswith(article):
+            return "", "", ev.text
+        return f"{article}{ARTICLE_SAYS}", article, f"{article}\n{ev.text}"
     context = cjk_len(text) - cjk_len(value)
     opening = text.lstrip(GAP)
     vague = context < 12 or _VAGUE_OPENING.match(opening)
@@ -83,6 +102,12 @@ def frame(ev: Evidence, text: str, value: str) -> tuple[str, str, str] | None:
     if "《" not in title:
         return f"《{title}》：", "", ev.text
     return None
+
+
+def _article(ev: Evidence) -> str:
+    """The article ("第七条") a sentence of a rule belongs to: its paragraph opens with the marker."""
+    m = _ARTICLE.match(ev.lead or ev.text)
+    return m.group(1) if m else ""
 
 
 def _first_clause(sentence: str) -> str:
@@ -129,7 +154,15 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
     if slot.kind in ("date", "body") and "召开" in text:
         base -= 0.15  # which day / which body held a meeting: easy to make, dull in bulk
     out: list[Candidate] = []
+    # a rule's quantity (每季度, 至少一次, 连续六个月, 不少于32学时) is a kind of its own for the ranker's limits
+    rule = slot.kind in ("frequency", "ordinal", "fraction") or (
+        slot.kind == "number" and (bool(slot.bound) or not slot.value[:1].isdigit())
+    )
+    rank_kind = "rule" if rule else slot.kind
     key = norm(slot.value)
+    if slot.kind in ("number", "frequency", "ordinal", "fraction") and ev.block >= 0:
+        # "每年" or "一次" in another article is another fact: a quantity is one question per paragraph
+        key = f"{key}@{ev.doc_id}#{ev.block}"
     nth = ev.text.count(slot.value, 0, slot.start)
     slot_id = slot.value if nth == 0 else f"{slot.value}#{nth}"
     group = "、".join(sorted(norm(f) for f in slot.family)) if len(slot.family) > 1 else key
@@ -158,10 +191,10 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
             score=round(score, 4),
         )
         paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
-        return Candidate(q, key, slot.kind, truth, group, paragraph)
+        return Candidate(q, key, rank_kind, truth, group, paragraph)
 
     # fill-in: every slot, key words of sayings only this way
-    fill_bonus = 0.1 if slot.kind in ("item", "keyword", "term", "number") else -0.1
+    fill_bonus = 0.1 if slot.kind in ("item", "keyword", "term", "number", "frequency", "ordinal", "fraction") else -0.1
     fill_bonus -= 0.05 * max(0, cjk_len(slot.value) - 6)
     out.append(
         make("fill", stem, (), width_variants(slot.value), explanation("", quote, where), slot_id, base + fill_bonus)
@@ -171,7 +204,8 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
     if slot.kind == "item" and (len(slot.family) == 2 or cjk_len(slot.value) < 3):
         # "上有政策、下有对策": one half of a slogan, or a bare word ("医疗"), is asked as a blank only
         return out
-    picks = pools.pick(slot, 3)
+    ranked = pools.pick(slot, 8 if slot.bound else 3)  # a bounded slot may need a stricter swap further down
+    picks = ranked[:3]
     if len(picks) >= 3:
         quality = sum(d.quality for d in picks) / len(picks) - (0.6 if _giveaway(slot, picks) else 0.0)
         qid_seed = question_id("single", ev.text, slot_id)
@@ -199,10 +233,12 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
             truth=True,
         )
     )
-    if picks and slot.kind != "term":
+    # under a bound only a stricter value is surely false: "至少召开两次" is, "至少召开半次" is merely weaker
+    swaps = [d for d in ranked if stricter(slot.bound, slot.value, d.value, slot.kind)]
+    if swaps and slot.kind != "term":
         # quoted terms are of too many kinds (metaphors, slogans, plan names): "拧紧…的“短平快”" is false
         # at a glance, so a term is only ever stated truly
-        swap = picks[0]
+        swap = swaps[0]
         false_text = before + swap.value + after
         out.append(
             make(

@@ -14,23 +14,32 @@ this order, for every candidate:
 4. wherever the corpus uses it, its neighbours differ from the slot's (“(　)召开会议，学习贯彻” must not
    read true for the distractor in some other sentence).
 
-When the corpus has too few dates or numbers of the right shape, nearby values are made up
-("7月底" → "6月底", "8月底"); they are marked as synthetic and score lower.
+When the corpus has too few dates or quantities of the right shape, nearby values are made up
+("7月底" → "6月底", "8月底"; "六个月" → "三个月", "十二个月"; "每季度" → "每月", "每半年"); they are marked as
+synthetic and score lower.  A date is never the only one of its month among the options ("3月12日" against
+three February dates is answered by the month alone).
+
+Finding them is a best-first search (``shortlist``): the pool is indexed by polarity and form (the cheap
+half of :func:`kinds.compatible`) and by the features the score depends on, so each slot opens only the
+few bands that can still hold its best options and runs checks 1–4 on those alone — the same options a full
+scan would choose, without scanning the corpus once per slot.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from content.questions.kinds import compatible, form, is_negative, shared_affix
+from content.questions.quantities import measure, neighbours
+from content.questions.shortlist import TIE, Entry, Look, Part, Scored, bands, best, shape, tiebreak
 from content.questions.slots import Slot
-from content.questions.text import norm
+from content.questions.text import item_key, norm
 
 _CONTEXT = 6
+QUANTITY_KINDS = ("number", "frequency", "ordinal", "fraction")
 _SHAPE_DIGITS = re.compile(r"\d+")
 
 
@@ -41,15 +50,15 @@ class Distractor:
 
 
 class Pools:
-    """Every slot value in the corpus, by kind, with where it occurs."""
+    """Every slot value in the corpus, by kind, indexed for :mod:`shortlist`'s best-first search."""
 
     def __init__(self, slots: Iterable[Slot], paragraphs: Mapping[tuple[str, int], str] | None = None) -> None:
         self._paragraphs = {k: norm(v) for k, v in (paragraphs or {}).items()}
-        self._values: dict[str, list[str]] = defaultdict(list)
-        self._seen: dict[str, set[str]] = defaultdict(set)
-        self._contexts: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._keys: dict[str, set[str]] = defaultdict(set)
+        self._entries: dict[str, list[Entry]] = defaultdict(list)
+        self._befores: dict[str, set[str]] = defaultdict(set)  # neighbours of each value wherever it occurs
+        self._afters: dict[str, set[str]] = defaultdict(set)
         self._negative: set[str] = set()
-        self._negative_cache: dict[str, bool] = {}
         self._halves: set[str] = set()  # one half of a two-part slogan ("下有对策") is no option on its own
         # an item of a patterned list ("边对照", "把工作摆进去") looks out of place beside other answers
         self._patterned: dict[str, tuple[str, str, str]] = {}
@@ -58,24 +67,31 @@ class Pools:
                 self._halves.add(norm(s.value))
             if s.kind == "item" and len(s.family) > 2 and any(shared_affix(s.family)):
                 self._patterned[norm(s.value)] = shared_affix(s.family)
-            kind = _pool_kind(s.kind, s.value)
+            kind = _pool_kind(s.kind, s.value, s.label if s.kind == "item" else "")
             key = norm(s.value)
-            if key not in self._seen[kind]:
-                self._seen[kind].add(key)
-                self._values[kind].append(s.value)
-            self._contexts[key].append(_neighbours(s))
+            if key not in self._keys[kind]:
+                self._keys[kind].add(key)
+                self._entries[kind].append(_entry(s.value, key))
+            before, after = _neighbours(s)
+            self._befores[key].add(before)
+            self._afters[key].add(after)
             if s.negative or is_negative(s.value):
                 self._negative.add(key)
+        self._parts: dict[str, dict[tuple[bool, str], Part]] = {}
+        self._by_value: dict[str, dict[str, Entry]] = {}
+        for kind, entries in self._entries.items():
+            parts: dict[tuple[bool, str], Part] = defaultdict(Part)
+            by_value: dict[str, Entry] = {}
+            for i, e in enumerate(entries):
+                e = entries[i] = replace(e, part=(self.negative(e.value), e.part[1]))
+                parts[e.part].add(e)
+                by_value.setdefault(e.value, e)
+            self._parts[kind] = dict(parts)
+            self._by_value[kind] = by_value
 
     def negative(self, value: str) -> bool:
         """Whether ``value`` names a fault, by its words or by a list of faults it appears in."""
-        hit = self._negative_cache.get(value)
-        if hit is None:
-            hit = self._negative_cache[value] = norm(value) in self._negative or is_negative(value)
-        return hit
-
-    def values(self, kind: str, value: str = "") -> list[str]:
-        return self._values[_pool_kind(kind, value)]
+        return norm(value) in self._negative or is_negative(value)
 
     def pick(self, slot: Slot, n: int, prefer: frozenset[str] = frozenset()) -> list[Distractor]:
         """Up to ``n`` distractors for ``slot``, best first, deterministic for the same corpus.
@@ -84,74 +100,157 @@ class Pools:
         of the other parts of the same speech for an item of one part.
         """
         answer = slot.value
-        own = _neighbours(slot)
-        scored: list[tuple[float, str, Distractor]] = []
-        candidates = [(v, False) for v in self.values(slot.kind, slot.value)]
-        if slot.kind in ("date", "number"):
-            candidates += [(v, True) for v in _synthetic(answer)]
+        kind = _pool_kind(slot.kind, answer, slot.label if slot.kind == "item" else "")
         phrase = slot.kind in ("item", "term", "keyword")
         negative = slot.negative or self.negative(answer)
-        affix = shared_affix(slot.family) if len(slot.family) > 1 else ("", "", "")
-        family = [(norm(f), sorted(norm(f))) for f in slot.family]
-        usable: list[tuple[str, str, bool]] = []  # (key, value, synthetic) passing every strictness-free check
-        seen: set[str] = set()
         kind_of_answer = form(answer)
-        for value, synthetic in candidates:
-            if phrase and (
-                self.negative(value) != negative or (form(value) != kind_of_answer and kind_of_answer != "heavy")
-            ):
-                continue  # cheap part of kinds.compatible first: most of the pool fails here
+        look = Look.of(answer)
+        parts = self._parts.get(kind, {})
+        # the cheap half of kinds.compatible: polarity and form choose the parts worth searching
+        keys = {
+            k
+            for k in parts
+            if not phrase or (k[0] == negative and (k[1] == kind_of_answer or kind_of_answer == "heavy"))
+        }
+        chosen = [parts[k] for k in sorted(keys)]
+        window = max(2, len(answer) // 3)
+        check = _Check(self, slot, negative)
+
+        def passes(strict: bool) -> Callable[[Scored], bool]:
+            def accept(s: Scored) -> bool:
+                return check.usable(s.entry, s.synthetic) and (
+                    not phrase or check.kind_fits(s.entry, strict_length=strict)
+                )
+
+            return accept
+
+        def fixed(within: Callable[[int], bool], factor: float) -> list[Scored]:
+            out = []
+            for value in sorted(prefer):
+                e = self._by_value.get(kind, {}).get(value)
+                if e is not None and e.part in keys and within(e.look.length):
+                    quality = min(1.0, shape(look, e.look) * 1.0 * factor + 0.5)
+                    out.append(Scored(quality + TIE * tiebreak(answer, value), quality, e))
+            return out
+
+        in_window: Callable[[int], bool] = (lambda n_: abs(len(answer) - n_) <= window) if phrase else (lambda n_: True)
+        strict_fixed = fixed(in_window, 1.0)
+        if slot.kind == "date" or slot.kind in QUANTITY_KINDS:
+            strict_fixed += self._synthetic(kind, answer, look, prefer, slot.kind)
+        skip = frozenset(prefer)
+        keep = check.pattern if phrase and kind_of_answer == "plain" and any(check.affix) else None
+        found = bands(
+            chosen, answer, look, lengths=in_window, factor=1.0, skip=skip, keep=keep, digits_only=slot.kind == "date"
+        )
+        if slot.kind == "date":
+            dates = _months(answer, best(found, strict_fixed, passes(True), n + 8), n)
+            return [Distractor(s.entry.value, round(s.quality, 3)) for s in dates]
+        picked = best(found, strict_fixed, passes(True), n)
+        if phrase and len(picked) < n:
+
+            def outside(n_: int) -> bool:
+                return not in_window(n_)
+
+            relaxed = bands(chosen, answer, look, lengths=outside, factor=0.7, skip=skip, keep=keep)
+            picked = sorted(
+                picked + best(relaxed, fixed(outside, 0.7), passes(False), n), key=lambda s: (-s.score, s.entry.value)
+            )[:n]
+        return [Distractor(s.entry.value, round(s.quality, 3)) for s in picked]
+
+    def _synthetic(self, kind: str, answer: str, look: Look, prefer: frozenset[str], slot_kind: str) -> list[Scored]:
+        """Made-up neighbours of a date or quantity; a value the pool already holds is scored as the pool's.
+
+        Written-out quantities come nearest first (三个月 before 十二个月 for 两个月), and keep that order.
+        """
+        out: list[Scored] = []
+        seen = set(self._keys.get(kind, ()))
+        ordered = slot_kind in QUANTITY_KINDS and not answer[:1].isdigit()
+        for rank, value in enumerate(_synthetic(answer, slot_kind)):
             key = norm(value)
-            if key in seen or key in self._halves or not self._acceptable(slot, key, family, own):
+            if key in seen:
                 continue
             seen.add(key)
-            if slot.kind == "date" and _SHAPE_DIGITS.sub("9", value) != _SHAPE_DIGITS.sub("9", answer):
-                continue  # "7月底" is asked against other month ends, never against "3月5日"
-            pattern = self._patterned.get(key)
-            if phrase and pattern and not _fits(answer, pattern):
-                continue
-            usable.append((key, value, synthetic))
-        taken: set[str] = set()
-        for strict in (True, False):
-            if not strict and (not phrase or len(scored) >= n):
-                break
-            for key, value, synthetic in usable:
-                if key in taken:
-                    continue
-                if phrase and not compatible(
-                    answer,
-                    value,
-                    negative=negative,
-                    value_negative=self.negative(value),
-                    affix=affix,
-                    strict_length=strict,
-                ):
-                    continue
-                taken.add(key)
-                quality = _shape(answer, value) * (0.6 if synthetic else 1.0) * (1.0 if strict else 0.7)
-                if value in prefer:
-                    quality = min(1.0, quality + 0.5)
-                tiebreak = int(hashlib.sha1(f"{answer}|{value}".encode()).hexdigest()[:6], 16) / 0xFFFFFF
-                scored.append((quality + 0.01 * tiebreak, value, Distractor(value, round(quality, 3))))
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        return [d for _, _, d in scored[:n]]
+            quality = shape(look, Look.of(value)) * 0.6 * 1.0
+            if ordered:
+                quality *= 1.0 - 0.03 * rank
+            if value in prefer:
+                quality = min(1.0, quality + 0.5)
+            e = _entry(value, key)
+            out.append(Scored(quality + TIE * tiebreak(answer, value), quality, e, synthetic=True))
+        return out
 
-    def _acceptable(self, slot: Slot, v: str, family: list[tuple[str, list[str]]], own: tuple[str, str]) -> bool:
-        """Checks 1–4 of the module docstring for the normalised value ``v``."""
-        a = norm(slot.value)
-        if not v or v == a or v in a or a in v:
+
+class _Check:
+    """Checks 1–4 of the module docstring (and the kind checks) for one slot, with its own part done once."""
+
+    def __init__(self, pools: Pools, slot: Slot, negative: bool) -> None:
+        self.pools = pools
+        self.slot = slot
+        self.negative = negative
+        self.answer = norm(slot.value)
+        self.family = [(norm(f), item_key(f)) for f in slot.family]
+        self.evidence = norm(slot.evidence.text)
+        self.paragraph = pools._paragraphs.get((slot.evidence.doc_id, slot.evidence.block), "")
+        self.before, self.after = _neighbours(slot)
+        self.digits = _SHAPE_DIGITS.sub("9", slot.value)
+        self.affix = shared_affix(slot.family) if len(slot.family) > 1 else ("", "", "")
+
+    def usable(self, e: Entry, synthetic: bool) -> bool:
+        v, a = e.key, self.answer
+        pools = self.pools
+        if not v or v == a or v in a or a in v or v in pools._halves:
             return False
-        if any(f in v or v in f or (len(f) == len(v) and fs == sorted(v)) for f, fs in family):
+        if any(f in v or v in f or (len(f) == len(v) and fs == e.anagram) for f, fs in self.family):
             return False
-        if v in norm(slot.evidence.text):
+        if v in self.evidence or v in self.paragraph:
             return False
-        if v in self._paragraphs.get((slot.evidence.doc_id, slot.evidence.block), ""):
+        if (len(self.after) >= 3 and self.after in pools._afters.get(v, ())) or (
+            len(self.before) >= 3 and self.before in pools._befores.get(v, ())
+        ):
             return False
-        before, after = own
-        for b2, a2 in self._contexts.get(v, ()):
-            if (len(after) >= 3 and a2 == after) or (len(before) >= 3 and b2 == before):
-                return False
-        return True
+        if self.slot.kind == "date" and e.look.digits != self.digits:
+            return False  # "7月底" is asked against other month ends, never against "3月5日"
+        pattern = pools._patterned.get(v)
+        return not (pattern and self.slot.kind in ("item", "term", "keyword") and not _fits(self.slot.value, pattern))
+
+    def pattern(self, value: str) -> bool:
+        """The part of :func:`kinds.compatible` a plain answer's list pattern decides ("亲自…", "…摆进去")."""
+        prefix, suffix, core = self.affix
+        return value.startswith(prefix) and value.endswith(suffix) and core in value
+
+    def kind_fits(self, e: Entry, *, strict_length: bool) -> bool:
+        return compatible(
+            self.slot.value,
+            e.value,
+            negative=self.negative,
+            value_negative=e.part[0],
+            affix=self.affix,
+            strict_length=strict_length,
+        )
+
+
+def _entry(value: str, key: str) -> Entry:
+    return Entry(value, key, Look.of(value), item_key(value), (False, form(value)))
+
+
+def _months(answer: str, ranked: list[Scored], n: int) -> list[Scored]:
+    """The best ``n`` dates, unless the answer would be the only one of its month among them.
+
+    "3月12日" against "2月24日, 2月26日, 2月28日" is answered by the month alone; the last of them gives way to
+    the best date of the answer's own month (there always is one: the made-up neighbours keep the month).
+    """
+    top = ranked[:n]
+    month = _month(answer)
+    months = {_month(s.entry.value) for s in top}
+    if month is None or month in months or len(months) != 1 or len(top) < 2:
+        return top
+    same = next((s for s in ranked[n:] if _month(s.entry.value) == month), None)
+    return top if same is None else [*top[:-1], same]
+
+
+def _month(value: str) -> str | None:
+    m = re.search(r"(\d{1,2})月", value)
+    return m.group(1) if m else None
 
 
 def _fits(answer: str, pattern: tuple[str, str, str]) -> bool:
@@ -159,14 +258,20 @@ def _fits(answer: str, pattern: tuple[str, str, str]) -> bool:
     return answer.startswith(prefix) and answer.endswith(suffix) and core in answer
 
 
-def _pool_kind(kind: str, value: str = "") -> str:
+def _pool_kind(kind: str, value: str = "", label: str = "") -> str:
     """Pools are by kind; numbers only mix with numbers of the same unit ("1次" never meets "7人").
 
     List items and quoted terms are separate pools: a slogan ("一岗双责") is asked against slogans, a work
-    item ("建章立制") against work items.
+    item ("建章立制") against work items.  An item of a counted list ("…四个等次") is asked only against items
+    of lists counted in the same measure ("等次"), and Chinese-numeral quantities only against their own
+    measure in Chinese numerals (``quantities.measure``).
     """
-    if kind == "number":
+    if kind == "number" and value[:1].isdigit():
         return "number:" + re.sub(r"[\d.\s]+", "", value)
+    if kind in QUANTITY_KINDS:
+        return measure(kind, value)
+    if kind == "item" and label:
+        return f"item:{label}"
     return kind
 
 
@@ -180,20 +285,10 @@ def _neighbours(slot: Slot) -> tuple[str, str]:
     return before, after
 
 
-def _shape(answer: str, value: str) -> float:
-    """How alike two values look: same digit pattern, same ending, same length."""
-    score = 1.0 - min(abs(len(answer) - len(value)), 6) / 8
-    if _SHAPE_DIGITS.sub("9", answer) == _SHAPE_DIGITS.sub("9", value):
-        score += 0.3
-    if answer[-2:] == value[-2:]:
-        score += 0.2
-    if (answer[:1] in "一二三四五六七八九十两") == (value[:1] in "一二三四五六七八九十两"):
-        score += 0.1
-    return max(0.0, min(1.0, score / 1.6))
-
-
-def _synthetic(answer: str) -> list[str]:
-    """Nearby dates and numbers in the answer's own format."""
+def _synthetic(answer: str, kind: str = "number") -> list[str]:
+    """Nearby dates and numbers in the answer's own format (``quantities.neighbours`` for the written-out ones)."""
+    if kind in QUANTITY_KINDS and not answer[:1].isdigit():
+        return neighbours(kind, answer)
     m = re.fullmatch(r"(\d{4}年)?(\d{1,2})月(\d{1,2})日", answer)
     if m:
         year, month, day = m.group(1) or "", int(m.group(2)), int(m.group(3))

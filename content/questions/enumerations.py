@@ -24,12 +24,17 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from content.questions.kinds import list_is_negative
+from content.questions.quantities import cn_to_int
 from content.questions.segment import boundaries
 from content.questions.slots import Enumeration, Evidence
-from content.questions.text import cjk_len, clauses, norm, same_items
+from content.questions.text import cjk_len, clauses, item_key, norm
 
 _CHUNK = r"[^、，,。；;：:！？!?“”《》（）()\s—…]"
 _RUN = re.compile(rf"{_CHUNK}{{1,16}}(?:、{_CHUNK}{{1,16}})+")
+_COUNTED = re.compile(
+    rf"(?:分为|划分为|包括|包含|设|有|即)(?P<run>{_CHUNK}{{1,14}}(?:、{_CHUNK}{{1,14}})+)等?"
+    r"(?P<n>[一二三四五六七八九十两]|\d{1,2})(?P<measure>个等次|个档次|个等级|个方面|个阶段|个环节|个类别|项|类|种|级)"
+)
 _LABEL = re.compile(r"^”?(?:等|为|的)([\u4e00-\u9fff]{2,6})(?=[，,。；;、]|$)")
 # words that open an unquoted list: the first item is trimmed only after one of them
 _OPENERS = (
@@ -64,12 +69,39 @@ _OPENERS = (
 
 
 def inline_lists(ev: Evidence) -> list[Enumeration]:
-    """``A、B、C`` lists inside one sentence."""
-    found = []
+    """``A、B、C`` lists inside one sentence; a list the text counts ("…四个等次") is taken whole."""
+    found = counted_lists(ev)
+    covered = [(e.starts[0], e.starts[-1] + len(e.items[-1])) for e in found]
     for m in _RUN.finditer(ev.text):
+        if any(a < m.end() and m.start() < b for a, b in covered):
+            continue
         enum = _inline(ev, m.start(), m.group(0))
         if enum is not None:
             found.append(enum)
+    return found
+
+
+def counted_lists(ev: Evidence) -> list[Enumeration]:
+    """ "分为优秀、合格、基本合格、不合格四个等次": the count proves where the list starts and ends.
+
+    An unquoted list's first and last items are otherwise trimmed by guesswork (see the module docstring);
+    when the text says how many items there are and the run between the opener and the count has exactly
+    that many, every item is certain — whatever their lengths.  The measure word ("等次") becomes the
+    list's label: its items are asked only against items of lists counted in the same measure.
+    """
+    found = []
+    for m in _COUNTED.finditer(ev.text):
+        items = m.group("run").split("、")
+        n = cn_to_int(m.group("n")) if not m.group("n").isdigit() else int(m.group("n"))
+        if n != len(items) or not all(1 <= cjk_len(i) <= 14 for i in items) or len(set(items)) < len(items):
+            continue
+        starts, pos = [], m.start("run")
+        for item in items:
+            starts.append(pos)
+            pos += len(item) + 1
+        label = m.group("measure").removeprefix("个")
+        count = m.group("n") + m.group("measure")
+        found.append(Enumeration("inline", tuple(items), ev, tuple(starts), label=label, count=count))
     return found
 
 
@@ -146,7 +178,11 @@ def _trim_last(chunk: str, size: int) -> str | None:
 
 
 def link_families(enums: Iterable[Enumeration]) -> list[Enumeration]:
-    """Give every list the union of items of all lists it shares two or more items with."""
+    """Give every list the union of items of all lists it shares two or more items with.
+
+    Items are matched through an index of :func:`item_key` ("查摆问题" is "问题查摆"), so only lists that
+    share an item are ever compared — the corpus's lists are not paired all with all.
+    """
     enums = list(enums)
     parent = list(range(len(enums)))
 
@@ -156,11 +192,18 @@ def link_families(enums: Iterable[Enumeration]) -> list[Enumeration]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(enums):
-        for j in range(i + 1, len(enums)):
-            b = enums[j]
-            shared = sum(1 for x in a.items if any(same_items(x, y) for y in b.items))
-            if shared >= 2 or (shared >= 1 and min(len(a.items), len(b.items)) <= 2):
+    keys = [[item_key(x) for x in e.items] for e in enums]
+    holders: dict[str, list[int]] = {}
+    for i, ks in enumerate(keys):
+        for k in dict.fromkeys(ks):
+            holders.setdefault(k, []).append(i)
+    for i, ks in enumerate(keys):
+        shared: Counter[int] = Counter()
+        for k in ks:
+            shared.update(j for j in holders[k] if j > i)
+        for j in sorted(shared):
+            n = shared[j]
+            if n >= 2 or (n >= 1 and min(len(enums[i].items), len(enums[j].items)) <= 2):
                 parent[root(i)] = root(j)
     groups: dict[int, set[str]] = {}
     for i, e in enumerate(enums):

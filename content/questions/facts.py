@@ -1,4 +1,5 @@
-"""Single-span facts read off one sentence: dates, numbers, bodies, chairing persons, quoted terms.
+"""Single-span facts read off one sentence: dates, numbers, bodies, chairing persons, quoted terms — and
+the quantities of a rule (Chinese-numeral counts, frequencies, ordinals, fractions: see ``quantities``).
 
 Each finder is a pattern for the way official Chinese reports state that kind of fact::
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from content.questions.quantities import bound_at, find_quantities
 from content.questions.slots import Evidence, Slot
 from content.questions.text import cjk_len
 
@@ -46,8 +48,14 @@ def find_slots(ev: Evidence) -> Iterator[Slot]:
         return
     for m in _DATE.finditer(text):
         yield Slot("date", m.group(0), m.start(), ev)
+    taken: list[tuple[int, int]] = []
     for m in _NUMBER.finditer(text):
-        yield Slot("number", m.group(0), m.start(), ev)
+        taken.append(m.span())
+        yield Slot("number", m.group(0), m.start(), ev, bound=bound_at(text, m.start(), m.end()))
+    for q in find_quantities(text):
+        end = q.start + len(q.value)
+        if not any(a < end and q.start < b for a, b in taken):
+            yield Slot(q.kind, q.value, q.start, ev, bound=q.bound)
     for m in _BODY.finditer(text):
         body = m.group(1)
         if cjk_len(body) >= 3 and not body.startswith(("各", "我", "要", "在")):

@@ -29,7 +29,7 @@ from content.questions.cloze import explanation, frame
 from content.questions.distractors import Pools
 from content.questions.ids import question_id, stable_order
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot
-from content.questions.text import BLANK, GAP, MEMBER_LINKS, cjk_len, join_lines, norm, window
+from content.questions.text import BLANK, GAP, MEMBER_LINKS, cjk_len, join_lines, norm, width_variants, window
 
 
 def _counts(n: int) -> tuple[int, int]:
@@ -67,14 +67,22 @@ def list_candidates(
 ) -> list[Candidate]:
     """``sections``: the other numbered lists of the same document (their items are preferred wrong options)."""
     if enum.kind == "inline":
-        return _inline_multiple(enum, pools, recurring)
+        return _inline_multiple(enum, pools, recurring) + (_count(enum, pools) if enum.count else [])
     return _numbered(enum, pools, sections)
 
 
 def _pick(enum: Enumeration, pools: Pools, n: int, prefer: frozenset[str] = frozenset()) -> list[str]:
     value = enum.items[0]
     kind = "heading" if enum.kind == "headings" else "item"
-    probe = Slot(kind, value, enum.evidence.text.find(value), enum.evidence, family=enum.family, negative=enum.negative)
+    probe = Slot(
+        kind,
+        value,
+        enum.evidence.text.find(value),
+        enum.evidence,
+        family=enum.family,
+        label=enum.label if enum.count else "",
+        negative=enum.negative,
+    )
     limit = 2 * max(map(len, enum.items))
     return [d.value for d in pools.pick(probe, n, prefer) if cjk_len(d.value) <= limit]
 
@@ -110,6 +118,38 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     if sentence != ev.text:
         q = replace(q, sentence=sentence)
     return [Candidate(q, norm(slot_key), "item", group=_group(enum), paragraph=_paragraph(ev))]
+
+
+def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:
+    """How many items a counted list has, asked with the items left out ("评议结果分为……（　）。").
+
+    With the items in the stem the answer could be counted off it, so they are omitted (``……``); the
+    wrong counts are counts of the same measure (三个等次, 五个等次 …), made up when the text has none.
+    """
+    ev = enum.evidence
+    start = enum.starts[0]
+    at = ev.text.index(enum.count, enum.starts[-1] + len(enum.items[-1]))
+    short = ev.text[:start] + GAP + ev.text[at:]
+    text, offset = window(short, start + len(GAP), start + len(GAP) + len(enum.count))
+    framed = frame(ev, text, enum.count)
+    if framed is None or len(text) > 150:
+        return []
+    prefix, where, sentence = framed
+    before, after = prefix + text[:offset], text[offset + len(enum.count) :]
+    stem = before + BLANK + after
+    quote = (prefix if prefix.endswith(GAP) else "") + ev.text[: at + len(enum.count)] + after
+    expl = explanation("", quote if len(quote) <= 180 else text[:offset] + enum.count + after, where)
+    probe = Slot("number", enum.count, at, ev)
+    picks = [d.value for d in pools.pick(probe, 3)]
+    slot_key = f"{enum.count}#count"
+    questions = [_question("fill", ev, stem, (), width_variants(enum.count), expl, slot_key, 1.05)]
+    if len(picks) >= 3:
+        options = stable_order(question_id("single", ev.text, slot_key), [enum.count, *picks])
+        questions.append(_question("single", ev, stem, options, (enum.count,), expl, slot_key, 1.15))
+    key, group, paragraph = norm(slot_key), _group(enum), _paragraph(ev)
+    return [
+        Candidate(replace(q, sentence=sentence), key, "number", group=group, paragraph=paragraph) for q in questions
+    ]
 
 
 def _numbered_stem(enum: Enumeration, many: bool) -> str:
@@ -227,9 +267,9 @@ def _source(enum: Enumeration) -> tuple[str, str]:
     body = join_lines(enum.lines or enum.items)
     if enum.topic.startswith("《") and enum.context:
         return enum.context, body
-    if enum.context:
+    if enum.context and not (enum.lines and enum.lines[0].startswith(enum.context.strip())):
         return "", join_lines([enum.context.strip(), *enum.lines])
-    return "", body
+    return "", body  # "第三条 党支部的基本任务是：（一）…" carries its lead-in already
 
 
 def _group(enum: Enumeration) -> str:

@@ -9,7 +9,7 @@ word that is most characteristic of the corpus: used in a few sentences, not in 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from content.questions.segment import words
@@ -73,15 +73,25 @@ def saying_spans(ev: Evidence, paragraph: str) -> list[tuple[int, int]]:
     return spans
 
 
+def known_names(known: Mapping[str, Slot]) -> list[str]:
+    """The known items and terms a saying is searched for, longest first: sorted once per corpus."""
+    return sorted((k for k in known if cjk_len(k) >= 2), key=lambda k: (-len(k), k))
+
+
 def saying_slots(
-    ev: Evidence, spans: list[tuple[int, int]], known: Mapping[str, Slot], frequency: dict[str, int], total: int
+    ev: Evidence,
+    spans: list[tuple[int, int]],
+    known: Mapping[str, Slot],
+    frequency: dict[str, int],
+    total: int,
+    names: Sequence[str] | None = None,
 ) -> Iterator[Slot]:
     """Slots inside each saying: known items/terms first, else one characteristic word.
 
     A known value keeps what it is where it was found — a list item with its list's family and polarity,
     a quoted term as a term — so its wrong options are of its own kind.
     """
-    names = sorted((k for k in known if cjk_len(k) >= 2), key=lambda k: (-len(k), k))
+    names = known_names(known) if names is None else names
     quoted = replace(ev, quoted=True)
     for a, b in spans:
         part = ev.text[a:b]

@@ -16,7 +16,9 @@ from typing import Literal
 
 from content.model import Question
 
-SlotKind = Literal["item", "term", "date", "number", "body", "person", "keyword", "heading"]
+SlotKind = Literal[
+    "item", "term", "date", "number", "body", "person", "keyword", "heading", "frequency", "ordinal", "fraction"
+]
 ListKind = Literal["inline", "numbered", "headings"]
 
 
@@ -42,6 +44,7 @@ class Slot:
     family: frozenset[str] = field(default_factory=frozenset)
     label: str = ""  # what the value is, when the text says so: "总要求", "工作安排"
     negative: bool = False  # a fault ("弄虚作假"), by its own words or by the list it is in (see ``kinds``)
+    bound: str = ""  # "min" ("至少一次") / "max" ("一个月内"): which wrong values make a sure false statement
 
     @property
     def end(self) -> int:
@@ -60,6 +63,7 @@ class Enumeration:
     lines: tuple[str, ...] = ()  # numbered lists: the verbatim first sentence of each item
     family: frozenset[str] = field(default_factory=frozenset)
     negative: bool = False  # a list of faults: "是否存在漠视群众、敷衍塞责、弄虚作假的行为"
+    count: str = ""  # the count the text gives the list ("四个等次"), when it gives one
 
 
 @dataclass(frozen=True)

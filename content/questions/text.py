@@ -16,6 +16,7 @@ plain statement rather than a torn-out clause; the verifier knows them and check
 
     （　）召开会议，审议通过…实施方案……         →  哪个单位召开会议，审议通过…实施方案？
     （　），市委常委会召开会议，……               →  市委常委会召开会议，……，是在哪一天？
+    党员连续（　）不交纳党费…  (in 第七条)        →  第七条规定：党员连续（　）不交纳党费…
     …概括为“五重五轻”——  /  五是重局部轻全局。  →  …概括为“五重五轻”，其中包括“重局部轻全局”。
 
 Explanations quote the source as ``原文：“…”`` with the source's own quotes turned into ‘’ (a quotation
@@ -35,9 +36,11 @@ ASK_DAY = "哪一天"
 ASK_WHEN = "什么时候"
 ASK_TAIL = "，是在哪一天"  # the date that opened the sentence, asked at its end
 MEMBER_LINKS = ("部分，分条提出的要求中包括", "，其中包括", "包括")
-FRAMES = (*MEMBER_LINKS, ASK_TAIL, ASK_BODY, ASK_DAY, ASK_WHEN)
+ARTICLE_SAYS = "规定："  # "第七条规定：……党员连续（　）不交纳党费" — a rule's sentence named by its article
+FRAMES = (*MEMBER_LINKS, ASK_TAIL, ASK_BODY, ASK_DAY, ASK_WHEN, ARTICLE_SAYS)
 _FRAME_SPLIT = "|".join(re.escape(f) for f in FRAMES)
 CN_DIGITS = "〇一二三四五六七八九十"
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
 _QUOTES = str.maketrans("", "", "“”‘’\"'《》「」『』〈〉")
 _NEST = str.maketrans("“”‘’", "‘’“”")  # one level deeper: double quotes become single and back
@@ -55,14 +58,13 @@ def contains(haystack: str, needle: str) -> bool:
     return bool(n) and n in norm(haystack)
 
 
-def same_items(a: str, b: str) -> bool:
-    """Two enumeration items are the same term even when reordered ("查摆问题" / "问题查摆")."""
-    na, nb = norm(a), norm(b)
-    return na == nb or (len(na) == len(nb) and sorted(na) == sorted(nb))
+def item_key(item: str) -> str:
+    """Equal for two enumeration items that are the same term, even reordered ("查摆问题" / "问题查摆")."""
+    return "".join(sorted(norm(item)))
 
 
 def cjk_len(text: str) -> int:
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return len(_CJK_CHAR.findall(text))
 
 
 def clauses(sentence: str) -> list[tuple[int, int]]:

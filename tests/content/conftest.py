@@ -1,4 +1,10 @@
-"""Shared fixtures for the content tests: the five real materials, parsed and loaded once per session."""
+"""Shared fixtures for the content tests: the five real materials, parsed, loaded and built once per session.
+
+A build of the shipped corpus is the slow step of these tests, so every test that only *reads* it takes the
+session's ``generated`` (no curated overlay: the generator's own bank) or ``published`` (with
+``questions.yaml``: what the bot serves).  ``cli_builds`` lets the CLI tests run ``zhibu content`` on those
+same two builds.  Tests that change the materials or the overlay build their own.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,8 @@ from content.clean import parse_material
 from content.dedup import DedupReport
 from content.ingest import read_material
 from content.loader import load_materials_with_report
-from content.model import Document, Problem, Snippet
+from content.model import Corpus, Document, Problem, Snippet
+from content.pipeline import DEFAULT_CURATED, DEFAULT_MATERIALS, build_corpus
 from content.snippets import build_plan
 
 MATERIALS = Path(__file__).resolve().parents[2] / "content" / "materials"
@@ -43,6 +50,31 @@ def loaded() -> tuple[list[Document], list[Problem], DedupReport]:
 def plan(loaded: tuple[list[Document], list[Problem], DedupReport]) -> list[Snippet]:
     documents, _, _ = loaded
     return build_plan(documents, first_titles=MEETING_TITLES)
+
+
+@pytest.fixture(scope="session")
+def generated() -> Corpus:
+    """The shipped materials built without the curated overlay: what the generator alone produces."""
+    return build_corpus(DEFAULT_MATERIALS, curated_path=None)
+
+
+@pytest.fixture(scope="session")
+def published() -> Corpus:
+    """The shipped materials built with ``questions.yaml``: the bank the bot serves."""
+    return build_corpus(DEFAULT_MATERIALS)
+
+
+@pytest.fixture
+def cli_builds(monkeypatch: pytest.MonkeyPatch, generated: Corpus, published: Corpus) -> None:
+    """``content.cli`` answers the shipped folder with the session's builds; anything else is built for real."""
+    import content.cli
+
+    def build(materials: Path, *, curated_path: Path | None = DEFAULT_CURATED) -> Corpus:
+        if Path(materials) == DEFAULT_MATERIALS and curated_path in (None, DEFAULT_CURATED):
+            return published if curated_path is not None else generated
+        return build_corpus(materials, curated_path=curated_path)
+
+    monkeypatch.setattr(content.cli, "build_corpus", build)
 
 
 def doc_by_title(documents: list[Document], fragment: str) -> Document:

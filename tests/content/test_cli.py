@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 
 from content.cli import main
 
+pytestmark = pytest.mark.usefixtures("cli_builds")  # the shipped folder comes from the session's builds
+
 
 def test_build_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["content", "build"]) == 0

@@ -9,6 +9,7 @@ import pytest
 from docx import Document as DocxDocument
 
 from content.curated import CuratedError, load_overlay, parse_overlay
+from content.model import Corpus
 from content.pipeline import DEFAULT_CURATED, DEFAULT_MATERIALS, build_corpus
 from content.verify import check_bank
 
@@ -45,8 +46,8 @@ def test_packaged_materials_are_found_from_the_package() -> None:
     assert DEFAULT_CURATED.name == "questions.yaml" and DEFAULT_CURATED.exists()
 
 
-def test_default_build_includes_curated_questions() -> None:
-    corpus = build_corpus(DEFAULT_MATERIALS)
+def test_default_build_includes_curated_questions(published: Corpus) -> None:
+    corpus = published
     curated = [q for q in corpus.questions if q.origin == "curated"]
     assert len(curated) >= 4 and all(q.enabled for q in curated)
     assert not [p for p in corpus.problems if "questions.yaml" in p.file_name]
@@ -74,12 +75,14 @@ def test_new_docx_regulation_builds_sensible_questions(tmp_path: Path) -> None:
         assert q.sentence.split("\n")[0] in "\n".join(b.text for b in corpus.documents[0].blocks)
 
 
-def test_overlay_fix_and_disable_apply(tmp_path: Path) -> None:
-    base = build_corpus(DEFAULT_MATERIALS, curated_path=None)
-    target, gone = base.questions[0], base.questions[1]
+def test_overlay_fix_disable_and_a_failing_addition(generated: Corpus, tmp_path: Path) -> None:
+    """One build with an overlay that fixes one question, disables another and adds one that fails."""
+    target, gone = generated.questions[0], generated.questions[1]
     curated = tmp_path / "questions.yaml"
     curated.write_text(
-        f"fix:\n  - id: {target.qid}\n    explanation: 原文见《通知》。\ndisable:\n  - {gone.qid}\n  - q-ffffffffff\n",
+        f"fix:\n  - id: {target.qid}\n    explanation: 原文见《通知》。\ndisable:\n  - {gone.qid}\n  - q-ffffffffff\n"
+        "add:\n  - type: fill\n    document: 实干为民开新局——党中央部署启动树立和践行正确政绩观学习教育\n"
+        "    sentence: 为民造福，是最大的政绩。\n    stem: 为民造福，是（　）的政绩。\n    answer: [最小]\n",
         encoding="utf-8",
     )
     corpus = build_corpus(DEFAULT_MATERIALS, curated_path=curated)
@@ -87,16 +90,7 @@ def test_overlay_fix_and_disable_apply(tmp_path: Path) -> None:
     assert by_id[target.qid].explanation == "原文见《通知》。"
     assert not by_id[gone.qid].enabled
     assert any("q-ffffffffff" in p.message for p in corpus.problems)
-
-
-def test_failing_curated_question_is_withdrawn_and_reported(tmp_path: Path) -> None:
-    curated = tmp_path / "questions.yaml"
-    curated.write_text(
-        "add:\n  - type: fill\n    document: 实干为民开新局——党中央部署启动树立和践行正确政绩观学习教育\n"
-        "    sentence: 为民造福，是最大的政绩。\n    stem: 为民造福，是（　）的政绩。\n    answer: [最小]\n",
-        encoding="utf-8",
-    )
-    corpus = build_corpus(DEFAULT_MATERIALS, curated_path=curated)
+    # the failing addition stays in the bank, withdrawn, so the secretary sees it
     added = [q for q in corpus.questions if q.origin == "curated"]
     assert len(added) == 1 and not added[0].enabled
     assert any("withdrawn" in p.message for p in corpus.problems)

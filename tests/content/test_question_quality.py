@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
 
 from content.model import TRUE_TEXT, Corpus, Question
-from content.pipeline import DEFAULT_MATERIALS, build_corpus
 from content.questions.facts import _BODY_SUFFIX
 from content.questions.kinds import compatible, form, is_negative, shared_affix
 from content.questions.ranking import DOC_SHARE
@@ -23,22 +21,12 @@ HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?
 DIGITS = re.compile(r"\d+")
 
 
-@cache
-def generated() -> Corpus:
-    return build_corpus(DEFAULT_MATERIALS, curated_path=None)
+def bank(corpus: Corpus) -> list[Question]:
+    return [q for q in corpus.questions if q.enabled]
 
 
-@cache
-def published() -> Corpus:
-    return build_corpus(DEFAULT_MATERIALS)
-
-
-def bank(corpus: Corpus | None = None) -> list[Question]:
-    return [q for q in (corpus or generated()).questions if q.enabled]
-
-
-def choices() -> list[Question]:
-    return [q for q in bank() if q.qtype in ("single", "multiple")]
+def choices(corpus: Corpus) -> list[Question]:
+    return [q for q in bank(corpus) if q.qtype in ("single", "multiple")]
 
 
 def wrong(q: Question) -> list[str]:
@@ -48,16 +36,16 @@ def wrong(q: Question) -> list[str]:
 # --- pattern 2: explanations quote the source cleanly ---------------------------------------------
 
 
-def test_no_explanation_doubles_quotes_or_joins_items_with_a_stop_and_a_semicolon() -> None:
-    for q in bank(published()):
+def test_no_explanation_doubles_quotes_or_joins_items_with_a_stop_and_a_semicolon(published: Corpus) -> None:
+    for q in bank(published):
         assert "““" not in q.explanation and "””" not in q.explanation, q.explanation
         assert "。；" not in q.explanation, q.explanation
         assert len(q.explanation) <= EXPLANATION_LIMIT
         assert "““" not in q.stem and "。；" not in q.stem, q.stem
 
 
-def test_shortened_explanations_end_at_a_clause_with_an_ellipsis() -> None:
-    clipped = [q for q in bank() if "原文" in q.explanation and len(q.explanation) >= EXPLANATION_LIMIT - 10]
+def test_shortened_explanations_end_at_a_clause_with_an_ellipsis(generated: Corpus) -> None:
+    clipped = [q for q in bank(generated) if "原文" in q.explanation and len(q.explanation) >= EXPLANATION_LIMIT - 10]
     for q in clipped:
         body = q.explanation.rstrip("”")
         assert body.endswith("……") or body[-1] in "。；！？", q.explanation
@@ -83,14 +71,14 @@ def test_quoting_helpers() -> None:
 # --- pattern 1: 判断 statements say something a member can judge -----------------------------------
 
 
-def test_no_true_false_statement_chains_headings() -> None:
-    for q in bank():
+def test_no_true_false_statement_chains_headings(generated: Corpus) -> None:
+    for q in bank(generated):
         if q.qtype == "truefalse":
             assert not HEADING_CHAIN.search(q.stem), q.stem
 
 
-def test_speech_parts_are_asked_as_membership_statements_both_ways() -> None:
-    parts = [q for q in bank() if q.qtype == "truefalse" and "部分，分条提出的要求中包括“" in q.stem]
+def test_speech_parts_are_asked_as_membership_statements_both_ways(generated: Corpus) -> None:
+    parts = [q for q in bank(generated) if q.qtype == "truefalse" and "部分，分条提出的要求中包括“" in q.stem]
     assert parts, "no 判断 on which part of the speech raises which requirement"
     for q in parts:
         item = q.stem.rsplit("“", 1)[1].rstrip("”。")
@@ -102,31 +90,31 @@ def test_speech_parts_are_asked_as_membership_statements_both_ways() -> None:
 # --- pattern 3: wrong options of the same kind as the blank -------------------------------------
 
 
-def test_every_option_of_a_which_body_question_is_a_body() -> None:
-    asked = [q for q in choices() if "哪个单位" in q.stem]
+def test_every_option_of_a_which_body_question_is_a_body(generated: Corpus) -> None:
+    asked = [q for q in choices(generated) if "哪个单位" in q.stem]
     assert len(asked) >= 3
     for q in asked:
         assert all(BODY.search(o) for o in q.options), q.options
 
 
-def test_date_options_share_the_answers_format() -> None:
-    dated = [q for q in choices() if re.fullmatch(r"(\d{4}年)?\d{1,2}月(\d{1,2}日|底|初)", q.answer[0])]
+def test_date_options_share_the_answers_format(generated: Corpus) -> None:
+    dated = [q for q in choices(generated) if re.fullmatch(r"(\d{4}年)?\d{1,2}月(\d{1,2}日|底|初)", q.answer[0])]
     assert dated
     for q in dated:
         shape = DIGITS.sub("9", q.answer[0])
         assert all(DIGITS.sub("9", o) == shape for o in q.options), q.options
 
 
-def test_faults_are_offered_only_among_faults() -> None:
-    for q in choices():
+def test_faults_are_offered_only_among_faults(generated: Corpus) -> None:
+    for q in choices(generated):
         if all(is_negative(a) for a in q.answer):
             assert all(is_negative(o) for o in wrong(q)), (q.stem, q.options)
         elif not any(is_negative(a) for a in q.answer):
             assert not any(is_negative(o) for o in wrong(q)), (q.stem, q.options)
 
 
-def test_no_wrong_option_is_a_variant_or_of_another_form() -> None:
-    for q in choices():
+def test_no_wrong_option_is_a_variant_or_of_another_form(generated: Corpus) -> None:
+    for q in choices(generated):
         if BLANK not in q.stem:
             continue
         for a in q.answer:
@@ -139,8 +127,8 @@ def test_no_wrong_option_is_a_variant_or_of_another_form() -> None:
                     assert form(o) == form(a), (a, o)
 
 
-def test_patterned_lists_get_patterned_wrong_options_or_none() -> None:
-    for q in choices():
+def test_patterned_lists_get_patterned_wrong_options_or_none(generated: Corpus) -> None:
+    for q in choices(generated):
         if q.qtype == "multiple" and len(q.answer) >= 3 and form(q.answer[0]) == "plain":
             prefix, suffix, core = shared_affix(q.answer)
             for o in wrong(q):
@@ -160,8 +148,8 @@ def test_kind_rules() -> None:
     assert not ok("立行立改", "查摆问题", shared_affix(["即知即改", "立行立改", "真改实改"]))
 
 
-def test_no_choice_between_the_halves_of_a_two_part_slogan() -> None:
-    for q in choices():
+def test_no_choice_between_the_halves_of_a_two_part_slogan(generated: Corpus) -> None:
+    for q in choices(generated):
         if q.qtype == "multiple":
             assert len(q.answer) >= 3, q.stem
         assert q.answer[0] not in ("上有政策", "下有对策", "解民忧", "办实事", "建强校", "办本科"), q.stem
@@ -170,51 +158,52 @@ def test_no_choice_between_the_halves_of_a_two_part_slogan() -> None:
 # --- pattern 4: a 单选 on a body or a date reads as a question ------------------------------------
 
 
-def test_no_single_choice_opens_with_a_blank() -> None:
-    for q in bank():
+def test_no_single_choice_opens_with_a_blank(generated: Corpus) -> None:
+    for q in bank(generated):
         if q.qtype == "single":
             assert not q.stem.startswith(BLANK), q.stem
-    asked = [q for q in bank() if q.qtype == "single" and q.stem.endswith("？")]
+    asked = [q for q in bank(generated) if q.qtype == "single" and q.stem.endswith("？")]
     assert any("是在哪一天" in q.stem for q in asked) and any("哪个单位" in q.stem for q in asked)
 
 
 # --- pattern 5: balance over documents and kinds --------------------------------------------------
 
 
-def test_no_document_dominates_the_bank() -> None:
-    for qs in (bank(), bank(published())):
+def test_no_document_dominates_the_bank(generated: Corpus, published: Corpus) -> None:
+    for qs in (bank(generated), bank(published)):
         counts = Counter(q.doc_id for q in qs)
         assert max(counts.values()) <= DOC_SHARE * len(qs) + 1, counts
 
 
-def test_which_body_and_which_day_questions_do_not_fill_the_bank() -> None:
-    body = [q for q in bank() if "哪个单位" in q.stem or any(BODY.search(a) for a in q.answer)]
-    day = [q for q in bank() if "哪一天" in q.stem or re.fullmatch(r"\d{1,2}月\d{1,2}日", q.answer[0])]
+def test_which_body_and_which_day_questions_do_not_fill_the_bank(generated: Corpus) -> None:
+    body = [q for q in bank(generated) if "哪个单位" in q.stem or any(BODY.search(a) for a in q.answer)]
+    day = [q for q in bank(generated) if "哪一天" in q.stem or re.fullmatch(r"\d{1,2}月\d{1,2}日", q.answer[0])]
     assert len(body) <= 8 and len(day) <= 7, (len(body), len(day))
 
 
 # --- pattern 6: the key facts of the campaign are asked -------------------------------------------
 
 
-def test_the_campaign_timeline_and_the_issuing_body_are_asked() -> None:
-    generated_answers = {a for q in bank() for a in q.answer}
-    timeline = [q for q in bank() if "基本结束" in q.stem and ("7月底" in q.answer or "7月底" in q.explanation)]
+def test_the_campaign_timeline_and_the_issuing_body_are_asked(generated: Corpus, published: Corpus) -> None:
+    qs = bank(generated)
+    generated_answers = {a for q in qs for a in q.answer}
+    timeline = [q for q in qs if "基本结束" in q.stem and ("7月底" in q.answer or "7月底" in q.explanation)]
     assert timeline, "no question on when the campaign ends"
     assert "中共中央办公厅" in generated_answers
-    assert any("2026年春节假期后启动" in a for q in bank(published()) for a in q.answer)
+    assert any("2026年春节假期后启动" in a for q in bank(published) for a in q.answer)
 
 
-def test_the_five_work_arrangements_are_asked_as_a_list() -> None:
+def test_the_five_work_arrangements_are_asked_as_a_list(generated: Corpus) -> None:
     arrangement = {"学习研讨", "查摆问题", "整改整治", "建章立制"}
-    hits = [q for q in choices() if q.qtype == "multiple" and arrangement <= set(q.answer)]
+    hits = [q for q in choices(generated) if q.qtype == "multiple" and arrangement <= set(q.answer)]
     assert hits, "no 多选 on the 工作安排"
     assert all(not is_negative(o) for q in hits for o in wrong(q))
 
 
-def test_no_wrong_option_appears_in_the_paragraph_the_question_quotes() -> None:
+def test_no_wrong_option_appears_in_the_paragraph_the_question_quotes(generated: Corpus) -> None:
     """ "查一查是否存在（　）的行为" must not offer "推诿扯皮" from the next sentence of the same paragraph."""
-    blocks = {d.doc_id: [b.text for b in d.blocks] for d in generated().documents}
-    for q in choices():
+    blocks = {d.doc_id: [b.text for b in d.blocks] for d in generated.documents}
+    for q in choices(generated):
         line = q.sentence.split("\n")[-1]
         paragraph = next((b for b in blocks[q.doc_id] if line in b), "")
         for o in wrong(q):

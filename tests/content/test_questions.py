@@ -8,10 +8,9 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from functools import cache
 from pathlib import Path
 
-from content.model import FALSE_TEXT, TRUE_TEXT, Corpus
+from content.model import FALSE_TEXT, TRUE_TEXT, Corpus, Question
 from content.pipeline import DEFAULT_MATERIALS, build_corpus
 from content.questions.text import BLANK, contains, norm
 from content.verify import check_bank, swap_of
@@ -21,37 +20,32 @@ NO_QUOTES = str.maketrans("", "", "“”‘’")
 MEMBERSHIP = "部分，分条提出的要求中包括“"
 
 
-@cache
-def corpus() -> Corpus:
-    return build_corpus(DEFAULT_MATERIALS, curated_path=None)
+def enabled(corpus: Corpus) -> list[Question]:
+    return [q for q in corpus.questions if q.enabled]
 
 
-def enabled() -> list:
-    return [q for q in corpus().questions if q.enabled]
-
-
-def test_bank_size_and_every_type() -> None:
-    qs = enabled()
+def test_bank_size_and_every_type(generated: Corpus) -> None:
+    qs = enabled(generated)
     types = Counter(q.qtype for q in qs)
     assert len(qs) >= 100
     assert all(types[t] >= 15 for t in ("single", "multiple", "truefalse", "fill")), types
 
 
-def test_every_document_with_text_contributes() -> None:
-    docs = {q.doc_id for q in enabled()}
-    for d in corpus().documents:
+def test_every_document_with_text_contributes(generated: Corpus) -> None:
+    docs = {q.doc_id for q in enabled(generated)}
+    for d in generated.documents:
         if d.paragraphs:
             assert d.doc_id in docs, d.title
 
 
-def test_bank_passes_verification() -> None:
-    report = check_bank(enabled(), corpus().documents)
+def test_bank_passes_verification(generated: Corpus) -> None:
+    report = check_bank(enabled(generated), generated.documents)
     assert report.ok, report.failures[:5]
 
 
-def test_five_heavy_five_light_question_has_the_five_items() -> None:
+def test_five_heavy_five_light_question_has_the_five_items(generated: Corpus) -> None:
     five = ("重始轻终", "重短轻长", "重显轻隐", "重易轻难", "重局部轻全局")
-    hits = [q for q in corpus().questions if q.qtype == "multiple" and "五重五轻" in q.stem]
+    hits = [q for q in generated.questions if q.qtype == "multiple" and "五重五轻" in q.stem]
     assert hits, "no 多选 on “五重五轻”"
     q = hits[0]
     assert sorted(q.answer) == sorted(five)
@@ -59,11 +53,11 @@ def test_five_heavy_five_light_question_has_the_five_items() -> None:
     assert len(q.options) > len(q.answer)
 
 
-def test_general_requirement_question() -> None:
+def test_general_requirement_question(generated: Corpus) -> None:
     items = {"立党为公", "为民造福", "科学决策", "真抓实干"}
     hits = [
         q
-        for q in enabled()
+        for q in enabled(generated)
         if set(q.answer) == items or (q.qtype != "truefalse" and q.answer[0] in items and "总要求" in q.stem)
     ]
     assert hits, "no question on the 总要求"
@@ -72,16 +66,16 @@ def test_general_requirement_question() -> None:
         assert not (set(wrong) & items), q.stem
 
 
-def test_work_arrangement_items_are_never_distractors_for_their_own_list() -> None:
+def test_work_arrangement_items_are_never_distractors_for_their_own_list(generated: Corpus) -> None:
     arrangement = {"学习研讨", "查摆问题", "问题查摆", "整改整治", "建章立制", "开门教育"}
-    for q in enabled():
+    for q in enabled(generated):
         if q.qtype in ("single", "multiple") and set(q.answer) & arrangement:
             assert not {norm(o) for o in q.options if o not in q.answer} & arrangement, q.stem
 
 
-def test_answers_are_in_their_evidence_and_evidence_in_the_document() -> None:
-    texts = {d.doc_id: "\n".join(b.text for b in d.blocks) for d in corpus().documents}
-    for q in enabled():
+def test_answers_are_in_their_evidence_and_evidence_in_the_document(generated: Corpus) -> None:
+    texts = {d.doc_id: "\n".join(b.text for b in d.blocks) for d in generated.documents}
+    for q in enabled(generated):
         for line in q.sentence.split("\n"):
             assert line in texts[q.doc_id]
         if q.qtype in ("single", "multiple"):
@@ -91,9 +85,9 @@ def test_answers_are_in_their_evidence_and_evidence_in_the_document() -> None:
             assert q.stem.count(BLANK) == 1 and contains(q.sentence, q.answer[0])
 
 
-def test_false_statements_differ_from_evidence_by_exactly_one_swap() -> None:
-    falses = [q for q in enabled() if q.qtype == "truefalse" and q.answer == (FALSE_TEXT,)]
-    trues = [q for q in enabled() if q.qtype == "truefalse" and q.answer == (TRUE_TEXT,)]
+def test_false_statements_differ_from_evidence_by_exactly_one_swap(generated: Corpus) -> None:
+    falses = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (FALSE_TEXT,)]
+    trues = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (TRUE_TEXT,)]
     assert len(falses) >= 6 and len(trues) >= 6
     assert abs(len(falses) - len(trues)) <= 4
     for q in falses:
@@ -108,8 +102,8 @@ def test_false_statements_differ_from_evidence_by_exactly_one_swap() -> None:
         assert stem.replace(new, old, 1) == original
 
 
-def test_no_artifacts_and_limits() -> None:
-    for q in enabled():
+def test_no_artifacts_and_limits(generated: Corpus) -> None:
+    for q in enabled(generated):
         for text in (q.stem, q.explanation, *q.options):
             assert not any(a in text for a in ARTIFACTS), text
         assert len(q.stem) <= 300 and len(q.explanation) <= 200
@@ -118,14 +112,9 @@ def test_no_artifacts_and_limits() -> None:
             assert 3 <= len(q.options) <= 6
 
 
-def test_ids_are_stable_across_builds() -> None:
-    again = build_corpus(DEFAULT_MATERIALS, curated_path=None)
-    assert [q.qid for q in again.questions] == [q.qid for q in corpus().questions]
-
-
-def test_changed_sentence_changes_only_its_questions(tmp_path: Path) -> None:
+def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path: Path) -> None:
     target = "景德镇高新区党工委负总责"
-    before = {q.qid: q for q in corpus().questions}
+    before = {q.qid: q for q in generated.questions}
     hit = [q for q in before.values() if target in q.sentence]
     assert hit, "expected a question on the 景德镇 meeting"
     materials = tmp_path / "materials"
@@ -151,15 +140,16 @@ def test_changed_sentence_changes_only_its_questions(tmp_path: Path) -> None:
     assert edited and all(q.qid not in before for q in edited)
 
 
-def test_ids_do_not_depend_on_hash_seed() -> None:
-    """Two processes with different string-hash seeds build the same bank (no set-order leaks)."""
+def test_ids_are_stable_across_builds_and_hash_seeds(generated: Corpus) -> None:
+    """A second build, in another process with another string-hash seed, gives the same bank (no set-order leaks).
+
+    The session's build ran under pytest's own seed; the child runs under another.
+    """
     script = (
         "from content.pipeline import build_corpus, DEFAULT_MATERIALS;"
         "print(','.join(q.qid for q in build_corpus(DEFAULT_MATERIALS, curated_path=None).questions))"
     )
-    runs = []
-    for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-        runs.append(done.stdout.strip())
-    assert runs[0] == runs[1] == ",".join(q.qid for q in corpus().questions)
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ",".join(q.qid for q in generated.questions)

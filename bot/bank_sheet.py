@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from content.export import HEADER, SheetError, from_xlsx, to_xlsx
 from content.model import Question as Record
+from content.reasons import Reason
 from content.verify import check_question
 from storage.bank import BankEdit, RowError
 from storage.models import Question, QuestionStatus
@@ -39,10 +40,10 @@ ID_COLUMN = HEADER.index("题目ID") + 1
 class BadSheet(Exception):
     """The file is not a bank sheet we can read; nothing of it is applied."""
 
-    def __init__(self, row: int | None, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, row: int | None, reason: object) -> None:
+        super().__init__(str(reason))
         self.row = row
-        self.reason = reason
+        self.reason = reason  # a SheetError (code and parameters) or the name of what failed to open
 
 
 @dataclass
@@ -61,8 +62,11 @@ def record(row: Question) -> Record:
 
 
 def problems_with(row: Question, *, stem: str | None = None, options: Sequence[str] | None = None,
-                  answer: Sequence[str] | None = None, explanation: str | None = None) -> list[str]:
-    """Why ``row`` with this new wording would not pass verification (empty: it passes)."""
+                  answer: Sequence[str] | None = None, explanation: str | None = None) -> list[Reason]:
+    """Why ``row`` with this new wording would not pass verification (empty: it passes).
+
+    A secretary may rephrase a choice question's stem, so a changed stem is not held to the source's exact
+    words (``edited_stem``); everything that proves the answer still is."""
     base = record(row)
     edited = Record(
         qid=base.qid, qtype=base.qtype, stem=stem if stem is not None else base.stem,
@@ -71,7 +75,7 @@ def problems_with(row: Question, *, stem: str | None = None, options: Sequence[s
         explanation=explanation if explanation is not None else base.explanation,
         doc_id=base.doc_id, document=base.document, sentence=base.sentence, score=base.score, origin=base.origin,
     )
-    return check_question(edited)
+    return check_question(edited, edited_stem=stem is not None and stem != base.stem)
 
 
 def export_bank(rows: Sequence[Question], status_labels: Mapping[str, str], status_header: str) -> bytes:
@@ -109,7 +113,7 @@ def read_bank(data: bytes, rows: Sequence[Question], status_words: Mapping[str, 
         try:
             edits = from_xlsx(path)
         except SheetError as exc:
-            raise BadSheet(exc.row, str(exc).removeprefix(f"row {exc.row}: ")) from exc
+            raise BadSheet(exc.row, exc) from exc
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
             raise BadSheet(None, type(exc).__name__) from exc
         statuses, numbers = _status_column(path, status_words, status_headers)

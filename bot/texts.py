@@ -95,3 +95,15 @@ class Catalog:
         """Render without HTML escaping: for button labels and command descriptions (not parsed as HTML)."""
         template = self.texts[self.lang(language)][key]
         return template.format(**{k: str(v) for k, v in params.items()})
+
+
+def reason_text(texts: Catalog, language: str | None, reason: object, section: str = "verify") -> str:
+    """A coded reason from ``content`` (a verification ``Reason``, a ``SheetError``: a code and parameters)
+    in the reader's language; anything else as its own text."""
+    code = getattr(reason, "code", None)
+    params = dict(getattr(reason, "params", {}))
+    if code is None or not texts.has(f"{section}.{code}"):
+        return str(getattr(reason, "message", reason))
+    if "field" in params and texts.has(f"verify_field.{params['field']}"):
+        params["field"] = texts.plain(f"verify_field.{params['field']}", language)
+    return texts.plain(f"{section}.{code}", language, **params)

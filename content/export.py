@@ -41,12 +41,31 @@ FILL_SEPARATOR = "|"
 _ID = re.compile(r"^q-[0-9a-f]{10}$")
 
 
-class SheetError(ValueError):
-    """A row of an imported sheet is invalid."""
+SHEET_ENGLISH: dict[str, str] = {  # code -> English; the bot renders the code from its catalog
+    "bad_header": "header must be {header}",
+    "bad_type": "题型 must be one of {types}, got {label!r}",
+    "bad_id": "题目ID missing or malformed: {qid!r}",
+    "empty_stem": "题干 is empty",
+    "empty_answer": "答案 is empty",
+    "too_few_options": "choice questions need at least two options, with no gaps from 选项A",
+    "bad_letters": "答案 {answer!r} must be letters of filled options (A–{last})",
+    "single_one_letter": "单选题 needs exactly one answer letter",
+    "multiple_two_letters": "多选题 needs at least two answer letters",
+    "no_options_allowed": "{label} takes no options",
+    "truefalse_answer": "判断题 答案 must be {true} or {false}",
+    "fill_needs_blank": "填空题 题干 needs a blank （　）",
+}
 
-    def __init__(self, row: int, message: str) -> None:
-        super().__init__(f"row {row}: {message}")
+
+class SheetError(ValueError):
+    """A row of an imported sheet is invalid: ``code`` (a key of :data:`SHEET_ENGLISH`) and its parameters."""
+
+    def __init__(self, row: int, code: str, **params: str) -> None:
         self.row = row
+        self.code = code
+        self.params = params
+        self.message = SHEET_ENGLISH[code].format(**params)
+        super().__init__(f"row {row}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -129,7 +148,7 @@ def from_xlsx(path: Path) -> list[QuestionEdit]:
     finally:
         wb.close()
     if not rows or tuple(str(c or "").strip() for c in rows[0][: len(HEADER)]) != HEADER:
-        raise SheetError(1, f"header must be {' | '.join(HEADER)}")
+        raise SheetError(1, "bad_header", header=" | ".join(HEADER))
     edits = []
     for n, raw in enumerate(rows[1:], start=2):
         cells = [str(c).strip() if c is not None else "" for c in (*raw, *[None] * len(HEADER))][: len(HEADER)]
@@ -143,38 +162,38 @@ def _edit(row: int, cells: list[str]) -> QuestionEdit:
     label, stem, *rest = cells
     options_cells, answer, explanation, _source, qid = rest[:6], rest[6], rest[7], rest[8], rest[9]
     if label not in LABEL_TYPES:
-        raise SheetError(row, f"题型 must be one of {'/'.join(LABEL_TYPES)}, got {label!r}")
+        raise SheetError(row, "bad_type", types="/".join(LABEL_TYPES), label=label)
     qtype = LABEL_TYPES[label]
     if not _ID.match(qid):
-        raise SheetError(row, f"题目ID missing or malformed: {qid!r}")
+        raise SheetError(row, "bad_id", qid=qid)
     if not stem:
-        raise SheetError(row, "题干 is empty")
+        raise SheetError(row, "empty_stem")
     if not answer:
-        raise SheetError(row, "答案 is empty")
+        raise SheetError(row, "empty_answer")
     if qtype in ("single", "multiple"):
         last = max((i for i, o in enumerate(options_cells) if o), default=-1)
         options = tuple(options_cells[: last + 1])
         if len(options) < 2 or any(not o for o in options):
-            raise SheetError(row, "choice questions need at least two options, with no gaps from 选项A")
+            raise SheetError(row, "too_few_options")
         letters = answer.upper().replace(",", "").replace("，", "").replace(" ", "")
         if any(c not in LETTERS[: len(options)] for c in letters) or len(set(letters)) != len(letters):
-            raise SheetError(row, f"答案 {answer!r} must be letters of filled options (A–{LETTERS[len(options) - 1]})")
+            raise SheetError(row, "bad_letters", answer=answer, last=LETTERS[len(options) - 1])
         if qtype == "single" and len(letters) != 1:
-            raise SheetError(row, "单选题 needs exactly one answer letter")
+            raise SheetError(row, "single_one_letter")
         if qtype == "multiple" and len(letters) < 2:
-            raise SheetError(row, "多选题 needs at least two answer letters")
+            raise SheetError(row, "multiple_two_letters")
         return QuestionEdit(
             qid, qtype, stem, options, tuple(options[LETTERS.index(c)] for c in sorted(letters)), explanation
         )
     if any(options_cells):
-        raise SheetError(row, f"{label} takes no options")
+        raise SheetError(row, "no_options_allowed", label=label)
     if qtype == "truefalse":
         if answer not in (TRUE_TEXT, FALSE_TEXT):
-            raise SheetError(row, f"判断题 答案 must be {TRUE_TEXT} or {FALSE_TEXT}")
+            raise SheetError(row, "truefalse_answer", true=TRUE_TEXT, false=FALSE_TEXT)
         return QuestionEdit(qid, qtype, stem, (TRUE_TEXT, FALSE_TEXT), (answer,), explanation)
     accepted = tuple(a.strip() for a in answer.split(FILL_SEPARATOR) if a.strip())
     if "（　）" not in stem:
-        raise SheetError(row, "填空题 题干 needs a blank （　）")
+        raise SheetError(row, "fill_needs_blank")
     return QuestionEdit(qid, qtype, stem, (), accepted, explanation)
 
 

@@ -23,7 +23,7 @@ from bot.content_service import UploadRefused
 from bot.context import Caller, Services, reply, services
 from bot.handlers.materials import download, refusal_text, secretary_document
 from bot.handlers.review import forget_edit
-from bot.texts import LANGUAGES, Catalog, Safe
+from bot.texts import LANGUAGES, Catalog, Safe, reason_text
 from storage import bank
 from storage import content as content_store
 from storage import members as member_store
@@ -74,16 +74,18 @@ def render_summary(texts: Catalog, lang: str, report: BulkReport, errors: list[R
     if errors:
         lines.append(texts.t("review.bank.errors_header", lang, count=len(errors)))
         for error in sorted(errors, key=lambda e: e.row)[:MAX_ERROR_LINES]:
-            reason = texts.plain(f"review.bank.row.{error.code}", lang, **_row_params(error))
+            reason = texts.plain(f"review.bank.row.{error.code}", lang, **_row_params(texts, lang, error))
             lines.append(texts.t("review.bank.error_line", lang, row=error.row or "?", reason=reason))
         if len(errors) > MAX_ERROR_LINES:
             lines.append(texts.t("review.bank.more_errors", lang, count=len(errors) - MAX_ERROR_LINES))
     return Safe("\n".join(lines))
 
 
-def _row_params(error: RowError) -> dict[str, object]:
+def _row_params(texts: Catalog, lang: str, error: RowError) -> dict[str, object]:
     defaults: dict[str, object] = {"id": "", "value": "", "reason": "", "limit": "", "length": ""}
-    return {**defaults, **error.params}
+    params = {**defaults, **error.params}
+    params["reason"] = reason_text(texts, lang, params["reason"])  # verification reasons are codes
+    return params
 
 
 async def import_sheet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -113,7 +115,8 @@ async def import_sheet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 def _bad_sheet(svc: Services, lang: str, exc: bank_sheet.BadSheet) -> Safe:
     if exc.row is None:
         return svc.texts.t("review.bank.not_a_sheet", lang)
-    return svc.texts.t("review.bank.bad_sheet", lang, row=exc.row, reason=exc.reason)
+    reason = reason_text(svc.texts, lang, exc.reason, "sheet")
+    return svc.texts.t("review.bank.bad_sheet", lang, row=exc.row, reason=reason)
 
 
 COMMANDS = [Command("bank", Role.SECRETARY, send_bank, "secretary")]

@@ -39,7 +39,7 @@ from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, guarded_callback
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.handlers import help as help_feature
-from bot.texts import Safe
+from bot.texts import Safe, reason_text
 from storage import bank
 from storage import members as member_store
 from storage.errors import DomainError, InvalidState, NotFound
@@ -165,7 +165,8 @@ async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         bank.check_wording(stem=stem)
         reasons = problems_with(current, stem=stem)
         if reasons:
-            await reply(update, svc.texts.t("review.edit_unverified", caller.lang, reason=reasons[0]))
+            reason = reason_text(svc.texts, caller.lang, reasons[0])
+            await reply(update, svc.texts.t("review.edit_unverified", caller.lang, reason=reason))
             raise ApplicationHandlerStop(None)
         q = await svc.db.run(bank.edit_question, actor=caller.member, question_id=question_id, stem=stem,
                              now=svc.clock.now())

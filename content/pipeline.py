@@ -25,6 +25,7 @@ from content.curated import apply_overlay, load_overlay
 from content.loader import load_materials
 from content.model import Corpus, Problem
 from content.questions import candidates, select
+from content.reasons import Reason
 from content.snippets import build_plan
 from content.verify import check_bank, check_question
 
@@ -66,7 +67,7 @@ def build_corpus(
         bank, overlay_problems = apply_overlay(bank, overlay, documents)
         problems.extend(overlay_problems)
     report = check_bank([q for q in bank if q.enabled], documents)
-    failed: dict[str, str] = {}
+    failed: dict[str, Reason] = {}
     for qid, reason in report.failures:
         failed.setdefault(qid, reason)
     questions = []

@@ -26,6 +26,11 @@ def test_ruff_clean() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_mypy_clean() -> None:
+    done = subprocess.run([_tool("mypy"), "--no-incremental"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_dockerfile_lints() -> None:
     done = subprocess.run([_tool("hadolint"), "--no-color", str(ROOT / "Dockerfile")], capture_output=True,
                           text=True, cwd=ROOT, timeout=120)

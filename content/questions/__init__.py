@@ -39,7 +39,7 @@ from content.questions.lists import list_candidates
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
 from content.questions.sayings import document_frequency, known_names, saying_slots, saying_spans
-from content.questions.slots import Candidate, Enumeration, Evidence, Slot
+from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.text import cjk_len, norm
 
 Splitter = Callable[[str], list[str]]
@@ -88,7 +88,7 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
     counts = {(e.evidence.doc_id, e.evidence.text, e.count) for e in enums if e.count}
     slots = [s for s in slots if (s.evidence.doc_id, s.evidence.text, s.value) not in counts]  # asked by lists
     for e in enums:
-        kind = "heading" if e.kind == "headings" else "item"
+        kind: SlotKind = "heading" if e.kind == "headings" else "item"
         slots.extend(
             Slot(kind, item, start, e.evidence, family=e.family, label=e.label if e.count else "", negative=e.negative)
             for item, start in zip(e.items, e.starts, strict=True)

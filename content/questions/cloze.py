@@ -17,11 +17,12 @@ above ("【龙岩高新区】"), else — only for openings that cannot stand al
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
 from content.questions.distractors import Pools
 from content.questions.ids import question_id, stable_order
-from content.questions.quantities import stricter
+from content.questions.quantities import Bound, stricter
 from content.questions.slots import Candidate, Evidence, Slot
 from content.questions.text import (
     ARTICLE_SAYS,
@@ -234,7 +235,7 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
         )
     )
     # under a bound only a stricter value is surely false: "至少召开两次" is, "至少召开半次" is merely weaker
-    swaps = [d for d in ranked if stricter(slot.bound, slot.value, d.value, slot.kind)]
+    swaps = [d for d in ranked if stricter(cast(Bound, slot.bound), slot.value, d.value, slot.kind)]
     if swaps and slot.kind != "term":
         # quoted terms are of too many kinds (metaphors, slogans, plan names): "拧紧…的“短平快”" is false
         # at a glance, so a term is only ever stated truly

@@ -28,7 +28,7 @@ from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
 from content.questions.cloze import explanation, frame
 from content.questions.distractors import Pools
 from content.questions.ids import question_id, stable_order
-from content.questions.slots import Candidate, Enumeration, Evidence, Slot
+from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.text import BLANK, GAP, MEMBER_LINKS, cjk_len, join_lines, norm, width_variants, window
 
 
@@ -73,7 +73,7 @@ def list_candidates(
 
 def _pick(enum: Enumeration, pools: Pools, n: int, prefer: frozenset[str] = frozenset()) -> list[str]:
     value = enum.items[0]
-    kind = "heading" if enum.kind == "headings" else "item"
+    kind: SlotKind = "heading" if enum.kind == "headings" else "item"
     probe = Slot(
         kind,
         value,

@@ -122,9 +122,10 @@ def _topic(doc: Document, blocks: Sequence[Block], first: int, sentences: dict[i
         k = first - back
         if k >= 0 and blocks[k].kind == "heading":
             heading = blocks[k].text
+            marker = blocks[k].marker or ""
             core = (
-                heading[len(blocks[k].marker) :]
-                if blocks[k].marker and heading.startswith(blocks[k].marker)
+                heading[len(marker) :]
+                if marker and heading.startswith(marker)
                 else heading
             )
             return f"《{short_title(doc.title)}》“{core}”部分", heading
@@ -182,9 +183,10 @@ def heading_lists(doc: Document) -> list[Enumeration]:
         return []
     items, lines = [], []
     for n, b in enumerate(heads, start=1):
-        if _cn_number(b.marker.rstrip("、")) != n:
+        marker = b.marker or ""
+        if _cn_number(marker.rstrip("、")) != n:
             return []
-        core = b.text[len(b.marker) :] if b.text.startswith(b.marker) else b.text
+        core = b.text[len(marker) :] if marker and b.text.startswith(marker) else b.text
         core = core if len(core) <= 40 else re.split(r"[，,]", core)[0]
         if not 4 <= cjk_len(core) <= 40:
             return []

@@ -217,8 +217,8 @@ def stricter(bound: Bound, answer: str, value: str, kind: str) -> bool:
         return a is not None and v is not None and (v < a if bound == "min" else v > a)
     pa, pv = parse(answer), parse(value)
     if kind == "fraction":
-        pa, pv = _fraction(answer), _fraction(value)
-        return pa is not None and pv is not None and (pv > pa if bound == "min" else pv < pa)
+        fa, fv = _fraction(answer), _fraction(value)
+        return fa is not None and fv is not None and (fv > fa if bound == "min" else fv < fa)
     if pa is None or pv is None or pa[1] != pv[1]:
         return False
     return pv[0] > pa[0] if bound == "min" else pv[0] < pa[0]
@@ -250,8 +250,8 @@ def neighbours(kind: str, value: str) -> list[str]:
         if m:
             n = cn_to_int(m.group(1)) or 0
             steps = (n + 1, n - 1, n + 2, n - 2, n + 3, n - 3)
-            near = [f"第{'一二三四'[k - 1]}个{m.group(2)}" for k in steps if 1 <= k <= 4]
-            return [*near, f"最后一个{m.group(2)}"]
+            weeks = [f"第{'一二三四'[k - 1]}个{m.group(2)}" for k in steps if 1 <= k <= 4]
+            return [*weeks, f"最后一个{m.group(2)}"]
         m = re.fullmatch(r"第([一二三四])季度", value)
         if m:
             n = cn_to_int(m.group(1)) or 0
@@ -262,14 +262,16 @@ def neighbours(kind: str, value: str) -> list[str]:
         mine = _fraction(value)
         return sorted((f for f in known if f != value), key=lambda f: abs((_fraction(f) or 0) - (mine or 0)))[:5]
     m = re.fullmatch(rf"([{CN_NUMERALS}]{{1,3}})(\D+)", value)
-    if not m or (n := cn_to_int(m.group(1))) is None:
+    counted = cn_to_int(m.group(1)) if m else None
+    if m is None or counted is None:
         return []
+    n = counted
     unit = m.group(2)
-    ladder = _NATURAL.get(unit)
-    if ladder and n in ladder:  # 六个月 → 三个月, 十二个月, 两个月: the values a rule would really use
-        i = ladder.index(n)
-        near = sorted((j for j in range(len(ladder)) if j != i), key=lambda j: (abs(j - i), j))
-        return [int_to_cn(ladder[j]) + unit for j in near]
+    steps_of = _NATURAL.get(unit)
+    if steps_of and n in steps_of:  # 六个月 → 三个月, 十二个月, 两个月: the values a rule would really use
+        i = steps_of.index(n)
+        order = sorted((j for j in range(len(steps_of)) if j != i), key=lambda j: (abs(j - i), j))
+        return [int_to_cn(steps_of[j]) + unit for j in order]
     seen: list[int] = []
     for k in (n + 1, n - 1, n + 2, n - 2, n * 2, n // 2, n + 3):
         if 0 < k < 100 and k != n and k not in seen:

@@ -37,10 +37,8 @@ _CHAT_ACTIONS = frozenset(
 )
 
 
-def send_message(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
-    chat_id = world.chat_for_send(p.chat_ref())
-    markup = p.obj("reply_markup")
-    inline = check_markup(markup)
+def _message_text(p: Params) -> tuple[str, str | None, str, list[dict[str, Any]]]:
+    """The text as sent, its parse mode, what the reader sees, and its entities — checked as Telegram does."""
     raw = p.str("text") or ""
     parse_mode = p.str("parse_mode")
     plain, entities = checked_text(
@@ -52,6 +50,14 @@ def send_message(world: World, p: Params, files: dict[str, UploadedFile]) -> dic
     )
     if not parse_mode and p.list("entities"):
         entities = p.list("entities") or []
+    return raw, parse_mode, plain, entities
+
+
+def send_message(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
+    chat_id = world.chat_for_send(p.chat_ref())
+    markup = p.obj("reply_markup")
+    inline = check_markup(markup)
+    raw, parse_mode, plain, entities = _message_text(p)
     message = world.new_message(
         chat_id,
         world.bot_user,
@@ -81,17 +87,7 @@ def edit_message_text(world: World, p: Params, files: dict[str, UploadedFile]) -
     if "text" not in stored.json:
         raise BotApiError.bad_request("there is no text in the message to edit")
     inline = check_markup(p.obj("reply_markup"))
-    raw = p.str("text") or ""
-    parse_mode = p.str("parse_mode")
-    plain, entities = checked_text(
-        raw,
-        parse_mode,
-        limit=MessageLimit.MAX_TEXT_LENGTH,
-        empty="message text is empty",
-        too_long="message is too long",
-    )
-    if not parse_mode and p.list("entities"):
-        entities = p.list("entities") or []
+    raw, parse_mode, plain, entities = _message_text(p)
     old = stored.json
     if old.get("text") == plain and old.get("entities", []) == entities and old.get("reply_markup") == inline:
         raise BotApiError.bad_request(_NOT_MODIFIED)

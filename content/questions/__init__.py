@@ -25,6 +25,7 @@ pipeline needs.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -117,13 +118,36 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
     paragraphs = {(doc.doc_id, b.index): b.text for doc, _ in per_doc for b in doc.blocks if b.kind == "paragraph"}
     pools = Pools(slots, paragraphs)
     out: list[Candidate] = []
+    texts = [_cjk_only(norm(t)) for t in paragraphs.values()]
     for s in slots:
-        if s.kind != "heading" and "\n" not in s.evidence.text:
+        if s.kind != "heading" and "\n" not in s.evidence.text and not _shared_claim(s, texts):
             out.extend(cloze_candidates(s, pools, len(docs_with[norm(s.value)])))
     for e in enums:
         recurring = len({d for item in e.items for d in docs_with[norm(item)]})
         out.extend(list_candidates(e, pools, max(1, recurring), _sections(e, enums)))
     return out
+
+
+SHARED_CLAIM_CHARS = 10
+_SAYING_VERB = re.compile(r"^(?:表示|要求|提出|强调|指出|认为)?(?:将|要|应)?")
+
+
+def _shared_claim(slot: Slot, texts: list[str]) -> bool:
+    """Who said it, when several said the same: "哪个单位表示，将深入学习…重要论述？" has many right answers.
+
+    A body or person is asked about only if what follows it in its sentence — its claim, past the verb of
+    saying ("表示，将…", "要求…") — occurs in just one paragraph of the corpus.
+    """
+    if slot.kind not in ("body", "person"):
+        return False
+    claim = _SAYING_VERB.sub("", _cjk_only(norm(slot.evidence.text[slot.end :])))[:SHARED_CLAIM_CHARS]
+    if len(claim) < SHARED_CLAIM_CHARS:
+        return False
+    return sum(claim in t for t in texts) > 1  # ``texts``: the corpus's paragraphs, Chinese characters only
+
+
+def _cjk_only(text: str) -> str:
+    return "".join(ch for ch in text if "\u3400" <= ch <= "\u9fff")
 
 
 def _with_polarity(slot: Slot) -> Slot:

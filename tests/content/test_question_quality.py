@@ -208,3 +208,18 @@ def test_no_wrong_option_appears_in_the_paragraph_the_question_quotes(generated:
         paragraph = next((b for b in blocks[q.doc_id] if line in b), "")
         for o in wrong(q):
             assert o not in paragraph, (q.stem, o)
+
+
+def test_who_said_it_is_not_asked_when_several_said_the_same() -> None:
+    from content.model import Block, Document
+    from content.questions import candidates
+
+    paragraphs = [
+        "自然资源部党组表示，将深入学习习近平总书记关于树立和践行正确政绩观的重要论述，着力化解信访问题。",
+        "生态环境部党组表示，将深入学习习近平总书记关于树立和践行正确政绩观的重要论述，推动美丽中国建设。",
+        "农业农村部党组提出，要坚持学查改一体推进，刀刃向内对照查摆突出问题，动真碰硬开展整改整治。",
+    ]
+    doc = Document(doc_id="t#0", file_name="t.txt", title="各部门部署学习教育",
+                   blocks=tuple(Block("paragraph", text, i) for i, text in enumerate(paragraphs)))
+    asked = {c.key for c in candidates([doc]) if c.kind == "body"}  # the bodies questions are about
+    assert asked == {"农业农村部党组"}  # its claim is its own; the other two said the same thing

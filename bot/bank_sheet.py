@@ -34,6 +34,7 @@ from storage.bank import BankEdit, RowError
 from storage.models import Question, QuestionStatus
 
 STATUS_COLUMN = len(HEADER) + 1  # right after the pipeline's hidden id column
+VERSION_COLUMN = STATUS_COLUMN + 1  # hidden: when each row last changed, to refuse edits made on a stale copy
 ID_COLUMN = HEADER.index("题目ID") + 1
 
 
@@ -86,8 +87,11 @@ def export_bank(rows: Sequence[Question], status_labels: Mapping[str, str], stat
         sheet = workbook.active
         header = sheet.cell(row=1, column=STATUS_COLUMN, value=status_header)
         header.font = Font(bold=True)
+        sheet.cell(row=1, column=VERSION_COLUMN, value="version")
         for n, row in enumerate(rows, start=2):
             sheet.cell(row=n, column=STATUS_COLUMN, value=status_labels.get(row.status, row.status))
+            sheet.cell(row=n, column=VERSION_COLUMN, value=version_of(row))
+        sheet.column_dimensions[sheet.cell(row=1, column=VERSION_COLUMN).column_letter].hidden = True
         choices = [status_labels[s] for s in (QuestionStatus.DRAFT, QuestionStatus.PUBLISHED, QuestionStatus.REJECTED)]
         letter = header.column_letter
         if rows:
@@ -116,7 +120,7 @@ def read_bank(data: bytes, rows: Sequence[Question], status_words: Mapping[str, 
             raise BadSheet(exc.row, exc) from exc
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
             raise BadSheet(None, type(exc).__name__) from exc
-        statuses, numbers = _status_column(path, status_words, status_headers)
+        statuses, numbers, versions = _status_column(path, status_words, status_headers)
     stored = {r.qkey: r for r in rows}
     result = SheetRead()
     for edit in edits:
@@ -136,6 +140,11 @@ def read_bank(data: bytes, rows: Sequence[Question], status_words: Mapping[str, 
         current: dict[str, Any] = {"stem": row.stem, "options": tuple(row.options), "answer": tuple(row.answer),
                    "explanation": row.explanation}
         changed = {k: v for k, v in wording.items() if v != current[k]}
+        if changed and versions.get(edit.qid) not in (None, version_of(row)):
+            # the question changed after this copy was exported (a rebuild, an edit in chat): applying the
+            # old wording would silently undo that change
+            result.errors.append(RowError(number, "stale", {"id": edit.qid}))
+            continue
         if changed:
             reasons = problems_with(row, **changed)
             if reasons:
@@ -146,8 +155,8 @@ def read_bank(data: bytes, rows: Sequence[Question], status_words: Mapping[str, 
 
 
 def _status_column(path: Path, words: Mapping[str, str],
-                   headers: Sequence[str]) -> tuple[dict[str, str | RowError | None], dict[str, int]]:
-    """Per question id: the status its row asks for (None: blank) and the row's number."""
+                   headers: Sequence[str]) -> tuple[dict[str, str | RowError | None], dict[str, int], dict[str, str]]:
+    """Per question id: the status its row asks for (None: blank), the row's number, its exported version."""
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         cells = list(workbook.active.iter_rows(values_only=True))
@@ -158,11 +167,14 @@ def _status_column(path: Path, words: Mapping[str, str],
     column = next((i for i, t in enumerate(titles) if t.lower() in accepted and i >= len(HEADER)), None)
     statuses: dict[str, str | RowError | None] = {}
     numbers: dict[str, int] = {}
+    versions: dict[str, str] = {}
     for n, raw in enumerate(cells[1:], start=2):
         qid = str(raw[ID_COLUMN - 1] or "").strip() if len(raw) >= ID_COLUMN else ""
         if not qid:
             continue
         numbers[qid] = n
+        if len(raw) >= VERSION_COLUMN and raw[VERSION_COLUMN - 1]:
+            versions[qid] = str(raw[VERSION_COLUMN - 1]).strip()
         value = str(raw[column] or "").strip() if column is not None and column < len(raw) else ""
         if not value:
             statuses[qid] = None
@@ -170,4 +182,8 @@ def _status_column(path: Path, words: Mapping[str, str],
             statuses[qid] = words[value.lower()]
         else:
             statuses[qid] = RowError(n, "status_word", {"id": qid, "value": value})
-    return statuses, numbers
+    return statuses, numbers, versions
+
+
+def version_of(row: Question) -> str:
+    return row.updated_at.isoformat(timespec="microseconds")

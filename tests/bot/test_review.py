@@ -217,3 +217,30 @@ async def test_a_malformed_sheet_is_refused_whole(session: OfflineSession) -> No
     assert not any(q.edited for q in questions(session).values())
     junk = (await session.upload(SECRETARY_ID, "坏文件.xlsx", b"not a workbook"))[0]
     assert "无法读取" in junk.plain
+
+
+async def test_a_stale_sheet_does_not_undo_later_changes(session: OfflineSession) -> None:
+    await join(session)
+    sent = (await session.send(SECRETARY_ID, "/bank"))[0]
+    workbook = load_workbook(io.BytesIO(sent.file_bytes))
+    sheet = workbook.active
+    id_col = HEADER.index("题目ID") + 1
+    rows = {sheet.cell(r, id_col).value: r for r in range(2, sheet.max_row + 1)}
+    stored = {q.qkey: q for q in questions(session).values()}
+    first, second = [k for k, q in stored.items() if q.qtype == "single" and BLANK in q.stem][:2]
+
+    session.clock.advance(timedelta(minutes=5))  # meanwhile the first question is edited in chat
+    await session.send(SECRETARY_ID, "/review")
+    await _press_edit_on(session, stored[first])
+    await session.send(SECRETARY_ID, "在聊天中改好的题干？")
+
+    sheet.cell(rows[first], 2).value = "表格里的旧改法？"
+    sheet.cell(rows[second], 2).value = "表格里的另一处修改？"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    session.clock.advance(timedelta(seconds=11))
+    summary = (await session.upload(SECRETARY_ID, "题库.xlsx", buffer.getvalue()))[0]
+    assert f"第 {rows[first]} 行" in summary.plain and "导出后又有改动" in summary.plain
+    after = {q.qkey: q for q in questions(session).values()}
+    assert after[first].stem == "在聊天中改好的题干？"  # the later change stands
+    assert after[second].stem == "表格里的另一处修改？"  # the rest of the sheet still applies

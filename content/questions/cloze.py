@@ -132,6 +132,32 @@ def ask(stem: str, slot: Slot) -> str:
     return stem.replace(BLANK, word, 1).rstrip("，,；;。…") + "？"
 
 
+def new_question(
+    qtype: QuestionType,
+    ev: Evidence,
+    stem: str,
+    options: tuple[str, ...],
+    answer: tuple[str, ...],
+    expl: str,
+    slot: str,
+    score: float,
+    sentence: str | None = None,
+) -> Question:
+    """A generated question; its id hashes the evidence text and slot, ``sentence`` is what a member is shown."""
+    return Question(
+        qid=question_id(qtype, ev.text, slot),
+        qtype=qtype,
+        stem=stem,
+        options=options,
+        answer=answer,
+        explanation=expl,
+        doc_id=ev.doc_id,
+        document=ev.document,
+        sentence=ev.text if sentence is None else sentence,
+        score=round(score, 4),
+    )
+
+
 def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate]:
     """Every question a slot can make; ``recurring`` = in how many documents its value appears."""
     ev = slot.evidence
@@ -178,19 +204,7 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
         score: float,
         truth: bool | None = None,
     ) -> Candidate:
-        qid = question_id(qtype, ev.text, slot_key)
-        q = Question(
-            qid=qid,
-            qtype=qtype,
-            stem=stem_,
-            options=options,
-            answer=answer,
-            explanation=expl,
-            doc_id=ev.doc_id,
-            document=ev.document,
-            sentence=sentence,
-            score=round(score, 4),
-        )
+        q = new_question(qtype, ev, stem_, options, answer, expl, slot_key, score, sentence=sentence)
         paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
         return Candidate(q, key, rank_kind, truth, group, paragraph)
 

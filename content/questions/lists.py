@@ -24,8 +24,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
-from content.questions.cloze import explanation, frame
+from content.model import FALSE_TEXT, TRUE_TEXT
+from content.questions.cloze import explanation, frame, new_question
 from content.questions.distractors import Pools
 from content.questions.ids import question_id, stable_order
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
@@ -38,28 +38,6 @@ def _counts(n: int) -> tuple[int, int]:
     return correct, max(1, min(3, 6 - correct))
 
 
-def _question(
-    qtype: QuestionType,
-    ev: Evidence,
-    stem: str,
-    options: tuple[str, ...],
-    answer: tuple[str, ...],
-    expl: str,
-    slot: str,
-    score: float,
-) -> Question:
-    return Question(
-        qid=question_id(qtype, ev.text, slot),
-        qtype=qtype,
-        stem=stem,
-        options=options,
-        answer=answer,
-        explanation=expl,
-        doc_id=ev.doc_id,
-        document=ev.document,
-        sentence=ev.text,
-        score=round(score, 4),
-    )
 
 
 def list_candidates(
@@ -114,7 +92,7 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     score += 0.1 if len(wrong) >= 2 else -0.1
     score -= 0.1 if prefix else 0.0
     quote = (prefix if prefix.endswith(GAP) else "") + text
-    q = _question("multiple", ev, stem, options, answer, explanation("", quote, where), slot_key, score)
+    q = new_question("multiple", ev, stem, options, answer, explanation("", quote, where), slot_key, score)
     if sentence != ev.text:
         q = replace(q, sentence=sentence)
     return [Candidate(q, norm(slot_key), "item", group=_group(enum), paragraph=_paragraph(ev))]
@@ -142,10 +120,10 @@ def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:
     probe = Slot("number", enum.count, at, ev)
     picks = [d.value for d in pools.pick(probe, 3)]
     slot_key = f"{enum.count}#count"
-    questions = [_question("fill", ev, stem, (), width_variants(enum.count), expl, slot_key, 1.05)]
+    questions = [new_question("fill", ev, stem, (), width_variants(enum.count), expl, slot_key, 1.05)]
     if len(picks) >= 3:
         options = stable_order(question_id("single", ev.text, slot_key), [enum.count, *picks])
-        questions.append(_question("single", ev, stem, options, (enum.count,), expl, slot_key, 1.15))
+        questions.append(new_question("single", ev, stem, options, (enum.count,), expl, slot_key, 1.15))
     key, group, paragraph = norm(slot_key), _group(enum), _paragraph(ev)
     return [
         Candidate(replace(q, sentence=sentence), key, "number", group=group, paragraph=paragraph) for q in questions
@@ -182,7 +160,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
         correct = list(enum.items[:n_correct])
         options = stable_order(question_id("multiple", ev.text, slot_key), correct + wrong[:n_wrong])
         answer = tuple(o for o in options if o in correct)
-        q = _question(
+        q = new_question(
             "multiple",
             ev,
             _numbered_stem(enum, True),
@@ -200,7 +178,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
     for i, (item, line) in enumerate(zip(enum.items, enum.lines, strict=False)):
         if len(wrong) >= 3:
             options = stable_order(question_id("single", ev.text, item), [item, *wrong[:3]])
-            q = _question(
+            q = new_question(
                 "single",
                 ev,
                 _numbered_stem(enum, False),
@@ -220,7 +198,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
             statements.append((False, siblings.get(swap, swap), "错误。", FALSE_TEXT))
         for truth, said, verdict, answer_text in statements:
             stem = f"{scope}“{said.replace('“', '‘').replace('”', '’')}”。"
-            q = _question(
+            q = new_question(
                 "truefalse",
                 ev,
                 stem,

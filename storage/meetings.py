@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from storage.models import Meeting
 
@@ -36,8 +36,3 @@ def upsert_meeting(
     session.flush()
     return meeting
 
-
-def upcoming(*, session: Session, branch_id: int, now: datetime) -> list[Meeting]:
-    query = select(Meeting).where(Meeting.branch_id == branch_id, Meeting.ends_at >= now,
-                                  Meeting.status == "scheduled")
-    return list(session.exec(query.order_by(col(Meeting.starts_at))))

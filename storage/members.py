@@ -250,10 +250,6 @@ def _authorise(session: Session, actor: Member, target: Member) -> None:
         raise PermissionDenied()
 
 
-def member_for(*, session: Session, actor: Member, member_id: int) -> Member:
-    """A member the actor may manage (same branch, or any branch for a committee admin)."""
-    return _target(session, actor, member_id)
-
 
 def _target(session: Session, actor: Member, member_id: int) -> Member:
     target = session.get(Member, member_id)

@@ -48,6 +48,22 @@ def _flatten(prefix: str, node: Any, out: dict[str, str]) -> None:
         raise CatalogError(f"{prefix}: a text must be a string")
 
 
+def _load_language(folder: Path) -> dict[str, str]:
+    """One language is a folder of YAML files, one per feature, so features add texts without touching
+    each other's files; they merge into one flat catalog and a key defined twice is refused."""
+    merged: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        flat: dict[str, str] = {}
+        _flatten("", yaml.safe_load(path.read_text(encoding="utf-8")) or {}, flat)
+        twice = sorted(set(flat) & set(merged))
+        if twice:
+            raise CatalogError(f"{folder.name}/{path.name}: keys defined in another file too: {twice[:5]}")
+        merged.update(flat)
+    if not merged:
+        raise CatalogError(f"no texts in {folder}")
+    return merged
+
+
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
@@ -61,10 +77,7 @@ class Catalog:
     def load(cls, directory: Path = LOCALE_DIR, default: str = "zh") -> Catalog:
         texts: dict[str, dict[str, str]] = {}
         for lang in LANGUAGES:
-            data = yaml.safe_load((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
-            flat: dict[str, str] = {}
-            _flatten("", data, flat)
-            texts[lang] = flat
+            texts[lang] = _load_language(directory / lang)
         base = texts[LANGUAGES[0]]
         for lang in LANGUAGES[1:]:
             other = texts[lang]

@@ -99,7 +99,8 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
             await svc.db.run(member_store.audit, branch_id=caller.member.branch_id if caller.member else None,
                              actor=caller.user_id, action="refused", detail=f"/{command.name}",
                              now=svc.clock.now())
-            await reply(update, svc.texts.t("auth.refused", caller.lang, command=command.name))
+            refused = "auth.refused_admin" if command.role == Role.ADMIN else "auth.refused"
+            await reply(update, svc.texts.t(refused, caller.lang, command=command.name))
             return
         try:
             await command.handler(update, context, caller)

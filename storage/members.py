@@ -175,7 +175,7 @@ def is_at_least(member: Member | None, role: Role) -> bool:
 # --------------------------------------------------------------------------- registration
 
 
-RETRIES = 4
+RETRIES = 6
 
 
 def register_retrying(database: Database, **kwargs: Any) -> Registration:
@@ -187,7 +187,7 @@ def register_retrying(database: Database, **kwargs: Any) -> Registration:
         except (IntegrityError, OperationalError):
             if attempt == RETRIES - 1:
                 raise
-            time.sleep(0.01 * (attempt + 1))
+            time.sleep(0.02 * (attempt + 1))
     raise AssertionError("unreachable")
 
 

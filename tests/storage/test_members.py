@@ -11,8 +11,8 @@ from storage import roster
 from storage.db import Database
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.members import NewUser, Outcome
-from storage.scope import Scope
 from storage.models import AuditEntry, MemberStatus, Role, Standing
+from storage.scope import Scope
 from tests import factories
 
 

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -180,6 +180,18 @@ async def edit_own_message(update: Update, text: str, markup: InlineKeyboardMark
             raise
 
 
+def on_its_message(query: CallbackQuery) -> bool:
+    """Whether the pressed data is one of the buttons of the message it came from.  A modified client can
+    send any data under any message; data that no button there carries is forged and changes nothing.
+    A message too old for Telegram to show (inaccessible) cannot be checked, nor edited."""
+    message = query.message
+    if not isinstance(message, Message):
+        return True
+    markup = message.reply_markup
+    return markup is not None and any(
+        button.callback_data == query.data for row in markup.inline_keyboard for button in row)
+
+
 CallbackHandlerFn = Callable[[Update, ContextTypes.DEFAULT_TYPE, Caller, CallbackData], Awaitable[str | None]]
 
 
@@ -189,8 +201,9 @@ def guarded_callback(
     """Wrap a button handler: check the role and the chat, decode the data, and *always* answer the query.
 
     The handler returns the toast text (or ``None``); domain errors become a toast too, so a double tap
-    on "approve" says "already decided" instead of failing silently.  Data that does not unpack (forged,
-    garbled, out of range: ``ValueError``) is answered as an expired button; Telegram's "message is not
+    on "approve" says "already decided" instead of failing silently.  Data that no button of the pressed
+    message carries, or that does not unpack (garbled, out of range: ``ValueError``), is answered as an
+    expired button; Telegram's "message is not
     modified" (the same edit twice) is a double tap and counts as done.
     """
     async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -202,7 +215,7 @@ def guarded_callback(
         data = decode(query.data)
         toast: str | None = None
         try:
-            if caller is None or data is None:
+            if caller is None or data is None or not on_its_message(query):
                 toast = svc.texts.plain("button.expired", caller.lang if caller else None)
             elif private and not caller.private:
                 toast = svc.texts.plain("privacy.button_private", caller.lang)

@@ -32,7 +32,7 @@ from bot.context import Caller, Services, load_caller, reply, services
 from storage import members as member_store
 from storage.errors import DomainError, NotFound
 from storage.inputs import valid_id
-from storage.models import Role
+from storage.models import MemberStatus, Role
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +129,8 @@ async def point_to_private_chat(
 def not_joined_key(caller: Caller) -> str:
     """What to tell someone who is not an active member: it depends on where their request stands."""
     status = caller.member.status if caller.member is not None else None
-    return {"pending": "register.still_pending", "rejected": "register.rejected_help"}.get(
-        str(status), "register.needed")
+    return {MemberStatus.PENDING: "register.still_pending", MemberStatus.REJECTED: "register.rejected_help"}.get(
+        status, "register.needed") if status is not None else "register.needed"
 
 
 def render_error(svc: Services, exc: DomainError, lang: str) -> str:
@@ -168,10 +168,19 @@ def is_not_modified(exc: BadRequest) -> bool:
     return "message is not modified" in str(exc).lower()
 
 
+def is_uneditable(exc: BadRequest) -> bool:
+    """Telegram refuses to edit the message at all: deleted, too old, or a document with no text."""
+    text = str(exc).lower()
+    return any(reason in text for reason in (
+        "message to edit not found", "message can't be edited", "there is no text in the message to edit"))
+
+
 async def edit_own_message(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Edit the message whose button was pressed; an edit to the same content counts as done."""
+    """Put ``text`` in place of the message whose button was pressed.  A tap whose button is no longer on
+    the message (a double tap after the edit, or data forged under another message) edits nothing, and
+    Telegram's "message is not modified" (two taps before the edit arrived) counts as done."""
     query = update.callback_query
-    if query is None or query.message is None:
+    if query is None or query.message is None or not on_its_message(query):
         return
     try:
         await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
@@ -181,9 +190,9 @@ async def edit_own_message(update: Update, text: str, markup: InlineKeyboardMark
 
 
 def on_its_message(query: CallbackQuery) -> bool:
-    """Whether the pressed data is one of the buttons of the message it came from.  A modified client can
-    send any data under any message; data that no button there carries is forged and changes nothing.
-    A message too old for Telegram to show (inaccessible) cannot be checked, nor edited."""
+    """Whether the pressed data is one of the buttons of the message it came from.  Not so: a modified
+    client sent it under some other message (which must not be rewritten), or the message was already
+    edited by an earlier tap.  A message too old for Telegram to show (inaccessible) cannot be checked."""
     message = query.message
     if not isinstance(message, Message):
         return True
@@ -201,9 +210,8 @@ def guarded_callback(
     """Wrap a button handler: check the role and the chat, decode the data, and *always* answer the query.
 
     The handler returns the toast text (or ``None``); domain errors become a toast too, so a double tap
-    on "approve" says "already decided" instead of failing silently.  Data that no button of the pressed
-    message carries, or that does not unpack (garbled, out of range: ``ValueError``), is answered as an
-    expired button; Telegram's "message is not
+    on "approve" says "already decided" instead of failing silently.  Data that does not unpack (forged,
+    garbled, out of range: ``ValueError``) is answered as an expired button; Telegram's "message is not
     modified" (the same edit twice) is a double tap and counts as done.
     """
     async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -215,7 +223,7 @@ def guarded_callback(
         data = decode(query.data)
         toast: str | None = None
         try:
-            if caller is None or data is None or not on_its_message(query):
+            if caller is None or data is None:
                 toast = svc.texts.plain("button.expired", caller.lang if caller else None)
             elif private and not caller.private:
                 toast = svc.texts.plain("privacy.button_private", caller.lang)
@@ -228,7 +236,9 @@ def guarded_callback(
                 except (ValueError, IndexError):
                     toast = svc.texts.plain("button.expired", caller.lang)
                 except BadRequest as exc:
-                    if not is_not_modified(exc):
+                    if is_uneditable(exc):  # pressed under a message that is gone or holds no text
+                        toast = svc.texts.plain("button.expired", caller.lang)
+                    elif not is_not_modified(exc):
                         toast = svc.texts.plain("error.sorry_short", caller.lang)
                         raise
                 except DomainError as exc:

@@ -181,3 +181,13 @@ async def test_whoami_tells_anyone_their_id(world: OfflineSession, caplog: pytes
     with caplog.at_level(logging.INFO):
         reply = (await world.send(10077, "/whoami"))[0].plain
     assert "10077" in reply
+
+
+def test_admin_entries_take_a_plain_id_or_listed_branches(tmp_path: Path) -> None:
+    from bot.config import Settings
+
+    settings = two_branches(tmp_path, "sqlite:///x")
+    assert [(a.id, a.branches) for a in settings.committee_admins] == [(ADMIN, ()), (ADMIN_A_ONLY, ("jia",))]
+    data = factories.config_dict(tmp_path, committee_admins=[{"id": 1, "branches": ["nope"]}])
+    with pytest.raises(ValueError, match="committee_admins"):
+        Settings.model_validate(data)

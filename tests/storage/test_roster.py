@@ -165,3 +165,12 @@ def test_names_with_nul_are_stored_clean(db: Database, clock: FakeClock) -> None
         result = member_store.register(session=s, user=NewUser(9, "张\x00三", username="a\x00b"),
                                        invite_code=factories.INVITE, now=clock.now())
     assert result.member.name == "张三" and result.member.username == "ab"
+
+
+def test_role_and_status_come_back_as_enums(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    factories.member(db, branch.id, 1, "张三", clock.now(), Role.SECRETARY)
+    with db.session() as s:
+        found = member_store.find_member(session=s, tg_user_id=1)
+    assert found is not None
+    assert type(found.role) is Role and type(found.status) is MemberStatus and type(found.standing) is Standing

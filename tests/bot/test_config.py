@@ -65,7 +65,9 @@ def test_bad_values_name_the_key_and_line(tmp_path: Path, text: str, key: str, l
         (b"timezone: UTC\ntimezone: Asia/Shanghai\n", "timezone (line 2): this key is given twice"),
         (b"branches: []\n", "branches (line 1): configure at least one branch"),
         (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
-        (b"", "branches[0].invite_code: the demo invite code is public"),
+        (b"", "branches: no branches configured"),  # issue 6: not the demo branch's invite code
+        (b"branches:\n  - {key: ab, name: \xe7\x94\xb2, invite_code: demo2026}\n",
+         "branches[0].invite_code: the demo invite code is public"),
     ],
 )
 def test_config_check_refuses_what_would_surprise_later(tmp_path: Path, content: bytes, expected: str) -> None:

@@ -55,7 +55,7 @@ class _BoundedLoader(yaml.SafeLoader):
             raise ConfigError(f"the file expands to more than {MAX_VALUES} values (aliases repeating aliases?)",
                               key="yaml", line=line)
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         line = self._line()
         if self.check_event(yaml.AliasEvent):
             node = super().compose_node(parent, index)
@@ -110,9 +110,9 @@ def parse(text: str, source: str) -> tuple[Any, yaml.Node | None]:
         value = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        problem_line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"not valid YAML: {problem}", key=source, line=line) from exc
+        raise ConfigError(f"not valid YAML: {problem}", key=source, line=problem_line) from exc
     except RecursionError as exc:  # not expected with MAX_DEPTH, but a traceback must never be the answer
         raise ConfigError("nested too deeply", key=source) from exc
     finally:

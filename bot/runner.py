@@ -54,7 +54,7 @@ async def _get_me(token: str, settings: Settings) -> None:
     try:
         async with bot:  # initialize() calls getMe; leaving shuts the HTTP client down
             pass
-    except InvalidToken as exc:
+    except InvalidToken:
         raise TokenRejected(f"the Bot API at {base_url(settings)} rejected the bot token; check "
                             "ZHIBU_TELEGRAM_TOKEN (or telegram.token_file) against @BotFather") from None
 

@@ -145,11 +145,11 @@ def _fatal(exc: Exception) -> int:
     from sqlalchemy.exc import SQLAlchemyError
     from telegram.error import TelegramError
 
-    from bot.runner import BotApiUnreachable, TokenRejected
+    from bot.runner import StartFailure, TokenRejected
 
     if isinstance(exc, TokenRejected):
         return _fail(str(exc), EXIT_CONFIG)
-    if isinstance(exc, BotApiUnreachable | DatabaseUnavailable):
+    if isinstance(exc, StartFailure | DatabaseUnavailable):
         return _fail(str(exc), EXIT_FAILURE)
     if isinstance(exc, SQLAlchemyError):
         return _fail(f"database error: {_db_reason(exc)}", EXIT_FAILURE)

@@ -32,8 +32,16 @@ MAX_DELAY = 60.0
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class BotApiUnreachable(Exception):
+class StartFailure(Exception):
+    """A known reason the bot could not start or keep running, worded for the deployer in one line."""
+
+
+class BotApiUnreachable(StartFailure):
     """The Bot API did not answer at start-up within the configured retries."""
+
+
+class CannotListen(StartFailure):
+    """Webhook mode could not open its port."""
 
 
 class TokenRejected(Exception):
@@ -115,9 +123,13 @@ def run_bot(settings: Settings, token: str) -> int:
             hook = settings.telegram.webhook
             url = hook.url.rstrip("/") + "/" + hook.path if hook.url else None
             log.info("starting webhook on %s:%s", hook.listen, hook.port)
-            app.run_webhook(listen=hook.listen, port=hook.port, url_path=hook.path, webhook_url=url,
-                            secret_token=webhook_secret(settings), allowed_updates=Update.ALL_TYPES,
-                            stop_signals=STOP_SIGNALS)
+            try:
+                app.run_webhook(listen=hook.listen, port=hook.port, url_path=hook.path, webhook_url=url,
+                                secret_token=webhook_secret(settings), allowed_updates=Update.ALL_TYPES,
+                                stop_signals=STOP_SIGNALS)
+            except OSError as exc:
+                raise CannotListen(f"cannot listen for the webhook on {hook.listen}:{hook.port}: "
+                                   f"{exc.strerror or exc}") from None
         else:
             log.info("starting long polling")
             app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=STOP_SIGNALS)

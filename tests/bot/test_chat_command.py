@@ -100,3 +100,24 @@ def test_version(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "bot", "--version"], capture_output=True, text=True, cwd=tmp_path,
                           timeout=60)
     assert done.returncode == 0 and re.fullmatch(r"zhibu \d+\.\d+\.\d+\S*\n", done.stdout)
+
+
+def test_wipe_empties_the_database_a_session_names(tmp_path: Path, db_url: str) -> None:
+    """``--fresh --db URL`` on SQLite and on PostgreSQL: zhibu's tables go, the next start migrates afresh."""
+    from sqlalchemy import inspect
+
+    from bot.offline_chat import chat_settings, wipe
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    settings = chat_settings(factories.settings(tmp_path), db_url, None)
+    db = Database(db_url)
+    upgrade(db)
+    assert "member" in inspect(db.engine).get_table_names()
+    db.dispose()
+    wipe(settings)
+    db = Database(db_url)
+    try:
+        assert inspect(db.engine).get_table_names() == []
+    finally:
+        db.dispose()

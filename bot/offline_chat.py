@@ -127,7 +127,8 @@ def chat_hooks(settings: Settings, clock: Clock) -> dict[str, Any]:
 
     async def make_secretary(user_id: int, name: str) -> None:
         app, svc = _services()
-        branch_id = next(iter(svc.branch_ids.values()))
+        branch_id = (await svc.db.run(member_store.list_branches))[0].id
+        assert branch_id is not None
         member = await svc.db.run(member_store.enroll, branch_id=branch_id,
                                   user=NewUser(tg_user_id=user_id, name=name, chat_id=user_id,
                                                language=svc.settings.language),

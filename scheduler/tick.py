@@ -10,7 +10,7 @@ producer cannot hold back the others or the sender.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -53,7 +53,7 @@ async def run_tick(
     clock: Clock,
     limiter: SendRateLimiter,
     worker: str,
-    producers: list[Producer],
+    producers: Sequence[Producer],
     on_blocked: OnBlocked | None = None,
     heartbeat: Path | None = None,
 ) -> TickReport:

@@ -20,7 +20,6 @@ import asyncio
 import functools
 import logging
 import mimetypes
-import os
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -31,6 +30,7 @@ from zoneinfo import ZoneInfo
 from bot.offline.api import FakeBotApi
 from bot.offline.records import BotApiError, SentMessage
 from bot.offline.session import AppFactory, OfflineSession, SessionError
+from bot.stdin_lines import StdinLines
 from bot.texts import Catalog
 from scheduler.clock import FakeClock
 
@@ -314,51 +314,6 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-class _Lines:
-    """Input lines, read without blocking the event loop.
-
-    A terminal is read with ``loop.add_reader`` on its file descriptor, so Ctrl-C ends the chat at
-    once (a thread blocked in ``readline`` would keep the process alive until Enter).  Pipes, files and
-    ``StringIO`` are read with ``readline`` in a worker thread; they always reach end of input.
-    """
-
-    def __init__(self, stdin: TextIO) -> None:
-        self.stdin = stdin
-        self.fd: int | None = None
-        if getattr(stdin, "isatty", lambda: False)():
-            self.fd = stdin.fileno()
-        self._buffer = b""
-        self._ready: asyncio.Queue[str | None] = asyncio.Queue()
-
-    async def __aenter__(self) -> _Lines:
-        if self.fd is not None:
-            asyncio.get_running_loop().add_reader(self.fd, self._on_readable)
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        if self.fd is not None:
-            asyncio.get_running_loop().remove_reader(self.fd)
-
-    def _on_readable(self) -> None:
-        chunk = os.read(self.fd, 4096) if self.fd is not None else b""
-        if not chunk:  # Ctrl-D: hand over a last unterminated line, then end of input
-            if self._buffer:
-                self._ready.put_nowait(self._buffer.decode("utf-8", "replace"))
-            self._ready.put_nowait(None)
-            self._buffer = b""
-            return
-        self._buffer += chunk
-        while b"\n" in self._buffer:
-            line, self._buffer = self._buffer.split(b"\n", 1)
-            self._ready.put_nowait(line.decode("utf-8", "replace") + "\n")
-
-    async def readline(self) -> str | None:
-        if self.fd is not None:
-            return await self._ready.get()
-        line = await asyncio.to_thread(self.stdin.readline)
-        return line or None
-
-
 def _default_factory(settings: Any) -> AppFactory:
     from bot.app import build_application  # imported late: it wires every handler module
 
@@ -392,7 +347,7 @@ async def run_chat(
     api.add_user(DEFAULT_USER_ID, DEFAULT_USER_NAME)
     try:
         session = OfflineSession(factory, api=api, clock=clock)
-        async with session, _Lines(stdin) as lines:
+        async with session, StdinLines(stdin) as lines:
             client = ChatClient(session, stdout, tz=tz, clock=clock, on_clock=on_clock, make_secretary=make_secretary,
                                 texts=texts, language=language)
             data_dir = getattr(settings, "data_dir", None)

@@ -33,7 +33,9 @@ from dataclasses import replace
 from content.model import Document, Question
 from content.questions.cloze import cloze_candidates
 from content.questions.distractors import Pools
-from content.questions.enumerations import inline_lists, link_families
+from content.questions.enumerations import heavy_pairs, inline_lists, link_families
+from content.questions.filters import keep_slot
+from content.questions.importance import Authority, TierOf, authorities
 from content.questions.facts import find_slots
 from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
@@ -48,31 +50,60 @@ Splitter = Callable[[str], list[str]]
 __all__ = ["candidates", "generate", "select"]
 
 
-def generate(documents: Sequence[Document], split: Splitter | None = None) -> list[Question]:
+def generate(
+    documents: Sequence[Document], split: Splitter | None = None, *, core: Sequence[str] = ()
+) -> list[Question]:
     """The ranked, de-duplicated questions for ``documents`` (not yet verified or curated)."""
-    return select(candidates(documents, split))
+    return select(candidates(documents, split, core=core))
 
 
-def candidates(documents: Sequence[Document], split: Splitter | None = None) -> list[Candidate]:
-    """Every question the text supports, scored; the ranker chooses among them."""
+def candidates(
+    documents: Sequence[Document],
+    split: Splitter | None = None,
+    *,
+    core: Sequence[str] = (),
+    tier_of: TierOf | None = None,
+) -> list[Candidate]:
+    """Every question the text supports, scored; the ranker chooses among them.
+
+    ``core``: titles or file names a secretary marked as the branch's own; ``tier_of``: a recogniser of a
+    document's authority (default: ``content.authority`` when present, else ``importance.document_tier``).
+    """
     if split is None:
         from content.sentences import split_sentences
 
         split = split_sentences
+    tiers = authorities(documents, tier_of, core)
+    titles = [d.title for d in documents]
     per_doc: list[tuple[Document, dict[int, list[str]]]] = []
     evidences: list[tuple[Evidence, str]] = []
     for doc in documents:
         sentences = {b.index: split(b.text) for b in doc.blocks}
         per_doc.append((doc, sentences))
+        authority = tiers[doc.doc_id]
         heading = ""
+        section: tuple[str, ...] = ()
         for block in doc.blocks:
             if block.kind == "heading":
                 heading = block.text
+                section = ()
                 continue
+            if not section:
+                section = (block.text,)
             first = sentences[block.index][0] if sentences[block.index] else ""
             for sentence in sentences[block.index]:
                 lead = first if sentence != first else ""
-                ev = Evidence(doc.doc_id, doc.title, sentence, heading=heading, lead=lead, block=block.index)
+                ev = Evidence(
+                    doc.doc_id,
+                    doc.title,
+                    sentence,
+                    heading=heading,
+                    lead=lead,
+                    block=block.index,
+                    tier=authority.of(block.index),
+                    section=section,
+                    doc_tier=authority.document,
+                )
                 evidences.append((ev, block.text))
 
     enums: list[Enumeration] = []
@@ -111,21 +142,40 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
         if spans:
             slots.extend(saying_slots(ev, spans, known, frequency, len(evidences), names))
     slots = _dedupe(slots)
+    pooled = slots + [
+        Slot("item", value, start, ev, family=frozenset({value}), negative=True)
+        for ev, _ in evidences
+        for value, start in heavy_pairs(ev)
+    ]
+    slots = [s for s in slots if s.kind in ("item", "heading") or keep_slot(s, titles)]
 
     docs_with: dict[str, set[str]] = defaultdict(set)
     for s in slots:
         docs_with[norm(s.value)].add(s.evidence.doc_id)
     paragraphs = {(doc.doc_id, b.index): b.text for doc, _ in per_doc for b in doc.blocks if b.kind == "paragraph"}
-    pools = Pools(slots, paragraphs)
+    pools = Pools(pooled, paragraphs)
     out: list[Candidate] = []
     texts = [_cjk_only(norm(t)) for t in paragraphs.values()]
     for s in slots:
+        if s.kind == "item" and not keep_slot(s, titles):
+            continue  # list items stay in the pools as wrong options, but are not asked when predictable
         if s.kind != "heading" and "\n" not in s.evidence.text and not _shared_claim(s, texts):
             out.extend(cloze_candidates(s, pools, len(docs_with[norm(s.value)])))
     for e in enums:
         recurring = len({d for item in e.items for d in docs_with[norm(item)]})
         out.extend(list_candidates(e, pools, max(1, recurring), _sections(e, enums)))
-    return out
+    return [_placed(c, tiers, per_doc) for c in out]
+
+
+def _placed(c: Candidate, tiers: dict[str, Authority], per_doc: list[tuple[Document, dict[int, list[str]]]]) -> Candidate:
+    """A candidate with the authority of the paragraph its evidence ends in (lists span paragraphs)."""
+    if c.paragraph:
+        return c
+    authority = tiers[c.question.doc_id]
+    line = c.question.sentence.split("\n")[-1]
+    doc = next(d for d, _ in per_doc if d.doc_id == c.question.doc_id)
+    block = next((b.index for b in doc.blocks if line in b.text), -1)
+    return replace(c, tier=authority.of(block), doc_tier=authority.document)
 
 
 SHARED_CLAIM_CHARS = 10

@@ -62,7 +62,10 @@ class Pools:
         self._halves: set[str] = set()  # one half of a two-part slogan ("下有对策") is no option on its own
         # an item of a patterned list ("边对照", "把工作摆进去") looks out of place beside other answers
         self._patterned: dict[str, tuple[str, str, str]] = {}
+        self._items_of: dict[str, set[str]] = defaultdict(set)  # doc_id → its list items: real alternatives
         for s in slots:
+            if s.kind == "item":
+                self._items_of[s.evidence.doc_id].add(s.value)
             if s.kind == "item" and len(s.family) == 2:
                 self._halves.add(norm(s.value))
             if s.kind == "item" and len(s.family) > 2 and any(shared_affix(s.family)):
@@ -89,6 +92,11 @@ class Pools:
             self._parts[kind] = dict(parts)
             self._by_value[kind] = by_value
 
+    def same_document(self, slot: Slot) -> frozenset[str]:
+        """The list items of ``slot``'s document outside its family: the alternatives its reader has met."""
+        family = {norm(f) for f in slot.family} | {norm(slot.value)}
+        return frozenset(v for v in self._items_of.get(slot.evidence.doc_id, ()) if norm(v) not in family)
+
     def negative(self, value: str) -> bool:
         """Whether ``value`` names a fault, by its words or by a list of faults it appears in."""
         return norm(value) in self._negative or is_negative(value)
@@ -110,7 +118,7 @@ class Pools:
         keys = {
             k
             for k in parts
-            if not phrase or (k[0] == negative and (k[1] == kind_of_answer or kind_of_answer == "heavy"))
+            if not phrase or (k[0] == negative and k[1] == kind_of_answer)
         }
         chosen = [parts[k] for k in sorted(keys)]
         window = max(2, len(answer) // 3)

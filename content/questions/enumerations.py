@@ -35,6 +35,7 @@ _COUNTED = re.compile(
     rf"(?:分为|划分为|包括|包含|设|有|即)(?P<run>{_CHUNK}{{1,14}}(?:、{_CHUNK}{{1,14}})+)等?"
     r"(?P<n>[一二三四五六七八九十两]|\d{1,2})(?P<measure>个等次|个档次|个等级|个方面|个阶段|个环节|个类别|项|类|种|级)"
 )
+_HEAVY_PAIR = re.compile(r"重([\u4e00-\u9fff]{1,3})、轻([\u4e00-\u9fff]{1,3})")
 _LABEL = re.compile(r"^”?(?:等|为|的)([\u4e00-\u9fff]{2,6})(?=[，,。；;、]|$)")
 # words that open an unquoted list: the first item is trimmed only after one of them
 _OPENERS = (
@@ -145,12 +146,15 @@ def _inline(ev: Evidence, start: int, run: str) -> Enumeration | None:
         return None
     after = text[offsets[-1] + len(items[-1]) :]
     label = _LABEL.match(after)
+    tail = after.lstrip("”")
+    left_open = "……" if tail.startswith("…") else "等" if tail.startswith("等") else ""
     return Enumeration(
         kind="inline",
         items=tuple(items),
         evidence=ev,
         starts=tuple(offsets),
         label=label.group(1) if label else "",
+        open=left_open,
     )
 
 
@@ -175,6 +179,14 @@ def _trim_last(chunk: str, size: int) -> str | None:
         if 2 <= n < len(chunk) and chunk[n:].startswith(("的", "为", "作为", "是", "和", "中")):
             return chunk[:n]
     return None
+
+
+def heavy_pairs(ev: Evidence) -> list[tuple[str, int]]:
+    """ "重速度、轻质量" written as two items is one fault of the 重X轻Y kind: "重速度轻质量" (value, start).
+
+    They are the natural wrong options for a question on “五重五轻”, so they join the distractor pools.
+    """
+    return [(f"重{m.group(1)}轻{m.group(2)}", m.start()) for m in _HEAVY_PAIR.finditer(ev.text)]
 
 
 def link_families(enums: Iterable[Enumeration]) -> list[Enumeration]:

@@ -25,17 +25,28 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from content.model import FALSE_TEXT, TRUE_TEXT
-from content.questions.cloze import explanation, frame, new_question
+from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.distractors import Pools
 from content.questions.ids import question_id, stable_order
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
-from content.questions.text import BLANK, GAP, MEMBER_LINKS, cjk_len, join_lines, norm, width_variants, window
+from content.questions.filters import PREDICTABLE, predictability
+from content.questions.text import (
+    BLANK,
+    GAP,
+    MEMBER_LINKS,
+    cjk_len,
+    excerpt,
+    join_lines,
+    norm,
+    width_variants,
+    window,
+)
 
 
 def _counts(n: int) -> tuple[int, int]:
-    """(correct options, wrong options) for a list of ``n`` items, within six options."""
-    correct = n if n <= 5 else 4
-    return correct, max(1, min(3, 6 - correct))
+    """(correct options, wrong options) for a list of ``n`` items: at most four right and two or three wrong."""
+    correct = min(n, 4)
+    return correct, min(3, 6 - correct)
 
 
 
@@ -44,6 +55,8 @@ def list_candidates(
     enum: Enumeration, pools: Pools, recurring: int, sections: Sequence[Enumeration] = ()
 ) -> list[Candidate]:
     """``sections``: the other numbered lists of the same document (their items are preferred wrong options)."""
+    if enum.kind == "headings":
+        return []  # a speech's outline is its author's arrangement, not a requirement worth remembering
     if enum.kind == "inline":
         return _inline_multiple(enum, pools, recurring) + (_count(enum, pools) if enum.count else [])
     return _numbered(enum, pools, sections)
@@ -62,24 +75,41 @@ def _pick(enum: Enumeration, pools: Pools, n: int, prefer: frozenset[str] = froz
         negative=enum.negative,
     )
     limit = 2 * max(map(len, enum.items))
-    return [d.value for d in pools.pick(probe, n, prefer) if cjk_len(d.value) <= limit]
+    if not prefer:
+        prefer = pools.same_document(probe)
+    picked = pools.pick(probe, n + 4, prefer)
+    # a wrong option must not echo any item ("重显绩轻潜绩" beside "重显轻隐"), not only the first
+    return [
+        d.value
+        for d in picked
+        if cjk_len(d.value) <= limit and not any(_echo(item, d.value) for item in enum.items)
+    ][:n]
+
+
+def _echo(item: str, value: str) -> bool:
+    size = 2 if len(item) <= 6 else 4
+    return any(item[i : i + size] in value for i in range(len(item) - size + 1) if "\u4e00" <= item[i] <= "\u9fff")
 
 
 def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Candidate]:
     ev = enum.evidence
-    if len(enum.items) < 3 or min(cjk_len(i) for i in enum.items) < 3:
+    if len(enum.items) < 3 or min(cjk_len(i) for i in enum.items) < 4 or enum.open == "……":
         # "解民忧、办实事": a two-part slogan is asked as a blank, not as a choice of halves; bare words
-        # ("就业、教育、医疗") have no wrong options of their own kind
+        # ("就业、教育、医疗") and three-character slogans have no wrong options of their own kind; a list
+        # the source leaves open ("本位主义、好大喜功……") cannot show any option to be wrong
         return []
+    if any(predictability(i, enum.items) >= PREDICTABLE for i in enum.items):
+        return []  # "认识上再深化、重点上再聚焦…": the pattern answers the question
     start, end = enum.starts[0], enum.starts[-1] + len(enum.items[-1])
-    text, offset = window(ev.text, start, end)
+    text, offset, from_start = excerpt(ev.text, start, end, limit=150)
     if len(text) > 160 or cjk_len(text) - (end - start) < 8:
         return []
-    framed = frame(ev, text, ev.text[start:end])
+    framed = stand_alone(ev, text, offset, from_start)
     if framed is None:
         return []
-    prefix, where, sentence = framed
-    stem = prefix + text[:offset] + BLANK + text[offset + end - start :]
+    where, sentence = framed.where, framed.sentence
+    offset = framed.offset
+    stem = framed.text[:offset] + BLANK + framed.text[offset + end - start :]
     n_correct, n_wrong = _counts(len(enum.items))
     correct = list(enum.items[:n_correct])
     wrong = _pick(enum, pools, n_wrong)
@@ -90,12 +120,16 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     answer = tuple(o for o in options if o in correct)
     score = 1.3 + (0.25 if ev.quoted else 0.0) + min(recurring - 1, 3) * 0.12 + (0.1 if enum.label else 0.0)
     score += 0.1 if len(wrong) >= 2 else -0.1
-    score -= 0.1 if prefix else 0.0
-    quote = (prefix if prefix.endswith(GAP) else "") + text
-    q = new_question("multiple", ev, stem, options, answer, explanation("", quote, where), slot_key, score)
+    quote = framed.quote
+    expl = explanation("", quote, where, ev.document)
+    q = new_question("multiple", ev, stem, options, answer, expl, slot_key, score)
     if sentence != ev.text:
         q = replace(q, sentence=sentence)
-    return [Candidate(q, norm(slot_key), "item", group=_group(enum), paragraph=_paragraph(ev))]
+    return [
+        Candidate(
+            q, norm(slot_key), "item", group=_group(enum), paragraph=_paragraph(ev), tier=ev.tier, doc_tier=ev.doc_tier
+        )
+    ]
 
 
 def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:
@@ -109,14 +143,18 @@ def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:
     at = ev.text.index(enum.count, enum.starts[-1] + len(enum.items[-1]))
     short = ev.text[:start] + GAP + ev.text[at:]
     text, offset = window(short, start + len(GAP), start + len(GAP) + len(enum.count))
-    framed = frame(ev, text, enum.count)
-    if framed is None or len(text) > 150:
+    if len(text) > 150:
         return []
-    prefix, where, sentence = framed
-    before, after = prefix + text[:offset], text[offset + len(enum.count) :]
+    from_start = not text.startswith(GAP) and short.startswith(text.split(GAP)[0])
+    framed = stand_alone(ev, text, offset, from_start)
+    if framed is None:
+        return []
+    where, sentence = framed.where, framed.sentence
+    offset = framed.offset
+    before, after = framed.text[:offset], framed.text[offset + len(enum.count) :]
     stem = before + BLANK + after
-    quote = (prefix if prefix.endswith(GAP) else "") + ev.text[: at + len(enum.count)] + after
-    expl = explanation("", quote if len(quote) <= 180 else text[:offset] + enum.count + after, where)
+    quote = ev.text[: at + len(enum.count)] + text[text.index(enum.count) + len(enum.count) :]
+    expl = explanation("", quote if len(quote) <= 150 else text.replace(GAP, "", 1), where, ev.document)
     probe = Slot("number", enum.count, at, ev)
     picks = [d.value for d in pools.pick(probe, 3)]
     slot_key = f"{enum.count}#count"
@@ -166,7 +204,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
             _numbered_stem(enum, True),
             options,
             answer,
-            explanation("", quote, where),
+            explanation("", quote, where, ev.document),
             slot_key,
             base + 0.1,
         )
@@ -184,7 +222,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
                 _numbered_stem(enum, False),
                 options,
                 (item,),
-                explanation("", quote, where),
+                explanation("", quote, where, ev.document),
                 item,
                 base - 0.1 - 0.02 * i,
             )
@@ -204,7 +242,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
                 stem,
                 (TRUE_TEXT, FALSE_TEXT),
                 (answer_text,),
-                explanation(verdict, quote, where),
+                explanation(verdict, quote, where, ev.document),
                 f"{item}|{'T' if truth else 'F'}",
                 base - 0.15 + (0.05 if swap in siblings and not truth else 0.0),
             )

@@ -27,19 +27,21 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from dataclasses import replace
+
 from content.model import QUESTION_TYPES, Question
+from content.questions.importance import TIER_QUOTA, importance
 from content.questions.slots import Candidate
 from content.questions.text import norm
 
 MIN_SCORE = 0.75
 NEAR_DUPLICATE = 0.6
-TRUTH_SKEW = 3  # 判断: never more than this many more "true" than "false" statements, or vice versa
-GROUP_LIMIT = 3  # questions about one list family (or one answer) in the whole bank
+TRUTH_SKEW = 2  # 判断: never more than this many more "true" than "false" statements in a document
+FACT_LIMIT = 2  # questions about one fact (a list's family, or one answer) in the whole bank
 PARAGRAPH_LIMIT = 3  # questions read off one paragraph
-# facts that are easy to generate and dull in bulk, per eight documents ("rule" quantities — 每季度至少一次,
+# facts that are easy to generate and dull in bulk, per document ("rule" quantities — 每季度至少一次,
 # 连续六个月 — are what a regulation is made of, and have no limit)
-KIND_LIMIT = {"body": 8, "date": 7, "person": 3, "number": 6}
-DOC_SHARE = 0.3  # no document supplies more than this share of the bank
+KIND_LIMIT = {"body": 2, "date": 2, "person": 1, "number": 2, "term": 3}
 # a paragraph's second question of one type waits behind other types: a rule's article yields a 单选, a 填空
 # and a 判断 rather than three 单选 on its three numbers
 TYPE_LEAD = 0.05
@@ -99,49 +101,71 @@ class NearDuplicates:
 def select(
     candidates: Sequence[Candidate], *, per_type: int | None = None, min_score: float = MIN_SCORE
 ) -> list[Question]:
-    """The chosen questions, best first, no document above ``DOC_SHARE`` of them."""
-    doc_cap: int | None = None
-    rarity = trigram_counts(c.question.stem for c in candidates)
-    chosen = _greedy(candidates, per_type, min_score, doc_cap, rarity)
-    for _ in range(4):
-        counts = Counter(q.doc_id for q in chosen)
-        limit = int(DOC_SHARE * len(chosen))
-        if len(counts) < 4 or max(counts.values()) <= limit:
-            break
-        doc_cap = limit if doc_cap is None else min(doc_cap, limit)
-        chosen = _greedy(candidates, per_type, min_score, doc_cap, rarity)
-    return chosen
+    """The chosen questions, most important first (see the module docstring).
+
+    Each fact is asked only in its *home* — the most authoritative passage that states it (then the more
+    authoritative document, then the earlier one) — and each document's questions are chosen from its own
+    candidates under its own quotas.  So a document's selection does not depend on how many other
+    documents there are: adding a material changes another's questions only where the new one states a
+    fact of it with more authority, or nearly duplicates one of its stems from ahead of it.
+    """
+    pool = [c for c in candidates if c.question.score >= min_score]
+    fact_docs: dict[str, set[str]] = defaultdict(set)
+    home: dict[str, tuple[int, int, str]] = {}
+    for c in pool:
+        fact_docs[c.fact].add(c.question.doc_id)
+        place = (c.tier, c.doc_tier, c.question.doc_id)
+        if c.fact not in home or place < home[c.fact]:
+            home[c.fact] = place
+    by_doc: dict[str, list[Candidate]] = defaultdict(list)
+    for c in pool:
+        if (c.tier, c.doc_tier, c.question.doc_id) == home[c.fact]:
+            weight = c.question.score * importance(c.tier, len(fact_docs[c.fact]), c.kind)
+            by_doc[c.question.doc_id].append(replace(c, question=replace(c.question, score=round(weight, 4))))
+    rarity = trigram_counts(c.question.stem for c in pool)
+    twins = NearDuplicates(rarity)
+    order = sorted(by_doc, key=lambda d: (min(c.doc_tier for c in by_doc[d]), d))
+    chosen: list[Question] = []
+    for doc_id in order:
+        chosen.extend(_per_document(by_doc[doc_id], per_type, twins))
+    return sorted(chosen, key=lambda q: (-q.score, q.qid))
 
 
-def _greedy(
-    candidates: Sequence[Candidate],
-    per_type: int | None,
-    min_score: float,
-    doc_cap: int | None,
-    rarity: Mapping[str, int],
-) -> list[Question]:
-    docs = {c.question.doc_id for c in candidates}
-    cap = per_type if per_type is not None else 8 + 4 * len(docs)
-    kind_limit = {k: v * max(1, len(docs) // 8) for k, v in KIND_LIMIT.items()}
+def ranked_facts(candidates: Sequence[Candidate], limit: int = 20) -> list[tuple[str, float, int, int]]:
+    """(fact, importance, tier, documents stating it) of the most important facts, for ``content build``."""
+    fact_docs: dict[str, set[str]] = defaultdict(set)
+    best: dict[str, tuple[float, int, str]] = {}
+    for c in candidates:
+        fact_docs[c.fact].add(c.question.doc_id)
+    for c in candidates:
+        weight = importance(c.tier, len(fact_docs[c.fact]), c.kind)
+        if c.fact not in best or weight > best[c.fact][0]:
+            best[c.fact] = (weight, c.tier, c.fact)
+    top = sorted(best.values(), key=lambda t: (-t[0], t[2]))[:limit]
+    return [(fact, round(weight, 3), tier, len(fact_docs[fact])) for weight, tier, fact in top]
+
+
+def _per_document(candidates: Sequence[Candidate], per_type: int | None, twins: NearDuplicates) -> list[Question]:
+    """One document's questions: greedy on importance-weighted score under the document's own limits."""
     present = [t for t in QUESTION_TYPES if any(c.question.qtype == t for c in candidates)]
+    cap = per_type if per_type is not None else len(candidates)
     heap = [(-c.question.score, c.question.qid, i) for i, c in enumerate(candidates)]
     heapq.heapify(heap)
-    by_doc: Counter[str] = Counter()
+    by_tier: Counter[int] = Counter()
     by_type: Counter[str] = Counter()
     by_truth: Counter[bool] = Counter()
     per_sentence: dict[str, set[str]] = {}
     used_keys: set[tuple[str, ...]] = set()
-    by_group: Counter[str] = Counter()
+    by_fact: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
     by_paragraph: Counter[str] = Counter()
     paragraph_types: Counter[tuple[str, str]] = Counter()
     chosen: list[Question] = []
     chosen_ids: set[str] = set()
-    twins = NearDuplicates(rarity)
 
     def adjusted(c: Candidate) -> float:
         q = c.question
-        penalty = 0.015 * by_doc[q.doc_id] + 0.02 * by_type[q.qtype]
+        penalty = 0.02 * by_type[q.qtype]
         # a type that is ahead of the thinnest one waits a little: small banks get every type too
         penalty += TYPE_LEAD * max(0, by_type[q.qtype] - min(by_type[t] for t in present))
         if c.paragraph:
@@ -156,17 +180,17 @@ def _greedy(
         q = c.question
         if by_type[q.qtype] >= cap or (q.qtype, c.key) in used_keys or q.qid in chosen_ids:
             continue
-        if doc_cap is not None and by_doc[q.doc_id] >= doc_cap:
+        if by_tier[c.tier] >= TIER_QUOTA[c.tier]:
             continue
-        if by_kind[c.kind] >= kind_limit.get(c.kind, len(candidates)):
+        if by_kind[c.kind] >= KIND_LIMIT.get(c.kind, len(candidates)):
             continue
         if c.paragraph and by_paragraph[c.paragraph] >= PARAGRAPH_LIMIT:
             continue
-        group = c.group or c.key
-        if (q.qtype, "group", group) in used_keys or by_group[group] >= GROUP_LIMIT:
+        fact = c.fact
+        if (q.qtype, "fact", fact) in used_keys or by_fact[fact] >= FACT_LIMIT:
             continue
         sentence_types = per_sentence.get(q.sentence, set())
-        if q.qtype in sentence_types or len(sentence_types) >= 2 or q.score < min_score:
+        if q.qtype in sentence_types or len(sentence_types) >= 2:
             continue
         if c.truth is not None and by_truth[c.truth] - by_truth[not c.truth] >= TRUTH_SKEW:
             continue
@@ -180,13 +204,13 @@ def _greedy(
         chosen.append(q)
         chosen_ids.add(q.qid)
         twins.add(q.qid, sh)
-        by_doc[q.doc_id] += 1
+        by_tier[c.tier] += 1
         by_type[q.qtype] += 1
         if c.truth is not None:
             by_truth[c.truth] += 1
         used_keys.add((q.qtype, c.key))
-        used_keys.add((q.qtype, "group", group))
-        by_group[group] += 1
+        used_keys.add((q.qtype, "fact", fact))
+        by_fact[fact] += 1
         by_kind[c.kind] += 1
         if c.paragraph:
             by_paragraph[c.paragraph] += 1

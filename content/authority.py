@@ -147,10 +147,10 @@ def document_authority(
     """The tier of ``document`` and of each of its blocks, with the evidence used.
 
     ``mark`` is the secretary's core/background mark (config or upload); ``own_bodies`` names bodies whose
-    documents count as the branch's own (its parent organisation: "学校", "滨江研究院"); ``notes`` is editorial
-    text found around the document that is not study text (a preface such as "以供各位笔杆子借鉴使用").
+    documents count as the branch's own (its parent organisation: "学校", "滨江研究院"); ``notes`` adds editorial
+    text to the document's own ``notes`` (a preface such as "以供各位笔杆子借鉴使用").
     """
-    base, evidence = _document_tier(document, own_bodies, notes)
+    base, evidence = _document_tier(document, own_bodies, (*document.notes, *notes))
     template = base.tier == Tier.COMMENTARY and base.where in ("preface", "title")
     tiers: list[Tier] = []
     reasons: list[Evidence] = []
@@ -209,17 +209,13 @@ def _document_tier(
 ) -> tuple[Evidence, tuple[Evidence, ...]]:
     """The document's own tier (before marks) and every cue that supports it."""
     title = document.title
-    for note in notes:
-        for cue in _TEMPLATE_CUES:
-            if cue in note:
-                ev = Evidence(Tier.COMMENTARY, cue, "preface", note)
-                return ev, (ev,)
-    found: list[Evidence] = []
+    found = [Evidence(Tier.COMMENTARY, cue, "preface", note) for note in notes for cue in _TEMPLATE_CUES if cue in note]
     if (m := _ANONYMOUS_SPEECH.match(title)) and not document.source:
         found.append(Evidence(Tier.COMMENTARY, "anonymous speech, no source: " + m.group(0)[-6:], "title", title))
         opening = _first_paragraph(document)
         if opening is not None and opening.text.startswith("同志们"):
             found.append(Evidence(Tier.COMMENTARY, "同志们", "opening", opening.text))
+    if found:
         return found[0], tuple(found)
     if (own := _own_body(title, own_bodies)) is not None:
         found.append(Evidence(Tier.PARENT, own, "title", title))

@@ -33,6 +33,7 @@ def _tiers(document: Document, **kwargs: object) -> list[Tier]:
         ("学校召开党的建设", Tier.PARENT, "学校召开"),
         ("各地区各部门各单位", Tier.OTHER_UNITS, "各地区"),
         ("国家高新区深入开展", Tier.OTHER_UNITS, "国家高新区"),
+        ("动员部署会上的讲话", Tier.COMMENTARY, "笔杆子"),  # its preface: "以供各位笔杆子借鉴使用"
         ("动员部署会上的讲话", Tier.COMMENTARY, "anonymous speech"),
         ("实干为民开新局", Tier.COMMENTARY, "微信"),
         ("五重五轻", Tier.COMMENTARY, "微信"),

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from content.clean import parse_material
 from content.dedup import DedupReport, deduplicate
-from content.ingest import UnsupportedMaterial, read_material
+from content.ingest import UnsupportedMaterial, read_material_with_notes
 from content.model import Document, Problem
+from content.structure import parse_material
 
 IGNORED_NAMES = frozenset({"readme.md", "readme.txt", "readme"})
 
@@ -35,13 +35,15 @@ def load_materials_with_report(materials_dir: Path) -> tuple[list[Document], lis
         if not path.is_file() or path.name.startswith(".") or path.name.lower() in IGNORED_NAMES:
             continue
         try:
-            lines = read_material(path)
+            lines, notes = read_material_with_notes(path)
         except UnsupportedMaterial as exc:
             problems.append(Problem(path.name, str(exc)))
             continue
         except OSError as exc:
             problems.append(Problem(path.name, f"cannot read file: {exc}"))
             continue
+        if notes:
+            problems.append(Problem(path.name, "read with repairs: " + "; ".join(notes)))
         found, file_problems = parse_material(path.name, lines)
         documents.extend(found)
         problems.extend(file_problems)

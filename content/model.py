@@ -43,6 +43,9 @@ class Document:
     blocks: tuple[Block, ...]
     source: str | None = None  # "人民日报", "上海基层党建微信公众号"
     published: date | None = None
+    # editorial text around the article that is not study text (a preface, promo lines): "以供各位笔杆子借鉴使用"
+    # says the text is a template, so content.authority reads it
+    notes: tuple[str, ...] = ()
 
     @property
     def paragraphs(self) -> tuple[Block, ...]:

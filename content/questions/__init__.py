@@ -41,7 +41,7 @@ from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
-from content.questions.sayings import document_frequency, known_names, saying_slots, saying_spans
+from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.text import cjk_len, norm
 
@@ -136,11 +136,15 @@ def candidates(
         if s.kind in ("item", "term") and (s.value not in known or known[s.value].kind == "term"):
             known[s.value] = s
     frequency = document_frequency(ev.text for ev, _ in evidences)
+    # the campaign's own name ("树立和践行正确政绩观") is in every title: it is no key word of any saying
+    known = {k: v for k, v in known.items() if sum(k in t for t in titles) * 2 < max(2, len(titles))}
     names = known_names(known)
     for ev, paragraph in evidences:
         spans = saying_spans(ev, paragraph)
         if spans:
-            slots.extend(saying_slots(ev, spans, known, frequency, len(evidences), names))
+            # a central or own sentence that is no quoted saying offers its known terms, never a guessed word
+            said = frequency if ev.tier > 1 or "“" in ev.text or is_saying(ev, paragraph) else {}
+            slots.extend(saying_slots(ev, spans, known, said, len(evidences), names))
     slots = _dedupe(slots)
     pooled = slots + [
         Slot("item", value, start, ev, family=frozenset({value}), negative=True)

@@ -70,7 +70,15 @@ def meeting(heading: str, paragraphs: list[str], title: str) -> tuple[str, str] 
 
 
 def find_speaker(
-    sentence: str, lead: str, heading: str, section_first: list[str], title: str, *, speech: bool, report: bool
+    sentence: str,
+    lead: str,
+    heading: str,
+    section_first: list[str],
+    title: str,
+    *,
+    speech: bool,
+    report: bool,
+    central: bool = False,
 ) -> Speaker | None:
     """The speaker of ``sentence`` (see the module docstring); ``None`` when the sentence names itself."""
     own = opener(sentence)
@@ -87,6 +95,12 @@ def find_speaker(
                 continue
             return Speaker(named[0], verb, named[1])
         return Speaker(who, verb, line)
+    if central and "习近平" in title:
+        return Speaker("习近平", "指出")  # the items of "习近平将…概括为“五重五轻”——" are his words
+    if not speech:
+        named = meeting(heading, section_first, title)
+        if named is not None:
+            return Speaker(named[0], "提出", named[1])  # a meeting's report: what it reports is the meeting's
     title_short = short_title(title)
     if speech:
         return Speaker(f"《{title_short}》", "提出")

@@ -27,7 +27,7 @@ from content.questions.ids import question_id, stable_order
 from content.questions.quantities import Bound, stricter
 from content.questions.slots import Candidate, Evidence, Slot
 from content.questions.attribution import Speaker, find_speaker, opener
-from content.questions.importance import OTHERS, TEMPLATE
+from content.questions.importance import CENTRAL, OTHERS, TEMPLATE
 from content.questions.text import (
     ARTICLE_SAYS,
     ASK_BODY,
@@ -57,6 +57,10 @@ KIND_WEIGHT = {
     "fraction": 0.85,
 }
 _VAGUE_OPENING = re.compile(r"^(会议|要|这|该|此|其|同时|对此|他|她|我们)")
+_ACTOR_SUBJECT = re.compile(
+    r"^(?:[^，。]{0,16}[，,])?(?:习近平|中共中央|党中央|中央办公厅|中央党的建设工作领导小组|中共中央政治局常委|各级党委|"
+    r"[\u4e00-\u9fff]{2,10}(?:省委|市委|区委|党组|党委|党工委|领导小组|常委会))"
+)
 _LOCAL_SELF = re.compile(r"我省|我市|我区|我县|本省|本市|全省|全市")
 _REGION_WORD = re.compile(r"省|市|区|县")
 _ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]{1,4}条)(?=[\s\u3000]|[\u4e00-\u9fff])")
@@ -108,6 +112,8 @@ def stand_alone(ev: Evidence, text: str, offset: int, from_start: bool, kind: st
     own = opener(ev.text)
     if from_start and own is not None and own[0] != "会议":
         return Framed(text, offset, text, "", ev.text)
+    if from_start and own is None and _ACTOR_SUBJECT.search(text[:30]):
+        return Framed(text, offset, text, "", ev.text)  # "中共中央政治局常委…李希出席会议", "习近平将…概括为"
     if own is not None and own[0] != "会议":
         speaker: Speaker | None = Speaker(own[0], own[1])
     else:
@@ -119,6 +125,7 @@ def stand_alone(ev: Evidence, text: str, offset: int, from_start: bool, kind: st
             ev.document,
             speech=ev.doc_tier == TEMPLATE,
             report=ev.doc_tier == OTHERS,
+            central=ev.tier == CENTRAL,
         )
     if speaker is None:
         return None
@@ -241,8 +248,9 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
     )
     if slot.kind == "keyword":
         return out
-    if slot.kind == "item" and (len(slot.family) == 2 or cjk_len(slot.value) < 3):
-        # "上有政策、下有对策": one half of a slogan, or a bare word ("医疗"), is asked as a blank only
+    if slot.kind == "term" or (slot.kind == "item" and (len(slot.family) == 2 or cjk_len(slot.value) < 3)):
+        # "上有政策、下有对策": one half of a slogan, or a bare word ("医疗"), is asked as a blank only; so is a
+        # quoted term: terms are of too many kinds ("第一责任人", "短平快", "政企圆桌会") to be options of each other
         return out
     # real alternatives first: the other items of the same document's lists
     same = pools.same_document(slot)

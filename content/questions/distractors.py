@@ -202,6 +202,12 @@ class _Check:
         self.before, self.after = _neighbours(slot)
         self.digits = _SHAPE_DIGITS.sub("9", slot.value)
         self.affix = shared_affix(slot.family) if len(slot.family) > 1 else ("", "", "")
+        same = [f for f in slot.family if len(f) == len(slot.value)]
+        self.fixed: list[tuple[int, str]] = (
+            [(i, ch) for i, ch in enumerate(slot.value) if all(f[i] == ch for f in same)]
+            if slot.kind == "item" and len(same) == len(slot.family) >= 3
+            else []
+        )
 
     def usable(self, e: Entry, synthetic: bool) -> bool:
         v, a = e.key, self.answer
@@ -219,7 +225,10 @@ class _Check:
         if self.slot.kind == "date" and e.look.digits != self.digits:
             return False  # "7月底" is asked against other month ends, never against "3月5日"
         pattern = pools._patterned.get(v)
-        return not (pattern and self.slot.kind in ("item", "term", "keyword") and not _fits(self.slot.value, pattern))
+        if pattern and self.slot.kind in ("item", "term", "keyword") and not _fits(self.slot.value, pattern):
+            return False
+        # "创新为第一动力、融合为内生特点": a character every item has at one place, the option must have too
+        return all(i < len(e.value) and e.value[i] == ch for i, ch in self.fixed)
 
     def pattern(self, value: str) -> bool:
         """The part of :func:`kinds.compatible` a plain answer's list pattern decides ("亲自…", "…摆进去")."""

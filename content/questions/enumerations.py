@@ -35,7 +35,7 @@ _COUNTED = re.compile(
     rf"(?:分为|划分为|包括|包含|设|有|即)(?P<run>{_CHUNK}{{1,14}}(?:、{_CHUNK}{{1,14}})+)等?"
     r"(?P<n>[一二三四五六七八九十两]|\d{1,2})(?P<measure>个等次|个档次|个等级|个方面|个阶段|个环节|个类别|项|类|种|级)"
 )
-_HEAVY_PAIR = re.compile(r"重([\u4e00-\u9fff]{1,3})、轻([\u4e00-\u9fff]{1,3})")
+_HEAVY_PAIR = re.compile(r"重([\u4e00-\u9fff]{1,3}?)、轻([\u4e00-\u9fff]{1,3}?)(?=[，,、；;。的]|$)")
 _LABEL = re.compile(r"^”?(?:等|为|的)([\u4e00-\u9fff]{2,6})(?=[，,。；;、]|$)")
 # words that open an unquoted list: the first item is trimmed only after one of them
 _OPENERS = (

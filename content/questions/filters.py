@@ -30,8 +30,11 @@ from content.questions.slots import Slot
 from content.questions.text import cjk_len
 
 LOCAL_KINDS = ("date", "number", "person", "body", "term")
-PREDICTABLE = 0.4  # share of an answer's characters its siblings give away
+PREDICTABLE = 0.3  # share of an answer's characters its siblings give away
 _RHETORIC = re.compile(r"^(?:让我们|同志们|新征程上|人勤春来早)|！")
+_QUOTED_LIST = re.compile(r"“[^“”]{2,16}、[^“”]{2,40}”")
+_ORDINAL_OPENING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十]{1,3}[）)])")
+_NUMERALS_ONLY = re.compile(r"[一二三四五六七八九十百两]+")
 _FACT_KINDS = ("date", "number", "body", "item", "frequency", "ordinal", "fraction")
 
 
@@ -67,7 +70,9 @@ def local_trivia(slot: Slot) -> bool:
     tier = slot.evidence.tier
     if slot.kind not in LOCAL_KINDS or rule_quantity(slot):
         return False
-    if slot.kind in ("body", "person"):
+    if slot.kind == "person":
+        return tier != CENTRAL  # who chaired the centre's meeting; a local chair's name is trivia
+    if slot.kind == "body":
         return tier != CENTRAL and tier != OWN  # who convened or said what matters for the centre only
     return tier >= REGIONAL
 
@@ -91,6 +96,12 @@ def keep_slot(slot: Slot, titles: Collection[str] = ()) -> bool:
     """Whether a single-span slot is worth asking at all."""
     if local_trivia(slot):
         return False
+    if slot.kind == "item" and slot.evidence.tier >= REGIONAL and _QUOTED_LIST.search(slot.evidence.text):
+        return False  # a locality's quoted slogan ("明显好转、根本好转、最佳口碑")
+    if slot.kind == "item" and _ORDINAL_OPENING.match(slot.evidence.text[max(0, slot.start - 4) : slot.start + 1]):
+        return False  # "二是（　）": a numbered item's own heading is asked through its list, not as a blank
+    if slot.kind == "term" and _NUMERALS_ONLY.fullmatch(slot.value):
+        return False  # "十五五": a set phrase
     if slot.kind in ("term", "keyword") and slot.evidence.tier > OWN:
         return False  # a quoted phrase or a saying's word matters when the centre or the branch's own says it
     if slot.kind in ("term", "item") and form(slot.value) == "numbered" and not any(slot.value in t for t in titles):
@@ -120,5 +131,5 @@ def plausible_swap(slot: Slot, value: str, same_document: Collection[str]) -> bo
     if slot.kind in ("date", "number", "body", "frequency", "ordinal", "fraction"):
         return True
     if slot.kind == "item":
-        return value in same_document
+        return value in same_document and len(value) == len(slot.value)
     return False

@@ -82,16 +82,6 @@ class Authority:
         return self.blocks.get(block, self.document)
 
 
-def _external() -> TierOf | None:
-    """content-s's recogniser, when it is there: ``content.authority.document_tier(doc) -> int`` (0 = central)."""
-    try:
-        from content import authority  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    found = getattr(authority, "document_tier", None)
-    return found if callable(found) else None
-
-
 def document_tier(doc: Document) -> int:
     """The tier of a document as a whole, from its title, 来源 and text (see the module docstring)."""
     text = "\n".join(b.text for b in doc.blocks[:6])
@@ -120,7 +110,7 @@ def authority(doc: Document, tier_of: TierOf | None = None, *, core: bool = Fals
 
     ``core``: a secretary marked the material as the branch's own (it counts at least as ``own``).
     """
-    tier_of = tier_of or _external() or document_tier
+    tier_of = tier_of or document_tier
     base = tier_of(doc)
     if core:
         base = min(base, OWN)
@@ -161,10 +151,31 @@ def _heading_tier(heading: str, base: int) -> int:
 def authorities(
     documents: Sequence[Document], tier_of: TierOf | None = None, core: Iterable[str] = ()
 ) -> dict[str, Authority]:
-    """``doc_id → Authority`` for a corpus; ``core`` holds titles or file names a secretary marked core."""
-    marked = set(core)
+    """``doc_id → Authority`` for a corpus; ``core`` holds titles or file names a secretary marked core.
+
+    By default the tiers are ``content.authority``'s (issuer lines, 来源, headings, leads, per block); a
+    ``tier_of`` recogniser replaces it with this module's per-document one refined by :func:`authority`.
+    """
+    marked = list(core)
+    if tier_of is None:
+        try:
+            from content import authority as recognised
+        except ImportError:  # pragma: no cover - the module ships with the package
+            recognised = None  # type: ignore[assignment]
+        if recognised is not None:
+            marks = {name: recognised.Mark.CORE for name in marked}
+            found = recognised.authorities(documents, marks=marks)
+            top = int(recognised.Tier.CENTRAL)
+            return {
+                d.doc_id: Authority(
+                    top - int(found[d.doc_id].tier),
+                    {b.index: top - int(found[d.doc_id].of_block(i)) for i, b in enumerate(d.blocks)},
+                )
+                for d in documents
+            }
+    names = set(marked)
     return {
-        d.doc_id: authority(d, tier_of, core=d.title in marked or d.file_name in marked) for d in documents
+        d.doc_id: authority(d, tier_of, core=d.title in names or d.file_name in names) for d in documents
     }
 
 

@@ -145,7 +145,7 @@ def fragments(stem: str) -> list[str]:
     pieces = re.split(rf"{re.escape(GAP)}|{re.escape(BLANK)}|{_FRAME_SPLIT}|\n|(?<=》)：|【|】|《|》|？", stem)
     out = []
     for piece in pieces:
-        p = piece.strip().strip("，,；;：:、")
+        p = piece.strip().strip("，,；;：:、。")
         if cjk_len(p) >= 2:
             out.append(p)
     return out
@@ -175,14 +175,17 @@ def excerpt(sentence: str, start: int, end: int, *, limit: int = 110, least: int
         lo = 0  # a short opening clause ("近日，") is kept rather than cut
     a, b = spans[lo][0], spans[hi][1]
     text = sentence[a:b]
-    if b < len(sentence):
-        text = text.rstrip("，,；;：:、") + "。"
+    if b < len(sentence) or text.endswith(("；", ";", "——", "：")):
+        text = text.rstrip("，,；;：:、—") + "。"
     return text, start - a, a == 0
 
 
 def short_title(title: str, *, limit: int = 26) -> str:
     """A document title short enough to name the source inside a stem."""
     t = title.strip().strip("《》")
+    inner = re.search(r"《([^《》]{4,})》", t)
+    if inner:
+        t = inner.group(1)  # "中共中央办公厅印发《关于…的通知》" is named by the document it prints
     for sep in ("——", "（", "(", " "):
         head = t.split(sep)[0]
         if cjk_len(head) >= 4:

@@ -12,7 +12,7 @@ from collections import Counter
 from content.model import TRUE_TEXT, Corpus, Question
 from content.questions.facts import _BODY_SUFFIX
 from content.questions.kinds import compatible, form, is_negative, shared_affix
-from content.questions.ranking import DOC_SHARE
+DOC_SHARE = 0.45
 from content.questions.text import BLANK, clip, join_lines, quoted
 from content.verify import EXPLANATION_LIMIT
 

@@ -17,14 +17,16 @@ problem says which check caught it).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from content.curated import apply_overlay, load_overlay
 from content.loader import load_materials
-from content.model import Corpus, Problem
+from content.model import Corpus, Fact, Problem
 from content.questions import candidates, select
+from content.questions.ranking import ranked_facts
 from content.reasons import Reason
 from content.snippets import build_plan
 from content.verify import check_bank, check_question
@@ -39,8 +41,11 @@ def build_corpus(
     *,
     curated_path: Path | None = DEFAULT_CURATED,
     first_titles: Sequence[str] = (),
+    core: Sequence[str] = (),
 ) -> Corpus:
     """Load, plan, generate, verify, rank and curate; ``curated_path=None`` skips the overlay.
+
+    ``core``: file names or titles a secretary marked as the branch's own (ranked as its own organisation's).
 
     A malformed overlay raises :class:`content.curated.CuratedError` before any material is read.
     """
@@ -50,7 +55,8 @@ def build_corpus(
     texts = {d.doc_id: [b.text for b in d.blocks] for d in documents}
     files = {d.doc_id: d.file_name for d in documents}
     proven = []
-    for c in candidates(documents):
+    generated = candidates(documents, core=core)
+    for c in generated:
         reasons = check_question(c.question, texts.get(c.question.doc_id, []))
         if reasons:
             problems.append(
@@ -63,6 +69,10 @@ def build_corpus(
         else:
             proven.append(c)
     bank = select(proven)
+    fact_of = {c.question.qid: c.fact for c in proven}
+    tier_of = {c.question.qid: c.tier for c in proven}
+    asked = Counter(fact_of[q.qid] for q in bank)
+    facts = [Fact(text, weight, tier, docs, asked.get(text, 0)) for text, weight, tier, docs in ranked_facts(proven)]
     if overlay is not None:
         bank, overlay_problems = apply_overlay(bank, overlay, documents)
         problems.extend(overlay_problems)
@@ -82,4 +92,12 @@ def build_corpus(
             )
             q = replace(q, enabled=False)
         questions.append(q)
-    return Corpus(documents=list(documents), snippets=list(snippets), questions=questions, problems=problems)
+    return Corpus(
+        documents=list(documents),
+        snippets=list(snippets),
+        questions=questions,
+        problems=problems,
+        facts=facts,
+        question_facts={q.qid: fact_of[q.qid] for q in questions if q.qid in fact_of},
+        question_tiers={q.qid: tier_of[q.qid] for q in questions if q.qid in tier_of},
+    )

@@ -34,9 +34,9 @@ from content.model import Document, Question
 from content.questions.cloze import cloze_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import heavy_pairs, inline_lists, link_families
+from content.questions.facts import find_slots
 from content.questions.filters import keep_slot
 from content.questions.importance import Authority, TierOf, authorities
-from content.questions.facts import find_slots
 from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
 from content.questions.numbered import heading_lists, numbered_lists
@@ -139,12 +139,16 @@ def candidates(
     # the campaign's own name ("树立和践行正确政绩观") is in every title: it is no key word of any saying
     known = {k: v for k, v in known.items() if sum(k in t for t in titles) * 2 < max(2, len(titles))}
     names = known_names(known)
+    terms = {k: v for k, v in known.items() if v.kind == "term"}
+    term_names = known_names(terms)
     for ev, paragraph in evidences:
         spans = saying_spans(ev, paragraph)
         if spans:
             # a central or own sentence that is no quoted saying offers its known terms, never a guessed word
-            said = frequency if ev.tier > 1 or "“" in ev.text or is_saying(ev, paragraph) else {}
-            slots.extend(saying_slots(ev, spans, known, said, len(evidences), names))
+            if ev.tier > 1 or _SAYING.search(ev.text) or is_saying(ev, paragraph):
+                slots.extend(saying_slots(ev, spans, known, frequency, len(evidences), names))
+            else:  # a plain central sentence offers only the quoted terms it repeats ("第一责任人")
+                slots.extend(saying_slots(ev, spans, terms, {}, len(evidences), term_names))
     slots = _dedupe(slots)
     pooled = slots + [
         Slot("item", value, start, ev, family=frozenset({value}), negative=True)
@@ -171,11 +175,14 @@ def candidates(
     return [_placed(c, tiers, per_doc) for c in out]
 
 
-def _placed(c: Candidate, tiers: dict[str, Authority], per_doc: list[tuple[Document, dict[int, list[str]]]]) -> Candidate:
+def _placed(
+    c: Candidate, tiers: dict[str, Authority], per_doc: list[tuple[Document, dict[int, list[str]]]]
+) -> Candidate:
     """A candidate with the authority of the paragraph its evidence ends in (lists span paragraphs)."""
-    if c.paragraph:
-        return c
     authority = tiers[c.question.doc_id]
+    if c.paragraph:
+        block = int(c.paragraph.rsplit("#", 1)[1])
+        return replace(c, tier=authority.of(block), doc_tier=authority.document)
     line = c.question.sentence.split("\n")[-1]
     doc = next(d for d, _ in per_doc if d.doc_id == c.question.doc_id)
     block = next((b.index for b in doc.blocks if line in b.text), -1)
@@ -183,6 +190,7 @@ def _placed(c: Candidate, tiers: dict[str, Authority], per_doc: list[tuple[Docum
 
 
 SHARED_CLAIM_CHARS = 10
+_SAYING = re.compile(r"“[^“”]{8,80}”")
 _SAYING_VERB = re.compile(r"^(?:表示|要求|提出|强调|指出|认为)?(?:将|要|应)?")
 
 

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from typing import cast
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
+from content.questions.attribution import Speaker, find_speaker, opener
 from content.questions.distractors import Pools
 from content.questions.filters import checkable, plausible_swap
 from content.questions.ids import question_id, stable_order
+from content.questions.importance import CENTRAL, OTHERS, TEMPLATE
 from content.questions.quantities import Bound, stricter
 from content.questions.slots import Candidate, Evidence, Slot
-from content.questions.attribution import Speaker, find_speaker, opener
-from content.questions.importance import CENTRAL, OTHERS, TEMPLATE
 from content.questions.text import (
     ARTICLE_SAYS,
     ASK_BODY,
@@ -244,7 +244,9 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
     fill_bonus = 0.1 if slot.kind in ("item", "keyword", "term", "number", "frequency", "ordinal", "fraction") else -0.1
     fill_bonus -= 0.05 * max(0, cjk_len(slot.value) - 6)
     out.append(
-        make("fill", stem, (), width_variants(slot.value), explanation("", quote, where, doc), slot_id, base + fill_bonus)
+        make(
+            "fill", stem, (), width_variants(slot.value), explanation("", quote, where, doc), slot_id, base + fill_bonus
+        )
     )
     if slot.kind == "keyword":
         return out

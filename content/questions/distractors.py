@@ -95,7 +95,17 @@ class Pools:
     def same_document(self, slot: Slot) -> frozenset[str]:
         """The list items of ``slot``'s document outside its family: the alternatives its reader has met."""
         family = {norm(f) for f in slot.family} | {norm(slot.value)}
-        return frozenset(v for v in self._items_of.get(slot.evidence.doc_id, ()) if norm(v) not in family)
+        polarity = is_negative(slot.value)
+        return frozenset(
+            v
+            for v in self._items_of.get(slot.evidence.doc_id, ())
+            if norm(v) not in family and is_negative(v) == polarity  # a fault for a fault, by its own words
+        )
+
+    def in_paragraphs(self, doc_id: str, lines: Iterable[str]) -> list[str]:
+        """The (normalised) paragraphs of ``doc_id`` that hold any of ``lines``: what a list's reader has read."""
+        keys = [norm(line) for line in lines]
+        return [t for (d, _), t in self._paragraphs.items() if d == doc_id and any(k in t for k in keys)]
 
     def negative(self, value: str) -> bool:
         """Whether ``value`` names a fault, by its words or by a list of faults it appears in."""

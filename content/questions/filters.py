@@ -35,6 +35,7 @@ _RHETORIC = re.compile(r"^(?:让我们|同志们|新征程上|人勤春来早)|�
 _QUOTED_LIST = re.compile(r"“[^“”]{2,16}、[^“”]{2,40}”")
 _ORDINAL_OPENING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十]{1,3}[）)])")
 _NUMERALS_ONLY = re.compile(r"[一二三四五六七八九十百两]+")
+_CENTRAL_BODY = re.compile(r"^(?:中共中央|中央|党中央|国务院|全国)")
 _FACT_KINDS = ("date", "number", "body", "item", "frequency", "ordinal", "fraction")
 
 
@@ -111,7 +112,12 @@ def keep_slot(slot: Slot, titles: Collection[str] = ()) -> bool:
 
 def checkable(statement: str, slot: Slot) -> bool:
     """Whether ``statement`` (the excerpt a 判断 states, without its speaker) makes a claim a member can check."""
-    if "…" in statement or _RHETORIC.search(statement) or cjk_len(statement) < 16:
+    if (
+        "…" in statement
+        or _RHETORIC.search(statement)
+        or cjk_len(statement) < 16
+        or statement.rstrip("。").endswith("的")
+    ):
         return False
     if slot.kind not in _FACT_KINDS and not rule_quantity(slot):
         return False  # a quoted phrase stated as in the source is a copied sentence, not a claim
@@ -128,7 +134,9 @@ def plausible_swap(slot: Slot, value: str, same_document: Collection[str]) -> bo
     pools guarantee it), bodies among bodies; a list item only for an item of another list of the same
     document — a real alternative the member has read, not a word of another kind.
     """
-    if slot.kind in ("date", "number", "body", "frequency", "ordinal", "fraction"):
+    if slot.kind == "body":
+        return bool(_CENTRAL_BODY.match(value))  # "农业农村部党组印发通知，在全党开展…" is false by absurdity
+    if slot.kind in ("date", "number", "frequency", "ordinal", "fraction"):
         return True
     if slot.kind == "item":
         return value in same_document and len(value) == len(slot.value)

@@ -53,10 +53,10 @@ _NOTICE_TITLE = re.compile(r"印发《[^》]*(?:通知|意见|规定|条例|决�
 _SPEECH_TITLE = re.compile(r"上的讲话|讲话稿|发言$|致辞")
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇两\d]{1,4}条")
 _OWN_RULE_TITLE = re.compile(r"支部|党委|党总支|机关")
-_OWN_MEETING = re.compile(r"^(?:\d{1,2}月\d{1,2}日[，,]?)?(?:学校|本单位|我单位|院|中心|公司|我校|我院|本院|校党委|院党委|本支部)")
-_BODY = re.compile(
-    r"[\u4e00-\u9fff]{2,12}?(?:省委|市委|区委|县委|党工委|高新区|党组|部党组|党委|领导小组|院务会|政府)"
+_OWN_MEETING = re.compile(
+    r"^(?:\d{1,2}月\d{1,2}日[，,]?)?(?:学校|本单位|我单位|院|中心|公司|我校|我院|本院|校党委|院党委|本支部)"
 )
+_BODY = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:省委|市委|区委|县委|党工委|高新区|党组|部党组|党委|领导小组|院务会|政府)")
 _REGIONAL_BODY = re.compile(r"省委|市委|区委|县委|州委|盟委|街道|乡镇")
 _CENTRAL_PASSAGE = re.compile(
     r"^(?:《通知》|通知(?:对|指出|强调|要求|明确))|中共中央办公厅(?:近日)?印发|中央办公厅已经印发"
@@ -68,7 +68,9 @@ _CENTRAL_HEADING = re.compile(r"^中央|党中央|中共中央")
 _OTHERS_OPENING = re.compile(
     r"^(?:\d{1,2}月\d{1,2}日[，,]?)?(?:[\u4e00-\u9fff]{2,10}(?:省委|市委|区委|党组|党委|院务会|高新区|党工委))"
 )
-_CONTINUES = re.compile(r"^(?:会议|[一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十]{1,3}[）)]|这些|该书|他|她|要|同时)")
+_CONTINUES = re.compile(
+    r"^(?:会议|[一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十]{1,3}[）)]|这些|该书|他|她|要|同时)"
+)
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ def authorities(
         except ImportError:  # pragma: no cover - the module ships with the package
             recognised = None  # type: ignore[assignment]
         if recognised is not None:
-            marks = {name: recognised.Mark.CORE for name in marked}
+            marks = dict.fromkeys(marked, recognised.Mark.CORE)
             found = recognised.authorities(documents, marks=marks)
             top = int(recognised.Tier.CENTRAL)
             return {
@@ -174,9 +176,7 @@ def authorities(
                 for d in documents
             }
     names = set(marked)
-    return {
-        d.doc_id: authority(d, tier_of, core=d.title in names or d.file_name in names) for d in documents
-    }
+    return {d.doc_id: authority(d, tier_of, core=d.title in names or d.file_name in names) for d in documents}
 
 
 KIND_WEIGHT = {

@@ -32,7 +32,9 @@ _HEAVY = re.compile(r"^重[\u4e00-\u9fff]{1,3}轻[\u4e00-\u9fff]{1,3}$")
 _PAIR = re.compile(r"^[\u4e00-\u9fff]{1,3}和[\u4e00-\u9fff]{1,3}$")
 _QUESTION = re.compile(r"谁|什么|怎么|哪|有没有|好不好")
 # a manner adverb and a verb ("深刻理解", "准确把握", "全面落实"): never an option among noun phrases
-_MANNER = re.compile(r"^(?:深刻|准确|全面|认真|扎实|切实|坚决|严格|精准|深入|积极|主动|充分|不断|牢牢|始终|持续|广泛|及时|大力|着力)")
+_MANNER = re.compile(
+    r"^(?:深刻|准确|全面|认真|扎实|切实|坚决|严格|精准|深入|积极|主动|充分|不断|牢牢|始终|持续|广泛|及时|大力|着力)"
+)
 _NUMBERED = re.compile(r"^[一二三四五六七八九十两][个大会岗城区员下手重][\u4e00-\u9fff]{0,4}$")
 # words in a list's lead-in that make every item of the list a fault
 NEGATIVE_CUES = re.compile(r"是否存在|错误政绩观|力戒|严防|防止|摒弃|杜绝|反对|纠治|画像|偏差")

@@ -27,9 +27,10 @@ from dataclasses import replace
 from content.model import FALSE_TEXT, TRUE_TEXT
 from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.distractors import Pools
-from content.questions.ids import question_id, stable_order
-from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.filters import PREDICTABLE, predictability
+from content.questions.ids import question_id, stable_order
+from content.questions.importance import REGIONAL
+from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.text import (
     BLANK,
     GAP,
@@ -77,12 +78,15 @@ def _pick(enum: Enumeration, pools: Pools, n: int, prefer: frozenset[str] = froz
     limit = 2 * max(map(len, enum.items))
     if not prefer:
         prefer = pools.same_document(probe)
-    picked = pools.pick(probe, n + 4, prefer)
+    picked = pools.pick(probe, n + 10, prefer)
+    read = pools.in_paragraphs(enum.evidence.doc_id, enum.lines or (enum.evidence.text,))
     # a wrong option must not echo any item ("重显绩轻潜绩" beside "重显轻隐"), not only the first
     return [
         d.value
         for d in picked
-        if cjk_len(d.value) <= limit and not any(_echo(item, d.value) for item in enum.items)
+        if cjk_len(d.value) <= limit
+        and not any(_echo(item, d.value) for item in enum.items)
+        and not any(norm(d.value) in p for p in read)
     ][:n]
 
 
@@ -101,7 +105,9 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     if any(predictability(i, enum.items) >= PREDICTABLE for i in enum.items):
         return []  # "认识上再深化、重点上再聚焦…": the pattern answers the question
     start, end = enum.starts[0], enum.starts[-1] + len(enum.items[-1])
-    text, offset, from_start = excerpt(ev.text, start, end, limit=150)
+    if ev.tier >= REGIONAL and start > 0 and ev.text[start - 1] == "“":
+        return []  # a locality's quoted slogan ("明显好转、根本好转、最佳口碑")
+    text, offset, from_start = excerpt(ev.text, start, end, limit=150, least=end - start + 20)
     if len(text) > 160 or cjk_len(text) - (end - start) < 8:
         return []
     framed = stand_alone(ev, text, offset, from_start)
@@ -164,7 +170,7 @@ def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:
         questions.append(new_question("single", ev, stem, options, (enum.count,), expl, slot_key, 1.15))
     key, group, paragraph = norm(slot_key), _group(enum), _paragraph(ev)
     return [
-        Candidate(replace(q, sentence=sentence), key, "number", group=group, paragraph=paragraph) for q in questions
+        Candidate(replace(q, sentence=sentence), key, "rule", group=group, paragraph=paragraph) for q in questions
     ]
 
 

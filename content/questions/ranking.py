@@ -26,7 +26,6 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-
 from dataclasses import replace
 
 from content.model import QUESTION_TYPES, Question

@@ -165,13 +165,15 @@ def excerpt(sentence: str, start: int, end: int, *, limit: int = 110, least: int
     def size(a: int, b: int) -> int:
         return spans[b][1] - spans[a][0]
 
-    while hi + 1 < len(spans) and (size(lo, hi) < least or sentence[spans[hi][1] - 1] in "：:") and size(
-        lo, hi + 1
-    ) <= limit:
+    def open_end(i: int) -> bool:  # "…离开本支部六个月以上的，" is the subject of what follows: never the end
+        end_at = spans[i][1]
+        return sentence[end_at - 1] in "：:" or sentence[max(0, end_at - 2) : end_at] in ("的，", "的,")
+
+    while hi + 1 < len(spans) and (size(lo, hi) < least or open_end(hi)) and size(lo, hi + 1) <= limit:
         hi += 1
     while size(lo, hi) < least and lo > 0 and size(lo - 1, hi) <= limit:
         lo -= 1
-    if lo == 1 and size(0, hi) <= limit and cjk_len(sentence[spans[0][0] : spans[0][1]]) <= 6:
+    if lo == 1 and size(0, hi) <= limit and cjk_len(sentence[spans[0][0] : spans[0][1]]) <= 8:
         lo = 0  # a short opening clause ("近日，") is kept rather than cut
     a, b = spans[lo][0], spans[hi][1]
     text = sentence[a:b]
@@ -182,10 +184,9 @@ def excerpt(sentence: str, start: int, end: int, *, limit: int = 110, least: int
 
 def short_title(title: str, *, limit: int = 26) -> str:
     """A document title short enough to name the source inside a stem."""
-    t = title.strip().strip("《》")
-    inner = re.search(r"《([^《》]{4,})》", t)
-    if inner:
-        t = inner.group(1)  # "中共中央办公厅印发《关于…的通知》" is named by the document it prints
+    t = title.strip()
+    inner = re.search(r".《([^《》]{4,})》", t)
+    t = inner.group(1) if inner else t.strip("《》")  # "中共中央办公厅印发《关于…的通知》": the document it prints
     for sep in ("——", "（", "(", " "):
         head = t.split(sep)[0]
         if cjk_len(head) >= 4:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from content.model import TRUE_TEXT, Corpus, Question
+from content.model import Corpus, Question
 from content.questions.facts import _BODY_SUFFIX
 from content.questions.kinds import compatible, form, is_negative, shared_affix
-DOC_SHARE = 0.45
 from content.questions.text import BLANK, clip, join_lines, quoted
 from content.verify import EXPLANATION_LIMIT
+
+DOC_SHARE = 0.45  # the central Notice may be the largest share now (issue 7); no document above this
 
 BODY = re.compile(rf"(?:{_BODY_SUFFIX}|党组|党委)$")
 HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?:、|是)|[（(][一二三四五六七八九十]{1,3}[）)])")
@@ -44,11 +45,16 @@ def test_no_explanation_doubles_quotes_or_joins_items_with_a_stop_and_a_semicolo
         assert "““" not in q.stem and "。；" not in q.stem, q.stem
 
 
-def test_shortened_explanations_end_at_a_clause_with_an_ellipsis(generated: Corpus) -> None:
-    clipped = [q for q in bank(generated) if "原文" in q.explanation and len(q.explanation) >= EXPLANATION_LIMIT - 10]
-    for q in clipped:
-        body = q.explanation.rstrip("”")
-        assert body.endswith("……") or body[-1] in "。；！？", q.explanation
+def test_shortened_explanations_end_at_a_clause_with_an_ellipsis() -> None:
+    """An explanation too long for Telegram is cut at a clause and says so (the shipped bank has none that long)."""
+    from content.questions.cloze import explanation
+
+    long = "，".join(f"第{i}条要求要落实到位并加强督促检查" for i in range(1, 30)) + "。"
+    text = explanation("错误。", long, "", "中共中央办公厅印发《关于在全党开展树立和践行正确政绩观学习教育的通知》")
+    assert len(text) <= EXPLANATION_LIMIT
+    assert text.startswith("错误。出自《关于在全党开展树立和践行正确政绩观学习教育的通知》。原文：“")
+    body = text.rstrip("”")
+    assert body.endswith("……") and not body.endswith("，……")
 
 
 def test_quoting_helpers() -> None:
@@ -77,14 +83,9 @@ def test_no_true_false_statement_chains_headings(generated: Corpus) -> None:
             assert not HEADING_CHAIN.search(q.stem), q.stem
 
 
-def test_speech_parts_are_asked_as_membership_statements_both_ways(generated: Corpus) -> None:
-    parts = [q for q in bank(generated) if q.qtype == "truefalse" and "部分，分条提出的要求中包括“" in q.stem]
-    assert parts, "no 判断 on which part of the speech raises which requirement"
-    for q in parts:
-        item = q.stem.rsplit("“", 1)[1].rstrip("”。")
-        listed = item.replace("‘", "“").replace("’", "”") in q.sentence
-        assert listed == (q.answer == (TRUE_TEXT,)), q.stem
-        assert q.stem.startswith("在《") and "“" in q.explanation
+def test_a_speechs_outline_is_not_asked(generated: Corpus) -> None:
+    """The parts of a template speech are its author's arrangement: no "下列属于其部分标题" questions."""
+    assert not [q for q in bank(generated) if "部分标题" in q.stem]
 
 
 # --- pattern 3: wrong options of the same kind as the blank -------------------------------------
@@ -92,9 +93,10 @@ def test_speech_parts_are_asked_as_membership_statements_both_ways(generated: Co
 
 def test_every_option_of_a_which_body_question_is_a_body(generated: Corpus) -> None:
     asked = [q for q in choices(generated) if "哪个单位" in q.stem]
-    assert len(asked) >= 3
+    assert asked
     for q in asked:
         assert all(BODY.search(o) for o in q.options), q.options
+        assert generated.question_tiers[q.qid] == 0, q.stem  # who did what is asked of the centre only
 
 
 def test_date_options_share_the_answers_format(generated: Corpus) -> None:
@@ -143,7 +145,9 @@ def test_kind_rules() -> None:
     assert not ok("学习研讨", "心浮气躁")
     assert not ok("开发和保护", "第一责任人")
     assert not ok("为了谁", "读原著")
-    assert ok("重始轻终", "好大喜功")
+    assert not ok("重始轻终", "好大喜功")  # found out by its form alone among 重X轻Y options
+    assert ok("重始轻终", "重速度轻质量")
+    assert not ok("立党为公", "全面落实")  # a manner adverb and a verb among noun phrases
     assert ok("立行立改", "边整改", shared_affix(["即知即改", "立行立改", "真改实改"]))
     assert not ok("立行立改", "查摆问题", shared_affix(["即知即改", "立行立改", "真改实改"]))
 
@@ -221,5 +225,6 @@ def test_who_said_it_is_not_asked_when_several_said_the_same() -> None:
     ]
     doc = Document(doc_id="t#0", file_name="t.txt", title="各部门部署学习教育",
                    blocks=tuple(Block("paragraph", text, i) for i, text in enumerate(paragraphs)))
-    asked = {c.key for c in candidates([doc]) if c.kind == "body"}  # the bodies questions are about
+    central = candidates([doc], tier_of=lambda d: 0)  # as if central: bodies are asked only there
+    asked = {c.key for c in central if c.kind == "body"}  # the bodies questions are about
     assert asked == {"农业农村部党组"}  # its claim is its own; the other two said the same thing

@@ -41,6 +41,7 @@ from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
+from content.questions.roles import role_candidates
 from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.text import cjk_len, norm
@@ -165,14 +166,27 @@ def candidates(
     out: list[Candidate] = []
     texts = [_cjk_only(norm(t)) for t in paragraphs.values()]
     for s in slots:
-        if s.kind == "item" and not keep_slot(s, titles):
+        if s.kind == "item" and not keep_slot(s, titles, _restated(s, paragraphs)):
             continue  # list items stay in the pools as wrong options, but are not asked when predictable
         if s.kind != "heading" and "\n" not in s.evidence.text and not _shared_claim(s, texts):
             out.extend(cloze_candidates(s, pools, len(docs_with[norm(s.value)])))
     for e in enums:
         recurring = len({d for item in e.items for d in docs_with[norm(item)]})
         out.extend(list_candidates(e, pools, max(1, recurring), _sections(e, enums)))
+    out.extend(role_candidates([ev for ev, _ in evidences]))
     return [_placed(c, tiers, per_doc) for c in out]
+
+
+def _restated(slot: Slot, paragraphs: dict[tuple[str, int], str]) -> bool:
+    """Whether the slot's whole list, as written, is in the paragraphs of two or more documents."""
+    if slot.kind != "item" or len(slot.family) < 3:
+        return False
+    text = slot.evidence.text
+    items = sorted(slot.family, key=lambda f: text.find(f))
+    if any(text.find(f) < 0 for f in items):
+        return False
+    run = "、".join(items)
+    return len({doc for (doc, _), t in paragraphs.items() if run in t}) >= 2
 
 
 def _placed(

@@ -31,6 +31,7 @@ _CONVENED = re.compile(
     r"(?:^|[，,。]|日|近日)(?P<body>[\u4e00-\u9fff（）()]{2,24}?)(?:\d{1,2}月\d{1,2}日(?:上午|下午)?)?[，,]?召开"
     r"(?P<meeting>[^，。；“”]{0,30}?(?:会议|推进会|部署会|动员会|座谈会|研讨会))"
 )
+_BODY_END = re.compile(r"(?:委|党组|党委|领导小组|常委会|院务会|办公厅|政府|部|学校|会议)$")
 _NOT_A_BODY = re.compile(r"^(?:今天我们|我们|这次|此次|会上|同时)")
 
 
@@ -49,6 +50,8 @@ def opener(sentence: str) -> tuple[str, str, int] | None:
     m = _OPENER.match(sentence)
     if not m or not _SPEAKER_WORD.search(m.group("who")) or _NOT_A_BODY.match(m.group("who")):
         return None
+    if "对" in m.group("who") or (not m.group("mark") and not _BODY_END.search(m.group("who"))):
+        return None  # "通知对开展学习教育提出明确要求，强调…": the verb that says it comes later
     return m.group("who"), m.group("verb"), m.end()
 
 

@@ -25,7 +25,7 @@ from content.questions.attribution import Speaker, find_speaker, opener
 from content.questions.distractors import Pools
 from content.questions.filters import checkable, plausible_swap
 from content.questions.ids import question_id, stable_order
-from content.questions.importance import CENTRAL, OTHERS, TEMPLATE
+from content.questions.importance import CENTRAL, OTHERS
 from content.questions.quantities import Bound, stricter
 from content.questions.slots import Candidate, Evidence, Slot
 from content.questions.text import (
@@ -58,9 +58,13 @@ KIND_WEIGHT = {
 }
 _VAGUE_OPENING = re.compile(r"^(会议|要|这|该|此|其|同时|对此|他|她|我们)")
 _ACTOR_SUBJECT = re.compile(
-    r"^(?:[^，。]{0,16}[，,])?(?:习近平|中共中央|党中央|中央办公厅|中央党的建设工作领导小组|中共中央政治局常委|各级党委|"
+    r"^(?:[^，。]{0,16}[，,])?(?:习近平|中共中央|党中央|中央办公厅|中央党的建设工作领导小组|中共中央政治局常委|"
     r"[\u4e00-\u9fff]{2,10}(?:省委|市委|区委|党组|党委|党工委|领导小组|常委会))"
+    r"[^。；]{0,24}?(?:召开|印发|主持|出席|概括|发出|考察|慰问|给|审议|成立)"
 )
+_CONJUNCTION = re.compile(r"^(?:而是|而且|但是|但|所以|因此|不是|并且|并|而|也|还|又|甚至|同时)")
+_HE_SAYS = re.compile(r"^(?:他|她)(指出|强调|表示)[，,]")
+_SPEECH = re.compile(r"讲话|发言|致辞|党课")
 _LOCAL_SELF = re.compile(r"我省|我市|我区|我县|本省|本市|全省|全市")
 _REGION_WORD = re.compile(r"省|市|区|县")
 _ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]{1,4}条)(?=[\s\u3000]|[\u4e00-\u9fff])")
@@ -109,6 +113,14 @@ def stand_alone(ev: Evidence, text: str, offset: int, from_start: bool, kind: st
         if not from_start or _VAGUE_OPENING.match(text):
             return None
         return Framed(text, offset, text, "", ev.text)
+    if not from_start and _CONJUNCTION.match(text):
+        return None  # "而是着力…", "所以不少…": half a thought
+    he = _HE_SAYS.match(ev.text)
+    if from_start and he and "习近平" in ev.lead and offset >= he.end():
+        prefix = f"习近平{he.group(1)}："  # "他指出，…" after "…习近平给错误政绩观“画像”"
+        rest = text[he.end() :]
+        sentence = f"{ev.lead}\n{ev.text}"
+        return Framed(prefix + rest, offset - he.end() + len(prefix), rest, "", sentence, prefix)
     own = opener(ev.text)
     if from_start and own is not None and own[0] != "会议":
         return Framed(text, offset, text, "", ev.text)
@@ -123,8 +135,8 @@ def stand_alone(ev: Evidence, text: str, offset: int, from_start: bool, kind: st
             ev.heading,
             list(ev.section),
             ev.document,
-            speech=ev.doc_tier == TEMPLATE,
-            report=ev.doc_tier == OTHERS,
+            speech=bool(_SPEECH.search(ev.document)),
+            report=ev.doc_tier >= OTHERS,
             central=ev.tier == CENTRAL,
         )
     if speaker is None:
@@ -215,7 +227,7 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
     rule = slot.kind in ("frequency", "ordinal", "fraction") or (
         slot.kind == "number" and (bool(slot.bound) or not slot.value[:1].isdigit())
     )
-    rank_kind = "rule" if rule else slot.kind
+    rank_kind = "rule" if rule else "role" if slot.kind == "term" and slot.label else slot.kind
     key = norm(slot.value)
     if slot.kind in ("number", "frequency", "ordinal", "fraction") and ev.block >= 0:
         # "每年" or "一次" in another article is another fact: a quantity is one question per paragraph
@@ -289,9 +301,11 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
         )
     )
     # under a bound only a stricter value is surely false: "至少召开两次" is, "至少召开半次" is merely weaker
+    # a false statement swaps in a real alternative the same document offers (items), or a value of the kind
+    swapped = pools.pick(slot, 8, same) if slot.kind == "item" else ranked
     swaps = [
         d
-        for d in ranked
+        for d in swapped
         if stricter(cast(Bound, slot.bound), slot.value, d.value, slot.kind) and plausible_swap(slot, d.value, same)
     ]
     if swaps and slot.kind != "term":

@@ -131,7 +131,8 @@ class Pools:
             if not phrase or (k[0] == negative and k[1] == kind_of_answer)
         }
         chosen = [parts[k] for k in sorted(keys)]
-        window = max(2, len(answer) // 3)
+        # "深学" or "查根源" beside four-character items is found out by its length
+        window = 2 if kind_of_answer == "heavy" else 0 if len(answer) <= 4 else max(1, len(answer) // 4)
         check = _Check(self, slot, negative)
 
         def passes(strict: bool) -> Callable[[Scored], bool]:

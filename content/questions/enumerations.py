@@ -66,6 +66,8 @@ _OPENERS = (
     "从",
     "和",
     "与",
+    "上",  # "从党性上|找差距、查根源、强修养"
+    "经得起",
 )
 
 
@@ -176,7 +178,7 @@ def _trim_last(chunk: str, size: int) -> str | None:
     if len(chunk) <= size:
         return chunk
     for n in (size, size + 1, size - 1, size + 2):
-        if 2 <= n < len(chunk) and chunk[n:].startswith(("的", "为", "作为", "是", "和", "中")):
+        if 2 <= n < len(chunk) and chunk[n:].startswith(("的", "为", "作为", "是", "和", "中", "上下功夫", "检验")):
             return chunk[:n]
     return None
 

@@ -34,6 +34,7 @@ PREDICTABLE = 0.3  # share of an answer's characters its siblings give away
 _RHETORIC = re.compile(r"^(?:让我们|同志们|新征程上|人勤春来早)|！")
 _QUOTED_LIST = re.compile(r"“[^“”]{2,16}、[^“”]{2,40}”")
 _ORDINAL_OPENING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十]{1,3}[）)])")
+_PAIRED_QUOTE = re.compile(r"”“")
 _NUMERALS_ONLY = re.compile(r"[一二三四五六七八九十百两]+")
 _CENTRAL_BODY = re.compile(r"^(?:中共中央|中央|党中央|国务院|全国)")
 _FACT_KINDS = ("date", "number", "body", "item", "frequency", "ordinal", "fraction")
@@ -78,14 +79,19 @@ def local_trivia(slot: Slot) -> bool:
     return tier >= REGIONAL
 
 
-def predictable_blank(slot: Slot, titles: Collection[str] = ()) -> bool:
-    """The blank's answer is given by the characters around it (see the module docstring)."""
+def predictable_blank(slot: Slot, titles: Collection[str] = (), restated: bool = False) -> bool:
+    """The blank's answer is given by the characters around it (see the module docstring).
+
+    ``restated``: the list is the campaign's own formulation — stated in a central passage and repeated by
+    other documents ("深学、真查、实改", "找差距、查根源、强修养") — so its short items are asked all the same.
+    """
     value = slot.value
     if slot.kind == "item":
         siblings = [f for f in slot.family if f != value]
         if len(slot.family) == 2:
             return True  # "上有政策、下有对策": one half of a two-part slogan
-        if cjk_len(value) <= 3 and all(cjk_len(f) <= 3 for f in siblings):
+        short = cjk_len(value) <= 3 and all(cjk_len(f) <= 3 for f in siblings)
+        if short and not (restated and slot.evidence.tier == CENTRAL):
             return True  # "想问题、作决策、办事情": a three-character slogan
         return predictability(value, siblings) >= PREDICTABLE
     if slot.kind in ("term", "item") and form(value) == "numbered":
@@ -93,7 +99,7 @@ def predictable_blank(slot: Slot, titles: Collection[str] = ()) -> bool:
     return False
 
 
-def keep_slot(slot: Slot, titles: Collection[str] = ()) -> bool:
+def keep_slot(slot: Slot, titles: Collection[str] = (), restated: bool = False) -> bool:
     """Whether a single-span slot is worth asking at all."""
     if local_trivia(slot):
         return False
@@ -103,11 +109,13 @@ def keep_slot(slot: Slot, titles: Collection[str] = ()) -> bool:
         return False  # "二是（　）": a numbered item's own heading is asked through its list, not as a blank
     if slot.kind == "term" and _NUMERALS_ONLY.fullmatch(slot.value):
         return False  # "十五五": a set phrase
+    if slot.kind == "term" and _PAIRED_QUOTE.search(slot.evidence.text[max(0, slot.start - 12) : slot.end + 12]):
+        return False  # "严防“低级红”“高级黑”": one half of a set pair of quoted terms
     if slot.kind in ("term", "keyword") and slot.evidence.tier > OWN:
         return False  # a quoted phrase or a saying's word matters when the centre or the branch's own says it
     if slot.kind in ("term", "item") and form(slot.value) == "numbered" and not any(slot.value in t for t in titles):
         return False
-    return not predictable_blank(slot, titles)
+    return not predictable_blank(slot, titles, restated)
 
 
 def checkable(statement: str, slot: Slot) -> bool:

@@ -116,7 +116,10 @@ def compatible(
     fa, fv = form(answer), form(value)
     if fa != fv:
         return False  # "好大喜功" among 重X轻Y options is found out by its form alone
-    if strict_length and abs(len(answer) - len(value)) > max(2, len(answer) // 3):
+    band = 0 if len(answer) <= 4 else max(1, len(answer) // 4)
+    if fa == "heavy":
+        band = 2  # 重始轻终 and 重局部轻全局 are one pattern
+    if strict_length and abs(len(answer) - len(value)) > band:
         return False
     if _shared_run(answer, value, 2 if len(answer) <= 6 else 4):
         return False  # "作决策" beside "科学决策": a variant of the answer, not another answer

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from content.model import FALSE_TEXT, TRUE_TEXT
+from content.questions.attribution import meeting
 from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.distractors import Pools
 from content.questions.filters import PREDICTABLE, predictability
@@ -76,15 +77,14 @@ def _pick(enum: Enumeration, pools: Pools, n: int, prefer: frozenset[str] = froz
         negative=enum.negative,
     )
     limit = 2 * max(map(len, enum.items))
-    if not prefer:
-        prefer = pools.same_document(probe)
-    picked = pools.pick(probe, n + 10, prefer)
+    least = min(cjk_len(i) for i in enum.items) - 1  # "立党为公" among "强化党性修养…" is found out by its length
+    picked = pools.pick(probe, n + 10, prefer or pools.same_document(probe))
     read = pools.in_paragraphs(enum.evidence.doc_id, enum.lines or (enum.evidence.text,))
     # a wrong option must not echo any item ("重显绩轻潜绩" beside "重显轻隐"), not only the first
     return [
         d.value
         for d in picked
-        if cjk_len(d.value) <= limit
+        if least <= cjk_len(d.value) <= limit
         and not any(_echo(item, d.value) for item in enum.items)
         and not any(norm(d.value) in p for p in read)
     ][:n]
@@ -178,7 +178,7 @@ def _numbered_stem(enum: Enumeration, many: bool) -> str:
     ask = "的有哪些？" if many else "的是哪一项？"
     if enum.kind == "headings":
         return f"{enum.topic}分为{len(enum.items)}个部分，下列属于其部分标题{ask}"
-    trimmed = enum.context.rstrip("—：:，,")
+    trimmed = _named(enum).rstrip("—：:，,")
     # "第三条 党支部的基本任务是：" introduces the items itself, so it is quoted as a lead-in
     introduces = enum.context.endswith(("：", ":"))
     context = f"“{trimmed}……”" if introduces else (trimmed.rstrip("。") + "。" if trimmed else "")
@@ -273,7 +273,7 @@ def _membership_scope(enum: Enumeration) -> str | None:
     """
     if enum.topic.startswith("《") and enum.context:
         return f"在{enum.topic.removesuffix('部分')}{MEMBER_LINKS[0]}"
-    context = enum.context.strip().rstrip("—：:，,。")
+    context = _named(enum).strip().rstrip("—：:，,。")
     if not context or context.endswith(("如下", "为")):
         return None
     if context.endswith("是"):
@@ -282,6 +282,20 @@ def _membership_scope(enum: Enumeration) -> str | None:
     if enum.context.rstrip().endswith(("：", ":")):
         return None
     return f"{context}{MEMBER_LINKS[1]}"
+
+
+_MEETING_SAYS = re.compile(r"^会议(强调|指出|要求|提出)[，,]")
+
+
+def _named(enum: Enumeration) -> str:
+    """The list's lead-in with "会议强调，" naming its meeting ("…（扩大）会议强调：学校各级党组织要…")."""
+    m = _MEETING_SAYS.match(enum.context)
+    if m is None:
+        return enum.context
+    named = meeting("", [], enum.evidence.document)
+    if named is None:
+        return enum.context
+    return f"{named[0]}{m.group(1)}：{enum.context[m.end() :]}"
 
 
 def _source(enum: Enumeration) -> tuple[str, str]:

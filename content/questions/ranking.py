@@ -40,7 +40,7 @@ FACT_LIMIT = 2  # questions about one fact (a list's family, or one answer) in t
 PARAGRAPH_LIMIT = 3  # questions read off one paragraph
 # facts that are easy to generate and dull in bulk, per document ("rule" quantities — 每季度至少一次,
 # 连续六个月 — are what a regulation is made of, and have no limit)
-KIND_LIMIT = {"body": 2, "date": 2, "person": 1, "number": 2, "term": 3}
+KIND_LIMIT = {"body": 2, "date": 2, "person": 1, "number": 2, "term": 4, "role": 4}
 # a paragraph's second question of one type waits behind other types: a rule's article yields a 单选, a 填空
 # and a 判断 rather than three 单选 on its three numbers
 TYPE_LEAD = 0.05

@@ -151,6 +151,10 @@ def fragments(stem: str) -> list[str]:
     return out
 
 
+WHOLE = 90  # a sentence up to this long is quoted whole
+_SAYS_CLAUSE = re.compile(r"^[^，,]{0,20}(?:指出|强调|要求|明确|表示|提出)[，,]$")
+
+
 def excerpt(sentence: str, start: int, end: int, *, limit: int = 110, least: int = 30) -> tuple[str, int, bool]:
     """Whole consecutive clauses of ``sentence`` around ``[start, end)``: (text, offset of the span, from the start).
 
@@ -158,6 +162,9 @@ def excerpt(sentence: str, start: int, end: int, *, limit: int = 110, least: int
     least ``least`` characters, and a text that stops before the sentence does ends with "。" instead of a
     dangling "，"/"；" — a stem reads as a finished statement, with its speaker said in front of it.
     """
+    if len(sentence) <= min(limit, WHOLE):
+        whole = sentence.rstrip("，,；;：:、—") + "。" if sentence.endswith(("；", ";", "——", "：", "，")) else sentence
+        return whole, start, True  # a whole sentence reads best
     spans = clauses(sentence)
     hit = [i for i, (a, b) in enumerate(spans) if a < end and b > start]
     lo, hi = hit[0], hit[-1]
@@ -179,6 +186,12 @@ def excerpt(sentence: str, start: int, end: int, *, limit: int = 110, least: int
     text = sentence[a:b]
     if b < len(sentence) or text.endswith(("；", ";", "——", "：")):
         text = text.rstrip("，,；;：:、—") + "。"
+    first = 1 if len(spans) > 1 and _SAYS_CLAUSE.match(sentence[spans[0][0] : spans[0][1]]) else 0
+    head = sentence[spans[first][0] : spans[first][1]].rstrip("，,")
+    if lo > first + 1 and text.startswith(("是", "为", "对于")) and cjk_len(head) <= 30:
+        # "…，是践行党的根本宗旨…的（　）": the predicate keeps its subject, the omission marked
+        text = head + GAP + text
+        return text, start - a + len(head) + len(GAP), True
     return text, start - a, a == 0
 
 

@@ -33,7 +33,7 @@ from dataclasses import replace
 from content.model import Document, Question
 from content.questions.cloze import cloze_candidates
 from content.questions.distractors import Pools
-from content.questions.enumerations import heavy_pairs, inline_lists, link_families
+from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.facts import find_slots
 from content.questions.filters import keep_slot
 from content.questions.importance import Authority, TierOf, authorities
@@ -110,6 +110,7 @@ def candidates(
     enums: list[Enumeration] = []
     for ev, _ in evidences:
         enums.extend(inline_lists(ev))
+        enums.extend(parallel_clauses(ev))
     for doc, sentences in per_doc:
         enums.extend(numbered_lists(doc, sentences))
         enums.extend(heading_lists(doc))
@@ -120,12 +121,22 @@ def candidates(
         slots.extend(_with_polarity(s) for s in find_slots(ev))
     counts = {(e.evidence.doc_id, e.evidence.text, e.count) for e in enums if e.count}
     slots = [s for s in slots if (s.evidence.doc_id, s.evidence.text, s.value) not in counts]  # asked by lists
+    parallel: list[Slot] = []  # the objects of repeated-verb clauses: options for each other, never blanks
     for e in enums:
         kind: SlotKind = "heading" if e.kind == "headings" else "item"
-        slots.extend(
-            Slot(kind, item, start, e.evidence, family=e.family, label=e.label if e.count else "", negative=e.negative)
+        found = [
+            Slot(
+                kind,
+                item,
+                start,
+                e.evidence,
+                family=e.family,
+                label=e.label if e.count or e.label.startswith(PARALLEL) else "",
+                negative=e.negative,
+            )
             for item, start in zip(e.items, e.starts, strict=True)
-        )
+        ]
+        (parallel if e.label.startswith(PARALLEL) else slots).extend(found)
     for doc, _ in per_doc:
         slots.extend(
             Slot("heading", b.text, 0, Evidence(doc.doc_id, doc.title, b.text))
@@ -151,7 +162,7 @@ def candidates(
             else:  # a plain central sentence offers only the quoted terms it repeats ("第一责任人")
                 slots.extend(saying_slots(ev, spans, terms, {}, len(evidences), term_names))
     slots = _dedupe(slots)
-    pooled = slots + [
+    pooled = slots + parallel + [
         Slot("item", value, start, ev, family=frozenset({value}), negative=True)
         for ev, _ in evidences
         for value, start in heavy_pairs(ev)

@@ -63,6 +63,7 @@ _ACTOR_SUBJECT = re.compile(
     r"[^。；]{0,24}?(?:召开|印发|主持|出席|概括|发出|考察|慰问|给|审议|成立)"
 )
 _CONJUNCTION = re.compile(r"^(?:而是|而且|但是|但|所以|因此|不是|并且|并|而|也|还|又|甚至|同时)")
+_QUOTING_HIM = re.compile(r"^(强调|提出|明确|指出)“")
 _HE_SAYS = re.compile(r"^(?:他|她)(指出|强调|表示)[，,]")
 _SPEECH = re.compile(r"讲话|发言|致辞|党课")
 _LOCAL_SELF = re.compile(r"我省|我市|我区|我县|本省|本市|全省|全市")
@@ -121,6 +122,13 @@ def stand_alone(ev: Evidence, text: str, offset: int, from_start: bool, kind: st
         rest = text[he.end() :]
         sentence = f"{ev.lead}\n{ev.text}"
         return Framed(prefix + rest, offset - he.end() + len(prefix), rest, "", sentence, prefix)
+    quoting = _QUOTING_HIM.match(text)
+    if from_start and quoting and "习近平总书记" in ev.heading and offset >= quoting.end() - 1:
+        # "强调“所有规划都要实事求是…”" under "…习近平总书记重要论述…": his words, said as his
+        prefix = f"习近平总书记{quoting.group(1)}："
+        rest = text[len(quoting.group(1)) :]
+        sentence = f"{ev.heading}\n{ev.text}"
+        return Framed(prefix + rest, offset - len(quoting.group(1)) + len(prefix), rest, "", sentence, prefix)
     own = opener(ev.text)
     if from_start and own is not None and own[0] != "会议":
         return Framed(text, offset, text, "", ev.text)

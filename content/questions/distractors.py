@@ -212,7 +212,9 @@ class _Check:
         self.paragraph = pools._paragraphs.get((slot.evidence.doc_id, slot.evidence.block), "")
         self.before, self.after = _neighbours(slot)
         self.digits = _SHAPE_DIGITS.sub("9", slot.value)
-        self.affix = shared_affix(slot.family) if len(slot.family) > 1 else ("", "", "")
+        # a pattern shared by short items ("亲自…", "…摆进去"); long items share words by chance ("关于")
+        short = len(slot.family) > 1 and max(len(f) for f in slot.family) <= 8
+        self.affix = shared_affix(slot.family) if short else ("", "", "")
         same = [f for f in slot.family if len(f) == len(slot.value)]
         self.fixed: list[tuple[int, str]] = (
             [(i, ch) for i, ch in enumerate(slot.value) if all(f[i] == ch for f in same)]

@@ -84,6 +84,46 @@ def inline_lists(ev: Evidence) -> list[Enumeration]:
     return found
 
 
+PARALLEL = "parallel"  # the label of a list of clauses that repeat one verb ("深入学习A，深入学习B，深入学习C")
+_LEADS = ("深入学习", "学习", "对照", "坚持", "加强", "强化", "完善", "注重", "推动", "聚焦")
+
+
+def parallel_clauses(ev: Evidence) -> list[Enumeration]:
+    """Three or more clauses that repeat one leading verb: the objects are a list ("要组织党员、干部深入学习…，深入
+    学习《…建议》，深入学习…精神").  The first clause may hold more before the verb ("要组织党员、干部深入学习…").
+    """
+    text = ev.text
+    spans = clauses(text)
+    found: list[Enumeration] = []
+    i = 0
+    while i < len(spans):
+        run: list[tuple[int, str]] = []
+        lead = ""
+        for verb in _LEADS:
+            a, b = spans[i]
+            at = text.find(verb, a, b)
+            if at < 0:
+                continue
+            j = i + 1
+            members = [(at + len(verb), text[at + len(verb) : b].rstrip("，,；;。"))]
+            while j < len(spans) and text.startswith(verb, spans[j][0]):
+                s0, s1 = spans[j]
+                members.append((s0 + len(verb), text[s0 + len(verb) : s1].rstrip("，,；;。")))
+                j += 1
+            if len(members) >= 3 and all(3 <= cjk_len(m) <= 40 and "、" not in m[:2] for _, m in members):
+                run, lead = members, verb
+                break
+        if not run:
+            i += 1
+            continue
+        items = tuple(m for _, m in run)
+        if len({norm(x) for x in items}) == len(items):
+            label = f"{PARALLEL}:{lead.removeprefix('深入')}"  # objects are options only for the same verb
+            found.append(Enumeration("inline", items, ev, tuple(s for s, _ in run), label=label, topic=lead))
+        i += len(run)
+    return found
+
+
 def counted_lists(ev: Evidence) -> list[Enumeration]:
     """ "分为优秀、合格、基本合格、不合格四个等次": the count proves where the list starts and ends.
 

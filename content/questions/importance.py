@@ -13,10 +13,12 @@ tier*, recognised from the text (never from file names)::
     3 others     reports on other units: round-ups of ministries and provinces, high-tech zones, news features
     4 template   template speeches and commentary ("以供各位笔杆子借鉴使用", "同志们：")
 
-The document's tier comes from ``content.authority`` when that module is present (it reads issuer lines,
-来源 and headings), otherwise from :func:`document_tier` here.  Inside a document a passage can rise or
-fall: a section headed "省委常委会有关会议精神" is regional even inside a compilation that opens with the
-Notice; a paragraph that opens "《通知》强调" or reports what 习近平 said is central wherever it sits.
+The tiers come from ``content.authority`` (it reads issuer lines, 来源, headings and leads, per paragraph;
+its ``Tier`` counts the other way, 5 = central), refined where a paragraph quotes 习近平 under a heading about
+his statements; a ``tier_of`` recogniser (tests, other corpora) replaces it with :func:`document_tier` here.
+Inside a document a passage can rise or fall: a section headed "省委常委会有关会议精神" is regional even
+inside a compilation that opens with the Notice; a paragraph that opens "《通知》强调" or reports what
+习近平 said is central wherever it sits.
 
 A *fact* is what a question asks about, independent of where it is read: the 总要求 is one fact whether the
 Notice, the province or a high-tech zone restates it.  Its importance::
@@ -35,6 +37,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from content import authority as recognised
 from content.model import Document
 
 CENTRAL, OWN, REGIONAL, OTHERS, TEMPLATE = 0, 1, 2, 3, 4
@@ -139,6 +142,21 @@ def authority(doc: Document, tier_of: TierOf | None = None, *, core: bool = Fals
     return Authority(base, blocks)
 
 
+_XI_HEADING = re.compile(r"习近平总书记(?:重要论述|重要讲话|指明)")
+_QUOTES_HIM = re.compile(r"^(?:强调|提出|明确|指出)“")
+
+
+def _quoted_centre(doc: Document, blocks: dict[int, int]) -> dict[int, int]:
+    """Under a heading about 习近平总书记's statements, a paragraph that quotes one ("强调“…”") is his word."""
+    heading = ""
+    for b in doc.blocks:
+        if b.kind == "heading":
+            heading = b.text
+        elif _XI_HEADING.search(heading) and _QUOTES_HIM.match(b.text):
+            blocks[b.index] = CENTRAL
+    return blocks
+
+
 def _heading_tier(heading: str, base: int) -> int:
     """A heading naming a body sets its section: "中央党的建设工作领导小组会议精神", "省委常委会有关会议精神"."""
     if _CENTRAL_HEADING.search(heading) and ("会议" in heading or "通知" in heading):
@@ -160,21 +178,15 @@ def authorities(
     """
     marked = list(core)
     if tier_of is None:
-        try:
-            from content import authority as recognised
-        except ImportError:  # pragma: no cover - the module ships with the package
-            recognised = None  # type: ignore[assignment]
-        if recognised is not None:
-            marks = dict.fromkeys(marked, recognised.Mark.CORE)
-            found = recognised.authorities(documents, marks=marks)
-            top = int(recognised.Tier.CENTRAL)
-            return {
-                d.doc_id: Authority(
-                    top - int(found[d.doc_id].tier),
-                    {b.index: top - int(found[d.doc_id].of_block(i)) for i, b in enumerate(d.blocks)},
-                )
-                for d in documents
-            }
+        found = recognised.authorities(documents, marks=dict.fromkeys(marked, recognised.Mark.CORE))
+        top = int(recognised.Tier.CENTRAL)
+        return {
+            d.doc_id: Authority(
+                top - int(found[d.doc_id].tier),
+                _quoted_centre(d, {b.index: top - int(found[d.doc_id].of_block(i)) for i, b in enumerate(d.blocks)}),
+            )
+            for d in documents
+        }
     names = set(marked)
     return {d.doc_id: authority(d, tier_of, core=d.title in names or d.file_name in names) for d in documents}
 

@@ -28,6 +28,7 @@ from content.model import FALSE_TEXT, TRUE_TEXT
 from content.questions.attribution import meeting
 from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.distractors import Pools
+from content.questions.enumerations import PARALLEL
 from content.questions.filters import PREDICTABLE, predictability
 from content.questions.ids import question_id, stable_order
 from content.questions.importance import REGIONAL
@@ -73,11 +74,12 @@ def _pick(enum: Enumeration, pools: Pools, n: int, prefer: frozenset[str] = froz
         enum.evidence.text.find(value),
         enum.evidence,
         family=enum.family,
-        label=enum.label if enum.count else "",
+        label=enum.label if enum.count or enum.label.startswith(PARALLEL) else "",
         negative=enum.negative,
     )
     limit = 2 * max(map(len, enum.items))
-    least = min(cjk_len(i) for i in enum.items) - 1  # "立党为公" among "强化党性修养…" is found out by its length
+    # "立党为公" among "强化党性修养…" is found out by its length; the objects of repeated clauses vary anyway
+    least = 0 if enum.label.startswith(PARALLEL) else min(cjk_len(i) for i in enum.items) - 1
     picked = pools.pick(probe, n + 10, prefer or pools.same_document(probe))
     read = pools.in_paragraphs(enum.evidence.doc_id, enum.lines or (enum.evidence.text,))
     # a wrong option must not echo any item ("重显绩轻潜绩" beside "重显轻隐"), not only the first

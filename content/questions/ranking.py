@@ -147,6 +147,12 @@ def ranked_facts(candidates: Sequence[Candidate], limit: int = 20) -> list[tuple
 def _per_document(candidates: Sequence[Candidate], per_type: int | None, twins: NearDuplicates) -> list[Question]:
     """One document's questions: greedy on importance-weighted score under the document's own limits."""
     present = [t for t in QUESTION_TYPES if any(c.question.qtype == t for c in candidates)]
+    # a long paragraph (the Notice's: six sentences of requirements) may give more than a short one
+    sentences: dict[str, set[str]] = defaultdict(set)
+    for c in candidates:
+        if c.paragraph:
+            sentences[c.paragraph].add(c.question.sentence.split("\n")[-1])
+    paragraph_limit = {p: max(PARAGRAPH_LIMIT, 2 * len(s)) for p, s in sentences.items()}
     cap = per_type if per_type is not None else len(candidates)
     heap = [(-c.question.score, c.question.qid, i) for i, c in enumerate(candidates)]
     heapq.heapify(heap)
@@ -183,7 +189,7 @@ def _per_document(candidates: Sequence[Candidate], per_type: int | None, twins: 
             continue
         if by_kind[c.kind] >= KIND_LIMIT.get(c.kind, len(candidates)):
             continue
-        if c.paragraph and by_paragraph[c.paragraph] >= PARAGRAPH_LIMIT:
+        if c.paragraph and by_paragraph[c.paragraph] >= paragraph_limit.get(c.paragraph, PARAGRAPH_LIMIT):
             continue
         fact = c.fact
         if (q.qtype, "fact", fact) in used_keys or by_fact[fact] >= FACT_LIMIT:

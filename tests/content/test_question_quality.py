@@ -132,7 +132,8 @@ def test_no_wrong_option_is_a_variant_or_of_another_form(generated: Corpus) -> N
 
 def test_patterned_lists_get_patterned_wrong_options_or_none(generated: Corpus) -> None:
     for q in choices(generated):
-        if q.qtype == "multiple" and len(q.answer) >= 3 and form(q.answer[0]) == "plain":
+        short = max(map(len, q.answer)) <= 8  # long items share words by chance ("关于"), not a pattern
+        if q.qtype == "multiple" and len(q.answer) >= 3 and form(q.answer[0]) == "plain" and short:
             prefix, suffix, core = shared_affix(q.answer)
             for o in wrong(q):
                 assert o.startswith(prefix) and o.endswith(suffix) and core in o, (q.answer, o)

@@ -133,6 +133,7 @@ def candidates(
                 family=e.family,
                 label=e.label if e.count or e.label.startswith(PARALLEL) else "",
                 negative=e.negative,
+                role=e.role,
             )
             for item, start in zip(e.items, e.starts, strict=True)
         ]
@@ -162,7 +163,7 @@ def candidates(
             else:  # a plain central sentence offers only the quoted terms it repeats ("第一责任人")
                 slots.extend(saying_slots(ev, spans, terms, {}, len(evidences), term_names))
     slots = _dedupe(slots)
-    pooled = slots + parallel + [
+    pooled = slots + parallel + [s for ev, _ in evidences for s in _pairs(ev)] + [
         Slot("item", value, start, ev, family=frozenset({value}), negative=True)
         for ev, _ in evidences
         for value, start in heavy_pairs(ev)
@@ -186,6 +187,22 @@ def candidates(
         out.extend(list_candidates(e, pools, max(1, recurring), _sections(e, enums)))
     out.extend(role_candidates([ev for ev, _ in evidences]))
     return [_placed(c, tiers, per_doc) for c in out]
+
+
+_PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}?)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?=[，。；”、]|$)")
+_PAIR_LEAD = re.compile(r"(?:坚持|做到|关乎|强化|注重|突出)$")
+
+
+def _pairs(ev: Evidence) -> list[Slot]:
+    """Two four-character phrases side by side ("坚持实事求是、求真务实", "关乎立党为公、执政为民"): no list to ask,
+    but real wrong options for a list of such phrases (the 总要求)."""
+    out = []
+    for m in _PAIR.finditer(ev.text):
+        if not _PAIR_LEAD.search(m.group(1)) or (m.start() > 0 and ev.text[m.start() - 1] == "、"):
+            continue
+        family = frozenset({m.group(2), m.group(3)})
+        out += [Slot("item", m.group(i), m.start(i), ev, family=family, role="principle") for i in (2, 3)]
+    return out
 
 
 def _restated(slot: Slot, paragraphs: dict[tuple[str, int], str]) -> bool:

@@ -31,6 +31,7 @@ _CONVENED = re.compile(
     r"(?:^|[，,。]|日|近日)(?P<body>[\u4e00-\u9fff（）()]{2,24}?)(?:\d{1,2}月\d{1,2}日(?:上午|下午)?)?[，,]?召开"
     r"(?P<meeting>[^，。；“”]{0,30}?(?:会议|推进会|部署会|动员会|座谈会|研讨会))"
 )
+_NOTICE_ASKS = re.compile(r"^《?通知》?对[^，。]{0,20}提出[^，。]{0,6}[，,](强调|指出|要求|明确)")
 _BODY_END = re.compile(r"(?:委|党组|党委|领导小组|常委会|院务会|办公厅|政府|部|学校|会议)$")
 _NOT_A_BODY = re.compile(r"^(?:今天我们|我们|这次|此次|会上|同时)")
 
@@ -100,7 +101,10 @@ def find_speaker(
         return Speaker(who, verb, line)
     if central and "习近平" in title:
         return Speaker("习近平", "指出")  # the items of "习近平将…概括为“五重五轻”——" are his words
-    if not speech:
+    notice = _NOTICE_ASKS.match(sentence)
+    if notice:
+        return Speaker("《通知》", notice.group(1))  # "通知对开展学习教育提出明确要求，强调“…”"
+    if not speech and (heading.endswith("会议精神") or "召开" in title):
         named = meeting(heading, section_first, title)
         if named is not None:
             return Speaker(named[0], "提出", named[1])  # a meeting's report: what it reports is the meeting's

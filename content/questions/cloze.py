@@ -157,6 +157,8 @@ def stand_alone(ev: Evidence, text: str, offset: int, from_start: bool, kind: st
     if _LOCAL_SELF.search(text) and not _REGION_WORD.search(speaker.who):
         return None  # "我省" said by a document, not by a province: no referent
     prefix = speaker.prefix()
+    if text.startswith(speaker.verb) and offset >= len(speaker.verb):
+        text, offset = text[len(speaker.verb) :], offset - len(speaker.verb)  # "强调“…”" after "《通知》强调："
     sentence = f"{speaker.line}\n{ev.text}" if speaker.line and speaker.line != ev.text else ev.text
     return Framed(prefix + text, offset + len(prefix), text, "", sentence, prefix)
 

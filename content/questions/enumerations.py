@@ -197,7 +197,28 @@ def _inline(ev: Evidence, start: int, run: str) -> Enumeration | None:
         starts=tuple(offsets),
         label=label.group(1) if label else "",
         open=left_open,
+        # a locality's quoted slogan ("明显好转、根本好转、最佳口碑") is an option only for another slogan
+        role="slogan" if quoted and ev.tier >= 2 else _role(after) or ("" if quoted else _lead_words(text, offsets[0])),
     )
+
+
+_ROLE_NOUN = re.compile(
+    r"^”?等(多种形式|工作安排|中心工作|途径|方式|形式|措施|举措|领域|各领域|内容|指标|方面|问题|行为|现象|倾向)"
+)
+
+
+def _role(after: str) -> str:
+    """The noun a list's "等" names ("…等途径", "…等指标"), or "总要求": what its items are."""
+    m = _ROLE_NOUN.match(after)
+    if m:
+        return m.group(1)
+    return "总要求" if re.match(r"^”?(?:的|为)总要求", after) else ""
+
+
+def _lead_words(text: str, start: int) -> str:
+    """The two characters before a list ("落实|学习研讨…", "存在|漠视群众…"): what its items are there for."""
+    lead = text[max(0, start - 2) : start]
+    return lead if cjk_len(lead) == 2 else ""
 
 
 def _trim_first(chunk: str, size: int) -> str | None:

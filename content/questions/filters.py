@@ -107,6 +107,8 @@ def keep_slot(slot: Slot, titles: Collection[str] = (), restated: bool = False) 
         return False  # a locality's quoted slogan ("明显好转、根本好转、最佳口碑")
     if slot.kind == "item" and _ORDINAL_OPENING.match(slot.evidence.text[max(0, slot.start - 4) : slot.start + 1]):
         return False  # "二是（　）": a numbered item's own heading is asked through its list, not as a blank
+    if slot.kind in ("term", "item") and _ORDINAL_OPENING.match(slot.evidence.lead):
+        return False  # a detail of a numbered point's elaboration ("工作不是“做事”而是“做秀”"): its point is asked
     if slot.kind == "term" and _NUMERALS_ONLY.fullmatch(slot.value):
         return False  # "十五五": a set phrase
     if slot.kind == "term" and _PAIRED_QUOTE.search(slot.evidence.text[max(0, slot.start - 12) : slot.end + 12]):

@@ -46,7 +46,7 @@ TIER_LABELS = ("中央文件和中央会议", "本单位及上级部署", "省�
 TIER_WEIGHT = (1.0, 0.85, 0.6, 0.45, 0.4)
 SALIENCE = 0.15
 # questions a tier's passages may supply per document, at most (the bank's shape follows the materials' weight)
-TIER_QUOTA = (40, 16, 8, 6, 8)
+TIER_QUOTA = (40, 16, 4, 3, 6)
 
 TierOf = Callable[[Document], int]
 

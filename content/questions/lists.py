@@ -76,6 +76,7 @@ def _pick(enum: Enumeration, pools: Pools, n: int, prefer: frozenset[str] = froz
         family=enum.family,
         label=enum.label if enum.count or enum.label.startswith(PARALLEL) else "",
         negative=enum.negative,
+        role=enum.role,
     )
     limit = 2 * max(map(len, enum.items))
     # "立党为公" among "强化党性修养…" is found out by its length; the objects of repeated clauses vary anyway
@@ -166,10 +167,11 @@ def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:
     probe = Slot("number", enum.count, at, ev)
     picks = [d.value for d in pools.pick(probe, 3)]
     slot_key = f"{enum.count}#count"
-    questions = [new_question("fill", ev, stem, (), width_variants(enum.count), expl, slot_key, 1.05)]
+    # how many grades a rule sets is the fact a member must know of the list: it outranks the list's items
+    questions = [new_question("fill", ev, stem, (), width_variants(enum.count), expl, slot_key, 1.3)]
     if len(picks) >= 3:
         options = stable_order(question_id("single", ev.text, slot_key), [enum.count, *picks])
-        questions.append(new_question("single", ev, stem, options, (enum.count,), expl, slot_key, 1.15))
+        questions.append(new_question("single", ev, stem, options, (enum.count,), expl, slot_key, 1.4))
     key, group, paragraph = norm(slot_key), _group(enum), _paragraph(ev)
     return [
         Candidate(replace(q, sentence=sentence), key, "rule", group=group, paragraph=paragraph) for q in questions

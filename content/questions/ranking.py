@@ -37,6 +37,7 @@ MIN_SCORE = 0.75
 NEAR_DUPLICATE = 0.6
 TRUTH_SKEW = 2  # 判断: never more than this many more "true" than "false" statements in a document
 FACT_LIMIT = 2  # questions about one fact (a list's family, or one answer) in the whole bank
+KEY_FACT = 1.2  # importance-weighted score from which a fact counts as key and may be asked a second time
 PARAGRAPH_LIMIT = 3  # questions read off one paragraph
 # facts that are easy to generate and dull in bulk, per document ("rule" quantities — 每季度至少一次,
 # 连续六个月 — are what a regulation is made of, and have no limit)
@@ -192,7 +193,9 @@ def _per_document(candidates: Sequence[Candidate], per_type: int | None, twins: 
         if c.paragraph and by_paragraph[c.paragraph] >= paragraph_limit.get(c.paragraph, PARAGRAPH_LIMIT):
             continue
         fact = c.fact
-        if (q.qtype, "fact", fact) in used_keys or by_fact[fact] >= FACT_LIMIT:
+        # a key fact (weighty, restated) may be asked twice, in two types; a detail once
+        limit = FACT_LIMIT if q.score >= KEY_FACT else 1
+        if (q.qtype, "fact", fact) in used_keys or by_fact[fact] >= limit:
             continue
         sentence_types = per_sentence.get(q.sentence, set())
         if q.qtype in sentence_types or len(sentence_types) >= 2:

@@ -45,6 +45,18 @@ def _duty(ev: Evidence) -> tuple[str, int, str] | None:
     return None
 
 
+def _head(body: str) -> str:
+    """What kind of body it is: "党组织", "党委", "领导小组" (its last word, "（党组）" aside)."""
+    core = re.sub(r"（[^）]*）$", "", body)
+    m = re.search(_HOLDER + "$", core)
+    return m.group(0) if m else core[-2:]
+
+
+def _shares(a: str, b: str) -> bool:
+    a, b = re.sub(r"（[^）]*）", "", a), re.sub(r"（[^）]*）", "", b)
+    return any(a[i : i + 2] in b for i in range(len(a) - 1))
+
+
 def _alike(a: str, b: str) -> bool:
     """Two duties that share a phrase ("扛起主体责任") do not tell their bodies apart."""
     a, b = norm(a).replace("学习教育", "#"), norm(b).replace("学习教育", "#")
@@ -71,6 +83,8 @@ def role_candidates(evidences: Sequence[Evidence]) -> list[Candidate]:
                 and norm(b) not in norm(ev.text)
                 and norm(who) not in norm(b)
                 and b[:2] != who[:2]  # "各级党委" beside "各级党组织": one may be read as the other
+                and _head(b) != _head(who)  # "上级党组织" beside "各级党组织": the one may include the other
+                and not _shares(b, who)  # "各级党委" beside "上级党组织": "各级" may be read to include "上级"
                 and not any(_alike(duty, d) for _, w, _, d in duties if w == b)
             ]
             if len(others) < 2:

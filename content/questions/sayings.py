@@ -125,7 +125,7 @@ def saying_slots(
                 hit = True
                 found = known[k]
                 family = found.family or frozenset({k})
-                yield Slot(found.kind, k, a + pos, quoted, family=family, negative=found.negative)
+                yield Slot(found.kind, k, a + pos, quoted, family=family, negative=found.negative, role=found.role)
                 break
         if hit:
             continue

@@ -48,6 +48,7 @@ class Slot:
     label: str = ""  # what the value is, when the text says so: "总要求", "工作安排"
     negative: bool = False  # a fault ("弄虚作假"), by its own words or by the list it is in (see ``kinds``)
     bound: str = ""  # "min" ("至少一次") / "max" ("一个月内"): which wrong values make a sure false statement
+    role: str = ""  # what a list item is there for: the list's label ("工作安排") or the words before it ("通过")
 
     @property
     def end(self) -> int:
@@ -68,6 +69,7 @@ class Enumeration:
     negative: bool = False  # a list of faults: "是否存在漠视群众、敷衍塞责、弄虚作假的行为"
     count: str = ""  # the count the text gives the list ("四个等次"), when it gives one
     open: str = ""  # "……" or "等" when the source leaves the list open
+    role: str = ""  # what the items are there for: the list's label ("工作安排") or the words before it ("通过")
 
 
 @dataclass(frozen=True)

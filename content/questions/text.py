@@ -188,6 +188,10 @@ def excerpt(sentence: str, start: int, end: int, *, limit: int = 110, least: int
         text = text.rstrip("，,；;：:、—") + "。"
     first = 1 if len(spans) > 1 and _SAYS_CLAUSE.match(sentence[spans[0][0] : spans[0][1]]) else 0
     head = sentence[spans[first][0] : spans[first][1]].rstrip("，,")
+    if lo == first + 1 and text.startswith(("是", "为", "对于")) and size(first, hi) <= limit + 30:
+        a = spans[first][0]  # the subject clause is next to it: keep them together
+        text = sentence[a:b] if b == len(sentence) else sentence[a:b].rstrip("，,；;：:、") + "。"
+        return text, start - a, a == 0
     if lo > first + 1 and text.startswith(("是", "为", "对于")) and cjk_len(head) <= 30:
         # "…，是践行党的根本宗旨…的（　）": the predicate keeps its subject, the omission marked
         text = head + GAP + text

@@ -98,7 +98,7 @@ def test_answers_are_in_their_evidence_and_evidence_in_the_document(generated: C
 def test_false_statements_differ_from_evidence_by_exactly_one_swap(generated: Corpus) -> None:
     falses = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (FALSE_TEXT,)]
     trues = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (TRUE_TEXT,)]
-    assert len(falses) >= 2 and len(trues) >= 2
+    assert len(falses) >= 2 and len(trues) >= 1  # a true statement is kept only where it makes a checkable claim
     assert abs(len(falses) - len(trues)) <= 4
     for q in falses:
         if MEMBERSHIP in q.stem or "，其中包括“" in q.stem:

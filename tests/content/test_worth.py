@@ -299,4 +299,4 @@ def test_adding_a_material_does_not_reshuffle_the_others(generated: Corpus, tmp_
     shutil.copytree(DEFAULT_MATERIALS, folder)
     (folder / "020_推进会.txt").write_text(NEWS, encoding="utf-8")
     moved = _shipped_ids(build_corpus(folder, curated_path=None), shipped) ^ before
-    assert len(moved) <= 4, len(moved)
+    assert len(moved) <= 6, len(moved)  # its month-end dates give "7月底" real wrong options, for one

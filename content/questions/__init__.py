@@ -35,7 +35,7 @@ from content.questions.cloze import cloze_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.facts import find_slots
-from content.questions.filters import keep_slot
+from content.questions.filters import PREDICTABLE, keep_slot, predictability
 from content.questions.importance import Authority, TierOf, authorities
 from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
@@ -163,17 +163,26 @@ def candidates(
             else:  # a plain central sentence offers only the quoted terms it repeats ("第一责任人")
                 slots.extend(saying_slots(ev, spans, terms, {}, len(evidences), term_names))
     slots = _dedupe(slots)
-    pooled = slots + parallel + [s for ev, _ in evidences for s in _pairs(ev)] + [
+    paragraphs = {(doc.doc_id, b.index): b.text for doc, _ in per_doc for b in doc.blocks if b.kind == "paragraph"}
+    pairs = [s for ev, _ in evidences for s in _pairs(ev)]
+    pooled = slots + parallel + pairs + [
         Slot("item", value, start, ev, family=frozenset({value}), negative=True)
         for ev, _ in evidences
         for value, start in heavy_pairs(ev)
     ]
     slots = [s for s in slots if s.kind in ("item", "heading") or keep_slot(s, titles)]
+    # a central pair of principles ("坚持聚焦主题、简约务实") is asked as a blank on either half
+    # ... unless the pair is a set phrase repeated everywhere ("实事求是、求真务实" in three documents)
+    principles = [
+        replace(s, kind="term", label="principle")
+        for s in pairs
+        if s.evidence.tier == 0 and _said(s, paragraphs) < 3
+    ]
+    slots += [s for s in principles if keep_slot(s, titles)]
 
     docs_with: dict[str, set[str]] = defaultdict(set)
     for s in slots:
         docs_with[norm(s.value)].add(s.evidence.doc_id)
-    paragraphs = {(doc.doc_id, b.index): b.text for doc, _ in per_doc for b in doc.blocks if b.kind == "paragraph"}
     pools = Pools(pooled, paragraphs)
     out: list[Candidate] = []
     texts = [_cjk_only(norm(t)) for t in paragraphs.values()]
@@ -190,7 +199,7 @@ def candidates(
 
 
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}?)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?=[，。；”、]|$)")
-_PAIR_LEAD = re.compile(r"(?:坚持|做到|关乎|强化|注重|突出)$")
+_PAIR_LEAD = re.compile(r"(?:坚持|做到|关乎|强化|注重|突出|[，,])$")
 
 
 def _pairs(ev: Evidence) -> list[Slot]:
@@ -198,11 +207,20 @@ def _pairs(ev: Evidence) -> list[Slot]:
     but real wrong options for a list of such phrases (the 总要求)."""
     out = []
     for m in _PAIR.finditer(ev.text):
-        if not _PAIR_LEAD.search(m.group(1)) or (m.start() > 0 and ev.text[m.start() - 1] == "、"):
+        if not _PAIR_LEAD.search(ev.text[max(0, m.start(2) - 2) : m.start(2)]) or "、" in m.group(1):
             continue
+        if predictability(m.group(2), [m.group(3)]) >= PREDICTABLE:
+            continue  # "上有政策、下有对策": a patterned pair
         family = frozenset({m.group(2), m.group(3)})
         out += [Slot("item", m.group(i), m.start(i), ev, family=family, role="principle") for i in (2, 3)]
     return out
+
+
+def _said(slot: Slot, paragraphs: dict[tuple[str, int], str]) -> int:
+    """In how many documents a pair is written as in this sentence ("实事求是、求真务实")."""
+    text = slot.evidence.text
+    a, b = sorted(slot.family, key=text.find)
+    return len({d for (d, _), t in paragraphs.items() if f"{a}、{b}" in t})
 
 
 def _restated(slot: Slot, paragraphs: dict[tuple[str, int], str]) -> bool:

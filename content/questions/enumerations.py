@@ -67,6 +67,7 @@ _OPENERS = (
     "和",
     "与",
     "上",  # "从党性上|找差距、查根源、强修养"
+    "让群众",  # "让群众|参与、受益、可感可及"
     "经得起",
 )
 
@@ -278,7 +279,9 @@ def link_families(enums: Iterable[Enumeration]) -> list[Enumeration]:
             shared.update(j for j in holders[k] if j > i)
         for j in sorted(shared):
             n = shared[j]
-            if n >= 2 or (n >= 1 and min(len(enums[i].items), len(enums[j].items)) <= 2):
+            same_doc = enums[i].evidence.doc_id == enums[j].evidence.doc_id
+            # two lists of one document that share an item speak of one thing ("…等内容" and "…等指标" of 考核)
+            if n >= 2 or (n >= 1 and (same_doc or min(len(enums[i].items), len(enums[j].items)) <= 2)):
                 parent[root(i)] = root(j)
     groups: dict[int, set[str]] = {}
     for i, e in enumerate(enums):

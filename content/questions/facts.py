@@ -39,6 +39,11 @@ _TERM = re.compile(r"“([^“”、，,。；;：:！？\s]{2,10})”")
 _FIELD = re.compile(r"^([\u4e00-\u9fff]{2,6})[：:]\s*(.{2,40})$")
 # what a requirement names as its focus, lever or guide: "以一体推进学查改为抓手", "以…“一把手”为重点"
 _ROLE = re.compile(r"以(?P<what>[^，。；、]{4,30}?)为(?P<role>抓手|重点|指导|主线|契机|落脚点|切入点|突破口|发力点)")
+# a short imperative clause's object: "加强分类指导", "强化真督实导" (its verb says what is to be done with it)
+_DO = re.compile(
+    r"(?:^|[，,。；]|要)(?P<verb>加强|强化|注重|压实|坚持|健全|完善|做好|抓好|力戒|严防)"
+    r"(?P<what>[\u4e00-\u9fff]{4})(?=[，,。；]|$)"
+)
 # what a campaign *is*: "是践行党的根本宗旨、夯实党的执政根基的重要举措"
 _IS_THE = re.compile(
     r"是(?P<of>[^，。；]{6,40}?)的(?P<what>必然要求|重要举措|有效途径|重要任务|重要抓手|重要部署|根本遵循|重要保障|关键举措)"
@@ -77,6 +82,8 @@ def find_slots(ev: Evidence) -> Iterator[Slot]:
         yield Slot("term", m.group("what"), m.start("what"), ev, label=m.group("role"))
     for m in _IS_THE.finditer(text):
         yield Slot("term", m.group("what"), m.start("what"), ev, label="是…的")
+    for m in _DO.finditer(text):
+        yield Slot("term", m.group("what"), m.start("what"), ev, label=m.group("verb"))
 
 
 def _is_term(text: str, m: re.Match[str], term: str) -> bool:

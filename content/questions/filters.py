@@ -26,7 +26,7 @@ from collections.abc import Collection, Sequence
 
 from content.questions.importance import CENTRAL, OWN, REGIONAL
 from content.questions.kinds import form, shared_affix
-from content.questions.slots import Slot
+from content.questions.slots import Evidence, Slot
 from content.questions.text import cjk_len
 
 LOCAL_KINDS = ("date", "number", "person", "body", "term")
@@ -99,16 +99,32 @@ def predictable_blank(slot: Slot, titles: Collection[str] = (), restated: bool =
     return False
 
 
+_FLOURISH = re.compile(r"^(?:同志们|让我们)|奋力(?:推动|谱写|书写)|再上新台阶|作出新的更大贡献")
+
+
+def elaboration(ev: Evidence) -> bool:
+    """A sentence that elaborates a numbered point ("三是重显轻隐。有的干部…对经济指标…趋之若鹜")."""
+    return bool(_ORDINAL_OPENING.match(ev.lead))
+
+
+def rhetoric(text: str) -> bool:
+    """Closing rhetoric: "同志们，…", "让我们…", "奋力推动各项事业再上新台阶"."""
+    return bool(_FLOURISH.search(text))
+
+
 def keep_slot(slot: Slot, titles: Collection[str] = (), restated: bool = False) -> bool:
     """Whether a single-span slot is worth asking at all."""
     if local_trivia(slot):
         return False
     if slot.kind == "item" and slot.evidence.tier >= REGIONAL and _QUOTED_LIST.search(slot.evidence.text):
         return False  # a locality's quoted slogan ("明显好转、根本好转、最佳口碑")
-    if slot.kind == "item" and _ORDINAL_OPENING.match(slot.evidence.text[max(0, slot.start - 4) : slot.start + 1]):
-        return False  # "二是（　）": a numbered item's own heading is asked through its list, not as a blank
-    if slot.kind in ("term", "item") and _ORDINAL_OPENING.match(slot.evidence.lead):
+    head = slot.evidence.text.split("，", 1)[0]
+    if _ORDINAL_OPENING.match(slot.evidence.text) and slot.start < len(head):
+        return False  # "二是（　）", "三是压实（　）": a numbered point's own heading is asked through its list
+    if slot.kind in ("term", "item") and elaboration(slot.evidence):
         return False  # a detail of a numbered point's elaboration ("工作不是“做事”而是“做秀”"): its point is asked
+    if rhetoric(slot.evidence.text):
+        return False  # "让我们以…奋力推动…": a closing flourish states no requirement
     if slot.kind == "term" and _NUMERALS_ONLY.fullmatch(slot.value):
         return False  # "十五五": a set phrase
     if slot.kind == "term" and _PAIRED_QUOTE.search(slot.evidence.text[max(0, slot.start - 12) : slot.end + 12]):

@@ -29,7 +29,7 @@ from content.questions.attribution import meeting
 from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL
-from content.questions.filters import PREDICTABLE, predictability
+from content.questions.filters import PREDICTABLE, elaboration, predictability, rhetoric
 from content.questions.ids import question_id, stable_order
 from content.questions.importance import REGIONAL
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
@@ -110,6 +110,8 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     start, end = enum.starts[0], enum.starts[-1] + len(enum.items[-1])
     if ev.tier >= REGIONAL and start > 0 and ev.text[start - 1] == "“":
         return []  # a locality's quoted slogan ("明显好转、根本好转、最佳口碑")
+    if elaboration(ev) or rhetoric(ev.text):
+        return []  # a detail of a numbered point's elaboration, or a speech's closing flourish
     text, offset, from_start = excerpt(ev.text, start, end, limit=150, least=end - start + 20)
     if len(text) > 160 or cjk_len(text) - (end - start) < 8:
         return []
@@ -196,6 +198,8 @@ def _numbered_stem(enum: Enumeration, many: bool) -> str:
 def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) -> list[Candidate]:
     ev = enum.evidence
     out: list[Candidate] = []
+    if enum.topic.startswith("《") and _SPEECH.search(enum.topic):
+        return out  # the points of a speech's part are its outline: which part holds which point is no fact
     base = 1.15 if enum.kind == "numbered" else 0.9
     base += 0.2 if enum.topic.startswith("“") else 0.0
     n_correct, n_wrong = _counts(len(enum.items))
@@ -288,6 +292,7 @@ def _membership_scope(enum: Enumeration) -> str | None:
     return f"{context}{MEMBER_LINKS[1]}"
 
 
+_SPEECH = re.compile(r"讲话|发言|致辞")
 _MEETING_SAYS = re.compile(r"^会议(强调|指出|要求|提出)[，,]")
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from content.model import QUESTION_TYPES, Question
-from content.questions.importance import TIER_QUOTA, importance
+from content.questions.importance import OTHERS, TIER_QUOTA, importance
 from content.questions.slots import Candidate
 from content.questions.text import norm
 
@@ -119,6 +119,8 @@ def select(
             home[c.fact] = place
     by_doc: dict[str, list[Candidate]] = defaultdict(list)
     for c in pool:
+        if c.tier == OTHERS and len(fact_docs[c.fact]) < 2:
+            continue  # a fact only one report on another unit mentions is that unit's trivia
         if (c.tier, c.doc_tier, c.question.doc_id) == home[c.fact]:
             weight = c.question.score * importance(c.tier, len(fact_docs[c.fact]), c.kind)
             by_doc[c.question.doc_id].append(replace(c, question=replace(c.question, score=round(weight, 4))))

@@ -7,14 +7,12 @@ generator change that brings the pattern back fails here, not in a member's chat
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from content.model import Corpus, Question
 from content.questions.facts import _BODY_SUFFIX
 from content.questions.kinds import compatible, form, is_negative, shared_affix
 from content.questions.text import BLANK, clip, join_lines, quoted
 from content.verify import EXPLANATION_LIMIT
-
 
 BODY = re.compile(rf"(?:{_BODY_SUFFIX}|党组|党委)$")
 HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?:、|是)|[（(][一二三四五六七八九十]{1,3}[）)])")

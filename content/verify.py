@@ -18,7 +18,8 @@ hand-written (curated) questions and a secretary's edits to the same standard.  
   ("……三、…" / "……二是…");
 * Telegram quiz-poll limits: stem ≤ 300, option ≤ 100, explanation ≤ 200 characters;
 * no web artifacts ([bookmark, 微信, 扫一扫, 版权, 客服, 编辑整理);
-* no two stems are near-duplicates (character-trigram Jaccard ≥ 0.6) and no two ids collide.
+* no two stems are near-duplicates (character-trigram Jaccard ≥ 0.6) that ask for the same answer (two blanks
+  of one sentence are two questions; two alike 判断 statements are one) and no two ids collide.
 
 A secretary's edited stem (``check_question(q, edited_stem=True)``) may rephrase the question, so it is
 not held to "verbatim in the evidence" where the answer does not depend on its wording:
@@ -84,7 +85,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
-from content.questions.ranking import NearDuplicates, shingles, trigram_counts
+from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
 from content.questions.text import (
     BLANK,
     GAP,
@@ -139,9 +140,10 @@ def check_bank(questions: Sequence[Question], documents: Sequence[Document] | No
     seen: Counter[str] = Counter(q.qid for q in questions)
     report.failures.extend((qid, reason("duplicate_id")) for qid, n in seen.items() if n > 1)
     kept = NearDuplicates(trigram_counts(q.stem for q in questions))
+    by_id = {q.qid: q for q in questions}
     for q in questions:
         sh = shingles(q.stem)
-        twin = kept.find(sh)
+        twin = next((t for t in kept.find_all(sh) if same_question(by_id[t], q)), None)
         if twin is not None:
             report.failures.append((q.qid, reason("near_duplicate", other=twin)))
         kept.add(q.qid, sh)

@@ -41,7 +41,7 @@ KEY_FACT = 1.2  # importance-weighted score from which a fact counts as key and 
 PARAGRAPH_LIMIT = 3  # questions read off one paragraph
 # facts that are easy to generate and dull in bulk, per document ("rule" quantities — 每季度至少一次,
 # 连续六个月 — are what a regulation is made of, and have no limit)
-KIND_LIMIT = {"body": 2, "date": 2, "person": 1, "number": 2, "term": 4, "role": 4}
+KIND_LIMIT = {"body": 2, "date": 2, "person": 1, "number": 2, "term": 6, "role": 8}
 # a paragraph's second question of one type waits behind other types: a rule's article yields a 单选, a 填空
 # and a 判断 rather than three 单选 on its three numbers
 TYPE_LEAD = 0.05
@@ -92,6 +92,13 @@ class NearDuplicates:
         seen = sorted({i for t in self._prefix(sh) for i in self._postings.get(t, ())})
         return next((self._kept[i][0] for i in seen if similarity(sh, self._kept[i][1]) >= self._threshold), None)
 
+    def find_all(self, sh: frozenset[str]) -> list[str]:
+        """Every kept stem that ``sh`` nearly duplicates."""
+        if not sh:
+            return []
+        seen = sorted({i for t in self._prefix(sh) for i in self._postings.get(t, ())})
+        return [self._kept[i][0] for i in seen if similarity(sh, self._kept[i][1]) >= self._threshold]
+
     def add(self, name: str, sh: frozenset[str]) -> None:
         for t in self._prefix(sh) if sh else ():
             self._postings[t].append(len(self._kept))
@@ -128,8 +135,9 @@ def select(
     twins = NearDuplicates(rarity)
     order = sorted(by_doc, key=lambda d: (min(c.doc_tier for c in by_doc[d]), d))
     chosen: list[Question] = []
+    answers: dict[str, Question] = {}
     for doc_id in order:
-        chosen.extend(_per_document(by_doc[doc_id], per_type, twins))
+        chosen.extend(_per_document(by_doc[doc_id], per_type, twins, answers))
     return sorted(chosen, key=lambda q: (-q.score, q.qid))
 
 
@@ -147,7 +155,20 @@ def ranked_facts(candidates: Sequence[Candidate], limit: int = 20) -> list[tuple
     return [(fact, round(weight, 3), tier, len(fact_docs[fact])) for weight, tier, fact in top]
 
 
-def _per_document(candidates: Sequence[Candidate], per_type: int | None, twins: NearDuplicates) -> list[Question]:
+def same_question(a: Question, b: Question) -> bool:
+    """Two nearly identical stems ask the same thing unless their answers differ (two blanks of one sentence).
+
+    A 判断 is answered by its statement, so two statements alike are always the same question.
+    """
+    if a.qtype == "truefalse" or b.qtype == "truefalse":
+        return True
+    na, nb = {norm(x) for x in a.answer}, {norm(x) for x in b.answer}
+    return bool(na & nb) or any(x in y or y in x for x in na for y in nb)
+
+
+def _per_document(
+    candidates: Sequence[Candidate], per_type: int | None, twins: NearDuplicates, answers: dict[str, Question]
+) -> list[Question]:
     """One document's questions: greedy on importance-weighted score under the document's own limits."""
     present = [t for t in QUESTION_TYPES if any(c.question.qtype == t for c in candidates)]
     # a long paragraph (the Notice's: six sentences of requirements) may give more than a short one
@@ -209,8 +230,9 @@ def _per_document(candidates: Sequence[Candidate], per_type: int | None, twins: 
             heapq.heappush(heap, (-score, qid, i))
             continue
         sh = shingles(q.stem)
-        if twins.find(sh) is not None:
-            continue
+        if any(same_question(answers[t], q) for t in twins.find_all(sh)):
+            continue  # the same sentence may be asked twice, for two different answers; never twice for one
+        answers[q.qid] = q
         chosen.append(q)
         chosen_ids.add(q.qid)
         twins.add(q.qid, sh)

@@ -44,6 +44,7 @@ _DO = re.compile(
     r"(?:^|[，,。；]|要)(?P<verb>加强|强化|注重|压实|坚持|健全|完善|做好|抓好|力戒|严防)"
     r"(?P<what>[\u4e00-\u9fff]{4})(?=[，,。；]|$)"
 )
+_SET_TARGETS = frozenset({"形式主义", "官僚主义"})  # "力戒（　）": every member fills it without reading
 # what a campaign *is*: "是践行党的根本宗旨、夯实党的执政根基的重要举措"
 _IS_THE = re.compile(
     r"是(?P<of>[^，。；]{6,40}?)的(?P<what>必然要求|重要举措|有效途径|重要任务|重要抓手|重要部署|根本遵循|重要保障|关键举措)"
@@ -83,7 +84,8 @@ def find_slots(ev: Evidence) -> Iterator[Slot]:
     for m in _IS_THE.finditer(text):
         yield Slot("term", m.group("what"), m.start("what"), ev, label="是…的")
     for m in _DO.finditer(text):
-        yield Slot("term", m.group("what"), m.start("what"), ev, label=m.group("verb"))
+        if m.group("what") not in _SET_TARGETS:
+            yield Slot("term", m.group("what"), m.start("what"), ev, label=m.group("verb"))
 
 
 def _is_term(text: str, m: re.Match[str], term: str) -> bool:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
 
 from content.model import Block, Document
@@ -86,6 +86,15 @@ class Authority:
 
     def of_block(self, index: int) -> Tier:
         return self.blocks[index] if 0 <= index < len(self.blocks) else self.tier
+
+    def keep(self, indices: Sequence[int]) -> Authority:
+        """The same authority for the document with only the blocks at ``indices`` left (after
+        de-duplication: a "会议强调" paragraph keeps the tier its removed lead gave it)."""
+        return replace(
+            self,
+            blocks=tuple(self.blocks[i] for i in indices),
+            block_evidence=tuple(self.block_evidence[i] for i in indices),
+        )
 
 
 # --- cues (all authority vocabulary lives here) ------------------------------------------------------------

@@ -24,8 +24,10 @@ them go as well.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from content.authority import Authority, authorities
 from content.model import Block, Document
 from content.sentences import split_sentences
 
@@ -36,6 +38,11 @@ MOSTLY_REPEATED = 0.5
 MIN_NEAR_DUPLICATE = 40
 MIN_SENTENCE = 12
 _KEY_DROP = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]")
+# a sentence that reports on a meeting or an act named just before it, or continues the one before it
+_LEANS_ON_LEAD = re.compile(
+    r"^(?:会议|会上|会后|与会|此外|另外|同时|对此|为此|随后|其中|这|此|该|其|他|她|并|还|也|又)"
+    r"|(?:主持|出席|参加|列席)会议|在会上|并讲话"
+)
 
 
 def text_key(text: str) -> str:
@@ -62,31 +69,78 @@ class DedupReport:
     paragraphs_near: int = 0
     sentences: int = 0
     headings: int = 0
-    removed: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, text)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, text), in the order judged
+    restored: list[tuple[str, str]] = field(default_factory=list)  # repeats kept as context for what follows
+    authority: dict[str, Authority] = field(default_factory=dict)  # of the documents returned, by doc_id
 
 
 def remove_duplicates(documents: list[Document]) -> list[Document]:
-    """Documents in the same order with repeated passages removed (earlier documents win)."""
+    """Documents in the same order with repeated passages removed (the most authoritative copy stays)."""
     return deduplicate(documents)[0]
 
 
-def deduplicate(documents: list[Document]) -> tuple[list[Document], DedupReport]:
+def deduplicate(
+    documents: list[Document], authority: Mapping[str, Authority] | None = None
+) -> tuple[list[Document], DedupReport]:
+    """Remove repeated passages; ``authority`` (by doc_id, default: read from the text) decides which copy
+    stays: paragraphs are judged in the order (passage tier, document tier, load order, reading order), so
+    the first copy judged — the one that stays — is the most authoritative.  ``report.authority`` holds the
+    same authorities re-indexed to the blocks that remain."""
+    tiers = dict(authority) if authority is not None else authorities(documents)
     report = DedupReport()
     seen: set[str] = set()
     exact: set[str] = set()
+    order = sorted(
+        ((d, b) for d, document in enumerate(documents) for b in range(len(document.blocks))),
+        key=lambda db: _priority(documents[db[0]], db[1], tiers, db[0]),
+    )
+    results: dict[tuple[int, int], str | None] = {}
+    for d, b in order:
+        document, block = documents[d], documents[d].blocks[b]
+        if block.kind == "paragraph":
+            results[(d, b)] = _dedup_paragraph(block.text, seen, exact, report, document.doc_id)
     out: list[Document] = []
-    for document in documents:
+    for d, document in enumerate(documents):
+        for b in _orphaning_removals(document, {k[1]: v for k, v in results.items() if k[0] == d}):
+            results[(d, b)] = document.blocks[b].text
+            report.restored.append((document.doc_id, document.blocks[b].text))
         blocks: list[Block] = []
-        for block in document.blocks:
-            if block.kind != "paragraph":
-                blocks.append(block)
-                continue
-            text = _dedup_paragraph(block.text, seen, exact, report, document.doc_id)
+        for b, block in enumerate(document.blocks):
+            text = results.get((d, b), block.text)
             if text is not None:
                 blocks.append(replace(block, text=text))
         kept = _drop_empty_headings(blocks, report)
         out.append(replace(document, blocks=tuple(replace(b, index=i) for i, b in enumerate(kept))))
+        if document.doc_id in tiers:
+            report.authority[document.doc_id] = tiers[document.doc_id].keep([b.index for b in kept])
     return out, report
+
+
+def _orphaning_removals(document: Document, results: Mapping[int, str | None]) -> list[int]:
+    """Removed paragraphs whose section would then open with a paragraph that leans on them ("会议强调…"
+    with the "…召开会议" before it gone): those stay, as context, though they repeat an earlier copy."""
+    restore: list[int] = []
+    removed: int | None = None  # the last paragraph removed before anything was kept in this section
+    opened = False  # has a paragraph of this section been kept?
+    for b, block in enumerate(document.blocks):
+        if block.kind == "heading":
+            removed, opened = None, False
+            continue
+        text = results.get(b, block.text)
+        if text is None:
+            removed = None if opened else b
+            continue
+        if not opened and removed is not None and leans_on_lead(split_sentences(text)[0]):
+            restore.append(removed)
+        opened = True
+    return restore
+
+
+def _priority(document: Document, b: int, tiers: Mapping[str, Authority], d: int) -> tuple[int, int, int, int]:
+    found = tiers.get(document.doc_id)
+    if found is None:
+        return (0, 0, d, b)
+    return (-found.of_block(b), -found.tier, d, b)
 
 
 def _dedup_paragraph(text: str, seen: set[str], exact: set[str], report: DedupReport, doc_id: str) -> str | None:
@@ -115,6 +169,8 @@ def _dedup_sentences(text: str, seen: set[str], report: DedupReport, doc_id: str
     repeated_chars = sum(len(text_key(s)) for s, r in zip(sentences, repeated, strict=True) if r)
     if repeated_chars < MOSTLY_REPEATED * len(text_key(text)):
         return text
+    if repeated[0] and not all(repeated) and leans_on_lead(sentences[repeated.index(False)]):
+        repeated[0] = False  # "蔡奇主持会议…" needs the "…召开会议" before it: the lead stays as context
     report.sentences += sum(repeated)
     report.removed.extend((doc_id, s) for s, r in zip(sentences, repeated, strict=True) if r)
     rest = "".join(s for s, r in zip(sentences, repeated, strict=True) if not r)
@@ -123,6 +179,11 @@ def _dedup_sentences(text: str, seen: set[str], report: DedupReport, doc_id: str
         report.removed.append((doc_id, rest))
         return None
     return rest
+
+
+def leans_on_lead(sentence: str) -> bool:
+    """Does this sentence need the one before it to be understood ("会议强调…", "…主持会议", "此外…")?"""
+    return _LEANS_ON_LEAD.search(sentence) is not None
 
 
 def _drop_empty_headings(blocks: list[Block], report: DedupReport) -> list[Block]:

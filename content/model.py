@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from content.authority import Authority
 
 BlockKind = Literal["heading", "paragraph"]
 QuestionType = Literal["single", "multiple", "truefalse", "fill"]
@@ -104,3 +107,4 @@ class Corpus:
     snippets: list[Snippet] = field(default_factory=list)  # in plan order
     questions: list[Question] = field(default_factory=list)  # ranked, verified
     problems: list[Problem] = field(default_factory=list)
+    authority: dict[str, Authority] = field(default_factory=dict)  # by doc_id: tier of each document and block

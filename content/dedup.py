@@ -102,23 +102,23 @@ def deduplicate(
     exact: set[str] = set()
     order = sorted(
         ((d, b) for d, document in enumerate(documents) for b in range(len(document.blocks))),
-        key=lambda db: _priority(documents[db[0]], db[1], tiers, db[0]),
+        key=lambda db: _priority(tiers.get(documents[db[0]].doc_id), *db),
     )
-    results: dict[tuple[int, int], str | None] = {}
+    results: list[dict[int, str | None]] = [{} for _ in documents]  # per document: block → kept text
     for d, b in order:
         document, block = documents[d], documents[d].blocks[b]
         if block.kind == "paragraph":
-            results[(d, b)] = _dedup_paragraph(block.text, seen, events, exact, report, document.doc_id)
+            results[d][b] = _dedup_paragraph(block.text, seen, events, exact, report, document.doc_id)
     out: list[Document] = []
-    for d, document in enumerate(documents):
-        for b in _orphaning_removals(document, {k[1]: v for k, v in results.items() if k[0] == d}):
-            results[(d, b)] = document.blocks[b].text
+    for document, result in zip(documents, results, strict=True):
+        for b in _orphaning_removals(document, result):
+            result[b] = document.blocks[b].text
             report.restored.append((document.doc_id, document.blocks[b].text))
-        blocks: list[Block] = []
-        for b, block in enumerate(document.blocks):
-            text = results.get((d, b), block.text)
-            if text is not None:
-                blocks.append(replace(block, text=text))
+        blocks = [
+            replace(block, text=text)
+            for b, block in enumerate(document.blocks)
+            if (text := result.get(b, block.text)) is not None
+        ]
         kept = _drop_empty_headings(blocks, report)
         out.append(replace(document, blocks=tuple(replace(b, index=i) for i, b in enumerate(kept))))
         if document.doc_id in tiers:
@@ -146,11 +146,11 @@ def _orphaning_removals(document: Document, results: Mapping[int, str | None]) -
     return restore
 
 
-def _priority(document: Document, b: int, tiers: Mapping[str, Authority], d: int) -> tuple[int, int, int, int]:
-    found = tiers.get(document.doc_id)
-    if found is None:
+def _priority(authority: Authority | None, d: int, b: int) -> tuple[int, int, int, int]:
+    """Sort key: the passage's tier, then its document's (both high first), then load and reading order."""
+    if authority is None:
         return (0, 0, d, b)
-    return (-found.of_block(b), -found.tier, d, b)
+    return (-authority.of_block(b), -authority.tier, d, b)
 
 
 def _dedup_paragraph(

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from content.authority import Authority
+from typing import Literal
 
 BlockKind = Literal["heading", "paragraph"]
 QuestionType = Literal["single", "multiple", "truefalse", "fill"]
@@ -107,4 +104,3 @@ class Corpus:
     snippets: list[Snippet] = field(default_factory=list)  # in plan order
     questions: list[Question] = field(default_factory=list)  # ranked, verified
     problems: list[Problem] = field(default_factory=list)
-    authority: dict[str, Authority] = field(default_factory=dict)  # by doc_id: tier of each document and block

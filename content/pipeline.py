@@ -23,7 +23,7 @@ from pathlib import Path
 
 from content.authority import Mark
 from content.curated import apply_overlay, load_overlay
-from content.loader import load_materials_with_report
+from content.loader import load_materials
 from content.model import Corpus, Problem
 from content.questions import candidates, select
 from content.reasons import Reason
@@ -46,11 +46,12 @@ def build_corpus(
     """Load, plan, generate, verify, rank and curate; ``curated_path=None`` skips the overlay.
 
     ``marks`` are a secretary's core/background marks (by file name or title) and ``own_bodies`` the
-    branch's parent organisation: both feed ``content.authority`` (``Corpus.authority``).
+    branch's parent organisation: both feed ``content.authority``, which decides which copy of a repeated
+    passage stays.
     A malformed overlay raises :class:`content.curated.CuratedError` before any material is read.
     """
     overlay = load_overlay(Path(curated_path)) if curated_path is not None else None
-    documents, problems, dedup = load_materials_with_report(Path(materials_dir), marks=marks, own_bodies=own_bodies)
+    documents, problems = load_materials(Path(materials_dir), marks=marks, own_bodies=own_bodies)
     snippets = build_plan(documents, first_titles=first_titles)
     texts = {d.doc_id: [b.text for b in d.blocks] for d in documents}
     files = {d.doc_id: d.file_name for d in documents}
@@ -87,10 +88,4 @@ def build_corpus(
             )
             q = replace(q, enabled=False)
         questions.append(q)
-    return Corpus(
-        documents=list(documents),
-        snippets=list(snippets),
-        questions=questions,
-        problems=problems,
-        authority=dedup.authority,
-    )
+    return Corpus(documents=list(documents), snippets=list(snippets), questions=questions, problems=problems)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from docx import Document as DocxDocument
 
-from content.authority import Mark
+from content.authority import Mark, Tier, authorities
 from content.curated import CuratedError, load_overlay, parse_overlay
 from content.model import Corpus
 from content.pipeline import DEFAULT_CURATED, DEFAULT_MATERIALS, build_corpus
@@ -145,11 +145,10 @@ def test_secretary_marks_and_own_bodies_reach_the_authority_and_decide_which_cop
 
     plain = build_corpus(tmp_path, curated_path=None)
     assert holder(plain) == "020_通知#0"
-    assert plain.authority["020_通知#0"].tier.name == "CENTRAL"
-    assert plain.authority["030_研究院#0"].tier.name == "OTHER_UNITS"
-    marked = build_corpus(
-        tmp_path, curated_path=None, marks={"020_通知.txt": Mark.BACKGROUND}, own_bodies=("滨江研究院",)
-    )
+    tiers = authorities(plain.documents)
+    assert (tiers["020_通知#0"].tier, tiers["030_研究院#0"].tier) == (Tier.CENTRAL, Tier.OTHER_UNITS)
+    marks = {"020_通知.txt": Mark.BACKGROUND}
+    marked = build_corpus(tmp_path, curated_path=None, marks=marks, own_bodies=("滨江研究院",))
     assert holder(marked) == "010_心得#0"
-    assert marked.authority["020_通知#0"].tier.name == "COMMENTARY"
-    assert marked.authority["030_研究院#0"].tier.name == "PARENT"
+    tiers = authorities(marked.documents, marks=marks, own_bodies=("滨江研究院",))
+    assert (tiers["020_通知#0"].tier, tiers["030_研究院#0"].tier) == (Tier.COMMENTARY, Tier.PARENT)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
 
 from content.model import Block, Document
@@ -87,6 +87,15 @@ class Authority:
     def of_block(self, index: int) -> Tier:
         return self.blocks[index] if 0 <= index < len(self.blocks) else self.tier
 
+    def keep(self, indices: Sequence[int]) -> Authority:
+        """The same authority for the document with only the blocks at ``indices`` left (after
+        de-duplication: a "会议强调" paragraph keeps the tier its removed lead gave it)."""
+        return replace(
+            self,
+            blocks=tuple(self.blocks[i] for i in indices),
+            block_evidence=tuple(self.block_evidence[i] for i in indices),
+        )
+
 
 # --- cues (all authority vocabulary lives here) ------------------------------------------------------------
 _DATE = r"(?:\d{1,2}月\d{1,2}日(?:[上下]午|晚)?[，,]?)?"
@@ -134,6 +143,10 @@ _CENTRAL_TITLE = re.compile(
     r"^" + _CENTRAL_ISSUER + r"[^，。]{0,8}印发|^" + _CENTRAL_BODY + r"[^，。]{0,10}(?:召开|会议)"
 )
 _OWN_RULE_TITLE = re.compile(r"(?:党支部|支部委员会|党总支)[^，。]{0,20}(?:制度|办法|规定|细则|规则|规程|计划|方案)$")
+_CENTRAL_HEADING = re.compile(_CENTRAL_BODY + r"[^，。]{0,8}(?:会议|精神)")
+_LOCAL_HEADING = re.compile(r"^" + _LOCAL_BODY + r"[^，。]{0,8}(?:会议|精神)")
+_UNIT_HEADING = re.compile(r"^[\u4e00-\u9fff]{2,10}?" + _UNIT_SUFFIX + r"$")
+_HEADING_MARKER = re.compile(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]")
 _LOCAL_TITLE = re.compile(r"^" + _LOCAL_BODY + r"[^，。]{0,16}(?:召开|会议|印发)")
 
 
@@ -248,14 +261,14 @@ _NO_CUE = Evidence(Tier.COMMENTARY, "", "default", "")
 
 
 def _heading_evidence(block: Block, base: Evidence, own_bodies: Sequence[str]) -> Evidence | None:
-    text = re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]", "", block.text)
+    text = _HEADING_MARKER.sub("", block.text)
     if (own := _own_body(text, own_bodies)) is not None:
         return Evidence(Tier.PARENT, own, "heading", block.text)
-    if m := re.match(_CENTRAL_BODY + r"[^，。]{0,8}(?:会议|精神)", text):
+    if m := _CENTRAL_HEADING.match(text):
         return Evidence(Tier.CENTRAL, m.group(0), "heading", block.text)
-    if m := re.match(r"^" + _LOCAL_BODY + r"[^，。]{0,8}(?:会议|精神)", text):
+    if m := _LOCAL_HEADING.match(text):
         return _local(m.group(0), "heading", block.text, base)
-    if m := re.match(r"^[\u4e00-\u9fff]{2,10}?" + _UNIT_SUFFIX + r"$", text):
+    if m := _UNIT_HEADING.match(text):
         return Evidence(Tier.OTHER_UNITS, m.group(0), "heading", block.text)
     return None
 

@@ -18,10 +18,11 @@ problem says which check caught it).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from content.authority import Mark
 from content.curated import apply_overlay, load_overlay
 from content.loader import load_materials
 from content.model import Corpus, Fact, Problem
@@ -41,21 +42,25 @@ def build_corpus(
     *,
     curated_path: Path | None = DEFAULT_CURATED,
     first_titles: Sequence[str] = (),
+    marks: Mapping[str, Mark] | None = None,
+    own_bodies: Sequence[str] = (),
     core: Sequence[str] = (),
 ) -> Corpus:
     """Load, plan, generate, verify, rank and curate; ``curated_path=None`` skips the overlay.
 
-    ``core``: file names or titles a secretary marked as the branch's own (ranked as its own organisation's).
-
+    ``marks`` are a secretary's core/background marks (by file name or title) and ``own_bodies`` the
+    branch's parent organisation: both feed ``content.authority``, which decides which copy of a repeated
+    passage stays and how much each passage's questions weigh.  ``core`` is shorthand for marking files core.
     A malformed overlay raises :class:`content.curated.CuratedError` before any material is read.
     """
     overlay = load_overlay(Path(curated_path)) if curated_path is not None else None
-    documents, problems = load_materials(Path(materials_dir))
+    marks = {**dict.fromkeys(core, Mark.CORE), **(marks or {})}
+    documents, problems = load_materials(Path(materials_dir), marks=marks, own_bodies=own_bodies)
     snippets = build_plan(documents, first_titles=first_titles)
     texts = {d.doc_id: [b.text for b in d.blocks] for d in documents}
     files = {d.doc_id: d.file_name for d in documents}
     proven = []
-    generated = candidates(documents, core=core)
+    generated = candidates(documents, marks=marks, own_bodies=own_bodies)
     for c in generated:
         reasons = check_question(c.question, texts.get(c.question.doc_id, []))
         if reasons:

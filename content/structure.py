@@ -21,10 +21,12 @@ fields are not study text (the meeting itself lives in the configuration).  Why 
 paragraphs: snippets and questions are built from paragraphs, and "会议主持：王明洲" is neither.
 
 Inside a document: a title repeated within the first lines (004) makes everything above the repeat an
-editor's preface, which goes; a date-only line under the title is the publication date, and so is a rule's
-adoption line ("（2026年3月10日支部委员会审议通过）").  Every other line
-becomes a block (``content.blocks``: headings and enumeration markers); broken paragraphs are repaired
-(``content.fragments``); paragraphs are put back under the section they name and exact repeats dropped
+editor's preface, which leaves the text but is kept in ``Document.notes`` with the promo lines removed from
+the document's span ("以供各位笔杆子借鉴使用" tells ``content.authority`` the text is a template).  A date line
+above or under the title ("2026-04-01", "发布时间：…") is the publication date, and so is a rule's adoption
+line ("（2026年3月10日支部委员会审议通过）").  Every other line becomes a block (``content.blocks``: headings
+and enumeration markers); broken paragraphs are repaired (``content.fragments``); paragraphs are put back
+under the section they name and exact repeats dropped
 (``content.blocks``).  Each repair that removed text is returned as a ``Problem`` for the secretary.
 """
 

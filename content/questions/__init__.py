@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
+from content.authority import Mark
 from content.model import Document, Question
 from content.questions.cloze import cloze_candidates
 from content.questions.distractors import Pools
@@ -52,10 +53,10 @@ __all__ = ["candidates", "generate", "select"]
 
 
 def generate(
-    documents: Sequence[Document], split: Splitter | None = None, *, core: Sequence[str] = ()
+    documents: Sequence[Document], split: Splitter | None = None, *, marks: Mapping[str, Mark] | None = None
 ) -> list[Question]:
     """The ranked, de-duplicated questions for ``documents`` (not yet verified or curated)."""
-    return select(candidates(documents, split, core=core))
+    return select(candidates(documents, split, marks=marks))
 
 
 def candidates(
@@ -64,17 +65,20 @@ def candidates(
     *,
     core: Sequence[str] = (),
     tier_of: TierOf | None = None,
+    marks: Mapping[str, Mark] | None = None,
+    own_bodies: Sequence[str] = (),
 ) -> list[Candidate]:
     """Every question the text supports, scored; the ranker chooses among them.
 
-    ``core``: titles or file names a secretary marked as the branch's own; ``tier_of``: a recogniser of a
-    document's authority (default: ``content.authority`` when present, else ``importance.document_tier``).
+    ``marks`` (core/background, by file name or title), ``own_bodies`` and ``core`` (shorthand for core marks)
+    feed ``content.authority``; ``tier_of`` replaces it with a per-document recogniser
+    (``importance.document_tier``'s signature).
     """
     if split is None:
         from content.sentences import split_sentences
 
         split = split_sentences
-    tiers = authorities(documents, tier_of, core)
+    tiers = authorities(documents, tier_of, core, marks=marks, own_bodies=own_bodies)
     titles = [d.title for d in documents]
     per_doc: list[tuple[Document, dict[int, list[str]]]] = []
     evidences: list[tuple[Evidence, str]] = []
@@ -265,7 +269,9 @@ def _shared_claim(slot: Slot, texts: list[str]) -> bool:
     claim = _SAYING_VERB.sub("", _cjk_only(norm(slot.evidence.text[slot.end :])))[:SHARED_CLAIM_CHARS]
     if len(claim) < SHARED_CLAIM_CHARS:
         return False
-    return sum(claim in t for t in texts) > 1  # ``texts``: the corpus's paragraphs, Chinese characters only
+    mark = _cjk_only(norm(slot.value))[-4:]  # "中央办公厅" and "中共中央办公厅" are one body
+    # ``texts``: the corpus's paragraphs, Chinese characters only; the same body saying it again is no rival
+    return sum(claim in t and mark not in t for t in texts) > 0
 
 
 def _cjk_only(text: str) -> str:

@@ -169,7 +169,12 @@ def _heading_tier(heading: str, base: int) -> int:
 
 
 def authorities(
-    documents: Sequence[Document], tier_of: TierOf | None = None, core: Iterable[str] = ()
+    documents: Sequence[Document],
+    tier_of: TierOf | None = None,
+    core: Iterable[str] = (),
+    *,
+    marks: Mapping[str, recognised.Mark] | None = None,
+    own_bodies: Sequence[str] = (),
 ) -> dict[str, Authority]:
     """``doc_id → Authority`` for a corpus; ``core`` holds titles or file names a secretary marked core.
 
@@ -178,7 +183,9 @@ def authorities(
     """
     marked = list(core)
     if tier_of is None:
-        found = recognised.authorities(documents, marks=dict.fromkeys(marked, recognised.Mark.CORE))
+        found = recognised.authorities(
+            documents, marks={**dict.fromkeys(marked, recognised.Mark.CORE), **(marks or {})}, own_bodies=own_bodies
+        )
         top = int(recognised.Tier.CENTRAL)
         return {
             d.doc_id: Authority(

@@ -16,8 +16,11 @@
                                          │              found best-first in an index (shortlist)
               cloze.cloze_candidates / lists.list_candidates ──▶ Candidate(Question, key, …)
                                          │              (a rule's sentence is named "第七条规定：")
-              ranking.select ──▶ the bank: best first, no document above 30 %, no near-duplicates,
-                                 every type present in a small bank too
+              importance ── each passage's authority tier (content.authority), each fact's weight
+              filters ───── refusals: local trivia, predictable blanks, claimless 判断, open lists, details
+              attribution ─ the speaker each stem names ("《通知》强调：", "…会议指出：")
+              ranking.select ──▶ the bank: each fact once (twice if key), where it is said with most
+                                 authority, chosen per document, most important first
 
 Every module here is a plain function of its inputs; :func:`generate` is the only entry point the
 pipeline needs.

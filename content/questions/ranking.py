@@ -1,23 +1,24 @@
-"""Choosing the bank: fewer, better questions, spread over documents and types, no near-duplicates.
+"""Choosing the bank: the most important facts, each asked once or twice, chosen document by document.
 
-Each candidate carries a score from its builder (how informative the slot is, how good its distractors
-are, how clear its stem).  Selection is greedy on that score minus penalties that grow as the bank
-fills — per document already chosen, per type already chosen and ahead of the thinnest type, per type
-already taken from the same paragraph, per 判断 answer already over-represented — so the first questions
-are the best ones and later ones come from documents and types still thin (a ten-article regulation gets
-单选, 填空 and 判断, not ten 单选 on its ten numbers).
-Penalties grow as the bank fills (only a type's lead over the thinnest type can shrink again), so a lazy
-max-heap that re-scores a candidate when it is popped gives the greedy order without re-sorting — a
-candidate whose lead shrank is merely taken a little later than a full re-sort would take it — and the
-near-duplicate test looks stems up by their rarest trigrams (:class:`NearDuplicates`) instead of comparing
-each candidate with every stem chosen so far.
+Every candidate carries the fact it asks about (``Candidate.fact``: a list's family, or the answer slot) and
+the authority tier of its passage.  Its weight is the builder's score (how clear the stem, how good the wrong
+options) times the fact's importance (``importance.importance``: tier, how many documents state the fact,
+its kind).  Then::
 
-Hard rules: one question per (type, answer slot); at most two questions per evidence sentence and never
-two of one type, at most three per paragraph; no stem that shares most of its character trigrams with a
-stem already chosen; no slot kind beyond its limit (eight "which body convened" questions are plenty for
-eight documents, the limit grows with the corpus);
-no document above ``DOC_SHARE`` of the bank.  The share is a property of the finished bank, so selection
-runs again with a per-document cap until the bank it produces respects it (two or three rounds).
+    home       a fact is asked only where it is stated with most authority (passage tier, document tier,
+               then file order): the 总要求 in the Notice, not in a high-tech zone's report
+    per doc    each document's questions are chosen from its own candidates under its own quotas (per tier,
+               ``importance.TIER_QUOTA``; per slot kind, ``KIND_LIMIT``), greedy on weight, a type that runs
+               ahead of the thinnest waiting a little — so adding a material never reshuffles the others'
+               questions unless it states one of their facts with more authority
+    one fact   one question per fact and type; a second type only for a key fact (weight ≥ ``KEY_FACT``);
+               at most two questions per evidence sentence and never two of one type
+    trivia     a fact that only one report on another unit states is not asked at all
+    twins      no stem nearly duplicates one chosen before it (character trigrams, looked up by their rarest
+               ones in :class:`NearDuplicates`) unless the two ask for different answers (two blanks of one
+               sentence); documents are visited in a fixed order (document tier, then id)
+
+The bank comes out best first: its ``score`` is the weight, so a secretary's review starts with the Notice.
 """
 
 from __future__ import annotations

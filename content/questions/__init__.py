@@ -43,6 +43,7 @@ from content.questions.filters import PREDICTABLE, keep_slot, predictability
 from content.questions.importance import Authority, TierOf, authorities
 from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
+from content.questions.measures import alternatives, measure_candidates, measure_slots
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
 from content.questions.roles import role_candidates
@@ -202,6 +203,7 @@ def candidates(
         recurring = len({d for item in e.items for d in docs_with[norm(item)]})
         out.extend(list_candidates(e, pools, max(1, recurring), _sections(e, enums)))
     out.extend(role_candidates([ev for ev, _ in evidences]))
+    out.extend(measure_candidates(measure_slots(slots), paragraphs, alternatives(pooled)))
     return [_placed(c, tiers, per_doc) for c in out]
 
 

@@ -159,10 +159,15 @@ def ranked_facts(candidates: Sequence[Candidate], limit: int = 20) -> list[tuple
 def same_question(a: Question, b: Question) -> bool:
     """Two nearly identical stems ask the same thing unless their answers differ (two blanks of one sentence).
 
-    A 判断 is answered by its statement, so two statements alike are always the same question.
+    A 判断 is answered by its statement, so two statements alike are always the same question; a 判断 beside a
+    blank of the same sentence is one only when its statement shows the blank's answer (a true statement
+    gives the 填空 away; "做好分类指导，深入查找…" beside "做好（　），深入查找…" does not).
     """
-    if a.qtype == "truefalse" or b.qtype == "truefalse":
+    if a.qtype == "truefalse" and b.qtype == "truefalse":
         return True
+    if a.qtype == "truefalse" or b.qtype == "truefalse":
+        statement, other = (a, b) if a.qtype == "truefalse" else (b, a)
+        return not other.answer or any(norm(x) in norm(statement.stem) for x in other.answer)
     na, nb = {norm(x) for x in a.answer}, {norm(x) for x in b.answer}
     return bool(na & nb) or any(x in y or y in x for x in na for y in nb)
 

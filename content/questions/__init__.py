@@ -48,6 +48,7 @@ from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
 from content.questions.roles import role_candidates
 from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
+from content.questions.siblings import sibling_candidates
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.text import cjk_len, norm
 
@@ -204,6 +205,7 @@ def candidates(
         out.extend(list_candidates(e, pools, max(1, recurring), _sections(e, enums)))
     out.extend(role_candidates([ev for ev, _ in evidences]))
     out.extend(measure_candidates(measure_slots(slots), paragraphs, alternatives(pooled)))
+    out.extend(sibling_candidates(ev for ev, _ in evidences))
     return [_placed(c, tiers, per_doc) for c in out]
 
 

@@ -36,6 +36,7 @@ MEASURE_VERBS = frozenset(("加强", "强化", "注重", "坚持", "做好", "�
 _MEASURE_ROLES = frozenset(("工作安排", "举措", "措施"))
 OPTIONS = 3  # wrong options of a 单选
 MIN_CONTEXT = 10  # characters the clause says beside the measure: what tells the answer
+FALSE_CONTEXT = 20  # ... and what makes another measure in its place surely false
 SINGLE_SCORE = 1.3
 FALSE_SCORE = 1.28
 TRUE_SCORE = 1.26  # a true statement of a measure clause: a claim with its subject, as the Notice makes it
@@ -124,6 +125,10 @@ def measure_candidates(
             sentence=framed.sentence,
         )
         out.append(Candidate(single, key, "role", None, "", paragraph, ev.tier, ev.doc_tier))
-        out.append(Candidate(false, key, "role", False, "", paragraph, ev.tier, ev.doc_tier))
         out.append(Candidate(true, key, "role", True, "", paragraph, ev.tier, ev.doc_tier))
+        if cjk_len(said) - cjk_len(slot.label) >= FALSE_CONTEXT and sum(m.evidence.text == ev.text for m in slots) == 1:
+            # another measure is surely wrong only where the clause says what the measure does ("该废止的
+            # 废止"); in a row of measures ("坚持分类指导，强化真督实导，注重宣传引导") or a short clause
+            # ("加强分类指导") the Notice may well require the other measure too
+            out.append(Candidate(false, key, "role", False, "", paragraph, ev.tier, ev.doc_tier))
     return out

@@ -183,6 +183,12 @@ def _per_document(
         if c.paragraph:
             sentences[c.paragraph].add(c.question.sentence.split("\n")[-1])
     paragraph_limit = {p: max(PARAGRAPH_LIMIT, 2 * len(s)) for p, s in sentences.items()}
+    # a sentence gives two questions, one more for each further fact it states ("通过督促检查、调查研究…等
+    # 途径，…从党性上找差距、查根源、强修养": the ways and the aims), never two of one type
+    facts_in: dict[str, set[str]] = defaultdict(set)
+    for c in candidates:
+        facts_in[c.question.sentence].add(c.fact)
+    sentence_limit = {s: 1 + max(1, len(f)) for s, f in facts_in.items()}
     cap = per_type if per_type is not None else len(candidates)
     heap = [(-c.question.score, c.question.qid, i) for i, c in enumerate(candidates)]
     heapq.heapify(heap)
@@ -227,7 +233,7 @@ def _per_document(
         if (q.qtype, "fact", fact) in used_keys or by_fact[fact] >= limit:
             continue
         sentence_types = per_sentence.get(q.sentence, set())
-        if q.qtype in sentence_types or len(sentence_types) >= 2:
+        if q.qtype in sentence_types or len(sentence_types) >= sentence_limit[q.sentence]:
             continue
         if c.truth is not None and by_truth[c.truth] - by_truth[not c.truth] >= TRUTH_SKEW:
             continue

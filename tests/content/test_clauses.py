@@ -131,3 +131,17 @@ def test_the_notice_measures_are_asked_against_other_measures(generated: Corpus)
     assert not any(
         q.qtype == "truefalse" and q.answer == (FALSE_TEXT,) and q.stem.startswith(row) for q in generated.questions
     )
+
+
+def test_a_sentence_that_states_several_facts_may_give_more_than_two_questions(published: Corpus) -> None:
+    """ "学习教育要坚持聚焦主题、简约务实，…认真落实学习研讨、查摆问题…等工作安排": the principles and the work
+    arrangements are two facts of one sentence — the arrangements' two questions must not shut out the
+    principles; still never two questions of one type on one sentence."""
+    by_sentence: dict[str, list[Question]] = {}
+    for q in published.questions:
+        if q.enabled and q.origin == "generated":
+            by_sentence.setdefault(q.sentence, []).append(q)
+    for qs in by_sentence.values():
+        assert len({q.qtype for q in qs}) == len(qs), [q.stem for q in qs]
+    facts = published.question_facts
+    assert any(len(qs) >= 3 and len({facts.get(q.qid) for q in qs}) >= 2 for qs in by_sentence.values())

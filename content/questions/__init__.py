@@ -15,6 +15,9 @@
                                          │              polarity, form, length, shared pattern),
                                          │              found best-first in an index (shortlist)
               cloze.cloze_candidates / lists.list_candidates ──▶ Candidate(Question, key, …)
+              measures ─── a deployment's measures against each other ("做好（　），深入查找现行制度…")
+              siblings ─── paired parts of one sentence ("查摆问题听取群众意见，整改整治接受群众监督…"):
+                           a blank, and a false 判断 that exchanges two parts
                                          │              (a rule's sentence is named "第七条规定：")
               importance ── each passage's authority tier (content.authority), each fact's weight
               filters ───── refusals: local trivia, predictable blanks, claimless 判断, open lists, details

@@ -12,7 +12,8 @@ its kind).  Then::
                ahead of the thinnest waiting a little — so adding a material never reshuffles the others'
                questions unless it states one of their facts with more authority
     one fact   one question per fact and type; a second type only for a key fact (weight ≥ ``KEY_FACT``);
-               at most two questions per evidence sentence and never two of one type
+               at most two questions per evidence sentence, one more per further fact it states, never
+               two of one type
     trivia     a fact that only one report on another unit states is not asked at all
     twins      no stem nearly duplicates one chosen before it (character trigrams, looked up by their rarest
                ones in :class:`NearDuplicates`) unless the two ask for different answers (two blanks of one

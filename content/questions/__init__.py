@@ -39,6 +39,7 @@ from dataclasses import replace
 from content.authority import Mark
 from content.model import Document, Question
 from content.questions.cloze import cloze_candidates
+from content.questions.combined import combined_slots
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.facts import find_slots
@@ -174,6 +175,7 @@ def candidates(
                 slots.extend(saying_slots(ev, spans, known, frequency, len(evidences), names))
             else:  # a plain central sentence offers only the quoted terms it repeats ("第一责任人")
                 slots.extend(saying_slots(ev, spans, terms, {}, len(evidences), term_names))
+    slots.extend(s for ev, _ in evidences for s in combined_slots(ev))
     slots = _dedupe(slots)
     paragraphs = {(doc.doc_id, b.index): b.text for doc, _ in per_doc for b in doc.blocks if b.kind == "paragraph"}
     pairs = [s for ev, _ in evidences for s in _pairs(ev)]

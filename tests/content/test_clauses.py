@@ -145,3 +145,13 @@ def test_a_sentence_that_states_several_facts_may_give_more_than_two_questions(p
         assert len({q.qtype for q in qs}) == len(qs), [q.stem for q in qs]
     facts = published.question_facts
     assert any(len(qs) >= 3 and len({facts.get(q.qid) for q in qs}) >= 2 for qs in by_sentence.values())
+
+
+def test_what_rectification_is_combined_with_is_asked_as_a_blank_only(generated: Corpus) -> None:
+    """ "要坚持与中央巡视整改、…等相结合": its items are long and unlike the corpus's other lists, so a 单选 would be
+    answered by the form of its options ("城市治理" beside "…学习教育整改"); only blanks are asked."""
+    on_it = [q for q in generated.questions if "等相结合" in q.sentence and "中央巡视整改" in q.sentence]
+    assert on_it and all(q.qtype == "fill" for q in on_it), [(q.qtype, q.stem) for q in on_it]
+    assert all(
+        q.answer[0] in {"中央巡视整改", "深入贯彻中央八项规定精神学习教育整改", "生态环保督察整改"} for q in on_it
+    )

@@ -7,7 +7,8 @@
                                   ──▶ storage.bank.apply_edits ──▶ "N updated, M published …, errors by row"
 
 Reading and writing the sheet is ``bot.bank_sheet`` (no Telegram); this module only moves files and
-renders the summary.  Any other document goes on to ``bot.handlers.materials``.
+renders the summary.  Any other document goes on to ``bot.handlers.materials``; the download and the
+secretary check both features share are ``bot.uploads``.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from telegram import Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot import bank_sheet
-from bot.bank_view import forget_edit
 from bot.commands import Command
 from bot.content_service import UploadRefused
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
-from bot.handlers.materials import download, refusal_text, secretary_document
+from bot.review_card import forget_edit
 from bot.texts import LANGUAGES, Catalog, Safe, reason_text
+from bot.uploads import download, refusal_text, secretary_document
 from storage import bank
 from storage import content as content_store
 from storage import members as member_store

@@ -33,7 +33,11 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.bank_sheet import problems_with
-from bot.bank_view import (
+from bot.callbacks import CallbackData, pattern
+from bot.commands import Command, guarded_callback
+from bot.context import Caller, Services, load_caller, reply, services
+from bot.feature import AnyHandler, Feature
+from bot.review_card import (
     CB_PREFIX,
     EDIT_KEY,
     button,
@@ -44,10 +48,6 @@ from bot.bank_view import (
     render_card,
     render_queue,
 )
-from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, guarded_callback
-from bot.context import Caller, Services, load_caller, reply, services
-from bot.feature import AnyHandler, Feature
 from bot.texts import Safe, reason_text
 from storage import bank
 from storage import members as member_store

@@ -32,7 +32,6 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.bank_sheet import problems_with
 from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, guarded_callback
 from bot.context import Caller, Services, load_caller, reply, services
@@ -48,7 +47,7 @@ from bot.review_card import (
     render_card,
     render_queue,
 )
-from bot.texts import Safe, reason_text
+from bot.texts import Safe
 from storage import bank
 from storage import members as member_store
 from storage.errors import DomainError, InvalidState, NotFound
@@ -160,17 +159,9 @@ async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     if caller is None or question_id is None or message is None or not caller.at_least(Role.SECRETARY):
         context.user_data.pop(EDIT_KEY, None)
         return ConversationHandler.END  # not an edit after all: the main group answers it as any text
-    stem = (message.text or "").strip()
-    try:
-        current = await svc.db.run(bank.get_question, actor=caller.member, question_id=question_id)
-        bank.check_wording(stem=stem)
-        reasons = problems_with(current, stem=stem)
-        if reasons:
-            reason = reason_text(svc.texts, caller.lang, reasons[0])
-            await reply(update, svc.texts.t("review.edit_unverified", caller.lang, reason=reason))
-            raise ApplicationHandlerStop(None)
-        q = await svc.db.run(bank.edit_question, actor=caller.member, question_id=question_id, stem=stem,
-                             now=svc.clock.now())
+    try:  # edit_question cleans, checks the limits and verifies the edit; a refused stem is asked for again
+        q = await svc.db.run(bank.edit_question, actor=caller.member, question_id=question_id,
+                             stem=message.text or "", now=svc.clock.now())
     except InvalidState as exc:
         await reply(update, error_text(svc, exc, caller.lang))
         raise ApplicationHandlerStop(None) from None

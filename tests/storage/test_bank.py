@@ -104,20 +104,25 @@ def test_apply_edits_reports_by_row(db: Database, clock: FakeClock) -> None:
     sync(db, clock, branch_id, corpus([question(1, score=0.9), question(2, score=0.5), question(3, score=0.9)]))
     edits = [
         bank.BankEdit(row=2, qkey="q-0001", stem="改后的题干（　）。", status="published"),
-        bank.BankEdit(row=3, qkey="q-0002", options=("甲", "乙", "丙", "丁"), answer=("甲",)),
+        bank.BankEdit(row=3, qkey="q-0002", options=("县处级以上领导班子", "普通群众", "离退休干部", "外来务工人员"),
+                      answer=("县处级以上领导班子",)),
         bank.BankEdit(row=4, qkey="q-0003", status="rejected"),
         bank.BankEdit(row=5, qkey="q-0004", status="published"),  # retired by the second sync
         bank.BankEdit(row=6, qkey="q-9999", stem="不存在"),
         bank.BankEdit(row=7, qkey="q-0002", stem="x" * 400),
         bank.BankEdit(row=8, qkey="q-0003", status="rejected"),  # the same again: unchanged
+        bank.BankEdit(row=9, qkey="q-0002", options=("甲", "乙", "丙", "丁"), answer=("甲",)),  # fails verification
     ]
     with db.session() as s:
         report = bank.apply_edits(session=s, actor=sec, branch_id=branch_id, edits=edits, now=clock.now())
     assert (report.updated, report.published, report.rejected, report.unchanged) == (2, 1, 1, 1)
-    assert [(e.row, e.code) for e in report.errors] == [(5, "retired"), (6, "unknown_id"), (7, "stem_too_long")]
+    assert [(e.row, e.code) for e in report.errors] == [(5, "retired"), (6, "unknown_id"), (7, "stem_too_long"),
+                                                        (9, "unverified")]
+    assert report.errors[-1].params["reason"].code == "answer_not_in_evidence"
     rows = questions_by_key(db, branch_id)
     assert rows["q-0001"].stem == "改后的题干（　）。" and rows["q-0001"].status == QuestionStatus.PUBLISHED
-    assert rows["q-0002"].answer == ["甲"] and rows["q-0002"].edited and rows["q-0002"].status == QuestionStatus.DRAFT
+    assert rows["q-0002"].options[3] == "外来务工人员" and rows["q-0002"].answer == ["县处级以上领导班子"]
+    assert rows["q-0002"].edited and rows["q-0002"].status == QuestionStatus.DRAFT
     assert rows["q-0003"].status == QuestionStatus.REJECTED and not rows["q-0003"].edited
 
 

@@ -3,6 +3,7 @@
 ::
 
     /review ─▶ review_counts, next_draft ─▶ 发布 / 拒绝 ─▶ decide_question ─▶ next_draft(after_id=…)
+               (the newest material's drafts first, best score first within it)
                编辑 ─▶ edit_question (edited=True: rebuilds keep the wording)
     /publishall ─▶ publish_all_verified
     bank.xlsx sent back ─▶ BankEdit rows ─▶ apply_edits ─▶ BulkReport (errors by sheet row)
@@ -23,15 +24,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, and_, col, func, or_, select
+from sqlmodel import Session, and_, col, func, select
 
 from content.model import Question as Record
 from content.reasons import Reason
 from content.verify import EXPLANATION_LIMIT, OPTION_LIMIT, STEM_LIMIT, check_question
-from storage.content import assign_fields, ranked
+from storage.content import assign_fields
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.members import audit, is_at_least
-from storage.models import Member, Question, QuestionStatus, Role
+from storage.models import Material, Member, Question, QuestionStatus, Role
 from storage.text import clean_text
 
 # Telegram's quiz-poll limits, the same ones content.verify holds generated questions to.
@@ -55,21 +56,36 @@ def review_counts(*, session: Session, branch_id: int) -> dict[str, int]:
     return counts
 
 
-def next_draft(*, session: Session, branch_id: int, after_id: int | None = None) -> Question | None:
-    """The draft to review next: best score first; ``after_id`` continues after that question, wrapping round.
+def _queue_rows(branch_id: int) -> Any:
+    """(id, score, when its material was added) of the branch's questions; no material: added at the start."""
+    material = and_(Material.branch_id == Question.branch_id, Material.doc_key == Question.doc_key)
+    return (select(Question.id, Question.score, Material.added_at)
+            .join(Material, material, isouter=True).where(Question.branch_id == branch_id))
 
-    Continuing from the question just decided (or skipped) walks the queue in order, so a skipped draft
-    comes back only after the rest have been seen.
+
+def _queue_key(row: Any) -> tuple[float, float, int]:
+    question_id, score, added = row
+    return -(added.timestamp() if added is not None else 0.0), -score, question_id
+
+
+def next_draft(*, session: Session, branch_id: int, after_id: int | None = None) -> Question | None:
+    """The draft to review next; ``after_id`` continues after that question, wrapping round.
+
+    The queue's order: the most recently added material's drafts first, best score first within a
+    material, the id breaking ties.  A secretary who has just sent a material reviews its questions
+    next, rather than the bank's old best question.  Continuing from the question just decided (or
+    skipped) walks the queue in order, so a skipped draft comes back only after the rest have been seen.
     """
-    base = select(Question).where(Question.branch_id == branch_id, Question.status == QuestionStatus.DRAFT)
-    after = session.get(Question, after_id) if after_id is not None else None
-    if after is not None and after.branch_id == branch_id:
-        later = base.where(or_(col(Question.score) < after.score,
-                               and_(col(Question.score) == after.score, col(Question.id) > after.id)))
-        row = session.exec(later.order_by(*ranked())).first()
-        if row is not None:
-            return row
-    return session.exec(base.order_by(*ranked())).first()
+    drafts = sorted(session.exec(_queue_rows(branch_id).where(Question.status == QuestionStatus.DRAFT)),
+                    key=_queue_key)
+    if not drafts:
+        return None
+    chosen = drafts[0]
+    if after_id is not None:
+        after = session.exec(_queue_rows(branch_id).where(Question.id == after_id)).first()
+        if after is not None:
+            chosen = next((row for row in drafts if _queue_key(row) > _queue_key(after)), drafts[0])
+    return session.get(Question, chosen[0])
 
 
 def review_queue(*, session: Session, branch_id: int, after_id: int | None = None) -> QueueView:

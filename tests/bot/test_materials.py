@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from scheduler.clock import FakeClock
 from storage.models import Material, Question, QuestionStatus
 from tests import factories
 from tests.bot.test_content_service import SPEECH
-from tests.bot.test_review import MEMBER, db_of, join
+from tests.bot.test_review import MEMBER, card_id, db_of, join
 
 TITLE = "城发中心党支部“三会一课”制度实施细则"
 ARTICLES = (
@@ -155,3 +156,21 @@ async def test_sentences_left_out_are_quoted_not_reported_in_english(session: Of
     assert f"《{TITLE}》" in added
     assert "以下 1 句不完整" in added and f"“{unfinished}”" in added
     assert "dropped" not in added and "failed verification" not in added and "«" not in added
+
+
+async def test_review_after_an_upload_starts_with_the_new_material(session: OfflineSession) -> None:
+    """Issue 6: /review after adding a material started at the bank's old first question."""
+    await join(session)
+    first_before = (await session.send(factories.SECRETARY_ID, "/review"))[-1]
+    session.clock.advance(timedelta(minutes=10))
+    await session.upload(factories.SECRETARY_ID, "细则.docx", regulation_docx())
+    new = next(m for m in materials(session) if m.file_name == "细则.docx")
+    fresh = {q.id for q in questions_of(session, new.doc_key) if q.status == QuestionStatus.DRAFT}
+    assert fresh
+    shown = (await session.send(factories.SECRETARY_ID, "/review"))[-1]
+    assert card_id(shown) in fresh and card_id(shown) != card_id(first_before)
+    seen = [card_id(shown)]
+    for _ in range(len(fresh) - 1):  # 下一题 walks the new material's drafts before any other
+        session.clock.advance(timedelta(seconds=11))  # a person reads each card; the flood guard counts per 10 s
+        seen.append(card_id((await session.press(factories.SECRETARY_ID, 4))[0]))
+    assert set(seen) == fresh

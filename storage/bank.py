@@ -56,16 +56,20 @@ def review_counts(*, session: Session, branch_id: int) -> dict[str, int]:
     return counts
 
 
-def _queue_rows(branch_id: int) -> Any:
-    """(id, score, when its material was added) of the branch's questions; no material: added at the start."""
+QueueRow = tuple[int | None, float, datetime | None]  # question id, score, when its material was added
+
+
+def _queue_rows(session: Session, branch_id: int, *where: Any) -> list[QueueRow]:
+    """The branch's questions (those matching ``where``) as queue rows, in no particular order."""
     material = and_(Material.branch_id == Question.branch_id, Material.doc_key == Question.doc_key)
-    return (select(Question.id, Question.score, Material.added_at)
-            .join(Material, material, isouter=True).where(Question.branch_id == branch_id))
+    query = (select(Question.id, Question.score, Material.added_at)
+             .join(Material, material, isouter=True).where(Question.branch_id == branch_id, *where))
+    return [(question_id, score, added) for question_id, score, added in session.exec(query)]
 
 
-def _queue_key(row: Any) -> tuple[float, float, int]:
+def _queue_key(row: QueueRow) -> tuple[float, float, int]:
     question_id, score, added = row
-    return -(added.timestamp() if added is not None else 0.0), -score, question_id
+    return -(added.timestamp() if added is not None else 0.0), -score, question_id or 0
 
 
 def next_draft(*, session: Session, branch_id: int, after_id: int | None = None) -> Question | None:
@@ -76,13 +80,12 @@ def next_draft(*, session: Session, branch_id: int, after_id: int | None = None)
     next, rather than the bank's old best question.  Continuing from the question just decided (or
     skipped) walks the queue in order, so a skipped draft comes back only after the rest have been seen.
     """
-    drafts = sorted(session.exec(_queue_rows(branch_id).where(Question.status == QuestionStatus.DRAFT)),
-                    key=_queue_key)
+    drafts = sorted(_queue_rows(session, branch_id, Question.status == QuestionStatus.DRAFT), key=_queue_key)
     if not drafts:
         return None
     chosen = drafts[0]
     if after_id is not None:
-        after = session.exec(_queue_rows(branch_id).where(Question.id == after_id)).first()
+        after = next(iter(_queue_rows(session, branch_id, Question.id == after_id)), None)
         if after is not None:
             chosen = next((row for row in drafts if _queue_key(row) > _queue_key(after)), drafts[0])
     return session.get(Question, chosen[0])

@@ -3,8 +3,9 @@
 ::
 
     /bank ──▶ 题库.xlsx (题型 | 题干 | 选项A–F | 答案 | 解析 | 出处 | id | 状态) + how to edit it
-    secretary sends the .xlsx back ──▶ rows compared with the store; changed wording verified again
-                                  ──▶ storage.bank.apply_edits ──▶ "N updated, M published …, errors by row"
+    secretary sends the .xlsx back ──▶ the cells changed since the export (bot.bank_sheet.read_bank)
+                                  ──▶ storage.bank.apply_edits (limits, verification)
+                                  ──▶ "N updated, M published …, errors by row"
 
 Reading and writing the sheet is ``bot.bank_sheet`` (no Telegram); this module only moves files and
 renders the summary.  Any other document goes on to ``bot.handlers.materials``; the download and the

@@ -9,7 +9,8 @@
     /publishall ──▶ confirm ──▶ every verified draft published
 
 Members only ever see published questions, and every stored draft passed ``content.verify``; an edit is
-verified again before it is saved.  The edit prompt is a ``ConversationHandler``: it holds state for that
+verified again before it is saved, by ``storage.bank.edit_question`` itself (so the chat and the sheet
+cannot differ on it).  The edit prompt is a ``ConversationHandler``: it holds state for that
 secretary only, so other users' messages and every command still reach their own handlers.
 The bulk path — ``/bank`` and the sheet sent back — is ``bot.handlers.bank``.
 """
@@ -210,7 +211,7 @@ def edit_conversation() -> ConversationHandler:  # type: ignore[type-arg]
 
 
 async def publish_all(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/publishall`` — asks first: publishing reaches every member's quizzes."""
+    """``/publishall`` — asks first: published questions are what members may be shown."""
     forget_edit(context)
     svc = services(context)
     assert caller.member is not None

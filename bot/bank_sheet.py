@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ WORDING_COLUMNS = slice(1, HEADER.index("出处"))  # 题干 … 解析: the cel
 SHEET_TITLE = "题库"
 WIDTHS = {"题型": 8, "题干": 60, "答案": 10, "解析": 50, "出处": 50}
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")  # beyond openpyxl's own list: surrogates, non-characters
 _TYPE_LABELS: dict[str, str] = {str(k): v for k, v in TYPE_LABELS.items()}
 
 
@@ -78,9 +80,10 @@ class SheetRead:
 def cell_text(value: str) -> str:
     """A string as a sheet cell can hold it: characters XML 1.0 forbids (openpyxl refuses them) removed.
 
-    The store cleans what users type, but a row saved before that rule, or a material with a stray
-    control character, must not make every later ``/bank`` fail."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    The store cleans what users type, but a row saved before that rule, a character the cleaning lets
+    through (U+FFFF), or a material with a stray control character must not make every later ``/bank``
+    fail."""
+    return _NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def source_cell(row: Question) -> str:

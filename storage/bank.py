@@ -14,7 +14,7 @@ Telegram's quiz-poll limits (stem ≤ 300, option ≤ 100, explanation ≤ 200 c
 still *right* — its answer supported by its source sentence, as ``content.verify`` judges — or it is not
 saved.  That last rule is checked here, in the functions that apply edits, so the chat edit and the
 returned sheet cannot differ on it and no future caller can forget it.  Edited text is cleaned
-(``storage.text.clean_text``) before it is checked and stored.
+(``storage.inputs.clean_text``) before it is checked and stored.
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ from content.reasons import Reason
 from content.verify import EXPLANATION_LIMIT, OPTION_LIMIT, STEM_LIMIT, check_question
 from storage.content import assign_fields
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.members import audit, is_at_least
-from storage.models import Material, Member, Question, QuestionStatus, Role
-from storage.text import clean_text
+from storage.inputs import clean_text, valid_id
+from storage.members import audit
+from storage.models import Material, Member, Question, QuestionStatus
+from storage.scope import Scope
 
 # Telegram's quiz-poll limits, the same ones content.verify holds generated questions to.
 MAX_STEM = STEM_LIMIT
@@ -101,18 +102,18 @@ def review_queue(*, session: Session, branch_id: int, after_id: int | None = Non
 
 
 def _authorise(actor: Member, branch_id: int) -> None:
-    if not is_at_least(actor, Role.SECRETARY):
-        raise PermissionDenied()
-    if actor.role != Role.ADMIN and actor.branch_id != branch_id:
+    scope = Scope.of(actor)  # the one visibility rule (storage/scope.py)
+    if not scope.manages or not scope.sees_branch(branch_id):
         raise PermissionDenied()
 
 
 def get_question(*, session: Session, actor: Member, question_id: int) -> Question:
     """A question the actor may review: their branch's (any branch for a committee admin)."""
-    if not is_at_least(actor, Role.SECRETARY):
+    scope = Scope.of(actor)
+    if not scope.manages:
         raise PermissionDenied()
-    row = session.get(Question, question_id)
-    if row is None or (actor.role != Role.ADMIN and row.branch_id != actor.branch_id):
+    row = session.get(Question, question_id) if valid_id(question_id) else None
+    if row is None or not scope.sees_branch(row.branch_id):
         raise NotFound("question_not_found", id=question_id)
     return row
 
@@ -196,13 +197,14 @@ class Wording:
 
     def cleaned(self) -> Wording:
         """The same wording as it will be stored: characters no store or sheet holds removed, ends trimmed."""
-        def one(text: str | None) -> str | None:
-            return clean_text(text).strip() if text is not None else None
+        def one(text: str | None, multiline: bool = False) -> str | None:
+            return clean_text(text, multiline=multiline, keep_spaces=True) if text is not None else None
 
         def many(texts: tuple[str, ...] | None) -> tuple[str, ...] | None:
-            return tuple(clean_text(t).strip() for t in texts) if texts is not None else None
+            return tuple(clean_text(t, keep_spaces=True) for t in texts) if texts is not None else None
 
-        return Wording(one(self.stem), many(self.options), many(self.answer), one(self.explanation))
+        # stems, options and answers go into a quiz poll on one line each; an explanation may have several
+        return Wording(one(self.stem), many(self.options), many(self.answer), one(self.explanation, multiline=True))
 
     def changes(self, row: Question) -> dict[str, Any]:
         """The fields that differ from ``row``, in the row's own types (lists for options and answers)."""

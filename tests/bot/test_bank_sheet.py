@@ -121,7 +121,7 @@ async def test_control_characters_in_a_stem_do_not_break_the_bank(session: Offli
     with db_of(session).session() as s:  # a row stored before text was cleaned on the way in
         other = s.exec(select(Question).where(Question.id != target.id)).first()
         assert other is not None
-        other.explanation = "旧数据\x01里的\x08控制字符"
+        other.explanation = "旧数据\x01里的\x08控制\uffff字符"
         s.add(other)
         other_key = other.qkey
     sent = (await session.send(SECRETARY_ID, "/bank"))[0]

@@ -183,7 +183,7 @@ def test_control_characters_never_reach_the_store(db: Database, clock: FakeClock
         bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem="新\x00题\x07干\x1b（　）。\r\n",
                            now=clock.now())
         report = bank.apply_edits(session=s, actor=sec, branch_id=branch_id, now=clock.now(), edits=[
-            bank.BankEdit(row=2, qkey="q-0003", explanation="原文\x0b如此\x00。\ufffe见讲话。"),
+            bank.BankEdit(row=2, qkey="q-0003", explanation="原文\x0b如此\x00。\u202e见讲话。"),
         ])
     assert report.updated == 1 and not report.errors
     rows = questions_by_key(db, branch_id)

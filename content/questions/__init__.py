@@ -38,6 +38,7 @@ from dataclasses import replace
 
 from content.authority import Mark
 from content.model import Document, Question
+from content.questions.claims import claim_candidates
 from content.questions.cloze import cloze_candidates
 from content.questions.combined import combined_slots
 from content.questions.distractors import Pools
@@ -211,6 +212,8 @@ def candidates(
     out.extend(role_candidates([ev for ev, _ in evidences]))
     out.extend(measure_candidates(measure_slots(slots), paragraphs, alternatives(pooled)))
     out.extend(sibling_candidates(ev for ev, _ in evidences))
+    asked = {c.question.sentence.split("\n")[-1] for c in out}
+    out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))
     return [_placed(c, tiers, per_doc) for c in out]
 
 

@@ -90,6 +90,7 @@ from dataclasses import dataclass, field
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
 from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
+from content.questions.swaps import exchange_of, swap_of
 from content.questions.text import (
     BLANK,
     GAP,
@@ -375,58 +376,3 @@ def _membership(q: Question, scope: str, item: str) -> list[Reason]:
     # the quotation runs over several items, so it is checked item by item
     bad = next((b for part in re.split(r"(?<=[。；！？：—])", m.group(1)) if (b := _verbatim(q, part))), None)
     return [reason("original_not_in_evidence", fragment=bad[:30])] if bad else []
-
-
-def exchange_of(statement: str, original: str) -> tuple[str, str] | None:
-    """(a, b) when ``statement`` is ``original`` with two of its parts, in different clauses, exchanged.
-
-    "…查摆问题听取群众意见，整改整治接受群众监督…" → "…查摆问题接受群众监督，整改整治听取群众意见…": the
-    differing stretch reads A·M·B in the original and B·M·A in the statement, A and B single terms (no clause
-    mark, at most 30 characters) and M holding a clause mark — so reordering a list ("A、B") is no exchange.
-    """
-    p = 0
-    while p < min(len(statement), len(original)) and statement[p] == original[p]:
-        p += 1
-    if len(statement) != len(original) or p == len(original):
-        return None
-    s = 0
-    while statement[len(statement) - 1 - s] == original[len(original) - 1 - s]:
-        s += 1
-    old, new = original[p : len(original) - s], statement[p : len(statement) - s]
-    for i in range(1, len(old)):
-        for j in range(i + 1, len(old)):
-            a, m, b = old[:i], old[i:j], old[j:]
-            if (
-                new == b + m + a
-                and re.search(r"[，,；;]", m)
-                and not any(re.search(r"[，,。；;：:、]", x) for x in (a, b))
-            ):
-                return (a, b) if max(len(a), len(b)) <= 30 else None
-    return None
-
-
-def swap_of(statement: str, original: str) -> tuple[str | None, str | None]:
-    """(swapped-in, swapped-out) when ``statement`` is ``original`` with one span replaced.
-
-    The differing stretch between the common prefix and suffix must be a single term: no clause
-    punctuation inside it, at most 30 characters — two edits far apart are not one swap.
-    """
-    if statement == original:
-        return None, None
-    p = 0
-    while p < min(len(statement), len(original)) and statement[p] == original[p]:
-        p += 1
-    s = 0
-    while (
-        s < min(len(statement), len(original)) - p
-        and statement[len(statement) - 1 - s] == original[len(original) - 1 - s]
-    ):
-        s += 1
-    if p + s >= min(len(statement), len(original)) and p > 0:
-        p -= 1  # one side is empty ("每年" → "每半年"): the swap is the character next to the insertion
-    new, old = statement[p : len(statement) - s], original[p : len(original) - s]
-    if not new or not old or any(len(x) > 30 or re.search(r"[，,。；;：:]|……", x) for x in (new, old)):
-        return None, None  # several edits, not one swap
-    if "、" in new and sorted(new.split("、")) == sorted(old.split("、")):
-        return None, None  # "查摆问题、学习研讨" for "学习研讨、查摆问题": a list reordered says the same
-    return new, old

@@ -8,8 +8,8 @@ prefer the first over the last, so every block of a cleaned ``Document`` gets a 
     CENTRAL      5  the central document and central meetings: "中共中央办公厅印发《…通知》", "《通知》指出/要求",
                     "中央党的建设工作领导小组召开会议", "会议强调" under such a meeting, "经党中央同意", 习近平 quoted
     PARENT       4  the parent organisation's deployment — the branch's own organisation counts the same:
-                    an unnamed "学校召开…会议" (an organisation's own news names itself by its kind), a branch's
-                    own rules ("…党支部…制度"), or a body the caller names in ``own_bodies``
+                    a branch's own rules ("…党支部…制度"), or a body the caller names in ``own_bodies`` (an
+                    unnamed "学校召开…会议" is another body's deployment unless the config names 学校)
     LOCAL        3  provincial, city and district meetings: "省委常委会召开会议", "市委常委会有关会议精神"
     OTHER_UNITS  2  reports on other units and localities: "各地区各部门各单位…", "贵阳高新区", "教育部党组"
     COMMENTARY   1  template speeches ("以供各位笔杆子借鉴使用"; an anonymous "在…会上的讲话") and commentary
@@ -120,8 +120,13 @@ _CENTRAL_LEADS: tuple[tuple[re.Pattern[str], str], ...] = (
         "习近平 quoted",
     ),
 )
-_OWN_KINDS = r"(?:我校|本校|学校|我院|本院|学院|公司|集团|本单位|我单位|中心|研究院|机关|党支部|支部)"
+# only the branch itself is recognised without being named: a parent organisation ("学校", "研究院") is the
+# branch's own only when the config names it in ``own_bodies`` — a 直属…中心党支部 studying "学校召开…会议" is
+# reading another body's deployment, classed by the body the passage names, not by the file it arrived in
+_OWN_KINDS = r"(?:本单位|我单位|本支部|党支部|支部)"
 _OWN_LEAD = re.compile(r"^" + _DATE + _OWN_KINDS + r"(?:党委|党组|党总支)?(?:召开|印发|举行|部署|组织|研究)")
+_KIND_KINDS = r"(?:我校|本校|学校|我院|本院|学院|公司|集团|中心|研究院|机关)"
+_KIND_LEAD = re.compile(r"^" + _DATE + _KIND_KINDS + r"(?:党委|党组|党总支)?(?:召开|印发|举行|部署|组织|研究)")
 _LOCAL_BODY = r"(?:[\u4e00-\u9fff]{0,8}?(?:省|市|区|县|州|自治区|盟)委(?:常委会)?)"
 _LOCAL_LEAD = re.compile(
     r"^" + _DATE + r"(?P<body>" + _LOCAL_BODY + r")(?:[\u4e00-\u9fff]{0,16}?)(?:召开|要求|强调|提出)"
@@ -240,7 +245,12 @@ def _document_tier(
         found.append(Evidence(Tier.LOCAL, m.group(0), "title", title))
     elif m := _OTHER_TITLE.search(title):
         found.append(Evidence(Tier.OTHER_UNITS, m.group(0), "title", title))
-    elif (m := _OWN_LEAD.match(title)) or (m := _LOCAL_LEAD.match(title)) or (m := _OTHER_LEAD.match(title)):
+    elif (
+        (m := _OWN_LEAD.match(title))
+        or (m := _LOCAL_LEAD.match(title))
+        or (m := _OTHER_LEAD.match(title))
+        or (m := _KIND_LEAD.match(title))
+    ):
         tier = Tier.PARENT if m.re is _OWN_LEAD else Tier.LOCAL if m.re is _LOCAL_LEAD else Tier.OTHER_UNITS
         found.append(Evidence(tier, m.group(0), "title", title))
     opening = _first_paragraph(document)
@@ -283,7 +293,9 @@ def _lead_evidence(block: Block, base: Evidence, own_bodies: Sequence[str]) -> E
         return Evidence(Tier.PARENT, own, "paragraph", lead)
     if m := _LOCAL_LEAD.match(lead):
         return _local(m["body"], "paragraph", lead, base)
-    if (m := _MANY_UNITS_LEAD.match(lead)) or ((m := _OTHER_LEAD.match(lead)) and "召开" in lead):
+    if (m := _MANY_UNITS_LEAD.match(lead)) or (m := _KIND_LEAD.match(lead)) or (
+        (m := _OTHER_LEAD.match(lead)) and "召开" in lead
+    ):
         return Evidence(Tier.OTHER_UNITS, m.group(0), "paragraph", lead)
     return None
 

@@ -92,8 +92,21 @@ def _record(q: Question) -> dict[str, Any]:
         "options": list(q.options),
         "answer": list(q.answer),
         "explanation": q.explanation,
-        "source": {"document": q.document, "sentence": q.sentence},
+        "source": {"document": q.document, "sentence": shown_sentence(q.sentence)},
     }
+
+
+_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_ORDINAL_LINE = re.compile(rf"^(?:{_NUMERAL}是|[（(]{_NUMERAL}[）)]|{_NUMERAL}、)")
+
+
+def shown_sentence(sentence: str) -> str:
+    """The source sentence a reader is shown: the evidence without the heading or lead sentence glued before
+    it to prove the stem's speaker ("中央党的建设工作领导小组会议精神\n要…"); a numbered list keeps its lines."""
+    lines = sentence.split("\n")
+    if len(lines) > 1 and all(_ORDINAL_LINE.match(line) for line in lines[1:]):
+        return " ".join(lines)
+    return lines[-1]
 
 
 def answer_cell(q: Question) -> str:
@@ -123,7 +136,7 @@ def to_xlsx(questions: Sequence[Question], path: Path) -> Path:
                 *options,
                 answer_cell(q),
                 q.explanation,
-                f"《{q.document}》{q.sentence}",
+                f"《{q.document}》{shown_sentence(q.sentence)}",
                 q.qid,
             ]
         )
@@ -231,6 +244,6 @@ def to_markdown(questions: Sequence[Question]) -> str:
             lines += [f"{LETTERS[i]}. {o}  " for i, o in enumerate(q.options)]
         lines.append(f"答案：{answer_cell(q) if q.qtype != 'fill' else ' / '.join(q.answer)}  ")
         lines.append(f"解析：{q.explanation}  ")
-        lines.append(f"<sub>{q.qid} · 出处：{q.sentence.replace(chr(10), ' / ')}</sub>")
+        lines.append(f"<sub>{q.qid} · 出处：{shown_sentence(q.sentence)}</sub>")
         lines.append("")
     return "\n".join(lines)

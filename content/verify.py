@@ -101,6 +101,7 @@ from content.questions.text import (
     norm,
     split_attribution,
 )
+from content.questions.variants import accepted
 from content.reasons import Reason, reason
 
 __all__ = ["CheckReport", "Reason", "check_bank", "check_question", "swap_of"]
@@ -279,7 +280,7 @@ def _fill(q: Question, edited_stem: bool) -> list[Reason]:
     first = q.answer[0]
     if not contains(q.sentence, first):
         out.append(reason("answer_not_in_evidence", answer=first))
-    if any(norm(a) != norm(first) for a in q.answer[1:]):
+    if any(norm(a) != norm(first) and a not in accepted(first) for a in q.answer[1:]):
         out.append(reason("accepted_answers_differ"))
     if edited_stem:
         clause = _blank_clause(q.stem, first)

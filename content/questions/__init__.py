@@ -43,6 +43,7 @@ from content.questions.cloze import cloze_candidates
 from content.questions.combined import combined_slots
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
+from content.questions.examiner import examine
 from content.questions.facts import find_slots
 from content.questions.filters import PREDICTABLE, keep_slot, predictability
 from content.questions.importance import Authority, TierOf, authorities
@@ -214,7 +215,9 @@ def candidates(
     out.extend(sibling_candidates(ev for ev, _ in evidences))
     asked = {c.question.sentence.split("\n")[-1] for c in out}
     out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))
-    return [_placed(c, tiers, per_doc) for c in out]
+    central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
+    sources = {d.doc_id: d.source or "" for d in documents}
+    return examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources)
 
 
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}?)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?=[，。；”、]|$)")

@@ -30,7 +30,8 @@ def _tiers(document: Document, **kwargs: object) -> list[Tier]:
     ("title", "tier", "cue"),
     [
         ("中共中央办公厅印发", Tier.CENTRAL, "中共中央办公厅印发"),
-        ("学校召开党的建设", Tier.PARENT, "学校召开"),
+        # was PARENT — the very defect examiner-1 found: the branch (直属城市发展研究中心党支部) is not the school
+        ("学校召开党的建设", Tier.OTHER_UNITS, "学校召开"),
         ("各地区各部门各单位", Tier.OTHER_UNITS, "各地区"),
         ("国家高新区深入开展", Tier.OTHER_UNITS, "国家高新区"),
         ("动员部署会上的讲话", Tier.COMMENTARY, "笔杆子"),  # its preface: "以供各位笔杆子借鉴使用"

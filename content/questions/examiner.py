@@ -1,0 +1,284 @@
+"""The strict examiner's refusals and repairs, applied to every built candidate before ranking.
+
+An independent reader (``/work/wt/_notes/examiner-1.md``) found a bank that was *verified* but not worth
+answering: a template speech's misquoted formula asked as fact, another unit's meeting treated as the
+branch's own, meeting dates and attendees, blanks the stem itself answers, options of another length or
+shape than the key, and explanations that credit the Notice with what a meeting said.  The builders cannot
+see these defects one question at a time — they need the finished stem, its options and the corpus — so
+they are judged here, on the built :class:`Candidate`, in one place:
+
+    wrong           a template speech's blank whose key the central texts never state ("融合为内生特点" where
+                    the centre says "协调成为内生特点"), or that the centre already asks
+    not worth       other units' material; meeting dates, attendees and issuing bodies (the title names the
+                    issuer); a key the stem already states (its attribution "中央党的建设工作领导小组会议指出：
+                    …（　）抓好统筹协调"), the document title names ("五重五轻"), or a series in the stem spells
+                    ("学查改" → 实改); stock phrases (最大的政绩, 第一责任人, 必然要求, 重要任务) and significance
+                    chains ("是…的必然要求，是…的重要举措"); a true 判断 copied from a row of work-style phrases
+    ambiguous       a 多选 on an open list ("…等各领域"); a stem trailing "……"
+    give-away       options outside the key's length band (±30 %) or of another 重X轻Y shape
+
+``repair`` then gives fills their defensible variants (``variants``) and makes explanations name the body
+that said the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
+
+from content.questions.cloze import EXPLANATION_LIMIT
+from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
+from content.questions.slots import Candidate
+from content.questions.text import BLANK, cjk_len, clip, norm, quoted
+from content.questions.variants import accepted
+
+# keys any member fills from the phrase alone: "是（最大）的政绩", "履行好（第一责任人）责任"
+STOCK_KEYS = frozenset({"最大", "第一责任人", "必然要求", "重要任务", "重要政治任务", "重要举措", "有效途径"})
+# set pairs every member completes: "坚持（实事求是）、求真务实", "关乎（立党为公）、执政为民"
+STOCK_PAIRS = (("实事求是", "求真务实"), ("立党为公", "执政为民"))
+# a key the words just before the blank spell out: "结合不同层级、地区…实际，加强（分类指导）"
+_PREDICTED_BY = (
+    (re.compile(r"结合不同[^，。]{0,20}实际[，,]?加强$"), re.compile(r"^分类指导$")),
+    (re.compile(r"压实$"), re.compile(r"责任$")),  # "要压实（工作责任）"
+)
+_PREDICTED_TRUE = (re.compile(r"结合不同[^，。]{0,20}实际[，,]?加强分类指导"),)
+# what kind of thing a phrase of the campaign is: an option of another kind than the key gives it away
+# ("通过督促检查、（调查研究）…等途径" against the principles 务求实效 / 统筹推进; 建章立制 against 经济指标)
+KINDS: dict[str, str] = {
+    **dict.fromkeys(
+        (*("聚焦主题", "简约务实", "统筹推进", "务求实效", "标本兼治", "立党为公", "为民造福", "科学决策"),
+         *("真抓实干", "实事求是", "求真务实", "执政为民")),
+        "principle",
+    ),
+    **dict.fromkeys(("生态保护", "产业发展", "科技创新", "城市治理", "民生保障", "安全稳定", "招商引资"), "field"),
+    **dict.fromkeys(
+        ("学习研讨", "查摆问题", "问题查摆", "整改整治", "建章立制", "开门教育", "分类指导", "宣传引导", "真督实导"),
+        "measure",
+    ),
+    **dict.fromkeys(("督促检查", "调查研究", "了解群众反映", "谈心谈话", "征求意见"), "way"),
+    **dict.fromkeys(("讲授专题党课", "邀请专家辅导", "举办专题读书班", "专题读书班"), "study format"),
+    **dict.fromkeys(("经济指标",), "noun"),
+}
+_SIGNIFICANCE = re.compile(r"是[^。]{4,60}的(?:必然要求|重要举措|有效途径|内在要求|根本要求)")
+_MEETING_FACT = re.compile(r"召开|出席|主持|会议")
+_OPEN_LIST = re.compile(r"（　）等(?:各|[^，。]{0,4}(?:领域|方面))")
+_HEAVY = re.compile(r"^重([\u4e00-\u9fff]+)轻([\u4e00-\u9fff]+)$")
+_HEAVY_ITEM = re.compile(r"重[\u4e00-\u9fff]{1,3}轻[\u4e00-\u9fff]{1,3}(?=[。，、；”]|$)")
+_WORK_ROW = re.compile(r"[^，。；：]+")
+_WORK_VERB = re.compile(r"^(?:要)?(?:压实|坚持|强化|注重|统筹|加强|做好|抓好|推进|落实|完善|健全|高质量|突出|深化)")
+BAND = 0.3
+
+
+def examine(
+    candidates: Sequence[Candidate],
+    central_text: str,
+    titles: Collection[str],
+    sources: Mapping[str, str] | None = None,
+) -> list[Candidate]:
+    """The candidates worth a member's two minutes, each refitted (options of the key's kind) and repaired
+    (variants, the explanation's speaker); ``sources``: each document's 来源 by ``doc_id``."""
+    sources = sources or {}
+    central_keys = {c.key for c in candidates if c.tier == CENTRAL}
+    out = []
+    for c in candidates:
+        c = refit(c, central_text)
+        if refusal(c, central_text, titles, central_keys) is None:
+            out.append(repair(c, sources.get(c.question.doc_id, "")))
+    return out
+
+
+def refit(c: Candidate, central_text: str) -> Candidate:
+    """A choice question whose wrong options are of another kind or shape gets ones of the key's kind from the
+    central texts (督促检查 / 调查研究 against the principles 务求实效 / 统筹推进 → none fit: it is refused), and a
+    重X轻Y list asks the item whose shape its odd distractor shares ("重速度轻质量" beside "重局部轻全局")."""
+    q = c.question
+    if q.qtype not in ("single", "multiple"):
+        return c
+    keys = list(q.answer)
+    line = norm(q.sentence)
+    wanted = {KINDS[k] for k in keys if k in KINDS}
+    options = list(q.options)
+    if wanted:
+        spare = [
+            p for p, kind in KINDS.items()
+            if kind in wanted and norm(p) in norm(central_text) and norm(p) not in line
+            and p not in options and not any(sorted(p) == sorted(k) for k in keys)
+        ]
+        for i, o in enumerate(options):
+            if o not in keys and o in KINDS and KINDS[o] not in wanted and spare:
+                options[i] = spare.pop(0)
+    shapes = {_shape(k) for k in keys}
+    if q.qtype == "multiple" and None not in shapes:
+        for o in options:
+            if o in keys or _shape(o) in shapes or _shape(o) is None:
+                continue
+            absent = [m for m in _HEAVY_ITEM.findall(q.sentence) if m not in options and _shape(m) == _shape(o)]
+            same = [k for k in keys if _shape(k) != _shape(o)]
+            if absent and len(same) > 1:
+                out, into = same[-1], absent[0]
+                options = [into if x == out else x for x in options]
+                keys = [into if x == out else x for x in keys]
+                shapes = {_shape(k) for k in keys}
+    if options == list(q.options) and keys == list(q.answer):
+        return c
+    return replace(c, question=replace(q, options=tuple(options), answer=tuple(keys)))
+
+
+def refusal(
+    c: Candidate, central_text: str, titles: Collection[str] = (), central_keys: Collection[str] = ()
+) -> str | None:
+    """Why the examiner would refuse ``c`` (a short reason), or ``None`` when it is worth asking."""
+    q = c.question
+    if c.tier == OTHERS:
+        return "another unit's material"
+    keys = [a for a in q.answer if a not in ("正确", "错误")]
+    if c.tier == TEMPLATE and (
+        any(norm(k) not in norm(central_text) for k in keys) or c.key in central_keys or not keys
+    ):
+        return "a template speech's formula the centre does not state, or already asks"
+    if c.kind in ("date", "person") and c.tier != OWN and _MEETING_FACT.search(q.sentence):
+        return "a meeting's date or attendee"
+    if c.kind == "body" and (any(k in t for k in keys for t in titles) or "召开" in q.sentence):
+        return "an issuer the document's title names, or who convened a meeting"
+    stem = q.stem
+    if q.qtype in ("single", "fill") and BLANK in stem:
+        for k in keys:
+            if norm(k) in norm(stem.replace(BLANK, "")):
+                return "the stem states the key"
+            if any(norm(k) in norm(t) for t in titles):
+                return "the document's title names the key"
+            if k in STOCK_KEYS or any(k in pair and "、".join(pair) in stem.replace(BLANK, k) for pair in STOCK_PAIRS):
+                return "a stock phrase"
+            before = stem[: stem.index(BLANK)]
+            if any(p.search(before) and key.search(k) for p, key in _PREDICTED_BY):
+                return "the words before the blank spell the key"
+            if _series_spells(stem, k):
+                return "a series in the stem spells the key"
+            if _short_slogan(stem, k):
+                return "an item of a three-character slogan (深学、真查、实改; 找差距、查根源、强修养)"
+    if _SIGNIFICANCE.search(stem):
+        return "a significance chain"
+    if stem.rstrip("？?").endswith("……"):
+        return "a stem trailing ……"
+    if q.qtype == "multiple" and _OPEN_LIST.search(stem):
+        return "a 多选 on an open list"
+    if q.qtype == "truefalse" and c.truth and any(_TRUE_GIVEN.search(stem) for _TRUE_GIVEN in _PREDICTED_TRUE):
+        return "a true 判断 whose words predict its claim"
+    statement = norm(re.sub(r"^(?:近日|日前)[，,]", "", stem).rstrip("。"))
+    if q.qtype == "truefalse" and any(statement and statement in norm(t) for t in titles):
+        return "a 判断 the document's title states"
+    if q.qtype == "truefalse" and c.truth and _work_row(stem):
+        return "a true 判断 copied from a row of work-style phrases"
+    if q.qtype in ("single", "multiple") and not fair_options(q.options, keys):
+        return "options of another length or shape than the key"
+    if q.qtype == "fill" and _work_row(stem):
+        return "a fill in a row of work-style phrases: several requirements fit the blank"
+    if q.qtype in ("single", "multiple") and not same_kind(q.options, keys):
+        return "an option of another kind than the key"
+    if q.qtype == "truefalse" and not c.truth:
+        line = q.sentence.split("\n")[-1]  # the statement's own sentence, not the lead glued before it
+        swapped_in = [p for p in KINDS if p in stem and p not in line]
+        swapped_out = [p for p in KINDS if p in line and p not in stem]
+        if not same_kind(swapped_in, swapped_out):
+            return "a false 判断 whose swapped phrase is of another kind"
+    return None
+
+
+def same_kind(options: Sequence[str], keys: Sequence[str]) -> bool:
+    """Every option whose kind is known shares the key's kind (``KINDS``)."""
+    wanted = {KINDS[k] for k in keys if k in KINDS}
+    return not wanted or all(KINDS.get(o) in wanted for o in options if o not in keys and o in KINDS)
+
+
+def _series_spells(stem: str, key: str) -> bool:
+    """"在深学、真查、（实改）上…" beside "学查改": the list's last characters are written out in the stem."""
+    filled = stem.replace(BLANK, key, 1)
+    for run in re.finditer(r"[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4}){1,5}", filled):
+        items = run.group(0).split("、")
+        if not any(key in i for i in items):
+            continue
+        rest = filled[: run.start()] + filled[run.end() :]
+        for spelled in ("".join(i[-1] for i in items), "".join(i[0] for i in items)):
+            if len(spelled) >= 3 and spelled in rest:
+                return True
+    return False
+
+
+def _short_slogan(stem: str, key: str) -> bool:
+    """The blank is an item of a series of items of at most three characters: a slogan members recite."""
+    if cjk_len(key) > 3:
+        return False
+    filled = stem.replace(BLANK, key, 1)
+    for run in re.finditer(r"[\u4e00-\u9fff]{2,3}(?:、[\u4e00-\u9fff]{2,3}){1,5}", filled):
+        if any(key in i for i in run.group(0).split("、")):
+            return True
+    return False
+
+
+def _work_row(stem: str) -> bool:
+    """"要压实工作责任，坚持分类指导，强化真督实导，注重宣传引导，…": four or more clauses, each a work verb
+    and its object — a row every unit writes, whose every slot several requirements would fill."""
+    body = stem.split("：", 1)[-1]
+    clauses = [m.group(0) for m in _WORK_ROW.finditer(body)]
+    verbs = [cl for cl in clauses if _WORK_VERB.match(cl) and cjk_len(cl) <= 12]
+    return len(verbs) >= 4
+
+
+def fair_options(options: Sequence[str], keys: Sequence[str]) -> bool:
+    """Every wrong option within ±30 % of a key's length and, for 重X轻Y keys, of a key's shape."""
+    if not keys:
+        return True
+    shapes = {_shape(k) for k in keys}
+    for o in options:
+        if o in keys:
+            continue
+        if not any(abs(cjk_len(o) - cjk_len(k)) <= max(1, round(BAND * cjk_len(k))) for k in keys):
+            return False
+        if any(s is not None for s in shapes) and _shape(o) not in shapes:
+            return False
+    return True
+
+
+def _shape(text: str) -> tuple[int, int] | None:
+    m = _HEAVY.match(text)
+    return (len(m.group(1)), len(m.group(2))) if m else None
+
+
+_SPEAKER = re.compile(r"^(?:据)?(?P<who>[^：:“”《》]{2,40}?)(?P<verb>强调|指出|要求|提出|明确|表示|报道)：")
+_NAMED_DOC = re.compile(r"出自《([^》]*)》")
+_COMPILATION = re.compile(r"汇编|选编|资料|文件")
+_NAMED = re.compile(
+    r"^(?P<verdict>(?:正确|错误)。)?出自《[^》]*》。(?P<rest>原文(?:（[^）]*）)?：)(?P<quote>.*)$", re.S
+)
+
+
+def repair(c: Candidate, source: str = "") -> Candidate:
+    """Fills with their accepted variants; an explanation that names who said the sentence."""
+    q = c.question
+    if q.qtype == "fill" and q.answer:
+        extra = [v for v in accepted(q.answer[0]) if v not in q.answer]
+        if extra:
+            q = replace(q, answer=(*q.answer, *extra))
+    q = replace(q, explanation=credited(q.explanation, q.stem, source))
+    return replace(c, question=q)
+
+
+def credited(explanation: str, stem: str, source: str = "") -> str:
+    """"出自《…通知》" → "出自中央党的建设工作领导小组会议（载《资料汇编》）" when the stem says a meeting or a
+    body said it: members must not be told the Notice says what a meeting said.  The document is still
+    named — by its 来源 (the compilation it came in) when it has one, else by its title."""
+    speaker = _SPEAKER.match(stem)
+    named = _NAMED.match(explanation)
+    if speaker is None or named is None:
+        return explanation
+    who = speaker.group("who")
+    compiled = source.strip("《》 ") if _COMPILATION.search(source) else ""  # not "…微信公众号"
+    where = compiled or _NAMED_DOC.search(explanation).group(1)  # type: ignore[union-attr]
+    head = f"{named.group('verdict') or ''}出自{who}（载《{where}》）。{named.group('rest')}"
+    inner = named.group("quote").strip()
+    if len(head) + len(inner) <= EXPLANATION_LIMIT:
+        return head + inner
+    text = inner.removeprefix("“").removesuffix("”")
+    return head + quoted(clip(text, EXPLANATION_LIMIT - len(head) - 2))
+

@@ -1,0 +1,31 @@
+"""Accepted variants of a fill's answer: what a member who read the text may defensibly write instead.
+
+A fill is marked by its accepted answers, so a blank with an equally right wording must accept it or not be
+asked as a fill.  Two sources, both narrow on purpose (``content.verify`` accepts an alternative only from
+here):
+
+    word order   "一体推进学查改" / "学查改一体推进" — the central meeting itself writes the second
+    synonyms     wordings the materials or the campaign use for the same requirement ("听取/征求/倾听群众
+                 意见"; "中央巡视整改" / "巡视整改" / "巡视巡察整改"; "民生为大" / "以人民为中心" / "人民至上")
+"""
+
+from __future__ import annotations
+
+import re
+
+_HOW = "(一体推进|统筹推进|协同推进)"
+_ORDER = re.compile(rf"^{_HOW}([\u4e00-\u9fff]{{2,6}})$|^([\u4e00-\u9fff]{{2,6}}){_HOW}$")
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "听取群众意见": ("征求群众意见", "倾听群众意见"),
+    "中央巡视整改": ("巡视整改", "巡视巡察整改"),
+    "民生为大": ("以人民为中心", "人民至上"),
+}
+
+
+def accepted(answer: str) -> tuple[str, ...]:
+    """The variants of ``answer`` a fill also accepts (not ``answer`` itself)."""
+    out: list[str] = list(SYNONYMS.get(answer, ()))
+    m = _ORDER.match(answer)
+    if m:
+        out.append(m.group(2) + m.group(1) if m.group(1) else m.group(4) + m.group(3))
+    return tuple(v for v in out if v != answer)

@@ -89,12 +89,12 @@ def examine(
 
 
 def refit(c: Candidate, central_text: str) -> Candidate:
-    """A choice question whose wrong options are of another kind or shape gets ones of the key's kind from the
+    """A 多选 whose wrong options are of another kind or shape gets ones of the keys' kind from the
     central texts (督促检查 / 调查研究 against the principles 务求实效 / 统筹推进 → none fit: it is refused), and a
     重X轻Y list asks the item whose shape its odd distractor shares ("重速度轻质量" beside "重局部轻全局")."""
     q = c.question
-    if q.qtype not in ("single", "multiple"):
-        return c
+    if q.qtype != "multiple":
+        return c  # a single with an odd option is refused instead: another builder asks the fact better
     keys = list(q.answer)
     line = norm(q.sentence)
     wanted = {KINDS[k] for k in keys if k in KINDS}

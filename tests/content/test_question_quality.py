@@ -165,8 +165,9 @@ def test_no_single_choice_opens_with_a_blank(generated: Corpus) -> None:
     for q in bank(generated):
         if q.qtype == "single":
             assert not q.stem.startswith(BLANK), q.stem
+    # a meeting's day or convener was asked here; examiner-1 found both trivia (see test_examiner.py)
     asked = [q for q in bank(generated) if q.qtype == "single" and q.stem.endswith("？")]
-    assert any(re.search("哪一天|哪个单位", q.stem) for q in asked)
+    assert not any(re.search("哪一天|哪个单位", q.stem) for q in asked)
 
 
 # --- pattern 5: balance over documents and kinds --------------------------------------------------
@@ -181,12 +182,13 @@ def test_which_body_and_which_day_questions_do_not_fill_the_bank(generated: Corp
 # --- pattern 6: the key facts of the campaign are asked -------------------------------------------
 
 
-def test_the_campaign_timeline_and_the_issuing_body_are_asked(generated: Corpus, published: Corpus) -> None:
+def test_the_campaign_timeline_is_asked_and_the_issuing_body_is_not(generated: Corpus, published: Corpus) -> None:
+    """The issuer was asked once; examiner-1: the title "中共中央办公厅印发《…》" answers it (a give-away)."""
     qs = bank(generated)
     generated_answers = {a for q in qs for a in q.answer}
     timeline = [q for q in qs if "基本结束" in q.stem and ("7月底" in q.answer or "7月底" in q.explanation)]
     assert timeline, "no question on when the campaign ends"
-    assert {"中共中央办公厅", "中央办公厅"} & generated_answers
+    assert not {"中共中央办公厅", "中央办公厅"} & generated_answers
     assert any("2026年春节假期后启动" in a for q in bank(published) for a in q.answer)
 
 

@@ -27,10 +27,11 @@ def enabled(corpus: Corpus) -> list[Question]:
 
 
 def test_bank_size_and_every_type(generated: Corpus) -> None:
-    """What the strict filters leave today: fewer, better questions, every type present."""
+    """What the strict filters leave today: fewer, better questions, every type present (the floor was 25:
+    examiner-1 found 18 of the 47 not worth asking, and the refusals of their causes leave fewer)."""
     qs = enabled(generated)
     types = Counter(q.qtype for q in qs)
-    assert len(qs) >= 25
+    assert len(qs) >= 20
     assert all(types[t] >= 2 for t in ("single", "multiple", "truefalse", "fill")), types
 
 
@@ -132,16 +133,17 @@ def test_no_artifacts_and_limits(generated: Corpus) -> None:
 
 
 def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path: Path) -> None:
-    target = "主要负责同志要履行好第一责任人责任"
+    # was the Notice's 第一责任人 — a stock collocation examiner-1 found no longer worth asking
+    target = "做好建章立制，深入查找现行制度机制中"
     before = {q.qid: q for q in generated.questions}
     hit = [q for q in before.values() if target in q.sentence]
-    assert hit, "expected a question on the Notice's 第一责任人"
+    assert hit, "expected a question on the Notice's 建章立制"
     materials = tmp_path / "materials"
     shutil.copytree(DEFAULT_MATERIALS, materials)
     path = materials / "001_66d9faa05d99b792.txt"
     path.chmod(0o644)
     path.write_text(
-        path.read_text(encoding="utf-8").replace(target, "主要负责同志要切实履行第一责任人责任"),
+        path.read_text(encoding="utf-8").replace(target, "做好建章立制，认真查找现行制度机制中"),
         encoding="utf-8",
     )
     after = {q.qid: q for q in build_corpus(materials, curated_path=None).questions}
@@ -155,7 +157,7 @@ def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path
             assert same[(q.qtype, q.sentence, q.answer)] == qid
             matched += 1
     assert matched >= 0.6 * len(before)
-    edited = [q for q in after.values() if "主要负责同志要切实履行第一责任人责任" in q.sentence]
+    edited = [q for q in after.values() if "做好建章立制，认真查找现行制度机制中" in q.sentence]
     assert edited and all(q.qid not in before for q in edited)
 
 

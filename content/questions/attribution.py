@@ -61,6 +61,11 @@ def meeting(heading: str, paragraphs: list[str], title: str) -> tuple[str, str] 
     h = heading.strip()
     if h.endswith("会议精神"):
         name = h.removesuffix("精神").replace("有关会议", "会议")
+        body = name.removesuffix("会议")
+        for text in paragraphs:  # "区委常委会有关会议精神" over "3月5日，光明区委常委会召开会议": 光明区委常委会
+            m = _CONVENED.search(text[:80])
+            if m and m.group("body").lstrip("，,") != body and m.group("body").endswith(body):
+                return m.group("body").lstrip("，,") + "会议", text
         return name, h
     for text in [*paragraphs, title]:
         m = _CONVENED.search(text[:80])

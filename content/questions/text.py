@@ -204,11 +204,15 @@ def short_title(title: str, *, limit: int = 26) -> str:
     t = title.strip()
     inner = re.search(r".《([^《》]{4,})》", t)
     t = inner.group(1) if inner else t.strip("《》")  # "中共中央办公厅印发《关于…的通知》": the document it prints
-    for sep in ("——", "（", "(", " "):
+    for sep in ("——", "（", "(", " ", "，"):
         head = t.split(sep)[0]
+        if sep in "（(" and not re.search(r"[（(][^（）()]*[）)]$", t):
+            continue  # "…领导小组（扩大）会议，部署…": a parenthesis inside the name is part of it
+        if sep == "，" and len(t) <= limit:
+            continue  # "“五重五轻”，习近平曾这样…" is short enough whole
         if cjk_len(head) >= 4:
             t = head
-    return t if len(t) <= limit else t[:limit]
+    return t if len(t) <= limit + 10 else t[:limit]  # a name a little long is named whole, never cut mid-word
 
 
 def width_variants(answer: str) -> tuple[str, ...]:

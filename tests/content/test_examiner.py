@@ -247,3 +247,14 @@ def test_exported_source_sentence_has_no_glued_heading() -> None:
     assert shown_sentence("中央党的建设工作领导小组会议精神\n要压实工作责任。") == "要压实工作责任。"
     listed = "概括为“五重五轻”——\n一是重始轻终。\n二是重短轻长。"
     assert shown_sentence(listed) == "概括为“五重五轻”—— 一是重始轻终。 二是重短轻长。"
+
+
+def test_a_district_meeting_is_named_by_its_body_and_titles_are_never_cut() -> None:
+    """#33 said "区委" with no name; the university report's title was cut to 《…工作领导小组》."""
+    from content.questions.attribution import meeting
+    from content.questions.text import short_title
+
+    first = ["3月5日，光明区委常委会召开会议，认真学习贯彻习近平总书记关于树立和践行正确政绩观的重要论述。"]
+    assert meeting("区委常委会有关会议精神", first, "t")[0] == "光明区委常委会会议"  # type: ignore[index]
+    school = "学校召开党的建设和全面从严治党工作领导小组（扩大）会议，部署树立和践行正确政绩观学习教育工作"
+    assert short_title(school) == "学校召开党的建设和全面从严治党工作领导小组（扩大）会议"

@@ -67,21 +67,12 @@ def _sheet(book: Workbook, texts: Catalog, lang: str, key: str) -> WriteOnlyWork
     return sheet
 
 
-def _rows(sheet: WriteOnlyWorksheet, rows: Iterable[Sequence[Any]], date_columns: Sequence[int] = ()) -> int:
+def _rows(sheet: WriteOnlyWorksheet, rows: Iterable[Sequence[Any]]) -> int:
+    """Append plain values: openpyxl gives datetimes a date format by itself, and a plain value costs a
+    fraction of a styled cell (the answers sheet of a year runs to a million cells)."""
     count = 0
     for row in rows:
-        values = [_clean(v) for v in row]
-        cells: list[Any] = values
-        if date_columns:
-            cells = []
-            for index, value in enumerate(values):
-                if index in date_columns and value is not None:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                    cells.append(cell)
-                else:
-                    cells.append(value)
-        sheet.append(cells)
+        sheet.append([_clean(v) for v in row])
         count += 1
     return count
 
@@ -100,7 +91,7 @@ def write_ledger(*, session: Session, branch_id: int, window: Window, now: datet
     counts["members"] = _rows(sheet, (
         (mid, name, standing(st), word(f"status.{status}", lang), word(f"role.{role}", lang), _local(joined, tz))
         for mid, name, st, status, role, joined in ledger.members(session=session, branch_id=branch_id)
-    ), date_columns=(5,))
+    ))
 
     sheet = _sheet(book, texts, lang, "meetings")
     yes, no = word("ledger.mark_yes", lang), word("ledger.mark_no", lang)
@@ -109,20 +100,20 @@ def write_ledger(*, session: Session, branch_id: int, window: Window, now: datet
          m.present_full, m.present_probationary, "、".join(m.absent),
          "" if m.quorum is None else (yes if m.quorum else no))
         for m in ledger.meeting_ledger(session=session, branch_id=branch_id, window=window, now=now)
-    ), date_columns=(0,))
+    ))
 
     sheet = _sheet(book, texts, lang, "study")
     counts["study"] = _rows(sheet, (
         (name, title, _local(delivered, tz), _local(read, tz))
         for name, title, delivered, read in ledger.study_log(session=session, branch_id=branch_id, window=window)
-    ), date_columns=(2, 3))
+    ))
 
     sheet = _sheet(book, texts, lang, "answers")
     counts["answers"] = _rows(sheet, (
         (name, _local(at, tz), stem, document, chosen, yes if correct else no)
         for name, at, stem, document, chosen, correct in ledger.quiz_answers(
             session=session, branch_id=branch_id, window=window)
-    ), date_columns=(1,))
+    ))
 
     sheet = _sheet(book, texts, lang, "accuracy")
     counts["accuracy"] = _rows(sheet, (

@@ -21,10 +21,12 @@ import io
 from datetime import datetime, timedelta
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
+from bot import digest
+from bot.callbacks import CallbackData, pattern
 from bot.charts import ChartLabels, ChartPoint, draw_weekly
-from bot.commands import Command, UsageError, args_of, int_arg
+from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
 from bot.ledger import write_ledger
@@ -171,6 +173,17 @@ async def show_committee(update: Update, context: ContextTypes.DEFAULT_TYPE, cal
     await reply(update, render_committee(svc.texts, caller.lang, rows, period))
 
 
+async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
+                       data: CallbackData) -> str:
+    """The digest's button: queue a nudge for members behind this week (each at most once a week)."""
+    svc = services(context)
+    branch_id = data.int_arg(0)
+    if branch_id != _branch_id(caller):  # a digest forwarded to, or forged by, another branch's secretary
+        return svc.texts.plain("button.expired", caller.lang)
+    added = await svc.db.run(digest.queue_nudges, branch_id=branch_id, now=svc.clock.now(), settings=svc.settings)
+    return svc.texts.plain("digest.nudged" if added else "digest.nudged_none", caller.lang, count=added)
+
+
 FEATURE = Feature(
     name="stats",
     commands=(
@@ -179,4 +192,8 @@ FEATURE = Feature(
         Command("export", Role.SECRETARY, send_export, "secretary"),
         Command("committee", Role.ADMIN, show_committee, "secretary"),
     ),
+    handlers=lambda: [CallbackQueryHandler(guarded_callback(Role.SECRETARY, nudge_button),
+                                           pattern=pattern(digest.CB_FEATURE))],
+    producers=lambda svc: [digest.producer(svc.settings)],
+    deliveries=lambda svc: digest.delivery_kinds(svc.settings, svc.texts),
 )

@@ -12,9 +12,19 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from bot.texts import Catalog
+
+if TYPE_CHECKING:
+    from bot.stats_view import Period
+
+MAX_WEEKS = 26
 
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular.otf"
 
@@ -81,3 +91,37 @@ def draw_weekly(points: Sequence[ChartPoint], labels: ChartLabels) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def week_starts(period: Period, tz: tzinfo) -> list[datetime]:
+    """The local Mondays covering the period (the latest ``MAX_WEEKS`` of them)."""
+    end = period.window.end.astimezone(tz)
+    first = period.label_start or (end - timedelta(weeks=MAX_WEEKS))
+    monday = (first - timedelta(days=first.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    starts: list[datetime] = []
+    while monday < end:
+        starts.append(monday)
+        monday += timedelta(weeks=1)
+    return starts[-MAX_WEEKS:]
+
+
+def branch_chart(*, session: Session, branch_id: int, branch_name: str, period: Period, now: datetime, tz: tzinfo,
+                 texts: Catalog, lang: str) -> bytes:
+    """Query the weekly series and draw it (one worker-thread call from the bot or the command line)."""
+    from storage.stats import weekly_series
+
+    points = weekly_series(session=session, branch_id=branch_id, starts=week_starts(period, tz),
+                           end=period.window.end, now=now)
+    chart_points = [ChartPoint(
+        week_start=p.start.astimezone(tz),
+        study=p.read / p.delivered if p.delivered else None,
+        accuracy=p.correct / p.answers if p.answers else None,
+        attendance=p.attendances / p.expected_attendances if p.expected_attendances else None,
+    ) for p in points]
+    word = texts.plain
+    labels = ChartLabels(title=word("stats.chart_title", lang, branch=branch_name),
+                         study=word("stats.chart_study", lang), accuracy=word("stats.chart_accuracy", lang),
+                         attendance=word("stats.chart_attendance", lang), y_axis=word("stats.chart_axis", lang),
+                         no_data=word("stats.chart_no_data", lang))
+    return draw_weekly(chart_points, labels)
+

@@ -37,6 +37,8 @@ SHEETS: dict[str, Sequence[int]] = {
     "study": (14, 48, 18, 18),
     "answers": (14, 18, 60, 36, 14, 8),
     "accuracy": (8, 60, 36, 8, 8, 10),
+    "committee": (28, 8, 10, 10, 8, 10, 10, 10),
+    "all_meetings": (28, 18, 12, 36, 18, 8, 8, 10, 40, 12),
 }
 _ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])  # openpyxl refuses these in cells
 
@@ -124,3 +126,37 @@ def write_ledger(*, session: Session, branch_id: int, window: Window, now: datet
     ))
     book.save(out)
     return counts
+
+
+def write_committee(*, session: Session, branch_ids: Sequence[int], window: Window, now: datetime, tz: tzinfo,
+                    texts: Catalog, lang: str, warn_since: datetime, out: IO[bytes]) -> dict[str, int]:
+    """The committee's workbook: the branches side by side, then every branch's 三会一课 ledger in one sheet."""
+    from storage import stats as stats_store
+
+    book = Workbook(write_only=True)
+    yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
+    sheet = _sheet(book, texts, lang, "committee")
+    rows = []
+    names: dict[int, str] = {}
+    for branch_id in branch_ids:
+        figures = stats_store.branch_stats(session=session, branch_id=branch_id, window=window, now=now, weak_limit=0)
+        warned = stats_store.attendance_warnings(session=session, branch_id=branch_id, since=warn_since)
+        names[branch_id] = figures.branch_name
+        rows.append((figures.branch_name, figures.active, _rate(figures.read, figures.delivered),
+                     _rate(figures.correct, figures.answers), figures.meetings_held,
+                     _rate(figures.attendances, figures.expected_attendances), figures.leaves, len(warned)))
+    counts = {"committee": _rows(sheet, rows)}
+    sheet = _sheet(book, texts, lang, "all_meetings")
+    counts["all_meetings"] = _rows(sheet, (
+        (names[branch_id], _local(m.starts_at, tz), m.kind, m.topic, m.place, m.expected, m.present,
+         m.present_full, "、".join(m.absent), "" if m.quorum is None else (yes if m.quorum else no))
+        for branch_id in branch_ids
+        for m in ledger.meeting_ledger(session=session, branch_id=branch_id, window=window, now=now)
+    ))
+    book.save(out)
+    return counts
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+

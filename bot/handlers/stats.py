@@ -16,16 +16,15 @@ render.  The period defaults to this month.
 
 from __future__ import annotations
 
-import asyncio
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import digest
 from bot.callbacks import CallbackData, pattern
-from bot.charts import ChartLabels, ChartPoint, draw_weekly
+from bot.charts import branch_chart
 from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
@@ -42,8 +41,6 @@ from bot.stats_view import (
 from storage import members as member_store
 from storage import stats as stats_store
 from storage.models import Role
-
-MAX_CHART_WEEKS = 26
 
 
 def _period(svc: Services, word: str | None) -> Period:
@@ -87,19 +84,6 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     await reply(update, render_branch(svc.texts, caller.lang, figures, period, warnings, tz, months))
 
 
-def _week_starts(period: Period, svc: Services) -> list[datetime]:
-    """The local Mondays covering the period (at most ``MAX_CHART_WEEKS``, the latest ones)."""
-    tz = svc.settings.tz
-    end = period.window.end.astimezone(tz)
-    first = period.label_start or (end - timedelta(weeks=MAX_CHART_WEEKS))
-    monday = (first - timedelta(days=first.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    starts: list[datetime] = []
-    while monday < end:
-        starts.append(monday)
-        monday += timedelta(weeks=1)
-    return starts[-MAX_CHART_WEEKS:]
-
-
 async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/chart [period]`` — weekly study completion, quiz accuracy and attendance as a picture."""
     svc = services(context)
@@ -109,22 +93,9 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     period = _period(svc, args[0] if args else None)
     branch_id = _branch_id(caller)
     branch = await svc.db.run(member_store.get_branch, branch_id=branch_id)
-    starts = _week_starts(period, svc)
-    points = await svc.db.run(stats_store.weekly_series, branch_id=branch_id, starts=starts,
-                              end=period.window.end, now=svc.clock.now())
-    word = svc.texts.plain
+    png = await svc.db.run(branch_chart, branch_id=branch_id, branch_name=branch.name, period=period,
+                           now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=caller.lang)
     lang = caller.lang
-    chart_points = [ChartPoint(
-        week_start=p.start.astimezone(svc.settings.tz),
-        study=p.read / p.delivered if p.delivered else None,
-        accuracy=p.correct / p.answers if p.answers else None,
-        attendance=p.attendances / p.expected_attendances if p.expected_attendances else None,
-    ) for p in points]
-    labels = ChartLabels(title=word("stats.chart_title", lang, branch=branch.name),
-                         study=word("stats.chart_study", lang),
-                         accuracy=word("stats.chart_accuracy", lang), attendance=word("stats.chart_attendance", lang),
-                         y_axis=word("stats.chart_axis", lang), no_data=word("stats.chart_no_data", lang))
-    png = await asyncio.to_thread(draw_weekly, chart_points, labels)
     message = update.effective_message
     assert message is not None
     await message.reply_photo(photo=png, caption=svc.texts.t("stats.chart_caption", lang, branch=branch.name,

@@ -12,10 +12,12 @@ import io
 import random
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from bot import cli
 from bot.context import SERVICES_KEY, Services
 from bot.offline.session import OfflineSession
 from storage.models import (
@@ -29,6 +31,7 @@ from storage.models import (
     StudyProgress,
     StudyUnit,
 )
+from tests import factories
 from tests.factories import INVITE, SECRETARY_ID
 
 MEMBERS = {10001: "张三", 10002: "李四", 10003: "王五", 10004: "赵六"}
@@ -176,3 +179,22 @@ async def test_bad_periods_get_usage_and_members_are_refused(session: OfflineSes
         reply = (await session.send(10001, command))[0]
         assert "仅供支部书记使用" in reply.plain and reply.kind == "message"
     assert "抱歉" in (await session.send(SECRETARY_ID, "/committee"))[0].plain  # committee admins only
+
+
+def test_command_line_export_and_chart(tmp_path: Path) -> None:
+    """``zhibu export`` / ``zhibu chart`` write the same files a secretary gets in chat."""
+    config = factories.write_config(tmp_path, factories.config_dict(
+        tmp_path, branches=[{"key": "jia", "name": "甲支部", "invite_code": "code-a", "secretaries": [1]},
+                            {"key": "yi", "name": "乙支部", "invite_code": "code-b", "secretaries": [2]}]))
+    out = tmp_path / "out"
+    assert cli.main(["--config", str(config), "export", "--out", str(out / "a.xlsx"), "--branch", "jia"]) == 0
+    assert load_workbook(out / "a.xlsx").sheetnames[1] == "三会一课台账"
+    assert cli.main(["--config", str(config), "export", "--all", "--out", str(out / "all.xlsx"),
+                     "--period", "all"]) == 0
+    committee = load_workbook(out / "all.xlsx")["各支部对比"]
+    assert [row[0] for row in committee.iter_rows(min_row=2, values_only=True)] == ["甲支部", "乙支部"]
+    assert cli.main(["--config", str(config), "chart", "--out", str(out / "a.png"), "--branch", "jia"]) == 0
+    assert (out / "a.png").read_bytes().startswith(b"\x89PNG")
+    assert cli.main(["--config", str(config), "chart", "--out", str(out / "x.png")]) == 2  # two branches: name one
+    assert cli.main(["--config", str(config), "export", "--out", str(out / "x.xlsx"), "--branch", "jia",
+                     "--period", "someday"]) == 2

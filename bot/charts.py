@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from bot.texts import Catalog
+from storage.scope import Scope
 
 if TYPE_CHECKING:
     from bot.stats_view import Period
@@ -105,12 +106,13 @@ def week_starts(period: Period, tz: tzinfo) -> list[datetime]:
     return starts[-MAX_WEEKS:]
 
 
-def branch_chart(*, session: Session, branch_id: int, branch_name: str, period: Period, now: datetime, tz: tzinfo,
+def branch_chart(*, session: Session, scope: Scope, branch_id: int, branch_name: str, period: Period, now: datetime,
+                 tz: tzinfo,
                  texts: Catalog, lang: str) -> bytes:
     """Query the weekly series and draw it (one worker-thread call from the bot or the command line)."""
     from storage.stats import weekly_series
 
-    points = weekly_series(session=session, branch_id=branch_id, starts=week_starts(period, tz),
+    points = weekly_series(session=session, scope=scope, branch_id=branch_id, starts=week_starts(period, tz),
                            end=period.window.end, now=now)
     chart_points = [ChartPoint(
         week_start=p.start.astimezone(tz),

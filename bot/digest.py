@@ -32,9 +32,11 @@ from scheduler.tick import Producer
 from storage import members as member_store
 from storage import stats as stats_store
 from storage.models import Branch, Delivery, Member, MemberStatus, Role
+from storage.scope import Scope
 from storage.stats import Window
 
 DIGEST, NUDGE = "digest", "nudge"
+SYSTEM = Scope.everything()  # renderers run for the scheduler; each checks its recipient itself
 CB_FEATURE = "st"
 
 
@@ -99,9 +101,10 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
     if member is None or branch is None or branch.id is None or not branch.active:
         return None
     period = last_week(settings, row.due_at)
-    figures = stats_store.branch_stats(session=session, branch_id=branch.id, window=period.window, now=row.due_at)
+    figures = stats_store.branch_stats(session=session, scope=SYSTEM, branch_id=branch.id, window=period.window,
+                                       now=row.due_at)
     months = settings.schedule.inactivity_months
-    warnings = stats_store.attendance_warnings(session=session, branch_id=branch.id,
+    warnings = stats_store.attendance_warnings(session=session, scope=SYSTEM, branch_id=branch.id,
                                                since=row.due_at - timedelta(days=30 * months))
     lang = texts.lang(member.language)
     body = render_branch(texts, lang, figures, period, warnings, settings.tz, months)
@@ -115,10 +118,11 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
     return Outgoing(text=text, markup=markup)
 
 
-def queue_nudges(*, session: Session, branch_id: int, now: datetime, settings: Settings) -> int:
+def queue_nudges(*, session: Session, scope: Scope, branch_id: int, now: datetime, settings: Settings) -> int:
     """One nudge per member behind this week (studied nothing or answered nothing in the last 7 days)."""
     window = Window(now - timedelta(days=7), now)
-    figures = stats_store.branch_stats(session=session, branch_id=branch_id, window=window, now=now, weak_limit=0)
+    figures = stats_store.branch_stats(session=session, scope=scope, branch_id=branch_id, window=window, now=now,
+                                       weak_limit=0)
     week = week_key(now.astimezone(settings.tz))
     added = 0
     for ref in {m.id: m for m in (*figures.not_studied, *figures.not_answered)}.values():
@@ -138,7 +142,7 @@ def render_nudge(session: Session, row: Delivery, *, texts: Catalog) -> Outgoing
     if member is None or member.id is None:
         return None
     window = Window(row.created_at - timedelta(days=7), row.created_at + timedelta(days=8))
-    figures = stats_store.member_stats(session=session, branch_id=row.branch_id, member_id=member.id,
+    figures = stats_store.member_stats(session=session, scope=SYSTEM, branch_id=row.branch_id, member_id=member.id,
                                        window=window, now=row.created_at)
     if figures is not None and figures.read and figures.answers:
         return None  # caught up since the secretary pressed the button

@@ -28,6 +28,7 @@ from sqlmodel import Session
 
 from bot.texts import Catalog
 from storage import ledger
+from storage.scope import Scope
 from storage.stats import Window
 
 # sheet key -> column widths (characters); headers are catalog keys ledger.<sheet>.<n>
@@ -79,7 +80,7 @@ def _rows(sheet: WriteOnlyWorksheet, rows: Iterable[Sequence[Any]]) -> int:
     return count
 
 
-def write_ledger(*, session: Session, branch_id: int, window: Window, now: datetime, tz: tzinfo,
+def write_ledger(*, session: Session, scope: Scope, branch_id: int, window: Window, now: datetime, tz: tzinfo,
                  texts: Catalog, lang: str, out: IO[bytes]) -> dict[str, int]:
     """Write the workbook to ``out``; returns the number of data rows per sheet."""
     book = Workbook(write_only=True)
@@ -92,7 +93,7 @@ def write_ledger(*, session: Session, branch_id: int, window: Window, now: datet
     sheet = _sheet(book, texts, lang, "members")
     counts["members"] = _rows(sheet, (
         (mid, name, standing(st), word(f"status.{status}", lang), word(f"role.{role}", lang), _local(joined, tz))
-        for mid, name, st, status, role, joined in ledger.members(session=session, branch_id=branch_id)
+        for mid, name, st, status, role, joined in ledger.members(session=session, scope=scope, branch_id=branch_id)
     ))
 
     sheet = _sheet(book, texts, lang, "meetings")
@@ -101,20 +102,21 @@ def write_ledger(*, session: Session, branch_id: int, window: Window, now: datet
         (_local(m.starts_at, tz), m.kind, m.topic, m.place, m.host, m.recorder, m.expected, m.present,
          m.present_full, m.present_probationary, "、".join(m.absent),
          "" if m.quorum is None else (yes if m.quorum else no))
-        for m in ledger.meeting_ledger(session=session, branch_id=branch_id, window=window, now=now)
+        for m in ledger.meeting_ledger(session=session, scope=scope, branch_id=branch_id, window=window, now=now)
     ))
 
     sheet = _sheet(book, texts, lang, "study")
     counts["study"] = _rows(sheet, (
         (name, title, _local(delivered, tz), _local(read, tz))
-        for name, title, delivered, read in ledger.study_log(session=session, branch_id=branch_id, window=window)
+        for name, title, delivered, read in ledger.study_log(session=session, scope=scope, branch_id=branch_id,
+                                                             window=window)
     ))
 
     sheet = _sheet(book, texts, lang, "answers")
     counts["answers"] = _rows(sheet, (
         (name, _local(at, tz), stem, document, chosen, yes if correct else no)
         for name, at, stem, document, chosen, correct in ledger.quiz_answers(
-            session=session, branch_id=branch_id, window=window)
+            session=session, scope=scope, branch_id=branch_id, window=window)
     ))
 
     sheet = _sheet(book, texts, lang, "accuracy")
@@ -122,13 +124,14 @@ def write_ledger(*, session: Session, branch_id: int, window: Window, now: datet
         (word(f"review.qtype.{qtype}", lang) if texts.has(f"review.qtype.{qtype}") else qtype, stem, document,
          answers, correct, round(correct / answers, 4) if answers else None)
         for qtype, stem, document, answers, correct in ledger.question_accuracy(
-            session=session, branch_id=branch_id, window=window)
+            session=session, scope=scope, branch_id=branch_id, window=window)
     ))
     book.save(out)
     return counts
 
 
-def write_committee(*, session: Session, branch_ids: Sequence[int], window: Window, now: datetime, tz: tzinfo,
+def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int], window: Window, now: datetime,
+                    tz: tzinfo,
                     texts: Catalog, lang: str, warn_since: datetime, out: IO[bytes]) -> dict[str, int]:
     """The committee's workbook: the branches side by side, then every branch's 三会一课 ledger in one sheet."""
     from storage import stats as stats_store
@@ -139,8 +142,9 @@ def write_committee(*, session: Session, branch_ids: Sequence[int], window: Wind
     rows = []
     names: dict[int, str] = {}
     for branch_id in branch_ids:
-        figures = stats_store.branch_stats(session=session, branch_id=branch_id, window=window, now=now, weak_limit=0)
-        warned = stats_store.attendance_warnings(session=session, branch_id=branch_id, since=warn_since)
+        figures = stats_store.branch_stats(session=session, scope=scope, branch_id=branch_id, window=window, now=now,
+                                           weak_limit=0)
+        warned = stats_store.attendance_warnings(session=session, scope=scope, branch_id=branch_id, since=warn_since)
         names[branch_id] = figures.branch_name
         rows.append((figures.branch_name, figures.active, _rate(figures.read, figures.delivered),
                      _rate(figures.correct, figures.answers), figures.meetings_held,
@@ -151,7 +155,7 @@ def write_committee(*, session: Session, branch_ids: Sequence[int], window: Wind
         (names[branch_id], _local(m.starts_at, tz), m.kind, m.topic, m.place, m.expected, m.present,
          m.present_full, "、".join(m.absent), "" if m.quorum is None else (yes if m.quorum else no))
         for branch_id in branch_ids
-        for m in ledger.meeting_ledger(session=session, branch_id=branch_id, window=window, now=now)
+        for m in ledger.meeting_ledger(session=session, scope=scope, branch_id=branch_id, window=window, now=now)
     ))
     book.save(out)
     return counts

@@ -24,6 +24,7 @@ from bot.stats_view import Period
 from bot.texts import Catalog
 from storage.db import Database
 from storage.models import Branch
+from storage.scope import Scope
 from storage.stats import Window
 
 
@@ -76,7 +77,8 @@ def _ledger(db: Database, settings: Settings, texts: Catalog, lang: str, branch_
     from bot.ledger import write_ledger
 
     out = io.BytesIO()
-    db.call(write_ledger, branch_id=branch_id, window=window, now=now, tz=settings.tz, texts=texts, lang=lang,
+    db.call(write_ledger, scope=Scope.everything(), branch_id=branch_id, window=window, now=now, tz=settings.tz,
+            texts=texts, lang=lang,
             out=out)
     return out.getvalue()
 
@@ -87,7 +89,8 @@ def _committee(db: Database, settings: Settings, texts: Catalog, lang: str, ids:
 
     out = io.BytesIO()
     since = now - timedelta(days=30 * settings.schedule.inactivity_months)
-    db.call(write_committee, branch_ids=ids, window=window, now=now, tz=settings.tz, texts=texts, lang=lang,
+    db.call(write_committee, scope=Scope.everything(), branch_ids=ids, window=window, now=now, tz=settings.tz,
+            texts=texts, lang=lang,
             warn_since=since, out=out)
     return out.getvalue()
 
@@ -97,5 +100,6 @@ def _chart(db: Database, settings: Settings, texts: Catalog, lang: str, branch: 
     from bot.charts import branch_chart
 
     assert branch.id is not None
-    return db.call(branch_chart, branch_id=branch.id, branch_name=branch.name, period=period, now=now,
+    return db.call(branch_chart, scope=Scope.everything(), branch_id=branch.id, branch_name=branch.name,
+                   period=period, now=now,
                    tz=settings.tz, texts=texts, lang=lang)

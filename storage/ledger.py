@@ -29,7 +29,8 @@ from storage.models import (
     StudyProgress,
     StudyUnit,
 )
-from storage.stats import CANCELLED, LEAVE, Window, held_meetings
+from storage.scope import Scope
+from storage.stats import CANCELLED, LEAVE, Window, held_meetings, require_branch
 
 CHUNK = 2000
 GENERAL_MEETING = "党员大会"  # 支部党员大会: valid only with more than half of the full members present
@@ -53,7 +54,9 @@ class LedgerMeeting:
     quorum: bool | None  # None unless a 党员大会
 
 
-def members(*, session: Session, branch_id: int) -> Iterator[tuple[int, str, str, str, str, datetime | None]]:
+def members(*, session: Session, scope: Scope, branch_id: int) -> Iterator[tuple[int, str, str, str, str,
+                                                                                 datetime | None]]:
+    require_branch(scope, branch_id)
     query = (sa_select(col(Member.id), col(Member.name), col(Member.standing), col(Member.status), col(Member.role),
                        col(Member.joined_at))
              .where(col(Member.branch_id) == branch_id).order_by(col(Member.id)))
@@ -61,8 +64,10 @@ def members(*, session: Session, branch_id: int) -> Iterator[tuple[int, str, str
         yield (int(row[0] or 0), row[1], row[2], row[3], row[4], row[5])
 
 
-def meeting_ledger(*, session: Session, branch_id: int, window: Window, now: datetime) -> list[LedgerMeeting]:
+def meeting_ledger(*, session: Session, scope: Scope, branch_id: int, window: Window,
+                   now: datetime) -> list[LedgerMeeting]:
     """Meetings held in the window with who came, who took leave (and why), who was absent, and quorum."""
+    require_branch(scope, branch_id)
     held = held_meetings(session, branch_id, window, now)
     if not held:
         return []
@@ -100,9 +105,10 @@ def meeting_ledger(*, session: Session, branch_id: int, window: Window, now: dat
     return rows
 
 
-def study_log(*, session: Session, branch_id: int, window: Window
+def study_log(*, session: Session, scope: Scope, branch_id: int, window: Window
               ) -> Iterator[tuple[str, str, datetime, datetime | None]]:
     """(member, snippet title, delivered at, read at) — one row per delivered snippet."""
+    require_branch(scope, branch_id)
     query = (select(Member.name, StudyUnit.title, StudyProgress.delivered_at, StudyProgress.read_at)
              .join(Member, col(Member.id) == StudyProgress.member_id)
              .join(StudyUnit, col(StudyUnit.id) == StudyProgress.unit_id)
@@ -113,9 +119,10 @@ def study_log(*, session: Session, branch_id: int, window: Window
     yield from session.exec(query.execution_options(yield_per=CHUNK))
 
 
-def quiz_answers(*, session: Session, branch_id: int, window: Window
+def quiz_answers(*, session: Session, scope: Scope, branch_id: int, window: Window
                  ) -> Iterator[tuple[str, datetime, str, str, str, bool]]:
     """(member, answered at, question, document, chosen, correct) — one row per answer."""
+    require_branch(scope, branch_id)
     query = (sa_select(col(Member.name), col(QuizAnswer.answered_at), col(Question.stem), col(Question.document),
                        col(QuizAnswer.chosen), col(QuizAnswer.correct))
              .join(Member, col(Member.id) == QuizAnswer.member_id)
@@ -128,9 +135,10 @@ def quiz_answers(*, session: Session, branch_id: int, window: Window
         yield name, at, stem, document, "、".join(str(c) for c in (chosen or [])), bool(correct)
 
 
-def question_accuracy(*, session: Session, branch_id: int, window: Window
+def question_accuracy(*, session: Session, scope: Scope, branch_id: int, window: Window
                       ) -> list[tuple[str, str, str, int, int]]:
     """(type, question, document, answers, correct) per question answered in the window, most answered first."""
+    require_branch(scope, branch_id)
     correct = func.sum(case((col(QuizAnswer.correct), 1), else_=0))
     query = (sa_select(col(Question.qtype), col(Question.stem), col(Question.document), func.count(), correct)
              .join(Question, col(Question.id) == QuizAnswer.question_id)

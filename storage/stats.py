@@ -27,6 +27,7 @@ from itertools import pairwise
 from sqlalchemy import ColumnElement, and_, case, distinct, func
 from sqlmodel import Session, col, select
 
+from storage.errors import PermissionDenied
 from storage.models import (
     Attendance,
     Branch,
@@ -38,6 +39,7 @@ from storage.models import (
     Rsvp,
     StudyProgress,
 )
+from storage.scope import Scope
 
 CANCELLED = "cancelled"
 LEAVE = "leave"
@@ -133,6 +135,12 @@ class AttendanceWarning:
     joined_at: datetime | None
 
 
+def require_branch(scope: Scope, branch_id: int) -> None:
+    """Figures of a branch are for its secretaries and the committee admins who oversee it, nobody else."""
+    if not scope.manages or not scope.sees_branch(branch_id):
+        raise PermissionDenied()
+
+
 def _in(column: datetime | None, window: Window) -> ColumnElement[bool]:
     """``column`` within the window (the model attribute, typed as its Python value by SQLModel)."""
     clauses = [col(column) < window.end]
@@ -157,8 +165,9 @@ def held_meetings(session: Session, branch_id: int, window: Window, now: datetim
     return [int(i) for i in session.exec(query).all() if i is not None]
 
 
-def branch_stats(*, session: Session, branch_id: int, window: Window, now: datetime,
+def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Window, now: datetime,
                  weak_limit: int = 5) -> BranchStats:
+    require_branch(scope, branch_id)
     branch = session.get(Branch, branch_id)
     name = branch.name if branch is not None else ""
     status_counts = dict(session.exec(
@@ -198,12 +207,12 @@ def branch_stats(*, session: Session, branch_id: int, window: Window, now: datet
         leaves=int(leaves),
         not_studied=tuple(m for m in active if m.id not in studied),
         not_answered=tuple(m for m in active if m.id not in answered),
-        weak_questions=tuple(weak_questions(session=session, branch_id=branch_id, window=window, limit=weak_limit)),
+        weak_questions=tuple(_weak_questions(session, branch_id, window, weak_limit)),
     )
 
 
-def weak_questions(*, session: Session, branch_id: int, window: Window, limit: int = 5,
-                   min_answers: int = 1) -> list[WeakQuestion]:
+def _weak_questions(session: Session, branch_id: int, window: Window, limit: int, min_answers: int = 1
+                    ) -> list[WeakQuestion]:
     """The questions answered wrong most often in the window (ties: the higher wrong share first)."""
     wrong = func.sum(case((col(QuizAnswer.correct), 0), else_=1)).label("wrong")
     total = func.count().label("total")
@@ -223,10 +232,11 @@ def weak_questions(*, session: Session, branch_id: int, window: Window, limit: i
             for qid, n, w in rows if qid in questions]
 
 
-def member_stats(*, session: Session, branch_id: int, member_id: int, window: Window, now: datetime,
+def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: int, window: Window, now: datetime,
                  tz: tzinfo = UTC) -> MemberStats | None:
+    """One member's figures; ``None`` when the caller may not see that member (or there is none)."""
     member = session.get(Member, member_id)
-    if member is None or member.branch_id != branch_id:
+    if member is None or member.branch_id != branch_id or not scope.sees_member(member):
         return None
     delivered, read = session.exec(
         select(func.count(), func.count(col(StudyProgress.read_at)))
@@ -258,9 +268,11 @@ def member_stats(*, session: Session, branch_id: int, member_id: int, window: Wi
     )
 
 
-def attendance_warnings(*, session: Session, branch_id: int, since: datetime) -> list[AttendanceWarning]:
+def attendance_warnings(*, session: Session, scope: Scope, branch_id: int, since: datetime
+                        ) -> list[AttendanceWarning]:
     """Active members whose last meeting attendance is before ``since`` (or who never attended and joined
     before it): the secretary acts well before the Party Constitution's six-month line."""
+    require_branch(scope, branch_id)
     last = (select(Attendance.member_id, func.max(Meeting.starts_at).label("last"))
             .join(Meeting, col(Meeting.id) == Attendance.meeting_id)
             .where(Attendance.branch_id == branch_id).group_by(col(Attendance.member_id)).subquery())
@@ -290,9 +302,10 @@ class WeekPoint:
     expected_attendances: int
 
 
-def weekly_series(*, session: Session, branch_id: int, starts: Sequence[datetime], end: datetime, now: datetime
-                  ) -> list[WeekPoint]:
+def weekly_series(*, session: Session, scope: Scope, branch_id: int, starts: Sequence[datetime], end: datetime,
+                  now: datetime) -> list[WeekPoint]:
     """One point per week (``starts`` are the UTC instants the branch's local weeks begin)."""
+    require_branch(scope, branch_id)
     bounds = [*starts, end]
     active = len(_active_members(session, branch_id))
     points: list[WeekPoint] = []

@@ -40,7 +40,14 @@ from bot.stats_view import (
 )
 from storage import members as member_store
 from storage import stats as stats_store
+from storage.errors import DomainError
 from storage.models import Role
+
+
+class NoBranchChosen(DomainError):
+    """A committee admin has not chosen a branch to act on yet (``/branch``)."""
+
+    code = "stats_no_branch"
 
 
 def _period(svc: Services, word: str | None) -> Period:
@@ -51,8 +58,11 @@ def _period(svc: Services, word: str | None) -> Period:
 
 
 def _branch_id(caller: Caller) -> int:
-    assert caller.member is not None
-    return caller.member.branch_id
+    """The branch a one-branch command acts on: a secretary's own, or the one an admin chose (/branch)."""
+    branch_id = caller.scope.acting_branch_id
+    if branch_id is None:
+        raise NoBranchChosen()
+    return branch_id
 
 
 async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -70,16 +80,18 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     now = svc.clock.now()
     tz = svc.settings.tz
     if member_id is not None:
-        found = await svc.db.run(stats_store.member_stats, branch_id=branch_id, member_id=member_id,
+        found = await svc.db.run(stats_store.member_stats, scope=caller.scope, branch_id=branch_id,
+                                 member_id=member_id,
                                  window=period.window, now=now, tz=tz)
         if found is None:
             await reply(update, svc.texts.t("stats.no_member", caller.lang, id=member_id))
             return
         await reply(update, render_member(svc.texts, caller.lang, found, period, tz))
         return
-    figures = await svc.db.run(stats_store.branch_stats, branch_id=branch_id, window=period.window, now=now)
+    figures = await svc.db.run(stats_store.branch_stats, scope=caller.scope, branch_id=branch_id,
+                               window=period.window, now=now)
     months = svc.settings.schedule.inactivity_months
-    warnings = await svc.db.run(stats_store.attendance_warnings, branch_id=branch_id,
+    warnings = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=branch_id,
                                 since=now - timedelta(days=30 * months))
     await reply(update, render_branch(svc.texts, caller.lang, figures, period, warnings, tz, months))
 
@@ -93,7 +105,8 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     period = _period(svc, args[0] if args else None)
     branch_id = _branch_id(caller)
     branch = await svc.db.run(member_store.get_branch, branch_id=branch_id)
-    png = await svc.db.run(branch_chart, branch_id=branch_id, branch_name=branch.name, period=period,
+    png = await svc.db.run(branch_chart, scope=caller.scope, branch_id=branch_id, branch_name=branch.name,
+                           period=period,
                            now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=caller.lang)
     lang = caller.lang
     message = update.effective_message
@@ -112,7 +125,8 @@ async def send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     branch_id = _branch_id(caller)
     branch = await svc.db.run(member_store.get_branch, branch_id=branch_id)
     buffer = io.BytesIO()
-    counts = await svc.db.run(write_ledger, branch_id=branch_id, window=period.window, now=svc.clock.now(),
+    counts = await svc.db.run(write_ledger, scope=caller.scope, branch_id=branch_id, window=period.window,
+                              now=svc.clock.now(),
                               tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
     day = svc.clock.now().astimezone(svc.settings.tz)
     name = svc.texts.plain("stats.export_file", caller.lang, branch=branch.key, date=f"{day:%Y%m%d}")
@@ -133,13 +147,15 @@ async def show_committee(update: Update, context: ContextTypes.DEFAULT_TYPE, cal
     period = _period(svc, args[0] if args else None)
     now = svc.clock.now()
     since = now - timedelta(days=30 * svc.settings.schedule.inactivity_months)
-    branches = await svc.db.run(member_store.list_branches)
+    branches = await svc.db.run(member_store.branches_in, scope=caller.scope)
     rows = []
     for branch in branches:
         assert branch.id is not None
-        figures = await svc.db.run(stats_store.branch_stats, branch_id=branch.id, window=period.window, now=now,
+        figures = await svc.db.run(stats_store.branch_stats, scope=caller.scope, branch_id=branch.id,
+                                   window=period.window, now=now,
                                    weak_limit=0)
-        warned = await svc.db.run(stats_store.attendance_warnings, branch_id=branch.id, since=since)
+        warned = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=branch.id,
+                                  since=since)
         rows.append((figures, len(warned)))
     await reply(update, render_committee(svc.texts, caller.lang, rows, period))
 
@@ -151,7 +167,8 @@ async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     branch_id = data.int_arg(0)
     if branch_id != _branch_id(caller):  # a digest forwarded to, or forged by, another branch's secretary
         return svc.texts.plain("button.expired", caller.lang)
-    added = await svc.db.run(digest.queue_nudges, branch_id=branch_id, now=svc.clock.now(), settings=svc.settings)
+    added = await svc.db.run(digest.queue_nudges, scope=caller.scope, branch_id=branch_id, now=svc.clock.now(),
+                             settings=svc.settings)
     return svc.texts.plain("digest.nudged" if added else "digest.nudged_none", caller.lang, count=added)
 
 

@@ -24,6 +24,7 @@ from storage.models import Member, MemberStatus, Role
 if TYPE_CHECKING:
     from bot.commands import Command
     from bot.flood import FloodGuard
+    from scheduler.kinds import DeliveryKind
     from scheduler.tick import Producer
 
 SERVICES_KEY = "zhibu.services"
@@ -39,6 +40,7 @@ class Services:
     flood: FloodGuard | None = None
     limiter: SendRateLimiter = field(default_factory=SendRateLimiter)  # paces scheduled fan-outs
     producers: list[Producer] = field(default_factory=list)  # features' "what is due now" functions
+    kinds: dict[str, DeliveryKind] = field(default_factory=dict)  # features' delivery kinds, by name
     schedule_jobs: bool = True  # False offline: the driven clock fires ticks instead of wall time
     secretary_ids: dict[int, list[int]] = field(default_factory=dict)  # branch id -> configured tg ids
     branch_ids: dict[str, int] = field(default_factory=dict)  # branch key -> id, known after start-up

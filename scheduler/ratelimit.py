@@ -30,6 +30,7 @@ from collections.abc import Awaitable, Callable
 
 DEFAULT_CEILING = 25.0
 DEFAULT_MARGIN = 0.04
+_WINDOW = 1.0 + 1e-6  # a hair over a second, so float rounding never squeezes one more into a window
 
 
 class SendRateLimiter:
@@ -72,11 +73,11 @@ class SendRateLimiter:
 
     def _window_ready(self, now: float) -> float:
         """The earliest time one more request keeps the last second's count within the cap."""
-        while self._stamps and self._stamps[0] <= now - 1.0:
+        while self._stamps and self._stamps[0] <= now - _WINDOW:
             self._stamps.popleft()
         if len(self._stamps) < self.window_cap:
             return now
-        return self._stamps[-self.window_cap] + 1.0
+        return self._stamps[-self.window_cap] + _WINDOW
 
     def reserve(self, chat_id: int) -> float:
         """Book the next slot for ``chat_id`` as if it passes then; returns how long to wait for it."""

@@ -194,17 +194,21 @@ async def send_due(
     loop = asyncio.get_running_loop()
     deadline = None if budget is None else loop.time() + budget
     # never claim more than can go out in half a lease, so claims are never outlived by their lease
-    batch = max(lanes * 2, int(limiter.per_second * lease.total_seconds() / 2))
+    batch = max(1, int(limiter.per_second * lease.total_seconds() / 2))
     in_flight: dict[asyncio.Task[None], int] = {}
     next_look = loop.time()  # after a claim came back short, look again at most once a second
+    partial = False  # the last claim left out chats in flight: their later rows may still be due
     try:
         while True:
             run.stopping = ((should_stop is not None and should_stop())
                             or (deadline is not None and loop.time() > deadline))
-            want = batch - run.queued
-            if not run.stopping and run.queued < batch // 2 and loop.time() >= next_look:
+            held = run.queued + len(in_flight)  # claimed and not finished: waiting, or in a lane's hands
+            want = batch - held
+            if not run.stopping and held < batch // 2 and loop.time() >= next_look:
+                busy = list(in_flight.values())
                 rows = await db.run(outbox.claim, worker=worker, now=clock.now(), lease=lease, limit=want,
-                                    exclude_chats=list(in_flight.values()))
+                                    exclude_chats=busy)
+                partial = bool(busy)
                 if len(rows) < want:
                     next_look = loop.time() + 1.0
                 for row in rows:
@@ -216,6 +220,9 @@ async def send_due(
                     if chat_id not in in_flight.values():
                         in_flight[asyncio.create_task(_lane(run, chat_id))] = chat_id
             if not in_flight:
+                if partial and not run.stopping:  # look once more, now that no chat is left out
+                    partial, next_look = False, loop.time()
+                    continue
                 break  # nothing in flight and nothing claimable now (or stopping)
             done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
@@ -297,8 +304,14 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
         except TelegramError as exc:
             return await _failed(run, kind, row, exc)
         break
-    if await db.run(_sent, kind=kind, row=row, worker=worker, message=message, clock=run.clock):
-        return "sent"
+    try:
+        if await db.run(_sent, kind=kind, row=row, worker=worker, message=message, clock=run.clock):
+            return "sent"
+    except Exception:  # the message is out: record that, even though the kind's hook failed
+        log.exception("after-send hook of delivery %s (%s) failed; marking it sent without it", row.id, row.kind)
+        if await db.run(outbox.mark_sent, delivery_id=row.id, worker=worker, message_id=message.message_id,
+                        now=run.clock.now()):
+            return "sent"
     log.warning("delivery %s was sent after its claim was taken over", row.id)
     return "lost"
 

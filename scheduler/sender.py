@@ -30,18 +30,19 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
+import math
 import warnings
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import httpx
-from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy import func, text
+from sqlmodel import Session, select
 from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
@@ -51,12 +52,13 @@ from scheduler.clock import Clock
 from scheduler.kinds import DeliveryKind, Kinds, Outgoing
 from scheduler.ratelimit import SendRateLimiter
 from storage.db import Database
-from storage.models import Delivery
+from storage.models import Delivery, DeliveryState
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=30)
 LANES = 12  # chats in flight: 25/s × 300 ms needs ~8
+LINGER = 5.0  # a row due again within this many seconds (after a 429) is waited for, not left to the next tick
 FLOOD_SHARE = 0.2  # more than this share of the last second's sends refused with 429: everyone pauses
 
 OnBlocked = Callable[[Delivery], Awaitable[None]]
@@ -165,6 +167,8 @@ class _Run:
     waiting: dict[int, deque[Delivery]] = field(default_factory=dict)
     refused: deque[float] = field(default_factory=deque)  # monotonic times of recent 429s
     stopping: bool = False
+    should_stop: Callable[[], bool] = lambda: False
+    waited_for: set[datetime] = field(default_factory=set)
 
     @property
     def queued(self) -> int:
@@ -184,6 +188,7 @@ async def send_due(
     lanes: int = LANES,
     budget: float | None = None,
     should_stop: Callable[[], bool] | None = None,
+    linger: float = LINGER,
 ) -> SendReport:
     """Send what is due until nothing is (or ``budget`` seconds passed, or ``should_stop()``).
 
@@ -191,6 +196,8 @@ async def send_due(
     ends go back to pending.
     """
     run = _Run(bot, db, clock, limiter, worker, kinds, on_blocked, lease)
+    if should_stop is not None:
+        run.should_stop = should_stop
     loop = asyncio.get_running_loop()
     deadline = None if budget is None else loop.time() + budget
     # never claim more than can go out in half a lease, so claims are never outlived by their lease
@@ -223,6 +230,9 @@ async def send_due(
                 if partial and not run.stopping:  # look once more, now that no chat is left out
                     partial, next_look = False, loop.time()
                     continue
+                if not run.stopping and await _wait_for_retries(run, linger):
+                    next_look = loop.time()
+                    continue
                 break  # nothing in flight and nothing claimable now (or stopping)
             done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
@@ -237,6 +247,31 @@ async def send_due(
             run.report.released += await db.run(outbox.release, delivery_ids=leftover, worker=worker)
         run.waiting.clear()
     return run.report
+
+
+def _next_due(*, session: Session) -> datetime | None:
+    return session.exec(select(func.min(Delivery.due_at)).where(Delivery.state == DeliveryState.PENDING)).one()
+
+
+async def _wait_for_retries(run: _Run, linger: float) -> bool:
+    """Sleep until the next pending row is due if that is within ``linger`` seconds; False when none is.
+
+    The tail of a fan-out is a handful of rows waiting out a 429: ending the run there would leave them
+    for the next tick, tens of seconds later.  Each due time is waited for once (a driven clock that does
+    not move cannot keep the run alive), in steps that notice a stop request.
+    """
+    due = await run.db.run(_next_due)
+    if due is None or due in run.waited_for:
+        return False
+    wait = (due - run.clock.now()).total_seconds()
+    if wait > linger:
+        return False
+    run.waited_for.add(due)
+    for _ in range(max(0, math.ceil(wait / 0.1))):
+        if run.stopping or run.should_stop():
+            break
+        await asyncio.sleep(0.1)
+    return True
 
 
 async def _lane(run: _Run, chat_id: int) -> None:
@@ -329,6 +364,7 @@ async def _failed(run: _Run, kind: DeliveryKind, row: Delivery, exc: TelegramErr
     db, worker, now = run.db, run.worker, run.clock.now()
     if isinstance(exc, RetryAfter):
         wait = retry_seconds(exc)
+        run.limiter.refund()
         run.limiter.pause_chat(row.chat_id, wait)
         if _flooded(run):
             run.limiter.pause(wait)

@@ -139,12 +139,12 @@ async def test_a_429_holds_its_chat_in_order_while_other_chats_go_on(db: Databas
         api.add_user(chat, f"用户{chat}")
         for n in range(3):
             _enqueue(db, clock, branch.id, chat, f"{chat}:{n}")
-    api.fail_next("sendMessage", BotApiError.flood(5), chat_id=1)
+    api.fail_next("sendMessage", BotApiError.flood(30), chat_id=1)  # longer than the sender lingers
     bot = await _bot(api)
     first = await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", kinds=KINDS)
     assert first.sent == 3 and [m.plain for m in api.messages_to(2)] == [f"通知 2:{n}" for n in range(3)]
     assert api.messages_to(1) == []
-    clock.advance(timedelta(seconds=6))
+    clock.advance(timedelta(seconds=31))
     second = await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", kinds=KINDS)
     await bot.shutdown()
     assert second.sent == 3 and [m.plain for m in api.messages_to(1)] == [f"通知 1:{n}" for n in range(3)]

@@ -43,6 +43,7 @@ class SendRateLimiter:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_chats: int = 50_000,
         catch_up: float = 0.005,
+        lead: float = 0.015,
     ) -> None:
         if per_second <= 0:
             raise ValueError("per_second must be positive")
@@ -52,6 +53,7 @@ class SendRateLimiter:
         self.per_group_interval = per_group_interval
         self.window_cap = max(1, math.floor(per_second))
         self.catch_up = catch_up
+        self.lead = lead
         self._monotonic = monotonic
         self._sleep = sleep
         self._next_global = 0.0
@@ -98,11 +100,14 @@ class SendRateLimiter:
         """How long ``chat_id`` must still wait for its own spacing (or its own 429 pause)."""
         return max(0.0, self._next_chat.get(chat_id, 0.0) - self._monotonic())
 
-    async def acquire(self, chat_id: int) -> None:
-        """Wait for this chat's turn, then pass the global gate; return the moment the request may leave.
+    async def acquire(self, chat_id: int, prepare: Callable[[], Awaitable[bool]] | None = None) -> bool:
+        """Wait for this chat's turn, then pass the global gate; ``False`` if ``prepare`` said not to send.
 
         The chat's own spacing is waited out *before* the gate, so a group waiting its three seconds never
         holds up the other chats; the gate is then held only while waiting for the global pace.
+        ``prepare`` runs inside the gate just before the slot (``lead`` seconds ahead): the sender commits
+        "this request is about to leave" there, so only the request at the gate — not every one queued
+        behind it — counts as possibly sent if the process dies.
         """
         wait = self.chat_wait(chat_id)
         if wait > 0:
@@ -110,14 +115,22 @@ class SendRateLimiter:
         if self._gate is None:
             self._gate = asyncio.Lock()
         async with self._gate:
+            prepared = prepare is None
             while True:
                 now = self._monotonic()
                 due = self._next_global
                 ready = max(now, due, self._next_chat.get(chat_id, 0.0), self._window_ready(now))
-                if ready <= now:
+                if not prepared and ready - now <= self.lead + 1e-6:
+                    assert prepare is not None
+                    if not await prepare():
+                        return False
+                    prepared = True
+                    continue
+                if ready <= now + 1e-9:
                     break
-                await self._sleep(ready - now)
+                await self._sleep(ready - now - (0.0 if prepared else self.lead))
             self._stamp(chat_id, due, now)
+        return True
 
     def refund(self) -> None:
         """A request Telegram refused (429) delivered nothing: its place in the window goes to the next one.

@@ -322,12 +322,15 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
     if out is None:
         await db.run(outbox.mark_expired, delivery_id=row.id, worker=worker, reason="its subject is gone")
         return "expired"
+    async def record_attempt() -> bool:
+        assert row.id is not None
+        return await db.run(outbox.record_attempt, delivery_id=row.id, worker=worker, now=run.clock.now(),
+                            lease=run.lease)
+
     while True:
-        if not await db.run(outbox.record_attempt, delivery_id=row.id, worker=worker, now=run.clock.now(),
-                            lease=run.lease):
+        if not await run.limiter.acquire(row.chat_id, prepare=record_attempt):
             return "lost"  # another sender took the claim over: this request must not leave
         row.attempts += 1
-        await run.limiter.acquire(row.chat_id)
         try:
             message = await deliver(run.bot, row.chat_id, out)
         except ChatMigrated as exc:

@@ -73,23 +73,24 @@ def claim(
     ``exclude_chats`` leaves alone chats the sender is still working on, so a chat's rows are never split
     between two claims that could overtake each other.
     """
-    query = (select(Delivery).where(Delivery.state == DeliveryState.PENDING, Delivery.due_at <= now)
+    query = (select(Delivery.id).where(Delivery.state == DeliveryState.PENDING, Delivery.due_at <= now)
              .order_by(col(Delivery.due_at), col(Delivery.id)).limit(limit))
     if exclude_chats:
         query = query.where(col(Delivery.chat_id).not_in(list(exclude_chats)))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    claimed: list[Delivery] = []
-    for row in session.exec(query).all():
-        result = session.execute(
-            update(Delivery)
-            .where(col(Delivery.id) == row.id, col(Delivery.state) == DeliveryState.PENDING)
-            .values(state=DeliveryState.CLAIMED, claimed_by=worker, lease_until=now + lease, attempted_at=None)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            session.refresh(row)
-            claimed.append(row)
-    return claimed
+    ids = list(session.exec(query).all())
+    if not ids:
+        return []
+    session.execute(  # one statement for the batch; the state condition keeps a row another sender took
+        update(Delivery)
+        .where(col(Delivery.id).in_(ids), col(Delivery.state) == DeliveryState.PENDING)
+        .values(state=DeliveryState.CLAIMED, claimed_by=worker, lease_until=now + lease, attempted_at=None)
+    )
+    mine = (select(Delivery)
+            .where(col(Delivery.id).in_(ids), Delivery.state == DeliveryState.CLAIMED, Delivery.claimed_by == worker)
+            .order_by(col(Delivery.due_at), col(Delivery.id)).execution_options(populate_existing=True))
+    return list(session.exec(mine).all())
 
 
 def record_attempt(*, session: Session, delivery_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
@@ -136,12 +137,14 @@ def mark_expired(*, session: Session, delivery_id: int, worker: str, reason: str
 
 
 def retry_later(*, session: Session, delivery_id: int, worker: str, due_at: datetime, error: str,
-                chat_id: int | None = None) -> bool:
-    """Back to pending at ``due_at`` (RetryAfter, a request that never left, a migrated chat)."""
+                chat_id: int | None = None, uncertain_at: datetime | None = None) -> bool:
+    """Back to pending at ``due_at`` (RetryAfter, a request that never left, an uncertain reminder)."""
     values: dict[str, Any] = {"state": DeliveryState.PENDING, "due_at": due_at, "last_error": error[:500],
                               "claimed_by": None}
     if chat_id is not None:
         values["chat_id"] = chat_id
+    if uncertain_at is not None:
+        values["uncertain_at"] = uncertain_at
     return _finish(session, delivery_id, worker, **values)
 
 

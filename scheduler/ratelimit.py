@@ -61,6 +61,7 @@ class SendRateLimiter:
         self._stamps: deque[float] = deque()
         self._max_chats = max_chats
         self._gate: asyncio.Lock | None = None
+        self.last_passed = 0.0  # when the latest request passed the gate (what ``refund`` takes back)
 
     @classmethod
     def under_ceiling(cls, ceiling: float = DEFAULT_CEILING, margin: float = DEFAULT_MARGIN,
@@ -130,17 +131,21 @@ class SendRateLimiter:
                     break
                 await self._sleep(ready - now - (0.0 if prepared else self.lead))
             self._stamp(chat_id, due, now)
+            self.last_passed = now
         return True
 
-    def refund(self) -> None:
-        """A request Telegram refused (429) delivered nothing: its place in the window goes to the next one.
+    def refund(self, passed_at: float) -> None:
+        """A request Telegram refused (429) delivered nothing: its place goes to the next one.
 
         Telegram counts the messages it accepts; without the refund a 5 % rate of refusals would cost 5 % of
-        the fan-out's speed for nothing.  The next request still waits one interval after the last one that
-        passed, so no two leave together.
+        the fan-out's speed for nothing.  The refused pass leaves the window and the pace steps back one
+        interval; the window cap still holds every second to ``floor(per_second)`` passes.
         """
-        if self._stamps:
-            self._stamps.pop()
+        try:
+            self._stamps.remove(passed_at)
+        except ValueError:
+            return  # already out of the window
+        self._next_global = max(self._monotonic(), self._next_global - self.interval)
 
     def pause(self, seconds: float) -> None:
         """After a 429 that concerns everyone: nothing goes out before ``seconds`` from now."""

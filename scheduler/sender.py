@@ -331,6 +331,7 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
         if not await run.limiter.acquire(row.chat_id, prepare=record_attempt):
             return "lost"  # another sender took the claim over: this request must not leave
         row.attempts += 1
+        passed_at = run.limiter.last_passed
         try:
             message = await deliver(run.bot, row.chat_id, out)
         except ChatMigrated as exc:
@@ -340,7 +341,7 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
             row.chat_id = exc.new_chat_id
             continue
         except TelegramError as exc:
-            return await _failed(run, kind, row, exc)
+            return await _failed(run, kind, row, exc, passed_at)
         break
     try:
         if await db.run(_sent, kind=kind, row=row, worker=worker, message=message, clock=run.clock):
@@ -361,13 +362,13 @@ def _move_row(*, session: Session, delivery_id: int, chat_id: int) -> None:
         session.add(row)
 
 
-async def _failed(run: _Run, kind: DeliveryKind, row: Delivery, exc: TelegramError) -> Outcome:
+async def _failed(run: _Run, kind: DeliveryKind, row: Delivery, exc: TelegramError, passed_at: float) -> Outcome:
     """Map a refusal or a network error to the row's next state."""
     assert row.id is not None
     db, worker, now = run.db, run.worker, run.clock.now()
     if isinstance(exc, RetryAfter):
         wait = retry_seconds(exc)
-        run.limiter.refund()
+        run.limiter.refund(passed_at)
         run.limiter.pause_chat(row.chat_id, wait)
         if _flooded(run):
             run.limiter.pause(wait)
@@ -382,8 +383,13 @@ async def _failed(run: _Run, kind: DeliveryKind, row: Delivery, exc: TelegramErr
         return "failed"
     if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
         if not request_never_left(exc):
-            await db.run(outbox.mark_uncertain, delivery_id=row.id, worker=worker, now=now,
-                         error=f"{type(exc).__name__}: {exc.message}")
+            error = f"{type(exc).__name__}: {exc.message}"
+            if kind.policy.resend_uncertain and row.attempts < kind.policy.max_attempts:
+                # a reminder is better twice than never: resend now rather than at the next tick
+                await db.run(outbox.retry_later, delivery_id=row.id, worker=worker, due_at=now, error=error,
+                             uncertain_at=now)
+                return "hold"
+            await db.run(outbox.mark_uncertain, delivery_id=row.id, worker=worker, now=now, error=error)
             return "uncertain"
         if row.attempts >= kind.policy.max_attempts:
             await db.run(outbox.mark_failed, delivery_id=row.id, worker=worker, error=f"gave up: {exc.message}")

@@ -5,9 +5,12 @@ Handler groups (lower runs first; one handler per group handles an update):
 * ``-100`` flood guard — drops floods before any work is done;
 * ``-10`` conversations (a secretary editing a question) — they see a user's text first, stop it from
   going further when they consume it, and step aside for commands;
-* ``0`` every feature's commands (role-checked by ``bot.commands.guarded``) and buttons, then — last in
-  the same group, so they only see what no feature matched — the fallbacks for unknown commands and
-  free text.
+* ``0`` every feature's commands (role-checked by ``bot.commands.guarded``), then each feature's
+  handlers in ``FEATURES`` order — the fallback feature last, so it only sees what no feature matched.
+
+A feature is one ``Feature`` value (``bot/feature.py``); adding one = writing its module and adding it
+to ``FEATURES`` below.  What features hand the scheduler (producers, delivery kinds) and the poll router
+is collected into ``Services`` here, once, before the application runs.
 
 Start-up (``post_init``) migrates and syncs the store with the config, sets the command menus, and
 starts the scheduler tick.  ``request`` lets tests and ``zhibu chat`` put the offline Bot API under the
@@ -18,24 +21,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
+from dataclasses import replace
 
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, CommandHandler, TypeHandler
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, CommandHandler, Defaults, TypeHandler
 from telegram.request import BaseRequest
 
 from bot import bootstrap as boot
 from bot.commands import Command, guarded
 from bot.config import ConfigError, Settings, read_token
+from bot.content_service import ContentService
 from bot.context import SERVICES_KEY, Services
 from bot.errors import on_error
+from bot.feature import Feature, PollAnswerHandler
 from bot.flood import FloodGuard, flood_check
-from bot.handlers import FEATURES
+from bot.handlers import bank, fallback, materials, members, presence, registration, review
 from bot.handlers import help as help_feature
 from bot.menus import set_default_menus, set_member_menu
 from bot.texts import Catalog
 from bot.ticker import tick_job
 from scheduler.clock import Clock, SystemClock
 from scheduler.jobs import schedule_tick
+from scheduler.kinds import DeliveryKind
+from scheduler.tick import Producer
 from storage import members as member_store
 from storage.db import Database
 
@@ -46,9 +56,21 @@ GROUP_FLOOD = -100
 GROUP_CONVERSATIONS = -10
 GROUP_FEATURES = 0
 
+# The features, in the order /help lists their commands and the wiring registers their handlers.
+FEATURES: tuple[Feature, ...] = (
+    registration.FEATURE,
+    help_feature.FEATURE,
+    members.FEATURE,
+    review.FEATURE,
+    bank.FEATURE,  # before materials: an .xlsx sent back is a bank sheet, not a study material
+    materials.FEATURE,  # its document handler is a catch-all for any other file a secretary sends
+    presence.FEATURE,
+    fallback.FEATURE,  # last: unknown commands, free text and stale buttons nobody else claimed
+)
 
-def command_table() -> list[Command]:
-    return [command for feature in FEATURES for command in feature.COMMANDS]
+
+def command_table(features: Sequence[Feature] = FEATURES) -> list[Command]:
+    return [command for feature in features for command in feature.commands]
 
 
 def build_application(
@@ -58,11 +80,13 @@ def build_application(
     clock: Clock | None = None,
     database: Database | None = None,
     schedule_jobs: bool | None = None,
+    features: Sequence[Feature] = FEATURES,
 ) -> Application:  # type: ignore[type-arg]
     token = read_token(settings)
     if token is None and request is None:
         raise ConfigError("no bot token: set ZHIBU_TELEGRAM_TOKEN or telegram.token_file", key="telegram.token_file")
-    builder = ApplicationBuilder().token(token.get_secret_value() if token else OFFLINE_TOKEN)
+    defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+    builder = ApplicationBuilder().token(token.get_secret_value() if token else OFFLINE_TOKEN).defaults(defaults)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if settings.telegram.base_url:
@@ -72,47 +96,67 @@ def build_application(
     builder = builder.post_init(_post_init).post_shutdown(_post_shutdown)
     app = builder.build()
 
-    commands = command_table()
+    commands = command_table(features)
     texts = Catalog.load(default=settings.language)
     for command in commands:  # a command without texts fails here, at start-up
         texts.t(command.description_key)
         texts.t(command.usage_key)
-    svc = Services(
+    db = database or Database(settings.database_url, echo=settings.database.echo)
+    base = Services(
         settings=settings,
-        db=database or Database(settings.database_url, echo=settings.database.echo),
+        db=db,
         clock=clock or SystemClock(),
         texts=texts,
-        commands=commands,
+        content=ContentService(settings, db),
+        commands=tuple(commands),
         flood=FloodGuard(settings.flood.messages, settings.flood.per_seconds),
         # offline (tests, zhibu chat) the driven clock fires ticks; only a real bot ticks on wall time
         schedule_jobs=request is None if schedule_jobs is None else schedule_jobs,
-        admin_ids=frozenset(settings.committee_admins),
     )
+    svc = _with_contributions(base, features)
     app.bot_data[SERVICES_KEY] = svc
+    app.bot_data[FEATURES_KEY] = tuple(features)
 
     app.add_handler(TypeHandler(Update, flood_check), group=GROUP_FLOOD)
     for command in commands:
         app.add_handler(CommandHandler(command.name, guarded(command)), group=GROUP_FEATURES)
-    for feature in FEATURES:
-        for handler in getattr(feature, "conversations", list)():
+    for feature in features:
+        for handler in feature.conversations():
             app.add_handler(handler, group=GROUP_CONVERSATIONS)
         for handler in feature.handlers():
             app.add_handler(handler, group=GROUP_FEATURES)
-    for handler in help_feature.fallback_handlers():
-        app.add_handler(handler, group=GROUP_FEATURES)
     app.add_error_handler(on_error)
     return app
 
 
+FEATURES_KEY = "zhibu.features"
+
+
+def _with_contributions(base: Services, features: Sequence[Feature]) -> Services:
+    """Collect what the features hand the scheduler and the poll router; a name claimed twice is a bug."""
+    producers: list[Producer] = []
+    kinds: dict[str, DeliveryKind] = {}
+    polls: dict[str, PollAnswerHandler] = {}
+    for feature in features:
+        producers.extend(feature.producers(base))
+        for kind in feature.deliveries(base):
+            if kind.name in kinds:
+                raise RuntimeError(f"delivery kind {kind.name!r} is declared twice ({feature.name})")
+            kinds[kind.name] = kind
+        for name, handler in feature.poll_answers.items():
+            if name in polls:
+                raise RuntimeError(f"poll owner {name!r} is declared twice ({feature.name})")
+            polls[name] = handler
+    return replace(base, producers=tuple(producers), kinds=kinds, poll_answers=polls)
+
+
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     svc: Services = app.bot_data[SERVICES_KEY]
+    features: tuple[Feature, ...] = app.bot_data[FEATURES_KEY]
     result = await asyncio.to_thread(boot.bootstrap, svc.settings, svc.db, svc.clock.now())
-    svc.secretary_ids = result.secretary_ids
-    svc.branch_ids = result.branch_ids
-    for feature in FEATURES:  # features that prepare data (e.g. the question bank) before updates flow
-        startup = getattr(feature, "on_startup", None)
-        if startup is not None:
-            await startup(app, svc)
+    for feature in features:  # features that prepare data (e.g. the question bank) before updates flow
+        if feature.on_startup is not None:
+            await feature.on_startup(app, svc)
     await set_default_menus(app.bot, svc)
     for branch_id in result.branch_ids.values():
         for secretary in await svc.db.run(member_store.secretaries_of, branch_id=branch_id):

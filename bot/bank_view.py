@@ -7,6 +7,7 @@ word comes from the catalog (``review.*``) and every value is escaped by it.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import ContextTypes
 
 from bot.callbacks import CallbackData
 from bot.commands import render_error
@@ -16,7 +17,8 @@ from content.export import LETTERS
 from storage.errors import DomainError
 from storage.models import Question, QuestionStatus
 
-FEATURE = "rv"
+CB_PREFIX = "rv"
+EDIT_KEY = "review.editing"  # user_data: id of the question whose new stem the review waits for
 MAX_EVIDENCE = 1500  # characters of the source shown on a card: the whole card stays under Telegram's 4096
 
 
@@ -51,7 +53,7 @@ def render_queue(texts: Catalog, lang: str, branch: str, counts: dict[str, int],
 
 
 def button(texts: Catalog, lang: str, key: str, action: str, *args: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(texts.plain(key, lang), callback_data=CallbackData(FEATURE, action, args).encode())
+    return InlineKeyboardButton(texts.plain(key, lang), callback_data=CallbackData(CB_PREFIX, action, args).encode())
 
 
 def card_keyboard(texts: Catalog, lang: str, question_id: int) -> InlineKeyboardMarkup:
@@ -83,3 +85,9 @@ def error_toast(svc: Services, exc: DomainError, lang: str) -> str:
     if not svc.texts.has(key):
         key = f"error.{exc.code}" if svc.texts.has(f"error.{exc.code}") else "error.generic"
     return svc.texts.plain(key, lang, **_error_params(svc, exc, lang))
+
+
+def forget_edit(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A secretary who moved on (another command, a file) is no longer editing: their next text is not a stem."""
+    if context.user_data is not None:
+        context.user_data.pop(EDIT_KEY, None)

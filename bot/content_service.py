@@ -307,13 +307,3 @@ class ContentService:
             fresh = set(added.report.new_keys)
             added.new_questions = Counter(q.qtype for q in corpus.questions if q.qid in fresh and q.doc_id in doc_ids)
             return added
-
-
-def service(extras: dict[str, object], settings: Settings, db: Database) -> ContentService:
-    """The running bot's ``ContentService`` (created on first use)."""
-    existing = extras.get("content")
-    if isinstance(existing, ContentService):
-        return existing
-    created = ContentService(settings, db)
-    extras["content"] = created
-    return created

@@ -7,6 +7,7 @@ takes effect on the very next message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from telegram.ext import ContextTypes
 from bot.config import Settings
 from bot.texts import Catalog, Safe
 from scheduler.clock import Clock
+from scheduler.kinds import DeliveryKind
 from scheduler.ratelimit import SendRateLimiter
 from storage import members as member_store
 from storage.db import Database
@@ -23,29 +25,40 @@ from storage.models import Member, MemberStatus, Role
 
 if TYPE_CHECKING:
     from bot.commands import Command
+    from bot.content_service import ContentService
+    from bot.feature import PollAnswerHandler
     from bot.flood import FloodGuard
-    from scheduler.kinds import DeliveryKind
     from scheduler.tick import Producer
 
 SERVICES_KEY = "zhibu.services"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
+    """Built completely by ``build_application`` and never changed afterwards: what features contribute
+    (commands, producers, delivery kinds, poll-answer handlers) is collected here from the feature list."""
+
     settings: Settings
     db: Database
     clock: Clock
     texts: Catalog
-    commands: list[Command] = field(default_factory=list)  # the command table, in /help order
+    content: ContentService
+    commands: Sequence[Command] = ()  # the command table, in /help order
     flood: FloodGuard | None = None
     limiter: SendRateLimiter = field(default_factory=SendRateLimiter)  # paces scheduled fan-outs
-    producers: list[Producer] = field(default_factory=list)  # features' "what is due now" functions
-    kinds: dict[str, DeliveryKind] = field(default_factory=dict)  # features' delivery kinds, by name
+    producers: Sequence[Producer] = ()  # features' "what is due now" functions, in feature order
+    kinds: Mapping[str, DeliveryKind] = field(default_factory=dict)  # delivery kind name -> renderer, policy
+    poll_answers: Mapping[str, PollAnswerHandler] = field(default_factory=dict)  # PollMap.feature -> handler
     schedule_jobs: bool = True  # False offline: the driven clock fires ticks instead of wall time
-    secretary_ids: dict[int, list[int]] = field(default_factory=dict)  # branch id -> configured tg ids
-    branch_ids: dict[str, int] = field(default_factory=dict)  # branch key -> id, known after start-up
-    admin_ids: frozenset[int] = frozenset()
-    extras: dict[str, Any] = field(default_factory=dict)  # a feature's own collaborators (content service)
+
+    @property
+    def admin_ids(self) -> frozenset[int]:
+        return frozenset(self.settings.committee_admins)
+
+    @property
+    def secretary_ids(self) -> dict[str, list[int]]:
+        """Configured secretaries' Telegram ids by branch key (promoted on their first ``/start``)."""
+        return {spec.key: list(spec.secretaries) for spec in self.settings.branches}
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

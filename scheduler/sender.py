@@ -43,7 +43,7 @@ from typing import Any, Literal
 import httpx
 from sqlalchemy import func, text
 from sqlmodel import Session, select
-from telegram import Bot, Message
+from telegram import Bot, LinkPreviewOptions, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
@@ -132,7 +132,7 @@ async def deliver(bot: Bot, chat_id: int, out: Outgoing) -> Message:
     if not out.text:
         raise ValueError("a message needs text")
     return await bot.send_message(chat_id, out.text, parse_mode="HTML", reply_markup=out.markup,
-                                  disable_web_page_preview=True)
+                                  link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
 def _render(*, session: Session, kind: DeliveryKind, row: Delivery) -> Outgoing | None:

@@ -14,6 +14,7 @@ Every change a secretary makes is written to the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -155,13 +156,13 @@ def register(
     user: NewUser,
     invite_code: str | None,
     now: datetime,
-    secretary_ids: dict[int, list[int]] | None = None,
+    secretary_ids: Mapping[str, Sequence[int]] | None = None,
     admin_ids: frozenset[int] = frozenset(),
     branch_id: int | None = None,
 ) -> Registration:
     """Handle ``/start``: join with a code, file a request without one, or recognise a known user.
 
-    ``secretary_ids`` maps branch id → configured secretary Telegram ids; ``branch_id`` is the branch a
+    ``secretary_ids`` maps branch key → configured secretary Telegram ids; ``branch_id`` is the branch a
     user picked from the list when there are several and no code was given.
     """
     secretary_ids = secretary_ids or {}
@@ -179,9 +180,9 @@ def register(
         if branch is None:
             return Registration(Outcome.BAD_CODE, existing)
 
-    configured = [bid for bid, ids in secretary_ids.items() if user.tg_user_id in ids]
+    configured = [key for key, ids in secretary_ids.items() if user.tg_user_id in ids]
     if branch is None and configured:
-        branch = session.get(Branch, configured[0])
+        branch = session.exec(select(Branch).where(Branch.key == configured[0], col(Branch.active))).first()
     if branch is None and branch_id is not None:
         chosen = session.get(Branch, branch_id)
         branch = chosen if chosen is not None and chosen.active else None
@@ -198,7 +199,7 @@ def register(
     member = session.exec(
         select(Member).where(Member.branch_id == branch.id, Member.tg_user_id == user.tg_user_id)
     ).first()
-    is_secretary = user.tg_user_id in secretary_ids.get(branch.id, [])
+    is_secretary = user.tg_user_id in secretary_ids.get(branch.key, ())
     is_admin = user.tg_user_id in admin_ids
     privileged = is_secretary or is_admin
     if member is None:

@@ -15,14 +15,15 @@ from __future__ import annotations
 import asyncio
 
 from telegram import Update
-from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot import bank_sheet
+from bot.bank_view import forget_edit
 from bot.commands import Command
 from bot.content_service import UploadRefused
 from bot.context import Caller, Services, reply, services
+from bot.feature import Feature
 from bot.handlers.materials import download, refusal_text, secretary_document
-from bot.handlers.review import forget_edit
 from bot.texts import LANGUAGES, Catalog, Safe, reason_text
 from storage import bank
 from storage import content as content_store
@@ -119,8 +120,9 @@ def _bad_sheet(svc: Services, lang: str, exc: bank_sheet.BadSheet) -> Safe:
     return svc.texts.t("review.bank.bad_sheet", lang, row=exc.row, reason=reason)
 
 
-COMMANDS = [Command("bank", Role.SECRETARY, send_bank, "secretary")]
-
-
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [MessageHandler(filters.Document.FileExtension("xlsx") & filters.ChatType.PRIVATE, import_sheet)]
+FEATURE = Feature(
+    name="bank",
+    commands=(Command("bank", Role.SECRETARY, send_bank, "secretary"),),
+    handlers=lambda: [MessageHandler(filters.Document.FileExtension("xlsx") & filters.ChatType.PRIVATE,
+                                     import_sheet)],
+)

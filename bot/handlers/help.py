@@ -1,12 +1,13 @@
-"""``/help``, ``/lang``, and the answers for anything the bot does not understand."""
+"""``/help`` (only the commands the caller may use) and ``/lang``."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes
 
 from bot.commands import Command, UsageError, args_of, not_joined_key, visible
-from bot.context import Caller, load_caller, reply, services
+from bot.context import Caller, reply, services
+from bot.feature import Feature
 from bot.menus import set_member_menu
 from bot.texts import LANGUAGES
 from storage import members as member_store
@@ -49,46 +50,7 @@ async def set_lang(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
     await reply(update, svc.texts.t("lang.set", member.language))
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    caller = await load_caller(update, svc)
-    if caller is None:
-        return
-    await reply(update, svc.texts.t("unknown.command" if caller.active else not_joined_key(caller), caller.lang))
-
-
-async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Free text nobody else claimed: point members to /help, strangers to /start."""
-    svc = services(context)
-    caller = await load_caller(update, svc)
-    if caller is None:
-        return
-    await reply(update, svc.texts.t("unknown.text" if caller.active else not_joined_key(caller), caller.lang))
-
-
-COMMANDS = [
-    Command("help", None, show_help),
-    Command("lang", Role.MEMBER, set_lang),
-]
-
-
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button no feature claims (an old version, a removed feature): answer it so the spinner stops."""
-    query = update.callback_query
-    if query is not None:
-        svc = services(context)
-        await query.answer(svc.texts.plain("button.expired", svc.settings.language))
-
-
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return []
-
-
-def fallback_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """Registered last (their own group): only what no feature handled reaches them."""
-    private = filters.ChatType.PRIVATE
-    return [
-        MessageHandler(filters.COMMAND & private, unknown_command),
-        MessageHandler(filters.TEXT & ~filters.COMMAND & private, plain_text),
-        CallbackQueryHandler(stale_button),
-    ]
+FEATURE = Feature(
+    name="help",
+    commands=(Command("help", None, show_help), Command("lang", Role.MEMBER, set_lang)),
+)

@@ -21,13 +21,13 @@ from collections.abc import Sequence
 
 from telegram import Document as TgDocument
 from telegram import Update
-from telegram.ext import Application, BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot import content_service
+from bot.bank_view import forget_edit
 from bot.commands import Command, not_joined_key
 from bot.content_service import UPLOAD_LIMIT, Added, UploadRefused, check_duplicate, check_upload
 from bot.context import Caller, Services, load_caller, reply, services
-from bot.handlers.review import forget_edit
+from bot.feature import Feature
 from bot.texts import Catalog, Safe, book_title
 from content.model import QUESTION_TYPES, Problem
 from storage import content as content_store
@@ -140,7 +140,7 @@ async def receive_material(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await reply(update, refusal_text(svc.texts, caller.lang, exc))
         return
     await reply(update, svc.texts.t("materials.received", caller.lang, name=sent_name))
-    service = content_service.service(svc.extras, svc.settings, svc.db)
+    service = svc.content
     try:
         added = await service.add_material(branch.key, branch.id, sent_name, data, svc.clock.now())
     except UploadRefused as exc:
@@ -191,9 +191,8 @@ async def list_materials(update: Update, context: ContextTypes.DEFAULT_TYPE, cal
 
 async def on_startup(app: Application, svc: Services) -> None:  # type: ignore[type-arg]
     """Build and sync every branch before updates flow; a failure is logged, never fatal."""
-    branch_ids: dict[str, int] = svc.branch_ids
-    service = content_service.service(svc.extras, svc.settings, svc.db)
-    results = await service.refresh_all(branch_ids, svc.clock.now())
+    branches = await svc.db.run(member_store.list_branches)
+    results = await svc.content.refresh_all({b.key: b.id for b in branches if b.id is not None}, svc.clock.now())
     for key, result in results.items():
         if isinstance(result, Exception):
             continue  # already logged with its traceback
@@ -205,8 +204,10 @@ async def on_startup(app: Application, svc: Services) -> None:  # type: ignore[t
             log.debug("branch %s content problem in %s: %s", key, problem.file_name, problem.message)
 
 
-COMMANDS = [Command("materials", Role.SECRETARY, list_materials, "secretary")]
-
-
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, receive_material)]
+FEATURE = Feature(
+    name="materials",
+    commands=(Command("materials", Role.SECRETARY, list_materials, "secretary"),),
+    # after the bank: a document no earlier feature claimed is a study material
+    handlers=lambda: [MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, receive_material)],
+    on_startup=on_startup,
+)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
 from bot.context import Caller, reply, services
+from bot.feature import Feature
 from bot.handlers.registration import decide
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
@@ -170,15 +171,15 @@ async def remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     return svc.texts.plain(key, caller.lang, **params)
 
 
-COMMANDS = [
-    Command("members", Role.SECRETARY, list_members, "secretary"),
-    Command("approve", Role.SECRETARY, approve, "secretary"),
-    Command("reject", Role.SECRETARY, reject, "secretary"),
-    Command("setrole", Role.SECRETARY, set_role, "secretary"),
-    Command("standing", Role.SECRETARY, set_standing, "secretary"),
-    Command("remove", Role.SECRETARY, remove, "secretary"),
-]
-
-
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CallbackQueryHandler(guarded_callback(Role.SECRETARY, remove_button), pattern=pattern("mem"))]
+FEATURE = Feature(
+    name="members",
+    commands=(
+        Command("members", Role.SECRETARY, list_members, "secretary"),
+        Command("approve", Role.SECRETARY, approve, "secretary"),
+        Command("reject", Role.SECRETARY, reject, "secretary"),
+        Command("setrole", Role.SECRETARY, set_role, "secretary"),
+        Command("standing", Role.SECRETARY, set_standing, "secretary"),
+        Command("remove", Role.SECRETARY, remove, "secretary"),
+    ),
+    handlers=lambda: [CallbackQueryHandler(guarded_callback(Role.SECRETARY, remove_button), pattern=pattern("mem"))],
+)

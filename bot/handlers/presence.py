@@ -4,10 +4,10 @@ unblocks the bot, so the roster's "unreachable" flag follows reality instead of 
 from __future__ import annotations
 
 from telegram import ChatMember, Update
-from telegram.ext import BaseHandler, ChatMemberHandler, ContextTypes
+from telegram.ext import ChatMemberHandler, ContextTypes
 
-from bot.commands import Command
 from bot.context import services
+from bot.feature import Feature
 from bot.notify import member_unreachable
 from storage import members as member_store
 
@@ -27,8 +27,7 @@ async def bot_status_changed(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await svc.db.run(member_store.mark_reachable, tg_user_id=user_id, now=svc.clock.now())
 
 
-COMMANDS: list[Command] = []
-
-
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [ChatMemberHandler(bot_status_changed, ChatMemberHandler.MY_CHAT_MEMBER)]
+FEATURE = Feature(
+    name="presence",
+    handlers=lambda: [ChatMemberHandler(bot_status_changed, ChatMemberHandler.MY_CHAT_MEMBER)],
+)

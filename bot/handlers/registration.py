@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, args_of, guarded_callback
 from bot.context import Caller, Services, reply, services
+from bot.feature import Feature
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from storage import members as member_store
@@ -124,12 +125,11 @@ async def decide(context: ContextTypes.DEFAULT_TYPE, caller: Caller, member_id: 
 
 
 
-COMMANDS = [Command("start", None, start)]
-
-
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [
+FEATURE = Feature(
+    name="registration",
+    commands=(Command("start", None, start),),
+    handlers=lambda: [
         CallbackQueryHandler(guarded_callback(None, choose_branch), pattern=pattern("join")),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=pattern("reg")),
-    ]
-
+    ],
+)

@@ -23,7 +23,6 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -34,11 +33,21 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.bank_sheet import problems_with
-from bot.bank_view import FEATURE, button, card_keyboard, error_text, error_toast, render_card, render_queue
+from bot.bank_view import (
+    CB_PREFIX,
+    EDIT_KEY,
+    button,
+    card_keyboard,
+    error_text,
+    error_toast,
+    forget_edit,
+    render_card,
+    render_queue,
+)
 from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, guarded_callback
 from bot.context import Caller, Services, load_caller, reply, services
-from bot.handlers import help as help_feature
+from bot.feature import AnyHandler, Feature
 from bot.texts import Safe, reason_text
 from storage import bank
 from storage import members as member_store
@@ -46,7 +55,6 @@ from storage.errors import DomainError, InvalidState, NotFound
 from storage.models import Question, QuestionStatus, Role
 
 EDITING = 1
-EDIT_KEY = "review.editing"  # user_data: id of the question whose new stem we wait for
 EDIT_TIMEOUT_S = 15 * 60  # an edit prompt left unanswered this long stops claiming the next text
 
 
@@ -61,12 +69,6 @@ async def queue_view(svc: Services, caller: Caller, after_id: int | None = None
     counts, q = await svc.db.run(bank.review_queue, branch_id=caller.member.branch_id, after_id=after_id)
     markup = card_keyboard(svc.texts, caller.lang, q.id) if q is not None and q.id is not None else None
     return render_queue(svc.texts, caller.lang, branch.name, counts, q), markup, q
-
-
-def forget_edit(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A secretary who moved on to another command is no longer editing: their next text is not a stem."""
-    if context.user_data is not None:
-        context.user_data.pop(EDIT_KEY, None)
 
 
 async def review(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -157,8 +159,7 @@ async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     message = update.effective_message
     if caller is None or question_id is None or message is None or not caller.at_least(Role.SECRETARY):
         context.user_data.pop(EDIT_KEY, None)
-        await help_feature.plain_text(update, context)  # not an edit after all: answer it as any text
-        return ConversationHandler.END
+        return ConversationHandler.END  # not an edit after all: the main group answers it as any text
     stem = (message.text or "").strip()
     try:
         current = await svc.db.run(bank.get_question, actor=caller.member, question_id=question_id)
@@ -205,7 +206,7 @@ def edit_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         # Tracking per chat and user (not per message) is the point: the stem arrives as a new message.
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CallbackQueryHandler(start_edit, pattern=rf"{pattern(FEATURE)}e:")],
+            entry_points=[CallbackQueryHandler(start_edit, pattern=rf"{pattern(CB_PREFIX)}e:")],
             states={EDITING: [MessageHandler(filters.TEXT & ~filters.COMMAND & private, receive_stem)]},
             fallbacks=[CommandHandler("cancel", cancel_edit, filters=private),
                        MessageHandler(filters.COMMAND & private, leave_edit)],
@@ -248,21 +249,22 @@ async def publish_all_button(update: Update, context: ContextTypes.DEFAULT_TYPE,
     return svc.texts.plain(key, caller.lang, **params)
 
 
-COMMANDS = [
-    Command("review", Role.SECRETARY, review, "secretary"),
-    Command("publishall", Role.SECRETARY, publish_all, "secretary"),
-]
-
-
-def conversations() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """Run before the feature handlers: while a secretary edits, their next text is the stem."""
-    return [edit_conversation()]
-
-
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    prefix = pattern(FEATURE)
+def _buttons() -> list[AnyHandler]:
+    prefix = pattern(CB_PREFIX)
     return [
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=rf"{prefix}[pr]:"),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, next_button), pattern=rf"{prefix}n:"),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, publish_all_button), pattern=rf"{prefix}(all|keep)"),
     ]
+
+
+FEATURE = Feature(
+    name="review",
+    commands=(
+        Command("review", Role.SECRETARY, review, "secretary"),
+        Command("publishall", Role.SECRETARY, publish_all, "secretary"),
+    ),
+    # while a secretary edits, their next text is the stem: the conversation sees it before the features
+    conversations=lambda: [edit_conversation()],
+    handlers=_buttons,
+)

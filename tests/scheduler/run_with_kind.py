@@ -1,7 +1,7 @@
-"""``zhibu run`` with one extra delivery kind, for the kill -9 test and the delivery benchmark.
+"""``zhibu run`` with one extra feature, for the kill -9 test and the delivery benchmark.
 
 No feature enqueues deliveries yet, so this starts the real command line (``python -m
-tests.scheduler.run_with_kind run``) after wrapping the one wiring call to add a reminder-like kind,
+tests.scheduler.run_with_kind run``) with the wiring's feature list plus one that brings a reminder-like kind,
 ``"drill"``: its renderer reads nothing but the row, and its policy resends uncertain rows, as a
 meeting reminder's does.  Everything else — config, migrations, polling, the tick, the background
 sender, the limiter — is the product's own.
@@ -28,17 +28,17 @@ DRILL = DeliveryKind(KIND, render=render, policy=KindPolicy(resend_uncertain=Tru
 
 
 def main() -> int:
-    from bot import cli, runner
-    from bot.context import SERVICES_KEY
+    from bot import app as wiring
+    from bot import cli
+    from bot.feature import Feature
 
-    build = runner.build_application
+    drill = Feature(name="drill", deliveries=lambda _svc: [DRILL])
+    build = wiring.build_application
 
     def with_drill(*args: Any, **kwargs: Any) -> Any:
-        app = build(*args, **kwargs)
-        app.bot_data[SERVICES_KEY].kinds[KIND] = DRILL
-        return app
+        return build(*args, features=(*wiring.FEATURES, drill), **kwargs)
 
-    runner.build_application = with_drill  # type: ignore[assignment]
+    wiring.build_application = with_drill  # type: ignore[assignment]
     return cli.main(sys.argv[1:])
 
 

@@ -54,7 +54,7 @@ def test_bad_code_and_choose_branch(db: Database, clock: FakeClock) -> None:
 
 def test_configured_secretary_joins_as_secretary(db: Database, clock: FakeClock) -> None:
     branch = factories.branch(db, clock.now())
-    result = _register(db, clock, 77, secretary_ids={branch.id: [77]})
+    result = _register(db, clock, 77, secretary_ids={branch.key: [77]})
     assert result.outcome == Outcome.JOINED and result.member.role == Role.SECRETARY
 
 

@@ -58,7 +58,7 @@ from bot.offline.records import BotApiError, SimulatedTimeout  # noqa: E402
 from scheduler import outbox  # noqa: E402
 from scheduler.clock import SystemClock  # noqa: E402
 from scheduler.ratelimit import DEFAULT_CEILING, SendRateLimiter  # noqa: E402
-from scheduler.sender import retry_seconds  # noqa: E402
+from scheduler.request import retry_seconds  # noqa: E402
 from scheduler.tick import drain  # noqa: E402
 from storage import members as member_store  # noqa: E402
 from storage.db import Database  # noqa: E402

@@ -20,37 +20,31 @@ What Telegram's answer means for a row:
   have arrived: PTB issue #1045) — never retried blindly;
 * ``BadRequest`` and anything else → failed_permanent with the error text.
 
-One sender at a time on every database (:func:`sender_lock`): a file lock beside an SQLite file, a
-session advisory lock on PostgreSQL whose key is derived from the database and schema, so two
-deployments (or two test schemas) on one server do not block each other.
+The caller holds the one sender lock of the database (``scheduler.lock.sender_lock``); the request and
+its errors are classified in ``scheduler.request``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
 import math
-import warnings
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Literal
 
-import httpx
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Session, select
-from telegram import Bot, LinkPreviewOptions, Message
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.warnings import PTBDeprecationWarning
+from telegram import Bot, Message
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from scheduler import outbox
 from scheduler.clock import Clock
 from scheduler.kinds import DeliveryKind, Kinds, Outgoing
 from scheduler.ratelimit import SendRateLimiter
+from scheduler.request import backoff, deliver, request_never_left, retry_seconds
 from storage.db import Database
 from storage.models import Delivery, DeliveryState
 
@@ -79,60 +73,6 @@ class SendReport:
             self.retried += 1
         elif outcome != "lost":
             setattr(self, outcome, getattr(self, outcome) + 1)
-
-
-def retry_seconds(exc: RetryAfter) -> float:
-    """The wait Telegram asked for, as seconds, whichever type PTB hands out (int now, timedelta later)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(15 * 2 ** max(attempts - 1, 0), 3600))
-
-
-_NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def request_never_left(exc: NetworkError) -> bool:
-    """True when the error proves Telegram never saw the request, so sending again cannot duplicate it.
-
-    PTB wraps httpx's exceptions: connect errors and pool timeouts happen before a byte is written.  A
-    ``NetworkError`` without an httpx cause is an HTTP answer from a gateway (502 Bad Gateway): the
-    request was refused, not lost.  Everything else — a read timeout, a connection dropped after the
-    request was written — may have delivered the message.
-    """
-    cause = exc.__cause__
-    if isinstance(cause, _NEVER_LEFT):
-        return True
-    if isinstance(exc, TimedOut):
-        return "Pool timeout" in exc.message
-    return cause is None or not isinstance(cause, httpx.HTTPError | TimeoutError)
-
-
-async def deliver(bot: Bot, chat_id: int, out: Outgoing) -> Message:
-    """Send one rendered message with the Bot API method its content calls for."""
-    method = out.method
-    if method == "poll":
-        assert out.poll is not None
-        poll = out.poll
-        return await bot.send_poll(chat_id, poll.question, list(poll.options), type="quiz",
-                                   is_anonymous=poll.is_anonymous, allows_multiple_answers=poll.allows_multiple_answers,
-                                   correct_option_ids=list(poll.correct_option_ids),  # type: ignore[arg-type]
-                                   explanation=poll.explanation)
-    if method == "document":
-        assert out.document is not None
-        return await bot.send_document(chat_id, out.document, filename=out.filename, caption=out.text,
-                                       parse_mode="HTML", reply_markup=out.markup)
-    if method == "photo":
-        assert out.photo is not None
-        return await bot.send_photo(chat_id, out.photo, caption=out.text, parse_mode="HTML", reply_markup=out.markup)
-    if not out.text:
-        raise ValueError("a message needs text")
-    return await bot.send_message(chat_id, out.text, parse_mode="HTML", reply_markup=out.markup,
-                                  link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
 def _render(*, session: Session, kind: DeliveryKind, row: Delivery) -> Outgoing | None:
@@ -408,62 +348,6 @@ def _flooded(run: _Run) -> bool:
     while run.refused and run.refused[0] < now - 1.0:
         run.refused.popleft()
     return len(run.refused) > max(1.0, run.limiter.per_second * FLOOD_SHARE)
-
-
-# --------------------------------------------------------------------------- one sender per database
-
-_LOCK_KEY_SQL = text("SELECT hashtextextended('zhibu.sender:' || current_database() || ':' || current_schema(), 0)")
-
-
-@asynccontextmanager
-async def sender_lock(db: Database) -> AsyncIterator[bool]:
-    """Whether this process may send now; held for the block.
-
-    SQLite: an exclusive, non-blocking ``flock`` on ``<database>.sender.lock`` — the kernel drops it when
-    the process dies, so a ``kill -9`` never leaves a stale lock.  PostgreSQL: ``pg_try_advisory_lock`` on
-    its own AUTOCOMMIT connection (never idle in a transaction while Telegram is called), keyed by a hash
-    of the database and schema.  Both are taken and released in a worker thread.
-    """
-    if db.dialect == "sqlite":
-        async with _file_lock(db) as got:
-            yield got
-        return
-    connection = await asyncio.to_thread(lambda: db.engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
-    try:
-        def take() -> tuple[bool, int]:
-            key = int(connection.execute(_LOCK_KEY_SQL).scalar_one())
-            return bool(connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()), key
-
-        got, key = await asyncio.to_thread(take)
-        try:
-            yield got
-        finally:
-            if got:
-                await asyncio.to_thread(lambda: connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key}))
-    finally:
-        await asyncio.to_thread(connection.close)
-
-
-@asynccontextmanager
-async def _file_lock(db: Database) -> AsyncIterator[bool]:
-    database = db.engine.url.database
-    if not database or database == ":memory:":
-        yield True
-        return
-    path = Path(f"{database}.sender.lock")
-    handle = await asyncio.to_thread(path.open, "a")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-    finally:
-        handle.close()
 
 
 def describe(report: SendReport) -> dict[str, Any]:

@@ -26,8 +26,9 @@ from telegram import Bot
 from scheduler import outbox
 from scheduler.clock import Clock
 from scheduler.kinds import Kinds
+from scheduler.lock import sender_lock
 from scheduler.ratelimit import SendRateLimiter
-from scheduler.sender import OnBlocked, SendReport, send_due, sender_lock
+from scheduler.sender import OnBlocked, SendReport, send_due
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,9 @@ from bot.offline.request import OfflineRequest
 from scheduler import outbox
 from scheduler.clock import FakeClock
 from scheduler.kinds import DeliveryKind, Outgoing
+from scheduler.lock import sender_lock
 from scheduler.ratelimit import SendRateLimiter
-from scheduler.sender import send_due, sender_lock
+from scheduler.sender import send_due
 from scheduler.tick import run_tick
 from storage.db import Database
 from storage.migrate import upgrade

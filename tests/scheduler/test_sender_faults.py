@@ -28,8 +28,9 @@ from bot.offline.request import OfflineRequest
 from scheduler import outbox
 from scheduler.clock import FakeClock
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
+from scheduler.lock import sender_lock
 from scheduler.ratelimit import SendRateLimiter
-from scheduler.sender import send_due, sender_lock
+from scheduler.sender import send_due
 from storage.db import Database
 from storage.models import Branch, Delivery, DeliveryState, Member
 from tests import factories

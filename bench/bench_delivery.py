@@ -36,7 +36,7 @@ import socket
 import sys
 import tempfile
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,9 +52,7 @@ from telegram.error import RetryAfter, TelegramError  # noqa: E402
 from telegram.ext import AIORateLimiter, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-from bot.offline.api import FakeBotApi  # noqa: E402
-from bot.offline.http import serve  # noqa: E402
-from bot.offline.records import BotApiError, SimulatedTimeout  # noqa: E402
+from bench.bench_telegram import FIRST_MEMBER, GROUP, INTERACTIVE, INTERACTIVE_CHATS, TOKEN  # noqa: E402
 from scheduler import outbox  # noqa: E402
 from scheduler.clock import SystemClock  # noqa: E402
 from scheduler.ratelimit import DEFAULT_CEILING, SendRateLimiter  # noqa: E402
@@ -65,104 +63,6 @@ from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Delivery, DeliveryState  # noqa: E402
 from tests.scheduler.run_with_kind import DRILL, KIND  # noqa: E402
-
-FIRST_MEMBER = 1_000_000
-GROUP = -1_001_234
-INTERACTIVE = 9_000_000
-INTERACTIVE_CHATS = 50
-TOKEN = "123456789:AAbench-zhibu-token-0123456789abcdef"
-
-
-# --------------------------------------------------------------------------- the fake Telegram (server process)
-
-
-class BenchApi(FakeBotApi):
-    """The offline Bot API with Telegram's limits, latency and injected faults on ``sendMessage``."""
-
-    def __init__(self, seed: int, latency: float, jitter: float, p429: float, ptimeout: float) -> None:
-        super().__init__(token=TOKEN)
-        self.rng = random.Random(seed)
-        self.latency, self.jitter, self.p429, self.ptimeout = latency, jitter, p429, ptimeout
-        self.faults = True
-        self._reset()
-
-    def _reset(self) -> None:
-        self.accepted: list[tuple[float, int]] = []
-        self.own429 = self.injected429 = self.timeouts = 0
-        self._window: deque[float] = deque()
-        self._last_chat: dict[int, float] = {}
-        self._group: dict[int, deque[float]] = {}
-
-    def _admit(self, chat: int, now: float) -> bool:
-        while self._window and self._window[0] <= now - 1.0:
-            self._window.popleft()
-        if len(self._window) >= 30 or now - self._last_chat.get(chat, -10.0) < 1.0:
-            return False
-        if chat < 0:
-            group = self._group.setdefault(chat, deque())
-            while group and group[0] <= now - 60.0:
-                group.popleft()
-            if len(group) >= 20:
-                return False
-            group.append(now)
-        self._window.append(now)
-        self._last_chat[chat] = now
-        return True
-
-    async def call(self, method: str, params: dict[str, Any], files: dict[str, Any] | None = None) -> Any:
-        name = method.lower()
-        if name == "benchstats":
-            stats = {"accepted": self.accepted, "own429": self.own429, "injected429": self.injected429,
-                     "timeouts": self.timeouts, "polls": len(self.calls_of("getUpdates"))}
-            if params.get("reset"):
-                self._reset()
-            if "faults" in params:
-                self.faults = bool(int(params["faults"]))
-            return stats
-        if name == "benchcount":
-            return len(self.accepted)
-        if name != "sendmessage":
-            return await super().call(method, params, files)
-        now = time.time()
-        chat = int(params["chat_id"])
-        if not self._admit(chat, now):
-            self.own429 += 1
-            raise BotApiError.flood(1)
-        injected = self.faults and chat < INTERACTIVE and chat != GROUP
-        roll = self.rng.random() if injected else 1.0
-        if roll < self.p429:  # refused: Telegram does not count it
-            self._window.pop()
-            self._last_chat.pop(chat, None)
-            self.injected429 += 1
-            raise BotApiError.flood(1)
-        if roll < self.p429 + self.ptimeout:
-            self.timeouts += 1
-            delivered = self.rng.random() < 0.5
-            if delivered:
-                self.accepted.append((now, chat))
-                await super().call(method, params, files)
-            await asyncio.sleep(6.0)  # past the client's 5 s read timeout; then hang up
-            raise SimulatedTimeout(method, delivered=delivered)
-        self.accepted.append((now, chat))
-        await asyncio.sleep(max(0.0, self.latency + self.rng.uniform(-self.jitter, self.jitter)))
-        return await super().call(method, params, files)
-
-
-async def _serve(port: int, members: int, seed: int) -> None:
-    api = BenchApi(seed, latency=0.1, jitter=0.03, p429=0.05, ptimeout=0.01)
-    for chat in range(FIRST_MEMBER, FIRST_MEMBER + members):
-        api.add_user(chat, "党员")
-    for chat in range(INTERACTIVE, INTERACTIVE + INTERACTIVE_CHATS):
-        api.add_user(chat, "互动")
-    api.add_group(GROUP, "支部群")
-    server, _, _ = await serve(api, port=port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-    print("ready", flush=True)
-    await stop.wait()
-    await server.aclose()
-
 
 # --------------------------------------------------------------------------- the client side
 
@@ -180,7 +80,8 @@ class Server:
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "serve", "--port", str(self.port), "--members", str(self.members),
+            sys.executable, str(ROOT / "bench" / "bench_telegram.py"), "--port", str(self.port),
+            "--members", str(self.members),
             stdout=asyncio.subprocess.PIPE)
         assert self.proc.stdout is not None
         await asyncio.wait_for(self.proc.stdout.readline(), 120)
@@ -475,7 +376,6 @@ async def main(args: argparse.Namespace) -> None:
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", nargs="?", default="bench", choices=["bench", "serve"])
     parser.add_argument("--quick", action="store_true", help="1,000 rows, comparisons on 300, 5 kill trials")
     parser.add_argument("--rows", type=int)
     parser.add_argument("--compare-rows", type=int)
@@ -484,8 +384,6 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workdir", help="keep databases and zhibu run logs here (default: a temporary folder)")
     parser.add_argument("--parts", default="fanout,compare,kill", help="which parts to run (comma-separated)")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--members", type=int, default=10_000)
     args = parser.parse_args()
     quick = {"rows": 1_000, "compare_rows": 300, "kill_rows": 300, "trials": 5}
     full = {"rows": 10_000, "compare_rows": 2_000, "kill_rows": 500, "trials": 20}
@@ -496,8 +394,4 @@ def _args() -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    arguments = _args()
-    if arguments.command == "serve":
-        asyncio.run(_serve(arguments.port, arguments.members, arguments.seed))
-    else:
-        asyncio.run(main(arguments))
+    asyncio.run(main(_args()))

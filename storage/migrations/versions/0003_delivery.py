@@ -1,7 +1,7 @@
 """delivery: attempt and uncertainty times on outbox rows, owning feature on poll maps
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0006
 Create Date: 2026-12-01 03:30:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import storage.types
 
 revision: str = '0003'
-down_revision: str | None = '0002'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

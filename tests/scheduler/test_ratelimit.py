@@ -110,3 +110,33 @@ async def test_each_chat_is_spaced_and_a_group_gets_twenty_a_minute() -> None:
     # the group's three-second waits held up nobody: the hundred single messages left at the full pace
     singles = sorted(passed[chat][0] for chat in range(1000, 1100))
     assert singles[-1] - singles[0] <= 100 / 20 + 1.0
+
+
+async def test_only_the_request_at_the_gate_has_recorded_its_attempt() -> None:
+    """The sender commits "about to leave" inside the gate: a kill leaves one such row, not every queued one."""
+    clock = VirtualTime()
+    limiter = SendRateLimiter(per_second=20, monotonic=clock.monotonic, sleep=clock.sleep)
+    prepared_not_passed = 0
+    most = 0
+    refused = {13}
+
+    async def one(chat: int) -> None:
+        nonlocal prepared_not_passed, most
+
+        async def prepare() -> bool:
+            nonlocal prepared_not_passed, most
+            if chat in refused:  # the claim was taken over: the request must not leave
+                return False
+            prepared_not_passed += 1
+            most = max(most, prepared_not_passed)
+            return True
+
+        if await limiter.acquire(chat, prepare=prepare):
+            prepared_not_passed -= 1
+            assert clock.monotonic() >= 0
+        else:
+            assert chat in refused
+
+    tasks = [asyncio.create_task(one(chat)) for chat in range(1, 41)]
+    await clock.run(tasks)
+    assert most == 1 and prepared_not_passed == 0

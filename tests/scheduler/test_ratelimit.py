@@ -133,7 +133,6 @@ async def test_only_the_request_at_the_gate_has_recorded_its_attempt() -> None:
 
         if await limiter.acquire(chat, prepare=prepare):
             prepared_not_passed -= 1
-            assert clock.monotonic() >= 0
         else:
             assert chat in refused
 

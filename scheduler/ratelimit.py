@@ -42,7 +42,7 @@ class SendRateLimiter:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_chats: int = 50_000,
-        catch_up: float = 0.005,
+        catch_up: float = 0.02,
         lead: float = 0.015,
     ) -> None:
         if per_second <= 0:

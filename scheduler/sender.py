@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
 LANES = 12  # chats in flight: 25/s × 300 ms needs ~8
 LINGER = 5.0  # a row due again within this many seconds (after a 429) is waited for, not left to the next tick
-FLOOD_SHARE = 0.2  # more than this share of the last second's sends refused with 429: everyone pauses
+FLOOD_SHARE = 0.3  # more than this share of the last second's sends refused with 429: everyone pauses
 
 OnBlocked = Callable[[Delivery], Awaitable[None]]
 Outcome = Literal["sent", "failed", "uncertain", "retried", "expired", "lost", "hold"]

@@ -142,6 +142,7 @@ async def send_due(
     deadline = None if budget is None else loop.time() + budget
     # never claim more than can go out in half a lease, so claims are never outlived by their lease
     batch = max(1, int(limiter.per_second * lease.total_seconds() / 2))
+    chunk = min(batch, max(2 * lanes, int(2 * limiter.per_second)))  # about two seconds' worth per claim
     in_flight: dict[asyncio.Task[None], int] = {}
     next_look = loop.time()  # after a claim came back short, look again at most once a second
     partial = False  # the last claim left out chats in flight: their later rows may still be due
@@ -150,8 +151,8 @@ async def send_due(
             run.stopping = ((should_stop is not None and should_stop())
                             or (deadline is not None and loop.time() > deadline))
             held = run.queued + len(in_flight)  # claimed and not finished: waiting, or in a lane's hands
-            want = batch - held
-            if not run.stopping and held < batch // 2 and loop.time() >= next_look:
+            want = min(chunk, batch - held)  # small claims, often: a long claim would stall the gate's writes
+            if not run.stopping and want == chunk and loop.time() >= next_look:
                 busy = list(in_flight.values())
                 rows = await db.run(outbox.claim, worker=worker, now=clock.now(), lease=lease, limit=want,
                                     exclude_chats=busy)

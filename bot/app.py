@@ -40,6 +40,7 @@ from bot.flood import FloodGuard, flood_check
 from bot.handlers import bank, fallback, materials, members, presence, registration, review
 from bot.handlers import help as help_feature
 from bot.menus import set_default_menus, set_member_menu
+from bot.polls import poll_handlers
 from bot.texts import Catalog
 from bot.ticker import tick_job
 from scheduler.clock import Clock, SystemClock
@@ -126,6 +127,9 @@ def build_application(
             app.add_handler(handler, group=GROUP_CONVERSATIONS)
         for handler in feature.handlers():
             app.add_handler(handler, group=GROUP_FEATURES)
+    # a poll answer carries only the poll id: one router finds the owning feature through PollMap
+    for handler in poll_handlers():
+        app.add_handler(handler, group=GROUP_FEATURES)
     app.add_error_handler(on_error)
     return app
 

@@ -86,7 +86,7 @@ async def test_a_poll_sent_through_the_outbox_routes_its_answer_to_its_feature(s
         row = s.exec(select(Delivery).where(Delivery.dedup_key == "probe:1")).one()
     assert mapped.poll_id == polls[0].poll_id and mapped.feature == "probe" and row.state == DeliveryState.SENT
     await session.answer_poll(MEMBER, [0])
-    assert ANSWERS == [(member_id, question_id, [0])]
+    assert [(member_id, question_id, [0])] == ANSWERS
     # an answer from someone who is not a member, or to a poll zhibu never sent, reaches nobody
     await session.feed(session.api.poll_answer_update(STRANGER, mapped.poll_id, [1]))
     assert len(ANSWERS) == 1

@@ -46,6 +46,7 @@ from bot.ticker import tick_job
 from scheduler.clock import Clock, SystemClock
 from scheduler.jobs import schedule_tick
 from scheduler.kinds import DeliveryKind
+from scheduler.ratelimit import SendRateLimiter
 from scheduler.tick import Producer
 from storage import members as member_store
 from storage.db import Database
@@ -111,6 +112,7 @@ def build_application(
         content=ContentService(settings, db),
         commands=tuple(commands),
         flood=FloodGuard(settings.flood.messages, settings.flood.per_seconds),
+        limiter=SendRateLimiter.under_ceiling(settings.delivery.max_per_second),
         # offline (tests, zhibu chat) the driven clock fires ticks; only a real bot ticks on wall time
         schedule_jobs=request is None if schedule_jobs is None else schedule_jobs,
     )

@@ -115,6 +115,10 @@ class ContentSettings(_Frozen):
     curated_file: Path | None = None  # default: the questions.yaml shipped with zhibu
     auto_publish: bool = False  # publish verified questions without a secretary's review
     questions_per_day: int = Field(default=3, ge=1, le=20)
+    # a secretary's weighting of materials (file names or a piece of the title): core ones count as the
+    # branch's own deployment, background ones as commentary; a secretary can also mark an upload in chat
+    core: tuple[str, ...] = ()
+    background: tuple[str, ...] = ()
 
 
 class ScheduleSettings(_Frozen):
@@ -165,6 +169,12 @@ class StatsSettings(_Frozen):
         return value
 
 
+class DeliverySettings(_Frozen):
+    # Telegram allows about 30 messages a second in bulk; zhibu keeps its scheduled sends (reminders, the
+    # daily push) under this ceiling as Telegram sees them, leaving room for replies to members
+    max_per_second: float = Field(default=25.0, gt=0, le=30)
+
+
 class FloodSettings(_Frozen):
     messages: int = Field(default=8, ge=1)  # at most this many updates from one user ...
     per_seconds: float = Field(default=10.0, gt=0)  # ... within this window
@@ -189,6 +199,8 @@ class BranchSettings(_Frozen):
     group_chat_id: int | None = None
     secretaries: tuple[int, ...] = ()  # Telegram user ids
     invite_code: str = Field(pattern=r"^[A-Za-z0-9_-]{4,64}$")
+    # the branch's parent organisation as its materials name it (e.g. 学校党委): its documents count as its own
+    parent_bodies: tuple[str, ...] = ()
 
 
 class AdminSettings(_Frozen):
@@ -214,6 +226,7 @@ class Settings(_Frozen):
     schedule: ScheduleSettings = ScheduleSettings()
     flood: FloodSettings = FloodSettings()
     stats: StatsSettings = StatsSettings()
+    delivery: DeliverySettings = DeliverySettings()
 
     @field_validator("timezone")
     @classmethod

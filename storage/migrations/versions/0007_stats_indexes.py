@@ -1,7 +1,7 @@
 """indexes the participation figures rely on
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0003
 Create Date: 2026-12-01 03:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0007'
-down_revision: str | None = '0006'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

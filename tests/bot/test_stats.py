@@ -198,3 +198,31 @@ def test_command_line_export_and_chart(tmp_path: Path) -> None:
     assert cli.main(["--config", str(config), "chart", "--out", str(out / "x.png")]) == 2  # two branches: name one
     assert cli.main(["--config", str(config), "export", "--out", str(out / "x.xlsx"), "--branch", "jia",
                      "--period", "someday"]) == 2
+
+
+async def test_weekly_digest_and_nudges_go_through_the_outbox(session: OfflineSession) -> None:
+    """Monday 09:00 local: the secretary gets last week's figures with a nudge button; pressing it nudges each
+    member behind once, in their own language; pressing again nudges nobody twice."""
+    from bot.ticker import tick
+
+    ids = await _branch_with_members(session)
+    _seed_month(session, ids)
+    await session.send(10003, "/lang en")
+    svc = _svc(session)
+    svc.clock.set(datetime(2026, 3, 23, 0, 55, tzinfo=UTC))  # type: ignore[attr-defined]
+    assert not [m for m in await session.run(lambda: tick(session.app)) if m.chat_id == SECRETARY_ID]
+    svc.clock.set(datetime(2026, 3, 23, 1, 5, tzinfo=UTC))  # type: ignore[attr-defined]
+    sent = await session.run(lambda: tick(session.app))
+    digest = [m for m in sent if m.chat_id == SECRETARY_ID]
+    assert len(digest) == 1 and "上周支部情况" in digest[0].plain and "2026-03-16 至 2026-03-22" in digest[0].plain
+    assert digest[0].buttons and "提醒" in digest[0].button_list()[0].text
+    assert not [m for m in await session.run(lambda: tick(session.app)) if m.chat_id == SECRETARY_ID]  # once a week
+    await session.press(SECRETARY_ID, 1)
+    nudged = [m for m in await session.run(lambda: tick(session.app)) if m.chat_id != SECRETARY_ID]
+    behind = {m.chat_id for m in nudged}
+    assert 10003 in behind  # 王五 neither studied nor answered
+    assert [m.plain for m in nudged if m.chat_id == 10003][0].startswith("Hello 王五")  # in their own language
+    await session.press(SECRETARY_ID, 1)
+    answers = list(session.api.callback_answers.values())
+    assert "都已提醒过" in (answers[-1].get("text") or "")
+    assert not [m for m in await session.run(lambda: tick(session.app)) if m.chat_id != SECRETARY_ID]

@@ -221,7 +221,7 @@ async def test_weekly_digest_and_nudges_go_through_the_outbox(session: OfflineSe
     nudged = [m for m in await session.run(lambda: tick(session.app)) if m.chat_id != SECRETARY_ID]
     behind = {m.chat_id for m in nudged}
     assert 10003 in behind  # 王五 neither studied nor answered
-    assert [m.plain for m in nudged if m.chat_id == 10003][0].startswith("Hello 王五")  # in their own language
+    assert next(m.plain for m in nudged if m.chat_id == 10003).startswith("Hello 王五")  # in their own language
     await session.press(SECRETARY_ID, 1)
     answers = list(session.api.callback_answers.values())
     assert "都已提醒过" in (answers[-1].get("text") or "")

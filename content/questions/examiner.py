@@ -34,7 +34,9 @@ from content.questions.text import BLANK, cjk_len, clip, norm, quoted
 from content.questions.variants import accepted
 
 # keys any member fills from the phrase alone: "是（最大）的政绩", "履行好（第一责任人）责任"
-STOCK_KEYS = frozenset({"最大", "第一责任人", "必然要求", "重要任务", "重要政治任务", "重要举措", "有效途径"})
+STOCK_KEYS = frozenset(
+    {"最大", "第一责任人", "必然要求", "重要任务", "重要政治任务", "重要举措", "有效途径", "实实在在"}
+)  # "追求（实实在在）、没有水分的增长"
 # set pairs every member completes: "坚持（实事求是）、求真务实", "关乎（立党为公）、执政为民"
 STOCK_PAIRS = (("实事求是", "求真务实"), ("立党为公", "执政为民"))
 # a key the words just before the blank spell out: "结合不同层级、地区…实际，加强（分类指导）"
@@ -51,7 +53,9 @@ KINDS: dict[str, str] = {
          *("真抓实干", "实事求是", "求真务实", "执政为民")),
         "principle",
     ),
-    **dict.fromkeys(("生态保护", "产业发展", "科技创新", "城市治理", "民生保障", "安全稳定", "招商引资"), "field"),
+    **dict.fromkeys(
+        ("生态保护", "产业发展", "科技创新", "城市治理", "民生保障", "民生改善", "安全稳定", "招商引资"), "field"
+    ),
     **dict.fromkeys(
         ("学习研讨", "查摆问题", "问题查摆", "整改整治", "建章立制", "开门教育", "分类指导", "宣传引导", "真督实导"),
         "measure",

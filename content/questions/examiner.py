@@ -34,9 +34,7 @@ from content.questions.text import BLANK, cjk_len, clip, norm, quoted
 from content.questions.variants import accepted
 
 # keys any member fills from the phrase alone: "是（最大）的政绩", "履行好（第一责任人）责任"
-STOCK_KEYS = frozenset(
-    {"最大", "第一责任人", "必然要求", "重要任务", "重要政治任务", "重要举措", "有效途径", "实实在在"}
-)  # "追求（实实在在）、没有水分的增长"
+STOCK_KEYS = frozenset({"最大", "第一责任人", "必然要求", "重要任务", "重要政治任务", "重要举措", "有效途径"})
 # set pairs every member completes: "坚持（实事求是）、求真务实", "关乎（立党为公）、执政为民"
 STOCK_PAIRS = (("实事求是", "求真务实"), ("立党为公", "执政为民"))
 # a key the words just before the blank spell out: "结合不同层级、地区…实际，加强（分类指导）"
@@ -84,12 +82,18 @@ def examine(
     (variants, the explanation's speaker); ``sources``: each document's 来源 by ``doc_id``."""
     sources = sources or {}
     central_keys = {c.key for c in candidates if c.tier == CENTRAL}
-    out = []
-    for c in candidates:
-        c = refit(c, central_text)
-        if refusal(c, central_text, titles, central_keys) is None:
-            out.append(repair(c, sources.get(c.question.doc_id, "")))
-    return out
+    kept = [refit(c, central_text) for c in candidates]
+    kept = [c for c in kept if refusal(c, central_text, titles, central_keys) is None]
+    # a list asked as a 多选 is not asked again by a blank on one of its items ("认真落实学习研讨、…、（　）、
+    # 开门教育等工作安排" beside the 多选 on the 工作安排) nor by a true 判断 copying it: the same recall twice,
+    # and the sentence's other fact ("坚持（聚焦主题）、简约务实") loses its place
+    listed = {c.fact for c in kept if c.question.qtype == "multiple" and c.group}
+    kept = [c for c in kept if not (c.fact in listed and (_item_fill(c) or c.truth is True))]
+    return [repair(c, sources.get(c.question.doc_id, "")) for c in kept]
+
+
+def _item_fill(c: Candidate) -> bool:
+    return c.kind == "item" and c.question.qtype == "fill"
 
 
 def refit(c: Candidate, central_text: str) -> Candidate:

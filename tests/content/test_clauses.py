@@ -144,7 +144,9 @@ def test_a_sentence_that_states_several_facts_may_give_more_than_two_questions(p
     for qs in by_sentence.values():
         assert len({q.qtype for q in qs}) == len(qs), [q.stem for q in qs]
     facts = published.question_facts
-    assert any(len(qs) >= 3 and len({facts.get(q.qid) for q in qs}) >= 2 for qs in by_sentence.values())
+    # was ">= 3 questions": the third was a blank on one 工作安排 item beside the 多选 on the whole list —
+    # examiner-1's #12 (and the same recall twice); each fact of the sentence still gets its question
+    assert any(len(qs) >= 2 and len({facts.get(q.qid) for q in qs}) >= 2 for qs in by_sentence.values())
 
 
 def test_what_rectification_is_combined_with_is_asked_as_a_blank_only(generated: Corpus) -> None:

@@ -258,3 +258,12 @@ def test_a_district_meeting_is_named_by_its_body_and_titles_are_never_cut() -> N
     assert meeting("区委常委会有关会议精神", first, "t")[0] == "光明区委常委会会议"  # type: ignore[index]
     school = "学校召开党的建设和全面从严治党工作领导小组（扩大）会议，部署树立和践行正确政绩观学习教育工作"
     assert short_title(school) == "学校召开党的建设和全面从严治党工作领导小组（扩大）会议"
+
+
+def test_a_speech_studied_alone_keeps_its_questions_and_beside_the_centre_loses_its_variant() -> None:
+    """Without central texts a template's blank cannot be checked, so it stands; beside them it must match."""
+    sentence = "开辟创新为第一动力、融合为内生特点、绿色为普遍形态、开放为必由之路的高质量发展路径。"
+    stem = "《讲话》提出：开辟创新为第一动力、（　）、绿色为普遍形态…"
+    c = cand("fill", stem, ("融合为内生特点",), sentence, tier=TEMPLATE)
+    assert refusal(c, "", TITLES) is None
+    assert refusal(c, CENTRAL_TEXT, TITLES)

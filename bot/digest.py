@@ -38,6 +38,7 @@ from storage.stats import Window
 DIGEST, NUDGE = "digest", "nudge"
 SYSTEM = Scope.everything()  # renderers run for the scheduler; each checks its recipient itself
 CB_FEATURE = "st"
+DIGEST_USEFUL = timedelta(days=2)  # after that, last week's digest is old news
 
 
 def week_key(local: datetime) -> str:
@@ -68,7 +69,7 @@ def due_digests(*, session: Session, now: datetime, settings: Settings) -> int:
     if not settings.stats.digest:
         return 0
     due = digest_due_at(settings, now)
-    if now < due:
+    if not due <= now < due + DIGEST_USEFUL:  # a bot started on Friday does not send Monday's digest
         return 0
     week = week_key(due.astimezone(settings.tz))
     added = 0
@@ -80,7 +81,7 @@ def due_digests(*, session: Session, now: datetime, settings: Settings) -> int:
                 session=session, branch_id=branch.id, kind=DIGEST,
                 dedup_key=f"digest:{branch.id}:{week}:{secretary.id}",
                 chat_id=secretary.chat_id or secretary.tg_user_id, due_at=due, now=now, member_id=secretary.id,
-                subject_id=branch.id, expires_at=due + timedelta(days=2), payload={"week": week},
+                subject_id=branch.id, expires_at=due + DIGEST_USEFUL, payload={"week": week},
             )
     return added
 

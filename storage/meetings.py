@@ -129,7 +129,7 @@ def create_series(*, session: Session, actor: Member, spec: MeetingSpec, tz: Zon
     session.flush()
     audit(session=session, branch_id=actor.branch_id, actor=actor.tg_user_id, action="series_created",
           detail=f"#{series.id} {spec.kind} {spec.topic} day {local.day}", now=now)
-    created = _occurrences(session, series, tz, start=spec.starts_at, until=max(now, spec.starts_at) + SERIES_HORIZON,
+    created = _occurrences(session, series, tz, start=spec.starts_at, until=max(now + SERIES_HORIZON, spec.starts_at),
                            now=now)
     return series, created
 

@@ -9,7 +9,6 @@ local (the branch timezone) and become aware UTC here.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -19,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import CallbackData
 from bot.commands import UsageError
 from bot.texts import Catalog
-from storage.meetings import MeetingSpec
+from storage.meetings import MeetingSpec, clean_text
 from storage.models import Audience, MeetingKind
 
 KINDS: tuple[str, ...] = tuple(k.value for k in MeetingKind)
@@ -51,8 +50,7 @@ class FormError(Exception):
 
 
 def clean(text: str) -> str:
-    """User text as it may enter the store: no control characters, trimmed."""
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == "\n").strip()
+    return clean_text(text) or ""
 
 
 def parse_start(text: str, tz: ZoneInfo, now: datetime) -> datetime:

@@ -23,7 +23,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, func, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.meetings import attendees, code_at, ensure_secret, get_meeting, is_attendee
+from storage.meetings import attendees, clean_text, code_at, ensure_secret, fits, get_meeting, is_attendee
 from storage.members import audit, is_at_least
 from storage.models import (
     Attendance,
@@ -43,7 +43,7 @@ from storage.models import (
 MISS_LIMIT = 5
 MISS_WINDOW = timedelta(minutes=10)
 CODE_GRACE = timedelta(seconds=10)  # the previous code still counts this long after it rotated
-STALE_PERIODS = 240  # a code from this many periods back is recognised as stale rather than wrong
+STALE_PERIODS = 60  # a code from this many periods back is recognised as stale rather than wrong
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def respond(*, session: Session, member: Member, meeting_id: int, attend: bool, 
     row = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
     row = row or Rsvp(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member.id, response="attend")
     row.response = "attend" if attend else "leave"
-    row.reason = None if attend else (reason or "")[:500]
+    row.reason = None if attend else (clean_text(reason) or "")[:500]
     row.leave_status = None if attend else LeaveStatus.PENDING
     row.decided_by = row.decided_at = None
     row.responded_at = now
@@ -101,7 +101,7 @@ def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool
     """A secretary approves or declines a pending 请假; a double tap finds it decided already."""
     if not is_at_least(actor, Role.SECRETARY):
         raise PermissionDenied()
-    row = session.get(Rsvp, rsvp_id)
+    row = session.get(Rsvp, rsvp_id) if fits(rsvp_id) else None
     if row is None:
         raise NotFound("leave_not_found", id=rsvp_id)
     meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id)
@@ -201,13 +201,13 @@ def mark(*, session: Session, actor: Member, meeting_id: int, member_id: int, st
     if not is_at_least(actor, Role.SECRETARY):
         raise PermissionDenied()
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
-    member = session.get(Member, member_id)
+    member = session.get(Member, member_id) if fits(member_id) else None
     if member is None or member.branch_id != meeting.branch_id:
         raise NotFound("member_not_found", member_id=member_id)
     row = session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id,
                                                 Attendance.member_id == member_id)).first()
     row = row or Attendance(branch_id=meeting.branch_id, meeting_id=meeting_id, member_id=member_id)
-    row.status, row.method, row.note, row.checked_in_at = status, "secretary", (note or None), now
+    row.status, row.method, row.note, row.checked_in_at = status, "secretary", (clean_text(note) or None), now
     session.add(row)
     audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id, action="attendance_marked",
           detail=f"meeting #{meeting_id} member #{member_id} {status}", now=now)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +43,18 @@ from storage.models import (
 
 MAX_TOPIC = 500
 MAX_PLACE = 255
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger one (typed or forged) simply does not exist
+
+
+def clean_text(text: str | None) -> str | None:
+    """User text as it may enter the store: no control characters (NUL breaks PostgreSQL), trimmed."""
+    if text is None:
+        return None
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+
+
+def fits(row_id: int) -> bool:
+    return 0 < row_id <= MAX_ID
 SERIES_HORIZON = timedelta(days=40)  # occurrences exist this far ahead, so their 3-day notices go out in time
 
 
@@ -64,8 +77,11 @@ class MeetingSpec:
 
 
 def _apply(meeting: Meeting | MeetingSeries, spec: MeetingSpec) -> None:
-    meeting.kind, meeting.topic, meeting.place = spec.kind, spec.topic[:MAX_TOPIC], spec.place[:MAX_PLACE]
-    meeting.host, meeting.recorder, meeting.agenda = spec.host, spec.recorder, spec.agenda
+    meeting.kind = spec.kind
+    meeting.topic = (clean_text(spec.topic) or "")[:MAX_TOPIC]
+    meeting.place = (clean_text(spec.place) or "")[:MAX_PLACE]
+    meeting.host, meeting.recorder = clean_text(spec.host), clean_text(spec.recorder)
+    meeting.agenda = clean_text(spec.agenda)
     meeting.audience, meeting.audience_group = spec.audience, spec.audience_group
     meeting.audience_ids, meeting.materials = list(spec.audience_ids), list(spec.materials)
     if isinstance(meeting, Meeting):
@@ -183,7 +199,7 @@ def extend_series(*, session: Session, tz: ZoneInfo, now: datetime) -> int:
 def end_series(*, session: Session, actor: Member, series_id: int, now: datetime) -> list[Meeting]:
     """No more occurrences; the ones already planned after now are cancelled (and announced as such)."""
     actor = _secretary(actor)
-    series = session.get(MeetingSeries, series_id)
+    series = session.get(MeetingSeries, series_id) if fits(series_id) else None
     if series is None or (actor.role != Role.ADMIN and series.branch_id != actor.branch_id):
         raise NotFound("meeting_not_found", id=series_id)
     series.active = False
@@ -203,7 +219,7 @@ def end_series(*, session: Session, actor: Member, series_id: int, now: datetime
 
 def get_meeting(*, session: Session, actor: Member, meeting_id: int) -> Meeting:
     """A meeting of the caller's branch (a committee admin: any branch); other branches' ids do not exist."""
-    meeting = session.get(Meeting, meeting_id)
+    meeting = session.get(Meeting, meeting_id) if fits(meeting_id) else None
     if meeting is None or (actor.role != Role.ADMIN and meeting.branch_id != actor.branch_id):
         raise NotFound("meeting_not_found", id=meeting_id)
     return meeting
@@ -273,7 +289,9 @@ def edit_meeting(*, session: Session, actor: Member, meeting_id: int, field_name
         assert isinstance(value, int)
         meeting.ends_at = meeting.starts_at + timedelta(minutes=value)
     elif field_name in EDITABLE:
-        text = str(value)
+        text = clean_text(str(value)) or ""
+        if not text:
+            raise InvalidState("empty_value")
         limit = {"topic": MAX_TOPIC, "place": MAX_PLACE, "host": 64, "recorder": 64}.get(field_name, 4000)
         setattr(meeting, field_name, text[:limit])
     else:
@@ -310,9 +328,12 @@ def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: dat
 def set_party_group(*, session: Session, actor: Member, name: str, member_ids: list[int], now: datetime) -> int:
     """Put members into the 党小组 ``name`` (a member belongs to one group: this moves them)."""
     actor = _secretary(actor)
+    name = (clean_text(name) or "")[:32]
+    if not name:
+        raise InvalidState("empty_value")
     moved = 0
     for member_id in member_ids:
-        member = session.get(Member, member_id)
+        member = session.get(Member, member_id) if fits(member_id) else None
         if member is None or member.branch_id != actor.branch_id:
             raise NotFound("member_not_found", member_id=member_id)
         row = session.exec(select(PartyGroup).where(PartyGroup.member_id == member_id)).first()

@@ -51,7 +51,7 @@ from storage import meetings as meeting_store
 from storage import members as member_store
 from storage.errors import DomainError
 from storage.meetings import MeetingSpec
-from storage.models import Meeting, MeetingStatus, Member, Role
+from storage.models import Audience, Meeting, MeetingKind, MeetingStatus, Member, Role
 
 REASON, TOPIC, START, PLACE, REPEAT = range(5)
 LEAVE_KEY = "mt.leave"
@@ -127,7 +127,8 @@ async def start_wizard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 
 async def wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Topic, then time, then place: each answer is checked, a bad one asked again."""
+    """Topic, then time, then place (and for a 党小组会 the party group): each answer is checked, a bad one
+    asked again."""
     svc = services(context)
     caller = await load_caller(update, svc)
     assert context.user_data is not None
@@ -153,7 +154,13 @@ async def wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         raise ApplicationHandlerStop(PLACE)
     if not text:
         raise ApplicationHandlerStop(PLACE)
-    draft["place"] = text[:meeting_store.MAX_PLACE]
+    if "place" not in draft:
+        draft["place"] = text[:meeting_store.MAX_PLACE]
+        if draft["kind"] == MeetingKind.GROUP:  # a 党小组会 is for one party group: which?
+            await reply(update, svc.texts.t("mtg.wizard.group", caller.lang))
+            raise ApplicationHandlerStop(PLACE)
+    else:
+        draft["group"] = text[:32]
     await reply(update, svc.texts.t("mtg.wizard.repeat", caller.lang),
                 reply_markup=form.repeat_keyboard(svc.texts, caller.lang))
     raise ApplicationHandlerStop(REPEAT)
@@ -168,7 +175,10 @@ async def wizard_repeat(update: Update, context: ContextTypes.DEFAULT_TYPE, call
         return svc.texts.plain("button.expired", caller.lang)
     start = draft["start"]
     assert isinstance(start, datetime)
-    spec = form.spec_for(str(draft["kind"]), str(draft["topic"]), start, str(draft["place"]))
+    extra: dict[str, object] = {}
+    if draft.get("group"):
+        extra = {"audience": Audience.GROUP, "audience_group": str(draft["group"])}
+    spec = form.spec_for(str(draft["kind"]), str(draft["topic"]), start, str(draft["place"]), **extra)
     with contextlib.suppress(BadRequest):
         if update.callback_query is not None:
             await update.callback_query.edit_message_reply_markup(None)

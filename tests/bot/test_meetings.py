@@ -7,15 +7,24 @@ renderers with the application's bot, as the tick's sender does; it is what memb
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
+from bot.app import build_application
 from bot.context import SERVICES_KEY, Services
+from bot.offline.api import FakeBotApi
 from bot.offline.records import SentMessage
 from bot.offline.session import OfflineSession
 from scheduler.clock import FakeClock
+from storage.attendance import STALE_PERIODS
+from storage.meetings import code_at
 from storage.models import Attendance, Delivery, DeliveryState, Makeup, Meeting, Rsvp
+from tests import factories
 from tests.factories import INVITE, SECRETARY_ID
 
 ZHANG, WANG = 10001, 10002
@@ -162,7 +171,9 @@ async def test_check_in_roster_quorum_and_makeup(session: OfflineSession, clock:
     assert f"start=ci_{mid}_{code}" in shown[0].plain
     member_refused = await session.send(ZHANG, f"/checkincode {mid}")
     assert "没有权限" in member_refused[0].plain
-    wrong = "0000" if code != "0000" else "1111"
+    secret = rows(session, Meeting)[0].checkin_secret
+    recent = {code_at(secret, clock.now() - timedelta(minutes=k), 60) for k in range(STALE_PERIODS + 1)}
+    wrong = next(c for c in ("0000", "1111", "2222", "3333") if c not in recent)
     assert "签到码不对" in (await session.send(WANG, f"/checkin {wrong}"))[0].plain
     assert "签到成功" in (await session.send(ZHANG, f"/checkin {code}"))[0].plain
     clock.advance(timedelta(seconds=120))  # the code on the screen has rotated twice
@@ -197,3 +208,47 @@ async def test_secretary_commands_answer_only_in_private(session: OfflineSession
     session.api.add_group(group, "支部群")
     replies = await session.feed(session.api.group_message_update(SECRETARY_ID, group, "/meetings"))
     assert replies and "私聊" in replies[0].plain
+
+
+GROUP = -1001234
+
+
+@pytest.fixture
+async def group_session(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
+    settings = factories.settings(tmp_path, database={"url": db_url}, branches=[{
+        "key": "csfz", "name": "直属城市发展研究中心党支部", "invite_code": INVITE, "secretaries": [SECRETARY_ID],
+        "group_chat_id": GROUP}])
+    api = FakeBotApi(clock=clock)
+    api.add_group(GROUP, "支部群")
+    async with OfflineSession(partial(build_application, settings), api=api, clock=clock) as s:
+        yield s
+
+
+async def test_one_notice_in_the_branch_group_whose_buttons_answer_for_each_member(
+        group_session: OfflineSession) -> None:
+    s = group_session
+    await join(s)
+    await s.send(SECRETARY_ID, "/newmeeting 党员大会 | 2026-03-25 14:30 | 三楼会议室 | 动员部署会")
+    sent = await deliver(s)
+    in_group = [m for m in sent if m.chat_id == GROUP]
+    assert len(in_group) == 1 and "会议通知" in in_group[0].plain and "私聊" in in_group[0].plain
+    assert await deliver(s) == []
+    assert not await s.press(ZHANG, 1, chat_id=GROUP)  # 参加: a toast, nothing posted in the group
+    asked = await s.press(WANG, 2, chat_id=GROUP)  # 请假: the reason is asked in private
+    assert [m.chat_id for m in asked] == [WANG]
+    await s.send(WANG, "家中有事")
+    answers = {(r.response, r.reason) for r in rows(s, Rsvp)}
+    assert answers == {("attend", None), ("leave", "家中有事")}
+
+
+async def test_forged_and_out_of_range_ids_are_answered_like_unknown_ones(session: OfflineSession) -> None:
+    await join(session)
+    for text in ("/meeting 2147483648", "/attendance 99999999999", "/meeting 7"):
+        replies = await session.send(SECRETARY_ID, text)
+        assert "没有编号为" in replies[0].plain or "命令格式不对" in replies[0].plain
+    for data in ("v1:mt:y:99999999999999999999", "v1:mt:a:2147483648", "v1:mt:m:x", "v1:mt:cx:5"):
+        under = session.api.messages_to(SECRETARY_ID)[-1].message_id
+        update = session.api.callback_update(SECRETARY_ID, under, data)
+        await session.feed(update)
+        assert update["callback_query"]["id"] not in session.api.unanswered_callbacks()
+    assert rows(session, Meeting) == []

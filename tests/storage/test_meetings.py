@@ -111,7 +111,7 @@ def test_check_in_takes_only_the_current_code_inside_the_window(db: Database,
     at = START - timedelta(minutes=5, seconds=-30)  # 30 s into a period
     old = code_at(secret, at - timedelta(seconds=120), 60)
     wrong = next(c for c in ("0000", "1111", "2222") if c not in {code_at(secret, at - timedelta(seconds=60 * k), 60)
-                                                                    for k in range(240)})
+                                                                    for k in range(attendance.STALE_PERIODS + 1)})
     with db.session() as s:
         assert attendance.check_in(session=s, member=members[0], code=old, now=at, window=WINDOW).outcome == \
             CheckIn.STALE

@@ -261,7 +261,8 @@ class Roster:
 
     @property
     def said_yes_absent(self) -> list[RosterLine]:
-        return [x for x in self.expected if x.rsvp == "attend" and x.status in (AttendanceStatus.ABSENT, None)]
+        """Said 参加 but did not come (known once the roster is final: before, they may still come)."""
+        return [x for x in self.expected if x.rsvp == "attend" and x.status == AttendanceStatus.ABSENT]
 
     @property
     def came_unannounced(self) -> list[RosterLine]:

@@ -39,11 +39,29 @@ GROUP = "mtg.group"
 MAKEUP = "mtg.makeup"
 PERSONAL = (NOTICE, REMIND, CHANGE)  # what counts as "already notified" about a meeting
 CHANGE_LOOKBACK = timedelta(days=2)  # edits older than this were announced long ago
-MAKEUP_LOOKBACK = timedelta(days=14)  # meetings that ended longer ago get no new 补学
+MAKEUP_LOOKBACK = timedelta(days=3)  # a member marked absent this long after the meeting gets no 补学 by itself
 
 
 def _chat(member: Member) -> int:
     return member.chat_id or member.tg_user_id
+
+
+def _fan_out(session: Session, meeting: Meeting, kind: str, members: list[Member], prefix: str, now: datetime, *,
+             payload: dict[str, int] | None = None, expires_at: datetime | None = None) -> int:
+    """One row per member under ``<prefix><member id>``; the keys already present are read in one query, so a
+    tick over a large branch costs one SELECT per meeting rather than one per member."""
+    assert meeting.id is not None
+    existing = set(session.exec(select(Delivery.dedup_key).where(Delivery.subject_id == meeting.id,
+                                                                 Delivery.kind == kind)).all())
+    added = 0
+    for member in members:
+        dedup_key = f"{prefix}{member.id}"
+        if dedup_key in existing:
+            continue
+        added += enqueue(session=session, branch_id=meeting.branch_id, kind=kind, dedup_key=dedup_key,
+                         chat_id=_chat(member), payload=dict(payload or {}), due_at=now, now=now,
+                         member_id=member.id, subject_id=meeting.id, expires_at=expires_at)
+    return added
 
 
 def _upcoming(session: Session, now: datetime) -> list[Meeting]:
@@ -62,11 +80,8 @@ def produce_notices(*, session: Session, now: datetime, offsets: list[timedelta]
     for meeting in _upcoming(session, now):
         assert meeting.id is not None
         people = meeting_store.attendees(session=session, meeting=meeting)
-        for member in people:
-            added += enqueue(session=session, branch_id=meeting.branch_id, kind=NOTICE,
-                             dedup_key=f"{NOTICE}:{meeting.id}:{member.id}", chat_id=_chat(member), payload={},
-                             due_at=now, now=now, member_id=member.id, subject_id=meeting.id,
-                             expires_at=meeting.starts_at)
+        added += _fan_out(session, meeting, NOTICE, people, f"{NOTICE}:{meeting.id}:", now,
+                          expires_at=meeting.starts_at)
         if notify_group:
             added += _group(session, meeting, "notice", now)
         due = [o for o in offsets if meeting.starts_at - o <= now and meeting.starts_at - o >= meeting.created_at]
@@ -75,14 +90,10 @@ def produce_notices(*, session: Session, now: datetime, offsets: list[timedelta]
         offset = min(due)
         minutes = int(offset.total_seconds() // 60)
         away = _on_leave(session, meeting)
-        stamp = f"{meeting.starts_at:%Y%m%d%H%M}"
-        for member in people:
-            if member.id in away:
-                continue
-            added += enqueue(session=session, branch_id=meeting.branch_id, kind=REMIND,
-                             dedup_key=f"{REMIND}:{meeting.id}:{minutes}:{stamp}:{member.id}", chat_id=_chat(member),
-                             payload={"offset": minutes}, due_at=now, now=now, member_id=member.id,
-                             subject_id=meeting.id, expires_at=meeting.starts_at)
+        prefix = f"{REMIND}:{meeting.id}:{minutes}:{meeting.starts_at:%Y%m%d%H%M}:"
+        added += _fan_out(session, meeting, REMIND, [m for m in people if m.id not in away], prefix, now,
+                          payload={"offset": minutes},
+                          expires_at=meeting.starts_at)
     return added
 
 
@@ -128,16 +139,12 @@ def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> i
         cancelled = meeting.status == MeetingStatus.CANCELLED
         if not cancelled and meeting.starts_at <= now:
             continue
-        members = {m.id: m for m in session.exec(select(Member).where(
-            col(Member.id).in_(notified(session=session, meeting_id=meeting.id)))).all()}
-        for member_id, member in members.items():
-            kind = CANCEL if cancelled else CHANGE
-            version = "" if cancelled else f"{meeting.revision}:"
-            key = f"{kind}:{meeting.id}:{version}{member_id}"
-            added += enqueue(session=session, branch_id=meeting.branch_id, kind=kind, dedup_key=key,
-                             chat_id=_chat(member), payload={"revision": meeting.revision}, due_at=now, now=now,
-                             member_id=member_id, subject_id=meeting.id,
-                             expires_at=None if cancelled else meeting.starts_at)
+        told = list(session.exec(select(Member).where(
+            col(Member.id).in_(notified(session=session, meeting_id=meeting.id)))).all())
+        kind = CANCEL if cancelled else CHANGE
+        prefix = f"{kind}:{meeting.id}:" + ("" if cancelled else f"{meeting.revision}:")
+        added += _fan_out(session, meeting, kind, told, prefix, now,
+                          payload={"revision": meeting.revision}, expires_at=None if cancelled else meeting.starts_at)
         if notify_group and _group_notified(session, meeting.id):
             added += _group(session, meeting, "cancel" if cancelled else "change", now,
                             None if cancelled else meeting.revision)
@@ -156,8 +163,6 @@ def produce_makeup(*, session: Session, now: datetime, window: Window) -> int:
         owed = assign_makeup(session=session, meeting=meeting, now=now, window=window)
         if not owed:
             continue
-        for member in session.exec(select(Member).where(col(Member.id).in_(owed))).all():
-            added += enqueue(session=session, branch_id=meeting.branch_id, kind=MAKEUP,
-                             dedup_key=f"{MAKEUP}:{meeting.id}:{member.id}", chat_id=_chat(member), payload={},
-                             due_at=now, now=now, member_id=member.id, subject_id=meeting.id)
+        owing = list(session.exec(select(Member).where(col(Member.id).in_(owed))).all())
+        added += _fan_out(session, meeting, MAKEUP, owing, f"{MAKEUP}:{meeting.id}:", now)
     return added

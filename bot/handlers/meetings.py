@@ -247,8 +247,10 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
                 + view.answer_line(svc.texts, caller.lang, answer[0], answer[1]))
     markup: InlineKeyboardMarkup | None = None
     if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > svc.clock.now():
-        markup = (view.secretary_keyboard(svc.texts, caller.lang, meeting) if caller.at_least(Role.SECRETARY)
-                  else view.rsvp_keyboard(svc.texts, caller.lang, meeting.id))
+        markup = view.rsvp_keyboard(svc.texts, caller.lang, meeting.id)
+        if caller.at_least(Role.SECRETARY):
+            markup = view.secretary_keyboard(svc.texts, caller.lang, meeting)
+            text = Safe(text + "\n" + svc.texts.t("mtg.edit_hint", caller.lang, id=meeting.id))
     await reply(update, text, reply_markup=markup)
 
 

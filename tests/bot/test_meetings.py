@@ -145,16 +145,21 @@ async def test_a_meeting_moved_after_its_reminder_was_queued_is_announced_with_t
     assert len(queued) == 3
     moved = await session.send(SECRETARY_ID, f"/meeting {mid} 时间 2026-03-26 09:00")  # ... then moved
     assert "已修改" in moved[0].plain
+    await session.send(WANG, "/lang en")  # ... and one member reads English now
     sent = await deliver(session, produce=False)
-    reminders = [m for m in sent if "会议提醒" in m.plain]
-    assert len(reminders) == 3 and all("2026年3月26日（周四）09:00" in m.plain for m in reminders)
-    assert not any("3月25日" in m.plain for m in sent)
-    changes = [m for m in await deliver(session) if "会议有变动" in m.plain]
+    reminders = {m.chat_id: m.plain for m in sent}
+    assert set(reminders) == {SECRETARY_ID, ZHANG, WANG}
+    assert all("会议提醒" in reminders[who] and "2026年3月26日（周四）09:00" in reminders[who]
+               for who in (SECRETARY_ID, ZHANG))
+    assert "Reminder" in reminders[WANG] and "Thu 26/3/2026 09:00" in reminders[WANG]
+    assert not any("3月25日" in m.plain or "25/3" in m.plain for m in sent)
+    changes = [m for m in await deliver(session) if "会议有变动" in m.plain or "has changed" in m.plain]
     assert {m.chat_id for m in changes} == {SECRETARY_ID, ZHANG, WANG}
     cancelled = await session.send(SECRETARY_ID, f"/meeting {mid} 取消")
     assert "已取消会议" in cancelled[0].plain
     told = await deliver(session)
-    assert {m.chat_id for m in told if "会议取消" in m.plain} == {SECRETARY_ID, ZHANG, WANG}
+    assert {m.chat_id for m in told if "会议取消" in m.plain or "Cancelled" in m.plain} == {SECRETARY_ID, ZHANG, WANG}
+    assert await deliver(session) == []
 
 
 async def test_check_in_roster_quorum_and_makeup(session: OfflineSession, clock: FakeClock) -> None:
@@ -200,6 +205,24 @@ async def test_check_in_roster_quorum_and_makeup(session: OfflineSession, clock:
     assert [m.completed_at is not None for m in rows(session, Makeup)] == [True]
     assert "补学已完成：王五" in (await session.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
     assert not session.api.unanswered_callbacks()
+
+
+async def test_the_guided_form_can_be_abandoned_and_refuses_bad_times(session: OfflineSession, clock: FakeClock
+                                                                      ) -> None:
+    await join(session)
+    await session.send(SECRETARY_ID, "/newmeeting")
+    await session.press(SECRETARY_ID, 1)
+    await session.send(SECRETARY_ID, "年度民主评议")
+    assert "看不懂时间" in (await session.send(SECRETARY_ID, "下周三"))[0].plain
+    assert "已经过去" in (await session.send(SECRETARY_ID, "2026-03-01 09:00"))[0].plain
+    assert "已取消" in (await session.send(SECRETARY_ID, "/cancel"))[0].plain
+    assert rows(session, Meeting) == []
+    after = await session.send(SECRETARY_ID, "三楼会议室")  # no longer read as the place
+    assert not any("是否每月" in m.plain for m in after)
+    assert "仅供支部书记使用" in (await session.send(ZHANG, "/newmeeting"))[0].plain
+    clock.advance(timedelta(seconds=30))  # typed at a person's pace, not a flood
+    bad = await session.send(SECRETARY_ID, "/newmeeting 茶话会 | 2026-04-01 09:00 | 楼下 | 聊天")
+    assert "不认识会议类型" in bad[0].plain
 
 
 async def test_secretary_commands_answer_only_in_private(session: OfflineSession) -> None:

@@ -23,7 +23,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTy
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, UsageError, args_of, guarded, guarded_callback, int_arg
-from bot.context import Caller, Services, reply, services
+from bot.context import Caller, reply, services
 from bot.feature import AnyHandler
 from storage import attendance
 from storage import meetings as meeting_store
@@ -40,22 +40,10 @@ STATUS_WORDS = {
 }
 
 
-def _private(update: Update) -> bool:
-    chat = update.effective_chat
-    return chat is None or chat.type == "private"
-
-
-async def _pointer(update: Update, svc: Services, caller: Caller) -> bool:
-    if _private(update):
-        return True
-    await reply(update, svc.texts.t("mtg.private_only", caller.lang))
-    return False
-
-
 async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/checkincode <id>`` — the current code and a QR of the check-in link, for the screen at the meeting."""
     svc = services(context)
-    if not await _pointer(update, svc, caller):
+    if not await view.private_only(update, svc, caller):
         return
     args = args_of(context)
     if len(args) != 1:
@@ -87,7 +75,7 @@ async def check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
 async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, code: str,
                     meeting_id: int | None) -> None:
     svc = services(context)
-    if not await _pointer(update, svc, caller):
+    if not await view.private_only(update, svc, caller):
         return
     result = await svc.db.run(attendance.check_in, member=caller.member, code=code[:12], now=svc.clock.now(),
                               window=view.window_of(svc.settings), meeting_id=meeting_id)
@@ -122,7 +110,7 @@ async def deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/mark <meeting> <member> present|late|excused|absent [reason]``"""
     svc = services(context)
-    if not await _pointer(update, svc, caller):
+    if not await view.private_only(update, svc, caller):
         return
     args = args_of(context)
     if len(args) < 3 or args[2].lower() not in STATUS_WORDS:
@@ -138,7 +126,7 @@ async def mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Calle
 async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/attendance <id>`` — the ledger view of one meeting."""
     svc = services(context)
-    if not await _pointer(update, svc, caller):
+    if not await view.private_only(update, svc, caller):
         return
     args = args_of(context)
     if len(args) != 1:

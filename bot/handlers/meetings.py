@@ -1,4 +1,4 @@
-"""Meetings in chat: create (guided or one line), list, view, edit, cancel; 参加 / 请假 and its approval.
+"""Meetings in chat: create (guided or one line), list, view, edit, cancel, skip or end a monthly series.
 
 ::
 
@@ -7,10 +7,10 @@
     /meetings                       ─▶ upcoming and recent
     /meeting 5                      ─▶ the card, your answer, [参加][请假][日历] (+ [取消会议] for secretaries)
     /meeting 5 时间 2026-03-26 15:00 ─▶ edited: everyone already notified hears of it on the next tick
-    [请假] ─▶ "reason?" ─▶ text ─▶ secretaries get [批准][不批准] ─▶ the member hears the decision
 
 Notices and reminders themselves are produced by ``scheduler/reminders.py`` and rendered by
-``bot/meeting_view.py``; check-in and the roster are ``bot/handlers/checkin.py``.
+``bot/meeting_view.py``; 参加 / 请假 and the calendar file are ``bot/handlers/rsvp.py``; check-in and the
+roster are ``bot/handlers/checkin.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import contextlib
 import warnings
 from datetime import datetime
 from functools import partial
-from typing import cast
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
@@ -41,31 +40,19 @@ from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
+from bot.handlers import rsvp
 from bot.handlers.checkin import CHECKIN_COMMANDS, checkin_handlers, deep_link_handlers
-from bot.notify import send_to_member
+from bot.handlers.rsvp import LEAVE_KEY, PROMPT_TIMEOUT_S
 from bot.texts import Safe
 from scheduler import reminders
 from scheduler.tick import Producer
 from storage import attendance
 from storage import meetings as meeting_store
-from storage import members as member_store
-from storage.errors import DomainError
 from storage.meetings import MeetingSpec
 from storage.models import Audience, Meeting, MeetingKind, MeetingStatus, Member, Role
 
-REASON, TOPIC, START, PLACE, REPEAT = range(5)
-LEAVE_KEY = "mt.leave"
+TOPIC, START, PLACE, REPEAT = range(1, 5)
 DRAFT_KEY = "mt.draft"
-PROMPT_TIMEOUT_S = 15 * 60
-
-
-async def private_only(update: Update, svc: Services, caller: Caller) -> bool:
-    """Secretarial and personal answers go to the private chat; in a group, a pointer there."""
-    chat = update.effective_chat
-    if chat is not None and chat.type != "private":
-        await reply(update, svc.texts.t("mtg.private_only", caller.lang))
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------- creating
@@ -74,7 +61,7 @@ async def private_only(update: Update, svc: Services, caller: Caller) -> bool:
 async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/newmeeting`` — with arguments the one-line form, without them the guided conversation."""
     svc = services(context)
-    if not await private_only(update, svc, caller):
+    if not await view.private_only(update, svc, caller):
         return
     text = (update.effective_message.text or "") if update.effective_message else ""
     line = text.partition(" ")[2].strip()
@@ -200,7 +187,7 @@ async def repeat_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 async def list_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/meetings`` — upcoming and recent meetings that concern the caller."""
     svc = services(context)
-    if not await private_only(update, svc, caller):
+    if not await view.private_only(update, svc, caller):
         return
     upcoming, recent = await svc.db.run(meeting_store.list_meetings, actor=caller.member, now=svc.clock.now())
 
@@ -220,7 +207,7 @@ async def list_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE, call
 async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/meeting <id>`` to view; a secretary adds a field and a value to edit, or 取消 to cancel."""
     svc = services(context)
-    if not await private_only(update, svc, caller):
+    if not await view.private_only(update, svc, caller):
         return
     args = args_of(context)
     if not args:
@@ -265,7 +252,7 @@ def _meeting_and_answer(*, session: Session, actor: Member, meeting_id: int
 async def party_group(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/partygroup <name> <id>…`` — put members into a 党小组, for meetings addressed to it."""
     svc = services(context)
-    if not await private_only(update, svc, caller):
+    if not await view.private_only(update, svc, caller):
         return
     args = args_of(context)
     if len(args) < 2:
@@ -277,64 +264,6 @@ async def party_group(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 
 
 # --------------------------------------------------------------------------- buttons
-
-
-async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
-                        ) -> str:
-    svc = services(context)
-    await svc.db.run(attendance.respond, member=caller.member, meeting_id=data.int_arg(), attend=True, reason=None,
-                     now=svc.clock.now())
-    return svc.texts.plain("mtg.toast.attend", caller.lang)
-
-
-async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
-                       ) -> str | None:
-    """请假: check the meeting still takes answers, then ask for the reason in the private chat."""
-    svc = services(context)
-    assert caller.member is not None and context.user_data is not None
-    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, meeting_id=data.int_arg())
-    if meeting.status == MeetingStatus.CANCELLED or meeting.starts_at <= svc.clock.now():
-        return svc.texts.plain("error.meeting_started", caller.lang, id=meeting.id)
-    context.user_data[LEAVE_KEY] = meeting.id
-    await send_to_member(context.bot, svc, caller.member, svc.texts.t("mtg.leave.ask", caller.lang,
-                                                                      topic=meeting.topic))
-    return svc.texts.plain("mtg.toast.leave_ask", caller.lang)
-
-
-_leave_button = guarded_callback(Role.MEMBER, leave_button)
-
-
-async def start_leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(LEAVE_KEY, None)
-    await _leave_button(update, context)
-    raise ApplicationHandlerStop(REASON if context.user_data.get(LEAVE_KEY) else ConversationHandler.END)
-
-
-async def receive_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """The reason for 请假: record it and put it before the secretaries with approve / decline buttons."""
-    svc = services(context)
-    caller = await load_caller(update, svc)
-    assert context.user_data is not None
-    meeting_id = context.user_data.pop(LEAVE_KEY, None)
-    message = update.effective_message
-    if caller is None or caller.member is None or meeting_id is None or message is None:
-        return ConversationHandler.END
-    reason = form.clean(message.text or "")[:500]
-    try:
-        row = await svc.db.run(attendance.respond, member=caller.member, meeting_id=meeting_id, attend=False,
-                               reason=reason, now=svc.clock.now())
-        meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, meeting_id=meeting_id)
-    except DomainError as exc:
-        await reply(update, svc.texts.t(f"error.{exc.code}", caller.lang, **exc.params))
-        raise ApplicationHandlerStop(ConversationHandler.END) from None
-    await reply(update, svc.texts.t("mtg.leave.sent", caller.lang, topic=meeting.topic))
-    for secretary in await svc.db.run(member_store.secretaries_of, branch_id=meeting.branch_id):
-        lang = svc.texts.lang(secretary.language)
-        text = svc.texts.t("mtg.leave.request", lang, name=caller.member.name, topic=meeting.topic, reason=reason,
-                           start=view.when(svc.texts, lang, meeting.starts_at, svc.settings.tz))
-        await send_to_member(context.bot, svc, secretary, text, view.leave_keyboard(svc.texts, lang, row.id))
-    raise ApplicationHandlerStop(ConversationHandler.END)
 
 
 async def cancel_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -353,44 +282,6 @@ async def leave_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     context.user_data.pop(LEAVE_KEY, None)
     context.user_data.pop(DRAFT_KEY, None)
     return ConversationHandler.END
-
-
-async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
-                        ) -> str:
-    """批准 / 不批准 a 请假: record it, show it on the request, tell the member."""
-    svc = services(context)
-    approve = data.action == "a"
-    row, member, meeting = await svc.db.run(attendance.decide_leave, actor=caller.member, rsvp_id=data.int_arg(),
-                                            approve=approve, now=svc.clock.now())
-    outcome = "approved" if approve else "declined"
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        with contextlib.suppress(BadRequest):  # "message is not modified": a double tap is done, not an error
-            await query.edit_message_text(svc.texts.t(f"mtg.leave.{outcome}_by", caller.lang, name=member.name,
-                                                      topic=meeting.topic, reason=row.reason or "—"))
-    lang = svc.texts.lang(member.language)
-    await send_to_member(context.bot, svc, member, svc.texts.t(f"mtg.leave.{outcome}", lang, topic=meeting.topic,
-                                                              start=view.when(svc.texts, lang, meeting.starts_at,
-                                                                              svc.settings.tz)))
-    return svc.texts.plain(f"mtg.toast.{outcome}", caller.lang)
-
-
-async def ics_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
-                     ) -> str | None:
-    """日历: the meeting as an .ics file, sent to the member's private chat."""
-    svc = services(context)
-    assert caller.member is not None
-
-    member = caller.member
-
-    def build(*, session: Session) -> tuple[bytes, str]:
-        meeting = meeting_store.get_meeting(session=session, actor=member, meeting_id=data.int_arg())
-        return view.ics_bytes(meeting, svc.settings.tz, view.branch_name(session, meeting)), meeting.key
-
-    content, key = await svc.db.run(build)
-    await context.bot.send_document(caller.member.chat_id or caller.user_id, content, filename=f"meeting-{key}.ics",
-                                    caption=svc.texts.t("mtg.ics_caption", caller.lang))
-    return None
 
 
 async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
@@ -424,34 +315,25 @@ def _conversations() -> list[AnyHandler]:
     private = filters.ChatType.PRIVATE
     prefix = pattern(view.CB)
     ends: list[AnyHandler] = [CommandHandler("cancel", cancel_prompt, filters=private),
-            MessageHandler(filters.COMMAND & private, leave_prompt)]
+                              MessageHandler(filters.COMMAND & private, leave_prompt)]
+    text_step: list[AnyHandler] = [MessageHandler(filters.TEXT & ~filters.COMMAND & private, wizard_text)]
     with warnings.catch_warnings():
-        # per chat and user, not per message: the answer arrives as a new message
+        # per chat and user, not per message: the answers arrive as new messages
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
-        leave = ConversationHandler(
-            entry_points=[CallbackQueryHandler(start_leave, pattern=rf"{prefix}n:")],
-            states={REASON: [cast(AnyHandler, MessageHandler(filters.TEXT & ~filters.COMMAND & private,
-                                                             receive_reason))]},
-            fallbacks=ends, allow_reentry=True, conversation_timeout=PROMPT_TIMEOUT_S,
-            per_chat=False,  # 请假 may be pressed in the group; the reason is typed in private
-        )
-        text_step: list[AnyHandler] = [MessageHandler(filters.TEXT & ~filters.COMMAND & private, wizard_text)]
         wizard = ConversationHandler(
             entry_points=[CallbackQueryHandler(start_wizard, pattern=rf"{prefix}wk:")],
             states={TOPIC: text_step, START: text_step, PLACE: text_step,
                     REPEAT: [CallbackQueryHandler(repeat_chosen, pattern=rf"{prefix}wr:")]},
             fallbacks=ends, allow_reentry=True, conversation_timeout=PROMPT_TIMEOUT_S,
         )
-    return [leave, wizard]
+    return [rsvp.leave_conversation(ends), wizard]
 
 
 def _buttons() -> list[AnyHandler]:
-    prefix = pattern(view.CB)
     return [
-        CallbackQueryHandler(guarded_callback(Role.MEMBER, attend_button), pattern=rf"{prefix}y:"),
-        CallbackQueryHandler(guarded_callback(Role.MEMBER, ics_button), pattern=rf"{prefix}i:"),
-        CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=rf"{prefix}[ad]:"),
-        CallbackQueryHandler(guarded_callback(Role.SECRETARY, cancel_button), pattern=rf"{prefix}(c|cx|k|e):"),
+        *rsvp.rsvp_buttons(),
+        CallbackQueryHandler(guarded_callback(Role.SECRETARY, cancel_button),
+                             pattern=rf"{pattern(view.CB)}(c|cx|k|e):"),
         *checkin_handlers(),
     ]
 

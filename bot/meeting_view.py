@@ -263,6 +263,22 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     return Safe("\n".join(out))
 
 
+def overview_text(texts: Catalog, lang: str, rosters: list[tuple[Meeting, Roster]], tz: ZoneInfo) -> Safe:
+    """/attendance without an id: each recent meeting's 实到 / 应到 and who still owes 补学."""
+    if not rosters:
+        return texts.t("mtg.overview.none", lang)
+    lines = [texts.t("mtg.overview.head", lang)]
+    for meeting, roster in rosters:
+        owes = roster.owes_makeup
+        lines.append(texts.t("mtg.overview.line", lang, id=meeting.id, kind=meeting.kind, topic=meeting.topic,
+                             start=when(texts, lang, meeting.starts_at, tz), present=len(roster.present),
+                             expected=len(roster.expected)))
+        if owes:
+            lines.append(texts.t("mtg.overview.owes", lang, count=len(owes), names=_names(owes)))
+    lines.append(texts.t("mtg.overview.hint", lang))
+    return Safe("\n".join(lines))
+
+
 # --------------------------------------------------------------------------- calendar
 
 

@@ -309,6 +309,18 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
     return Roster(meeting_id=meeting.id, final=final, expected=tuple(lines), quorum=quorum)
 
 
+def recent_rosters(*, session: Session, actor: Member, now: datetime, window: Window, limit: int = 6
+                   ) -> list[tuple[Meeting, Roster]]:
+    """The rosters of the branch's latest meetings that have begun, newest first: the secretary's overview
+    of attendance and of who still owes 补学."""
+    if not is_at_least(actor, Role.SECRETARY):
+        raise PermissionDenied()
+    meetings = session.exec(select(Meeting).where(
+        Meeting.branch_id == actor.branch_id, Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at <= now)
+        .order_by(col(Meeting.starts_at).desc()).limit(limit)).all()
+    return [(m, build_roster(session=session, meeting=m, now=now, window=window)) for m in meetings]
+
+
 # --------------------------------------------------------------------------- 补学
 
 

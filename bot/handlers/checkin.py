@@ -124,11 +124,16 @@ async def mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Calle
 
 
 async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/attendance <id>`` — the ledger view of one meeting."""
+    """``/attendance <id>`` — the ledger view of one meeting; without an id, the latest meetings at a glance."""
     svc = services(context)
     if not await view.private_only(update, svc, caller):
         return
     args = args_of(context)
+    if not args:
+        overview = await svc.db.run(attendance.recent_rosters, actor=caller.member, now=svc.clock.now(),
+                                    window=view.window_of(svc.settings))
+        await reply(update, view.overview_text(svc.texts, caller.lang, overview, svc.settings.tz))
+        return
     if len(args) != 1:
         raise UsageError()
     meeting_id = int_arg(args[0])

@@ -199,6 +199,8 @@ async def test_check_in_roster_quorum_and_makeup(session: OfflineSession, clock:
     assert len(checked) == 2
     assert "最终结果" in final and "缺席：王五" in final and "超过半数，会议有效" in final
     assert "补学未完成：王五" in final
+    overview = (await session.send(SECRETARY_ID, "/attendance"))[0].plain
+    assert "实到 2 / 应到 3" in overview and "补学未完成 1 人：王五" in overview
     done = await session.press(WANG, 1)
     assert not [m for m in done if m.chat_id == WANG]  # the toast is the answer
     assert session.api.callback_answers

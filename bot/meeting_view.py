@@ -84,8 +84,10 @@ def button(texts: Catalog, lang: str, key: str, action: str, *args: object) -> I
                                 callback_data=CallbackData(CB, action, tuple(str(a) for a in args)).encode())
 
 
-def rsvp_keyboard(texts: Catalog, lang: str, meeting_id: int | None) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.attend", "y", meeting_id),
+def rsvp_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, attending: bool = False
+                  ) -> InlineKeyboardMarkup:
+    attend = "mtg.btn.attending" if attending else "mtg.btn.attend"
+    return InlineKeyboardMarkup([[button(texts, lang, attend, "y", meeting_id),
                                   button(texts, lang, "mtg.btn.leave", "n", meeting_id),
                                   button(texts, lang, "mtg.btn.ics", "i", meeting_id)]])
 
@@ -139,7 +141,8 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
                       card(texts, lang, meeting, settings.tz),
                       answer_line(texts, lang, answer.response if answer else None,
                                   answer.leave_status if answer else None)])
-    return Outgoing(text=text, markup=rsvp_keyboard(texts, lang, meeting.id))
+    attending = answer is not None and answer.response == "attend"
+    return Outgoing(text=text, markup=rsvp_keyboard(texts, lang, meeting.id, attending=attending))
 
 
 def render_cancel(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:

@@ -17,7 +17,7 @@ import warnings
 from typing import cast
 
 from sqlmodel import Session
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -49,9 +49,18 @@ PROMPT_TIMEOUT_S = 15 * 60
 
 async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
                         ) -> str:
+    """参加: recorded; under a member's own notice the button shows the answer (not under the group's)."""
     svc = services(context)
     await svc.db.run(attendance.respond, member=caller.member, meeting_id=data.int_arg(), attend=True, reason=None,
                      now=svc.clock.now())
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if (query is not None and message is not None and message.chat.type == "private"
+            and isinstance(message, Message) and message.reply_markup is not None
+            and len(message.reply_markup.inline_keyboard) == 1):
+        with contextlib.suppress(BadRequest):  # already shown: a double tap
+            await query.edit_message_reply_markup(view.rsvp_keyboard(svc.texts, caller.lang, data.int_arg(),
+                                                                     attending=True))
     return svc.texts.plain("mtg.toast.attend", caller.lang)
 
 

@@ -104,6 +104,7 @@ async def test_a_recurring_theme_day_created_in_chat_reaches_members_with_rsvp_a
     assert await deliver(session) == []  # nothing twice
 
     await session.press(ZHANG, 1)  # 参加
+    assert session.api.last_keyboard(ZHANG).buttons()[0].text == "✔️ 已回复参加"  # type: ignore[union-attr]
     ask_reason = await session.press(WANG, 2)  # 请假
     assert any(m.chat_id == WANG and "请假原因" in m.plain for m in ask_reason)
     to_secretary = await session.send(WANG, "去外地出差")

@@ -17,7 +17,7 @@ import io
 import re
 
 import segno
-from telegram import Update
+from telegram import InputFile, Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot import meeting_view as view
@@ -61,7 +61,8 @@ async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     segno.make(link, error="m").save(image, kind="png", scale=8, border=2)
     message = update.effective_message
     assert message is not None
-    await message.reply_photo(image.getvalue(), caption=caption, parse_mode="HTML")
+    await message.reply_photo(InputFile(image.getvalue(), filename=f"checkin-{meeting.id}.png"), caption=caption,
+                              parse_mode="HTML")
 
 
 async def check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:

@@ -1,9 +1,9 @@
 """Reading what a secretary types about a meeting: the one-line form, a start time, an edit.
 
-The one-line form is ``kind | start | place | topic`` and optional parts in any order
-(``每月`` / ``monthly``, ``90分钟`` / ``90m``, ``主持 王明洲``, ``记录 李四``, ``议程 …``, ``支委`` / ``committee``,
-``小组 第一党小组``); ``|`` or ``｜`` separate them, so places and topics may contain spaces.  Times are
-local (the branch timezone) and become aware UTC here.
+The one-line form is ``kind | start | place | topic`` and optional parts in any order: ``每月`` / ``monthly``,
+``90分钟`` / ``90m``, ``主持 王明洲``, ``记录 李四``, ``议程 …``, ``材料 <title>`` (once per study material),
+``支委`` / ``committee``, ``小组 第一党小组``, ``人员 3,5,8`` (member ids).  ``|`` or ``｜`` separate the parts,
+so places and topics may contain spaces.  Times are local (the branch timezone) and become aware UTC here.
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ def parse_line(line: str, tz: ZoneInfo, now: datetime) -> Parsed:
         raise FormError("bad_kind", kind=parts[0], kinds="、".join(KINDS))
     start = parse_start(parts[1], tz, now)
     extra: dict[str, object] = {}
+    materials: list[str] = []
     monthly = False
     for part in parts[4:]:
         word, _, rest = part.partition(" ")
@@ -107,10 +108,19 @@ def parse_line(line: str, tz: ZoneInfo, now: datetime) -> Parsed:
             extra["audience"] = Audience.COMMITTEE
         elif word in ("小组", "group") and rest.strip():
             extra["audience"], extra["audience_group"] = Audience.GROUP, rest.strip()[:32]
+        elif word in ("材料", "material") and rest.strip():
+            materials.append(rest.strip()[:500])
+        elif word in ("人员", "members") and rest.strip():
+            ids = re.findall(r"\d{1,9}", rest)
+            if not ids:
+                raise FormError("bad_part", part=part)
+            extra["audience"], extra["audience_ids"] = Audience.LIST, tuple(int(i) for i in ids)
         elif word in ("主持", "host", "记录", "recorder", "议程", "agenda") and rest.strip():
             extra[EDIT_WORDS[word]] = rest.strip()[:4000 if word in ("议程", "agenda") else 64]
         elif part:
             raise FormError("bad_part", part=part)
+    if materials:
+        extra["materials"] = tuple(materials)
     return Parsed(spec_for(kind, parts[3][:500], start, parts[2][:255], **extra), monthly)
 
 

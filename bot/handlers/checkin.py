@@ -58,7 +58,7 @@ async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
                           opens=f"{window.opens(meeting).astimezone(svc.settings.tz):%H:%M}",
                           closes=f"{window.closes(meeting).astimezone(svc.settings.tz):%H:%M}")
     image = io.BytesIO()
-    segno.make(link, error="m").save(image, kind="png", scale=8, border=2)
+    segno.make(link, error="m").save(image, kind="png", scale=12, border=2)
     message = update.effective_message
     assert message is not None
     await message.reply_photo(InputFile(image.getvalue(), filename=f"checkin-{meeting.id}.png"), caption=caption,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
+from bot.bootstrap import bootstrap
 from storage import attendance
 from storage import meetings as meeting_store
 from storage.attendance import CheckIn, Window
@@ -198,3 +200,26 @@ def test_audiences(db: Database, people: tuple[Member, list[Member]]) -> None:
         with pytest.raises(InvalidState):
             attendance.respond(session=s, member=members[3], meeting_id=group.id or 0, attend=True, reason=None,
                                now=NOW)
+
+
+def test_bootstrap_treats_configured_meetings_as_seeds(db_url: str, tmp_path: Path) -> None:
+    """Issue 6 item 6: a later start never overwrites a meeting a secretary edited, moved or cancelled."""
+    seed = {"branch": "csfz", "kind": "党员大会", "topic": "动员部署会", "starts_at": "2026-03-25 14:30",
+            "place": "三楼会议室", "key": "csfz-dongyuan"}
+    database = Database(db_url)
+    bootstrap(factories.settings(tmp_path, meetings=[seed]), database, NOW)
+    moved = {**seed, "place": "二楼会议室"}
+    bootstrap(factories.settings(tmp_path, meetings=[moved]), database, NOW)  # untouched: the file still rules
+    with database.session() as s:
+        meeting = s.exec(select(Meeting)).one()
+        assert meeting.place == "二楼会议室" and meeting.origin == "config"
+        secretary = factories.member(database, meeting.branch_id, factories.SECRETARY_ID, "李书记", NOW,
+                                     role=Role.SECRETARY)
+    with database.session() as s:
+        meeting_store.edit_meeting(session=s, actor=secretary, meeting_id=meeting.id or 0, field_name="starts_at",
+                                   value=START + timedelta(days=1), now=NOW)
+    bootstrap(factories.settings(tmp_path, meetings=[{**seed, "place": "礼堂"}]), database, NOW)
+    with database.session() as s:
+        kept = s.exec(select(Meeting)).one()
+        assert (kept.place, kept.starts_at) == ("二楼会议室", START + timedelta(days=1))
+    database.dispose()

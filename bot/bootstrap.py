@@ -47,9 +47,13 @@ def _sync_config(settings: Settings, db: Database, now: datetime) -> BootstrapRe
                                             tg_user_ids=list(spec.secretaries), now=now)
         member_store.retire_branches(session=session, keep_keys=list(branch_ids))
         for meeting in settings.meetings:  # seeds: inserted once; the chat owns them once it changed them
-            meeting_store.seed_meeting(session=session, branch_id=branch_ids[meeting.branch],
-                                       key=settings.meeting_key(meeting), spec=meeting_spec(settings, meeting),
-                                       now=now)
+            branch_id, key = branch_ids[meeting.branch], settings.meeting_key(meeting)
+            seed = meeting_spec(settings, meeting)
+            if meeting.repeat == "monthly":
+                meeting_store.seed_series(session=session, branch_id=branch_id, key=key, spec=seed, tz=settings.tz,
+                                          now=now)
+            else:
+                meeting_store.seed_meeting(session=session, branch_id=branch_id, key=key, spec=seed, now=now)
     return BootstrapResult(secretary_ids=secretary_ids, branch_ids=branch_ids)
 
 

@@ -173,6 +173,13 @@ class MeetingSettings(_Frozen):
     attendees: str = Field(default="branch", pattern=r"^(branch|committee|group:.{1,32})$")
     materials: tuple[str, ...] = ()
     key: str | None = None  # stable id; default derived from branch, kind and date
+    repeat: Literal["none", "monthly"] = "none"  # monthly: on the same day (1–28) and time every month
+
+    @model_validator(mode="after")
+    def _monthly_day(self) -> MeetingSettings:
+        if self.repeat == "monthly" and self.starts_at.day > 28:
+            raise ValueError("starts_at: a monthly meeting needs a day from 1 to 28")
+        return self
 
 
 class MeetingOptions(_Frozen):

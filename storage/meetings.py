@@ -113,6 +113,28 @@ def seed_meeting(*, session: Session, branch_id: int, key: str, spec: MeetingSpe
     return meeting
 
 
+def seed_series(*, session: Session, branch_id: int, key: str, spec: MeetingSpec, tz: ZoneInfo, now: datetime
+                ) -> MeetingSeries:
+    """A configured monthly meeting: inserted once by key; while it runs, the file keeps its template (the
+    occurrences already created, each the chat's to edit or skip, stay as they are); once a secretary ended
+    it in chat, it stays ended."""
+    series = session.exec(select(MeetingSeries).where(MeetingSeries.branch_id == branch_id,
+                                                      MeetingSeries.key == key)).first()
+    local = spec.starts_at.astimezone(tz)
+    if series is None:
+        series = MeetingSeries(branch_id=branch_id, key=key, kind=spec.kind, topic=spec.topic, day=local.day,
+                               local_time=f"{local:%H:%M}", place=spec.place, created_at=now)
+    elif not series.active:
+        return series
+    _apply(series, spec)
+    series.day, series.local_time, series.duration_minutes = local.day, f"{local:%H:%M}", spec.duration_minutes
+    session.add(series)
+    session.flush()
+    _occurrences(session, series, tz, start=max(now, spec.starts_at), until=max(now + SERIES_HORIZON, spec.starts_at),
+                 now=now)
+    return series
+
+
 def create_meeting(*, session: Session, actor: Member, spec: MeetingSpec, now: datetime) -> Meeting:
     actor = _secretary(actor)
     if spec.starts_at <= now:

@@ -250,8 +250,10 @@ class MeetingSeries(SQLModel, table=True):
     """A recurring meeting: on ``day`` of every month at ``local_time``; occurrences are Meeting rows
     created ahead by the reminder producer, so one can be edited or skipped without touching the rest."""
 
+    __table_args__ = (UniqueConstraint("branch_id", "key", name="uq_series_branch_key"),)
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
+    key: str | None = Field(default=None, max_length=64)  # a seed from the config; None when made in chat
     kind: str = Field(max_length=16)
     topic: str = Field(max_length=500)
     day: int  # 1–28: every month has it

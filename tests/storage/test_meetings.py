@@ -16,7 +16,7 @@ from storage.attendance import CheckIn, Window
 from storage.db import Database
 from storage.errors import InvalidState, PermissionDenied
 from storage.meetings import MeetingSpec, code_at
-from storage.models import AttendanceStatus, Audience, Meeting, MeetingStatus, Member, Role, Standing
+from storage.models import AttendanceStatus, Audience, Meeting, MeetingSeries, MeetingStatus, Member, Role, Standing
 from tests import factories
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -222,4 +222,23 @@ def test_bootstrap_treats_configured_meetings_as_seeds(db_url: str, tmp_path: Pa
     with database.session() as s:
         kept = s.exec(select(Meeting)).one()
         assert (kept.place, kept.starts_at) == ("二楼会议室", START + timedelta(days=1))
+    database.dispose()
+
+
+def test_a_monthly_seed_is_a_series_whose_occurrences_the_chat_owns(db_url: str, tmp_path: Path) -> None:
+    seed = {"branch": "csfz", "kind": "主题党日", "topic": "每月主题党日", "starts_at": "2026-04-15 14:30",
+            "place": "三楼会议室", "key": "theme-day", "repeat": "monthly"}
+    database = Database(db_url)
+    bootstrap(factories.settings(tmp_path, meetings=[seed]), database, NOW)
+    bootstrap(factories.settings(tmp_path, meetings=[{**seed, "place": "党员活动室"}]), database, NOW)
+    with database.session() as s:
+        series = s.exec(select(MeetingSeries)).one()
+        first = s.exec(select(Meeting)).one()  # 04-15 only: May is beyond the horizon yet
+        assert series.place == "党员活动室" and first.place == "三楼会议室"  # the occurrence made stays as it is
+        assert first.starts_at == datetime(2026, 4, 15, 6, 30, tzinfo=UTC)
+    later = NOW + timedelta(days=30)
+    with database.session() as s:
+        assert meeting_store.extend_series(session=s, tz=TZ, now=later) == 1
+        may = s.exec(select(Meeting).where(Meeting.key != first.key)).one()
+        assert may.place == "党员活动室"
     database.dispose()

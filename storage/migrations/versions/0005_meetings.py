@@ -27,6 +27,7 @@ def upgrade() -> None:
     op.create_table('meetingseries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('topic', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('day', sa.Integer(), nullable=False),
@@ -44,7 +45,8 @@ def upgrade() -> None:
     sa.Column('created_by', sa.BigInteger(), nullable=True),
     sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('branch_id', 'key', name='uq_series_branch_key')
     )
     with op.batch_alter_table('meetingseries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meetingseries_branch_id'), ['branch_id'], unique=False)

@@ -5,7 +5,7 @@ Rules that live here (tests check them without Telegram):
 * a member may answer 参加 / 请假 until the meeting starts, and change the answer as often as they like;
   a 请假 waits for a secretary's approval (a new 请假 after a decision asks again);
 * check-in is open from ``before`` ahead of the start to ``after`` past it, and takes only the code of the
-  current period (the previous one for a few seconds after it rotates, for someone typing at the turn);
+  current period (a 4-digit HMAC of the period number under the meeting's own secret; the previous one for a few seconds after it rotates, for someone typing at the turn);
   wrong and stale codes are counted and, past :data:`MISS_LIMIT` in :data:`MISS_WINDOW`, refused unread;
   checking in after the start is *late*;
 * 应到 are the meeting's attendees; 实到 the present and the late; a member with an approved 请假 who did
@@ -16,6 +16,9 @@ Rules that live here (tests check them without Telegram):
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -23,7 +26,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, func, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.meetings import attendees, clean_text, code_at, ensure_secret, fits, get_meeting, is_attendee
+from storage.meetings import attendees, clean_text, fits, get_meeting, is_attendee
 from storage.members import audit, is_at_least
 from storage.models import (
     Attendance,
@@ -116,6 +119,39 @@ def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool
           action="leave_approved" if approve else "leave_declined", detail=f"meeting #{meeting.id} member #{member.id}",
           now=now)
     return row, member, meeting
+
+
+# --------------------------------------------------------------------------- check-in: the rotating code
+
+CODE_DIGITS = 4
+
+
+def code_at(secret: str, when: datetime, period_seconds: int) -> str:
+    """The code shown during the period containing ``when``: an HMAC of the period number, 4 digits."""
+    period = int(when.timestamp()) // period_seconds
+    digest = hmac.new(secret.encode(), str(period).encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:4], 'big') % 10**CODE_DIGITS:0{CODE_DIGITS}d}"
+
+
+def ensure_secret(*, session: Session, meeting: Meeting) -> str:
+    """Meetings from before check-in existed have no secret yet: give them one."""
+    if not meeting.checkin_secret:
+        meeting.checkin_secret = secrets.token_hex(16)
+        session.add(meeting)
+        session.flush()
+    return meeting.checkin_secret
+
+
+def checkin_code(*, session: Session, actor: Member, meeting_id: int, now: datetime, period_seconds: int
+                 ) -> tuple[Meeting, str, datetime]:
+    """The current code and when it stops being valid; for secretaries and the meeting's host."""
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    if not is_at_least(actor, Role.SECRETARY) and (meeting.host or "").strip() != actor.name.strip():
+        raise PermissionDenied()
+    secret = ensure_secret(session=session, meeting=meeting)
+    period = int(now.timestamp()) // period_seconds
+    valid_until = datetime.fromtimestamp((period + 1) * period_seconds, tz=now.tzinfo)
+    return meeting, code_at(secret, now, period_seconds), valid_until
 
 
 # --------------------------------------------------------------------------- check-in

@@ -11,13 +11,11 @@ Who owns a meeting:
   occurrence can be edited or skipped (cancelled) and is never recreated.
 
 Every change made in chat bumps ``revision``; the reminder producer announces each revision once to
-everyone already notified.  The rotating check-in code is derived here from the meeting's secret.
+everyone already notified.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -366,39 +364,6 @@ def set_party_group(*, session: Session, actor: Member, name: str, member_ids: l
     audit(session=session, branch_id=actor.branch_id, actor=actor.tg_user_id, action="party_group",
           detail=f"{name}: {member_ids}", now=now)
     return moved
-
-
-# --------------------------------------------------------------------------- the rotating check-in code
-
-CODE_DIGITS = 4
-
-
-def code_at(secret: str, when: datetime, period_seconds: int) -> str:
-    """The code shown during the period containing ``when``: an HMAC of the period number, 4 digits."""
-    period = int(when.timestamp()) // period_seconds
-    digest = hmac.new(secret.encode(), str(period).encode(), hashlib.sha256).digest()
-    return f"{int.from_bytes(digest[:4], 'big') % 10**CODE_DIGITS:0{CODE_DIGITS}d}"
-
-
-def ensure_secret(*, session: Session, meeting: Meeting) -> str:
-    """Meetings from before check-in existed have no secret yet: give them one."""
-    if not meeting.checkin_secret:
-        meeting.checkin_secret = secrets.token_hex(16)
-        session.add(meeting)
-        session.flush()
-    return meeting.checkin_secret
-
-
-def checkin_code(*, session: Session, actor: Member, meeting_id: int, now: datetime, period_seconds: int
-                 ) -> tuple[Meeting, str, datetime]:
-    """The current code and when it stops being valid; for secretaries and the meeting's host."""
-    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
-    if not is_at_least(actor, Role.SECRETARY) and (meeting.host or "").strip() != actor.name.strip():
-        raise PermissionDenied()
-    secret = ensure_secret(session=session, meeting=meeting)
-    period = int(now.timestamp()) // period_seconds
-    valid_until = datetime.fromtimestamp((period + 1) * period_seconds, tz=now.tzinfo)
-    return meeting, code_at(secret, now, period_seconds), valid_until
 
 
 def study_units(*, session: Session, branch_id: int, titles: list[str]) -> list[StudyUnit]:

@@ -48,7 +48,7 @@ async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     args = args_of(context)
     if len(args) != 1:
         raise UsageError()
-    meeting, code, until = await svc.db.run(meeting_store.checkin_code, actor=caller.member,
+    meeting, code, until = await svc.db.run(attendance.checkin_code, actor=caller.member,
                                             meeting_id=int_arg(args[0]), now=svc.clock.now(),
                                             period_seconds=svc.settings.meeting_options.code_seconds)
     link = f"https://t.me/{context.bot.username}?start={LINK_PREFIX}{meeting.id}_{code}"

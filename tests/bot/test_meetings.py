@@ -21,8 +21,7 @@ from bot.offline.api import FakeBotApi
 from bot.offline.records import SentMessage
 from bot.offline.session import OfflineSession
 from scheduler.clock import FakeClock
-from storage.attendance import STALE_PERIODS
-from storage.meetings import code_at
+from storage.attendance import STALE_PERIODS, code_at
 from storage.models import Attendance, Delivery, DeliveryState, Makeup, Meeting, Rsvp
 from tests import factories
 from tests.factories import INVITE, SECRETARY_ID

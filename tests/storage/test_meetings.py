@@ -12,10 +12,10 @@ from sqlmodel import select
 from bot.bootstrap import bootstrap
 from storage import attendance
 from storage import meetings as meeting_store
-from storage.attendance import CheckIn, Window
+from storage.attendance import CheckIn, Window, code_at
 from storage.db import Database
 from storage.errors import InvalidState, PermissionDenied
-from storage.meetings import MeetingSpec, code_at
+from storage.meetings import MeetingSpec
 from storage.models import AttendanceStatus, Audience, Meeting, MeetingSeries, MeetingStatus, Member, Role, Standing
 from tests import factories
 

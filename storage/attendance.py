@@ -5,7 +5,8 @@ Rules that live here (tests check them without Telegram):
 * a member may answer 参加 / 请假 until the meeting starts, and change the answer as often as they like;
   a 请假 waits for a secretary's approval (a new 请假 after a decision asks again);
 * check-in is open from ``before`` ahead of the start to ``after`` past it, and takes only the code of the
-  current period (a 4-digit HMAC of the period number under the meeting's own secret; the previous one for a few seconds after it rotates, for someone typing at the turn);
+  current period (a 4-digit HMAC of the period number under the meeting's own secret; the previous one
+  for a few seconds after it rotates, for someone typing at the turn);
   wrong and stale codes are counted and, past :data:`MISS_LIMIT` in :data:`MISS_WINDOW`, refused unread;
   checking in after the start is *late*;
 * 应到 are the meeting's attendees; 实到 the present and the late; a member with an approved 请假 who did

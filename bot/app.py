@@ -64,7 +64,7 @@ FEATURES: tuple[Feature, ...] = (
     review.FEATURE,
     bank.FEATURE,  # before materials: an .xlsx sent back is a bank sheet, not a study material
     materials.FEATURE,  # its document handler is a catch-all for any other file a secretary sends
-    meetings.FEATURE,  # its conversations answer /start ci_… (check-in links) before registration's /start
+    meetings.FEATURE,
     presence.FEATURE,
     fallback.FEATURE,  # last: unknown commands, free text and stale buttons nobody else claimed
 )

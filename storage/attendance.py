@@ -27,8 +27,8 @@ from enum import StrEnum
 from sqlmodel import Session, col, func, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.meetings import attendees, clean_text, fits, get_meeting, is_attendee
-from storage.members import audit, is_at_least
+from storage.meetings import attendees, clean_text, fits, get_meeting, is_attendee, seen_by
+from storage.members import audit
 from storage.models import (
     Attendance,
     AttendanceStatus,
@@ -39,10 +39,10 @@ from storage.models import (
     MeetingKind,
     MeetingStatus,
     Member,
-    Role,
     Rsvp,
     Standing,
 )
+from storage.scope import Scope
 
 MISS_LIMIT = 5
 MISS_WINDOW = timedelta(minutes=10)
@@ -63,6 +63,14 @@ class Window:
 
     def closes(self, meeting: Meeting) -> datetime:
         return meeting.starts_at + self.after
+
+
+def _managing(actor: Member, scope: Scope | None) -> Scope:
+    """Secretaries and committee admins, within their scope; anyone else is refused."""
+    seen = seen_by(actor, scope)
+    if not seen.manages:
+        raise PermissionDenied()
+    return seen
 
 
 # --------------------------------------------------------------------------- RSVP and 请假
@@ -100,15 +108,14 @@ def respond(*, session: Session, member: Member, meeting_id: int, attend: bool, 
     return row
 
 
-def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool, now: datetime
-                 ) -> tuple[Rsvp, Member, Meeting]:
+def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool, now: datetime,
+                 scope: Scope | None = None) -> tuple[Rsvp, Member, Meeting]:
     """A secretary approves or declines a pending 请假; a double tap finds it decided already."""
-    if not is_at_least(actor, Role.SECRETARY):
-        raise PermissionDenied()
+    seen = _managing(actor, scope)
     row = session.get(Rsvp, rsvp_id) if fits(rsvp_id) else None
     if row is None:
         raise NotFound("leave_not_found", id=rsvp_id)
-    meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id, scope=seen)
     if row.response != "leave" or row.leave_status != LeaveStatus.PENDING:
         raise InvalidState("leave_decided", id=rsvp_id)
     row.leave_status = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
@@ -143,11 +150,12 @@ def ensure_secret(*, session: Session, meeting: Meeting) -> str:
     return meeting.checkin_secret
 
 
-def checkin_code(*, session: Session, actor: Member, meeting_id: int, now: datetime, period_seconds: int
-                 ) -> tuple[Meeting, str, datetime]:
+def checkin_code(*, session: Session, actor: Member, meeting_id: int, now: datetime, period_seconds: int,
+                 scope: Scope | None = None                 ) -> tuple[Meeting, str, datetime]:
     """The current code and when it stops being valid; for secretaries and the meeting's host."""
-    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
-    if not is_at_least(actor, Role.SECRETARY) and (meeting.host or "").strip() != actor.name.strip():
+    seen = seen_by(actor, scope)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
+    if not seen.manages and (meeting.host or "").strip() != actor.name.strip():
         raise PermissionDenied()
     secret = ensure_secret(session=session, meeting=meeting)
     period = int(now.timestamp()) // period_seconds
@@ -233,11 +241,10 @@ def _record(session: Session, member: Member, meeting: Meeting, now: datetime) -
 
 
 def mark(*, session: Session, actor: Member, meeting_id: int, member_id: int, status: AttendanceStatus,
-         note: str | None, now: datetime) -> tuple[Meeting, Member]:
+         note: str | None, now: datetime, scope: Scope | None = None) -> tuple[Meeting, Member]:
     """A secretary records what happened for one member (present / late / excused with a reason / absent)."""
-    if not is_at_least(actor, Role.SECRETARY):
-        raise PermissionDenied()
-    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    seen = _managing(actor, scope)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     member = session.get(Member, member_id) if fits(member_id) else None
     if member is None or member.branch_id != meeting.branch_id:
         raise NotFound("member_not_found", member_id=member_id)
@@ -310,10 +317,10 @@ class Roster:
         return [x for x in self.expected if x.makeup == "owes"]
 
 
-def roster(*, session: Session, actor: Member, meeting_id: int, now: datetime, window: Window) -> Roster:
-    if not is_at_least(actor, Role.SECRETARY):
-        raise PermissionDenied()
-    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+def roster(*, session: Session, actor: Member, meeting_id: int, now: datetime, window: Window,
+           scope: Scope | None = None) -> Roster:
+    seen = _managing(actor, scope)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     return build_roster(session=session, meeting=meeting, now=now, window=window)
 
 
@@ -346,14 +353,14 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
     return Roster(meeting_id=meeting.id, final=final, expected=tuple(lines), quorum=quorum)
 
 
-def recent_rosters(*, session: Session, actor: Member, now: datetime, window: Window, limit: int = 6
-                   ) -> list[tuple[Meeting, Roster]]:
+def recent_rosters(*, session: Session, actor: Member, now: datetime, window: Window, limit: int = 6,
+                   scope: Scope | None = None) -> list[tuple[Meeting, Roster]]:
     """The rosters of the branch's latest meetings that have begun, newest first: the secretary's overview
     of attendance and of who still owes 补学."""
-    if not is_at_least(actor, Role.SECRETARY):
-        raise PermissionDenied()
+    seen = _managing(actor, scope)
+    branch_id = seen.acting_branch_id if seen.acting_branch_id is not None else actor.branch_id
     meetings = session.exec(select(Meeting).where(
-        Meeting.branch_id == actor.branch_id, Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at <= now)
+        Meeting.branch_id == branch_id, Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at <= now)
         .order_by(col(Meeting.starts_at).desc()).limit(limit)).all()
     return [(m, build_roster(session=session, meeting=m, now=now, window=window)) for m in meetings]
 

@@ -38,6 +38,7 @@ from storage.models import (
     Role,
     StudyUnit,
 )
+from storage.scope import Scope
 
 MAX_TOPIC = 500
 MAX_PLACE = 255
@@ -87,10 +88,23 @@ def _apply(meeting: Meeting | MeetingSeries, spec: MeetingSpec) -> None:
         meeting.ends_at = spec.starts_at + timedelta(minutes=spec.duration_minutes)
 
 
-def _secretary(actor: Member | None) -> Member:
-    if actor is None or not is_at_least(actor, Role.SECRETARY):
+def seen_by(actor: Member, scope: Scope | None) -> Scope:
+    """The caller's scope as the guard resolved it, or (tests, the system) the rule applied to ``actor``."""
+    return scope if scope is not None else Scope.of(actor)
+
+
+def _secretary(actor: Member | None, scope: Scope | None) -> tuple[Member, Scope]:
+    if actor is None:
         raise PermissionDenied()
-    return actor
+    seen = seen_by(actor, scope)
+    if not seen.manages:
+        raise PermissionDenied()
+    return actor, seen
+
+
+def _acting_branch(actor: Member, seen: Scope) -> int:
+    """The branch a secretary's new meeting belongs to (a committee admin: the branch they act on)."""
+    return seen.acting_branch_id if seen.acting_branch_id is not None else actor.branch_id
 
 
 # --------------------------------------------------------------------------- seeds and creation
@@ -133,37 +147,40 @@ def seed_series(*, session: Session, branch_id: int, key: str, spec: MeetingSpec
     return series
 
 
-def create_meeting(*, session: Session, actor: Member, spec: MeetingSpec, now: datetime) -> Meeting:
-    actor = _secretary(actor)
+def create_meeting(*, session: Session, actor: Member, spec: MeetingSpec, now: datetime, scope: Scope | None = None
+                   ) -> Meeting:
+    actor, seen = _secretary(actor, scope)
+    branch_id = _acting_branch(actor, seen)
     if spec.starts_at <= now:
         raise InvalidState("meeting_in_past")
-    meeting = Meeting(branch_id=actor.branch_id, key=f"c{secrets.token_hex(6)}", kind=spec.kind, topic=spec.topic,
+    meeting = Meeting(branch_id=branch_id, key=f"c{secrets.token_hex(6)}", kind=spec.kind, topic=spec.topic,
                       starts_at=spec.starts_at, ends_at=spec.starts_at, place=spec.place, origin=Origin.CHAT,
                       created_by=actor.tg_user_id, created_at=now, checkin_secret=secrets.token_hex(16))
     _apply(meeting, spec)
     session.add(meeting)
     session.flush()
-    audit(session=session, branch_id=actor.branch_id, actor=actor.tg_user_id, action="meeting_created",
+    audit(session=session, branch_id=branch_id, actor=actor.tg_user_id, action="meeting_created",
           detail=f"#{meeting.id} {spec.kind} {spec.topic}", now=now)
     return meeting
 
 
-def create_series(*, session: Session, actor: Member, spec: MeetingSpec, tz: ZoneInfo, now: datetime
-                  ) -> tuple[MeetingSeries, list[Meeting]]:
+def create_series(*, session: Session, actor: Member, spec: MeetingSpec, tz: ZoneInfo, now: datetime,
+                  scope: Scope | None = None) -> tuple[MeetingSeries, list[Meeting]]:
     """A meeting on the same day and time every month, starting with the one in ``spec``."""
-    actor = _secretary(actor)
+    actor, seen = _secretary(actor, scope)
+    branch_id = _acting_branch(actor, seen)
     local = spec.starts_at.astimezone(tz)
     if local.day > 28:
         raise InvalidState("series_day", day=local.day)
     if spec.starts_at <= now:
         raise InvalidState("meeting_in_past")
-    series = MeetingSeries(branch_id=actor.branch_id, kind=spec.kind, topic=spec.topic, day=local.day,
+    series = MeetingSeries(branch_id=branch_id, kind=spec.kind, topic=spec.topic, day=local.day,
                            local_time=f"{local:%H:%M}", duration_minutes=spec.duration_minutes, place=spec.place,
                            created_by=actor.tg_user_id, created_at=now)
     _apply(series, spec)
     session.add(series)
     session.flush()
-    audit(session=session, branch_id=actor.branch_id, actor=actor.tg_user_id, action="series_created",
+    audit(session=session, branch_id=branch_id, actor=actor.tg_user_id, action="series_created",
           detail=f"#{series.id} {spec.kind} {spec.topic} day {local.day}", now=now)
     created = _occurrences(session, series, tz, start=spec.starts_at, until=max(now + SERIES_HORIZON, spec.starts_at),
                            now=now)
@@ -216,11 +233,12 @@ def extend_series(*, session: Session, tz: ZoneInfo, now: datetime) -> int:
     return added
 
 
-def end_series(*, session: Session, actor: Member, series_id: int, now: datetime) -> list[Meeting]:
+def end_series(*, session: Session, actor: Member, series_id: int, now: datetime, scope: Scope | None = None
+               ) -> list[Meeting]:
     """No more occurrences; the ones already planned after now are cancelled (and announced as such)."""
-    actor = _secretary(actor)
+    actor, seen = _secretary(actor, scope)
     series = session.get(MeetingSeries, series_id) if fits(series_id) else None
-    if series is None or (actor.role != Role.ADMIN and series.branch_id != actor.branch_id):
+    if series is None or not seen.sees_branch(series.branch_id):
         raise NotFound("meeting_not_found", id=series_id)
     series.active = False
     session.add(series)
@@ -237,10 +255,10 @@ def end_series(*, session: Session, actor: Member, series_id: int, now: datetime
 # --------------------------------------------------------------------------- reading
 
 
-def get_meeting(*, session: Session, actor: Member, meeting_id: int) -> Meeting:
-    """A meeting of the caller's branch (a committee admin: any branch); other branches' ids do not exist."""
+def get_meeting(*, session: Session, actor: Member, meeting_id: int, scope: Scope | None = None) -> Meeting:
+    """A meeting of a branch in the caller's scope; other branches' ids do not exist."""
     meeting = session.get(Meeting, meeting_id) if fits(meeting_id) else None
-    if meeting is None or (actor.role != Role.ADMIN and meeting.branch_id != actor.branch_id):
+    if meeting is None or not seen_by(actor, scope).sees_branch(meeting.branch_id):
         raise NotFound("meeting_not_found", id=meeting_id)
     return meeting
 
@@ -249,15 +267,17 @@ def meeting_by_id(*, session: Session, meeting_id: int) -> Meeting | None:
     return session.get(Meeting, meeting_id)
 
 
-def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int = 6
+def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int = 6, scope: Scope | None = None
                   ) -> tuple[list[Meeting], list[Meeting]]:
-    """(upcoming, recent) meetings of the caller's branch that concern them; secretaries see every one."""
-    base = select(Meeting).where(Meeting.branch_id == actor.branch_id)
+    """(upcoming, recent) meetings of the caller's branch that concern them; secretaries see every one (a
+    committee admin: those of the branch they act on)."""
+    seen = seen_by(actor, scope)
+    base = select(Meeting).where(Meeting.branch_id == _acting_branch(actor, seen))
     upcoming = session.exec(base.where(Meeting.ends_at > now).order_by(col(Meeting.starts_at))).all()
     recent = session.exec(base.where(Meeting.ends_at <= now).order_by(col(Meeting.starts_at).desc())).all()
 
     def mine(meetings: list[Meeting] | tuple[Meeting, ...]) -> list[Meeting]:
-        if is_at_least(actor, Role.SECRETARY):
+        if seen.manages:
             return list(meetings)[:limit]
         return [m for m in meetings if actor.id in {a.id for a in attendees(session=session, meeting=m)}][:limit]
 
@@ -291,10 +311,10 @@ EDITABLE = ("topic", "place", "starts_at", "duration", "host", "recorder", "agen
 
 
 def edit_meeting(*, session: Session, actor: Member, meeting_id: int, field_name: str, value: str | datetime | int,
-                 now: datetime) -> Meeting:
+                 now: datetime, scope: Scope | None = None) -> Meeting:
     """Change one field; the new revision is announced to everyone already notified."""
-    actor = _secretary(actor)
-    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    actor, seen = _secretary(actor, scope)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)
     if meeting.ends_at <= now:
@@ -331,10 +351,11 @@ def _cancel(meeting: Meeting, now: datetime) -> Meeting:
     return meeting
 
 
-def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: datetime) -> Meeting:
+def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None
+                   ) -> Meeting:
     """Cancel (for an occurrence of a series: skip it; the series goes on)."""
-    actor = _secretary(actor)
-    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    actor, seen = _secretary(actor, scope)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)
     if meeting.starts_at <= now:
@@ -345,23 +366,25 @@ def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: dat
     return meeting
 
 
-def set_party_group(*, session: Session, actor: Member, name: str, member_ids: list[int], now: datetime) -> int:
+def set_party_group(*, session: Session, actor: Member, name: str, member_ids: list[int], now: datetime,
+                    scope: Scope | None = None) -> int:
     """Put members into the 党小组 ``name`` (a member belongs to one group: this moves them)."""
-    actor = _secretary(actor)
+    actor, seen = _secretary(actor, scope)
+    branch_id = _acting_branch(actor, seen)
     name = (clean_text(name) or "")[:32]
     if not name:
         raise InvalidState("empty_value")
     moved = 0
     for member_id in member_ids:
         member = session.get(Member, member_id) if fits(member_id) else None
-        if member is None or member.branch_id != actor.branch_id:
+        if member is None or member.branch_id != branch_id:
             raise NotFound("member_not_found", member_id=member_id)
         row = session.exec(select(PartyGroup).where(PartyGroup.member_id == member_id)).first()
-        row = row or PartyGroup(branch_id=actor.branch_id, name=name, member_id=member_id)
+        row = row or PartyGroup(branch_id=branch_id, name=name, member_id=member_id)
         row.name = name
         session.add(row)
         moved += 1
-    audit(session=session, branch_id=actor.branch_id, actor=actor.tg_user_id, action="party_group",
+    audit(session=session, branch_id=branch_id, actor=actor.tg_user_id, action="party_group",
           detail=f"{name}: {member_ids}", now=now)
     return moved
 

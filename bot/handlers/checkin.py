@@ -18,11 +18,11 @@ import re
 
 import segno
 from telegram import InputFile, Update
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, UsageError, args_of, guarded, guarded_callback, int_arg
+from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg, not_joined_key
 from bot.context import Caller, reply, services
 from bot.feature import AnyHandler
 from storage import attendance
@@ -31,7 +31,7 @@ from storage.attendance import CheckIn
 from storage.models import AttendanceStatus, Role
 
 LINK_PREFIX = "ci_"
-_LINK = re.compile(rf"^/start(?:@\w+)?\s+{LINK_PREFIX}(\d{{1,12}})_(\w{{1,12}})\s*$")
+_PAYLOAD = re.compile(r"^(\d{1,10})_(\w{1,12})$")  # after the prefix: <meeting id>_<code>
 STATUS_WORDS = {
     "present": AttendanceStatus.PRESENT, "出席": AttendanceStatus.PRESENT, "到": AttendanceStatus.PRESENT,
     "late": AttendanceStatus.LATE, "迟到": AttendanceStatus.LATE,
@@ -43,12 +43,10 @@ STATUS_WORDS = {
 async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/checkincode <id>`` — the current code and a QR of the check-in link, for the screen at the meeting."""
     svc = services(context)
-    if not await view.private_only(update, svc, caller):
-        return
     args = args_of(context)
     if len(args) != 1:
         raise UsageError()
-    meeting, code, until = await svc.db.run(attendance.checkin_code, actor=caller.member,
+    meeting, code, until = await svc.db.run(attendance.checkin_code, actor=caller.member, scope=caller.scope,
                                             meeting_id=int_arg(args[0]), now=svc.clock.now(),
                                             period_seconds=svc.settings.meeting_options.code_seconds)
     link = f"https://t.me/{context.bot.username}?start={LINK_PREFIX}{meeting.id}_{code}"
@@ -76,8 +74,6 @@ async def check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
 async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, code: str,
                     meeting_id: int | None) -> None:
     svc = services(context)
-    if not await view.private_only(update, svc, caller):
-        return
     result = await svc.db.run(attendance.check_in, member=caller.member, code=code[:12], now=svc.clock.now(),
                               window=view.window_of(svc.settings), meeting_id=meeting_id)
     params: dict[str, object] = {"topic": result.meeting.topic if result.meeting else "",
@@ -93,32 +89,29 @@ async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
     await reply(update, svc.texts.t(key, caller.lang, **params))
 
 
-async def deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``/start ci_<meeting>_<code>`` from the QR: a check-in, never an invite code."""
-    message = update.effective_message
-    match = _LINK.match(message.text or "") if message else None
+async def deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, payload: str) -> None:
+    """``/start ci_<meeting>_<code>`` from the QR (routed here by registration's deep-link router)."""
+    svc = services(context)
+    match = _PAYLOAD.match(payload)
     if match is None:
+        await reply(update, svc.texts.t("register.link_invalid", caller.lang))
         return
-    meeting_id, code = int(match.group(1)), match.group(2)
-
-    async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-        await _check_in(update, context, caller, code, meeting_id if meeting_id < 2**53 else 0)
-
-    await guarded(Command("checkin", Role.MEMBER, handle, "meetings"))(update, context)
-    raise ApplicationHandlerStop()
+    if not caller.active:
+        await reply(update, svc.texts.t(not_joined_key(caller), caller.lang))
+        return
+    await _check_in(update, context, caller, match.group(2), int(match.group(1)))
 
 
 async def mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/mark <meeting> <member> present|late|excused|absent [reason]``"""
     svc = services(context)
-    if not await view.private_only(update, svc, caller):
-        return
     args = args_of(context)
     if len(args) < 3 or args[2].lower() not in STATUS_WORDS:
         raise UsageError()
     status = STATUS_WORDS[args[2].lower()]
     note = " ".join(args[3:])[:500] or None
-    meeting, member = await svc.db.run(attendance.mark, actor=caller.member, meeting_id=int_arg(args[0]),
+    meeting, member = await svc.db.run(attendance.mark, actor=caller.member, scope=caller.scope,
+                                       meeting_id=int_arg(args[0]),
                                        member_id=int_arg(args[1]), status=status, note=note, now=svc.clock.now())
     await reply(update, svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,
                                     status=svc.texts.plain(f"mtg.status.{status.value}", caller.lang)))
@@ -127,20 +120,21 @@ async def mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Calle
 async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/attendance <id>`` — the ledger view of one meeting; without an id, the latest meetings at a glance."""
     svc = services(context)
-    if not await view.private_only(update, svc, caller):
-        return
     args = args_of(context)
     if not args:
-        overview = await svc.db.run(attendance.recent_rosters, actor=caller.member, now=svc.clock.now(),
+        overview = await svc.db.run(attendance.recent_rosters, actor=caller.member, scope=caller.scope,
+                                    now=svc.clock.now(),
                                     window=view.window_of(svc.settings))
         await reply(update, view.overview_text(svc.texts, caller.lang, overview, svc.settings.tz))
         return
     if len(args) != 1:
         raise UsageError()
     meeting_id = int_arg(args[0])
-    result = await svc.db.run(attendance.roster, actor=caller.member, meeting_id=meeting_id, now=svc.clock.now(),
+    result = await svc.db.run(attendance.roster, actor=caller.member, scope=caller.scope,
+                              meeting_id=meeting_id, now=svc.clock.now(),
                               window=view.window_of(svc.settings))
-    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, meeting_id=meeting_id)
+    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
+                               meeting_id=meeting_id)
     await reply(update, view.roster_text(svc.texts, caller.lang, meeting, result, svc.settings.tz))
 
 
@@ -162,7 +156,3 @@ CHECKIN_COMMANDS = (
 
 def checkin_handlers() -> list[AnyHandler]:
     return [CallbackQueryHandler(guarded_callback(Role.MEMBER, makeup_done), pattern=rf"{pattern(view.CB)}m:")]
-
-
-def deep_link_handlers() -> list[AnyHandler]:
-    return [MessageHandler(filters.Regex(_LINK) & filters.ChatType.PRIVATE, deep_link)]

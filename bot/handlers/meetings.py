@@ -41,7 +41,7 @@ from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
 from bot.handlers import rsvp
-from bot.handlers.checkin import CHECKIN_COMMANDS, checkin_handlers, deep_link_handlers
+from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers, deep_link
 from bot.handlers.rsvp import LEAVE_KEY, PROMPT_TIMEOUT_S
 from bot.texts import Safe
 from scheduler import reminders
@@ -50,6 +50,7 @@ from storage import attendance
 from storage import meetings as meeting_store
 from storage.meetings import MeetingSpec
 from storage.models import Audience, Meeting, MeetingKind, MeetingStatus, Member, Role
+from storage.scope import Scope
 
 TOPIC, START, PLACE, REPEAT = range(1, 5)
 DRAFT_KEY = "mt.draft"
@@ -61,8 +62,6 @@ DRAFT_KEY = "mt.draft"
 async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/newmeeting`` — with arguments the one-line form, without them the guided conversation."""
     svc = services(context)
-    if not await view.private_only(update, svc, caller):
-        return
     text = (update.effective_message.text or "") if update.effective_message else ""
     line = text.partition(" ")[2].strip()
     if not line:
@@ -82,13 +81,15 @@ async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSpec, monthly: bool) -> None:
     now = svc.clock.now()
     if monthly:
-        _series, created = await svc.db.run(meeting_store.create_series, actor=caller.member, spec=spec,
+        _series, created = await svc.db.run(meeting_store.create_series, actor=caller.member, scope=caller.scope,
+                                            spec=spec,
                                             tz=svc.settings.tz, now=now)
         first = created[0]
         text = svc.texts.t("mtg.created_series", caller.lang, count=len(created), day=first.starts_at.astimezone(
             svc.settings.tz).day)
     else:
-        first = await svc.db.run(meeting_store.create_meeting, actor=caller.member, spec=spec, now=now)
+        first = await svc.db.run(meeting_store.create_meeting, actor=caller.member, scope=caller.scope,
+                                 spec=spec, now=now)
         text = svc.texts.t("mtg.created", caller.lang)
     body = Safe(text + "\n\n" + view.card(svc.texts, caller.lang, first, svc.settings.tz))
     await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first))
@@ -98,8 +99,9 @@ async def wizard_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
                       ) -> str | None:
     svc = services(context)
     assert context.user_data is not None
-    context.user_data[DRAFT_KEY] = {"kind": form.KINDS[data.int_arg()]}
-    await reply(update, svc.texts.t("mtg.wizard.topic", caller.lang, kind=form.KINDS[data.int_arg()]))
+    kind = form.KINDS[data.int_arg(low=0, high=len(form.KINDS) - 1)]
+    context.user_data[DRAFT_KEY] = {"kind": kind}
+    await reply(update, svc.texts.t("mtg.wizard.topic", caller.lang, kind=kind))
     return None
 
 
@@ -187,9 +189,8 @@ async def repeat_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 async def list_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/meetings`` — upcoming and recent meetings that concern the caller."""
     svc = services(context)
-    if not await view.private_only(update, svc, caller):
-        return
-    upcoming, recent = await svc.db.run(meeting_store.list_meetings, actor=caller.member, now=svc.clock.now())
+    upcoming, recent = await svc.db.run(meeting_store.list_meetings, actor=caller.member, scope=caller.scope,
+                                        now=svc.clock.now())
 
     def line(m: Meeting) -> str:
         state = svc.texts.plain("mtg.list.cancelled", caller.lang) if m.status == MeetingStatus.CANCELLED else ""
@@ -207,8 +208,6 @@ async def list_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE, call
 async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/meeting <id>`` to view; a secretary adds a field and a value to edit, or 取消 to cancel."""
     svc = services(context)
-    if not await view.private_only(update, svc, caller):
-        return
     args = args_of(context)
     if not args:
         raise UsageError()
@@ -220,16 +219,19 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
             return
         field_name, value = form.parse_edit(args[1:], svc.settings.tz, svc.clock.now())
         if field_name == "cancel":
-            meeting = await svc.db.run(meeting_store.cancel_meeting, actor=caller.member, meeting_id=meeting_id,
+            meeting = await svc.db.run(meeting_store.cancel_meeting, actor=caller.member, scope=caller.scope,
+                                       meeting_id=meeting_id,
                                        now=svc.clock.now())
             await reply(update, svc.texts.t("mtg.cancelled", caller.lang, id=meeting.id, topic=meeting.topic))
             return
-        meeting = await svc.db.run(meeting_store.edit_meeting, actor=caller.member, meeting_id=meeting_id,
+        meeting = await svc.db.run(meeting_store.edit_meeting, actor=caller.member, scope=caller.scope,
+                                   meeting_id=meeting_id,
                                    field_name=field_name, value=value, now=svc.clock.now())
         await reply(update, Safe(svc.texts.t("mtg.edited", caller.lang) + "\n\n"
                                  + view.card(svc.texts, caller.lang, meeting, svc.settings.tz)))
         return
-    meeting, answer = await svc.db.run(_meeting_and_answer, actor=caller.member, meeting_id=meeting_id)
+    meeting, answer = await svc.db.run(_meeting_and_answer, actor=caller.member, scope=caller.scope,
+                                       meeting_id=meeting_id)
     text = Safe(view.card(svc.texts, caller.lang, meeting, svc.settings.tz) + "\n"
                 + view.answer_line(svc.texts, caller.lang, answer[0], answer[1]))
     markup: InlineKeyboardMarkup | None = None
@@ -241,10 +243,10 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     await reply(update, text, reply_markup=markup)
 
 
-def _meeting_and_answer(*, session: Session, actor: Member, meeting_id: int
+def _meeting_and_answer(*, session: Session, actor: Member, scope: Scope, meeting_id: int
                         ) -> tuple[Meeting, tuple[str | None, str | None]]:
     assert actor.id is not None
-    meeting = meeting_store.get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    meeting = meeting_store.get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
     row = attendance.rsvp_of(session=session, meeting_id=meeting_id, member_id=actor.id)
     return meeting, (row.response if row else None, row.leave_status if row else None)
 
@@ -252,13 +254,12 @@ def _meeting_and_answer(*, session: Session, actor: Member, meeting_id: int
 async def party_group(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/partygroup <name> <id>…`` — put members into a 党小组, for meetings addressed to it."""
     svc = services(context)
-    if not await view.private_only(update, svc, caller):
-        return
     args = args_of(context)
     if len(args) < 2:
         raise UsageError()
     ids = [int_arg(a) for a in args[1:]]
-    count = await svc.db.run(meeting_store.set_party_group, actor=caller.member, name=args[0][:32], member_ids=ids,
+    count = await svc.db.run(meeting_store.set_party_group, actor=caller.member, scope=caller.scope,
+                             name=args[0][:32], member_ids=ids,
                              now=svc.clock.now())
     await reply(update, svc.texts.t("mtg.group_set", caller.lang, name=args[0][:32], count=count))
 
@@ -299,11 +300,13 @@ async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     if data.action == "k":
         text = svc.texts.t("mtg.cancel.kept", caller.lang)
     elif data.action == "e":
-        ended = await svc.db.run(meeting_store.end_series, actor=caller.member, series_id=data.int_arg(),
+        ended = await svc.db.run(meeting_store.end_series, actor=caller.member, scope=caller.scope,
+                                 series_id=data.int_arg(),
                                  now=svc.clock.now())
         text = svc.texts.t("mtg.series_ended", caller.lang, count=len(ended))
     else:
-        meeting = await svc.db.run(meeting_store.cancel_meeting, actor=caller.member, meeting_id=data.int_arg(),
+        meeting = await svc.db.run(meeting_store.cancel_meeting, actor=caller.member, scope=caller.scope,
+                                   meeting_id=data.int_arg(),
                                    now=svc.clock.now())
         text = svc.texts.t("mtg.cancelled", caller.lang, id=meeting.id, topic=meeting.topic)
     with contextlib.suppress(BadRequest):
@@ -347,9 +350,9 @@ FEATURE = Feature(
         Command("newmeeting", Role.SECRETARY, new_meeting, "meetings"),
         Command("partygroup", Role.SECRETARY, party_group, "meetings"),
     ),
-    # the 请假 reason and the guided /newmeeting read the user's next text, so they see it first; the
-    # check-in deep link (/start ci_…) is answered before registration reads /start's payload as an invite
-    conversations=lambda: [*deep_link_handlers(), *_conversations()],
+    # the 请假 reason and the guided /newmeeting read the user's next text, so they see it first
+    conversations=_conversations,
+    deep_links={LINK_PREFIX: deep_link},  # /start ci_<meeting>_<code>: the check-in QR
     handlers=_buttons,
     producers=lambda svc: reminders_for(svc),
     deliveries=lambda svc: view.delivery_kinds(svc.texts, svc.settings),

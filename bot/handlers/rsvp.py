@@ -69,7 +69,8 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     """请假: check the meeting still takes answers, then ask for the reason in the private chat."""
     svc = services(context)
     assert caller.member is not None and context.user_data is not None
-    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, meeting_id=data.int_arg())
+    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
+                               meeting_id=data.int_arg())
     if meeting.status == MeetingStatus.CANCELLED or meeting.starts_at <= svc.clock.now():
         return svc.texts.plain("error.meeting_started", caller.lang, id=meeting.id)
     context.user_data[LEAVE_KEY] = meeting.id
@@ -78,7 +79,7 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     return svc.texts.plain("mtg.toast.leave_ask", caller.lang)
 
 
-_leave_button = guarded_callback(Role.MEMBER, leave_button)
+_leave_button = guarded_callback(Role.MEMBER, leave_button, private=False)  # also under the group's notice
 
 
 async def start_leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -101,7 +102,8 @@ async def receive_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     try:
         row = await svc.db.run(attendance.respond, member=caller.member, meeting_id=meeting_id, attend=False,
                                reason=reason, now=svc.clock.now())
-        meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, meeting_id=meeting_id)
+        meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
+                                   meeting_id=meeting_id)
     except DomainError as exc:
         await reply(update, svc.texts.t(f"error.{exc.code}", caller.lang, **exc.params))
         raise ApplicationHandlerStop(ConversationHandler.END) from None
@@ -119,7 +121,8 @@ async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     """批准 / 不批准 a 请假: record it, show it on the request, tell the member."""
     svc = services(context)
     approve = data.action == "a"
-    row, member, meeting = await svc.db.run(attendance.decide_leave, actor=caller.member, rsvp_id=data.int_arg(),
+    row, member, meeting = await svc.db.run(attendance.decide_leave, actor=caller.member, scope=caller.scope,
+                                            rsvp_id=data.int_arg(),
                                             approve=approve, now=svc.clock.now())
     outcome = "approved" if approve else "declined"
     query = update.callback_query
@@ -139,11 +142,10 @@ async def ics_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     """日历: the meeting as an .ics file, sent to the member's private chat."""
     svc = services(context)
     assert caller.member is not None
-
-    member = caller.member
+    member, scope = caller.member, caller.scope
 
     def build(*, session: Session) -> tuple[bytes, str]:
-        meeting = meeting_store.get_meeting(session=session, actor=member, meeting_id=data.int_arg())
+        meeting = meeting_store.get_meeting(session=session, actor=member, meeting_id=data.int_arg(), scope=scope)
         return view.ics_bytes(meeting, svc.settings.tz, view.branch_name(session, meeting)), meeting.key
 
     content, key = await svc.db.run(build)
@@ -170,7 +172,8 @@ def leave_conversation(ends: list[AnyHandler]) -> AnyHandler:
 def rsvp_buttons() -> list[AnyHandler]:
     prefix = pattern(view.CB)
     return [
-        CallbackQueryHandler(guarded_callback(Role.MEMBER, attend_button), pattern=rf"{prefix}y:"),
-        CallbackQueryHandler(guarded_callback(Role.MEMBER, ics_button), pattern=rf"{prefix}i:"),
+        # 参加 and 日历 work under the group's notice too: the answer is a toast, the file goes to the private chat
+        CallbackQueryHandler(guarded_callback(Role.MEMBER, attend_button, private=False), pattern=rf"{prefix}y:"),
+        CallbackQueryHandler(guarded_callback(Role.MEMBER, ics_button, private=False), pattern=rf"{prefix}i:"),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=rf"{prefix}[ad]:"),
     ]

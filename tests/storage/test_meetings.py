@@ -14,7 +14,7 @@ from storage import attendance
 from storage import meetings as meeting_store
 from storage.attendance import CheckIn, Window, code_at
 from storage.db import Database
-from storage.errors import InvalidState, PermissionDenied
+from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.meetings import MeetingSpec
 from storage.models import AttendanceStatus, Audience, Meeting, MeetingSeries, MeetingStatus, Member, Role, Standing
 from tests import factories
@@ -242,3 +242,22 @@ def test_a_monthly_seed_is_a_series_whose_occurrences_the_chat_owns(db_url: str,
         may = s.exec(select(Meeting).where(Meeting.key != first.key)).one()
         assert may.place == "党员活动室"
     database.dispose()
+
+
+def test_another_branch_s_meetings_do_not_exist_for_its_secretary(db: Database,
+                                                                   people: tuple[Member, list[Member]]) -> None:
+    secretary, members = people
+    other = factories.branch(db, NOW, key="yi", invite="yi-2026", name="乙支部")
+    assert other.id is not None
+    stranger = factories.member(db, other.id, 90009, "乙书记", NOW, role=Role.SECRETARY)
+    with db.session() as s:
+        meeting = meeting_store.create_meeting(session=s, actor=secretary, spec=spec(), now=NOW)
+        mid = meeting.id or 0
+        for call in (lambda: meeting_store.get_meeting(session=s, actor=stranger, meeting_id=mid),
+                     lambda: attendance.roster(session=s, actor=stranger, meeting_id=mid, now=NOW, window=WINDOW),
+                     lambda: meeting_store.cancel_meeting(session=s, actor=stranger, meeting_id=mid, now=NOW)):
+            with pytest.raises(NotFound):
+                call()
+        with pytest.raises(PermissionDenied):  # a member sees the meeting but not the roster
+            attendance.roster(session=s, actor=members[0], meeting_id=mid, now=NOW, window=WINDOW)
+        assert meeting_store.list_meetings(session=s, actor=stranger, now=NOW) == ([], [])

@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 
 import content
 from bot.config import Settings
-from content.ingest import SUPPORTED_SUFFIXES
+from content.ingest import SUPPORTED_SUFFIXES, UnsupportedMaterial, read_material
 from content.loader import IGNORED_NAMES
 from content.model import Corpus, Document, Problem
 from content.pipeline import build_corpus
@@ -46,8 +46,10 @@ SHIPPED_MATERIALS = CONTENT_DIR / "materials"
 SHIPPED_CURATED = CONTENT_DIR / "questions.yaml"
 UPLOAD_LIMIT = 10 * 1024 * 1024  # bytes; Telegram lets bots download up to 20 MB
 UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
+LEGACY_SUFFIXES = (".doc", ".wps")  # Word 97–2003 and WPS files: the pipeline reads .docx, so ask for that
 CACHE_SIZE = 8
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_QUOTED = re.compile(r"«(.+?)»")  # how the pipeline quotes the material's own text in a problem
 
 
 # --------------------------------------------------------------------------- where the materials are
@@ -162,7 +164,11 @@ async def build_for_branch(settings: Settings, branch_key: str, cache: CorpusCac
 
 
 class UploadRefused(Exception):
-    """The file cannot be added; ``code`` names the catalog text (``materials.refused.<code>``)."""
+    """The file cannot be added; ``code`` names the catalog text (``materials.refused.<code>``).
+
+    The parameters are what the secretary knows already (the name they sent, its suffix, limits) — never
+    a library's message or a path on the server, which would reach them in English and mean nothing.
+    """
 
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(code)
@@ -185,11 +191,39 @@ def check_upload(file_name: str, size: int | None) -> str:
     """The safe name to store ``file_name`` under, or ``UploadRefused`` for a type or size we do not take."""
     name = safe_file_name(file_name)
     suffix = PurePosixPath(name).suffix
+    if suffix in LEGACY_SUFFIXES:
+        raise UploadRefused("legacy_word", name=file_name, suffix=suffix)
     if suffix not in UPLOAD_SUFFIXES:
         raise UploadRefused("type", name=file_name, suffix=suffix or "—", supported=" ".join(UPLOAD_SUFFIXES))
     if size is not None and size > UPLOAD_LIMIT:
         raise UploadRefused("size", name=file_name, limit_mb=UPLOAD_LIMIT // (1024 * 1024))
+    if size == 0:
+        raise UploadRefused("empty", name=file_name)
     return name
+
+
+def check_readable(path: Path, sent_name: str) -> None:
+    """``UploadRefused("unreadable")`` when the pipeline cannot open the saved file (blocking).
+
+    A broken .docx, a PDF that is not one, a text in neither UTF-8 nor GB18030: the pipeline would report
+    it as an English problem naming the temporary folder it read from; the secretary needs only to hear
+    that this file could not be opened, in their language.
+    """
+    try:
+        read_material(path)
+    except (UnsupportedMaterial, OSError) as exc:
+        log.info("upload %r is unreadable: %s", sent_name, exc)
+        raise UploadRefused("unreadable", name=sent_name, suffix=path.suffix) from exc
+
+
+def left_out_passages(problems: Sequence[Problem]) -> list[str]:
+    """The material's own sentences the pipeline left out of the study text (unfinished or stray ones).
+
+    The pipeline words its problems in English for the CLI and the log, quoting the material's text
+    in «…»; that quoted text is the part a secretary can act on and needs no translation.  Problems
+    without a quotation (a generated question that failed verification) are the bot's business: logged.
+    """
+    return [m.group(1) for p in problems if (m := _QUOTED.search(p.message)) is not None]
 
 
 def check_duplicate(settings: Settings, branch_key: str, file_name: str, data: bytes) -> None:
@@ -247,6 +281,11 @@ class Added:
     kept: bool = True  # False: nothing recognisable, the file was removed again
 
     @property
+    def left_out(self) -> list[str]:
+        """Sentences of this file that were not taken into the study text."""
+        return left_out_passages(self.problems)
+
+    @property
     def elsewhere_added(self) -> int:
         """New questions from the branch's other materials (the bank was re-balanced)."""
         return len(self.report.new_keys) - sum(self.new_questions.values())
@@ -290,6 +329,7 @@ class ContentService:
         async with self._lock(branch_key):
             path = await asyncio.to_thread(save_upload, self.settings, branch_key, file_name, data)
             try:
+                await asyncio.to_thread(check_readable, path, file_name)
                 corpus = await build_for_branch(self.settings, branch_key, self.cache)
             except Exception:
                 path.unlink(missing_ok=True)

@@ -15,21 +15,20 @@ files on disk before the first update; a pipeline failure is logged and the bot 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from collections.abc import Sequence
 
-from telegram import Document as TgDocument
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.bank_view import forget_edit
-from bot.commands import Command, not_joined_key
-from bot.content_service import UPLOAD_LIMIT, Added, UploadRefused, check_duplicate, check_upload
-from bot.context import Caller, Services, load_caller, reply, services
+from bot.commands import Command
+from bot.content_service import Added, UploadRefused, check_duplicate, check_upload
+from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
+from bot.review_card import forget_edit
 from bot.texts import Catalog, Safe, book_title
-from content.model import QUESTION_TYPES, Problem
+from bot.uploads import download, refusal_text, secretary_document
+from content.model import QUESTION_TYPES
 from storage import content as content_store
 from storage import members as member_store
 from storage.content import MaterialSummary
@@ -37,75 +36,31 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-MAX_PROBLEMS = 8
+MAX_LEFT_OUT = 8
 MAX_LISTED = 40
-
-
-# --------------------------------------------------------------------------- shared with the bank sheet
-
-
-async def refuse_unless_secretary(update: Update, svc: Services, caller: Caller, key: str) -> bool:
-    """Answer a stranger or a member who sent a file meant for secretaries; True when refused."""
-    if not caller.active:
-        await reply(update, svc.texts.t(not_joined_key(caller), caller.lang))
-        return True
-    if not caller.at_least(Role.SECRETARY):
-        await reply(update, svc.texts.t(key, caller.lang))
-        return True
-    return False
-
-
-async def secretary_document(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, members_only_key: str
-) -> tuple[Services, Caller, TgDocument] | None:
-    """The document a secretary sent, with who sent it; ``None`` (after answering) for anyone else."""
-    svc = services(context)
-    caller = await load_caller(update, svc)
-    message = update.effective_message
-    if caller is None or message is None or message.document is None:
-        return None
-    if await refuse_unless_secretary(update, svc, caller, members_only_key):
-        return None
-    assert caller.member is not None
-    return svc, caller, message.document
-
-
-async def download(context: ContextTypes.DEFAULT_TYPE, document: TgDocument) -> bytes:
-    """The file's bytes; ``UploadRefused("size")`` before downloading anything too large."""
-    name = document.file_name or ""
-    if document.file_size is not None and document.file_size > UPLOAD_LIMIT:
-        raise UploadRefused("size", name=name, limit_mb=UPLOAD_LIMIT // (1024 * 1024))
-    file = await context.bot.get_file(document.file_id)
-    buffer = io.BytesIO()
-    await file.download_to_memory(buffer)
-    data = buffer.getvalue()
-    if len(data) > UPLOAD_LIMIT:
-        raise UploadRefused("size", name=name, limit_mb=UPLOAD_LIMIT // (1024 * 1024))
-    return data
-
-
-def refusal_text(texts: Catalog, lang: str, exc: UploadRefused) -> Safe:
-    return texts.t(f"materials.refused.{exc.code}", lang, **exc.params)
 
 
 # --------------------------------------------------------------------------- adding a material
 
 
-def _problems(texts: Catalog, lang: str, problems: Sequence[Problem]) -> list[str]:
-    if not problems:
+def _left_out(texts: Catalog, lang: str, passages: Sequence[str]) -> list[str]:
+    """The file's sentences that did not make it into the study text, quoted (they are the file's words)."""
+    if not passages:
         return []
-    lines: list[str] = [texts.t("materials.problems_header", lang)]
-    lines += [texts.t("materials.problem_line", lang, message=p.message) for p in problems[:MAX_PROBLEMS]]
-    if len(problems) > MAX_PROBLEMS:
-        lines.append(texts.t("materials.more_problems", lang, count=len(problems) - MAX_PROBLEMS))
+    lines: list[str] = [texts.t("materials.left_out_header", lang, count=len(passages))]
+    lines += [texts.t("materials.left_out_line", lang, text=text) for text in passages[:MAX_LEFT_OUT]]
+    if len(passages) > MAX_LEFT_OUT:
+        lines.append(texts.t("materials.more_left_out", lang, count=len(passages) - MAX_LEFT_OUT))
     return lines
 
 
 def render_added(texts: Catalog, lang: str, sent_name: str, added: Added, auto_publish: bool) -> Safe:
-    """What one upload brought, in the words a secretary checks: titles, snippets, new questions."""
+    """What one upload brought, in the words a secretary checks: titles, snippets, new questions.
+
+    Every word is the catalog's; the pipeline's own (English) problem lines go to the log only.
+    """
     if not added.kept:
-        return Safe("\n".join([texts.t("materials.nothing", lang, name=sent_name),
-                               *_problems(texts, lang, added.problems)]))
+        return texts.t("materials.nothing", lang, name=sent_name)
     docs = "\n".join(texts.t("materials.doc_line", lang, title=book_title(d.title),
                              source=d.source or texts.plain("materials.unknown_source", lang))
                      for d in added.documents)
@@ -119,7 +74,7 @@ def render_added(texts: Catalog, lang: str, sent_name: str, added: Added, auto_p
     if added.elsewhere_added or added.report.questions_retired:
         lines.append(texts.t("materials.rebalanced", lang, added=added.elsewhere_added,
                              retired=added.report.questions_retired))
-    return Safe("\n".join([*lines, *_problems(texts, lang, added.problems)]))
+    return Safe("\n".join([*lines, *_left_out(texts, lang, added.left_out)]))
 
 
 async def receive_material(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -152,6 +107,8 @@ async def receive_material(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     log.info("branch %s: material %s added (%d documents, %d snippets, %s)", branch.key, added.file_name,
              len(added.documents), added.snippets, dict(added.report.new_questions))
+    for problem in added.problems:
+        log.info("branch %s: %s: %s", branch.key, problem.file_name, problem.message)
     await reply(update, render_added(svc.texts, caller.lang, sent_name, added, svc.settings.content.auto_publish))
 
 

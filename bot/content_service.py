@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import re
 import shutil
@@ -31,6 +32,7 @@ from pathlib import Path, PurePosixPath
 
 import content
 from bot.config import Settings
+from content.authority import Mark
 from content.ingest import SUPPORTED_SUFFIXES, UnsupportedMaterial, read_material
 from content.loader import IGNORED_NAMES
 from content.model import Corpus, Document, Problem
@@ -83,6 +85,53 @@ def _files(folder: Path) -> list[Path]:
     return sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")), key=lambda p: p.name)
 
 
+MARKS_FILE = ".marks.json"  # in the branch's upload folder; a dot-file, so the loader never reads it as material
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """How a branch weighs its materials: core / background marks and its parent organisation's names."""
+
+    marks: tuple[tuple[str, Mark], ...] = ()
+    own_bodies: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Mark]:
+        return dict(self.marks)
+
+
+def read_marks(settings: Settings, branch_key: str) -> dict[str, Mark]:
+    """The marks secretaries set in chat (file name → core/background); an unreadable file counts as none."""
+    path = upload_dir(settings, branch_key) / MARKS_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(name): Mark(value) for name, value in raw.items() if value in {m.value for m in Mark}}
+
+
+def set_mark(settings: Settings, branch_key: str, file_name: str, mark: Mark | None) -> None:
+    """Mark (or unmark, ``None``) one material of the branch; written atomically (blocking)."""
+    folder = upload_dir(settings, branch_key)
+    folder.mkdir(parents=True, exist_ok=True)
+    marks = {name: m.value for name, m in read_marks(settings, branch_key).items()}
+    if mark is None:
+        marks.pop(file_name, None)
+    else:
+        marks[file_name] = mark.value
+    tmp = folder / f"{MARKS_FILE}.tmp"
+    tmp.write_text(json.dumps(marks, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    tmp.replace(folder / MARKS_FILE)
+
+
+def weighting(settings: Settings, branch_key: str) -> Weighting:
+    """The config's marks, overridden by the secretaries' own, and the branch's parent bodies."""
+    marks: dict[str, Mark] = {**dict.fromkeys(settings.content.core, Mark.CORE),
+                              **dict.fromkeys(settings.content.background, Mark.BACKGROUND),
+                              **read_marks(settings, branch_key)}
+    bodies = next((b.parent_bodies for b in settings.branches if b.key == branch_key), ())
+    return Weighting(tuple(sorted(marks.items())), tuple(bodies))
+
+
 def fingerprint(folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> tuple[object, ...]:
     """Everything a build depends on; equal fingerprints give equal corpora.
 
@@ -98,12 +147,15 @@ def fingerprint(folders: Sequence[Path], curated: Path, titles: Sequence[str]) -
     return listing, overlay, tuple(titles)
 
 
-def _build(folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> Corpus:
+def _build(folders: Sequence[Path], curated: Path, titles: Sequence[str], weights: Weighting) -> Corpus:
     """Run the pipeline over the union of ``folders`` (blocking: call it from a worker thread)."""
     filled = [folder for folder in folders if _files(folder)]
+    def run(folder: Path) -> Corpus:
+        return build_corpus(folder, curated_path=curated, first_titles=titles, marks=weights.as_dict(),
+                            own_bodies=weights.own_bodies)
+
     if len(filled) <= 1:
-        folder = filled[0] if filled else folders[0]
-        return build_corpus(folder, curated_path=curated, first_titles=titles)
+        return run(filled[0] if filled else folders[0])
     clashes: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix="zhibu-materials-") as tmp:
         view = Path(tmp)
@@ -117,7 +169,7 @@ def _build(folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> Cor
                     target.symlink_to(path.resolve())
                 except OSError:  # no symlinks (some Windows setups): copy instead
                     shutil.copy2(path, target)
-        corpus = build_corpus(view, curated_path=curated, first_titles=titles)
+        corpus = run(view)
     corpus.problems.extend(clashes)
     return corpus
 
@@ -132,8 +184,9 @@ class CorpusCache:
         self._key_locks: dict[tuple[object, ...], threading.Lock] = {}
         self.builds = 0  # how many times the pipeline actually ran
 
-    def get(self, folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> Corpus:
-        key = fingerprint(folders, curated, titles)
+    def get(self, folders: Sequence[Path], curated: Path, titles: Sequence[str],
+            weights: Weighting = Weighting()) -> Corpus:
+        key = (*fingerprint(folders, curated, titles), weights)
         with self._guard:
             lock = self._key_locks.setdefault(key, threading.Lock())
         with lock:  # a second caller with the same inputs waits for the first build instead of repeating it
@@ -141,7 +194,7 @@ class CorpusCache:
                 if key in self._builds:
                     self._builds.move_to_end(key)
                     return self._builds[key]
-            corpus = _build(folders, curated, titles)
+            corpus = _build(folders, curated, titles, weights)
             with self._guard:
                 self.builds += 1
                 self._builds[key] = corpus
@@ -157,7 +210,7 @@ CACHE = CorpusCache()  # process-wide: a corpus is pure data derived from files,
 async def build_for_branch(settings: Settings, branch_key: str, cache: CorpusCache = CACHE) -> Corpus:
     """The branch's corpus, built off the event loop (or taken from the cache)."""
     return await asyncio.to_thread(cache.get, materials_dirs(settings, branch_key), curated_path(settings),
-                                   first_titles(settings, branch_key))
+                                   first_titles(settings, branch_key), weighting(settings, branch_key))
 
 
 # --------------------------------------------------------------------------- uploads

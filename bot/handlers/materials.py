@@ -18,16 +18,18 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.commands import Command
-from bot.content_service import Added, UploadRefused, check_duplicate, check_upload
+from bot.callbacks import CallbackData, pack, pattern
+from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
+from bot.content_service import Added, UploadRefused, check_duplicate, check_upload, set_mark, weighting
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
 from bot.review_card import forget_edit
 from bot.texts import Catalog, Safe, book_title
 from bot.uploads import download, refusal_text, secretary_document
+from content.authority import Mark
 from content.model import QUESTION_TYPES
 from storage import content as content_store
 from storage import members as member_store
@@ -109,16 +111,82 @@ async def receive_material(update: Update, context: ContextTypes.DEFAULT_TYPE) -
              len(added.documents), added.snippets, dict(added.report.new_questions))
     for problem in added.problems:
         log.info("branch %s: %s: %s", branch.key, problem.file_name, problem.message)
-    await reply(update, render_added(svc.texts, caller.lang, sent_name, added, svc.settings.content.auto_publish))
+    material_id = await svc.db.run(content_store.material_id_for_file, branch_id=branch.id, file_name=added.file_name)
+    markup = mark_keyboard(svc.texts, caller.lang, material_id) if added.kept and material_id is not None else None
+    await reply(update, render_added(svc.texts, caller.lang, sent_name, added, svc.settings.content.auto_publish),
+                reply_markup=markup)
+
+
+# --------------------------------------------------------------------------- core / background marks
+
+MARK_WORDS = {"核心": Mark.CORE, "core": Mark.CORE, "背景": Mark.BACKGROUND, "background": Mark.BACKGROUND,
+              "普通": None, "normal": None}
+_MARK_CODES = {"c": Mark.CORE, "b": Mark.BACKGROUND, "n": None}
+
+
+def mark_keyboard(texts: Catalog, lang: str, material_id: int) -> InlineKeyboardMarkup:
+    """Core / background / normal for one material: how much its questions weigh, which copy of a shared
+    passage is kept."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.plain(f"materials.mark_button.{code}", lang),
+                             callback_data=pack("mat", "mk", material_id, code))
+        for code in _MARK_CODES
+    ]])
+
+
+async def apply_mark(svc: Services, caller: Caller, material_id: int, mark: Mark | None) -> str:
+    """Record the mark for the material's file and rebuild the branch; returns the confirmation text."""
+    material = await svc.db.run(content_store.get_material, scope=caller.scope, material_id=material_id)
+    branch = await svc.db.run(member_store.get_branch, branch_id=material.branch_id)
+    assert branch.id is not None
+    await asyncio.to_thread(set_mark, svc.settings, branch.key, material.file_name, mark)
+    await svc.content.refresh(branch.key, branch.id, svc.clock.now())
+    word = svc.texts.plain(f"materials.mark_word.{mark.value if mark else 'normal'}", caller.lang)
+    return svc.texts.plain("materials.marked", caller.lang, title=book_title(material.title), mark=word)
+
+
+async def mark_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
+                      data: CallbackData) -> str:
+    svc = services(context)
+    code = data.str_arg(1)
+    if code not in _MARK_CODES:
+        return svc.texts.plain("button.expired", caller.lang)
+    return await apply_mark(svc, caller, data.int_arg(0), _MARK_CODES[code])
+
+
+async def mark_command(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/mark N 核心|背景|普通`` — N is the material's number in ``/materials``."""
+    svc = services(context)
+    args = args_of(context)
+    if len(args) != 2 or args[1].lower() not in MARK_WORDS:
+        raise UsageError()
+    n = int_arg(args[0])
+    rows = await svc.db.run(content_store.materials_overview, branch_id=_branch_id(caller))
+    if n > len(rows) or rows[n - 1].material.id is None:
+        await reply(update, svc.texts.t("materials.no_such_number", caller.lang, n=n))
+        return
+    material_id = rows[n - 1].material.id
+    assert material_id is not None
+    await reply(update, await apply_mark(svc, caller, material_id, MARK_WORDS[args[1].lower()]))
+
+
+def _branch_id(caller: Caller) -> int:
+    """The branch a secretary manages, or the one a committee admin chose to act on."""
+    if caller.scope.acting_branch_id is not None:
+        return caller.scope.acting_branch_id
+    assert caller.member is not None
+    return caller.member.branch_id
 
 
 # --------------------------------------------------------------------------- listing
 
 
-def render_list(texts: Catalog, lang: str, branch: str, rows: Sequence[MaterialSummary]) -> Safe:
+def render_list(texts: Catalog, lang: str, branch: str, rows: Sequence[MaterialSummary],
+                marks: dict[str, Mark] | None = None) -> Safe:
+    marks = marks or {}
     if not rows:
         return texts.t("materials.list_empty", lang, branch=branch)
-    lines = [texts.t("materials.list_header", lang, branch=branch, count=len(rows))]
+    lines: list[str] = [texts.t("materials.list_header", lang, branch=branch, count=len(rows))]
     for n, row in enumerate(rows[:MAX_LISTED], start=1):
         m = row.material
         lines.append(texts.t(
@@ -127,6 +195,10 @@ def render_list(texts: Catalog, lang: str, branch: str, rows: Sequence[MaterialS
             date=m.published.isoformat() if m.published else texts.plain("materials.unknown_date", lang),
             units=row.units, questions=row.questions,
         ))
+        mark = marks.get(m.file_name)
+        if mark is not None:
+            lines[-1] += texts.t("materials.list_mark", lang,
+                                 mark=texts.plain(f"materials.mark_word.{mark.value}", lang))
     if len(rows) > MAX_LISTED:
         lines.append(texts.t("materials.more_listed", lang, count=len(rows) - MAX_LISTED))
     lines.append(texts.t("materials.list_footer", lang))
@@ -138,9 +210,10 @@ async def list_materials(update: Update, context: ContextTypes.DEFAULT_TYPE, cal
     forget_edit(context)
     svc = services(context)
     assert caller.member is not None
-    branch = await svc.db.run(member_store.get_branch, branch_id=caller.member.branch_id)
-    rows = await svc.db.run(content_store.materials_overview, branch_id=caller.member.branch_id)
-    await reply(update, render_list(svc.texts, caller.lang, branch.name, rows))
+    branch = await svc.db.run(member_store.get_branch, branch_id=_branch_id(caller))
+    rows = await svc.db.run(content_store.materials_overview, branch_id=_branch_id(caller))
+    marks = weighting(svc.settings, branch.key).as_dict()
+    await reply(update, render_list(svc.texts, caller.lang, branch.name, rows, marks))
 
 
 # --------------------------------------------------------------------------- start-up
@@ -163,8 +236,10 @@ async def on_startup(app: Application, svc: Services) -> None:  # type: ignore[t
 
 FEATURE = Feature(
     name="materials",
-    commands=(Command("materials", Role.SECRETARY, list_materials, "secretary"),),
+    commands=(Command("materials", Role.SECRETARY, list_materials, "secretary"),
+              Command("mark", Role.SECRETARY, mark_command, "secretary")),
     # after the bank: a document no earlier feature claimed is a study material
-    handlers=lambda: [MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, receive_material)],
+    handlers=lambda: [MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, receive_material),
+                      CallbackQueryHandler(guarded_callback(Role.SECRETARY, mark_button), pattern=pattern("mat"))],
     on_startup=on_startup,
 )

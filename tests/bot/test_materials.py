@@ -174,3 +174,27 @@ async def test_review_after_an_upload_starts_with_the_new_material(session: Offl
         session.clock.advance(timedelta(seconds=11))  # a person reads each card; the flood guard counts per 10 s
         seen.append(card_id((await session.press(factories.SECRETARY_ID, 4))[0]))
     assert set(seen) == fresh
+
+
+async def test_a_secretary_marks_a_material_core_or_background(session: OfflineSession, tmp_path: Path) -> None:
+    """The buttons under an upload and ``/mark`` set how much a material weighs; the bank is rebuilt with it."""
+    await join(session)
+    added = (await session.upload(factories.SECRETARY_ID, "细则.docx", regulation_docx()))[-1]
+    assert [b.text for b in added.button_list()] == ["⭐ 核心材料", "📎 背景材料", "普通"]
+    new = next(m for m in materials(session) if m.file_name == "细则.docx")
+    before = {q.qkey: q.score for q in questions_of(session, new.doc_key)}
+    await session.press(factories.SECRETARY_ID, 2)  # background
+    toast = session.api.callback_answers[max(session.api.callback_answers)]
+    assert "背景材料" in (toast.get("text") or "")
+    marks = tmp_path / "data" / "materials" / "csfz" / cs.MARKS_FILE
+    assert marks.is_file() and "background" in marks.read_text(encoding="utf-8")
+    after = {q.qkey: q.score for q in questions_of(session, new.doc_key) if q.qkey in before}
+    assert after and all(after[k] <= before[k] for k in after) and any(after[k] < before[k] for k in after)
+    listing = (await session.send(factories.SECRETARY_ID, "/materials"))[0].plain
+    assert "背景材料" in listing
+    number = 1 + [m.file_name for m in materials(session)].index("细则.docx")
+    core = (await session.send(factories.SECRETARY_ID, f"/mark {number} 核心"))[0].plain
+    assert "核心材料" in core and "core" in marks.read_text(encoding="utf-8")
+    assert "没有第 99 份材料" in (await session.send(factories.SECRETARY_ID, "/mark 99 核心"))[0].plain
+    assert "用法" in (await session.send(factories.SECRETARY_ID, "/mark 1 重要"))[0].plain
+    assert "仅供" in (await session.send(MEMBER, f"/mark {number} 背景"))[0].plain

@@ -4,7 +4,7 @@
 
     /checkincode 5   (host or secretary) ─▶ the code and a QR image of the check-in link, valid ~60 s
     /checkin 4831    or the link t.me/<bot>?start=ci_5_4831 ─▶ present / late / "wrong" / "stale" / "not open"
-    /mark 5 12 excused 出差   ─▶ a secretary records what happened for one member
+    /attendance 5 12 请假 出差 ─▶ a secretary records what happened for one member
     /attendance 5    ─▶ 应到 / 实到, present, late, excused with reasons, absent, RSVP vs. reality, quorum, 补学
     [已完成补学]      ─▶ recorded, shown in the roster
 
@@ -102,23 +102,9 @@ async def deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
     await _check_in(update, context, caller, match.group(2), int(match.group(1)))
 
 
-async def mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/mark <meeting> <member> present|late|excused|absent [reason]``"""
-    svc = services(context)
-    args = args_of(context)
-    if len(args) < 3 or args[2].lower() not in STATUS_WORDS:
-        raise UsageError()
-    status = STATUS_WORDS[args[2].lower()]
-    note = " ".join(args[3:])[:500] or None
-    meeting, member = await svc.db.run(attendance.mark, actor=caller.member, scope=caller.scope,
-                                       meeting_id=int_arg(args[0]),
-                                       member_id=int_arg(args[1]), status=status, note=note, now=svc.clock.now())
-    await reply(update, svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,
-                                    status=svc.texts.plain(f"mtg.status.{status.value}", caller.lang)))
-
-
 async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/attendance <id>`` — the ledger view of one meeting; without an id, the latest meetings at a glance."""
+    """``/attendance <id>`` — the ledger view of one meeting; without an id, the latest meetings at a glance;
+    ``/attendance <id> <member> <status> [reason]`` records what happened for one member."""
     svc = services(context)
     args = args_of(context)
     if not args:
@@ -126,6 +112,9 @@ async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
                                     now=svc.clock.now(),
                                     window=view.window_of(svc.settings))
         await reply(update, view.overview_text(svc.texts, caller.lang, overview, svc.settings.tz))
+        return
+    if len(args) >= 3:
+        await _mark(update, context, caller, args)
         return
     if len(args) != 1:
         raise UsageError()
@@ -136,6 +125,20 @@ async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
     meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
                                meeting_id=meeting_id)
     await reply(update, view.roster_text(svc.texts, caller.lang, meeting, result, svc.settings.tz))
+
+
+async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, args: list[str]) -> None:
+    """``/attendance <meeting> <member> 出席|迟到|请假|缺席 [reason]``"""
+    svc = services(context)
+    if args[2].lower() not in STATUS_WORDS:
+        raise UsageError()
+    status = STATUS_WORDS[args[2].lower()]
+    note = " ".join(args[3:])[:500] or None
+    meeting, member = await svc.db.run(attendance.mark, actor=caller.member, scope=caller.scope,
+                                       meeting_id=int_arg(args[0]),
+                                       member_id=int_arg(args[1]), status=status, note=note, now=svc.clock.now())
+    await reply(update, svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,
+                                    status=svc.texts.plain(f"mtg.status.{status.value}", caller.lang)))
 
 
 async def makeup_done(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
@@ -150,7 +153,6 @@ CHECKIN_COMMANDS = (
     Command("checkin", Role.MEMBER, check_in, "meetings"),
     Command("checkincode", Role.MEMBER, checkin_code, "meetings"),
     Command("attendance", Role.SECRETARY, roster, "meetings"),
-    Command("mark", Role.SECRETARY, mark, "meetings"),
 )
 
 

@@ -22,7 +22,7 @@ from bot.offline.records import SentMessage
 from bot.offline.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage.attendance import STALE_PERIODS, code_at
-from storage.models import Attendance, Delivery, DeliveryState, Makeup, Meeting, Rsvp
+from storage.models import Attendance, Delivery, DeliveryState, Makeup, Meeting, Member, Rsvp
 from tests import factories
 from tests.factories import INVITE, SECRETARY_ID
 
@@ -199,6 +199,11 @@ async def test_check_in_roster_quorum_and_makeup(session: OfflineSession, clock:
     assert len(checked) == 2
     assert "最终结果" in final and "缺席：王五" in final and "超过半数，会议有效" in final
     assert "补学未完成：王五" in final
+    zhang = next(m.id for m in rows(session, Member) if m.tg_user_id == ZHANG)
+    marked = await session.send(SECRETARY_ID, f"/attendance {mid} {zhang} 迟到 路上堵车")
+    assert "已登记：张三" in marked[0].plain
+    assert "迟到：张三" in (await session.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
+    assert "命令格式不对" in (await session.send(SECRETARY_ID, f"/attendance {mid} {zhang} 早退"))[0].plain
     overview = (await session.send(SECRETARY_ID, "/attendance"))[0].plain
     assert "实到 2 / 应到 3" in overview and "补学未完成 1 人：王五" in overview
     done = await session.press(WANG, 1)

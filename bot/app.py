@@ -40,11 +40,13 @@ from bot.flood import FloodGuard, flood_check
 from bot.handlers import bank, fallback, materials, meetings, members, presence, registration, review
 from bot.handlers import help as help_feature
 from bot.menus import set_default_menus, set_member_menu
+from bot.polls import poll_handlers
 from bot.texts import Catalog
 from bot.ticker import tick_job
 from scheduler.clock import Clock, SystemClock
 from scheduler.jobs import schedule_tick
 from scheduler.kinds import DeliveryKind
+from scheduler.ratelimit import SendRateLimiter
 from scheduler.tick import Producer
 from storage import members as member_store
 from storage.db import Database
@@ -111,6 +113,7 @@ def build_application(
         content=ContentService(settings, db),
         commands=tuple(commands),
         flood=FloodGuard(settings.flood.messages, settings.flood.per_seconds),
+        limiter=SendRateLimiter.under_ceiling(settings.delivery.max_per_second),
         # offline (tests, zhibu chat) the driven clock fires ticks; only a real bot ticks on wall time
         schedule_jobs=request is None if schedule_jobs is None else schedule_jobs,
     )
@@ -127,6 +130,9 @@ def build_application(
             app.add_handler(handler, group=GROUP_CONVERSATIONS)
         for handler in feature.handlers():
             app.add_handler(handler, group=GROUP_FEATURES)
+    # a poll answer carries only the poll id: one router finds the owning feature through PollMap
+    for handler in poll_handlers():
+        app.add_handler(handler, group=GROUP_FEATURES)
     app.add_error_handler(on_error)
     return app
 

@@ -156,6 +156,12 @@ class ScheduleSettings(_Frozen):
         return sorted(result, reverse=True)
 
 
+class DeliverySettings(_Frozen):
+    # Telegram allows about 30 messages a second in bulk; zhibu keeps its scheduled sends (reminders, the
+    # daily push) under this ceiling as Telegram sees them, leaving room for replies to members
+    max_per_second: float = Field(default=25.0, gt=0, le=30)
+
+
 class FloodSettings(_Frozen):
     messages: int = Field(default=8, ge=1)  # at most this many updates from one user ...
     per_seconds: float = Field(default=10.0, gt=0)  # ... within this window
@@ -228,6 +234,7 @@ class Settings(_Frozen):
     content: ContentSettings = ContentSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     flood: FloodSettings = FloodSettings()
+    delivery: DeliverySettings = DeliverySettings()
 
     @field_validator("timezone")
     @classmethod

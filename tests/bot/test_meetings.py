@@ -1,7 +1,7 @@
 """Meetings end to end through the offline Bot API with the driven clock: a secretary and two members.
 
-``deliver`` runs the meeting producers and sends every due outbox row through the meetings feature's
-renderers with the application's bot, as the tick's sender does; it is what members see.
+``deliver`` runs one tick of the application (``bot.ticker``): the meeting producers queue what is due and
+the sender renders each row with the meetings feature's renderers and sends it — what members see.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from bot import ticker
 from bot.app import build_application
 from bot.context import SERVICES_KEY, Services
 from bot.offline.api import FakeBotApi
 from bot.offline.records import SentMessage
 from bot.offline.session import OfflineSession
 from scheduler.clock import FakeClock
+from scheduler.tick import run_tick
 from storage.attendance import STALE_PERIODS, code_at
 from storage.models import Attendance, Delivery, DeliveryState, Makeup, Meeting, Member, Rsvp
 from tests import factories
@@ -43,32 +45,16 @@ def svc_of(s: OfflineSession) -> Services:
 
 
 async def deliver(s: OfflineSession, *, produce: bool = True) -> list[SentMessage]:
-    """Produce what is due, then render and send each pending row (the sender's job)."""
+    """One tick of the driven clock: produce what is due, then send it (``produce=False``: only send what
+    is queued already) — what members see."""
     svc = svc_of(s)
-    now = svc.clock.now()
 
     async def work() -> None:
         if produce:
-            for producer in svc.producers:
-                await svc.db.run(producer, now=now)
-
-        def pending(*, session: object) -> list[Delivery]:
-            return list(session.exec(select(Delivery).where(  # type: ignore[attr-defined]
-                Delivery.state == DeliveryState.PENDING, Delivery.due_at <= now)).all())
-
-        for row in await svc.db.run(pending):
-            kind = svc.kinds[row.kind]
-            out = await svc.db.run(lambda session, row=row, kind=kind: kind.render(session, row))
-
-            def finish(*, session: object, row: Delivery = row, sent: bool = out is not None) -> None:
-                stored = session.get(Delivery, row.id)  # type: ignore[attr-defined]
-                stored.state = DeliveryState.SENT if sent else DeliveryState.EXPIRED
-                session.add(stored)  # type: ignore[attr-defined]
-
-            if out is not None:
-                assert out.text is not None
-                await s.app.bot.send_message(row.chat_id, out.text, reply_markup=out.markup)
-            await svc.db.run(finish)
+            await ticker.tick(s.app)
+        else:
+            await run_tick(bot=s.app.bot, db=svc.db, clock=svc.clock, limiter=svc.limiter, worker=ticker.WORKER,
+                           producers=(), kinds=svc.kinds)
 
     return await s.run(work)
 

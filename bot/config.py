@@ -156,6 +156,19 @@ class ScheduleSettings(_Frozen):
         return sorted(result, reverse=True)
 
 
+class StatsSettings(_Frozen):
+    digest: bool = True  # a weekly digest of the branch's figures to its secretaries
+    digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday, in the configured timezone
+    digest_time: time = time(9, 0)
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> Any:
+        if isinstance(value, int):  # YAML 1.1 reads 09:00 as sexagesimal 540
+            return f"{value // 60:02d}:{value % 60:02d}"
+        return value
+
+
 class DeliverySettings(_Frozen):
     # Telegram allows about 30 messages a second in bulk; zhibu keeps its scheduled sends (reminders, the
     # daily push) under this ceiling as Telegram sees them, leaving room for replies to members
@@ -234,6 +247,7 @@ class Settings(_Frozen):
     content: ContentSettings = ContentSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     flood: FloodSettings = FloodSettings()
+    stats: StatsSettings = StatsSettings()
     delivery: DeliverySettings = DeliverySettings()
 
     @field_validator("timezone")

@@ -153,7 +153,10 @@ class StudyUnit(SQLModel, table=True):
 
 
 class StudyProgress(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("member_id", "unit_id", name="uq_progress_member_unit"),)
+    __table_args__ = (
+        UniqueConstraint("member_id", "unit_id", name="uq_progress_member_unit"),
+        Index("ix_progress_branch_time", "branch_id", "delivered_at"),  # the figures count by branch and period
+    )
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
@@ -187,7 +190,10 @@ class Question(SQLModel, table=True):
 class QuizAnswer(SQLModel, table=True):
     """One answer; ``attempt_key`` (poll id or delivery key) makes a retried answer count once."""
 
-    __table_args__ = (UniqueConstraint("member_id", "attempt_key", name="uq_answer_member_attempt"),)
+    __table_args__ = (
+        UniqueConstraint("member_id", "attempt_key", name="uq_answer_member_attempt"),
+        Index("ix_answer_branch_time", "branch_id", "answered_at"),  # the figures count by branch and period
+    )
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
@@ -345,7 +351,10 @@ class AttendanceStatus(StrEnum):
 
 
 class Attendance(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_attendance_meeting_member"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id", name="uq_attendance_meeting_member"),
+        Index("ix_attendance_member", "member_id"),  # "last attended" per member, for the early warning
+    )
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)

@@ -1,7 +1,7 @@
 """meetings: series, RSVP leave decisions, attendance status, check-in misses, party groups, 补学
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0007
 Create Date: 2026-12-01 03:20:48.393325
 """
 
@@ -17,7 +17,7 @@ import storage.types
 
 
 revision: str = '0005'
-down_revision: str | None = '0003'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

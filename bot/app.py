@@ -37,7 +37,7 @@ from bot.context import SERVICES_KEY, Services
 from bot.errors import on_error
 from bot.feature import FEATURES_KEY, Feature, PollAnswerHandler, deep_link_table
 from bot.flood import FloodGuard, flood_check
-from bot.handlers import bank, fallback, materials, members, presence, registration, review, stats
+from bot.handlers import bank, fallback, materials, meetings, members, presence, registration, review, stats
 from bot.handlers import help as help_feature
 from bot.menus import set_default_menus, set_member_menu
 from bot.polls import poll_handlers
@@ -66,6 +66,7 @@ FEATURES: tuple[Feature, ...] = (
     review.FEATURE,
     bank.FEATURE,  # before materials: an .xlsx sent back is a bank sheet, not a study material
     materials.FEATURE,  # its document handler is a catch-all for any other file a secretary sends
+    meetings.FEATURE,
     stats.FEATURE,
     presence.FEATURE,
     fallback.FEATURE,  # last: unknown commands, free text and stale buttons nobody else claimed

@@ -123,7 +123,7 @@ class ContentSettings(_Frozen):
 
 class ScheduleSettings(_Frozen):
     daily_push: tuple[time, ...] = (time(8, 0),)  # local times the study snippet is pushed
-    reminder_offsets: tuple[str, ...] = ("1d", "2h")  # before a meeting starts
+    reminder_offsets: tuple[str, ...] = ("3d", "1d", "2h")  # before a meeting starts
     tick_seconds: int = Field(default=20, ge=5, le=300)
     inactivity_months: int = Field(default=3, ge=1, le=6)
 
@@ -181,16 +181,37 @@ class FloodSettings(_Frozen):
 
 
 class MeetingSettings(_Frozen):
+    """A meeting seed: inserted once by key, never overwritten after a secretary changed it in chat."""
+
     branch: str
-    kind: Literal["党员大会", "支委会", "党小组会", "党课", "主题党日"]
+    kind: Literal["党员大会", "支委会", "党小组会", "党课", "主题党日", "其他"]
     topic: str = Field(min_length=1)
     starts_at: datetime  # local time in the configured timezone
     duration_minutes: int = Field(default=90, ge=5, le=24 * 60)
     place: str = Field(min_length=1)
     host: str | None = None
     recorder: str | None = None
+    agenda: str | None = None
+    # who is expected: branch (everyone) | committee (书记 and 委员) | group:<党小组 name>
+    attendees: str = Field(default="branch", pattern=r"^(branch|committee|group:.{1,32})$")
     materials: tuple[str, ...] = ()
     key: str | None = None  # stable id; default derived from branch, kind and date
+    repeat: Literal["none", "monthly"] = "none"  # monthly: on the same day (1–28) and time every month
+
+    @model_validator(mode="after")
+    def _monthly_day(self) -> MeetingSettings:
+        if self.repeat == "monthly" and self.starts_at.day > 28:
+            raise ValueError("starts_at: a monthly meeting needs a day from 1 to 28")
+        return self
+
+
+class MeetingOptions(_Frozen):
+    """How meetings run for every branch: check-in window and code, group notices."""
+
+    checkin_before_minutes: int = Field(default=30, ge=0, le=24 * 60)  # check-in opens this long before the start
+    checkin_after_minutes: int = Field(default=30, ge=0, le=24 * 60)  # ... and closes this long after it
+    code_seconds: int = Field(default=60, ge=15, le=3600)  # the check-in code rotates this often
+    notify_group: bool = True  # one notice to the branch group (when group_chat_id is set)
 
 
 class BranchSettings(_Frozen):
@@ -222,6 +243,7 @@ class Settings(_Frozen):
     committee_admins: tuple[AdminSettings, ...] = ()  # a plain id sees every branch; {id, branches} those listed
     branches: tuple[BranchSettings, ...] = Field(default_factory=lambda: (DEMO_BRANCH,))
     meetings: tuple[MeetingSettings, ...] = ()
+    meeting_options: MeetingOptions = MeetingOptions()
     content: ContentSettings = ContentSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     flood: FloodSettings = FloodSettings()

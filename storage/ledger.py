@@ -75,7 +75,7 @@ def meeting_ledger(*, session: Session, scope: Scope, branch_id: int, window: Wi
         Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE).order_by(col(Member.id))).all()
     came: dict[int, set[int]] = defaultdict(set)
     for meeting_id, member_id in session.exec(select(Attendance.meeting_id, Attendance.member_id).where(
-            col(Attendance.meeting_id).in_(held))).all():
+            col(Attendance.meeting_id).in_(held), col(Attendance.status).in_(("present", "late")))).all():
         came[meeting_id].add(member_id)
     reasons: dict[int, dict[int, str]] = defaultdict(dict)
     for meeting_id, member_id, reason in session.exec(select(Rsvp.meeting_id, Rsvp.member_id, Rsvp.reason).where(

@@ -240,12 +240,65 @@ class PollMap(SQLModel, table=True):
 # --------------------------------------------------------------------------- meetings
 
 
+class MeetingKind(StrEnum):
+    GENERAL = "党员大会"  # 支部党员大会: needs more than half of the full members present
+    COMMITTEE = "支委会"
+    GROUP = "党小组会"
+    LECTURE = "党课"
+    THEME_DAY = "主题党日"
+    OTHER = "其他"
+
+
+class MeetingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"  # for an occurrence of a series: skipped
+
+
+class Audience(StrEnum):
+    BRANCH = "branch"  # every active member
+    COMMITTEE = "committee"  # 书记 and 委员 (role secretary or above)
+    GROUP = "group"  # one 党小组 (``audience_group``)
+    LIST = "list"  # the members in ``audience_ids``
+
+
+class Origin(StrEnum):
+    CONFIG = "config"  # a seed from the config file: inserted once, then the chat owns it
+    CHAT = "chat"
+    SERIES = "series"  # an occurrence of a recurring meeting
+
+
+class MeetingSeries(SQLModel, table=True):
+    """A recurring meeting: on ``day`` of every month at ``local_time``; occurrences are Meeting rows
+    created ahead by the reminder producer, so one can be edited or skipped without touching the rest."""
+
+    __table_args__ = (UniqueConstraint("branch_id", "key", name="uq_series_branch_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    key: str | None = Field(default=None, max_length=64)  # a seed from the config; None when made in chat
+    kind: str = Field(max_length=16)
+    topic: str = Field(max_length=500)
+    day: int  # 1–28: every month has it
+    local_time: str = Field(max_length=5)  # "HH:MM" in the branch timezone
+    duration_minutes: int = 90
+    place: str = Field(max_length=255)
+    host: str | None = Field(default=None, max_length=64)
+    recorder: str | None = Field(default=None, max_length=64)
+    agenda: str | None = Field(default=None, sa_type=Text)
+    audience: str = Field(default=Audience.BRANCH, max_length=16)
+    audience_group: str | None = Field(default=None, max_length=32)
+    audience_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    materials: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = _utc()
+
+
 class Meeting(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("branch_id", "key", name="uq_meeting_branch_key"),)
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
     key: str = Field(max_length=64)
-    kind: str = Field(max_length=16)  # 党员大会 / 支委会 / 党小组会 / 党课 / 主题党日
+    kind: str = Field(max_length=16)  # MeetingKind
     topic: str = Field(max_length=500)
     starts_at: datetime = _utc(index=True)
     ends_at: datetime = _utc()
@@ -253,10 +306,27 @@ class Meeting(SQLModel, table=True):
     host: str | None = Field(default=None, max_length=64)
     recorder: str | None = Field(default=None, max_length=64)
     materials: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="scheduled", max_length=16)  # scheduled / cancelled / held
+    status: str = Field(default="scheduled", max_length=16)  # MeetingStatus
     minutes: str | None = Field(default=None, sa_type=Text)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = _utc()
+    agenda: str | None = Field(default=None, sa_type=Text)
+    audience: str = Field(default=Audience.BRANCH, max_length=16)
+    audience_group: str | None = Field(default=None, max_length=32)
+    audience_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    origin: str = Field(default=Origin.CHAT, max_length=16)
+    series_id: int | None = Field(default=None, foreign_key="meetingseries.id", index=True)
+    # bumped by every change made in chat: a seed with revision > 0 is the chat's, and each revision is
+    # announced once to everyone already notified
+    revision: int = 0
+    checkin_secret: str = Field(default="", max_length=64)  # the rotating check-in code derives from it
+    updated_at: datetime | None = _utc(default=None)
+
+
+class LeaveStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
 
 
 class Rsvp(SQLModel, table=True):
@@ -268,6 +338,16 @@ class Rsvp(SQLModel, table=True):
     response: str = Field(max_length=16)  # attend / leave
     reason: str | None = Field(default=None, max_length=500)  # 请假 reason
     responded_at: datetime = _utc()
+    leave_status: str | None = Field(default=None, max_length=16)  # LeaveStatus, for response == leave
+    decided_by: int | None = Field(default=None, sa_type=BigInteger)
+    decided_at: datetime | None = _utc(default=None)
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    LATE = "late"
+    EXCUSED = "excused"
+    ABSENT = "absent"
 
 
 class Attendance(SQLModel, table=True):
@@ -281,6 +361,39 @@ class Attendance(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id")
     checked_in_at: datetime = _utc()
     method: str = Field(default="self", max_length=16)  # self / secretary
+    status: str = Field(default=AttendanceStatus.PRESENT, max_length=16)
+    note: str | None = Field(default=None, max_length=500)  # a secretary's reason (excused)
+
+
+class CheckinMiss(SQLModel, table=True):
+    """A wrong or stale check-in code: counted to slow down guessing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    at: datetime = _utc(index=True)
+
+
+class PartyGroup(SQLModel, table=True):
+    """Membership of a 党小组 (one per member), for meetings addressed to a party group."""
+
+    __table_args__ = (UniqueConstraint("member_id", name="uq_partygroup_member"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    name: str = Field(max_length=32)
+    member_id: int = Field(foreign_key="member.id")
+
+
+class Makeup(SQLModel, table=True):
+    """补学: an absent or excused member owes the meeting's study; done when they confirm it."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_makeup_meeting_member"),)
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    assigned_at: datetime = _utc()
+    completed_at: datetime | None = _utc(default=None)
 
 
 # --------------------------------------------------------------------------- delivery

@@ -44,6 +44,9 @@ from storage.scope import Scope
 CANCELLED = "cancelled"
 LEAVE = "leave"
 
+# an attendance row records what happened (a secretary may mark someone excused or absent): only these came
+CAME = col(Attendance.status).in_(("present", "late"))
+
 
 @dataclass(frozen=True)
 class Window:
@@ -190,7 +193,7 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     attendances = leaves = 0
     if held:
         attendances = session.exec(select(func.count()).select_from(Attendance).where(
-            col(Attendance.meeting_id).in_(held))).one()
+            col(Attendance.meeting_id).in_(held), CAME)).one()
         leaves = session.exec(select(func.count()).select_from(Rsvp).where(
             col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
@@ -254,11 +257,11 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
     attended = leaves = 0
     if held:
         attended = session.exec(select(func.count()).select_from(Attendance).where(
-            Attendance.member_id == member_id, col(Attendance.meeting_id).in_(held))).one()
+            Attendance.member_id == member_id, col(Attendance.meeting_id).in_(held), CAME)).one()
         leaves = session.exec(select(func.count()).select_from(Rsvp).where(
             Rsvp.member_id == member_id, col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
     last = session.exec(select(func.max(Meeting.starts_at)).join(Attendance, col(Attendance.meeting_id) == Meeting.id)
-                        .where(Attendance.member_id == member_id)).one()
+                        .where(Attendance.member_id == member_id, CAME)).one()
     documents = tuple(DocumentAccuracy(d, int(n), int(c or 0)) for d, n, c in by_doc)
     return MemberStats(
         member_id=member_id, name=member.name, status=member.status, standing=member.standing,
@@ -275,7 +278,7 @@ def attendance_warnings(*, session: Session, scope: Scope, branch_id: int, since
     require_branch(scope, branch_id)
     last = (select(Attendance.member_id, func.max(Meeting.starts_at).label("last"))
             .join(Meeting, col(Meeting.id) == Attendance.meeting_id)
-            .where(Attendance.branch_id == branch_id).group_by(col(Attendance.member_id)).subquery())
+            .where(Attendance.branch_id == branch_id, CAME).group_by(col(Attendance.member_id)).subquery())
     rows = session.exec(
         select(Member.id, Member.name, last.c.last, Member.joined_at)
         .outerjoin(last, last.c.member_id == Member.id)

@@ -41,12 +41,20 @@ def split_bot_url(path: str) -> tuple[str, str, str] | None:
     return kind, parts[i].removeprefix("bot"), "/".join(parts[i + 1 :])
 
 
+def _json(body: Any) -> bytes:
+    """UTF-8 JSON; text holding a lone surrogate (fuzzed input echoed in a quoted reply) is \\u-escaped."""
+    try:
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body).encode("ascii")
+
+
 def error_response(error: BotApiError) -> tuple[int, bytes]:
-    return error.code, json.dumps(error.body(), ensure_ascii=False).encode("utf-8")
+    return error.code, _json(error.body())
 
 
 def ok_response(result: Any) -> tuple[int, bytes]:
-    return 200, json.dumps({"ok": True, "result": result}, ensure_ascii=False).encode("utf-8")
+    return 200, _json({"ok": True, "result": result})
 
 
 class OfflineRequest(BaseRequest):

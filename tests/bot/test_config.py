@@ -24,7 +24,7 @@ def test_example_config_holds_the_materials_meeting() -> None:
     assert meeting.topic == "树立和践行正确政绩观学习教育动员部署会" and len(meeting.materials) == 3
     assert settings.meeting_start_utc(meeting) == datetime(2026, 3, 25, 6, 30, tzinfo=UTC)
     assert settings.schedule.daily_push == (time(8, 0),)
-    assert settings.schedule.offsets() == [timedelta(days=1), timedelta(hours=2)]
+    assert settings.schedule.offsets() == [timedelta(days=3), timedelta(days=1), timedelta(hours=2)]
 
 
 def test_embedded_defaults_need_no_file(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -67,10 +67,9 @@ async def _bot(api: FakeBotApi) -> Bot:
 
 def _meeting(db: Database, clock: FakeClock, branch_id: int) -> Meeting:
     with db.session() as s:
-        return meetings.upsert_meeting(session=s, branch_id=branch_id, key="m1", kind="党员大会", topic="学习党章",
-                                       starts_at=clock.now() + timedelta(days=1),
-                                       ends_at=clock.now() + timedelta(days=1, hours=2), place="三楼会议室",
-                                       host=None, recorder=None, materials=[], now=clock.now())
+        spec = meetings.MeetingSpec(kind="党员大会", topic="学习党章", starts_at=clock.now() + timedelta(days=1),
+                                    duration_minutes=120, place="三楼会议室")
+        return meetings.seed_meeting(session=s, branch_id=branch_id, key="m1", spec=spec, now=clock.now())
 
 
 def _enqueue(db: Database, clock: FakeClock, row: dict[str, object]) -> None:

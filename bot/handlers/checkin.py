@@ -1,0 +1,160 @@
+"""At the meeting: the rotating check-in code, checking in, marks by a secretary, the roster, 补学 done.
+
+::
+
+    /checkincode 5   (host or secretary) ─▶ the code and a QR image of the check-in link, valid ~60 s
+    /checkin 4831    or the link t.me/<bot>?start=ci_5_4831 ─▶ present / late / "wrong" / "stale" / "not open"
+    /attendance 5 12 请假 出差 ─▶ a secretary records what happened for one member
+    /attendance 5    ─▶ 应到 / 实到, present, late, excused with reasons, absent, RSVP vs. reality, quorum, 补学
+    [已完成补学]      ─▶ recorded, shown in the roster
+
+This module is part of the meetings feature (``bot/handlers/meetings.py`` lists its commands).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import segno
+from telegram import InputFile, Update
+from telegram.ext import CallbackQueryHandler, ContextTypes
+
+from bot import meeting_view as view
+from bot.callbacks import CallbackData, pattern
+from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg, not_joined_key
+from bot.context import Caller, reply, services
+from bot.feature import AnyHandler
+from storage import attendance
+from storage import meetings as meeting_store
+from storage.attendance import CheckIn
+from storage.models import AttendanceStatus, Role
+
+LINK_PREFIX = "ci_"
+_PAYLOAD = re.compile(r"^(\d{1,10})_(\w{1,12})$")  # after the prefix: <meeting id>_<code>
+STATUS_WORDS = {
+    "present": AttendanceStatus.PRESENT, "出席": AttendanceStatus.PRESENT, "到": AttendanceStatus.PRESENT,
+    "late": AttendanceStatus.LATE, "迟到": AttendanceStatus.LATE,
+    "excused": AttendanceStatus.EXCUSED, "请假": AttendanceStatus.EXCUSED,
+    "absent": AttendanceStatus.ABSENT, "缺席": AttendanceStatus.ABSENT,
+}
+
+
+async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/checkincode <id>`` — the current code and a QR of the check-in link, for the screen at the meeting."""
+    svc = services(context)
+    args = args_of(context)
+    if len(args) != 1:
+        raise UsageError()
+    meeting, code, until = await svc.db.run(attendance.checkin_code, actor=caller.member, scope=caller.scope,
+                                            meeting_id=int_arg(args[0]), now=svc.clock.now(),
+                                            period_seconds=svc.settings.meeting_options.code_seconds)
+    link = f"https://t.me/{context.bot.username}?start={LINK_PREFIX}{meeting.id}_{code}"
+    window = view.window_of(svc.settings)
+    caption = svc.texts.t("mtg.checkin.code", caller.lang, code=code, topic=meeting.topic,
+                          until=f"{until.astimezone(svc.settings.tz):%H:%M:%S}", link=link,
+                          opens=f"{window.opens(meeting).astimezone(svc.settings.tz):%H:%M}",
+                          closes=f"{window.closes(meeting).astimezone(svc.settings.tz):%H:%M}")
+    image = io.BytesIO()
+    segno.make(link, error="m").save(image, kind="png", scale=12, border=2)
+    message = update.effective_message
+    assert message is not None
+    await message.reply_photo(InputFile(image.getvalue(), filename=f"checkin-{meeting.id}.png"), caption=caption,
+                              parse_mode="HTML")
+
+
+async def check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/checkin <code>``"""
+    args = args_of(context)
+    if len(args) != 1:
+        raise UsageError()
+    await _check_in(update, context, caller, args[0], None)
+
+
+async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, code: str,
+                    meeting_id: int | None) -> None:
+    svc = services(context)
+    result = await svc.db.run(attendance.check_in, member=caller.member, code=code[:12], now=svc.clock.now(),
+                              window=view.window_of(svc.settings), meeting_id=meeting_id)
+    params: dict[str, object] = {"topic": result.meeting.topic if result.meeting else "",
+                                 "minutes": int(attendance.MISS_WINDOW.total_seconds() // 60)}
+    if result.outcome == CheckIn.NOT_OPEN:
+        key = "mtg.checkin.not_open_next" if result.opens_at else "mtg.checkin.not_open"
+        if result.opens_at:
+            params["opens"] = view.when(svc.texts, caller.lang, result.opens_at, svc.settings.tz)
+    else:
+        key = f"mtg.checkin.{result.outcome.value}"
+    if result.outcome in (CheckIn.PRESENT, CheckIn.LATE):
+        params["time"] = f"{svc.clock.now().astimezone(svc.settings.tz):%H:%M}"
+    await reply(update, svc.texts.t(key, caller.lang, **params))
+
+
+async def deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, payload: str) -> None:
+    """``/start ci_<meeting>_<code>`` from the QR (routed here by registration's deep-link router)."""
+    svc = services(context)
+    match = _PAYLOAD.match(payload)
+    if match is None:
+        await reply(update, svc.texts.t("register.link_invalid", caller.lang))
+        return
+    if not caller.active:
+        await reply(update, svc.texts.t(not_joined_key(caller), caller.lang))
+        return
+    await _check_in(update, context, caller, match.group(2), int(match.group(1)))
+
+
+async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/attendance <id>`` — the ledger view of one meeting; without an id, the latest meetings at a glance;
+    ``/attendance <id> <member> <status> [reason]`` records what happened for one member."""
+    svc = services(context)
+    args = args_of(context)
+    if not args:
+        overview = await svc.db.run(attendance.recent_rosters, actor=caller.member, scope=caller.scope,
+                                    now=svc.clock.now(),
+                                    window=view.window_of(svc.settings))
+        await reply(update, view.overview_text(svc.texts, caller.lang, overview, svc.settings.tz))
+        return
+    if len(args) >= 3:
+        await _mark(update, context, caller, args)
+        return
+    if len(args) != 1:
+        raise UsageError()
+    meeting_id = int_arg(args[0])
+    result = await svc.db.run(attendance.roster, actor=caller.member, scope=caller.scope,
+                              meeting_id=meeting_id, now=svc.clock.now(),
+                              window=view.window_of(svc.settings))
+    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
+                               meeting_id=meeting_id)
+    await reply(update, view.roster_text(svc.texts, caller.lang, meeting, result, svc.settings.tz))
+
+
+async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, args: list[str]) -> None:
+    """``/attendance <meeting> <member> 出席|迟到|请假|缺席 [reason]``"""
+    svc = services(context)
+    if args[2].lower() not in STATUS_WORDS:
+        raise UsageError()
+    status = STATUS_WORDS[args[2].lower()]
+    note = " ".join(args[3:])[:500] or None
+    meeting, member = await svc.db.run(attendance.mark, actor=caller.member, scope=caller.scope,
+                                       meeting_id=int_arg(args[0]),
+                                       member_id=int_arg(args[1]), status=status, note=note, now=svc.clock.now())
+    await reply(update, svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,
+                                    status=svc.texts.plain(f"mtg.status.{status.value}", caller.lang)))
+
+
+async def makeup_done(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                      ) -> str:
+    svc = services(context)
+    first = await svc.db.run(attendance.complete_makeup, member=caller.member, meeting_id=data.int_arg(),
+                             now=svc.clock.now())
+    return svc.texts.plain("mtg.toast.makeup_done" if first else "mtg.toast.makeup_already", caller.lang)
+
+
+CHECKIN_COMMANDS = (
+    Command("checkin", Role.MEMBER, check_in, "meetings"),
+    Command("checkincode", Role.MEMBER, checkin_code, "meetings"),
+    Command("attendance", Role.SECRETARY, roster, "meetings"),
+)
+
+
+def checkin_handlers() -> list[AnyHandler]:
+    return [CallbackQueryHandler(guarded_callback(Role.MEMBER, makeup_done), pattern=rf"{pattern(view.CB)}m:")]

@@ -1,0 +1,179 @@
+"""参加 / 请假 and its approval, and the calendar file: what a member answers about one meeting.
+
+::
+
+    [参加]  ─▶ recorded (a member may change the answer until the start)
+    [请假]  ─▶ "reason?" in the private chat (also when pressed in the branch group) ─▶ text
+           ─▶ secretaries get [批准][不批准] ─▶ the member hears the decision
+    [日历]  ─▶ an .ics of the meeting in the branch timezone, sent privately
+
+Part of the meetings feature: ``bot/handlers/meetings.py`` registers these handlers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from typing import cast
+
+from sqlmodel import Session
+from telegram import Message, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import meeting_form as form
+from bot import meeting_view as view
+from bot.callbacks import CallbackData, pattern
+from bot.commands import guarded_callback
+from bot.context import Caller, load_caller, reply, services
+from bot.feature import AnyHandler
+from bot.notify import send_to_member
+from storage import attendance
+from storage import meetings as meeting_store
+from storage import members as member_store
+from storage.errors import DomainError
+from storage.models import MeetingStatus, Role
+
+REASON = 0
+LEAVE_KEY = "mt.leave"
+PROMPT_TIMEOUT_S = 15 * 60
+
+
+async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                        ) -> str:
+    """参加: recorded; under a member's own notice the button shows the answer (not under the group's)."""
+    svc = services(context)
+    await svc.db.run(attendance.respond, member=caller.member, meeting_id=data.int_arg(), attend=True, reason=None,
+                     now=svc.clock.now())
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if (query is not None and message is not None and message.chat.type == "private"
+            and isinstance(message, Message) and message.reply_markup is not None
+            and len(message.reply_markup.inline_keyboard) == 1):
+        with contextlib.suppress(BadRequest):  # already shown: a double tap
+            await query.edit_message_reply_markup(view.rsvp_keyboard(svc.texts, caller.lang, data.int_arg(),
+                                                                     attending=True))
+    return svc.texts.plain("mtg.toast.attend", caller.lang)
+
+
+async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                       ) -> str | None:
+    """请假: check the meeting still takes answers, then ask for the reason in the private chat."""
+    svc = services(context)
+    assert caller.member is not None and context.user_data is not None
+    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
+                               meeting_id=data.int_arg())
+    if meeting.status == MeetingStatus.CANCELLED or meeting.starts_at <= svc.clock.now():
+        return svc.texts.plain("error.meeting_started", caller.lang, id=meeting.id)
+    context.user_data[LEAVE_KEY] = meeting.id
+    await send_to_member(context.bot, svc, caller.member, svc.texts.t("mtg.leave.ask", caller.lang,
+                                                                      topic=meeting.topic))
+    return svc.texts.plain("mtg.toast.leave_ask", caller.lang)
+
+
+_leave_button = guarded_callback(Role.MEMBER, leave_button, private=False)  # also under the group's notice
+
+
+async def start_leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert context.user_data is not None
+    context.user_data.pop(LEAVE_KEY, None)
+    await _leave_button(update, context)
+    raise ApplicationHandlerStop(REASON if context.user_data.get(LEAVE_KEY) else ConversationHandler.END)
+
+
+async def receive_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """The reason for 请假: record it and put it before the secretaries with approve / decline buttons."""
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    assert context.user_data is not None
+    meeting_id = context.user_data.pop(LEAVE_KEY, None)
+    message = update.effective_message
+    if caller is None or caller.member is None or meeting_id is None or message is None:
+        return ConversationHandler.END
+    reason = form.clean(message.text or "")[:500]
+    try:
+        row = await svc.db.run(attendance.respond, member=caller.member, meeting_id=meeting_id, attend=False,
+                               reason=reason, now=svc.clock.now())
+        meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
+                                   meeting_id=meeting_id)
+    except DomainError as exc:
+        await reply(update, svc.texts.t(f"error.{exc.code}", caller.lang, **exc.params))
+        raise ApplicationHandlerStop(ConversationHandler.END) from None
+    await reply(update, svc.texts.t("mtg.leave.sent", caller.lang, topic=meeting.topic))
+    for secretary in await svc.db.run(member_store.secretaries_of, branch_id=meeting.branch_id):
+        lang = svc.texts.lang(secretary.language)
+        text = svc.texts.t("mtg.leave.request", lang, name=caller.member.name, topic=meeting.topic, reason=reason,
+                           start=view.when(svc.texts, lang, meeting.starts_at, svc.settings.tz))
+        await send_to_member(context.bot, svc, secretary, text, view.leave_keyboard(svc.texts, lang, row.id))
+    raise ApplicationHandlerStop(ConversationHandler.END)
+
+
+async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                        ) -> str:
+    """批准 / 不批准 a 请假: record it, show it on the request, tell the member."""
+    svc = services(context)
+    approve = data.action == "a"
+    row, member, meeting = await svc.db.run(attendance.decide_leave, actor=caller.member, scope=caller.scope,
+                                            rsvp_id=data.int_arg(),
+                                            approve=approve, now=svc.clock.now())
+    outcome = "approved" if approve else "declined"
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        with contextlib.suppress(BadRequest):  # "message is not modified": a double tap is done, not an error
+            await query.edit_message_text(svc.texts.t(f"mtg.leave.{outcome}_by", caller.lang, name=member.name,
+                                                      topic=meeting.topic, reason=row.reason or "—"))
+    lang = svc.texts.lang(member.language)
+    await send_to_member(context.bot, svc, member, svc.texts.t(f"mtg.leave.{outcome}", lang, topic=meeting.topic,
+                                                              start=view.when(svc.texts, lang, meeting.starts_at,
+                                                                              svc.settings.tz)))
+    return svc.texts.plain(f"mtg.toast.{outcome}", caller.lang)
+
+
+async def ics_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                     ) -> str | None:
+    """日历: the meeting as an .ics file, sent to the member's private chat."""
+    svc = services(context)
+    assert caller.member is not None
+    member, scope = caller.member, caller.scope
+
+    def build(*, session: Session) -> tuple[bytes, str]:
+        meeting = meeting_store.get_meeting(session=session, actor=member, meeting_id=data.int_arg(), scope=scope)
+        return view.ics_bytes(meeting, svc.settings.tz, view.branch_name(session, meeting)), meeting.key
+
+    content, key = await svc.db.run(build)
+    await context.bot.send_document(caller.member.chat_id or caller.user_id, content, filename=f"meeting-{key}.ics",
+                                    caption=svc.texts.t("mtg.ics_caption", caller.lang))
+    return None
+
+
+def leave_conversation(ends: list[AnyHandler]) -> AnyHandler:
+    """After 请假 the member's next private text is the reason (``ends``: /cancel and other commands)."""
+    private = filters.ChatType.PRIVATE
+    with warnings.catch_warnings():
+        # per user, not per message: the reason arrives as a new message
+        warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CallbackQueryHandler(start_leave, pattern=rf"{pattern(view.CB)}n:")],
+            states={REASON: [cast(AnyHandler, MessageHandler(filters.TEXT & ~filters.COMMAND & private,
+                                                             receive_reason))]},
+            fallbacks=ends, allow_reentry=True, conversation_timeout=PROMPT_TIMEOUT_S,
+            per_chat=False,  # 请假 may be pressed in the group; the reason is typed in private
+        )
+
+
+def rsvp_buttons() -> list[AnyHandler]:
+    prefix = pattern(view.CB)
+    return [
+        # 参加 and 日历 work under the group's notice too: the answer is a toast, the file goes to the private chat
+        CallbackQueryHandler(guarded_callback(Role.MEMBER, attend_button, private=False), pattern=rf"{prefix}y:"),
+        CallbackQueryHandler(guarded_callback(Role.MEMBER, ics_button, private=False), pattern=rf"{prefix}i:"),
+        CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=rf"{prefix}[ad]:"),
+    ]

@@ -1,0 +1,161 @@
+"""Reading what a secretary types about a meeting: the one-line form, a start time, an edit.
+
+The one-line form is ``kind | start | place | topic`` and optional parts in any order: ``每月`` / ``monthly``,
+``90分钟`` / ``90m``, ``主持 王明洲``, ``记录 李四``, ``议程 …``, ``材料 <title>`` (once per study material),
+``支委`` / ``committee``, ``小组 第一党小组``, ``人员 3,5,8`` (member ids).  ``|`` or ``｜`` separate the parts,
+so places and topics may contain spaces.  Times are local (the branch timezone) and become aware UTC here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import CallbackData
+from bot.commands import UsageError
+from bot.texts import Catalog
+from storage.meetings import MeetingSpec, clean_text
+from storage.models import Audience, MeetingKind
+
+KINDS: tuple[str, ...] = tuple(k.value for k in MeetingKind)
+KIND_WORDS = {
+    **{k: k for k in KINDS},
+    "支部党员大会": MeetingKind.GENERAL.value, "general": MeetingKind.GENERAL.value,
+    "支部委员会": MeetingKind.COMMITTEE.value, "committee": MeetingKind.COMMITTEE.value,
+    "group": MeetingKind.GROUP.value, "lecture": MeetingKind.LECTURE.value, "themeday": MeetingKind.THEME_DAY.value,
+    "other": MeetingKind.OTHER.value,
+}
+EDIT_WORDS = {
+    "时间": "starts_at", "time": "starts_at", "地点": "place", "place": "place", "主题": "topic", "topic": "topic",
+    "议程": "agenda", "agenda": "agenda", "主持": "host", "host": "host", "记录": "recorder", "recorder": "recorder",
+    "时长": "duration", "duration": "duration",
+    "取消": "cancel", "cancel": "cancel", "跳过": "cancel", "skip": "cancel",
+}
+DEFAULT_MINUTES = {MeetingKind.COMMITTEE.value: 60, MeetingKind.GROUP.value: 60}
+_DATE = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?\s*[ T]?\s*(\d{1,2})[:：点](\d{2})分?$")
+_MINUTES = re.compile(r"^(\d{1,4})\s*(?:分钟|min|m)$")
+
+
+class FormError(Exception):
+    """What was typed cannot be read; ``code`` names a catalog text ``mtg.form.<code>``."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def clean(text: str) -> str:
+    return clean_text(text) or ""
+
+
+def parse_start(text: str, tz: ZoneInfo, now: datetime) -> datetime:
+    """``2026-04-15 14:30`` (also ``4-15 14:30``, ``2026年4月15日 14:30``), local → UTC, in the future."""
+    match = _DATE.match(text.strip())
+    if match is None:
+        raise FormError("bad_time", text=text)
+    year_text, month, day, hour, minute = match.groups()
+    local_now = now.astimezone(tz)
+    year = int(year_text) if year_text else local_now.year
+    try:
+        local = datetime(year, int(month), int(day), int(hour), int(minute), tzinfo=tz)
+        if not year_text and local < local_now:
+            local = local.replace(year=year + 1)
+    except ValueError:
+        raise FormError("bad_time", text=text) from None
+    moment = local.astimezone(ZoneInfo("UTC"))
+    if moment <= now:
+        raise FormError("past", text=text)
+    return moment
+
+
+def spec_for(kind: str, topic: str, start: datetime, place: str, **extra: object) -> MeetingSpec:
+    audience = Audience.COMMITTEE if kind == MeetingKind.COMMITTEE.value else Audience.BRANCH
+    values: dict[str, object] = {"audience": audience, "duration_minutes": DEFAULT_MINUTES.get(kind, 90)}
+    values.update(extra)
+    return MeetingSpec(kind=kind, topic=topic, starts_at=start, place=place, **values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    spec: MeetingSpec
+    monthly: bool
+
+
+def parse_line(line: str, tz: ZoneInfo, now: datetime) -> Parsed:
+    parts = [clean(p) for p in re.split(r"[|｜]", line)]
+    if len(parts) < 4 or not all(parts[:4]):
+        raise FormError("too_short")
+    kind = KIND_WORDS.get(parts[0].lower())
+    if kind is None:
+        raise FormError("bad_kind", kind=parts[0], kinds="、".join(KINDS))
+    start = parse_start(parts[1], tz, now)
+    extra: dict[str, object] = {}
+    materials: list[str] = []
+    monthly = False
+    for part in parts[4:]:
+        word, _, rest = part.partition(" ")
+        minutes = _MINUTES.match(part)
+        if part in ("每月", "monthly"):
+            monthly = True
+        elif minutes:
+            extra["duration_minutes"] = max(5, min(int(minutes.group(1)), 24 * 60))
+        elif part in ("支委", "committee"):
+            extra["audience"] = Audience.COMMITTEE
+        elif word in ("小组", "group") and rest.strip():
+            extra["audience"], extra["audience_group"] = Audience.GROUP, rest.strip()[:32]
+        elif word in ("材料", "material") and rest.strip():
+            materials.append(rest.strip()[:500])
+        elif word in ("人员", "members") and rest.strip():
+            ids = re.findall(r"\d{1,9}", rest)
+            if not ids:
+                raise FormError("bad_part", part=part)
+            extra["audience"], extra["audience_ids"] = Audience.LIST, tuple(int(i) for i in ids)
+        elif word in ("主持", "host", "记录", "recorder", "议程", "agenda") and rest.strip():
+            extra[EDIT_WORDS[word]] = rest.strip()[:4000 if word in ("议程", "agenda") else 64]
+        elif part:
+            raise FormError("bad_part", part=part)
+    if materials:
+        extra["materials"] = tuple(materials)
+    return Parsed(spec_for(kind, parts[3][:500], start, parts[2][:255], **extra), monthly)
+
+
+def parse_edit(args: list[str], tz: ZoneInfo, now: datetime) -> tuple[str, str | datetime | int]:
+    """``时间 2026-03-26 15:00`` / ``地点 …`` / ``时长 60`` / ``取消`` → (field, value)."""
+    field_name = EDIT_WORDS.get(args[0].lower())
+    value = clean(" ".join(args[1:]))
+    if field_name is None or (field_name != "cancel" and not value):
+        raise UsageError()
+    if field_name == "cancel":
+        return field_name, ""
+    if field_name == "starts_at":
+        try:
+            return field_name, parse_start(value, tz, now)
+        except FormError:
+            raise UsageError() from None
+    if field_name == "duration":
+        minutes = _MINUTES.match(value) or re.fullmatch(r"(\d{1,4})", value)
+        if minutes is None or not 5 <= int(minutes.group(1)) <= 24 * 60:
+            raise UsageError()
+        return field_name, int(minutes.group(1))
+    return field_name, value
+
+
+def kind_keyboard(texts: Catalog, lang: str) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(kind, callback_data=CallbackData("mt", "wk", (str(i),)).encode())
+               for i, kind in enumerate(KINDS)]
+    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+def repeat_keyboard(texts: Catalog, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.plain("mtg.btn.once", lang),
+                             callback_data=CallbackData("mt", "wr", ("0",)).encode()),
+        InlineKeyboardButton(texts.plain("mtg.btn.monthly", lang),
+                             callback_data=CallbackData("mt", "wr", ("1",)).encode()),
+    ]])
+

@@ -1,0 +1,311 @@
+"""How meetings read: the card, the notices the outbox sends, the roster, the calendar file.
+
+Everything here renders from current rows in the reader's language and the branch timezone; the delivery
+renderers (``delivery_kinds``) run when the sender takes a row, so what a member reads is what the meeting
+is *now* — moved, edited or cancelled after the row was queued.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.callbacks import CallbackData
+from bot.config import Settings
+from bot.context import Caller, Services, reply
+from bot.texts import Catalog, Safe, book_title
+from scheduler import reminders
+from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
+from storage import meetings as meeting_store
+from storage.attendance import Roster, RosterLine, Window, makeup_of, rsvp_of
+from storage.members import get_branch
+from storage.models import Audience, Delivery, Meeting, MeetingStatus, Member, MemberStatus
+
+CB = "mt"
+STUDY_CHARS = 1500  # of the materials' text in a 补学 message (the rest: /materials)
+
+
+def window_of(settings: Settings) -> Window:
+    options = settings.meeting_options
+    return Window(before=timedelta(minutes=options.checkin_before_minutes),
+                  after=timedelta(minutes=options.checkin_after_minutes), period_seconds=options.code_seconds)
+
+
+async def private_only(update: Update, svc: Services, caller: Caller) -> bool:
+    """Secretarial and personal answers go to the private chat; in a group, a pointer there (``False``)."""
+    chat = update.effective_chat
+    if chat is not None and chat.type != "private":
+        await reply(update, svc.texts.t("mtg.private_only", caller.lang))
+        return False
+    return True
+
+
+def when(texts: Catalog, lang: str, moment: datetime, tz: ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    weekday = texts.plain(f"mtg.weekday.{local.weekday()}", lang)
+    return texts.plain("mtg.when", lang, year=local.year, month=local.month, day=local.day, weekday=weekday,
+                       time=f"{local:%H:%M}")
+
+
+def audience_text(texts: Catalog, lang: str, meeting: Meeting) -> str:
+    if meeting.audience == Audience.GROUP:
+        return texts.plain("mtg.audience.group", lang, name=meeting.audience_group or "")
+    return texts.plain(f"mtg.audience.{meeting.audience}", lang)
+
+
+def card(texts: Catalog, lang: str, meeting: Meeting, tz: ZoneInfo) -> Safe:
+    """The meeting as the ledger records it: kind, topic, time, place, host, recorder, who, agenda, materials."""
+    lines = [texts.t("mtg.card.head", lang, kind=meeting.kind, id=meeting.id, topic=meeting.topic),
+             texts.t("mtg.card.time", lang, start=when(texts, lang, meeting.starts_at, tz),
+                     end=f"{meeting.ends_at.astimezone(tz):%H:%M}"),
+             texts.t("mtg.card.place", lang, place=meeting.place)]
+    if meeting.host or meeting.recorder:
+        lines.append(texts.t("mtg.card.people", lang, host=meeting.host or "—", recorder=meeting.recorder or "—"))
+    lines.append(texts.t("mtg.card.audience", lang, who=audience_text(texts, lang, meeting)))
+    if meeting.agenda:
+        lines.append(texts.t("mtg.card.agenda", lang, agenda=meeting.agenda))
+    if meeting.materials:
+        titles = "、".join(f"《{book_title(title)}》" for title in meeting.materials)
+        lines.append(texts.t("mtg.card.materials", lang, titles=titles))
+    if meeting.series_id is not None:
+        lines.append(texts.t("mtg.card.series", lang))
+    if meeting.status == MeetingStatus.CANCELLED:
+        lines.append(texts.t("mtg.card.cancelled", lang))
+    return Safe("\n".join(lines))
+
+
+def button(texts: Catalog, lang: str, key: str, action: str, *args: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(texts.plain(key, lang),
+                                callback_data=CallbackData(CB, action, tuple(str(a) for a in args)).encode())
+
+
+def rsvp_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, attending: bool = False
+                  ) -> InlineKeyboardMarkup:
+    attend = "mtg.btn.attending" if attending else "mtg.btn.attend"
+    return InlineKeyboardMarkup([[button(texts, lang, attend, "y", meeting_id),
+                                  button(texts, lang, "mtg.btn.leave", "n", meeting_id),
+                                  button(texts, lang, "mtg.btn.ics", "i", meeting_id)]])
+
+
+def secretary_keyboard(texts: Catalog, lang: str, meeting: Meeting) -> InlineKeyboardMarkup:
+    rows = [list(rsvp_keyboard(texts, lang, meeting.id).inline_keyboard[0]),
+            [button(texts, lang, "mtg.btn.cancel", "c", meeting.id)]]
+    if meeting.series_id is not None:
+        rows[1].append(button(texts, lang, "mtg.btn.end_series", "e", meeting.series_id))
+    return InlineKeyboardMarkup(rows)
+
+
+def answer_line(texts: Catalog, lang: str, response: str | None, leave_status: str | None) -> Safe:
+    if response is None:
+        return texts.t("mtg.answer.none", lang)
+    if response == "attend":
+        return texts.t("mtg.answer.attend", lang)
+    return texts.t(f"mtg.answer.leave_{leave_status or 'pending'}", lang)
+
+
+def leave_keyboard(texts: Catalog, lang: str, rsvp_id: int | None) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.approve", "a", rsvp_id),
+                                  button(texts, lang, "mtg.btn.decline", "d", rsvp_id)]])
+
+
+def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.makeup_done", "m", meeting_id)]])
+
+
+# --------------------------------------------------------------------------- delivery renderers
+
+
+def _recipient(session: Session, row: Delivery) -> Member | None:
+    member = session.get(Member, row.member_id) if row.member_id is not None else None
+    return member if member is not None and member.status == MemberStatus.ACTIVE else None
+
+
+def render_personal(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """Notice, reminder, change: the current meeting, with 参加 / 请假 / calendar buttons; ``None`` once it is
+    cancelled or begun (the row then expires)."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
+    member = _recipient(session, row)
+    if meeting is None or member is None or meeting.status == MeetingStatus.CANCELLED:
+        return None
+    lang = texts.lang(member.language)
+    head = {reminders.NOTICE: "mtg.notice.head", reminders.REMIND: "mtg.remind.head",
+            reminders.CHANGE: "mtg.change.head"}[row.kind]
+    assert meeting.id is not None and member.id is not None
+    answer = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
+    text = "\n".join([texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz)),
+                      card(texts, lang, meeting, settings.tz),
+                      answer_line(texts, lang, answer.response if answer else None,
+                                  answer.leave_status if answer else None)])
+    attending = answer is not None and answer.response == "attend"
+    return Outgoing(text=text, markup=rsvp_keyboard(texts, lang, meeting.id, attending=attending))
+
+
+def render_cancel(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
+    member = _recipient(session, row)
+    if meeting is None or member is None or meeting.status != MeetingStatus.CANCELLED:
+        return None
+    lang = texts.lang(member.language)
+    return Outgoing(text=texts.t("mtg.cancel.notice", lang, kind=meeting.kind, topic=meeting.topic,
+                                 start=when(texts, lang, meeting.starts_at, settings.tz)))
+
+
+def render_group(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """The one message in the branch group, in the branch's language; members answer with its buttons."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
+    if meeting is None:
+        return None
+    lang = texts.lang(settings.language)
+    what = str(row.payload.get("what", "notice"))
+    if what == "cancel":
+        if meeting.status != MeetingStatus.CANCELLED:
+            return None
+        return Outgoing(text=texts.t("mtg.cancel.notice", lang, kind=meeting.kind, topic=meeting.topic,
+                                     start=when(texts, lang, meeting.starts_at, settings.tz)))
+    if meeting.status == MeetingStatus.CANCELLED:
+        return None
+    head = "mtg.change.head" if what == "change" else "mtg.notice.head"
+    text = "\n".join([texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz)),
+                      card(texts, lang, meeting, settings.tz), texts.t("mtg.group.hint", lang)])
+    return Outgoing(text=text, markup=rsvp_keyboard(texts, lang, meeting.id))
+
+
+def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """补学: the meeting's materials to study, and a button to say it is done."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
+    member = _recipient(session, row)
+    if meeting is None or member is None or meeting.id is None or member.id is None:
+        return None
+    owed = makeup_of(session=session, meeting_id=meeting.id, member_id=member.id)
+    if owed is None or owed.completed_at is not None:
+        return None
+    lang = texts.lang(member.language)
+    return Outgoing(text=makeup_text(texts, lang, session, meeting, settings.tz),
+                    markup=makeup_keyboard(texts, lang, meeting.id))
+
+
+def makeup_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, tz: ZoneInfo) -> Safe:
+    parts = [texts.t("mtg.makeup.head", lang, kind=meeting.kind, topic=meeting.topic,
+                     start=when(texts, lang, meeting.starts_at, tz))]
+    units = meeting_store.study_units(session=session, branch_id=meeting.branch_id, titles=list(meeting.materials))
+    if meeting.materials:
+        parts.append(texts.t("mtg.makeup.materials", lang, titles="\n".join(
+            f"· 《{book_title(title)}》" for title in meeting.materials)))
+    budget = STUDY_CHARS
+    for unit in units:
+        if budget <= 0:
+            break
+        excerpt = unit.text[:budget]
+        budget -= len(excerpt)
+        parts.append(texts.t("mtg.makeup.unit", lang, title=unit.heading or unit.title, text=excerpt))
+    if not meeting.materials:
+        parts.append(texts.t("mtg.makeup.no_materials", lang))
+    parts.append(texts.t("mtg.makeup.ask", lang))
+    return Safe("\n\n".join(parts))
+
+
+def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
+    """Reminders (and the notices and changes a member must not miss) prefer a duplicate to a loss."""
+    resend = KindPolicy(resend_uncertain=True)
+    personal = partial(render_personal, texts, settings)
+    return [
+        DeliveryKind(reminders.NOTICE, personal, resend),
+        DeliveryKind(reminders.REMIND, personal, resend),
+        DeliveryKind(reminders.CHANGE, personal, resend),
+        DeliveryKind(reminders.CANCEL, partial(render_cancel, texts, settings), resend),
+        DeliveryKind(reminders.GROUP, partial(render_group, texts, settings), KindPolicy()),
+        DeliveryKind(reminders.MAKEUP, partial(render_makeup, texts, settings), KindPolicy()),
+    ]
+
+
+# --------------------------------------------------------------------------- the roster
+
+
+def _names(lines: list[RosterLine]) -> str:
+    return "、".join(line.name for line in lines) or "—"
+
+
+def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz: ZoneInfo) -> Safe:
+    """/attendance: 应到 / 实到, 正式 and 预备 present, late, excused with reasons, absent, RSVP against
+    what happened, quorum for a 党员大会, and who still owes 补学."""
+    present = roster.present
+    full = sum(1 for x in present if x.standing == "full")
+    out = [texts.t("mtg.roster.head", lang, kind=meeting.kind, id=meeting.id, topic=meeting.topic,
+                   start=when(texts, lang, meeting.starts_at, tz)),
+           texts.t("mtg.roster.final" if roster.final else "mtg.roster.so_far", lang),
+           texts.t("mtg.roster.counts", lang, expected=len(roster.expected), present=len(present), full=full,
+                   probationary=len(present) - full),
+           texts.t("mtg.roster.present", lang, names=_names(present)),
+           texts.t("mtg.roster.late", lang, names=_names(roster.having("late")))]
+    excused = roster.having("excused")
+    out.append(texts.t("mtg.roster.excused", lang, count=len(excused)))
+    out += [texts.t("mtg.roster.excused_line", lang, name=x.name, reason=x.reason or "—") for x in excused]
+    if roster.final:
+        out.append(texts.t("mtg.roster.absent", lang, names=_names(roster.having("absent"))))
+    else:
+        out.append(texts.t("mtg.roster.not_yet", lang, names=_names(roster.having(None))))
+    pending = [x for x in roster.expected if x.leave_status == "pending"]
+    if pending:
+        out.append(texts.t("mtg.roster.leave_pending", lang, names=_names(pending)))
+    out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(roster.said_yes_absent),
+                       unannounced=_names(roster.came_unannounced)))
+    if roster.quorum is not None:
+        q = roster.quorum
+        key = ("mtg.roster.quorum_met" if q.met else "mtg.roster.quorum_short") if roster.final else \
+            "mtg.roster.quorum_so_far"
+        out.append(texts.t(key, lang, present=q.full_present, expected=q.full_expected, needed=q.needed))
+    owed = [x for x in roster.expected if x.makeup is not None]
+    if owed:
+        done = [x for x in owed if x.makeup == "done"]
+        out.append(texts.t("mtg.roster.makeup", lang, done=_names(done), owes=_names(roster.owes_makeup)))
+    return Safe("\n".join(out))
+
+
+def overview_text(texts: Catalog, lang: str, rosters: list[tuple[Meeting, Roster]], tz: ZoneInfo) -> Safe:
+    """/attendance without an id: each recent meeting's 实到 / 应到 and who still owes 补学."""
+    if not rosters:
+        return texts.t("mtg.overview.none", lang)
+    lines = [texts.t("mtg.overview.head", lang)]
+    for meeting, roster in rosters:
+        owes = roster.owes_makeup
+        lines.append(texts.t("mtg.overview.line", lang, id=meeting.id, kind=meeting.kind, topic=meeting.topic,
+                             start=when(texts, lang, meeting.starts_at, tz), present=len(roster.present),
+                             expected=len(roster.expected)))
+        if owes:
+            lines.append(texts.t("mtg.overview.owes", lang, count=len(owes), names=_names(owes)))
+    lines.append(texts.t("mtg.overview.hint", lang))
+    return Safe("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+def ics_bytes(meeting: Meeting, tz: ZoneInfo, branch: str) -> bytes:
+    """An .ics event in the branch's timezone (with its VTIMEZONE), so a phone's calendar shows local time."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//zhibu//meetings//ZH")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.id}-{meeting.key}@zhibu")
+    event.add("summary", f"{meeting.kind}：{meeting.topic}")
+    event.add("dtstart", meeting.starts_at.astimezone(tz))
+    event.add("dtend", meeting.ends_at.astimezone(tz))
+    event.add("dtstamp", meeting.created_at)
+    event.add("location", meeting.place)
+    event.add("sequence", meeting.revision)
+    description = [branch] + ([meeting.agenda] if meeting.agenda else []) + [f"《{t}》" for t in meeting.materials]
+    event.add("description", "\n".join(description))
+    if meeting.status == MeetingStatus.CANCELLED:
+        event.add("status", "CANCELLED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def branch_name(session: Session, meeting: Meeting) -> str:
+    return get_branch(session=session, branch_id=meeting.branch_id).name

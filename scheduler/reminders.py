@@ -1,0 +1,168 @@
+"""Meeting producers: what the tick asks "what is due now?" about meetings.
+
+Each producer is a plain function ``(session=…, now=…) -> rows added`` that enqueues outbox rows under
+unique keys, so a second tick (or a second process) adds nothing::
+
+    notice    mtg.notice:<meeting>:<member>                 once, as soon as the meeting exists
+    reminder  mtg.remind:<meeting>:<offset min>:<start>:<member>   at start - offset (3 d, 1 d, 2 h)
+    change    mtg.change:<meeting>:<revision>:<member>      each edit, to whoever was notified already
+    cancel    mtg.cancel:<meeting>:<member>                 to whoever was notified already
+    group     mtg.group:<meeting>:<what>                    the notice / change / cancel, once in the group
+    补学      mtg.makeup:<meeting>:<member>                 after the meeting, to the absent and excused
+
+Rows carry ids and an offset, never text: the renderer (``bot/meeting_view.py``) reads the meeting when the
+row is sent, so a meeting moved after its reminder was queued is announced with the new time, and a
+cancelled one makes its pending notices and reminders expire.  Reminders expire at the start; a reminder
+missed while the bot was down is still produced if the meeting has not begun, but only the nearest one
+(after three days down nobody needs the 3-day, 1-day and 2-hour reminders at once).  The start time is
+part of a reminder's key, so a meeting moved later is reminded again relative to its new start.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from scheduler.outbox import enqueue
+from storage import meetings as meeting_store
+from storage.attendance import Window, assign_makeup
+from storage.members import get_branch
+from storage.models import Delivery, DeliveryState, LeaveStatus, Meeting, MeetingStatus, Member, Rsvp
+
+NOTICE = "mtg.notice"
+REMIND = "mtg.remind"
+CHANGE = "mtg.change"
+CANCEL = "mtg.cancel"
+GROUP = "mtg.group"
+MAKEUP = "mtg.makeup"
+PERSONAL = (NOTICE, REMIND, CHANGE)  # what counts as "already notified" about a meeting
+CHANGE_LOOKBACK = timedelta(days=2)  # edits older than this were announced long ago
+MAKEUP_LOOKBACK = timedelta(days=3)  # a member marked absent this long after the meeting gets no 补学 by itself
+
+
+def _chat(member: Member) -> int:
+    return member.chat_id or member.tg_user_id
+
+
+def _fan_out(session: Session, meeting: Meeting, kind: str, members: list[Member], prefix: str, now: datetime, *,
+             payload: dict[str, int] | None = None, expires_at: datetime | None = None) -> int:
+    """One row per member under ``<prefix><member id>``; the keys already present are read in one query, so a
+    tick over a large branch costs one SELECT per meeting rather than one per member."""
+    assert meeting.id is not None
+    existing = set(session.exec(select(Delivery.dedup_key).where(Delivery.subject_id == meeting.id,
+                                                                 Delivery.kind == kind)).all())
+    added = 0
+    for member in members:
+        dedup_key = f"{prefix}{member.id}"
+        if dedup_key in existing:
+            continue
+        added += enqueue(session=session, branch_id=meeting.branch_id, kind=kind, dedup_key=dedup_key,
+                         chat_id=_chat(member), payload=dict(payload or {}), due_at=now, now=now,
+                         member_id=member.id, subject_id=meeting.id, expires_at=expires_at)
+    return added
+
+
+def _upcoming(session: Session, now: datetime) -> list[Meeting]:
+    return list(session.exec(select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED,
+                                                   Meeting.starts_at > now)).all())
+
+
+def produce_series(*, session: Session, now: datetime, tz: ZoneInfo) -> int:
+    """Occurrences of recurring meetings, created ahead so their notices go out in time."""
+    return meeting_store.extend_series(session=session, tz=tz, now=now)
+
+
+def produce_notices(*, session: Session, now: datetime, offsets: list[timedelta], notify_group: bool) -> int:
+    """The notice on creation and the nearest due reminder, to each attendee; one notice to the group."""
+    added = 0
+    for meeting in _upcoming(session, now):
+        assert meeting.id is not None
+        people = meeting_store.attendees(session=session, meeting=meeting)
+        added += _fan_out(session, meeting, NOTICE, people, f"{NOTICE}:{meeting.id}:", now,
+                          expires_at=meeting.starts_at)
+        if notify_group:
+            added += _group(session, meeting, "notice", now)
+        due = [o for o in offsets if meeting.starts_at - o <= now and meeting.starts_at - o >= meeting.created_at]
+        if not due:
+            continue
+        offset = min(due)
+        minutes = int(offset.total_seconds() // 60)
+        away = _on_leave(session, meeting)
+        prefix = f"{REMIND}:{meeting.id}:{minutes}:{meeting.starts_at:%Y%m%d%H%M}:"
+        added += _fan_out(session, meeting, REMIND, [m for m in people if m.id not in away], prefix, now,
+                          payload={"offset": minutes},
+                          expires_at=meeting.starts_at)
+    return added
+
+
+def _on_leave(session: Session, meeting: Meeting) -> set[int]:
+    """Members whose 请假 stands (pending or approved) are not reminded to come."""
+    rows = session.exec(select(Rsvp.member_id).where(
+        Rsvp.meeting_id == meeting.id, Rsvp.response == "leave",
+        col(Rsvp.leave_status).in_([LeaveStatus.PENDING, LeaveStatus.APPROVED]))).all()
+    return set(rows)
+
+
+def _group(session: Session, meeting: Meeting, what: str, now: datetime, revision: int | None = None) -> int:
+    branch = get_branch(session=session, branch_id=meeting.branch_id)
+    if branch.group_chat_id is None:
+        return 0
+    suffix = what if revision is None else f"{what}{revision}"
+    return int(enqueue(session=session, branch_id=meeting.branch_id, kind=GROUP,
+                       dedup_key=f"{GROUP}:{meeting.id}:{suffix}", chat_id=branch.group_chat_id,
+                       payload={"what": what}, due_at=now, now=now, subject_id=meeting.id,
+                       expires_at=meeting.starts_at if what != "cancel" else None))
+
+
+def notified(*, session: Session, meeting_id: int) -> list[int]:
+    """Members who were sent something about this meeting (a notice, a reminder or a change)."""
+    rows = session.exec(select(Delivery.member_id).where(
+        Delivery.subject_id == meeting_id, col(Delivery.kind).in_(PERSONAL),
+        Delivery.state == DeliveryState.SENT, col(Delivery.member_id).is_not(None)).distinct()).all()
+    return [r for r in rows if r is not None]
+
+
+def _group_notified(session: Session, meeting_id: int) -> bool:
+    return session.exec(select(Delivery.id).where(Delivery.subject_id == meeting_id, Delivery.kind == GROUP,
+                                                  Delivery.state == DeliveryState.SENT)).first() is not None
+
+
+def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> int:
+    """Each revision of a meeting, and its cancellation, to everyone already told about it."""
+    added = 0
+    recent = session.exec(select(Meeting).where(Meeting.revision > 0,
+                                                col(Meeting.updated_at) >= now - CHANGE_LOOKBACK)).all()
+    for meeting in recent:
+        assert meeting.id is not None
+        cancelled = meeting.status == MeetingStatus.CANCELLED
+        if not cancelled and meeting.starts_at <= now:
+            continue
+        told = list(session.exec(select(Member).where(
+            col(Member.id).in_(notified(session=session, meeting_id=meeting.id)))).all())
+        kind = CANCEL if cancelled else CHANGE
+        prefix = f"{kind}:{meeting.id}:" + ("" if cancelled else f"{meeting.revision}:")
+        added += _fan_out(session, meeting, kind, told, prefix, now,
+                          payload={"revision": meeting.revision}, expires_at=None if cancelled else meeting.starts_at)
+        if notify_group and _group_notified(session, meeting.id):
+            added += _group(session, meeting, "cancel" if cancelled else "change", now,
+                            None if cancelled else meeting.revision)
+    return added
+
+
+def produce_makeup(*, session: Session, now: datetime, window: Window) -> int:
+    """After a meeting ends (and its check-in closed), its absent and excused members get its study."""
+    added = 0
+    ended = session.exec(select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.ends_at <= now,
+                                               Meeting.ends_at > now - MAKEUP_LOOKBACK)).all()
+    for meeting in ended:
+        if window.closes(meeting) > now:
+            continue
+        assert meeting.id is not None
+        owed = assign_makeup(session=session, meeting=meeting, now=now, window=window)
+        if not owed:
+            continue
+        owing = list(session.exec(select(Member).where(col(Member.id).in_(owed))).all())
+        added += _fan_out(session, meeting, MAKEUP, owing, f"{MAKEUP}:{meeting.id}:", now)
+    return added

@@ -1,0 +1,399 @@
+"""What members say and do about a meeting: RSVP and 请假, check-in, the roster and quorum, 补学.
+
+Rules that live here (tests check them without Telegram):
+
+* a member may answer 参加 / 请假 until the meeting starts, and change the answer as often as they like;
+  a 请假 waits for a secretary's approval (a new 请假 after a decision asks again);
+* check-in is open from ``before`` ahead of the start to ``after`` past it, and takes only the code of the
+  current period (a 4-digit HMAC of the period number under the meeting's own secret; the previous one
+  for a few seconds after it rotates, for someone typing at the turn);
+  wrong and stale codes are counted and, past :data:`MISS_LIMIT` in :data:`MISS_WINDOW`, refused unread;
+  checking in after the start is *late*;
+* 应到 are the meeting's attendees; 实到 the present and the late; a member with an approved 请假 who did
+  not come is excused with its reason; the rest are absent — "not yet checked in" until the check-in window
+  closes, when the roster (and a 党员大会's quorum: more than half of the *full* members expected) is final;
+* after the meeting, each absent or excused member owes its study (补学) until they mark it done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel import Session, col, func, select
+
+from storage.errors import InvalidState, NotFound, PermissionDenied
+from storage.meetings import attendees, clean_text, fits, get_meeting, is_attendee, seen_by
+from storage.members import audit
+from storage.models import (
+    Attendance,
+    AttendanceStatus,
+    CheckinMiss,
+    LeaveStatus,
+    Makeup,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Member,
+    Rsvp,
+    Standing,
+)
+from storage.scope import Scope
+
+MISS_LIMIT = 5
+MISS_WINDOW = timedelta(minutes=10)
+CODE_GRACE = timedelta(seconds=10)  # the previous code still counts this long after it rotated
+STALE_PERIODS = 60  # a code from this many periods back is recognised as stale rather than wrong
+
+
+@dataclass(frozen=True)
+class Window:
+    """The check-in window and code period, from the config."""
+
+    before: timedelta
+    after: timedelta
+    period_seconds: int
+
+    def opens(self, meeting: Meeting) -> datetime:
+        return meeting.starts_at - self.before
+
+    def closes(self, meeting: Meeting) -> datetime:
+        return meeting.starts_at + self.after
+
+
+def _managing(actor: Member, scope: Scope | None) -> Scope:
+    """Secretaries and committee admins, within their scope; anyone else is refused."""
+    seen = seen_by(actor, scope)
+    if not seen.manages:
+        raise PermissionDenied()
+    return seen
+
+
+# --------------------------------------------------------------------------- RSVP and 请假
+
+
+def _open_meeting(session: Session, member: Member, meeting_id: int, now: datetime) -> Meeting:
+    meeting = get_meeting(session=session, actor=member, meeting_id=meeting_id)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise InvalidState("meeting_cancelled", id=meeting_id)
+    if meeting.starts_at <= now:
+        raise InvalidState("meeting_started", id=meeting_id)
+    if not is_attendee(session=session, meeting=meeting, member=member):
+        raise InvalidState("not_invited", id=meeting_id)
+    return meeting
+
+
+def rsvp_of(*, session: Session, meeting_id: int, member_id: int) -> Rsvp | None:
+    return session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.member_id == member_id)).first()
+
+
+def respond(*, session: Session, member: Member, meeting_id: int, attend: bool, reason: str | None, now: datetime
+            ) -> Rsvp:
+    """Record 参加, or 请假 with its reason (then pending a secretary's decision); upsert by (meeting, member)."""
+    meeting = _open_meeting(session, member, meeting_id, now)
+    assert member.id is not None and meeting.id is not None
+    row = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
+    row = row or Rsvp(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member.id, response="attend")
+    row.response = "attend" if attend else "leave"
+    row.reason = None if attend else (clean_text(reason) or "")[:500]
+    row.leave_status = None if attend else LeaveStatus.PENDING
+    row.decided_by = row.decided_at = None
+    row.responded_at = now
+    session.add(row)
+    session.flush()
+    return row
+
+
+def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool, now: datetime,
+                 scope: Scope | None = None) -> tuple[Rsvp, Member, Meeting]:
+    """A secretary approves or declines a pending 请假; a double tap finds it decided already."""
+    seen = _managing(actor, scope)
+    row = session.get(Rsvp, rsvp_id) if fits(rsvp_id) else None
+    if row is None:
+        raise NotFound("leave_not_found", id=rsvp_id)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id, scope=seen)
+    if row.response != "leave" or row.leave_status != LeaveStatus.PENDING:
+        raise InvalidState("leave_decided", id=rsvp_id)
+    row.leave_status = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
+    row.decided_by, row.decided_at = actor.tg_user_id, now
+    session.add(row)
+    member = session.get(Member, row.member_id)
+    assert member is not None
+    audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id,
+          action="leave_approved" if approve else "leave_declined", detail=f"meeting #{meeting.id} member #{member.id}",
+          now=now)
+    return row, member, meeting
+
+
+# --------------------------------------------------------------------------- check-in: the rotating code
+
+CODE_DIGITS = 4
+
+
+def code_at(secret: str, when: datetime, period_seconds: int) -> str:
+    """The code shown during the period containing ``when``: an HMAC of the period number, 4 digits."""
+    period = int(when.timestamp()) // period_seconds
+    digest = hmac.new(secret.encode(), str(period).encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:4], 'big') % 10**CODE_DIGITS:0{CODE_DIGITS}d}"
+
+
+def ensure_secret(*, session: Session, meeting: Meeting) -> str:
+    """Meetings from before check-in existed have no secret yet: give them one."""
+    if not meeting.checkin_secret:
+        meeting.checkin_secret = secrets.token_hex(16)
+        session.add(meeting)
+        session.flush()
+    return meeting.checkin_secret
+
+
+def checkin_code(*, session: Session, actor: Member, meeting_id: int, now: datetime, period_seconds: int,
+                 scope: Scope | None = None                 ) -> tuple[Meeting, str, datetime]:
+    """The current code and when it stops being valid; for secretaries and the meeting's host."""
+    seen = seen_by(actor, scope)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
+    if not seen.manages and (meeting.host or "").strip() != actor.name.strip():
+        raise PermissionDenied()
+    secret = ensure_secret(session=session, meeting=meeting)
+    period = int(now.timestamp()) // period_seconds
+    valid_until = datetime.fromtimestamp((period + 1) * period_seconds, tz=now.tzinfo)
+    return meeting, code_at(secret, now, period_seconds), valid_until
+
+
+# --------------------------------------------------------------------------- check-in
+
+
+class CheckIn(StrEnum):
+    PRESENT = "present"
+    LATE = "late"
+    ALREADY = "already"
+    WRONG = "wrong"
+    STALE = "stale"
+    NOT_OPEN = "not_open"  # no meeting of theirs has its window open
+    LIMITED = "limited"  # too many wrong codes lately
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    outcome: CheckIn
+    meeting: Meeting | None = None
+    opens_at: datetime | None = None
+
+
+def _code_age(secret: str, code: str, now: datetime, period: int) -> int | None:
+    """How many periods ago ``code`` was current (0 = now), or ``None`` if it never was lately."""
+    for age in range(STALE_PERIODS):
+        if code_at(secret, now - timedelta(seconds=age * period), period) == code:
+            return age
+    return None
+
+
+def check_in(*, session: Session, member: Member, code: str, now: datetime, window: Window,
+             meeting_id: int | None = None) -> CheckInResult:
+    """A member checks in with the code on the screen (``meeting_id`` from a deep link, else found by code)."""
+    assert member.id is not None
+    since = now - MISS_WINDOW
+    misses = session.exec(select(func.count()).select_from(CheckinMiss).where(
+        CheckinMiss.member_id == member.id, CheckinMiss.at > since)).one()
+    if misses >= MISS_LIMIT:
+        return CheckInResult(CheckIn.LIMITED)
+    query = select(Meeting).where(Meeting.branch_id == member.branch_id, Meeting.status == MeetingStatus.SCHEDULED,
+                                  Meeting.starts_at > now - window.after, Meeting.starts_at <= now + window.before)
+    if meeting_id is not None:
+        query = query.where(Meeting.id == meeting_id)
+    candidates = [m for m in session.exec(query.order_by(col(Meeting.starts_at))).all()
+                  if window.opens(m) <= now < window.closes(m) and is_attendee(session=session, meeting=m,
+                                                                                member=member)]
+    if not candidates:
+        upcoming = session.exec(select(Meeting).where(
+            Meeting.branch_id == member.branch_id, Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at > now).order_by(col(Meeting.starts_at))).first()
+        return CheckInResult(CheckIn.NOT_OPEN, upcoming, window.opens(upcoming) if upcoming else None)
+    stale: Meeting | None = None
+    code = code.strip()
+    for meeting in candidates:
+        age = _code_age(ensure_secret(session=session, meeting=meeting), code, now, window.period_seconds)
+        since_rotation = timedelta(seconds=now.timestamp() % window.period_seconds)
+        fresh = age == 0 or (age == 1 and since_rotation < CODE_GRACE)
+        if fresh:
+            return _record(session, member, meeting, now)
+        if age is not None:
+            stale = meeting
+    session.add(CheckinMiss(branch_id=member.branch_id, member_id=member.id, at=now))
+    return CheckInResult(CheckIn.STALE if stale else CheckIn.WRONG, stale or candidates[0])
+
+
+def _record(session: Session, member: Member, meeting: Meeting, now: datetime) -> CheckInResult:
+    assert meeting.id is not None and member.id is not None
+    row = session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id,
+                                                Attendance.member_id == member.id)).first()
+    if row is not None and row.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+        return CheckInResult(CheckIn.ALREADY, meeting)
+    status = AttendanceStatus.LATE if now > meeting.starts_at else AttendanceStatus.PRESENT
+    row = row or Attendance(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member.id)
+    row.status, row.checked_in_at, row.method, row.note = status, now, "self", None
+    session.add(row)
+    session.flush()
+    return CheckInResult(CheckIn(status.value), meeting)
+
+
+def mark(*, session: Session, actor: Member, meeting_id: int, member_id: int, status: AttendanceStatus,
+         note: str | None, now: datetime, scope: Scope | None = None) -> tuple[Meeting, Member]:
+    """A secretary records what happened for one member (present / late / excused with a reason / absent)."""
+    seen = _managing(actor, scope)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
+    member = session.get(Member, member_id) if fits(member_id) else None
+    if member is None or member.branch_id != meeting.branch_id:
+        raise NotFound("member_not_found", member_id=member_id)
+    row = session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id,
+                                                Attendance.member_id == member_id)).first()
+    row = row or Attendance(branch_id=meeting.branch_id, meeting_id=meeting_id, member_id=member_id)
+    row.status, row.method, row.note, row.checked_in_at = status, "secretary", (clean_text(note) or None), now
+    session.add(row)
+    audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id, action="attendance_marked",
+          detail=f"meeting #{meeting_id} member #{member_id} {status}", now=now)
+    return meeting, member
+
+
+# --------------------------------------------------------------------------- the roster
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    member_id: int
+    name: str
+    standing: str
+    status: str | None  # AttendanceStatus, or None: not checked in (yet)
+    rsvp: str | None  # attend / leave / None
+    leave_status: str | None
+    reason: str | None
+    makeup: str | None  # None / owes / done
+
+
+@dataclass(frozen=True)
+class Quorum:
+    full_expected: int
+    full_present: int
+
+    @property
+    def needed(self) -> int:
+        return self.full_expected // 2 + 1
+
+    @property
+    def met(self) -> bool:
+        return self.full_present * 2 > self.full_expected
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The ledger view of one meeting (a read model: no table rows leave storage)."""
+
+    meeting_id: int
+    final: bool
+    expected: tuple[RosterLine, ...]
+    quorum: Quorum | None
+
+    def having(self, *statuses: str | None) -> list[RosterLine]:
+        return [line for line in self.expected if line.status in statuses]
+
+    @property
+    def present(self) -> list[RosterLine]:
+        return self.having(AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+
+    @property
+    def said_yes_absent(self) -> list[RosterLine]:
+        """Said 参加 but did not come (known once the roster is final: before, they may still come)."""
+        return [x for x in self.expected if x.rsvp == "attend" and x.status == AttendanceStatus.ABSENT]
+
+    @property
+    def came_unannounced(self) -> list[RosterLine]:
+        return [x for x in self.present if x.rsvp is None]
+
+    @property
+    def owes_makeup(self) -> list[RosterLine]:
+        return [x for x in self.expected if x.makeup == "owes"]
+
+
+def roster(*, session: Session, actor: Member, meeting_id: int, now: datetime, window: Window,
+           scope: Scope | None = None) -> Roster:
+    seen = _managing(actor, scope)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
+    return build_roster(session=session, meeting=meeting, now=now, window=window)
+
+
+def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: Window) -> Roster:
+    assert meeting.id is not None
+    final = now >= window.closes(meeting)
+    marks = {a.member_id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))}
+    answers = {r.member_id: r for r in session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting.id))}
+    makeups = {m.member_id: m for m in session.exec(select(Makeup).where(Makeup.meeting_id == meeting.id))}
+    lines = []
+    for member in attendees(session=session, meeting=meeting):
+        assert member.id is not None
+        mark_row, answer, makeup = marks.get(member.id), answers.get(member.id), makeups.get(member.id)
+        status: str | None = mark_row.status if mark_row else None
+        reason = mark_row.note if mark_row else None
+        if status is None and answer and answer.leave_status == LeaveStatus.APPROVED:
+            status, reason = AttendanceStatus.EXCUSED, answer.reason
+        if status is None and final:
+            status = AttendanceStatus.ABSENT
+        lines.append(RosterLine(
+            member_id=member.id, name=member.name, standing=member.standing, status=status,
+            rsvp=answer.response if answer else None, leave_status=answer.leave_status if answer else None,
+            reason=reason or (answer.reason if answer and answer.response == "leave" else None),
+            makeup=None if makeup is None else ("done" if makeup.completed_at else "owes")))
+    quorum = None
+    if meeting.kind == MeetingKind.GENERAL:
+        full = [x for x in lines if x.standing == Standing.FULL]
+        quorum = Quorum(full_expected=len(full), full_present=sum(
+            1 for x in full if x.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)))
+    return Roster(meeting_id=meeting.id, final=final, expected=tuple(lines), quorum=quorum)
+
+
+def recent_rosters(*, session: Session, actor: Member, now: datetime, window: Window, limit: int = 6,
+                   scope: Scope | None = None) -> list[tuple[Meeting, Roster]]:
+    """The rosters of the branch's latest meetings that have begun, newest first: the secretary's overview
+    of attendance and of who still owes 补学."""
+    seen = _managing(actor, scope)
+    branch_id = seen.acting_branch_id if seen.acting_branch_id is not None else actor.branch_id
+    meetings = session.exec(select(Meeting).where(
+        Meeting.branch_id == branch_id, Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at <= now)
+        .order_by(col(Meeting.starts_at).desc()).limit(limit)).all()
+    return [(m, build_roster(session=session, meeting=m, now=now, window=window)) for m in meetings]
+
+
+# --------------------------------------------------------------------------- 补学
+
+
+def assign_makeup(*, session: Session, meeting: Meeting, now: datetime, window: Window) -> list[int]:
+    """After a meeting: who was absent or excused owes its study; returns their member ids (new or not)."""
+    owed = [x.member_id for x in build_roster(session=session, meeting=meeting, now=now, window=window).expected
+            if x.status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)]
+    existing = set(session.exec(select(Makeup.member_id).where(Makeup.meeting_id == meeting.id)).all())
+    for member_id in owed:
+        if member_id not in existing:
+            assert meeting.id is not None
+            session.add(Makeup(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member_id,
+                               assigned_at=now))
+    session.flush()
+    return owed
+
+
+def makeup_of(*, session: Session, meeting_id: int, member_id: int) -> Makeup | None:
+    return session.exec(select(Makeup).where(Makeup.meeting_id == meeting_id, Makeup.member_id == member_id)).first()
+
+
+def complete_makeup(*, session: Session, member: Member, meeting_id: int, now: datetime) -> bool:
+    """The member finished the make-up study; ``False`` when it was recorded already (a double tap)."""
+    assert member.id is not None
+    row = makeup_of(session=session, meeting_id=meeting_id, member_id=member.id)
+    if row is None:
+        raise NotFound("makeup_not_found", id=meeting_id)
+    if row.completed_at is not None:
+        return False
+    row.completed_at = now
+    session.add(row)
+    return True

@@ -37,7 +37,7 @@ from bot.context import SERVICES_KEY, Services
 from bot.errors import on_error
 from bot.feature import Feature, PollAnswerHandler
 from bot.flood import FloodGuard, flood_check
-from bot.handlers import bank, fallback, materials, members, presence, registration, review
+from bot.handlers import bank, fallback, materials, members, presence, quiz, registration, review, study
 from bot.handlers import help as help_feature
 from bot.menus import set_default_menus, set_member_menu
 from bot.texts import Catalog
@@ -65,6 +65,8 @@ FEATURES: tuple[Feature, ...] = (
     bank.FEATURE,  # before materials: an .xlsx sent back is a bank sheet, not a study material
     materials.FEATURE,  # its document handler is a catch-all for any other file a secretary sends
     presence.FEATURE,
+    study.FEATURE,
+    quiz.FEATURE,  # after review: a secretary editing a stem types it, a member's typed 填空 answer comes next
     fallback.FEATURE,  # last: unknown commands, free text and stale buttons nobody else claimed
 )
 

@@ -68,7 +68,8 @@ class AnswerResult:
 
 
 def _interleave(questions: Sequence[Question]) -> list[Question]:
-    """Best first within each type, the types taken in turn, so a session mixes 单选 / 多选 / 判断 / 填空."""
+    """The types taken in turn (in the order given within each type), so a session mixes 单选 / 多选 / 判断 /
+    填空 even when the member's studied documents lack a type."""
     buckets = {qtype: [q for q in questions if q.qtype == qtype] for qtype in QUESTION_TYPES}
     out: list[Question] = []
     while any(buckets.values()):
@@ -89,8 +90,8 @@ def due_cards(*, session: Session, member_id: int, now: datetime) -> list[tuple[
 
 def pick_questions(*, session: Session, member_id: int, branch_id: int, now: datetime, size: int
                    ) -> tuple[list[int], list[int]]:
-    """(question ids in order, those of them that are due reviews): due cards first, then new questions —
-    from documents the member has studied first, best first, types mixed."""
+    """(question ids in order, those of them that are due reviews): due cards first, then new questions,
+    types mixed — of each type, questions from documents the member has studied first, best first."""
     due = [q.id for _, q in due_cards(session=session, member_id=member_id, now=now)][:size]
     seen = select(ReviewItem.question_id).where(ReviewItem.member_id == member_id)
     fresh = list(session.exec(
@@ -100,8 +101,8 @@ def pick_questions(*, session: Session, member_id: int, branch_id: int, now: dat
     studied = set(session.exec(
         select(StudyUnit.doc_key).join(StudyProgress, col(StudyProgress.unit_id) == col(StudyUnit.id))
         .where(StudyProgress.member_id == member_id)).all())
-    ordered = _interleave([q for q in fresh if q.doc_key in studied]) + _interleave(
-        [q for q in fresh if q.doc_key not in studied])
+    # within each type: studied documents first, then best first (``fresh`` is already best first)
+    ordered = _interleave(sorted(fresh, key=lambda q: q.doc_key not in studied))
     ids = [i for i in due if i is not None] + [q.id for q in ordered if q.id is not None]
     return ids[:size], [i for i in due if i is not None]
 

@@ -188,11 +188,11 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     question = await svc.db.run(quiz_store.current_question, quiz=current)
     if question is None:
         return
+    if not await svc.db.run(quiz_store.note_text, session_id=current.id, message_id=message.message_id):
+        raise ApplicationHandlerStop()  # this message was read already (a redelivered update)
     if question.qtype != "fill":
         await reply(update, svc.texts.t("quiz.tap_hint", caller.lang))
         raise ApplicationHandlerStop()
-    if not await svc.db.run(quiz_store.note_text, session_id=current.id, message_id=message.message_id):
-        raise ApplicationHandlerStop()  # this message was read already (a redelivered update)
     result = await svc.db.run(quiz_store.answer, member_id=member_id, session_id=current.id,
                               position=current.position, now=svc.clock.now(), idle=_idle(svc), typed=message.text)
     toast = await _after_answer(update, svc, caller, result)

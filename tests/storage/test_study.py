@@ -161,4 +161,4 @@ def test_progress_counts_days_streak_accuracy_and_due_reviews(db: Database) -> N
         me = study_store.progress_of(session=s, member_id=member.id, branch_id=branch_id, now=later, tz=TZ)
     assert (me.study_days, me.streak, me.answered, me.correct) == (3, 1, 3, 2)
     assert {(d.document, d.answered, d.correct) for d in me.by_document} == {("材料0", 1, 1), ("材料1", 2, 1)}
-    assert me.wrongbook == 1 and me.due_reviews == 1 and me.units_total == 1 and me.meetings_attended == 0
+    assert me.wrongbook == 1 and me.due_reviews == 2 and me.units_total == 1 and me.meetings_attended == 0

@@ -79,20 +79,21 @@ def _interleave(questions: Sequence[Question]) -> list[Question]:
     return out
 
 
-def due_cards(*, session: Session, member_id: int, now: datetime) -> list[tuple[ReviewItem, Question]]:
-    """The member's cards due by ``now`` whose question is still published, most overdue first."""
+def due_cards(*, session: Session, member_id: int, due_by: datetime) -> list[tuple[ReviewItem, Question]]:
+    """The member's cards due before ``due_by`` (callers pass the end of the member's local day: a card is
+    due on its day, not at its hour) whose question is still published, most overdue first."""
     query = (select(ReviewItem, Question).join(Question, col(Question.id) == col(ReviewItem.question_id))
-             .where(ReviewItem.member_id == member_id, col(ReviewItem.due_at) <= now,
+             .where(ReviewItem.member_id == member_id, col(ReviewItem.due_at) < due_by,
                     Question.status == QuestionStatus.PUBLISHED)
              .order_by(col(ReviewItem.due_at), col(ReviewItem.id)))
     return list(session.exec(query).all())
 
 
-def pick_questions(*, session: Session, member_id: int, branch_id: int, now: datetime, size: int
+def pick_questions(*, session: Session, member_id: int, branch_id: int, due_by: datetime, size: int
                    ) -> tuple[list[int], list[int]]:
     """(question ids in order, those of them that are due reviews): due cards first, then new questions,
     types mixed — of each type, questions from documents the member has studied first, best first."""
-    due = [q.id for _, q in due_cards(session=session, member_id=member_id, now=now)][:size]
+    due = [q.id for _, q in due_cards(session=session, member_id=member_id, due_by=due_by)][:size]
     seen = select(ReviewItem.question_id).where(ReviewItem.member_id == member_id)
     fresh = list(session.exec(
         select(Question).where(Question.branch_id == branch_id, Question.status == QuestionStatus.PUBLISHED,
@@ -127,13 +128,14 @@ def _end(session: Session, quiz: QuizSession, state: QuizSessionState, now: date
     session.add(quiz)
 
 
-def start_session(*, session: Session, member: Member, now: datetime, size: int,
+def start_session(*, session: Session, member: Member, now: datetime, size: int, due_by: datetime | None = None,
                   question_ids: Sequence[int] | None = None, kind: str = "quiz") -> QuizSession | None:
-    """A new session (any other in progress ends); ``None`` when there is no question to ask."""
+    """A new session (any other in progress ends); ``None`` when there is no question to ask.  Cards due
+    before ``due_by`` (default ``now``) come first."""
     assert member.id is not None
     if question_ids is None:
-        ids, reviews = pick_questions(session=session, member_id=member.id, branch_id=member.branch_id, now=now,
-                                      size=size)
+        ids, reviews = pick_questions(session=session, member_id=member.id, branch_id=member.branch_id,
+                                      due_by=due_by or now, size=size)
     else:
         ids, reviews = list(question_ids), []
     if not ids:

@@ -328,7 +328,7 @@ class MyProgress:
     answered: int
     correct: int
     by_document: tuple[DocumentScore, ...]
-    due_reviews: int
+    due_reviews: int  # due today or earlier
     wrongbook: int
     meetings_attended: int
 
@@ -360,6 +360,7 @@ def progress_of(*, session: Session, member_id: int, branch_id: int, now: dateti
         units_total=len(active_units(session=session, branch_id=branch_id)), answered=len(answers),
         correct=sum(1 for _, c, _ in answers if c),
         by_document=tuple(DocumentScore(d, n, c) for d, (n, c) in sorted(scores.items(), key=lambda kv: -kv[1][0])),
-        due_reviews=sum(1 for due, _ in cards if due <= now), wrongbook=sum(1 for _, w in cards if w),
+        due_reviews=sum(1 for due, _ in cards if due < day_bounds(today, tz)[1]),
+        wrongbook=sum(1 for _, w in cards if w),
         meetings_attended=int(attended),
     )

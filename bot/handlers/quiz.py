@@ -55,6 +55,11 @@ POLL_QUESTION_LIMIT = 300
 POLL_EXPLANATION_LIMIT = 200
 
 
+def _end_of_day(svc: Services, now: datetime) -> datetime:
+    """Where the member's local day ends: a card due today is due all day."""
+    return study_store.day_bounds(study_store.local_day(now, svc.settings.tz), svc.settings.tz)[1]
+
+
 def _idle(svc: Services) -> timedelta:
     return timedelta(minutes=svc.settings.study.idle_minutes)
 
@@ -80,7 +85,8 @@ async def _start(update: Update, svc: Services, caller: Caller, *, resume: bool 
                                         total=len(current.question_ids)))
         await _ask(update, svc, caller, current)
         return
-    quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=now, size=svc.settings.study.quiz_size)
+    quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=now, due_by=_end_of_day(svc, now),
+                            size=svc.settings.study.quiz_size)
     if quiz is None:
         await reply(update, svc.texts.t("quiz.no_questions", caller.lang))
         return
@@ -249,7 +255,7 @@ def render_nudge(svc: Services, session: Session, row: Delivery) -> Outgoing | N
     if study_store.answered_between(session=session, member_id=member.id, start=start, end=end):
         return None  # they answered since the row was queued
     lang = svc.texts.lang(member.language)
-    due = len(quiz_store.due_cards(session=session, member_id=member.id, now=now))
+    due = len(quiz_store.due_cards(session=session, member_id=member.id, due_by=end))
     key = "quiz.nudge_due" if due else "quiz.nudge"
     return Outgoing(text=svc.texts.t(key, lang, due=due), markup=nudge_markup(svc.texts, lang))
 

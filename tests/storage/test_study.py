@@ -113,7 +113,8 @@ def test_sessions_put_due_cards_first_then_studied_documents_with_types_mixed(db
     with db.session() as s:
         unit = s.exec(select(StudyUnit)).one()
         study_store.record_delivery(session=s, member_id=member.id, unit_id=unit.id, now=NOW)  # type: ignore[arg-type]
-        ids, due = quiz_store.pick_questions(session=s, member_id=member.id, branch_id=branch_id, now=NOW, size=5)
+        ids, due = quiz_store.pick_questions(session=s, member_id=member.id, branch_id=branch_id, due_by=NOW,
+                                             size=5)
     types = [next(q.qtype for q in bank if q.id == i) for i in ids]
     assert types == ["single", "multiple", "truefalse", "fill", "single"] and due == []
     assert ids[0] == bank[1].id  # the studied document's 单选 (d1) before the better-scored one of d0
@@ -122,7 +123,7 @@ def test_sessions_put_due_cards_first_then_studied_documents_with_types_mixed(db
                                  attempt_key="x", chosen=["错"], correct=False, is_review=False, now=NOW)
     with db.session() as s:
         ids, due = quiz_store.pick_questions(session=s, member_id=member.id, branch_id=branch_id,
-                                             now=NOW + timedelta(days=1), size=3)
+                                             due_by=NOW + timedelta(days=1, hours=1), size=3)
     assert ids[0] == bank[4].id and due == [bank[4].id] and len(ids) == 3
 
 

@@ -131,7 +131,7 @@ async def _render_and_send(session: OfflineSession) -> None:
             message = await session.app.bot.send_poll(
                 row.chat_id, poll.question, list(poll.options), type="quiz", is_anonymous=poll.is_anonymous,
                 allows_multiple_answers=poll.allows_multiple_answers,
-                correct_option_id=poll.correct_option_ids[0], explanation=poll.explanation)
+                correct_option_ids=list(poll.correct_option_ids), explanation=poll.explanation)
             state = DeliveryState.SENT
         else:
             message = await session.app.bot.send_message(row.chat_id, out.text or "", reply_markup=out.markup)

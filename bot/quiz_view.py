@@ -86,16 +86,17 @@ def progress_text(texts: Catalog, lang: str, me: MyProgress) -> Safe:
 # --------------------------------------------------------------------------- quiz
 
 
-def question_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question) -> Safe:
+def question_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, number: int | None = None, *,
+                  hint: bool = True) -> Safe:
+    """A question as asked (``number``: its 1-based place, default the one the session waits for)."""
     review = texts.plain("quiz.review_mark", lang) if q.id in quiz.review_ids else ""
     options = ""
     if q.qtype in ("single", "multiple"):
         options = "\n" + "\n".join(texts.t("quiz.option", lang, letter=LETTERS[i], text=o)
                                    for i, o in enumerate(q.options))
-    hint = texts.t(f"quiz.hint.{q.qtype}", lang)
-    return texts.t("quiz.question", lang, number=quiz.position + 1, total=len(quiz.question_ids),
+    return texts.t("quiz.question", lang, number=number or quiz.position + 1, total=len(quiz.question_ids),
                    qtype=texts.plain(f"review.qtype.{q.qtype}", lang), review=review, stem=q.stem,
-                   options=Safe(options), hint=hint)
+                   options=Safe(options), hint=texts.t(f"quiz.hint.{q.qtype}", lang) if hint else "")
 
 
 def question_markup(texts: Catalog, lang: str, quiz: QuizSession, q: Question) -> InlineKeyboardMarkup | None:
@@ -138,7 +139,16 @@ def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen:
                    document=book_title(q.document), sentence=sentence)
 
 
+def answered_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, number: int, correct: bool,
+                  chosen: tuple[str, ...]) -> Safe:
+    """The question message once answered: the question as it was asked, then the feedback under it, so the
+    chat history keeps each question with its answer and source."""
+    return Safe(question_text(texts, lang, quiz, q, number, hint=False).rstrip() + "\n\n"
+                + feedback_text(texts, lang, q, correct, chosen))
+
+
 def summary_text(texts: Catalog, lang: str, quiz: QuizSession, wrong_total: int) -> Safe:
+    """The end of a session: how many were right (the member's own figure, compared with nothing)."""
     total = len(quiz.question_ids)
     key = "quiz.summary_all" if quiz.correct == total else "quiz.summary"
     return texts.t(key, lang, correct=quiz.correct, total=total, wrong=wrong_total)

@@ -49,6 +49,7 @@ class Outcome(StrEnum):
     NOT_YOURS = "not_yours"  # a button from someone else's quiz
     WITHDRAWN = "withdrawn"  # the question was retired or unpublished meanwhile: skipped, nothing recorded
     WRONG_TYPE = "wrong_type"  # text typed while a button question waits, or a tap on a 填空
+    EMPTY = "choose_first"  # 提交 with no option chosen
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class AnswerResult:
     question: Question | None = None
     correct: bool = False
     chosen: tuple[str, ...] = ()  # option texts, or the typed text
+    number: int = 0  # 1-based place of the answered question in its session
+    next_question: Question | None = None  # what the session waits for now (None: it is over)
+    wrong_total: int = 0  # questions in the 错题本, once the session is over
 
     @property
     def finished(self) -> bool:
@@ -197,7 +201,8 @@ def toggle(*, session: Session, member_id: int, session_id: int, position: int, 
 
 def answer(*, session: Session, member_id: int, session_id: int, position: int, now: datetime, idle: timedelta,
            chosen: Sequence[int] | None = None, typed: str | None = None) -> AnswerResult:
-    """Grade and record the answer to the question at ``position`` (options tapped, or text typed)."""
+    """Grade and record the answer to the question at ``position``: options tapped, the 多选 options toggled
+    so far (``chosen`` ``None``), or text typed.  The next question is read in the same transaction."""
     quiz, refused = _checked(session, member_id, session_id, position, now, idle)
     if refused is not None:
         return refused
@@ -205,26 +210,49 @@ def answer(*, session: Session, member_id: int, session_id: int, position: int, 
     question = current_question(session=session, quiz=quiz)
     if question is None or question.status != QuestionStatus.PUBLISHED:
         _advance(session, quiz, position, correct=False, now=now)
-        return AnswerResult(Outcome.WITHDRAWN, quiz, question)
+        return _after(session, quiz, Outcome.WITHDRAWN, question, position)
     if (typed is not None) != (question.qtype == "fill"):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     if typed is not None:
         right = accepts(typed, question.answer)
         shown: tuple[str, ...] = (typed.strip()[:200],)
     else:
-        picks = sorted(set(chosen or ()))
+        picks = sorted(set(quiz.selected if chosen is None else chosen))
+        if not picks:
+            return AnswerResult(Outcome.EMPTY, quiz, question)
         right = grade_choice(picks, question.options, question.answer)
         shown = tuple(question.options[i] for i in picks if 0 <= i < len(question.options))
     if not _advance(session, quiz, position, correct=right, now=now):
         return AnswerResult(Outcome.ALREADY, quiz, question)
     assert question.id is not None
-    recorded = record_answer(session=session, branch_id=quiz.branch_id, member_id=member_id,
-                             question_id=question.id, attempt_key=f"s{quiz.id}:{position}", chosen=shown,
-                             correct=right, is_review=question.id in quiz.review_ids, now=now)
-    if not recorded:
-        return AnswerResult(Outcome.ALREADY, quiz, question)
-    session.refresh(quiz)
-    return AnswerResult(Outcome.RECORDED, quiz, question, right, shown)
+    record_answer(session=session, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
+                  attempt_key=f"s{quiz.id}:{position}", chosen=shown, correct=right,
+                  is_review=question.id in quiz.review_ids, now=now)
+    return _after(session, quiz, Outcome.RECORDED, question, position, right, shown)
+
+
+def _after(session: Session, quiz: QuizSession, outcome: Outcome, question: Question | None, position: int,
+           correct: bool = False, chosen: tuple[str, ...] = ()) -> AnswerResult:
+    """The result of a step that moved the session on, with what comes next."""
+    following = current_question(session=session, quiz=quiz)
+    wrong = 0
+    if following is None:
+        wrong = len(wrongbook(session=session, member_id=quiz.member_id))
+    return AnswerResult(outcome, quiz, question, correct, chosen, number=position + 1, next_question=following,
+                        wrong_total=wrong)
+
+
+def answer_text(*, session: Session, member_id: int, text: str, message_id: int, now: datetime,
+                idle: timedelta) -> AnswerResult | None:
+    """A member's typed message read against their session: the answer when a 填空 waits; ``None`` when the
+    text is not for the quiz (no session, or this message was read already: a redelivered update)."""
+    quiz = active_session(session=session, member_id=member_id, now=now, idle=idle)
+    if quiz is None or quiz.id is None or current_question(session=session, quiz=quiz) is None:
+        return None
+    if not note_text(session=session, session_id=quiz.id, message_id=message_id):
+        return AnswerResult(Outcome.ALREADY, quiz)
+    return answer(session=session, member_id=member_id, session_id=quiz.id, position=quiz.position, now=now,
+                  idle=idle, typed=text)
 
 
 def _advance(session: Session, quiz: QuizSession, position: int, *, correct: bool, now: datetime) -> bool:

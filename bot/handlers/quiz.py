@@ -34,7 +34,7 @@ from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import Feature
 from bot.quiz_view import (
     QUIZ,
-    feedback_text,
+    answered_text,
     nudge_markup,
     question_markup,
     question_text,
@@ -65,12 +65,19 @@ def _idle(svc: Services) -> timedelta:
 
 
 async def _ask(update: Update, svc: Services, caller: Caller, quiz: QuizSession) -> None:
-    """Send the question the session waits for, or the summary when it is over."""
+    """Send the question the session waits for, or the summary when it is over (reads the store)."""
     question = await svc.db.run(quiz_store.current_question, quiz=quiz)
+    wrong = 0
     if question is None:
         assert caller.member is not None and caller.member.id is not None
         wrong = len(await svc.db.run(quiz_store.wrongbook, member_id=caller.member.id))
-        await reply(update, summary_text(svc.texts, caller.lang, quiz, wrong))
+    await _send_next(update, svc, caller, quiz, question, wrong)
+
+
+async def _send_next(update: Update, svc: Services, caller: Caller, quiz: QuizSession, question: Question | None,
+                     wrong_total: int) -> None:
+    if question is None:
+        await reply(update, summary_text(svc.texts, caller.lang, quiz, wrong_total))
         return
     await reply(update, question_text(svc.texts, caller.lang, quiz, question),
                 reply_markup=question_markup(svc.texts, caller.lang, quiz, question))
@@ -113,18 +120,29 @@ async def go_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
 
 
 async def _after_answer(update: Update, svc: Services, caller: Caller, result: quiz_store.AnswerResult) -> str | None:
-    """Feedback and the next step for a recorded answer; a polite word (toast or message) otherwise."""
+    """Feedback and the next step for an answer that moved the session on; otherwise the polite word to show
+    (as a toast).  A tapped question message turns into its own answer (one edit, no buttons left); a typed
+    answer gets the feedback as a reply.  The next question (or the summary) follows as a new message."""
     lang = caller.lang
     out = quiz_store.Outcome
-    if result.outcome == out.RECORDED and result.question is not None and result.quiz is not None:
-        await reply(update, feedback_text(svc.texts, lang, result.question, result.correct, result.chosen))
-        await _ask(update, svc, caller, result.quiz)
-        return svc.texts.plain("quiz.right" if result.correct else "quiz.wrong", lang)
-    if result.outcome == out.WITHDRAWN and result.quiz is not None:
-        await reply(update, svc.texts.t("quiz.withdrawn", lang))
-        await _ask(update, svc, caller, result.quiz)
-        return svc.texts.plain("quiz.toast.withdrawn", lang)
-    return svc.texts.plain(f"quiz.toast.{result.outcome.value}", lang)
+    if result.outcome not in (out.RECORDED, out.WITHDRAWN) or result.quiz is None:
+        return svc.texts.plain(f"quiz.toast.{result.outcome.value}", lang)
+    if result.outcome == out.RECORDED and result.question is not None:
+        text = answered_text(svc.texts, lang, result.quiz, result.question, result.number, result.correct,
+                             result.chosen)
+        toast = svc.texts.plain("quiz.right" if result.correct else "quiz.wrong", lang)
+    else:
+        text, toast = svc.texts.t("quiz.withdrawn", lang), svc.texts.plain("quiz.toast.withdrawn", lang)
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(text, reply_markup=None)
+        except BadRequest:  # the message can no longer be edited: say it below instead
+            await reply(update, text)
+    else:
+        await reply(update, text)
+    await _send_next(update, svc, caller, result.quiz, result.next_question, result.wrong_total)
+    return toast
 
 
 async def _drop_buttons(update: Update) -> None:
@@ -136,27 +154,15 @@ async def _drop_buttons(update: Update) -> None:
 
 async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
                         data: CallbackData) -> str | None:
-    """A tap on 单选 / 判断 (one tap answers), or 提交 under a 多选."""
+    """A tap on 单选 / 判断 (one tap answers), or 提交 under a 多选 (the options toggled so far)."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
-    session_id, position = data.int_arg(0), data.int_arg(1)
     chosen = [data.int_arg(2)] if data.action == "a" else None
-    if data.action == "s":
-        current = await svc.db.run(_selected, session_id)
-        if current is not None and current.member_id == caller.member.id and not current.selected \
-                and current.position == position:
-            return svc.texts.plain("quiz.toast.choose_first", caller.lang)
-        chosen = list(current.selected) if current is not None else []
-    result = await svc.db.run(quiz_store.answer, member_id=caller.member.id, session_id=session_id,
-                              position=position, now=svc.clock.now(), idle=_idle(svc), chosen=chosen)
-    if result.outcome in (quiz_store.Outcome.RECORDED, quiz_store.Outcome.WITHDRAWN, quiz_store.Outcome.ALREADY,
-                          quiz_store.Outcome.EXPIRED):
+    result = await svc.db.run(quiz_store.answer, member_id=caller.member.id, session_id=data.int_arg(0),
+                              position=data.int_arg(1), now=svc.clock.now(), idle=_idle(svc), chosen=chosen)
+    if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
         await _drop_buttons(update)
     return await _after_answer(update, svc, caller, result)
-
-
-def _selected(session_id: int, *, session: Session) -> QuizSession | None:
-    return session.get(QuizSession, session_id)
 
 
 async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
@@ -187,23 +193,16 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     caller = await load_caller(update, svc)
     if caller is None or not caller.active or caller.member is None or caller.member.id is None:
         return
-    member_id = caller.member.id
-    current = await svc.db.run(quiz_store.active_session, member_id=member_id, now=svc.clock.now(), idle=_idle(svc))
-    if current is None or current.id is None:
-        return
-    question = await svc.db.run(quiz_store.current_question, quiz=current)
-    if question is None:
-        return
-    if not await svc.db.run(quiz_store.note_text, session_id=current.id, message_id=message.message_id):
-        raise ApplicationHandlerStop()  # this message was read already (a redelivered update)
-    if question.qtype != "fill":
+    result = await svc.db.run(quiz_store.answer_text, member_id=caller.member.id, text=message.text,
+                              message_id=message.message_id, now=svc.clock.now(), idle=_idle(svc))
+    if result is None:
+        return  # not for the quiz: the features' handlers answer it
+    if result.outcome == quiz_store.Outcome.WRONG_TYPE:
         await reply(update, svc.texts.t("quiz.tap_hint", caller.lang))
-        raise ApplicationHandlerStop()
-    result = await svc.db.run(quiz_store.answer, member_id=member_id, session_id=current.id,
-                              position=current.position, now=svc.clock.now(), idle=_idle(svc), typed=message.text)
-    toast = await _after_answer(update, svc, caller, result)
-    if result.outcome not in (quiz_store.Outcome.RECORDED, quiz_store.Outcome.WITHDRAWN) and toast:
-        await reply(update, toast)
+    elif result.outcome != quiz_store.Outcome.ALREADY:  # a redelivered message is dropped silently
+        toast = await _after_answer(update, svc, caller, result)
+        if result.outcome not in (quiz_store.Outcome.RECORDED, quiz_store.Outcome.WITHDRAWN) and toast:
+            await reply(update, toast)
     raise ApplicationHandlerStop()
 
 

@@ -1,7 +1,10 @@
 # syntax=docker/dockerfile:1
 # zhibu — build:  docker build -t zhibu .
-#         run:    docker run -d --name zhibu -e ZHIBU_TELEGRAM_TOKEN=... -v zhibu-data:/data zhibu
-# A config file is optional: mount it and point ZHIBU_CONFIG at it (-v ./config.yaml:/config/config.yaml:ro).
+#         run:    docker run -d --name zhibu -e ZHIBU_TELEGRAM_TOKEN=... -v zhibu-data:/data \
+#                   -v "$PWD/config.yaml:/config/config.yaml:ro" -e ZHIBU_CONFIG=/config/config.yaml zhibu
+# `zhibu run` needs a config describing your branch (copy config.example.yaml): mount it and point
+# ZHIBU_CONFIG at it; without one it stops with "no branches configured". Only `zhibu chat` (the offline
+# demo) runs on the embedded defaults. ZHIBU_DATA_DIR=/data below overrides the config's data_dir.
 
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1

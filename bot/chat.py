@@ -10,7 +10,8 @@ sends — to anyone — is printed with its addressee, HTML reduced to what a ph
 
 It works interactively and from a pipe (``printf '/start\\n:press 1\\n' | zhibu chat``): lines are read
 one at a time, and everything the bot does because of a line is printed before the next is read.  A
-bad client command prints one line starting with ``!`` — never a traceback.
+bad client command prints one line starting with ``!`` — never a traceback.  The client's own lines come
+from the catalog (``chat.*`` in ``bot/locale/*/cli.yaml``) in the session's language, like the bot's.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import asyncio
 import functools
 import logging
 import mimetypes
-import os
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -30,6 +30,8 @@ from zoneinfo import ZoneInfo
 from bot.offline.api import FakeBotApi
 from bot.offline.records import BotApiError, SentMessage
 from bot.offline.session import AppFactory, OfflineSession, SessionError
+from bot.stdin_lines import StdinLines
+from bot.texts import Catalog
 from scheduler.clock import FakeClock
 
 _LOG = logging.getLogger(__name__)
@@ -39,18 +41,10 @@ _INDENT = "    "
 TYPING_PAUSE = timedelta(seconds=2)
 _STEP = re.compile(r"(\d+)([wdhm])")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
-_HELP = """\
-客户端命令（其余每一行都作为当前用户发给机器人的消息）：
-  :press N               按下最近一个内联键盘的第 N 个按钮
-  :as 姓名 [secretary]   切换用户（首次使用时创建；加 secretary 则授予书记角色）
-  :clock +1d | +2h | +30m | 2026-03-24 08:00
-                         拨动时钟（本地时区），随后执行到期的定时任务
-  :answer 1 3            回答最近一次投票/测验（选项从 1 开始编号）
-  :upload 路径           以文件形式发送
-  :who                   显示当前用户
-  :help                  显示本帮助
-  :quit                  退出（Ctrl-D 亦可）"""
 
+
+class ClientError(ValueError):
+    """A client command that cannot be carried out; its text is already in the session's language."""
 
 class _Person:
     def __init__(self, user_id: int, name: str) -> None:
@@ -74,6 +68,8 @@ class ChatClient:
         clock: FakeClock,
         on_clock: Callable[[datetime], Awaitable[None]] | None,
         make_secretary: Callable[[int, str], Awaitable[None]] | None,
+        texts: Catalog | None = None,
+        language: str = "zh",
     ) -> None:
         self.session = session
         self.api = session.api
@@ -82,11 +78,20 @@ class ChatClient:
         self.clock = clock
         self.on_clock = on_clock
         self.make_secretary = make_secretary
+        self.texts = texts or Catalog.load(default=language)
+        self.language = language
         self.people: dict[str, _Person] = {}
         self.current = self._person(DEFAULT_USER_NAME, DEFAULT_USER_ID)
         self._printed = 0  # the first flush also shows what the bot did while starting up
         self.downloads: Path | None = None  # where files the bot sends are saved, so they can be opened
         self._calls_seen = 0
+
+    def say(self, key: str, **params: object) -> str:
+        """The client's own line ``chat.<key>`` in the session's language."""
+        return self.texts.plain(f"chat.{key}", self.language, **params)
+
+    def _error(self, key: str, **params: object) -> ClientError:
+        return ClientError(self.say(key, **params))
 
     def write(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -126,7 +131,7 @@ class ChatClient:
             self.write(f"! {exc}")
         except Exception as exc:  # a bug in the bot must not end the chat with a traceback
             _LOG.debug("chat line %r failed", line, exc_info=True)
-            self.write(f"! 出错：{type(exc).__name__}: {exc}")
+            self.write("! " + self.say("failed", error=f"{type(exc).__name__}: {exc}"))
         self.flush()
         return keep_going
 
@@ -136,25 +141,52 @@ class ChatClient:
         if name in {"quit", "exit", "q"}:
             return False
         if name == "help":
-            self.write(_HELP)
+            self.write(self.say("help"))
         elif name == "who":
-            self.write(f"当前用户：{self.current.label()} (id {self.current.user_id})")
+            self.write(self.say("who", label=self.current.label(), id=self.current.user_id))
         elif name == "press":
-            await self.session.press(self.current.user_id, _number(rest, "用法：:press N"))
+            await self._press(self._number(rest, "usage.press"))
         elif name == "as":
             await self._switch(rest)
         elif name == "clock":
             await self._move_clock(rest)
         elif name == "answer":
-            numbers = [_number(part, "用法：:answer 1 3") for part in rest.split()]
-            if not numbers:
-                raise ValueError("用法：:answer 1 3（选项从 1 开始编号）")
-            await self.session.answer_poll(self.current.user_id, [n - 1 for n in numbers])
+            await self._answer([self._number(part, "usage.answer") for part in rest.split()])
         elif name == "upload":
             await self._upload(rest)
         else:
-            self.write(f"! 未知命令 :{name} —— 输入 :help 查看客户端命令")
+            self.write("! " + self.say("unknown", name=name))
         return True
+
+    def _number(self, text: str, usage: str) -> int:
+        if not text.strip().isdigit():
+            raise self._error(usage)
+        return int(text)
+
+    async def _press(self, n: int) -> None:
+        """Check what the user can see before pressing, so a mistake is told in the session's language."""
+        keyboard = self.api.last_keyboard(self.current.user_id)
+        if keyboard is None:
+            raise self._error("no_keyboard")
+        buttons = keyboard.buttons()
+        if not 1 <= n <= len(buttons):
+            labels = "  ".join(f"[{i}] {b.text}" for i, b in enumerate(buttons, 1))
+            raise self._error("no_button", n=n, count=len(buttons), labels=labels)
+        button = buttons[n - 1]
+        if button.callback_data is None:
+            raise self._error("not_callback", n=n, label=button.text, target=button.url or "?")
+        await self.session.press(self.current.user_id, n)
+
+    async def _answer(self, numbers: list[int]) -> None:
+        if not numbers:
+            raise self._error("usage.answer")
+        poll = self.api.last_poll(self.current.user_id)
+        if poll is None or poll.poll_id is None:
+            raise self._error("no_poll")
+        for n in numbers:
+            if not 1 <= n <= len(poll.options):
+                raise self._error("no_option", n=n, count=len(poll.options))
+        await self.session.answer_poll(self.current.user_id, [n - 1 for n in numbers])
 
     async def _switch(self, rest: str) -> None:
         words = rest.split()
@@ -162,35 +194,37 @@ class ChatClient:
         if grant:
             words = words[:-1]
         if not words:
-            raise ValueError("用法：:as 姓名 [secretary]")
+            raise self._error("usage.as")
         person = self._person(" ".join(words))
         if grant:
             grant_role = self.make_secretary
             if grant_role is None:
-                self.write("! 这个构建没有提供授予书记角色的钩子，已切换为普通成员")
+                self.write("! " + self.say("no_grant_hook"))
             else:
                 await self.session.run(lambda: grant_role(person.user_id, person.name))
                 person.secretary = True
         self.current = person
-        self.write(f"现在你是 {person.label()} (id {person.user_id})")
+        self.write(self.say("switched", label=person.label(), id=person.user_id))
 
     async def _move_clock(self, rest: str) -> None:
         if rest:
             target = self._parse_time(rest)
             if target < self.clock.now():
-                raise ValueError("时钟只能向前拨")
+                raise self._error("clock_backwards")
             self.clock.set(target)
         now = self.clock.now()
-        self.write(f"⏰ 现在是 {now.astimezone(self.tz):%Y-%m-%d %H:%M} ({self.tz.key})")
+        self.write(self.say("clock_now", time=f"{now.astimezone(self.tz):%Y-%m-%d %H:%M}", zone=self.tz.key))
         if rest and self.on_clock is not None:
             hook = self.on_clock
             await self.session.run(lambda: hook(now))
 
     def _parse_time(self, text: str) -> datetime:
-        if text.startswith("+"):
+        if text.startswith(("+", "-")):
             steps = _STEP.findall(text[1:])
             if not steps or "".join(n + u for n, u in steps) != text[1:]:
-                raise ValueError("用法：:clock +1d / +2h / +30m / +1d2h")
+                raise self._error("usage.step")
+            if text.startswith("-"):
+                raise self._error("clock_backwards")
             delta = sum((timedelta(**{_UNITS[u]: int(n)}) for n, u in steps), timedelta())
             return self.clock.now() + delta
         for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
@@ -198,11 +232,11 @@ class ChatClient:
                 return datetime.strptime(text, pattern).replace(tzinfo=self.tz)
             except ValueError:
                 continue
-        raise ValueError("用法：:clock 2026-03-24 08:00（本地时间）")
+        raise self._error("usage.time")
 
     async def _upload(self, rest: str) -> None:
         if not rest:
-            raise ValueError("用法：:upload 路径")
+            raise self._error("usage.upload")
         path, content = await asyncio.to_thread(_read_file, rest)
         mime = mimetypes.guess_type(path.name)[0]
         await self.session.upload(self.current.user_id, path.name, content, mime_type=mime)
@@ -215,13 +249,13 @@ class ChatClient:
         self._printed = len(self.api.outbox)
         for call in self.api.calls[self._calls_seen :]:
             if call.error is not None and call.method != "getUpdates":
-                self.write(f"! 机器人调用 {call.method} 失败：{call.error.description}")
+                self.write("! " + self.say("call_failed", method=call.method, error=call.error.description))
             elif call.method == "answerCallbackQuery" and call.params.get("text"):
-                style = "弹窗" if call.params.get("show_alert") else "提示"
-                self.write(f"{_INDENT}({style}) {call.params['text']}")
+                style = "alert" if call.params.get("show_alert") else "toast"
+                self.write(_INDENT + self.say(style, text=call.params["text"]))
             elif call.method == "deleteMessage" and call.error is None:
                 who = self._addressee(int(call.params.get("chat_id", 0)))
-                self.write(f"→ {who}: (删除了消息 #{call.params.get('message_id')})")
+                self.write(f"→ {who}: " + self.say("deleted", id=call.params.get("message_id")))
         self._calls_seen = len(self.api.calls)
 
     def _addressee(self, chat_id: int) -> str:
@@ -234,10 +268,10 @@ class ChatClient:
         """One bot message as terminal lines: addressee, plain text, then buttons."""
         head = f"→ {self._addressee(sent.chat_id)}"
         if sent.kind == "edit":
-            head += f" (修改了消息 #{sent.message_id})"
+            head += " " + self.say("edited", id=sent.message_id)
         body: list[str] = []
         if sent.kind == "poll":
-            kind = "测验" if sent.poll_type == "quiz" else "投票"
+            kind = self.say("quiz" if sent.poll_type == "quiz" else "poll")
             body.append(f"📊 [{kind}] {sent.plain}")
             body += [f"{i}. {option}" for i, option in enumerate(sent.options, 1)]
         elif sent.kind in {"document", "photo"}:
@@ -245,7 +279,7 @@ class ChatClient:
             body.append(f"{icon} {sent.file_name or sent.kind} ({_size(len(sent.file_bytes or b''))})")
             saved = self._save(sent)
             if saved is not None:
-                body.append(f"已保存到 {saved}（可用 :upload 发回）")
+                body.append(self.say("saved", path=saved))
             body += sent.plain.splitlines()
         else:
             body += sent.plain.splitlines() or [""]
@@ -272,71 +306,12 @@ def _read_file(name: str) -> tuple[Path, bytes]:
     return path, path.read_bytes()
 
 
-def _number(text: str, usage: str) -> int:
-    if not text.strip().isdigit():
-        raise ValueError(usage)
-    return int(text)
-
-
 def _size(n: int) -> str:
     if n < 1024:
         return f"{n} B"
     if n < 1024 * 1024:
         return f"{n / 1024:.1f} KB"
     return f"{n / 1024 / 1024:.1f} MB"
-
-
-def _banner(out: TextIO, name: str, user_id: int) -> None:
-    out.write(
-        "zhibu chat — 离线模拟 Telegram：机器人照常运行，消息不出本机。\n"
-        f"你现在是 {name} (id {user_id})；直接输入文字即发送消息，以 : 开头的是客户端命令，:help 查看。\n"
-    )
-    out.flush()
-
-
-class _Lines:
-    """Input lines, read without blocking the event loop.
-
-    A terminal is read with ``loop.add_reader`` on its file descriptor, so Ctrl-C ends the chat at
-    once (a thread blocked in ``readline`` would keep the process alive until Enter).  Pipes, files and
-    ``StringIO`` are read with ``readline`` in a worker thread; they always reach end of input.
-    """
-
-    def __init__(self, stdin: TextIO) -> None:
-        self.stdin = stdin
-        self.fd: int | None = None
-        if getattr(stdin, "isatty", lambda: False)():
-            self.fd = stdin.fileno()
-        self._buffer = b""
-        self._ready: asyncio.Queue[str | None] = asyncio.Queue()
-
-    async def __aenter__(self) -> _Lines:
-        if self.fd is not None:
-            asyncio.get_running_loop().add_reader(self.fd, self._on_readable)
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        if self.fd is not None:
-            asyncio.get_running_loop().remove_reader(self.fd)
-
-    def _on_readable(self) -> None:
-        chunk = os.read(self.fd, 4096) if self.fd is not None else b""
-        if not chunk:  # Ctrl-D: hand over a last unterminated line, then end of input
-            if self._buffer:
-                self._ready.put_nowait(self._buffer.decode("utf-8", "replace"))
-            self._ready.put_nowait(None)
-            self._buffer = b""
-            return
-        self._buffer += chunk
-        while b"\n" in self._buffer:
-            line, self._buffer = self._buffer.split(b"\n", 1)
-            self._ready.put_nowait(line.decode("utf-8", "replace") + "\n")
-
-    async def readline(self) -> str | None:
-        if self.fd is not None:
-            return await self._ready.get()
-        line = await asyncio.to_thread(self.stdin.readline)
-        return line or None
 
 
 def _default_factory(settings: Any) -> AppFactory:
@@ -363,14 +338,18 @@ async def run_chat(
     ``make_secretary(user_id, name)`` grants the role for ``:as NAME secretary``.
     """
     tz = ZoneInfo(str(getattr(settings, "timezone", "Asia/Shanghai")))
+    language = str(getattr(settings, "language", "zh"))
+    texts = Catalog.load(default=language)
     api = api or FakeBotApi(clock=clock)
     factory = app_factory or _default_factory(settings)
-    _banner(stdout, DEFAULT_USER_NAME, DEFAULT_USER_ID)
+    stdout.write(texts.plain("chat.banner", language, name=DEFAULT_USER_NAME, id=DEFAULT_USER_ID) + "\n")
+    stdout.flush()
     api.add_user(DEFAULT_USER_ID, DEFAULT_USER_NAME)
     try:
         session = OfflineSession(factory, api=api, clock=clock)
-        async with session, _Lines(stdin) as lines:
-            client = ChatClient(session, stdout, tz=tz, clock=clock, on_clock=on_clock, make_secretary=make_secretary)
+        async with session, StdinLines(stdin) as lines:
+            client = ChatClient(session, stdout, tz=tz, clock=clock, on_clock=on_clock, make_secretary=make_secretary,
+                                texts=texts, language=language)
             data_dir = getattr(settings, "data_dir", None)
             client.downloads = Path(data_dir) / "downloads" if data_dir is not None else None
             client.flush()
@@ -383,6 +362,6 @@ async def run_chat(
                     break
     except Exception as exc:
         _LOG.debug("zhibu chat could not run the bot", exc_info=True)
-        stdout.write(f"! 无法运行机器人：{type(exc).__name__}: {exc}\n")
+        stdout.write("! " + texts.plain("chat.cannot_run", language, error=f"{type(exc).__name__}: {exc}") + "\n")
         return 1
     return 0

@@ -3,30 +3,59 @@
     zhibu chat                 the real bot over the offline Bot API, in this terminal
     zhibu run                  the real bot against Telegram (or a self-hosted Bot API server)
     zhibu db upgrade|current   migrations
+    zhibu db backup FILE       a consistent copy of the database (PostgreSQL: the pg_dump command)
     zhibu config check         validate the config and say what it holds
     zhibu content build|check|export   the study-material pipeline
+    zhibu --version
 
-``--config`` (or ``ZHIBU_CONFIG``) names the YAML; without one the embedded defaults apply.  A bad
-config prints one line naming the key and exits 2 — never a traceback.
+``--config`` (or ``ZHIBU_CONFIG``) names the YAML; without one the embedded defaults apply.  Every way a
+command can end is one line on stderr and an exit code — 2 for a config (or token) problem, 1 for
+anything else — never a traceback and never the token (``-v`` logs the traceback, redacted).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
-import shutil
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
-from bot.config import ConfigError, Settings, config_path, load_settings, require_real_branches
+from bot.config import (
+    ENV_TOKEN,
+    ConfigError,
+    Settings,
+    config_path,
+    config_warnings,
+    load_settings,
+    read_token,
+    require_real_branches,
+)
+from bot.logging_setup import redact
 
+EXIT_FAILURE = 1
 EXIT_CONFIG = 2
+log = logging.getLogger("zhibu")
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be opened or migrated; the message names it with the password masked."""
+
+
+def _version() -> str:
+    try:
+        return version("zhibu")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhibu", description="支部 — a Telegram bot for a Party branch")
+    parser.add_argument("--version", action="version", version=f"zhibu {_version()}")
     parser.add_argument("--config", help="YAML config file (default: $ZHIBU_CONFIG, else embedded defaults)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     common = argparse.ArgumentParser(add_help=False)  # the same options, accepted after the sub-command
@@ -36,15 +65,20 @@ def _parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", parents=[common],
                           help="run the bot offline in this terminal (reads lines from stdin)")
-    chat.add_argument("--db", help="database URL for the offline session (default: <data_dir>/chat.sqlite3)")
-    chat.add_argument("--fresh", action="store_true", help="start from an empty offline database")
+    chat.add_argument("--db", help="database URL for the offline session (default: <data_dir>/chat/chat.sqlite3, "
+                                   "or <data_dir>/chat-<config>-<hash>/chat.sqlite3 with --config)")
+    chat.add_argument("--fresh", action="store_true",
+                      help="start from an empty offline session (wipes its folder and its database, --db's too)")
+    chat.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'",
+                      help="start the driven clock at this local time (configured timezone); default: now")
 
     sub.add_parser("run", parents=[common], help="migrate the database, then run the bot against the Telegram Bot API")
     sub.add_parser("health", parents=[common],
                    help="exit 0 when the running bot ticked recently (for container health checks)")
 
     db = sub.add_parser("db", parents=[common], help="database maintenance")
-    db.add_argument("action", choices=["upgrade", "current"])
+    db.add_argument("action", choices=["upgrade", "current", "backup"])
+    db.add_argument("file", nargs="?", type=Path, help="backup: the file to write (SQLite)")
 
     config = sub.add_parser("config", parents=[common], help="configuration")
     config.add_argument("action", choices=["check"])
@@ -62,47 +96,80 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.config = getattr(args, "sub_config", None) or args.config
     args.verbose = getattr(args, "sub_verbose", False) or args.verbose
+    if args.command == "db" and (args.action == "backup") != (args.file is not None):
+        parser.error("db backup needs a FILE (and only backup takes one)")
+    try:
+        return _dispatch(parser, args)
+    except ConfigError as exc:
+        return _fail(f"config error: {exc}", EXIT_CONFIG)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception as exc:  # every other ending is one line too; the traceback only with -v
+        log.debug("zhibu %s failed", args.command, exc_info=True)
+        return _fatal(exc)
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from bot.logging_setup import setup_logging
 
-    try:
-        if args.command == "content":
-            from content import cli as content_cli
+    if args.command == "content":
+        from content import cli as content_cli
 
-            return content_cli.run(args)
-        settings = load_settings(config_path(args.config))
-        if args.command == "config":
-            return _config_check(settings)
-        if args.command == "db":
-            return _db(settings, args.action)
-        if args.command == "run":
-            setup_logging(args.verbose)
-            from bot.runner import run_bot
-
-            require_real_branches(settings)
-            _db(settings, "upgrade")  # migrations first: a broken database stops us before Telegram is touched
-            return run_bot(settings)
-        if args.command == "health":
-            return _health(settings)
-        if args.command == "chat":
-            setup_logging(args.verbose, quiet=True)
-            settings = chat_settings(settings, args.db, has_config=config_path(args.config) is not None)
-            if args.fresh:
-                _wipe(settings)
-            return asyncio.run(_chat(settings))
-    except ConfigError as exc:
-        print(f"zhibu: config error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    except KeyboardInterrupt:
-        return 130
+        return content_cli.run(args)
+    setup_logging(args.verbose, quiet=args.command != "run")
+    path = config_path(args.config)
+    settings = load_settings(path)
+    if args.command == "config":
+        return _config_check(settings)
+    if args.command == "db":
+        if args.action == "backup":
+            return _backup(settings, args.file)
+        return _db(settings, args.action)
+    if args.command == "run":
+        return _run(settings)
+    if args.command == "health":
+        return _health(settings)
+    if args.command == "chat":
+        return _chat_command(parser, settings, args, path)
     parser.error(f"unknown command {args.command}")
     return EXIT_CONFIG
 
 
-def _config_check(settings: Settings) -> int:
-    from bot.config import read_token
+def _fail(message: str, code: int) -> int:
+    print(f"zhibu: {redact(' '.join(message.split()))}", file=sys.stderr)
+    return code
 
+
+def _fatal(exc: Exception) -> int:
+    """One line for an unexpected ending, worded by what failed."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from telegram.error import TelegramError
+
+    from bot.runner import StartFailure, TokenRejected
+
+    if isinstance(exc, TokenRejected):
+        return _fail(str(exc), EXIT_CONFIG)
+    if isinstance(exc, StartFailure | DatabaseUnavailable):
+        return _fail(str(exc), EXIT_FAILURE)
+    if isinstance(exc, SQLAlchemyError):
+        return _fail(f"database error: {_db_reason(exc)}", EXIT_FAILURE)
+    if isinstance(exc, TelegramError):
+        return _fail(f"the Bot API refused: {type(exc).__name__}: {exc}", EXIT_FAILURE)
+    return _fail(f"stopped by an unexpected error: {type(exc).__name__}: {exc} (run with -v for details)",
+                 EXIT_FAILURE)
+
+
+def _db_reason(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return lines[0] if lines else type(orig).__name__
+
+
+def _config_check(settings: Settings) -> int:
     require_real_branches(settings)
     token = read_token(settings)
+    for warning in config_warnings(settings):
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"config ok: {len(settings.branches)} branch(es), {len(settings.meetings)} meeting(s), "
           f"timezone {settings.timezone}, language {settings.language}, database {_safe_url(settings.database_url)}, "
           f"token {'set' if token else 'not set'}")
@@ -115,22 +182,58 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _run(settings: Settings) -> int:
+    """Config, then the token, then the database, then Telegram: each stops the start in one line, and a
+    missing token stops it before anything is migrated."""
+    from bot.runner import run_bot
+
+    require_real_branches(settings)
+    token = read_token(settings)
+    if token is None:
+        raise ConfigError("no bot token: set it in the environment, or name a file with telegram.token_file",
+                          key=ENV_TOKEN)
+    for warning in config_warnings(settings):
+        log.warning("%s", warning)
+    _db(settings, "upgrade")
+    return run_bot(settings, token.get_secret_value())
+
+
 def _db(settings: Settings, action: str) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from storage.db import Database
     from storage.migrate import current_revision, head_revision
 
-    db = Database(settings.database_url)
+    url = _safe_url(settings.database_url)
     try:
-        if action == "upgrade":
-            from bot.bootstrap import bootstrap
+        db = Database(settings.database_url)
+        try:
+            if action == "upgrade":
+                from bot.bootstrap import bootstrap
 
-            bootstrap(settings, db, datetime.now(UTC))
-            print(f"database at revision {current_revision(db)} ({_safe_url(settings.database_url)})")
-        else:
-            print(f"current {current_revision(db)}, head {head_revision(db)}")
-        return 0
-    finally:
-        db.dispose()
+                bootstrap(settings, db, datetime.now(UTC))
+                print(f"database at revision {current_revision(db)} ({url})")
+            else:
+                print(f"current {current_revision(db)}, head {head_revision(db)}")
+        finally:
+            db.dispose()
+    except SQLAlchemyError as exc:
+        raise DatabaseUnavailable(f"cannot use the database {url}: {_db_reason(exc)}") from exc
+    except OSError as exc:  # an SQLite folder that cannot be created or written
+        raise DatabaseUnavailable(f"cannot use the database {url}: {exc.strerror or exc}") from exc
+    return 0
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    from bot.backup import BackupError, backup
+
+    try:
+        lines = backup(settings.database_url, target)
+    except BackupError as exc:
+        return _fail(f"no backup made: {exc}", EXIT_FAILURE)
+    for line in lines:
+        print(line)
+    return 0
 
 
 def _health(settings: Settings) -> int:
@@ -145,29 +248,27 @@ def _health(settings: Settings) -> int:
     return 0
 
 
-def chat_settings(settings: Settings, db_url: str | None, *, has_config: bool) -> Settings:
-    """The offline session keeps its own folder (database, uploads, downloads) under ``<data_dir>/chat`` so a
-    demo never mixes with a real branch's data."""
-    data_dir = settings.data_dir / "chat"
-    url = db_url or f"sqlite:///{(data_dir / 'chat.sqlite3').as_posix()}"
-    update: dict[str, object] = {"data_dir": data_dir,
-                                 "database": settings.database.model_copy(update={"url": url})}
-    if not has_config:  # the demo publishes verified questions at once
-        update["content"] = settings.content.model_copy(update={"auto_publish": True})
-    return settings.model_copy(update=update)
+def _chat_command(parser: argparse.ArgumentParser, settings: Settings, args: argparse.Namespace,
+                  path: Path | None) -> int:
+    from bot.offline_chat import chat_settings, start_time, wipe
+
+    start = datetime.now(UTC).replace(second=0, microsecond=0)
+    if args.at:
+        try:
+            start = start_time(args.at, settings.tz).astimezone(UTC)
+        except ValueError as exc:
+            parser.error(f"--at: {exc}")
+    settings = chat_settings(settings, args.db, path)
+    if args.fresh:
+        wipe(settings)
+    return asyncio.run(_chat(settings, start))
 
 
-def _wipe(settings: Settings) -> None:
-    """``--fresh``: forget the previous offline session (its database, uploads and downloads)."""
-    if settings.data_dir.name == "chat":
-        shutil.rmtree(settings.data_dir, ignore_errors=True)
-
-
-async def _chat(settings: Settings) -> int:
+async def _chat(settings: Settings, start: datetime) -> int:
     from bot.chat import run_chat
     from bot.offline_chat import chat_hooks
     from scheduler.clock import FakeClock
 
-    clock = FakeClock(datetime.now(UTC).replace(second=0, microsecond=0))
+    clock = FakeClock(start)
     hooks = chat_hooks(settings, clock)
     return await run_chat(settings, stdin=sys.stdin, stdout=sys.stdout, clock=clock, **hooks)

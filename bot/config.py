@@ -13,6 +13,7 @@ import re
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -26,6 +27,10 @@ from pydantic import (
     model_validator,
 )
 
+from bot.config_yaml import ConfigError, line_of, parse, read_text
+
+__all__ = ["ConfigError", "Settings", "config_path", "config_warnings", "load_settings", "read_token"]
+
 ENV_CONFIG = "ZHIBU_CONFIG"
 ENV_TOKEN = "ZHIBU_TELEGRAM_TOKEN"
 ENV_WEBHOOK_SECRET = "ZHIBU_WEBHOOK_SECRET"
@@ -35,21 +40,6 @@ ENV_DATABASE_URL = "ZHIBU_DATABASE_URL"
 MEETING_KINDS = ("党员大会", "支委会", "党小组会", "党课", "主题党日")
 TOKEN_PATTERN = r"\d{3,15}:[A-Za-z0-9_-]{20,}"  # what BotFather hands out
 _OFFSET_RE = re.compile(r"^(\d+)\s*([dhm])$")
-
-
-class ConfigError(Exception):
-    """A configuration problem, worded for the person who edits the YAML."""
-
-    def __init__(self, message: str, *, key: str | None = None, line: int | None = None) -> None:
-        self.key = key
-        self.line = line
-        where = ""
-        if key:
-            where = f"{key}"
-            if line:
-                where += f" (line {line})"
-            where += ": "
-        super().__init__(f"{where}{message}")
 
 
 class _Frozen(BaseModel):
@@ -68,7 +58,7 @@ class WebhookSettings(_Frozen):
     def _https(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("https://"):
             raise ValueError("Telegram delivers webhooks only to https:// URLs")
-        return value
+        return _http_url(value)
 
 
 class TelegramSettings(_Frozen):
@@ -77,6 +67,7 @@ class TelegramSettings(_Frozen):
     base_url: str | None = None  # self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
     base_file_url: str | None = None
     admin_chat_id: int | None = None  # errors are reported here
+    startup_retries: int = Field(default=10, ge=0, le=100)  # tries more to reach the Bot API at start-up
     webhook: WebhookSettings = WebhookSettings()
 
     @model_validator(mode="after")
@@ -88,9 +79,21 @@ class TelegramSettings(_Frozen):
     @field_validator("base_url", "base_file_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("https://", "http://")):
-            raise ValueError("must be an http(s) URL")
-        return value
+        return _http_url(value)
+
+
+def _http_url(value: str | None) -> str | None:
+    """An http(s) URL with a host: ``http://`` alone would only fail later, on the first request."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid URL") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an http(s) URL with a host, e.g. http://127.0.0.1:8081/bot")
+    return value
 
 
 class DatabaseSettings(_Frozen):
@@ -245,9 +248,10 @@ class Settings(_Frozen):
 
     @property
     def database_url(self) -> str:
-        url = os.environ.get(ENV_DATABASE_URL) or self.database.url
-        if url:
-            return url
+        """The configured URL (``ZHIBU_DATABASE_URL`` was folded in by :func:`load_settings`), else a
+        SQLite file under ``data_dir``."""
+        if self.database.url:
+            return self.database.url
         return f"sqlite:///{(self.data_dir / 'zhibu.sqlite3').as_posix()}"
 
     def meeting_start_utc(self, meeting: MeetingSettings) -> datetime:
@@ -295,72 +299,66 @@ def config_path(cli_value: str | os.PathLike[str] | None) -> Path | None:
 
 
 def load_settings(path: Path | None) -> Settings:
-    """Read and validate the YAML at ``path`` (or the embedded defaults when ``None``)."""
-    data_dir_env = os.environ.get(ENV_DATA_DIR)
-    if path is None:
-        raw: dict[str, Any] = {}
-        root = None
-    else:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError as exc:
-            raise ConfigError(f"config file {path} does not exist") from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"config file {path} is not UTF-8 text (byte {exc.start})") from exc
-        except OSError as exc:
-            raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-            loaded = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise ConfigError(f"not valid YAML: {problem}", key=str(path), line=line) from exc
-        duplicate = _duplicate_key(root)
-        if duplicate is not None:
-            key, line = duplicate
-            raise ConfigError("this key is given twice; keep one", key=key, line=line)
+    """Read and validate the YAML at ``path`` (or the embedded defaults when ``None``).
+
+    ``ZHIBU_DATA_DIR`` and ``ZHIBU_DATABASE_URL`` override the file, as the example config promises: a
+    container sets them once and any config mounted into it writes where the volume is."""
+    root = None
+    raw: dict[str, Any] = {}
+    if path is not None:
+        loaded, root = parse(read_text(path), str(path))
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
             raise ConfigError("the top level must be a mapping of keys", key=str(path))
         raw = loaded
-    if data_dir_env and "data_dir" not in raw:
-        raw["data_dir"] = data_dir_env
+    overridden = _apply_env(raw)
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
-        raise _explain(exc, root) from None
+        error = _explain(exc, root)
+        env = overridden.get(error.key or "")
+        if env is not None:  # the bad value came from the environment, not from the file's line
+            raise ConfigError(error.detail, key=env) from None
+        raise error from None
 
 
-def _duplicate_key(node: yaml.Node | None, prefix: str = "") -> tuple[str, int] | None:
-    """YAML quietly keeps the last of two equal keys; a config that says a thing twice is a mistake."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-            if key_node.value in seen:
-                return key, key_node.start_mark.line + 1
-            seen.add(key_node.value)
-            found = _duplicate_key(value_node, key)
-            if found:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found = _duplicate_key(item, f"{prefix}[{index}]")
-            if found:
-                return found
-    return None
+def _apply_env(raw: dict[str, Any]) -> dict[str, str]:
+    """Put the environment's overrides into ``raw``; returns {config key: variable} for error messages."""
+    overridden: dict[str, str] = {}
+    data_dir = os.environ.get(ENV_DATA_DIR)
+    if data_dir:
+        raw["data_dir"] = data_dir
+        overridden["data_dir"] = ENV_DATA_DIR
+    url = os.environ.get(ENV_DATABASE_URL)
+    if url:
+        database = raw.get("database")
+        raw["database"] = {**database, "url": url} if isinstance(database, dict) else {"url": url}
+        overridden["database.url"] = ENV_DATABASE_URL
+    return overridden
 
 
 def require_real_branches(settings: Settings) -> None:
-    """The embedded demo branch (public invite code) is for ``zhibu chat`` only, never for a live bot."""
+    """A live bot needs the deployer's own branches: the embedded demo branch (public invite code) is for
+    ``zhibu chat`` only."""
+    if "branches" not in settings.model_fields_set:
+        raise ConfigError("no branches configured: copy config.example.yaml, describe your branch, and name the "
+                          f"file with --config or {ENV_CONFIG}", key="branches")
     for index, branch in enumerate(settings.branches):
         if branch.invite_code == DEMO_BRANCH.invite_code:
             raise ConfigError(
                 "the demo invite code is public; configure your branch (see config.example.yaml) and pick "
                 "your own invite code", key=f"branches[{index}].invite_code")
+
+
+def config_warnings(settings: Settings) -> list[str]:
+    """What is valid but will surprise the deployer later, one line each."""
+    warnings = []
+    for index, branch in enumerate(settings.branches):
+        if not branch.secretaries:
+            warnings.append(f"branches[{index}].secretaries: branch {branch.key} ({branch.name}) has no secretaries, "
+                            "so nobody can approve its join requests; add the Telegram user ids of its secretaries")
+    return warnings
 
 
 def _explain(exc: ValidationError, root: yaml.Node | None) -> ConfigError:
@@ -376,7 +374,7 @@ def _explain(exc: ValidationError, root: yaml.Node | None) -> ConfigError:
         if inner and inner.group(1).startswith(key):
             key, message = inner.group(1), inner.group(2)
             loc = _undotted(key)
-    line = _line_of(root, loc) if root is not None else None
+    line = line_of(root, loc) if root is not None else None
     return ConfigError(message, key=key or "(top level)", line=line)
 
 
@@ -395,25 +393,3 @@ def _undotted(key: str) -> list[Any]:
     for token in re.findall(r"[^.\[\]]+|\[\d+\]", key):
         parts.append(int(token[1:-1]) if token.startswith("[") else token)
     return parts
-
-
-def _line_of(node: yaml.Node | None, loc: list[Any]) -> int | None:
-    """Walk the composed YAML tree along ``loc`` and return the deepest line found (1-based)."""
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == part:
-                    line = key_node.start_mark.line + 1
-                    node = value_node
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
-
-

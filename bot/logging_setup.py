@@ -15,9 +15,14 @@ from bot.config import TOKEN_PATTERN
 _TOKEN = re.compile(TOKEN_PATTERN)
 
 
+def redact(text: str) -> str:
+    """``text`` with anything shaped like a bot token replaced by ``<token>``."""
+    return _TOKEN.sub("<token>", text)
+
+
 class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return _TOKEN.sub("<token>", super().format(record))
+        return redact(super().format(record))
 
 
 def setup_logging(verbose: bool = False, *, quiet: bool = False) -> None:
@@ -27,5 +32,5 @@ def setup_logging(verbose: bool = False, *, quiet: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.INFO)
-    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.ExtBot", "jieba"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.ExtBot", "jieba", "alembic.runtime.plugins"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -4,14 +4,27 @@ The chat client (``bot/chat.py``) knows nothing about zhibu's store; these hooks
 ``build_application``, run one scheduler tick whenever ``:clock`` moves time (so reminders and pushes
 that fell due go out, exactly as the periodic job would send them), and let ``:as NAME secretary``
 enrol a secretary of the first branch without editing a config file.
+
+Each offline session keeps its own folder — the demo ``<data_dir>/chat``, a ``--config`` session
+``<data_dir>/chat-<config name>-<hash of its path>`` — so ``--fresh`` in one never wipes another, and a
+session never touches the branch's real database (``ZHIBU_DATABASE_URL`` is ignored; ``--db`` names
+another store explicitly, and ``--fresh`` then wipes that one too).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import re
+import shutil
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlalchemy import MetaData
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel, select
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
@@ -27,6 +40,58 @@ from storage.db import Database
 from storage.members import NewUser
 from storage.migrate import upgrade
 from storage.models import Member, Role
+
+log = logging.getLogger(__name__)
+DEMO_FOLDER = "chat"
+
+
+def chat_settings(settings: Settings, db_url: str | None, config: Path | None) -> Settings:
+    """The settings of an offline session: its own folder (database, uploads, downloads) under the data
+    dir, its own database unless ``--db`` names one; the demo publishes verified questions at once."""
+    folder = DEMO_FOLDER
+    if config is not None:
+        resolved = str(config.resolve())
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", config.stem).strip("-") or "config"
+        folder = f"chat-{stem}-{hashlib.sha256(resolved.encode()).hexdigest()[:8]}"
+    data_dir = settings.data_dir / folder
+    url = db_url or f"sqlite:///{(data_dir / 'chat.sqlite3').as_posix()}"
+    update: dict[str, object] = {"data_dir": data_dir,
+                                 "database": settings.database.model_copy(update={"url": url})}
+    if config is None:
+        update["content"] = settings.content.model_copy(update={"auto_publish": True})
+    return settings.model_copy(update=update)
+
+
+def wipe(settings: Settings) -> None:
+    """``--fresh``: forget the previous session — its folder and its database, wherever ``--db`` put it."""
+    folder = settings.data_dir
+    if folder.name == DEMO_FOLDER or folder.name.startswith(f"{DEMO_FOLDER}-"):
+        shutil.rmtree(folder, ignore_errors=True)
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
+                Path(url.database + suffix).unlink(missing_ok=True)
+        return
+    db = Database(settings.database_url)
+    try:  # zhibu's own tables only (and Alembic's), so the next start migrates from scratch
+        ours = set(SQLModel.metadata.tables) | {"alembic_version"}
+        found = MetaData()
+        found.reflect(bind=db.engine, only=lambda name, _meta: name in ours)
+        found.drop_all(bind=db.engine)
+        log.info("wiped %d tables", len(found.tables))
+    finally:
+        db.dispose()
+
+
+def start_time(text: str, tz: ZoneInfo) -> datetime:
+    """``--at "2026-03-20 09:00"``: local time in the configured zone, as an aware datetime."""
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).replace(tzinfo=tz)
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a local time like 2026-03-20 09:00")
 
 
 def known_users(settings: Settings) -> list[tuple[int, str]]:

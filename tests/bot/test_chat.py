@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -58,7 +59,7 @@ async def test_keyboard_press_edit_and_toast() -> None:
         "    [3] 说明 <https://example.org/help>",
         "→ 张三 (修改了消息 #2): 你选择了：批准",
         "    (提示) 已批准",
-        "! the bot has shown no inline keyboard in chat 10001",
+        "! 机器人在这个对话里还没有显示内联键盘",  # issue 6: was English in a Chinese session
     ]
 
 
@@ -128,7 +129,7 @@ async def test_poll_answer_with_one_based_options() -> None:
         "    2. 发家致富",
         "    3. 环游世界",
         "→ 张三: 答对了",
-        "! option index out of range: the poll has 3 options (0-based)",
+        "! 没有第 0 个选项：这个投票共有 3 个选项",  # issue 6: was English, counted from 0
         "! 用法：:answer 1 3（选项从 1 开始编号）",
     ]
 
@@ -169,3 +170,27 @@ async def test_a_bot_that_cannot_start_exits_with_1() -> None:
     code, out = await chat("/start\n", app_factory=broken)
     assert code == 1
     assert transcript(out) == ["! 无法运行机器人：RuntimeError: 配置错误"]
+
+
+async def test_clock_backwards_says_time_only_moves_forward() -> None:
+    _, out = await chat(":clock -1d\n:clock -2h30m\n:clock -x\n")
+    assert transcript(out) == ["! 时钟只能向前拨", "! 时钟只能向前拨", "! 用法：:clock +1d / +2h / +30m / +1d2h"]
+
+
+async def test_an_english_session_speaks_english() -> None:
+    out = io.StringIO()
+    settings = SimpleNamespace(timezone="Asia/Shanghai", language="en")
+    await run_chat(settings, stdin=io.StringIO(":who\n:press 1\n:clock -1d\n:bogus\n/quiz\n:answer 4\n:help\n"),
+                   stdout=out, clock=FakeClock(datetime(2026, 3, 20, tzinfo=UTC)), app_factory=build_tiny_app)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("zhibu chat — Telegram simulated offline")
+    assert lines[2:6] == [
+        "Current user: 张三 (id 10001)",
+        "! the bot has shown no inline keyboard in this chat",
+        "! time only moves forward",
+        "! unknown command :bogus — type :help for the client's commands",
+    ]
+    assert "! there is no option 4: the poll has 3 options" in lines
+    assert "📊 [quiz] 党的最高理想是？" in out.getvalue()
+    client_lines = [line for line in lines if not line.startswith(("→", "    "))]
+    assert not [line for line in client_lines if re.search(r"[\u4e00-\u9fff]", line.replace("张三", ""))]

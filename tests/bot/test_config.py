@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time as time_module
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -65,7 +66,9 @@ def test_bad_values_name_the_key_and_line(tmp_path: Path, text: str, key: str, l
         (b"timezone: UTC\ntimezone: Asia/Shanghai\n", "timezone (line 2): this key is given twice"),
         (b"branches: []\n", "branches (line 1): configure at least one branch"),
         (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
-        (b"", "branches[0].invite_code: the demo invite code is public"),
+        (b"", "branches: no branches configured"),  # issue 6: not the demo branch's invite code
+        (b"branches:\n  - {key: ab, name: \xe7\x94\xb2, invite_code: demo2026}\n",
+         "branches[0].invite_code: the demo invite code is public"),
     ],
 )
 def test_config_check_refuses_what_would_surprise_later(tmp_path: Path, content: bytes, expected: str) -> None:
@@ -111,3 +114,115 @@ def test_cli_exits_2_without_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "language (line 3)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8))
+
+
+def _hostile(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / "config.yaml"
+    if kind == "laughs":
+        path.write_text(BILLION_LAUGHS)
+    elif kind == "deep":
+        path.write_text("x: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    elif kind == "deep-mapping":
+        path.write_text("".join(f"{'  ' * i}k{i}:\n" for i in range(200)))
+    elif kind == "recursive":
+        path.write_text("a: &a [*a]\n")
+    else:  # 50 MB: sparse, so the test writes nothing to disk
+        with path.open("wb") as stream:
+            stream.truncate(50_000_000)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("laughs", "yaml (line 5): the file expands to more than 20000 values (aliases repeating aliases?)"),
+        ("deep", "yaml (line 1): nested more than 24 levels deep"),
+        ("deep-mapping", "yaml (line 24): nested more than 24 levels deep"),
+        ("recursive", "yaml (line 1): an alias refers to a value that contains it"),
+        ("big", "is larger than 1 MB; a config is a few KB"),
+    ],
+)
+def test_hostile_configs_are_refused_quickly_in_one_line(tmp_path: Path, kind: str, expected: str) -> None:
+    path = _hostile(tmp_path, kind)
+    started = time_module.monotonic()
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert time_module.monotonic() - started < 2.0
+    assert expected in str(info.value) and "\n" not in str(info.value)
+
+
+def test_hostile_config_ends_the_command_in_one_line(tmp_path: Path) -> None:
+    """Every ``zhibu`` command reads the config: a billion laughs once hung them all."""
+    path = _hostile(tmp_path, "laughs")
+    done = subprocess.run([sys.executable, "-m", "bot", "db", "current", "--config", str(path)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "zhibu: config error: yaml (line 5): the file expands to more than 20000 values (aliases repeating aliases?)"]
+
+
+def test_aliases_a_real_config_uses_still_work(tmp_path: Path) -> None:
+    text = ("branches:\n"
+        "  - &branch {key: ab, name: 甲, invite_code: abcd1234, secretaries: &ids [90001, 90002]}\n"
+        "  - {key: cd, name: 乙, invite_code: cdef5678, secretaries: *ids}\n")
+    settings = load_settings(factories.write_config(tmp_path, text))
+    assert [b.secretaries for b in settings.branches] == [(90001, 90002), (90001, 90002)]
+
+
+@pytest.mark.parametrize("url", ["http://", "https://", "http:///bot", "ftp://example.org/bot", "http://host:port/bot"])
+def test_a_base_url_needs_a_scheme_and_a_host(tmp_path: Path, url: str) -> None:
+    path = factories.write_config(tmp_path, f"telegram:\n  base_url: '{url}'\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert info.value.key == "telegram.base_url" and info.value.line == 2
+    good = factories.write_config(tmp_path, "telegram:\n  base_url: http://127.0.0.1:8081/bot\n")
+    assert load_settings(good).telegram.base_url == "http://127.0.0.1:8081/bot"
+
+
+def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As config.example.yaml says: a container's ZHIBU_DATA_DIR=/data wins over the example's data_dir."""
+    path = factories.write_config(tmp_path, "data_dir: data\ndatabase:\n  url: sqlite:///file.sqlite3\n")
+    monkeypatch.setenv("ZHIBU_DATA_DIR", str(tmp_path / "volume"))
+    monkeypatch.delenv("ZHIBU_DATABASE_URL", raising=False)
+    assert load_settings(path).data_dir == tmp_path / "volume"
+    assert load_settings(path).database_url == "sqlite:///file.sqlite3"
+    monkeypatch.setenv("ZHIBU_DATABASE_URL", "postgresql://u:p@db/zhibu")
+    assert load_settings(path).database_url == "postgresql://u:p@db/zhibu"
+    monkeypatch.setenv("ZHIBU_DATABASE_URL", "mysql://nope")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert info.value.key == "ZHIBU_DATABASE_URL" and info.value.line is None
+
+
+def test_example_config_under_docker_env_writes_to_the_volume(tmp_path: Path) -> None:
+    env = {**os.environ, "ZHIBU_DATA_DIR": str(tmp_path / "volume"), "ZHIBU_TELEGRAM_TOKEN": ""}
+    env.pop("ZHIBU_DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-m", "bot", "--config", str(ROOT / "config.example.yaml"), "config",
+                           "check"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert f"database sqlite:///{tmp_path}/volume/zhibu.sqlite3" in done.stdout
+
+
+def test_a_branch_without_secretaries_is_warned_about(tmp_path: Path) -> None:
+    path = factories.write_config(tmp_path, factories.config_dict(tmp_path, branches=[
+        {"key": "csfz", "name": "甲支部", "invite_code": "abcd1234", "secretaries": []},
+        {"key": "other", "name": "乙支部", "invite_code": "efgh5678", "secretaries": [1]}]))
+    env = {**os.environ, "ZHIBU_TELEGRAM_TOKEN": ""}
+    done = subprocess.run([sys.executable, "-m", "bot", "config", "check", "--config", str(path)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("config ok: 2 branch(es)")
+    assert done.stderr.splitlines() == [
+        "warning: branches[0].secretaries: branch csfz (甲支部) has no secretaries, so nobody can approve its join "
+        "requests; add the Telegram user ids of its secretaries"]
+
+
+def test_no_config_at_all_says_no_branches_configured(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ZHIBU_CONFIG"}
+    done = subprocess.run([sys.executable, "-m", "bot", "config", "check"], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("zhibu: config error: branches: no branches configured")

@@ -92,11 +92,12 @@ def question_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, num
     review = texts.plain("quiz.review_mark", lang) if q.id in quiz.review_ids else ""
     options = ""
     if q.qtype in ("single", "multiple"):
-        options = "\n" + "\n".join(texts.t("quiz.option", lang, letter=LETTERS[i], text=o)
-                                   for i, o in enumerate(q.options))
+        options = "\n\n" + "\n".join(texts.t("quiz.option", lang, letter=LETTERS[i], text=o)
+                                     for i, o in enumerate(q.options))
+    shown = texts.t("quiz.hint_line", lang, hint=texts.t(f"quiz.hint.{q.qtype}", lang)) if hint else ""
     return texts.t("quiz.question", lang, number=number or quiz.position + 1, total=len(quiz.question_ids),
                    qtype=texts.plain(f"review.qtype.{q.qtype}", lang), review=review, stem=q.stem,
-                   options=Safe(options), hint=texts.t(f"quiz.hint.{q.qtype}", lang) if hint else "")
+                   options=Safe(options), hint=shown)
 
 
 def question_markup(texts: Catalog, lang: str, quiz: QuizSession, q: Question) -> InlineKeyboardMarkup | None:
@@ -143,7 +144,7 @@ def answered_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, num
                   chosen: tuple[str, ...]) -> Safe:
     """The question message once answered: the question as it was asked, then the feedback under it, so the
     chat history keeps each question with its answer and source."""
-    return Safe(question_text(texts, lang, quiz, q, number, hint=False).rstrip() + "\n\n"
+    return Safe(question_text(texts, lang, quiz, q, number, hint=False) + "\n\n"
                 + feedback_text(texts, lang, q, correct, chosen))
 
 

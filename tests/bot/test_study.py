@@ -164,3 +164,29 @@ async def test_me_shows_only_the_members_own_figures(study: OfflineSession, cloc
     at_local(clock, 21, 9, 0)
     me = (await study.send(MEMBER, "/me"))[0].plain
     assert "待复习：1 道" in me and "连续 1 天" in me
+
+
+async def test_in_english_and_politely_everywhere(study: OfflineSession, clock: FakeClock) -> None:
+    await join(study, MEMBER, OTHER)
+    await study.send(MEMBER, "/lang en")
+    pushed = snippets(await tick(study))[0]
+    assert "Today's study · part 1/" in pushed.plain and "Done reading" in pushed.button_list()[0].text
+    assert "My study plan" in (await study.send(MEMBER, "/plan"))[0].plain
+    assert "Quiz started: 5 questions." in (await study.send(MEMBER, "/quiz"))[0].plain
+    replies = await answer(study, MEMBER, right=False)
+    assert any("❌ Wrong" in m.plain and "Source: “" in m.plain for m in replies)
+    assert "Wrong-answer book" in (await study.send(MEMBER, "/wrong"))[0].plain
+    assert "accuracy 0%" in (await study.send(MEMBER, "/me"))[0].plain
+    assert "every day at 08:00" in (await study.send(MEMBER, "/settime default"))[0].plain
+    # a forged 学完了 for a unit never sent to this member: a polite toast, nothing recorded
+    keyboard = study.api.last_keyboard(OTHER)
+    assert keyboard is not None
+    forged = study.api.callback_update(OTHER, keyboard.message_id, "v1:st:d:99999")
+    await study.feed(forged)
+    query = forged["callback_query"]
+    assert "/today" in (study.api.callback_answers[query["id"]]["text"] or "")
+    assert progress(study, OTHER)[0].read_at is None
+    group = -100777
+    study.api.add_group(group, "支部群")
+    in_group = await study.send(MEMBER, "/me", chat_id=group)
+    assert [m.chat_id for m in in_group] == [group] and "private chat only" in in_group[-1].plain

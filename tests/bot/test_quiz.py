@@ -174,3 +174,22 @@ async def test_a_withdrawn_question_is_skipped_and_records_nothing(study: Offlin
     assert answers(study) == []
     assert member_of(study, MEMBER).id is not None
     assert current(study, MEMBER)[0].state == QuizSessionState.ACTIVE
+
+
+async def test_the_wrong_book_lists_mistakes_and_a_retry_takes_one_out_after_two_right_answers(
+        study: OfflineSession) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    _, missed = current(study, MEMBER)
+    await answer(study, MEMBER, right=False)
+    assert "错题本是空的" not in (await study.send(MEMBER, "/wrong"))[0].plain
+    for attempt in (1, 2):
+        listing = (await study.send(MEMBER, "/wrong"))[0]
+        assert "错题本：1 道" in listing.plain and listing.button_list()[0].text == "重做 1"
+        asked = await study.press(MEMBER, 1)
+        assert "第 1/1 题" in asked[-1].plain and current(study, MEMBER)[1].id == missed.id
+        replies = await answer(study, MEMBER, right=True)
+        assert any("回答正确" in m.plain for m in replies) and "1 题全部答对" in replies[-1].plain
+        assert cards(study)[missed.id].streak == attempt  # type: ignore[index]
+    assert "错题本是空的" in (await study.send(MEMBER, "/wrong"))[0].plain
+    assert [a.correct for a in answers(study) if a.question_id == missed.id] == [False, True, True]

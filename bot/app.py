@@ -35,7 +35,7 @@ from bot.config import ConfigError, Settings, read_token
 from bot.content_service import ContentService
 from bot.context import SERVICES_KEY, Services
 from bot.errors import on_error
-from bot.feature import Feature, PollAnswerHandler
+from bot.feature import FEATURES_KEY, Feature, PollAnswerHandler, deep_link_table
 from bot.flood import FloodGuard, flood_check
 from bot.handlers import bank, fallback, materials, members, presence, quiz, registration, review, study
 from bot.handlers import help as help_feature
@@ -116,6 +116,7 @@ def build_application(
         schedule_jobs=request is None if schedule_jobs is None else schedule_jobs,
     )
     svc = _with_contributions(base, features)
+    deep_link_table(features)  # a prefix claimed twice fails here, at build time
     app.bot_data[SERVICES_KEY] = svc
     app.bot_data[FEATURES_KEY] = tuple(features)
 
@@ -129,9 +130,6 @@ def build_application(
             app.add_handler(handler, group=GROUP_FEATURES)
     app.add_error_handler(on_error)
     return app
-
-
-FEATURES_KEY = "zhibu.features"
 
 
 def _with_contributions(base: Services, features: Sequence[Feature]) -> Services:

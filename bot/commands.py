@@ -1,10 +1,19 @@
 """Commands are declared once, as data, and everything else is derived from the table.
 
-A ``Command`` names its minimum role, its handler, and (through the catalog) its description and usage.
-From that one table the wiring registers ``CommandHandler``s, ``/help`` lists what the caller may use,
-and ``set_my_commands`` gives each role its menu.  The guard around every handler is here too, so a
-secretary-only command cannot be registered without its role check: a member gets a polite refusal
-and the attempt is logged and audited; an unknown user is pointed to the registration path.
+A ``Command`` names its minimum role, its handler, whether it answers only in private chat, and
+(through the catalog) its description and usage.  From that one table the wiring registers
+``CommandHandler``s, ``/help`` lists what the caller may use, and ``set_my_commands`` gives each role its
+menu.  The guard around every handler is here too, so no command can be registered without its checks:
+
+* the caller and their scope (``storage.scope``) are resolved once and handed to the handler;
+* a private command typed in a group gets a short pointer to the private chat — before anything else,
+  so a roster or an answer sheet is never posted for the whole group to read;
+* a member who tries a secretary command gets a polite refusal (logged and audited); someone not yet a
+  member is told where their request stands.
+
+Buttons get the same treatment from ``guarded_callback``: role and chat checked, data unpacked by
+``bot.callbacks`` (forged or garbled data is answered as an expired button and changes nothing), and
+every query answered.
 """
 
 from __future__ import annotations
@@ -14,14 +23,16 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.callbacks import CallbackData, decode
 from bot.context import Caller, Services, load_caller, reply, services
 from storage import members as member_store
-from storage.errors import DomainError
-from storage.models import Role
+from storage.errors import DomainError, NotFound
+from storage.inputs import valid_id
+from storage.models import MemberStatus, Role
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +49,7 @@ class Command:
     role: Role | None  # None: anyone, registered or not
     handler: Handler
     section: str = "general"  # help section: general / study / meetings / secretary
+    private: bool = True  # answers only in the private chat; in a group the caller gets a pointer there
 
     @property
     def description_key(self) -> str:
@@ -72,8 +84,11 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
 
     async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         svc = services(context)
-        caller = await load_caller(update, svc)
+        caller = await load_caller(update, svc, context)
         if caller is None:
+            return
+        if command.private and not caller.private:
+            await point_to_private_chat(update, context, svc, caller, command.name)
             return
         if command.role is not None and not caller.active:
             await reply(update, svc.texts.t(not_joined_key(caller), caller.lang))
@@ -84,7 +99,8 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
             await svc.db.run(member_store.audit, branch_id=caller.member.branch_id if caller.member else None,
                              actor=caller.user_id, action="refused", detail=f"/{command.name}",
                              now=svc.clock.now())
-            await reply(update, svc.texts.t("auth.refused", caller.lang, command=command.name))
+            refused = "auth.refused_admin" if command.role == Role.ADMIN else "auth.refused"
+            await reply(update, svc.texts.t(refused, caller.lang, command=command.name))
             return
         try:
             await command.handler(update, context, caller)
@@ -98,11 +114,23 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
     return run
 
 
+async def point_to_private_chat(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, name: str
+) -> None:
+    """One short line in the group, with a button that opens the private chat with the bot."""
+    username = context.bot.username
+    markup = None
+    if username:
+        label = svc.texts.plain("privacy.open_chat", caller.lang)
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=f"https://t.me/{username}")]])
+    await reply(update, svc.texts.t("privacy.use_private_chat", caller.lang, command=name), reply_markup=markup)
+
+
 def not_joined_key(caller: Caller) -> str:
     """What to tell someone who is not an active member: it depends on where their request stands."""
     status = caller.member.status if caller.member is not None else None
-    return {"pending": "register.still_pending", "rejected": "register.rejected_help"}.get(
-        str(status), "register.needed")
+    return {MemberStatus.PENDING: "register.still_pending", MemberStatus.REJECTED: "register.rejected_help"}.get(
+        status, "register.needed") if status is not None else "register.needed"
 
 
 def render_error(svc: Services, exc: DomainError, lang: str) -> str:
@@ -117,37 +145,88 @@ def args_of(context: ContextTypes.DEFAULT_TYPE) -> list[str]:
 
 
 def int_arg(value: str) -> int:
-    try:
-        number = int(value.lstrip("#"))
-    except ValueError:
-        raise UsageError() from None
-    if number <= 0 or number > 2**53:
+    """A positive number typed as an argument (``12`` or ``#12``); anything else is a usage error."""
+    digits = value.lstrip("#")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 30:
+        raise UsageError()
+    number = int(digits)
+    if number <= 0:
         raise UsageError()
     return number
+
+
+def member_id_arg(value: str) -> int:
+    """A member id typed as an argument: a number out of the store's range is answered like an unknown id."""
+    number = int_arg(value)
+    if not valid_id(number):
+        raise NotFound("member_not_found", member_id=number)
+    return number
+
+
+def is_not_modified(exc: BadRequest) -> bool:
+    """Telegram's answer to an edit that changes nothing (a double tap): the message already says it."""
+    return "message is not modified" in str(exc).lower()
+
+
+def is_uneditable(exc: BadRequest) -> bool:
+    """Telegram refuses to edit the message at all: deleted, too old, or a document with no text."""
+    text = str(exc).lower()
+    return any(reason in text for reason in (
+        "message to edit not found", "message can't be edited", "there is no text in the message to edit"))
+
+
+async def edit_own_message(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Put ``text`` in place of the message whose button was pressed.  A tap whose button is no longer on
+    the message (a double tap after the edit, or data forged under another message) edits nothing, and
+    Telegram's "message is not modified" (two taps before the edit arrived) counts as done."""
+    query = update.callback_query
+    if query is None or query.message is None or not on_its_message(query):
+        return
+    try:
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+    except BadRequest as exc:
+        if not is_not_modified(exc):
+            raise
+
+
+def on_its_message(query: CallbackQuery) -> bool:
+    """Whether the pressed data is one of the buttons of the message it came from.  Not so: a modified
+    client sent it under some other message (which must not be rewritten), or the message was already
+    edited by an earlier tap.  A message too old for Telegram to show (inaccessible) cannot be checked."""
+    message = query.message
+    if not isinstance(message, Message):
+        return True
+    markup = message.reply_markup
+    return markup is not None and any(
+        button.callback_data == query.data for row in markup.inline_keyboard for button in row)
 
 
 CallbackHandlerFn = Callable[[Update, ContextTypes.DEFAULT_TYPE, Caller, CallbackData], Awaitable[str | None]]
 
 
 def guarded_callback(
-    role: Role | None, handler: CallbackHandlerFn
+    role: Role | None, handler: CallbackHandlerFn, *, private: bool = True
 ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
-    """Wrap a button handler: check the role, decode the data, and *always* answer the query.
+    """Wrap a button handler: check the role and the chat, decode the data, and *always* answer the query.
 
     The handler returns the toast text (or ``None``); domain errors become a toast too, so a double tap
-    on "approve" says "already decided" instead of failing silently.
+    on "approve" says "already decided" instead of failing silently.  Data that does not unpack (forged,
+    garbled, out of range: ``ValueError``) is answered as an expired button; Telegram's "message is not
+    modified" (the same edit twice) is a double tap and counts as done.
     """
     async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None:
             return
         svc = services(context)
-        caller = await load_caller(update, svc)
+        caller = await load_caller(update, svc, context)
         data = decode(query.data)
         toast: str | None = None
         try:
             if caller is None or data is None:
                 toast = svc.texts.plain("button.expired", caller.lang if caller else None)
+            elif private and not caller.private:
+                toast = svc.texts.plain("privacy.button_private", caller.lang)
             elif role is not None and not caller.at_least(role):
                 log.warning("refused button %s to user %s", query.data, caller.user_id)
                 toast = svc.texts.plain("auth.refused_button", caller.lang)
@@ -156,6 +235,12 @@ def guarded_callback(
                     toast = await handler(update, context, caller, data)
                 except (ValueError, IndexError):
                     toast = svc.texts.plain("button.expired", caller.lang)
+                except BadRequest as exc:
+                    if is_uneditable(exc):  # pressed under a message that is gone or holds no text
+                        toast = svc.texts.plain("button.expired", caller.lang)
+                    elif not is_not_modified(exc):
+                        toast = svc.texts.plain("error.sorry_short", caller.lang)
+                        raise
                 except DomainError as exc:
                     key = f"error.{exc.code}"
                     toast = svc.texts.plain(key if svc.texts.has(key) else "error.generic", caller.lang, **exc.params)

@@ -201,6 +201,13 @@ class BranchSettings(_Frozen):
     invite_code: str = Field(pattern=r"^[A-Za-z0-9_-]{4,64}$")
 
 
+class AdminSettings(_Frozen):
+    """A committee admin: a Telegram user id, and the branch keys they oversee (none listed: every branch)."""
+
+    id: int
+    branches: tuple[str, ...] = ()
+
+
 DEMO_BRANCH = BranchSettings(key="demo", name="示例党支部", invite_code="demo2026")
 
 
@@ -210,7 +217,7 @@ class Settings(_Frozen):
     data_dir: Path = Path("data")
     timezone: str = "Asia/Shanghai"
     language: Literal["zh", "en"] = "zh"
-    committee_admins: tuple[int, ...] = ()  # Telegram user ids that see every branch
+    committee_admins: tuple[AdminSettings, ...] = ()  # a plain id sees every branch; {id, branches} those listed
     branches: tuple[BranchSettings, ...] = Field(default_factory=lambda: (DEMO_BRANCH,))
     meetings: tuple[MeetingSettings, ...] = ()
     content: ContentSettings = ContentSettings()
@@ -227,6 +234,12 @@ class Settings(_Frozen):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("committee_admins", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: Any) -> Any:
+        items = value if isinstance(value, list | tuple) else [value]
+        return [{"id": item} if isinstance(item, int) and not isinstance(item, bool) else item for item in items]
+
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         if not self.branches:
@@ -237,6 +250,10 @@ class Settings(_Frozen):
         codes = [b.invite_code for b in self.branches]
         if len(set(codes)) != len(codes):
             raise ValueError("branches: two branches share an invite_code")
+        for i, admin in enumerate(self.committee_admins):
+            unknown = [key for key in admin.branches if key not in keys]
+            if unknown:
+                raise ValueError(f"committee_admins[{i}].branches: no branch with key {unknown[0]!r}")
         for i, meeting in enumerate(self.meetings):
             if meeting.branch not in keys:
                 raise ValueError(f"meetings[{i}].branch: no branch with key {meeting.branch!r}")

@@ -21,7 +21,8 @@ from scheduler.kinds import DeliveryKind
 from scheduler.ratelimit import SendRateLimiter
 from storage import members as member_store
 from storage.db import Database
-from storage.models import Member, MemberStatus, Role
+from storage.models import ROLE_RANK, Member, MemberStatus, Role
+from storage.scope import Scope
 
 if TYPE_CHECKING:
     from bot.commands import Command
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from scheduler.tick import Producer
 
 SERVICES_KEY = "zhibu.services"
+STRANGER_LANGUAGE_KEY = "zhibu.language"  # user_data: /lang chosen before the person has a row
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,11 @@ class Services:
 
     @property
     def admin_ids(self) -> frozenset[int]:
-        return frozenset(self.settings.committee_admins)
+        return frozenset(admin.id for admin in self.settings.committee_admins)
+
+    def admin_branch_keys(self, tg_user_id: int) -> tuple[str, ...]:
+        """The branch keys the config lists for a committee admin (none: every branch)."""
+        return next((a.branches for a in self.settings.committee_admins if a.id == tg_user_id), ())
 
     @property
     def secretary_ids(self) -> dict[str, list[int]]:
@@ -67,31 +73,40 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 @dataclass(frozen=True)
 class Caller:
+    """Who is speaking, resolved once per update: their membership, what they may see (``scope``, the
+    one rule of ``storage.scope``), the chat they wrote in and the language to answer in."""
+
     user_id: int
     chat_id: int
     name: str
     member: Member | None
     lang: str
+    scope: Scope = field(default_factory=Scope.nobody)
+    private: bool = True  # the update came from the private chat with the bot
 
     @property
     def active(self) -> bool:
         return self.member is not None and self.member.status == MemberStatus.ACTIVE
 
     def at_least(self, role: Role) -> bool:
-        return member_store.is_at_least(self.member, role)
+        return self.scope.role is not None and ROLE_RANK[self.scope.role] >= ROLE_RANK[role]
 
 
-async def load_caller(update: Update, svc: Services) -> Caller | None:
+async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAULT_TYPE | None = None) -> Caller | None:
+    """Resolve the caller once per update; ``context`` lets a stranger's ``/lang`` choice apply."""
     user = update.effective_user
     chat = update.effective_chat
     if user is None:
         return None
-    member = await svc.db.run(member_store.find_member, tg_user_id=user.id)
+    is_admin = user.id in svc.admin_ids
+    member, scope = await svc.db.run(member_store.resolve_caller, tg_user_id=user.id, is_admin=is_admin,
+                                     admin_branch_keys=svc.admin_branch_keys(user.id) if is_admin else ())
     if member is not None and not member.reachable:  # they are writing to us, so they no longer block us
         await svc.db.run(member_store.mark_reachable, tg_user_id=user.id, now=svc.clock.now())
         member.reachable = True
     # a stranger is greeted in their Telegram app's language when zhibu speaks it, else the branch default
-    preferred = member.language if member is not None else _telegram_language(user.language_code)
+    chosen = context.user_data.get(STRANGER_LANGUAGE_KEY) if context is not None and context.user_data else None
+    preferred = member.language if member is not None else chosen or _telegram_language(user.language_code)
     lang = svc.texts.lang(preferred or svc.settings.language)
     return Caller(
         user_id=user.id,
@@ -99,6 +114,8 @@ async def load_caller(update: Update, svc: Services) -> Caller | None:
         name=user.full_name,
         member=member,
         lang=lang,
+        scope=scope,
+        private=chat is None or chat.type == "private",
     )
 
 

@@ -10,8 +10,13 @@ A feature is a module under ``bot/`` (usually ``bot/handlers/<name>.py``) that e
         producers=lambda svc: [partial(due_pushes, settings=svc.settings)],   # the tick asks "what is due?"
         deliveries=lambda svc: [DeliveryKind("study", render=..., policy=KindPolicy(resend_uncertain=True))],
         poll_answers={"quiz": on_poll_answer},                  # PollMap.feature → handler
+        deep_links={"q_": open_quiz_link},                      # /start q_… → handler (see below)
         on_startup=prepare,                                     # once, in post_init, before updates flow
     )
+
+``deep_links`` route ``/start <payload>``: a payload that starts with a registered prefix (lower-case
+letters and an underscore: ``ci_``, ``q_``) goes to that feature's handler with the rest of the payload,
+never to the invite-code path; ``bot.handlers.registration`` owns the router and the invite fallback.
 
 ``bot.app.build_application`` registers an explicit, ordered tuple of these values; nothing registers
 itself at import.  Fields that need the running bot's collaborators (settings, store, catalog) are
@@ -21,11 +26,12 @@ globals and tests can build as many applications as they like.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from telegram import PollAnswer
+from telegram import PollAnswer, Update
 from telegram.ext import Application, BaseHandler, ContextTypes
 
 from scheduler.kinds import DeliveryKind
@@ -43,6 +49,11 @@ StartupStep = Callable[[Application[Any, Any, Any, Any, Any, Any], "Services"], 
 PollAnswerHandler = Callable[
     [ContextTypes.DEFAULT_TYPE, "Caller", "PollMap", PollAnswer], Awaitable[None]
 ]
+
+# ``/start <prefix><rest>``: the caller, and the payload after the prefix (at most 64 characters in all)
+DeepLinkHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, "Caller", str], Awaitable[None]]
+DEEP_LINK_PREFIX = re.compile(r"^[a-z]{1,8}_$")
+FEATURES_KEY = "zhibu.features"  # bot_data: the registered features, in order
 
 
 def _none() -> Sequence[AnyHandler]:
@@ -68,4 +79,18 @@ class Feature:
     producers: Callable[[Services], Sequence[Producer]] = _no_producers
     deliveries: Callable[[Services], Sequence[DeliveryKind]] = _no_deliveries
     poll_answers: Mapping[str, PollAnswerHandler] = field(default_factory=dict)
+    deep_links: Mapping[str, DeepLinkHandler] = field(default_factory=dict)  # /start payload prefix → handler
     on_startup: StartupStep | None = None
+
+
+def deep_link_table(features: Sequence[Feature]) -> dict[str, DeepLinkHandler]:
+    """Every feature's deep-link prefixes in one table; a malformed prefix or one claimed twice is a bug."""
+    table: dict[str, DeepLinkHandler] = {}
+    for feature in features:
+        for prefix, handler in feature.deep_links.items():
+            if not DEEP_LINK_PREFIX.match(prefix):
+                raise RuntimeError(f"deep-link prefix {prefix!r} of {feature.name} is not lower-case letters + '_'")
+            if prefix in table:
+                raise RuntimeError(f"deep-link prefix {prefix!r} is declared twice ({feature.name})")
+            table[prefix] = handler
+    return table

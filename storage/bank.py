@@ -26,8 +26,10 @@ from sqlmodel import Session, and_, col, func, or_, select
 from content.verify import EXPLANATION_LIMIT, OPTION_LIMIT, STEM_LIMIT
 from storage.content import assign_fields, ranked
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.members import audit, is_at_least
-from storage.models import Member, Question, QuestionStatus, Role
+from storage.inputs import valid_id
+from storage.members import audit
+from storage.models import Member, Question, QuestionStatus
+from storage.scope import Scope
 
 # Telegram's quiz-poll limits, the same ones content.verify holds generated questions to.
 MAX_STEM = STEM_LIMIT
@@ -77,18 +79,18 @@ def review_queue(*, session: Session, branch_id: int, after_id: int | None = Non
 
 
 def _authorise(actor: Member, branch_id: int) -> None:
-    if not is_at_least(actor, Role.SECRETARY):
-        raise PermissionDenied()
-    if actor.role != Role.ADMIN and actor.branch_id != branch_id:
+    scope = Scope.of(actor)  # the one visibility rule (storage/scope.py)
+    if not scope.manages or not scope.sees_branch(branch_id):
         raise PermissionDenied()
 
 
 def get_question(*, session: Session, actor: Member, question_id: int) -> Question:
     """A question the actor may review: their branch's (any branch for a committee admin)."""
-    if not is_at_least(actor, Role.SECRETARY):
+    scope = Scope.of(actor)
+    if not scope.manages:
         raise PermissionDenied()
-    row = session.get(Question, question_id)
-    if row is None or (actor.role != Role.ADMIN and row.branch_id != actor.branch_id):
+    row = session.get(Question, question_id) if valid_id(question_id) else None
+    if row is None or not scope.sees_branch(row.branch_id):
         raise NotFound("question_not_found", id=question_id)
     return row
 

@@ -6,23 +6,29 @@ Rules that live here (so tests check them without Telegram):
 * ``/start`` without a code files a *pending* request that a secretary approves or rejects;
 * a Telegram id listed as a secretary in the config becomes an active secretary on first contact, and a
   committee admin an active admin;
-* a secretary acts only inside their own branch and never on a committee admin; a committee admin acts
-  in every branch;
-* nobody removes themselves, and a branch always keeps one secretary (stepping down needs a successor).
-Every change a secretary makes is written to the audit log.
+* a person is active in one branch at a time: joining one withdraws requests pending in others;
+* someone a secretary removed comes back only when a secretary approves them, invite link or not;
+* names are cleaned of control characters where they enter the store (``storage.inputs``).
+What secretaries do to the roster (decide, roles, standing, removal, transfer) is ``storage.roster``.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from storage.errors import InvalidState, NotFound, PermissionDenied
+from storage.db import Database
+from storage.errors import NotFound, PermissionDenied
+from storage.inputs import clean_text, valid_id
 from storage.models import ROLE_RANK, AuditEntry, Branch, Member, MemberStatus, Role, Standing
+from storage.scope import Scope
 
 
 class Outcome(StrEnum):
@@ -89,7 +95,7 @@ def list_branches(*, session: Session, include_inactive: bool = False) -> list[B
 
 
 def get_branch(*, session: Session, branch_id: int) -> Branch:
-    branch = session.get(Branch, branch_id)
+    branch = session.get(Branch, branch_id) if valid_id(branch_id) else None
     if branch is None:
         raise NotFound("branch_not_found")
     return branch
@@ -102,7 +108,8 @@ def branch_by_key(*, session: Session, key: str) -> Branch | None:
 # --------------------------------------------------------------------------- lookups
 
 
-_STATUS_PREFERENCE = {MemberStatus.ACTIVE: 0, MemberStatus.PENDING: 1, MemberStatus.REJECTED: 2, MemberStatus.LEFT: 3}
+_STATUS_PREFERENCE = {MemberStatus.ACTIVE: 0, MemberStatus.PENDING: 1, MemberStatus.REJECTED: 2,
+                      MemberStatus.LEFT: 3, MemberStatus.WITHDRAWN: 4}
 
 
 def find_member(*, session: Session, tg_user_id: int) -> Member | None:
@@ -110,28 +117,46 @@ def find_member(*, session: Session, tg_user_id: int) -> Member | None:
     rows = session.exec(select(Member).where(Member.tg_user_id == tg_user_id)).all()
     if not rows:
         return None
-    return min(rows, key=lambda m: (_STATUS_PREFERENCE[MemberStatus(m.status)], -(m.id or 0)))
+    return min(rows, key=lambda m: (_STATUS_PREFERENCE[m.status], -(m.id or 0)))
+
+
+def resolve_caller(
+    *, session: Session, tg_user_id: int, is_admin: bool, admin_branch_keys: Sequence[str] = ()
+) -> tuple[Member | None, Scope]:
+    """Who is speaking and what they may see, read in one transaction.  ``is_admin`` and the branch keys
+    listed for them come from the config (no keys: every branch)."""
+    member = find_member(session=session, tg_user_id=tg_user_id)
+    listed: list[int] | None = None
+    if is_admin and admin_branch_keys:
+        rows = session.exec(select(Branch.id).where(col(Branch.key).in_(list(admin_branch_keys))))
+        listed = [branch_id for branch_id in rows if branch_id is not None]
+    return member, Scope.of(member, is_admin=is_admin, admin_branches=listed)
 
 
 def get_member(*, session: Session, member_id: int) -> Member:
-    member = session.get(Member, member_id)
+    member = session.get(Member, member_id) if valid_id(member_id) else None
     if member is None:
         raise NotFound("member_not_found", member_id=member_id)
     return member
 
 
-def list_members(*, session: Session, branch_id: int, include_left: bool = False) -> list[Member]:
-    query = select(Member).where(Member.branch_id == branch_id)
-    if not include_left:
-        query = query.where(col(Member.status).in_([MemberStatus.ACTIVE, MemberStatus.PENDING]))
-    return list(session.exec(query.order_by(col(Member.status), col(Member.id))))
+def list_members(
+    *, session: Session, scope: Scope, branch_id: int | None = None, include_left: bool = False
+) -> list[Member]:
+    """The people ``scope`` sees (in ``branch_id`` only, if given), active and pending first.  Committee
+    admins are not counted as members of the branch their row sits in."""
+    query = select(Member).where(scope.where(Member.branch_id, Member.id), Member.role != Role.ADMIN)
+    if branch_id is not None:
+        query = query.where(Member.branch_id == branch_id)
+    wanted = [MemberStatus.ACTIVE, MemberStatus.PENDING] + ([MemberStatus.LEFT] if include_left else [])
+    query = query.where(col(Member.status).in_(wanted))
+    return list(session.exec(query.order_by(col(Member.branch_id), col(Member.status), col(Member.id))))
 
 
 def secretaries_of(*, session: Session, branch_id: int) -> list[Member]:
+    """The branch's active secretaries (committee admins are not the branch's secretaries)."""
     query = select(Member).where(
-        Member.branch_id == branch_id,
-        Member.status == MemberStatus.ACTIVE,
-        col(Member.role).in_([Role.SECRETARY, Role.ADMIN]),
+        Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE, Member.role == Role.SECRETARY,
     )
     return list(session.exec(query.order_by(col(Member.id))))
 
@@ -144,10 +169,26 @@ def committee_admins(*, session: Session) -> list[Member]:
 def is_at_least(member: Member | None, role: Role) -> bool:
     if member is None or member.status != MemberStatus.ACTIVE:
         return False
-    return ROLE_RANK[Role(member.role)] >= ROLE_RANK[role]
+    return ROLE_RANK[member.role] >= ROLE_RANK[role]
 
 
 # --------------------------------------------------------------------------- registration
+
+
+RETRIES = 6
+
+
+def register_retrying(database: Database, **kwargs: Any) -> Registration:
+    """``register`` in its own transaction, retried when a concurrent ``/start`` of the same user (another
+    process, a double tap) won the race: the retry then finds the row the winner wrote."""
+    for attempt in range(RETRIES):
+        try:
+            return database.call(register, **kwargs)
+        except (IntegrityError, OperationalError):
+            if attempt == RETRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def register(
@@ -163,64 +204,50 @@ def register(
     """Handle ``/start``: join with a code, file a request without one, or recognise a known user.
 
     ``secretary_ids`` maps branch key → configured secretary Telegram ids; ``branch_id`` is the branch a
-    user picked from the list when there are several and no code was given.
+    user picked from the list when there are several and no code was given.  A person is active in one
+    branch at a time: an active member is ``ALREADY`` wherever the code points (moving is a transfer),
+    and joining one branch withdraws requests pending elsewhere.
     """
     secretary_ids = secretary_ids or {}
+    user = replace(user, name=clean_text(user.name, limit=128) or str(user.tg_user_id),
+                   username=clean_text(user.username, limit=64) or None if user.username else None)
     existing = find_member(session=session, tg_user_id=user.tg_user_id)
     if existing is not None and existing.status == MemberStatus.ACTIVE:
         _refresh_contact(existing, user, now)
         session.add(existing)
         return Registration(Outcome.ALREADY, existing, session.get(Branch, existing.branch_id))
 
-    branch: Branch | None = None
-    if invite_code:
-        branch = session.exec(
-            select(Branch).where(Branch.invite_code == invite_code.strip(), col(Branch.active))
-        ).first()
-        if branch is None:
-            return Registration(Outcome.BAD_CODE, existing)
-
-    configured = [key for key, ids in secretary_ids.items() if user.tg_user_id in ids]
-    if branch is None and configured:
-        branch = session.exec(select(Branch).where(Branch.key == configured[0], col(Branch.active))).first()
-    if branch is None and branch_id is not None:
-        chosen = session.get(Branch, branch_id)
-        branch = chosen if chosen is not None and chosen.active else None
-    if branch is None and existing is not None and existing.status == MemberStatus.PENDING:
-        return Registration(Outcome.STILL_PENDING, existing, session.get(Branch, existing.branch_id))
-    if branch is None:
-        branches = list_branches(session=session)
-        if len(branches) == 1:
-            branch = branches[0]
-        else:
-            return Registration(Outcome.CHOOSE_BRANCH, existing)
-
+    branch = _branch_for(session, user, invite_code, secretary_ids, admin_ids, branch_id)
+    if isinstance(branch, Outcome):
+        if branch == Outcome.STILL_PENDING and existing is not None:
+            return Registration(branch, existing, session.get(Branch, existing.branch_id))
+        return Registration(branch, existing)
     assert branch.id is not None
     member = session.exec(
         select(Member).where(Member.branch_id == branch.id, Member.tg_user_id == user.tg_user_id)
     ).first()
     is_secretary = user.tg_user_id in secretary_ids.get(branch.key, ())
-    is_admin = user.tg_user_id in admin_ids
-    privileged = is_secretary or is_admin
+    privileged = is_secretary or user.tg_user_id in admin_ids
     if member is None:
-        member = Member(
-            branch_id=branch.id, tg_user_id=user.tg_user_id, name=user.name[:128], created_at=now, updated_at=now
-        )
-    elif member.status == MemberStatus.REJECTED and not (invite_code or privileged):
+        member = Member(branch_id=branch.id, tg_user_id=user.tg_user_id, name=user.name, created_at=now,
+                        updated_at=now)
+    elif member.status == MemberStatus.REJECTED and not privileged and (not invite_code or member.removed_at):
         return Registration(Outcome.REJECTED, member, branch)
     elif member.status == MemberStatus.PENDING and not privileged:
         return Registration(Outcome.STILL_PENDING, member, branch)
     # someone a secretary removed comes back only through a secretary, invite link or not
-    returning = member.status == MemberStatus.LEFT and not privileged
+    returning = member.removed_at is not None and not privileged
     _refresh_contact(member, user, now)
     member.language = user.language
-    if is_admin:
+    if user.tg_user_id in admin_ids:
         member.role = Role.ADMIN
     elif is_secretary:
         member.role = Role.SECRETARY
     if (invite_code or privileged) and not returning:
+        _withdraw_other_requests(session, user.tg_user_id, branch.id, now)
         member.status = MemberStatus.ACTIVE
         member.joined_at = now
+        member.removed_at = None
         outcome = Outcome.JOINED
     else:
         member.status = MemberStatus.PENDING
@@ -231,111 +258,53 @@ def register(
     return Registration(outcome, member, branch)
 
 
+def _branch_for(
+    session: Session, user: NewUser, invite_code: str | None, secretary_ids: Mapping[str, Sequence[int]],
+    admin_ids: frozenset[int], branch_id: int | None,
+) -> Branch | Outcome:
+    """The branch this ``/start`` is about, or why there is none."""
+    if invite_code:
+        branch = session.exec(
+            select(Branch).where(Branch.invite_code == invite_code.strip(), col(Branch.active))
+        ).first()
+        return branch if branch is not None else Outcome.BAD_CODE
+    configured = [key for key, ids in secretary_ids.items() if user.tg_user_id in ids]
+    if configured:
+        found = session.exec(select(Branch).where(Branch.key == configured[0], col(Branch.active))).first()
+        if found is not None:
+            return found
+    if branch_id is not None and valid_id(branch_id):
+        chosen = session.get(Branch, branch_id)
+        if chosen is not None and chosen.active:
+            return chosen
+    pending = session.exec(select(Member).where(Member.tg_user_id == user.tg_user_id,
+                                                Member.status == MemberStatus.PENDING)).first()
+    if pending is not None and user.tg_user_id not in admin_ids:
+        return Outcome.STILL_PENDING
+    branches = list_branches(session=session)
+    if len(branches) == 1 or (branches and user.tg_user_id in admin_ids):  # an admin acts on all; any row will do
+        return branches[0]
+    return Outcome.CHOOSE_BRANCH
+
+
+def _withdraw_other_requests(session: Session, tg_user_id: int, branch_id: int, now: datetime) -> None:
+    """Joining one branch ends requests waiting in others (a person belongs to one branch at a time)."""
+    for other in session.exec(select(Member).where(Member.tg_user_id == tg_user_id, Member.branch_id != branch_id,
+                                                   Member.status == MemberStatus.PENDING)):
+        other.status = MemberStatus.WITHDRAWN
+        other.updated_at = now
+        session.add(other)
+        audit(session=session, branch_id=other.branch_id, actor=tg_user_id, action="request_withdrawn",
+              detail=f"member {other.id}", now=now)
+    session.flush()
+
+
 def _refresh_contact(member: Member, user: NewUser, now: datetime) -> None:
-    member.name = user.name[:128] or member.name
-    member.username = user.username
+    member.name = clean_text(user.name, limit=128) or member.name
+    member.username = clean_text(user.username, limit=64) or None if user.username else None
     if user.chat_id is not None:
         member.chat_id = user.chat_id
     member.updated_at = now
-
-
-# --------------------------------------------------------------------------- secretary actions
-
-
-def _authorise(session: Session, actor: Member, target: Member) -> None:
-    if not is_at_least(actor, Role.SECRETARY):
-        raise PermissionDenied()
-    if actor.role != Role.ADMIN and actor.branch_id != target.branch_id:
-        raise NotFound("member_not_found", member_id=target.id)
-    if target.role == Role.ADMIN and actor.role != Role.ADMIN:
-        raise PermissionDenied()
-
-
-
-def _target(session: Session, actor: Member, member_id: int) -> Member:
-    target = session.get(Member, member_id)
-    if target is None:
-        raise NotFound("member_not_found", member_id=member_id)
-    _authorise(session, actor, target)
-    return target
-
-
-def decide(*, session: Session, actor: Member, member_id: int, approve: bool, now: datetime) -> Member:
-    """Approve or reject a pending request; deciding twice (double tap, two secretaries) is an error."""
-    target = _target(session, actor, member_id)
-    if target.status != MemberStatus.PENDING:
-        raise InvalidState("already_decided", name=target.name, status=target.status)
-    target.status = MemberStatus.ACTIVE if approve else MemberStatus.REJECTED
-    target.joined_at = now if approve else None
-    target.updated_at = now
-    session.add(target)
-    audit(session=session, branch_id=target.branch_id, actor=actor.tg_user_id,
-          action="approve" if approve else "reject", detail=f"member {target.id}", now=now)
-    return target
-
-
-def set_role(*, session: Session, actor: Member, member_id: int, role: Role, now: datetime) -> Member:
-    target = _target(session, actor, member_id)
-    if role == Role.ADMIN and actor.role != Role.ADMIN:
-        raise PermissionDenied()
-    if target.status != MemberStatus.ACTIVE:
-        raise InvalidState("not_active", name=target.name)
-    if target.role == role:
-        return target
-    if role == Role.MEMBER and _would_leave_no_secretary(session, target):
-        raise InvalidState("last_secretary", name=target.name)
-    if role != Role.MEMBER and target.standing == Standing.PROBATIONARY:
-        raise InvalidState("probationary_secretary", name=target.name)
-    target.role = role
-    target.updated_at = now
-    session.add(target)
-    audit(session=session, branch_id=target.branch_id, actor=actor.tg_user_id, action="set_role",
-          detail=f"member {target.id} -> {role}", now=now)
-    return target
-
-
-def set_standing(*, session: Session, actor: Member, member_id: int, standing: Standing, now: datetime) -> Member:
-    """预备党员 cannot hold branch office, so a secretary's standing stays 正式 while they hold it."""
-    target = _target(session, actor, member_id)
-    if standing == Standing.PROBATIONARY and target.role != Role.MEMBER:
-        raise InvalidState("probationary_secretary", name=target.name)
-    target.standing = standing
-    target.updated_at = now
-    session.add(target)
-    audit(session=session, branch_id=target.branch_id, actor=actor.tg_user_id, action="set_standing",
-          detail=f"member {target.id} -> {standing}", now=now)
-    return target
-
-
-def remove(*, session: Session, actor: Member, member_id: int, now: datetime) -> Member:
-    """Mark a member as left; rows stay so the ledgers of past meetings remain complete."""
-    target = removal_candidate(session=session, actor=actor, member_id=member_id)
-    target.status = MemberStatus.LEFT
-    target.role = Role.MEMBER  # a role is held, not owned: coming back starts as a member
-    target.updated_at = now
-    session.add(target)
-    audit(session=session, branch_id=target.branch_id, actor=actor.tg_user_id, action="remove",
-          detail=f"member {target.id}", now=now)
-    return target
-
-
-def removal_candidate(*, session: Session, actor: Member, member_id: int) -> Member:
-    """The member ``actor`` may remove, checked before asking for confirmation and again on removal."""
-    target = _target(session, actor, member_id)
-    if target.id == actor.id:
-        raise InvalidState("cannot_remove_self")
-    if target.status == MemberStatus.LEFT:
-        raise InvalidState("already_left", name=target.name)
-    if _would_leave_no_secretary(session, target):
-        raise InvalidState("last_secretary", name=target.name)
-    return target
-
-
-def _would_leave_no_secretary(session: Session, target: Member) -> bool:
-    if target.role == Role.MEMBER or target.status != MemberStatus.ACTIVE:
-        return False
-    others = [m for m in secretaries_of(session=session, branch_id=target.branch_id) if m.id != target.id]
-    return not others
 
 
 def mark_unreachable(*, session: Session, member_id: int, now: datetime) -> tuple[Member, bool]:
@@ -370,7 +339,8 @@ def set_language(*, session: Session, member_id: int, language: str, now: dateti
 def audit(
     *, session: Session, branch_id: int | None, actor: int | None, action: str, now: datetime, detail: str = ""
 ) -> None:
-    session.add(AuditEntry(branch_id=branch_id, actor_tg_id=actor, action=action[:48], detail=detail, at=now))
+    session.add(AuditEntry(branch_id=branch_id, actor_tg_id=actor, action=clean_text(action, limit=48),
+                           detail=clean_text(detail, multiline=True), at=now))
 
 
 def enroll(
@@ -381,11 +351,16 @@ def enroll(
         select(Member).where(Member.branch_id == branch_id, Member.tg_user_id == user.tg_user_id)
     ).first()
     if member is None:
-        member = Member(branch_id=branch_id, tg_user_id=user.tg_user_id, name=user.name[:128], created_at=now,
-                        updated_at=now, standing=standing, language=user.language)
+        member = Member(branch_id=branch_id, tg_user_id=user.tg_user_id, name=clean_text(user.name, limit=128),
+                        created_at=now, updated_at=now, standing=standing, language=user.language)
     _refresh_contact(member, user, now)
     member.role = role
     if member.status != MemberStatus.ACTIVE:
+        for other in session.exec(select(Member).where(Member.tg_user_id == user.tg_user_id,
+                                                       Member.status == MemberStatus.ACTIVE)):
+            other.status = MemberStatus.LEFT  # one branch at a time, also for the demo's role switch
+            session.add(other)
+        session.flush()
         member.status = MemberStatus.ACTIVE
         member.joined_at = now
     session.add(member)
@@ -406,3 +381,22 @@ def promote_configured(*, session: Session, branch_id: int, tg_user_ids: list[in
             session.add(member)
             changed += 1
     return changed
+
+
+def set_acting_branch(*, session: Session, scope: Scope, branch_id: int, now: datetime) -> Branch:
+    """A committee admin chose the branch their one-branch commands act on; remembered on their row."""
+    branch = session.get(Branch, branch_id) if valid_id(branch_id) else None
+    if not scope.is_admin or scope.member_id is None:
+        raise PermissionDenied()
+    if branch is None or not branch.active or not scope.sees_branch(branch_id):
+        raise NotFound("branch_not_found")
+    member = get_member(session=session, member_id=scope.member_id)
+    member.acting_branch_id = branch_id
+    member.updated_at = now
+    session.add(member)
+    return branch
+
+
+def branches_in(*, session: Session, scope: Scope) -> list[Branch]:
+    """The active branches ``scope`` sees."""
+    return [b for b in list_branches(session=session) if b.id is not None and scope.sees_branch(b.id)]

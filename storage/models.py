@@ -16,8 +16,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
+from storage.enumtype import EnumString
 from storage.types import UTCDateTime
 
 
@@ -44,6 +46,7 @@ class MemberStatus(StrEnum):
     ACTIVE = "active"
     REJECTED = "rejected"
     LEFT = "left"  # removed or transferred out; kept for the ledgers
+    WITHDRAWN = "withdrawn"  # a request that lapsed because the person joined another branch
 
 
 class QuestionStatus(StrEnum):
@@ -76,9 +79,14 @@ class Branch(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
+    """One person's membership of one branch.  A person is active in one branch at a time: the partial
+    unique index holds that even against two processes approving at once."""
+
     __table_args__ = (
         UniqueConstraint("branch_id", "tg_user_id", name="uq_member_branch_user"),
         Index("ix_member_tg_user", "tg_user_id"),
+        Index("uq_member_one_active", "tg_user_id", unique=True,
+              sqlite_where=sql_text("status = 'active'"), postgresql_where=sql_text("status = 'active'")),
     )
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
@@ -87,13 +95,15 @@ class Member(SQLModel, table=True):
     name: str = Field(max_length=128)
     username: str | None = Field(default=None, max_length=64)
     language: str = Field(default="zh", max_length=8)
-    role: str = Field(default=Role.MEMBER, max_length=16)
-    standing: str = Field(default=Standing.FULL, max_length=16)
-    status: str = Field(default=MemberStatus.PENDING, max_length=16)
+    role: Role = Field(default=Role.MEMBER, sa_type=EnumString(Role))  # type: ignore[call-overload]
+    standing: Standing = Field(default=Standing.FULL, sa_type=EnumString(Standing))  # type: ignore[call-overload]
+    status: MemberStatus = Field(default=MemberStatus.PENDING, sa_type=EnumString(MemberStatus))  # type: ignore[call-overload]
     reachable: bool = True  # false once Telegram says the member blocked the bot
     push_time: str | None = Field(default=None, max_length=5)  # "HH:MM" local; None = branch default
     push_paused: bool = False  # /push off: no daily snippet and no quiz nudge until /push on
     joined_at: datetime | None = _utc(default=None)
+    removed_at: datetime | None = _utc(default=None)  # set by a removal; only a secretary's approval clears it
+    acting_branch_id: int | None = None  # a committee admin's chosen branch (checked against their scope)
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
 

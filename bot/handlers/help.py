@@ -1,4 +1,4 @@
-"""``/help`` (only the commands the caller may use) and ``/lang``."""
+"""``/help`` (only the commands the caller may use), ``/lang`` and ``/whoami``."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.commands import Command, UsageError, args_of, not_joined_key, visible
-from bot.context import Caller, reply, services
+from bot.context import STRANGER_LANGUAGE_KEY, Caller, reply, services
 from bot.feature import Feature
 from bot.menus import set_member_menu
 from bot.texts import LANGUAGES
 from storage import members as member_store
-from storage.models import Role
 
 SECTIONS = ("general", "study", "meetings", "secretary")
 
@@ -38,19 +37,36 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
 
 
 async def set_lang(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/lang zh|en`` — the member's interface language."""
+    """``/lang zh|en`` — the interface language.  A member's is stored on their row; someone who has not
+    asked to join yet has no row, so their choice is kept for this conversation and stored by ``/start``.
+    A request waiting for (or refused by) a secretary is answered with where it stands."""
     svc = services(context)
     args = args_of(context)
     if len(args) != 1 or args[0].lower() not in LANGUAGES:
         raise UsageError()
-    assert caller.member is not None and caller.member.id is not None
-    member = await svc.db.run(member_store.set_language, member_id=caller.member.id, language=args[0].lower(),
+    language = args[0].lower()
+    if caller.member is None:
+        if context.user_data is not None:
+            context.user_data[STRANGER_LANGUAGE_KEY] = language
+        await reply(update, svc.texts.t("lang.set", language) + "\n" + svc.texts.t("help.unregistered", language))
+        return
+    if not caller.active:
+        await reply(update, svc.texts.t(not_joined_key(caller), caller.lang))
+        return
+    assert caller.member.id is not None
+    member = await svc.db.run(member_store.set_language, member_id=caller.member.id, language=language,
                               now=svc.clock.now())
     await set_member_menu(context.bot, svc, member)
     await reply(update, svc.texts.t("lang.set", member.language))
 
 
+async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/whoami`` — the caller's Telegram id, so a deployer can list them as a secretary or admin."""
+    svc = services(context)
+    await reply(update, svc.texts.t("whoami.text", caller.lang, id=caller.user_id, name=caller.name))
+
+
 FEATURE = Feature(
     name="help",
-    commands=(Command("help", None, show_help), Command("lang", Role.MEMBER, set_lang)),
+    commands=(Command("help", None, show_help), Command("lang", None, set_lang), Command("whoami", None, whoami)),
 )

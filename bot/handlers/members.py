@@ -1,38 +1,53 @@
-"""Secretaries manage the roster: list, approve / reject, change role or standing, remove."""
+"""Secretaries manage the roster: list, approve / reject, change role or standing, remove, transfer;
+committee admins choose the branch they act on.
+
+Who the caller may see is their ``Caller.scope`` (resolved once by the guard): a secretary their branch,
+a committee admin the branches they oversee — ``/members`` lists all of those at once, or one named by
+key.  Everything here answers only in private chat (the guard points a group to it).
+"""
 
 from __future__ import annotations
+
+from itertools import groupby
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
-from bot.context import Caller, reply, services
+from bot.callbacks import CallbackData, pack, pattern
+from bot.commands import Command, UsageError, args_of, edit_own_message, guarded_callback, member_id_arg
+from bot.confirm import Outcome, confirm_keyboard, run_confirmed
+from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
-from bot.handlers.registration import decide
+from bot.joining import decide, decided_text_key, decision_keyboard
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from bot.texts import Catalog
 from storage import members as member_store
+from storage import roster
 from storage.models import Branch, Member, MemberStatus, Role, Standing
 
 ROLE_WORDS = {
     "member": Role.MEMBER, "党员": Role.MEMBER,
     "secretary": Role.SECRETARY, "书记": Role.SECRETARY, "支部书记": Role.SECRETARY, "委员": Role.SECRETARY,
-    "admin": Role.ADMIN, "管理员": Role.ADMIN, "党委": Role.ADMIN,
 }
 STANDING_WORDS = {
     "full": Standing.FULL, "正式": Standing.FULL, "正式党员": Standing.FULL,
     "probationary": Standing.PROBATIONARY, "预备": Standing.PROBATIONARY, "预备党员": Standing.PROBATIONARY,
 }
+CB = "mem"  # callback prefix: rm / tr confirmations, and the shared cancel
+CB_ADMIN = "adm"  # a committee admin's branch choice
 
 
 def member_line(texts: Catalog, lang: str, member: Member) -> str:
+    unreachable = texts.plain("members.unreachable", lang) if not member.reachable else ""
+    if member.status == MemberStatus.PENDING:  # an applicant has no standing in the branch yet
+        username = f" @{member.username}" if member.username else ""
+        return texts.t("members.pending_line", lang, id=member.id, name=member.name, username=username,
+                       unreachable=unreachable)
     return texts.t(
         "members.line", lang, id=member.id, name=member.name,
         role=texts.plain(f"role.{member.role}", lang), standing=texts.plain(f"standing.{member.standing}", lang),
-        status=texts.plain(f"status.{member.status}", lang),
-        unreachable=texts.plain("members.unreachable", lang) if not member.reachable else "",
+        status=texts.plain(f"status.{member.status}", lang), unreachable=unreachable,
     )
 
 
@@ -41,7 +56,7 @@ def render_roster(texts: Catalog, lang: str, branch: Branch, members: list[Membe
     pending = [m for m in members if m.status == MemberStatus.PENDING]
     full = sum(1 for m in active if m.standing == Standing.FULL)
     lines: list[str] = [texts.t("members.header", lang, branch=branch.name, active=len(active), full=full,
-                     probationary=len(active) - full, pending=len(pending))]
+                                probationary=len(active) - full, pending=len(pending))]
     lines += [member_line(texts, lang, m) for m in active]
     if pending:
         lines.append(texts.t("members.pending_header", lang))
@@ -53,41 +68,22 @@ def render_roster(texts: Catalog, lang: str, branch: Branch, members: list[Membe
 
 
 async def list_members(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/members`` — the caller's branch; a committee admin may name a branch key, or see all."""
+    """``/members`` — the branches in the caller's scope (a secretary: theirs); an admin may name one key."""
     svc = services(context)
-    assert caller.member is not None
     args = args_of(context)
-    branches = await svc.db.run(member_store.list_branches)
-    if caller.member.role == Role.ADMIN:
-        if args:
-            branches = [b for b in branches if b.key == args[0]]
-            if not branches:
-                raise UsageError()
-    else:
-        if args:
+    branches = await svc.db.run(member_store.branches_in, scope=caller.scope)
+    if args:
+        if not caller.scope.is_admin or len(args) != 1:
             raise UsageError()
-        branches = [b for b in branches if b.id == caller.member.branch_id]
-    parts = []
-    pending: list[Member] = []
-    for branch in branches:
-        assert branch.id is not None
-        members = await svc.db.run(member_store.list_members, branch_id=branch.id, include_left=True)
-        parts.append(render_roster(svc.texts, caller.lang, branch, members))
-        pending += [m for m in members if m.status == MemberStatus.PENDING]
-    await reply(update, "\n\n".join(parts), reply_markup=pending_keyboard(svc.texts, caller.lang, pending))
-
-
-def pending_keyboard(texts: Catalog, lang: str, pending: list[Member]) -> InlineKeyboardMarkup | None:
-    """One approve / reject row per waiting request, so the roster is also the review queue."""
-    if not pending:
-        return None
-    rows = [[
-        InlineKeyboardButton(texts.plain("members.btn_approve_named", lang, name=m.name),
-                             callback_data=CallbackData("reg", "a", (str(m.id),)).encode()),
-        InlineKeyboardButton(texts.plain("members.btn_reject_named", lang, name=m.name),
-                             callback_data=CallbackData("reg", "r", (str(m.id),)).encode()),
-    ] for m in pending[:20]]
-    return InlineKeyboardMarkup(rows)
+        branches = [b for b in branches if b.key == args[0]]
+        if not branches:
+            raise UsageError()
+    members = await svc.db.run(member_store.list_members, scope=caller.scope, include_left=True)
+    by_branch = {key: list(rows) for key, rows in groupby(members, key=lambda m: m.branch_id)}
+    parts = [render_roster(svc.texts, caller.lang, b, by_branch.get(b.id, [])) for b in branches]
+    shown = {b.id for b in branches}
+    pending = [m for m in members if m.status == MemberStatus.PENDING and m.branch_id in shown]
+    await reply(update, "\n\n".join(parts), reply_markup=decision_keyboard(svc, caller.lang, pending, named=True))
 
 
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -102,25 +98,27 @@ async def _decide_command(update: Update, context: ContextTypes.DEFAULT_TYPE, ca
     args = args_of(context)
     if len(args) != 1:
         raise UsageError()
-    member = await decide(context, caller, int_arg(args[0]), approve=approve)
+    member = await decide(context, caller, member_id_arg(args[0]), approve=approve)
     svc = services(context)
-    key = "register.decided_approved" if approve else "register.decided_rejected"
-    await reply(update, svc.texts.t(key, caller.lang, name=member.name, id=member.id))
+    await reply(update, svc.texts.t(decided_text_key(approve), caller.lang, name=member.name, id=member.id))
 
 
 async def set_role(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/setrole <id> <member|secretary|admin>``"""
+    """``/setrole <id> <党员|书记>`` — the member is told only when their role actually changed."""
     args = args_of(context)
     if len(args) != 2 or args[1].lower() not in ROLE_WORDS:
         raise UsageError()
     svc = services(context)
-    member = await svc.db.run(member_store.set_role, actor=caller.member, member_id=int_arg(args[0]),
-                              role=ROLE_WORDS[args[1].lower()], now=svc.clock.now())
+    member, changed = await svc.db.run(roster.set_role, actor=caller.member, member_id=member_id_arg(args[0]),
+                                       role=ROLE_WORDS[args[1].lower()], now=svc.clock.now(), scope=caller.scope)
+    role = svc.texts.plain(f"role.{member.role}", caller.lang)
+    if not changed:
+        await reply(update, svc.texts.t("members.role_unchanged", caller.lang, name=member.name, role=role))
+        return
     await set_member_menu(context.bot, svc, member)
     await send_to_member(context.bot, svc, member, svc.texts.t(
         "members.role_notice", member.language, role=svc.texts.plain(f"role.{member.role}", member.language)))
-    await reply(update, svc.texts.t("members.role_set", caller.lang, name=member.name,
-                                    role=svc.texts.plain(f"role.{member.role}", caller.lang)))
+    await reply(update, svc.texts.t("members.role_set", caller.lang, name=member.name, role=role))
 
 
 async def set_standing(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -129,9 +127,11 @@ async def set_standing(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     if len(args) != 2 or args[1].lower() not in STANDING_WORDS:
         raise UsageError()
     svc = services(context)
-    member = await svc.db.run(member_store.set_standing, actor=caller.member, member_id=int_arg(args[0]),
-                              standing=STANDING_WORDS[args[1].lower()], now=svc.clock.now())
-    await reply(update, svc.texts.t("members.standing_set", caller.lang, name=member.name,
+    member, changed = await svc.db.run(
+        roster.set_standing, actor=caller.member, member_id=member_id_arg(args[0]),
+        standing=STANDING_WORDS[args[1].lower()], now=svc.clock.now(), scope=caller.scope)
+    key = "members.standing_set" if changed else "members.standing_unchanged"
+    await reply(update, svc.texts.t(key, caller.lang, name=member.name,
                                     standing=svc.texts.plain(f"standing.{member.standing}", caller.lang)))
 
 
@@ -141,34 +141,89 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
     if len(args) != 1:
         raise UsageError()
     svc = services(context)
-    member_id = int_arg(args[0])
-    member = await svc.db.run(member_store.removal_candidate, actor=caller.member, member_id=member_id)
-    buttons = [[
-        InlineKeyboardButton(svc.texts.plain("members.btn_remove", caller.lang),
-                             callback_data=CallbackData("mem", "rm", (str(member_id),)).encode()),
-        InlineKeyboardButton(svc.texts.plain("members.btn_keep", caller.lang),
-                             callback_data=CallbackData("mem", "keep", (str(member_id),)).encode()),
-    ]]
-    await reply(update, svc.texts.t("members.remove_confirm", caller.lang, name=member.name, id=member_id),
-                reply_markup=InlineKeyboardMarkup(buttons))
+    member = await svc.db.run(roster.removal_candidate, actor=caller.member, member_id=member_id_arg(args[0]),
+                              scope=caller.scope)
+    assert member.id is not None
+    await reply(update, svc.texts.t("members.remove_confirm", caller.lang, name=member.name, id=member.id),
+                reply_markup=confirm_keyboard(svc, caller.lang, CB, "rm", (member.id,),
+                                              yes_key="members.btn_remove", no_key="members.btn_keep"))
 
 
-async def remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData) -> str:
+async def transfer(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/transfer <id> <branch key>`` — move a member to another branch (asks first)."""
+    args = args_of(context)
+    if len(args) != 2:
+        raise UsageError()
     svc = services(context)
-    query = update.callback_query
-    if data.action == "keep":
-        key, params = "members.remove_cancelled", {}
-    else:
-        member = await svc.db.run(member_store.remove, actor=caller.member, member_id=data.int_arg(),
-                                  now=svc.clock.now())
-        await set_member_menu(context.bot, svc, member)
-        branch = await svc.db.run(member_store.get_branch, branch_id=member.branch_id)
-        await send_to_member(context.bot, svc, member,
-                             svc.texts.t("members.removed_notice", member.language, branch=branch.name))
-        key, params = "members.removed", {"name": member.name}
-    if query is not None and query.message is not None:
-        await query.edit_message_text(svc.texts.t(key, caller.lang, **params), parse_mode="HTML")
-    return svc.texts.plain(key, caller.lang, **params)
+    member, branch = await svc.db.run(roster.transfer_candidate, actor=caller.member,
+                                      member_id=member_id_arg(args[0]), branch_key=args[1][:32], scope=caller.scope)
+    assert member.id is not None and branch.id is not None
+    await reply(update, svc.texts.t("members.transfer_confirm", caller.lang, name=member.name, id=member.id,
+                                    branch=branch.name),
+                reply_markup=confirm_keyboard(svc, caller.lang, CB, "tr", (member.id, branch.id),
+                                              yes_key="members.btn_transfer", no_key="members.btn_keep"))
+
+
+async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData) -> str:
+    """The answer to a /remove or /transfer question."""
+    svc = services(context)
+    actions = {"rm": _apply_remove, "tr": _apply_transfer}
+    if data.action not in actions and data.action != "no":
+        raise ValueError(data.action)
+    member_id = data.int_arg()
+
+    async def apply() -> Outcome:
+        return await actions[data.action](context, svc, caller, member_id, data)
+
+    return await run_confirmed(update, svc, caller, data, apply, cancelled_key="members.remove_cancelled")
+
+
+async def _apply_remove(context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, member_id: int,
+                        _data: CallbackData) -> Outcome:
+    member = await svc.db.run(roster.remove, actor=caller.member, member_id=member_id, now=svc.clock.now(),
+                              scope=caller.scope)
+    await set_member_menu(context.bot, svc, member)
+    branch = await svc.db.run(member_store.get_branch, branch_id=member.branch_id)
+    await send_to_member(context.bot, svc, member,
+                         svc.texts.t("members.removed_notice", member.language, branch=branch.name))
+    return "members.removed", {"name": member.name}
+
+
+async def _apply_transfer(context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, member_id: int,
+                          data: CallbackData) -> Outcome:
+    branch = await svc.db.run(member_store.get_branch, branch_id=data.int_arg(1))
+    _old, member = await svc.db.run(roster.transfer, actor=caller.member, member_id=member_id,
+                                    branch_key=branch.key, now=svc.clock.now(), scope=caller.scope)
+    await set_member_menu(context.bot, svc, member)
+    await send_to_member(context.bot, svc, member,
+                         svc.texts.t("members.transferred_notice", member.language, branch=branch.name))
+    assert branch.id is not None
+    for secretary in await svc.db.run(member_store.secretaries_of, branch_id=branch.id):
+        await send_to_member(context.bot, svc, secretary, svc.texts.t(
+            "members.transferred_in", secretary.language, name=member.name, id=member.id, branch=branch.name))
+    return "members.transferred", {"name": member.name, "branch": branch.name}
+
+
+async def choose_branch(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/branch`` — a committee admin picks the branch their one-branch commands act on."""
+    svc = services(context)
+    if args_of(context):
+        raise UsageError()
+    branches = await svc.db.run(member_store.branches_in, scope=caller.scope)
+    acting = caller.scope.acting_branch_id
+    rows = [[InlineKeyboardButton(("✅ " if b.id == acting else "") + b.name,
+                                  callback_data=pack(CB_ADMIN, "b", b.id or 0))] for b in branches]
+    current = next((b.name for b in branches if b.id == acting), "—")
+    await reply(update, svc.texts.t("members.branch_choose", caller.lang, branch=current),
+                reply_markup=InlineKeyboardMarkup(rows) if rows else None)
+
+
+async def branch_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData) -> str:
+    svc = services(context)
+    branch = await svc.db.run(member_store.set_acting_branch, scope=caller.scope, branch_id=data.int_arg(),
+                              now=svc.clock.now())
+    await edit_own_message(update, svc.texts.t("members.branch_chosen", caller.lang, branch=branch.name))
+    return svc.texts.plain("members.branch_chosen", caller.lang, branch=branch.name)
 
 
 FEATURE = Feature(
@@ -180,6 +235,11 @@ FEATURE = Feature(
         Command("setrole", Role.SECRETARY, set_role, "secretary"),
         Command("standing", Role.SECRETARY, set_standing, "secretary"),
         Command("remove", Role.SECRETARY, remove, "secretary"),
+        Command("transfer", Role.SECRETARY, transfer, "secretary"),
+        Command("branch", Role.ADMIN, choose_branch, "secretary"),
     ),
-    handlers=lambda: [CallbackQueryHandler(guarded_callback(Role.SECRETARY, remove_button), pattern=pattern("mem"))],
+    handlers=lambda: [
+        CallbackQueryHandler(guarded_callback(Role.SECRETARY, confirmed), pattern=pattern(CB)),
+        CallbackQueryHandler(guarded_callback(Role.ADMIN, branch_chosen), pattern=pattern(CB_ADMIN)),
+    ],
 )

@@ -1,20 +1,31 @@
-"""Joining the branch: ``/start [invite code]``, choosing a branch, and secretaries deciding requests."""
+"""Joining a branch: ``/start [payload]``, choosing a branch, and secretaries deciding requests.
+
+``/start <payload>`` is a deep link (``t.me/<bot>?start=<payload>``).  One router reads it: a payload
+that starts with a prefix a feature registered (``Feature.deep_links``: ``ci_`` check-in, ``q_`` quiz)
+goes to that feature; a reserved prefix nobody registered is an invalid link; anything else is an
+invite code.  So a check-in link is never read as an invite code, whatever the codes look like.
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, args_of, guarded_callback
+from bot.callbacks import CallbackData, pack, pattern
+from bot.commands import Command, args_of, edit_own_message, guarded_callback
 from bot.context import Caller, Services, reply, services
-from bot.feature import Feature
+from bot.feature import FEATURES_KEY, Feature, deep_link_table
+from bot.joining import FEATURE as DECISION_PREFIX
+from bot.joining import decide, decided_text_key, decision_keyboard
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from storage import members as member_store
 from storage.members import NewUser, Outcome, Registration
 from storage.models import Member, Role
 
+RESERVED_PREFIXES = ("ci_", "q_")  # promised to check-in and quiz links even before those features exist
 _T = {
     Outcome.ALREADY: "register.already",
     Outcome.PENDING: "register.pending",
@@ -33,13 +44,28 @@ def _new_user(update: Update, lang: str) -> NewUser:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """Register with an invite code, file a request without one, or greet a known member."""
-    svc = services(context)
+    """Route a deep link to its feature, or register: with an invite code at once, without one by request."""
     args = args_of(context)
-    code = args[0][:64] if args else None
-    result: Registration = await svc.db.run(
-        member_store.register, user=_new_user(update, caller.lang), invite_code=code, now=svc.clock.now(),
-        secretary_ids=svc.secretary_ids, admin_ids=svc.admin_ids,
+    payload = args[0][:64] if args else None
+    if payload:
+        links = deep_link_table(context.application.bot_data[FEATURES_KEY])
+        prefix = next((p for p in links if payload.startswith(p)), None)
+        if prefix is not None:
+            await links[prefix](update, context, caller, payload[len(prefix):])
+            return
+        if payload.startswith(RESERVED_PREFIXES):
+            svc = services(context)
+            await reply(update, svc.texts.t("register.link_invalid", caller.lang))
+            return
+    await _register(update, context, caller, invite_code=payload)
+
+
+async def _register(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, *,
+                    invite_code: str | None, branch_id: int | None = None) -> None:
+    svc = services(context)
+    result: Registration = await asyncio.to_thread(
+        member_store.register_retrying, svc.db, user=_new_user(update, caller.lang), invite_code=invite_code,
+        now=svc.clock.now(), secretary_ids=svc.secretary_ids, admin_ids=svc.admin_ids, branch_id=branch_id,
     )
     await _after_registration(update, context, svc, result, caller.lang)
 
@@ -50,13 +76,13 @@ async def _after_registration(
     branch_name = result.branch.name if result.branch else ""
     if result.outcome == Outcome.CHOOSE_BRANCH:
         branches = await svc.db.run(member_store.list_branches)
-        rows = [[InlineKeyboardButton(b.name, callback_data=CallbackData("join", "b", (str(b.id),)).encode())]
-                for b in branches]
+        rows = [[InlineKeyboardButton(b.name, callback_data=pack("join", "b", b.id or 0))] for b in branches]
         await reply(update, svc.texts.t("register.choose_branch", lang), reply_markup=InlineKeyboardMarkup(rows))
         return
     if result.outcome == Outcome.JOINED:
         assert result.member is not None
-        key = "register.joined_secretary" if result.member.role != Role.MEMBER else "register.joined"
+        key = {Role.MEMBER: "register.joined", Role.SECRETARY: "register.joined_secretary",
+               Role.ADMIN: "register.joined_admin"}[result.member.role]
         await reply(update, svc.texts.t(key, lang, branch=branch_name, name=result.member.name))
         await set_member_menu(context.bot, svc, result.member)
         return
@@ -66,63 +92,43 @@ async def _after_registration(
 
 
 async def _ask_secretaries(context: ContextTypes.DEFAULT_TYPE, svc: Services, member: Member, branch: str) -> None:
+    """The branch's secretaries decide; with none yet, the committee admins who oversee the branch."""
     assert member.id is not None
-    secretaries = await svc.db.run(member_store.secretaries_of, branch_id=member.branch_id)
-    if not secretaries:  # nobody in the branch can decide yet: committee admins can, and the applicant should know
-        secretaries = await svc.db.run(member_store.committee_admins)
-        if not secretaries:
+    deciders = await svc.db.run(member_store.secretaries_of, branch_id=member.branch_id)
+    if not deciders:
+        branch_key = (await svc.db.run(member_store.get_branch, branch_id=member.branch_id)).key
+        admins = await svc.db.run(member_store.committee_admins)
+        deciders = [a for a in admins if a.tg_user_id in svc.admin_ids
+                    and (not svc.admin_branch_keys(a.tg_user_id) or branch_key in svc.admin_branch_keys(a.tg_user_id))]
+        if not deciders:
             await send_to_member(context.bot, svc, member,
                                  svc.texts.t("register.no_secretary", svc.texts.lang(member.language), branch=branch))
-    for secretary in secretaries:
-        lang = svc.texts.lang(secretary.language)
-        buttons = [[
-            InlineKeyboardButton(svc.texts.plain("register.btn_approve", lang),
-                                 callback_data=CallbackData("reg", "a", (str(member.id),)).encode()),
-            InlineKeyboardButton(svc.texts.plain("register.btn_reject", lang),
-                                 callback_data=CallbackData("reg", "r", (str(member.id),)).encode()),
-        ]]
+    for decider in deciders:
+        lang = svc.texts.lang(decider.language)
         username = f"@{member.username}" if member.username else "—"
         text = svc.texts.t("register.request", lang, name=member.name, username=username, id=member.id, branch=branch)
-        await send_to_member(context.bot, svc, secretary, text, InlineKeyboardMarkup(buttons))
+        await send_to_member(context.bot, svc, decider, text, decision_keyboard(svc, lang, [member], named=False))
 
 
-async def choose_branch(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData) -> None:
-    svc = services(context)
-    result = await svc.db.run(
-        member_store.register, user=_new_user(update, caller.lang), invite_code=None, now=svc.clock.now(),
-        secretary_ids=svc.secretary_ids, admin_ids=svc.admin_ids, branch_id=data.int_arg(),
-    )
-    if update.callback_query and update.callback_query.message:
-        await update.callback_query.edit_message_reply_markup(None)
-    await _after_registration(update, context, svc, result, caller.lang)
+async def choose_branch(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
+                        data: CallbackData) -> None:
+    """Someone without an invite picked the branch to ask; the list goes away with the choice."""
+    branch_id = data.int_arg()
+    await edit_own_message(update, services(context).texts.t("register.choose_branch", caller.lang))
+    await _register(update, context, caller, invite_code=None, branch_id=branch_id)
 
 
-async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData) -> str:
-    """A secretary pressed approve/reject under a join request."""
+async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
+                        data: CallbackData) -> str:
+    """A secretary pressed approve/reject under a join request (or in the roster)."""
+    if data.action not in ("a", "r"):
+        raise ValueError(data.action)
     approve = data.action == "a"
     member = await decide(context, caller, data.int_arg(), approve=approve)
     svc = services(context)
-    key = "register.decided_approved" if approve else "register.decided_rejected"
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        await query.edit_message_text(svc.texts.t(key, caller.lang, name=member.name, id=member.id), parse_mode="HTML")
+    key = decided_text_key(approve)
+    await edit_own_message(update, svc.texts.t(key, caller.lang, name=member.name, id=member.id))
     return svc.texts.plain(key, caller.lang, name=member.name, id=member.id)
-
-
-async def decide(context: ContextTypes.DEFAULT_TYPE, caller: Caller, member_id: int, *, approve: bool) -> Member:
-    """Record the decision, then tell the member and give them their menu (shared by button and command)."""
-    svc = services(context)
-    assert caller.member is not None
-    member: Member = await svc.db.run(member_store.decide, actor=caller.member, member_id=member_id,
-                                      approve=approve, now=svc.clock.now())
-    branch = await svc.db.run(member_store.get_branch, branch_id=member.branch_id)
-    lang = svc.texts.lang(member.language)
-    key = "register.approved" if approve else "register.rejected_notice"
-    await send_to_member(context.bot, svc, member, svc.texts.t(key, lang, branch=branch.name))
-    if approve:
-        await set_member_menu(context.bot, svc, member)
-    return member
-
 
 
 FEATURE = Feature(
@@ -130,6 +136,6 @@ FEATURE = Feature(
     commands=(Command("start", None, start),),
     handlers=lambda: [
         CallbackQueryHandler(guarded_callback(None, choose_branch), pattern=pattern("join")),
-        CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=pattern("reg")),
+        CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=pattern(DECISION_PREFIX)),
     ],
 )

@@ -134,3 +134,103 @@ async def test_a_stranger_is_greeted_in_their_telegram_language(session: Offline
     assert "invite link" in (await session.send(10055, "/help"))[0].plain
     assert "Welcome, Alice" in (await session.send(10055, f"/start {INVITE}"))[0].plain
     assert "Commands" in (await session.send(10055, "/help"))[0].plain
+
+
+# --------------------------------------------------------------------------- regressions (issue 6)
+
+
+async def _roster_id(session: OfflineSession, name: str) -> str:
+    roster = (await session.send(SECRETARY_ID, "/members"))[0].plain
+    return roster.split(name)[0].rsplit("#", 1)[1].strip().split()[0]
+
+
+async def test_a_removal_holds_until_a_secretary_readmits(session: OfflineSession) -> None:
+    await _secretary(session)
+    session.api.add_user(MEMBER, "张三")
+    await session.send(MEMBER, f"/start {INVITE}")
+    member_id = await _roster_id(session, "张三")
+    await session.send(SECRETARY_ID, f"/remove {member_id}")
+    await session.press(SECRETARY_ID, 1)
+    back = await session.send(MEMBER, f"/start {INVITE}")  # the invite link files a request, no more
+    assert "已向" in back[0].plain
+    await session.send(SECRETARY_ID, f"/reject {member_id}")
+    again = await session.send(MEMBER, f"/start {INVITE}")
+    assert "欢迎您" not in again[0].plain and "未获批准" in again[0].plain
+    assert "未获批准" in (await session.send(MEMBER, "/help"))[0].plain
+    roster = (await session.send(SECRETARY_ID, "/members"))[0].plain
+    assert "张三 · 党员" not in roster
+
+
+async def test_readmitted_member_joins_again(session: OfflineSession) -> None:
+    await _secretary(session)
+    session.api.add_user(MEMBER, "张三")
+    await session.send(MEMBER, f"/start {INVITE}")
+    member_id = await _roster_id(session, "张三")
+    await session.send(SECRETARY_ID, f"/remove {member_id}")
+    await session.press(SECRETARY_ID, 1)
+    await session.send(MEMBER, f"/start {INVITE}")
+    await session.send(SECRETARY_ID, f"/approve {member_id}")
+    assert "您已经是" in (await session.send(MEMBER, f"/start {INVITE}"))[0].plain
+
+
+async def test_standing_refusal_says_what_would_happen(session: OfflineSession) -> None:
+    await _secretary(session)
+    own_id = await _roster_id(session, "李 书记")
+    refusal = (await session.send(SECRETARY_ID, f"/standing {own_id} 预备"))[0].plain
+    assert "不能设为预备党员" in refusal and "是预备党员" not in refusal
+    roster = (await session.send(SECRETARY_ID, "/members"))[0].plain
+    assert "预备 0" in roster
+
+
+async def test_setting_the_same_role_tells_nobody(session: OfflineSession) -> None:
+    await _secretary(session)
+    session.api.add_user(MEMBER, "张三")
+    await session.send(MEMBER, f"/start {INVITE}")
+    member_id = await _roster_id(session, "张三")
+    same = await session.send(SECRETARY_ID, f"/setrole {member_id} 党员")
+    assert not [r for r in same if r.chat_id == MEMBER]
+    assert "已经是党员" in same[0].plain
+    changed = await session.send(SECRETARY_ID, f"/setrole {member_id} 书记")
+    assert [r for r in changed if r.chat_id == MEMBER]
+
+
+async def test_roster_wording_and_applicants(session: OfflineSession) -> None:
+    await _secretary(session)
+    session.api.add_user(NEWCOMER, "王五")
+    await session.send(NEWCOMER, "/start")
+    roster = (await session.send(SECRETARY_ID, "/members"))[0].plain
+    pending_line = next(line for line in roster.splitlines() if "王五" in line)
+    assert "正式党员" not in pending_line and "申请加入" in pending_line
+    await session.send(SECRETARY_ID, "/lang en")
+    english = (await session.send(SECRETARY_ID, "/members"))[0].plain
+    assert "1 members" not in english and "active: 1" in english and "pending requests: 1" in english
+
+
+async def test_a_stranger_may_choose_the_language_before_joining(session: OfflineSession) -> None:
+    session.api.add_user(NEWCOMER, "王五")
+    switched = (await session.send(NEWCOMER, "/lang en"))[0].plain
+    assert "English" in switched and "invite link" in switched
+    assert "invite link" in (await session.send(NEWCOMER, "/help"))[0].plain
+    assert "Welcome" in (await session.send(NEWCOMER, f"/start {INVITE}"))[0].plain
+    assert "Commands" in (await session.send(NEWCOMER, "/help"))[0].plain
+
+
+async def test_control_characters_in_names_are_not_stored(session: OfflineSession) -> None:
+    await _secretary(session)
+    session.api.add_user(MEMBER, "张\x00三\u202e", last_name="\x07\x1b[31m")
+    assert "欢迎您，张三" in (await session.send(MEMBER, f"/start {INVITE}"))[0].plain
+    roster = (await session.send(SECRETARY_ID, "/members"))[0].plain
+    line = next(line for line in roster.splitlines() if "张三" in line)
+    assert not any(ord(c) < 32 or c == "\u202e" for c in line), repr(line)
+
+
+async def test_ids_out_of_range_read_as_unknown(session: OfflineSession) -> None:
+    await _secretary(session)
+    for command in ("/approve 2147483648", "/remove 99999999999999999999", "/standing 4294967296 预备"):
+        reply = (await session.send(SECRETARY_ID, command))[0].plain
+        assert "没有编号为" in reply, (command, reply)
+
+
+async def test_whoami_in_private(session: OfflineSession) -> None:
+    session.api.add_user(NEWCOMER, "王五")
+    assert "10002" in (await session.send(NEWCOMER, "/whoami"))[0].plain

@@ -7,10 +7,12 @@ from sqlmodel import col, select
 
 from scheduler.clock import FakeClock
 from storage import members as member_store
+from storage import roster
 from storage.db import Database
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.members import NewUser, Outcome
 from storage.models import AuditEntry, MemberStatus, Role, Standing
+from storage.scope import Scope
 from tests import factories
 
 
@@ -28,7 +30,7 @@ def test_invite_code_joins_at_once_and_again_is_already(db: Database, clock: Fak
     again = _register(db, clock, 1, factories.INVITE)
     assert again.outcome == Outcome.ALREADY
     with db.session() as s:
-        assert len(member_store.list_members(session=s, branch_id=branch.id)) == 1
+        assert len(member_store.list_members(session=s, scope=Scope.everything(), branch_id=branch.id)) == 1
 
 
 def test_without_code_waits_for_a_secretary_who_decides_once(db: Database, clock: FakeClock) -> None:
@@ -38,11 +40,11 @@ def test_without_code_waits_for_a_secretary_who_decides_once(db: Database, clock
     assert pending.outcome == Outcome.PENDING
     assert _register(db, clock, 2).outcome == Outcome.STILL_PENDING
     with db.session() as s:
-        approved = member_store.decide(session=s, actor=secretary, member_id=pending.member.id, approve=True,
+        approved = roster.decide(session=s, actor=secretary, member_id=pending.member.id, approve=True,
                                        now=clock.now())
     assert approved.status == MemberStatus.ACTIVE
     with db.session() as s, pytest.raises(InvalidState):
-        member_store.decide(session=s, actor=secretary, member_id=pending.member.id, approve=False, now=clock.now())
+        roster.decide(session=s, actor=secretary, member_id=pending.member.id, approve=False, now=clock.now())
 
 
 def test_bad_code_and_choose_branch(db: Database, clock: FakeClock) -> None:
@@ -64,10 +66,10 @@ def test_member_cannot_manage_and_secretaries_stay_in_their_branch(db: Database,
     member = factories.member(db, a.id, 1, "张三", clock.now())
     secretary_b = factories.member(db, b.id, 2, "王书记", clock.now(), Role.SECRETARY)
     with db.session() as s, pytest.raises(PermissionDenied):
-        member_store.set_standing(session=s, actor=member, member_id=member.id, standing=Standing.PROBATIONARY,
+        roster.set_standing(session=s, actor=member, member_id=member.id, standing=Standing.PROBATIONARY,
                                   now=clock.now())
     with db.session() as s, pytest.raises(NotFound):
-        member_store.remove(session=s, actor=secretary_b, member_id=member.id, now=clock.now())
+        roster.remove(session=s, actor=secretary_b, member_id=member.id, now=clock.now())
 
 
 def test_last_secretary_is_kept_and_audit_is_written(db: Database, clock: FakeClock) -> None:
@@ -75,12 +77,12 @@ def test_last_secretary_is_kept_and_audit_is_written(db: Database, clock: FakeCl
     secretary = factories.member(db, branch.id, 1, "李书记", clock.now(), Role.SECRETARY)
     member = factories.member(db, branch.id, 2, "张三", clock.now())
     with db.session() as s, pytest.raises(InvalidState):
-        member_store.set_role(session=s, actor=secretary, member_id=secretary.id, role=Role.MEMBER, now=clock.now())
+        roster.set_role(session=s, actor=secretary, member_id=secretary.id, role=Role.MEMBER, now=clock.now())
     with db.session() as s:
-        member_store.set_role(session=s, actor=secretary, member_id=member.id, role=Role.SECRETARY, now=clock.now())
+        roster.set_role(session=s, actor=secretary, member_id=member.id, role=Role.SECRETARY, now=clock.now())
     with db.session() as s:  # now there are two, so one may step down
-        member_store.set_role(session=s, actor=secretary, member_id=secretary.id, role=Role.MEMBER, now=clock.now())
-        removed = member_store.remove(session=s, actor=member_store.get_member(session=s, member_id=member.id),
+        roster.set_role(session=s, actor=secretary, member_id=secretary.id, role=Role.MEMBER, now=clock.now())
+        removed = roster.remove(session=s, actor=member_store.get_member(session=s, member_id=member.id),
                                       member_id=secretary.id, now=clock.now())
         assert removed.status == MemberStatus.LEFT
     with db.session() as s:
@@ -101,7 +103,7 @@ def test_removed_member_returns_only_through_a_secretary_and_without_the_role(db
     chief = factories.member(db, branch.id, 1, "李书记", clock.now(), Role.SECRETARY)
     deputy = factories.member(db, branch.id, 2, "王委员", clock.now(), Role.SECRETARY)
     with db.session() as s:
-        member_store.remove(session=s, actor=chief, member_id=deputy.id, now=clock.now())
+        roster.remove(session=s, actor=chief, member_id=deputy.id, now=clock.now())
     back = _register(db, clock, 2, factories.INVITE)  # the public invite link is not a way back in
     assert back.outcome == Outcome.PENDING and back.member.role == Role.MEMBER
 
@@ -111,12 +113,12 @@ def test_probationary_members_hold_no_office(db: Database, clock: FakeClock) -> 
     chief = factories.member(db, branch.id, 1, "李书记", clock.now(), Role.SECRETARY)
     member = factories.member(db, branch.id, 2, "张三", clock.now())
     with db.session() as s:
-        member_store.set_standing(session=s, actor=chief, member_id=member.id, standing=Standing.PROBATIONARY,
+        roster.set_standing(session=s, actor=chief, member_id=member.id, standing=Standing.PROBATIONARY,
                                   now=clock.now())
     with db.session() as s, pytest.raises(InvalidState):
-        member_store.set_role(session=s, actor=chief, member_id=member.id, role=Role.SECRETARY, now=clock.now())
+        roster.set_role(session=s, actor=chief, member_id=member.id, role=Role.SECRETARY, now=clock.now())
     with db.session() as s, pytest.raises(InvalidState):
-        member_store.set_standing(session=s, actor=chief, member_id=chief.id, standing=Standing.PROBATIONARY,
+        roster.set_standing(session=s, actor=chief, member_id=chief.id, standing=Standing.PROBATIONARY,
                                   now=clock.now())
 
 
@@ -125,4 +127,4 @@ def test_secretaries_cannot_touch_a_committee_admin(db: Database, clock: FakeClo
     chief = factories.member(db, branch.id, 1, "李书记", clock.now(), Role.SECRETARY)
     admin = factories.member(db, branch.id, 2, "党委", clock.now(), Role.ADMIN)
     with db.session() as s, pytest.raises(PermissionDenied):
-        member_store.removal_candidate(session=s, actor=chief, member_id=admin.id)
+        roster.removal_candidate(session=s, actor=chief, member_id=admin.id)

@@ -1,0 +1,186 @@
+"""What secretaries (and committee admins) do to the roster: decide requests, set roles and standing,
+remove, transfer.
+
+Rules that live here, so tests check them without Telegram:
+
+* every action is limited by the actor's ``Scope`` (``storage.scope``): a secretary reaches their own
+  branch, an admin the branches they see; a member nobody; a target outside the scope is "not found";
+* a secretary never acts on a committee admin, and only the config makes someone an admin;
+* nobody removes themselves, and a branch always keeps one secretary (stepping down needs a successor);
+* 预备党员 hold no branch office, so an office holder's standing stays 正式;
+* a person is active in one branch at a time: approving someone active elsewhere is refused, and moving
+  them is an explicit transfer;
+* a removal holds until a secretary readmits the person (``removed_at``, cleared by an approval).
+Every change is written to the audit log; a request that changes nothing changes nothing (no audit).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from storage.errors import InvalidState, NotFound, PermissionDenied
+from storage.inputs import valid_id
+from storage.members import audit, secretaries_of
+from storage.models import Branch, Member, MemberStatus, Role, Standing
+from storage.scope import Scope
+
+
+def _scope(actor: Member, scope: Scope | None) -> Scope:
+    return scope if scope is not None else Scope.of(actor)
+
+
+def target(*, session: Session, actor: Member, member_id: int, scope: Scope | None = None) -> Member:
+    """The member ``actor`` may act on; out of scope, out of range and unknown all read as "not found"."""
+    seen = _scope(actor, scope)
+    if not seen.manages:
+        raise PermissionDenied()
+    found = session.get(Member, member_id) if valid_id(member_id) else None
+    if found is None or not seen.sees_member(found):
+        raise NotFound("member_not_found", member_id=member_id)
+    if found.role == Role.ADMIN and not seen.is_admin:
+        raise PermissionDenied()
+    return found
+
+
+def decide(*, session: Session, actor: Member, member_id: int, approve: bool, now: datetime,
+           scope: Scope | None = None) -> Member:
+    """Approve or reject a pending request; deciding twice (double tap, two secretaries) is an error."""
+    row = target(session=session, actor=actor, member_id=member_id, scope=scope)
+    if row.status != MemberStatus.PENDING:
+        raise InvalidState("already_decided", name=row.name, status=row.status)
+    if approve:
+        elsewhere = _active_elsewhere(session, row)
+        if elsewhere is not None:
+            raise InvalidState("active_elsewhere", name=row.name, branch=elsewhere.name)
+    row.status = MemberStatus.ACTIVE if approve else MemberStatus.REJECTED
+    row.joined_at = now if approve else None
+    if approve:
+        row.removed_at = None  # readmitted: the removal no longer holds
+    row.updated_at = now
+    session.add(row)
+    audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id,
+          action="approve" if approve else "reject", detail=f"member {row.id}", now=now)
+    return row
+
+
+def _active_elsewhere(session: Session, row: Member) -> Branch | None:
+    other = session.exec(select(Member).where(Member.tg_user_id == row.tg_user_id, Member.id != row.id,
+                                              Member.status == MemberStatus.ACTIVE)).first()
+    return session.get(Branch, other.branch_id) if other is not None else None
+
+
+def set_role(*, session: Session, actor: Member, member_id: int, role: Role, now: datetime,
+             scope: Scope | None = None) -> tuple[Member, bool]:
+    """Give a member a branch role; ``True`` when something changed (a no-op notifies nobody)."""
+    if role == Role.ADMIN:  # committee admins are named in the config, not appointed in chat
+        raise PermissionDenied()
+    row = target(session=session, actor=actor, member_id=member_id, scope=scope)
+    if row.status != MemberStatus.ACTIVE:
+        raise InvalidState("not_active", name=row.name)
+    if row.role == role:
+        return row, False
+    if role == Role.MEMBER and _would_leave_no_secretary(session, row):
+        raise InvalidState("last_secretary", name=row.name)
+    if role != Role.MEMBER and row.standing == Standing.PROBATIONARY:
+        raise InvalidState("probationary_secretary", name=row.name)
+    row.role = role
+    row.updated_at = now
+    session.add(row)
+    audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id, action="set_role",
+          detail=f"member {row.id} -> {role}", now=now)
+    return row, True
+
+
+def set_standing(*, session: Session, actor: Member, member_id: int, standing: Standing, now: datetime,
+                 scope: Scope | None = None) -> tuple[Member, bool]:
+    """预备党员 cannot hold branch office, so a secretary's standing stays 正式 while they hold it."""
+    row = target(session=session, actor=actor, member_id=member_id, scope=scope)
+    if standing == Standing.PROBATIONARY and row.role != Role.MEMBER:
+        raise InvalidState("office_needs_full_standing", name=row.name)
+    if row.standing == standing:
+        return row, False
+    row.standing = standing
+    row.updated_at = now
+    session.add(row)
+    audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id, action="set_standing",
+          detail=f"member {row.id} -> {standing}", now=now)
+    return row, True
+
+
+def remove(*, session: Session, actor: Member, member_id: int, now: datetime, scope: Scope | None = None) -> Member:
+    """Mark a member as left; rows stay so the ledgers of past meetings remain complete."""
+    row = removal_candidate(session=session, actor=actor, member_id=member_id, scope=scope)
+    row.status = MemberStatus.LEFT
+    row.role = Role.MEMBER  # a role is held, not owned: coming back starts as a member
+    row.removed_at = now
+    row.updated_at = now
+    session.add(row)
+    audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id, action="remove",
+          detail=f"member {row.id}", now=now)
+    return row
+
+
+def removal_candidate(*, session: Session, actor: Member, member_id: int, scope: Scope | None = None) -> Member:
+    """The member ``actor`` may remove, checked before asking for confirmation and again on removal."""
+    row = target(session=session, actor=actor, member_id=member_id, scope=scope)
+    if row.id == actor.id:
+        raise InvalidState("cannot_remove_self")
+    if row.status == MemberStatus.LEFT:
+        raise InvalidState("already_left", name=row.name)
+    if _would_leave_no_secretary(session, row):
+        raise InvalidState("last_secretary", name=row.name)
+    return row
+
+
+def transfer_candidate(*, session: Session, actor: Member, member_id: int, branch_key: str,
+                       scope: Scope | None = None) -> tuple[Member, Branch]:
+    """Who moves where, checked before asking for confirmation and again on the move."""
+    row = target(session=session, actor=actor, member_id=member_id, scope=scope)
+    destination = session.exec(select(Branch).where(Branch.key == branch_key)).first()
+    if destination is None or not destination.active:
+        raise NotFound("branch_not_found")
+    if row.status != MemberStatus.ACTIVE:
+        raise InvalidState("not_active", name=row.name)
+    if destination.id == row.branch_id:
+        raise InvalidState("same_branch", name=row.name, branch=destination.name)
+    if _would_leave_no_secretary(session, row):
+        raise InvalidState("last_secretary", name=row.name)
+    return row, destination
+
+
+def transfer(*, session: Session, actor: Member, member_id: int, branch_key: str, now: datetime,
+             scope: Scope | None = None) -> tuple[Member, Member]:
+    """Move an active member to another branch (组织关系转接): the old membership is left (not removed:
+    nothing holds against them), the new one is active at once as a member of the same standing.
+    Returns (old, new)."""
+    old, destination = transfer_candidate(session=session, actor=actor, member_id=member_id,
+                                          branch_key=branch_key, scope=scope)
+    assert destination.id is not None
+    old.status = MemberStatus.LEFT
+    old.role = Role.MEMBER
+    old.updated_at = now
+    session.add(old)
+    session.flush()  # the old membership stops being active before the new one starts
+    new = session.exec(select(Member).where(Member.branch_id == destination.id,
+                                            Member.tg_user_id == old.tg_user_id)).first()
+    if new is None:
+        new = Member(branch_id=destination.id, tg_user_id=old.tg_user_id, name=old.name, created_at=now,
+                     updated_at=now)
+    new.name, new.username, new.chat_id, new.language = old.name, old.username, old.chat_id, old.language
+    new.reachable, new.standing, new.role = old.reachable, old.standing, Role.MEMBER
+    new.status, new.joined_at, new.removed_at, new.updated_at = MemberStatus.ACTIVE, now, None, now
+    session.add(new)
+    session.flush()
+    for branch_id, action in ((old.branch_id, "transfer_out"), (destination.id, "transfer_in")):
+        audit(session=session, branch_id=branch_id, actor=actor.tg_user_id, action=action,
+              detail=f"member {old.id} -> {new.id} ({destination.key})", now=now)
+    return old, new
+
+
+def _would_leave_no_secretary(session: Session, row: Member) -> bool:
+    if row.role != Role.SECRETARY or row.status != MemberStatus.ACTIVE:
+        return False
+    others = [m for m in secretaries_of(session=session, branch_id=row.branch_id) if m.id != row.id]
+    return not others

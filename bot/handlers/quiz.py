@@ -53,6 +53,8 @@ from storage.models import Delivery, Member, MemberStatus, PollMap, Question, Qu
 GROUP_KIND = "group_quiz"
 POLL_QUESTION_LIMIT = 300
 POLL_EXPLANATION_LIMIT = 200
+MAX_POSITION = 100  # callback data bounds: a question's place in a session (0-based) ...
+MAX_OPTIONS = 9  # ... and an option's index
 
 
 def _end_of_day(svc: Services, now: datetime) -> datetime:
@@ -105,9 +107,6 @@ async def _start(update: Update, svc: Services, caller: Caller, *, resume: bool 
 
 async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/quiz`` — resume the session in progress, or start a new one of N questions."""
-    if update.effective_chat is not None and update.effective_chat.type != "private":
-        await reply(update, services(context).texts.t("quiz.private_only", caller.lang))
-        return
     await _start(update, services(context), caller)
 
 
@@ -157,9 +156,10 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     """A tap on 单选 / 判断 (one tap answers), or 提交 under a 多选 (the options toggled so far)."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
-    chosen = [data.int_arg(2)] if data.action == "a" else None
+    chosen = [data.int_arg(2, low=0, high=MAX_OPTIONS)] if data.action == "a" else None
     result = await svc.db.run(quiz_store.answer, member_id=caller.member.id, session_id=data.int_arg(0),
-                              position=data.int_arg(1), now=svc.clock.now(), idle=_idle(svc), chosen=chosen)
+                              position=data.int_arg(1, low=0, high=MAX_POSITION), now=svc.clock.now(),
+                              idle=_idle(svc), chosen=chosen)
     if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
         await _drop_buttons(update)
     return await _after_answer(update, svc, caller, result)
@@ -171,7 +171,8 @@ async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
     result = await svc.db.run(quiz_store.toggle, member_id=caller.member.id, session_id=data.int_arg(0),
-                              position=data.int_arg(1), option=data.int_arg(2), now=svc.clock.now(), idle=_idle(svc))
+                              position=data.int_arg(1, low=0, high=MAX_POSITION),
+                              option=data.int_arg(2, low=0, high=MAX_OPTIONS), now=svc.clock.now(), idle=_idle(svc))
     if result.outcome != quiz_store.Outcome.RECORDED or result.quiz is None or result.question is None:
         if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
             await _drop_buttons(update)

@@ -158,12 +158,10 @@ async def set_push(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
 
 
 async def me(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/me`` — the member's own progress: days, streak, answers and accuracy, reviews due.  Private."""
+    """``/me`` — the member's own progress: days, streak, answers and accuracy, reviews due (private chat
+    only, as every command by default)."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
-    if update.effective_chat is not None and update.effective_chat.type != "private":
-        await reply(update, svc.texts.t("study.private_only", caller.lang))
-        return
     view = await svc.db.run(study_store.progress_of, member_id=caller.member.id, branch_id=caller.member.branch_id,
                             now=svc.clock.now(), tz=svc.settings.tz)
     await reply(update, progress_text(svc.texts, caller.lang, view))

@@ -46,7 +46,8 @@ def error_response(error: BotApiError) -> tuple[int, bytes]:
 
 
 def ok_response(result: Any) -> tuple[int, bytes]:
-    return 200, json.dumps({"ok": True, "result": result}, ensure_ascii=False).encode("utf-8")
+    # ASCII-escaped: a fuzzed update's lone surrogate, quoted back in reply_to_message, is not valid UTF-8
+    return 200, json.dumps({"ok": True, "result": result}).encode("utf-8")
 
 
 class OfflineRequest(BaseRequest):

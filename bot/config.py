@@ -115,6 +115,10 @@ class ContentSettings(_Frozen):
     curated_file: Path | None = None  # default: the questions.yaml shipped with zhibu
     auto_publish: bool = False  # publish verified questions without a secretary's review
     questions_per_day: int = Field(default=3, ge=1, le=20)
+    # a secretary's weighting of materials (file names or a piece of the title): core ones count as the
+    # branch's own deployment, background ones as commentary; a secretary can also mark an upload in chat
+    core: tuple[str, ...] = ()
+    background: tuple[str, ...] = ()
 
 
 class ScheduleSettings(_Frozen):
@@ -199,6 +203,8 @@ class BranchSettings(_Frozen):
     group_chat_id: int | None = None
     secretaries: tuple[int, ...] = ()  # Telegram user ids
     invite_code: str = Field(pattern=r"^[A-Za-z0-9_-]{4,64}$")
+    # the branch's parent organisation as its materials name it (e.g. 学校党委): its documents count as its own
+    parent_bodies: tuple[str, ...] = ()
 
 
 class AdminSettings(_Frozen):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import re
 import shutil
@@ -31,7 +32,8 @@ from pathlib import Path, PurePosixPath
 
 import content
 from bot.config import Settings
-from content.ingest import SUPPORTED_SUFFIXES
+from content.authority import Mark
+from content.ingest import SUPPORTED_SUFFIXES, UnsupportedMaterial, read_material
 from content.loader import IGNORED_NAMES
 from content.model import Corpus, Document, Problem
 from content.pipeline import build_corpus
@@ -46,8 +48,10 @@ SHIPPED_MATERIALS = CONTENT_DIR / "materials"
 SHIPPED_CURATED = CONTENT_DIR / "questions.yaml"
 UPLOAD_LIMIT = 10 * 1024 * 1024  # bytes; Telegram lets bots download up to 20 MB
 UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
+LEGACY_SUFFIXES = (".doc", ".wps")  # Word 97–2003 and WPS files: the pipeline reads .docx, so ask for that
 CACHE_SIZE = 8
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_QUOTED = re.compile(r"«(.+?)»")  # how the pipeline quotes the material's own text in a problem
 
 
 # --------------------------------------------------------------------------- where the materials are
@@ -81,6 +85,53 @@ def _files(folder: Path) -> list[Path]:
     return sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")), key=lambda p: p.name)
 
 
+MARKS_FILE = ".marks.json"  # in the branch's upload folder; a dot-file, so the loader never reads it as material
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """How a branch weighs its materials: core / background marks and its parent organisation's names."""
+
+    marks: tuple[tuple[str, Mark], ...] = ()
+    own_bodies: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Mark]:
+        return dict(self.marks)
+
+
+def read_marks(settings: Settings, branch_key: str) -> dict[str, Mark]:
+    """The marks secretaries set in chat (file name → core/background); an unreadable file counts as none."""
+    path = upload_dir(settings, branch_key) / MARKS_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(name): Mark(value) for name, value in raw.items() if value in {m.value for m in Mark}}
+
+
+def set_mark(settings: Settings, branch_key: str, file_name: str, mark: Mark | None) -> None:
+    """Mark (or unmark, ``None``) one material of the branch; written atomically (blocking)."""
+    folder = upload_dir(settings, branch_key)
+    folder.mkdir(parents=True, exist_ok=True)
+    marks = {name: m.value for name, m in read_marks(settings, branch_key).items()}
+    if mark is None:
+        marks.pop(file_name, None)
+    else:
+        marks[file_name] = mark.value
+    tmp = folder / f"{MARKS_FILE}.tmp"
+    tmp.write_text(json.dumps(marks, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    tmp.replace(folder / MARKS_FILE)
+
+
+def weighting(settings: Settings, branch_key: str) -> Weighting:
+    """The config's marks, overridden by the secretaries' own, and the branch's parent bodies."""
+    marks: dict[str, Mark] = {**dict.fromkeys(settings.content.core, Mark.CORE),
+                              **dict.fromkeys(settings.content.background, Mark.BACKGROUND),
+                              **read_marks(settings, branch_key)}
+    bodies = next((b.parent_bodies for b in settings.branches if b.key == branch_key), ())
+    return Weighting(tuple(sorted(marks.items())), tuple(bodies))
+
+
 def fingerprint(folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> tuple[object, ...]:
     """Everything a build depends on; equal fingerprints give equal corpora.
 
@@ -96,12 +147,15 @@ def fingerprint(folders: Sequence[Path], curated: Path, titles: Sequence[str]) -
     return listing, overlay, tuple(titles)
 
 
-def _build(folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> Corpus:
+def _build(folders: Sequence[Path], curated: Path, titles: Sequence[str], weights: Weighting) -> Corpus:
     """Run the pipeline over the union of ``folders`` (blocking: call it from a worker thread)."""
     filled = [folder for folder in folders if _files(folder)]
+    def run(folder: Path) -> Corpus:
+        return build_corpus(folder, curated_path=curated, first_titles=titles, marks=weights.as_dict(),
+                            own_bodies=weights.own_bodies)
+
     if len(filled) <= 1:
-        folder = filled[0] if filled else folders[0]
-        return build_corpus(folder, curated_path=curated, first_titles=titles)
+        return run(filled[0] if filled else folders[0])
     clashes: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix="zhibu-materials-") as tmp:
         view = Path(tmp)
@@ -115,7 +169,7 @@ def _build(folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> Cor
                     target.symlink_to(path.resolve())
                 except OSError:  # no symlinks (some Windows setups): copy instead
                     shutil.copy2(path, target)
-        corpus = build_corpus(view, curated_path=curated, first_titles=titles)
+        corpus = run(view)
     corpus.problems.extend(clashes)
     return corpus
 
@@ -130,8 +184,9 @@ class CorpusCache:
         self._key_locks: dict[tuple[object, ...], threading.Lock] = {}
         self.builds = 0  # how many times the pipeline actually ran
 
-    def get(self, folders: Sequence[Path], curated: Path, titles: Sequence[str]) -> Corpus:
-        key = fingerprint(folders, curated, titles)
+    def get(self, folders: Sequence[Path], curated: Path, titles: Sequence[str],
+            weights: Weighting = Weighting()) -> Corpus:
+        key = (*fingerprint(folders, curated, titles), weights)
         with self._guard:
             lock = self._key_locks.setdefault(key, threading.Lock())
         with lock:  # a second caller with the same inputs waits for the first build instead of repeating it
@@ -139,7 +194,7 @@ class CorpusCache:
                 if key in self._builds:
                     self._builds.move_to_end(key)
                     return self._builds[key]
-            corpus = _build(folders, curated, titles)
+            corpus = _build(folders, curated, titles, weights)
             with self._guard:
                 self.builds += 1
                 self._builds[key] = corpus
@@ -155,14 +210,18 @@ CACHE = CorpusCache()  # process-wide: a corpus is pure data derived from files,
 async def build_for_branch(settings: Settings, branch_key: str, cache: CorpusCache = CACHE) -> Corpus:
     """The branch's corpus, built off the event loop (or taken from the cache)."""
     return await asyncio.to_thread(cache.get, materials_dirs(settings, branch_key), curated_path(settings),
-                                   first_titles(settings, branch_key))
+                                   first_titles(settings, branch_key), weighting(settings, branch_key))
 
 
 # --------------------------------------------------------------------------- uploads
 
 
 class UploadRefused(Exception):
-    """The file cannot be added; ``code`` names the catalog text (``materials.refused.<code>``)."""
+    """The file cannot be added; ``code`` names the catalog text (``materials.refused.<code>``).
+
+    The parameters are what the secretary knows already (the name they sent, its suffix, limits) — never
+    a library's message or a path on the server, which would reach them in English and mean nothing.
+    """
 
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(code)
@@ -185,11 +244,39 @@ def check_upload(file_name: str, size: int | None) -> str:
     """The safe name to store ``file_name`` under, or ``UploadRefused`` for a type or size we do not take."""
     name = safe_file_name(file_name)
     suffix = PurePosixPath(name).suffix
+    if suffix in LEGACY_SUFFIXES:
+        raise UploadRefused("legacy_word", name=file_name, suffix=suffix)
     if suffix not in UPLOAD_SUFFIXES:
         raise UploadRefused("type", name=file_name, suffix=suffix or "—", supported=" ".join(UPLOAD_SUFFIXES))
     if size is not None and size > UPLOAD_LIMIT:
         raise UploadRefused("size", name=file_name, limit_mb=UPLOAD_LIMIT // (1024 * 1024))
+    if size == 0:
+        raise UploadRefused("empty", name=file_name)
     return name
+
+
+def check_readable(path: Path, sent_name: str) -> None:
+    """``UploadRefused("unreadable")`` when the pipeline cannot open the saved file (blocking).
+
+    A broken .docx, a PDF that is not one, a text in neither UTF-8 nor GB18030: the pipeline would report
+    it as an English problem naming the temporary folder it read from; the secretary needs only to hear
+    that this file could not be opened, in their language.
+    """
+    try:
+        read_material(path)
+    except (UnsupportedMaterial, OSError) as exc:
+        log.info("upload %r is unreadable: %s", sent_name, exc)
+        raise UploadRefused("unreadable", name=sent_name, suffix=path.suffix) from exc
+
+
+def left_out_passages(problems: Sequence[Problem]) -> list[str]:
+    """The material's own sentences the pipeline left out of the study text (unfinished or stray ones).
+
+    The pipeline words its problems in English for the CLI and the log, quoting the material's text
+    in «…»; that quoted text is the part a secretary can act on and needs no translation.  Problems
+    without a quotation (a generated question that failed verification) are the bot's business: logged.
+    """
+    return [m.group(1) for p in problems if (m := _QUOTED.search(p.message)) is not None]
 
 
 def check_duplicate(settings: Settings, branch_key: str, file_name: str, data: bytes) -> None:
@@ -247,6 +334,11 @@ class Added:
     kept: bool = True  # False: nothing recognisable, the file was removed again
 
     @property
+    def left_out(self) -> list[str]:
+        """Sentences of this file that were not taken into the study text."""
+        return left_out_passages(self.problems)
+
+    @property
     def elsewhere_added(self) -> int:
         """New questions from the branch's other materials (the bank was re-balanced)."""
         return len(self.report.new_keys) - sum(self.new_questions.values())
@@ -290,6 +382,7 @@ class ContentService:
         async with self._lock(branch_key):
             path = await asyncio.to_thread(save_upload, self.settings, branch_key, file_name, data)
             try:
+                await asyncio.to_thread(check_readable, path, file_name)
                 corpus = await build_for_branch(self.settings, branch_key, self.cache)
             except Exception:
                 path.unlink(missing_ok=True)

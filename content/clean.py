@@ -1,4 +1,4 @@
-"""Turn the raw lines of one material file into clean ``Document``s.
+"""Clean the raw lines of one material file; ``content.structure`` makes ``Document``s of them.
 
 Real branch materials are Word conversions and web copies.  They carry noise that must never reach a
 member's phone, and the noise has recognisable shapes, so each shape gets one rule here::
@@ -14,6 +14,9 @@ member's phone, and the noise has recognisable shapes, so each shape gets one ru
                          headings and enumeration markers, broken paragraphs rejoined (content.fragments),
                          paragraphs put back under the section they name, repeats inside a document dropped
 
+``content.structure`` imports this module and owns ``parse_material`` (clean, then structure); nothing
+here imports it back.
+
 Promo detection works on cues because the wording changes from one WeChat account to the next while the
 vocabulary (扫一扫, 转发, 版权, 客服, 订阅 …) does not.  A *strong* cue alone condemns a line or sentence; *weak*
 cues are words ordinary Party texts also use ("关注群众", "转发通知"), so they only count together, and only
@@ -26,7 +29,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from content.model import Document, Problem
 from content.sentences import ends_sentence, split_sentences
 
 # --- cue lists (all promo / footer vocabulary lives here) -------------------------------------------------
@@ -230,9 +232,17 @@ def is_noise_line(text: str) -> bool:
 def strip_promo_sentences(text: str) -> str:
     """Remove promo sentences from a line ("…影响深远。今日推送一篇…借鉴使用。" keeps the first sentence);
     returns "" when every sentence is promo."""
+    return split_promo(text)[0]
+
+
+def split_promo(text: str) -> tuple[str, list[str]]:
+    """The line without its promo sentences, and the promo sentences removed (kept as editorial notes:
+    "以供各位笔杆子借鉴使用" says what kind of text follows)."""
     sentences = split_sentences(text)
-    kept = [s for s in sentences if not is_promo(s)]
-    return text if len(kept) == len(sentences) else "".join(kept)
+    promo = [s for s in sentences if is_promo(s)]
+    if not promo:
+        return text, []
+    return "".join(s for s in sentences if not is_promo(s)), promo
 
 
 def clean_lines(lines: list[str]) -> list[str]:
@@ -240,10 +250,3 @@ def clean_lines(lines: list[str]) -> list[str]:
     across lines has a blank line in the middle too).  Noise is judged later, once 来源 lines and agenda
     fields — which legitimately mention 微信公众号 or a person — have been recognised."""
     return [text for text in map(normalise_line, lines) if text]
-
-
-def parse_material(file_name: str, lines: list[str]) -> tuple[list[Document], list[Problem]]:
-    """Clean one file's raw lines and structure them into documents (see the module docstring)."""
-    from content.structure import build_documents
-
-    return build_documents(file_name, clean_lines(lines))

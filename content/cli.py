@@ -2,8 +2,12 @@
 
 ::
 
-    zhibu content build  [--materials DIR]      summary: documents, snippets, questions by type, problems
-    zhibu content check  [--materials DIR]      verification by type and by document; exit 1 on a failure
+    zhibu content build  [--materials DIR]      summary: documents, snippets, questions by type, problems, and
+                                                the facts ranked highest with how many questions each got
+    zhibu content check  [--materials DIR]      verification; the bank's share by document and by authority
+                                                tier, distinct facts; exit 1 on a failure or on any problem
+                                                build reports (unreadable file, curated entry that matches
+                                                nothing) — cleaning notes on files that were read excepted
     zhibu content export [--materials DIR] --format json|xlsx|md [--output PATH]
 
 ``add_parser(subparsers)`` registers the command on the ``zhibu`` parser (bot/cli.py); ``main(argv)``
@@ -21,8 +25,9 @@ from typing import Any
 
 from content.curated import CuratedError
 from content.export import TYPE_LABELS, to_json, to_markdown, to_xlsx
-from content.model import QUESTION_TYPES, Corpus
+from content.model import QUESTION_TYPES, Corpus, Question
 from content.pipeline import DEFAULT_CURATED, DEFAULT_MATERIALS, build_corpus
+from content.questions.importance import TIER_LABELS, TIER_NAMES
 from content.verify import check_bank
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -93,35 +98,57 @@ def run(args: argparse.Namespace) -> int:
 def _build_summary(corpus: Corpus) -> str:
     enabled = [q for q in corpus.questions if q.enabled]
     types = Counter(q.qtype for q in enabled)
+    errors = corpus.errors()
     lines = [
         f"documents: {len(corpus.documents)}",
         f"snippets:  {len(corpus.snippets)}",
         f"questions: {len(enabled)} ({len(corpus.questions) - len(enabled)} disabled)",
         *(f"  {TYPE_LABELS[t]} {t}: {types.get(t, 0)}" for t in QUESTION_TYPES),
-        f"problems:  {len(corpus.problems)}",
+        f"problems:  {len(corpus.problems)} ({len(errors)} errors, {len(corpus.problems) - len(errors)} notes)",
         *(f"  {p.file_name}: {p.message}" for p in corpus.problems),
+        f"top facts ({len(corpus.facts)}; importance, tier, documents stating it, questions):",
+        *(
+            f"  {f.importance:5.2f}  {TIER_NAMES[f.tier]:<8} {f.documents}  "
+            f"{f.asked if f.asked else 'none':>4}  {f.text[:60]}"
+            for f in corpus.facts
+        ),
     ]
     return "\n".join(lines)
+
+
+def worth(corpus: Corpus, questions: list[Question]) -> list[str]:
+    """The bank's share by document and by authority tier, and the distinct facts it covers."""
+    n = max(1, len(questions))
+    by_doc = Counter(q.document for q in questions)
+    by_tier = Counter(corpus.question_tiers.get(q.qid, -1) for q in questions)
+    facts = {corpus.question_facts[q.qid] for q in questions if q.qid in corpus.question_facts}
+    lines = ["by document:"]
+    lines += [f"  {k:4d}  {100 * k / n:3.0f}%  {doc}" for doc, k in sorted(by_doc.items(), key=lambda kv: -kv[1])]
+    silent = [d.title for d in corpus.documents if d.paragraphs and d.title not in by_doc]
+    lines += [f"     0    0%  {t}" for t in silent]
+    lines.append("by authority tier:")
+    for tier, name in enumerate(TIER_NAMES):
+        k = by_tier.get(tier, 0)
+        lines.append(f"  {k:4d}  {100 * k / n:3.0f}%  {name} ({TIER_LABELS[tier]})")
+    if by_tier.get(-1):
+        lines.append(f"  {by_tier[-1]:4d}  {100 * by_tier[-1] / n:3.0f}%  curated")
+    lines.append(f"distinct facts: {len(facts)} (of {len(questions)} generated and curated questions)")
+    return lines
 
 
 def _check(corpus: Corpus) -> int:
     enabled = [q for q in corpus.questions if q.enabled]
     report = check_bank(enabled, corpus.documents)
-    withdrawn = [p for p in corpus.problems if "withdrawn" in p.message or "failed verification" in p.message]
+    errors = corpus.errors()
     lines = ["by type:"]
     lines += [f"  {TYPE_LABELS[t]} {t}: {report.by_type.get(t, 0)}" for t in QUESTION_TYPES]
-    lines.append("by document:")
-    lines += [f"  {n:4d}  {doc}" for doc, n in sorted(report.by_document.items(), key=lambda kv: -kv[1])]
-    silent = [d.title for d in corpus.documents if d.paragraphs and d.title not in report.by_document]
-    lines += [f"     0  {t}" for t in silent]
+    lines += worth(corpus, enabled)
     for qid, reason in report.failures:
         lines.append(f"FAIL {qid}: {reason}")
-    for p in withdrawn:
+    for p in errors:
         lines.append(f"FAIL {p.file_name}: {p.message}")
-    ok = report.ok and not withdrawn
-    lines.append(
-        f"{'ok' if ok else 'FAILED'}: {len(enabled)} questions, {len(report.failures) + len(withdrawn)} failures"
-    )
+    ok = report.ok and not errors
+    lines.append(f"{'ok' if ok else 'FAILED'}: {len(enabled)} questions, {len(report.failures) + len(errors)} failures")
     _out("\n".join(lines))
     return EXIT_OK if ok else EXIT_FAILED
 

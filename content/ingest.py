@@ -6,7 +6,7 @@ Branch secretaries collect materials from Word files, PDFs and web pages, so thi
 
     .txt / .md  ──decode (utf-8 → utf-8-sig → gb18030)──▶ lines
     .docx       ──python-docx: body paragraphs and tables, in document order──▶ lines
-    .pdf        ──pypdf: page text──▶ lines
+    .pdf        ──pypdf: page text──▶ lines (what pypdf remarks on the way: notes for the loader)
 
 Word heading styles ("Heading 2", "标题 2", "Title") are the one piece of structure a plain line would
 lose, so they are written as Markdown ``#`` prefixes; ``content.structure`` reads those the same way it
@@ -16,9 +16,12 @@ report the file instead of silently skipping it.
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,11 +41,17 @@ class UnsupportedMaterial(ValueError):
 
 def read_material(path: Path) -> list[str]:
     """Return the file's text lines in reading order; blank lines are kept (they carry no meaning later)."""
+    return read_material_with_notes(path)[0]
+
+
+def read_material_with_notes(path: Path) -> tuple[list[str], list[str]]:
+    """The file's text lines and what the reader library remarked while reading them (a PDF with a broken
+    cross-reference table reads, but pypdf says so): the loader turns these into problems, never stderr."""
     suffix = path.suffix.lower()
     if suffix in (".txt", ".md"):
-        return _decode(path.read_bytes(), path).splitlines()
+        return _decode(path.read_bytes(), path).splitlines(), []
     if suffix == ".docx":
-        return _read_docx(path)
+        return _read_docx(path), []
     if suffix == ".pdf":
         return _read_pdf(path)
     raise UnsupportedMaterial(
@@ -109,17 +118,45 @@ def _docx_table(table: Table) -> Iterator[str]:
             yield from cell.text.splitlines()
 
 
-def _read_pdf(path: Path) -> list[str]:
+def _read_pdf(path: Path) -> tuple[list[str], list[str]]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    notes: list[str] = []
+    token = _PDF_NOTES.set(notes)
+    _route_pypdf_logging()
     try:
-        reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            reader = PdfReader(str(path))
+            pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, OSError, ValueError) as exc:
         raise UnsupportedMaterial(f"{path.name}: not a readable PDF ({exc})") from exc
+    finally:
+        _PDF_NOTES.reset(token)
+    notes.extend(str(w.message) for w in caught)
     lines: list[str] = []
     for page in pages:
         lines.extend(page.splitlines())
         lines.append("")
-    return lines
+    return lines, list(dict.fromkeys(notes))
+
+
+# pypdf reports what it repaired through the "pypdf" logger; with no handler configured, Python's last-resort
+# handler prints those records to stderr.  They go to the read that caused them instead (a context variable,
+# so reads in parallel worker threads keep theirs apart) and never propagate.
+_PDF_NOTES: ContextVar[list[str] | None] = ContextVar("pdf_notes", default=None)
+
+
+class _PdfNotes(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        notes = _PDF_NOTES.get()
+        if notes is not None:
+            notes.append(record.getMessage())
+
+
+def _route_pypdf_logging() -> None:
+    logger = logging.getLogger("pypdf")
+    if not any(isinstance(h, _PdfNotes) for h in logger.handlers):
+        logger.addHandler(_PdfNotes())
+        logger.propagate = False

@@ -43,6 +43,9 @@ class Document:
     blocks: tuple[Block, ...]
     source: str | None = None  # "人民日报", "上海基层党建微信公众号"
     published: date | None = None
+    # editorial text around the article that is not study text (a preface, promo lines): "以供各位笔杆子借鉴使用"
+    # says the text is a template, so content.authority reads it
+    notes: tuple[str, ...] = ()
 
     @property
     def paragraphs(self) -> tuple[Block, ...]:
@@ -93,6 +96,17 @@ class Problem:
     doc_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Fact:
+    """A fact the questions ask about, ranked by importance (``content.questions.importance``)."""
+
+    text: str  # the answer slot, or a list's items joined by 、
+    importance: float
+    tier: int  # 0 central … 4 template (of its most authoritative statement)
+    documents: int  # how many documents state it
+    asked: int = 0  # questions in the bank about it
+
+
 @dataclass
 class Corpus:
     """Everything built from one materials folder."""
@@ -101,3 +115,20 @@ class Corpus:
     snippets: list[Snippet] = field(default_factory=list)  # in plan order
     questions: list[Question] = field(default_factory=list)  # ranked, verified
     problems: list[Problem] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)  # the most important facts, best first
+    question_facts: dict[str, str] = field(default_factory=dict)  # qid → the fact it asks about
+    question_tiers: dict[str, int] = field(default_factory=dict)  # qid → authority tier of its passage
+
+    def errors(self) -> list[Problem]:
+        """Problems that make ``content check`` fail: all but the cleaning notes on files that were read.
+
+        A file that yielded documents may come with remarks on what cleaning dropped ("dropped a stray
+        sentence fragment"); those are notes.  An unreadable or unsupported file, a curated entry that
+        names no document or no question, and a question that failed verification are errors.
+        """
+        read = {d.file_name for d in self.documents}
+        return [
+            p
+            for p in self.problems
+            if p.file_name not in read or "verification" in p.message or "withdrawn" in p.message
+        ]

@@ -17,14 +17,17 @@ problem says which check caught it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from content.authority import Mark
 from content.curated import apply_overlay, load_overlay
 from content.loader import load_materials
-from content.model import Corpus, Problem
+from content.model import Corpus, Fact, Problem
 from content.questions import candidates, select
+from content.questions.ranking import ranked_facts
 from content.reasons import Reason
 from content.snippets import build_plan
 from content.verify import check_bank, check_question
@@ -39,18 +42,26 @@ def build_corpus(
     *,
     curated_path: Path | None = DEFAULT_CURATED,
     first_titles: Sequence[str] = (),
+    marks: Mapping[str, Mark] | None = None,
+    own_bodies: Sequence[str] = (),
+    core: Sequence[str] = (),
 ) -> Corpus:
     """Load, plan, generate, verify, rank and curate; ``curated_path=None`` skips the overlay.
 
+    ``marks`` are a secretary's core/background marks (by file name or title) and ``own_bodies`` the
+    branch's parent organisation: both feed ``content.authority``, which decides which copy of a repeated
+    passage stays and how much each passage's questions weigh.  ``core`` is shorthand for marking files core.
     A malformed overlay raises :class:`content.curated.CuratedError` before any material is read.
     """
     overlay = load_overlay(Path(curated_path)) if curated_path is not None else None
-    documents, problems = load_materials(Path(materials_dir))
+    marks = {**dict.fromkeys(core, Mark.CORE), **(marks or {})}
+    documents, problems = load_materials(Path(materials_dir), marks=marks, own_bodies=own_bodies)
     snippets = build_plan(documents, first_titles=first_titles)
     texts = {d.doc_id: [b.text for b in d.blocks] for d in documents}
     files = {d.doc_id: d.file_name for d in documents}
     proven = []
-    for c in candidates(documents):
+    generated = candidates(documents, marks=marks, own_bodies=own_bodies)
+    for c in generated:
         reasons = check_question(c.question, texts.get(c.question.doc_id, []))
         if reasons:
             problems.append(
@@ -63,6 +74,10 @@ def build_corpus(
         else:
             proven.append(c)
     bank = select(proven)
+    fact_of = {c.question.qid: c.fact for c in proven}
+    tier_of = {c.question.qid: c.tier for c in proven}
+    asked = Counter(fact_of[q.qid] for q in bank)
+    facts = [Fact(text, weight, tier, docs, asked.get(text, 0)) for text, weight, tier, docs in ranked_facts(proven)]
     if overlay is not None:
         bank, overlay_problems = apply_overlay(bank, overlay, documents)
         problems.extend(overlay_problems)
@@ -82,4 +97,12 @@ def build_corpus(
             )
             q = replace(q, enabled=False)
         questions.append(q)
-    return Corpus(documents=list(documents), snippets=list(snippets), questions=questions, problems=problems)
+    return Corpus(
+        documents=list(documents),
+        snippets=list(snippets),
+        questions=questions,
+        problems=problems,
+        facts=facts,
+        question_facts={q.qid: fact_of[q.qid] for q in questions if q.qid in fact_of},
+        question_tiers={q.qid: tier_of[q.qid] for q in questions if q.qid in tier_of},
+    )

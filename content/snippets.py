@@ -1,33 +1,38 @@
 """Cut documents into daily study snippets and order them into a study plan.
 
-A member reads one snippet a day on a phone, so a unit is a few paragraphs — about 150–400 characters —
-that make sense on their own::
+A member reads one snippet a day on a phone, so a unit is a few paragraphs — 150–400 characters — that
+make sense on their own::
 
-    document ─▶ sections (a heading and the paragraphs under it)
-             ─▶ sentences (content.sentences) packed greedily into units:
-                  · never cut inside a sentence; a sentence longer than 400 is a unit of its own
-                  · prefer full stops: a clause ending in ；is a sentence for the questions, but a
-                    unit ends there only when waiting for the full stop would pass 400 by SEMICOLON_SLACK
-                  · cut at a paragraph end once a unit has ~250 characters, inside a paragraph only
-                    when the next sentence would pass 400
-                  · never cut right after an introduction ("同志们：", "…概括为“五重五轻”——")
-             ─▶ a unit under 150 merges with a neighbour of the same document if the pair fits in 400
-                (a unit that then spans a heading carries that heading as a line of its text), or else
-                takes sentences over from a neighbour under the same heading so both reach 150; a unit
-                under 100 may merge even if the pair passes 400 by up to 50
+    document ─▶ atoms: headings, and *full-stop sentences* — a clause ending in ；or an introduction ending
+                in "：" or "——" is never the end of an atom, so no unit ends there and none starts with the
+                subjectless rest ("强化分类指导，…" after "…主要负责同志要履行好第一责任人责任；")
+             ─▶ units: the cheapest way to cut the atoms (dynamic programming over the cut points), where
+                  · a unit outside 150–400 costs 200 plus every character it is off by; inside, the
+                    distance from 250 costs a little (a tenth of a point a character)
+                  · a cut inside a paragraph costs 30, and 30 more right after the paragraph's first
+                    sentence (its topic stays with what explains it); a cut before a sentence that
+                    leans on the one before it ("要紧扣…", "我们要…", "同时…") costs 60, before a pronoun
+                    ("这是…") 10 at a paragraph's start and 60 inside one; a cut after an introduction or
+                    anywhere but a full stop is not allowed
+                  · a heading starts a unit for free (it is the unit's ``heading``); a heading inside a
+                    unit costs 40 and becomes a line of the text
+                  · a sentence longer than 400 is never cut: it is a unit of its own
              ─▶ plan: documents whose titles match ``first_titles`` (the meeting's own materials) first,
                 in that order, then all others in load order; each document keeps its internal order
 
-``snippet_id`` is a hash of the text, so a snippet keeps its id (and members' progress) while its text is
-unchanged, wherever it moves in the plan.
+De-duplication (``content.dedup``) has already left each passage in one document, so no passage is on two
+days.  ``snippet_id`` is a hash of the text, so a snippet keeps its id (and members' progress) while its
+text is unchanged, wherever it moves in the plan.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from content.model import Document, Snippet
 from content.sentences import ends_sentence, split_sentences
@@ -35,57 +40,43 @@ from content.sentences import ends_sentence, split_sentences
 MIN_CHARS = 150
 TARGET_CHARS = 250
 MAX_CHARS = 400
-TINY_CHARS = 100
-TINY_SLACK = 50  # a unit under TINY_CHARS may be merged even if the pair passes MAX_CHARS by this much
-PARAGRAPH_CUT_BONUS = 60  # a cut inside a paragraph must balance better by this much to win
-SEMICOLON_SLACK = 30  # a unit may pass MAX_CHARS by this much to end at a full stop rather than at ；
-_WEAK_ENDS = frozenset("；;")
+OFF_SIZE = 200.0  # a unit outside MIN_CHARS..MAX_CHARS costs this plus one point per character off
+PER_CHAR_OFF_TARGET = 0.1
+INSIDE_PARAGRAPH = 30.0  # a cut between two sentences of one paragraph
+AFTER_TOPIC = 30.0  # more if it leaves a paragraph's first sentence behind, away from what explains it
+LEANING = 60.0  # a cut before a sentence that leans on the one before it ("要…", "同时…")
+POINTING = 10.0  # a paragraph opening with a pronoun ("这是…"); inside a paragraph such a cut is LEANING
+HEADING_INSIDE = 40.0  # a heading that becomes a line inside a unit (a short section joins the next)
+NO_CUT = 1e6  # after an introduction ("：", "——") or a clause (；): never, unless nothing else is possible
+_WEAK_ENDS = frozenset("；;：:—")
 _KEY_DROP = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]")
+# a sentence opening like this continues the one before it and must not open a day's reading
+_LEANS = re.compile(r"^(?:要|我们|同时|此外|另外|并|还|也|又|但|而|因此|所以|对此|为此|其中)")
+_POINTS = re.compile(r"^(?:这|此|该|其|他|她)")
 
 
-@dataclass
-class _Unit:
-    heading: str | None
-    paras: list[list[str]] = field(default_factory=list)  # paragraphs (or parts of one) as sentences
-    open_para: bool = False  # the last paragraph is still being filled
+@dataclass(frozen=True)
+class _Atom:
+    """A heading, or one full-stop sentence of a paragraph (with the ；-clauses before its stop)."""
 
-    @property
-    def size(self) -> int:
-        return sum(len(s) for para in self.paras for s in para)
-
-    @property
-    def can_end(self) -> bool:
-        return bool(self.paras) and ends_sentence(self.paras[-1][-1])
+    text: str
+    para: int  # paragraph number; -1 for a heading
+    heading: bool = False
+    first: bool = False  # the paragraph's first sentence
 
     @property
-    def full_stop(self) -> bool:
-        """Ends at a full stop (。！？…), not merely at a clause boundary (；)."""
-        return bool(self.paras) and full_stop(self.paras[-1][-1])
-
-    def add(self, sentence: str) -> None:
-        if self.open_para:
-            self.paras[-1].append(sentence)
-        else:
-            self.paras.append([sentence])
-            self.open_para = True
-
-    def absorb(self, other: _Unit) -> None:
-        """Append ``other``; if it sits under another heading, that heading becomes a line of the text."""
-        if other.heading and other.heading != self.heading:
-            self.paras.append([other.heading])
-        self.paras.extend(other.paras)
-
-    def merged_size(self, other: _Unit) -> int:
-        extra = len(other.heading) if other.heading and other.heading != self.heading else 0
-        return self.size + other.size + extra
-
-    @property
-    def text(self) -> str:
-        return "\n".join("".join(para) for para in self.paras)
+    def cuttable_after(self) -> bool:
+        return not self.heading and full_stop(self.text)
 
 
 def full_stop(sentence: str) -> bool:
+    """Ends at a full stop (。！？…), not at a clause boundary (；), an introduction (：) or a dash."""
     return ends_sentence(sentence) and sentence.rstrip("”’」』）》)]】 ")[-1:] not in _WEAK_ENDS
+
+
+def leans_on_previous(sentence: str) -> bool:
+    """Does the sentence need the one before it ("要紧扣…", "我们要…", "同时…")?"""
+    return _LEANS.match(sentence) is not None
 
 
 def text_size(text: str) -> int:
@@ -132,92 +123,106 @@ def order_documents(documents: list[Document], first_titles: Sequence[str]) -> l
 
 def cut_document(document: Document) -> list[tuple[str | None, str]]:
     """(heading, text) study units of one document, in reading order."""
-    units: list[_Unit] = []
+    atoms = _atoms(document)
+    if not any(not a.heading for a in atoms):
+        return []
+    cuts = _best_cuts(atoms)
+    units: list[tuple[str | None, str]] = []
     heading: str | None = None
-    current = _Unit(heading)
-    for block in document.blocks:
-        if block.kind == "heading":
-            if current.paras:
-                units.append(current)
-            heading = block.text
-            current = _Unit(heading)
-            continue
-        for sentence in split_sentences(block.text):
-            overflow = current.size + len(sentence) - MAX_CHARS
-            if current.paras and overflow > 0 and (
-                current.full_stop or (current.can_end and overflow > SEMICOLON_SLACK)
-            ):
-                units.append(current)
-                current = _Unit(heading)
-            current.add(sentence)
-        current.open_para = False
-        if current.size >= TARGET_CHARS and current.can_end:
-            units.append(current)
-            current = _Unit(heading)
-    if current.paras:
-        units.append(current)
-    return [(u.heading, u.text) for u in _fix_small(units)]
-
-
-def _fix_small(units: list[_Unit]) -> list[_Unit]:
-    """Give units under MIN_CHARS company: merge with a neighbour if the pair fits in MAX_CHARS,
-    otherwise move sentences over from a neighbour under the same heading (both end up ≥ MIN_CHARS)."""
-    i = 0
-    while i < len(units):
-        unit = units[i]
-        if unit.size >= MIN_CHARS and unit.can_end:
-            i += 1
-            continue
-        previous = units[i - 1] if i > 0 else None
-        following = units[i + 1] if i + 1 < len(units) else None
-        limit = MAX_CHARS + (TINY_SLACK if unit.size < TINY_CHARS else 0)
-        if previous is not None and previous.merged_size(unit) <= limit:
-            previous.absorb(unit)
-            del units[i]
-        elif following is not None and unit.merged_size(following) <= limit:
-            unit.absorb(following)
-            del units[i + 1]
-        else:
-            # Re-cut with a neighbour under the same heading if that helps; either way move on.
-            if previous is not None and previous.heading == unit.heading:
-                _rebalance(previous, unit)
-            elif following is not None and following.heading == unit.heading:
-                _rebalance(unit, following)
-            i += 1
+    for start, end in itertools.pairwise(cuts):
+        part = atoms[start:end]
+        while part and part[0].heading:  # leading headings name the unit; they are not its text
+            heading = part[0].text
+            part = part[1:]
+        lines: list[str] = []
+        last_para: int | None = None
+        for atom in part:
+            if atom.heading or atom.para != last_para:
+                lines.append(atom.text)
+            else:
+                lines[-1] += atom.text
+            last_para = None if atom.heading else atom.para
+        if lines:
+            units.append((heading, "\n".join(lines)))
+        for atom in part:
+            if atom.heading:
+                heading = atom.text
     return units
 
 
-def _rebalance(left: _Unit, right: _Unit) -> bool:
-    """Re-cut two neighbouring units at the sentence end that best balances them (a paragraph end is
-    preferred); False if no cut leaves both within MIN_CHARS..MAX_CHARS."""
-    items = [(n, s) for n, para in enumerate(left.paras + right.paras) for s in para]
-    total = sum(len(s) for _, s in items)
-    best: tuple[int, int] | None = None
-    size = 0
-    for k in range(1, len(items)):
-        size += len(items[k - 1][1])
-        if not full_stop(items[k - 1][1]) or not MIN_CHARS <= size <= MAX_CHARS:
+def _atoms(document: Document) -> list[_Atom]:
+    atoms: list[_Atom] = []
+    for n, block in enumerate(document.blocks):
+        if block.kind == "heading":
+            atoms.append(_Atom(block.text, -1, heading=True))
             continue
-        if not MIN_CHARS <= total - size <= MAX_CHARS:
-            continue
-        score = abs(total - 2 * size) + (0 if items[k][0] != items[k - 1][0] else PARAGRAPH_CUT_BONUS)
-        if best is None or score < best[0]:
-            best = (score, k)
-    if best is None:
-        return False
-    left.paras, right.paras = _regroup(items[: best[1]]), _regroup(items[best[1] :])
-    return True
+        pending = ""
+        for sentence in split_sentences(block.text):
+            pending += sentence
+            if full_stop(pending):
+                atoms.append(_Atom(pending, n, first=not atoms or atoms[-1].para != n))
+                pending = ""
+        if pending:
+            atoms.append(_Atom(pending, n, first=not atoms or atoms[-1].para != n))
+    while atoms and atoms[-1].heading:  # a heading with nothing under it introduces nothing
+        atoms.pop()
+    return atoms
 
 
-def _regroup(items: list[tuple[int, str]]) -> list[list[str]]:
-    paras: list[list[str]] = []
-    last = None
-    for n, sentence in items:
-        if n != last:
-            paras.append([])
-            last = n
-        paras[-1].append(sentence)
-    return paras
+def _best_cuts(atoms: list[_Atom]) -> list[int]:
+    """Cut points 0 = c0 < c1 < … < cn = len(atoms) of least total cost (see the module docstring)."""
+    n = len(atoms)
+    best = [0.0] + [math.inf] * n
+    back = [0] * (n + 1)
+    for end in range(1, n + 1):
+        cut = _cut_cost(atoms, end)
+        size = 0  # the unit's text: from its first sentence on, inner headings included
+        lead_size = lead_count = inner = 0  # headings before its first sentence name the unit instead
+        for start in range(end - 1, -1, -1):
+            atom = atoms[start]
+            if atom.heading:
+                lead_size, lead_count = lead_size + len(atom.text), lead_count + 1
+            else:
+                size += lead_size + len(atom.text)
+                inner += lead_count
+                lead_size = lead_count = 0
+            if size == 0:
+                continue  # headings alone are no unit
+            cost = best[start] + _size_cost(size) + inner * HEADING_INSIDE + cut
+            if cost < best[end]:
+                best[end], back[end] = cost, start
+            if size > 3 * MAX_CHARS:
+                break
+    cuts = [n]
+    while cuts[-1] > 0:
+        cuts.append(back[cuts[-1]])
+    return cuts[::-1]
+
+
+def _size_cost(size: int) -> float:
+    if size < MIN_CHARS:
+        return OFF_SIZE + (MIN_CHARS - size)
+    if size > MAX_CHARS:
+        return OFF_SIZE + (size - MAX_CHARS)
+    return abs(size - TARGET_CHARS) * PER_CHAR_OFF_TARGET
+
+
+def _cut_cost(atoms: list[_Atom], at: int) -> float:
+    """The cost of a cut before ``atoms[at]`` (0 at the document's end)."""
+    if at >= len(atoms):
+        return 0.0
+    before, after = atoms[at - 1], atoms[at]
+    if after.heading:
+        return 0.0 if not before.heading else NO_CUT
+    if not before.cuttable_after:
+        return NO_CUT
+    inside = before.para == after.para
+    cost = INSIDE_PARAGRAPH + (AFTER_TOPIC if before.first else 0.0) if inside else 0.0
+    if leans_on_previous(after.text):
+        cost += LEANING
+    elif _POINTS.match(after.text):
+        cost += LEANING if inside else POINTING
+    return cost
 
 
 def _title_key(text: str) -> str:

@@ -21,10 +21,12 @@ fields are not study text (the meeting itself lives in the configuration).  Why 
 paragraphs: snippets and questions are built from paragraphs, and "会议主持：王明洲" is neither.
 
 Inside a document: a title repeated within the first lines (004) makes everything above the repeat an
-editor's preface, which goes; a date-only line under the title is the publication date, and so is a rule's
-adoption line ("（2026年3月10日支部委员会审议通过）").  Every other line
-becomes a block (``content.blocks``: headings and enumeration markers); broken paragraphs are repaired
-(``content.fragments``); paragraphs are put back under the section they name and exact repeats dropped
+editor's preface, which leaves the text but is kept in ``Document.notes`` with the promo lines removed from
+the document's span ("以供各位笔杆子借鉴使用" tells ``content.authority`` the text is a template).  A date line
+above or under the title ("2026-04-01", "发布时间：…") is the publication date, and so is a rule's adoption
+line ("（2026年3月10日支部委员会审议通过）").  Every other line becomes a block (``content.blocks``: headings
+and enumeration markers); broken paragraphs are repaired (``content.fragments``); paragraphs are put back
+under the section they name and exact repeats dropped
 (``content.blocks``).  Each repair that removed text is returned as a ``Problem`` for the secretary.
 """
 
@@ -36,7 +38,7 @@ from datetime import date
 from pathlib import PurePath
 
 from content.blocks import Item, classify_line, drop_repeats, regroup_sections
-from content.clean import cjk_count, has_cjk, is_noise_line, strip_promo_sentences
+from content.clean import cjk_count, clean_lines, has_cjk, is_noise_line, split_promo
 from content.fragments import Repair, rejoin
 from content.model import Block, Document, Problem
 from content.sentences import ends_sentence
@@ -101,6 +103,7 @@ class _Segment:
     published: date | None = None
     agenda: bool = False
     closed: bool = False
+    notes: list[str] = field(default_factory=list)  # promo and footer text removed from the segment's span
 
 
 def title_key(text: str) -> str:
@@ -161,18 +164,35 @@ def is_title_like(line: str) -> bool:
     )
 
 
+def parse_material(file_name: str, lines: list[str]) -> tuple[list[Document], list[Problem]]:
+    """Clean one file's raw lines (``content.clean``) and structure them into documents."""
+    return build_documents(file_name, clean_lines(lines))
+
+
 def build_documents(file_name: str, lines: list[str]) -> tuple[list[Document], list[Problem]]:
     """Structure one file's normalised lines into documents (see the module docstring)."""
     stem = PurePath(file_name).stem
     kept: list[str] = []
+    notes: list[list[str]] = []  # notes[i]: editorial text removed just before or from kept[i]
+    pending: list[str] = []
     for line in lines:
-        if _SOURCE.match(line) is not None or agenda_label(line) is not None:
-            kept.append(line)  # may mention 微信公众号 or a person: metadata, not noise
-        elif not is_noise_line(line) and (text := strip_promo_sentences(line)):
+        if _SOURCE.match(line) is not None or agenda_label(line) is not None or _DATE_LINE.match(line):
+            kept.append(line)  # may mention 微信公众号 or a person, or hold no Chinese: metadata, not noise
+            notes.append(pending)
+            pending = []
+        elif is_noise_line(line):
+            pending.append(line)
+        elif text := (promo := split_promo(line))[0]:
             kept.append(text)
+            notes.append(pending + promo[1])
+            pending = []
+        else:
+            pending.append(line)
+    if pending and notes:
+        notes[-1].extend(pending)
     documents: list[Document] = []
     problems: list[Problem] = []
-    for segment in _segments(kept):
+    for segment in _segments(kept, notes):
         doc_id = f"{stem}#{len(documents)}"
         document, repairs = _document(doc_id, file_name, stem, segment)
         problems.extend(
@@ -188,41 +208,52 @@ def build_documents(file_name: str, lines: list[str]) -> tuple[list[Document], l
     return documents, problems
 
 
-def _segments(lines: list[str]) -> list[_Segment]:
+def _segments(lines: list[str], notes: list[list[str]]) -> list[_Segment]:
     segments: list[_Segment] = []
     listed: dict[str, str] = {}
     start = 0
     agenda = _agenda(lines)
     if agenda is not None:
         segment, start, listed = agenda
+        segment.notes.extend(note for found in notes[:start] for note in found)
         segments.append(segment)
     current: _Segment | None = None
-    for line in lines[start:]:
-        key = title_key(line)
-        if key in listed and (current is None or current.body or current.closed):
-            current = _Segment(title=listed[key])
-            segments.append(current)
-            continue
-        source = parse_source(line)
-        if source is not None:
-            if current is None or current.closed:
-                current = _Segment()
-                segments.append(current)
-            if current.title is not None and not current.body and current.source is None:
-                current.source, current.published = source  # 来源 under the title: the body follows
-            else:
-                if current.source is None:
-                    current.source, current.published = source
-                current.closed = True  # 来源 after the body: the next line starts a new document
-            continue
+    for line, found in zip(lines[start:], notes[start:], strict=True):
+        current = _place(line, current, segments, listed)
+        current.notes.extend(found)
+    return segments
+
+
+def _place(line: str, current: _Segment | None, segments: list[_Segment], listed: dict[str, str]) -> _Segment:
+    """Put one line where it belongs: the current segment, or a new one it starts; returns that segment."""
+    key = title_key(line)
+    if key in listed and (current is None or current.body or current.closed):
+        current = _Segment(title=listed[key])
+        segments.append(current)
+        return current
+    source = parse_source(line)
+    if source is not None:
         if current is None or current.closed:
             current = _Segment()
             segments.append(current)
-        if current.title is None and not current.body and is_title_like(line):
-            current.title = line
-            continue
-        current.body.append(line)
-    return segments
+        if current.title is not None and not current.body and current.source is None:
+            current.source, current.published = source  # 来源 under the title: the body follows
+        else:
+            if current.source is None:
+                current.source, current.published = source
+            current.closed = True  # 来源 after the body: the next line starts a new document
+        return current
+    if current is None or current.closed:
+        current = _Segment()
+        segments.append(current)
+    if not current.body and _DATE_LINE.match(line):  # "2026-04-01" above or under the title: its date
+        current.published = current.published or parse_date(line)
+        return current
+    if current.title is None and not current.body and is_title_like(line):
+        current.title = line
+        return current
+    current.body.append(line)
+    return current
 
 
 def _agenda(lines: list[str]) -> tuple[_Segment, int, dict[str, str]] | None:
@@ -259,17 +290,20 @@ def _document(doc_id: str, file_name: str, stem: str, segment: _Segment) -> tupl
     title = clean_title(segment.title) if segment.title else stem
     body = segment.body
     published = segment.published
+    notes = list(segment.notes)
     if segment.agenda:
-        return Document(doc_id, file_name, title, (), segment.source, published), []
+        return Document(doc_id, file_name, title, (), segment.source, published, tuple(notes)), []
     # A title repeated a few lines down (004) means the lines before the repeat are an editor's preface.
     key = title_key(title)
     for k, line in enumerate(body[:5]):
         if title_key(line) == key:
+            notes = body[:k] + notes
             body = body[k + 1 :]
             break
     if body and (date_line := _DATE_LINE.match(body[0]) or _ADOPTED.match(body[0])):
         published = published or parse_date(date_line.group(0))
         body = body[1:]
+    body = [line for line in body if has_cjk(line)]  # a bare date further down is no study text
     items = [classify_line(line) for line in body]
     items, repairs = _repair(items)
     items = regroup_sections(items)
@@ -277,7 +311,7 @@ def _document(doc_id: str, file_name: str, stem: str, segment: _Segment) -> tupl
     blocks = tuple(
         Block(kind=i.kind, text=i.text, index=n, level=i.level, marker=i.marker) for n, i in enumerate(items)
     )
-    return Document(doc_id, file_name, title, blocks, segment.source, published), repairs
+    return Document(doc_id, file_name, title, blocks, segment.source, published, tuple(notes)), repairs
 
 
 def _repair(items: list[Item]) -> tuple[list[Item], list[Repair]]:

@@ -18,7 +18,8 @@ hand-written (curated) questions and a secretary's edits to the same standard.  
   ("……三、…" / "……二是…");
 * Telegram quiz-poll limits: stem ≤ 300, option ≤ 100, explanation ≤ 200 characters;
 * no web artifacts ([bookmark, 微信, 扫一扫, 版权, 客服, 编辑整理);
-* no two stems are near-duplicates (character-trigram Jaccard ≥ 0.6) and no two ids collide.
+* no two stems are near-duplicates (character-trigram Jaccard ≥ 0.6) that ask for the same answer (two blanks
+  of one sentence are two questions; two alike 判断 statements are one) and no two ids collide.
 
 A secretary's edited stem (``check_question(q, edited_stem=True)``) may rephrase the question, so it is
 not held to "verbatim in the evidence" where the answer does not depend on its wording:
@@ -84,8 +85,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
-from content.questions.ranking import NearDuplicates, shingles, trigram_counts
-from content.questions.text import BLANK, GAP, MEMBER_LINKS, answered, contains, fragments, norm
+from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
+from content.questions.text import (
+    BLANK,
+    GAP,
+    MEMBER_LINKS,
+    answered,
+    contains,
+    fragments,
+    norm,
+    split_attribution,
+)
 from content.reasons import Reason, reason
 
 __all__ = ["CheckReport", "Reason", "check_bank", "check_question", "swap_of"]
@@ -130,9 +140,10 @@ def check_bank(questions: Sequence[Question], documents: Sequence[Document] | No
     seen: Counter[str] = Counter(q.qid for q in questions)
     report.failures.extend((qid, reason("duplicate_id")) for qid, n in seen.items() if n > 1)
     kept = NearDuplicates(trigram_counts(q.stem for q in questions))
+    by_id = {q.qid: q for q in questions}
     for q in questions:
         sh = shingles(q.stem)
-        twin = kept.find(sh)
+        twin = next((t for t in kept.find_all(sh) if same_question(by_id[t], q)), None)
         if twin is not None:
             report.failures.append((q.qid, reason("near_duplicate", other=twin)))
         kept.add(q.qid, sh)
@@ -199,8 +210,22 @@ def _supported(q: Question, text: str) -> bool:
 
 
 def _verbatim(q: Question, stem: str) -> str | None:
-    """The first fragment of ``stem`` that is neither in the evidence nor the title, if any."""
+    """The first fragment of ``stem`` that is neither in the evidence nor the title, if any.
+
+    An opening attribution ("《通知》强调：", "龙岩高新区党工委（扩大）会议强调：") must be made of at most
+    two verbatim pieces ("龙岩高新区" + "党工委（扩大）会议"): who says it is part of what the stem claims.
+    """
+    who, _ = split_attribution(stem)
+    if who and not _speaker_supported(q, who):
+        return who
     return next((f for f in fragments(stem) if not _supported(q, f)), None)
+
+
+def _speaker_supported(q: Question, who: str) -> bool:
+    name = who.strip("《》")
+    if _supported(q, name):
+        return True
+    return any(_supported(q, name[:i]) and _supported(q, name[i:]) for i in range(2, len(name) - 1))
 
 
 def _choice(q: Question, edited_stem: bool) -> list[Reason]:
@@ -287,7 +312,10 @@ def _truefalse(q: Question) -> list[Reason]:
         return [reason("original_not_in_evidence", fragment=bad[:30])]
     statement = q.stem
     prefix = _PREFIX.match(statement)
-    if prefix and not original.startswith(prefix.group(0)):
+    who, rest = split_attribution(statement)
+    if who and not original.startswith(statement[: len(statement) - len(rest)]):
+        statement = rest  # "《通知》强调：" says whose statement it is; the quotation starts after it
+    elif prefix and not original.startswith(prefix.group(0)):
         statement = statement[prefix.end() :]  # "【龙岩高新区】" names the part; the quotation starts after it
     swapped, source = swap_of(statement.translate(_QUOTE_MARKS), original.translate(_QUOTE_MARKS))
     if swapped is None or source is None:

@@ -3,15 +3,18 @@
 ::
 
     /review ─▶ review_counts, next_draft ─▶ 发布 / 拒绝 ─▶ decide_question ─▶ next_draft(after_id=…)
+               (the newest material's drafts first, best score first within it)
                编辑 ─▶ edit_question (edited=True: rebuilds keep the wording)
     /publishall ─▶ publish_all_verified
     bank.xlsx sent back ─▶ BankEdit rows ─▶ apply_edits ─▶ BulkReport (errors by sheet row)
 
 Rules that live here, so tests check them without Telegram: a secretary acts on their own branch's
 questions only (a committee admin on every branch's); a decision is taken once; every question keeps
-Telegram's quiz-poll limits (stem ≤ 300, option ≤ 100, explanation ≤ 200 characters).  Whether an
-edited question is still *right* (its answer supported by its source sentence) is ``content.verify``'s
-judgement, made by the caller before it calls here.
+Telegram's quiz-poll limits (stem ≤ 300, option ≤ 100, explanation ≤ 200 characters); and an edit is
+still *right* — its answer supported by its source sentence, as ``content.verify`` judges — or it is not
+saved.  That last rule is checked here, in the functions that apply edits, so the chat edit and the
+returned sheet cannot differ on it and no future caller can forget it.  Edited text is cleaned
+(``storage.inputs.clean_text``) before it is checked and stored.
 """
 
 from __future__ import annotations
@@ -21,14 +24,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, and_, col, func, or_, select
+from sqlmodel import Session, and_, col, func, select
 
-from content.verify import EXPLANATION_LIMIT, OPTION_LIMIT, STEM_LIMIT
-from storage.content import assign_fields, ranked
+from content.model import Question as Record
+from content.reasons import Reason
+from content.verify import EXPLANATION_LIMIT, OPTION_LIMIT, STEM_LIMIT, check_question
+from storage.content import assign_fields
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.inputs import valid_id
+from storage.inputs import clean_text, valid_id
 from storage.members import audit
-from storage.models import Member, Question, QuestionStatus
+from storage.models import Material, Member, Question, QuestionStatus
 from storage.scope import Scope
 
 # Telegram's quiz-poll limits, the same ones content.verify holds generated questions to.
@@ -52,21 +57,39 @@ def review_counts(*, session: Session, branch_id: int) -> dict[str, int]:
     return counts
 
 
-def next_draft(*, session: Session, branch_id: int, after_id: int | None = None) -> Question | None:
-    """The draft to review next: best score first; ``after_id`` continues after that question, wrapping round.
+QueueRow = tuple[int | None, float, datetime | None]  # question id, score, when its material was added
 
-    Continuing from the question just decided (or skipped) walks the queue in order, so a skipped draft
-    comes back only after the rest have been seen.
+
+def _queue_rows(session: Session, branch_id: int, *where: Any) -> list[QueueRow]:
+    """The branch's questions (those matching ``where``) as queue rows, in no particular order."""
+    material = and_(Material.branch_id == Question.branch_id, Material.doc_key == Question.doc_key)
+    query = (select(Question.id, Question.score, Material.added_at)
+             .join(Material, material, isouter=True).where(Question.branch_id == branch_id, *where))
+    return [(question_id, score, added) for question_id, score, added in session.exec(query)]
+
+
+def _queue_key(row: QueueRow) -> tuple[float, float, int]:
+    question_id, score, added = row
+    return -(added.timestamp() if added is not None else 0.0), -score, question_id or 0
+
+
+def next_draft(*, session: Session, branch_id: int, after_id: int | None = None) -> Question | None:
+    """The draft to review next; ``after_id`` continues after that question, wrapping round.
+
+    The queue's order: the most recently added material's drafts first, best score first within a
+    material, the id breaking ties.  A secretary who has just sent a material reviews its questions
+    next, rather than the bank's old best question.  Continuing from the question just decided (or
+    skipped) walks the queue in order, so a skipped draft comes back only after the rest have been seen.
     """
-    base = select(Question).where(Question.branch_id == branch_id, Question.status == QuestionStatus.DRAFT)
-    after = session.get(Question, after_id) if after_id is not None else None
-    if after is not None and after.branch_id == branch_id:
-        later = base.where(or_(col(Question.score) < after.score,
-                               and_(col(Question.score) == after.score, col(Question.id) > after.id)))
-        row = session.exec(later.order_by(*ranked())).first()
-        if row is not None:
-            return row
-    return session.exec(base.order_by(*ranked())).first()
+    drafts = sorted(_queue_rows(session, branch_id, Question.status == QuestionStatus.DRAFT), key=_queue_key)
+    if not drafts:
+        return None
+    chosen = drafts[0]
+    if after_id is not None:
+        after = next(iter(_queue_rows(session, branch_id, Question.id == after_id)), None)
+        if after is not None:
+            chosen = next((row for row in drafts if _queue_key(row) > _queue_key(after)), drafts[0])
+    return session.get(Question, chosen[0])
 
 
 def review_queue(*, session: Session, branch_id: int, after_id: int | None = None) -> QueueView:
@@ -129,14 +152,96 @@ def check_wording(*, stem: str | None = None, options: Sequence[str] | None = No
             raise InvalidState("option_invalid", limit=MAX_OPTION)
 
 
+# --------------------------------------------------------------------------- verifying an edit
+
+
+def record(row: Question) -> Record:
+    """A stored question as the pipeline's record (what the verifier and the exporter take)."""
+    return Record(qid=row.qkey, qtype=row.qtype,  # type: ignore[arg-type]
+                  stem=row.stem, options=tuple(row.options), answer=tuple(row.answer), explanation=row.explanation,
+                  doc_id=row.doc_key, document=row.document, sentence=row.sentence, score=row.score,
+                  origin=row.origin,  # type: ignore[arg-type]
+                  enabled=row.status != QuestionStatus.RETIRED)
+
+
+def problems_with(row: Question, *, stem: str | None = None, options: Sequence[str] | None = None,
+                  answer: Sequence[str] | None = None, explanation: str | None = None) -> list[Reason]:
+    """Why ``row`` with this new wording would not pass verification (empty: it passes).
+
+    A secretary may rephrase a choice question's stem, so a stem changed now — or by an earlier edit
+    (``row.edited``: the stored stem may be a rephrasing already) — is not held to the source's exact
+    words (``edited_stem``); everything that proves the answer still is.  A reason the stored question
+    already has is not the edit's doing and does not count against it (the verifier may have become
+    stricter since the row was generated); every reason the edit brings does."""
+    base = record(row)
+    edited = Record(
+        qid=base.qid, qtype=base.qtype, stem=stem if stem is not None else base.stem,
+        options=tuple(options) if options is not None else base.options,
+        answer=tuple(answer) if answer is not None else base.answer,
+        explanation=explanation if explanation is not None else base.explanation,
+        doc_id=base.doc_id, document=base.document, sentence=base.sentence, score=base.score, origin=base.origin,
+    )
+    rephrased = row.edited or (stem is not None and stem != base.stem)
+    before = check_question(base, edited_stem=row.edited)
+    return [r for r in check_question(edited, edited_stem=rephrased) if r not in before]
+
+
+@dataclass(frozen=True)
+class Wording:
+    """New wording for one question; ``None`` keeps a field as it is."""
+
+    stem: str | None = None
+    options: tuple[str, ...] | None = None
+    answer: tuple[str, ...] | None = None
+    explanation: str | None = None
+
+    def cleaned(self) -> Wording:
+        """The same wording as it will be stored: characters no store or sheet holds removed, ends trimmed."""
+        def one(text: str | None, multiline: bool = False) -> str | None:
+            return clean_text(text, multiline=multiline, keep_spaces=True) if text is not None else None
+
+        def many(texts: tuple[str, ...] | None) -> tuple[str, ...] | None:
+            return tuple(clean_text(t, keep_spaces=True) for t in texts) if texts is not None else None
+
+        # stems, options and answers go into a quiz poll on one line each; an explanation may have several
+        return Wording(one(self.stem), many(self.options), many(self.answer), one(self.explanation, multiline=True))
+
+    def changes(self, row: Question) -> dict[str, Any]:
+        """The fields that differ from ``row``, in the row's own types (lists for options and answers)."""
+        current: dict[str, Any] = {"stem": row.stem, "options": tuple(row.options), "answer": tuple(row.answer),
+                                   "explanation": row.explanation}
+        new = {"stem": self.stem, "options": self.options, "answer": self.answer, "explanation": self.explanation}
+        return {k: v for k, v in new.items() if v is not None and v != current[k]}
+
+
+def verified_changes(row: Question, wording: Wording) -> dict[str, Any]:
+    """What ``wording`` changes in ``row``, once it passed the limits and verification.
+
+    Raises ``InvalidState``: a limit's code (``stem_too_long`` …), or ``unverified`` with the first
+    ``reason`` the verifier gave.  An unchanged wording is not verified again: it is what is stored.
+    """
+    wording = wording.cleaned()
+    check_wording(stem=wording.stem, options=wording.options, explanation=wording.explanation)
+    changed = wording.changes(row)
+    if changed:
+        reasons = problems_with(row, **changed)
+        if reasons:
+            raise InvalidState("unverified", id=row.qkey, reason=reasons[0])
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in changed.items()}
+
+
 def edit_question(*, session: Session, actor: Member, question_id: int, stem: str | None = None,
                   explanation: str | None = None, now: datetime) -> Question:
-    """Change a question's wording; the edit is kept through every later rebuild."""
+    """Change a question's wording, verified first; the edit is kept through every later rebuild.
+
+    Raises ``InvalidState`` for a retired question, a limit, or an edit that no longer verifies
+    (``unverified``); nothing is saved then.
+    """
     row = get_question(session=session, actor=actor, question_id=question_id)
-    stem = stem.strip() if stem is not None else None
-    check_wording(stem=stem, explanation=explanation)
-    values = {k: v for k, v in (("stem", stem), ("explanation", explanation)) if v is not None}
-    if assign_fields(row, values):
+    if row.status == QuestionStatus.RETIRED:
+        raise InvalidState("question_retired", id=row.id)
+    changed = verified_changes(row, Wording(stem=stem, explanation=explanation))
+    if assign_fields(row, changed):
         row.edited = True
         row.updated_at = now
         session.add(row)
@@ -193,8 +298,8 @@ def apply_edits(*, session: Session, actor: Member, branch_id: int, edits: Seque
                 now: datetime) -> BulkReport:
     """Apply a returned bank sheet: wording and status per row; a bad row is reported, the rest applied.
 
-    The caller verifies edited questions against their evidence first (``content.verify``); this checks
-    what the store itself guarantees: the row belongs to the branch, the limits, and the allowed status.
+    Each row is checked as a chat edit is: it belongs to the branch, the status may be set, the wording
+    keeps the limits and, where it changed, passes verification (``unverified``, with the reason).
     """
     _authorise(actor, branch_id)
     report = BulkReport()
@@ -206,16 +311,12 @@ def apply_edits(*, session: Session, actor: Member, branch_id: int, edits: Seque
         if row is None:
             report.errors.append(RowError(edit.row, "unknown_id", {"id": edit.qkey}))
             continue
-        error = _row_problem(row, edit)
-        if error is not None:
-            report.errors.append(error)
+        checked = _row_changes(row, edit)
+        if isinstance(checked, RowError):
+            report.errors.append(checked)
             continue
-        wording = {"stem": edit.stem.strip() if edit.stem is not None else None,
-                   "options": list(edit.options) if edit.options is not None else None,
-                   "answer": list(edit.answer) if edit.answer is not None else None,
-                   "explanation": edit.explanation}
         touched = False
-        if assign_fields(row, {k: v for k, v in wording.items() if v is not None}):
+        if assign_fields(row, checked):
             row.edited, row.updated_at, touched = True, now, True
             report.updated += 1
         if edit.status is not None and edit.status != row.status:
@@ -228,22 +329,21 @@ def apply_edits(*, session: Session, actor: Member, branch_id: int, edits: Seque
             session.add(row)
         else:
             report.unchanged += 1
-    changed = len(edits) - report.unchanged - len(report.errors)
-    if changed:
+    applied = len(edits) - report.unchanged - len(report.errors)
+    if applied:
         audit(session=session, branch_id=branch_id, actor=actor.tg_user_id, action="question_import",
-              detail=f"{changed} rows", now=now)
+              detail=f"{applied} rows", now=now)
     return report
 
 
-def _row_problem(row: Question, edit: BankEdit) -> RowError | None:
+def _row_changes(row: Question, edit: BankEdit) -> dict[str, Any] | RowError:
+    """The verified wording changes of one sheet row, or why the row cannot be applied."""
     if edit.status is not None and edit.status != row.status:
         if row.status == QuestionStatus.RETIRED:
             return RowError(edit.row, "retired", {"id": edit.qkey})
         if edit.status not in SETTABLE:
             return RowError(edit.row, "bad_status", {"id": edit.qkey})
     try:
-        check_wording(stem=edit.stem.strip() if edit.stem is not None else None, options=edit.options,
-                      explanation=edit.explanation)
+        return verified_changes(row, Wording(edit.stem, edit.options, edit.answer, edit.explanation))
     except InvalidState as exc:
         return RowError(edit.row, exc.code, {"id": edit.qkey, **exc.params})
-    return None

@@ -39,7 +39,9 @@ from sqlmodel import Session, col, func, select
 
 from content.model import Corpus, Document, Snippet
 from content.model import Question as Generated
+from storage.errors import NotFound
 from storage.models import Material, Question, QuestionStatus, StudyUnit
+from storage.scope import Scope
 
 LIVE = (QuestionStatus.DRAFT, QuestionStatus.PUBLISHED)  # what a vanished source retires
 
@@ -260,3 +262,18 @@ def bank_questions(*, session: Session, branch_id: int, include_retired: bool = 
     if not include_retired:
         query = query.where(Question.status != QuestionStatus.RETIRED)
     return list(session.exec(query.order_by(*ranked())))
+
+
+def material_id_for_file(*, session: Session, branch_id: int, file_name: str) -> int | None:
+    """The active material a stored file became (its first document, when a file holds several)."""
+    return session.exec(select(Material.id).where(
+        Material.branch_id == branch_id, Material.file_name == file_name, col(Material.active).is_(True))
+        .order_by(col(Material.id))).first()
+
+
+def get_material(*, session: Session, scope: Scope, material_id: int) -> Material:
+    """One material the caller's scope manages; ``NotFound`` otherwise (a forged or stale button)."""
+    material = session.get(Material, material_id)
+    if material is None or not scope.manages or not scope.sees_branch(material.branch_id):
+        raise NotFound()
+    return material

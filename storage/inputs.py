@@ -23,9 +23,11 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
-def clean_text(value: str, *, limit: int | None = None, multiline: bool = False) -> str:
+def clean_text(value: str, *, limit: int | None = None, multiline: bool = False, keep_spaces: bool = False) -> str:
     """``value`` without control characters, lone surrogates or bidi overrides, trimmed, at most ``limit``
-    characters.  ``multiline`` keeps line breaks (normalised to ``\\n``); otherwise they become spaces."""
+    characters.  ``multiline`` keeps line breaks (normalised to ``\\n``); otherwise they become spaces.
+    ``keep_spaces`` leaves runs of spaces as they are: in question text the ideographic space of a blank
+    ``（　）`` is part of the question, not spacing to tidy."""
     out: list[str] = []
     for char in value.replace("\r\n", "\n").replace("\r", "\n"):
         if char == "\n":
@@ -38,8 +40,9 @@ def clean_text(value: str, *, limit: int | None = None, multiline: bool = False)
             out.append(char)
     text = "".join(out)
     if multiline:
-        text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip("\n")
-    else:
+        lines = (line if keep_spaces else _SPACES.sub(" ", line) for line in text.split("\n"))
+        text = "\n".join(line.strip() for line in lines).strip("\n")
+    elif not keep_spaces:
         text = _SPACES.sub(" ", text)
     text = text.strip()
     return text[:limit] if limit is not None else text

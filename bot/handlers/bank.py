@@ -3,11 +3,13 @@
 ::
 
     /bank ──▶ 题库.xlsx (题型 | 题干 | 选项A–F | 答案 | 解析 | 出处 | id | 状态) + how to edit it
-    secretary sends the .xlsx back ──▶ rows compared with the store; changed wording verified again
-                                  ──▶ storage.bank.apply_edits ──▶ "N updated, M published …, errors by row"
+    secretary sends the .xlsx back ──▶ the cells changed since the export (bot.bank_sheet.read_bank)
+                                  ──▶ storage.bank.apply_edits (limits, verification)
+                                  ──▶ "N updated, M published …, errors by row"
 
 Reading and writing the sheet is ``bot.bank_sheet`` (no Telegram); this module only moves files and
-renders the summary.  Any other document goes on to ``bot.handlers.materials``.
+renders the summary.  Any other document goes on to ``bot.handlers.materials``; the download and the
+secretary check both features share are ``bot.uploads``.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from telegram import Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot import bank_sheet
-from bot.bank_view import forget_edit
 from bot.commands import Command
 from bot.content_service import UploadRefused
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
-from bot.handlers.materials import download, refusal_text, secretary_document
+from bot.review_card import forget_edit
 from bot.texts import LANGUAGES, Catalog, Safe, reason_text
+from bot.uploads import download, refusal_text, secretary_document
 from storage import bank
 from storage import content as content_store
 from storage import members as member_store

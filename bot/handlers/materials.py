@@ -15,21 +15,22 @@ files on disk before the first update; a pipeline failure is logged and the bot 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from collections.abc import Sequence
 
-from telegram import Document as TgDocument
-from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.bank_view import forget_edit
-from bot.commands import Command, not_joined_key
-from bot.content_service import UPLOAD_LIMIT, Added, UploadRefused, check_duplicate, check_upload
-from bot.context import Caller, Services, load_caller, reply, services
+from bot.callbacks import CallbackData, pack, pattern
+from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
+from bot.content_service import Added, UploadRefused, check_duplicate, check_upload, set_mark, weighting
+from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
+from bot.review_card import forget_edit
 from bot.texts import Catalog, Safe, book_title
-from content.model import QUESTION_TYPES, Problem
+from bot.uploads import download, refusal_text, secretary_document
+from content.authority import Mark
+from content.model import QUESTION_TYPES
 from storage import content as content_store
 from storage import members as member_store
 from storage.content import MaterialSummary
@@ -37,75 +38,31 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-MAX_PROBLEMS = 8
+MAX_LEFT_OUT = 8
 MAX_LISTED = 40
-
-
-# --------------------------------------------------------------------------- shared with the bank sheet
-
-
-async def refuse_unless_secretary(update: Update, svc: Services, caller: Caller, key: str) -> bool:
-    """Answer a stranger or a member who sent a file meant for secretaries; True when refused."""
-    if not caller.active:
-        await reply(update, svc.texts.t(not_joined_key(caller), caller.lang))
-        return True
-    if not caller.at_least(Role.SECRETARY):
-        await reply(update, svc.texts.t(key, caller.lang))
-        return True
-    return False
-
-
-async def secretary_document(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, members_only_key: str
-) -> tuple[Services, Caller, TgDocument] | None:
-    """The document a secretary sent, with who sent it; ``None`` (after answering) for anyone else."""
-    svc = services(context)
-    caller = await load_caller(update, svc)
-    message = update.effective_message
-    if caller is None or message is None or message.document is None:
-        return None
-    if await refuse_unless_secretary(update, svc, caller, members_only_key):
-        return None
-    assert caller.member is not None
-    return svc, caller, message.document
-
-
-async def download(context: ContextTypes.DEFAULT_TYPE, document: TgDocument) -> bytes:
-    """The file's bytes; ``UploadRefused("size")`` before downloading anything too large."""
-    name = document.file_name or ""
-    if document.file_size is not None and document.file_size > UPLOAD_LIMIT:
-        raise UploadRefused("size", name=name, limit_mb=UPLOAD_LIMIT // (1024 * 1024))
-    file = await context.bot.get_file(document.file_id)
-    buffer = io.BytesIO()
-    await file.download_to_memory(buffer)
-    data = buffer.getvalue()
-    if len(data) > UPLOAD_LIMIT:
-        raise UploadRefused("size", name=name, limit_mb=UPLOAD_LIMIT // (1024 * 1024))
-    return data
-
-
-def refusal_text(texts: Catalog, lang: str, exc: UploadRefused) -> Safe:
-    return texts.t(f"materials.refused.{exc.code}", lang, **exc.params)
 
 
 # --------------------------------------------------------------------------- adding a material
 
 
-def _problems(texts: Catalog, lang: str, problems: Sequence[Problem]) -> list[str]:
-    if not problems:
+def _left_out(texts: Catalog, lang: str, passages: Sequence[str]) -> list[str]:
+    """The file's sentences that did not make it into the study text, quoted (they are the file's words)."""
+    if not passages:
         return []
-    lines: list[str] = [texts.t("materials.problems_header", lang)]
-    lines += [texts.t("materials.problem_line", lang, message=p.message) for p in problems[:MAX_PROBLEMS]]
-    if len(problems) > MAX_PROBLEMS:
-        lines.append(texts.t("materials.more_problems", lang, count=len(problems) - MAX_PROBLEMS))
+    lines: list[str] = [texts.t("materials.left_out_header", lang, count=len(passages))]
+    lines += [texts.t("materials.left_out_line", lang, text=text) for text in passages[:MAX_LEFT_OUT]]
+    if len(passages) > MAX_LEFT_OUT:
+        lines.append(texts.t("materials.more_left_out", lang, count=len(passages) - MAX_LEFT_OUT))
     return lines
 
 
 def render_added(texts: Catalog, lang: str, sent_name: str, added: Added, auto_publish: bool) -> Safe:
-    """What one upload brought, in the words a secretary checks: titles, snippets, new questions."""
+    """What one upload brought, in the words a secretary checks: titles, snippets, new questions.
+
+    Every word is the catalog's; the pipeline's own (English) problem lines go to the log only.
+    """
     if not added.kept:
-        return Safe("\n".join([texts.t("materials.nothing", lang, name=sent_name),
-                               *_problems(texts, lang, added.problems)]))
+        return texts.t("materials.nothing", lang, name=sent_name)
     docs = "\n".join(texts.t("materials.doc_line", lang, title=book_title(d.title),
                              source=d.source or texts.plain("materials.unknown_source", lang))
                      for d in added.documents)
@@ -119,7 +76,7 @@ def render_added(texts: Catalog, lang: str, sent_name: str, added: Added, auto_p
     if added.elsewhere_added or added.report.questions_retired:
         lines.append(texts.t("materials.rebalanced", lang, added=added.elsewhere_added,
                              retired=added.report.questions_retired))
-    return Safe("\n".join([*lines, *_problems(texts, lang, added.problems)]))
+    return Safe("\n".join([*lines, *_left_out(texts, lang, added.left_out)]))
 
 
 async def receive_material(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -152,16 +109,84 @@ async def receive_material(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     log.info("branch %s: material %s added (%d documents, %d snippets, %s)", branch.key, added.file_name,
              len(added.documents), added.snippets, dict(added.report.new_questions))
-    await reply(update, render_added(svc.texts, caller.lang, sent_name, added, svc.settings.content.auto_publish))
+    for problem in added.problems:
+        log.info("branch %s: %s: %s", branch.key, problem.file_name, problem.message)
+    material_id = await svc.db.run(content_store.material_id_for_file, branch_id=branch.id, file_name=added.file_name)
+    markup = mark_keyboard(svc.texts, caller.lang, material_id) if added.kept and material_id is not None else None
+    await reply(update, render_added(svc.texts, caller.lang, sent_name, added, svc.settings.content.auto_publish),
+                reply_markup=markup)
+
+
+# --------------------------------------------------------------------------- core / background marks
+
+MARK_WORDS = {"核心": Mark.CORE, "core": Mark.CORE, "背景": Mark.BACKGROUND, "background": Mark.BACKGROUND,
+              "普通": None, "normal": None}
+_MARK_CODES = {"c": Mark.CORE, "b": Mark.BACKGROUND, "n": None}
+
+
+def mark_keyboard(texts: Catalog, lang: str, material_id: int) -> InlineKeyboardMarkup:
+    """Core / background / normal for one material: how much its questions weigh, which copy of a shared
+    passage is kept."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.plain(f"materials.mark_button.{code}", lang),
+                             callback_data=pack("mat", "mk", material_id, code))
+        for code in _MARK_CODES
+    ]])
+
+
+async def apply_mark(svc: Services, caller: Caller, material_id: int, mark: Mark | None) -> str:
+    """Record the mark for the material's file and rebuild the branch; returns the confirmation text."""
+    material = await svc.db.run(content_store.get_material, scope=caller.scope, material_id=material_id)
+    branch = await svc.db.run(member_store.get_branch, branch_id=material.branch_id)
+    assert branch.id is not None
+    await asyncio.to_thread(set_mark, svc.settings, branch.key, material.file_name, mark)
+    await svc.content.refresh(branch.key, branch.id, svc.clock.now())
+    word = svc.texts.plain(f"materials.mark_word.{mark.value if mark else 'normal'}", caller.lang)
+    return svc.texts.plain("materials.marked", caller.lang, title=book_title(material.title), mark=word)
+
+
+async def mark_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
+                      data: CallbackData) -> str:
+    svc = services(context)
+    code = data.str_arg(1)
+    if code not in _MARK_CODES:
+        return svc.texts.plain("button.expired", caller.lang)
+    return await apply_mark(svc, caller, data.int_arg(0), _MARK_CODES[code])
+
+
+async def mark_command(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/mark N 核心|背景|普通`` — N is the material's number in ``/materials``."""
+    svc = services(context)
+    args = args_of(context)
+    if len(args) != 2 or args[1].lower() not in MARK_WORDS:
+        raise UsageError()
+    n = int_arg(args[0])
+    rows = await svc.db.run(content_store.materials_overview, branch_id=_branch_id(caller))
+    if n > len(rows) or rows[n - 1].material.id is None:
+        await reply(update, svc.texts.t("materials.no_such_number", caller.lang, n=n))
+        return
+    material_id = rows[n - 1].material.id
+    assert material_id is not None
+    await reply(update, await apply_mark(svc, caller, material_id, MARK_WORDS[args[1].lower()]))
+
+
+def _branch_id(caller: Caller) -> int:
+    """The branch a secretary manages, or the one a committee admin chose to act on."""
+    if caller.scope.acting_branch_id is not None:
+        return caller.scope.acting_branch_id
+    assert caller.member is not None
+    return caller.member.branch_id
 
 
 # --------------------------------------------------------------------------- listing
 
 
-def render_list(texts: Catalog, lang: str, branch: str, rows: Sequence[MaterialSummary]) -> Safe:
+def render_list(texts: Catalog, lang: str, branch: str, rows: Sequence[MaterialSummary],
+                marks: dict[str, Mark] | None = None) -> Safe:
+    marks = marks or {}
     if not rows:
         return texts.t("materials.list_empty", lang, branch=branch)
-    lines = [texts.t("materials.list_header", lang, branch=branch, count=len(rows))]
+    lines: list[str] = [texts.t("materials.list_header", lang, branch=branch, count=len(rows))]
     for n, row in enumerate(rows[:MAX_LISTED], start=1):
         m = row.material
         lines.append(texts.t(
@@ -170,6 +195,10 @@ def render_list(texts: Catalog, lang: str, branch: str, rows: Sequence[MaterialS
             date=m.published.isoformat() if m.published else texts.plain("materials.unknown_date", lang),
             units=row.units, questions=row.questions,
         ))
+        mark = marks.get(m.file_name)
+        if mark is not None:
+            lines[-1] += texts.t("materials.list_mark", lang,
+                                 mark=texts.plain(f"materials.mark_word.{mark.value}", lang))
     if len(rows) > MAX_LISTED:
         lines.append(texts.t("materials.more_listed", lang, count=len(rows) - MAX_LISTED))
     lines.append(texts.t("materials.list_footer", lang))
@@ -181,9 +210,10 @@ async def list_materials(update: Update, context: ContextTypes.DEFAULT_TYPE, cal
     forget_edit(context)
     svc = services(context)
     assert caller.member is not None
-    branch = await svc.db.run(member_store.get_branch, branch_id=caller.member.branch_id)
-    rows = await svc.db.run(content_store.materials_overview, branch_id=caller.member.branch_id)
-    await reply(update, render_list(svc.texts, caller.lang, branch.name, rows))
+    branch = await svc.db.run(member_store.get_branch, branch_id=_branch_id(caller))
+    rows = await svc.db.run(content_store.materials_overview, branch_id=_branch_id(caller))
+    marks = weighting(svc.settings, branch.key).as_dict()
+    await reply(update, render_list(svc.texts, caller.lang, branch.name, rows, marks))
 
 
 # --------------------------------------------------------------------------- start-up
@@ -206,8 +236,10 @@ async def on_startup(app: Application, svc: Services) -> None:  # type: ignore[t
 
 FEATURE = Feature(
     name="materials",
-    commands=(Command("materials", Role.SECRETARY, list_materials, "secretary"),),
+    commands=(Command("materials", Role.SECRETARY, list_materials, "secretary"),
+              Command("mark", Role.SECRETARY, mark_command, "secretary")),
     # after the bank: a document no earlier feature claimed is a study material
-    handlers=lambda: [MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, receive_material)],
+    handlers=lambda: [MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, receive_material),
+                      CallbackQueryHandler(guarded_callback(Role.SECRETARY, mark_button), pattern=pattern("mat"))],
     on_startup=on_startup,
 )

@@ -9,7 +9,8 @@
     /publishall ──▶ confirm ──▶ every verified draft published
 
 Members only ever see published questions, and every stored draft passed ``content.verify``; an edit is
-verified again before it is saved.  The edit prompt is a ``ConversationHandler``: it holds state for that
+verified again before it is saved, by ``storage.bank.edit_question`` itself (so the chat and the sheet
+cannot differ on it).  The edit prompt is a ``ConversationHandler``: it holds state for that
 secretary only, so other users' messages and every command still reach their own handlers.
 The bulk path — ``/bank`` and the sheet sent back — is ``bot.handlers.bank``.
 """
@@ -32,11 +33,14 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.bank_sheet import problems_with
-from bot.bank_view import (
+from bot.callbacks import CallbackData, pattern
+from bot.commands import Command, edit_own_message, guarded_callback
+from bot.confirm import CANCEL, Outcome, confirm_keyboard, run_confirmed
+from bot.context import Caller, Services, load_caller, reply, services
+from bot.feature import AnyHandler, Feature
+from bot.review_card import (
     CB_PREFIX,
     EDIT_KEY,
-    button,
     card_keyboard,
     error_text,
     error_toast,
@@ -44,17 +48,14 @@ from bot.bank_view import (
     render_card,
     render_queue,
 )
-from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, guarded_callback
-from bot.context import Caller, Services, load_caller, reply, services
-from bot.feature import AnyHandler, Feature
-from bot.texts import Safe, reason_text
+from bot.texts import Safe
 from storage import bank
 from storage import members as member_store
 from storage.errors import DomainError, InvalidState, NotFound
 from storage.models import Question, QuestionStatus, Role
 
 EDITING = 1
+PUBLISH_ALL = "all"  # the confirm button of /publishall (bot.confirm.CANCEL is the other)
 EDIT_TIMEOUT_S = 15 * 60  # an edit prompt left unanswered this long stops claiming the next text
 
 
@@ -93,8 +94,7 @@ async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
         await _drop_buttons(query)
         return error_toast(svc, exc, caller.lang)
     outcome = "published" if publish else "rejected"
-    await query.edit_message_text(render_card(svc.texts, caller.lang, q, outcome), parse_mode="HTML",
-                                  disable_web_page_preview=True)
+    await edit_own_message(update, render_card(svc.texts, caller.lang, q, outcome))
     text, markup, _ = await queue_view(svc, caller, after_id=question_id)
     await reply(update, text, reply_markup=markup)
     return svc.texts.plain(f"review.toast.{outcome}", caller.lang)
@@ -107,9 +107,7 @@ async def next_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     text, markup, q = await queue_view(svc, caller, after_id=data.int_arg())
     if q is not None and q.id == data.int_arg():
         return svc.texts.plain("review.toast.only_one", caller.lang)
-    query = update.callback_query
-    assert query is not None
-    await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True)
+    await edit_own_message(update, text, markup)  # a double tap lands on the edited card: nothing to redo
     return None
 
 
@@ -160,17 +158,9 @@ async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     if caller is None or question_id is None or message is None or not caller.at_least(Role.SECRETARY):
         context.user_data.pop(EDIT_KEY, None)
         return ConversationHandler.END  # not an edit after all: the main group answers it as any text
-    stem = (message.text or "").strip()
-    try:
-        current = await svc.db.run(bank.get_question, actor=caller.member, question_id=question_id)
-        bank.check_wording(stem=stem)
-        reasons = problems_with(current, stem=stem)
-        if reasons:
-            reason = reason_text(svc.texts, caller.lang, reasons[0])
-            await reply(update, svc.texts.t("review.edit_unverified", caller.lang, reason=reason))
-            raise ApplicationHandlerStop(None)
-        q = await svc.db.run(bank.edit_question, actor=caller.member, question_id=question_id, stem=stem,
-                             now=svc.clock.now())
+    try:  # edit_question cleans, checks the limits and verifies the edit; a refused stem is asked for again
+        q = await svc.db.run(bank.edit_question, actor=caller.member, question_id=question_id,
+                             stem=message.text or "", now=svc.clock.now())
     except InvalidState as exc:
         await reply(update, error_text(svc, exc, caller.lang))
         raise ApplicationHandlerStop(None) from None
@@ -219,7 +209,7 @@ def edit_conversation() -> ConversationHandler:  # type: ignore[type-arg]
 
 
 async def publish_all(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/publishall`` — asks first: publishing reaches every member's quizzes."""
+    """``/publishall`` — asks first: published questions are what members may be shown."""
     forget_edit(context)
     svc = services(context)
     assert caller.member is not None
@@ -228,25 +218,24 @@ async def publish_all(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     if not drafts:
         await reply(update, svc.texts.t("review.publishall_none", caller.lang))
         return
-    buttons = InlineKeyboardMarkup([[button(svc.texts, caller.lang, "review.btn_confirm_all", "all"),
-                                     button(svc.texts, caller.lang, "review.btn_cancel_all", "keep")]])
+    buttons = confirm_keyboard(svc, caller.lang, CB_PREFIX, PUBLISH_ALL, (), yes_key="review.btn_confirm_all",
+                               no_key="review.btn_cancel_all")
     await reply(update, svc.texts.t("review.publishall_confirm", caller.lang, count=drafts), reply_markup=buttons)
 
 
 async def publish_all_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
                              data: CallbackData) -> str:
+    """确定发布 / 取消: the shared confirm → apply → toast (``bot.confirm``)."""
     svc = services(context)
     assert caller.member is not None
-    if data.action == "keep":
-        key, params = "review.publishall_cancelled", {}
-    else:
-        count = await svc.db.run(bank.publish_all_verified, actor=caller.member, branch_id=caller.member.branch_id,
+    member = caller.member
+
+    async def apply() -> Outcome:
+        count = await svc.db.run(bank.publish_all_verified, actor=member, branch_id=member.branch_id,
                                  now=svc.clock.now())
-        key, params = "review.publishall_done", {"count": count}
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        await query.edit_message_text(svc.texts.t(key, caller.lang, **params), parse_mode="HTML")
-    return svc.texts.plain(key, caller.lang, **params)
+        return "review.publishall_done", {"count": count}
+
+    return await run_confirmed(update, svc, caller, data, apply, cancelled_key="review.publishall_cancelled")
 
 
 def _buttons() -> list[AnyHandler]:
@@ -254,7 +243,8 @@ def _buttons() -> list[AnyHandler]:
     return [
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=rf"{prefix}[pr]:"),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, next_button), pattern=rf"{prefix}n:"),
-        CallbackQueryHandler(guarded_callback(Role.SECRETARY, publish_all_button), pattern=rf"{prefix}(all|keep)"),
+        CallbackQueryHandler(guarded_callback(Role.SECRETARY, publish_all_button),
+                             pattern=rf"{prefix}({PUBLISH_ALL}|{CANCEL})$"),
     ]
 
 

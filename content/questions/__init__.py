@@ -16,8 +16,11 @@
                                          │              found best-first in an index (shortlist)
               cloze.cloze_candidates / lists.list_candidates ──▶ Candidate(Question, key, …)
                                          │              (a rule's sentence is named "第七条规定：")
-              ranking.select ──▶ the bank: best first, no document above 30 %, no near-duplicates,
-                                 every type present in a small bank too
+              importance ── each passage's authority tier (content.authority), each fact's weight
+              filters ───── refusals: local trivia, predictable blanks, claimless 判断, open lists, details
+              attribution ─ the speaker each stem names ("《通知》强调：", "…会议指出：")
+              ranking.select ──▶ the bank: each fact once (twice if key), where it is said with most
+                                 authority, chosen per document, most important first
 
 Every module here is a plain function of its inputs; :func:`generate` is the only entry point the
 pipeline needs.
@@ -27,19 +30,23 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
+from content.authority import Mark
 from content.model import Document, Question
 from content.questions.cloze import cloze_candidates
 from content.questions.distractors import Pools
-from content.questions.enumerations import inline_lists, link_families
+from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.facts import find_slots
+from content.questions.filters import PREDICTABLE, keep_slot, predictability
+from content.questions.importance import Authority, TierOf, authorities
 from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
-from content.questions.sayings import document_frequency, known_names, saying_slots, saying_spans
+from content.questions.roles import role_candidates
+from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.text import cjk_len, norm
 
@@ -48,36 +55,69 @@ Splitter = Callable[[str], list[str]]
 __all__ = ["candidates", "generate", "select"]
 
 
-def generate(documents: Sequence[Document], split: Splitter | None = None) -> list[Question]:
+def generate(
+    documents: Sequence[Document], split: Splitter | None = None, *, marks: Mapping[str, Mark] | None = None
+) -> list[Question]:
     """The ranked, de-duplicated questions for ``documents`` (not yet verified or curated)."""
-    return select(candidates(documents, split))
+    return select(candidates(documents, split, marks=marks))
 
 
-def candidates(documents: Sequence[Document], split: Splitter | None = None) -> list[Candidate]:
-    """Every question the text supports, scored; the ranker chooses among them."""
+def candidates(
+    documents: Sequence[Document],
+    split: Splitter | None = None,
+    *,
+    core: Sequence[str] = (),
+    tier_of: TierOf | None = None,
+    marks: Mapping[str, Mark] | None = None,
+    own_bodies: Sequence[str] = (),
+) -> list[Candidate]:
+    """Every question the text supports, scored; the ranker chooses among them.
+
+    ``marks`` (core/background, by file name or title), ``own_bodies`` and ``core`` (shorthand for core marks)
+    feed ``content.authority``; ``tier_of`` replaces it with a per-document recogniser
+    (``importance.document_tier``'s signature).
+    """
     if split is None:
         from content.sentences import split_sentences
 
         split = split_sentences
+    tiers = authorities(documents, tier_of, core, marks=marks, own_bodies=own_bodies)
+    titles = [d.title for d in documents]
     per_doc: list[tuple[Document, dict[int, list[str]]]] = []
     evidences: list[tuple[Evidence, str]] = []
     for doc in documents:
         sentences = {b.index: split(b.text) for b in doc.blocks}
         per_doc.append((doc, sentences))
+        authority = tiers[doc.doc_id]
         heading = ""
+        section: tuple[str, ...] = ()
         for block in doc.blocks:
             if block.kind == "heading":
                 heading = block.text
+                section = ()
                 continue
+            if not section:
+                section = (block.text,)
             first = sentences[block.index][0] if sentences[block.index] else ""
             for sentence in sentences[block.index]:
                 lead = first if sentence != first else ""
-                ev = Evidence(doc.doc_id, doc.title, sentence, heading=heading, lead=lead, block=block.index)
+                ev = Evidence(
+                    doc.doc_id,
+                    doc.title,
+                    sentence,
+                    heading=heading,
+                    lead=lead,
+                    block=block.index,
+                    tier=authority.of(block.index),
+                    section=section,
+                    doc_tier=authority.document,
+                )
                 evidences.append((ev, block.text))
 
     enums: list[Enumeration] = []
     for ev, _ in evidences:
         enums.extend(inline_lists(ev))
+        enums.extend(parallel_clauses(ev))
     for doc, sentences in per_doc:
         enums.extend(numbered_lists(doc, sentences))
         enums.extend(heading_lists(doc))
@@ -88,12 +128,23 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
         slots.extend(_with_polarity(s) for s in find_slots(ev))
     counts = {(e.evidence.doc_id, e.evidence.text, e.count) for e in enums if e.count}
     slots = [s for s in slots if (s.evidence.doc_id, s.evidence.text, s.value) not in counts]  # asked by lists
+    parallel: list[Slot] = []  # the objects of repeated-verb clauses: options for each other, never blanks
     for e in enums:
         kind: SlotKind = "heading" if e.kind == "headings" else "item"
-        slots.extend(
-            Slot(kind, item, start, e.evidence, family=e.family, label=e.label if e.count else "", negative=e.negative)
+        found = [
+            Slot(
+                kind,
+                item,
+                start,
+                e.evidence,
+                family=e.family,
+                label=e.label if e.count or e.label.startswith(PARALLEL) else "",
+                negative=e.negative,
+                role=e.role,
+            )
             for item, start in zip(e.items, e.starts, strict=True)
-        )
+        ]
+        (parallel if e.label.startswith(PARALLEL) else slots).extend(found)
     for doc, _ in per_doc:
         slots.extend(
             Slot("heading", b.text, 0, Evidence(doc.doc_id, doc.title, b.text))
@@ -105,30 +156,108 @@ def candidates(documents: Sequence[Document], split: Splitter | None = None) -> 
         if s.kind in ("item", "term") and (s.value not in known or known[s.value].kind == "term"):
             known[s.value] = s
     frequency = document_frequency(ev.text for ev, _ in evidences)
+    # the campaign's own name ("树立和践行正确政绩观") is in every title: it is no key word of any saying
+    known = {k: v for k, v in known.items() if sum(k in t for t in titles) * 2 < max(2, len(titles))}
     names = known_names(known)
+    terms = {k: v for k, v in known.items() if v.kind == "term"}
+    term_names = known_names(terms)
     for ev, paragraph in evidences:
         spans = saying_spans(ev, paragraph)
         if spans:
-            slots.extend(saying_slots(ev, spans, known, frequency, len(evidences), names))
+            # a central or own sentence that is no quoted saying offers its known terms, never a guessed word
+            if ev.tier > 1 or _SAYING.search(ev.text) or is_saying(ev, paragraph):
+                slots.extend(saying_slots(ev, spans, known, frequency, len(evidences), names))
+            else:  # a plain central sentence offers only the quoted terms it repeats ("第一责任人")
+                slots.extend(saying_slots(ev, spans, terms, {}, len(evidences), term_names))
     slots = _dedupe(slots)
+    paragraphs = {(doc.doc_id, b.index): b.text for doc, _ in per_doc for b in doc.blocks if b.kind == "paragraph"}
+    pairs = [s for ev, _ in evidences for s in _pairs(ev)]
+    pooled = slots + parallel + pairs + [
+        Slot("item", value, start, ev, family=frozenset({value}), negative=True)
+        for ev, _ in evidences
+        for value, start in heavy_pairs(ev)
+    ]
+    slots = [s for s in slots if s.kind in ("item", "heading") or keep_slot(s, titles)]
+    # a central pair of principles ("坚持聚焦主题、简约务实") is asked as a blank on either half
+    # ... unless the pair is a set phrase repeated everywhere ("实事求是、求真务实" in three documents)
+    principles = [
+        replace(s, kind="term", label="principle")
+        for s in pairs
+        if s.evidence.tier == 0 and _said(s, paragraphs) < 3
+    ]
+    slots += [s for s in principles if keep_slot(s, titles)]
 
     docs_with: dict[str, set[str]] = defaultdict(set)
     for s in slots:
         docs_with[norm(s.value)].add(s.evidence.doc_id)
-    paragraphs = {(doc.doc_id, b.index): b.text for doc, _ in per_doc for b in doc.blocks if b.kind == "paragraph"}
-    pools = Pools(slots, paragraphs)
+    pools = Pools(pooled, paragraphs)
     out: list[Candidate] = []
     texts = [_cjk_only(norm(t)) for t in paragraphs.values()]
     for s in slots:
+        if s.kind == "item" and not keep_slot(s, titles, _restated(s, paragraphs)):
+            continue  # list items stay in the pools as wrong options, but are not asked when predictable
         if s.kind != "heading" and "\n" not in s.evidence.text and not _shared_claim(s, texts):
             out.extend(cloze_candidates(s, pools, len(docs_with[norm(s.value)])))
     for e in enums:
         recurring = len({d for item in e.items for d in docs_with[norm(item)]})
         out.extend(list_candidates(e, pools, max(1, recurring), _sections(e, enums)))
+    out.extend(role_candidates([ev for ev, _ in evidences]))
+    return [_placed(c, tiers, per_doc) for c in out]
+
+
+_PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}?)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?=[，。；”、]|$)")
+_PAIR_LEAD = re.compile(r"(?:坚持|做到|关乎|强化|注重|突出|[，,])$")
+
+
+def _pairs(ev: Evidence) -> list[Slot]:
+    """Two four-character phrases side by side ("坚持实事求是、求真务实", "关乎立党为公、执政为民"): no list to ask,
+    but real wrong options for a list of such phrases (the 总要求)."""
+    out = []
+    for m in _PAIR.finditer(ev.text):
+        if not _PAIR_LEAD.search(ev.text[max(0, m.start(2) - 2) : m.start(2)]) or "、" in m.group(1):
+            continue
+        if predictability(m.group(2), [m.group(3)]) >= PREDICTABLE:
+            continue  # "上有政策、下有对策": a patterned pair
+        family = frozenset({m.group(2), m.group(3)})
+        out += [Slot("item", m.group(i), m.start(i), ev, family=family, role="principle") for i in (2, 3)]
     return out
 
 
+def _said(slot: Slot, paragraphs: dict[tuple[str, int], str]) -> int:
+    """In how many documents a pair is written as in this sentence ("实事求是、求真务实")."""
+    text = slot.evidence.text
+    a, b = sorted(slot.family, key=text.find)
+    return len({d for (d, _), t in paragraphs.items() if f"{a}、{b}" in t})
+
+
+def _restated(slot: Slot, paragraphs: dict[tuple[str, int], str]) -> bool:
+    """Whether the slot's whole list, as written, is in the paragraphs of two or more documents."""
+    if slot.kind != "item" or len(slot.family) < 3:
+        return False
+    text = slot.evidence.text
+    items = sorted(slot.family, key=lambda f: text.find(f))
+    if any(text.find(f) < 0 for f in items):
+        return False
+    run = "、".join(items)
+    return len({doc for (doc, _), t in paragraphs.items() if run in t}) >= 2
+
+
+def _placed(
+    c: Candidate, tiers: dict[str, Authority], per_doc: list[tuple[Document, dict[int, list[str]]]]
+) -> Candidate:
+    """A candidate with the authority of the paragraph its evidence ends in (lists span paragraphs)."""
+    authority = tiers[c.question.doc_id]
+    if c.paragraph:
+        block = int(c.paragraph.rsplit("#", 1)[1])
+        return replace(c, tier=authority.of(block), doc_tier=authority.document)
+    line = c.question.sentence.split("\n")[-1]
+    doc = next(d for d, _ in per_doc if d.doc_id == c.question.doc_id)
+    block = next((b.index for b in doc.blocks if line in b.text), -1)
+    return replace(c, tier=authority.of(block), doc_tier=authority.document)
+
+
 SHARED_CLAIM_CHARS = 10
+_SAYING = re.compile(r"“[^“”]{8,80}”")
 _SAYING_VERB = re.compile(r"^(?:表示|要求|提出|强调|指出|认为)?(?:将|要|应)?")
 
 
@@ -143,7 +272,9 @@ def _shared_claim(slot: Slot, texts: list[str]) -> bool:
     claim = _SAYING_VERB.sub("", _cjk_only(norm(slot.evidence.text[slot.end :])))[:SHARED_CLAIM_CHARS]
     if len(claim) < SHARED_CLAIM_CHARS:
         return False
-    return sum(claim in t for t in texts) > 1  # ``texts``: the corpus's paragraphs, Chinese characters only
+    mark = _cjk_only(norm(slot.value))[-4:]  # "中央办公厅" and "中共中央办公厅" are one body
+    # ``texts``: the corpus's paragraphs, Chinese characters only; the same body saying it again is no rival
+    return sum(claim in t and mark not in t for t in texts) > 0
 
 
 def _cjk_only(text: str) -> str:

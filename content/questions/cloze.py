@@ -17,11 +17,15 @@ above ("【龙岩高新区】"), else — only for openings that cannot stand al
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import cast
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
+from content.questions.attribution import Speaker, find_speaker, opener
 from content.questions.distractors import Pools
+from content.questions.filters import checkable, plausible_swap
 from content.questions.ids import question_id, stable_order
+from content.questions.importance import CENTRAL, OTHERS
 from content.questions.quantities import Bound, stricter
 from content.questions.slots import Candidate, Evidence, Slot
 from content.questions.text import (
@@ -31,15 +35,13 @@ from content.questions.text import (
     ASK_TAIL,
     ASK_WHEN,
     BLANK,
-    GAP,
     cjk_len,
-    clauses,
     clip,
+    excerpt,
     norm,
     quoted,
     short_title,
     width_variants,
-    window,
 )
 
 KIND_WEIGHT = {
@@ -55,65 +57,116 @@ KIND_WEIGHT = {
     "fraction": 0.85,
 }
 _VAGUE_OPENING = re.compile(r"^(会议|要|这|该|此|其|同时|对此|他|她|我们)")
-_SOFT_OPENING = re.compile(r"^要")  # an exhortation reads on its own; it is introduced only when that is cheap
-_ACTOR = re.compile(r"省委|市委|区委|党组|党委|党工委|高新区|领导小组|常委会|办公厅|学校|会议")
+_ACTOR_SUBJECT = re.compile(
+    r"^(?:[^，。]{0,16}[，,])?(?:习近平|中共中央|党中央|中央办公厅|中央党的建设工作领导小组|中共中央政治局常委|"
+    r"[\u4e00-\u9fff]{2,10}(?:省委|市委|区委|党组|党委|党工委|领导小组|常委会))"
+    r"[^。；]{0,24}?(?:召开|印发|主持|出席|概括|发出|考察|慰问|给|审议|成立)"
+)
+_CONJUNCTION = re.compile(r"^(?:而是|而且|但是|但|所以|因此|不是|并且|并|而|也|还|又|甚至|同时)")
+_QUOTING_HIM = re.compile(r"^(强调|提出|明确|指出)“")
+_HE_SAYS = re.compile(r"^(?:他|她)(指出|强调|表示)[，,]")
+_SPEECH = re.compile(r"讲话|发言|致辞|党课")
+_LOCAL_SELF = re.compile(r"我省|我市|我区|我县|本省|本市|全省|全市")
+_REGION_WORD = re.compile(r"省|市|区|县")
 _ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]{1,4}条)(?=[\s\u3000]|[\u4e00-\u9fff])")
 MAX_WINDOW = 150
 EXPLANATION_LIMIT = 200
 
 
-def explanation(verdict: str, original: str, where: str = "") -> str:
-    """``原文：“…”`` — the true text, cut at a clause so the whole stays within Telegram's 200 characters.
+def explanation(verdict: str, original: str, where: str = "", document: str = "") -> str:
+    """``出自《…》。原文：“…”`` — the document named, the true text quoted, all within Telegram's 200 characters.
 
-    ``where`` names the part of the document the text sits under ("龙岩高新区"), outside the quotation:
-    ``原文（龙岩高新区）：“…”``.
+    ``where`` names the part of the document the text sits under ("第七条"), outside the quotation:
+    ``原文（第七条）：“…”``.
     """
-    head = f"{verdict}原文（{where}）：" if where else f"{verdict}原文："
+    named = f"出自《{short_title(document)}》。" if document else ""
+    head = f"{verdict}{named}原文（{where}）：" if where else f"{verdict}{named}原文："
     room = EXPLANATION_LIMIT - len(head) - 2
     return head + quoted(clip(original, room))
 
 
-def frame(ev: Evidence, text: str, value: str) -> tuple[str, str, str] | None:
-    """(stem prefix, where, evidence sentence) for a window ``text`` of ``ev``; ``None`` when it is unclear.
+@dataclass(frozen=True)
+class Framed:
+    """A stem's text that stands alone: ``text`` holds the span at ``offset``; ``quote`` is what the source says."""
 
-    The evidence of an introduced window holds the introducing line too (``"安徽省委要求…\n要通报…"``), so
-    the verifier finds every fragment of the stem in it.
+    text: str
+    offset: int
+    quote: str
+    where: str
+    sentence: str  # the evidence: the sentence, with the line that names its speaker when that is elsewhere
+    prefix: str = ""
+
+
+def stand_alone(ev: Evidence, text: str, offset: int, from_start: bool, kind: str = "") -> Framed | None:
+    """``text`` (an :func:`excerpt` of ``ev``) as a stem that says whose statement it is; ``None`` when unclear.
+
+    A rule's sentence is named by its article ("第七条规定："); a sentence about who met when ("2月24日，…召开
+    会议") names itself; any other sentence is introduced by its speaker (``attribution``).  A stem that
+    speaks of "我省/我市" must name a body, not only a document.
     """
     article = _article(ev)
     if article:  # a rule's sentence is named by its article: "第七条规定：……"
-        if text.startswith(article):
-            return "", "", ev.text
-        return f"{article}{ARTICLE_SAYS}", article, f"{article}\n{ev.text}"
-    context = cjk_len(text) - cjk_len(value)
-    opening = text.lstrip(GAP)
-    vague = context < 12 or _VAGUE_OPENING.match(opening)
-    if not vague:
-        return "", "", ev.text
-    if context < 4:
+        if from_start and text.startswith(article):
+            return Framed(text, offset, text, "", ev.text)
+        prefix = f"{article}{ARTICLE_SAYS}"
+        return Framed(prefix + text, offset + len(prefix), text, article, f"{article}\n{ev.text}", prefix)
+    if kind in ("body", "date", "person"):
+        if not from_start or _VAGUE_OPENING.match(text):
+            return None
+        return Framed(text, offset, text, "", ev.text)
+    if not from_start and _CONJUNCTION.match(text):
+        return None  # "而是着力…", "所以不少…": half a thought
+    he = _HE_SAYS.match(ev.text)
+    if from_start and he and "习近平" in ev.lead and offset >= he.end():
+        prefix = f"习近平{he.group(1)}："  # "他指出，…" after "…习近平给错误政绩观“画像”"
+        rest = text[he.end() :]
+        sentence = f"{ev.lead}\n{ev.text}"
+        return Framed(prefix + rest, offset - he.end() + len(prefix), rest, "", sentence, prefix)
+    quoting = _QUOTING_HIM.match(text)
+    if from_start and quoting and "习近平总书记" in ev.heading and offset >= quoting.end() - 1:
+        # "强调“所有规划都要实事求是…”" under "…习近平总书记重要论述…": his words, said as his
+        prefix = f"习近平总书记{quoting.group(1)}："
+        rest = text[len(quoting.group(1)) :]
+        sentence = f"{ev.heading}\n{ev.text}"
+        return Framed(prefix + rest, offset - len(quoting.group(1)) + len(prefix), rest, "", sentence, prefix)
+    own = opener(ev.text)
+    if from_start and own is not None and own[0] != "会议":
+        return Framed(text, offset, text, "", ev.text)
+    if from_start and own is None and _ACTOR_SUBJECT.search(text[:30]):
+        return Framed(text, offset, text, "", ev.text)  # "中共中央政治局常委…李希出席会议", "习近平将…概括为"
+    if own is not None and own[0] != "会议":
+        speaker: Speaker | None = Speaker(own[0], own[1])
+    else:
+        speaker = find_speaker(
+            ev.text,
+            ev.lead,
+            ev.heading,
+            list(ev.section),
+            ev.document,
+            speech=bool(_SPEECH.search(ev.document)),
+            report=ev.doc_tier >= OTHERS,
+            central=ev.tier == CENTRAL,
+        )
+    if speaker is None:
         return None
-    if ev.lead and _ACTOR.search(_first_clause(ev.lead)) and not ev.lead.startswith(("会议", "要")):
-        lead = _first_clause(ev.lead)
-        return f"{lead}{GAP}", "", f"{ev.lead}\n{ev.text}"
-    if ev.heading and cjk_len(ev.heading) <= 20 and _ACTOR.search(ev.heading):
-        # the heading names the meeting or region the sentence belongs to ("区委常委会有关会议精神")
-        return f"【{ev.heading}】", ev.heading, f"{ev.heading}\n{ev.text}"
-    if context >= 12 and _SOFT_OPENING.match(opening):
-        return "", "", ev.text
-    title = short_title(ev.document)
-    if "《" not in title:
-        return f"《{title}》：", "", ev.text
-    return None
+    if from_start and own is not None:  # "会议强调，要…" → "…会议强调：要…"
+        cut = own[2]
+        if offset < cut:
+            return None
+        text, offset = text[cut:], offset - cut
+    if _LOCAL_SELF.search(text) and not _REGION_WORD.search(speaker.who):
+        return None  # "我省" said by a document, not by a province: no referent
+    prefix = speaker.prefix()
+    if text.startswith(speaker.verb) and offset >= len(speaker.verb):
+        text, offset = text[len(speaker.verb) :], offset - len(speaker.verb)  # "强调“…”" after "《通知》强调："
+    sentence = f"{speaker.line}\n{ev.text}" if speaker.line and speaker.line != ev.text else ev.text
+    return Framed(prefix + text, offset + len(prefix), text, "", sentence, prefix)
 
 
 def _article(ev: Evidence) -> str:
     """The article ("第七条") a sentence of a rule belongs to: its paragraph opens with the marker."""
     m = _ARTICLE.match(ev.lead or ev.text)
     return m.group(1) if m else ""
-
-
-def _first_clause(sentence: str) -> str:
-    a, b = clauses(sentence)[0]
-    return sentence[a:b].rstrip("，,；;：:。")
 
 
 def ask(stem: str, slot: Slot) -> str:
@@ -163,21 +216,20 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
     ev = slot.evidence
     if "\n" in ev.text:
         return []
-    text, offset = window(ev.text, slot.start, slot.end)
+    text, offset, from_start = excerpt(ev.text, slot.start, slot.end)
     if len(text) > MAX_WINDOW:
         return []
-    framed = frame(ev, text, slot.value)
+    framed = stand_alone(ev, text, offset, from_start, slot.kind)
     if framed is None:
         return []
-    prefix, where, sentence = framed
-    before, after = prefix + text[:offset], text[offset + len(slot.value) :]
+    where, sentence = framed.where, framed.sentence
+    offset = framed.offset
+    before, after = framed.text[:offset], framed.text[offset + len(slot.value) :]
     stem = before + BLANK + after
     true_text = before + slot.value + after
-    # a lead sentence is part of the quotation; a heading or a title is said outside it
-    quote = (prefix if prefix.endswith(GAP) else "") + text[:offset] + slot.value + after
+    quote = framed.quote
     base = KIND_WEIGHT[slot.kind] + (0.25 if ev.quoted else 0.0) + min(recurring - 1, 2) * 0.08
     base += 0.1 if 16 <= cjk_len(text) <= 90 else -0.15
-    base -= 0.15 if prefix else 0.0
     if slot.kind in ("date", "body") and "召开" in text:
         base -= 0.15  # which day / which body held a meeting: easy to make, dull in bulk
     out: list[Candidate] = []
@@ -185,7 +237,7 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
     rule = slot.kind in ("frequency", "ordinal", "fraction") or (
         slot.kind == "number" and (bool(slot.bound) or not slot.value[:1].isdigit())
     )
-    rank_kind = "rule" if rule else slot.kind
+    rank_kind = "rule" if rule else "role" if slot.kind == "term" and slot.label else slot.kind
     key = norm(slot.value)
     if slot.kind in ("number", "frequency", "ordinal", "fraction") and ev.block >= 0:
         # "每年" or "一次" in another article is another fact: a quantity is one question per paragraph
@@ -206,20 +258,27 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
     ) -> Candidate:
         q = new_question(qtype, ev, stem_, options, answer, expl, slot_key, score, sentence=sentence)
         paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
-        return Candidate(q, key, rank_kind, truth, group, paragraph)
+        return Candidate(q, key, rank_kind, truth, group, paragraph, ev.tier, ev.doc_tier)
+
+    doc = ev.document
 
     # fill-in: every slot, key words of sayings only this way
     fill_bonus = 0.1 if slot.kind in ("item", "keyword", "term", "number", "frequency", "ordinal", "fraction") else -0.1
     fill_bonus -= 0.05 * max(0, cjk_len(slot.value) - 6)
     out.append(
-        make("fill", stem, (), width_variants(slot.value), explanation("", quote, where), slot_id, base + fill_bonus)
+        make(
+            "fill", stem, (), width_variants(slot.value), explanation("", quote, where, doc), slot_id, base + fill_bonus
+        )
     )
     if slot.kind == "keyword":
         return out
-    if slot.kind == "item" and (len(slot.family) == 2 or cjk_len(slot.value) < 3):
-        # "上有政策、下有对策": one half of a slogan, or a bare word ("医疗"), is asked as a blank only
+    if slot.kind == "term" or (slot.kind == "item" and (len(slot.family) == 2 or cjk_len(slot.value) < 3)):
+        # "上有政策、下有对策": one half of a slogan, or a bare word ("医疗"), is asked as a blank only; so is a
+        # quoted term: terms are of too many kinds ("第一责任人", "短平快", "政企圆桌会") to be options of each other
         return out
-    ranked = pools.pick(slot, 8 if slot.bound else 3)  # a bounded slot may need a stricter swap further down
+    # real alternatives first: the other items of the same document's lists
+    same = pools.same_document(slot)
+    ranked = pools.pick(slot, 8 if slot.bound else 3, same)
     picks = ranked[:3]
     if len(picks) >= 3:
         quality = sum(d.quality for d in picks) / len(picks) - (0.6 if _giveaway(slot, picks) else 0.0)
@@ -231,25 +290,34 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
                 ask(stem, slot),
                 options,
                 (slot.value,),
-                explanation("", quote, where),
+                explanation("", quote, where, doc),
                 slot_id,
                 base + 0.5 * quality + 0.05,
             )
         )
+    claim = checkable(quote, slot)
+    if not claim:
+        return out
     out.append(
         make(
             "truefalse",
             true_text,
             (TRUE_TEXT, FALSE_TEXT),
             (TRUE_TEXT,),
-            explanation("正确。", quote, where),
+            explanation("正确。", quote, where, doc),
             f"{slot_id}|T",
             base - 0.05,
             truth=True,
         )
     )
     # under a bound only a stricter value is surely false: "至少召开两次" is, "至少召开半次" is merely weaker
-    swaps = [d for d in ranked if stricter(cast(Bound, slot.bound), slot.value, d.value, slot.kind)]
+    # a false statement swaps in a real alternative the same document offers (items), or a value of the kind
+    swapped = pools.pick(slot, 8, same) if slot.kind == "item" else ranked
+    swaps = [
+        d
+        for d in swapped
+        if stricter(cast(Bound, slot.bound), slot.value, d.value, slot.kind) and plausible_swap(slot, d.value, same)
+    ]
     if swaps and slot.kind != "term":
         # quoted terms are of too many kinds (metaphors, slogans, plan names): "拧紧…的“短平快”" is false
         # at a glance, so a term is only ever stated truly
@@ -261,7 +329,7 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
                 false_text,
                 (TRUE_TEXT, FALSE_TEXT),
                 (FALSE_TEXT,),
-                explanation("错误。", quote, where),
+                explanation("错误。", quote, where, doc),
                 f"{slot_id}|F",
                 base - 0.1 + 0.4 * swap.quality,
                 truth=False,

@@ -62,8 +62,17 @@ class Pools:
         self._halves: set[str] = set()  # one half of a two-part slogan ("下有对策") is no option on its own
         # an item of a patterned list ("边对照", "把工作摆进去") looks out of place beside other answers
         self._patterned: dict[str, tuple[str, str, str]] = {}
+        self._items_of: dict[str, set[str]] = defaultdict(set)  # doc_id → its list items: real alternatives
+        self._roles: dict[str, set[str]] = defaultdict(set)  # item → what its lists are for ("存在", "工作安排")
+        self._by_class: dict[str, set[str]] = defaultdict(set)  # "measure" → items of lists of measures
         for s in slots:
-            if s.kind == "item" and len(s.family) == 2:
+            if s.kind == "item":
+                self._items_of[s.evidence.doc_id].add(s.value)
+                if s.role:
+                    self._roles[norm(s.value)].add(s.role)
+                    if role_class(s.role):
+                        self._by_class[role_class(s.role)].add(s.value)  # type: ignore[index]
+            if s.kind == "item" and len(s.family) == 2 and _paired(s.value, s.family):
                 self._halves.add(norm(s.value))
             if s.kind == "item" and len(s.family) > 2 and any(shared_affix(s.family)):
                 self._patterned[norm(s.value)] = shared_affix(s.family)
@@ -89,6 +98,36 @@ class Pools:
             self._parts[kind] = dict(parts)
             self._by_value[kind] = by_value
 
+    def same_document(self, slot: Slot) -> frozenset[str]:
+        """The list items of ``slot``'s document outside its family: the alternatives its reader has met."""
+        family = {norm(f) for f in slot.family} | {norm(slot.value)}
+        polarity = is_negative(slot.value)
+        mine = role_class(slot.role)
+        # items of the same kind of list anywhere ("…等途径" for "…等工作安排": both measures), else the document's
+        pool = self._by_class.get(mine, set()) if mine else self._items_of.get(slot.evidence.doc_id, set())
+        return frozenset(
+            v
+            for v in pool
+            if norm(v) not in family
+            and is_negative(v) == polarity  # a fault for a fault, by its own words
+            and self.same_role(slot, v)
+        )
+
+    def same_role(self, slot: Slot, value: str) -> bool:
+        """An item is an option for another only if their lists are of one kind: measures ("…等工作安排",
+        "通过…等途径") against measures, fields ("…等领域", "…等指标") against fields, slogans against slogans.
+        A list whose kind is not known is no evidence either way."""
+        mine = role_class(slot.role)
+        if mine is None:
+            return True
+        theirs = {role_class(r) for r in self._roles.get(norm(value), ())} - {None}
+        return not theirs or mine in theirs
+
+    def in_paragraphs(self, doc_id: str, lines: Iterable[str]) -> list[str]:
+        """The (normalised) paragraphs of ``doc_id`` that hold any of ``lines``: what a list's reader has read."""
+        keys = [norm(line) for line in lines]
+        return [t for (d, _), t in self._paragraphs.items() if d == doc_id and any(k in t for k in keys)]
+
     def negative(self, value: str) -> bool:
         """Whether ``value`` names a fault, by its words or by a list of faults it appears in."""
         return norm(value) in self._negative or is_negative(value)
@@ -110,10 +149,11 @@ class Pools:
         keys = {
             k
             for k in parts
-            if not phrase or (k[0] == negative and (k[1] == kind_of_answer or kind_of_answer == "heavy"))
+            if not phrase or (k[0] == negative and k[1] == kind_of_answer)
         }
         chosen = [parts[k] for k in sorted(keys)]
-        window = max(2, len(answer) // 3)
+        # "深学" or "查根源" beside four-character items is found out by its length
+        window = 2 if kind_of_answer == "heavy" else 0 if len(answer) <= 4 else max(1, len(answer) // 4)
         check = _Check(self, slot, negative)
 
         def passes(strict: bool) -> Callable[[Scored], bool]:
@@ -193,7 +233,15 @@ class _Check:
         self.paragraph = pools._paragraphs.get((slot.evidence.doc_id, slot.evidence.block), "")
         self.before, self.after = _neighbours(slot)
         self.digits = _SHAPE_DIGITS.sub("9", slot.value)
-        self.affix = shared_affix(slot.family) if len(slot.family) > 1 else ("", "", "")
+        # a pattern shared by short items ("亲自…", "…摆进去"); long items share words by chance ("关于")
+        short = len(slot.family) > 1 and max(len(f) for f in slot.family) <= 8
+        self.affix = shared_affix(slot.family) if short else ("", "", "")
+        same = [f for f in slot.family if len(f) == len(slot.value)]
+        self.fixed: list[tuple[int, str]] = (
+            [(i, ch) for i, ch in enumerate(slot.value) if all(f[i] == ch for f in same)]
+            if slot.kind == "item" and len(same) == len(slot.family) >= 3
+            else []
+        )
 
     def usable(self, e: Entry, synthetic: bool) -> bool:
         v, a = e.key, self.answer
@@ -208,10 +256,15 @@ class _Check:
             len(self.before) >= 3 and self.before in pools._befores.get(v, ())
         ):
             return False
+        if self.slot.kind == "item" and not pools.same_role(self.slot, e.value):
+            return False  # "督促检查" (a way to find problems) is no option for "产业发展" (a field of work)
         if self.slot.kind == "date" and e.look.digits != self.digits:
             return False  # "7月底" is asked against other month ends, never against "3月5日"
         pattern = pools._patterned.get(v)
-        return not (pattern and self.slot.kind in ("item", "term", "keyword") and not _fits(self.slot.value, pattern))
+        if pattern and self.slot.kind in ("item", "term", "keyword") and not _fits(self.slot.value, pattern):
+            return False
+        # "创新为第一动力、融合为内生特点": a character every item has at one place, the option must have too
+        return all(i < len(e.value) and e.value[i] == ch for i, ch in self.fixed)
 
     def pattern(self, value: str) -> bool:
         """The part of :func:`kinds.compatible` a plain answer's list pattern decides ("亲自…", "…摆进去")."""
@@ -227,6 +280,36 @@ class _Check:
             affix=self.affix,
             strict_length=strict_length,
         )
+
+
+_MEASURES = frozenset(
+    "工作安排 途径 方式 形式 多种形式 措施 举措 落实 推进 抓好 通过 采取 坚持 强化 注重 加强 开展 做到".split()  # noqa: SIM905
+)
+_FIELDS = frozenset(["领域", "各领域", "内容", "指标", "中心工作", "方面", "穿到", "突出", "紧盯", "结合"])
+_FAULTS = frozenset(["问题", "行为", "现象", "倾向", "存在"])
+_PRINCIPLES = frozenset(("总要求", "principle"))
+
+
+def role_class(role: str) -> str | None:
+    """The kind of list a role names: "measure", "field", "fault", "slogan", or ``None`` when unknown."""
+    if role == "slogan":
+        return "slogan"
+    if role in _MEASURES:
+        return "measure"
+    if role in _FIELDS:
+        return "field"
+    if role in _FAULTS:
+        return "fault"
+    if role in _PRINCIPLES:
+        return "principle"  # the 总要求 against "实事求是、求真务实", "立党为公、执政为民"
+    return None
+
+
+def _paired(value: str, family: frozenset[str]) -> bool:
+    """One half of a patterned pair ("上有政策、下有对策"), not a phrase of its own ("实事求是、求真务实")."""
+    from content.questions.filters import PREDICTABLE, predictability
+
+    return predictability(value, [f for f in family if f != value]) >= PREDICTABLE
 
 
 def _entry(value: str, key: str) -> Entry:

@@ -35,6 +35,7 @@ _COUNTED = re.compile(
     rf"(?:分为|划分为|包括|包含|设|有|即)(?P<run>{_CHUNK}{{1,14}}(?:、{_CHUNK}{{1,14}})+)等?"
     r"(?P<n>[一二三四五六七八九十两]|\d{1,2})(?P<measure>个等次|个档次|个等级|个方面|个阶段|个环节|个类别|项|类|种|级)"
 )
+_HEAVY_PAIR = re.compile(r"重([\u4e00-\u9fff]{1,3}?)、轻([\u4e00-\u9fff]{1,3}?)(?=[，,、；;。的]|$)")
 _LABEL = re.compile(r"^”?(?:等|为|的)([\u4e00-\u9fff]{2,6})(?=[，,。；;、]|$)")
 # words that open an unquoted list: the first item is trimmed only after one of them
 _OPENERS = (
@@ -65,6 +66,9 @@ _OPENERS = (
     "从",
     "和",
     "与",
+    "上",  # "从党性上|找差距、查根源、强修养"
+    "让群众",  # "让群众|参与、受益、可感可及"
+    "经得起",
 )
 
 
@@ -78,6 +82,46 @@ def inline_lists(ev: Evidence) -> list[Enumeration]:
         enum = _inline(ev, m.start(), m.group(0))
         if enum is not None:
             found.append(enum)
+    return found
+
+
+PARALLEL = "parallel"  # the label of a list of clauses that repeat one verb ("深入学习A，深入学习B，深入学习C")
+_LEADS = ("深入学习", "学习", "对照", "坚持", "加强", "强化", "完善", "注重", "推动", "聚焦")
+
+
+def parallel_clauses(ev: Evidence) -> list[Enumeration]:
+    """Three or more clauses that repeat one leading verb: the objects are a list ("要组织党员、干部深入学习…，深入
+    学习《…建议》，深入学习…精神").  The first clause may hold more before the verb ("要组织党员、干部深入学习…").
+    """
+    text = ev.text
+    spans = clauses(text)
+    found: list[Enumeration] = []
+    i = 0
+    while i < len(spans):
+        run: list[tuple[int, str]] = []
+        lead = ""
+        for verb in _LEADS:
+            a, b = spans[i]
+            at = text.find(verb, a, b)
+            if at < 0:
+                continue
+            j = i + 1
+            members = [(at + len(verb), text[at + len(verb) : b].rstrip("，,；;。"))]
+            while j < len(spans) and text.startswith(verb, spans[j][0]):
+                s0, s1 = spans[j]
+                members.append((s0 + len(verb), text[s0 + len(verb) : s1].rstrip("，,；;。")))
+                j += 1
+            if len(members) >= 3 and all(3 <= cjk_len(m) <= 40 and "、" not in m[:2] for _, m in members):
+                run, lead = members, verb
+                break
+        if not run:
+            i += 1
+            continue
+        items = tuple(m for _, m in run)
+        if len({norm(x) for x in items}) == len(items):
+            label = f"{PARALLEL}:{lead.removeprefix('深入')}"  # objects are options only for the same verb
+            found.append(Enumeration("inline", items, ev, tuple(s for s, _ in run), label=label, topic=lead))
+        i += len(run)
     return found
 
 
@@ -145,13 +189,37 @@ def _inline(ev: Evidence, start: int, run: str) -> Enumeration | None:
         return None
     after = text[offsets[-1] + len(items[-1]) :]
     label = _LABEL.match(after)
+    tail = after.lstrip("”")
+    left_open = "……" if tail.startswith("…") else "等" if tail.startswith("等") else ""
     return Enumeration(
         kind="inline",
         items=tuple(items),
         evidence=ev,
         starts=tuple(offsets),
         label=label.group(1) if label else "",
+        open=left_open,
+        # a locality's quoted slogan ("明显好转、根本好转、最佳口碑") is an option only for another slogan
+        role="slogan" if quoted and ev.tier >= 2 else _role(after) or ("" if quoted else _lead_words(text, offsets[0])),
     )
+
+
+_ROLE_NOUN = re.compile(
+    r"^”?等(多种形式|工作安排|中心工作|途径|方式|形式|措施|举措|领域|各领域|内容|指标|方面|问题|行为|现象|倾向)"
+)
+
+
+def _role(after: str) -> str:
+    """The noun a list's "等" names ("…等途径", "…等指标"), or "总要求": what its items are."""
+    m = _ROLE_NOUN.match(after)
+    if m:
+        return m.group(1)
+    return "总要求" if re.match(r"^”?(?:的|为)总要求", after) else ""
+
+
+def _lead_words(text: str, start: int) -> str:
+    """The two characters before a list ("落实|学习研讨…", "存在|漠视群众…"): what its items are there for."""
+    lead = text[max(0, start - 2) : start]
+    return lead if cjk_len(lead) == 2 else ""
 
 
 def _trim_first(chunk: str, size: int) -> str | None:
@@ -172,9 +240,17 @@ def _trim_last(chunk: str, size: int) -> str | None:
     if len(chunk) <= size:
         return chunk
     for n in (size, size + 1, size - 1, size + 2):
-        if 2 <= n < len(chunk) and chunk[n:].startswith(("的", "为", "作为", "是", "和", "中")):
+        if 2 <= n < len(chunk) and chunk[n:].startswith(("的", "为", "作为", "是", "和", "中", "上下功夫", "检验")):
             return chunk[:n]
     return None
+
+
+def heavy_pairs(ev: Evidence) -> list[tuple[str, int]]:
+    """ "重速度、轻质量" written as two items is one fault of the 重X轻Y kind: "重速度轻质量" (value, start).
+
+    They are the natural wrong options for a question on “五重五轻”, so they join the distractor pools.
+    """
+    return [(f"重{m.group(1)}轻{m.group(2)}", m.start()) for m in _HEAVY_PAIR.finditer(ev.text)]
 
 
 def link_families(enums: Iterable[Enumeration]) -> list[Enumeration]:
@@ -203,7 +279,9 @@ def link_families(enums: Iterable[Enumeration]) -> list[Enumeration]:
             shared.update(j for j in holders[k] if j > i)
         for j in sorted(shared):
             n = shared[j]
-            if n >= 2 or (n >= 1 and min(len(enums[i].items), len(enums[j].items)) <= 2):
+            same_doc = enums[i].evidence.doc_id == enums[j].evidence.doc_id
+            # two lists of one document that share an item speak of one thing ("…等内容" and "…等指标" of 考核)
+            if n >= 2 or (n >= 1 and (same_doc or min(len(enums[i].items), len(enums[j].items)) <= 2)):
                 parent[root(i)] = root(j)
     groups: dict[int, set[str]] = {}
     for i, e in enumerate(enums):

@@ -32,11 +32,24 @@ _BODY_SUFFIX = "办公厅|领导小组|常委会|党组|党委|党工委|院务�
 _BODY = re.compile(
     rf"(?:^|(?<=[，,。；;：:])|(?<=\d日)|(?<=近日))"
     rf"([\u4e00-\u9fff（）()]{{2,24}}?(?:{_BODY_SUFFIX}))"
-    r"(?=(?:近日|\d{1,2}月\d{1,2}日(?:上午|下午)?)?[，,]?(?:召开|印发|要求|表示|提出|决定|审议|成立|强调))"
+    r"(?=(?:近日|已经|\d{1,2}月\d{1,2}日(?:上午|下午)?)?[，,]?(?:召开|印发|要求|表示|提出|决定|审议|成立|强调))"
 )
 _PERSON = re.compile(r"(?:组长|书记|校长|主任|部长|省长|市长|区长|主持[：:])([\u4e00-\u9fff]{2,3}?)(?=主持|出席|$)")
 _TERM = re.compile(r"“([^“”、，,。；;：:！？\s]{2,10})”")
 _FIELD = re.compile(r"^([\u4e00-\u9fff]{2,6})[：:]\s*(.{2,40})$")
+# what a requirement names as its focus, lever or guide: "以一体推进学查改为抓手", "以…“一把手”为重点"
+_ROLE = re.compile(r"以(?P<what>[^，。；、]{4,30}?)为(?P<role>抓手|重点|指导|主线|契机|落脚点|切入点|突破口|发力点)")
+# a short imperative clause's object: "加强分类指导", "强化真督实导" (its verb says what is to be done with it)
+_DO = re.compile(
+    r"(?:^|[，,。；]|要)(?P<verb>加强|强化|注重|压实|坚持|健全|完善|做好|抓好|力戒|严防)"
+    r"(?P<what>[\u4e00-\u9fff]{4})(?=[，,。；]|$)"
+)
+_SET_TARGETS = frozenset({"形式主义", "官僚主义"})  # "力戒（　）": every member fills it without reading
+# what a campaign *is*: "是践行党的根本宗旨、夯实党的执政根基的重要举措"
+_IS_THE = re.compile(
+    r"是(?P<of>[^，。；]{6,40}?)的(?P<what>必然要求|重要举措|有效途径|重要任务|重要抓手|重要部署|根本遵循|重要保障|关键举措)"
+    r"(?=[，。；]|$)"
+)
 
 
 def find_slots(ev: Evidence) -> Iterator[Slot]:
@@ -66,6 +79,13 @@ def find_slots(ev: Evidence) -> Iterator[Slot]:
         term = m.group(1)
         if _is_term(text, m, term):
             yield Slot("term", term, m.start(1), ev)
+    for m in _ROLE.finditer(text):
+        yield Slot("term", m.group("what"), m.start("what"), ev, label=m.group("role"))
+    for m in _IS_THE.finditer(text):
+        yield Slot("term", m.group("what"), m.start("what"), ev, label="是…的")
+    for m in _DO.finditer(text):
+        if m.group("what") not in _SET_TARGETS:
+            yield Slot("term", m.group("what"), m.start("what"), ev, label=m.group("verb"))
 
 
 def _is_term(text: str, m: re.Match[str], term: str) -> bool:

@@ -31,6 +31,10 @@ _NEGATIVE = re.compile(
 _HEAVY = re.compile(r"^重[\u4e00-\u9fff]{1,3}轻[\u4e00-\u9fff]{1,3}$")
 _PAIR = re.compile(r"^[\u4e00-\u9fff]{1,3}和[\u4e00-\u9fff]{1,3}$")
 _QUESTION = re.compile(r"谁|什么|怎么|哪|有没有|好不好")
+# a manner adverb and a verb ("深刻理解", "准确把握", "全面落实"): never an option among noun phrases
+_MANNER = re.compile(
+    r"^(?:深刻|准确|全面|认真|扎实|切实|坚决|严格|精准|深入|积极|主动|充分|不断|牢牢|始终|持续|广泛|及时|大力|着力)"
+)
 _NUMBERED = re.compile(r"^[一二三四五六七八九十两][个大会岗城区员下手重][\u4e00-\u9fff]{0,4}$")
 # words in a list's lead-in that make every item of the list a fault
 NEGATIVE_CUES = re.compile(r"是否存在|错误政绩观|力戒|严防|防止|摒弃|杜绝|反对|纠治|画像|偏差")
@@ -51,6 +55,8 @@ def form(value: str) -> str:
         return "question"
     if _NUMBERED.match(value):
         return "numbered"
+    if len(value) == 4 and _MANNER.match(value):
+        return "manner"
     return "plain"
 
 
@@ -108,10 +114,12 @@ def compatible(
     if negative != value_negative:
         return False
     fa, fv = form(answer), form(value)
-    # "五重五轻" has no other 重X轻Y in the corpus: another named fault is the nearest kind
-    if fa != fv and not (fa == "heavy" and fv == "plain" and value_negative):
-        return False
-    if strict_length and abs(len(answer) - len(value)) > max(2, len(answer) // 3):
+    if fa != fv:
+        return False  # "好大喜功" among 重X轻Y options is found out by its form alone
+    band = 0 if len(answer) <= 4 else max(1, len(answer) // 4)
+    if fa == "heavy":
+        band = 2  # 重始轻终 and 重局部轻全局 are one pattern
+    if strict_length and abs(len(answer) - len(value)) > band:
         return False
     if _shared_run(answer, value, 2 if len(answer) <= 6 else 4):
         return False  # "作决策" beside "科学决策": a variant of the answer, not another answer

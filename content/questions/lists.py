@@ -25,17 +25,31 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from content.model import FALSE_TEXT, TRUE_TEXT
-from content.questions.cloze import explanation, frame, new_question
+from content.questions.attribution import meeting
+from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.distractors import Pools
+from content.questions.enumerations import PARALLEL
+from content.questions.filters import PREDICTABLE, elaboration, predictability, rhetoric
 from content.questions.ids import question_id, stable_order
+from content.questions.importance import REGIONAL
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
-from content.questions.text import BLANK, GAP, MEMBER_LINKS, cjk_len, join_lines, norm, width_variants, window
+from content.questions.text import (
+    BLANK,
+    GAP,
+    MEMBER_LINKS,
+    cjk_len,
+    excerpt,
+    join_lines,
+    norm,
+    width_variants,
+    window,
+)
 
 
 def _counts(n: int) -> tuple[int, int]:
-    """(correct options, wrong options) for a list of ``n`` items, within six options."""
-    correct = n if n <= 5 else 4
-    return correct, max(1, min(3, 6 - correct))
+    """(correct options, wrong options) for a list of ``n`` items: at most four right and two or three wrong."""
+    correct = min(n, 4)
+    return correct, min(3, 6 - correct)
 
 
 
@@ -44,6 +58,8 @@ def list_candidates(
     enum: Enumeration, pools: Pools, recurring: int, sections: Sequence[Enumeration] = ()
 ) -> list[Candidate]:
     """``sections``: the other numbered lists of the same document (their items are preferred wrong options)."""
+    if enum.kind == "headings":
+        return []  # a speech's outline is its author's arrangement, not a requirement worth remembering
     if enum.kind == "inline":
         return _inline_multiple(enum, pools, recurring) + (_count(enum, pools) if enum.count else [])
     return _numbered(enum, pools, sections)
@@ -58,28 +74,53 @@ def _pick(enum: Enumeration, pools: Pools, n: int, prefer: frozenset[str] = froz
         enum.evidence.text.find(value),
         enum.evidence,
         family=enum.family,
-        label=enum.label if enum.count else "",
+        label=enum.label if enum.count or enum.label.startswith(PARALLEL) else "",
         negative=enum.negative,
+        role=enum.role,
     )
     limit = 2 * max(map(len, enum.items))
-    return [d.value for d in pools.pick(probe, n, prefer) if cjk_len(d.value) <= limit]
+    # "立党为公" among "强化党性修养…" is found out by its length; the objects of repeated clauses vary anyway
+    least = 0 if enum.label.startswith(PARALLEL) else min(cjk_len(i) for i in enum.items) - 1
+    picked = pools.pick(probe, n + 10, prefer or pools.same_document(probe))
+    read = pools.in_paragraphs(enum.evidence.doc_id, enum.lines or (enum.evidence.text,))
+    # a wrong option must not echo any item ("重显绩轻潜绩" beside "重显轻隐"), not only the first
+    return [
+        d.value
+        for d in picked
+        if least <= cjk_len(d.value) <= limit
+        and not any(_echo(item, d.value) for item in enum.items)
+        and not any(norm(d.value) in p for p in read)
+    ][:n]
+
+
+def _echo(item: str, value: str) -> bool:
+    size = 2 if len(item) <= 6 else 4
+    return any(item[i : i + size] in value for i in range(len(item) - size + 1) if "\u4e00" <= item[i] <= "\u9fff")
 
 
 def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Candidate]:
     ev = enum.evidence
-    if len(enum.items) < 3 or min(cjk_len(i) for i in enum.items) < 3:
+    if len(enum.items) < 3 or min(cjk_len(i) for i in enum.items) < 4 or enum.open == "……":
         # "解民忧、办实事": a two-part slogan is asked as a blank, not as a choice of halves; bare words
-        # ("就业、教育、医疗") have no wrong options of their own kind
+        # ("就业、教育、医疗") and three-character slogans have no wrong options of their own kind; a list
+        # the source leaves open ("本位主义、好大喜功……") cannot show any option to be wrong
         return []
+    if any(predictability(i, enum.items) >= PREDICTABLE for i in enum.items):
+        return []  # "认识上再深化、重点上再聚焦…": the pattern answers the question
     start, end = enum.starts[0], enum.starts[-1] + len(enum.items[-1])
-    text, offset = window(ev.text, start, end)
+    if ev.tier >= REGIONAL and start > 0 and ev.text[start - 1] == "“":
+        return []  # a locality's quoted slogan ("明显好转、根本好转、最佳口碑")
+    if elaboration(ev) or rhetoric(ev.text):
+        return []  # a detail of a numbered point's elaboration, or a speech's closing flourish
+    text, offset, from_start = excerpt(ev.text, start, end, limit=150, least=end - start + 20)
     if len(text) > 160 or cjk_len(text) - (end - start) < 8:
         return []
-    framed = frame(ev, text, ev.text[start:end])
+    framed = stand_alone(ev, text, offset, from_start)
     if framed is None:
         return []
-    prefix, where, sentence = framed
-    stem = prefix + text[:offset] + BLANK + text[offset + end - start :]
+    where, sentence = framed.where, framed.sentence
+    offset = framed.offset
+    stem = framed.text[:offset] + BLANK + framed.text[offset + end - start :]
     n_correct, n_wrong = _counts(len(enum.items))
     correct = list(enum.items[:n_correct])
     wrong = _pick(enum, pools, n_wrong)
@@ -90,12 +131,16 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     answer = tuple(o for o in options if o in correct)
     score = 1.3 + (0.25 if ev.quoted else 0.0) + min(recurring - 1, 3) * 0.12 + (0.1 if enum.label else 0.0)
     score += 0.1 if len(wrong) >= 2 else -0.1
-    score -= 0.1 if prefix else 0.0
-    quote = (prefix if prefix.endswith(GAP) else "") + text
-    q = new_question("multiple", ev, stem, options, answer, explanation("", quote, where), slot_key, score)
+    quote = framed.quote
+    expl = explanation("", quote, where, ev.document)
+    q = new_question("multiple", ev, stem, options, answer, expl, slot_key, score)
     if sentence != ev.text:
         q = replace(q, sentence=sentence)
-    return [Candidate(q, norm(slot_key), "item", group=_group(enum), paragraph=_paragraph(ev))]
+    return [
+        Candidate(
+            q, norm(slot_key), "item", group=_group(enum), paragraph=_paragraph(ev), tier=ev.tier, doc_tier=ev.doc_tier
+        )
+    ]
 
 
 def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:
@@ -109,24 +154,29 @@ def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:
     at = ev.text.index(enum.count, enum.starts[-1] + len(enum.items[-1]))
     short = ev.text[:start] + GAP + ev.text[at:]
     text, offset = window(short, start + len(GAP), start + len(GAP) + len(enum.count))
-    framed = frame(ev, text, enum.count)
-    if framed is None or len(text) > 150:
+    if len(text) > 150:
         return []
-    prefix, where, sentence = framed
-    before, after = prefix + text[:offset], text[offset + len(enum.count) :]
+    from_start = not text.startswith(GAP) and short.startswith(text.split(GAP)[0])
+    framed = stand_alone(ev, text, offset, from_start)
+    if framed is None:
+        return []
+    where, sentence = framed.where, framed.sentence
+    offset = framed.offset
+    before, after = framed.text[:offset], framed.text[offset + len(enum.count) :]
     stem = before + BLANK + after
-    quote = (prefix if prefix.endswith(GAP) else "") + ev.text[: at + len(enum.count)] + after
-    expl = explanation("", quote if len(quote) <= 180 else text[:offset] + enum.count + after, where)
+    quote = ev.text[: at + len(enum.count)] + text[text.index(enum.count) + len(enum.count) :]
+    expl = explanation("", quote if len(quote) <= 150 else text.replace(GAP, "", 1), where, ev.document)
     probe = Slot("number", enum.count, at, ev)
     picks = [d.value for d in pools.pick(probe, 3)]
     slot_key = f"{enum.count}#count"
-    questions = [new_question("fill", ev, stem, (), width_variants(enum.count), expl, slot_key, 1.05)]
+    # how many grades a rule sets is the fact a member must know of the list: it outranks the list's items
+    questions = [new_question("fill", ev, stem, (), width_variants(enum.count), expl, slot_key, 1.3)]
     if len(picks) >= 3:
         options = stable_order(question_id("single", ev.text, slot_key), [enum.count, *picks])
-        questions.append(new_question("single", ev, stem, options, (enum.count,), expl, slot_key, 1.15))
+        questions.append(new_question("single", ev, stem, options, (enum.count,), expl, slot_key, 1.4))
     key, group, paragraph = norm(slot_key), _group(enum), _paragraph(ev)
     return [
-        Candidate(replace(q, sentence=sentence), key, "number", group=group, paragraph=paragraph) for q in questions
+        Candidate(replace(q, sentence=sentence), key, "rule", group=group, paragraph=paragraph) for q in questions
     ]
 
 
@@ -134,7 +184,7 @@ def _numbered_stem(enum: Enumeration, many: bool) -> str:
     ask = "的有哪些？" if many else "的是哪一项？"
     if enum.kind == "headings":
         return f"{enum.topic}分为{len(enum.items)}个部分，下列属于其部分标题{ask}"
-    trimmed = enum.context.rstrip("—：:，,")
+    trimmed = _named(enum).rstrip("—：:，,")
     # "第三条 党支部的基本任务是：" introduces the items itself, so it is quoted as a lead-in
     introduces = enum.context.endswith(("：", ":"))
     context = f"“{trimmed}……”" if introduces else (trimmed.rstrip("。") + "。" if trimmed else "")
@@ -148,6 +198,8 @@ def _numbered_stem(enum: Enumeration, many: bool) -> str:
 def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) -> list[Candidate]:
     ev = enum.evidence
     out: list[Candidate] = []
+    if enum.topic.startswith("《") and _SPEECH.search(enum.topic):
+        return out  # the points of a speech's part are its outline: which part holds which point is no fact
     base = 1.15 if enum.kind == "numbered" else 0.9
     base += 0.2 if enum.topic.startswith("“") else 0.0
     n_correct, n_wrong = _counts(len(enum.items))
@@ -166,7 +218,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
             _numbered_stem(enum, True),
             options,
             answer,
-            explanation("", quote, where),
+            explanation("", quote, where, ev.document),
             slot_key,
             base + 0.1,
         )
@@ -184,7 +236,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
                 _numbered_stem(enum, False),
                 options,
                 (item,),
-                explanation("", quote, where),
+                explanation("", quote, where, ev.document),
                 item,
                 base - 0.1 - 0.02 * i,
             )
@@ -204,7 +256,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
                 stem,
                 (TRUE_TEXT, FALSE_TEXT),
                 (answer_text,),
-                explanation(verdict, quote, where),
+                explanation(verdict, quote, where, ev.document),
                 f"{item}|{'T' if truth else 'F'}",
                 base - 0.15 + (0.05 if swap in siblings and not truth else 0.0),
             )
@@ -229,7 +281,7 @@ def _membership_scope(enum: Enumeration) -> str | None:
     """
     if enum.topic.startswith("《") and enum.context:
         return f"在{enum.topic.removesuffix('部分')}{MEMBER_LINKS[0]}"
-    context = enum.context.strip().rstrip("—：:，,。")
+    context = _named(enum).strip().rstrip("—：:，,。")
     if not context or context.endswith(("如下", "为")):
         return None
     if context.endswith("是"):
@@ -238,6 +290,21 @@ def _membership_scope(enum: Enumeration) -> str | None:
     if enum.context.rstrip().endswith(("：", ":")):
         return None
     return f"{context}{MEMBER_LINKS[1]}"
+
+
+_SPEECH = re.compile(r"讲话|发言|致辞")
+_MEETING_SAYS = re.compile(r"^会议(强调|指出|要求|提出)[，,]")
+
+
+def _named(enum: Enumeration) -> str:
+    """The list's lead-in with "会议强调，" naming its meeting ("…（扩大）会议强调：学校各级党组织要…")."""
+    m = _MEETING_SAYS.match(enum.context)
+    if m is None:
+        return enum.context
+    named = meeting("", [], enum.evidence.document)
+    if named is None:
+        return enum.context
+    return f"{named[0]}{m.group(1)}：{enum.context[m.end() :]}"
 
 
 def _source(enum: Enumeration) -> tuple[str, str]:

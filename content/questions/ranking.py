@@ -1,23 +1,24 @@
-"""Choosing the bank: fewer, better questions, spread over documents and types, no near-duplicates.
+"""Choosing the bank: the most important facts, each asked once or twice, chosen document by document.
 
-Each candidate carries a score from its builder (how informative the slot is, how good its distractors
-are, how clear its stem).  Selection is greedy on that score minus penalties that grow as the bank
-fills — per document already chosen, per type already chosen and ahead of the thinnest type, per type
-already taken from the same paragraph, per 判断 answer already over-represented — so the first questions
-are the best ones and later ones come from documents and types still thin (a ten-article regulation gets
-单选, 填空 and 判断, not ten 单选 on its ten numbers).
-Penalties grow as the bank fills (only a type's lead over the thinnest type can shrink again), so a lazy
-max-heap that re-scores a candidate when it is popped gives the greedy order without re-sorting — a
-candidate whose lead shrank is merely taken a little later than a full re-sort would take it — and the
-near-duplicate test looks stems up by their rarest trigrams (:class:`NearDuplicates`) instead of comparing
-each candidate with every stem chosen so far.
+Every candidate carries the fact it asks about (``Candidate.fact``: a list's family, or the answer slot) and
+the authority tier of its passage.  Its weight is the builder's score (how clear the stem, how good the wrong
+options) times the fact's importance (``importance.importance``: tier, how many documents state the fact,
+its kind).  Then::
 
-Hard rules: one question per (type, answer slot); at most two questions per evidence sentence and never
-two of one type, at most three per paragraph; no stem that shares most of its character trigrams with a
-stem already chosen; no slot kind beyond its limit (eight "which body convened" questions are plenty for
-eight documents, the limit grows with the corpus);
-no document above ``DOC_SHARE`` of the bank.  The share is a property of the finished bank, so selection
-runs again with a per-document cap until the bank it produces respects it (two or three rounds).
+    home       a fact is asked only where it is stated with most authority (passage tier, document tier,
+               then file order): the 总要求 in the Notice, not in a high-tech zone's report
+    per doc    each document's questions are chosen from its own candidates under its own quotas (per tier,
+               ``importance.TIER_QUOTA``; per slot kind, ``KIND_LIMIT``), greedy on weight, a type that runs
+               ahead of the thinnest waiting a little — so adding a material never reshuffles the others'
+               questions unless it states one of their facts with more authority
+    one fact   one question per fact and type; a second type only for a key fact (weight ≥ ``KEY_FACT``);
+               at most two questions per evidence sentence and never two of one type
+    trivia     a fact that only one report on another unit states is not asked at all
+    twins      no stem nearly duplicates one chosen before it (character trigrams, looked up by their rarest
+               ones in :class:`NearDuplicates`) unless the two ask for different answers (two blanks of one
+               sentence); documents are visited in a fixed order (document tier, then id)
+
+The bank comes out best first: its ``score`` is the weight, so a secretary's review starts with the Notice.
 """
 
 from __future__ import annotations
@@ -26,20 +27,22 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from content.model import QUESTION_TYPES, Question
+from content.questions.importance import OTHERS, TIER_QUOTA, importance
 from content.questions.slots import Candidate
 from content.questions.text import norm
 
 MIN_SCORE = 0.75
 NEAR_DUPLICATE = 0.6
-TRUTH_SKEW = 3  # 判断: never more than this many more "true" than "false" statements, or vice versa
-GROUP_LIMIT = 3  # questions about one list family (or one answer) in the whole bank
+TRUTH_SKEW = 2  # 判断: never more than this many more "true" than "false" statements in a document
+FACT_LIMIT = 2  # questions about one fact (a list's family, or one answer) in the whole bank
+KEY_FACT = 1.2  # importance-weighted score from which a fact counts as key and may be asked a second time
 PARAGRAPH_LIMIT = 3  # questions read off one paragraph
-# facts that are easy to generate and dull in bulk, per eight documents ("rule" quantities — 每季度至少一次,
+# facts that are easy to generate and dull in bulk, per document ("rule" quantities — 每季度至少一次,
 # 连续六个月 — are what a regulation is made of, and have no limit)
-KIND_LIMIT = {"body": 8, "date": 7, "person": 3, "number": 6}
-DOC_SHARE = 0.3  # no document supplies more than this share of the bank
+KIND_LIMIT = {"body": 2, "date": 2, "person": 1, "number": 2, "term": 6, "role": 8}
 # a paragraph's second question of one type waits behind other types: a rule's article yields a 单选, a 填空
 # and a 判断 rather than three 单选 on its three numbers
 TYPE_LEAD = 0.05
@@ -90,6 +93,13 @@ class NearDuplicates:
         seen = sorted({i for t in self._prefix(sh) for i in self._postings.get(t, ())})
         return next((self._kept[i][0] for i in seen if similarity(sh, self._kept[i][1]) >= self._threshold), None)
 
+    def find_all(self, sh: frozenset[str]) -> list[str]:
+        """Every kept stem that ``sh`` nearly duplicates."""
+        if not sh:
+            return []
+        seen = sorted({i for t in self._prefix(sh) for i in self._postings.get(t, ())})
+        return [self._kept[i][0] for i in seen if similarity(sh, self._kept[i][1]) >= self._threshold]
+
     def add(self, name: str, sh: frozenset[str]) -> None:
         for t in self._prefix(sh) if sh else ():
             self._postings[t].append(len(self._kept))
@@ -99,49 +109,93 @@ class NearDuplicates:
 def select(
     candidates: Sequence[Candidate], *, per_type: int | None = None, min_score: float = MIN_SCORE
 ) -> list[Question]:
-    """The chosen questions, best first, no document above ``DOC_SHARE`` of them."""
-    doc_cap: int | None = None
-    rarity = trigram_counts(c.question.stem for c in candidates)
-    chosen = _greedy(candidates, per_type, min_score, doc_cap, rarity)
-    for _ in range(4):
-        counts = Counter(q.doc_id for q in chosen)
-        limit = int(DOC_SHARE * len(chosen))
-        if len(counts) < 4 or max(counts.values()) <= limit:
-            break
-        doc_cap = limit if doc_cap is None else min(doc_cap, limit)
-        chosen = _greedy(candidates, per_type, min_score, doc_cap, rarity)
-    return chosen
+    """The chosen questions, most important first (see the module docstring).
+
+    Each fact is asked only in its *home* — the most authoritative passage that states it (then the more
+    authoritative document, then the earlier one) — and each document's questions are chosen from its own
+    candidates under its own quotas.  So a document's selection does not depend on how many other
+    documents there are: adding a material changes another's questions only where the new one states a
+    fact of it with more authority, or nearly duplicates one of its stems from ahead of it.
+    """
+    pool = [c for c in candidates if c.question.score >= min_score]
+    fact_docs: dict[str, set[str]] = defaultdict(set)
+    home: dict[str, tuple[int, int, str]] = {}
+    for c in pool:
+        fact_docs[c.fact].add(c.question.doc_id)
+        place = (c.tier, c.doc_tier, c.question.doc_id)
+        if c.fact not in home or place < home[c.fact]:
+            home[c.fact] = place
+    by_doc: dict[str, list[Candidate]] = defaultdict(list)
+    for c in pool:
+        if c.tier == OTHERS and len(fact_docs[c.fact]) < 2:
+            continue  # a fact only one report on another unit mentions is that unit's trivia
+        if (c.tier, c.doc_tier, c.question.doc_id) == home[c.fact]:
+            weight = c.question.score * importance(c.tier, len(fact_docs[c.fact]), c.kind)
+            by_doc[c.question.doc_id].append(replace(c, question=replace(c.question, score=round(weight, 4))))
+    rarity = trigram_counts(c.question.stem for c in pool)
+    twins = NearDuplicates(rarity)
+    order = sorted(by_doc, key=lambda d: (min(c.doc_tier for c in by_doc[d]), d))
+    chosen: list[Question] = []
+    answers: dict[str, Question] = {}
+    for doc_id in order:
+        chosen.extend(_per_document(by_doc[doc_id], per_type, twins, answers))
+    return sorted(chosen, key=lambda q: (-q.score, q.qid))
 
 
-def _greedy(
-    candidates: Sequence[Candidate],
-    per_type: int | None,
-    min_score: float,
-    doc_cap: int | None,
-    rarity: Mapping[str, int],
+def ranked_facts(candidates: Sequence[Candidate], limit: int = 20) -> list[tuple[str, float, int, int]]:
+    """(fact, importance, tier, documents stating it) of the most important facts, for ``content build``."""
+    fact_docs: dict[str, set[str]] = defaultdict(set)
+    best: dict[str, tuple[float, int, str]] = {}
+    for c in candidates:
+        fact_docs[c.fact].add(c.question.doc_id)
+    for c in candidates:
+        weight = importance(c.tier, len(fact_docs[c.fact]), c.kind)
+        if c.fact not in best or weight > best[c.fact][0]:
+            best[c.fact] = (weight, c.tier, c.fact)
+    top = sorted(best.values(), key=lambda t: (-t[0], t[2]))[:limit]
+    return [(fact, round(weight, 3), tier, len(fact_docs[fact])) for weight, tier, fact in top]
+
+
+def same_question(a: Question, b: Question) -> bool:
+    """Two nearly identical stems ask the same thing unless their answers differ (two blanks of one sentence).
+
+    A 判断 is answered by its statement, so two statements alike are always the same question.
+    """
+    if a.qtype == "truefalse" or b.qtype == "truefalse":
+        return True
+    na, nb = {norm(x) for x in a.answer}, {norm(x) for x in b.answer}
+    return bool(na & nb) or any(x in y or y in x for x in na for y in nb)
+
+
+def _per_document(
+    candidates: Sequence[Candidate], per_type: int | None, twins: NearDuplicates, answers: dict[str, Question]
 ) -> list[Question]:
-    docs = {c.question.doc_id for c in candidates}
-    cap = per_type if per_type is not None else 8 + 4 * len(docs)
-    kind_limit = {k: v * max(1, len(docs) // 8) for k, v in KIND_LIMIT.items()}
+    """One document's questions: greedy on importance-weighted score under the document's own limits."""
     present = [t for t in QUESTION_TYPES if any(c.question.qtype == t for c in candidates)]
+    # a long paragraph (the Notice's: six sentences of requirements) may give more than a short one
+    sentences: dict[str, set[str]] = defaultdict(set)
+    for c in candidates:
+        if c.paragraph:
+            sentences[c.paragraph].add(c.question.sentence.split("\n")[-1])
+    paragraph_limit = {p: max(PARAGRAPH_LIMIT, 2 * len(s)) for p, s in sentences.items()}
+    cap = per_type if per_type is not None else len(candidates)
     heap = [(-c.question.score, c.question.qid, i) for i, c in enumerate(candidates)]
     heapq.heapify(heap)
-    by_doc: Counter[str] = Counter()
+    by_tier: Counter[int] = Counter()
     by_type: Counter[str] = Counter()
     by_truth: Counter[bool] = Counter()
     per_sentence: dict[str, set[str]] = {}
     used_keys: set[tuple[str, ...]] = set()
-    by_group: Counter[str] = Counter()
+    by_fact: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
     by_paragraph: Counter[str] = Counter()
     paragraph_types: Counter[tuple[str, str]] = Counter()
     chosen: list[Question] = []
     chosen_ids: set[str] = set()
-    twins = NearDuplicates(rarity)
 
     def adjusted(c: Candidate) -> float:
         q = c.question
-        penalty = 0.015 * by_doc[q.doc_id] + 0.02 * by_type[q.qtype]
+        penalty = 0.02 * by_type[q.qtype]
         # a type that is ahead of the thinnest one waits a little: small banks get every type too
         penalty += TYPE_LEAD * max(0, by_type[q.qtype] - min(by_type[t] for t in present))
         if c.paragraph:
@@ -156,17 +210,19 @@ def _greedy(
         q = c.question
         if by_type[q.qtype] >= cap or (q.qtype, c.key) in used_keys or q.qid in chosen_ids:
             continue
-        if doc_cap is not None and by_doc[q.doc_id] >= doc_cap:
+        if by_tier[c.tier] >= TIER_QUOTA[c.tier]:
             continue
-        if by_kind[c.kind] >= kind_limit.get(c.kind, len(candidates)):
+        if by_kind[c.kind] >= KIND_LIMIT.get(c.kind, len(candidates)):
             continue
-        if c.paragraph and by_paragraph[c.paragraph] >= PARAGRAPH_LIMIT:
+        if c.paragraph and by_paragraph[c.paragraph] >= paragraph_limit.get(c.paragraph, PARAGRAPH_LIMIT):
             continue
-        group = c.group or c.key
-        if (q.qtype, "group", group) in used_keys or by_group[group] >= GROUP_LIMIT:
+        fact = c.fact
+        # a key fact (weighty, restated) may be asked twice, in two types; a detail once
+        limit = FACT_LIMIT if q.score >= KEY_FACT else 1
+        if (q.qtype, "fact", fact) in used_keys or by_fact[fact] >= limit:
             continue
         sentence_types = per_sentence.get(q.sentence, set())
-        if q.qtype in sentence_types or len(sentence_types) >= 2 or q.score < min_score:
+        if q.qtype in sentence_types or len(sentence_types) >= 2:
             continue
         if c.truth is not None and by_truth[c.truth] - by_truth[not c.truth] >= TRUTH_SKEW:
             continue
@@ -175,18 +231,19 @@ def _greedy(
             heapq.heappush(heap, (-score, qid, i))
             continue
         sh = shingles(q.stem)
-        if twins.find(sh) is not None:
-            continue
+        if any(same_question(answers[t], q) for t in twins.find_all(sh)):
+            continue  # the same sentence may be asked twice, for two different answers; never twice for one
+        answers[q.qid] = q
         chosen.append(q)
         chosen_ids.add(q.qid)
         twins.add(q.qid, sh)
-        by_doc[q.doc_id] += 1
+        by_tier[c.tier] += 1
         by_type[q.qtype] += 1
         if c.truth is not None:
             by_truth[c.truth] += 1
         used_keys.add((q.qtype, c.key))
-        used_keys.add((q.qtype, "group", group))
-        by_group[group] += 1
+        used_keys.add((q.qtype, "fact", fact))
+        by_fact[fact] += 1
         by_kind[c.kind] += 1
         if c.paragraph:
             by_paragraph[c.paragraph] += 1

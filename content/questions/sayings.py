@@ -17,6 +17,7 @@ from content.questions.slots import Evidence, Slot
 from content.questions.text import cjk_len, norm
 
 _QUOTE = re.compile(r"“([^“”]{8,80})”")
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇两\d]{1,4}条")
 _STOP = frozenset(
     (
         "坚持",
@@ -53,6 +54,26 @@ _STOP = frozenset(
         "通过",
         "不能",
         "必须",
+        "学习教育",
+        "正确政绩观",
+        "政绩观",
+        "树立",
+        "践行",
+        "开展",
+        "组织",
+        "深入",
+        "认真",
+        "全面",
+        "贯彻",
+        "落实",
+        "党员",
+        "干部",
+        "各级",
+        "习近平",
+        "总书记",
+        "重要",
+        "会议",
+        "中央",
     )
 )
 
@@ -67,8 +88,10 @@ def is_saying(ev: Evidence, paragraph: str) -> bool:
 
 
 def saying_spans(ev: Evidence, paragraph: str) -> list[tuple[int, int]]:
+    """Quoted sayings; and every sentence of a central or the branch's own passage (tier ≤ 1), whose key
+    word — "负总责", "统筹协调", "第一责任人" — is a requirement worth remembering word for word."""
     spans = [(m.start(1), m.end(1)) for m in _QUOTE.finditer(ev.text)]
-    if not spans and is_saying(ev, paragraph):
+    if not spans and (is_saying(ev, paragraph) or (ev.tier <= 1 and not _ARTICLE.match(ev.lead or ev.text))):
         spans = [(0, len(ev.text))]
     return spans
 
@@ -102,7 +125,7 @@ def saying_slots(
                 hit = True
                 found = known[k]
                 family = found.family or frozenset({k})
-                yield Slot(found.kind, k, a + pos, quoted, family=family, negative=found.negative)
+                yield Slot(found.kind, k, a + pos, quoted, family=family, negative=found.negative, role=found.role)
                 break
         if hit:
             continue

@@ -33,6 +33,9 @@ class Evidence:
     heading: str = ""  # the nearest heading above the sentence: names the meeting or part it belongs to
     lead: str = ""  # the first sentence of the paragraph, when this one is not it ("安徽省委要求…")
     block: int = -1  # index of the paragraph it was read from; -1 for evidence spanning paragraphs
+    tier: int = 4  # authority of the passage (``importance``: 0 central … 4 template)
+    section: tuple[str, ...] = ()  # the first paragraph of its section: names the meeting "会议强调" reports
+    doc_tier: int = 4  # authority of the document as a whole (speech, report, …)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Slot:
     label: str = ""  # what the value is, when the text says so: "总要求", "工作安排"
     negative: bool = False  # a fault ("弄虚作假"), by its own words or by the list it is in (see ``kinds``)
     bound: str = ""  # "min" ("至少一次") / "max" ("一个月内"): which wrong values make a sure false statement
+    role: str = ""  # what a list item is there for: the list's label ("工作安排") or the words before it ("通过")
 
     @property
     def end(self) -> int:
@@ -64,6 +68,8 @@ class Enumeration:
     family: frozenset[str] = field(default_factory=frozenset)
     negative: bool = False  # a list of faults: "是否存在漠视群众、敷衍塞责、弄虚作假的行为"
     count: str = ""  # the count the text gives the list ("四个等次"), when it gives one
+    open: str = ""  # "……" or "等" when the source leaves the list open
+    role: str = ""  # what the items are there for: the list's label ("工作安排") or the words before it ("通过")
 
 
 @dataclass(frozen=True)
@@ -76,3 +82,10 @@ class Candidate:
     truth: bool | None = None  # truefalse only: whether the statement is true
     group: str = ""  # the list family it asks about: a list should not fill the bank on its own
     paragraph: str = ""  # "doc_id#block": one paragraph should not fill the bank either
+    tier: int = 4  # authority of the passage it was read from (``importance``)
+    doc_tier: int = 4  # authority of its document
+
+    @property
+    def fact(self) -> str:
+        """What the question asks about, wherever it is read: a list's family, or the answer slot."""
+        return self.group or self.key

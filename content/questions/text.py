@@ -38,6 +38,11 @@ ASK_TAIL = "，是在哪一天"  # the date that opened the sentence, asked at i
 MEMBER_LINKS = ("部分，分条提出的要求中包括", "，其中包括", "包括")
 ARTICLE_SAYS = "规定："  # "第七条规定：……党员连续（　）不交纳党费" — a rule's sentence named by its article
 FRAMES = (*MEMBER_LINKS, ASK_TAIL, ASK_BODY, ASK_DAY, ASK_WHEN, ARTICLE_SAYS)
+# a stem may open by naming whose statement it quotes: "《通知》强调：", "据《…》报道：", "…会议指出："
+ATTRIBUTION = re.compile(
+    r"^(?P<according>据)?(?P<who>《[^》]{1,40}》|[^，。；：:“”《》\n（）]{2,40}?(?:（[^）]{1,6}）[^，。；：:“”《》\n]{0,8})?)"
+    r"(?P<verb>强调|指出|要求|提出|明确|表示|报道)："
+)
 _FRAME_SPLIT = "|".join(re.escape(f) for f in FRAMES)
 CN_DIGITS = "〇一二三四五六七八九十"
 _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
@@ -126,20 +131,79 @@ def window(sentence: str, start: int, end: int, *, limit: int = 110) -> tuple[st
     return text, offset
 
 
+def split_attribution(stem: str) -> tuple[str, str]:
+    """(who, rest) of a stem that opens with an attribution ("《通知》强调：…"), else ("", stem)."""
+    m = ATTRIBUTION.match(stem)
+    if not m:
+        return "", stem
+    return m.group("who"), stem[m.end() :]
+
+
 def fragments(stem: str) -> list[str]:
-    """The verbatim pieces of a stem: split at omissions and blanks, punctuation-trimmed."""
+    """The verbatim pieces of a stem: split at omissions and blanks, punctuation-trimmed (attribution excluded)."""
+    _, stem = split_attribution(stem)
     pieces = re.split(rf"{re.escape(GAP)}|{re.escape(BLANK)}|{_FRAME_SPLIT}|\n|(?<=》)：|【|】|《|》|？", stem)
     out = []
     for piece in pieces:
-        p = piece.strip().strip("，,；;：:、")
+        p = piece.strip().strip("，,；;：:、。")
         if cjk_len(p) >= 2:
             out.append(p)
     return out
 
 
+WHOLE = 90  # a sentence up to this long is quoted whole
+_SAYS_CLAUSE = re.compile(r"^[^，,]{0,20}(?:指出|强调|要求|明确|表示|提出)[，,]$")
+
+
+def excerpt(sentence: str, start: int, end: int, *, limit: int = 110, least: int = 30) -> tuple[str, int, bool]:
+    """Whole consecutive clauses of ``sentence`` around ``[start, end)``: (text, offset of the span, from the start).
+
+    Unlike :func:`window` nothing is omitted inside: the text grows clause by clause (forwards first) to at
+    least ``least`` characters, and a text that stops before the sentence does ends with "。" instead of a
+    dangling "，"/"；" — a stem reads as a finished statement, with its speaker said in front of it.
+    """
+    if len(sentence) <= min(limit, WHOLE):
+        whole = sentence.rstrip("，,；;：:、—") + "。" if sentence.endswith(("；", ";", "——", "：", "，")) else sentence
+        return whole, start, True  # a whole sentence reads best
+    spans = clauses(sentence)
+    hit = [i for i, (a, b) in enumerate(spans) if a < end and b > start]
+    lo, hi = hit[0], hit[-1]
+
+    def size(a: int, b: int) -> int:
+        return spans[b][1] - spans[a][0]
+
+    def open_end(i: int) -> bool:  # "…离开本支部六个月以上的，" is the subject of what follows: never the end
+        end_at = spans[i][1]
+        return sentence[end_at - 1] in "：:" or sentence[max(0, end_at - 2) : end_at] in ("的，", "的,")
+
+    while hi + 1 < len(spans) and (size(lo, hi) < least or open_end(hi)) and size(lo, hi + 1) <= limit:
+        hi += 1
+    while size(lo, hi) < least and lo > 0 and size(lo - 1, hi) <= limit:
+        lo -= 1
+    if lo == 1 and size(0, hi) <= limit and cjk_len(sentence[spans[0][0] : spans[0][1]]) <= 8:
+        lo = 0  # a short opening clause ("近日，") is kept rather than cut
+    a, b = spans[lo][0], spans[hi][1]
+    text = sentence[a:b]
+    if b < len(sentence) or text.endswith(("；", ";", "——", "：")):
+        text = text.rstrip("，,；;：:、—") + "。"
+    first = 1 if len(spans) > 1 and _SAYS_CLAUSE.match(sentence[spans[0][0] : spans[0][1]]) else 0
+    head = sentence[spans[first][0] : spans[first][1]].rstrip("，,")
+    if lo == first + 1 and text.startswith(("是", "为", "对于")) and size(first, hi) <= limit + 30:
+        a = spans[first][0]  # the subject clause is next to it: keep them together
+        text = sentence[a:b] if b == len(sentence) else sentence[a:b].rstrip("，,；;：:、") + "。"
+        return text, start - a, a == 0
+    if lo > first + 1 and text.startswith(("是", "为", "对于")) and cjk_len(head) <= 30:
+        # "…，是践行党的根本宗旨…的（　）": the predicate keeps its subject, the omission marked
+        text = head + GAP + text
+        return text, start - a + len(head) + len(GAP), True
+    return text, start - a, a == 0
+
+
 def short_title(title: str, *, limit: int = 26) -> str:
     """A document title short enough to name the source inside a stem."""
-    t = title.strip().strip("《》")
+    t = title.strip()
+    inner = re.search(r".《([^《》]{4,})》", t)
+    t = inner.group(1) if inner else t.strip("《》")  # "中共中央办公厅印发《关于…的通知》": the document it prints
     for sep in ("——", "（", "(", " "):
         head = t.split(sep)[0]
         if cjk_len(head) >= 4:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from scheduler.clock import FakeClock
 from storage.models import Material, Question, QuestionStatus
 from tests import factories
 from tests.bot.test_content_service import SPEECH
-from tests.bot.test_review import MEMBER, db_of, join
+from tests.bot.test_review import MEMBER, card_id, db_of, join
 
 TITLE = "城发中心党支部“三会一课”制度实施细则"
 ARTICLES = (
@@ -118,3 +119,82 @@ async def test_only_secretaries_add_materials(session: OfflineSession, tmp_path:
     stranger = await session.upload(20002, "细则.docx", regulation_docx())
     assert "还没有加入支部" in stranger[0].plain
     assert not (tmp_path / "data" / "materials" / "csfz").exists()
+
+
+async def test_unusable_files_are_explained_in_the_secretarys_language(session: OfflineSession, tmp_path: Path) -> None:
+    """Issue 6: no English library message, no temporary path, no file name said twice; old Word formats
+    are asked for as .docx."""
+    await join(session)
+    empty = (await session.upload(factories.SECRETARY_ID, "empty.docx", b""))[-1].plain
+    assert "empty.docx 是空文件" in empty
+    binary = (await session.upload(factories.SECRETARY_ID, "binary.docx", b"\x00\x01 not a zip"))[-1].plain
+    assert "无法打开 binary.docx" in binary and ".docx 文件" in binary
+    pdf = (await session.upload(factories.SECRETARY_ID, "通知.pdf", b"%PDF-1.4 broken"))[-1].plain
+    assert "无法打开 通知.pdf" in pdf
+    for old in ("会议纪要.doc", "讲话.wps"):
+        legacy = (await session.upload(factories.SECRETARY_ID, old, b"\xd0\xcf\x11\xe0 old office file"))[0].plain
+        assert f"{old} 是旧版 Word / WPS 格式" in legacy and "另存为 .docx 后再发送" in legacy
+    for text in (empty, binary, pdf):
+        assert "/tmp" not in text and "zhibu-materials" not in text and "Package" not in text
+        assert not any(word in text for word in ("not a readable", "binary data", "PDF ("))
+    assert binary.count("binary.docx") == 1
+
+    await session.send(factories.SECRETARY_ID, "/lang en")
+    english = (await session.upload(factories.SECRETARY_ID, "broken.docx", b"PK\x03\x04 truncated"))
+    assert "Received broken.docx" in english[0].plain
+    assert "broken.docx could not be opened" in english[-1].plain and "/tmp" not in english[-1].plain
+    upload_dir = tmp_path / "data" / "materials" / "csfz"
+    assert not upload_dir.exists() or not any(upload_dir.iterdir())
+    assert len(materials(session)) == 1
+
+
+async def test_sentences_left_out_are_quoted_not_reported_in_english(session: OfflineSession) -> None:
+    await join(session)
+    unfinished = "支部党员应当认真学习党章党规，做到学思用贯通、知信行统一，并且在日常工作和生活中自觉"
+    text = "\n".join([TITLE, *ARTICLES, unfinished]) + "\n"
+    added = (await session.upload(factories.SECRETARY_ID, "细则.txt", text.encode()))[-1].plain
+    assert f"《{TITLE}》" in added
+    assert "以下 1 句不完整" in added and f"“{unfinished}”" in added
+    assert "dropped" not in added and "failed verification" not in added and "«" not in added
+
+
+async def test_review_after_an_upload_starts_with_the_new_material(session: OfflineSession) -> None:
+    """Issue 6: /review after adding a material started at the bank's old first question."""
+    await join(session)
+    first_before = (await session.send(factories.SECRETARY_ID, "/review"))[-1]
+    session.clock.advance(timedelta(minutes=10))
+    await session.upload(factories.SECRETARY_ID, "细则.docx", regulation_docx())
+    new = next(m for m in materials(session) if m.file_name == "细则.docx")
+    fresh = {q.id for q in questions_of(session, new.doc_key) if q.status == QuestionStatus.DRAFT}
+    assert fresh
+    shown = (await session.send(factories.SECRETARY_ID, "/review"))[-1]
+    assert card_id(shown) in fresh and card_id(shown) != card_id(first_before)
+    seen = [card_id(shown)]
+    for _ in range(len(fresh) - 1):  # 下一题 walks the new material's drafts before any other
+        session.clock.advance(timedelta(seconds=11))  # a person reads each card; the flood guard counts per 10 s
+        seen.append(card_id((await session.press(factories.SECRETARY_ID, 4))[0]))
+    assert set(seen) == fresh
+
+
+async def test_a_secretary_marks_a_material_core_or_background(session: OfflineSession, tmp_path: Path) -> None:
+    """The buttons under an upload and ``/mark`` set how much a material weighs; the bank is rebuilt with it."""
+    await join(session)
+    added = (await session.upload(factories.SECRETARY_ID, "细则.docx", regulation_docx()))[-1]
+    assert [b.text for b in added.button_list()] == ["⭐ 核心材料", "📎 背景材料", "普通"]
+    new = next(m for m in materials(session) if m.file_name == "细则.docx")
+    before = {q.qkey: q.score for q in questions_of(session, new.doc_key)}
+    await session.press(factories.SECRETARY_ID, 2)  # background
+    toast = session.api.callback_answers[max(session.api.callback_answers)]
+    assert "背景材料" in (toast.get("text") or "")
+    marks = tmp_path / "data" / "materials" / "csfz" / cs.MARKS_FILE
+    assert marks.is_file() and "background" in marks.read_text(encoding="utf-8")
+    after = {q.qkey: q.score for q in questions_of(session, new.doc_key) if q.qkey in before}
+    assert after and all(after[k] <= before[k] for k in after) and any(after[k] < before[k] for k in after)
+    listing = (await session.send(factories.SECRETARY_ID, "/materials"))[0].plain
+    assert "背景材料" in listing
+    number = 1 + [m.file_name for m in materials(session)].index("细则.docx")
+    core = (await session.send(factories.SECRETARY_ID, f"/mark {number} 核心"))[0].plain
+    assert "核心材料" in core and "core" in marks.read_text(encoding="utf-8")
+    assert "没有第 99 份材料" in (await session.send(factories.SECRETARY_ID, "/mark 99 核心"))[0].plain
+    assert "用法" in (await session.send(factories.SECRETARY_ID, "/mark 1 重要"))[0].plain
+    assert "仅供" in (await session.send(MEMBER, f"/mark {number} 背景"))[0].plain

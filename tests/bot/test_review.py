@@ -244,3 +244,27 @@ async def test_a_stale_sheet_does_not_undo_later_changes(session: OfflineSession
     after = {q.qkey: q for q in questions(session).values()}
     assert after[first].stem == "在聊天中改好的题干？"  # the later change stands
     assert after[second].stem == "表格里的另一处修改？"  # the rest of the sheet still applies
+
+
+async def test_double_taps_change_nothing_more(session: OfflineSession) -> None:
+    """A second tap on 下一题 or on 确定发布 lands on an already edited message: answered, nothing redone."""
+    await join(session)
+    shown = (await session.send(SECRETARY_ID, "/review"))[-1]
+    skip = shown.button_list()[3].callback_data
+    assert skip is not None
+    moved = await session.feed(session.api.callback_update(SECRETARY_ID, shown.message_id, skip))
+    assert moved[0].kind == "edit" and card_id(moved[0]) != card_id(shown)
+    again = session.api.callback_update(SECRETARY_ID, shown.message_id, skip)
+    assert await session.feed(again) == []  # the card stays where the first tap put it
+    assert again["callback_query"]["id"] in session.api.callback_answers
+
+    drafts = counts(session)["draft"]
+    asked = (await session.send(SECRETARY_ID, "/publishall"))[0]
+    confirm = asked.button_list()[0].callback_data
+    assert confirm is not None
+    done = await session.feed(session.api.callback_update(SECRETARY_ID, asked.message_id, confirm))
+    assert f"已发布 {drafts} 道" in done[0].plain
+    twice = session.api.callback_update(SECRETARY_ID, asked.message_id, confirm)
+    assert await session.feed(twice) == []
+    assert twice["callback_query"]["id"] in session.api.callback_answers
+    assert counts(session)["published"] == drafts and not session.api.unanswered_callbacks()

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from content.clean import parse_material
 from content.dedup import DedupReport
 from content.ingest import read_material
 from content.loader import load_materials_with_report
 from content.model import Corpus, Document, Problem, Snippet
 from content.pipeline import DEFAULT_CURATED, DEFAULT_MATERIALS, build_corpus
 from content.snippets import build_plan
+from content.structure import parse_material
 
 MATERIALS = Path(__file__).resolve().parents[2] / "content" / "materials"
 # The titles the 000 agenda lists as the meeting's own study materials.

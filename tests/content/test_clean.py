@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -13,12 +16,11 @@ from content.clean import (
     is_promo,
     is_sign_off,
     normalise_line,
-    parse_material,
 )
 from content.fragments import rejoin
 from content.model import Document
 from content.sentences import ends_sentence, split_sentences
-from content.structure import parse_source
+from content.structure import parse_material, parse_source
 from tests.content.conftest import all_text, doc_by_title
 
 BYLINES = ("王轩禹", "陆思元", "朱慧燕", "朱唯 蔡湘", "杨润生")
@@ -359,6 +361,41 @@ def test_several_articles_with_sources_after_the_body() -> None:
         ("x#0", "第一篇文章标题", "人民日报", date(2026, 3, 2), 2),
         ("x#1", "第二篇文章标题", "新华社", None, 1),
     ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["学习要点", "2026-04-01", "本支部组织党员集中学习通知精神，交流体会。"],
+        ["2026-04-01", "学习要点", "本支部组织党员集中学习通知精神，交流体会。"],
+        ["学习要点", "2026/4/1", "本支部组织党员集中学习通知精神，交流体会。"],
+        ["学习要点", "发布时间：2026年4月1日", "本支部组织党员集中学习通知精神，交流体会。"],
+    ],
+)
+def test_a_date_line_above_or_under_the_title_is_the_document_s_date(lines: list[str]) -> None:
+    [document], problems = parse_material("x.txt", lines)
+    assert problems == []
+    assert (document.title, document.published) == ("学习要点", date(2026, 4, 1))
+    assert [b.text for b in document.blocks] == ["本支部组织党员集中学习通知精神，交流体会。"]
+
+
+def test_a_bare_date_further_down_is_not_a_paragraph() -> None:
+    [document], _ = parse_material("x.txt", ["学习要点", "第一段，讲学习。", "2026-04-02", "第二段，讲落实。"])
+    assert [b.text for b in document.blocks] == ["第一段，讲学习。", "第二段，讲落实。"]
+
+
+def test_clean_does_not_import_structure() -> None:
+    """The import cycle clean ↔ structure is gone: clean is the lower layer."""
+    code = "import sys, content.clean; assert 'content.structure' not in sys.modules, 'cycle'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+def test_the_preface_and_promo_text_are_kept_as_notes_not_text(parsed) -> None:
+    """004's preface says what the text is ("以供各位笔杆子借鉴使用"): not study text, but evidence for its tier."""
+    [speech], _ = parsed["004"]
+    assert any("笔杆子" in note for note in speech.notes)
+    assert all("笔杆子" not in b.text and "扫一扫" not in b.text for b in speech.blocks)
+    assert any("扫一扫" in note for note in speech.notes)
 
 
 def test_exact_repeated_paragraph_inside_a_document_is_dropped() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from content.clean import parse_material
-from content.ingest import UnsupportedMaterial, read_material
+from content.ingest import UnsupportedMaterial, read_material, read_material_with_notes
 from content.loader import load_materials
 from content.snippets import build_plan
+from content.structure import parse_material
 from tests.content.conftest import MEETING_TITLES
 
 BODY = "为推动学习教育扎实开展，支部组织党员集中学习。大家结合岗位实际谈体会，查找差距。"
@@ -143,6 +143,24 @@ def test_pdf_text_is_read_and_a_pdf_without_chinese_is_a_problem(tmp_path: Path)
     documents, problems = load_materials(tmp_path)
     assert documents == []
     assert [(p.file_name, "no paragraphs of Chinese" in p.message) for p in problems] == [(path.name, True)]
+
+
+def test_pypdf_remarks_become_problems_not_stderr(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """A PDF whose startxref pointer is wrong still reads; pypdf's remarks about repairing it are the
+    loader's problem for that file, and nothing reaches stderr."""
+    good = tmp_path / "good.pdf"
+    _ascii_pdf(good, "Branch study notes")
+    data = good.read_bytes()
+    broken = tmp_path / "008_broken.pdf"
+    broken.write_bytes(data[: data.rfind(b"startxref")] + b"startxref\n12\n%%EOF\n")
+    good.unlink()
+    lines, notes = read_material_with_notes(broken)
+    assert "Branch study notes" in lines
+    assert any("startxref" in note for note in notes)
+    _, problems = load_materials(tmp_path)
+    assert any(p.file_name == broken.name and "startxref" in p.message for p in problems)
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
 
 
 # --- the loader --------------------------------------------------------------------------------------------

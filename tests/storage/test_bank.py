@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
@@ -9,7 +11,7 @@ from scheduler.clock import FakeClock
 from storage import bank
 from storage.db import Database
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.models import AuditEntry, QuestionStatus, Role
+from storage.models import AuditEntry, Question, QuestionStatus, Role
 from tests import factories
 from tests.storage.test_content import corpus, question, questions_by_key, secretary, sync
 
@@ -104,20 +106,25 @@ def test_apply_edits_reports_by_row(db: Database, clock: FakeClock) -> None:
     sync(db, clock, branch_id, corpus([question(1, score=0.9), question(2, score=0.5), question(3, score=0.9)]))
     edits = [
         bank.BankEdit(row=2, qkey="q-0001", stem="改后的题干（　）。", status="published"),
-        bank.BankEdit(row=3, qkey="q-0002", options=("甲", "乙", "丙", "丁"), answer=("甲",)),
+        bank.BankEdit(row=3, qkey="q-0002", options=("县处级以上领导班子", "普通群众", "离退休干部", "外来务工人员"),
+                      answer=("县处级以上领导班子",)),
         bank.BankEdit(row=4, qkey="q-0003", status="rejected"),
         bank.BankEdit(row=5, qkey="q-0004", status="published"),  # retired by the second sync
         bank.BankEdit(row=6, qkey="q-9999", stem="不存在"),
         bank.BankEdit(row=7, qkey="q-0002", stem="x" * 400),
         bank.BankEdit(row=8, qkey="q-0003", status="rejected"),  # the same again: unchanged
+        bank.BankEdit(row=9, qkey="q-0002", options=("甲", "乙", "丙", "丁"), answer=("甲",)),  # fails verification
     ]
     with db.session() as s:
         report = bank.apply_edits(session=s, actor=sec, branch_id=branch_id, edits=edits, now=clock.now())
     assert (report.updated, report.published, report.rejected, report.unchanged) == (2, 1, 1, 1)
-    assert [(e.row, e.code) for e in report.errors] == [(5, "retired"), (6, "unknown_id"), (7, "stem_too_long")]
+    assert [(e.row, e.code) for e in report.errors] == [(5, "retired"), (6, "unknown_id"), (7, "stem_too_long"),
+                                                        (9, "unverified")]
+    assert report.errors[-1].params["reason"].code == "answer_not_in_evidence"
     rows = questions_by_key(db, branch_id)
     assert rows["q-0001"].stem == "改后的题干（　）。" and rows["q-0001"].status == QuestionStatus.PUBLISHED
-    assert rows["q-0002"].answer == ["甲"] and rows["q-0002"].edited and rows["q-0002"].status == QuestionStatus.DRAFT
+    assert rows["q-0002"].options[3] == "外来务工人员" and rows["q-0002"].answer == ["县处级以上领导班子"]
+    assert rows["q-0002"].edited and rows["q-0002"].status == QuestionStatus.DRAFT
     assert rows["q-0003"].status == QuestionStatus.REJECTED and not rows["q-0003"].edited
 
 
@@ -131,3 +138,56 @@ def test_apply_edits_stays_inside_the_branch(db: Database, clock: FakeClock) -> 
                                   edits=[bank.BankEdit(row=2, qkey="q-0001", status="published")], now=clock.now())
     assert report.published == 1
     assert questions_by_key(db, other.id)["q-0001"].status == QuestionStatus.DRAFT
+
+
+def test_the_queue_starts_with_the_newest_materials_drafts(db: Database, clock: FakeClock) -> None:
+    """Issue 6: after a material is added, /review starts at its questions, not at the bank's old first one."""
+    branch = factories.branch(db, clock.now())
+    old = [question(1, score=0.9), question(2, score=0.5)]
+    sync(db, clock, branch.id, corpus(old, docs=(1,)))
+    clock.advance(timedelta(minutes=3))
+    new = [question(3, doc_n=2, score=0.2), question(4, doc_n=2, score=0.4)]
+    sync(db, clock, branch.id, corpus([*old, *new]))
+    ids = {k: q.id for k, q in questions_by_key(db, branch.id).items()}
+    with db.session() as s:
+        walk = [bank.next_draft(session=s, branch_id=branch.id).qkey]
+        for _ in range(4):
+            walk.append(bank.next_draft(session=s, branch_id=branch.id, after_id=ids[walk[-1]]).qkey)
+    assert walk == ["q-0004", "q-0003", "q-0001", "q-0002", "q-0004"]  # the new material, then the old, round
+
+
+def test_an_edit_is_verified_where_it_is_applied(db: Database, clock: FakeClock) -> None:
+    """Issue 6 item 4: edit_question itself refuses an edit that no longer proves its answer."""
+    branch_id, ids = setup(db, clock)
+    sec = secretary(db, clock, branch_id)
+    with db.session() as s, pytest.raises(InvalidState) as info:
+        bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem="重点是县处级以上领导班子吗（　）？",
+                           now=clock.now())
+    assert info.value.code == "unverified" and info.value.params["reason"].code == "stem_gives_answer"
+    stored = questions_by_key(db, branch_id)["q-0001"]
+    assert stored.stem == "第1题：学习教育的重点是（　）。" and not stored.edited
+    with db.session() as s:
+        retire = s.get(Question, ids["q-0002"])
+        retire.status = QuestionStatus.RETIRED
+        s.add(retire)
+    with db.session() as s, pytest.raises(InvalidState) as info:
+        bank.edit_question(session=s, actor=sec, question_id=ids["q-0002"], stem="新题干（　）。", now=clock.now())
+    assert info.value.code == "question_retired"
+
+
+def test_control_characters_never_reach_the_store(db: Database, clock: FakeClock) -> None:
+    """Issue 6: a stem with control characters (or a NUL, which PostgreSQL refuses) is stored clean."""
+    branch_id, ids = setup(db, clock)
+    sec = secretary(db, clock, branch_id)
+    with db.session() as s:
+        bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem="新\x00题\x07干\x1b（　）。\r\n",
+                           now=clock.now())
+        report = bank.apply_edits(session=s, actor=sec, branch_id=branch_id, now=clock.now(), edits=[
+            bank.BankEdit(row=2, qkey="q-0003", explanation="原文\x0b如此\x00。\u202e见讲话。"),
+        ])
+    assert report.updated == 1 and not report.errors
+    rows = questions_by_key(db, branch_id)
+    assert rows["q-0001"].stem == "新题干（　）。" and rows["q-0003"].explanation == "原文如此。见讲话。"
+    with db.session() as s, pytest.raises(InvalidState) as info:
+        bank.edit_question(session=s, actor=sec, question_id=ids["q-0004"], stem="\x00\x01\x02", now=clock.now())
+    assert info.value.code == "stem_empty"

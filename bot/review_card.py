@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 from bot.callbacks import CallbackData
 from bot.commands import render_error
 from bot.context import Services
-from bot.texts import Catalog, Safe, book_title
+from bot.texts import Catalog, Safe, book_title, reason_text
 from content.export import LETTERS
 from storage.errors import DomainError
 from storage.models import Question, QuestionStatus
@@ -68,6 +68,8 @@ def _error_params(svc: Services, exc: DomainError, lang: str) -> dict[str, objec
     params = dict(exc.params)
     if "status" in params:
         params["status"] = svc.texts.plain(f"review.status.{params['status']}", lang)
+    if "reason" in params:  # why an edit failed verification: a coded reason, in the reader's language
+        params["reason"] = reason_text(svc.texts, lang, params["reason"])
     return params
 
 

@@ -48,6 +48,7 @@ from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
 from storage import members as member_store
 from storage import quiz as quiz_store
 from storage import study as study_store
+from storage.inputs import valid_id
 from storage.models import Delivery, Member, MemberStatus, PollMap, Question, QuestionStatus, QuizSession, Role
 
 GROUP_KIND = "group_quiz"
@@ -300,7 +301,7 @@ def _queue_group_quiz(member: Member, group_chat_id: int, question_id: int | Non
     if question_id is None:
         question = quiz_store.next_group_question(session=session, branch_id=member.branch_id)
     else:
-        question = session.get(Question, question_id)
+        question = session.get(Question, question_id) if valid_id(question_id) else None
         if (question is None or question.branch_id != member.branch_id or question.qtype not in quiz_store.POLL_TYPES
                 or question.status != QuestionStatus.PUBLISHED):
             return None

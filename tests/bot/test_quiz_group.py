@@ -54,6 +54,7 @@ async def test_a_group_quiz_poll_goes_out_through_the_outbox_and_members_votes_c
     assert list(poll.correct_option_ids) == correct_indices(question.options, question.answer)
     assert poll.text == question.stem[:300]
     assert branch.api.world.polls[poll.poll_id].json["is_anonymous"] is False
+    assert "没有可以发到群里" in (await branch.send(SECRETARY_ID, "/groupquiz 99999999999999999999"))[0].plain
     second = await branch.send(SECRETARY_ID, "/groupquiz")  # the next one is another question
     assert f"#{question.id} " not in second[0].plain
 

@@ -10,8 +10,8 @@ text itself::
     " 两个 维护 "   ─┘
     "２０２６年"    ─── normalise ─▶ "2026年"
 
-Normalising = Unicode NFKC (full width → half width), case folded, every punctuation mark, symbol-like
-quote and space removed.  Any of the bank's accepted answers (``Question.answer`` lists them for 填空)
+Normalising = Unicode NFKC (full width → half width), case folded, every punctuation mark, quote, space
+and invisible character removed.  Any of the bank's accepted answers (``Question.answer`` lists them for 填空)
 counts as right.
 """
 
@@ -20,8 +20,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-# Unicode categories dropped when comparing typed text: punctuation (P*) and separators (Z*)
-_DROPPED = ("P", "Z")
+# Unicode categories dropped when comparing typed text: punctuation (P*), separators (Z*) and the invisible
+# rest (C*: control and format characters such as a zero-width space a keyboard slipped in)
+_DROPPED = ("P", "Z", "C")
 
 
 def normalise(text: str) -> str:

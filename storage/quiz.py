@@ -28,6 +28,7 @@ from sqlmodel import Session, col, func, select
 from content.grading import accepts, grade_choice
 from content.model import QUESTION_TYPES
 from content.review import CardState, review
+from storage.inputs import clean_text
 from storage.models import (
     Member,
     PollMap,
@@ -215,7 +216,7 @@ def answer(*, session: Session, member_id: int, session_id: int, position: int, 
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     if typed is not None:
         right = accepts(typed, question.answer)
-        shown: tuple[str, ...] = (typed.strip()[:200],)
+        shown: tuple[str, ...] = (clean_text(typed, limit=200),)  # stored as typed, made safe to store
     else:
         picks = sorted(set(quiz.selected if chosen is None else chosen))
         if not picks:

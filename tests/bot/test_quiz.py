@@ -193,3 +193,14 @@ async def test_the_wrong_book_lists_mistakes_and_a_retry_takes_one_out_after_two
         assert cards(study)[missed.id].streak == attempt  # type: ignore[index]
     assert "错题本是空的" in (await study.send(MEMBER, "/wrong"))[0].plain
     assert [a.correct for a in answers(study) if a.question_id == missed.id] == [False, True, True]
+
+
+async def test_a_typed_answer_with_control_characters_is_graded_and_stored_cleanly(study: OfflineSession) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    while current(study, MEMBER)[1].qtype != "fill":
+        await answer(study, MEMBER, right=True)
+    _, q = current(study, MEMBER)
+    replies = await study.send(MEMBER, f"\x00{q.answer[0]}\u202e\ud800")
+    assert any("回答正确" in m.plain for m in replies)
+    assert answers(study)[-1].chosen == [q.answer[0]]

@@ -13,7 +13,7 @@ NOW = datetime(2026, 3, 20, 1, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("typed", ["两个维护", "“两个维护”。", " 两个 维护 ", "两个维护！", "《两个维护》",
-                                   "两个　维护"])
+                                   "两个　维护", "两个\u200b维护"])
 def test_fill_in_accepts_punctuation_spaces_and_quotes(typed: str) -> None:
     assert accepts(typed, ["两个维护"])
 

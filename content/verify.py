@@ -6,6 +6,10 @@ hand-written (curated) questions and a secretary's edits to the same standard.  
 * its evidence ``sentence`` is verbatim in its document (each line, for a numbered list's evidence);
 * single/multiple: every correct option is in the evidence; no wrong option is in it, equals or
   contains a correct one (or is contained in one); options unique; 2–6 options; 多选 has ≥ 2 correct;
+  a 单选's wrong option may be in the evidence only *bound elsewhere*: the blank's clause (cut at clause
+  marks and "、") has words of its own and, filled with it, is not in the evidence ("查摆问题（　）" against
+  "检验成效接受群众评判") — the same holds for the swapped-in text of a false 判断, and a false 判断 may
+  instead *exchange* two parts of different clauses (``exchange_of``), each then bound elsewhere;
 * fill: the stem has exactly one ``（　）`` and, filled with the answer, is made of verbatim fragments;
 * a stem may hold fixed frame words between its verbatim fragments (``text.FRAMES``: "哪个单位…？",
   "…，是在哪一天？", "…，其中包括“X”。"); a 单选 asked as a question is checked with its answer put back;
@@ -86,6 +90,7 @@ from dataclasses import dataclass, field
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
 from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
+from content.questions.swaps import exchange_of, swap_of
 from content.questions.text import (
     BLANK,
     GAP,
@@ -111,6 +116,8 @@ _PREFIX = re.compile(r"^(?:【[^】]*】|《[^》]*》：|第[一二三四五六
 _HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?:、|是)|[（(][一二三四五六七八九十]{1,3}[）)])")
 _QUOTE_MARKS = str.maketrans("", "", "“”‘’")
 _CLAUSE_MARK = re.compile(rf"[，,；;：:。！？!?]|{re.escape(GAP)}|\n")
+_ITEM_MARK = re.compile(rf"[，,；;：:。！？!?、“”]|{re.escape(GAP)}|\n")
+BOUND_CONTEXT = 2  # characters of its own a clause needs to bind a value that the evidence has elsewhere
 
 
 @dataclass
@@ -246,7 +253,7 @@ def _choice(q: Question, edited_stem: bool) -> list[Reason]:
             out.append(reason("answer_not_in_evidence", answer=a))
     for d in (o for o in q.options if o not in q.answer):
         nd = norm(d)
-        if contains(q.sentence, d):
+        if contains(q.sentence, d) and not (q.qtype == "single" and _bound_elsewhere(q, q.stem, BLANK, d)):
             out.append(reason("distractor_in_evidence", option=d))
         if any(nd == norm(a) or nd in norm(a) or norm(a) in nd for a in q.answer):
             out.append(reason("distractor_overlaps_answer", option=d))
@@ -294,6 +301,26 @@ def _blank_clause(stem: str, answer: str) -> str:
     return (stem[start:at] + answer + stem[at + len(BLANK) : stop]).strip()
 
 
+def _bound_elsewhere(q: Question, stem: str, marker: str, value: str) -> bool:
+    """Whether ``value``, put where ``marker`` is in ``stem``, sits in a clause the evidence does not have.
+
+    A value the evidence states elsewhere ("检验成效接受群众评判") is still wrong in another clause
+    ("查摆问题（　）"): the clause — cut at clause marks and at "、", so a list item never counts — must
+    have words of its own beside it and, filled with it, must not be in the evidence.
+    """
+    marks = [(m.start(), m.end()) for m in _ITEM_MARK.finditer(stem)]
+    at = stem.find(marker)
+    while at >= 0:  # a swapped-in value may also stand where it belongs: any one place bound elsewhere will do
+        start = max((end for begin, end in marks if end <= at), default=0)
+        stop = min((begin for begin, end in marks if begin >= at + len(marker)), default=len(stem))
+        own = stem[start:at] + stem[at + len(marker) : stop]
+        filled = stem[start:at] + value + stem[at + len(marker) : stop]
+        if sum("\u4e00" <= ch <= "\u9fff" for ch in own) >= BOUND_CONTEXT and not contains(q.sentence, filled):
+            return True
+        at = stem.find(marker, at + 1)
+    return False
+
+
 def _truefalse(q: Question) -> list[Reason]:
     if tuple(q.options) != (TRUE_TEXT, FALSE_TEXT) or len(q.answer) != 1 or q.answer[0] not in q.options:
         return [reason("truefalse_options")]
@@ -319,11 +346,14 @@ def _truefalse(q: Question) -> list[Reason]:
         statement = statement[prefix.end() :]  # "【龙岩高新区】" names the part; the quotation starts after it
     swapped, source = swap_of(statement.translate(_QUOTE_MARKS), original.translate(_QUOTE_MARKS))
     if swapped is None or source is None:
+        pair = exchange_of(statement.translate(_QUOTE_MARKS), original.translate(_QUOTE_MARKS))
+        if pair is not None and all(contains(q.sentence, v) and _bound_elsewhere(q, q.stem, v, v) for v in pair):
+            return []  # "查摆问题接受群众监督，整改整治听取群众意见": two parts of one sentence exchanged
         return [reason("not_one_swap")]
     out = []
     if not _verbatim(q, q.stem):
         out.append(reason("false_statement_verbatim"))
-    if len(norm(swapped)) >= 2 and contains(q.sentence, swapped):
+    if len(norm(swapped)) >= 2 and contains(q.sentence, swapped) and not _bound_elsewhere(q, q.stem, swapped, swapped):
         out.append(reason("swapped_in_in_evidence", text=swapped))
     if not contains(q.sentence, source):
         out.append(reason("swapped_out_not_in_evidence", text=source))
@@ -346,28 +376,3 @@ def _membership(q: Question, scope: str, item: str) -> list[Reason]:
     # the quotation runs over several items, so it is checked item by item
     bad = next((b for part in re.split(r"(?<=[。；！？：—])", m.group(1)) if (b := _verbatim(q, part))), None)
     return [reason("original_not_in_evidence", fragment=bad[:30])] if bad else []
-
-
-def swap_of(statement: str, original: str) -> tuple[str | None, str | None]:
-    """(swapped-in, swapped-out) when ``statement`` is ``original`` with one span replaced.
-
-    The differing stretch between the common prefix and suffix must be a single term: no clause
-    punctuation inside it, at most 30 characters — two edits far apart are not one swap.
-    """
-    if statement == original:
-        return None, None
-    p = 0
-    while p < min(len(statement), len(original)) and statement[p] == original[p]:
-        p += 1
-    s = 0
-    while (
-        s < min(len(statement), len(original)) - p
-        and statement[len(statement) - 1 - s] == original[len(original) - 1 - s]
-    ):
-        s += 1
-    if p + s >= min(len(statement), len(original)) and p > 0:
-        p -= 1  # one side is empty ("每年" → "每半年"): the swap is the character next to the insertion
-    new, old = statement[p : len(statement) - s], original[p : len(original) - s]
-    if not new or not old or any(len(x) > 30 or re.search(r"[，,。；;：:]|……", x) for x in (new, old)):
-        return None, None  # several edits, not one swap
-    return new, old

@@ -15,6 +15,9 @@
                                          │              polarity, form, length, shared pattern),
                                          │              found best-first in an index (shortlist)
               cloze.cloze_candidates / lists.list_candidates ──▶ Candidate(Question, key, …)
+              measures ─── a deployment's measures against each other ("做好（　），深入查找现行制度…")
+              siblings ─── paired parts of one sentence ("查摆问题听取群众意见，整改整治接受群众监督…"):
+                           a blank, and a false 判断 that exchanges two parts
                                          │              (a rule's sentence is named "第七条规定：")
               importance ── each passage's authority tier (content.authority), each fact's weight
               filters ───── refusals: local trivia, predictable blanks, claimless 判断, open lists, details
@@ -35,7 +38,9 @@ from dataclasses import replace
 
 from content.authority import Mark
 from content.model import Document, Question
+from content.questions.claims import claim_candidates
 from content.questions.cloze import cloze_candidates
+from content.questions.combined import combined_slots
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.facts import find_slots
@@ -43,10 +48,12 @@ from content.questions.filters import PREDICTABLE, keep_slot, predictability
 from content.questions.importance import Authority, TierOf, authorities
 from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
+from content.questions.measures import alternatives, measure_candidates, measure_slots
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
 from content.questions.roles import role_candidates
 from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
+from content.questions.siblings import sibling_candidates
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.text import cjk_len, norm
 
@@ -169,6 +176,7 @@ def candidates(
                 slots.extend(saying_slots(ev, spans, known, frequency, len(evidences), names))
             else:  # a plain central sentence offers only the quoted terms it repeats ("第一责任人")
                 slots.extend(saying_slots(ev, spans, terms, {}, len(evidences), term_names))
+    slots.extend(s for ev, _ in evidences for s in combined_slots(ev))
     slots = _dedupe(slots)
     paragraphs = {(doc.doc_id, b.index): b.text for doc, _ in per_doc for b in doc.blocks if b.kind == "paragraph"}
     pairs = [s for ev, _ in evidences for s in _pairs(ev)]
@@ -202,6 +210,10 @@ def candidates(
         recurring = len({d for item in e.items for d in docs_with[norm(item)]})
         out.extend(list_candidates(e, pools, max(1, recurring), _sections(e, enums)))
     out.extend(role_candidates([ev for ev, _ in evidences]))
+    out.extend(measure_candidates(measure_slots(slots), paragraphs, alternatives(pooled)))
+    out.extend(sibling_candidates(ev for ev, _ in evidences))
+    asked = {c.question.sentence.split("\n")[-1] for c in out}
+    out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))
     return [_placed(c, tiers, per_doc) for c in out]
 
 

@@ -22,6 +22,7 @@ from typing import cast
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
 from content.questions.attribution import Speaker, find_speaker, opener
+from content.questions.combined import ROLE as COMBINED
 from content.questions.distractors import Pools
 from content.questions.filters import checkable, plausible_swap
 from content.questions.ids import question_id, stable_order
@@ -270,7 +271,9 @@ def cloze_candidates(slot: Slot, pools: Pools, recurring: int) -> list[Candidate
             "fill", stem, (), width_variants(slot.value), explanation("", quote, where, doc), slot_id, base + fill_bonus
         )
     )
-    if slot.kind == "keyword":
+    if slot.kind == "keyword" or slot.role == COMBINED:
+        # what a list combines the campaign with ("中央巡视整改…等相结合") has no alternatives of its own kind
+        # in the corpus: a choice among "城市治理, 产业发展" would be answered by form
         return out
     if slot.kind == "term" or (slot.kind == "item" and (len(slot.family) == 2 or cjk_len(slot.value) < 3)):
         # "上有政策、下有对策": one half of a slogan, or a bare word ("医疗"), is asked as a blank only; so is a

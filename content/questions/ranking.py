@@ -12,7 +12,8 @@ its kind).  Then::
                ahead of the thinnest waiting a little — so adding a material never reshuffles the others'
                questions unless it states one of their facts with more authority
     one fact   one question per fact and type; a second type only for a key fact (weight ≥ ``KEY_FACT``);
-               at most two questions per evidence sentence and never two of one type
+               at most two questions per evidence sentence, one more per further fact it states, never
+               two of one type
     trivia     a fact that only one report on another unit states is not asked at all
     twins      no stem nearly duplicates one chosen before it (character trigrams, looked up by their rarest
                ones in :class:`NearDuplicates`) unless the two ask for different answers (two blanks of one
@@ -159,10 +160,15 @@ def ranked_facts(candidates: Sequence[Candidate], limit: int = 20) -> list[tuple
 def same_question(a: Question, b: Question) -> bool:
     """Two nearly identical stems ask the same thing unless their answers differ (two blanks of one sentence).
 
-    A 判断 is answered by its statement, so two statements alike are always the same question.
+    A 判断 is answered by its statement, so two statements alike are always the same question; a 判断 beside a
+    blank of the same sentence is one only when its statement shows the blank's answer (a true statement
+    gives the 填空 away; "做好分类指导，深入查找…" beside "做好（　），深入查找…" does not).
     """
-    if a.qtype == "truefalse" or b.qtype == "truefalse":
+    if a.qtype == "truefalse" and b.qtype == "truefalse":
         return True
+    if a.qtype == "truefalse" or b.qtype == "truefalse":
+        statement, other = (a, b) if a.qtype == "truefalse" else (b, a)
+        return not other.answer or any(norm(x) in norm(statement.stem) for x in other.answer)
     na, nb = {norm(x) for x in a.answer}, {norm(x) for x in b.answer}
     return bool(na & nb) or any(x in y or y in x for x in na for y in nb)
 
@@ -178,6 +184,12 @@ def _per_document(
         if c.paragraph:
             sentences[c.paragraph].add(c.question.sentence.split("\n")[-1])
     paragraph_limit = {p: max(PARAGRAPH_LIMIT, 2 * len(s)) for p, s in sentences.items()}
+    # a sentence gives two questions, one more for each further fact it states ("通过督促检查、调查研究…等
+    # 途径，…从党性上找差距、查根源、强修养": the ways and the aims), never two of one type
+    facts_in: dict[str, set[str]] = defaultdict(set)
+    for c in candidates:
+        facts_in[c.question.sentence].add(c.fact)
+    sentence_limit = {s: 1 + max(1, len(f)) for s, f in facts_in.items()}
     cap = per_type if per_type is not None else len(candidates)
     heap = [(-c.question.score, c.question.qid, i) for i, c in enumerate(candidates)]
     heapq.heapify(heap)
@@ -222,7 +234,7 @@ def _per_document(
         if (q.qtype, "fact", fact) in used_keys or by_fact[fact] >= limit:
             continue
         sentence_types = per_sentence.get(q.sentence, set())
-        if q.qtype in sentence_types or len(sentence_types) >= 2:
+        if q.qtype in sentence_types or len(sentence_types) >= sentence_limit[q.sentence]:
             continue
         if c.truth is not None and by_truth[c.truth] - by_truth[not c.truth] >= TRUTH_SKEW:
             continue

@@ -34,7 +34,7 @@ def test_bank_size_and_every_type(generated: Corpus) -> None:
     assert all(types[t] >= 2 for t in ("single", "multiple", "truefalse", "fill")), types
 
 
-@pytest.mark.xfail(strict=True, reason="issue 7 target not reached yet: more extractors for the Notice's clauses")
+@pytest.mark.xfail(strict=True, reason="issue 7 target not reached: each new question needs a new fact")
 def test_bank_reaches_the_issue_target(generated: Corpus) -> None:
     qs = enabled(generated)
     types = Counter(q.qtype for q in qs)

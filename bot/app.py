@@ -37,14 +37,16 @@ from bot.context import SERVICES_KEY, Services
 from bot.errors import on_error
 from bot.feature import FEATURES_KEY, Feature, PollAnswerHandler, deep_link_table
 from bot.flood import FloodGuard, flood_check
-from bot.handlers import bank, fallback, materials, members, presence, quiz, registration, review, study
+from bot.handlers import bank, fallback, materials, members, presence, quiz, registration, review, stats, study
 from bot.handlers import help as help_feature
 from bot.menus import set_default_menus, set_member_menu
+from bot.polls import poll_handlers
 from bot.texts import Catalog
 from bot.ticker import tick_job
 from scheduler.clock import Clock, SystemClock
 from scheduler.jobs import schedule_tick
 from scheduler.kinds import DeliveryKind
+from scheduler.ratelimit import SendRateLimiter
 from scheduler.tick import Producer
 from storage import members as member_store
 from storage.db import Database
@@ -64,6 +66,7 @@ FEATURES: tuple[Feature, ...] = (
     review.FEATURE,
     bank.FEATURE,  # before materials: an .xlsx sent back is a bank sheet, not a study material
     materials.FEATURE,  # its document handler is a catch-all for any other file a secretary sends
+    stats.FEATURE,
     presence.FEATURE,
     study.FEATURE,
     quiz.FEATURE,  # after review: a secretary editing a stem types it, a member's typed 填空 answer comes next
@@ -112,6 +115,7 @@ def build_application(
         content=ContentService(settings, db),
         commands=tuple(commands),
         flood=FloodGuard(settings.flood.messages, settings.flood.per_seconds),
+        limiter=SendRateLimiter.under_ceiling(settings.delivery.max_per_second),
         # offline (tests, zhibu chat) the driven clock fires ticks; only a real bot ticks on wall time
         schedule_jobs=request is None if schedule_jobs is None else schedule_jobs,
     )
@@ -128,6 +132,9 @@ def build_application(
             app.add_handler(handler, group=GROUP_CONVERSATIONS)
         for handler in feature.handlers():
             app.add_handler(handler, group=GROUP_FEATURES)
+    # a poll answer carries only the poll id: one router finds the owning feature through PollMap
+    for handler in poll_handlers():
+        app.add_handler(handler, group=GROUP_FEATURES)
     app.add_error_handler(on_error)
     return app
 

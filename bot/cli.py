@@ -6,6 +6,7 @@
     zhibu db backup FILE       a consistent copy of the database (PostgreSQL: the pg_dump command)
     zhibu config check         validate the config and say what it holds
     zhibu content build|check|export   the study-material pipeline
+    zhibu export|chart --out FILE      a branch's ledger workbook or weekly chart (export --all: the committee's)
     zhibu --version
 
 ``--config`` (or ``ZHIBU_CONFIG``) names the YAML; without one the embedded defaults apply.  Every way a
@@ -83,8 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     config = sub.add_parser("config", parents=[common], help="configuration")
     config.add_argument("action", choices=["check"])
 
+    from bot import stats_cli
     from content import cli as content_cli
 
+    stats_cli.add_parsers(sub, common)
     content_cli.add_parser(sub)
     return parser
 
@@ -131,6 +134,11 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return _health(settings)
     if args.command == "chat":
         return _chat_command(parser, settings, args, path)
+    if args.command in ("export", "chart"):
+        from bot import stats_cli
+
+        require_real_branches(settings)
+        return stats_cli.run(settings, args)
     parser.error(f"unknown command {args.command}")
     return EXIT_CONFIG
 

@@ -179,6 +179,25 @@ class StudySettings(_Frozen):
         return _clock_time(value)
 
 
+class StatsSettings(_Frozen):
+    digest: bool = True  # a weekly digest of the branch's figures to its secretaries
+    digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday, in the configured timezone
+    digest_time: time = time(9, 0)
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> Any:
+        if isinstance(value, int):  # YAML 1.1 reads 09:00 as sexagesimal 540
+            return f"{value // 60:02d}:{value % 60:02d}"
+        return value
+
+
+class DeliverySettings(_Frozen):
+    # Telegram allows about 30 messages a second in bulk; zhibu keeps its scheduled sends (reminders, the
+    # daily push) under this ceiling as Telegram sees them, leaving room for replies to members
+    max_per_second: float = Field(default=25.0, gt=0, le=30)
+
+
 class FloodSettings(_Frozen):
     messages: int = Field(default=8, ge=1)  # at most this many updates from one user ...
     per_seconds: float = Field(default=10.0, gt=0)  # ... within this window
@@ -230,6 +249,8 @@ class Settings(_Frozen):
     schedule: ScheduleSettings = ScheduleSettings()
     flood: FloodSettings = FloodSettings()
     study: StudySettings = StudySettings()
+    stats: StatsSettings = StatsSettings()
+    delivery: DeliverySettings = DeliverySettings()
 
     @field_validator("timezone")
     @classmethod

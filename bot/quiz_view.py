@@ -19,7 +19,7 @@ from storage.models import Question, QuizSession, StudyUnit
 from storage.study import MyProgress, PlanView
 
 QUIZ = "qz"  # callback prefix of quiz buttons
-STUDY = "st"  # callback prefix of study buttons
+STUDY = "sd"  # callback prefix of study buttons ("st" is the statistics feature's)
 MAX_SENTENCE = 600  # characters of the source sentence shown in feedback
 
 

@@ -154,7 +154,10 @@ class StudyUnit(SQLModel, table=True):
 
 
 class StudyProgress(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("member_id", "unit_id", name="uq_progress_member_unit"),)
+    __table_args__ = (
+        UniqueConstraint("member_id", "unit_id", name="uq_progress_member_unit"),
+        Index("ix_progress_branch_time", "branch_id", "delivered_at"),  # the figures count by branch and period
+    )
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
@@ -188,7 +191,10 @@ class Question(SQLModel, table=True):
 class QuizAnswer(SQLModel, table=True):
     """One answer; ``attempt_key`` (poll id or delivery key) makes a retried answer count once."""
 
-    __table_args__ = (UniqueConstraint("member_id", "attempt_key", name="uq_answer_member_attempt"),)
+    __table_args__ = (
+        UniqueConstraint("member_id", "attempt_key", name="uq_answer_member_attempt"),
+        Index("ix_answer_branch_time", "branch_id", "answered_at"),  # the figures count by branch and period
+    )
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
@@ -225,11 +231,16 @@ class ReviewItem(SQLModel, table=True):
 
 
 class PollMap(SQLModel, table=True):
-    """Maps a Telegram poll id to the member and question it was sent for (poll answers carry no context)."""
+    """Maps a Telegram poll id to the member and question it was sent for (poll answers carry no context).
+
+    ``feature`` names the feature that sent the poll, so the wiring routes an answer to that feature's
+    handler without knowing what the poll was about.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
     poll_id: str = Field(max_length=64, unique=True)
+    feature: str = Field(max_length=32)  # whose poll-answer handler the answer goes to
     member_id: int = Field(foreign_key="member.id")
     question_id: int = Field(foreign_key="question.id")
     is_review: bool = False
@@ -301,7 +312,10 @@ class Rsvp(SQLModel, table=True):
 
 
 class Attendance(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_attendance_meeting_member"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id", name="uq_attendance_meeting_member"),
+        Index("ix_attendance_member", "member_id"),  # "last attended" per member, for the early warning
+    )
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
@@ -328,8 +342,13 @@ class Delivery(SQLModel, table=True):
     due_at: datetime = _utc()
     expires_at: datetime | None = _utc(default=None)
     state: str = Field(default=DeliveryState.PENDING, max_length=20)
-    attempts: int = 0
+    attempts: int = 0  # requests that may have reached Telegram (counted when recorded, before they leave)
     claimed_by: str | None = Field(default=None, max_length=64)
+    # set, and committed, just before this claim's request leaves; NULL on a claim means "never tried", so a
+    # sender killed before it got to the row hands it back to pending instead of calling it uncertain
+    attempted_at: datetime | None = _utc(default=None)
+    # the last time this row's fate was unknown; kept after a resend so the figures can count duplicates
+    uncertain_at: datetime | None = _utc(default=None)
     lease_until: datetime | None = _utc(default=None)
     sent_at: datetime | None = _utc(default=None)
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)

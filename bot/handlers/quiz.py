@@ -292,7 +292,7 @@ def after_group_quiz(session: Session, row: Delivery, message: Message) -> None:
     """Remember which question the poll asks; ``member_id`` is the secretary who posted it."""
     if message.poll is None or row.subject_id is None or row.member_id is None:
         return
-    session.add(PollMap(branch_id=row.branch_id, poll_id=message.poll.id, member_id=row.member_id,
+    session.add(PollMap(branch_id=row.branch_id, poll_id=message.poll.id, feature="quiz", member_id=row.member_id,
                         question_id=row.subject_id, sent_at=message.date))
 
 

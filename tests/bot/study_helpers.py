@@ -95,51 +95,6 @@ async def answer(session: OfflineSession, tg_user_id: int, *, right: bool) -> li
 
 async def tick(session: OfflineSession) -> list[SentMessage]:
     """One scheduler tick at the session clock's time: producers, then the outbox rendered and sent."""
-    import inspect
-
     from bot.ticker import tick as run
-    from scheduler.tick import run_tick
 
-    if "kinds" in inspect.signature(run_tick).parameters:
-        return await session.run(lambda: run(session.app))
-    return await session.run(lambda: _render_and_send(session))  # until the send-time sender is on main
-
-
-async def _render_and_send(session: OfflineSession) -> None:
-    """What the send-time sender does, minus its leases and pacing: produce, render, send, after-send."""
-    from scheduler import outbox
-    from storage.models import Delivery, DeliveryState
-
-    svc = session.app.bot_data["zhibu.services"]
-    now = svc.clock.now()
-    for producer in svc.producers:
-        await svc.db.run(producer, now=now)
-    await svc.db.run(outbox.expire, now=now)
-    with svc.db.session() as s:
-        rows = list(s.exec(select(Delivery).where(Delivery.state == DeliveryState.PENDING, Delivery.due_at <= now)
-                           .order_by(col(Delivery.id))))
-    for row in rows:
-        kind = svc.kinds.get(row.kind)
-        if kind is None:
-            continue
-        with svc.db.session() as s:
-            out = kind.render(s, row)
-        if out is None:
-            state, message = DeliveryState.EXPIRED, None
-        elif out.poll is not None:
-            poll = out.poll
-            message = await session.app.bot.send_poll(
-                row.chat_id, poll.question, list(poll.options), type="quiz", is_anonymous=poll.is_anonymous,
-                allows_multiple_answers=poll.allows_multiple_answers,
-                correct_option_ids=list(poll.correct_option_ids), explanation=poll.explanation)
-            state = DeliveryState.SENT
-        else:
-            message = await session.app.bot.send_message(row.chat_id, out.text or "", reply_markup=out.markup)
-            state = DeliveryState.SENT
-        with svc.db.session() as s:
-            stored = s.get(Delivery, row.id)
-            assert stored is not None
-            stored.state = state
-            s.add(stored)
-            if message is not None and kind.after_send is not None:
-                kind.after_send(s, stored, message)
+    return await session.run(lambda: run(session.app))

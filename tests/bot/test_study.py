@@ -181,7 +181,7 @@ async def test_in_english_and_politely_everywhere(study: OfflineSession, clock: 
     # a forged 学完了 for a unit never sent to this member: a polite toast, nothing recorded
     keyboard = study.api.last_keyboard(OTHER)
     assert keyboard is not None
-    forged = study.api.callback_update(OTHER, keyboard.message_id, "v1:st:d:99999")
+    forged = study.api.callback_update(OTHER, keyboard.message_id, "v1:sd:d:99999")
     await study.feed(forged)
     query = forged["callback_query"]
     assert "/today" in (study.api.callback_answers[query["id"]]["text"] or "")

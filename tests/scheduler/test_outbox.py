@@ -14,8 +14,10 @@ from bot.offline.records import BotApiError
 from bot.offline.request import OfflineRequest
 from scheduler import outbox
 from scheduler.clock import FakeClock
+from scheduler.kinds import DeliveryKind, Outgoing
+from scheduler.lock import sender_lock
 from scheduler.ratelimit import SendRateLimiter
-from scheduler.sender import send_due, sender_lock
+from scheduler.sender import send_due
 from scheduler.tick import run_tick
 from storage.db import Database
 from storage.migrate import upgrade
@@ -36,6 +38,13 @@ class _NoWait:
         self.t += seconds
 
 
+def _render(_session: object, row: Delivery) -> Outgoing:
+    return Outgoing(text=f"<b>提醒</b> {row.dedup_key}")
+
+
+KINDS = {"test": DeliveryKind("test", render=_render)}
+
+
 def _limiter() -> SendRateLimiter:
     fake = _NoWait()
     return SendRateLimiter(per_second=20, monotonic=fake.monotonic, sleep=fake.sleep)
@@ -44,7 +53,7 @@ def _limiter() -> SendRateLimiter:
 def _enqueue(db: Database, clock: FakeClock, branch_id: int, chat_id: int, key: str, **kw: object) -> bool:
     with db.session() as s:
         return outbox.enqueue(session=s, branch_id=branch_id, kind="test", dedup_key=key, chat_id=chat_id,
-                              payload={"text": f"<b>提醒</b> {key}"}, due_at=clock.now(), now=clock.now(), **kw)
+                              due_at=clock.now(), now=clock.now(), **kw)
 
 
 def _states(db: Database) -> dict[str, str]:
@@ -85,10 +94,13 @@ def test_lost_lease_becomes_uncertain_and_late_reminders_expire(db: Database, cl
     with db.session() as s:
         claimed = outbox.claim(session=s, worker="dead", now=clock.now(), lease=timedelta(minutes=1), limit=1)
     assert [r.dedup_key for r in claimed] == ["lost"]
+    with db.session() as s:  # the request was about to leave when the sender died
+        assert outbox.record_attempt(session=s, delivery_id=claimed[0].id, worker="dead", now=clock.now(),
+                                     lease=timedelta(minutes=1))
     clock.advance(timedelta(minutes=10))
     with db.session() as s:
         assert outbox.expire(session=s, now=clock.now()) == 1
-        assert outbox.recover_lost_claims(session=s, now=clock.now()) == (1, 0)
+        assert outbox.recover_claims(session=s, worker="alive", now=clock.now(), kinds=KINDS) == (0, 1, 0)
     with db.session() as s:  # the dead worker's late report must not overwrite what was decided
         assert not outbox.mark_sent(session=s, delivery_id=claimed[0].id, worker="dead", message_id=1,
                                     now=clock.now())
@@ -106,14 +118,14 @@ async def test_sender_maps_telegram_answers_to_states(db: Database, clock: FakeC
     for user in (1, 2, 3, 4):
         _enqueue(db, clock, branch.id, user, f"u{user}")
     bot = await _bot(api)
-    report = await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w")
+    report = await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", kinds=KINDS)
     states = _states(db)
     assert states["u1"] == DeliveryState.SENT
     assert states["u2"] == DeliveryState.FAILED
     assert states["u3"] == DeliveryState.PENDING  # retried after the wait Telegram asked for
     assert report.sent == 1 and report.failed == 1 and report.retried >= 1
     clock.advance(timedelta(seconds=8))
-    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w")
+    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", kinds=KINDS)
     states = _states(db)
     assert states["u3"] == DeliveryState.SENT
     assert states["u4"] == DeliveryState.UNCERTAIN  # the request left; it may have arrived
@@ -131,7 +143,8 @@ async def test_tick_writes_a_heartbeat(db: Database, clock: FakeClock, tmp_path:
         calls.append(now)
         return 0
 
-    await run_tick(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", producers=[producer], heartbeat=beat)
+    await run_tick(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", producers=[producer], kinds=KINDS,
+                   heartbeat=beat)
     assert calls == [clock.now()] and beat.read_text().startswith("2026-03-20")
     await bot.shutdown()
 
@@ -195,14 +208,15 @@ async def test_blocked_migrated_and_flaky_chats(db: Database, clock: FakeClock) 
         blocked.append(row.member_id)
 
     bot = await _bot(api)
-    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", on_blocked=on_blocked)
+    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", kinds=KINDS, on_blocked=on_blocked)
     assert blocked == [member.id] and _states(db)["blocked"] == DeliveryState.FAILED
-    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w")  # retried on the new chat id
+    # retried on the new chat id
+    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", kinds=KINDS)
     with db.session() as s:
         row = s.exec(select(Delivery).where(Delivery.dedup_key == "group")).one()
     assert row.chat_id == -1009 and row.state == DeliveryState.PENDING  # 502: backed off, not lost
     assert row.due_at > clock.now()
     clock.advance(timedelta(minutes=5))
-    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w")
+    await send_due(bot=bot, db=db, clock=clock, limiter=_limiter(), worker="w", kinds=KINDS)
     assert _states(db)["group"] == DeliveryState.SENT and [m.chat_id for m in api.outbox] == [-1009]
     await bot.shutdown()

@@ -132,7 +132,8 @@ def test_group_poll_answers_count_once_for_members_of_that_branch(db: Database) 
     other_branch = factories.branch(db, NOW, key="other", invite="other-code", name="另一支部")
     stranger = factories.member(db, other_branch.id, 30_000, "外支部", NOW)  # type: ignore[arg-type]
     question = _bank(db, branch_id)[2]  # 多选: 甲 and 丙
-    poll = PollMap(branch_id=branch_id, poll_id="5001", member_id=secretary.id, question_id=question.id,  # type: ignore[arg-type]
+    poll = PollMap(branch_id=branch_id, poll_id="5001", feature="quiz", member_id=secretary.id,  # type: ignore[arg-type]
+                   question_id=question.id,  # type: ignore[arg-type]
                    sent_at=NOW)
     with db.session() as s:
         s.add(poll)

@@ -1,7 +1,7 @@
 """study: FSRS cards, quiz sessions, pausing pushes
 
 Revision ID: 0004
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 03:40:00
 
 ``reviewitem`` becomes an FSRS card (stability, difficulty, state, step, last review) with the 错题本 mark;
@@ -19,7 +19,7 @@ from alembic import op
 import storage.types
 
 revision: str = '0004'
-down_revision: str | None = '0006'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,131 @@
+"""The fake Telegram of the delivery benchmark: the offline Bot API over HTTP, with Telegram's limits,
+latency and injected faults on ``sendMessage``, in its own process (``python bench/bench_telegram.py``).
+
+It admits at most 30 messages in any second, one per chat per second and twenty per group per minute,
+refusing the excess with 429 (counted as the client's *own* 429s); injects 429s and timeouts at the given
+rates (a timeout is accepted, or not, half the time each, and gets no answer for 6 s); answers after
+``latency ± jitter``; and records every accepted message with its arrival time.  ``benchStats`` returns
+(and with ``reset`` clears) what it recorded; ``benchCount`` the number of accepted messages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import signal
+import sys
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.offline.api import FakeBotApi  # noqa: E402
+from bot.offline.http import serve  # noqa: E402
+from bot.offline.records import BotApiError, SimulatedTimeout  # noqa: E402
+
+FIRST_MEMBER = 1_000_000
+GROUP = -1_001_234
+INTERACTIVE = 9_000_000
+INTERACTIVE_CHATS = 50
+TOKEN = "123456789:AAbench-zhibu-token-0123456789abcdef"
+
+
+class BenchApi(FakeBotApi):
+    """The offline Bot API with Telegram's limits, latency and injected faults on ``sendMessage``."""
+
+    def __init__(self, seed: int, latency: float, jitter: float, p429: float, ptimeout: float) -> None:
+        super().__init__(token=TOKEN)
+        self.rng = random.Random(seed)
+        self.latency, self.jitter, self.p429, self.ptimeout = latency, jitter, p429, ptimeout
+        self.faults = True
+        self._reset()
+
+    def _reset(self) -> None:
+        self.accepted: list[tuple[float, int]] = []
+        self.own429 = self.injected429 = self.timeouts = 0
+        self._window: deque[float] = deque()
+        self._last_chat: dict[int, float] = {}
+        self._group: dict[int, deque[float]] = {}
+
+    def _admit(self, chat: int, now: float) -> bool:
+        while self._window and self._window[0] <= now - 1.0:
+            self._window.popleft()
+        if len(self._window) >= 30 or now - self._last_chat.get(chat, -10.0) < 1.0:
+            return False
+        if chat < 0:
+            group = self._group.setdefault(chat, deque())
+            while group and group[0] <= now - 60.0:
+                group.popleft()
+            if len(group) >= 20:
+                return False
+            group.append(now)
+        self._window.append(now)
+        self._last_chat[chat] = now
+        return True
+
+    async def call(self, method: str, params: dict[str, Any], files: dict[str, Any] | None = None) -> Any:
+        name = method.lower()
+        if name == "benchstats":
+            stats = {"accepted": self.accepted, "own429": self.own429, "injected429": self.injected429,
+                     "timeouts": self.timeouts, "polls": len(self.calls_of("getUpdates"))}
+            if params.get("reset"):
+                self._reset()
+            if "faults" in params:
+                self.faults = bool(int(params["faults"]))
+            return stats
+        if name == "benchcount":
+            return len(self.accepted)
+        if name != "sendmessage":
+            return await super().call(method, params, files)
+        now = time.time()
+        chat = int(params["chat_id"])
+        if not self._admit(chat, now):
+            self.own429 += 1
+            raise BotApiError.flood(1)
+        injected = self.faults and chat < INTERACTIVE and chat != GROUP
+        roll = self.rng.random() if injected else 1.0
+        if roll < self.p429:  # refused: Telegram does not count it
+            self._window.pop()
+            self._last_chat.pop(chat, None)
+            self.injected429 += 1
+            raise BotApiError.flood(1)
+        if roll < self.p429 + self.ptimeout:
+            self.timeouts += 1
+            delivered = self.rng.random() < 0.5
+            if delivered:
+                self.accepted.append((now, chat))
+                await super().call(method, params, files)
+            await asyncio.sleep(6.0)  # past the client's 5 s read timeout; then hang up
+            raise SimulatedTimeout(method, delivered=delivered)
+        self.accepted.append((now, chat))
+        await asyncio.sleep(max(0.0, self.latency + self.rng.uniform(-self.jitter, self.jitter)))
+        return await super().call(method, params, files)
+
+
+async def _serve(port: int, members: int, seed: int) -> None:
+    api = BenchApi(seed, latency=0.1, jitter=0.03, p429=0.05, ptimeout=0.01)
+    for chat in range(FIRST_MEMBER, FIRST_MEMBER + members):
+        api.add_user(chat, "党员")
+    for chat in range(INTERACTIVE, INTERACTIVE + INTERACTIVE_CHATS):
+        api.add_user(chat, "互动")
+    api.add_group(GROUP, "支部群")
+    server, _, _ = await serve(api, port=port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    print("ready", flush=True)
+    await stop.wait()
+    await server.aclose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="the delivery benchmark's fake Telegram")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    arguments = parser.parse_args()
+    asyncio.run(_serve(arguments.port, arguments.members, arguments.seed))

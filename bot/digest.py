@@ -1,0 +1,170 @@
+"""The weekly digest to secretaries and the nudges it lets them send — both through the outbox.
+
+::
+
+    tick ─▶ due_digests: once the branch's digest time of the week has passed (config: stats.digest_weekday,
+            stats.digest_time, branch timezone), one row per secretary, key digest:<branch>:<week>:<member>
+    send ─▶ render_digest: last week's figures and the early warnings, in the secretary's language *now*,
+            with a button "nudge those who have not studied or answered"
+    tap  ─▶ queue_nudges: one row per such member, key nudge:<member>:<week> — at most once a member a week,
+            however often the button is pressed (or by how many secretaries)
+    send ─▶ render_nudge: a friendly reminder in the member's language; nothing if they have studied and
+            answered since, or left the branch
+
+Nothing is rendered ahead of time: a secretary who switched to English gets the digest in English, and a
+member who studied between the tap and the send is not nudged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import CallbackData
+from bot.config import Settings
+from bot.stats_view import Period, render_branch
+from bot.texts import Catalog, Safe
+from scheduler import outbox
+from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
+from scheduler.tick import Producer
+from storage import members as member_store
+from storage import stats as stats_store
+from storage.models import Branch, Delivery, Member, MemberStatus, Role
+from storage.scope import Scope
+from storage.stats import Window
+
+DIGEST, NUDGE = "digest", "nudge"
+SYSTEM = Scope.everything()  # renderers run for the scheduler; each checks its recipient itself
+CB_FEATURE = "st"
+
+
+def week_key(local: datetime) -> str:
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def digest_due_at(settings: Settings, now: datetime) -> datetime:
+    """This week's digest instant (UTC) in the branch timezone."""
+    tz = settings.tz
+    local = now.astimezone(tz)
+    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    when = settings.stats.digest_time
+    day = monday + timedelta(days=settings.stats.digest_weekday)
+    return day.replace(hour=when.hour, minute=when.minute)
+
+
+def last_week(settings: Settings, due: datetime) -> Period:
+    """The seven days before the digest's own week began (Monday to Sunday, local)."""
+    local = due.astimezone(settings.tz)
+    end = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = end - timedelta(days=7)
+    return Period("week", Window(start, end), start, end)
+
+
+def due_digests(*, session: Session, now: datetime, settings: Settings) -> int:
+    """Queue this week's digest for every secretary once its time has come (idempotent by key)."""
+    if not settings.stats.digest:
+        return 0
+    due = digest_due_at(settings, now)
+    if now < due:
+        return 0
+    week = week_key(due.astimezone(settings.tz))
+    added = 0
+    for branch in member_store.list_branches(session=session):
+        assert branch.id is not None
+        for secretary in member_store.secretaries_of(session=session, branch_id=branch.id):
+            assert secretary.id is not None
+            added += outbox.enqueue(
+                session=session, branch_id=branch.id, kind=DIGEST,
+                dedup_key=f"digest:{branch.id}:{week}:{secretary.id}",
+                chat_id=secretary.chat_id or secretary.tg_user_id, due_at=due, now=now, member_id=secretary.id,
+                subject_id=branch.id, expires_at=due + timedelta(days=2), payload={"week": week},
+            )
+    return added
+
+
+def _recipient(session: Session, row: Delivery, role: Role | None = None) -> Member | None:
+    member = session.get(Member, row.member_id) if row.member_id is not None else None
+    if member is None or member.status != MemberStatus.ACTIVE or member.branch_id != row.branch_id:
+        return None
+    if role is not None and not member_store.is_at_least(member, role):
+        return None
+    return member
+
+
+def render_digest(session: Session, row: Delivery, *, settings: Settings, texts: Catalog) -> Outgoing | None:
+    """Last week's screen for a secretary who is still one; ``None`` (expire) otherwise."""
+    member = _recipient(session, row, Role.SECRETARY)
+    branch = session.get(Branch, row.branch_id)
+    if member is None or branch is None or branch.id is None or not branch.active:
+        return None
+    period = last_week(settings, row.due_at)
+    figures = stats_store.branch_stats(session=session, scope=SYSTEM, branch_id=branch.id, window=period.window,
+                                       now=row.due_at)
+    months = settings.schedule.inactivity_months
+    warnings = stats_store.attendance_warnings(session=session, scope=SYSTEM, branch_id=branch.id,
+                                               since=row.due_at - timedelta(days=30 * months))
+    lang = texts.lang(member.language)
+    body = render_branch(texts, lang, figures, period, warnings, settings.tz, months)
+    text = Safe(texts.t("digest.header", lang) + "\n" + body)
+    behind = len({m.id for m in (*figures.not_studied, *figures.not_answered)})
+    markup = None
+    if behind:
+        data = CallbackData(CB_FEATURE, "nudge", (str(branch.id), row.payload.get("week", ""))).encode()
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(texts.plain("digest.nudge_button", lang, count=behind),
+                                                             callback_data=data)]])
+    return Outgoing(text=text, markup=markup)
+
+
+def queue_nudges(*, session: Session, scope: Scope, branch_id: int, now: datetime, settings: Settings) -> int:
+    """One nudge per member behind this week (studied nothing or answered nothing in the last 7 days)."""
+    window = Window(now - timedelta(days=7), now)
+    figures = stats_store.branch_stats(session=session, scope=scope, branch_id=branch_id, window=window, now=now,
+                                       weak_limit=0)
+    week = week_key(now.astimezone(settings.tz))
+    added = 0
+    for ref in {m.id: m for m in (*figures.not_studied, *figures.not_answered)}.values():
+        member = session.get(Member, ref.id)
+        if member is None or not member.reachable:
+            continue
+        added += outbox.enqueue(
+            session=session, branch_id=branch_id, kind=NUDGE, dedup_key=f"nudge:{ref.id}:{week}",
+            chat_id=member.chat_id or member.tg_user_id, due_at=now, now=now, member_id=ref.id,
+            expires_at=now + timedelta(days=2), payload={},
+        )
+    return added
+
+
+def render_nudge(session: Session, row: Delivery, *, texts: Catalog) -> Outgoing | None:
+    member = _recipient(session, row)
+    if member is None or member.id is None:
+        return None
+    window = Window(row.created_at - timedelta(days=7), row.created_at + timedelta(days=8))
+    figures = stats_store.member_stats(session=session, scope=SYSTEM, branch_id=row.branch_id, member_id=member.id,
+                                       window=window, now=row.created_at)
+    if figures is not None and figures.read and figures.answers:
+        return None  # caught up since the secretary pressed the button
+    return Outgoing(text=texts.t("digest.nudge", texts.lang(member.language), name=member.name))
+
+
+def delivery_kinds(settings: Settings, texts: Catalog) -> list[DeliveryKind]:
+    def digest(session: Session, row: Delivery) -> Outgoing | None:
+        return render_digest(session, row, settings=settings, texts=texts)
+
+    def nudge(session: Session, row: Delivery) -> Outgoing | None:
+        return render_nudge(session, row, texts=texts)
+
+    # a digest or a nudge twice is worse than once late or not at all: uncertain rows are not resent
+    return [DeliveryKind(DIGEST, digest, KindPolicy(resend_uncertain=False)),
+            DeliveryKind(NUDGE, nudge, KindPolicy(resend_uncertain=False))]
+
+
+def producer(settings: Settings) -> Producer:
+    def due(*, session: Session, now: datetime) -> int:
+        return due_digests(session=session, now=now, settings=settings)
+
+    due.__name__ = "due_digests"
+    return due
+

@@ -1,0 +1,187 @@
+"""Secretaries' figures by command: ``/stats``, ``/chart``, ``/export``; the committee's ``/committee``.
+
+::
+
+    /stats [week|month|YYYY-MM|all]      the branch on one screen (members, study, quizzes, meetings,
+                                         who has not studied or answered, what to re-teach, warnings)
+    /stats <member id> [period]          one member
+    /chart [period]                      a PNG of the weekly rates
+    /export [period]                     the ledger workbook (.xlsx)
+    /committee [period]                  committee admins: every branch side by side
+
+Everything here is secretarial: it is answered in private chat only (the guard sends a pointer from a
+group).  Figures come from ``storage.stats`` as frozen read models; the handlers only parse, call and
+render.  The period defaults to this month.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ContextTypes
+
+from bot import digest
+from bot.callbacks import CallbackData, pattern
+from bot.charts import branch_chart
+from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
+from bot.context import Caller, Services, reply, services
+from bot.feature import Feature
+from bot.ledger import write_ledger
+from bot.stats_view import (
+    Period,
+    is_period,
+    parse_period,
+    period_label,
+    render_branch,
+    render_committee,
+    render_member,
+)
+from storage import members as member_store
+from storage import stats as stats_store
+from storage.errors import DomainError
+from storage.models import Role
+
+
+class NoBranchChosen(DomainError):
+    """A committee admin has not chosen a branch to act on yet (``/branch``)."""
+
+    code = "stats_no_branch"
+
+
+def _period(svc: Services, word: str | None) -> Period:
+    period = parse_period(word, svc.clock.now(), svc.settings.tz)
+    if period is None:
+        raise UsageError()
+    return period
+
+
+def _branch_id(caller: Caller) -> int:
+    """The branch a one-branch command acts on: a secretary's own, or the one an admin chose (/branch)."""
+    branch_id = caller.scope.acting_branch_id
+    if branch_id is None:
+        raise NoBranchChosen()
+    return branch_id
+
+
+async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/stats [period]`` or ``/stats <member id> [period]``."""
+    svc = services(context)
+    args = args_of(context)
+    if len(args) > 2:
+        raise UsageError()
+    member_id: int | None = None
+    if args and not is_period(args[0]):
+        member_id = int_arg(args[0])
+        args = args[1:]
+    period = _period(svc, args[0] if args else None)
+    branch_id = _branch_id(caller)
+    now = svc.clock.now()
+    tz = svc.settings.tz
+    if member_id is not None:
+        found = await svc.db.run(stats_store.member_stats, scope=caller.scope, branch_id=branch_id,
+                                 member_id=member_id,
+                                 window=period.window, now=now, tz=tz)
+        if found is None:
+            await reply(update, svc.texts.t("stats.no_member", caller.lang, id=member_id))
+            return
+        await reply(update, render_member(svc.texts, caller.lang, found, period, tz))
+        return
+    figures = await svc.db.run(stats_store.branch_stats, scope=caller.scope, branch_id=branch_id,
+                               window=period.window, now=now)
+    months = svc.settings.schedule.inactivity_months
+    warnings = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=branch_id,
+                                since=now - timedelta(days=30 * months))
+    await reply(update, render_branch(svc.texts, caller.lang, figures, period, warnings, tz, months))
+
+
+async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/chart [period]`` — weekly study completion, quiz accuracy and attendance as a picture."""
+    svc = services(context)
+    args = args_of(context)
+    if len(args) > 1:
+        raise UsageError()
+    period = _period(svc, args[0] if args else None)
+    branch_id = _branch_id(caller)
+    branch = await svc.db.run(member_store.get_branch, branch_id=branch_id)
+    png = await svc.db.run(branch_chart, scope=caller.scope, branch_id=branch_id, branch_name=branch.name,
+                           period=period,
+                           now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=caller.lang)
+    lang = caller.lang
+    message = update.effective_message
+    assert message is not None
+    await message.reply_photo(photo=png, caption=svc.texts.t("stats.chart_caption", lang, branch=branch.name,
+                                                               period=period_label(svc.texts, lang, period)))
+
+
+async def send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/export [period]`` — the ledger workbook for the period."""
+    svc = services(context)
+    args = args_of(context)
+    if len(args) > 1:
+        raise UsageError()
+    period = _period(svc, args[0] if args else None)
+    branch_id = _branch_id(caller)
+    branch = await svc.db.run(member_store.get_branch, branch_id=branch_id)
+    buffer = io.BytesIO()
+    counts = await svc.db.run(write_ledger, scope=caller.scope, branch_id=branch_id, window=period.window,
+                              now=svc.clock.now(),
+                              tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
+    day = svc.clock.now().astimezone(svc.settings.tz)
+    name = svc.texts.plain("stats.export_file", caller.lang, branch=branch.key, date=f"{day:%Y%m%d}")
+    caption = svc.texts.t("stats.export_caption", caller.lang, branch=branch.name,
+                          period=period_label(svc.texts, caller.lang, period), meetings=counts["meetings"],
+                          answers=counts["answers"])
+    message = update.effective_message
+    assert message is not None
+    await message.reply_document(document=buffer.getvalue(), filename=name, caption=caption)
+
+
+async def show_committee(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/committee [period]`` — every branch the admin oversees, side by side."""
+    svc = services(context)
+    args = args_of(context)
+    if len(args) > 1:
+        raise UsageError()
+    period = _period(svc, args[0] if args else None)
+    now = svc.clock.now()
+    since = now - timedelta(days=30 * svc.settings.schedule.inactivity_months)
+    branches = await svc.db.run(member_store.branches_in, scope=caller.scope)
+    rows = []
+    for branch in branches:
+        assert branch.id is not None
+        figures = await svc.db.run(stats_store.branch_stats, scope=caller.scope, branch_id=branch.id,
+                                   window=period.window, now=now,
+                                   weak_limit=0)
+        warned = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=branch.id,
+                                  since=since)
+        rows.append((figures, len(warned)))
+    await reply(update, render_committee(svc.texts, caller.lang, rows, period))
+
+
+async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
+                       data: CallbackData) -> str:
+    """The digest's button: queue a nudge for members behind this week (each at most once a week)."""
+    svc = services(context)
+    branch_id = data.int_arg(0)
+    if branch_id != _branch_id(caller):  # a digest forwarded to, or forged by, another branch's secretary
+        return svc.texts.plain("button.expired", caller.lang)
+    added = await svc.db.run(digest.queue_nudges, scope=caller.scope, branch_id=branch_id, now=svc.clock.now(),
+                             settings=svc.settings)
+    return svc.texts.plain("digest.nudged" if added else "digest.nudged_none", caller.lang, count=added)
+
+
+FEATURE = Feature(
+    name="stats",
+    commands=(
+        Command("stats", Role.SECRETARY, show_stats, "secretary"),
+        Command("chart", Role.SECRETARY, send_chart, "secretary"),
+        Command("export", Role.SECRETARY, send_export, "secretary"),
+        Command("committee", Role.ADMIN, show_committee, "secretary"),
+    ),
+    handlers=lambda: [CallbackQueryHandler(guarded_callback(Role.SECRETARY, nudge_button),
+                                           pattern=pattern(digest.CB_FEATURE))],
+    producers=lambda svc: [digest.producer(svc.settings)],
+    deliveries=lambda svc: digest.delivery_kinds(svc.settings, svc.texts),
+)

@@ -1,0 +1,157 @@
+"""Periods and the texts of ``/stats``: read models from ``storage.stats`` rendered from the catalog.
+
+A period is what a secretary types: ``week`` (this week, Monday 00:00 local), ``month`` (this calendar
+month), ``YYYY-MM`` (that month), ``all`` (since the beginning).  It becomes a UTC ``Window`` here, in the
+branch's timezone, so storage only ever compares UTC instants.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from bot.texts import Catalog, Safe, book_title
+from storage.stats import AttendanceWarning, BranchStats, MemberStats, Window
+
+PERIOD_WORDS = {"week": "week", "本周": "week", "周": "week", "month": "month", "本月": "month", "月": "month",
+                "all": "all", "全部": "all"}
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+DEFAULT_PERIOD = "month"
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # week / month / all
+    window: Window
+    label_start: datetime | None  # local, for the heading
+    label_end: datetime  # local, exclusive
+
+
+def _local_midnight(when: datetime) -> datetime:
+    return when.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _month_start(year: int, month: int, tz: tzinfo) -> datetime:
+    return datetime(year, month, 1, tzinfo=tz)
+
+
+def _next_month(start: datetime) -> datetime:
+    return start.replace(year=start.year + (start.month // 12), month=start.month % 12 + 1)
+
+
+def is_period(word: str) -> bool:
+    return word.lower() in PERIOD_WORDS or _MONTH.match(word) is not None
+
+
+def parse_period(word: str | None, now: datetime, tz: tzinfo) -> Period | None:
+    """The period a secretary asked for, or ``None`` when the word is not one (the caller shows usage)."""
+    local_now = now.astimezone(tz)
+    text = (word or DEFAULT_PERIOD).strip().lower()
+    kind = PERIOD_WORDS.get(text)
+    if kind == "all":
+        return Period("all", Window(None, now), None, local_now)
+    if kind == "week":
+        start = _local_midnight(local_now) - timedelta(days=local_now.weekday())
+        return Period("week", Window(start, now), start, local_now)
+    if kind == "month":
+        start = _month_start(local_now.year, local_now.month, tz)
+        return Period("month", Window(start, now), start, local_now)
+    match = _MONTH.match(text)
+    if match is None:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        return None
+    start = _month_start(year, month, tz)
+    end = min(_next_month(start), local_now) if start <= local_now else start
+    return Period("month", Window(start, max(end, start)), start, end)
+
+
+def period_label(texts: Catalog, lang: str, period: Period) -> str:
+    if period.label_start is None:
+        return texts.plain("stats.period_all", lang, end=f"{period.label_end:%Y-%m-%d}")
+    last_day = period.label_end - timedelta(microseconds=1)
+    return texts.plain("stats.period", lang, start=f"{period.label_start:%Y-%m-%d}", end=f"{last_day:%Y-%m-%d}")
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "—"
+
+
+def _names(texts: Catalog, lang: str, refs: tuple[object, ...], limit: int = 30) -> str:
+    names = [getattr(r, "name", str(r)) for r in refs]
+    if not names:
+        return texts.plain("stats.nobody", lang)
+    more = len(names) - limit
+    shown = "、".join(names[:limit])
+    return shown + (texts.plain("stats.and_more", lang, count=more) if more > 0 else "")
+
+
+def render_branch(texts: Catalog, lang: str, stats: BranchStats, period: Period,
+                  warnings: list[AttendanceWarning], tz: tzinfo, warning_months: int) -> Safe:
+    t = texts.t
+    lines = [
+        t("stats.header", lang, branch=stats.branch_name, period=period_label(texts, lang, period)),
+        t("stats.members", lang, active=stats.active, pending=stats.pending, unreachable=stats.unreachable),
+        t("stats.study", lang, read=stats.read, delivered=stats.delivered, rate=percent(stats.read, stats.delivered),
+          readers=stats.readers, active=stats.active),
+        t("stats.quiz", lang, answerers=stats.answerers, active=stats.active, answers=stats.answers,
+          accuracy=percent(stats.correct, stats.answers)),
+        t("stats.meetings", lang, held=stats.meetings_held, attended=stats.attendances,
+          expected=stats.expected_attendances, rate=percent(stats.attendances, stats.expected_attendances),
+          leaves=stats.leaves),
+        t("stats.not_studied", lang, count=len(stats.not_studied), names=_names(texts, lang, stats.not_studied)),
+        t("stats.not_answered", lang, count=len(stats.not_answered), names=_names(texts, lang, stats.not_answered)),
+    ]
+    if stats.weak_questions:
+        lines.append(t("stats.weak_header", lang))
+        for index, q in enumerate(stats.weak_questions, 1):
+            stem = q.stem if len(q.stem) <= 60 else q.stem[:59] + "…"
+            lines.append(t("stats.weak_line", lang, n=index, stem=stem, document=book_title(q.document), wrong=q.wrong,
+                           answers=q.answers))
+    lines.append(render_warnings(texts, lang, warnings, tz, warning_months))
+    lines.append(t("stats.footer", lang))
+    return Safe("\n".join(lines))
+
+
+def render_warnings(texts: Catalog, lang: str, warnings: list[AttendanceWarning], tz: tzinfo, months: int) -> Safe:
+    if not warnings:
+        return texts.t("stats.warn_none", lang, months=months)
+    lines = [texts.t("stats.warn_header", lang, months=months, count=len(warnings))]
+    for w in warnings:
+        if w.last_attended is not None:
+            last = f"{w.last_attended.astimezone(tz):%Y-%m-%d}"
+            lines.append(texts.t("stats.warn_line", lang, name=w.name, last=last))
+        else:
+            lines.append(texts.t("stats.warn_never", lang, name=w.name))
+    return Safe("\n".join(lines))
+
+
+def render_member(texts: Catalog, lang: str, stats: MemberStats, period: Period, tz: tzinfo) -> Safe:
+    t = texts.t
+    last = f"{stats.last_attended.astimezone(tz):%Y-%m-%d}" if stats.last_attended else texts.plain("stats.never", lang)
+    lines = [
+        t("stats.member_header", lang, name=stats.name, id=stats.member_id,
+          standing=texts.plain(f"standing.{stats.standing}", lang), period=period_label(texts, lang, period)),
+        t("stats.member_study", lang, read=stats.read, delivered=stats.delivered, days=stats.study_days),
+        t("stats.member_quiz", lang, answers=stats.answers, accuracy=percent(stats.correct, stats.answers)),
+    ]
+    for doc in stats.by_document:
+        lines.append(t("stats.member_doc", lang, document=book_title(doc.document), answers=doc.answers,
+                       accuracy=percent(doc.correct, doc.answers)))
+    lines.append(t("stats.member_meetings", lang, held=stats.meetings_held, attended=stats.attended,
+                   leaves=stats.leaves, last=last))
+    return Safe("\n".join(lines))
+
+
+def render_committee(texts: Catalog, lang: str, rows: list[tuple[BranchStats, int]], period: Period) -> Safe:
+    """One line per branch: members, study completion, quiz accuracy, meetings held, attendance, warnings."""
+    lines = [texts.t("stats.committee_header", lang, period=period_label(texts, lang, period), count=len(rows))]
+    for stats, warned in rows:
+        lines.append(texts.t(
+            "stats.committee_line", lang, branch=stats.branch_name, active=stats.active,
+            study=percent(stats.read, stats.delivered), accuracy=percent(stats.correct, stats.answers),
+            held=stats.meetings_held, attendance=percent(stats.attendances, stats.expected_attendances),
+            warned=warned))
+    return Safe("\n".join(lines))

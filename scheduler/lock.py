@@ -1,0 +1,73 @@
+"""One sender at a time on every database.
+
+SQLite: an exclusive, non-blocking ``flock`` on ``<database>.sender.lock`` — the kernel drops it when the
+process dies, so a ``kill -9`` never leaves a stale lock, and two processes on one file (the fault a
+fault-injection run found: 41 messages/s, 149 same-chat gaps under a second) can no longer both send.
+PostgreSQL: a session advisory lock whose key is a hash of the database and schema, so two deployments
+(or two test schemas) on one server do not block each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+
+from storage.db import Database
+
+_LOCK_KEY_SQL = text("SELECT hashtextextended('zhibu.sender:' || current_database() || ':' || current_schema(), 0)")
+
+
+@asynccontextmanager
+async def sender_lock(db: Database) -> AsyncIterator[bool]:
+    """Whether this process may send now; held for the block.
+
+    SQLite: an exclusive, non-blocking ``flock`` on ``<database>.sender.lock`` — the kernel drops it when
+    the process dies, so a ``kill -9`` never leaves a stale lock.  PostgreSQL: ``pg_try_advisory_lock`` on
+    its own AUTOCOMMIT connection (never idle in a transaction while Telegram is called), keyed by a hash
+    of the database and schema.  Both are taken and released in a worker thread.
+    """
+    if db.dialect == "sqlite":
+        async with _file_lock(db) as got:
+            yield got
+        return
+    connection = await asyncio.to_thread(lambda: db.engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
+    try:
+        def take() -> tuple[bool, int]:
+            key = int(connection.execute(_LOCK_KEY_SQL).scalar_one())
+            return bool(connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()), key
+
+        got, key = await asyncio.to_thread(take)
+        try:
+            yield got
+        finally:
+            if got:
+                await asyncio.to_thread(lambda: connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key}))
+    finally:
+        await asyncio.to_thread(connection.close)
+
+
+@asynccontextmanager
+async def _file_lock(db: Database) -> AsyncIterator[bool]:
+    database = db.engine.url.database
+    if not database or database == ":memory:":
+        yield True
+        return
+    path = Path(f"{database}.sender.lock")
+    handle = await asyncio.to_thread(path.open, "a")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()

@@ -1,0 +1,333 @@
+"""Participation figures as frozen read models, aggregated in SQL.
+
+Why SQL and not Python loops: a year of a large deployment is millions of answers; ``/stats`` must come
+back in a fraction of a second, so every figure is a ``COUNT``/``SUM`` over an indexed range
+(``ix_answer_branch_time``, ``ix_progress_branch_time``, ``ix_attendance_branch``) and only the small
+results (a few numbers, the names of members who need a nudge) reach Python.
+
+What is counted (the secretary's questions, in the ledger's words):
+
+* members: active / pending / unreachable (blocked the bot) now;
+* study: snippets delivered in the period and how many of them were marked read; members who read any;
+* quizzes: answers and correct answers in the period; members who answered any;
+* meetings held in the period (start passed, not cancelled), attendance against the active roster, leave;
+* who has not studied / not answered in the period (by name, so the secretary can help them);
+* the questions answered wrong most often (what to re-teach), with their documents.
+
+No ranking and no time online: completion and understanding only (DESIGN.md, "Policy choices").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from itertools import pairwise
+
+from sqlalchemy import ColumnElement, and_, case, distinct, func
+from sqlmodel import Session, col, select
+
+from storage.errors import PermissionDenied
+from storage.models import (
+    Attendance,
+    Branch,
+    Meeting,
+    Member,
+    MemberStatus,
+    Question,
+    QuizAnswer,
+    Rsvp,
+    StudyProgress,
+)
+from storage.scope import Scope
+
+CANCELLED = "cancelled"
+LEAVE = "leave"
+
+
+@dataclass(frozen=True)
+class Window:
+    """A half-open UTC interval ``[start, end)``; ``start`` is ``None`` for "since the beginning"."""
+
+    start: datetime | None
+    end: datetime
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class WeakQuestion:
+    question_id: int
+    stem: str
+    document: str
+    answers: int
+    wrong: int
+
+
+@dataclass(frozen=True)
+class BranchStats:
+    branch_id: int
+    branch_name: str
+    active: int
+    pending: int
+    unreachable: int
+    delivered: int
+    read: int
+    readers: int
+    answers: int
+    correct: int
+    answerers: int
+    meetings_held: int
+    attendances: int
+    expected_attendances: int
+    leaves: int
+    not_studied: tuple[MemberRef, ...]
+    not_answered: tuple[MemberRef, ...]
+    weak_questions: tuple[WeakQuestion, ...]
+
+    @property
+    def study_rate(self) -> float | None:
+        return self.read / self.delivered if self.delivered else None
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.attendances / self.expected_attendances if self.expected_attendances else None
+
+
+@dataclass(frozen=True)
+class DocumentAccuracy:
+    document: str
+    answers: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class MemberStats:
+    member_id: int
+    name: str
+    status: str
+    standing: str
+    delivered: int
+    read: int
+    study_days: int
+    answers: int
+    correct: int
+    by_document: tuple[DocumentAccuracy, ...]
+    meetings_held: int
+    attended: int
+    leaves: int
+    last_attended: datetime | None
+
+
+@dataclass(frozen=True)
+class AttendanceWarning:
+    member_id: int
+    name: str
+    last_attended: datetime | None  # None: never, since joining
+    joined_at: datetime | None
+
+
+def require_branch(scope: Scope, branch_id: int) -> None:
+    """Figures of a branch are for its secretaries and the committee admins who oversee it, nobody else."""
+    if not scope.manages or not scope.sees_branch(branch_id):
+        raise PermissionDenied()
+
+
+def _in(column: datetime | None, window: Window) -> ColumnElement[bool]:
+    """``column`` within the window (the model attribute, typed as its Python value by SQLModel)."""
+    clauses = [col(column) < window.end]
+    if window.start is not None:
+        clauses.append(col(column) >= window.start)
+    return and_(*clauses)
+
+
+def _active_members(session: Session, branch_id: int) -> list[MemberRef]:
+    rows = session.exec(select(Member.id, Member.name).where(
+        Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE).order_by(col(Member.id))).all()
+    return [MemberRef(int(i), n) for i, n in rows if i is not None]
+
+
+def held_meetings(session: Session, branch_id: int, window: Window, now: datetime) -> list[int]:
+    """Meetings that took place in the window: started (before ``now``) and not cancelled."""
+    end = min(window.end, now)
+    query = select(Meeting.id).where(Meeting.branch_id == branch_id, col(Meeting.status) != CANCELLED,
+                                     col(Meeting.starts_at) < end)
+    if window.start is not None:
+        query = query.where(col(Meeting.starts_at) >= window.start)
+    return [int(i) for i in session.exec(query).all() if i is not None]
+
+
+def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Window, now: datetime,
+                 weak_limit: int = 5) -> BranchStats:
+    require_branch(scope, branch_id)
+    branch = session.get(Branch, branch_id)
+    name = branch.name if branch is not None else ""
+    status_counts = dict(session.exec(
+        select(Member.status, func.count()).where(Member.branch_id == branch_id).group_by(col(Member.status))
+    ).all())
+    unreachable = session.exec(select(func.count()).select_from(Member).where(
+        Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE, col(Member.reachable).is_(False))).one()
+    delivered, read, readers = session.exec(
+        select(func.count(), func.count(col(StudyProgress.read_at)),
+               func.count(distinct(case((col(StudyProgress.read_at).is_not(None), StudyProgress.member_id)))))
+        .where(StudyProgress.branch_id == branch_id, _in(StudyProgress.delivered_at, window))
+    ).one()
+    answers, correct, answerers = session.exec(
+        select(func.count(), func.coalesce(func.sum(case((col(QuizAnswer.correct), 1), else_=0)), 0),
+               func.count(distinct(col(QuizAnswer.member_id))))
+        .where(QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))
+    ).one()
+    active = _active_members(session, branch_id)
+    held = held_meetings(session, branch_id, window, now)
+    attendances = leaves = 0
+    if held:
+        attendances = session.exec(select(func.count()).select_from(Attendance).where(
+            col(Attendance.meeting_id).in_(held))).one()
+        leaves = session.exec(select(func.count()).select_from(Rsvp).where(
+            col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
+    studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
+        StudyProgress.branch_id == branch_id, col(StudyProgress.read_at).is_not(None),
+        _in(StudyProgress.read_at, window))).all())
+    answered: set[int] = set(session.exec(select(QuizAnswer.member_id).distinct().where(
+        QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))).all())
+    return BranchStats(
+        branch_id=branch_id, branch_name=name,
+        active=int(status_counts.get(MemberStatus.ACTIVE, 0)), pending=int(status_counts.get(MemberStatus.PENDING, 0)),
+        unreachable=int(unreachable), delivered=int(delivered), read=int(read), readers=int(readers),
+        answers=int(answers), correct=int(correct), answerers=int(answerers),
+        meetings_held=len(held), attendances=int(attendances), expected_attendances=len(held) * len(active),
+        leaves=int(leaves),
+        not_studied=tuple(m for m in active if m.id not in studied),
+        not_answered=tuple(m for m in active if m.id not in answered),
+        weak_questions=tuple(_weak_questions(session, branch_id, window, weak_limit)),
+    )
+
+
+def _weak_questions(session: Session, branch_id: int, window: Window, limit: int, min_answers: int = 1
+                    ) -> list[WeakQuestion]:
+    """The questions answered wrong most often in the window (ties: the higher wrong share first)."""
+    wrong = func.sum(case((col(QuizAnswer.correct), 0), else_=1)).label("wrong")
+    total = func.count().label("total")
+    rows = session.exec(
+        select(QuizAnswer.question_id, total, wrong)
+        .where(QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))
+        .group_by(col(QuizAnswer.question_id))
+        .having(func.sum(case((col(QuizAnswer.correct), 0), else_=1)) > 0, func.count() >= min_answers)
+        .order_by(wrong.desc(), (wrong * 1.0 / total).desc(), col(QuizAnswer.question_id))
+        .limit(limit)
+    ).all()
+    if not rows:
+        return []
+    questions = {q.id: q for q in session.exec(select(Question).where(
+        col(Question.id).in_([r[0] for r in rows]))).all()}
+    return [WeakQuestion(int(qid), questions[qid].stem, questions[qid].document, int(n), int(w))
+            for qid, n, w in rows if qid in questions]
+
+
+def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: int, window: Window, now: datetime,
+                 tz: tzinfo = UTC) -> MemberStats | None:
+    """One member's figures; ``None`` when the caller may not see that member (or there is none)."""
+    member = session.get(Member, member_id)
+    if member is None or member.branch_id != branch_id or not scope.sees_member(member):
+        return None
+    delivered, read = session.exec(
+        select(func.count(), func.count(col(StudyProgress.read_at)))
+        .where(StudyProgress.member_id == member_id, _in(StudyProgress.delivered_at, window))).one()
+    reads = session.exec(select(StudyProgress.read_at).where(  # one member: a few hundred rows at most
+        StudyProgress.member_id == member_id, col(StudyProgress.read_at).is_not(None),
+        _in(StudyProgress.read_at, window))).all()
+    days = len({stamp.astimezone(tz).date() for stamp in reads if stamp is not None})
+    by_doc = session.exec(
+        select(Question.document, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
+        .join(Question, col(Question.id) == QuizAnswer.question_id)
+        .where(QuizAnswer.member_id == member_id, _in(QuizAnswer.answered_at, window))
+        .group_by(col(Question.document)).order_by(col(Question.document))).all()
+    held = held_meetings(session, branch_id, window, now)
+    attended = leaves = 0
+    if held:
+        attended = session.exec(select(func.count()).select_from(Attendance).where(
+            Attendance.member_id == member_id, col(Attendance.meeting_id).in_(held))).one()
+        leaves = session.exec(select(func.count()).select_from(Rsvp).where(
+            Rsvp.member_id == member_id, col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
+    last = session.exec(select(func.max(Meeting.starts_at)).join(Attendance, col(Attendance.meeting_id) == Meeting.id)
+                        .where(Attendance.member_id == member_id)).one()
+    documents = tuple(DocumentAccuracy(d, int(n), int(c or 0)) for d, n, c in by_doc)
+    return MemberStats(
+        member_id=member_id, name=member.name, status=member.status, standing=member.standing,
+        delivered=int(delivered), read=int(read), study_days=int(days),
+        answers=sum(d.answers for d in documents), correct=sum(d.correct for d in documents), by_document=documents,
+        meetings_held=len(held), attended=int(attended), leaves=int(leaves), last_attended=_aware(last),
+    )
+
+
+def attendance_warnings(*, session: Session, scope: Scope, branch_id: int, since: datetime
+                        ) -> list[AttendanceWarning]:
+    """Active members whose last meeting attendance is before ``since`` (or who never attended and joined
+    before it): the secretary acts well before the Party Constitution's six-month line."""
+    require_branch(scope, branch_id)
+    last = (select(Attendance.member_id, func.max(Meeting.starts_at).label("last"))
+            .join(Meeting, col(Meeting.id) == Attendance.meeting_id)
+            .where(Attendance.branch_id == branch_id).group_by(col(Attendance.member_id)).subquery())
+    rows = session.exec(
+        select(Member.id, Member.name, last.c.last, Member.joined_at)
+        .outerjoin(last, last.c.member_id == Member.id)
+        .where(Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE)
+        .order_by(last.c.last.is_not(None), last.c.last, col(Member.id))
+    ).all()
+    warnings: list[AttendanceWarning] = []
+    for member_id, name, last_at, joined in rows:
+        last_at, joined = _aware(last_at), _aware(joined)
+        reference = last_at or joined
+        if member_id is not None and (reference is None or reference < since):
+            warnings.append(AttendanceWarning(int(member_id), name, last_at, joined))
+    return warnings
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    start: datetime
+    delivered: int
+    read: int
+    answers: int
+    correct: int
+    attendances: int
+    expected_attendances: int
+
+
+def weekly_series(*, session: Session, scope: Scope, branch_id: int, starts: Sequence[datetime], end: datetime,
+                  now: datetime) -> list[WeekPoint]:
+    """One point per week (``starts`` are the UTC instants the branch's local weeks begin)."""
+    require_branch(scope, branch_id)
+    bounds = [*starts, end]
+    active = len(_active_members(session, branch_id))
+    points: list[WeekPoint] = []
+    for lo, hi in pairwise(bounds):
+        window = Window(lo, hi)
+        delivered, read = session.exec(select(func.count(), func.count(col(StudyProgress.read_at))).where(
+            StudyProgress.branch_id == branch_id, _in(StudyProgress.delivered_at, window))).one()
+        answers, correct = session.exec(select(func.count(), func.coalesce(func.sum(
+            case((col(QuizAnswer.correct), 1), else_=0)), 0)).where(
+            QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))).one()
+        held = held_meetings(session, branch_id, window, now)
+        attended = session.exec(select(func.count()).select_from(Attendance).where(
+            col(Attendance.meeting_id).in_(held))).one() if held else 0
+        points.append(WeekPoint(lo, int(delivered), int(read), int(answers), int(correct), int(attended),
+                                len(held) * active))
+    return points
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """An aggregate over a UTC column may come back naive (SQLite); give it back aware UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -37,7 +37,19 @@ from bot.context import SERVICES_KEY, Services
 from bot.errors import on_error
 from bot.feature import FEATURES_KEY, Feature, PollAnswerHandler, deep_link_table
 from bot.flood import FloodGuard, flood_check
-from bot.handlers import bank, fallback, materials, meetings, members, presence, registration, review, stats
+from bot.handlers import (
+    bank,
+    fallback,
+    materials,
+    meetings,
+    members,
+    presence,
+    quiz,
+    registration,
+    review,
+    stats,
+    study,
+)
 from bot.handlers import help as help_feature
 from bot.menus import set_default_menus, set_member_menu
 from bot.polls import poll_handlers
@@ -69,6 +81,8 @@ FEATURES: tuple[Feature, ...] = (
     meetings.FEATURE,
     stats.FEATURE,
     presence.FEATURE,
+    study.FEATURE,
+    quiz.FEATURE,  # after review: a secretary editing a stem types it, a member's typed 填空 answer comes next
     fallback.FEATURE,  # last: unknown commands, free text and stale buttons nobody else claimed
 )
 

@@ -156,6 +156,29 @@ class ScheduleSettings(_Frozen):
         return sorted(result, reverse=True)
 
 
+def _clock_time(value: Any) -> Any:
+    """YAML 1.1 reads an unquoted 08:00 as the sexagesimal integer 480; read it back as a time of day."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return value
+
+
+class StudySettings(_Frozen):
+    """Members' daily study and quizzes (issue 8); every time is local, in ``timezone``."""
+
+    push_time: time = time(8, 0)  # the daily snippet, unless a member chose another time with /settime
+    quiz_size: int = Field(default=5, ge=1, le=20)  # questions in one /quiz session
+    idle_minutes: int = Field(default=30, ge=1, le=24 * 60)  # an untouched session ends after this long
+    quiet_start: time = time(22, 0)  # no quiz nudge from here ...
+    quiet_end: time = time(7, 0)  # ... until here (may wrap past midnight)
+    nudge_time: time = time(20, 0)  # the daily quiz nudge to members who answered nothing that day
+
+    @field_validator("push_time", "quiet_start", "quiet_end", "nudge_time", mode="before")
+    @classmethod
+    def _times(cls, value: Any) -> Any:
+        return _clock_time(value)
+
+
 class StatsSettings(_Frozen):
     digest: bool = True  # a weekly digest of the branch's figures to its secretaries
     digest_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday, in the configured timezone
@@ -247,6 +270,7 @@ class Settings(_Frozen):
     content: ContentSettings = ContentSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     flood: FloodSettings = FloodSettings()
+    study: StudySettings = StudySettings()
     stats: StatsSettings = StatsSettings()
     delivery: DeliverySettings = DeliverySettings()
 

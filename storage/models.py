@@ -100,6 +100,7 @@ class Member(SQLModel, table=True):
     status: MemberStatus = Field(default=MemberStatus.PENDING, sa_type=EnumString(MemberStatus))  # type: ignore[call-overload]
     reachable: bool = True  # false once Telegram says the member blocked the bot
     push_time: str | None = Field(default=None, max_length=5)  # "HH:MM" local; None = branch default
+    push_paused: bool = False  # /push off: no daily snippet and no quiz nudge until /push on
     joined_at: datetime | None = _utc(default=None)
     removed_at: datetime | None = _utc(default=None)  # set by a removal; only a secretary's approval clears it
     acting_branch_id: int | None = None  # a committee admin's chosen branch (checked against their scope)
@@ -206,18 +207,27 @@ class QuizAnswer(SQLModel, table=True):
 
 
 class ReviewItem(SQLModel, table=True):
-    """The 错题本: a wrongly answered question and when it comes back (spaced repetition)."""
+    """One FSRS card per member and question: when the question comes back, and the 错题本 mark.
+
+    The FSRS fields are the ``fsrs`` package's ``Card`` as stored state (``content.review`` converts);
+    ``in_wrongbook`` is set by a wrong answer and cleared once it is answered right twice in a row.
+    """
 
     __table_args__ = (UniqueConstraint("member_id", "question_id", name="uq_review_member_question"),)
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     question_id: int = Field(foreign_key="question.id")
-    interval_days: int = 1
-    streak: int = 0  # correct answers in a row since the last mistake
-    lapses: int = 0
+    fsrs_state: int = 2  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
     due_at: datetime = _utc(index=True)
-    retired: bool = False  # learned: answered right enough times in a row
+    last_review: datetime | None = _utc(default=None)
+    reps: int = 0
+    lapses: int = 0  # wrong answers
+    streak: int = 0  # right answers in a row since the last wrong one
+    in_wrongbook: bool = False
 
 
 class PollMap(SQLModel, table=True):
@@ -235,6 +245,37 @@ class PollMap(SQLModel, table=True):
     question_id: int = Field(foreign_key="question.id")
     is_review: bool = False
     sent_at: datetime = _utc()
+
+
+class QuizSessionState(StrEnum):
+    ACTIVE = "active"
+    FINISHED = "finished"
+    EXPIRED = "expired"  # left idle too long, or replaced by a new session
+
+
+class QuizSession(SQLModel, table=True):
+    """One /quiz run in private chat, kept in the database so it survives a restart and resumes.
+
+    ``question_ids`` is the fixed order chosen at start (due reviews first); ``position`` is the question
+    waiting for an answer; ``selected`` the options a member has toggled on a 多选 question so far.
+    ``last_text_id`` is the newest message id already read as a typed answer, so a redelivered message
+    never answers the following question.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    kind: str = Field(default="quiz", max_length=16)  # quiz / retry (one question from the 错题本)
+    question_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    review_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # of those, due cards
+    position: int = 0
+    selected: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    correct: int = 0
+    state: str = Field(default=QuizSessionState.ACTIVE, max_length=16, index=True)
+    last_text_id: int = Field(default=0, sa_type=BigInteger)
+    started_at: datetime = _utc()
+    active_at: datetime = _utc()  # the last answer or toggle: idle expiry counts from here
+    ended_at: datetime | None = _utc(default=None)
 
 
 # --------------------------------------------------------------------------- meetings

@@ -18,10 +18,13 @@ from bot.offline.session import OfflineSession
 from scheduler.clock import FakeClock
 from tests import factories
 
+QUIET_STUDY = {"push_time": "23:00", "nudge_time": "21:00"}
+
 
 @pytest.fixture
 async def session(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
-    settings = factories.settings(tmp_path, database={"url": db_url})
+    # the daily study push and quiz nudge come late in the day, out of the way of other features' ticks
+    settings = factories.settings(tmp_path, database={"url": db_url}, study=QUIET_STUDY)
     api = FakeBotApi(clock=clock)
     async with OfflineSession(partial(build_application, settings), api=api, clock=clock) as s:
         yield s

@@ -27,7 +27,9 @@ MEMBER = 30_001
 
 @pytest.fixture
 async def session(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
-    settings = factories.settings(tmp_path, database={"url": db_url})
+    # the daily study push comes late in the day: only the drill's rows reach the blocked member here
+    settings = factories.settings(tmp_path, database={"url": db_url},
+                                  study={"push_time": "23:00", "nudge_time": "21:00"})
     drill = Feature(name="drill", deliveries=lambda _svc: [DRILL])
     api = FakeBotApi(clock=clock)
     async with OfflineSession(partial(build_application, settings, features=(*FEATURES, drill)), api=api,

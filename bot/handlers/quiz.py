@@ -1,0 +1,379 @@
+"""Quizzes in private chat, the 错题本, the daily nudge, and quiz polls in the branch group.
+
+::
+
+    /quiz ──▶ resume the session in progress, or start one (due reviews first) ──▶ question 1
+      单选 / 判断: one tap ─┐
+      多选: ✓ toggles, 提交 ─┼─▶ storage.quiz.answer ──▶ feedback (answer, explanation, source sentence)
+      填空: typed text ─────┘                         ──▶ next question … ──▶ summary
+    /wrong ──▶ the 错题本, a 重做 button per question (a one-question session)
+    tick ──produce_quiz_nudges──▶ "quiz_nudge" row ──▶ 开始答题 button (at most one a day, not in quiet hours)
+    /groupquiz (secretary) ──▶ "group_quiz" row ──▶ native non-anonymous quiz poll in the branch group
+                                 ──after_send──▶ PollMap ──poll answers──▶ each member's card
+
+Typed answers are read by a handler in the conversation group (it sees text before the features'
+catch-all): it consumes the text only when the member's session waits for a 填空, and otherwise lets it
+pass.  Every outcome that records nothing (someone else's button, an ended session, a question withdrawn
+meanwhile, a repeated tap) gets a polite answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timedelta
+from functools import partial
+
+from sqlmodel import Session
+from telegram import Message, PollAnswer, Update
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.callbacks import CallbackData, pattern
+from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
+from bot.context import Caller, Services, load_caller, reply, services
+from bot.feature import Feature
+from bot.quiz_view import (
+    QUIZ,
+    answered_text,
+    nudge_markup,
+    question_markup,
+    question_text,
+    summary_text,
+    wrongbook_markup,
+    wrongbook_text,
+)
+from content.grading import correct_indices
+from scheduler import outbox
+from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
+from storage import members as member_store
+from storage import quiz as quiz_store
+from storage import study as study_store
+from storage.inputs import valid_id
+from storage.models import Delivery, Member, MemberStatus, PollMap, Question, QuestionStatus, QuizSession, Role
+
+GROUP_KIND = "group_quiz"
+POLL_QUESTION_LIMIT = 300
+POLL_EXPLANATION_LIMIT = 200
+MAX_POSITION = 100  # callback data bounds: a question's place in a session (0-based) ...
+MAX_OPTIONS = 9  # ... and an option's index
+
+
+def _end_of_day(svc: Services, now: datetime) -> datetime:
+    """Where the member's local day ends: a card due today is due all day."""
+    return study_store.day_bounds(study_store.local_day(now, svc.settings.tz), svc.settings.tz)[1]
+
+
+def _idle(svc: Services) -> timedelta:
+    return timedelta(minutes=svc.settings.study.idle_minutes)
+
+
+async def _ask(update: Update, svc: Services, caller: Caller, quiz: QuizSession) -> None:
+    """Send the question the session waits for, or the summary when it is over (reads the store)."""
+    question = await svc.db.run(quiz_store.current_question, quiz=quiz)
+    wrong = 0
+    if question is None:
+        assert caller.member is not None and caller.member.id is not None
+        wrong = len(await svc.db.run(quiz_store.wrongbook, member_id=caller.member.id))
+    await _send_next(update, svc, caller, quiz, question, wrong)
+
+
+async def _send_next(update: Update, svc: Services, caller: Caller, quiz: QuizSession, question: Question | None,
+                     wrong_total: int) -> None:
+    if question is None:
+        await reply(update, summary_text(svc.texts, caller.lang, quiz, wrong_total))
+        return
+    await reply(update, question_text(svc.texts, caller.lang, quiz, question),
+                reply_markup=question_markup(svc.texts, caller.lang, quiz, question))
+
+
+async def _start(update: Update, svc: Services, caller: Caller, *, resume: bool = True) -> None:
+    assert caller.member is not None and caller.member.id is not None
+    now = svc.clock.now()
+    current = await svc.db.run(quiz_store.active_session, member_id=caller.member.id, now=now, idle=_idle(svc))
+    if current is not None and resume:
+        await reply(update, svc.texts.t("quiz.resumed", caller.lang, number=current.position + 1,
+                                        total=len(current.question_ids)))
+        await _ask(update, svc, caller, current)
+        return
+    quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=now, due_by=_end_of_day(svc, now),
+                            size=svc.settings.study.quiz_size)
+    if quiz is None:
+        await reply(update, svc.texts.t("quiz.no_questions", caller.lang))
+        return
+    reviews = len(quiz.review_ids)
+    await reply(update, svc.texts.t("quiz.started_reviews" if reviews else "quiz.started", caller.lang,
+                                    total=len(quiz.question_ids), reviews=reviews))
+    await _ask(update, svc, caller, quiz)
+
+
+async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/quiz`` — resume the session in progress, or start a new one of N questions."""
+    await _start(update, services(context), caller)
+
+
+async def go_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData) -> None:
+    """开始答题 / 做几道题 under a nudge or a snippet: the same as /quiz."""
+    await _start(update, services(context), caller)
+
+
+# --------------------------------------------------------------------------- answering
+
+
+async def _after_answer(update: Update, svc: Services, caller: Caller, result: quiz_store.AnswerResult) -> str | None:
+    """Feedback and the next step for an answer that moved the session on; otherwise the polite word to show
+    (as a toast).  A tapped question message turns into its own answer (one edit, no buttons left); a typed
+    answer gets the feedback as a reply.  The next question (or the summary) follows as a new message."""
+    lang = caller.lang
+    out = quiz_store.Outcome
+    if result.outcome not in (out.RECORDED, out.WITHDRAWN) or result.quiz is None:
+        return svc.texts.plain(f"quiz.toast.{result.outcome.value}", lang)
+    if result.outcome == out.RECORDED and result.question is not None:
+        text = answered_text(svc.texts, lang, result.quiz, result.question, result.number, result.correct,
+                             result.chosen)
+        toast = svc.texts.plain("quiz.right" if result.correct else "quiz.wrong", lang)
+    else:
+        text, toast = svc.texts.t("quiz.withdrawn", lang), svc.texts.plain("quiz.toast.withdrawn", lang)
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(text, reply_markup=None)
+        except BadRequest:  # the message can no longer be edited: say it below instead
+            await reply(update, text)
+    else:
+        await reply(update, text)
+    await _send_next(update, svc, caller, result.quiz, result.next_question, result.wrong_total)
+    return toast
+
+
+async def _drop_buttons(update: Update) -> None:
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        with contextlib.suppress(BadRequest):  # already without them (a double tap)
+            await query.edit_message_reply_markup(None)
+
+
+async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
+                        data: CallbackData) -> str | None:
+    """A tap on 单选 / 判断 (one tap answers), or 提交 under a 多选 (the options toggled so far)."""
+    svc = services(context)
+    assert caller.member is not None and caller.member.id is not None
+    chosen = [data.int_arg(2, low=0, high=MAX_OPTIONS)] if data.action == "a" else None
+    result = await svc.db.run(quiz_store.answer, member_id=caller.member.id, session_id=data.int_arg(0),
+                              position=data.int_arg(1, low=0, high=MAX_POSITION), now=svc.clock.now(),
+                              idle=_idle(svc), chosen=chosen)
+    if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
+        await _drop_buttons(update)
+    return await _after_answer(update, svc, caller, result)
+
+
+async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
+                        data: CallbackData) -> str | None:
+    """A 多选 option switched on or off: the keyboard shows ✓ on the chosen letters."""
+    svc = services(context)
+    assert caller.member is not None and caller.member.id is not None
+    result = await svc.db.run(quiz_store.toggle, member_id=caller.member.id, session_id=data.int_arg(0),
+                              position=data.int_arg(1, low=0, high=MAX_POSITION),
+                              option=data.int_arg(2, low=0, high=MAX_OPTIONS), now=svc.clock.now(), idle=_idle(svc))
+    if result.outcome != quiz_store.Outcome.RECORDED or result.quiz is None or result.question is None:
+        if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
+            await _drop_buttons(update)
+        return svc.texts.plain(f"quiz.toast.{result.outcome.value}", caller.lang)
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        with contextlib.suppress(BadRequest):  # "message is not modified": a retried tap
+            await query.edit_message_reply_markup(question_markup(svc.texts, caller.lang, result.quiz,
+                                                                  result.question))
+    return None
+
+
+async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text from a member whose session waits for a 填空 is the answer; other text passes on untouched."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    if caller is None or not caller.active or caller.member is None or caller.member.id is None:
+        return
+    result = await svc.db.run(quiz_store.answer_text, member_id=caller.member.id, text=message.text,
+                              message_id=message.message_id, now=svc.clock.now(), idle=_idle(svc))
+    if result is None:
+        return  # not for the quiz: the features' handlers answer it
+    if result.outcome == quiz_store.Outcome.WRONG_TYPE:
+        await reply(update, svc.texts.t("quiz.tap_hint", caller.lang))
+    elif result.outcome != quiz_store.Outcome.ALREADY:  # a redelivered message is dropped silently
+        toast = await _after_answer(update, svc, caller, result)
+        if result.outcome not in (quiz_store.Outcome.RECORDED, quiz_store.Outcome.WITHDRAWN) and toast:
+            await reply(update, toast)
+    raise ApplicationHandlerStop()
+
+
+# --------------------------------------------------------------------------- the 错题本
+
+
+def _wrong_items(svc: Services, member_id: int, *, session: Session) -> list[tuple[int, Question, str]]:
+    items = quiz_store.wrongbook(session=session, member_id=member_id)
+    tz = svc.settings.tz
+    return [(n, q, item.due_at.astimezone(tz).strftime("%m-%d")) for n, (item, q) in enumerate(items, 1)]
+
+
+async def wrong(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/wrong`` — the questions answered wrong and not yet learned, each with a 重做 button."""
+    svc = services(context)
+    assert caller.member is not None and caller.member.id is not None
+    items = await svc.db.run(_wrong_items, svc, caller.member.id)
+    await reply(update, wrongbook_text(svc.texts, caller.lang, items),
+                reply_markup=wrongbook_markup(svc.texts, caller.lang, items))
+
+
+async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
+                       data: CallbackData) -> str | None:
+    """重做: a one-question session on a question from the 错题本 (still published, still the member's)."""
+    svc = services(context)
+    assert caller.member is not None and caller.member.id is not None
+    question_id = data.int_arg()
+    card = await svc.db.run(quiz_store.card_of, member_id=caller.member.id, question_id=question_id)
+    question = await svc.db.run(quiz_store.get_question, question_id=question_id)
+    if card is None or question is None or question.status != QuestionStatus.PUBLISHED:
+        return svc.texts.plain("quiz.toast.withdrawn", caller.lang)
+    quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=svc.clock.now(), size=1,
+                            question_ids=[question_id], kind="retry")
+    assert quiz is not None
+    await _ask(update, svc, caller, quiz)
+    return None
+
+
+# --------------------------------------------------------------------------- the nudge
+
+
+def render_nudge(svc: Services, session: Session, row: Delivery) -> Outgoing | None:
+    member = session.get(Member, row.member_id) if row.member_id is not None else None
+    if member is None or member.id is None or member.status != MemberStatus.ACTIVE or member.push_paused:
+        return None
+    now = svc.clock.now()
+    tz = svc.settings.tz
+    start, end = study_store.day_bounds(study_store.local_day(now, tz), tz)
+    if study_store.answered_between(session=session, member_id=member.id, start=start, end=end):
+        return None  # they answered since the row was queued
+    lang = svc.texts.lang(member.language)
+    due = len(quiz_store.due_cards(session=session, member_id=member.id, due_by=end))
+    key = "quiz.nudge_due" if due else "quiz.nudge"
+    return Outgoing(text=svc.texts.t(key, lang, due=due), markup=nudge_markup(svc.texts, lang))
+
+
+def produce_nudges(svc: Services, *, session: Session, now: datetime) -> int:
+    study = svc.settings.study
+    return study_store.produce_quiz_nudges(session=session, now=now, tz=svc.settings.tz, nudge_time=study.nudge_time,
+                                           quiet_start=study.quiet_start, quiet_end=study.quiet_end)
+
+
+# --------------------------------------------------------------------------- the group quiz
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def render_group_quiz(svc: Services, session: Session, row: Delivery) -> Outgoing | None:
+    """A native quiz poll, not anonymous (so each vote reaches the bot with its voter)."""
+    question = session.get(Question, row.subject_id) if row.subject_id is not None else None
+    if question is None or question.status != QuestionStatus.PUBLISHED or question.qtype not in quiz_store.POLL_TYPES:
+        return None
+    lang = svc.settings.language
+    source = svc.texts.plain("quiz.poll_source", lang, document=question.document.strip("《》"))
+    return Outgoing(poll=QuizPoll(
+        question=_clip(question.stem, POLL_QUESTION_LIMIT), options=list(question.options),
+        correct_option_ids=correct_indices(question.options, question.answer),
+        explanation=_clip(source, POLL_EXPLANATION_LIMIT), is_anonymous=False,
+        allows_multiple_answers=question.qtype == "multiple"))
+
+
+def after_group_quiz(session: Session, row: Delivery, message: Message) -> None:
+    """Remember which question the poll asks; ``member_id`` is the secretary who posted it."""
+    if message.poll is None or row.subject_id is None or row.member_id is None:
+        return
+    session.add(PollMap(branch_id=row.branch_id, poll_id=message.poll.id, feature="quiz", member_id=row.member_id,
+                        question_id=row.subject_id, sent_at=message.date))
+
+
+def _queue_group_quiz(member: Member, group_chat_id: int, question_id: int | None, now: datetime, *,
+                      session: Session) -> Question | None:
+    if question_id is None:
+        question = quiz_store.next_group_question(session=session, branch_id=member.branch_id)
+    else:
+        question = session.get(Question, question_id) if valid_id(question_id) else None
+        if (question is None or question.branch_id != member.branch_id or question.qtype not in quiz_store.POLL_TYPES
+                or question.status != QuestionStatus.PUBLISHED):
+            return None
+    if question is None or question.id is None:
+        return None
+    outbox.enqueue(session=session, branch_id=member.branch_id, kind=GROUP_KIND,
+                   dedup_key=f"{GROUP_KIND}:{member.branch_id}:{question.id}:{now.isoformat()}",
+                   chat_id=group_chat_id, payload={}, due_at=now, now=now, member_id=member.id,
+                   subject_id=question.id, expires_at=now + timedelta(hours=1))
+    return question
+
+
+async def group_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/groupquiz [题号]`` — post a published question to the branch group as a quiz poll."""
+    svc = services(context)
+    assert caller.member is not None
+    args = args_of(context)
+    if len(args) > 1:
+        raise UsageError()
+    question_id = int_arg(args[0]) if args else None
+    branch = await svc.db.run(member_store.get_branch, branch_id=caller.member.branch_id)
+    if branch.group_chat_id is None:
+        await reply(update, svc.texts.t("quiz.no_group", caller.lang))
+        return
+    question = await svc.db.run(_queue_group_quiz, caller.member, branch.group_chat_id, question_id,
+                                svc.clock.now())
+    if question is None:
+        await reply(update, svc.texts.t("quiz.group_none", caller.lang))
+        return
+    await reply(update, svc.texts.t("quiz.group_queued", caller.lang, id=question.id, stem=_clip(question.stem, 60)))
+
+
+async def poll_answer(context: ContextTypes.DEFAULT_TYPE, caller: Caller, poll: PollMap, vote: PollAnswer) -> None:
+    """A vote on a group quiz poll: recorded against the member like any answer; non-members are ignored."""
+    if not caller.active or caller.member is None:
+        return
+    svc = services(context)
+    await svc.db.run(quiz_store.record_poll_answer, member=caller.member, poll=poll, option_ids=list(vote.option_ids),
+                     now=svc.clock.now())
+
+
+def _handlers() -> list[CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]]:
+    prefix = pattern(QUIZ)
+    return [
+        CallbackQueryHandler(guarded_callback(Role.MEMBER, answer_button), pattern=rf"{prefix}[as]:"),
+        CallbackQueryHandler(guarded_callback(Role.MEMBER, toggle_button), pattern=rf"{prefix}t:"),
+        CallbackQueryHandler(guarded_callback(Role.MEMBER, retry_button), pattern=rf"{prefix}r:"),
+        CallbackQueryHandler(guarded_callback(Role.MEMBER, go_button), pattern=rf"{prefix}go$"),
+    ]
+
+
+def _deliveries(svc: Services) -> list[DeliveryKind]:
+    return [
+        # a nudge twice would nag: an uncertain one is dropped
+        DeliveryKind(study_store.NUDGE_KIND, render=partial(render_nudge, svc), policy=KindPolicy()),
+        # a poll twice splits the votes: dropped too
+        DeliveryKind(GROUP_KIND, render=partial(render_group_quiz, svc), after_send=after_group_quiz,
+                     policy=KindPolicy()),
+    ]
+
+
+FEATURE = Feature(
+    name="quiz",
+    commands=(
+        Command("quiz", Role.MEMBER, quiz, "study"),
+        Command("wrong", Role.MEMBER, wrong, "study"),
+        Command("groupquiz", Role.SECRETARY, group_quiz, "secretary"),
+    ),
+    # typed 填空 answers: seen before the features' catch-all for free text, passed on when not an answer
+    conversations=lambda: [MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, typed_answer)],
+    handlers=_handlers,
+    producers=lambda svc: [partial(produce_nudges, svc)],
+    deliveries=_deliveries,
+    poll_answers={"quiz": poll_answer},
+)

@@ -1,0 +1,177 @@
+"""How study and quizzes look on a member's phone: the snippet, a question, feedback, the summary, /me.
+
+Kept apart from the handlers so ``bot.handlers.study`` and ``bot.handlers.quiz`` stay parse → call → reply.
+Every word comes from the catalog (``study.*`` / ``quiz.*``) and every value is escaped by it.  Layout
+choices for a narrow screen: options are written out in the message, one per line with their letter,
+and the buttons carry only the letters (a long option never gets cut off on a button); the source
+sentence is set apart in italics under the answer.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import CallbackData
+from bot.texts import Catalog, Safe, book_title
+from content.export import LETTERS
+from content.grading import normalise
+from storage.models import Question, QuizSession, StudyUnit
+from storage.study import MyProgress, PlanView
+
+QUIZ = "qz"  # callback prefix of quiz buttons
+STUDY = "sd"  # callback prefix of study buttons ("st" is the statistics feature's)
+MAX_SENTENCE = 600  # characters of the source sentence shown in feedback
+
+
+def _button(label: str, feature: str, action: str, *args: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=CallbackData(feature, action, tuple(map(str, args))).encode())
+
+
+# --------------------------------------------------------------------------- study
+
+
+def snippet_text(texts: Catalog, lang: str, unit: StudyUnit, place: int, total: int, *, today: bool) -> Safe:
+    source = texts.t("study.source", lang, source=unit.source) if unit.source else ""
+    heading = texts.t("study.heading", lang, heading=unit.heading) if unit.heading else ""
+    return texts.t("study.snippet", lang, label=texts.plain("study.label_today" if today else "study.label_next", lang),
+                   place=place, total=total, title=book_title(unit.title), source=source, heading=heading,
+                   text=unit.text)
+
+
+def snippet_markup(texts: Catalog, lang: str, unit_id: int, *, read: bool = False) -> InlineKeyboardMarkup:
+    if read:
+        return InlineKeyboardMarkup([[_button(texts.plain("study.btn_quiz", lang), QUIZ, "go")]])
+    return InlineKeyboardMarkup([[_button(texts.plain("study.btn_done", lang), STUDY, "d", unit_id)]])
+
+
+def unit_of_markup(markup: InlineKeyboardMarkup | None) -> int | None:
+    """The unit a sent snippet carries, read back from its 学完了 button (what was sent is what is recorded)."""
+    if markup is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            data = button.callback_data
+            if isinstance(data, str) and data.startswith(f"v1:{STUDY}:d:"):
+                return int(data.rsplit(":", 1)[1])
+    return None
+
+
+def plan_text(texts: Catalog, lang: str, plan: PlanView, push_time: str, paused: bool) -> Safe:
+    lines = [texts.t("study.plan_header", lang, delivered=plan.delivered, read=plan.read, total=plan.total)]
+    for doc in plan.documents:
+        mark = "✅" if doc.read == doc.units else ("📖" if doc.delivered else "▫️")
+        lines.append(texts.t("study.plan_line", lang, mark=mark, title=book_title(doc.title), read=doc.read,
+                             units=doc.units))
+    if plan.next_position is not None and plan.next_title is not None:
+        lines.append(texts.t("study.plan_next", lang, place=plan.next_position, title=book_title(plan.next_title)))
+    else:
+        lines.append(texts.t("study.plan_finished", lang))
+    lines.append(texts.t("study.plan_paused" if paused else "study.plan_time", lang, time=push_time))
+    return Safe("\n".join(lines))
+
+
+def progress_text(texts: Catalog, lang: str, me: MyProgress) -> Safe:
+    accuracy = f"{round(100 * me.correct / me.answered)}%" if me.answered else "—"
+    lines = [texts.t("study.me", lang, days=me.study_days, streak=me.streak, read=me.units_read,
+                     total=me.units_total, answered=me.answered, correct=me.correct, accuracy=accuracy,
+                     due=me.due_reviews, wrong=me.wrongbook, meetings=me.meetings_attended)]
+    if me.by_document:
+        lines.append(texts.t("study.me_docs", lang))
+        for doc in me.by_document:
+            lines.append(texts.t("study.me_doc", lang, title=book_title(doc.document), correct=doc.correct,
+                                 answered=doc.answered, accuracy=f"{round(100 * doc.correct / doc.answered)}%"))
+    return Safe("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- quiz
+
+
+def question_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, number: int | None = None, *,
+                  hint: bool = True) -> Safe:
+    """A question as asked (``number``: its 1-based place, default the one the session waits for)."""
+    review = texts.plain("quiz.review_mark", lang) if q.id in quiz.review_ids else ""
+    options = ""
+    if q.qtype in ("single", "multiple"):
+        options = "\n\n" + "\n".join(texts.t("quiz.option", lang, letter=LETTERS[i], text=o)
+                                     for i, o in enumerate(q.options))
+    shown = texts.t("quiz.hint_line", lang, hint=texts.t(f"quiz.hint.{q.qtype}", lang)) if hint else ""
+    return texts.t("quiz.question", lang, number=number or quiz.position + 1, total=len(quiz.question_ids),
+                   qtype=texts.plain(f"review.qtype.{q.qtype}", lang), review=review, stem=q.stem,
+                   options=Safe(options), hint=shown)
+
+
+def question_markup(texts: Catalog, lang: str, quiz: QuizSession, q: Question) -> InlineKeyboardMarkup | None:
+    sid, pos = quiz.id, quiz.position
+    if q.qtype == "single":
+        letters = [_button(LETTERS[i], QUIZ, "a", sid, pos, i) for i in range(len(q.options))]
+        return InlineKeyboardMarkup([letters[:4], letters[4:]] if len(letters) > 4 else [letters])
+    if q.qtype == "truefalse":
+        return InlineKeyboardMarkup([[_button(f"✔️ {q.options[0]}", QUIZ, "a", sid, pos, 0),
+                                      _button(f"✖️ {q.options[1]}", QUIZ, "a", sid, pos, 1)]])
+    if q.qtype == "multiple":
+        marks = [("✓ " if i in quiz.selected else "") + LETTERS[i] for i in range(len(q.options))]
+        toggles = [_button(mark, QUIZ, "t", sid, pos, i) for i, mark in enumerate(marks)]
+        rows = [toggles[:4], toggles[4:]] if len(toggles) > 4 else [toggles]
+        return InlineKeyboardMarkup([*rows, [_button(texts.plain("quiz.btn_submit", lang), QUIZ, "s", sid, pos)]])
+    return None  # 填空: the member types the answer
+
+
+def right_answer(q: Question) -> str:
+    if q.qtype in ("single", "multiple"):
+        return "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(q.options) if o in q.answer)
+    return q.answer[0] if q.answer else ""
+
+
+def _adds(q: Question) -> bool:
+    """Whether the explanation says more than the source sentence shown under it (most only quote it)."""
+    rest = normalise(q.explanation).replace(normalise(q.sentence), "").replace("原文", "")
+    return len(rest) > 2
+
+
+def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen: tuple[str, ...]) -> Safe:
+    if q.qtype in ("single", "multiple"):
+        given = "".join(LETTERS[i] for i, o in enumerate(q.options) if o in chosen)
+    else:
+        given = "、".join(chosen)
+    sentence = q.sentence if len(q.sentence) <= MAX_SENTENCE else q.sentence[:MAX_SENTENCE] + "…"
+    explanation = texts.t("quiz.explanation", lang, text=q.explanation) if _adds(q) else ""
+    return texts.t("quiz.feedback", lang, verdict=texts.plain("quiz.right" if correct else "quiz.wrong", lang),
+                   given=given or "—", answer=right_answer(q), explanation=explanation,
+                   document=book_title(q.document), sentence=sentence)
+
+
+def answered_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, number: int, correct: bool,
+                  chosen: tuple[str, ...]) -> Safe:
+    """The question message once answered: the question as it was asked, then the feedback under it, so the
+    chat history keeps each question with its answer and source."""
+    return Safe(question_text(texts, lang, quiz, q, number, hint=False) + "\n\n"
+                + feedback_text(texts, lang, q, correct, chosen))
+
+
+def summary_text(texts: Catalog, lang: str, quiz: QuizSession, wrong_total: int) -> Safe:
+    """The end of a session: how many were right (the member's own figure, compared with nothing)."""
+    total = len(quiz.question_ids)
+    key = "quiz.summary_all" if quiz.correct == total else "quiz.summary"
+    return texts.t(key, lang, correct=quiz.correct, total=total, wrong=wrong_total)
+
+
+def wrongbook_text(texts: Catalog, lang: str, items: list[tuple[int, Question, str]]) -> Safe:
+    """``items``: (number, question, due day as shown)."""
+    if not items:
+        return texts.t("quiz.wrong_empty", lang)
+    lines = [texts.t("quiz.wrong_header", lang, count=len(items))]
+    for number, q, due in items:
+        stem = q.stem if len(q.stem) <= 60 else q.stem[:60] + "…"
+        lines.append(texts.t("quiz.wrong_line", lang, number=number, stem=stem, due=due))
+    return Safe("\n".join(lines))
+
+
+def wrongbook_markup(texts: Catalog, lang: str, items: list[tuple[int, Question, str]]) -> InlineKeyboardMarkup | None:
+    buttons = [_button(texts.plain("quiz.btn_retry", lang, number=n), QUIZ, "r", q.id) for n, q, _ in items[:10]]
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[i:i + 5] for i in range(0, len(buttons), 5)])
+
+
+def nudge_markup(texts: Catalog, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(texts.plain("quiz.btn_start", lang), QUIZ, "go")]])

@@ -1,0 +1,387 @@
+"""A member's daily study: where they are in the plan, what was delivered and read, and the daily pushes.
+
+::
+
+    StudyUnit (position = plan order) ──next_unit──▶ the first active unit not yet delivered to the member
+        ──sent (push, /today, /study)──▶ StudyProgress(delivered_at) ──学完了──▶ read_at
+
+The plan is one sequence per branch; each member has their own place in it, kept as the set of units
+delivered to them.  So a member who joins late starts at the beginning, a member who misses days goes on
+where they stopped (nothing piles up), and units of a material added later are picked up when their
+position comes — the meeting's own materials first, as the pipeline orders them.
+
+The producers here run on every tick and only *enqueue* outbox rows: one per member and local day,
+under a key that makes a second tick, a second process or a restart harmless (inserted in bulk, see
+``_enqueue_many``).
+Which unit a push carries is decided when it is sent (``bot.handlers.study``), from current data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from storage.errors import NotFound
+from storage.models import (
+    Attendance,
+    Branch,
+    Delivery,
+    DeliveryState,
+    Member,
+    MemberStatus,
+    Question,
+    QuestionStatus,
+    QuizAnswer,
+    ReviewItem,
+    StudyProgress,
+    StudyUnit,
+)
+
+STUDY_KIND = "study"
+NUDGE_KIND = "quiz_nudge"
+
+
+# --------------------------------------------------------------------------- local days
+
+
+def local_day(now: datetime, tz: ZoneInfo) -> date:
+    return now.astimezone(tz).date()
+
+
+def at_local(day: date, when: time, tz: ZoneInfo) -> datetime:
+    """``when`` on ``day`` in the branch's zone, as UTC."""
+    return datetime.combine(day, when, tzinfo=tz).astimezone(UTC)
+
+
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where the local ``day`` starts and ends."""
+    return at_local(day, time(0, 0), tz), at_local(day + timedelta(days=1), time(0, 0), tz)
+
+
+def in_quiet_hours(moment: time, start: time, end: time) -> bool:
+    """Whether a local time of day falls in the quiet hours ``[start, end)``, which may wrap past midnight."""
+    if start == end:
+        return False
+    if start < end:
+        return start <= moment < end
+    return moment >= start or moment < end
+
+
+def parse_hhmm(value: str) -> time | None:
+    """``07:30`` / ``7:30`` / ``7：30`` as a time of day; ``None`` when it is not one."""
+    text = value.strip().replace("：", ":")
+    hours, sep, minutes = text.partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2 or len(hours) > 2:
+        return None
+    h, m = int(hours), int(minutes)
+    return time(h, m) if h < 24 and m < 60 else None
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+def active_units(*, session: Session, branch_id: int) -> list[StudyUnit]:
+    query = (select(StudyUnit).where(StudyUnit.branch_id == branch_id, col(StudyUnit.active).is_(True))
+             .order_by(col(StudyUnit.position), col(StudyUnit.id)))
+    return list(session.exec(query))
+
+
+def next_unit(*, session: Session, member_id: int, branch_id: int) -> StudyUnit | None:
+    """The first active unit of the plan not yet delivered to the member (``None``: they finished it)."""
+    delivered = select(StudyProgress.unit_id).where(StudyProgress.member_id == member_id)
+    query = (select(StudyUnit).where(StudyUnit.branch_id == branch_id, col(StudyUnit.active).is_(True),
+                                     col(StudyUnit.id).not_in(delivered))
+             .order_by(col(StudyUnit.position), col(StudyUnit.id)).limit(1))
+    return session.exec(query).first()
+
+
+def delivered_between(*, session: Session, member_id: int, start: datetime, end: datetime) -> StudyUnit | None:
+    """The latest unit delivered to the member in ``[start, end)`` (today's snippet, when it exists)."""
+    query = (select(StudyUnit).join(StudyProgress, col(StudyProgress.unit_id) == col(StudyUnit.id))
+             .where(StudyProgress.member_id == member_id, col(StudyProgress.delivered_at) >= start,
+                    col(StudyProgress.delivered_at) < end)
+             .order_by(col(StudyProgress.delivered_at).desc(), col(StudyProgress.id).desc()).limit(1))
+    return session.exec(query).first()
+
+
+def get_unit(*, session: Session, unit_id: int, branch_id: int) -> StudyUnit:
+    unit = session.get(StudyUnit, unit_id)
+    if unit is None or unit.branch_id != branch_id:
+        raise NotFound("unit_not_found", id=unit_id)
+    return unit
+
+
+def record_delivery(*, session: Session, member_id: int, unit_id: int, now: datetime) -> bool:
+    """Note that ``unit_id`` reached the member; ``True`` when it is new (a second send records nothing)."""
+    exists = session.exec(select(StudyProgress.id).where(StudyProgress.member_id == member_id,
+                                                         StudyProgress.unit_id == unit_id)).first()
+    if exists is not None:
+        return False
+    unit = session.get(StudyUnit, unit_id)
+    if unit is None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(StudyProgress(branch_id=unit.branch_id, member_id=member_id, unit_id=unit_id,
+                                      delivered_at=now))
+    except IntegrityError:  # the push and /today at the same moment
+        return False
+    return True
+
+
+def mark_read(*, session: Session, member_id: int, unit_id: int, now: datetime) -> bool:
+    """学完了: ``True`` the first time; a double tap changes nothing.  Only a unit sent to the member counts."""
+    progress = session.exec(select(StudyProgress).where(StudyProgress.member_id == member_id,
+                                                        StudyProgress.unit_id == unit_id)).first()
+    if progress is None:
+        raise NotFound("unit_not_found", id=unit_id)
+    if progress.read_at is not None:
+        return False
+    progress.read_at = now
+    session.add(progress)
+    return True
+
+
+def is_read(*, session: Session, member_id: int, unit_id: int) -> bool:
+    return session.exec(select(StudyProgress.id).where(
+        StudyProgress.member_id == member_id, StudyProgress.unit_id == unit_id,
+        col(StudyProgress.read_at).is_not(None))).first() is not None
+
+
+def set_push_time(*, session: Session, member_id: int, value: time | None, now: datetime) -> Member:
+    member = _member(session, member_id)
+    member.push_time = value.strftime("%H:%M") if value is not None else None
+    member.updated_at = now
+    session.add(member)
+    return member
+
+
+def set_push_paused(*, session: Session, member_id: int, paused: bool, now: datetime) -> Member:
+    member = _member(session, member_id)
+    member.push_paused = paused
+    member.updated_at = now
+    session.add(member)
+    return member
+
+
+def _member(session: Session, member_id: int) -> Member:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFound("member_not_found", member_id=member_id)
+    return member
+
+
+@dataclass(frozen=True)
+class DocumentProgress:
+    title: str
+    source: str | None
+    units: int
+    delivered: int
+    read: int
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """Where a member stands in the plan: per document in plan order, and the next unit's place."""
+
+    documents: tuple[DocumentProgress, ...]
+    total: int
+    delivered: int
+    read: int
+    next_position: int | None  # 1-based place of the next unit in the plan; None when finished
+    next_title: str | None
+
+
+def plan_of(*, session: Session, member_id: int, branch_id: int) -> PlanView:
+    units = active_units(session=session, branch_id=branch_id)
+    rows = session.exec(select(StudyProgress.unit_id, StudyProgress.read_at)
+                        .where(StudyProgress.member_id == member_id)).all()
+    delivered = {unit_id for unit_id, _ in rows}
+    read = {unit_id for unit_id, read_at in rows if read_at is not None}
+    order: list[str] = []
+    by_doc: dict[str, list[StudyUnit]] = {}
+    for unit in units:
+        if unit.doc_key not in by_doc:
+            order.append(unit.doc_key)
+            by_doc[unit.doc_key] = []
+        by_doc[unit.doc_key].append(unit)
+    documents = tuple(
+        DocumentProgress(title=group[0].title, source=group[0].source, units=len(group),
+                         delivered=sum(u.id in delivered for u in group), read=sum(u.id in read for u in group))
+        for group in (by_doc[key] for key in order))
+    upcoming = next(((i, u) for i, u in enumerate(units, 1) if u.id not in delivered), None)
+    return PlanView(documents=documents, total=len(units), delivered=sum(u.id in delivered for u in units),
+                    read=sum(u.id in read for u in units), next_position=upcoming[0] if upcoming else None,
+                    next_title=upcoming[1].title if upcoming else None)
+
+
+# --------------------------------------------------------------------------- producers
+
+
+def _receivers(session: Session) -> Sequence[tuple[int, int, int, str | None]]:
+    """(member id, branch id, chat id, push time) of every active, reachable member who has not paused."""
+    query = (select(Member.id, Member.branch_id, Member.chat_id, Member.push_time)
+             .join(Branch, col(Branch.id) == col(Member.branch_id))
+             .where(Member.status == MemberStatus.ACTIVE, col(Member.reachable).is_(True),
+                    col(Member.push_paused).is_(False), col(Member.chat_id).is_not(None),
+                    col(Branch.active).is_(True)))
+    return session.exec(query).all()  # type: ignore[return-value]
+
+
+def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    pending = list(keys)
+    for start in range(0, len(pending), 500):
+        chunk = pending[start:start + 500]
+        found.update(session.exec(select(Delivery.dedup_key).where(col(Delivery.dedup_key).in_(chunk))).all())
+    return found
+
+
+def study_key(member_id: int, day: date) -> str:
+    return f"{STUDY_KIND}:{member_id}:{day.isoformat()}"
+
+
+def _enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Insert outbox rows in bulk, skipping any whose dedup key exists; the number inserted.
+
+    ``scheduler.outbox.enqueue`` inserts one row per call (a SELECT and a SAVEPOINT each): fine for a
+    handful, about a second per thousand for the morning fan-out.  This is the same insert-unless-the-key-
+    exists, as one ``INSERT … ON CONFLICT (dedup_key) DO NOTHING`` executed in batches (SQLite and
+    PostgreSQL both have it), so a second tick or a second process still adds nothing.
+    """
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = Delivery.__table__  # type: ignore[attr-defined]
+    statement = insert(table).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
+    # one statement, executed many times in batches ("insertmanyvalues"); RETURNING counts what was added
+    return len(session.connection().execute(statement, rows).all())
+
+
+def _outbox_row(*, branch_id: int, kind: str, dedup_key: str, chat_id: int, member_id: int, due_at: datetime,
+                expires_at: datetime, now: datetime, day: date) -> dict[str, Any]:
+    return {"branch_id": branch_id, "kind": kind, "dedup_key": dedup_key, "chat_id": chat_id,
+            "member_id": member_id, "payload": {"day": day.isoformat()}, "due_at": due_at, "expires_at": expires_at,
+            "state": DeliveryState.PENDING, "attempts": 0, "created_at": now}
+
+
+def produce_study_pushes(*, session: Session, now: datetime, tz: ZoneInfo, default_time: time) -> int:
+    """Enqueue today's snippet for each member whose push time has come (one row per member and local day).
+
+    A member whose time passed while the bot was down still gets the day's snippet when it is back; the
+    row expires at local midnight, so yesterday's never arrives today.
+    """
+    today = local_day(now, tz)
+    _, midnight = day_bounds(today, tz)
+    default = at_local(today, default_time, tz)
+    due: list[tuple[int, int, int, datetime]] = []
+    for member_id, branch_id, chat_id, push_time in _receivers(session):
+        when = at_local(today, parse_hhmm(push_time) or default_time, tz) if push_time else default
+        if when <= now:
+            due.append((member_id, branch_id, chat_id, when))
+    existing = _existing_keys(session, (study_key(m, today) for m, _, _, _ in due))
+    rows = [_outbox_row(branch_id=branch_id, kind=STUDY_KIND, dedup_key=study_key(member_id, today),
+                        chat_id=chat_id, member_id=member_id, due_at=when, expires_at=midnight, now=now, day=today)
+            for member_id, branch_id, chat_id, when in due if study_key(member_id, today) not in existing]
+    return _enqueue_many(session, rows)
+
+
+def produce_quiz_nudges(*, session: Session, now: datetime, tz: ZoneInfo, nudge_time: time, quiet_start: time,
+                        quiet_end: time) -> int:
+    """Enqueue the day's quiz nudge for members who answered nothing today: at most one a day, never in
+    quiet hours (a nudge time inside them sends nothing; a late row expires when they begin)."""
+    if in_quiet_hours(nudge_time, quiet_start, quiet_end):
+        return 0
+    today = local_day(now, tz)
+    when = at_local(today, nudge_time, tz)
+    if now < when:
+        return 0
+    quiet = at_local(today, quiet_start, tz)
+    if quiet <= when:
+        quiet += timedelta(days=1)
+    if now >= quiet:
+        return 0
+    start, end = day_bounds(today, tz)
+    answered = set(session.exec(select(QuizAnswer.member_id).where(
+        col(QuizAnswer.answered_at) >= start, col(QuizAnswer.answered_at) < end).distinct()).all())
+    receivers = [r for r in _receivers(session) if r[0] not in answered]
+    keys = {r[0]: f"{NUDGE_KIND}:{r[0]}:{today.isoformat()}" for r in receivers}
+    existing = _existing_keys(session, keys.values())
+    rows = [_outbox_row(branch_id=branch_id, kind=NUDGE_KIND, dedup_key=keys[member_id], chat_id=chat_id,
+                        member_id=member_id, due_at=when, expires_at=quiet, now=now, day=today)
+            for member_id, branch_id, chat_id, _ in receivers if keys[member_id] not in existing]
+    return _enqueue_many(session, rows)
+
+
+def answered_between(*, session: Session, member_id: int, start: datetime, end: datetime) -> int:
+    return int(session.exec(select(func.count(col(QuizAnswer.id))).where(
+        QuizAnswer.member_id == member_id, col(QuizAnswer.answered_at) >= start,
+        col(QuizAnswer.answered_at) < end)).one())
+
+
+# --------------------------------------------------------------------------- /me
+
+
+@dataclass(frozen=True)
+class DocumentScore:
+    document: str
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class MyProgress:
+    """A member's own figures (never compared with anyone else's)."""
+
+    study_days: int  # local days with a snippet marked read or a question answered
+    streak: int  # such days in a row, up to today (or yesterday, when today has none yet)
+    units_read: int
+    units_total: int
+    answered: int
+    correct: int
+    by_document: tuple[DocumentScore, ...]
+    due_reviews: int  # due today or earlier
+    wrongbook: int
+    meetings_attended: int
+
+
+def progress_of(*, session: Session, member_id: int, branch_id: int, now: datetime, tz: ZoneInfo) -> MyProgress:
+    reads = session.exec(select(StudyProgress.read_at).where(
+        StudyProgress.member_id == member_id, col(StudyProgress.read_at).is_not(None))).all()
+    answers = session.exec(select(QuizAnswer.answered_at, QuizAnswer.correct, Question.document)
+                           .join(Question, col(Question.id) == col(QuizAnswer.question_id))
+                           .where(QuizAnswer.member_id == member_id)).all()
+    days = {local_day(t, tz) for t in reads if t is not None} | {local_day(t, tz) for t, _, _ in answers}
+    today = local_day(now, tz)
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    scores: dict[str, list[int]] = {}
+    for _, correct, document in answers:
+        tally = scores.setdefault(document, [0, 0])
+        tally[0] += 1
+        tally[1] += int(correct)
+    cards = session.exec(select(ReviewItem.due_at, ReviewItem.in_wrongbook)
+                         .join(Question, col(Question.id) == col(ReviewItem.question_id))
+                         .where(ReviewItem.member_id == member_id, Question.status == QuestionStatus.PUBLISHED)).all()
+    attended = session.exec(select(func.count(col(Attendance.id))).where(Attendance.member_id == member_id)).one()
+    return MyProgress(
+        study_days=len(days), streak=streak, units_read=len(reads),
+        units_total=len(active_units(session=session, branch_id=branch_id)), answered=len(answers),
+        correct=sum(1 for _, c, _ in answers if c),
+        by_document=tuple(DocumentScore(d, n, c) for d, (n, c) in sorted(scores.items(), key=lambda kv: -kv[1][0])),
+        due_reviews=sum(1 for due, _ in cards if due < day_bounds(today, tz)[1]),
+        wrongbook=sum(1 for _, w in cards if w),
+        meetings_attended=int(attended),
+    )

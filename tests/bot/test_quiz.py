@@ -1,0 +1,206 @@
+"""Quizzes through the real application over the offline Bot API, on SQLite and PostgreSQL.
+
+A member answers every type the way a phone lets them (one tap, toggles and 提交, typed text with stray
+punctuation), sees the source sentence after each answer, and nothing they tap twice, late, or on someone
+else's message records a second answer.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.offline.session import OfflineSession
+from bot.texts import book_title
+from scheduler.clock import FakeClock
+from storage.models import Question, QuestionStatus, QuizAnswer, QuizSession, QuizSessionState, ReviewItem
+from tests.bot.study_helpers import (
+    MEMBER,
+    OTHER,
+    answer,
+    current,
+    db_of,
+    join,
+    member_of,
+    right_indices,
+    study_fixture,  # noqa: F401  (the ``study`` fixture)
+)
+
+
+def answers(session: OfflineSession) -> list[QuizAnswer]:
+    with db_of(session).session() as s:
+        return list(s.exec(select(QuizAnswer).order_by(QuizAnswer.id)))  # type: ignore[arg-type]
+
+
+def cards(session: OfflineSession) -> dict[int, ReviewItem]:
+    with db_of(session).session() as s:
+        return {c.question_id: c for c in s.exec(select(ReviewItem))}
+
+
+async def test_a_quiz_mixes_all_four_types_and_explains_each_answer_from_its_source(
+        study: OfflineSession, clock: FakeClock) -> None:
+    await join(study)
+    await study.send(MEMBER, "/today")
+    started = await study.send(MEMBER, "/quiz")
+    assert "共 5 题" in started[0].plain and "第 1/5 题" in started[-1].plain
+    seen: list[Question] = []
+    for n in range(5):
+        _, q = current(study, MEMBER)
+        seen.append(q)
+        replies = await answer(study, MEMBER, right=n % 2 == 0)
+        feedback = next(m for m in replies if "出处：" in m.plain)
+        assert ("回答正确" if n % 2 == 0 else "回答错误") in feedback.plain
+        assert q.sentence[:15] in feedback.plain and book_title(q.document)[:12] in feedback.plain
+        assert "正确答案：" in feedback.plain
+    assert {q.qtype for q in seen} == {"single", "multiple", "truefalse", "fill"}
+    assert "5 题答对 3 题" in replies[-1].plain and "/wrong" in replies[-1].plain
+    rows = answers(study)
+    assert [a.correct for a in rows] == [True, False, True, False, True]
+    assert [a.question_id for a in rows] == [q.id for q in seen]
+    by_question = cards(study)
+    now = clock.now()
+    for q, row in zip(seen, rows, strict=True):
+        card = by_question[q.id]  # type: ignore[index]
+        assert card.in_wrongbook is (not row.correct) and card.reps == 1 and card.stability is not None
+        assert card.due_at == now + timedelta(days=1) if not row.correct else card.due_at >= now + timedelta(days=2)
+
+
+async def test_typed_answers_are_normalised_and_other_text_passes_on(study: OfflineSession) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    while current(study, MEMBER)[1].qtype != "fill":
+        await answer(study, MEMBER, right=True)
+    _, q = current(study, MEMBER)
+    typed = "　" + q.answer[0].replace("", " ").strip() + "！"  # spaces between characters, full-width bang
+    replies = await study.send(MEMBER, typed)
+    assert "回答正确" in replies[0].plain
+    # outside a 填空, text is not an answer: a choice question asks for a tap, no session means the usual reply
+    before = len(answers(study))
+    if current(study, MEMBER)[1].qtype != "fill":
+        assert "按钮" in (await study.send(MEMBER, "A"))[-1].plain
+    assert len(answers(study)) == before
+    while True:
+        try:
+            current(study, MEMBER)
+        except AssertionError:
+            break
+        await answer(study, MEMBER, right=True)
+    assert "发送 /help" in (await study.send(MEMBER, "你好"))[-1].plain  # no quiz: the usual answer to text
+
+
+def toast(session: OfflineSession, update: dict[str, object]) -> str | None:
+    query = update["callback_query"]
+    assert isinstance(query, dict)
+    answered = session.api.callback_answers.get(query["id"])
+    assert answered is not None, "the callback query was not answered"
+    return answered["text"]
+
+
+async def test_double_taps_retries_and_redelivered_text_record_one_answer(study: OfflineSession) -> None:
+    await join(study, MEMBER, OTHER)
+    await study.send(MEMBER, "/quiz")
+    while current(study, MEMBER)[1].qtype not in ("single", "truefalse"):
+        await answer(study, MEMBER, right=True)
+    recorded = len(answers(study))
+    _, q = current(study, MEMBER)
+    keyboard = study.api.last_keyboard(MEMBER)
+    assert keyboard is not None
+    data = keyboard.buttons()[right_indices(q)[0]].callback_data
+    assert data is not None
+    # someone else's button (a forwarded or forged quiz message): a polite answer, nothing recorded
+    forged = study.api.callback_update(OTHER, keyboard.message_id, data, chat_id=MEMBER)
+    assert not [m for m in await study.feed(forged) if m.kind == "message"]
+    assert "不是您的答题" in (toast(study, forged) or "")
+    assert len(answers(study)) == recorded
+    first = await study.press(MEMBER, right_indices(q)[0] + 1)
+    assert any("回答正确" in m.plain for m in first)
+    # the same button again (a double tap, or Telegram retrying the callback): one answer, one feedback
+    retried = study.api.callback_update(MEMBER, keyboard.message_id, data)
+    again = await study.feed(retried)
+    assert not [m for m in again if m.kind == "message"]
+    assert "已经答过" in (toast(study, retried) or "")
+    assert len(answers(study)) == recorded + 1
+    # a typed 填空 answer redelivered by Telegram after the quiz moved on does not answer the next question
+    while current(study, MEMBER)[1].qtype != "fill":
+        await answer(study, MEMBER, right=True)
+    _, fill = current(study, MEMBER)
+    update = study.api.message_update(MEMBER, fill.answer[0])
+    await study.feed(update)
+    count = len(answers(study))
+    redelivered = await study.feed(update)
+    assert not redelivered and len(answers(study)) == count
+
+
+async def test_an_idle_session_expires_and_a_restart_resumes_an_active_one(study: OfflineSession,
+                                                                          clock: FakeClock) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    await answer(study, MEMBER, right=True)
+    quiz, q = current(study, MEMBER)
+    resumed = await study.send(MEMBER, "/quiz")
+    assert "继续上次的答题：第 2/5 题" in resumed[0].plain and "第 2/5 题" in resumed[-1].plain
+    assert current(study, MEMBER)[0].id == quiz.id
+    stale = study.api.last_keyboard(MEMBER)
+    clock.advance(timedelta(minutes=31))
+    if stale is not None and stale.buttons():  # a tap after the idle time: the session has ended
+        data = stale.buttons()[0].callback_data
+        assert data is not None
+        late = study.api.callback_update(MEMBER, stale.message_id, data)
+        assert not [m for m in await study.feed(late) if m.kind == "message"]
+        assert "已经结束" in (toast(study, late) or "")
+    else:  # a 填空 typed after the idle time is not taken as an answer
+        assert "回答" not in (await study.send(MEMBER, q.answer[0]))[-1].plain
+    with db_of(study).session() as s:
+        ended = s.get(QuizSession, quiz.id)
+        assert ended is not None and ended.state == QuizSessionState.EXPIRED
+    fresh = await study.send(MEMBER, "/quiz")
+    assert "开始答题" in fresh[0].plain
+    assert current(study, MEMBER)[0].id != quiz.id
+    assert len(answers(study)) == 1
+
+
+async def test_a_withdrawn_question_is_skipped_and_records_nothing(study: OfflineSession) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    _, q = current(study, MEMBER)
+    with db_of(study).session() as s:
+        row = s.get(Question, q.id)
+        assert row is not None
+        row.status = QuestionStatus.RETIRED
+        s.add(row)
+    replies = await answer(study, MEMBER, right=True)
+    assert any("撤下" in m.plain for m in replies) and "第 2/5 题" in replies[-1].plain
+    assert answers(study) == []
+    assert member_of(study, MEMBER).id is not None
+    assert current(study, MEMBER)[0].state == QuizSessionState.ACTIVE
+
+
+async def test_the_wrong_book_lists_mistakes_and_a_retry_takes_one_out_after_two_right_answers(
+        study: OfflineSession) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    _, missed = current(study, MEMBER)
+    await answer(study, MEMBER, right=False)
+    assert "错题本是空的" not in (await study.send(MEMBER, "/wrong"))[0].plain
+    for attempt in (1, 2):
+        listing = (await study.send(MEMBER, "/wrong"))[0]
+        assert "错题本：1 道" in listing.plain and listing.button_list()[0].text == "重做 1"
+        asked = await study.press(MEMBER, 1)
+        assert "第 1/1 题" in asked[-1].plain and current(study, MEMBER)[1].id == missed.id
+        replies = await answer(study, MEMBER, right=True)
+        assert any("回答正确" in m.plain for m in replies) and "1 题全部答对" in replies[-1].plain
+        assert cards(study)[missed.id].streak == attempt  # type: ignore[index]
+    assert "错题本是空的" in (await study.send(MEMBER, "/wrong"))[0].plain
+    assert [a.correct for a in answers(study) if a.question_id == missed.id] == [False, True, True]
+
+
+async def test_a_typed_answer_with_control_characters_is_graded_and_stored_cleanly(study: OfflineSession) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    while current(study, MEMBER)[1].qtype != "fill":
+        await answer(study, MEMBER, right=True)
+    _, q = current(study, MEMBER)
+    replies = await study.send(MEMBER, f"\x00{q.answer[0]}\u202e\ud800")
+    assert any("回答正确" in m.plain for m in replies)
+    assert answers(study)[-1].chosen == [q.answer[0]]

@@ -160,3 +160,5 @@ def _route_pypdf_logging() -> None:
     if not any(isinstance(h, _PdfNotes) for h in logger.handlers):
         logger.addHandler(_PdfNotes())
         logger.propagate = False
+    # its remarks are the read's notes whatever the process's log level (a quiet CLI sets the root to ERROR)
+    logger.setLevel(logging.WARNING)

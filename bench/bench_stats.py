@@ -152,9 +152,11 @@ def measure(url: str) -> dict[str, object]:
     from bot.ledger import write_ledger
     from bot.texts import Catalog
     from storage import stats
+    from storage.scope import Scope
     from storage.stats import Window
 
     db = Database(url)
+    every = Scope.everything()  # the committee's view: every branch
     tz = ZoneInfo("Asia/Shanghai")
     window_month = Window(datetime(2026, 10, 31, 16, tzinfo=UTC), NOW)
     since = NOW - timedelta(days=90)
@@ -168,24 +170,26 @@ def measure(url: str) -> dict[str, object]:
         return median(runs) * 1000
 
     def screen() -> None:
-        stats_row = db.call(stats.branch_stats, branch_id=7, window=window_month, now=NOW)
-        warned = db.call(stats.attendance_warnings, branch_id=7, since=since)
+        stats_row = db.call(stats.branch_stats, scope=every, branch_id=7, window=window_month, now=NOW)
+        warned = db.call(stats.attendance_warnings, scope=every, branch_id=7, since=since)
         assert stats_row.answers > 0 and isinstance(warned, list)
 
     def member() -> None:
-        assert db.call(stats.member_stats, branch_id=7, member_id=3007, window=Window(None, NOW), now=NOW, tz=tz)
+        assert db.call(stats.member_stats, scope=every, branch_id=7, member_id=3007, window=Window(None, NOW),
+                       now=NOW, tz=tz)
 
     def committee() -> None:
         for branch_id in range(1, BRANCHES + 1):
-            db.call(stats.branch_stats, branch_id=branch_id, window=window_month, now=NOW, weak_limit=0)
-            db.call(stats.attendance_warnings, branch_id=branch_id, since=since)
+            db.call(stats.branch_stats, scope=every, branch_id=branch_id, window=window_month, now=NOW, weak_limit=0)
+            db.call(stats.attendance_warnings, scope=every, branch_id=branch_id, since=since)
 
     result: dict[str, object] = {"stats_ms": timed(screen), "member_ms": timed(member),
                                  "committee_ms": timed(committee, 3)}
     texts = Catalog.load()
     start = time.perf_counter()
     out = io.BytesIO()
-    counts = db.call(write_ledger, branch_id=7, window=Window(YEAR_START, NOW), now=NOW, tz=tz, texts=texts,
+    counts = db.call(write_ledger, scope=every, branch_id=7, window=Window(YEAR_START, NOW), now=NOW, tz=tz,
+                     texts=texts,
                      lang="zh", out=out)
     result["export_s"] = time.perf_counter() - start
     result["export_rows"] = sum(counts.values())
@@ -228,7 +232,9 @@ def run_store(name: str, answers: int) -> dict[str, object]:
     seed(db, answers)
     seeded = time.perf_counter() - start
     db.dispose()
-    done = subprocess.run([sys.executable, __file__, "--measure", url], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, __file__, "--measure", url], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"measuring {name} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["seed_s"] = seeded
     if cleanup is not None:

@@ -39,9 +39,9 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from bot.app import OFFLINE_TOKEN, build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.offline.api import FakeBotApi  # noqa: E402
-from bot.offline.request import OfflineRequest  # noqa: E402
-from bot.offline.session import OfflineSession  # noqa: E402
+from bot.fakeapi.api import FakeBotApi  # noqa: E402
+from bot.fakeapi.request import OfflineRequest  # noqa: E402
+from bot.fakeapi.session import OfflineSession  # noqa: E402
 from scheduler.clock import FakeClock  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

@@ -23,9 +23,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.offline.api import FakeBotApi  # noqa: E402
-from bot.offline.http import serve  # noqa: E402
-from bot.offline.records import BotApiError, SimulatedTimeout  # noqa: E402
+from bot.fakeapi.api import FakeBotApi  # noqa: E402
+from bot.fakeapi.http import serve  # noqa: E402
+from bot.fakeapi.records import BotApiError, SimulatedTimeout  # noqa: E402
 
 FIRST_MEMBER = 1_000_000
 GROUP = -1_001_234

@@ -258,7 +258,7 @@ def _health(settings: Settings) -> int:
 
 def _chat_command(parser: argparse.ArgumentParser, settings: Settings, args: argparse.Namespace,
                   path: Path | None) -> int:
-    from bot.offline_chat import chat_settings, start_time, wipe
+    from bot.chat_hooks import chat_settings, start_time, wipe
 
     start = datetime.now(UTC).replace(second=0, microsecond=0)
     if args.at:
@@ -273,8 +273,8 @@ def _chat_command(parser: argparse.ArgumentParser, settings: Settings, args: arg
 
 
 async def _chat(settings: Settings, start: datetime) -> int:
-    from bot.chat import run_chat
-    from bot.offline_chat import chat_hooks
+    from bot.chat_hooks import chat_hooks
+    from bot.terminal import run_chat
     from scheduler.clock import FakeClock
 
     clock = FakeClock(start)

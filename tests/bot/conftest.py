@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application
-from bot.offline.api import FakeBotApi
-from bot.offline.session import OfflineSession
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from tests import factories
 

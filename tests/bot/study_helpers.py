@@ -12,9 +12,9 @@ import pytest
 from sqlmodel import col, select
 
 from bot.app import build_application
-from bot.offline.api import FakeBotApi
-from bot.offline.records import SentMessage
-from bot.offline.session import OfflineSession
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.records import SentMessage
+from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage.db import Database
 from storage.models import Member, Question, QuizSession, QuizSessionState

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from bot import bank_sheet
 from bot.callbacks import CallbackData
-from bot.offline.session import OfflineSession
+from bot.fakeapi.session import OfflineSession
 from content.export import HEADER
 from storage.models import Question, QuestionStatus
 from tests.bot.test_review import card_id, counts, db_of, join, questions

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from telegram.request import BaseRequest
 
-from bot.chat import run_chat
+from bot.terminal import run_chat
 from scheduler.clock import Clock, FakeClock
 from tests.bot.tiny_app import build_tiny_app
 

@@ -106,7 +106,7 @@ def test_wipe_empties_the_database_a_session_names(tmp_path: Path, db_url: str) 
     """``--fresh --db URL`` on SQLite and on PostgreSQL: zhibu's tables go, the next start migrates afresh."""
     from sqlalchemy import inspect
 
-    from bot.offline_chat import chat_settings, wipe
+    from bot.chat_hooks import chat_settings, wipe
     from storage.db import Database
     from storage.migrate import upgrade
 

@@ -22,8 +22,8 @@ from sqlmodel import select
 
 from bot.app import build_application, command_table
 from bot.context import SERVICES_KEY
-from bot.offline.api import FakeBotApi
-from bot.offline.session import OfflineSession
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage.inputs import has_control_characters
 from storage.models import AuditEntry, Member, MemberStatus, Role

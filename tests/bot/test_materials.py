@@ -18,8 +18,8 @@ from sqlmodel import col, select
 
 from bot import content_service as cs
 from bot.app import build_application
-from bot.offline.api import FakeBotApi
-from bot.offline.session import OfflineSession
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage.models import Material, Question, QuestionStatus
 from tests import factories

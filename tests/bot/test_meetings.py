@@ -18,9 +18,9 @@ from sqlmodel import select
 from bot import ticker
 from bot.app import build_application
 from bot.context import SERVICES_KEY, Services
-from bot.offline.api import FakeBotApi
-from bot.offline.records import SentMessage
-from bot.offline.session import OfflineSession
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.records import SentMessage
+from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from scheduler.tick import run_tick
 from storage.attendance import STALE_PERIODS, code_at

@@ -19,9 +19,9 @@ from telegram.ext import ContextTypes
 
 from bot.app import FEATURES, build_application
 from bot.context import SERVICES_KEY, Caller, Services
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
 from bot.feature import Feature
-from bot.offline.api import FakeBotApi
-from bot.offline.session import OfflineSession
 from bot.ticker import tick
 from scheduler import outbox
 from scheduler.clock import FakeClock

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.offline.session import OfflineSession
+from bot.fakeapi.session import OfflineSession
 from bot.texts import book_title
 from scheduler.clock import FakeClock
 from storage.models import Question, QuestionStatus, QuizAnswer, QuizSession, QuizSessionState, ReviewItem

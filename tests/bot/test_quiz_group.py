@@ -14,9 +14,9 @@ from telegram.ext import CallbackContext
 
 from bot.app import build_application
 from bot.context import Caller
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
 from bot.handlers import quiz as quiz_feature
-from bot.offline.api import FakeBotApi
-from bot.offline.session import OfflineSession
 from content.grading import correct_indices
 from scheduler.clock import FakeClock
 from storage.models import PollMap, Question, QuizAnswer, ReviewItem

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.offline.session import OfflineSession
+from bot.fakeapi.session import OfflineSession
 from tests.factories import INVITE, SECRETARY_ID
 
 MEMBER = 10001

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from bot.callbacks import CallbackData
-from bot.offline.records import SentMessage
-from bot.offline.session import OfflineSession
+from bot.fakeapi.records import SentMessage
+from bot.fakeapi.session import OfflineSession
 from bot.texts import Catalog
 from content.export import HEADER, LETTERS
 from content.questions.text import BLANK

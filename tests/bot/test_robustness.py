@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.context import SERVICES_KEY
-from bot.offline.session import OfflineSession
+from bot.fakeapi.session import OfflineSession
 from tests.factories import INVITE, SECRETARY_ID
 
 MEMBER = 10001

@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 
-from bot.offline.api import FakeBotApi
-from bot.offline.http import serve
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.http import serve
 from tests import factories
 
 DEADLINE = 60.0  # generous upper bound for a cold interpreter; the test returns as soon as it can

@@ -1,6 +1,6 @@
 """Every way ``zhibu run`` can end is one line on stderr, never a traceback, never the token.
 
-Real processes against the HTTP fake Bot API (``bot/offline/http.py``), as a deployer would meet them: no
+Real processes against the HTTP fake Bot API (``bot/fakeapi/http.py``), as a deployer would meet them: no
 token, a token Telegram rejects, a Bot API that is down (then comes up), a database that is down.
 """
 
@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.offline.api import FakeBotApi
-from bot.offline.http import serve
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.http import serve
 from tests import factories
 
 DEADLINE = 60.0

@@ -14,9 +14,9 @@ import pytest
 
 from bot.app import FEATURES, build_application
 from bot.context import SERVICES_KEY, Caller
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
 from bot.feature import Feature
-from bot.offline.api import FakeBotApi
-from bot.offline.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage import members as member_store
 from storage.models import Member

@@ -19,8 +19,8 @@ from sqlmodel import select
 
 from bot import cli
 from bot.context import SERVICES_KEY, Services
-from bot.offline.records import SentMessage
-from bot.offline.session import OfflineSession
+from bot.fakeapi.records import SentMessage
+from bot.fakeapi.session import OfflineSession
 from storage.models import (
     Attendance,
     Meeting,

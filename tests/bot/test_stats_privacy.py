@@ -16,8 +16,8 @@ from sqlmodel import select
 from bot.app import build_application
 from bot.callbacks import CallbackData
 from bot.context import SERVICES_KEY, Services
-from bot.offline.api import FakeBotApi
-from bot.offline.session import OfflineSession
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage.models import Branch, Delivery, Member
 from tests.bot.test_scope_and_privacy import (

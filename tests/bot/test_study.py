@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import col, select
 
-from bot.offline.records import SentMessage
-from bot.offline.session import OfflineSession
+from bot.fakeapi.records import SentMessage
+from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage.models import Delivery, StudyProgress, StudyUnit
 from tests.bot.study_helpers import (

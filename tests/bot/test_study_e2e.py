@@ -13,8 +13,8 @@ from functools import partial
 from pathlib import Path
 
 from bot.app import build_application
-from bot.offline.api import FakeBotApi
-from bot.offline.session import OfflineSession
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
 from bot.texts import book_title
 from scheduler.clock import FakeClock
 from tests.bot.study_helpers import MEMBER, OTHER, answer, current, join, study_settings, tick

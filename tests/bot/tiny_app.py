@@ -28,7 +28,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.offline.api import DEFAULT_TOKEN
+from bot.fakeapi.api import DEFAULT_TOKEN
 from scheduler.clock import Clock
 
 Context = ContextTypes.DEFAULT_TYPE

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.offline.api import FakeBotApi
-from bot.offline.http import serve
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.http import serve
 from scheduler import outbox
 from storage.db import Database
 from storage.models import Branch, Delivery, DeliveryState

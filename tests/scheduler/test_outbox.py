@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlmodel import select
 from telegram import Bot
 
-from bot.offline.api import FakeBotApi
-from bot.offline.records import BotApiError
-from bot.offline.request import OfflineRequest
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.records import BotApiError
+from bot.fakeapi.request import OfflineRequest
 from scheduler import outbox
 from scheduler.clock import FakeClock
 from scheduler.kinds import DeliveryKind, Outgoing

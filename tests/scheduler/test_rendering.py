@@ -13,8 +13,8 @@ import pytest
 from sqlmodel import Session, select
 from telegram import Bot, Message
 
-from bot.offline.api import FakeBotApi
-from bot.offline.request import OfflineRequest
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.request import OfflineRequest
 from scheduler import outbox
 from scheduler.clock import FakeClock
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll

@@ -21,10 +21,10 @@ from sqlmodel import Session, col, select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.offline.api import FakeBotApi
-from bot.offline.http import serve
-from bot.offline.records import BotApiError
-from bot.offline.request import OfflineRequest
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.http import serve
+from bot.fakeapi.records import BotApiError
+from bot.fakeapi.request import OfflineRequest
 from scheduler import outbox
 from scheduler.clock import FakeClock
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing

@@ -12,9 +12,9 @@ import pytest
 from sqlmodel import select
 
 from bot.app import FEATURES, build_application
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
 from bot.feature import Feature
-from bot.offline.api import FakeBotApi
-from bot.offline.session import OfflineSession
 from bot.ticker import tick
 from scheduler import outbox
 from scheduler.clock import FakeClock

@@ -20,7 +20,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.offline import BotApiError, FakeBotApi, OfflineRequest
+from bot.fakeapi import BotApiError, FakeBotApi, OfflineRequest
 from scheduler.clock import FakeClock
 
 START = datetime(2026, 3, 20, 1, 30, tzinfo=UTC)

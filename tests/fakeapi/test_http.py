@@ -12,8 +12,8 @@ import pytest
 from telegram import Bot, BotCommand
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
-from bot.offline import BotApiError, FakeBotApi
-from bot.offline.http import BotApiServer, serve
+from bot.fakeapi import BotApiError, FakeBotApi
+from bot.fakeapi.http import BotApiServer, serve
 
 
 @pytest.fixture(autouse=True)

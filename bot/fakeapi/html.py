@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.offline.records import BotApiError
+from bot.fakeapi.records import BotApiError
 
 _ENTITY_OF_TAG = {
     "b": "bold",

@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from bot.offline.records import BotApiError
+from bot.fakeapi.records import BotApiError
 
 _JSON_KEYS = frozenset(
     {

@@ -28,9 +28,9 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
-from bot.offline.api import FakeBotApi
-from bot.offline.records import SentMessage
-from bot.offline.request import OfflineRequest
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.records import SentMessage
+from bot.fakeapi.request import OfflineRequest
 from scheduler.clock import Clock, FakeClock
 
 AppFactory = Callable[..., Application | Awaitable[Application]]

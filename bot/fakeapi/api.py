@@ -27,12 +27,12 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from bot.offline import updates as client
-from bot.offline.methods import METHODS
-from bot.offline.methods.setup import visible_commands
-from bot.offline.params import Params, decode_params
-from bot.offline.polling import UpdateQueue
-from bot.offline.records import (
+from bot.fakeapi import updates as client
+from bot.fakeapi.methods import METHODS
+from bot.fakeapi.methods.setup import visible_commands
+from bot.fakeapi.params import Params, decode_params
+from bot.fakeapi.polling import UpdateQueue
+from bot.fakeapi.records import (
     ApiCall,
     BotApiError,
     Keyboard,
@@ -40,7 +40,7 @@ from bot.offline.records import (
     SimulatedTimeout,
     UploadedFile,
 )
-from bot.offline.world import World
+from bot.fakeapi.world import World
 from scheduler.clock import Clock, SystemClock
 
 DEFAULT_TOKEN = "123456789:OFFLINE-zhibu-test-token"

@@ -1,6 +1,6 @@
 """What ``zhibu chat`` adds to the terminal client: the real app, ticks on ``:clock``, demo secretaries.
 
-The chat client (``bot/chat.py``) knows nothing about zhibu's store; these hooks give it the real
+The chat client (``bot/terminal.py``) knows nothing about zhibu's store; these hooks give it the real
 ``build_application``, run one scheduler tick whenever ``:clock`` moves time (so reminders and pushes
 that fell due go out, exactly as the periodic job would send them), and let ``:as NAME secretary``
 enrol a secretary of the first branch without editing a config file.
@@ -31,8 +31,8 @@ from telegram.request import BaseRequest
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import SERVICES_KEY, Services
+from bot.fakeapi.api import FakeBotApi
 from bot.menus import set_member_menu
-from bot.offline.api import FakeBotApi
 from bot.ticker import tick
 from scheduler.clock import Clock
 from storage import members as member_store

@@ -13,9 +13,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.offline.params import Params
-from bot.offline.records import BotApiError
-from bot.offline.world import World
+from bot.fakeapi.params import Params
+from bot.fakeapi.records import BotApiError
+from bot.fakeapi.world import World
 
 _DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 

@@ -2,7 +2,7 @@
 
 ``zhibu run`` talks to Telegram through PTB's ``HTTPXRequest``; pointing ``telegram.base_url`` at this
 server lets a test run the real process — real sockets, real httpx, real multipart uploads — against
-the same :class:`~bot.offline.api.FakeBotApi` the in-process tests use::
+the same :class:`~bot.fakeapi.api.FakeBotApi` the in-process tests use::
 
     server, base_url, base_file_url = await serve(api)
     bot = Bot(api.token, base_url=base_url, base_file_url=base_file_url)   # http://127.0.0.1:PORT/bot
@@ -28,9 +28,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tornado.httputil import HTTPFile, HTTPHeaders, parse_body_arguments
 
-from bot.offline.api import FakeBotApi
-from bot.offline.records import BotApiError, SimulatedTimeout, UploadedFile
-from bot.offline.request import error_response, ok_response, split_bot_url
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.records import BotApiError, SimulatedTimeout, UploadedFile
+from bot.fakeapi.request import error_response, ok_response, split_bot_url
 
 _MAX_HEAD = 64 * 1024
 Response = tuple[int, str, bytes]

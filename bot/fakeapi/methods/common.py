@@ -2,7 +2,7 @@
 
 Each method is a plain function ``(world, params, files) -> result JSON``; the helpers here hold the
 validation Telegram applies to every outgoing message (keyboards, text after HTML parsing) and the
-step that turns a stored message into a :class:`~bot.offline.records.SentMessage` for the outbox.
+step that turns a stored message into a :class:`~bot.fakeapi.records.SentMessage` for the outbox.
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from typing import Any
 
 from telegram.constants import InlineKeyboardButtonLimit
 
-from bot.offline.html import render, utf16_len
-from bot.offline.params import Params
-from bot.offline.records import (
+from bot.fakeapi.html import render, utf16_len
+from bot.fakeapi.params import Params
+from bot.fakeapi.records import (
     BotApiError,
     SentMessage,
     UploadedFile,
     parse_inline_keyboard,
     parse_reply_keyboard,
 )
-from bot.offline.world import World
+from bot.fakeapi.world import World
 
 Method = Callable[[World, Params, dict[str, UploadedFile]], Any]
 

@@ -2,13 +2,13 @@
 
 ``METHODS`` maps the lower-cased method name to ``(canonical name, function)``: Telegram matches method
 names case-insensitively, and the recorded calls keep the canonical spelling.  ``getUpdates`` is not
-here — it waits, so :class:`~bot.offline.api.FakeBotApi` implements it itself.
+here — it waits, so :class:`~bot.fakeapi.api.FakeBotApi` implements it itself.
 """
 
 from __future__ import annotations
 
-from bot.offline.methods import media, messages, setup
-from bot.offline.methods.common import Method
+from bot.fakeapi.methods import media, messages, setup
+from bot.fakeapi.methods.common import Method
 
 _BY_NAME: dict[str, Method] = {
     "getMe": setup.get_me,

@@ -14,11 +14,11 @@ from typing import Any
 
 from telegram.constants import FileSizeLimit, MessageLimit, PollLimit
 
-from bot.offline.html import render, utf16_len
-from bot.offline.methods.common import check_markup, checked_text, record, reply_target
-from bot.offline.params import Params
-from bot.offline.records import BotApiError, UploadedFile
-from bot.offline.world import PollState, StoredFile, World
+from bot.fakeapi.html import render, utf16_len
+from bot.fakeapi.methods.common import check_markup, checked_text, record, reply_target
+from bot.fakeapi.params import Params
+from bot.fakeapi.records import BotApiError, UploadedFile
+from bot.fakeapi.world import PollState, StoredFile, World
 
 
 def send_poll(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:

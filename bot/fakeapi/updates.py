@@ -4,7 +4,7 @@ A real Telegram client decides a lot that bots rely on: a command gets a ``bot_c
 offset 0 (covering ``/start`` but not its deep-link payload, and ``@botname`` when present), a callback
 query carries the message it was pressed under, a vote on an anonymous poll reaches the bot only as a
 new ``poll`` state while a vote on a public one arrives as ``poll_answer``.  These builders reproduce
-that; :class:`~bot.offline.api.FakeBotApi` numbers the results and queues them for ``getUpdates``.
+that; :class:`~bot.fakeapi.api.FakeBotApi` numbers the results and queues them for ``getUpdates``.
 
 Misuse by the *test* (an unknown user, pressing under a message that does not exist, voting twice in
 a quiz) raises ``ValueError`` — it is a bug in the script, not something Telegram would report.
@@ -16,8 +16,8 @@ import copy
 import re
 from typing import Any
 
-from bot.offline.methods.setup import chat_member_json
-from bot.offline.world import World
+from bot.fakeapi.methods.setup import chat_member_json
+from bot.fakeapi.world import World
 
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from telegram.constants import CallbackQueryLimit, MessageLimit
 
-from bot.offline.methods.common import check_markup, checked_text, record, reply_target
-from bot.offline.params import Params
-from bot.offline.records import BotApiError, UploadedFile
-from bot.offline.world import StoredMessage, World
+from bot.fakeapi.methods.common import check_markup, checked_text, record, reply_target
+from bot.fakeapi.params import Params
+from bot.fakeapi.records import BotApiError, UploadedFile
+from bot.fakeapi.world import StoredMessage, World
 
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same as a "

@@ -6,13 +6,13 @@
     serve() (http.py)          the same fake over HTTP on 127.0.0.1, for ``zhibu run`` end-to-end
     OfflineSession (session.py) a real PTB Application driven one update at a time over the fake
 
-Import the HTTP server from ``bot.offline.http`` explicitly; the rest is re-exported here.
+Import the HTTP server from ``bot.fakeapi.http`` explicitly; the rest is re-exported here.
 """
 
-from bot.offline.api import DEFAULT_TOKEN, FakeBotApi
-from bot.offline.records import ApiCall, BotApiError, Button, Keyboard, SentMessage, UploadedFile
-from bot.offline.request import OfflineRequest
-from bot.offline.session import OfflineSession, SessionError
+from bot.fakeapi.api import DEFAULT_TOKEN, FakeBotApi
+from bot.fakeapi.records import ApiCall, BotApiError, Button, Keyboard, SentMessage, UploadedFile
+from bot.fakeapi.request import OfflineRequest
+from bot.fakeapi.session import OfflineSession, SessionError
 
 __all__ = [
     "DEFAULT_TOKEN",

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.offline.api import FakeBotApi
-from bot.offline.records import BotApiError, SentMessage
-from bot.offline.session import AppFactory, OfflineSession, SessionError
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.records import BotApiError, SentMessage
+from bot.fakeapi.session import AppFactory, OfflineSession, SessionError
 from bot.stdin_lines import StdinLines
 from bot.texts import Catalog
 from scheduler.clock import FakeClock

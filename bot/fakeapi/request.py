@@ -21,8 +21,8 @@ from urllib.parse import unquote, urlsplit
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.offline.api import FakeBotApi
-from bot.offline.records import BotApiError, SimulatedTimeout
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.records import BotApiError, SimulatedTimeout
 
 
 def split_bot_url(path: str) -> tuple[str, str, str] | None:

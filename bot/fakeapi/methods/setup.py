@@ -14,9 +14,9 @@ from typing import Any
 
 from telegram.constants import BotCommandLimit
 
-from bot.offline.params import Params
-from bot.offline.records import BotApiError, UploadedFile
-from bot.offline.world import World
+from bot.fakeapi.params import Params
+from bot.fakeapi.records import BotApiError, UploadedFile
+from bot.fakeapi.world import World
 
 _COMMAND = re.compile(rf"[a-z0-9_]{{1,{BotCommandLimit.MAX_COMMAND}}}")
 _LANGUAGE = re.compile(r"[a-z]{2}")

@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
-from bot.offline import FakeBotApi, OfflineSession, SessionError
+from bot.fakeapi import FakeBotApi, OfflineSession, SessionError
 from scheduler.clock import Clock, FakeClock
 from tests.bot.tiny_app import build_tiny_app
 

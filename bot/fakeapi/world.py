@@ -16,7 +16,7 @@ import mimetypes
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.offline.records import BotApiError, Keyboard, SentMessage, parse_inline_keyboard
+from bot.fakeapi.records import BotApiError, Keyboard, SentMessage, parse_inline_keyboard
 from scheduler.clock import Clock
 
 

@@ -39,7 +39,8 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
 async def set_lang(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/lang zh|en`` — the interface language.  A member's is stored on their row; someone who has not
     asked to join yet has no row, so their choice is kept for this conversation and stored by ``/start``.
-    A request waiting for (or refused by) a secretary is answered with where it stands."""
+    Someone whose request waits for (or was refused by) a secretary has a row: the choice is stored there,
+    and the answer says where the request stands, in the new language."""
     svc = services(context)
     args = args_of(context)
     if len(args) != 1 or args[0].lower() not in LANGUAGES:
@@ -50,12 +51,12 @@ async def set_lang(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
             context.user_data[STRANGER_LANGUAGE_KEY] = language
         await reply(update, svc.texts.t("lang.set", language) + "\n" + svc.texts.t("help.unregistered", language))
         return
-    if not caller.active:
-        await reply(update, svc.texts.t(not_joined_key(caller), caller.lang))
-        return
     assert caller.member.id is not None
     member = await svc.db.run(member_store.set_language, member_id=caller.member.id, language=language,
                               now=svc.clock.now())
+    if not caller.active:  # a request waiting for (or refused by) a secretary: stored, and where it stands
+        await reply(update, svc.texts.t("lang.set", language) + "\n" + svc.texts.t(not_joined_key(caller), language))
+        return
     await set_member_menu(context.bot, svc, member)
     await reply(update, svc.texts.t("lang.set", member.language))
 

@@ -77,7 +77,8 @@ async def test_secretary_manages_roster_and_gets_usage_hints(session: OfflineSes
     assert "确定" in confirm[0].plain
     await session.press(SECRETARY_ID, 1)
     assert "张三" not in (await session.send(SECRETARY_ID, "/members"))[0].plain.split("待审批申请")[0]
-    assert "还没有加入支部" in (await session.send(MEMBER, "/lang en"))[0].plain
+    # someone removed may still choose their language (issue 6: non-members could not use /lang)
+    assert "You have not joined a branch yet" in (await session.send(MEMBER, "/lang en"))[0].plain
 
 
 async def test_language_switch_and_unknown_input(session: OfflineSession) -> None:
@@ -120,13 +121,16 @@ async def test_no_dead_ends_before_joining(session: OfflineSession) -> None:
     session.api.add_user(NEWCOMER, "王五")
     first = await session.send(NEWCOMER, "/start")  # nobody can decide yet, and the applicant is told so
     assert any("还没有书记在使用本机器人" in r.plain for r in first)
-    assert "等待书记审批" in (await session.send(NEWCOMER, "/lang en"))[0].plain
+    # an applicant may choose their language too (issue 6: non-members could not use /lang)
+    assert "still waiting for a secretary" in (await session.send(NEWCOMER, "/lang en"))[0].plain
+    assert "等待书记审批" in (await session.send(NEWCOMER, "/lang zh"))[0].plain
     await _secretary(session)
     roster = await session.send(SECRETARY_ID, "/members")
     assert "王五" in roster[0].plain
     await session.press(SECRETARY_ID, 2)  # reject
-    for text in ("/help", "/lang en", "你好"):
+    for text in ("/help", "你好"):
         assert "未获批准" in (await session.send(NEWCOMER, text))[0].plain
+    assert "was not approved" in (await session.send(NEWCOMER, "/lang en"))[0].plain
 
 
 async def test_a_stranger_is_greeted_in_their_telegram_language(session: OfflineSession) -> None:

@@ -41,7 +41,7 @@ from bot.stats_view import (
 from storage import members as member_store
 from storage import stats as stats_store
 from storage.errors import DomainError
-from storage.models import Role
+from storage.models import Branch, Role
 
 
 class NoBranchChosen(DomainError):
@@ -96,19 +96,23 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     await reply(update, render_branch(svc.texts, caller.lang, figures, period, warnings, tz, months))
 
 
-async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/chart [period]`` — weekly study completion, quiz accuracy and attendance as a picture."""
+async def _period_and_branch(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> tuple[Period, Branch]:
+    """``[period]`` of a one-branch command, and the branch it acts on."""
     svc = services(context)
     args = args_of(context)
     if len(args) > 1:
         raise UsageError()
     period = _period(svc, args[0] if args else None)
-    branch_id = _branch_id(caller)
-    branch = await svc.db.run(member_store.get_branch, branch_id=branch_id)
-    png = await svc.db.run(branch_chart, scope=caller.scope, branch_id=branch_id, branch_name=branch.name,
-                           period=period,
-                           now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=caller.lang)
+    return period, await svc.db.run(member_store.get_branch, branch_id=_branch_id(caller))
+
+
+async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/chart [period]`` — weekly study completion, quiz accuracy and attendance as a picture."""
+    svc = services(context)
+    period, branch = await _period_and_branch(context, caller)
     lang = caller.lang
+    png = await svc.db.run(branch_chart, scope=caller.scope, branch_id=branch.id, branch_name=branch.name,
+                           period=period, now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=lang)
     message = update.effective_message
     assert message is not None
     await message.reply_photo(photo=png, caption=svc.texts.t("stats.chart_caption", lang, branch=branch.name,
@@ -118,14 +122,9 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
 async def send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/export [period]`` — the ledger workbook for the period."""
     svc = services(context)
-    args = args_of(context)
-    if len(args) > 1:
-        raise UsageError()
-    period = _period(svc, args[0] if args else None)
-    branch_id = _branch_id(caller)
-    branch = await svc.db.run(member_store.get_branch, branch_id=branch_id)
+    period, branch = await _period_and_branch(context, caller)
     buffer = io.BytesIO()
-    counts = await svc.db.run(write_ledger, scope=caller.scope, branch_id=branch_id, window=period.window,
+    counts = await svc.db.run(write_ledger, scope=caller.scope, branch_id=branch.id, window=period.window,
                               now=svc.clock.now(),
                               tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
     day = svc.clock.now().astimezone(svc.settings.tz)

@@ -2,8 +2,8 @@
 
 An independent reader (its tally and causes are in the README's content section) found a bank that was
 *verified* but not worth answering: a template speech's misquoted formula asked as fact, another unit's
-meeting treated as the branch's own, meeting dates and attendees, blanks the stem itself answers, options of another length or
-shape than the key, and explanations that credit the Notice with what a meeting said.  The builders cannot
+meeting treated as the branch's own, meeting dates and attendees, blanks the stem itself answers, options
+of another length or shape than the key, and explanations that credit the Notice with what a meeting said.  The builders cannot
 see these defects one question at a time — they need the finished stem, its options and the corpus — so
 they are judged here, on the built :class:`Candidate`, in one place:
 

@@ -3,9 +3,9 @@
 An independent reader (its tally and causes are in the README's content section) found a bank that was
 *verified* but not worth answering: a template speech's misquoted formula asked as fact, another unit's
 meeting treated as the branch's own, meeting dates and attendees, blanks the stem itself answers, options
-of another length or shape than the key, and explanations that credit the Notice with what a meeting said.  The builders cannot
-see these defects one question at a time — they need the finished stem, its options and the corpus — so
-they are judged here, on the built :class:`Candidate`, in one place:
+of another length or shape than the key, and explanations that credit the Notice with what a meeting
+said.  The builders cannot see these defects one question at a time — they need the finished stem, its
+options and the corpus — so they are judged here, on the built :class:`Candidate`, in one place:
 
     wrong           a template speech's blank whose key the central texts never state ("融合为内生特点" where
                     the centre says "协调成为内生特点"), or that the centre already asks

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -45,21 +46,37 @@ def sqlite_url(tmp_path: object) -> str:
     return f"sqlite:///{tmp_path}/zhibu.sqlite3"
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A private schema per test on the PostgreSQL server, dropped afterwards."""
-    if _PG_SKIP:
-        pytest.skip(_PG_SKIP)
+@contextmanager
+def _private_schema() -> Iterator[str]:
+    """A fresh schema on the PostgreSQL server, as a URL that uses it; dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
     with admin.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in PG_URL else "?"
-    # each test's private schema; commits need not wait for the WAL flush (a test's data is thrown away)
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    try:
+        # commits need not wait for the WAL flush: a test's data is thrown away
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A private schema per test on the PostgreSQL server, dropped afterwards."""
+    if _PG_SKIP:
+        pytest.skip(_PG_SKIP)
+    with _private_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def other_pg_url(pg_url: str) -> Iterator[str]:
+    """A second schema on the same server: another deployment, or another engineer's tests."""
+    with _private_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

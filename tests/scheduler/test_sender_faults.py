@@ -11,12 +11,9 @@ claim never larger than what can go out within its lease.
 from __future__ import annotations
 
 import socket
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
-from sqlalchemy import create_engine, func, text
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 from telegram import Bot
 from telegram.request import HTTPXRequest
@@ -34,7 +31,6 @@ from scheduler.sender import send_due
 from storage.db import Database
 from storage.models import Branch, Delivery, DeliveryState, Member
 from tests import factories
-from tests.conftest import PG_URL
 
 
 class _Instant:
@@ -223,20 +219,6 @@ async def test_one_sender_per_sqlite_file(sqlite_url: str) -> None:
     finally:
         first.dispose()
         second.dispose()
-
-
-@pytest.fixture
-def other_pg_url(pg_url: str) -> Iterator[str]:
-    """A second schema on the same server: another deployment, or another engineer's tests."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 async def test_senders_of_two_schemas_do_not_block_each_other(pg_url: str, other_pg_url: str) -> None:

@@ -32,7 +32,7 @@ from telegram.warnings import PTBUserWarning
 from bot import meeting_form as form
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
-from bot.commands import guarded_callback
+from bot.commands import conversation_button, guarded_callback
 from bot.context import Caller, load_caller, reply, services
 from bot.feature import AnyHandler
 from bot.notify import send_to_member
@@ -79,14 +79,8 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     return svc.texts.plain("mtg.toast.leave_ask", caller.lang)
 
 
-_leave_button = guarded_callback(Role.MEMBER, leave_button, private=False)  # also under the group's notice
-
-
-async def start_leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(LEAVE_KEY, None)
-    await _leave_button(update, context)
-    raise ApplicationHandlerStop(REASON if context.user_data.get(LEAVE_KEY) else ConversationHandler.END)
+# also under the group's notice: the reason is then asked in the private chat
+start_leave = conversation_button(Role.MEMBER, leave_button, key=LEAVE_KEY, state=REASON, private=False)
 
 
 async def receive_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

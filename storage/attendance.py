@@ -110,15 +110,16 @@ def respond(*, session: Session, member: Member, meeting_id: int, attend: bool, 
 
 def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool, now: datetime,
                  scope: Scope | None = None) -> tuple[Rsvp, Member, Meeting]:
-    """A secretary approves or declines a pending 请假; a double tap finds it decided already."""
+    """A secretary approves or declines a 请假, or changes the decision; a double tap finds it decided already."""
     seen = _managing(actor, scope)
     row = session.get(Rsvp, rsvp_id) if fits(rsvp_id) else None
     if row is None:
         raise NotFound("leave_not_found", id=rsvp_id)
     meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id, scope=seen)
-    if row.response != "leave" or row.leave_status != LeaveStatus.PENDING:
+    decision = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
+    if row.response != "leave" or row.leave_status == decision:
         raise InvalidState("leave_decided", id=rsvp_id)
-    row.leave_status = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
+    row.leave_status = decision
     row.decided_by, row.decided_at = actor.tg_user_id, now
     session.add(row)
     member = session.get(Member, row.member_id)

@@ -22,7 +22,8 @@ from bot.texts import Catalog, Safe, book_title
 from scheduler import leave, reminders
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
-from storage.attendance import Roster, RosterLine, Window, makeup_of, rsvp_of
+from storage.attendance import Roster, RosterLine, Window, rsvp_of
+from storage.makeup import makeup_of, makeup_questions
 from storage.members import get_branch
 from storage.models import Audience, Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus
 
@@ -120,8 +121,10 @@ def decided_keyboard(texts: Catalog, lang: str, rsvp_id: int | None, *, approved
     return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.change_approve", "a", rsvp_id)]])
 
 
-def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.makeup_done", "m", meeting_id)]])
+def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, quiz: bool) -> InlineKeyboardMarkup:
+    """已学完 — and, when the materials have published questions, on to the quiz."""
+    key = "mtg.btn.makeup_quiz" if quiz else "mtg.btn.makeup_done"
+    return InlineKeyboardMarkup([[button(texts, lang, key, "m", meeting_id)]])
 
 
 # --------------------------------------------------------------------------- delivery renderers
@@ -214,7 +217,8 @@ def render_leave_decision(texts: Catalog, settings: Settings, session: Session, 
 
 
 def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    """补学: the meeting's materials to study, and a button to say it is done."""
+    """补学: the meeting's materials to study, then a short quiz on them (or, when none of their questions is
+    published yet, it says so and reading completes it)."""
     meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
     member = _recipient(session, row)
     if meeting is None or member is None or meeting.id is None or member.id is None:
@@ -223,8 +227,11 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
     if owed is None or owed.completed_at is not None:
         return None
     lang = texts.lang(member.language)
-    return Outgoing(text=makeup_text(texts, lang, session, meeting, settings.tz),
-                    markup=makeup_keyboard(texts, lang, meeting.id))
+    questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size))
+    text = Safe("\n\n".join([makeup_text(texts, lang, session, meeting, settings.tz),
+                              texts.t("mtg.makeup.quiz" if questions else "mtg.makeup.no_quiz", lang,
+                                      count=questions)]))
+    return Outgoing(text=text, markup=makeup_keyboard(texts, lang, meeting.id, quiz=bool(questions)))
 
 
 def makeup_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, tz: ZoneInfo) -> Safe:

@@ -202,6 +202,10 @@ async def test_check_in_roster_quorum_and_makeup(session: OfflineSession, clock:
     checked = {a.member_id for a in rows(session, Attendance)}
     assert len(checked) == 2
     assert "最终结果" in final and "缺席：王五" in final and "超过半数，会议有效" in final
+    # the quorum against the rows: full members of the branch, and those of them who checked in
+    full = {m.id for m in rows(session, Member) if m.standing == "full" and m.status == "active"}
+    came = {a.member_id for a in rows(session, Attendance) if a.status in ("present", "late")} & full
+    assert f"正式党员到会 {len(came)} / {len(full)}" in final and len(came) * 2 > len(full)
     assert "补学未完成：王五" in final
     zhang = next(m.id for m in rows(session, Member) if m.tg_user_id == ZHANG)
     marked = await session.send(SECRETARY_ID, f"/attendance {mid} {zhang} 迟到 路上堵车")

@@ -14,7 +14,18 @@ from sqlmodel import col, select
 
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
-from storage.models import Makeup, Question, QuestionStatus, QuizSession, StudyUnit
+from storage.attendance import code_at
+from storage.models import (
+    Attendance,
+    Makeup,
+    Meeting,
+    Member,
+    MemberStatus,
+    Question,
+    QuestionStatus,
+    QuizSession,
+    StudyUnit,
+)
 from tests.bot.study_helpers import answer, db_of, join, study_fixture, tick  # noqa: F401  (the fixture)
 from tests.factories import SECRETARY_ID
 
@@ -55,7 +66,18 @@ async def test_the_absent_member_studies_the_materials_answers_the_quiz_and_the_
     expected = min(5, len(on_it))
     assert f"做 {expected} 道小测验" in makeup[0].plain and f"《{title}》" in makeup[0].plain
     assert [b.text for b in makeup[0].button_list()] == ["📝 已学完，开始测验"]
-    assert "补学未完成：王五" in (await study.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
+    # check-in is closed now, even with the code of this very minute
+    with db_of(study).session() as s:
+        secret = s.exec(select(Meeting)).one().checkin_secret
+    late = await study.send(WANG, f"/checkin {code_at(secret, clock.now(), 60)}")
+    assert "签到成功" not in late[0].plain and "没有可以签到的会议" in late[0].plain
+    # the roster against what the rows say: everyone in the branch expected, present = checked in
+    with db_of(study).session() as s:
+        expected_n = len(s.exec(select(Member).where(Member.status == MemberStatus.ACTIVE)).all())
+        present_n = len(s.exec(select(Attendance).where(col(Attendance.status).in_(["present", "late"]))).all())
+    roster = (await study.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
+    assert (expected_n, present_n) == (3, 2)
+    assert f"应到 {expected_n} 人，实到 {present_n} 人" in roster and "补学未完成：王五" in roster
 
     started = await study.press(WANG, 1)
     assert f"补学测验：共 {expected} 道题" in started[0].plain and len(started) == 2  # the intro, question 1

@@ -41,6 +41,7 @@ from content.model import Document, Question
 from content.questions.claims import claim_candidates
 from content.questions.cloze import cloze_candidates
 from content.questions.combined import combined_slots
+from content.questions.descriptions import description_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.examiner import examine
@@ -52,6 +53,7 @@ from content.questions.lists import list_candidates
 from content.questions.measures import alternatives, measure_candidates, measure_slots
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
+from content.questions.references import reference_candidates
 from content.questions.roles import role_candidates
 from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
 from content.questions.siblings import sibling_candidates
@@ -213,6 +215,8 @@ def candidates(
     out.extend(role_candidates([ev for ev, _ in evidences]))
     out.extend(measure_candidates(measure_slots(slots), paragraphs, alternatives(pooled)))
     out.extend(sibling_candidates(ev for ev, _ in evidences))
+    out.extend(reference_candidates((ev for ev, _ in evidences), titles))
+    out.extend(description_candidates(enums, [ev for ev, _ in evidences]))
     asked = {c.question.sentence.split("\n")[-1] for c in out}
     out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)

@@ -40,6 +40,7 @@ from content.authority import Mark
 from content.model import Document, Question
 from content.questions.claims import claim_candidates
 from content.questions.cloze import cloze_candidates
+from content.questions.counterparts import counterpart_candidates
 from content.questions.combined import combined_slots
 from content.questions.descriptions import description_candidates
 from content.questions.distractors import Pools
@@ -217,6 +218,7 @@ def candidates(
     out.extend(sibling_candidates(ev for ev, _ in evidences))
     out.extend(reference_candidates((ev for ev, _ in evidences), titles))
     out.extend(description_candidates(enums, [ev for ev, _ in evidences]))
+    out.extend(counterpart_candidates(evidences, paragraphs.values()))
     asked = {c.question.sentence.split("\n")[-1] for c in out}
     out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)

@@ -6,12 +6,14 @@ not cannot tell it from the words around it — unlike a stock phrase, nothing i
 this campaign's sentences::
 
     book      《干在实处 走在前列》 in "…收录在《…》一书中"      a blank on the whole title (≤ BOOK_CHARS)
-    plan      第十五个五年规划, inside a long title to study      a blank, and a false 判断 with the previous plan
-    session   四中全会 in "认真落实四中全会部署"                 a blank, and a false 判断 with another session
+    plan      第十五个五年规划, inside a long title to study      a blank
+    session   四中全会 in "认真落实四中全会部署"                 a blank, and 判断 with it or the next session
 
-A false 判断 swaps the ordinal for its neighbour, so it stays grammatical and names a real alternative (the
-previous plan, another plenary session) — unless the sentence itself covers the other value ("二十届历次全会
-精神，认真落实四中全会部署": the third session is among 历次, so "落实三中全会部署" would not be plainly false).
+A false 判断 swaps the ordinal for its neighbour, so it stays grammatical and names a real alternative — the
+next session, since the sentence may cover the earlier ones ("二十届历次全会精神，认真落实四中全会部署": the
+third is among 历次, so "落实三中全会部署" would not be plainly false).  A plan is asked by its blank only: the
+previous plan is one members studied in its day, and "深入学习…第十四个五年规划的建议" would read as advice
+rather than as a falsehood.
 
 A title is asked only when it names another work: not the material's own title, not a document of the corpus
 (the Notice is named in every material), not a reference to the document itself ("《通知》").  A sentence that
@@ -39,10 +41,9 @@ _NUMERAL = "一二三四五六七八九十"
 _PLAN = re.compile(rf"第([{_NUMERAL}]{{1,3}})个五年规划")
 _SESSION = re.compile(rf"(?<![{_NUMERAL}])([{_NUMERAL[:9]}])中全会")
 _COVERED = re.compile(r"历次|历届|各次")
-SCORE = 1.05
+SCORE = 1.0
 FILL_BONUS = 0.05  # a blank asks the member to recall the reference, a statement only to recognise it
-KIND = "role"  # what the requirement turns on (``importance.KIND_WEIGHT``)
-KEY = "reference"
+KIND = KEY = "reference"  # a kind of its own: context of a requirement, weighed below the requirements
 
 
 def reference_candidates(evidences: Iterable[Evidence], titles: Collection[str]) -> list[Candidate]:
@@ -58,8 +59,8 @@ def reference_candidates(evidences: Iterable[Evidence], titles: Collection[str])
                 out.extend(_asked(ev, m.start(), m.end(), m.group(0), None))
         if ev.tier == TEMPLATE:
             continue  # a commentary's plan or session is the centre's to ask
-        for m in _PLAN.finditer(ev.text):
-            out.extend(_asked(ev, m.start(), m.end(), m.group(0), _neighbour(m, ev.text, -1)))
+        for m in _PLAN.finditer(ev.text):  # the previous plan is one members studied in its day: a blank only
+            out.extend(_asked(ev, m.start(), m.end(), m.group(0), None))
         for m in _SESSION.finditer(ev.text):
             out.extend(_asked(ev, m.start(), m.end(), m.group(0), _neighbour(m, ev.text, +1)))  # not yet held
     return out

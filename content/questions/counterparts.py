@@ -1,0 +1,98 @@
+"""A requirement that names one term of a pair the corpus lists together, stated with the other term.
+
+Materials list terms of one form side by side ("坚决反对形式主义、官僚主义"); where a central requirement names
+only one of them ("做好宣传引导，力戒形式主义"), which one it names is what a reader knows and a guesser does
+not — the other is a real alternative of the same form (same length, same ending), so the false statement
+stays grammatical and plausible::
+
+    判断  《通知》要求：做好宣传引导，力戒官僚主义。   错误（原文：做好宣传引导，力戒形式主义。）
+
+Only the false statement is made: the true one states a phrase every member would call right unread.
+
+Counterparts are read from the corpus's own runs "A、B(、C)" whose items share an ending of two or more
+characters and have one length; a sentence that names two of them, or whose paragraph names the other,
+is no test of which one (the swap would be said there too).  Only central and own requirements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from content.model import FALSE_TEXT, TRUE_TEXT
+from content.questions.cloze import explanation, new_question, stand_alone
+from content.questions.filters import rhetoric
+from content.questions.importance import OWN
+from content.questions.slots import Candidate, Evidence
+from content.questions.text import cjk_len, excerpt, norm
+
+_RUN = re.compile(r"[\u4e00-\u9fff]{3,6}(?:、[\u4e00-\u9fff]{3,6})+")
+ENDING = 2
+SCORE = 1.1
+KIND = "duty"  # a requirement's own words (``importance.KIND_WEIGHT``)
+
+
+def counterparts(texts: Iterable[str]) -> dict[str, set[str]]:
+    """Each term the texts list beside others of its form: "形式主义" → {"官僚主义"}."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for text in texts:
+        for run in _RUN.finditer(text):
+            items = run.group(0).split("、")
+            # the run's first item starts where the words before it end: "反对形式主义、官僚主义" lists 形式主义
+            items[0] = items[0][-len(items[1]) :]
+            for i, a in enumerate(items):
+                for b in items[i + 1 :]:
+                    if _alike(a, b):
+                        found[a].add(b)
+                        found[b].add(a)
+    return found
+
+
+def _alike(a: str, b: str) -> bool:
+    return len(a) == len(b) and a != b and a[-ENDING:] == b[-ENDING:] and a[: len(a) - ENDING] != b[: len(b) - ENDING]
+
+
+def counterpart_candidates(evidences: Sequence[tuple[Evidence, str]], paragraphs: Iterable[str]) -> list[Candidate]:
+    """A false statement for each central or own requirement that names one term of a pair."""
+    known = counterparts(paragraphs)
+    out: list[Candidate] = []
+    for ev, paragraph in evidences:
+        if ev.tier > OWN or "\n" in ev.text or "…" in ev.text or rhetoric(ev.text):
+            continue
+        named = [t for t in known if t in ev.text]
+        if len(named) != 1:
+            continue
+        term = named[0]
+        others = sorted(o for o in known[term] if o not in paragraph)
+        if not others or ev.text.count(term) != 1:
+            continue
+        out.extend(_statements(ev, term, others[0]))
+    return out
+
+
+def _statements(ev: Evidence, term: str, other: str) -> list[Candidate]:
+    """The requirement with ``other`` in the place of ``term``, said by whoever said it."""
+    start = ev.text.index(term)
+    text, offset, from_start = excerpt(ev.text, start, start + len(term))
+    framed = stand_alone(ev, text, offset, from_start)
+    if framed is None or framed.text == framed.quote and not framed.prefix and cjk_len(text) < 16:
+        return []
+    before, after = framed.text[: framed.offset], framed.text[framed.offset + len(term) :]
+    key = f"counterpart:{norm(term)}"
+    paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
+    q = new_question(
+        "truefalse",
+        ev,
+        before + other + after,
+        (TRUE_TEXT, FALSE_TEXT),
+        (FALSE_TEXT,),
+        explanation(f"{FALSE_TEXT}。", framed.quote, framed.where, ev.document),
+        "counterpart|F",
+        SCORE,
+        sentence=framed.sentence,
+    )
+    return [Candidate(q, key, KIND, False, key, paragraph, ev.tier, ev.doc_tier)]
+
+
+__all__ = ["counterpart_candidates", "counterparts"]

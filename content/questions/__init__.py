@@ -40,8 +40,8 @@ from content.authority import Mark
 from content.model import Document, Question
 from content.questions.claims import claim_candidates
 from content.questions.cloze import cloze_candidates
-from content.questions.counterparts import counterpart_candidates
 from content.questions.combined import combined_slots
+from content.questions.counterparts import counterpart_candidates
 from content.questions.descriptions import description_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses

@@ -21,11 +21,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from content.model import FALSE_TEXT, TRUE_TEXT
+from content.questions.attribution import opener
 from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.filters import rhetoric
 from content.questions.importance import OWN
 from content.questions.slots import Candidate, Evidence
-from content.questions.text import cjk_len, excerpt, norm
+from content.questions.text import excerpt, norm
 
 _RUN = re.compile(r"[\u4e00-\u9fff]{3,6}(?:、[\u4e00-\u9fff]{3,6})+")
 ENDING = 2
@@ -76,8 +77,8 @@ def _statements(ev: Evidence, term: str, other: str) -> list[Candidate]:
     start = ev.text.index(term)
     text, offset, from_start = excerpt(ev.text, start, start + len(term))
     framed = stand_alone(ev, text, offset, from_start)
-    if framed is None or framed.text == framed.quote and not framed.prefix and cjk_len(text) < 16:
-        return []
+    if framed is None or (not framed.prefix and opener(framed.text) is None):
+        return []  # a statement says whose requirement it is ("《通知》要求：")
     before, after = framed.text[: framed.offset], framed.text[framed.offset + len(term) :]
     key = f"counterpart:{norm(term)}"
     paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""

@@ -29,7 +29,7 @@ from content.model import FALSE_TEXT, TRUE_TEXT
 from content.questions.cloze import explanation, new_question
 from content.questions.importance import OWN
 from content.questions.slots import Candidate, Enumeration, Evidence
-from content.questions.text import BLANK, clauses, cjk_len, norm, width_variants
+from content.questions.text import BLANK, cjk_len, clauses, norm, width_variants
 
 MIN_ITEMS = 3
 MAX_NAME = 6  # a name of a word or two ("重局部轻全局"); longer items are requirements, not names
@@ -51,8 +51,10 @@ def description_candidates(enums: Sequence[Enumeration], evidences: Iterable[Evi
         lead = e.context.strip()
         if e.kind != "numbered" or len(e.items) < MIN_ITEMS or not lead.endswith(_LEAD_ENDS):
             continue
-        if any(cjk_len(i) > MAX_NAME or line.rstrip("。") != line[: line.find(i)] + i for i, line in
-               zip(e.items, e.lines, strict=True)):
+        if any(
+            cjk_len(i) > MAX_NAME or line.rstrip("。") != line[: line.find(i)] + i
+            for i, line in zip(e.items, e.lines, strict=True)
+        ):
             continue  # items are whole first sentences of a word or two: "三是重显轻隐。"
         unique = _distinctive(e.items)
         described = []

@@ -67,7 +67,7 @@ def reference_candidates(evidences: Iterable[Evidence], titles: Collection[str])
 
 
 def _book(text: str, m: re.Match[str]) -> bool:
-    """"收录在《干在实处 走在前列》一书中": a book, named as where sayings are collected."""
+    """ "收录在《干在实处 走在前列》一书中": a book, named as where sayings are collected."""
     return bool(_COLLECTED.search(text[: m.start()]) or _BOOK_TAIL.match(text[m.end() - 1 :]))
 
 
@@ -158,7 +158,7 @@ def _asked(ev: Evidence, start: int, end: int, value: str, false_value: str | No
 
 
 def _pointed_lead(ev: Evidence) -> str:
-    """"在浙江工作期间，习近平…概括为“五重五轻”。" before "这些重要论述，…": what the sentence points back to,
+    """ "在浙江工作期间，习近平…概括为“五重五轻”。" before "这些重要论述，…": what the sentence points back to,
     when its section opens with a short lead ending in "——" or "："."""
     if not _POINTING.match(ev.text) or not ev.section or ev.section[0] == ev.text:
         return ""

@@ -12,6 +12,16 @@ Only the false statement is made: the true one states a phrase every member woul
 Counterparts are read from the corpus's own runs "A、B(、C)" whose items share an ending of two or more
 characters and have one length; a sentence that names two of them, or whose paragraph names the other,
 is no test of which one (the swap would be said there too).  Only central and own requirements.
+
+*Partners* are counterparts of another kind: two four-character phrases that complete the same pair
+differently — "关乎立党为公、执政为民" (a saying) and "强化立党为公、为民造福理念" (the Notice).  Which one
+goes with 立党为公 here is exactly what members confuse::
+
+    判断  习近平总书记明确：“政绩观问题是一个根本性问题，关乎立党为公、为民造福”。   错误
+    判断  《通知》强调：…，进一步强化立党为公、执政为民理念。                       错误
+
+Only pairs that stand alone are read ("立党为公、为民造福、科学决策…" is a list, asked as one).  A saying that
+the text continues with "……" (one of several quoted) is stated up to its closing quote.
 """
 
 from __future__ import annotations
@@ -29,6 +39,8 @@ from content.questions.slots import Candidate, Evidence
 from content.questions.text import excerpt, norm
 
 _RUN = re.compile(r"[\u4e00-\u9fff]{3,6}(?:、[\u4e00-\u9fff]{3,6})+")
+_PAIR = re.compile(r"(?<!、)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?!、)")
+_CONTINUED = re.compile(r"(?<=”)…+$")
 ENDING = 2
 SCORE = 1.1
 KIND = "duty"  # a requirement's own words (``importance.KIND_WEIGHT``)
@@ -54,28 +66,43 @@ def _alike(a: str, b: str) -> bool:
     return len(a) == len(b) and a != b and a[-ENDING:] == b[-ENDING:] and a[: len(a) - ENDING] != b[: len(b) - ENDING]
 
 
+def partners(texts: Iterable[str]) -> dict[tuple[str, str], set[str]]:
+    """(A, B) → the other phrases the texts pair with A: ("立党为公", "执政为民") → {"为民造福"}."""
+    second: dict[str, set[str]] = defaultdict(set)
+    for text in texts:
+        for m in _PAIR.finditer(text):
+            second[m.group(1)].add(m.group(2))
+    return {(a, b): bs - {b} for a, bs in second.items() for b in bs if len(bs) > 1}
+
+
 def counterpart_candidates(evidences: Sequence[tuple[Evidence, str]], paragraphs: Iterable[str]) -> list[Candidate]:
-    """A false statement for each central or own requirement that names one term of a pair."""
+    """A false statement for each central or own requirement that names one term of a pair, or one partner."""
+    paragraphs = list(paragraphs)
     known = counterparts(paragraphs)
+    paired = partners(paragraphs)
     out: list[Candidate] = []
     for ev, paragraph in evidences:
-        if ev.tier > OWN or "\n" in ev.text or "…" in ev.text or rhetoric(ev.text):
+        text = _CONTINUED.sub("。", ev.text)
+        if ev.tier > OWN or "\n" in text or "…" in text or rhetoric(text):
             continue
-        named = [t for t in known if t in ev.text]
+        for m in _PAIR.finditer(text):
+            others = sorted(o for o in paired.get((m.group(1), m.group(2)), ()) if o not in paragraph)
+            if others:
+                out.extend(_statements(ev, text, m.start(2), m.group(2), others[0]))
+        named = [t for t in known if t in text]
         if len(named) != 1:
             continue
         term = named[0]
         others = sorted(o for o in known[term] if o not in paragraph)
-        if not others or ev.text.count(term) != 1:
+        if not others or text.count(term) != 1:
             continue
-        out.extend(_statements(ev, term, others[0]))
+        out.extend(_statements(ev, text, text.index(term), term, others[0]))
     return out
 
 
-def _statements(ev: Evidence, term: str, other: str) -> list[Candidate]:
-    """The requirement with ``other`` in the place of ``term``, said by whoever said it."""
-    start = ev.text.index(term)
-    text, offset, from_start = excerpt(ev.text, start, start + len(term))
+def _statements(ev: Evidence, sentence: str, start: int, term: str, other: str) -> list[Candidate]:
+    """The requirement with ``other`` in the place of ``term`` (at ``start``), said by whoever said it."""
+    text, offset, from_start = excerpt(sentence, start, start + len(term))
     framed = stand_alone(ev, text, offset, from_start)
     if framed is None or (not framed.prefix and opener(framed.text) is None):
         return []  # a statement says whose requirement it is ("《通知》要求：")
@@ -96,4 +123,4 @@ def _statements(ev: Evidence, term: str, other: str) -> list[Candidate]:
     return [Candidate(q, key, KIND, False, key, paragraph, ev.tier, ev.doc_tier)]
 
 
-__all__ = ["counterpart_candidates", "counterparts"]
+__all__ = ["counterpart_candidates", "counterparts", "partners"]

@@ -167,7 +167,8 @@ def refusal(
                 return "a series in the stem spells the key"
             if _short_slogan(stem, k):
                 return "an item of a three-character slogan (深学、真查、实改; 找差距、查根源、强修养)"
-    if _SIGNIFICANCE.search(stem):
+    # ... but the session a significance names is a fact: "是贯彻落实党的二十届（四中全会）战略部署…的必然要求"
+    if _SIGNIFICANCE.search(stem) and not (c.kind == "reference" and q.qtype == "fill"):
         return "a significance chain"
     if stem.rstrip("？?").endswith("……"):
         return "a stem trailing ……"

@@ -8,6 +8,7 @@ this campaign's sentences::
     book      《干在实处 走在前列》 in "…收录在《…》一书中"      a blank on the whole title (≤ BOOK_CHARS)
     plan      第十五个五年规划, inside a long title to study      a blank
     session   四中全会 in "认真落实四中全会部署"                 a blank, and 判断 with it or the next session
+    levels    省市县乡 in "省市县乡领导班子换届工作要…"          a blank: the levels a duty reaches
 
 A false 判断 swaps the ordinal for its neighbour, so it stays grammatical and names a real alternative — the
 next session, since the sentence may cover the earlier ones ("二十届历次全会精神，认真落实四中全会部署": the
@@ -41,9 +42,11 @@ _NUMERAL = "一二三四五六七八九十"
 _PLAN = re.compile(rf"第([{_NUMERAL}]{{1,3}})个五年规划")
 _SESSION = re.compile(rf"(?<![{_NUMERAL}])([{_NUMERAL[:9]}])中全会")
 _COVERED = re.compile(r"历次|历届|各次")
+_LEVELS = re.compile(r"(?<![\u4e00-\u9fff])[省市县乡镇村]{3,}(?=领导班子|党委|党组织|干部)")
 SCORE = 1.0
 FILL_BONUS = 0.05  # a blank asks the member to recall the reference, a statement only to recognise it
 KIND = KEY = "reference"  # a kind of its own: context of a requirement, weighed below the requirements
+SCOPE = "duty"  # whom a duty reaches is the duty's own fact (``importance.KIND_WEIGHT``)
 
 
 def reference_candidates(evidences: Iterable[Evidence], titles: Collection[str]) -> list[Candidate]:
@@ -61,6 +64,8 @@ def reference_candidates(evidences: Iterable[Evidence], titles: Collection[str])
             continue  # a commentary's plan or session is the centre's to ask
         for m in _PLAN.finditer(ev.text):  # the previous plan is one members studied in its day: a blank only
             out.extend(_asked(ev, m.start(), m.end(), m.group(0), None))
+        for m in _LEVELS.finditer(ev.text):  # "省市县乡领导班子换届": "省市县" would be half true, so a blank only
+            out.extend(_asked(ev, m.start(), m.end(), m.group(0), None, kind=SCOPE))
         for m in _SESSION.finditer(ev.text):
             out.extend(_asked(ev, m.start(), m.end(), m.group(0), _neighbour(m, ev.text, +1)))  # not yet held
     return out
@@ -106,7 +111,9 @@ def _numeral(value: int) -> str:
     return head + (_NUMERAL[ones - 1] if ones else "")
 
 
-def _asked(ev: Evidence, start: int, end: int, value: str, false_value: str | None) -> list[Candidate]:
+def _asked(
+    ev: Evidence, start: int, end: int, value: str, false_value: str | None, kind: str = KIND
+) -> list[Candidate]:
     """A 填空 on ``value`` and, when a neighbour is given, a false 判断 that states it instead."""
     # one clause before the reference comes along: "深入贯彻…历次全会精神，认真落实（　）部署" says which 届
     previous = ev.text.rfind("，", 0, ev.text.rfind("，", 0, start)) + 1 if "，" in ev.text[:start] else 0
@@ -135,7 +142,7 @@ def _asked(ev: Evidence, start: int, end: int, value: str, false_value: str | No
         SCORE + FILL_BONUS,
         sentence=sentence,
     )
-    out = [Candidate(fill, key, KIND, None, key, paragraph, ev.tier, ev.doc_tier)]
+    out = [Candidate(fill, key, kind, None, key, paragraph, ev.tier, ev.doc_tier)]
     if false_value is None:
         return out
     # a statement of the plan or session, true or with its neighbour: the ranker keeps the one the bank's

@@ -6,9 +6,12 @@ checked through ``content.verify`` as the pipeline checks it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from content.model import FALSE_TEXT, TRUE_TEXT, Corpus, Question
 from content.questions.claims import claim_candidates
-from content.questions.counterparts import counterpart_candidates, counterparts
+from content.questions.counterparts import counterpart_candidates, counterparts, partners
+from content.questions.examiner import refusal
 from content.questions.importance import CENTRAL, OTHERS, TEMPLATE
 from content.questions.ranking import select
 from content.questions.references import reference_candidates
@@ -148,8 +151,61 @@ def test_a_false_statement_the_balance_holds_back_is_asked_once_a_true_one_is_in
 def test_the_shipped_bank_has_new_references_and_duties(generated: Corpus) -> None:
     bank = [q for q in generated.questions if q.enabled]
     fills = {q.answer[0]: q.answer for q in bank if q.qtype == "fill"}
-    assert {"第十五个五年规划", "干在实处 走在前列"} <= set(fills)
+    assert {"第十五个五年规划", "干在实处 走在前列", "四中全会", "省市县乡"} <= set(fills)
     assert "十五五规划" in fills["第十五个五年规划"]
     statements = [q.stem for q in bank if q.qtype == "truefalse"]
     assert any("负总责" in s for s in statements)
-    assert any("五中全会" in s or "四中全会部署" in s for s in statements)
+    assert any("关乎立党为公、为民造福" in s for s in statements)
+
+
+# --- partners, levels, and the session a significance names ----------------------------------------------------
+
+SAYING = "明确“政绩观问题是一个根本性问题，关乎立党为公、执政为民”……"
+HEADING = "领航定向——习近平总书记重要论述为开展学习教育指明正确方向"
+
+
+def test_a_saying_is_stated_with_the_phrase_the_notice_pairs_with_its_first_half() -> None:
+    """ "关乎立党为公、执政为民" (a saying) against "强化立党为公、为民造福理念" (the Notice): members confuse them."""
+    corpus = [SAYING, STUDY, "以立党为公、为民造福、科学决策、真抓实干为总要求"]
+    assert partners(corpus)[("立党为公", "执政为民")] == {"为民造福"}  # the 总要求's run is a list, not a pair
+    ev = Evidence("x#1", "实干为民开新局", SAYING, heading=HEADING, block=9, tier=CENTRAL, doc_tier=TEMPLATE)
+    (c,) = counterpart_candidates([(ev, SAYING)], corpus)
+    assert c.question.stem == "习近平总书记明确：“政绩观问题是一个根本性问题，关乎立党为公、为民造福”。"
+    assert c.truth is False and "……" not in c.question.stem
+    proven(c.question, HEADING, SAYING)
+
+
+def test_the_levels_a_duty_reaches_are_a_blank_never_a_statement() -> None:
+    """ "省市县乡领导班子换届": "省市县领导班子换届…" would be half true, so only the blank is asked."""
+    section = ("会议强调，中央办公厅已经印发《关于在全党开展树立和践行正确政绩观学习教育的通知》。",)
+    ev = Evidence(
+        "n#0",
+        NOTICE,
+        "省市县乡领导班子换届工作要认真落实学习教育有关要求。",
+        heading="中央党的建设工作领导小组会议精神",
+        lead=section[0],
+        block=7,
+        tier=CENTRAL,
+        section=section,
+        doc_tier=CENTRAL,
+    )
+    cands = reference_candidates([ev], TITLES)
+    assert [c.question.qtype for c in cands] == ["fill"] and cands[0].question.answer[0] == "省市县乡"
+    assert cands[0].question.stem.endswith(f"：{BLANK}领导班子换届工作要认真落实学习教育有关要求。")
+
+
+def test_a_significance_chain_refuses_its_stock_word_but_not_the_session_it_names() -> None:
+    sentence = (
+        "在全党开展树立和践行正确政绩观学习教育，是贯彻落实党的二十届四中全会战略部署、确保基本实现社会主义现代化"
+        "取得决定性进展的必然要求。"
+    )
+    ev = Evidence("n#0", NOTICE, sentence, block=6, tier=CENTRAL, doc_tier=CENTRAL)
+    (fill, *_) = [c for c in reference_candidates([ev], TITLES) if c.question.qtype == "fill"]
+    assert fill.question.answer[0] == "四中全会"
+    assert refusal(fill, sentence, TITLES) is None
+    stock = Candidate(
+        replace(fill.question, stem=fill.question.stem.replace("（　）", "四中全会").replace("必然要求", "（　）")),
+        "必然要求",
+        "term",
+    )
+    assert refusal(stock, sentence, TITLES)

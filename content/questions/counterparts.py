@@ -7,7 +7,8 @@ stays grammatical and plausible::
 
     判断  《通知》要求：做好宣传引导，力戒官僚主义。   错误（原文：做好宣传引导，力戒形式主义。）
 
-Only the false statement is made: the true one states a phrase every member would call right unread.
+Only the false statement is made: the true one states a phrase every member would call right unread.  A
+partner (below) is stated both ways, and the bank's balance of true and false chooses.
 
 Counterparts are read from the corpus's own runs "A、B(、C)" whose items share an ending of two or more
 characters and have one length; a sentence that names two of them, or whose paragraph names the other,
@@ -43,6 +44,7 @@ _PAIR = re.compile(r"(?<!、)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?!、)"
 _CONTINUED = re.compile(r"(?<=”)…+$")
 ENDING = 2
 SCORE = 1.1
+TRUE_PENALTY = 0.05  # the false statement is the better trap: the true one is asked where the balance needs it
 KIND = "duty"  # a requirement's own words (``importance.KIND_WEIGHT``)
 
 
@@ -88,7 +90,7 @@ def counterpart_candidates(evidences: Sequence[tuple[Evidence, str]], paragraphs
         for m in _PAIR.finditer(text):
             others = sorted(o for o in paired.get((m.group(1), m.group(2)), ()) if o not in paragraph)
             if others:
-                out.extend(_statements(ev, text, m.start(2), m.group(2), others[0]))
+                out.extend(_statements(ev, text, m.start(2), m.group(2), others[0], both=True))
         named = [t for t in known if t in text]
         if len(named) != 1:
             continue
@@ -100,8 +102,11 @@ def counterpart_candidates(evidences: Sequence[tuple[Evidence, str]], paragraphs
     return out
 
 
-def _statements(ev: Evidence, sentence: str, start: int, term: str, other: str) -> list[Candidate]:
-    """The requirement with ``other`` in the place of ``term`` (at ``start``), said by whoever said it."""
+def _statements(
+    ev: Evidence, sentence: str, start: int, term: str, other: str, *, both: bool = False
+) -> list[Candidate]:
+    """The requirement with ``other`` in the place of ``term`` (at ``start``), said by whoever said it; with
+    ``both``, also as written — a partner's true statement tests the same confusion the other way round."""
     text, offset, from_start = excerpt(sentence, start, start + len(term))
     framed = stand_alone(ev, text, offset, from_start)
     if framed is None or (not framed.prefix and opener(framed.text) is None):
@@ -109,18 +114,22 @@ def _statements(ev: Evidence, sentence: str, start: int, term: str, other: str) 
     before, after = framed.text[: framed.offset], framed.text[framed.offset + len(term) :]
     key = f"counterpart:{norm(term)}"
     paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
-    q = new_question(
-        "truefalse",
-        ev,
-        before + other + after,
-        (TRUE_TEXT, FALSE_TEXT),
-        (FALSE_TEXT,),
-        explanation(f"{FALSE_TEXT}。", framed.quote, framed.where, ev.document),
-        "counterpart|F",
-        SCORE,
-        sentence=framed.sentence,
-    )
-    return [Candidate(q, key, KIND, False, key, paragraph, ev.tier, ev.doc_tier)]
+    out = []
+    for truth, stated in ((False, other), (True, term))[: 2 if both else 1]:
+        verdict = TRUE_TEXT if truth else FALSE_TEXT
+        q = new_question(
+            "truefalse",
+            ev,
+            before + stated + after,
+            (TRUE_TEXT, FALSE_TEXT),
+            (verdict,),
+            explanation(f"{verdict}。", framed.quote, framed.where, ev.document),
+            f"counterpart|{'T' if truth else 'F'}",
+            SCORE - (TRUE_PENALTY if truth else 0.0),
+            sentence=framed.sentence,
+        )
+        out.append(Candidate(q, key, KIND, truth, key, paragraph, ev.tier, ev.doc_tier))
+    return out
 
 
 __all__ = ["counterpart_candidates", "counterparts", "partners"]

@@ -169,10 +169,13 @@ def test_a_saying_is_stated_with_the_phrase_the_notice_pairs_with_its_first_half
     corpus = [SAYING, STUDY, "以立党为公、为民造福、科学决策、真抓实干为总要求"]
     assert partners(corpus)[("立党为公", "执政为民")] == {"为民造福"}  # the 总要求's run is a list, not a pair
     ev = Evidence("x#1", "实干为民开新局", SAYING, heading=HEADING, block=9, tier=CENTRAL, doc_tier=TEMPLATE)
-    (c,) = counterpart_candidates([(ev, SAYING)], corpus)
-    assert c.question.stem == "习近平总书记明确：“政绩观问题是一个根本性问题，关乎立党为公、为民造福”。"
-    assert c.truth is False and "……" not in c.question.stem
-    proven(c.question, HEADING, SAYING)
+    false, true = counterpart_candidates([(ev, SAYING)], corpus)  # stated both ways; the false one first
+    assert false.question.stem == "习近平总书记明确：“政绩观问题是一个根本性问题，关乎立党为公、为民造福”。"
+    assert false.truth is False and "……" not in false.question.stem
+    assert true.truth is True and true.question.stem.endswith("关乎立党为公、执政为民”。")
+    assert true.question.score < false.question.score  # the trap is the better question where balance allows
+    for c in (false, true):
+        proven(c.question, HEADING, SAYING)
 
 
 def test_the_levels_a_duty_reaches_are_a_blank_never_a_statement() -> None:

@@ -98,14 +98,12 @@ def candidates(
         per_doc.append((doc, sentences))
         authority = tiers[doc.doc_id]
         heading = ""
-        section: tuple[str, ...] = ()
+        sections = _section_paragraphs(doc)
         for block in doc.blocks:
             if block.kind == "heading":
                 heading = block.text
-                section = ()
                 continue
-            if not section:
-                section = (block.text,)
+            section = sections[block.index]
             first = sentences[block.index][0] if sentences[block.index] else ""
             for sentence in sentences[block.index]:
                 lead = first if sentence != first else ""
@@ -290,6 +288,25 @@ def _shared_claim(slot: Slot, texts: list[str]) -> bool:
     mark = _cjk_only(norm(slot.value))[-4:]  # "中央办公厅" and "中共中央办公厅" are one body
     # ``texts``: the corpus's paragraphs, Chinese characters only; the same body saying it again is no rival
     return sum(claim in t and mark not in t for t in texts) > 0
+
+
+def _section_paragraphs(doc: Document) -> dict[int, tuple[str, ...]]:
+    """Each paragraph's section, as the paragraphs under its heading in order: the lines that may name the
+    section's speaker ("中央党的建设工作领导小组2月24日召开会议", "习近平总书记在多个场合强调") — never the heading."""
+    out: dict[int, tuple[str, ...]] = {}
+    current: list[int] = []
+    groups = [current]
+    for block in doc.blocks:
+        if block.kind == "heading":
+            current = []
+            groups.append(current)
+        else:
+            current.append(block.index)
+    texts = {b.index: b.text for b in doc.blocks}
+    for group in groups:
+        paragraphs = tuple(texts[i] for i in group)
+        out.update(dict.fromkeys(group, paragraphs))
+    return out
 
 
 def _cjk_only(text: str) -> str:

@@ -56,6 +56,7 @@ from content.questions.roles import role_candidates
 from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
 from content.questions.siblings import sibling_candidates
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
+from content.questions.statements import statement_candidates
 from content.questions.text import cjk_len, norm
 
 Splitter = Callable[[str], list[str]]
@@ -215,7 +216,8 @@ def candidates(
     out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
-    return examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources)
+    kept = examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources)
+    return kept + statement_candidates(kept)
 
 
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}?)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?=[，。；”、]|$)")

@@ -8,8 +8,13 @@ has members study).
 
 from __future__ import annotations
 
-from content.model import Corpus
+from content.model import Corpus, Question
 from content.questions.attribution import meeting, naming_sentence
+from content.questions.importance import CENTRAL, OTHERS, TEMPLATE
+from content.questions.roles import role_candidates
+from content.questions.slots import Candidate, Evidence
+from content.questions.statements import statement_candidates
+from content.questions.text import norm
 
 
 def test_a_meetings_name_is_proven_by_its_sentence_not_by_the_heading() -> None:
@@ -37,3 +42,103 @@ def test_no_stored_source_sentence_carries_a_heading(generated: Corpus) -> None:
     for q in generated.questions:
         for line in q.sentence.split("\n"):
             assert line not in headings, (q.qid, q.sentence)
+
+
+def _ev(text: str, tier: int, heading: str = "", doc: str = "a#0") -> Evidence:
+    section = ("中央党的建设工作领导小组2月24日召开会议，研究部署学习教育工作。",) if heading else ()
+    return Evidence(doc, "资料", text, heading=heading, tier=tier, section=section, doc_tier=tier)
+
+
+_MEETING = "中央党的建设工作领导小组会议精神"
+
+
+def test_who_bears_overall_responsibility_is_asked_against_the_bodies_a_deployment_charges() -> None:
+    """The central meeting charges two bodies of one kind (党委); a speech names 组织部门, 纪检监察机关, 宣传部门."""
+    evidences = [
+        _ev("会议指出，学习教育在党中央领导下进行，中央党的建设工作领导小组抓好统筹协调。", CENTRAL, _MEETING),
+        _ev("各级党委（党组）要对学习教育负总责。", CENTRAL, _MEETING),
+        _ev("行业系统主管部门党委（党组）要充分发挥对本行业本系统学习教育的指导作用。", CENTRAL, _MEETING),
+        _ev("党委（党组）主要负责同志要履行好第一责任人责任。", CENTRAL, "", "n#0"),
+        _ev("各级党委（党组）要把开展学习教育作为重要政治任务。", CENTRAL, "", "n#0"),
+        _ev(
+            "各级党委要切实扛起主体责任，主要负责同志要认真履行第一责任人职责；组织部门要牵头抓总、统筹协调，"
+            "纪检监察机关要强化监督执纪，宣传部门要做好宣传引导。",
+            TEMPLATE,
+            "四、强化组织保障",
+            "s#0",
+        ),
+    ]
+    singles = {c.question.stem: c.question for c in role_candidates(evidences) if c.question.qtype == "single"}
+    overall = next(q for stem, q in singles.items() if "负总责" in stem)
+    assert overall.answer == ("各级党委（党组）",)
+    assert set(overall.options) - set(overall.answer) <= {"组织部门", "纪检监察机关", "宣传部门"}
+    assert len(overall.options) == 4
+    for q in singles.values():
+        assert "主要负责同志" not in q.options  # a person holds a share of every duty: never a wrong option
+        assert "第一责任人" not in q.stem  # "主要负责同志…第一责任人" any member pairs unread
+        assert "本行业本系统" not in q.stem  # the duty's words echo the body ("行业系统主管部门")
+
+
+def test_a_local_body_is_no_alternative_for_a_central_duty() -> None:
+    evidences = [
+        _ev("各级党委（党组）要对学习教育负总责。", CENTRAL, _MEETING),
+        _ev("无锡高新区党工委要牵头抓总，工作专班要精准指导。", OTHERS, "无锡高新区", "o#0"),
+        _ev("区委党的建设工作领导小组要牵头抓总，强化统筹。", OTHERS, "无锡高新区", "o#0"),
+    ]
+    assert not [c for c in role_candidates(evidences) if c.question.qtype == "single"]
+
+
+def test_a_central_speakers_statements_make_a_multiple_choice(generated: Corpus) -> None:
+    """Its true options are verbatim in the evidence, its false ones are not, and no two come from one sentence."""
+    statements = [q for q in generated.questions if q.qtype == "multiple" and q.stem.startswith("根据")]
+    assert any("中央党的建设工作领导小组会议" in q.stem for q in statements)
+    for q in statements:
+        assert len(q.options) >= 4 and 2 <= len(q.answer) < len(q.options)
+        lines = q.sentence.split("\n")
+        for o in q.options:
+            said = [line for line in lines if norm(o) in norm(line)]
+            assert bool(said) == (o in q.answer), o
+        assert "错误选项的原文" in q.explanation and "出自" in q.explanation
+        assert len(q.explanation) <= 200
+
+
+def test_a_true_and_a_false_version_of_one_sentence_never_share_a_question() -> None:
+    line = "做好建章立制，深入查找现行制度机制中不符合正确政绩观要求的规定，该废止的废止，该修订的修订。"
+    rows = [
+        ("《通知》强调：" + line, True, "建章立制", line),
+        ("《通知》强调：" + line.replace("建章立制", "分类指导"), False, "建章立制", line),
+        ("《通知》强调：要坚持开门教育，查摆问题听取群众意见，整改整治接受群众监督。", True, "开门教育", "L2"),
+        ("《通知》强调：坚持民生为大，为群众多办实事，让群众可感可及。", True, "民生为大", "L3"),
+        ("《通知》强调：以标本兼治、为民造福、科学决策、真抓实干为总要求。", False, "总要求", "L4"),
+    ]
+    kept = [
+        Candidate(
+            Question(
+                qid=f"q-{i}",
+                qtype="truefalse",
+                stem=stem,
+                options=("正确", "错误"),
+                answer=("正确" if truth else "错误",),
+                explanation=f"出自《通知》。原文：“{source}”",
+                doc_id="n#0",
+                document="通知",
+                sentence=source,
+                score=1.2,
+            ),
+            fact,
+            "item",
+            truth,
+            fact,
+            "",
+            CENTRAL,
+            CENTRAL,
+        )
+        for i, (stem, truth, fact, source) in enumerate(rows)
+    ]
+    made = statement_candidates(kept)
+    assert len(made) == 1
+    q = made[0].question
+    assert q.stem == "根据《通知》，下列表述正确的有哪些？"
+    assert len(q.options) == 4  # the 建章立制 sentence gives its true or its false version, never both
+    assert sum("建章立制" in o or "分类指导" in o for o in q.options) == 1
+    assert not statement_candidates(kept[:3])  # too few statements for a choice: none

@@ -41,6 +41,7 @@ from content.model import Document, Question
 from content.questions.claims import claim_candidates
 from content.questions.cloze import cloze_candidates
 from content.questions.combined import combined_slots
+from content.questions.described import described_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.examiner import examine
@@ -212,6 +213,7 @@ def candidates(
     out.extend(role_candidates([ev for ev, _ in evidences]))
     out.extend(measure_candidates(measure_slots(slots), paragraphs, alternatives(pooled)))
     out.extend(sibling_candidates(ev for ev, _ in evidences))
+    out.extend(described_candidates(enums, documents))
     asked = {c.question.sentence.split("\n")[-1] for c in out}
     out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)

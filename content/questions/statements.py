@@ -23,6 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from content.model import Question
 from content.questions.cloze import EXPLANATION_LIMIT
@@ -32,10 +33,13 @@ from content.questions.slots import Candidate
 from content.questions.text import cjk_len, clip, norm, quoted, split_attribution
 
 OPTION_CHARS = 70  # a statement longer than this is no option a member reads in a poll (Telegram allows 100)
+COMBINATIONS = 40  # choices of statements offered to the ranker per speaker
 MIN_OPTIONS = 4  # three statements are a 判断 twice over, not a choice
 TRUE_OPTIONS = 3
 FALSE_OPTIONS = 2
 SCORE = 1.3
+STATEMENTS = "statements"  # the candidates' kind: the ranker counts each statement's fact against its limits
+FACT_SEPARATOR = "|"
 _EXPLAINED = re.compile(r"^(?:正确。|错误。)?(?P<named>出自[^。]*。)原文(?:（[^）]*）)?：(?P<quote>.*)$", re.S)
 
 
@@ -77,34 +81,37 @@ def statement_candidates(kept: Sequence[Candidate]) -> list[Candidate]:
 
 
 def _questions(doc_id: str, document: str, who: str, rows: list[_Statement]) -> list[Candidate]:
-    """As many 多选 as the statements allow, each fact and each source sentence in one of them only."""
+    """The 多选 the statements allow — every choice of two or three true and one or two false ones from distinct
+    sentences and facts, best first — so the ranker can take one whose facts the bank does not ask twice yet."""
     rows = sorted(rows, key=lambda s: (-s.score, s.text))
-    used_facts: set[str] = set()
-    used_lines: set[str] = set()
-    out: list[Candidate] = []
-    while True:
-        trues = _take(rows, True, used_facts, used_lines, TRUE_OPTIONS)
-        lines = used_lines | {s.line for s in trues}
-        facts = used_facts | {s.fact for s in trues}
-        falses = _take(rows, False, facts, lines, FALSE_OPTIONS)
-        if len(trues) < 2 or not falses or len(trues) + len(falses) < MIN_OPTIONS:
-            return out
-        used_facts |= {s.fact for s in (*trues, *falses)}
-        used_lines |= {s.line for s in (*trues, *falses)}
-        out.append(_candidate(doc_id, document, who, trues, falses))
+    trues = _distinct([s for s in rows if s.truth])
+    falses = _distinct([s for s in rows if not s.truth])
+    made: list[tuple[float, Candidate]] = []
+    for t in range(min(TRUE_OPTIONS, len(trues)), 1, -1):
+        for f in range(min(FALSE_OPTIONS, len(falses)), 0, -1):
+            if t + f < MIN_OPTIONS:
+                continue
+            for ts in combinations(trues, t):
+                for fs in combinations(falses, f):
+                    chosen = (*ts, *fs)
+                    if len({s.line for s in chosen}) < len(chosen) or len({s.fact for s in chosen}) < len(chosen):
+                        continue
+                    score = sum(s.score for s in chosen) / len(chosen)
+                    made.append((score, _candidate(doc_id, document, who, list(ts), list(fs))))
+                    if len(made) >= COMBINATIONS:
+                        return [c for _, c in sorted(made, key=lambda m: -m[0])]
+    return [c for _, c in sorted(made, key=lambda m: -m[0])]
 
 
-def _take(rows: list[_Statement], truth: bool, facts: set[str], lines: set[str], n: int) -> list[_Statement]:
-    taken: list[_Statement] = []
+def _distinct(rows: list[_Statement]) -> list[_Statement]:
+    """One statement per fact: its best-scored one."""
+    seen: set[str] = set()
+    out: list[_Statement] = []
     for s in rows:
-        if len(taken) == n:
-            break
-        if s.truth != truth or s.fact in facts or s.line in lines:
-            continue
-        if any(s.fact == t.fact or s.line == t.line or norm(s.text) == norm(t.text) for t in taken):
-            continue
-        taken.append(s)
-    return taken
+        if s.fact not in seen and all(norm(s.text) != norm(o.text) for o in out):
+            seen.add(s.fact)
+            out.append(s)
+    return out
 
 
 _OUTER = str.maketrans("“”‘’", "‘’“”")
@@ -119,7 +126,7 @@ def _unquoted(text: str) -> str:
 
 
 def _candidate(doc_id: str, document: str, who: str, trues: list[_Statement], falses: list[_Statement]) -> Candidate:
-    slot = "|".join(sorted(s.fact for s in (*trues, *falses)))
+    slot = FACT_SEPARATOR.join(sorted(s.fact for s in (*trues, *falses)))
     evidence = "\n".join(dict.fromkeys(line for s in (*trues, *falses) for line in s.proof))
     qid = question_id("multiple", evidence, f"statements|{slot}")
     options = stable_order(qid, [s.text for s in (*trues, *falses)])
@@ -139,5 +146,5 @@ def _candidate(doc_id: str, document: str, who: str, trues: list[_Statement], fa
         sentence=evidence,
         score=round(SCORE + 0.05 * len(falses), 4),
     )
-    key = f"statements:{norm(who)}:{slot}"
-    return Candidate(q, key, "duty", None, key, "", CENTRAL, CENTRAL)
+    key = f"{STATEMENTS}:{norm(who)}{FACT_SEPARATOR}{slot}"
+    return Candidate(q, key, STATEMENTS, None, key, "", CENTRAL, CENTRAL)

@@ -8,13 +8,19 @@ has members study).
 
 from __future__ import annotations
 
-from content.model import Corpus, Question
+from content.model import Block, Corpus, Document, Question
+from content.questions import candidates
 from content.questions.attribution import meeting, naming_sentence
+from content.questions.described import described_candidates
 from content.questions.importance import CENTRAL, OTHERS, TEMPLATE
+from content.questions.numbered import numbered_lists
+from content.questions.ranking import component_facts
 from content.questions.roles import role_candidates
 from content.questions.slots import Candidate, Evidence
-from content.questions.statements import statement_candidates
-from content.questions.text import norm
+from content.questions.statements import STATEMENTS, statement_candidates
+from content.questions.text import norm, split_attribution
+from content.sentences import split_sentences
+from content.verify import check_question
 
 
 def test_a_meetings_name_is_proven_by_its_sentence_not_by_the_heading() -> None:
@@ -90,9 +96,11 @@ def test_a_local_body_is_no_alternative_for_a_central_duty() -> None:
 
 def test_a_central_speakers_statements_make_a_multiple_choice(generated: Corpus) -> None:
     """Its true options are verbatim in the evidence, its false ones are not, and no two come from one sentence."""
-    statements = [q for q in generated.questions if q.qtype == "multiple" and q.stem.startswith("根据")]
-    assert any("中央党的建设工作领导小组会议" in q.stem for q in statements)
-    for q in statements:
+    texts = {d.doc_id: [b.text for b in d.blocks] for d in generated.documents}
+    built = [c.question for c in candidates(generated.documents) if c.kind == STATEMENTS]
+    assert any("中央党的建设工作领导小组会议" in q.stem for q in built)
+    for q in built:
+        assert not check_question(q, texts[q.doc_id]), q
         assert len(q.options) >= 4 and 2 <= len(q.answer) < len(q.options)
         lines = q.sentence.split("\n")
         for o in q.options:
@@ -100,6 +108,14 @@ def test_a_central_speakers_statements_make_a_multiple_choice(generated: Corpus)
             assert bool(said) == (o in q.answer), o
         assert "错误选项的原文" in q.explanation and "出自" in q.explanation
         assert len(q.explanation) <= 200
+
+
+def test_a_statement_already_asked_by_a_judgement_is_no_option_again(generated: Corpus) -> None:
+    """The bank never asks one statement twice: as a 判断 and as an option of a statements 多选."""
+    judged = {norm(split_attribution(q.stem)[1].rstrip("。")) for q in generated.questions if q.qtype == "truefalse"}
+    for q in generated.questions:
+        if q.qtype == "multiple" and q.stem.startswith("根据"):
+            assert not judged & {norm(o) for o in q.options}, q.stem
 
 
 def test_a_true_and_a_false_version_of_one_sentence_never_share_a_question() -> None:
@@ -136,9 +152,38 @@ def test_a_true_and_a_false_version_of_one_sentence_never_share_a_question() -> 
         for i, (stem, truth, fact, source) in enumerate(rows)
     ]
     made = statement_candidates(kept)
-    assert len(made) == 1
-    q = made[0].question
-    assert q.stem == "根据《通知》，下列表述正确的有哪些？"
-    assert len(q.options) == 4  # the 建章立制 sentence gives its true or its false version, never both
-    assert sum("建章立制" in o or "分类指导" in o for o in q.options) == 1
+    assert made
+    for c in made:
+        q = c.question
+        assert q.stem == "根据《通知》，下列表述正确的有哪些？"
+        assert len(q.options) >= 4
+        assert sum("建章立制" in o or "分类指导" in o for o in q.options) <= 1  # its true or its false version
+        assert set(component_facts(c)) <= {"建章立制", "开门教育", "民生为大", "总要求"}
     assert not statement_candidates(kept[:3])  # too few statements for a choice: none
+
+
+_FIVE = (
+    "在浙江工作期间，习近平将党员干部在政绩观上出现的偏差，概括为“五重五轻”——",
+    "一是重始轻终。我们强调工作要善作善成，但有些干部做工作只是为了装潢门面，为了迎合上级领导，上级一有决策和部署。",
+    "二是重短轻长。有的干部急功近利，心态浮躁，只重视创立竿见影、“短平快”的政绩，而不愿意扎扎实实做一些打基础的工作。",
+    "三是重显轻隐。有的干部喜欢给自己留名，替自己立碑，追求“看得见、摸得着”的政绩，对经济指标趋之若鹜。",
+    "四是重易轻难。有的干部抓工作拈轻怕重，把好做的事揽过来自己去做，棘手的事避开它不愿做或推给别人去做。",
+    "五是重局部轻全局。有的干部政治意识和全局观念不强，遇事从个人利益或本地本单位小团体利益出发。",
+)
+
+
+def test_a_numbered_lists_descriptions_are_asked_against_its_other_items() -> None:
+    """五重五轻: "拈轻怕重…棘手的事避开它" is 重易轻难; the other items of the list are the wrong options."""
+    doc = Document("f#0", "f.txt", "“五重五轻”", tuple(Block("paragraph", t, i) for i, t in enumerate(_FIVE)))
+    sentences = {b.index: split_sentences(b.text) for b in doc.blocks}
+    enums = numbered_lists(doc, sentences)
+    made = [c.question for c in described_candidates(enums, [doc])]
+    asked = {q.answer[0]: q for q in made}
+    easy = asked["重易轻难"]
+    assert "拈轻怕重" in easy.stem and set(easy.options) == {"重始轻终", "重短轻长", "重显轻隐", "重易轻难"}
+    assert "‘短平快’" in asked["重短轻长"].stem  # a quotation inside the quoted description goes one level deeper
+    assert "重局部轻全局" not in asked  # its description says "全局观念", and its length sets it apart
+    for q in made:
+        assert not any(o in q.stem for o in q.options)
+        assert q.stem.endswith("说的是哪一项？") and "……" not in q.stem
+        assert len({c.fact for c in described_candidates(enums, [doc])}) == 1  # one fact: the list's descriptions

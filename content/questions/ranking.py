@@ -148,6 +148,7 @@ def ranked_facts(candidates: Sequence[Candidate], limit: int = 20) -> list[tuple
     """(fact, importance, tier, documents stating it) of the most important facts, for ``content build``."""
     fact_docs: dict[str, set[str]] = defaultdict(set)
     best: dict[str, tuple[float, int, str]] = {}
+    candidates = [c for c in candidates if c.kind != STATEMENTS]  # a bundle of facts, listed as its parts
     for c in candidates:
         fact_docs[c.fact].add(c.question.doc_id)
     for c in candidates:

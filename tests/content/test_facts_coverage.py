@@ -187,3 +187,8 @@ def test_a_numbered_lists_descriptions_are_asked_against_its_other_items() -> No
         assert not any(o in q.stem for o in q.options)
         assert q.stem.endswith("说的是哪一项？") and "……" not in q.stem
         assert len({c.fact for c in described_candidates(enums, [doc])}) == 1  # one fact: the list's descriptions
+
+
+def test_the_top_facts_list_facts_not_bundles_of_them(generated: Corpus) -> None:
+    assert generated.facts
+    assert not any(f.text.startswith(f"{STATEMENTS}:") for f in generated.facts)

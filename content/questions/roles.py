@@ -132,7 +132,7 @@ def _generic_duties(evidences: Sequence[Evidence]) -> list[tuple[str, str]]:
             continue
         for m in _GENERIC.finditer(ev.text):
             who = m.group("who")
-            if _VAGUE.match(who) or _PLACE.search(who) or who.startswith(("各级", "全体", "广大")):
+            if _VAGUE.match(who) or _PLACE.search(who) or who.startswith(("各级", "全体", "广大", "各", "相关", "有关", "其他", "其它")):
                 continue
             out.append((who, m.group("verb") + m.group("duty")))
     return out

@@ -85,11 +85,13 @@ def test_who_bears_overall_responsibility_is_asked_against_the_bodies_a_deployme
         assert "本行业本系统" not in q.stem  # the duty's words echo the body ("行业系统主管部门")
 
 
-def test_a_local_body_is_no_alternative_for_a_central_duty() -> None:
+def test_a_local_or_vague_body_is_no_alternative_for_a_central_duty() -> None:
+    """"无锡高新区党工委" is another unit; "相关部门", "有关机关" may be read to include the right body."""
     evidences = [
         _ev("各级党委（党组）要对学习教育负总责。", CENTRAL, _MEETING),
         _ev("无锡高新区党工委要牵头抓总，工作专班要精准指导。", OTHERS, "无锡高新区", "o#0"),
         _ev("区委党的建设工作领导小组要牵头抓总，强化统筹。", OTHERS, "无锡高新区", "o#0"),
+        _ev("要压实责任，相关部门要密切配合，有关机关要加强指导。", TEMPLATE, "四、强化组织保障", "s#0"),
     ]
     assert not [c for c in role_candidates(evidences) if c.question.qtype == "single"]
 

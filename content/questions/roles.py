@@ -119,6 +119,7 @@ _ORGAN = r"(?:党委|党组|领导小组|部门|机关|党组织)"  # bodies, no
 _GENERIC = re.compile(
     rf"(?:^|[，,；;])(?P<who>[\u4e00-\u9fff]{{2,8}}?{_ORGAN})(?P<verb>要|抓好|负责|履行)(?P<duty>[^，。；]{{4,30}})"
 )
+_UNNAMED = ("各级", "全体", "广大", "各", "相关", "有关", "其他", "其它")  # may be read to include any body
 _PLACE = re.compile(r"[省市区县乡镇村]|学校|高新区|自治")
 
 
@@ -132,7 +133,7 @@ def _generic_duties(evidences: Sequence[Evidence]) -> list[tuple[str, str]]:
             continue
         for m in _GENERIC.finditer(ev.text):
             who = m.group("who")
-            if _VAGUE.match(who) or _PLACE.search(who) or who.startswith(("各级", "全体", "广大", "各", "相关", "有关", "其他", "其它")):
+            if _VAGUE.match(who) or _PLACE.search(who) or who.startswith(_UNNAMED):
                 continue
             out.append((who, m.group("verb") + m.group("duty")))
     return out

@@ -13,7 +13,9 @@ side by side under their speaker, they make the classic 党建 多选::
 
 Built only from statements the examiner kept, of the central tier, that name their speaker; each option
 from another source sentence (a true and a false version of one sentence side by side would answer each
-other), each fact once, each statement at most ``OPTION_CHARS`` long.  The question's evidence is every
+other), each fact once, each statement at most ``OPTION_CHARS`` long.  Its score is below every 判断's, and the
+ranker counts each statement's fact and never repeats a 判断's statement as an option (``ranking``): a bundle
+takes only the statements the bank leaves over, it never displaces the 判断 that asks one of them.  The question's evidence is every
 statement's source sentence, so ``content.verify`` proves the true options verbatim and the false ones absent.
 """
 
@@ -37,7 +39,7 @@ COMBINATIONS = 40  # choices of statements offered to the ranker per speaker
 MIN_OPTIONS = 4  # three statements are a 判断 twice over, not a choice
 TRUE_OPTIONS = 3
 FALSE_OPTIONS = 2
-SCORE = 1.3
+SCORE = 0.8  # below every 判断 of its statements: a bundle takes only the statements the bank leaves over
 STATEMENTS = "statements"  # the candidates' kind: the ranker counts each statement's fact against its limits
 FACT_SEPARATOR = "|"
 _EXPLAINED = re.compile(r"^(?:正确。|错误。)?(?P<named>出自[^。]*。)原文(?:（[^）]*）)?：(?P<quote>.*)$", re.S)

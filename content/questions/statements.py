@@ -15,8 +15,9 @@ Built only from statements the examiner kept, of the central tier, that name the
 from another source sentence (a true and a false version of one sentence side by side would answer each
 other), each fact once, each statement at most ``OPTION_CHARS`` long.  Its score is below every 判断's, and the
 ranker counts each statement's fact and never repeats a 判断's statement as an option (``ranking``): a bundle
-takes only the statements the bank leaves over, it never displaces the 判断 that asks one of them.  The question's evidence is every
-statement's source sentence, so ``content.verify`` proves the true options verbatim and the false ones absent.
+takes only the statements the bank leaves over, it never displaces the 判断 that asks one of them.  The
+question's evidence is every statement's source sentence, so ``content.verify`` proves the true options
+verbatim and the false ones absent.
 """
 
 from __future__ import annotations

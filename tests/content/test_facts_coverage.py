@@ -86,7 +86,7 @@ def test_who_bears_overall_responsibility_is_asked_against_the_bodies_a_deployme
 
 
 def test_a_local_or_vague_body_is_no_alternative_for_a_central_duty() -> None:
-    """"无锡高新区党工委" is another unit; "相关部门", "有关机关" may be read to include the right body."""
+    """Another unit ("无锡高新区党工委") or an unnamed body ("相关部门", "有关机关") is no wrong option."""
     evidences = [
         _ev("各级党委（党组）要对学习教育负总责。", CENTRAL, _MEETING),
         _ev("无锡高新区党工委要牵头抓总，工作专班要精准指导。", OTHERS, "无锡高新区", "o#0"),

@@ -5,9 +5,11 @@ sentence after it.  Knowing the list's names is one fact (``lists`` asks it); kn
 with which name is another, and only a member who read the descriptions has it::
 
     填空  在浙江工作期间，习近平将…概括为“五重五轻”——
-          三是（　）。有的干部喜欢给自己留名，替自己立碑，追求“看得见、摸得着”的政绩。      重显轻隐
+          （　）。有的干部喜欢给自己留名，替自己立碑，追求“看得见、摸得着”的政绩。      重显轻隐
     判断  在浙江工作期间，习近平将…概括为“五重五轻”——
-          四是重显轻隐。有的干部抓工作拈轻怕重，把好做的事揽过来自己去做，…           错误
+          重显轻隐。有的干部抓工作拈轻怕重，把好做的事揽过来自己去做，…               错误
+
+The item's ordinal ("三是") is left out of the stem: the list's order alone would tell the name.
 
 The false statement puts a sibling's name on the description — a real alternative of the same form, so it
 stays grammatical and plausible.  An item is asked only when its description does not spell its name: the
@@ -34,8 +36,9 @@ from content.questions.text import BLANK, cjk_len, clauses, norm, width_variants
 MIN_ITEMS = 3
 MAX_NAME = 6  # a name of a word or two ("重局部轻全局"); longer items are requirements, not names
 DESCRIPTION = (16, 48)  # characters of description quoted after the name: enough to tell, short to read
-FILL_SCORE = 1.25
-STATEMENT_SCORE = 1.2
+# statements first: ``described`` asks the same list by a 单选 on the name, which a blank would only repeat
+FILL_SCORE = 1.2
+STATEMENT_SCORE = 1.25
 KIND = "item"
 _LEAD_ENDS = ("——", "：", ":")
 _SPEAKS_AS_US = ("我们", "我")
@@ -115,7 +118,7 @@ def _asked(
     group: str,
 ) -> list[Candidate]:
     at = line.find(item)
-    head, tail = line[:at], line[at + len(item) :]
+    tail = line[at + len(item) :]  # without its ordinal ("三是"): the list's order alone would tell the name
     sentence = f"{lead}\n{line}{text.rstrip('。')}"  # two verbatim lines: the lead-in, the item's opening
     quote_true = f"{lead}\n{line}{text}"
     paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
@@ -137,15 +140,15 @@ def _asked(
         )
         return Candidate(q, key, KIND, truth, group, paragraph, ev.tier, ev.doc_tier)
 
-    out = [make("fill", f"{lead}\n{head}{BLANK}{tail}{text}", width_variants(item), "described", FILL_SCORE, None)]
-    out.append(make("truefalse", f"{lead}\n{line}{text}", (TRUE_TEXT,), "described|T", STATEMENT_SCORE, True))
+    out = [make("fill", f"{lead}\n{BLANK}{tail}{text}", width_variants(item), "described", FILL_SCORE, None)]
+    out.append(make("truefalse", f"{lead}\n{item}{tail}{text}", (TRUE_TEXT,), "described|T", STATEMENT_SCORE, True))
     # the wrong name: a sibling whose own characters the description does not hold either, nearest in the list
     siblings = sorted(
         (s for s in e.items if s != item and not unique[s] & set(text) and len(s) == len(item)),
         key=lambda s: abs(e.items.index(s) - e.items.index(item)),
     )
     if siblings:
-        wrong = f"{lead}\n{head}{siblings[0]}{tail}{text}"
+        wrong = f"{lead}\n{siblings[0]}{tail}{text}"
         out.append(make("truefalse", wrong, (FALSE_TEXT,), "described|F", STATEMENT_SCORE, False))
     return out
 

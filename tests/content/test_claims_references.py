@@ -154,7 +154,7 @@ def test_the_shipped_bank_has_new_references_and_duties(generated: Corpus) -> No
     assert {"第十五个五年规划", "干在实处 走在前列", "四中全会", "省市县乡"} <= set(fills)
     assert "十五五规划" in fills["第十五个五年规划"]
     statements = [q.stem for q in bank if q.qtype == "truefalse"]
-    assert any("负总责" in s for s in statements)
+    assert any("要对学习教育负总责" in q.stem for q in bank)  # a true claim, or the roles' 单选 on who bears it
     assert any("关乎立党为公、为民造福" in s for s in statements)
 
 
@@ -162,20 +162,23 @@ def test_the_shipped_bank_has_new_references_and_duties(generated: Corpus) -> No
 
 SAYING = "明确“政绩观问题是一个根本性问题，关乎立党为公、执政为民”……"
 HEADING = "领航定向——习近平总书记重要论述为开展学习教育指明正确方向"
+NAMING = "这段时间，习近平总书记在多个场合强调树立和践行正确政绩观，为全党上下指明前进方向。"
 
 
 def test_a_saying_is_stated_with_the_phrase_the_notice_pairs_with_its_first_half() -> None:
     """ "关乎立党为公、执政为民" (a saying) against "强化立党为公、为民造福理念" (the Notice): members confuse them."""
     corpus = [SAYING, STUDY, "以立党为公、为民造福、科学决策、真抓实干为总要求"]
     assert partners(corpus)[("立党为公", "执政为民")] == {"为民造福"}  # the 总要求's run is a list, not a pair
-    ev = Evidence("x#1", "实干为民开新局", SAYING, heading=HEADING, block=9, tier=CENTRAL, doc_tier=TEMPLATE)
+    ev = Evidence(
+        "x#1", "实干为民开新局", SAYING, heading=HEADING, block=9, tier=CENTRAL, section=(NAMING,), doc_tier=TEMPLATE
+    )
     false, true = counterpart_candidates([(ev, SAYING)], corpus)  # stated both ways; the false one first
     assert false.question.stem == "习近平总书记明确：“政绩观问题是一个根本性问题，关乎立党为公、为民造福”。"
     assert false.truth is False and "……" not in false.question.stem
     assert true.truth is True and true.question.stem.endswith("关乎立党为公、执政为民”。")
     assert true.question.score < false.question.score  # the trap is the better question where balance allows
     for c in (false, true):
-        proven(c.question, HEADING, SAYING)
+        proven(c.question, NAMING, SAYING)
 
 
 def test_the_levels_a_duty_reaches_are_a_blank_never_a_statement() -> None:

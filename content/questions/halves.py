@@ -10,7 +10,8 @@ second half is asked only when nothing predicts it:
 * the first half is followed by nothing else in the corpus, alone or at the head of a list — else the blank
   has a rival answer ("立党为公、（执政为民 / 为民造福）"; "坚持聚焦主题、（简约务实）" beside the speech's
   "坚持聚焦主题、统筹推进、务求实效") and is a 判断's business, not a blank's;
-* the halves share no characters (``filters.predictability``: "上有政策、下有对策").
+* the halves share no character in place (``filters.predictability``: "上有政策、下有对策", "不分批次、不划阶段"
+  — one shared character is a pattern when there is only one sibling to read it from).
 
 The fact is the pair (its ``group``, as ``cloze`` names a pair), so a pair another builder asks ("坚持聚焦主题、
 简约务实") is not asked twice.
@@ -23,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from content.questions.cloze import explanation, new_question, stand_alone
-from content.questions.filters import PREDICTABLE, predictability
+from content.questions.filters import predictability
 from content.questions.importance import CENTRAL
 from content.questions.slots import Candidate, Evidence
 from content.questions.text import BLANK, excerpt, norm, width_variants
@@ -50,7 +51,7 @@ def half_candidates(evidences: Iterable[Evidence], documents: Sequence[str]) -> 
             written = f"{first}、{second}"
             if sum(written in d for d in documents) > 1 or follows[first] - {second}:
                 continue
-            if predictability(second, [first]) >= PREDICTABLE:
+            if predictability(second, [first]) > 0:
                 continue
             out.extend(_blank(ev, m.start(2), second, first))
     return out

@@ -12,6 +12,7 @@ from content.model import FALSE_TEXT, TRUE_TEXT, Corpus, Question
 from content.questions.claims import claim_candidates
 from content.questions.counterparts import counterpart_candidates, counterparts, partners
 from content.questions.examiner import refusal
+from content.questions.halves import half_candidates
 from content.questions.importance import CENTRAL, OTHERS, TEMPLATE
 from content.questions.ranking import select
 from content.questions.references import reference_candidates
@@ -215,3 +216,45 @@ def test_a_significance_chain_refuses_its_stock_word_but_not_the_session_it_name
         "term",
     )
     assert refusal(stock, sentence, TITLES)
+
+
+# --- halves: the second half of a central pair, where only the text completes it --------------------------------
+
+MEETING = "着力完善制度、立好规矩，健全有效防范和纠治政绩观偏差工作机制。"
+
+
+def _meeting(text: str) -> Evidence:
+    section = ("中央党的建设工作领导小组2月24日召开会议，研究部署树立和践行正确政绩观学习教育工作。",)
+    return Evidence(
+        "n#0",
+        NOTICE,
+        text,
+        heading="中央党的建设工作领导小组会议精神",
+        lead="会议强调，中央办公厅已经印发《关于在全党开展树立和践行正确政绩观学习教育的通知》。",
+        block=7,
+        tier=CENTRAL,
+        section=section,
+        doc_tier=CENTRAL,
+    )
+
+
+def test_the_second_half_of_a_pair_only_the_text_completes_is_a_blank() -> None:
+    (c,) = half_candidates([_meeting(MEETING)], [MEETING])
+    assert (
+        c.question.stem
+        == f"中央党的建设工作领导小组会议强调：着力完善制度、{BLANK}，健全有效防范和纠治政绩观偏差工作机制。"
+    )
+    assert c.question.answer[0] == "立好规矩" and c.fact == "完善制度、立好规矩"  # the pair is the fact
+    proven(c.question, *_meeting(MEETING).section, MEETING)
+
+
+def test_no_blank_where_a_pair_is_set_or_its_first_half_has_a_rival() -> None:
+    """ "实事求是、求真务实" in two documents is set; "聚焦主题、（简约务实）" has the speech's rival "统筹推进"."""
+    notice_text = "教育引导各级党组织和党员、干部坚持实事求是、求真务实，为人民出政绩。"
+    principle = "学习教育要坚持聚焦主题、简约务实，不分批次、不划阶段。"
+    documents = [
+        notice_text + principle,
+        "坚持实事求是、求真务实。",
+        "坚持聚焦主题、统筹推进、务求实效，不搞形式主义。",
+    ]
+    assert half_candidates([notice(notice_text), notice(principle)], documents) == []  # nor "不分批次、（不划阶段）"

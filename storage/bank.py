@@ -28,7 +28,7 @@ from sqlmodel import Session, and_, col, func, select
 
 from content.model import Question as Record
 from content.reasons import Reason
-from content.verify import EXPLANATION_LIMIT, OPTION_LIMIT, STEM_LIMIT, check_question
+from content.verify import EXPLANATION_LIMIT, OPTION_LIMIT, STEM_LIMIT, check_question, edited_stem_problems
 from storage.content import assign_fields
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.inputs import clean_text, valid_id
@@ -170,7 +170,9 @@ def problems_with(row: Question, *, stem: str | None = None, options: Sequence[s
 
     A secretary may rephrase a choice question's stem, so a stem changed now — or by an earlier edit
     (``row.edited``: the stored stem may be a rephrasing already) — is not held to the source's exact
-    words (``edited_stem``); everything that proves the answer still is.  A reason the stored question
+    words (``edited_stem``); everything that proves the answer still is, and the new stem must still fit the
+    options and answer (``edited_stem_problems``: a blank kept where there was one, a question still a
+    question, a 判断 without a blank).  A reason the stored question
     already has is not the edit's doing and does not count against it (the verifier may have become
     stricter since the row was generated); every reason the edit brings does."""
     base = record(row)
@@ -182,8 +184,10 @@ def problems_with(row: Question, *, stem: str | None = None, options: Sequence[s
         doc_id=base.doc_id, document=base.document, sentence=base.sentence, score=base.score, origin=base.origin,
     )
     rephrased = row.edited or (stem is not None and stem != base.stem)
-    before = check_question(base, edited_stem=row.edited)
-    return [r for r in check_question(edited, edited_stem=rephrased) if r not in before]
+    before = [*edited_stem_problems(base, base.stem), *check_question(base, edited_stem=row.edited)]
+    # what the new stem breaks in its own right comes first: it is the reason the secretary is shown
+    after = [*edited_stem_problems(edited, base.stem), *check_question(edited, edited_stem=rephrased)]
+    return [r for r in after if r not in before]
 
 
 @dataclass(frozen=True)

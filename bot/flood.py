@@ -20,7 +20,6 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.context import reply, services
 
-
 BUTTONS_PER_MESSAGE = 4  # a press costs a tap, a message costs typing: the default budget of presses
 Key = tuple[int, bool]  # a user, and whether the update is a button press
 

@@ -216,8 +216,10 @@ def problems_with(row: Question, *, stem: str | None = None, options: Sequence[s
     )
     rephrased = row.edited or (stem is not None and stem != base.stem)
     before = [*edited_stem_problems(base, base.stem), *check_question(base, edited_stem=row.edited)]
-    # what the new stem breaks in its own right comes first: it is the reason the secretary is shown
-    after = [*edited_stem_problems(edited, base.stem), *check_question(edited, edited_stem=rephrased)]
+    own, checked = edited_stem_problems(edited, base.stem), check_question(edited, edited_stem=rephrased)
+    # the first reason is the one the secretary is shown: the verifier's is the more specific for a choice
+    # question (it gives the answer away); a blank in a 判断 makes the verifier's reasons beside the point
+    after = [*own, *checked] if edited.qtype == "truefalse" else [*checked, *own]
     return [r for r in after if r not in before]
 
 

@@ -41,6 +41,7 @@ from content.model import Document, Question
 from content.questions.claims import claim_candidates
 from content.questions.cloze import cloze_candidates
 from content.questions.combined import combined_slots
+from content.questions.described import described_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.examiner import examine
@@ -56,6 +57,7 @@ from content.questions.roles import role_candidates
 from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
 from content.questions.siblings import sibling_candidates
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
+from content.questions.statements import statement_candidates
 from content.questions.text import cjk_len, norm
 
 Splitter = Callable[[str], list[str]]
@@ -98,14 +100,12 @@ def candidates(
         per_doc.append((doc, sentences))
         authority = tiers[doc.doc_id]
         heading = ""
-        section: tuple[str, ...] = ()
+        sections = _section_paragraphs(doc)
         for block in doc.blocks:
             if block.kind == "heading":
                 heading = block.text
-                section = ()
                 continue
-            if not section:
-                section = (block.text,)
+            section = sections[block.index]
             first = sentences[block.index][0] if sentences[block.index] else ""
             for sentence in sentences[block.index]:
                 lead = first if sentence != first else ""
@@ -213,11 +213,13 @@ def candidates(
     out.extend(role_candidates([ev for ev, _ in evidences]))
     out.extend(measure_candidates(measure_slots(slots), paragraphs, alternatives(pooled)))
     out.extend(sibling_candidates(ev for ev, _ in evidences))
+    out.extend(described_candidates(enums, documents))
     asked = {c.question.sentence.split("\n")[-1] for c in out}
     out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
-    return examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources)
+    kept = examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources)
+    return kept + statement_candidates(kept)
 
 
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}?)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?=[，。；”、]|$)")
@@ -290,6 +292,25 @@ def _shared_claim(slot: Slot, texts: list[str]) -> bool:
     mark = _cjk_only(norm(slot.value))[-4:]  # "中央办公厅" and "中共中央办公厅" are one body
     # ``texts``: the corpus's paragraphs, Chinese characters only; the same body saying it again is no rival
     return sum(claim in t and mark not in t for t in texts) > 0
+
+
+def _section_paragraphs(doc: Document) -> dict[int, tuple[str, ...]]:
+    """Each paragraph's section, as the paragraphs under its heading in order: the lines that may name the
+    section's speaker ("中央党的建设工作领导小组2月24日召开会议", "习近平总书记在多个场合强调") — never the heading."""
+    out: dict[int, tuple[str, ...]] = {}
+    current: list[int] = []
+    groups = [current]
+    for block in doc.blocks:
+        if block.kind == "heading":
+            current = []
+            groups.append(current)
+        else:
+            current.append(block.index)
+    texts = {b.index: b.text for b in doc.blocks}
+    for group in groups:
+        paragraphs = tuple(texts[i] for i in group)
+        out.update(dict.fromkeys(group, paragraphs))
+    return out
 
 
 def _cjk_only(text: str) -> str:

@@ -89,6 +89,7 @@ async def test_the_queue_shows_its_place_says_when_it_wraps_and_a_rejection_can_
     assert f"第 1/{total} 道" in shown.plain
     seen = [card_id(shown)]
     for place in range(2, total + 1):
+        session.clock.advance(timedelta(seconds=1))  # a secretary reads each card: the walk is not a flood
         card = (await session.press(SECRETARY_ID, 4))[0]
         assert f"第 {place}/{total} 道" in card.plain and "最后一道" not in card.plain
         seen.append(card_id(card))

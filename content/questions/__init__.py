@@ -46,7 +46,7 @@ from content.questions.described import described_candidates
 from content.questions.descriptions import description_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
-from content.questions.examiner import examine
+from content.questions.examiner import asked_alone, examine
 from content.questions.facts import find_slots
 from content.questions.filters import PREDICTABLE, keep_slot, predictability
 from content.questions.halves import half_candidates
@@ -227,7 +227,9 @@ def candidates(
     out.extend(half_candidates((ev for ev, _ in evidences), ["\n".join(b.text for b in d.blocks) for d in documents]))
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
-    kept = examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources)
+    corpus = "\n".join(paragraphs.values())
+    kept = examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources, corpus)
+    kept = asked_alone(kept)
     return kept + statement_candidates(kept)
 
 

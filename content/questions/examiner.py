@@ -28,6 +28,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from content.questions.cloze import EXPLANATION_LIMIT
+from content.questions.giveaways import CHECKABLE_TRUE, copied, giveaway
 from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
 from content.questions.slots import Candidate
 from content.questions.text import BLANK, cjk_len, clip, norm, quoted
@@ -77,19 +78,34 @@ def examine(
     central_text: str,
     titles: Collection[str],
     sources: Mapping[str, str] | None = None,
+    corpus: str = "",
 ) -> list[Candidate]:
     """The candidates worth a member's two minutes, each refitted (options of the key's kind) and repaired
-    (variants, the explanation's speaker); ``sources``: each document's 来源 by ``doc_id``."""
+    (variants, the explanation's speaker); ``sources``: each document's 来源 by ``doc_id``; ``corpus``: every
+    paragraph, which a false 判断 must not quote as its false version (``giveaways``)."""
     sources = sources or {}
     central_keys = {c.key for c in candidates if c.tier == CENTRAL}
     kept = [refit(c, central_text) for c in candidates]
-    kept = [c for c in kept if refusal(c, central_text, titles, central_keys) is None]
+    kept = [c for c in kept if refusal(c, central_text, titles, central_keys) is None and giveaway(c, corpus) is None]
     # a list asked as a 多选 is not asked again by a blank on one of its items ("认真落实学习研讨、…、（　）、
     # 开门教育等工作安排" beside the 多选 on the 工作安排) nor by a true 判断 copying it: the same recall twice,
     # and the sentence's other fact ("坚持（聚焦主题）、简约务实") loses its place
     listed = {c.fact for c in kept if c.question.qtype == "multiple" and c.group}
-    kept = [c for c in kept if not (c.fact in listed and (_item_fill(c) or c.truth is True))]
+    kept = [c for c in kept if not (c.fact in listed and (_item_fill(c) or (c.truth is True and _copy(c))))]
     return [repair(c, sources.get(c.question.doc_id, "")) for c in kept]
+
+
+def asked_alone(kept: Sequence[Candidate]) -> list[Candidate]:
+    """The examined candidates without the true copies no 判断 should make on its own: a true copy must name
+    what a plausible false twin alters (a time, a session), else it reads unaltered and that alone tells it is
+    true ("行业系统主管部门党委（党组）要充分发挥…指导作用").  Applied before ``statements`` too: copies as the
+    true options of a "下列表述正确的有" 多选 beside one altered option make the same free rule."""
+    twinned = {c.fact for c in kept if c.truth is False}
+    return [c for c in kept if not (c.truth and _copy(c) and not (c.kind in CHECKABLE_TRUE and c.fact in twinned))]
+
+
+def _copy(c: Candidate) -> bool:
+    return copied(c.question.stem, c.question.sentence)
 
 
 def _item_fill(c: Candidate) -> bool:
@@ -271,8 +287,17 @@ def repair(c: Candidate, source: str = "") -> Candidate:
         extra = [v for v in accepted(q.answer[0]) if v not in q.answer]
         if extra:
             q = replace(q, answer=(*q.answer, *extra))
-    q = replace(q, explanation=credited(q.explanation, q.stem, source))
+    q = replace(q, stem=one_line(q.stem), explanation=credited(q.explanation.replace("——\n", "……"), q.stem, source))
     return replace(c, question=q)
+
+
+_LEAD_BREAK = re.compile(r"(?<=[”》])——\n")
+
+
+def one_line(stem: str) -> str:
+    """A stem as one line: a lead-in the source ends with "——" and a line break ("…概括为“五重五轻”——\n这些重要
+    论述…") reads as a splice on a phone, so it ends with a full stop instead (verified as two sentences)."""
+    return _LEAD_BREAK.sub("。", stem)
 
 
 def credited(explanation: str, stem: str, source: str = "") -> str:

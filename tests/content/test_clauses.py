@@ -119,11 +119,13 @@ def test_a_false_statement_beside_a_blank_of_its_sentence_is_another_question() 
 
 
 def test_the_notice_measures_are_asked_against_other_measures(generated: Corpus) -> None:
-    """ "做好（　），深入查找现行制度机制中…" — options are measures the deployment prescribes, none from its
-    own paragraph, all four-character measures; no false statement swaps a measure into a row of measures."""
-    asked = [q for q in generated.questions if "该废止的废止" in q.stem or "加强（　）" in q.stem]
+    """ "注重（　），统筹抓好…" — options are measures the deployment prescribes, none from its own paragraph, all
+    four-character measures; no false statement swaps a measure into a row of measures.  "做好（　），深入查找现行
+    制度机制中…该废止的废止" is not asked: its clause explains the label (an examiner's give-away, 建章立制)."""
+    asked = [q for q in generated.questions if "注重（　）" in q.stem or "加强（　）" in q.stem]
     singles = [q for q in asked if q.qtype == "single"]
     assert singles, [q.stem for q in asked]
+    assert not [q for q in generated.questions if "该废止的废止" in q.stem and q.qtype in ("single", "fill")]
     for q in singles:
         assert all(len(o) == 4 for o in q.options), q.options
         assert all(o not in q.sentence for o in q.options if o not in q.answer), q.options

@@ -28,10 +28,11 @@ def enabled(corpus: Corpus) -> list[Question]:
 
 def test_bank_size_and_every_type(generated: Corpus) -> None:
     """What the strict filters leave today: fewer, better questions, every type present (the floor was 25:
-    examiner-1 found 18 of the 47 not worth asking, and the refusals of their causes leave fewer)."""
+    examiner-1 found 18 of the 47 not worth asking, and the refusals of their causes leave fewer; the examiner
+    of the 36 found 21 not worth, and refusing causes 3–9 leaves 17 generated)."""
     qs = enabled(generated)
     types = Counter(q.qtype for q in qs)
-    assert len(qs) >= 20
+    assert len(qs) >= 16
     assert all(types[t] >= 2 for t in ("single", "multiple", "truefalse", "fill")), types
 
 
@@ -50,6 +51,10 @@ def test_every_central_or_own_document_contributes(generated: Corpus) -> None:
     tiers = authorities(generated.documents)
     docs = {q.doc_id for q in enabled(generated)}
     for d in generated.documents:
+        # a commentary (document tier 4) quoting the centre may give none: its own facts were Xi's sayings, which
+        # an examiner found stock ("追求（实实在在）、没有水分") or defensible either way ("关乎立党为公、为民造福")
+        if tiers[d.doc_id].document > 1:
+            continue
         if d.paragraphs and sum(tiers[d.doc_id].of(b.index) <= 1 for b in d.paragraphs) >= 3:
             assert d.doc_id in docs, d.title
 
@@ -133,17 +138,17 @@ def test_no_artifacts_and_limits(generated: Corpus) -> None:
 
 
 def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path: Path) -> None:
-    # was the Notice's 第一责任人 — a stock collocation examiner-1 found no longer worth asking
-    target = "做好建章立制，深入查找现行制度机制中"
+    # was the Notice's 第一责任人, then its 建章立制 — a stock collocation, then a label its clause explains
+    target = "省市县乡领导班子换届工作要认真落实"
     before = {q.qid: q for q in generated.questions}
     hit = [q for q in before.values() if target in q.sentence]
-    assert hit, "expected a question on the Notice's 建章立制"
+    assert hit, "expected a question on the meeting's 省市县乡 换届"
     materials = tmp_path / "materials"
     shutil.copytree(DEFAULT_MATERIALS, materials)
     path = materials / "001_66d9faa05d99b792.txt"
     path.chmod(0o644)
     path.write_text(
-        path.read_text(encoding="utf-8").replace(target, "做好建章立制，认真查找现行制度机制中"),
+        path.read_text(encoding="utf-8").replace(target, "省市县乡领导班子换届工作要切实落实"),
         encoding="utf-8",
     )
     after = {q.qid: q for q in build_corpus(materials, curated_path=None).questions}
@@ -157,7 +162,7 @@ def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path
             assert same[(q.qtype, q.sentence, q.answer)] == qid
             matched += 1
     assert matched >= 0.6 * len(before)
-    edited = [q for q in after.values() if "做好建章立制，认真查找现行制度机制中" in q.sentence]
+    edited = [q for q in after.values() if "省市县乡领导班子换届工作要切实落实" in q.sentence]
     assert edited and all(q.qid not in before for q in edited)
 
 

@@ -195,3 +195,17 @@ def test_at_a_tie_the_true_twin_of_a_fact_goes_first() -> None:
 
     chosen = select([statement("q-false", False, 1.05), statement("q-true", True, 1.0)])
     assert [q.qid for q in chosen] == ["q-true"]
+
+
+def test_a_curated_choice_is_ordered_by_its_id_not_as_written() -> None:
+    """Cause 5: the secretary's three 单选 all keyed B as written (the examiner: B in 6 of 9)."""
+    from content.curated import _spread
+    from content.questions.ids import stable_order
+
+    written = ("厅局级以上领导班子和领导干部特别是“一把手”", "县处级以上领导班子和领导干部特别是“一把手”",
+               "全体党员干部特别是基层党组织书记和委员", "县处级以上领导班子和新提拔的年轻领导干部")
+    spread = _spread("q-7273d830ec", "single", written)
+    assert spread == stable_order("q-7273d830ec", list(written)) and spread != written
+    assert _spread("q-x", "single", ("甲", "乙", "以上都对")) == ("甲", "乙", "以上都对")  # refers to the others
+    positions = [q.options.index(q.answer[0]) for q in _bank() if q.qtype == "single"]
+    assert max(positions.count(p) for p in set(positions)) <= (len(positions) + 1) // 2

@@ -26,7 +26,7 @@ import difflib
 import re
 from collections.abc import Sequence
 
-from content.fragments import known_words
+from content.fragments import known_words, word_frequency
 from content.questions.slots import Candidate
 from content.questions.text import BLANK, cjk_len, norm
 
@@ -41,9 +41,11 @@ _REDUPLICATED = re.compile(r"^([\u4e00-\u9fff])\1([\u4e00-\u9fff])\2$")
 _MIRRORED = re.compile(r"([\u4e00-\u9fff])([轻重])([\u4e00-\u9fff])([轻重])")
 _HEAVY_KEY = re.compile(r"^重[\u4e00-\u9fff]{1,3}轻[\u4e00-\u9fff]{1,3}$")
 _HEAVY_IN = re.compile(r"重[\u4e00-\u9fff]{1,3}轻[\u4e00-\u9fff]{1,3}(?=[。，、；”]|$)")
+_CJK4 = re.compile(r"^[\u4e00-\u9fff]{4}$")
 _CJK_ONLY = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
 _FORM_MARKS = "（）()“”《》、"
 _RUN = re.compile(r"[\u4e00-\u9fff（）]+(?:、[\u4e00-\u9fff（）]+)+")
+COMMON_IDIOM = 50  # jieba frequency of a set idiom anyone completes (急功近利 98, 弄虚作假 112; 真抓实干 21)
 # kinds whose true statement names something a member can check (a time, a number, a session, a body)
 CHECKABLE_TRUE = frozenset(("date", "number", "frequency", "ordinal", "fraction", "reference", "body"))
 
@@ -127,10 +129,13 @@ def stock_blank(stem: str, key: str) -> str | None:
         return "a reduplicated intensifier (实实在在)"
     if re.match(r"^(?:、[^，。；]{0,30})?等", after) and _short_list(before, key, after):
         return "an item of an open list of short phrases (…等途径): many items fit"
-    if cjk_len(key) == 4 and known_words({key}) and known_words(set(_neighbours(before, after))):
-        return "a set idiom beside another (心浮气躁、急功近利)"
-    if re.search(r"[\u4e00-\u9fff]{4}、$", before) and not re.match(r"^、", after) and not re.search(
-        r"、[\u4e00-\u9fff]{2,8}、$", before
+    if word_frequency(key) >= COMMON_IDIOM and known_words(set(_neighbours(before, after))):
+        return "a common idiom beside another (心浮气躁、急功近利)"
+    if (
+        _CJK4.match(key)
+        and re.search(r"[\u4e00-\u9fff]{4}、$", before)
+        and not re.match(r"^、", after)
+        and not re.search(r"、[\u4e00-\u9fff]{2,8}、$", before)
     ):
         return "the second half of a two-phrase pair (完善制度、立好规矩)"
     if _CLOSING_VERB.search(before) and (after[:1] in ("。", "") or after.startswith("。")):

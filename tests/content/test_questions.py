@@ -109,7 +109,9 @@ def test_answers_are_in_their_evidence_and_evidence_in_the_document(generated: C
 def test_false_statements_differ_from_evidence_by_exactly_one_swap(generated: Corpus) -> None:
     falses = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (FALSE_TEXT,)]
     trues = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (TRUE_TEXT,)]
-    assert len(falses) >= 2  # a true statement is kept only where it makes a checkable claim: few are
+    # a true statement is kept only where it makes a checkable claim, a false one only where it is plausible and
+    # not the campaign's own words (an examiner of the 36: 4 true against 8 false made "altered" mean "false")
+    assert len(falses) >= 1 and len(trues) >= 1
     assert len(trues) <= len(falses) + 2
     assert abs(len(falses) - len(trues)) <= 4
     for q in falses:

@@ -90,6 +90,11 @@ def test_stock_wording_is_never_a_blank() -> None:
     ]
     for qtype, stem, key in cases:
         assert giveaway(cand(qtype, stem, (key,), stem.replace(BLANK, key))) is not None, key
+    # a campaign's formula is no common idiom ("科学决策": jieba frequency 3), a date no half of a pair
+    formula = f"《通知》明确：以立党为公、为民造福、{BLANK}、真抓实干为总要求。"
+    assert giveaway(cand("fill", formula, ("科学决策",), formula.replace(BLANK, "科学决策"))) is None
+    date = f"学习教育于2026年春节假期后启动、{BLANK}基本结束。"
+    assert giveaway(cand("fill", date, ("7月底",), date.replace(BLANK, "7月底"))) is None
     # a specific item of a list of named undertakings is a fact, not a stock phrase (the examiner's worth Q8)
     q8 = f"《通知》强调：要坚持与{BLANK}、深入贯彻中央八项规定精神学习教育整改、生态环保督察整改等相结合。"
     assert giveaway(cand("fill", q8, ("中央巡视整改",), q8.replace(BLANK, "中央巡视整改"))) is None

@@ -15,7 +15,10 @@ options and the corpus — so they are judged here, on the built :class:`Candida
                     ("学查改" → 实改); stock phrases (最大的政绩, 第一责任人, 必然要求, 重要任务) and significance
                     chains ("是…的必然要求，是…的重要举措"); a true 判断 copied from a row of work-style phrases
     ambiguous       a 多选 on an open list ("…等各领域"); a stem trailing "……"
-    give-away       options outside the key's length band (±30 %) or of another 重X轻Y shape
+    give-away       options outside the key's length band (±30 %) or of another 重X轻Y shape; and the causes a
+                    second examiner found in a bank of 36 (``giveaways``): a label its clause explains, a
+                    parallel pattern, stock wording, an odd option, a false twin in the campaign's own words
+                    or exchanging two phrases; a true copy with no plausible false twin (``asked_alone``)
 
 ``repair`` then gives fills their defensible variants (``variants``) and makes explanations name the body
 that said the sentence.

@@ -8,7 +8,8 @@ member who never read the material can still infer from it::
                       听取群众意见…"; "坚持（民生为大），为群众多办实事" (many labels fit: an open blank)
     parallel pattern  the blank repeats the words of two sibling clauses: "查摆问题（听取群众意见），整改整治接受
                       群众监督，检验成效接受群众评判"
-    mirrored contrast a 重X轻Y label asked from a description that holds both 重 and 轻 in one idiom ("拈轻怕重")
+    mirrored contrast a 重X轻Y label asked from a description that holds both 重 and 轻 in one idiom ("拈轻怕重");
+                      indeed any patterned label asked from its own description ("看得见、摸得着" → 重显轻隐)
     stock wording     the second half of a two-phrase pair ("完善制度、（立好规矩）"), a reduplicated intensifier
                       ("追求（实实在在）、没有水分"), a work verb's closing object ("抓好（统筹协调）。"), a word of a
                       named document's title ("《中共中央关于制定…（第十五个五年规划）的建议》")
@@ -27,6 +28,7 @@ import re
 from collections.abc import Sequence
 
 from content.fragments import known_words, word_frequency
+from content.questions.filters import PREDICTABLE
 from content.questions.slots import Candidate
 from content.questions.text import BLANK, cjk_len, norm
 
@@ -45,6 +47,7 @@ _CJK4 = re.compile(r"^[\u4e00-\u9fff]{4}$")
 _CJK_ONLY = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
 _FORM_MARKS = "（）()“”《》、"
 _RUN = re.compile(r"[\u4e00-\u9fff（）]+(?:、[\u4e00-\u9fff（）]+)+")
+DESCRIBED = "described:"  # the group of a label-from-description question (``described``, ``descriptions``)
 COMMON_IDIOM = 50  # jieba frequency of a set idiom anyone completes (急功近利 98, 弄虚作假 112; 真抓实干 21)
 # kinds whose true statement names something a member can check (a time, a number, a session, a body)
 CHECKABLE_TRUE = frozenset(("date", "number", "frequency", "ordinal", "fraction", "reference", "body"))
@@ -68,6 +71,8 @@ def giveaway(c: Candidate, corpus: str = "") -> str | None:
         reason = stock_blank(q.stem, key)
         if reason:
             return reason
+    if keys and glossed_label(c.group, keys[0]):
+        return "a patterned label named from its own description"
     labels = [k for k in (*keys, *_HEAVY_IN.findall(q.stem)) if _HEAVY_KEY.match(k)]
     if labels and q.qtype != "multiple" and mirrored(_HEAVY_IN.sub("", q.stem)):
         return "the description mirrors the label's contrast (拈轻怕重 → 重易轻难)"
@@ -85,6 +90,18 @@ def giveaway(c: Candidate, corpus: str = "") -> str | None:
             if corpus and defensible(_statement(q.stem), out, into, corpus):
                 return "a false 判断 whose swapped-in phrase is the campaign's own language"
     return None
+
+
+def glossed_label(group: str, key: str) -> bool:
+    """A label asked from its description (``described:`` groups) whose siblings share its pattern ("重显轻隐"
+    among 重始轻终, 重短轻长…): the pattern is given, and what is left — 显 against 隐 — is what the description
+    narrates ("留名立碑，追求看得见、摸得着的政绩").  An examiner found both its cases give-aways (Q3, Q5)."""
+    if not group.startswith(DESCRIBED):
+        return False
+    label = norm(key)
+    siblings = [i for i in group.removeprefix(DESCRIBED).split("、") if i and i != label]
+    shared = [ch for ch in label if siblings and all(ch in i for i in siblings)]  # 重, 轻: every sibling's
+    return len(shared) / max(1, len(label)) >= PREDICTABLE
 
 
 def mirrored(text: str) -> bool:

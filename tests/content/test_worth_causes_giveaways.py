@@ -69,6 +69,11 @@ def test_a_parallel_pattern_and_a_mirrored_description_are_refused() -> None:
     q3 = cand("single", f"{FIVE}其中，“{EASY}”说的是哪一项？", ("重易轻难",), EASY,
               options=("重短轻长", "重始轻终", "重显轻隐", "重易轻难"))
     assert giveaway(q3) is not None
+    # Q5's description: no idiom mirrors it, but a patterned name is its description's contrast all the same
+    shown = f"{FIVE}{BLANK}。有的干部喜欢给自己留名，替自己立碑，追求“看得见、摸得着”的政绩。"
+    q5 = Candidate(cand("fill", shown, ("重显轻隐",), shown.replace(BLANK, "重显轻隐")).question, "described:重显轻隐",
+                   "item", None, "described:重始轻终、重局部轻全局、重易轻难、重显轻隐、重短轻长")
+    assert giveaway(q5) == "a patterned label named from its own description"
     # the list's own name ("五重五轻") is no mirrored idiom: the 多选 on the list stays
     q2 = cand("multiple", f"{FIVE}下列属于“五重五轻”的有哪些？", ("重易轻难", "重始轻终"),
               "一是重始轻终。四是重易轻难。", options=("重易轻难", "重始轻终", "重速度轻质量"))

@@ -254,7 +254,8 @@ class AdminSettings(_Frozen):
     branches: tuple[str, ...] = ()
 
 
-DEMO_BRANCH = BranchSettings(key="demo", name="示例党支部", invite_code="demo2026")
+# the shipped materials are a 学校's branch's: the demo studies its 学校's deployment as its own
+DEMO_BRANCH = BranchSettings(key="demo", name="示例党支部", invite_code="demo2026", parent_bodies=("学校",))
 
 
 class Settings(_Frozen):

@@ -211,10 +211,15 @@ def authorities(
 
 
 def mark_for(document: Document, marks: Mapping[str, Mark]) -> Mark | None:
+    """The mark for ``document``: one set on the document itself (its ``doc_id``, how a mark made in chat is
+    kept — a file can hold several documents, an agenda and the articles it lists) wins over one on its file
+    or a piece of its title (how the config names materials)."""
+    if (own := marks.get(document.doc_id)) is not None:
+        return own
     for key, mark in marks.items():
         name = key.strip()
-        if not name:
-            continue
+        if not name or "#" in name:
+            continue  # another document's own mark
         stem = document.file_name.rsplit(".", 1)[0]
         if name in (document.file_name, stem) or _squeeze(name) in _squeeze(document.title):
             return mark

@@ -27,7 +27,8 @@ from content.curated import apply_overlay, load_overlay
 from content.loader import load_materials
 from content.model import Corpus, Fact, Problem
 from content.questions import candidates, select
-from content.questions.ranking import ranked_facts
+from content.questions.ranking import FACT_LIMIT, ranked_facts
+from content.questions.samefact import curated_facts, over_asked
 from content.reasons import Reason
 from content.snippets import build_plan
 from content.verify import check_bank, check_question
@@ -73,7 +74,7 @@ def build_corpus(
             )
         else:
             proven.append(c)
-    bank = select(proven)
+    bank = select(proven, hidden=overlay.disable if overlay is not None else ())
     fact_of = {c.question.qid: c.fact for c in proven}
     tier_of = {c.question.qid: c.tier for c in proven}
     asked = Counter(fact_of[q.qid] for q in bank)
@@ -81,6 +82,12 @@ def build_corpus(
     if overlay is not None:
         bank, overlay_problems = apply_overlay(bank, overlay, documents)
         problems.extend(overlay_problems)
+        # a curated question asks its fact too: the generated ones beyond the cap, or that give it away, go
+        fact_of |= curated_facts(bank, fact_of.values())
+        extra = over_asked(bank, fact_of, FACT_LIMIT)
+        bank = [q for q in bank if q.qid not in extra]
+        asked = Counter(fact_of[q.qid] for q in bank if q.qid in fact_of and q.enabled)
+        facts = [replace(f, asked=asked.get(f.text, 0)) for f in facts]
     report = check_bank([q for q in bank if q.enabled], documents)
     failed: dict[str, Reason] = {}
     for qid, reason in report.failures:

@@ -1,0 +1,126 @@
+"""One fact as a reader sees it, and one question that hands another its answer.
+
+A tester reviewing the bank saw the 总要求 asked three times — a 多选 and a 判断 the ranker counted as one
+fact, and a curated 单选 it never counted — and a 学校 blank on "深入基层抓好（开门教育）" beside the Notice's
+多选 on the same 工作安排 list under another name.  And the 总要求 多选's stem ("以（　）为总要求，以一体推进学查改为
+抓手") states the key of the blank "以（　）为抓手": in one quiz each gives the other away.  So::
+
+    merge_facts      facts that name the same list are one fact: a list's items under another order or
+                     wording ("查摆问题" / "问题查摆"), a list's part ("siblings:" four of the six
+                     工作安排), a description of its items ("described:")
+    curated_facts    a curated question asks the fact whose list its answer spells, or whose key it is
+    gives_away       a question's stem or options show another's key where that one's blank stands
+                     ("以一体推进学查改为抓手" against "以（　）为抓手"), or most of a 多选's keys in its stem
+
+The ranker keeps the better of two questions that give each other away (it meets the better one first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+from content.model import Question
+from content.questions.slots import Candidate
+from content.questions.text import BLANK, norm
+
+_PREFIXES = ("described:", "siblings:")
+CONTEXT = 2  # characters either side of a blank that place its key in a sentence
+MIN_SHARED = 3  # items two lists must share to be one list
+
+
+def items_of(fact: str) -> frozenset[str] | None:
+    """The items of a list fact ("A、B、C", "siblings:A、B、C"), each as its sorted characters (so "查摆问题"
+    and "问题查摆" are one item), or ``None`` for a fact that is no list."""
+    for prefix in _PREFIXES:
+        fact = fact.removeprefix(prefix)
+    if ":" in fact or "→" in fact or "、" not in fact:
+        return None
+    return frozenset("".join(sorted(_cjk(item))) for item in fact.split("、") if item)
+
+
+def merge_facts(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates with every list fact named by its fullest form (see the module docstring)."""
+    lists = {f: s for f in {c.fact for c in candidates} if (s := items_of(f)) is not None}
+    # the fullest list first: a part joins the first list that holds it
+    order = sorted(lists, key=lambda f: (-len(lists[f]), f.startswith(_PREFIXES), f))
+    canon: dict[str, str] = {}
+    for fact in order:
+        mine = lists[fact]
+        canon[fact] = next(
+            (
+                canon[other]
+                for other in order
+                if other in canon and len(mine & lists[other]) >= min(MIN_SHARED, len(mine)) and mine <= lists[other]
+            ),
+            fact,
+        )
+    return [replace(c, group=canon[c.fact]) if canon.get(c.fact, c.fact) != c.fact else c for c in candidates]
+
+
+def curated_facts(questions: Iterable[Question], facts: Iterable[str]) -> dict[str, str]:
+    """``qid → fact`` for curated questions that ask a fact the generated ones ask: their answer spells the
+    fact's list ("立党为公、为民造福、科学决策、真抓实干") or is its key."""
+    known = list(dict.fromkeys(facts))
+    lists = {f: s for f in known if (s := items_of(f)) is not None}
+    out: dict[str, str] = {}
+    for q in questions:
+        if q.origin != "curated":
+            continue
+        for answer in q.answer:
+            said = items_of(answer) or frozenset()
+            found = next((f for f, s in lists.items() if len(s) >= 2 and s <= said), None)
+            if found is None and norm(answer) in {norm(f) for f in known}:
+                found = next(f for f in known if norm(f) == norm(answer))
+            if found is not None:
+                out[q.qid] = found
+                break
+    return out
+
+
+def gives_away(shown: Question, asked: Question) -> bool:
+    """Whether ``shown``'s stem or options reveal ``asked``'s answer (see the module docstring)."""
+    if shown.qid == asked.qid or asked.qtype == "truefalse":
+        return False
+    keys = [_cjk(k) for k in asked.answer if len(_cjk(k)) >= 2]
+    if not keys:
+        return False
+    stem = _cjk(shown.stem)
+    if asked.qtype == "multiple" and len(keys) >= 3:
+        return sum(k in stem for k in keys) >= len(keys) - 1
+    if BLANK not in asked.stem:
+        return False
+    before, after = asked.stem.split(BLANK, 1)
+    left, right = _cjk(before)[-CONTEXT:], _cjk(after)[:CONTEXT]
+    texts = [stem, *(_cjk(o) for o in shown.options)]
+    spans = [s for k in keys for s in (left + k if left else "", k + right if right else "") if s]
+    return any(s in t for s in spans for t in texts)
+
+
+def rivals(question: Question, chosen: Iterable[Question]) -> Question | None:
+    """The first of ``chosen`` that gives ``question``'s answer away or whose answer it gives away."""
+    return next((p for p in chosen if gives_away(p, question) or gives_away(question, p)), None)
+
+
+def over_asked(bank: Sequence[Question], fact_of: Mapping[str, str], limit: int) -> set[str]:
+    """The generated questions beyond ``limit`` per fact (curated ones count first, then the bank's order),
+    and those a curated question gives away or that give a curated one away."""
+    curated = [q for q in bank if q.origin == "curated" and q.enabled]
+    ordered = curated + [q for q in bank if q.origin != "curated" and q.enabled]
+    seen: dict[str, int] = {}
+    out: set[str] = set()
+    for q in ordered:
+        fact = fact_of.get(q.qid)
+        if q.origin != "curated" and rivals(q, curated) is not None:
+            out.add(q.qid)
+            continue
+        if fact is None:
+            continue
+        seen[fact] = seen.get(fact, 0) + 1
+        if seen[fact] > limit and q.origin != "curated":
+            out.add(q.qid)
+    return out
+
+
+def _cjk(text: str) -> str:
+    return "".join(ch for ch in norm(text) if "\u3400" <= ch <= "\u9fff")

@@ -122,9 +122,9 @@ def select(
     authoritative document, then the earlier one) — and each document's questions are chosen from its own
     candidates under its own quotas (``hidden``: ids the curated overlay withdraws — chosen as before, but
     never shown, so they neither give another's answer away nor are given away).  So a document's selection
-    does not depend on how many other
-    documents there are: adding a material changes another's questions only where the new one states a
-    fact of it with more authority, or nearly duplicates one of its stems from ahead of it.
+    does not depend on how many other documents there are: adding a material changes another's questions
+    only where the new one states a fact of it with more authority, or nearly duplicates one of its stems
+    from ahead of it.
     """
     pool = [c for c in candidates if c.question.score >= min_score]
     fact_docs: dict[str, set[str]] = defaultdict(set)

@@ -17,6 +17,7 @@ The ranker keeps the better of two questions that give each other away (it meets
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
@@ -124,3 +125,23 @@ def over_asked(bank: Sequence[Question], fact_of: Mapping[str, str], limit: int)
 
 def _cjk(text: str) -> str:
     return "".join(ch for ch in norm(text) if "\u3400" <= ch <= "\u9fff")
+
+
+def crowded_rival(bank: Sequence[Question], built: Iterable[Question], fact_of: Mapping[str, str]) -> str | None:
+    """A generated question of the bank whose fact another question asks or may ask as well (the bank or the
+    built questions), and which gives away (or is given away by) a built question of a fact no question of the
+    bank asks: trading it may cover one more fact (the caller keeps the trade only if it does)."""
+    built = list(built)
+    shown = [q for q in bank if q.enabled]
+    asked = Counter(fact_of[q.qid] for q in shown if q.qid in fact_of)
+    askable = Counter(fact_of[q.qid] for q in built if q.qid in fact_of)
+    ids = {q.qid for q in shown}
+    for q in built:
+        if q.qid in ids or asked.get(fact_of.get(q.qid, ""), 0) or q.qid not in fact_of:
+            continue
+        for p in shown:
+            fact = fact_of.get(p.qid, "")
+            spare = asked[fact] >= 2 or askable[fact] >= 2
+            if p.origin != "curated" and spare and (gives_away(p, q) or gives_away(q, p)):
+                return p.qid
+    return None

@@ -41,18 +41,22 @@ from content.model import Document, Question
 from content.questions.claims import claim_candidates
 from content.questions.cloze import cloze_candidates
 from content.questions.combined import combined_slots
+from content.questions.counterparts import counterpart_candidates
 from content.questions.described import described_candidates
+from content.questions.descriptions import description_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.examiner import examine
 from content.questions.facts import find_slots
 from content.questions.filters import PREDICTABLE, keep_slot, predictability
+from content.questions.halves import half_candidates
 from content.questions.importance import Authority, TierOf, authorities
 from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
 from content.questions.measures import alternatives, measure_candidates, measure_slots
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
+from content.questions.references import reference_candidates
 from content.questions.roles import role_candidates
 from content.questions.samefact import merge_facts
 from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
@@ -220,6 +224,11 @@ def candidates(
     out.extend(described_candidates(enums, documents))
     asked = {c.question.sentence.split("\n")[-1] for c in out}
     out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))
+    # what a sentence names (a plan, a session, the levels it reaches) beside its claim: the ranker keeps one
+    out.extend(reference_candidates((ev for ev, _ in evidences), titles))
+    out.extend(description_candidates(enums, [ev for ev, _ in evidences]))
+    out.extend(counterpart_candidates(evidences, paragraphs.values()))
+    out.extend(half_candidates((ev for ev, _ in evidences), ["\n".join(b.text for b in d.blocks) for d in documents]))
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
     kept = examine([_placed(c, tiers, per_doc) for c in merge_facts(out)], central, titles, sources)

@@ -40,6 +40,7 @@ from content.questions.text import norm, split_attribution
 MIN_SCORE = 0.75
 NEAR_DUPLICATE = 0.6
 TRUTH_SKEW = 2  # 判断: never more than this many more "true" than "false" statements in a document
+DEFERRED = 1.0  # a statement the balance holds back waits this far behind its weight, once
 FACT_LIMIT = 2  # questions about one fact (a list's family, or one answer) in the whole bank
 KEY_FACT = 1.2  # importance-weighted score from which a fact counts as key and may be asked a second time
 PARAGRAPH_LIMIT = 3  # questions read off one paragraph
@@ -217,6 +218,7 @@ def _per_document(
     paragraph_types: Counter[tuple[str, str]] = Counter()
     chosen: list[Question] = []
     chosen_ids: set[str] = set()
+    deferred: set[str] = set()
     said: set[str] = set()
 
     def adjusted(c: Candidate) -> float:
@@ -253,6 +255,9 @@ def _per_document(
         if q.qtype in sentence_types or len(sentence_types) >= sentence_limit[q.sentence]:
             continue
         if c.truth is not None and by_truth[c.truth] - by_truth[not c.truth] >= TRUTH_SKEW:
+            if q.qid not in deferred:  # the statements of the other truth may still come: wait behind them once
+                deferred.add(q.qid)
+                heapq.heappush(heap, (-(q.score - DEFERRED), qid, i))
             continue
         score = adjusted(c)
         if heap and score < -heap[0][0] - 1e-9:

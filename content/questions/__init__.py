@@ -231,7 +231,8 @@ def candidates(
     out.extend(half_candidates((ev for ev, _ in evidences), ["\n".join(b.text for b in d.blocks) for d in documents]))
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
-    kept = examine([_placed(c, tiers, per_doc) for c in merge_facts(out)], central, titles, sources)
+    # one list, one fact for the ranker (after the examiner: a description of an item is no blank on it)
+    kept = merge_facts(examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources))
     kept += statement_candidates(kept)
     return kept if weighed is tiers else [_placed(c, weighed, per_doc) for c in kept]
 

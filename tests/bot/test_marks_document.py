@@ -45,7 +45,8 @@ def live_questions(session: OfflineSession) -> set[str]:
 
 def materials(session: OfflineSession) -> list[Material]:
     with db_of(session).session() as s:
-        query = select(Material).where(col(Material.active).is_(True)).order_by(col(Material.added_at), col(Material.id))
+        query = select(Material).where(col(Material.active).is_(True))
+        query = query.order_by(col(Material.added_at), col(Material.id))
         return list(s.exec(query))
 
 

@@ -28,7 +28,7 @@ from content.loader import load_materials
 from content.model import Corpus, Document, Fact, Problem, Question
 from content.questions import candidates, select
 from content.questions.ranking import FACT_LIMIT, ranked_facts
-from content.questions.samefact import crowded_rival, curated_facts, over_asked
+from content.questions.samefact import crowded_rival, curated_facts, curated_rivals, over_asked
 from content.questions.slots import Candidate
 from content.reasons import Reason
 from content.snippets import build_plan
@@ -77,6 +77,10 @@ def build_corpus(
             proven.append(c)
     bank, fact_of, overlay_problems = _bank(proven, overlay, documents)
     problems.extend(overlay_problems)
+    doc_of = {q.qid: q.doc_id for q in bank}
+    for mine, curated in curated_rivals(bank):  # a note: the secretary decides which to keep
+        problems.append(Problem(files.get(doc_of[mine], ""),
+                                f"generated {mine} and curated {curated} give each other away"))
     tier_of = {c.question.qid: c.tier for c in proven}
     asked = Counter(fact_of[q.qid] for q in bank if q.qid in fact_of and q.enabled)
     facts = [Fact(text, weight, tier, docs, asked.get(text, 0)) for text, weight, tier, docs in ranked_facts(proven)]

@@ -10,7 +10,9 @@ fact, and a curated 单选 it never counted — and a 学校 blank on "深入基
                      工作安排), a description of its items ("described:")
     curated_facts    a curated question asks the fact whose list its answer spells, or whose key it is
     gives_away       a question's stem or options show another's key where that one's blank stands
-                     ("以一体推进学查改为抓手" against "以（　）为抓手"), or most of a 多选's keys in its stem
+                     ("以一体推进学查改为抓手" against "以（　）为抓手"), or most of a 多选's keys in its stem, or
+                     the words a false 判断 swapped out ("坚持聚焦主题、简约务实，不分批次、不划阶段" against
+                     "…分两批次、分三阶段")
 
 The ranker keeps the better of two questions that give each other away (it meets the better one first).
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from difflib import SequenceMatcher
 
 from content.model import Question
 from content.questions.slots import Candidate
@@ -81,8 +84,11 @@ def curated_facts(questions: Iterable[Question], facts: Iterable[str]) -> dict[s
 
 def gives_away(shown: Question, asked: Question) -> bool:
     """Whether ``shown``'s stem or options reveal ``asked``'s answer (see the module docstring)."""
-    if shown.qid == asked.qid or asked.qtype == "truefalse":
+    if shown.qid == asked.qid:
         return False
+    if asked.qtype == "truefalse":
+        original = _swapped_out(asked)
+        return bool(original) and original in _cjk(shown.stem)  # an option is no claim: only a stem states it
     keys = [_cjk(k) for k in asked.answer if len(_cjk(k)) >= 2]
     if not keys:
         return False
@@ -105,15 +111,18 @@ def rivals(question: Question, chosen: Iterable[Question]) -> Question | None:
 
 def over_asked(bank: Sequence[Question], fact_of: Mapping[str, str], limit: int) -> set[str]:
     """The generated questions beyond ``limit`` per fact (curated ones count first, then the bank's order),
-    and those a curated question gives away or that give a curated one away."""
+    and those a curated question gives away or that give a curated one away — where another question asks
+    their fact (the only question of a fact stays: ``curated_rivals`` names the pair)."""
     curated = [q for q in bank if q.origin == "curated" and q.enabled]
     ordered = curated + [q for q in bank if q.origin != "curated" and q.enabled]
     seen: dict[str, int] = {}
     out: set[str] = set()
+    asked = Counter(fact_of[q.qid] for q in ordered if q.qid in fact_of)
     for q in ordered:
         fact = fact_of.get(q.qid)
-        if q.origin != "curated" and rivals(q, curated) is not None:
-            out.add(q.qid)
+        if q.origin != "curated" and rivals(q, curated) is not None and (fact is None or asked[fact] >= 2):
+            out.add(q.qid)  # another question asks its fact: nothing is lost
+            asked[fact or ""] -= 1
             continue
         if fact is None:
             continue
@@ -121,6 +130,33 @@ def over_asked(bank: Sequence[Question], fact_of: Mapping[str, str], limit: int)
         if seen[fact] > limit and q.origin != "curated":
             out.add(q.qid)
     return out
+
+
+def curated_rivals(bank: Sequence[Question]) -> list[tuple[str, str]]:
+    """(generated, curated) pairs left in the bank that give each other away — the only question of its fact
+    beside the secretary's own: neither is dropped silently, ``content build`` names them."""
+    shown = [q for q in bank if q.enabled]
+    curated = [q for q in shown if q.origin == "curated"]
+    return [(q.qid, p.qid) for q in shown if q.origin != "curated" and (p := rivals(q, curated)) is not None]
+
+
+def _swapped_out(q: Question) -> str:
+    """The source words a false 判断 replaced, with ``CONTEXT`` characters either side ("务实不分批次不划阶段认真"
+    for "…简约务实，分两批次、分三阶段。"); "" for a true one or one whose change is not found."""
+    if q.answer != ("错误",) or not q.sentence:
+        return ""
+    source, stem = _cjk(q.sentence.split("\n")[-1]), _cjk(q.stem)
+    ops = SequenceMatcher(None, source, stem, autojunk=False).get_opcodes()
+    while ops and ops[0][0] != "equal":
+        ops.pop(0)  # the speaker the stem adds ("《通知》强调"), a lead the source has
+    while ops and ops[-1][0] != "equal":
+        ops.pop()  # the rest of the sentence the statement leaves out
+    changed = [(i1, i2) for tag, i1, i2, _j1, _j2 in ops if tag in ("replace", "delete")]
+    if not changed:
+        return ""
+    start, stop = max(0, changed[0][0] - CONTEXT), min(len(source), changed[-1][1] + CONTEXT)
+    span = source[start:stop]
+    return span if len(span) >= 2 * CONTEXT + 2 else ""
 
 
 def _cjk(text: str) -> str:

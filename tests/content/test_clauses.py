@@ -149,7 +149,11 @@ def test_a_sentence_that_states_several_facts_gives_them_only_where_no_stem_show
     for qs in by_sentence.values():
         assert len({q.qtype for q in qs}) == len(qs), [q.stem for q in qs]
     enabled = [q for q in published.questions if q.enabled]
-    assert not [(a.stem, b.stem) for a in enabled for b in enabled if gives_away(a, b)]
+    pairs = [(a, b) for a in enabled for b in enabled if gives_away(a, b)]
+    # left only beside a curated question, where the generated one is its fact's only question: named, not dropped
+    assert all("curated" in (a.origin, b.origin) for a, b in pairs), [(a.stem, b.stem) for a, b in pairs]
+    notes = " ".join(p.message for p in published.problems)
+    assert all(a.qid in notes and b.qid in notes for a, b in pairs), notes
     stems = [q.stem for q in enabled]
     assert any("认真落实（　）等工作安排" in s for s in stems)  # the better of the two: the arrangements' 多选
     assert not any("坚持（　）、简约务实" in s for s in stems)

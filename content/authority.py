@@ -17,7 +17,9 @@ prefer the first over the last, so every block of a cleaned ``Document`` gets a 
 
 How a block's tier is found, most specific first::
 
-    secretary's mark   core → at least PARENT; background → COMMENTARY (overrides the text)
+    secretary's mark   core → at least PARENT; background → COMMENTARY (overrides the text) — for weight
+                       and de-duplication only: the question filters read the tier without marks
+                       (``questions.candidates``), and a mark by ``doc_id`` names one document of a file
     template cue       the whole document is COMMENTARY (a template's quotations are not the Notice)
     paragraph lead     the first sentence names who speaks: "《通知》要求…", "2月26日，省委常委会召开会议…";
                        the body it names carries on through "会议强调/指出…" paragraphs and through the items

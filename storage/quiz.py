@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
 from content.grading import accepts, grade_choice
 from content.model import QUESTION_TYPES
 from content.review import CardState, review
+from storage.db import insert_absent
 from storage.inputs import clean_text
 from storage.models import (
     Member,
@@ -161,6 +162,29 @@ def current_question(*, session: Session, quiz: QuizSession) -> Question | None:
     return session.get(Question, quiz.question_ids[quiz.position])
 
 
+@dataclass(frozen=True)
+class _Step:
+    """What answering the waiting question needs, read in one query: it, the member's card for it, and
+    the question after it."""
+
+    question: Question | None
+    card: ReviewItem | None
+    following: Question | None
+
+
+def _step(session: Session, quiz: QuizSession) -> _Step:
+    ids = quiz.question_ids[quiz.position:quiz.position + 2]
+    if quiz.state != QuizSessionState.ACTIVE or not ids:
+        return _Step(None, None, None)
+    rows = session.exec(select(Question, ReviewItem).outerjoin(
+        ReviewItem, (col(ReviewItem.question_id) == col(Question.id)) & (col(ReviewItem.member_id) == quiz.member_id))
+        .where(col(Question.id).in_(ids))).all()
+    found = {q.id: (q, card) for q, card in rows}
+    question, card = found.get(ids[0], (None, None))
+    following = found[ids[1]][0] if len(ids) > 1 and ids[1] in found else None
+    return _Step(question, card, following)
+
+
 def get_question(*, session: Session, question_id: int) -> Question | None:
     return session.get(Question, question_id)
 
@@ -208,10 +232,11 @@ def answer(*, session: Session, member_id: int, session_id: int, position: int, 
     if refused is not None:
         return refused
     assert quiz is not None and quiz.id is not None
-    question = current_question(session=session, quiz=quiz)
+    step = _step(session, quiz)
+    question = step.question
     if question is None or question.status != QuestionStatus.PUBLISHED:
         _advance(session, quiz, position, correct=False, now=now)
-        return _after(session, quiz, Outcome.WITHDRAWN, question, position)
+        return _after(session, quiz, Outcome.WITHDRAWN, question, position, following=step.following)
     if (typed is not None) != (question.qtype == "fill"):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     if typed is not None:
@@ -226,19 +251,24 @@ def answer(*, session: Session, member_id: int, session_id: int, position: int, 
     if not _advance(session, quiz, position, correct=right, now=now):
         return AnswerResult(Outcome.ALREADY, quiz, question)
     assert question.id is not None
-    record_answer(session=session, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
-                  attempt_key=f"s{quiz.id}:{position}", chosen=shown, correct=right,
-                  is_review=question.id in quiz.review_ids, now=now)
-    return _after(session, quiz, Outcome.RECORDED, question, position, right, shown)
+    # the position moved under this transaction alone, so this attempt key is new: no need to look first
+    if _insert_answer(session, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
+                      attempt_key=f"s{quiz.id}:{position}", chosen=shown, correct=right,
+                      is_review=question.id in quiz.review_ids, now=now):
+        _update_card(session, step.card, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
+                     correct=right, now=now)
+    return _after(session, quiz, Outcome.RECORDED, question, position, right, shown, following=step.following)
 
 
 def _after(session: Session, quiz: QuizSession, outcome: Outcome, question: Question | None, position: int,
-           correct: bool = False, chosen: tuple[str, ...] = ()) -> AnswerResult:
-    """The result of a step that moved the session on, with what comes next."""
-    following = current_question(session=session, quiz=quiz)
+           correct: bool = False, chosen: tuple[str, ...] = (), *, following: Question | None) -> AnswerResult:
+    """The result of a step that moved the session on, with what comes next (``following``: read with the
+    answered question; ``None`` once the session is over)."""
+    if quiz.state != QuizSessionState.ACTIVE:
+        following = None
     wrong = 0
     if following is None:
-        wrong = len(wrongbook(session=session, member_id=quiz.member_id))
+        wrong = wrongbook_size(session=session, member_id=quiz.member_id)
     return AnswerResult(outcome, quiz, question, correct, chosen, number=position + 1, next_question=following,
                         wrong_total=wrong)
 
@@ -248,7 +278,7 @@ def answer_text(*, session: Session, member_id: int, text: str, message_id: int,
     """A member's typed message read against their session: the answer when a 填空 waits; ``None`` when the
     text is not for the quiz (no session, or this message was read already: a redelivered update)."""
     quiz = active_session(session=session, member_id=member_id, now=now, idle=idle)
-    if quiz is None or quiz.id is None or current_question(session=session, quiz=quiz) is None:
+    if quiz is None or quiz.id is None or quiz.position >= len(quiz.question_ids):
         return None
     if not note_text(session=session, session_id=quiz.id, message_id=message_id):
         return AnswerResult(Outcome.ALREADY, quiz)
@@ -266,9 +296,15 @@ def _advance(session: Session, quiz: QuizSession, position: int, *, correct: boo
     result = session.execute(update(QuizSession).where(col(QuizSession.id) == quiz.id,
                                                        col(QuizSession.position) == position,
                                                        col(QuizSession.state) == QuizSessionState.ACTIVE)
-                             .values(**values))
-    session.refresh(quiz)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+                             .values(**values).execution_options(synchronize_session=False))
+    if not result.rowcount:  # type: ignore[attr-defined]
+        session.refresh(quiz)  # someone else moved it: show what they left
+        return False
+    # this UPDATE alone moved the row from ``position``: its new values are known without reading them back
+    values["correct"] = quiz.correct + int(correct)
+    for key, value in values.items():
+        set_committed_value(quiz, key, value)
+    return True
 
 
 def note_text(*, session: Session, session_id: int, message_id: int) -> bool:
@@ -285,19 +321,28 @@ def note_text(*, session: Session, session_id: int, message_id: int) -> bool:
 def record_answer(*, session: Session, branch_id: int, member_id: int, question_id: int, attempt_key: str,
                   chosen: Sequence[str], correct: bool, is_review: bool, now: datetime) -> bool:
     """Store one answer and update the member's card; ``False`` (nothing changed) for a repeated attempt."""
-    exists = session.exec(select(QuizAnswer.id).where(QuizAnswer.member_id == member_id,
-                                                      QuizAnswer.attempt_key == attempt_key)).first()
-    if exists is not None:
+    if not _insert_answer(session, branch_id=branch_id, member_id=member_id, question_id=question_id,
+                          attempt_key=attempt_key, chosen=chosen, correct=correct, is_review=is_review, now=now):
         return False
-    try:
-        with session.begin_nested():
-            session.add(QuizAnswer(branch_id=branch_id, member_id=member_id, question_id=question_id,
-                                   attempt_key=attempt_key[:96], chosen=list(chosen), correct=correct,
-                                   is_review=is_review, answered_at=now))
-    except IntegrityError:
-        return False
-    item = session.exec(select(ReviewItem).where(ReviewItem.member_id == member_id,
-                                                 ReviewItem.question_id == question_id)).first()
+    _update_card(session, card_of(session=session, member_id=member_id, question_id=question_id),
+                 branch_id=branch_id, member_id=member_id, question_id=question_id, correct=correct, now=now)
+    return True
+
+
+def _insert_answer(session: Session, *, branch_id: int, member_id: int, question_id: int, attempt_key: str,
+                   chosen: Sequence[str], correct: bool, is_review: bool, now: datetime) -> bool:
+    """One answer row unless this member's attempt is stored already (the unique key decides, in the
+    database: a retried callback or a second process racing this one adds nothing)."""
+    row = {"branch_id": branch_id, "member_id": member_id, "question_id": question_id,
+           "attempt_key": attempt_key[:96], "chosen": list(chosen), "correct": correct, "is_review": is_review,
+           "answered_at": now}
+    return bool(insert_absent(session, QuizAnswer.__table__, [row],  # type: ignore[attr-defined]
+                              unique=("member_id", "attempt_key")))
+
+
+def _update_card(session: Session, item: ReviewItem | None, *, branch_id: int, member_id: int, question_id: int,
+                 correct: bool, now: datetime) -> None:
+    """The member's FSRS card for the question after this answer (created on the first one)."""
     card = review(_state(item) if item is not None else None, correct=correct, now=now)
     if item is None:
         item = ReviewItem(branch_id=branch_id, member_id=member_id, question_id=question_id, due_at=card.due)
@@ -305,7 +350,6 @@ def record_answer(*, session: Session, branch_id: int, member_id: int, question_
     item.due_at, item.last_review, item.reps, item.lapses = card.due, card.last_review, card.reps, card.lapses
     item.streak, item.in_wrongbook = card.streak, card.in_wrongbook
     session.add(item)
-    return True
 
 
 def _state(item: ReviewItem) -> CardState:
@@ -319,13 +363,23 @@ def card_of(*, session: Session, member_id: int, question_id: int) -> ReviewItem
                                                  ReviewItem.question_id == question_id)).first()
 
 
+def _in_wrongbook(member_id: int) -> tuple[ColumnElement[bool], ...]:
+    return (col(ReviewItem.member_id) == member_id, col(ReviewItem.in_wrongbook).is_(True),
+            col(Question.status) == QuestionStatus.PUBLISHED)
+
+
 def wrongbook(*, session: Session, member_id: int) -> list[tuple[ReviewItem, Question]]:
     """The 错题本: questions answered wrong and not yet learned, still published; due first."""
     query = (select(ReviewItem, Question).join(Question, col(Question.id) == col(ReviewItem.question_id))
-             .where(ReviewItem.member_id == member_id, col(ReviewItem.in_wrongbook).is_(True),
-                    Question.status == QuestionStatus.PUBLISHED)
-             .order_by(col(ReviewItem.due_at), col(ReviewItem.id)))
+             .where(*_in_wrongbook(member_id)).order_by(col(ReviewItem.due_at), col(ReviewItem.id)))
     return list(session.exec(query).all())
+
+
+def wrongbook_size(*, session: Session, member_id: int) -> int:
+    """How many questions the 错题本 holds (counted, not loaded: the end of every session says it)."""
+    query = (select(func.count()).select_from(ReviewItem)
+             .join(Question, col(Question.id) == col(ReviewItem.question_id)).where(*_in_wrongbook(member_id)))
+    return int(session.exec(query).one())
 
 
 def record_poll_answer(*, session: Session, member: Member, poll: PollMap, option_ids: Sequence[int],

@@ -73,7 +73,7 @@ async def _ask(update: Update, svc: Services, caller: Caller, quiz: QuizSession)
     wrong = 0
     if question is None:
         assert caller.member is not None and caller.member.id is not None
-        wrong = len(await svc.db.run(quiz_store.wrongbook, member_id=caller.member.id))
+        wrong = await svc.db.run(quiz_store.wrongbook_size, member_id=caller.member.id)
     await _send_next(update, svc, caller, quiz, question, wrong)
 
 

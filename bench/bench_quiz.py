@@ -43,10 +43,10 @@ from bot.fakeapi.api import FakeBotApi  # noqa: E402
 from bot.fakeapi.request import OfflineRequest  # noqa: E402
 from bot.fakeapi.session import OfflineSession  # noqa: E402
 from scheduler.clock import FakeClock  # noqa: E402
+from scheduler.study_push import produce_study_pushes  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Delivery, Member, MemberStatus, Question, QuizSession, QuizSessionState, Role  # noqa: E402
-from storage.study import produce_study_pushes  # noqa: E402
 
 START = datetime(2026, 3, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 SECRETARY = 90001

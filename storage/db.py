@@ -159,10 +159,12 @@ def insert_absent(session: Session, table: Table, rows: Sequence[Mapping[str, An
     if not rows:
         return []
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[returning])
     connection = session.connection()
     added: list[Any] = []
     for start in range(0, len(rows), INSERT_CHUNK):
-        statement = (insert(table).values(list(rows[start:start + INSERT_CHUNK]))
-                     .on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[returning]))
-        added.extend(connection.execute(statement).scalars())
+        # one compiled statement; SQLAlchemy sends a chunk's rows as one multi-row INSERT ("insertmanyvalues")
+        chunk = connection.execute(statement.execution_options(insertmanyvalues_page_size=INSERT_CHUNK),
+                                   list(rows[start:start + INSERT_CHUNK]))
+        added.extend(chunk.scalars())
     return added

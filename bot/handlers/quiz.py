@@ -43,7 +43,7 @@ from bot.quiz_view import (
     wrongbook_text,
 )
 from content.grading import correct_indices
-from scheduler import outbox
+from scheduler import outbox, study_push
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
 from storage import members as member_store
 from storage import quiz as quiz_store
@@ -263,8 +263,8 @@ def render_nudge(svc: Services, session: Session, row: Delivery) -> Outgoing | N
 
 def produce_nudges(svc: Services, *, session: Session, now: datetime) -> int:
     study = svc.settings.study
-    return study_store.produce_quiz_nudges(session=session, now=now, tz=svc.settings.tz, nudge_time=study.nudge_time,
-                                           quiet_start=study.quiet_start, quiet_end=study.quiet_end)
+    return study_push.produce_quiz_nudges(session=session, now=now, tz=svc.settings.tz, nudge_time=study.nudge_time,
+                                          quiet_start=study.quiet_start, quiet_end=study.quiet_end)
 
 
 # --------------------------------------------------------------------------- the group quiz
@@ -356,7 +356,7 @@ def _handlers() -> list[CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]]:
 def _deliveries(svc: Services) -> list[DeliveryKind]:
     return [
         # a nudge twice would nag: an uncertain one is dropped
-        DeliveryKind(study_store.NUDGE_KIND, render=partial(render_nudge, svc), policy=KindPolicy()),
+        DeliveryKind(study_push.NUDGE_KIND, render=partial(render_nudge, svc), policy=KindPolicy()),
         # a poll twice splits the votes: dropped too
         DeliveryKind(GROUP_KIND, render=partial(render_group_quiz, svc), after_send=after_group_quiz,
                      policy=KindPolicy()),

@@ -29,6 +29,7 @@ from bot.commands import Command, UsageError, args_of, guarded_callback
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
 from bot.quiz_view import STUDY, plan_text, progress_text, snippet_markup, snippet_text, unit_of_markup
+from scheduler import study_push
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import study as study_store
 from storage.models import Delivery, Member, MemberStatus, Role, StudyUnit
@@ -78,8 +79,7 @@ def after_push(session: Session, row: Delivery, message: Message) -> None:
 
 def produce_pushes(svc: Services, *, session: Session, now: datetime) -> int:
     study = svc.settings.study
-    return study_store.produce_study_pushes(session=session, now=now, tz=svc.settings.tz,
-                                            default_time=study.push_time)
+    return study_push.produce_study_pushes(session=session, now=now, tz=svc.settings.tz, default_time=study.push_time)
 
 
 # --------------------------------------------------------------------------- commands
@@ -183,7 +183,7 @@ async def done_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 
 def _deliveries(svc: Services) -> list[DeliveryKind]:
     # a snippet twice is better than none: a push whose fate is unknown is sent again
-    return [DeliveryKind(study_store.STUDY_KIND, render=partial(render_push, svc), after_send=after_push,
+    return [DeliveryKind(study_push.STUDY_KIND, render=partial(render_push, svc), after_send=after_push,
                          policy=KindPolicy(resend_uncertain=True))]
 
 

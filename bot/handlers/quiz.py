@@ -315,7 +315,8 @@ def _queue_group_quiz(member: Member, group_chat_id: int, question_id: int | Non
 
 
 async def group_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/groupquiz [题号]`` — post a published question to the branch group as a quiz poll."""
+    """``/groupquiz [题号]`` — post a published question to the branch group as a quiz poll (typed in private
+    chat or in the group itself)."""
     svc = services(context)
     assert caller.member is not None
     args = args_of(context)
@@ -330,6 +331,9 @@ async def group_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
                                 svc.clock.now())
     if question is None:
         await reply(update, svc.texts.t("quiz.group_none", caller.lang))
+        return
+    if not caller.private:  # typed in a group: the poll itself follows there, so no preview of it
+        await reply(update, svc.texts.t("quiz.group_queued_here", caller.lang))
         return
     await reply(update, svc.texts.t("quiz.group_queued", caller.lang, id=question.id, stem=_clip(question.stem, 60)))
 
@@ -368,7 +372,8 @@ FEATURE = Feature(
     commands=(
         Command("quiz", Role.MEMBER, quiz, "study"),
         Command("wrong", Role.MEMBER, wrong, "study"),
-        Command("groupquiz", Role.SECRETARY, group_quiz, "secretary"),
+        # typed in the branch group too: it posts there, and its answers say nothing private
+        Command("groupquiz", Role.SECRETARY, group_quiz, "secretary", private=False),
     ),
     # typed 填空 answers: seen before the features' catch-all for free text, passed on when not an answer
     conversations=lambda: [MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, typed_answer)],

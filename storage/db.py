@@ -17,6 +17,7 @@ every tap (``bot.context``) without ever answering from a role or status that ha
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -158,13 +159,17 @@ def insert_absent(session: Session, table: Table, rows: Sequence[Mapping[str, An
     """
     if not rows:
         return []
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[returning])
+    statement = _insert_absent_statement(session.get_bind().dialect.name, table, tuple(unique), returning)
     connection = session.connection()
     added: list[Any] = []
     for start in range(0, len(rows), INSERT_CHUNK):
         # one compiled statement; SQLAlchemy sends a chunk's rows as one multi-row INSERT ("insertmanyvalues")
-        chunk = connection.execute(statement.execution_options(insertmanyvalues_page_size=INSERT_CHUNK),
-                                   list(rows[start:start + INSERT_CHUNK]))
-        added.extend(chunk.scalars())
+        added.extend(connection.execute(statement, list(rows[start:start + INSERT_CHUNK])).scalars())
     return added
+
+
+@functools.cache
+def _insert_absent_statement(dialect: str, table: Table, unique: tuple[str, ...], returning: str) -> Any:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[returning])
+            .execution_options(insertmanyvalues_page_size=INSERT_CHUNK))

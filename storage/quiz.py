@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
@@ -172,13 +172,17 @@ class _Step:
     following: Question | None
 
 
+# built once: every answer runs it (the values are bound per call)
+_STEP_QUERY = (select(Question, ReviewItem).outerjoin(
+    ReviewItem, (col(ReviewItem.question_id) == col(Question.id)) & (col(ReviewItem.member_id) == bindparam("member")))
+    .where(col(Question.id).in_(bindparam("ids", expanding=True))))
+
+
 def _step(session: Session, quiz: QuizSession) -> _Step:
     ids = quiz.question_ids[quiz.position:quiz.position + 2]
     if quiz.state != QuizSessionState.ACTIVE or not ids:
         return _Step(None, None, None)
-    rows = session.exec(select(Question, ReviewItem).outerjoin(
-        ReviewItem, (col(ReviewItem.question_id) == col(Question.id)) & (col(ReviewItem.member_id) == quiz.member_id))
-        .where(col(Question.id).in_(ids))).all()
+    rows = session.exec(_STEP_QUERY, params={"member": quiz.member_id, "ids": ids}).all()
     found = {q.id: (q, card) for q, card in rows}
     question, card = found.get(ids[0], (None, None))
     following = found[ids[1]][0] if len(ids) > 1 and ids[1] in found else None
@@ -293,11 +297,12 @@ def _advance(session: Session, quiz: QuizSession, position: int, *, correct: boo
                                  "correct": QuizSession.correct + int(correct)}
     if finished:
         values.update(state=QuizSessionState.FINISHED, ended_at=now)
-    result = session.execute(update(QuizSession).where(col(QuizSession.id) == quiz.id,
-                                                       col(QuizSession.position) == position,
-                                                       col(QuizSession.state) == QuizSessionState.ACTIVE)
-                             .values(**values).execution_options(synchronize_session=False))
-    if not result.rowcount:  # type: ignore[attr-defined]
+    # a Core UPDATE on the session's connection: the ORM has nothing to flush or synchronise here
+    result = session.connection().execute(update(QuizSession).where(col(QuizSession.id) == quiz.id,
+                                                                    col(QuizSession.position) == position,
+                                                                    col(QuizSession.state) == QuizSessionState.ACTIVE)
+                                          .values(**values))
+    if not result.rowcount:
         session.refresh(quiz)  # someone else moved it: show what they left
         return False
     # this UPDATE alone moved the row from ``position``: its new values are known without reading them back

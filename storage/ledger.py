@@ -17,11 +17,11 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from storage.meetings import attendees
 from storage.models import (
     Attendance,
     Meeting,
     Member,
-    MemberStatus,
     Question,
     QuizAnswer,
     Rsvp,
@@ -71,34 +71,38 @@ def meeting_ledger(*, session: Session, scope: Scope, branch_id: int, window: Wi
     held = held_meetings(session, branch_id, window, now)
     if not held:
         return []
-    active = session.exec(select(Member.id, Member.name, Member.standing).where(
-        Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE).order_by(col(Member.id))).all()
     came: dict[int, set[int]] = defaultdict(set)
-    for meeting_id, member_id in session.exec(select(Attendance.meeting_id, Attendance.member_id).where(
-            col(Attendance.meeting_id).in_(held), col(Attendance.status).in_(("present", "late")))).all():
-        came[meeting_id].add(member_id)
+    notes: dict[int, dict[int, str]] = defaultdict(dict)
+    for meeting_id, member_id, status, note in session.exec(
+            select(Attendance.meeting_id, Attendance.member_id, Attendance.status, Attendance.note).where(
+                col(Attendance.meeting_id).in_(held))).all():
+        if status in ("present", "late"):
+            came[meeting_id].add(member_id)
+        elif note:
+            notes[meeting_id][member_id] = note  # the secretary's word (an excused mark's reason) comes first
     reasons: dict[int, dict[int, str]] = defaultdict(dict)
     for meeting_id, member_id, reason in session.exec(select(Rsvp.meeting_id, Rsvp.member_id, Rsvp.reason).where(
             col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).all():
         reasons[meeting_id][member_id] = reason or ""
-    full_ids = {m for m, _n, s in active if s == Standing.FULL}
     rows: list[LedgerMeeting] = []
     meetings = session.exec(select(Meeting).where(col(Meeting.id).in_(held), col(Meeting.status) != CANCELLED)
                             .order_by(col(Meeting.starts_at))).all()
     for meeting in meetings:
         assert meeting.id is not None
-        present = came[meeting.id]
+        expected = attendees(session=session, meeting=meeting)  # 应到 as of the start, as the roster counts it
+        present = came[meeting.id] & {m.id for m in expected}
         absent = []
-        for person, name, _standing in active:
-            if person is None or person in present:
+        for person in expected:
+            if person.id in present:
                 continue
-            reason = reasons[meeting.id].get(person)
-            absent.append(f"{name}（{reason}）" if reason else name)
+            reason = notes[meeting.id].get(person.id or 0) or reasons[meeting.id].get(person.id or 0)
+            absent.append(f"{person.name}（{reason}）" if reason else person.name)
+        full_ids = {m.id for m in expected if m.standing == Standing.FULL}
         present_full = len(present & full_ids)
         quorum = present_full * 2 > len(full_ids) if meeting.kind == GENERAL_MEETING else None
         rows.append(LedgerMeeting(
             starts_at=meeting.starts_at, kind=meeting.kind, topic=meeting.topic, place=meeting.place,
-            host=meeting.host or "", recorder=meeting.recorder or "", expected=len(active), present=len(present),
+            host=meeting.host or "", recorder=meeting.recorder or "", expected=len(expected), present=len(present),
             present_full=present_full, present_probationary=len(present) - present_full,
             absent=tuple(absent), quorum=quorum,
         ))

@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, and_, case, distinct, func
 from sqlmodel import Session, col, select
 
 from storage.errors import PermissionDenied
+from storage.meetings import attendees
 from storage.models import (
     Attendance,
     Branch,
@@ -158,6 +159,28 @@ def _active_members(session: Session, branch_id: int) -> list[MemberRef]:
     return [MemberRef(int(i), n) for i, n in rows if i is not None]
 
 
+def held_attendance(session: Session, held: Sequence[int]) -> tuple[int, int]:
+    """(实到, 应到) summed over the held meetings, counted as each meeting's roster counts them.
+
+    应到 is each meeting's own attendees as of its start (``storage.meetings.attendees``: its audience, and
+    only who belonged to the branch then), and 实到 those of them marked present or late — not the current
+    roster times the number of meetings, which a later joiner would rewrite, and not every attendance row,
+    which would count an excused member as having come.
+    """
+    if not held:
+        return 0, 0
+    came: dict[int, set[int]] = {}
+    for meeting_id, member_id in session.exec(select(Attendance.meeting_id, Attendance.member_id).where(
+            col(Attendance.meeting_id).in_(held), CAME)).all():
+        came.setdefault(meeting_id, set()).add(member_id)
+    present = expected = 0
+    for meeting in session.exec(select(Meeting).where(col(Meeting.id).in_(held))).all():
+        ids = {m.id for m in attendees(session=session, meeting=meeting)}
+        expected += len(ids)
+        present += len(came.get(meeting.id or 0, set()) & ids)
+    return present, expected
+
+
 def held_meetings(session: Session, branch_id: int, window: Window, now: datetime) -> list[int]:
     """Meetings that took place in the window: started (before ``now``) and not cancelled."""
     end = min(window.end, now)
@@ -190,10 +213,9 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     ).one()
     active = _active_members(session, branch_id)
     held = held_meetings(session, branch_id, window, now)
-    attendances = leaves = 0
+    attendances, expected = held_attendance(session, held)
+    leaves = 0
     if held:
-        attendances = session.exec(select(func.count()).select_from(Attendance).where(
-            col(Attendance.meeting_id).in_(held), CAME)).one()
         leaves = session.exec(select(func.count()).select_from(Rsvp).where(
             col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
@@ -206,7 +228,7 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
         active=int(status_counts.get(MemberStatus.ACTIVE, 0)), pending=int(status_counts.get(MemberStatus.PENDING, 0)),
         unreachable=int(unreachable), delivered=int(delivered), read=int(read), readers=int(readers),
         answers=int(answers), correct=int(correct), answerers=int(answerers),
-        meetings_held=len(held), attendances=int(attendances), expected_attendances=len(held) * len(active),
+        meetings_held=len(held), attendances=attendances, expected_attendances=expected,
         leaves=int(leaves),
         not_studied=tuple(m for m in active if m.id not in studied),
         not_answered=tuple(m for m in active if m.id not in answered),
@@ -310,7 +332,6 @@ def weekly_series(*, session: Session, scope: Scope, branch_id: int, starts: Seq
     """One point per week (``starts`` are the UTC instants the branch's local weeks begin)."""
     require_branch(scope, branch_id)
     bounds = [*starts, end]
-    active = len(_active_members(session, branch_id))
     points: list[WeekPoint] = []
     for lo, hi in pairwise(bounds):
         window = Window(lo, hi)
@@ -320,10 +341,8 @@ def weekly_series(*, session: Session, scope: Scope, branch_id: int, starts: Seq
             case((col(QuizAnswer.correct), 1), else_=0)), 0)).where(
             QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))).one()
         held = held_meetings(session, branch_id, window, now)
-        attended = session.exec(select(func.count()).select_from(Attendance).where(
-            col(Attendance.meeting_id).in_(held))).one() if held else 0
-        points.append(WeekPoint(lo, int(delivered), int(read), int(answers), int(correct), int(attended),
-                                len(held) * active))
+        attended, expected = held_attendance(session, held)
+        points.append(WeekPoint(lo, int(delivered), int(read), int(answers), int(correct), attended, expected))
     return points
 
 

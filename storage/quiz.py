@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, bindparam, update
+from sqlalchemy import ColumnElement, Update, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
@@ -290,24 +290,35 @@ def answer_text(*, session: Session, member_id: int, text: str, message_id: int,
                   idle=idle, typed=text)
 
 
+def _advance_statement(*, finishing: bool) -> Update:
+    """The conditional UPDATE that moves a session past a position, built once (values bound per call)."""
+    values: dict[str, object] = {"position": bindparam("next"), "selected": bindparam("selected"),
+                                 "active_at": bindparam("now"), "correct": QuizSession.correct + bindparam("right")}
+    if finishing:
+        values.update(state=QuizSessionState.FINISHED, ended_at=bindparam("now"))
+    return (update(QuizSession).where(col(QuizSession.id) == bindparam("sid"),
+                                      col(QuizSession.position) == bindparam("seen"),
+                                      col(QuizSession.state) == QuizSessionState.ACTIVE).values(**values))
+
+
+_ADVANCE = {finishing: _advance_statement(finishing=finishing) for finishing in (False, True)}
+
+
 def _advance(session: Session, quiz: QuizSession, position: int, *, correct: bool, now: datetime) -> bool:
     """Move past ``position`` unless another request already did (the conditional UPDATE decides)."""
     finished = position + 1 >= len(quiz.question_ids)
-    values: dict[str, object] = {"position": position + 1, "selected": [], "active_at": now,
-                                 "correct": QuizSession.correct + int(correct)}
-    if finished:
-        values.update(state=QuizSessionState.FINISHED, ended_at=now)
     # a Core UPDATE on the session's connection: the ORM has nothing to flush or synchronise here
-    result = session.connection().execute(update(QuizSession).where(col(QuizSession.id) == quiz.id,
-                                                                    col(QuizSession.position) == position,
-                                                                    col(QuizSession.state) == QuizSessionState.ACTIVE)
-                                          .values(**values))
+    result = session.connection().execute(_ADVANCE[finished], {"sid": quiz.id, "seen": position, "next": position + 1,
+                                                               "selected": [], "now": now, "right": int(correct)})
     if not result.rowcount:
         session.refresh(quiz)  # someone else moved it: show what they left
         return False
     # this UPDATE alone moved the row from ``position``: its new values are known without reading them back
-    values["correct"] = quiz.correct + int(correct)
-    for key, value in values.items():
+    moved: dict[str, object] = {"position": position + 1, "selected": [], "active_at": now,
+                                "correct": quiz.correct + int(correct)}
+    if finished:
+        moved.update(state=QuizSessionState.FINISHED, ended_at=now)
+    for key, value in moved.items():
         set_committed_value(quiz, key, value)
     return True
 

@@ -45,6 +45,7 @@ from bot.quiz_view import (
 from content.grading import correct_indices
 from scheduler import outbox, study_push
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
+from storage import group_quiz as group_store
 from storage import members as member_store
 from storage import quiz as quiz_store
 from storage import study as study_store
@@ -277,7 +278,7 @@ def _clip(text: str, limit: int) -> str:
 def render_group_quiz(svc: Services, session: Session, row: Delivery) -> Outgoing | None:
     """A native quiz poll, not anonymous (so each vote reaches the bot with its voter)."""
     question = session.get(Question, row.subject_id) if row.subject_id is not None else None
-    if question is None or question.status != QuestionStatus.PUBLISHED or question.qtype not in quiz_store.POLL_TYPES:
+    if question is None or question.status != QuestionStatus.PUBLISHED or question.qtype not in group_store.POLL_TYPES:
         return None
     lang = svc.settings.language
     source = svc.texts.plain("quiz.poll_source", lang, document=question.document.strip("《》"))
@@ -299,10 +300,10 @@ def after_group_quiz(session: Session, row: Delivery, message: Message) -> None:
 def _queue_group_quiz(member: Member, group_chat_id: int, question_id: int | None, now: datetime, *,
                       session: Session) -> Question | None:
     if question_id is None:
-        question = quiz_store.next_group_question(session=session, branch_id=member.branch_id)
+        question = group_store.next_group_question(session=session, branch_id=member.branch_id)
     else:
         question = session.get(Question, question_id) if valid_id(question_id) else None
-        if (question is None or question.branch_id != member.branch_id or question.qtype not in quiz_store.POLL_TYPES
+        if (question is None or question.branch_id != member.branch_id or question.qtype not in group_store.POLL_TYPES
                 or question.status != QuestionStatus.PUBLISHED):
             return None
     if question is None or question.id is None:
@@ -343,7 +344,7 @@ async def poll_answer(context: ContextTypes.DEFAULT_TYPE, caller: Caller, poll: 
     if not caller.active or caller.member is None:
         return
     svc = services(context)
-    await svc.db.run(quiz_store.record_poll_answer, member=caller.member, poll=poll, option_ids=list(vote.option_ids),
+    await svc.db.run(group_store.record_poll_answer, member=caller.member, poll=poll, option_ids=list(vote.option_ids),
                      now=svc.clock.now())
 
 

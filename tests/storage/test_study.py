@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
+from storage import group_quiz as group_store
 from storage import quiz as quiz_store
 from storage import study as study_store
 from storage.db import Database
@@ -94,10 +95,10 @@ def test_group_poll_answers_count_once_for_members_of_that_branch(db: Database) 
     with db.session() as s:
         s.add(poll)
     with db.session() as s:
-        assert quiz_store.record_poll_answer(session=s, member=member, poll=poll, option_ids=[0, 2], now=NOW)
-        assert not quiz_store.record_poll_answer(session=s, member=member, poll=poll, option_ids=[0, 2], now=NOW)
-        assert not quiz_store.record_poll_answer(session=s, member=stranger, poll=poll, option_ids=[0], now=NOW)
-        assert not quiz_store.record_poll_answer(session=s, member=secretary, poll=poll, option_ids=[], now=NOW)
+        assert group_store.record_poll_answer(session=s, member=member, poll=poll, option_ids=[0, 2], now=NOW)
+        assert not group_store.record_poll_answer(session=s, member=member, poll=poll, option_ids=[0, 2], now=NOW)
+        assert not group_store.record_poll_answer(session=s, member=stranger, poll=poll, option_ids=[0], now=NOW)
+        assert not group_store.record_poll_answer(session=s, member=secretary, poll=poll, option_ids=[], now=NOW)
     with db.session() as s:
         (answer,) = s.exec(select(QuizAnswer)).all()
         assert answer.member_id == member.id and answer.correct and answer.chosen == ["甲", "丙"]

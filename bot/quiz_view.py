@@ -9,6 +9,8 @@ sentence is set apart in italics under the answer.
 
 from __future__ import annotations
 
+import functools
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
@@ -123,8 +125,14 @@ def right_answer(q: Question) -> str:
 
 
 def _adds(q: Question) -> bool:
-    """Whether the explanation says more than the source sentence shown under it (most only quote it)."""
-    rest = normalise(q.explanation).replace(normalise(q.sentence), "").replace("原文", "")
+    return _says_more(q.explanation, q.sentence)
+
+
+@functools.lru_cache(maxsize=4096)
+def _says_more(explanation: str, sentence: str) -> bool:
+    """Whether the explanation says more than the source sentence shown under it (most only quote it).
+    Kept per text: every answer to a question asks it again, and normalising a long sentence is not free."""
+    rest = normalise(explanation).replace(normalise(sentence), "").replace("原文", "")
     return len(rest) > 2
 
 

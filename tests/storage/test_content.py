@@ -182,7 +182,8 @@ def test_rebuild_refreshes_text_but_keeps_a_secretarys_edit(db: Database, clock:
     sync(db, clock, branch.id, corpus())
     q1 = questions_by_key(db, branch.id)["q-0001"]
     with db.session() as s:
-        bank.edit_question(session=s, actor=sec, question_id=q1.id, stem="学习教育以（　）和领导干部为重点。", now=clock.now())
+        bank.edit_question(session=s, actor=sec, question_id=q1.id, stem="学习教育以（　）和领导干部为重点。",
+                           now=clock.now())
     reworded = corpus([question(1, score=0.95, stem="新生成的题干（　）。", explanation="新解析。"),
                        question(2, 2, score=0.7, stem="第2题的新说法（　）。"),
                        question(3, score=0.8, qtype="truefalse")])

@@ -17,8 +17,8 @@ member who never read the material can still infer from it::
                       "盲目蛮干"), or a key whose form no wrong option shares ("各级党委（党组）" among plain names)
     defensible false  a false 判断's swapped-in phrase is the corpus's own language next to what it replaces
                       ("形式主义、官僚主义" → "力戒官僚主义"; "立党为公、为民造福" → "关乎立党为公、为民造福")
-    copied true       (``examiner.examine``, which sees the twins) a true 判断 that copies its sentence is kept
-                      only when it names a time, number, body or session a plausible false twin alters
+    copied true       (``examiner.asked_alone``) a true 判断 that copies its sentence is kept only when it names
+                      a time, an occasion, a number, a body or a session: something to check
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ _RUN = re.compile(r"[\u4e00-\u9fff（）]+(?:、[\u4e00-\u9fff（）]+)+")
 DESCRIBED = "described:"  # the group of a label-from-description question (``described``, ``descriptions``)
 COMMON_IDIOM = 50  # jieba frequency of a set idiom anyone completes (急功近利 98, 弄虚作假 112; 真抓实干 21)
 # kinds whose true statement names something a member can check (a time, a number, a session, a body)
-CHECKABLE_TRUE = frozenset(("date", "number", "frequency", "ordinal", "fraction", "reference", "body"))
+CHECKABLE_TRUE = frozenset(("date", "number", "frequency", "ordinal", "fraction", "reference", "body", "occasion"))
 
 
 def giveaway(c: Candidate, corpus: str = "") -> str | None:

@@ -6,7 +6,6 @@ The cases are the examiner's own (its question numbers in the comments); the rul
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 
 from content.model import Question
@@ -136,18 +135,14 @@ def test_a_false_statement_the_corpus_itself_says_is_refused() -> None:
 
 
 # cause 7: a true statement copied word for word
-def test_a_copied_true_statement_stays_only_beside_a_plausible_false_twin_of_a_checkable_fact() -> None:
+def test_a_copied_true_statement_stays_only_where_it_names_something_to_check() -> None:
     line = "行业系统主管部门党委（党组）要充分发挥对本行业本系统学习教育的指导作用。"
     q33 = cand("truefalse", f"会议指出：{line}", ("正确",), line, options=("正确", "错误"), kind="duty", truth=True)
     assert asked_alone(examine([q33], "", ())) == []  # Q33: true by plausibility alone
     sentence = "深入贯彻党的二十大和二十届历次全会精神，认真落实四中全会部署，"
-    true = cand("truefalse", "《通知》明确：深入贯彻党的二十大和二十届历次全会精神，认真落实四中全会部署。", ("正确",),
-                sentence, options=("正确", "错误"), kind="reference", truth=True)
-    false = cand("truefalse", "《通知》明确：深入贯彻党的二十大和二十届历次全会精神，认真落实五中全会部署。", ("错误",),
-                 sentence, options=("正确", "错误"), kind="reference", truth=False)
-    true, false = (replace(c, key="reference") for c in (true, false))
-    assert asked_alone(examine([true], "", ())) == []  # alone, it reads unaltered: that tells it is true
-    assert len(asked_alone(examine([true, false], "", ()))) == 2  # beside a twin altering its session: a claim
+    session = cand("truefalse", "《通知》明确：深入贯彻党的二十大和二十届历次全会精神，认真落实四中全会部署。", ("正确",),
+                   sentence, options=("正确", "错误"), kind="reference", truth=True)
+    assert len(asked_alone(examine([session], "", ()))) == 1  # it names a session: a claim to check
     # a membership phrased as a claim is no copy: "…概括为“五重五轻”，其中包括“重短轻长”" is checkable as is
     member = cand("truefalse", f"{FIVE[:-1]}，其中包括“重短轻长”。", ("正确",), f"{FIVE[:-1]}——\n二是重短轻长。",
                   options=("正确", "错误"), truth=True)

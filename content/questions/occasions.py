@@ -49,6 +49,7 @@ _SERIES = re.compile(
     rf"从(?P<a>[^，。]{{3,30}})[，,]到(?P<b>[^，。]{{3,30}})[，,](?:再到|直到)(?P<c>[^，。]{{3,30}})[，,]"
     rf"(?P<who>{_LEADER})在(?:多个|不同|各种)场合(?P<rest>[^，。]+)"
 )
+_QUOTED = re.compile(r"“([^“”]{2,12})”")
 _NAMED_OCCASION = re.compile(r"(?:会议|会|研讨班|座谈会|团拜会|大会|论坛|峰会|开班式)$")
 
 
@@ -74,11 +75,25 @@ def occasion_candidates(evidences: Iterable[Evidence]) -> list[Candidate]:
         out.extend(_series(ev))
     for statements in by_doc.values():
         for s in statements:
-            others = [o.place for o in statements if norm(o.place) != norm(s.place)]
+            others = [o for o in statements if norm(o.place) != norm(s.place)]
             if s.leads_list or not others:
                 continue
-            out.extend(_judged(s, others[0]))
+            other = others[0]
+            out.extend(_judged(s, None if _shared(s, other) else other.place))
     return out
+
+
+def _shared(s: _Statement, other: _Statement) -> bool:
+    """Whether the claim may be said of the other occasion too: its quoted word ("“画像”") or its last words are
+    in the other statement or in the title ("“五重五轻”，习近平曾这样给错误政绩观“画像”" calls 五重五轻 a 画像
+    as well) — then "在浙江工作期间，习近平给错误政绩观“画像”" is no sure falsehood, and only the true one is made."""
+    marks = _QUOTED.findall(s.claim) or [_cjk(s.claim)[-4:]]
+    around = _cjk(other.ev.text + other.claim + s.ev.document)
+    return any(_cjk(m) and _cjk(m) in around for m in marks)
+
+
+def _cjk(text: str) -> str:
+    return "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
 
 
 def _statement(ev: Evidence) -> _Statement | None:
@@ -97,7 +112,7 @@ def _statement(ev: Evidence) -> _Statement | None:
     return _Statement(ev, m.group("occasion"), m.group("place"), claim, end in ("——", "："))
 
 
-def _judged(s: _Statement, other: str) -> list[Candidate]:
+def _judged(s: _Statement, other: str | None) -> list[Candidate]:
     """The statement on its own occasion (正确) and on the document's other occasion (错误): one fact.
 
     The false one swaps the place only ("在浙江工作期间" for "在…研讨班开班式上"), its time left out with it:
@@ -107,7 +122,8 @@ def _judged(s: _Statement, other: str) -> list[Candidate]:
     key = f"{KIND}:{norm(s.claim)}"
     paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
     out = []
-    for truth, occasion, original in ((True, s.occasion, s.occasion), (False, other, s.place)):
+    stated = [(True, s.occasion, s.occasion)] + ([(False, other, s.place)] if other is not None else [])
+    for truth, occasion, original in stated:
         verdict = TRUE_TEXT if truth else FALSE_TEXT
         q = new_question(
             "truefalse",

@@ -15,7 +15,9 @@ A statement that leads a list ("…概括为“五重五轻”——") is never 
 so its truth is shown beside it; its occasion is still the natural wrong one for the document's other
 statements.  A list the source leaves open ("画像”：本位主义、…、推脱责任……") is left out of the claim: stated
 whole it would be a misquote, stated with "……" a cut stem; the occasion is the claim.
-A series is asked only on an occasion that is a name (a meeting, a session), not on a time.
+A series is asked only on an occasion that is a name (a meeting, a session), not on a time, and only when its
+other occasions name no plenary session or plan: "…学习贯彻党的二十届四中全会精神专题研讨班…" in the stem
+would hand the Notice's "认真落实（　）部署" its answer.
 
 The stem says whose report it is ("据《实干为民开新局》报道：…"): the occasion is the document's account, and the
 explanation quotes it.
@@ -49,6 +51,9 @@ _SERIES = re.compile(
     rf"从(?P<a>[^，。]{{3,30}})[，,]到(?P<b>[^，。]{{3,30}})[，,](?:再到|直到)(?P<c>[^，。]{{3,30}})[，,]"
     rf"(?P<who>{_LEADER})在(?:多个|不同|各种)场合(?P<rest>[^，。]+)"
 )
+# a plenary session or a five-year plan named inside the series: the key of the Notice's own reference blanks
+_NUMERAL = "一二三四五六七八九"
+_REFERENCE = re.compile(rf"[{_NUMERAL}]中全会|第[{_NUMERAL}十]{{1,3}}个五年规划|十[{_NUMERAL}]五”?规划")
 _QUOTED = re.compile(r"“([^“”]{2,12})”")
 _NAMED_OCCASION = re.compile(r"(?:会议|会|研讨班|座谈会|团拜会|大会|论坛|峰会|开班式)$")
 
@@ -145,6 +150,8 @@ def _series(ev: Evidence) -> list[Candidate]:
     if m is None:
         return []
     text = ev.text[m.start() : m.end()]  # the series and what was said there, never the rhetoric after it
+    if _REFERENCE.search(text):
+        return []  # "…学习贯彻党的二十届四中全会精神专题研讨班…" would show the session other blanks ask
     group = f"{KIND}:{norm(m.group('rest'))}"
     paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
     where = f"据《{short_title(ev.document)}》报道："

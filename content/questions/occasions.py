@@ -39,6 +39,7 @@ from content.questions.text import BLANK, cjk_len, norm, short_title
 KIND = "occasion"
 SCORE = 1.0
 FILL_SCORE = 0.95
+MIN_STATEMENT = 8  # "习近平指出" says nothing of its own: no claim to place
 MAX_STATEMENT = 70  # a longer statement is read for its claim, not for its occasion
 _LEADER = r"习近平(?:总书记|同志)?"
 # "今年1月，在…开班式上，习近平…", "在浙江工作期间，习近平…"
@@ -112,7 +113,7 @@ def _statement(ev: Evidence) -> _Statement | None:
             return None  # a sentence cut off, not an open list
         rest = rest.split("：")[0]  # "画像”：本位主义、…、推脱责任……": the open list is no part of the claim
     claim = m.group("who") + rest
-    if cjk_len(claim) > MAX_STATEMENT or "…" in claim:
+    if not MIN_STATEMENT <= cjk_len(claim) <= MAX_STATEMENT or "…" in claim:
         return None
     return _Statement(ev, m.group("occasion"), m.group("place"), claim, end in ("——", "："))
 

@@ -100,3 +100,10 @@ def test_the_bank_asks_where_and_when_and_stays_verified(generated: Corpus) -> N
     assert not any(q.answer == ("春节团拜会",) for q in generated.questions)
     assert any("四中全会" in q.answer for q in generated.questions)  # the session stays asked
     assert not any("在浙江工作期间，习近平给错误政绩观“画像”" in s for s in stems)
+
+
+def test_a_statement_with_no_claim_of_its_own_is_not_placed() -> None:
+    # "在开班式上，习近平讲话。" says nothing to check; and the portrait, the only occasion left, is then no
+    # occasion the reader must tell from another: nothing is asked
+    bare = "在开班式上，习近平讲话。"
+    assert occasion_candidates([_ev(bare, CENTRAL, block=0), _ev(_PORTRAIT)]) == []

@@ -7,7 +7,8 @@ sentences::
 
     statement   "今年1月，在省部级…研讨班开班式上，习近平给错误政绩观“画像”：本位主义、…、推脱责任……"
                 → a 判断 stating it on its own occasion (正确) or on another occasion the same document names
-                  for the same speaker ("在浙江工作期间", 错误): two times that cannot both be right
+                  for the same speaker ("在浙江工作期间", 错误): two times that cannot both be right — unless
+                  the claim may be said of that one too (the title calls 五重五轻 a "画像" as well: 正确 only)
     series      "从中央经济工作会议，到…专题研讨班，再到春节团拜会，习近平总书记在多个场合强调…"
                 → a blank on one occasion of the series (the others stay in the stem as its context)
 
@@ -64,7 +65,7 @@ class _Statement:
     ev: Evidence
     occasion: str  # "今年1月，在省部级主要领导干部专题研讨班开班式上"
     place: str  # "在省部级主要领导干部专题研讨班开班式上": the occasion without its time, what a swap replaces
-    claim: str  # "习近平给错误政绩观“画像”：本位主义、好大喜功、弄虚作假、推脱责任等"
+    claim: str  # "习近平给错误政绩观“画像”" (the open list it trailed left out)
     leads_list: bool  # ends in "——" / "：": the lead of a list other questions open with
 
 

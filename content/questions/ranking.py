@@ -39,7 +39,6 @@ from content.questions.text import norm, split_attribution
 
 MIN_SCORE = 0.75
 NEAR_DUPLICATE = 0.6
-TRUE_FIRST = 0.1  # at a tie, the true statement goes first (examiner of the 36: 4 true against 8 false)
 TRUTH_SKEW = 2  # 判断: never more than this many more "true" than "false" statements in a document
 DEFERRED = 1.0  # a statement the balance holds back waits this far behind its weight, once
 FACT_LIMIT = 2  # questions about one fact (a list's family, or one answer) in the whole bank
@@ -231,8 +230,6 @@ def _per_document(
             penalty += SAME_TYPE_IN_PARAGRAPH * paragraph_types[(c.paragraph, q.qtype)]
         if c.truth is not None:
             penalty += 0.2 * max(0, by_truth[c.truth] - by_truth[not c.truth])
-            # at a tie a false statement waits a little: edits outnumbering copies made "altered means false" a rule
-            penalty += TRUE_FIRST * (not c.truth and by_truth[False] >= by_truth[True])
         return q.score - penalty
 
     while heap:

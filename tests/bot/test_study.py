@@ -174,7 +174,8 @@ async def test_in_english_and_politely_everywhere(study: OfflineSession, clock: 
     assert "My study plan" in (await study.send(MEMBER, "/plan"))[0].plain
     assert "Quiz started: 5 questions." in (await study.send(MEMBER, "/quiz"))[0].plain
     replies = await answer(study, MEMBER, right=False)
-    assert any("❌ Wrong" in m.plain and "Source: “" in m.plain for m in replies)
+    # the source is a document ("Source: “…”") or who said it ("Source: 中央党的建设工作领导小组会议…")
+    assert any("❌ Wrong" in m.plain and "\nSource: " in m.plain for m in replies)
     assert "Wrong-answer book" in (await study.send(MEMBER, "/wrong"))[0].plain
     assert "accuracy 0%" in (await study.send(MEMBER, "/me"))[0].plain
     assert "every day at 08:00" in (await study.send(MEMBER, "/settime default"))[0].plain

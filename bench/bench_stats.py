@@ -7,7 +7,8 @@ peak memory is the query's own:
     /stats            branch_stats + attendance_warnings for one branch (the whole screen)
     /stats <member>   member_stats for one member
     committee         branch_stats + warnings for all 20 branches
-    /export           the ledger workbook of one branch for the year (write-only openpyxl)
+    /export           the ledger workbook of one branch for the year (peak RSS is measured right after it)
+    committee export  the committee's workbook over the 20 branches for the year
 
 Targets (issue 10): /stats < 300 ms on SQLite and < 150 ms on PostgreSQL; /export of one branch < 5 s and
 < 300 MB.  Also prints the query plans the aggregates rely on.
@@ -149,7 +150,7 @@ def seed(db: Database, answers: int) -> None:
 
 def measure(url: str) -> dict[str, object]:
     """Runs in its own process: time the queries and the export, and report this process's peak RSS."""
-    from bot.ledger import write_ledger
+    from bot.ledger import write_committee, write_ledger
     from bot.texts import Catalog
     from storage import stats
     from storage.scope import Scope
@@ -195,6 +196,10 @@ def measure(url: str) -> dict[str, object]:
     result["export_rows"] = sum(counts.values())
     result["export_mb"] = len(out.getvalue()) / 1e6
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    db.call(write_committee, scope=every, branch_ids=list(range(1, BRANCHES + 1)), window=Window(YEAR_START, NOW),
+            now=NOW, tz=tz, texts=texts, lang="zh", warn_since=since, out=io.BytesIO())
+    result["committee_export_s"] = time.perf_counter() - start
     plans = []
     with db.engine.connect() as connection:
         explain = "EXPLAIN QUERY PLAN " if db.dialect == "sqlite" else "EXPLAIN "
@@ -253,8 +258,9 @@ def main() -> None:
         return
     print(f"{BRANCHES} branches × {PER_BRANCH} members, {MEETINGS} meetings, {args.answers:,} answers, "
           f"{BRANCHES * PER_BRANCH * 52:,} study deliveries")
-    print("| store | seed | /stats | /stats <member> | committee (20) | /export one branch | rows | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| store | seed | /stats | /stats <member> | committee (20) | /export one branch | rows | peak RSS "
+          "| committee export (20, a year) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     plans = {}
     for name in ("sqlite", "postgresql"):
         if args.only and name != args.only:
@@ -263,7 +269,7 @@ def main() -> None:
         plans[name] = r["plan"]
         print(f"| {name} | {r['seed_s']:.0f} s | {r['stats_ms']:.0f} ms | {r['member_ms']:.0f} ms | "
               f"{r['committee_ms']:.0f} ms | {r['export_s']:.2f} s ({r['export_mb']:.1f} MB) | {r['export_rows']:,} | "
-              f"{r['peak_rss_mb']:.0f} MB |", flush=True)
+              f"{r['peak_rss_mb']:.0f} MB | {r['committee_export_s']:.2f} s |", flush=True)
     for name, plan in plans.items():
         print(f"\nplan ({name}) for one branch's answers in a month:")
         for line in plan:  # type: ignore[union-attr]

@@ -100,7 +100,7 @@ def render_branch(texts: Catalog, lang: str, stats: BranchStats, period: Period,
           accuracy=percent(stats.correct, stats.answers)),
         t("stats.meetings", lang, held=stats.meetings_held, attended=stats.attendances,
           expected=stats.expected_attendances, rate=percent(stats.attendances, stats.expected_attendances),
-          leaves=stats.leaves),
+          leaves=stats.leaves, owed=stats.makeup_owed),
         t("stats.not_studied", lang, count=len(stats.not_studied), names=_names(texts, lang, stats.not_studied)),
         t("stats.not_answered", lang, count=len(stats.not_answered), names=_names(texts, lang, stats.not_answered)),
     ]

@@ -285,8 +285,10 @@ def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int 
 
 
 def attendees(*, session: Session, meeting: Meeting) -> list[Member]:
-    """Who is expected (应到): active members of the branch the meeting addresses, by id."""
-    query = select(Member).where(Member.branch_id == meeting.branch_id, Member.status == MemberStatus.ACTIVE)
+    """Who is expected (应到): active members of the branch the meeting addresses, by id.  A committee admin
+    is not a member of the branch their row sits in (``storage.members.list_members``)."""
+    query = select(Member).where(Member.branch_id == meeting.branch_id, Member.status == MemberStatus.ACTIVE,
+                                 Member.role != Role.ADMIN)
     members = list(session.exec(query.order_by(col(Member.id))).all())
     if meeting.audience == Audience.COMMITTEE:
         return [m for m in members if is_at_least(m, Role.SECRETARY)]

@@ -10,7 +10,8 @@ What is counted (the secretary's questions, in the ledger's words):
 * members: active / pending / unreachable (blocked the bot) now;
 * study: snippets delivered in the period and how many of them were marked read; members who read any;
 * quizzes: answers and correct answers in the period; members who answered any;
-* meetings held in the period (start passed, not cancelled), attendance against the active roster, leave;
+* meetings held in the period (start passed, not cancelled), attendance against who was expected, leave and
+  make-up study owed (``storage/turnout.py``, shared with the 三会一课 ledger);
 * who has not studied / not answered in the period (by name, so the secretary can help them);
 * the questions answered wrong most often (what to re-teach), with their documents.
 
@@ -25,6 +26,7 @@ from datetime import UTC, datetime, tzinfo
 from itertools import pairwise
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.errors import PermissionDenied
@@ -36,16 +38,19 @@ from storage.models import (
     MemberStatus,
     Question,
     QuizAnswer,
-    Rsvp,
+    Role,
     StudyProgress,
 )
 from storage.scope import Scope
+from storage.turnout import CAME as CAME_STATUSES
+from storage.turnout import Turnout, turnout
 
 CANCELLED = "cancelled"
-LEAVE = "leave"
 
 # an attendance row records what happened (a secretary may mark someone excused or absent): only these came
-CAME = col(Attendance.status).in_(("present", "late"))
+CAME = col(Attendance.status).in_(CAME_STATUSES)
+# committee admins are not members of the branch their row sits in
+COUNTED = and_(col(Member.status) == MemberStatus.ACTIVE, col(Member.role) != Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class BranchStats:
     attendances: int
     expected_attendances: int
     leaves: int
+    makeup_owed: int
     not_studied: tuple[MemberRef, ...]
     not_answered: tuple[MemberRef, ...]
     weak_questions: tuple[WeakQuestion, ...]
@@ -136,6 +142,7 @@ class AttendanceWarning:
     name: str
     last_attended: datetime | None  # None: never, since joining
     joined_at: datetime | None
+    standing: str = "full"
 
 
 def require_branch(scope: Scope, branch_id: int) -> None:
@@ -153,19 +160,32 @@ def _in(column: datetime | None, window: Window) -> ColumnElement[bool]:
 
 
 def _active_members(session: Session, branch_id: int) -> list[MemberRef]:
-    rows = session.exec(select(Member.id, Member.name).where(
-        Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE).order_by(col(Member.id))).all()
+    rows = session.exec(select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
+                        .order_by(col(Member.id))).all()
     return [MemberRef(int(i), n) for i, n in rows if i is not None]
 
 
-def held_meetings(session: Session, branch_id: int, window: Window, now: datetime) -> list[int]:
-    """Meetings that took place in the window: started (before ``now``) and not cancelled."""
+def held_meetings(session: Session, branch_id: int, window: Window, now: datetime) -> list[Meeting]:
+    """Meetings that took place in the window: started (before ``now``) and not cancelled, oldest first."""
     end = min(window.end, now)
-    query = select(Meeting.id).where(Meeting.branch_id == branch_id, col(Meeting.status) != CANCELLED,
-                                     col(Meeting.starts_at) < end)
+    query = select(Meeting).where(Meeting.branch_id == branch_id, col(Meeting.status) != CANCELLED,
+                                  col(Meeting.starts_at) < end)
     if window.start is not None:
         query = query.where(col(Meeting.starts_at) >= window.start)
-    return [int(i) for i in session.exec(query).all() if i is not None]
+    return list(session.exec(query.order_by(col(Meeting.starts_at), col(Meeting.id))).all())
+
+
+def held_turnout(session: Session, branch_id: int, window: Window, now: datetime) -> list[Turnout]:
+    return turnout(session=session, branch_id=branch_id, meetings=held_meetings(session, branch_id, window, now))
+
+
+def branch_rows(session: Session, model: type[StudyProgress] | type[QuizAnswer], branch_id: int
+                ) -> ColumnElement[bool]:
+    """The branch's rows of ``model``, without a committee admin's own (their row sits in a branch, they
+    may study and answer, but they are not one of its members)."""
+    admins = session.exec(select(Member.id).where(Member.branch_id == branch_id, Member.role == Role.ADMIN)).all()
+    clause = col(model.branch_id) == branch_id
+    return and_(clause, col(model.member_id).not_in(admins)) if admins else clause
 
 
 def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Window, now: datetime,
@@ -174,54 +194,53 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     branch = session.get(Branch, branch_id)
     name = branch.name if branch is not None else ""
     status_counts = dict(session.exec(
-        select(Member.status, func.count()).where(Member.branch_id == branch_id).group_by(col(Member.status))
+        select(Member.status, func.count()).where(Member.branch_id == branch_id, col(Member.role) != Role.ADMIN)
+        .group_by(col(Member.status))
     ).all())
     unreachable = session.exec(select(func.count()).select_from(Member).where(
-        Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE, col(Member.reachable).is_(False))).one()
+        Member.branch_id == branch_id, COUNTED, col(Member.reachable).is_(False))).one()
+    progress_rows, answer_rows = branch_rows(session, StudyProgress, branch_id), branch_rows(session, QuizAnswer,
+                                                                                           branch_id)
     delivered, read, readers = session.exec(
         select(func.count(), func.count(col(StudyProgress.read_at)),
                func.count(distinct(case((col(StudyProgress.read_at).is_not(None), StudyProgress.member_id)))))
-        .where(StudyProgress.branch_id == branch_id, _in(StudyProgress.delivered_at, window))
+        .where(progress_rows, _in(StudyProgress.delivered_at, window))
     ).one()
     answers, correct, answerers = session.exec(
         select(func.count(), func.coalesce(func.sum(case((col(QuizAnswer.correct), 1), else_=0)), 0),
                func.count(distinct(col(QuizAnswer.member_id))))
-        .where(QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))
+        .where(answer_rows, _in(QuizAnswer.answered_at, window))
     ).one()
     active = _active_members(session, branch_id)
-    held = held_meetings(session, branch_id, window, now)
-    attendances = leaves = 0
-    if held:
-        attendances = session.exec(select(func.count()).select_from(Attendance).where(
-            col(Attendance.meeting_id).in_(held), CAME)).one()
-        leaves = session.exec(select(func.count()).select_from(Rsvp).where(
-            col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
+    held = held_turnout(session, branch_id, window, now)
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
-        StudyProgress.branch_id == branch_id, col(StudyProgress.read_at).is_not(None),
+        progress_rows, col(StudyProgress.read_at).is_not(None),
         _in(StudyProgress.read_at, window))).all())
     answered: set[int] = set(session.exec(select(QuizAnswer.member_id).distinct().where(
-        QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))).all())
+        answer_rows, _in(QuizAnswer.answered_at, window))).all())
     return BranchStats(
         branch_id=branch_id, branch_name=name,
         active=int(status_counts.get(MemberStatus.ACTIVE, 0)), pending=int(status_counts.get(MemberStatus.PENDING, 0)),
         unreachable=int(unreachable), delivered=int(delivered), read=int(read), readers=int(readers),
         answers=int(answers), correct=int(correct), answerers=int(answerers),
-        meetings_held=len(held), attendances=int(attendances), expected_attendances=len(held) * len(active),
-        leaves=int(leaves),
+        meetings_held=len(held), attendances=sum(len(t.came) for t in held),
+        expected_attendances=sum(len(t.expected) for t in held), leaves=sum(len(t.leave) for t in held),
+        makeup_owed=sum(len(t.makeup_owed) for t in held),
         not_studied=tuple(m for m in active if m.id not in studied),
         not_answered=tuple(m for m in active if m.id not in answered),
-        weak_questions=tuple(_weak_questions(session, branch_id, window, weak_limit)),
+        weak_questions=tuple(_weak_questions(session, answer_rows, window, weak_limit)),
     )
 
 
-def _weak_questions(session: Session, branch_id: int, window: Window, limit: int, min_answers: int = 1
+def _weak_questions(session: Session, rows_of: ColumnElement[bool], window: Window, limit: int,
+                    min_answers: int = 1
                     ) -> list[WeakQuestion]:
     """The questions answered wrong most often in the window (ties: the higher wrong share first)."""
     wrong = func.sum(case((col(QuizAnswer.correct), 0), else_=1)).label("wrong")
     total = func.count().label("total")
     rows = session.exec(
         select(QuizAnswer.question_id, total, wrong)
-        .where(QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))
+        .where(rows_of, _in(QuizAnswer.answered_at, window))
         .group_by(col(QuizAnswer.question_id))
         .having(func.sum(case((col(QuizAnswer.correct), 0), else_=1)) > 0, func.count() >= min_answers)
         .order_by(wrong.desc(), (wrong * 1.0 / total).desc(), col(QuizAnswer.question_id))
@@ -253,13 +272,7 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
         .join(Question, col(Question.id) == QuizAnswer.question_id)
         .where(QuizAnswer.member_id == member_id, _in(QuizAnswer.answered_at, window))
         .group_by(col(Question.document)).order_by(col(Question.document))).all()
-    held = held_meetings(session, branch_id, window, now)
-    attended = leaves = 0
-    if held:
-        attended = session.exec(select(func.count()).select_from(Attendance).where(
-            Attendance.member_id == member_id, col(Attendance.meeting_id).in_(held), CAME)).one()
-        leaves = session.exec(select(func.count()).select_from(Rsvp).where(
-            Rsvp.member_id == member_id, col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
+    held = [t for t in held_turnout(session, branch_id, window, now) if t.expects(member_id)]
     last = session.exec(select(func.max(Meeting.starts_at)).join(Attendance, col(Attendance.meeting_id) == Meeting.id)
                         .where(Attendance.member_id == member_id, CAME)).one()
     documents = tuple(DocumentAccuracy(d, int(n), int(c or 0)) for d, n, c in by_doc)
@@ -267,7 +280,8 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
         member_id=member_id, name=member.name, status=member.status, standing=member.standing,
         delivered=int(delivered), read=int(read), study_days=int(days),
         answers=sum(d.answers for d in documents), correct=sum(d.correct for d in documents), by_document=documents,
-        meetings_held=len(held), attended=int(attended), leaves=int(leaves), last_attended=_aware(last),
+        meetings_held=len(held), attended=sum(member_id in t.came for t in held),
+        leaves=sum(member_id in t.leave for t in held), last_attended=_aware(last),
     )
 
 
@@ -279,18 +293,18 @@ def attendance_warnings(*, session: Session, scope: Scope, branch_id: int, since
     last = (select(Attendance.member_id, func.max(Meeting.starts_at).label("last"))
             .join(Meeting, col(Meeting.id) == Attendance.meeting_id)
             .where(Attendance.branch_id == branch_id, CAME).group_by(col(Attendance.member_id)).subquery())
-    rows = session.exec(
-        select(Member.id, Member.name, last.c.last, Member.joined_at)
+    rows = session.execute(
+        sa_select(col(Member.id), col(Member.name), last.c.last, col(Member.joined_at), col(Member.standing))
         .outerjoin(last, last.c.member_id == Member.id)
-        .where(Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE)
+        .where(col(Member.branch_id) == branch_id, COUNTED)
         .order_by(last.c.last.is_not(None), last.c.last, col(Member.id))
     ).all()
     warnings: list[AttendanceWarning] = []
-    for member_id, name, last_at, joined in rows:
+    for member_id, name, last_at, joined, standing in rows:
         last_at, joined = _aware(last_at), _aware(joined)
         reference = last_at or joined
         if member_id is not None and (reference is None or reference < since):
-            warnings.append(AttendanceWarning(int(member_id), name, last_at, joined))
+            warnings.append(AttendanceWarning(int(member_id), name, last_at, joined, str(standing)))
     return warnings
 
 
@@ -310,22 +324,21 @@ def weekly_series(*, session: Session, scope: Scope, branch_id: int, starts: Seq
     """One point per week (``starts`` are the UTC instants the branch's local weeks begin)."""
     require_branch(scope, branch_id)
     bounds = [*starts, end]
-    active = len(_active_members(session, branch_id))
+    held = held_turnout(session, branch_id, Window(bounds[0], end), now)
+    progress_rows, answer_rows = branch_rows(session, StudyProgress, branch_id), branch_rows(session, QuizAnswer,
+                                                                                           branch_id)
     points: list[WeekPoint] = []
     for lo, hi in pairwise(bounds):
         window = Window(lo, hi)
         delivered, read = session.exec(select(func.count(), func.count(col(StudyProgress.read_at))).where(
-            StudyProgress.branch_id == branch_id, _in(StudyProgress.delivered_at, window))).one()
+            progress_rows, _in(StudyProgress.delivered_at, window))).one()
         answers, correct = session.exec(select(func.count(), func.coalesce(func.sum(
             case((col(QuizAnswer.correct), 1), else_=0)), 0)).where(
-            QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))).one()
-        held = held_meetings(session, branch_id, window, now)
-        attended = session.exec(select(func.count()).select_from(Attendance).where(
-            col(Attendance.meeting_id).in_(held))).one() if held else 0
-        points.append(WeekPoint(lo, int(delivered), int(read), int(answers), int(correct), int(attended),
-                                len(held) * active))
+            answer_rows, _in(QuizAnswer.answered_at, window))).one()
+        week = [t for t in held if lo <= (_aware(t.meeting.starts_at) or lo) < hi]
+        points.append(WeekPoint(lo, int(delivered), int(read), int(answers), int(correct),
+                                sum(len(t.came) for t in week), sum(len(t.expected) for t in week)))
     return points
-
 
 def _aware(value: datetime | None) -> datetime | None:
     """An aggregate over a UTC column may come back naive (SQLite); give it back aware UTC."""

@@ -28,7 +28,7 @@ from bot.charts import branch_chart
 from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
-from bot.ledger import write_ledger
+from bot.ledger import write_committee, write_ledger
 from bot.stats_view import (
     Period,
     is_period,
@@ -120,18 +120,53 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
 
 
 async def send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/export [period]`` — the ledger workbook for the period."""
+    """``/export [period]`` — the ledger workbook for the period.  A committee admin gets the committee's
+    workbook over every branch they oversee, or one branch's with ``/export <branch key> [period]``."""
     svc = services(context)
+    args = args_of(context)
+    if caller.scope.is_admin and not (args and is_period(args[0])):
+        await _send_committee_export(update, svc, caller, args)
+        return
     period, branch = await _period_and_branch(context, caller)
+    await _send_branch_export(update, svc, caller, period, branch)
+
+
+async def _send_branch_export(update: Update, svc: Services, caller: Caller, period: Period, branch: Branch) -> None:
     buffer = io.BytesIO()
     counts = await svc.db.run(write_ledger, scope=caller.scope, branch_id=branch.id, window=period.window,
-                              now=svc.clock.now(),
-                              tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
+                              now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
     day = svc.clock.now().astimezone(svc.settings.tz)
     name = svc.texts.plain("stats.export_file", caller.lang, branch=branch.key, date=f"{day:%Y%m%d}")
     caption = svc.texts.t("stats.export_caption", caller.lang, branch=branch.name,
                           period=period_label(svc.texts, caller.lang, period), meetings=counts["meetings"],
                           answers=counts["answers"])
+    message = update.effective_message
+    assert message is not None
+    await message.reply_document(document=buffer.getvalue(), filename=name, caption=caption)
+
+
+async def _send_committee_export(update: Update, svc: Services, caller: Caller, args: list[str]) -> None:
+    """``/export [period]`` or ``/export <branch key> [period]`` from a committee admin."""
+    branches = await svc.db.run(member_store.branches_in, scope=caller.scope)
+    if len(args) > 2 or (len(args) == 2 and not is_period(args[1])):
+        raise UsageError()
+    period = _period(svc, args[1] if len(args) == 2 else None)
+    if args:
+        chosen = next((b for b in branches if b.key == args[0]), None)
+        if chosen is None:
+            raise UsageError()
+        await _send_branch_export(update, svc, caller, period, chosen)
+        return
+    now = svc.clock.now()
+    buffer = io.BytesIO()
+    counts = await svc.db.run(write_committee, scope=caller.scope, branch_ids=[b.id for b in branches if b.id],
+                              window=period.window, now=now, tz=svc.settings.tz, texts=svc.texts, lang=caller.lang,
+                              warn_since=now - timedelta(days=30 * svc.settings.schedule.inactivity_months),
+                              out=buffer)
+    day = now.astimezone(svc.settings.tz)
+    name = svc.texts.plain("stats.committee_file", caller.lang, date=f"{day:%Y%m%d}")
+    caption = svc.texts.t("stats.committee_caption", caller.lang, count=len(branches),
+                          period=period_label(svc.texts, caller.lang, period), meetings=counts.get("meetings", 0))
     message = update.effective_message
     assert message is not None
     await message.reply_document(document=buffer.getvalue(), filename=name, caption=caption)

@@ -41,7 +41,6 @@ from storage.models import (
     Meeting,
     Member,
     MemberStatus,
-    Question,
     QuizAnswer,
     Role,
     Rsvp,
@@ -147,7 +146,8 @@ async def month(s: OfflineSession) -> set[str]:
     """The scripted month; returns the question types answered."""
     await join(s)
     types: set[str] = set()
-    await s.send(SEC_A, "/newmeeting 党员大会 | 2026-03-10 14:30 | 三楼会议室 | 学习贯彻全会精神 | 主持 甲书记 | 记录 张三")
+    await s.send(SEC_A, "/newmeeting 党员大会 | 2026-03-10 14:30 | 三楼会议室 | 学习贯彻全会精神 | 主持 甲书记 "
+                        "| 记录 张三")
     await s.send(SEC_A, "/newmeeting 党课 | 2026-03-20 19:00 | 线上 | 正确政绩观专题党课")
     await s.send(SEC_A, "/newmeeting 党小组会 | 2026-03-18 10:00 | 二楼 | 取消的小组会")
     await s.send(SEC_A, "/newmeeting 主题党日 | 2026-04-05 09:00 | 社区 | 下个月的主题党日")

@@ -124,7 +124,7 @@ async def send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     workbook over every branch they oversee, or one branch's with ``/export <branch key> [period]``."""
     svc = services(context)
     args = args_of(context)
-    if caller.scope.is_admin and not (args and is_period(args[0])):
+    if caller.scope.is_admin:
         await _send_committee_export(update, svc, caller, args)
         return
     period, branch = await _period_and_branch(context, caller)
@@ -148,11 +148,13 @@ async def _send_branch_export(update: Update, svc: Services, caller: Caller, per
 async def _send_committee_export(update: Update, svc: Services, caller: Caller, args: list[str]) -> None:
     """``/export [period]`` or ``/export <branch key> [period]`` from a committee admin."""
     branches = await svc.db.run(member_store.branches_in, scope=caller.scope)
-    if len(args) > 2 or (len(args) == 2 and not is_period(args[1])):
+    key = args[0] if args and not is_period(args[0]) else None
+    rest = args[1:] if key is not None else args
+    if len(rest) > 1:
         raise UsageError()
-    period = _period(svc, args[1] if len(args) == 2 else None)
-    if args:
-        chosen = next((b for b in branches if b.key == args[0]), None)
+    period = _period(svc, rest[0] if rest else None)
+    if key is not None:
+        chosen = next((b for b in branches if b.key == key), None)
         if chosen is None:
             raise UsageError()
         await _send_branch_export(update, svc, caller, period, chosen)

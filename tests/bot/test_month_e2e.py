@@ -357,7 +357,13 @@ async def test_a_month_of_two_branches_and_the_figures(bot: OfflineSession) -> N
 
     # the committee sees both branches, side by side and in one workbook
     table = (await bot.send(ADMIN, "/committee"))[0].plain
-    assert "甲支部" in table and "乙支部" in table
+    for key, name in (("jia", "甲支部"), ("yi", "乙支部")):
+        figures = expected_figures(bot, key, now)
+        # members, study completion %, accuracy %, meetings held, attendance %, warnings
+        assert numbers(table, f"{name}：") == [figures["study"][4], figures["study"][2], figures["quiz"][3],
+                                               figures["meetings"][0], figures["meetings"][3], 0]
+    one_branch = load_workbook(io.BytesIO((await bot.send(ADMIN, "/export yi"))[0].file_bytes or b""))
+    assert people_in(one_branch) == {"乙书记", "李四", "孙八"}
     workbook = (await bot.send(ADMIN, "/export"))[0]
     assert workbook.kind == "document"
     committee = load_workbook(io.BytesIO(workbook.file_bytes or b""))
@@ -374,3 +380,21 @@ async def test_a_month_of_two_branches_and_the_figures(bot: OfflineSession) -> N
     standing = {r[0]: r[1:3] for r in committee["党员人数"].iter_rows(min_row=2, values_only=True)}
     assert standing == {"甲支部": (4, 1), "乙支部": (3, 0)}
 
+    # three months on, nobody has been to a meeting since March: the committee's early-warning list
+    bot.clock.set(datetime(2026, 6, 25, 2, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    since = bot.clock.now() - timedelta(days=90)
+    warned = load_workbook(io.BytesIO((await bot.send(ADMIN, "/export all"))[0].file_bytes or b""))["预警名单"]
+    got_warned = {(r[0], r[1], r[3].date() if r[3] else None) for r in warned.iter_rows(min_row=2, values_only=True)}
+    with db(bot) as session:
+        branch_names = {b.id: b.name for b in session.exec(select(Branch)).all()}
+        want_warned = set()
+        for person in session.exec(select(Member).where(Member.status == MemberStatus.ACTIVE,
+                                                        Member.role != Role.ADMIN)).all():
+            last = session.exec(select(func.max(Meeting.starts_at)).join(
+                Attendance, col(Attendance.meeting_id) == Meeting.id).where(
+                Attendance.member_id == person.id, col(Attendance.status).in_(["present", "late"]))).one()
+            last = last.replace(tzinfo=UTC) if last is not None and last.tzinfo is None else last
+            if (last or person.joined_at) < since:
+                shown = last.astimezone(svc(bot).settings.tz).date() if last else None
+                want_warned.add((branch_names[person.branch_id], person.name, shown))
+    assert got_warned == want_warned and ("甲支部", "王五", None) in got_warned

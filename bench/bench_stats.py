@@ -13,7 +13,8 @@ peak memory is the query's own:
 Targets (issue 10): /stats < 300 ms on SQLite and < 150 ms on PostgreSQL; /export of one branch < 5 s and
 < 300 MB.  Also prints the query plans the aggregates rely on.
 
-Run: ``.venv/bin/python bench/bench_stats.py [--answers 3600000] [--only sqlite|postgresql]``.
+Run: ``.venv/bin/python bench/bench_stats.py [--answers 3600000] [--only sqlite|postgresql] [--keep]``;
+``--keep`` leaves the seeded databases and prints the ``--measure URL`` line that times them again.
 PostgreSQL: ``ZHIBU_TEST_PG`` or postgresql://postgres@127.0.0.1:5432/test (a scratch schema is made and dropped).
 """
 
@@ -214,7 +215,7 @@ def measure(url: str) -> dict[str, object]:
     return result
 
 
-def run_store(name: str, answers: int) -> dict[str, object]:
+def run_store(name: str, answers: int, keep: bool = False) -> dict[str, object]:
     if name == "sqlite":
         folder = tempfile.mkdtemp(prefix="zhibu-bench-")
         url = f"sqlite:///{folder}/bench.sqlite3"
@@ -242,7 +243,9 @@ def run_store(name: str, answers: int) -> dict[str, object]:
         raise SystemExit(f"measuring {name} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["seed_s"] = seeded
-    if cleanup is not None:
+    if keep:
+        print(f"kept: re-measure with  {sys.argv[0]} --measure '{url}'", file=sys.stderr)
+    elif cleanup is not None:
         cleanup()
     return result
 
@@ -251,7 +254,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--answers", type=int, default=3_600_000)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
-    parser.add_argument("--measure")
+    parser.add_argument("--measure", help="measure an already seeded database (URL) and print JSON")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded databases for --measure")
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure)))
@@ -265,7 +269,7 @@ def main() -> None:
     for name in ("sqlite", "postgresql"):
         if args.only and name != args.only:
             continue
-        r = run_store(name, args.answers)
+        r = run_store(name, args.answers, args.keep)
         plans[name] = r["plan"]
         print(f"| {name} | {r['seed_s']:.0f} s | {r['stats_ms']:.0f} ms | {r['member_ms']:.0f} ms | "
               f"{r['committee_ms']:.0f} ms | {r['export_s']:.2f} s ({r['export_mb']:.1f} MB) | {r['export_rows']:,} | "

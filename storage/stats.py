@@ -179,13 +179,22 @@ def held_turnout(session: Session, branch_id: int, window: Window, now: datetime
     return turnout(session=session, branch_id=branch_id, meetings=held_meetings(session, branch_id, window, now))
 
 
+def _admins(session: Session, branch_id: int) -> list[int]:
+    return [int(i) for i in session.exec(select(Member.id).where(
+        Member.branch_id == branch_id, Member.role == Role.ADMIN)).all() if i is not None]
+
+
+def _rows_of(model: type[StudyProgress] | type[QuizAnswer], branch_id: int, admins: list[int]
+             ) -> ColumnElement[bool]:
+    clause = col(model.branch_id) == branch_id
+    return and_(clause, col(model.member_id).not_in(admins)) if admins else clause
+
+
 def branch_rows(session: Session, model: type[StudyProgress] | type[QuizAnswer], branch_id: int
                 ) -> ColumnElement[bool]:
     """The branch's rows of ``model``, without a committee admin's own (their row sits in a branch, they
     may study and answer, but they are not one of its members)."""
-    admins = session.exec(select(Member.id).where(Member.branch_id == branch_id, Member.role == Role.ADMIN)).all()
-    clause = col(model.branch_id) == branch_id
-    return and_(clause, col(model.member_id).not_in(admins)) if admins else clause
+    return _rows_of(model, branch_id, _admins(session, branch_id))
 
 
 def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Window, now: datetime,
@@ -193,24 +202,21 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     require_branch(scope, branch_id)
     branch = session.get(Branch, branch_id)
     name = branch.name if branch is not None else ""
-    status_counts = dict(session.exec(
-        select(Member.status, func.count()).where(Member.branch_id == branch_id, col(Member.role) != Role.ADMIN)
-        .group_by(col(Member.status))
-    ).all())
-    unreachable = session.exec(select(func.count()).select_from(Member).where(
-        Member.branch_id == branch_id, COUNTED, col(Member.reachable).is_(False))).one()
-    progress_rows, answer_rows = branch_rows(session, StudyProgress, branch_id), branch_rows(session, QuizAnswer,
-                                                                                           branch_id)
+    unreachable_now = func.sum(case((col(Member.reachable).is_(False), 1), else_=0))
+    by_status = {status: (int(n), int(u or 0)) for status, n, u in session.exec(
+        select(Member.status, func.count(), unreachable_now)
+        .where(Member.branch_id == branch_id, col(Member.role) != Role.ADMIN).group_by(col(Member.status))).all()}
+    admins = _admins(session, branch_id)
+    progress_rows, answer_rows = _rows_of(StudyProgress, branch_id, admins), _rows_of(QuizAnswer, branch_id, admins)
     delivered, read, readers = session.exec(
         select(func.count(), func.count(col(StudyProgress.read_at)),
                func.count(distinct(case((col(StudyProgress.read_at).is_not(None), StudyProgress.member_id)))))
         .where(progress_rows, _in(StudyProgress.delivered_at, window))
     ).one()
-    answers, correct, answerers = session.exec(
-        select(func.count(), func.coalesce(func.sum(case((col(QuizAnswer.correct), 1), else_=0)), 0),
-               func.count(distinct(col(QuizAnswer.member_id))))
-        .where(answer_rows, _in(QuizAnswer.answered_at, window))
-    ).one()
+    # one pass over the answers gives the totals and the questions answered wrong most (a bank has hundreds)
+    per_question = [(int(q), int(n), int(c or 0)) for q, n, c in session.exec(
+        select(QuizAnswer.question_id, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
+        .where(answer_rows, _in(QuizAnswer.answered_at, window)).group_by(col(QuizAnswer.question_id))).all()]
     active = _active_members(session, branch_id)
     held = held_turnout(session, branch_id, window, now)
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
@@ -220,38 +226,29 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
         answer_rows, _in(QuizAnswer.answered_at, window))).all())
     return BranchStats(
         branch_id=branch_id, branch_name=name,
-        active=int(status_counts.get(MemberStatus.ACTIVE, 0)), pending=int(status_counts.get(MemberStatus.PENDING, 0)),
-        unreachable=int(unreachable), delivered=int(delivered), read=int(read), readers=int(readers),
-        answers=int(answers), correct=int(correct), answerers=int(answerers),
+        active=by_status.get(MemberStatus.ACTIVE, (0, 0))[0], pending=by_status.get(MemberStatus.PENDING, (0, 0))[0],
+        unreachable=by_status.get(MemberStatus.ACTIVE, (0, 0))[1], delivered=int(delivered), read=int(read),
+        readers=int(readers), answers=sum(n for _q, n, _c in per_question),
+        correct=sum(c for _q, _n, c in per_question), answerers=len(answered),
         meetings_held=len(held), attendances=sum(len(t.came) for t in held),
         expected_attendances=sum(len(t.expected) for t in held), leaves=sum(len(t.leave) for t in held),
         makeup_owed=sum(len(t.makeup_owed) for t in held),
         not_studied=tuple(m for m in active if m.id not in studied),
         not_answered=tuple(m for m in active if m.id not in answered),
-        weak_questions=tuple(_weak_questions(session, answer_rows, window, weak_limit)),
+        weak_questions=tuple(_weak_questions(session, per_question, weak_limit)),
     )
 
 
-def _weak_questions(session: Session, rows_of: ColumnElement[bool], window: Window, limit: int,
-                    min_answers: int = 1
-                    ) -> list[WeakQuestion]:
-    """The questions answered wrong most often in the window (ties: the higher wrong share first)."""
-    wrong = func.sum(case((col(QuizAnswer.correct), 0), else_=1)).label("wrong")
-    total = func.count().label("total")
-    rows = session.exec(
-        select(QuizAnswer.question_id, total, wrong)
-        .where(rows_of, _in(QuizAnswer.answered_at, window))
-        .group_by(col(QuizAnswer.question_id))
-        .having(func.sum(case((col(QuizAnswer.correct), 0), else_=1)) > 0, func.count() >= min_answers)
-        .order_by(wrong.desc(), (wrong * 1.0 / total).desc(), col(QuizAnswer.question_id))
-        .limit(limit)
-    ).all()
-    if not rows:
+def _weak_questions(session: Session, per_question: list[tuple[int, int, int]], limit: int) -> list[WeakQuestion]:
+    """The questions answered wrong most often (ties: the higher wrong share first, then the older question)."""
+    ranked = sorted(((q, n, n - c) for q, n, c in per_question if n > c), key=lambda r: (-r[2], -r[2] / r[1], r[0]))
+    ranked = ranked[:limit]
+    if not ranked:
         return []
     questions = {q.id: q for q in session.exec(select(Question).where(
-        col(Question.id).in_([r[0] for r in rows]))).all()}
-    return [WeakQuestion(int(qid), questions[qid].stem, questions[qid].document, int(n), int(w))
-            for qid, n, w in rows if qid in questions]
+        col(Question.id).in_([r[0] for r in ranked]))).all()}
+    return [WeakQuestion(qid, questions[qid].stem, questions[qid].document, n, w)
+            for qid, n, w in ranked if qid in questions]
 
 
 def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: int, window: Window, now: datetime,
@@ -325,8 +322,8 @@ def weekly_series(*, session: Session, scope: Scope, branch_id: int, starts: Seq
     require_branch(scope, branch_id)
     bounds = [*starts, end]
     held = held_turnout(session, branch_id, Window(bounds[0], end), now)
-    progress_rows, answer_rows = branch_rows(session, StudyProgress, branch_id), branch_rows(session, QuizAnswer,
-                                                                                           branch_id)
+    admins = _admins(session, branch_id)
+    progress_rows, answer_rows = _rows_of(StudyProgress, branch_id, admins), _rows_of(QuizAnswer, branch_id, admins)
     points: list[WeekPoint] = []
     for lo, hi in pairwise(bounds):
         window = Window(lo, hi)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, and_, col, or_, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.members import audit, is_at_least
@@ -285,9 +285,19 @@ def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int 
 
 
 def attendees(*, session: Session, meeting: Meeting) -> list[Member]:
-    """Who is expected (应到): active members of the branch the meeting addresses, by id.  A committee admin
-    is not a member of the branch their row sits in (``storage.members.list_members``)."""
-    query = select(Member).where(Member.branch_id == meeting.branch_id, Member.status == MemberStatus.ACTIVE,
+    """Who is expected (应到): the members of the branch the meeting addresses *as of its start*, by id.
+
+    A held meeting's 应到 is history: someone who joins afterwards was never expected (or the quorum and the
+    ledger of a past 党员大会 would change), and someone removed or transferred since was.  So a member
+    counts when they had joined by the start and were not removed before it; rows without ``joined_at``
+    (enrolled before the column was filled) count as joined from the beginning.  A committee admin is not a
+    member of the branch their row sits in (``storage.members.list_members``).
+    """
+    start = meeting.starts_at
+    joined = or_(col(Member.joined_at).is_(None), col(Member.joined_at) <= start)
+    still_there = or_(Member.status == MemberStatus.ACTIVE,
+                      and_(Member.status == MemberStatus.LEFT, col(Member.removed_at) > start))
+    query = select(Member).where(Member.branch_id == meeting.branch_id, joined, still_there,
                                  Member.role != Role.ADMIN)
     members = list(session.exec(query.order_by(col(Member.id))).all())
     if meeting.audience == Audience.COMMITTEE:

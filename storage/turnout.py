@@ -4,8 +4,9 @@ One bulk read for a set of meetings (a month of a branch, or a year of every bra
 figures (``storage/stats.py``: attendance rate, leave, make-up owed) and the 三会一课 ledger
 (``storage/ledger.py``), so the screen and the workbook can never disagree::
 
-    held meetings ──▶ expected (应到): active members of the branch, narrowed by the meeting's audience
-                      (the whole branch / the 支委 / one 党小组 / a list) — the rule of /attendance
+    held meetings ──▶ expected (应到): the branch's members as of the start (joined by then, not removed
+                      before it), narrowed by the meeting's audience (the whole branch / the 支委 / one 党小组 /
+                      a list) — the rule of ``storage.meetings.attendees`` behind /attendance
                  ──▶ came (实到): attendance rows present or late, of those expected
                  ──▶ reasons: a secretary's note on the attendance row, else the 请假 reason
                  ──▶ make-up: who owes the meeting's study and who has done it
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -39,6 +41,7 @@ from storage.models import (
 
 CAME = ("present", "late")  # an attendance row records what happened: a secretary may mark excused or absent
 LEAVE = "leave"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -73,16 +76,24 @@ class Turnout:
         return any(p.id == member_id for p in self.expected)
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    return value if value is None or value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) -> list[Turnout]:
     """The turnout of ``meetings`` (all of ``branch_id``), in the order given."""
     if not meetings:
         return []
     ids = [m.id for m in meetings if m.id is not None]
     rows = session.execute(
-        sa_select(col(Member.id), col(Member.name), col(Member.standing), col(Member.role))
-        .where(col(Member.branch_id) == branch_id, col(Member.status) == MemberStatus.ACTIVE,
+        sa_select(col(Member.id), col(Member.name), col(Member.standing), col(Member.role), col(Member.joined_at),
+                  col(Member.status), col(Member.removed_at))
+        .where(col(Member.branch_id) == branch_id, col(Member.status).in_((MemberStatus.ACTIVE, MemberStatus.LEFT)),
                col(Member.role) != Role.ADMIN).order_by(col(Member.id))).all()
-    people = [Person(int(i), n, s == Standing.FULL, str(r)) for i, n, s, r in rows if i is not None]
+    # (person, joined, left): a member counts for a meeting they had joined by and not left before
+    people = [(Person(int(i), n, s == Standing.FULL, str(r)), _utc(j),
+               None if status == MemberStatus.ACTIVE else (_utc(removed) or _EPOCH))
+              for i, n, s, r, j, status, removed in rows if i is not None]
     groups: dict[str, set[int]] = defaultdict(set)
     if any(m.audience == Audience.GROUP for m in meetings):
         for name, member_id in session.exec(select(PartyGroup.name, PartyGroup.member_id).where(
@@ -109,7 +120,10 @@ def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) ->
     result = []
     for meeting in meetings:
         assert meeting.id is not None
-        expected = tuple(p for p in people if _addressed(meeting, p, groups))
+        start = _utc(meeting.starts_at) or _EPOCH
+        expected = tuple(p for p, joined, left in people
+                         if (joined is None or joined <= start) and (left is None or left > start)
+                         and _addressed(meeting, p, groups))
         keep = {p.id for p in expected}
         reasons = {m: r for m, r in leave[meeting.id].items() if r and m in keep}
         reasons.update({m: r for m, r in notes[meeting.id].items() if m in keep})

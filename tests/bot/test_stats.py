@@ -63,6 +63,9 @@ def _seed_month(session: OfflineSession, ids: dict[int, int]) -> None:
     with svc.db.session() as s:
         branch_id = s.exec(select(Member.branch_id)).first()
         assert branch_id is not None
+        for person in s.exec(select(Member)).all():  # they joined before the month whose rows are written here
+            person.joined_at = MONTH_START - timedelta(days=10)
+            s.add(person)
         units = s.exec(select(StudyUnit).order_by(StudyUnit.position)).all()[:12]
         questions = s.exec(select(Question)).all()[:8]
         readers = [ids[10001], ids[10002], ids[10004]]

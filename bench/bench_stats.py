@@ -6,7 +6,7 @@ peak memory is the query's own:
 
     /stats            branch_stats + attendance_warnings for one branch (the whole screen)
     /stats <member>   member_stats for one member
-    committee         branch_stats + warnings for all 20 branches
+    committee         committee_table + warnings for all 20 branches (what /committee does)
     /export           the ledger workbook of one branch for the year (peak RSS is measured right after it)
     committee export  the committee's workbook over the 20 branches for the year
 
@@ -154,6 +154,7 @@ def measure(url: str) -> dict[str, object]:
     from bot.ledger import write_committee, write_ledger
     from bot.texts import Catalog
     from storage import stats
+    from storage.committee import committee_table
     from storage.scope import Scope
     from storage.stats import Window
 
@@ -181,8 +182,8 @@ def measure(url: str) -> dict[str, object]:
                        now=NOW, tz=tz)
 
     def committee() -> None:
+        db.call(committee_table, scope=every, branch_ids=list(range(1, BRANCHES + 1)), window=window_month, now=NOW)
         for branch_id in range(1, BRANCHES + 1):
-            db.call(stats.branch_stats, scope=every, branch_id=branch_id, window=window_month, now=NOW, weak_limit=0)
             db.call(stats.attendance_warnings, scope=every, branch_id=branch_id, since=since)
 
     result: dict[str, object] = {"stats_ms": timed(screen), "member_ms": timed(member),

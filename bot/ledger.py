@@ -35,6 +35,7 @@ from bot.sheets import Book
 from bot.texts import Catalog
 from storage import ledger
 from storage import stats as stats_store
+from storage.committee import committee_table
 from storage.ledger import LedgerMeeting
 from storage.scope import Scope
 from storage.stats import Window
@@ -105,8 +106,7 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
     book = _book(texts, lang, tz)
     word = _words(texts, lang)
     yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
-    figures = [stats_store.branch_stats(session=session, scope=scope, branch_id=b, window=window, now=now,
-                                        weak_limit=0) for b in branch_ids]
+    figures = committee_table(session=session, scope=scope, branch_ids=branch_ids, window=window, now=now)
     warned = [stats_store.attendance_warnings(session=session, scope=scope, branch_id=b, since=warn_since)
               for b in branch_ids]
     book.sheet("committee", (

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from bot.texts import Catalog, Safe, book_title
+from storage.committee import BranchLine
 from storage.stats import AttendanceWarning, BranchStats, MemberStats, Window
 
 PERIOD_WORDS = {"week": "week", "本周": "week", "周": "week", "month": "month", "本月": "month", "月": "month",
@@ -145,7 +146,7 @@ def render_member(texts: Catalog, lang: str, stats: MemberStats, period: Period,
     return Safe("\n".join(lines))
 
 
-def render_committee(texts: Catalog, lang: str, rows: list[tuple[BranchStats, int]], period: Period) -> Safe:
+def render_committee(texts: Catalog, lang: str, rows: list[tuple[BranchLine, int]], period: Period) -> Safe:
     """One line per branch: members, study completion, quiz accuracy, meetings held, attendance, warnings."""
     lines = [texts.t("stats.committee_header", lang, period=period_label(texts, lang, period), count=len(rows))]
     for stats, warned in rows:

@@ -151,7 +151,7 @@ def require_branch(scope: Scope, branch_id: int) -> None:
         raise PermissionDenied()
 
 
-def _in(column: datetime | None, window: Window) -> ColumnElement[bool]:
+def in_window(column: datetime | None, window: Window) -> ColumnElement[bool]:
     """``column`` within the window (the model attribute, typed as its Python value by SQLModel)."""
     clauses = [col(column) < window.end]
     if window.start is not None:
@@ -211,19 +211,19 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     delivered, read, readers = session.exec(
         select(func.count(), func.count(col(StudyProgress.read_at)),
                func.count(distinct(case((col(StudyProgress.read_at).is_not(None), StudyProgress.member_id)))))
-        .where(progress_rows, _in(StudyProgress.delivered_at, window))
+        .where(progress_rows, in_window(StudyProgress.delivered_at, window))
     ).one()
     # one pass over the answers gives the totals and the questions answered wrong most (a bank has hundreds)
     per_question = [(int(q), int(n), int(c or 0)) for q, n, c in session.exec(
         select(QuizAnswer.question_id, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
-        .where(answer_rows, _in(QuizAnswer.answered_at, window)).group_by(col(QuizAnswer.question_id))).all()]
+        .where(answer_rows, in_window(QuizAnswer.answered_at, window)).group_by(col(QuizAnswer.question_id))).all()]
     active = _active_members(session, branch_id)
     held = held_turnout(session, branch_id, window, now)
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
         progress_rows, col(StudyProgress.read_at).is_not(None),
-        _in(StudyProgress.read_at, window))).all())
+        in_window(StudyProgress.read_at, window))).all())
     answered: set[int] = set(session.exec(select(QuizAnswer.member_id).distinct().where(
-        answer_rows, _in(QuizAnswer.answered_at, window))).all())
+        answer_rows, in_window(QuizAnswer.answered_at, window))).all())
     return BranchStats(
         branch_id=branch_id, branch_name=name,
         active=by_status.get(MemberStatus.ACTIVE, (0, 0))[0], pending=by_status.get(MemberStatus.PENDING, (0, 0))[0],
@@ -259,15 +259,15 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
         return None
     delivered, read = session.exec(
         select(func.count(), func.count(col(StudyProgress.read_at)))
-        .where(StudyProgress.member_id == member_id, _in(StudyProgress.delivered_at, window))).one()
+        .where(StudyProgress.member_id == member_id, in_window(StudyProgress.delivered_at, window))).one()
     reads = session.exec(select(StudyProgress.read_at).where(  # one member: a few hundred rows at most
         StudyProgress.member_id == member_id, col(StudyProgress.read_at).is_not(None),
-        _in(StudyProgress.read_at, window))).all()
+        in_window(StudyProgress.read_at, window))).all()
     days = len({stamp.astimezone(tz).date() for stamp in reads if stamp is not None})
     by_doc = session.exec(
         select(Question.document, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
         .join(Question, col(Question.id) == QuizAnswer.question_id)
-        .where(QuizAnswer.member_id == member_id, _in(QuizAnswer.answered_at, window))
+        .where(QuizAnswer.member_id == member_id, in_window(QuizAnswer.answered_at, window))
         .group_by(col(Question.document)).order_by(col(Question.document))).all()
     held = [t for t in held_turnout(session, branch_id, window, now) if t.expects(member_id)]
     last = session.exec(select(func.max(Meeting.starts_at)).join(Attendance, col(Attendance.meeting_id) == Meeting.id)
@@ -328,10 +328,10 @@ def weekly_series(*, session: Session, scope: Scope, branch_id: int, starts: Seq
     for lo, hi in pairwise(bounds):
         window = Window(lo, hi)
         delivered, read = session.exec(select(func.count(), func.count(col(StudyProgress.read_at))).where(
-            progress_rows, _in(StudyProgress.delivered_at, window))).one()
+            progress_rows, in_window(StudyProgress.delivered_at, window))).one()
         answers, correct = session.exec(select(func.count(), func.coalesce(func.sum(
             case((col(QuizAnswer.correct), 1), else_=0)), 0)).where(
-            answer_rows, _in(QuizAnswer.answered_at, window))).one()
+            answer_rows, in_window(QuizAnswer.answered_at, window))).one()
         week = [t for t in held if lo <= (_aware(t.meeting.starts_at) or lo) < hi]
         points.append(WeekPoint(lo, int(delivered), int(read), int(answers), int(correct),
                                 sum(len(t.came) for t in week), sum(len(t.expected) for t in week)))

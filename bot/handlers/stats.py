@@ -6,7 +6,8 @@
                                          who has not studied or answered, what to re-teach, warnings)
     /stats <member id> [period]          one member
     /chart [period]                      a PNG of the weekly rates
-    /export [period]                     the ledger workbook (.xlsx)
+    /export [period]                     the ledger workbook (.xlsx); a committee admin: the committee's
+                                         workbook over their branches (``/export <branch key> [period]``: one)
     /committee [period]                  committee admins: every branch side by side
 
 Everything here is secretarial: it is answered in private chat only (the guard sends a pointer from a
@@ -40,6 +41,7 @@ from bot.stats_view import (
 )
 from storage import members as member_store
 from storage import stats as stats_store
+from storage.committee import committee_table
 from storage.errors import DomainError
 from storage.models import Branch, Role
 
@@ -184,15 +186,13 @@ async def show_committee(update: Update, context: ContextTypes.DEFAULT_TYPE, cal
     now = svc.clock.now()
     since = now - timedelta(days=30 * svc.settings.schedule.inactivity_months)
     branches = await svc.db.run(member_store.branches_in, scope=caller.scope)
+    ids = [b.id for b in branches if b.id is not None]
+    lines = await svc.db.run(committee_table, scope=caller.scope, branch_ids=ids, window=period.window, now=now)
     rows = []
-    for branch in branches:
-        assert branch.id is not None
-        figures = await svc.db.run(stats_store.branch_stats, scope=caller.scope, branch_id=branch.id,
-                                   window=period.window, now=now,
-                                   weak_limit=0)
-        warned = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=branch.id,
+    for line in lines:
+        warned = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=line.branch_id,
                                   since=since)
-        rows.append((figures, len(warned)))
+        rows.append((line, len(warned)))
     await reply(update, render_committee(svc.texts, caller.lang, rows, period))
 
 

@@ -1,9 +1,10 @@
 """The rows of the Excel ledgers (台账), as plain tuples streamed from the database.
 
 Why generators: a year of a large branch is hundreds of thousands of answers; the exporter writes each
-row as it comes (openpyxl's write-only mode) instead of holding the year in memory, and the queries
-stream with ``yield_per``.  Values are Python values (numbers stay numbers, instants stay aware UTC);
-``bot/ledger.py`` converts times to the branch's timezone and writes the sheets.
+row as it comes (``bot/sheets.py``) instead of holding the year in memory, and the queries stream with
+``yield_per``.  Values are Python values (numbers stay numbers, instants stay aware UTC); the sheets show
+times in the branch's timezone.  The meetings' rows come from the turnout read the figures use
+(``storage/turnout.py``), so the ledger and ``/stats`` count the same people.
 """
 
 from __future__ import annotations

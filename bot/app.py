@@ -3,6 +3,8 @@
 Handler groups (lower runs first; one handler per group handles an update):
 
 * ``-100`` flood guard — drops floods before any work is done;
+* ``-20`` leaving a flow — a command typed while a conversation waits for text: the user is told the flow
+  was left (``bot.flows``), and the command goes on to be handled;
 * ``-10`` conversations (a secretary editing a question) — they see a user's text first, stop it from
   going further when they consume it, and step aside for commands;
 * ``0`` every feature's commands (role-checked by ``bot.commands.guarded``), then each feature's
@@ -37,6 +39,7 @@ from bot.context import SERVICES_KEY, Services
 from bot.errors import on_error
 from bot.feature import FEATURES_KEY, Feature, PollAnswerHandler, deep_link_table
 from bot.flood import FloodGuard, flood_check
+from bot.flows import leave_notice
 from bot.handlers import (
     bank,
     fallback,
@@ -67,6 +70,7 @@ log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "123456789:OFFLINE-zhibu-test-token"  # only ever sent to the in-process fake API
 GROUP_FLOOD = -100
+GROUP_FLOWS = -20
 GROUP_CONVERSATIONS = -10
 GROUP_FEATURES = 0
 
@@ -127,7 +131,7 @@ def build_application(
         texts=texts,
         content=ContentService(settings, db),
         commands=tuple(commands),
-        flood=FloodGuard(settings.flood.messages, settings.flood.per_seconds),
+        flood=FloodGuard(settings.flood.messages, settings.flood.per_seconds, buttons=settings.flood.buttons),
         limiter=SendRateLimiter.under_ceiling(settings.delivery.max_per_second),
         # offline (tests, zhibu chat) the driven clock fires ticks; only a real bot ticks on wall time
         schedule_jobs=request is None if schedule_jobs is None else schedule_jobs,
@@ -140,9 +144,11 @@ def build_application(
     app.add_handler(TypeHandler(Update, flood_check), group=GROUP_FLOOD)
     for command in commands:
         app.add_handler(CommandHandler(command.name, guarded(command)), group=GROUP_FEATURES)
+    conversations = [handler for feature in features for handler in feature.conversations()]
+    app.add_handler(leave_notice(conversations), group=GROUP_FLOWS)
+    for handler in conversations:
+        app.add_handler(handler, group=GROUP_CONVERSATIONS)
     for feature in features:
-        for handler in feature.conversations():
-            app.add_handler(handler, group=GROUP_CONVERSATIONS)
         for handler in feature.handlers():
             app.add_handler(handler, group=GROUP_FEATURES)
     # a poll answer carries only the poll id: one router finds the owning feature through PollMap

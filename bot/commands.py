@@ -30,7 +30,7 @@ from telegram.ext import ContextTypes
 from bot.callbacks import CallbackData, decode
 from bot.context import Caller, Services, load_caller, reply, services
 from storage import members as member_store
-from storage.errors import DomainError, NotFound
+from storage.errors import DomainError, NotFound, PermissionDenied
 from storage.inputs import valid_id
 from storage.models import MemberStatus, Role
 
@@ -65,14 +65,25 @@ class Command:
         return caller.at_least(self.role)
 
 
+# Commands a member may run only in a part of their own (the meeting's host shows the check-in code):
+# the storage refuses every other member, so /help and the menu list them from this role up.
+LISTED_FROM: dict[str, Role] = {"checkincode": Role.SECRETARY}
+_RANK: dict[Role | None, int] = {None: -1, Role.MEMBER: 0, Role.SECRETARY: 1, Role.ADMIN: 2}
+
+
+def listed_role(command: Command) -> Role | None:
+    """The least role whose /help and menu list ``command``."""
+    return LISTED_FROM.get(command.name, command.role)
+
+
 def visible(commands: Iterable[Command], caller: Caller) -> list[Command]:
-    return [c for c in commands if c.allowed(caller)]
+    """What /help lists for ``caller``: what they may use (a member's host-only commands left out)."""
+    return [c for c in commands if (role := listed_role(c)) is None or caller.at_least(role)]
 
 
 def for_role(commands: Iterable[Command], role: Role | None) -> list[Command]:
-    """Commands a user of ``role`` may use (``None``: not registered yet)."""
-    rank = {None: -1, Role.MEMBER: 0, Role.SECRETARY: 1, Role.ADMIN: 2}
-    return [c for c in commands if c.role is None or rank[c.role] <= rank[role]]
+    """Commands a user of ``role`` is offered in the menu (``None``: not registered yet)."""
+    return [c for c in commands if (least := listed_role(c)) is None or _RANK[least] <= _RANK[role]]
 
 
 def bot_commands(commands: Iterable[Command], svc: Services, lang: str) -> list[BotCommand]:
@@ -99,7 +110,7 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
             await svc.db.run(member_store.audit, branch_id=caller.member.branch_id if caller.member else None,
                              actor=caller.user_id, action="refused", detail=f"/{command.name}",
                              now=svc.clock.now())
-            refused = "auth.refused_admin" if command.role == Role.ADMIN else "auth.refused"
+            refused = "auth.refused_admin" if command.role == Role.ADMIN else "auth.refused_command"
             await reply(update, svc.texts.t(refused, caller.lang, command=command.name))
             return
         try:
@@ -107,6 +118,10 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
         except UsageError:
             usage = svc.texts.t(command.usage_key, caller.lang)
             await reply(update, svc.texts.t("usage.hint", caller.lang, usage=usage))
+        except PermissionDenied as exc:  # a command members may use, refused for this use: say which one
+            key = f"auth.forbidden.{command.name}"
+            await reply(update, svc.texts.t(key, caller.lang) if svc.texts.has(key) else render_error(svc, exc,
+                                                                                                       caller.lang))
         except DomainError as exc:
             await reply(update, render_error(svc, exc, caller.lang))
 

@@ -201,6 +201,8 @@ class DeliverySettings(_Frozen):
 class FloodSettings(_Frozen):
     messages: int = Field(default=8, ge=1)  # at most this many updates from one user ...
     per_seconds: float = Field(default=10.0, gt=0)  # ... within this window
+    # button presses have their own budget in the same window (default: four times ``messages``)
+    buttons: int | None = Field(default=None, ge=1)
 
 
 class MeetingSettings(_Frozen):

@@ -14,6 +14,7 @@ from bot.commands import render_error
 from bot.context import Services
 from bot.texts import Catalog, Safe, book_title, reason_text
 from content.export import LETTERS
+from storage.bank import QueueView
 from storage.errors import DomainError
 from storage.models import Question, QuestionStatus
 
@@ -45,15 +46,26 @@ def render_card(texts: Catalog, lang: str, q: Question, outcome: str | None = No
     return card
 
 
-def render_queue(texts: Catalog, lang: str, branch: str, counts: dict[str, int], q: Question | None) -> Safe:
+def render_queue(texts: Catalog, lang: str, branch: str, view: QueueView) -> Safe:
+    """The queue's counts, where the secretary is in it (and that the walk came back to the start), the draft."""
+    counts, q = view.counts, view.question
     header = texts.t("review.header", lang, branch=branch, draft=counts[QuestionStatus.DRAFT],
                      published=counts[QuestionStatus.PUBLISHED], rejected=counts[QuestionStatus.REJECTED])
-    body = render_card(texts, lang, q) if q is not None else texts.t("review.empty", lang)
-    return Safe(f"{header}\n\n{body}")
+    if q is None:
+        return Safe(f"{header}\n\n{texts.t('review.empty', lang)}")
+    place = texts.t("review.place", lang, position=view.position, total=counts[QuestionStatus.DRAFT])
+    if view.wrapped:
+        place = Safe(texts.t("review.wrapped", lang) + "\n" + place)
+    return Safe(f"{header}\n{place}\n\n{render_card(texts, lang, q)}")
 
 
 def button(texts: Catalog, lang: str, key: str, action: str, *args: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(texts.plain(key, lang), callback_data=CallbackData(CB_PREFIX, action, args).encode())
+
+
+def undo_keyboard(texts: Catalog, lang: str, question_id: int) -> InlineKeyboardMarkup:
+    """Under a rejected card: one tap puts the question back in the queue."""
+    return InlineKeyboardMarkup([[button(texts, lang, "review.btn_undo_reject", "u", str(question_id))]])
 
 
 def card_keyboard(texts: Catalog, lang: str, question_id: int) -> InlineKeyboardMarkup:

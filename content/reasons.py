@@ -38,6 +38,8 @@ ENGLISH: dict[str, str] = {
     "distractor_overlaps_answer": "distractor overlaps the answer: {option}",
     "stem_not_verbatim": "stem not verbatim: {fragment}",
     "stem_gives_answer": "stem gives the answer away: {answer}",
+    "edit_drops_blank": "the edited stem must keep exactly one blank （　）, as the question it replaces had",
+    "edit_not_a_question": "the edited stem must still ask a question (end with ？), as the one it replaces did",
     # 填空
     "fill_needs_one_blank": "填空 needs exactly one blank （　）",
     "no_accepted_answer": "no accepted answer",
@@ -50,6 +52,7 @@ ENGLISH: dict[str, str] = {
     "original_not_in_evidence": "quoted original not in evidence: {fragment}",
     "not_one_swap": "false statement does not differ from the original by exactly one swap",
     "false_statement_verbatim": "false statement is verbatim in the evidence",
+    "truefalse_has_blank": "a 判断 statement must be a whole sentence, without a blank （　）",
     "swapped_in_in_evidence": "swapped-in text is in the evidence: {text}",
     "swapped_out_not_in_evidence": "swapped-out text is not in the evidence: {text}",
     "scope_not_in_evidence": "membership scope not in evidence: {fragment}",

@@ -61,6 +61,8 @@ distractor_in_evidence          [option] a wrong option is in the evidence (so i
 distractor_overlaps_answer      [option] a wrong option equals, contains or is part of a correct one
 stem_not_verbatim               [fragment] a piece of the stem is not in the evidence
 stem_gives_answer               [answer] an edited 单选/多选 stem contains a correct option
+edit_drops_blank                an edited 单选/多选 stem lost the one （　） its options fill
+edit_not_a_question             an edited 单选/多选 stem no longer asks the question its options answer
 fill_needs_one_blank            a 填空 stem has not exactly one （　）
 no_accepted_answer              a 填空 has no accepted answer
 accepted_answers_differ         a 填空's accepted answers are not spellings of one answer
@@ -71,6 +73,7 @@ false_without_original          a false 判断 does not quote the original (原�
 original_not_in_evidence        [fragment] the quoted original of a false 判断 is not in the evidence
 not_one_swap                    a false 判断 differs from its original by more (or less) than one swap
 false_statement_verbatim        a "false" 判断 statement is in fact in the evidence
+truefalse_has_blank             an edited 判断 statement holds a blank （　）
 swapped_in_in_evidence          [text] the swapped-in text of a false 判断 is in the evidence
 swapped_out_not_in_evidence     [text] the swapped-out text of a false 判断 is not in the evidence
 scope_not_in_evidence           [fragment] a membership 判断's lead-in is not in the evidence
@@ -96,6 +99,7 @@ from content.questions.text import (
     GAP,
     MEMBER_LINKS,
     answered,
+    cjk_len,
     contains,
     fragments,
     norm,
@@ -377,3 +381,32 @@ def _membership(q: Question, scope: str, item: str) -> list[Reason]:
     # the quotation runs over several items, so it is checked item by item
     bad = next((b for part in re.split(r"(?<=[。；！？：—])", m.group(1)) if (b := _verbatim(q, part))), None)
     return [reason("original_not_in_evidence", fragment=bad[:30])] if bad else []
+
+
+def edited_stem_problems(q: Question, before: str) -> list[Reason]:
+    """What a secretary's new stem breaks beyond :func:`check_question` with ``edited_stem``; ``before`` is
+    the stem it replaces.
+
+    An edited 单选/多选 stem may be reworded, but its options still have to answer it: a stem asked with a
+    blank keeps exactly one, and the blank's clause is still the source's — a 单选's filled with its answer
+    (as an edited 填空's), a 多选's words on either side of the blank (several answers fill it); a stem
+    asked as a question stays a question.  A 判断 statement is a whole sentence: a blank in it makes every
+    other check beside the point ("false statement is verbatim" for a sentence that is not).
+    """
+    stem = q.stem
+    if q.qtype == "truefalse":
+        return [reason("truefalse_has_blank")] if BLANK in stem else []
+    if q.qtype not in ("single", "multiple"):
+        return []
+    if BLANK in before:
+        if stem.count(BLANK) != 1:
+            return [reason("edit_drops_blank")]
+        if q.qtype == "single" and len(q.answer) == 1:
+            clause = _blank_clause(stem, q.answer[0])
+            return [] if _supported(q, clause) else [reason("blank_context_not_in_evidence", fragment=clause[:30])]
+        sides = _blank_clause(stem, BLANK).split(BLANK)
+        bad = next((side for side in sides if cjk_len(side) >= 2 and not _supported(q, side)), None)
+        return [reason("blank_context_not_in_evidence", fragment=bad[:30])] if bad else []
+    if before.rstrip().endswith(("？", "?")) and not stem.rstrip().endswith(("？", "?")):
+        return [reason("edit_not_a_question")]
+    return []

@@ -2,8 +2,9 @@
 
 ::
 
-    /review ─▶ review_counts, next_draft ─▶ 发布 / 拒绝 ─▶ decide_question ─▶ next_draft(after_id=…)
-               (the newest material's drafts first, best score first within it)
+    /review ─▶ review_queue ─▶ 发布 / 拒绝 ─▶ decide_question ─▶ review_queue(after_id=…)
+               (the newest material's drafts first, best score first within it; its place and wrap shown)
+               撤销拒绝 ─▶ reopen_question
                编辑 ─▶ edit_question (edited=True: rebuilds keep the wording)
     /publishall ─▶ publish_all_verified
     bank.xlsx sent back ─▶ BankEdit rows ─▶ apply_edits ─▶ BulkReport (errors by sheet row)
@@ -20,7 +21,7 @@ returned sheet cannot differ on it and no future caller can forget it.  Edited t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from sqlmodel import Session, and_, col, func, select
 
 from content.model import Question as Record
 from content.reasons import Reason
-from content.verify import EXPLANATION_LIMIT, OPTION_LIMIT, STEM_LIMIT, check_question
+from content.verify import EXPLANATION_LIMIT, OPTION_LIMIT, STEM_LIMIT, check_question, edited_stem_problems
 from storage.content import assign_fields
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.inputs import clean_text, valid_id
@@ -40,7 +41,6 @@ from storage.scope import Scope
 MAX_STEM = STEM_LIMIT
 MAX_EXPLANATION = EXPLANATION_LIMIT
 MAX_OPTION = OPTION_LIMIT
-QueueView = tuple[dict[str, int], Question | None]
 SETTABLE = (QuestionStatus.DRAFT, QuestionStatus.PUBLISHED, QuestionStatus.REJECTED)  # what a sheet may set
 
 
@@ -81,21 +81,40 @@ def next_draft(*, session: Session, branch_id: int, after_id: int | None = None)
     next, rather than the bank's old best question.  Continuing from the question just decided (or
     skipped) walks the queue in order, so a skipped draft comes back only after the rest have been seen.
     """
+    return _walk(session, branch_id, after_id).question
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """What ``/review`` shows: the counts, the draft, its place in the queue, and whether the walk wrapped.
+
+    The queue's ids do not run in sequence (best first), so the place (``3/25``) is what tells a secretary
+    where they are; ``wrapped`` says the last draft was passed and the walk is back at the first.
+    """
+
+    counts: dict[str, int]
+    question: Question | None
+    position: int = 0  # from 1; 0 when the queue is empty
+    wrapped: bool = False
+
+
+def _walk(session: Session, branch_id: int, after_id: int | None) -> QueueView:
     drafts = sorted(_queue_rows(session, branch_id, Question.status == QuestionStatus.DRAFT), key=_queue_key)
     if not drafts:
-        return None
-    chosen = drafts[0]
+        return QueueView({}, None)
+    index, wrapped = 0, False
     if after_id is not None:
         after = next(iter(_queue_rows(session, branch_id, Question.id == after_id)), None)
         if after is not None:
-            chosen = next((row for row in drafts if _queue_key(row) > _queue_key(after)), drafts[0])
-    return session.get(Question, chosen[0])
+            index = next((i for i, row in enumerate(drafts) if _queue_key(row) > _queue_key(after)), -1)
+            index, wrapped = (0, True) if index < 0 else (index, False)
+    return QueueView({}, session.get(Question, drafts[index][0]), index + 1, wrapped)
 
 
 def review_queue(*, session: Session, branch_id: int, after_id: int | None = None) -> QueueView:
-    """What ``/review`` shows, read in one transaction: the counts and the next draft."""
-    counts = review_counts(session=session, branch_id=branch_id)
-    return counts, next_draft(session=session, branch_id=branch_id, after_id=after_id)
+    """What ``/review`` shows, read in one transaction: the counts and the next draft, with its place."""
+    walk = _walk(session, branch_id, after_id)
+    return replace(walk, counts=review_counts(session=session, branch_id=branch_id))
 
 
 # --------------------------------------------------------------------------- secretary actions
@@ -127,6 +146,18 @@ def decide_question(*, session: Session, actor: Member, question_id: int, publis
     session.add(row)
     audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id,
           action="question_publish" if publish else "question_reject", detail=row.qkey, now=now)
+    return row
+
+
+def reopen_question(*, session: Session, actor: Member, question_id: int, now: datetime) -> Question:
+    """Undo a rejection: the question is a draft again (a mis-tap on 拒绝 costs nothing)."""
+    row = get_question(session=session, actor=actor, question_id=question_id)
+    if row.status != QuestionStatus.REJECTED:
+        raise InvalidState("question_not_rejected", id=question_id, status=row.status)
+    _set_status(row, QuestionStatus.DRAFT, actor, now)
+    session.add(row)
+    audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id, action="question_reopen",
+          detail=row.qkey, now=now)
     return row
 
 
@@ -170,7 +201,9 @@ def problems_with(row: Question, *, stem: str | None = None, options: Sequence[s
 
     A secretary may rephrase a choice question's stem, so a stem changed now — or by an earlier edit
     (``row.edited``: the stored stem may be a rephrasing already) — is not held to the source's exact
-    words (``edited_stem``); everything that proves the answer still is.  A reason the stored question
+    words (``edited_stem``); everything that proves the answer still is, and the new stem must still fit the
+    options and answer (``edited_stem_problems``: a blank kept where there was one, a question still a
+    question, a 判断 without a blank).  A reason the stored question
     already has is not the edit's doing and does not count against it (the verifier may have become
     stricter since the row was generated); every reason the edit brings does."""
     base = record(row)
@@ -182,8 +215,12 @@ def problems_with(row: Question, *, stem: str | None = None, options: Sequence[s
         doc_id=base.doc_id, document=base.document, sentence=base.sentence, score=base.score, origin=base.origin,
     )
     rephrased = row.edited or (stem is not None and stem != base.stem)
-    before = check_question(base, edited_stem=row.edited)
-    return [r for r in check_question(edited, edited_stem=rephrased) if r not in before]
+    before = [*edited_stem_problems(base, base.stem), *check_question(base, edited_stem=row.edited)]
+    own, checked = edited_stem_problems(edited, base.stem), check_question(edited, edited_stem=rephrased)
+    # the first reason is the one the secretary is shown: the verifier's is the more specific for a choice
+    # question (it gives the answer away); a blank in a 判断 makes the verifier's reasons beside the point
+    after = [*own, *checked] if edited.qtype == "truefalse" else [*checked, *own]
+    return [r for r in after if r not in before]
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 ::
 
-    /review ──▶ counts + the best draft: type, stem, options, answer, explanation, evidence
+    /review ──▶ counts, the place in the queue (3/25) + the best draft: type, stem, options, answer, …
                 [发布] [拒绝] ─▶ that message shows the outcome, the next draft arrives below
+                              (a rejected card keeps one button: [撤销拒绝] makes it a draft again)
                 [编辑]        ─▶ the secretary's next text is the new stem (/cancel aborts), verified, saved
-                [下一题]      ─▶ the same message shows the next draft (a skipped one comes back last)
+                [下一题]      ─▶ the same message shows the next draft (a skipped one comes back last;
+                                 past the last draft the walk starts again at the first, and says so)
     /publishall ──▶ confirm ──▶ every verified draft published
 
 Members only ever see published questions, and every stored draft passed ``content.verify``; an edit is
@@ -47,6 +49,7 @@ from bot.review_card import (
     forget_edit,
     render_card,
     render_queue,
+    undo_keyboard,
 )
 from bot.texts import Safe
 from storage import bank
@@ -67,9 +70,10 @@ async def queue_view(svc: Services, caller: Caller, after_id: int | None = None
     """The /review message: counts and the next draft, with its buttons."""
     assert caller.member is not None
     branch = await svc.db.run(member_store.get_branch, branch_id=caller.member.branch_id)
-    counts, q = await svc.db.run(bank.review_queue, branch_id=caller.member.branch_id, after_id=after_id)
+    view = await svc.db.run(bank.review_queue, branch_id=caller.member.branch_id, after_id=after_id)
+    q = view.question
     markup = card_keyboard(svc.texts, caller.lang, q.id) if q is not None and q.id is not None else None
-    return render_queue(svc.texts, caller.lang, branch.name, counts, q), markup, q
+    return render_queue(svc.texts, caller.lang, branch.name, view), markup, q
 
 
 async def review(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -94,15 +98,33 @@ async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
         await _drop_buttons(query)
         return error_toast(svc, exc, caller.lang)
     outcome = "published" if publish else "rejected"
-    await edit_own_message(update, render_card(svc.texts, caller.lang, q, outcome))
+    undo = None if publish or q.id is None else undo_keyboard(svc.texts, caller.lang, q.id)  # a mis-tap is undone
+    await edit_own_message(update, render_card(svc.texts, caller.lang, q, outcome), undo)
     text, markup, _ = await queue_view(svc, caller, after_id=question_id)
     await reply(update, text, reply_markup=markup)
     return svc.texts.plain(f"review.toast.{outcome}", caller.lang)
 
 
+async def undo_reject_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
+                             data: CallbackData) -> str:
+    """撤销拒绝: the rejected question is a draft again, and its card gets the review buttons back."""
+    svc = services(context)
+    try:
+        q = await svc.db.run(bank.reopen_question, actor=caller.member, question_id=data.int_arg(),
+                             now=svc.clock.now())
+    except DomainError as exc:
+        query = update.callback_query
+        if query is not None:
+            await _drop_buttons(query)
+        return error_toast(svc, exc, caller.lang)
+    await edit_own_message(update, render_card(svc.texts, caller.lang, q), card_keyboard(svc.texts, caller.lang,
+                                                                                          data.int_arg()))
+    return svc.texts.plain("review.toast.reopened", caller.lang)
+
+
 async def next_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
                       data: CallbackData) -> str | None:
-    """下一题: this message shows the draft after the current one (wrapping round)."""
+    """下一题: this message shows the draft after the current one; past the last, the first again (said so)."""
     svc = services(context)
     text, markup, q = await queue_view(svc, caller, after_id=data.int_arg())
     if q is not None and q.id == data.int_arg():
@@ -243,6 +265,7 @@ def _buttons() -> list[AnyHandler]:
     return [
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=rf"{prefix}[pr]:"),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, next_button), pattern=rf"{prefix}n:"),
+        CallbackQueryHandler(guarded_callback(Role.SECRETARY, undo_reject_button), pattern=rf"{prefix}u:"),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, publish_all_button),
                              pattern=rf"{prefix}({PUBLISH_ALL}|{CANCEL})$"),
     ]

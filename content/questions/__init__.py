@@ -41,21 +41,27 @@ from content.model import Document, Question
 from content.questions.claims import claim_candidates
 from content.questions.cloze import cloze_candidates
 from content.questions.combined import combined_slots
+from content.questions.counterparts import counterpart_candidates
+from content.questions.described import described_candidates
+from content.questions.descriptions import description_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.examiner import examine
 from content.questions.facts import find_slots
 from content.questions.filters import PREDICTABLE, keep_slot, predictability
+from content.questions.halves import half_candidates
 from content.questions.importance import Authority, TierOf, authorities
 from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
 from content.questions.measures import alternatives, measure_candidates, measure_slots
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
+from content.questions.references import reference_candidates
 from content.questions.roles import role_candidates
 from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
 from content.questions.siblings import sibling_candidates
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
+from content.questions.statements import statement_candidates
 from content.questions.text import cjk_len, norm
 
 Splitter = Callable[[str], list[str]]
@@ -98,14 +104,12 @@ def candidates(
         per_doc.append((doc, sentences))
         authority = tiers[doc.doc_id]
         heading = ""
-        section: tuple[str, ...] = ()
+        sections = _section_paragraphs(doc)
         for block in doc.blocks:
             if block.kind == "heading":
                 heading = block.text
-                section = ()
                 continue
-            if not section:
-                section = (block.text,)
+            section = sections[block.index]
             first = sentences[block.index][0] if sentences[block.index] else ""
             for sentence in sentences[block.index]:
                 lead = first if sentence != first else ""
@@ -213,11 +217,18 @@ def candidates(
     out.extend(role_candidates([ev for ev, _ in evidences]))
     out.extend(measure_candidates(measure_slots(slots), paragraphs, alternatives(pooled)))
     out.extend(sibling_candidates(ev for ev, _ in evidences))
+    out.extend(described_candidates(enums, documents))
     asked = {c.question.sentence.split("\n")[-1] for c in out}
     out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))
+    # what a sentence names (a plan, a session, the levels it reaches) beside its claim: the ranker keeps one
+    out.extend(reference_candidates((ev for ev, _ in evidences), titles))
+    out.extend(description_candidates(enums, [ev for ev, _ in evidences]))
+    out.extend(counterpart_candidates(evidences, paragraphs.values()))
+    out.extend(half_candidates((ev for ev, _ in evidences), ["\n".join(b.text for b in d.blocks) for d in documents]))
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
-    return examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources)
+    kept = examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources)
+    return kept + statement_candidates(kept)
 
 
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}?)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?=[，。；”、]|$)")
@@ -290,6 +301,25 @@ def _shared_claim(slot: Slot, texts: list[str]) -> bool:
     mark = _cjk_only(norm(slot.value))[-4:]  # "中央办公厅" and "中共中央办公厅" are one body
     # ``texts``: the corpus's paragraphs, Chinese characters only; the same body saying it again is no rival
     return sum(claim in t and mark not in t for t in texts) > 0
+
+
+def _section_paragraphs(doc: Document) -> dict[int, tuple[str, ...]]:
+    """Each paragraph's section, as the paragraphs under its heading in order: the lines that may name the
+    section's speaker ("中央党的建设工作领导小组2月24日召开会议", "习近平总书记在多个场合强调") — never the heading."""
+    out: dict[int, tuple[str, ...]] = {}
+    current: list[int] = []
+    groups = [current]
+    for block in doc.blocks:
+        if block.kind == "heading":
+            current = []
+            groups.append(current)
+        else:
+            current.append(block.index)
+    texts = {b.index: b.text for b in doc.blocks}
+    for group in groups:
+        paragraphs = tuple(texts[i] for i in group)
+        out.update(dict.fromkeys(group, paragraphs))
+    return out
 
 
 def _cjk_only(text: str) -> str:

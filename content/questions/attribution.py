@@ -17,6 +17,7 @@ The speaker is made of verbatim pieces of the evidence or the title — at most 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from content.questions.text import short_title
@@ -65,8 +66,14 @@ def meeting(heading: str, paragraphs: list[str], title: str) -> tuple[str, str] 
         for text in paragraphs:  # "区委常委会有关会议精神" over "3月5日，光明区委常委会召开会议": 光明区委常委会
             m = _CONVENED.search(text[:80])
             if m and m.group("body").lstrip("，,") != body and m.group("body").endswith(body):
-                return m.group("body").lstrip("，,") + "会议", text
-        return name, h
+                return m.group("body").lstrip("，,") + "会议", _first_sentence(text)
+        # the proof of the name is the section's sentence that says the body met, never the heading itself:
+        # a heading glued before a sentence ("…会议精神\n要压实…") reads as part of the source sentence
+        for text in paragraphs:
+            first = _first_sentence(text)
+            if body in first and "会议" in first:
+                return name, first
+        return None
     for text in [*paragraphs, title]:
         m = _CONVENED.search(text[:80])
         if m and not _NOT_A_BODY.match(m.group("body")):
@@ -75,6 +82,21 @@ def meeting(heading: str, paragraphs: list[str], title: str) -> tuple[str, str] 
             if len(name) > 30:
                 name = body + "会议"
             return name, (text if text != title else "")
+    return None
+
+
+def _first_sentence(paragraph: str) -> str:
+    """A paragraph's first sentence, its 。 kept: the shortest verbatim line that names a meeting."""
+    end = paragraph.find("。")
+    return paragraph if end < 0 else paragraph[: end + 1]
+
+
+def naming_sentence(paragraphs: Sequence[str], name: str) -> str | None:
+    """The first sentence of ``paragraphs`` that names ``name``: the verbatim line that proves a speaker."""
+    for paragraph in paragraphs:
+        for sentence in re.findall(r"[^。]*。|[^。]+$", paragraph):
+            if name in sentence:
+                return sentence
     return None
 
 

@@ -33,7 +33,7 @@ from content.questions.text import cjk_len, norm
 
 _SUBJECT = re.compile(r"^(?P<who>[\u4e00-\u9fff（）]{4,16}?)要(?!求)")
 _VAGUE = re.compile(r"^(?:会议|我们|这|该|其|同时|对此|要|全党|党员干部|领导干部)")
-MIN_CHARS, MAX_CHARS = 16, 70
+MIN_CHARS, MAX_CHARS = 14, 70
 SCORE = 1.0
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
-from content.questions.attribution import Speaker, find_speaker, opener
+from content.questions.attribution import Speaker, find_speaker, naming_sentence, opener
 from content.questions.combined import ROLE as COMBINED
 from content.questions.distractors import Pools
 from content.questions.filters import checkable, plausible_swap
@@ -126,9 +126,12 @@ def stand_alone(ev: Evidence, text: str, offset: int, from_start: bool, kind: st
     quoting = _QUOTING_HIM.match(text)
     if from_start and quoting and "习近平总书记" in ev.heading and offset >= quoting.end() - 1:
         # "强调“所有规划都要实事求是…”" under "…习近平总书记重要论述…": his words, said as his
+        line = naming_sentence(ev.section, "习近平总书记")  # a sentence of the section, never its heading
+        if line is None:
+            return None
         prefix = f"习近平总书记{quoting.group(1)}："
         rest = text[len(quoting.group(1)) :]
-        sentence = f"{ev.heading}\n{ev.text}"
+        sentence = f"{line}\n{ev.text}"
         return Framed(prefix + rest, offset - len(quoting.group(1)) + len(prefix), rest, "", sentence, prefix)
     own = opener(ev.text)
     if from_start and own is not None and own[0] != "会议":

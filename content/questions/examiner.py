@@ -142,7 +142,8 @@ def refusal(
         return "another unit's material"
     keys = [a for a in q.answer if a not in ("正确", "错误")]
     # a branch that studies only a speech has no central text to check it against: its questions stand
-    if c.tier == TEMPLATE and central_text and (
+    # a book a commentary names ("收录在《干在实处 走在前列》一书中") is its fact, not a formula it may misquote
+    if c.tier == TEMPLATE and c.kind != "reference" and central_text and (
         any(norm(k) not in norm(central_text) for k in keys) or c.key in central_keys or not keys
     ):
         return "a template speech's formula the centre does not state, or already asks"
@@ -166,7 +167,8 @@ def refusal(
                 return "a series in the stem spells the key"
             if _short_slogan(stem, k):
                 return "an item of a three-character slogan (深学、真查、实改; 找差距、查根源、强修养)"
-    if _SIGNIFICANCE.search(stem):
+    # ... but the session a significance names is a fact: "是贯彻落实党的二十届（四中全会）战略部署…的必然要求"
+    if _SIGNIFICANCE.search(stem) and not (c.kind == "reference" and q.qtype == "fill"):
         return "a significance chain"
     if stem.rstrip("？?").endswith("……"):
         return "a stem trailing ……"

@@ -29,6 +29,7 @@ from content.questions.attribution import meeting
 from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL
+from content.questions.examiner import fair_options
 from content.questions.filters import PREDICTABLE, elaboration, predictability, rhetoric
 from content.questions.ids import question_id, stable_order
 from content.questions.importance import REGIONAL
@@ -84,10 +85,13 @@ def _pick(enum: Enumeration, pools: Pools, n: int, prefer: frozenset[str] = froz
     picked = pools.pick(probe, n + 10, prefer or pools.same_document(probe))
     read = pools.in_paragraphs(enum.evidence.doc_id, enum.lines or (enum.evidence.text,))
     # a wrong option must not echo any item ("重显绩轻潜绩" beside "重显轻隐"), not only the first
+    # ... and within a key's length band, as the examiner demands: "先进典型事迹" among the Notice's long objects
+    # of study ("习近平总书记关于…的重要论述") gives itself away, the next option of their length does not
     return [
         d.value
         for d in picked
         if least <= cjk_len(d.value) <= limit
+        and fair_options((d.value,), enum.items)
         and not any(_echo(item, d.value) for item in enum.items)
         and not any(norm(d.value) in p for p in read)
     ][:n]

@@ -33,11 +33,13 @@ from dataclasses import replace
 from content.model import QUESTION_TYPES, Question
 from content.questions.importance import OTHERS, TIER_QUOTA, importance
 from content.questions.slots import Candidate
-from content.questions.text import norm
+from content.questions.statements import FACT_SEPARATOR, STATEMENTS
+from content.questions.text import norm, split_attribution
 
 MIN_SCORE = 0.75
 NEAR_DUPLICATE = 0.6
 TRUTH_SKEW = 2  # 判断: never more than this many more "true" than "false" statements in a document
+DEFERRED = 1.0  # a statement the balance holds back waits this far behind its weight, once
 FACT_LIMIT = 2  # questions about one fact (a list's family, or one answer) in the whole bank
 KEY_FACT = 1.2  # importance-weighted score from which a fact counts as key and may be asked a second time
 PARAGRAPH_LIMIT = 3  # questions read off one paragraph
@@ -147,6 +149,7 @@ def ranked_facts(candidates: Sequence[Candidate], limit: int = 20) -> list[tuple
     """(fact, importance, tier, documents stating it) of the most important facts, for ``content build``."""
     fact_docs: dict[str, set[str]] = defaultdict(set)
     best: dict[str, tuple[float, int, str]] = {}
+    candidates = [c for c in candidates if c.kind != STATEMENTS]  # a bundle of facts, listed as its parts
     for c in candidates:
         fact_docs[c.fact].add(c.question.doc_id)
     for c in candidates:
@@ -204,6 +207,8 @@ def _per_document(
     paragraph_types: Counter[tuple[str, str]] = Counter()
     chosen: list[Question] = []
     chosen_ids: set[str] = set()
+    deferred: set[str] = set()
+    said: set[str] = set()
 
     def adjusted(c: Candidate) -> float:
         q = c.question
@@ -228,15 +233,20 @@ def _per_document(
             continue
         if c.paragraph and by_paragraph[c.paragraph] >= paragraph_limit.get(c.paragraph, PARAGRAPH_LIMIT):
             continue
-        fact = c.fact
         # a key fact (weighty, restated) may be asked twice, in two types; a detail once
         limit = FACT_LIMIT if q.score >= KEY_FACT else 1
-        if (q.qtype, "fact", fact) in used_keys or by_fact[fact] >= limit:
+        facts = component_facts(c)
+        if any((q.qtype, "fact", f) in used_keys or by_fact[f] >= limit for f in facts):
             continue
+        if statements_of(c) & said:
+            continue  # a statement a 判断 already makes is not an option of a 多选 again, nor the reverse
         sentence_types = per_sentence.get(q.sentence, set())
         if q.qtype in sentence_types or len(sentence_types) >= sentence_limit[q.sentence]:
             continue
         if c.truth is not None and by_truth[c.truth] - by_truth[not c.truth] >= TRUTH_SKEW:
+            if q.qid not in deferred:  # the statements of the other truth may still come: wait behind them once
+                deferred.add(q.qid)
+                heapq.heappush(heap, (-(q.score - DEFERRED), qid, i))
             continue
         score = adjusted(c)
         if heap and score < -heap[0][0] - 1e-9:
@@ -254,11 +264,30 @@ def _per_document(
         if c.truth is not None:
             by_truth[c.truth] += 1
         used_keys.add((q.qtype, c.key))
-        used_keys.add((q.qtype, "fact", fact))
-        by_fact[fact] += 1
+        for f in facts:
+            used_keys.add((q.qtype, "fact", f))
+            by_fact[f] += 1
+        said |= statements_of(c)
         by_kind[c.kind] += 1
         if c.paragraph:
             by_paragraph[c.paragraph] += 1
             paragraph_types[(c.paragraph, q.qtype)] += 1
         per_sentence.setdefault(q.sentence, set()).add(q.qtype)
     return chosen
+
+
+def component_facts(c: Candidate) -> list[str]:
+    """The facts a candidate asks: a statements 多选 asks each of its statements' facts, any other one its own."""
+    if c.kind == STATEMENTS:
+        return c.key.split(FACT_SEPARATOR)[1:]
+    return [c.fact]
+
+
+def statements_of(c: Candidate) -> set[str]:
+    """The statements a 判断 or a statements 多选 makes, normalised (the speaker left out)."""
+    q = c.question
+    if c.kind == STATEMENTS:
+        return {norm(o) for o in q.options}
+    if q.qtype == "truefalse":
+        return {norm(split_attribution(q.stem)[1].rstrip("。"))}
+    return set()

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from content.model import FALSE_TEXT, TRUE_TEXT
 from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.ids import question_id, stable_order
+from content.questions.importance import CENTRAL, OWN, TEMPLATE
 from content.questions.slots import Candidate, Evidence
 from content.questions.text import BLANK, excerpt, norm
 
@@ -64,36 +65,90 @@ def _alike(a: str, b: str) -> bool:
 
 
 def role_candidates(evidences: Sequence[Evidence]) -> list[Candidate]:
-    """单选 and 判断 on who holds each duty, for passages that charge three or more bodies."""
+    """单选 and 判断 on who holds each duty, for passages that charge three or more bodies — or, in a central
+    passage, fewer, with the generic bodies a deployment charges elsewhere in the corpus as further options."""
+    evidences = list(evidences)
     sections: dict[tuple[str, str, int], list[tuple[Evidence, str, int, str]]] = defaultdict(list)
     for ev in evidences:
         found = _duty(ev)
         if found is not None:
             sections[(ev.doc_id, ev.heading, ev.tier)].append((ev, *found))
+    elsewhere = _generic_duties(evidences)
     out: list[Candidate] = []
     for duties in sections.values():
         bodies = list(dict.fromkeys(who for _, who, _, _ in duties))
-        if len(bodies) < 3:
+        central = duties[0][0].tier == CENTRAL
+        if len(bodies) < 3 and not central:
             continue
+        shortest = {w: min((e.text for e, x, _, _ in duties if x == w), key=len) for w in bodies}
         for ev, who, start, duty in duties:
-            others = [
-                b
-                for b in bodies
-                if b != who
-                and norm(b) not in norm(ev.text)
-                and norm(who) not in norm(b)
-                and b[:2] != who[:2]  # "各级党委" beside "各级党组织": one may be read as the other
-                and _head(b) != _head(who)  # "上级党组织" beside "各级党组织": the one may include the other
-                and not _shares(b, who)  # "各级党委" beside "上级党组织": "各级" may be read to include "上级"
-                and not any(_alike(duty, d) for _, w, _, d in duties if w == b)
-            ]
+            if central and ev.text != shortest[who]:
+                continue  # one body, several duties: its shortest sentence asks who, the others would repeat it
+            charged = [(w, d) for _, w, _, d in duties]
+            others = _wrong_bodies(who, duty, ev, bodies, charged)
+            if central and not _stock_duty(who, duty):
+                further = [(w, d) for w, d in elsewhere if w not in bodies]
+                names = list(dict.fromkeys(w for w, _ in further))
+                others += [b for b in _wrong_bodies(who, duty, ev, names, further) if b not in others]
+            elif len(bodies) < 3:
+                continue
             if len(others) < 2:
                 continue
-            out.extend(_questions(ev, who, start, others))
+            out.extend(_questions(ev, who, start, others, swaps=[b for b in others if b in bodies]))
     return out
 
 
-def _questions(ev: Evidence, who: str, start: int, others: list[str]) -> list[Candidate]:
+def _wrong_bodies(
+    who: str, duty: str, ev: Evidence, bodies: Sequence[str], charged: Sequence[tuple[str, str]]
+) -> list[str]:
+    """The bodies of ``bodies`` surely wrong for ``who``'s duty (``charged``: each body's own duties)."""
+    return [
+        b
+        for b in bodies
+        if b != who
+        and norm(b) not in norm(ev.text)
+        and norm(who) not in norm(b)
+        and b[:2] != who[:2]  # "各级党委" beside "各级党组织": one may be read as the other
+        and _head(b) != _head(who)  # "上级党组织" beside "各级党组织": the one may include the other
+        and not _shares(b, who)  # "各级党委" beside "上级党组织": "各级" may be read to include "上级"
+        and not any(_alike(duty, d) for w, d in charged if w == b)
+    ]
+
+
+_ORGAN = r"(?:党委|党组|领导小组|部门|机关|党组织)"  # bodies, not persons: "主要负责同志" shares any duty
+_GENERIC = re.compile(
+    rf"(?:^|[，,；;])(?P<who>[\u4e00-\u9fff]{{2,8}}?{_ORGAN})(?P<verb>要|抓好|负责|履行)(?P<duty>[^，。；]{{4,30}})"
+)
+_UNNAMED = ("各级", "全体", "广大", "各", "相关", "有关", "其他", "其它")  # may be read to include any body
+_PLACE = re.compile(r"[省市区县乡镇村]|学校|高新区|自治")
+
+
+def _generic_duties(evidences: Sequence[Evidence]) -> list[tuple[str, str]]:
+    """(body, duty) of every body a central, own or template passage charges, named without a place
+    ("组织部门要牵头抓总…，纪检监察机关要强化监督执纪，宣传部门要做好宣传引导"): bodies every deployment has,
+    so they are real alternatives wherever a central passage names who does what."""
+    out: list[tuple[str, str]] = []
+    for ev in evidences:
+        if ev.tier not in (CENTRAL, OWN, TEMPLATE):
+            continue
+        for m in _GENERIC.finditer(ev.text):
+            who = m.group("who")
+            if _VAGUE.match(who) or _PLACE.search(who) or who.startswith(_UNNAMED):
+                continue
+            out.append((who, m.group("verb") + m.group("duty")))
+    return out
+
+
+def _stock_duty(who: str, duty: str) -> bool:
+    """A duty whose body any member names unread ("主要负责同志…第一责任人"), or whose words echo the body
+    ("行业系统主管部门党委…对本行业本系统…"): no question of who."""
+    if "第一责任人" in duty or "一岗双责" in duty:
+        return True
+    core = re.sub(r"（[^）]*）", "", who)
+    return any(core[i : i + 2] in duty for i in range(len(core) - 1) if core[i : i + 2] not in ("学习", "教育"))
+
+
+def _questions(ev: Evidence, who: str, start: int, others: list[str], swaps: Sequence[str] = ()) -> list[Candidate]:
     text, offset, from_start = excerpt(ev.text, start, start + len(who))
     if not from_start:
         return []
@@ -118,7 +173,10 @@ def _questions(ev: Evidence, who: str, start: int, others: list[str]) -> list[Ca
         1.5,
         sentence=framed.sentence,
     )
-    swap = others[0]
+    swaps = [b for b in swaps if b in others]
+    if not swaps:  # a false statement swaps in a body of the passage itself, never a guessed one
+        return [Candidate(single, key, "duty", None, key, paragraph, ev.tier, ev.doc_tier)]
+    swap = swaps[0]
     false = new_question(
         "truefalse",
         ev,

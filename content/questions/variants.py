@@ -5,6 +5,7 @@ asked as a fill.  Two sources, both narrow on purpose (``content.verify`` accept
 here):
 
     word order   "一体推进学查改" / "学查改一体推进" — the central meeting itself writes the second
+    plan names   "第十五个五年规划" / "十五五规划" — the short name every document uses for a five-year plan
     synonyms     wordings the materials or the campaign use for the same requirement ("听取/征求/倾听群众
                  意见"; "中央巡视整改" / "巡视整改" / "巡视巡察整改"; "民生为大" / "以人民为中心" / "人民至上")
 """
@@ -15,6 +16,7 @@ import re
 
 _HOW = "(一体推进|统筹推进|协同推进)"
 _ORDER = re.compile(rf"^{_HOW}([\u4e00-\u9fff]{{2,6}})$|^([\u4e00-\u9fff]{{2,6}}){_HOW}$")
+_PLAN = re.compile(r"^第([一二三四五六七八九十]{1,3})个五年规划$")
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "听取群众意见": ("征求群众意见", "倾听群众意见"),
     "中央巡视整改": ("巡视整改", "巡视巡察整改"),
@@ -28,4 +30,7 @@ def accepted(answer: str) -> tuple[str, ...]:
     m = _ORDER.match(answer)
     if m:
         out.append(m.group(2) + m.group(1) if m.group(1) else m.group(4) + m.group(3))
+    plan = _PLAN.match(answer)
+    if plan:
+        out.append(f"{plan.group(1)}五规划")
     return tuple(v for v in out if v != answer)

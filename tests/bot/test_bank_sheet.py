@@ -18,8 +18,9 @@ from bot import bank_sheet
 from bot.callbacks import CallbackData
 from bot.fakeapi.session import OfflineSession
 from content.export import HEADER
+from content.questions.text import BLANK
 from storage.models import Question, QuestionStatus
-from tests.bot.test_review import card_id, counts, db_of, join, questions
+from tests.bot.test_review import card_id, counts, db_of, join, questions, reworded
 from tests.factories import SECRETARY_ID
 
 ID_COL = HEADER.index("题目ID") + 1
@@ -109,14 +110,15 @@ async def test_control_characters_in_a_stem_do_not_break_the_bank(session: Offli
     """Issue 6: a stem edited with control characters was saved and every later /bank failed."""
     await join(session)
     await session.send(SECRETARY_ID, "/review")
-    target = next(q for q in questions(session).values() if q.qtype == "single" and q.status == QuestionStatus.DRAFT)
+    target = next(q for q in questions(session).values()
+                  if q.qtype == "single" and q.status == QuestionStatus.DRAFT and BLANK in q.stem)
     keyboard = session.api.last_keyboard(SECRETARY_ID)
     assert keyboard is not None
     await session.feed(session.api.callback_update(SECRETARY_ID, keyboard.message_id,
                                                    CallbackData("rv", "e", (str(target.id),)).encode()))
-    reply = await session.send(SECRETARY_ID, "根据学习材料，\x07下列\x1b哪一项是正确的？\x0c")
+    reply = await session.send(SECRETARY_ID, "根据学习材料，\x07下列\x1b说：" + reworded(target, "") + "\x0c")
     assert "题干已更新" in reply[0].plain
-    assert questions(session)[target.id].stem == "根据学习材料，下列哪一项是正确的？"
+    assert questions(session)[target.id].stem == reworded(target, "根据学习材料，下列说：")
 
     with db_of(session).session() as s:  # a row stored before text was cleaned on the way in
         other = s.exec(select(Question).where(Question.id != target.id)).first()

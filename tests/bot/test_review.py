@@ -17,7 +17,7 @@ from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
 from bot.texts import Catalog
 from content.export import HEADER, LETTERS
-from content.questions.text import BLANK
+from content.questions.text import BLANK, split_attribution
 from storage import bank
 from storage.db import Database
 from storage.models import Question, QuestionStatus
@@ -40,6 +40,11 @@ def counts(session: OfflineSession) -> dict[str, int]:
     branch_id = next(iter(questions(session).values())).branch_id
     with db_of(session).session() as s:
         return bank.review_counts(session=s, branch_id=branch_id)
+
+
+def reworded(q: Question, lead: str) -> str:
+    """A rewording a secretary may make: a new lead-in, the blank's clause (what the options fill) kept."""
+    return lead + split_attribution(q.stem)[1]
 
 
 def card_id(message: SentMessage) -> int:
@@ -111,16 +116,17 @@ async def test_secretary_edits_a_stem_and_the_edit_is_verified(session: OfflineS
     assert "超过了 300 字" in too_long[0].plain
     other = await session.send(MEMBER, "你好")  # another user's text is not taken as a stem
     assert "/help" in other[0].plain
-    assert "可用命令" in (await session.send(SECRETARY_ID, "/help"))[0].plain  # commands still work ...
+    left, help_text = await session.send(SECRETARY_ID, "/help")  # commands still work, after a word ...
+    assert "已退出题目编辑" in left.plain and "可用命令" in help_text.plain
     assert "我主要通过命令工作" in (await session.send(SECRETARY_ID, "hello"))[0].plain  # ... and end the edit
 
     session.clock.advance(timedelta(seconds=11))  # a person pauses; the flood guard counts per 10 s
     await session.send(SECRETARY_ID, "/review")
     await _press_edit_on(session, target)
-    saved = await session.send(SECRETARY_ID, "根据学习材料，下列哪一项是正确的？")
+    saved = await session.send(SECRETARY_ID, reworded(target, "根据学习材料："))
     assert "题干已更新" in saved[0].plain and "根据学习材料" in saved[0].plain and saved[0].buttons
     stored = questions(session)[target.id]
-    assert stored.stem == "根据学习材料，下列哪一项是正确的？" and stored.edited
+    assert stored.stem == reworded(target, "根据学习材料：") and stored.edited
     assert "我主要通过命令工作" in (await session.send(SECRETARY_ID, "随便说一句"))[0].plain  # not waiting any more
 
 
@@ -186,7 +192,7 @@ async def test_bank_sheet_round_trip(session: OfflineSession) -> None:
     publish = next(k for k in rows if k != single)
     wrong = next(k for k, q in stored.items() if q.qtype == "single" and k not in (single, publish))
     odd = next(k for k in rows if k not in (single, publish, wrong))
-    sheet.cell(rows[single], 2).value = "根据学习材料，下列说法正确的是？"
+    sheet.cell(rows[single], 2).value = reworded(stored[single], "根据学习材料：")
     sheet.cell(rows[publish], status_col).value = "已发布"
     right = stored[wrong].options.index(stored[wrong].answer[0])
     sheet.cell(rows[wrong], 9).value = LETTERS[(right + 1) % len(stored[wrong].options)]  # a distractor
@@ -199,7 +205,7 @@ async def test_bank_sheet_round_trip(session: OfflineSession) -> None:
     assert f"第 {rows[wrong]} 行" in summary.plain and "未通过校验" in summary.plain
     assert f"第 {rows[odd]} 行" in summary.plain and "随便" in summary.plain
     after = {q.qkey: q for q in questions(session).values()}
-    assert after[single].stem == "根据学习材料，下列说法正确的是？" and after[single].edited
+    assert after[single].stem == reworded(stored[single], "根据学习材料：") and after[single].edited
     assert after[publish].status == QuestionStatus.PUBLISHED
     assert after[wrong].answer == stored[wrong].answer and not after[wrong].edited
 
@@ -232,18 +238,18 @@ async def test_a_stale_sheet_does_not_undo_later_changes(session: OfflineSession
     session.clock.advance(timedelta(minutes=5))  # meanwhile the first question is edited in chat
     await session.send(SECRETARY_ID, "/review")
     await _press_edit_on(session, stored[first])
-    await session.send(SECRETARY_ID, "在聊天中改好的题干？")
+    await session.send(SECRETARY_ID, reworded(stored[first], "在聊天中改好："))
 
-    sheet.cell(rows[first], 2).value = "表格里的旧改法？"
-    sheet.cell(rows[second], 2).value = "表格里的另一处修改？"
+    sheet.cell(rows[first], 2).value = reworded(stored[first], "表格里的旧改法：")
+    sheet.cell(rows[second], 2).value = reworded(stored[second], "表格里的另一处修改：")
     buffer = io.BytesIO()
     workbook.save(buffer)
     session.clock.advance(timedelta(seconds=11))
     summary = (await session.upload(SECRETARY_ID, "题库.xlsx", buffer.getvalue()))[0]
     assert f"第 {rows[first]} 行" in summary.plain and "导出后又有改动" in summary.plain
     after = {q.qkey: q for q in questions(session).values()}
-    assert after[first].stem == "在聊天中改好的题干？"  # the later change stands
-    assert after[second].stem == "表格里的另一处修改？"  # the rest of the sheet still applies
+    assert after[first].stem == reworded(stored[first], "在聊天中改好：")  # the later change stands
+    assert after[second].stem == reworded(stored[second], "表格里的另一处修改：")  # the rest of the sheet applies
 
 
 async def test_double_taps_change_nothing_more(session: OfflineSession) -> None:

@@ -84,6 +84,9 @@ def _seed_month(session: OfflineSession, ids: dict[int, int]) -> None:
         # one answer last month: outside "month", inside "all"
         s.add(QuizAnswer(branch_id=branch_id, member_id=ids[10001], question_id=questions[0].id, attempt_key="old",
                          chosen=["B"], correct=False, answered_at=MONTH_START - timedelta(days=3)))
+        for member in s.exec(select(Member)).all():  # they belonged to the branch before the month began,
+            member.joined_at = MONTH_START - timedelta(days=30)  # so the backdated meeting expected them all
+            s.add(member)
         held = Meeting(branch_id=branch_id, key="m1", kind="党员大会", topic="学习贯彻会议精神",
                        starts_at=MONTH_START + timedelta(days=5, hours=7),
                        ends_at=MONTH_START + timedelta(days=5, hours=9),

@@ -15,6 +15,10 @@ from storage.models import AuditEntry, Question, QuestionStatus, Role
 from tests import factories
 from tests.storage.test_content import corpus, question, questions_by_key, secretary, sync
 
+# a rewording a secretary may make of the fixtures' 单选 "第n题：学习教育的重点是（　）。": the blank's clause,
+# filled with the answer, is the source's sentence (an edited stem must still fit its options)
+REWORDED = "新题干：学习教育以（　）和领导干部为重点。"
+
 
 def setup(db: Database, clock: FakeClock) -> tuple[int, dict[str, int]]:
     branch = factories.branch(db, clock.now())
@@ -81,11 +85,11 @@ def test_edit_checks_the_limits(db: Database, clock: FakeClock) -> None:
         same = bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"],
                                   stem=questions_by_key(db, branch_id)["q-0001"].stem, now=clock.now())
         assert not same.edited  # nothing changed, nothing marked
-        edited = bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem=" 新题干（　）。 ",
+        edited = bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem=f" {REWORDED} ",
                                     explanation="新解析", now=clock.now())
-    assert edited.edited and edited.stem == "新题干（　）。" and edited.status == QuestionStatus.DRAFT
+    assert edited.edited and edited.stem == REWORDED and edited.status == QuestionStatus.DRAFT
     stored = questions_by_key(db, branch_id)["q-0001"]
-    assert (stored.stem, stored.explanation, stored.edited) == ("新题干（　）。", "新解析", True)
+    assert (stored.stem, stored.explanation, stored.edited) == (REWORDED, "新解析", True)
 
 
 def test_publish_all_publishes_every_draft_once(db: Database, clock: FakeClock) -> None:
@@ -105,7 +109,7 @@ def test_apply_edits_reports_by_row(db: Database, clock: FakeClock) -> None:
     sec = secretary(db, clock, branch_id)
     sync(db, clock, branch_id, corpus([question(1, score=0.9), question(2, score=0.5), question(3, score=0.9)]))
     edits = [
-        bank.BankEdit(row=2, qkey="q-0001", stem="改后的题干（　）。", status="published"),
+        bank.BankEdit(row=2, qkey="q-0001", stem=REWORDED, status="published"),
         bank.BankEdit(row=3, qkey="q-0002", options=("县处级以上领导班子", "普通群众", "离退休干部", "外来务工人员"),
                       answer=("县处级以上领导班子",)),
         bank.BankEdit(row=4, qkey="q-0003", status="rejected"),
@@ -122,7 +126,7 @@ def test_apply_edits_reports_by_row(db: Database, clock: FakeClock) -> None:
                                                         (9, "unverified")]
     assert report.errors[-1].params["reason"].code == "answer_not_in_evidence"
     rows = questions_by_key(db, branch_id)
-    assert rows["q-0001"].stem == "改后的题干（　）。" and rows["q-0001"].status == QuestionStatus.PUBLISHED
+    assert rows["q-0001"].stem == REWORDED and rows["q-0001"].status == QuestionStatus.PUBLISHED
     assert rows["q-0002"].options[3] == "外来务工人员" and rows["q-0002"].answer == ["县处级以上领导班子"]
     assert rows["q-0002"].edited and rows["q-0002"].status == QuestionStatus.DRAFT
     assert rows["q-0003"].status == QuestionStatus.REJECTED and not rows["q-0003"].edited
@@ -180,14 +184,14 @@ def test_control_characters_never_reach_the_store(db: Database, clock: FakeClock
     branch_id, ids = setup(db, clock)
     sec = secretary(db, clock, branch_id)
     with db.session() as s:
-        bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem="新\x00题\x07干\x1b（　）。\r\n",
-                           now=clock.now())
+        dirty = "新\x00题\x07干\x1b：学习教育以（　）和领导干部为重点。\r\n"
+        bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem=dirty, now=clock.now())
         report = bank.apply_edits(session=s, actor=sec, branch_id=branch_id, now=clock.now(), edits=[
             bank.BankEdit(row=2, qkey="q-0003", explanation="原文\x0b如此\x00。\u202e见讲话。"),
         ])
     assert report.updated == 1 and not report.errors
     rows = questions_by_key(db, branch_id)
-    assert rows["q-0001"].stem == "新题干（　）。" and rows["q-0003"].explanation == "原文如此。见讲话。"
+    assert rows["q-0001"].stem == REWORDED and rows["q-0003"].explanation == "原文如此。见讲话。"
     with db.session() as s, pytest.raises(InvalidState) as info:
         bank.edit_question(session=s, actor=sec, question_id=ids["q-0004"], stem="\x00\x01\x02", now=clock.now())
     assert info.value.code == "stem_empty"

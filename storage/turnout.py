@@ -10,8 +10,7 @@ figures (``storage/stats.py``: attendance rate, leave, make-up owed) and the 三
                  ──▶ reasons: a secretary's note on the attendance row, else the 请假 reason
                  ──▶ make-up: who owes the meeting's study and who has done it
 
-The attendance, leave and make-up rows of all the meetings are read at once; the attendees one query per
-meeting (a month has a few meetings, a year of a branch a few dozen).
+The branch's people, and the attendance, leave and make-up rows of all the meetings, are read once.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from storage.meetings import attendees
+from storage.meetings import attendees, branch_people
 from storage.models import (
     Attendance,
     Makeup,
@@ -90,11 +89,12 @@ def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) ->
     for meeting_id, member_id, completed in session.exec(
             select(Makeup.meeting_id, Makeup.member_id, Makeup.completed_at).where(col(Makeup.meeting_id).in_(ids))):
         (done if completed is not None else owed)[meeting_id].add(member_id)
+    people = branch_people(session=session, branch_id=branch_id)
     result = []
     for meeting in meetings:
         assert meeting.id is not None
         expected = tuple(Person(m.id, m.name, m.standing == Standing.FULL, str(m.role))
-                         for m in attendees(session=session, meeting=meeting) if m.id is not None)
+                         for m in attendees(session=session, meeting=meeting, people=people) if m.id is not None)
         keep = {p.id for p in expected}
         reasons = {m: r for m, r in leave[meeting.id].items() if r and m in keep}
         reasons.update({m: r for m, r in notes[meeting.id].items() if m in keep})

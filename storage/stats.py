@@ -30,6 +30,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.errors import PermissionDenied
+from storage.meetings import attendees
 from storage.models import (
     Attendance,
     Branch,
@@ -39,11 +40,12 @@ from storage.models import (
     Question,
     QuizAnswer,
     Role,
+    Rsvp,
     StudyProgress,
 )
 from storage.scope import Scope
 from storage.turnout import CAME as CAME_STATUSES
-from storage.turnout import Turnout, turnout
+from storage.turnout import LEAVE, Turnout, turnout
 
 CANCELLED = "cancelled"
 
@@ -269,7 +271,15 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
         .join(Question, col(Question.id) == QuizAnswer.question_id)
         .where(QuizAnswer.member_id == member_id, in_window(QuizAnswer.answered_at, window))
         .group_by(col(Question.document)).order_by(col(Question.document))).all()
-    held = [t for t in held_turnout(session, branch_id, window, now) if t.expects(member_id)]
+    # the meetings this member was expected at (the roster's rule, asked for this one person)
+    held = [m.id for m in held_meetings(session, branch_id, window, now)
+            if member.role != Role.ADMIN and attendees(session=session, meeting=m, people=[member])]
+    attended = leaves = 0
+    if held:
+        attended = session.exec(select(func.count()).select_from(Attendance).where(
+            Attendance.member_id == member_id, col(Attendance.meeting_id).in_(held), CAME)).one()
+        leaves = session.exec(select(func.count()).select_from(Rsvp).where(
+            Rsvp.member_id == member_id, col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
     last = session.exec(select(func.max(Meeting.starts_at)).join(Attendance, col(Attendance.meeting_id) == Meeting.id)
                         .where(Attendance.member_id == member_id, CAME)).one()
     documents = tuple(DocumentAccuracy(d, int(n), int(c or 0)) for d, n, c in by_doc)
@@ -277,8 +287,7 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
         member_id=member_id, name=member.name, status=member.status, standing=member.standing,
         delivered=int(delivered), read=int(read), study_days=int(days),
         answers=sum(d.answers for d in documents), correct=sum(d.correct for d in documents), by_document=documents,
-        meetings_held=len(held), attended=sum(member_id in t.came for t in held),
-        leaves=sum(member_id in t.leave for t in held), last_attended=_aware(last),
+        meetings_held=len(held), attended=int(attended), leaves=int(leaves), last_attended=_aware(last),
     )
 
 

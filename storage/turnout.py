@@ -62,9 +62,6 @@ class Turnout:
     def absent(self) -> list[Person]:
         return [p for p in self.expected if p.id not in self.came]
 
-    def expects(self, member_id: int) -> bool:
-        return any(p.id == member_id for p in self.expected)
-
 
 def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) -> list[Turnout]:
     """The turnout of ``meetings`` (all of ``branch_id``), in the order given."""

@@ -242,6 +242,8 @@ def guarded_callback(
                 toast = svc.texts.plain("button.expired", caller.lang if caller else None)
             elif private and not caller.private:
                 toast = svc.texts.plain("privacy.button_private", caller.lang)
+            elif role is not None and not caller.active:  # removed, pending, or never joined
+                toast = svc.texts.plain(not_joined_key(caller), caller.lang)
             elif role is not None and not caller.at_least(role):
                 log.warning("refused button %s to user %s", query.data, caller.user_id)
                 toast = svc.texts.plain("auth.refused_button", caller.lang)

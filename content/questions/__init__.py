@@ -58,6 +58,7 @@ from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.ranking import select
 from content.questions.references import reference_candidates
 from content.questions.roles import role_candidates
+from content.questions.samefact import merge_facts
 from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
 from content.questions.siblings import sibling_candidates
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
@@ -95,7 +96,10 @@ def candidates(
         from content.sentences import split_sentences
 
         split = split_sentences
-    tiers = authorities(documents, tier_of, core, marks=marks, own_bodies=own_bodies)
+    # what the text says of each passage decides what is worth asking; a secretary's mark only weighs it
+    # (a core mark on an agenda must not let the news feature's trivia and catchwords through the filters)
+    tiers = authorities(documents, tier_of, own_bodies=own_bodies)
+    weighed = authorities(documents, tier_of, core, marks=marks, own_bodies=own_bodies) if core or marks else tiers
     titles = [d.title for d in documents]
     per_doc: list[tuple[Document, dict[int, list[str]]]] = []
     evidences: list[tuple[Evidence, str]] = []
@@ -227,8 +231,10 @@ def candidates(
     out.extend(half_candidates((ev for ev, _ in evidences), ["\n".join(b.text for b in d.blocks) for d in documents]))
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
-    kept = examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources)
-    return kept + statement_candidates(kept)
+    # one list, one fact for the ranker (after the examiner: a description of an item is no blank on it)
+    kept = merge_facts(examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources))
+    kept += statement_candidates(kept)
+    return kept if weighed is tiers else [_placed(c, weighed, per_doc) for c in kept]
 
 
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}?)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?=[，。；”、]|$)")

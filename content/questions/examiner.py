@@ -14,6 +14,9 @@ options and the corpus — so they are judged here, on the built :class:`Candida
                     …（　）抓好统筹协调"), the document title names ("五重五轻"), or a series in the stem spells
                     ("学查改" → 实改); stock phrases (最大的政绩, 第一责任人, 必然要求, 重要任务) and significance
                     chains ("是…的必然要求，是…的重要举措"); a true 判断 copied from a row of work-style phrases
+    in every tier   a dated visit ("2月9日至10日…慰问快递小哥"); a true 判断 of stock words ("扛起主体责任",
+                    "重要意义"); a quoted catchword below the centre ("拧紧…的“（总开关）”", 各地“（新春第一会）”) —
+                    neither the branch's own chain nor a secretary's mark makes these worth asking
     ambiguous       a 多选 on an open list ("…等各领域"); a stem trailing "……"
     give-away       options outside the key's length band (±30 %) or of another 重X轻Y shape
 
@@ -62,6 +65,10 @@ KINDS: dict[str, str] = {
     **dict.fromkeys(("讲授专题党课", "邀请专家辅导", "举办专题读书班", "专题读书班"), "study format"),
     **dict.fromkeys(("经济指标",), "noun"),
 }
+# a true claim made of these is affirmed by anyone: "…切实扛起主体责任，把…作为一项重要政治任务来抓"
+STOCK_CLAIMS = ("重要意义", "主体责任")
+# a dated visit: "2月9日至10日，农历春节前夕，习近平总书记在北京考察，亲切慰问快递小哥。"
+_DATED_EVENT = re.compile(r"^\d{1,2}月\d{1,2}日(?:至\d{1,2}日)?[^。]{0,30}?(?:考察|慰问|视察|看望|走访|调研)")
 _SIGNIFICANCE = re.compile(r"是[^。]{4,60}的(?:必然要求|重要举措|有效途径|内在要求|根本要求)")
 _MEETING_FACT = re.compile(r"召开|出席|主持|会议")
 _OPEN_LIST = re.compile(r"（　）等(?:各|[^，。]{0,4}(?:领域|方面))")
@@ -149,6 +156,13 @@ def refusal(
         return "a template speech's formula the centre does not state, or already asks"
     if c.kind in ("date", "person") and c.tier != OWN and _MEETING_FACT.search(q.sentence):
         return "a meeting's date or attendee"
+    # the rules below hold in every tier: the branch's own chain and a secretary's core mark included
+    if _DATED_EVENT.search(q.sentence.split("\n")[-1]):
+        return "a dated visit or event (trivia in any passage)"
+    if q.qtype == "truefalse" and c.truth and any(w in q.stem for w in (*STOCK_KEYS, *STOCK_CLAIMS)):
+        return "a true 判断 any member affirms from its stock words"
+    if c.tier != CENTRAL and f"“{BLANK}”" in q.stem and not any(norm(k) in norm(central_text) for k in keys):
+        return "a catchword of a passage below the centre, which the centre never states"
     if c.kind == "body" and (any(k in t for k in keys for t in titles) or "召开" in q.sentence):
         return "an issuer the document's title names, or who convened a meeting"
     stem = q.stem

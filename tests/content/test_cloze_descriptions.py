@@ -23,7 +23,8 @@ ITEMS = ("重始轻终", "重短轻长", "重显轻隐", "重易轻难", "重局
 @pytest.fixture(scope="module")
 def described(loaded: tuple[list[Document], list[Problem], DedupReport]) -> tuple[list[Candidate], list[Document]]:
     documents, _, _ = loaded
-    return [c for c in candidates(documents) if c.fact.startswith("described:")], documents
+    # by key: the fact of a description is its list's (samefact.merge_facts: one list, one fact)
+    return [c for c in candidates(documents) if c.key.startswith("described:")], documents
 
 
 def test_an_item_is_named_only_where_its_description_does_not_spell_it(

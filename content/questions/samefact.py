@@ -1,0 +1,183 @@
+"""One fact as a reader sees it, and one question that hands another its answer.
+
+A tester reviewing the bank saw the 总要求 asked three times — a 多选 and a 判断 the ranker counted as one
+fact, and a curated 单选 it never counted — and a 学校 blank on "深入基层抓好（开门教育）" beside the Notice's
+多选 on the same 工作安排 list under another name.  And the 总要求 多选's stem ("以（　）为总要求，以一体推进学查改为
+抓手") states the key of the blank "以（　）为抓手": in one quiz each gives the other away.  So::
+
+    merge_facts      facts that name the same list are one fact: a list's items under another order or
+                     wording ("查摆问题" / "问题查摆"), a list's part ("siblings:" four of the six
+                     工作安排), a description of its items ("described:")
+    curated_facts    a curated question asks the fact whose list its answer spells, or whose key it is
+    gives_away       a question's stem or options show another's key where that one's blank stands
+                     ("以一体推进学查改为抓手" against "以（　）为抓手"), or most of a 多选's keys in its stem, or
+                     the words a false 判断 swapped out ("坚持聚焦主题、简约务实，不分批次、不划阶段" against
+                     "…分两批次、分三阶段")
+
+The ranker keeps the better of two questions that give each other away (it meets the better one first).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+from content.model import Question
+from content.questions.slots import Candidate
+from content.questions.text import BLANK, norm
+
+_PREFIXES = ("described:", "siblings:")
+CONTEXT = 2  # characters either side of a blank that place its key in a sentence
+MIN_SHARED = 3  # items two lists must share to be one list
+
+
+def items_of(fact: str) -> frozenset[str] | None:
+    """The items of a list fact ("A、B、C", "siblings:A、B、C"), each as its sorted characters (so "查摆问题"
+    and "问题查摆" are one item), or ``None`` for a fact that is no list."""
+    for prefix in _PREFIXES:
+        fact = fact.removeprefix(prefix)
+    if ":" in fact or "→" in fact or "、" not in fact:
+        return None
+    return frozenset("".join(sorted(_cjk(item))) for item in fact.split("、") if item)
+
+
+def merge_facts(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates with every list fact named by its fullest form (see the module docstring)."""
+    lists = {f: s for f in {c.fact for c in candidates} if (s := items_of(f)) is not None}
+    # the fullest list first: a part joins the first list that holds it
+    order = sorted(lists, key=lambda f: (-len(lists[f]), f.startswith(_PREFIXES), f))
+    canon: dict[str, str] = {}
+    for fact in order:
+        mine = lists[fact]
+        canon[fact] = next(
+            (
+                canon[other]
+                for other in order
+                if other in canon and len(mine & lists[other]) >= min(MIN_SHARED, len(mine)) and mine <= lists[other]
+            ),
+            fact,
+        )
+    return [replace(c, group=canon[c.fact]) if canon.get(c.fact, c.fact) != c.fact else c for c in candidates]
+
+
+def curated_facts(questions: Iterable[Question], facts: Iterable[str]) -> dict[str, str]:
+    """``qid → fact`` for curated questions that ask a fact the generated ones ask: their answer spells the
+    fact's list ("立党为公、为民造福、科学决策、真抓实干") or is its key."""
+    known = list(dict.fromkeys(facts))
+    lists = {f: s for f in known if (s := items_of(f)) is not None}
+    out: dict[str, str] = {}
+    for q in questions:
+        if q.origin != "curated":
+            continue
+        for answer in q.answer:
+            said = items_of(answer) or frozenset()
+            found = next((f for f, s in lists.items() if len(s) >= 2 and s <= said), None)
+            if found is None and norm(answer) in {norm(f) for f in known}:
+                found = next(f for f in known if norm(f) == norm(answer))
+            if found is not None:
+                out[q.qid] = found
+                break
+    return out
+
+
+def gives_away(shown: Question, asked: Question) -> bool:
+    """Whether ``shown``'s stem or options reveal ``asked``'s answer (see the module docstring)."""
+    if shown.qid == asked.qid:
+        return False
+    if asked.qtype == "truefalse":
+        original = _swapped_out(asked)
+        return bool(original) and original in _cjk(shown.stem)  # an option is no claim: only a stem states it
+    keys = [_cjk(k) for k in asked.answer if len(_cjk(k)) >= 2]
+    if not keys:
+        return False
+    stem = _cjk(shown.stem)
+    if asked.qtype == "multiple" and len(keys) >= 3:
+        return sum(k in stem for k in keys) >= len(keys) - 1
+    if BLANK not in asked.stem:
+        return False
+    before, after = asked.stem.split(BLANK, 1)
+    left, right = _cjk(before)[-CONTEXT:], _cjk(after)[:CONTEXT]
+    texts = [stem, *(_cjk(o) for o in shown.options)]
+    spans = [s for k in keys for s in (left + k if left else "", k + right if right else "") if s]
+    return any(s in t for s in spans for t in texts)
+
+
+def rivals(question: Question, chosen: Iterable[Question]) -> Question | None:
+    """The first of ``chosen`` that gives ``question``'s answer away or whose answer it gives away."""
+    return next((p for p in chosen if gives_away(p, question) or gives_away(question, p)), None)
+
+
+def over_asked(bank: Sequence[Question], fact_of: Mapping[str, str], limit: int) -> set[str]:
+    """The generated questions beyond ``limit`` per fact (curated ones count first, then the bank's order),
+    and those a curated question gives away or that give a curated one away — where another question asks
+    their fact (the only question of a fact stays: ``curated_rivals`` names the pair)."""
+    curated = [q for q in bank if q.origin == "curated" and q.enabled]
+    ordered = curated + [q for q in bank if q.origin != "curated" and q.enabled]
+    seen: dict[str, int] = {}
+    out: set[str] = set()
+    asked = Counter(fact_of[q.qid] for q in ordered if q.qid in fact_of)
+    for q in ordered:
+        fact = fact_of.get(q.qid)
+        if q.origin != "curated" and rivals(q, curated) is not None and (fact is None or asked[fact] >= 2):
+            out.add(q.qid)  # another question asks its fact: nothing is lost
+            asked[fact or ""] -= 1
+            continue
+        if fact is None:
+            continue
+        seen[fact] = seen.get(fact, 0) + 1
+        if seen[fact] > limit and q.origin != "curated":
+            out.add(q.qid)
+    return out
+
+
+def curated_rivals(bank: Sequence[Question]) -> list[tuple[str, str]]:
+    """(generated, curated) pairs left in the bank that give each other away — the only question of its fact
+    beside the secretary's own: neither is dropped silently, ``content build`` names them."""
+    shown = [q for q in bank if q.enabled]
+    curated = [q for q in shown if q.origin == "curated"]
+    return [(q.qid, p.qid) for q in shown if q.origin != "curated" and (p := rivals(q, curated)) is not None]
+
+
+def _swapped_out(q: Question) -> str:
+    """The source words a false 判断 replaced, with ``CONTEXT`` characters either side ("务实不分批次不划阶段认真"
+    for "…简约务实，分两批次、分三阶段。"); "" for a true one or one whose change is not found."""
+    if q.answer != ("错误",) or not q.sentence:
+        return ""
+    source, stem = _cjk(q.sentence.split("\n")[-1]), _cjk(q.stem)
+    ops = SequenceMatcher(None, source, stem, autojunk=False).get_opcodes()
+    while ops and ops[0][0] != "equal":
+        ops.pop(0)  # the speaker the stem adds ("《通知》强调"), a lead the source has
+    while ops and ops[-1][0] != "equal":
+        ops.pop()  # the rest of the sentence the statement leaves out
+    changed = [(i1, i2) for tag, i1, i2, _j1, _j2 in ops if tag in ("replace", "delete")]
+    if not changed:
+        return ""
+    start, stop = max(0, changed[0][0] - CONTEXT), min(len(source), changed[-1][1] + CONTEXT)
+    span = source[start:stop]
+    return span if len(span) >= 2 * CONTEXT + 2 else ""
+
+
+def _cjk(text: str) -> str:
+    return "".join(ch for ch in norm(text) if "\u3400" <= ch <= "\u9fff")
+
+
+def crowded_rival(bank: Sequence[Question], built: Iterable[Question], fact_of: Mapping[str, str]) -> str | None:
+    """A generated question of the bank whose fact another question asks or may ask as well (the bank or the
+    built questions), and which gives away (or is given away by) a built question of a fact no question of the
+    bank asks: trading it may cover one more fact (the caller keeps the trade only if it does)."""
+    built = list(built)
+    shown = [q for q in bank if q.enabled]
+    asked = Counter(fact_of[q.qid] for q in shown if q.qid in fact_of)
+    askable = Counter(fact_of[q.qid] for q in built if q.qid in fact_of)
+    ids = {q.qid for q in shown}
+    for q in built:
+        if q.qid in ids or asked.get(fact_of.get(q.qid, ""), 0) or q.qid not in fact_of:
+            continue
+        for p in shown:
+            fact = fact_of.get(p.qid, "")
+            spare = asked[fact] >= 2 or askable[fact] >= 2
+            if p.origin != "curated" and spare and (gives_away(p, q) or gives_away(q, p)):
+                return p.qid
+    return None

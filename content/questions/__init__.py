@@ -55,6 +55,7 @@ from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
 from content.questions.measures import alternatives, measure_candidates, measure_slots
 from content.questions.numbered import heading_lists, numbered_lists
+from content.questions.occasions import occasion_candidates
 from content.questions.ranking import select
 from content.questions.references import reference_candidates
 from content.questions.roles import role_candidates
@@ -229,6 +230,7 @@ def candidates(
     out.extend(description_candidates(enums, [ev for ev, _ in evidences]))
     out.extend(counterpart_candidates(evidences, paragraphs.values()))
     out.extend(half_candidates((ev for ev, _ in evidences), ["\n".join(b.text for b in d.blocks) for d in documents]))
+    out.extend(occasion_candidates(ev for ev, _ in evidences))  # where and when a leader said it
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
     # one list, one fact for the ranker (after the examiner: a description of an item is no blank on it)

@@ -150,7 +150,8 @@ def refusal(
     keys = [a for a in q.answer if a not in ("正确", "错误")]
     # a branch that studies only a speech has no central text to check it against: its questions stand
     # a book a commentary names ("收录在《干在实处 走在前列》一书中") is its fact, not a formula it may misquote
-    if c.tier == TEMPLATE and c.kind != "reference" and central_text and (
+    # ... and so is the occasion it reports a leader spoke on ("今年1月，在…研讨班开班式上，习近平…")
+    if c.tier == TEMPLATE and c.kind not in ("reference", "occasion") and central_text and (
         any(norm(k) not in norm(central_text) for k in keys) or c.key in central_keys or not keys
     ):
         return "a template speech's formula the centre does not state, or already asks"

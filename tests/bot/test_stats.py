@@ -232,9 +232,11 @@ async def test_weekly_digest_and_nudges_go_through_the_outbox(session: OfflineSe
     again = _not_meetings(await session.run(lambda: tick(session.app)))
     assert not [m for m in again if m.chat_id == SECRETARY_ID]  # once a week
     await session.press(SECRETARY_ID, 1)
-    nudged = [m for m in _not_meetings(await session.run(lambda: tick(session.app))) if m.chat_id != SECRETARY_ID]
+    nudged = _not_meetings(await session.run(lambda: tick(session.app)))
     behind = {m.chat_id for m in nudged}
     assert 10003 in behind  # 王五 neither studied nor answered
+    assert SECRETARY_ID not in behind  # behind too, but the secretary who pressed it does not nudge himself
+    assert "过去一周" in next(m.plain for m in nudged if m.chat_id != 10003)  # Monday: the week meant is the last
     assert next(m.plain for m in nudged if m.chat_id == 10003).startswith("Hello 王五")  # in their own language
     await session.press(SECRETARY_ID, 1)
     answers = list(session.api.callback_answers.values())

@@ -30,6 +30,7 @@ from telegram.ext import ContextTypes
 from bot.callbacks import CallbackData, decode
 from bot.context import Caller, Services, load_caller, reply, services
 from storage import members as member_store
+from storage import roster
 from storage.errors import DomainError, NotFound, PermissionDenied
 from storage.inputs import valid_id
 from storage.models import MemberStatus, Role
@@ -176,6 +177,17 @@ def member_id_arg(value: str) -> int:
     if not valid_id(number):
         raise NotFound("member_not_found", member_id=number)
     return number
+
+
+async def member_arg(svc: Services, branch_id: int, value: str) -> int:
+    """A member typed as an argument: a number (``12``, ``#12``) or a name in the branch (``张三``) —
+    secretaries type names; an unknown or shared name is answered with what to type instead."""
+    digits = value.lstrip("#")
+    if digits.isascii() and digits.isdigit():
+        return member_id_arg(value)
+    if len(value) > 64:
+        raise UsageError()
+    return await svc.db.run(roster.member_named, branch_id=branch_id, name=value)
 
 
 def is_not_modified(exc: BadRequest) -> bool:

@@ -26,7 +26,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot import digest
 from bot.callbacks import CallbackData, pattern
 from bot.charts import branch_chart
-from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
+from bot.commands import Command, UsageError, args_of, guarded_callback, member_arg
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
 from bot.ledger import write_committee, write_ledger
@@ -73,12 +73,12 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     args = args_of(context)
     if len(args) > 2:
         raise UsageError()
+    branch_id = _branch_id(caller)
     member_id: int | None = None
     if args and not is_period(args[0]):
-        member_id = int_arg(args[0])
+        member_id = await member_arg(svc, branch_id, args[0])
         args = args[1:]
     period = _period(svc, args[0] if args else None)
-    branch_id = _branch_id(caller)
     now = svc.clock.now()
     tz = svc.settings.tz
     if member_id is not None:

@@ -139,6 +139,10 @@ async def test_stats_equal_the_rows(session: OfflineSession) -> None:
     mine = [a for a in answers if a.member_id == ids[10001]]
     assert _numbers(one, "答题")[:1] == [len(mine)]
     assert "参加 1 次" in one
+    # secretaries type names: the same screen by name; an unknown name says to use the number
+    assert (await session.send(SECRETARY_ID, "/stats 张三"))[0].plain == one
+    unknown = (await session.send(SECRETARY_ID, "/stats 张三丰 month"))[0].plain
+    assert "没有名叫“张三丰”的成员" in unknown and "/members" in unknown
     everything = (await session.send(SECRETARY_ID, "/stats all"))[0].plain
     assert _numbers(everything, "答题：")[2] == len(answers) + 1
 

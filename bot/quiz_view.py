@@ -24,6 +24,7 @@ from storage.study import MyProgress, PlanView
 QUIZ = "qz"  # callback prefix of quiz buttons
 STUDY = "sd"  # callback prefix of study buttons ("st" is the statistics feature's)
 MAX_SENTENCE = 600  # characters of the source sentence shown in feedback
+TRUE_FALSE = ("正确", "错误")  # a 判断's options as the bank stores them
 
 
 def _button(label: str, feature: str, action: str, *args: object) -> InlineKeyboardButton:
@@ -108,9 +109,12 @@ def question_markup(texts: Catalog, lang: str, quiz: QuizSession, q: Question) -
     if q.qtype == "single":
         letters = [_button(LETTERS[i], QUIZ, "a", sid, pos, i) for i in range(len(q.options))]
         return InlineKeyboardMarkup([letters[:4], letters[4:]] if len(letters) > 4 else [letters])
-    if q.qtype == "truefalse":
-        return InlineKeyboardMarkup([[_button(f"✔️ {q.options[0]}", QUIZ, "a", sid, pos, 0),
-                                      _button(f"✖️ {q.options[1]}", QUIZ, "a", sid, pos, 1)]])
+    if q.qtype == "truefalse":  # the bank's options are 正确 / 错误; the buttons speak the member's language
+        labels = [texts.plain(key, lang) for key in ("quiz.btn_true", "quiz.btn_false")]
+        if tuple(q.options) != TRUE_FALSE:
+            labels = [f"✔️ {q.options[0]}", f"✖️ {q.options[1]}"]
+        return InlineKeyboardMarkup([[_button(labels[0], QUIZ, "a", sid, pos, 0),
+                                      _button(labels[1], QUIZ, "a", sid, pos, 1)]])
     if q.qtype == "multiple":
         marks = [("✓ " if i in quiz.selected else "") + LETTERS[i] for i in range(len(q.options))]
         toggles = [_button(mark, QUIZ, "t", sid, pos, i) for i, mark in enumerate(marks)]

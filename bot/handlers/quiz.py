@@ -212,17 +212,21 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 # --------------------------------------------------------------------------- the 错题本
 
 
-def _wrong_items(svc: Services, member_id: int, *, session: Session) -> list[tuple[int, Question, str]]:
+def _wrong_items(svc: Services, member_id: int, lang: str, *, session: Session) -> list[tuple[int, Question, str]]:
+    """Each wrong question with when it comes back: its day, or "due now" once that day has passed (a past
+    date reads like a missed appointment)."""
     items = quiz_store.wrongbook(session=session, member_id=member_id)
-    tz = svc.settings.tz
-    return [(n, q, item.due_at.astimezone(tz).strftime("%m-%d")) for n, (item, q) in enumerate(items, 1)]
+    tz, now = svc.settings.tz, svc.clock.now()
+    due_now = svc.texts.plain("quiz.due_now", lang)
+    return [(n, q, due_now if item.due_at <= now else svc.texts.plain(
+        "quiz.due_on", lang, day=item.due_at.astimezone(tz).strftime("%m-%d"))) for n, (item, q) in enumerate(items, 1)]
 
 
 async def wrong(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/wrong`` — the questions answered wrong and not yet learned, each with a 重做 button."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
-    items = await svc.db.run(_wrong_items, svc, caller.member.id)
+    items = await svc.db.run(_wrong_items, svc, caller.member.id, caller.lang)
     await reply(update, wrongbook_text(svc.texts, caller.lang, items),
                 reply_markup=wrongbook_markup(svc.texts, caller.lang, items))
 

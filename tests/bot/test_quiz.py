@@ -8,6 +8,7 @@ else's message records a second answer.
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -191,7 +192,10 @@ async def test_the_wrong_book_lists_mistakes_and_a_retry_takes_one_out_after_two
     await study.send(MEMBER, "/quiz")
     _, missed = current(study, MEMBER)
     await answer(study, MEMBER, right=False)
-    assert "错题本是空的" not in (await study.send(MEMBER, "/wrong"))[0].plain
+    tomorrow = (study.clock.now() + timedelta(days=1)).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d")
+    assert f"（{tomorrow} 复习）" in (await study.send(MEMBER, "/wrong"))[0].plain  # Again: back tomorrow
+    study.clock.advance(timedelta(days=2))
+    assert "（已到复习时间）" in (await study.send(MEMBER, "/wrong"))[0].plain  # a past day reads as due now
     for attempt in (1, 2):
         listing = (await study.send(MEMBER, "/wrong"))[0]
         assert "错题本：1 道" in listing.plain and listing.button_list()[0].text == "重做 1"
@@ -245,3 +249,15 @@ async def test_a_member_removed_mid_quiz_cannot_answer_the_next_question(study: 
         row.status, row.language = MemberStatus.ACTIVE, "en"
         s.add(row)
     assert "Resuming your quiz" in (await study.send(MEMBER, "/quiz"))[0].plain
+
+
+async def test_true_false_buttons_speak_the_members_language(study: OfflineSession) -> None:
+    """The trial found an English member's 判断 buttons still reading 正确 / 错误."""
+    await join(study)
+    await study.send(MEMBER, "/lang en")
+    shown = await study.send(MEMBER, "/quiz")
+    while current(study, MEMBER)[1].qtype != "truefalse":
+        shown = await answer(study, MEMBER, right=True)
+    labels = [b.text for b in shown[-1].button_list()]
+    assert labels == ["✔️ True", "✖️ False"], labels
+    assert any("Correct" in m.plain or "correct" in m.plain for m in await study.press(MEMBER, 1))

@@ -39,6 +39,13 @@ def _push_time(svc: Services, member: Member) -> str:
     return member.push_time or svc.settings.study.push_time.strftime("%H:%M")
 
 
+async def _show_push(update: Update, svc: Services, caller: Caller) -> None:
+    """The member's push as it stands, with how to change it (the /plan footer's words)."""
+    assert caller.member is not None
+    key = "study.plan_paused" if caller.member.push_paused else "study.plan_time"
+    await reply(update, svc.texts.t(key, caller.lang, time=_push_time(svc, caller.member)))
+
+
 def _place(unit: StudyUnit, *, session: Session) -> tuple[int, int]:
     units = study_store.active_units(session=session, branch_id=unit.branch_id)
     ids = [u.id for u in units]
@@ -135,6 +142,9 @@ async def set_time(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
     args = args_of(context)
+    if not args:  # a bare /settime asks what it is now
+        await _show_push(update, svc, caller)
+        return
     if len(args) != 1:
         raise UsageError()
     value = None if args[0].lower() in ("default", "默认") else study_store.parse_hhmm(args[0])
@@ -151,6 +161,9 @@ async def set_push(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
     args = [a.lower() for a in args_of(context)]
+    if not args:  # a bare /push asks whether it is on
+        await _show_push(update, svc, caller)
+        return
     if args not in (["off"], ["on"], ["关"], ["开"]):
         raise UsageError()
     paused = args[0] in ("off", "关")

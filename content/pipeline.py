@@ -28,7 +28,7 @@ from content.loader import load_materials
 from content.model import Corpus, Document, Fact, Problem, Question
 from content.questions import candidates, select
 from content.questions.ranking import FACT_LIMIT, ranked_facts
-from content.questions.samefact import crowded_rival, curated_facts, curated_rivals, over_asked
+from content.questions.samefact import crowded_rival, curated_facts, curated_rivals, leaking, over_asked, untangle
 from content.questions.slots import Candidate
 from content.reasons import Reason
 from content.snippets import build_plan
@@ -135,6 +135,8 @@ def _bank(
         problems: list[Problem] = []
         if overlay is not None:
             bank, problems = apply_overlay(bank, overlay, documents)
+            bank, held = _hold_leaks(untangle(bank), documents)  # before counting: a held one asks no fact
+            problems += held
             # a curated question asks its fact too: the generated ones beyond the cap, or that give it away, go
             fact_of |= curated_facts(bank, fact_of.values())
             extra = over_asked(bank, fact_of, FACT_LIMIT)
@@ -148,6 +150,19 @@ def _bank(
         excluded.add(crowding)
     assert best is not None
     return best
+
+
+def _hold_leaks(bank: Sequence[Question], documents: Sequence[Document]) -> tuple[list[Question], list[Problem]]:
+    """The bank with each curated question that shows another's answer held back (``enabled=False``), and a
+    note per held one: ``content check`` names it for the secretary instead of publishing it silently."""
+    files = {d.doc_id: d.file_name for d in documents}
+    pairs = dict(leaking(bank))
+    notes = [
+        Problem(files.get(q.doc_id, ""), f"curated {q.qid} held back: it shows the answer of {pairs[q.qid]}", q.doc_id)
+        for q in bank
+        if q.qid in pairs
+    ]
+    return [replace(q, enabled=False) if q.qid in pairs else q for q in bank], notes
 
 
 def _covers_more(bank: Sequence[Question], before: Sequence[Question], fact_of: Mapping[str, str]) -> bool:

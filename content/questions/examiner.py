@@ -62,7 +62,8 @@ KINDS: dict[str, str] = {
         ("生态保护", "产业发展", "科技创新", "城市治理", "民生保障", "民生改善", "安全稳定", "招商引资"), "field"
     ),
     **dict.fromkeys(
-        ("学习研讨", "查摆问题", "问题查摆", "整改整治", "建章立制", "开门教育", "分类指导", "宣传引导", "真督实导"),
+        ("学习研讨", "查摆问题", "问题查摆", "整改整治", "建章立制", "开门教育", "分类指导", "宣传引导", "真督实导",
+         "警示教育", "督导检查"),
         "measure",
     ),
     **dict.fromkeys(("督促检查", "调查研究", "了解群众反映", "谈心谈话", "征求意见"), "way"),
@@ -81,6 +82,7 @@ _HEAVY_ITEM = re.compile(r"重[\u4e00-\u9fff]{1,3}轻[\u4e00-\u9fff]{1,3}(?=[。
 _WORK_ROW = re.compile(r"[^，。；：]+")
 _WORK_VERB = re.compile(r"^(?:要)?(?:压实|坚持|强化|注重|统筹|加强|做好|抓好|推进|落实|完善|健全|高质量|突出|深化)")
 BAND = 0.3
+MIN_MULTIPLE = 5  # options a 多选 keeps when an odd wrong one goes (four keys and one real wrong option)
 
 
 def examine(
@@ -89,13 +91,16 @@ def examine(
     titles: Collection[str],
     sources: Mapping[str, str] | None = None,
     corpus: str = "",
+    texts: Mapping[str, str] | None = None,
 ) -> list[Candidate]:
     """The candidates worth a member's two minutes, each refitted (options of the key's kind) and repaired
     (variants, the explanation's speaker); ``sources``: each document's 来源 by ``doc_id``; ``corpus``: every
-    paragraph, which a false 判断 must not quote as its false version (``giveaways``)."""
+    paragraph, which a false 判断 must not quote as its false version (``giveaways``); ``texts``: each document's
+    text by ``doc_id``, whose own requirements are no wrong option of its list (``refit``)."""
     sources = sources or {}
     central_keys = {c.key for c in candidates if c.tier == CENTRAL}
-    kept = [refit(c, central_text) for c in candidates]
+    texts = texts or {}
+    kept = [refit(c, central_text, texts.get(c.question.doc_id, ""), corpus) for c in candidates]
     kept = [c for c in kept if refusal(c, central_text, titles, central_keys) is None and giveaway(c, corpus) is None]
     # a list asked as a 多选 is not asked again by a blank on one of its items ("认真落实学习研讨、…、（　）、
     # 开门教育等工作安排" beside the 多选 on the 工作安排) nor by a true 判断 copying it: the same recall twice,
@@ -121,10 +126,15 @@ def _item_fill(c: Candidate) -> bool:
     return c.kind == "item" and c.question.qtype == "fill"
 
 
-def refit(c: Candidate, central_text: str) -> Candidate:
+def refit(c: Candidate, central_text: str, own_text: str = "", corpus: str = "") -> Candidate:
     """A 多选 whose wrong options are of another kind or shape gets ones of the keys' kind from the
     central texts (督促检查 / 调查研究 against the principles 务求实效 / 统筹推进 → none fit: it is refused), and a
-    重X轻Y list asks the item whose shape its odd distractor shares ("重速度轻质量" beside "重局部轻全局")."""
+    重X轻Y list asks the item whose shape its odd distractor shares ("重速度轻质量" beside "重局部轻全局").
+
+    A phrase the question's own document requires elsewhere is no wrong option: "分类指导" and "宣传引导" are
+    the Notice's requirements too, so a member may defend them as its 工作安排.  Given ``own_text``, the
+    spare ones come from the central texts and then the rest of ``corpus`` (a speech's 警示教育), never from
+    the document itself."""
     q = c.question
     if q.qtype != "multiple":
         return c  # a single with an odd option is refused instead: another builder asks the fact better
@@ -133,14 +143,20 @@ def refit(c: Candidate, central_text: str) -> Candidate:
     wanted = {KINDS[k] for k in keys if k in KINDS}
     options = list(q.options)
     if wanted:
+        said = [central_text, corpus] if own_text else [central_text]
         spare = [
-            p for p, kind in KINDS.items()
-            if kind in wanted and norm(p) in norm(central_text) and norm(p) not in line
+            p for text in said for p, kind in KINDS.items()
+            if kind in wanted and norm(p) in norm(text) and norm(p) not in line
+            and not (own_text and norm(p) in norm(own_text))
             and p not in options and not any(sorted(p) == sorted(k) for k in keys)
         ]
+        spare = list(dict.fromkeys(spare))
         for i, o in enumerate(options):
             if o not in keys and o in KINDS and KINDS[o] not in wanted and spare:
                 options[i] = spare.pop(0)
+        odd = [o for o in options if o not in keys and o in KINDS and KINDS[o] not in wanted]
+        while own_text and odd and len(options) > MIN_MULTIPLE:  # one real wrong option beats an odd one
+            options.remove(odd.pop())
     shapes = {_shape(k) for k in keys}
     if q.qtype == "multiple" and None not in shapes:
         for o in options:

@@ -12,7 +12,9 @@ fact, and a curated 单选 it never counted — and a 学校 blank on "深入基
     gives_away       a question's stem or options show another's key where that one's blank stands
                      ("以一体推进学查改为抓手" against "以（　）为抓手"), or most of a 多选's keys in its stem, or
                      the words a false 判断 swapped out ("坚持聚焦主题、简约务实，不分批次、不划阶段" against
-                     "…分两批次、分三阶段")
+                     "…分两批次、分三阶段"); an option counts as a stem for a 多选's keys
+    leaking          the curated questions that show another question's answer: held back and named, the
+                     secretary rewrites them (a hand-written question passes the same check as a generated one)
 
 The ranker keeps the better of two questions that give each other away (it meets the better one first).
 """
@@ -94,7 +96,9 @@ def gives_away(shown: Question, asked: Question) -> bool:
         return False
     stem = _cjk(shown.stem)
     if asked.qtype == "multiple" and len(keys) >= 3:
-        return sum(k in stem for k in keys) >= len(keys) - 1
+        # one option that lists them gives them away as well as a stem: the curated 总要求 单选's wrong
+        # option "学习研讨、查摆问题、整改整治、建章立制" beside the 工作安排 多选
+        return any(sum(k in t for k in keys) >= len(keys) - 1 for t in (stem, *(_cjk(o) for o in shown.options)))
     if BLANK not in asked.stem:
         return False
     before, after = asked.stem.split(BLANK, 1)
@@ -130,6 +134,59 @@ def over_asked(bank: Sequence[Question], fact_of: Mapping[str, str], limit: int)
         if seen[fact] > limit and q.origin != "curated":
             out.add(q.qid)
     return out
+
+
+def leaking(bank: Sequence[Question]) -> list[tuple[str, str]]:
+    """(curated, other) pairs where the enabled curated question's stem or options show the other's answer:
+    the curated one is held back — a secretary's question may not hand another its key any more than a
+    generated one may."""
+    shown = [q for q in bank if q.enabled]
+    out: list[tuple[str, str]] = []
+    for q in shown:
+        if q.origin != "curated":
+            continue
+        victim = next((p for p in shown if p.qid != q.qid and not _held(p, out) and gives_away(q, p)), None)
+        if victim is not None:
+            out.append((q.qid, victim.qid))
+    return out
+
+
+def untangle(bank: Sequence[Question]) -> list[Question]:
+    """The bank with each generated stem that shows another question's answer in a clause of its own cut
+    of that clause: "…简约务实，不分批次、不划阶段，认真落实（　）等工作安排" states what the 判断 "…分两批次、分三阶段"
+    asks, and the 工作安排 need not say it.  The blank's clause and the speaker stay; a stem that would still
+    give the answer away is left as it is (``curated_rivals`` names the pair)."""
+    shown = [q for q in bank if q.enabled]
+    out = []
+    for q in bank:
+        victims = [p for p in shown if q.enabled and q.origin != "curated" and gives_away(q, p)]
+        for p in victims:
+            q = _cut(q, p)
+        out.append(q)
+    return out
+
+
+def _cut(q: Question, p: Question) -> Question:
+    """``q`` without the one clause of its stem that tells ``p``'s answer, or ``q`` unchanged."""
+    clauses = q.stem.split("，")
+    leak = _swapped_out(p)[CONTEXT:-CONTEXT] if p.qtype == "truefalse" else ""
+    leaks = [leak] if leak else [_cjk(k) for k in p.answer if len(_cjk(k)) >= 2]
+    scored = [
+        (sum(len(x) for x in leaks if x and (x in _cjk(c) or _cjk(c) in x)), i)
+        for i, c in enumerate(clauses)
+        if 0 < i < len(clauses) - 1 and BLANK not in c
+    ]
+    for score, i in sorted(scored, reverse=True):
+        if not score:
+            break
+        cut = replace(q, stem="，".join(clauses[:i] + clauses[i + 1:]))
+        if not gives_away(cut, p):
+            return cut
+    return q
+
+
+def _held(q: Question, pairs: Sequence[tuple[str, str]]) -> bool:
+    return any(q.qid == held for held, _ in pairs)
 
 
 def curated_rivals(bank: Sequence[Question]) -> list[tuple[str, str]]:

@@ -90,7 +90,9 @@ def gives_away(shown: Question, asked: Question) -> bool:
         return False
     if asked.qtype == "truefalse":
         original = _swapped_out(asked)
-        return bool(original) and original in _cjk(shown.stem)  # an option is no claim: only a stem states it
+        # one side's context is enough: "…简约务实，不分批次、不划阶段。" states it at a stem's end as well
+        stem = _cjk(shown.stem)  # an option is no claim: only a stem states it
+        return bool(original) and (original[:-CONTEXT] in stem or original[CONTEXT:] in stem)
     keys = [_cjk(k) for k in asked.answer if len(_cjk(k)) >= 2]
     if not keys:
         return False
@@ -174,15 +176,30 @@ def _cut(q: Question, p: Question) -> Question:
     scored = [
         (sum(len(x) for x in leaks if x and (x in _cjk(c) or _cjk(c) in x)), i)
         for i, c in enumerate(clauses)
-        if 0 < i < len(clauses) - 1 and BLANK not in c
+        if i > 0 and BLANK not in c
     ]
     for score, i in sorted(scored, reverse=True):
         if not score:
             break
-        cut = replace(q, stem="，".join(clauses[:i] + clauses[i + 1:]))
+        kept = clauses[:i] + clauses[i + 1:]
+        stem = "，".join(kept) if i < len(clauses) - 1 else "，".join(kept) + "。"
+        cut = replace(q, stem=stem)
         if not gives_away(cut, p):
             return cut
     return q
+
+
+def settle(q: Question, p: Question) -> tuple[Question, Question] | None:
+    """``q`` and ``p`` (two questions read off one sentence that give each other away) each cut of the clause
+    that tells the other's answer, or ``None`` when cutting does not part them: "坚持（　）、简约务实，…认真落实
+    学习研讨、…等工作安排" and "坚持聚焦主题、简约务实，…认真落实（　）等工作安排" become two questions."""
+    if q.origin == "curated" or p.origin == "curated":
+        return None
+    q2 = _cut(q, p) if gives_away(q, p) else q
+    p2 = _cut(p, q2) if gives_away(p, q2) else p
+    if gives_away(q2, p2) or gives_away(p2, q2):
+        return None
+    return q2, p2
 
 
 def _held(q: Question, pairs: Sequence[tuple[str, str]]) -> bool:

@@ -135,7 +135,9 @@ def _bank(
         problems: list[Problem] = []
         if overlay is not None:
             bank, problems = apply_overlay(bank, overlay, documents)
-            bank, held = _hold_leaks(untangle(bank), documents)  # before counting: a held one asks no fact
+            blocks = {d.doc_id: [b.text for b in d.blocks] for d in documents}
+            cut = untangle(bank, lambda q: not check_question(q, blocks.get(q.doc_id, [])))
+            bank, held = _hold_leaks(cut, documents)  # before counting: a held one asks no fact
             problems += held
             # a curated question asks its fact too: the generated ones beyond the cap, or that give it away, go
             fact_of |= curated_facts(bank, fact_of.values())

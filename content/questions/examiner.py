@@ -143,19 +143,25 @@ def refit(c: Candidate, central_text: str, own_text: str = "", corpus: str = "")
     wanted = {KINDS[k] for k in keys if k in KINDS}
     options = list(q.options)
     if wanted:
-        said = [central_text, corpus] if own_text else [central_text]
-        spare = [
-            p for text in said for p, kind in KINDS.items()
-            if kind in wanted and norm(p) in norm(text) and norm(p) not in line
-            and not (own_text and norm(p) in norm(own_text))
-            and p not in options and not any(sorted(p) == sorted(k) for k in keys)
-        ]
-        spare = list(dict.fromkeys(spare))
+        def fit(text: str) -> list[str]:
+            return [
+                p for p, kind in KINDS.items()
+                if kind in wanted and norm(p) in norm(text) and norm(p) not in line
+                and p not in options and not any(sorted(p) == sorted(k) for k in keys)
+            ]
+
+        central = fit(central_text)
+        spare = [p for p in central if not (own_text and norm(p) in norm(own_text))]
+        # only where the document's own requirements were all the centre offered does the rest of the corpus
+        # serve: a list that had no same-kind alternative stays refused, whatever material is added
+        fallback = bool(own_text) and not spare and len(central) > len(spare)
+        if fallback:
+            spare = [p for p in fit(corpus) if norm(p) not in norm(own_text)]
         for i, o in enumerate(options):
             if o not in keys and o in KINDS and KINDS[o] not in wanted and spare:
                 options[i] = spare.pop(0)
         odd = [o for o in options if o not in keys and o in KINDS and KINDS[o] not in wanted]
-        while own_text and odd and len(options) > MIN_MULTIPLE:  # one real wrong option beats an odd one
+        while fallback and odd and len(options) > MIN_MULTIPLE:  # one real wrong option beats an odd one
             options.remove(odd.pop())
     shapes = {_shape(k) for k in keys}
     if q.qtype == "multiple" and None not in shapes:

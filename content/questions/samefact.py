@@ -22,7 +22,7 @@ The ranker keeps the better of two questions that give each other away (it meets
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
@@ -153,17 +153,19 @@ def leaking(bank: Sequence[Question]) -> list[tuple[str, str]]:
     return out
 
 
-def untangle(bank: Sequence[Question]) -> list[Question]:
+def untangle(bank: Sequence[Question], sound: Callable[[Question], bool] = lambda q: True) -> list[Question]:
     """The bank with each generated stem that shows another question's answer in a clause of its own cut
     of that clause: "…简约务实，不分批次、不划阶段，认真落实（　）等工作安排" states what the 判断 "…分两批次、分三阶段"
     asks, and the 工作安排 need not say it.  The blank's clause and the speaker stay; a stem that would still
-    give the answer away is left as it is (``curated_rivals`` names the pair)."""
+    give the answer away, or that ``sound`` (verification) rejects, is left as it is (``curated_rivals`` names
+    the pair): a fill's stem must stay verbatim, so it loses its last clauses only."""
     shown = [q for q in bank if q.enabled]
     out = []
     for q in bank:
         victims = [p for p in shown if q.enabled and q.origin != "curated" and gives_away(q, p)]
         for p in victims:
-            q = _cut(q, p)
+            cut = _cut(q, p)
+            q = cut if sound(cut) else q
         out.append(q)
     return out
 

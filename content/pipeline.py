@@ -128,6 +128,11 @@ def _bank(
     hidden = overlay.disable if overlay is not None else frozenset()
     by_id = {c.question.qid: c for c in proven}
     excluded: set[str] = set()
+    blocks = {d.doc_id: [b.text for b in d.blocks] for d in documents}
+
+    def sound(q: Question) -> bool:  # a stem cut of a clause must still verify
+        return not check_question(q, blocks.get(q.doc_id, []))
+
     best: tuple[list[Question], dict[str, str], list[Problem]] | None = None
     for _ in range(SWAPS + 1):
         bank = select([c for c in proven if c.question.qid not in excluded], hidden=hidden)
@@ -135,8 +140,7 @@ def _bank(
         problems: list[Problem] = []
         if overlay is not None:
             bank, problems = apply_overlay(bank, overlay, documents)
-            blocks = {d.doc_id: [b.text for b in d.blocks] for d in documents}
-            cut = untangle(bank, lambda q: not check_question(q, blocks.get(q.doc_id, [])))
+            cut = untangle(bank, sound)
             bank, held = _hold_leaks(cut, documents)  # before counting: a held one asks no fact
             problems += held
             # a curated question asks its fact too: the generated ones beyond the cap, or that give it away, go

@@ -235,8 +235,8 @@ def candidates(
     sources = {d.doc_id: d.source or "" for d in documents}
     corpus = "\n".join(paragraphs.values())
     # one list, one fact for the ranker (after the examiner: a description of an item is no blank on it)
-    texts = {d.doc_id: "\n".join(b.text for b in d.blocks) for d in documents}
-    kept = merge_facts(examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources, corpus, texts))
+    whole = {d.doc_id: "\n".join(b.text for b in d.blocks) for d in documents}
+    kept = merge_facts(examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources, corpus, whole))
     kept = asked_alone(kept)
     kept += statement_candidates(kept)
     return kept if weighed is tiers else [_placed(c, weighed, per_doc) for c in kept]

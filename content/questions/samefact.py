@@ -21,6 +21,7 @@ The ranker keeps the better of two questions that give each other away (it meets
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -103,6 +104,8 @@ def gives_away(shown: Question, asked: Question) -> bool:
         return any(sum(k in t for k in keys) >= len(keys) - 1 for t in (stem, *(_cjk(o) for o in shown.options)))
     if BLANK not in asked.stem:
         return False
+    if _missing_item(shown.stem, asked.stem, keys):
+        return True
     before, after = asked.stem.split(BLANK, 1)
     left, right = _cjk(before)[-CONTEXT:], _cjk(after)[:CONTEXT]
     texts = [stem, *(_cjk(o) for o in shown.options)]
@@ -233,6 +236,28 @@ def _swapped_out(q: Question) -> str:
     start, stop = max(0, changed[0][0] - CONTEXT), min(len(source), changed[-1][1] + CONTEXT)
     span = source[start:stop]
     return span if len(span) >= 2 * CONTEXT + 2 else ""
+
+
+_LIST = re.compile(r"[\u4e00-\u9fff]{2,8}(?:、[\u4e00-\u9fff]{2,8}){2,}")
+
+
+def _missing_item(shown: str, asked: str, keys: Sequence[str]) -> bool:
+    """Whether ``shown`` prints a list whose other items ``asked`` prints around its blank, so the item missing
+    there is the key: the Notice's "学习研讨、查摆问题、整改整治、建章立制、开门教育" beside the 学校's "突出重点抓好
+    （问题查摆），动真碰硬抓好整改整治，源头施治抓好建章立制…" (items compared by their characters)."""
+    said = _cjk(asked.replace(BLANK, "|"))
+    sorted_keys = {"".join(sorted(k)) for k in keys}
+    for run in _LIST.findall(shown):
+        parts = run.split("、")
+        for size in {len(k) for k in keys}:  # the run's ends carry the words around the list: cut to the key's size
+            items = [parts[0][-size:], *parts[1:-1], parts[-1][:size]]
+            if not sorted_keys & {"".join(sorted(i)) for i in items}:
+                continue
+            others = ["".join(sorted(i)) for i in items if "".join(sorted(i)) not in sorted_keys]
+            windows = {"".join(sorted(said[j:j + size])) for j in range(len(said) - size + 1)}
+            if sum(i in windows for i in others) >= 2:
+                return True
+    return False
 
 
 def _cjk(text: str) -> str:

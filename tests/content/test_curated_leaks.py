@@ -13,6 +13,7 @@ import pytest
 from content.cli import main
 from content.model import Corpus, Question
 from content.questions.examiner import refit
+from content.questions.giveaways import exchanged
 from content.questions.samefact import gives_away, leaking, untangle
 from content.questions.slots import Candidate
 from content.questions.text import norm
@@ -92,3 +93,25 @@ def test_the_published_bank_has_no_leak_and_names_what_it_held(
     assert "q-65ad97ebd4" in held
     assert main(["content", "check"]) == 0
     assert "NOTE curated q-65ad97ebd4 held back" in capsys.readouterr().out
+
+
+def test_a_printed_list_gives_away_the_item_another_stem_leaves_blank() -> None:
+    """Own chain: the Notice's fill printed "学习研讨、查摆问题、整改整治、建章立制、开门教育" while the 学校's fill
+    asked "突出重点抓好问题查摆，动真碰硬抓好整改整治，源头施治抓好（　），深入基层抓好开门教育": the missing item."""
+    focus = q("q-3995cbb892", "fill", "《通知》强调，学习教育要坚持（　）、简约务实，不分批次、不划阶段，"
+              "认真落实学习研讨、查摆问题、整改整治、建章立制、开门教育等工作安排。", ("聚焦主题",))
+    school = q("q-8cd66f8b5b", "fill", "学校会议指出：突出重点抓好问题查摆，动真碰硬抓好整改整治，源头施治抓好（　），"
+               "深入基层抓好开门教育。", ("建章立制",))
+    assert gives_away(focus, school) and not gives_away(school, focus)
+    # one other item around the blank is no list: "做好（　），力戒形式主义" beside the same list shows nothing
+    alone = q("q-x", "fill", "《通知》要求：做好（　），深入查找现行制度机制中不符合要求的规定。", ("建章立制",))
+    assert not gives_away(focus, alone)
+
+
+def test_an_exchange_that_reaches_the_statements_last_phrase_is_refused() -> None:
+    line = ("要紧扣总要求，聚焦主题组织集中学习研讨，突出重点抓好问题查摆，动真碰硬抓好整改整治，源头施治抓好建章立制，"
+            "深入基层抓好开门教育，积极主动办实事解难事。")
+    swapped = "突出重点抓好问题查摆，动真碰硬抓好整改整治，源头施治抓好开门教育，深入基层抓好建章立制。"
+    assert exchanged(swapped, line)
+    kept = "突出重点抓好问题查摆，动真碰硬抓好整改整治，源头施治抓好建章立制，深入基层抓好开门教育。"
+    assert not exchanged(kept, line)

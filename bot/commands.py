@@ -185,7 +185,7 @@ async def member_arg(svc: Services, branch_id: int, value: str) -> int:
     digits = value.lstrip("#")
     if digits.isascii() and digits.isdigit():
         return member_id_arg(value)
-    if len(value) > 64:
+    if value.isascii() or len(value) > 64:  # "yesterday", "2026/03": a mistyped argument, not a Chinese name
         raise UsageError()
     return await svc.db.run(roster.member_named, branch_id=branch_id, name=value)
 

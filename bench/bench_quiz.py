@@ -10,7 +10,9 @@
              wall time and peak traced memory                             target < 2 s
 
 Only feeding the updates is timed, not the set-up (joining, publishing the bank, starting sessions) nor
-building each update.
+building each update.  Also printed: how many updates and Bot API calls one answer takes (a tap answers with
+an edit, the next question and the callback answer; a 多选 adds its toggles), next to the echo bot's one and
+one — the work the wiring does per answer before zhibu's own.
 Run: ``.venv/bin/python bench/bench_quiz.py [--members 20] [--answers 400] [--push-members 10000]``.
 """
 
@@ -43,10 +45,19 @@ from bot.fakeapi.api import FakeBotApi  # noqa: E402
 from bot.fakeapi.request import OfflineRequest  # noqa: E402
 from bot.fakeapi.session import OfflineSession  # noqa: E402
 from scheduler.clock import FakeClock  # noqa: E402
+from scheduler.study_push import produce_study_pushes  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.models import Delivery, Member, MemberStatus, Question, QuizSession, QuizSessionState, Role  # noqa: E402
-from storage.study import produce_study_pushes  # noqa: E402
+from storage.models import (  # noqa: E402
+    Delivery,
+    Member,
+    MemberStatus,
+    Question,
+    QuizAnswer,
+    QuizSession,
+    QuizSessionState,
+    Role,
+)
 
 START = datetime(2026, 3, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 SECRETARY = 90001
@@ -75,28 +86,39 @@ def _waiting(session: OfflineSession, db: Database, tg: int) -> tuple[QuizSessio
         return quiz, question
 
 
-async def _press(session: OfflineSession, tg: int, n: int) -> float:
+class Tally:
+    """What the timed feeds took: seconds, updates and the Bot API calls the bot made meanwhile."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.updates = 0
+        self.calls = 0
+
+    async def feed(self, session: OfflineSession, update: dict[str, object]) -> None:
+        calls = len(session.api.calls)
+        started = time.perf_counter()
+        await session.feed(update)
+        self.seconds += time.perf_counter() - started
+        self.updates += 1
+        self.calls += len(session.api.calls) - calls
+
+
+async def _press(session: OfflineSession, tally: Tally, tg: int, n: int) -> None:
     """Feed the press of button ``n`` of the member's latest keyboard; only the feed is timed (finding the
     keyboard in the fake's history is the harness's work, not the bot's)."""
     keyboard = session.api.last_keyboard(tg)
     assert keyboard is not None
     data = keyboard.buttons()[n - 1].callback_data
     assert data is not None
-    update = session.api.callback_update(tg, keyboard.message_id, data)
-    started = time.perf_counter()
-    await session.feed(update)
-    return time.perf_counter() - started
+    await tally.feed(session, session.api.callback_update(tg, keyboard.message_id, data))
 
 
-async def _type(session: OfflineSession, tg: int, text: str) -> float:
-    update = session.api.message_update(tg, text)
-    started = time.perf_counter()
-    await session.feed(update)
-    return time.perf_counter() - started
+async def _type(session: OfflineSession, tally: Tally, tg: int, text: str) -> None:
+    await tally.feed(session, session.api.message_update(tg, text))
 
 
-async def _answer(session: OfflineSession, db: Database, tg: int, n: int) -> float:
-    """Answer the waiting question (every third one wrong); the seconds its updates took."""
+async def _answer(session: OfflineSession, tally: Tally, db: Database, tg: int, n: int) -> None:
+    """Answer the waiting question (every third one wrong)."""
     waiting = _waiting(session, db, tg)
     if waiting is None:
         await session.send(tg, "/quiz")
@@ -106,16 +128,16 @@ async def _answer(session: OfflineSession, db: Database, tg: int, n: int) -> flo
     right = [i for i, o in enumerate(q.options) if o in q.answer]
     if q.qtype in ("single", "truefalse"):
         pick = right[0] if n % 3 else (right[0] + 1) % len(q.options)
-        return await _press(session, tg, pick + 1)
-    if q.qtype == "multiple":
-        spent = 0.0
+        await _press(session, tally, tg, pick + 1)
+    elif q.qtype == "multiple":
         for i in right:
-            spent += await _press(session, tg, i + 1)
-        return spent + await _press(session, tg, len(q.options) + 1)
-    return await _type(session, tg, q.answer[0] if n % 3 else "不知道")
+            await _press(session, tally, tg, i + 1)
+        await _press(session, tally, tg, len(q.options) + 1)
+    else:
+        await _type(session, tally, tg, q.answer[0] if n % 3 else "不知道")
 
 
-async def bench_answers(members: int, answers: int) -> float:
+async def bench_answers(members: int, answers: int) -> tuple[float, Tally]:
     with tempfile.TemporaryDirectory(prefix="zhibu-bench-") as tmp:
         settings = _settings(Path(tmp))
         clock = FakeClock(START)
@@ -130,15 +152,13 @@ async def bench_answers(members: int, answers: int) -> float:
             for tg in users:
                 api.add_user(tg, f"党员{tg}")
                 await session.send(tg, f"/start {INVITE}")
-            spent = 0.0
+            tally = Tally()
             for n in range(answers):
-                spent += await _answer(session, db, users[n % members], n)
+                await _answer(session, tally, db, users[n % members], n)
             with db.session() as s:
-                from storage.models import QuizAnswer
-
                 recorded = len(s.exec(select(QuizAnswer.id)).all())
             assert recorded == answers, (recorded, answers)
-            return answers / spent
+            return answers / tally.seconds, tally
 
 
 async def bench_echo(updates: int) -> float:
@@ -157,10 +177,10 @@ async def bench_echo(updates: int) -> float:
     async with OfflineSession(build, api=api, clock=clock) as session:
         api.add_user(30_000, "回声")
         await session.send(30_000, "warm-up")
-        spent = 0.0
+        tally = Tally()
         for n in range(updates):
-            spent += await _type(session, 30_000, f"第{n}条")
-        return updates / spent
+            await _type(session, tally, 30_000, f"第{n}条")
+        return updates / tally.seconds
 
 
 def bench_push(members: int) -> tuple[float, float, int]:
@@ -207,11 +227,13 @@ def main() -> None:
     parser.add_argument("--push-members", type=int, default=10_000, help="0 skips the push benchmark")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    answers = asyncio.run(bench_answers(args.members, args.answers))
+    answers, tally = asyncio.run(bench_answers(args.members, args.answers))
     echo = asyncio.run(bench_echo(args.echo))
     print(f"answers  {answers:7.1f} answers/s through the full Application (SQLite file, {args.answers} answers)")
     print(f"echo     {echo:7.1f} updates/s bare PTB echo bot ({args.echo} updates)")
     print(f"ratio    {answers / echo:7.2f} × the echo bot (target ≥ 0.5)")
+    print(f"per answer {tally.updates / args.answers:.2f} updates and {tally.calls / args.answers:.2f} Bot API calls "
+          "(the echo bot: 1 and 1 per update)")
     if not args.push_members:
         return
     elapsed, peak, added = bench_push(args.push_members)

@@ -6,13 +6,15 @@ peak memory is the query's own:
 
     /stats            branch_stats + attendance_warnings for one branch (the whole screen)
     /stats <member>   member_stats for one member
-    committee         branch_stats + warnings for all 20 branches
-    /export           the ledger workbook of one branch for the year (write-only openpyxl)
+    committee         committee_table + warnings for all 20 branches (what /committee does)
+    /export           the ledger workbook of one branch for the year (peak RSS is measured right after it)
+    committee export  the committee's workbook over the 20 branches for the year
 
 Targets (issue 10): /stats < 300 ms on SQLite and < 150 ms on PostgreSQL; /export of one branch < 5 s and
 < 300 MB.  Also prints the query plans the aggregates rely on.
 
-Run: ``.venv/bin/python bench/bench_stats.py [--answers 3600000] [--only sqlite|postgresql]``.
+Run: ``.venv/bin/python bench/bench_stats.py [--answers 3600000] [--only sqlite|postgresql] [--keep]``;
+``--keep`` leaves the seeded databases and prints the ``--measure URL`` line that times them again.
 PostgreSQL: ``ZHIBU_TEST_PG`` or postgresql://postgres@127.0.0.1:5432/test (a scratch schema is made and dropped).
 """
 
@@ -149,9 +151,10 @@ def seed(db: Database, answers: int) -> None:
 
 def measure(url: str) -> dict[str, object]:
     """Runs in its own process: time the queries and the export, and report this process's peak RSS."""
-    from bot.ledger import write_ledger
+    from bot.ledger import write_committee, write_ledger
     from bot.texts import Catalog
     from storage import stats
+    from storage.committee import committee_table
     from storage.scope import Scope
     from storage.stats import Window
 
@@ -179,22 +182,27 @@ def measure(url: str) -> dict[str, object]:
                        now=NOW, tz=tz)
 
     def committee() -> None:
+        db.call(committee_table, scope=every, branch_ids=list(range(1, BRANCHES + 1)), window=window_month, now=NOW)
         for branch_id in range(1, BRANCHES + 1):
-            db.call(stats.branch_stats, scope=every, branch_id=branch_id, window=window_month, now=NOW, weak_limit=0)
             db.call(stats.attendance_warnings, scope=every, branch_id=branch_id, since=since)
 
     result: dict[str, object] = {"stats_ms": timed(screen), "member_ms": timed(member),
                                  "committee_ms": timed(committee, 3)}
     texts = Catalog.load()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     out = io.BytesIO()
     counts = db.call(write_ledger, scope=every, branch_id=7, window=Window(YEAR_START, NOW), now=NOW, tz=tz,
                      texts=texts,
                      lang="zh", out=out)
     result["export_s"] = time.perf_counter() - start
+    result["export_cpu_s"] = time.process_time() - cpu  # this process only (not the PostgreSQL server)
     result["export_rows"] = sum(counts.values())
     result["export_mb"] = len(out.getvalue()) / 1e6
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    db.call(write_committee, scope=every, branch_ids=list(range(1, BRANCHES + 1)), window=Window(YEAR_START, NOW),
+            now=NOW, tz=tz, texts=texts, lang="zh", warn_since=since, out=io.BytesIO())
+    result["committee_export_s"] = time.perf_counter() - start
     plans = []
     with db.engine.connect() as connection:
         explain = "EXPLAIN QUERY PLAN " if db.dialect == "sqlite" else "EXPLAIN "
@@ -209,7 +217,7 @@ def measure(url: str) -> dict[str, object]:
     return result
 
 
-def run_store(name: str, answers: int) -> dict[str, object]:
+def run_store(name: str, answers: int, keep: bool = False) -> dict[str, object]:
     if name == "sqlite":
         folder = tempfile.mkdtemp(prefix="zhibu-bench-")
         url = f"sqlite:///{folder}/bench.sqlite3"
@@ -237,7 +245,9 @@ def run_store(name: str, answers: int) -> dict[str, object]:
         raise SystemExit(f"measuring {name} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["seed_s"] = seeded
-    if cleanup is not None:
+    if keep:
+        print(f"kept: re-measure with  {sys.argv[0]} --measure '{url}'", file=sys.stderr)
+    elif cleanup is not None:
         cleanup()
     return result
 
@@ -246,24 +256,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--answers", type=int, default=3_600_000)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
-    parser.add_argument("--measure")
+    parser.add_argument("--measure", help="measure an already seeded database (URL) and print JSON")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded databases for --measure")
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return
     print(f"{BRANCHES} branches × {PER_BRANCH} members, {MEETINGS} meetings, {args.answers:,} answers, "
           f"{BRANCHES * PER_BRANCH * 52:,} study deliveries")
-    print("| store | seed | /stats | /stats <member> | committee (20) | /export one branch | rows | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| store | seed | /stats | /stats <member> | committee (20) | /export one branch | rows | peak RSS "
+          "| committee export (20, a year) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     plans = {}
     for name in ("sqlite", "postgresql"):
         if args.only and name != args.only:
             continue
-        r = run_store(name, args.answers)
+        r = run_store(name, args.answers, args.keep)
         plans[name] = r["plan"]
         print(f"| {name} | {r['seed_s']:.0f} s | {r['stats_ms']:.0f} ms | {r['member_ms']:.0f} ms | "
-              f"{r['committee_ms']:.0f} ms | {r['export_s']:.2f} s ({r['export_mb']:.1f} MB) | {r['export_rows']:,} | "
-              f"{r['peak_rss_mb']:.0f} MB |", flush=True)
+              f"{r['committee_ms']:.0f} ms | {r['export_s']:.2f} s, cpu {r['export_cpu_s']:.2f} s "
+              f"({r['export_mb']:.1f} MB) | {r['export_rows']:,} | "
+              f"{r['peak_rss_mb']:.0f} MB | {r['committee_export_s']:.2f} s |", flush=True)
     for name, plan in plans.items():
         print(f"\nplan ({name}) for one branch's answers in a month:")
         for line in plan:  # type: ignore[union-attr]

@@ -78,7 +78,8 @@ def draw_weekly(points: Sequence[ChartPoint], labels: ChartLabels) -> bytes:
         axes.plot(xs, ys, label=name, color=colour, marker=marker, linewidth=2)
     axes.set_ylim(0, 105)
     axes.set_ylabel(labels.y_axis, fontfamily=family)
-    axes.set_xticks(xs, [f"{p.week_start:%m-%d}" for p in points], fontfamily=family)
+    step = max(1, -(-len(points) // 13))  # at most 13 dates under the axis: half a year stays legible
+    axes.set_xticks(xs[::step], [f"{p.week_start:%m-%d}" for p in points][::step], fontfamily=family)
     axes.grid(axis="y", alpha=0.3)
     axes.set_title(labels.title, fontfamily=family, fontsize=13)
     if drawn:

@@ -118,7 +118,12 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "content":
         from content import cli as content_cli
 
-        return content_cli.run(args)
+        path = config_path(args.config)
+        if path is None:
+            return content_cli.run(args)
+        from bot.content_service import branch_build
+
+        return content_cli.run(args, branch_build(load_settings(path), args.branch))
     setup_logging(args.verbose, quiet=args.command != "run")
     path = config_path(args.config)
     settings = load_settings(path)

@@ -30,6 +30,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandl
 from bot.callbacks import CallbackData, decode
 from bot.context import Caller, Services, load_caller, reply, services
 from storage import members as member_store
+from storage import roster
 from storage.errors import DomainError, NotFound, PermissionDenied
 from storage.inputs import valid_id
 from storage.models import MemberStatus, Role
@@ -178,6 +179,17 @@ def member_id_arg(value: str) -> int:
     return number
 
 
+async def member_arg(svc: Services, branch_id: int, value: str) -> int:
+    """A member typed as an argument: a number (``12``, ``#12``) or a name in the branch (``张三``) —
+    secretaries type names; an unknown or shared name is answered with what to type instead."""
+    digits = value.lstrip("#")
+    if digits.isascii() and digits.isdigit():
+        return member_id_arg(value)
+    if value.isascii() or len(value) > 64:  # "yesterday", "2026/03": a mistyped argument, not a Chinese name
+        raise UsageError()
+    return await svc.db.run(roster.member_named, branch_id=branch_id, name=value)
+
+
 def is_not_modified(exc: BadRequest) -> bool:
     """Telegram's answer to an edit that changes nothing (a double tap): the message already says it."""
     return "message is not modified" in str(exc).lower()
@@ -242,6 +254,8 @@ def guarded_callback(
                 toast = svc.texts.plain("button.expired", caller.lang if caller else None)
             elif private and not caller.private:
                 toast = svc.texts.plain("privacy.button_private", caller.lang)
+            elif role is not None and not caller.active:  # removed, pending, or never joined
+                toast = svc.texts.plain(not_joined_key(caller), caller.lang)
             elif role is not None and not caller.at_least(role):
                 log.warning("refused button %s to user %s", query.data, caller.user_id)
                 toast = svc.texts.plain("auth.refused_button", caller.lang)

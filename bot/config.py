@@ -21,7 +21,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     SecretStr,
+    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
@@ -122,21 +125,9 @@ class ContentSettings(_Frozen):
 
 
 class ScheduleSettings(_Frozen):
-    daily_push: tuple[time, ...] = (time(8, 0),)  # local times the study snippet is pushed
     reminder_offsets: tuple[str, ...] = ("3d", "1d", "2h")  # before a meeting starts
     tick_seconds: int = Field(default=20, ge=5, le=300)
     inactivity_months: int = Field(default=3, ge=1, le=6)
-
-    @field_validator("daily_push", mode="before")
-    @classmethod
-    def _times(cls, value: Any) -> Any:
-        items = value if isinstance(value, list | tuple) else [value]
-        out = []
-        for item in items:
-            if isinstance(item, int):  # YAML 1.1 reads 08:00 as sexagesimal 480
-                item = f"{item // 60:02d}:{item % 60:02d}"
-            out.append(item)
-        return tuple(out)
 
     @field_validator("reminder_offsets")
     @classmethod
@@ -256,7 +247,8 @@ class AdminSettings(_Frozen):
     branches: tuple[str, ...] = ()
 
 
-DEMO_BRANCH = BranchSettings(key="demo", name="示例党支部", invite_code="demo2026")
+# the shipped materials are a 学校's branch's: the demo studies its 学校's deployment as its own
+DEMO_BRANCH = BranchSettings(key="demo", name="示例党支部", invite_code="demo2026", parent_bodies=("学校",))
 
 
 class Settings(_Frozen):
@@ -275,6 +267,16 @@ class Settings(_Frozen):
     study: StudySettings = StudySettings()
     stats: StatsSettings = StatsSettings()
     delivery: DeliverySettings = DeliverySettings()
+
+    _deprecations: tuple[str, ...] = PrivateAttr(default=())  # keys of older configs, read under their new name
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _renamed_keys(cls, data: Any, handler: ModelWrapValidatorHandler[Settings]) -> Settings:
+        data, notes = _renamed(data)
+        settings = handler(data)
+        settings._deprecations = notes
+        return settings
 
     @field_validator("timezone")
     @classmethod
@@ -419,9 +421,32 @@ def require_real_branches(settings: Settings) -> None:
                 "your own invite code", key=f"branches[{index}].invite_code")
 
 
+def _renamed(data: Any) -> tuple[Any, tuple[str, ...]]:
+    """An older config still loads: ``schedule.daily_push`` (a list of times, of which only one was ever
+    used) is read as ``study.push_time``, and the deployer is told to rename it."""
+    schedule = data.get("schedule") if isinstance(data, dict) else None
+    if not isinstance(schedule, dict) or "daily_push" not in schedule:
+        return data, ()
+    old = schedule["daily_push"]
+    data = {**data, "schedule": {key: value for key, value in schedule.items() if key != "daily_push"}}
+    times = list(old) if isinstance(old, list | tuple) else [old]
+    study = data.get("study") if isinstance(data.get("study"), dict) else {}
+    if "push_time" in study or not times:
+        return data, ("schedule.daily_push: no longer used and ignored (study.push_time sets the daily snippet's "
+                      "time); remove it",)
+    try:
+        TypeAdapter(time).validate_python(_clock_time(times[0]))
+    except ValidationError:
+        raise ValueError(f"schedule.daily_push: {times[0]!r} is not a time like 08:00") from None
+    data["study"] = {**study, "push_time": times[0]}
+    extra = f"; one snippet a day, so the other time(s) {times[1:]} are ignored" if len(times) > 1 else ""
+    return data, (f"schedule.daily_push: renamed, read as study.push_time ({_clock_time(times[0])}){extra}; "
+                  "rename it in the config",)
+
+
 def config_warnings(settings: Settings) -> list[str]:
     """What is valid but will surprise the deployer later, one line each."""
-    warnings = []
+    warnings = list(settings._deprecations)
     for index, branch in enumerate(settings.branches):
         if not branch.secretaries:
             warnings.append(f"branches[{index}].secretaries: branch {branch.key} ({branch.name}) has no secretaries, "

@@ -31,8 +31,9 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 import content
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from content.authority import Mark
+from content.cli import BranchBuild
 from content.ingest import SUPPORTED_SUFFIXES, UnsupportedMaterial, read_material
 from content.loader import IGNORED_NAMES
 from content.model import Corpus, Document, Problem
@@ -109,18 +110,38 @@ def read_marks(settings: Settings, branch_key: str) -> dict[str, Mark]:
     return {str(name): Mark(value) for name, value in raw.items() if value in {m.value for m in Mark}}
 
 
-def set_mark(settings: Settings, branch_key: str, file_name: str, mark: Mark | None) -> None:
-    """Mark (or unmark, ``None``) one material of the branch; written atomically (blocking)."""
+def set_marks(settings: Settings, branch_key: str, updates: dict[str, Mark | None]) -> None:
+    """Mark (or unmark, ``None``) materials of the branch — by document (``doc_key``: what ``/mark N`` names)
+    or by file (what the buttons under an upload name); written atomically (blocking)."""
     folder = upload_dir(settings, branch_key)
     folder.mkdir(parents=True, exist_ok=True)
     marks = {name: m.value for name, m in read_marks(settings, branch_key).items()}
-    if mark is None:
-        marks.pop(file_name, None)
-    else:
-        marks[file_name] = mark.value
+    for key, mark in updates.items():
+        if mark is None:
+            marks.pop(key, None)
+        else:
+            marks[key] = mark.value
     tmp = folder / f"{MARKS_FILE}.tmp"
     tmp.write_text(json.dumps(marks, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     tmp.replace(folder / MARKS_FILE)
+
+
+def mark_updates(marks: dict[str, Mark], file_name: str, doc_keys: Sequence[str], doc_key: str | None,
+                 mark: Mark | None) -> dict[str, Mark | None]:
+    """What marking one document (``doc_key``) or its whole file (``doc_key=None``) changes in ``marks``.
+
+    A file may hold several documents (an agenda followed by the articles it lists): marking one marks that
+    one only — a mark the file carried keeps holding for its other documents — and marking the file replaces
+    the marks of each of its documents.
+    """
+    if doc_key is None:
+        return {file_name: mark, **dict.fromkeys(doc_keys)}
+    updates: dict[str, Mark | None] = {doc_key: mark}
+    inherited = marks.get(file_name)
+    if inherited is not None:
+        updates[file_name] = None
+        updates.update({k: marks.get(k, inherited) for k in doc_keys if k != doc_key})
+    return updates
 
 
 def weighting(settings: Settings, branch_key: str) -> Weighting:
@@ -211,6 +232,28 @@ async def build_for_branch(settings: Settings, branch_key: str, cache: CorpusCac
     """The branch's corpus, built off the event loop (or taken from the cache)."""
     return await asyncio.to_thread(cache.get, materials_dirs(settings, branch_key), curated_path(settings),
                                    first_titles(settings, branch_key), weighting(settings, branch_key))
+
+
+def branch_build(settings: Settings, branch_key: str | None) -> BranchBuild:
+    """What ``zhibu --config FILE content build|check|export`` builds: the branch's corpus as the bot builds
+    it (its folders, overlay, study order, parent bodies and marks), unless the command names other
+    materials or another overlay; ``branch_key`` ``None`` is the first configured branch."""
+    branch = next((b for b in settings.branches if branch_key in (None, b.key)), None)
+    if branch is None:
+        raise ConfigError(f"no branch {branch_key!r} in the config")
+    weights = weighting(settings, branch.key)
+
+    def build(materials: Path | None, curated: Path | None, use_curated: bool) -> Corpus:
+        folders = [materials] if materials is not None else materials_dirs(settings, branch.key)
+        overlay = curated or curated_path(settings)
+        if not use_curated:
+            return build_corpus(folders[0], curated_path=None, first_titles=first_titles(settings, branch.key),
+                                marks=weights.as_dict(), own_bodies=weights.own_bodies)
+        return _build(folders, overlay, first_titles(settings, branch.key), weights)
+
+    marks = ", ".join(f"{name} {mark.value}" for name, mark in weights.marks) or "none"
+    return BranchBuild(build, (f"branch: {branch.key} {branch.name}",
+                               f"own bodies: {'、'.join(weights.own_bodies) or 'none'}", f"marks: {marks}"))
 
 
 # --------------------------------------------------------------------------- uploads

@@ -1,16 +1,21 @@
 """What every handler can reach: the services of one running bot, and who is speaking.
 
 ``Services`` is created once by ``build_application`` and stored in ``bot_data`` as a container of
-collaborators (never as a database).  ``Caller`` is resolved per update from the store, so a role change
-takes effect on the very next message.
+collaborators (never as a database).  ``Caller`` is resolved per update, so a role change takes effect on
+the very next message — from the store, or from :class:`CallerCache` when nothing the answer depends on
+has been written since (``Database.generation``): a member tapping through a quiz costs no lookup.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import inspect as orm_inspect
+from sqlalchemy.orm import make_transient_to_detached
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -33,6 +38,49 @@ if TYPE_CHECKING:
 
 SERVICES_KEY = "zhibu.services"
 STRANGER_LANGUAGE_KEY = "zhibu.language"  # user_data: /lang chosen before the person has a row
+CALLER_TABLES = ("member", "branch")  # what resolving a caller reads
+_MEMBER_MAPPER = orm_inspect(Member)
+_MEMBER_COLUMNS = tuple(attr.key for attr in _MEMBER_MAPPER.column_attrs)
+
+
+def _detached_copy(member: Member) -> Member:
+    """A detached ``Member`` with the same identity and values, built the way the ORM builds a row it reads:
+    each update gets its own (a handler that changes or re-attaches it never touches the cached one)."""
+    copy: Member = _MEMBER_MAPPER.class_manager.new_instance()
+    loaded = member.__dict__
+    copy.__dict__.update({key: loaded[key] for key in _MEMBER_COLUMNS if key in loaded})
+    make_transient_to_detached(copy)
+    return copy
+
+
+class CallerCache:
+    """Who-is-speaking lookups kept between updates, each tagged with the write generation of the tables it
+    was read from (taken *before* the read).  An entry is used only while those tables are still at that
+    generation, so any write this process makes to members or branches — a role, a status, a language, a
+    removal, even one still in flight when the entry was read — sends the next update back to the store.
+    ``max_age`` bounds what a write from another process (none today: the bot is the only writer of
+    members) could leave stale."""
+
+    def __init__(self, *, max_age: float = 60.0, max_size: int = 10_000) -> None:
+        self.max_age = max_age
+        self.max_size = max_size
+        self._entries: dict[int, tuple[int, float, Member | None, Scope]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, tg_user_id: int, generation: int) -> tuple[Member | None, Scope] | None:
+        with self._lock:
+            entry = self._entries.get(tg_user_id)
+        if entry is None or entry[0] != generation or time.monotonic() - entry[1] > self.max_age:
+            return None
+        member = entry[2]
+        return (_detached_copy(member) if member is not None else None), entry[3]
+
+    def put(self, tg_user_id: int, generation: int, member: Member | None, scope: Scope) -> None:
+        kept = _detached_copy(member) if member is not None else None
+        with self._lock:
+            if len(self._entries) >= self.max_size:
+                self._entries.clear()
+            self._entries[tg_user_id] = (generation, time.monotonic(), kept, scope)
 
 
 @dataclass(frozen=True)
@@ -52,6 +100,7 @@ class Services:
     kinds: Mapping[str, DeliveryKind] = field(default_factory=dict)  # delivery kind name -> renderer, policy
     poll_answers: Mapping[str, PollAnswerHandler] = field(default_factory=dict)  # PollMap.feature -> handler
     schedule_jobs: bool = True  # False offline: the driven clock fires ticks instead of wall time
+    callers: CallerCache = field(default_factory=CallerCache)
 
     @property
     def admin_ids(self) -> frozenset[int]:
@@ -98,9 +147,15 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
     chat = update.effective_chat
     if user is None:
         return None
-    is_admin = user.id in svc.admin_ids
-    member, scope = await svc.db.run(member_store.resolve_caller, tg_user_id=user.id, is_admin=is_admin,
-                                     admin_branch_keys=svc.admin_branch_keys(user.id) if is_admin else ())
+    generation = svc.db.generation(*CALLER_TABLES)
+    cached = svc.callers.get(user.id, generation)
+    if cached is not None:
+        member, scope = cached
+    else:
+        is_admin = user.id in svc.admin_ids
+        member, scope = await svc.db.run(member_store.resolve_caller, tg_user_id=user.id, is_admin=is_admin,
+                                         admin_branch_keys=svc.admin_branch_keys(user.id) if is_admin else ())
+        svc.callers.put(user.id, generation, member, scope)
     if member is not None and not member.reachable:  # they are writing to us, so they no longer block us
         await svc.db.run(member_store.mark_reachable, tg_user_id=user.id, now=svc.clock.now())
         member.reachable = True

@@ -119,8 +119,10 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
     return Outgoing(text=text, markup=markup)
 
 
-def queue_nudges(*, session: Session, scope: Scope, branch_id: int, now: datetime, settings: Settings) -> int:
-    """One nudge per member behind this week (studied nothing or answered nothing in the last 7 days)."""
+def queue_nudges(*, session: Session, scope: Scope, branch_id: int, now: datetime, settings: Settings,
+                 sender: int | None = None) -> int:
+    """One nudge per member behind this week (studied nothing or answered nothing in the last 7 days) — but
+    not to ``sender``, the secretary who pressed the button: nobody nudges themselves."""
     window = Window(now - timedelta(days=7), now)
     figures = stats_store.branch_stats(session=session, scope=scope, branch_id=branch_id, window=window, now=now,
                                        weak_limit=0)
@@ -128,7 +130,7 @@ def queue_nudges(*, session: Session, scope: Scope, branch_id: int, now: datetim
     added = 0
     for ref in {m.id: m for m in (*figures.not_studied, *figures.not_answered)}.values():
         member = session.get(Member, ref.id)
-        if member is None or not member.reachable:
+        if member is None or not member.reachable or member.id == sender:
             continue
         added += outbox.enqueue(
             session=session, branch_id=branch_id, kind=NUDGE, dedup_key=f"nudge:{ref.id}:{week}",

@@ -9,6 +9,9 @@ sentence is set apart in italics under the answer.
 
 from __future__ import annotations
 
+import functools
+import re
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
@@ -21,6 +24,7 @@ from storage.study import MyProgress, PlanView
 QUIZ = "qz"  # callback prefix of quiz buttons
 STUDY = "sd"  # callback prefix of study buttons ("st" is the statistics feature's)
 MAX_SENTENCE = 600  # characters of the source sentence shown in feedback
+TRUE_FALSE = ("正确", "错误")  # a 判断's options as the bank stores them
 
 
 def _button(label: str, feature: str, action: str, *args: object) -> InlineKeyboardButton:
@@ -105,9 +109,12 @@ def question_markup(texts: Catalog, lang: str, quiz: QuizSession, q: Question) -
     if q.qtype == "single":
         letters = [_button(LETTERS[i], QUIZ, "a", sid, pos, i) for i in range(len(q.options))]
         return InlineKeyboardMarkup([letters[:4], letters[4:]] if len(letters) > 4 else [letters])
-    if q.qtype == "truefalse":
-        return InlineKeyboardMarkup([[_button(f"✔️ {q.options[0]}", QUIZ, "a", sid, pos, 0),
-                                      _button(f"✖️ {q.options[1]}", QUIZ, "a", sid, pos, 1)]])
+    if q.qtype == "truefalse":  # the bank's options are 正确 / 错误; the buttons speak the member's language
+        labels = [texts.plain(key, lang) for key in ("quiz.btn_true", "quiz.btn_false")]
+        if tuple(q.options) != TRUE_FALSE:
+            labels = [f"✔️ {q.options[0]}", f"✖️ {q.options[1]}"]
+        return InlineKeyboardMarkup([[_button(labels[0], QUIZ, "a", sid, pos, 0),
+                                      _button(labels[1], QUIZ, "a", sid, pos, 1)]])
     if q.qtype == "multiple":
         marks = [("✓ " if i in quiz.selected else "") + LETTERS[i] for i in range(len(q.options))]
         toggles = [_button(mark, QUIZ, "t", sid, pos, i) for i, mark in enumerate(marks)]
@@ -123,9 +130,29 @@ def right_answer(q: Question) -> str:
 
 
 def _adds(q: Question) -> bool:
-    """Whether the explanation says more than the source sentence shown under it (most only quote it)."""
-    rest = normalise(q.explanation).replace(normalise(q.sentence), "").replace("原文", "")
+    return _says_more(q.explanation, q.sentence)
+
+
+@functools.lru_cache(maxsize=4096)
+def _says_more(explanation: str, sentence: str) -> bool:
+    """Whether the explanation says more than the source sentence shown under it (most only quote it).
+    Kept per text: every answer to a question asks it again, and normalising a long sentence is not free."""
+    rest = normalise(explanation).replace(normalise(sentence), "").replace("原文", "")
     return len(rest) > 2
+
+
+# The bank's explanations read "出自<speaker or document>。原文：“<the sentence>”" (a 判断's starts with
+# 正确。/错误。).  That names the source more precisely than the material's title (a meeting relayed in a
+# compilation, Xi's words quoted in an article) and quotes just the sentence asked, where the stored source
+# sentence may carry the lead that proves the speaker.  So feedback shows those two lines once, instead of
+# the explanation, the title and the sentence again: a phone shows 6 lines where it showed up to 20.
+_SOURCED = re.compile(r"^(?:(?:正确|错误)。)?出自(?P<source>.+?)。原文：“(?P<quote>.+)”。?$", re.S)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sourced(explanation: str) -> tuple[str, str] | None:
+    found = _SOURCED.match(explanation.strip())
+    return (found["source"], found["quote"]) if found else None
 
 
 def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen: tuple[str, ...]) -> Safe:
@@ -133,11 +160,18 @@ def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen:
         given = "".join(LETTERS[i] for i, o in enumerate(q.options) if o in chosen)
     else:
         given = "、".join(chosen)
-    sentence = q.sentence if len(q.sentence) <= MAX_SENTENCE else q.sentence[:MAX_SENTENCE] + "…"
+    verdict = texts.plain("quiz.right" if correct else "quiz.wrong", lang)
+    if (sourced := _sourced(q.explanation)) is not None:
+        source, quote = sourced
+        return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=right_answer(q),
+                       source=source, sentence=_cut(quote))
     explanation = texts.t("quiz.explanation", lang, text=q.explanation) if _adds(q) else ""
-    return texts.t("quiz.feedback", lang, verdict=texts.plain("quiz.right" if correct else "quiz.wrong", lang),
-                   given=given or "—", answer=right_answer(q), explanation=explanation,
-                   document=book_title(q.document), sentence=sentence)
+    return texts.t("quiz.feedback", lang, verdict=verdict, given=given or "—", answer=right_answer(q),
+                   explanation=explanation, document=book_title(q.document), sentence=_cut(q.sentence))
+
+
+def _cut(sentence: str) -> str:
+    return sentence if len(sentence) <= MAX_SENTENCE else sentence[:MAX_SENTENCE] + "…"
 
 
 def answered_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, number: int, correct: bool,

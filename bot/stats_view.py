@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from bot.texts import Catalog, Safe, book_title
+from storage.committee import BranchLine
 from storage.stats import AttendanceWarning, BranchStats, MemberStats, Window
 
 PERIOD_WORDS = {"week": "week", "本周": "week", "周": "week", "month": "month", "本月": "month", "月": "month",
@@ -100,7 +101,7 @@ def render_branch(texts: Catalog, lang: str, stats: BranchStats, period: Period,
           accuracy=percent(stats.correct, stats.answers)),
         t("stats.meetings", lang, held=stats.meetings_held, attended=stats.attendances,
           expected=stats.expected_attendances, rate=percent(stats.attendances, stats.expected_attendances),
-          leaves=stats.leaves),
+          leaves=stats.leaves, owed=stats.makeup_owed),
         t("stats.not_studied", lang, count=len(stats.not_studied), names=_names(texts, lang, stats.not_studied)),
         t("stats.not_answered", lang, count=len(stats.not_answered), names=_names(texts, lang, stats.not_answered)),
     ]
@@ -145,7 +146,7 @@ def render_member(texts: Catalog, lang: str, stats: MemberStats, period: Period,
     return Safe("\n".join(lines))
 
 
-def render_committee(texts: Catalog, lang: str, rows: list[tuple[BranchStats, int]], period: Period) -> Safe:
+def render_committee(texts: Catalog, lang: str, rows: list[tuple[BranchLine, int]], period: Period) -> Safe:
     """One line per branch: members, study completion, quiz accuracy, meetings held, attendance, warnings."""
     lines = [texts.t("stats.committee_header", lang, period=period_label(texts, lang, period), count=len(rows))]
     for stats, warned in rows:

@@ -17,7 +17,9 @@ prefer the first over the last, so every block of a cleaned ``Document`` gets a 
 
 How a block's tier is found, most specific first::
 
-    secretary's mark   core → at least PARENT; background → COMMENTARY (overrides the text)
+    secretary's mark   core → at least PARENT; background → COMMENTARY (overrides the text) — for weight
+                       and de-duplication only: the question filters read the tier without marks
+                       (``questions.candidates``), and a mark by ``doc_id`` names one document of a file
     template cue       the whole document is COMMENTARY (a template's quotations are not the Notice)
     paragraph lead     the first sentence names who speaks: "《通知》要求…", "2月26日，省委常委会召开会议…";
                        the body it names carries on through "会议强调/指出…" paragraphs and through the items
@@ -211,10 +213,15 @@ def authorities(
 
 
 def mark_for(document: Document, marks: Mapping[str, Mark]) -> Mark | None:
+    """The mark for ``document``: one set on the document itself (its ``doc_id``, how a mark made in chat is
+    kept — a file can hold several documents, an agenda and the articles it lists) wins over one on its file
+    or a piece of its title (how the config names materials)."""
+    if (own := marks.get(document.doc_id)) is not None:
+        return own
     for key, mark in marks.items():
         name = key.strip()
-        if not name:
-            continue
+        if not name or "#" in name:
+            continue  # another document's own mark
         stem = document.file_name.rsplit(".", 1)[0]
         if name in (document.file_name, stem) or _squeeze(name) in _squeeze(document.title):
             return mark

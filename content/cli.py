@@ -11,7 +11,10 @@
     zhibu content export [--materials DIR] --format json|xlsx|md [--output PATH]
 
 ``add_parser(subparsers)`` registers the command on the ``zhibu`` parser (bot/cli.py); ``main(argv)``
-runs it stand-alone.  Exit codes: 0 ok, 1 check failed, 2 bad usage or missing folder — always with a
+runs it stand-alone.  With a config (``zhibu --config FILE content check [--branch KEY]``) bot/cli.py hands
+``run`` a :class:`BranchBuild`: the branch's materials, parent bodies and core/background marks — what the bot
+itself builds for that branch — and build/check say which own bodies and marks they used.
+Exit codes: 0 ok, 1 check failed, 2 bad usage or missing folder — always with a
 one-line message, never a traceback.
 """
 
@@ -20,6 +23,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +36,15 @@ from content.questions.importance import TIER_LABELS, TIER_NAMES
 from content.verify import check_bank
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class BranchBuild:
+    """How a configured branch builds its corpus: ``build(materials, curated, use_curated)`` (``None``: the
+    branch's own folders and overlay), and the lines that say whose corpus it is (branch, own bodies, marks)."""
+
+    build: Callable[[Path | None, Path | None, bool], Corpus]
+    about: tuple[str, ...]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -47,15 +61,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         p.add_argument(
             "--materials",
             type=Path,
-            default=DEFAULT_MATERIALS,
-            help="materials folder (default: the packaged content/materials)",
+            help="materials folder (default: the configured branch's, else the packaged content/materials)",
         )
         p.add_argument(
             "--curated",
             type=Path,
-            default=DEFAULT_CURATED,
-            help="curated overlay file (default: content/questions.yaml)",
+            help="curated overlay file (default: the configured one, else content/questions.yaml)",
         )
+        p.add_argument("--config", dest="sub_config", help=argparse.SUPPRESS)  # zhibu's, after the sub-command
+        p.add_argument("--branch", help="with --config: the branch whose own bodies and marks apply (default: first)")
         p.add_argument("--no-curated", action="store_true", help="ignore the curated overlay")
         if name == "export":
             p.add_argument("--format", choices=("json", "xlsx", "md"), required=True)
@@ -75,23 +89,27 @@ def main(argv: list[str] | None = None) -> int:
     return run(args)
 
 
-def run(args: argparse.Namespace) -> int:
-    materials: Path = args.materials
-    if not materials.is_dir():
+def run(args: argparse.Namespace, branch: BranchBuild | None = None) -> int:
+    materials: Path | None = args.materials
+    if materials is not None and not materials.is_dir():
         _err(f"materials folder not found: {materials}")
         return EXIT_USAGE
-    curated = None if args.no_curated else args.curated
     try:
-        corpus = build_corpus(materials, curated_path=curated)
+        if branch is None:
+            corpus = build_corpus(materials or DEFAULT_MATERIALS,
+                                  curated_path=None if args.no_curated else args.curated or DEFAULT_CURATED)
+        else:
+            corpus = branch.build(materials, args.curated, not args.no_curated)
     except CuratedError as exc:
         _err(f"curated file is malformed: {exc}")
         return EXIT_USAGE
+    about = list(branch.about) if branch else ["branch: none (no config): no own bodies, no marks"]
     command = args.content_command
     if command == "build":
-        _out(_build_summary(corpus))
+        _out("\n".join([*about, _build_summary(corpus)]))
         return EXIT_OK
     if command == "check":
-        return _check(corpus)
+        return _check(corpus, about)
     return _export(corpus, args)
 
 
@@ -136,17 +154,19 @@ def worth(corpus: Corpus, questions: list[Question]) -> list[str]:
     return lines
 
 
-def _check(corpus: Corpus) -> int:
+def _check(corpus: Corpus, about: list[str]) -> int:
     enabled = [q for q in corpus.questions if q.enabled]
     report = check_bank(enabled, corpus.documents)
     errors = corpus.errors()
-    lines = ["by type:"]
+    lines = [*about, "by type:"]
     lines += [f"  {TYPE_LABELS[t]} {t}: {report.by_type.get(t, 0)}" for t in QUESTION_TYPES]
     lines += worth(corpus, enabled)
     for qid, reason in report.failures:
         lines.append(f"FAIL {qid}: {reason}")
     for p in errors:
         lines.append(f"FAIL {p.file_name}: {p.message}")
+    # a secretary's question held back is no failure of the build, but the secretary must see it
+    lines += [f"NOTE {p.message}" for p in corpus.problems if p.message.startswith("curated ") and p not in errors]
     ok = report.ok and not errors
     lines.append(f"{'ok' if ok else 'FAILED'}: {len(enabled)} questions, {len(report.failures) + len(errors)} failures")
     _out("\n".join(lines))

@@ -173,14 +173,31 @@ def _quotes_ok(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _dictionary() -> frozenset[str]:
     """jieba's word list as a set, read once per process (about 0.1 s); jieba itself is never started."""
+    return frozenset(_frequencies())
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, int]:
+    """jieba's word list with each word's corpus frequency (its second column)."""
     spec = importlib.util.find_spec("jieba")
     if spec is None or not spec.submodule_search_locations:
-        return frozenset()
+        return {}
     path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
     if not path.is_file():
-        return frozenset()
+        return {}
+    out: dict[str, int] = {}
     with path.open(encoding="utf-8") as handle:
-        return frozenset(line.split(" ", 1)[0] for line in handle)
+        for line in handle:
+            word, _, rest = line.partition(" ")
+            count = rest.split(" ", 1)[0]
+            out[word] = int(count) if count.isdigit() else 0
+    return out
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's general corpus uses ``word`` (0 when it is no dictionary word): a set idiom everyone
+    completes ("急功近利", 98) against a campaign's formula ("科学决策", 3)."""
+    return _frequencies().get(word, 0)
 
 
 def known_words(candidates: set[str]) -> set[str]:

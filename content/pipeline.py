@@ -23,11 +23,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from content.authority import Mark
-from content.curated import apply_overlay, load_overlay
+from content.curated import Overlay, apply_overlay, load_overlay
 from content.loader import load_materials
-from content.model import Corpus, Fact, Problem
+from content.model import Corpus, Document, Fact, Problem, Question
 from content.questions import candidates, select
-from content.questions.ranking import ranked_facts
+from content.questions.ranking import FACT_LIMIT, ranked_facts
+from content.questions.samefact import crowded_rival, curated_facts, curated_rivals, leaking, over_asked, untangle
+from content.questions.slots import Candidate
 from content.reasons import Reason
 from content.snippets import build_plan
 from content.verify import check_bank, check_question
@@ -73,14 +75,15 @@ def build_corpus(
             )
         else:
             proven.append(c)
-    bank = select(proven)
-    fact_of = {c.question.qid: c.fact for c in proven}
+    bank, fact_of, overlay_problems = _bank(proven, overlay, documents)
+    problems.extend(overlay_problems)
+    doc_of = {q.qid: q.doc_id for q in bank}
+    for mine, curated in curated_rivals(bank):  # a note: the secretary decides which to keep
+        problems.append(Problem(files.get(doc_of[mine], ""),
+                                f"generated {mine} and curated {curated} give each other away"))
     tier_of = {c.question.qid: c.tier for c in proven}
-    asked = Counter(fact_of[q.qid] for q in bank)
+    asked = Counter(fact_of[q.qid] for q in bank if q.qid in fact_of and q.enabled)
     facts = [Fact(text, weight, tier, docs, asked.get(text, 0)) for text, weight, tier, docs in ranked_facts(proven)]
-    if overlay is not None:
-        bank, overlay_problems = apply_overlay(bank, overlay, documents)
-        problems.extend(overlay_problems)
     report = check_bank([q for q in bank if q.enabled], documents)
     failed: dict[str, Reason] = {}
     for qid, reason in report.failures:
@@ -106,3 +109,71 @@ def build_corpus(
         question_facts={q.qid: fact_of[q.qid] for q in questions if q.qid in fact_of},
         question_tiers={q.qid: tier_of[q.qid] for q in questions if q.qid in tier_of},
     )
+
+
+SWAPS = 3  # rebuilds that trade a fact's second question for a fact no question asks
+
+
+def _bank(
+    proven: Sequence[Candidate], overlay: Overlay | None, documents: Sequence[Document]
+) -> tuple[list[Question], dict[str, str], list[Problem]]:
+    """The ranked bank with the curated overlay, each fact asked at most ``FACT_LIMIT`` times (curated
+    questions counted), and ``qid → fact``.
+
+    Two questions that give each other away cannot both stay (``samefact.gives_away``); the ranker keeps the
+    weightier.  Where that one's fact is asked a second time anyway and the other's fact by no question (the
+    总要求 多选 "以（　）为总要求，以一体推进学查改为抓手" beside the curated 总要求 单选 shuts out "以（　）为抓手"),
+    the bank is rebuilt without it — kept only if it then covers more facts with no fewer questions.
+    """
+    hidden = overlay.disable if overlay is not None else frozenset()
+    by_id = {c.question.qid: c for c in proven}
+    excluded: set[str] = set()
+    blocks = {d.doc_id: [b.text for b in d.blocks] for d in documents}
+
+    def sound(q: Question) -> bool:  # a stem cut of a clause must still verify
+        return not check_question(q, blocks.get(q.doc_id, []))
+
+    best: tuple[list[Question], dict[str, str], list[Problem]] | None = None
+    for _ in range(SWAPS + 1):
+        bank = select([c for c in proven if c.question.qid not in excluded], hidden=hidden)
+        fact_of = {c.question.qid: c.fact for c in proven}
+        problems: list[Problem] = []
+        if overlay is not None:
+            bank, problems = apply_overlay(bank, overlay, documents)
+            cut = untangle(bank, sound)
+            bank, held = _hold_leaks(cut, documents)  # before counting: a held one asks no fact
+            problems += held
+            # a curated question asks its fact too: the generated ones beyond the cap, or that give it away, go
+            fact_of |= curated_facts(bank, fact_of.values())
+            extra = over_asked(bank, fact_of, FACT_LIMIT)
+            bank = [q for q in bank if q.qid not in extra]
+        if best is not None and not _covers_more(bank, best[0], fact_of):
+            break
+        best = (bank, fact_of, problems)
+        crowding = crowded_rival(bank, [c.question for c in proven if c.question.qid not in excluded], fact_of)
+        if crowding is None or crowding not in by_id:
+            break
+        excluded.add(crowding)
+    assert best is not None
+    return best
+
+
+def _hold_leaks(bank: Sequence[Question], documents: Sequence[Document]) -> tuple[list[Question], list[Problem]]:
+    """The bank with each curated question that shows another's answer held back (``enabled=False``), and a
+    note per held one: ``content check`` names it for the secretary instead of publishing it silently."""
+    files = {d.doc_id: d.file_name for d in documents}
+    pairs = dict(leaking(bank))
+    notes = [
+        Problem(files.get(q.doc_id, ""), f"curated {q.qid} held back: it shows the answer of {pairs[q.qid]}", q.doc_id)
+        for q in bank
+        if q.qid in pairs
+    ]
+    return [replace(q, enabled=False) if q.qid in pairs else q for q in bank], notes
+
+
+def _covers_more(bank: Sequence[Question], before: Sequence[Question], fact_of: Mapping[str, str]) -> bool:
+    def facts(qs: Sequence[Question]) -> int:
+        return len({fact_of[q.qid] for q in qs if q.enabled and q.qid in fact_of})
+
+    shown = [q for q in bank if q.enabled]
+    return facts(bank) > facts(before) and len(shown) >= len([q for q in before if q.enabled])

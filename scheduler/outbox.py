@@ -20,18 +20,35 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from scheduler.kinds import DEFAULT_POLICY, Kinds
+from storage.db import INSERT_CHUNK, insert_absent
 from storage.models import Branch, Delivery, DeliveryState, Member
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    """One notification to queue.  ``payload`` is for small parameters the renderer needs (an offset, a
+    question id) — never the text, which is rendered at send time from current data."""
+
+    branch_id: int
+    kind: str
+    dedup_key: str
+    chat_id: int
+    due_at: datetime
+    payload: dict[str, Any] | None = None
+    member_id: int | None = None
+    subject_id: int | None = None
+    expires_at: datetime | None = None
 
 
 def enqueue(
@@ -48,21 +65,31 @@ def enqueue(
     subject_id: int | None = None,
     expires_at: datetime | None = None,
 ) -> bool:
-    """Insert one notification unless its key exists; ``True`` when a row was added.
+    """Insert one notification unless its key exists; ``True`` when a row was added."""
+    row = NewDelivery(branch_id=branch_id, kind=kind, dedup_key=dedup_key, chat_id=chat_id, due_at=due_at,
+                      payload=payload, member_id=member_id, subject_id=subject_id, expires_at=expires_at)
+    return enqueue_many(session=session, rows=[row], now=now) == 1
 
-    ``payload`` is for small parameters the renderer needs (an offset, a question id) — never the text,
-    which is rendered at send time from current data.
+
+def enqueue_many(*, session: Session, rows: Iterable[NewDelivery], now: datetime) -> int:
+    """Insert every notification whose key is not queued yet; the number added.
+
+    The key is the whole guarantee: the insert is ``INSERT … ON CONFLICT (dedup_key) DO NOTHING`` (one
+    statement per chunk of rows, SQLite and PostgreSQL alike), so a second tick, a second process or a
+    restart adds nothing, even racing this one.  Keys already stored are read first (in chunks too), so
+    the tick after a fan-out — every minute of the day for 10,000 members' pushes — writes nothing.
     """
-    if session.exec(select(Delivery.id).where(Delivery.dedup_key == dedup_key)).first() is not None:
-        return False
-    row = Delivery(branch_id=branch_id, kind=kind, dedup_key=dedup_key, chat_id=chat_id, payload=payload or {},
-                   due_at=due_at, expires_at=expires_at, member_id=member_id, subject_id=subject_id, created_at=now)
-    try:
-        with session.begin_nested():  # another process may insert the same key between our check and here
-            session.add(row)
-    except IntegrityError:
-        return False
-    return True
+    fresh = {row.dedup_key: row for row in rows}  # a key twice in one call is one notification
+    keys = list(fresh)
+    for start in range(0, len(keys), INSERT_CHUNK):
+        chunk = keys[start:start + INSERT_CHUNK]
+        for stored in session.exec(select(Delivery.dedup_key).where(col(Delivery.dedup_key).in_(chunk))):
+            fresh.pop(stored, None)
+    values = [{"branch_id": row.branch_id, "kind": row.kind, "dedup_key": row.dedup_key, "chat_id": row.chat_id,
+               "payload": row.payload or {}, "due_at": row.due_at, "expires_at": row.expires_at,
+               "member_id": row.member_id, "subject_id": row.subject_id, "state": DeliveryState.PENDING,
+               "attempts": 0, "created_at": now} for row in fresh.values()]
+    return len(insert_absent(session, Delivery.__table__, values, unique=("dedup_key",)))  # type: ignore[attr-defined]
 
 
 def claim(

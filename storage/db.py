@@ -3,26 +3,44 @@
 Why a ``Database`` object instead of a module-level engine: nothing is created at import time, tests
 open as many independent stores as they like (SQLite file, PostgreSQL), and the bot hands one object to
 every layer.  SQLite gets WAL (readers never wait for the writer), a busy timeout (a second writer
-waits instead of failing) and foreign keys; PostgreSQL gets a pre-ping pool.  Handlers call
-``await db.run(fn, ...)`` so the short synchronous transaction runs in a worker thread and the event
-loop keeps serving other chats.
+waits instead of failing), ``synchronous=NORMAL`` (a commit waits for no fsync; WAL keeps the file
+consistent) and foreign keys; PostgreSQL gets a pre-ping pool.  Handlers call ``await db.run(fn, ...)``
+so the short synchronous transaction runs in a worker thread and the event loop keeps serving other
+chats.
+
+Write generations: every INSERT / UPDATE / DELETE this process sends (ORM flush, Core or text) bumps a
+counter for its table, and its commit bumps it again.  An in-memory copy taken at generation *g* is
+current as long as the table is still at *g* — how the bot keeps who-is-speaking off the database for
+every tap (``bot.context``) without ever answering from a role or status that has changed.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+import functools
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Table, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+INSERT_CHUNK = 500  # rows per INSERT statement: well under SQLite's bound-parameter limit
+_WRITTEN = "zhibu.written"  # connection.info: tables written in the open transaction
+# the table a DML statement writes, whatever produced it (ORM flush, Core, text)
+_DML_TABLE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(?:"?\w+"?\.)?"?(\w+)"?',
+                        re.IGNORECASE)
+_READ_ONLY = re.compile(r"^\s*(?:SELECT|PRAGMA|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SHOW|SET)\b", re.IGNORECASE)
+ANY_TABLE = "*"
 
 
 def normalise_url(url: str) -> str:
@@ -66,6 +84,43 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, echo=echo)
+        self._generations: dict[str, int] = {}
+        self._lock = threading.Lock()
+        event.listen(self.engine, "after_cursor_execute", self._noted)
+        event.listen(self.engine, "commit", self._committed)
+        event.listen(self.engine, "rollback", self._rolled_back)
+
+    # ----------------------------------------------------------------- write generations
+
+    def generation(self, *tables: str) -> int:
+        """A number that changes whenever any of ``tables`` is written by this process (never goes back)."""
+        with self._lock:
+            return sum(self._generations.get(table, 0) for table in (*tables, ANY_TABLE))
+
+    def _bump(self, tables: set[str]) -> None:
+        with self._lock:
+            for table in tables:
+                self._generations[table] = self._generations.get(table, 0) + 1
+
+    def _noted(self, conn: Connection, _cursor: Any, statement: str, _parameters: Any, _context: Any,
+               _executemany: bool) -> None:
+        match = _DML_TABLE.match(statement)
+        if match is not None:
+            table = match.group(1).lower()
+        elif _READ_ONLY.match(statement):
+            return
+        else:  # a write whose table is not plain to see (a CTE, a DDL): every copy is out of date
+            table = ANY_TABLE
+        conn.info.setdefault(_WRITTEN, set()).add(table)
+        self._bump({table})  # a copy read before the commit must not outlive it: bumped now and at commit
+
+    def _committed(self, conn: Connection) -> None:
+        written = conn.info.pop(_WRITTEN, None)
+        if written:
+            self._bump(written)
+
+    def _rolled_back(self, conn: Connection) -> None:
+        conn.info.pop(_WRITTEN, None)
 
     @property
     def dialect(self) -> str:
@@ -92,3 +147,29 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_absent(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], *, unique: Sequence[str],
+                  returning: str = "id") -> list[Any]:
+    """Insert the rows whose ``unique`` columns match no stored row; the ``returning`` values of those added.
+
+    ``INSERT … ON CONFLICT (unique) DO NOTHING`` (SQLite and PostgreSQL both have it), one statement per
+    :data:`INSERT_CHUNK` rows: a row another transaction or process stored first is skipped by the
+    database itself, so no check-then-insert race and no SAVEPOINT.
+    """
+    if not rows:
+        return []
+    statement = _insert_absent_statement(session.get_bind().dialect.name, table, tuple(unique), returning)
+    connection = session.connection()
+    added: list[Any] = []
+    for start in range(0, len(rows), INSERT_CHUNK):
+        # one compiled statement; SQLAlchemy sends a chunk's rows as one multi-row INSERT ("insertmanyvalues")
+        added.extend(connection.execute(statement, list(rows[start:start + INSERT_CHUNK])).scalars())
+    return added
+
+
+@functools.cache
+def _insert_absent_statement(dialect: str, table: Table, unique: tuple[str, ...], returning: str) -> Any:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[returning])
+            .execution_options(insertmanyvalues_page_size=INSERT_CHUNK))

@@ -1,39 +1,40 @@
 """The rows of the Excel ledgers (台账), as plain tuples streamed from the database.
 
 Why generators: a year of a large branch is hundreds of thousands of answers; the exporter writes each
-row as it comes (openpyxl's write-only mode) instead of holding the year in memory, and the queries
-stream with ``yield_per``.  Values are Python values (numbers stay numbers, instants stay aware UTC);
-``bot/ledger.py`` converts times to the branch's timezone and writes the sheets.
+row as it comes (``bot/sheets.py``) instead of holding the year in memory, and the queries stream with
+``yield_per``.  Values are Python values (numbers stay numbers, instants stay aware UTC); the sheets show
+times in the branch's timezone.  The meetings' rows come from the turnout read the figures use
+(``storage/turnout.py``), so the ledger and ``/stats`` count the same people.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func
+from sqlalchemy import String, case, cast, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage.meetings import attendees
 from storage.models import (
-    Attendance,
-    Meeting,
+    MeetingKind,
     Member,
+    MemberStatus,
     Question,
     QuizAnswer,
-    Rsvp,
+    Role,
     Standing,
     StudyProgress,
     StudyUnit,
 )
 from storage.scope import Scope
-from storage.stats import CANCELLED, LEAVE, Window, held_meetings, require_branch
+from storage.stats import Window, branch_rows, held_turnout, require_branch
+from storage.turnout import Turnout
 
 CHUNK = 2000
-GENERAL_MEETING = "党员大会"  # 支部党员大会: valid only with more than half of the full members present
+GENERAL_MEETING = MeetingKind.GENERAL  # valid only with more than half of the full members expected present
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class LedgerMeeting:
     present_full: int
     present_probationary: int
     absent: tuple[str, ...]  # "name（reason）" for leave, "name" otherwise
+    makeup_done: tuple[str, ...]  # of the absent, who has done the make-up study (补学)
     quorum: bool | None  # None unless a 党员大会
 
 
@@ -59,54 +61,31 @@ def members(*, session: Session, scope: Scope, branch_id: int) -> Iterator[tuple
     require_branch(scope, branch_id)
     query = (sa_select(col(Member.id), col(Member.name), col(Member.standing), col(Member.status), col(Member.role),
                        col(Member.joined_at))
-             .where(col(Member.branch_id) == branch_id).order_by(col(Member.id)))
+             .where(col(Member.branch_id) == branch_id, col(Member.role) != Role.ADMIN).order_by(col(Member.id)))
     for row in session.execute(query.execution_options(yield_per=CHUNK)):
         yield (int(row[0] or 0), row[1], row[2], row[3], row[4], row[5])
 
 
 def meeting_ledger(*, session: Session, scope: Scope, branch_id: int, window: Window,
                    now: datetime) -> list[LedgerMeeting]:
-    """Meetings held in the window with who came, who took leave (and why), who was absent, and quorum."""
+    """Meetings held in the window with who came, who was away (and why), make-up done, and quorum."""
     require_branch(scope, branch_id)
-    held = held_meetings(session, branch_id, window, now)
-    if not held:
-        return []
-    came: dict[int, set[int]] = defaultdict(set)
-    notes: dict[int, dict[int, str]] = defaultdict(dict)
-    for meeting_id, member_id, status, note in session.exec(
-            select(Attendance.meeting_id, Attendance.member_id, Attendance.status, Attendance.note).where(
-                col(Attendance.meeting_id).in_(held))).all():
-        if status in ("present", "late"):
-            came[meeting_id].add(member_id)
-        elif note:
-            notes[meeting_id][member_id] = note  # the secretary's word (an excused mark's reason) comes first
-    reasons: dict[int, dict[int, str]] = defaultdict(dict)
-    for meeting_id, member_id, reason in session.exec(select(Rsvp.meeting_id, Rsvp.member_id, Rsvp.reason).where(
-            col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).all():
-        reasons[meeting_id][member_id] = reason or ""
-    rows: list[LedgerMeeting] = []
-    meetings = session.exec(select(Meeting).where(col(Meeting.id).in_(held), col(Meeting.status) != CANCELLED)
-                            .order_by(col(Meeting.starts_at))).all()
-    for meeting in meetings:
-        assert meeting.id is not None
-        expected = attendees(session=session, meeting=meeting)  # 应到 as of the start, as the roster counts it
-        present = came[meeting.id] & {m.id for m in expected}
-        absent = []
-        for person in expected:
-            if person.id in present:
-                continue
-            reason = notes[meeting.id].get(person.id or 0) or reasons[meeting.id].get(person.id or 0)
-            absent.append(f"{person.name}（{reason}）" if reason else person.name)
-        full_ids = {m.id for m in expected if m.standing == Standing.FULL}
-        present_full = len(present & full_ids)
-        quorum = present_full * 2 > len(full_ids) if meeting.kind == GENERAL_MEETING else None
-        rows.append(LedgerMeeting(
-            starts_at=meeting.starts_at, kind=meeting.kind, topic=meeting.topic, place=meeting.place,
-            host=meeting.host or "", recorder=meeting.recorder or "", expected=len(expected), present=len(present),
-            present_full=present_full, present_probationary=len(present) - present_full,
-            absent=tuple(absent), quorum=quorum,
-        ))
-    return rows
+    return [ledger_row(t) for t in held_turnout(session, branch_id, window, now)]
+
+
+def ledger_row(held: Turnout) -> LedgerMeeting:
+    meeting, present = held.meeting, held.present
+    present_full = sum(p.full for p in present)
+    full_expected = sum(p.full for p in held.expected)
+    names = {p.id: p.name for p in held.expected}
+    return LedgerMeeting(
+        starts_at=meeting.starts_at, kind=meeting.kind, topic=meeting.topic, place=meeting.place,
+        host=meeting.host or "", recorder=meeting.recorder or "", expected=len(held.expected), present=len(present),
+        present_full=present_full, present_probationary=len(present) - present_full,
+        absent=tuple(f"{p.name}（{held.reasons[p.id]}）" if held.reasons.get(p.id) else p.name for p in held.absent),
+        makeup_done=tuple(names[i] for i in sorted(held.makeup_done)),
+        quorum=present_full * 2 > full_expected if meeting.kind == GENERAL_MEETING else None,
+    )
 
 
 def study_log(*, session: Session, scope: Scope, branch_id: int, window: Window
@@ -116,7 +95,7 @@ def study_log(*, session: Session, scope: Scope, branch_id: int, window: Window
     query = (select(Member.name, StudyUnit.title, StudyProgress.delivered_at, StudyProgress.read_at)
              .join(Member, col(Member.id) == StudyProgress.member_id)
              .join(StudyUnit, col(StudyUnit.id) == StudyProgress.unit_id)
-             .where(StudyProgress.branch_id == branch_id, col(StudyProgress.delivered_at) < window.end)
+             .where(branch_rows(session, StudyProgress, branch_id), col(StudyProgress.delivered_at) < window.end)
              .order_by(col(StudyProgress.delivered_at), col(StudyProgress.id)))
     if window.start is not None:
         query = query.where(col(StudyProgress.delivered_at) >= window.start)
@@ -125,18 +104,28 @@ def study_log(*, session: Session, scope: Scope, branch_id: int, window: Window
 
 def quiz_answers(*, session: Session, scope: Scope, branch_id: int, window: Window
                  ) -> Iterator[tuple[str, datetime, str, str, str, bool]]:
-    """(member, answered at, question, document, chosen, correct) — one row per answer."""
+    """(member, answered at, question, document, chosen, correct) — one row per answer.
+
+    The answers are read alone and named from two small lookups (a branch has hundreds of members and
+    questions, a year hundreds of thousands of answers): no join per row, and each name, stem and choice
+    is one shared string instead of a copy per row."""
     require_branch(scope, branch_id)
-    query = (sa_select(col(Member.name), col(QuizAnswer.answered_at), col(Question.stem), col(Question.document),
-                       col(QuizAnswer.chosen), col(QuizAnswer.correct))
-             .join(Member, col(Member.id) == QuizAnswer.member_id)
-             .join(Question, col(Question.id) == QuizAnswer.question_id)
-             .where(col(QuizAnswer.branch_id) == branch_id, col(QuizAnswer.answered_at) < window.end)
+    names = dict(session.exec(select(Member.id, Member.name).where(Member.branch_id == branch_id)).all())
+    questions = {i: (stem, document) for i, stem, document in session.exec(
+        select(Question.id, Question.stem, Question.document).where(Question.branch_id == branch_id)).all()}
+    query = (sa_select(col(QuizAnswer.member_id), col(QuizAnswer.answered_at), col(QuizAnswer.question_id),
+                       cast(col(QuizAnswer.chosen), String), col(QuizAnswer.correct))
+             .where(branch_rows(session, QuizAnswer, branch_id), col(QuizAnswer.answered_at) < window.end)
              .order_by(col(QuizAnswer.answered_at), col(QuizAnswer.id)))
     if window.start is not None:
         query = query.where(col(QuizAnswer.answered_at) >= window.start)
-    for name, at, stem, document, chosen, correct in session.execute(query.execution_options(yield_per=CHUNK)):
-        yield name, at, stem, document, "、".join(str(c) for c in (chosen or [])), bool(correct)
+    choices: dict[str, str] = {}
+    for member_id, at, question_id, chosen, correct in session.execute(query.execution_options(yield_per=CHUNK)):
+        shown = choices.get(chosen)
+        if shown is None:
+            shown = choices[chosen] = "、".join(str(c) for c in (json.loads(chosen) if chosen else []))
+        stem, document = questions.get(question_id, ("", ""))
+        yield names.get(member_id, ""), at, stem, document, shown, bool(correct)
 
 
 def question_accuracy(*, session: Session, scope: Scope, branch_id: int, window: Window
@@ -146,9 +135,24 @@ def question_accuracy(*, session: Session, scope: Scope, branch_id: int, window:
     correct = func.sum(case((col(QuizAnswer.correct), 1), else_=0))
     query = (sa_select(col(Question.qtype), col(Question.stem), col(Question.document), func.count(), correct)
              .join(Question, col(Question.id) == QuizAnswer.question_id)
-             .where(col(QuizAnswer.branch_id) == branch_id, col(QuizAnswer.answered_at) < window.end)
+             .where(branch_rows(session, QuizAnswer, branch_id), col(QuizAnswer.answered_at) < window.end)
              .group_by(col(Question.id), col(Question.qtype), col(Question.stem), col(Question.document))
              .order_by(func.count().desc(), col(Question.id)))
     if window.start is not None:
         query = query.where(col(QuizAnswer.answered_at) >= window.start)
     return [(t, s, d, int(n), int(c or 0)) for t, s, d, n, c in session.execute(query).all()]
+
+
+def standing_counts(*, session: Session, scope: Scope, branch_ids: Sequence[int]) -> list[tuple[int, int, int, int]]:
+    """(branch, 正式, 预备, pending) per branch: the members a 党委 reports upward."""
+    for branch_id in branch_ids:
+        require_branch(scope, branch_id)
+    counts: dict[int, dict[str, int]] = {b: {} for b in branch_ids}
+    rows = session.exec(select(Member.branch_id, Member.status, Member.standing, func.count()).where(
+        col(Member.branch_id).in_(branch_ids), col(Member.role) != Role.ADMIN)
+        .group_by(col(Member.branch_id), col(Member.status), col(Member.standing))).all()
+    for branch_id, status, standing, n in rows:
+        key = str(standing) if status == MemberStatus.ACTIVE else str(status)
+        counts[branch_id][key] = counts[branch_id].get(key, 0) + int(n)
+    return [(b, counts[b].get(Standing.FULL, 0), counts[b].get(Standing.PROBATIONARY, 0),
+             counts[b].get(MemberStatus.PENDING, 0)) for b in branch_ids]

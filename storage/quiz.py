@@ -6,7 +6,7 @@
                                           studied documents first, types mixed)
     tap / typed text ──answer──▶ checks (whose session, still active, not idle, this position, question
                                  still published) ──▶ QuizAnswer + ReviewItem card ──▶ position + 1
-    group quiz poll ──record_poll_answer──▶ QuizAnswer + card (attempt key = the poll)
+    group quiz poll ──storage.group_quiz.record_poll_answer──▶ the same record_answer (attempt key = the poll)
 
 Idempotency: the session's position moves with a conditional UPDATE (``WHERE position = :seen``), and
 every answer has a unique ``(member, attempt_key)``; a double tap, a retried callback or a redelivered
@@ -18,20 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Update, bindparam, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
 from content.grading import accepts, grade_choice
 from content.model import QUESTION_TYPES
 from content.review import CardState, review
+from storage.db import insert_absent
 from storage.inputs import clean_text
 from storage.models import (
     Member,
-    PollMap,
     Question,
     QuestionStatus,
     QuizAnswer,
@@ -161,6 +161,33 @@ def current_question(*, session: Session, quiz: QuizSession) -> Question | None:
     return session.get(Question, quiz.question_ids[quiz.position])
 
 
+@dataclass(frozen=True)
+class _Step:
+    """What answering the waiting question needs, read in one query: it, the member's card for it, and
+    the question after it."""
+
+    question: Question | None
+    card: ReviewItem | None
+    following: Question | None
+
+
+# built once: every answer runs it (the values are bound per call)
+_STEP_QUERY = (select(Question, ReviewItem).outerjoin(
+    ReviewItem, (col(ReviewItem.question_id) == col(Question.id)) & (col(ReviewItem.member_id) == bindparam("member")))
+    .where(col(Question.id).in_(bindparam("ids", expanding=True))))
+
+
+def _step(session: Session, quiz: QuizSession) -> _Step:
+    ids = quiz.question_ids[quiz.position:quiz.position + 2]
+    if quiz.state != QuizSessionState.ACTIVE or not ids:
+        return _Step(None, None, None)
+    rows = session.exec(_STEP_QUERY, params={"member": quiz.member_id, "ids": ids}).all()
+    found = {q.id: (q, card) for q, card in rows}
+    question, card = found.get(ids[0], (None, None))
+    following = found[ids[1]][0] if len(ids) > 1 and ids[1] in found else None
+    return _Step(question, card, following)
+
+
 def get_question(*, session: Session, question_id: int) -> Question | None:
     return session.get(Question, question_id)
 
@@ -208,10 +235,11 @@ def answer(*, session: Session, member_id: int, session_id: int, position: int, 
     if refused is not None:
         return refused
     assert quiz is not None and quiz.id is not None
-    question = current_question(session=session, quiz=quiz)
+    step = _step(session, quiz)
+    question = step.question
     if question is None or question.status != QuestionStatus.PUBLISHED:
         _advance(session, quiz, position, correct=False, now=now)
-        return _after(session, quiz, Outcome.WITHDRAWN, question, position)
+        return _after(session, quiz, Outcome.WITHDRAWN, question, position, following=step.following)
     if (typed is not None) != (question.qtype == "fill"):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     if typed is not None:
@@ -226,19 +254,24 @@ def answer(*, session: Session, member_id: int, session_id: int, position: int, 
     if not _advance(session, quiz, position, correct=right, now=now):
         return AnswerResult(Outcome.ALREADY, quiz, question)
     assert question.id is not None
-    record_answer(session=session, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
-                  attempt_key=f"s{quiz.id}:{position}", chosen=shown, correct=right,
-                  is_review=question.id in quiz.review_ids, now=now)
-    return _after(session, quiz, Outcome.RECORDED, question, position, right, shown)
+    # the position moved under this transaction alone, so this attempt key is new: no need to look first
+    if _insert_answer(session, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
+                      attempt_key=f"s{quiz.id}:{position}", chosen=shown, correct=right,
+                      is_review=question.id in quiz.review_ids, now=now):
+        _update_card(session, step.card, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
+                     correct=right, now=now)
+    return _after(session, quiz, Outcome.RECORDED, question, position, right, shown, following=step.following)
 
 
 def _after(session: Session, quiz: QuizSession, outcome: Outcome, question: Question | None, position: int,
-           correct: bool = False, chosen: tuple[str, ...] = ()) -> AnswerResult:
-    """The result of a step that moved the session on, with what comes next."""
-    following = current_question(session=session, quiz=quiz)
+           correct: bool = False, chosen: tuple[str, ...] = (), *, following: Question | None) -> AnswerResult:
+    """The result of a step that moved the session on, with what comes next (``following``: read with the
+    answered question; ``None`` once the session is over)."""
+    if quiz.state != QuizSessionState.ACTIVE:
+        following = None
     wrong = 0
     if following is None:
-        wrong = len(wrongbook(session=session, member_id=quiz.member_id))
+        wrong = wrongbook_size(session=session, member_id=quiz.member_id)
     return AnswerResult(outcome, quiz, question, correct, chosen, number=position + 1, next_question=following,
                         wrong_total=wrong)
 
@@ -248,7 +281,7 @@ def answer_text(*, session: Session, member_id: int, text: str, message_id: int,
     """A member's typed message read against their session: the answer when a 填空 waits; ``None`` when the
     text is not for the quiz (no session, or this message was read already: a redelivered update)."""
     quiz = active_session(session=session, member_id=member_id, now=now, idle=idle)
-    if quiz is None or quiz.id is None or current_question(session=session, quiz=quiz) is None:
+    if quiz is None or quiz.id is None or quiz.position >= len(quiz.question_ids):
         return None
     if not note_text(session=session, session_id=quiz.id, message_id=message_id):
         return AnswerResult(Outcome.ALREADY, quiz)
@@ -256,19 +289,37 @@ def answer_text(*, session: Session, member_id: int, text: str, message_id: int,
                   idle=idle, typed=text)
 
 
+def _advance_statement(*, finishing: bool) -> Update:
+    """The conditional UPDATE that moves a session past a position, built once (values bound per call)."""
+    values: dict[str, object] = {"position": bindparam("next"), "selected": bindparam("selected"),
+                                 "active_at": bindparam("now"), "correct": QuizSession.correct + bindparam("right")}
+    if finishing:
+        values.update(state=QuizSessionState.FINISHED, ended_at=bindparam("now"))
+    return (update(QuizSession).where(col(QuizSession.id) == bindparam("sid"),
+                                      col(QuizSession.position) == bindparam("seen"),
+                                      col(QuizSession.state) == QuizSessionState.ACTIVE).values(**values))
+
+
+_ADVANCE = {finishing: _advance_statement(finishing=finishing) for finishing in (False, True)}
+
+
 def _advance(session: Session, quiz: QuizSession, position: int, *, correct: bool, now: datetime) -> bool:
     """Move past ``position`` unless another request already did (the conditional UPDATE decides)."""
     finished = position + 1 >= len(quiz.question_ids)
-    values: dict[str, object] = {"position": position + 1, "selected": [], "active_at": now,
-                                 "correct": QuizSession.correct + int(correct)}
+    # a Core UPDATE on the session's connection: the ORM has nothing to flush or synchronise here
+    result = session.connection().execute(_ADVANCE[finished], {"sid": quiz.id, "seen": position, "next": position + 1,
+                                                               "selected": [], "now": now, "right": int(correct)})
+    if not result.rowcount:
+        session.refresh(quiz)  # someone else moved it: show what they left
+        return False
+    # this UPDATE alone moved the row from ``position``: its new values are known without reading them back
+    moved: dict[str, object] = {"position": position + 1, "selected": [], "active_at": now,
+                                "correct": quiz.correct + int(correct)}
     if finished:
-        values.update(state=QuizSessionState.FINISHED, ended_at=now)
-    result = session.execute(update(QuizSession).where(col(QuizSession.id) == quiz.id,
-                                                       col(QuizSession.position) == position,
-                                                       col(QuizSession.state) == QuizSessionState.ACTIVE)
-                             .values(**values))
-    session.refresh(quiz)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+        moved.update(state=QuizSessionState.FINISHED, ended_at=now)
+    for key, value in moved.items():
+        set_committed_value(quiz, key, value)
+    return True
 
 
 def note_text(*, session: Session, session_id: int, message_id: int) -> bool:
@@ -285,19 +336,28 @@ def note_text(*, session: Session, session_id: int, message_id: int) -> bool:
 def record_answer(*, session: Session, branch_id: int, member_id: int, question_id: int, attempt_key: str,
                   chosen: Sequence[str], correct: bool, is_review: bool, now: datetime) -> bool:
     """Store one answer and update the member's card; ``False`` (nothing changed) for a repeated attempt."""
-    exists = session.exec(select(QuizAnswer.id).where(QuizAnswer.member_id == member_id,
-                                                      QuizAnswer.attempt_key == attempt_key)).first()
-    if exists is not None:
+    if not _insert_answer(session, branch_id=branch_id, member_id=member_id, question_id=question_id,
+                          attempt_key=attempt_key, chosen=chosen, correct=correct, is_review=is_review, now=now):
         return False
-    try:
-        with session.begin_nested():
-            session.add(QuizAnswer(branch_id=branch_id, member_id=member_id, question_id=question_id,
-                                   attempt_key=attempt_key[:96], chosen=list(chosen), correct=correct,
-                                   is_review=is_review, answered_at=now))
-    except IntegrityError:
-        return False
-    item = session.exec(select(ReviewItem).where(ReviewItem.member_id == member_id,
-                                                 ReviewItem.question_id == question_id)).first()
+    _update_card(session, card_of(session=session, member_id=member_id, question_id=question_id),
+                 branch_id=branch_id, member_id=member_id, question_id=question_id, correct=correct, now=now)
+    return True
+
+
+def _insert_answer(session: Session, *, branch_id: int, member_id: int, question_id: int, attempt_key: str,
+                   chosen: Sequence[str], correct: bool, is_review: bool, now: datetime) -> bool:
+    """One answer row unless this member's attempt is stored already (the unique key decides, in the
+    database: a retried callback or a second process racing this one adds nothing)."""
+    row = {"branch_id": branch_id, "member_id": member_id, "question_id": question_id,
+           "attempt_key": attempt_key[:96], "chosen": list(chosen), "correct": correct, "is_review": is_review,
+           "answered_at": now}
+    return bool(insert_absent(session, QuizAnswer.__table__, [row],  # type: ignore[attr-defined]
+                              unique=("member_id", "attempt_key")))
+
+
+def _update_card(session: Session, item: ReviewItem | None, *, branch_id: int, member_id: int, question_id: int,
+                 correct: bool, now: datetime) -> None:
+    """The member's FSRS card for the question after this answer (created on the first one)."""
     card = review(_state(item) if item is not None else None, correct=correct, now=now)
     if item is None:
         item = ReviewItem(branch_id=branch_id, member_id=member_id, question_id=question_id, due_at=card.due)
@@ -305,7 +365,6 @@ def record_answer(*, session: Session, branch_id: int, member_id: int, question_
     item.due_at, item.last_review, item.reps, item.lapses = card.due, card.last_review, card.reps, card.lapses
     item.streak, item.in_wrongbook = card.streak, card.in_wrongbook
     session.add(item)
-    return True
 
 
 def _state(item: ReviewItem) -> CardState:
@@ -319,46 +378,20 @@ def card_of(*, session: Session, member_id: int, question_id: int) -> ReviewItem
                                                  ReviewItem.question_id == question_id)).first()
 
 
+def _in_wrongbook(member_id: int) -> tuple[ColumnElement[bool], ...]:
+    return (col(ReviewItem.member_id) == member_id, col(ReviewItem.in_wrongbook).is_(True),
+            col(Question.status) == QuestionStatus.PUBLISHED)
+
+
 def wrongbook(*, session: Session, member_id: int) -> list[tuple[ReviewItem, Question]]:
     """The 错题本: questions answered wrong and not yet learned, still published; due first."""
     query = (select(ReviewItem, Question).join(Question, col(Question.id) == col(ReviewItem.question_id))
-             .where(ReviewItem.member_id == member_id, col(ReviewItem.in_wrongbook).is_(True),
-                    Question.status == QuestionStatus.PUBLISHED)
-             .order_by(col(ReviewItem.due_at), col(ReviewItem.id)))
+             .where(*_in_wrongbook(member_id)).order_by(col(ReviewItem.due_at), col(ReviewItem.id)))
     return list(session.exec(query).all())
 
 
-def record_poll_answer(*, session: Session, member: Member, poll: PollMap, option_ids: Sequence[int],
-                       now: datetime) -> bool:
-    """A member's vote on a group quiz poll, recorded like any answer; ``False`` when nothing was recorded
-    (another branch's poll, a question no longer published, a vote already counted, a retracted vote)."""
-    assert member.id is not None
-    question = session.get(Question, poll.question_id)
-    if (not option_ids or question is None or question.status != QuestionStatus.PUBLISHED
-            or member.branch_id != poll.branch_id):
-        return False
-    picks = sorted(set(option_ids))
-    return record_answer(session=session, branch_id=member.branch_id, member_id=member.id,
-                         question_id=poll.question_id, attempt_key=f"poll:{poll.poll_id}",
-                         chosen=[question.options[i] for i in picks if 0 <= i < len(question.options)],
-                         correct=grade_choice(picks, question.options, question.answer), is_review=False, now=now)
-
-
-POLL_TYPES = ("single", "multiple", "truefalse")  # a 填空 cannot be a poll
-
-
-def next_group_question(*, session: Session, branch_id: int) -> Question | None:
-    """What /groupquiz posts: the best published choice question not yet posted to the branch's group,
-    else the one posted longest ago."""
-    posted = dict(session.exec(select(PollMap.question_id, func.max(col(PollMap.sent_at)))
-                               .where(PollMap.branch_id == branch_id).group_by(col(PollMap.question_id))).all())
-    candidates = list(session.exec(
-        select(Question).where(Question.branch_id == branch_id, Question.status == QuestionStatus.PUBLISHED,
-                               col(Question.qtype).in_(POLL_TYPES))
-        .order_by(col(Question.score).desc(), col(Question.id))))
-    if not candidates:
-        return None
-    fresh = [q for q in candidates if q.id not in posted]
-    if fresh:
-        return fresh[0]
-    return min(candidates, key=lambda q: posted.get(q.id or 0, datetime.max.replace(tzinfo=UTC)))
+def wrongbook_size(*, session: Session, member_id: int) -> int:
+    """How many questions the 错题本 holds (counted, not loaded: the end of every session says it)."""
+    query = (select(func.count()).select_from(ReviewItem)
+             .join(Question, col(Question.id) == col(ReviewItem.question_id)).where(*_in_wrongbook(member_id)))
+    return int(session.exec(query).one())

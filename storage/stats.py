@@ -10,7 +10,8 @@ What is counted (the secretary's questions, in the ledger's words):
 * members: active / pending / unreachable (blocked the bot) now;
 * study: snippets delivered in the period and how many of them were marked read; members who read any;
 * quizzes: answers and correct answers in the period; members who answered any;
-* meetings held in the period (start passed, not cancelled), attendance against the active roster, leave;
+* meetings held in the period (start passed, not cancelled), attendance against who was expected, leave and
+  make-up study owed (``storage/turnout.py``, shared with the 三会一课 ledger);
 * who has not studied / not answered in the period (by name, so the secretary can help them);
 * the questions answered wrong most often (what to re-teach), with their documents.
 
@@ -25,6 +26,7 @@ from datetime import UTC, datetime, tzinfo
 from itertools import pairwise
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.errors import PermissionDenied
@@ -37,16 +39,20 @@ from storage.models import (
     MemberStatus,
     Question,
     QuizAnswer,
+    Role,
     Rsvp,
     StudyProgress,
 )
 from storage.scope import Scope
+from storage.turnout import CAME as CAME_STATUSES
+from storage.turnout import LEAVE, Turnout, turnout
 
 CANCELLED = "cancelled"
-LEAVE = "leave"
 
 # an attendance row records what happened (a secretary may mark someone excused or absent): only these came
-CAME = col(Attendance.status).in_(("present", "late"))
+CAME = col(Attendance.status).in_(CAME_STATUSES)
+# committee admins are not members of the branch their row sits in
+COUNTED = and_(col(Member.status) == MemberStatus.ACTIVE, col(Member.role) != Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class BranchStats:
     attendances: int
     expected_attendances: int
     leaves: int
+    makeup_owed: int
     not_studied: tuple[MemberRef, ...]
     not_answered: tuple[MemberRef, ...]
     weak_questions: tuple[WeakQuestion, ...]
@@ -137,6 +144,7 @@ class AttendanceWarning:
     name: str
     last_attended: datetime | None  # None: never, since joining
     joined_at: datetime | None
+    standing: str = "full"
 
 
 def require_branch(scope: Scope, branch_id: int) -> None:
@@ -145,7 +153,7 @@ def require_branch(scope: Scope, branch_id: int) -> None:
         raise PermissionDenied()
 
 
-def _in(column: datetime | None, window: Window) -> ColumnElement[bool]:
+def in_window(column: datetime | None, window: Window) -> ColumnElement[bool]:
     """``column`` within the window (the model attribute, typed as its Python value by SQLModel)."""
     clauses = [col(column) < window.end]
     if window.start is not None:
@@ -154,41 +162,41 @@ def _in(column: datetime | None, window: Window) -> ColumnElement[bool]:
 
 
 def _active_members(session: Session, branch_id: int) -> list[MemberRef]:
-    rows = session.exec(select(Member.id, Member.name).where(
-        Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE).order_by(col(Member.id))).all()
+    rows = session.exec(select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
+                        .order_by(col(Member.id))).all()
     return [MemberRef(int(i), n) for i, n in rows if i is not None]
 
 
-def held_attendance(session: Session, held: Sequence[int]) -> tuple[int, int]:
-    """(实到, 应到) summed over the held meetings, counted as each meeting's roster counts them.
-
-    应到 is each meeting's own attendees as of its start (``storage.meetings.attendees``: its audience, and
-    only who belonged to the branch then), and 实到 those of them marked present or late — not the current
-    roster times the number of meetings, which a later joiner would rewrite, and not every attendance row,
-    which would count an excused member as having come.
-    """
-    if not held:
-        return 0, 0
-    came: dict[int, set[int]] = {}
-    for meeting_id, member_id in session.exec(select(Attendance.meeting_id, Attendance.member_id).where(
-            col(Attendance.meeting_id).in_(held), CAME)).all():
-        came.setdefault(meeting_id, set()).add(member_id)
-    present = expected = 0
-    for meeting in session.exec(select(Meeting).where(col(Meeting.id).in_(held))).all():
-        ids = {m.id for m in attendees(session=session, meeting=meeting)}
-        expected += len(ids)
-        present += len(came.get(meeting.id or 0, set()) & ids)
-    return present, expected
-
-
-def held_meetings(session: Session, branch_id: int, window: Window, now: datetime) -> list[int]:
-    """Meetings that took place in the window: started (before ``now``) and not cancelled."""
+def held_meetings(session: Session, branch_id: int, window: Window, now: datetime) -> list[Meeting]:
+    """Meetings that took place in the window: started (before ``now``) and not cancelled, oldest first."""
     end = min(window.end, now)
-    query = select(Meeting.id).where(Meeting.branch_id == branch_id, col(Meeting.status) != CANCELLED,
-                                     col(Meeting.starts_at) < end)
+    query = select(Meeting).where(Meeting.branch_id == branch_id, col(Meeting.status) != CANCELLED,
+                                  col(Meeting.starts_at) < end)
     if window.start is not None:
         query = query.where(col(Meeting.starts_at) >= window.start)
-    return [int(i) for i in session.exec(query).all() if i is not None]
+    return list(session.exec(query.order_by(col(Meeting.starts_at), col(Meeting.id))).all())
+
+
+def held_turnout(session: Session, branch_id: int, window: Window, now: datetime) -> list[Turnout]:
+    return turnout(session=session, branch_id=branch_id, meetings=held_meetings(session, branch_id, window, now))
+
+
+def _admins(session: Session, branch_id: int) -> list[int]:
+    return [int(i) for i in session.exec(select(Member.id).where(
+        Member.branch_id == branch_id, Member.role == Role.ADMIN)).all() if i is not None]
+
+
+def _rows_of(model: type[StudyProgress] | type[QuizAnswer], branch_id: int, admins: list[int]
+             ) -> ColumnElement[bool]:
+    clause = col(model.branch_id) == branch_id
+    return and_(clause, col(model.member_id).not_in(admins)) if admins else clause
+
+
+def branch_rows(session: Session, model: type[StudyProgress] | type[QuizAnswer], branch_id: int
+                ) -> ColumnElement[bool]:
+    """The branch's rows of ``model``, without a committee admin's own (their row sits in a branch, they
+    may study and answer, but they are not one of its members)."""
+    return _rows_of(model, branch_id, _admins(session, branch_id))
 
 
 def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Window, now: datetime,
@@ -196,65 +204,53 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     require_branch(scope, branch_id)
     branch = session.get(Branch, branch_id)
     name = branch.name if branch is not None else ""
-    status_counts = dict(session.exec(
-        select(Member.status, func.count()).where(Member.branch_id == branch_id).group_by(col(Member.status))
-    ).all())
-    unreachable = session.exec(select(func.count()).select_from(Member).where(
-        Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE, col(Member.reachable).is_(False))).one()
+    unreachable_now = func.sum(case((col(Member.reachable).is_(False), 1), else_=0))
+    by_status = {status: (int(n), int(u or 0)) for status, n, u in session.exec(
+        select(Member.status, func.count(), unreachable_now)
+        .where(Member.branch_id == branch_id, col(Member.role) != Role.ADMIN).group_by(col(Member.status))).all()}
+    admins = _admins(session, branch_id)
+    progress_rows, answer_rows = _rows_of(StudyProgress, branch_id, admins), _rows_of(QuizAnswer, branch_id, admins)
     delivered, read, readers = session.exec(
         select(func.count(), func.count(col(StudyProgress.read_at)),
                func.count(distinct(case((col(StudyProgress.read_at).is_not(None), StudyProgress.member_id)))))
-        .where(StudyProgress.branch_id == branch_id, _in(StudyProgress.delivered_at, window))
+        .where(progress_rows, in_window(StudyProgress.delivered_at, window))
     ).one()
-    answers, correct, answerers = session.exec(
-        select(func.count(), func.coalesce(func.sum(case((col(QuizAnswer.correct), 1), else_=0)), 0),
-               func.count(distinct(col(QuizAnswer.member_id))))
-        .where(QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))
-    ).one()
+    # one pass over the answers gives the totals and the questions answered wrong most (a bank has hundreds)
+    per_question = [(int(q), int(n), int(c or 0)) for q, n, c in session.exec(
+        select(QuizAnswer.question_id, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
+        .where(answer_rows, in_window(QuizAnswer.answered_at, window)).group_by(col(QuizAnswer.question_id))).all()]
     active = _active_members(session, branch_id)
-    held = held_meetings(session, branch_id, window, now)
-    attendances, expected = held_attendance(session, held)
-    leaves = 0
-    if held:
-        leaves = session.exec(select(func.count()).select_from(Rsvp).where(
-            col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
+    held = held_turnout(session, branch_id, window, now)
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
-        StudyProgress.branch_id == branch_id, col(StudyProgress.read_at).is_not(None),
-        _in(StudyProgress.read_at, window))).all())
+        progress_rows, col(StudyProgress.read_at).is_not(None),
+        in_window(StudyProgress.read_at, window))).all())
     answered: set[int] = set(session.exec(select(QuizAnswer.member_id).distinct().where(
-        QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))).all())
+        answer_rows, in_window(QuizAnswer.answered_at, window))).all())
     return BranchStats(
         branch_id=branch_id, branch_name=name,
-        active=int(status_counts.get(MemberStatus.ACTIVE, 0)), pending=int(status_counts.get(MemberStatus.PENDING, 0)),
-        unreachable=int(unreachable), delivered=int(delivered), read=int(read), readers=int(readers),
-        answers=int(answers), correct=int(correct), answerers=int(answerers),
-        meetings_held=len(held), attendances=attendances, expected_attendances=expected,
-        leaves=int(leaves),
+        active=by_status.get(MemberStatus.ACTIVE, (0, 0))[0], pending=by_status.get(MemberStatus.PENDING, (0, 0))[0],
+        unreachable=by_status.get(MemberStatus.ACTIVE, (0, 0))[1], delivered=int(delivered), read=int(read),
+        readers=int(readers), answers=sum(n for _q, n, _c in per_question),
+        correct=sum(c for _q, _n, c in per_question), answerers=len(answered),
+        meetings_held=len(held), attendances=sum(len(t.came) for t in held),
+        expected_attendances=sum(len(t.expected) for t in held), leaves=sum(len(t.leave) for t in held),
+        makeup_owed=sum(len(t.makeup_owed) for t in held),
         not_studied=tuple(m for m in active if m.id not in studied),
         not_answered=tuple(m for m in active if m.id not in answered),
-        weak_questions=tuple(_weak_questions(session, branch_id, window, weak_limit)),
+        weak_questions=tuple(_weak_questions(session, per_question, weak_limit)),
     )
 
 
-def _weak_questions(session: Session, branch_id: int, window: Window, limit: int, min_answers: int = 1
-                    ) -> list[WeakQuestion]:
-    """The questions answered wrong most often in the window (ties: the higher wrong share first)."""
-    wrong = func.sum(case((col(QuizAnswer.correct), 0), else_=1)).label("wrong")
-    total = func.count().label("total")
-    rows = session.exec(
-        select(QuizAnswer.question_id, total, wrong)
-        .where(QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))
-        .group_by(col(QuizAnswer.question_id))
-        .having(func.sum(case((col(QuizAnswer.correct), 0), else_=1)) > 0, func.count() >= min_answers)
-        .order_by(wrong.desc(), (wrong * 1.0 / total).desc(), col(QuizAnswer.question_id))
-        .limit(limit)
-    ).all()
-    if not rows:
+def _weak_questions(session: Session, per_question: list[tuple[int, int, int]], limit: int) -> list[WeakQuestion]:
+    """The questions answered wrong most often (ties: the higher wrong share first, then the older question)."""
+    ranked = sorted(((q, n, n - c) for q, n, c in per_question if n > c), key=lambda r: (-r[2], -r[2] / r[1], r[0]))
+    ranked = ranked[:limit]
+    if not ranked:
         return []
     questions = {q.id: q for q in session.exec(select(Question).where(
-        col(Question.id).in_([r[0] for r in rows]))).all()}
-    return [WeakQuestion(int(qid), questions[qid].stem, questions[qid].document, int(n), int(w))
-            for qid, n, w in rows if qid in questions]
+        col(Question.id).in_([r[0] for r in ranked]))).all()}
+    return [WeakQuestion(qid, questions[qid].stem, questions[qid].document, n, w)
+            for qid, n, w in ranked if qid in questions]
 
 
 def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: int, window: Window, now: datetime,
@@ -265,17 +261,19 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
         return None
     delivered, read = session.exec(
         select(func.count(), func.count(col(StudyProgress.read_at)))
-        .where(StudyProgress.member_id == member_id, _in(StudyProgress.delivered_at, window))).one()
+        .where(StudyProgress.member_id == member_id, in_window(StudyProgress.delivered_at, window))).one()
     reads = session.exec(select(StudyProgress.read_at).where(  # one member: a few hundred rows at most
         StudyProgress.member_id == member_id, col(StudyProgress.read_at).is_not(None),
-        _in(StudyProgress.read_at, window))).all()
+        in_window(StudyProgress.read_at, window))).all()
     days = len({stamp.astimezone(tz).date() for stamp in reads if stamp is not None})
     by_doc = session.exec(
         select(Question.document, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
         .join(Question, col(Question.id) == QuizAnswer.question_id)
-        .where(QuizAnswer.member_id == member_id, _in(QuizAnswer.answered_at, window))
+        .where(QuizAnswer.member_id == member_id, in_window(QuizAnswer.answered_at, window))
         .group_by(col(Question.document)).order_by(col(Question.document))).all()
-    held = held_meetings(session, branch_id, window, now)
+    # the meetings this member was expected at (the roster's rule, asked for this one person)
+    held = [m.id for m in held_meetings(session, branch_id, window, now)
+            if member.role != Role.ADMIN and attendees(session=session, meeting=m, people=[member])]
     attended = leaves = 0
     if held:
         attended = session.exec(select(func.count()).select_from(Attendance).where(
@@ -301,18 +299,18 @@ def attendance_warnings(*, session: Session, scope: Scope, branch_id: int, since
     last = (select(Attendance.member_id, func.max(Meeting.starts_at).label("last"))
             .join(Meeting, col(Meeting.id) == Attendance.meeting_id)
             .where(Attendance.branch_id == branch_id, CAME).group_by(col(Attendance.member_id)).subquery())
-    rows = session.exec(
-        select(Member.id, Member.name, last.c.last, Member.joined_at)
+    rows = session.execute(
+        sa_select(col(Member.id), col(Member.name), last.c.last, col(Member.joined_at), col(Member.standing))
         .outerjoin(last, last.c.member_id == Member.id)
-        .where(Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE)
+        .where(col(Member.branch_id) == branch_id, COUNTED)
         .order_by(last.c.last.is_not(None), last.c.last, col(Member.id))
     ).all()
     warnings: list[AttendanceWarning] = []
-    for member_id, name, last_at, joined in rows:
+    for member_id, name, last_at, joined, standing in rows:
         last_at, joined = _aware(last_at), _aware(joined)
         reference = last_at or joined
         if member_id is not None and (reference is None or reference < since):
-            warnings.append(AttendanceWarning(int(member_id), name, last_at, joined))
+            warnings.append(AttendanceWarning(int(member_id), name, last_at, joined, str(standing)))
     return warnings
 
 
@@ -332,19 +330,21 @@ def weekly_series(*, session: Session, scope: Scope, branch_id: int, starts: Seq
     """One point per week (``starts`` are the UTC instants the branch's local weeks begin)."""
     require_branch(scope, branch_id)
     bounds = [*starts, end]
+    held = held_turnout(session, branch_id, Window(bounds[0], end), now)
+    admins = _admins(session, branch_id)
+    progress_rows, answer_rows = _rows_of(StudyProgress, branch_id, admins), _rows_of(QuizAnswer, branch_id, admins)
     points: list[WeekPoint] = []
     for lo, hi in pairwise(bounds):
         window = Window(lo, hi)
         delivered, read = session.exec(select(func.count(), func.count(col(StudyProgress.read_at))).where(
-            StudyProgress.branch_id == branch_id, _in(StudyProgress.delivered_at, window))).one()
+            progress_rows, in_window(StudyProgress.delivered_at, window))).one()
         answers, correct = session.exec(select(func.count(), func.coalesce(func.sum(
             case((col(QuizAnswer.correct), 1), else_=0)), 0)).where(
-            QuizAnswer.branch_id == branch_id, _in(QuizAnswer.answered_at, window))).one()
-        held = held_meetings(session, branch_id, window, now)
-        attended, expected = held_attendance(session, held)
-        points.append(WeekPoint(lo, int(delivered), int(read), int(answers), int(correct), attended, expected))
+            answer_rows, in_window(QuizAnswer.answered_at, window))).one()
+        week = [t for t in held if lo <= (_aware(t.meeting.starts_at) or lo) < hi]
+        points.append(WeekPoint(lo, int(delivered), int(read), int(answers), int(correct),
+                                sum(len(t.came) for t in week), sum(len(t.expected) for t in week)))
     return points
-
 
 def _aware(value: datetime | None) -> datetime | None:
     """An aggregate over a UTC column may come back naive (SQLite); give it back aware UTC."""

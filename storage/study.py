@@ -10,22 +10,17 @@ delivered to them.  So a member who joins late starts at the beginning, a member
 where they stopped (nothing piles up), and units of a material added later are picked up when their
 position comes — the meeting's own materials first, as the pipeline orders them.
 
-The producers here run on every tick and only *enqueue* outbox rows: one per member and local day,
-under a key that makes a second tick, a second process or a restart harmless (inserted in bulk, see
-``_enqueue_many``).
+Who the daily pushes reach is read here; the producers that queue them are ``scheduler.study_push``.
 Which unit a push carries is decided when it is sent (``bot.handlers.study``), from current data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -33,8 +28,6 @@ from storage.errors import NotFound
 from storage.models import (
     Attendance,
     Branch,
-    Delivery,
-    DeliveryState,
     Member,
     MemberStatus,
     Question,
@@ -44,10 +37,6 @@ from storage.models import (
     StudyProgress,
     StudyUnit,
 )
-
-STUDY_KIND = "study"
-NUDGE_KIND = "quiz_nudge"
-
 
 # --------------------------------------------------------------------------- local days
 
@@ -223,10 +212,10 @@ def plan_of(*, session: Session, member_id: int, branch_id: int) -> PlanView:
                     next_title=upcoming[1].title if upcoming else None)
 
 
-# --------------------------------------------------------------------------- producers
+# --------------------------------------------------------------------------- who the daily pushes reach
 
 
-def _receivers(session: Session) -> Sequence[tuple[int, int, int, str | None]]:
+def push_receivers(*, session: Session) -> Sequence[tuple[int, int, int, str | None]]:
     """(member id, branch id, chat id, push time) of every active, reachable member who has not paused."""
     query = (select(Member.id, Member.branch_id, Member.chat_id, Member.push_time)
              .join(Branch, col(Branch.id) == col(Member.branch_id))
@@ -236,90 +225,10 @@ def _receivers(session: Session) -> Sequence[tuple[int, int, int, str | None]]:
     return session.exec(query).all()  # type: ignore[return-value]
 
 
-def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    pending = list(keys)
-    for start in range(0, len(pending), 500):
-        chunk = pending[start:start + 500]
-        found.update(session.exec(select(Delivery.dedup_key).where(col(Delivery.dedup_key).in_(chunk))).all())
-    return found
-
-
-def study_key(member_id: int, day: date) -> str:
-    return f"{STUDY_KIND}:{member_id}:{day.isoformat()}"
-
-
-def _enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
-    """Insert outbox rows in bulk, skipping any whose dedup key exists; the number inserted.
-
-    ``scheduler.outbox.enqueue`` inserts one row per call (a SELECT and a SAVEPOINT each): fine for a
-    handful, about a second per thousand for the morning fan-out.  This is the same insert-unless-the-key-
-    exists, as one ``INSERT … ON CONFLICT (dedup_key) DO NOTHING`` executed in batches (SQLite and
-    PostgreSQL both have it), so a second tick or a second process still adds nothing.
-    """
-    if not rows:
-        return 0
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    table = Delivery.__table__  # type: ignore[attr-defined]
-    statement = insert(table).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
-    # one statement, executed many times in batches ("insertmanyvalues"); RETURNING counts what was added
-    return len(session.connection().execute(statement, rows).all())
-
-
-def _outbox_row(*, branch_id: int, kind: str, dedup_key: str, chat_id: int, member_id: int, due_at: datetime,
-                expires_at: datetime, now: datetime, day: date) -> dict[str, Any]:
-    return {"branch_id": branch_id, "kind": kind, "dedup_key": dedup_key, "chat_id": chat_id,
-            "member_id": member_id, "payload": {"day": day.isoformat()}, "due_at": due_at, "expires_at": expires_at,
-            "state": DeliveryState.PENDING, "attempts": 0, "created_at": now}
-
-
-def produce_study_pushes(*, session: Session, now: datetime, tz: ZoneInfo, default_time: time) -> int:
-    """Enqueue today's snippet for each member whose push time has come (one row per member and local day).
-
-    A member whose time passed while the bot was down still gets the day's snippet when it is back; the
-    row expires at local midnight, so yesterday's never arrives today.
-    """
-    today = local_day(now, tz)
-    _, midnight = day_bounds(today, tz)
-    default = at_local(today, default_time, tz)
-    due: list[tuple[int, int, int, datetime]] = []
-    for member_id, branch_id, chat_id, push_time in _receivers(session):
-        when = at_local(today, parse_hhmm(push_time) or default_time, tz) if push_time else default
-        if when <= now:
-            due.append((member_id, branch_id, chat_id, when))
-    existing = _existing_keys(session, (study_key(m, today) for m, _, _, _ in due))
-    rows = [_outbox_row(branch_id=branch_id, kind=STUDY_KIND, dedup_key=study_key(member_id, today),
-                        chat_id=chat_id, member_id=member_id, due_at=when, expires_at=midnight, now=now, day=today)
-            for member_id, branch_id, chat_id, when in due if study_key(member_id, today) not in existing]
-    return _enqueue_many(session, rows)
-
-
-def produce_quiz_nudges(*, session: Session, now: datetime, tz: ZoneInfo, nudge_time: time, quiet_start: time,
-                        quiet_end: time) -> int:
-    """Enqueue the day's quiz nudge for members who answered nothing today: at most one a day, never in
-    quiet hours (a nudge time inside them sends nothing; a late row expires when they begin)."""
-    if in_quiet_hours(nudge_time, quiet_start, quiet_end):
-        return 0
-    today = local_day(now, tz)
-    when = at_local(today, nudge_time, tz)
-    if now < when:
-        return 0
-    quiet = at_local(today, quiet_start, tz)
-    if quiet <= when:
-        quiet += timedelta(days=1)
-    if now >= quiet:
-        return 0
-    start, end = day_bounds(today, tz)
-    answered = set(session.exec(select(QuizAnswer.member_id).where(
+def answered_by(*, session: Session, start: datetime, end: datetime) -> set[int]:
+    """The members who answered any question in ``[start, end)``."""
+    return set(session.exec(select(QuizAnswer.member_id).where(
         col(QuizAnswer.answered_at) >= start, col(QuizAnswer.answered_at) < end).distinct()).all())
-    receivers = [r for r in _receivers(session) if r[0] not in answered]
-    keys = {r[0]: f"{NUDGE_KIND}:{r[0]}:{today.isoformat()}" for r in receivers}
-    existing = _existing_keys(session, keys.values())
-    rows = [_outbox_row(branch_id=branch_id, kind=NUDGE_KIND, dedup_key=keys[member_id], chat_id=chat_id,
-                        member_id=member_id, due_at=when, expires_at=quiet, now=now, day=today)
-            for member_id, branch_id, chat_id, _ in receivers if keys[member_id] not in existing]
-    return _enqueue_many(session, rows)
 
 
 def answered_between(*, session: Session, member_id: int, start: datetime, end: datetime) -> int:

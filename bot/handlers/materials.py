@@ -23,7 +23,16 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.callbacks import CallbackData, pack, pattern
 from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
-from bot.content_service import Added, UploadRefused, check_duplicate, check_upload, set_mark, weighting
+from bot.content_service import (
+    Added,
+    UploadRefused,
+    check_duplicate,
+    check_upload,
+    mark_updates,
+    read_marks,
+    set_marks,
+    weighting,
+)
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
 from bot.review_card import forget_edit
@@ -134,12 +143,18 @@ def mark_keyboard(texts: Catalog, lang: str, material_id: int) -> InlineKeyboard
     ]])
 
 
-async def apply_mark(svc: Services, caller: Caller, material_id: int, mark: Mark | None) -> str:
-    """Record the mark for the material's file and rebuild the branch; returns the confirmation text."""
+async def apply_mark(svc: Services, caller: Caller, material_id: int, mark: Mark | None, *,
+                     whole_file: bool = False) -> str:
+    """Record the mark for the material (``/mark N``: that document only) or for the file it came in (the
+    buttons under an upload), rebuild the branch, and return the confirmation text."""
     material = await svc.db.run(content_store.get_material, scope=caller.scope, material_id=material_id)
     branch = await svc.db.run(member_store.get_branch, branch_id=material.branch_id)
     assert branch.id is not None
-    await asyncio.to_thread(set_mark, svc.settings, branch.key, material.file_name, mark)
+    rows = await svc.db.run(content_store.materials_overview, branch_id=branch.id)
+    siblings = [r.material.doc_key for r in rows if r.material.file_name == material.file_name]
+    marks = await asyncio.to_thread(read_marks, svc.settings, branch.key)
+    updates = mark_updates(marks, material.file_name, siblings, None if whole_file else material.doc_key, mark)
+    await asyncio.to_thread(set_marks, svc.settings, branch.key, updates)
     await svc.content.refresh(branch.key, branch.id, svc.clock.now())
     word = svc.texts.plain(f"materials.mark_word.{mark.value if mark else 'normal'}", caller.lang)
     return svc.texts.plain("materials.marked", caller.lang, title=book_title(material.title), mark=word)
@@ -151,7 +166,7 @@ async def mark_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     code = data.str_arg(1)
     if code not in _MARK_CODES:
         return svc.texts.plain("button.expired", caller.lang)
-    return await apply_mark(svc, caller, data.int_arg(0), _MARK_CODES[code])
+    return await apply_mark(svc, caller, data.int_arg(0), _MARK_CODES[code], whole_file=True)
 
 
 async def mark_command(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -195,7 +210,7 @@ def render_list(texts: Catalog, lang: str, branch: str, rows: Sequence[MaterialS
             date=m.published.isoformat() if m.published else texts.plain("materials.unknown_date", lang),
             units=row.units, questions=row.questions,
         ))
-        mark = marks.get(m.file_name)
+        mark = marks.get(m.doc_key, marks.get(m.file_name))
         if mark is not None:
             lines[-1] += texts.t("materials.list_mark", lang,
                                  mark=texts.plain(f"materials.mark_word.{mark.value}", lang))

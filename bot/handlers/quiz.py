@@ -43,8 +43,9 @@ from bot.quiz_view import (
     wrongbook_text,
 )
 from content.grading import correct_indices
-from scheduler import outbox
+from scheduler import outbox, study_push
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
+from storage import group_quiz as group_store
 from storage import members as member_store
 from storage import quiz as quiz_store
 from storage import study as study_store
@@ -73,7 +74,7 @@ async def _ask(update: Update, svc: Services, caller: Caller, quiz: QuizSession)
     wrong = 0
     if question is None:
         assert caller.member is not None and caller.member.id is not None
-        wrong = len(await svc.db.run(quiz_store.wrongbook, member_id=caller.member.id))
+        wrong = await svc.db.run(quiz_store.wrongbook_size, member_id=caller.member.id)
     await _send_next(update, svc, caller, quiz, question, wrong)
 
 
@@ -211,17 +212,21 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 # --------------------------------------------------------------------------- the 错题本
 
 
-def _wrong_items(svc: Services, member_id: int, *, session: Session) -> list[tuple[int, Question, str]]:
+def _wrong_items(svc: Services, member_id: int, lang: str, *, session: Session) -> list[tuple[int, Question, str]]:
+    """Each wrong question with when it comes back: its day, or "due now" once that day has passed (a past
+    date reads like a missed appointment)."""
     items = quiz_store.wrongbook(session=session, member_id=member_id)
-    tz = svc.settings.tz
-    return [(n, q, item.due_at.astimezone(tz).strftime("%m-%d")) for n, (item, q) in enumerate(items, 1)]
+    tz, now = svc.settings.tz, svc.clock.now()
+    due_now = svc.texts.plain("quiz.due_now", lang)
+    return [(n, q, due_now if item.due_at <= now else svc.texts.plain(
+        "quiz.due_on", lang, day=item.due_at.astimezone(tz).strftime("%m-%d"))) for n, (item, q) in enumerate(items, 1)]
 
 
 async def wrong(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/wrong`` — the questions answered wrong and not yet learned, each with a 重做 button."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
-    items = await svc.db.run(_wrong_items, svc, caller.member.id)
+    items = await svc.db.run(_wrong_items, svc, caller.member.id, caller.lang)
     await reply(update, wrongbook_text(svc.texts, caller.lang, items),
                 reply_markup=wrongbook_markup(svc.texts, caller.lang, items))
 
@@ -263,8 +268,8 @@ def render_nudge(svc: Services, session: Session, row: Delivery) -> Outgoing | N
 
 def produce_nudges(svc: Services, *, session: Session, now: datetime) -> int:
     study = svc.settings.study
-    return study_store.produce_quiz_nudges(session=session, now=now, tz=svc.settings.tz, nudge_time=study.nudge_time,
-                                           quiet_start=study.quiet_start, quiet_end=study.quiet_end)
+    return study_push.produce_quiz_nudges(session=session, now=now, tz=svc.settings.tz, nudge_time=study.nudge_time,
+                                          quiet_start=study.quiet_start, quiet_end=study.quiet_end)
 
 
 # --------------------------------------------------------------------------- the group quiz
@@ -277,7 +282,7 @@ def _clip(text: str, limit: int) -> str:
 def render_group_quiz(svc: Services, session: Session, row: Delivery) -> Outgoing | None:
     """A native quiz poll, not anonymous (so each vote reaches the bot with its voter)."""
     question = session.get(Question, row.subject_id) if row.subject_id is not None else None
-    if question is None or question.status != QuestionStatus.PUBLISHED or question.qtype not in quiz_store.POLL_TYPES:
+    if question is None or question.status != QuestionStatus.PUBLISHED or question.qtype not in group_store.POLL_TYPES:
         return None
     lang = svc.settings.language
     source = svc.texts.plain("quiz.poll_source", lang, document=question.document.strip("《》"))
@@ -299,10 +304,10 @@ def after_group_quiz(session: Session, row: Delivery, message: Message) -> None:
 def _queue_group_quiz(member: Member, group_chat_id: int, question_id: int | None, now: datetime, *,
                       session: Session) -> Question | None:
     if question_id is None:
-        question = quiz_store.next_group_question(session=session, branch_id=member.branch_id)
+        question = group_store.next_group_question(session=session, branch_id=member.branch_id)
     else:
         question = session.get(Question, question_id) if valid_id(question_id) else None
-        if (question is None or question.branch_id != member.branch_id or question.qtype not in quiz_store.POLL_TYPES
+        if (question is None or question.branch_id != member.branch_id or question.qtype not in group_store.POLL_TYPES
                 or question.status != QuestionStatus.PUBLISHED):
             return None
     if question is None or question.id is None:
@@ -315,7 +320,8 @@ def _queue_group_quiz(member: Member, group_chat_id: int, question_id: int | Non
 
 
 async def group_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/groupquiz [题号]`` — post a published question to the branch group as a quiz poll."""
+    """``/groupquiz [题号]`` — post a published question to the branch group as a quiz poll (typed in private
+    chat or in the group itself)."""
     svc = services(context)
     assert caller.member is not None
     args = args_of(context)
@@ -331,6 +337,9 @@ async def group_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     if question is None:
         await reply(update, svc.texts.t("quiz.group_none", caller.lang))
         return
+    if not caller.private:  # typed in a group: the poll itself follows there, so no preview of it
+        await reply(update, svc.texts.t("quiz.group_queued_here", caller.lang))
+        return
     await reply(update, svc.texts.t("quiz.group_queued", caller.lang, id=question.id, stem=_clip(question.stem, 60)))
 
 
@@ -339,7 +348,7 @@ async def poll_answer(context: ContextTypes.DEFAULT_TYPE, caller: Caller, poll: 
     if not caller.active or caller.member is None:
         return
     svc = services(context)
-    await svc.db.run(quiz_store.record_poll_answer, member=caller.member, poll=poll, option_ids=list(vote.option_ids),
+    await svc.db.run(group_store.record_poll_answer, member=caller.member, poll=poll, option_ids=list(vote.option_ids),
                      now=svc.clock.now())
 
 
@@ -356,7 +365,7 @@ def _handlers() -> list[CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]]:
 def _deliveries(svc: Services) -> list[DeliveryKind]:
     return [
         # a nudge twice would nag: an uncertain one is dropped
-        DeliveryKind(study_store.NUDGE_KIND, render=partial(render_nudge, svc), policy=KindPolicy()),
+        DeliveryKind(study_push.NUDGE_KIND, render=partial(render_nudge, svc), policy=KindPolicy()),
         # a poll twice splits the votes: dropped too
         DeliveryKind(GROUP_KIND, render=partial(render_group_quiz, svc), after_send=after_group_quiz,
                      policy=KindPolicy()),
@@ -368,7 +377,8 @@ FEATURE = Feature(
     commands=(
         Command("quiz", Role.MEMBER, quiz, "study"),
         Command("wrong", Role.MEMBER, wrong, "study"),
-        Command("groupquiz", Role.SECRETARY, group_quiz, "secretary"),
+        # typed in the branch group too: it posts there, and its answers say nothing private
+        Command("groupquiz", Role.SECRETARY, group_quiz, "secretary", private=False),
     ),
     # typed 填空 answers: seen before the features' catch-all for free text, passed on when not an answer
     conversations=lambda: [MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, typed_answer)],

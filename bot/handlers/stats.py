@@ -6,7 +6,8 @@
                                          who has not studied or answered, what to re-teach, warnings)
     /stats <member id> [period]          one member
     /chart [period]                      a PNG of the weekly rates
-    /export [period]                     the ledger workbook (.xlsx)
+    /export [period]                     the ledger workbook (.xlsx); a committee admin: the committee's
+                                         workbook over their branches (``/export <branch key> [period]``: one)
     /committee [period]                  committee admins: every branch side by side
 
 Everything here is secretarial: it is answered in private chat only (the guard sends a pointer from a
@@ -25,10 +26,10 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from bot import digest
 from bot.callbacks import CallbackData, pattern
 from bot.charts import branch_chart
-from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
+from bot.commands import Command, UsageError, args_of, guarded_callback, member_arg
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
-from bot.ledger import write_ledger
+from bot.ledger import write_committee, write_ledger
 from bot.stats_view import (
     Period,
     is_period,
@@ -40,6 +41,7 @@ from bot.stats_view import (
 )
 from storage import members as member_store
 from storage import stats as stats_store
+from storage.committee import committee_table
 from storage.errors import DomainError
 from storage.models import Branch, Role
 
@@ -71,12 +73,12 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     args = args_of(context)
     if len(args) > 2:
         raise UsageError()
+    branch_id = _branch_id(caller)
     member_id: int | None = None
     if args and not is_period(args[0]):
-        member_id = int_arg(args[0])
+        member_id = await member_arg(svc, branch_id, args[0])
         args = args[1:]
     period = _period(svc, args[0] if args else None)
-    branch_id = _branch_id(caller)
     now = svc.clock.now()
     tz = svc.settings.tz
     if member_id is not None:
@@ -120,18 +122,55 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
 
 
 async def send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/export [period]`` — the ledger workbook for the period."""
+    """``/export [period]`` — the ledger workbook for the period.  A committee admin gets the committee's
+    workbook over every branch they oversee, or one branch's with ``/export <branch key> [period]``."""
     svc = services(context)
+    args = args_of(context)
+    if caller.scope.is_admin:
+        await _send_committee_export(update, svc, caller, args)
+        return
     period, branch = await _period_and_branch(context, caller)
+    await _send_branch_export(update, svc, caller, period, branch)
+
+
+async def _send_branch_export(update: Update, svc: Services, caller: Caller, period: Period, branch: Branch) -> None:
     buffer = io.BytesIO()
     counts = await svc.db.run(write_ledger, scope=caller.scope, branch_id=branch.id, window=period.window,
-                              now=svc.clock.now(),
-                              tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
+                              now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
     day = svc.clock.now().astimezone(svc.settings.tz)
     name = svc.texts.plain("stats.export_file", caller.lang, branch=branch.key, date=f"{day:%Y%m%d}")
     caption = svc.texts.t("stats.export_caption", caller.lang, branch=branch.name,
                           period=period_label(svc.texts, caller.lang, period), meetings=counts["meetings"],
                           answers=counts["answers"])
+    message = update.effective_message
+    assert message is not None
+    await message.reply_document(document=buffer.getvalue(), filename=name, caption=caption)
+
+
+async def _send_committee_export(update: Update, svc: Services, caller: Caller, args: list[str]) -> None:
+    """``/export [period]`` or ``/export <branch key> [period]`` from a committee admin."""
+    branches = await svc.db.run(member_store.branches_in, scope=caller.scope)
+    key = args[0] if args and not is_period(args[0]) else None
+    rest = args[1:] if key is not None else args
+    if len(rest) > 1:
+        raise UsageError()
+    period = _period(svc, rest[0] if rest else None)
+    if key is not None:
+        chosen = next((b for b in branches if b.key == key), None)
+        if chosen is None:
+            raise UsageError()
+        await _send_branch_export(update, svc, caller, period, chosen)
+        return
+    now = svc.clock.now()
+    buffer = io.BytesIO()
+    counts = await svc.db.run(write_committee, scope=caller.scope, branch_ids=[b.id for b in branches if b.id],
+                              window=period.window, now=now, tz=svc.settings.tz, texts=svc.texts, lang=caller.lang,
+                              warn_since=now - timedelta(days=30 * svc.settings.schedule.inactivity_months),
+                              out=buffer)
+    day = now.astimezone(svc.settings.tz)
+    name = svc.texts.plain("stats.committee_file", caller.lang, date=f"{day:%Y%m%d}")
+    caption = svc.texts.t("stats.committee_caption", caller.lang, count=len(branches),
+                          period=period_label(svc.texts, caller.lang, period), meetings=counts.get("meetings", 0))
     message = update.effective_message
     assert message is not None
     await message.reply_document(document=buffer.getvalue(), filename=name, caption=caption)
@@ -147,15 +186,13 @@ async def show_committee(update: Update, context: ContextTypes.DEFAULT_TYPE, cal
     now = svc.clock.now()
     since = now - timedelta(days=30 * svc.settings.schedule.inactivity_months)
     branches = await svc.db.run(member_store.branches_in, scope=caller.scope)
+    ids = [b.id for b in branches if b.id is not None]
+    lines = await svc.db.run(committee_table, scope=caller.scope, branch_ids=ids, window=period.window, now=now)
     rows = []
-    for branch in branches:
-        assert branch.id is not None
-        figures = await svc.db.run(stats_store.branch_stats, scope=caller.scope, branch_id=branch.id,
-                                   window=period.window, now=now,
-                                   weak_limit=0)
-        warned = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=branch.id,
+    for line in lines:
+        warned = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=line.branch_id,
                                   since=since)
-        rows.append((figures, len(warned)))
+        rows.append((line, len(warned)))
     await reply(update, render_committee(svc.texts, caller.lang, rows, period))
 
 
@@ -167,7 +204,7 @@ async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     if branch_id != _branch_id(caller):  # a digest forwarded to, or forged by, another branch's secretary
         return svc.texts.plain("button.expired", caller.lang)
     added = await svc.db.run(digest.queue_nudges, scope=caller.scope, branch_id=branch_id, now=svc.clock.now(),
-                             settings=svc.settings)
+                             settings=svc.settings, sender=caller.member.id if caller.member else None)
     return svc.texts.plain("digest.nudged" if added else "digest.nudged_none", caller.lang, count=added)
 
 

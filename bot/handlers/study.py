@@ -29,6 +29,7 @@ from bot.commands import Command, UsageError, args_of, guarded_callback
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
 from bot.quiz_view import STUDY, plan_text, progress_text, snippet_markup, snippet_text, unit_of_markup
+from scheduler import study_push
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import study as study_store
 from storage.models import Delivery, Member, MemberStatus, Role, StudyUnit
@@ -36,6 +37,13 @@ from storage.models import Delivery, Member, MemberStatus, Role, StudyUnit
 
 def _push_time(svc: Services, member: Member) -> str:
     return member.push_time or svc.settings.study.push_time.strftime("%H:%M")
+
+
+async def _show_push(update: Update, svc: Services, caller: Caller) -> None:
+    """The member's push as it stands, with how to change it (the /plan footer's words)."""
+    assert caller.member is not None
+    key = "study.plan_paused" if caller.member.push_paused else "study.plan_time"
+    await reply(update, svc.texts.t(key, caller.lang, time=_push_time(svc, caller.member)))
 
 
 def _place(unit: StudyUnit, *, session: Session) -> tuple[int, int]:
@@ -78,8 +86,7 @@ def after_push(session: Session, row: Delivery, message: Message) -> None:
 
 def produce_pushes(svc: Services, *, session: Session, now: datetime) -> int:
     study = svc.settings.study
-    return study_store.produce_study_pushes(session=session, now=now, tz=svc.settings.tz,
-                                            default_time=study.push_time)
+    return study_push.produce_study_pushes(session=session, now=now, tz=svc.settings.tz, default_time=study.push_time)
 
 
 # --------------------------------------------------------------------------- commands
@@ -94,28 +101,31 @@ async def _send_unit(update: Update, svc: Services, caller: Caller, unit: StudyU
     await svc.db.run(study_store.record_delivery, member_id=caller.member.id, unit_id=unit.id, now=svc.clock.now())
 
 
-async def today(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/today`` — today's snippet again; when none came today yet, the next one of the plan."""
+def _unit_to_offer(member: Member, now: datetime, svc: Services, *, today: bool, session: Session) -> StudyUnit | None:
+    """``today``: the unit already sent today, if any; otherwise (or for /study) the next one of the plan."""
+    assert member.id is not None
+    unit = _today_unit(member, now, svc, session=session) if today else None
+    return unit or study_store.next_unit(session=session, member_id=member.id, branch_id=member.branch_id)
+
+
+async def _offer(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, *, today: bool) -> None:
     svc = services(context)
-    assert caller.member is not None and caller.member.id is not None
-    unit = await svc.db.run(_today_unit, caller.member, svc.clock.now(), svc)
-    if unit is None:
-        unit = await svc.db.run(study_store.next_unit, member_id=caller.member.id, branch_id=caller.member.branch_id)
+    assert caller.member is not None
+    unit = await svc.db.run(_unit_to_offer, caller.member, svc.clock.now(), svc, today=today)
     if unit is None:
         await reply(update, svc.texts.t("study.finished", caller.lang))
         return
-    await _send_unit(update, svc, caller, unit, today=True)
+    await _send_unit(update, svc, caller, unit, today=today)
+
+
+async def today(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/today`` — today's snippet again; when none came today yet, the next one of the plan."""
+    await _offer(update, context, caller, today=True)
 
 
 async def study_ahead(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/study`` — the next snippet now, ahead of the plan."""
-    svc = services(context)
-    assert caller.member is not None and caller.member.id is not None
-    unit = await svc.db.run(study_store.next_unit, member_id=caller.member.id, branch_id=caller.member.branch_id)
-    if unit is None:
-        await reply(update, svc.texts.t("study.finished", caller.lang))
-        return
-    await _send_unit(update, svc, caller, unit, today=False)
+    await _offer(update, context, caller, today=False)
 
 
 async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -132,6 +142,9 @@ async def set_time(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
     args = args_of(context)
+    if not args:  # a bare /settime asks what it is now
+        await _show_push(update, svc, caller)
+        return
     if len(args) != 1:
         raise UsageError()
     value = None if args[0].lower() in ("default", "默认") else study_store.parse_hhmm(args[0])
@@ -148,6 +161,9 @@ async def set_push(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
     args = [a.lower() for a in args_of(context)]
+    if not args:  # a bare /push asks whether it is on
+        await _show_push(update, svc, caller)
+        return
     if args not in (["off"], ["on"], ["关"], ["开"]):
         raise UsageError()
     paused = args[0] in ("off", "关")
@@ -183,7 +199,7 @@ async def done_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 
 def _deliveries(svc: Services) -> list[DeliveryKind]:
     # a snippet twice is better than none: a push whose fate is unknown is sent again
-    return [DeliveryKind(study_store.STUDY_KIND, render=partial(render_push, svc), after_send=after_push,
+    return [DeliveryKind(study_push.STUDY_KIND, render=partial(render_push, svc), after_send=after_push,
                          policy=KindPolicy(resend_uncertain=True))]
 
 

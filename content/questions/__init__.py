@@ -46,7 +46,7 @@ from content.questions.described import described_candidates
 from content.questions.descriptions import description_candidates
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
-from content.questions.examiner import examine
+from content.questions.examiner import asked_alone, examine
 from content.questions.facts import find_slots
 from content.questions.filters import PREDICTABLE, keep_slot, predictability
 from content.questions.halves import half_candidates
@@ -55,9 +55,11 @@ from content.questions.kinds import NEGATIVE_CUES, is_negative
 from content.questions.lists import list_candidates
 from content.questions.measures import alternatives, measure_candidates, measure_slots
 from content.questions.numbered import heading_lists, numbered_lists
+from content.questions.occasions import occasion_candidates
 from content.questions.ranking import select
 from content.questions.references import reference_candidates
 from content.questions.roles import role_candidates
+from content.questions.samefact import merge_facts
 from content.questions.sayings import document_frequency, is_saying, known_names, saying_slots, saying_spans
 from content.questions.siblings import sibling_candidates
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
@@ -95,7 +97,10 @@ def candidates(
         from content.sentences import split_sentences
 
         split = split_sentences
-    tiers = authorities(documents, tier_of, core, marks=marks, own_bodies=own_bodies)
+    # what the text says of each passage decides what is worth asking; a secretary's mark only weighs it
+    # (a core mark on an agenda must not let the news feature's trivia and catchwords through the filters)
+    tiers = authorities(documents, tier_of, own_bodies=own_bodies)
+    weighed = authorities(documents, tier_of, core, marks=marks, own_bodies=own_bodies) if core or marks else tiers
     titles = [d.title for d in documents]
     per_doc: list[tuple[Document, dict[int, list[str]]]] = []
     evidences: list[tuple[Evidence, str]] = []
@@ -225,10 +230,16 @@ def candidates(
     out.extend(description_candidates(enums, [ev for ev, _ in evidences]))
     out.extend(counterpart_candidates(evidences, paragraphs.values()))
     out.extend(half_candidates((ev for ev, _ in evidences), ["\n".join(b.text for b in d.blocks) for d in documents]))
+    out.extend(occasion_candidates(ev for ev, _ in evidences))  # where and when a leader said it
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
-    kept = examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources)
-    return kept + statement_candidates(kept)
+    corpus = "\n".join(paragraphs.values())
+    # one list, one fact for the ranker (after the examiner: a description of an item is no blank on it)
+    whole = {d.doc_id: "\n".join(b.text for b in d.blocks) for d in documents}
+    kept = merge_facts(examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources, corpus, whole))
+    kept = asked_alone(kept)
+    kept += statement_candidates(kept)
+    return kept if weighed is tiers else [_placed(c, weighed, per_doc) for c in kept]
 
 
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,4}?)([\u4e00-\u9fff]{4})、([\u4e00-\u9fff]{4})(?=[，。；”、]|$)")

@@ -4,10 +4,11 @@ A list whose items are headings of a word or two ("一是重始轻终。…二�
 sentence after it.  Knowing the list's names is one fact (``lists`` asks it); knowing which description goes
 with which name is another, and only a member who read the descriptions has it::
 
-    填空  在浙江工作期间，习近平将…概括为“五重五轻”——
-          （　）。有的干部喜欢给自己留名，替自己立碑，追求“看得见、摸得着”的政绩。      重显轻隐
-    判断  在浙江工作期间，习近平将…概括为“五重五轻”——
-          重显轻隐。有的干部抓工作拈轻怕重，把好做的事揽过来自己去做，…               错误
+    填空  在浙江工作期间，习近平将…概括为“五重五轻”。（　）。有的干部喜欢给自己留名，替自己立碑，
+          追求“看得见、摸得着”的政绩。                                               重显轻隐
+
+No 判断: a description glosses its name, so a true copy has nothing to check and a sibling's name is false
+at sight (an examiner's verdicts on "重显轻隐。有的干部喜欢给自己留名…" and its twin).
 
 The item's ordinal ("三是") is left out of the stem: the list's order alone would tell the name.
 
@@ -140,17 +141,9 @@ def _asked(
         )
         return Candidate(q, key, KIND, truth, group, paragraph, ev.tier, ev.doc_tier)
 
-    out = [make("fill", f"{lead}\n{BLANK}{tail}{text}", width_variants(item), "described", FILL_SCORE, None)]
-    out.append(make("truefalse", f"{lead}\n{item}{tail}{text}", (TRUE_TEXT,), "described|T", STATEMENT_SCORE, True))
-    # the wrong name: a sibling whose own characters the description does not hold either, nearest in the list
-    siblings = sorted(
-        (s for s in e.items if s != item and not unique[s] & set(text) and len(s) == len(item)),
-        key=lambda s: abs(e.items.index(s) - e.items.index(item)),
-    )
-    if siblings:
-        wrong = f"{lead}\n{siblings[0]}{tail}{text}"
-        out.append(make("truefalse", wrong, (FALSE_TEXT,), "described|F", STATEMENT_SCORE, False))
-    return out
+    # no 判断: the description glosses its name ("留名立碑，看得见、摸得着" → 重显轻隐), so the true copy has nothing
+    # to check and the false one (a sibling's name) is false at sight — the examiner's Q5 and its twin
+    return [make("fill", f"{lead}\n{BLANK}{tail}{text}", width_variants(item), "described", FILL_SCORE, None)]
 
 
 __all__ = ["description_candidates"]

@@ -14,8 +14,14 @@ options and the corpus — so they are judged here, on the built :class:`Candida
                     …（　）抓好统筹协调"), the document title names ("五重五轻"), or a series in the stem spells
                     ("学查改" → 实改); stock phrases (最大的政绩, 第一责任人, 必然要求, 重要任务) and significance
                     chains ("是…的必然要求，是…的重要举措"); a true 判断 copied from a row of work-style phrases
+    in every tier   a dated visit ("2月9日至10日…慰问快递小哥"); a true 判断 of stock words ("扛起主体责任",
+                    "重要意义"); a quoted catchword below the centre ("拧紧…的“（总开关）”", 各地“（新春第一会）”) —
+                    neither the branch's own chain nor a secretary's mark makes these worth asking
     ambiguous       a 多选 on an open list ("…等各领域"); a stem trailing "……"
-    give-away       options outside the key's length band (±30 %) or of another 重X轻Y shape
+    give-away       options outside the key's length band (±30 %) or of another 重X轻Y shape; and the causes a
+                    second examiner found in a bank of 36 (``giveaways``): a label its clause explains, a
+                    parallel pattern, stock wording, an odd option, a false twin in the campaign's own words
+                    or exchanging two phrases; a true copy with no plausible false twin (``asked_alone``)
 
 ``repair`` then gives fills their defensible variants (``variants``) and makes explanations name the body
 that said the sentence.
@@ -28,6 +34,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from content.questions.cloze import EXPLANATION_LIMIT
+from content.questions.giveaways import CHECKABLE_TRUE, copied, giveaway
 from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
 from content.questions.slots import Candidate
 from content.questions.text import BLANK, cjk_len, clip, norm, quoted
@@ -55,13 +62,18 @@ KINDS: dict[str, str] = {
         ("生态保护", "产业发展", "科技创新", "城市治理", "民生保障", "民生改善", "安全稳定", "招商引资"), "field"
     ),
     **dict.fromkeys(
-        ("学习研讨", "查摆问题", "问题查摆", "整改整治", "建章立制", "开门教育", "分类指导", "宣传引导", "真督实导"),
+        ("学习研讨", "查摆问题", "问题查摆", "整改整治", "建章立制", "开门教育", "分类指导", "宣传引导", "真督实导",
+         "警示教育", "督导检查"),
         "measure",
     ),
     **dict.fromkeys(("督促检查", "调查研究", "了解群众反映", "谈心谈话", "征求意见"), "way"),
     **dict.fromkeys(("讲授专题党课", "邀请专家辅导", "举办专题读书班", "专题读书班"), "study format"),
     **dict.fromkeys(("经济指标",), "noun"),
 }
+# a true claim made of these is affirmed by anyone: "…切实扛起主体责任，把…作为一项重要政治任务来抓"
+STOCK_CLAIMS = ("重要意义", "主体责任")
+# a dated visit: "2月9日至10日，农历春节前夕，习近平总书记在北京考察，亲切慰问快递小哥。"
+_DATED_EVENT = re.compile(r"^\d{1,2}月\d{1,2}日(?:至\d{1,2}日)?[^。]{0,30}?(?:考察|慰问|视察|看望|走访|调研)")
 _SIGNIFICANCE = re.compile(r"是[^。]{4,60}的(?:必然要求|重要举措|有效途径|内在要求|根本要求)")
 _MEETING_FACT = re.compile(r"召开|出席|主持|会议")
 _OPEN_LIST = re.compile(r"（　）等(?:各|[^，。]{0,4}(?:领域|方面))")
@@ -70,6 +82,7 @@ _HEAVY_ITEM = re.compile(r"重[\u4e00-\u9fff]{1,3}轻[\u4e00-\u9fff]{1,3}(?=[。
 _WORK_ROW = re.compile(r"[^，。；：]+")
 _WORK_VERB = re.compile(r"^(?:要)?(?:压实|坚持|强化|注重|统筹|加强|做好|抓好|推进|落实|完善|健全|高质量|突出|深化)")
 BAND = 0.3
+MIN_MULTIPLE = 5  # options a 多选 keeps when an odd wrong one goes (four keys and one real wrong option)
 
 
 def examine(
@@ -77,29 +90,51 @@ def examine(
     central_text: str,
     titles: Collection[str],
     sources: Mapping[str, str] | None = None,
+    corpus: str = "",
+    texts: Mapping[str, str] | None = None,
 ) -> list[Candidate]:
     """The candidates worth a member's two minutes, each refitted (options of the key's kind) and repaired
-    (variants, the explanation's speaker); ``sources``: each document's 来源 by ``doc_id``."""
+    (variants, the explanation's speaker); ``sources``: each document's 来源 by ``doc_id``; ``corpus``: every
+    paragraph, which a false 判断 must not quote as its false version (``giveaways``); ``texts``: each document's
+    text by ``doc_id``, whose own requirements are no wrong option of its list (``refit``)."""
     sources = sources or {}
     central_keys = {c.key for c in candidates if c.tier == CENTRAL}
-    kept = [refit(c, central_text) for c in candidates]
-    kept = [c for c in kept if refusal(c, central_text, titles, central_keys) is None]
+    texts = texts or {}
+    kept = [refit(c, central_text, texts.get(c.question.doc_id, ""), corpus) for c in candidates]
+    kept = [c for c in kept if refusal(c, central_text, titles, central_keys) is None and giveaway(c, corpus) is None]
     # a list asked as a 多选 is not asked again by a blank on one of its items ("认真落实学习研讨、…、（　）、
     # 开门教育等工作安排" beside the 多选 on the 工作安排) nor by a true 判断 copying it: the same recall twice,
     # and the sentence's other fact ("坚持（聚焦主题）、简约务实") loses its place
     listed = {c.fact for c in kept if c.question.qtype == "multiple" and c.group}
-    kept = [c for c in kept if not (c.fact in listed and (_item_fill(c) or c.truth is True))]
+    kept = [c for c in kept if not (c.fact in listed and (_item_fill(c) or (c.truth is True and _copy(c))))]
     return [repair(c, sources.get(c.question.doc_id, "")) for c in kept]
+
+
+def asked_alone(kept: Sequence[Candidate]) -> list[Candidate]:
+    """The examined candidates without the true copies no 判断 should make: a true copy must name something to
+    check (a time, an occasion, a number, a body, a session), else it reads unaltered and that alone tells it
+    is true ("行业系统主管部门党委（党组）要充分发挥…指导作用").  Applied before ``statements`` too: copies as the
+    true options of a "下列表述正确的有" 多选 beside one altered option make the same free rule."""
+    return [c for c in kept if not (c.truth and _copy(c) and c.kind not in CHECKABLE_TRUE)]
+
+
+def _copy(c: Candidate) -> bool:
+    return copied(c.question.stem, c.question.sentence)
 
 
 def _item_fill(c: Candidate) -> bool:
     return c.kind == "item" and c.question.qtype == "fill"
 
 
-def refit(c: Candidate, central_text: str) -> Candidate:
+def refit(c: Candidate, central_text: str, own_text: str = "", corpus: str = "") -> Candidate:
     """A 多选 whose wrong options are of another kind or shape gets ones of the keys' kind from the
     central texts (督促检查 / 调查研究 against the principles 务求实效 / 统筹推进 → none fit: it is refused), and a
-    重X轻Y list asks the item whose shape its odd distractor shares ("重速度轻质量" beside "重局部轻全局")."""
+    重X轻Y list asks the item whose shape its odd distractor shares ("重速度轻质量" beside "重局部轻全局").
+
+    A phrase the question's own document requires elsewhere is no wrong option: "分类指导" and "宣传引导" are
+    the Notice's requirements too, so a member may defend them as its 工作安排.  Given ``own_text``, the
+    spare ones come from the central texts and then the rest of ``corpus`` (a speech's 警示教育), never from
+    the document itself."""
     q = c.question
     if q.qtype != "multiple":
         return c  # a single with an odd option is refused instead: another builder asks the fact better
@@ -108,14 +143,26 @@ def refit(c: Candidate, central_text: str) -> Candidate:
     wanted = {KINDS[k] for k in keys if k in KINDS}
     options = list(q.options)
     if wanted:
-        spare = [
-            p for p, kind in KINDS.items()
-            if kind in wanted and norm(p) in norm(central_text) and norm(p) not in line
-            and p not in options and not any(sorted(p) == sorted(k) for k in keys)
-        ]
+        def fit(text: str) -> list[str]:
+            return [
+                p for p, kind in KINDS.items()
+                if kind in wanted and norm(p) in norm(text) and norm(p) not in line
+                and p not in options and not any(sorted(p) == sorted(k) for k in keys)
+            ]
+
+        central = fit(central_text)
+        spare = [p for p in central if not (own_text and norm(p) in norm(own_text))]
+        # only where the document's own requirements were all the centre offered does the rest of the corpus
+        # serve: a list that had no same-kind alternative stays refused, whatever material is added
+        fallback = bool(own_text) and not spare and len(central) > len(spare)
+        if fallback:
+            spare = [p for p in fit(corpus) if norm(p) not in norm(own_text)]
         for i, o in enumerate(options):
             if o not in keys and o in KINDS and KINDS[o] not in wanted and spare:
                 options[i] = spare.pop(0)
+        odd = [o for o in options if o not in keys and o in KINDS and KINDS[o] not in wanted]
+        while fallback and odd and len(options) > MIN_MULTIPLE:  # one real wrong option beats an odd one
+            options.remove(odd.pop())
     shapes = {_shape(k) for k in keys}
     if q.qtype == "multiple" and None not in shapes:
         for o in options:
@@ -143,12 +190,20 @@ def refusal(
     keys = [a for a in q.answer if a not in ("正确", "错误")]
     # a branch that studies only a speech has no central text to check it against: its questions stand
     # a book a commentary names ("收录在《干在实处 走在前列》一书中") is its fact, not a formula it may misquote
-    if c.tier == TEMPLATE and c.kind != "reference" and central_text and (
+    # ... and so is the occasion it reports a leader spoke on ("今年1月，在…研讨班开班式上，习近平…")
+    if c.tier == TEMPLATE and c.kind not in ("reference", "occasion") and central_text and (
         any(norm(k) not in norm(central_text) for k in keys) or c.key in central_keys or not keys
     ):
         return "a template speech's formula the centre does not state, or already asks"
     if c.kind in ("date", "person") and c.tier != OWN and _MEETING_FACT.search(q.sentence):
         return "a meeting's date or attendee"
+    # the rules below hold in every tier: the branch's own chain and a secretary's core mark included
+    if _DATED_EVENT.search(q.sentence.split("\n")[-1]):
+        return "a dated visit or event (trivia in any passage)"
+    if q.qtype == "truefalse" and c.truth and any(w in q.stem for w in (*STOCK_KEYS, *STOCK_CLAIMS)):
+        return "a true 判断 any member affirms from its stock words"
+    if c.tier != CENTRAL and f"“{BLANK}”" in q.stem and not any(norm(k) in norm(central_text) for k in keys):
+        return "a catchword of a passage below the centre, which the centre never states"
     if c.kind == "body" and (any(k in t for k in keys for t in titles) or "召开" in q.sentence):
         return "an issuer the document's title names, or who convened a meeting"
     stem = q.stem
@@ -271,8 +326,17 @@ def repair(c: Candidate, source: str = "") -> Candidate:
         extra = [v for v in accepted(q.answer[0]) if v not in q.answer]
         if extra:
             q = replace(q, answer=(*q.answer, *extra))
-    q = replace(q, explanation=credited(q.explanation, q.stem, source))
+    q = replace(q, stem=one_line(q.stem), explanation=credited(q.explanation.replace("——\n", "……"), q.stem, source))
     return replace(c, question=q)
+
+
+_LEAD_BREAK = re.compile(r"(?<=[”》])——\n")
+
+
+def one_line(stem: str) -> str:
+    """A stem as one line: a lead-in the source ends with "——" and a line break ("…概括为“五重五轻”——\n这些重要
+    论述…") reads as a splice on a phone, so it ends with a full stop instead (verified as two sentences)."""
+    return _LEAD_BREAK.sub("。", stem)
 
 
 def credited(explanation: str, stem: str, source: str = "") -> str:

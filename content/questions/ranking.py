@@ -27,11 +27,12 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from content.model import QUESTION_TYPES, Question
 from content.questions.importance import OTHERS, TIER_QUOTA, importance
+from content.questions.samefact import rivals
 from content.questions.slots import Candidate
 from content.questions.statements import FACT_SEPARATOR, STATEMENTS
 from content.questions.text import norm, split_attribution
@@ -110,15 +111,21 @@ class NearDuplicates:
 
 
 def select(
-    candidates: Sequence[Candidate], *, per_type: int | None = None, min_score: float = MIN_SCORE
+    candidates: Sequence[Candidate],
+    *,
+    per_type: int | None = None,
+    min_score: float = MIN_SCORE,
+    hidden: Collection[str] = (),
 ) -> list[Question]:
     """The chosen questions, most important first (see the module docstring).
 
     Each fact is asked only in its *home* — the most authoritative passage that states it (then the more
     authoritative document, then the earlier one) — and each document's questions are chosen from its own
-    candidates under its own quotas.  So a document's selection does not depend on how many other
-    documents there are: adding a material changes another's questions only where the new one states a
-    fact of it with more authority, or nearly duplicates one of its stems from ahead of it.
+    candidates under its own quotas (``hidden``: ids the curated overlay withdraws — chosen as before, but
+    never shown, so they neither give another's answer away nor are given away).  So a document's selection
+    does not depend on how many other documents there are: adding a material changes another's questions
+    only where the new one states a fact of it with more authority, or nearly duplicates one of its stems
+    from ahead of it.
     """
     pool = [c for c in candidates if c.question.score >= min_score]
     fact_docs: dict[str, set[str]] = defaultdict(set)
@@ -141,7 +148,7 @@ def select(
     chosen: list[Question] = []
     answers: dict[str, Question] = {}
     for doc_id in order:
-        chosen.extend(_per_document(by_doc[doc_id], per_type, twins, answers))
+        chosen.extend(_per_document(by_doc[doc_id], per_type, twins, answers, hidden))
     return sorted(chosen, key=lambda q: (-q.score, q.qid))
 
 
@@ -177,7 +184,11 @@ def same_question(a: Question, b: Question) -> bool:
 
 
 def _per_document(
-    candidates: Sequence[Candidate], per_type: int | None, twins: NearDuplicates, answers: dict[str, Question]
+    candidates: Sequence[Candidate],
+    per_type: int | None,
+    twins: NearDuplicates,
+    answers: dict[str, Question],
+    hidden: Collection[str] = (),
 ) -> list[Question]:
     """One document's questions: greedy on importance-weighted score under the document's own limits."""
     present = [t for t in QUESTION_TYPES if any(c.question.qtype == t for c in candidates)]
@@ -255,6 +266,8 @@ def _per_document(
         sh = shingles(q.stem)
         if any(same_question(answers[t], q) for t in twins.find_all(sh)):
             continue  # the same sentence may be asked twice, for two different answers; never twice for one
+        if q.qid not in hidden and rivals(q, (a for a in answers.values() if a.qid not in hidden)) is not None:
+            continue  # one stem shows the other's key where its blank stands: the better one (met first) stays
         answers[q.qid] = q
         chosen.append(q)
         chosen_ids.add(q.qid)

@@ -142,7 +142,9 @@ def split_attribution(stem: str) -> tuple[str, str]:
 def fragments(stem: str) -> list[str]:
     """The verbatim pieces of a stem: split at omissions and blanks, punctuation-trimmed (attribution excluded)."""
     _, stem = split_attribution(stem)
-    pieces = re.split(rf"{re.escape(GAP)}|{re.escape(BLANK)}|{_FRAME_SPLIT}|\n|(?<=》)：|【|】|《|》|？", stem)
+    # a lead-in joined by a full stop after its closing quote ("…概括为“五重五轻”。这些…") is a sentence of its own
+    cut = rf"{re.escape(GAP)}|{re.escape(BLANK)}|{_FRAME_SPLIT}|\n|(?<=[”》])。(?=.)|(?<=》)：|【|】|《|》|？"
+    pieces = re.split(cut, stem)
     out = []
     for piece in pieces:
         p = piece.strip().strip("，,；;：:、。")

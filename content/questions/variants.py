@@ -6,8 +6,9 @@ here):
 
     word order   "一体推进学查改" / "学查改一体推进" — the central meeting itself writes the second
     plan names   "第十五个五年规划" / "十五五规划" — the short name every document uses for a five-year plan
-    synonyms     wordings the materials or the campaign use for the same requirement ("听取/征求/倾听群众
-                 意见"; "中央巡视整改" / "巡视整改" / "巡视巡察整改"; "民生为大" / "以人民为中心" / "人民至上")
+    short names  the same term without its qualifier ("中央巡视整改" / "巡视整改") — never another term: "巡视巡察
+                 整改", "以人民为中心" or "人民至上" are not in the source, and a blank they would fill as well is
+                 an open blank, refused (``giveaways``), not widened
 """
 
 from __future__ import annotations
@@ -17,11 +18,7 @@ import re
 _HOW = "(一体推进|统筹推进|协同推进)"
 _ORDER = re.compile(rf"^{_HOW}([\u4e00-\u9fff]{{2,6}})$|^([\u4e00-\u9fff]{{2,6}}){_HOW}$")
 _PLAN = re.compile(r"^第([一二三四五六七八九十]{1,3})个五年规划$")
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "听取群众意见": ("征求群众意见", "倾听群众意见"),
-    "中央巡视整改": ("巡视整改", "巡视巡察整改"),
-    "民生为大": ("以人民为中心", "人民至上"),
-}
+SYNONYMS: dict[str, tuple[str, ...]] = {"中央巡视整改": ("巡视整改",)}
 
 
 def accepted(answer: str) -> tuple[str, ...]:

@@ -98,3 +98,20 @@ async def tick(session: OfflineSession) -> list[SentMessage]:
     from bot.ticker import tick as run
 
     return await session.run(lambda: run(session.app))
+
+
+_QUOTES = str.maketrans("", "", "“”‘’\"'")
+
+
+def feedback_of(replies: list[SentMessage], q: Question) -> SentMessage:
+    """The feedback among ``replies``: it names where the sentence comes from and quotes it, and the quote is
+    the question's own source sentence (or the part of it that was asked)."""
+    for message in replies:
+        lines = message.plain.splitlines()
+        source = next((line for line in lines if line.startswith(("出自：", "出处："))), None)
+        quoted = next((line.split("：", 1)[1] for line in lines if line.startswith(("原文：", "原句："))), None)
+        if source and quoted:
+            text = quoted.translate(_QUOTES).rstrip("…。；")
+            assert len(text) >= 8 and text in q.sentence.translate(_QUOTES).replace("\n", ""), (quoted, q.sentence)
+            return message
+    raise AssertionError(f"no feedback naming a source and quoting it in {[m.plain for m in replies]}")

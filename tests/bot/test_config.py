@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings, load_settings, read_token
+from bot.config import ConfigError, Settings, config_warnings, load_settings, read_token
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ def test_example_config_holds_the_materials_meeting() -> None:
     assert meeting.kind == "党员大会" and meeting.place == "国科路2号楼三楼会议室" and meeting.host == "王明洲"
     assert meeting.topic == "树立和践行正确政绩观学习教育动员部署会" and len(meeting.materials) == 3
     assert settings.meeting_start_utc(meeting) == datetime(2026, 3, 25, 6, 30, tzinfo=UTC)
-    assert settings.schedule.daily_push == (time(8, 0),)
+    assert settings.study.push_time == time(8, 0)
     assert settings.schedule.offsets() == [timedelta(days=3), timedelta(days=1), timedelta(hours=2)]
 
 
@@ -45,6 +45,7 @@ def test_embedded_defaults_need_no_file(monkeypatch: pytest.MonkeyPatch) -> None
         ("telegram:\n  tokn_file: x\n", "telegram.tokn_file", 2),
         ("branches:\n  - key: ab\n    name: 甲\n    invite_code: x\n", "branches[0].invite_code", 4),
         ("schedule:\n  reminder_offsets: [1d, soon]\n", "schedule.reminder_offsets", 2),
+        ("timezone: Asia/Shanghai\nschedule:\n  daily_push: [\"25:00\"]\n", "schedule.daily_push", 3),
         ("database:\n  url: mysql://x\n", "database.url", 2),
         ("telegram:\n  mode: webhook\n  webhook:\n    url: http://plain.example\n", "telegram.webhook.url", 4),
         ("telegram:\n  mode: webhook\n", "telegram.webhook.url", 1),
@@ -226,3 +227,27 @@ def test_no_config_at_all_says_no_branches_configured(tmp_path: Path) -> None:
                           env=env, cwd=tmp_path, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("zhibu: config error: branches: no branches configured")
+
+
+def test_an_old_config_with_daily_push_still_starts_and_is_told_to_rename_it(tmp_path: Path) -> None:
+    """``schedule.daily_push`` became ``study.push_time``: an old config is read under the new name, and
+    ``config check`` (like the log at start) says so in one line."""
+    old = ("branches:\n  - key: csfz\n    name: 甲支部\n    invite_code: abcd1234\n    secretaries: [1]\n"
+           "schedule:\n  daily_push: [07:30]\n  tick_seconds: 30\n")  # unquoted: YAML reads 07:30 as 450
+    path = factories.write_config(tmp_path, old)
+    settings = load_settings(path)
+    assert settings.study.push_time == time(7, 30) and settings.schedule.tick_seconds == 30
+    env = {**os.environ, "ZHIBU_TELEGRAM_TOKEN": ""}
+    done = subprocess.run([sys.executable, "-m", "bot", "config", "check", "--config", str(path)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("config ok: 1 branch(es)")
+    assert done.stderr.splitlines() == [
+        "warning: schedule.daily_push: renamed, read as study.push_time (07:30); rename it in the config"]
+
+
+def test_daily_push_next_to_the_new_push_time_is_ignored() -> None:
+    settings = Settings.model_validate({"schedule": {"daily_push": ["07:30"]}, "study": {"push_time": "06:00"}})
+    assert settings.study.push_time == time(6, 0)
+    assert config_warnings(settings)[0].startswith("schedule.daily_push: no longer used and ignored")
+    both = Settings.model_validate({"schedule": {"daily_push": ["07:30", "19:00"]}})
+    assert both.study.push_time == time(7, 30) and "['19:00'] are ignored" in config_warnings(both)[0]

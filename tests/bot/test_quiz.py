@@ -8,24 +8,35 @@ else's message records a second answer.
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
 from bot.fakeapi.session import OfflineSession
-from bot.texts import book_title
 from scheduler.clock import FakeClock
-from storage.models import Question, QuestionStatus, QuizAnswer, QuizSession, QuizSessionState, ReviewItem
+from storage.models import (
+    Member,
+    MemberStatus,
+    Question,
+    QuestionStatus,
+    QuizAnswer,
+    QuizSession,
+    QuizSessionState,
+    ReviewItem,
+)
 from tests.bot.study_helpers import (
     MEMBER,
     OTHER,
     answer,
     current,
     db_of,
+    feedback_of,
     join,
     member_of,
     right_indices,
     study_fixture,  # noqa: F401  (the ``study`` fixture)
 )
+from tests.factories import SECRETARY_ID
 
 
 def answers(session: OfflineSession) -> list[QuizAnswer]:
@@ -49,9 +60,8 @@ async def test_a_quiz_mixes_all_four_types_and_explains_each_answer_from_its_sou
         _, q = current(study, MEMBER)
         seen.append(q)
         replies = await answer(study, MEMBER, right=n % 2 == 0)
-        feedback = next(m for m in replies if "出处：" in m.plain)
+        feedback = feedback_of(replies, q)
         assert ("回答正确" if n % 2 == 0 else "回答错误") in feedback.plain
-        assert q.sentence[:15] in feedback.plain and book_title(q.document)[:12] in feedback.plain
         assert "正确答案：" in feedback.plain
     assert {q.qtype for q in seen} == {"single", "multiple", "truefalse", "fill"}
     assert "5 题答对 3 题" in replies[-1].plain and "/wrong" in replies[-1].plain
@@ -182,7 +192,10 @@ async def test_the_wrong_book_lists_mistakes_and_a_retry_takes_one_out_after_two
     await study.send(MEMBER, "/quiz")
     _, missed = current(study, MEMBER)
     await answer(study, MEMBER, right=False)
-    assert "错题本是空的" not in (await study.send(MEMBER, "/wrong"))[0].plain
+    tomorrow = (study.clock.now() + timedelta(days=1)).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d")
+    assert f"（{tomorrow} 复习）" in (await study.send(MEMBER, "/wrong"))[0].plain  # Again: back tomorrow
+    study.clock.advance(timedelta(days=2))
+    assert "（已到复习时间）" in (await study.send(MEMBER, "/wrong"))[0].plain  # a past day reads as due now
     for attempt in (1, 2):
         listing = (await study.send(MEMBER, "/wrong"))[0]
         assert "错题本：1 道" in listing.plain and listing.button_list()[0].text == "重做 1"
@@ -204,3 +217,47 @@ async def test_a_typed_answer_with_control_characters_is_graded_and_stored_clean
     replies = await study.send(MEMBER, f"\x00{q.answer[0]}\u202e\ud800")
     assert any("回答正确" in m.plain for m in replies)
     assert answers(study)[-1].chosen == [q.answer[0]]
+
+
+async def test_a_member_removed_mid_quiz_cannot_answer_the_next_question(study: OfflineSession) -> None:
+    """Who is speaking is kept between taps (a quiz costs no lookup per tap), but never past a change of
+    their membership: the tap after a removal is refused and records nothing."""
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    await answer(study, MEMBER, right=True)
+    await answer(study, MEMBER, right=True)  # the member was looked up for these taps and kept
+    assert len(answers(study)) == 2
+    member = member_of(study, MEMBER)
+    await study.send(SECRETARY_ID, f"/remove {member.id}")
+    await study.press(SECRETARY_ID, 1)
+    assert member_of(study, MEMBER).status == "left"
+    keyboard = study.api.last_keyboard(MEMBER)
+    if keyboard is not None and keyboard.buttons():
+        data = keyboard.buttons()[0].callback_data
+        assert data is not None
+        tap = study.api.callback_update(MEMBER, keyboard.message_id, data)
+        assert not [m for m in await study.feed(tap) if m.kind == "message"]
+        assert "您还没有加入支部" in (toast(study, tap) or "")
+    else:  # a 填空 waits: typed text is no longer an answer
+        await study.send(MEMBER, current(study, MEMBER)[1].answer[0])
+    assert len(answers(study)) == 2
+    # a change written by any code of the process counts, not only the roster's: the member restored by
+    # hand (straight into the store), now speaking English, is seen so on the next update
+    with db_of(study).session() as s:
+        row = s.get(Member, member.id)
+        assert row is not None
+        row.status, row.language = MemberStatus.ACTIVE, "en"
+        s.add(row)
+    assert "Resuming your quiz" in (await study.send(MEMBER, "/quiz"))[0].plain
+
+
+async def test_true_false_buttons_speak_the_members_language(study: OfflineSession) -> None:
+    """The trial found an English member's 判断 buttons still reading 正确 / 错误."""
+    await join(study)
+    await study.send(MEMBER, "/lang en")
+    shown = await study.send(MEMBER, "/quiz")
+    while current(study, MEMBER)[1].qtype != "truefalse":
+        shown = await answer(study, MEMBER, right=True)
+    labels = [b.text for b in shown[-1].button_list()]
+    assert labels == ["✔️ True", "✖️ False"], labels
+    assert any("Correct" in m.plain or "correct" in m.plain for m in await study.press(MEMBER, 1))

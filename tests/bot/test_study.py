@@ -84,7 +84,10 @@ async def test_a_paused_member_receives_nothing_and_resumes_where_they_stopped(
         at_local(clock, day, 20, 0)  # past both the push and the nudge
         assert [m for m in await tick(study) if m.chat_id == MEMBER] == []
     assert "已暂停" in (await study.send(MEMBER, "/plan"))[0].plain
+    # bare /push and /settime say how things stand (the trial got a usage error)
+    assert "每日推送已暂停（/push on 恢复，时间 08:00）" in (await study.send(MEMBER, "/push"))[0].plain
     await study.send(MEMBER, "/push on")
+    assert "每天 08:00 推送" in (await study.send(MEMBER, "/settime"))[0].plain
     at_local(clock, 24, 8, 0)
     resumed = snippets(await tick(study))
     assert len(resumed) == 1 and "第 2/" in resumed[0].plain
@@ -104,7 +107,7 @@ async def test_done_today_study_and_plan(study: OfflineSession, clock: FakeClock
     ahead = snippets(await study.send(MEMBER, "/study"))
     assert "提前学习" in ahead[0].plain and "第 2/" in ahead[0].plain
     plan = (await study.send(MEMBER, "/plan"))[0].plain
-    assert "已学 2/" in plan and "标记学完 1 段" in plan and "下一段：第 3 段" in plan
+    assert "已推送 2/" in plan and "其中学完 1 段" in plan and "下一段：第 3 段" in plan
     at_local(clock, 21, 8, 0)
     assert "第 3/" in snippets(await tick(study))[0].plain  # the plan continues after what /study gave
     assert len(progress(study)) == 3
@@ -174,7 +177,8 @@ async def test_in_english_and_politely_everywhere(study: OfflineSession, clock: 
     assert "My study plan" in (await study.send(MEMBER, "/plan"))[0].plain
     assert "Quiz started: 5 questions." in (await study.send(MEMBER, "/quiz"))[0].plain
     replies = await answer(study, MEMBER, right=False)
-    assert any("❌ Wrong" in m.plain and "Source: “" in m.plain for m in replies)
+    # the source is a document ("Source: “…”") or who said it ("Source: 中央党的建设工作领导小组会议…")
+    assert any("❌ Wrong" in m.plain and "\nSource: " in m.plain for m in replies)
     assert "Wrong-answer book" in (await study.send(MEMBER, "/wrong"))[0].plain
     assert "accuracy 0%" in (await study.send(MEMBER, "/me"))[0].plain
     assert "every day at 08:00" in (await study.send(MEMBER, "/settime default"))[0].plain

@@ -152,11 +152,14 @@ def test_a_false_statement_the_balance_holds_back_is_asked_once_a_true_one_is_in
 def test_the_shipped_bank_has_new_references_and_duties(generated: Corpus) -> None:
     bank = [q for q in generated.questions if q.enabled]
     fills = {q.answer[0]: q.answer for q in bank if q.qtype == "fill"}
-    assert {"第十五个五年规划", "干在实处 走在前列", "四中全会", "省市县乡"} <= set(fills)
-    assert "十五五规划" in fills["第十五个五年规划"]
+    assert {"干在实处 走在前列", "省市县乡"} <= set(fills)
     statements = [q.stem for q in bank if q.qtype == "truefalse"]
-    assert any("要对学习教育负总责" in q.stem for q in bank)  # a true claim, or the roles' 单选 on who bears it
-    assert any("关乎立党为公、为民造福" in s for s in statements)
+    assert "四中全会" in fills or any("四中全会" in s for s in statements)
+    # an examiner's give-aways: the obvious part of a title, a key of another form (各级党委（党组）among plain
+    # names), a false twin in the campaign's own words (立党为公、为民造福) — see test_worth_causes_giveaways
+    assert "第十五个五年规划" not in fills
+    assert not any("要对学习教育负总责" in q.stem for q in bank)
+    assert not any("关乎立党为公、为民造福" in s for s in statements)
 
 
 # --- partners, levels, and the session a significance names ----------------------------------------------------

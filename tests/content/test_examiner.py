@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from content.authority import Tier, document_authority
 from content.model import Block, Corpus, Document, Question
+from content.questions import candidates
 from content.questions.examiner import credited, fair_options, refusal, same_kind
 from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
 from content.questions.slots import Candidate
@@ -76,11 +77,12 @@ def test_the_shipped_bank_has_none_of_the_wrong_or_not_worth_questions(published
 
 
 def test_fills_with_defensible_variants_accept_them() -> None:
-    """#25 一体推进学查改 / 学查改一体推进; #1 听取/征求/倾听群众意见; #31 (中央)巡视(巡察)整改; #40 民生为大."""
+    """#25 一体推进学查改 / 学查改一体推进; #31 (中央)巡视整改.  Another term ("巡视巡察整改", "人民至上" for 民生为大,
+    "征求群众意见") is no spelling of the key: such a blank is refused as open (test_worth_causes_giveaways)."""
     assert "学查改一体推进" in accepted("一体推进学查改")
-    assert {"征求群众意见", "倾听群众意见"} <= set(accepted("听取群众意见"))
-    assert "巡视整改" in accepted("中央巡视整改")
-    assert "人民至上" in accepted("民生为大")
+    assert accepted("听取群众意见") == ()
+    assert accepted("中央巡视整改") == ("巡视整改",)
+    assert accepted("民生为大") == ()
     assert accepted("聚焦主题") == ()  # no variant invented where the text has none
     sentence = "以一体推进学查改为抓手，教育引导各级党组织和党员、干部坚持实事求是、求真务实。"
     q = Question(
@@ -93,8 +95,9 @@ def test_fills_with_defensible_variants_accept_them() -> None:
 
 
 def test_the_shipped_fills_carry_their_variants(published: Corpus) -> None:
-    by_id = {q.qid: q for q in bank(published)}
-    assert "学查改一体推进" in by_id["q-89179c21dd"].answer
+    # built with its variant, though not banked: the 总要求 多选's stem shows its key (samefact.gives_away)
+    built = {c.question.qid: c.question for c in candidates(published.documents)}
+    assert "学查改一体推进" in built["q-89179c21dd"].answer
     for q in bank(published):
         if q.qtype == "fill" and q.answer[0] in ("听取群众意见", "中央巡视整改", "民生为大"):
             assert len(q.answer) > 1, q.answer

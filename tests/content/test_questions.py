@@ -28,10 +28,14 @@ def enabled(corpus: Corpus) -> list[Question]:
 
 def test_bank_size_and_every_type(generated: Corpus) -> None:
     """What the strict filters leave today: fewer, better questions, every type present (the floor was 25:
-    examiner-1 found 18 of the 47 not worth asking, and the refusals of their causes leave fewer)."""
+    examiner-1 found 18 of the 47 not worth asking, and the refusals of their causes leave fewer; then 20:
+    the tester's pairs that give each other away — "以一体推进学查改为抓手" in the 总要求 多选 beside
+    "以（　）为抓手", "坚持开门教育" beside "坚持（　）" — keep one each, and the 五重五轻 list is one fact; then 13:
+    the examiner of the 36 found 21 not worth, and refusing its causes 3–9 — explained labels, stock blanks,
+    odd options, defensible false twins, copied true statements — leaves 13 generated)."""
     qs = enabled(generated)
     types = Counter(q.qtype for q in qs)
-    assert len(qs) >= 20
+    assert len(qs) >= 13
     assert all(types[t] >= 2 for t in ("single", "multiple", "truefalse", "fill")), types
 
 
@@ -50,6 +54,10 @@ def test_every_central_or_own_document_contributes(generated: Corpus) -> None:
     tiers = authorities(generated.documents)
     docs = {q.doc_id for q in enabled(generated)}
     for d in generated.documents:
+        # a commentary (document tier 4) quoting the centre may give none: its own facts were Xi's sayings, which
+        # an examiner found stock ("追求（实实在在）、没有水分") or defensible either way ("关乎立党为公、为民造福")
+        if tiers[d.doc_id].document > 1:
+            continue
         if d.paragraphs and sum(tiers[d.doc_id].of(b.index) <= 1 for b in d.paragraphs) >= 3:
             assert d.doc_id in docs, d.title
 
@@ -104,7 +112,9 @@ def test_answers_are_in_their_evidence_and_evidence_in_the_document(generated: C
 def test_false_statements_differ_from_evidence_by_exactly_one_swap(generated: Corpus) -> None:
     falses = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (FALSE_TEXT,)]
     trues = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (TRUE_TEXT,)]
-    assert len(falses) >= 2  # a true statement is kept only where it makes a checkable claim: few are
+    # a true statement is kept only where it makes a checkable claim, a false one only where it is plausible and
+    # not the campaign's own words (an examiner of the 36: 4 true against 8 false made "altered" mean "false")
+    assert len(falses) >= 1 and len(trues) >= 1
     assert len(trues) <= len(falses) + 2
     assert abs(len(falses) - len(trues)) <= 4
     for q in falses:
@@ -133,17 +143,17 @@ def test_no_artifacts_and_limits(generated: Corpus) -> None:
 
 
 def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path: Path) -> None:
-    # was the Notice's 第一责任人 — a stock collocation examiner-1 found no longer worth asking
-    target = "做好建章立制，深入查找现行制度机制中"
+    # was the Notice's 第一责任人, then its 建章立制 — a stock collocation, then a label its clause explains
+    target = "省市县乡领导班子换届工作要认真落实"
     before = {q.qid: q for q in generated.questions}
     hit = [q for q in before.values() if target in q.sentence]
-    assert hit, "expected a question on the Notice's 建章立制"
+    assert hit, "expected a question on the meeting's 省市县乡 换届"
     materials = tmp_path / "materials"
     shutil.copytree(DEFAULT_MATERIALS, materials)
     path = materials / "001_66d9faa05d99b792.txt"
     path.chmod(0o644)
     path.write_text(
-        path.read_text(encoding="utf-8").replace(target, "做好建章立制，认真查找现行制度机制中"),
+        path.read_text(encoding="utf-8").replace(target, "省市县乡领导班子换届工作要切实落实"),
         encoding="utf-8",
     )
     after = {q.qid: q for q in build_corpus(materials, curated_path=None).questions}
@@ -157,7 +167,7 @@ def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path
             assert same[(q.qtype, q.sentence, q.answer)] == qid
             matched += 1
     assert matched >= 0.6 * len(before)
-    edited = [q for q in after.values() if "做好建章立制，认真查找现行制度机制中" in q.sentence]
+    edited = [q for q in after.values() if "省市县乡领导班子换届工作要切实落实" in q.sentence]
     assert edited and all(q.qid not in before for q in edited)
 
 

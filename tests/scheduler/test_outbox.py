@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
-from sqlmodel import select
+from sqlalchemy import text
+from sqlmodel import col, select
 from telegram import Bot
 
 from bot.fakeapi.api import FakeBotApi
@@ -73,6 +75,55 @@ def test_enqueue_is_idempotent(db: Database, clock: FakeClock) -> None:
     assert not _enqueue(db, clock, branch.id, 1, "k1")
     with db.session() as s:
         assert outbox.counts(session=s)["pending"] == 1
+
+
+def _bulk(branch_id: int, clock: FakeClock, count: int) -> list[outbox.NewDelivery]:
+    return [outbox.NewDelivery(branch_id=branch_id, kind="test", dedup_key=f"bulk:{n}", chat_id=n, due_at=clock.now())
+            for n in range(count)]
+
+
+def test_enqueue_many_adds_each_key_once_across_chunks(db: Database, clock: FakeClock) -> None:
+    branch = factories.branch(db, clock.now())
+    assert _enqueue(db, clock, branch.id, 3, "bulk:3")  # queued before, one at a time
+    rows = _bulk(branch.id, clock, 1200)  # more than two statements' worth
+    rows.append(rows[7])  # the same key twice in one call
+    with db.session() as s:
+        assert outbox.enqueue_many(session=s, rows=rows, now=clock.now()) == 1199
+    with db.session() as s:
+        assert outbox.enqueue_many(session=s, rows=rows, now=clock.now()) == 0  # the next tick
+        stored = s.exec(select(Delivery).where(col(Delivery.dedup_key).like("bulk:%"))).all()
+    assert sorted(r.chat_id for r in stored) == list(range(1200))
+    assert all(r.state == DeliveryState.PENDING and r.attempts == 0 and r.payload == {} for r in stored)
+
+
+def test_enqueue_many_racing_another_transaction_adds_each_key_once(pg_url: str, clock: FakeClock) -> None:
+    """The second transaction cannot see the first's uncommitted keys when it looks; the unique key makes
+    it wait for them and skip them."""
+    db = Database(pg_url)
+    upgrade(db)
+    try:
+        branch = factories.branch(db, clock.now())
+        rows = _bulk(branch.id, clock, 600)
+        with ThreadPoolExecutor(1) as pool:
+            with db.session() as first:
+                assert outbox.enqueue_many(session=first, rows=rows[:400], now=clock.now()) == 400
+                second = pool.submit(db.call, outbox.enqueue_many, rows=rows, now=clock.now())
+                assert _waits_on_a_lock(db), "the second insert never waited for the first"
+            assert second.result(timeout=30) == 200
+        with db.session() as s:
+            assert len(s.exec(select(Delivery.id)).all()) == 600
+    finally:
+        db.dispose()
+
+
+def _waits_on_a_lock(db: Database) -> bool:
+    for _ in range(100):
+        with db.engine.connect() as connection:
+            if connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                       "AND query LIKE 'INSERT INTO delivery%'")).scalar():
+                return True
+        time.sleep(0.05)
+    return False
 
 
 def test_claims_never_overlap(db: Database, clock: FakeClock) -> None:

@@ -182,14 +182,15 @@ def test_rebuild_refreshes_text_but_keeps_a_secretarys_edit(db: Database, clock:
     sync(db, clock, branch.id, corpus())
     q1 = questions_by_key(db, branch.id)["q-0001"]
     with db.session() as s:
-        bank.edit_question(session=s, actor=sec, question_id=q1.id, stem="改过的题干（　）。", now=clock.now())
+        bank.edit_question(session=s, actor=sec, question_id=q1.id, stem="学习教育以（　）和领导干部为重点。",
+                           now=clock.now())
     reworded = corpus([question(1, score=0.95, stem="新生成的题干（　）。", explanation="新解析。"),
                        question(2, 2, score=0.7, stem="第2题的新说法（　）。"),
                        question(3, score=0.8, qtype="truefalse")])
     report = sync(db, clock, branch.id, reworded)
     assert report.questions_updated == 2 and not report.new_questions
     rows = questions_by_key(db, branch.id)
-    assert rows["q-0001"].stem == "改过的题干（　）。" and rows["q-0001"].edited
+    assert rows["q-0001"].stem == "学习教育以（　）和领导干部为重点。" and rows["q-0001"].edited
     assert rows["q-0001"].explanation == "原文如此。" and rows["q-0001"].score == 0.95
     assert rows["q-0002"].stem == "第2题的新说法（　）。" and not rows["q-0002"].edited
     assert rows["q-0001"].id == q1.id  # same row: answers pointing at it stay valid

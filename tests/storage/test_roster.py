@@ -174,3 +174,21 @@ def test_role_and_status_come_back_as_enums(db: Database, clock: FakeClock) -> N
         found = member_store.find_member(session=s, tg_user_id=1)
     assert found is not None
     assert type(found.role) is Role and type(found.status) is MemberStatus and type(found.standing) is Standing
+
+
+def test_a_member_is_named_by_a_unique_name_in_the_branch(db: Database) -> None:
+    now = datetime(2026, 3, 20, 1, 0, tzinfo=UTC)
+    branch = factories.branch(db, now)
+    other = factories.branch(db, now, key="yi", invite="yi-join", name="乙支部")
+    assert branch.id is not None and other.id is not None
+    zhang = factories.member(db, branch.id, 2001, "张三", now)
+    factories.member(db, branch.id, 2002, "王五", now)
+    factories.member(db, branch.id, 2003, "王五", now)
+    factories.member(db, other.id, 2004, "赵六", now)
+    with db.session() as s:
+        assert roster.member_named(session=s, branch_id=branch.id, name=" 张三 ") == zhang.id
+        with pytest.raises(InvalidState) as shared:
+            roster.member_named(session=s, branch_id=branch.id, name="王五")
+        assert shared.value.code == "member_name_ambiguous"
+        with pytest.raises(NotFound):  # another branch's member is not found by name either
+            roster.member_named(session=s, branch_id=branch.id, name="赵六")

@@ -1,0 +1,103 @@
+"""Who was expected at each meeting held, who came, who took leave and why, who did the make-up study.
+
+One bulk read for a set of meetings (a month of a branch, or a year of every branch), shared by the
+figures (``storage/stats.py``: attendance rate, leave, make-up owed) and the 三会一课 ledger
+(``storage/ledger.py``), so the screen and the workbook can never disagree::
+
+    held meetings ──▶ expected (应到): the meeting's attendees as of its start (``storage.meetings.attendees``,
+                      the rule behind /attendance: its audience, and who belonged to the branch then)
+                 ──▶ came (实到): attendance rows present or late, of those expected
+                 ──▶ reasons: a secretary's note on the attendance row, else the 请假 reason
+                 ──▶ make-up: who owes the meeting's study and who has done it
+
+The branch's people, and the attendance, leave and make-up rows of all the meetings, are read once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from storage.meetings import attendees, branch_people
+from storage.models import (
+    Attendance,
+    Makeup,
+    Meeting,
+    Rsvp,
+    Standing,
+)
+
+CAME = ("present", "late")  # an attendance row records what happened: a secretary may mark excused or absent
+LEAVE = "leave"
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    full: bool  # 正式党员 (else 预备)
+    role: str
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """One held meeting: the people expected and what each of them did."""
+
+    meeting: Meeting
+    expected: tuple[Person, ...]
+    came: frozenset[int]
+    leave: frozenset[int]  # answered 请假 (whatever the decision)
+    reasons: dict[int, str]  # member id -> the reason they were away
+    makeup_done: frozenset[int]
+    makeup_owed: frozenset[int]
+
+    @property
+    def present(self) -> list[Person]:
+        return [p for p in self.expected if p.id in self.came]
+
+    @property
+    def absent(self) -> list[Person]:
+        return [p for p in self.expected if p.id not in self.came]
+
+
+def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) -> list[Turnout]:
+    """The turnout of ``meetings`` (all of ``branch_id``), in the order given."""
+    if not meetings:
+        return []
+    ids = [m.id for m in meetings if m.id is not None]
+    came: dict[int, set[int]] = defaultdict(set)
+    notes: dict[int, dict[int, str]] = defaultdict(dict)
+    for meeting_id, member_id, status, note in session.exec(
+            select(Attendance.meeting_id, Attendance.member_id, Attendance.status, Attendance.note)
+            .where(col(Attendance.meeting_id).in_(ids))).all():
+        if status in CAME:
+            came[meeting_id].add(member_id)
+        elif note:
+            notes[meeting_id][member_id] = note
+    leave: dict[int, dict[int, str]] = defaultdict(dict)
+    for meeting_id, member_id, reason in session.exec(select(Rsvp.meeting_id, Rsvp.member_id, Rsvp.reason).where(
+            col(Rsvp.meeting_id).in_(ids), Rsvp.response == LEAVE)).all():
+        leave[meeting_id][member_id] = reason or ""
+    done: dict[int, set[int]] = defaultdict(set)
+    owed: dict[int, set[int]] = defaultdict(set)
+    for meeting_id, member_id, completed in session.exec(
+            select(Makeup.meeting_id, Makeup.member_id, Makeup.completed_at).where(col(Makeup.meeting_id).in_(ids))):
+        (done if completed is not None else owed)[meeting_id].add(member_id)
+    people = branch_people(session=session, branch_id=branch_id)
+    result = []
+    for meeting in meetings:
+        assert meeting.id is not None
+        expected = tuple(Person(m.id, m.name, m.standing == Standing.FULL, str(m.role))
+                         for m in attendees(session=session, meeting=meeting, people=people) if m.id is not None)
+        keep = {p.id for p in expected}
+        reasons = {m: r for m, r in leave[meeting.id].items() if r and m in keep}
+        reasons.update({m: r for m, r in notes[meeting.id].items() if m in keep})
+        result.append(Turnout(
+            meeting=meeting, expected=expected, came=frozenset(came[meeting.id] & keep),
+            leave=frozenset(leave[meeting.id].keys() & keep), reasons=reasons,
+            makeup_done=frozenset(done[meeting.id] & keep), makeup_owed=frozenset(owed[meeting.id] & keep)))
+    return result
+

@@ -118,7 +118,10 @@ def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool
         raise NotFound("leave_not_found", id=rsvp_id)
     meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id, scope=seen)
     decision = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
-    if row.response != "leave" or row.leave_status == decision:
+    if row.response != "leave":  # the member said 参加 since: nothing to decide, and the secretary is told so
+        who = session.get(Member, row.member_id)
+        raise InvalidState("leave_withdrawn", id=rsvp_id, name=who.name if who else "")
+    if row.leave_status == decision:
         raise InvalidState("leave_decided", id=rsvp_id)
     row.leave_status = decision
     row.decided_by, row.decided_at = actor.tg_user_id, now

@@ -34,7 +34,7 @@ from bot import meeting_form as form
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
 from bot.commands import conversation_button, guarded_callback
-from bot.context import Caller, load_caller, reply, services
+from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler
 from bot.notify import send_to_member
 from scheduler import leave
@@ -59,10 +59,23 @@ async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     if (query is not None and message is not None and message.chat.type == "private"
             and isinstance(message, Message) and message.reply_markup is not None
             and len(message.reply_markup.inline_keyboard) == 1):
+        markup = view.rsvp_keyboard(svc.texts, caller.lang, data.int_arg(), attending=True)
+        text = _attending_text(svc, caller.lang, message.text_html or "")
         with contextlib.suppress(BadRequest):  # already shown: a double tap
-            await query.edit_message_reply_markup(view.rsvp_keyboard(svc.texts, caller.lang, data.int_arg(),
-                                                                     attending=True))
+            if text is None:
+                await query.edit_message_reply_markup(markup)
+            else:  # the card said "您已请假…": it must not contradict the button under it
+                await query.edit_message_text(text, reply_markup=markup)
     return svc.texts.plain("mtg.toast.attend", caller.lang)
+
+
+def _attending_text(svc: Services, lang: str, html: str) -> str | None:
+    """The card's text with its leave answer line replaced by the attending one; ``None`` if it has none."""
+    for status in ("pending", "approved", "declined"):
+        line = str(svc.texts.t(f"mtg.answer.leave_{status}", lang))
+        if line in html:
+            return html.replace(line, str(svc.texts.t("mtg.answer.attend", lang)))
+    return None
 
 
 async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData

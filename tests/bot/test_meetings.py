@@ -118,6 +118,12 @@ async def test_a_recurring_theme_day_created_in_chat_reaches_members_with_rsvp_a
     assert sorted(d.state for d in decisions) == ["expired", "expired", "sent", "sent"]
     assert len({d.dedup_key for d in decisions}) == 4
 
+    # 王五 will come after all: pressing 参加 under his card rewrites its 请假 line (the trial saw both at once)
+    assert "您的请假未获批准" in (await session.send(WANG, f"/meeting {mid}"))[0].plain
+    edited = [m for m in await session.press(WANG, 1) if m.chat_id == WANG]
+    assert edited and "您已回复：参加" in edited[-1].plain and "请假" not in edited[-1].plain.split("\n")[-1]
+    assert all("您的请假未获批准" not in m.plain for m in edited)
+
     # 张三 changes his mind before the start, then the answers close
     await session.press(ZHANG, 1)
     card = await session.send(ZHANG, f"/meeting {mid}")

@@ -265,3 +265,17 @@ def test_another_branch_s_meetings_do_not_exist_for_its_secretary(db: Database,
         with pytest.raises(PermissionDenied):  # a member sees the meeting but not the roster
             attendance.roster(session=s, actor=members[0], meeting_id=mid, now=NOW, window=WINDOW)
         assert meeting_store.list_meetings(session=s, actor=stranger, now=NOW) == ([], [])
+
+
+def test_a_withdrawn_leave_tells_the_secretary_it_was_withdrawn(db: Database, people: tuple[Member, list[Member]]
+                                                                 ) -> None:
+    """The trial: the member switched from 请假 to 参加, and the secretary's 批准 said "already decided"."""
+    secretary, members = people
+    with db.session() as s:
+        meeting = meeting_store.create_meeting(session=s, actor=secretary, spec=spec(), now=NOW)
+        mid = meeting.id or 0
+        leave = attendance.respond(session=s, member=members[0], meeting_id=mid, attend=False, reason="出差", now=NOW)
+        attendance.respond(session=s, member=members[0], meeting_id=mid, attend=True, reason=None, now=NOW)
+        with pytest.raises(InvalidState) as withdrawn:
+            attendance.decide_leave(session=s, actor=secretary, rsvp_id=leave.id or 0, approve=True, now=NOW)
+    assert withdrawn.value.code == "leave_withdrawn" and withdrawn.value.params["name"] == members[0].name

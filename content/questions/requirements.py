@@ -13,7 +13,7 @@
     open list         a 多选 on a list the source leaves open with 等 ("认真落实…开门教育等工作安排"): an item the
                       list never names is no sure wrong answer ("警示教育" may be one of the 等)
     list twin         a 判断 on a list item beside a 多选 on that list offering the same item: answering one
-                      answers the other (``twins``)
+                      answers the other; another item of it is the same recall twice (``twins``)
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 
+from content.questions.giveaways import copied
 from content.questions.samefact import items_of
 from content.questions.slots import Candidate
 from content.questions.text import BLANK, norm
@@ -49,15 +50,17 @@ def statement(stem: str) -> str:
     return _LEAD.sub("", stem, count=1).strip()
 
 
-def no_requirement(stem: str) -> bool:
-    """Whether a true 判断's claim is narrative or guiding boilerplate, not a requirement of the campaign."""
+def no_requirement(stem: str, copy: bool = True) -> bool:
+    """Whether a true 判断's claim is narrative or guiding boilerplate, not a requirement of the campaign; a
+    ``copy`` of its sentence must also say one (a modal, a duty, a frame) — a claim of the 判断's own making
+    ("…概括为“五重五轻”，其中包括“重短轻长”") is checked on its list instead."""
     claim = statement(stem).rstrip("。")
     if _NARRATIVE.search(claim):
         return True
     clauses = [c for c in _CLAUSE.split(claim) if c]
     if clauses and all(_GUIDING.search(c) for c in clauses):
         return True
-    return not _REQUIREMENT.search(claim)
+    return copy and not _REQUIREMENT.search(claim)
 
 
 def level_phrase(key: str) -> bool:
@@ -93,19 +96,10 @@ def open_list(c: Candidate) -> bool:
 
 
 def twins(kept: Sequence[Candidate]) -> set[str]:
-    """The 判断 on a list item beside a 多选 on that list whose options hold the item the 判断 names."""
-    offered: dict[str, set[str]] = {}
-    for c in kept:
-        if c.question.qtype == "multiple" and c.group:
-            offered.setdefault(c.fact, set()).update(norm(o) for o in c.question.options)
-    out = set()
-    for c in kept:
-        if c.question.qtype != "truefalse" or c.fact not in offered:
-            continue
-        stem = norm(c.question.stem)
-        if any(len(o) >= 2 and o in stem for o in offered[c.fact]):
-            out.add(c.question.qid)
-    return out
+    """The 判断 on a list a 多选 asks: offering the item the 多选 offers ("其中包括“重速度轻质量”" beside option E)
+    one answers the other, and any other item is the same recall a second time ("其中包括“重短轻长”")."""
+    listed = {c.fact for c in kept if c.question.qtype == "multiple" and c.group}
+    return {c.question.qid for c in kept if c.question.qtype == "truefalse" and c.group and c.fact in listed}
 
 
 def list_items(facts: Collection[str]) -> list[frozenset[str]]:
@@ -117,7 +111,7 @@ def refusal(c: Candidate, lists: Iterable[frozenset[str]] = ()) -> str | None:
     """Why this examiner refuses ``c``, or ``None``."""
     q = c.question
     keys = [a for a in q.answer if a not in ("正确", "错误")]
-    if q.qtype == "truefalse" and c.truth and no_requirement(q.stem):
+    if q.qtype == "truefalse" and c.truth and no_requirement(q.stem, copied(q.stem, q.sentence)):
         return "a true 判断 that states no requirement (a narrative aside or guiding boilerplate)"
     if q.qtype in ("single", "fill") and BLANK in q.stem:
         if any(level_phrase(k) for k in keys):

@@ -4,6 +4,7 @@ read from its real question, and the published bank without those questions."""
 from __future__ import annotations
 
 from content.model import Corpus, Question
+from content.questions.giveaways import copied
 from content.questions.requirements import level_phrase, no_requirement, refusal, sibling_ending, twins
 from content.questions.samefact import items_of, mutual
 from content.questions.slots import Candidate
@@ -41,6 +42,9 @@ def test_a_judgement_on_a_list_item_a_multiple_offers_is_its_twin() -> None:
     other = cand("q-other", "truefalse", "《通知》强调：学习教育要坚持聚焦主题、简约务实。", ("正确",),
                  group=WORK_LIST, truth=True)
     assert twins([HEAVY_MULTIPLE, other]) == set()  # another list's 判断 is no twin
+    true_item = cand("q-2b2c9ef9f2", "truefalse", LEAD + "，其中包括“重短轻长”。", ("正确",), sentence=HEAVY,
+                     group=HEAVY_LIST, truth=True)
+    assert twins([HEAVY_MULTIPLE, true_item]) == {"q-2b2c9ef9f2"}  # not offered, yet the same recall twice
 
 
 def test_a_true_judgement_must_state_a_requirement() -> None:
@@ -112,4 +116,4 @@ def test_the_published_bank_has_none_of_the_examiners_refused_questions(publishe
     assert {"q-d690e73917", "q-a950d4c4fe", "q-2d9dbdc3e3", "q-1d1eef1721", "q-89179c21dd"} <= shown
     for q in published.questions:
         if q.enabled and q.qtype == "truefalse" and q.answer == ("正确",):
-            assert not no_requirement(q.stem), q.stem
+            assert not no_requirement(q.stem, copied(q.stem, q.sentence)), q.stem

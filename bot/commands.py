@@ -25,7 +25,7 @@ from typing import Any
 
 from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
 
 from bot.callbacks import CallbackData, decode
 from bot.context import Caller, Services, load_caller, reply, services
@@ -281,4 +281,25 @@ def guarded_callback(
 
     run.__name__ = f"cb_{getattr(handler, '__name__', 'button')}"
     return run
+
+
+def conversation_button(
+    role: Role | None, handler: CallbackHandlerFn, *, key: str, state: int, private: bool = True
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, int]]:
+    """A button that opens a conversation: the guarded handler runs (role checked, query answered) and
+    leaves ``user_data[key]`` set when the conversation should wait for text in ``state``.
+
+    The entry stops further handling either way: the query is answered, and the catch-all for unknown
+    buttons (a later group) must not answer it again.
+    """
+    guarded = guarded_callback(role, handler, private=private)
+
+    async def entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        assert context.user_data is not None
+        context.user_data.pop(key, None)
+        await guarded(update, context)
+        raise ApplicationHandlerStop(state if context.user_data.get(key) else ConversationHandler.END)
+
+    entry.__name__ = f"conv_{getattr(handler, '__name__', 'button')}"
+    return entry
 

@@ -19,12 +19,13 @@ from bot.callbacks import CallbackData
 from bot.config import Settings
 from bot.context import Caller, Services, reply
 from bot.texts import Catalog, Safe, book_title
-from scheduler import reminders
+from scheduler import leave, reminders
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
-from storage.attendance import Roster, RosterLine, Window, makeup_of, rsvp_of
+from storage.attendance import Roster, RosterLine, Window, rsvp_of
+from storage.makeup import makeup_of, makeup_questions
 from storage.members import get_branch
-from storage.models import Audience, Delivery, Meeting, MeetingStatus, Member, MemberStatus
+from storage.models import Audience, Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus
 
 CB = "mt"
 STUDY_CHARS = 1500  # of the materials' text in a 补学 message (the rest: /materials)
@@ -113,8 +114,17 @@ def leave_keyboard(texts: Catalog, lang: str, rsvp_id: int | None) -> InlineKeyb
                                   button(texts, lang, "mtg.btn.decline", "d", rsvp_id)]])
 
 
-def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.makeup_done", "m", meeting_id)]])
+def decided_keyboard(texts: Catalog, lang: str, rsvp_id: int | None, *, approved: bool) -> InlineKeyboardMarkup:
+    """Under a decided 请假: one button to change the decision (the member then hears the new one)."""
+    if approved:
+        return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.change_decline", "d", rsvp_id)]])
+    return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.change_approve", "a", rsvp_id)]])
+
+
+def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, quiz: bool) -> InlineKeyboardMarkup:
+    """已学完 — and, when the materials have published questions, on to the quiz."""
+    key = "mtg.btn.makeup_quiz" if quiz else "mtg.btn.makeup_done"
+    return InlineKeyboardMarkup([[button(texts, lang, key, "m", meeting_id)]])
 
 
 # --------------------------------------------------------------------------- delivery renderers
@@ -175,8 +185,40 @@ def render_group(texts: Catalog, settings: Settings, session: Session, row: Deli
     return Outgoing(text=text, markup=rsvp_keyboard(texts, lang, meeting.id))
 
 
+def render_leave_request(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """A 请假 to decide, to one secretary with [批准][不批准]; ``None`` once it was decided or withdrawn."""
+    answer = leave.current_request(session, row.payload)
+    secretary = _recipient(session, row)
+    if answer is None or secretary is None:
+        return None
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=answer.meeting_id)
+    member = session.get(Member, answer.member_id)
+    if meeting is None or member is None:
+        return None
+    lang = texts.lang(secretary.language)
+    return Outgoing(text=texts.t("mtg.leave.request", lang, name=member.name, topic=meeting.topic,
+                                 reason=answer.reason or "—", start=when(texts, lang, meeting.starts_at, settings.tz)),
+                    markup=leave_keyboard(texts, lang, answer.id))
+
+
+def render_leave_decision(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """The secretary's decision, to the member; ``None`` when a later decision replaced it."""
+    answer = leave.current_decision(session, row)
+    member = _recipient(session, row)
+    if answer is None or member is None:
+        return None
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=answer.meeting_id)
+    if meeting is None:
+        return None
+    lang = texts.lang(member.language)
+    outcome = "approved" if answer.leave_status == LeaveStatus.APPROVED else "declined"
+    return Outgoing(text=texts.t(f"mtg.leave.{outcome}", lang, topic=meeting.topic,
+                                 start=when(texts, lang, meeting.starts_at, settings.tz)))
+
+
 def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    """补学: the meeting's materials to study, and a button to say it is done."""
+    """补学: the meeting's materials to study, then a short quiz on them (or, when none of their questions is
+    published yet, it says so and reading completes it)."""
     meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
     member = _recipient(session, row)
     if meeting is None or member is None or meeting.id is None or member.id is None:
@@ -185,8 +227,11 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
     if owed is None or owed.completed_at is not None:
         return None
     lang = texts.lang(member.language)
-    return Outgoing(text=makeup_text(texts, lang, session, meeting, settings.tz),
-                    markup=makeup_keyboard(texts, lang, meeting.id))
+    questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size))
+    text = Safe("\n\n".join([makeup_text(texts, lang, session, meeting, settings.tz),
+                              texts.t("mtg.makeup.quiz" if questions else "mtg.makeup.no_quiz", lang,
+                                      count=questions)]))
+    return Outgoing(text=text, markup=makeup_keyboard(texts, lang, meeting.id, quiz=bool(questions)))
 
 
 def makeup_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, tz: ZoneInfo) -> Safe:
@@ -220,6 +265,8 @@ def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
         DeliveryKind(reminders.CANCEL, partial(render_cancel, texts, settings), resend),
         DeliveryKind(reminders.GROUP, partial(render_group, texts, settings), KindPolicy()),
         DeliveryKind(reminders.MAKEUP, partial(render_makeup, texts, settings), KindPolicy()),
+        DeliveryKind(leave.REQUEST, partial(render_leave_request, texts, settings), resend),
+        DeliveryKind(leave.DECISION, partial(render_leave_decision, texts, settings), resend),
     ]
 
 

@@ -7,15 +7,19 @@ request whose slot passed meanwhile leaves at once, and latency jitter bunches t
 a fault-injection run saw 21–22 arrivals in one second against a ceiling of 20.  So this limiter:
 
 * lets one request at a time through a gate and stamps the moment it *actually* passes; the next one is
-  due one interval after that stamp (a late wake-up may catch up by at most ``catch_up`` seconds, so small
-  timer overshoots cost no rate but a stall never turns into a burst);
-* keeps a sliding record of the last second's stamps and never lets more than ``floor(per_second)``
-  through in any one second, however the slots fell;
-* paces below the ceiling Telegram enforces: :meth:`under_ceiling` turns a ceiling (default 25/s, well
-  under Telegram's ~30 so interactive replies, which do not pass through here, keep their headroom) into a
-  pace with a margin for arrival jitter — a margin of 4 % absorbs ~40 ms of bunching without a window
-  over the ceiling;
-* spaces each chat (1 s; a group 3 s, i.e. 20/min) and pauses one chat, or everything, after a 429.
+  due one interval after its slot, so a late wake-up (a timer overshoot, a slow attempt write, a stall on
+  a loaded machine) is caught up — but never by passing two requests closer than half an interval, and
+  never more than ``catch_up`` seconds of it (a long stall is forgiven, not turned into a burst);
+* keeps a sliding record of the stamps and never lets more than the cap through in any window, however
+  the slots fell — and the window is a little *longer* than a second: at most ``ceiling`` passes in any
+  ``1 + spread`` seconds.  A request reaches Telegram some milliseconds after it passes, and that delay
+  varies; as long as it varies by less than ``spread``, any one second *of arrivals* holds no more than
+  ``ceiling`` messages — the window holds as Telegram sees it, not only as we send.  The pace is the
+  window's (``ceiling / (1 + spread)``: 24.3/s for the default 25 and 30 ms), so the margin costs 3 % of
+  the rate.  The ceiling itself (default 25/s) stays well under Telegram's ~30, so interactive replies,
+  which do not pass through here, keep their headroom;
+* spaces each chat (1 s; a group 3 s, i.e. 20/min; both plus the spread) and pauses one chat, or
+  everything, after a 429.
 
 Time comes from an injectable monotonic function and sleep, so tests check the schedule without waiting.
 """
@@ -29,21 +33,22 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 
 DEFAULT_CEILING = 25.0
-DEFAULT_MARGIN = 0.04
-_WINDOW = 1.0 + 1e-6  # a hair over a second, so float rounding never squeezes one more into a window
+DEFAULT_SPREAD = 0.03  # arrival jitter the window absorbs: a second of arrivals stays within the ceiling
+_EPS = 1e-6  # a hair, so float rounding never squeezes one more into a window
 
 
 class SendRateLimiter:
     def __init__(
         self,
-        per_second: float = DEFAULT_CEILING * (1 - DEFAULT_MARGIN),
+        per_second: float = DEFAULT_CEILING / (1 + DEFAULT_SPREAD),
         per_chat_interval: float = 1.0,
         per_group_interval: float = 3.0,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_chats: int = 50_000,
-        catch_up: float = 0.02,
+        catch_up: float = 0.25,
         lead: float = 0.015,
+        window: float = 1.0,
     ) -> None:
         if per_second <= 0:
             raise ValueError("per_second must be positive")
@@ -51,12 +56,14 @@ class SendRateLimiter:
         self.interval = 1.0 / per_second
         self.per_chat_interval = per_chat_interval
         self.per_group_interval = per_group_interval
-        self.window_cap = max(1, math.floor(per_second))
+        self.window = window + _EPS
+        self.window_cap = max(1, math.floor(per_second * window + 1e-9))
         self.catch_up = catch_up
         self.lead = lead
         self._monotonic = monotonic
         self._sleep = sleep
-        self._next_global = 0.0
+        self._slot = 0.0  # the pace's next slot: a late pass does not move it
+        self._not_before = 0.0  # half an interval after the latest pass: catching up is not a burst
         self._next_chat: dict[int, float] = {}
         self._stamps: deque[float] = deque()
         self._max_chats = max_chats
@@ -64,34 +71,46 @@ class SendRateLimiter:
         self.last_passed = 0.0  # when the latest request passed the gate (what ``refund`` takes back)
 
     @classmethod
-    def under_ceiling(cls, ceiling: float = DEFAULT_CEILING, margin: float = DEFAULT_MARGIN,
+    def under_ceiling(cls, ceiling: float = DEFAULT_CEILING, spread: float = DEFAULT_SPREAD,
                       **kwargs: object) -> SendRateLimiter:
-        """A limiter that keeps arrivals under ``ceiling`` per second, pacing ``margin`` below it."""
-        if not 0 <= margin < 1:
-            raise ValueError("margin must be in [0, 1)")
-        return cls(per_second=ceiling * (1 - margin), **kwargs)  # type: ignore[arg-type]
+        """At most ``floor(ceiling)`` arrivals in any second, even when arrival delays vary by ``spread`` s.
+
+        Each chat's spacing takes the same margin, so jitter never lands two messages to one chat less than a
+        second (a group's less than three) apart.
+        """
+        if not 0 <= spread < 1:
+            raise ValueError("spread must be in [0, 1)")
+        cap = max(1, math.floor(ceiling))
+        kwargs.setdefault("per_chat_interval", 1.0 + spread)
+        kwargs.setdefault("per_group_interval", 3.0 + spread)
+        return cls(per_second=cap / (1 + spread), window=1 + spread, **kwargs)  # type: ignore[arg-type]
 
     def _spacing(self, chat_id: int) -> float:
         return self.per_group_interval if chat_id < 0 else self.per_chat_interval
 
+    def _next_global(self) -> float:
+        return max(self._slot, self._not_before)
+
     def _window_ready(self, now: float) -> float:
-        """The earliest time one more request keeps the last second's count within the cap."""
-        while self._stamps and self._stamps[0] <= now - _WINDOW:
+        """The earliest time one more request keeps the count of the last window within the cap."""
+        while self._stamps and self._stamps[0] <= now - self.window:
             self._stamps.popleft()
         if len(self._stamps) < self.window_cap:
             return now
-        return self._stamps[-self.window_cap] + _WINDOW
+        return self._stamps[-self.window_cap] + self.window
 
     def reserve(self, chat_id: int) -> float:
         """Book the next slot for ``chat_id`` as if it passes then; returns how long to wait for it."""
         now = self._monotonic()
-        slot = max(now, self._next_global, self._next_chat.get(chat_id, 0.0), self._window_ready(now))
+        slot = max(now, self._next_global(), self._next_chat.get(chat_id, 0.0), self._window_ready(now))
         self._stamp(chat_id, slot, slot)
         return slot - now
 
     def _stamp(self, chat_id: int, slot: float, actual: float) -> None:
-        # due one interval after the slot, unless the request passed so late that this would be a burst
-        self._next_global = max(slot, actual - self.catch_up) + self.interval
+        # due one interval after the slot (a late pass is caught up), never sooner than half an interval
+        # after this one, and never for a debt older than ``catch_up``
+        self._slot = max(slot, actual - self.catch_up) + self.interval
+        self._not_before = actual + self.interval / 2
         self._stamps.append(actual)
         if len(self._next_chat) >= self._max_chats:
             self._next_chat = {c: t for c, t in self._next_chat.items() if t > actual}
@@ -117,9 +136,12 @@ class SendRateLimiter:
             self._gate = asyncio.Lock()
         async with self._gate:
             prepared = prepare is None
+            # a slot missed by more than ``catch_up`` (the limiter sat idle, or a long stall) is not owed
+            if self._slot < self._monotonic() - self.catch_up:
+                self._slot = self._monotonic()
             while True:
                 now = self._monotonic()
-                due = self._next_global
+                due = max(self._slot, self._not_before)
                 ready = max(now, due, self._next_chat.get(chat_id, 0.0), self._window_ready(now))
                 if not prepared and ready - now <= self.lead + 1e-6:
                     assert prepare is not None
@@ -130,7 +152,7 @@ class SendRateLimiter:
                 if ready <= now + 1e-9:
                     break
                 await self._sleep(ready - now - (0.0 if prepared else self.lead))
-            self._stamp(chat_id, due, now)
+            self._stamp(chat_id, self._slot, now)
             self.last_passed = now
         return True
 
@@ -145,11 +167,11 @@ class SendRateLimiter:
             self._stamps.remove(passed_at)
         except ValueError:
             return  # already out of the window
-        self._next_global = max(self._monotonic(), self._next_global - self.interval)
+        self._slot = max(self._monotonic(), self._slot - self.interval)
 
     def pause(self, seconds: float) -> None:
         """After a 429 that concerns everyone: nothing goes out before ``seconds`` from now."""
-        self._next_global = max(self._next_global, self._monotonic() + seconds)
+        self._slot = max(self._slot, self._monotonic() + seconds)
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         """After a 429 for one chat: that chat waits, the others go on."""

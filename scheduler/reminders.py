@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from scheduler.outbox import enqueue
 from storage import meetings as meeting_store
 from storage.attendance import Window, assign_makeup
+from storage.makeup import settle_makeups
 from storage.members import get_branch
 from storage.models import Delivery, DeliveryState, LeaveStatus, Meeting, MeetingStatus, Member, Rsvp
 
@@ -152,7 +153,9 @@ def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> i
 
 
 def produce_makeup(*, session: Session, now: datetime, window: Window) -> int:
-    """After a meeting ends (and its check-in closed), its absent and excused members get its study."""
+    """After a meeting ends (and its check-in closed), its absent and excused members get its study and quiz;
+    a 补学 whose quiz was finished since the last tick is recorded as completed."""
+    settle_makeups(session=session)
     added = 0
     ended = session.exec(select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.ends_at <= now,
                                                Meeting.ends_at > now - MAKEUP_LOOKBACK)).all()

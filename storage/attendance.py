@@ -27,6 +27,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, func, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
+from storage.makeup import makeup_states
 from storage.meetings import attendees, clean_text, fits, get_meeting, is_attendee, seen_by
 from storage.members import audit
 from storage.models import (
@@ -110,15 +111,16 @@ def respond(*, session: Session, member: Member, meeting_id: int, attend: bool, 
 
 def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool, now: datetime,
                  scope: Scope | None = None) -> tuple[Rsvp, Member, Meeting]:
-    """A secretary approves or declines a pending 请假; a double tap finds it decided already."""
+    """A secretary approves or declines a 请假, or changes the decision; a double tap finds it decided already."""
     seen = _managing(actor, scope)
     row = session.get(Rsvp, rsvp_id) if fits(rsvp_id) else None
     if row is None:
         raise NotFound("leave_not_found", id=rsvp_id)
     meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id, scope=seen)
-    if row.response != "leave" or row.leave_status != LeaveStatus.PENDING:
+    decision = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
+    if row.response != "leave" or row.leave_status == decision:
         raise InvalidState("leave_decided", id=rsvp_id)
-    row.leave_status = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
+    row.leave_status = decision
     row.decided_by, row.decided_at = actor.tg_user_id, now
     session.add(row)
     member = session.get(Member, row.member_id)
@@ -329,11 +331,11 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
     final = now >= window.closes(meeting)
     marks = {a.member_id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))}
     answers = {r.member_id: r for r in session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting.id))}
-    makeups = {m.member_id: m for m in session.exec(select(Makeup).where(Makeup.meeting_id == meeting.id))}
+    makeups = makeup_states(session=session, meeting_id=meeting.id)
     lines = []
     for member in attendees(session=session, meeting=meeting):
         assert member.id is not None
-        mark_row, answer, makeup = marks.get(member.id), answers.get(member.id), makeups.get(member.id)
+        mark_row, answer = marks.get(member.id), answers.get(member.id)
         status: str | None = mark_row.status if mark_row else None
         reason = mark_row.note if mark_row else None
         if status is None and answer and answer.leave_status == LeaveStatus.APPROVED:
@@ -344,7 +346,7 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
             member_id=member.id, name=member.name, standing=member.standing, status=status,
             rsvp=answer.response if answer else None, leave_status=answer.leave_status if answer else None,
             reason=reason or (answer.reason if answer and answer.response == "leave" else None),
-            makeup=None if makeup is None else ("done" if makeup.completed_at else "owes")))
+            makeup=makeups.get(member.id)))
     quorum = None
     if meeting.kind == MeetingKind.GENERAL:
         full = [x for x in lines if x.standing == Standing.FULL]
@@ -380,20 +382,3 @@ def assign_makeup(*, session: Session, meeting: Meeting, now: datetime, window: 
                                assigned_at=now))
     session.flush()
     return owed
-
-
-def makeup_of(*, session: Session, meeting_id: int, member_id: int) -> Makeup | None:
-    return session.exec(select(Makeup).where(Makeup.meeting_id == meeting_id, Makeup.member_id == member_id)).first()
-
-
-def complete_makeup(*, session: Session, member: Member, meeting_id: int, now: datetime) -> bool:
-    """The member finished the make-up study; ``False`` when it was recorded already (a double tap)."""
-    assert member.id is not None
-    row = makeup_of(session=session, meeting_id=meeting_id, member_id=member.id)
-    if row is None:
-        raise NotFound("makeup_not_found", id=meeting_id)
-    if row.completed_at is not None:
-        return False
-    row.completed_at = now
-    session.add(row)
-    return True

@@ -426,7 +426,11 @@ class PartyGroup(SQLModel, table=True):
 
 
 class Makeup(SQLModel, table=True):
-    """补学: an absent or excused member owes the meeting's study; done when they confirm it."""
+    """补学: an absent or excused member owes the meeting's study — its materials and a short quiz on them.
+
+    Done (``completed_at``) once the materials are read (``read_at``) and the quiz session started for it
+    (``quiz_session_id``) is finished; when no question on the materials is published, reading is enough.
+    """
 
     __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_makeup_meeting_member"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -434,6 +438,8 @@ class Makeup(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     member_id: int = Field(foreign_key="member.id")
     assigned_at: datetime = _utc()
+    read_at: datetime | None = _utc(default=None)
+    quiz_session_id: int | None = None
     completed_at: datetime | None = _utc(default=None)
 
 

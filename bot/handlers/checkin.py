@@ -1,4 +1,4 @@
-"""At the meeting: the rotating check-in code, checking in, marks by a secretary, the roster, 补学 done.
+"""At the meeting: the rotating check-in code, checking in, marks by a secretary, the roster, 补学 read.
 
 ::
 
@@ -6,7 +6,7 @@
     /checkin 4831    or the link t.me/<bot>?start=ci_5_4831 ─▶ present / late / "wrong" / "stale" / "not open"
     /attendance 5 12 请假 出差 ─▶ a secretary records what happened for one member
     /attendance 5    ─▶ 应到 / 实到, present, late, excused with reasons, absent, RSVP vs. reality, quorum, 补学
-    [已完成补学]      ─▶ recorded, shown in the roster
+    [已学完，开始测验] ─▶ read recorded, the quiz on the materials ─▶ finished: 补学 done, shown in the roster
 
 This module is part of the meetings feature (``bot/handlers/meetings.py`` lists its commands).
 """
@@ -25,8 +25,10 @@ from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg, not_joined_key
 from bot.context import Caller, reply, services
 from bot.feature import AnyHandler
-from storage import attendance
+from bot.quiz_view import question_markup, question_text
+from storage import attendance, makeup
 from storage import meetings as meeting_store
+from storage import quiz as quiz_store
 from storage.attendance import CheckIn
 from storage.models import AttendanceStatus, Role
 
@@ -143,10 +145,24 @@ async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Call
 
 async def makeup_done(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
                       ) -> str:
+    """已学完: recorded; then the quiz on the materials (the quiz feature asks and grades it), or — with no
+    published question on them — the 补学 is complete."""
     svc = services(context)
-    first = await svc.db.run(attendance.complete_makeup, member=caller.member, meeting_id=data.int_arg(),
-                             now=svc.clock.now())
-    return svc.texts.plain("mtg.toast.makeup_done" if first else "mtg.toast.makeup_already", caller.lang)
+    assert caller.member is not None
+    step = await svc.db.run(makeup.start_makeup, member=caller.member, meeting_id=data.int_arg(),
+                            now=svc.clock.now(), size=svc.settings.study.quiz_size)
+    if step.done_before:
+        return svc.texts.plain("mtg.toast.makeup_already", caller.lang)
+    if step.quiz is None:
+        await reply(update, svc.texts.t("mtg.makeup.done", caller.lang))
+        return svc.texts.plain("mtg.toast.makeup_done", caller.lang)
+    quiz = step.quiz
+    question = await svc.db.run(quiz_store.current_question, quiz=quiz)
+    await reply(update, svc.texts.t("mtg.makeup.quiz_start", caller.lang, count=len(quiz.question_ids)))
+    if question is not None:
+        await reply(update, question_text(svc.texts, caller.lang, quiz, question),
+                    reply_markup=question_markup(svc.texts, caller.lang, quiz, question))
+    return svc.texts.plain("mtg.toast.makeup_read", caller.lang)
 
 
 CHECKIN_COMMANDS = (

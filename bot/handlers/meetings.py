@@ -37,7 +37,7 @@ from telegram.warnings import PTBUserWarning
 from bot import meeting_form as form
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
+from bot.commands import Command, UsageError, args_of, conversation_button, guarded_callback, int_arg
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
 from bot.handlers import rsvp
@@ -105,14 +105,7 @@ async def wizard_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     return None
 
 
-_wizard_kind = guarded_callback(Role.SECRETARY, wizard_kind)
-
-
-async def start_wizard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
-    await _wizard_kind(update, context)
-    raise ApplicationHandlerStop(TOPIC if context.user_data.get(DRAFT_KEY) else ConversationHandler.END)
+start_wizard = conversation_button(Role.SECRETARY, wizard_kind, key=DRAFT_KEY, state=TOPIC)
 
 
 async def wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

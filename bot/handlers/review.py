@@ -36,7 +36,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, edit_own_message, guarded_callback
+from bot.commands import Command, conversation_button, edit_own_message, guarded_callback
 from bot.confirm import CANCEL, Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
@@ -158,16 +158,7 @@ async def edit_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     return None
 
 
-_edit_button = guarded_callback(Role.SECRETARY, edit_button)
-
-
-async def start_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Entry of the conversation: the button (role-checked and answered) decides whether we wait for text."""
-    assert context.user_data is not None
-    context.user_data.pop(EDIT_KEY, None)
-    await _edit_button(update, context)
-    # the button is answered: keep the catch-all for unknown buttons (main group) from answering it again
-    raise ApplicationHandlerStop(EDITING if context.user_data.get(EDIT_KEY) else ConversationHandler.END)
+start_edit = conversation_button(Role.SECRETARY, edit_button, key=EDIT_KEY, state=EDITING)
 
 
 async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:

@@ -4,7 +4,8 @@
 
     [参加]  ─▶ recorded (a member may change the answer until the start)
     [请假]  ─▶ "reason?" in the private chat (also when pressed in the branch group) ─▶ text
-           ─▶ secretaries get [批准][不批准] ─▶ the member hears the decision
+           ─▶ outbox: each secretary gets [批准][不批准] ─▶ decided (and changeable: [改为…])
+           ─▶ outbox: the member hears the decision that holds (``scheduler/leave.py``)
     [日历]  ─▶ an .ics of the meeting in the branch timezone, sent privately
 
 Part of the meetings feature: ``bot/handlers/meetings.py`` registers these handlers.
@@ -32,13 +33,13 @@ from telegram.warnings import PTBUserWarning
 from bot import meeting_form as form
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
-from bot.commands import guarded_callback
+from bot.commands import conversation_button, guarded_callback
 from bot.context import Caller, load_caller, reply, services
 from bot.feature import AnyHandler
 from bot.notify import send_to_member
+from scheduler import leave
 from storage import attendance
 from storage import meetings as meeting_store
-from storage import members as member_store
 from storage.errors import DomainError
 from storage.models import MeetingStatus, Role
 
@@ -79,14 +80,8 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     return svc.texts.plain("mtg.toast.leave_ask", caller.lang)
 
 
-_leave_button = guarded_callback(Role.MEMBER, leave_button, private=False)  # also under the group's notice
-
-
-async def start_leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(LEAVE_KEY, None)
-    await _leave_button(update, context)
-    raise ApplicationHandlerStop(REASON if context.user_data.get(LEAVE_KEY) else ConversationHandler.END)
+# also under the group's notice: the reason is then asked in the private chat
+start_leave = conversation_button(Role.MEMBER, leave_button, key=LEAVE_KEY, state=REASON, private=False)
 
 
 async def receive_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -100,40 +95,31 @@ async def receive_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return ConversationHandler.END
     reason = form.clean(message.text or "")[:500]
     try:
-        row = await svc.db.run(attendance.respond, member=caller.member, meeting_id=meeting_id, attend=False,
-                               reason=reason, now=svc.clock.now())
-        meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
-                                   meeting_id=meeting_id)
+        _row, meeting = await svc.db.run(leave.request_leave, member=caller.member, meeting_id=meeting_id,
+                                         reason=reason, now=svc.clock.now())
     except DomainError as exc:
         await reply(update, svc.texts.t(f"error.{exc.code}", caller.lang, **exc.params))
         raise ApplicationHandlerStop(ConversationHandler.END) from None
     await reply(update, svc.texts.t("mtg.leave.sent", caller.lang, topic=meeting.topic))
-    for secretary in await svc.db.run(member_store.secretaries_of, branch_id=meeting.branch_id):
-        lang = svc.texts.lang(secretary.language)
-        text = svc.texts.t("mtg.leave.request", lang, name=caller.member.name, topic=meeting.topic, reason=reason,
-                           start=view.when(svc.texts, lang, meeting.starts_at, svc.settings.tz))
-        await send_to_member(context.bot, svc, secretary, text, view.leave_keyboard(svc.texts, lang, row.id))
     raise ApplicationHandlerStop(ConversationHandler.END)
 
 
 async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
                         ) -> str:
-    """批准 / 不批准 a 请假: record it, show it on the request, tell the member."""
+    """批准 / 不批准 a 请假 (or change the decision): recorded, shown on the request with a button to change
+    it; the member hears the decision through the outbox."""
     svc = services(context)
     approve = data.action == "a"
-    row, member, meeting = await svc.db.run(attendance.decide_leave, actor=caller.member, scope=caller.scope,
-                                            rsvp_id=data.int_arg(),
-                                            approve=approve, now=svc.clock.now())
+    row, member, meeting = await svc.db.run(leave.decide_leave, actor=caller.member, scope=caller.scope,
+                                            rsvp_id=data.int_arg(), approve=approve, now=svc.clock.now())
     outcome = "approved" if approve else "declined"
     query = update.callback_query
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # "message is not modified": a double tap is done, not an error
             await query.edit_message_text(svc.texts.t(f"mtg.leave.{outcome}_by", caller.lang, name=member.name,
-                                                      topic=meeting.topic, reason=row.reason or "—"))
-    lang = svc.texts.lang(member.language)
-    await send_to_member(context.bot, svc, member, svc.texts.t(f"mtg.leave.{outcome}", lang, topic=meeting.topic,
-                                                              start=view.when(svc.texts, lang, meeting.starts_at,
-                                                                              svc.settings.tz)))
+                                                      topic=meeting.topic, reason=row.reason or "—"),
+                                          reply_markup=view.decided_keyboard(svc.texts, caller.lang, row.id,
+                                                                             approved=approve))
     return svc.texts.plain(f"mtg.toast.{outcome}", caller.lang)
 
 

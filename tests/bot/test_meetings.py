@@ -92,15 +92,31 @@ async def test_a_recurring_theme_day_created_in_chat_reaches_members_with_rsvp_a
     assert session.api.last_keyboard(ZHANG).buttons()[0].text == "✔️ 已回复参加"  # type: ignore[union-attr]
     ask_reason = await session.press(WANG, 2)  # 请假
     assert any(m.chat_id == WANG and "请假原因" in m.plain for m in ask_reason)
-    to_secretary = await session.send(WANG, "去外地出差")
-    request = [m for m in to_secretary if m.chat_id == SECRETARY_ID]
-    assert "王五" in request[0].plain and "去外地出差" in request[0].plain
+    sent_back = await session.send(WANG, "去外地出差")
+    assert [m.chat_id for m in sent_back] == [WANG]  # the request waits in the outbox for the sender
+    request = [m for m in await deliver(session, produce=False) if m.chat_id == SECRETARY_ID]
+    assert len(request) == 1 and "王五" in request[0].plain and "去外地出差" in request[0].plain
+    buttons = session.api.last_keyboard(SECRETARY_ID)
+    assert buttons is not None
+    approve = session.api.callback_update(SECRETARY_ID, buttons.message_id, buttons.buttons()[0].callback_data, None)
     decided = await session.press(SECRETARY_ID, 1)  # 批准
-    assert any(m.chat_id == WANG and "已获批准" in m.plain for m in decided)
+    assert not [m for m in decided if m.chat_id == WANG]  # the decision, too, goes through the outbox
+    assert [b.text for b in session.api.last_keyboard(SECRETARY_ID).buttons()] == ["↩️ 改为不批准"]  # type: ignore[union-attr]
+    told = [m for m in await deliver(session, produce=False) if m.chat_id == WANG]
+    assert len(told) == 1 and "已获批准" in told[0].plain
     answers = {(r.member_id, r.response, r.reason, r.leave_status) for r in rows(session, Rsvp)}
     assert {(a[1], a[2], a[3]) for a in answers} == {("attend", None, None), ("leave", "去外地出差", "approved")}
-    again = await session.press(SECRETARY_ID, 1)  # a double tap: already decided, nothing sent to 王五
-    assert not [m for m in again if m.chat_id == WANG]
+    await session.feed(approve)  # a double tap on 批准: already decided, nothing new for 王五
+    assert not [m for m in await deliver(session, produce=False) if m.chat_id == WANG]
+    # the secretary changes the decision twice before the sender runs: only the one that holds is sent
+    for _ in range(3):  # 改为不批准, 改为批准, 改为不批准
+        clock.advance(timedelta(seconds=20))  # at a person's pace, not a flood
+        await session.press(SECRETARY_ID, 1)
+    told = [m for m in await deliver(session, produce=False) if m.chat_id == WANG]
+    assert len(told) == 1 and "未获批准" in told[0].plain
+    decisions = [d for d in rows(session, Delivery) if d.kind == "mtg.leave"]
+    assert sorted(d.state for d in decisions) == ["expired", "expired", "sent", "sent"]
+    assert len({d.dedup_key for d in decisions}) == 4
 
     # 张三 changes his mind before the start, then the answers close
     await session.press(ZHANG, 1)
@@ -180,10 +196,16 @@ async def test_check_in_roster_quorum_and_makeup(session: OfflineSession, clock:
     clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # the meeting is over
     makeup = [m for m in await deliver(session) if "补学" in m.plain]
     assert [m.chat_id for m in makeup] == [WANG]
+    assert "暂时没有已发布的测验题" in makeup[0].plain  # no materials, so no quiz: said, not sent empty
+    assert [b.text for b in makeup[0].button_list()] == ["✅ 已完成补学"]
     final = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
     checked = {a.member_id for a in rows(session, Attendance)}
     assert len(checked) == 2
     assert "最终结果" in final and "缺席：王五" in final and "超过半数，会议有效" in final
+    # the quorum against the rows: full members of the branch, and those of them who checked in
+    full = {m.id for m in rows(session, Member) if m.standing == "full" and m.status == "active"}
+    came = {a.member_id for a in rows(session, Attendance) if a.status in ("present", "late")} & full
+    assert f"正式党员到会 {len(came)} / {len(full)}" in final and len(came) * 2 > len(full)
     assert "补学未完成：王五" in final
     zhang = next(m.id for m in rows(session, Member) if m.tg_user_id == ZHANG)
     marked = await session.send(SECRETARY_ID, f"/attendance {mid} {zhang} 迟到 路上堵车")
@@ -193,7 +215,8 @@ async def test_check_in_roster_quorum_and_makeup(session: OfflineSession, clock:
     overview = (await session.send(SECRETARY_ID, "/attendance"))[0].plain
     assert "实到 2 / 应到 3" in overview and "补学未完成 1 人：王五" in overview
     done = await session.press(WANG, 1)
-    assert not [m for m in done if m.chat_id == WANG]  # the toast is the answer
+    assert [m.plain for m in done if m.chat_id == WANG] == ["✅ 补学已完成，书记会在台账中看到。"]
+    assert not [d for d in rows(session, Delivery) if d.kind == "mtg.makeup" and d.state != DeliveryState.SENT]
     assert session.api.callback_answers
     assert [m.completed_at is not None for m in rows(session, Makeup)] == [True]
     assert "补学已完成：王五" in (await session.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain

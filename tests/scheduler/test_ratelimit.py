@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import random
 
 from scheduler.ratelimit import SendRateLimiter
 
@@ -78,7 +79,7 @@ async def test_a_stalled_loop_never_turns_into_a_burst() -> None:
     assert len(passed) == 200
     assert _most_in_one_second(passed) <= 20
     gaps = [b - a for a, b in itertools.pairwise(sorted(passed))]
-    assert min(gaps) >= limiter.interval - limiter.catch_up - 1e-9  # no two requests leave together
+    assert min(gaps) >= limiter.interval / 2 - 1e-9  # no two requests leave together
 
 
 async def test_the_pace_holds_the_rate_without_stalls() -> None:
@@ -87,7 +88,20 @@ async def test_the_pace_holds_the_rate_without_stalls() -> None:
     passed = await _fan_out(limiter, clock, list(range(1, 241)))
     elapsed = max(passed) - min(passed)
     assert 0.95 * 25 <= (len(passed) - 1) / elapsed <= 25  # within 5 % of the ceiling, never over it
-    assert _most_in_one_second(passed) < 25
+    assert _most_in_one_second(passed) <= 25
+
+
+async def test_arrivals_that_jitter_within_the_spread_stay_under_the_ceiling() -> None:
+    """Telegram counts arrivals, not passes: each request here reaches it 0–30 ms after passing, at random,
+    and the loop stalls now and then (a late pass is caught up) — no second of arrivals holds more than 25."""
+    rng = random.Random(7)
+    clock = VirtualTime(stall_every=60, stall=0.12)
+    limiter = SendRateLimiter.under_ceiling(25, spread=0.03, monotonic=clock.monotonic, sleep=clock.sleep)
+    passed = await _fan_out(limiter, clock, list(range(1, 1001)))
+    worst = max(_most_in_one_second([t + rng.uniform(0.0, 0.03) for t in passed]) for _ in range(20))
+    assert worst <= 25
+    # and the stalls cost little: the caught-up pace stays within 5 % of the ceiling
+    assert (len(passed) - 1) / (max(passed) - min(passed)) >= 0.95 * 25
 
 
 async def test_each_chat_is_spaced_and_a_group_gets_twenty_a_minute() -> None:

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot.bootstrap import bootstrap
-from storage import attendance
+from storage import attendance, makeup
 from storage import meetings as meeting_store
 from storage.attendance import CheckIn, Window, code_at
 from storage.db import Database
@@ -93,8 +93,11 @@ def test_rsvp_leave_and_decision(db: Database, people: tuple[Member, list[Member
         decided, member, _ = attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=True,
                                                      now=NOW)
         assert decided.leave_status == "approved" and member.id == members[0].id
-        with pytest.raises(InvalidState):
-            attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=False, now=NOW)
+        with pytest.raises(InvalidState):  # the same decision twice: a double tap
+            attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=True, now=NOW)
+        changed, _, _ = attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=False,
+                                                now=NOW)  # the secretary changes the decision
+        assert changed.leave_status == "declined"
         with pytest.raises(InvalidState):  # answers close when the meeting starts
             attendance.respond(session=s, member=members[1], meeting_id=meeting.id, attend=True, reason=None,
                                now=START)
@@ -179,8 +182,9 @@ def test_roster_and_quorum_match_the_rows(db: Database, people: tuple[Member, li
         owed = attendance.assign_makeup(session=s, meeting=s.get(Meeting, mid), now=after,  # type: ignore[arg-type]
                                         window=WINDOW)
         assert sorted(owed) == sorted([members[1].id, members[2].id, members[3].id])
-        assert attendance.complete_makeup(session=s, member=members[2], meeting_id=mid, now=after)
-        assert not attendance.complete_makeup(session=s, member=members[2], meeting_id=mid, now=after)
+        # no published question on the meeting's materials: reading completes the 补学, and only once
+        assert makeup.start_makeup(session=s, member=members[2], meeting_id=mid, now=after, size=5).done_now
+        assert makeup.start_makeup(session=s, member=members[2], meeting_id=mid, now=after, size=5).done_before
         done = attendance.roster(session=s, actor=secretary, meeting_id=mid, now=after, window=WINDOW)
         assert {x.name for x in done.owes_makeup} == {members[1].name, members[3].name}
 

@@ -1,0 +1,83 @@
+"""请假 through the outbox: the request to each secretary, and the decision to the member.
+
+Like every notification these are rows, not messages: queued in the same transaction as the answer or the
+decision, under a key that names the request (or decision) they carry, and rendered when the sender takes
+them (``bot/meeting_view.py``), in the reader's language then::
+
+    leave request   mtg.leavereq:<rsvp>:<requested at>:<secretary>   [批准][不批准] to each secretary
+    leave decision  mtg.leave:<rsvp>:<n>                            批准 / 不批准 to the member (n-th decision)
+
+A member who asks again (or says 参加 instead) makes the older request rows stale, and a secretary who
+changes a decision makes the older decision stale: the renderer compares the row with the answer as it
+stands (and a decision row with the newest one) and lets a stale row expire, so the member hears only the
+decision that holds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from scheduler.outbox import enqueue
+from storage import attendance
+from storage.members import secretaries_of
+from storage.models import Delivery, LeaveStatus, Meeting, Member, Rsvp
+from storage.scope import Scope
+
+REQUEST = "mtg.leavereq"
+DECISION = "mtg.leave"
+
+
+def stamp(moment: datetime | None) -> float:
+    """A moment as the key and payload carry it (seconds, to the microsecond)."""
+    return round(moment.timestamp(), 6) if moment is not None else 0.0
+
+
+def request_leave(*, session: Session, member: Member, meeting_id: int, reason: str, now: datetime
+                  ) -> tuple[Rsvp, Meeting]:
+    """Record 请假 with its reason and queue the request to each of the branch's secretaries."""
+    row = attendance.respond(session=session, member=member, meeting_id=meeting_id, attend=False, reason=reason,
+                             now=now)
+    meeting = session.get(Meeting, row.meeting_id)
+    assert meeting is not None and row.id is not None
+    asked = stamp(row.responded_at)
+    for secretary in secretaries_of(session=session, branch_id=meeting.branch_id):
+        enqueue(session=session, branch_id=meeting.branch_id, kind=REQUEST,
+                dedup_key=f"{REQUEST}:{row.id}:{asked:.6f}:{secretary.id}", chat_id=secretary.chat_id or
+                secretary.tg_user_id, member_id=secretary.id, subject_id=meeting.id,
+                payload={"rsvp": row.id, "asked": asked}, due_at=now, now=now)
+    return row, meeting
+
+
+def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool, now: datetime,
+                 scope: Scope | None = None) -> tuple[Rsvp, Member, Meeting]:
+    """Record a secretary's decision and queue it to the member (a changed decision queues the new one)."""
+    row, member, meeting = attendance.decide_leave(session=session, actor=actor, rsvp_id=rsvp_id, approve=approve,
+                                                   now=now, scope=scope)
+    prefix = f"{DECISION}:{row.id}:"
+    earlier = session.exec(select(func.count()).select_from(Delivery)
+                           .where(col(Delivery.dedup_key).startswith(prefix))).one()
+    enqueue(session=session, branch_id=meeting.branch_id, kind=DECISION, dedup_key=f"{prefix}{earlier + 1}",
+            chat_id=member.chat_id or member.tg_user_id, member_id=member.id, subject_id=meeting.id,
+            payload={"rsvp": row.id, "decision": str(row.leave_status)}, due_at=now, now=now)
+    return row, member, meeting
+
+
+def current_request(session: Session, payload: dict[str, object]) -> Rsvp | None:
+    """The 请假 a request row carries, if it still waits for a decision (else the row is stale)."""
+    row = session.get(Rsvp, int(str(payload.get("rsvp", 0))))
+    if row is None or row.response != "leave" or row.leave_status != LeaveStatus.PENDING:
+        return None
+    return row if abs(stamp(row.responded_at) - float(str(payload.get("asked", 0)))) < 1e-5 else None
+
+
+def current_decision(session: Session, delivery: Delivery) -> Rsvp | None:
+    """The decision a decision row carries, if it is still the one that holds (the newest, unchanged)."""
+    row = session.get(Rsvp, int(str(delivery.payload.get("rsvp", 0))))
+    if row is None or row.response != "leave" or row.leave_status != delivery.payload.get("decision"):
+        return None
+    newest = session.exec(select(func.max(Delivery.id)).where(
+        Delivery.kind == DECISION, col(Delivery.dedup_key).startswith(f"{DECISION}:{row.id}:"))).one()
+    return row if newest == delivery.id else None

@@ -1,0 +1,118 @@
+"""补学: what an absent or excused member owes after a meeting — its materials and a short quiz on them.
+
+::
+
+    meeting over ──assign (storage.attendance)──▶ Makeup row, owed
+    [已学完，开始测验] ──start_makeup──▶ read_at; a quiz session of the published questions on the
+                                        meeting's materials (quiz_session_id) ──answers (the quiz feature)──▶
+                                        session finished ──settle──▶ completed_at
+    no published question on the materials ──▶ reading completes it (the member is told there is no quiz)
+
+The quiz itself is an ordinary session of ``storage.quiz`` (kind ``makeup``): the quiz feature asks and
+grades it, so completion is read from the session — by the roster at once, and recorded on the row by
+:func:`settle_makeups` on the next tick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, or_, select
+
+from storage import quiz as quiz_store
+from storage.errors import NotFound
+from storage.models import (
+    Makeup,
+    Meeting,
+    Member,
+    Question,
+    QuestionStatus,
+    QuizSession,
+    QuizSessionState,
+    StudyUnit,
+)
+
+QUIZ_KIND = "makeup"
+
+
+def makeup_of(*, session: Session, meeting_id: int, member_id: int) -> Makeup | None:
+    return session.exec(select(Makeup).where(Makeup.meeting_id == meeting_id, Makeup.member_id == member_id)).first()
+
+
+def makeup_questions(*, session: Session, meeting: Meeting, size: int) -> list[int]:
+    """Published questions whose source document is among the meeting's materials, the most worth first."""
+    titles = list(meeting.materials)
+    if not titles:
+        return []
+    doc_keys = list(session.exec(select(StudyUnit.doc_key).where(
+        StudyUnit.branch_id == meeting.branch_id, col(StudyUnit.title).in_(titles)).distinct()).all())
+    query = (select(Question.id).where(Question.branch_id == meeting.branch_id,
+                                       Question.status == QuestionStatus.PUBLISHED,
+                                       or_(col(Question.doc_key).in_(doc_keys), col(Question.document).in_(titles)))
+             .order_by(col(Question.score).desc(), col(Question.id)).limit(size))
+    return [qid for qid in session.exec(query).all() if qid is not None]
+
+
+@dataclass(frozen=True)
+class MakeupStep:
+    """What pressing 已学完 led to: already done, done now (no quiz to take), or a quiz to answer."""
+
+    done_before: bool = False
+    done_now: bool = False
+    quiz: QuizSession | None = None
+
+
+def start_makeup(*, session: Session, member: Member, meeting_id: int, now: datetime, size: int) -> MakeupStep:
+    """The member read the materials: record it and start the quiz (again, if a previous one was left)."""
+    assert member.id is not None
+    row = makeup_of(session=session, meeting_id=meeting_id, member_id=member.id)
+    if row is None:
+        raise NotFound("makeup_not_found", id=meeting_id)
+    settle(session, row)
+    if row.completed_at is not None:
+        return MakeupStep(done_before=True)
+    row.read_at = row.read_at or now
+    meeting = session.get(Meeting, meeting_id)
+    assert meeting is not None
+    ids = makeup_questions(session=session, meeting=meeting, size=size)
+    quiz = quiz_store.start_session(session=session, member=member, now=now, size=len(ids), question_ids=ids,
+                                    kind=QUIZ_KIND) if ids else None
+    if quiz is None:
+        row.completed_at = now
+        session.add(row)
+        return MakeupStep(done_now=True)
+    row.quiz_session_id = quiz.id
+    session.add(row)
+    return MakeupStep(quiz=quiz)
+
+
+def settle(session: Session, row: Makeup) -> bool:
+    """Record completion when the row's quiz session is finished; ``True`` when it changed the row."""
+    if row.completed_at is not None or row.read_at is None or row.quiz_session_id is None:
+        return False
+    quiz = session.get(QuizSession, row.quiz_session_id)
+    if quiz is None or quiz.state != QuizSessionState.FINISHED:
+        return False
+    row.completed_at = quiz.ended_at or quiz.active_at
+    session.add(row)
+    return True
+
+
+def settle_makeups(*, session: Session) -> int:
+    """Every 补学 whose quiz was finished since the last tick is recorded as completed."""
+    rows = session.exec(select(Makeup).where(col(Makeup.completed_at).is_(None),
+                                             col(Makeup.quiz_session_id).is_not(None))).all()
+    return sum(settle(session, row) for row in rows)
+
+
+def makeup_states(*, session: Session, meeting_id: int) -> dict[int, str]:
+    """Per member who owes this meeting's 补学: ``done`` or ``owes`` (a finished quiz counts at once)."""
+    states: dict[int, str] = {}
+    for row in session.exec(select(Makeup).where(Makeup.meeting_id == meeting_id)).all():
+        done = row.completed_at is not None
+        if not done and row.read_at is not None and row.quiz_session_id is not None:
+            quiz = session.get(QuizSession, row.quiz_session_id)
+            done = quiz is not None and quiz.state == QuizSessionState.FINISHED
+        states[row.member_id] = "done" if done else "owes"
+    return states

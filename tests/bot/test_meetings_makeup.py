@@ -1,0 +1,101 @@
+"""补学 end to end: after a meeting, the absent member gets its materials and a quiz on them, answers it, and
+the roster shows the 补学 done — through the offline Bot API with the driven clock.
+
+The bank is the shipped materials' questions, published by the secretary; the meeting links one of those
+materials, so its quiz is made of the published questions on that document.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import col, select
+
+from bot.fakeapi.session import OfflineSession
+from scheduler.clock import FakeClock
+from storage.attendance import code_at
+from storage.models import (
+    Attendance,
+    Makeup,
+    Meeting,
+    Member,
+    MemberStatus,
+    Question,
+    QuestionStatus,
+    QuizSession,
+    StudyUnit,
+)
+from tests.bot.study_helpers import answer, db_of, join, study_fixture, tick  # noqa: F401  (the fixture)
+from tests.factories import SECRETARY_ID
+
+ZHANG, WANG = 10001, 10002
+
+
+def _material_with_questions(session: OfflineSession) -> tuple[str, set[int]]:
+    """A study material's title and the ids of the published questions drawn from it."""
+    with db_of(session).session() as s:
+        published = s.exec(select(Question).where(Question.status == QuestionStatus.PUBLISHED)).all()
+        by_doc: dict[str, set[int]] = {}
+        for q in published:
+            assert q.id is not None
+            by_doc.setdefault(q.doc_key, set()).add(q.id)
+        units = s.exec(select(StudyUnit).where(col(StudyUnit.doc_key).in_(list(by_doc)))).all()
+        unit = min(units, key=lambda u: u.position)
+        return unit.title, by_doc[unit.doc_key]
+
+
+async def test_the_absent_member_studies_the_materials_answers_the_quiz_and_the_roster_shows_it(
+        study: OfflineSession, clock: FakeClock) -> None:
+    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    await join(study, ZHANG, WANG)
+    title, on_it = _material_with_questions(study)
+    line = f"/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | 材料 {title}"
+    created = await study.send(SECRETARY_ID, line)
+    mid = int(re.search(r"#(\d+)", created[-1].plain).group(1))  # type: ignore[union-attr]
+    await tick(study)
+
+    clock.set(datetime(2026, 3, 25, 6, 25, tzinfo=UTC))  # 14:25 local: check-in is open
+    code = re.search(r"签到码 (\d{4})", (await study.send(SECRETARY_ID, f"/checkincode {mid}"))[0].plain)
+    assert "签到成功" in (await study.send(ZHANG, f"/checkin {code.group(1)}"))[0].plain  # type: ignore[union-attr]
+    await study.send(SECRETARY_ID, f"/checkin {code.group(1)}")  # type: ignore[union-attr]
+
+    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # over, and check-in closed
+    makeup = [m for m in await tick(study) if "补学" in m.plain]
+    assert [m.chat_id for m in makeup] == [WANG]  # the absent member only
+    expected = min(5, len(on_it))
+    assert f"做 {expected} 道小测验" in makeup[0].plain and f"《{title}》" in makeup[0].plain
+    assert [b.text for b in makeup[0].button_list()] == ["📝 已学完，开始测验"]
+    # check-in is closed now, even with the code of this very minute
+    with db_of(study).session() as s:
+        secret = s.exec(select(Meeting)).one().checkin_secret
+    late = await study.send(WANG, f"/checkin {code_at(secret, clock.now(), 60)}")
+    assert "签到成功" not in late[0].plain and "没有可以签到的会议" in late[0].plain
+    # the roster against what the rows say: everyone in the branch expected, present = checked in
+    with db_of(study).session() as s:
+        expected_n = len(s.exec(select(Member).where(Member.status == MemberStatus.ACTIVE)).all())
+        present_n = len(s.exec(select(Attendance).where(col(Attendance.status).in_(["present", "late"]))).all())
+    roster = (await study.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
+    assert (expected_n, present_n) == (3, 2)
+    assert f"应到 {expected_n} 人，实到 {present_n} 人" in roster and "补学未完成：王五" in roster
+
+    started = await study.press(WANG, 1)
+    assert f"补学测验：共 {expected} 道题" in started[0].plain and len(started) == 2  # the intro, question 1
+    with db_of(study).session() as s:
+        quiz = s.exec(select(QuizSession).where(QuizSession.kind == "makeup")).one()
+        assert set(quiz.question_ids) <= on_it and len(quiz.question_ids) == expected
+        row = s.exec(select(Makeup)).one()
+        assert row.read_at is not None and row.quiz_session_id == quiz.id and row.completed_at is None
+    for n in range(expected):
+        clock.advance(timedelta(seconds=20))  # at a reader's pace
+        await answer(study, WANG, right=n % 2 == 0)  # a wrong answer still completes the quiz
+    roster = (await study.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
+    assert "补学已完成：王五" in roster and "补学未完成：—" in roster  # the finished quiz counts at once
+    await tick(study)  # and the tick records it on the row
+    with db_of(study).session() as s:
+        assert s.exec(select(Makeup)).one().completed_at is not None
+    button = makeup[0].button_list()[0].callback_data
+    again = await study.feed(study.api.callback_update(WANG, makeup[0].message_id, button, None))
+    assert not [m for m in again if m.chat_id == WANG]  # the 补学 message's button again: done already
+    assert list(study.api.callback_answers.values())[-1]["text"] == "补学已记录过了"
+    assert study.api.callback_answers and not study.api.unanswered_callbacks()

@@ -28,7 +28,15 @@ from content.loader import load_materials
 from content.model import Corpus, Document, Fact, Problem, Question
 from content.questions import candidates, select
 from content.questions.ranking import FACT_LIMIT, ranked_facts
-from content.questions.samefact import crowded_rival, curated_facts, curated_rivals, leaking, over_asked, untangle
+from content.questions.samefact import (
+    crowded_rival,
+    curated_facts,
+    curated_rivals,
+    leaking,
+    mutual,
+    over_asked,
+    untangle,
+)
 from content.questions.slots import Candidate
 from content.reasons import Reason
 from content.snippets import build_plan
@@ -133,6 +141,13 @@ def _bank(
     def sound(q: Question) -> bool:  # a stem cut of a clause must still verify
         return not check_question(q, blocks.get(q.doc_id, []))
 
+    for _ in range(SWAPS if overlay is not None else 0):  # a curated question's mutual rival yields to it
+        trial, _notes = apply_overlay(select([c for c in proven if c.question.qid not in excluded], hidden=hidden),
+                                      overlay, documents)  # type: ignore[arg-type]
+        pair = mutual(untangle(trial, sound)) - excluded
+        if not pair:
+            break
+        excluded |= pair
     best: tuple[list[Question], dict[str, str], list[Problem]] | None = None
     for _ in range(SWAPS + 1):
         bank = select([c for c in proven if c.question.qid not in excluded], hidden=hidden)

@@ -36,6 +36,8 @@ from dataclasses import replace
 from content.questions.cloze import EXPLANATION_LIMIT
 from content.questions.giveaways import CHECKABLE_TRUE, copied, giveaway
 from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
+from content.questions.requirements import list_items, twins
+from content.questions.requirements import refusal as requirement_refusal
 from content.questions.slots import Candidate
 from content.questions.text import BLANK, cjk_len, clip, norm, quoted
 from content.questions.variants import accepted
@@ -101,7 +103,11 @@ def examine(
     central_keys = {c.key for c in candidates if c.tier == CENTRAL}
     texts = texts or {}
     kept = [refit(c, central_text, texts.get(c.question.doc_id, ""), corpus) for c in candidates]
-    kept = [c for c in kept if refusal(c, central_text, titles, central_keys) is None and giveaway(c, corpus) is None]
+    lists = list_items({c.fact for c in candidates if c.group})
+    kept = [c for c in kept if refusal(c, central_text, titles, central_keys) is None and giveaway(c, corpus) is None
+            and requirement_refusal(c, lists) is None]
+    paired = twins(kept)  # a 判断 whose list item a 多选 offers: the same answer twice
+    kept = [c for c in kept if c.question.qid not in paired]
     # a list asked as a 多选 is not asked again by a blank on one of its items ("认真落实学习研讨、…、（　）、
     # 开门教育等工作安排" beside the 多选 on the 工作安排) nor by a true 判断 copying it: the same recall twice,
     # and the sentence's other fact ("坚持（聚焦主题）、简约务实") loses its place

@@ -211,6 +211,18 @@ def _held(q: Question, pairs: Sequence[tuple[str, str]]) -> bool:
     return any(q.qid == held for held, _ in pairs)
 
 
+def mutual(bank: Sequence[Question]) -> set[str]:
+    """The generated questions that give an enabled curated one away and that it gives away in turn: one of
+    the two must go, and the secretary's stays ("坚持（聚焦主题）、简约务实，不分批次、不划阶段…" beside the
+    curated "坚持聚焦主题、简约务实，分两批次、分三阶段"); the ranker fills the place with another question."""
+    curated = [q for q in bank if q.origin == "curated" and q.enabled]
+    return {
+        q.qid
+        for q in bank
+        if q.origin != "curated" and q.enabled and any(gives_away(q, p) and gives_away(p, q) for p in curated)
+    }
+
+
 def curated_rivals(bank: Sequence[Question]) -> list[tuple[str, str]]:
     """(generated, curated) pairs left in the bank that give each other away — the only question of its fact
     beside the secretary's own: neither is dropped silently, ``content build`` names them."""

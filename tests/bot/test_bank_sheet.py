@@ -111,7 +111,7 @@ async def test_control_characters_in_a_stem_do_not_break_the_bank(session: Offli
     await join(session)
     await session.send(SECRETARY_ID, "/review")
     target = next(q for q in questions(session).values()
-                  if q.qtype == "single" and q.status == QuestionStatus.DRAFT and BLANK in q.stem)
+                  if q.qtype in ("single", "multiple") and q.status == QuestionStatus.DRAFT and BLANK in q.stem)
     keyboard = session.api.last_keyboard(SECRETARY_ID)
     assert keyboard is not None
     await session.feed(session.api.callback_update(SECRETARY_ID, keyboard.message_id,

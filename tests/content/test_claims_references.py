@@ -152,7 +152,10 @@ def test_a_false_statement_the_balance_holds_back_is_asked_once_a_true_one_is_in
 def test_the_shipped_bank_has_new_references_and_duties(generated: Corpus) -> None:
     bank = [q for q in generated.questions if q.enabled]
     fills = {q.answer[0]: q.answer for q in bank if q.qtype == "fill"}
-    assert {"干在实处 走在前列", "省市县乡"} <= set(fills)
+    assert "干在实处 走在前列" in fills
+    # the levels ("（省市县乡）领导班子换届") were asked here until an examiner found anyone completes them (bank-final
+    # Q6): the case stays, refused (test_final_causes)
+    assert "省市县乡" not in fills
     statements = [q.stem for q in bank if q.qtype == "truefalse"]
     assert "四中全会" in fills or any("四中全会" in s for s in statements)
     # an examiner's give-aways: the obvious part of a title, a key of another form (各级党委（党组）among plain

@@ -125,7 +125,9 @@ def test_the_notice_measures_are_asked_against_other_measures(generated: Corpus)
     制度机制中…该废止的废止" is not asked: its clause explains the label (an examiner's give-away, 建章立制)."""
     asked = [q for q in generated.questions if "注重（　）" in q.stem or "加强（　）" in q.stem]
     singles = [q for q in asked if q.qtype == "single"]
-    assert singles, [q.stem for q in asked]
+    # "分类指导，强化真督实导，注重（宣传引导）" was asked here until an examiner found the only option ending in 导
+    # is the key (bank-final Q10): the case stays, refused (test_final_causes)
+    assert not [q for q in singles if "真督实导，注重（　）" in q.stem], [q.stem for q in asked]
     assert not [q for q in generated.questions if "该废止的废止" in q.stem and q.qtype in ("single", "fill")]
     for q in singles:
         assert all(len(o) == 4 for o in q.options), q.options
@@ -157,7 +159,9 @@ def test_a_sentence_that_states_several_facts_gives_them_only_where_no_stem_show
     notes = " ".join(p.message for p in published.problems)
     assert all(a.qid in notes and b.qid in notes for a, b in pairs), notes
     stems = [q.stem for q in enabled]
-    assert any("认真落实（　）等工作安排" in s for s in stems)  # the better of the two: the arrangements' 多选
+    # the arrangements' 多选 was the better of the two until an examiner found its list open ("…开门教育等工作
+    # 安排", bank-final Q9): it is refused, and the blank yields to the curated 批次 判断 it gives away
+    assert not any("认真落实（　）等工作安排" in s for s in stems)
     assert not any("坚持（　）、简约务实" in s for s in stems)
 
 
@@ -179,7 +183,8 @@ def test_true_claims_name_their_subject_and_never_show_a_blank_answer(generated:
     claims = [q for q in generated.questions if q.qtype == "truefalse" and "换届工作要认真落实" in q.stem]
     # ... or the sentence is asked by the levels it reaches ("（省市县乡）领导班子换届…"), and then not stated
     levels = [q for q in generated.questions if q.qtype == "fill" and "领导班子换届工作要认真落实" in q.stem]
-    assert bool(claims) != bool(levels)
+    # the levels' blank is refused (bank-final Q6: anyone completes 省市县乡); never both
+    assert not levels and not (claims and levels)
     assert all(q.answer == (TRUE_TEXT,) and q.stem.startswith("中央党的建设工作领导小组会议") for q in claims)
     blanked = {q.sentence.split("\n")[-1] for q in generated.questions if q.qtype == "fill"}
     trues = [q for q in generated.questions if q.qtype == "truefalse" and q.answer == (TRUE_TEXT,)]

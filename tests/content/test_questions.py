@@ -14,6 +14,8 @@ import pytest
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Corpus, Question
 from content.pipeline import DEFAULT_MATERIALS, build_corpus
+from content.questions.giveaways import copied
+from content.questions.requirements import no_requirement
 from content.questions.text import BLANK, contains, norm, split_attribution
 from content.verify import check_bank, swap_of
 
@@ -35,8 +37,8 @@ def test_bank_size_and_every_type(generated: Corpus) -> None:
     odd options, defensible false twins, copied true statements — leaves 13 generated)."""
     qs = enabled(generated)
     types = Counter(q.qtype for q in qs)
-    assert len(qs) >= 13
-    assert all(types[t] >= 2 for t in ("single", "multiple", "truefalse", "fill")), types
+    assert len(qs) >= 9  # then 9: bank-final's examiner refused twins, asides, levels, 导-series, open lists
+    assert all(types[t] >= 1 for t in ("single", "multiple", "truefalse", "fill")), types
 
 
 @pytest.mark.xfail(strict=True, reason="issue 7 target not reached: each new question needs a new fact")
@@ -114,7 +116,9 @@ def test_false_statements_differ_from_evidence_by_exactly_one_swap(generated: Co
     trues = [q for q in enabled(generated) if q.qtype == "truefalse" and q.answer == (TRUE_TEXT,)]
     # a true statement is kept only where it makes a checkable claim, a false one only where it is plausible and
     # not the campaign's own words (an examiner of the 36: 4 true against 8 false made "altered" mean "false")
-    assert len(falses) >= 1 and len(trues) >= 1
+    # bank-final: both true copies were an aside and boilerplate (not worth); a true one states a requirement
+    assert len(falses) >= 1
+    assert all(not no_requirement(q.stem, copied(q.stem, q.sentence)) for q in trues)
     assert len(trues) <= len(falses) + 2
     assert abs(len(falses) - len(trues)) <= 4
     for q in falses:
@@ -143,17 +147,19 @@ def test_no_artifacts_and_limits(generated: Corpus) -> None:
 
 
 def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path: Path) -> None:
-    # was the Notice's 第一责任人, then its 建章立制 — a stock collocation, then a label its clause explains
-    target = "省市县乡领导班子换届工作要认真落实"
+    # was the Notice's 第一责任人, then its 建章立制 — a stock collocation, then a label its clause explains, then
+    # the meeting's 省市县乡 换届 — a set phrase of levels (bank-final Q6)
+    target = "边查边改、立行立改，对突出问题开展集中整治"
+    changed = "边查边改、即知即改，对突出问题开展集中整治"
     before = {q.qid: q for q in generated.questions}
     hit = [q for q in before.values() if target in q.sentence]
-    assert hit, "expected a question on the meeting's 省市县乡 换届"
+    assert hit, "expected a question on what rectification is combined with"
     materials = tmp_path / "materials"
     shutil.copytree(DEFAULT_MATERIALS, materials)
     path = materials / "001_66d9faa05d99b792.txt"
     path.chmod(0o644)
     path.write_text(
-        path.read_text(encoding="utf-8").replace(target, "省市县乡领导班子换届工作要切实落实"),
+        path.read_text(encoding="utf-8").replace(target, changed),
         encoding="utf-8",
     )
     after = {q.qid: q for q in build_corpus(materials, curated_path=None).questions}
@@ -167,7 +173,7 @@ def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path
             assert same[(q.qtype, q.sentence, q.answer)] == qid
             matched += 1
     assert matched >= 0.6 * len(before)
-    edited = [q for q in after.values() if "省市县乡领导班子换届工作要切实落实" in q.sentence]
+    edited = [q for q in after.values() if changed in q.sentence]
     assert edited and all(q.qid not in before for q in edited)
 
 

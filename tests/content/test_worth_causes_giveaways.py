@@ -11,7 +11,8 @@ from functools import lru_cache
 from content.model import Question
 from content.pipeline import DEFAULT_MATERIALS, build_corpus
 from content.questions.examiner import asked_alone, examine, one_line
-from content.questions.giveaways import giveaway, swap
+from content.questions.giveaways import copied, giveaway, swap
+from content.questions.requirements import no_requirement
 from content.questions.slots import Candidate
 from content.questions.text import BLANK
 from content.questions.variants import accepted
@@ -142,7 +143,8 @@ def test_a_copied_true_statement_stays_only_where_it_names_something_to_check() 
     sentence = "深入贯彻党的二十大和二十届历次全会精神，认真落实四中全会部署，"
     said = "《通知》明确：深入贯彻党的二十大和二十届历次全会精神，认真落实四中全会部署。"
     session = cand("truefalse", said, ("正确",), sentence, options=("正确", "错误"), kind="reference", truth=True)
-    assert len(asked_alone(examine([session], "", ()))) == 1  # it names a session: a claim to check
+    # it names a session, but it is guiding boilerplate, no requirement (bank-final Q14): refused since
+    assert asked_alone(examine([session], "", ())) == []
     # a membership phrased as a claim is no copy: "…概括为“五重五轻”，其中包括“重短轻长”" is checkable as is
     member = cand("truefalse", f"{FIVE[:-1]}，其中包括“重短轻长”。", ("正确",), f"{FIVE[:-1]}——\n二是重短轻长。",
                   options=("正确", "错误"), truth=True)
@@ -184,7 +186,10 @@ def test_the_examiners_giveaways_of_causes_3_to_9_are_gone_from_the_bank() -> No
     assert all("\n" not in q.stem for q in bank)
     # 判断 balance: true statements that name something to check beside plausible false ones (the 36 had 4 : 8)
     truths = [q.answer == ("正确",) for q in bank if q.qtype == "truefalse"]
-    assert truths.count(True) >= 2 and abs(truths.count(True) - truths.count(False)) <= 2
+    # bank-final: the true copies left were an aside and boilerplate; a true one must state a requirement
+    assert abs(truths.count(True) - truths.count(False)) <= 2
+    trues = [q for q in bank if q.qtype == "truefalse" and q.answer == ("正确",)]
+    assert all(not no_requirement(q.stem, copied(q.stem, q.sentence)) for q in trues)
     for q in bank:
         if q.qtype == "fill":
             assert all(a in q.sentence or a in accepted(q.answer[0]) for a in q.answer), q.qid

@@ -17,11 +17,11 @@ from sqlmodel import Session, col, select
 
 from storage.models import Branch, Member, QuizAnswer, Role, StudyProgress
 from storage.scope import Scope
-from storage.stats import COUNTED, Window, held_turnout, in_window, require_branch
+from storage.stats import COUNTED, Rates, Window, held_turnout, in_window, require_branch
 
 
 @dataclass(frozen=True)
-class BranchLine:
+class BranchLine(Rates):
     branch_id: int
     branch_name: str
     active: int
@@ -34,18 +34,6 @@ class BranchLine:
     expected_attendances: int
     leaves: int
     makeup_owed: int
-
-    @property
-    def study_rate(self) -> float | None:
-        return self.read / self.delivered if self.delivered else None
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.correct / self.answers if self.answers else None
-
-    @property
-    def attendance_rate(self) -> float | None:
-        return self.attendances / self.expected_attendances if self.expected_attendances else None
 
 
 def committee_table(*, session: Session, scope: Scope, branch_ids: Sequence[int], window: Window, now: datetime

@@ -78,8 +78,32 @@ class WeakQuestion:
     wrong: int
 
 
+class Rates:
+    """The three rates every figure screen shows, from the counts a read model carries (one definition for
+    the branch screen and the committee table)."""
+
+    read: int
+    delivered: int
+    correct: int
+    answers: int
+    attendances: int
+    expected_attendances: int
+
+    @property
+    def study_rate(self) -> float | None:
+        return self.read / self.delivered if self.delivered else None
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.attendances / self.expected_attendances if self.expected_attendances else None
+
+
 @dataclass(frozen=True)
-class BranchStats:
+class BranchStats(Rates):
     branch_id: int
     branch_name: str
     active: int
@@ -99,18 +123,6 @@ class BranchStats:
     not_studied: tuple[MemberRef, ...]
     not_answered: tuple[MemberRef, ...]
     weak_questions: tuple[WeakQuestion, ...]
-
-    @property
-    def study_rate(self) -> float | None:
-        return self.read / self.delivered if self.delivered else None
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.correct / self.answers if self.answers else None
-
-    @property
-    def attendance_rate(self) -> float | None:
-        return self.attendances / self.expected_attendances if self.expected_attendances else None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from storage.members import get_branch
 from storage.models import Audience, Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus
 
 CB = "mt"
-STUDY_CHARS = 1500  # of the materials' text in a 补学 message (the rest: /materials)
+STUDY_CHARS = 1500  # of the materials' text in a 补学 message (the rest comes with daily study, /study)
 
 
 def window_of(settings: Settings) -> Window:
@@ -245,13 +245,23 @@ def makeup_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, t
     for unit in units:
         if budget <= 0:
             break
-        excerpt = unit.text[:budget]
+        excerpt = _whole_sentences(unit.text, budget)
+        if not excerpt:
+            break
         budget -= len(excerpt)
         parts.append(texts.t("mtg.makeup.unit", lang, title=unit.heading or unit.title, text=excerpt))
     if not meeting.materials:
         parts.append(texts.t("mtg.makeup.no_materials", lang))
     parts.append(texts.t("mtg.makeup.ask", lang))
     return Safe("\n\n".join(parts))
+
+
+def _whole_sentences(text: str, budget: int) -> str:
+    """At most ``budget`` characters of ``text``, ending at a sentence's end (the trial got "…实事好事，用")."""
+    if len(text) <= budget:
+        return text
+    cut = max(text.rfind(mark, 0, budget) for mark in "。！？；")
+    return text[:cut + 1] if cut > 0 else ""
 
 
 def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:

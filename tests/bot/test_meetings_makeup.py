@@ -66,6 +66,10 @@ async def test_the_absent_member_studies_the_materials_answers_the_quiz_and_the_
     expected = min(5, len(on_it))
     assert f"做 {expected} 道小测验" in makeup[0].plain and f"《{title}》" in makeup[0].plain
     assert [b.text for b in makeup[0].button_list()] == ["📝 已学完，开始测验"]
+    # the excerpts end at a sentence's end, and the pointer is to a member's own command (not /materials)
+    excerpts = [block.rstrip() for block in makeup[0].plain.split("\n\n")[2:-2]]
+    assert excerpts and all(block.endswith(("。", "！", "？", "；", "”")) for block in excerpts), excerpts
+    assert "/materials" not in makeup[0].plain and "/study" in makeup[0].plain
     # check-in is closed now, even with the code of this very minute
     with db_of(study).session() as s:
         secret = s.exec(select(Meeting)).one().checkin_secret

@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
 from bot.config import Settings
-from bot.context import Caller, Services, reply
 from bot.texts import Catalog, Safe, book_title
 from scheduler import leave, reminders
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
@@ -35,15 +34,6 @@ def window_of(settings: Settings) -> Window:
     options = settings.meeting_options
     return Window(before=timedelta(minutes=options.checkin_before_minutes),
                   after=timedelta(minutes=options.checkin_after_minutes), period_seconds=options.code_seconds)
-
-
-async def private_only(update: Update, svc: Services, caller: Caller) -> bool:
-    """Secretarial and personal answers go to the private chat; in a group, a pointer there (``False``)."""
-    chat = update.effective_chat
-    if chat is not None and chat.type != "private":
-        await reply(update, svc.texts.t("mtg.private_only", caller.lang))
-        return False
-    return True
 
 
 def when(texts: Catalog, lang: str, moment: datetime, tz: ZoneInfo) -> str:

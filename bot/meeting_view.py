@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import CallbackData
 from bot.config import Settings
 from bot.texts import Catalog, Safe, book_title
+from content.sentences import split_sentences
 from scheduler import leave, reminders
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
@@ -247,11 +248,17 @@ def makeup_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, t
 
 
 def _whole_sentences(text: str, budget: int) -> str:
-    """At most ``budget`` characters of ``text``, ending at a sentence's end (the trial got "…实事好事，用")."""
+    """At most ``budget`` characters of ``text``, ending where one of its sentences ends (content's own
+    boundaries, quotations kept whole; the trial got "…实事好事，用")."""
     if len(text) <= budget:
         return text
-    cut = max(text.rfind(mark, 0, budget) for mark in "。！？；")
-    return text[:cut + 1] if cut > 0 else ""
+    end = at = 0
+    for sentence in split_sentences(text):
+        at = text.index(sentence, at) + len(sentence)
+        if at > budget:
+            break
+        end = at
+    return text[:end]
 
 
 def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:

@@ -10,7 +10,6 @@ sentence is set apart in italics under the answer.
 from __future__ import annotations
 
 import functools
-import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -18,6 +17,7 @@ from bot.callbacks import CallbackData
 from bot.texts import Catalog, Safe, book_title
 from content.export import LETTERS
 from content.grading import normalise
+from content.questions.cloze import cited
 from storage.models import Question, QuizSession, StudyUnit
 from storage.study import MyProgress, PlanView
 
@@ -141,27 +141,13 @@ def _says_more(explanation: str, sentence: str) -> bool:
     return len(rest) > 2
 
 
-# The bank's explanations read "出自<speaker or document>。原文：“<the sentence>”" (a 判断's starts with
-# 正确。/错误。).  That names the source more precisely than the material's title (a meeting relayed in a
-# compilation, Xi's words quoted in an article) and quotes just the sentence asked, where the stored source
-# sentence may carry the lead that proves the speaker.  So feedback shows those two lines once, instead of
-# the explanation, the title and the sentence again: a phone shows 6 lines where it showed up to 20.
-_SOURCED = re.compile(r"^(?:(?:正确|错误)。)?出自(?P<source>.+?)。原文：“(?P<quote>.+)”。?$", re.S)
-
-
-@functools.lru_cache(maxsize=4096)
-def _sourced(explanation: str) -> tuple[str, str] | None:
-    found = _SOURCED.match(explanation.strip())
-    return (found["source"], found["quote"]) if found else None
-
-
 def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen: tuple[str, ...]) -> Safe:
     if q.qtype in ("single", "multiple"):
         given = "".join(LETTERS[i] for i, o in enumerate(q.options) if o in chosen)
     else:
         given = "、".join(chosen)
     verdict = texts.plain("quiz.right" if correct else "quiz.wrong", lang)
-    if (sourced := _sourced(q.explanation)) is not None:
+    if (sourced := cited(q.explanation)) is not None:  # names the speaker more precisely than the title
         source, quote = sourced
         return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=right_answer(q),
                        source=source, sentence=_cut(quote))

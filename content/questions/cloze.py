@@ -16,6 +16,7 @@ above ("【龙岩高新区】"), else — only for openings that cannot stand al
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import cast
@@ -84,6 +85,19 @@ def explanation(verdict: str, original: str, where: str = "", document: str = ""
     head = f"{verdict}{named}原文（{where}）：" if where else f"{verdict}{named}原文："
     room = EXPLANATION_LIMIT - len(head) - 2
     return head + quoted(clip(original, room))
+
+
+# What ``explanation`` writes without a ``where``: "出自<speaker or document>。原文：“<the sentence>”" (a 判断's
+# starting with 正确。/错误。).  Feedback reads it back to show the source once and the sentence asked once,
+# where the stored source sentence may carry the lead that proves the speaker.
+_CITED = re.compile(r"^(?:(?:正确|错误)。)?出自(?P<source>.+?)。原文：“(?P<quote>.+)”。?$", re.S)
+
+
+@functools.lru_cache(maxsize=4096)
+def cited(text: str) -> tuple[str, str] | None:
+    """(who or what it comes from, the quoted sentence) of an explanation ``explanation`` wrote; else ``None``."""
+    found = _CITED.match(text.strip())
+    return (found["source"], found["quote"]) if found else None
 
 
 @dataclass(frozen=True)

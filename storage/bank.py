@@ -73,17 +73,6 @@ def _queue_key(row: QueueRow) -> tuple[float, float, int]:
     return -(added.timestamp() if added is not None else 0.0), -score, question_id or 0
 
 
-def next_draft(*, session: Session, branch_id: int, after_id: int | None = None) -> Question | None:
-    """The draft to review next; ``after_id`` continues after that question, wrapping round.
-
-    The queue's order: the most recently added material's drafts first, best score first within a
-    material, the id breaking ties.  A secretary who has just sent a material reviews its questions
-    next, rather than the bank's old best question.  Continuing from the question just decided (or
-    skipped) walks the queue in order, so a skipped draft comes back only after the rest have been seen.
-    """
-    return _walk(session, branch_id, after_id).question
-
-
 @dataclass(frozen=True)
 class QueueView:
     """What ``/review`` shows: the counts, the draft, its place in the queue, and whether the walk wrapped.
@@ -99,6 +88,13 @@ class QueueView:
 
 
 def _walk(session: Session, branch_id: int, after_id: int | None) -> QueueView:
+    """The draft to review next; ``after_id`` continues after that question, wrapping round.
+
+    The queue's order: the most recently added material's drafts first, best score first within a
+    material, the id breaking ties.  A secretary who has just sent a material reviews its questions
+    next, rather than the bank's old best question.  Continuing from the question just decided (or
+    skipped) walks the queue in order, so a skipped draft comes back only after the rest have been seen.
+    """
     drafts = sorted(_queue_rows(session, branch_id, Question.status == QuestionStatus.DRAFT), key=_queue_key)
     if not drafts:
         return QueueView({}, None)

@@ -30,10 +30,10 @@ def setup(db: Database, clock: FakeClock) -> tuple[int, dict[str, int]]:
 def test_queue_order_counts_and_wrap_round(db: Database, clock: FakeClock) -> None:
     branch_id, ids = setup(db, clock)
     with db.session() as s:
-        first = bank.next_draft(session=s, branch_id=branch_id)
+        first = bank.review_queue(session=s, branch_id=branch_id).question
         walk = [first.qkey]
         for _ in range(4):
-            walk.append(bank.next_draft(session=s, branch_id=branch_id, after_id=ids[walk[-1]]).qkey)
+            walk.append(bank.review_queue(session=s, branch_id=branch_id, after_id=ids[walk[-1]]).question.qkey)
         counts = bank.review_counts(session=s, branch_id=branch_id)
     assert walk == ["q-0001", "q-0003", "q-0004", "q-0002", "q-0001"]  # score, then id; wraps to the start
     assert counts == {"draft": 4, "published": 0, "rejected": 0, "retired": 0}
@@ -45,7 +45,7 @@ def test_deciding_walks_on_and_twice_is_refused(db: Database, clock: FakeClock) 
     with db.session() as s:
         done = bank.decide_question(session=s, actor=sec, question_id=ids["q-0003"], publish=True, now=clock.now())
         assert done.status == QuestionStatus.PUBLISHED and done.reviewed_by == sec.tg_user_id
-        assert bank.next_draft(session=s, branch_id=branch_id, after_id=done.id).qkey == "q-0004"
+        assert bank.review_queue(session=s, branch_id=branch_id, after_id=done.id).question.qkey == "q-0004"
     with db.session() as s, pytest.raises(InvalidState) as info:
         bank.decide_question(session=s, actor=sec, question_id=ids["q-0003"], publish=False, now=clock.now())
     assert info.value.code == "question_decided"
@@ -154,9 +154,9 @@ def test_the_queue_starts_with_the_newest_materials_drafts(db: Database, clock: 
     sync(db, clock, branch.id, corpus([*old, *new]))
     ids = {k: q.id for k, q in questions_by_key(db, branch.id).items()}
     with db.session() as s:
-        walk = [bank.next_draft(session=s, branch_id=branch.id).qkey]
+        walk = [bank.review_queue(session=s, branch_id=branch.id).question.qkey]
         for _ in range(4):
-            walk.append(bank.next_draft(session=s, branch_id=branch.id, after_id=ids[walk[-1]]).qkey)
+            walk.append(bank.review_queue(session=s, branch_id=branch.id, after_id=ids[walk[-1]]).question.qkey)
     assert walk == ["q-0004", "q-0003", "q-0001", "q-0002", "q-0004"]  # the new material, then the old, round
 
 

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from content.fragments import known_words, word_frequency
 from content.questions.filters import PREDICTABLE
 from content.questions.slots import Candidate
-from content.questions.text import BLANK, cjk_len, norm
+from content.questions.text import BLANK, cjk_len, norm, statement
 
 _CLAUSE = re.compile(r"[，,；;。：:！？]")
 # the verbs a work clause opens with: a clause that opens otherwise explains the label before it
@@ -79,15 +79,15 @@ def giveaway(c: Candidate, corpus: str = "") -> str | None:
     if q.qtype == "single" and keys and odd_option(q.stem, q.options, keys[0]):
         return "an option ruled out by the stem, or a key of another form"
     if q.qtype == "truefalse" and c.truth is False:
-        if exchanged(_statement(q.stem), line):
+        if exchanged(statement(q.stem), line):
             return "a false 判断 exchanging two phrases of its sentence: every phrase is the source's"
-        swapped = swap(_statement(q.stem), line)
+        swapped = swap(statement(q.stem), line)
         if swapped is not None:
             out, into = swapped
             at = line.find(out)
             if at >= 0 and explained_label(line[:at] + BLANK + line[at + len(out):], BLANK):
                 return "a false 判断 swapping a label the clause explains"
-            if corpus and defensible(_statement(q.stem), out, into, corpus):
+            if corpus and defensible(statement(q.stem), out, into, corpus):
                 return "a false 判断 whose swapped-in phrase is the campaign's own language"
     return None
 
@@ -192,10 +192,6 @@ def odd_option(stem: str, options: Sequence[str], key: str) -> bool:
     return bool(marks) and not any(marks & set(o) for o in wrong)
 
 
-def _statement(stem: str) -> str:
-    return stem.split("：", 1)[-1] if "：" in stem[:30] else stem
-
-
 def swap(statement: str, line: str) -> tuple[str, str] | None:
     """The phrase a false statement replaced and the one it put in (one contiguous edit), if that is all."""
     edge = "，,；;。.…：:“”\"' "
@@ -261,6 +257,6 @@ def defensible(statement: str, out: str, into: str, corpus: str) -> bool:
 def copied(stem: str, line: str) -> bool:
     """The statement, speaker aside, is its source line word for word (punctuation and quotes aside)."""
     strip = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
-    said = [strip.sub("", part) for part in _statement(stem).split("\n")]
+    said = [strip.sub("", part) for part in statement(stem).split("\n")]
     source = strip.sub("", line)
     return any(said) and all(part in source for part in said)

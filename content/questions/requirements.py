@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable, Sequence
 from content.questions.giveaways import copied
 from content.questions.samefact import items_of
 from content.questions.slots import Candidate
-from content.questions.text import BLANK, norm
+from content.questions.text import BLANK, norm, statement
 
 # a report's aside: a time, then the occasion ("今年1月，在…上，"; "2025年3月，…")
 _NARRATIVE = re.compile(
@@ -35,7 +35,6 @@ _GUIDING = re.compile(
     r"^(?:要)?(?:坚持)?(?:深入|认真|全面|坚决|持续)?(?:贯彻|落实|学习|领会|践行)[^，。；]*(?:精神|部署|思想|论述|指示)$"
     r"|^(?:要)?(?:坚持)?以[^，。；]*为指导$"
 )
-_LEAD = re.compile(r"^[^：:]{0,40}(?:报道|强调|指出|明确|要求|提出|表示)[：:，,]")
 # a requirement is said with a modal, a duty verb or a set frame (what, by whom, when)
 _REQUIREMENT = re.compile(
     r"要|必须|应当|须|坚持|确保|严禁|不得|负责|负总责|抓好|做好|为重点|为抓手|为总要求|启动|结束|进行|开展|相结合"
@@ -43,11 +42,6 @@ _REQUIREMENT = re.compile(
 _LEVELS = set("省市县乡镇村区州旗盟国中央地方各级")
 _SEQUENCE = set("一二三四五六七八九十上中下前后")
 _CLAUSE = re.compile(r"[，,；;。：:]")
-
-
-def statement(stem: str) -> str:
-    """A 判断's claim without the speaker or report that leads it ("据《…》报道：", "《通知》明确：")."""
-    return _LEAD.sub("", stem, count=1).strip()
 
 
 def no_requirement(stem: str, copy: bool = True) -> bool:

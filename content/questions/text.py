@@ -38,10 +38,12 @@ ASK_TAIL = "，是在哪一天"  # the date that opened the sentence, asked at i
 MEMBER_LINKS = ("部分，分条提出的要求中包括", "，其中包括", "包括")
 ARTICLE_SAYS = "规定："  # "第七条规定：……党员连续（　）不交纳党费" — a rule's sentence named by its article
 FRAMES = (*MEMBER_LINKS, ASK_TAIL, ASK_BODY, ASK_DAY, ASK_WHEN, ARTICLE_SAYS)
-# a stem may open by naming whose statement it quotes: "《通知》强调：", "据《…》报道：", "…会议指出："
+# a stem may open by naming whose statement it quotes: "《通知》强调：", "据《…》报道：", "…会议指出：",
+# "第七条规定："; or the source's own lead, kept verbatim ("《通知》强调，学习教育要…"): the speaker is one
+# phrase (no clause mark in it), so "今年1月，在…上，习近平…强调：" is no attribution but a narrative
 ATTRIBUTION = re.compile(
-    r"^(?P<according>据)?(?P<who>《[^》]{1,40}》|[^，。；：:“”《》\n（）]{2,40}?(?:（[^）]{1,6}）[^，。；：:“”《》\n]{0,8})?)"
-    r"(?P<verb>强调|指出|要求|提出|明确|表示|报道)："
+    r"^(?P<according>据)?(?P<who>《[^》]{1,60}》|[^，。；：:“”《》\n（）]{2,40}?(?:（[^）]{1,6}）[^，。；：:“”《》\n]{0,8})?)"
+    r"(?P<verb>强调|指出|要求|提出|明确|表示|报道|规定)(?P<mark>[：:，,])"
 )
 _FRAME_SPLIT = "|".join(re.escape(f) for f in FRAMES)
 CN_DIGITS = "〇一二三四五六七八九十"
@@ -132,11 +134,18 @@ def window(sentence: str, start: int, end: int, *, limit: int = 110) -> tuple[st
 
 
 def split_attribution(stem: str) -> tuple[str, str]:
-    """(who, rest) of a stem that opens with an attribution ("《通知》强调：…"), else ("", stem)."""
+    """(who, rest) of a stem that opens with an attribution ("《通知》强调：…", "《通知》强调，…"), else
+    ("", stem).  The one rule for where a question's claim starts: verification reads the speaker apart,
+    the examiner judges the claim alone, the ranker compares claims without their speakers."""
     m = ATTRIBUTION.match(stem)
     if not m:
         return "", stem
     return m.group("who"), stem[m.end() :]
+
+
+def statement(stem: str) -> str:
+    """A 判断's claim without the speaker or report that leads it ("据《…》报道：", "《通知》明确，")."""
+    return split_attribution(stem)[1].strip()
 
 
 def fragments(stem: str) -> list[str]:

@@ -156,6 +156,8 @@ def _bank(
         if overlay is not None:
             bank, problems = apply_overlay(bank, overlay, documents)
             cut = untangle(bank, sound)
+            yielding = mutual(cut)  # a rebuild may bring in one the first loop never saw: it yields all the same
+            cut = [q for q in cut if q.qid not in yielding]
             bank, held = _hold_leaks(cut, documents)  # before counting: a held one asks no fact
             problems += held
             # a curated question asks its fact too: the generated ones beyond the cap, or that give it away, go

@@ -57,6 +57,7 @@ from content.questions.measures import alternatives, measure_candidates, measure
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.occasions import occasion_candidates
 from content.questions.ranking import select
+from content.questions.ranks import rank_candidates
 from content.questions.references import reference_candidates
 from content.questions.roles import role_candidates
 from content.questions.samefact import merge_facts
@@ -231,6 +232,7 @@ def candidates(
     out.extend(counterpart_candidates(evidences, paragraphs.values()))
     out.extend(half_candidates((ev for ev, _ in evidences), ["\n".join(b.text for b in d.blocks) for d in documents]))
     out.extend(occasion_candidates(ev for ev, _ in evidences))  # where and when a leader said it
+    out.extend(rank_candidates(ev for ev, _ in evidences))  # whom a requirement reaches: 县处级 / 厅局级
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
     corpus = "\n".join(paragraphs.values())

@@ -58,6 +58,7 @@ KIND_WEIGHT = {
     "ordinal": 0.9,
     "fraction": 0.85,
 }
+_EVENT = re.compile(r"召开|举行|举办|出席|主持|印发|发布|考察|调研|慰问|视察|开班|会议")
 _VAGUE_OPENING = re.compile(r"^(会议|要|这|该|此|其|同时|对此|他|她|我们)")
 _ACTOR_SUBJECT = re.compile(
     r"^(?:[^，。]{0,16}[，,])?(?:习近平|中共中央|党中央|中央办公厅|中央党的建设工作领导小组|中共中央政治局常委|"
@@ -125,7 +126,9 @@ def stand_alone(ev: Evidence, text: str, offset: int, from_start: bool, kind: st
             return Framed(text, offset, text, "", ev.text)
         prefix = f"{article}{ARTICLE_SAYS}"
         return Framed(prefix + text, offset + len(prefix), text, article, f"{article}\n{ev.text}", prefix)
-    if kind in ("body", "date", "person"):
+    # a sentence about who met, issued or visited when names itself; a campaign's own dates are a requirement
+    # someone stated ("学习教育…于2026年春节假期后启动、7月底基本结束": the Notice's), said as theirs
+    if kind in ("body", "person") or (kind == "date" and _EVENT.search(ev.text)):
         if not from_start or _VAGUE_OPENING.match(text):
             return None
         return Framed(text, offset, text, "", ev.text)

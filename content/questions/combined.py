@@ -33,7 +33,7 @@ def combined_slots(ev: Evidence) -> list[Slot]:
         family = frozenset(items)
         pos = m.start("run")
         for item in items:
-            if not item.startswith("“"):  # a quoted opening ("“十五五”规划…") is not blanked: the blank would split it
-                out.append(Slot("item", item, pos, ev, family=family, role=ROLE))
+            # a quoted opening ("“十五五”规划编制实施") is blanked whole, its quotes with it
+            out.append(Slot("item", item, pos, ev, family=family, role=ROLE))
             pos += len(item) + 1
     return out

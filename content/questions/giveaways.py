@@ -49,8 +49,10 @@ _FORM_MARKS = "（）()“”《》、"
 _RUN = re.compile(r"[\u4e00-\u9fff（）]+(?:、[\u4e00-\u9fff（）]+)+")
 DESCRIBED = "described:"  # the group of a label-from-description question (``described``, ``descriptions``)
 COMMON_IDIOM = 50  # jieba frequency of a set idiom anyone completes (急功近利 98, 弄虚作假 112; 真抓实干 21)
-# kinds whose true statement names something a member can check (a time, a number, a session, a body)
-CHECKABLE_TRUE = frozenset(("date", "number", "frequency", "ordinal", "fraction", "reference", "body", "occasion"))
+# kinds whose true statement names something a member can check (a time, a number, a session, a body, a rank)
+CHECKABLE_TRUE = frozenset(
+    ("date", "number", "frequency", "ordinal", "fraction", "reference", "body", "occasion", "rank")
+)
 
 
 def giveaway(c: Candidate, corpus: str = "") -> str | None:

@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable, Sequence
 from content.questions.giveaways import copied
 from content.questions.samefact import items_of
 from content.questions.slots import Candidate
-from content.questions.text import BLANK, norm, statement
+from content.questions.text import BLANK, cjk_len, norm, statement
 
 # a report's aside: a time, then the occasion ("今年1月，在…上，"; "2025年3月，…")
 _NARRATIVE = re.compile(
@@ -38,6 +38,7 @@ _GUIDING = re.compile(
 # a requirement is said with a modal, a duty verb or a set frame (what, by whom, when)
 _REQUIREMENT = re.compile(
     r"要|必须|应当|须|坚持|确保|严禁|不得|负责|负总责|抓好|做好|为重点|为抓手|为总要求|启动|结束|进行|开展|相结合"
+    r"|深入查找|查摆"
 )
 _LEVELS = set("省市县乡镇村区州旗盟国中央地方各级")
 _SEQUENCE = set("一二三四五六七八九十上中下前后")
@@ -70,6 +71,24 @@ def sibling_ending(stem: str, key: str) -> bool:
     last = norm(key)[-1:]
     clauses = [c for c in _CLAUSE.split(stem.split("：", 1)[-1]) if c and BLANK not in c]
     return sum(1 for c in clauses if c.endswith(last) and not c.endswith(norm(key))) >= 2
+
+
+def sibling_items(stem: str, key: str) -> bool:
+    """Two or more other items of the blank's 、-run end with the key's last two characters ("与中央巡视整改、
+    深入贯彻…学习教育整改、…、生态环保督察整改等相结合" → "（巡视整改）"): the pattern and general knowledge fill
+    it, and the run's distinctive item ("“十五五”规划编制实施") is the one worth a blank."""
+    if BLANK not in stem or cjk_len(key) < 4:
+        return False
+    at = stem.index(BLANK)
+    before, after = stem[:at], stem[at + len(BLANK):]
+    left = re.search(r"(?:[^，,；;。：:]*?、)*$", before)
+    right = re.match(r"^(?:、[^，,；;。：:、]*)*", after)
+    if not left or not right or ("、" not in left.group(0) and not right.group(0)):
+        return False
+    items = [i for i in re.split(r"、", left.group(0)) + right.group(0).split("、") if i]
+    items = [i.split("等", 1)[0] if i is items[-1] else i for i in items]  # "…督察整改等相结合"
+    ending = norm(key)[-2:]
+    return sum(1 for i in items if norm(i).endswith(ending)) >= 2
 
 
 def foreign_options(options: Sequence[str], keys: Sequence[str], lists: Iterable[frozenset[str]]) -> bool:
@@ -112,6 +131,8 @@ def refusal(c: Candidate, lists: Iterable[frozenset[str]] = ()) -> str | None:
             return "a blank on a set phrase of levels or a sequence"
         if any(sibling_ending(q.stem, k) for k in keys):
             return "a blank whose sibling clauses share its last character"
+        if q.qtype == "fill" and any(sibling_items(q.stem, k) for k in keys):
+            return "a blank whose sibling items share its ending (…整改、…整改、（　）)"
     if q.qtype == "single" and foreign_options(q.options, keys, lists):
         return "wrong options drawn from another list"
     if open_list(c):

@@ -34,6 +34,7 @@ from content.questions.text import BLANK, norm
 _PREFIXES = ("described:", "siblings:")
 CONTEXT = 2  # characters either side of a blank that place its key in a sentence
 MIN_SHARED = 3  # items two lists must share to be one list
+ASKED_KEY = 8  # characters of a question-form 单选's key another stem must state to answer it
 
 
 def items_of(fact: str) -> frozenset[str] | None:
@@ -103,7 +104,8 @@ def gives_away(shown: Question, asked: Question) -> bool:
         # option "学习研讨、查摆问题、整改整治、建章立制" beside the 工作安排 多选
         return any(sum(k in t for k in keys) >= len(keys) - 1 for t in (stem, *(_cjk(o) for o in shown.options)))
     if BLANK not in asked.stem:
-        return False
+        # a question asked as a question ("…以谁为重点？"): a stem that states its long key answers it
+        return asked.qtype == "single" and any(len(k) >= ASKED_KEY and k in stem for k in keys)
     if _missing_item(shown.stem, asked.stem, keys):
         return True
     before, after = asked.stem.split(BLANK, 1)
@@ -212,15 +214,12 @@ def _held(q: Question, pairs: Sequence[tuple[str, str]]) -> bool:
 
 
 def mutual(bank: Sequence[Question]) -> set[str]:
-    """The generated questions that give an enabled curated one away and that it gives away in turn: one of
-    the two must go, and the secretary's stays ("坚持（聚焦主题）、简约务实，不分批次、不划阶段…" beside the
-    curated "坚持聚焦主题、简约务实，分两批次、分三阶段"); the ranker fills the place with another question."""
+    """The generated questions that give an enabled curated one away (after ``untangle`` has cut what it
+    could): one of the two must go, and the secretary's stays ("坚持（聚焦主题）、简约务实，不分批次、不划阶段…"
+    beside the curated "坚持聚焦主题、简约务实，分两批次、分三阶段"; the true "学习教育以县处级以上…特别是“一把手”
+    为重点" beside the curated "…以谁为重点？"); the ranker fills the place with another question."""
     curated = [q for q in bank if q.origin == "curated" and q.enabled]
-    return {
-        q.qid
-        for q in bank
-        if q.origin != "curated" and q.enabled and any(gives_away(q, p) and gives_away(p, q) for p in curated)
-    }
+    return {q.qid for q in bank if q.origin != "curated" and q.enabled and any(gives_away(q, p) for p in curated)}
 
 
 def curated_rivals(bank: Sequence[Question]) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Refusals a fifth strict examiner named in a bank of 15 (bank-final): each reads the built candidate.
+"""Refusals the fifth and sixth strict examiners named (banks of 15 and 10): each reads the built candidate.
 
     true narrative    a true 判断 copied from a report's aside ("今年1月，在…开班式上，习近平给错误政绩观“画像”")
                       or from the guiding-ideology boilerplate every document opens with ("深入贯彻党的二十大和
@@ -6,6 +6,11 @@
                       must be done, by whom, when — and a copy reads true to anyone
     level phrase      a blank on a set phrase of administrative levels or a sequence ("（省市县乡）领导班子换届"):
                       anyone completes it, and the campaign's part stays in the stem
+    latest session    the plenary session a current text carries out, blanked ("党的二十届（四中全会）战略部署") or
+                      swapped ("认真落实五中全会部署"): it is the latest one, which general knowledge names
+    sibling items     a blank on an item whose 、-siblings share its ending ("与中央巡视整改、…学习教育整改、…、
+                      （生态环保督察整改）等相结合"): pattern and general knowledge fill it; the distinctive item
+                      ("“十五五”规划编制实施") is the one blanked (examiner, bank of 10: 巡视整改)
     sibling ending    a blank whose parallel siblings share its last character ("分类指导，强化真督实导，注重
                       （宣传引导）"): the only option ending in 导 is the key
     foreign options   a 单选 whose wrong options are all items of one list that does not hold the key (宣传引导
@@ -43,6 +48,8 @@ _REQUIREMENT = re.compile(
 _LEVELS = set("省市县乡镇村区州旗盟国中央地方各级")
 _SEQUENCE = set("一二三四五六七八九十上中下前后")
 _CLAUSE = re.compile(r"[，,；;。：:]")
+# a plenary session by its ordinal ("四中全会"): what a current deployment carries out is the latest session
+_SESSION = re.compile(r"^(?:党的)?(?:[一二三四五六七八九十]+届)?[一二三四五六七八九十]中全会$")
 
 
 def no_requirement(stem: str, copy: bool = True) -> bool:
@@ -133,6 +140,8 @@ def refusal(c: Candidate, lists: Iterable[frozenset[str]] = ()) -> str | None:
             return "a blank whose sibling clauses share its last character"
         if q.qtype == "fill" and any(sibling_items(q.stem, k) for k in keys):
             return "a blank whose sibling items share its ending (…整改、…整改、（　）)"
+    if _SESSION.match(norm(c.key).removeprefix("reference:")) or any(_SESSION.match(norm(k)) for k in keys):
+        return "the plenary session a current text carries out: the latest one, in every member's news"
     if q.qtype == "single" and foreign_options(q.options, keys, lists):
         return "wrong options drawn from another list"
     if open_list(c):

@@ -172,7 +172,9 @@ def test_changed_sentence_changes_only_its_questions(generated: Corpus, tmp_path
         if target not in q.sentence and q.qtype != "truefalse" and (q.qtype, q.sentence, q.answer) in same:
             assert same[(q.qtype, q.sentence, q.answer)] == qid
             matched += 1
-    assert matched >= 0.6 * len(before)
+    # of the questions that could keep their id (a 判断 is not matched here, nor the changed sentence's own)
+    comparable = [q for q in before.values() if q.qtype != "truefalse" and target not in q.sentence]
+    assert matched >= 0.6 * len(comparable)
     edited = [q for q in after.values() if changed in q.sentence]
     assert edited and all(q.qid not in before for q in edited)
 

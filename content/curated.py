@@ -15,7 +15,7 @@ silently dropped.  The file is read with ``yaml.safe_load``; a malformed entry r
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -115,12 +115,15 @@ def _check_add(entry: object, where: str) -> dict[str, Any]:
 
 
 def apply_overlay(
-    questions: Sequence[Question], overlay: Overlay, documents: Sequence[Document]
+    questions: Sequence[Question], overlay: Overlay, documents: Sequence[Document], built: Collection[str] = ()
 ) -> tuple[list[Question], list[Problem]]:
-    """The bank with fixes applied, disabled ids withdrawn (kept, ``enabled=False``) and additions."""
+    """The bank with fixes applied, disabled ids withdrawn (kept, ``enabled=False``) and additions.
+
+    ``built``: every id the generator built, chosen or not — a fix or disable naming one of them still
+    matches its question (the ranker merely left it out this time); only an id nothing builds is reported."""
     problems: list[Problem] = []
     by_title = {d.title: d for d in documents} | {d.doc_id: d for d in documents}
-    known = {q.qid for q in questions}
+    known = {q.qid for q in questions} | set(built)
     out: list[Question] = []
     for q in questions:
         fix = overlay.fix.get(q.qid)

@@ -154,7 +154,7 @@ def _bank(
         fact_of = {c.question.qid: c.fact for c in proven}
         problems: list[Problem] = []
         if overlay is not None:
-            bank, problems = apply_overlay(bank, overlay, documents)
+            bank, problems = apply_overlay(bank, overlay, documents, by_id)
             cut = untangle(bank, sound)
             yielding = mutual(cut)  # a rebuild may bring in one the first loop never saw: it yields all the same
             cut = [q for q in cut if q.qid not in yielding]

@@ -45,6 +45,7 @@ from content.questions.counterparts import counterpart_candidates
 from content.questions.described import described_candidates
 from content.questions.descriptions import description_candidates
 from content.questions.distractors import Pools
+from content.questions.duties import duty_candidates
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
 from content.questions.examiner import asked_alone, examine
 from content.questions.facts import find_slots
@@ -233,6 +234,7 @@ def candidates(
     out.extend(half_candidates((ev for ev, _ in evidences), ["\n".join(b.text for b in d.blocks) for d in documents]))
     out.extend(occasion_candidates(ev for ev, _ in evidences))  # where and when a leader said it
     out.extend(rank_candidates(ev for ev, _ in evidences))  # whom a requirement reaches: 县处级 / 厅局级
+    out.extend(duty_candidates(ev for ev, _ in evidences))  # whose role a duty is: 负总责 / 第一责任人, in pairs
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
     corpus = "\n".join(paragraphs.values())

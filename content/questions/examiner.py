@@ -33,9 +33,12 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
+from content.questions.closed import refit_closed
 from content.questions.cloze import EXPLANATION_LIMIT
+from content.questions.duties import KIND as SUBJECT
 from content.questions.giveaways import CHECKABLE_TRUE, copied, giveaway
 from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
+from content.questions.meetings import central_meeting_day
 from content.questions.requirements import list_items, twins
 from content.questions.requirements import refusal as requirement_refusal
 from content.questions.slots import Candidate
@@ -104,8 +107,8 @@ def examine(
     texts = texts or {}
     kept = [refit(c, central_text, texts.get(c.question.doc_id, ""), corpus) for c in candidates]
     lists = list_items({c.fact for c in candidates if c.group})
-    kept = [c for c in kept if refusal(c, central_text, titles, central_keys) is None and giveaway(c, corpus) is None
-            and requirement_refusal(c, lists) is None]
+    kept = [c for c in kept if refusal(c, central_text, titles, central_keys, corpus) is None
+            and giveaway(c, corpus) is None and requirement_refusal(c, lists, central_text, KINDS) is None]
     paired = twins(kept)  # a 判断 whose list item a 多选 offers: the same answer twice
     kept = [c for c in kept if c.question.qid not in paired]
     # a list asked as a 多选 is not asked again by a blank on one of its items ("认真落实学习研讨、…、（　）、
@@ -144,6 +147,10 @@ def refit(c: Candidate, central_text: str, own_text: str = "", corpus: str = "")
     q = c.question
     if q.qtype != "multiple":
         return c  # a single with an odd option is refused instead: another builder asks the fact better
+    if c.kind == "item" and c.group:
+        shut = refit_closed(c, central_text, KINDS)
+        if shut is not None:
+            return shut
     keys = list(q.answer)
     line = norm(q.sentence)
     wanted = {KINDS[k] for k in keys if k in KINDS}
@@ -187,9 +194,14 @@ def refit(c: Candidate, central_text: str, own_text: str = "", corpus: str = "")
 
 
 def refusal(
-    c: Candidate, central_text: str, titles: Collection[str] = (), central_keys: Collection[str] = ()
+    c: Candidate,
+    central_text: str,
+    titles: Collection[str] = (),
+    central_keys: Collection[str] = (),
+    corpus: str = "",
 ) -> str | None:
-    """Why the examiner would refuse ``c`` (a short reason), or ``None`` when it is worth asking."""
+    """Why the examiner would refuse ``c`` (a short reason), or ``None`` when it is worth asking (``corpus``:
+    every paragraph, whose meeting days are the wrong options of the central meeting's day)."""
     q = c.question
     if c.tier == OTHERS:
         return "another unit's material"
@@ -201,12 +213,16 @@ def refusal(
         any(norm(k) not in norm(central_text) for k in keys) or c.key in central_keys or not keys
     ):
         return "a template speech's formula the centre does not state, or already asks"
-    if c.kind in ("date", "person") and c.tier != OWN and _MEETING_FACT.search(q.sentence):
+    # ... but the centre's own meeting's day, among the campaign's meeting days, is the campaign's fact
+    meeting = c.kind in ("date", "person") and c.tier != OWN and _MEETING_FACT.search(q.sentence)
+    if meeting and not central_meeting_day(c, corpus):
         return "a meeting's date or attendee"
     # the rules below hold in every tier: the branch's own chain and a secretary's core mark included
     if _DATED_EVENT.search(q.sentence.split("\n")[-1]):
         return "a dated visit or event (trivia in any passage)"
-    if q.qtype == "truefalse" and c.truth and any(w in q.stem for w in (*STOCK_KEYS, *STOCK_CLAIMS)):
+    # ... unless it is one of a pair whose false twin hands the role to another holder (``duties``)
+    stock = any(w in q.stem for w in (*STOCK_KEYS, *STOCK_CLAIMS))
+    if q.qtype == "truefalse" and c.truth and c.kind != SUBJECT and stock:
         return "a true 判断 any member affirms from its stock words"
     if c.tier != CENTRAL and f"“{BLANK}”" in q.stem and not any(norm(k) in norm(central_text) for k in keys):
         return "a catchword of a passage below the centre, which the centre never states"
@@ -318,6 +334,7 @@ def _shape(text: str) -> tuple[int, int] | None:
 
 
 _SPEAKER = re.compile(r"^(?:据)?(?P<who>[^：:“”《》]{2,40}?)(?P<verb>强调|指出|要求|提出|明确|表示|报道)：")
+_CONVENER = re.compile(r"^(?P<who>[^，。？：:“”《》]{2,30}?(?:领导小组|委员会|党委|党组|常委会))哪一天召开会议")
 _NAMED_DOC = re.compile(r"出自《([^》]*)》")
 _COMPILATION = re.compile(r"汇编|选编|资料|文件")
 _NAMED = re.compile(
@@ -350,10 +367,11 @@ def credited(explanation: str, stem: str, source: str = "") -> str:
     body said it: members must not be told the Notice says what a meeting said.  The document is still
     named — by its 来源 (the compilation it came in) when it has one, else by its title."""
     speaker = _SPEAKER.match(stem)
+    convener = _CONVENER.match(stem)  # "中央党的建设工作领导小组哪一天召开会议…？": the meeting's report says it
     named = _NAMED.match(explanation)
-    if speaker is None or named is None:
+    if (speaker is None and convener is None) or named is None:
         return explanation
-    who = speaker.group("who")
+    who = speaker.group("who") if speaker is not None else f"{convener.group('who')}会议"  # type: ignore[union-attr]
     compiled = source.strip("《》 ") if _COMPILATION.search(source) else ""  # not "…微信公众号"
     where = compiled or _NAMED_DOC.search(explanation).group(1)  # type: ignore[union-attr]
     head = f"{named.group('verdict') or ''}出自{who}（载《{where}》）。{named.group('rest')}"

@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 
 from content.fragments import known_words, word_frequency
+from content.questions.closed import closed, distinctive
 from content.questions.filters import PREDICTABLE
 from content.questions.slots import Candidate
 from content.questions.text import BLANK, cjk_len, norm, statement
@@ -51,7 +52,7 @@ DESCRIBED = "described:"  # the group of a label-from-description question (``de
 COMMON_IDIOM = 50  # jieba frequency of a set idiom anyone completes (急功近利 98, 弄虚作假 112; 真抓实干 21)
 # kinds whose true statement names something a member can check (a time, a number, a session, a body, a rank)
 CHECKABLE_TRUE = frozenset(
-    ("date", "number", "frequency", "ordinal", "fraction", "reference", "body", "occasion", "rank")
+    ("date", "number", "frequency", "ordinal", "fraction", "reference", "body", "occasion", "rank", "subject")
 )
 
 
@@ -70,7 +71,7 @@ def giveaway(c: Candidate, corpus: str = "") -> str | None:
             return "the rest of the clause explains the blanked label"
         if q.qtype == "fill" and parallel_pattern(q.stem, key):
             return "sibling clauses' words predict the blank"
-        reason = stock_blank(q.stem, key)
+        reason = stock_blank(q.stem, key, closed_item(c, key))
         if reason:
             return reason
     if keys and glossed_label(c.group, keys[0]):
@@ -140,13 +141,25 @@ def parallel_pattern(stem: str, key: str) -> bool:
     return any(sum(run in cl for cl in clauses) >= 2 for run in runs if cjk_len(run) == 2)
 
 
-def stock_blank(stem: str, key: str) -> str | None:
-    """Wording anyone completes: see the module docstring's "stock wording"."""
+def closed_item(c: Candidate, key: str) -> bool:
+    """The key is the distinctive item of a list a central line closes with 等 and a summarising noun
+    ("通过督促检查、调查研究、（了解群众反映）等途径"): read as the whole list, it has one answer (``closed``)."""
+    if c.kind != "item" or not c.group:
+        return False
+    line = c.question.sentence.split("\n")[-1]
+    text = norm(line)
+    items = sorted((i for i in c.group.split("、") if i and norm(i) in text), key=lambda i: text.find(norm(i)))
+    return closed(line, items, c.tier) and distinctive(items) == key
+
+
+def stock_blank(stem: str, key: str, closed_key: bool = False) -> str | None:
+    """Wording anyone completes: see the module docstring's "stock wording"; ``closed_key``: the blank is a
+    closed central list's distinctive item, which no other item fits (``closed_item``)."""
     at = stem.index(BLANK)
     before, after = stem[:at], stem[at + len(BLANK):]
     if _REDUPLICATED.match(key):
         return "a reduplicated intensifier (实实在在)"
-    if re.match(r"^(?:、[^，。；]{0,30})?等", after) and _short_list(before, key, after):
+    if re.match(r"^(?:、[^，。；]{0,30})?等", after) and _short_list(before, key, after) and not closed_key:
         return "an item of an open list of short phrases (…等途径): many items fit"
     if word_frequency(key) >= COMMON_IDIOM and known_words(set(_neighbours(before, after))):
         return "a common idiom beside another (心浮气躁、急功近利)"

@@ -24,8 +24,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
+from content.questions.closed import asked_closed
 from content.questions.giveaways import copied
 from content.questions.samefact import items_of
 from content.questions.slots import Candidate
@@ -105,14 +106,20 @@ def foreign_options(options: Sequence[str], keys: Sequence[str], lists: Iterable
     return len(wrong) >= 2 and any(wrong <= items and not said & items for items in lists)
 
 
-def open_list(c: Candidate) -> bool:
-    """A 多选 whose source leaves its list open with 等 right after the items."""
+def open_list(c: Candidate, central_text: str = "", kinds: Mapping[str, str] | None = None) -> bool:
+    """A 多选 whose source leaves its list open with 等 right after the items — unless a central text closes
+    it with a summarising noun ("…开门教育等工作安排") and every wrong option is a phrase of the items' kind
+    the centre lists elsewhere (``closed``: the owner's reading of such lists, as Party exams read them)."""
     q = c.question
     if q.qtype != "multiple":
         return False
-    line = norm(q.sentence.split("\n")[-1])
+    raw = q.sentence.split("\n")[-1]
+    line = norm(raw)
     items = [norm(i) for i in (c.fact or "").split("、") if i] + [norm(k) for k in q.answer]
-    return any(f"{i}等" in line for i in items)
+    if not any(f"{i}等" in line for i in items):
+        return False
+    listed = list(dict.fromkeys(i for i in (c.group or c.fact).split("、") if i))
+    return not (kinds and asked_closed(q.options, q.answer, listed, raw, c.tier, central_text, kinds))
 
 
 def twins(kept: Sequence[Candidate]) -> set[str]:
@@ -127,8 +134,14 @@ def list_items(facts: Collection[str]) -> list[frozenset[str]]:
     return [s for f in facts if (s := items_of(f)) is not None and len(s) >= 3]
 
 
-def refusal(c: Candidate, lists: Iterable[frozenset[str]] = ()) -> str | None:
-    """Why this examiner refuses ``c``, or ``None``."""
+def refusal(
+    c: Candidate,
+    lists: Iterable[frozenset[str]] = (),
+    central_text: str = "",
+    kinds: Mapping[str, str] | None = None,
+) -> str | None:
+    """Why this examiner refuses ``c``, or ``None`` (``central_text`` and ``kinds``: what closes a central
+    list's 多选, ``open_list``)."""
     q = c.question
     keys = [a for a in q.answer if a not in ("正确", "错误")]
     if q.qtype == "truefalse" and c.truth and no_requirement(q.stem, copied(q.stem, q.sentence)):
@@ -144,7 +157,7 @@ def refusal(c: Candidate, lists: Iterable[frozenset[str]] = ()) -> str | None:
         return "the plenary session a current text carries out: the latest one, in every member's news"
     if q.qtype == "single" and foreign_options(q.options, keys, lists):
         return "wrong options drawn from another list"
-    if open_list(c):
+    if open_list(c, central_text, kinds):
         return "a 多选 on a list the source leaves open with 等"
     return None
 

@@ -64,7 +64,9 @@ def test_a_template_formula_the_centre_words_otherwise_is_never_asked() -> None:
 def test_the_shipped_bank_has_none_of_the_wrong_or_not_worth_questions(published: Corpus) -> None:
     gone = {
         "q-47c94612b6",  # 融合为内生特点 (wrong)
-        "q-772774035a", "q-47c678dd25", "q-14d98233b4", "q-2d03e9d069", "q-2be0ced89f", "q-39a510779d",
+        # q-39a510779d (the central leading group's meeting day) left this list with the owner's decision 2: the
+        # centre's own meeting, asked among the campaign's meeting days (test_owner_decisions)
+        "q-772774035a", "q-47c678dd25", "q-14d98233b4", "q-2d03e9d069", "q-2be0ced89f",
         "q-77a15261d5", "q-35f5433d8e", "q-00a2694a45", "q-0ef14f41dc", "q-941130da20", "q-cf98a99a43",
         "q-08ce47cbc9", "q-3b1e14befb", "q-65674c78b4", "q-7b9947f6c8", "q-2755fe63c2", "q-53cf732fe0",
         "q-ac065d1e97", "q-05d7fb13fe", "q-5d720303ef", "q-e65ec31951", "q-c95ba32715",

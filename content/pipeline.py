@@ -157,6 +157,14 @@ def _bank(
             bank, problems = apply_overlay(bank, overlay, documents, by_id)
             cut = untangle(bank, sound)
             yielding = mutual(cut)  # a rebuild may bring in one the first loop never saw: it yields all the same
+            if yielding - excluded:  # ... and the ranker chooses again without it (its place, its 判断 balance)
+                excluded |= yielding
+                bank, problems = apply_overlay(
+                    select([c for c in proven if c.question.qid not in excluded], hidden=hidden),
+                    overlay, documents, by_id,
+                )
+                cut = untangle(bank, sound)
+                yielding = mutual(cut)
             cut = [q for q in cut if q.qid not in yielding]
             bank, held = _hold_leaks(cut, documents)  # before counting: a held one asks no fact
             problems += held

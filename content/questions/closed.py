@@ -28,12 +28,15 @@ from content.questions.text import cjk_len, norm
 # the noun after 等 that sums the list up; a field the 等 only samples is no closure
 _CLOSING = re.compile(r"等(?P<noun>[\u4e00-\u9fff]{2,6}?)(?=[，。；,;：:]|$)")
 _FIELD = re.compile(r"^(?:各|多|诸|众|其他)|领域|方面|地区|行业|部门|单位|地方|方向")
+# what a summarising noun ends with: the kind of the items, not a verb ("等相结合") nor an idiom ("等趋之若鹜");
+# problems and phenomena ("…等问题", "…等现象") are samples of faults, not a closed set
+_SUMMING = re.compile(r"(?:安排|途径|方式|形式|环节|措施|举措|任务|要求|渠道|方法|手段|内容|机制|原则|步骤|事项)$")
 _SENTENCE = re.compile(r"[^。；;！？\n]+")
 
 
 def closing_noun(line: str, last_item: str) -> str | None:
     """The noun that closes the list ending in ``last_item`` ("工作安排", "途径"), or ``None`` when the list is
-    left open ("……", "等各领域", "等相结合": a verb, not a noun naming what the items are)."""
+    left open ("……", "等各领域", "等相结合": a verb, not a noun naming what the items are; "等问题": a sample)."""
     text = norm(line)
     item = norm(last_item)
     at = text.find(item + "等")
@@ -43,7 +46,7 @@ def closing_noun(line: str, last_item: str) -> str | None:
     if m is None:
         return None
     noun = m.group("noun")
-    if _FIELD.search(noun) or noun.startswith(("相", "有机", "结合")) or noun.endswith(("结合", "融合", "统一")):
+    if _FIELD.search(noun) or not _SUMMING.search(noun):
         return None
     return noun
 

@@ -16,6 +16,7 @@ still refuses (real sentences of the central Notice and meeting):
 from __future__ import annotations
 
 from content.model import Corpus, Question
+from content.pipeline import DEFAULT_MATERIALS, build_corpus
 from content.questions.closed import closed, closing_noun, distinctive, outsiders
 from content.questions.duties import duty_candidates
 from content.questions.examiner import KINDS, examine, refusal
@@ -70,6 +71,8 @@ def test_a_list_closed_by_a_summarising_noun_is_read_whole_a_sampled_field_is_no
     assert closing_noun(FIELDS, "民生保障") is None
     assert closing_noun("…推动科技创新、产业发展等领域取得突破。", "产业发展") is None
     assert closing_noun(COMBINED, "生态环保督察整改") is None
+    assert closing_noun("对经济指标、形象面貌等趋之若鹜，", "形象面貌") is None  # an idiom, no noun
+    assert closing_noun("着力破除不担当、不认真等问题。", "不认真") is None  # faults: a sample
     assert not closed("画像：本位主义、好大喜功……等工作安排。", ("本位主义", "好大喜功"), CENTRAL)
     assert not closed(ARRANGED, ITEMS, REGIONAL)
 
@@ -177,3 +180,13 @@ def test_the_shipped_bank_asks_the_decisions_facts_and_keeps_the_balance(publish
     assert "《通知》要求：" + FIRST in {q.stem for q in bank if q.qtype == "truefalse" and q.answer == ("正确",)}
     verdicts = [q.answer[0] for q in bank if q.qtype == "truefalse"]
     assert 0.4 <= verdicts.count("正确") / len(verdicts) <= 0.6, verdicts
+
+
+def test_a_question_that_yields_to_a_curated_one_gives_its_place_back_to_the_ranker() -> None:
+    """With the example branch's own body (学校) a rebuild brought in the true 判断 on the campaign's focus, which
+    then yielded to the curated "以谁为重点？": chosen, counted in the 判断 balance, and dropped after — the bank
+    kept one 正确 in four.  The ranker now chooses again without it, and the balance holds in that build too."""
+    corpus = build_corpus(DEFAULT_MATERIALS, own_bodies=("学校",))
+    verdicts = [q.answer[0] for q in corpus.questions if q.enabled and q.qtype == "truefalse"]
+    assert 0.4 <= verdicts.count("正确") / len(verdicts) <= 0.6, verdicts
+    assert not [p for p in corpus.problems if "matches no question" in p.message]

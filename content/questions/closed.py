@@ -77,7 +77,10 @@ def outsiders(
         if len(found) < 2:
             continue
         out += [p for p in found if p not in out and p not in taken and norm(p) not in own]
-    return out
+    # the least restated first: a phrase the centre also requires on its own ("加强分类指导。") is nearer to
+    # what a member might take for one of the list's items than one only the other row names (真督实导)
+    sentences = _SENTENCE.findall(norm(central_text))
+    return sorted(out, key=lambda p: sum(norm(p) in t for t in sentences))
 
 
 def distinctive(items: Sequence[str]) -> str | None:

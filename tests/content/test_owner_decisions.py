@@ -80,6 +80,7 @@ def test_a_list_closed_by_a_summarising_noun_is_read_whole_a_sampled_field_is_no
 def test_a_closed_lists_wrong_options_are_what_the_centre_lists_elsewhere() -> None:
     spare = outsiders(ITEMS, ARRANGED, CENTRAL_TEXT, KINDS)
     assert set(spare) == {"分类指导", "真督实导", "宣传引导"}  # the meeting's row of how to lead, not 工作安排
+    assert spare[0] == "真督实导"  # only the row names it: the surest outsider comes first
     assert outsiders(WAYS, FIND, CENTRAL_TEXT, KINDS) == []  # no other list of 途径 in the central texts
     good = _arrangements(("分类指导", "宣传引导"))
     assert not open_list(good, CENTRAL_TEXT, KINDS)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import MeetingSettings, Settings
+from storage import meeting_series
 from storage import meetings as meeting_store
 from storage import members as member_store
 from storage.db import Database
@@ -50,7 +51,7 @@ def _sync_config(settings: Settings, db: Database, now: datetime) -> BootstrapRe
             branch_id, key = branch_ids[meeting.branch], settings.meeting_key(meeting)
             seed = meeting_spec(settings, meeting)
             if meeting.repeat == "monthly":
-                meeting_store.seed_series(session=session, branch_id=branch_id, key=key, spec=seed, tz=settings.tz,
+                meeting_series.seed_series(session=session, branch_id=branch_id, key=key, spec=seed, tz=settings.tz,
                                           now=now)
             else:
                 meeting_store.seed_meeting(session=session, branch_id=branch_id, key=key, spec=seed, now=now)

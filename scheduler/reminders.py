@@ -26,9 +26,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from scheduler.outbox import enqueue
-from storage import meetings as meeting_store
+from storage import meeting_series
 from storage.attendance import Window, assign_makeup
 from storage.makeup import settle_makeups
+from storage.meeting_audience import attendees
 from storage.members import get_branch
 from storage.models import Delivery, DeliveryState, LeaveStatus, Meeting, MeetingStatus, Member, Rsvp
 
@@ -72,7 +73,7 @@ def _upcoming(session: Session, now: datetime) -> list[Meeting]:
 
 def produce_series(*, session: Session, now: datetime, tz: ZoneInfo) -> int:
     """Occurrences of recurring meetings, created ahead so their notices go out in time."""
-    return meeting_store.extend_series(session=session, tz=tz, now=now)
+    return meeting_series.extend_series(session=session, tz=tz, now=now)
 
 
 def produce_notices(*, session: Session, now: datetime, offsets: list[timedelta], notify_group: bool) -> int:
@@ -80,7 +81,7 @@ def produce_notices(*, session: Session, now: datetime, offsets: list[timedelta]
     added = 0
     for meeting in _upcoming(session, now):
         assert meeting.id is not None
-        people = meeting_store.attendees(session=session, meeting=meeting)
+        people = attendees(session=session, meeting=meeting)
         added += _fan_out(session, meeting, NOTICE, people, f"{NOTICE}:{meeting.id}:", now,
                           expires_at=meeting.starts_at)
         if notify_group:

@@ -46,7 +46,7 @@ from bot.handlers.rsvp import LEAVE_KEY, PROMPT_TIMEOUT_S
 from bot.texts import Safe
 from scheduler import reminders
 from scheduler.tick import Producer
-from storage import attendance
+from storage import attendance, meeting_series
 from storage import meetings as meeting_store
 from storage.meetings import MeetingSpec
 from storage.models import Audience, Meeting, MeetingKind, MeetingStatus, Member, Role
@@ -81,7 +81,7 @@ async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSpec, monthly: bool) -> None:
     now = svc.clock.now()
     if monthly:
-        _series, created = await svc.db.run(meeting_store.create_series, actor=caller.member, scope=caller.scope,
+        _series, created = await svc.db.run(meeting_series.create_series, actor=caller.member, scope=caller.scope,
                                             spec=spec,
                                             tz=svc.settings.tz, now=now)
         first = created[0]
@@ -293,7 +293,7 @@ async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     if data.action == "k":
         text = svc.texts.t("mtg.cancel.kept", caller.lang)
     elif data.action == "e":
-        ended = await svc.db.run(meeting_store.end_series, actor=caller.member, scope=caller.scope,
+        ended = await svc.db.run(meeting_series.end_series, actor=caller.member, scope=caller.scope,
                                  series_id=data.int_arg(),
                                  now=svc.clock.now())
         text = svc.texts.t("mtg.series_ended", caller.lang, count=len(ended))

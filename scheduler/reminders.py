@@ -10,19 +10,26 @@ unique keys, so a second tick (or a second process) adds nothing::
     group     mtg.group:<meeting>:<what>                    the notice / change / cancel, once in the group
     补学      mtg.makeup:<meeting>:<member>                 after the meeting, to the absent and excused
 
-Rows carry ids and an offset, never text: the renderer (``bot/meeting_view.py``) reads the meeting when the
-row is sent, so a meeting moved after its reminder was queued is announced with the new time, and a
-cancelled one makes its pending notices and reminders expire.  Reminders expire at the start; a reminder
-missed while the bot was down is still produced if the meeting has not begun, but only the nearest one
-(after three days down nobody needs the 3-day, 1-day and 2-hour reminders at once).  The start time is
+Rows carry ids and an offset, never text: the renderer (``bot/meeting_notices.py``) reads the meeting when
+the row is sent, so a meeting moved after its reminder was queued is announced with the new time, and a
+cancelled one makes its pending notices and reminders expire.  A notice or change notice, when rendered,
+keeps in its payload what it told (``shown``: ``storage.meetings.announced``); a change notice says what
+changed since the reader's last one (:func:`told_before`) — several edits read as the first value → the
+latest, and an edit undone before the sender ran says nothing (the row expires).
+
+Reminders expire at the start; a reminder missed while the bot was down is still produced if the meeting
+has not begun, but only the nearest one (after three days down nobody needs the 3-day, 1-day and 2-hour
+reminders at once).  The start time is
 part of a reminder's key, so a meeting moved later is reminded again relative to its new start.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from scheduler.outbox import enqueue
@@ -129,6 +136,33 @@ def notified(*, session: Session, meeting_id: int) -> list[int]:
 def _group_notified(session: Session, meeting_id: int) -> bool:
     return session.exec(select(Delivery.id).where(Delivery.subject_id == meeting_id, Delivery.kind == GROUP,
                                                   Delivery.state == DeliveryState.SENT)).first() is not None
+
+
+SHOWN = "shown"  # payload key: the details a sent notice or change notice told
+
+
+def told_before(*, session: Session, meeting_id: int, member_id: int | None) -> dict[str, Any] | None:
+    """The meeting's details as a member (``None``: the branch group) was last told them, by a notice or a
+    change notice that was sent; ``None`` when nothing sent recorded them (rows older than the record).
+
+    Reminders show the current details too but do not count: they do not say that anything moved, so a
+    member reminded with the new time still hears what changed."""
+    query = select(Delivery).where(Delivery.subject_id == meeting_id, Delivery.state == DeliveryState.SENT)
+    if member_id is None:
+        query = query.where(Delivery.kind == GROUP, col(Delivery.member_id).is_(None))
+    else:
+        query = query.where(Delivery.member_id == member_id, col(Delivery.kind).in_((NOTICE, CHANGE)))
+    for row in session.exec(query.order_by(col(Delivery.sent_at).desc(), col(Delivery.id).desc())).all():
+        if member_id is None and row.payload.get("what") not in ("notice", "change"):
+            continue  # the group's cancellation tells no details
+        shown = row.payload.get(SHOWN)
+        return shown if isinstance(shown, dict) else None  # sent before the record existed: nothing to compare
+    return None
+
+
+def record_shown(*, session: Session, row: Delivery, shown: dict[str, Any]) -> None:
+    """Keep on ``row`` what it tells, written as it is rendered (what the reader sees once it is sent)."""
+    session.execute(update(Delivery).where(col(Delivery.id) == row.id).values(payload={**row.payload, SHOWN: shown}))
 
 
 def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> int:

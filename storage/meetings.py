@@ -21,7 +21,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -177,6 +177,18 @@ def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int 
 
 
 EDITABLE = ("topic", "place", "starts_at", "duration", "host", "recorder", "agenda")
+ANNOUNCED = ("starts_at", "ends_at", "topic", "place", "agenda", "host", "recorder")  # what a notice tells
+
+
+def announced(meeting: Meeting) -> dict[str, str | None]:
+    """The details a notice tells members, in a form a JSON column keeps (times as ISO instants in UTC).
+
+    A sent notice records them, so a change notice can say what changed *for the one who reads it*: from
+    what they were last told to what the meeting is now, however many edits lay between."""
+    return {"starts_at": meeting.starts_at.astimezone(UTC).isoformat(),
+            "ends_at": meeting.ends_at.astimezone(UTC).isoformat(),
+            "topic": meeting.topic, "place": meeting.place, "agenda": meeting.agenda, "host": meeting.host,
+            "recorder": meeting.recorder}
 
 
 def edit_meeting(*, session: Session, actor: Member, meeting_id: int, field_name: str, value: str | datetime | int,
@@ -220,15 +232,22 @@ def mark_cancelled(meeting: Meeting, now: datetime) -> Meeting:
     return meeting
 
 
-def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None
-                   ) -> Meeting:
-    """Cancel (for an occurrence of a series: skip it; the series goes on)."""
+def cancellable(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None
+                ) -> Meeting:
+    """The meeting a secretary may cancel now: asked before the question is put, and again when confirmed."""
     actor, seen = as_secretary(actor, scope)
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)
     if meeting.starts_at <= now:
         raise InvalidState("meeting_started", id=meeting_id)
+    return meeting
+
+
+def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None
+                   ) -> Meeting:
+    """Cancel (for an occurrence of a series: skip it; the series goes on)."""
+    meeting = cancellable(session=session, actor=actor, meeting_id=meeting_id, now=now, scope=scope)
     session.add(mark_cancelled(meeting, now))
     audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id, action="meeting_cancelled",
           detail=f"#{meeting_id}", now=now)

@@ -77,7 +77,7 @@ def _told_now(texts: Catalog, lang: str, session: Session, row: Delivery, meetin
     notice only), and record on the row what it tells.  ``None``: a change notice with nothing to say."""
     shown = meeting_store.announced(meeting)
     if row.kind in (reminders.CHANGE, reminders.GROUP) and row.payload.get("what", "change") == "change":
-        before = reminders.told_before(session=session, meeting_id=meeting.id or 0, member_id=member_id)
+        before = reminders.told_before(session=session, meeting=meeting, member_id=member_id)
         if before is not None:
             changed = change_lines(texts, lang, before, shown, tz)
             if not changed:
@@ -134,7 +134,7 @@ def render_cancel(texts: Catalog, settings: Settings, session: Session, row: Del
 
 def _cancel_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, member_id: int | None,
                  tz: ZoneInfo) -> str:
-    told = reminders.told_before(session=session, meeting_id=meeting.id or 0, member_id=member_id) or {}
+    told = reminders.told_before(session=session, meeting=meeting, member_id=member_id) or {}
     start = _instant(told.get("starts_at")) or meeting.starts_at
     return texts.t("mtg.cancel.notice", lang, kind=meeting.kind, topic=told.get("topic") or meeting.topic,
                    start=when(texts, lang, start, tz))

@@ -141,23 +141,24 @@ def _group_notified(session: Session, meeting_id: int) -> bool:
 SHOWN = "shown"  # payload key: the details a sent notice or change notice told
 
 
-def told_before(*, session: Session, meeting_id: int, member_id: int | None) -> dict[str, Any] | None:
+def told_before(*, session: Session, meeting: Meeting, member_id: int | None) -> dict[str, Any] | None:
     """The meeting's details as a member (``None``: the branch group) was last told them, by a notice or a
     change notice that was sent; ``None`` when nothing sent recorded them (rows older than the record).
 
     Reminders show the current details too but do not count: they do not say that anything moved, so a
-    member reminded with the new time still hears what changed."""
-    query = select(Delivery).where(Delivery.subject_id == meeting_id, Delivery.state == DeliveryState.SENT)
+    member reminded with the new time still hears what changed.  The rows are found by their keys (one
+    notice, one change per revision), so a fan-out of change notices reads each member's through the
+    unique index, not the outbox."""
+    assert meeting.id is not None
+    revisions = range(1, meeting.revision + 1)
     if member_id is None:
-        query = query.where(Delivery.kind == GROUP, col(Delivery.member_id).is_(None))
+        keys = [f"{GROUP}:{meeting.id}:notice", *(f"{GROUP}:{meeting.id}:change{r}" for r in revisions)]
     else:
-        query = query.where(Delivery.member_id == member_id, col(Delivery.kind).in_((NOTICE, CHANGE)))
-    for row in session.exec(query.order_by(col(Delivery.sent_at).desc(), col(Delivery.id).desc())).all():
-        if member_id is None and row.payload.get("what") not in ("notice", "change"):
-            continue  # the group's cancellation tells no details
-        shown = row.payload.get(SHOWN)
-        return shown if isinstance(shown, dict) else None  # sent before the record existed: nothing to compare
-    return None
+        keys = [f"{NOTICE}:{meeting.id}:{member_id}", *(f"{CHANGE}:{meeting.id}:{r}:{member_id}" for r in revisions)]
+    sent = session.exec(select(Delivery).where(col(Delivery.dedup_key).in_(keys), Delivery.state == DeliveryState.SENT)
+                        .order_by(col(Delivery.sent_at).desc(), col(Delivery.id).desc())).first()
+    shown = sent.payload.get(SHOWN) if sent is not None else None
+    return shown if isinstance(shown, dict) else None  # sent before the record existed: nothing to compare
 
 
 def record_shown(*, session: Session, row: Delivery, shown: dict[str, Any]) -> None:

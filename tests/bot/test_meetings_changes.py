@@ -159,3 +159,16 @@ async def test_the_branch_groups_change_notice_says_what_changed(grouped: Offlin
     await _secretary(s, clock, f"/meeting {mid} 主题 正确政绩观专题党课")
     await _secretary(s, clock, f"/meeting {mid} 主题 树立和践行正确政绩观")  # back and forth: same as told
     assert [m for m in await deliver(s) if m.chat_id == GROUP] == []
+
+
+async def test_a_meeting_moved_then_cancelled_before_the_change_went_out_is_named_as_they_knew_it(
+        session: OfflineSession, clock: FakeClock) -> None:
+    mid = await _meeting(session, clock)
+    await _secretary(session, clock, f"/meeting {mid} 时间 2026-03-26 09:00")
+    await _produce(session, clock)  # the change is queued ...
+    await _secretary(session, clock, f"/meeting {mid} 取消")
+    await session.press(SECRETARY_ID, 1)  # ... and the meeting cancelled before it went out
+    sent = await deliver(session)
+    assert _changes(sent) == {}  # no news of a time that no longer matters
+    told = {m.chat_id: m.plain for m in sent if "会议取消" in m.plain}
+    assert set(told) == EVERYONE and "原定 2026年3月25日（周三）14:30" in told[ZHANG]

@@ -61,9 +61,10 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
             reminders.CHANGE: "mtg.change.head"}[row.kind]
     lines: list[str] = [texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz))]
     if row.kind != reminders.REMIND:
-        now = _told_now(texts, lang, session, row, meeting, member.id, settings.tz, lines)
-        if now is None:
+        changed = _what_changed(texts, lang, session, row, meeting, member.id, settings.tz)
+        if changed is None:
             return None
+        lines += changed
     answer = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
     lines += [card(texts, lang, meeting, settings.tz),
               answer_line(texts, lang, answer.response if answer else None, answer.leave_status if answer else None)]
@@ -71,20 +72,24 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
     return Outgoing(text="\n".join(lines), markup=rsvp_keyboard(texts, lang, meeting.id, attending=attending))
 
 
-def _told_now(texts: Catalog, lang: str, session: Session, row: Delivery, meeting: Meeting, member_id: int | None,
-              tz: ZoneInfo, lines: list[str]) -> dict[str, Any] | None:
-    """For a notice or a change notice: add to ``lines`` what changed since the reader was last told (a change
-    notice only), and record on the row what it tells.  ``None``: a change notice with nothing to say."""
+def _what_changed(texts: Catalog, lang: str, session: Session, row: Delivery, meeting: Meeting,
+                  reader: int | None, tz: ZoneInfo) -> list[str] | None:
+    """Record on a notice or change notice what it tells, and for a change notice give the lines of what
+    changed since ``reader`` (``None``: the group) was last told; ``None`` when nothing did for them.
+
+    The record is written in the render's own transaction, so it is what this very message shows; the
+    next change notice (:func:`scheduler.reminders.told_before`) counts it only once the row is sent."""
     shown = meeting_store.announced(meeting)
+    lines: list[str] = []
     if row.kind in (reminders.CHANGE, reminders.GROUP) and row.payload.get("what", "change") == "change":
-        before = reminders.told_before(session=session, meeting=meeting, member_id=member_id)
+        before = reminders.told_before(session=session, meeting=meeting, member_id=reader)
         if before is not None:
-            changed = change_lines(texts, lang, before, shown, tz)
-            if not changed:
+            lines = change_lines(texts, lang, before, shown, tz)
+            if not lines:
                 return None
-            lines += [*changed, ""]
+            lines.append("")
     reminders.record_shown(session=session, row=row, shown=shown)
-    return shown
+    return lines
 
 
 def change_lines(texts: Catalog, lang: str, before: dict[str, Any], now: dict[str, Any], tz: ZoneInfo) -> list[str]:
@@ -156,8 +161,10 @@ def render_group(texts: Catalog, settings: Settings, session: Session, row: Deli
         return None
     head = "mtg.change.head" if what == "change" else "mtg.notice.head"
     lines: list[str] = [texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz))]
-    if _told_now(texts, lang, session, row, meeting, None, settings.tz, lines) is None:
+    changed = _what_changed(texts, lang, session, row, meeting, None, settings.tz)
+    if changed is None:
         return None
+    lines += changed
     lines += [card(texts, lang, meeting, settings.tz), texts.t("mtg.group.hint", lang)]
     return Outgoing(text="\n".join(lines), markup=rsvp_keyboard(texts, lang, meeting.id))
 

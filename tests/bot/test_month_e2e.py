@@ -154,7 +154,8 @@ async def month(s: OfflineSession) -> set[str]:
     await s.send(SEC_B, "/newmeeting 主题党日 | 2026-03-12 09:00 | 纪念馆 | 参观党史纪念馆")
     general, lecture = meeting_id(s, "学习贯彻全会精神"), meeting_id(s, "正确政绩观专题党课")
     theme_day = meeting_id(s, "参观党史纪念馆")
-    assert "已取消" in (await s.send(SEC_A, f"/meeting {meeting_id(s, '取消的小组会')} 取消"))[0].plain
+    assert "确定取消" in (await s.send(SEC_A, f"/meeting {meeting_id(s, '取消的小组会')} 取消"))[0].plain
+    assert "已取消" in (await s.press(SEC_A, 1))[-1].plain  # a cancellation is confirmed first
 
     for day in range(2, 9):  # the first week: 张三 reads every day, 赵六 every other day, 李四 twice
         sent = await morning(s, day, [ZHANG] + ([ZHAO] if day % 2 else []) + ([LI] if day in (3, 6) else []))

@@ -114,20 +114,29 @@ def extend_series(*, session: Session, tz: ZoneInfo, now: datetime) -> int:
     return added
 
 
-def end_series(*, session: Session, actor: Member, series_id: int, now: datetime, scope: Scope | None = None
-               ) -> list[Meeting]:
-    """No more occurrences; the ones already planned after now are cancelled (and announced as such)."""
+def ending(*, session: Session, actor: Member, series_id: int, now: datetime, scope: Scope | None = None
+           ) -> tuple[MeetingSeries, list[Meeting]]:
+    """The series a secretary may end and the occurrences planned after now that ending it cancels: what
+    the question before it names, checked again when it is confirmed."""
     actor, seen = as_secretary(actor, scope)
     series = session.get(MeetingSeries, series_id) if fits(series_id) else None
     if series is None or not seen.sees_branch(series.branch_id):
         raise NotFound("meeting_not_found", id=series_id)
+    if not series.active:
+        raise InvalidState("series_ended", id=series_id)
+    planned = session.exec(select(Meeting).where(Meeting.series_id == series_id, Meeting.starts_at > now,
+                                                 Meeting.status == MeetingStatus.SCHEDULED)).all()
+    return series, list(planned)
+
+
+def end_series(*, session: Session, actor: Member, series_id: int, now: datetime, scope: Scope | None = None
+               ) -> list[Meeting]:
+    """No more occurrences; the ones already planned after now are cancelled (and announced as such)."""
+    series, planned = ending(session=session, actor=actor, series_id=series_id, now=now, scope=scope)
     series.active = False
     session.add(series)
-    cancelled = []
-    for meeting in session.exec(select(Meeting).where(Meeting.series_id == series_id, Meeting.starts_at > now,
-                                                      Meeting.status == MeetingStatus.SCHEDULED)).all():
-        cancelled.append(mark_cancelled(meeting, now))
-        session.add(meeting)
+    for meeting in planned:
+        session.add(mark_cancelled(meeting, now))
     audit(session=session, branch_id=series.branch_id, actor=actor.tg_user_id, action="series_ended",
           detail=f"#{series_id}", now=now)
-    return cancelled
+    return planned

@@ -294,24 +294,27 @@ async def _ask_cancel(update: Update, svc: Services, caller: Caller, meeting_id:
 async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
                         ) -> str | None:
     """取消会议 (and ``/meeting ID 取消``) asks first; 确定取消 cancels (an occurrence of a series: skips it) and
-    members are told, 保留 leaves it; ⏹ ends a monthly series."""
+    members are told, 保留 leaves it.  ⏹ (end a monthly series) asks the same way."""
     svc = services(context)
-    query = update.callback_query
-    assert query is not None
     if data.action == "c":
         await _ask_cancel(update, svc, caller, data.int_arg())
         return None
-    if data.action == "e":
-        ended = await svc.db.run(meeting_series.end_series, actor=caller.member, scope=caller.scope,
-                                 series_id=data.int_arg(),
-                                 now=svc.clock.now())
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_text(svc.texts.t("mtg.series_ended", caller.lang, count=len(ended)))
+    if data.action == "e":  # ending a series cancels every occurrence planned: asked first as well
+        series, planned = await svc.db.run(meeting_series.ending, actor=caller.member, scope=caller.scope,
+                                           series_id=data.int_arg(), now=svc.clock.now())
+        await reply(update, svc.texts.t("mtg.series_confirm", caller.lang, topic=series.topic, day=series.day,
+                                        count=len(planned)),
+                    reply_markup=confirm_keyboard(svc, caller.lang, view.CB, "ex", (data.int_arg(),),
+                                                  yes_key="mtg.btn.confirm_end", no_key="mtg.btn.keep"))
         return None
     if data.action == "k":  # the 保留 of a question asked before the confirmation was shared
         data = CallbackData(data.feature, CANCEL, data.args)
 
     async def apply() -> Outcome:
+        if data.action == "ex":
+            ended = await svc.db.run(meeting_series.end_series, actor=caller.member, scope=caller.scope,
+                                     series_id=data.int_arg(), now=svc.clock.now())
+            return "mtg.series_ended", {"count": len(ended)}
         meeting = await svc.db.run(meeting_store.cancel_meeting, actor=caller.member, scope=caller.scope,
                                    meeting_id=data.int_arg(), now=svc.clock.now())
         return "mtg.cancelled", {"id": meeting.id, "topic": meeting.topic}
@@ -341,7 +344,7 @@ def _buttons() -> list[AnyHandler]:
     return [
         *rsvp.rsvp_buttons(),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, cancel_button),
-                             pattern=rf"{pattern(view.CB)}(c|cx|k|no|e):"),
+                             pattern=rf"{pattern(view.CB)}(c|cx|k|no|e|ex):"),
         *checkin_handlers(),
     ]
 

@@ -102,3 +102,27 @@ async def test_the_secretarys_stats_count_study_in_the_unit_members_see(session:
     branch = (await session.send(SECRETARY_ID, "/stats"))[0].plain
     assert "段" in own and "已读 0/0 段" in seen and "已读 0/0 段" in branch
     assert "篇" not in seen + branch
+
+
+async def test_ending_a_monthly_meeting_is_confirmed_first(session: OfflineSession, clock: FakeClock) -> None:
+    await join(session)
+    await session.send(SECRETARY_ID, "/newmeeting 主题党日 | 2026-03-28 14:30 | 纪念馆一楼 | 参观党史纪念馆 | 每月")
+    planned = rows(session, Meeting)
+    assert len(planned) == 2  # March's and April's, created ahead
+    await deliver(session)
+    clock.advance(timedelta(seconds=20))
+    card = await session.send(SECRETARY_ID, f"/meeting {planned[0].id}")
+    assert [b.text for b in card[-1].button_list()][-1] == "⏹ 停止每月重复"
+    asked = await session.press(SECRETARY_ID, 5)
+    assert "确定停止每月 28 日的「参观党史纪念馆」吗？之后已排出的 2 次会议会取消" in asked[-1].plain
+    assert {m.status for m in rows(session, Meeting)} == {MeetingStatus.SCHEDULED}  # only asked
+    kept = await session.press(SECRETARY_ID, 2)
+    assert "会议保留" in kept[-1].plain and {m.status for m in rows(session, Meeting)} == {MeetingStatus.SCHEDULED}
+    clock.advance(timedelta(seconds=20))
+    await session.send(SECRETARY_ID, f"/meeting {planned[0].id}")
+    await session.press(SECRETARY_ID, 5)
+    ended = await session.press(SECRETARY_ID, 1)
+    assert "已停止每月重复，之后已排出的 2 次会议已取消" in ended[-1].plain
+    assert {m.status for m in rows(session, Meeting)} == {MeetingStatus.CANCELLED}
+    told = [m for m in await deliver(session) if "会议取消" in m.plain]
+    assert sorted(m.chat_id for m in told) == sorted([SECRETARY_ID, ZHANG, WANG] * 2)  # both occurrences, to each

@@ -10,9 +10,10 @@ import yaml
 
 from bot.config import Settings
 from storage import members as member_store
+from storage import registration
 from storage.db import Database
-from storage.members import NewUser
 from storage.models import Branch, Member, Role
+from storage.registration import NewUser
 
 SECRETARY_ID = 90001
 INVITE = "dangzhibu2026"
@@ -29,7 +30,7 @@ def branch(
 def member(db: Database, branch_id: int, tg_user_id: int, name: str, now: datetime,
            role: Role = Role.MEMBER) -> Member:
     with db.session() as session:
-        return member_store.enroll(session=session, branch_id=branch_id,
+        return registration.enroll(session=session, branch_id=branch_id,
                                    user=NewUser(tg_user_id=tg_user_id, name=name, chat_id=tg_user_id),
                                    role=role, now=now)
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.app import build_application
 from bot.config import Settings
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
+from bot.material_folders import SHIPPED_MATERIALS
+from scheduler.clock import FakeClock
 from storage import members as member_store
 from storage import registration
 from storage.db import Database
@@ -54,3 +61,20 @@ def write_config(tmp_path: Path, data: dict[str, Any] | str) -> Path:
 
 def settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings.model_validate(config_dict(tmp_path, **overrides))
+
+
+def offline_bot(settings: Settings, clock: FakeClock, api: FakeBotApi | None = None) -> OfflineSession:
+    """The real application over the offline Bot API, driven by ``clock``; enter it with ``async with``.
+
+    ``api`` is for a test that prepares the fake Telegram first (a group, a user who never started the bot).
+    """
+    return OfflineSession(partial(build_application, settings), api=api or FakeBotApi(clock=clock), clock=clock)
+
+
+def shipped_materials(tmp_path: Path, *names: str) -> Path:
+    """A materials folder holding only the named shipped files: quicker to build than all of them."""
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    for name in names:
+        shutil.copy2(SHIPPED_MATERIALS / name, folder / name)
+    return folder

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,17 +15,13 @@ from storage import bank
 from storage.db import Database
 from tests import factories
 
-MATERIALS = Path(__file__).resolve().parents[2] / "content" / "materials"
 SPEECH = "004_70037f953e4be254.txt"
 
 
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
     """A materials folder with one shipped file (a speech): quick to build, rich enough for questions."""
-    folder = tmp_path / "shipped"
-    folder.mkdir()
-    shutil.copy2(MATERIALS / SPEECH, folder / SPEECH)
-    return folder
+    return factories.shipped_materials(tmp_path, SPEECH)
 
 
 def settings_for(tmp_path: Path, small: Path, **overrides: object) -> Settings:

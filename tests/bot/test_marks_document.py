@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
 
-from bot.app import build_application
-from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.session import OfflineSession
-from bot.material_folders import MARKS_FILE, SHIPPED_MATERIALS, mark_updates
+from bot.material_folders import MARKS_FILE, mark_updates
 from content.authority import Mark
 from scheduler.clock import FakeClock
 from storage.models import Material, Question, QuestionStatus
@@ -30,11 +27,9 @@ AGENDA_FILE = "000_b0124860aecd14b5.txt"
 
 @pytest.fixture
 async def session(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
-    shipped = tmp_path / "shipped"
-    shipped.mkdir()
-    (shipped / AGENDA_FILE).write_bytes((Path(SHIPPED_MATERIALS) / AGENDA_FILE).read_bytes())
+    shipped = factories.shipped_materials(tmp_path, AGENDA_FILE)
     settings = factories.settings(tmp_path, database={"url": db_url}, content={"materials_dir": str(shipped)})
-    async with OfflineSession(partial(build_application, settings), api=FakeBotApi(clock=clock), clock=clock) as s:
+    async with factories.offline_bot(settings, clock) as s:
         yield s
 
 

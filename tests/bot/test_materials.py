@@ -9,17 +9,14 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
 import docx
 import pytest
 from sqlmodel import col, select
 
-from bot.app import build_application
-from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.session import OfflineSession
-from bot.material_folders import MARKS_FILE, SHIPPED_MATERIALS
+from bot.material_folders import MARKS_FILE
 from bot.material_uploads import UPLOAD_LIMIT
 from scheduler.clock import FakeClock
 from storage.models import Material, Question, QuestionStatus
@@ -53,11 +50,9 @@ def regulation_docx() -> bytes:
 
 @pytest.fixture
 async def session(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
-    shipped = tmp_path / "shipped"
-    shipped.mkdir()
-    (shipped / SPEECH).write_bytes((Path(SHIPPED_MATERIALS) / SPEECH).read_bytes())
+    shipped = factories.shipped_materials(tmp_path, SPEECH)
     settings = factories.settings(tmp_path, database={"url": db_url}, content={"materials_dir": str(shipped)})
-    async with OfflineSession(partial(build_application, settings), api=FakeBotApi(clock=clock), clock=clock) as s:
+    async with factories.offline_bot(settings, clock) as s:
         yield s
 
 

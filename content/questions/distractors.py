@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from content.questions.kinds import compatible, form, is_negative, shared_affix
 from content.questions.quantities import measure, neighbours
 from content.questions.shortlist import TIE, Entry, Look, Part, Scored, bands, best, shape, tiebreak
 from content.questions.slots import Slot
-from content.questions.text import item_key, norm
+from content.questions.text import cjk_len, item_key, norm
 
 _CONTEXT = 6
 QUANTITY_KINDS = ("number", "frequency", "ordinal", "fraction")
@@ -127,6 +127,38 @@ class Pools:
         """The (normalised) paragraphs of ``doc_id`` that hold any of ``lines``: what a list's reader has read."""
         keys = [norm(line) for line in lines]
         return [t for (d, _), t in self._paragraphs.items() if d == doc_id and any(k in t for k in keys)]
+
+    def co_listed(self, items: Sequence[str]) -> list[str]:
+        """Bare words the corpus lists beside two or more of ``items`` but that are not among them.
+
+        "层级、地区、领域、行业" has no wrong options of its own kind in the slot pools (two-character words are
+        no slots), but other passages list the same kind of thing: "结合不同层级、不同领域、不同岗位实际",
+        "本地区本部门本领域" — 岗位 and 部门 are real alternatives a reader may confuse, and surely not in the
+        list (a word listed beside only one item could be of another kind: "各地区各部门各单位").  Most shared
+        first, then in corpus order."""
+        size = {cjk_len(i) for i in items}
+        if len(size) != 1:
+            return []
+        n = size.pop()
+        mine = {norm(i) for i in items}
+        word = rf"[\u4e00-\u9fff]{{{n}}}"
+        runs = [
+            *(re.compile(rf"(?:{p}{word}、?){{2,}}") for p in ("不同", "本", "各")),
+            re.compile(rf"(?<![\u4e00-\u9fff]){word}(?:、{word}){{2,}}(?![\u4e00-\u9fff]{{2}}、)"),
+        ]
+        shared: dict[str, int] = {}
+        for text in self._paragraphs.values():
+            for run in runs:
+                for m in run.finditer(text):
+                    words = re.findall(rf"(?:不同|本|各)?({word})", m.group(0)) if run is not runs[-1] else (
+                        m.group(0).split("、"))
+                    hits = len(mine & set(words))
+                    if hits < 2:
+                        continue
+                    for w in words:
+                        if w not in mine:
+                            shared[w] = max(shared.get(w, 0), hits)
+        return sorted(shared, key=lambda w: -shared[w])
 
     def negative(self, value: str) -> bool:
         """Whether ``value`` names a fault, by its words or by a list of faults it appears in."""

@@ -54,6 +54,7 @@ class Pools:
 
     def __init__(self, slots: Iterable[Slot], paragraphs: Mapping[tuple[str, int], str] | None = None) -> None:
         self._paragraphs = {k: norm(v) for k, v in (paragraphs or {}).items()}
+        self._runs: dict[int, list[dict[str, None]]] = {}  # word length → the word lists of ``_word_runs``
         self._keys: dict[str, set[str]] = defaultdict(set)
         self._entries: dict[str, list[Entry]] = defaultdict(list)
         self._befores: dict[str, set[str]] = defaultdict(set)  # neighbours of each value wherever it occurs
@@ -139,26 +140,30 @@ class Pools:
         size = {cjk_len(i) for i in items}
         if len(size) != 1:
             return []
-        n = size.pop()
         mine = {norm(i) for i in items}
-        word = rf"[\u4e00-\u9fff]{{{n}}}"
-        runs = [
-            *(re.compile(rf"(?:{p}{word}、?){{2,}}") for p in ("不同", "本", "各")),
-            re.compile(rf"(?<![\u4e00-\u9fff]){word}(?:、{word}){{2,}}(?![\u4e00-\u9fff]{{2}}、)"),
-        ]
         shared: dict[str, int] = {}
-        for text in self._paragraphs.values():
-            for run in runs:
-                for m in run.finditer(text):
-                    words = re.findall(rf"(?:不同|本|各)?({word})", m.group(0)) if run is not runs[-1] else (
-                        m.group(0).split("、"))
-                    hits = len(mine & set(words))
-                    if hits < 2:
-                        continue
-                    for w in words:
-                        if w not in mine:
-                            shared[w] = max(shared.get(w, 0), hits)
+        for words in self._word_runs(size.pop()):
+            hits = len(mine & words.keys())
+            if hits >= 2:
+                for w in words:
+                    if w not in mine:
+                        shared[w] = max(shared.get(w, 0), hits)
         return sorted(shared, key=lambda w: -shared[w])
+
+    def _word_runs(self, n: int) -> list[dict[str, None]]:
+        """Every run of ``n``-character words the paragraphs list ("不同A、不同B", "本A本B本C", "A、B、C"), once
+        per word length: the lists ``co_listed`` reads."""
+        if n not in self._runs:
+            word = rf"[\u4e00-\u9fff]{{{n}}}"
+            prefixed = re.compile(rf"(?:(?:不同|本|各){word}、?){{2,}}")
+            plain = re.compile(rf"(?<![\u4e00-\u9fff]){word}(?:、{word}){{2,}}(?![\u4e00-\u9fff])")
+            runs: list[dict[str, None]] = []
+            for text in self._paragraphs.values():
+                runs += [dict.fromkeys(re.findall(rf"(?:不同|本|各)({word})", m.group(0)))
+                         for m in prefixed.finditer(text)]
+                runs += [dict.fromkeys(m.group(0).split("、")) for m in plain.finditer(text)]
+            self._runs[n] = runs
+        return self._runs[n]
 
     def negative(self, value: str) -> bool:
         """Whether ``value`` names a fault, by its words or by a list of faults it appears in."""

@@ -67,3 +67,14 @@ def test_the_notice_s_guidance_dimensions_are_asked_as_a_multiple(generated: Cor
     q = asked[0]
     assert q.stem.startswith("《通知》要求") and set(q.answer) == {"层级", "地区", "领域", "行业"}
     assert {o for o in q.options if o not in q.answer} <= {"岗位", "部门", "单位", "系统"}
+
+
+def test_xi_s_definition_of_a_wrong_view_is_asked_as_his_words(generated: Corpus) -> None:
+    """The commentary quotes him at a named session ("今年1月，在…开班式上，习近平…他指出，错误政绩观是“…心浮气躁、
+    急功近利、弄虚作假、盲目蛮干…”"): his words, central, asked as a 多选 whose wrong options are other faults."""
+    asked = [q for q in generated.questions if q.qtype == "multiple" and "错误政绩观是" in q.stem]
+    assert len(asked) == 1
+    q = asked[0]
+    assert q.stem.startswith("习近平指出：") and set(q.answer) == {"心浮气躁", "急功近利", "弄虚作假", "盲目蛮干"}
+    wrong = [o for o in q.options if o not in q.answer]
+    assert len(wrong) >= 2 and not [o for o in wrong if o in q.sentence]

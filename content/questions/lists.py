@@ -131,7 +131,8 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     if enum.open == "等":
         # "认真落实（　）等工作安排": 等 may hold more than the text names, so the question asks what it names —
         # an option the text does not list is then surely wrong ("警示教育"), whatever 等 may cover
-        stem = stem.rstrip() + LISTED
+        noun = enum.role if _ROLE_NOUN.fullmatch(enum.role) else ""
+        stem = f"{stem.rstrip()}{LISTED}{noun}有哪些？"
     n_correct, n_wrong = _counts(len(enum.items))
     correct = list(enum.items[:n_correct])
     wrong = bare[:n_wrong] if bare else _pick(enum, pools, n_wrong)
@@ -154,6 +155,7 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     ]
 
 
+_ROLE_NOUN = re.compile(r"[\u4e00-\u9fff]{2,4}")  # "工作安排", "途径": what the list's 等 names
 BARE_SIZE = 3  # words of at most this many characters have no slots of their own kind
 
 

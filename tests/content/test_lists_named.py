@@ -12,7 +12,7 @@ from content.model import Corpus
 from content.questions.distractors import Pools
 from content.questions.enumerations import inline_lists
 from content.questions.lists import list_candidates
-from content.questions.requirements import LISTED
+from content.questions.requirements import asks_listed
 from content.questions.slots import Evidence
 
 NOTICE = "中共中央办公厅印发《关于在全党开展树立和践行正确政绩观学习教育的通知》"
@@ -56,7 +56,7 @@ def test_a_list_closed_by_deng_asks_what_the_text_lists(generated: Corpus) -> No
         q for q in generated.questions if q.qtype == "multiple" and "认真落实（　）等工作安排" in q.stem
     ]
     for q in arrangements:
-        assert q.stem.endswith(LISTED), q.stem
+        assert asks_listed(q.stem), q.stem
         assert all(o in q.sentence for o in q.answer)
         assert not [o for o in q.options if o not in q.answer and o in q.sentence]
 

@@ -83,3 +83,10 @@ def test_xi_s_definition_of_a_wrong_view_is_asked_as_his_words(generated: Corpus
     assert q.stem.startswith("习近平指出：") and set(q.answer) == {"心浮气躁", "急功近利", "弄虚作假", "盲目蛮干"}
     wrong = [o for o in q.options if o not in q.answer]
     assert len(wrong) >= 2 and not [o for o in wrong if o in q.sentence]
+
+
+def test_no_other_bare_word_list_is_asked(generated: Corpus) -> None:
+    """深学、真查、实改; 实践、人民、历史; 参与、受益、可感可及: no other passage lists their words beside two of them,
+    so they stay out (slogans and set phrases any member completes)."""
+    bare = [q for q in generated.questions if q.qtype == "multiple" and max(len(o) for o in q.options) <= 3]
+    assert [q.stem for q in bare] == ["《通知》要求：结合不同（　）实际，加强分类指导。"]

@@ -85,10 +85,22 @@ def foreign_options(options: Sequence[str], keys: Sequence[str], lists: Iterable
     return len(wrong) >= 2 and any(wrong <= items and not said & items for items in lists)
 
 
+# a 多选 on a list left open with 等 asks what the text names, not what 等 may cover: "…等工作安排。括号处原文
+# 列举的工作安排有哪些？" — an option the text does not list is then surely wrong
+LISTED = "括号处原文列举的"
+_ASKS_LISTED = re.compile(LISTED + r"[\u4e00-\u9fff]{0,6}有哪些？$")
+
+
+def asks_listed(stem: str) -> bool:
+    """The stem asks only what the source lists ("…括号处原文列举的工作安排有哪些？")."""
+    return _ASKS_LISTED.search(stem) is not None
+
+
 def open_list(c: Candidate) -> bool:
-    """A 多选 whose source leaves its list open with 等 right after the items."""
+    """A 多选 whose source leaves its list open with 等 right after the items, and whose stem does not ask
+    only what the text lists (``LISTED``)."""
     q = c.question
-    if q.qtype != "multiple":
+    if q.qtype != "multiple" or asks_listed(q.stem):
         return False
     line = norm(q.sentence.split("\n")[-1])
     items = [norm(i) for i in (c.fact or "").split("、") if i] + [norm(k) for k in q.answer]

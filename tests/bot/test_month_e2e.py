@@ -20,7 +20,6 @@ import io
 import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +27,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, col, func, select
 
-from bot.app import build_application
 from bot.context import SERVICES_KEY, Services
-from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
@@ -47,6 +44,7 @@ from storage.models import (
     Standing,
     StudyProgress,
 )
+from tests import factories
 from tests.bot.study_helpers import answer, current, tick
 from tests.bot.test_scope_and_privacy import ADMIN, CODE_A, CODE_B, SEC_A, SEC_B, two_branches
 
@@ -66,7 +64,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
 async def bot(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
     clock.set(local(1, 7))
     settings = two_branches(tmp_path, db_url, flood={"messages": 10_000, "per_seconds": 1})
-    async with OfflineSession(partial(build_application, settings), api=FakeBotApi(clock=clock), clock=clock) as s:
+    async with factories.offline_bot(settings, clock) as s:
         yield s
 
 

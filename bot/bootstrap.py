@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import MeetingSettings, Settings
+from storage import meeting_series
 from storage import meetings as meeting_store
 from storage import members as member_store
+from storage import registration as registration_store
 from storage.db import Database
 from storage.meetings import MeetingSpec
 from storage.migrate import startup_lock, upgrade
@@ -43,14 +45,14 @@ def _sync_config(settings: Settings, db: Database, now: datetime) -> BootstrapRe
             assert branch.id is not None
             branch_ids[spec.key] = branch.id
             secretary_ids[branch.id] = list(spec.secretaries)
-            member_store.promote_configured(session=session, branch_id=branch.id,
-                                            tg_user_ids=list(spec.secretaries), now=now)
+            registration_store.promote_configured(session=session, branch_id=branch.id,
+                                                  tg_user_ids=list(spec.secretaries), now=now)
         member_store.retire_branches(session=session, keep_keys=list(branch_ids))
         for meeting in settings.meetings:  # seeds: inserted once; the chat owns them once it changed them
             branch_id, key = branch_ids[meeting.branch], settings.meeting_key(meeting)
             seed = meeting_spec(settings, meeting)
             if meeting.repeat == "monthly":
-                meeting_store.seed_series(session=session, branch_id=branch_id, key=key, spec=seed, tz=settings.tz,
+                meeting_series.seed_series(session=session, branch_id=branch_id, key=key, spec=seed, tz=settings.tz,
                                           now=now)
             else:
                 meeting_store.seed_meeting(session=session, branch_id=branch_id, key=key, spec=seed, now=now)

@@ -36,10 +36,11 @@ from bot.menus import set_member_menu
 from bot.ticker import tick
 from scheduler.clock import Clock
 from storage import members as member_store
+from storage import registration as registration_store
 from storage.db import Database
-from storage.members import NewUser
 from storage.migrate import upgrade
 from storage.models import Member, Role
+from storage.registration import NewUser
 
 log = logging.getLogger(__name__)
 DEMO_FOLDER = "chat"
@@ -129,7 +130,7 @@ def chat_hooks(settings: Settings, clock: Clock) -> dict[str, Any]:
         app, svc = _services()
         branch_id = (await svc.db.run(member_store.list_branches))[0].id
         assert branch_id is not None
-        member = await svc.db.run(member_store.enroll, branch_id=branch_id,
+        member = await svc.db.run(registration_store.enroll, branch_id=branch_id,
                                   user=NewUser(tg_user_id=user_id, name=name, chat_id=user_id,
                                                language=svc.settings.language),
                                   role=Role.SECRETARY, now=svc.clock.now())

@@ -8,7 +8,6 @@ is *now* — moved, edited or cancelled after the row was queued.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -18,17 +17,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import CallbackData
 from bot.config import Settings
 from bot.texts import Catalog, Safe, book_title
-from content.sentences import split_sentences
-from scheduler import leave, reminders
-from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
-from storage import meetings as meeting_store
-from storage.attendance import Roster, RosterLine, Window, rsvp_of
-from storage.makeup import makeup_of, makeup_questions
+from storage.attendance import Roster, RosterLine, Window
 from storage.members import get_branch
-from storage.models import Audience, Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus
+from storage.models import Audience, Meeting, MeetingStatus
 
 CB = "mt"
-STUDY_CHARS = 1500  # of the materials' text in a 补学 message (the rest comes with daily study, /study)
 
 
 def window_of(settings: Settings) -> Window:
@@ -116,165 +109,6 @@ def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, quiz: 
     """已学完 — and, when the materials have published questions, on to the quiz."""
     key = "mtg.btn.makeup_quiz" if quiz else "mtg.btn.makeup_done"
     return InlineKeyboardMarkup([[button(texts, lang, key, "m", meeting_id)]])
-
-
-# --------------------------------------------------------------------------- delivery renderers
-
-
-def _recipient(session: Session, row: Delivery) -> Member | None:
-    member = session.get(Member, row.member_id) if row.member_id is not None else None
-    return member if member is not None and member.status == MemberStatus.ACTIVE else None
-
-
-def render_personal(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    """Notice, reminder, change: the current meeting, with 参加 / 请假 / calendar buttons; ``None`` once it is
-    cancelled or begun (the row then expires)."""
-    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
-    member = _recipient(session, row)
-    if meeting is None or member is None or meeting.status == MeetingStatus.CANCELLED:
-        return None
-    lang = texts.lang(member.language)
-    head = {reminders.NOTICE: "mtg.notice.head", reminders.REMIND: "mtg.remind.head",
-            reminders.CHANGE: "mtg.change.head"}[row.kind]
-    assert meeting.id is not None and member.id is not None
-    answer = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
-    text = "\n".join([texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz)),
-                      card(texts, lang, meeting, settings.tz),
-                      answer_line(texts, lang, answer.response if answer else None,
-                                  answer.leave_status if answer else None)])
-    attending = answer is not None and answer.response == "attend"
-    return Outgoing(text=text, markup=rsvp_keyboard(texts, lang, meeting.id, attending=attending))
-
-
-def render_cancel(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
-    member = _recipient(session, row)
-    if meeting is None or member is None or meeting.status != MeetingStatus.CANCELLED:
-        return None
-    lang = texts.lang(member.language)
-    return Outgoing(text=texts.t("mtg.cancel.notice", lang, kind=meeting.kind, topic=meeting.topic,
-                                 start=when(texts, lang, meeting.starts_at, settings.tz)))
-
-
-def render_group(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    """The one message in the branch group, in the branch's language; members answer with its buttons."""
-    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
-    if meeting is None:
-        return None
-    lang = texts.lang(settings.language)
-    what = str(row.payload.get("what", "notice"))
-    if what == "cancel":
-        if meeting.status != MeetingStatus.CANCELLED:
-            return None
-        return Outgoing(text=texts.t("mtg.cancel.notice", lang, kind=meeting.kind, topic=meeting.topic,
-                                     start=when(texts, lang, meeting.starts_at, settings.tz)))
-    if meeting.status == MeetingStatus.CANCELLED:
-        return None
-    head = "mtg.change.head" if what == "change" else "mtg.notice.head"
-    text = "\n".join([texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz)),
-                      card(texts, lang, meeting, settings.tz), texts.t("mtg.group.hint", lang)])
-    return Outgoing(text=text, markup=rsvp_keyboard(texts, lang, meeting.id))
-
-
-def render_leave_request(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    """A 请假 to decide, to one secretary with [批准][不批准]; ``None`` once it was decided or withdrawn."""
-    answer = leave.current_request(session, row.payload)
-    secretary = _recipient(session, row)
-    if answer is None or secretary is None:
-        return None
-    meeting = meeting_store.meeting_by_id(session=session, meeting_id=answer.meeting_id)
-    member = session.get(Member, answer.member_id)
-    if meeting is None or member is None:
-        return None
-    lang = texts.lang(secretary.language)
-    return Outgoing(text=texts.t("mtg.leave.request", lang, name=member.name, topic=meeting.topic,
-                                 reason=answer.reason or "—", start=when(texts, lang, meeting.starts_at, settings.tz)),
-                    markup=leave_keyboard(texts, lang, answer.id))
-
-
-def render_leave_decision(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    """The secretary's decision, to the member; ``None`` when a later decision replaced it."""
-    answer = leave.current_decision(session, row)
-    member = _recipient(session, row)
-    if answer is None or member is None:
-        return None
-    meeting = meeting_store.meeting_by_id(session=session, meeting_id=answer.meeting_id)
-    if meeting is None:
-        return None
-    lang = texts.lang(member.language)
-    outcome = "approved" if answer.leave_status == LeaveStatus.APPROVED else "declined"
-    return Outgoing(text=texts.t(f"mtg.leave.{outcome}", lang, topic=meeting.topic,
-                                 start=when(texts, lang, meeting.starts_at, settings.tz)))
-
-
-def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    """补学: the meeting's materials to study, then a short quiz on them (or, when none of their questions is
-    published yet, it says so and reading completes it)."""
-    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
-    member = _recipient(session, row)
-    if meeting is None or member is None or meeting.id is None or member.id is None:
-        return None
-    owed = makeup_of(session=session, meeting_id=meeting.id, member_id=member.id)
-    if owed is None or owed.completed_at is not None:
-        return None
-    lang = texts.lang(member.language)
-    questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size))
-    text = Safe("\n\n".join([makeup_text(texts, lang, session, meeting, settings.tz),
-                              texts.t("mtg.makeup.quiz" if questions else "mtg.makeup.no_quiz", lang,
-                                      count=questions)]))
-    return Outgoing(text=text, markup=makeup_keyboard(texts, lang, meeting.id, quiz=bool(questions)))
-
-
-def makeup_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, tz: ZoneInfo) -> Safe:
-    parts = [texts.t("mtg.makeup.head", lang, kind=meeting.kind, topic=meeting.topic,
-                     start=when(texts, lang, meeting.starts_at, tz))]
-    units = meeting_store.study_units(session=session, branch_id=meeting.branch_id, titles=list(meeting.materials))
-    if meeting.materials:
-        parts.append(texts.t("mtg.makeup.materials", lang, titles="\n".join(
-            f"· 《{book_title(title)}》" for title in meeting.materials)))
-    budget = STUDY_CHARS
-    for unit in units:
-        if budget <= 0:
-            break
-        excerpt = _whole_sentences(unit.text, budget)
-        if not excerpt:
-            break
-        budget -= len(excerpt)
-        parts.append(texts.t("mtg.makeup.unit", lang, title=unit.heading or unit.title, text=excerpt))
-    if not meeting.materials:
-        parts.append(texts.t("mtg.makeup.no_materials", lang))
-    parts.append(texts.t("mtg.makeup.ask", lang))
-    return Safe("\n\n".join(parts))
-
-
-def _whole_sentences(text: str, budget: int) -> str:
-    """At most ``budget`` characters of ``text``, ending where one of its sentences ends (content's own
-    boundaries, quotations kept whole; the trial got "…实事好事，用")."""
-    if len(text) <= budget:
-        return text
-    end = at = 0
-    for sentence in split_sentences(text):
-        at = text.index(sentence, at) + len(sentence)
-        if at > budget:
-            break
-        end = at
-    return text[:end]
-
-
-def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
-    """Reminders (and the notices and changes a member must not miss) prefer a duplicate to a loss."""
-    resend = KindPolicy(resend_uncertain=True)
-    personal = partial(render_personal, texts, settings)
-    return [
-        DeliveryKind(reminders.NOTICE, personal, resend),
-        DeliveryKind(reminders.REMIND, personal, resend),
-        DeliveryKind(reminders.CHANGE, personal, resend),
-        DeliveryKind(reminders.CANCEL, partial(render_cancel, texts, settings), resend),
-        DeliveryKind(reminders.GROUP, partial(render_group, texts, settings), KindPolicy()),
-        DeliveryKind(reminders.MAKEUP, partial(render_makeup, texts, settings), KindPolicy()),
-        DeliveryKind(leave.REQUEST, partial(render_leave_request, texts, settings), resend),
-        DeliveryKind(leave.DECISION, partial(render_leave_decision, texts, settings), resend),
-    ]
 
 
 # --------------------------------------------------------------------------- the roster

@@ -22,8 +22,8 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.commands import not_joined_key
-from bot.content_service import UPLOAD_LIMIT, UploadRefused
 from bot.context import Caller, Services, load_caller, reply, services
+from bot.material_uploads import UPLOAD_LIMIT, UploadRefused
 from bot.texts import Catalog, Safe
 from storage.models import Role
 

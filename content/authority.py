@@ -121,6 +121,12 @@ _CENTRAL_LEADS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"^[^。！？]{0,24}习近平(?:总书记|同志)?[^。！？]{0,30}?(?:强调|指出|提出|概括为|号召|要求)"),
         "习近平 quoted",
     ),
+    # "今年1月，在省部级主要领导干部专题研讨班开班式上，习近平给错误政绩观“画像”：…他指出，…": his words on a
+    # named occasion, however long the occasion's name (a visit, "在北京考察", names no occasion of this form)
+    (
+        re.compile(r"^(?:(?:今年|去年|\d{4}年)?\d{1,2}月[，,])?在[^，。！？]{2,40}?(?:上|期间)[，,]习近平(?:总书记|同志)?"),
+        "习近平 quoted",
+    ),
 )
 # only the branch itself is recognised without being named: a parent organisation ("学校", "研究院") is the
 # branch's own only when the config names it in ``own_bodies`` — a 直属…中心党支部 studying "学校召开…会议" is

@@ -2,7 +2,7 @@
 
 Like every notification these are rows, not messages: queued in the same transaction as the answer or the
 decision, under a key that names the request (or decision) they carry, and rendered when the sender takes
-them (``bot/meeting_view.py``), in the reader's language then::
+them (``bot/meeting_notices.py``), in the reader's language then::
 
     leave request   mtg.leavereq:<rsvp>:<requested at>:<secretary>   [批准][不批准] to each secretary
     leave decision  mtg.leave:<rsvp>:<n>                            批准 / 不批准 to the member (n-th decision)

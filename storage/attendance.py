@@ -28,7 +28,8 @@ from sqlmodel import Session, col, func, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.makeup import makeup_states
-from storage.meetings import attendees, clean_text, fits, get_meeting, is_attendee, seen_by
+from storage.meeting_audience import attendees, is_attendee
+from storage.meetings import clean_text, fits, get_meeting, seen_by
 from storage.members import audit
 from storage.models import (
     Attendance,

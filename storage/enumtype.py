@@ -1,7 +1,7 @@
 """A column that stores a ``StrEnum`` as its short string and hands the enum member back.
 
 Why not SQLAlchemy's ``Enum`` type: it creates a PostgreSQL enum type that every new value must migrate,
-and the schema stores these as plain strings (see ``storage/models.py``).  This keeps the column a
+and the schema stores these as plain strings (see ``storage/models/``).  This keeps the column a
 ``VARCHAR`` while Python sees ``Role.SECRETARY``, not ``"secretary"``: a typo in a comparison is a type
 error, and an unknown value read from the store fails loudly instead of matching nothing.
 """

@@ -7,8 +7,10 @@ Who owns a meeting:
   moved or cancelled it, the chat's version stands and the config never overwrites it;
 * a meeting created in chat is the chat's from the start;
 * a **series** (``MeetingSeries``: a day of every month) owns nothing but its template: its occurrences are
-  ordinary Meeting rows keyed ``s<series>-<YYYYMM>``, created ahead by :func:`extend_series`, so a single
-  occurrence can be edited or skipped (cancelled) and is never recreated.
+  ordinary Meeting rows keyed ``s<series>-<YYYYMM>``, created ahead (``storage/meeting_series.py``), so a
+  single occurrence can be edited or skipped (cancelled) and is never recreated.
+
+Who is expected at a meeting (应到) is ``storage/meeting_audience.py``.
 
 Every change made in chat bumps ``revision``; the reminder producer announces each revision once to
 everyone already notified.
@@ -18,25 +20,22 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.members import audit, is_at_least
+from storage.meeting_audience import attendees
+from storage.members import audit
 from storage.models import (
     Audience,
     Meeting,
     MeetingSeries,
     MeetingStatus,
     Member,
-    MemberStatus,
     Origin,
     PartyGroup,
-    Role,
     StudyUnit,
 )
 from storage.scope import Scope
@@ -55,7 +54,6 @@ def clean_text(text: str | None) -> str | None:
 
 def fits(row_id: int) -> bool:
     return 0 < row_id <= MAX_ID
-SERIES_HORIZON = timedelta(days=40)  # occurrences exist this far ahead, so their 3-day notices go out in time
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ class MeetingSpec:
     materials: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _apply(meeting: Meeting | MeetingSeries, spec: MeetingSpec) -> None:
+def apply_spec(meeting: Meeting | MeetingSeries, spec: MeetingSpec) -> None:
     meeting.kind = spec.kind
     meeting.topic = (clean_text(spec.topic) or "")[:MAX_TOPIC]
     meeting.place = (clean_text(spec.place) or "")[:MAX_PLACE]
@@ -94,7 +92,7 @@ def seen_by(actor: Member, scope: Scope | None) -> Scope:
     return scope if scope is not None else Scope.of(actor)
 
 
-def _secretary(actor: Member | None, scope: Scope | None) -> tuple[Member, Scope]:
+def as_secretary(actor: Member | None, scope: Scope | None) -> tuple[Member, Scope]:
     if actor is None:
         raise PermissionDenied()
     seen = seen_by(actor, scope)
@@ -103,7 +101,7 @@ def _secretary(actor: Member | None, scope: Scope | None) -> tuple[Member, Scope
     return actor, seen
 
 
-def _acting_branch(actor: Member, seen: Scope) -> int:
+def acting_branch(actor: Member, seen: Scope) -> int:
     """The branch a secretary's new meeting belongs to (a committee admin: the branch they act on)."""
     return seen.acting_branch_id if seen.acting_branch_id is not None else actor.branch_id
 
@@ -120,137 +118,27 @@ def seed_meeting(*, session: Session, branch_id: int, key: str, spec: MeetingSpe
                           checkin_secret=secrets.token_hex(16))
     elif meeting.revision > 0 or meeting.status != MeetingStatus.SCHEDULED:
         return meeting  # a secretary edited, moved or cancelled it in chat: the chat's version stands
-    _apply(meeting, spec)
+    apply_spec(meeting, spec)
     session.add(meeting)
     session.flush()
     return meeting
 
 
-def seed_series(*, session: Session, branch_id: int, key: str, spec: MeetingSpec, tz: ZoneInfo, now: datetime
-                ) -> MeetingSeries:
-    """A configured monthly meeting: inserted once by key; while it runs, the file keeps its template (the
-    occurrences already created, each the chat's to edit or skip, stay as they are); once a secretary ended
-    it in chat, it stays ended."""
-    series = session.exec(select(MeetingSeries).where(MeetingSeries.branch_id == branch_id,
-                                                      MeetingSeries.key == key)).first()
-    local = spec.starts_at.astimezone(tz)
-    if series is None:
-        series = MeetingSeries(branch_id=branch_id, key=key, kind=spec.kind, topic=spec.topic, day=local.day,
-                               local_time=f"{local:%H:%M}", place=spec.place, created_at=now)
-    elif not series.active:
-        return series
-    _apply(series, spec)
-    series.day, series.local_time, series.duration_minutes = local.day, f"{local:%H:%M}", spec.duration_minutes
-    session.add(series)
-    session.flush()
-    _occurrences(session, series, tz, start=max(now, spec.starts_at), until=max(now + SERIES_HORIZON, spec.starts_at),
-                 now=now)
-    return series
-
-
 def create_meeting(*, session: Session, actor: Member, spec: MeetingSpec, now: datetime, scope: Scope | None = None
                    ) -> Meeting:
-    actor, seen = _secretary(actor, scope)
-    branch_id = _acting_branch(actor, seen)
+    actor, seen = as_secretary(actor, scope)
+    branch_id = acting_branch(actor, seen)
     if spec.starts_at <= now:
         raise InvalidState("meeting_in_past")
     meeting = Meeting(branch_id=branch_id, key=f"c{secrets.token_hex(6)}", kind=spec.kind, topic=spec.topic,
                       starts_at=spec.starts_at, ends_at=spec.starts_at, place=spec.place, origin=Origin.CHAT,
                       created_by=actor.tg_user_id, created_at=now, checkin_secret=secrets.token_hex(16))
-    _apply(meeting, spec)
+    apply_spec(meeting, spec)
     session.add(meeting)
     session.flush()
     audit(session=session, branch_id=branch_id, actor=actor.tg_user_id, action="meeting_created",
           detail=f"#{meeting.id} {spec.kind} {spec.topic}", now=now)
     return meeting
-
-
-def create_series(*, session: Session, actor: Member, spec: MeetingSpec, tz: ZoneInfo, now: datetime,
-                  scope: Scope | None = None) -> tuple[MeetingSeries, list[Meeting]]:
-    """A meeting on the same day and time every month, starting with the one in ``spec``."""
-    actor, seen = _secretary(actor, scope)
-    branch_id = _acting_branch(actor, seen)
-    local = spec.starts_at.astimezone(tz)
-    if local.day > 28:
-        raise InvalidState("series_day", day=local.day)
-    if spec.starts_at <= now:
-        raise InvalidState("meeting_in_past")
-    series = MeetingSeries(branch_id=branch_id, kind=spec.kind, topic=spec.topic, day=local.day,
-                           local_time=f"{local:%H:%M}", duration_minutes=spec.duration_minutes, place=spec.place,
-                           created_by=actor.tg_user_id, created_at=now)
-    _apply(series, spec)
-    session.add(series)
-    session.flush()
-    audit(session=session, branch_id=branch_id, actor=actor.tg_user_id, action="series_created",
-          detail=f"#{series.id} {spec.kind} {spec.topic} day {local.day}", now=now)
-    created = _occurrences(session, series, tz, start=spec.starts_at, until=max(now + SERIES_HORIZON, spec.starts_at),
-                           now=now)
-    return series, created
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def _occurrences(session: Session, series: MeetingSeries, tz: ZoneInfo, *, start: datetime, until: datetime,
-                 now: datetime) -> list[Meeting]:
-    """Create the occurrences starting in [start, until] that do not exist yet (a skipped one does exist)."""
-    assert series.id is not None
-    hour, minute = (int(part) for part in series.local_time.split(":"))
-    created: list[Meeting] = []
-    month = _month_start(start.astimezone(tz).date())
-    while True:
-        local = datetime.combine(month.replace(day=series.day), time(hour, minute), tzinfo=tz)
-        starts_at = local.astimezone(ZoneInfo("UTC"))
-        if starts_at > until:
-            return created
-        key = f"s{series.id}-{month:%Y%m}"
-        if starts_at >= start and session.exec(select(Meeting.id).where(
-                Meeting.branch_id == series.branch_id, Meeting.key == key)).first() is None:
-            meeting = Meeting(branch_id=series.branch_id, key=key, kind=series.kind, topic=series.topic,
-                              starts_at=starts_at, ends_at=starts_at, place=series.place, origin=Origin.SERIES,
-                              series_id=series.id, created_by=series.created_by, created_at=now,
-                              checkin_secret=secrets.token_hex(16))
-            _apply(meeting, MeetingSpec(
-                kind=series.kind, topic=series.topic, starts_at=starts_at, duration_minutes=series.duration_minutes,
-                place=series.place, host=series.host, recorder=series.recorder, agenda=series.agenda,
-                audience=Audience(series.audience), audience_group=series.audience_group,
-                audience_ids=tuple(series.audience_ids), materials=tuple(series.materials)))
-            session.add(meeting)
-            session.flush()
-            created.append(meeting)
-        month = _next_month(month)
-
-
-def extend_series(*, session: Session, tz: ZoneInfo, now: datetime) -> int:
-    """Keep every active series' occurrences created :data:`SERIES_HORIZON` ahead; returns how many were added."""
-    added = 0
-    for series in session.exec(select(MeetingSeries).where(col(MeetingSeries.active).is_(True))).all():
-        added += len(_occurrences(session, series, tz, start=now, until=now + SERIES_HORIZON, now=now))
-    return added
-
-
-def end_series(*, session: Session, actor: Member, series_id: int, now: datetime, scope: Scope | None = None
-               ) -> list[Meeting]:
-    """No more occurrences; the ones already planned after now are cancelled (and announced as such)."""
-    actor, seen = _secretary(actor, scope)
-    series = session.get(MeetingSeries, series_id) if fits(series_id) else None
-    if series is None or not seen.sees_branch(series.branch_id):
-        raise NotFound("meeting_not_found", id=series_id)
-    series.active = False
-    session.add(series)
-    cancelled = []
-    for meeting in session.exec(select(Meeting).where(Meeting.series_id == series_id, Meeting.starts_at > now,
-                                                      Meeting.status == MeetingStatus.SCHEDULED)).all():
-        cancelled.append(_cancel(meeting, now))
-        session.add(meeting)
-    audit(session=session, branch_id=series.branch_id, actor=actor.tg_user_id, action="series_ended",
-          detail=f"#{series_id}", now=now)
-    return cancelled
 
 
 # --------------------------------------------------------------------------- reading
@@ -273,7 +161,7 @@ def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int 
     """(upcoming, recent) meetings of the caller's branch that concern them; secretaries see every one (a
     committee admin: those of the branch they act on)."""
     seen = seen_by(actor, scope)
-    base = select(Meeting).where(Meeting.branch_id == _acting_branch(actor, seen))
+    base = select(Meeting).where(Meeting.branch_id == acting_branch(actor, seen))
     upcoming = session.exec(base.where(Meeting.ends_at > now).order_by(col(Meeting.starts_at))).all()
     recent = session.exec(base.where(Meeting.ends_at <= now).order_by(col(Meeting.starts_at).desc())).all()
 
@@ -285,61 +173,28 @@ def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int 
     return mine(list(upcoming)), mine(list(recent))
 
 
-def branch_people(*, session: Session, branch_id: int) -> list[Member]:
-    """Everyone who may have been expected at one of the branch's meetings: its active members and those who
-    left (a meeting before they left still counts them), by id; committee admins are not members of the
-    branch their row sits in (``storage.members.list_members``)."""
-    query = select(Member).where(Member.branch_id == branch_id, Member.role != Role.ADMIN,
-                                 col(Member.status).in_((MemberStatus.ACTIVE, MemberStatus.LEFT)))
-    return list(session.exec(query.order_by(col(Member.id))).all())
-
-
-def _belonged(member: Member, start: datetime) -> bool:
-    """In the branch at ``start``: joined by then (no ``joined_at``: from the beginning), not removed before."""
-    joined = member.joined_at is None or member.joined_at <= start
-    return joined and (member.status == MemberStatus.ACTIVE or (
-        member.status == MemberStatus.LEFT and member.removed_at is not None and member.removed_at > start))
-
-
-def attendees(*, session: Session, meeting: Meeting, people: Sequence[Member] | None = None) -> list[Member]:
-    """Who is expected (应到): the members of the branch the meeting addresses *as of its start*, by id.
-
-    A held meeting's 应到 is history: someone who joins afterwards was never expected (or the quorum and the
-    ledger of a past 党员大会 would change), and someone removed or transferred since was.  So a member
-    counts when they had joined by the start and were not removed before it; rows without ``joined_at``
-    (enrolled before the column was filled) count as joined from the beginning.  ``people`` is the branch's
-    :func:`branch_people` when the caller reads many meetings (a ledger), so they are read once.
-    """
-    start = meeting.starts_at
-    if people is None:
-        people = branch_people(session=session, branch_id=meeting.branch_id)
-    members = [m for m in people if _belonged(m, start)]
-    if meeting.audience == Audience.COMMITTEE:
-        return [m for m in members if is_at_least(m, Role.SECRETARY)]
-    if meeting.audience == Audience.GROUP:
-        ids = set(session.exec(select(PartyGroup.member_id).where(
-            PartyGroup.branch_id == meeting.branch_id, PartyGroup.name == meeting.audience_group)).all())
-        return [m for m in members if m.id in ids]
-    if meeting.audience == Audience.LIST:
-        wanted = set(meeting.audience_ids)
-        return [m for m in members if m.id in wanted]
-    return members
-
-
-def is_attendee(*, session: Session, meeting: Meeting, member: Member) -> bool:
-    return any(m.id == member.id for m in attendees(session=session, meeting=meeting))
-
-
 # --------------------------------------------------------------------------- changes
 
 
 EDITABLE = ("topic", "place", "starts_at", "duration", "host", "recorder", "agenda")
+ANNOUNCED = ("starts_at", "ends_at", "topic", "place", "agenda", "host", "recorder")  # what a notice tells
+
+
+def announced(meeting: Meeting) -> dict[str, str | None]:
+    """The details a notice tells members, in a form a JSON column keeps (times as ISO instants in UTC).
+
+    A sent notice records them, so a change notice can say what changed *for the one who reads it*: from
+    what they were last told to what the meeting is now, however many edits lay between."""
+    return {"starts_at": meeting.starts_at.astimezone(UTC).isoformat(),
+            "ends_at": meeting.ends_at.astimezone(UTC).isoformat(),
+            "topic": meeting.topic, "place": meeting.place, "agenda": meeting.agenda, "host": meeting.host,
+            "recorder": meeting.recorder}
 
 
 def edit_meeting(*, session: Session, actor: Member, meeting_id: int, field_name: str, value: str | datetime | int,
                  now: datetime, scope: Scope | None = None) -> Meeting:
     """Change one field; the new revision is announced to everyone already notified."""
-    actor, seen = _secretary(actor, scope)
+    actor, seen = as_secretary(actor, scope)
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)
@@ -370,23 +225,30 @@ def edit_meeting(*, session: Session, actor: Member, meeting_id: int, field_name
     return meeting
 
 
-def _cancel(meeting: Meeting, now: datetime) -> Meeting:
+def mark_cancelled(meeting: Meeting, now: datetime) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.revision += 1
     meeting.updated_at = now
     return meeting
 
 
-def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None
-                   ) -> Meeting:
-    """Cancel (for an occurrence of a series: skip it; the series goes on)."""
-    actor, seen = _secretary(actor, scope)
+def cancellable(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None
+                ) -> Meeting:
+    """The meeting a secretary may cancel now: asked before the question is put, and again when confirmed."""
+    actor, seen = as_secretary(actor, scope)
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)
     if meeting.starts_at <= now:
         raise InvalidState("meeting_started", id=meeting_id)
-    session.add(_cancel(meeting, now))
+    return meeting
+
+
+def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None
+                   ) -> Meeting:
+    """Cancel (for an occurrence of a series: skip it; the series goes on)."""
+    meeting = cancellable(session=session, actor=actor, meeting_id=meeting_id, now=now, scope=scope)
+    session.add(mark_cancelled(meeting, now))
     audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id, action="meeting_cancelled",
           detail=f"#{meeting_id}", now=now)
     return meeting
@@ -395,8 +257,8 @@ def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: dat
 def set_party_group(*, session: Session, actor: Member, name: str, member_ids: list[int], now: datetime,
                     scope: Scope | None = None) -> int:
     """Put members into the 党小组 ``name`` (a member belongs to one group: this moves them)."""
-    actor, seen = _secretary(actor, scope)
-    branch_id = _acting_branch(actor, seen)
+    actor, seen = as_secretary(actor, scope)
+    branch_id = acting_branch(actor, seen)
     name = (clean_text(name) or "")[:32]
     if not name:
         raise InvalidState("empty_value")

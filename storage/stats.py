@@ -30,7 +30,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.errors import PermissionDenied
-from storage.meetings import attendees
+from storage.meeting_audience import attendees
 from storage.models import (
     Attendance,
     Branch,

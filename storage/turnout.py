@@ -4,7 +4,7 @@ One bulk read for a set of meetings (a month of a branch, or a year of every bra
 figures (``storage/stats.py``: attendance rate, leave, make-up owed) and the 三会一课 ledger
 (``storage/ledger.py``), so the screen and the workbook can never disagree::
 
-    held meetings ──▶ expected (应到): the meeting's attendees as of its start (``storage.meetings.attendees``,
+    held meetings ──▶ expected (应到): the meeting's attendees as of its start (``storage.meeting_audience.attendees``,
                       the rule behind /attendance: its audience, and who belonged to the branch then)
                  ──▶ came (实到): attendance rows present or late, of those expected
                  ──▶ reasons: a secretary's note on the attendance row, else the 请假 reason
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from storage.meetings import attendees, branch_people
+from storage.meeting_audience import attendees, branch_people
 from storage.models import (
     Attendance,
     Makeup,

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.app import build_application
 from bot.config import Settings
+from bot.fakeapi.api import FakeBotApi
+from bot.fakeapi.session import OfflineSession
+from bot.material_folders import SHIPPED_MATERIALS
+from scheduler.clock import FakeClock
 from storage import members as member_store
+from storage import registration
 from storage.db import Database
-from storage.members import NewUser
 from storage.models import Branch, Member, Role
+from storage.registration import NewUser
 
 SECRETARY_ID = 90001
 INVITE = "dangzhibu2026"
@@ -29,7 +37,7 @@ def branch(
 def member(db: Database, branch_id: int, tg_user_id: int, name: str, now: datetime,
            role: Role = Role.MEMBER) -> Member:
     with db.session() as session:
-        return member_store.enroll(session=session, branch_id=branch_id,
+        return registration.enroll(session=session, branch_id=branch_id,
                                    user=NewUser(tg_user_id=tg_user_id, name=name, chat_id=tg_user_id),
                                    role=role, now=now)
 
@@ -53,3 +61,20 @@ def write_config(tmp_path: Path, data: dict[str, Any] | str) -> Path:
 
 def settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings.model_validate(config_dict(tmp_path, **overrides))
+
+
+def offline_bot(settings: Settings, clock: FakeClock, api: FakeBotApi | None = None) -> OfflineSession:
+    """The real application over the offline Bot API, driven by ``clock``; enter it with ``async with``.
+
+    ``api`` is for a test that prepares the fake Telegram first (a group, a user who never started the bot).
+    """
+    return OfflineSession(partial(build_application, settings), api=api or FakeBotApi(clock=clock), clock=clock)
+
+
+def shipped_materials(tmp_path: Path, *names: str) -> Path:
+    """A materials folder holding only the named shipped files: quicker to build than all of them."""
+    folder = tmp_path / "shipped"
+    folder.mkdir()
+    for name in names:
+        shutil.copy2(SHIPPED_MATERIALS / name, folder / name)
+    return folder

@@ -21,9 +21,9 @@ from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot import bank_sheet
 from bot.commands import Command
-from bot.content_service import UploadRefused
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
+from bot.material_uploads import UploadRefused
 from bot.review_card import forget_edit
 from bot.texts import LANGUAGES, Catalog, Safe, reason_text
 from bot.uploads import download, refusal_text, secretary_document

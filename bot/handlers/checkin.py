@@ -4,7 +4,7 @@
 
     /checkincode 5   (host or secretary) ─▶ the code and a QR image of the check-in link, valid ~60 s
     /checkin 4831    or the link t.me/<bot>?start=ci_5_4831 ─▶ present / late / "wrong" / "stale" / "not open"
-    /attendance 5 12 请假 出差 ─▶ a secretary records what happened for one member
+    /attendance 5 王五 请假 出差 ─▶ a secretary records what happened for one member (name or number)
     /attendance 5    ─▶ 应到 / 实到, present, late, excused with reasons, absent, RSVP vs. reality, quorum, 补学
     [已学完，开始测验] ─▶ read recorded, the quiz on the materials ─▶ finished: 补学 done, shown in the roster
 
@@ -22,7 +22,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg, not_joined_key
+from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg, member_arg, not_joined_key
 from bot.context import Caller, reply, services
 from bot.feature import AnyHandler
 from bot.quiz_view import question_markup, question_text
@@ -130,15 +130,19 @@ async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
 
 
 async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, args: list[str]) -> None:
-    """``/attendance <meeting> <member> 出席|迟到|请假|缺席 [reason]``"""
+    """``/attendance <meeting> <member> 出席|迟到|请假|缺席 [reason]`` — the member by name or number."""
     svc = services(context)
     if args[2].lower() not in STATUS_WORDS:
         raise UsageError()
     status = STATUS_WORDS[args[2].lower()]
     note = " ".join(args[3:])[:500] or None
+    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
+                               meeting_id=int_arg(args[0]))
+    # a secretary types the name (张三) or the number; a name is looked up among the meeting's branch
+    member_id = await member_arg(svc, meeting.branch_id, args[1])
     meeting, member = await svc.db.run(attendance.mark, actor=caller.member, scope=caller.scope,
-                                       meeting_id=int_arg(args[0]),
-                                       member_id=int_arg(args[1]), status=status, note=note, now=svc.clock.now())
+                                       meeting_id=meeting.id, member_id=member_id, status=status, note=note,
+                                       now=svc.clock.now())
     await reply(update, svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,
                                     status=svc.texts.plain(f"mtg.status.{status.value}", caller.lang)))
 

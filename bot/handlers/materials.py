@@ -23,18 +23,11 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.callbacks import CallbackData, pack, pattern
 from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
-from bot.content_service import (
-    Added,
-    UploadRefused,
-    check_duplicate,
-    check_upload,
-    mark_updates,
-    read_marks,
-    set_marks,
-    weighting,
-)
+from bot.content_service import Added
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
+from bot.material_folders import mark_updates, read_marks, set_marks, weighting
+from bot.material_uploads import UploadRefused, check_duplicate, check_upload
 from bot.review_card import forget_edit
 from bot.texts import Catalog, Safe, book_title
 from bot.uploads import download, refusal_text, secretary_document

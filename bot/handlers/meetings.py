@@ -9,7 +9,7 @@
     /meeting 5 时间 2026-03-26 15:00 ─▶ edited: everyone already notified hears of it on the next tick
 
 Notices and reminders themselves are produced by ``scheduler/reminders.py`` and rendered by
-``bot/meeting_view.py``; 参加 / 请假 and the calendar file are ``bot/handlers/rsvp.py``; check-in and the
+``bot/meeting_notices.py``; 参加 / 请假 and the calendar file are ``bot/handlers/rsvp.py``; check-in and the
 roster are ``bot/handlers/checkin.py``.
 """
 
@@ -35,9 +35,11 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import meeting_form as form
+from bot import meeting_notices as notices
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, UsageError, args_of, conversation_button, guarded_callback, int_arg
+from bot.confirm import CANCEL, Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
 from bot.handlers import rsvp
@@ -46,7 +48,7 @@ from bot.handlers.rsvp import LEAVE_KEY, PROMPT_TIMEOUT_S
 from bot.texts import Safe
 from scheduler import reminders
 from scheduler.tick import Producer
-from storage import attendance
+from storage import attendance, meeting_series
 from storage import meetings as meeting_store
 from storage.meetings import MeetingSpec
 from storage.models import Audience, Meeting, MeetingKind, MeetingStatus, Member, Role
@@ -81,7 +83,7 @@ async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSpec, monthly: bool) -> None:
     now = svc.clock.now()
     if monthly:
-        _series, created = await svc.db.run(meeting_store.create_series, actor=caller.member, scope=caller.scope,
+        _series, created = await svc.db.run(meeting_series.create_series, actor=caller.member, scope=caller.scope,
                                             spec=spec,
                                             tz=svc.settings.tz, now=now)
         first = created[0]
@@ -211,11 +213,8 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
             await reply(update, svc.texts.t("auth.refused", caller.lang, command="meeting"))
             return
         field_name, value = form.parse_edit(args[1:], svc.settings.tz, svc.clock.now())
-        if field_name == "cancel":
-            meeting = await svc.db.run(meeting_store.cancel_meeting, actor=caller.member, scope=caller.scope,
-                                       meeting_id=meeting_id,
-                                       now=svc.clock.now())
-            await reply(update, svc.texts.t("mtg.cancelled", caller.lang, id=meeting.id, topic=meeting.topic))
+        if field_name == "cancel":  # asked first: everyone already notified will be told
+            await _ask_cancel(update, svc, caller, meeting_id)
             return
         meeting = await svc.db.run(meeting_store.edit_meeting, actor=caller.member, scope=caller.scope,
                                    meeting_id=meeting_id,
@@ -225,10 +224,13 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
         return
     meeting, answer = await svc.db.run(_meeting_and_answer, actor=caller.member, scope=caller.scope,
                                        meeting_id=meeting_id)
-    text = Safe(view.card(svc.texts, caller.lang, meeting, svc.settings.tz) + "\n"
-                + view.answer_line(svc.texts, caller.lang, answer[0], answer[1]))
+    text = view.card(svc.texts, caller.lang, meeting, svc.settings.tz)
+    takes_answers = meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > svc.clock.now()
+    # a cancelled meeting's card says so and no more; once begun, only an answer given is worth repeating
+    if takes_answers or (answer[0] is not None and meeting.status != MeetingStatus.CANCELLED):
+        text = Safe(text + "\n" + view.answer_line(svc.texts, caller.lang, answer[0], answer[1]))
     markup: InlineKeyboardMarkup | None = None
-    if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > svc.clock.now():
+    if takes_answers:
         markup = view.rsvp_keyboard(svc.texts, caller.lang, meeting.id)
         if caller.at_least(Role.SECRETARY):
             markup = view.secretary_keyboard(svc.texts, caller.lang, meeting)
@@ -278,33 +280,46 @@ async def leave_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     return ConversationHandler.END
 
 
+async def _ask_cancel(update: Update, svc: Services, caller: Caller, meeting_id: int) -> None:
+    """The question before a cancellation, with [确定取消][保留] (``bot/confirm.py``)."""
+    meeting = await svc.db.run(meeting_store.cancellable, actor=caller.member, scope=caller.scope,
+                               meeting_id=meeting_id, now=svc.clock.now())
+    assert meeting.id is not None
+    await reply(update, svc.texts.t("mtg.cancel.confirm", caller.lang, id=meeting.id, topic=meeting.topic,
+                                    start=view.when(svc.texts, caller.lang, meeting.starts_at, svc.settings.tz)),
+                reply_markup=confirm_keyboard(svc, caller.lang, view.CB, "cx", (meeting.id,),
+                                              yes_key="mtg.btn.confirm_cancel", no_key="mtg.btn.keep"))
+
+
 async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
                         ) -> str | None:
-    """取消会议 asks first; 确定 cancels (an occurrence of a series: skips it) and members are told."""
+    """取消会议 (and ``/meeting ID 取消``) asks first; 确定取消 cancels (an occurrence of a series: skips it) and
+    members are told, 保留 leaves it.  ⏹ (end a monthly series) asks the same way."""
     svc = services(context)
-    query = update.callback_query
-    assert query is not None
     if data.action == "c":
-        markup = InlineKeyboardMarkup([[view.button(svc.texts, caller.lang, "mtg.btn.confirm_cancel", "cx",
-                                                    data.int_arg()),
-                                        view.button(svc.texts, caller.lang, "mtg.btn.keep", "k", data.int_arg())]])
-        await reply(update, svc.texts.t("mtg.cancel.confirm", caller.lang, id=data.int_arg()), reply_markup=markup)
+        await _ask_cancel(update, svc, caller, data.int_arg())
         return None
-    if data.action == "k":
-        text = svc.texts.t("mtg.cancel.kept", caller.lang)
-    elif data.action == "e":
-        ended = await svc.db.run(meeting_store.end_series, actor=caller.member, scope=caller.scope,
-                                 series_id=data.int_arg(),
-                                 now=svc.clock.now())
-        text = svc.texts.t("mtg.series_ended", caller.lang, count=len(ended))
-    else:
+    if data.action == "e":  # ending a series cancels every occurrence planned: asked first as well
+        series, planned = await svc.db.run(meeting_series.ending, actor=caller.member, scope=caller.scope,
+                                           series_id=data.int_arg(), now=svc.clock.now())
+        await reply(update, svc.texts.t("mtg.series_confirm", caller.lang, topic=series.topic, day=series.day,
+                                        count=len(planned)),
+                    reply_markup=confirm_keyboard(svc, caller.lang, view.CB, "ex", (data.int_arg(),),
+                                                  yes_key="mtg.btn.confirm_end", no_key="mtg.btn.keep"))
+        return None
+    if data.action == "k":  # the 保留 of a question asked before the confirmation was shared
+        data = CallbackData(data.feature, CANCEL, data.args)
+
+    async def apply() -> Outcome:
+        if data.action == "ex":
+            ended = await svc.db.run(meeting_series.end_series, actor=caller.member, scope=caller.scope,
+                                     series_id=data.int_arg(), now=svc.clock.now())
+            return "mtg.series_ended", {"count": len(ended)}
         meeting = await svc.db.run(meeting_store.cancel_meeting, actor=caller.member, scope=caller.scope,
-                                   meeting_id=data.int_arg(),
-                                   now=svc.clock.now())
-        text = svc.texts.t("mtg.cancelled", caller.lang, id=meeting.id, topic=meeting.topic)
-    with contextlib.suppress(BadRequest):
-        await query.edit_message_text(text)
-    return None
+                                   meeting_id=data.int_arg(), now=svc.clock.now())
+        return "mtg.cancelled", {"id": meeting.id, "topic": meeting.topic}
+
+    return await run_confirmed(update, svc, caller, data, apply, cancelled_key="mtg.cancel.kept")
 
 
 def _conversations() -> list[AnyHandler]:
@@ -329,7 +344,7 @@ def _buttons() -> list[AnyHandler]:
     return [
         *rsvp.rsvp_buttons(),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, cancel_button),
-                             pattern=rf"{pattern(view.CB)}(c|cx|k|e):"),
+                             pattern=rf"{pattern(view.CB)}(c|cx|k|no|e|ex):"),
         *checkin_handlers(),
     ]
 
@@ -348,7 +363,7 @@ FEATURE = Feature(
     deep_links={LINK_PREFIX: deep_link},  # /start ci_<meeting>_<code>: the check-in QR
     handlers=_buttons,
     producers=lambda svc: reminders_for(svc),
-    deliveries=lambda svc: view.delivery_kinds(svc.texts, svc.settings),
+    deliveries=lambda svc: notices.delivery_kinds(svc.texts, svc.settings),
 )
 
 

@@ -22,8 +22,9 @@ from bot.joining import decide, decided_text_key, decision_keyboard
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from storage import members as member_store
-from storage.members import NewUser, Outcome, Registration
+from storage import registration as registration_store
 from storage.models import Member, Role
+from storage.registration import NewUser, Outcome, Registration
 
 RESERVED_PREFIXES = ("ci_", "q_")  # promised to check-in and quiz links even before those features exist
 _T = {
@@ -64,7 +65,7 @@ async def _register(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
                     invite_code: str | None, branch_id: int | None = None) -> None:
     svc = services(context)
     result: Registration = await asyncio.to_thread(
-        member_store.register_retrying, svc.db, user=_new_user(update, caller.lang), invite_code=invite_code,
+        registration_store.register_retrying, svc.db, user=_new_user(update, caller.lang), invite_code=invite_code,
         now=svc.clock.now(), secretary_ids=svc.secretary_ids, admin_ids=svc.admin_ids, branch_id=branch_id,
     )
     await _after_registration(update, context, svc, result, caller.lang)

@@ -90,7 +90,10 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     context.user_data[LEAVE_KEY] = meeting.id
     await send_to_member(context.bot, svc, caller.member, svc.texts.t("mtg.leave.ask", caller.lang,
                                                                       topic=meeting.topic))
-    return svc.texts.plain("mtg.toast.leave_ask", caller.lang)
+    # pressed in the private chat the question is right below; under the group's notice it went to private
+    query = update.callback_query
+    in_private = query is not None and query.message is not None and query.message.chat.type == "private"
+    return svc.texts.plain("mtg.toast.leave_below" if in_private else "mtg.toast.leave_ask", caller.lang)
 
 
 # also under the group's notice: the reason is then asked in the private chat

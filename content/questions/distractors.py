@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from content.questions.kinds import compatible, form, is_negative, shared_affix
 from content.questions.quantities import measure, neighbours
 from content.questions.shortlist import TIE, Entry, Look, Part, Scored, bands, best, shape, tiebreak
 from content.questions.slots import Slot
-from content.questions.text import item_key, norm
+from content.questions.text import cjk_len, item_key, norm
 
 _CONTEXT = 6
 QUANTITY_KINDS = ("number", "frequency", "ordinal", "fraction")
@@ -54,6 +54,7 @@ class Pools:
 
     def __init__(self, slots: Iterable[Slot], paragraphs: Mapping[tuple[str, int], str] | None = None) -> None:
         self._paragraphs = {k: norm(v) for k, v in (paragraphs or {}).items()}
+        self._runs: dict[int, list[dict[str, None]]] = {}  # word length → the word lists of ``_word_runs``
         self._keys: dict[str, set[str]] = defaultdict(set)
         self._entries: dict[str, list[Entry]] = defaultdict(list)
         self._befores: dict[str, set[str]] = defaultdict(set)  # neighbours of each value wherever it occurs
@@ -127,6 +128,42 @@ class Pools:
         """The (normalised) paragraphs of ``doc_id`` that hold any of ``lines``: what a list's reader has read."""
         keys = [norm(line) for line in lines]
         return [t for (d, _), t in self._paragraphs.items() if d == doc_id and any(k in t for k in keys)]
+
+    def co_listed(self, items: Sequence[str]) -> list[str]:
+        """Bare words the corpus lists beside two or more of ``items`` but that are not among them.
+
+        "层级、地区、领域、行业" has no wrong options of its own kind in the slot pools (two-character words are
+        no slots), but other passages list the same kind of thing: "结合不同层级、不同领域、不同岗位实际",
+        "本地区本部门本领域" — 岗位 and 部门 are real alternatives a reader may confuse, and surely not in the
+        list (a word listed beside only one item could be of another kind: "各地区各部门各单位").  Most shared
+        first, then in corpus order."""
+        size = {cjk_len(i) for i in items}
+        if len(size) != 1:
+            return []
+        mine = {norm(i) for i in items}
+        shared: dict[str, int] = {}
+        for words in self._word_runs(size.pop()):
+            hits = len(mine & words.keys())
+            if hits >= 2:
+                for w in words:
+                    if w not in mine:
+                        shared[w] = max(shared.get(w, 0), hits)
+        return sorted(shared, key=lambda w: -shared[w])
+
+    def _word_runs(self, n: int) -> list[dict[str, None]]:
+        """Every run of ``n``-character words the paragraphs list ("不同A、不同B", "本A本B本C", "A、B、C"), once
+        per word length: the lists ``co_listed`` reads."""
+        if n not in self._runs:
+            word = rf"[\u4e00-\u9fff]{{{n}}}"
+            prefixed = re.compile(rf"(?:(?:不同|本|各){word}、?){{2,}}")
+            plain = re.compile(rf"(?<![\u4e00-\u9fff]){word}(?:、{word}){{2,}}(?![\u4e00-\u9fff])")
+            runs: list[dict[str, None]] = []
+            for text in self._paragraphs.values():
+                runs += [dict.fromkeys(re.findall(rf"(?:不同|本|各)({word})", m.group(0)))
+                         for m in prefixed.finditer(text)]
+                runs += [dict.fromkeys(m.group(0).split("、")) for m in plain.finditer(text)]
+            self._runs[n] = runs
+        return self._runs[n]
 
     def negative(self, value: str) -> bool:
         """Whether ``value`` names a fault, by its words or by a list of faults it appears in."""

@@ -69,6 +69,7 @@ _OPENERS = (
     "上",  # "从党性上|找差距、查根源、强修养"
     "让群众",  # "让群众|参与、受益、可感可及"
     "经得起",
+    "不同",  # "结合不同|层级、地区、领域、行业实际"
 )
 
 
@@ -240,7 +241,9 @@ def _trim_last(chunk: str, size: int) -> str | None:
     if len(chunk) <= size:
         return chunk
     for n in (size, size + 1, size - 1, size + 2):
-        if 2 <= n < len(chunk) and chunk[n:].startswith(("的", "为", "作为", "是", "和", "中", "上下功夫", "检验")):
+        if 2 <= n < len(chunk) and chunk[n:].startswith(
+            ("的", "为", "作为", "是", "和", "中", "上下功夫", "检验", "实际")
+        ):
             return chunk[:n]
     return None
 

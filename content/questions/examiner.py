@@ -101,11 +101,12 @@ def examine(
     """The candidates worth a member's two minutes, each refitted (options of the key's kind) and repaired
     (variants, the explanation's speaker); ``sources``: each document's 来源 by ``doc_id``; ``corpus``: every
     paragraph, which a false 判断 must not quote as its false version (``giveaways``); ``texts``: each document's
-    text by ``doc_id``, whose own requirements are no wrong option of its list (``refit``)."""
+    text by ``doc_id`` — or its passages of one tier by ``"doc_id#tier"``, preferred — whose own requirements
+    are no wrong option of its list (``refit``)."""
     sources = sources or {}
     central_keys = {c.key for c in candidates if c.tier == CENTRAL}
     texts = texts or {}
-    kept = [refit(c, central_text, texts.get(c.question.doc_id, ""), corpus) for c in candidates]
+    kept = [refit(c, central_text, _own_text(c, texts), corpus) for c in candidates]
     lists = list_items({c.fact for c in candidates if c.group})
     kept = [c for c in kept if refusal(c, central_text, titles, central_keys, corpus) is None
             and giveaway(c, corpus) is None and requirement_refusal(c, lists, central_text, KINDS) is None]
@@ -117,6 +118,12 @@ def examine(
     listed = {c.fact for c in kept if c.question.qtype == "multiple" and c.group}
     kept = [c for c in kept if not (c.fact in listed and (_item_fill(c) or (c.truth is True and _copy(c))))]
     return [repair(c, sources.get(c.question.doc_id, "")) for c in kept]
+
+
+def _own_text(c: Candidate, texts: Mapping[str, str]) -> str:
+    """What the candidate's speaker says in its document: its passages of the candidate's tier
+    ("doc_id#tier") when given, else the whole document."""
+    return texts.get(f"{c.question.doc_id}#{c.tier}", texts.get(c.question.doc_id, ""))
 
 
 def asked_alone(kept: Sequence[Candidate]) -> list[Candidate]:

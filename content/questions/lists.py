@@ -33,6 +33,7 @@ from content.questions.examiner import fair_options
 from content.questions.filters import PREDICTABLE, elaboration, predictability, rhetoric
 from content.questions.ids import question_id, stable_order
 from content.questions.importance import REGIONAL
+from content.questions.requirements import LISTED
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.text import (
     BLANK,
@@ -104,9 +105,11 @@ def _echo(item: str, value: str) -> bool:
 
 def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Candidate]:
     ev = enum.evidence
-    if len(enum.items) < 3 or min(cjk_len(i) for i in enum.items) < 4 or enum.open == "……":
+    bare = _bare(enum, pools)
+    if len(enum.items) < 3 or (min(cjk_len(i) for i in enum.items) < 4 and not bare) or enum.open == "……":
         # "解民忧、办实事": a two-part slogan is asked as a blank, not as a choice of halves; bare words
-        # ("就业、教育、医疗") and three-character slogans have no wrong options of their own kind; a list
+        # ("就业、教育、医疗") and three-character slogans have no wrong options of their own kind — unless
+        # other passages list such words beside this list's ("不同层级、不同领域、不同岗位": ``_bare``); a list
         # the source leaves open ("本位主义、好大喜功……") cannot show any option to be wrong
         return []
     if any(predictability(i, enum.items) >= PREDICTABLE for i in enum.items):
@@ -125,9 +128,14 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     where, sentence = framed.where, framed.sentence
     offset = framed.offset
     stem = framed.text[:offset] + BLANK + framed.text[offset + end - start :]
+    if enum.open == "等":
+        # "认真落实（　）等工作安排": 等 may hold more than the text names, so the question asks what it names —
+        # an option the text does not list is then surely wrong ("警示教育"), whatever 等 may cover
+        noun = enum.role if _ROLE_NOUN.fullmatch(enum.role) else ""
+        stem = f"{stem.rstrip()}{LISTED}{noun}有哪些？"
     n_correct, n_wrong = _counts(len(enum.items))
     correct = list(enum.items[:n_correct])
-    wrong = _pick(enum, pools, n_wrong)
+    wrong = bare[:n_wrong] if bare else _pick(enum, pools, n_wrong)
     if len(wrong) < min(2, n_wrong) or len(correct) < 2:
         return []
     slot_key = "、".join(enum.items)
@@ -145,6 +153,19 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
             q, norm(slot_key), "item", group=_group(enum), paragraph=_paragraph(ev), tier=ev.tier, doc_tier=ev.doc_tier
         )
     ]
+
+
+_ROLE_NOUN = re.compile(r"[\u4e00-\u9fff]{2,4}")  # "工作安排", "途径": what the list's 等 names
+BARE_SIZE = 3  # words of at most this many characters have no slots of their own kind
+
+
+def _bare(enum: Enumeration, pools: Pools) -> list[str]:
+    """Wrong options for a list of bare words ("层级、地区、领域、行业"): words other passages list beside two or
+    more of its items (``Pools.co_listed``: "不同岗位", "本部门"), of the items' length; two are needed."""
+    if enum.open or enum.kind != "inline" or max(cjk_len(i) for i in enum.items) > BARE_SIZE:
+        return []
+    words = pools.co_listed(enum.items)
+    return words if len(words) >= 2 else []
 
 
 def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:

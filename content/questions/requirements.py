@@ -106,12 +106,24 @@ def foreign_options(options: Sequence[str], keys: Sequence[str], lists: Iterable
     return len(wrong) >= 2 and any(wrong <= items and not said & items for items in lists)
 
 
+# a 多选 on a list left open with 等 asks what the text names, not what 等 may cover: "…等工作安排。括号处原文
+# 列举的工作安排有哪些？" — an option the text does not list is then surely wrong
+LISTED = "括号处原文列举的"
+_ASKS_LISTED = re.compile(LISTED + r"[\u4e00-\u9fff]{0,6}有哪些？$")
+
+
+def asks_listed(stem: str) -> bool:
+    """The stem asks only what the source lists ("…括号处原文列举的工作安排有哪些？")."""
+    return _ASKS_LISTED.search(stem) is not None
+
+
 def open_list(c: Candidate, central_text: str = "", kinds: Mapping[str, str] | None = None) -> bool:
-    """A 多选 whose source leaves its list open with 等 right after the items — unless a central text closes
-    it with a summarising noun ("…开门教育等工作安排") and every wrong option is a phrase of the items' kind
-    the centre lists elsewhere (``closed``: the owner's reading of such lists, as Party exams read them)."""
+    """A 多选 whose source leaves its list open with 等 right after the items, and whose stem does not ask
+    only what the text lists (``LISTED``) — nor is a central list its text closes with a summarising noun
+    ("…开门教育等工作安排") whose every wrong option is a phrase of the items' kind the centre lists elsewhere
+    (``closed``: the owner's reading of such lists, as Party exams read them)."""
     q = c.question
-    if q.qtype != "multiple":
+    if q.qtype != "multiple" or asks_listed(q.stem):
         return False
     raw = q.sentence.split("\n")[-1]
     line = norm(raw)

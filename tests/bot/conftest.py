@@ -7,13 +7,10 @@ server is running), because what a member does must work the same on both stores
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import partial
 from pathlib import Path
 
 import pytest
 
-from bot.app import build_application
-from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from tests import factories
@@ -25,6 +22,5 @@ QUIET_STUDY = {"push_time": "23:00", "nudge_time": "21:00"}
 async def session(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
     # the daily study push and quiz nudge come late in the day, out of the way of other features' ticks
     settings = factories.settings(tmp_path, database={"url": db_url}, study=QUIET_STUDY)
-    api = FakeBotApi(clock=clock)
-    async with OfflineSession(partial(build_application, settings), api=api, clock=clock) as s:
+    async with factories.offline_bot(settings, clock) as s:
         yield s

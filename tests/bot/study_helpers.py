@@ -4,15 +4,12 @@ and a published bank, and answering the question a member's quiz waits for (righ
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import col, select
 
-from bot.app import build_application
-from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
@@ -33,9 +30,7 @@ def study_settings(tmp_path: Path, db_url: str, **study: Any) -> Any:
 
 @pytest.fixture(name="study")
 async def study_fixture(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
-    api = FakeBotApi(clock=clock)
-    async with OfflineSession(partial(build_application, study_settings(tmp_path, db_url)), api=api,
-                              clock=clock) as s:
+    async with factories.offline_bot(study_settings(tmp_path, db_url), clock) as s:
         yield s
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
 from telegram.request import BaseRequest
 
 from bot.terminal import run_chat
@@ -17,11 +16,6 @@ from scheduler.clock import Clock, FakeClock
 from tests.bot.tiny_app import build_tiny_app
 
 SETTINGS = SimpleNamespace(timezone="Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
 
 
 async def chat(script: str, **hooks: Any) -> tuple[int, str]:

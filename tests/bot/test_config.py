@@ -47,6 +47,8 @@ def test_embedded_defaults_need_no_file(monkeypatch: pytest.MonkeyPatch) -> None
         ("schedule:\n  reminder_offsets: [1d, soon]\n", "schedule.reminder_offsets", 2),
         ("timezone: Asia/Shanghai\nschedule:\n  daily_push: [\"25:00\"]\n", "schedule.daily_push", 3),
         ("database:\n  url: mysql://x\n", "database.url", 2),
+        # a YAML 1.1 boolean is no time of day: refused like study's times, not read as 00:01
+        ("stats:\n  digest_time: yes\n", "stats.digest_time", 2),
         ("telegram:\n  mode: webhook\n  webhook:\n    url: http://plain.example\n", "telegram.webhook.url", 4),
         ("telegram:\n  mode: webhook\n", "telegram.webhook.url", 1),
         ("meetings:\n  - branch: nowhere\n    kind: 党员大会\n    topic: t\n    starts_at: 2026-03-25 14:30\n"

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
 
-from bot import content_service as cs
-from bot.app import build_application
-from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.session import OfflineSession
+from bot.material_folders import MARKS_FILE, mark_updates
+from content.authority import Mark
 from scheduler.clock import FakeClock
 from storage.models import Material, Question, QuestionStatus
 from tests import factories
@@ -29,11 +27,9 @@ AGENDA_FILE = "000_b0124860aecd14b5.txt"
 
 @pytest.fixture
 async def session(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
-    shipped = tmp_path / "shipped"
-    shipped.mkdir()
-    (shipped / AGENDA_FILE).write_bytes((Path(cs.SHIPPED_MATERIALS) / AGENDA_FILE).read_bytes())
+    shipped = factories.shipped_materials(tmp_path, AGENDA_FILE)
     settings = factories.settings(tmp_path, database={"url": db_url}, content={"materials_dir": str(shipped)})
-    async with OfflineSession(partial(build_application, settings), api=FakeBotApi(clock=clock), clock=clock) as s:
+    async with factories.offline_bot(settings, clock) as s:
         yield s
 
 
@@ -61,7 +57,7 @@ async def test_marking_the_agenda_marks_the_agenda_only(session: OfflineSession,
     assert not [s for s in stems if "快递小哥" in s or "总开关" in s]
     reply = (await session.send(factories.SECRETARY_ID, "/mark 1 核心"))[0].plain
     assert "核心材料" in reply
-    marks = json.loads((tmp_path / "data" / "materials" / "csfz" / cs.MARKS_FILE).read_text(encoding="utf-8"))
+    marks = json.loads((tmp_path / "data" / "materials" / "csfz" / MARKS_FILE).read_text(encoding="utf-8"))
     assert marks == {agenda.doc_key: "core"}  # the document, not its file
     assert live_questions(session) == before  # the agenda has no text: nothing to weigh, nothing added
     listing = (await session.send(factories.SECRETARY_ID, "/materials"))[0].plain
@@ -69,7 +65,7 @@ async def test_marking_the_agenda_marks_the_agenda_only(session: OfflineSession,
     # marking the 学校's report (material 4) marks that one; the agenda keeps its own mark
     school = next(n for n, m in enumerate(listed, start=1) if m.title.startswith("学校召开"))
     await session.send(factories.SECRETARY_ID, f"/mark {school} 背景")
-    marks = json.loads((tmp_path / "data" / "materials" / "csfz" / cs.MARKS_FILE).read_text(encoding="utf-8"))
+    marks = json.loads((tmp_path / "data" / "materials" / "csfz" / MARKS_FILE).read_text(encoding="utf-8"))
     assert marks == {agenda.doc_key: "core", listed[school - 1].doc_key: "background"}
     assert not [q.stem for q in _questions(session) if "快递小哥" in q.stem or "总开关" in q.stem]
 
@@ -82,9 +78,9 @@ def _questions(session: OfflineSession) -> list[Question]:
 def test_marking_one_document_of_a_file_the_file_marked_keeps_its_other_documents_marked() -> None:
     """An upload's buttons mark its whole file; ``/mark N 普通`` on one of its documents then unmarks that one."""
     keys = ["f#0", "f#1", "f#2"]
-    marks = {"f.txt": cs.Mark.CORE}
-    updates = cs.mark_updates(marks, "f.txt", keys, "f#1", None)
-    assert updates == {"f#1": None, "f.txt": None, "f#0": cs.Mark.CORE, "f#2": cs.Mark.CORE}
-    assert cs.mark_updates({}, "f.txt", keys, None, cs.Mark.BACKGROUND) == {
-        "f.txt": cs.Mark.BACKGROUND, "f#0": None, "f#1": None, "f#2": None,
+    marks = {"f.txt": Mark.CORE}
+    updates = mark_updates(marks, "f.txt", keys, "f#1", None)
+    assert updates == {"f#1": None, "f.txt": None, "f#0": Mark.CORE, "f#2": Mark.CORE}
+    assert mark_updates({}, "f.txt", keys, None, Mark.BACKGROUND) == {
+        "f.txt": Mark.BACKGROUND, "f#0": None, "f#1": None, "f#2": None,
     }

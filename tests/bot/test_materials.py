@@ -9,17 +9,15 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
 import docx
 import pytest
 from sqlmodel import col, select
 
-from bot import content_service as cs
-from bot.app import build_application
-from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.session import OfflineSession
+from bot.material_folders import MARKS_FILE
+from bot.material_uploads import UPLOAD_LIMIT
 from scheduler.clock import FakeClock
 from storage.models import Material, Question, QuestionStatus
 from tests import factories
@@ -52,11 +50,9 @@ def regulation_docx() -> bytes:
 
 @pytest.fixture
 async def session(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
-    shipped = tmp_path / "shipped"
-    shipped.mkdir()
-    (shipped / SPEECH).write_bytes((Path(cs.SHIPPED_MATERIALS) / SPEECH).read_bytes())
+    shipped = factories.shipped_materials(tmp_path, SPEECH)
     settings = factories.settings(tmp_path, database={"url": db_url}, content={"materials_dir": str(shipped)})
-    async with OfflineSession(partial(build_application, settings), api=FakeBotApi(clock=clock), clock=clock) as s:
+    async with factories.offline_bot(settings, clock) as s:
         yield s
 
 
@@ -101,7 +97,7 @@ async def test_files_that_cannot_be_used_get_a_clear_answer(session: OfflineSess
     await join(session)
     picture = await session.upload(factories.SECRETARY_ID, "合影.png", b"\x89PNG\r\n")
     assert "暂不支持 .png 格式" in picture[0].plain and ".docx" in picture[0].plain
-    big = await session.upload(factories.SECRETARY_ID, "大文件.pdf", bytes(cs.UPLOAD_LIMIT + 1))
+    big = await session.upload(factories.SECRETARY_ID, "大文件.pdf", bytes(UPLOAD_LIMIT + 1))
     assert "不能超过 10 MB" in big[0].plain
     english = await session.upload(factories.SECRETARY_ID, "notes.txt", b"Meeting notes, nothing in Chinese.\n")
     assert "没能在 notes.txt 中识别出学习内容" in english[-1].plain
@@ -186,7 +182,7 @@ async def test_a_secretary_marks_a_material_core_or_background(session: OfflineS
     await session.press(factories.SECRETARY_ID, 2)  # background
     toast = session.api.callback_answers[max(session.api.callback_answers)]
     assert "背景材料" in (toast.get("text") or "")
-    marks = tmp_path / "data" / "materials" / "csfz" / cs.MARKS_FILE
+    marks = tmp_path / "data" / "materials" / "csfz" / MARKS_FILE
     assert marks.is_file() and "background" in marks.read_text(encoding="utf-8")
     after = {q.qkey: q.score for q in questions_of(session, new.doc_key) if q.qkey in before}
     assert after and all(after[k] <= before[k] for k in after) and any(after[k] < before[k] for k in after)

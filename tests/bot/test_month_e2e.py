@@ -20,7 +20,6 @@ import io
 import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +27,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, col, func, select
 
-from bot.app import build_application
 from bot.context import SERVICES_KEY, Services
-from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
@@ -47,6 +44,7 @@ from storage.models import (
     Standing,
     StudyProgress,
 )
+from tests import factories
 from tests.bot.study_helpers import answer, current, tick
 from tests.bot.test_scope_and_privacy import ADMIN, CODE_A, CODE_B, SEC_A, SEC_B, two_branches
 
@@ -66,7 +64,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
 async def bot(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
     clock.set(local(1, 7))
     settings = two_branches(tmp_path, db_url, flood={"messages": 10_000, "per_seconds": 1})
-    async with OfflineSession(partial(build_application, settings), api=FakeBotApi(clock=clock), clock=clock) as s:
+    async with factories.offline_bot(settings, clock) as s:
         yield s
 
 
@@ -154,7 +152,8 @@ async def month(s: OfflineSession) -> set[str]:
     await s.send(SEC_B, "/newmeeting 主题党日 | 2026-03-12 09:00 | 纪念馆 | 参观党史纪念馆")
     general, lecture = meeting_id(s, "学习贯彻全会精神"), meeting_id(s, "正确政绩观专题党课")
     theme_day = meeting_id(s, "参观党史纪念馆")
-    assert "已取消" in (await s.send(SEC_A, f"/meeting {meeting_id(s, '取消的小组会')} 取消"))[0].plain
+    assert "确定取消" in (await s.send(SEC_A, f"/meeting {meeting_id(s, '取消的小组会')} 取消"))[0].plain
+    assert "已取消" in (await s.press(SEC_A, 1))[-1].plain  # a cancellation is confirmed first
 
     for day in range(2, 9):  # the first week: 张三 reads every day, 赵六 every other day, 李四 twice
         sent = await morning(s, day, [ZHANG] + ([ZHAO] if day % 2 else []) + ([LI] if day in (3, 6) else []))

@@ -150,13 +150,19 @@ async def _roster_id(session: OfflineSession, name: str) -> str:
     return roster.split(name)[0].rsplit("#", 1)[1].strip().split()[0]
 
 
-async def test_a_removal_holds_until_a_secretary_readmits(session: OfflineSession) -> None:
+async def _joined_then_removed(session: OfflineSession) -> str:
+    """张三 joins with the invite and the secretary removes them (confirmed); their roster id."""
     await _secretary(session)
     session.api.add_user(MEMBER, "张三")
     await session.send(MEMBER, f"/start {INVITE}")
     member_id = await _roster_id(session, "张三")
     await session.send(SECRETARY_ID, f"/remove {member_id}")
     await session.press(SECRETARY_ID, 1)
+    return member_id
+
+
+async def test_a_removal_holds_until_a_secretary_readmits(session: OfflineSession) -> None:
+    member_id = await _joined_then_removed(session)
     back = await session.send(MEMBER, f"/start {INVITE}")  # the invite link files a request, no more
     assert "已向" in back[0].plain
     await session.send(SECRETARY_ID, f"/reject {member_id}")
@@ -168,12 +174,7 @@ async def test_a_removal_holds_until_a_secretary_readmits(session: OfflineSessio
 
 
 async def test_readmitted_member_joins_again(session: OfflineSession) -> None:
-    await _secretary(session)
-    session.api.add_user(MEMBER, "张三")
-    await session.send(MEMBER, f"/start {INVITE}")
-    member_id = await _roster_id(session, "张三")
-    await session.send(SECRETARY_ID, f"/remove {member_id}")
-    await session.press(SECRETARY_ID, 1)
+    member_id = await _joined_then_removed(session)
     await session.send(MEMBER, f"/start {INVITE}")
     await session.send(SECRETARY_ID, f"/approve {member_id}")
     assert "您已经是" in (await session.send(MEMBER, f"/start {INVITE}"))[0].plain

@@ -52,9 +52,7 @@ async def _people(s: OfflineSession) -> None:
 
 @pytest.fixture
 async def world(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
-    api = FakeBotApi(clock=clock)
-    async with OfflineSession(partial(build_application, two_branches(tmp_path, db_url)), api=api,
-                              clock=clock) as s:
+    async with factories.offline_bot(two_branches(tmp_path, db_url), clock) as s:
         await _people(s)
         yield s
 

@@ -7,19 +7,17 @@ stranger, in the group and as the two kinds of committee admin, and checks what 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from bot.app import build_application
 from bot.callbacks import CallbackData
 from bot.context import SERVICES_KEY, Services
-from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage.models import Branch, Delivery, Member
+from tests import factories
 from tests.bot.test_scope_and_privacy import (
     ADMIN,
     ADMIN_A_ONLY,
@@ -37,9 +35,7 @@ COMMANDS = ("/stats", "/stats month", "/chart", "/export", "/committee")
 
 @pytest.fixture
 async def world(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
-    api = FakeBotApi(clock=clock)
-    async with OfflineSession(partial(build_application, two_branches(tmp_path, db_url)), api=api,
-                              clock=clock) as s:
+    async with factories.offline_bot(two_branches(tmp_path, db_url), clock) as s:
         await _people(s)
         s.api.add_user(STRANGER, "路人")
         yield s

@@ -79,6 +79,20 @@ def test_xi_s_five_heavies_keep_his_words_central_in_a_commentary(parsed) -> Non
     assert authority.of_block(closing.index) == Tier.COMMENTARY
 
 
+def test_xi_s_words_on_a_named_occasion_are_central_in_a_commentary(parsed) -> None:
+    """ "今年1月，在省部级主要领导干部专题研讨班开班式上，习近平给错误政绩观“画像”：…他指出，错误政绩观是“…”":
+    his words, however long the occasion's name; a visit names no such occasion and stays as it was."""
+    article = doc_by_title(parsed["000"][0], "五重五轻")
+    authority = document_authority(article)
+    portrait = next(b for b in article.blocks if "开班式上" in b.text)
+    assert authority.of_block(portrait.index) == Tier.CENTRAL
+    visit = _doc("某公众号文章", "2月9日至10日，农历春节前夕，习近平总书记在北京考察，亲切慰问快递小哥。",
+                 source="某微信公众号")
+    assert _tiers(visit) == [Tier.COMMENTARY]
+    said = _doc("某公众号文章", "去年5月，在某座谈会上，习近平总书记强调要树立正确政绩观。", source="某微信公众号")
+    assert _tiers(said) == [Tier.CENTRAL]
+
+
 def test_nothing_lifts_a_template_speech(parsed) -> None:
     speech = parsed["004"][0][0]
     assert set(document_authority(speech).blocks) == {Tier.COMMENTARY}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Corpus, Question
 from content.questions.ranking import same_question
+from content.questions.requirements import asks_listed
 from content.questions.samefact import gives_away
 from content.questions.siblings import sibling_candidates, sibling_groups
 from content.questions.slots import Evidence
@@ -159,13 +160,13 @@ def test_a_sentence_that_states_several_facts_gives_them_only_where_no_stem_show
     notes = " ".join(p.message for p in published.problems)
     assert all(a.qid in notes and b.qid in notes for a, b in pairs), notes
     stems = [q.stem for q in enabled]
-    # the arrangements' 多选 was refused when an examiner found its list open ("…开门教育等工作安排", bank-final
-    # Q9: 警示教育 may be one of the 等); the owner reads a central list closed by 等 and a noun as whole, so it is
-    # asked again with the centre's other measures as wrong options (test_owner_decisions) — and its stem
-    # drops the clause the 批次 判断 swaps, the blank "坚持（　）、简约务实" still yields
+    # the arrangements' 多选 was refused once an examiner found its list open ("…开门教育等工作安排", bank-final
+    # Q9: 警示教育 may be one of the 等); it is asked again for what the Notice lists ("括号处原文列举的有哪些？"),
+    # the owner reading a central list closed by 等 and a noun as whole: its wrong options are the centre's other
+    # measures (test_owner_decisions), and its stem drops the clause the 批次 判断 swaps
     for q in enabled:
         if "认真落实（　）等工作安排" in q.stem:
-            assert "不分批次" not in q.stem and "警示教育" not in q.options
+            assert asks_listed(q.stem) and "不分批次" not in q.stem and "警示教育" not in q.options
     assert not any("坚持（　）、简约务实" in s for s in stems)
 
 

@@ -26,12 +26,6 @@ from scheduler.clock import FakeClock
 START = datetime(2026, 3, 20, 1, 30, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    # PTB 22.8 warns on every int-valued RetryAfter unless this opt-in is set; warnings are errors here.
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(START)

@@ -16,11 +16,6 @@ from bot.fakeapi import BotApiError, FakeBotApi
 from bot.fakeapi.http import BotApiServer, serve
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
 @pytest.fixture
 def api() -> FakeBotApi:
     api = FakeBotApi()

@@ -16,11 +16,6 @@ from scheduler.clock import Clock, FakeClock
 from tests.bot.tiny_app import build_tiny_app
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
 @pytest.fixture
 def api() -> FakeBotApi:
     api = FakeBotApi(clock=FakeClock(datetime(2026, 3, 20, tzinfo=UTC)))

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from storage import attendance, ledger, roster, stats
+from storage import attendance, ledger, meeting_audience, roster, stats
 from storage import meetings as meeting_store
 from storage.attendance import Window
 from storage.db import Database
@@ -54,7 +54,7 @@ def test_a_held_meeting_keeps_who_was_expected(db: Database) -> None:
         upcoming = meeting_store.create_meeting(
             session=s, actor=secretary, spec=MeetingSpec(kind="党课", topic="专题党课", starts_at=AFTER + timedelta(
                 days=3), duration_minutes=60, place="三楼会议室"), now=AFTER)
-        ahead = [m.name for m in meeting_store.attendees(session=s, meeting=upcoming)]
+        ahead = [m.name for m in meeting_audience.attendees(session=s, meeting=upcoming)]
     assert [(x.name, x.status) for x in later.expected] == [(x.name, x.status) for x in held.expected]
     assert later.quorum == held.quorum
     assert sorted(ahead) == sorted(["李书记", "张三", "新同志"])  # the removed member is not invited again

@@ -18,7 +18,7 @@ from scheduler.clock import FakeClock
 from storage import bank
 from storage import content as store
 from storage.db import Database
-from storage.models import Material, Member, Question, QuestionStatus, Role, StudyUnit
+from storage.models import Branch, Material, Member, Question, QuestionStatus, Role, StudyUnit
 from tests import factories
 
 
@@ -73,6 +73,19 @@ def secretary(db: Database, clock: FakeClock, branch_id: int, tg: int = 500) -> 
     return factories.member(db, branch_id, tg, "李书记", clock.now(), Role.SECRETARY)
 
 
+def reviewed(db: Database, clock: FakeClock, decisions: dict[str, bool]) -> tuple[Branch, Member]:
+    """A branch synced once with ``corpus()``, whose secretary published (``True``) or rejected the named
+    questions: where most tests of what a rebuild does to reviewed questions start."""
+    branch = factories.branch(db, clock.now())
+    sec = secretary(db, clock, branch.id)
+    sync(db, clock, branch.id, corpus())
+    rows = questions_by_key(db, branch.id)
+    with db.session() as s:
+        for key, publish in decisions.items():
+            bank.decide_question(session=s, actor=sec, question_id=rows[key].id, publish=publish, now=clock.now())
+    return branch, sec
+
+
 def test_first_sync_stores_everything_and_a_second_changes_nothing(db: Database, clock: FakeClock) -> None:
     branch = factories.branch(db, clock.now())
     report = sync(db, clock, branch.id, corpus())
@@ -100,12 +113,7 @@ def test_auto_publish_publishes_new_questions_only(db: Database, clock: FakeCloc
 
 
 def test_vanished_sources_are_deactivated_and_come_back(db: Database, clock: FakeClock) -> None:
-    branch = factories.branch(db, clock.now())
-    sec = secretary(db, clock, branch.id)
-    sync(db, clock, branch.id, corpus())
-    q1 = questions_by_key(db, branch.id)["q-0001"]
-    with db.session() as s:
-        bank.decide_question(session=s, actor=sec, question_id=q1.id, publish=True, now=clock.now())
+    branch, _ = reviewed(db, clock, {"q-0001": True})
 
     report = sync(db, clock, branch.id, corpus([question(1, score=0.9)], docs=(1,)))
     assert (report.materials_retired, report.units_retired, report.questions_retired) == (1, 2, 2)
@@ -122,12 +130,7 @@ def test_vanished_sources_are_deactivated_and_come_back(db: Database, clock: Fak
 
 
 def test_curated_disable_retires_and_a_published_question_returns_published(db: Database, clock: FakeClock) -> None:
-    branch = factories.branch(db, clock.now())
-    sec = secretary(db, clock, branch.id)
-    sync(db, clock, branch.id, corpus())
-    q1 = questions_by_key(db, branch.id)["q-0001"]
-    with db.session() as s:
-        bank.decide_question(session=s, actor=sec, question_id=q1.id, publish=True, now=clock.now())
+    branch, _ = reviewed(db, clock, {"q-0001": True})
     disabled = corpus([replace(question(1, score=0.9), origin="curated", enabled=False), question(2, 2, score=0.7),
                        question(3, score=0.8, qtype="truefalse")])
     assert sync(db, clock, branch.id, disabled).questions_retired == 1
@@ -165,21 +168,14 @@ def test_a_published_question_the_ranking_left_out_stays_while_its_source_is_unc
 
 
 def test_rejected_questions_are_not_retired(db: Database, clock: FakeClock) -> None:
-    branch = factories.branch(db, clock.now())
-    sec = secretary(db, clock, branch.id)
-    sync(db, clock, branch.id, corpus())
-    q2 = questions_by_key(db, branch.id)["q-0002"]
-    with db.session() as s:
-        bank.decide_question(session=s, actor=sec, question_id=q2.id, publish=False, now=clock.now())
+    branch, _ = reviewed(db, clock, {"q-0002": False})
     sync(db, clock, branch.id, corpus([question(1)]))
     sync(db, clock, branch.id, corpus())
     assert questions_by_key(db, branch.id)["q-0002"].status == QuestionStatus.REJECTED
 
 
 def test_rebuild_refreshes_text_but_keeps_a_secretarys_edit(db: Database, clock: FakeClock) -> None:
-    branch = factories.branch(db, clock.now())
-    sec = secretary(db, clock, branch.id)
-    sync(db, clock, branch.id, corpus())
+    branch, sec = reviewed(db, clock, {})
     q1 = questions_by_key(db, branch.id)["q-0001"]
     with db.session() as s:
         bank.edit_question(session=s, actor=sec, question_id=q1.id, stem="学习教育以（　）和领导干部为重点。",
@@ -233,13 +229,7 @@ def test_materials_overview_counts_units_and_live_questions(db: Database, clock:
 
 
 def test_a_published_question_reworded_by_a_rebuild_goes_back_to_review(db: Database, clock: FakeClock) -> None:
-    branch = factories.branch(db, clock.now())
-    sec = secretary(db, clock, branch.id)
-    sync(db, clock, branch.id, corpus())
-    rows = questions_by_key(db, branch.id)
-    with db.session() as s:
-        for key in ("q-0001", "q-0002"):
-            bank.decide_question(session=s, actor=sec, question_id=rows[key].id, publish=True, now=clock.now())
+    branch, _ = reviewed(db, clock, {"q-0001": True, "q-0002": True})
     report = sync(db, clock, branch.id, corpus([question(1, score=0.9, stem="换了说法的题干（　）。"),
                                                 question(2, 2, score=0.7), question(3, score=0.8, qtype="truefalse")]))
     rows = questions_by_key(db, branch.id)

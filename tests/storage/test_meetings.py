@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot.bootstrap import bootstrap
-from storage import attendance, makeup
+from storage import attendance, makeup, meeting_audience, meeting_series
 from storage import meetings as meeting_store
 from storage.attendance import CheckIn, Window, code_at
 from storage.db import Database
@@ -63,20 +63,20 @@ def test_a_monthly_series_skips_one_occurrence_and_keeps_the_rest(db: Database,
     secretary, _ = people
     first = datetime(2026, 4, 15, 6, 30, tzinfo=UTC)
     with db.session() as s:
-        series, created = meeting_store.create_series(session=s, actor=secretary, spec=spec("主题党日", first),
+        series, created = meeting_series.create_series(session=s, actor=secretary, spec=spec("主题党日", first),
                                                       tz=TZ, now=NOW)
         assert [m.starts_at for m in created] == [first]  # the next one is beyond the horizon yet
         meeting_store.cancel_meeting(session=s, actor=secretary, meeting_id=created[0].id or 0, now=NOW)
         later = NOW + timedelta(days=30)
-        assert meeting_store.extend_series(session=s, tz=TZ, now=later) == 1
-        again = meeting_store.extend_series(session=s, tz=TZ, now=later + timedelta(days=1))
+        assert meeting_series.extend_series(session=s, tz=TZ, now=later) == 1
+        again = meeting_series.extend_series(session=s, tz=TZ, now=later + timedelta(days=1))
         rows = s.exec(select(Meeting).where(Meeting.series_id == series.id)).all()
         assert again == 0
         assert sorted((m.starts_at.astimezone(TZ).strftime("%m-%d %H:%M"), m.status) for m in rows) == [
             ("04-15 14:30", MeetingStatus.CANCELLED), ("05-15 14:30", MeetingStatus.SCHEDULED)]
         with pytest.raises(InvalidState):
             day_30 = spec(start=datetime(2026, 5, 30, 6, tzinfo=UTC))
-            meeting_store.create_series(session=s, actor=secretary, spec=day_30, tz=TZ, now=NOW)
+            meeting_series.create_series(session=s, actor=secretary, spec=day_30, tz=TZ, now=NOW)
 
 
 def test_rsvp_leave_and_decision(db: Database, people: tuple[Member, list[Member]]) -> None:
@@ -199,8 +199,8 @@ def test_audiences(db: Database, people: tuple[Member, list[Member]]) -> None:
             "支委会", audience=Audience.COMMITTEE), now=NOW)
         group = meeting_store.create_meeting(session=s, actor=secretary, spec=spec(
             "党小组会", audience=Audience.GROUP, audience_group="一组"), now=NOW)
-        assert [m.name for m in meeting_store.attendees(session=s, meeting=committee)] == ["李书记"]
-        assert [m.name for m in meeting_store.attendees(session=s, meeting=group)] == ["党员1", "党员2"]
+        assert [m.name for m in meeting_audience.attendees(session=s, meeting=committee)] == ["李书记"]
+        assert [m.name for m in meeting_audience.attendees(session=s, meeting=group)] == ["党员1", "党员2"]
         with pytest.raises(InvalidState):
             attendance.respond(session=s, member=members[3], meeting_id=group.id or 0, attend=True, reason=None,
                                now=NOW)
@@ -242,7 +242,7 @@ def test_a_monthly_seed_is_a_series_whose_occurrences_the_chat_owns(db_url: str,
         assert first.starts_at == datetime(2026, 4, 15, 6, 30, tzinfo=UTC)
     later = NOW + timedelta(days=30)
     with database.session() as s:
-        assert meeting_store.extend_series(session=s, tz=TZ, now=later) == 1
+        assert meeting_series.extend_series(session=s, tz=TZ, now=later) == 1
         may = s.exec(select(Meeting).where(Meeting.key != first.key)).one()
         assert may.place == "党员活动室"
     database.dispose()

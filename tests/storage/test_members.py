@@ -7,18 +7,18 @@ from sqlmodel import col, select
 
 from scheduler.clock import FakeClock
 from storage import members as member_store
-from storage import roster
+from storage import registration, roster
 from storage.db import Database
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.members import NewUser, Outcome
 from storage.models import AuditEntry, MemberStatus, Role, Standing
+from storage.registration import NewUser, Outcome
 from storage.scope import Scope
 from tests import factories
 
 
 def _register(db: Database, clock: FakeClock, user_id: int, code: str | None = None, **kw: object):
     with db.session() as s:
-        return member_store.register(session=s, user=NewUser(user_id, f"用户{user_id}"), invite_code=code,
+        return registration.register(session=s, user=NewUser(user_id, f"用户{user_id}"), invite_code=code,
                                      now=clock.now(), **kw)
 
 

@@ -46,7 +46,8 @@ def test_concurrent_bootstraps_do_not_collide(db_url: str, tmp_path: object) -> 
 
 def test_branches_dropped_from_the_config_stop_taking_members(db_url: str, tmp_path: object) -> None:
     from storage import members as member_store
-    from storage.members import NewUser, Outcome
+    from storage import registration
+    from storage.registration import NewUser, Outcome
 
     database = Database(db_url)
     now = datetime(2026, 3, 20, tzinfo=UTC)
@@ -54,7 +55,7 @@ def test_branches_dropped_from_the_config_stop_taking_members(db_url: str, tmp_p
     bootstrap(factories.settings(tmp_path, branches=[  # type: ignore[arg-type]
         {"key": "other", "name": "另一支部", "invite_code": "other-code"}]), database, now)
     with database.session() as session:
-        result = member_store.register(session=session, user=NewUser(5, "张三"), invite_code=factories.INVITE,
+        result = registration.register(session=session, user=NewUser(5, "张三"), invite_code=factories.INVITE,
                                        now=now)
         assert result.outcome == Outcome.BAD_CODE
         assert [b.key for b in member_store.list_branches(session=session)] == ["other"]

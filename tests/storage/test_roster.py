@@ -12,12 +12,12 @@ from sqlmodel import select
 
 from scheduler.clock import FakeClock
 from storage import members as member_store
-from storage import roster
+from storage import registration, roster
 from storage.db import Database
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.inputs import clean_text, has_control_characters, valid_id
-from storage.members import NewUser, Outcome
 from storage.models import AuditEntry, Member, MemberStatus, Role, Standing
+from storage.registration import NewUser, Outcome
 from storage.scope import Scope
 from tests import factories
 
@@ -52,11 +52,11 @@ def test_joining_one_branch_withdraws_a_request_elsewhere(db: Database, clock: F
     a, b = _two(db, clock)
     secretary_b = factories.member(db, b.id, 2, "乙书记", clock.now(), Role.SECRETARY)
     with db.session() as s:
-        pending = member_store.register(session=s, user=NewUser(7, "王五"), invite_code=None, now=clock.now(),
+        pending = registration.register(session=s, user=NewUser(7, "王五"), invite_code=None, now=clock.now(),
                                         branch_id=b.id)
     assert pending.outcome == Outcome.PENDING
     with db.session() as s:
-        joined = member_store.register(session=s, user=NewUser(7, "王五"), invite_code=factories.INVITE,
+        joined = registration.register(session=s, user=NewUser(7, "王五"), invite_code=factories.INVITE,
                                        now=clock.now())
     assert joined.outcome == Outcome.JOINED and joined.member.branch_id == a.id
     with db.session() as s, pytest.raises(InvalidState, match="already_decided"):
@@ -119,7 +119,7 @@ def _race(engines: list[Database], user: NewUser, now: datetime) -> list[object]
     def start(database: Database, code: str | None) -> None:
         barrier.wait()
         try:
-            results.append(member_store.register_retrying(database, user=user, invite_code=code, now=now))
+            results.append(registration.register_retrying(database, user=user, invite_code=code, now=now))
         except Exception as exc:  # recorded, so the assertion names it
             results.append(exc)
 
@@ -162,7 +162,7 @@ def test_clean_text_and_ids() -> None:
 def test_names_with_nul_are_stored_clean(db: Database, clock: FakeClock) -> None:
     factories.branch(db, clock.now())
     with db.session() as s:
-        result = member_store.register(session=s, user=NewUser(9, "张\x00三", username="a\x00b"),
+        result = registration.register(session=s, user=NewUser(9, "张\x00三", username="a\x00b"),
                                        invite_code=factories.INVITE, now=clock.now())
     assert result.member.name == "张三" and result.member.username == "ab"
 

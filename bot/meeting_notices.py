@@ -1,0 +1,270 @@
+"""What the outbox sends about meetings, rendered when each row is sent.
+
+Every renderer reads current rows in the reader's language and the branch timezone, so what a member reads
+is what the meeting is *now* — moved, edited or cancelled after the row was queued.  A change notice also
+says what changed: each sent notice and change notice keeps what it told (``scheduler.reminders``:
+``shown``), and the next change notice compares the meeting with what *that reader* was last told::
+
+    notice (14:30, 三楼)  ─▶ edit 时间 ─▶ edit 地点 ─▶ change notice: 时间 14:30 → 15:00, 地点 三楼 → 五楼
+    notice (14:30)        ─▶ edit 时间 15:00 ─▶ edit 时间 14:30 ─▶ (nothing changed for them: not sent)
+
+The card, keyboards, roster and calendar file are ``bot/meeting_view.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.meeting_view import (
+    answer_line,
+    card,
+    leave_keyboard,
+    makeup_keyboard,
+    rsvp_keyboard,
+    when,
+)
+from bot.texts import Catalog, Safe, book_title
+from content.sentences import split_sentences
+from scheduler import leave, reminders
+from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
+from storage import meetings as meeting_store
+from storage.attendance import rsvp_of
+from storage.makeup import makeup_of, makeup_questions
+from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus
+
+STUDY_CHARS = 1500  # of the materials' text in a 补学 message (the rest comes with daily study, /study)
+CHANGE_CHARS = 60  # of a changed topic, place or agenda on its "old → new" line (the card has it in full)
+
+
+def _recipient(session: Session, row: Delivery) -> Member | None:
+    member = session.get(Member, row.member_id) if row.member_id is not None else None
+    return member if member is not None and member.status == MemberStatus.ACTIVE else None
+
+
+def render_personal(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """Notice, reminder, change: the current meeting, with 参加 / 请假 / calendar buttons; ``None`` once it is
+    cancelled or begun (the row then expires).  A change notice first says what changed since the member's
+    last notice — and, when nothing did (an edit undone, or announced by an earlier row), it is not sent."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
+    member = _recipient(session, row)
+    if meeting is None or member is None or meeting.status == MeetingStatus.CANCELLED:
+        return None
+    lang = texts.lang(member.language)
+    assert meeting.id is not None and member.id is not None
+    head = {reminders.NOTICE: "mtg.notice.head", reminders.REMIND: "mtg.remind.head",
+            reminders.CHANGE: "mtg.change.head"}[row.kind]
+    lines: list[str] = [texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz))]
+    if row.kind != reminders.REMIND:
+        changed = _what_changed(texts, lang, session, row, meeting, member.id, settings.tz)
+        if changed is None:
+            return None
+        lines += changed
+    answer = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
+    lines += [card(texts, lang, meeting, settings.tz),
+              answer_line(texts, lang, answer.response if answer else None, answer.leave_status if answer else None)]
+    attending = answer is not None and answer.response == "attend"
+    return Outgoing(text="\n".join(lines), markup=rsvp_keyboard(texts, lang, meeting.id, attending=attending))
+
+
+def _what_changed(texts: Catalog, lang: str, session: Session, row: Delivery, meeting: Meeting,
+                  reader: int | None, tz: ZoneInfo) -> list[str] | None:
+    """Record on a notice or change notice what it tells, and for a change notice give the lines of what
+    changed since ``reader`` (``None``: the group) was last told; ``None`` when nothing did for them.
+
+    The record is written in the render's own transaction, so it is what this very message shows; the
+    next change notice (:func:`scheduler.reminders.told_before`) counts it only once the row is sent."""
+    shown = meeting_store.announced(meeting)
+    lines: list[str] = []
+    if row.kind in (reminders.CHANGE, reminders.GROUP) and row.payload.get("what", "change") == "change":
+        before = reminders.told_before(session=session, meeting=meeting, member_id=reader)
+        if before is not None:
+            lines = change_lines(texts, lang, before, shown, tz)
+            if not lines:
+                return None
+            lines.append("")
+    reminders.record_shown(session=session, row=row, shown=shown)
+    return lines
+
+
+def change_lines(texts: Catalog, lang: str, before: dict[str, Any], now: dict[str, Any], tz: ZoneInfo) -> list[str]:
+    """``时间：old → new`` for each detail that differs, in the reader's language and the branch timezone."""
+    out: list[str] = []
+    if (before.get("starts_at"), before.get("ends_at")) != (now.get("starts_at"), now.get("ends_at")):
+        out.append(_change(texts, lang, "time", _span(texts, lang, before, tz), _span(texts, lang, now, tz)))
+    for name in ("topic", "place", "agenda", "host", "recorder"):
+        if (before.get(name) or None) != (now.get(name) or None):
+            out.append(_change(texts, lang, name, _short(before.get(name)), _short(now.get(name))))
+    return out
+
+
+def _change(texts: Catalog, lang: str, name: str, old: str, new: str) -> str:
+    return texts.t("mtg.change.line", lang, field=texts.plain(f"mtg.change.field.{name}", lang), old=old, new=new)
+
+
+def _span(texts: Catalog, lang: str, told: dict[str, Any], tz: ZoneInfo) -> str:
+    start = _instant(told.get("starts_at"))
+    if start is None:
+        return "—"
+    end = _instant(told.get("ends_at"))
+    return when(texts, lang, start, tz) + (f"–{end.astimezone(tz):%H:%M}" if end is not None else "")
+
+
+def _instant(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _short(value: object, limit: int = CHANGE_CHARS) -> str:
+    text = str(value or "").strip() or "—"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def render_cancel(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """The cancellation, naming the meeting as the member last heard of it (moved since? its old time)."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
+    member = _recipient(session, row)
+    if meeting is None or member is None or meeting.status != MeetingStatus.CANCELLED:
+        return None
+    lang = texts.lang(member.language)
+    return Outgoing(text=_cancel_text(texts, lang, session, meeting, member.id, settings.tz))
+
+
+def _cancel_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, member_id: int | None,
+                 tz: ZoneInfo) -> str:
+    told = reminders.told_before(session=session, meeting=meeting, member_id=member_id) or {}
+    start = _instant(told.get("starts_at")) or meeting.starts_at
+    return texts.t("mtg.cancel.notice", lang, kind=meeting.kind, topic=told.get("topic") or meeting.topic,
+                   start=when(texts, lang, start, tz))
+
+
+def render_group(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """The one message in the branch group, in the branch's language; members answer with its buttons.  Its
+    change notice, like a member's, says what changed since the group's last notice."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
+    if meeting is None:
+        return None
+    lang = texts.lang(settings.language)
+    what = str(row.payload.get("what", "notice"))
+    if what == "cancel":
+        if meeting.status != MeetingStatus.CANCELLED:
+            return None
+        return Outgoing(text=_cancel_text(texts, lang, session, meeting, None, settings.tz))
+    if meeting.status == MeetingStatus.CANCELLED:
+        return None
+    head = "mtg.change.head" if what == "change" else "mtg.notice.head"
+    lines: list[str] = [texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz))]
+    changed = _what_changed(texts, lang, session, row, meeting, None, settings.tz)
+    if changed is None:
+        return None
+    lines += changed
+    lines += [card(texts, lang, meeting, settings.tz), texts.t("mtg.group.hint", lang)]
+    return Outgoing(text="\n".join(lines), markup=rsvp_keyboard(texts, lang, meeting.id))
+
+
+def render_leave_request(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """A 请假 to decide, to one secretary with [批准][不批准]; ``None`` once it was decided or withdrawn."""
+    answer = leave.current_request(session, row.payload)
+    secretary = _recipient(session, row)
+    if answer is None or secretary is None:
+        return None
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=answer.meeting_id)
+    member = session.get(Member, answer.member_id)
+    if meeting is None or member is None:
+        return None
+    lang = texts.lang(secretary.language)
+    return Outgoing(text=texts.t("mtg.leave.request", lang, name=member.name, topic=meeting.topic,
+                                 reason=answer.reason or "—", start=when(texts, lang, meeting.starts_at, settings.tz)),
+                    markup=leave_keyboard(texts, lang, answer.id))
+
+
+def render_leave_decision(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """The secretary's decision, to the member; ``None`` when a later decision replaced it."""
+    answer = leave.current_decision(session, row)
+    member = _recipient(session, row)
+    if answer is None or member is None:
+        return None
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=answer.meeting_id)
+    if meeting is None:
+        return None
+    lang = texts.lang(member.language)
+    outcome = "approved" if answer.leave_status == LeaveStatus.APPROVED else "declined"
+    return Outgoing(text=texts.t(f"mtg.leave.{outcome}", lang, topic=meeting.topic,
+                                 start=when(texts, lang, meeting.starts_at, settings.tz)))
+
+
+def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """补学: the meeting's materials to study, then a short quiz on them (or, when none of their questions is
+    published yet, it says so and reading completes it)."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
+    member = _recipient(session, row)
+    if meeting is None or member is None or meeting.id is None or member.id is None:
+        return None
+    owed = makeup_of(session=session, meeting_id=meeting.id, member_id=member.id)
+    if owed is None or owed.completed_at is not None:
+        return None
+    lang = texts.lang(member.language)
+    questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size))
+    text = Safe("\n\n".join([makeup_text(texts, lang, session, meeting, settings.tz),
+                              texts.t("mtg.makeup.quiz" if questions else "mtg.makeup.no_quiz", lang,
+                                      count=questions)]))
+    return Outgoing(text=text, markup=makeup_keyboard(texts, lang, meeting.id, quiz=bool(questions)))
+
+
+def makeup_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, tz: ZoneInfo) -> Safe:
+    parts = [texts.t("mtg.makeup.head", lang, kind=meeting.kind, topic=meeting.topic,
+                     start=when(texts, lang, meeting.starts_at, tz))]
+    units = meeting_store.study_units(session=session, branch_id=meeting.branch_id, titles=list(meeting.materials))
+    if meeting.materials:
+        parts.append(texts.t("mtg.makeup.materials", lang, titles="\n".join(
+            f"· 《{book_title(title)}》" for title in meeting.materials)))
+    budget = STUDY_CHARS
+    for unit in units:
+        if budget <= 0:
+            break
+        excerpt = _whole_sentences(unit.text, budget)
+        if not excerpt:
+            break
+        budget -= len(excerpt)
+        parts.append(texts.t("mtg.makeup.unit", lang, title=unit.heading or unit.title, text=excerpt))
+    if not meeting.materials:
+        parts.append(texts.t("mtg.makeup.no_materials", lang))
+    parts.append(texts.t("mtg.makeup.ask", lang))
+    return Safe("\n\n".join(parts))
+
+
+def _whole_sentences(text: str, budget: int) -> str:
+    """At most ``budget`` characters of ``text``, ending where one of its sentences ends (content's own
+    boundaries, quotations kept whole; the trial got "…实事好事，用")."""
+    if len(text) <= budget:
+        return text
+    end = at = 0
+    for sentence in split_sentences(text):
+        at = text.index(sentence, at) + len(sentence)
+        if at > budget:
+            break
+        end = at
+    return text[:end]
+
+
+def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
+    """Reminders (and the notices and changes a member must not miss) prefer a duplicate to a loss."""
+    resend = KindPolicy(resend_uncertain=True)
+    personal = partial(render_personal, texts, settings)
+    return [
+        DeliveryKind(reminders.NOTICE, personal, resend),
+        DeliveryKind(reminders.REMIND, personal, resend),
+        DeliveryKind(reminders.CHANGE, personal, resend),
+        DeliveryKind(reminders.CANCEL, partial(render_cancel, texts, settings), resend),
+        DeliveryKind(reminders.GROUP, partial(render_group, texts, settings), KindPolicy()),
+        DeliveryKind(reminders.MAKEUP, partial(render_makeup, texts, settings), KindPolicy()),
+        DeliveryKind(leave.REQUEST, partial(render_leave_request, texts, settings), resend),
+        DeliveryKind(leave.DECISION, partial(render_leave_decision, texts, settings), resend),
+    ]

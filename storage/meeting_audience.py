@@ -1,0 +1,60 @@
+"""Who is expected at a meeting (应到): the branch's people as of the meeting's start, narrowed to its audience.
+
+A meeting addresses the whole branch, the committee, one 党小组, or a list of members; who belongs is read
+at the *start*, so the 应到 of a held meeting is history that later joins and removals do not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.members import is_at_least
+from storage.models import Audience, Meeting, Member, MemberStatus, PartyGroup, Role
+
+
+def branch_people(*, session: Session, branch_id: int) -> list[Member]:
+    """Everyone who may have been expected at one of the branch's meetings: its active members and those who
+    left (a meeting before they left still counts them), by id; committee admins are not members of the
+    branch their row sits in (``storage.members.list_members``)."""
+    query = select(Member).where(Member.branch_id == branch_id, Member.role != Role.ADMIN,
+                                 col(Member.status).in_((MemberStatus.ACTIVE, MemberStatus.LEFT)))
+    return list(session.exec(query.order_by(col(Member.id))).all())
+
+
+def _belonged(member: Member, start: datetime) -> bool:
+    """In the branch at ``start``: joined by then (no ``joined_at``: from the beginning), not removed before."""
+    joined = member.joined_at is None or member.joined_at <= start
+    return joined and (member.status == MemberStatus.ACTIVE or (
+        member.status == MemberStatus.LEFT and member.removed_at is not None and member.removed_at > start))
+
+
+def attendees(*, session: Session, meeting: Meeting, people: Sequence[Member] | None = None) -> list[Member]:
+    """Who is expected (应到): the members of the branch the meeting addresses *as of its start*, by id.
+
+    A held meeting's 应到 is history: someone who joins afterwards was never expected (or the quorum and the
+    ledger of a past 党员大会 would change), and someone removed or transferred since was.  So a member
+    counts when they had joined by the start and were not removed before it; rows without ``joined_at``
+    (enrolled before the column was filled) count as joined from the beginning.  ``people`` is the branch's
+    :func:`branch_people` when the caller reads many meetings (a ledger), so they are read once.
+    """
+    start = meeting.starts_at
+    if people is None:
+        people = branch_people(session=session, branch_id=meeting.branch_id)
+    members = [m for m in people if _belonged(m, start)]
+    if meeting.audience == Audience.COMMITTEE:
+        return [m for m in members if is_at_least(m, Role.SECRETARY)]
+    if meeting.audience == Audience.GROUP:
+        ids = set(session.exec(select(PartyGroup.member_id).where(
+            PartyGroup.branch_id == meeting.branch_id, PartyGroup.name == meeting.audience_group)).all())
+        return [m for m in members if m.id in ids]
+    if meeting.audience == Audience.LIST:
+        wanted = set(meeting.audience_ids)
+        return [m for m in members if m.id in wanted]
+    return members
+
+
+def is_attendee(*, session: Session, meeting: Meeting, member: Member) -> bool:
+    return any(m.id == member.id for m in attendees(session=session, meeting=meeting))

@@ -24,7 +24,7 @@ false (``ranking``) may still ask the false one instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from content.model import FALSE_TEXT, TRUE_TEXT
@@ -95,9 +95,8 @@ def _twin(true: _Held, text: str, other: _Held) -> str | None:
     if not true.person:
         return text.replace(true.who, other.who, 1)
     title = re.search(rf"{_PERSON}$", true.who)
-    assert title is not None
-    mine = title.group(0)
-    if _distinct(mine, other.who) and other.who not in true.who:
+    mine = title.group(0) if title else ""
+    if mine and _distinct(mine, other.who) and other.who not in true.who:
         at = text.find(true.who)
         return text[:at] + true.who[: -len(mine)] + other.who + text[at + len(true.who) :]
     return None
@@ -106,24 +105,23 @@ def _twin(true: _Held, text: str, other: _Held) -> str | None:
 def duty_candidates(evidences: Iterable[Evidence]) -> list[Candidate]:
     """A true and a false statement for each central sentence that hands one named role to one holder."""
     evidences = list(evidences)
-    paired: list[_Held] = []  # holders a sentence sets beside another role's holder ("…第一责任人…，…一岗双责")
+    held = {ev.text: _clauses(ev.text) for ev in evidences}
+    # the holders a sentence sets beside another role's holder ("…第一责任人责任，领导班子成员…“一岗双责”")
     beside: dict[str, list[_Held]] = {}
-    for ev in evidences:
-        found = _clauses(ev.text)
+    for found in held.values():
         for h in found:
             beside.setdefault(h.role, []).extend(o for o in found if o.role != h.role)
-        paired.extend(found)
     out: list[Candidate] = []
     for ev in evidences:
         if ev.tier != CENTRAL or "\n" in ev.text or cjk_len(ev.text) > MAX_CHARS:
             continue
-        found = _clauses(ev.text)
+        found = held[ev.text]
         if len(found) != 1 or not norm(ev.text).startswith(norm(found[0].who)[:4]):
             continue  # one sentence, one holder, said first: "各级党委（党组）要对学习教育负总责。"
         true = found[0]
         if _echoes(true.who, ev.text[ev.text.find(true.who) + len(true.who):]):
             continue  # "行业系统主管部门党委（党组）要…对本行业本系统…": the duty names its holder
-        section = [h for e in evidences if e.doc_id == ev.doc_id and e.section == ev.section for h in _clauses(e.text)]
+        section = [h for e in evidences if e.doc_id == ev.doc_id and e.section == ev.section for h in held[e.text]]
         others = [h for h in (*section, *beside.get(true.role, ())) if h.role != true.role]
         twins = list(dict.fromkeys(t for o in others if (t := _twin(true, ev.text, o)) and t != ev.text))
         if twins:
@@ -159,4 +157,4 @@ def _statements(ev: Evidence, true: _Held, false_text: str) -> list[Candidate]:
     return out
 
 
-__all__: Sequence[str] = ("KIND", "duty_candidates")
+__all__ = ["KIND", "duty_candidates"]

@@ -12,7 +12,6 @@ is a coin toss), and so does any meeting below the centre.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from content.questions.importance import CENTRAL
 from content.questions.slots import Candidate
@@ -45,4 +44,4 @@ def _whole_day(option: str) -> bool:
     return _DAY.fullmatch(option) is not None
 
 
-__all__: Sequence[str] = ("central_meeting_day", "meeting_days")
+__all__ = ["central_meeting_day", "meeting_days"]

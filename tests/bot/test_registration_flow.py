@@ -241,3 +241,23 @@ async def test_ids_out_of_range_read_as_unknown(session: OfflineSession) -> None
 async def test_whoami_in_private(session: OfflineSession) -> None:
     session.api.add_user(NEWCOMER, "王五")
     assert "10002" in (await session.send(NEWCOMER, "/whoami"))[0].plain
+
+
+# --------------------------------------------------------------------------- regressions (issue 8)
+
+
+async def test_a_rejected_applicant_cannot_rejoin_through_the_invite_link_but_can_be_readmitted(
+        session: OfflineSession) -> None:
+    """F35: an applicant the secretary rejected opened the invite link afterwards and was in."""
+    await _secretary(session)
+    session.api.add_user(NEWCOMER, "王五")
+    request = next(r for r in await session.send(NEWCOMER, "/start") if r.chat_id == SECRETARY_ID)
+    member_id = request.plain.split("编号：")[1].split()[0]
+    await session.send(SECRETARY_ID, f"/reject {member_id}")
+    again = await session.send(NEWCOMER, f"/start {INVITE}")
+    assert "未获批准" in again[0].plain and "欢迎您" not in again[0].plain
+    assert "未获批准" in (await session.send(NEWCOMER, "/help"))[0].plain
+    assert "王五" not in (await session.send(SECRETARY_ID, "/members"))[0].plain.split("待审批")[0]
+    readmitted = await session.send(SECRETARY_ID, f"/approve {member_id}")
+    assert any(r.chat_id == NEWCOMER and "已获批准" in r.plain for r in readmitted)
+    assert "您已经是" in (await session.send(NEWCOMER, f"/start {INVITE}"))[0].plain

@@ -123,10 +123,19 @@ def question_markup(texts: Catalog, lang: str, quiz: QuizSession, q: Question) -
     return None  # 填空: the member types the answer
 
 
-def right_answer(q: Question) -> str:
+def _verdict_word(texts: Catalog, lang: str, q: Question, value: str) -> str:
+    """A 判断's stored 正确 / 错误 in the member's language (an English member reads True / False, like the
+    buttons they tapped); any other answer as it is."""
+    if q.qtype == "truefalse" and tuple(q.options) == TRUE_FALSE and value in TRUE_FALSE:
+        return texts.plain("quiz.tf_true" if value == TRUE_FALSE[0] else "quiz.tf_false", lang)
+    return value
+
+
+def right_answer(texts: Catalog, lang: str, q: Question) -> str:
     if q.qtype in ("single", "multiple"):
         return "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(q.options) if o in q.answer)
-    return q.answer[0] if q.answer else ""
+    answer = q.answer[0] if q.answer else ""
+    return _verdict_word(texts, lang, q, answer)
 
 
 def _adds(q: Question) -> bool:
@@ -145,14 +154,15 @@ def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen:
     if q.qtype in ("single", "multiple"):
         given = "".join(LETTERS[i] for i, o in enumerate(q.options) if o in chosen)
     else:
-        given = "、".join(chosen)
+        given = "、".join(_verdict_word(texts, lang, q, c) for c in chosen)
     verdict = texts.plain("quiz.right" if correct else "quiz.wrong", lang)
+    answer = right_answer(texts, lang, q)
     if (sourced := cited(q.explanation)) is not None:  # names the speaker more precisely than the title
         source, quote = sourced
-        return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=right_answer(q),
+        return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=answer,
                        source=source, sentence=_cut(quote))
     explanation = texts.t("quiz.explanation", lang, text=q.explanation) if _adds(q) else ""
-    return texts.t("quiz.feedback", lang, verdict=verdict, given=given or "—", answer=right_answer(q),
+    return texts.t("quiz.feedback", lang, verdict=verdict, given=given or "—", answer=answer,
                    explanation=explanation, document=book_title(q.document), sentence=_cut(q.sentence))
 
 

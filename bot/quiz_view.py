@@ -10,6 +10,7 @@ sentence is set apart in italics under the answer.
 from __future__ import annotations
 
 import functools
+from datetime import tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -19,6 +20,7 @@ from content.export import LETTERS
 from content.grading import normalise
 from content.questions.cloze import cited
 from storage.models import Question, QuizSession, StudyUnit
+from storage.quiz_state import NothingToAsk
 from storage.study import MyProgress, PlanView
 
 QUIZ = "qz"  # callback prefix of quiz buttons
@@ -176,6 +178,15 @@ def answered_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, num
     chat history keeps each question with its answer and source."""
     return Safe(question_text(texts, lang, quiz, q, number, hint=False) + "\n\n"
                 + feedback_text(texts, lang, q, correct, chosen))
+
+
+def nothing_text(texts: Catalog, lang: str, why: NothingToAsk, tz: tzinfo) -> Safe:
+    """/quiz with nothing to ask: an empty bank is the secretary's to fill; a bank worked through has a day
+    when the next review comes back."""
+    if why.bank_empty or why.next_due is None:
+        return texts.t("quiz.no_questions", lang)
+    return texts.t("quiz.all_answered", lang, published=why.published,
+                   day=why.next_due.astimezone(tz).strftime("%Y-%m-%d"))
 
 
 def summary_text(texts: Catalog, lang: str, quiz: QuizSession, wrong_total: int) -> Safe:

@@ -35,6 +35,7 @@ from bot.feature import Feature
 from bot.quiz_view import (
     QUIZ,
     answered_text,
+    nothing_text,
     nudge_markup,
     question_markup,
     question_text,
@@ -48,6 +49,7 @@ from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
 from storage import group_quiz as group_store
 from storage import members as member_store
 from storage import quiz as quiz_store
+from storage import quiz_state
 from storage import study as study_store
 from storage.inputs import valid_id
 from storage.models import Delivery, Member, MemberStatus, PollMap, Question, QuestionStatus, QuizSession, Role
@@ -99,7 +101,8 @@ async def _start(update: Update, svc: Services, caller: Caller, *, resume: bool 
     quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=now, due_by=_end_of_day(svc, now),
                             size=svc.settings.study.quiz_size)
     if quiz is None:
-        await reply(update, svc.texts.t("quiz.no_questions", caller.lang))
+        why = await svc.db.run(quiz_state.nothing_to_ask, member_id=caller.member.id, branch_id=caller.member.branch_id)
+        await reply(update, nothing_text(svc.texts, caller.lang, why, svc.settings.tz))
         return
     reviews = len(quiz.review_ids)
     await reply(update, svc.texts.t("quiz.started_reviews" if reviews else "quiz.started", caller.lang,

@@ -58,3 +58,24 @@ async def test_quiz_says_whether_the_bank_is_empty_or_everything_is_answered(
     assert "题库里还没有" not in done
     await study.send(MEMBER, "/lang en")
     assert "You have answered all" in (await study.send(MEMBER, "/quiz"))[0].plain
+
+
+async def test_a_retry_waits_until_the_quiz_in_progress_is_finished(study: OfflineSession) -> None:
+    """F24/T13: 重做 under /wrong used to end the quiz in progress without a word."""
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    _, missed = current(study, MEMBER)
+    await answer(study, MEMBER, right=False)
+    before, waiting = current(study, MEMBER)
+    await study.send(MEMBER, "/wrong")
+    refused = await study.press(MEMBER, 1)
+    assert any("还有一组题没做完（第 2/5 题）" in m.plain for m in refused), [m.plain for m in refused]
+    assert not study.api.unanswered_callbacks()
+    after, still = current(study, MEMBER)
+    assert (after.id, after.position, still.id) == (before.id, before.position, waiting.id)
+    assert "继续上次的答题：第 2/5 题" in (await study.send(MEMBER, "/quiz"))[0].plain  # as the reply says
+    while _waiting(study):
+        await answer(study, MEMBER, right=True)
+    await study.send(MEMBER, "/wrong")
+    asked = await study.press(MEMBER, 1)
+    assert "第 1/1 题" in asked[-1].plain and current(study, MEMBER)[1].id == missed.id

@@ -261,3 +261,18 @@ async def test_a_rejected_applicant_cannot_rejoin_through_the_invite_link_but_ca
     readmitted = await session.send(SECRETARY_ID, f"/approve {member_id}")
     assert any(r.chat_id == NEWCOMER and "已获批准" in r.plain for r in readmitted)
     assert "您已经是" in (await session.send(NEWCOMER, f"/start {INVITE}"))[0].plain
+
+
+async def test_a_members_help_menu_and_usage_leave_out_what_only_secretaries_can_do(session: OfflineSession) -> None:
+    """T7: a member's /help read "查看会议（书记可修改或取消）"."""
+    await _secretary(session)
+    session.api.add_user(MEMBER, "张三")
+    await session.send(MEMBER, f"/start {INVITE}")
+    help_text = (await session.send(MEMBER, "/help"))[0].plain
+    assert "/meeting — 查看会议详情" in help_text and "书记可" not in help_text, help_text
+    menu = {c["command"]: c["description"] for c in session.api.visible_commands(MEMBER)}
+    assert menu["meeting"] == "查看会议详情"
+    usage = (await session.send(MEMBER, "/meeting 一 二 三"))[0].plain
+    assert "/meeting 会议编号" in usage and "书记修改" not in usage, usage
+    assert "/meeting — 查看会议（书记可修改或取消）" in (await session.send(SECRETARY_ID, "/help"))[0].plain
+    assert "书记修改" in (await session.send(SECRETARY_ID, "/meeting 一 二 三"))[0].plain

@@ -15,7 +15,7 @@ from datetime import tzinfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
-from bot.texts import Catalog, Safe, book_title
+from bot.texts import Catalog, Safe, book_title, raised
 from content.export import LETTERS
 from content.grading import normalise
 from content.questions.cloze import cited
@@ -40,7 +40,7 @@ def snippet_text(texts: Catalog, lang: str, unit: StudyUnit, place: int, total: 
     source = texts.t("study.source", lang, source=unit.source) if unit.source else ""
     heading = texts.t("study.heading", lang, heading=unit.heading) if unit.heading else ""
     return texts.t("study.snippet", lang, label=texts.plain("study.label_today" if today else "study.label_next", lang),
-                   place=place, total=total, title=book_title(unit.title), source=source, heading=heading,
+                   place=place, total=total, title=book_title(unit.title, lang), source=source, heading=heading,
                    text=unit.text)
 
 
@@ -66,10 +66,11 @@ def plan_text(texts: Catalog, lang: str, plan: PlanView, push_time: str, paused:
     lines = [texts.t("study.plan_header", lang, delivered=plan.delivered, read=plan.read, total=plan.total)]
     for doc in plan.documents:
         mark = "✅" if doc.read == doc.units else ("📖" if doc.delivered else "▫️")
-        lines.append(texts.t("study.plan_line", lang, mark=mark, title=book_title(doc.title), read=doc.read,
+        lines.append(texts.t("study.plan_line", lang, mark=mark, title=book_title(doc.title, lang), read=doc.read,
                              units=doc.units))
     if plan.next_position is not None and plan.next_title is not None:
-        lines.append(texts.t("study.plan_next", lang, place=plan.next_position, title=book_title(plan.next_title)))
+        lines.append(texts.t("study.plan_next", lang, place=plan.next_position,
+                             title=book_title(plan.next_title, lang)))
     else:
         lines.append(texts.t("study.plan_finished", lang))
     lines.append(texts.t("study.plan_paused" if paused else "study.plan_time", lang, time=push_time))
@@ -84,7 +85,7 @@ def progress_text(texts: Catalog, lang: str, me: MyProgress) -> Safe:
     if me.by_document:
         lines.append(texts.t("study.me_docs", lang))
         for doc in me.by_document:
-            lines.append(texts.t("study.me_doc", lang, title=book_title(doc.document), correct=doc.correct,
+            lines.append(texts.t("study.me_doc", lang, title=book_title(doc.document, lang), correct=doc.correct,
                                  answered=doc.answered, accuracy=f"{round(100 * doc.correct / doc.answered)}%"))
     return Safe("\n".join(lines))
 
@@ -162,10 +163,10 @@ def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen:
     if (sourced := cited(q.explanation)) is not None:  # names the speaker more precisely than the title
         source, quote = sourced
         return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=answer,
-                       source=source, sentence=_cut(quote))
+                       source=source, sentence=_cut(raised(quote)))
     explanation = texts.t("quiz.explanation", lang, text=q.explanation) if _adds(q) else ""
     return texts.t("quiz.feedback", lang, verdict=verdict, given=given or "—", answer=answer,
-                   explanation=explanation, document=book_title(q.document), sentence=_cut(q.sentence))
+                   explanation=explanation, document=book_title(q.document, lang), sentence=_cut(q.sentence))
 
 
 def _cut(sentence: str) -> str:

@@ -23,10 +23,23 @@ LANGUAGES = ("zh", "en")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
-def book_title(title: str) -> str:
+# Languages whose templates set a title in “ ” rather than 《 》 (the English catalog: “{title}”).
+QUOTED_TITLES = frozenset({"en"})
+_NEST = str.maketrans("“”‘’", "‘’“”")  # one level deeper: double quotes become single and back
+
+
+def book_title(title: str, lang: str = "zh") -> str:
     """A title to be set inside 《》: book-title marks it already contains become 〈〉, as typesetting requires
-    (《中共中央办公厅印发〈关于…的通知〉》)."""
-    return title.replace("《", "〈").replace("》", "〉")
+    (《中共中央办公厅印发〈关于…的通知〉》).  Where ``lang`` sets titles in “ ”, the title's own quotation marks
+    go one level down (“‘五重五轻’，习近平曾这样…”), so the title is not read as two quotations."""
+    title = title.replace("《", "〈").replace("》", "〉")
+    return title.translate(_NEST) if lang in QUOTED_TITLES else title
+
+
+def raised(quote: str) -> str:
+    """A quotation stored as it stands inside “ ” (its own marks one level down, ‘ ’) shown without the outer
+    marks: its own marks come back up to “ ”."""
+    return quote.translate(_NEST)
 
 
 class Safe(str):

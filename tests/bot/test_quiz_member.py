@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.fakeapi.session import OfflineSession
+from bot.quiz_view import feedback_text
+from bot.texts import Catalog
 from storage.models import Question, QuestionStatus, ReviewItem
 from tests.bot.study_helpers import (
     MEMBER,
@@ -79,3 +81,32 @@ async def test_a_retry_waits_until_the_quiz_in_progress_is_finished(study: Offli
     await study.send(MEMBER, "/wrong")
     asked = await study.press(MEMBER, 1)
     assert "第 1/1 题" in asked[-1].plain and current(study, MEMBER)[1].id == missed.id
+
+
+def _question(**fields: object) -> Question:
+    base: dict[str, object] = {"branch_id": 1, "qkey": "q-t", "qtype": "single", "stem": "（　）的总要求",
+                               "options": ["甲", "乙"], "answer": ["甲"], "explanation": "", "document": "某文件",
+                               "doc_key": "d", "sentence": "", "status": QuestionStatus.PUBLISHED}
+    return Question(**{**base, **fields})
+
+
+def test_the_quoted_source_keeps_its_own_double_quotes() -> None:
+    """T3: the source's “立党为公…” showed as ‘立党为公…’ under 原文 (stored one level down, shown without the
+    outer marks that level is for)."""
+    q = _question(explanation="出自中央党的建设工作领导小组会议。原文：“要全面落实‘立党为公、为民造福’的总要求，"
+                              "引用‘“好”’。”",
+                  sentence="要全面落实“立党为公、为民造福”的总要求。")
+    for lang in ("zh", "en"):
+        shown = feedback_text(Catalog.load(), lang, q, True, ("甲",))
+        assert "要全面落实“立党为公、为民造福”的总要求，引用“‘好’”。" in shown, shown
+
+
+async def test_english_titles_are_quoted_once(study: OfflineSession) -> None:
+    """T6: an English /plan showed ““五重五轻”，习近平曾这样给错误政绩观“画像””."""
+    await join(study)
+    await study.send(MEMBER, "/lang en")
+    plan = (await study.send(MEMBER, "/plan"))[0].plain
+    line = next(line for line in plan.splitlines() if "五重五轻" in line)
+    assert "“‘五重五轻’，习近平曾这样给错误政绩观‘画像’”" in line, line
+    await study.send(MEMBER, "/lang zh")
+    assert "《“五重五轻”，习近平曾这样给错误政绩观“画像”》" in (await study.send(MEMBER, "/plan"))[0].plain

@@ -59,7 +59,7 @@ async def test_quiz_says_whether_the_bank_is_empty_or_everything_is_answered(
     assert f"已发布的 {total} 道题您都答过了" in done and day in done, done
     assert "题库里还没有" not in done
     await study.send(MEMBER, "/lang en")
-    assert "You have answered all" in (await study.send(MEMBER, "/quiz"))[0].plain
+    assert f"You have answered every published question ({total})" in (await study.send(MEMBER, "/quiz"))[0].plain
 
 
 async def test_a_retry_waits_until_the_quiz_in_progress_is_finished(study: OfflineSession) -> None:

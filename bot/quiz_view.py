@@ -94,11 +94,11 @@ def progress_text(texts: Catalog, lang: str, me: MyProgress) -> Safe:
 
 
 def question_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, number: int | None = None, *,
-                  hint: bool = True) -> Safe:
+                  hint: bool = True, with_options: bool = True) -> Safe:
     """A question as asked (``number``: its 1-based place, default the one the session waits for)."""
     review = texts.plain("quiz.review_mark", lang) if q.id in quiz.review_ids else ""
     options = ""
-    if q.qtype in ("single", "multiple"):
+    if q.qtype in ("single", "multiple") and with_options:
         options = "\n\n" + "\n".join(texts.t("quiz.option", lang, letter=LETTERS[i], text=o)
                                      for i, o in enumerate(q.options))
     shown = texts.t("quiz.hint_line", lang, hint=texts.t(f"quiz.hint.{q.qtype}", lang)) if hint else ""
@@ -134,7 +134,22 @@ def _verdict_word(texts: Catalog, lang: str, q: Question, value: str) -> str:
     return value
 
 
-def right_answer(texts: Catalog, lang: str, q: Question) -> str:
+def _marked_options(texts: Catalog, lang: str, q: Question, chosen: tuple[str, ...]) -> Safe:
+    """A 多选's options once each, marked: chosen and right, right but missed, chosen but wrong, neither —
+    on a phone the member sees at a glance what they got and what the right set is."""
+    lines = []
+    for i, option in enumerate(q.options):
+        right, picked = option in q.answer, option in chosen
+        mark = "hit" if right and picked else "missed" if right else "wrong" if picked else "none"
+        lines.append(texts.t("quiz.marked_option", lang, mark=texts.plain(f"quiz.mark.{mark}", lang),
+                             letter=LETTERS[i], text=option))
+    return Safe("\n".join([*lines, texts.t("quiz.mark_legend", lang)]))
+
+
+def right_answer(texts: Catalog, lang: str, q: Question, chosen: tuple[str, ...] = ()) -> str:
+    if q.qtype == "multiple":  # the right letters together, then every option marked (shown once)
+        letters = "".join(LETTERS[i] for i, o in enumerate(q.options) if o in q.answer)
+        return Safe(letters + "\n" + _marked_options(texts, lang, q, chosen))
     if q.qtype in ("single", "multiple"):
         return "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(q.options) if o in q.answer)
     answer = q.answer[0] if q.answer else ""
@@ -159,7 +174,7 @@ def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen:
     else:
         given = "、".join(_verdict_word(texts, lang, q, c) for c in chosen)
     verdict = texts.plain("quiz.right" if correct else "quiz.wrong", lang)
-    answer = right_answer(texts, lang, q)
+    answer = right_answer(texts, lang, q, chosen)
     if (sourced := cited(q.explanation)) is not None:  # names the speaker more precisely than the title
         source, quote = sourced
         return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=answer,
@@ -177,7 +192,8 @@ def answered_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, num
                   chosen: tuple[str, ...]) -> Safe:
     """The question message once answered: the question as it was asked, then the feedback under it, so the
     chat history keeps each question with its answer and source."""
-    return Safe(question_text(texts, lang, quiz, q, number, hint=False) + "\n\n"
+    # a 多选's options are listed once, marked, in the feedback (not twice on a narrow screen)
+    return Safe(question_text(texts, lang, quiz, q, number, hint=False, with_options=q.qtype != "multiple") + "\n\n"
                 + feedback_text(texts, lang, q, correct, chosen))
 
 

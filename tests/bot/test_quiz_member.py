@@ -110,3 +110,25 @@ async def test_english_titles_are_quoted_once(study: OfflineSession) -> None:
     assert "“‘五重五轻’，习近平曾这样给错误政绩观‘画像’”" in line, line
     await study.send(MEMBER, "/lang zh")
     assert "《“五重五轻”，习近平曾这样给错误政绩观“画像”》" in (await study.send(MEMBER, "/plan"))[0].plain
+
+
+async def test_multiple_choice_feedback_lists_each_option_once_marked(study: OfflineSession) -> None:
+    """T4: a 多选's feedback repeated the options (asked, then the right ones again on separate lines)."""
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    while current(study, MEMBER)[1].qtype != "multiple":
+        await answer(study, MEMBER, right=True)
+    _, q = current(study, MEMBER)
+    good = [i for i, o in enumerate(q.options) if o in q.answer]
+    bad = next(i for i in range(len(q.options)) if i not in good)
+    await study.press(MEMBER, bad + 1)
+    await study.press(MEMBER, good[0] + 1)
+    replies = await study.press(MEMBER, len(q.options) + 1)
+    shown = next(m.plain for m in replies if "正确答案：" in m.plain)
+    letters = "ABCDEFGHI"
+    assert f"正确答案：{''.join(letters[i] for i in good)}\n" in shown, shown
+    for i, option in enumerate(q.options):
+        assert shown.count(f"{letters[i]}. {option}") == 1, (option, shown)
+        mark = "✅" if i == good[0] else "⭕" if i in good else "❌" if i == bad else "▫️"
+        assert f"{mark} {letters[i]}. {option}" in shown, (mark, option, shown)
+    assert "✅ 选对" in shown and f"您的答案：{''.join(sorted(letters[bad] + letters[good[0]]))}" in shown

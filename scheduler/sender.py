@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
 LANES = 12  # chats in flight: 25/s × 300 ms needs ~8
 LINGER = 5.0  # a row due again within this many seconds (after a 429) is waited for, not left to the next tick
+BULK_READ_TIMEOUT = 2.0  # s: Telegram answers in 50–300 ms; a bulk send that waits longer is uncertain anyway,
+# and every second waited holds its chat's lane (interactive replies keep the bot's 5 s)
 FLOOD_SHARE = 0.3  # more than this share of the last second's sends refused with 429: everyone pauses
 
 _heap_frozen = False
@@ -294,7 +296,7 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
         row.attempts += 1
         passed_at = run.limiter.last_passed
         try:
-            message = await deliver(run.bot, row.chat_id, out)
+            message = await deliver(run.bot, row.chat_id, out, read_timeout=BULK_READ_TIMEOUT)
         except ChatMigrated as exc:
             await db.run(outbox.migrate_chat, old_chat_id=row.chat_id, new_chat_id=exc.new_chat_id)
             await db.run(_move_row, delivery_id=row.id, chat_id=exc.new_chat_id)

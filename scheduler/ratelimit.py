@@ -176,3 +176,32 @@ class SendRateLimiter:
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         """After a 429 for one chat: that chat waits, the others go on."""
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), self._monotonic() + seconds)
+
+
+class FloodWatch:
+    """Tells a pile-up of 429s across chats (Telegram throttling the bot as a whole) from isolated ones.
+
+    Telegram refuses single requests now and then (the benchmark's fake injects 5 %); pausing everyone for
+    each such refusal would cost a second of the fan-out each time.  Everyone pauses only when, among the
+    requests that *passed the gate* within the last ``window`` seconds, at least ``chats`` distinct chats
+    were refused and the refusals are more than ``share`` of the answers.  Requests are placed by the
+    moment they passed, not by when their answer was handled, so a loop stall that hands back many answers
+    at once does not look like a pile-up.
+    """
+
+    def __init__(self, window: float = 2.0, share: float = 0.3, chats: int = 4) -> None:
+        self.window, self.share, self.chats = window, share, chats
+        self._answers: deque[tuple[float, int, bool]] = deque()  # (passed at, chat, refused), as answered
+        self._latest = 0.0
+
+    def answered(self, passed_at: float, chat_id: int, refused: bool = False) -> bool:
+        """Note an answer; True when it makes the recent refusals a pile-up (everyone should pause)."""
+        self._answers.append((passed_at, chat_id, refused))
+        self._latest = max(self._latest, passed_at)
+        while self._answers and self._answers[0][0] < self._latest - self.window:
+            self._answers.popleft()
+        if not refused:
+            return False
+        refused_chats = {chat for _, chat, no in self._answers if no}
+        refusals = sum(1 for *_, no in self._answers if no)
+        return len(refused_chats) >= self.chats and refusals > self.share * len(self._answers)

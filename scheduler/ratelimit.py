@@ -27,6 +27,7 @@ Time comes from an injectable monotonic function and sleep, so tests check the s
 from __future__ import annotations
 
 import asyncio
+import bisect
 import math
 import time
 from collections import deque
@@ -49,6 +50,8 @@ class SendRateLimiter:
         catch_up: float = 0.25,
         lead: float = 0.015,
         window: float = 1.0,
+        stall: float = 0.01,
+        stall_check: float = 0.005,
     ) -> None:
         if per_second <= 0:
             raise ValueError("per_second must be positive")
@@ -69,6 +72,9 @@ class SendRateLimiter:
         self._max_chats = max_chats
         self._gate: asyncio.Lock | None = None
         self.last_passed = 0.0  # when the latest request passed the gate (what ``refund`` takes back)
+        self.stall, self.stall_check = stall, stall_check
+        self._watches: set[asyncio.Future[None]] = set()
+        self.restamped = 0  # passes moved to the end of a stall that may have held them back
 
     @classmethod
     def under_ceiling(cls, ceiling: float = DEFAULT_CEILING, spread: float = DEFAULT_SPREAD,
@@ -154,7 +160,33 @@ class SendRateLimiter:
                 await self._sleep(ready - now - (0.0 if prepared else self.lead))
             self._stamp(chat_id, self._slot, now)
             self.last_passed = now
+        if self.stall_check > 0:
+            watch = asyncio.ensure_future(self._watch_write(chat_id, now))
+            self._watches.add(watch)
+            watch.add_done_callback(self._watches.discard)
         return True
+
+    async def _watch_write(self, chat_id: int, passed_at: float) -> None:
+        """Follow a request that just passed for the moment it takes to be written (``stall_check``).
+
+        If the loop stalls in that moment the request reaches Telegram only at the stall's end — together
+        with the requests the gate lets through right after to catch up.  A check that wakes more than
+        ``stall`` late moves the request's stamp to the stall's end: the window, the half-interval spacing
+        and its chat's spacing then count from when it really left.  Moving a stamp later is only ever
+        more careful.
+        """
+        await self._sleep(self.stall_check)
+        now = self._monotonic()
+        if now - passed_at - self.stall_check <= self.stall:
+            return
+        try:
+            self._stamps.remove(passed_at)
+        except ValueError:
+            return  # refunded, or already out of the window
+        bisect.insort(self._stamps, now)
+        self._not_before = max(self._not_before, now + self.interval / 2)
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), now + self._spacing(chat_id))
+        self.restamped += 1
 
     def refund(self, passed_at: float) -> None:
         """A request Telegram refused (429) delivered nothing: its place goes to the next one.

@@ -177,7 +177,7 @@ async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
     await bot.shutdown()
     db.dispose()
     result = figures("zhibu sender", [*chats, GROUP], stats, started, p95(samples), idle, uncertain)
-    print(describe_excess(result, lag, paused), flush=True)
+    print(describe_excess(result, lag, paused) + f"; passes moved past a stall {limiter.restamped}", flush=True)
     return result
 
 

@@ -52,7 +52,16 @@ from telegram.ext import AIORateLimiter, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
 from bench.bench_telegram import FIRST_MEMBER, GROUP, INTERACTIVE, INTERACTIVE_CHATS, TOKEN  # noqa: E402
-from bench.delivery_figures import LoopLag, Result, describe_excess, figures, p95, table  # noqa: E402
+from bench.delivery_figures import (  # noqa: E402
+    LoopLag,
+    PassLog,
+    Result,
+    describe_delays,
+    describe_excess,
+    figures,
+    p95,
+    table,
+)
 from scheduler import outbox  # noqa: E402
 from scheduler.clock import SystemClock  # noqa: E402
 from scheduler.ratelimit import DEFAULT_CEILING, SendRateLimiter  # noqa: E402
@@ -151,13 +160,27 @@ def _uncertain(db: Database) -> set[int]:
         return {r.chat_id for r in s.exec(select(Delivery).where(Delivery.uncertain_at.is_not(None))).all()}  # type: ignore[union-attr]
 
 
+class _LoggedLimiter(SendRateLimiter):
+    """zhibu's limiter, noting the wall-clock moment each request passes (the server stamps arrivals so)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.log = PassLog()
+
+    async def acquire(self, chat_id: int, prepare: Callable[[], Awaitable[bool]] | None = None) -> bool:
+        passed = await super().acquire(chat_id, prepare)
+        if passed:
+            self.log.passed(chat_id, time.time() - (time.monotonic() - self.last_passed))
+        return passed
+
+
 async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
     db = _prepare(f"sqlite:///{workdir}/zhibu-fanout.sqlite3", [*chats, GROUP])
     bot = _bot(server)
     await bot.initialize()
     idle = await _idlep95(bot, 8.0)
     await server.call("benchStats", reset=1)
-    limiter = SendRateLimiter.under_ceiling(DEFAULT_CEILING)
+    limiter = _LoggedLimiter.under_ceiling(DEFAULT_CEILING)
     started = time.time()
     done = False
     samples: list[float] = []
@@ -178,6 +201,7 @@ async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
     db.dispose()
     result = figures("zhibu sender", [*chats, GROUP], stats, started, p95(samples), idle, uncertain)
     print(describe_excess(result, lag, paused) + f"; passes moved past a stall {limiter.restamped}", flush=True)
+    print(describe_delays(limiter.log.delays([a for a in stats["accepted"] if a[1] < INTERACTIVE])), flush=True)
     return result
 
 

@@ -138,3 +138,34 @@ def describe_excess(result: Result, lag: LoopLag | None = None, paused: int | No
     if paused is not None:
         line += f"; global pauses {paused}"
     return line
+
+
+class PassLog:
+    """Wall-clock moments requests passed the limiter, per chat, to pair with the server's arrivals."""
+
+    def __init__(self) -> None:
+        self.passes: dict[int, list[float]] = {}
+
+    def passed(self, chat_id: int, at: float) -> None:
+        self.passes.setdefault(chat_id, []).append(at)
+
+    def delays(self, accepted: list[tuple[float, int]]) -> list[float]:
+        """For each accepted message, how long after its pass it arrived (the latest pass before it)."""
+        out = []
+        for arrived, chat in accepted:
+            before = [t for t in self.passes.get(chat, ()) if t <= arrived]
+            if before:
+                out.append(arrived - before[-1])
+        return sorted(out)
+
+
+def describe_delays(delays: list[float]) -> str:
+    """Pass-to-arrival delay percentiles: how wide the limiter's ``spread`` must be."""
+    if not delays:
+        return "no pass-to-arrival delays"
+    def at(q: float) -> float:
+        return delays[min(len(delays) - 1, int(q * len(delays)))] * 1000
+    over = {ms: sum(1 for d in delays if d - delays[0] > ms / 1000) for ms in (10, 20, 30)}
+    return (f"pass → arrival delay (ms): min {delays[0] * 1000:.1f}, p50 {at(0.5):.1f}, p99 {at(0.99):.1f}, "
+            f"p99.9 {at(0.999):.1f}, max {delays[-1] * 1000:.1f}; more than 10/20/30 ms above the least: "
+            f"{over[10]}/{over[20]}/{over[30]} of {len(delays)}")

@@ -32,6 +32,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Self
 
 DEFAULT_CEILING = 25.0
 DEFAULT_SPREAD = 0.03  # arrival jitter the window absorbs: a second of arrivals stays within the ceiling
@@ -78,7 +79,7 @@ class SendRateLimiter:
 
     @classmethod
     def under_ceiling(cls, ceiling: float = DEFAULT_CEILING, spread: float = DEFAULT_SPREAD,
-                      **kwargs: object) -> SendRateLimiter:
+                      **kwargs: object) -> Self:
         """At most ``floor(ceiling)`` arrivals in any second, even when arrival delays vary by ``spread`` s.
 
         Each chat's spacing takes the same margin, so jitter never lands two messages to one chat less than a

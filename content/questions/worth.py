@@ -6,7 +6,8 @@ Each question was correct and verified, but not worth a member's two minutes:
                     层级、地区、领域、行业 against 岗位、部门): it tests recognising tokens, and each wrong word is
                     defensible in the sentence's sense (a 部门 is a kind of difference too)
     provenance      a blank on where a text comes from or who printed it ("这些重要论述，收录在（　）一书中";
-                    "刊载于（　）"): a bibliographic detail, not what the text requires
+                    "刊载于（　）"; "来源：（　）资料汇编"; "（　）印发《…的通知》"): a bibliographic detail, not
+                    what the text requires
     one wrong       a 多选 with fewer than two wrong options ("五重五轻" asked with 重速度轻质量 as its only
                     outsider): one odd phrase out, found by elimination, not by knowing the list
 
@@ -18,13 +19,15 @@ from __future__ import annotations
 import re
 
 from content.questions.slots import Candidate
-from content.questions.text import BLANK, cjk_len
+from content.questions.text import ASK_BODY, BLANK, cjk_len
 
 BARE = 3  # an answer of at most this many characters is a bare word, not a requirement
 MIN_WRONG = 2  # a 多选 needs at least this many wrong options for its keys to be chosen, not eliminated
-# where a text is printed or collected: "收录在（　）一书中", "出自（　）", "刊载于（　）", "（　）一书"
-_PROVENANCE_BEFORE = re.compile(r"(?:收录[在于进]|收入|出自|载于|刊[载发登]?[在于]|发表[在于]|见于|编入)$")
-_PROVENANCE_AFTER = re.compile(r"^(?:一书|这本书|书中|杂志|报[上]?|刊[上物]?)")
+# where a text is printed or collected, or who printed it: "收录在（　）一书中", "出自（　）", "来源：（　）",
+# "（　）一书", "（　）印发《…》", "（　）资料汇编"
+_PROVENANCE_BEFORE = re.compile(r"(?:收录[在于进]|收入|出自|载于|刊[载发登]?[在于]|发表[在于]|见于|编入|来源[：:])$")
+_ASKED_ISSUER = re.compile(rf"{ASK_BODY}(?:印发|出版|编印|发布|刊发)")
+_PROVENANCE_AFTER = re.compile(r"^(?:一书|这本书|书中|杂志|报[上]?|刊[上物]?|印发|出版|编印|刊发|资料汇编|汇编)")
 
 
 def refusal(c: Candidate) -> str | None:
@@ -41,7 +44,9 @@ def refusal(c: Candidate) -> str | None:
 
 
 def provenance(stem: str) -> bool:
-    """Whether the stem's blank asks which book, journal or collection printed the passage."""
+    """Whether the stem's blank asks which book, journal or collection printed the passage, or who issued it."""
+    if _ASKED_ISSUER.search(stem):
+        return True
     if BLANK not in stem:
         return False
     before, after = stem.split(BLANK, 1)

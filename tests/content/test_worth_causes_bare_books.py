@@ -40,6 +40,9 @@ def test_a_provenance_blank_is_refused() -> None:
                 ("干在实处 走在前列",), BOOK, kind="reference")
     assert refusal(book) == "a blank on where the text was printed or collected"
     assert provenance(f"该文刊载于{BLANK}。") and provenance(f"出自{BLANK}，")
+    # ... and which compilation printed a passage, or who issued a document
+    assert provenance("近日，哪个单位印发《关于在全党开展…的通知》？")
+    assert provenance(f"来源：{BLANK}资料汇编") and provenance(f"近日，{BLANK}印发《关于在全党开展…的通知》。")
     # a session the text carries out is what it requires, not where it was printed
     assert not provenance(f"是贯彻落实党的二十届{BLANK}战略部署的必然要求")
     assert not provenance(f"以{BLANK}为抓手，教育引导各级党组织")

@@ -65,3 +65,22 @@ def test_the_shipped_bank_has_none_of_the_three(generated: Corpus) -> None:
             continue
         c = Candidate(q, q.answer[0], "item")
         assert refusal(c) is None, (q.qid, q.stem)
+
+
+def _said(i: int, truth: bool) -> Candidate:
+    text = f"各级党委（党组）要抓好第{i}项要求落实"  # one sentence and one fact each
+    stem = f"《通知》要求：{text}。"
+    verdict = "正确" if truth else "错误"
+    q = Question(f"q-{i}", "truefalse", stem, ("正确", "错误"), (verdict,),  # type: ignore[arg-type]
+                 f"{verdict}。出自《通知》。原文：“{text}。”", "d#0", NOTICE, f"{text}。")
+    return Candidate(q, f"fact{i}", "duty", truth, f"fact{i}", "", 0, 0)
+
+
+def test_a_bundle_of_statements_needs_two_false_ones() -> None:
+    """"下列表述正确的有" is a 多选 too (``statements``): one false statement among true ones is found by
+    elimination, so a speaker with three true statements and one false one gives no bundle."""
+    from content.questions.statements import statement_candidates
+
+    assert statement_candidates([_said(1, True), _said(2, True), _said(3, True), _said(4, False)]) == []
+    built = statement_candidates([_said(1, True), _said(2, True), _said(3, False), _said(4, False)])
+    assert built and all(refusal(c) is None for c in built)

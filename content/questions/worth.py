@@ -34,13 +34,19 @@ def refusal(c: Candidate) -> str | None:
     """Why the examiner refuses ``c`` for one of this module's causes, or ``None``."""
     q = c.question
     if q.qtype == "multiple":
-        if q.answer and all(cjk_len(a) <= BARE for a in q.answer):
+        if q.answer and all(bare(a) for a in q.answer):
             return "a 多选 whose answers are all bare words"
         if len([o for o in q.options if o not in q.answer]) < MIN_WRONG:
             return "a 多选 with fewer than two wrong options"
     if q.qtype in ("fill", "single") and provenance(q.stem):
         return "a blank on where the text was printed or collected"
     return None
+
+
+def bare(answer: str) -> bool:
+    """A word of at most ``BARE`` Chinese characters and nothing else ("地区"; not "2月24日", not "3次")."""
+    text = answer.strip()
+    return 0 < len(text) <= BARE and cjk_len(text) == len(text)
 
 
 def provenance(stem: str) -> bool:

@@ -7,7 +7,7 @@ from content.model import Corpus, Question
 from content.questions.examiner import examine
 from content.questions.slots import Candidate
 from content.questions.text import BLANK
-from content.questions.worth import provenance, refusal
+from content.questions.worth import bare, provenance, refusal
 
 NOTICE = "中共中央办公厅印发《关于在全党开展树立和践行正确政绩观学习教育的通知》"
 FIVE = "在浙江工作期间，习近平将党员干部在政绩观上出现的偏差，概括为“五重五轻”。"
@@ -23,15 +23,20 @@ def cand(qtype: str, stem: str, answer: tuple[str, ...], sentence: str, options:
 def test_a_multiple_of_bare_words_is_refused() -> None:
     # the examiner's case: 分类指导's dimensions, each word defensible (a 部门 differs as a 地区 does)
     line = "结合不同层级、地区、领域、行业实际，加强分类指导。"
-    bare = cand("multiple", f"《通知》要求：结合不同{BLANK}实际，加强分类指导。", ("地区", "行业", "领域", "层级"),
+    words = cand("multiple", f"《通知》要求：结合不同{BLANK}实际，加强分类指导。", ("地区", "行业", "领域", "层级"),
                 line, options=("地区", "行业", "岗位", "领域", "部门", "层级"))
-    assert refusal(bare) == "a 多选 whose answers are all bare words"
-    assert examine([bare], line, ()) == []
+    assert refusal(words) == "a 多选 whose answers are all bare words"
+    assert examine([words], line, ()) == []
+    assert bare("地区") and not bare("2月24日") and not bare("3次") and not bare("立党为公")
     # a list of requirements of four characters is no bare word: the 总要求 stays
     general = cand("multiple", f"要全面落实“{BLANK}”的总要求。", ("立党为公", "为民造福", "科学决策", "真抓实干"),
                    "要全面落实“立党为公、为民造福、科学决策、真抓实干”的总要求。",
                    options=("标本兼治", "立党为公", "为民造福", "简约务实", "科学决策", "真抓实干"))
     assert refusal(general) is None
+    # days and counts are no bare words: a 多选 of dates is judged by the other rules
+    days = cand("multiple", f"哪些日子{BLANK}？", ("2月24日", "2月26日"), "2月24日…2月26日…",
+                options=("2月24日", "2月26日", "2月28日", "3月12日"))
+    assert refusal(days) is None
 
 
 def test_a_provenance_blank_is_refused() -> None:

@@ -83,6 +83,7 @@ class Revised:
 
     question_id: int
     qkey: str
+    stem: str  # the new one: the sheet's rows carry no visible id, so the secretary recognises the stem
     revision: int
     old_answers: int
 
@@ -91,7 +92,7 @@ def revised(session: Session, row: Question) -> Revised:
     assert row.id is not None
     answers = session.exec(select(func.count(col(QuizAnswer.id))).where(
         QuizAnswer.question_id == row.id, QuizAnswer.revision < row.revision)).one()
-    return Revised(row.id, row.qkey, row.revision, int(answers))
+    return Revised(row.id, row.qkey, row.stem, row.revision, int(answers))
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from storage.bank_import import BulkReport, RowError
 from storage.models import QuestionStatus, Role
 
 MAX_ERROR_LINES = 20
+REVISED_STEM = 24  # characters of a revised question's stem in the import reply: enough to recognise it
 
 
 def status_labels(texts: Catalog, lang: str) -> dict[str, str]:
@@ -74,6 +75,14 @@ async def send_bank(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
 def render_summary(texts: Catalog, lang: str, report: BulkReport, errors: list[RowError]) -> Safe:
     lines = [texts.t("review.bank.imported", lang, updated=report.updated, published=report.published,
                      rejected=report.rejected, reopened=report.reopened, unchanged=report.unchanged)]
+    if report.revised:  # published questions reworded: which ones, and how many answers keep the old wording
+        lines.append(texts.t("review.bank.revised_header", lang, count=len(report.revised)))
+        for done in report.revised[:MAX_ERROR_LINES]:
+            stem = done.stem if len(done.stem) <= REVISED_STEM else done.stem[:REVISED_STEM] + "…"
+            lines.append(texts.t("review.bank.revised_line", lang, id=done.question_id, stem=stem,
+                                 revision=done.revision, answers=done.old_answers))
+        if len(report.revised) > MAX_ERROR_LINES:
+            lines.append(texts.t("review.bank.more_revised", lang, count=len(report.revised) - MAX_ERROR_LINES))
     if errors:
         lines.append(texts.t("review.bank.errors_header", lang, count=len(errors)))
         for error in sorted(errors, key=lambda e: e.row)[:MAX_ERROR_LINES]:

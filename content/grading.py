@@ -43,14 +43,18 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in folded if not unicodedata.category(ch).startswith(_DROPPED) and not ch.isspace())
 
 
-# what separates the items of a listed answer, typed or stored: list and clause marks, slashes, any space
-_SEPARATORS = re.compile(r"[、，,;；/／|｜\s\u3000]+")
+# what separates the items of a stored answer: list marks only — a space inside a stored answer is part of
+# a name ("干在实处 走在前列" is one book title, not two items to reorder) …
+_LIST_MARKS = re.compile(r"[、，,;；/|｜]+")
+# … while a member types items apart with whatever the keyboard offers, spaces included
+_SEPARATORS = re.compile(r"[、，,;；/|｜\s]+")
 MAX_ORDERED_ITEMS = 6  # beyond this many items, an answer typed without separators is compared in order only
 
 
-def items(text: str) -> list[str]:
+def items(text: str, *, typed: bool = False) -> list[str]:
     """The normalised items of a listed answer, in order (one item for an answer that lists nothing)."""
-    parts = (normalise(part) for part in _SEPARATORS.split(unicodedata.normalize("NFKC", text)))
+    marks = _SEPARATORS if typed else _LIST_MARKS
+    parts = (normalise(part) for part in marks.split(unicodedata.normalize("NFKC", text)))
     return [part for part in parts if part]
 
 
@@ -65,7 +69,7 @@ def same_answer(typed: str, answer: str) -> bool:
     wanted = items(answer)
     if len(wanted) < 2:
         return False
-    if sorted(items(typed)) == sorted(wanted):
+    if sorted(items(typed, typed=True)) == sorted(wanted):
         return True
     if len(core) != len(target) or len(wanted) > MAX_ORDERED_ITEMS:
         return False

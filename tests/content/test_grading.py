@@ -101,3 +101,9 @@ def test_f12_verification_judges_a_listed_alternative_as_grading_does() -> None:
     assert fill("学习、宣传、贯彻", "学习、宣传、贯彻。") == []  # a stop a phone adds: grading ignores it
     assert fill("学习、宣传、贯彻", "学习、宣传") == ["accepted_answers_differ"]  # an item missing
     assert fill("学习、宣传、贯彻", "学习、宣传、落实") == ["accepted_answers_differ"]
+
+
+def test_f12_a_space_inside_a_stored_answer_is_part_of_a_name_not_a_list() -> None:
+    title = ["干在实处 走在前列"]
+    assert accepts("干在实处，走在前列", title) and accepts("干在实处走在前列", title)
+    assert not accepts("走在前列 干在实处", title)

@@ -159,11 +159,14 @@ def meeting_by_id(*, session: Session, meeting_id: int) -> Meeting | None:
 def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int = 6, scope: Scope | None = None
                   ) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, recent) meetings of the caller's branch that concern them; secretaries see every one (a
-    committee admin: those of the branch they act on)."""
+    committee admin: those of the branch they act on).  Cancelled meetings count as recent, not upcoming."""
     seen = seen_by(actor, scope)
     base = select(Meeting).where(Meeting.branch_id == acting_branch(actor, seen))
-    upcoming = session.exec(base.where(Meeting.ends_at > now).order_by(col(Meeting.starts_at))).all()
-    recent = session.exec(base.where(Meeting.ends_at <= now).order_by(col(Meeting.starts_at).desc())).all()
+    # a cancelled meeting is not coming up: it is listed (marked) with the past ones
+    upcoming = session.exec(base.where(Meeting.ends_at > now, Meeting.status == MeetingStatus.SCHEDULED)
+                            .order_by(col(Meeting.starts_at))).all()
+    recent = session.exec(base.where((col(Meeting.ends_at) <= now) | (Meeting.status == MeetingStatus.CANCELLED))
+                          .order_by(col(Meeting.starts_at).desc())).all()
 
     def mine(meetings: list[Meeting] | tuple[Meeting, ...]) -> list[Meeting]:
         if seen.manages:

@@ -18,7 +18,7 @@ import warnings
 from typing import cast
 
 from sqlmodel import Session
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -61,12 +61,22 @@ async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
             and len(message.reply_markup.inline_keyboard) == 1):
         markup = view.rsvp_keyboard(svc.texts, caller.lang, data.int_arg(), attending=True)
         text = _attending_text(svc, caller.lang, message.text_html or "")
-        with contextlib.suppress(BadRequest):  # already shown: a double tap
+        with contextlib.suppress(BadRequest):  # a race with another edit: what it shows is still the answer
             if text is None:
+                if _same_keyboard(message.reply_markup, markup):
+                    return svc.texts.plain("mtg.toast.attend", caller.lang)  # a second tap: shown already
                 await query.edit_message_reply_markup(markup)
             else:  # the card said "您已请假…": it must not contradict the button under it
                 await query.edit_message_text(text, reply_markup=markup)
     return svc.texts.plain("mtg.toast.attend", caller.lang)
+
+
+def _same_keyboard(shown: InlineKeyboardMarkup, wanted: InlineKeyboardMarkup) -> bool:
+    """Whether the message already carries ``wanted`` (a second 参加 tap): editing it again only earns
+    Telegram's "message is not modified" and a wasted request."""
+    def labels(markup: InlineKeyboardMarkup) -> list[list[tuple[str, object]]]:
+        return [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
+    return labels(shown) == labels(wanted)
 
 
 def _attending_text(svc: Services, lang: str, html: str) -> str | None:

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, func, select
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.makeup import makeup_states
 from storage.meeting_audience import attendees, is_attendee
-from storage.meetings import clean_text, fits, get_meeting, seen_by
+from storage.meetings import addressed_meeting, clean_text, fits, get_meeting, seen_by
 from storage.members import audit
 from storage.models import (
     Attendance,
@@ -79,13 +79,13 @@ def _managing(actor: Member, scope: Scope | None) -> Scope:
 
 
 def _open_meeting(session: Session, member: Member, meeting_id: int, now: datetime) -> Meeting:
-    meeting = get_meeting(session=session, actor=member, meeting_id=meeting_id)
+    meeting = addressed_meeting(session=session, actor=member, meeting_id=meeting_id)
+    if not is_attendee(session=session, meeting=meeting, member=member):  # a secretary it does not address
+        raise InvalidState("not_invited", id=meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)
     if meeting.starts_at <= now:
         raise InvalidState("meeting_started", id=meeting_id)
-    if not is_attendee(session=session, meeting=meeting, member=member):
-        raise InvalidState("not_invited", id=meeting_id)
     return meeting
 
 
@@ -214,9 +214,11 @@ def check_in(*, session: Session, member: Member, code: str, now: datetime, wind
                   if window.opens(m) <= now < window.closes(m) and is_attendee(session=session, meeting=m,
                                                                                 member=member)]
     if not candidates:
-        upcoming = session.exec(select(Meeting).where(
+        later = session.exec(select(Meeting).where(
             Meeting.branch_id == member.branch_id, Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.starts_at > now).order_by(col(Meeting.starts_at))).first()
+            Meeting.starts_at > now).order_by(col(Meeting.starts_at))).all()
+        # the next meeting *of theirs*: another group's meeting is not named to them
+        upcoming = next((m for m in later if is_attendee(session=session, meeting=m, member=member)), None)
         return CheckInResult(CheckIn.NOT_OPEN, upcoming, window.opens(upcoming) if upcoming else None)
     stale: Meeting | None = None
     code = code.strip()

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.meeting_audience import attendees
+from storage.meeting_audience import attendees, is_attendee
 from storage.members import audit
 from storage.models import (
     Audience,
@@ -150,6 +150,19 @@ def get_meeting(*, session: Session, actor: Member, meeting_id: int, scope: Scop
     if meeting is None or not seen_by(actor, scope).sees_branch(meeting.branch_id):
         raise NotFound("meeting_not_found", id=meeting_id)
     return meeting
+
+
+def addressed_meeting(*, session: Session, actor: Member, meeting_id: int, scope: Scope | None = None) -> Meeting:
+    """A meeting the caller may reach as a member: one addressed to them (whole branch, committee, their
+    党小组, or a list naming them); secretaries reach every meeting they manage.
+
+    Every member-facing path (view, 参加 / 请假, .ics, check-in) goes through here, and a meeting of their
+    own branch that is not theirs reads exactly like an unknown id — its topic, time and place are the
+    business of those it addresses (a 支委会's agenda, another 党小组's meeting)."""
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
+    if seen_by(actor, scope).manages or is_attendee(session=session, meeting=meeting, member=actor):
+        return meeting
+    raise NotFound("meeting_not_found", id=meeting_id)
 
 
 def meeting_by_id(*, session: Session, meeting_id: int) -> Meeting | None:

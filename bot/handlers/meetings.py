@@ -241,7 +241,7 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
 def _meeting_and_answer(*, session: Session, actor: Member, scope: Scope, meeting_id: int
                         ) -> tuple[Meeting, tuple[str | None, str | None]]:
     assert actor.id is not None
-    meeting = meeting_store.get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
+    meeting = meeting_store.addressed_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
     row = attendance.rsvp_of(session=session, meeting_id=meeting_id, member_id=actor.id)
     return meeting, (row.response if row else None, row.leave_status if row else None)
 

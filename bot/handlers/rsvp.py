@@ -93,7 +93,7 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     """请假: check the meeting still takes answers, then ask for the reason in the private chat."""
     svc = services(context)
     assert caller.member is not None and context.user_data is not None
-    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
+    meeting = await svc.db.run(meeting_store.addressed_meeting, actor=caller.member, scope=caller.scope,
                                meeting_id=data.int_arg())
     if meeting.status == MeetingStatus.CANCELLED or meeting.starts_at <= svc.clock.now():
         return svc.texts.plain("error.meeting_started", caller.lang, id=meeting.id)
@@ -157,7 +157,8 @@ async def ics_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     member, scope = caller.member, caller.scope
 
     def build(*, session: Session) -> tuple[bytes, str]:
-        meeting = meeting_store.get_meeting(session=session, actor=member, meeting_id=data.int_arg(), scope=scope)
+        meeting = meeting_store.addressed_meeting(session=session, actor=member, meeting_id=data.int_arg(),
+                                                  scope=scope)
         return view.ics_bytes(meeting, svc.settings.tz, view.branch_name(session, meeting)), meeting.key
 
     content, key = await svc.db.run(build)

@@ -46,3 +46,31 @@ async def test_a_cancelled_meeting_is_listed_with_past_ones_not_as_upcoming(
     upcoming, _, recent = listing.partition("最近的会议")
     assert "专题党课" in upcoming and "动员部署会" not in upcoming
     assert "动员部署会（已取消）" in recent
+
+
+async def test_a_meeting_not_addressed_to_a_member_reads_like_an_unknown_one_on_every_path(
+        session: OfflineSession, clock: FakeClock) -> None:
+    mid = await _meeting(session, clock, "支委会 | 2026-03-25 14:30 | 书记办公室 | 人事安排 | 支委")
+    unknown = mid + 100
+
+    def same(reply: str, other: str) -> None:
+        assert reply.replace(str(mid), "#") == other.replace(str(unknown), "#")
+
+    seen = (await session.send(ZHANG, f"/meeting {mid}"))[-1].plain
+    same(seen, (await session.send(ZHANG, f"/meeting {unknown}"))[-1].plain)
+    assert "人事安排" not in seen and "没有编号为" in seen
+    under = session.api.messages_to(ZHANG)[-1].message_id
+    for action in ("y", "n", "i"):  # 参加, 请假, 日历 pressed with a forged (or stale) button
+        toasts = []
+        for target in (mid, unknown):
+            await session.feed(session.api.callback_update(ZHANG, under, f"v1:mt:{action}:{target}"))
+            toasts.append(str(list(session.api.callback_answers.values())[-1].get("text", "")))
+        same(*toasts)
+        assert "人事安排" not in toasts[0]
+    assert not [m for m in session.api.messages_to(ZHANG) if m.kind == "document"]
+    clock.set(clock.now().replace(month=3, day=25, hour=6, minute=20))  # 14:20 local: its check-in is open
+    for target in (mid, unknown):
+        answer = (await session.send(ZHANG, f"/start ci_{target}_0000"))[-1].plain
+        assert "人事安排" not in answer and "签到码不对" not in answer
+    card = (await session.send(SECRETARY_ID, f"/meeting {mid}"))[-1].plain
+    assert "人事安排" in card  # the committee itself reaches it

@@ -123,9 +123,15 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     what happened, quorum for a 党员大会, and who still owes 补学."""
     present = roster.present
     full = sum(1 for x in present if x.standing == "full")
-    out = [texts.t("mtg.roster.head", lang, kind=meeting.kind, id=meeting.id, topic=meeting.topic,
-                   start=when(texts, lang, meeting.starts_at, tz)),
-           texts.t("mtg.roster.final" if roster.final else "mtg.roster.so_far", lang),
+    head = texts.t("mtg.roster.head", lang, kind=meeting.kind, id=meeting.id, topic=meeting.topic,
+                   start=when(texts, lang, meeting.starts_at, tz))
+    if meeting.status == MeetingStatus.CANCELLED:  # nobody was expected at a meeting that did not take place
+        return Safe(head + "\n" + texts.t("mtg.roster.cancelled", lang))
+    if not roster.expected:  # an empty audience (a 党小组 with nobody in it, a list of people since gone)
+        return Safe(head + "\n" + texts.t("mtg.roster.nobody", lang))
+    state = "mtg.roster.final" if roster.final else "mtg.roster.so_far" if roster.begun else "mtg.roster.not_begun"
+    out = [head,
+           texts.t(state, lang),
            texts.t("mtg.roster.counts", lang, expected=len(roster.expected), present=len(present), full=full,
                    probationary=len(present) - full),
            texts.t("mtg.roster.present", lang, names=_names(present)),
@@ -142,7 +148,9 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
         out.append(texts.t("mtg.roster.leave_pending", lang, names=_names(pending)))
     out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(roster.said_yes_absent),
                        unannounced=_names(roster.came_unannounced)))
-    if roster.quorum is not None:
+    if roster.quorum is not None and roster.quorum.full_expected == 0:  # only 预备党员 expected: no quorum
+        out.append(texts.t("mtg.roster.quorum_none", lang))
+    elif roster.quorum is not None:
         q = roster.quorum
         key = ("mtg.roster.quorum_met" if q.met else "mtg.roster.quorum_short") if roster.final else \
             "mtg.roster.quorum_so_far"

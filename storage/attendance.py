@@ -303,6 +303,7 @@ class Roster:
     final: bool
     expected: tuple[RosterLine, ...]
     quorum: Quorum | None
+    begun: bool = True  # the meeting has started (before: nobody is late or missing yet, all is "so far")
 
     def having(self, *statuses: str | None) -> list[RosterLine]:
         return [line for line in self.expected if line.status in statuses]
@@ -358,7 +359,8 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
         full = [x for x in lines if x.standing == Standing.FULL]
         quorum = Quorum(full_expected=len(full), full_present=sum(
             1 for x in full if x.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)))
-    return Roster(meeting_id=meeting.id, final=final, expected=tuple(lines), quorum=quorum)
+    return Roster(meeting_id=meeting.id, final=final, expected=tuple(lines), quorum=quorum,
+                  begun=now >= meeting.starts_at)
 
 
 def recent_rosters(*, session: Session, actor: Member, now: datetime, window: Window, limit: int = 6,

@@ -74,3 +74,20 @@ async def test_a_meeting_not_addressed_to_a_member_reads_like_an_unknown_one_on_
         assert "人事安排" not in answer and "签到码不对" not in answer
     card = (await session.send(SECRETARY_ID, f"/meeting {mid}"))[-1].plain
     assert "人事安排" in card  # the committee itself reaches it
+
+
+async def test_the_roster_of_a_future_a_cancelled_and_an_empty_meeting_says_what_it_is(
+        session: OfflineSession, clock: FakeClock) -> None:
+    mid = await _meeting(session, clock)  # a 党员大会 five days ahead
+    future = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[-1].plain
+    assert "会议尚未开始" in future and "签到尚未结束" not in future and "最终结果" not in future
+    assert "目前正式党员到会 0 / 3" in future  # a quorum before the start is "so far", never final
+    await session.send(SECRETARY_ID, "/newmeeting 党小组会 | 2026-03-26 09:00 | 二楼 | 小组学习 | 小组 三组")
+    empty = int(rows(session, Meeting)[-1].id)  # nobody is in 三组
+    nobody = (await session.send(SECRETARY_ID, f"/attendance {empty}"))[-1].plain
+    assert "应到 0 人" in nobody and "实到" not in nobody and "半数" not in nobody
+    await session.send(SECRETARY_ID, f"/meeting {mid} 取消")
+    await session.press(SECRETARY_ID, 1)
+    clock.set(clock.now() + timedelta(days=10))  # long after it would have been held
+    cancelled = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[-1].plain
+    assert "会议已取消" in cancelled and "缺席" not in cancelled and "半数" not in cancelled

@@ -4,13 +4,25 @@ the other findings below, each with the reply a member or secretary actually see
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
 
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage.models import Meeting
-from tests.bot.test_meetings import ZHANG, deliver, join, rows
+from tests.bot.test_meetings import WANG, ZHANG, deliver, join, rows
+from tests.bot.test_meetings_changes import GROUP, _produce, with_group
 from tests.factories import SECRETARY_ID
+
+
+@pytest.fixture
+async def grouped(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
+    async with with_group(tmp_path, clock, db_url) as s:
+        yield s
+
 
 GENERAL = "党员大会 | 2026-03-25 14:30 | 三楼会议室 | 动员部署会"
 
@@ -91,3 +103,33 @@ async def test_the_roster_of_a_future_a_cancelled_and_an_empty_meeting_says_what
     clock.set(clock.now() + timedelta(days=10))  # long after it would have been held
     cancelled = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[-1].plain
     assert "会议已取消" in cancelled and "缺席" not in cancelled and "半数" not in cancelled
+
+
+async def test_a_change_notice_compares_with_what_the_reader_may_last_have_seen(
+        grouped: OfflineSession, clock: FakeClock) -> None:
+    """Reminders render at send time and record what they showed: one that went out with the new place has
+    told the member (no change notice repeats it); and when a reader may last have seen either of two
+    versions (the group's change notice timed out: it may have arrived), the next change notice says plainly
+    that these are the current details instead of an old → new that may be wrong."""
+    s = grouped
+    mid = await _meeting(s, clock, "党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | 60分钟")
+    clock.set(datetime(2026, 3, 22, 6, 30, tzinfo=UTC))  # three days before: the reminders are queued ...
+    await _produce(s, clock)
+    await s.send(SECRETARY_ID, f"/meeting {mid} 地点 五楼报告厅")  # ... and the place changes
+    sent = await deliver(s, produce=False)  # the reminders go out first, with the new place and saying so
+    to_wang = [m.plain for m in sent if m.chat_id == WANG and "专题党课" in m.plain]
+    assert len(to_wang) == 1 and "会议有变动" in to_wang[0] and "· 地点：三楼会议室 → 五楼报告厅" in to_wang[0]
+    s.api.time_out_next("sendMessage", delivered=True, chat_id=GROUP)  # the group's change: fate unknown
+    clock.advance(timedelta(minutes=1))
+    sent = await deliver(s)
+    assert [m.chat_id for m in sent if "会议有变动" in m.plain] == [GROUP]  # members were told by their reminder
+    clock.advance(timedelta(minutes=1))
+    await s.send(SECRETARY_ID, f"/meeting {mid} 时间 2026-03-25 15:00")
+    sent = await deliver(s)
+    in_group = [m.plain for m in sent if m.chat_id == GROUP and "专题党课" in m.plain]
+    assert len(in_group) == 1 and "以此为准（您此前收到的消息可能显示过不同的内容）" in in_group[0]
+    assert "→" not in in_group[0] and "地点：五楼报告厅" in in_group[0]  # the group saw 三楼 or 五楼: no diff
+    # 张三's reminder surely arrived: a plain diff from it
+    to_zhang = [m.plain for m in sent if m.chat_id == ZHANG and "专题党课" in m.plain]
+    assert len(to_zhang) == 1 and "· 时间：2026年3月25日（周三）14:30–15:30 → 2026年3月25日（周三）15:00–16:00" in \
+        to_zhang[0] and "地点：" not in to_zhang[0].split("\n\n")[0]

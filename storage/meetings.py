@@ -260,10 +260,16 @@ def cancellable(*, session: Session, actor: Member, meeting_id: int, now: dateti
     return meeting
 
 
-def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None
-                   ) -> Meeting:
-    """Cancel (for an occurrence of a series: skip it; the series goes on)."""
+def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None,
+                   revision: int | None = None) -> Meeting:
+    """Cancel (for an occurrence of a series: skip it; the series goes on).
+
+    ``revision`` is the version the secretary was asked about (the confirm button carries it): a meeting
+    edited since is a different meeting to cancel — moved to another day, say — so it is refused, and the
+    secretary asks again about what it is now."""
     meeting = cancellable(session=session, actor=actor, meeting_id=meeting_id, now=now, scope=scope)
+    if revision is not None and revision != meeting.revision:
+        raise InvalidState("meeting_changed", id=meeting_id)
     session.add(mark_cancelled(meeting, now))
     audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id, action="meeting_cancelled",
           detail=f"#{meeting_id}", now=now)

@@ -133,3 +133,24 @@ async def test_a_change_notice_compares_with_what_the_reader_may_last_have_seen(
     to_zhang = [m.plain for m in sent if m.chat_id == ZHANG and "专题党课" in m.plain]
     assert len(to_zhang) == 1 and "· 时间：2026年3月25日（周三）14:30–15:30 → 2026年3月25日（周三）15:00–16:00" in \
         to_zhang[0] and "地点：" not in to_zhang[0].split("\n\n")[0]
+
+
+async def test_an_old_cancel_confirmation_does_not_cancel_the_meeting_as_edited_since(
+        session: OfflineSession, clock: FakeClock) -> None:
+    mid = await _meeting(session, clock)
+    asked = await session.send(SECRETARY_ID, f"/meeting {mid} 取消")  # asked about the 25th ...
+    question = asked[-1]
+    await session.send(SECRETARY_ID, f"/meeting {mid} 时间 2026-03-27 09:00")  # ... moved before confirming
+    clock.advance(timedelta(seconds=20))
+    confirm = question.button_list()[0].callback_data
+    assert confirm is not None
+    await session.feed(session.api.callback_update(SECRETARY_ID, question.message_id, confirm))
+    assert rows(session, Meeting)[0].status == "scheduled"
+    shown = [m for m in session.api.messages_to(SECRETARY_ID) if m.message_id == question.message_id][-1]
+    assert "在您确认前已被修改，未取消" in shown.plain and shown.button_list() == []
+    toast = list(session.api.callback_answers.values())[-1]
+    assert "在您确认前已被修改" in str(toast.get("text"))
+    again = await session.send(SECRETARY_ID, f"/meeting {mid} 取消")  # asked about what it is now: it holds
+    assert "2026年3月27日" in again[-1].plain
+    await session.press(SECRETARY_ID, 1)
+    assert rows(session, Meeting)[0].status == "cancelled"

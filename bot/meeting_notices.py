@@ -42,6 +42,7 @@ from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member
 
 STUDY_CHARS = 1500  # of the materials' text in a 补学 message (the rest comes with daily study, /study)
 CHANGE_CHARS = 60  # of a changed topic, place or agenda on its "old → new" line (the card has it in full)
+CONTEXT_CHARS = 12  # unchanged text shown either side of what changed in a long one
 
 
 def _recipient(session: Session, row: Delivery) -> Member | None:
@@ -105,13 +106,14 @@ def _what_changed(texts: Catalog, lang: str, session: Session, row: Delivery, me
 
 
 def change_lines(texts: Catalog, lang: str, before: dict[str, Any], now: dict[str, Any], tz: ZoneInfo) -> list[str]:
-    """``时间：old → new`` for each detail that differs, in the reader's language and the branch timezone."""
+    """``时间：old → new`` for each detail that differs, in the reader's language and the branch timezone; a
+    long text (an agenda) shows the window around what changed, not the whole of it twice."""
     out: list[str] = []
     if (before.get("starts_at"), before.get("ends_at")) != (now.get("starts_at"), now.get("ends_at")):
         out.append(_change(texts, lang, "time", _span(texts, lang, before, tz), _span(texts, lang, now, tz)))
     for name in ("topic", "place", "agenda", "host", "recorder"):
         if (before.get(name) or None) != (now.get(name) or None):
-            out.append(_change(texts, lang, name, _short(before.get(name)), _short(now.get(name))))
+            out.append(_change(texts, lang, name, *around(texts, lang, before.get(name), now.get(name))))
     return out
 
 
@@ -122,9 +124,11 @@ def _change(texts: Catalog, lang: str, name: str, old: str, new: str) -> str:
 def _span(texts: Catalog, lang: str, told: dict[str, Any], tz: ZoneInfo) -> str:
     start = _instant(told.get("starts_at"))
     if start is None:
-        return "—"
+        return texts.plain("mtg.glyph.none", lang)
     end = _instant(told.get("ends_at"))
-    return when(texts, lang, start, tz) + (f"–{end.astimezone(tz):%H:%M}" if end is not None else "")
+    if end is None:
+        return when(texts, lang, start, tz)
+    return texts.plain("mtg.glyph.span", lang, start=when(texts, lang, start, tz), end=f"{end.astimezone(tz):%H:%M}")
 
 
 def _instant(value: object) -> datetime | None:
@@ -134,9 +138,30 @@ def _instant(value: object) -> datetime | None:
         return None
 
 
-def _short(value: object, limit: int = CHANGE_CHARS) -> str:
-    text = str(value or "").strip() or "—"
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def around(texts: Catalog, lang: str, old: object, new: object, limit: int = CHANGE_CHARS) -> tuple[str, str]:
+    """The old and the new text as a reader compares them: whole when short; else the stretch that differs
+    with :data:`CONTEXT_CHARS` either side, "…" where text is left out (a one-word edit in the middle of a
+    long agenda reads "…第三项 学习<b>二十届四中全会</b>精神…", not the agenda twice)."""
+    before, after = str(old or "").strip(), str(new or "").strip()
+    none = texts.plain("mtg.glyph.none", lang)
+    if len(before) <= limit and len(after) <= limit:
+        return before or none, after or none
+    same = min(len(before), len(after))
+    head = next((i for i in range(same) if before[i] != after[i]), same)
+    tail = next((i for i in range(same - head) if before[-1 - i] != after[-1 - i]), same - head)
+    start = max(0, head - CONTEXT_CHARS)
+
+    def cut(text: str) -> str:
+        if not text:
+            return none
+        end = min(len(text), len(text) - tail + CONTEXT_CHARS)
+        piece = text[start:end]
+        if len(piece) > limit:
+            piece, end = piece[:limit], start + limit
+        more = texts.plain("mtg.glyph.more", lang)
+        return (more if start > 0 else "") + piece + (more if end < len(text) else "")
+
+    return cut(before), cut(after)
 
 
 def render_cancel(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
@@ -195,7 +220,8 @@ def render_leave_request(texts: Catalog, settings: Settings, session: Session, r
         return None
     lang = texts.lang(secretary.language)
     return Outgoing(text=texts.t("mtg.leave.request", lang, name=member.name, topic=meeting.topic,
-                                 reason=answer.reason or "—", start=when(texts, lang, meeting.starts_at, settings.tz)),
+                                 reason=answer.reason or texts.plain("mtg.glyph.none", lang),
+                                 start=when(texts, lang, meeting.starts_at, settings.tz)),
                     markup=leave_keyboard(texts, lang, answer.id))
 
 

@@ -143,7 +143,9 @@ async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # "message is not modified": a double tap is done, not an error
             await query.edit_message_text(svc.texts.t(f"mtg.leave.{outcome}_by", caller.lang, name=member.name,
-                                                      topic=meeting.topic, reason=row.reason or "—"),
+                                                      topic=meeting.topic,
+                                                      reason=row.reason or svc.texts.plain("mtg.glyph.none",
+                                                                                           caller.lang)),
                                           reply_markup=view.decided_keyboard(svc.texts, caller.lang, row.id,
                                                                              approved=approve))
     return svc.texts.plain(f"mtg.toast.{outcome}", caller.lang)

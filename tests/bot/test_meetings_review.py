@@ -154,3 +154,21 @@ async def test_an_old_cancel_confirmation_does_not_cancel_the_meeting_as_edited_
     assert "2026年3月27日" in again[-1].plain
     await session.press(SECRETARY_ID, 1)
     assert rows(session, Meeting)[0].status == "cancelled"
+
+
+async def test_an_agenda_change_shows_the_window_around_it_not_the_whole_agenda(
+        session: OfflineSession, clock: FakeClock) -> None:
+    mid = await _meeting(session, clock)
+    first = "一、传达学习上级会议精神，通报支部近期工作情况；"
+    last = "三、开展批评和自我批评，每位党员逐一发言并提出整改措施，会后形成整改清单报上级党组织备案。"
+    await session.send(SECRETARY_ID, f"/meeting {mid} 议程 {first}二、讨论发展党员事项；{last}")
+    await deliver(session)
+    clock.advance(timedelta(seconds=20))
+    await session.send(SECRETARY_ID, f"/meeting {mid} 议程 {first}二、讨论预备党员转正事项；{last}")
+    changes = [m.plain for m in await deliver(session) if m.chat_id == ZHANG and "会议有变动" in m.plain]
+    assert len(changes) == 1
+    line = next(x for x in changes[0].split("\n") if x.startswith("· 议程："))
+    old, _, new = line.removeprefix("· 议程：").partition(" → ")
+    assert "发展党员" in old and "预备党员转正" in new  # what changed, in both
+    assert old.startswith("…") and new.endswith("…")  # and only the stretch around it
+    assert first[:6] not in line and "备案" not in line and len(line) < 2 * 60

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, func, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.makeup import makeup_states
-from storage.meeting_audience import attendees, is_attendee
+from storage.meeting_audience import attendees, is_attendee, standings_at
 from storage.meetings import addressed_meeting, clean_text, fits, get_meeting, seen_by
 from storage.members import audit
 from storage.models import (
@@ -339,6 +339,7 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
     marks = {a.member_id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))}
     answers = {r.member_id: r for r in session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting.id))}
     makeups = makeup_states(session=session, meeting_id=meeting.id)
+    standings = standings_at(session=session, branch_id=meeting.branch_id, at=meeting.starts_at)  # that day's
     lines = []
     for member in attendees(session=session, meeting=meeting):
         assert member.id is not None
@@ -350,7 +351,7 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
         if status is None and final:
             status = AttendanceStatus.ABSENT
         lines.append(RosterLine(
-            member_id=member.id, name=member.name, standing=member.standing, status=status,
+            member_id=member.id, name=member.name, standing=standings.get(member.id, member.standing), status=status,
             rsvp=answer.response if answer else None, leave_status=answer.leave_status if answer else None,
             reason=reason or (answer.reason if answer and answer.response == "leave" else None),
             makeup=makeups.get(member.id)))

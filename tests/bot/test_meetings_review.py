@@ -12,7 +12,7 @@ import pytest
 
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
-from storage.models import Meeting
+from storage.models import Meeting, Member
 from tests.bot.test_meetings import WANG, ZHANG, deliver, join, rows
 from tests.bot.test_meetings_changes import GROUP, _produce, with_group
 from tests.factories import SECRETARY_ID
@@ -172,3 +172,20 @@ async def test_an_agenda_change_shows_the_window_around_it_not_the_whole_agenda(
     assert "发展党员" in old and "预备党员转正" in new  # what changed, in both
     assert old.startswith("…") and new.endswith("…")  # and only the stretch around it
     assert first[:6] not in line and "备案" not in line and len(line) < 2 * 60
+
+
+async def test_the_roster_counts_each_members_standing_as_of_the_meeting_not_today(
+        session: OfflineSession, clock: FakeClock) -> None:
+    await join(session)
+    zhang = next(m for m in rows(session, Member) if m.tg_user_id == ZHANG)
+    await session.send(SECRETARY_ID, f"/standing {zhang.id} 预备")  # 预备党员 on the day of the meeting
+    clock.advance(timedelta(seconds=20))
+    mid = await _meeting(session, clock)
+    await session.send(SECRETARY_ID, f"/attendance {mid} 张三 出席")
+    clock.set(datetime(2026, 3, 26, 2, 0, tzinfo=UTC))  # the day after
+    before = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[-1].plain
+    assert "正式党员 0，预备党员 1" in before and "正式党员到会 0 / 2" in before
+    await session.send(SECRETARY_ID, f"/standing {zhang.id} 正式")  # 转正 after the meeting
+    clock.advance(timedelta(minutes=5))
+    after = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[-1].plain
+    assert after == before  # the record of that day does not change

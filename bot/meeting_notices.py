@@ -32,6 +32,7 @@ from bot.meeting_view import (
     when,
 )
 from bot.texts import Catalog, Safe, book_title
+from bot.words import kind_word
 from content.sentences import split_sentences
 from scheduler import leave, reminders, seen
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
@@ -180,7 +181,8 @@ def _cancel_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, 
     last = seen.last_seen(session=session, meeting_id=meeting.id, member_id=member_id)
     told = {} if last.unsure else (last.shown or {})  # unsure what they saw: its latest time and topic
     start = _instant(told.get("starts_at")) or meeting.starts_at
-    return texts.t("mtg.cancel.notice", lang, kind=meeting.kind, topic=told.get("topic") or meeting.topic,
+    return texts.t("mtg.cancel.notice", lang, kind=kind_word(texts, lang, meeting.kind),
+                   topic=told.get("topic") or meeting.topic,
                    start=when(texts, lang, start, tz))
 
 
@@ -259,7 +261,7 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
 
 
 def makeup_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, tz: ZoneInfo) -> Safe:
-    parts = [texts.t("mtg.makeup.head", lang, kind=meeting.kind, topic=meeting.topic,
+    parts = [texts.t("mtg.makeup.head", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
                      start=when(texts, lang, meeting.starts_at, tz))]
     units = meeting_store.study_units(session=session, branch_id=meeting.branch_id, titles=list(meeting.materials))
     if meeting.materials:

@@ -79,7 +79,7 @@ def plan_text(texts: Catalog, lang: str, plan: PlanView, push_time: str, paused:
 
 def progress_text(texts: Catalog, lang: str, me: MyProgress) -> Safe:
     accuracy = f"{round(100 * me.correct / me.answered)}%" if me.answered else "—"
-    lines = [texts.t("study.me", lang, days=me.study_days, streak=me.streak, read=me.units_read,
+    lines = [texts.t("study.me", lang, days=me.study_days, quiz_days=me.quiz_days, streak=me.streak, read=me.units_read,
                      total=me.units_total, answered=me.answered, correct=me.correct, accuracy=accuracy,
                      due=me.due_reviews, wrong=me.wrongbook, meetings=me.meetings_attended)]
     if me.by_document:

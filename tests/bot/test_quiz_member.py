@@ -132,3 +132,17 @@ async def test_multiple_choice_feedback_lists_each_option_once_marked(study: Off
         mark = "✅" if i == good[0] else "⭕" if i in good else "❌" if i == bad else "▫️"
         assert f"{mark} {letters[i]}. {option}" in shown, (mark, option, shown)
     assert "✅ 选对" in shown and f"您的答案：{''.join(sorted(letters[bad] + letters[good[0]]))}" in shown
+
+
+async def test_me_counts_study_days_as_plan_and_stats_do(study: OfflineSession) -> None:
+    """T2: a member who only answered questions read 学习天数 1 beside 已学完 0/58 (and /plan 0 read)."""
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    await answer(study, MEMBER, right=True)
+    me = (await study.send(MEMBER, "/me"))[0].plain
+    assert "学习天数：0 天" in me and "答题天数：1 天 · 连续学习或答题 1 天" in me and "已学完：0/" in me, me
+    assert "学完 0 段" in (await study.send(MEMBER, "/plan"))[0].plain
+    await study.send(MEMBER, "/today")
+    await study.press(MEMBER, 1)  # 学完了
+    me = (await study.send(MEMBER, "/me"))[0].plain
+    assert "学习天数：1 天" in me and "已学完：1/" in me and "连续学习或答题 1 天" in me, me

@@ -161,12 +161,13 @@ async def test_me_shows_only_the_members_own_figures(study: OfflineSession, cloc
     await study.send(OTHER, "/quiz")
     await answer(study, OTHER, right=False)
     me = (await study.send(MEMBER, "/me"))[0].plain
-    assert "学习天数：1 天 · 连续 1 天" in me and "答题：5 道，答对 4 道，正确率 80%" in me
+    assert "学习天数：1 天（" in me and "答题天数：1 天 · 连续学习或答题 1 天" in me
+    assert "答题：5 道，答对 4 道，正确率 80%" in me
     assert "错题本：1 道" in me and "待复习：0 道" in me and "各材料正确率" in me
     assert "王五" not in me and "排名" not in me and "积分" not in me
     at_local(clock, 21, 9, 0)
     me = (await study.send(MEMBER, "/me"))[0].plain
-    assert "待复习：1 道" in me and "连续 1 天" in me
+    assert "待复习：1 道" in me and "连续学习或答题 1 天" in me
 
 
 async def test_in_english_and_politely_everywhere(study: OfflineSession, clock: FakeClock) -> None:

@@ -63,16 +63,24 @@ def unit_of_markup(markup: InlineKeyboardMarkup | None) -> int | None:
 
 
 def plan_text(texts: Catalog, lang: str, plan: PlanView, push_time: str, paused: bool) -> Safe:
-    lines = [texts.t("study.plan_header", lang, delivered=plan.delivered, read=plan.read, total=plan.total)]
+    """Where the member is: per document what reached them and what they marked done, the next part and how
+    many are still to come — "finished" only when every part was both sent and marked done."""
+    if not plan.total:
+        return Safe("\n".join([texts.t("study.plan_empty", lang),
+                                texts.t("study.plan_paused" if paused else "study.plan_time", lang, time=push_time)]))
+    lines = [texts.t("study.plan_header", lang, delivered=plan.delivered, read=plan.read, total=plan.total,
+                     left=plan.total - plan.delivered)]
     for doc in plan.documents:
         mark = "✅" if doc.read == doc.units else ("📖" if doc.delivered else "▫️")
         lines.append(texts.t("study.plan_line", lang, mark=mark, title=book_title(doc.title, lang), read=doc.read,
-                             units=doc.units))
+                             delivered=doc.delivered, units=doc.units))
     if plan.next_position is not None and plan.next_title is not None:
-        lines.append(texts.t("study.plan_next", lang, place=plan.next_position,
+        lines.append(texts.t("study.plan_next", lang, place=plan.next_position, total=plan.total,
                              title=book_title(plan.next_title, lang)))
+    elif plan.read < plan.total:
+        lines.append(texts.t("study.plan_all_sent", lang, total=plan.total, unread=plan.total - plan.read))
     else:
-        lines.append(texts.t("study.plan_finished", lang))
+        lines.append(texts.t("study.plan_finished", lang, total=plan.total))
     lines.append(texts.t("study.plan_paused" if paused else "study.plan_time", lang, time=push_time))
     return Safe("\n".join(lines))
 

@@ -19,6 +19,7 @@ from tests.bot.study_helpers import (
     member_of,
     study_fixture,  # noqa: F401  (the ``study`` fixture)
 )
+from tests.factories import SECRETARY_ID
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -146,3 +147,30 @@ async def test_me_counts_study_days_as_plan_and_stats_do(study: OfflineSession) 
     await study.press(MEMBER, 1)  # 学完了
     me = (await study.send(MEMBER, "/me"))[0].plain
     assert "学习天数：1 天" in me and "已学完：1/" in me and "连续学习或答题 1 天" in me, me
+
+
+async def test_plan_says_where_the_member_is_what_is_next_and_how_many_are_left(study: OfflineSession) -> None:
+    """F60: /plan said "全部学完" once everything had merely been sent, and its per-document figure mixed
+    sent and done."""
+    await join(study)
+    await study.send(MEMBER, "/today")
+    await study.press(MEMBER, 1)  # 学完了
+    await study.send(MEMBER, "/study")
+    plan = (await study.send(MEMBER, "/plan"))[0].plain
+    total = int(plan.split("共 ")[1].split(" 段")[0])
+    assert f"共 {total} 段，已推送 2 段，其中学完 1 段；还有 {total - 2} 段未推送" in plan, plan
+    assert "已推送 2/" in plan.splitlines()[1] and plan.splitlines()[1].endswith("学完 1"), plan
+    assert f"下一段：第 3/{total} 段" in plan
+    for _ in range(total - 2):
+        await study.send(MEMBER, "/study")
+    plan = (await study.send(MEMBER, "/plan"))[0].plain
+    assert f"计划中的 {total} 段已全部推送，还有 {total - 1} 段没有点“学完了”" in plan and "学完。" not in plan, plan
+    text = ("关于加强支部学习的补充材料\n来源：支部\n2026年3月22日\n"
+            + "支部全体党员要坚持每天学习一段材料，做到学思用贯通、知信行统一。" * 8).encode()
+    await study.upload(SECRETARY_ID, "补充材料.txt", text)
+    plan = (await study.send(MEMBER, "/plan"))[0].plain
+    added = int(plan.split("共 ")[1].split(" 段")[0]) - total
+    assert added > 0 and f"已推送 {total} 段，其中学完 1 段；还有 {added} 段未推送" in plan, plan
+    assert "下一段：第" in plan and "补充材料" in plan.split("下一段：")[1], plan
+    await study.send(MEMBER, "/lang en")
+    assert f"{added} still to come" in (await study.send(MEMBER, "/plan"))[0].plain

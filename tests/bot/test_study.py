@@ -107,7 +107,7 @@ async def test_done_today_study_and_plan(study: OfflineSession, clock: FakeClock
     ahead = snippets(await study.send(MEMBER, "/study"))
     assert "提前学习" in ahead[0].plain and "第 2/" in ahead[0].plain
     plan = (await study.send(MEMBER, "/plan"))[0].plain
-    assert "已推送 2/" in plan and "其中学完 1 段" in plan and "下一段：第 3 段" in plan
+    assert "已推送 2/" in plan and "其中学完 1 段" in plan and "下一段：第 3/" in plan
     at_local(clock, 21, 8, 0)
     assert "第 3/" in snippets(await tick(study))[0].plain  # the plan continues after what /study gave
     assert len(progress(study)) == 3

@@ -159,7 +159,7 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
     chosen = [data.int_arg(2, low=0, high=MAX_OPTIONS)] if data.action == "a" else None
-    result = await svc.db.run(quiz_store.answer, member_id=caller.member.id, session_id=data.int_arg(0),
+    result = await svc.db.run_quick(quiz_store.answer, member_id=caller.member.id, session_id=data.int_arg(0),
                               position=data.int_arg(1, low=0, high=MAX_POSITION), now=svc.clock.now(),
                               idle=_idle(svc), chosen=chosen)
     if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
@@ -172,7 +172,7 @@ async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     """A 多选 option switched on or off: the keyboard shows ✓ on the chosen letters."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
-    result = await svc.db.run(quiz_store.toggle, member_id=caller.member.id, session_id=data.int_arg(0),
+    result = await svc.db.run_quick(quiz_store.toggle, member_id=caller.member.id, session_id=data.int_arg(0),
                               position=data.int_arg(1, low=0, high=MAX_POSITION),
                               option=data.int_arg(2, low=0, high=MAX_OPTIONS), now=svc.clock.now(), idle=_idle(svc))
     if result.outcome != quiz_store.Outcome.RECORDED or result.quiz is None or result.question is None:
@@ -196,7 +196,7 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     caller = await load_caller(update, svc)
     if caller is None or not caller.active or caller.member is None or caller.member.id is None:
         return
-    result = await svc.db.run(quiz_store.answer_text, member_id=caller.member.id, text=message.text,
+    result = await svc.db.run_quick(quiz_store.answer_text, member_id=caller.member.id, text=message.text,
                               message_id=message.message_id, now=svc.clock.now(), idle=_idle(svc))
     if result is None:
         return  # not for the quiz: the features' handlers answer it

@@ -49,8 +49,7 @@ from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
 from storage import group_quiz as group_store
 from storage import members as member_store
 from storage import quiz as quiz_store
-from storage import quiz_answer
-from storage import quiz_state
+from storage import quiz_answer, quiz_state
 from storage import study as study_store
 from storage.inputs import valid_id
 from storage.models import Delivery, Member, MemberStatus, PollMap, Question, QuestionStatus, QuizSession, Role

@@ -4,7 +4,7 @@
 
     /quiz ──▶ resume the session in progress, or start one (due reviews first) ──▶ question 1
       单选 / 判断: one tap ─┐
-      多选: ✓ toggles, 提交 ─┼─▶ storage.quiz.answer ──▶ feedback (answer, explanation, source sentence)
+      多选: ✓ toggles, 提交 ─┼─▶ storage.quiz_answer ──▶ feedback (answer, explanation, source sentence)
       填空: typed text ─────┘                         ──▶ next question … ──▶ summary
     /wrong ──▶ the 错题本, a 重做 button per question (a one-question session)
     tick ──produce_quiz_nudges──▶ "quiz_nudge" row ──▶ 开始答题 button (at most one a day, not in quiet hours)
@@ -49,7 +49,7 @@ from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
 from storage import group_quiz as group_store
 from storage import members as member_store
 from storage import quiz as quiz_store
-from storage import quiz_state
+from storage import quiz_answer, quiz_state
 from storage import study as study_store
 from storage.inputs import valid_id
 from storage.models import Delivery, Member, MemberStatus, PollMap, Question, QuestionStatus, QuizSession, Role
@@ -162,9 +162,9 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
     chosen = [data.int_arg(2, low=0, high=MAX_OPTIONS)] if data.action == "a" else None
-    result = await svc.db.run(quiz_store.answer, member_id=caller.member.id, session_id=data.int_arg(0),
-                              position=data.int_arg(1, low=0, high=MAX_POSITION), now=svc.clock.now(),
-                              idle=_idle(svc), chosen=chosen)
+    result = await svc.db.run_quick(quiz_answer.answer, questions=svc.questions, member_id=caller.member.id,
+                                    session_id=data.int_arg(0), position=data.int_arg(1, low=0, high=MAX_POSITION),
+                                    now=svc.clock.now(), idle=_idle(svc), chosen=chosen)
     if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
         await _drop_buttons(update)
     return await _after_answer(update, svc, caller, result)
@@ -175,9 +175,10 @@ async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     """A 多选 option switched on or off: the keyboard shows ✓ on the chosen letters."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
-    result = await svc.db.run(quiz_store.toggle, member_id=caller.member.id, session_id=data.int_arg(0),
-                              position=data.int_arg(1, low=0, high=MAX_POSITION),
-                              option=data.int_arg(2, low=0, high=MAX_OPTIONS), now=svc.clock.now(), idle=_idle(svc))
+    result = await svc.db.run_quick(quiz_answer.toggle, questions=svc.questions, member_id=caller.member.id,
+                                    session_id=data.int_arg(0), position=data.int_arg(1, low=0, high=MAX_POSITION),
+                                    option=data.int_arg(2, low=0, high=MAX_OPTIONS), now=svc.clock.now(),
+                                    idle=_idle(svc))
     if result.outcome != quiz_store.Outcome.RECORDED or result.quiz is None or result.question is None:
         if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
             await _drop_buttons(update)
@@ -199,8 +200,9 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     caller = await load_caller(update, svc)
     if caller is None or not caller.active or caller.member is None or caller.member.id is None:
         return
-    result = await svc.db.run(quiz_store.answer_text, member_id=caller.member.id, text=message.text,
-                              message_id=message.message_id, now=svc.clock.now(), idle=_idle(svc))
+    result = await svc.db.run_quick(quiz_answer.answer_text, questions=svc.questions,
+                                    member_id=caller.member.id, text=message.text,
+                                    message_id=message.message_id, now=svc.clock.now(), idle=_idle(svc))
     if result is None:
         return  # not for the quiz: the features' handlers answer it
     if result.outcome == quiz_store.Outcome.WRONG_TYPE:

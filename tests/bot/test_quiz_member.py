@@ -9,6 +9,7 @@ from sqlmodel import select
 from bot.fakeapi.session import OfflineSession
 from bot.quiz_view import feedback_text
 from bot.texts import Catalog
+from content.grading import normalise
 from storage.models import Question, QuestionStatus, ReviewItem
 from tests.bot.study_helpers import (
     MEMBER,
@@ -174,3 +175,30 @@ async def test_plan_says_where_the_member_is_what_is_next_and_how_many_are_left(
     assert "下一段：第" in plan and "补充材料" in plan.split("下一段：")[1], plan
     await study.send(MEMBER, "/lang en")
     assert f"{added} still to come" in (await study.send(MEMBER, "/plan"))[0].plain
+
+
+def _source_lines(feedback: str) -> str:
+    """The part of a feedback message that quotes the source: what a member reads after answering."""
+    keep = ("原文：", "原句：", "出自：", "出处：", "解析：")
+    return normalise("".join(line for line in feedback.splitlines() if line.startswith(keep)))
+
+
+async def test_no_feedback_gives_away_a_later_answer_of_the_same_session(study: OfflineSession) -> None:
+    """F1: the source quoted after one question held the answer of a question asked later in the session."""
+    await join(study)
+    total = _published(study)
+    sessions = 0
+    while sessions <= total:
+        if "开始答题" not in (await study.send(MEMBER, "/quiz"))[0].plain:
+            break
+        sessions += 1
+        read = ""  # every source the member has read so far in this session
+        while _waiting(study):
+            _, q = current(study, MEMBER)
+            if q.qtype != "truefalse":
+                for secret in (normalise(a) for a in q.answer):
+                    assert len(secret) < 2 or secret not in read, (q.stem, secret)
+            replies = await answer(study, MEMBER, right=False)
+            read += _source_lines(next(m.plain for m in replies if "正确答案：" in m.plain))
+    with db_of(study).session() as s:
+        assert len(s.exec(select(ReviewItem)).all()) == total  # every question was still asked, in some session

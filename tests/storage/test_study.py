@@ -50,7 +50,7 @@ def _bank(db: Database, branch_id: int) -> list[Question]:
     with db.session() as s:
         questions = [
             Question(branch_id=branch_id, qkey=f"q-{n}", qtype=qtype, stem=f"题{n}", options=options,
-                     answer=answer, doc_key=f"d{n % 2}", document=f"材料{n % 2}", sentence="原句",
+                     answer=answer, doc_key=f"d{n % 2}", document=f"材料{n % 2}", sentence=f"第{n}句原句",
                      status=QuestionStatus.PUBLISHED, score=10 - n, updated_at=NOW)
             for n, (qtype, options, answer) in enumerate([
                 ("single", ["甲", "乙", "丙"], ["乙"]), ("single", ["甲", "乙"], ["甲"]),

@@ -1,0 +1,61 @@
+"""The causes a second independent examiner found in the bank of 15 (``/work/wt/_notes/examiner.md``), each
+refused on its real case; the rules are generic — none names these sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from content.model import Question
+from content.pipeline import DEFAULT_MATERIALS, build_corpus
+from content.questions.examiner import examine
+from content.questions.hubs import is_hub
+from content.questions.slots import Candidate
+from content.questions.worth import refusal
+
+NOTICE = "中共中央办公厅印发《关于在全党开展树立和践行正确政绩观学习教育的通知》"
+FOCUS = "学习教育以县处级以上领导班子和领导干部特别是“一把手”为重点，于2026年春节假期后启动、7月底基本结束。"
+KEY = "县处级以上领导班子和领导干部特别是“一把手”"
+# Q10 as the examiner read it: A is the key with 厅局级 for 县处级, C the key's first half with a new tail
+Q10 = ("厅局级以上领导班子和领导干部特别是“一把手”", "全体党员干部特别是基层党组织书记和委员",
+       "县处级以上领导班子和新提拔的年轻领导干部", KEY)
+WHOLE = ("全体党员特别是基层党组织书记和委员", "新提拔的年轻干部特别是基层党组织书记",
+         "省部级以上领导干部特别是中管干部", KEY)
+WHEN = "2026年春节假期后启动、7月底基本结束"
+Q11 = ("2026年元旦后启动、6月底基本结束", WHEN, "2026年3月启动、年底基本结束", "2026年春节假期后启动、10月底基本结束")
+
+
+def single(options: tuple[str, ...], key: str, stem: str = "树立和践行正确政绩观学习教育以谁为重点？") -> Candidate:
+    q = Question("q-test", "single", stem, options, (key,), f"出自《通知》。原文：“{FOCUS}”", "d#0", NOTICE, FOCUS)
+    return Candidate(q, key, "rank", tier=0)
+
+
+def test_a_single_whose_key_is_the_hub_of_its_options_is_refused() -> None:
+    """Cause 2, Q10: each wrong option is the key with one part changed, so the key shares parts with all."""
+    hubbed = single(Q10, KEY)
+    assert is_hub(Q10, KEY)
+    assert refusal(hubbed) == "a 单选 whose key is the hub of its options"
+    assert examine([hubbed], FOCUS, ()) == []
+    # whole alternatives that share as much with each other as with the key point at nothing
+    assert not is_hub(WHOLE, KEY) and refusal(single(WHOLE, KEY)) is None
+    # Q11 (worth): its wrong dates differ from each other as much as from the key
+    assert not is_hub(Q11, WHEN) and refusal(single(Q11, WHEN, "何时启动、何时基本结束？")) is None
+    # a wrong option that shares nothing with the key: no centre (the meeting days 2月24日 / 3月12日 / …)
+    assert not is_hub(("2月24日", "3月12日", "2月28日", "2月26日"), "2月24日")
+
+
+def test_a_curated_hub_is_reported_and_the_shipped_one_is_redrawn(tmp_path: Path) -> None:
+    """A secretary's 单选 is theirs to redraw: the build names it; the shipped "以谁为重点？" has whole alternatives."""
+    shipped = Path(DEFAULT_MATERIALS).parent / "questions.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    assert all(f"- {o}\n" in text for o in WHOLE)
+    hubbed = text
+    for old, new in zip(WHOLE[:3], Q10[:3], strict=True):
+        hubbed = hubbed.replace(f"- {old}\n", f"- {new}\n")
+    curated = tmp_path / "questions.yaml"
+    curated.write_text(hubbed, encoding="utf-8")
+    notes = [p.message for p in build_corpus(DEFAULT_MATERIALS, curated_path=curated).problems]
+    assert [m for m in notes if m.endswith("its key is the hub of its options")], notes
+    bank = build_corpus(DEFAULT_MATERIALS).questions
+    focus = [q for q in bank if q.qtype == "single" and q.answer == (KEY,)]
+    assert focus and not is_hub(focus[0].options, KEY)
+

@@ -1,4 +1,4 @@
-"""A choice question whose key is the hub of its options: found by a test-wise reader without the text.
+"""Options that point at the key by their wording: the key as their hub, or a wrong option rewording a key.
 
 When every wrong option is the key with one part changed, the key is the one option that shares parts with
 all the others, while the wrong options, each changed in another place, share less with each other.  An
@@ -13,6 +13,12 @@ A member who picks "the option most like the others" scores without reading.  Op
 alternatives — phrases that differ from the key as much as from each other — do not point at the key, and
 a date changed in one half ("春节假期后启动、7月底" against "…10月底" and "元旦后启动、6月底") does not
 either: there the wrong options share as much with each other as with the key.
+
+A wrong option that keeps nearly every part of a key and adds words of its own rewords it (bank of 15, Q8:
+"习近平总书记关于树立和践行正确政绩观学习教育的重要讲话和重要指示精神" beside the key "习近平总书记关于树立和践行
+正确政绩观的重要论述"): it is wrong only by the text's wording, a trap of form, not of understanding.  A
+wrong option as long as the key with one slot changed ("…10月底基本结束" for "…7月底…") changes a fact, not the
+wording, and is judged by the hub rule instead.
 
 Parts are character pairs (the options' Chinese characters and digits); the share of two options is the
 pairs they have in common over the pairs of the shorter one.  The rule reads only the finished options, so
@@ -31,6 +37,9 @@ from content.model import Question
 # the key shares this much more with the wrong options, on average, than they share with each other
 # (bank of 15: Q10 0.57 against 0.26 is a hub; Q11's dates 0.74 against 0.66 are not)
 HUB_MARGIN = 0.2
+# a wrong option that has this share of a key's parts and is longer by ``REWORD_LONGER`` characters or more
+REWORD_SHARE = 0.8
+REWORD_LONGER = 3
 _PART = re.compile(r"[^\u4e00-\u9fff0-9]")
 
 
@@ -58,9 +67,23 @@ def is_hub(options: Sequence[str], key: str) -> bool:
     return mean(with_key) - mean(among) >= HUB_MARGIN
 
 
+def rewords(wrong: str, key: str) -> bool:
+    """Whether ``wrong`` keeps nearly all of ``key``'s parts and adds words: the key reworded, not replaced."""
+    pk = parts(key)
+    longer = len(_PART.sub("", wrong)) - len(_PART.sub("", key))
+    return bool(pk) and longer >= REWORD_LONGER and len(pk & parts(wrong)) / len(pk) >= REWORD_SHARE
+
+
+def reworded(q: Question) -> bool:
+    """A choice question with a wrong option that rewords one of its keys."""
+    if q.qtype not in ("single", "multiple"):
+        return False
+    return any(rewords(o, k) for o in q.options if o not in q.answer for k in q.answer)
+
+
 def hub(q: Question) -> bool:
     """A 单选 whose key is the hub of its options (a 多选's several keys are not one centre)."""
     return q.qtype == "single" and len(q.answer) == 1 and is_hub(q.options, q.answer[0])
 
 
-__all__ = ["HUB_MARGIN", "hub", "is_hub", "parts", "share"]
+__all__ = ["HUB_MARGIN", "hub", "is_hub", "parts", "reworded", "rewords", "share"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from content.model import Question
 from content.pipeline import DEFAULT_MATERIALS, build_corpus
 from content.questions.examiner import examine
-from content.questions.hubs import is_hub
+from content.questions.hubs import is_hub, rewords
 from content.questions.slots import Candidate
 from content.questions.worth import refusal
 
@@ -59,3 +59,22 @@ def test_a_curated_hub_is_reported_and_the_shipped_one_is_redrawn(tmp_path: Path
     focus = [q for q in bank if q.qtype == "single" and q.answer == (KEY,)]
     assert focus and not is_hub(focus[0].options, KEY)
 
+
+
+STUDY_KEY = "习近平总书记关于树立和践行正确政绩观的重要论述"
+REWORDED = "习近平总书记关于树立和践行正确政绩观学习教育的重要讲话和重要指示精神"
+
+
+def test_a_wrong_option_that_rewords_a_key_is_refused() -> None:
+    """Cause 4, Q8: B keeps nearly all of key E and adds words; it is wrong only by the text's wording."""
+    keys = (STUDY_KEY, "《中共中央关于制定国民经济和社会发展第十五个五年规划的建议》",
+            "习近平总书记关于本地区本部门本领域的重要讲话和重要指示精神")
+    city = "习近平总书记在中央政治局会议上的重要讲话精神"
+    assert rewords(REWORDED, STUDY_KEY)
+    stem = "《通知》强调：要组织党员、干部深入学习（　），进一步强化立党为公、为民造福理念。"
+    q8 = Question("q-test", "multiple", stem, (*keys, REWORDED, city), keys, "出自《通知》。", "d#0", NOTICE, "…")
+    assert refusal(Candidate(q8, "studied", "item", tier=0)) == "a wrong option that rewords a key"
+    # another object of study, in other words and of another occasion, is a real alternative
+    assert not rewords(city, keys[2]) and not rewords(city, STUDY_KEY)
+    # a date changed in one slot changes a fact, not the wording: judged by the hub rule (Q11 is no hub)
+    assert not rewords("2026年春节假期后启动、10月底基本结束", WHEN)

@@ -3,12 +3,14 @@ refused on its real case; the rules are generic — none names these sentences."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from content.model import Question
 from content.pipeline import DEFAULT_MATERIALS, build_corpus
 from content.questions.examiner import examine
 from content.questions.hubs import is_hub, rewords
+from content.questions.samefact import gives_away, rivals
 from content.questions.slots import Candidate
 from content.questions.worth import refusal
 
@@ -78,3 +80,20 @@ def test_a_wrong_option_that_rewords_a_key_is_refused() -> None:
     assert not rewords(city, keys[2]) and not rewords(city, STUDY_KEY)
     # a date changed in one slot changes a fact, not the wording: judged by the hub rule (Q11 is no hub)
     assert not rewords("2026年春节假期后启动、10月底基本结束", WHEN)
+
+
+GENERAL = ("立党为公", "为民造福", "科学决策", "真抓实干")
+
+
+def test_a_stem_showing_half_of_a_multiples_keys_gives_it_away() -> None:
+    """Cause 5: Q8's stem ends "进一步强化立党为公、为民造福理念" — two of Q6's four 总要求 keys; the leak check let
+    it through because it asked for all but one."""
+    asked = "中央党的建设工作领导小组会议强调：要深刻理解、准确把握、全面落实“（　）”的总要求。"
+    q6 = Question("q-6", "multiple", asked, ("标本兼治", *GENERAL, "简约务实"), GENERAL, "", "d#1", NOTICE, "…")
+    stem = ("《通知》强调：要组织党员、干部深入学习（　），进一步强化立党为公、为民造福理念。"
+            "括号处原文列举的学习内容有哪些？")
+    q8 = Question("q-8", "multiple", stem, ("甲论述", "乙精神", "丙建议"), ("甲论述", "乙精神"), "", "d#2", NOTICE, "…")
+    assert gives_away(q8, q6) and rivals(q8, [q6]) is q6
+    # one key named in passing is no leak ("…坚持真抓实干…" beside the 总要求)
+    once = replace(q8, stem="《通知》强调：要坚持真抓实干，深入学习（　）。")
+    assert not gives_away(once, q6)

@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from content.export import source_of, to_markdown
+from content.grading import accepts
 from content.model import Question
 from content.pipeline import DEFAULT_MATERIALS, build_corpus
 from content.questions.examiner import examine
 from content.questions.hubs import is_hub, rewords
 from content.questions.samefact import gives_away, rivals
 from content.questions.slots import Candidate
+from content.questions.variants import accepted
 from content.questions.worth import refusal
 
 NOTICE = "中共中央办公厅印发《关于在全党开展树立和践行正确政绩观学习教育的通知》"
@@ -97,3 +100,27 @@ def test_a_stem_showing_half_of_a_multiples_keys_gives_it_away() -> None:
     # one key named in passing is no leak ("…坚持真抓实干…" beside the 总要求)
     once = replace(q8, stem="《通知》强调：要坚持真抓实干，深入学习（　）。")
     assert not gives_away(once, q6)
+
+
+def test_the_export_names_the_section_the_explanation_credits() -> None:
+    """Cause 7: Q6's explanation credits the central meeting, its source named only the Notice's title."""
+    said = "要深刻理解、准确把握、全面落实“立党为公、为民造福、科学决策、真抓实干”的总要求，将其贯穿学习教育全过程。"
+    credited = "出自中央党的建设工作领导小组会议（载《树立和践行正确政绩观学习教育资料汇编》）。原文：“…”"
+    q6 = Question("q-6", "multiple", "…", GENERAL, GENERAL, credited, "d#1", NOTICE, said)
+    assert source_of(q6) == {"document": NOTICE, "section": "中央党的建设工作领导小组会议", "sentence": said}
+    assert source_of(replace(q6, explanation="错误。" + credited))["section"] == "中央党的建设工作领导小组会议"
+    # the Notice's own sentence: its title is the whole source
+    plain = replace(q6, explanation="出自《关于在全党开展树立和践行正确政绩观学习教育的通知》。原文：“…”")
+    assert source_of(plain) == {"document": NOTICE, "sentence": said}
+    assert "出处：中央党的建设工作领导小组会议：要深刻理解" in to_markdown([q6])
+
+
+def test_a_plans_work_blank_accepts_the_plan_and_nothing_looser() -> None:
+    """Cause 7: Q4's "“十五五”规划编制实施" marked "十五五规划" wrong; the plan is what the blank asks."""
+    assert "十五五规划" in accepted("“十五五”规划编制实施")
+    fills = [q for q in build_corpus(DEFAULT_MATERIALS).questions if q.enabled and q.qtype == "fill"]
+    plan = next(q for q in fills if "“十五五”规划编制实施" in q.answer)
+    assert accepts("十五五规划", plan.answer) and accepts("“十五五”规划", plan.answer)
+    for wrong in ("十四五规划", "规划编制实施", "规划", "十五五", "编制实施"):
+        assert not accepts(wrong, plan.answer), wrong
+    assert accepted("重大规划编制实施") == ()  # only a numbered plan

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.meeting_view import makeup_keyboard, when
 from bot.texts import Catalog, Safe, book_title
+from bot.words import kind_word
 from content.sentences import split_sentences
 from scheduler.kinds import Outgoing
 from storage import meetings as meeting_store
@@ -76,7 +77,7 @@ def _excerpt(passages: list[tuple[str, str]]) -> str:
 
 def makeup_text(texts: Catalog, lang: str, meeting: Meeting, passages: list[tuple[str, str]], tz: ZoneInfo
                 ) -> Safe:
-    parts = [texts.t("mtg.makeup.head", lang, kind=meeting.kind, topic=meeting.topic,
+    parts = [texts.t("mtg.makeup.head", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
                      start=when(texts, lang, meeting.starts_at, tz))]
     if meeting.materials:
         parts.append(texts.t("mtg.makeup.materials", lang, titles="\n".join(

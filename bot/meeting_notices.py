@@ -32,6 +32,7 @@ from bot.meeting_view import (
     when,
 )
 from bot.texts import Catalog
+from bot.words import kind_word
 from scheduler import leave, reminders, seen
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
@@ -177,7 +178,8 @@ def _cancel_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, 
     last = seen.last_seen(session=session, meeting_id=meeting.id, member_id=member_id)
     told = {} if last.unsure else (last.shown or {})  # unsure what they saw: its latest time and topic
     start = _instant(told.get("starts_at")) or meeting.starts_at
-    return texts.t("mtg.cancel.notice", lang, kind=meeting.kind, topic=told.get("topic") or meeting.topic,
+    return texts.t("mtg.cancel.notice", lang, kind=kind_word(texts, lang, meeting.kind),
+                   topic=told.get("topic") or meeting.topic,
                    start=when(texts, lang, start, tz))
 
 

@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import CallbackData
 from bot.config import Settings
 from bot.texts import Catalog, Safe, book_title
+from bot.words import kind_word
 from storage.attendance import Roster, RosterLine, Window
 from storage.members import get_branch
 from storage.models import Audience, Meeting, MeetingStatus
@@ -45,7 +46,8 @@ def audience_text(texts: Catalog, lang: str, meeting: Meeting) -> str:
 
 def card(texts: Catalog, lang: str, meeting: Meeting, tz: ZoneInfo) -> Safe:
     """The meeting as the ledger records it: kind, topic, time, place, host, recorder, who, agenda, materials."""
-    lines = [texts.t("mtg.card.head", lang, kind=meeting.kind, id=meeting.id, topic=meeting.topic),
+    lines = [texts.t("mtg.card.head", lang, kind=kind_word(texts, lang, meeting.kind), id=meeting.id,
+                     topic=meeting.topic),
              texts.t("mtg.card.time", lang, start=when(texts, lang, meeting.starts_at, tz),
                      end=f"{meeting.ends_at.astimezone(tz):%H:%M}"),
              texts.t("mtg.card.place", lang, place=meeting.place)]
@@ -130,7 +132,8 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     what happened, quorum for a 党员大会, and who still owes 补学."""
     present = roster.present
     full = sum(1 for x in present if x.standing == "full")
-    head = texts.t("mtg.roster.head", lang, kind=meeting.kind, id=meeting.id, topic=meeting.topic,
+    head = texts.t("mtg.roster.head", lang, kind=kind_word(texts, lang, meeting.kind), id=meeting.id,
+                   topic=meeting.topic,
                    start=when(texts, lang, meeting.starts_at, tz))
     if meeting.status == MeetingStatus.CANCELLED:  # nobody was expected at a meeting that did not take place
         return Safe(head + "\n" + texts.t("mtg.roster.cancelled", lang))
@@ -178,7 +181,8 @@ def overview_text(texts: Catalog, lang: str, rosters: list[tuple[Meeting, Roster
     lines = [texts.t("mtg.overview.head", lang)]
     for meeting, roster in rosters:
         owes = roster.owes_makeup
-        lines.append(texts.t("mtg.overview.line", lang, id=meeting.id, kind=meeting.kind, topic=meeting.topic,
+        lines.append(texts.t("mtg.overview.line", lang, id=meeting.id, kind=kind_word(texts, lang, meeting.kind),
+                             topic=meeting.topic,
                              start=when(texts, lang, meeting.starts_at, tz), present=len(roster.present),
                              expected=len(roster.expected)))
         if owes:

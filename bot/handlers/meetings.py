@@ -46,6 +46,7 @@ from bot.handlers import rsvp
 from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers, deep_link
 from bot.handlers.rsvp import LEAVE_KEY, PROMPT_TIMEOUT_S
 from bot.texts import Safe
+from bot.words import kind_word
 from scheduler import reminders
 from scheduler.tick import Producer
 from storage import attendance, meeting_series
@@ -104,7 +105,7 @@ async def wizard_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     assert context.user_data is not None
     kind = form.KINDS[data.int_arg(low=0, high=len(form.KINDS) - 1)]
     context.user_data[DRAFT_KEY] = {"kind": kind}
-    await reply(update, svc.texts.t("mtg.wizard.topic", caller.lang, kind=kind))
+    await reply(update, svc.texts.t("mtg.wizard.topic", caller.lang, kind=kind_word(svc.texts, caller.lang, kind)))
     return None
 
 
@@ -190,7 +191,8 @@ async def list_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE, call
 
     def line(m: Meeting) -> str:
         state = svc.texts.plain("mtg.list.cancelled", caller.lang) if m.status == MeetingStatus.CANCELLED else ""
-        return svc.texts.t("mtg.list.line", caller.lang, id=m.id, kind=m.kind, topic=m.topic, state=state,
+        return svc.texts.t("mtg.list.line", caller.lang, id=m.id, kind=kind_word(svc.texts, caller.lang, m.kind),
+                           topic=m.topic, state=state,
                            start=view.when(svc.texts, caller.lang, m.starts_at, svc.settings.tz))
 
     parts: list[str] = [svc.texts.t("mtg.list.upcoming", caller.lang)] + ([line(m) for m in upcoming] or

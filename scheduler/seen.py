@@ -73,11 +73,15 @@ def last_seen(*, session: Session, meeting_id: int, member_id: int | None, exclu
 def record_shown(*, session: Session, row: Delivery, meeting_id: int, member_id: int | None,
                  shown: dict[str, Any]) -> None:
     """Keep on ``row`` what it shows (written as it is rendered: what the reader sees once it is sent), and
-    list it on the reader's anchor so :func:`last_seen` finds it."""
-    session.execute(update(Delivery).where(col(Delivery.id) == row.id).values(payload={**row.payload, SHOWN: shown}))
+    list it on the reader's anchor so :func:`last_seen` finds it.  Both payloads are read afresh: the row
+    was loaded when it was claimed, and the anchor's list may have grown since."""
+    payload = session.exec(select(Delivery.payload).where(Delivery.id == row.id)).first()
+    session.execute(update(Delivery).where(col(Delivery.id) == row.id)
+                    .values(payload={**(payload or row.payload), SHOWN: shown}))
     if row.dedup_key == anchor_key(meeting_id, member_id):
         return
-    anchor = session.exec(select(Delivery).where(Delivery.dedup_key == anchor_key(meeting_id, member_id))).first()
+    anchor = session.exec(select(Delivery).where(Delivery.dedup_key == anchor_key(meeting_id, member_id))
+                          .execution_options(populate_existing=True)).first()
     if anchor is None or anchor.id is None:
         return
     listed = [int(i) for i in anchor.payload.get(RENDERS, [])]

@@ -55,3 +55,27 @@ def test_the_last_sent_row_is_what_they_saw_and_an_uncertain_one_after_it_makes_
     _row(db, branch.id, two.id, f"mtg.change:{MEETING}:1:{two.id}", PLACE_B, DeliveryState.SENT,
          NOW + timedelta(hours=2))
     assert _seen(db, two.id) == seen.Seen(shown=PLACE_B)  # a later sent row settles it
+
+
+def test_a_resend_after_an_uncertain_attempt_with_other_details_is_unsure_until_it_is_sent(db: Database) -> None:
+    branch = factories.branch(db, NOW)
+    assert branch.id is not None
+    one = factories.member(db, branch.id, 1001, "张三", NOW)
+    assert one.id is not None
+    _row(db, branch.id, one.id, f"mtg.notice:{MEETING}:{one.id}", PLACE_B, DeliveryState.SENT, NOW)
+    key = f"mtg.remind:{MEETING}:1440:x:{one.id}"
+    _row(db, branch.id, one.id, key, PLACE_A, DeliveryState.UNCERTAIN, NOW + timedelta(hours=1))
+
+    def resend(state: str, hours: int) -> None:  # the place changed back: this attempt shows 五楼
+        with db.session() as s:
+            row = s.exec(select(Delivery).where(Delivery.dedup_key == key)).one()
+            seen.record_shown(session=s, row=row, meeting_id=MEETING, member_id=one.id, shown=PLACE_B)
+            stamp = {"sent_at": NOW + timedelta(hours=hours)} if state == DeliveryState.SENT else \
+                {"uncertain_at": NOW + timedelta(hours=hours)}
+            s.execute(update(Delivery).where(col(Delivery.id) == row.id).values(state=state, **stamp))
+            s.commit()
+
+    resend(DeliveryState.UNCERTAIN, 2)  # 五楼 from the notice, but the first attempt's 三楼 may have come after
+    assert _seen(db, one.id) == seen.Seen(shown=PLACE_B, unsure=True)
+    resend(DeliveryState.SENT, 3)  # the resend arrived: it came last
+    assert _seen(db, one.id) == seen.Seen(shown=PLACE_B)

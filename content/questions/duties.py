@@ -17,9 +17,8 @@ twin holder is of the same kind (a body for a body, a person for a person), shar
 with the true one (各级党委 and 行业系统主管部门党委 overlap: either may be read to include the other), and is
 taken from the same central passage or from a sentence of any material that restates this role beside the
 twin's own.  A duty that names no role ("要把开展学习教育作为重要政治任务，精心组织实施") has no twin: anyone
-shares it, and it is not asked.  Two twins that swap the same two roles in one passage ("…领导小组要…负总责" and
-"…各级党委（党组）抓好统筹协调") test one split and are one fact: a bank asks one of them, since either hints at
-the other's answer.
+shares it, and it is not asked.  A twin's fact is the pair of roles it confuses ("subject:统筹协调|负总责"), so
+two twins of this module that swap the same two roles are one fact for the ranker.
 """
 
 from __future__ import annotations

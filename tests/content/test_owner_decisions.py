@@ -8,9 +8,10 @@ still refuses (real sentences of the central Notice and meeting):
                     stay open
     central meeting the central leading group's meeting day as a 单选 among the campaign's meeting days; a
                     blank or 判断 on the day, a local meeting's day and who attended stay refused
-    duties in pairs a true statement of whose role a duty is, only where a false twin hands the role to another
-                    holder (the same passage's body; a person the corpus pairs with another role); the 判断
-                    keep a 40–60 % balance of 正确
+    duties in pairs whose role a duty is, asked by the false twin that hands the role to another holder (the
+                    same passage's body; a person the corpus pairs with another role); the true copy the decision
+                    first allowed was a give-away to the round-2 examiner (stock formulas) and is not asked, so
+                    the 40–60 % balance of 正确 no longer holds on these materials (only "no more 正确 than 错误")
 """
 
 from __future__ import annotations

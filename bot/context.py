@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect as orm_inspect
@@ -27,6 +28,7 @@ from scheduler.ratelimit import SendRateLimiter
 from storage import members as member_store
 from storage.db import Database
 from storage.models import ROLE_RANK, Member, MemberStatus, Role
+from storage.quiz_answer import QUESTION_TABLES, QuestionCache
 from storage.scope import Scope
 
 if TYPE_CHECKING:
@@ -101,6 +103,11 @@ class Services:
     poll_answers: Mapping[str, PollAnswerHandler] = field(default_factory=dict)  # PollMap.feature -> handler
     schedule_jobs: bool = True  # False offline: the driven clock fires ticks instead of wall time
     callers: CallerCache = field(default_factory=CallerCache)
+    questions: QuestionCache = field(init=False)  # published questions as the quiz answer path reads them
+
+    def __post_init__(self) -> None:
+        # kept as long as the bank's ``question`` table is unchanged by this process (``Database.generation``)
+        object.__setattr__(self, "questions", QuestionCache(partial(self.db.generation, *QUESTION_TABLES)))
 
     @property
     def admin_ids(self) -> frozenset[int]:

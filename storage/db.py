@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,11 +30,14 @@ from sqlalchemy import Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+QUICK_BUSY_TIMEOUT_MS = 20  # how long ``run_quick`` may hold the event loop waiting for another writer
 INSERT_CHUNK = 500  # rows per INSERT statement: well under SQLite's bound-parameter limit
 _WRITTEN = "zhibu.written"  # connection.info: tables written in the open transaction
 # the table a DML statement writes, whatever produced it (ORM flush, Core, text)
@@ -145,8 +149,52 @@ class Database:
         """Run ``fn(*args, session=…, **kwargs)`` in one transaction on a worker thread."""
         return await asyncio.to_thread(self.call, fn, *args, **kwargs)
 
+    async def run_quick(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Like :meth:`run`, for a transaction known to be short (a quiz answer: a few indexed statements).
+
+        With SQLite it runs right here on the event loop: the hop to a worker thread and back costs more
+        than such a transaction (and far more on a loaded machine), and nothing else can run on the loop
+        meanwhile anyway.  The loop never waits long for the file: the connection's busy timeout drops to
+        :data:`QUICK_BUSY_TIMEOUT_MS`, and when another writer holds the file longer the transaction is
+        rolled back and run again on a worker thread with the usual patient timeout — so ``fn`` must be
+        safe to run twice when the first attempt failed (any pure store function is: its writes were rolled
+        back).  PostgreSQL always takes the worker thread (its network round trips would stall every chat).
+        """
+        if self.dialect != "sqlite":
+            return await self.run(fn, *args, **kwargs)
+        try:
+            return self._call_quick(fn, *args, **kwargs)
+        except OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            log.debug("quick transaction found the database busy; retried on a worker thread")
+        return await self.run(fn, *args, **kwargs)
+
+    def _call_quick(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        with Session(self.engine, expire_on_commit=False) as session:
+            # on the driver's connection itself: a PRAGMA is no write, and SQLAlchemy need not see it
+            raw = session.connection().connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"PRAGMA busy_timeout={QUICK_BUSY_TIMEOUT_MS}")
+            try:
+                try:
+                    result = fn(*args, session=session, **kwargs)
+                finally:  # before the connection can go back to the pool: its usual patience again
+                    raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            return result
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    """SQLite's "database is locked" / "busy": another connection holds the write lock."""
+    message = str(exc.orig).lower()
+    return "locked" in message or "busy" in message
 
 
 def insert_absent(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], *, unique: Sequence[str],

@@ -4,8 +4,9 @@
 
     /quiz ──start_session──▶ QuizSession(question_ids: due cards first, then new published questions,
                                           studied documents first, types mixed)
-    tap / typed text ──answer──▶ checks (whose session, still active, not idle, this position, question
-                                 still published) ──▶ QuizAnswer + ReviewItem card ──▶ position + 1
+    tap / typed text ──storage.quiz_answer (SQLAlchemy Core, the hot path)──▶ checks (whose session, still
+                     active, not idle, this position, question still published) ──▶ QuizAnswer + ReviewItem
+                     card ──▶ position + 1
     group quiz poll ──storage.group_quiz.record_poll_answer──▶ the same record_answer (attempt key = the poll)
 
 Idempotency: the session's position moves with a conditional UPDATE (``WHERE position = :seen``), and
@@ -21,15 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Update, bindparam, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from content.grading import accepts, grade_choice
 from content.model import QUESTION_TYPES
 from content.review import CardState, review
 from storage.db import insert_absent
-from storage.inputs import clean_text
 from storage.models import (
     Member,
     Question,
@@ -161,173 +159,8 @@ def current_question(*, session: Session, quiz: QuizSession) -> Question | None:
     return session.get(Question, quiz.question_ids[quiz.position])
 
 
-@dataclass(frozen=True)
-class _Step:
-    """What answering the waiting question needs, read in one query: it, the member's card for it, and
-    the question after it."""
-
-    question: Question | None
-    card: ReviewItem | None
-    following: Question | None
-
-
-# built once: every answer runs it (the values are bound per call)
-_STEP_QUERY = (select(Question, ReviewItem).outerjoin(
-    ReviewItem, (col(ReviewItem.question_id) == col(Question.id)) & (col(ReviewItem.member_id) == bindparam("member")))
-    .where(col(Question.id).in_(bindparam("ids", expanding=True))))
-
-
-def _step(session: Session, quiz: QuizSession) -> _Step:
-    ids = quiz.question_ids[quiz.position:quiz.position + 2]
-    if quiz.state != QuizSessionState.ACTIVE or not ids:
-        return _Step(None, None, None)
-    rows = session.exec(_STEP_QUERY, params={"member": quiz.member_id, "ids": ids}).all()
-    found = {q.id: (q, card) for q, card in rows}
-    question, card = found.get(ids[0], (None, None))
-    following = found[ids[1]][0] if len(ids) > 1 and ids[1] in found else None
-    return _Step(question, card, following)
-
-
 def get_question(*, session: Session, question_id: int) -> Question | None:
     return session.get(Question, question_id)
-
-
-def _checked(session: Session, member_id: int, session_id: int, position: int, now: datetime, idle: timedelta
-             ) -> tuple[QuizSession | None, AnswerResult | None]:
-    """The session if this member may act on its ``position`` now, else the polite outcome to report."""
-    quiz = session.get(QuizSession, session_id)
-    if quiz is None:
-        return None, AnswerResult(Outcome.EXPIRED)
-    if quiz.member_id != member_id:
-        return None, AnswerResult(Outcome.NOT_YOURS)
-    if quiz.state == QuizSessionState.ACTIVE and quiz.active_at + idle <= now:
-        _end(session, quiz, QuizSessionState.EXPIRED, now)
-    if position < quiz.position or (quiz.state == QuizSessionState.FINISHED and position < len(quiz.question_ids)):
-        return None, AnswerResult(Outcome.ALREADY, quiz)
-    if quiz.state != QuizSessionState.ACTIVE or position != quiz.position:
-        return None, AnswerResult(Outcome.EXPIRED, quiz)
-    return quiz, None
-
-
-def toggle(*, session: Session, member_id: int, session_id: int, position: int, option: int, now: datetime,
-           idle: timedelta) -> AnswerResult:
-    """A 多选 option switched on or off; nothing is graded until 提交."""
-    quiz, refused = _checked(session, member_id, session_id, position, now, idle)
-    if refused is not None:
-        return refused
-    assert quiz is not None
-    question = current_question(session=session, quiz=quiz)
-    if question is None or question.qtype != "multiple" or not 0 <= option < len(question.options):
-        return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
-    chosen = set(quiz.selected)
-    chosen ^= {option}
-    quiz.selected = sorted(chosen)
-    quiz.active_at = now
-    session.add(quiz)
-    return AnswerResult(Outcome.RECORDED, quiz, question)
-
-
-def answer(*, session: Session, member_id: int, session_id: int, position: int, now: datetime, idle: timedelta,
-           chosen: Sequence[int] | None = None, typed: str | None = None) -> AnswerResult:
-    """Grade and record the answer to the question at ``position``: options tapped, the 多选 options toggled
-    so far (``chosen`` ``None``), or text typed.  The next question is read in the same transaction."""
-    quiz, refused = _checked(session, member_id, session_id, position, now, idle)
-    if refused is not None:
-        return refused
-    assert quiz is not None and quiz.id is not None
-    step = _step(session, quiz)
-    question = step.question
-    if question is None or question.status != QuestionStatus.PUBLISHED:
-        _advance(session, quiz, position, correct=False, now=now)
-        return _after(session, quiz, Outcome.WITHDRAWN, question, position, following=step.following)
-    if (typed is not None) != (question.qtype == "fill"):
-        return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
-    if typed is not None:
-        right = accepts(typed, question.answer)
-        shown: tuple[str, ...] = (clean_text(typed, limit=200),)  # stored as typed, made safe to store
-    else:
-        picks = sorted(set(quiz.selected if chosen is None else chosen))
-        if not picks:
-            return AnswerResult(Outcome.EMPTY, quiz, question)
-        right = grade_choice(picks, question.options, question.answer)
-        shown = tuple(question.options[i] for i in picks if 0 <= i < len(question.options))
-    if not _advance(session, quiz, position, correct=right, now=now):
-        return AnswerResult(Outcome.ALREADY, quiz, question)
-    assert question.id is not None
-    # the position moved under this transaction alone, so this attempt key is new: no need to look first
-    if _insert_answer(session, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
-                      attempt_key=f"s{quiz.id}:{position}", chosen=shown, correct=right,
-                      is_review=question.id in quiz.review_ids, now=now):
-        _update_card(session, step.card, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
-                     correct=right, now=now)
-    return _after(session, quiz, Outcome.RECORDED, question, position, right, shown, following=step.following)
-
-
-def _after(session: Session, quiz: QuizSession, outcome: Outcome, question: Question | None, position: int,
-           correct: bool = False, chosen: tuple[str, ...] = (), *, following: Question | None) -> AnswerResult:
-    """The result of a step that moved the session on, with what comes next (``following``: read with the
-    answered question; ``None`` once the session is over)."""
-    if quiz.state != QuizSessionState.ACTIVE:
-        following = None
-    wrong = 0
-    if following is None:
-        wrong = wrongbook_size(session=session, member_id=quiz.member_id)
-    return AnswerResult(outcome, quiz, question, correct, chosen, number=position + 1, next_question=following,
-                        wrong_total=wrong)
-
-
-def answer_text(*, session: Session, member_id: int, text: str, message_id: int, now: datetime,
-                idle: timedelta) -> AnswerResult | None:
-    """A member's typed message read against their session: the answer when a 填空 waits; ``None`` when the
-    text is not for the quiz (no session, or this message was read already: a redelivered update)."""
-    quiz = active_session(session=session, member_id=member_id, now=now, idle=idle)
-    if quiz is None or quiz.id is None or quiz.position >= len(quiz.question_ids):
-        return None
-    if not note_text(session=session, session_id=quiz.id, message_id=message_id):
-        return AnswerResult(Outcome.ALREADY, quiz)
-    return answer(session=session, member_id=member_id, session_id=quiz.id, position=quiz.position, now=now,
-                  idle=idle, typed=text)
-
-
-def _advance_statement(*, finishing: bool) -> Update:
-    """The conditional UPDATE that moves a session past a position, built once (values bound per call)."""
-    values: dict[str, object] = {"position": bindparam("next"), "selected": bindparam("selected"),
-                                 "active_at": bindparam("now"), "correct": QuizSession.correct + bindparam("right")}
-    if finishing:
-        values.update(state=QuizSessionState.FINISHED, ended_at=bindparam("now"))
-    return (update(QuizSession).where(col(QuizSession.id) == bindparam("sid"),
-                                      col(QuizSession.position) == bindparam("seen"),
-                                      col(QuizSession.state) == QuizSessionState.ACTIVE).values(**values))
-
-
-_ADVANCE = {finishing: _advance_statement(finishing=finishing) for finishing in (False, True)}
-
-
-def _advance(session: Session, quiz: QuizSession, position: int, *, correct: bool, now: datetime) -> bool:
-    """Move past ``position`` unless another request already did (the conditional UPDATE decides)."""
-    finished = position + 1 >= len(quiz.question_ids)
-    # a Core UPDATE on the session's connection: the ORM has nothing to flush or synchronise here
-    result = session.connection().execute(_ADVANCE[finished], {"sid": quiz.id, "seen": position, "next": position + 1,
-                                                               "selected": [], "now": now, "right": int(correct)})
-    if not result.rowcount:
-        session.refresh(quiz)  # someone else moved it: show what they left
-        return False
-    # this UPDATE alone moved the row from ``position``: its new values are known without reading them back
-    moved: dict[str, object] = {"position": position + 1, "selected": [], "active_at": now,
-                                "correct": quiz.correct + int(correct)}
-    if finished:
-        moved.update(state=QuizSessionState.FINISHED, ended_at=now)
-    for key, value in moved.items():
-        set_committed_value(quiz, key, value)
-    return True
-
-
-def note_text(*, session: Session, session_id: int, message_id: int) -> bool:
-    """Claim a typed message as this session's answer; ``False`` when it (or a later one) was read already."""
-    result = session.execute(update(QuizSession).where(col(QuizSession.id) == session_id,
-                                                       col(QuizSession.last_text_id) < message_id)
-                             .values(last_text_id=message_id))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- answers and cards

@@ -4,7 +4,7 @@
 
     /quiz ──▶ resume the session in progress, or start one (due reviews first) ──▶ question 1
       单选 / 判断: one tap ─┐
-      多选: ✓ toggles, 提交 ─┼─▶ storage.quiz.answer ──▶ feedback (answer, explanation, source sentence)
+      多选: ✓ toggles, 提交 ─┼─▶ storage.quiz_answer ──▶ feedback (answer, explanation, source sentence)
       填空: typed text ─────┘                         ──▶ next question … ──▶ summary
     /wrong ──▶ the 错题本, a 重做 button per question (a one-question session)
     tick ──produce_quiz_nudges──▶ "quiz_nudge" row ──▶ 开始答题 button (at most one a day, not in quiet hours)
@@ -35,6 +35,7 @@ from bot.feature import Feature
 from bot.quiz_view import (
     QUIZ,
     answered_text,
+    nothing_text,
     nudge_markup,
     question_markup,
     question_text,
@@ -48,6 +49,7 @@ from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
 from storage import group_quiz as group_store
 from storage import members as member_store
 from storage import quiz as quiz_store
+from storage import quiz_answer, quiz_state
 from storage import study as study_store
 from storage.inputs import valid_id
 from storage.models import Delivery, Member, MemberStatus, PollMap, Question, QuestionStatus, QuizSession, Role
@@ -99,7 +101,8 @@ async def _start(update: Update, svc: Services, caller: Caller, *, resume: bool 
     quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=now, due_by=_end_of_day(svc, now),
                             size=svc.settings.study.quiz_size)
     if quiz is None:
-        await reply(update, svc.texts.t("quiz.no_questions", caller.lang))
+        why = await svc.db.run(quiz_state.nothing_to_ask, member_id=caller.member.id, branch_id=caller.member.branch_id)
+        await reply(update, nothing_text(svc.texts, caller.lang, why, svc.settings.tz))
         return
     reviews = len(quiz.review_ids)
     await reply(update, svc.texts.t("quiz.started_reviews" if reviews else "quiz.started", caller.lang,
@@ -159,9 +162,9 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
     chosen = [data.int_arg(2, low=0, high=MAX_OPTIONS)] if data.action == "a" else None
-    result = await svc.db.run(quiz_store.answer, member_id=caller.member.id, session_id=data.int_arg(0),
-                              position=data.int_arg(1, low=0, high=MAX_POSITION), now=svc.clock.now(),
-                              idle=_idle(svc), chosen=chosen)
+    result = await svc.db.run_quick(quiz_answer.answer, questions=svc.questions, member_id=caller.member.id,
+                                    session_id=data.int_arg(0), position=data.int_arg(1, low=0, high=MAX_POSITION),
+                                    now=svc.clock.now(), idle=_idle(svc), chosen=chosen)
     if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
         await _drop_buttons(update)
     return await _after_answer(update, svc, caller, result)
@@ -172,9 +175,10 @@ async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     """A 多选 option switched on or off: the keyboard shows ✓ on the chosen letters."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
-    result = await svc.db.run(quiz_store.toggle, member_id=caller.member.id, session_id=data.int_arg(0),
-                              position=data.int_arg(1, low=0, high=MAX_POSITION),
-                              option=data.int_arg(2, low=0, high=MAX_OPTIONS), now=svc.clock.now(), idle=_idle(svc))
+    result = await svc.db.run_quick(quiz_answer.toggle, questions=svc.questions, member_id=caller.member.id,
+                                    session_id=data.int_arg(0), position=data.int_arg(1, low=0, high=MAX_POSITION),
+                                    option=data.int_arg(2, low=0, high=MAX_OPTIONS), now=svc.clock.now(),
+                                    idle=_idle(svc))
     if result.outcome != quiz_store.Outcome.RECORDED or result.quiz is None or result.question is None:
         if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
             await _drop_buttons(update)
@@ -196,8 +200,9 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     caller = await load_caller(update, svc)
     if caller is None or not caller.active or caller.member is None or caller.member.id is None:
         return
-    result = await svc.db.run(quiz_store.answer_text, member_id=caller.member.id, text=message.text,
-                              message_id=message.message_id, now=svc.clock.now(), idle=_idle(svc))
+    result = await svc.db.run_quick(quiz_answer.answer_text, questions=svc.questions,
+                                    member_id=caller.member.id, text=message.text,
+                                    message_id=message.message_id, now=svc.clock.now(), idle=_idle(svc))
     if result is None:
         return  # not for the quiz: the features' handlers answer it
     if result.outcome == quiz_store.Outcome.WRONG_TYPE:
@@ -233,7 +238,8 @@ async def wrong(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Call
 
 async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
                        data: CallbackData) -> str | None:
-    """重做: a one-question session on a question from the 错题本 (still published, still the member's)."""
+    """重做: a one-question session on a question from the 错题本 (still published, still the member's) —
+    refused while another quiz is unfinished, so a member never has two sessions and loses none."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
     question_id = data.int_arg()
@@ -241,7 +247,14 @@ async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     question = await svc.db.run(quiz_store.get_question, question_id=question_id)
     if card is None or question is None or question.status != QuestionStatus.PUBLISHED:
         return svc.texts.plain("quiz.toast.withdrawn", caller.lang)
-    quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=svc.clock.now(), size=1,
+    now = svc.clock.now()
+    # a quiz in progress is finished first: starting this one would silently end it
+    unfinished = await svc.db.run(quiz_store.active_session, member_id=caller.member.id, now=now, idle=_idle(svc))
+    if unfinished is not None:
+        await reply(update, svc.texts.t("quiz.retry_busy", caller.lang, number=unfinished.position + 1,
+                                        total=len(unfinished.question_ids)))
+        return svc.texts.plain("quiz.toast.retry_busy", caller.lang)
+    quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=now, size=1,
                             question_ids=[question_id], kind="retry")
     assert quiz is not None
     await _ask(update, svc, caller, quiz)

@@ -1,0 +1,116 @@
+"""The quiz answer path (``storage.quiz_answer``): questions kept in memory are never answered stale, and an
+answer stays a handful of statements (what the benchmark's speed rests on)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import select
+
+from bot.fakeapi.session import OfflineSession
+from storage.db import Database
+from storage.models import Question, QuestionStatus, QuizAnswer
+from tests.bot.study_helpers import (
+    MEMBER,
+    OTHER,
+    answer,
+    current,
+    db_of,
+    join,
+    right_indices,
+    study_fixture,  # noqa: F401  (the ``study`` fixture)
+)
+
+_Q = Question.__table__  # type: ignore[attr-defined]
+
+
+async def _first_answered(study: OfflineSession) -> Question:
+    """The member answers question 1 (which reads question 2 into memory, to ask it); question 2 comes back."""
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    await answer(study, MEMBER, right=True)
+    return current(study, MEMBER)[1]
+
+
+def _recorded(study: OfflineSession) -> int:
+    with db_of(study).session() as s:
+        return len(s.exec(select(QuizAnswer.id)).all())
+
+
+async def test_a_question_retired_by_another_process_is_not_answered_from_memory(study: OfflineSession,
+                                                                                   db_url: str) -> None:
+    second = await _first_answered(study)
+    other = Database(db_url)  # another process: the bot's write generations do not see this write
+    with other.session() as s:
+        s.execute(update(_Q).where(_Q.c.id == second.id).values(status=QuestionStatus.RETIRED))
+    other.dispose()
+    replies = await answer(study, MEMBER, right=True)
+    assert any("撤下" in m.plain for m in replies)
+    assert _recorded(study) == 1  # only question 1's answer
+
+
+async def test_a_question_edited_by_another_process_shows_its_new_wording(study: OfflineSession,
+                                                                          db_url: str) -> None:
+    second = await _first_answered(study)
+    other = Database(db_url)
+    with other.session() as s:
+        row = s.get(Question, second.id)
+        assert row is not None
+        row.stem = row.stem + "（书记改过）"
+        row.updated_at = row.updated_at + timedelta(seconds=1)
+        s.add(row)
+    other.dispose()
+    replies = await answer(study, MEMBER, right=True)
+    assert any("（书记改过）" in m.plain for m in replies), [m.plain for m in replies]
+    assert _recorded(study) == 2
+
+
+async def test_a_question_changed_by_this_process_is_read_again_even_with_the_same_timestamp(
+        study: OfflineSession) -> None:
+    second = await _first_answered(study)
+    with db_of(study).session() as s:  # a Core write that leaves updated_at alone: the generation moves
+        s.execute(update(_Q).where(_Q.c.id == second.id).values(stem=second.stem + "（同一进程）"))
+    replies = await answer(study, MEMBER, right=True)
+    assert any("（同一进程）" in m.plain for m in replies), [m.plain for m in replies]
+
+
+async def test_a_tap_is_a_handful_of_statements_and_no_orm_flush(study: OfflineSession) -> None:
+    """Once the caller and the questions are in memory, a tap's answer is: the session row, the question
+    status with the card, the position UPDATE, the answer INSERT, the card write (a finished session adds
+    the 错题本 count) — nothing the ORM's unit of work would add around them."""
+    await join(study, OTHER, MEMBER)
+    await study.send(OTHER, "/quiz")  # the same five questions, answered first: all of them are in memory
+    for _ in range(5):
+        await answer(study, OTHER, right=True)
+    await study.send(MEMBER, "/quiz")
+    await answer(study, MEMBER, right=True)  # and so is the member, as the caller
+    q = current(study, MEMBER)[1]
+    while q.qtype not in ("single", "truefalse"):
+        await answer(study, MEMBER, right=True)
+        q = current(study, MEMBER)[1]  # fails when the session ends without another tap question
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("PRAGMA", "BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(statement)
+
+    flushes: list[object] = []
+
+    def flushed(session: Any, *_args: Any) -> None:
+        flushes.append(session)
+
+    engine = db_of(study).engine
+    event.listen(engine, "before_cursor_execute", seen)
+    event.listen(OrmSession, "before_flush", flushed)
+    try:
+        await study.press(MEMBER, right_indices(q)[0] + 1)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+        event.remove(OrmSession, "before_flush", flushed)
+    assert flushes == []  # Core statements only: no unit of work to compute
+    assert not any("question.stem" in s for s in statements), statements  # the wording came from memory
+    assert any(s.lstrip().upper().startswith("INSERT INTO QUIZANSWER") for s in statements), statements
+    assert len(statements) <= 6, statements

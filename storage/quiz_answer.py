@@ -227,7 +227,8 @@ def answer(*, session: Session, questions: QuestionCache, member_id: int, sessio
     assert question.id is not None
     row = {"branch_id": quiz.branch_id, "member_id": member_id, "question_id": question.id,
            "attempt_key": f"s{quiz.id}:{position}", "chosen": list(shown), "correct": right,
-           "is_review": question.id in quiz.review_ids, "answered_at": now}
+           "is_review": question.id in quiz.review_ids, "answered_at": now,
+           "revision": question.revision}  # the wording graded: storage.revisions keeps older ones
     # the position moved under this transaction alone, so the attempt is new; the unique key still decides
     if insert_absent(session, _QA, [row], unique=("member_id", "attempt_key")):
         _save_card(connection, card, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,

@@ -110,6 +110,22 @@ async def test_f62_a_sheet_edit_of_an_answered_question_makes_a_revision_and_say
         assert s.exec(select(QuizAnswer).where(QuizAnswer.question_id == asked.id)).one().revision == 1
     assert "🔁 第2版" in render_card(TEXTS, "zh", now) and "🔁" not in render_card(TEXTS, "zh", asked)
 
+    # the member meets it again: that answer is to revision 2, the first still to revision 1
+    for _ in range(20):
+        study.clock.advance(timedelta(days=1))
+        await study.send(MEMBER, "/quiz")
+        while True:
+            try:
+                current(study, MEMBER)
+            except AssertionError:
+                break
+            await answer(study, MEMBER, right=True)
+        with db_of(study).session() as s:
+            given_to = sorted(a.revision for a in s.exec(select(QuizAnswer).where(QuizAnswer.question_id == asked.id)))
+        if len(given_to) > 1:
+            break
+    assert given_to == [1, 2]
+
 
 async def test_f12_an_alternative_typed_into_the_sheet_is_accepted_when_a_member_types_it(
         study: OfflineSession) -> None:

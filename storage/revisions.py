@@ -115,3 +115,11 @@ def wording_of(session: Session, question: Question, revision: int) -> Wording:
             return Wording(kept.revision, kept.stem, tuple(kept.options), tuple(kept.answer), kept.explanation)
     return Wording(question.revision, question.stem, tuple(question.options), tuple(question.answer),
                    question.explanation)
+
+
+def revision_at(session: Session, question: Question, when: datetime) -> int:
+    """The revision ``question`` had at ``when`` (a poll's send time): the first one replaced after it, or
+    the current one if none was replaced since."""
+    replaced = session.exec(select(func.min(col(QuestionRevision.revision))).where(
+        QuestionRevision.question_id == question.id, QuestionRevision.replaced_at > when)).one()
+    return int(replaced) if replaced is not None else question.revision

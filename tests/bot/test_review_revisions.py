@@ -79,8 +79,9 @@ async def test_f57_a_stem_typed_after_the_question_changed_elsewhere_is_not_save
         row.status = QuestionStatus.REJECTED
         row.updated_at = session.clock.now() + timedelta(seconds=1)
         s.add(row)
-    reply = (await session.send(SECRETARY_ID, reworded(target, "根据学习材料，")))[0].plain
-    assert "已过时" in reply
+    reply = (await session.send(SECRETARY_ID, reworded(target, "根据学习材料，")))[0]
+    assert "在您编辑期间已被修改或处理（现为“已拒绝”）" in reply.plain and "没有保存" in reply.plain
+    assert f"#{target.id}" in reply.plain and [b.text for b in reply.button_list()] == ["↩️ 撤销拒绝"]
     assert questions(session)[target.id].stem == target.stem
 
 

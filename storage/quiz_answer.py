@@ -40,6 +40,7 @@ from storage.db import insert_absent
 from storage.inputs import clean_text
 from storage.models import Question, QuestionStatus, QuizAnswer, QuizSession, QuizSessionState, ReviewItem
 from storage.quiz import AnswerResult, Outcome
+from storage.revisions import as_shown
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -211,6 +212,7 @@ def answer(*, session: Session, questions: QuestionCache, member_id: int, sessio
     if question is None:
         _advance(connection, quiz, position, correct=False, now=now)
         return _after(connection, quiz, Outcome.WITHDRAWN, None, position, following=following)
+    question = as_shown(session, question, quiz.active_at)  # revised after it was shown: what the member saw
     if (typed is not None) != (question.qtype == "fill"):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     if typed is not None:

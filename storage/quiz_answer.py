@@ -40,6 +40,7 @@ from storage.db import insert_absent
 from storage.inputs import clean_text
 from storage.models import Question, QuestionStatus, QuizAnswer, QuizSession, QuizSessionState, ReviewItem
 from storage.quiz import AnswerResult, Outcome
+from storage.revisions import as_shown
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -211,6 +212,7 @@ def answer(*, session: Session, questions: QuestionCache, member_id: int, sessio
     if question is None:
         _advance(connection, quiz, position, correct=False, now=now)
         return _after(connection, quiz, Outcome.WITHDRAWN, None, position, following=following)
+    question = as_shown(session, question, quiz.active_at)  # revised after it was shown: what the member saw
     if (typed is not None) != (question.qtype == "fill"):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     if typed is not None:
@@ -227,7 +229,8 @@ def answer(*, session: Session, questions: QuestionCache, member_id: int, sessio
     assert question.id is not None
     row = {"branch_id": quiz.branch_id, "member_id": member_id, "question_id": question.id,
            "attempt_key": f"s{quiz.id}:{position}", "chosen": list(shown), "correct": right,
-           "is_review": question.id in quiz.review_ids, "answered_at": now}
+           "is_review": question.id in quiz.review_ids, "answered_at": now,
+           "revision": question.revision}  # the wording graded: storage.revisions keeps older ones
     # the position moved under this transaction alone, so the attempt is new; the unique key still decides
     if insert_absent(session, _QA, [row], unique=("member_id", "attempt_key")):
         _save_card(connection, card, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,

@@ -38,7 +38,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,16 @@ from telegram.ext import AIORateLimiter, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
 from bench.bench_telegram import FIRST_MEMBER, GROUP, INTERACTIVE, INTERACTIVE_CHATS, TOKEN  # noqa: E402
+from bench.delivery_figures import (  # noqa: E402
+    LoopLag,
+    PassLog,
+    Result,
+    describe_delays,
+    describe_excess,
+    figures,
+    p95,
+    table,
+)
 from scheduler import outbox  # noqa: E402
 from scheduler.clock import SystemClock  # noqa: E402
 from scheduler.ratelimit import DEFAULT_CEILING, SendRateLimiter  # noqa: E402
@@ -104,11 +113,6 @@ def _bot(server: Server, *, limited: bool = False) -> Bot:
     return Bot(TOKEN, base_url=server.base_url, request=request)
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else float("nan")
-
-
 async def _probe(bot: Bot, until: Callable[[], bool], samples: list[float]) -> None:
     """An interactive reply every 0.25 s (not through the bulk limiter), timed request to answer."""
     n = 0
@@ -123,48 +127,11 @@ async def _probe(bot: Bot, until: Callable[[], bool], samples: list[float]) -> N
         await asyncio.sleep(max(0.0, 0.25 - (time.perf_counter() - start)))
 
 
-async def _idle_p95(bot: Bot, seconds: float) -> float:
+async def _idlep95(bot: Bot, seconds: float) -> float:
     samples: list[float] = []
     end = time.monotonic() + seconds
     await _probe(bot, lambda: time.monotonic() > end, samples)
-    return _p95(samples)
-
-
-@dataclass
-class Result:
-    name: str
-    rows: int
-    rate: float
-    makespan: float
-    own429: int
-    most: int
-    duplicates: int
-    uncertain_dups: bool
-    lost: int
-    p95_ratio: float
-
-
-def _figures(name: str, chats: list[int], stats: dict[str, Any], started: float, p95: float, idle: float,
-             uncertain: set[int] | None) -> Result:
-    bulk = sorted((t, c) for t, c in stats["accepted"] if c < INTERACTIVE)
-    times = [t for t, _ in bulk]
-    if os.environ.get("BENCH_TRACE"):
-        Path(os.environ["BENCH_TRACE"]).write_text(json.dumps([t - started for t in times]))
-    per_chat = Counter(c for _, c in bulk)
-    most, first = 0, 0
-    for last, t in enumerate(times):
-        while times[first] <= t - 1.0:
-            first += 1
-        most = max(most, last - first + 1)
-    # sustained: the pace between the 1st and 99th percentile of arrivals (the makespan carries the tail)
-    low, high = times[len(times) // 100], times[len(times) * 99 // 100] if times else 0.0
-    rate = (len(times) * 98 // 100) / (high - low) if high > low else 0.0
-    duplicated = {c for c, n in per_chat.items() if n > 1}
-    ideal = len(chats) / DEFAULT_CEILING
-    return Result(name, len(chats), rate / DEFAULT_CEILING, (times[-1] - started) / ideal if times else 0.0,
-                  stats["own429"], most, sum(per_chat[c] - 1 for c in duplicated),
-                  uncertain is not None and duplicated <= uncertain, sum(1 for c in chats if per_chat[c] == 0),
-                  p95 / idle)
+    return p95(samples)
 
 
 def _prepare(url: str, chats: list[int]) -> Database:
@@ -193,28 +160,49 @@ def _uncertain(db: Database) -> set[int]:
         return {r.chat_id for r in s.exec(select(Delivery).where(Delivery.uncertain_at.is_not(None))).all()}  # type: ignore[union-attr]
 
 
+class _LoggedLimiter(SendRateLimiter):
+    """zhibu's limiter, noting the wall-clock moment each request passes (the server stamps arrivals so)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.log = PassLog()
+
+    async def acquire(self, chat_id: int, prepare: Callable[[], Awaitable[bool]] | None = None) -> bool:
+        passed = await super().acquire(chat_id, prepare)
+        if passed:
+            self.log.passed(chat_id, time.time() - (time.monotonic() - self.last_passed))
+        return passed
+
+
 async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
     db = _prepare(f"sqlite:///{workdir}/zhibu-fanout.sqlite3", [*chats, GROUP])
     bot = _bot(server)
     await bot.initialize()
-    idle = await _idle_p95(bot, 8.0)
+    idle = await _idlep95(bot, 8.0)
     await server.call("benchStats", reset=1)
-    limiter = SendRateLimiter.under_ceiling(DEFAULT_CEILING)
+    limiter = _LoggedLimiter.under_ceiling(DEFAULT_CEILING)
     started = time.time()
     done = False
     samples: list[float] = []
     probe = asyncio.create_task(_probe(bot, lambda: done, samples))
+    lag, paused = LoopLag(), 0
+    lag.start()
     for _ in range(20):  # each drain settles uncertain rows first (the reminder resends them), as a tick does
-        await drain(bot=bot, db=db, clock=SystemClock(), limiter=limiter, worker="bench", kinds={KIND: DRILL})
+        report = await drain(bot=bot, db=db, clock=SystemClock(), limiter=limiter, worker="bench", kinds={KIND: DRILL})
+        paused += report.send.paused
         if not _unfinished(db):
             break
     done = True
+    lag.stop()
     await probe
     stats = await server.call("benchStats", reset=1)
     uncertain = _uncertain(db)
     await bot.shutdown()
     db.dispose()
-    return _figures("zhibu sender", [*chats, GROUP], stats, started, _p95(samples), idle, uncertain)
+    result = figures("zhibu sender", [*chats, GROUP], stats, started, p95(samples), idle, uncertain)
+    print(describe_excess(result, lag, paused) + f"; passes moved past a stall {limiter.restamped}", flush=True)
+    print(describe_delays(limiter.log.delays([a for a in stats["accepted"] if a[1] < INTERACTIVE])), flush=True)
+    return result
 
 
 async def _send_all(bot: Bot, chats: list[int], loop_style: bool) -> None:
@@ -241,7 +229,7 @@ async def run_baseline(server: Server, chats: list[int], name: str) -> Result:
     limited = name.startswith("PTB")
     bot = _bot(server, limited=limited)
     await bot.initialize()
-    idle = await _idle_p95(bot, 8.0)
+    idle = await _idlep95(bot, 8.0)
     await server.call("benchStats", reset=1)
     started = time.time()
     done = False
@@ -252,7 +240,9 @@ async def run_baseline(server: Server, chats: list[int], name: str) -> Result:
     await probe
     stats = await server.call("benchStats", reset=1)
     await bot.shutdown()
-    return _figures(name, [*chats, GROUP], stats, started, _p95(samples), idle, None)
+    result = figures(name, [*chats, GROUP], stats, started, p95(samples), idle, None)
+    print(describe_excess(result), flush=True)
+    return result
 
 
 # --------------------------------------------------------------------------- kill -9 trials
@@ -328,17 +318,6 @@ async def kill_trial(server: Server, rows: int, workdir: Path, rng: random.Rando
 # --------------------------------------------------------------------------- main
 
 
-def _table(results: list[Result]) -> str:
-    lines = ["| sender | rows | rate ÷ ceiling | makespan ÷ ideal | 429s from own pacing | most in 1 s "
-             "| duplicates | lost | interactive p95 ÷ idle |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for r in results:
-        dups = f"{r.duplicates}" + (" (all uncertain)" if r.uncertain_dups and r.duplicates else "")
-        lines.append(f"| {r.name} | {r.rows:,} | {r.rate:.3f} | {r.makespan:.3f} | {r.own429} | {r.most} | {dups} "
-                     f"| {r.lost} | {r.p95_ratio:.2f} |")
-    return "\n".join(lines)
-
-
 async def main(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     server = Server(max(args.rows, args.kill_rows, args.compare_rows))
@@ -351,11 +330,11 @@ async def main(args: argparse.Namespace) -> None:
             parts = set(args.parts.split(","))
             if "fanout" in parts:
                 results.append(await run_zhibu(server, list(range(FIRST_MEMBER, FIRST_MEMBER + args.rows)), workdir))
-                print(_table(results), flush=True)
+                print(table(results), flush=True)
             compare = list(range(FIRST_MEMBER, FIRST_MEMBER + args.compare_rows))
             for name in ("PTB AIORateLimiter", "plain loop") if "compare" in parts else ():
                 results.append(await run_baseline(server, compare, name))
-                print(_table(results[-1:]).splitlines()[-1], flush=True)
+                print(table(results[-1:]).splitlines()[-1], flush=True)
             trials = []
             for trial in range(args.trials if "kill" in parts else 0):
                 trial_dir = workdir / f"trial{trial}"
@@ -367,7 +346,7 @@ async def main(args: argparse.Namespace) -> None:
     finally:
         await server.stop()
     print()
-    print(_table(results))
+    print(table(results))
     if trials:
         print(f"\nkill -9 mid fan-out, {len(trials)} trials of {args.kill_rows:,} rows: duplicates "
               f"{sum(t[0] for t in trials)} (only among uncertain rows: {all(t[2] for t in trials)}), "

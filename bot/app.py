@@ -32,6 +32,7 @@ from telegram.ext import Application, ApplicationBuilder, CommandHandler, Defaul
 from telegram.request import BaseRequest
 
 from bot import bootstrap as boot
+from bot import fullwidth
 from bot.commands import Command, guarded
 from bot.config import ConfigError, Settings, read_token
 from bot.content_service import ContentService
@@ -69,6 +70,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "123456789:OFFLINE-zhibu-test-token"  # only ever sent to the in-process fake API
+GROUP_ENTRY = -200
 GROUP_FLOOD = -100
 GROUP_FLOWS = -20
 GROUP_CONVERSATIONS = -10
@@ -141,6 +143,7 @@ def build_application(
     app.bot_data[SERVICES_KEY] = svc
     app.bot_data[FEATURES_KEY] = tuple(features)
 
+    app.add_handler(fullwidth.handler(), group=GROUP_ENTRY)  # ／ｑｕｉｚ from a Chinese keyboard is /quiz
     app.add_handler(TypeHandler(Update, flood_check), group=GROUP_FLOOD)
     for command in commands:
         app.add_handler(CommandHandler(command.name, guarded(command)), group=GROUP_FEATURES)

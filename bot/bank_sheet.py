@@ -44,7 +44,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from bot.texts import book_title
 from content.export import FILL_SEPARATOR, HEADER, LETTERS, TYPE_LABELS, SheetError, from_xlsx
-from storage.bank import BankEdit, RowError
+from storage.bank_import import BankEdit, RowError
 from storage.models import Question, QuestionStatus
 
 STATUS_COLUMN = len(HEADER) + 1  # right after the pipeline's hidden id column

@@ -29,6 +29,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandl
 
 from bot.callbacks import CallbackData, decode
 from bot.context import Caller, Services, load_caller, reply, services
+from bot.texts import Catalog
 from storage import members as member_store
 from storage import roster
 from storage.errors import DomainError, NotFound, PermissionDenied
@@ -65,6 +66,13 @@ class Command:
             return True
         return caller.at_least(self.role)
 
+    def key_for(self, key: str, texts: Catalog, role: Role | None) -> str:
+        """``key`` (a description or usage) as a reader of ``role`` should see it: a command members share
+        with secretaries may have a ``…_member`` text that leaves out what only secretaries can do."""
+        if _RANK[role] < _RANK[Role.SECRETARY] and texts.has(f"{key}_member"):
+            return f"{key}_member"
+        return key
+
 
 # Commands a member may run only in a part of their own (the meeting's host shows the check-in code):
 # the storage refuses every other member, so /help and the menu list them from this role up.
@@ -87,8 +95,9 @@ def for_role(commands: Iterable[Command], role: Role | None) -> list[Command]:
     return [c for c in commands if (least := listed_role(c)) is None or _RANK[least] <= _RANK[role]]
 
 
-def bot_commands(commands: Iterable[Command], svc: Services, lang: str) -> list[BotCommand]:
-    return [BotCommand(c.name, svc.texts.plain(c.description_key, lang)[:256]) for c in commands]
+def bot_commands(commands: Iterable[Command], svc: Services, lang: str, role: Role | None) -> list[BotCommand]:
+    return [BotCommand(c.name, svc.texts.plain(c.key_for(c.description_key, svc.texts, role), lang)[:256])
+            for c in commands]
 
 
 def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
@@ -117,7 +126,7 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
         try:
             await command.handler(update, context, caller)
         except UsageError:
-            usage = svc.texts.t(command.usage_key, caller.lang)
+            usage = svc.texts.t(command.key_for(command.usage_key, svc.texts, caller.scope.role), caller.lang)
             await reply(update, svc.texts.t("usage.hint", caller.lang, usage=usage))
         except PermissionDenied as exc:  # a command members may use, refused for this use: say which one
             key = f"auth.forbidden.{command.name}"

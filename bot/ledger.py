@@ -33,6 +33,7 @@ from sqlmodel import Session
 
 from bot.sheets import Book
 from bot.texts import Catalog
+from bot.words import standing_word
 from storage import ledger
 from storage import stats as stats_store
 from storage.committee import committee_table
@@ -68,9 +69,9 @@ def _book(texts: Catalog, lang: str, tz: tzinfo) -> Book:
     return Book(texts=texts, lang=lang, tz=tz, widths=SHEETS, times=TIMES, rates=RATES)
 
 
-def _meeting_row(m: LedgerMeeting, yes: str, no: str) -> tuple[object, ...]:
-    return (m.starts_at, m.kind, m.topic, m.place, m.host, m.recorder, m.expected, m.present, m.present_full,
-            m.present_probationary, "、".join(m.absent), "、".join(m.makeup_done),
+def _meeting_row(m: LedgerMeeting, yes: str, no: str, word: Callable[[str, str], str]) -> tuple[object, ...]:
+    return (m.starts_at, word("meeting_kind", m.kind), m.topic, m.place, m.host, m.recorder, m.expected, m.present,
+            m.present_full, m.present_probationary, "、".join(m.absent), "、".join(m.makeup_done),
             "" if m.quorum is None else (yes if m.quorum else no))
 
 
@@ -81,10 +82,10 @@ def write_ledger(*, session: Session, scope: Scope, branch_id: int, window: Wind
     word = _words(texts, lang)
     yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
     book.sheet("members", (
-        (mid, name, word("standing", st), word("status", status), word("role", role), joined)
+        (mid, name, standing_word(texts, lang, status, st), word("status", status), word("role", role), joined)
         for mid, name, st, status, role, joined in ledger.members(session=session, scope=scope, branch_id=branch_id)
     ))
-    book.sheet("meetings", (_meeting_row(m, yes, no) for m in ledger.meeting_ledger(
+    book.sheet("meetings", (_meeting_row(m, yes, no, word) for m in ledger.meeting_ledger(
         session=session, scope=scope, branch_id=branch_id, window=window, now=now)))
     book.sheet("study", ledger.study_log(session=session, scope=scope, branch_id=branch_id, window=window))
     book.sheet("answers", (
@@ -122,6 +123,6 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
         for f, ws in zip(figures, warned, strict=True) for w in ws))
     for branch_id in branch_ids:
         title = texts.plain("ledger.branch_meetings", lang, branch=names[branch_id])
-        book.sheet("meetings", (_meeting_row(m, yes, no) for m in ledger.meeting_ledger(
+        book.sheet("meetings", (_meeting_row(m, yes, no, word) for m in ledger.meeting_ledger(
             session=session, scope=scope, branch_id=branch_id, window=window, now=now)), title=title)
     return book.save(out)

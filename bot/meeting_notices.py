@@ -2,11 +2,13 @@
 
 Every renderer reads current rows in the reader's language and the branch timezone, so what a member reads
 is what the meeting is *now* — moved, edited or cancelled after the row was queued.  A change notice also
-says what changed: each sent notice and change notice keeps what it told (``scheduler.reminders``:
-``shown``), and the next change notice compares the meeting with what *that reader* was last told::
+says what changed: each notice, reminder and change notice keeps what it showed (``scheduler.seen``), and
+the next one compares the meeting with what *that reader* may last have seen::
 
     notice (14:30, 三楼)  ─▶ edit 时间 ─▶ edit 地点 ─▶ change notice: 时间 14:30 → 15:00, 地点 三楼 → 五楼
     notice (14:30)        ─▶ edit 时间 15:00 ─▶ edit 时间 14:30 ─▶ (nothing changed for them: not sent)
+    notice (14:30) ─▶ reminder queued ─▶ edit 时间 15:00 ─▶ reminder: 15:00, "时间 14:30 → 15:00" ─▶ change: not sent
+    notice (14:30) ─▶ reminder (15:00) uncertain ─▶ change notice: "以此为准" and the card, no old → new
 
 The card, keyboards, roster and calendar file are ``bot/meeting_view.py``.
 """
@@ -30,8 +32,9 @@ from bot.meeting_view import (
     when,
 )
 from bot.texts import Catalog, Safe, book_title
+from bot.words import kind_word
 from content.sentences import split_sentences
-from scheduler import leave, reminders
+from scheduler import leave, reminders, seen
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
 from storage.attendance import rsvp_of
@@ -40,6 +43,7 @@ from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member
 
 STUDY_CHARS = 1500  # of the materials' text in a 补学 message (the rest comes with daily study, /study)
 CHANGE_CHARS = 60  # of a changed topic, place or agenda on its "old → new" line (the card has it in full)
+CONTEXT_CHARS = 12  # unchanged text shown either side of what changed in a long one
 
 
 def _recipient(session: Session, row: Delivery) -> Member | None:
@@ -60,11 +64,10 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
     head = {reminders.NOTICE: "mtg.notice.head", reminders.REMIND: "mtg.remind.head",
             reminders.CHANGE: "mtg.change.head"}[row.kind]
     lines: list[str] = [texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz))]
-    if row.kind != reminders.REMIND:
-        changed = _what_changed(texts, lang, session, row, meeting, member.id, settings.tz)
-        if changed is None:
-            return None
-        lines += changed
+    changed = _what_changed(texts, lang, session, row, meeting, member.id, settings.tz)
+    if changed is None:
+        return None
+    lines += changed
     answer = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
     lines += [card(texts, lang, meeting, settings.tz),
               answer_line(texts, lang, answer.response if answer else None, answer.leave_status if answer else None)]
@@ -74,32 +77,44 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
 
 def _what_changed(texts: Catalog, lang: str, session: Session, row: Delivery, meeting: Meeting,
                   reader: int | None, tz: ZoneInfo) -> list[str] | None:
-    """Record on a notice or change notice what it tells, and for a change notice give the lines of what
-    changed since ``reader`` (``None``: the group) was last told; ``None`` when nothing did for them.
+    """Record on a notice, reminder or change notice what it shows, and give the lines of what changed
+    since what ``reader`` (``None``: the group) may last have seen (``scheduler.seen``); ``None`` for a
+    change notice with nothing new for them (it is then not sent).
 
-    The record is written in the render's own transaction, so it is what this very message shows; the
-    next change notice (:func:`scheduler.reminders.told_before`) counts it only once the row is sent."""
+    A reminder sent after an edit, before its change notice, says what changed itself (it renders the new
+    details), so the change notice that follows has nothing left to say.  When the reader may last have
+    seen either of two versions (an uncertain send), no old → new line is right: the message says plainly
+    that these are the current details.  The record is written in the render's own transaction, so it is
+    what this very message shows; it counts once the row is sent (or may have been)."""
     shown = meeting_store.announced(meeting)
+    assert meeting.id is not None
+    change = row.kind in (reminders.CHANGE, reminders.GROUP) and row.payload.get("what", "change") == "change"
     lines: list[str] = []
-    if row.kind in (reminders.CHANGE, reminders.GROUP) and row.payload.get("what", "change") == "change":
-        before = reminders.told_before(session=session, meeting=meeting, member_id=reader)
-        if before is not None:
-            lines = change_lines(texts, lang, before, shown, tz)
-            if not lines:
-                return None
+    if row.kind != reminders.NOTICE and row.payload.get("what") != "notice":
+        before = seen.last_seen(session=session, meeting_id=meeting.id, member_id=reader, exclude=row.id)
+        if before.unsure:
+            lines = [texts.t("mtg.change.unsure", lang)]
+        elif before.shown is not None:
+            lines = change_lines(texts, lang, before.shown, shown, tz)
+            if lines and not change:
+                lines.insert(0, texts.t("mtg.remind.changed", lang))
+        if change and not lines and (before.shown is not None or before.unsure):
+            return None
+        if lines:
             lines.append("")
-    reminders.record_shown(session=session, row=row, shown=shown)
+    seen.record_shown(session=session, row=row, meeting_id=meeting.id, member_id=reader, shown=shown)
     return lines
 
 
 def change_lines(texts: Catalog, lang: str, before: dict[str, Any], now: dict[str, Any], tz: ZoneInfo) -> list[str]:
-    """``时间：old → new`` for each detail that differs, in the reader's language and the branch timezone."""
+    """``时间：old → new`` for each detail that differs, in the reader's language and the branch timezone; a
+    long text (an agenda) shows the window around what changed, not the whole of it twice."""
     out: list[str] = []
     if (before.get("starts_at"), before.get("ends_at")) != (now.get("starts_at"), now.get("ends_at")):
         out.append(_change(texts, lang, "time", _span(texts, lang, before, tz), _span(texts, lang, now, tz)))
     for name in ("topic", "place", "agenda", "host", "recorder"):
         if (before.get(name) or None) != (now.get(name) or None):
-            out.append(_change(texts, lang, name, _short(before.get(name)), _short(now.get(name))))
+            out.append(_change(texts, lang, name, *around(texts, lang, before.get(name), now.get(name))))
     return out
 
 
@@ -110,9 +125,11 @@ def _change(texts: Catalog, lang: str, name: str, old: str, new: str) -> str:
 def _span(texts: Catalog, lang: str, told: dict[str, Any], tz: ZoneInfo) -> str:
     start = _instant(told.get("starts_at"))
     if start is None:
-        return "—"
+        return texts.plain("mtg.glyph.none", lang)
     end = _instant(told.get("ends_at"))
-    return when(texts, lang, start, tz) + (f"–{end.astimezone(tz):%H:%M}" if end is not None else "")
+    if end is None:
+        return when(texts, lang, start, tz)
+    return texts.plain("mtg.glyph.span", lang, start=when(texts, lang, start, tz), end=f"{end.astimezone(tz):%H:%M}")
 
 
 def _instant(value: object) -> datetime | None:
@@ -122,9 +139,30 @@ def _instant(value: object) -> datetime | None:
         return None
 
 
-def _short(value: object, limit: int = CHANGE_CHARS) -> str:
-    text = str(value or "").strip() or "—"
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def around(texts: Catalog, lang: str, old: object, new: object, limit: int = CHANGE_CHARS) -> tuple[str, str]:
+    """The old and the new text as a reader compares them: whole when short; else the stretch that differs
+    with :data:`CONTEXT_CHARS` either side, "…" where text is left out (a one-word edit in the middle of a
+    long agenda reads "…第三项 学习<b>二十届四中全会</b>精神…", not the agenda twice)."""
+    before, after = str(old or "").strip(), str(new or "").strip()
+    none = texts.plain("mtg.glyph.none", lang)
+    if len(before) <= limit and len(after) <= limit:
+        return before or none, after or none
+    same = min(len(before), len(after))
+    head = next((i for i in range(same) if before[i] != after[i]), same)
+    tail = next((i for i in range(same - head) if before[-1 - i] != after[-1 - i]), same - head)
+    start = max(0, head - CONTEXT_CHARS)
+
+    def cut(text: str) -> str:
+        if not text:
+            return none
+        end = min(len(text), len(text) - tail + CONTEXT_CHARS)
+        piece = text[start:end]
+        if len(piece) > limit:
+            piece, end = piece[:limit], start + limit
+        more = texts.plain("mtg.glyph.more", lang)
+        return (more if start > 0 else "") + piece + (more if end < len(text) else "")
+
+    return cut(before), cut(after)
 
 
 def render_cancel(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
@@ -139,9 +177,12 @@ def render_cancel(texts: Catalog, settings: Settings, session: Session, row: Del
 
 def _cancel_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, member_id: int | None,
                  tz: ZoneInfo) -> str:
-    told = reminders.told_before(session=session, meeting=meeting, member_id=member_id) or {}
+    assert meeting.id is not None
+    last = seen.last_seen(session=session, meeting_id=meeting.id, member_id=member_id)
+    told = {} if last.unsure else (last.shown or {})  # unsure what they saw: its latest time and topic
     start = _instant(told.get("starts_at")) or meeting.starts_at
-    return texts.t("mtg.cancel.notice", lang, kind=meeting.kind, topic=told.get("topic") or meeting.topic,
+    return texts.t("mtg.cancel.notice", lang, kind=kind_word(texts, lang, meeting.kind),
+                   topic=told.get("topic") or meeting.topic,
                    start=when(texts, lang, start, tz))
 
 
@@ -181,7 +222,8 @@ def render_leave_request(texts: Catalog, settings: Settings, session: Session, r
         return None
     lang = texts.lang(secretary.language)
     return Outgoing(text=texts.t("mtg.leave.request", lang, name=member.name, topic=meeting.topic,
-                                 reason=answer.reason or "—", start=when(texts, lang, meeting.starts_at, settings.tz)),
+                                 reason=answer.reason or texts.plain("mtg.glyph.none", lang),
+                                 start=when(texts, lang, meeting.starts_at, settings.tz)),
                     markup=leave_keyboard(texts, lang, answer.id))
 
 
@@ -219,7 +261,7 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
 
 
 def makeup_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, tz: ZoneInfo) -> Safe:
-    parts = [texts.t("mtg.makeup.head", lang, kind=meeting.kind, topic=meeting.topic,
+    parts = [texts.t("mtg.makeup.head", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
                      start=when(texts, lang, meeting.starts_at, tz))]
     units = meeting_store.study_units(session=session, branch_id=meeting.branch_id, titles=list(meeting.materials))
     if meeting.materials:

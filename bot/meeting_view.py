@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import CallbackData
 from bot.config import Settings
 from bot.texts import Catalog, Safe, book_title
+from bot.words import kind_word
 from storage.attendance import Roster, RosterLine, Window
 from storage.members import get_branch
 from storage.models import Audience, Meeting, MeetingStatus
@@ -45,12 +46,14 @@ def audience_text(texts: Catalog, lang: str, meeting: Meeting) -> str:
 
 def card(texts: Catalog, lang: str, meeting: Meeting, tz: ZoneInfo) -> Safe:
     """The meeting as the ledger records it: kind, topic, time, place, host, recorder, who, agenda, materials."""
-    lines = [texts.t("mtg.card.head", lang, kind=meeting.kind, id=meeting.id, topic=meeting.topic),
+    lines = [texts.t("mtg.card.head", lang, kind=kind_word(texts, lang, meeting.kind), id=meeting.id,
+                     topic=meeting.topic),
              texts.t("mtg.card.time", lang, start=when(texts, lang, meeting.starts_at, tz),
                      end=f"{meeting.ends_at.astimezone(tz):%H:%M}"),
              texts.t("mtg.card.place", lang, place=meeting.place)]
     if meeting.host or meeting.recorder:
-        lines.append(texts.t("mtg.card.people", lang, host=meeting.host or "—", recorder=meeting.recorder or "—"))
+        none = texts.plain("mtg.glyph.none", lang)
+        lines.append(texts.t("mtg.card.people", lang, host=meeting.host or none, recorder=meeting.recorder or none))
     lines.append(texts.t("mtg.card.audience", lang, who=audience_text(texts, lang, meeting)))
     if meeting.agenda:
         lines.append(texts.t("mtg.card.agenda", lang, agenda=meeting.agenda))
@@ -114,8 +117,9 @@ def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, quiz: 
 # --------------------------------------------------------------------------- the roster
 
 
-def _names(lines: list[RosterLine]) -> str:
-    return "、".join(line.name for line in lines) or "—"
+def _names(texts: Catalog, lang: str, lines: list[RosterLine]) -> str:
+    """Names in the reader's list style (、 / ", "), or the catalog's dash for nobody."""
+    return texts.plain("mtg.glyph.sep", lang).join(line.name for line in lines) or texts.plain("mtg.glyph.none", lang)
 
 
 def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz: ZoneInfo) -> Safe:
@@ -123,26 +127,36 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     what happened, quorum for a 党员大会, and who still owes 补学."""
     present = roster.present
     full = sum(1 for x in present if x.standing == "full")
-    out = [texts.t("mtg.roster.head", lang, kind=meeting.kind, id=meeting.id, topic=meeting.topic,
-                   start=when(texts, lang, meeting.starts_at, tz)),
-           texts.t("mtg.roster.final" if roster.final else "mtg.roster.so_far", lang),
+    head = texts.t("mtg.roster.head", lang, kind=kind_word(texts, lang, meeting.kind), id=meeting.id,
+                   topic=meeting.topic,
+                   start=when(texts, lang, meeting.starts_at, tz))
+    if meeting.status == MeetingStatus.CANCELLED:  # nobody was expected at a meeting that did not take place
+        return Safe(head + "\n" + texts.t("mtg.roster.cancelled", lang))
+    if not roster.expected:  # an empty audience (a 党小组 with nobody in it, a list of people since gone)
+        return Safe(head + "\n" + texts.t("mtg.roster.nobody", lang))
+    state = "mtg.roster.final" if roster.final else "mtg.roster.so_far" if roster.begun else "mtg.roster.not_begun"
+    out = [head,
+           texts.t(state, lang),
            texts.t("mtg.roster.counts", lang, expected=len(roster.expected), present=len(present), full=full,
                    probationary=len(present) - full),
-           texts.t("mtg.roster.present", lang, names=_names(present)),
-           texts.t("mtg.roster.late", lang, names=_names(roster.having("late")))]
+           texts.t("mtg.roster.present", lang, names=_names(texts, lang, present)),
+           texts.t("mtg.roster.late", lang, names=_names(texts, lang, roster.having("late")))]
     excused = roster.having("excused")
     out.append(texts.t("mtg.roster.excused", lang, count=len(excused)))
-    out += [texts.t("mtg.roster.excused_line", lang, name=x.name, reason=x.reason or "—") for x in excused]
+    none = texts.plain("mtg.glyph.none", lang)
+    out += [texts.t("mtg.roster.excused_line", lang, name=x.name, reason=x.reason or none) for x in excused]
     if roster.final:
-        out.append(texts.t("mtg.roster.absent", lang, names=_names(roster.having("absent"))))
+        out.append(texts.t("mtg.roster.absent", lang, names=_names(texts, lang, roster.having("absent"))))
     else:
-        out.append(texts.t("mtg.roster.not_yet", lang, names=_names(roster.having(None))))
+        out.append(texts.t("mtg.roster.not_yet", lang, names=_names(texts, lang, roster.having(None))))
     pending = [x for x in roster.expected if x.leave_status == "pending"]
     if pending:
-        out.append(texts.t("mtg.roster.leave_pending", lang, names=_names(pending)))
-    out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(roster.said_yes_absent),
-                       unannounced=_names(roster.came_unannounced)))
-    if roster.quorum is not None:
+        out.append(texts.t("mtg.roster.leave_pending", lang, names=_names(texts, lang, pending)))
+    out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(texts, lang, roster.said_yes_absent),
+                       unannounced=_names(texts, lang, roster.came_unannounced)))
+    if roster.quorum is not None and roster.quorum.full_expected == 0:  # only 预备党员 expected: no quorum
+        out.append(texts.t("mtg.roster.quorum_none", lang))
+    elif roster.quorum is not None:
         q = roster.quorum
         key = ("mtg.roster.quorum_met" if q.met else "mtg.roster.quorum_short") if roster.final else \
             "mtg.roster.quorum_so_far"
@@ -150,7 +164,8 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     owed = [x for x in roster.expected if x.makeup is not None]
     if owed:
         done = [x for x in owed if x.makeup == "done"]
-        out.append(texts.t("mtg.roster.makeup", lang, done=_names(done), owes=_names(roster.owes_makeup)))
+        out.append(texts.t("mtg.roster.makeup", lang, done=_names(texts, lang, done),
+                           owes=_names(texts, lang, roster.owes_makeup)))
     return Safe("\n".join(out))
 
 
@@ -161,11 +176,12 @@ def overview_text(texts: Catalog, lang: str, rosters: list[tuple[Meeting, Roster
     lines = [texts.t("mtg.overview.head", lang)]
     for meeting, roster in rosters:
         owes = roster.owes_makeup
-        lines.append(texts.t("mtg.overview.line", lang, id=meeting.id, kind=meeting.kind, topic=meeting.topic,
+        lines.append(texts.t("mtg.overview.line", lang, id=meeting.id, kind=kind_word(texts, lang, meeting.kind),
+                             topic=meeting.topic,
                              start=when(texts, lang, meeting.starts_at, tz), present=len(roster.present),
                              expected=len(roster.expected)))
         if owes:
-            lines.append(texts.t("mtg.overview.owes", lang, count=len(owes), names=_names(owes)))
+            lines.append(texts.t("mtg.overview.owes", lang, count=len(owes), names=_names(texts, lang, owes)))
     lines.append(texts.t("mtg.overview.hint", lang))
     return Safe("\n".join(lines))
 

@@ -26,7 +26,7 @@ async def set_default_menus(bot: Bot, svc: Services) -> None:
     for lang in LANGUAGES:
         language_code = None if lang == svc.settings.language else lang
         await bot.set_my_commands(
-            bot_commands(visible, svc, lang), scope=BotCommandScopeDefault(), language_code=language_code
+            bot_commands(visible, svc, lang, None), scope=BotCommandScopeDefault(), language_code=language_code
         )
 
 
@@ -39,6 +39,6 @@ async def set_member_menu(bot: Bot, svc: Services, member: Member) -> None:
             await bot.delete_my_commands(scope=scope)
             return
         visible = for_role(svc.commands, Role(member.role))
-        await bot.set_my_commands(bot_commands(visible, svc, member.language), scope=scope)
+        await bot.set_my_commands(bot_commands(visible, svc, member.language, Role(member.role)), scope=scope)
     except TelegramError as exc:  # the menu is a convenience; never fail the action for it
         log.warning("could not set the command menu for chat %s: %s", chat_id, exc)

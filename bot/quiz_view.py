@@ -10,15 +10,17 @@ sentence is set apart in italics under the answer.
 from __future__ import annotations
 
 import functools
+from datetime import tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
-from bot.texts import Catalog, Safe, book_title
+from bot.texts import Catalog, Safe, book_title, raised
 from content.export import LETTERS
 from content.grading import normalise
 from content.questions.cloze import cited
 from storage.models import Question, QuizSession, StudyUnit
+from storage.quiz_state import NothingToAsk
 from storage.study import MyProgress, PlanView
 
 QUIZ = "qz"  # callback prefix of quiz buttons
@@ -38,7 +40,7 @@ def snippet_text(texts: Catalog, lang: str, unit: StudyUnit, place: int, total: 
     source = texts.t("study.source", lang, source=unit.source) if unit.source else ""
     heading = texts.t("study.heading", lang, heading=unit.heading) if unit.heading else ""
     return texts.t("study.snippet", lang, label=texts.plain("study.label_today" if today else "study.label_next", lang),
-                   place=place, total=total, title=book_title(unit.title), source=source, heading=heading,
+                   place=place, total=total, title=book_title(unit.title, lang), source=source, heading=heading,
                    text=unit.text)
 
 
@@ -64,10 +66,11 @@ def plan_text(texts: Catalog, lang: str, plan: PlanView, push_time: str, paused:
     lines = [texts.t("study.plan_header", lang, delivered=plan.delivered, read=plan.read, total=plan.total)]
     for doc in plan.documents:
         mark = "✅" if doc.read == doc.units else ("📖" if doc.delivered else "▫️")
-        lines.append(texts.t("study.plan_line", lang, mark=mark, title=book_title(doc.title), read=doc.read,
+        lines.append(texts.t("study.plan_line", lang, mark=mark, title=book_title(doc.title, lang), read=doc.read,
                              units=doc.units))
     if plan.next_position is not None and plan.next_title is not None:
-        lines.append(texts.t("study.plan_next", lang, place=plan.next_position, title=book_title(plan.next_title)))
+        lines.append(texts.t("study.plan_next", lang, place=plan.next_position,
+                             title=book_title(plan.next_title, lang)))
     else:
         lines.append(texts.t("study.plan_finished", lang))
     lines.append(texts.t("study.plan_paused" if paused else "study.plan_time", lang, time=push_time))
@@ -82,7 +85,7 @@ def progress_text(texts: Catalog, lang: str, me: MyProgress) -> Safe:
     if me.by_document:
         lines.append(texts.t("study.me_docs", lang))
         for doc in me.by_document:
-            lines.append(texts.t("study.me_doc", lang, title=book_title(doc.document), correct=doc.correct,
+            lines.append(texts.t("study.me_doc", lang, title=book_title(doc.document, lang), correct=doc.correct,
                                  answered=doc.answered, accuracy=f"{round(100 * doc.correct / doc.answered)}%"))
     return Safe("\n".join(lines))
 
@@ -123,10 +126,19 @@ def question_markup(texts: Catalog, lang: str, quiz: QuizSession, q: Question) -
     return None  # 填空: the member types the answer
 
 
-def right_answer(q: Question) -> str:
+def _verdict_word(texts: Catalog, lang: str, q: Question, value: str) -> str:
+    """A 判断's stored 正确 / 错误 in the member's language (an English member reads True / False, like the
+    buttons they tapped); any other answer as it is."""
+    if q.qtype == "truefalse" and tuple(q.options) == TRUE_FALSE and value in TRUE_FALSE:
+        return texts.plain("quiz.tf_true" if value == TRUE_FALSE[0] else "quiz.tf_false", lang)
+    return value
+
+
+def right_answer(texts: Catalog, lang: str, q: Question) -> str:
     if q.qtype in ("single", "multiple"):
         return "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(q.options) if o in q.answer)
-    return q.answer[0] if q.answer else ""
+    answer = q.answer[0] if q.answer else ""
+    return _verdict_word(texts, lang, q, answer)
 
 
 def _adds(q: Question) -> bool:
@@ -145,15 +157,16 @@ def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen:
     if q.qtype in ("single", "multiple"):
         given = "".join(LETTERS[i] for i, o in enumerate(q.options) if o in chosen)
     else:
-        given = "、".join(chosen)
+        given = "、".join(_verdict_word(texts, lang, q, c) for c in chosen)
     verdict = texts.plain("quiz.right" if correct else "quiz.wrong", lang)
+    answer = right_answer(texts, lang, q)
     if (sourced := cited(q.explanation)) is not None:  # names the speaker more precisely than the title
         source, quote = sourced
-        return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=right_answer(q),
-                       source=source, sentence=_cut(quote))
+        return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=answer,
+                       source=source, sentence=_cut(raised(quote)))
     explanation = texts.t("quiz.explanation", lang, text=q.explanation) if _adds(q) else ""
-    return texts.t("quiz.feedback", lang, verdict=verdict, given=given or "—", answer=right_answer(q),
-                   explanation=explanation, document=book_title(q.document), sentence=_cut(q.sentence))
+    return texts.t("quiz.feedback", lang, verdict=verdict, given=given or "—", answer=answer,
+                   explanation=explanation, document=book_title(q.document, lang), sentence=_cut(q.sentence))
 
 
 def _cut(sentence: str) -> str:
@@ -166,6 +179,15 @@ def answered_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, num
     chat history keeps each question with its answer and source."""
     return Safe(question_text(texts, lang, quiz, q, number, hint=False) + "\n\n"
                 + feedback_text(texts, lang, q, correct, chosen))
+
+
+def nothing_text(texts: Catalog, lang: str, why: NothingToAsk, tz: tzinfo) -> Safe:
+    """/quiz with nothing to ask: an empty bank is the secretary's to fill; a bank worked through has a day
+    when the next review comes back."""
+    if why.bank_empty or why.next_due is None:
+        return texts.t("quiz.no_questions", lang)
+    return texts.t("quiz.all_answered", lang, published=why.published,
+                   day=why.next_due.astimezone(tz).strftime("%Y-%m-%d"))
 
 
 def summary_text(texts: Catalog, lang: str, quiz: QuizSession, wrong_total: int) -> Safe:

@@ -17,9 +17,10 @@ from content.export import LETTERS
 from storage.bank import QueueView
 from storage.errors import DomainError
 from storage.models import Question, QuestionStatus
+from storage.revisions import version_token
 
 CB_PREFIX = "rv"
-EDIT_KEY = "review.editing"  # user_data: id of the question whose new stem the review waits for
+EDIT_KEY = "review.editing"  # user_data: (question id, version token, revision) the review waits for a stem of
 MAX_EVIDENCE = 1500  # characters of the source shown on a card: the whole card stays under Telegram's 4096
 
 
@@ -37,7 +38,9 @@ def render_card(texts: Catalog, lang: str, q: Question, outcome: str | None = No
         options = "\n".join(lines) + "\n"
     card = texts.t(
         "review.card", lang, id=q.id, qtype=texts.plain(f"review.qtype.{q.qtype}", lang),
-        edited=texts.plain("review.edited_mark", lang) if q.edited else "", stem=q.stem, options=Safe(options),
+        edited=texts.plain("review.edited_mark", lang) if q.edited else "",
+        revision=texts.plain("review.revision_mark", lang, revision=q.revision) if q.revision > 1 else "",
+        stem=q.stem, options=Safe(options),
         answer=answer_text(texts, lang, q), explanation=q.explanation or "—", document=book_title(q.document),
         sentence=q.sentence if len(q.sentence) <= MAX_EVIDENCE else q.sentence[:MAX_EVIDENCE] + "…",
     )
@@ -63,17 +66,30 @@ def button(texts: Catalog, lang: str, key: str, action: str, *args: str) -> Inli
     return InlineKeyboardButton(texts.plain(key, lang), callback_data=CallbackData(CB_PREFIX, action, args).encode())
 
 
-def undo_keyboard(texts: Catalog, lang: str, question_id: int) -> InlineKeyboardMarkup:
+def undo_keyboard(texts: Catalog, lang: str, q: Question) -> InlineKeyboardMarkup:
     """Under a rejected card: one tap puts the question back in the queue."""
-    return InlineKeyboardMarkup([[button(texts, lang, "review.btn_undo_reject", "u", str(question_id))]])
+    return InlineKeyboardMarkup([[button(texts, lang, "review.btn_undo_reject", "u", *card_args(q))]])
 
 
-def card_keyboard(texts: Catalog, lang: str, question_id: int) -> InlineKeyboardMarkup:
-    qid = str(question_id)
+def card_args(q: Question) -> tuple[str, str]:
+    """A card button's arguments: the question and its version token, so a press on a card shown before the
+    question changed elsewhere is refused (``storage.bank.current_question``) rather than applied blind."""
+    return str(q.id), version_token(q)
+
+
+def card_keyboard(texts: Catalog, lang: str, q: Question) -> InlineKeyboardMarkup:
+    args = card_args(q)
     return InlineKeyboardMarkup([
-        [button(texts, lang, "review.btn_publish", "p", qid), button(texts, lang, "review.btn_reject", "r", qid)],
-        [button(texts, lang, "review.btn_edit", "e", qid), button(texts, lang, "review.btn_next", "n", qid)],
+        [button(texts, lang, "review.btn_publish", "p", *args), button(texts, lang, "review.btn_reject", "r", *args)],
+        [button(texts, lang, "review.btn_edit", "e", *args), button(texts, lang, "review.btn_next", "n", args[0])],
     ])
+
+
+def keyboard_for(texts: Catalog, lang: str, q: Question) -> InlineKeyboardMarkup | None:
+    """The buttons a card of ``q`` carries in its present status: review for a draft, undo for a rejection."""
+    if q.status == QuestionStatus.DRAFT:
+        return card_keyboard(texts, lang, q)
+    return undo_keyboard(texts, lang, q) if q.status == QuestionStatus.REJECTED else None
 
 
 def _error_params(svc: Services, exc: DomainError, lang: str) -> dict[str, object]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from bot.texts import Catalog, Safe, book_title
+from bot.words import standing_word
 from storage.committee import BranchLine
 from storage.stats import AttendanceWarning, BranchStats, MemberStats, Window
 
@@ -134,7 +135,7 @@ def render_member(texts: Catalog, lang: str, stats: MemberStats, period: Period,
     last = f"{stats.last_attended.astimezone(tz):%Y-%m-%d}" if stats.last_attended else texts.plain("stats.never", lang)
     lines = [
         t("stats.member_header", lang, name=stats.name, id=stats.member_id,
-          standing=texts.plain(f"standing.{stats.standing}", lang), period=period_label(texts, lang, period)),
+          standing=standing_word(texts, lang, stats.status, stats.standing), period=period_label(texts, lang, period)),
         t("stats.member_study", lang, read=stats.read, delivered=stats.delivered, days=stats.study_days),
         t("stats.member_quiz", lang, answers=stats.answers, accuracy=percent(stats.correct, stats.answers)),
     ]

@@ -10,6 +10,7 @@ HTML from this catalog).
 from __future__ import annotations
 
 import html
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,10 +23,23 @@ LANGUAGES = ("zh", "en")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
-def book_title(title: str) -> str:
+# Languages whose templates set a title in “ ” rather than 《 》 (the English catalog: “{title}”).
+QUOTED_TITLES = frozenset({"en"})
+_NEST = str.maketrans("“”‘’", "‘’“”")  # one level deeper: double quotes become single and back
+
+
+def book_title(title: str, lang: str = "zh") -> str:
     """A title to be set inside 《》: book-title marks it already contains become 〈〉, as typesetting requires
-    (《中共中央办公厅印发〈关于…的通知〉》)."""
-    return title.replace("《", "〈").replace("》", "〉")
+    (《中共中央办公厅印发〈关于…的通知〉》).  Where ``lang`` sets titles in “ ”, the title's own quotation marks
+    go one level down (“‘五重五轻’，习近平曾这样…”), so the title is not read as two quotations."""
+    title = title.replace("《", "〈").replace("》", "〉")
+    return title.translate(_NEST) if lang in QUOTED_TITLES else title
+
+
+def raised(quote: str) -> str:
+    """A quotation stored as it stands inside “ ” (its own marks one level down, ‘ ’) shown without the outer
+    marks: its own marks come back up to “ ”."""
+    return quote.translate(_NEST)
 
 
 class Safe(str):
@@ -64,8 +78,23 @@ def _load_language(folder: Path) -> dict[str, str]:
     return merged
 
 
+# ``{count|question|questions}``: the word for ``count`` in English, singular for 1 and plural otherwise
+# ("1 question", "2 questions").  Chinese needs none; a template may use it in any language.
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _plurals(template: str, params: Mapping[str, Any]) -> str:
+    if "|" not in template:
+        return template
+
+    def form(match: re.Match[str]) -> str:
+        one = str(params.get(match[1], "")).strip() in ("1", "-1")
+        return (match[2] if one else match[3]).replace("{", "{{").replace("}", "}}")
+    return _PLURAL.sub(form, template)
+
+
 def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return {name.split("|", 1)[0] for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 @dataclass(frozen=True)
@@ -102,12 +131,12 @@ class Catalog:
             raise KeyError(f"no text {key!r} in the catalog")
         safe = {name: value if isinstance(value, Safe) else html.escape(str(value), quote=False)
                 for name, value in params.items()}
-        return Safe(template.format(**safe))
+        return Safe(_plurals(template, params).format(**safe))
 
     def plain(self, key: str, language: str | None = None, /, **params: Any) -> str:
         """Render without HTML escaping: for button labels and command descriptions (not parsed as HTML)."""
         template = self.texts[self.lang(language)][key]
-        return template.format(**{k: str(v) for k, v in params.items()})
+        return _plurals(template, params).format(**{k: str(v) for k, v in params.items()})
 
 
 def reason_text(texts: Catalog, language: str | None, reason: object, section: str = "verify") -> str:

@@ -91,6 +91,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from content.grading import same_answer
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
 from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
 from content.questions.swaps import exchange_of, swap_of
@@ -284,7 +285,7 @@ def _fill(q: Question, edited_stem: bool) -> list[Reason]:
     first = q.answer[0]
     if not contains(q.sentence, first):
         out.append(reason("answer_not_in_evidence", answer=first))
-    if any(norm(a) != norm(first) and a not in accepted(first) for a in q.answer[1:]):
+    if any(not same_answer(a, first) and a not in accepted(first) for a in q.answer[1:]):  # as grading compares
         out.append(reason("accepted_answers_differ"))
     if edited_stem:
         clause = _blank_clause(q.stem, first)

@@ -27,10 +27,12 @@ Time comes from an injectable monotonic function and sleep, so tests check the s
 from __future__ import annotations
 
 import asyncio
+import bisect
 import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Self
 
 DEFAULT_CEILING = 25.0
 DEFAULT_SPREAD = 0.03  # arrival jitter the window absorbs: a second of arrivals stays within the ceiling
@@ -49,6 +51,8 @@ class SendRateLimiter:
         catch_up: float = 0.25,
         lead: float = 0.015,
         window: float = 1.0,
+        stall: float = 0.01,
+        stall_check: float = 0.005,
     ) -> None:
         if per_second <= 0:
             raise ValueError("per_second must be positive")
@@ -69,10 +73,13 @@ class SendRateLimiter:
         self._max_chats = max_chats
         self._gate: asyncio.Lock | None = None
         self.last_passed = 0.0  # when the latest request passed the gate (what ``refund`` takes back)
+        self.stall, self.stall_check = stall, stall_check
+        self._watches: set[asyncio.Future[None]] = set()
+        self.restamped = 0  # passes moved to the end of a stall that may have held them back
 
     @classmethod
     def under_ceiling(cls, ceiling: float = DEFAULT_CEILING, spread: float = DEFAULT_SPREAD,
-                      **kwargs: object) -> SendRateLimiter:
+                      **kwargs: object) -> Self:
         """At most ``floor(ceiling)`` arrivals in any second, even when arrival delays vary by ``spread`` s.
 
         Each chat's spacing takes the same margin, so jitter never lands two messages to one chat less than a
@@ -154,7 +161,33 @@ class SendRateLimiter:
                 await self._sleep(ready - now - (0.0 if prepared else self.lead))
             self._stamp(chat_id, self._slot, now)
             self.last_passed = now
+        if self.stall_check > 0:
+            watch = asyncio.ensure_future(self._watch_write(chat_id, now))
+            self._watches.add(watch)
+            watch.add_done_callback(self._watches.discard)
         return True
+
+    async def _watch_write(self, chat_id: int, passed_at: float) -> None:
+        """Follow a request that just passed for the moment it takes to be written (``stall_check``).
+
+        If the loop stalls in that moment the request reaches Telegram only at the stall's end — together
+        with the requests the gate lets through right after to catch up.  A check that wakes more than
+        ``stall`` late moves the request's stamp to the stall's end: the window, the half-interval spacing
+        and its chat's spacing then count from when it really left.  Moving a stamp later is only ever
+        more careful.
+        """
+        await self._sleep(self.stall_check)
+        now = self._monotonic()
+        if now - passed_at - self.stall_check <= self.stall:
+            return
+        try:
+            self._stamps.remove(passed_at)
+        except ValueError:
+            return  # refunded, or already out of the window
+        bisect.insort(self._stamps, now)
+        self._not_before = max(self._not_before, now + self.interval / 2)
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), now + self._spacing(chat_id))
+        self.restamped += 1
 
     def refund(self, passed_at: float) -> None:
         """A request Telegram refused (429) delivered nothing: its place goes to the next one.
@@ -176,3 +209,32 @@ class SendRateLimiter:
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         """After a 429 for one chat: that chat waits, the others go on."""
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), self._monotonic() + seconds)
+
+
+class FloodWatch:
+    """Tells a pile-up of 429s across chats (Telegram throttling the bot as a whole) from isolated ones.
+
+    Telegram refuses single requests now and then (the benchmark's fake injects 5 %); pausing everyone for
+    each such refusal would cost a second of the fan-out each time.  Everyone pauses only when, among the
+    requests that *passed the gate* within the last ``window`` seconds, at least ``chats`` distinct chats
+    were refused and the refusals are more than ``share`` of the answers.  Requests are placed by the
+    moment they passed, not by when their answer was handled, so a loop stall that hands back many answers
+    at once does not look like a pile-up.
+    """
+
+    def __init__(self, window: float = 2.0, share: float = 0.3, chats: int = 4) -> None:
+        self.window, self.share, self.chats = window, share, chats
+        self._answers: deque[tuple[float, int, bool]] = deque()  # (passed at, chat, refused), as answered
+        self._latest = 0.0
+
+    def answered(self, passed_at: float, chat_id: int, refused: bool = False) -> bool:
+        """Note an answer; True when it makes the recent refusals a pile-up (everyone should pause)."""
+        self._answers.append((passed_at, chat_id, refused))
+        self._latest = max(self._latest, passed_at)
+        while self._answers and self._answers[0][0] < self._latest - self.window:
+            self._answers.popleft()
+        if not refused:
+            return False
+        refused_chats = {chat for _, chat, no in self._answers if no}
+        refusals = sum(1 for *_, no in self._answers if no)
+        return len(refused_chats) >= self.chats and refusals > self.share * len(self._answers)

@@ -12,10 +12,11 @@ unique keys, so a second tick (or a second process) adds nothing::
 
 Rows carry ids and an offset, never text: the renderer (``bot/meeting_notices.py``) reads the meeting when
 the row is sent, so a meeting moved after its reminder was queued is announced with the new time, and a
-cancelled one makes its pending notices and reminders expire.  A notice or change notice, when rendered,
-keeps in its payload what it told (``shown``: ``storage.meetings.announced``); a change notice says what
-changed since the reader's last one (:func:`told_before`) — several edits read as the first value → the
-latest, and an edit undone before the sender ran says nothing (the row expires).
+cancelled one makes its pending notices and reminders expire.  A notice, reminder or change notice, when
+rendered, keeps in its payload what it showed (``scheduler/seen.py``); a change notice says what changed
+since what the reader may last have seen — several edits read as the first value → the latest, an edit
+undone before the sender ran says nothing (the row expires), and a reminder that went out with the new
+details after the edit has said it already.
 
 Reminders expire at the start; a reminder missed while the bot was down is still produced if the meeting
 has not begun, but only the nearest one (after three days down nobody needs the 3-day, 1-day and 2-hour
@@ -26,10 +27,8 @@ part of a reminder's key, so a meeting moved later is reminded again relative to
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from scheduler.outbox import enqueue
@@ -136,34 +135,6 @@ def notified(*, session: Session, meeting_id: int) -> list[int]:
 def _group_notified(session: Session, meeting_id: int) -> bool:
     return session.exec(select(Delivery.id).where(Delivery.subject_id == meeting_id, Delivery.kind == GROUP,
                                                   Delivery.state == DeliveryState.SENT)).first() is not None
-
-
-SHOWN = "shown"  # payload key: the details a sent notice or change notice told
-
-
-def told_before(*, session: Session, meeting: Meeting, member_id: int | None) -> dict[str, Any] | None:
-    """The meeting's details as a member (``None``: the branch group) was last told them, by a notice or a
-    change notice that was sent; ``None`` when nothing sent recorded them (rows older than the record).
-
-    Reminders show the current details too but do not count: they do not say that anything moved, so a
-    member reminded with the new time still hears what changed.  The rows are found by their keys (one
-    notice, one change per revision), so a fan-out of change notices reads each member's through the
-    unique index, not the outbox."""
-    assert meeting.id is not None
-    revisions = range(1, meeting.revision + 1)
-    if member_id is None:
-        keys = [f"{GROUP}:{meeting.id}:notice", *(f"{GROUP}:{meeting.id}:change{r}" for r in revisions)]
-    else:
-        keys = [f"{NOTICE}:{meeting.id}:{member_id}", *(f"{CHANGE}:{meeting.id}:{r}:{member_id}" for r in revisions)]
-    sent = session.exec(select(Delivery).where(col(Delivery.dedup_key).in_(keys), Delivery.state == DeliveryState.SENT)
-                        .order_by(col(Delivery.sent_at).desc(), col(Delivery.id).desc())).first()
-    shown = sent.payload.get(SHOWN) if sent is not None else None
-    return shown if isinstance(shown, dict) else None  # sent before the record existed: nothing to compare
-
-
-def record_shown(*, session: Session, row: Delivery, shown: dict[str, Any]) -> None:
-    """Keep on ``row`` what it tells, written as it is rendered (what the reader sees once it is sent)."""
-    session.execute(update(Delivery).where(col(Delivery.id) == row.id).values(payload={**row.payload, SHOWN: shown}))
 
 
 def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> int:

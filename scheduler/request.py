@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import warnings
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 from telegram import Bot, LinkPreviewOptions, Message
 from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from scheduler.kinds import Outgoing
+
+if TYPE_CHECKING:
+    from telegram._utils.types import ODVInput  # PTB's "a value, or use the bot's default"
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -50,16 +55,21 @@ def request_never_left(exc: NetworkError) -> bool:
     return cause is None or not isinstance(cause, httpx.HTTPError | TimeoutError)
 
 
-async def deliver(bot: Bot, chat_id: int, out: Outgoing) -> Message:
-    """Send one rendered message with the Bot API method its content calls for."""
+async def deliver(bot: Bot, chat_id: int, out: Outgoing, *, read_timeout: float | None = None) -> Message:
+    """Send one rendered message with the Bot API method its content calls for.
+
+    ``read_timeout`` (seconds) overrides the bot's for a text or a poll — the sender's bulk path waits less
+    than an interactive reply does; an upload keeps the bot's, as Telegram may take long to take a file.
+    """
     method = out.method
+    short: ODVInput[float] = BaseRequest.DEFAULT_NONE if read_timeout is None else read_timeout
     if method == "poll":
         assert out.poll is not None
         poll = out.poll
         return await bot.send_poll(chat_id, poll.question, list(poll.options), type="quiz",
                                    is_anonymous=poll.is_anonymous, allows_multiple_answers=poll.allows_multiple_answers,
                                    correct_option_ids=list(poll.correct_option_ids),  # type: ignore[arg-type]
-                                   explanation=poll.explanation)
+                                   explanation=poll.explanation, read_timeout=short)
     if method == "document":
         assert out.document is not None
         return await bot.send_document(chat_id, out.document, filename=out.filename, caption=out.text,
@@ -70,4 +80,4 @@ async def deliver(bot: Bot, chat_id: int, out: Outgoing) -> Message:
     if not out.text:
         raise ValueError("a message needs text")
     return await bot.send_message(chat_id, out.text, parse_mode="HTML", reply_markup=out.markup,
-                                  link_preview_options=LinkPreviewOptions(is_disabled=True))
+                                  link_preview_options=LinkPreviewOptions(is_disabled=True), read_timeout=short)

@@ -44,7 +44,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from scheduler import outbox
 from scheduler.clock import Clock
 from scheduler.kinds import DeliveryKind, Kinds, Outgoing
-from scheduler.ratelimit import SendRateLimiter
+from scheduler.ratelimit import FloodWatch, SendRateLimiter
 from scheduler.request import backoff, deliver, request_never_left, retry_seconds
 from storage.db import Database
 from storage.models import Delivery, DeliveryState
@@ -54,7 +54,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
 LANES = 12  # chats in flight: 25/s × 300 ms needs ~8
 LINGER = 5.0  # a row due again within this many seconds (after a 429) is waited for, not left to the next tick
-FLOOD_SHARE = 0.3  # more than this share of the last second's sends refused with 429: everyone pauses
+BULK_READ_TIMEOUT = 2.0  # s: Telegram answers in 50–300 ms; a bulk send that waits longer is uncertain anyway,
+# and every second waited holds its chat's lane (interactive replies keep the bot's 5 s)
 
 _heap_frozen = False
 
@@ -86,6 +87,7 @@ class SendReport:
     retried: int = 0
     expired: int = 0
     released: int = 0  # claimed but never tried, handed back to pending
+    paused: int = 0  # times 429s piled up across chats and everyone paused
 
     def count(self, outcome: Outcome) -> None:
         if outcome == "hold":
@@ -124,7 +126,7 @@ class _Run:
     lease: timedelta
     report: SendReport = field(default_factory=SendReport)
     waiting: dict[int, deque[Delivery]] = field(default_factory=dict)
-    refused: deque[float] = field(default_factory=deque)  # monotonic times of recent 429s
+    floods: FloodWatch = field(default_factory=FloodWatch)  # tells a pile-up of 429s from isolated ones
     stopping: bool = False
     should_stop: Callable[[], bool] = lambda: False
     waited_for: set[datetime] = field(default_factory=set)
@@ -294,7 +296,7 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
         row.attempts += 1
         passed_at = run.limiter.last_passed
         try:
-            message = await deliver(run.bot, row.chat_id, out)
+            message = await deliver(run.bot, row.chat_id, out, read_timeout=BULK_READ_TIMEOUT)
         except ChatMigrated as exc:
             await db.run(outbox.migrate_chat, old_chat_id=row.chat_id, new_chat_id=exc.new_chat_id)
             await db.run(_move_row, delivery_id=row.id, chat_id=exc.new_chat_id)
@@ -303,6 +305,7 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
             continue
         except TelegramError as exc:
             return await _failed(run, kind, row, exc, passed_at)
+        run.floods.answered(passed_at, row.chat_id)
         break
     try:
         if await db.run(_sent, kind=kind, row=row, worker=worker, message=message, clock=run.clock):
@@ -331,8 +334,9 @@ async def _failed(run: _Run, kind: DeliveryKind, row: Delivery, exc: TelegramErr
         wait = retry_seconds(exc)
         run.limiter.refund(passed_at)
         run.limiter.pause_chat(row.chat_id, wait)
-        if _flooded(run):
+        if run.floods.answered(passed_at, row.chat_id, refused=True):
             run.limiter.pause(wait)
+            run.report.paused += 1
             log.warning("Telegram refuses sends across chats: pausing all sends for %.0f s", wait)
         await db.run(outbox.retry_later, delivery_id=row.id, worker=worker,
                      due_at=now + timedelta(seconds=wait), error=f"RetryAfter {wait:g}s")
@@ -362,14 +366,6 @@ async def _failed(run: _Run, kind: DeliveryKind, row: Delivery, exc: TelegramErr
     return "failed"
 
 
-def _flooded(run: _Run) -> bool:
-    """Whether 429s pile up across chats (a bulk flood) rather than one chat being too chatty."""
-    now = asyncio.get_running_loop().time()
-    run.refused.append(now)
-    while run.refused and run.refused[0] < now - 1.0:
-        run.refused.popleft()
-    return len(run.refused) > max(1.0, run.limiter.per_second * FLOOD_SHARE)
-
-
 def describe(report: SendReport) -> dict[str, Any]:
-    return {name: getattr(report, name) for name in ("sent", "failed", "uncertain", "retried", "expired", "released")}
+    return {name: getattr(report, name) for name in ("sent", "failed", "uncertain", "retried", "expired", "released",
+                                                     "paused")}

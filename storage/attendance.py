@@ -28,8 +28,8 @@ from sqlmodel import Session, col, func, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.makeup import makeup_states
-from storage.meeting_audience import attendees, is_attendee
-from storage.meetings import clean_text, fits, get_meeting, seen_by
+from storage.meeting_audience import attendees, is_attendee, standings_at
+from storage.meetings import addressed_meeting, clean_text, fits, get_meeting, seen_by
 from storage.members import audit
 from storage.models import (
     Attendance,
@@ -79,13 +79,13 @@ def _managing(actor: Member, scope: Scope | None) -> Scope:
 
 
 def _open_meeting(session: Session, member: Member, meeting_id: int, now: datetime) -> Meeting:
-    meeting = get_meeting(session=session, actor=member, meeting_id=meeting_id)
+    meeting = addressed_meeting(session=session, actor=member, meeting_id=meeting_id)
+    if not is_attendee(session=session, meeting=meeting, member=member):  # a secretary it does not address
+        raise InvalidState("not_invited", id=meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)
     if meeting.starts_at <= now:
         raise InvalidState("meeting_started", id=meeting_id)
-    if not is_attendee(session=session, meeting=meeting, member=member):
-        raise InvalidState("not_invited", id=meeting_id)
     return meeting
 
 
@@ -214,9 +214,11 @@ def check_in(*, session: Session, member: Member, code: str, now: datetime, wind
                   if window.opens(m) <= now < window.closes(m) and is_attendee(session=session, meeting=m,
                                                                                 member=member)]
     if not candidates:
-        upcoming = session.exec(select(Meeting).where(
+        later = session.exec(select(Meeting).where(
             Meeting.branch_id == member.branch_id, Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.starts_at > now).order_by(col(Meeting.starts_at))).first()
+            Meeting.starts_at > now).order_by(col(Meeting.starts_at))).all()
+        # the next meeting *of theirs*: another group's meeting is not named to them
+        upcoming = next((m for m in later if is_attendee(session=session, meeting=m, member=member)), None)
         return CheckInResult(CheckIn.NOT_OPEN, upcoming, window.opens(upcoming) if upcoming else None)
     stale: Meeting | None = None
     code = code.strip()
@@ -301,6 +303,7 @@ class Roster:
     final: bool
     expected: tuple[RosterLine, ...]
     quorum: Quorum | None
+    begun: bool = True  # the meeting has started (before: nobody is late or missing yet, all is "so far")
 
     def having(self, *statuses: str | None) -> list[RosterLine]:
         return [line for line in self.expected if line.status in statuses]
@@ -336,6 +339,7 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
     marks = {a.member_id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))}
     answers = {r.member_id: r for r in session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting.id))}
     makeups = makeup_states(session=session, meeting_id=meeting.id)
+    standings = standings_at(session=session, branch_id=meeting.branch_id, at=meeting.starts_at)  # that day's
     lines = []
     for member in attendees(session=session, meeting=meeting):
         assert member.id is not None
@@ -347,7 +351,7 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
         if status is None and final:
             status = AttendanceStatus.ABSENT
         lines.append(RosterLine(
-            member_id=member.id, name=member.name, standing=member.standing, status=status,
+            member_id=member.id, name=member.name, standing=standings.get(member.id, member.standing), status=status,
             rsvp=answer.response if answer else None, leave_status=answer.leave_status if answer else None,
             reason=reason or (answer.reason if answer and answer.response == "leave" else None),
             makeup=makeups.get(member.id)))
@@ -356,7 +360,8 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
         full = [x for x in lines if x.standing == Standing.FULL]
         quorum = Quorum(full_expected=len(full), full_present=sum(
             1 for x in full if x.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)))
-    return Roster(meeting_id=meeting.id, final=final, expected=tuple(lines), quorum=quorum)
+    return Roster(meeting_id=meeting.id, final=final, expected=tuple(lines), quorum=quorum,
+                  begun=now >= meeting.starts_at)
 
 
 def recent_rosters(*, session: Session, actor: Member, now: datetime, window: Window, limit: int = 6,

@@ -5,9 +5,10 @@
     /review ─▶ review_queue ─▶ 发布 / 拒绝 ─▶ decide_question ─▶ review_queue(after_id=…)
                (the newest material's drafts first, best score first within it; its place and wrap shown)
                撤销拒绝 ─▶ reopen_question
-               编辑 ─▶ edit_question (edited=True: rebuilds keep the wording)
+               编辑 ─▶ edit_question (edited=True: rebuilds keep the wording; a published question gets a
+                                      new revision, storage.revisions)
     /publishall ─▶ publish_all_verified
-    bank.xlsx sent back ─▶ BankEdit rows ─▶ apply_edits ─▶ BulkReport (errors by sheet row)
+    bank.xlsx sent back ─▶ BankEdit rows ─▶ apply_edits ─▶ BulkReport   (storage.bank_import)
 
 Rules that live here, so tests check them without Telegram: a secretary acts on their own branch's
 questions only (a committee admin on every branch's); a decision is taken once; every question keeps
@@ -21,7 +22,7 @@ returned sheet cannot differ on it and no future caller can forget it.  Edited t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ from sqlmodel import Session, and_, col, func, select
 from content.model import Question as Record
 from content.reasons import Reason
 from content.verify import EXPLANATION_LIMIT, OPTION_LIMIT, STEM_LIMIT, check_question, edited_stem_problems
-from storage.content import assign_fields
+from storage import revisions
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.inputs import clean_text, valid_id
 from storage.members import audit
@@ -116,7 +117,7 @@ def review_queue(*, session: Session, branch_id: int, after_id: int | None = Non
 # --------------------------------------------------------------------------- secretary actions
 
 
-def _authorise(actor: Member, branch_id: int) -> None:
+def authorise(actor: Member, branch_id: int) -> None:
     scope = Scope.of(actor)  # the one visibility rule (storage/scope.py)
     if not scope.manages or not scope.sees_branch(branch_id):
         raise PermissionDenied()
@@ -133,31 +134,48 @@ def get_question(*, session: Session, actor: Member, question_id: int) -> Questi
     return row
 
 
-def decide_question(*, session: Session, actor: Member, question_id: int, publish: bool, now: datetime) -> Question:
-    """Publish or reject a draft; deciding twice (double tap, two secretaries) is an error."""
+def current_question(*, session: Session, actor: Member, question_id: int, expected: str | None) -> Question:
+    """``get_question``, refused (``question_stale``) when ``expected`` — the version token of the card the
+    secretary acted on (``storage.revisions.version_token``) — is not the question's token any more: it was
+    edited or rebuilt since the card was shown, and acting on it would act on what they did not see."""
+    return _unchanged(get_question(session=session, actor=actor, question_id=question_id), expected)
+
+
+def _unchanged(row: Question, expected: str | None) -> Question:
+    if expected is not None and expected != revisions.version_token(row):
+        raise InvalidState("question_stale", id=row.id, status=row.status)
+    return row
+
+
+def decide_question(*, session: Session, actor: Member, question_id: int, publish: bool, now: datetime,
+                    expected: str | None = None) -> Question:
+    """Publish or reject a draft; deciding twice (double tap, two secretaries) or on a stale card is an error."""
     row = get_question(session=session, actor=actor, question_id=question_id)
-    if row.status != QuestionStatus.DRAFT:
+    if row.status != QuestionStatus.DRAFT:  # a double tap or another secretary: said as such, not as "stale"
         raise InvalidState("question_decided", id=question_id, status=row.status)
-    _set_status(row, QuestionStatus.PUBLISHED if publish else QuestionStatus.REJECTED, actor, now)
+    _unchanged(row, expected)
+    set_status(row, QuestionStatus.PUBLISHED if publish else QuestionStatus.REJECTED, actor, now)
     session.add(row)
     audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id,
           action="question_publish" if publish else "question_reject", detail=row.qkey, now=now)
     return row
 
 
-def reopen_question(*, session: Session, actor: Member, question_id: int, now: datetime) -> Question:
+def reopen_question(*, session: Session, actor: Member, question_id: int, now: datetime,
+                    expected: str | None = None) -> Question:
     """Undo a rejection: the question is a draft again (a mis-tap on 拒绝 costs nothing)."""
     row = get_question(session=session, actor=actor, question_id=question_id)
     if row.status != QuestionStatus.REJECTED:
         raise InvalidState("question_not_rejected", id=question_id, status=row.status)
-    _set_status(row, QuestionStatus.DRAFT, actor, now)
+    _unchanged(row, expected)
+    set_status(row, QuestionStatus.DRAFT, actor, now)
     session.add(row)
     audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id, action="question_reopen",
           detail=row.qkey, now=now)
     return row
 
 
-def _set_status(row: Question, status: QuestionStatus, actor: Member, now: datetime) -> None:
+def set_status(row: Question, status: QuestionStatus, actor: Member, now: datetime) -> None:
     row.status = status
     row.reviewed_by = actor.tg_user_id if status != QuestionStatus.DRAFT else None
     row.reviewed_at = now if status != QuestionStatus.DRAFT else None
@@ -264,17 +282,18 @@ def verified_changes(row: Question, wording: Wording) -> dict[str, Any]:
 
 
 def edit_question(*, session: Session, actor: Member, question_id: int, stem: str | None = None,
-                  explanation: str | None = None, now: datetime) -> Question:
-    """Change a question's wording, verified first; the edit is kept through every later rebuild.
+                  explanation: str | None = None, now: datetime, expected: str | None = None) -> Question:
+    """Change a question's wording, verified first; the edit is kept through every later rebuild.  A
+    question members may have seen gets a new revision rather than new words under their answers.
 
-    Raises ``InvalidState`` for a retired question, a limit, or an edit that no longer verifies
-    (``unverified``); nothing is saved then.
+    Raises ``InvalidState`` for a retired question, a stale card (``question_stale``), a limit, or an edit
+    that no longer verifies (``unverified``); nothing is saved then.
     """
-    row = get_question(session=session, actor=actor, question_id=question_id)
+    row = current_question(session=session, actor=actor, question_id=question_id, expected=expected)
     if row.status == QuestionStatus.RETIRED:
         raise InvalidState("question_retired", id=row.id)
     changed = verified_changes(row, Wording(stem=stem, explanation=explanation))
-    if assign_fields(row, changed):
+    if revisions.reword(session, row, changed, actor=actor.tg_user_id, now=now):
         row.edited = True
         row.updated_at = now
         session.add(row)
@@ -285,98 +304,13 @@ def edit_question(*, session: Session, actor: Member, question_id: int, stem: st
 
 def publish_all_verified(*, session: Session, actor: Member, branch_id: int, now: datetime) -> int:
     """Publish every draft of the branch (every stored draft passed verification); returns how many."""
-    _authorise(actor, branch_id)
+    authorise(actor, branch_id)
     drafts = session.exec(select(Question).where(Question.branch_id == branch_id,
                                                  Question.status == QuestionStatus.DRAFT)).all()
     for row in drafts:
-        _set_status(row, QuestionStatus.PUBLISHED, actor, now)
+        set_status(row, QuestionStatus.PUBLISHED, actor, now)
         session.add(row)
     if drafts:
         audit(session=session, branch_id=branch_id, actor=actor.tg_user_id, action="question_publish_all",
               detail=str(len(drafts)), now=now)
     return len(drafts)
-
-
-@dataclass(frozen=True)
-class BankEdit:
-    """One row of a returned bank sheet; ``None`` leaves that field as it is."""
-
-    row: int  # sheet row, for the error report
-    qkey: str
-    stem: str | None = None
-    options: tuple[str, ...] | None = None
-    answer: tuple[str, ...] | None = None
-    explanation: str | None = None
-    status: str | None = None
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class BulkReport:
-    updated: int = 0  # wording changed
-    published: int = 0
-    rejected: int = 0
-    reopened: int = 0  # set back to draft
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-
-def apply_edits(*, session: Session, actor: Member, branch_id: int, edits: Sequence[BankEdit],
-                now: datetime) -> BulkReport:
-    """Apply a returned bank sheet: wording and status per row; a bad row is reported, the rest applied.
-
-    Each row is checked as a chat edit is: it belongs to the branch, the status may be set, the wording
-    keeps the limits and, where it changed, passes verification (``unverified``, with the reason).
-    """
-    _authorise(actor, branch_id)
-    report = BulkReport()
-    keys = [e.qkey for e in edits]
-    rows = {q.qkey: q for q in session.exec(select(Question).where(Question.branch_id == branch_id,
-                                                                   col(Question.qkey).in_(keys)))}
-    for edit in edits:
-        row = rows.get(edit.qkey)
-        if row is None:
-            report.errors.append(RowError(edit.row, "unknown_id", {"id": edit.qkey}))
-            continue
-        checked = _row_changes(row, edit)
-        if isinstance(checked, RowError):
-            report.errors.append(checked)
-            continue
-        touched = False
-        if assign_fields(row, checked):
-            row.edited, row.updated_at, touched = True, now, True
-            report.updated += 1
-        if edit.status is not None and edit.status != row.status:
-            _set_status(row, QuestionStatus(edit.status), actor, now)
-            touched = True
-            report.published += edit.status == QuestionStatus.PUBLISHED
-            report.rejected += edit.status == QuestionStatus.REJECTED
-            report.reopened += edit.status == QuestionStatus.DRAFT
-        if touched:
-            session.add(row)
-        else:
-            report.unchanged += 1
-    applied = len(edits) - report.unchanged - len(report.errors)
-    if applied:
-        audit(session=session, branch_id=branch_id, actor=actor.tg_user_id, action="question_import",
-              detail=f"{applied} rows", now=now)
-    return report
-
-
-def _row_changes(row: Question, edit: BankEdit) -> dict[str, Any] | RowError:
-    """The verified wording changes of one sheet row, or why the row cannot be applied."""
-    if edit.status is not None and edit.status != row.status:
-        if row.status == QuestionStatus.RETIRED:
-            return RowError(edit.row, "retired", {"id": edit.qkey})
-        if edit.status not in SETTABLE:
-            return RowError(edit.row, "bad_status", {"id": edit.qkey})
-    try:
-        return verified_changes(row, Wording(edit.stem, edit.options, edit.answer, edit.explanation))
-    except InvalidState as exc:
-        return RowError(edit.row, exc.code, {"id": edit.qkey, **exc.params})

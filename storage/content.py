@@ -39,6 +39,7 @@ from sqlmodel import Session, col, func, select
 
 from content.model import Corpus, Document, Snippet
 from content.model import Question as Generated
+from storage import revisions
 from storage.errors import NotFound
 from storage.models import Material, Question, QuestionStatus, StudyUnit
 from storage.scope import Scope
@@ -180,7 +181,7 @@ def _sync_questions(session: Session, branch_id: int, questions: Sequence[Genera
             continue
         changed = assign_fields(row, _evidence(q))
         if not row.edited:
-            reworded = assign_fields(row, _wording(q))
+            reworded = revisions.reword(session, row, _wording(q), actor=None, now=now)  # answers keep theirs
             if reworded and row.status == QuestionStatus.PUBLISHED and not auto_publish:
                 # a secretary approved other words: the new wording goes back for review before members see it
                 row.status = QuestionStatus.DRAFT

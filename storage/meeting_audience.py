@@ -6,13 +6,14 @@ at the *start*, so the 应到 of a held meeting is history that later joins and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from storage.members import is_at_least
-from storage.models import Audience, Meeting, Member, MemberStatus, PartyGroup, Role
+from storage.models import Audience, AuditEntry, Meeting, Member, MemberStatus, PartyGroup, Role, Standing
 
 
 def branch_people(*, session: Session, branch_id: int) -> list[Member]:
@@ -54,6 +55,37 @@ def attendees(*, session: Session, meeting: Meeting, people: Sequence[Member] | 
         wanted = set(meeting.audience_ids)
         return [m for m in members if m.id in wanted]
     return members
+
+
+STANDING_ACTION = "set_standing"  # the audit entry ``storage.roster.set_standing`` writes: "member <id> -> <standing>"
+
+
+def standings_at(*, session: Session, branch_id: int, at: datetime) -> dict[int, Standing]:
+    """Each member's 正式 / 预备 standing at ``at``, for those whose standing changed since (others: as now).
+
+    The audit log keeps every change (``member 7 -> full``), in order: a member's standing at ``at`` is
+    what the last change before it set, or — when the first change came after — the other standing (there
+    are two, and a change that changes nothing is not logged).  So a 预备党员 who became 正式 after a
+    党员大会 still counts as 预备 in its quorum, as the minutes of that day record."""
+    entries = session.exec(select(AuditEntry).where(AuditEntry.branch_id == branch_id,
+                                                    AuditEntry.action == STANDING_ACTION)
+                           .order_by(col(AuditEntry.at), col(AuditEntry.id))).all()
+    before: dict[int, Standing] = {}
+    after: dict[int, Standing] = {}
+    for entry in entries:
+        match = _STANDING_DETAIL.match(entry.detail)
+        if match is None or match.group(2) not in {s.value for s in Standing}:
+            continue
+        member_id, standing = int(match.group(1)), Standing(match.group(2))
+        if entry.at <= at:
+            before[member_id] = standing
+        else:
+            after.setdefault(member_id, standing)
+    flipped = {m: Standing.PROBATIONARY if s == Standing.FULL else Standing.FULL for m, s in after.items()}
+    return {**flipped, **before}
+
+
+_STANDING_DETAIL = re.compile(r"^member (\d+) -> (\w+)$")
 
 
 def is_attendee(*, session: Session, meeting: Meeting, member: Member) -> bool:

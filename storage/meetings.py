@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
-from storage.meeting_audience import attendees
+from storage.meeting_audience import attendees, is_attendee
 from storage.members import audit
 from storage.models import (
     Audience,
@@ -152,6 +152,19 @@ def get_meeting(*, session: Session, actor: Member, meeting_id: int, scope: Scop
     return meeting
 
 
+def addressed_meeting(*, session: Session, actor: Member, meeting_id: int, scope: Scope | None = None) -> Meeting:
+    """A meeting the caller may reach as a member: one addressed to them (whole branch, committee, their
+    党小组, or a list naming them); secretaries reach every meeting they manage.
+
+    Every member-facing path (view, 参加 / 请假, .ics, check-in) goes through here, and a meeting of their
+    own branch that is not theirs reads exactly like an unknown id — its topic, time and place are the
+    business of those it addresses (a 支委会's agenda, another 党小组's meeting)."""
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
+    if seen_by(actor, scope).manages or is_attendee(session=session, meeting=meeting, member=actor):
+        return meeting
+    raise NotFound("meeting_not_found", id=meeting_id)
+
+
 def meeting_by_id(*, session: Session, meeting_id: int) -> Meeting | None:
     return session.get(Meeting, meeting_id)
 
@@ -159,11 +172,14 @@ def meeting_by_id(*, session: Session, meeting_id: int) -> Meeting | None:
 def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int = 6, scope: Scope | None = None
                   ) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, recent) meetings of the caller's branch that concern them; secretaries see every one (a
-    committee admin: those of the branch they act on)."""
+    committee admin: those of the branch they act on).  Cancelled meetings count as recent, not upcoming."""
     seen = seen_by(actor, scope)
     base = select(Meeting).where(Meeting.branch_id == acting_branch(actor, seen))
-    upcoming = session.exec(base.where(Meeting.ends_at > now).order_by(col(Meeting.starts_at))).all()
-    recent = session.exec(base.where(Meeting.ends_at <= now).order_by(col(Meeting.starts_at).desc())).all()
+    # a cancelled meeting is not coming up: it is listed (marked) with the past ones
+    upcoming = session.exec(base.where(Meeting.ends_at > now, Meeting.status == MeetingStatus.SCHEDULED)
+                            .order_by(col(Meeting.starts_at))).all()
+    recent = session.exec(base.where((col(Meeting.ends_at) <= now) | (Meeting.status == MeetingStatus.CANCELLED))
+                          .order_by(col(Meeting.starts_at).desc())).all()
 
     def mine(meetings: list[Meeting] | tuple[Meeting, ...]) -> list[Meeting]:
         if seen.manages:
@@ -244,10 +260,16 @@ def cancellable(*, session: Session, actor: Member, meeting_id: int, now: dateti
     return meeting
 
 
-def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None
-                   ) -> Meeting:
-    """Cancel (for an occurrence of a series: skip it; the series goes on)."""
+def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None,
+                   revision: int | None = None) -> Meeting:
+    """Cancel (for an occurrence of a series: skip it; the series goes on).
+
+    ``revision`` is the version the secretary was asked about (the confirm button carries it): a meeting
+    edited since is a different meeting to cancel — moved to another day, say — so it is refused, and the
+    secretary asks again about what it is now."""
     meeting = cancellable(session=session, actor=actor, meeting_id=meeting_id, now=now, scope=scope)
+    if revision is not None and revision != meeting.revision:
+        raise InvalidState("meeting_changed", id=meeting_id)
     session.add(mark_cancelled(meeting, now))
     audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id, action="meeting_cancelled",
           detail=f"#{meeting_id}", now=now)

@@ -181,9 +181,10 @@ def _insert_answer(session: Session, *, branch_id: int, member_id: int, question
                    chosen: Sequence[str], correct: bool, is_review: bool, now: datetime) -> bool:
     """One answer row unless this member's attempt is stored already (the unique key decides, in the
     database: a retried callback or a second process racing this one adds nothing)."""
+    question = session.get(Question, question_id)  # in the session already: the caller graded against it
     row = {"branch_id": branch_id, "member_id": member_id, "question_id": question_id,
            "attempt_key": attempt_key[:96], "chosen": list(chosen), "correct": correct, "is_review": is_review,
-           "answered_at": now}
+           "revision": question.revision if question is not None else 1, "answered_at": now}
     return bool(insert_absent(session, QuizAnswer.__table__, [row],  # type: ignore[attr-defined]
                               unique=("member_id", "attempt_key")))
 

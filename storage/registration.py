@@ -8,6 +8,8 @@ Rules that live here (so tests check them without Telegram):
   committee admin an active admin;
 * a person is active in one branch at a time: joining one withdraws requests pending in others;
 * someone a secretary removed comes back only when a secretary approves them, invite link or not;
+* an applicant a secretary rejected stays rejected, invite link or not, until a secretary readmits them
+  (``/approve`` on the rejected request, ``storage.roster.decide``);
 * names are cleaned of control characters where they enter the store (``storage.inputs``).
 Looking members up is ``storage.members``; what secretaries do to the roster (decide, roles, standing,
 removal, transfer) is ``storage.roster``.
@@ -119,7 +121,8 @@ def register(
     if member is None:
         member = Member(branch_id=branch.id, tg_user_id=user.tg_user_id, name=user.name, created_at=now,
                         updated_at=now)
-    elif member.status == MemberStatus.REJECTED and not privileged and (not invite_code or member.removed_at):
+    elif member.status == MemberStatus.REJECTED and not privileged:
+        # a secretary said no: an invite link forwarded to them does not overrule that; /approve does
         return Registration(Outcome.REJECTED, member, branch)
     elif member.status == MemberStatus.PENDING and not privileged:
         return Registration(Outcome.STILL_PENDING, member, branch)

@@ -46,9 +46,12 @@ def target(*, session: Session, actor: Member, member_id: int, scope: Scope | No
 
 def decide(*, session: Session, actor: Member, member_id: int, approve: bool, now: datetime,
            scope: Scope | None = None) -> Member:
-    """Approve or reject a pending request; deciding twice (double tap, two secretaries) is an error."""
+    """Approve or reject a pending request; deciding twice (double tap, two secretaries) is an error.  A
+    rejected applicant may still be approved later: the invite link no longer lets them in by themselves, so
+    a secretary's change of mind is the way back."""
     row = target(session=session, actor=actor, member_id=member_id, scope=scope)
-    if row.status != MemberStatus.PENDING:
+    readmit = approve and row.status == MemberStatus.REJECTED
+    if row.status != MemberStatus.PENDING and not readmit:
         raise InvalidState("already_decided", name=row.name, status=row.status)
     if approve:
         elsewhere = _active_elsewhere(session, row)

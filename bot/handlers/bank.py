@@ -4,7 +4,7 @@
 
     /bank ──▶ 题库.xlsx (题型 | 题干 | 选项A–F | 答案 | 解析 | 出处 | id | 状态) + how to edit it
     secretary sends the .xlsx back ──▶ the cells changed since the export (bot.bank_sheet.read_bank)
-                                  ──▶ storage.bank.apply_edits (limits, verification)
+                                  ──▶ storage.bank_import.apply_edits (limits, verification)
                                   ──▶ "N updated, M published …, errors by row"
 
 Reading and writing the sheet is ``bot.bank_sheet`` (no Telegram); this module only moves files and
@@ -27,13 +27,14 @@ from bot.material_uploads import UploadRefused
 from bot.review_card import forget_edit
 from bot.texts import LANGUAGES, Catalog, Safe, reason_text
 from bot.uploads import download, refusal_text, secretary_document
-from storage import bank
+from storage import bank_import
 from storage import content as content_store
 from storage import members as member_store
-from storage.bank import BulkReport, RowError
+from storage.bank_import import BulkReport, RowError
 from storage.models import QuestionStatus, Role
 
 MAX_ERROR_LINES = 20
+REVISED_STEM = 24  # characters of a revised question's stem in the import reply: enough to recognise it
 
 
 def status_labels(texts: Catalog, lang: str) -> dict[str, str]:
@@ -74,6 +75,14 @@ async def send_bank(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
 def render_summary(texts: Catalog, lang: str, report: BulkReport, errors: list[RowError]) -> Safe:
     lines = [texts.t("review.bank.imported", lang, updated=report.updated, published=report.published,
                      rejected=report.rejected, reopened=report.reopened, unchanged=report.unchanged)]
+    if report.revised:  # published questions reworded: which ones, and how many answers keep the old wording
+        lines.append(texts.t("review.bank.revised_header", lang, count=len(report.revised)))
+        for done in report.revised[:MAX_ERROR_LINES]:
+            stem = done.stem if len(done.stem) <= REVISED_STEM else done.stem[:REVISED_STEM] + "…"
+            lines.append(texts.t("review.bank.revised_line", lang, id=done.question_id, stem=stem,
+                                 revision=done.revision, answers=done.old_answers))
+        if len(report.revised) > MAX_ERROR_LINES:
+            lines.append(texts.t("review.bank.more_revised", lang, count=len(report.revised) - MAX_ERROR_LINES))
     if errors:
         lines.append(texts.t("review.bank.errors_header", lang, count=len(errors)))
         for error in sorted(errors, key=lambda e: e.row)[:MAX_ERROR_LINES]:
@@ -110,7 +119,7 @@ async def import_sheet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except bank_sheet.BadSheet as exc:
         await reply(update, _bad_sheet(svc, caller.lang, exc))
         return
-    report = await svc.db.run(bank.apply_edits, actor=caller.member, branch_id=caller.member.branch_id,
+    report = await svc.db.run(bank_import.apply_edits, actor=caller.member, branch_id=caller.member.branch_id,
                               edits=read.edits, now=svc.clock.now())
     await reply(update, render_summary(svc.texts, caller.lang, report, read.errors + report.errors))
 

@@ -31,7 +31,7 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
             continue
         parts.append(svc.texts.t(f"help.section.{section}", caller.lang))
         for c in rows:
-            desc = svc.texts.plain(c.description_key, caller.lang)
+            desc = svc.texts.plain(c.key_for(c.description_key, svc.texts, caller.scope.role), caller.lang)
             parts.append(svc.texts.t("help.line", caller.lang, name=c.name, desc=desc))
     await reply(update, "\n".join(parts))
 

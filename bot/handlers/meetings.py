@@ -46,10 +46,12 @@ from bot.handlers import rsvp
 from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers, deep_link
 from bot.handlers.rsvp import LEAVE_KEY, PROMPT_TIMEOUT_S
 from bot.texts import Safe
+from bot.words import kind_word
 from scheduler import reminders
 from scheduler.tick import Producer
 from storage import attendance, meeting_series
 from storage import meetings as meeting_store
+from storage.errors import InvalidState
 from storage.meetings import MeetingSpec
 from storage.models import Audience, Meeting, MeetingKind, MeetingStatus, Member, Role
 from storage.scope import Scope
@@ -103,7 +105,7 @@ async def wizard_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     assert context.user_data is not None
     kind = form.KINDS[data.int_arg(low=0, high=len(form.KINDS) - 1)]
     context.user_data[DRAFT_KEY] = {"kind": kind}
-    await reply(update, svc.texts.t("mtg.wizard.topic", caller.lang, kind=kind))
+    await reply(update, svc.texts.t("mtg.wizard.topic", caller.lang, kind=kind_word(svc.texts, caller.lang, kind)))
     return None
 
 
@@ -189,7 +191,8 @@ async def list_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE, call
 
     def line(m: Meeting) -> str:
         state = svc.texts.plain("mtg.list.cancelled", caller.lang) if m.status == MeetingStatus.CANCELLED else ""
-        return svc.texts.t("mtg.list.line", caller.lang, id=m.id, kind=m.kind, topic=m.topic, state=state,
+        return svc.texts.t("mtg.list.line", caller.lang, id=m.id, kind=kind_word(svc.texts, caller.lang, m.kind),
+                           topic=m.topic, state=state,
                            start=view.when(svc.texts, caller.lang, m.starts_at, svc.settings.tz))
 
     parts: list[str] = [svc.texts.t("mtg.list.upcoming", caller.lang)] + ([line(m) for m in upcoming] or
@@ -241,7 +244,7 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
 def _meeting_and_answer(*, session: Session, actor: Member, scope: Scope, meeting_id: int
                         ) -> tuple[Meeting, tuple[str | None, str | None]]:
     assert actor.id is not None
-    meeting = meeting_store.get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
+    meeting = meeting_store.addressed_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
     row = attendance.rsvp_of(session=session, meeting_id=meeting_id, member_id=actor.id)
     return meeting, (row.response if row else None, row.leave_status if row else None)
 
@@ -287,7 +290,7 @@ async def _ask_cancel(update: Update, svc: Services, caller: Caller, meeting_id:
     assert meeting.id is not None
     await reply(update, svc.texts.t("mtg.cancel.confirm", caller.lang, id=meeting.id, topic=meeting.topic,
                                     start=view.when(svc.texts, caller.lang, meeting.starts_at, svc.settings.tz)),
-                reply_markup=confirm_keyboard(svc, caller.lang, view.CB, "cx", (meeting.id,),
+                reply_markup=confirm_keyboard(svc, caller.lang, view.CB, "cx", (meeting.id, meeting.revision),
                                               yes_key="mtg.btn.confirm_cancel", no_key="mtg.btn.keep"))
 
 
@@ -315,8 +318,15 @@ async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
             ended = await svc.db.run(meeting_series.end_series, actor=caller.member, scope=caller.scope,
                                      series_id=data.int_arg(), now=svc.clock.now())
             return "mtg.series_ended", {"count": len(ended)}
-        meeting = await svc.db.run(meeting_store.cancel_meeting, actor=caller.member, scope=caller.scope,
-                                   meeting_id=data.int_arg(), now=svc.clock.now())
+        # the question named one version of the meeting; a button without it (older) is refused the same way
+        asked = data.int_arg(1, low=0) if len(data.args) > 1 else -1
+        try:
+            meeting = await svc.db.run(meeting_store.cancel_meeting, actor=caller.member, scope=caller.scope,
+                                       meeting_id=data.int_arg(), now=svc.clock.now(), revision=asked)
+        except InvalidState as exc:
+            if exc.code != "meeting_changed":
+                raise
+            return "mtg.cancel.changed", {"id": data.int_arg()}  # in place of the stale question
         return "mtg.cancelled", {"id": meeting.id, "topic": meeting.topic}
 
     return await run_confirmed(update, svc, caller, data, apply, cancelled_key="mtg.cancel.kept")

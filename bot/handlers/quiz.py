@@ -35,6 +35,7 @@ from bot.feature import Feature
 from bot.quiz_view import (
     QUIZ,
     answered_text,
+    nothing_text,
     nudge_markup,
     question_markup,
     question_text,
@@ -49,7 +50,7 @@ from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
 from storage import group_quiz as group_store
 from storage import members as member_store
 from storage import quiz as quiz_store
-from storage import quiz_answer
+from storage import quiz_answer, quiz_state
 from storage import study as study_store
 from storage.inputs import valid_id
 from storage.models import Delivery, Member, MemberStatus, PollMap, Question, QuestionStatus, QuizSession, Role
@@ -101,7 +102,8 @@ async def _start(update: Update, svc: Services, caller: Caller, *, resume: bool 
     quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=now, due_by=_end_of_day(svc, now),
                             size=svc.settings.study.quiz_size)
     if quiz is None:
-        await reply(update, svc.texts.t("quiz.no_questions", caller.lang))
+        why = await svc.db.run(quiz_state.nothing_to_ask, member_id=caller.member.id, branch_id=caller.member.branch_id)
+        await reply(update, nothing_text(svc.texts, caller.lang, why, svc.settings.tz))
         return
     reviews = len(quiz.review_ids)
     await reply(update, svc.texts.t("quiz.started_reviews" if reviews else "quiz.started", caller.lang,
@@ -274,7 +276,8 @@ async def wrong(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Call
 
 async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
                        data: CallbackData) -> str | None:
-    """重做: a one-question session on a question from the 错题本 (still published, still the member's)."""
+    """重做: a one-question session on a question from the 错题本 (still published, still the member's) —
+    refused while another quiz is unfinished, so a member never has two sessions and loses none."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
     question_id = data.int_arg()
@@ -282,7 +285,14 @@ async def retry_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     question = await svc.db.run(quiz_store.get_question, question_id=question_id)
     if card is None or question is None or question.status != QuestionStatus.PUBLISHED:
         return svc.texts.plain("quiz.toast.withdrawn", caller.lang)
-    quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=svc.clock.now(), size=1,
+    now = svc.clock.now()
+    # a quiz in progress is finished first: starting this one would silently end it
+    unfinished = await svc.db.run(quiz_store.active_session, member_id=caller.member.id, now=now, idle=_idle(svc))
+    if unfinished is not None:
+        await reply(update, svc.texts.t("quiz.retry_busy", caller.lang, number=unfinished.position + 1,
+                                        total=len(unfinished.question_ids)))
+        return svc.texts.plain("quiz.toast.retry_busy", caller.lang)
+    quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=now, size=1,
                             question_ids=[question_id], kind="retry")
     assert quiz is not None
     await _ask(update, svc, caller, quiz)

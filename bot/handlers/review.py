@@ -47,6 +47,7 @@ from bot.review_card import (
     error_text,
     error_toast,
     forget_edit,
+    keyboard_for,
     render_card,
     render_queue,
     undo_keyboard,
@@ -72,7 +73,7 @@ async def queue_view(svc: Services, caller: Caller, after_id: int | None = None
     branch = await svc.db.run(member_store.get_branch, branch_id=caller.member.branch_id)
     view = await svc.db.run(bank.review_queue, branch_id=caller.member.branch_id, after_id=after_id)
     q = view.question
-    markup = card_keyboard(svc.texts, caller.lang, q.id) if q is not None and q.id is not None else None
+    markup = card_keyboard(svc.texts, caller.lang, q) if q is not None and q.id is not None else None
     return render_queue(svc.texts, caller.lang, branch.name, view), markup, q
 
 
@@ -88,17 +89,16 @@ async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     """发布 / 拒绝: record it, show the outcome on that card, send the next draft below."""
     svc = services(context)
     publish = data.action == "p"
-    question_id = data.int_arg()
+    question_id, token = data.int_arg(), data.str_arg(1)
     query = update.callback_query
     assert query is not None
     try:
         q = await svc.db.run(bank.decide_question, actor=caller.member, question_id=question_id, publish=publish,
-                             now=svc.clock.now())
+                             now=svc.clock.now(), expected=token)
     except DomainError as exc:
-        await _drop_buttons(query)
-        return error_toast(svc, exc, caller.lang)
+        return await _refused(update, svc, caller, exc)
     outcome = "published" if publish else "rejected"
-    undo = None if publish or q.id is None else undo_keyboard(svc.texts, caller.lang, q.id)  # a mis-tap is undone
+    undo = None if publish else undo_keyboard(svc.texts, caller.lang, q)  # a mis-tap is undone
     await edit_own_message(update, render_card(svc.texts, caller.lang, q, outcome), undo)
     text, markup, _ = await queue_view(svc, caller, after_id=question_id)
     await reply(update, text, reply_markup=markup)
@@ -111,14 +111,10 @@ async def undo_reject_button(update: Update, context: ContextTypes.DEFAULT_TYPE,
     svc = services(context)
     try:
         q = await svc.db.run(bank.reopen_question, actor=caller.member, question_id=data.int_arg(),
-                             now=svc.clock.now())
+                             now=svc.clock.now(), expected=data.str_arg(1))
     except DomainError as exc:
-        query = update.callback_query
-        if query is not None:
-            await _drop_buttons(query)
-        return error_toast(svc, exc, caller.lang)
-    await edit_own_message(update, render_card(svc.texts, caller.lang, q), card_keyboard(svc.texts, caller.lang,
-                                                                                          data.int_arg()))
+        return await _refused(update, svc, caller, exc)
+    await edit_own_message(update, render_card(svc.texts, caller.lang, q), card_keyboard(svc.texts, caller.lang, q))
     return svc.texts.plain("review.toast.reopened", caller.lang)
 
 
@@ -131,6 +127,20 @@ async def next_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
         return svc.texts.plain("review.toast.only_one", caller.lang)
     await edit_own_message(update, text, markup)  # a double tap lands on the edited card: nothing to redo
     return None
+
+
+async def _refused(update: Update, svc: Services, caller: Caller, exc: DomainError) -> str:
+    """A card button that cannot act: a stale card is redrawn as the question is now (with the buttons its
+    status has, carrying the new token), any other card loses its buttons; the toast says why."""
+    query = update.callback_query
+    assert query is not None
+    if isinstance(exc, InvalidState) and exc.code == "question_stale":
+        q = await svc.db.run(bank.get_question, actor=caller.member, question_id=exc.params["id"])
+        await edit_own_message(update, render_card(svc.texts, caller.lang, q),
+                               keyboard_for(svc.texts, caller.lang, q))
+    else:
+        await _drop_buttons(query)
+    return error_toast(svc, exc, caller.lang)
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:
@@ -147,13 +157,16 @@ async def edit_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     """编辑: remember which question, and ask for the new stem."""
     svc = services(context)
     try:
-        q = await svc.db.run(bank.get_question, actor=caller.member, question_id=data.int_arg())
+        q = await svc.db.run(bank.current_question, actor=caller.member, question_id=data.int_arg(),
+                             expected=data.str_arg(1))
         if q.status == QuestionStatus.RETIRED:
             raise InvalidState("question_retired", id=q.id)
     except DomainError as exc:
-        return error_toast(svc, exc, caller.lang)
+        return await _refused(update, svc, caller, exc)
     assert context.user_data is not None
-    context.user_data[EDIT_KEY] = q.id
+    # the token and the revision travel with the edit: a stem sent after the question changed elsewhere is
+    # refused, and the reply says when the edit made a new revision
+    context.user_data[EDIT_KEY] = (q.id, data.str_arg(1), q.revision)
     await reply(update, svc.texts.t("review.edit_prompt", caller.lang, id=q.id, limit=bank.MAX_STEM, stem=q.stem))
     return None
 
@@ -166,15 +179,20 @@ async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     svc = services(context)
     caller = await load_caller(update, svc)
     assert context.user_data is not None
-    question_id = context.user_data.get(EDIT_KEY)
+    editing = context.user_data.get(EDIT_KEY)
     message = update.effective_message
-    if caller is None or question_id is None or message is None or not caller.at_least(Role.SECRETARY):
+    if caller is None or editing is None or message is None or not caller.at_least(Role.SECRETARY):
         context.user_data.pop(EDIT_KEY, None)
         return ConversationHandler.END  # not an edit after all: the main group answers it as any text
+    question_id, token, revision = editing
     try:  # edit_question cleans, checks the limits and verifies the edit; a refused stem is asked for again
         q = await svc.db.run(bank.edit_question, actor=caller.member, question_id=question_id,
-                             stem=message.text or "", now=svc.clock.now())
+                             stem=message.text or "", now=svc.clock.now(), expected=token)
     except InvalidState as exc:
+        if exc.code == "question_stale":  # changed elsewhere while the secretary typed: start again from /review
+            context.user_data.pop(EDIT_KEY, None)
+            await reply(update, error_text(svc, exc, caller.lang))
+            raise ApplicationHandlerStop(ConversationHandler.END) from None
         await reply(update, error_text(svc, exc, caller.lang))
         raise ApplicationHandlerStop(None) from None
     except NotFound as exc:
@@ -182,8 +200,11 @@ async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         await reply(update, error_text(svc, exc, caller.lang))
         raise ApplicationHandlerStop(ConversationHandler.END) from None
     context.user_data.pop(EDIT_KEY, None)
-    text = Safe(svc.texts.t("review.edit_saved", caller.lang) + "\n\n" + render_card(svc.texts, caller.lang, q))
-    markup = card_keyboard(svc.texts, caller.lang, question_id) if q.status == QuestionStatus.DRAFT else None
+    saved = svc.texts.t("review.edit_saved", caller.lang)
+    if q.revision != revision:
+        saved = Safe(saved + "\n" + svc.texts.t("review.edit_saved_revision", caller.lang, revision=q.revision))
+    text = Safe(saved + "\n\n" + render_card(svc.texts, caller.lang, q))
+    markup = card_keyboard(svc.texts, caller.lang, q) if q.status == QuestionStatus.DRAFT else None
     await reply(update, text, reply_markup=markup)
     raise ApplicationHandlerStop(ConversationHandler.END)
 

@@ -18,7 +18,7 @@ import warnings
 from typing import cast
 
 from sqlmodel import Session
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -61,12 +61,22 @@ async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
             and len(message.reply_markup.inline_keyboard) == 1):
         markup = view.rsvp_keyboard(svc.texts, caller.lang, data.int_arg(), attending=True)
         text = _attending_text(svc, caller.lang, message.text_html or "")
-        with contextlib.suppress(BadRequest):  # already shown: a double tap
+        with contextlib.suppress(BadRequest):  # a race with another edit: what it shows is still the answer
             if text is None:
+                if _same_keyboard(message.reply_markup, markup):
+                    return svc.texts.plain("mtg.toast.attend", caller.lang)  # a second tap: shown already
                 await query.edit_message_reply_markup(markup)
             else:  # the card said "您已请假…": it must not contradict the button under it
                 await query.edit_message_text(text, reply_markup=markup)
     return svc.texts.plain("mtg.toast.attend", caller.lang)
+
+
+def _same_keyboard(shown: InlineKeyboardMarkup, wanted: InlineKeyboardMarkup) -> bool:
+    """Whether the message already carries ``wanted`` (a second 参加 tap): editing it again only earns
+    Telegram's "message is not modified" and a wasted request."""
+    def labels(markup: InlineKeyboardMarkup) -> list[list[tuple[str, object]]]:
+        return [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
+    return labels(shown) == labels(wanted)
 
 
 def _attending_text(svc: Services, lang: str, html: str) -> str | None:
@@ -83,7 +93,7 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     """请假: check the meeting still takes answers, then ask for the reason in the private chat."""
     svc = services(context)
     assert caller.member is not None and context.user_data is not None
-    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
+    meeting = await svc.db.run(meeting_store.addressed_meeting, actor=caller.member, scope=caller.scope,
                                meeting_id=data.int_arg())
     if meeting.status == MeetingStatus.CANCELLED or meeting.starts_at <= svc.clock.now():
         return svc.texts.plain("error.meeting_started", caller.lang, id=meeting.id)
@@ -133,7 +143,9 @@ async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # "message is not modified": a double tap is done, not an error
             await query.edit_message_text(svc.texts.t(f"mtg.leave.{outcome}_by", caller.lang, name=member.name,
-                                                      topic=meeting.topic, reason=row.reason or "—"),
+                                                      topic=meeting.topic,
+                                                      reason=row.reason or svc.texts.plain("mtg.glyph.none",
+                                                                                           caller.lang)),
                                           reply_markup=view.decided_keyboard(svc.texts, caller.lang, row.id,
                                                                              approved=approve))
     return svc.texts.plain(f"mtg.toast.{outcome}", caller.lang)
@@ -147,7 +159,8 @@ async def ics_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     member, scope = caller.member, caller.scope
 
     def build(*, session: Session) -> tuple[bytes, str]:
-        meeting = meeting_store.get_meeting(session=session, actor=member, meeting_id=data.int_arg(), scope=scope)
+        meeting = meeting_store.addressed_meeting(session=session, actor=member, meeting_id=data.int_arg(),
+                                                  scope=scope)
         return view.ics_bytes(meeting, svc.settings.tz, view.branch_name(session, meeting)), meeting.key
 
     content, key = await svc.db.run(build)

@@ -117,8 +117,11 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
                            period=period, now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=lang)
     message = update.effective_message
     assert message is not None
-    await message.reply_photo(photo=png, caption=svc.texts.t("stats.chart_caption", lang, branch=branch.name,
-                                                               period=period_label(svc.texts, lang, period)))
+    day = svc.clock.now().astimezone(svc.settings.tz)
+    # named, so a saved or forwarded chart is a .png (bytes alone upload as "application.octet-stream")
+    name = svc.texts.plain("stats.chart_file", lang, branch=branch.key, date=f"{day:%Y%m%d}")
+    caption = svc.texts.t("stats.chart_caption", lang, branch=branch.name, period=period_label(svc.texts, lang, period))
+    await message.reply_photo(photo=png, filename=name, caption=caption)
 
 
 async def send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:

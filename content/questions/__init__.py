@@ -66,6 +66,7 @@ from content.questions.sayings import document_frequency, is_saying, known_names
 from content.questions.siblings import sibling_candidates
 from content.questions.slots import Candidate, Enumeration, Evidence, Slot, SlotKind
 from content.questions.statements import statement_candidates
+from content.questions.studied import studied_candidates
 from content.questions.text import cjk_len, norm
 
 Splitter = Callable[[str], list[str]]
@@ -235,6 +236,7 @@ def candidates(
     out.extend(occasion_candidates(ev for ev, _ in evidences))  # where and when a leader said it
     out.extend(rank_candidates(ev for ev, _ in evidences))  # whom a requirement reaches: 县处级 / 厅局级
     out.extend(duty_candidates(ev for ev, _ in evidences))  # whose role a duty is: 负总责 / 第一责任人, in pairs
+    out.extend(studied_candidates(enums, paragraphs.values()))  # what the Notice has members study
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
     sources = {d.doc_id: d.source or "" for d in documents}
     corpus = "\n".join(paragraphs.values())

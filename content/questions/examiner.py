@@ -44,6 +44,7 @@ from content.questions.requirements import refusal as requirement_refusal
 from content.questions.slots import Candidate
 from content.questions.text import BLANK, cjk_len, clip, norm, quoted
 from content.questions.variants import accepted
+from content.questions.worth import refusal as worth_refusal
 
 # keys any member fills from the phrase alone: "是（最大）的政绩", "履行好（第一责任人）责任"
 STOCK_KEYS = frozenset({"最大", "第一责任人", "必然要求", "重要任务", "重要政治任务", "重要举措", "有效途径"})
@@ -109,7 +110,8 @@ def examine(
     kept = [refit(c, central_text, _own_text(c, texts), corpus) for c in candidates]
     lists = list_items({c.fact for c in candidates if c.group})
     kept = [c for c in kept if refusal(c, central_text, titles, central_keys, corpus) is None
-            and giveaway(c, corpus) is None and requirement_refusal(c, lists, central_text, KINDS) is None]
+            and giveaway(c, corpus) is None and requirement_refusal(c, lists, central_text, KINDS) is None
+            and worth_refusal(c) is None]
     paired = twins(kept)  # a 判断 whose list item a 多选 offers: the same answer twice
     kept = [c for c in kept if c.question.qid not in paired]
     # a list asked as a 多选 is not asked again by a blank on one of its items ("认真落实学习研讨、…、（　）、

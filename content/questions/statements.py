@@ -40,6 +40,7 @@ COMBINATIONS = 40  # choices of statements offered to the ranker per speaker
 MIN_OPTIONS = 4  # three statements are a 判断 twice over, not a choice
 TRUE_OPTIONS = 3
 FALSE_OPTIONS = 2
+MIN_FALSE = 2
 SCORE = 0.8  # below every 判断 of its statements: a bundle takes only the statements the bank leaves over
 STATEMENTS = "statements"  # the candidates' kind: the ranker counts each statement's fact against its limits
 FACT_SEPARATOR = "|"
@@ -84,14 +85,15 @@ def statement_candidates(kept: Sequence[Candidate]) -> list[Candidate]:
 
 
 def _questions(doc_id: str, document: str, who: str, rows: list[_Statement]) -> list[Candidate]:
-    """The 多选 the statements allow — every choice of two or three true and one or two false ones from distinct
+    """The 多选 the statements allow — every choice of two or three true and two false ones from distinct
     sentences and facts, best first — so the ranker can take one whose facts the bank does not ask twice yet."""
     rows = sorted(rows, key=lambda s: (-s.score, s.text))
     trues = _distinct([s for s in rows if s.truth])
     falses = _distinct([s for s in rows if not s.truth])
     made: list[tuple[float, Candidate]] = []
     for t in range(min(TRUE_OPTIONS, len(trues)), 1, -1):
-        for f in range(min(FALSE_OPTIONS, len(falses)), 0, -1):
+        # two false ones at least: one false statement among true ones is found by elimination (``worth``)
+        for f in range(min(FALSE_OPTIONS, len(falses)), MIN_FALSE - 1, -1):
             if t + f < MIN_OPTIONS:
                 continue
             for ts in combinations(trues, t):

@@ -45,6 +45,7 @@ from storage.models.organisation import (
 from storage.models.quiz import (
     PollMap,
     Question,
+    QuestionRevision,
     QuestionStatus,
     QuizAnswer,
     QuizSession,
@@ -60,6 +61,7 @@ from storage.models.study import (
 __all__ = [
     "ROLE_RANK", "Attendance", "AttendanceStatus", "Audience", "AuditEntry", "Branch", "CheckinMiss", "Delivery",
     "DeliveryState", "LeaveStatus", "Makeup", "Material", "Meeting", "MeetingKind", "MeetingSeries", "MeetingStatus",
-    "Member", "MemberStatus", "Origin", "PartyGroup", "PollMap", "Question", "QuestionStatus", "QuizAnswer",
-    "QuizSession", "QuizSessionState", "ReviewItem", "Role", "Rsvp", "Standing", "StudyProgress", "StudyUnit",
+    "Member", "MemberStatus", "Origin", "PartyGroup", "PollMap", "Question", "QuestionRevision", "QuestionStatus",
+    "QuizAnswer", "QuizSession", "QuizSessionState", "ReviewItem", "Role", "Rsvp", "Standing", "StudyProgress",
+    "StudyUnit",
 ]

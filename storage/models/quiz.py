@@ -39,9 +39,29 @@ class Question(SQLModel, table=True):
     score: float = 0.0
     status: str = Field(default=QuestionStatus.DRAFT, max_length=16, index=True)
     edited: bool = False  # a secretary changed it; a rebuild must not overwrite the edit
+    revision: int = 1  # bumped when members may have seen the wording that changed (storage.revisions)
     reviewed_by: int | None = Field(default=None, sa_type=BigInteger)
     reviewed_at: datetime | None = utc_field(default=None)
     updated_at: datetime = utc_field()
+
+
+class QuestionRevision(SQLModel, table=True):
+    """The wording a question had before a change members may have seen: what its old answers were given to.
+
+    A published question is never changed in place under its answers: the old wording is kept here as
+    revision ``revision`` and the question row carries the next number (``storage.revisions``).
+    """
+
+    __table_args__ = (UniqueConstraint("question_id", "revision", name="uq_revision_question_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    revision: int
+    stem: str = Field(sa_type=Text)
+    options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    answer: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    explanation: str = Field(default="", sa_type=Text)
+    replaced_by: int | None = Field(default=None, sa_type=BigInteger)  # the secretary's Telegram id; None: a rebuild
+    replaced_at: datetime = utc_field()
 
 
 class QuizAnswer(SQLModel, table=True):
@@ -59,6 +79,7 @@ class QuizAnswer(SQLModel, table=True):
     chosen: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     correct: bool
     is_review: bool = False
+    revision: int = 1  # the question's revision the member answered (its wording: QuestionRevision)
     answered_at: datetime = utc_field(index=True)
 
 

@@ -17,6 +17,7 @@ from sqlmodel import select
 from bot import bank_sheet
 from bot.callbacks import CallbackData
 from bot.fakeapi.session import OfflineSession
+from bot.review_card import card_args
 from content.export import HEADER
 from content.questions.text import BLANK
 from storage.models import Question, QuestionStatus
@@ -115,7 +116,7 @@ async def test_control_characters_in_a_stem_do_not_break_the_bank(session: Offli
     keyboard = session.api.last_keyboard(SECRETARY_ID)
     assert keyboard is not None
     await session.feed(session.api.callback_update(SECRETARY_ID, keyboard.message_id,
-                                                   CallbackData("rv", "e", (str(target.id),)).encode()))
+                                                   CallbackData("rv", "e", card_args(target)).encode()))
     reply = await session.send(SECRETARY_ID, "根据学习材料，\x07下列\x1b说：" + reworded(target, "") + "\x0c")
     assert "题干已更新" in reply[0].plain
     assert questions(session)[target.id].stem == reworded(target, "根据学习材料，下列说：")

@@ -1,7 +1,8 @@
 """A moved, edited or cancelled meeting, as the members already notified read it: what changed, old → new.
 
-Each member's change notice compares the meeting with what *that member* was last told (their notice or an
-earlier change notice), rendered when it is sent in their language and the branch timezone: several edits
+Each member's change notice compares the meeting with what *that member* may last have seen (their notice, a
+reminder or an earlier change notice: ``scheduler/seen.py``), rendered when it is sent in their language
+and the branch timezone: several edits
 before the sender runs read as the first value → the latest, and an edit undone before then sends nothing.
 """
 
@@ -134,7 +135,7 @@ async def test_an_edit_undone_before_the_sender_runs_sends_nothing(session: Offl
     assert "· 时间：2026年3月25日（周三）14:30–15:30 → 2026年3月25日（周三）14:30–16:00" in changes[WANG]
 
 
-async def test_a_pending_reminder_shows_the_new_details_and_the_change_still_says_what_moved(
+async def test_a_pending_reminder_shows_the_new_details_and_says_what_moved(
         session: OfflineSession, clock: FakeClock) -> None:
     mid = await _meeting(session, clock)
     clock.set(datetime(2026, 3, 22, 6, 30, tzinfo=UTC))  # three days before: the reminder is queued ...
@@ -143,9 +144,10 @@ async def test_a_pending_reminder_shows_the_new_details_and_the_change_still_say
     sent = await deliver(session)
     reminders = {m.chat_id: m.plain for m in sent if "会议提醒" in m.plain}
     assert set(reminders) == EVERYONE and all("地点：五楼报告厅" in text for text in reminders.values())
-    # the reminder did not say that anything moved: the change notice does
+    # the reminder went out after the edit: it says what moved, and no change notice repeats it
     changes = _changes(sent + await deliver(session))
     assert set(changes) == EVERYONE and "· 地点：三楼会议室 → 五楼报告厅" in changes[ZHANG]
+    assert all("会议提醒" in text for text in changes.values())
 
 
 async def test_the_branch_groups_change_notice_says_what_changed(grouped: OfflineSession, clock: FakeClock

@@ -260,4 +260,10 @@ async def test_true_false_buttons_speak_the_members_language(study: OfflineSessi
         shown = await answer(study, MEMBER, right=True)
     labels = [b.text for b in shown[-1].button_list()]
     assert labels == ["✔️ True", "✖️ False"], labels
-    assert any("Correct" in m.plain or "correct" in m.plain for m in await study.press(MEMBER, 1))
+    _, q = current(study, MEMBER)
+    feedback = next(m for m in await study.press(MEMBER, 1) if "Correct answer:" in m.plain).plain
+    # F3: the feedback speaks English too: the tap and the right answer read True / False, not 正确 / 错误
+    assert "Your answer: True" in feedback, feedback
+    assert f"Correct answer: {'True' if q.answer[0] == '正确' else 'False'}" in feedback, feedback
+    said = [line for line in feedback.splitlines() if line.startswith(("Your answer", "Correct answer", "✅", "❌"))]
+    assert len(said) == 3 and not any("正确" in line or "错误" in line for line in said), said

@@ -241,3 +241,38 @@ async def test_ids_out_of_range_read_as_unknown(session: OfflineSession) -> None
 async def test_whoami_in_private(session: OfflineSession) -> None:
     session.api.add_user(NEWCOMER, "王五")
     assert "10002" in (await session.send(NEWCOMER, "/whoami"))[0].plain
+
+
+# --------------------------------------------------------------------------- regressions (issue 8)
+
+
+async def test_a_rejected_applicant_cannot_rejoin_through_the_invite_link_but_can_be_readmitted(
+        session: OfflineSession) -> None:
+    """F35: an applicant the secretary rejected opened the invite link afterwards and was in."""
+    await _secretary(session)
+    session.api.add_user(NEWCOMER, "王五")
+    request = next(r for r in await session.send(NEWCOMER, "/start") if r.chat_id == SECRETARY_ID)
+    member_id = request.plain.split("编号：")[1].split()[0]
+    await session.send(SECRETARY_ID, f"/reject {member_id}")
+    again = await session.send(NEWCOMER, f"/start {INVITE}")
+    assert "未获批准" in again[0].plain and "欢迎您" not in again[0].plain
+    assert "未获批准" in (await session.send(NEWCOMER, "/help"))[0].plain
+    assert "王五" not in (await session.send(SECRETARY_ID, "/members"))[0].plain.split("待审批")[0]
+    readmitted = await session.send(SECRETARY_ID, f"/approve {member_id}")
+    assert any(r.chat_id == NEWCOMER and "已获批准" in r.plain for r in readmitted)
+    assert "您已经是" in (await session.send(NEWCOMER, f"/start {INVITE}"))[0].plain
+
+
+async def test_a_members_help_menu_and_usage_leave_out_what_only_secretaries_can_do(session: OfflineSession) -> None:
+    """T7: a member's /help read "查看会议（书记可修改或取消）"."""
+    await _secretary(session)
+    session.api.add_user(MEMBER, "张三")
+    await session.send(MEMBER, f"/start {INVITE}")
+    help_text = (await session.send(MEMBER, "/help"))[0].plain
+    assert "/meeting — 查看会议详情" in help_text and "书记可" not in help_text, help_text
+    menu = {c["command"]: c["description"] for c in session.api.visible_commands(MEMBER)}
+    assert menu["meeting"] == "查看会议详情"
+    usage = (await session.send(MEMBER, "/meeting 一 二 三"))[0].plain
+    assert "/meeting 会议编号" in usage and "书记修改" not in usage, usage
+    assert "/meeting — 查看会议（书记可修改或取消）" in (await session.send(SECRETARY_ID, "/help"))[0].plain
+    assert "书记修改" in (await session.send(SECRETARY_ID, "/meeting 一 二 三"))[0].plain

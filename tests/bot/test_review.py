@@ -15,6 +15,7 @@ from sqlmodel import select
 from bot.callbacks import CallbackData
 from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
+from bot.review_card import card_args
 from bot.texts import Catalog
 from content.export import HEADER, LETTERS
 from content.questions.text import BLANK, split_attribution
@@ -91,7 +92,7 @@ async def test_secretary_publishes_rejects_and_skips_by_tapping(session: Offline
 
     # A stale card (the first one, already decided) only gets a toast, and nothing changes.
     stale = session.api.callback_update(SECRETARY_ID, shown.message_id,
-                                        CallbackData("rv", "p", (str(first.id),)).encode())
+                                        CallbackData("rv", "p", card_args(first)).encode())
     await session.feed(stale)
     answer = session.api.callback_answers[stale["callback_query"]["id"]]
     assert "已经处理过了" in answer.get("text", "") and counts(session) == after
@@ -101,7 +102,7 @@ async def test_secretary_publishes_rejects_and_skips_by_tapping(session: Offline
 async def _press_edit_on(session: OfflineSession, question: Question) -> list[SentMessage]:
     keyboard = session.api.last_keyboard(SECRETARY_ID)
     assert keyboard is not None
-    data = CallbackData("rv", "e", (str(question.id),)).encode()
+    data = CallbackData("rv", "e", card_args(question)).encode()
     return await session.feed(session.api.callback_update(SECRETARY_ID, keyboard.message_id, data))
 
 
@@ -156,7 +157,7 @@ async def test_members_cannot_review(session: OfflineSession) -> None:
     assert "仅供支部书记使用" in (await session.send(MEMBER, "/bank"))[0].plain
     some = next(iter(questions(session).values()))
     message = (await session.send(MEMBER, "/help"))[0]
-    press = session.api.callback_update(MEMBER, message.message_id, CallbackData("rv", "p", (str(some.id),)).encode())
+    press = session.api.callback_update(MEMBER, message.message_id, CallbackData("rv", "p", card_args(some)).encode())
     await session.feed(press)
     assert "仅供支部书记" in session.api.callback_answers[press["callback_query"]["id"]].get("text", "")
     assert counts(session)["published"] == 0

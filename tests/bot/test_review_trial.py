@@ -13,6 +13,7 @@ from datetime import timedelta
 from bot.callbacks import CallbackData
 from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
+from bot.review_card import card_args
 from content.model import FALSE_TEXT
 from content.questions.text import BLANK, split_attribution
 from storage.models import Question, QuestionStatus
@@ -25,7 +26,7 @@ async def edit(session: OfflineSession, question: Question, stem: str) -> SentMe
     session.clock.advance(timedelta(seconds=11))  # a person types: the message budget is not the point here
     keyboard = session.api.last_keyboard(SECRETARY_ID)
     assert keyboard is not None
-    data = CallbackData("rv", "e", (str(question.id),)).encode()
+    data = CallbackData("rv", "e", card_args(question)).encode()
     await session.feed(session.api.callback_update(SECRETARY_ID, keyboard.message_id, data))
     answer = (await session.send(SECRETARY_ID, stem))[0]
     await session.send(SECRETARY_ID, "/cancel")  # a refused stem leaves the prompt open

@@ -162,6 +162,8 @@ async def test_chart_and_export(session: OfflineSession) -> None:
     _seed_month(session, ids)
     chart = (await session.send(SECRETARY_ID, "/chart"))
     assert chart[0].kind == "photo" and chart[0].file_bytes and chart[0].file_bytes.startswith(b"\x89PNG")
+    upload = session.api.calls_of("sendPhoto")[-1].files["photo"]  # T12: not "application.octet-stream"
+    assert upload.filename.startswith("图表-") and upload.filename.endswith(".png"), upload
     sent = await session.send(SECRETARY_ID, "/export")
     assert sent[0].kind == "document" and sent[0].file_name and sent[0].file_name.endswith(".xlsx")
     book = load_workbook(io.BytesIO(sent[0].file_bytes or b""))

@@ -32,3 +32,23 @@ def test_reasons_render_in_chinese_without_english_words() -> None:
 
 def test_nested_book_titles() -> None:
     assert book_title("中共中央办公厅印发《关于…的通知》") == "中共中央办公厅印发〈关于…的通知〉"
+
+
+def test_english_counts_agree_with_their_nouns() -> None:
+    """T5/T14: "1 questions", "streak 1 days", "member(s)" in the English catalog."""
+    texts = Catalog.load()
+    assert texts.plain("quiz.started", "en", total=1) == "Quiz started: 1 question."
+    assert texts.plain("quiz.started", "en", total=5) == "Quiz started: 5 questions."
+    assert "streak 1 day\n" in texts.t("study.me", "en", days=1, streak=1, read=1, total=9, answered=0, correct=0,
+                                       accuracy="—", due=0, wrong=0, meetings=0)
+    assert "streak 0 days" in texts.t("study.me", "en", days=0, streak=0, read=1, total=9, answered=0, correct=0,
+                                      accuracy="—", due=0, wrong=0, meetings=0)
+    assert texts.plain("quiz.nudge_due", "en", due=1).startswith("1 question is due for review today. Two minutes "
+                                                                  "to keep it fresh?")
+    assert texts.t("stats.warn_header", "en", count=2, months=1).endswith("2</b> members have not attended a meeting "
+                                                                          "for 1 month or more:")
+    nouns = re.compile(r"\{(\w+)\} (?:\w+ )?(questions|options|members|days|answers|meetings|months|parts|minutes)\b")
+    for key, template in texts.texts["en"].items():
+        assert "(s)" not in template, key
+        for match in nouns.finditer(template):  # a count followed by a plural noun must choose its form
+            assert f"{{{match[1]}|" in template[match.end(1):match.end(1) + 3 + len(match[1])], (key, match[0])

@@ -123,12 +123,15 @@ def test_a_generated_question_and_a_curated_one_that_give_each_other_away_keep_t
 
 def test_the_published_bank_has_none_of_the_examiners_refused_questions(published: Corpus) -> None:
     shown = {q.qid for q in published.questions if q.enabled}
-    assert not shown & {"q-0c5ad3e489", "q-c4def31e86", "q-0457574bcf", "q-4e2204bd52", "q-df75838ff5"}
+    # Q3's false 判断 on 重速度轻质量 was refused as the 多选's twin; the 多选 (one outsider) is refused since the
+    # bank of 16 (test_worth_causes_bare_books), so the 判断 stands alone (``twins([HEAVY_FALSE])`` is empty)
+    assert not shown & {"q-c4def31e86", "q-0457574bcf", "q-4e2204bd52", "q-df75838ff5"}
     # Q9's 工作安排 多选 is back as a question on what the Notice lists, with no speech's 警示教育 (owner's decision 1)
     for q in published.questions:
         if q.qid == "q-18f34b68ec" and q.enabled:
             assert asks_listed(q.stem) and "警示教育" not in q.options
-    assert {"q-d690e73917", "q-a950d4c4fe", "q-2d9dbdc3e3", "q-1d1eef1721", "q-89179c21dd"} <= shown
+    assert "q-d690e73917" not in shown
+    assert {"q-0c5ad3e489", "q-a950d4c4fe", "q-2d9dbdc3e3", "q-1d1eef1721", "q-89179c21dd"} <= shown
     for q in published.questions:
         if q.enabled and q.qtype == "truefalse" and q.answer == ("正确",):
             assert not no_requirement(q.stem, copied(q.stem, q.sentence)), q.stem

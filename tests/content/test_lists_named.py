@@ -70,12 +70,11 @@ def test_a_list_closed_by_deng_asks_what_the_text_lists(generated: Corpus) -> No
         assert "真督实导" in wrong and not [o for o in wrong if o not in central], wrong
 
 
-def test_the_notice_s_guidance_dimensions_are_asked_as_a_multiple(generated: Corpus) -> None:
+def test_the_notice_s_guidance_dimensions_are_not_asked_as_a_multiple(generated: Corpus) -> None:
+    """content-a asked them (层级、地区、领域、行业 against 岗位、部门); the next strict examiner refused it: bare
+    words, each defensible in the sentence's sense (``content.questions.worth``, test_worth_causes_bare_books)."""
     asked = [q for q in generated.questions if q.qtype == "multiple" and "结合不同（　）实际" in q.stem]
-    assert len(asked) == 1
-    q = asked[0]
-    assert q.stem.startswith("《通知》要求") and set(q.answer) == {"层级", "地区", "领域", "行业"}
-    assert {o for o in q.options if o not in q.answer} <= {"岗位", "部门", "单位", "系统"}
+    assert asked == []
 
 
 def test_xi_s_definition_of_a_wrong_view_is_asked_as_his_words(generated: Corpus) -> None:
@@ -93,4 +92,4 @@ def test_no_other_bare_word_list_is_asked(generated: Corpus) -> None:
     """深学、真查、实改; 实践、人民、历史; 参与、受益、可感可及: no other passage lists their words beside two of them,
     so they stay out (slogans and set phrases any member completes)."""
     bare = [q for q in generated.questions if q.qtype == "multiple" and max(len(o) for o in q.options) <= 3]
-    assert [q.stem for q in bare] == ["《通知》要求：结合不同（　）实际，加强分类指导。"]
+    assert [q.stem for q in bare] == []

@@ -89,7 +89,8 @@ def test_a_closed_lists_wrong_options_are_what_the_centre_lists_elsewhere() -> N
     assert open_list(_arrangements(("分类指导", "宣传引导"), tier=REGIONAL), CENTRAL_TEXT, KINDS)
     assert open_list(good)  # without the central texts to check against, the list stays open
     # the examiner swaps a speech's option for an outsider, and a list with no outsider keeps its refusal
-    built = examine([_arrangements(("警示教育",))], CENTRAL_TEXT, (), corpus=CENTRAL_TEXT + "要加强警示教育。")
+    speech = CENTRAL_TEXT + "要加强警示教育。"
+    built = examine([_arrangements(("警示教育", "真督实导"))], CENTRAL_TEXT, (), corpus=speech)
     assert len(built) == 1 and set(built[0].question.options) - set(ITEMS) <= {"分类指导", "真督实导", "宣传引导"}
     ways = _cand(_q("multiple", FIND.replace("督促检查、调查研究、了解群众反映", BLANK), (*WAYS, "谈心谈话"), WAYS,
                     FIND), group="、".join(WAYS))

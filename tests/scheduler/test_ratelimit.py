@@ -153,3 +153,25 @@ async def test_only_the_request_at_the_gate_has_recorded_its_attempt() -> None:
     tasks = [asyncio.create_task(one(chat)) for chat in range(1, 41)]
     await clock.run(tasks)
     assert most == 1 and prepared_not_passed == 0
+
+
+async def test_a_request_caught_in_a_stall_counts_from_when_it_left() -> None:
+    """A request passes, then the loop stalls before it is written: it reaches Telegram at the stall's end,
+    together with the requests the gate lets through to catch up.  No second of *arrivals* holds more than
+    25, and its chat's next message still comes a full second after it arrived."""
+    clock = VirtualTime(stall_every=37, stall=0.1)
+    limiter = SendRateLimiter.under_ceiling(25, monotonic=clock.monotonic, sleep=clock.sleep)
+    arrived: dict[int, list[float]] = {}
+
+    async def lane(chat: int, count: int) -> None:
+        for _ in range(count):
+            await limiter.acquire(chat)
+            await clock.sleep(0.004)  # encoding and writing the request: a stall here holds it back
+            arrived.setdefault(chat, []).append(clock.monotonic())
+
+    tasks = [asyncio.create_task(lane(chat, 4)) for chat in range(1, 301)]
+    await clock.run(tasks)
+    arrivals = [t for times in arrived.values() for t in times]
+    assert len(arrivals) == 1200 and limiter.restamped > 0
+    assert _most_in_one_second(arrivals) <= 25
+    assert all(b - a >= 1.0 for times in arrived.values() for a, b in itertools.pairwise(times))

@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import select
 
 from scheduler.clock import FakeClock
-from storage import bank
+from storage import bank, bank_import
+from storage.bank_import import BankEdit
 from storage.db import Database
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.models import AuditEntry, Question, QuestionStatus, Role
@@ -109,18 +110,18 @@ def test_apply_edits_reports_by_row(db: Database, clock: FakeClock) -> None:
     sec = secretary(db, clock, branch_id)
     sync(db, clock, branch_id, corpus([question(1, score=0.9), question(2, score=0.5), question(3, score=0.9)]))
     edits = [
-        bank.BankEdit(row=2, qkey="q-0001", stem=REWORDED, status="published"),
-        bank.BankEdit(row=3, qkey="q-0002", options=("县处级以上领导班子", "普通群众", "离退休干部", "外来务工人员"),
+        BankEdit(row=2, qkey="q-0001", stem=REWORDED, status="published"),
+        BankEdit(row=3, qkey="q-0002", options=("县处级以上领导班子", "普通群众", "离退休干部", "外来务工人员"),
                       answer=("县处级以上领导班子",)),
-        bank.BankEdit(row=4, qkey="q-0003", status="rejected"),
-        bank.BankEdit(row=5, qkey="q-0004", status="published"),  # retired by the second sync
-        bank.BankEdit(row=6, qkey="q-9999", stem="不存在"),
-        bank.BankEdit(row=7, qkey="q-0002", stem="x" * 400),
-        bank.BankEdit(row=8, qkey="q-0003", status="rejected"),  # the same again: unchanged
-        bank.BankEdit(row=9, qkey="q-0002", options=("甲", "乙", "丙", "丁"), answer=("甲",)),  # fails verification
+        BankEdit(row=4, qkey="q-0003", status="rejected"),
+        BankEdit(row=5, qkey="q-0004", status="published"),  # retired by the second sync
+        BankEdit(row=6, qkey="q-9999", stem="不存在"),
+        BankEdit(row=7, qkey="q-0002", stem="x" * 400),
+        BankEdit(row=8, qkey="q-0003", status="rejected"),  # the same again: unchanged
+        BankEdit(row=9, qkey="q-0002", options=("甲", "乙", "丙", "丁"), answer=("甲",)),  # fails verification
     ]
     with db.session() as s:
-        report = bank.apply_edits(session=s, actor=sec, branch_id=branch_id, edits=edits, now=clock.now())
+        report = bank_import.apply_edits(session=s, actor=sec, branch_id=branch_id, edits=edits, now=clock.now())
     assert (report.updated, report.published, report.rejected, report.unchanged) == (2, 1, 1, 1)
     assert [(e.row, e.code) for e in report.errors] == [(5, "retired"), (6, "unknown_id"), (7, "stem_too_long"),
                                                         (9, "unverified")]
@@ -138,8 +139,8 @@ def test_apply_edits_stays_inside_the_branch(db: Database, clock: FakeClock) -> 
     sync(db, clock, other.id, corpus([question(1)]))
     sec = secretary(db, clock, branch_id)
     with db.session() as s:
-        report = bank.apply_edits(session=s, actor=sec, branch_id=branch_id,
-                                  edits=[bank.BankEdit(row=2, qkey="q-0001", status="published")], now=clock.now())
+        report = bank_import.apply_edits(session=s, actor=sec, branch_id=branch_id,
+                                  edits=[BankEdit(row=2, qkey="q-0001", status="published")], now=clock.now())
     assert report.published == 1
     assert questions_by_key(db, other.id)["q-0001"].status == QuestionStatus.DRAFT
 
@@ -186,8 +187,8 @@ def test_control_characters_never_reach_the_store(db: Database, clock: FakeClock
     with db.session() as s:
         dirty = "新\x00题\x07干\x1b：学习教育以（　）和领导干部为重点。\r\n"
         bank.edit_question(session=s, actor=sec, question_id=ids["q-0001"], stem=dirty, now=clock.now())
-        report = bank.apply_edits(session=s, actor=sec, branch_id=branch_id, now=clock.now(), edits=[
-            bank.BankEdit(row=2, qkey="q-0003", explanation="原文\x0b如此\x00。\u202e见讲话。"),
+        report = bank_import.apply_edits(session=s, actor=sec, branch_id=branch_id, now=clock.now(), edits=[
+            BankEdit(row=2, qkey="q-0003", explanation="原文\x0b如此\x00。\u202e见讲话。"),
         ])
     assert report.updated == 1 and not report.errors
     rows = questions_by_key(db, branch_id)

@@ -201,8 +201,11 @@ def test_audiences(db: Database, people: tuple[Member, list[Member]]) -> None:
             "党小组会", audience=Audience.GROUP, audience_group="一组"), now=NOW)
         assert [m.name for m in meeting_audience.attendees(session=s, meeting=committee)] == ["李书记"]
         assert [m.name for m in meeting_audience.attendees(session=s, meeting=group)] == ["党员1", "党员2"]
-        with pytest.raises(InvalidState):
+        with pytest.raises(NotFound):  # not addressed to them: like a meeting that does not exist (F45)
             attendance.respond(session=s, member=members[3], meeting_id=group.id or 0, attend=True, reason=None,
+                               now=NOW)
+        with pytest.raises(InvalidState):  # a secretary the group's meeting does not address cannot answer it
+            attendance.respond(session=s, member=secretary, meeting_id=group.id or 0, attend=True, reason=None,
                                now=NOW)
 
 

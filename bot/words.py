@@ -1,0 +1,53 @@
+"""The catalog's word for every stored enum value a user can see: a role, a standing, a member's status, a
+meeting's kind, a question's status, an attendance mark.
+
+Why one table: a raw value (``probationary``, ``withdrawn``, ``党员大会`` in an English chat) reached users
+wherever a caller built the key by hand and a group lacked a value.  ``WORDS`` names the catalog group of
+each enum, ``tests/bot/test_words.py`` renders every value of every one in both languages, so a value added
+to an enum without its word fails a test instead of showing up in a member's chat.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.texts import Catalog
+from storage.models import AttendanceStatus, MeetingKind, MemberStatus, QuestionStatus, Role, Standing
+
+WORDS: dict[type[StrEnum], str] = {
+    Role: "role",
+    Standing: "standing",
+    MemberStatus: "status",
+    MeetingKind: "meeting_kind",
+    QuestionStatus: "review.status",
+    AttendanceStatus: "attendance_mark",
+}
+
+# whose standing is a Party member's: an applicant (pending, rejected, withdrawn) has none yet
+_HAS_STANDING = (MemberStatus.ACTIVE, MemberStatus.LEFT)
+
+
+def word(texts: Catalog, lang: str, value: StrEnum) -> str:
+    """``value`` in the reader's language (plain text: callers escape it, or the catalog does)."""
+    for kind, group in WORDS.items():
+        if isinstance(value, kind):
+            return texts.plain(f"{group}.{value.value}", lang)
+    raise KeyError(f"no catalog group for {type(value).__name__}")
+
+
+def standing_word(texts: Catalog, lang: str, status: str, standing: str) -> str:
+    """What a person is in the Party as a secretary's view shows it: 正式党员 / 预备党员 for a member (also
+    one removed, for the ledgers), and for an applicant where their request stands — an applicant is not
+    yet a 正式党员, whatever the column's default says."""
+    if MemberStatus(status) in _HAS_STANDING:
+        return word(texts, lang, Standing(standing))
+    return word(texts, lang, MemberStatus(status))
+
+
+def kind_word(texts: Catalog, lang: str, kind: str) -> str:
+    """A meeting's kind as stored (党员大会 …) in the reader's language; a kind the enum does not know (an
+    old row) as it is."""
+    try:
+        return word(texts, lang, MeetingKind(kind))
+    except ValueError:
+        return kind

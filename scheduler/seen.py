@@ -1,0 +1,86 @@
+"""What a reader may last have seen of a meeting: the base a change notice (or a reminder) compares against.
+
+Notices, reminders and change notices render the meeting when they are sent, so each keeps in its own
+payload what it showed (``shown``: ``storage.meetings.announced``), written in the render's transaction.
+The reader's rows are found through their *anchor* — their notice row (the group's: its notice), whose
+key is known — which lists the ids of every later row rendered for that reader (``renders``); so a
+fan-out to thousands reads each member's few rows by primary key, never by scanning the outbox::
+
+    notice (14:30) sent ─▶ reminder (15:00, the meeting moved meanwhile) sent ─▶ change: nothing new, not sent
+    notice (14:30) sent ─▶ reminder (15:00) *uncertain* ─▶ change: they saw 14:30 or 15:00 — "以此为准"
+
+Only rows that went out, or may have (``sent``, ``uncertain``), count.  The last sent row was certainly
+seen; an uncertain row after it may have been.  When those candidates disagree, no old → new line can be
+right for this reader, and :attr:`Seen.unsure` says so instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from scheduler.reminders import GROUP, NOTICE
+from storage.models import Delivery, DeliveryState
+
+SHOWN = "shown"  # payload key: the details a rendered notice, reminder or change notice showed
+RENDERS = "renders"  # payload key on the anchor: ids of the reader's later rows, in the order rendered
+
+
+@dataclass(frozen=True)
+class Seen:
+    """``shown``: the details the reader most recently may have seen (``None``: nothing recorded — never
+    told, or told before the record existed); ``unsure``: they may last have seen other details than that."""
+
+    shown: dict[str, Any] | None = None
+    unsure: bool = False
+
+
+def anchor_key(meeting_id: int, member_id: int | None) -> str:
+    """The key of the row that lists a reader's rows about a meeting: their notice (the group's notice)."""
+    return f"{GROUP}:{meeting_id}:notice" if member_id is None else f"{NOTICE}:{meeting_id}:{member_id}"
+
+
+def _moment(row: Delivery) -> datetime:
+    return row.sent_at or row.uncertain_at or row.attempted_at or row.created_at
+
+
+def last_seen(*, session: Session, meeting_id: int, member_id: int | None, exclude: int | None = None) -> Seen:
+    """What ``member_id`` (``None``: the branch group) may last have seen of the meeting, by its rows that
+    were sent or may have been; ``exclude`` is the row being rendered (a resend of an uncertain row)."""
+    anchor = session.exec(select(Delivery).where(Delivery.dedup_key == anchor_key(meeting_id, member_id))).first()
+    if anchor is None:
+        return Seen()
+    ids = [anchor.id, *(int(i) for i in anchor.payload.get(RENDERS, []))]
+    found = session.exec(select(Delivery).where(
+        col(Delivery.id).in_([i for i in ids if i != exclude]),
+        col(Delivery.state).in_([DeliveryState.SENT, DeliveryState.UNCERTAIN]))).all()
+    went = sorted(found, key=lambda r: (_moment(r), r.id or 0))
+    last_sent = max((i for i, r in enumerate(went) if r.state == DeliveryState.SENT), default=0)
+    candidates = went[last_sent:]  # the last one surely seen, and any that may have come after it
+    if not candidates:
+        return Seen()
+    shown = [r.payload.get(SHOWN) if isinstance(r.payload.get(SHOWN), dict) else None for r in candidates]
+    latest = shown[-1]
+    if len(candidates) == 1:
+        return Seen(shown=latest)
+    return Seen(shown=latest, unsure=any(s != latest for s in shown))
+
+
+def record_shown(*, session: Session, row: Delivery, meeting_id: int, member_id: int | None,
+                 shown: dict[str, Any]) -> None:
+    """Keep on ``row`` what it shows (written as it is rendered: what the reader sees once it is sent), and
+    list it on the reader's anchor so :func:`last_seen` finds it."""
+    session.execute(update(Delivery).where(col(Delivery.id) == row.id).values(payload={**row.payload, SHOWN: shown}))
+    if row.dedup_key == anchor_key(meeting_id, member_id):
+        return
+    anchor = session.exec(select(Delivery).where(Delivery.dedup_key == anchor_key(meeting_id, member_id))).first()
+    if anchor is None or anchor.id is None:
+        return
+    listed = [int(i) for i in anchor.payload.get(RENDERS, [])]
+    if row.id not in listed:
+        session.execute(update(Delivery).where(col(Delivery.id) == anchor.id)
+                        .values(payload={**anchor.payload, RENDERS: [*listed, row.id]}))

@@ -16,9 +16,10 @@ unique, so a double tap, a retried callback or a redelivered update records one 
 
 Questions: published questions are read often and change rarely, so :class:`QuestionCache` keeps them
 (rendering needs the whole row: stem, options, explanation, source sentence).  The SELECT above still reads
-each question's ``status`` and ``updated_at`` with the card, so a question retired or edited meanwhile is
-never answered from memory; an entry is used only while the ``question`` table is at the write generation
-it was read at (``Database.generation``) and carries the ``updated_at`` just read.
+each question's ``status``, ``updated_at`` and ``revision`` with the card, so a question retired or edited
+meanwhile is never answered from memory; an entry is used only while the ``question`` table is at the
+write generation it was read at (``Database.generation``) and carries the ``updated_at`` and ``revision``
+just read.  An answer records the revision it was given to (``QuestionRevision``).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ QUESTION_TABLES = ("question",)  # what a cached question is read from
 _SESSION = select(_QS).where(_QS.c.id == bindparam("sid"))
 _ACTIVE = (select(_QS).where(_QS.c.member_id == bindparam("mid"), _QS.c.state == QuizSessionState.ACTIVE)
            .order_by(_QS.c.id.desc()).limit(1))
-_STEP = (select(_Q.c.id, _Q.c.status, _Q.c.updated_at, _RI)
+_STEP = (select(_Q.c.id, _Q.c.status, _Q.c.updated_at, _Q.c.revision, _RI)
          .select_from(_Q.outerjoin(_RI, and_(_RI.c.question_id == _Q.c.id, _RI.c.member_id == bindparam("mid"))))
          .where(_Q.c.id.in_(bindparam("ids", expanding=True))))
 _QUESTIONS = select(_Q).where(_Q.c.id.in_(bindparam("ids", expanding=True)))
@@ -107,8 +108,9 @@ class QuestionCache:
         self._entries: dict[int, tuple[int, float, Question]] = {}
         self._lock = threading.Lock()
 
-    def get(self, connection: Connection, wanted: dict[int, datetime]) -> dict[int, Question]:
-        """The questions ``wanted`` (id → the ``updated_at`` just read), from memory when still current."""
+    def get(self, connection: Connection, wanted: dict[int, tuple[datetime, int]]) -> dict[int, Question]:
+        """The questions ``wanted`` (id → the ``updated_at`` and ``revision`` just read), from memory when
+        still current."""
         generation = self._generation()
         now = time.monotonic()
         found: dict[int, Question] = {}
@@ -116,7 +118,7 @@ class QuestionCache:
             for qid, updated in wanted.items():
                 entry = self._entries.get(qid)
                 if (entry is not None and entry[0] == generation and now - entry[1] <= self.max_age
-                        and entry[2].updated_at == updated):
+                        and (entry[2].updated_at, entry[2].revision) == updated):
                     found[qid] = entry[2]
         missing = [qid for qid in wanted if qid not in found]
         if missing:
@@ -186,8 +188,8 @@ def _step(connection: Connection, questions: QuestionCache, quiz: QuizSession
         return None, None, None
     rows = connection.execute(_STEP, {"mid": quiz.member_id, "ids": ids}).all()
     status = {row[0]: row[1] for row in rows}
-    found = questions.get(connection, {row[0]: row[2] for row in rows})
-    card = next((dict(zip(_RI.c.keys(), row[3:], strict=True)) for row in rows if row[0] == ids[0]), None)
+    found = questions.get(connection, {row[0]: (row[2], row[3]) for row in rows})
+    card = next((dict(zip(_RI.c.keys(), row[4:], strict=True)) for row in rows if row[0] == ids[0]), None)
     if card is not None and card["id"] is None:
         card = None  # the outer join found no card: the member's first answer to it
     question = found.get(ids[0])
@@ -227,7 +229,7 @@ def answer(*, session: Session, questions: QuestionCache, member_id: int, sessio
     assert question.id is not None
     row = {"branch_id": quiz.branch_id, "member_id": member_id, "question_id": question.id,
            "attempt_key": f"s{quiz.id}:{position}", "chosen": list(shown), "correct": right,
-           "is_review": question.id in quiz.review_ids, "answered_at": now}
+           "is_review": question.id in quiz.review_ids, "revision": question.revision, "answered_at": now}
     # the position moved under this transaction alone, so the attempt is new; the unique key still decides
     if insert_absent(session, _QA, [row], unique=("member_id", "attempt_key")):
         _save_card(connection, card, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,

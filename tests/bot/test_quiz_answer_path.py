@@ -195,3 +195,17 @@ async def test_feedback_and_next_question_too_long_for_one_message_go_apart(stud
     assert "回答正确" in replies[0].plain and "很长的题干" not in replies[0].plain
     assert all(len(m.plain) <= 4096 for m in replies)
     assert f"第 {quiz.position + 2}/5 题" in replies[-1].plain
+
+
+async def test_an_answer_records_the_revision_it_was_given_to_even_when_the_wording_was_in_memory(
+        study: OfflineSession, db_url: str) -> None:
+    second = await _first_answered(study)
+    other = Database(db_url)  # a revision made elsewhere, its timestamp untouched
+    with other.session() as s:
+        s.execute(update(_Q).where(_Q.c.id == second.id).values(revision=2, stem=second.stem + "（第二版）"))
+    other.dispose()
+    replies = await answer(study, MEMBER, right=True)
+    assert any("（第二版）" in m.plain for m in replies)
+    with db_of(study).session() as s:
+        row = s.exec(select(QuizAnswer).where(QuizAnswer.question_id == second.id)).one()
+        assert row.revision == 2

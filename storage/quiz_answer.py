@@ -56,8 +56,9 @@ _ACTIVE = (select(_QS).where(_QS.c.member_id == bindparam("mid"), _QS.c.state ==
            .order_by(_QS.c.id.desc()).limit(1))
 _STEP = (select(_Q.c.id, _Q.c.status, _Q.c.updated_at, _Q.c.revision, _RI)
          .select_from(_Q.outerjoin(_RI, and_(_RI.c.question_id == _Q.c.id, _RI.c.member_id == bindparam("mid"))))
-         .where(_Q.c.id.in_(bindparam("ids", expanding=True))))
-_QUESTIONS = select(_Q).where(_Q.c.id.in_(bindparam("ids", expanding=True)))
+         .where(_Q.c.id.in_([bindparam("q0"), bindparam("q1")])))
+# two plain parameters, not an expanding IN: that one is rendered again for every call
+_QUESTIONS = select(_Q).where(_Q.c.id.in_([bindparam("q0"), bindparam("q1")]))
 _EXPIRE = (update(_QS).where(_QS.c.id == bindparam("sid"), _QS.c.state == QuizSessionState.ACTIVE)
            .values(state=QuizSessionState.EXPIRED, ended_at=bindparam("now")))
 _TOGGLE = (update(_QS).where(_QS.c.id == bindparam("sid"), _QS.c.position == bindparam("seen"),
@@ -97,6 +98,11 @@ def _detached(model: type[M], values: dict[str, Any]) -> M:
     return obj
 
 
+def _pair(ids: Sequence[int]) -> dict[str, int]:
+    """One or two question ids as the statements' two parameters (one id given twice)."""
+    return {"q0": ids[0], "q1": ids[-1]}
+
+
 class QuestionCache:
     """Questions by id, each tagged with the ``question`` table's write generation (taken *before* the read)
     and its ``updated_at``; thread-safe, bounded.  Entries are shared: callers only read them."""
@@ -121,8 +127,9 @@ class QuestionCache:
                         and (entry[2].updated_at, entry[2].revision) == updated):
                     found[qid] = entry[2]
         missing = [qid for qid in wanted if qid not in found]
+        assert len(missing) <= 2, "an answer reads its question and the next one"
         if missing:
-            rows = connection.execute(_QUESTIONS, {"ids": missing}).mappings().all()
+            rows = connection.execute(_QUESTIONS, _pair(missing)).mappings().all()
             fresh = {row["id"]: _detached(Question, dict(row)) for row in rows}
             found.update(fresh)
             with self._lock:
@@ -186,7 +193,7 @@ def _step(connection: Connection, questions: QuestionCache, quiz: QuizSession
     ids = quiz.question_ids[quiz.position:quiz.position + 2]
     if quiz.state != QuizSessionState.ACTIVE or not ids:
         return None, None, None
-    rows = connection.execute(_STEP, {"mid": quiz.member_id, "ids": ids}).all()
+    rows = connection.execute(_STEP, {"mid": quiz.member_id, **_pair(ids)}).all()
     status = {row[0]: row[1] for row in rows}
     found = questions.get(connection, {row[0]: (row[2], row[3]) for row in rows})
     card = next((dict(zip(_RI.c.keys(), row[4:], strict=True)) for row in rows if row[0] == ids[0]), None)

@@ -25,9 +25,10 @@ BARE = 3  # an answer of at most this many characters is a bare word, not a requ
 MIN_WRONG = 2  # a 多选 needs at least this many wrong options for its keys to be chosen, not eliminated
 # where a text is printed or collected, or who printed it: "收录在（　）一书中", "出自（　）", "来源：（　）",
 # "（　）一书", "（　）印发《…》", "（　）资料汇编"
-_PROVENANCE_BEFORE = re.compile(r"(?:收录[在于进]|收入|出自|载于|刊[载发登]?[在于]|发表[在于]|见于|编入|来源[：:])$")
+_PROVENANCE_BEFORE = re.compile(r"(?:收录[在于进]|出自|载于|刊[载发登][在于]|发表[在于]|见于|编入|来源[：:])$")
 _ASKED_ISSUER = re.compile(rf"{ASK_BODY}(?:印发|出版|编印|发布|刊发)")
-_PROVENANCE_AFTER = re.compile(r"^(?:一书|这本书|书中|杂志|报[上]?|刊[上物]?|印发|出版|编印|刊发|资料汇编|汇编)")
+# ... never a word that merely starts so: "向（　）报告", "农民收入（　）"
+_PROVENANCE_AFTER = re.compile(r"^(?:一书|这本书|书中|杂志|报刊|刊物|印发|出版|编印|刊发|资料汇编|汇编)")
 
 
 def refusal(c: Candidate) -> str | None:

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Row, and_, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import make_transient_to_detached
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 
 from content.grading import accepts, grade_choice
 from content.review import CardState, review
@@ -206,12 +206,11 @@ def _step(connection: Connection, questions: QuestionCache, quiz: QuizSession
     return question, card, following
 
 
-def answer(*, session: Session, questions: QuestionCache, member_id: int, session_id: int, position: int,
+def answer(*, connection: Connection, questions: QuestionCache, member_id: int, session_id: int, position: int,
            now: datetime, idle: timedelta, chosen: Sequence[int] | None = None,
            typed: str | None = None) -> AnswerResult:
     """Grade and record the answer to the question at ``position``: options tapped, the 多选 options toggled
     so far (``chosen`` ``None``), or text typed.  The next question is read in the same transaction."""
-    connection = session.connection()
     quiz, refused = _checked(connection, member_id, session_id, position, now, idle)
     if refused is not None:
         return refused
@@ -238,7 +237,7 @@ def answer(*, session: Session, questions: QuestionCache, member_id: int, sessio
            "attempt_key": f"s{quiz.id}:{position}", "chosen": list(shown), "correct": right,
            "is_review": question.id in quiz.review_ids, "revision": question.revision, "answered_at": now}
     # the position moved under this transaction alone, so the attempt is new; the unique key still decides
-    if insert_absent(session, _QA, [row], unique=("member_id", "attempt_key")):
+    if insert_absent(connection, _QA, [row], unique=("member_id", "attempt_key")):
         _save_card(connection, card, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
                    correct=right, now=now)
     return _after(connection, quiz, Outcome.RECORDED, question, position, right, shown, following=following)
@@ -274,10 +273,9 @@ def _save_card(connection: Connection, card: dict[str, Any] | None, *, branch_id
         connection.execute(_CARD_UPDATE, {"card_id": card["id"], **{f"v_{k}": v for k, v in values.items()}})
 
 
-def toggle(*, session: Session, questions: QuestionCache, member_id: int, session_id: int, position: int,
+def toggle(*, connection: Connection, questions: QuestionCache, member_id: int, session_id: int, position: int,
            option: int, now: datetime, idle: timedelta) -> AnswerResult:
     """A 多选 option switched on or off; nothing is graded until 提交."""
-    connection = session.connection()
     quiz, refused = _checked(connection, member_id, session_id, position, now, idle)
     if refused is not None:
         return refused
@@ -292,11 +290,10 @@ def toggle(*, session: Session, questions: QuestionCache, member_id: int, sessio
     return AnswerResult(Outcome.RECORDED, quiz, question)
 
 
-def answer_text(*, session: Session, questions: QuestionCache, member_id: int, text: str, message_id: int,
+def answer_text(*, connection: Connection, questions: QuestionCache, member_id: int, text: str, message_id: int,
                 now: datetime, idle: timedelta) -> AnswerResult | None:
     """A member's typed message read against their session: the answer when a 填空 waits; ``None`` when the
     text is not for the quiz (no session in progress, or left idle too long)."""
-    connection = session.connection()
     quiz = _session_of(connection.execute(_ACTIVE, {"mid": member_id}).first())
     if quiz is None or quiz.id is None:
         return None
@@ -308,5 +305,5 @@ def answer_text(*, session: Session, questions: QuestionCache, member_id: int, t
     # claim the message: a redelivered one (or an older one arriving late) answers nothing
     if not connection.execute(_NOTE_TEXT, {"sid": quiz.id, "message": message_id}).rowcount:
         return AnswerResult(Outcome.ALREADY, quiz)
-    return answer(session=session, questions=questions, member_id=member_id, session_id=quiz.id,
+    return answer(connection=connection, questions=questions, member_id=member_id, session_id=quiz.id,
                   position=quiz.position, now=now, idle=idle, typed=text)

@@ -167,10 +167,13 @@ def get_question(*, session: Session, question_id: int) -> Question | None:
 
 
 def record_answer(*, session: Session, branch_id: int, member_id: int, question_id: int, attempt_key: str,
-                  chosen: Sequence[str], correct: bool, is_review: bool, now: datetime) -> bool:
-    """Store one answer and update the member's card; ``False`` (nothing changed) for a repeated attempt."""
+                  chosen: Sequence[str], correct: bool, is_review: bool, now: datetime,
+                  revision: int | None = None) -> bool:
+    """Store one answer and update the member's card; ``False`` (nothing changed) for a repeated attempt.
+    ``revision``: the question's revision the member was shown (default: the current one)."""
     if not _insert_answer(session, branch_id=branch_id, member_id=member_id, question_id=question_id,
-                          attempt_key=attempt_key, chosen=chosen, correct=correct, is_review=is_review, now=now):
+                          attempt_key=attempt_key, chosen=chosen, correct=correct, is_review=is_review, now=now,
+                          revision=revision):
         return False
     _update_card(session, card_of(session=session, member_id=member_id, question_id=question_id),
                  branch_id=branch_id, member_id=member_id, question_id=question_id, correct=correct, now=now)
@@ -178,13 +181,16 @@ def record_answer(*, session: Session, branch_id: int, member_id: int, question_
 
 
 def _insert_answer(session: Session, *, branch_id: int, member_id: int, question_id: int, attempt_key: str,
-                   chosen: Sequence[str], correct: bool, is_review: bool, now: datetime) -> bool:
+                   chosen: Sequence[str], correct: bool, is_review: bool, now: datetime,
+                   revision: int | None = None) -> bool:
     """One answer row unless this member's attempt is stored already (the unique key decides, in the
     database: a retried callback or a second process racing this one adds nothing)."""
-    question = session.get(Question, question_id)  # in the session already: the caller graded against it
+    if revision is None:
+        question = session.get(Question, question_id)  # in the session already: the caller graded against it
+        revision = question.revision if question is not None else 1
     row = {"branch_id": branch_id, "member_id": member_id, "question_id": question_id,
            "attempt_key": attempt_key[:96], "chosen": list(chosen), "correct": correct, "is_review": is_review,
-           "revision": question.revision if question is not None else 1, "answered_at": now}
+           "revision": revision, "answered_at": now}
     return bool(insert_absent(session, QuizAnswer.__table__, [row],  # type: ignore[attr-defined]
                               unique=("member_id", "attempt_key")))
 

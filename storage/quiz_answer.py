@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Row, and_, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import make_transient_to_detached
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from content.grading import accepts, grade_choice
 from content.review import CardState, review
@@ -41,6 +41,7 @@ from storage.db import insert_absent
 from storage.inputs import clean_text
 from storage.models import Question, QuestionStatus, QuizAnswer, QuizSession, QuizSessionState, ReviewItem
 from storage.quiz import AnswerResult, Outcome
+from storage.revisions import as_shown
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -219,6 +220,9 @@ def answer(*, connection: Connection, questions: QuestionCache, member_id: int, 
     if question is None:
         _advance(connection, quiz, position, correct=False, now=now)
         return _after(connection, quiz, Outcome.WITHDRAWN, None, position, following=following)
+    if question.revision != 1 and question.updated_at > quiz.active_at:  # revised since it was shown (rare):
+        with Session(bind=connection) as orm:  # joins this transaction, reads only
+            question = as_shown(orm, question, quiz.active_at)  # what the member saw
     if (typed is not None) != (question.qtype == "fill"):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     if typed is not None:
@@ -235,7 +239,8 @@ def answer(*, connection: Connection, questions: QuestionCache, member_id: int, 
     assert question.id is not None
     row = {"branch_id": quiz.branch_id, "member_id": member_id, "question_id": question.id,
            "attempt_key": f"s{quiz.id}:{position}", "chosen": list(shown), "correct": right,
-           "is_review": question.id in quiz.review_ids, "revision": question.revision, "answered_at": now}
+           "is_review": question.id in quiz.review_ids, "answered_at": now,
+           "revision": question.revision}  # the wording graded: storage.revisions keeps older ones
     # the position moved under this transaction alone, so the attempt is new; the unique key still decides
     if insert_absent(connection, _QA, [row], unique=("member_id", "attempt_key")):
         _save_card(connection, card, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,

@@ -1,4 +1,4 @@
-"""Three causes a strict examiner found in the 16-question bank, refused on the built candidate.
+"""Causes a strict examiner found in the banks of 16 and 15, refused on the built candidate.
 
 Each question was correct and verified, but not worth a member's two minutes:
 
@@ -10,6 +10,10 @@ Each question was correct and verified, but not worth a member's two minutes:
                     what the text requires
     one wrong       a 多选 with fewer than two wrong options ("五重五轻" asked with 重速度轻质量 as its only
                     outsider): one odd phrase out, found by elimination, not by knowing the list
+    hub key         a 单选 whose wrong options are each the key with one part changed, so the key is the
+                    option most like all the others (bank of 15, "以谁为重点？": ``hubs``)
+    rewording       a wrong option that keeps nearly all of a key's words and adds its own (bank of 15, the
+                    study list's "…学习教育的重要讲话和重要指示精神" beside "…的重要论述": ``hubs``)
 
 They are general rules over the finished question, so ``examiner.examine`` applies them to every builder.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from content.questions.hubs import hub, reworded
 from content.questions.slots import Candidate
 from content.questions.text import ASK_BODY, BLANK, cjk_len
 
@@ -41,6 +46,10 @@ def refusal(c: Candidate) -> str | None:
             return "a 多选 with fewer than two wrong options"
     if q.qtype in ("fill", "single") and provenance(q.stem):
         return "a blank on where the text was printed or collected"
+    if hub(q):
+        return "a 单选 whose key is the hub of its options"
+    if reworded(q):
+        return "a wrong option that rewords a key"
     return None
 
 

@@ -20,6 +20,7 @@ from bot.fakeapi.records import BotApiError
 _JSON_KEYS = frozenset(
     {
         "reply_markup",
+        "media",
         "entities",
         "caption_entities",
         "options",

@@ -2,7 +2,8 @@
 
 ::
 
-    /checkincode 5   (host or secretary) ─▶ the code and a QR image of the check-in link, valid ~60 s
+    /checkincode 5   (host or secretary) ─▶ the code and a QR image of the check-in link, valid ~60 s;
+                     [🔄] under it ─▶ the same message shows the code of the moment
     /checkin 4831    or the link t.me/<bot>?start=ci_5_4831 ─▶ present / late / "wrong" / "stale" / "not open"
     /attendance 5 王五 请假 出差 ─▶ a secretary records what happened for one member (name or number)
     /attendance 5    ─▶ 应到 / 实到, present, late, excused with reasons, absent, RSVP vs. reality, quorum, 补学
@@ -18,7 +19,7 @@ import re
 
 import segno
 from sqlmodel import Session
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import meeting_makeup
@@ -44,14 +45,13 @@ STATUS_WORDS = {
 }
 
 
-async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/checkincode <id>`` — the current code and a QR of the check-in link, for the screen at the meeting."""
+async def _render_code(context: ContextTypes.DEFAULT_TYPE, caller: Caller, meeting_id: int
+                       ) -> tuple[str, bytes, InlineKeyboardMarkup]:
+    """The caption, the QR png and the 🔄 keyboard for the code valid now (the host or a secretary only: the
+    store refuses anyone else) — the command and its refresh button show exactly the same thing."""
     svc = services(context)
-    args = args_of(context)
-    if len(args) != 1:
-        raise UsageError()
     meeting, code, until = await svc.db.run(attendance.checkin_code, actor=caller.member, scope=caller.scope,
-                                            meeting_id=int_arg(args[0]), now=svc.clock.now(),
+                                            meeting_id=meeting_id, now=svc.clock.now(),
                                             period_seconds=svc.settings.meeting_options.code_seconds)
     link = f"https://t.me/{context.bot.username}?start={LINK_PREFIX}{meeting.id}_{code}"
     window = view.window_of(svc.settings)
@@ -61,10 +61,37 @@ async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
                           closes=f"{window.closes(meeting).astimezone(svc.settings.tz):%H:%M}")
     image = io.BytesIO()
     segno.make(link, error="m").save(image, kind="png", scale=12, border=2)
+    keyboard = InlineKeyboardMarkup([[view.button(svc.texts, caller.lang, "mtg.btn.refresh_code", "cc",
+                                                  meeting.id)]])
+    return caption, image.getvalue(), keyboard
+
+
+async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/checkincode <id>`` — the current code and a QR of the check-in link, for the screen at the meeting;
+    its 🔄 button puts the code of the moment in the same message, so the host never retypes the command."""
+    args = args_of(context)
+    if len(args) != 1:
+        raise UsageError()
+    meeting_id = int_arg(args[0])
+    caption, png, keyboard = await _render_code(context, caller, meeting_id)
     message = update.effective_message
     assert message is not None
-    await message.reply_photo(InputFile(image.getvalue(), filename=f"checkin-{meeting.id}.png"), caption=caption,
-                              parse_mode="HTML")
+    await message.reply_photo(InputFile(png, filename=f"checkin-{meeting_id}.png"), caption=caption,
+                              parse_mode="HTML", reply_markup=keyboard)
+
+
+async def refresh_code(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                       ) -> str:
+    """🔄 under the code: the same message now shows the code and QR valid at this moment."""
+    svc = services(context)
+    meeting_id = data.int_arg()
+    caption, png, keyboard = await _render_code(context, caller, meeting_id)
+    query = update.callback_query
+    assert query is not None
+    await query.edit_message_media(
+        InputMediaPhoto(InputFile(png, filename=f"checkin-{meeting_id}.png"), caption=caption, parse_mode="HTML"),
+        reply_markup=keyboard)
+    return svc.texts.plain("mtg.toast.code_refreshed", caller.lang)
 
 
 async def check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -198,4 +225,7 @@ CHECKIN_COMMANDS = (
 
 def checkin_handlers() -> list[AnyHandler]:
     return [CallbackQueryHandler(guarded_callback(Role.MEMBER, makeup_done), pattern=rf"{pattern(view.CB)}m:"),
+            # the code is for the screen: its refresh works wherever the host showed it (the store checks who)
+            CallbackQueryHandler(guarded_callback(Role.MEMBER, refresh_code, private=False),
+                                 pattern=rf"{pattern(view.CB)}cc:"),
             CallbackQueryHandler(guarded_callback(Role.MEMBER, makeup_read), pattern=rf"{pattern(view.CB)}r:")]

@@ -36,6 +36,7 @@ _BY_NAME: dict[str, Method] = {
     "stopPoll": media.stop_poll,
     "sendDocument": media.send_document,
     "sendPhoto": media.send_photo,
+    "editMessageMedia": media.edit_message_media,
     "getFile": media.get_file,
 }
 

@@ -1,4 +1,4 @@
-"""Polls and files: sendPoll, stopPoll, sendDocument, sendPhoto, getFile.
+"""Polls and files: sendPoll, stopPoll, sendDocument, sendPhoto, editMessageMedia (photos), getFile.
 
 Polls follow Bot API 9.6+/10.0 as PTB 22.8 speaks it: ``correct_option_ids`` (a list; the older
 ``correct_option_id`` is still accepted), options carrying a ``persistent_id``, ``allows_revoting`` and
@@ -225,6 +225,44 @@ def send_photo(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[
                  "height": size[1], "file_size": len(stored.content)}]
 
     return _send_attachment(world, p, files, "photo", "photos", describe)
+
+
+def edit_message_media(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
+    """Replace a bot photo message's picture and caption (what a refreshing check-in code does); only photos,
+    the one kind this bot edits, and only on a message that already shows a photo — as Telegram requires."""
+    media = p.obj("media")
+    if media is None or media.get("type") != "photo":
+        raise BotApiError.bad_request("the offline Bot API edits photo media only")
+    chat_id = world.chat_for_send(p.chat_ref())
+    stored_message = world.message(chat_id, p.int("message_id"))
+    if stored_message is None:
+        raise BotApiError.bad_request("message to edit not found")
+    if not stored_message.from_bot or "photo" not in stored_message.json:
+        raise BotApiError.bad_request("message can't be edited")
+    inner = Params(media)
+    stored = _attached(world, inner, files, "media", "photos")
+    size = image_size(stored.content)
+    if size is None:
+        raise BotApiError.bad_request("IMAGE_PROCESS_FAILED")
+    raw, caption, entities = _caption(inner)
+    inline = check_markup(p.obj("reply_markup"))
+    updated = {k: v for k, v in stored_message.json.items()
+               if k not in {"photo", "caption", "caption_entities", "reply_markup"}}
+    updated.update({"photo": [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                               "width": size[0], "height": size[1], "file_size": len(stored.content)}],
+                    "edit_date": world.now()})
+    if caption:
+        updated["caption"] = caption
+    if entities:
+        updated["caption_entities"] = entities
+    if inline:
+        updated["reply_markup"] = inline
+    stored_message.json = updated
+    world.touch(stored_message)
+    record(world, "edit", updated, markup=p.obj("reply_markup"), text=raw or "", plain=caption,
+           parse_mode=inner.str("parse_mode"), file_name=stored.file_name, file_bytes=stored.content,
+           mime_type=stored.mime_type)
+    return updated
 
 
 def get_file(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:

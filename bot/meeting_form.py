@@ -32,7 +32,7 @@ KIND_WORDS = {
 EDIT_WORDS = {
     "时间": "starts_at", "time": "starts_at", "地点": "place", "place": "place", "主题": "topic", "topic": "topic",
     "议程": "agenda", "agenda": "agenda", "主持": "host", "host": "host", "记录": "recorder", "recorder": "recorder",
-    "时长": "duration", "duration": "duration",
+    "时长": "duration", "duration": "duration", "材料": "materials", "material": "materials",
     "取消": "cancel", "cancel": "cancel", "跳过": "cancel", "skip": "cancel",
 }
 DEFAULT_MINUTES = {MeetingKind.COMMITTEE.value: 60, MeetingKind.GROUP.value: 60}

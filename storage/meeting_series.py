@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from storage.errors import InvalidState, NotFound
+from storage.meeting_checks import checked_spec
 from storage.meetings import MeetingSpec, acting_branch, apply_spec, as_secretary, fits, mark_cancelled
 from storage.members import audit
 from storage.models import Audience, Meeting, MeetingSeries, MeetingStatus, Member, Origin
@@ -55,6 +56,7 @@ def create_series(*, session: Session, actor: Member, spec: MeetingSpec, tz: Zon
         raise InvalidState("series_day", day=local.day)
     if spec.starts_at <= now:
         raise InvalidState("meeting_in_past")
+    spec = checked_spec(session=session, branch_id=branch_id, spec=spec)
     series = MeetingSeries(branch_id=branch_id, kind=spec.kind, topic=spec.topic, day=local.day,
                            local_time=f"{local:%H:%M}", duration_minutes=spec.duration_minutes, place=spec.place,
                            created_by=actor.tg_user_id, created_at=now)

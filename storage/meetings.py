@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.meeting_audience import attendees, is_attendee
+from storage.meeting_checks import checked_spec, material_titles, party_groups, resolve_material
 from storage.members import audit
 from storage.models import (
     Audience,
@@ -130,6 +131,7 @@ def create_meeting(*, session: Session, actor: Member, spec: MeetingSpec, now: d
     branch_id = acting_branch(actor, seen)
     if spec.starts_at <= now:
         raise InvalidState("meeting_in_past")
+    spec = checked_spec(session=session, branch_id=branch_id, spec=spec)
     meeting = Meeting(branch_id=branch_id, key=f"c{secrets.token_hex(6)}", kind=spec.kind, topic=spec.topic,
                       starts_at=spec.starts_at, ends_at=spec.starts_at, place=spec.place, origin=Origin.CHAT,
                       created_by=actor.tg_user_id, created_at=now, checkin_secret=secrets.token_hex(16))
@@ -225,6 +227,10 @@ def edit_meeting(*, session: Session, actor: Member, meeting_id: int, field_name
     elif field_name == "duration":
         assert isinstance(value, int)
         meeting.ends_at = meeting.starts_at + timedelta(minutes=value)
+    elif field_name == "materials":  # one more material for the 补学, by (part of) its title
+        title = resolve_material(str(value), material_titles(session=session, branch_id=meeting.branch_id))
+        if title not in meeting.materials:
+            meeting.materials = [*meeting.materials, title]
     elif field_name in EDITABLE:
         text = clean_text(str(value)) or ""
         if not text:
@@ -297,6 +303,12 @@ def set_party_group(*, session: Session, actor: Member, name: str, member_ids: l
     audit(session=session, branch_id=branch_id, actor=actor.tg_user_id, action="party_group",
           detail=f"{name}: {member_ids}", now=now)
     return moved
+
+
+def known_party_groups(*, session: Session, actor: Member, scope: Scope | None = None) -> list[str]:
+    """The 党小组 (with members) a secretary's new 党小组会 can be for — the guided form offers and checks these."""
+    actor, seen = as_secretary(actor, scope)
+    return party_groups(session=session, branch_id=acting_branch(actor, seen))
 
 
 def study_units(*, session: Session, branch_id: int, titles: list[str]) -> list[StudyUnit]:

@@ -96,6 +96,8 @@ async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSp
                                  spec=spec, now=now)
         text = svc.texts.t("mtg.created", caller.lang)
     body = Safe(text + "\n\n" + view.card(svc.texts, caller.lang, first, svc.settings.tz))
+    if not spec.materials:  # the 补学 reads a meeting's materials: say how to name them later
+        body = Safe(body + "\n\n" + svc.texts.t("mtg.add_materials", caller.lang, id=first.id))
     await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first))
 
 
@@ -143,9 +145,18 @@ async def wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     if "place" not in draft:
         draft["place"] = text[:meeting_store.MAX_PLACE]
         if draft["kind"] == MeetingKind.GROUP:  # a 党小组会 is for one party group: which?
-            await reply(update, svc.texts.t("mtg.wizard.group", caller.lang))
+            groups = await svc.db.run(meeting_store.known_party_groups, actor=caller.member, scope=caller.scope)
+            asked = svc.texts.t("mtg.wizard.group", caller.lang)
+            if groups:
+                asked = Safe(asked + "\n" + svc.texts.t("mtg.wizard.groups", caller.lang, groups="、".join(groups)))
+            await reply(update, asked)
             raise ApplicationHandlerStop(PLACE)
     else:
+        groups = await svc.db.run(meeting_store.known_party_groups, actor=caller.member, scope=caller.scope)
+        if text[:32] not in groups:  # a group nobody is in would make a meeting nobody is told of: ask again
+            key = "error.party_group_unknown" if groups else "error.party_group_none"
+            await reply(update, svc.texts.t(key, caller.lang, name=text[:32], groups="、".join(groups)))
+            raise ApplicationHandlerStop(PLACE)
         draft["group"] = text[:32]
     await reply(update, svc.texts.t("mtg.wizard.repeat", caller.lang),
                 reply_markup=form.repeat_keyboard(svc.texts, caller.lang))

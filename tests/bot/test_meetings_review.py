@@ -94,7 +94,10 @@ async def test_the_roster_of_a_future_a_cancelled_and_an_empty_meeting_says_what
     future = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[-1].plain
     assert "会议尚未开始" in future and "签到尚未结束" not in future and "最终结果" not in future
     assert "目前正式党员到会 0 / 3" in future  # a quorum before the start is "so far", never final
+    wang = next(m.id for m in rows(session, Member) if m.tg_user_id == WANG)
+    await session.send(SECRETARY_ID, f"/partygroup 三组 {wang}")  # a group must exist to meet (trial U23) …
     await session.send(SECRETARY_ID, "/newmeeting 党小组会 | 2026-03-26 09:00 | 二楼 | 小组学习 | 小组 三组")
+    await session.send(SECRETARY_ID, f"/partygroup 四组 {wang}")  # … and its one member moves away
     empty = int(rows(session, Meeting)[-1].id)  # nobody is in 三组
     nobody = (await session.send(SECRETARY_ID, f"/attendance {empty}"))[-1].plain
     assert "应到 0 人" in nobody and "实到" not in nobody and "半数" not in nobody

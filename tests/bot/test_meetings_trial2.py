@@ -7,10 +7,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from sqlmodel import col, select
+
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
-from storage.models import Meeting
-from tests.bot.test_meetings import WANG, deliver, join, rows
+from storage.models import Meeting, Member, StudyUnit
+from tests.bot.study_helpers import db_of, study_fixture  # noqa: F401  (the fixture)
+from tests.bot.study_helpers import join as study_join
+from tests.bot.test_meetings import WANG, ZHANG, deliver, join, rows
 from tests.factories import SECRETARY_ID
 
 
@@ -37,3 +41,57 @@ async def test_the_check_in_code_refreshes_in_the_same_message(session: OfflineS
     assert refreshed[0].file_bytes != shown.file_bytes and "14:24:00 前有效" in refreshed[0].plain
     assert [b.text for b in refreshed[0].button_list()] == ["🔄 刷新签到码"]  # refreshable again
     assert "签到成功" in (await session.send(WANG, f"/checkin {_code(refreshed[0].plain)}"))[0].plain
+
+
+async def test_a_meetings_material_must_name_a_known_material(study: OfflineSession, clock: FakeClock) -> None:
+    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    await study_join(study, ZHANG, WANG)
+    with db_of(study).session() as s:
+        titles = list(dict.fromkeys(u.title for u in s.exec(select(StudyUnit).order_by(col(StudyUnit.position)))))
+    full = next(t for t in titles if "五重五轻" in t)
+    assert full != "五重五轻" and sum("五重五轻" in t for t in titles) == 1
+    head = "/newmeeting 党课 | 2026-04-10 15:00 | 三楼会议室 | 政绩观专题党课 | 材料 "
+
+    refused = (await study.send(SECRETARY_ID, head + "没有这份材料"))[-1].plain
+    assert "没有找到学习材料「没有这份材料」" in refused and full in refused  # the list to choose from
+    assert rows(study, Meeting) == []  # nothing saved
+
+    created = (await study.send(SECRETARY_ID, head + "五重五轻"))[-1].plain  # a unique part of the title
+    assert "✅ 会议已创建" in created and rows(study, Meeting)[0].materials == [full]
+
+    plain = (await study.send(SECRETARY_ID, "/newmeeting 党员大会 | 2026-04-12 15:00 | 三楼 | 没写材料"))[-1].plain
+    mid = rows(study, Meeting)[-1].id
+    assert f"/meeting {mid} 材料" in plain  # says how to add them later
+    later = (await study.send(SECRETARY_ID, f"/meeting {mid} 材料 五重五轻"))[-1].plain
+    assert "命令格式不对" not in later and rows(study, Meeting)[-1].materials == [full]
+    wrong = (await study.send(SECRETARY_ID, f"/meeting {mid} 材料 不存在的"))[-1].plain
+    assert "没有找到学习材料「不存在的」" in wrong and rows(study, Meeting)[-1].materials == [full]
+    hint = (await study.send(SECRETARY_ID, "/newmeeting 党课 | 2026-04-10"))[-1].plain
+    assert "材料" in hint  # the format hint names it
+
+
+async def test_a_party_group_meeting_needs_a_group_that_exists(session: OfflineSession, clock: FakeClock) -> None:
+    await join(session)
+    line = "/newmeeting 党小组会 | 2026-04-03 15:00 | 二楼 | 小组学习 | 小组 第一党小组"
+    refused = await session.send(SECRETARY_ID, line)
+    assert "没有名为「第一党小组」的党小组" in refused[-1].plain and "/partygroup" in refused[-1].plain
+    assert rows(session, Meeting) == []
+    wang = next(m.id for m in rows(session, Member) if m.tg_user_id == WANG)
+    await session.send(SECRETARY_ID, f"/partygroup 第二党小组 {wang}")
+    named = await session.send(SECRETARY_ID, line)
+    assert "现有党小组：第二党小组" in named[-1].plain and rows(session, Meeting) == []
+
+    clock.advance(timedelta(minutes=1))  # the flood guard counts a secretary's messages too
+    await session.send(SECRETARY_ID, "/newmeeting")  # the guided form lists the groups and checks the answer
+    await session.press(SECRETARY_ID, 3)  # 党小组会
+    for answer in ("小组学习", "2026-04-03 15:00"):
+        await session.send(SECRETARY_ID, answer)
+    asked = (await session.send(SECRETARY_ID, "二楼"))[-1].plain
+    assert "现有党小组：第二党小组" in asked
+    clock.advance(timedelta(minutes=1))
+    again = (await session.send(SECRETARY_ID, "第一党小组"))[-1].plain
+    assert "没有名为「第一党小组」的党小组" in again
+    repeat = await session.send(SECRETARY_ID, "第二党小组")
+    assert "每月" in repeat[-1].plain
+    created = await session.press(SECRETARY_ID, 1)
+    assert "✅ 会议已创建" in created[-1].plain and rows(session, Meeting)[0].audience_group == "第二党小组"

@@ -4,6 +4,7 @@
 
     补学 message (≈ 700 chars): the meeting, the materials' titles, an excerpt, where the rest is
         [📝 已学完，开始测验]  [📖 阅读材料]
+    nothing to read ─▶ said so, no button: the secretary records it (/attendance N 姓名 补学)
     📖 ─▶ the materials' text from where the excerpt stopped, a message per passage (each ≤ READ_CHARS)
 
 A trial's 补学 message ran to ~2,300 characters — several screens before the button.  The excerpt ends
@@ -45,6 +46,11 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
     lang = texts.lang(member.language)
     questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size))
     passages = makeup_passages(session, meeting)
+    if not passages:  # nothing to read: no button to "complete" it; the secretary records it (U12)
+        return Outgoing(text=Safe("\n\n".join([
+            texts.t("mtg.makeup.head_none", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
+                    start=when(texts, lang, meeting.starts_at, settings.tz)),
+            texts.t("mtg.makeup.nothing_to_read", lang)])))
     text = Safe("\n\n".join([makeup_text(texts, lang, meeting, passages, settings.tz),
                               texts.t("mtg.makeup.quiz" if questions else "mtg.makeup.no_quiz", lang,
                                       count=questions)]))
@@ -85,8 +91,6 @@ def makeup_text(texts: Catalog, lang: str, meeting: Meeting, passages: list[tupl
     excerpt = _excerpt(passages)
     if excerpt:
         parts.append(texts.t("mtg.makeup.unit", lang, title=passages[0][0], text=excerpt))
-    if not meeting.materials:
-        parts.append(texts.t("mtg.makeup.no_materials", lang))
     more = sum(len(body) for _title, body in passages) > len(excerpt)
     parts.append(texts.t("mtg.makeup.ask_more" if more else "mtg.makeup.ask", lang))
     return Safe("\n\n".join(parts))

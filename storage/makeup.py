@@ -7,6 +7,8 @@
                                         meeting's materials (quiz_session_id) ──answers (the quiz feature)──▶
                                         session finished ──settle──▶ completed_at
     no published question on the materials ──▶ reading completes it (the member is told there is no quiz)
+    nothing to read (no materials, or none found) ──▶ no button: the member learns the meeting's content from
+                                        the secretary, who records it (record_makeup, ``/attendance N 姓名 补学``)
 
 The quiz itself is an ordinary session of ``storage.quiz`` (kind ``makeup``): the quiz feature asks and
 grades it, so completion is read from the session — by the roster at once, and recorded on the row by
@@ -21,7 +23,9 @@ from datetime import datetime
 from sqlmodel import Session, col, or_, select
 
 from storage import quiz as quiz_store
-from storage.errors import NotFound
+from storage.errors import InvalidState, NotFound, PermissionDenied
+from storage.meetings import fits, get_meeting, seen_by, study_units
+from storage.members import audit
 from storage.models import (
     Makeup,
     Meeting,
@@ -32,6 +36,7 @@ from storage.models import (
     QuizSessionState,
     StudyUnit,
 )
+from storage.scope import Scope
 
 QUIZ_KIND = "makeup"
 
@@ -79,12 +84,44 @@ def start_makeup(*, session: Session, member: Member, meeting_id: int, now: date
     quiz = quiz_store.start_session(session=session, member=member, now=now, size=len(ids), question_ids=ids,
                                     kind=QUIZ_KIND) if ids else None
     if quiz is None:
+        if not study_units(session=session, branch_id=meeting.branch_id, titles=list(meeting.materials)):
+            raise InvalidState("makeup_nothing_to_read", id=meeting_id)  # one tap on nothing is not study
         row.completed_at = now
         session.add(row)
         return MakeupStep(done_now=True)
     row.quiz_session_id = quiz.id
     session.add(row)
     return MakeupStep(quiz=quiz)
+
+
+def record_makeup(*, session: Session, meeting: Meeting, member: Member, now: datetime) -> Makeup:
+    """A secretary records a member's 补学 done (learned from the secretary, or on paper) — the way to complete
+    one with nothing to read; the caller checks the secretary may."""
+    assert meeting.id is not None and member.id is not None
+    row = makeup_of(session=session, meeting_id=meeting.id, member_id=member.id)
+    if row is None:
+        raise NotFound("makeup_owed_none", name=member.name, id=meeting.id)
+    if row.completed_at is None:
+        row.read_at = row.read_at or now
+        row.completed_at = now
+        session.add(row)
+    return row
+
+
+def mark_makeup(*, session: Session, actor: Member, meeting_id: int, member_id: int, now: datetime,
+                scope: Scope | None = None) -> tuple[Meeting, Member]:
+    """``/attendance N 姓名 补学``: a secretary (or committee admin, in scope) records one member's 补学 done."""
+    seen = seen_by(actor, scope)
+    if not seen.manages:
+        raise PermissionDenied()
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
+    member = session.get(Member, member_id) if fits(member_id) else None
+    if member is None or member.branch_id != meeting.branch_id:
+        raise NotFound("member_not_found", member_id=member_id)
+    record_makeup(session=session, meeting=meeting, member=member, now=now)
+    audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id, action="makeup_marked",
+          detail=f"meeting #{meeting_id} member #{member_id}", now=now)
+    return meeting, member
 
 
 def settle(session: Session, row: Makeup) -> bool:

@@ -43,6 +43,7 @@ STATUS_WORDS = {
     "excused": AttendanceStatus.EXCUSED, "请假": AttendanceStatus.EXCUSED,
     "absent": AttendanceStatus.ABSENT, "缺席": AttendanceStatus.ABSENT,
 }
+MAKEUP_WORDS = ("补学", "makeup")
 
 
 async def _render_code(context: ContextTypes.DEFAULT_TYPE, caller: Caller, meeting_id: int
@@ -161,6 +162,9 @@ async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
 async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, args: list[str]) -> None:
     """``/attendance <meeting> <member> 出席|迟到|请假|缺席 [reason]`` — the member by name or number."""
     svc = services(context)
+    if args[2].lower() in MAKEUP_WORDS:  # the 补学 of a member who learned the meeting's content from the secretary
+        await _mark_makeup(update, context, caller, args)
+        return
     if args[2].lower() not in STATUS_WORDS:
         raise UsageError()
     status = STATUS_WORDS[args[2].lower()]
@@ -174,6 +178,17 @@ async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Call
                                        now=svc.clock.now())
     await reply(update, svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,
                                     status=svc.texts.plain(f"mtg.status.{status.value}", caller.lang)))
+
+
+async def _mark_makeup(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, args: list[str]) -> None:
+    """``/attendance <meeting> <member> 补学`` — the secretary records one member's 补学 done."""
+    svc = services(context)
+    meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
+                               meeting_id=int_arg(args[0]))
+    member_id = await member_arg(svc, meeting.branch_id, args[1])
+    meeting, member = await svc.db.run(makeup.mark_makeup, actor=caller.member, scope=caller.scope,
+                                       meeting_id=meeting.id, member_id=member_id, now=svc.clock.now())
+    await reply(update, svc.texts.t("mtg.makeup_marked", caller.lang, name=member.name, topic=meeting.topic))
 
 
 async def makeup_done(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
-from storage.models import Meeting, Member, StudyUnit
+from storage.models import Makeup, Meeting, Member, StudyUnit
 from tests.bot.study_helpers import db_of, study_fixture  # noqa: F401  (the fixture)
 from tests.bot.study_helpers import join as study_join
 from tests.bot.test_meetings import WANG, ZHANG, deliver, join, rows
@@ -95,3 +95,30 @@ async def test_a_party_group_meeting_needs_a_group_that_exists(session: OfflineS
     assert "每月" in repeat[-1].plain
     created = await session.press(SECRETARY_ID, 1)
     assert "✅ 会议已创建" in created[-1].plain and rows(session, Meeting)[0].audience_group == "第二党小组"
+
+
+async def test_a_makeup_with_nothing_to_read_is_not_completed_by_one_tap(session: OfflineSession,
+                                                                         clock: FakeClock) -> None:
+    await join(session)
+    await session.send(SECRETARY_ID, "/newmeeting 党员大会 | 2026-03-25 14:30 | 三楼会议室 | 动员部署会")
+    mid = rows(session, Meeting)[0].id
+    await deliver(session)
+    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # over; nobody checked in
+    told = [m for m in await deliver(session) if m.chat_id == WANG and "补学" in m.plain]
+    assert len(told) == 1 and told[0].button_list() == []
+    text = told[0].plain
+    assert "请学习会议材料" not in text and "其余段落" not in text and "这些材料" not in text
+    assert "没有可供阅读的学习材料" in text and "书记" in text
+    # a 补学 button left from before this change: it no longer completes what nobody read
+    await session.feed(session.api.callback_update(WANG, told[0].message_id, f"v1:mt:m:{mid}"))
+    assert "没有可阅读的学习材料" in str(list(session.api.callback_answers.values())[-1].get("text", ""))
+    assert all(m.completed_at is None for m in rows(session, Makeup))
+    marked = await session.send(SECRETARY_ID, f"/attendance {mid} 王五 补学")
+    assert "已完成「动员部署会」的补学" in marked[-1].plain
+    assert [m.completed_at is not None for m in rows(session, Makeup) if m.member_id == _id(session, WANG)] == [True]
+    again = await session.send(SECRETARY_ID, f"/attendance {mid} 王五 补学")  # recorded once, said again
+    assert "已完成" in again[-1].plain
+
+
+def _id(session: OfflineSession, tg: int) -> int:
+    return next(int(m.id) for m in rows(session, Member) if m.tg_user_id == tg)

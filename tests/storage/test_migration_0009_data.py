@@ -87,7 +87,7 @@ def test_a_failed_sqlite_migration_leaves_nothing_half_done(tmp_path: Path) -> N
                 "is_review, answered_at) VALUES (2, 1, 1, 999, 'k2', '[0]', 1, 0, '2026-03-02 00:00:00')")
     raw.commit()
     raw.close()
-    with pytest.raises(Exception, match="(?i)foreign key"):
+    with pytest.raises(Exception, match=r"(?i)foreign key"):
         upgrade(database)
     assert current_revision(database) == "0008"
     with database.engine.connect() as connection:

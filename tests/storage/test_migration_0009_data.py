@@ -15,7 +15,7 @@ from alembic import command
 from sqlalchemy import Connection, inspect, text
 
 from storage.db import Database
-from storage.migrate import alembic_config, current_revision, upgrade
+from storage.migrate import alembic_config, current_revision, head_revision, upgrade
 
 _ROWS = [
     "INSERT INTO branch (id, key, name, invite_code, created_at, active) "
@@ -55,7 +55,7 @@ def _data(connection: Connection) -> tuple[object, ...]:
 def test_0009_upgrades_and_downgrades_a_store_holding_answers(at_0008: Database) -> None:
     with at_0008.engine.connect() as connection:
         before = _data(connection)
-    upgrade(at_0008)
+    upgrade(at_0008, "0009")
     assert current_revision(at_0008) == "0009"
     with at_0008.engine.connect() as connection:
         assert _data(connection) == before
@@ -69,8 +69,14 @@ def test_0009_upgrades_and_downgrades_a_store_holding_answers(at_0008: Database)
         assert _data(connection) == before
         assert "revision" not in {c["name"] for c in inspect(connection).get_columns("question")}
         assert "questionrevision" not in inspect(connection).get_table_names()
-    upgrade(at_0008)
+    upgrade(at_0008, "0009")
     assert current_revision(at_0008) == "0009"
+    upgrade(at_0008)  # and on to the head (0010: quizsession.shown_at), down and up again, data kept
+    command.downgrade(alembic_config(at_0008), "0009")
+    upgrade(at_0008)
+    assert current_revision(at_0008) == head_revision(at_0008)
+    with at_0008.engine.connect() as connection:
+        assert _data(connection) == before
 
 
 def test_a_failed_sqlite_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
@@ -88,7 +94,7 @@ def test_a_failed_sqlite_migration_leaves_nothing_half_done(tmp_path: Path) -> N
     raw.commit()
     raw.close()
     with pytest.raises(Exception, match=r"(?i)foreign key"):
-        upgrade(database)
+        upgrade(database, "0009")
     assert current_revision(database) == "0008"
     with database.engine.connect() as connection:
         tables = set(inspect(connection).get_table_names())
@@ -96,7 +102,7 @@ def test_a_failed_sqlite_migration_leaves_nothing_half_done(tmp_path: Path) -> N
         assert not any(name.startswith("_alembic_tmp") for name in tables)
     with database.engine.begin() as connection:
         connection.execute(text("DELETE FROM quizanswer WHERE id = 2"))
-    upgrade(database)
+    upgrade(database, "0009")
     assert current_revision(database) == "0009"
     database.dispose()
 
@@ -118,7 +124,7 @@ def test_a_half_done_0009_from_an_older_build_is_finished(tmp_path: Path) -> Non
         connection.execute(text("ALTER TABLE question ADD COLUMN revision INTEGER DEFAULT '1' NOT NULL"))
         connection.execute(text("ALTER TABLE quizanswer ADD COLUMN revision INTEGER DEFAULT '1' NOT NULL"))
         connection.execute(text("CREATE TABLE _alembic_tmp_question (id INTEGER NOT NULL PRIMARY KEY)"))
-    upgrade(database)
+    upgrade(database, "0009")
     assert current_revision(database) == "0009"
     with database.engine.connect() as connection:
         assert connection.execute(text("SELECT revision FROM quizanswer")).scalar_one() == 1

@@ -141,11 +141,15 @@ class _RowWriter:
         self.sheet.append(self.cells)
 
 
-def export_bank(rows: Sequence[Question], status_labels: Mapping[str, str], status_header: str) -> bytes:
-    """The sheet as bytes: the pipeline's layout, a status column with a drop-down, the hidden columns."""
+def export_bank(rows: Sequence[Question], status_labels: Mapping[str, str], status_header: str,
+                hidden_headers: tuple[str, str] = ("version", "exported")) -> bytes:
+    """The sheet as bytes: the pipeline's layout, a status column with a drop-down, the hidden columns.
+
+    The hidden columns are read by position, never by title: ``hidden_headers`` only tell a secretary who
+    unhides them what they are (and not to change them), in their language."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
-    titles = [*HEADER, status_header, "version", "exported"]
+    titles = [*HEADER, status_header, *hidden_headers]
     for n, title in enumerate(titles, start=1):
         dimension = sheet.column_dimensions[get_column_letter(n)]
         dimension.width = WIDTHS.get(title, 10 if n == STATUS_COLUMN else dimension.width)

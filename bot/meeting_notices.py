@@ -22,26 +22,23 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot import meeting_makeup
 from bot.config import Settings
 from bot.meeting_view import (
     answer_line,
     card,
     leave_keyboard,
-    makeup_keyboard,
     rsvp_keyboard,
     when,
 )
-from bot.texts import Catalog, Safe, book_title
+from bot.texts import Catalog
 from bot.words import kind_word
-from content.sentences import split_sentences
 from scheduler import leave, reminders, seen
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
 from storage.attendance import rsvp_of
-from storage.makeup import makeup_of, makeup_questions
 from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus
 
-STUDY_CHARS = 1500  # of the materials' text in a 补学 message (the rest comes with daily study, /study)
 CHANGE_CHARS = 60  # of a changed topic, place or agenda on its "old → new" line (the card has it in full)
 CONTEXT_CHARS = 12  # unchanged text shown either side of what changed in a long one
 
@@ -242,60 +239,6 @@ def render_leave_decision(texts: Catalog, settings: Settings, session: Session, 
                                  start=when(texts, lang, meeting.starts_at, settings.tz)))
 
 
-def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    """补学: the meeting's materials to study, then a short quiz on them (or, when none of their questions is
-    published yet, it says so and reading completes it)."""
-    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
-    member = _recipient(session, row)
-    if meeting is None or member is None or meeting.id is None or member.id is None:
-        return None
-    owed = makeup_of(session=session, meeting_id=meeting.id, member_id=member.id)
-    if owed is None or owed.completed_at is not None:
-        return None
-    lang = texts.lang(member.language)
-    questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size))
-    text = Safe("\n\n".join([makeup_text(texts, lang, session, meeting, settings.tz),
-                              texts.t("mtg.makeup.quiz" if questions else "mtg.makeup.no_quiz", lang,
-                                      count=questions)]))
-    return Outgoing(text=text, markup=makeup_keyboard(texts, lang, meeting.id, quiz=bool(questions)))
-
-
-def makeup_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, tz: ZoneInfo) -> Safe:
-    parts = [texts.t("mtg.makeup.head", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
-                     start=when(texts, lang, meeting.starts_at, tz))]
-    units = meeting_store.study_units(session=session, branch_id=meeting.branch_id, titles=list(meeting.materials))
-    if meeting.materials:
-        parts.append(texts.t("mtg.makeup.materials", lang, titles="\n".join(
-            f"· 《{book_title(title)}》" for title in meeting.materials)))
-    budget = STUDY_CHARS
-    for unit in units:
-        if budget <= 0:
-            break
-        excerpt = _whole_sentences(unit.text, budget)
-        if not excerpt:
-            break
-        budget -= len(excerpt)
-        parts.append(texts.t("mtg.makeup.unit", lang, title=unit.heading or unit.title, text=excerpt))
-    if not meeting.materials:
-        parts.append(texts.t("mtg.makeup.no_materials", lang))
-    parts.append(texts.t("mtg.makeup.ask", lang))
-    return Safe("\n\n".join(parts))
-
-
-def _whole_sentences(text: str, budget: int) -> str:
-    """At most ``budget`` characters of ``text``, ending where one of its sentences ends (content's own
-    boundaries, quotations kept whole; the trial got "…实事好事，用")."""
-    if len(text) <= budget:
-        return text
-    end = at = 0
-    for sentence in split_sentences(text):
-        at = text.index(sentence, at) + len(sentence)
-        if at > budget:
-            break
-        end = at
-    return text[:end]
-
-
 def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
     """Reminders (and the notices and changes a member must not miss) prefer a duplicate to a loss."""
     resend = KindPolicy(resend_uncertain=True)
@@ -306,7 +249,7 @@ def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
         DeliveryKind(reminders.CHANGE, personal, resend),
         DeliveryKind(reminders.CANCEL, partial(render_cancel, texts, settings), resend),
         DeliveryKind(reminders.GROUP, partial(render_group, texts, settings), KindPolicy()),
-        DeliveryKind(reminders.MAKEUP, partial(render_makeup, texts, settings), KindPolicy()),
+        DeliveryKind(reminders.MAKEUP, partial(meeting_makeup.render_makeup, texts, settings), KindPolicy()),
         DeliveryKind(leave.REQUEST, partial(render_leave_request, texts, settings), resend),
         DeliveryKind(leave.DECISION, partial(render_leave_decision, texts, settings), resend),
     ]

@@ -108,10 +108,15 @@ def decided_keyboard(texts: Catalog, lang: str, rsvp_id: int | None, *, approved
     return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.change_approve", "a", rsvp_id)]])
 
 
-def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, quiz: bool) -> InlineKeyboardMarkup:
-    """已学完 — and, when the materials have published questions, on to the quiz."""
+def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, quiz: bool, read: bool = False
+                    ) -> InlineKeyboardMarkup:
+    """已学完 — and, when the materials have published questions, on to the quiz; 阅读材料 when the message
+    held only an excerpt."""
     key = "mtg.btn.makeup_quiz" if quiz else "mtg.btn.makeup_done"
-    return InlineKeyboardMarkup([[button(texts, lang, key, "m", meeting_id)]])
+    row = [button(texts, lang, key, "m", meeting_id)]
+    if read:
+        row.append(button(texts, lang, "mtg.btn.makeup_read", "r", meeting_id))
+    return InlineKeyboardMarkup([row])
 
 
 # --------------------------------------------------------------------------- the roster

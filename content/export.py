@@ -92,12 +92,34 @@ def _record(q: Question) -> dict[str, Any]:
         "options": list(q.options),
         "answer": list(q.answer),
         "explanation": q.explanation,
-        "source": {"document": q.document, "sentence": shown_sentence(q.sentence)},
+        "source": source_of(q),
     }
+
+
+# the explanation names the part of a document that said it: "出自中央党的建设工作领导小组会议（载《…》）"
+_CREDITED = re.compile(r"^(?:正确。|错误。)?出自(?P<section>[^《》（）。]+?)（载《")
+
+
+def source_of(q: Question) -> dict[str, str]:
+    """Where a question's sentence comes from: the document and, when the explanation credits a part of it (the
+    central meeting's report inside the file that carries the Notice), that section — so the export does not
+    tell a reader the Notice says what the meeting said (examiner round 2, Q6, Q9, Q12, Q14)."""
+    out = {"document": q.document}
+    m = _CREDITED.match(q.explanation)
+    if m and m.group("section") not in q.document:
+        out["section"] = m.group("section")
+    out["sentence"] = shown_sentence(q.sentence)
+    return out
 
 
 _NUMERAL = "[一二三四五六七八九十]{1,3}"
 _ORDINAL_LINE = re.compile(rf"^(?:{_NUMERAL}是|[（(]{_NUMERAL}[）)]|{_NUMERAL}、)")
+
+
+def _section_lead(q: Question) -> str:
+    """"中央党的建设工作领导小组会议：" before the sentence a section of the document said, else nothing."""
+    section = source_of(q).get("section")
+    return f"{section}：" if section else ""
 
 
 def shown_sentence(sentence: str) -> str:
@@ -136,7 +158,7 @@ def to_xlsx(questions: Sequence[Question], path: Path) -> Path:
                 *options,
                 answer_cell(q),
                 q.explanation,
-                f"《{q.document}》{shown_sentence(q.sentence)}",
+                f"《{q.document}》{_section_lead(q)}{shown_sentence(q.sentence)}",
                 q.qid,
             ]
         )
@@ -244,6 +266,6 @@ def to_markdown(questions: Sequence[Question]) -> str:
             lines += [f"{LETTERS[i]}. {o}  " for i, o in enumerate(q.options)]
         lines.append(f"答案：{answer_cell(q) if q.qtype != 'fill' else ' / '.join(q.answer)}  ")
         lines.append(f"解析：{q.explanation}  ")
-        lines.append(f"<sub>{q.qid} · 出处：{shown_sentence(q.sentence)}</sub>")
+        lines.append(f"<sub>{q.qid} · 出处：{_section_lead(q)}{shown_sentence(q.sentence)}</sub>")
         lines.append("")
     return "\n".join(lines)

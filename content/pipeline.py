@@ -27,6 +27,7 @@ from content.curated import Overlay, apply_overlay, load_overlay
 from content.loader import load_materials
 from content.model import Corpus, Document, Fact, Problem, Question
 from content.questions import candidates, select
+from content.questions.hubs import hub
 from content.questions.ranking import FACT_LIMIT, ranked_facts
 from content.questions.samefact import (
     crowded_rival,
@@ -89,6 +90,9 @@ def build_corpus(
     for mine, curated in curated_rivals(bank):  # a note: the secretary decides which to keep
         problems.append(Problem(files.get(doc_of[mine], ""),
                                 f"generated {mine} and curated {curated} give each other away"))
+    for q in bank:  # a secretary's 单选 whose key the options point at (``hubs``): a note, the secretary redraws
+        if q.origin != "generated" and q.enabled and hub(q):
+            problems.append(Problem("questions.yaml", f"curated {q.qid}: its key is the hub of its options"))
     tier_of = {c.question.qid: c.tier for c in proven}
     asked = Counter(fact_of[q.qid] for q in bank if q.qid in fact_of and q.enabled)
     facts = [Fact(text, weight, tier, docs, asked.get(text, 0)) for text, weight, tier, docs in ranked_facts(proven)]

@@ -27,6 +27,7 @@ from scheduler.reminders import GROUP, NOTICE
 from storage.models import Delivery, DeliveryState
 
 SHOWN = "shown"  # payload key: the details a rendered notice, reminder or change notice showed
+MAYBE = "maybe"  # payload key: what an earlier, uncertain attempt of the same row showed, when it differs
 RENDERS = "renders"  # payload key on the anchor: ids of the reader's later rows, in the order rendered
 
 
@@ -65,19 +66,29 @@ def last_seen(*, session: Session, meeting_id: int, member_id: int | None, exclu
         return Seen()
     shown = [r.payload.get(SHOWN) if isinstance(r.payload.get(SHOWN), dict) else None for r in candidates]
     latest = shown[-1]
-    if len(candidates) == 1:
+    # a row resent after an uncertain attempt, and uncertain again: the first attempt (other details) may be
+    # the one that arrived; once the resend is sent, it came last and is what they saw
+    earlier = [r.payload[MAYBE] for r in candidates
+               if r.state == DeliveryState.UNCERTAIN and isinstance(r.payload.get(MAYBE), dict)]
+    if len(candidates) == 1 and not earlier:
         return Seen(shown=latest)
-    return Seen(shown=latest, unsure=any(s != latest for s in shown))
+    return Seen(shown=latest, unsure=any(s != latest for s in [*shown, *earlier]))
 
 
 def record_shown(*, session: Session, row: Delivery, meeting_id: int, member_id: int | None,
                  shown: dict[str, Any]) -> None:
     """Keep on ``row`` what it shows (written as it is rendered: what the reader sees once it is sent), and
-    list it on the reader's anchor so :func:`last_seen` finds it."""
-    session.execute(update(Delivery).where(col(Delivery.id) == row.id).values(payload={**row.payload, SHOWN: shown}))
+    list it on the reader's anchor so :func:`last_seen` finds it.  Both payloads are read afresh: the row
+    was loaded when it was claimed, and the anchor's list may have grown since."""
+    payload = dict(session.exec(select(Delivery.payload).where(Delivery.id == row.id)).first() or row.payload)
+    before = payload.get(SHOWN)
+    if row.uncertain_at is not None and isinstance(before, dict) and before != shown:
+        payload[MAYBE] = before  # resent after an uncertain attempt that showed other details
+    session.execute(update(Delivery).where(col(Delivery.id) == row.id).values(payload={**payload, SHOWN: shown}))
     if row.dedup_key == anchor_key(meeting_id, member_id):
         return
-    anchor = session.exec(select(Delivery).where(Delivery.dedup_key == anchor_key(meeting_id, member_id))).first()
+    anchor = session.exec(select(Delivery).where(Delivery.dedup_key == anchor_key(meeting_id, member_id))
+                          .execution_options(populate_existing=True)).first()
     if anchor is None or anchor.id is None:
         return
     listed = [int(i) for i in anchor.payload.get(RENDERS, [])]

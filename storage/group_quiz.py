@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 from content.grading import grade_choice
 from storage.models import Member, PollMap, Question, QuestionStatus
 from storage.quiz import record_answer
+from storage.revisions import revision_at, wording_of
 
 POLL_TYPES = ("single", "multiple", "truefalse")  # a 填空 cannot be a poll
 
@@ -26,10 +27,13 @@ def record_poll_answer(*, session: Session, member: Member, poll: PollMap, optio
             or member.branch_id != poll.branch_id):
         return False
     picks = sorted(set(option_ids))
+    # graded against the poll as it was posted: a question revised since may have other options or answer
+    shown = wording_of(session, question, revision_at(session, question, poll.sent_at))
     return record_answer(session=session, branch_id=member.branch_id, member_id=member.id,
                          question_id=poll.question_id, attempt_key=f"poll:{poll.poll_id}",
-                         chosen=[question.options[i] for i in picks if 0 <= i < len(question.options)],
-                         correct=grade_choice(picks, question.options, question.answer), is_review=False, now=now)
+                         chosen=[shown.options[i] for i in picks if 0 <= i < len(shown.options)],
+                         correct=grade_choice(picks, shown.options, shown.answer), is_review=False, now=now,
+                         revision=shown.revision)
 
 
 def next_group_question(*, session: Session, branch_id: int) -> Question | None:

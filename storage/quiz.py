@@ -25,6 +25,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
+from content.giveaway import apart
 from content.model import QUESTION_TYPES
 from content.review import CardState, review
 from storage.db import insert_absent
@@ -95,8 +96,9 @@ def due_cards(*, session: Session, member_id: int, due_by: datetime) -> list[tup
 def pick_questions(*, session: Session, member_id: int, branch_id: int, due_by: datetime, size: int
                    ) -> tuple[list[int], list[int]]:
     """(question ids in order, those of them that are due reviews): due cards first, then new questions,
-    types mixed — of each type, questions from documents the member has studied first, best first."""
-    due = [q.id for _, q in due_cards(session=session, member_id=member_id, due_by=due_by)][:size]
+    types mixed — of each type, questions from documents the member has studied first, best first; a
+    question an earlier one's feedback would give away waits for another session."""
+    due = [q for _, q in due_cards(session=session, member_id=member_id, due_by=due_by)]
     seen = select(ReviewItem.question_id).where(ReviewItem.member_id == member_id)
     fresh = list(session.exec(
         select(Question).where(Question.branch_id == branch_id, Question.status == QuestionStatus.PUBLISHED,
@@ -107,8 +109,10 @@ def pick_questions(*, session: Session, member_id: int, branch_id: int, due_by: 
         .where(StudyProgress.member_id == member_id)).all())
     # within each type: studied documents first, then best first (``fresh`` is already best first)
     ordered = _interleave(sorted(fresh, key=lambda q: q.doc_key not in studied))
-    ids = [i for i in due if i is not None] + [q.id for q in ordered if q.id is not None]
-    return ids[:size], [i for i in due if i is not None]
+    # no question's feedback (its source sentence) may show the answer of one asked after it (F1)
+    chosen = [q.id for q in apart([*due, *ordered], size) if q.id is not None]
+    due_ids = {q.id for q in due}
+    return chosen, [i for i in chosen if i in due_ids]
 
 
 # --------------------------------------------------------------------------- sessions
@@ -167,10 +171,13 @@ def get_question(*, session: Session, question_id: int) -> Question | None:
 
 
 def record_answer(*, session: Session, branch_id: int, member_id: int, question_id: int, attempt_key: str,
-                  chosen: Sequence[str], correct: bool, is_review: bool, now: datetime) -> bool:
-    """Store one answer and update the member's card; ``False`` (nothing changed) for a repeated attempt."""
+                  chosen: Sequence[str], correct: bool, is_review: bool, now: datetime,
+                  revision: int | None = None) -> bool:
+    """Store one answer and update the member's card; ``False`` (nothing changed) for a repeated attempt.
+    ``revision``: the question's revision the member was shown (default: the current one)."""
     if not _insert_answer(session, branch_id=branch_id, member_id=member_id, question_id=question_id,
-                          attempt_key=attempt_key, chosen=chosen, correct=correct, is_review=is_review, now=now):
+                          attempt_key=attempt_key, chosen=chosen, correct=correct, is_review=is_review, now=now,
+                          revision=revision):
         return False
     _update_card(session, card_of(session=session, member_id=member_id, question_id=question_id),
                  branch_id=branch_id, member_id=member_id, question_id=question_id, correct=correct, now=now)
@@ -178,13 +185,16 @@ def record_answer(*, session: Session, branch_id: int, member_id: int, question_
 
 
 def _insert_answer(session: Session, *, branch_id: int, member_id: int, question_id: int, attempt_key: str,
-                   chosen: Sequence[str], correct: bool, is_review: bool, now: datetime) -> bool:
+                   chosen: Sequence[str], correct: bool, is_review: bool, now: datetime,
+                   revision: int | None = None) -> bool:
     """One answer row unless this member's attempt is stored already (the unique key decides, in the
     database: a retried callback or a second process racing this one adds nothing)."""
-    question = session.get(Question, question_id)  # in the session already: the caller graded against it
+    if revision is None:
+        question = session.get(Question, question_id)  # in the session already: the caller graded against it
+        revision = question.revision if question is not None else 1
     row = {"branch_id": branch_id, "member_id": member_id, "question_id": question_id,
            "attempt_key": attempt_key[:96], "chosen": list(chosen), "correct": correct, "is_review": is_review,
-           "revision": question.revision if question is not None else 1, "answered_at": now}
+           "revision": revision, "answered_at": now}
     return bool(insert_absent(session, QuizAnswer.__table__, [row],  # type: ignore[attr-defined]
                               unique=("member_id", "attempt_key")))
 

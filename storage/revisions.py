@@ -115,3 +115,25 @@ def wording_of(session: Session, question: Question, revision: int) -> Wording:
             return Wording(kept.revision, kept.stem, tuple(kept.options), tuple(kept.answer), kept.explanation)
     return Wording(question.revision, question.stem, tuple(question.options), tuple(question.answer),
                    question.explanation)
+
+
+def revision_at(session: Session, question: Question, when: datetime) -> int:
+    """The revision ``question`` had at ``when`` (a poll's send time): the first one replaced after it, or
+    the current one if none was replaced since."""
+    replaced = session.exec(select(func.min(col(QuestionRevision.revision))).where(
+        QuestionRevision.question_id == question.id, QuestionRevision.replaced_at > when)).one()
+    return int(replaced) if replaced is not None else question.revision
+
+
+def as_shown(session: Session, question: Question, shown_at: datetime) -> Question:
+    """``question`` as a member was shown it at ``shown_at``: itself, or — revised since — a detached copy
+    with that revision's wording, so the answer is graded, recorded and explained against what they saw.
+    A question not changed since ``shown_at`` costs no query (every revision moves ``updated_at``)."""
+    if question.revision == 1 or question.updated_at <= shown_at:
+        return question
+    revision = revision_at(session, question, shown_at)
+    if revision == question.revision:
+        return question
+    old = wording_of(session, question, revision)
+    return question.model_copy(update={"revision": old.revision, "stem": old.stem, "options": list(old.options),
+                                       "answer": list(old.answer), "explanation": old.explanation})

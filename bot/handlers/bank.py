@@ -59,8 +59,10 @@ async def send_bank(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
     if not rows:
         await reply(update, svc.texts.t("review.bank.empty", caller.lang))
         return
+    hidden = (svc.texts.plain("review.bank.version_header", caller.lang),
+              svc.texts.plain("review.bank.exported_header", caller.lang))
     data = await asyncio.to_thread(bank_sheet.export_bank, rows, status_labels(svc.texts, caller.lang),
-                                   svc.texts.plain("review.bank.status_header", caller.lang))
+                                   svc.texts.plain("review.bank.status_header", caller.lang), hidden)
     day = svc.clock.now().astimezone(svc.settings.tz)
     name = svc.texts.plain("review.bank.file_name", caller.lang, branch=branch.key, date=f"{day:%Y%m%d}")
     caption = svc.texts.t("review.bank.caption", caller.lang, branch=branch.name, count=len(rows),
@@ -79,8 +81,9 @@ def render_summary(texts: Catalog, lang: str, report: BulkReport, errors: list[R
         lines.append(texts.t("review.bank.revised_header", lang, count=len(report.revised)))
         for done in report.revised[:MAX_ERROR_LINES]:
             stem = done.stem if len(done.stem) <= REVISED_STEM else done.stem[:REVISED_STEM] + "…"
-            lines.append(texts.t("review.bank.revised_line", lang, id=done.question_id, stem=stem,
-                                 revision=done.revision, answers=done.old_answers))
+            key = "review.bank.revised_line" if done.old_answers else "review.bank.revised_line_unanswered"
+            lines.append(texts.t(key, lang, id=done.question_id, stem=stem, revision=done.revision,
+                                 answers=done.old_answers))
         if len(report.revised) > MAX_ERROR_LINES:
             lines.append(texts.t("review.bank.more_revised", lang, count=len(report.revised) - MAX_ERROR_LINES))
     if errors:

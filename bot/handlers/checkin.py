@@ -17,9 +17,11 @@ import io
 import re
 
 import segno
+from sqlmodel import Session
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
+from bot import meeting_makeup
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg, member_arg, not_joined_key
@@ -169,6 +171,24 @@ async def makeup_done(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     return svc.texts.plain("mtg.toast.makeup_read", caller.lang)
 
 
+async def makeup_read(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                      ) -> str | None:
+    """阅读材料: the materials of a meeting addressed to the member, from where the 补学 message's excerpt
+    stopped, a passage a message."""
+    svc = services(context)
+    assert caller.member is not None
+    member, scope = caller.member, caller.scope
+
+    def passages(*, session: Session) -> list[tuple[str, str]]:
+        meeting = meeting_store.addressed_meeting(session=session, actor=member, meeting_id=data.int_arg(),
+                                                  scope=scope)
+        return meeting_makeup.makeup_passages(session, meeting)
+
+    for text in meeting_makeup.read_on(svc.texts, caller.lang, await svc.db.run(passages)):
+        await reply(update, text)
+    return None
+
+
 CHECKIN_COMMANDS = (
     Command("checkin", Role.MEMBER, check_in, "meetings"),
     Command("checkincode", Role.MEMBER, checkin_code, "meetings"),
@@ -177,4 +197,5 @@ CHECKIN_COMMANDS = (
 
 
 def checkin_handlers() -> list[AnyHandler]:
-    return [CallbackQueryHandler(guarded_callback(Role.MEMBER, makeup_done), pattern=rf"{pattern(view.CB)}m:")]
+    return [CallbackQueryHandler(guarded_callback(Role.MEMBER, makeup_done), pattern=rf"{pattern(view.CB)}m:"),
+            CallbackQueryHandler(guarded_callback(Role.MEMBER, makeup_read), pattern=rf"{pattern(view.CB)}r:")]

@@ -189,9 +189,13 @@ async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         q = await svc.db.run(bank.edit_question, actor=caller.member, question_id=question_id,
                              stem=message.text or "", now=svc.clock.now(), expected=token)
     except InvalidState as exc:
-        if exc.code == "question_stale":  # changed elsewhere while the secretary typed: start again from /review
+        if exc.code == "question_stale":  # changed elsewhere while the secretary typed: show it as it is now
             context.user_data.pop(EDIT_KEY, None)
-            await reply(update, error_text(svc, exc, caller.lang))
+            now = await svc.db.run(bank.get_question, actor=caller.member, question_id=question_id)
+            said = svc.texts.t("review.edit_stale", caller.lang, id=question_id,
+                               status=svc.texts.plain(f"review.status.{now.status}", caller.lang))
+            await reply(update, Safe(said + "\n\n" + render_card(svc.texts, caller.lang, now)),
+                        reply_markup=keyboard_for(svc.texts, caller.lang, now))
             raise ApplicationHandlerStop(ConversationHandler.END) from None
         await reply(update, error_text(svc, exc, caller.lang))
         raise ApplicationHandlerStop(None) from None

@@ -1,24 +1,24 @@
-"""Who holds a named responsibility: a central duty stated true, and with another holder — in pairs.
+"""Who holds a named responsibility: a duty handed to another holder, stated false.
 
 A deployment assigns each *role* of the campaign to one holder: "各级党委（党组）要对学习教育负总责", "党委（党组）
 主要负责同志要履行好第一责任人责任", "中央党的建设工作领导小组抓好统筹协调".  Copied alone such a sentence reads
-true to anyone; what a member must know is *whose* role it is.  So the true statement is made only where a
-false twin of the same duty exists, with a holder the corpus charges with a *different* role::
+true to anyone: 负总责 and 第一责任人 are stock formulas every deployment of every campaign repeats, so an
+examiner found the true copies give-aways (bank of 15, Q13 and Q14).  What a member must know is *whose* role
+it is, and only the false twin asks that — the same duty handed to a holder the corpus charges with a
+*different* role::
 
-    判断  中央党的建设工作领导小组会议指出：各级党委（党组）要对学习教育负总责。           正确
     判断  中央党的建设工作领导小组会议指出：中央党的建设工作领导小组要对学习教育负总责。   错误
-          (the same passage: the group 抓好统筹协调)
-    判断  《通知》要求：党委（党组）主要负责同志要履行好第一责任人责任。                   正确
+          (the same passage: the group 抓好统筹协调, the 党委 负总责)
     判断  《通知》要求：党委（党组）领导班子成员要履行好第一责任人责任。                   错误
           (the corpus pairs the two: "主要负责同志要担负起第一责任人责任，领导班子成员要履行好“一岗双责”")
 
-The twin holder is of the same kind (a body for a body, a person for a person), shares no head or opening
+The true copy is not asked (the examiner refuses a true 判断 made of these formulas for every builder).  The
+twin holder is of the same kind (a body for a body, a person for a person), shares no head or opening
 with the true one (各级党委 and 行业系统主管部门党委 overlap: either may be read to include the other), and is
 taken from the same central passage or from a sentence of any material that restates this role beside the
 twin's own.  A duty that names no role ("要把开展学习教育作为重要政治任务，精心组织实施") has no twin: anyone
-shares it, and its true copy stays refused.  Both statements are candidates under one fact, the true one
-first (the pairing exists for it: other builders' 判断 are mostly false); the bank's balance of true and
-false (``ranking``) may still ask the false one instead.
+shares it, and it is not asked.  A twin's fact is the pair of roles it confuses ("subject:统筹协调|负总责"), so
+two twins of this module that swap the same two roles are one fact for the ranker.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from content.questions.text import cjk_len, excerpt, norm
 
 KIND = "subject"  # whose role a duty is (``importance.KIND_WEIGHT``; a true one names it: ``CHECKABLE_TRUE``)
 SCORE = 1.1
-TRUE_BONUS = 0.05  # the true statement is what this pairing is for; the false twin waits behind it
 MAX_CHARS = 60
 # the roles a deployment hands out, one holder each
 _ROLE = re.compile(r"负总责|第一责任人|主体责任|监督责任|一岗双责|指导作用|统筹协调|牵头抓总")
@@ -123,13 +122,14 @@ def duty_candidates(evidences: Iterable[Evidence]) -> list[Candidate]:
             continue  # "行业系统主管部门党委（党组）要…对本行业本系统…": the duty names its holder
         section = [h for e in evidences if e.doc_id == ev.doc_id and e.section == ev.section for h in held[e.text]]
         others = [h for h in (*section, *beside.get(true.role, ())) if h.role != true.role]
-        twins = list(dict.fromkeys(t for o in others if (t := _twin(true, ev.text, o)) and t != ev.text))
+        twins = [(t, o) for o in others if (t := _twin(true, ev.text, o)) and t != ev.text]
         if twins:
-            out.extend(_statements(ev, true, twins[0]))
+            out.extend(_statements(ev, true, *twins[0]))
     return out
 
 
-def _statements(ev: Evidence, true: _Held, false_text: str) -> list[Candidate]:
+def _statements(ev: Evidence, true: _Held, false_text: str, other: _Held) -> list[Candidate]:
+    """The false twin as a 判断 under the fact of the two roles it swaps (the true copy is a give-away)."""
     start = ev.text.find(true.who)
     text, offset, from_start = excerpt(ev.text, start, start + len(true.who))
     if text != ev.text:
@@ -137,24 +137,20 @@ def _statements(ev: Evidence, true: _Held, false_text: str) -> list[Candidate]:
     framed = stand_alone(ev, text, offset, from_start)
     if framed is None or not framed.prefix or ev.text not in framed.text:
         return []  # a statement says whose requirement it is ("《通知》要求：")
-    key = f"subject:{true.role}:{norm(true.who)}"
+    key = f"subject:{'|'.join(sorted((true.role, other.role)))}"
     paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
-    out = []
-    for truth, body in ((False, false_text), (True, ev.text)):
-        verdict = TRUE_TEXT if truth else FALSE_TEXT
-        q = new_question(
-            "truefalse",
-            ev,
-            framed.text.replace(ev.text, body, 1),
-            (TRUE_TEXT, FALSE_TEXT),
-            (verdict,),
-            explanation(f"{verdict}。", framed.quote, framed.where, ev.document),
-            f"subject|{'T' if truth else 'F'}",
-            SCORE + (TRUE_BONUS if truth else 0.0),
-            sentence=framed.sentence,
-        )
-        out.append(Candidate(q, key, KIND, truth, key, paragraph, ev.tier, ev.doc_tier))
-    return out
+    q = new_question(
+        "truefalse",
+        ev,
+        framed.text.replace(ev.text, false_text, 1),
+        (TRUE_TEXT, FALSE_TEXT),
+        (FALSE_TEXT,),
+        explanation(f"{FALSE_TEXT}。", framed.quote, framed.where, ev.document),
+        "subject|F",
+        SCORE,
+        sentence=framed.sentence,
+    )
+    return [Candidate(q, key, KIND, False, key, paragraph, ev.tier, ev.doc_tier)]
 
 
 __all__ = ["KIND", "duty_candidates"]

@@ -35,7 +35,6 @@ from dataclasses import replace
 
 from content.questions.closed import refit_closed
 from content.questions.cloze import EXPLANATION_LIMIT
-from content.questions.duties import KIND as SUBJECT
 from content.questions.giveaways import CHECKABLE_TRUE, copied, giveaway
 from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
 from content.questions.meetings import central_meeting_day
@@ -76,8 +75,10 @@ KINDS: dict[str, str] = {
     **dict.fromkeys(("讲授专题党课", "邀请专家辅导", "举办专题读书班", "专题读书班"), "study format"),
     **dict.fromkeys(("经济指标",), "noun"),
 }
-# a true claim made of these is affirmed by anyone: "…切实扛起主体责任，把…作为一项重要政治任务来抓"
-STOCK_CLAIMS = ("重要意义", "主体责任")
+# a true claim made of these is affirmed by anyone: "…切实扛起主体责任，把…作为一项重要政治任务来抓"; the
+# stock responsibility formulas every deployment of every campaign hands out ("各级党委（党组）要对学习教育负总责",
+# "主要负责同志要履行好第一责任人责任") read true unread, whoever holds them (examiner's Q13, Q14)
+STOCK_CLAIMS = ("重要意义", "主体责任", "负总责", "第一责任人", "一岗双责", "监督责任", "牵头抓总")
 # a dated visit: "2月9日至10日，农历春节前夕，习近平总书记在北京考察，亲切慰问快递小哥。"
 _DATED_EVENT = re.compile(r"^\d{1,2}月\d{1,2}日(?:至\d{1,2}日)?[^。]{0,30}?(?:考察|慰问|视察|看望|走访|调研)")
 _SIGNIFICANCE = re.compile(r"是[^。]{4,60}的(?:必然要求|重要举措|有效途径|内在要求|根本要求)")
@@ -229,9 +230,9 @@ def refusal(
     # the rules below hold in every tier: the branch's own chain and a secretary's core mark included
     if _DATED_EVENT.search(q.sentence.split("\n")[-1]):
         return "a dated visit or event (trivia in any passage)"
-    # ... unless it is one of a pair whose false twin hands the role to another holder (``duties``)
+    # ... a duty's holder included: its false twin (``duties``) is the question, never the true copy
     stock = any(w in q.stem for w in (*STOCK_KEYS, *STOCK_CLAIMS))
-    if q.qtype == "truefalse" and c.truth and c.kind != SUBJECT and stock:
+    if q.qtype == "truefalse" and c.truth and stock:
         return "a true 判断 any member affirms from its stock words"
     if c.tier != CENTRAL and f"“{BLANK}”" in q.stem and not any(norm(k) in norm(central_text) for k in keys):
         return "a catchword of a passage below the centre, which the centre never states"

@@ -12,7 +12,9 @@ fills it from the phrase.  The run is blanked whole and the question asks only w
 A wrong option is another object of 学习 in the corpus, of a key's kind (its last word: 论述, 精神, 建议, 讲话)
 and length band, and never one a member could defend as one of the keys: not a key's part or whole, not a
 key with words left out ("习近平总书记重要讲话和重要指示精神" is every one of his speeches, the third key included),
-not a visit's speech that names its place ("视察重庆…": a national list would not, so it gives itself away).
+not a visit's speech that names its place ("视察重庆…": a national list would not, so it gives itself away),
+not a key reworded (``hubs.rewords``: "…关于树立和践行正确政绩观学习教育的重要讲话和重要指示精神" keeps nearly all of
+"…关于树立和践行正确政绩观的重要论述" — an examiner found it a trap of wording, bank of 15, Q8).
 With fewer than two such options the list is not asked (``worth``: one outsider is found by elimination).
 """
 
@@ -23,6 +25,7 @@ from collections.abc import Iterable, Sequence
 
 from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.enumerations import PARALLEL
+from content.questions.hubs import rewords
 from content.questions.importance import CENTRAL
 from content.questions.requirements import LISTED
 from content.questions.slots import Candidate, Enumeration
@@ -70,7 +73,7 @@ def alternatives(keys: Sequence[str], line: str, texts: Iterable[str]) -> list[s
                 continue
             if obj.count("《") != obj.count("》") or obj.startswith("教育"):
                 continue  # "学习教育的通知》和…": the campaign's name, not an object of 学习
-            if any(_within(n, norm(k)) or _within(norm(k), n) for k in keys):
+            if any(_within(n, norm(k)) or _within(norm(k), n) or rewords(obj, k) for k in keys):
                 continue
             if not any(abs(cjk_len(obj) - cjk_len(k)) <= max(1, round(BAND * cjk_len(k))) for k in keys):
                 continue

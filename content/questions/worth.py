@@ -1,4 +1,4 @@
-"""Three causes a strict examiner found in the 16-question bank, refused on the built candidate.
+"""Causes a strict examiner found in the banks of 16 and 15, refused on the built candidate.
 
 Each question was correct and verified, but not worth a member's two minutes:
 
@@ -10,6 +10,10 @@ Each question was correct and verified, but not worth a member's two minutes:
                     what the text requires
     one wrong       a 多选 with fewer than two wrong options ("五重五轻" asked with 重速度轻质量 as its only
                     outsider): one odd phrase out, found by elimination, not by knowing the list
+    hub key         a 单选 whose wrong options are each the key with one part changed, so the key is the
+                    option most like all the others (bank of 15, "以谁为重点？": ``hubs``)
+    rewording       a wrong option that keeps nearly all of a key's words and adds its own (bank of 15, the
+                    study list's "…学习教育的重要讲话和重要指示精神" beside "…的重要论述": ``hubs``)
 
 They are general rules over the finished question, so ``examiner.examine`` applies them to every builder.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from content.questions.hubs import hub, reworded
 from content.questions.slots import Candidate
 from content.questions.text import ASK_BODY, BLANK, cjk_len
 
@@ -25,9 +30,10 @@ BARE = 3  # an answer of at most this many characters is a bare word, not a requ
 MIN_WRONG = 2  # a 多选 needs at least this many wrong options for its keys to be chosen, not eliminated
 # where a text is printed or collected, or who printed it: "收录在（　）一书中", "出自（　）", "来源：（　）",
 # "（　）一书", "（　）印发《…》", "（　）资料汇编"
-_PROVENANCE_BEFORE = re.compile(r"(?:收录[在于进]|收入|出自|载于|刊[载发登]?[在于]|发表[在于]|见于|编入|来源[：:])$")
+_PROVENANCE_BEFORE = re.compile(r"(?:收录[在于进]|出自|载于|刊[载发登][在于]|发表[在于]|见于|编入|来源[：:])$")
 _ASKED_ISSUER = re.compile(rf"{ASK_BODY}(?:印发|出版|编印|发布|刊发)")
-_PROVENANCE_AFTER = re.compile(r"^(?:一书|这本书|书中|杂志|报[上]?|刊[上物]?|印发|出版|编印|刊发|资料汇编|汇编)")
+# ... never a word that merely starts so: "向（　）报告", "农民收入（　）"
+_PROVENANCE_AFTER = re.compile(r"^(?:一书|这本书|书中|杂志|报刊|刊物|印发|出版|编印|刊发|资料汇编|汇编)")
 
 
 def refusal(c: Candidate) -> str | None:
@@ -40,6 +46,10 @@ def refusal(c: Candidate) -> str | None:
             return "a 多选 with fewer than two wrong options"
     if q.qtype in ("fill", "single") and provenance(q.stem):
         return "a blank on where the text was printed or collected"
+    if hub(q):
+        return "a 单选 whose key is the hub of its options"
+    if reworded(q):
+        return "a wrong option that rewords a key"
     return None
 
 

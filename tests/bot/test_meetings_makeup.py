@@ -65,7 +65,12 @@ async def test_the_absent_member_studies_the_materials_answers_the_quiz_and_the_
     assert [m.chat_id for m in makeup] == [WANG]  # the absent member only
     expected = min(5, len(on_it))
     assert f"做 {expected} 道小测验" in makeup[0].plain and f"《{title}》" in makeup[0].plain
-    assert [b.text for b in makeup[0].button_list()] == ["📝 已学完，开始测验"]
+    assert [b.text for b in makeup[0].button_list()] == ["📝 已学完，开始测验", "📖 阅读材料"]
+    assert len(makeup[0].plain) < 900  # a phone's screen or so, not the ~2,300 characters a trial got (T9)
+    read = [m for m in await study.press(WANG, 2) if m.chat_id == WANG]  # 阅读材料: the rest, here
+    assert read and all(len(m.plain) <= 1100 for m in read) and "补学消息下方的按钮" in read[-1].plain
+    excerpt_end = makeup[0].plain.split("\n\n")[2].rstrip()[-12:]
+    assert excerpt_end not in read[0].plain  # it reads on from where the excerpt stopped
     # the excerpts end at a sentence's end, and the pointer is to a member's own command (not /materials)
     excerpts = [block.rstrip() for block in makeup[0].plain.split("\n\n")[2:-2]]
     assert excerpts and all(block.endswith(("。", "！", "？", "；", "”")) for block in excerpts), excerpts

@@ -12,7 +12,9 @@ from sqlmodel import select
 from bot.fakeapi.session import OfflineSession
 from bot.review_card import render_card
 from content.export import HEADER
-from storage.models import Question, QuestionRevision, QuestionStatus, QuizAnswer
+from storage import bank_import
+from storage.bank_import import BankEdit
+from storage.models import Member, Question, QuestionRevision, QuestionStatus, QuizAnswer
 from tests.bot.study_helpers import (
     MEMBER,
     answer,
@@ -79,8 +81,9 @@ async def test_f57_a_stem_typed_after_the_question_changed_elsewhere_is_not_save
         row.status = QuestionStatus.REJECTED
         row.updated_at = session.clock.now() + timedelta(seconds=1)
         s.add(row)
-    reply = (await session.send(SECRETARY_ID, reworded(target, "根据学习材料，")))[0].plain
-    assert "已过时" in reply
+    reply = (await session.send(SECRETARY_ID, reworded(target, "根据学习材料，")))[0]
+    assert "在您编辑期间已被修改或处理（现为“已拒绝”）" in reply.plain and "没有保存" in reply.plain
+    assert f"#{target.id}" in reply.plain and [b.text for b in reply.button_list()] == ["↩️ 撤销拒绝"]
     assert questions(session)[target.id].stem == target.stem
 
 
@@ -110,6 +113,22 @@ async def test_f62_a_sheet_edit_of_an_answered_question_makes_a_revision_and_say
         assert s.exec(select(QuizAnswer).where(QuizAnswer.question_id == asked.id)).one().revision == 1
     assert "🔁 第2版" in render_card(TEXTS, "zh", now) and "🔁" not in render_card(TEXTS, "zh", asked)
 
+    # the member meets it again: that answer is to revision 2, the first still to revision 1
+    for _ in range(20):
+        study.clock.advance(timedelta(days=1))
+        await study.send(MEMBER, "/quiz")
+        while True:
+            try:
+                current(study, MEMBER)
+            except AssertionError:
+                break
+            await answer(study, MEMBER, right=True)
+        with db_of(study).session() as s:
+            given_to = sorted(a.revision for a in s.exec(select(QuizAnswer).where(QuizAnswer.question_id == asked.id)))
+        if len(given_to) > 1:
+            break
+    assert given_to == [1, 2]
+
 
 async def test_f12_an_alternative_typed_into_the_sheet_is_accepted_when_a_member_types_it(
         study: OfflineSession) -> None:
@@ -132,3 +151,32 @@ async def test_f12_an_alternative_typed_into_the_sheet_is_accepted_when_a_member
     assert current(study, MEMBER)[1].id == fill.id  # the one published question
     replies = await study.send(MEMBER, alternative)
     assert "回答正确" in replies[0].plain
+
+
+async def test_f62_a_question_revised_while_a_member_looks_at_it_is_graded_as_they_saw_it(
+        study: OfflineSession) -> None:
+    """The member has a 单选 on screen; the secretary reorders its options meanwhile.  The member's tap on the
+    option that was right on their screen is right, explained with that wording, and recorded to revision 1."""
+    await join_with_member(study)
+    await study.send(MEMBER, "/quiz")
+    for _ in range(30):
+        _, asked = current(study, MEMBER)
+        if asked.qtype == "single":
+            break
+        await answer(study, MEMBER, right=True)
+    else:
+        raise AssertionError("no 单选 in the quiz")
+    right = asked.options.index(asked.answer[0])
+    reordered = (*asked.options[1:], asked.options[0])  # rotated: every option moves
+    assert reordered.index(asked.answer[0]) != right
+    study.clock.advance(timedelta(seconds=30))
+    with db_of(study).session() as s:
+        secretary = s.exec(select(Member).where(Member.tg_user_id == SECRETARY_ID)).one()
+        report = bank_import.apply_edits(session=s, actor=secretary, branch_id=asked.branch_id, now=study.clock.now(),
+                                         edits=[BankEdit(row=2, qkey=asked.qkey, options=reordered)])
+        assert [r.revision for r in report.revised] == [2]
+    replies = await study.press(MEMBER, right + 1)
+    assert any("回答正确" in m.plain for m in replies)
+    with db_of(study).session() as s:
+        given = s.exec(select(QuizAnswer).where(QuizAnswer.question_id == asked.id)).one()
+    assert (given.correct, given.revision, given.chosen) == (True, 1, [asked.answer[0]])

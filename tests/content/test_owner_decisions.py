@@ -8,9 +8,10 @@ still refuses (real sentences of the central Notice and meeting):
                     stay open
     central meeting the central leading group's meeting day as a 单选 among the campaign's meeting days; a
                     blank or 判断 on the day, a local meeting's day and who attended stay refused
-    duties in pairs a true statement of whose role a duty is, only where a false twin hands the role to another
-                    holder (the same passage's body; a person the corpus pairs with another role); the 判断
-                    keep a 40–60 % balance of 正确
+    duties in pairs whose role a duty is, asked by the false twin that hands the role to another holder (the
+                    same passage's body; a person the corpus pairs with another role); the true copy the decision
+                    first allowed was a give-away to the round-2 examiner (stock formulas) and is not asked, so
+                    the 40–60 % balance of 正确 no longer holds on these materials (only "no more 正确 than 错误")
 """
 
 from __future__ import annotations
@@ -142,7 +143,9 @@ def _ev(text: str, lead: str, block: int, section: tuple[str, ...], tier: int = 
     return Evidence("d", NOTICE, text, lead=lead, block=block, tier=tier, section=section, doc_tier=tier)
 
 
-def test_a_duty_is_stated_true_only_beside_a_false_twin_of_another_holder() -> None:
+def test_a_duty_is_asked_by_its_false_twin_of_another_holder_never_by_its_true_copy() -> None:
+    """Round 2 of the examiner (bank of 15): the true copies "各级党委（党组）要对学习教育负总责" and "…主要负责同志
+    要履行好第一责任人责任" were give-aways (stock formulas of every campaign); their false twins are the question."""
     meeting = (MEETING, SAID + TOTAL + GUIDE)
     notice = (TASK + FIRST,)
     evidences = [
@@ -152,9 +155,7 @@ def test_a_duty_is_stated_true_only_beside_a_false_twin_of_another_holder() -> N
     ]
     built = {(c.truth, c.question.stem) for c in duty_candidates(evidences)}
     assert built == {
-        (True, "中央党的建设工作领导小组会议指出：" + TOTAL),
         (False, "中央党的建设工作领导小组会议指出：中央党的建设工作领导小组要对学习教育负总责。"),
-        (True, "《通知》要求：" + FIRST),
         (False, "《通知》要求：党委（党组）领导班子成员要履行好第一责任人责任。"),
     }
     # no role named (重要政治任务): anyone shares it; a duty that echoes its holder (本行业本系统): no twin fits;
@@ -165,12 +166,16 @@ def test_a_duty_is_stated_true_only_beside_a_false_twin_of_another_holder() -> N
     assert duty_candidates(alone) == []
 
 
-def test_a_paired_true_duty_passes_the_stock_words_rule_a_lone_copy_does_not() -> None:
-    stem = "《通知》要求：" + FIRST
-    paired = _cand(_q("truefalse", stem, ("正确", "错误"), ("正确",), FIRST), kind="subject", truth=True)
-    lone = _cand(_q("truefalse", stem, ("正确", "错误"), ("正确",), FIRST), kind="duty", truth=True)
-    assert refusal(paired, FIRST) is None
-    assert refusal(lone, FIRST) == "a true 判断 any member affirms from its stock words"
+def test_a_true_duty_copy_is_refused_from_its_stock_words_whoever_builds_it() -> None:
+    """The examiner's Q13 and Q14 (bank of 15), as built by ``duties`` (kind subject) and as a claim."""
+    stock = "a true 判断 any member affirms from its stock words"
+    for stem, said in (("《通知》要求：" + FIRST, FIRST), ("中央党的建设工作领导小组会议指出：" + TOTAL, TOTAL)):
+        for kind in ("subject", "duty"):
+            true = _cand(_q("truefalse", stem, ("正确", "错误"), ("正确",), said), kind=kind, truth=True)
+            assert refusal(true, said) == stock, (kind, stem)
+    twin = "《通知》要求：党委（党组）领导班子成员要履行好第一责任人责任。"
+    false = _cand(_q("truefalse", twin, ("正确", "错误"), ("错误",), FIRST), kind="subject", truth=False)
+    assert refusal(false, FIRST) is None
 
 
 def test_the_shipped_bank_asks_the_decisions_facts_and_keeps_the_balance(published: Corpus) -> None:
@@ -179,9 +184,13 @@ def test_the_shipped_bank_asks_the_decisions_facts_and_keeps_the_balance(publish
     assert listed and set(listed[0].options) - set(listed[0].answer) <= {"分类指导", "真督实导", "宣传引导"}
     assert any(q.qtype == "fill" and q.answer[0] == "了解群众反映" for q in bank)
     assert any(q.qtype == "single" and q.answer == ("2月24日",) for q in bank)
-    assert "《通知》要求：" + FIRST in {q.stem for q in bank if q.qtype == "truefalse" and q.answer == ("正确",)}
+    statements = {q.stem: q.answer[0] for q in bank if q.qtype == "truefalse"}
+    assert statements.get("《通知》要求：党委（党组）领导班子成员要履行好第一责任人责任。") == "错误"
+    assert not any(s.endswith((FIRST, TOTAL)) for s in statements)  # the true copies: give-aways
     verdicts = [q.answer[0] for q in bank if q.qtype == "truefalse"]
-    assert 0.4 <= verdicts.count("正确") / len(verdicts) <= 0.6, verdicts
+    # the 40–60 % of 正确 held while the true duty copies were asked; without them (examiner round 2: give-aways)
+    # these materials offer no true 判断 the bank does not already ask in another type: only the upper bound holds
+    assert verdicts and verdicts.count("正确") / len(verdicts) <= 0.6, verdicts
 
 
 def test_a_question_that_yields_to_a_curated_one_gives_its_place_back_to_the_ranker() -> None:
@@ -190,5 +199,5 @@ def test_a_question_that_yields_to_a_curated_one_gives_its_place_back_to_the_ran
     kept one 正确 in four.  The ranker now chooses again without it, and the balance holds in that build too."""
     corpus = build_corpus(DEFAULT_MATERIALS, own_bodies=("学校",))
     verdicts = [q.answer[0] for q in corpus.questions if q.enabled and q.qtype == "truefalse"]
-    assert 0.4 <= verdicts.count("正确") / len(verdicts) <= 0.6, verdicts
+    assert verdicts and verdicts.count("正确") / len(verdicts) <= 0.6, verdicts  # see the test above
     assert not [p for p in corpus.problems if "matches no question" in p.message]

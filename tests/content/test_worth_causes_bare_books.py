@@ -51,6 +51,7 @@ def test_a_provenance_blank_is_refused() -> None:
     # a session the text carries out is what it requires, not where it was printed
     assert not provenance(f"是贯彻落实党的二十届{BLANK}战略部署的必然要求")
     assert not provenance(f"以{BLANK}为抓手，教育引导各级党组织")
+    assert not provenance(f"重大事项及时向{BLANK}报告") and not provenance(f"增加农民收入{BLANK}")
 
 
 def test_a_multiple_with_one_wrong_option_is_refused() -> None:

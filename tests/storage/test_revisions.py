@@ -11,11 +11,11 @@ import pytest
 from sqlmodel import select
 
 from scheduler.clock import FakeClock
-from storage import bank, bank_import, quiz, revisions
+from storage import bank, bank_import, group_quiz, quiz, revisions
 from storage.bank_import import BankEdit
 from storage.db import Database
 from storage.errors import InvalidState
-from storage.models import QuestionRevision, QuizAnswer, ReviewItem
+from storage.models import PollMap, QuestionRevision, QuizAnswer, ReviewItem
 from tests import factories
 from tests.storage.test_bank import REWORDED
 from tests.storage.test_content import corpus, question, questions_by_key, reviewed, sync
@@ -126,3 +126,28 @@ def test_a_stale_token_is_refused_and_a_current_one_accepted(db: Database, clock
         done = bank.decide_question(session=s, actor=sec, question_id=q1.id, publish=True, now=clock.now(),
                                     expected=revisions.version_token(current))
         assert done.status == "published"
+
+
+def test_a_group_poll_vote_is_graded_against_the_revision_the_poll_showed(db: Database, clock: FakeClock) -> None:
+    """The poll went out; the options were then reordered in the sheet: the vote for the option that was right
+    on the poll is right, and recorded against revision 1 with the text the voter saw."""
+    branch, sec = reviewed(db, clock, {"q-0001": True})
+    q1 = questions_by_key(db, branch.id)["q-0001"]
+    voter = factories.member(db, branch.id, 901, "赵党员", clock.now())
+    assert sec.id is not None and voter.id is not None
+    with db.session() as s:
+        s.add(PollMap(branch_id=branch.id, poll_id="p1", feature="quiz", member_id=sec.id, question_id=q1.id,
+                      sent_at=clock.now()))
+    clock.advance(timedelta(minutes=5))
+    reordered = ("普通群众", "县处级以上领导班子", "离退休干部", "青年学生")
+    with db.session() as s:
+        report = bank_import.apply_edits(session=s, actor=sec, branch_id=branch.id, now=clock.now(),
+                                         edits=[BankEdit(row=2, qkey="q-0001", options=reordered)])
+        assert [r.revision for r in report.revised] == [2]
+    clock.advance(timedelta(minutes=1))
+    with db.session() as s:
+        poll = s.exec(select(PollMap).where(PollMap.poll_id == "p1")).one()
+        assert group_quiz.record_poll_answer(session=s, member=voter, poll=poll, option_ids=[0], now=clock.now())
+    with db.session() as s:
+        vote = s.exec(select(QuizAnswer).where(QuizAnswer.member_id == voter.id)).one()
+    assert (vote.correct, vote.revision, vote.chosen) == (True, 1, ["县处级以上领导班子"])

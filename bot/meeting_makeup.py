@@ -1,0 +1,124 @@
+"""补学 (make-up study) as a member reads it on a phone: a short message, the rest on request, the quiz.
+
+::
+
+    补学 message (≈ 700 chars): the meeting, the materials' titles, an excerpt, where the rest is
+        [📝 已学完，开始测验]  [📖 阅读材料]
+    📖 ─▶ the materials' text from where the excerpt stopped, a message per passage (each ≤ READ_CHARS)
+
+A trial's 补学 message ran to ~2,300 characters — several screens before the button.  The excerpt ends
+where one of its sentences ends; the rest of the materials comes with daily study (/study) as before.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.meeting_view import makeup_keyboard, when
+from bot.texts import Catalog, Safe, book_title
+from bot.words import kind_word
+from content.sentences import split_sentences
+from scheduler.kinds import Outgoing
+from storage import meetings as meeting_store
+from storage.makeup import makeup_of, makeup_questions
+from storage.models import Delivery, Meeting, Member, MemberStatus
+
+EXCERPT_CHARS = 300  # of the materials' text in the 补学 message itself
+STUDY_CHARS = 1500  # of the materials' text offered in all (the rest comes with daily study, /study)
+READ_CHARS = 1000  # at most per message when the member asks to read on
+
+
+def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """补学: the meeting's materials to study (an excerpt, the rest a button away), then a short quiz on them
+    (or, when none of their questions is published yet, it says so and reading completes it)."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
+    member = session.get(Member, row.member_id) if row.member_id is not None else None
+    if meeting is None or member is None or member.status != MemberStatus.ACTIVE or meeting.id is None \
+            or member.id is None:
+        return None
+    owed = makeup_of(session=session, meeting_id=meeting.id, member_id=member.id)
+    if owed is None or owed.completed_at is not None:
+        return None
+    lang = texts.lang(member.language)
+    questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size))
+    passages = makeup_passages(session, meeting)
+    text = Safe("\n\n".join([makeup_text(texts, lang, meeting, passages, settings.tz),
+                              texts.t("mtg.makeup.quiz" if questions else "mtg.makeup.no_quiz", lang,
+                                      count=questions)]))
+    more = sum(len(body) for _title, body in passages) > len(_excerpt(passages))
+    return Outgoing(text=text, markup=makeup_keyboard(texts, lang, meeting.id, quiz=bool(questions), read=more))
+
+
+def makeup_passages(session: Session, meeting: Meeting) -> list[tuple[str, str]]:
+    """(heading, text) of the meeting's materials, in reading order, up to :data:`STUDY_CHARS` in whole
+    sentences."""
+    units = meeting_store.study_units(session=session, branch_id=meeting.branch_id, titles=list(meeting.materials))
+    out: list[tuple[str, str]] = []
+    budget = STUDY_CHARS
+    for unit in units:
+        excerpt = whole_sentences(unit.text, budget) if budget > 0 else ""
+        if not excerpt:
+            break
+        budget -= len(excerpt)
+        out.append((unit.heading or unit.title, excerpt))
+    return out
+
+
+def _excerpt(passages: list[tuple[str, str]]) -> str:
+    """The start of the first passage, in whole sentences (its first sentence at least)."""
+    if not passages:
+        return ""
+    body = passages[0][1]
+    return whole_sentences(body, EXCERPT_CHARS) or next(iter(split_sentences(body)), body)
+
+
+def makeup_text(texts: Catalog, lang: str, meeting: Meeting, passages: list[tuple[str, str]], tz: ZoneInfo
+                ) -> Safe:
+    parts = [texts.t("mtg.makeup.head", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
+                     start=when(texts, lang, meeting.starts_at, tz))]
+    if meeting.materials:
+        parts.append(texts.t("mtg.makeup.materials", lang, titles="\n".join(
+            f"· 《{book_title(title)}》" for title in meeting.materials)))
+    excerpt = _excerpt(passages)
+    if excerpt:
+        parts.append(texts.t("mtg.makeup.unit", lang, title=passages[0][0], text=excerpt))
+    if not meeting.materials:
+        parts.append(texts.t("mtg.makeup.no_materials", lang))
+    more = sum(len(body) for _title, body in passages) > len(excerpt)
+    parts.append(texts.t("mtg.makeup.ask_more" if more else "mtg.makeup.ask", lang))
+    return Safe("\n\n".join(parts))
+
+
+def read_on(texts: Catalog, lang: str, passages: list[tuple[str, str]]) -> list[Safe]:
+    """The materials from where the 补学 message's excerpt stopped: one message per passage, none longer
+    than :data:`READ_CHARS` (a long passage continues in the next, at a sentence's end)."""
+    rest = list(passages)
+    if rest:
+        excerpt = _excerpt(rest)
+        rest[0] = (rest[0][0], rest[0][1][len(excerpt):].lstrip())
+    out: list[Safe] = []
+    for title, body in rest:
+        while body:
+            piece = whole_sentences(body, READ_CHARS) or body[:READ_CHARS]
+            out.append(texts.t("mtg.makeup.unit", lang, title=title, text=piece))
+            body = body[len(piece):].lstrip()
+    if out:
+        out[-1] = Safe(out[-1] + "\n\n" + texts.t("mtg.makeup.read_end", lang))
+    return out
+
+
+def whole_sentences(text: str, budget: int) -> str:
+    """At most ``budget`` characters of ``text``, ending where one of its sentences ends (content's own
+    boundaries, quotations kept whole; the trial got "…实事好事，用")."""
+    if len(text) <= budget:
+        return text
+    end = at = 0
+    for sentence in split_sentences(text):
+        at = text.index(sentence, at) + len(sentence)
+        if at > budget:
+            break
+        end = at
+    return text[:end]

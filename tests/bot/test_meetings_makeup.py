@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, select
 
 from bot.fakeapi.session import OfflineSession
+from bot.texts import book_title
 from scheduler.clock import FakeClock
 from storage.attendance import code_at
 from storage.models import (
@@ -130,3 +131,19 @@ async def test_a_double_tap_on_read_the_materials_sends_them_once(study: Offline
     assert not [m for m in late if m.chat_id == WANG and m.kind != "edit"]
     assert list(study.api.callback_answers.values())[-1]["text"] == "材料已发在上面了"
     assert not study.api.unanswered_callbacks()
+
+
+async def test_an_english_reader_gets_the_materials_listed_in_english_glyphs(
+        study: OfflineSession, clock: FakeClock) -> None:
+    """The list of materials is the catalog's: • “title” for an English reader, · 《title》 in Chinese."""
+    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    await join(study, ZHANG, WANG)
+    await study.send(WANG, "/lang en")
+    title, _ = _material_with_questions(study)
+    await study.send(SECRETARY_ID, f"/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | 材料 {title}")
+    await tick(study)
+    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))
+    makeup = {m.chat_id: m.plain for m in await tick(study) if "补学" in m.plain or "Make-up" in m.plain}
+    assert f"· 《{title}》" in makeup[ZHANG]
+    lines = makeup[WANG].splitlines()
+    assert f"• “{book_title(title, 'en')}”" in lines and not [line for line in lines if line.startswith("· ")]

@@ -164,9 +164,17 @@ def addressed_meeting(*, session: Session, actor: Member, meeting_id: int, scope
     Every member-facing path (view, 参加 / 请假, .ics, check-in) goes through here, and a meeting of their
     own branch that is not theirs reads exactly like an unknown id — its topic, time and place are the
     business of those it addresses (a 支委会's agenda, another 党小组's meeting)."""
+    return reach_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)[0]
+
+
+def reach_meeting(*, session: Session, actor: Member, meeting_id: int, scope: Scope | None = None
+                  ) -> tuple[Meeting, bool]:
+    """:func:`addressed_meeting`, and whether the meeting addresses the caller (a secretary reaches every
+    meeting, but answers 参加 / 请假 only for theirs): asked once per request, not twice."""
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
-    if seen_by(actor, scope).manages or is_attendee(session=session, meeting=meeting, member=actor):
-        return meeting
+    attending = is_attendee(session=session, meeting=meeting, member=actor)
+    if attending or seen_by(actor, scope).manages:
+        return meeting, attending
     raise NotFound("meeting_not_found", id=meeting_id)
 
 

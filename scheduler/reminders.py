@@ -36,6 +36,7 @@ from storage import meeting_series
 from storage.attendance import Window, assign_makeup
 from storage.makeup import settle_makeups
 from storage.meeting_audience import attendees
+from storage.meetings import cancelled_by
 from storage.members import get_branch
 from storage.models import Audience, Delivery, DeliveryState, LeaveStatus, Meeting, MeetingStatus, Member, Rsvp
 
@@ -157,6 +158,9 @@ def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> i
             continue
         told = list(session.exec(select(Member).where(
             col(Member.id).in_(notified(session=session, meeting_id=meeting.id)))).all())
+        if cancelled:  # whoever cancelled it had the confirmation; their own notice back would read as news
+            by = cancelled_by(session=session, meeting=meeting)
+            told = [m for m in told if m.tg_user_id != by]
         kind = CANCEL if cancelled else CHANGE
         prefix = f"{kind}:{meeting.id}:" + ("" if cancelled else f"{meeting.revision}:")
         added += _fan_out(session, meeting, kind, told, prefix, now,

@@ -31,6 +31,7 @@ from storage.meeting_checks import checked_spec, material_titles, party_groups, 
 from storage.members import audit
 from storage.models import (
     Audience,
+    AuditEntry,
     Meeting,
     MeetingSeries,
     MeetingStatus,
@@ -293,6 +294,21 @@ def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: dat
     audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id, action="meeting_cancelled",
           detail=f"#{meeting_id}", now=now)
     return meeting
+
+
+def cancelled_by(*, session: Session, meeting: Meeting) -> int | None:
+    """The Telegram id of whoever cancelled ``meeting`` (or ended its series), from the audit: they were told
+    in their confirmation, so the cancellation notice is not sent back to them."""
+    wanted = [("meeting_cancelled", f"#{meeting.id}")]
+    if meeting.series_id is not None:
+        wanted.append(("series_ended", f"#{meeting.series_id}"))
+    for action, detail in wanted:
+        actor = session.exec(select(AuditEntry.actor_tg_id).where(
+            AuditEntry.branch_id == meeting.branch_id, AuditEntry.action == action, AuditEntry.detail == detail)
+            .order_by(col(AuditEntry.at).desc())).first()
+        if actor is not None:
+            return actor
+    return None
 
 
 def set_party_group(*, session: Session, actor: Member, name: str, member_ids: list[int], now: datetime,

@@ -32,6 +32,8 @@ async def test_a_meeting_not_for_the_whole_branch_posts_nothing_in_the_group(
         tmp_path: Any, clock: FakeClock, db_url: str, audience: str) -> None:
     async with with_group(tmp_path, clock, db_url) as s:
         await join(s)
+        if audience == "group":  # a 党小组会 needs a group with members (trial U23)
+            await s.send(SECRETARY_ID, f"/partygroup 第一党小组 {_member_id(s, WANG)}")
         line = {
             "committee": "/newmeeting 支委会 | 2026-03-25 14:30 | 书记办公室 | 讨论张三的预备期考察意见 | 60分钟",
             "group": "/newmeeting 党小组会 | 2026-03-25 14:30 | 活动室 | 小组谈心 | 小组 第一党小组",

@@ -182,8 +182,10 @@ def test_roster_and_quorum_match_the_rows(db: Database, people: tuple[Member, li
         owed = attendance.assign_makeup(session=s, meeting=s.get(Meeting, mid), now=after,  # type: ignore[arg-type]
                                         window=WINDOW)
         assert sorted(owed) == sorted([members[1].id, members[2].id, members[3].id])
-        # no published question on the meeting's materials: reading completes the 补学, and only once
-        assert makeup.start_makeup(session=s, member=members[2], meeting_id=mid, now=after, size=5).done_now
+        # no materials: nothing to read, so no tap completes it (trial U12); the secretary records it, once
+        with pytest.raises(InvalidState, match="makeup_nothing_to_read"):
+            makeup.start_makeup(session=s, member=members[2], meeting_id=mid, now=after, size=5)
+        makeup.mark_makeup(session=s, actor=secretary, meeting_id=mid, member_id=members[2].id or 0, now=after)
         assert makeup.start_makeup(session=s, member=members[2], meeting_id=mid, now=after, size=5).done_before
         done = attendance.roster(session=s, actor=secretary, meeting_id=mid, now=after, window=WINDOW)
         assert {x.name for x in done.owes_makeup} == {members[1].name, members[3].name}

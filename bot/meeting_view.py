@@ -139,7 +139,8 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
         return Safe(head + "\n" + texts.t("mtg.roster.cancelled", lang))
     if not roster.expected:  # an empty audience (a 党小组 with nobody in it, a list of people since gone)
         return Safe(head + "\n" + texts.t("mtg.roster.nobody", lang))
-    state = "mtg.roster.final" if roster.final else "mtg.roster.so_far" if roster.begun else "mtg.roster.not_begun"
+    state = ("mtg.roster.final" if roster.final else "mtg.roster.so_far" if roster.begun or roster.checking_in
+             else "mtg.roster.not_begun")
     out = [head,
            texts.t(state, lang),
            texts.t("mtg.roster.counts", lang, expected=len(roster.expected), present=len(present), full=full,

@@ -304,6 +304,7 @@ class Roster:
     expected: tuple[RosterLine, ...]
     quorum: Quorum | None
     begun: bool = True  # the meeting has started (before: nobody is late or missing yet, all is "so far")
+    checking_in: bool = False  # not begun, but check-in is open: who is here so far counts already
 
     def having(self, *statuses: str | None) -> list[RosterLine]:
         return [line for line in self.expected if line.status in statuses]
@@ -361,7 +362,7 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
         quorum = Quorum(full_expected=len(full), full_present=sum(
             1 for x in full if x.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)))
     return Roster(meeting_id=meeting.id, final=final, expected=tuple(lines), quorum=quorum,
-                  begun=now >= meeting.starts_at)
+                  begun=now >= meeting.starts_at, checking_in=window.opens(meeting) <= now < meeting.starts_at)
 
 
 def recent_rosters(*, session: Session, actor: Member, now: datetime, window: Window, limit: int = 6,

@@ -122,3 +122,17 @@ async def test_a_makeup_with_nothing_to_read_is_not_completed_by_one_tap(session
 
 def _id(session: OfflineSession, tg: int) -> int:
     return next(int(m.id) for m in rows(session, Member) if m.tg_user_id == tg)
+
+
+async def test_the_roster_during_check_in_before_the_start_says_so_far(session: OfflineSession,
+                                                                       clock: FakeClock) -> None:
+    await join(session)
+    await session.send(SECRETARY_ID, "/newmeeting 党员大会 | 2026-03-25 14:30 | 三楼会议室 | 动员部署会")
+    mid = rows(session, Meeting)[0].id
+    await deliver(session)
+    clock.set(datetime(2026, 3, 25, 6, 20, 5, tzinfo=UTC))  # 14:20 local: check-in open, not yet begun
+    code = _code((await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0].plain)
+    assert "签到成功" in (await session.send(WANG, f"/checkin {code}"))[0].plain
+    roster = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
+    assert "实到 1 人" in roster and "截至目前（签到尚未结束）" in roster
+    assert "签到开放后才有实到" not in roster and "会议尚未开始" not in roster

@@ -19,6 +19,7 @@ from bot.texts import Catalog, Safe, book_title, raised
 from content.export import LETTERS
 from content.grading import normalise
 from content.questions.cloze import cited
+from storage.makeup import QUIZ_KIND as MAKEUP_QUIZ
 from storage.models import Question, QuizSession, StudyUnit
 from storage.quiz_state import NothingToAsk
 from storage.study import MyProgress, PlanView
@@ -215,10 +216,14 @@ def nothing_text(texts: Catalog, lang: str, why: NothingToAsk, tz: tzinfo) -> Sa
 
 
 def summary_text(texts: Catalog, lang: str, quiz: QuizSession, wrong_total: int) -> Safe:
-    """The end of a session: how many were right (the member's own figure, compared with nothing)."""
+    """The end of a session: how many were right (the member's own figure, compared with nothing); a 补学's
+    quiz ends the 补学 too, and says so — the member should not wonder whether it counted."""
     total = len(quiz.question_ids)
     key = "quiz.summary_all" if quiz.correct == total else "quiz.summary"
-    return texts.t(key, lang, correct=quiz.correct, total=total, wrong=wrong_total)
+    text = texts.t(key, lang, correct=quiz.correct, total=total, wrong=wrong_total)
+    if quiz.kind == MAKEUP_QUIZ:
+        return Safe(text + "\n\n" + texts.t("mtg.makeup.done", lang))
+    return text
 
 
 def wrongbook_text(texts: Catalog, lang: str, items: list[tuple[int, Question, str]]) -> Safe:

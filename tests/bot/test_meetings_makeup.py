@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import col, select
 
+from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
 from bot.texts import book_title
 from scheduler.clock import FakeClock
@@ -96,9 +97,12 @@ async def test_the_absent_member_studies_the_materials_answers_the_quiz_and_the_
         assert set(quiz.question_ids) <= on_it and len(quiz.question_ids) == expected
         row = s.exec(select(Makeup)).one()
         assert row.read_at is not None and row.quiz_session_id == quiz.id and row.completed_at is None
+    last: list[SentMessage] = []
     for n in range(expected):
         clock.advance(timedelta(seconds=20))  # at a reader's pace
-        await answer(study, WANG, right=n % 2 == 0)  # a wrong answer still completes the quiz
+        last = await answer(study, WANG, right=n % 2 == 0)  # a wrong answer still completes the quiz
+    ended = "\n".join(m.plain for m in last if m.chat_id == WANG)
+    assert "本次答题结束" in ended and "补学已完成" in ended  # the member is told it counted (trial U16)
     roster = (await study.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
     assert "补学已完成：王五" in roster and "补学未完成：—" in roster  # the finished quiz counts at once
     await tick(study)  # and the tick records it on the row

@@ -73,6 +73,8 @@ def render_added(texts: Catalog, lang: str, sent_name: str, added: Added, auto_p
                     count=added.new_questions[qtype])
         for qtype in QUESTION_TYPES if added.new_questions[qtype])
     key = "materials.added_published" if auto_publish else "materials.added"
+    if not added.new_questions:  # "新增题目 0 道（—），已自动发布" said nothing: say there are none, and why
+        key = "materials.added_no_questions"
     lines = [texts.t(key, lang, name=added.file_name, documents=Safe(docs), snippets=added.snippets,
                      questions=sum(added.new_questions.values()), by_type=by_type or "—")]
     if added.elsewhere_added or added.report.questions_retired:

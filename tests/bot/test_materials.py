@@ -194,3 +194,18 @@ async def test_a_secretary_marks_a_material_core_or_background(session: OfflineS
     assert "没有第 99 份材料" in (await session.send(factories.SECRETARY_ID, "/mark 99 核心"))[0].plain
     assert "用法" in (await session.send(factories.SECRETARY_ID, "/mark 1 重要"))[0].plain
     assert "仅供" in (await session.send(MEMBER, f"/mark {number} 背景"))[0].plain
+
+
+NOTICE = ("学习体会\n\n大家认真学习了有关内容，都很有收获。\n"
+          "今后我们还要继续努力，把学习成果运用到工作中去。\n")
+
+
+async def test_an_upload_without_new_questions_says_so_plainly(session: OfflineSession) -> None:
+    """Trial U24: "新增题目 0 道（—），已自动发布" — zero questions "published", and a dash nobody explained."""
+    await join(session)
+    replies = await session.upload(factories.SECRETARY_ID, "通知.txt", NOTICE.encode())
+    text = replies[-1].plain
+    added = [m for m in materials(session) if m.file_name == "通知.txt"]
+    assert added, text
+    assert questions_of(session, added[0].doc_key) == []  # the case in question: nothing drawn from it
+    assert "没有生成新题目" in text and "（—）" not in text and "0 道" not in text and "/mark" in text

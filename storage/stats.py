@@ -30,7 +30,6 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.errors import PermissionDenied
-from storage.meeting_audience import attendees
 from storage.models import (
     Attendance,
     Branch,
@@ -40,12 +39,11 @@ from storage.models import (
     Question,
     QuizAnswer,
     Role,
-    Rsvp,
     StudyProgress,
 )
 from storage.scope import Scope
 from storage.turnout import CAME as CAME_STATUSES
-from storage.turnout import LEAVE, Turnout, turnout
+from storage.turnout import Turnout, turnout
 
 CANCELLED = "cancelled"
 
@@ -148,6 +146,7 @@ class MemberStats:
     attended: int
     leaves: int
     last_attended: datetime | None
+    absent: int = 0  # expected, did not come, not on approved leave
 
 
 @dataclass(frozen=True)
@@ -283,15 +282,12 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
         .join(Question, col(Question.id) == QuizAnswer.question_id)
         .where(QuizAnswer.member_id == member_id, in_window(QuizAnswer.answered_at, window))
         .group_by(col(Question.document)).order_by(col(Question.document))).all()
-    # the meetings this member was expected at (the roster's rule, asked for this one person)
-    held = [m.id for m in held_meetings(session, branch_id, window, now)
-            if member.role != Role.ADMIN and attendees(session=session, meeting=m, people=[member])]
-    attended = leaves = 0
-    if held:
-        attended = session.exec(select(func.count()).select_from(Attendance).where(
-            Attendance.member_id == member_id, col(Attendance.meeting_id).in_(held), CAME)).one()
-        leaves = session.exec(select(func.count()).select_from(Rsvp).where(
-            Rsvp.member_id == member_id, col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
+    # the meetings this member was expected at, and what they did there: /attendance's rules (storage.turnout)
+    mine = [t for t in held_turnout(session, branch_id, window, now)
+            if member.role != Role.ADMIN and any(p.id == member_id for p in t.expected)]
+    attended = sum(1 for t in mine if member_id in t.came)
+    leaves = sum(1 for t in mine if member_id in t.leave)
+    absent = sum(1 for t in mine if member_id in t.missing)
     last = session.exec(select(func.max(Meeting.starts_at)).join(Attendance, col(Attendance.meeting_id) == Meeting.id)
                         .where(Attendance.member_id == member_id, CAME)).one()
     documents = tuple(DocumentAccuracy(d, int(n), int(c or 0)) for d, n, c in by_doc)
@@ -299,7 +295,7 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
         member_id=member_id, name=member.name, status=member.status, standing=member.standing,
         delivered=int(delivered), read=int(read), study_days=int(days),
         answers=sum(d.answers for d in documents), correct=sum(d.correct for d in documents), by_document=documents,
-        meetings_held=len(held), attended=int(attended), leaves=int(leaves), last_attended=_aware(last),
+        meetings_held=len(mine), attended=attended, leaves=leaves, absent=absent, last_attended=_aware(last),
     )
 
 

@@ -3,8 +3,11 @@ counts 请假, 缺席 and 补学 by /attendance's rules (``storage/turnout.py``)
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
+
+from openpyxl import load_workbook
 
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
@@ -50,3 +53,14 @@ async def test_stats_count_leave_absence_and_makeup_as_attendance_does(
     overview = (await s.send(SECRETARY_ID, "/attendance"))[0].plain
     owed = sum(int(n) for n in re.findall(r"补学未完成 (\d+) 人", overview))
     assert owed > 0 and f"补学待完成 {owed} 人次" in branch
+
+
+async def test_the_roster_sheet_holds_members_not_rejected_applicants(session: OfflineSession) -> None:
+    await join(session)
+    session.api.add_user(10009, "路人甲")
+    request = next(r for r in await session.send(10009, "/start") if r.chat_id == SECRETARY_ID)
+    await session.send(SECRETARY_ID, f"/reject {request.plain.split('编号：')[1].split()[0]}")
+    sent = (await session.send(SECRETARY_ID, "/export"))[0]
+    book = load_workbook(io.BytesIO(sent.file_bytes or b""))
+    names = [row[1] for row in book["党员名册"].iter_rows(min_row=2, values_only=True)]
+    assert names == ["李 书记", "张三", "王五"]  # 路人甲 was never a 党员

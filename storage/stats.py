@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from itertools import pairwise
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func
+from sqlalchemy import ColumnElement, and_, case, distinct, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -172,10 +172,25 @@ def in_window(column: datetime | None, window: Window) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
-def _active_members(session: Session, branch_id: int) -> list[MemberRef]:
-    rows = session.exec(select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
-                        .order_by(col(Member.id))).all()
-    return [MemberRef(int(i), n) for i, n in rows if i is not None]
+def _active_members(session: Session, branch_id: int, before: datetime | None = None) -> list[MemberRef]:
+    """The branch's members; with ``before``, only those who had joined by then (nobody is behind on a week
+    they were not yet a member for)."""
+    query = select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
+    if before is not None:
+        query = query.where(or_(col(Member.joined_at).is_(None), col(Member.joined_at) < before))
+    return [MemberRef(int(i), n) for i, n in session.exec(query.order_by(col(Member.id))).all() if i is not None]
+
+
+def members_joined_before(session: Session, branch_id: int, before: datetime) -> bool:
+    """Whether the branch had any member by ``before`` (a digest about a week before anyone joined is noise)."""
+    return bool(_active_members(session, branch_id, before=before))
+
+
+def _members_rows(model: type[StudyProgress] | type[QuizAnswer], branch_id: int) -> ColumnElement[bool]:
+    """The branch's rows of ``model`` by its members on the roll now — the population of 在册: a removed
+    member's answers are not counted as a participant out of the members who remain."""
+    return and_(col(model.branch_id) == branch_id, col(model.member_id).in_(
+        select(Member.id).where(Member.branch_id == branch_id, COUNTED)))
 
 
 def held_meetings(session: Session, branch_id: int, window: Window, now: datetime) -> list[Meeting]:
@@ -219,8 +234,7 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     by_status = {status: (int(n), int(u or 0)) for status, n, u in session.exec(
         select(Member.status, func.count(), unreachable_now)
         .where(Member.branch_id == branch_id, col(Member.role) != Role.ADMIN).group_by(col(Member.status))).all()}
-    admins = _admins(session, branch_id)
-    progress_rows, answer_rows = _rows_of(StudyProgress, branch_id, admins), _rows_of(QuizAnswer, branch_id, admins)
+    progress_rows, answer_rows = _members_rows(StudyProgress, branch_id), _members_rows(QuizAnswer, branch_id)
     delivered, read, readers = session.exec(
         select(func.count(), func.count(col(StudyProgress.read_at)),
                func.count(distinct(case((col(StudyProgress.read_at).is_not(None), StudyProgress.member_id)))))
@@ -230,7 +244,7 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     per_question = [(int(q), int(n), int(c or 0)) for q, n, c in session.exec(
         select(QuizAnswer.question_id, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
         .where(answer_rows, in_window(QuizAnswer.answered_at, window)).group_by(col(QuizAnswer.question_id))).all()]
-    active = _active_members(session, branch_id)
+    active = _active_members(session, branch_id, before=window.end)
     held = held_turnout(session, branch_id, window, now)
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
         progress_rows, col(StudyProgress.read_at).is_not(None),

@@ -206,9 +206,11 @@ async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     branch_id = data.int_arg(0)
     if branch_id != _branch_id(caller):  # a digest forwarded to, or forged by, another branch's secretary
         return svc.texts.plain("button.expired", caller.lang)
-    added = await svc.db.run(digest.queue_nudges, scope=caller.scope, branch_id=branch_id, now=svc.clock.now(),
-                             settings=svc.settings, sender=caller.member.id if caller.member else None)
-    return svc.texts.plain("digest.nudged" if added else "digest.nudged_none", caller.lang, count=added)
+    added, wanted = await svc.db.run(digest.queue_nudges, scope=caller.scope, branch_id=branch_id,
+                                     now=svc.clock.now(), settings=svc.settings,
+                                     sender=caller.member.id if caller.member else None)
+    key = "digest.nudged" if added else "digest.nudged_none" if wanted else "digest.nudge_nobody"
+    return svc.texts.plain(key, caller.lang, count=added)
 
 
 FEATURE = Feature(

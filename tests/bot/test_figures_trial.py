@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
+from sqlmodel import select
 
+from bot.context import SERVICES_KEY
+from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
+from storage.models import Member, Question, QuizAnswer
 from tests.bot.test_meetings import WANG, ZHANG, deliver, join
-from tests.factories import SECRETARY_ID
+from tests.factories import INVITE, SECRETARY_ID
 
 
 async def _leave(s: OfflineSession, clock: FakeClock, user: int, meeting_id: int) -> None:
@@ -64,3 +68,67 @@ async def test_the_roster_sheet_holds_members_not_rejected_applicants(session: O
     book = load_workbook(io.BytesIO(sent.file_bytes or b""))
     names = [row[1] for row in book["党员名册"].iter_rows(min_row=2, values_only=True)]
     assert names == ["李 书记", "张三", "王五"]  # 路人甲 was never a 党员
+
+
+def _tick(s: OfflineSession) -> list[SentMessage]:
+    from bot.ticker import tick
+    return s.run(lambda: tick(s.app))  # type: ignore[return-value]
+
+
+def _digest(sent: list[SentMessage]) -> list[SentMessage]:
+    return [m for m in sent if m.chat_id == SECRETARY_ID and "上周支部情况" in m.plain]
+
+
+MONDAY = datetime(2026, 3, 23, 1, 5, tzinfo=UTC)  # 09:05 Beijing: the digest of 03-16 … 03-22 is due
+
+
+async def test_a_brand_new_branch_gets_no_digest_about_the_week_before_it_joined(
+        session: OfflineSession, clock: FakeClock) -> None:
+    clock.set(MONDAY - timedelta(minutes=30))
+    await join(session)
+    clock.set(MONDAY)
+    assert _digest(await _tick(session)) == []
+
+
+async def test_the_digest_leaves_out_members_who_joined_since_and_removed_members_answers(
+        session: OfflineSession, clock: FakeClock) -> None:
+    s = session
+    s.api.add_user(SECRETARY_ID, "李", last_name="书记")
+    await s.send(SECRETARY_ID, "/start")
+    s.api.add_user(ZHANG, "张三")
+    await s.send(ZHANG, f"/start {INVITE}")
+    s.api.add_user(WANG, "王五")
+    await s.send(WANG, f"/start {INVITE}")
+    svc = s.app.bot_data[SERVICES_KEY]
+    with svc.db.session() as db:  # 王五 answered twice last week, then he was removed
+        wang = db.exec(select(Member).where(Member.tg_user_id == WANG)).one()
+        question = db.exec(select(Question)).first()
+        assert question is not None
+        for n in range(2):
+            db.add(QuizAnswer(branch_id=wang.branch_id, member_id=wang.id, question_id=question.id,
+                              attempt_key=f"w{n}", chosen=["A"], correct=True,
+                              answered_at=datetime(2026, 3, 21, 2, tzinfo=UTC)))
+        db.commit()
+        wang_id = wang.id
+    await s.send(SECRETARY_ID, f"/remove {wang_id}")
+    await s.press(SECRETARY_ID, 1)  # 确定
+    clock.set(MONDAY - timedelta(minutes=30))
+    s.api.add_user(10005, "赵六")
+    await s.send(10005, f"/start {INVITE}")  # joined this morning: not behind on last week
+    clock.set(MONDAY)
+    digest = _digest(await _tick(s))
+    assert len(digest) == 1
+    text = digest[0].plain
+    assert "赵六" not in text and "王五" not in text
+    assert "✍️ 答题：0/" in text and "共 0 题" in text  # the removed member's answers are not a participant's
+
+
+async def test_the_nudge_button_says_nobody_needs_one_when_only_the_secretary_is_behind(
+        session: OfflineSession, clock: FakeClock) -> None:
+    session.api.add_user(SECRETARY_ID, "李", last_name="书记")
+    await session.send(SECRETARY_ID, "/start")
+    clock.set(MONDAY)
+    assert len(_digest(await _tick(session))) == 1
+    await session.press(SECRETARY_ID, 1)
+    toast = str(list(session.api.callback_answers.values())[-1].get("text", ""))
+    assert "没有需要提醒的党员" in toast and "已提醒过" not in toast

@@ -132,3 +132,11 @@ async def test_the_nudge_button_says_nobody_needs_one_when_only_the_secretary_is
     await session.press(SECRETARY_ID, 1)
     toast = str(list(session.api.callback_answers.values())[-1].get("text", ""))
     assert "没有需要提醒的党员" in toast and "已提醒过" not in toast
+
+
+async def test_replies_to_members_and_secretaries_name_no_config_keys(session: OfflineSession) -> None:
+    await join(session)
+    said = (await session.send(ZHANG, "/whoami"))[0].plain + (await session.send(SECRETARY_ID, "/groupquiz"))[0].plain
+    assert "支部群" in said and str(ZHANG) in said
+    for key in ("secretaries", "committee_admins", "group_chat_id", "branches[", "配置文件"):
+        assert key not in said

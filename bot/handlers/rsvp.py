@@ -37,11 +37,12 @@ from bot.commands import conversation_button, guarded_callback
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler
 from bot.notify import send_to_member
+from bot.words import file_word, kind_word
 from scheduler import leave
 from storage import attendance
 from storage import meetings as meeting_store
 from storage.errors import DomainError
-from storage.models import MeetingStatus, Role
+from storage.models import Meeting, MeetingStatus, Role
 
 REASON = 0
 LEAVE_KEY = "mt.leave"
@@ -178,13 +179,16 @@ async def ics_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     assert caller.member is not None
     member, scope = caller.member, caller.scope
 
-    def build(*, session: Session) -> tuple[bytes, str]:
+    def build(*, session: Session) -> tuple[bytes, Meeting]:
         meeting = meeting_store.addressed_meeting(session=session, actor=member, meeting_id=data.int_arg(),
                                                   scope=scope)
-        return view.ics_bytes(meeting, svc.settings.tz, view.branch_name(session, meeting)), meeting.key
+        return view.ics_bytes(meeting, svc.settings.tz, view.branch_name(session, meeting)), meeting
 
-    content, key = await svc.db.run(build)
-    await context.bot.send_document(caller.member.chat_id or caller.user_id, content, filename=f"meeting-{key}.ics",
+    content, meeting = await svc.db.run(build)
+    # named from what the member knows (会议-党员大会-0420.ics), not the meeting's internal key
+    name = svc.texts.plain("mtg.ics_file", caller.lang, kind=file_word(kind_word(svc.texts, caller.lang, meeting.kind)),
+                           date=f"{meeting.starts_at.astimezone(svc.settings.tz):%m%d}")
+    await context.bot.send_document(caller.member.chat_id or caller.user_id, content, filename=name,
                                     caption=svc.texts.t("mtg.ics_caption", caller.lang))
     return None
 

@@ -39,6 +39,7 @@ from bot.stats_view import (
     render_committee,
     render_member,
 )
+from bot.words import file_word
 from storage import members as member_store
 from storage import stats as stats_store
 from storage.committee import committee_table
@@ -119,7 +120,7 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     assert message is not None
     day = svc.clock.now().astimezone(svc.settings.tz)
     # named, so a saved or forwarded chart is a .png (bytes alone upload as "application.octet-stream")
-    name = svc.texts.plain("stats.chart_file", lang, branch=branch.key, date=f"{day:%Y%m%d}")
+    name = svc.texts.plain("stats.chart_file", lang, branch=file_word(branch.name), date=f"{day:%Y%m%d}")
     caption = svc.texts.t("stats.chart_caption", lang, branch=branch.name, period=period_label(svc.texts, lang, period))
     await message.reply_photo(photo=png, filename=name, caption=caption)
 
@@ -141,7 +142,7 @@ async def _send_branch_export(update: Update, svc: Services, caller: Caller, per
     counts = await svc.db.run(write_ledger, scope=caller.scope, branch_id=branch.id, window=period.window,
                               now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
     day = svc.clock.now().astimezone(svc.settings.tz)
-    name = svc.texts.plain("stats.export_file", caller.lang, branch=branch.key, date=f"{day:%Y%m%d}")
+    name = svc.texts.plain("stats.export_file", caller.lang, branch=file_word(branch.name), date=f"{day:%Y%m%d}")
     caption = svc.texts.t("stats.export_caption", caller.lang, branch=branch.name,
                           period=period_label(svc.texts, caller.lang, period), meetings=counts["meetings"],
                           answers=counts["answers"])

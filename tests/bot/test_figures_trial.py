@@ -140,3 +140,11 @@ async def test_replies_to_members_and_secretaries_name_no_config_keys(session: O
     assert "支部群" in said and str(ZHANG) in said
     for key in ("secretaries", "committee_admins", "group_chat_id", "branches[", "配置文件"):
         assert key not in said
+
+
+async def test_the_calendar_file_is_named_by_the_meetings_kind_and_date(session: OfflineSession) -> None:
+    await join(session)
+    await session.send(SECRETARY_ID, "/newmeeting 党员大会 | 2026-04-20 14:30 | 三楼会议室 | 动员部署会")
+    await session.send(ZHANG, "/meeting 1")
+    sent = await session.press(ZHANG, 3)  # 📅 日历
+    assert sent[-1].kind == "document" and sent[-1].file_name == "会议-党员大会-0420.ics"

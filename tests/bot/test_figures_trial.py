@@ -148,3 +148,10 @@ async def test_the_calendar_file_is_named_by_the_meetings_kind_and_date(session:
     await session.send(ZHANG, "/meeting 1")
     sent = await session.press(ZHANG, 3)  # 📅 日历
     assert sent[-1].kind == "document" and sent[-1].file_name == "会议-党员大会-0420.ics"
+
+
+async def test_me_says_what_due_for_review_counts(session: OfflineSession) -> None:
+    await join(session)
+    me = (await session.send(ZHANG, "/me"))[0].plain
+    line = next(line for line in me.splitlines() if line.startswith("待复习"))
+    assert "/quiz" in line and "到期" in line  # what is due, and where it is asked

@@ -151,7 +151,7 @@ def start_session(*, session: Session, member: Member, now: datetime, size: int,
                                                       QuizSession.state == QuizSessionState.ACTIVE)):
         _end(session, old, QuizSessionState.EXPIRED, now)
     quiz = QuizSession(branch_id=member.branch_id, member_id=member.id, kind=kind, question_ids=list(ids),
-                       review_ids=list(reviews), started_at=now, active_at=now)
+                       review_ids=list(reviews), started_at=now, active_at=now, shown_at=now)
     session.add(quiz)
     session.flush()
     return quiz

@@ -79,7 +79,8 @@ _WRONGBOOK_SIZE = (select(func.count()).select_from(_RI.join(_Q, _Q.c.id == _RI.
 
 def _advance_statement(*, finishing: bool) -> Any:
     values: dict[str, Any] = {"position": bindparam("next"), "selected": bindparam("selected"),
-                              "active_at": bindparam("now"), "correct": _QS.c.correct + bindparam("right")}
+                              "active_at": bindparam("now"), "shown_at": bindparam("now"),
+                              "correct": _QS.c.correct + bindparam("right")}
     if finishing:
         values.update(state=QuizSessionState.FINISHED, ended_at=bindparam("now"))
     return (update(_QS).where(_QS.c.id == bindparam("sid"), _QS.c.position == bindparam("seen"),
@@ -177,7 +178,7 @@ def _advance(connection: Connection, quiz: QuizSession, position: int, *, correc
         if again is not None:
             quiz.__dict__.update(dict(again._mapping))
         return False
-    moved: dict[str, Any] = {"position": position + 1, "selected": [], "active_at": now,
+    moved: dict[str, Any] = {"position": position + 1, "selected": [], "active_at": now, "shown_at": now,
                              "correct": quiz.correct + int(correct)}
     if finished:
         moved.update(state=QuizSessionState.FINISHED, ended_at=now)
@@ -207,6 +208,16 @@ def _step(connection: Connection, questions: QuestionCache, quiz: QuizSession
     return question, card, following
 
 
+def _as_shown(connection: Connection, quiz: QuizSession, question: Question) -> Question:
+    """The question as the member was shown it: ``shown_at``, not ``active_at`` (which each 多选 toggle
+    moves, so a revision made between the show and a later toggle would otherwise be graded)."""
+    shown_at = quiz.shown_at or quiz.active_at
+    if question.revision != 1 and question.updated_at > shown_at:  # revised since it was shown (rare):
+        with Session(bind=connection) as orm:  # joins this transaction, reads only
+            return as_shown(orm, question, shown_at)
+    return question
+
+
 def answer(*, connection: Connection, questions: QuestionCache, member_id: int, session_id: int, position: int,
            now: datetime, idle: timedelta, chosen: Sequence[int] | None = None,
            typed: str | None = None) -> AnswerResult:
@@ -220,9 +231,7 @@ def answer(*, connection: Connection, questions: QuestionCache, member_id: int, 
     if question is None:
         _advance(connection, quiz, position, correct=False, now=now)
         return _after(connection, quiz, Outcome.WITHDRAWN, None, position, following=following)
-    if question.revision != 1 and question.updated_at > quiz.active_at:  # revised since it was shown (rare):
-        with Session(bind=connection) as orm:  # joins this transaction, reads only
-            question = as_shown(orm, question, quiz.active_at)  # what the member saw
+    question = _as_shown(connection, quiz, question)
     if (typed is not None) != (question.qtype == "fill"):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     if typed is not None:
@@ -286,6 +295,8 @@ def toggle(*, connection: Connection, questions: QuestionCache, member_id: int, 
         return refused
     assert quiz is not None
     question, _card, _following = _step(connection, questions, quiz)
+    if question is not None:
+        question = _as_shown(connection, quiz, question)  # the options as on screen, redrawn as they were
     if question is None or question.qtype != "multiple" or not 0 <= option < len(question.options):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     selected = sorted(set(quiz.selected) ^ {option})

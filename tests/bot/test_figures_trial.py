@@ -14,7 +14,7 @@ from bot.context import SERVICES_KEY
 from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
-from storage.models import Member, Question, QuizAnswer
+from storage.models import Member, Question, QuizAnswer, StudyProgress, StudyUnit
 from tests.bot.test_meetings import WANG, ZHANG, deliver, join
 from tests.factories import INVITE, SECRETARY_ID
 
@@ -155,3 +155,25 @@ async def test_me_says_what_due_for_review_counts(session: OfflineSession) -> No
     me = (await session.send(ZHANG, "/me"))[0].plain
     line = next(line for line in me.splitlines() if line.startswith("待复习"))
     assert "/quiz" in line and "到期" in line  # what is due, and where it is asked
+
+
+async def test_me_and_stats_count_study_days_alike(session: OfflineSession, clock: FakeClock) -> None:
+    """U15 (fixed on main before this branch): a day with only answers is no study day in either."""
+    await join(session)
+    svc = session.app.bot_data[SERVICES_KEY]
+    with svc.db.session() as db:
+        zhang = db.exec(select(Member).where(Member.tg_user_id == ZHANG)).one()
+        units = db.exec(select(StudyUnit)).all()[:2]
+        question = db.exec(select(Question)).first()
+        assert question is not None and len(units) == 2
+        for day, unit in zip((2, 3), units, strict=True):
+            at = datetime(2026, 3, day, 23, tzinfo=UTC)  # 07:00 Beijing the next day: local days count
+            db.add(StudyProgress(branch_id=zhang.branch_id, member_id=zhang.id, unit_id=unit.id, delivered_at=at,
+                                 read_at=at))
+        db.add(QuizAnswer(branch_id=zhang.branch_id, member_id=zhang.id, question_id=question.id, attempt_key="q",
+                          chosen=["A"], correct=True, answered_at=datetime(2026, 3, 10, 2, tzinfo=UTC)))
+        db.commit()
+        zhang_id = zhang.id
+    me = (await session.send(ZHANG, "/me"))[0].plain
+    seen = (await session.send(SECRETARY_ID, f"/stats {zhang_id}"))[0].plain
+    assert "学习天数：2 天" in me and "学习 2 天" in seen

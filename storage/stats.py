@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import pairwise
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func, or_
@@ -279,8 +279,9 @@ def _weak_questions(session: Session, per_question: list[tuple[int, int, int]], 
 
 
 def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: int, window: Window, now: datetime,
-                 tz: tzinfo = UTC) -> MemberStats | None:
-    """One member's figures; ``None`` when the caller may not see that member (or there is none)."""
+                 tz: tzinfo = UTC, checkin_after: timedelta = timedelta(0)) -> MemberStats | None:
+    """One member's figures; ``None`` when the caller may not see that member (or there is none). An absence
+    counts once the meeting's check-in has closed (``checkin_after`` past its start), as in /attendance."""
     member = session.get(Member, member_id)
     if member is None or member.branch_id != branch_id or not scope.sees_member(member):
         return None
@@ -301,7 +302,7 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
             if member.role != Role.ADMIN and any(p.id == member_id for p in t.expected)]
     attended = sum(1 for t in mine if member_id in t.came)
     leaves = sum(1 for t in mine if member_id in t.leave)
-    absent = sum(1 for t in mine if member_id in t.missing)
+    absent = sum(1 for t in mine if member_id in t.missing and t.meeting.starts_at + checkin_after <= now)
     last = session.exec(select(func.max(Meeting.starts_at)).join(Attendance, col(Attendance.meeting_id) == Meeting.id)
                         .where(Attendance.member_id == member_id, CAME)).one()
     documents = tuple(DocumentAccuracy(d, int(n), int(c or 0)) for d, n, c in by_doc)

@@ -30,6 +30,7 @@ from bot.commands import Command, UsageError, args_of, guarded_callback, member_
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
 from bot.ledger import write_committee, write_ledger
+from bot.meeting_view import window_of
 from bot.stats_view import (
     Period,
     is_period,
@@ -85,7 +86,8 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     if member_id is not None:
         found = await svc.db.run(stats_store.member_stats, scope=caller.scope, branch_id=branch_id,
                                  member_id=member_id,
-                                 window=period.window, now=now, tz=tz)
+                                 window=period.window, now=now, tz=tz,
+                                 checkin_after=window_of(svc.settings).after)
         if found is None:
             await reply(update, svc.texts.t("stats.no_member", caller.lang, id=member_id))
             return

@@ -57,6 +57,11 @@ async def test_stats_count_leave_absence_and_makeup_as_attendance_does(
     overview = (await s.send(SECRETARY_ID, "/attendance"))[0].plain
     owed = sum(int(n) for n in re.findall(r"补学未完成 (\d+) 人", overview))
     assert owed > 0 and f"补学待完成 {owed} 人次" in branch
+    # a meeting under way: not checked in yet is no absence until check-in closes, as /attendance says
+    await s.send(SECRETARY_ID, "/newmeeting 党小组会 | 2026-03-27 14:00 | 二楼 | 小组学习")
+    clock.set(clock.now().replace(day=27, hour=6, minute=5))  # 14:05 Beijing
+    wang = (await s.send(SECRETARY_ID, "/stats 王五"))[0].plain
+    assert "召开 3 次，参加 1 次，请假 0 次，缺席 1 次" in wang
 
 
 async def test_the_roster_sheet_holds_members_not_rejected_applicants(session: OfflineSession) -> None:

@@ -39,6 +39,7 @@ from content.questions.text import norm, split_attribution
 
 MIN_SCORE = 0.75
 NEAR_DUPLICATE = 0.6
+TRUTH_SHARE = 0.6  # 判断: the most of one truth the whole bank holds, when a fact's other statement can trade
 TRUTH_SKEW = 2  # 判断: never more than this many more "true" than "false" statements in a document
 DEFERRED = 1.0  # a statement the balance holds back waits this far behind its weight, once
 FACT_LIMIT = 2  # questions about one fact (a list's family, or one answer) in the whole bank
@@ -149,7 +150,59 @@ def select(
     answers: dict[str, Question] = {}
     for doc_id in order:
         chosen.extend(_per_document(by_doc[doc_id], per_type, twins, answers, hidden))
+    chosen = rebalanced(chosen, [c for cs in by_doc.values() for c in cs], hidden)
     return sorted(chosen, key=lambda q: (-q.score, q.qid))
+
+
+def rebalanced(chosen: list[Question], weighed: Sequence[Candidate], hidden: Collection[str] = ()) -> list[Question]:
+    """The bank with 判断 of the truth it has too many of traded, one at a time, for the same fact's statement
+    of the other truth (its weighed home candidate): each document balances its own statements, but a bank of
+    documents that each hold one false 判断 (五重五轻's "重速度轻质量") is answered by "always 错误".
+
+    A trade keeps the fact and the type, so no other question moves; it is made only while the majority truth
+    holds more than ``TRUTH_SHARE`` of the 判断, lightest first, and never for a statement another chosen
+    question gives away (``samefact.rivals``) or that nearly repeats a chosen stem."""
+    truth = {c.question.qid: c.truth for c in weighed if c.truth is not None}
+    statements = [q for q in chosen if q.qid in truth]
+    for _ in range(len(statements)):
+        counts = Counter(truth[q.qid] for q in chosen if q.qid in truth)
+        total = sum(counts.values())
+        if not total:
+            break
+        many = counts[True] > counts[False]
+        if counts[many] <= TRUTH_SHARE * total:
+            break
+        swap = _trade(chosen, weighed, truth, many, hidden)
+        if swap is None:
+            break
+        out, into = swap
+        chosen = [into if q.qid == out.qid else q for q in chosen]
+    return chosen
+
+
+def _trade(
+    chosen: list[Question],
+    weighed: Sequence[Candidate],
+    truth: Mapping[str, bool | None],
+    many: bool,
+    hidden: Collection[str],
+) -> tuple[Question, Question] | None:
+    """The lightest chosen statement of truth ``many`` with a same-fact statement of the other truth for it."""
+    ids = {q.qid for q in chosen}
+    fact = {c.question.qid: c.fact for c in weighed}
+    for q in sorted((q for q in chosen if truth.get(q.qid) is many), key=lambda q: (q.score, q.qid)):
+        others = [p for p in chosen if p.qid != q.qid and p.qid not in hidden]
+        alternatives = sorted(
+            (c.question for c in weighed
+             if c.truth is (not many) and c.question.qtype == "truefalse" and c.fact == fact[q.qid]
+             and c.question.qid not in ids),
+            key=lambda a: (-a.score, a.qid),
+        )
+        for alt in alternatives:
+            near = any(similarity(shingles(alt.stem), shingles(p.stem)) >= NEAR_DUPLICATE for p in others)
+            if rivals(alt, others) is None and not near:
+                return q, alt
+    return None
 
 
 def ranked_facts(candidates: Sequence[Candidate], limit: int = 20) -> list[tuple[str, float, int, int]]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -35,6 +36,7 @@ from content.questions.importance import OTHERS, TIER_QUOTA, importance
 from content.questions.samefact import rivals
 from content.questions.slots import Candidate
 from content.questions.statements import FACT_SEPARATOR, STATEMENTS
+from content.questions.swaps import swap_of
 from content.questions.text import norm, split_attribution
 
 MIN_SCORE = 0.75
@@ -343,10 +345,29 @@ def _per_document(
 
 
 def component_facts(c: Candidate) -> list[str]:
-    """The facts a candidate asks: a statements 多选 asks each of its statements' facts, any other one its own."""
+    """The facts a candidate asks: a statements 多选 asks each of its statements' facts, any other one its own —
+    and a false 判断 the two phrases it exchanges too, whichever way: "各级党委（党组）抓好统筹协调" (the 领导小组's
+    duty) and "中央党的建设工作领导小组要对学习教育负总责" (the 党委's) confuse one pair of holders, and side by side
+    each tells the other is a swap."""
     if c.kind == STATEMENTS:
         return c.key.split(FACT_SEPARATOR)[1:]
-    return [c.fact]
+    pair = exchanged_pair(c.question) if c.truth is False else None
+    return [c.fact, pair] if pair else [c.fact]
+
+
+_ORIGINAL = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
+
+
+def exchanged_pair(q: Question) -> str | None:
+    """``"exchange:A|B"`` for a false 判断 that puts phrase A where its original says B (either order), else None."""
+    m = _ORIGINAL.search(q.explanation)
+    if q.qtype != "truefalse" or m is None:
+        return None
+    _, statement = split_attribution(q.stem)
+    swapped, source = swap_of(norm(statement).rstrip("。"), norm(m.group(1)).rstrip("。"))
+    if not swapped or not source:
+        return None
+    return "exchange:" + "|".join(sorted((swapped, source)))
 
 
 def statements_of(c: Candidate) -> set[str]:

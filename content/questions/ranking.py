@@ -163,11 +163,15 @@ def rebalanced(chosen: list[Question], weighed: Sequence[Candidate], hidden: Col
 
     A trade keeps the fact and the type, so no other question moves; it is made only while the majority truth
     holds more than ``TRUTH_SHARE`` of the 判断, lightest first, and never for a statement another chosen
-    question gives away (``samefact.rivals``) or that nearly repeats a chosen stem."""
+    question gives away (``samefact.rivals``) or that nearly repeats a chosen stem.  The pipeline calls it again
+    on the finished bank: a statement that yields to a curated question leaves after this choice was made."""
+    # every statement counts, a secretary's too; only generated ones (with their facts) can be traded
+    def verdict(q: Question) -> bool:
+        return q.answer[:1] == ("正确",)
+
     truth = {c.question.qid: c.truth for c in weighed if c.truth is not None}
-    statements = [q for q in chosen if q.qid in truth]
-    for _ in range(len(statements)):
-        counts = Counter(truth[q.qid] for q in chosen if q.qid in truth)
+    for _ in range(len(chosen)):
+        counts = Counter(verdict(q) for q in chosen if q.qtype == "truefalse")
         total = sum(counts.values())
         if not total:
             break
@@ -196,8 +200,8 @@ def _trade(
         others = [p for p in chosen if p.qid != q.qid and p.qid not in hidden]
         alternatives = sorted(
             (c.question for c in weighed
-             if c.truth is (not many) and c.question.qtype == "truefalse" and c.fact == fact[q.qid]
-             and c.question.qid not in ids),
+             if c.truth is (not many) and c.question.qtype == "truefalse" and c.fact == fact.get(q.qid)
+             and c.question.doc_id == q.doc_id and c.question.qid not in ids),
             key=lambda a: (-a.score, a.qid),
         )
         for alt in alternatives:

@@ -176,8 +176,8 @@ def rebalanced(chosen: list[Question], weighed: Sequence[Candidate], hidden: Col
         if not total:
             break
         many = counts[True] > counts[False]
-        if counts[many] <= TRUTH_SHARE * total:
-            break
+        if counts[many] <= TRUTH_SHARE * total or counts[many] - counts[not many] < 2:
+            break  # a trade moves the difference by two: 2 : 1 stays (1 : 2 is no better)
         swap = _trade(chosen, weighed, truth, many, hidden)
         if swap is None:
             break

@@ -11,10 +11,10 @@ just as well.  A bank whose 判断 are all false is answered 4/4 by "always 错�
 what keeps the 判断 balanced.  Each pairing set is one fact (the fact ``siblings`` gives its blanks), asked
 once by the ranker, in whichever type the bank needs.
 
-Besides the whole run, each two neighbouring pairs are stated alone (the lead clause kept, the pair left out
-marked "……" so the statement stays the source's words)::
+Besides the whole run, each two neighbouring pairs are stated alone, the speaker then the source's words from
+the first of them (a 判断 never holds "……": only true statements would, a give-away by form)::
 
-    要坚持开门教育，……整改整治接受群众监督，检验成效接受群众评判
+    《通知》强调：整改整治接受群众监督，检验成效接受群众评判。
 
 makes the same claim and no longer prints half the steps another question lists as keys (the 工作安排 多选's
 查摆问题、整改整治) — the ranker keeps whichever does not leak.
@@ -33,7 +33,7 @@ from content.model import FALSE_TEXT, TRUE_TEXT
 from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.siblings import sibling_groups
 from content.questions.slots import Candidate, Evidence
-from content.questions.text import GAP, excerpt, norm
+from content.questions.text import excerpt, norm, split_attribution
 
 PAIRING = "pairing"
 TRUE_SCORE = 1.25
@@ -73,17 +73,16 @@ def pairing_candidates(evidences: Iterable[Evidence]) -> list[Candidate]:
     for ev in evidences:
         if "\n" in ev.text:
             continue
-        runs = (("，", clause_groups(ev.text), "siblings:"), ("、", quoted_groups(ev.text), PAIRING + ":"))
-        for joint, groups, prefix in runs:
+        for groups, prefix in ((clause_groups(ev.text), "siblings:"), (quoted_groups(ev.text), PAIRING + ":")):
             for items in groups:
                 fact = prefix + "、".join(sorted(norm(p) for _, _, p in items))
                 windows = [items] + ([items[i : i + 2] for i in range(len(items) - 1)] if len(items) > 2 else [])
-                out.extend(c for w in windows if (c := _statement(ev, items, w, joint, fact)) is not None)
+                out.extend(c for w in windows if (c := _statement(ev, items, w, fact)) is not None)
     return out
 
 
 def _statement(
-    ev: Evidence, items: list[tuple[int, int, str]], window: list[tuple[int, int, str]], joint: str, fact: str
+    ev: Evidence, items: list[tuple[int, int, str]], window: list[tuple[int, int, str]], fact: str
 ) -> Candidate | None:
     """``window``'s pairs said in ``ev``'s words, the other pairs of the run left out (none dropped inside)."""
     first, last = items[0][0], items[-1][1]
@@ -95,14 +94,13 @@ def _statement(
     stem = framed.text
     if any(stem[a + shift : b + shift] != ev.text[a:b] for a, b, _ in items):
         return None
-    said = joint.join(stem[a + shift : b + shift] for a, b, _ in window)
-    # a pair left out before or after the window is marked as omitted: the statement stays the source's words
-    lead = GAP if window[0] != items[0] else ""
-    tail = GAP if window[-1] != items[-1] else ""
-    statement = stem[: first + shift] + lead + said + tail + stem[last + shift :]
-    if statement[-1:] not in "。；;":
-        statement = statement.rstrip("，,、") + "。"
-    statement = statement.rstrip("；;") + ("。" if statement.endswith(("；", ";")) else "")
+    if window == items:
+        statement = stem
+    else:  # the speaker, then the window's pairs as the source runs them: "《通知》强调：整改整治接受群众监督，…"
+        _, rest = split_attribution(stem)
+        speaker = stem[: len(stem) - len(rest)]
+        statement = speaker + stem[window[0][0] + shift : window[-1][1] + shift]
+    statement = statement.rstrip("，,、；;") + ("" if statement.endswith("。") else "。")
     parts = "|".join(p for _, _, p in window)
     paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
     expl = explanation("正确。", framed.quote, framed.where, ev.document)

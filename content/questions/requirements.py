@@ -156,7 +156,9 @@ def refusal(
     list's 多选, ``open_list``)."""
     q = c.question
     keys = [a for a in q.answer if a not in ("正确", "错误")]
-    if q.qtype == "truefalse" and c.truth and no_requirement(q.stem, copied(q.stem, q.sentence)):
+    # a pairing's claim is which part goes with which step (``pairings``), of its own making like a membership
+    copy = copied(q.stem, q.sentence) and c.kind != "pairing"
+    if q.qtype == "truefalse" and c.truth and no_requirement(q.stem, copy):
         return "a true 判断 that states no requirement (a narrative aside or guiding boilerplate)"
     if q.qtype in ("single", "fill") and BLANK in q.stem:
         if any(level_phrase(k) for k in keys):

@@ -33,7 +33,7 @@ from content.questions.cloze import EXPLANATION_LIMIT
 from content.questions.ids import question_id, stable_order
 from content.questions.importance import CENTRAL
 from content.questions.slots import Candidate
-from content.questions.text import GAP, cjk_len, clip, norm, quoted, split_attribution
+from content.questions.text import cjk_len, clip, norm, quoted, split_attribution
 
 OPTION_CHARS = 70  # a statement longer than this is no option a member reads in a poll (Telegram allows 100)
 COMBINATIONS = 40  # choices of statements offered to the ranker per speaker
@@ -65,7 +65,7 @@ def statement_candidates(kept: Sequence[Candidate]) -> list[Candidate]:
     documents: dict[str, str] = {}
     for c in kept:
         q = c.question
-        if q.qtype != "truefalse" or c.truth is None or c.tier != CENTRAL or GAP in q.stem or c.kind == "pairing":
+        if q.qtype != "truefalse" or c.truth is None or c.tier != CENTRAL or c.kind == "pairing":
             continue  # a pairing's claim needs its exchanged twin beside it (``pairings``), never a 多选's copy
         who, rest = split_attribution(q.stem)
         text = rest.rstrip("。")

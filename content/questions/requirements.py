@@ -44,7 +44,7 @@ _GUIDING = re.compile(
 # a requirement is said with a modal, a duty verb or a set frame (what, by whom, when)
 _REQUIREMENT = re.compile(
     r"要|必须|应当|须|坚持|确保|严禁|不得|负责|负总责|抓好|做好|为重点|为抓手|为总要求|启动|结束|进行|开展|相结合"
-    r"|深入查找|查摆"
+    r"|深入查找|查摆|接受群众"  # 整改整治接受群众监督 (``pairings``)
 )
 _LEVELS = set("省市县乡镇村区州旗盟国中央地方各级")
 _SEQUENCE = set("一二三四五六七八九十上中下前后")
@@ -156,9 +156,7 @@ def refusal(
     list's 多选, ``open_list``)."""
     q = c.question
     keys = [a for a in q.answer if a not in ("正确", "错误")]
-    # a pairing's claim is which part goes with which step (``pairings``), of its own making like a membership
-    copy = copied(q.stem, q.sentence) and c.kind != "pairing"
-    if q.qtype == "truefalse" and c.truth and no_requirement(q.stem, copy):
+    if q.qtype == "truefalse" and c.truth and no_requirement(q.stem, copied(q.stem, q.sentence)):
         return "a true 判断 that states no requirement (a narrative aside or guiding boilerplate)"
     if q.qtype in ("single", "fill") and BLANK in q.stem:
         if any(level_phrase(k) for k in keys):

@@ -4,8 +4,8 @@ Besides the table's figures, :func:`breakdown` splits the makespan's excess over
 25/s ceiling) into where it went, as shares of the ideal:
 
 * start — from the start to the first arrival (claim, render, the first attempt written);
-* margin — the limiter's designed pace is ``ceiling / (1 + spread)`` (24.3/s), not 25/s: what that costs
-  over the body of the fan-out (first to 99th-percentile arrival);
+* margin — zhibu's limiter's designed pace is ``ceiling / (1 + spread)`` (24.3/s), not 25/s: what that
+  costs over the body of the fan-out (first to 99th-percentile arrival; none for the baselines);
 * gaps — arrival gaps longer than 2.5 pace intervals (a stalled loop, a global pause), beyond one interval;
 * pace — the rest of the body's excess: passes a little late without a visible gap;
 * tail — the last 1 % of arrivals (retries after 429s, resent timeouts) beyond their ideal share;
@@ -75,15 +75,18 @@ class Result:
     parts: dict[str, float] = field(default_factory=dict)  # the breakdown, as shares of the ideal
 
 
-def breakdown(times: list[float], started: float, rows: int) -> dict[str, float]:
-    """Where the makespan's excess went (see the module docstring), each as a share of the ideal."""
+def breakdown(times: list[float], started: float, rows: int, spread: float = DEFAULT_SPREAD) -> dict[str, float]:
+    """Where the makespan's excess went (see the module docstring), each as a share of the ideal.
+
+    ``spread`` is the sender's designed margin: zhibu's limiter's; 0 for the baselines, which have none.
+    """
     if len(times) < 100:
         return {}
     ideal_interval = 1.0 / DEFAULT_CEILING
     ideal = rows * ideal_interval
     body_end = len(times) * 99 // 100
     body = times[:body_end]
-    designed = ideal_interval * (1 + DEFAULT_SPREAD)
+    designed = ideal_interval * (1 + spread)
     gaps = sum(b - a - designed for a, b in itertools.pairwise(body) if b - a > 2.5 * designed)
     body_excess = (body[-1] - body[0]) - (len(body) - 1) * ideal_interval
     margin = (len(body) - 1) * (designed - ideal_interval)
@@ -113,7 +116,7 @@ def figures(name: str, chats: list[int], stats: dict[str, Any], started: float, 
     return Result(name, len(chats), rate / DEFAULT_CEILING, (times[-1] - started) / ideal if times else 0.0,
                   stats["own429"], most, sum(per_chat[c] - 1 for c in duplicated),
                   uncertain is not None and duplicated <= uncertain, sum(1 for c in chats if per_chat[c] == 0),
-                  p95_busy / idle, breakdown(times, started, len(chats)))
+                  p95_busy / idle, breakdown(times, started, len(chats), 0.0 if uncertain is None else DEFAULT_SPREAD))
 
 
 def table(results: list[Result]) -> str:

@@ -66,5 +66,5 @@ async def normalise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop()
 
 
-def handler() -> TypeHandler[Update, ContextTypes.DEFAULT_TYPE]:
+def handler() -> TypeHandler[Update, ContextTypes.DEFAULT_TYPE, None]:
     return TypeHandler(Update, normalise)

@@ -80,8 +80,8 @@ def makeup_text(texts: Catalog, lang: str, meeting: Meeting, passages: list[tupl
     parts = [texts.t("mtg.makeup.head", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
                      start=when(texts, lang, meeting.starts_at, tz))]
     if meeting.materials:
-        parts.append(texts.t("mtg.makeup.materials", lang, titles="\n".join(
-            f"· 《{book_title(title)}》" for title in meeting.materials)))
+        parts.append(texts.t("mtg.makeup.materials", lang, titles=Safe("\n".join(
+            texts.t("mtg.makeup.material", lang, title=book_title(title, lang)) for title in meeting.materials))))
     excerpt = _excerpt(passages)
     if excerpt:
         parts.append(texts.t("mtg.makeup.unit", lang, title=passages[0][0], text=excerpt))

@@ -187,7 +187,7 @@ def render_group(texts: Catalog, settings: Settings, session: Session, row: Deli
     """The one message in the branch group, in the branch's language; members answer with its buttons.  Its
     change notice, like a member's, says what changed since the group's last notice."""
     meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
-    if meeting is None:
+    if meeting is None or not reminders.group_may_know(meeting):  # queued before its audience was narrowed
         return None
     lang = texts.lang(settings.language)
     what = str(row.payload.get("what", "notice"))

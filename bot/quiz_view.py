@@ -63,23 +63,31 @@ def unit_of_markup(markup: InlineKeyboardMarkup | None) -> int | None:
 
 
 def plan_text(texts: Catalog, lang: str, plan: PlanView, push_time: str, paused: bool) -> Safe:
-    lines = [texts.t("study.plan_header", lang, delivered=plan.delivered, read=plan.read, total=plan.total)]
+    """Where the member is: per document what reached them and what they marked done, the next part and how
+    many are still to come — "finished" only when every part was both sent and marked done."""
+    if not plan.total:
+        return Safe("\n".join([texts.t("study.plan_empty", lang),
+                                texts.t("study.plan_paused" if paused else "study.plan_time", lang, time=push_time)]))
+    lines = [texts.t("study.plan_header", lang, delivered=plan.delivered, read=plan.read, total=plan.total,
+                     left=plan.total - plan.delivered)]
     for doc in plan.documents:
         mark = "✅" if doc.read == doc.units else ("📖" if doc.delivered else "▫️")
         lines.append(texts.t("study.plan_line", lang, mark=mark, title=book_title(doc.title, lang), read=doc.read,
-                             units=doc.units))
+                             delivered=doc.delivered, units=doc.units))
     if plan.next_position is not None and plan.next_title is not None:
-        lines.append(texts.t("study.plan_next", lang, place=plan.next_position,
+        lines.append(texts.t("study.plan_next", lang, place=plan.next_position, total=plan.total,
                              title=book_title(plan.next_title, lang)))
+    elif plan.read < plan.total:
+        lines.append(texts.t("study.plan_all_sent", lang, total=plan.total, unread=plan.total - plan.read))
     else:
-        lines.append(texts.t("study.plan_finished", lang))
+        lines.append(texts.t("study.plan_finished", lang, total=plan.total))
     lines.append(texts.t("study.plan_paused" if paused else "study.plan_time", lang, time=push_time))
     return Safe("\n".join(lines))
 
 
 def progress_text(texts: Catalog, lang: str, me: MyProgress) -> Safe:
     accuracy = f"{round(100 * me.correct / me.answered)}%" if me.answered else "—"
-    lines = [texts.t("study.me", lang, days=me.study_days, streak=me.streak, read=me.units_read,
+    lines = [texts.t("study.me", lang, days=me.study_days, quiz_days=me.quiz_days, streak=me.streak, read=me.units_read,
                      total=me.units_total, answered=me.answered, correct=me.correct, accuracy=accuracy,
                      due=me.due_reviews, wrong=me.wrongbook, meetings=me.meetings_attended)]
     if me.by_document:
@@ -94,11 +102,11 @@ def progress_text(texts: Catalog, lang: str, me: MyProgress) -> Safe:
 
 
 def question_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, number: int | None = None, *,
-                  hint: bool = True) -> Safe:
+                  hint: bool = True, with_options: bool = True) -> Safe:
     """A question as asked (``number``: its 1-based place, default the one the session waits for)."""
     review = texts.plain("quiz.review_mark", lang) if q.id in quiz.review_ids else ""
     options = ""
-    if q.qtype in ("single", "multiple"):
+    if q.qtype in ("single", "multiple") and with_options:
         options = "\n\n" + "\n".join(texts.t("quiz.option", lang, letter=LETTERS[i], text=o)
                                      for i, o in enumerate(q.options))
     shown = texts.t("quiz.hint_line", lang, hint=texts.t(f"quiz.hint.{q.qtype}", lang)) if hint else ""
@@ -134,7 +142,22 @@ def _verdict_word(texts: Catalog, lang: str, q: Question, value: str) -> str:
     return value
 
 
-def right_answer(texts: Catalog, lang: str, q: Question) -> str:
+def _marked_options(texts: Catalog, lang: str, q: Question, chosen: tuple[str, ...]) -> Safe:
+    """A 多选's options once each, marked: chosen and right, right but missed, chosen but wrong, neither —
+    on a phone the member sees at a glance what they got and what the right set is."""
+    lines = []
+    for i, option in enumerate(q.options):
+        right, picked = option in q.answer, option in chosen
+        mark = "hit" if right and picked else "missed" if right else "wrong" if picked else "none"
+        lines.append(texts.t("quiz.marked_option", lang, mark=texts.plain(f"quiz.mark.{mark}", lang),
+                             letter=LETTERS[i], text=option))
+    return Safe("\n".join([*lines, texts.t("quiz.mark_legend", lang)]))
+
+
+def right_answer(texts: Catalog, lang: str, q: Question, chosen: tuple[str, ...] = ()) -> str:
+    if q.qtype == "multiple":  # the right letters together, then every option marked (shown once)
+        letters = "".join(LETTERS[i] for i, o in enumerate(q.options) if o in q.answer)
+        return Safe(letters + "\n" + _marked_options(texts, lang, q, chosen))
     if q.qtype in ("single", "multiple"):
         return "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(q.options) if o in q.answer)
     answer = q.answer[0] if q.answer else ""
@@ -159,7 +182,7 @@ def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen:
     else:
         given = "、".join(_verdict_word(texts, lang, q, c) for c in chosen)
     verdict = texts.plain("quiz.right" if correct else "quiz.wrong", lang)
-    answer = right_answer(texts, lang, q)
+    answer = right_answer(texts, lang, q, chosen)
     if (sourced := cited(q.explanation)) is not None:  # names the speaker more precisely than the title
         source, quote = sourced
         return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=answer,
@@ -177,7 +200,8 @@ def answered_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, num
                   chosen: tuple[str, ...]) -> Safe:
     """The question message once answered: the question as it was asked, then the feedback under it, so the
     chat history keeps each question with its answer and source."""
-    return Safe(question_text(texts, lang, quiz, q, number, hint=False) + "\n\n"
+    # a 多选's options are listed once, marked, in the feedback (not twice on a narrow screen)
+    return Safe(question_text(texts, lang, quiz, q, number, hint=False, with_options=q.qtype != "multiple") + "\n\n"
                 + feedback_text(texts, lang, q, correct, chosen))
 
 

@@ -41,8 +41,9 @@ def render_card(texts: Catalog, lang: str, q: Question, outcome: str | None = No
         edited=texts.plain("review.edited_mark", lang) if q.edited else "",
         revision=texts.plain("review.revision_mark", lang, revision=q.revision) if q.revision > 1 else "",
         stem=q.stem, options=Safe(options),
-        answer=answer_text(texts, lang, q), explanation=q.explanation or "—", document=book_title(q.document),
-        sentence=q.sentence if len(q.sentence) <= MAX_EVIDENCE else q.sentence[:MAX_EVIDENCE] + "…",
+        answer=answer_text(texts, lang, q), explanation=q.explanation or texts.plain("review.glyph.none", lang),
+        document=book_title(q.document, lang), sentence=q.sentence if len(q.sentence) <= MAX_EVIDENCE
+        else q.sentence[:MAX_EVIDENCE] + texts.plain("review.glyph.more", lang),
     )
     if outcome is not None:
         card = Safe(card + "\n\n" + texts.t(f"review.outcome.{outcome}", lang))

@@ -18,8 +18,11 @@ a fault-injection run saw 21–22 arrivals in one second against a ceiling of 20
   window's (``ceiling / (1 + spread)``: 24.3/s for the default 25 and 30 ms), so the margin costs 3 % of
   the rate.  The ceiling itself (default 25/s) stays well under Telegram's ~30, so interactive replies,
   which do not pass through here, keep their headroom;
+* follows each request for a moment after it passes: when the loop stalls before the request is written,
+  the pass is re-stamped at the stall's end, so the requests that catch up after the stall cannot join it
+  in one second of arrivals over the ceiling;
 * spaces each chat (1 s; a group 3 s, i.e. 20/min; both plus the spread) and pauses one chat, or
-  everything, after a 429.
+  everything, after a 429 (:class:`FloodWatch` tells which).
 
 Time comes from an injectable monotonic function and sleep, so tests check the schedule without waiting.
 """

@@ -37,7 +37,7 @@ from storage.attendance import Window, assign_makeup
 from storage.makeup import settle_makeups
 from storage.meeting_audience import attendees
 from storage.members import get_branch
-from storage.models import Delivery, DeliveryState, LeaveStatus, Meeting, MeetingStatus, Member, Rsvp
+from storage.models import Audience, Delivery, DeliveryState, LeaveStatus, Meeting, MeetingStatus, Member, Rsvp
 
 NOTICE = "mtg.notice"
 REMIND = "mtg.remind"
@@ -113,7 +113,15 @@ def _on_leave(session: Session, meeting: Meeting) -> set[int]:
     return set(rows)
 
 
+def group_may_know(meeting: Meeting) -> bool:
+    """Only a whole-branch meeting is posted in the branch group: a 支委会's, a 党小组's or a list meeting's
+    topic, time and place are for those it addresses (privacy: told to them in private, never to everyone)."""
+    return meeting.audience == Audience.BRANCH
+
+
 def _group(session: Session, meeting: Meeting, what: str, now: datetime, revision: int | None = None) -> int:
+    if not group_may_know(meeting):
+        return 0
     branch = get_branch(session=session, branch_id=meeting.branch_id)
     if branch.group_chat_id is None:
         return 0

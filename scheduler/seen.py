@@ -87,8 +87,10 @@ def record_shown(*, session: Session, row: Delivery, meeting_id: int, member_id:
     session.execute(update(Delivery).where(col(Delivery.id) == row.id).values(payload={**payload, SHOWN: shown}))
     if row.dedup_key == anchor_key(meeting_id, member_id):
         return
+    # locked (PostgreSQL; SQLite serialises writers anyway): two senders rendering two rows of one reader
+    # would each append to the list they read, and the later write would drop the other's id
     anchor = session.exec(select(Delivery).where(Delivery.dedup_key == anchor_key(meeting_id, member_id))
-                          .execution_options(populate_existing=True)).first()
+                          .with_for_update().execution_options(populate_existing=True)).first()
     if anchor is None or anchor.id is None:
         return
     listed = [int(i) for i in anchor.payload.get(RENDERS, [])]

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, func, select
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.makeup import makeup_states
 from storage.meeting_audience import attendees, is_attendee, standings_at
-from storage.meetings import addressed_meeting, clean_text, fits, get_meeting, seen_by
+from storage.meetings import clean_text, fits, get_meeting, reach_meeting, seen_by
 from storage.members import audit
 from storage.models import (
     Attendance,
@@ -79,8 +79,8 @@ def _managing(actor: Member, scope: Scope | None) -> Scope:
 
 
 def _open_meeting(session: Session, member: Member, meeting_id: int, now: datetime) -> Meeting:
-    meeting = addressed_meeting(session=session, actor=member, meeting_id=meeting_id)
-    if not is_attendee(session=session, meeting=meeting, member=member):  # a secretary it does not address
+    meeting, attending = reach_meeting(session=session, actor=member, meeting_id=meeting_id)
+    if not attending:  # a secretary it does not address
         raise InvalidState("not_invited", id=meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)

@@ -123,22 +123,28 @@ def authorise(actor: Member, branch_id: int) -> None:
         raise PermissionDenied()
 
 
-def get_question(*, session: Session, actor: Member, question_id: int) -> Question:
-    """A question the actor may review: their branch's (any branch for a committee admin)."""
+def get_question(*, session: Session, actor: Member, question_id: int, lock: bool = False) -> Question:
+    """A question the actor may review: their branch's (any branch for a committee admin).
+
+    ``lock``: read it ``FOR UPDATE`` (fresh) on a path that writes it: on PostgreSQL two secretaries'
+    decisions and edits then take turns, and the second checks status and token against the first's
+    result (an edit that read DRAFT must not reword in place a question published meanwhile)."""
     scope = Scope.of(actor)
     if not scope.manages:
         raise PermissionDenied()
-    row = session.get(Question, question_id) if valid_id(question_id) else None
+    row = (session.get(Question, question_id, with_for_update=True if lock else None, populate_existing=lock)
+           if valid_id(question_id) else None)
     if row is None or not scope.sees_branch(row.branch_id):
         raise NotFound("question_not_found", id=question_id)
     return row
 
 
-def current_question(*, session: Session, actor: Member, question_id: int, expected: str | None) -> Question:
+def current_question(*, session: Session, actor: Member, question_id: int, expected: str | None,
+                     lock: bool = False) -> Question:
     """``get_question``, refused (``question_stale``) when ``expected`` — the version token of the card the
     secretary acted on (``storage.revisions.version_token``) — is not the question's token any more: it was
     edited or rebuilt since the card was shown, and acting on it would act on what they did not see."""
-    return _unchanged(get_question(session=session, actor=actor, question_id=question_id), expected)
+    return _unchanged(get_question(session=session, actor=actor, question_id=question_id, lock=lock), expected)
 
 
 def _unchanged(row: Question, expected: str | None) -> Question:
@@ -150,7 +156,7 @@ def _unchanged(row: Question, expected: str | None) -> Question:
 def decide_question(*, session: Session, actor: Member, question_id: int, publish: bool, now: datetime,
                     expected: str | None = None) -> Question:
     """Publish or reject a draft; deciding twice (double tap, two secretaries) or on a stale card is an error."""
-    row = get_question(session=session, actor=actor, question_id=question_id)
+    row = get_question(session=session, actor=actor, question_id=question_id, lock=True)
     if row.status != QuestionStatus.DRAFT:  # a double tap or another secretary: said as such, not as "stale"
         raise InvalidState("question_decided", id=question_id, status=row.status)
     _unchanged(row, expected)
@@ -164,7 +170,7 @@ def decide_question(*, session: Session, actor: Member, question_id: int, publis
 def reopen_question(*, session: Session, actor: Member, question_id: int, now: datetime,
                     expected: str | None = None) -> Question:
     """Undo a rejection: the question is a draft again (a mis-tap on 拒绝 costs nothing)."""
-    row = get_question(session=session, actor=actor, question_id=question_id)
+    row = get_question(session=session, actor=actor, question_id=question_id, lock=True)
     if row.status != QuestionStatus.REJECTED:
         raise InvalidState("question_not_rejected", id=question_id, status=row.status)
     _unchanged(row, expected)
@@ -289,7 +295,7 @@ def edit_question(*, session: Session, actor: Member, question_id: int, stem: st
     Raises ``InvalidState`` for a retired question, a stale card (``question_stale``), a limit, or an edit
     that no longer verifies (``unverified``); nothing is saved then.
     """
-    row = current_question(session=session, actor=actor, question_id=question_id, expected=expected)
+    row = current_question(session=session, actor=actor, question_id=question_id, expected=expected, lock=True)
     if row.status == QuestionStatus.RETIRED:
         raise InvalidState("question_retired", id=row.id)
     changed = verified_changes(row, Wording(stem=stem, explanation=explanation))

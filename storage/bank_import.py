@@ -68,8 +68,10 @@ def apply_edits(*, session: Session, actor: Member, branch_id: int, edits: Seque
     authorise(actor, branch_id)
     report = BulkReport()
     keys = [e.qkey for e in edits]
+    # locked (and read fresh) as the chat paths lock theirs: a decision or edit racing the upload waits
     rows = {q.qkey: q for q in session.exec(select(Question).where(Question.branch_id == branch_id,
-                                                                   col(Question.qkey).in_(keys)))}
+                                                                   col(Question.qkey).in_(keys))
+                                            .with_for_update().execution_options(populate_existing=True))}
     for edit in edits:
         row = rows.get(edit.qkey)
         if row is None:

@@ -150,7 +150,8 @@ class Database:
         return await asyncio.to_thread(self.call, fn, *args, **kwargs)
 
     async def run_quick(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Like :meth:`run`, for a transaction known to be short (a quiz answer: a few indexed statements).
+        """Run ``fn(*args, connection=…, **kwargs)`` — SQLAlchemy Core on one ``Connection``, no ORM
+        session — in one transaction known to be short (a quiz answer: a few indexed statements).
 
         With SQLite it runs right here on the event loop: the hop to a worker thread and back costs more
         than such a transaction (and far more on a loaded machine), and nothing else can run on the loop
@@ -161,29 +162,30 @@ class Database:
         back).  PostgreSQL always takes the worker thread (its network round trips would stall every chat).
         """
         if self.dialect != "sqlite":
-            return await self.run(fn, *args, **kwargs)
+            return await asyncio.to_thread(self._call_core, fn, *args, **kwargs)
         try:
-            return self._call_quick(fn, *args, **kwargs)
+            return self._call_core(fn, *args, quick=True, **kwargs)
         except OperationalError as exc:
             if not _is_busy(exc):
                 raise
             log.debug("quick transaction found the database busy; retried on a worker thread")
-        return await self.run(fn, *args, **kwargs)
+        return await asyncio.to_thread(self._call_core, fn, *args, **kwargs)
 
-    def _call_quick(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        with Session(self.engine, expire_on_commit=False) as session:
+    def _call_core(self, fn: Callable[..., T], /, *args: Any, quick: bool = False, **kwargs: Any) -> T:
+        with self.engine.connect() as connection:
             # on the driver's connection itself: a PRAGMA is no write, and SQLAlchemy need not see it
-            raw = session.connection().connection.dbapi_connection
-            assert raw is not None
-            raw.execute(f"PRAGMA busy_timeout={QUICK_BUSY_TIMEOUT_MS}")
+            raw = connection.connection.dbapi_connection if quick else None
+            if raw is not None:
+                raw.execute(f"PRAGMA busy_timeout={QUICK_BUSY_TIMEOUT_MS}")
             try:
                 try:
-                    result = fn(*args, session=session, **kwargs)
+                    result = fn(*args, connection=connection, **kwargs)
                 finally:  # before the connection can go back to the pool: its usual patience again
-                    raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-                session.commit()
+                    if raw is not None:
+                        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                connection.commit()
             except BaseException:
-                session.rollback()
+                connection.rollback()
                 raise
             return result
 
@@ -197,18 +199,19 @@ def _is_busy(exc: OperationalError) -> bool:
     return "locked" in message or "busy" in message
 
 
-def insert_absent(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], *, unique: Sequence[str],
-                  returning: str = "id") -> list[Any]:
+def insert_absent(session: Session | Connection, table: Table, rows: Sequence[Mapping[str, Any]], *,
+                  unique: Sequence[str], returning: str = "id") -> list[Any]:
     """Insert the rows whose ``unique`` columns match no stored row; the ``returning`` values of those added.
 
     ``INSERT … ON CONFLICT (unique) DO NOTHING`` (SQLite and PostgreSQL both have it), one statement per
     :data:`INSERT_CHUNK` rows: a row another transaction or process stored first is skipped by the
-    database itself, so no check-then-insert race and no SAVEPOINT.
+    database itself, so no check-then-insert race and no SAVEPOINT.  ``session`` may be an ORM session or
+    a Core connection (``Database.run_quick``).
     """
     if not rows:
         return []
-    statement = _insert_absent_statement(session.get_bind().dialect.name, table, tuple(unique), returning)
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
+    statement = _insert_absent_statement(connection.dialect.name, table, tuple(unique), returning)
     added: list[Any] = []
     for start in range(0, len(rows), INSERT_CHUNK):
         # one compiled statement; SQLAlchemy sends a chunk's rows as one multi-row INSERT ("insertmanyvalues")

@@ -89,4 +89,19 @@ _STANDING_DETAIL = re.compile(r"^member (\d+) -> (\w+)$")
 
 
 def is_attendee(*, session: Session, meeting: Meeting, member: Member) -> bool:
-    return any(m.id == member.id for m in attendees(session=session, meeting=meeting))
+    """Whether ``member`` is among the meeting's :func:`attendees`, decided for that one member (at most one
+    indexed query, for a 党小组 meeting): every 参加 / 请假 / view / .ics tap asks it, and reading the whole
+    branch for it cost ~0.4 s per tap at 10,000 members.  The same rules as :func:`attendees`, one row."""
+    if member.branch_id != meeting.branch_id or member.role == Role.ADMIN or member.id is None:
+        return False
+    if member.status not in (MemberStatus.ACTIVE, MemberStatus.LEFT) or not _belonged(member, meeting.starts_at):
+        return False
+    if meeting.audience == Audience.COMMITTEE:
+        return is_at_least(member, Role.SECRETARY)
+    if meeting.audience == Audience.GROUP:
+        return session.exec(select(PartyGroup.member_id).where(
+            PartyGroup.branch_id == meeting.branch_id, PartyGroup.name == meeting.audience_group,
+            PartyGroup.member_id == member.id)).first() is not None
+    if meeting.audience == Audience.LIST:
+        return member.id in set(meeting.audience_ids)
+    return True

@@ -144,9 +144,14 @@ def create_meeting(*, session: Session, actor: Member, spec: MeetingSpec, now: d
 # --------------------------------------------------------------------------- reading
 
 
-def get_meeting(*, session: Session, actor: Member, meeting_id: int, scope: Scope | None = None) -> Meeting:
-    """A meeting of a branch in the caller's scope; other branches' ids do not exist."""
-    meeting = session.get(Meeting, meeting_id) if fits(meeting_id) else None
+def get_meeting(*, session: Session, actor: Member, meeting_id: int, scope: Scope | None = None,
+                lock: bool = False) -> Meeting:
+    """A meeting of a branch in the caller's scope; other branches' ids do not exist.
+
+    ``lock``: read it ``FOR UPDATE`` (fresh, not from the identity map) on a path that writes it, so an
+    edit and a cancel racing on PostgreSQL take turns and the second sees the first's revision."""
+    meeting = (session.get(Meeting, meeting_id, with_for_update=True if lock else None, populate_existing=lock)
+               if fits(meeting_id) else None)
     if meeting is None or not seen_by(actor, scope).sees_branch(meeting.branch_id):
         raise NotFound("meeting_not_found", id=meeting_id)
     return meeting
@@ -159,9 +164,17 @@ def addressed_meeting(*, session: Session, actor: Member, meeting_id: int, scope
     Every member-facing path (view, 参加 / 请假, .ics, check-in) goes through here, and a meeting of their
     own branch that is not theirs reads exactly like an unknown id — its topic, time and place are the
     business of those it addresses (a 支委会's agenda, another 党小组's meeting)."""
+    return reach_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)[0]
+
+
+def reach_meeting(*, session: Session, actor: Member, meeting_id: int, scope: Scope | None = None
+                  ) -> tuple[Meeting, bool]:
+    """:func:`addressed_meeting`, and whether the meeting addresses the caller (a secretary reaches every
+    meeting, but answers 参加 / 请假 only for theirs): asked once per request, not twice."""
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
-    if seen_by(actor, scope).manages or is_attendee(session=session, meeting=meeting, member=actor):
-        return meeting
+    attending = is_attendee(session=session, meeting=meeting, member=actor)
+    if attending or seen_by(actor, scope).manages:
+        return meeting, attending
     raise NotFound("meeting_not_found", id=meeting_id)
 
 
@@ -211,7 +224,7 @@ def edit_meeting(*, session: Session, actor: Member, meeting_id: int, field_name
                  now: datetime, scope: Scope | None = None) -> Meeting:
     """Change one field; the new revision is announced to everyone already notified."""
     actor, seen = as_secretary(actor, scope)
-    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen, lock=True)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)
     if meeting.ends_at <= now:
@@ -248,11 +261,11 @@ def mark_cancelled(meeting: Meeting, now: datetime) -> Meeting:
     return meeting
 
 
-def cancellable(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None
-                ) -> Meeting:
+def cancellable(*, session: Session, actor: Member, meeting_id: int, now: datetime, scope: Scope | None = None,
+                lock: bool = False) -> Meeting:
     """The meeting a secretary may cancel now: asked before the question is put, and again when confirmed."""
     actor, seen = as_secretary(actor, scope)
-    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen, lock=lock)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)
     if meeting.starts_at <= now:
@@ -267,7 +280,7 @@ def cancel_meeting(*, session: Session, actor: Member, meeting_id: int, now: dat
     ``revision`` is the version the secretary was asked about (the confirm button carries it): a meeting
     edited since is a different meeting to cancel — moved to another day, say — so it is refused, and the
     secretary asks again about what it is now."""
-    meeting = cancellable(session=session, actor=actor, meeting_id=meeting_id, now=now, scope=scope)
+    meeting = cancellable(session=session, actor=actor, meeting_id=meeting_id, now=now, scope=scope, lock=True)
     if revision is not None and revision != meeting.revision:
         raise InvalidState("meeting_changed", id=meeting_id)
     session.add(mark_cancelled(meeting, now))

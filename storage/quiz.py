@@ -25,6 +25,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
+from content.giveaway import apart
 from content.model import QUESTION_TYPES
 from content.review import CardState, review
 from storage.db import insert_absent
@@ -95,8 +96,9 @@ def due_cards(*, session: Session, member_id: int, due_by: datetime) -> list[tup
 def pick_questions(*, session: Session, member_id: int, branch_id: int, due_by: datetime, size: int
                    ) -> tuple[list[int], list[int]]:
     """(question ids in order, those of them that are due reviews): due cards first, then new questions,
-    types mixed — of each type, questions from documents the member has studied first, best first."""
-    due = [q.id for _, q in due_cards(session=session, member_id=member_id, due_by=due_by)][:size]
+    types mixed — of each type, questions from documents the member has studied first, best first; a
+    question an earlier one's feedback would give away waits for another session."""
+    due = [q for _, q in due_cards(session=session, member_id=member_id, due_by=due_by)]
     seen = select(ReviewItem.question_id).where(ReviewItem.member_id == member_id)
     fresh = list(session.exec(
         select(Question).where(Question.branch_id == branch_id, Question.status == QuestionStatus.PUBLISHED,
@@ -107,8 +109,10 @@ def pick_questions(*, session: Session, member_id: int, branch_id: int, due_by: 
         .where(StudyProgress.member_id == member_id)).all())
     # within each type: studied documents first, then best first (``fresh`` is already best first)
     ordered = _interleave(sorted(fresh, key=lambda q: q.doc_key not in studied))
-    ids = [i for i in due if i is not None] + [q.id for q in ordered if q.id is not None]
-    return ids[:size], [i for i in due if i is not None]
+    # no question's feedback (its source sentence) may show the answer of one asked after it (F1)
+    chosen = [q.id for q in apart([*due, *ordered], size) if q.id is not None]
+    due_ids = {q.id for q in due}
+    return chosen, [i for i in chosen if i in due_ids]
 
 
 # --------------------------------------------------------------------------- sessions
@@ -147,7 +151,7 @@ def start_session(*, session: Session, member: Member, now: datetime, size: int,
                                                       QuizSession.state == QuizSessionState.ACTIVE)):
         _end(session, old, QuizSessionState.EXPIRED, now)
     quiz = QuizSession(branch_id=member.branch_id, member_id=member.id, kind=kind, question_ids=list(ids),
-                       review_ids=list(reviews), started_at=now, active_at=now)
+                       review_ids=list(reviews), started_at=now, active_at=now, shown_at=now)
     session.add(quiz)
     session.flush()
     return quiz

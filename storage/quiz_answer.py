@@ -16,9 +16,10 @@ unique, so a double tap, a retried callback or a redelivered update records one 
 
 Questions: published questions are read often and change rarely, so :class:`QuestionCache` keeps them
 (rendering needs the whole row: stem, options, explanation, source sentence).  The SELECT above still reads
-each question's ``status`` and ``updated_at`` with the card, so a question retired or edited meanwhile is
-never answered from memory; an entry is used only while the ``question`` table is at the write generation
-it was read at (``Database.generation``) and carries the ``updated_at`` just read.
+each question's ``status``, ``updated_at`` and ``revision`` with the card, so a question retired or edited
+meanwhile is never answered from memory; an entry is used only while the ``question`` table is at the
+write generation it was read at (``Database.generation``) and carries the ``updated_at`` and ``revision``
+just read.  An answer records the revision it was given to (``QuestionRevision``).
 """
 
 from __future__ import annotations
@@ -54,10 +55,11 @@ QUESTION_TABLES = ("question",)  # what a cached question is read from
 _SESSION = select(_QS).where(_QS.c.id == bindparam("sid"))
 _ACTIVE = (select(_QS).where(_QS.c.member_id == bindparam("mid"), _QS.c.state == QuizSessionState.ACTIVE)
            .order_by(_QS.c.id.desc()).limit(1))
-_STEP = (select(_Q.c.id, _Q.c.status, _Q.c.updated_at, _RI)
+_STEP = (select(_Q.c.id, _Q.c.status, _Q.c.updated_at, _Q.c.revision, _RI)
          .select_from(_Q.outerjoin(_RI, and_(_RI.c.question_id == _Q.c.id, _RI.c.member_id == bindparam("mid"))))
-         .where(_Q.c.id.in_(bindparam("ids", expanding=True))))
-_QUESTIONS = select(_Q).where(_Q.c.id.in_(bindparam("ids", expanding=True)))
+         .where(_Q.c.id.in_([bindparam("q0"), bindparam("q1")])))
+# two plain parameters, not an expanding IN: that one is rendered again for every call
+_QUESTIONS = select(_Q).where(_Q.c.id.in_([bindparam("q0"), bindparam("q1")]))
 _EXPIRE = (update(_QS).where(_QS.c.id == bindparam("sid"), _QS.c.state == QuizSessionState.ACTIVE)
            .values(state=QuizSessionState.EXPIRED, ended_at=bindparam("now")))
 _TOGGLE = (update(_QS).where(_QS.c.id == bindparam("sid"), _QS.c.position == bindparam("seen"),
@@ -77,7 +79,8 @@ _WRONGBOOK_SIZE = (select(func.count()).select_from(_RI.join(_Q, _Q.c.id == _RI.
 
 def _advance_statement(*, finishing: bool) -> Any:
     values: dict[str, Any] = {"position": bindparam("next"), "selected": bindparam("selected"),
-                              "active_at": bindparam("now"), "correct": _QS.c.correct + bindparam("right")}
+                              "active_at": bindparam("now"), "shown_at": bindparam("now"),
+                              "correct": _QS.c.correct + bindparam("right")}
     if finishing:
         values.update(state=QuizSessionState.FINISHED, ended_at=bindparam("now"))
     return (update(_QS).where(_QS.c.id == bindparam("sid"), _QS.c.position == bindparam("seen"),
@@ -97,6 +100,11 @@ def _detached(model: type[M], values: dict[str, Any]) -> M:
     return obj
 
 
+def _pair(ids: Sequence[int]) -> dict[str, int]:
+    """One or two question ids as the statements' two parameters (one id given twice)."""
+    return {"q0": ids[0], "q1": ids[-1]}
+
+
 class QuestionCache:
     """Questions by id, each tagged with the ``question`` table's write generation (taken *before* the read)
     and its ``updated_at``; thread-safe, bounded.  Entries are shared: callers only read them."""
@@ -108,8 +116,9 @@ class QuestionCache:
         self._entries: dict[int, tuple[int, float, Question]] = {}
         self._lock = threading.Lock()
 
-    def get(self, connection: Connection, wanted: dict[int, datetime]) -> dict[int, Question]:
-        """The questions ``wanted`` (id → the ``updated_at`` just read), from memory when still current."""
+    def get(self, connection: Connection, wanted: dict[int, tuple[datetime, int]]) -> dict[int, Question]:
+        """The questions ``wanted`` (id → the ``updated_at`` and ``revision`` just read), from memory when
+        still current."""
         generation = self._generation()
         now = time.monotonic()
         found: dict[int, Question] = {}
@@ -117,11 +126,12 @@ class QuestionCache:
             for qid, updated in wanted.items():
                 entry = self._entries.get(qid)
                 if (entry is not None and entry[0] == generation and now - entry[1] <= self.max_age
-                        and entry[2].updated_at == updated):
+                        and (entry[2].updated_at, entry[2].revision) == updated):
                     found[qid] = entry[2]
         missing = [qid for qid in wanted if qid not in found]
+        assert len(missing) <= 2, "an answer reads its question and the next one"
         if missing:
-            rows = connection.execute(_QUESTIONS, {"ids": missing}).mappings().all()
+            rows = connection.execute(_QUESTIONS, _pair(missing)).mappings().all()
             fresh = {row["id"]: _detached(Question, dict(row)) for row in rows}
             found.update(fresh)
             with self._lock:
@@ -168,7 +178,7 @@ def _advance(connection: Connection, quiz: QuizSession, position: int, *, correc
         if again is not None:
             quiz.__dict__.update(dict(again._mapping))
         return False
-    moved: dict[str, Any] = {"position": position + 1, "selected": [], "active_at": now,
+    moved: dict[str, Any] = {"position": position + 1, "selected": [], "active_at": now, "shown_at": now,
                              "correct": quiz.correct + int(correct)}
     if finished:
         moved.update(state=QuizSessionState.FINISHED, ended_at=now)
@@ -185,10 +195,10 @@ def _step(connection: Connection, questions: QuestionCache, quiz: QuizSession
     ids = quiz.question_ids[quiz.position:quiz.position + 2]
     if quiz.state != QuizSessionState.ACTIVE or not ids:
         return None, None, None
-    rows = connection.execute(_STEP, {"mid": quiz.member_id, "ids": ids}).all()
+    rows = connection.execute(_STEP, {"mid": quiz.member_id, **_pair(ids)}).all()
     status = {row[0]: row[1] for row in rows}
-    found = questions.get(connection, {row[0]: row[2] for row in rows})
-    card = next((dict(zip(_RI.c.keys(), row[3:], strict=True)) for row in rows if row[0] == ids[0]), None)
+    found = questions.get(connection, {row[0]: (row[2], row[3]) for row in rows})
+    card = next((dict(zip(_RI.c.keys(), row[4:], strict=True)) for row in rows if row[0] == ids[0]), None)
     if card is not None and card["id"] is None:
         card = None  # the outer join found no card: the member's first answer to it
     question = found.get(ids[0])
@@ -198,12 +208,21 @@ def _step(connection: Connection, questions: QuestionCache, quiz: QuizSession
     return question, card, following
 
 
-def answer(*, session: Session, questions: QuestionCache, member_id: int, session_id: int, position: int,
+def _as_shown(connection: Connection, quiz: QuizSession, question: Question) -> Question:
+    """The question as the member was shown it: ``shown_at``, not ``active_at`` (which each 多选 toggle
+    moves, so a revision made between the show and a later toggle would otherwise be graded)."""
+    shown_at = quiz.shown_at or quiz.active_at
+    if question.revision != 1 and question.updated_at > shown_at:  # revised since it was shown (rare):
+        with Session(bind=connection) as orm:  # joins this transaction, reads only
+            return as_shown(orm, question, shown_at)
+    return question
+
+
+def answer(*, connection: Connection, questions: QuestionCache, member_id: int, session_id: int, position: int,
            now: datetime, idle: timedelta, chosen: Sequence[int] | None = None,
            typed: str | None = None) -> AnswerResult:
     """Grade and record the answer to the question at ``position``: options tapped, the 多选 options toggled
     so far (``chosen`` ``None``), or text typed.  The next question is read in the same transaction."""
-    connection = session.connection()
     quiz, refused = _checked(connection, member_id, session_id, position, now, idle)
     if refused is not None:
         return refused
@@ -212,7 +231,7 @@ def answer(*, session: Session, questions: QuestionCache, member_id: int, sessio
     if question is None:
         _advance(connection, quiz, position, correct=False, now=now)
         return _after(connection, quiz, Outcome.WITHDRAWN, None, position, following=following)
-    question = as_shown(session, question, quiz.active_at)  # revised after it was shown: what the member saw
+    question = _as_shown(connection, quiz, question)
     if (typed is not None) != (question.qtype == "fill"):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     if typed is not None:
@@ -232,7 +251,7 @@ def answer(*, session: Session, questions: QuestionCache, member_id: int, sessio
            "is_review": question.id in quiz.review_ids, "answered_at": now,
            "revision": question.revision}  # the wording graded: storage.revisions keeps older ones
     # the position moved under this transaction alone, so the attempt is new; the unique key still decides
-    if insert_absent(session, _QA, [row], unique=("member_id", "attempt_key")):
+    if insert_absent(connection, _QA, [row], unique=("member_id", "attempt_key")):
         _save_card(connection, card, branch_id=quiz.branch_id, member_id=member_id, question_id=question.id,
                    correct=right, now=now)
     return _after(connection, quiz, Outcome.RECORDED, question, position, right, shown, following=following)
@@ -268,15 +287,16 @@ def _save_card(connection: Connection, card: dict[str, Any] | None, *, branch_id
         connection.execute(_CARD_UPDATE, {"card_id": card["id"], **{f"v_{k}": v for k, v in values.items()}})
 
 
-def toggle(*, session: Session, questions: QuestionCache, member_id: int, session_id: int, position: int,
+def toggle(*, connection: Connection, questions: QuestionCache, member_id: int, session_id: int, position: int,
            option: int, now: datetime, idle: timedelta) -> AnswerResult:
     """A 多选 option switched on or off; nothing is graded until 提交."""
-    connection = session.connection()
     quiz, refused = _checked(connection, member_id, session_id, position, now, idle)
     if refused is not None:
         return refused
     assert quiz is not None
     question, _card, _following = _step(connection, questions, quiz)
+    if question is not None:
+        question = _as_shown(connection, quiz, question)  # the options as on screen, redrawn as they were
     if question is None or question.qtype != "multiple" or not 0 <= option < len(question.options):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     selected = sorted(set(quiz.selected) ^ {option})
@@ -286,11 +306,10 @@ def toggle(*, session: Session, questions: QuestionCache, member_id: int, sessio
     return AnswerResult(Outcome.RECORDED, quiz, question)
 
 
-def answer_text(*, session: Session, questions: QuestionCache, member_id: int, text: str, message_id: int,
+def answer_text(*, connection: Connection, questions: QuestionCache, member_id: int, text: str, message_id: int,
                 now: datetime, idle: timedelta) -> AnswerResult | None:
     """A member's typed message read against their session: the answer when a 填空 waits; ``None`` when the
     text is not for the quiz (no session in progress, or left idle too long)."""
-    connection = session.connection()
     quiz = _session_of(connection.execute(_ACTIVE, {"mid": member_id}).first())
     if quiz is None or quiz.id is None:
         return None
@@ -302,5 +321,5 @@ def answer_text(*, session: Session, questions: QuestionCache, member_id: int, t
     # claim the message: a redelivered one (or an older one arriving late) answers nothing
     if not connection.execute(_NOTE_TEXT, {"sid": quiz.id, "message": message_id}).rowcount:
         return AnswerResult(Outcome.ALREADY, quiz)
-    return answer(session=session, questions=questions, member_id=member_id, session_id=quiz.id,
+    return answer(connection=connection, questions=questions, member_id=member_id, session_id=quiz.id,
                   position=quiz.position, now=now, idle=idle, typed=text)

@@ -251,8 +251,9 @@ class DocumentScore:
 class MyProgress:
     """A member's own figures (never compared with anyone else's)."""
 
-    study_days: int  # local days with a snippet marked read or a question answered
-    streak: int  # such days in a row, up to today (or yesterday, when today has none yet)
+    study_days: int  # local days with a snippet marked read (as a secretary's /stats counts them)
+    quiz_days: int  # local days with a question answered
+    streak: int  # days in a row with either, up to today (or yesterday, when today has none yet)
     units_read: int
     units_total: int
     answered: int
@@ -264,12 +265,19 @@ class MyProgress:
 
 
 def progress_of(*, session: Session, member_id: int, branch_id: int, now: datetime, tz: ZoneInfo) -> MyProgress:
-    reads = session.exec(select(StudyProgress.read_at).where(
-        StudyProgress.member_id == member_id, col(StudyProgress.read_at).is_not(None))).all()
+    """The member's own figures.  A study day is a day a snippet was marked read — so /me, /plan and a
+    secretary's /stats agree (a day with only answers is a quiz day); the streak counts both."""
+    units = active_units(session=session, branch_id=branch_id)
+    active = {u.id for u in units}
+    reads = [(unit_id, read_at) for unit_id, read_at in session.exec(
+        select(StudyProgress.unit_id, StudyProgress.read_at).where(
+            StudyProgress.member_id == member_id, col(StudyProgress.read_at).is_not(None))).all()]
     answers = session.exec(select(QuizAnswer.answered_at, QuizAnswer.correct, Question.document)
                            .join(Question, col(Question.id) == col(QuizAnswer.question_id))
                            .where(QuizAnswer.member_id == member_id)).all()
-    days = {local_day(t, tz) for t in reads if t is not None} | {local_day(t, tz) for t, _, _ in answers}
+    study_days = {local_day(t, tz) for _, t in reads if t is not None}
+    quiz_days = {local_day(t, tz) for t, _, _ in answers}
+    days = study_days | quiz_days
     today = local_day(now, tz)
     day = today if today in days else today - timedelta(days=1)
     streak = 0
@@ -286,8 +294,9 @@ def progress_of(*, session: Session, member_id: int, branch_id: int, now: dateti
                          .where(ReviewItem.member_id == member_id, Question.status == QuestionStatus.PUBLISHED)).all()
     attended = session.exec(select(func.count(col(Attendance.id))).where(Attendance.member_id == member_id)).one()
     return MyProgress(
-        study_days=len(days), streak=streak, units_read=len(reads),
-        units_total=len(active_units(session=session, branch_id=branch_id)), answered=len(answers),
+        study_days=len(study_days), quiz_days=len(quiz_days), streak=streak,
+        units_read=sum(1 for unit_id, _ in reads if unit_id in active),  # of the plan's units, as /plan counts
+        units_total=len(units), answered=len(answers),
         correct=sum(1 for _, c, _ in answers if c),
         by_document=tuple(DocumentScore(d, n, c) for d, (n, c) in sorted(scores.items(), key=lambda kv: -kv[1][0])),
         due_reviews=sum(1 for due, _ in cards if due < day_bounds(today, tz)[1]),

@@ -18,13 +18,25 @@ import re
 
 import segno
 from sqlmodel import Session
-from telegram import InputFile, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot import meeting_makeup
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg, member_arg, not_joined_key
+from bot.commands import (
+    Command,
+    UsageError,
+    args_of,
+    guarded_callback,
+    int_arg,
+    is_not_modified,
+    is_uneditable,
+    member_arg,
+    not_joined_key,
+    on_its_message,
+)
 from bot.context import Caller, reply, services
 from bot.feature import AnyHandler
 from bot.quiz_view import question_markup, question_text
@@ -184,9 +196,32 @@ async def makeup_read(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
                                                   scope=scope)
         return meeting_makeup.makeup_passages(session, meeting)
 
-    for text in meeting_makeup.read_on(svc.texts, caller.lang, await svc.db.run(passages)):
+    query = update.callback_query
+    if query is not None and not on_its_message(query):  # a tap after the button was taken away
+        return svc.texts.plain("mtg.toast.makeup_sent", caller.lang)
+    found = await svc.db.run(passages)
+    if query is not None and not await _take_read_button_away(query):
+        return svc.texts.plain("mtg.toast.makeup_sent", caller.lang)  # two taps: the other one sends them
+    for text in meeting_makeup.read_on(svc.texts, caller.lang, found):
         await reply(update, text)
     return None
+
+
+async def _take_read_button_away(query: CallbackQuery) -> bool:
+    """Remove the pressed 阅读材料 from the 补学 message (已学完 stays) before the passages go out, so a
+    double tap sends them once: ``False`` when another tap took it away first ("message is not modified")."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return True
+    rows = [[b for b in row if b.callback_data != query.data] for row in message.reply_markup.inline_keyboard]
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup([row for row in rows if row]))
+    except BadRequest as exc:
+        if is_not_modified(exc):
+            return False
+        if not is_uneditable(exc):  # too old to edit: send anyway, a repeat is better than nothing
+            raise
+    return True
 
 
 CHECKIN_COMMANDS = (

@@ -24,13 +24,13 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from sqlmodel import Session
-from telegram import Message, PollAnswer, Update
+from telegram import InlineKeyboardMarkup, Message, PollAnswer, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.callbacks import CallbackData, pattern
+from bot.callbacks import CallbackData, decode, pattern
 from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
-from bot.context import Caller, Services, load_caller, reply, services
+from bot.context import MESSAGE_LIMIT, Caller, Services, load_caller, reply, services
 from bot.feature import Feature
 from bot.quiz_view import (
     QUIZ,
@@ -43,6 +43,7 @@ from bot.quiz_view import (
     wrongbook_markup,
     wrongbook_text,
 )
+from bot.texts import Safe
 from content.grading import correct_indices
 from scheduler import outbox, study_push
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
@@ -123,10 +124,26 @@ async def go_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
 # --------------------------------------------------------------------------- answering
 
 
+def _next_step(svc: Services, caller: Caller, result: quiz_store.AnswerResult
+               ) -> tuple[Safe, InlineKeyboardMarkup | None]:
+    """What follows an answer: the next question with its buttons, or the summary."""
+    assert result.quiz is not None
+    if result.next_question is None:
+        return summary_text(svc.texts, caller.lang, result.quiz, result.wrong_total), None
+    return (question_text(svc.texts, caller.lang, result.quiz, result.next_question),
+            question_markup(svc.texts, caller.lang, result.quiz, result.next_question))
+
+
 async def _after_answer(update: Update, svc: Services, caller: Caller, result: quiz_store.AnswerResult) -> str | None:
     """Feedback and the next step for an answer that moved the session on; otherwise the polite word to show
-    (as a toast).  A tapped question message turns into its own answer (one edit, no buttons left); a typed
-    answer gets the feedback as a reply.  The next question (or the summary) follows as a new message."""
+    (as a toast).
+
+    One message carries both: the answered question with its feedback (verdict, answer, source sentence),
+    then the next question with its buttons (or the summary).  A tap turns the tapped message into it (one
+    edit: the buttons answered go, the next question's come); a typed answer gets it as one reply.  So an
+    answer costs one Bot API call besides the callback answer, not an edit plus a new message — the
+    feedback stays on screen, right above the question it leads to, until that one is answered in turn.
+    Too long for one message (a very long stem or sentence): the feedback and the next step go apart."""
     lang = caller.lang
     out = quiz_store.Outcome
     if result.outcome not in (out.RECORDED, out.WITHDRAWN) or result.quiz is None:
@@ -137,21 +154,42 @@ async def _after_answer(update: Update, svc: Services, caller: Caller, result: q
         toast = svc.texts.plain("quiz.right" if result.correct else "quiz.wrong", lang)
     else:
         text, toast = svc.texts.t("quiz.withdrawn", lang), svc.texts.plain("quiz.toast.withdrawn", lang)
+    following, markup = _next_step(svc, caller, result)
+    together = Safe(f"{text}\n\n{following}")
+    parts = [together] if len(together) <= MESSAGE_LIMIT else [text, following]
     query = update.callback_query
+    edited = False
     if query is not None and query.message is not None:
         try:
-            await query.edit_message_text(text, reply_markup=None)
+            await query.edit_message_text(parts[0], reply_markup=markup if len(parts) == 1 else None)
+            edited = True
         except BadRequest:  # the message can no longer be edited: say it below instead
-            await reply(update, text)
-    else:
-        await reply(update, text)
-    await _send_next(update, svc, caller, result.quiz, result.next_question, result.wrong_total)
+            pass
+    for n, part in enumerate(parts[1:] if edited else parts):
+        last = n == len(parts) - (2 if edited else 1)
+        await reply(update, part, reply_markup=markup if last else None)
     return toast
 
 
-async def _drop_buttons(update: Update) -> None:
+def _shows(update: Update, data: CallbackData) -> bool:
+    """Whether the tapped message still carries the keyboard of the question tapped (and not, since the
+    answer, the next question's: a double tap must not take those away)."""
     query = update.callback_query
-    if query is not None and query.message is not None:
+    message = query.message if query is not None else None
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return False
+    for row in markup.inline_keyboard:
+        for button in row:
+            shown = decode(button.callback_data if isinstance(button.callback_data, str) else None)
+            if shown is not None and shown.feature == QUIZ and shown.args[:2] == data.args[:2]:
+                return True
+    return False
+
+
+async def _drop_buttons(update: Update, data: CallbackData) -> None:
+    query = update.callback_query
+    if query is not None and query.message is not None and _shows(update, data):
         with contextlib.suppress(BadRequest):  # already without them (a double tap)
             await query.edit_message_reply_markup(None)
 
@@ -166,7 +204,7 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
                                     session_id=data.int_arg(0), position=data.int_arg(1, low=0, high=MAX_POSITION),
                                     now=svc.clock.now(), idle=_idle(svc), chosen=chosen)
     if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
-        await _drop_buttons(update)
+        await _drop_buttons(update, data)
     return await _after_answer(update, svc, caller, result)
 
 
@@ -181,7 +219,7 @@ async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
                                     idle=_idle(svc))
     if result.outcome != quiz_store.Outcome.RECORDED or result.quiz is None or result.question is None:
         if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
-            await _drop_buttons(update)
+            await _drop_buttons(update, data)
         return svc.texts.plain(f"quiz.toast.{result.outcome.value}", caller.lang)
     query = update.callback_query
     if query is not None and query.message is not None:

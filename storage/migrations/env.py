@@ -24,9 +24,38 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _run_sqlite(connection: Connection) -> None:
+    """SQLite: foreign keys off and one explicit transaction around the whole run, checked before commit.
+
+    Batch mode rebuilds a table by copy, drop and rename; with ``foreign_keys=ON`` (the engine's setting)
+    the drop fails as soon as another table's rows point at it, i.e. on every store holding answers.  The
+    pragma only takes effect outside a transaction, so it is set first.  pysqlite opens no transaction
+    for DDL by itself, which once left a failed migration half applied; the explicit BEGIN makes the run
+    all-or-nothing.  ``foreign_key_check`` then refuses to commit rows the new schema orphaned.
+    """
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        connection.exec_driver_sql("BEGIN")
+        try:
+            _run(connection)
+            orphans = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if orphans:
+                raise RuntimeError(f"migration left rows breaking a FOREIGN KEY: {orphans[:5]}")
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+
+
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine") or make_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            _run_sqlite(connection)
+            return
         _run(connection)
         connection.commit()
 

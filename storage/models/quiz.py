@@ -152,4 +152,7 @@ class QuizSession(SQLModel, table=True):
     last_text_id: int = Field(default=0, sa_type=BigInteger)
     started_at: datetime = utc_field()
     active_at: datetime = utc_field()  # the last answer or toggle: idle expiry counts from here
+    # when the waiting question was shown (start or the last answer; toggles leave it): F62 grades a question
+    # revised meanwhile as of this moment.  ``None`` on sessions begun before 0010: active_at stands in
+    shown_at: datetime | None = utc_field(default=None)
     ended_at: datetime | None = utc_field(default=None)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, select
 
 from bot.fakeapi.session import OfflineSession
+from bot.texts import book_title
 from scheduler.clock import FakeClock
 from storage.attendance import code_at
 from storage.models import (
@@ -67,7 +68,7 @@ async def test_the_absent_member_studies_the_materials_answers_the_quiz_and_the_
     assert f"做 {expected} 道小测验" in makeup[0].plain and f"《{title}》" in makeup[0].plain
     assert [b.text for b in makeup[0].button_list()] == ["📝 已学完，开始测验", "📖 阅读材料"]
     assert len(makeup[0].plain) < 900  # a phone's screen or so, not the ~2,300 characters a trial got (T9)
-    read = [m for m in await study.press(WANG, 2) if m.chat_id == WANG]  # 阅读材料: the rest, here
+    read = [m for m in await study.press(WANG, 2) if m.chat_id == WANG and m.kind != "edit"]  # 阅读材料: here
     assert read and all(len(m.plain) <= 1100 for m in read) and "补学消息下方的按钮" in read[-1].plain
     excerpt_end = makeup[0].plain.split("\n\n")[2].rstrip()[-12:]
     assert excerpt_end not in read[0].plain  # it reads on from where the excerpt stopped
@@ -108,3 +109,41 @@ async def test_the_absent_member_studies_the_materials_answers_the_quiz_and_the_
     assert not [m for m in again if m.chat_id == WANG]  # the 补学 message's button again: done already
     assert list(study.api.callback_answers.values())[-1]["text"] == "补学已记录过了"
     assert study.api.callback_answers and not study.api.unanswered_callbacks()
+
+
+async def test_a_double_tap_on_read_the_materials_sends_them_once(study: OfflineSession, clock: FakeClock) -> None:
+    """Two taps on 阅读材料 (the second before the first's edit reached the phone) send the passages once;
+    the button is taken away, 已学完 stays, and a later tap is told they are above."""
+    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    await join(study, ZHANG, WANG)
+    title, _ = _material_with_questions(study)
+    await study.send(SECRETARY_ID, f"/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | 材料 {title}")
+    await tick(study)
+    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # over, nobody checked in
+    makeup = next(m for m in await tick(study) if m.chat_id == WANG and "补学" in m.plain)
+    read = makeup.button_list()[1]
+    assert read.text == "📖 阅读材料" and read.callback_data is not None
+    taps = [study.api.callback_update(WANG, makeup.message_id, read.callback_data, None) for _ in range(2)]
+    sent = [m for tap in taps for m in await study.feed(tap) if m.chat_id == WANG and m.kind != "edit"]
+    assert sent and sum("补学消息下方的按钮" in m.plain for m in sent) == 1, [m.plain[:40] for m in sent]
+    assert [b.text for b in study.api.last_keyboard(WANG).buttons()] == ["📝 已学完，开始测验"]  # type: ignore[union-attr]
+    late = await study.feed(study.api.callback_update(WANG, makeup.message_id, read.callback_data, None))
+    assert not [m for m in late if m.chat_id == WANG and m.kind != "edit"]
+    assert list(study.api.callback_answers.values())[-1]["text"] == "材料已发在上面了"
+    assert not study.api.unanswered_callbacks()
+
+
+async def test_an_english_reader_gets_the_materials_listed_in_english_glyphs(
+        study: OfflineSession, clock: FakeClock) -> None:
+    """The list of materials is the catalog's: • “title” for an English reader, · 《title》 in Chinese."""
+    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    await join(study, ZHANG, WANG)
+    await study.send(WANG, "/lang en")
+    title, _ = _material_with_questions(study)
+    await study.send(SECRETARY_ID, f"/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | 材料 {title}")
+    await tick(study)
+    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))
+    makeup = {m.chat_id: m.plain for m in await tick(study) if "补学" in m.plain or "Make-up" in m.plain}
+    assert f"· 《{title}》" in makeup[ZHANG]
+    lines = makeup[WANG].splitlines()
+    assert f"• “{book_title(title, 'en')}”" in lines and not [line for line in lines if line.startswith("· ")]

@@ -19,6 +19,7 @@ from tests.bot.study_helpers import (
     answer,
     current,
     db_of,
+    feedback_of,
     join,
     right_indices,
     study_fixture,  # noqa: F401  (the ``study`` fixture)
@@ -114,3 +115,97 @@ async def test_a_tap_is_a_handful_of_statements_and_no_orm_flush(study: OfflineS
     assert not any("question.stem" in s for s in statements), statements  # the wording came from memory
     assert any(s.lstrip().upper().startswith("INSERT INTO QUIZANSWER") for s in statements), statements
     assert len(statements) <= 6, statements
+
+
+def _calls_since(study: OfflineSession, start: int) -> list[str]:
+    return [c.method for c in study.api.calls[start:]]
+
+
+async def _to_tap_question(study: OfflineSession) -> Question:
+    q = current(study, MEMBER)[1]
+    while q.qtype not in ("single", "truefalse"):
+        await answer(study, MEMBER, right=True)
+        q = current(study, MEMBER)[1]  # fails when the session ends without another tap question
+    return q
+
+
+async def test_a_tap_is_one_edit_showing_the_feedback_and_then_the_next_question(study: OfflineSession) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    q = await _to_tap_question(study)
+    place = current(study, MEMBER)[0].position + 1
+    keyboard = study.api.last_keyboard(MEMBER)
+    assert keyboard is not None
+    start = len(study.api.calls)
+    replies = await study.press(MEMBER, right_indices(q)[0] + 1)
+    assert sorted(_calls_since(study, start)) == ["answerCallbackQuery", "editMessageText"]
+    [edited] = [m for m in replies if m.message_id == keyboard.message_id]
+    text = edited.plain
+    # the answered question with its feedback and source first, the next question below it, with its buttons
+    assert text.index(f"第 {place}/5 题") < text.index("回答正确") < text.index(f"第 {place + 1}/5 题")
+    feedback_of([edited], q)
+    after = study.api.last_keyboard(MEMBER)
+    nxt = current(study, MEMBER)[1]
+    if nxt.qtype != "fill":
+        assert after is not None and after.message_id == keyboard.message_id and after.buttons()
+
+
+async def test_a_double_tap_on_the_rolled_message_leaves_the_next_questions_buttons(study: OfflineSession) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    q = await _to_tap_question(study)
+    keyboard = study.api.last_keyboard(MEMBER)
+    assert keyboard is not None
+    data = keyboard.buttons()[right_indices(q)[0]].callback_data
+    assert data is not None
+    await study.press(MEMBER, right_indices(q)[0] + 1)
+    rolled = study.api.last_keyboard(MEMBER)
+    await study.feed(study.api.callback_update(MEMBER, keyboard.message_id, data))  # the same button again
+    assert study.api.last_keyboard(MEMBER) == rolled
+    with db_of(study).session() as s:
+        assert len(s.exec(select(QuizAnswer.id)).all()) == current(study, MEMBER)[0].position
+
+
+async def test_a_typed_answer_is_one_reply_with_the_feedback_and_the_next_step(study: OfflineSession) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    while current(study, MEMBER)[1].qtype != "fill":
+        await answer(study, MEMBER, right=True)
+    quiz, q = current(study, MEMBER)
+    start = len(study.api.calls)
+    replies = await study.send(MEMBER, q.answer[0])
+    assert _calls_since(study, start) == ["sendMessage"]
+    text = replies[0].plain
+    following = f"第 {quiz.position + 2}/5 题" if quiz.position + 1 < 5 else "5 题答对"
+    assert text.index("回答正确") < text.index(following)
+    feedback_of(replies, q)
+
+
+async def test_feedback_and_next_question_too_long_for_one_message_go_apart(study: OfflineSession) -> None:
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    q = await _to_tap_question(study)
+    quiz = current(study, MEMBER)[0]
+    assert quiz.position + 1 < 5, "a tap question with one after it"
+    with db_of(study).session() as s:  # the next question's stem is very long (the bank allows it)
+        s.execute(update(_Q).where(_Q.c.id == quiz.question_ids[quiz.position + 1]).values(stem="很长的题干" * 760))
+    start = len(study.api.calls)
+    replies = await study.press(MEMBER, right_indices(q)[0] + 1)
+    assert sorted(_calls_since(study, start)) == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert "回答正确" in replies[0].plain and "很长的题干" not in replies[0].plain
+    assert all(len(m.plain) <= 4096 for m in replies)
+    assert f"第 {quiz.position + 2}/5 题" in replies[-1].plain
+
+
+async def test_an_answer_records_the_revision_it_was_given_to_even_when_the_wording_was_in_memory(
+        study: OfflineSession, db_url: str) -> None:
+    second = await _first_answered(study)
+    other = Database(db_url)  # a revision made elsewhere, its timestamp untouched
+    with other.session() as s:
+        s.execute(update(_Q).where(_Q.c.id == second.id).values(revision=2, stem=second.stem + "（第二版）"))
+    other.dispose()
+    replies = await answer(study, MEMBER, right=True)
+    assert any("（第二版）" in m.plain for m in replies)
+    with db_of(study).session() as s:
+        row = s.exec(select(QuizAnswer).where(QuizAnswer.question_id == second.id)).one()
+        assert row.revision == 2

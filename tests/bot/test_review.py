@@ -277,3 +277,11 @@ async def test_double_taps_change_nothing_more(session: OfflineSession) -> None:
     assert await session.feed(twice) == []
     assert twice["callback_query"]["id"] in session.api.callback_answers
     assert counts(session)["published"] == drafts and not session.api.unanswered_callbacks()
+
+
+async def test_an_english_reviewer_reads_the_source_in_english_quotes(session: OfflineSession) -> None:
+    """The card's glyphs come from the catalog: an English reader gets “title”, not 《title》."""
+    await join(session)
+    await session.send(SECRETARY_ID, "/lang en")
+    shown = (await session.send(SECRETARY_ID, "/review"))[-1]
+    assert "Source: “" in shown.plain and "《" not in shown.plain.split("Source:")[1].split("\n")[0]

@@ -107,7 +107,7 @@ async def test_done_today_study_and_plan(study: OfflineSession, clock: FakeClock
     ahead = snippets(await study.send(MEMBER, "/study"))
     assert "提前学习" in ahead[0].plain and "第 2/" in ahead[0].plain
     plan = (await study.send(MEMBER, "/plan"))[0].plain
-    assert "已推送 2/" in plan and "其中学完 1 段" in plan and "下一段：第 3 段" in plan
+    assert "已推送 2/" in plan and "其中学完 1 段" in plan and "下一段：第 3/" in plan
     at_local(clock, 21, 8, 0)
     assert "第 3/" in snippets(await tick(study))[0].plain  # the plan continues after what /study gave
     assert len(progress(study)) == 3
@@ -161,12 +161,13 @@ async def test_me_shows_only_the_members_own_figures(study: OfflineSession, cloc
     await study.send(OTHER, "/quiz")
     await answer(study, OTHER, right=False)
     me = (await study.send(MEMBER, "/me"))[0].plain
-    assert "学习天数：1 天 · 连续 1 天" in me and "答题：5 道，答对 4 道，正确率 80%" in me
+    assert "学习天数：1 天（" in me and "答题天数：1 天 · 连续学习或答题 1 天" in me
+    assert "答题：5 道，答对 4 道，正确率 80%" in me
     assert "错题本：1 道" in me and "待复习：0 道" in me and "各材料正确率" in me
     assert "王五" not in me and "排名" not in me and "积分" not in me
     at_local(clock, 21, 9, 0)
     me = (await study.send(MEMBER, "/me"))[0].plain
-    assert "待复习：1 道" in me and "连续 1 天" in me
+    assert "待复习：1 道" in me and "连续学习或答题 1 天" in me
 
 
 async def test_in_english_and_politely_everywhere(study: OfflineSession, clock: FakeClock) -> None:

@@ -39,10 +39,10 @@ def test_english_counts_agree_with_their_nouns() -> None:
     texts = Catalog.load()
     assert texts.plain("quiz.started", "en", total=1) == "Quiz started: 1 question."
     assert texts.plain("quiz.started", "en", total=5) == "Quiz started: 5 questions."
-    assert "streak 1 day\n" in texts.t("study.me", "en", days=1, streak=1, read=1, total=9, answered=0, correct=0,
-                                       accuracy="—", due=0, wrong=0, meetings=0)
-    assert "streak 0 days" in texts.t("study.me", "en", days=0, streak=0, read=1, total=9, answered=0, correct=0,
-                                      accuracy="—", due=0, wrong=0, meetings=0)
+    figures = {"read": 1, "total": 9, "answered": 0, "correct": 0, "accuracy": "—", "due": 0, "wrong": 0,
+               "meetings": 0}
+    assert "1 day in a row" in texts.t("study.me", "en", days=1, quiz_days=1, streak=1, **figures)
+    assert "0 days in a row" in texts.t("study.me", "en", days=0, quiz_days=0, streak=0, **figures)
     assert texts.plain("quiz.nudge_due", "en", due=1).startswith("1 question is due for review today. Two minutes "
                                                                   "to keep it fresh?")
     assert texts.t("stats.warn_header", "en", count=2, months=1).endswith("2</b> members have not attended a meeting "

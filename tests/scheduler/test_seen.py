@@ -3,11 +3,13 @@ sent row is surely seen; an uncertain row after it may have been; when those dis
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from scheduler import seen
 from scheduler.outbox import enqueue
@@ -79,3 +81,47 @@ def test_a_resend_after_an_uncertain_attempt_with_other_details_is_unsure_until_
     assert _seen(db, one.id) == seen.Seen(shown=PLACE_B, unsure=True)
     resend(DeliveryState.SENT, 3)  # the resend arrived: it came last
     assert _seen(db, one.id) == seen.Seen(shown=PLACE_B)
+
+
+def test_two_senders_rendering_one_readers_rows_at_once_both_list_them(db: Database) -> None:
+    """Two sender processes render a reminder and a change notice of the same reader at the same moment:
+    the second waits for the first's anchor update, so the anchor lists both rows (PostgreSQL: concurrent
+    transactions; SQLite serialises writers and passes trivially)."""
+    branch = factories.branch(db, NOW)
+    assert branch.id is not None
+    one = factories.member(db, branch.id, 1001, "张三", NOW)
+    assert one.id is not None
+    keys = [f"mtg.notice:{MEETING}:{one.id}", f"mtg.remind:{MEETING}:60:x:{one.id}",
+            f"mtg.change:{MEETING}:1:{one.id}"]
+    with db.session() as s:
+        for key in keys:
+            enqueue(session=s, branch_id=branch.id, kind=key.split(":")[0], dedup_key=key, chat_id=1, due_at=NOW,
+                    now=NOW, member_id=one.id, subject_id=MEETING)
+
+    def render(key: str, s: Any) -> int:
+        row = s.exec(select(Delivery).where(Delivery.dedup_key == key)).one()
+        seen.record_shown(session=s, row=row, meeting_id=MEETING, member_id=one.id, shown=PLACE_A)
+        return int(row.id)
+
+    ids: list[int] = []
+    if db.dialect == "sqlite":
+        for key in keys[1:]:
+            with db.session() as s:
+                ids.append(render(key, s))
+    else:
+        with Session(db.engine) as s1:
+            ids.append(render(keys[1], s1))  # the first sender holds its transaction open ...
+
+            def second() -> None:
+                with db.session() as s2:
+                    ids.append(render(keys[2], s2))
+
+            other = threading.Thread(target=second)
+            other.start()
+            time.sleep(0.5)  # ... while the second renders
+            s1.commit()
+            other.join(10)
+            assert not other.is_alive()
+    with db.session() as s:
+        anchor = s.exec(select(Delivery).where(Delivery.dedup_key == keys[0])).one()
+        assert sorted(anchor.payload.get(seen.RENDERS, [])) == sorted(ids)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy.engine import Connection
 
 from storage.db import QUICK_BUSY_TIMEOUT_MS, SQLITE_BUSY_TIMEOUT_MS, Database
 
@@ -22,12 +22,12 @@ def _setup(url: str) -> Database:
     return db
 
 
-def _bump(*, session: Session, seen: list[tuple[int, int]]) -> int:
+def _bump(*, connection: Connection, seen: list[tuple[int, int]]) -> int:
     """Add one to the counter; note the thread it ran on and the busy timeout it ran with."""
-    timeout = session.execute(text("PRAGMA busy_timeout")).scalar_one()
+    timeout = connection.execute(text("PRAGMA busy_timeout")).scalar_one()
     seen.append((threading.get_ident(), timeout))
-    session.execute(text("UPDATE counter SET n = n + 1"))
-    return int(session.execute(text("SELECT n FROM counter")).scalar_one())
+    connection.execute(text("UPDATE counter SET n = n + 1"))
+    return int(connection.execute(text("SELECT n FROM counter")).scalar_one())
 
 
 def _busy_timeout(db: Database) -> int:
@@ -51,8 +51,8 @@ def test_sqlite_runs_on_the_loop_with_a_short_timeout_and_gives_the_connection_b
 def test_a_failure_rolls_back_and_restores_the_timeout(sqlite_url: str) -> None:
     db = _setup(sqlite_url)
 
-    def fail(*, session: Session) -> None:
-        session.execute(text("UPDATE counter SET n = 99"))
+    def fail(*, connection: Connection) -> None:
+        connection.execute(text("UPDATE counter SET n = 99"))
         raise ValueError("boom")
 
     async def go() -> None:
@@ -107,9 +107,9 @@ def test_postgresql_keeps_the_worker_thread(pg_url: str) -> None:
     db = Database(pg_url)
     threads: list[int] = []
 
-    def where(*, session: Session) -> int:
+    def where(*, connection: Connection) -> int:
         threads.append(threading.get_ident())
-        return int(session.execute(text("SELECT 1")).scalar_one())
+        return int(connection.execute(text("SELECT 1")).scalar_one())
 
     async def go() -> int:
         return await db.run_quick(where)

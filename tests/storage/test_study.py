@@ -50,7 +50,7 @@ def _bank(db: Database, branch_id: int) -> list[Question]:
     with db.session() as s:
         questions = [
             Question(branch_id=branch_id, qkey=f"q-{n}", qtype=qtype, stem=f"题{n}", options=options,
-                     answer=answer, doc_key=f"d{n % 2}", document=f"材料{n % 2}", sentence="原句",
+                     answer=answer, doc_key=f"d{n % 2}", document=f"材料{n % 2}", sentence=f"第{n}句原句",
                      status=QuestionStatus.PUBLISHED, score=10 - n, updated_at=NOW)
             for n, (qtype, options, answer) in enumerate([
                 ("single", ["甲", "乙", "丙"], ["乙"]), ("single", ["甲", "乙"], ["甲"]),
@@ -118,6 +118,7 @@ def test_progress_counts_days_streak_accuracy_and_due_reviews(db: Database) -> N
     later = NOW + timedelta(days=4, hours=1)
     with db.session() as s:
         me = study_store.progress_of(session=s, member_id=member.id, branch_id=branch_id, now=later, tz=TZ)
-    assert (me.study_days, me.streak, me.answered, me.correct) == (3, 1, 3, 2)
+    # answers alone make quiz days, not study days (T2: /me said 学习天数 1 beside 0/58 read)
+    assert (me.study_days, me.quiz_days, me.streak, me.answered, me.correct) == (0, 3, 1, 3, 2)
     assert {(d.document, d.answered, d.correct) for d in me.by_document} == {("材料0", 1, 1), ("材料1", 2, 1)}
     assert me.wrongbook == 1 and me.due_reviews == 2 and me.units_total == 1 and me.meetings_attended == 0

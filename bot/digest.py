@@ -102,6 +102,8 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
     if member is None or branch is None or branch.id is None or not branch.active:
         return None
     period = last_week(settings, row.due_at)
+    if not stats_store.members_joined_before(session, branch.id, period.window.end):
+        return None  # a branch whose members all joined since: last week there was nothing to report on
     figures = stats_store.branch_stats(session=session, scope=SYSTEM, branch_id=branch.id, window=period.window,
                                        now=row.due_at)
     months = settings.schedule.inactivity_months
@@ -120,24 +122,26 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
 
 
 def queue_nudges(*, session: Session, scope: Scope, branch_id: int, now: datetime, settings: Settings,
-                 sender: int | None = None) -> int:
+                 sender: int | None = None) -> tuple[int, int]:
     """One nudge per member behind this week (studied nothing or answered nothing in the last 7 days) — but
-    not to ``sender``, the secretary who pressed the button: nobody nudges themselves."""
+    not to ``sender``, the secretary who pressed the button: nobody nudges themselves. Returns (queued now,
+    members to nudge at all): none to nudge is not "all nudged already"."""
     window = Window(now - timedelta(days=7), now)
     figures = stats_store.branch_stats(session=session, scope=scope, branch_id=branch_id, window=window, now=now,
                                        weak_limit=0)
     week = week_key(now.astimezone(settings.tz))
-    added = 0
+    added = wanted = 0
     for ref in {m.id: m for m in (*figures.not_studied, *figures.not_answered)}.values():
         member = session.get(Member, ref.id)
         if member is None or not member.reachable or member.id == sender:
             continue
+        wanted += 1
         added += outbox.enqueue(
             session=session, branch_id=branch_id, kind=NUDGE, dedup_key=f"nudge:{ref.id}:{week}",
             chat_id=member.chat_id or member.tg_user_id, due_at=now, now=now, member_id=ref.id,
             expires_at=now + timedelta(days=2), payload={},
         )
-    return added
+    return added, wanted
 
 
 def render_nudge(session: Session, row: Delivery, *, texts: Catalog) -> Outgoing | None:

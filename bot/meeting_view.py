@@ -102,10 +102,20 @@ def leave_keyboard(texts: Catalog, lang: str, rsvp_id: int | None) -> InlineKeyb
 
 
 def decided_keyboard(texts: Catalog, lang: str, rsvp_id: int | None, *, approved: bool) -> InlineKeyboardMarkup:
-    """Under a decided 请假: one button to change the decision (the member then hears the new one)."""
+    """Under a decided 请假: one button to change the decision. It only asks (``change_keyboard``): a second
+    tap on 批准 lands here, and must not flip the decision the member then hears."""
     if approved:
-        return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.change_decline", "d", rsvp_id)]])
-    return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.change_approve", "a", rsvp_id)]])
+        return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.change_decline", "cd", rsvp_id)]])
+    return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.change_approve", "ca", rsvp_id)]])
+
+
+def change_keyboard(texts: Catalog, lang: str, rsvp_id: int | None, *, approve: bool) -> InlineKeyboardMarkup:
+    """The explicit step of a changed decision: 保留原决定 first (where a third stray tap lands), then the
+    change itself."""
+    keep = button(texts, lang, "mtg.btn.keep_decision", "kd" if approve else "ka", rsvp_id)
+    if approve:
+        return InlineKeyboardMarkup([[keep, button(texts, lang, "mtg.btn.confirm_approve", "xa", rsvp_id)]])
+    return InlineKeyboardMarkup([[keep, button(texts, lang, "mtg.btn.confirm_decline", "xd", rsvp_id)]])
 
 
 def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, quiz: bool, read: bool = False

@@ -143,7 +143,7 @@ def render_member(texts: Catalog, lang: str, stats: MemberStats, period: Period,
         lines.append(t("stats.member_doc", lang, document=book_title(doc.document), answers=doc.answers,
                        accuracy=percent(doc.correct, doc.answers)))
     lines.append(t("stats.member_meetings", lang, held=stats.meetings_held, attended=stats.attended,
-                   leaves=stats.leaves, last=last))
+                   leaves=stats.leaves, absent=stats.absent, last=last))
     return Safe("\n".join(lines))
 
 

@@ -9,6 +9,7 @@ to an enum without its word fails a test instead of showing up in a member's cha
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from bot.texts import Catalog
@@ -51,3 +52,12 @@ def kind_word(texts: Catalog, lang: str, kind: str) -> str:
         return word(texts, lang, MeetingKind(kind))
     except ValueError:
         return kind
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def file_word(name: str) -> str:
+    """A display name made safe inside a file name (no path separators or characters a phone or Windows
+    refuses): a saved file is named after the branch people know, not its internal key."""
+    return _UNSAFE.sub("-", name).strip(" .-") or "-"

@@ -28,7 +28,7 @@ from content.loader import load_materials
 from content.model import Corpus, Document, Fact, Problem, Question
 from content.questions import candidates, select
 from content.questions.hubs import hub
-from content.questions.ranking import FACT_LIMIT, ranked_facts
+from content.questions.ranking import FACT_LIMIT, ranked_facts, rebalanced
 from content.questions.samefact import (
     crowded_rival,
     curated_facts,
@@ -176,6 +176,8 @@ def _bank(
             fact_of |= curated_facts(bank, fact_of.values())
             extra = over_asked(bank, fact_of, FACT_LIMIT)
             bank = [q for q in bank if q.qid not in extra]
+            # statements that left (yielding to a curated one) may have tipped the 判断 balance: trade again
+            bank = rebalanced(bank, [c for c in proven if c.question.qid not in excluded], hidden)
         if best is not None and not _covers_more(bank, best[0], fact_of):
             break
         best = (bank, fact_of, problems)

@@ -52,10 +52,10 @@ def request_leave(*, session: Session, member: Member, meeting_id: int, reason: 
 
 
 def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool, now: datetime,
-                 scope: Scope | None = None) -> tuple[Rsvp, Member, Meeting]:
+                 scope: Scope | None = None, change: bool = False) -> tuple[Rsvp, Member, Meeting]:
     """Record a secretary's decision and queue it to the member (a changed decision queues the new one)."""
     row, member, meeting = attendance.decide_leave(session=session, actor=actor, rsvp_id=rsvp_id, approve=approve,
-                                                   now=now, scope=scope)
+                                                   now=now, scope=scope, change=change)
     prefix = f"{DECISION}:{row.id}:"
     earlier = session.exec(select(func.count()).select_from(Delivery)
                            .where(col(Delivery.dedup_key).startswith(prefix))).one()

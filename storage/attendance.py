@@ -111,8 +111,9 @@ def respond(*, session: Session, member: Member, meeting_id: int, attend: bool, 
 
 
 def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool, now: datetime,
-                 scope: Scope | None = None) -> tuple[Rsvp, Member, Meeting]:
-    """A secretary approves or declines a 请假, or changes the decision; a double tap finds it decided already."""
+                 scope: Scope | None = None, change: bool = False) -> tuple[Rsvp, Member, Meeting]:
+    """A secretary approves or declines a 请假; changing a decision takes ``change`` (its own confirmed step),
+    so a second tap on 批准 or 不批准 — whatever button now sits there — finds the request decided already."""
     seen = _managing(actor, scope)
     row = session.get(Rsvp, rsvp_id) if fits(rsvp_id) else None
     if row is None:
@@ -122,7 +123,7 @@ def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool
     if row.response != "leave":  # the member said 参加 since: nothing to decide, and the secretary is told so
         who = session.get(Member, row.member_id)
         raise InvalidState("leave_withdrawn", id=rsvp_id, name=who.name if who else "")
-    if row.leave_status == decision:
+    if row.leave_status == decision or (not change and row.leave_status != LeaveStatus.PENDING):
         raise InvalidState("leave_decided", id=rsvp_id)
     row.leave_status = decision
     row.decided_by, row.decided_at = actor.tg_user_id, now

@@ -56,12 +56,18 @@ class LedgerMeeting:
     quorum: bool | None  # None unless a 党员大会
 
 
+# the 党员名册 holds members, present and past (a removed one stays for the ledgers), and the applicants still
+# waiting (shown 待审批, the secretary's to-do); never a rejected or lapsed request — they were never 党员 here
+ON_ROLL = (MemberStatus.ACTIVE, MemberStatus.LEFT, MemberStatus.PENDING)
+
+
 def members(*, session: Session, scope: Scope, branch_id: int) -> Iterator[tuple[int, str, str, str, str,
                                                                                  datetime | None]]:
     require_branch(scope, branch_id)
     query = (sa_select(col(Member.id), col(Member.name), col(Member.standing), col(Member.status), col(Member.role),
                        col(Member.joined_at))
-             .where(col(Member.branch_id) == branch_id, col(Member.role) != Role.ADMIN).order_by(col(Member.id)))
+             .where(col(Member.branch_id) == branch_id, col(Member.role) != Role.ADMIN,
+                    col(Member.status).in_(ON_ROLL)).order_by(col(Member.id)))
     for row in session.execute(query.execution_options(yield_per=CHUNK)):
         yield (int(row[0] or 0), row[1], row[2], row[3], row[4], row[5])
 

@@ -17,6 +17,7 @@ grades it, so completion is read from the session — by the roster at once, and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -145,11 +146,19 @@ def settle_makeups(*, session: Session) -> int:
 
 def makeup_states(*, session: Session, meeting_id: int) -> dict[int, str]:
     """Per member who owes this meeting's 补学: ``done`` or ``owes`` (a finished quiz counts at once)."""
-    states: dict[int, str] = {}
-    for row in session.exec(select(Makeup).where(Makeup.meeting_id == meeting_id)).all():
-        done = row.completed_at is not None
-        if not done and row.read_at is not None and row.quiz_session_id is not None:
-            quiz = session.get(QuizSession, row.quiz_session_id)
-            done = quiz is not None and quiz.state == QuizSessionState.FINISHED
-        states[row.member_id] = "done" if done else "owes"
+    return makeup_states_of(session=session, meeting_ids=[meeting_id]).get(meeting_id, {})
+
+
+def makeup_states_of(*, session: Session, meeting_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """``makeup_states`` for many meetings at once (meeting id -> member id -> state): the one rule that
+    /attendance, /stats and the ledger share, so their 补学 figures cannot disagree."""
+    states: dict[int, dict[int, str]] = {}
+    rows = session.exec(select(Makeup).where(col(Makeup.meeting_id).in_(list(meeting_ids)))).all()
+    quiz_ids = [r.quiz_session_id for r in rows
+                if r.completed_at is None and r.read_at is not None and r.quiz_session_id is not None]
+    finished = set(session.exec(select(QuizSession.id).where(
+        col(QuizSession.id).in_(quiz_ids), QuizSession.state == QuizSessionState.FINISHED)).all())
+    for row in rows:
+        done = row.completed_at is not None or (row.read_at is not None and row.quiz_session_id in finished)
+        states.setdefault(row.meeting_id, {})[row.member_id] = "done" if done else "owes"
     return states

@@ -22,15 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import pairwise
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func
+from sqlalchemy import ColumnElement, and_, case, distinct, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.errors import PermissionDenied
-from storage.meeting_audience import attendees
 from storage.models import (
     Attendance,
     Branch,
@@ -40,12 +39,11 @@ from storage.models import (
     Question,
     QuizAnswer,
     Role,
-    Rsvp,
     StudyProgress,
 )
 from storage.scope import Scope
 from storage.turnout import CAME as CAME_STATUSES
-from storage.turnout import LEAVE, Turnout, turnout
+from storage.turnout import Turnout, turnout
 
 CANCELLED = "cancelled"
 
@@ -148,6 +146,7 @@ class MemberStats:
     attended: int
     leaves: int
     last_attended: datetime | None
+    absent: int = 0  # expected, did not come, not on approved leave
 
 
 @dataclass(frozen=True)
@@ -173,10 +172,25 @@ def in_window(column: datetime | None, window: Window) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
-def _active_members(session: Session, branch_id: int) -> list[MemberRef]:
-    rows = session.exec(select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
-                        .order_by(col(Member.id))).all()
-    return [MemberRef(int(i), n) for i, n in rows if i is not None]
+def _active_members(session: Session, branch_id: int, before: datetime | None = None) -> list[MemberRef]:
+    """The branch's members; with ``before``, only those who had joined by then (nobody is behind on a week
+    they were not yet a member for)."""
+    query = select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
+    if before is not None:
+        query = query.where(or_(col(Member.joined_at).is_(None), col(Member.joined_at) < before))
+    return [MemberRef(int(i), n) for i, n in session.exec(query.order_by(col(Member.id))).all() if i is not None]
+
+
+def members_joined_before(session: Session, branch_id: int, before: datetime) -> bool:
+    """Whether the branch had any member by ``before`` (a digest about a week before anyone joined is noise)."""
+    return bool(_active_members(session, branch_id, before=before))
+
+
+def _members_rows(model: type[StudyProgress] | type[QuizAnswer], branch_id: int) -> ColumnElement[bool]:
+    """The branch's rows of ``model`` by its members on the roll now — the population of 在册: a removed
+    member's answers are not counted as a participant out of the members who remain."""
+    return and_(col(model.branch_id) == branch_id, col(model.member_id).in_(
+        select(Member.id).where(Member.branch_id == branch_id, COUNTED)))
 
 
 def held_meetings(session: Session, branch_id: int, window: Window, now: datetime) -> list[Meeting]:
@@ -220,8 +234,7 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     by_status = {status: (int(n), int(u or 0)) for status, n, u in session.exec(
         select(Member.status, func.count(), unreachable_now)
         .where(Member.branch_id == branch_id, col(Member.role) != Role.ADMIN).group_by(col(Member.status))).all()}
-    admins = _admins(session, branch_id)
-    progress_rows, answer_rows = _rows_of(StudyProgress, branch_id, admins), _rows_of(QuizAnswer, branch_id, admins)
+    progress_rows, answer_rows = _members_rows(StudyProgress, branch_id), _members_rows(QuizAnswer, branch_id)
     delivered, read, readers = session.exec(
         select(func.count(), func.count(col(StudyProgress.read_at)),
                func.count(distinct(case((col(StudyProgress.read_at).is_not(None), StudyProgress.member_id)))))
@@ -231,7 +244,7 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     per_question = [(int(q), int(n), int(c or 0)) for q, n, c in session.exec(
         select(QuizAnswer.question_id, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
         .where(answer_rows, in_window(QuizAnswer.answered_at, window)).group_by(col(QuizAnswer.question_id))).all()]
-    active = _active_members(session, branch_id)
+    active = _active_members(session, branch_id, before=window.end)
     held = held_turnout(session, branch_id, window, now)
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
         progress_rows, col(StudyProgress.read_at).is_not(None),
@@ -266,8 +279,9 @@ def _weak_questions(session: Session, per_question: list[tuple[int, int, int]], 
 
 
 def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: int, window: Window, now: datetime,
-                 tz: tzinfo = UTC) -> MemberStats | None:
-    """One member's figures; ``None`` when the caller may not see that member (or there is none)."""
+                 tz: tzinfo = UTC, checkin_after: timedelta = timedelta(0)) -> MemberStats | None:
+    """One member's figures; ``None`` when the caller may not see that member (or there is none). An absence
+    counts once the meeting's check-in has closed (``checkin_after`` past its start), as in /attendance."""
     member = session.get(Member, member_id)
     if member is None or member.branch_id != branch_id or not scope.sees_member(member):
         return None
@@ -283,15 +297,12 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
         .join(Question, col(Question.id) == QuizAnswer.question_id)
         .where(QuizAnswer.member_id == member_id, in_window(QuizAnswer.answered_at, window))
         .group_by(col(Question.document)).order_by(col(Question.document))).all()
-    # the meetings this member was expected at (the roster's rule, asked for this one person)
-    held = [m.id for m in held_meetings(session, branch_id, window, now)
-            if member.role != Role.ADMIN and attendees(session=session, meeting=m, people=[member])]
-    attended = leaves = 0
-    if held:
-        attended = session.exec(select(func.count()).select_from(Attendance).where(
-            Attendance.member_id == member_id, col(Attendance.meeting_id).in_(held), CAME)).one()
-        leaves = session.exec(select(func.count()).select_from(Rsvp).where(
-            Rsvp.member_id == member_id, col(Rsvp.meeting_id).in_(held), Rsvp.response == LEAVE)).one()
+    # the meetings this member was expected at, and what they did there: /attendance's rules (storage.turnout)
+    mine = [t for t in held_turnout(session, branch_id, window, now)
+            if member.role != Role.ADMIN and any(p.id == member_id for p in t.expected)]
+    attended = sum(1 for t in mine if member_id in t.came)
+    leaves = sum(1 for t in mine if member_id in t.leave)
+    absent = sum(1 for t in mine if member_id in t.missing and t.meeting.starts_at + checkin_after <= now)
     last = session.exec(select(func.max(Meeting.starts_at)).join(Attendance, col(Attendance.meeting_id) == Meeting.id)
                         .where(Attendance.member_id == member_id, CAME)).one()
     documents = tuple(DocumentAccuracy(d, int(n), int(c or 0)) for d, n, c in by_doc)
@@ -299,7 +310,7 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
         member_id=member_id, name=member.name, status=member.status, standing=member.standing,
         delivered=int(delivered), read=int(read), study_days=int(days),
         answers=sum(d.answers for d in documents), correct=sum(d.correct for d in documents), by_document=documents,
-        meetings_held=len(held), attended=int(attended), leaves=int(leaves), last_attended=_aware(last),
+        meetings_held=len(mine), attended=attended, leaves=leaves, absent=absent, last_attended=_aware(last),
     )
 
 

@@ -7,8 +7,10 @@ figures (``storage/stats.py``: attendance rate, leave, make-up owed) and the 三
     held meetings ──▶ expected (应到): the meeting's attendees as of its start (``storage.meeting_audience.attendees``,
                       the rule behind /attendance: its audience, and who belonged to the branch then)
                  ──▶ came (实到): attendance rows present or late, of those expected
+                 ──▶ leave (请假): marked excused, or an approved 请假 of someone who did not check in —
+                      /attendance's rule (``storage.attendance.build_roster``): a declined or withdrawn one is not
                  ──▶ reasons: a secretary's note on the attendance row, else the 请假 reason
-                 ──▶ make-up: who owes the meeting's study and who has done it
+                 ──▶ make-up: who owes the meeting's study and who has done it (``storage.makeup``'s rule)
 
 The branch's people, and the attendance, leave and make-up rows of all the meetings, are read once.
 """
@@ -21,10 +23,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from storage.makeup import makeup_states_of
 from storage.meeting_audience import attendees, branch_people
 from storage.models import (
     Attendance,
-    Makeup,
+    AttendanceStatus,
+    LeaveStatus,
     Meeting,
     Rsvp,
     Standing,
@@ -32,6 +36,7 @@ from storage.models import (
 
 CAME = ("present", "late")  # an attendance row records what happened: a secretary may mark excused or absent
 LEAVE = "leave"
+EXCUSED = AttendanceStatus.EXCUSED
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class Turnout:
     meeting: Meeting
     expected: tuple[Person, ...]
     came: frozenset[int]
-    leave: frozenset[int]  # answered 请假 (whatever the decision)
+    leave: frozenset[int]  # excused: 请假 approved and not come after all, or marked excused
     reasons: dict[int, str]  # member id -> the reason they were away
     makeup_done: frozenset[int]
     makeup_owed: frozenset[int]
@@ -60,7 +65,13 @@ class Turnout:
 
     @property
     def absent(self) -> list[Person]:
+        """Everyone expected who did not come (on leave or not: the ledger's 缺席 column gives reasons)."""
         return [p for p in self.expected if p.id not in self.came]
+
+    @property
+    def missing(self) -> frozenset[int]:
+        """Absent without leave (/attendance's 缺席)."""
+        return frozenset(p.id for p in self.expected if p.id not in self.came and p.id not in self.leave)
 
 
 def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) -> list[Turnout]:
@@ -69,23 +80,32 @@ def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) ->
         return []
     ids = [m.id for m in meetings if m.id is not None]
     came: dict[int, set[int]] = defaultdict(set)
+    marked: dict[int, set[int]] = defaultdict(set)  # any attendance row: it decides over the 请假
+    excused: dict[int, set[int]] = defaultdict(set)
     notes: dict[int, dict[int, str]] = defaultdict(dict)
     for meeting_id, member_id, status, note in session.exec(
             select(Attendance.meeting_id, Attendance.member_id, Attendance.status, Attendance.note)
             .where(col(Attendance.meeting_id).in_(ids))).all():
+        marked[meeting_id].add(member_id)
         if status in CAME:
             came[meeting_id].add(member_id)
-        elif note:
-            notes[meeting_id][member_id] = note
+        else:
+            if status == EXCUSED:
+                excused[meeting_id].add(member_id)
+            if note:
+                notes[meeting_id][member_id] = note
     leave: dict[int, dict[int, str]] = defaultdict(dict)
-    for meeting_id, member_id, reason in session.exec(select(Rsvp.meeting_id, Rsvp.member_id, Rsvp.reason).where(
-            col(Rsvp.meeting_id).in_(ids), Rsvp.response == LEAVE)).all():
+    for meeting_id, member_id, reason, decided in session.exec(
+            select(Rsvp.meeting_id, Rsvp.member_id, Rsvp.reason, Rsvp.leave_status).where(
+                col(Rsvp.meeting_id).in_(ids), Rsvp.response == LEAVE)).all():
         leave[meeting_id][member_id] = reason or ""
+        if decided == LeaveStatus.APPROVED and member_id not in marked[meeting_id]:
+            excused[meeting_id].add(member_id)
     done: dict[int, set[int]] = defaultdict(set)
     owed: dict[int, set[int]] = defaultdict(set)
-    for meeting_id, member_id, completed in session.exec(
-            select(Makeup.meeting_id, Makeup.member_id, Makeup.completed_at).where(col(Makeup.meeting_id).in_(ids))):
-        (done if completed is not None else owed)[meeting_id].add(member_id)
+    for meeting_id, states in makeup_states_of(session=session, meeting_ids=ids).items():
+        for member_id, state in states.items():
+            (done if state == "done" else owed)[meeting_id].add(member_id)
     people = branch_people(session=session, branch_id=branch_id)
     result = []
     for meeting in meetings:
@@ -97,7 +117,7 @@ def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) ->
         reasons.update({m: r for m, r in notes[meeting.id].items() if m in keep})
         result.append(Turnout(
             meeting=meeting, expected=expected, came=frozenset(came[meeting.id] & keep),
-            leave=frozenset(leave[meeting.id].keys() & keep), reasons=reasons,
+            leave=frozenset(excused[meeting.id] & keep), reasons=reasons,
             makeup_done=frozenset(done[meeting.id] & keep), makeup_owed=frozenset(owed[meeting.id] & keep)))
     return result
 

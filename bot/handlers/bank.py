@@ -27,6 +27,7 @@ from bot.material_uploads import UploadRefused
 from bot.review_card import forget_edit
 from bot.texts import LANGUAGES, Catalog, Safe, reason_text
 from bot.uploads import download, refusal_text, secretary_document
+from bot.words import file_word
 from storage import bank_import
 from storage import content as content_store
 from storage import members as member_store
@@ -64,7 +65,7 @@ async def send_bank(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
     data = await asyncio.to_thread(bank_sheet.export_bank, rows, status_labels(svc.texts, caller.lang),
                                    svc.texts.plain("review.bank.status_header", caller.lang), hidden)
     day = svc.clock.now().astimezone(svc.settings.tz)
-    name = svc.texts.plain("review.bank.file_name", caller.lang, branch=branch.key, date=f"{day:%Y%m%d}")
+    name = svc.texts.plain("review.bank.file_name", caller.lang, branch=file_word(branch.name), date=f"{day:%Y%m%d}")
     caption = svc.texts.t("review.bank.caption", caller.lang, branch=branch.name, count=len(rows),
                           header=svc.texts.plain("review.bank.status_header", caller.lang),
                           published=status_labels(svc.texts, caller.lang)[QuestionStatus.PUBLISHED],

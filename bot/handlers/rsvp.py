@@ -4,7 +4,7 @@
 
     [参加]  ─▶ recorded (a member may change the answer until the start)
     [请假]  ─▶ "reason?" in the private chat (also when pressed in the branch group) ─▶ text
-           ─▶ outbox: each secretary gets [批准][不批准] ─▶ decided (and changeable: [改为…])
+           ─▶ outbox: each secretary gets [批准][不批准] ─▶ decided (changeable: [改为…] ─▶ [保留][确定改为…])
            ─▶ outbox: the member hears the decision that holds (``scheduler/leave.py``)
     [日历]  ─▶ an .ics of the meeting in the branch timezone, sent privately
 
@@ -37,11 +37,12 @@ from bot.commands import conversation_button, guarded_callback
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler
 from bot.notify import send_to_member
+from bot.words import file_word, kind_word
 from scheduler import leave
 from storage import attendance
 from storage import meetings as meeting_store
 from storage.errors import DomainError
-from storage.models import MeetingStatus, Role
+from storage.models import Meeting, MeetingStatus, Role
 
 REASON = 0
 LEAVE_KEY = "mt.leave"
@@ -135,9 +136,10 @@ async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     """批准 / 不批准 a 请假 (or change the decision): recorded, shown on the request with a button to change
     it; the member hears the decision through the outbox."""
     svc = services(context)
-    approve = data.action == "a"
+    approve = data.action in ("a", "xa")
     row, member, meeting = await svc.db.run(leave.decide_leave, actor=caller.member, scope=caller.scope,
-                                            rsvp_id=data.int_arg(), approve=approve, now=svc.clock.now())
+                                            rsvp_id=data.int_arg(), approve=approve, now=svc.clock.now(),
+                                            change=data.action.startswith("x"))
     outcome = "approved" if approve else "declined"
     query = update.callback_query
     if query is not None and query.message is not None:
@@ -151,6 +153,25 @@ async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     return svc.texts.plain(f"mtg.toast.{outcome}", caller.lang)
 
 
+async def change_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                        ) -> str:
+    """改为… asks first (the request's text stays): [保留原决定] [确定改为…]; 保留 puts the change button back.
+    Nothing is recorded here, so a stray tap changes nothing the member hears."""
+    svc = services(context)
+    rsvp_id = data.int_arg()
+    query = update.callback_query
+    if data.action in ("ka", "kd"):
+        markup = view.decided_keyboard(svc.texts, caller.lang, rsvp_id, approved=data.action == "ka")
+        toast = "mtg.toast.decision_kept"
+    else:
+        markup = view.change_keyboard(svc.texts, caller.lang, rsvp_id, approve=data.action == "ca")
+        toast = "mtg.toast.change_ask"
+    if query is not None and query.message is not None:
+        with contextlib.suppress(BadRequest):  # "message is not modified": a double tap is done, not an error
+            await query.edit_message_reply_markup(reply_markup=markup)
+    return svc.texts.plain(toast, caller.lang)
+
+
 async def ics_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
                      ) -> str | None:
     """日历: the meeting as an .ics file, sent to the member's private chat."""
@@ -158,13 +179,16 @@ async def ics_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     assert caller.member is not None
     member, scope = caller.member, caller.scope
 
-    def build(*, session: Session) -> tuple[bytes, str]:
+    def build(*, session: Session) -> tuple[bytes, Meeting]:
         meeting = meeting_store.addressed_meeting(session=session, actor=member, meeting_id=data.int_arg(),
                                                   scope=scope)
-        return view.ics_bytes(meeting, svc.settings.tz, view.branch_name(session, meeting)), meeting.key
+        return view.ics_bytes(meeting, svc.settings.tz, view.branch_name(session, meeting)), meeting
 
-    content, key = await svc.db.run(build)
-    await context.bot.send_document(caller.member.chat_id or caller.user_id, content, filename=f"meeting-{key}.ics",
+    content, meeting = await svc.db.run(build)
+    # named from what the member knows (会议-党员大会-0420.ics), not the meeting's internal key
+    name = svc.texts.plain("mtg.ics_file", caller.lang, kind=file_word(kind_word(svc.texts, caller.lang, meeting.kind)),
+                           date=f"{meeting.starts_at.astimezone(svc.settings.tz):%m%d}")
+    await context.bot.send_document(caller.member.chat_id or caller.user_id, content, filename=name,
                                     caption=svc.texts.t("mtg.ics_caption", caller.lang))
     return None
 
@@ -190,5 +214,6 @@ def rsvp_buttons() -> list[AnyHandler]:
         # 参加 and 日历 work under the group's notice too: the answer is a toast, the file goes to the private chat
         CallbackQueryHandler(guarded_callback(Role.MEMBER, attend_button, private=False), pattern=rf"{prefix}y:"),
         CallbackQueryHandler(guarded_callback(Role.MEMBER, ics_button, private=False), pattern=rf"{prefix}i:"),
-        CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=rf"{prefix}[ad]:"),
+        CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=rf"{prefix}x?[ad]:"),
+        CallbackQueryHandler(guarded_callback(Role.SECRETARY, change_button), pattern=rf"{prefix}[ck][ad]:"),
     ]

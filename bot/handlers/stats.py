@@ -30,6 +30,7 @@ from bot.commands import Command, UsageError, args_of, guarded_callback, member_
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
 from bot.ledger import write_committee, write_ledger
+from bot.meeting_view import window_of
 from bot.stats_view import (
     Period,
     is_period,
@@ -39,6 +40,7 @@ from bot.stats_view import (
     render_committee,
     render_member,
 )
+from bot.words import file_word
 from storage import members as member_store
 from storage import stats as stats_store
 from storage.committee import committee_table
@@ -84,7 +86,8 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     if member_id is not None:
         found = await svc.db.run(stats_store.member_stats, scope=caller.scope, branch_id=branch_id,
                                  member_id=member_id,
-                                 window=period.window, now=now, tz=tz)
+                                 window=period.window, now=now, tz=tz,
+                                 checkin_after=window_of(svc.settings).after)
         if found is None:
             await reply(update, svc.texts.t("stats.no_member", caller.lang, id=member_id))
             return
@@ -119,7 +122,7 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     assert message is not None
     day = svc.clock.now().astimezone(svc.settings.tz)
     # named, so a saved or forwarded chart is a .png (bytes alone upload as "application.octet-stream")
-    name = svc.texts.plain("stats.chart_file", lang, branch=branch.key, date=f"{day:%Y%m%d}")
+    name = svc.texts.plain("stats.chart_file", lang, branch=file_word(branch.name), date=f"{day:%Y%m%d}")
     caption = svc.texts.t("stats.chart_caption", lang, branch=branch.name, period=period_label(svc.texts, lang, period))
     await message.reply_photo(photo=png, filename=name, caption=caption)
 
@@ -141,7 +144,7 @@ async def _send_branch_export(update: Update, svc: Services, caller: Caller, per
     counts = await svc.db.run(write_ledger, scope=caller.scope, branch_id=branch.id, window=period.window,
                               now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
     day = svc.clock.now().astimezone(svc.settings.tz)
-    name = svc.texts.plain("stats.export_file", caller.lang, branch=branch.key, date=f"{day:%Y%m%d}")
+    name = svc.texts.plain("stats.export_file", caller.lang, branch=file_word(branch.name), date=f"{day:%Y%m%d}")
     caption = svc.texts.t("stats.export_caption", caller.lang, branch=branch.name,
                           period=period_label(svc.texts, caller.lang, period), meetings=counts["meetings"],
                           answers=counts["answers"])
@@ -206,9 +209,11 @@ async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     branch_id = data.int_arg(0)
     if branch_id != _branch_id(caller):  # a digest forwarded to, or forged by, another branch's secretary
         return svc.texts.plain("button.expired", caller.lang)
-    added = await svc.db.run(digest.queue_nudges, scope=caller.scope, branch_id=branch_id, now=svc.clock.now(),
-                             settings=svc.settings, sender=caller.member.id if caller.member else None)
-    return svc.texts.plain("digest.nudged" if added else "digest.nudged_none", caller.lang, count=added)
+    added, wanted = await svc.db.run(digest.queue_nudges, scope=caller.scope, branch_id=branch_id,
+                                     now=svc.clock.now(), settings=svc.settings,
+                                     sender=caller.member.id if caller.member else None)
+    key = "digest.nudged" if added else "digest.nudged_none" if wanted else "digest.nudge_nobody"
+    return svc.texts.plain(key, caller.lang, count=added)
 
 
 FEATURE = Feature(

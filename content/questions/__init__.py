@@ -18,6 +18,7 @@
               measures ─── a deployment's measures against each other ("做好（　），深入查找现行制度…")
               siblings ─── paired parts of one sentence ("查摆问题听取群众意见，整改整治接受群众监督…"):
                            a blank, and a false 判断 that exchanges two parts
+              pairings ─── the same pairings (and 查摆问题“深”、整改整治“硬”…) stated true, whole or two by two
                                          │              (a rule's sentence is named "第七条规定：")
               importance ── each passage's authority tier (content.authority), each fact's weight
               filters ───── refusals: local trivia, predictable blanks, claimless 判断, open lists, details
@@ -57,6 +58,7 @@ from content.questions.lists import list_candidates
 from content.questions.measures import alternatives, measure_candidates, measure_slots
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.occasions import occasion_candidates
+from content.questions.pairings import pairing_candidates
 from content.questions.ranking import select
 from content.questions.ranks import rank_candidates
 from content.questions.references import reference_candidates
@@ -225,6 +227,7 @@ def candidates(
     out.extend(role_candidates([ev for ev, _ in evidences]))
     out.extend(measure_candidates(measure_slots(slots), paragraphs, alternatives(pooled)))
     out.extend(sibling_candidates(ev for ev, _ in evidences))
+    out.extend(pairing_candidates(ev for ev, _ in evidences))  # true 判断 on which part goes with which
     out.extend(described_candidates(enums, documents))
     asked = {c.question.sentence.split("\n")[-1] for c in out}
     out.extend(claim_candidates(ev for ev, _ in evidences if ev.text not in asked))

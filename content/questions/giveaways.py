@@ -52,7 +52,8 @@ DESCRIBED = "described:"  # the group of a label-from-description question (``de
 COMMON_IDIOM = 50  # jieba frequency of a set idiom anyone completes (急功近利 98, 弄虚作假 112; 真抓实干 21)
 # kinds whose true statement names something a member can check (a time, a number, a session, a body, a rank)
 CHECKABLE_TRUE = frozenset(
-    ("date", "number", "frequency", "ordinal", "fraction", "reference", "body", "occasion", "rank", "subject")
+    ("date", "number", "frequency", "ordinal", "fraction", "reference", "body", "occasion", "rank", "subject",
+     "pairing")
 )
 
 

@@ -204,6 +204,7 @@ KIND_WEIGHT = {
     "duty": 1.0,  # who is charged with what: "各级党委（党组）要对学习教育负总责"
     "rank": 1.0,  # whom a requirement reaches: "以县处级以上领导班子…为重点"
     "subject": 1.0,  # whose role a duty is, in pairs: "党委（党组）主要负责同志要履行好第一责任人责任"
+    "pairing": 1.0,  # which part goes with which: "整改整治接受群众监督，检验成效接受群众评判" (``pairings``)
     "statements": 1.0,  # a central speaker's requirements side by side: "根据《通知》，下列表述正确的有"
     "keyword": 0.9,  # a key word of a central saying
     "role": 0.95,  # what the campaign is and what it turns on: "以一体推进学查改为抓手", "…的重要举措"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -35,10 +36,12 @@ from content.questions.importance import OTHERS, TIER_QUOTA, importance
 from content.questions.samefact import rivals
 from content.questions.slots import Candidate
 from content.questions.statements import FACT_SEPARATOR, STATEMENTS
+from content.questions.swaps import swap_of
 from content.questions.text import norm, split_attribution
 
 MIN_SCORE = 0.75
 NEAR_DUPLICATE = 0.6
+TRUTH_SHARE = 0.6  # 判断: the most of one truth the whole bank holds, when a fact's other statement can trade
 TRUTH_SKEW = 2  # 判断: never more than this many more "true" than "false" statements in a document
 DEFERRED = 1.0  # a statement the balance holds back waits this far behind its weight, once
 FACT_LIMIT = 2  # questions about one fact (a list's family, or one answer) in the whole bank
@@ -149,7 +152,63 @@ def select(
     answers: dict[str, Question] = {}
     for doc_id in order:
         chosen.extend(_per_document(by_doc[doc_id], per_type, twins, answers, hidden))
+    chosen = rebalanced(chosen, [c for cs in by_doc.values() for c in cs], hidden)
     return sorted(chosen, key=lambda q: (-q.score, q.qid))
+
+
+def rebalanced(chosen: list[Question], weighed: Sequence[Candidate], hidden: Collection[str] = ()) -> list[Question]:
+    """The bank with 判断 of the truth it has too many of traded, one at a time, for the same fact's statement
+    of the other truth (its weighed home candidate): each document balances its own statements, but a bank of
+    documents that each hold one false 判断 (五重五轻's "重速度轻质量") is answered by "always 错误".
+
+    A trade keeps the fact and the type, so no other question moves; it is made only while the majority truth
+    holds more than ``TRUTH_SHARE`` of the 判断, lightest first, and never for a statement another chosen
+    question gives away (``samefact.rivals``) or that nearly repeats a chosen stem.  The pipeline calls it again
+    on the finished bank: a statement that yields to a curated question leaves after this choice was made."""
+    # every statement counts, a secretary's too; only generated ones (with their facts) can be traded
+    def verdict(q: Question) -> bool:
+        return q.answer[:1] == ("正确",)
+
+    truth = {c.question.qid: c.truth for c in weighed if c.truth is not None}
+    for _ in range(len(chosen)):
+        counts = Counter(verdict(q) for q in chosen if q.qtype == "truefalse")
+        total = sum(counts.values())
+        if not total:
+            break
+        many = counts[True] > counts[False]
+        if counts[many] <= TRUTH_SHARE * total or counts[many] - counts[not many] < 2:
+            break  # a trade moves the difference by two: 2 : 1 stays (1 : 2 is no better)
+        swap = _trade(chosen, weighed, truth, many, hidden)
+        if swap is None:
+            break
+        out, into = swap
+        chosen = [into if q.qid == out.qid else q for q in chosen]
+    return chosen
+
+
+def _trade(
+    chosen: list[Question],
+    weighed: Sequence[Candidate],
+    truth: Mapping[str, bool | None],
+    many: bool,
+    hidden: Collection[str],
+) -> tuple[Question, Question] | None:
+    """The lightest chosen statement of truth ``many`` with a same-fact statement of the other truth for it."""
+    ids = {q.qid for q in chosen}
+    fact = {c.question.qid: c.fact for c in weighed}
+    for q in sorted((q for q in chosen if truth.get(q.qid) is many), key=lambda q: (q.score, q.qid)):
+        others = [p for p in chosen if p.qid != q.qid and p.qid not in hidden]
+        alternatives = sorted(
+            (c.question for c in weighed
+             if c.truth is (not many) and c.question.qtype == "truefalse" and c.fact == fact.get(q.qid)
+             and c.question.doc_id == q.doc_id and c.question.qid not in ids),
+            key=lambda a: (-a.score, a.qid),
+        )
+        for alt in alternatives:
+            near = any(similarity(shingles(alt.stem), shingles(p.stem)) >= NEAR_DUPLICATE for p in others)
+            if rivals(alt, others) is None and not near:
+                return q, alt
+    return None
 
 
 def ranked_facts(candidates: Sequence[Candidate], limit: int = 20) -> list[tuple[str, float, int, int]]:
@@ -290,10 +349,29 @@ def _per_document(
 
 
 def component_facts(c: Candidate) -> list[str]:
-    """The facts a candidate asks: a statements 多选 asks each of its statements' facts, any other one its own."""
+    """The facts a candidate asks: a statements 多选 asks each of its statements' facts, any other one its own —
+    and a false 判断 the two phrases it exchanges too, whichever way: "各级党委（党组）抓好统筹协调" (the 领导小组's
+    duty) and "中央党的建设工作领导小组要对学习教育负总责" (the 党委's) confuse one pair of holders, and side by side
+    each tells the other is a swap."""
     if c.kind == STATEMENTS:
         return c.key.split(FACT_SEPARATOR)[1:]
-    return [c.fact]
+    pair = exchanged_pair(c.question) if c.truth is False else None
+    return [c.fact, pair] if pair else [c.fact]
+
+
+_ORIGINAL = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
+
+
+def exchanged_pair(q: Question) -> str | None:
+    """``"exchange:A|B"`` for a false 判断 that puts phrase A where its original says B (either order), else None."""
+    m = _ORIGINAL.search(q.explanation)
+    if q.qtype != "truefalse" or m is None:
+        return None
+    _, statement = split_attribution(q.stem)
+    swapped, source = swap_of(norm(statement).rstrip("。"), norm(m.group(1)).rstrip("。"))
+    if not swapped or not source:
+        return None
+    return "exchange:" + "|".join(sorted((swapped, source)))
 
 
 def statements_of(c: Candidate) -> set[str]:

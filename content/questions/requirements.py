@@ -44,7 +44,7 @@ _GUIDING = re.compile(
 # a requirement is said with a modal, a duty verb or a set frame (what, by whom, when)
 _REQUIREMENT = re.compile(
     r"要|必须|应当|须|坚持|确保|严禁|不得|负责|负总责|抓好|做好|为重点|为抓手|为总要求|启动|结束|进行|开展|相结合"
-    r"|深入查找|查摆"
+    r"|深入查找|查摆|接受群众"  # 整改整治接受群众监督 (``pairings``)
 )
 _LEVELS = set("省市县乡镇村区州旗盟国中央地方各级")
 _SEQUENCE = set("一二三四五六七八九十上中下前后")

@@ -65,8 +65,8 @@ def statement_candidates(kept: Sequence[Candidate]) -> list[Candidate]:
     documents: dict[str, str] = {}
     for c in kept:
         q = c.question
-        if q.qtype != "truefalse" or c.truth is None or c.tier != CENTRAL:
-            continue
+        if q.qtype != "truefalse" or c.truth is None or c.tier != CENTRAL or c.kind == "pairing":
+            continue  # a pairing's claim needs its exchanged twin beside it (``pairings``), never a 多选's copy
         who, rest = split_attribution(q.stem)
         text = rest.rstrip("。")
         if not who or cjk_len(text) < 8 or len(text) > OPTION_CHARS:

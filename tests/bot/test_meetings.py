@@ -108,10 +108,19 @@ async def test_a_recurring_theme_day_created_in_chat_reaches_members_with_rsvp_a
     assert {(a[1], a[2], a[3]) for a in answers} == {("attend", None, None), ("leave", "去外地出差", "approved")}
     await session.feed(approve)  # a double tap on 批准: already decided, nothing new for 王五
     assert not [m for m in await deliver(session, produce=False) if m.chat_id == WANG]
+    # a second quick tap lands on the button now under the request: it asks, it does not flip the decision
+    await session.press(SECRETARY_ID, 1)
+    assert [b.text for b in session.api.last_keyboard(SECRETARY_ID).buttons()] == [  # type: ignore[union-attr]
+        "保留原决定", "确定改为不批准"]
+    await session.press(SECRETARY_ID, 1)  # and a third lands on 保留原决定
+    assert [b.text for b in session.api.last_keyboard(SECRETARY_ID).buttons()] == ["↩️ 改为不批准"]  # type: ignore[union-attr]
+    assert not [m for m in await deliver(session, produce=False) if m.chat_id == WANG]
+    assert {r.leave_status for r in rows(session, Rsvp) if r.response == "leave"} == {"approved"}
     # the secretary changes the decision twice before the sender runs: only the one that holds is sent
-    for _ in range(3):  # 改为不批准, 改为批准, 改为不批准
+    for _ in range(3):  # 改为不批准, 改为批准, 改为不批准 — each asked, then confirmed
         clock.advance(timedelta(seconds=20))  # at a person's pace, not a flood
         await session.press(SECRETARY_ID, 1)
+        await session.press(SECRETARY_ID, 2)
     told = [m for m in await deliver(session, produce=False) if m.chat_id == WANG]
     assert len(told) == 1 and "未获批准" in told[0].plain
     decisions = [d for d in rows(session, Delivery) if d.kind == "mtg.leave"]

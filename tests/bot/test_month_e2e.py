@@ -233,8 +233,11 @@ def expected_figures(s: OfflineSession, branch_key: str, now: datetime) -> dict[
         held_ids = [m.id for m in held]
         came = session.exec(select(func.count()).select_from(Attendance).where(
             col(Attendance.meeting_id).in_(held_ids), col(Attendance.status).in_(["present", "late"]))).one()
-        leaves = session.exec(select(func.count()).select_from(Rsvp).where(
-            col(Rsvp.meeting_id).in_(held_ids), Rsvp.response == "leave")).one()
+        marked = {(a.meeting_id, a.member_id) for a in session.exec(select(Attendance).where(
+            col(Attendance.meeting_id).in_(held_ids))).all()}
+        leaves = sum(1 for r in session.exec(select(Rsvp).where(  # /attendance's 请假: approved, no check-in since
+            col(Rsvp.meeting_id).in_(held_ids), Rsvp.response == "leave", Rsvp.leave_status == "approved")).all()
+            if (r.meeting_id, r.member_id) not in marked)
         owed = session.exec(select(func.count()).select_from(Makeup).where(
             col(Makeup.meeting_id).in_(held_ids), col(Makeup.completed_at).is_(None))).one()
         read = [p for p in progress if p.read_at is not None]
@@ -332,7 +335,8 @@ async def test_a_month_of_two_branches_and_the_figures(bot: OfflineSession) -> N
     days = {p.read_at.astimezone(svc(bot).settings.tz).date() for p in reads if p.read_at}
     assert numbers(one, "学习：") == [sum(p.read_at is not None for p in reads), len(reads), len(days)]
     assert numbers(one, "答题")[:2] == [len(mine), round(100 * sum(a.correct for a in mine) / len(mine))]
-    assert numbers(one, "会议：")[:3] == [2, 1, 1] and "2026-03-10" in one  # came to one, leave for the other
+    # came to one; stayed away from the other although his leave was declined: an absence, not a leave
+    assert numbers(one, "会议：")[:4] == [2, 1, 0, 1] and "2026-03-10" in one
 
     sent = (await bot.send(SEC_A, "/export"))[0]
     assert sent.kind == "document" and (sent.file_name or "").endswith(".xlsx")

@@ -103,7 +103,7 @@ def _seed_month(session: OfflineSession, ids: dict[int, int]) -> None:
             s.add(Attendance(branch_id=branch_id, meeting_id=held.id, member_id=member_id,
                              checked_in_at=held.starts_at))
         s.add(Rsvp(branch_id=branch_id, meeting_id=held.id, member_id=ids[10003], response="leave", reason="出差",
-                   responded_at=MONTH_START))
+                   leave_status="approved", responded_at=MONTH_START))  # a pending one is no 请假 (/attendance)
 
 
 def _numbers(text: str, label: str) -> list[int]:

@@ -131,7 +131,11 @@ def test_the_published_bank_has_none_of_the_examiners_refused_questions(publishe
         if q.qid == "q-18f34b68ec" and q.enabled:
             assert asks_listed(q.stem) and "警示教育" not in q.options
     assert "q-d690e73917" not in shown
-    assert {"q-0c5ad3e489", "q-a950d4c4fe", "q-2d9dbdc3e3", "q-1d1eef1721", "q-89179c21dd"} <= shown
+    assert {"q-a950d4c4fe", "q-2d9dbdc3e3", "q-1d1eef1721", "q-89179c21dd"} <= shown
+    # the 五重五轻 fact stays asked: by the false trap, or (round 3: the bank's 判断 were all 错误) by its true
+    # statement, which ``ranking.rebalanced`` trades in while 错误 holds more than 60 % of the 判断
+    heavy = [q for q in published.questions if q.enabled and q.qtype == "truefalse" and "五重五轻" in q.stem]
+    assert len(heavy) == 1 and ("q-0c5ad3e489" in shown or heavy[0].answer == ("正确",))
     for q in published.questions:
         if q.enabled and q.qtype == "truefalse" and q.answer == ("正确",):
             assert not no_requirement(q.stem, copied(q.stem, q.sentence)), q.stem

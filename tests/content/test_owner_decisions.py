@@ -188,9 +188,9 @@ def test_the_shipped_bank_asks_the_decisions_facts_and_keeps_the_balance(publish
     assert statements.get("《通知》要求：党委（党组）领导班子成员要履行好第一责任人责任。") == "错误"
     assert not any(s.endswith((FIRST, TOTAL)) for s in statements)  # the true copies: give-aways
     verdicts = [q.answer[0] for q in bank if q.qtype == "truefalse"]
-    # the 40–60 % of 正确 held while the true duty copies were asked; without them (examiner round 2: give-aways)
-    # these materials offer no true 判断 the bank does not already ask in another type: only the upper bound holds
-    assert verdicts and verdicts.count("正确") / len(verdicts) <= 0.6, verdicts
+    # without the true duty copies (examiner round 2: give-aways) the true statements are pairings (``pairings``)
+    # and a fact's other statement traded in (``ranking.rebalanced``): 40–60 % 正确 again
+    assert verdicts and 0.4 <= verdicts.count("正确") / len(verdicts) <= 0.6, verdicts
 
 
 def test_a_question_that_yields_to_a_curated_one_gives_its_place_back_to_the_ranker() -> None:
@@ -199,5 +199,5 @@ def test_a_question_that_yields_to_a_curated_one_gives_its_place_back_to_the_ran
     kept one 正确 in four.  The ranker now chooses again without it, and the balance holds in that build too."""
     corpus = build_corpus(DEFAULT_MATERIALS, own_bodies=("学校",))
     verdicts = [q.answer[0] for q in corpus.questions if q.enabled and q.qtype == "truefalse"]
-    assert verdicts and verdicts.count("正确") / len(verdicts) <= 0.6, verdicts  # see the test above
+    assert verdicts and 0.4 <= verdicts.count("正确") / len(verdicts) <= 0.6, verdicts  # see the test above
     assert not [p for p in corpus.problems if "matches no question" in p.message]

@@ -95,8 +95,10 @@ def test_rsvp_leave_and_decision(db: Database, people: tuple[Member, list[Member
         assert decided.leave_status == "approved" and member.id == members[0].id
         with pytest.raises(InvalidState):  # the same decision twice: a double tap
             attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=True, now=NOW)
+        with pytest.raises(InvalidState):  # 不批准 after 批准 without the change step: a stray tap
+            attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=False, now=NOW)
         changed, _, _ = attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=False,
-                                                now=NOW)  # the secretary changes the decision
+                                                now=NOW, change=True)  # the secretary changes the decision
         assert changed.leave_status == "declined"
         with pytest.raises(InvalidState):  # answers close when the meeting starts
             attendance.respond(session=s, member=members[1], meeting_id=meeting.id, attend=True, reason=None,

@@ -80,8 +80,11 @@ def rsvp_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, attendin
                                   button(texts, lang, "mtg.btn.ics", "i", meeting_id)]])
 
 
-def secretary_keyboard(texts: Catalog, lang: str, meeting: Meeting) -> InlineKeyboardMarkup:
-    rows = [list(rsvp_keyboard(texts, lang, meeting.id).inline_keyboard[0]),
+def secretary_keyboard(texts: Catalog, lang: str, meeting: Meeting, *, invited: bool = True) -> InlineKeyboardMarkup:
+    """Answer buttons (only for a secretary the meeting addresses: a 党小组会 of another group answers them
+    with "not for you"), the calendar, and cancel / end the series."""
+    answers = list(rsvp_keyboard(texts, lang, meeting.id).inline_keyboard[0])
+    rows = [answers if invited else answers[2:],
             [button(texts, lang, "mtg.btn.cancel", "c", meeting.id)]]
     if meeting.series_id is not None:
         rows[1].append(button(texts, lang, "mtg.btn.end_series", "e", meeting.series_id))

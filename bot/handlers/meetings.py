@@ -52,6 +52,7 @@ from scheduler.tick import Producer
 from storage import attendance, meeting_series
 from storage import meetings as meeting_store
 from storage.errors import InvalidState
+from storage.meeting_audience import is_attendee
 from storage.meetings import MeetingSpec
 from storage.models import Audience, Meeting, MeetingKind, MeetingStatus, Member, Role
 from storage.scope import Scope
@@ -98,7 +99,8 @@ async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSp
     body = Safe(text + "\n\n" + view.card(svc.texts, caller.lang, first, svc.settings.tz))
     if not spec.materials:  # the 补学 reads a meeting's materials: say how to name them later
         body = Safe(body + "\n\n" + svc.texts.t("mtg.add_materials", caller.lang, id=first.id))
-    await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first))
+    invited = await svc.db.run(_invited, actor=caller.member, meeting_id=first.id)
+    await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first, invited=invited))
 
 
 async def wizard_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
@@ -236,28 +238,37 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
         await reply(update, Safe(svc.texts.t("mtg.edited", caller.lang) + "\n\n"
                                  + view.card(svc.texts, caller.lang, meeting, svc.settings.tz)))
         return
-    meeting, answer = await svc.db.run(_meeting_and_answer, actor=caller.member, scope=caller.scope,
-                                       meeting_id=meeting_id)
+    meeting, answer, invited = await svc.db.run(_meeting_and_answer, actor=caller.member, scope=caller.scope,
+                                                meeting_id=meeting_id)
     text = view.card(svc.texts, caller.lang, meeting, svc.settings.tz)
     takes_answers = meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > svc.clock.now()
-    # a cancelled meeting's card says so and no more; once begun, only an answer given is worth repeating
-    if takes_answers or (answer[0] is not None and meeting.status != MeetingStatus.CANCELLED):
+    # a cancelled meeting's card says so and no more; once begun, only an answer given is worth repeating;
+    # a secretary outside its audience (another 党小组's meeting) has nothing to answer
+    if (takes_answers and invited) or (answer[0] is not None and meeting.status != MeetingStatus.CANCELLED):
         text = Safe(text + "\n" + view.answer_line(svc.texts, caller.lang, answer[0], answer[1]))
     markup: InlineKeyboardMarkup | None = None
     if takes_answers:
         markup = view.rsvp_keyboard(svc.texts, caller.lang, meeting.id)
         if caller.at_least(Role.SECRETARY):
-            markup = view.secretary_keyboard(svc.texts, caller.lang, meeting)
+            markup = view.secretary_keyboard(svc.texts, caller.lang, meeting, invited=invited)
             text = Safe(text + "\n" + svc.texts.t("mtg.edit_hint", caller.lang, id=meeting.id))
     await reply(update, text, reply_markup=markup)
 
 
 def _meeting_and_answer(*, session: Session, actor: Member, scope: Scope, meeting_id: int
-                        ) -> tuple[Meeting, tuple[str | None, str | None]]:
+                        ) -> tuple[Meeting, tuple[str | None, str | None], bool]:
+    """The meeting, the caller's answer to it, and whether it addresses the caller at all."""
     assert actor.id is not None
     meeting = meeting_store.addressed_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
     row = attendance.rsvp_of(session=session, meeting_id=meeting_id, member_id=actor.id)
-    return meeting, (row.response if row else None, row.leave_status if row else None)
+    return (meeting, (row.response if row else None, row.leave_status if row else None),
+            is_attendee(session=session, meeting=meeting, member=actor))
+
+
+def _invited(*, session: Session, actor: Member, meeting_id: int | None) -> bool:
+    """Whether the meeting just created addresses its creator (the answer buttons are for attendees)."""
+    meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
+    return meeting is not None and is_attendee(session=session, meeting=meeting, member=actor)
 
 
 async def party_group(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:

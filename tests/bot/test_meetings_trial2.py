@@ -95,6 +95,10 @@ async def test_a_party_group_meeting_needs_a_group_that_exists(session: OfflineS
     assert "每月" in repeat[-1].plain
     created = await session.press(SECRETARY_ID, 1)
     assert "✅ 会议已创建" in created[-1].plain and rows(session, Meeting)[0].audience_group == "第二党小组"
+    # the secretary is not in 第二党小组: his card offers no 参加 / 请假 that would only answer "not for you"
+    assert [b.text for b in created[-1].button_list()] == ["📅 日历", "❌ 取消会议"]
+    card = (await session.send(SECRETARY_ID, f"/meeting {rows(session, Meeting)[0].id}"))[-1]
+    assert [b.text for b in card.button_list()] == ["📅 日历", "❌ 取消会议"] and "请点击下方按钮回复" not in card.plain
 
 
 async def test_a_makeup_with_nothing_to_read_is_not_completed_by_one_tap(session: OfflineSession,

@@ -120,13 +120,20 @@ def pick_questions(*, session: Session, member_id: int, branch_id: int, due_by: 
 
 def active_session(*, session: Session, member_id: int, now: datetime, idle: timedelta) -> QuizSession | None:
     """The member's session in progress; one left idle longer than ``idle`` is ended here (and ``None``)."""
+    return resumable_session(session=session, member_id=member_id, now=now, idle=idle)[0]
+
+
+def resumable_session(*, session: Session, member_id: int, now: datetime, idle: timedelta
+                      ) -> tuple[QuizSession | None, QuizSession | None]:
+    """``(in progress, ended just now)``: the member's session to resume, or — when it was left idle longer
+    than ``idle`` — ``None`` and that session, ended here, so /quiz can say why it starts afresh."""
     quiz = session.exec(select(QuizSession).where(QuizSession.member_id == member_id,
                                                   QuizSession.state == QuizSessionState.ACTIVE)
                         .order_by(col(QuizSession.id).desc())).first()
     if quiz is not None and quiz.active_at + idle <= now:
         _end(session, quiz, QuizSessionState.EXPIRED, now)
-        return None
-    return quiz
+        return None, quiz
+    return quiz, None
 
 
 def _end(session: Session, quiz: QuizSession, state: QuizSessionState, now: datetime) -> None:

@@ -93,12 +93,16 @@ async def _send_next(update: Update, svc: Services, caller: Caller, quiz: QuizSe
 async def _start(update: Update, svc: Services, caller: Caller, *, resume: bool = True) -> None:
     assert caller.member is not None and caller.member.id is not None
     now = svc.clock.now()
-    current = await svc.db.run(quiz_store.active_session, member_id=caller.member.id, now=now, idle=_idle(svc))
+    current, lapsed = await svc.db.run(quiz_store.resumable_session, member_id=caller.member.id, now=now,
+                                       idle=_idle(svc))
     if current is not None and resume:
         await reply(update, svc.texts.t("quiz.resumed", caller.lang, number=current.position + 1,
                                         total=len(current.question_ids)))
         await _ask(update, svc, caller, current)
         return
+    if lapsed is not None:  # left too long: a new quiz follows, and the member is told why it is not the old one
+        await reply(update, svc.texts.t("quiz.lapsed", caller.lang, number=lapsed.position + 1,
+                                        total=len(lapsed.question_ids), minutes=svc.settings.study.idle_minutes))
     quiz = await svc.db.run(quiz_store.start_session, member=caller.member, now=now, due_by=_end_of_day(svc, now),
                             size=svc.settings.study.quiz_size)
     if quiz is None:

@@ -170,6 +170,26 @@ async def test_an_idle_session_expires_and_a_restart_resumes_an_active_one(study
     assert len(answers(study)) == 1
 
 
+async def test_quiz_after_the_idle_time_says_the_old_quiz_ended_before_starting_a_new_one(
+        study: OfflineSession, clock: FakeClock) -> None:
+    """U19: a quiz stopped days ago is not silently replaced — /quiz says where it stopped and why it is new."""
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    await answer(study, MEMBER, right=True)
+    old, _ = current(study, MEMBER)
+    clock.advance(timedelta(days=11))  # untouched since: no stale tap ended it
+    fresh = await study.send(MEMBER, "/quiz")
+    texts = [m.plain for m in fresh]
+    assert "上次的答题停在第 2/5 题" in texts[0] and "30 分钟" in texts[0], texts
+    assert "开始答题" in texts[1] and current(study, MEMBER)[0].id != old.id
+    with db_of(study).session() as s:
+        ended = s.get(QuizSession, old.id)
+        assert ended is not None and ended.state == QuizSessionState.EXPIRED
+    assert len(answers(study)) == 1
+    again = await study.send(MEMBER, "/quiz")  # the new one is resumed, with no word about the old
+    assert "继续上次的答题：第 1/5 题" in again[0].plain and not any("停在" in m.plain for m in again)
+
+
 async def test_a_withdrawn_question_is_skipped_and_records_nothing(study: OfflineSession) -> None:
     await join(study)
     await study.send(MEMBER, "/quiz")

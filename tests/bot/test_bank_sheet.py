@@ -89,6 +89,17 @@ async def test_a_sheet_without_the_exported_column_is_still_checked_for_stalenes
     assert after[fresh_key].status == QuestionStatus.REJECTED
 
 
+async def test_a_row_with_a_changed_id_is_refused_in_words_a_secretary_knows(session: OfflineSession) -> None:
+    """The refusal says where new questions come from, not an internal file path."""
+    await join(session)
+    workbook = load_workbook(io.BytesIO((await session.send(SECRETARY_ID, "/bank"))[0].file_bytes))
+    sheet = workbook.active
+    sheet.cell(2, ID_COL).value = "新题1"
+    summary = (await session.upload(SECRETARY_ID, "题库.xlsx", saved(workbook)))[0].plain
+    assert "第 2 行" in summary and "题目ID缺失或被改动" in summary and "/review" in summary, summary
+    assert "content/" not in summary and ".yaml" not in summary
+
+
 async def test_the_source_cell_gives_the_title_then_the_sentence(session: OfflineSession) -> None:
     """Issue 6: 出处 ran title and sentence together and doubled 《》 around titles that contain them."""
     await join(session)

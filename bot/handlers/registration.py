@@ -23,7 +23,7 @@ from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from storage import members as member_store
 from storage import registration as registration_store
-from storage.models import Member, Role
+from storage.models import Member, MemberStatus, Role
 from storage.registration import NewUser, Outcome, Registration
 
 RESERVED_PREFIXES = ("ci_", "q_")  # promised to check-in and quiz links even before those features exist
@@ -34,6 +34,14 @@ _T = {
     Outcome.BAD_CODE: "register.bad_code",
     Outcome.REJECTED: "register.rejected",
 }
+
+
+def _outcome_key(result: Registration) -> str:
+    """A wrong code from someone whose request is pending or was refused: not "send /start to ask" again."""
+    if result.outcome == Outcome.BAD_CODE and result.member is not None:
+        return {MemberStatus.PENDING: "register.bad_code_pending",
+                MemberStatus.REJECTED: "register.bad_code_rejected"}.get(result.member.status, _T[result.outcome])
+    return _T[result.outcome]
 
 
 def _new_user(update: Update, lang: str) -> NewUser:
@@ -87,7 +95,7 @@ async def _after_registration(
         await reply(update, svc.texts.t(key, lang, branch=branch_name, name=result.member.name))
         await set_member_menu(context.bot, svc, result.member)
         return
-    await reply(update, svc.texts.t(_T[result.outcome], lang, branch=branch_name))
+    await reply(update, svc.texts.t(_outcome_key(result), lang, branch=branch_name))
     if result.outcome == Outcome.PENDING and result.member is not None:
         await _ask_secretaries(context, svc, result.member, branch_name)
 

@@ -129,6 +129,9 @@ async def test_no_dead_ends_before_joining(session: OfflineSession) -> None:
     await _secretary(session)
     roster = await session.send(SECRETARY_ID, "/members")
     assert "王五" in roster[0].plain
+    # U8: a wrong code while the request waits does not invite them to file one again
+    wrong = (await session.send(NEWCOMER, "/start wrongcode"))[0].plain
+    assert "邀请码无效" in wrong and "等待书记审批" in wrong and "/start" not in wrong, wrong
     await session.press(SECRETARY_ID, 2)  # reject
     for text in ("/help", "你好"):
         assert "未获批准" in (await session.send(NEWCOMER, text))[0].plain
@@ -258,6 +261,12 @@ async def test_a_rejected_applicant_cannot_rejoin_through_the_invite_link_but_ca
     assert "未获批准" in again[0].plain and "欢迎您" not in again[0].plain
     assert "未获批准" in (await session.send(NEWCOMER, "/help"))[0].plain
     assert "王五" not in (await session.send(SECRETARY_ID, "/members"))[0].plain.split("待审批")[0]
+    # U8: the refusal speaks of the decision only, never of an invite link the applicant may not have used
+    for text in ("/quiz", "/checkin 1234"):
+        refused = (await session.send(NEWCOMER, text))[0].plain
+        assert "未获批准" in refused and "邀请链接" not in refused, refused
+    wrong = (await session.send(NEWCOMER, "/start wrongcode"))[0].plain
+    assert "未获批准" in wrong and "提交申请" not in wrong, wrong
     readmitted = await session.send(SECRETARY_ID, f"/approve {member_id}")
     assert any(r.chat_id == NEWCOMER and "已获批准" in r.plain for r in readmitted)
     assert "您已经是" in (await session.send(NEWCOMER, f"/start {INVITE}"))[0].plain

@@ -186,6 +186,16 @@ async def test_a_meeting_moved_after_its_reminder_was_queued_is_announced_with_t
     assert await deliver(session) == []
 
 
+async def test_the_leave_button_reads_as_a_request_in_english(session: OfflineSession) -> None:
+    """U9: "📝 Leave" read as leaving the meeting."""
+    await join(session)
+    await session.send(SECRETARY_ID, "/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 正确政绩观专题党课")
+    mid = rows(session, Meeting)[0].id
+    await session.send(WANG, "/lang en")
+    card = (await session.send(WANG, f"/meeting {mid}"))[0]
+    assert "📝 Request leave" in [b.text for b in card.button_list()], card.button_list()
+
+
 async def test_check_in_roster_quorum_and_makeup(session: OfflineSession, clock: FakeClock) -> None:
     await join(session)
     await session.send(SECRETARY_ID, "/newmeeting 党员大会 | 2026-03-25 14:30 | 三楼会议室 | 动员部署会")

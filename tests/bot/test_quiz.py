@@ -190,6 +190,16 @@ async def test_quiz_after_the_idle_time_says_the_old_quiz_ended_before_starting_
     assert "继续上次的答题：第 1/5 题" in again[0].plain and not any("停在" in m.plain for m in again)
 
 
+async def test_the_english_wrong_book_says_how_a_question_leaves_it(study: OfflineSession) -> None:
+    """U9: "(right twice in a row and it leaves)" read as if the member left."""
+    await join(study)
+    await study.send(MEMBER, "/lang en")
+    await study.send(MEMBER, "/quiz")
+    await answer(study, MEMBER, right=False)
+    header = (await study.send(MEMBER, "/wrong"))[0].plain
+    assert "a question leaves the book once you answer it right twice in a row" in header, header
+
+
 async def test_a_withdrawn_question_is_skipped_and_records_nothing(study: OfflineSession) -> None:
     await join(study)
     await study.send(MEMBER, "/quiz")

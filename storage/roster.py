@@ -99,9 +99,7 @@ def set_role(*, session: Session, actor: Member, member_id: int, role: Role, now
 def set_standing(*, session: Session, actor: Member, member_id: int, standing: Standing, now: datetime,
                  scope: Scope | None = None) -> tuple[Member, bool]:
     """预备党员 cannot hold branch office, so a secretary's standing stays 正式 while they hold it."""
-    row = target(session=session, actor=actor, member_id=member_id, scope=scope)
-    if standing == Standing.PROBATIONARY and row.role != Role.MEMBER:
-        raise InvalidState("office_needs_full_standing", name=row.name)
+    row = standing_candidate(session=session, actor=actor, member_id=member_id, standing=standing, scope=scope)
     if row.standing == standing:
         return row, False
     row.standing = standing
@@ -110,6 +108,15 @@ def set_standing(*, session: Session, actor: Member, member_id: int, standing: S
     audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id, action="set_standing",
           detail=f"member {row.id} -> {standing}", now=now)
     return row, True
+
+
+def standing_candidate(*, session: Session, actor: Member, member_id: int, standing: Standing,
+                       scope: Scope | None = None) -> Member:
+    """The member whose standing ``actor`` may set to ``standing``: checked before asking, and again on the change."""
+    row = target(session=session, actor=actor, member_id=member_id, scope=scope)
+    if standing == Standing.PROBATIONARY and row.role != Role.MEMBER:
+        raise InvalidState("office_needs_full_standing", name=row.name)
+    return row
 
 
 def remove(*, session: Session, actor: Member, member_id: int, now: datetime, scope: Scope | None = None) -> Member:

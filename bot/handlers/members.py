@@ -14,7 +14,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from bot.callbacks import CallbackData, pack, pattern
-from bot.commands import Command, UsageError, args_of, edit_own_message, guarded_callback, member_id_arg
+from bot.commands import (
+    Command,
+    UsageError,
+    args_of,
+    edit_own_message,
+    guarded_callback,
+    member_arg,
+    member_id_arg,
+)
 from bot.confirm import Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
@@ -34,8 +42,17 @@ STANDING_WORDS = {
     "full": Standing.FULL, "正式": Standing.FULL, "正式党员": Standing.FULL,
     "probationary": Standing.PROBATIONARY, "预备": Standing.PROBATIONARY, "预备党员": Standing.PROBATIONARY,
 }
-CB = "mem"  # callback prefix: rm / tr confirmations, and the shared cancel
+CB = "mem"  # callback prefix: rm / tr / sp confirmations, and the shared cancel
 CB_ADMIN = "adm"  # a committee admin's branch choice
+
+
+async def _member(svc: Services, caller: Caller, value: str) -> int:
+    """A member typed by number or, as /stats takes them, by name in the branch the caller acts on."""
+    branch_id = caller.scope.acting_branch_id
+    digits = value.lstrip("#")
+    if branch_id is None or (digits.isascii() and digits.isdigit()):  # an admin with no branch chosen: numbers
+        return member_id_arg(value)
+    return await member_arg(svc, branch_id, value)
 
 
 def member_line(texts: Catalog, lang: str, member: Member) -> str:
@@ -109,7 +126,8 @@ async def set_role(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
     if len(args) != 2 or args[1].lower() not in ROLE_WORDS:
         raise UsageError()
     svc = services(context)
-    member, changed = await svc.db.run(roster.set_role, actor=caller.member, member_id=member_id_arg(args[0]),
+    member_id = await _member(svc, caller, args[0])
+    member, changed = await svc.db.run(roster.set_role, actor=caller.member, member_id=member_id,
                                        role=ROLE_WORDS[args[1].lower()], now=svc.clock.now(), scope=caller.scope)
     role = svc.texts.plain(f"role.{member.role}", caller.lang)
     if not changed:
@@ -122,17 +140,36 @@ async def set_role(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
 
 
 async def set_standing(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/standing <id> <正式|预备>``"""
+    """``/standing <编号|姓名> <正式|预备>`` — 正式 → 预备 asks first (a typo there demotes a Party member);
+    the member is told of any change."""
     args = args_of(context)
     if len(args) != 2 or args[1].lower() not in STANDING_WORDS:
         raise UsageError()
     svc = services(context)
-    member, changed = await svc.db.run(
-        roster.set_standing, actor=caller.member, member_id=member_id_arg(args[0]),
-        standing=STANDING_WORDS[args[1].lower()], now=svc.clock.now(), scope=caller.scope)
-    key = "members.standing_set" if changed else "members.standing_unchanged"
-    await reply(update, svc.texts.t(key, caller.lang, name=member.name,
-                                    standing=svc.texts.plain(f"standing.{member.standing}", caller.lang)))
+    standing = STANDING_WORDS[args[1].lower()]
+    member = await svc.db.run(roster.standing_candidate, actor=caller.member,
+                              member_id=await _member(svc, caller, args[0]), standing=standing, scope=caller.scope)
+    assert member.id is not None
+    if standing == Standing.PROBATIONARY and member.standing == Standing.FULL:
+        await reply(update, svc.texts.t("members.standing_confirm", caller.lang, name=member.name, id=member.id),
+                    reply_markup=confirm_keyboard(svc, caller.lang, CB, "sp", (member.id,),
+                                                  yes_key="members.btn_standing", no_key="members.btn_keep"))
+        return
+    key, params = await _apply_standing(context, svc, caller, member.id, standing)
+    await reply(update, svc.texts.t(key, caller.lang, **params))
+
+
+async def _apply_standing(context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, member_id: int,
+                          standing: Standing) -> Outcome:
+    member, changed = await svc.db.run(roster.set_standing, actor=caller.member, member_id=member_id,
+                                       standing=standing, now=svc.clock.now(), scope=caller.scope)
+    if changed:
+        branch = await svc.db.run(member_store.get_branch, branch_id=member.branch_id)
+        await send_to_member(context.bot, svc, member, svc.texts.t(
+            "members.standing_notice", member.language, branch=branch.name,
+            standing=svc.texts.plain(f"standing.{member.standing}", member.language)))
+    return ("members.standing_set" if changed else "members.standing_unchanged",
+            {"name": member.name, "standing": svc.texts.plain(f"standing.{member.standing}", caller.lang)})
 
 
 async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -141,8 +178,8 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
     if len(args) != 1:
         raise UsageError()
     svc = services(context)
-    member = await svc.db.run(roster.removal_candidate, actor=caller.member, member_id=member_id_arg(args[0]),
-                              scope=caller.scope)
+    member = await svc.db.run(roster.removal_candidate, actor=caller.member,
+                              member_id=await _member(svc, caller, args[0]), scope=caller.scope)
     assert member.id is not None
     await reply(update, svc.texts.t("members.remove_confirm", caller.lang, name=member.name, id=member.id),
                 reply_markup=confirm_keyboard(svc, caller.lang, CB, "rm", (member.id,),
@@ -156,7 +193,8 @@ async def transfer(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
         raise UsageError()
     svc = services(context)
     member, branch = await svc.db.run(roster.transfer_candidate, actor=caller.member,
-                                      member_id=member_id_arg(args[0]), branch_key=args[1][:32], scope=caller.scope)
+                                      member_id=await _member(svc, caller, args[0]), branch_key=args[1][:32],
+                                      scope=caller.scope)
     assert member.id is not None and branch.id is not None
     await reply(update, svc.texts.t("members.transfer_confirm", caller.lang, name=member.name, id=member.id,
                                     branch=branch.name),
@@ -165,9 +203,9 @@ async def transfer(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: C
 
 
 async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData) -> str:
-    """The answer to a /remove or /transfer question."""
+    """The answer to a /remove, /transfer or /standing … 预备 question."""
     svc = services(context)
-    actions = {"rm": _apply_remove, "tr": _apply_transfer}
+    actions = {"rm": _apply_remove, "tr": _apply_transfer, "sp": _apply_probationary}
     if data.action not in actions and data.action != "no":
         raise ValueError(data.action)
     member_id = data.int_arg()
@@ -187,6 +225,11 @@ async def _apply_remove(context: ContextTypes.DEFAULT_TYPE, svc: Services, calle
     await send_to_member(context.bot, svc, member,
                          svc.texts.t("members.removed_notice", member.language, branch=branch.name))
     return "members.removed", {"name": member.name}
+
+
+async def _apply_probationary(context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, member_id: int,
+                              _data: CallbackData) -> Outcome:
+    return await _apply_standing(context, svc, caller, member_id, Standing.PROBATIONARY)
 
 
 async def _apply_transfer(context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, member_id: int,

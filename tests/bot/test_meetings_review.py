@@ -181,7 +181,8 @@ async def test_the_roster_counts_each_members_standing_as_of_the_meeting_not_tod
         session: OfflineSession, clock: FakeClock) -> None:
     await join(session)
     zhang = next(m for m in rows(session, Member) if m.tg_user_id == ZHANG)
-    await session.send(SECRETARY_ID, f"/standing {zhang.id} 预备")  # 预备党员 on the day of the meeting
+    await session.send(SECRETARY_ID, f"/standing {zhang.id} 预备")  # 预备党员 on the day of the meeting ...
+    await session.press(SECRETARY_ID, 1)  # ... once confirmed
     clock.advance(timedelta(seconds=20))
     mid = await _meeting(session, clock)
     await session.send(SECRETARY_ID, f"/attendance {mid} 张三 出席")

@@ -98,6 +98,7 @@ async def join(s: OfflineSession) -> None:
     for user in (LI, SUN):
         await s.send(user, f"/start {CODE_B}")
     assert "预备" in (await s.send(SEC_A, f"/standing {ids(s)[QIAN]} 预备"))[0].plain
+    assert any("设为预备党员" in m.plain for m in await s.press(SEC_A, 1))  # confirmed
     for secretary in (SEC_A, SEC_B):
         await s.send(secretary, "/publishall")
         await s.press(secretary, 1)

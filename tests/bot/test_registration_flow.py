@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.fakeapi.session import OfflineSession
 from tests.factories import INVITE, SECRETARY_ID
 
@@ -71,9 +73,20 @@ async def test_secretary_manages_roster_and_gets_usage_hints(session: OfflineSes
     member_id = roster.split("张三")[0].rsplit("#", 1)[1].strip()
     assert "格式不对" in (await session.send(SECRETARY_ID, "/standing"))[0].plain
     assert "格式不对" in (await session.send(SECRETARY_ID, "/standing abc 预备"))[0].plain
-    assert "预备党员" in (await session.send(SECRETARY_ID, f"/standing {member_id} 预备"))[0].plain
+    # U22: 正式 → 预备 asks first, and the member is told; names work as in /stats
+    asked = (await session.send(SECRETARY_ID, "/standing 张三 预备"))[0]
+    assert "确定将 张三" in asked.plain and "改为预备党员" in asked.plain and asked.buttons, asked.plain
+    done = await session.press(SECRETARY_ID, 1)
+    assert any(r.chat_id == SECRETARY_ID and "已将 张三 设为预备党员" in r.plain for r in done), [r.plain for r in done]
+    assert any(r.chat_id == MEMBER and "已改为预备党员" in r.plain for r in done)
+    promoted = await session.send(SECRETARY_ID, f"/standing {member_id} 正式")  # 转正: at once, and told
+    assert any(r.chat_id == SECRETARY_ID and "设为正式党员" in r.plain for r in promoted)
+    assert any(r.chat_id == MEMBER and "已改为正式党员" in r.plain for r in promoted)
+    session.clock.advance(timedelta(seconds=11))  # past the flood guard's budget
     assert "没有编号为 999" in (await session.send(SECRETARY_ID, "/remove 999"))[0].plain
-    confirm = await session.send(SECRETARY_ID, f"/remove {member_id}")
+    assert "没有名叫“李四”" in (await session.send(SECRETARY_ID, "/remove 李四"))[0].plain
+    confirm = await session.send(SECRETARY_ID, "/remove 张三")
+    assert f"张三（编号 {member_id}）" in confirm[0].plain
     assert "确定" in confirm[0].plain
     await session.press(SECRETARY_ID, 1)
     after = (await session.send(SECRETARY_ID, "/members"))[0].plain  # (the press once hid in the flood budget)

@@ -53,6 +53,7 @@ async def _branch_with_members(session: OfflineSession) -> dict[int, int]:
         rows = s.exec(select(Member.tg_user_id, Member.id)).all()
     ids = {tg: mid for tg, mid in rows if mid is not None}
     await session.send(SECRETARY_ID, f"/standing {ids[10004]} 预备")
+    await session.press(SECRETARY_ID, 1)  # confirmed
     return ids
 
 

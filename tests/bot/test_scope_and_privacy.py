@@ -84,7 +84,7 @@ async def test_forged_buttons_change_nothing(world: OfflineSession, caplog: pyte
     only_yi = (await world.send(ADMIN, "/members yi"))[0].plain
     other = member_id(only_yi, "李四")
     message = (await world.send(SEC_A, "/help"))[0]
-    for data in (f"v1:mem:rm:{other}", f"v1:reg:r:{other}", "v1:join:b:99999999999999999999",
+    for data in (f"v1:mem:rm:{other}", f"v1:mem:sp:{other}", f"v1:reg:r:{other}", "v1:join:b:99999999999999999999",
                  "v1:reg:a:2147483648", "v1:mem:rm:-1", "v1:mem:rm:1e3", "v1:mem:zz:1", "v1:adm:b:1",
                  "v1:mem:rm", "v1::", "v1:mem:rm:1:2:3:4", "\x00v1:mem", "v1:mem:no:1"):
         sent = await world.feed(world.api.callback_update(SEC_A, message.message_id, data))

@@ -188,6 +188,17 @@ async def wizard_repeat(update: Update, context: ContextTypes.DEFAULT_TYPE, call
 _wizard_repeat = guarded_callback(Role.SECRETARY, wizard_repeat)
 
 
+async def stray_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tap on a kind button while the form is being filled (the keyboard stays on screen): starting over
+    would silently drop what was typed, so the answers are kept and a toast says how to start over."""
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    if update.callback_query is not None:
+        with contextlib.suppress(BadRequest):
+            await update.callback_query.answer(svc.texts.plain("mtg.wizard.busy", caller.lang if caller else None))
+    raise ApplicationHandlerStop()  # the state stays; the catch-all for old buttons must not answer again
+
+
 async def repeat_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await _wizard_repeat(update, context)
     raise ApplicationHandlerStop(ConversationHandler.END)
@@ -367,7 +378,8 @@ def _conversations() -> list[AnyHandler]:
             entry_points=[CallbackQueryHandler(start_wizard, pattern=rf"{prefix}wk:")],
             states={TOPIC: text_step, START: text_step, PLACE: text_step,
                     REPEAT: [CallbackQueryHandler(repeat_chosen, pattern=rf"{prefix}wr:")]},
-            fallbacks=ends, allow_reentry=True, conversation_timeout=PROMPT_TIMEOUT_S,
+            fallbacks=[CallbackQueryHandler(stray_kind, pattern=rf"{prefix}wk:"), *ends],
+            conversation_timeout=PROMPT_TIMEOUT_S,
         )
     return [rsvp.leave_conversation(ends), wizard]
 

@@ -70,7 +70,8 @@ async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     await _create(update, svc, caller, parsed.spec, parsed.monthly)
 
 
-async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSpec, monthly: bool) -> None:
+async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSpec, monthly: bool,
+                  guided: bool = False) -> None:
     now = svc.clock.now()
     if monthly:
         _series, created = await svc.db.run(meeting_series.create_series, actor=caller.member, scope=caller.scope,
@@ -86,6 +87,9 @@ async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSp
     body = Safe(text + "\n\n" + view.card(svc.texts, caller.lang, first, svc.settings.tz))
     if not spec.materials:  # the 补学 reads a meeting's materials: say how to name them later
         body = Safe(body + "\n\n" + svc.texts.t("mtg.add_materials", caller.lang, id=first.id))
+    if guided:  # the form asks only what every meeting needs: say how to name the rest it did not ask
+        body = Safe(body + "\n\n" + svc.texts.t("mtg.wizard.more", caller.lang, id=first.id,
+                                                  minutes=spec.duration_minutes))
     invited = await svc.db.run(_invited, actor=caller.member, meeting_id=first.id)
     await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first, invited=invited))
 
@@ -168,7 +172,7 @@ async def wizard_repeat(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     with contextlib.suppress(BadRequest):
         if update.callback_query is not None:
             await update.callback_query.edit_message_reply_markup(None)
-    await _create(update, svc, caller, spec, monthly=data.args[0] == "1")
+    await _create(update, svc, caller, spec, monthly=data.args[0] == "1", guided=True)
     return None
 
 

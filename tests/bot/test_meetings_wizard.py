@@ -33,3 +33,21 @@ async def test_a_stray_kind_tap_mid_form_keeps_the_answers(session: OfflineSessi
     await session.press(SECRETARY_ID, 1)
     meeting = rows(session, Meeting)[0]
     assert (meeting.kind, meeting.topic, meeting.place) == ("党员大会", "Spring mobilisation", "Room 3")
+
+
+async def test_the_guided_form_says_how_to_add_host_recorder_and_duration(session: OfflineSession,
+                                                                         clock: FakeClock) -> None:
+    await join(session)
+    await session.send(SECRETARY_ID, "/newmeeting")
+    await session.press(SECRETARY_ID, 1)  # 党员大会
+    for answer in ("动员部署会", "2026-03-25 14:30", "三楼会议室"):
+        await session.send(SECRETARY_ID, answer)
+    created = (await session.press(SECRETARY_ID, 1))[-1].plain
+    mid = rows(session, Meeting)[0].id
+    assert f"/meeting {mid} 主持 姓名" in created and f"/meeting {mid} 记录 姓名" in created
+    assert f"/meeting {mid} 时长 60" in created and "现为 90 分钟" in created
+    clock.advance(timedelta(minutes=1))
+    await session.send(SECRETARY_ID, f"/meeting {mid} 主持 李书记")  # the command as the hint gives it works
+    assert rows(session, Meeting)[0].host == "李书记"
+    one_line = (await session.send(SECRETARY_ID, "/newmeeting 党课 | 2026-03-27 14:30 | 三楼 | 党课 | 主持 李书记"))
+    assert "主持 姓名" not in one_line[-1].plain  # the one-line form names them itself

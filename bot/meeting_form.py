@@ -18,6 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import CallbackData
 from bot.commands import UsageError
 from bot.texts import Catalog
+from bot.words import kind_word
 from storage.meetings import MeetingSpec, clean_text
 from storage.models import Audience, MeetingKind
 
@@ -146,9 +147,12 @@ def parse_edit(args: list[str], tz: ZoneInfo, now: datetime) -> tuple[str, str |
 
 
 def kind_keyboard(texts: Catalog, lang: str) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(kind, callback_data=CallbackData("mt", "wk", (str(i),)).encode())
+    """The kinds in the reader's language (the button carries the kind's index, so the label is display
+    only), two a row: the English names are long."""
+    buttons = [InlineKeyboardButton(kind_word(texts, lang, kind),
+                                    callback_data=CallbackData("mt", "wk", (str(i),)).encode())
                for i, kind in enumerate(KINDS)]
-    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+    return InlineKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
 
 
 def repeat_keyboard(texts: Catalog, lang: str) -> InlineKeyboardMarkup:

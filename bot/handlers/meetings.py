@@ -1,28 +1,23 @@
-"""Meetings in chat: create (guided or one line), list, view, edit, cancel, skip or end a monthly series.
+"""Meetings in chat: list, view, edit, cancel, skip or end a monthly series; the feature that registers them all.
 
 ::
 
-    /newmeeting                     ─▶ [党员大会][支委会]… ─▶ topic ─▶ time ─▶ place ─▶ [once][monthly] ─▶ created
-    /newmeeting 主题党日 | 2026-04-15 14:30 | 三楼会议室 | 主题 [| 每月] [| 90分钟] [| 主持 王明洲] [| 支委]
     /meetings                       ─▶ upcoming and recent
     /meeting 5                      ─▶ the card, your answer, [参加][请假][日历] (+ [取消会议] for secretaries)
     /meeting 5 时间 2026-03-26 15:00 ─▶ edited: everyone already notified hears of it on the next tick
 
-Notices and reminders themselves are produced by ``scheduler/reminders.py`` and rendered by
-``bot/meeting_notices.py``; 参加 / 请假 and the calendar file are ``bot/handlers/rsvp.py``; check-in and the
-roster are ``bot/handlers/checkin.py``.
+Creating one (``/newmeeting``, one line or guided) is ``bot/handlers/meeting_create.py``. Notices and
+reminders themselves are produced by ``scheduler/reminders.py`` and rendered by ``bot/meeting_notices.py``;
+参加 / 请假 and the calendar file are ``bot/handlers/rsvp.py``; check-in and the roster are
+``bot/handlers/checkin.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-from datetime import datetime
 from functools import partial
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -32,19 +27,18 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import meeting_form as form
 from bot import meeting_notices as notices
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, UsageError, args_of, conversation_button, guarded_callback, int_arg
+from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
 from bot.confirm import CANCEL, Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
-from bot.handlers import rsvp
+from bot.handlers import meeting_create, rsvp
 from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers, deep_link
-from bot.handlers.rsvp import LEAVE_KEY, PROMPT_TIMEOUT_S
+from bot.handlers.rsvp import LEAVE_KEY
 from bot.texts import Safe
 from bot.words import kind_word
 from scheduler import reminders
@@ -53,145 +47,8 @@ from storage import attendance, meeting_series
 from storage import meetings as meeting_store
 from storage.errors import InvalidState
 from storage.meeting_audience import is_attendee
-from storage.meetings import MeetingSpec
-from storage.models import Audience, Meeting, MeetingKind, MeetingStatus, Member, Role
+from storage.models import Meeting, MeetingStatus, Member, Role
 from storage.scope import Scope
-
-TOPIC, START, PLACE, REPEAT = range(1, 5)
-DRAFT_KEY = "mt.draft"
-
-
-# --------------------------------------------------------------------------- creating
-
-
-async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/newmeeting`` — with arguments the one-line form, without them the guided conversation."""
-    svc = services(context)
-    text = (update.effective_message.text or "") if update.effective_message else ""
-    line = text.partition(" ")[2].strip()
-    if not line:
-        assert context.user_data is not None
-        context.user_data[DRAFT_KEY] = {}
-        await reply(update, svc.texts.t("mtg.wizard.kind", caller.lang), reply_markup=form.kind_keyboard(svc.texts,
-                                                                                                       caller.lang))
-        return
-    try:
-        parsed = form.parse_line(line, svc.settings.tz, svc.clock.now())
-    except form.FormError as exc:
-        await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
-        return
-    await _create(update, svc, caller, parsed.spec, parsed.monthly)
-
-
-async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSpec, monthly: bool) -> None:
-    now = svc.clock.now()
-    if monthly:
-        _series, created = await svc.db.run(meeting_series.create_series, actor=caller.member, scope=caller.scope,
-                                            spec=spec,
-                                            tz=svc.settings.tz, now=now)
-        first = created[0]
-        text = svc.texts.t("mtg.created_series", caller.lang, count=len(created), day=first.starts_at.astimezone(
-            svc.settings.tz).day)
-    else:
-        first = await svc.db.run(meeting_store.create_meeting, actor=caller.member, scope=caller.scope,
-                                 spec=spec, now=now)
-        text = svc.texts.t("mtg.created", caller.lang)
-    body = Safe(text + "\n\n" + view.card(svc.texts, caller.lang, first, svc.settings.tz))
-    if not spec.materials:  # the 补学 reads a meeting's materials: say how to name them later
-        body = Safe(body + "\n\n" + svc.texts.t("mtg.add_materials", caller.lang, id=first.id))
-    invited = await svc.db.run(_invited, actor=caller.member, meeting_id=first.id)
-    await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first, invited=invited))
-
-
-async def wizard_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
-                      ) -> str | None:
-    svc = services(context)
-    assert context.user_data is not None
-    kind = form.KINDS[data.int_arg(low=0, high=len(form.KINDS) - 1)]
-    context.user_data[DRAFT_KEY] = {"kind": kind}
-    await reply(update, svc.texts.t("mtg.wizard.topic", caller.lang, kind=kind_word(svc.texts, caller.lang, kind)))
-    return None
-
-
-start_wizard = conversation_button(Role.SECRETARY, wizard_kind, key=DRAFT_KEY, state=TOPIC)
-
-
-async def wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Topic, then time, then place (and for a 党小组会 the party group): each answer is checked, a bad one
-    asked again."""
-    svc = services(context)
-    caller = await load_caller(update, svc)
-    assert context.user_data is not None
-    draft: dict[str, object] | None = context.user_data.get(DRAFT_KEY)
-    message = update.effective_message
-    if caller is None or draft is None or message is None or not caller.at_least(Role.SECRETARY):
-        context.user_data.pop(DRAFT_KEY, None)
-        return ConversationHandler.END
-    text = form.clean(message.text or "")
-    if "topic" not in draft:
-        if not text:
-            raise ApplicationHandlerStop(TOPIC)
-        draft["topic"] = text[:meeting_store.MAX_TOPIC]
-        await reply(update, svc.texts.t("mtg.wizard.start", caller.lang))
-        raise ApplicationHandlerStop(START)
-    if "start" not in draft:
-        try:
-            draft["start"] = form.parse_start(text, svc.settings.tz, svc.clock.now())
-        except form.FormError as exc:
-            await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
-            raise ApplicationHandlerStop(START) from None
-        await reply(update, svc.texts.t("mtg.wizard.place", caller.lang))
-        raise ApplicationHandlerStop(PLACE)
-    if not text:
-        raise ApplicationHandlerStop(PLACE)
-    if "place" not in draft:
-        draft["place"] = text[:meeting_store.MAX_PLACE]
-        if draft["kind"] == MeetingKind.GROUP:  # a 党小组会 is for one party group: which?
-            groups = await svc.db.run(meeting_store.known_party_groups, actor=caller.member, scope=caller.scope)
-            asked = svc.texts.t("mtg.wizard.group", caller.lang)
-            if groups:
-                asked = Safe(asked + "\n" + svc.texts.t("mtg.wizard.groups", caller.lang, groups="、".join(groups)))
-            await reply(update, asked)
-            raise ApplicationHandlerStop(PLACE)
-    else:
-        groups = await svc.db.run(meeting_store.known_party_groups, actor=caller.member, scope=caller.scope)
-        if text[:32] not in groups:  # a group nobody is in would make a meeting nobody is told of: ask again
-            key = "error.party_group_unknown" if groups else "error.party_group_none"
-            await reply(update, svc.texts.t(key, caller.lang, name=text[:32], groups="、".join(groups)))
-            raise ApplicationHandlerStop(PLACE)
-        draft["group"] = text[:32]
-    await reply(update, svc.texts.t("mtg.wizard.repeat", caller.lang),
-                reply_markup=form.repeat_keyboard(svc.texts, caller.lang))
-    raise ApplicationHandlerStop(REPEAT)
-
-
-async def wizard_repeat(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
-                        ) -> str | None:
-    svc = services(context)
-    assert context.user_data is not None
-    draft = context.user_data.pop(DRAFT_KEY, None)
-    if not draft or not {"kind", "topic", "start", "place"} <= set(draft):
-        return svc.texts.plain("button.expired", caller.lang)
-    start = draft["start"]
-    assert isinstance(start, datetime)
-    extra: dict[str, object] = {}
-    if draft.get("group"):
-        extra = {"audience": Audience.GROUP, "audience_group": str(draft["group"])}
-    spec = form.spec_for(str(draft["kind"]), str(draft["topic"]), start, str(draft["place"]), **extra)
-    with contextlib.suppress(BadRequest):
-        if update.callback_query is not None:
-            await update.callback_query.edit_message_reply_markup(None)
-    await _create(update, svc, caller, spec, monthly=data.args[0] == "1")
-    return None
-
-
-_wizard_repeat = guarded_callback(Role.SECRETARY, wizard_repeat)
-
-
-async def repeat_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    await _wizard_repeat(update, context)
-    raise ApplicationHandlerStop(ConversationHandler.END)
-
 
 # --------------------------------------------------------------------------- reading and editing
 
@@ -265,12 +122,6 @@ def _meeting_and_answer(*, session: Session, actor: Member, scope: Scope, meetin
             is_attendee(session=session, meeting=meeting, member=actor))
 
 
-def _invited(*, session: Session, actor: Member, meeting_id: int | None) -> bool:
-    """Whether the meeting just created addresses its creator (the answer buttons are for attendees)."""
-    meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
-    return meeting is not None and is_attendee(session=session, meeting=meeting, member=actor)
-
-
 async def party_group(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/partygroup <name> <id>…`` — put members into a 党小组, for meetings addressed to it."""
     svc = services(context)
@@ -292,7 +143,7 @@ async def cancel_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     caller = await load_caller(update, svc)
     assert context.user_data is not None
     context.user_data.pop(LEAVE_KEY, None)
-    context.user_data.pop(DRAFT_KEY, None)
+    context.user_data.pop(meeting_create.DRAFT_KEY, None)
     await reply(update, svc.texts.t("mtg.prompt_cancelled", caller.lang if caller else None))
     raise ApplicationHandlerStop(ConversationHandler.END)
 
@@ -301,7 +152,7 @@ async def leave_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     """Any other command ends the prompt silently and still runs (the main group handles it)."""
     assert context.user_data is not None
     context.user_data.pop(LEAVE_KEY, None)
-    context.user_data.pop(DRAFT_KEY, None)
+    context.user_data.pop(meeting_create.DRAFT_KEY, None)
     return ConversationHandler.END
 
 
@@ -356,20 +207,9 @@ async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
 
 def _conversations() -> list[AnyHandler]:
     private = filters.ChatType.PRIVATE
-    prefix = pattern(view.CB)
     ends: list[AnyHandler] = [CommandHandler("cancel", cancel_prompt, filters=private),
                               MessageHandler(filters.COMMAND & private, leave_prompt)]
-    text_step: list[AnyHandler] = [MessageHandler(filters.TEXT & ~filters.COMMAND & private, wizard_text)]
-    with warnings.catch_warnings():
-        # per chat and user, not per message: the answers arrive as new messages
-        warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
-        wizard = ConversationHandler(
-            entry_points=[CallbackQueryHandler(start_wizard, pattern=rf"{prefix}wk:")],
-            states={TOPIC: text_step, START: text_step, PLACE: text_step,
-                    REPEAT: [CallbackQueryHandler(repeat_chosen, pattern=rf"{prefix}wr:")]},
-            fallbacks=ends, allow_reentry=True, conversation_timeout=PROMPT_TIMEOUT_S,
-        )
-    return [rsvp.leave_conversation(ends), wizard]
+    return [rsvp.leave_conversation(ends), meeting_create.wizard_conversation(ends)]
 
 
 def _buttons() -> list[AnyHandler]:
@@ -387,7 +227,7 @@ FEATURE = Feature(
         Command("meetings", Role.MEMBER, list_meetings, "meetings"),
         Command("meeting", Role.MEMBER, show_meeting, "meetings"),
         *CHECKIN_COMMANDS,
-        Command("newmeeting", Role.SECRETARY, new_meeting, "meetings"),
+        Command("newmeeting", Role.SECRETARY, meeting_create.new_meeting, "meetings"),
         Command("partygroup", Role.SECRETARY, party_group, "meetings"),
     ),
     # the 请假 reason and the guided /newmeeting read the user's next text, so they see it first

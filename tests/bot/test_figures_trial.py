@@ -182,3 +182,15 @@ async def test_me_and_stats_count_study_days_alike(session: OfflineSession, cloc
     me = (await session.send(ZHANG, "/me"))[0].plain
     seen = (await session.send(SECRETARY_ID, f"/stats {zhang_id}"))[0].plain
     assert "学习天数：2 天" in me and "学习 2 天" in seen
+
+
+async def test_a_digest_week_with_nothing_sent_says_so_not_read_0_of_0(
+        session: OfflineSession, clock: FakeClock) -> None:
+    session.api.add_user(SECRETARY_ID, "李", last_name="书记")
+    await session.send(SECRETARY_ID, "/start")
+    clock.set(MONDAY)
+    digest = _digest(await _tick(session))
+    assert len(digest) == 1
+    text = digest[0].plain
+    assert "0/0" not in text and "（—）" not in text, text
+    assert "📖 学习：本期没有推送学习内容" in text and "🏛 会议：本期没有召开会议" in text

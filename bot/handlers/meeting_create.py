@@ -1,0 +1,219 @@
+"""Creating a meeting: the one-line ``/newmeeting`` and the guided form (part of the meetings feature,
+registered by ``bot/handlers/meetings.py``).
+
+::
+
+    /newmeeting                     ─▶ [党员大会][支委会]… ─▶ topic ─▶ time ─▶ place ─▶ [once][monthly] ─▶ created
+    /newmeeting 主题党日 | 2026-04-15 14:30 | 三楼会议室 | 主题 [| 每月] [| 90分钟] [| 主持 王明洲] [| 支委]
+
+The kind keyboard stays on screen while the form is filled: a later tap on it is answered with a toast and
+keeps what was typed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from datetime import datetime
+
+from sqlmodel import Session
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import meeting_form as form
+from bot import meeting_view as view
+from bot.callbacks import CallbackData, pattern
+from bot.commands import conversation_button, guarded_callback
+from bot.context import Caller, Services, load_caller, reply, services
+from bot.feature import AnyHandler
+from bot.handlers.rsvp import PROMPT_TIMEOUT_S
+from bot.texts import Safe
+from bot.words import kind_word
+from storage import meeting_series
+from storage import meetings as meeting_store
+from storage.meeting_audience import is_attendee
+from storage.meetings import MeetingSpec
+from storage.models import Audience, Meeting, MeetingKind, Member, Role
+
+TOPIC, START, PLACE, REPEAT = range(1, 5)
+DRAFT_KEY = "mt.draft"
+
+
+# --------------------------------------------------------------------------- creating
+
+
+async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
+    """``/newmeeting`` — with arguments the one-line form, without them the guided conversation."""
+    svc = services(context)
+    text = (update.effective_message.text or "") if update.effective_message else ""
+    line = text.partition(" ")[2].strip()
+    if not line:
+        assert context.user_data is not None
+        context.user_data[DRAFT_KEY] = {}
+        await reply(update, svc.texts.t("mtg.wizard.kind", caller.lang), reply_markup=form.kind_keyboard(svc.texts,
+                                                                                                       caller.lang))
+        return
+    try:
+        parsed = form.parse_line(line, svc.settings.tz, svc.clock.now())
+    except form.FormError as exc:
+        await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
+        return
+    await _create(update, svc, caller, parsed.spec, parsed.monthly)
+
+
+async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSpec, monthly: bool,
+                  guided: bool = False) -> None:
+    now = svc.clock.now()
+    if monthly:
+        _series, created = await svc.db.run(meeting_series.create_series, actor=caller.member, scope=caller.scope,
+                                            spec=spec,
+                                            tz=svc.settings.tz, now=now)
+        first = created[0]
+        text = svc.texts.t("mtg.created_series", caller.lang, count=len(created), day=first.starts_at.astimezone(
+            svc.settings.tz).day)
+    else:
+        first = await svc.db.run(meeting_store.create_meeting, actor=caller.member, scope=caller.scope,
+                                 spec=spec, now=now)
+        text = svc.texts.t("mtg.created", caller.lang)
+    body = Safe(text + "\n\n" + view.card(svc.texts, caller.lang, first, svc.settings.tz))
+    if not spec.materials:  # the 补学 reads a meeting's materials: say how to name them later
+        body = Safe(body + "\n\n" + svc.texts.t("mtg.add_materials", caller.lang, id=first.id))
+    if guided:  # the form asks only what every meeting needs: say how to name the rest it did not ask
+        body = Safe(body + "\n\n" + svc.texts.t("mtg.wizard.more", caller.lang, id=first.id,
+                                                  minutes=spec.duration_minutes))
+    invited = await svc.db.run(_invited, actor=caller.member, meeting_id=first.id)
+    await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first, invited=invited))
+
+
+async def wizard_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                      ) -> str | None:
+    svc = services(context)
+    assert context.user_data is not None
+    kind = form.KINDS[data.int_arg(low=0, high=len(form.KINDS) - 1)]
+    context.user_data[DRAFT_KEY] = {"kind": kind}
+    await reply(update, svc.texts.t("mtg.wizard.topic", caller.lang, kind=kind_word(svc.texts, caller.lang, kind)))
+    return None
+
+
+start_wizard = conversation_button(Role.SECRETARY, wizard_kind, key=DRAFT_KEY, state=TOPIC)
+
+
+async def wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Topic, then time, then place (and for a 党小组会 the party group): each answer is checked, a bad one
+    asked again."""
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    assert context.user_data is not None
+    draft: dict[str, object] | None = context.user_data.get(DRAFT_KEY)
+    message = update.effective_message
+    if caller is None or draft is None or message is None or not caller.at_least(Role.SECRETARY):
+        context.user_data.pop(DRAFT_KEY, None)
+        return ConversationHandler.END
+    text = form.clean(message.text or "")
+    if "topic" not in draft:
+        if not text:
+            raise ApplicationHandlerStop(TOPIC)
+        draft["topic"] = text[:meeting_store.MAX_TOPIC]
+        await reply(update, svc.texts.t("mtg.wizard.start", caller.lang))
+        raise ApplicationHandlerStop(START)
+    if "start" not in draft:
+        try:
+            draft["start"] = form.parse_start(text, svc.settings.tz, svc.clock.now())
+        except form.FormError as exc:
+            await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
+            raise ApplicationHandlerStop(START) from None
+        await reply(update, svc.texts.t("mtg.wizard.place", caller.lang))
+        raise ApplicationHandlerStop(PLACE)
+    if not text:
+        raise ApplicationHandlerStop(PLACE)
+    if "place" not in draft:
+        draft["place"] = text[:meeting_store.MAX_PLACE]
+        if draft["kind"] == MeetingKind.GROUP:  # a 党小组会 is for one party group: which?
+            groups = await svc.db.run(meeting_store.known_party_groups, actor=caller.member, scope=caller.scope)
+            asked = svc.texts.t("mtg.wizard.group", caller.lang)
+            if groups:
+                asked = Safe(asked + "\n" + svc.texts.t("mtg.wizard.groups", caller.lang, groups="、".join(groups)))
+            await reply(update, asked)
+            raise ApplicationHandlerStop(PLACE)
+    else:
+        groups = await svc.db.run(meeting_store.known_party_groups, actor=caller.member, scope=caller.scope)
+        if text[:32] not in groups:  # a group nobody is in would make a meeting nobody is told of: ask again
+            key = "error.party_group_unknown" if groups else "error.party_group_none"
+            await reply(update, svc.texts.t(key, caller.lang, name=text[:32], groups="、".join(groups)))
+            raise ApplicationHandlerStop(PLACE)
+        draft["group"] = text[:32]
+    await reply(update, svc.texts.t("mtg.wizard.repeat", caller.lang),
+                reply_markup=form.repeat_keyboard(svc.texts, caller.lang))
+    raise ApplicationHandlerStop(REPEAT)
+
+
+async def wizard_repeat(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                        ) -> str | None:
+    svc = services(context)
+    assert context.user_data is not None
+    draft = context.user_data.pop(DRAFT_KEY, None)
+    if not draft or not {"kind", "topic", "start", "place"} <= set(draft):
+        return svc.texts.plain("button.expired", caller.lang)
+    start = draft["start"]
+    assert isinstance(start, datetime)
+    extra: dict[str, object] = {}
+    if draft.get("group"):
+        extra = {"audience": Audience.GROUP, "audience_group": str(draft["group"])}
+    spec = form.spec_for(str(draft["kind"]), str(draft["topic"]), start, str(draft["place"]), **extra)
+    with contextlib.suppress(BadRequest):
+        if update.callback_query is not None:
+            await update.callback_query.edit_message_reply_markup(None)
+    await _create(update, svc, caller, spec, monthly=data.args[0] == "1", guided=True)
+    return None
+
+
+_wizard_repeat = guarded_callback(Role.SECRETARY, wizard_repeat)
+
+
+async def stray_kind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tap on a kind button while the form is being filled (the keyboard stays on screen): starting over
+    would silently drop what was typed, so the answers are kept and a toast says how to start over."""
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    if update.callback_query is not None:
+        with contextlib.suppress(BadRequest):
+            await update.callback_query.answer(svc.texts.plain("mtg.wizard.busy", caller.lang if caller else None))
+    raise ApplicationHandlerStop()  # the state stays; the catch-all for old buttons must not answer again
+
+
+async def repeat_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    await _wizard_repeat(update, context)
+    raise ApplicationHandlerStop(ConversationHandler.END)
+
+
+def _invited(*, session: Session, actor: Member, meeting_id: int | None) -> bool:
+    """Whether the meeting just created addresses its creator (the answer buttons are for attendees)."""
+    meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
+    return meeting is not None and is_attendee(session=session, meeting=meeting, member=actor)
+
+
+def wizard_conversation(ends: list[AnyHandler]) -> AnyHandler:
+    """The guided form: a kind button opens it, each text answers the question asked (``ends``: /cancel and
+    other commands)."""
+    private = filters.ChatType.PRIVATE
+    prefix = pattern(view.CB)
+    text_step: list[AnyHandler] = [MessageHandler(filters.TEXT & ~filters.COMMAND & private, wizard_text)]
+    with warnings.catch_warnings():
+        # per chat and user, not per message: the answers arrive as new messages
+        warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CallbackQueryHandler(start_wizard, pattern=rf"{prefix}wk:")],
+            states={TOPIC: text_step, START: text_step, PLACE: text_step,
+                    REPEAT: [CallbackQueryHandler(repeat_chosen, pattern=rf"{prefix}wr:")]},
+            fallbacks=[CallbackQueryHandler(stray_kind, pattern=rf"{prefix}wk:"), *ends],
+            conversation_timeout=PROMPT_TIMEOUT_S,
+        )

@@ -44,6 +44,7 @@ from bot.flows import leave_notice
 from bot.handlers import (
     bank,
     fallback,
+    group_quiz,
     materials,
     meetings,
     members,
@@ -89,6 +90,7 @@ FEATURES: tuple[Feature, ...] = (
     presence.FEATURE,
     study.FEATURE,
     quiz.FEATURE,  # after review: a secretary editing a stem types it, a member's typed 填空 answer comes next
+    group_quiz.FEATURE,
     fallback.FEATURE,  # last: unknown commands, free text and stale buttons nobody else claimed
 )
 

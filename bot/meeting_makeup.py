@@ -25,7 +25,7 @@ from content.sentences import split_sentences
 from scheduler.kinds import Outgoing
 from storage import meetings as meeting_store
 from storage.makeup import makeup_of, makeup_questions
-from storage.models import Delivery, Meeting, Member, MemberStatus
+from storage.models import Delivery, Meeting, Member, MemberStatus, StudyUnit
 
 EXCERPT_CHARS = 300  # of the materials' text in the 补学 message itself
 STUDY_CHARS = 1500  # of the materials' text offered in all (the rest comes with daily study, /study)
@@ -61,15 +61,25 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
 def makeup_passages(session: Session, meeting: Meeting) -> list[tuple[str, str]]:
     """(heading, text) of the meeting's materials, in reading order, up to :data:`STUDY_CHARS` in whole
     sentences."""
+    return [(unit.heading or unit.title, excerpt) for unit, excerpt in _offered(session, meeting)]
+
+
+def makeup_unit_ids(session: Session, meeting: Meeting) -> list[int]:
+    """The snippets a 补学 gives the member whole (not cut at :data:`STUDY_CHARS`): reading them for the 补学
+    counts as studying them (trial V9: they were pushed again as daily study)."""
+    return [unit.id for unit, excerpt in _offered(session, meeting) if unit.id is not None and excerpt == unit.text]
+
+
+def _offered(session: Session, meeting: Meeting) -> list[tuple[StudyUnit, str]]:
     units = meeting_store.study_units(session=session, branch_id=meeting.branch_id, titles=list(meeting.materials))
-    out: list[tuple[str, str]] = []
+    out: list[tuple[StudyUnit, str]] = []
     budget = STUDY_CHARS
     for unit in units:
         excerpt = whole_sentences(unit.text, budget) if budget > 0 else ""
         if not excerpt:
             break
         budget -= len(excerpt)
-        out.append((unit.heading or unit.title, excerpt))
+        out.append((unit, excerpt))
     return out
 
 

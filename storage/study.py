@@ -139,6 +139,29 @@ def mark_read(*, session: Session, member_id: int, unit_id: int, now: datetime) 
     return True
 
 
+def mark_studied(*, session: Session, member_id: int, unit_ids: Sequence[int], now: datetime) -> int:
+    """Units the member read elsewhere (a 补学's materials) count as 学完了: delivered and read now, unless
+    already so — so /plan, /me, the digest and /stats see them and the daily push does not send them again.
+    Returns how many became read."""
+    rows = {p.unit_id: p for p in session.exec(select(StudyProgress).where(
+        StudyProgress.member_id == member_id, col(StudyProgress.unit_id).in_(list(unit_ids))))}
+    changed = 0
+    for unit_id in dict.fromkeys(unit_ids):
+        progress = rows.get(unit_id)
+        if progress is None:
+            unit = session.get(StudyUnit, unit_id)
+            if unit is None:
+                continue
+            progress = StudyProgress(branch_id=unit.branch_id, member_id=member_id, unit_id=unit_id,
+                                     delivered_at=now)
+        elif progress.read_at is not None:
+            continue
+        progress.read_at = now
+        session.add(progress)
+        changed += 1
+    return changed
+
+
 def is_read(*, session: Session, member_id: int, unit_id: int) -> bool:
     return session.exec(select(StudyProgress.id).where(
         StudyProgress.member_id == member_id, StudyProgress.unit_id == unit_id,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 import segno
 from sqlmodel import Session
@@ -44,8 +45,9 @@ from bot.quiz_view import question_markup, question_text
 from storage import attendance, makeup
 from storage import meetings as meeting_store
 from storage import quiz as quiz_store
+from storage import study as study_store
 from storage.attendance import CheckIn
-from storage.models import AttendanceStatus, Role
+from storage.models import AttendanceStatus, Member, Role
 
 LINK_PREFIX = "ci_"
 _PAYLOAD = re.compile(r"^(\d{1,10})_(\w{1,12})$")  # after the prefix: <meeting id>_<code>
@@ -209,8 +211,14 @@ async def makeup_done(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     published question on them — the 补学 is complete."""
     svc = services(context)
     assert caller.member is not None
-    step = await svc.db.run(makeup.start_makeup, member=caller.member, meeting_id=data.int_arg(),
-                            now=svc.clock.now(), size=svc.settings.study.quiz_size)
+    member, now, size = caller.member, svc.clock.now(), svc.settings.study.quiz_size
+
+    def start(*, session: Session) -> makeup.MakeupStep:
+        step = makeup.start_makeup(session=session, member=member, meeting_id=data.int_arg(), now=now, size=size)
+        _count_as_study(session, member, data.int_arg(), now)
+        return step
+
+    step = await svc.db.run(start)
     if step.done_before:
         return svc.texts.plain("mtg.toast.makeup_already", caller.lang)
     if step.quiz is None:
@@ -231,12 +239,15 @@ async def makeup_read(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     stopped, a passage a message."""
     svc = services(context)
     assert caller.member is not None
-    member, scope = caller.member, caller.scope
+    member, scope, now = caller.member, caller.scope, svc.clock.now()
 
     def passages(*, session: Session) -> list[tuple[str, str]]:
         meeting = meeting_store.addressed_meeting(session=session, actor=member, meeting_id=data.int_arg(),
                                                   scope=scope)
-        return meeting_makeup.makeup_passages(session, meeting)
+        found = meeting_makeup.makeup_passages(session, meeting)
+        if found and makeup.makeup_of(session=session, meeting_id=data.int_arg(), member_id=member.id or 0):
+            _count_as_study(session, member, data.int_arg(), now)
+        return found
 
     query = update.callback_query
     if query is not None and not on_its_message(query):  # a tap after the button was taken away
@@ -247,6 +258,14 @@ async def makeup_read(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     for text in meeting_makeup.read_on(svc.texts, caller.lang, found):
         await reply(update, text)
     return None
+
+
+def _count_as_study(session: Session, member: Member, meeting_id: int, now: datetime) -> None:
+    """The snippets a 补学 gave whole count as the member's daily study, read (trial V9)."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=meeting_id)
+    if meeting is not None and member.id is not None:
+        study_store.mark_studied(session=session, member_id=member.id,
+                                 unit_ids=meeting_makeup.makeup_unit_ids(session, meeting), now=now)
 
 
 async def _take_read_button_away(query: CallbackQuery) -> bool:

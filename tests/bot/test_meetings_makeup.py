@@ -151,3 +151,47 @@ async def test_an_english_reader_gets_the_materials_listed_in_english_glyphs(
     assert f"· 《{title}》" in makeup[ZHANG]
     lines = makeup[WANG].splitlines()
     assert f"• “{book_title(title, 'en')}”" in lines and not [line for line in lines if line.startswith("· ")]
+
+
+async def test_reading_the_makeup_counts_as_study_and_the_daily_push_skips_it(
+        study: OfflineSession, clock: FakeClock) -> None:
+    """Trial V9: the absent member read the materials for the 补学 (📖 阅读材料), yet /plan said 学完 0, /me
+    counted nothing and the daily push sent the same passages again.  The snippets read whole now count."""
+    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    await join(study, ZHANG, WANG)
+    title, _ = _material_with_questions(study)
+    await study.send(SECRETARY_ID, f"/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | 材料 {title}")
+    await tick(study)
+    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # over, nobody checked in
+    makeup = next(m for m in await tick(study) if m.chat_id == WANG and "补学" in m.plain)
+    with db_of(study).session() as s:
+        units = s.exec(select(StudyUnit).where(StudyUnit.title == title, col(StudyUnit.active).is_(True))
+                       .order_by(col(StudyUnit.position))).all()
+    whole: list[int] = []  # the snippets the 补学 gives whole: its first 1,500 characters of the materials
+    budget = 1500
+    for unit in units:
+        if len(unit.text) > budget:
+            break
+        budget -= len(unit.text)
+        whole.append(unit.id or 0)
+    assert whole  # the material of the trial: all five of its snippets fit
+    plan_line = re.compile(re.escape(title[-6:]) + r".*已推送 (\d+)/(\d+)，学完 (\d+)")  # the material's line
+    before = plan_line.search((await study.send(WANG, "/plan"))[0].plain)
+    assert before is not None and before.group(3) == "0"
+
+    assert makeup.button_list()[1].text == "📖 阅读材料"
+    read = await study.press(WANG, 2)
+    assert "计入您的学习进度" in read[-1].plain
+    after = plan_line.search((await study.send(WANG, "/plan"))[0].plain)
+    assert after is not None and int(after.group(3)) == len(whole) and int(after.group(1)) >= len(whole)
+    assert f"已学完：{len(whole)}/" in (await study.send(WANG, "/me"))[0].plain
+    await study.press(WANG, 1)  # 已学完 again counts them once
+    again = plan_line.search((await study.send(WANG, "/plan"))[0].plain)
+    assert again is not None and again.group(3) == str(len(whole))
+
+    clock.set(datetime(2026, 3, 26, 0, 5, tzinfo=UTC))  # 08:05 local: the daily push
+    pushed = [m for m in await tick(study) if m.chat_id == WANG and "段" in m.plain and "《" in m.plain]
+    assert pushed
+    with db_of(study).session() as s:
+        sent = s.exec(select(StudyUnit).where(col(StudyUnit.text).contains(pushed[0].plain[-20:]))).first()
+    assert sent is not None and sent.id not in whole

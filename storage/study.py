@@ -4,6 +4,7 @@
 
     StudyUnit (position = plan order) ──next_unit──▶ the first active unit not yet delivered to the member
         ──sent (push, /today, /study)──▶ StudyProgress(delivered_at) ──学完了──▶ read_at
+    a 补学's materials read (📖 阅读材料 / 已学完) ──mark_studied──▶ delivered_at and read_at at once
 
 The plan is one sequence per branch; each member has their own place in it, kept as the set of units
 delivered to them.  So a member who joins late starts at the beginning, a member who misses days goes on

@@ -195,3 +195,6 @@ async def test_reading_the_makeup_counts_as_study_and_the_daily_push_skips_it(
     with db_of(study).session() as s:
         sent = s.exec(select(StudyUnit).where(col(StudyUnit.text).contains(pushed[0].plain[-20:]))).first()
     assert sent is not None and sent.id not in whole
+    clock.set(datetime(2026, 3, 30, 1, 5, tzinfo=UTC))  # Monday 09:05: the digest of 03-23…03-29
+    digest = "\n".join(m.plain for m in await tick(study) if m.chat_id == SECRETARY_ID and "尚未学习" in m.plain)
+    assert "尚未学习" in digest and "王五" not in digest.split("尚未学习")[1].split("\n")[0], digest

@@ -198,7 +198,8 @@ def member_id_arg(value: str) -> int:
     return number
 
 
-async def member_arg(svc: Services, branch_id: int, value: str) -> int:
+async def member_arg(svc: Services, branch_id: int, value: str,
+                     prefer: MemberStatus = MemberStatus.ACTIVE) -> int:
     """A member typed as an argument: a number (``12``, ``#12``) or a name in the branch (``张三``) —
     secretaries type names; an unknown or shared name is answered with what to type instead."""
     digits = value.lstrip("#")
@@ -206,7 +207,7 @@ async def member_arg(svc: Services, branch_id: int, value: str) -> int:
         return member_id_arg(value)
     if value.isascii() or len(value) > 64:  # "yesterday", "2026/03": a mistyped argument, not a Chinese name
         raise UsageError()
-    return await svc.db.run(roster.member_named, branch_id=branch_id, name=value)
+    return await svc.db.run(roster.member_named, branch_id=branch_id, name=value, prefer=prefer)
 
 
 def is_not_modified(exc: BadRequest) -> bool:

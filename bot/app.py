@@ -33,7 +33,7 @@ from telegram.request import BaseRequest
 
 from bot import bootstrap as boot
 from bot import fullwidth
-from bot.commands import Command, guarded
+from bot.commands import Command, description_params, guarded
 from bot.config import ConfigError, Settings, read_token
 from bot.content_service import ContentService
 from bot.context import SERVICES_KEY, Services
@@ -125,7 +125,7 @@ def build_application(
     commands = command_table(features)
     texts = Catalog.load(default=settings.language)
     for command in commands:  # a command without texts fails here, at start-up
-        texts.t(command.description_key)
+        texts.t(command.description_key, **description_params(settings))
         texts.t(command.usage_key)
     db = database or Database(settings.database_url, echo=settings.database.echo)
     base = Services(

@@ -28,6 +28,7 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
 
 from bot.callbacks import CallbackData, decode
+from bot.config import Settings
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.texts import Catalog
 from storage import members as member_store
@@ -95,9 +96,18 @@ def for_role(commands: Iterable[Command], role: Role | None) -> list[Command]:
     return [c for c in commands if (least := listed_role(c)) is None or _RANK[least] <= _RANK[role]]
 
 
+def description(c: Command, svc: Services, lang: str, role: Role | None) -> str:
+    """A command's one-line description as ``role`` reads it. Some name a figure from the config (the quiz
+    resumes only within study.idle_minutes), so the line stays true whatever the branch configured."""
+    return svc.texts.plain(c.key_for(c.description_key, svc.texts, role), lang, **description_params(svc.settings))
+
+
+def description_params(settings: Settings) -> dict[str, int]:
+    return {"minutes": settings.study.idle_minutes}
+
+
 def bot_commands(commands: Iterable[Command], svc: Services, lang: str, role: Role | None) -> list[BotCommand]:
-    return [BotCommand(c.name, svc.texts.plain(c.key_for(c.description_key, svc.texts, role), lang)[:256])
-            for c in commands]
+    return [BotCommand(c.name, description(c, svc, lang, role)[:256]) for c in commands]
 
 
 def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
@@ -188,7 +198,8 @@ def member_id_arg(value: str) -> int:
     return number
 
 
-async def member_arg(svc: Services, branch_id: int, value: str) -> int:
+async def member_arg(svc: Services, branch_id: int, value: str,
+                     prefer: MemberStatus = MemberStatus.ACTIVE) -> int:
     """A member typed as an argument: a number (``12``, ``#12``) or a name in the branch (``张三``) —
     secretaries type names; an unknown or shared name is answered with what to type instead."""
     digits = value.lstrip("#")
@@ -196,7 +207,7 @@ async def member_arg(svc: Services, branch_id: int, value: str) -> int:
         return member_id_arg(value)
     if value.isascii() or len(value) > 64:  # "yesterday", "2026/03": a mistyped argument, not a Chinese name
         raise UsageError()
-    return await svc.db.run(roster.member_named, branch_id=branch_id, name=value)
+    return await svc.db.run(roster.member_named, branch_id=branch_id, name=value, prefer=prefer)
 
 
 def is_not_modified(exc: BadRequest) -> bool:

@@ -6,10 +6,10 @@
             stats.digest_time, branch timezone), one row per secretary, key digest:<branch>:<week>:<member>
     send ─▶ render_digest: last week's figures and the early warnings, in the secretary's language *now*,
             with a button "nudge those who have not studied or answered"
-    tap  ─▶ queue_nudges: one row per such member, key nudge:<member>:<week> — at most once a member a week,
-            however often the button is pressed (or by how many secretaries)
-    send ─▶ render_nudge: a friendly reminder in the member's language; nothing if they have studied and
-            answered since, or left the branch
+    tap  ─▶ queue_nudges: one row per member the digest lists (not the presser), key nudge:<member>:<week> —
+            at most once a member a week, however often the button is pressed (or by how many secretaries)
+    send ─▶ render_nudge: a reminder of what the digest found missing (study, answers or both), in the
+            member's language; nothing if they have done it since, or left the branch
 
 Nothing is rendered ahead of time: a secretary who switched to English gets the digest in English, and a
 member who studied between the tap and the send is not nudged.
@@ -112,7 +112,7 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
     lang = texts.lang(member.language)
     body = render_branch(texts, lang, figures, period, warnings, settings.tz, months)
     text = Safe(texts.t("digest.header", lang) + "\n" + body)
-    behind = len({m.id for m in (*figures.not_studied, *figures.not_answered)})
+    behind = len(behind_members(session, figures, sender=member.id))  # the count the toast will confirm
     markup = None
     if behind:
         data = CallbackData(CB_FEATURE, "nudge", (str(branch.id), row.payload.get("week", ""))).encode()
@@ -121,39 +121,75 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
     return Outgoing(text=text, markup=markup)
 
 
-def queue_nudges(*, session: Session, scope: Scope, branch_id: int, now: datetime, settings: Settings,
-                 sender: int | None = None) -> tuple[int, int]:
-    """One nudge per member behind this week (studied nothing or answered nothing in the last 7 days) — but
-    not to ``sender``, the secretary who pressed the button: nobody nudges themselves. Returns (queued now,
-    members to nudge at all): none to nudge is not "all nudged already"."""
-    window = Window(now - timedelta(days=7), now)
-    figures = stats_store.branch_stats(session=session, scope=scope, branch_id=branch_id, window=window, now=now,
-                                       weak_limit=0)
-    week = week_key(now.astimezone(settings.tz))
-    added = wanted = 0
-    for ref in {m.id: m for m in (*figures.not_studied, *figures.not_answered)}.values():
-        member = session.get(Member, ref.id)
-        if member is None or not member.reachable or member.id == sender:
+def digest_week(settings: Settings, week: str, now: datetime) -> Period:
+    """The week a digest keyed ``week`` (e.g. "2026-W13") reports on: the one before it. A malformed key
+    (forged button) falls back to the week before ``now``."""
+    try:
+        year, number = week.split("-W")
+        monday = datetime.fromisocalendar(int(year), int(number), 1).replace(tzinfo=settings.tz)
+    except ValueError:
+        return last_week(settings, now)
+    return last_week(settings, monday)
+
+
+def behind_members(session: Session, figures: stats_store.BranchStats, *, sender: int | None) -> dict[int, str]:
+    """Who the button nudges, each with what the digest lists them for ("study", "answer" or "both"): the
+    digest's own lists, less the unreachable and the secretary pressing it — so the button's count, the
+    toast's count and each nudge's wording all agree with the digest."""
+    not_studied, not_answered = {m.id for m in figures.not_studied}, {m.id for m in figures.not_answered}
+    behind: dict[int, str] = {}
+    for member_id in sorted(not_studied | not_answered):
+        member = session.get(Member, member_id)
+        if member is None or not member.reachable or member_id == sender:
             continue
+        both = member_id in not_studied and member_id in not_answered
+        behind[member_id] = "both" if both else "study" if member_id in not_studied else "answer"
+    return behind
+
+
+def queue_nudges(*, session: Session, scope: Scope, branch_id: int, now: datetime, settings: Settings,
+                 week: str = "", sender: int | None = None) -> tuple[int, int]:
+    """One nudge per member the digest of ``week`` lists as not having studied or answered — but not to
+    ``sender``, the secretary who pressed the button: nobody nudges themselves. Returns (queued now,
+    members to nudge at all): none to nudge is not "all nudged already"."""
+    period = digest_week(settings, week, now)
+    figures = stats_store.branch_stats(session=session, scope=scope, branch_id=branch_id, window=period.window,
+                                       now=now, weak_limit=0)
+    this_week = week_key(now.astimezone(settings.tz))
+    added = wanted = 0
+    for member_id, missing in behind_members(session, figures, sender=sender).items():
+        member = session.get(Member, member_id)
+        assert member is not None  # behind_members only returns members it found
         wanted += 1
         added += outbox.enqueue(
-            session=session, branch_id=branch_id, kind=NUDGE, dedup_key=f"nudge:{ref.id}:{week}",
-            chat_id=member.chat_id or member.tg_user_id, due_at=now, now=now, member_id=ref.id,
-            expires_at=now + timedelta(days=2), payload={},
+            session=session, branch_id=branch_id, kind=NUDGE, dedup_key=f"nudge:{member_id}:{this_week}",
+            chat_id=member.chat_id or member.tg_user_id, due_at=now, now=now, member_id=member_id,
+            expires_at=now + timedelta(days=2),
+            payload={"missing": missing, "since": period.window.end.isoformat()},
         )
     return added, wanted
 
 
+NUDGE_TEXT = {"both": "digest.nudge", "study": "digest.nudge_study", "answer": "digest.nudge_answer"}
+
+
 def render_nudge(session: Session, row: Delivery, *, texts: Catalog) -> Outgoing | None:
+    """The reminder for what the digest found missing; nothing once the member has done it since that week."""
     member = _recipient(session, row)
     if member is None or member.id is None:
         return None
-    window = Window(row.created_at - timedelta(days=7), row.created_at + timedelta(days=8))
+    missing = row.payload.get("missing", "both")
+    since = row.payload.get("since")
+    start = datetime.fromisoformat(since) if since else row.created_at - timedelta(days=7)
+    window = Window(start, row.created_at + timedelta(days=8))
     figures = stats_store.member_stats(session=session, scope=SYSTEM, branch_id=row.branch_id, member_id=member.id,
                                        window=window, now=row.created_at)
-    if figures is not None and figures.read and figures.answers:
-        return None  # caught up since the secretary pressed the button
-    return Outgoing(text=texts.t("digest.nudge", texts.lang(member.language), name=member.name))
+    studied = figures is not None and figures.study_days > 0
+    answered = figures is not None and figures.answers > 0
+    if (studied or missing == "answer") and (answered or missing == "study"):
+        return None  # caught up since the week the digest reported on
+    key = NUDGE_TEXT.get(missing, "digest.nudge")
+    return Outgoing(text=texts.t(key, texts.lang(member.language), name=member.name))
 
 
 def delivery_kinds(settings: Settings, texts: Catalog) -> list[DeliveryKind]:

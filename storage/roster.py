@@ -196,18 +196,20 @@ def _would_leave_no_secretary(session: Session, row: Member) -> bool:
     return not others
 
 
-def member_named(*, session: Session, branch_id: int, name: str) -> int:
+def member_named(*, session: Session, branch_id: int, name: str,
+                 prefer: MemberStatus = MemberStatus.ACTIVE) -> int:
     """The id of the member a secretary typed by name (``/stats 张三``, ``/attendance 1 王五 请假``).
 
-    Secretaries think in names, the bot in numbers: a name that is exactly one member's in the branch (active
-    first, then anyone on its books, so a past meeting's absentee who has left can still be named) stands for
-    that number; an unknown name or one several people share is answered with what to type instead.
+    Secretaries think in names, the bot in numbers: a name that is exactly one member's in the branch (those
+    of status ``prefer`` first — active ones, or applicants for /approve — then anyone on its books, so a past
+    meeting's absentee who has left can still be named) stands for that number; an unknown name or one several
+    people share is answered with what to type instead.
     """
     wanted = " ".join(name.split())
     rows = session.exec(select(Member.id, Member.status).where(Member.branch_id == branch_id,
                                                                 Member.name == wanted)).all()
-    active = [i for i, status in rows if status == MemberStatus.ACTIVE and i is not None]
-    ids = active or [i for i, _ in rows if i is not None]
+    preferred = [i for i, status in rows if status == prefer and i is not None]
+    ids = preferred or [i for i, _ in rows if i is not None]
     if not ids:
         raise NotFound("member_name_not_found", name=wanted)
     if len(ids) > 1:

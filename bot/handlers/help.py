@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.commands import Command, UsageError, args_of, not_joined_key, visible
+from bot.commands import Command, UsageError, args_of, description, not_joined_key, visible
 from bot.context import STRANGER_LANGUAGE_KEY, Caller, reply, services
 from bot.feature import Feature
 from bot.menus import set_member_menu
@@ -31,7 +31,7 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
             continue
         parts.append(svc.texts.t(f"help.section.{section}", caller.lang))
         for c in rows:
-            desc = svc.texts.plain(c.key_for(c.description_key, svc.texts, caller.scope.role), caller.lang)
+            desc = description(c, svc, caller.lang, caller.scope.role)
             parts.append(svc.texts.t("help.line", caller.lang, name=c.name, desc=desc))
     await reply(update, "\n".join(parts))
 

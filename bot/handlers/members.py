@@ -46,13 +46,13 @@ CB = "mem"  # callback prefix: rm / tr / sp confirmations, and the shared cancel
 CB_ADMIN = "adm"  # a committee admin's branch choice
 
 
-async def _member(svc: Services, caller: Caller, value: str) -> int:
+async def _member(svc: Services, caller: Caller, value: str, prefer: MemberStatus = MemberStatus.ACTIVE) -> int:
     """A member typed by number or, as /stats takes them, by name in the branch the caller acts on."""
     branch_id = caller.scope.acting_branch_id
     digits = value.lstrip("#")
     if branch_id is None or (digits.isascii() and digits.isdigit()):  # an admin with no branch chosen: numbers
         return member_id_arg(value)
-    return await member_arg(svc, branch_id, value)
+    return await member_arg(svc, branch_id, value, prefer)
 
 
 def member_line(texts: Catalog, lang: str, member: Member) -> str:
@@ -115,8 +115,8 @@ async def _decide_command(update: Update, context: ContextTypes.DEFAULT_TYPE, ca
     args = args_of(context)
     if len(args) != 1:
         raise UsageError()
-    member = await decide(context, caller, member_id_arg(args[0]), approve=approve)
-    svc = services(context)
+    svc = services(context)  # an applicant typed by number or, like /remove, by name (applicants first)
+    member = await decide(context, caller, await _member(svc, caller, args[0], MemberStatus.PENDING), approve=approve)
     await reply(update, svc.texts.t(decided_text_key(approve), caller.lang, name=member.name, id=member.id))
 
 

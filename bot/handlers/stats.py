@@ -209,8 +209,9 @@ async def nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     branch_id = data.int_arg(0)
     if branch_id != _branch_id(caller):  # a digest forwarded to, or forged by, another branch's secretary
         return svc.texts.plain("button.expired", caller.lang)
+    week = data.args[1] if len(data.args) > 1 else ""  # the digest's week: nudge whom that digest listed
     added, wanted = await svc.db.run(digest.queue_nudges, scope=caller.scope, branch_id=branch_id,
-                                     now=svc.clock.now(), settings=svc.settings,
+                                     now=svc.clock.now(), settings=svc.settings, week=week,
                                      sender=caller.member.id if caller.member else None)
     key = "digest.nudged" if added else "digest.nudged_none" if wanted else "digest.nudge_nobody"
     return svc.texts.plain(key, caller.lang, count=added)

@@ -298,3 +298,19 @@ async def test_a_members_help_menu_and_usage_leave_out_what_only_secretaries_can
     assert "/meeting 会议编号" in usage and "书记修改" not in usage, usage
     assert "/meeting — 查看会议（书记可修改或取消）" in (await session.send(SECRETARY_ID, "/help"))[0].plain
     assert "书记修改" in (await session.send(SECRETARY_ID, "/meeting 一 二 三"))[0].plain
+
+
+async def test_approve_and_reject_take_a_name_like_remove(session: OfflineSession) -> None:
+    """V16: ``/approve 路人甲`` decides the applicant of that name, as ``/remove 王芳`` does for members."""
+    await _secretary(session)
+    session.api.add_user(NEWCOMER, "路人甲")
+    session.api.add_user(10009, "路人乙")
+    await session.send(NEWCOMER, "/start")
+    await session.send(10009, "/start")
+    approved = next(r.plain for r in await session.send(SECRETARY_ID, "/approve 路人甲") if r.chat_id == SECRETARY_ID)
+    assert "命令格式不对" not in approved and "路人甲" in approved
+    assert "路人甲 · 党员" in (await session.send(SECRETARY_ID, "/members"))[0].plain
+    rejected = next(r.plain for r in await session.send(SECRETARY_ID, "/reject 路人乙") if r.chat_id == SECRETARY_ID)
+    assert "命令格式不对" not in rejected and "路人乙" in rejected
+    assert "未获批准" in (await session.send(10009, "/start"))[0].plain
+    assert "没有名叫“路人丙”" in (await session.send(SECRETARY_ID, "/approve 路人丙"))[0].plain

@@ -243,7 +243,7 @@ async def test_weekly_digest_and_nudges_go_through_the_outbox(session: OfflineSe
     behind = {m.chat_id for m in nudged}
     assert 10003 in behind  # 王五 neither studied nor answered
     assert SECRETARY_ID not in behind  # behind too, but the secretary who pressed it does not nudge himself
-    assert "过去一周" in next(m.plain for m in nudged if m.chat_id != 10003)  # Monday: the week meant is the last
+    assert "上周" in next(m.plain for m in nudged if m.chat_id != 10003)  # Monday: the week meant is the last
     assert next(m.plain for m in nudged if m.chat_id == 10003).startswith("Hello 王五")  # in their own language
     await session.press(SECRETARY_ID, 1)
     answers = list(session.api.callback_answers.values())

@@ -128,15 +128,16 @@ async def test_the_digest_leaves_out_members_who_joined_since_and_removed_member
     assert "✍️ 答题：0/" in text and "共 0 题" in text  # the removed member's answers are not a participant's
 
 
-async def test_the_nudge_button_says_nobody_needs_one_when_only_the_secretary_is_behind(
+async def test_no_nudge_button_when_only_the_secretary_is_behind(
         session: OfflineSession, clock: FakeClock) -> None:
+    """U2: the digest offered a button that then said everyone had been reminded; now the button's count
+    leaves out the secretary reading it, so with nobody else behind there is no button at all."""
     session.api.add_user(SECRETARY_ID, "李", last_name="书记")
     await session.send(SECRETARY_ID, "/start")
     clock.set(MONDAY)
-    assert len(_digest(await _tick(session))) == 1
-    await session.press(SECRETARY_ID, 1)
-    toast = str(list(session.api.callback_answers.values())[-1].get("text", ""))
-    assert "没有需要提醒的党员" in toast and "已提醒过" not in toast
+    digest = _digest(await _tick(session))
+    assert len(digest) == 1
+    assert digest[0].buttons == ()
 
 
 async def test_replies_to_members_and_secretaries_name_no_config_keys(session: OfflineSession) -> None:

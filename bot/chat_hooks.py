@@ -3,7 +3,8 @@
 The chat client (``bot/terminal.py``) knows nothing about zhibu's store; these hooks give it the real
 ``build_application``, run one scheduler tick whenever ``:clock`` moves time (so reminders and pushes
 that fell due go out, exactly as the periodic job would send them), and let ``:as NAME secretary``
-enrol a secretary of the first branch without editing a config file.
+enrol a secretary of the first branch without editing a config file.  A branch whose config names no
+group gets a simulated one for the session, so ``:group``, group notices and ``/groupquiz`` can be tried.
 
 Each offline session keeps its own folder — the demo ``<data_dir>/chat``, a ``--config`` session
 ``<data_dir>/chat-<config name>-<hash of its path>`` — so ``--fresh`` in one never wipes another, and a
@@ -33,6 +34,7 @@ from bot.config import Settings
 from bot.context import SERVICES_KEY, Services
 from bot.fakeapi.api import FakeBotApi
 from bot.menus import set_member_menu
+from bot.terminal import SIMULATED_GROUP_ID, GroupChat
 from bot.ticker import tick
 from scheduler.clock import Clock
 from storage import members as member_store
@@ -56,7 +58,10 @@ def chat_settings(settings: Settings, db_url: str | None, config: Path | None) -
         folder = f"chat-{stem}-{hashlib.sha256(resolved.encode()).hexdigest()[:8]}"
     data_dir = settings.data_dir / folder
     url = db_url or f"sqlite:///{(data_dir / 'chat.sqlite3').as_posix()}"
-    update: dict[str, object] = {"data_dir": data_dir,
+    branches = tuple(branch if branch.group_chat_id is not None
+                     else branch.model_copy(update={"group_chat_id": SIMULATED_GROUP_ID - index})
+                     for index, branch in enumerate(settings.branches))
+    update: dict[str, object] = {"data_dir": data_dir, "branches": branches,
                                  "database": settings.database.model_copy(update={"url": url})}
     if config is None:
         update["content"] = settings.content.model_copy(update={"auto_publish": True})
@@ -136,4 +141,8 @@ def chat_hooks(settings: Settings, clock: Clock) -> dict[str, Any]:
                                   role=Role.SECRETARY, now=svc.clock.now())
         await set_member_menu(app.bot, svc, member)
 
-    return {"app_factory": app_factory, "on_clock": on_clock, "make_secretary": make_secretary, "api": api}
+    first = settings.branches[0]
+    chat_id = first.group_chat_id if first.group_chat_id is not None else SIMULATED_GROUP_ID
+    group = GroupChat(chat_id, first.name, simulated=chat_id == SIMULATED_GROUP_ID)
+    return {"app_factory": app_factory, "on_clock": on_clock, "make_secretary": make_secretary, "api": api,
+            "group": group}

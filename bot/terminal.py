@@ -8,6 +8,10 @@ sends — to anyone — is printed with its addressee, HTML reduced to what a ph
     → 张三: 欢迎加入支部学习。
         [1] 今日学习  [2] 自测
 
+``:group`` moves the typing into the branch group (the prompt becomes ``张三@支部群>``; what the bot posts
+there is marked ``→ [群] …``) and ``:private`` back, so group behaviour — who is answered where, what the
+group sees — can be tried by hand like the private chat.
+
 It works interactively and from a pipe (``printf '/start\\n:press 1\\n' | zhibu chat``): lines are read
 one at a time, and everything the bot does because of a line is printed before the next is read.  A
 bad client command prints one line starting with ``!`` — never a traceback.  The client's own lines come
@@ -22,6 +26,7 @@ import logging
 import mimetypes
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -41,6 +46,17 @@ _INDENT = "    "
 TYPING_PAUSE = timedelta(seconds=2)
 _STEP = re.compile(r"(\d+)([wdhm])")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+SIMULATED_GROUP_ID = -1009990000001  # a supergroup-shaped id no real group has
+
+
+@dataclass(frozen=True)
+class GroupChat:
+    """The branch group ``:group`` speaks in.  ``simulated`` when the config names none: the offline session
+    then gives the branch this one (``bot.chat_hooks``), so notices and ``/groupquiz`` have a group to go to."""
+
+    chat_id: int
+    title: str
+    simulated: bool = False
 
 
 class ClientError(ValueError):
@@ -70,6 +86,7 @@ class ChatClient:
         make_secretary: Callable[[int, str], Awaitable[None]] | None,
         texts: Catalog | None = None,
         language: str = "zh",
+        group: GroupChat | None = None,
     ) -> None:
         self.session = session
         self.api = session.api
@@ -80,6 +97,8 @@ class ChatClient:
         self.make_secretary = make_secretary
         self.texts = texts or Catalog.load(default=language)
         self.language = language
+        self.group = group or GroupChat(SIMULATED_GROUP_ID, self.say("group_title"), simulated=True)
+        self.in_group = False  # where typed lines, :press, :answer and :upload happen
         self.people: dict[str, _Person] = {}
         self.current = self._person(DEFAULT_USER_NAME, DEFAULT_USER_ID)
         self._printed = 0  # the first flush also shows what the bot did while starting up
@@ -92,6 +111,16 @@ class ChatClient:
 
     def _error(self, key: str, **params: object) -> ClientError:
         return ClientError(self.say(key, **params))
+
+    def where(self) -> int | None:
+        """The chat the current user acts in: None for their private chat, else the group's id."""
+        return self.group.chat_id if self.in_group else None
+
+    def _chat_id(self) -> int:
+        return self.group.chat_id if self.in_group else self.current.user_id
+
+    def prompt(self) -> str:
+        return f"{self.current.name}@{self.say('group_short')}> " if self.in_group else f"{self.current.name}> "
 
     def write(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -126,7 +155,7 @@ class ChatClient:
                 # a person types a line every few seconds; the driven clock should see that too, or the
                 # flood guard would count a whole session as one burst
                 self.clock.advance(TYPING_PAUSE)
-                await self.session.send(self.current.user_id, line)
+                await self.session.send(self.current.user_id, line, self.where())
         except (SessionError, BotApiError, ValueError, OSError) as exc:
             self.write(f"! {exc}")
         except Exception as exc:  # a bug in the bot must not end the chat with a traceback
@@ -154,6 +183,13 @@ class ChatClient:
             await self._answer([self._number(part, "usage.answer") for part in rest.split()])
         elif name == "upload":
             await self._upload(rest)
+        elif name == "group":
+            self.in_group = True
+            key = "group_simulated" if self.group.simulated else "group_entered"
+            self.write(self.say(key, title=self.group.title, id=self.group.chat_id))
+        elif name == "private":
+            self.in_group = False
+            self.write(self.say("private"))
         else:
             self.write("! " + self.say("unknown", name=name))
         return True
@@ -165,7 +201,7 @@ class ChatClient:
 
     async def _press(self, n: int) -> None:
         """Check what the user can see before pressing, so a mistake is told in the session's language."""
-        keyboard = self.api.last_keyboard(self.current.user_id)
+        keyboard = self.api.last_keyboard(self._chat_id())
         if keyboard is None:
             raise self._error("no_keyboard")
         buttons = keyboard.buttons()
@@ -175,18 +211,18 @@ class ChatClient:
         button = buttons[n - 1]
         if button.callback_data is None:
             raise self._error("not_callback", n=n, label=button.text, target=button.url or "?")
-        await self.session.press(self.current.user_id, n)
+        await self.session.press(self.current.user_id, n, self.where())
 
     async def _answer(self, numbers: list[int]) -> None:
         if not numbers:
             raise self._error("usage.answer")
-        poll = self.api.last_poll(self.current.user_id)
+        poll = self.api.last_poll(self._chat_id())
         if poll is None or poll.poll_id is None:
             raise self._error("no_poll")
         for n in numbers:
             if not 1 <= n <= len(poll.options):
                 raise self._error("no_option", n=n, count=len(poll.options))
-        await self.session.answer_poll(self.current.user_id, [n - 1 for n in numbers])
+        await self.session.answer_poll(self.current.user_id, [n - 1 for n in numbers], self.where())
 
     async def _switch(self, rest: str) -> None:
         words = rest.split()
@@ -239,7 +275,8 @@ class ChatClient:
             raise self._error("usage.upload")
         path, content = await asyncio.to_thread(_read_file, rest)
         mime = mimetypes.guess_type(path.name)[0]
-        await self.session.upload(self.current.user_id, path.name, content, mime_type=mime)
+        await self.session.feed(self.api.document_update(self.current.user_id, path.name, content, mime,
+                                                         chat_id=self.where()))
 
     # -------------------------------------------------------------- output
     def flush(self) -> None:
@@ -262,7 +299,9 @@ class ChatClient:
         for person in self.people.values():
             if person.user_id == chat_id:
                 return person.label()
-        return self.api.world.user_name(chat_id)
+        name = self.api.world.user_name(chat_id)
+        chat = self.api.world.chats.get(chat_id)
+        return name if chat is None or chat["type"] == "private" else self.say("group_label", title=name)
 
     def render(self, sent: SentMessage) -> str:
         """One bot message as terminal lines: addressee, plain text, then buttons."""
@@ -330,12 +369,14 @@ async def run_chat(
     make_secretary: Callable[[int, str], Awaitable[None]] | None = None,
     app_factory: AppFactory | None = None,
     api: FakeBotApi | None = None,
+    group: GroupChat | None = None,
 ) -> int:
     """Run the terminal chat until ``:quit`` or end of input; returns the process exit code.
 
     ``app_factory`` defaults to ``partial(bot.app.build_application, settings)``; it is called with
     ``request=`` and ``clock=``.  ``on_clock(now)`` runs after every ``:clock`` move so due work fires;
-    ``make_secretary(user_id, name)`` grants the role for ``:as NAME secretary``.
+    ``make_secretary(user_id, name)`` grants the role for ``:as NAME secretary``.  ``group`` is the branch
+    group ``:group`` speaks in (default: a simulated one); it exists, with the bot in it, from the start.
     """
     tz = ZoneInfo(str(getattr(settings, "timezone", "Asia/Shanghai")))
     language = str(getattr(settings, "language", "zh"))
@@ -345,17 +386,20 @@ async def run_chat(
     stdout.write(texts.plain("chat.banner", language, name=DEFAULT_USER_NAME, id=DEFAULT_USER_ID) + "\n")
     stdout.flush()
     api.add_user(DEFAULT_USER_ID, DEFAULT_USER_NAME)
+    group = group or GroupChat(SIMULATED_GROUP_ID, texts.plain("chat.group_title", language), simulated=True)
+    if group.chat_id not in api.world.chats:
+        api.add_group(group.chat_id, group.title, supergroup=group.chat_id < -1000000000000)
     try:
         session = OfflineSession(factory, api=api, clock=clock)
         async with session, StdinLines(stdin) as lines:
             client = ChatClient(session, stdout, tz=tz, clock=clock, on_clock=on_clock, make_secretary=make_secretary,
-                                texts=texts, language=language)
+                                texts=texts, language=language, group=group)
             data_dir = getattr(settings, "data_dir", None)
             client.downloads = Path(data_dir) / "downloads" if data_dir is not None else None
             client.flush()
             while True:
                 if lines.fd is not None:
-                    stdout.write(f"{client.current.name}> ")
+                    stdout.write(client.prompt())
                     stdout.flush()
                 line = await lines.readline()
                 if line is None or not await client.handle(line):

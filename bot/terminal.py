@@ -222,6 +222,14 @@ class ChatClient:
         for n in numbers:
             if not 1 <= n <= len(poll.options):
                 raise self._error("no_option", n=n, count=len(poll.options))
+        state = self.api.world.polls.get(poll.poll_id)  # what Telegram's app would refuse, in the session's language
+        if state is not None:
+            if state.json["is_closed"]:
+                raise self._error("poll_closed")
+            if len(set(numbers)) != len(numbers) or (len(numbers) > 1 and not state.json["allows_multiple_answers"]):
+                raise self._error("one_answer")
+            if self.current.user_id in state.votes and not state.json.get("allows_revoting", False):
+                raise self._error("already_voted")
         await self.session.answer_poll(self.current.user_id, [n - 1 for n in numbers], self.where())
 
     async def _switch(self, rest: str) -> None:

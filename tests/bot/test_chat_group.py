@@ -25,7 +25,8 @@ async def test_group_lines_go_to_the_group_and_its_keyboard_and_quiz() -> None:
     clock = FakeClock(datetime(2026, 3, 20, tzinfo=UTC))
     api = FakeBotApi(clock=clock)
     _, out = await chat(
-        ":group\n/start\n:press 1\n/menu\n:press 1\n/quiz\n:as 李四\n:answer 1\n:private\n:press 1\n:answer 1\n你好\n",
+        ":group\n/start\n:press 1\n/menu\n:press 1\n/quiz\n:as 李四\n:answer 1\n:answer 2\n:answer 1 2\n"
+        ":private\n:press 1\n:answer 1\n你好\n",
         api=api,
         clock=clock,
     )
@@ -45,6 +46,8 @@ async def test_group_lines_go_to_the_group_and_its_keyboard_and_quiz() -> None:
         "    3. 环游世界",
         "现在你是 李四 (id 10002)",
         f"→ {GROUP}: 答对了",  # 李四 answered the group's poll, not a private one
+        "! 你已经回答过这个投票，它不允许改答案",  # was the fake's English ValueError
+        "! 这个投票只能选一个选项",
         "回到私聊：以下由当前用户与机器人私聊",
         "! 机器人在这个对话里还没有显示内联键盘",  # the group's keyboard is not in 李四's private chat
         "! 机器人在这个对话里还没有发过投票或测验",

@@ -56,9 +56,10 @@ class LedgerMeeting:
     quorum: bool | None  # None unless a 党员大会
 
 
-# the 党员名册 holds members, present and past (a removed one stays for the ledgers), and the applicants still
-# waiting (shown 待审批, the secretary's to-do); never a rejected or lapsed request — they were never 党员 here
-ON_ROLL = (MemberStatus.ACTIVE, MemberStatus.LEFT, MemberStatus.PENDING)
+# the 党员名册 holds members, present and past (a removed one stays for the ledgers); never an applicant —
+# waiting, rejected or lapsed, they are not 党员 of the branch (``/stats`` counts no applicant either; the
+# waiting ones are the secretary's to-do in ``/members``)
+ON_ROLL = (MemberStatus.ACTIVE, MemberStatus.LEFT)
 
 
 def members(*, session: Session, scope: Scope, branch_id: int) -> Iterator[tuple[int, str, str, str, str,

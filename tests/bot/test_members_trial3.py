@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import load_workbook
+
 from bot.fakeapi.session import OfflineSession
 from tests.factories import SECRETARY_ID
 
@@ -38,3 +42,13 @@ async def test_approval_chooses_the_standing_and_tells_the_member(session: Offli
     assert any(r.chat_id == OTHER and "正式党员" in r.plain for r in by_id)
     roster = (await session.send(SECRETARY_ID, "/members"))[0].plain
     assert "王五 · 党员 · 预备党员" in roster and "赵六 · 党员 · 正式党员" in roster, roster
+
+
+async def test_an_applicant_is_not_on_the_member_roll(session: OfflineSession) -> None:
+    """Trial 3: a waiting applicant stood on the 党员名册 as 待审批 with the role 党员; they are no member
+    (``/stats`` does not count them) until approved."""
+    await _secretary_and_two_applicants(session)
+    await session.send(SECRETARY_ID, "/approve 赵六 预备")
+    book = load_workbook(io.BytesIO((await session.send(SECRETARY_ID, "/export"))[0].file_bytes or b""))
+    rows = {row[1]: row for row in book["党员名册"].iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"李 书记", "赵六"} and rows["赵六"][2] == "预备党员", rows

@@ -37,6 +37,7 @@ from storage.models import (
     Member,
     MemberStatus,
     Question,
+    QuestionStatus,
     QuizAnswer,
     Role,
     StudyProgress,
@@ -251,17 +252,22 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
         in_window(StudyProgress.read_at, window))).all())
     answered: set[int] = set(session.exec(select(QuizAnswer.member_id).distinct().where(
         answer_rows, in_window(QuizAnswer.answered_at, window))).all())
+    # nobody is behind on what was never offered: a period with no snippet pushed lists nobody as 未学习,
+    # one with no question to answer (none published, none answered) nobody as 未答题 — so the digest
+    # offers no nudge about nothing (trial 3)
+    quiz_open = bool(per_question) or session.exec(select(Question.id).where(
+        Question.branch_id == branch_id, Question.status == QuestionStatus.PUBLISHED).limit(1)).first() is not None
     return BranchStats(
         branch_id=branch_id, branch_name=name,
-        active=by_status.get(MemberStatus.ACTIVE, (0, 0))[0], pending=by_status.get(MemberStatus.PENDING, (0, 0))[0],
+        active=len(active), pending=by_status.get(MemberStatus.PENDING, (0, 0))[0],
         unreachable=by_status.get(MemberStatus.ACTIVE, (0, 0))[1], delivered=int(delivered), read=int(read),
         readers=int(readers), answers=sum(n for _q, n, _c in per_question),
         correct=sum(c for _q, _n, c in per_question), answerers=len(answered),
         meetings_held=len(held), attendances=sum(len(t.came) for t in held),
         expected_attendances=sum(len(t.expected) for t in held), leaves=sum(len(t.leave) for t in held),
         makeup_owed=sum(len(t.makeup_owed) for t in held),
-        not_studied=tuple(m for m in active if m.id not in studied),
-        not_answered=tuple(m for m in active if m.id not in answered),
+        not_studied=tuple(m for m in active if m.id not in studied) if delivered else (),
+        not_answered=tuple(m for m in active if m.id not in answered) if quiz_open else (),
         weak_questions=tuple(_weak_questions(session, per_question, weak_limit)),
     )
 

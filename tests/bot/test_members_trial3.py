@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
+from sqlmodel import select
 
 from bot.fakeapi.session import OfflineSession
+from storage.models import Member, Question, QuestionStatus
+from tests.bot.test_stats import _branch_with_members, _not_meetings, _svc
 from tests.factories import SECRETARY_ID
 
 NEWCOMER, OTHER = 10002, 10003
@@ -52,3 +56,25 @@ async def test_an_applicant_is_not_on_the_member_roll(session: OfflineSession) -
     book = load_workbook(io.BytesIO((await session.send(SECRETARY_ID, "/export"))[0].file_bytes or b""))
     rows = {row[1]: row for row in book["党员名册"].iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {"李 书记", "赵六"} and rows["赵六"][2] == "预备党员", rows
+
+
+async def test_a_week_with_nothing_offered_has_no_nudge_button(session: OfflineSession) -> None:
+    """Trial 3: no snippet pushed and no question to answer last week, yet the digest offered to nudge
+    everybody "who has not studied or answered" — about nothing."""
+    from bot.ticker import tick
+
+    await _branch_with_members(session)
+    digest_at = datetime(2026, 3, 23, 1, 5, tzinfo=UTC)  # Monday 09:05 in Shanghai
+    with _svc(session).db.session() as s:
+        for person in s.exec(select(Member)).all():
+            person.joined_at = digest_at - timedelta(days=40)
+            s.add(person)
+        for question in s.exec(select(Question)).all():  # the bank is withdrawn: there is no quiz to answer
+            question.status = QuestionStatus.RETIRED
+            s.add(question)
+        s.commit()
+    _svc(session).clock.set(digest_at)  # type: ignore[attr-defined]
+    sent = [m for m in _not_meetings(await session.run(lambda: tick(session.app))) if m.chat_id == SECRETARY_ID]
+    assert len(sent) == 1 and "上周支部情况" in sent[0].plain
+    assert not sent[0].buttons, [b.text for b in sent[0].button_list()]
+    assert "张三" not in sent[0].plain, sent[0].plain  # nobody is listed as behind on what was not offered

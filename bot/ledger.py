@@ -25,15 +25,16 @@ rows, inside one read transaction, so a year of answers never sits in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import IO
 
 from sqlmodel import Session
 
 from bot.sheets import Book
 from bot.texts import Catalog
-from bot.words import standing_word
+from bot.words import join_names, standing_word
 from storage import ledger
 from storage import stats as stats_store
 from storage.committee import committee_table
@@ -69,9 +70,10 @@ def _book(texts: Catalog, lang: str, tz: tzinfo) -> Book:
     return Book(texts=texts, lang=lang, tz=tz, widths=SHEETS, times=TIMES, rates=RATES)
 
 
-def _meeting_row(m: LedgerMeeting, yes: str, no: str, word: Callable[[str, str], str]) -> tuple[object, ...]:
+def _meeting_row(m: LedgerMeeting, yes: str, no: str, word: Callable[[str, str], str],
+                 join: Callable[[Iterable[str]], str]) -> tuple[object, ...]:
     return (m.starts_at, word("meeting_kind", m.kind), m.topic, m.place, m.host, m.recorder, m.expected, m.present,
-            m.present_full, m.present_probationary, "、".join(m.absent), "、".join(m.makeup_done),
+            m.present_full, m.present_probationary, join(m.absent), join(m.makeup_done),
             "" if m.quorum is None else (yes if m.quorum else no))
 
 
@@ -81,11 +83,12 @@ def write_ledger(*, session: Session, scope: Scope, branch_id: int, window: Wind
     book = _book(texts, lang, tz)
     word = _words(texts, lang)
     yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
+    join = partial(join_names, texts, lang)
     book.sheet("members", (
         (mid, name, standing_word(texts, lang, status, st), word("status", status), word("role", role), joined)
         for mid, name, st, status, role, joined in ledger.members(session=session, scope=scope, branch_id=branch_id)
     ))
-    book.sheet("meetings", (_meeting_row(m, yes, no, word) for m in ledger.meeting_ledger(
+    book.sheet("meetings", (_meeting_row(m, yes, no, word, join) for m in ledger.meeting_ledger(
         session=session, scope=scope, branch_id=branch_id, window=window, now=now)))
     book.sheet("study", ledger.study_log(session=session, scope=scope, branch_id=branch_id, window=window))
     book.sheet("answers", (
@@ -107,6 +110,7 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
     book = _book(texts, lang, tz)
     word = _words(texts, lang)
     yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
+    join = partial(join_names, texts, lang)
     figures = committee_table(session=session, scope=scope, branch_ids=branch_ids, window=window, now=now)
     warned = [stats_store.attendance_warnings(session=session, scope=scope, branch_id=b, since=warn_since)
               for b in branch_ids]
@@ -123,6 +127,6 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
         for f, ws in zip(figures, warned, strict=True) for w in ws))
     for branch_id in branch_ids:
         title = texts.plain("ledger.branch_meetings", lang, branch=names[branch_id])
-        book.sheet("meetings", (_meeting_row(m, yes, no, word) for m in ledger.meeting_ledger(
+        book.sheet("meetings", (_meeting_row(m, yes, no, word, join) for m in ledger.meeting_ledger(
             session=session, scope=scope, branch_id=branch_id, window=window, now=now)), title=title)
     return book.save(out)

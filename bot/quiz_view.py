@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
 from bot.texts import Catalog, Safe, book_title, raised
+from bot.words import join_names
 from content.export import LETTERS
 from content.grading import normalise
 from content.questions.cloze import cited
@@ -181,7 +182,7 @@ def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen:
     if q.qtype in ("single", "multiple"):
         given = "".join(LETTERS[i] for i, o in enumerate(q.options) if o in chosen)
     else:
-        given = "、".join(_verdict_word(texts, lang, q, c) for c in chosen)
+        given = join_names(texts, lang, (_verdict_word(texts, lang, q, c) for c in chosen))
     verdict = texts.plain("quiz.right" if correct else "quiz.wrong", lang)
     answer = right_answer(texts, lang, q, chosen)
     if (sourced := cited(q.explanation)) is not None:  # names the speaker more precisely than the title

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from bot.texts import Catalog, Safe, book_title
-from bot.words import standing_word
+from bot.words import join_names, standing_word
 from storage.committee import BranchLine
 from storage.stats import AttendanceWarning, BranchStats, MemberStats, Window
 
@@ -86,7 +86,7 @@ def _names(texts: Catalog, lang: str, refs: tuple[object, ...], limit: int = 30)
     if not names:
         return texts.plain("stats.nobody", lang)
     more = len(names) - limit
-    shown = "、".join(names[:limit])
+    shown = join_names(texts, lang, names[:limit])
     return shown + (texts.plain("stats.and_more", lang, count=more) if more > 0 else "")
 
 

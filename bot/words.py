@@ -10,6 +10,7 @@ to an enum without its word fails a test instead of showing up in a member's cha
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 
 from bot.texts import Catalog
@@ -26,6 +27,12 @@ WORDS: dict[type[StrEnum], str] = {
 
 # whose standing is a Party member's: an applicant (pending, rejected, withdrawn) has none yet
 _HAS_STANDING = (MemberStatus.ACTIVE, MemberStatus.LEFT)
+
+
+def join_names(texts: Catalog, lang: str, names: Iterable[str]) -> str:
+    """Items of a list in the reader's language: 张三、李四 in Chinese, "Zhang San, Li Si" in English — the
+    one place that decides, so no English list is joined with "、" (trial 3, V19)."""
+    return texts.plain("punct.list_sep", lang).join(names)
 
 
 def word(texts: Catalog, lang: str, value: StrEnum) -> str:

@@ -30,6 +30,7 @@ from bot.joining import decide, decision_keyboard, standing_question
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from bot.texts import Catalog
+from bot.words import join_names
 from storage import members as member_store
 from storage import roster
 from storage.models import Branch, Member, MemberStatus, Role, Standing
@@ -80,7 +81,7 @@ def render_roster(texts: Catalog, lang: str, branch: Branch, members: list[Membe
         lines += [member_line(texts, lang, m) for m in pending]
     left = [m for m in members if m.status == MemberStatus.LEFT]
     if left:
-        lines.append(texts.t("members.left_header", lang, names="、".join(m.name for m in left)))
+        lines.append(texts.t("members.left_header", lang, names=join_names(texts, lang, (m.name for m in left))))
     return "\n".join(lines)
 
 

@@ -17,8 +17,8 @@ from bot.callbacks import BadCallback, CallbackData, pack, pattern
 from bot.commands import Command, args_of, edit_own_message, guarded_callback
 from bot.context import Caller, Services, reply, services
 from bot.feature import FEATURES_KEY, Feature, deep_link_table
-from bot.joining import FEATURE as DECISION_PREFIX
 from bot.joining import APPROVE, REJECT, STANDING_CODES, decide, decision_keyboard, standing_question
+from bot.joining import FEATURE as DECISION_PREFIX
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from storage import members as member_store

@@ -78,3 +78,26 @@ async def test_a_week_with_nothing_offered_has_no_nudge_button(session: OfflineS
     assert len(sent) == 1 and "上周支部情况" in sent[0].plain
     assert not sent[0].buttons, [b.text for b in sent[0].button_list()]
     assert "张三" not in sent[0].plain, sent[0].plain  # nobody is listed as behind on what was not offered
+
+
+async def test_a_month_counts_only_who_had_joined_and_english_lists_use_commas(session: OfflineSession) -> None:
+    """V19: /stats of a month counted everyone on the roll now (also who joined later) in its denominators;
+    English name lists were joined with "、"."""
+    ids = await _branch_with_members(session)  # everybody joins on 2026-03-20
+    with _svc(session).db.session() as s:
+        for member_id in (ids[10001], ids[10002]):  # 张三 and 李四 had joined in January already
+            member = s.get(Member, member_id)
+            assert member is not None
+            member.joined_at = datetime(2026, 1, 10, tzinfo=UTC)
+            s.add(member)
+        question = s.exec(select(Question)).first()  # a quiz was open: whoever did not answer is listed
+        assert question is not None
+        question.status = QuestionStatus.PUBLISHED
+        s.add(question)
+        s.commit()
+    february = (await session.send(SECRETARY_ID, "/stats 2026-02"))[0].plain
+    assert "在册 2 人" in february and "0/2 人参与" in february, february
+    assert "尚未答题（2）：张三、李四" in february, february
+    await session.send(SECRETARY_ID, "/lang en")
+    english = (await session.send(SECRETARY_ID, "/stats 2026-02"))[0].plain
+    assert "No answers yet (2): 张三, 李四" in english and "、" not in english, english

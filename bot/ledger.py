@@ -34,7 +34,7 @@ from sqlmodel import Session
 
 from bot.sheets import Book
 from bot.texts import Catalog
-from bot.words import join_names, standing_word
+from bot.words import join_names, source_title, standing_word
 from storage import ledger
 from storage import stats as stats_store
 from storage.committee import committee_table
@@ -92,12 +92,13 @@ def write_ledger(*, session: Session, scope: Scope, branch_id: int, window: Wind
         session=session, scope=scope, branch_id=branch_id, window=window, now=now)))
     book.sheet("study", ledger.study_log(session=session, scope=scope, branch_id=branch_id, window=window))
     book.sheet("answers", (
-        (name, at, stem, document, chosen, yes if correct else no)
+        (name, at, stem, source_title(texts, lang, document), chosen, yes if correct else no)
         for name, at, stem, document, chosen, correct in ledger.quiz_answers(
             session=session, scope=scope, branch_id=branch_id, window=window)
     ))
     book.sheet("accuracy", (
-        (word("review.qtype", qtype), stem, document, answers, correct, correct / answers if answers else None)
+        (word("review.qtype", qtype), stem, source_title(texts, lang, document), answers, correct,
+         correct / answers if answers else None)
         for qtype, stem, document, answers, correct in ledger.question_accuracy(
             session=session, scope=scope, branch_id=branch_id, window=window)
     ))

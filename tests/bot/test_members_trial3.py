@@ -10,6 +10,8 @@ from sqlmodel import select
 
 from bot.fakeapi.session import OfflineSession
 from storage.models import Member, Question, QuestionStatus
+from tests.bot.study_helpers import MEMBER, answer, current, feedback_of, join
+from tests.bot.study_helpers import study_fixture as study_fixture  # the ``study`` fixture
 from tests.bot.test_stats import _branch_with_members, _not_meetings, _svc
 from tests.factories import SECRETARY_ID
 
@@ -101,3 +103,21 @@ async def test_a_month_counts_only_who_had_joined_and_english_lists_use_commas(s
     await session.send(SECRETARY_ID, "/lang en")
     english = (await session.send(SECRETARY_ID, "/stats 2026-02"))[0].plain
     assert "No answers yet (2): 张三, 李四" in english and "、" not in english, english
+
+
+async def test_a_question_source_is_named_alike_in_feedback_stats_and_ledger(study: OfflineSession) -> None:
+    """V5: the quiz feedback, /stats and /export named a question's source three ways (《》, bare, cited
+    speaker); all now go through ``bot.words.source_title``."""
+    await join(study)
+    await study.send(MEMBER, "/quiz")
+    _, question = current(study, MEMBER)
+    feedback = feedback_of(await answer(study, MEMBER, right=False), question)
+    named = next(line for line in feedback.plain.splitlines() if line.startswith("出处："))
+    title = named.removeprefix("出处：").split("（")[0]
+    assert title.startswith("《") and title.endswith("》") and "《《" not in title, named
+    _svc(study).clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]  # the answer lies in the past
+    weak = (await study.send(SECRETARY_ID, "/stats"))[0].plain
+    assert f"（{title}，错 1/1）" in weak, weak
+    book = load_workbook(io.BytesIO((await study.send(SECRETARY_ID, "/export"))[0].file_bytes or b""))
+    assert [row[3] for row in book["答题记录"].iter_rows(min_row=2, values_only=True)] == [title]
+    assert [row[2] for row in book["题目正确率"].iter_rows(min_row=2, values_only=True)] == [title]

@@ -5,7 +5,7 @@ A branch's workbook (``/export``, ``zhibu export --branch``)::
     党员名册      members: 正式 / 预备, status, role, joined
     三会一课台账  one row per meeting held: date, kind, topic, place, host, recorder, 应到, 实到,
                  正式 / 预备 present, absent (with reasons), make-up done, quorum for a 党员大会
-    学习记录      every snippet delivered and when it was read
+    学习记录      every snippet delivered (document, which 段 of the plan and its heading) and when it was read
     答题记录      every answer
     题目正确率    per question: answers, correct, rate
 
@@ -46,14 +46,14 @@ from storage.stats import Window
 SHEETS: dict[str, Sequence[int]] = {
     "members": (8, 14, 10, 10, 10, 18),
     "meetings": (18, 12, 36, 18, 10, 10, 8, 8, 10, 10, 40, 16, 12),
-    "study": (14, 48, 18, 18),
+    "study": (14, 48, 28, 18, 18),
     "answers": (14, 18, 60, 36, 14, 8),
     "accuracy": (8, 60, 36, 8, 8, 10),
     "committee": (28, 8, 10, 10, 8, 10, 10, 10, 10),
     "standing": (28, 10, 10, 8, 8),
     "warnings": (28, 14, 10, 16, 18),
 }
-TIMES: dict[str, tuple[int, ...]] = {"members": (6,), "meetings": (1,), "study": (3, 4), "answers": (2,),
+TIMES: dict[str, tuple[int, ...]] = {"members": (6,), "meetings": (1,), "study": (4, 5), "answers": (2,),
                                      "warnings": (4, 5)}
 RATES: dict[str, tuple[int, ...]] = {"accuracy": (6,), "committee": (3, 4, 6)}
 
@@ -68,6 +68,13 @@ def _words(texts: Catalog, lang: str) -> Callable[[str, str], str]:
 
 def _book(texts: Catalog, lang: str, tz: tzinfo) -> Book:
     return Book(texts=texts, lang=lang, tz=tz, widths=SHEETS, times=TIMES, rates=RATES)
+
+
+def _part(texts: Catalog, lang: str, place: int | None, heading: str | None) -> str:
+    """Which 段 a 学习记录 row is: its place in the plan, as the member was shown it, and its heading."""
+    parts = ([texts.plain("ledger.study_part", lang, place=place)] if place is not None else []) + (
+        [heading] if heading else [])
+    return " · ".join(parts) or "—"
 
 
 def _meeting_row(m: LedgerMeeting, yes: str, no: str, word: Callable[[str, str], str],
@@ -90,7 +97,10 @@ def write_ledger(*, session: Session, scope: Scope, branch_id: int, window: Wind
     ))
     book.sheet("meetings", (_meeting_row(m, yes, no, word, join) for m in ledger.meeting_ledger(
         session=session, scope=scope, branch_id=branch_id, window=window, now=now)))
-    book.sheet("study", ledger.study_log(session=session, scope=scope, branch_id=branch_id, window=window))
+    book.sheet("study", (
+        (name, title, _part(texts, lang, place, heading), delivered, read)
+        for name, title, place, heading, delivered, read in ledger.study_log(
+            session=session, scope=scope, branch_id=branch_id, window=window)))
     book.sheet("answers", (
         (name, at, stem, source_title(texts, lang, document), chosen, yes if correct else no)
         for name, at, stem, document, chosen, correct in ledger.quiz_answers(

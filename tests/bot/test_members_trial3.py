@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
@@ -121,3 +122,17 @@ async def test_a_question_source_is_named_alike_in_feedback_stats_and_ledger(stu
     book = load_workbook(io.BytesIO((await study.send(SECRETARY_ID, "/export"))[0].file_bytes or b""))
     assert [row[3] for row in book["答题记录"].iter_rows(min_row=2, values_only=True)] == [title]
     assert [row[2] for row in book["题目正确率"].iter_rows(min_row=2, values_only=True)] == [title]
+
+
+async def test_the_study_log_says_which_part_was_read(study: OfflineSession) -> None:
+    """V6: the 学习记录 sheet named the document only — every row of a long document looked the same."""
+    await join(study)
+    snippet = next(m.plain for m in await study.send(MEMBER, "/today") if m.chat_id == MEMBER)
+    place = re.search(r"第 (\d+)/\d+ 段", snippet)
+    assert place is not None, snippet
+    _svc(study).clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
+    book = load_workbook(io.BytesIO((await study.send(SECRETARY_ID, "/export"))[0].file_bytes or b""))
+    sheet = book["学习记录"]
+    assert [c.value for c in sheet[1]] == ["姓名", "学习内容", "段落", "推送时间", "学完时间"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 1 and str(rows[0][2]).startswith(f"第 {place.group(1)} 段"), rows

@@ -182,6 +182,16 @@ def _active_members(session: Session, branch_id: int, before: datetime | None = 
     return [MemberRef(int(i), n) for i, n in session.exec(query.order_by(col(Member.id))).all() if i is not None]
 
 
+def branch_started(session: Session, branch_id: int) -> datetime | None:
+    """When the branch began: its creation here, or the first member's joining if that was earlier (a roll
+    imported with past dates).  Nothing is charted before it (trial 3, V7)."""
+    branch = session.get(Branch, branch_id)
+    first = session.exec(select(func.min(Member.joined_at)).where(
+        Member.branch_id == branch_id, col(Member.role) != Role.ADMIN)).one()
+    found = [t for t in (_aware(branch.created_at if branch is not None else None), _aware(first)) if t is not None]
+    return min(found) if found else None
+
+
 def members_joined_before(session: Session, branch_id: int, before: datetime) -> bool:
     """Whether the branch had any member by ``before`` (a digest about a week before anyone joined is noise)."""
     return bool(_active_members(session, branch_id, before=before))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
@@ -136,3 +139,23 @@ async def test_the_study_log_says_which_part_was_read(study: OfflineSession) -> 
     assert [c.value for c in sheet[1]] == ["姓名", "学习内容", "段落", "推送时间", "学完时间"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 1 and str(rows[0][2]).startswith(f"第 {place.group(1)} 段"), rows
+
+
+async def test_the_chart_starts_with_the_branch(session: OfflineSession, monkeypatch: pytest.MonkeyPatch) -> None:
+    """V7: /chart's axis began weeks before the branch existed (the month's first Monday, or 12 weeks back)."""
+    import storage.stats
+
+    drawn: list[list[datetime]] = []
+    real = storage.stats.weekly_series
+
+    def spy(**kwargs: Any) -> Any:
+        drawn.append(list(kwargs["starts"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(storage.stats, "weekly_series", spy)
+    await _branch_with_members(session)  # the branch and its members start on Friday 2026-03-20
+    for command in ("/chart", "/chart all"):
+        sent = await session.send(SECRETARY_ID, command)
+        assert sent[0].kind == "photo", [m.plain for m in sent]
+    tz = ZoneInfo("Asia/Shanghai")
+    assert drawn == [[datetime(2026, 3, 16, tzinfo=tz)]] * 2, drawn  # the branch's first week only

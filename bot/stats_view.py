@@ -132,7 +132,9 @@ def render_warnings(texts: Catalog, lang: str, warnings: list[AttendanceWarning]
 
 def render_member(texts: Catalog, lang: str, stats: MemberStats, period: Period, tz: tzinfo) -> Safe:
     t = texts.t
-    last = f"{stats.last_attended.astimezone(tz):%Y-%m-%d}" if stats.last_attended else texts.plain("stats.never", lang)
+    # "最近一次参加：从未参加" read badly (V8): a date has its label, never attending is said as a whole
+    last = (texts.plain("stats.last_attended", lang, date=f"{stats.last_attended.astimezone(tz):%Y-%m-%d}")
+            if stats.last_attended else texts.plain("stats.never", lang))
     lines = [
         t("stats.member_header", lang, name=stats.name, id=stats.member_id,
           standing=standing_word(texts, lang, stats.status, stats.standing), period=period_label(texts, lang, period)),

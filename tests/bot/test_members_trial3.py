@@ -159,3 +159,18 @@ async def test_the_chart_starts_with_the_branch(session: OfflineSession, monkeyp
         assert sent[0].kind == "photo", [m.plain for m in sent]
     tz = ZoneInfo("Asia/Shanghai")
     assert drawn == [[datetime(2026, 3, 16, tzinfo=tz)]] * 2, drawn  # the branch's first week only
+
+
+async def test_never_attended_reads_as_a_sentence_and_english_labels_start_upper_case(
+        session: OfflineSession) -> None:
+    """V8: /stats of a member said "最近一次参加：从未参加"; an English review card's heading began
+    "#12 · single choice"."""
+    ids = await _branch_with_members(session)
+    shown = (await session.send(SECRETARY_ID, f"/stats {ids[10001]}"))[0].plain
+    assert "加入以来尚未参加过会议" in shown and "从未参加" not in shown and "最近一次参加" not in shown, shown
+    await session.send(SECRETARY_ID, "/lang en")
+    english = (await session.send(SECRETARY_ID, f"/stats {ids[10001]}"))[0].plain
+    assert "absent 0; not attended since joining" in english, english
+    card = "\n".join(m.plain for m in await session.send(SECRETARY_ID, "/review"))
+    headings = re.findall(r"#\d+ · (\w)", card)
+    assert headings and all(letter.isupper() for letter in headings), card

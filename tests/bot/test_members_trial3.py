@@ -13,13 +13,14 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from bot.fakeapi.session import OfflineSession
-from storage.models import Member, Question, QuestionStatus
-from tests.bot.study_helpers import MEMBER, answer, current, feedback_of, join
+from scheduler.clock import FakeClock
+from storage.models import Meeting, Member, Question, QuestionStatus
+from tests.bot.study_helpers import MEMBER, OTHER, answer, current, db_of, feedback_of, join, tick
 from tests.bot.study_helpers import study_fixture as study_fixture  # the ``study`` fixture
 from tests.bot.test_stats import _branch_with_members, _not_meetings, _svc
 from tests.factories import SECRETARY_ID
 
-NEWCOMER, OTHER = 10002, 10003
+NEWCOMER, SECOND = 10002, 10003
 
 
 async def _secretary_and_two_applicants(session: OfflineSession) -> list[str]:
@@ -27,9 +28,9 @@ async def _secretary_and_two_applicants(session: OfflineSession) -> list[str]:
     session.api.add_user(SECRETARY_ID, "李", last_name="书记")
     await session.send(SECRETARY_ID, "/start")
     session.api.add_user(NEWCOMER, "王五")
-    session.api.add_user(OTHER, "赵六")
+    session.api.add_user(SECOND, "赵六")
     requests = []
-    for user in (NEWCOMER, OTHER):
+    for user in (NEWCOMER, SECOND):
         requests += [r.plain for r in await session.send(user, "/start") if r.chat_id == SECRETARY_ID]
     return requests
 
@@ -49,7 +50,7 @@ async def test_approval_chooses_the_standing_and_tells_the_member(session: Offli
     assert any(r.chat_id == SECRETARY_ID and "预备党员" in r.plain for r in told)
     other_id = requests[1].split("编号：")[1].split()[0]
     by_id = await session.send(SECRETARY_ID, f"/approve {other_id} 正式")  # by id with the standing: at once
-    assert any(r.chat_id == OTHER and "正式党员" in r.plain for r in by_id)
+    assert any(r.chat_id == SECOND and "正式党员" in r.plain for r in by_id)
     roster = (await session.send(SECRETARY_ID, "/members"))[0].plain
     assert "王五 · 党员 · 预备党员" in roster and "赵六 · 党员 · 正式党员" in roster, roster
 
@@ -174,3 +175,28 @@ async def test_never_attended_reads_as_a_sentence_and_english_labels_start_upper
     card = "\n".join(m.plain for m in await session.send(SECRETARY_ID, "/review"))
     headings = re.findall(r"#\d+ · (\w)", card)
     assert headings and all(letter.isupper() for letter in headings), card
+
+
+async def test_the_host_without_a_check_in_is_told_as_the_host(study: OfflineSession, clock: FakeClock) -> None:
+    """V4: the host shows the check-in code and often does not check in; their 补学 said "您未参加 …" as
+    to anyone absent — it now says they were to host it and how a secretary records them present."""
+    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    await join(study, MEMBER, OTHER)  # 张三 and 王五
+    created = await study.send(SECRETARY_ID, "/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课")
+    mid = int(re.search(r"#(\d+)", created[-1].plain).group(1))  # type: ignore[union-attr]
+    with db_of(study).session() as s:
+        meeting = s.get(Meeting, mid)
+        assert meeting is not None
+        meeting.host = "王五"
+        s.add(meeting)
+        s.commit()
+    await tick(study)
+    clock.set(datetime(2026, 3, 25, 6, 25, tzinfo=UTC))  # 14:25 local: check-in is open
+    code = re.search(r"签到码 (\d{4})", (await study.send(SECRETARY_ID, f"/checkincode {mid}"))[0].plain)
+    assert code is not None
+    await study.send(SECRETARY_ID, f"/checkin {code.group(1)}")
+    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # over: 张三 and 王五 (the host) did not check in
+    makeup = {m.chat_id: m.plain for m in await tick(study) if "补学" in m.plain}
+    assert set(makeup) == {MEMBER, OTHER}, makeup
+    assert "由您主持" in makeup[OTHER] and "登记您出席" in makeup[OTHER] and "您未参加" not in makeup[OTHER]
+    assert "您未参加" in makeup[MEMBER] and "由您主持" not in makeup[MEMBER]

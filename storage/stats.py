@@ -173,12 +173,16 @@ def in_window(column: datetime | None, window: Window) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
-def _active_members(session: Session, branch_id: int, before: datetime | None = None) -> list[MemberRef]:
+def _active_members(session: Session, branch_id: int, before: datetime | None = None,
+                    until: datetime | None = None) -> list[MemberRef]:
     """The branch's members; with ``before``, only those who had joined by then (nobody is behind on a week
-    they were not yet a member for)."""
+    they were not yet a member for); ``until`` is the same with the moment itself included (a period that
+    ends now counts whoever was approved this very moment)."""
     query = select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
     if before is not None:
         query = query.where(or_(col(Member.joined_at).is_(None), col(Member.joined_at) < before))
+    if until is not None:
+        query = query.where(or_(col(Member.joined_at).is_(None), col(Member.joined_at) <= until))
     return [MemberRef(int(i), n) for i, n in session.exec(query.order_by(col(Member.id))).all() if i is not None]
 
 
@@ -255,7 +259,7 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     per_question = [(int(q), int(n), int(c or 0)) for q, n, c in session.exec(
         select(QuizAnswer.question_id, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
         .where(answer_rows, in_window(QuizAnswer.answered_at, window)).group_by(col(QuizAnswer.question_id))).all()]
-    active = _active_members(session, branch_id, before=window.end)
+    active = _active_members(session, branch_id, until=window.end)
     held = held_turnout(session, branch_id, window, now)
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
         progress_rows, col(StudyProgress.read_at).is_not(None),

@@ -17,7 +17,9 @@ from scheduler.clock import FakeClock
 from storage.models import Meeting, Member, Question, QuestionStatus
 from tests.bot.study_helpers import MEMBER, OTHER, answer, current, db_of, feedback_of, join, tick
 from tests.bot.study_helpers import study_fixture as study_fixture  # the ``study`` fixture
+from tests.bot.test_scope_and_privacy import ADMIN
 from tests.bot.test_stats import _branch_with_members, _not_meetings, _svc
+from tests.bot.test_stats_privacy import world as world  # the ``world`` fixture: two branches, their people
 from tests.factories import SECRETARY_ID
 
 NEWCOMER, SECOND = 10002, 10003
@@ -200,3 +202,11 @@ async def test_the_host_without_a_check_in_is_told_as_the_host(study: OfflineSes
     assert set(makeup) == {MEMBER, OTHER}, makeup
     assert "由您主持" in makeup[OTHER] and "登记您出席" in makeup[OTHER] and "您未参加" not in makeup[OTHER]
     assert "您未参加" in makeup[MEMBER] and "由您主持" not in makeup[MEMBER]
+
+
+async def test_the_committee_counts_a_month_by_who_had_joined(world: OfflineSession) -> None:
+    """V19 in the committee's table: February counted the branches' members who joined in March."""
+    now = (await world.send(ADMIN, "/committee"))[0].plain
+    assert "在册 0" not in now, now
+    february = (await world.send(ADMIN, "/committee 2026-02"))[0].plain
+    assert february.count("在册 0 ·") == 2, february  # both branches: nobody had joined yet

@@ -307,7 +307,8 @@ async def test_approve_and_reject_take_a_name_like_remove(session: OfflineSessio
     session.api.add_user(10009, "路人乙")
     await session.send(NEWCOMER, "/start")
     await session.send(10009, "/start")
-    approved = next(r.plain for r in await session.send(SECRETARY_ID, "/approve 路人甲 正式") if r.chat_id == SECRETARY_ID)
+    approving = await session.send(SECRETARY_ID, "/approve 路人甲 正式")
+    approved = next(r.plain for r in approving if r.chat_id == SECRETARY_ID)
     assert "命令格式不对" not in approved and "路人甲" in approved
     assert "路人甲 · 党员" in (await session.send(SECRETARY_ID, "/members"))[0].plain
     rejected = next(r.plain for r in await session.send(SECRETARY_ID, "/reject 路人乙") if r.chat_id == SECRETARY_ID)

@@ -95,10 +95,13 @@ def draw_weekly(points: Sequence[ChartPoint], labels: ChartLabels) -> bytes:
     return buffer.getvalue()
 
 
-def week_starts(period: Period, tz: tzinfo) -> list[datetime]:
-    """The local Mondays covering the period (the latest ``MAX_WEEKS`` of them)."""
+def week_starts(period: Period, tz: tzinfo, since: datetime | None = None) -> list[datetime]:
+    """The local Mondays covering the period (the latest ``MAX_WEEKS`` of them), from the week the branch
+    started (``since``) at the earliest: weeks before it existed would only draw empty gaps (V7)."""
     end = period.window.end.astimezone(tz)
     first = period.label_start or (end - timedelta(weeks=MAX_WEEKS))
+    if since is not None:
+        first = max(first, min(since.astimezone(tz), end))
     monday = (first - timedelta(days=first.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
     starts: list[datetime] = []
     while monday < end:
@@ -111,10 +114,11 @@ def branch_chart(*, session: Session, scope: Scope, branch_id: int, branch_name:
                  tz: tzinfo,
                  texts: Catalog, lang: str) -> bytes:
     """Query the weekly series and draw it (one worker-thread call from the bot or the command line)."""
-    from storage.stats import weekly_series
+    from storage.stats import branch_started, weekly_series
 
-    points = weekly_series(session=session, scope=scope, branch_id=branch_id, starts=week_starts(period, tz),
-                           end=period.window.end, now=now)
+    starts = week_starts(period, tz, branch_started(session, branch_id))
+    points = weekly_series(session=session, scope=scope, branch_id=branch_id, starts=starts, end=period.window.end,
+                           now=now)
     chart_points = [ChartPoint(
         week_start=p.start.astimezone(tz),
         study=p.read / p.delivered if p.delivered else None,

@@ -137,13 +137,20 @@ def behind_members(session: Session, figures: stats_store.BranchStats, *, sender
     digest's own lists, less the unreachable and the secretary pressing it — so the button's count, the
     toast's count and each nudge's wording all agree with the digest."""
     not_studied, not_answered = {m.id for m in figures.not_studied}, {m.id for m in figures.not_answered}
+    # "you answered, but …" is only true when there was a quiz the member answered (likewise for study): in
+    # a week that offered only one of them, the nudge names only what is missing ("…_only")
+    answered_any, studied_any = figures.answers > 0, figures.read > 0
     behind: dict[int, str] = {}
     for member_id in sorted(not_studied | not_answered):
         member = session.get(Member, member_id)
         if member is None or not member.reachable or member_id == sender:
             continue
-        both = member_id in not_studied and member_id in not_answered
-        behind[member_id] = "both" if both else "study" if member_id in not_studied else "answer"
+        if member_id in not_studied and member_id in not_answered:
+            behind[member_id] = "both"
+        elif member_id in not_studied:
+            behind[member_id] = "study" if answered_any else "study_only"
+        else:
+            behind[member_id] = "answer" if studied_any else "answer_only"
     return behind
 
 
@@ -170,7 +177,8 @@ def queue_nudges(*, session: Session, scope: Scope, branch_id: int, now: datetim
     return added, wanted
 
 
-NUDGE_TEXT = {"both": "digest.nudge", "study": "digest.nudge_study", "answer": "digest.nudge_answer"}
+NUDGE_TEXT = {"both": "digest.nudge", "study": "digest.nudge_study", "answer": "digest.nudge_answer",
+              "study_only": "digest.nudge_study_only", "answer_only": "digest.nudge_answer_only"}
 
 
 def render_nudge(session: Session, row: Delivery, *, texts: Catalog) -> Outgoing | None:
@@ -186,7 +194,7 @@ def render_nudge(session: Session, row: Delivery, *, texts: Catalog) -> Outgoing
                                        window=window, now=row.created_at)
     studied = figures is not None and figures.study_days > 0
     answered = figures is not None and figures.answers > 0
-    if (studied or missing == "answer") and (answered or missing == "study"):
+    if (studied or missing.startswith("answer")) and (answered or missing.startswith("study")):
         return None  # caught up since the week the digest reported on
     key = NUDGE_TEXT.get(missing, "digest.nudge")
     return Outgoing(text=texts.t(key, texts.lang(member.language), name=member.name))

@@ -5,7 +5,7 @@ A branch's workbook (``/export``, ``zhibu export --branch``)::
     党员名册      members: 正式 / 预备, status, role, joined
     三会一课台账  one row per meeting held: date, kind, topic, place, host, recorder, 应到, 实到,
                  正式 / 预备 present, absent (with reasons), make-up done, quorum for a 党员大会
-    学习记录      every snippet delivered and when it was read
+    学习记录      every snippet delivered (document, which 段 of the plan and its heading) and when it was read
     答题记录      every answer
     题目正确率    per question: answers, correct, rate
 
@@ -25,15 +25,16 @@ rows, inside one read transaction, so a year of answers never sits in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import IO
 
 from sqlmodel import Session
 
 from bot.sheets import Book
 from bot.texts import Catalog
-from bot.words import standing_word
+from bot.words import join_names, source_title, standing_word
 from storage import ledger
 from storage import stats as stats_store
 from storage.committee import committee_table
@@ -45,14 +46,14 @@ from storage.stats import Window
 SHEETS: dict[str, Sequence[int]] = {
     "members": (8, 14, 10, 10, 10, 18),
     "meetings": (18, 12, 36, 18, 10, 10, 8, 8, 10, 10, 40, 16, 12),
-    "study": (14, 48, 18, 18),
+    "study": (14, 48, 28, 18, 18),
     "answers": (14, 18, 60, 36, 14, 8),
     "accuracy": (8, 60, 36, 8, 8, 10),
     "committee": (28, 8, 10, 10, 8, 10, 10, 10, 10),
     "standing": (28, 10, 10, 8, 8),
     "warnings": (28, 14, 10, 16, 18),
 }
-TIMES: dict[str, tuple[int, ...]] = {"members": (6,), "meetings": (1,), "study": (3, 4), "answers": (2,),
+TIMES: dict[str, tuple[int, ...]] = {"members": (6,), "meetings": (1,), "study": (4, 5), "answers": (2,),
                                      "warnings": (4, 5)}
 RATES: dict[str, tuple[int, ...]] = {"accuracy": (6,), "committee": (3, 4, 6)}
 
@@ -69,9 +70,17 @@ def _book(texts: Catalog, lang: str, tz: tzinfo) -> Book:
     return Book(texts=texts, lang=lang, tz=tz, widths=SHEETS, times=TIMES, rates=RATES)
 
 
-def _meeting_row(m: LedgerMeeting, yes: str, no: str, word: Callable[[str, str], str]) -> tuple[object, ...]:
+def _part(texts: Catalog, lang: str, place: int | None, heading: str | None) -> str:
+    """Which 段 a 学习记录 row is: its place in the plan, as the member was shown it, and its heading."""
+    parts = ([texts.plain("ledger.study_part", lang, place=place)] if place is not None else []) + (
+        [heading] if heading else [])
+    return " · ".join(parts) or "—"
+
+
+def _meeting_row(m: LedgerMeeting, yes: str, no: str, word: Callable[[str, str], str],
+                 join: Callable[[Iterable[str]], str]) -> tuple[object, ...]:
     return (m.starts_at, word("meeting_kind", m.kind), m.topic, m.place, m.host, m.recorder, m.expected, m.present,
-            m.present_full, m.present_probationary, "、".join(m.absent), "、".join(m.makeup_done),
+            m.present_full, m.present_probationary, join(m.absent), join(m.makeup_done),
             "" if m.quorum is None else (yes if m.quorum else no))
 
 
@@ -81,20 +90,25 @@ def write_ledger(*, session: Session, scope: Scope, branch_id: int, window: Wind
     book = _book(texts, lang, tz)
     word = _words(texts, lang)
     yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
+    join = partial(join_names, texts, lang)
     book.sheet("members", (
         (mid, name, standing_word(texts, lang, status, st), word("status", status), word("role", role), joined)
         for mid, name, st, status, role, joined in ledger.members(session=session, scope=scope, branch_id=branch_id)
     ))
-    book.sheet("meetings", (_meeting_row(m, yes, no, word) for m in ledger.meeting_ledger(
+    book.sheet("meetings", (_meeting_row(m, yes, no, word, join) for m in ledger.meeting_ledger(
         session=session, scope=scope, branch_id=branch_id, window=window, now=now)))
-    book.sheet("study", ledger.study_log(session=session, scope=scope, branch_id=branch_id, window=window))
+    book.sheet("study", (
+        (name, title, _part(texts, lang, place, heading), delivered, read)
+        for name, title, place, heading, delivered, read in ledger.study_log(
+            session=session, scope=scope, branch_id=branch_id, window=window)))
     book.sheet("answers", (
-        (name, at, stem, document, chosen, yes if correct else no)
+        (name, at, stem, source_title(texts, lang, document), chosen, yes if correct else no)
         for name, at, stem, document, chosen, correct in ledger.quiz_answers(
             session=session, scope=scope, branch_id=branch_id, window=window)
     ))
     book.sheet("accuracy", (
-        (word("review.qtype", qtype), stem, document, answers, correct, correct / answers if answers else None)
+        (word("review.qtype", qtype), stem, source_title(texts, lang, document), answers, correct,
+         correct / answers if answers else None)
         for qtype, stem, document, answers, correct in ledger.question_accuracy(
             session=session, scope=scope, branch_id=branch_id, window=window)
     ))
@@ -107,6 +121,7 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
     book = _book(texts, lang, tz)
     word = _words(texts, lang)
     yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
+    join = partial(join_names, texts, lang)
     figures = committee_table(session=session, scope=scope, branch_ids=branch_ids, window=window, now=now)
     warned = [stats_store.attendance_warnings(session=session, scope=scope, branch_id=b, since=warn_since)
               for b in branch_ids]
@@ -123,6 +138,6 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
         for f, ws in zip(figures, warned, strict=True) for w in ws))
     for branch_id in branch_ids:
         title = texts.plain("ledger.branch_meetings", lang, branch=names[branch_id])
-        book.sheet("meetings", (_meeting_row(m, yes, no, word) for m in ledger.meeting_ledger(
+        book.sheet("meetings", (_meeting_row(m, yes, no, word, join) for m in ledger.meeting_ledger(
             session=session, scope=scope, branch_id=branch_id, window=window, now=now)), title=title)
     return book.save(out)

@@ -44,14 +44,16 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
     if owed is None or owed.completed_at is not None:
         return None
     lang = texts.lang(member.language)
+    # the host shows the check-in code and often does not check in: "您未参加" read wrong to them (V4)
+    host = "_host" if (meeting.host or "").strip() == member.name.strip() else ""
     questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size))
     passages = makeup_passages(session, meeting)
     if not passages:  # nothing to read: no button to "complete" it; the secretary records it (U12)
         return Outgoing(text=Safe("\n\n".join([
-            texts.t("mtg.makeup.head_none", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
+            texts.t(f"mtg.makeup.head_none{host}", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
                     start=when(texts, lang, meeting.starts_at, settings.tz)),
             texts.t("mtg.makeup.nothing_to_read", lang)])))
-    text = Safe("\n\n".join([makeup_text(texts, lang, meeting, passages, settings.tz),
+    text = Safe("\n\n".join([makeup_text(texts, lang, meeting, passages, settings.tz, host=bool(host)),
                               texts.t("mtg.makeup.quiz" if questions else "mtg.makeup.no_quiz", lang,
                                       count=questions)]))
     more = sum(len(body) for _title, body in passages) > len(_excerpt(passages))
@@ -91,9 +93,11 @@ def _excerpt(passages: list[tuple[str, str]]) -> str:
     return whole_sentences(body, EXCERPT_CHARS) or next(iter(split_sentences(body)), body)
 
 
-def makeup_text(texts: Catalog, lang: str, meeting: Meeting, passages: list[tuple[str, str]], tz: ZoneInfo
-                ) -> Safe:
-    parts = [texts.t("mtg.makeup.head", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
+def makeup_text(texts: Catalog, lang: str, meeting: Meeting, passages: list[tuple[str, str]], tz: ZoneInfo,
+                *, host: bool = False) -> Safe:
+    """The 补学 message; to the meeting's own host it says so (they may have hosted it without checking in)."""
+    parts = [texts.t("mtg.makeup.head_host" if host else "mtg.makeup.head", lang,
+                     kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
                      start=when(texts, lang, meeting.starts_at, tz))]
     if meeting.materials:
         parts.append(texts.t("mtg.makeup.materials", lang, titles=Safe("\n".join(

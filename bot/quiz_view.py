@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
 from bot.texts import Catalog, Safe, book_title, raised
+from bot.words import join_names, source_title
 from content.export import LETTERS
 from content.grading import normalise
 from content.questions.cloze import cited
@@ -94,8 +95,9 @@ def progress_text(texts: Catalog, lang: str, me: MyProgress) -> Safe:
     if me.by_document:
         lines.append(texts.t("study.me_docs", lang))
         for doc in me.by_document:
-            lines.append(texts.t("study.me_doc", lang, title=book_title(doc.document, lang), correct=doc.correct,
-                                 answered=doc.answered, accuracy=f"{round(100 * doc.correct / doc.answered)}%"))
+            lines.append(texts.t("study.me_doc", lang, title=source_title(texts, lang, doc.document),
+                                 correct=doc.correct, answered=doc.answered,
+                                 accuracy=f"{round(100 * doc.correct / doc.answered)}%"))
     return Safe("\n".join(lines))
 
 
@@ -181,16 +183,17 @@ def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen:
     if q.qtype in ("single", "multiple"):
         given = "".join(LETTERS[i] for i, o in enumerate(q.options) if o in chosen)
     else:
-        given = "、".join(_verdict_word(texts, lang, q, c) for c in chosen)
+        given = join_names(texts, lang, (_verdict_word(texts, lang, q, c) for c in chosen))
     verdict = texts.plain("quiz.right" if correct else "quiz.wrong", lang)
     answer = right_answer(texts, lang, q, chosen)
-    if (sourced := cited(q.explanation)) is not None:  # names the speaker more precisely than the title
+    if (sourced := cited(q.explanation)) is not None:  # the same 出处, and the speaker it cites beside it
         source, quote = sourced
         return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=answer,
-                       source=source, sentence=_cut(raised(quote)))
+                       source=source, document=source_title(texts, lang, q.document),
+                       sentence=_cut(raised(quote)))
     explanation = texts.t("quiz.explanation", lang, text=q.explanation) if _adds(q) else ""
     return texts.t("quiz.feedback", lang, verdict=verdict, given=given or "—", answer=answer,
-                   explanation=explanation, document=book_title(q.document, lang), sentence=_cut(q.sentence))
+                   explanation=explanation, document=source_title(texts, lang, q.document), sentence=_cut(q.sentence))
 
 
 def _cut(sentence: str) -> str:

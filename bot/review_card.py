@@ -12,7 +12,8 @@ from telegram.ext import ContextTypes
 from bot.callbacks import CallbackData
 from bot.commands import render_error
 from bot.context import Services
-from bot.texts import Catalog, Safe, book_title, reason_text
+from bot.texts import Catalog, Safe, reason_text
+from bot.words import source_title
 from content.export import LETTERS
 from storage.bank import QueueView
 from storage.errors import DomainError
@@ -42,7 +43,7 @@ def render_card(texts: Catalog, lang: str, q: Question, outcome: str | None = No
         revision=texts.plain("review.revision_mark", lang, revision=q.revision) if q.revision > 1 else "",
         stem=q.stem, options=Safe(options),
         answer=answer_text(texts, lang, q), explanation=q.explanation or texts.plain("review.glyph.none", lang),
-        document=book_title(q.document, lang), sentence=q.sentence if len(q.sentence) <= MAX_EVIDENCE
+        document=source_title(texts, lang, q.document), sentence=q.sentence if len(q.sentence) <= MAX_EVIDENCE
         else q.sentence[:MAX_EVIDENCE] + texts.plain("review.glyph.more", lang),
     )
     if outcome is not None:

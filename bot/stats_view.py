@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from bot.texts import Catalog, Safe, book_title
-from bot.words import standing_word
+from bot.texts import Catalog, Safe
+from bot.words import join_names, source_title, standing_word
 from storage.committee import BranchLine
 from storage.stats import AttendanceWarning, BranchStats, MemberStats, Window
 
@@ -86,7 +86,7 @@ def _names(texts: Catalog, lang: str, refs: tuple[object, ...], limit: int = 30)
     if not names:
         return texts.plain("stats.nobody", lang)
     more = len(names) - limit
-    shown = "、".join(names[:limit])
+    shown = join_names(texts, lang, names[:limit])
     return shown + (texts.plain("stats.and_more", lang, count=more) if more > 0 else "")
 
 
@@ -110,8 +110,8 @@ def render_branch(texts: Catalog, lang: str, stats: BranchStats, period: Period,
         lines.append(t("stats.weak_header", lang))
         for index, q in enumerate(stats.weak_questions, 1):
             stem = q.stem if len(q.stem) <= 60 else q.stem[:59] + "…"
-            lines.append(t("stats.weak_line", lang, n=index, stem=stem, document=book_title(q.document), wrong=q.wrong,
-                           answers=q.answers))
+            lines.append(t("stats.weak_line", lang, n=index, stem=stem, document=source_title(texts, lang, q.document),
+                           wrong=q.wrong, answers=q.answers))
     lines.append(render_warnings(texts, lang, warnings, tz, warning_months))
     lines.append(t("stats.footer", lang))
     return Safe("\n".join(lines))
@@ -132,7 +132,9 @@ def render_warnings(texts: Catalog, lang: str, warnings: list[AttendanceWarning]
 
 def render_member(texts: Catalog, lang: str, stats: MemberStats, period: Period, tz: tzinfo) -> Safe:
     t = texts.t
-    last = f"{stats.last_attended.astimezone(tz):%Y-%m-%d}" if stats.last_attended else texts.plain("stats.never", lang)
+    # "最近一次参加：从未参加" read badly (V8): a date has its label, never attending is said as a whole
+    last = (texts.plain("stats.last_attended", lang, date=f"{stats.last_attended.astimezone(tz):%Y-%m-%d}")
+            if stats.last_attended else texts.plain("stats.never", lang))
     lines = [
         t("stats.member_header", lang, name=stats.name, id=stats.member_id,
           standing=standing_word(texts, lang, stats.status, stats.standing), period=period_label(texts, lang, period)),
@@ -140,7 +142,7 @@ def render_member(texts: Catalog, lang: str, stats: MemberStats, period: Period,
         t("stats.member_quiz", lang, answers=stats.answers, accuracy=percent(stats.correct, stats.answers)),
     ]
     for doc in stats.by_document:
-        lines.append(t("stats.member_doc", lang, document=book_title(doc.document), answers=doc.answers,
+        lines.append(t("stats.member_doc", lang, document=source_title(texts, lang, doc.document), answers=doc.answers,
                        accuracy=percent(doc.correct, doc.answers)))
     lines.append(t("stats.member_meetings", lang, held=stats.meetings_held, attended=stats.attended,
                    leaves=stats.leaves, absent=stats.absent, last=last))

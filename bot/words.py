@@ -10,9 +10,10 @@ to an enum without its word fails a test instead of showing up in a member's cha
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 
-from bot.texts import Catalog
+from bot.texts import Catalog, book_title
 from storage.models import AttendanceStatus, MeetingKind, MemberStatus, QuestionStatus, Role, Standing
 
 WORDS: dict[type[StrEnum], str] = {
@@ -26,6 +27,22 @@ WORDS: dict[type[StrEnum], str] = {
 
 # whose standing is a Party member's: an applicant (pending, rejected, withdrawn) has none yet
 _HAS_STANDING = (MemberStatus.ACTIVE, MemberStatus.LEFT)
+
+
+def join_names(texts: Catalog, lang: str, names: Iterable[str]) -> str:
+    """Items of a list in the reader's language: 张三、李四 in Chinese, "Zhang San, Li Si" in English — the
+    one place that decides, so no English list is joined with "、" (trial 3, V19)."""
+    return texts.plain("punct.list_sep", lang).join(names)
+
+
+def source_title(texts: Catalog, lang: str, document: str) -> str:
+    """A question's (or snippet's) source document as every screen names it — quiz feedback, group polls,
+    review cards, /stats, /me and the ledgers: 《…》 in Chinese, “…” in English, never marked twice (a title
+    stored with its own 《》 loses them first).  One function, so the names cannot drift apart (V5)."""
+    title = document.strip()
+    if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
+        title = title[1:-1]
+    return texts.plain("punct.title", lang, title=book_title(title, lang))
 
 
 def word(texts: Catalog, lang: str, value: StrEnum) -> str:

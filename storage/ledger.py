@@ -56,9 +56,10 @@ class LedgerMeeting:
     quorum: bool | None  # None unless a 党员大会
 
 
-# the 党员名册 holds members, present and past (a removed one stays for the ledgers), and the applicants still
-# waiting (shown 待审批, the secretary's to-do); never a rejected or lapsed request — they were never 党员 here
-ON_ROLL = (MemberStatus.ACTIVE, MemberStatus.LEFT, MemberStatus.PENDING)
+# the 党员名册 holds members, present and past (a removed one stays for the ledgers); never an applicant —
+# waiting, rejected or lapsed, they are not 党员 of the branch (``/stats`` counts no applicant either; the
+# waiting ones are the secretary's to-do in ``/members``)
+ON_ROLL = (MemberStatus.ACTIVE, MemberStatus.LEFT)
 
 
 def members(*, session: Session, scope: Scope, branch_id: int) -> Iterator[tuple[int, str, str, str, str,
@@ -95,17 +96,25 @@ def ledger_row(held: Turnout) -> LedgerMeeting:
 
 
 def study_log(*, session: Session, scope: Scope, branch_id: int, window: Window
-              ) -> Iterator[tuple[str, str, datetime, datetime | None]]:
-    """(member, snippet title, delivered at, read at) — one row per delivered snippet."""
+              ) -> Iterator[tuple[str, str, int | None, str | None, datetime, datetime | None]]:
+    """(member, document title, the snippet's place in the study plan, its heading, delivered at, read at) —
+    one row per delivered snippet.  The place is the one the member saw ("第 N/M 段"); a snippet since
+    dropped from the plan has none, and its heading still says which part it was (trial 3, V6)."""
     require_branch(scope, branch_id)
-    query = (select(Member.name, StudyUnit.title, StudyProgress.delivered_at, StudyProgress.read_at)
+    places = {unit_id: n for n, unit_id in enumerate(session.exec(
+        select(StudyUnit.id).where(StudyUnit.branch_id == branch_id, col(StudyUnit.active).is_(True))
+        .order_by(col(StudyUnit.position), col(StudyUnit.id))).all(), 1)}
+    query = (sa_select(col(Member.name), col(StudyUnit.title), col(StudyUnit.id), col(StudyUnit.heading),
+                       col(StudyProgress.delivered_at), col(StudyProgress.read_at))
+             .select_from(StudyProgress)
              .join(Member, col(Member.id) == StudyProgress.member_id)
              .join(StudyUnit, col(StudyUnit.id) == StudyProgress.unit_id)
              .where(branch_rows(session, StudyProgress, branch_id), col(StudyProgress.delivered_at) < window.end)
              .order_by(col(StudyProgress.delivered_at), col(StudyProgress.id)))
     if window.start is not None:
         query = query.where(col(StudyProgress.delivered_at) >= window.start)
-    yield from session.exec(query.execution_options(yield_per=CHUNK))
+    for row in session.execute(query.execution_options(yield_per=CHUNK)):
+        yield row[0], row[1], places.get(row[2] or 0), row[3], row[4], row[5]
 
 
 def quiz_answers(*, session: Session, scope: Scope, branch_id: int, window: Window

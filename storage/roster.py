@@ -44,15 +44,25 @@ def target(*, session: Session, actor: Member, member_id: int, scope: Scope | No
     return found
 
 
-def decide(*, session: Session, actor: Member, member_id: int, approve: bool, now: datetime,
-           scope: Scope | None = None) -> Member:
-    """Approve or reject a pending request; deciding twice (double tap, two secretaries) is an error.  A
-    rejected applicant may still be approved later: the invite link no longer lets them in by themselves, so
-    a secretary's change of mind is the way back."""
+def decision_candidate(*, session: Session, actor: Member, member_id: int, approve: bool,
+                       scope: Scope | None = None) -> Member:
+    """The request ``actor`` may still decide (pending, or rejected and being approved after all); deciding
+    twice (double tap, two secretaries) is an error.  Read apart from ``decide`` so an approval can first
+    ask which standing the newcomer gets."""
     row = target(session=session, actor=actor, member_id=member_id, scope=scope)
     readmit = approve and row.status == MemberStatus.REJECTED
     if row.status != MemberStatus.PENDING and not readmit:
         raise InvalidState("already_decided", name=row.name, status=row.status)
+    return row
+
+
+def decide(*, session: Session, actor: Member, member_id: int, approve: bool, now: datetime,
+           scope: Scope | None = None, standing: Standing | None = None) -> Member:
+    """Approve or reject a pending request.  A rejected applicant may still be approved later: the invite
+    link no longer lets them in by themselves, so a secretary's change of mind is the way back.  An approval
+    records the ``standing`` the secretary chose (正式 or 预备 is a Party fact, never a default); ``None``
+    is only for callers outside chat that set it themselves."""
+    row = decision_candidate(session=session, actor=actor, member_id=member_id, approve=approve, scope=scope)
     if approve:
         elsewhere = _active_elsewhere(session, row)
         if elsewhere is not None:
@@ -61,10 +71,13 @@ def decide(*, session: Session, actor: Member, member_id: int, approve: bool, no
     row.joined_at = now if approve else None
     if approve:
         row.removed_at = None  # readmitted: the removal no longer holds
+        if standing is not None:
+            row.standing = standing
     row.updated_at = now
     session.add(row)
     audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id,
-          action="approve" if approve else "reject", detail=f"member {row.id}", now=now)
+          action="approve" if approve else "reject",
+          detail=f"member {row.id}" + (f" {row.standing}" if approve else ""), now=now)
     return row
 
 

@@ -37,6 +37,7 @@ from storage.models import (
     Member,
     MemberStatus,
     Question,
+    QuestionStatus,
     QuizAnswer,
     Role,
     StudyProgress,
@@ -172,13 +173,27 @@ def in_window(column: datetime | None, window: Window) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
-def _active_members(session: Session, branch_id: int, before: datetime | None = None) -> list[MemberRef]:
+def _active_members(session: Session, branch_id: int, before: datetime | None = None,
+                    until: datetime | None = None) -> list[MemberRef]:
     """The branch's members; with ``before``, only those who had joined by then (nobody is behind on a week
-    they were not yet a member for)."""
+    they were not yet a member for); ``until`` is the same with the moment itself included (a period that
+    ends now counts whoever was approved this very moment)."""
     query = select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
     if before is not None:
         query = query.where(or_(col(Member.joined_at).is_(None), col(Member.joined_at) < before))
+    if until is not None:
+        query = query.where(or_(col(Member.joined_at).is_(None), col(Member.joined_at) <= until))
     return [MemberRef(int(i), n) for i, n in session.exec(query.order_by(col(Member.id))).all() if i is not None]
+
+
+def branch_started(session: Session, branch_id: int) -> datetime | None:
+    """When the branch began: its creation here, or the first member's joining if that was earlier (a roll
+    imported with past dates).  Nothing is charted before it (trial 3, V7)."""
+    branch = session.get(Branch, branch_id)
+    first = session.exec(select(func.min(Member.joined_at)).where(
+        Member.branch_id == branch_id, col(Member.role) != Role.ADMIN)).one()
+    found = [t for t in (_aware(branch.created_at if branch is not None else None), _aware(first)) if t is not None]
+    return min(found) if found else None
 
 
 def members_joined_before(session: Session, branch_id: int, before: datetime) -> bool:
@@ -244,24 +259,29 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     per_question = [(int(q), int(n), int(c or 0)) for q, n, c in session.exec(
         select(QuizAnswer.question_id, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
         .where(answer_rows, in_window(QuizAnswer.answered_at, window)).group_by(col(QuizAnswer.question_id))).all()]
-    active = _active_members(session, branch_id, before=window.end)
+    active = _active_members(session, branch_id, until=window.end)
     held = held_turnout(session, branch_id, window, now)
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
         progress_rows, col(StudyProgress.read_at).is_not(None),
         in_window(StudyProgress.read_at, window))).all())
     answered: set[int] = set(session.exec(select(QuizAnswer.member_id).distinct().where(
         answer_rows, in_window(QuizAnswer.answered_at, window))).all())
+    # nobody is behind on what was never offered: a period with no snippet pushed lists nobody as 未学习,
+    # one with no question to answer (none published, none answered) nobody as 未答题 — so the digest
+    # offers no nudge about nothing (trial 3)
+    quiz_open = bool(per_question) or session.exec(select(Question.id).where(
+        Question.branch_id == branch_id, Question.status == QuestionStatus.PUBLISHED).limit(1)).first() is not None
     return BranchStats(
         branch_id=branch_id, branch_name=name,
-        active=by_status.get(MemberStatus.ACTIVE, (0, 0))[0], pending=by_status.get(MemberStatus.PENDING, (0, 0))[0],
+        active=len(active), pending=by_status.get(MemberStatus.PENDING, (0, 0))[0],
         unreachable=by_status.get(MemberStatus.ACTIVE, (0, 0))[1], delivered=int(delivered), read=int(read),
         readers=int(readers), answers=sum(n for _q, n, _c in per_question),
         correct=sum(c for _q, _n, c in per_question), answerers=len(answered),
         meetings_held=len(held), attendances=sum(len(t.came) for t in held),
         expected_attendances=sum(len(t.expected) for t in held), leaves=sum(len(t.leave) for t in held),
         makeup_owed=sum(len(t.makeup_owed) for t in held),
-        not_studied=tuple(m for m in active if m.id not in studied),
-        not_answered=tuple(m for m in active if m.id not in answered),
+        not_studied=tuple(m for m in active if m.id not in studied) if delivered else (),
+        not_answered=tuple(m for m in active if m.id not in answered) if quiz_open else (),
         weak_questions=tuple(_weak_questions(session, per_question, weak_limit)),
     )
 

@@ -22,6 +22,7 @@ from telegram.ext import ContextTypes
 from bot.commands import Command, UsageError, args_of, int_arg
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
+from bot.words import source_title
 from content.grading import correct_indices
 from scheduler import outbox
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing, QuizPoll
@@ -49,7 +50,7 @@ def render_group_quiz(svc: Services, session: Session, row: Delivery) -> Outgoin
     if question is None or question.status != QuestionStatus.PUBLISHED or question.qtype not in group_store.POLL_TYPES:
         return None
     lang = svc.settings.language
-    source = svc.texts.plain("quiz.poll_source", lang, document=question.document.strip("《》"))
+    source = svc.texts.plain("quiz.poll_source", lang, document=source_title(svc.texts, lang, question.document))
     return Outgoing(poll=QuizPoll(
         question=_clip(question.stem, POLL_QUESTION_LIMIT), options=list(question.options),
         correct_option_ids=correct_indices(question.options, question.answer),

@@ -26,10 +26,11 @@ from bot.commands import (
 from bot.confirm import Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
-from bot.joining import decide, decided_text_key, decision_keyboard
+from bot.joining import decide, decision_keyboard, standing_question
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from bot.texts import Catalog
+from bot.words import join_names
 from storage import members as member_store
 from storage import roster
 from storage.models import Branch, Member, MemberStatus, Role, Standing
@@ -80,7 +81,7 @@ def render_roster(texts: Catalog, lang: str, branch: Branch, members: list[Membe
         lines += [member_line(texts, lang, m) for m in pending]
     left = [m for m in members if m.status == MemberStatus.LEFT]
     if left:
-        lines.append(texts.t("members.left_header", lang, names="、".join(m.name for m in left)))
+        lines.append(texts.t("members.left_header", lang, names=join_names(texts, lang, (m.name for m in left))))
     return "\n".join(lines)
 
 
@@ -104,20 +105,28 @@ async def list_members(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
 
 
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    await _decide_command(update, context, caller, approve=True)
+    """``/approve <编号|姓名> [正式|预备]`` — without a standing it asks with the two approve buttons: the
+    bot never makes a newcomer 正式党员 (or 预备) by default."""
+    args = args_of(context)
+    if len(args) not in (1, 2) or (len(args) == 2 and args[1].lower() not in STANDING_WORDS):
+        raise UsageError()
+    svc = services(context)  # an applicant typed by number or, like /remove, by name (applicants first)
+    member_id = await _member(svc, caller, args[0], MemberStatus.PENDING)
+    if len(args) == 1:
+        text, keyboard = await standing_question(context, caller, member_id)
+        await reply(update, text, reply_markup=keyboard)
+        return
+    key, params = await decide(context, caller, member_id, STANDING_WORDS[args[1].lower()])
+    await reply(update, svc.texts.t(key, caller.lang, **params))
 
 
 async def reject(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    await _decide_command(update, context, caller, approve=False)
-
-
-async def _decide_command(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, *, approve: bool) -> None:
     args = args_of(context)
     if len(args) != 1:
         raise UsageError()
-    svc = services(context)  # an applicant typed by number or, like /remove, by name (applicants first)
-    member = await decide(context, caller, await _member(svc, caller, args[0], MemberStatus.PENDING), approve=approve)
-    await reply(update, svc.texts.t(decided_text_key(approve), caller.lang, name=member.name, id=member.id))
+    svc = services(context)
+    key, params = await decide(context, caller, await _member(svc, caller, args[0], MemberStatus.PENDING), None)
+    await reply(update, svc.texts.t(key, caller.lang, **params))
 
 
 async def set_role(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:

@@ -13,12 +13,12 @@ import asyncio
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot.callbacks import CallbackData, pack, pattern
+from bot.callbacks import BadCallback, CallbackData, pack, pattern
 from bot.commands import Command, args_of, edit_own_message, guarded_callback
 from bot.context import Caller, Services, reply, services
 from bot.feature import FEATURES_KEY, Feature, deep_link_table
+from bot.joining import APPROVE, REJECT, STANDING_CODES, decide, decision_keyboard, standing_question
 from bot.joining import FEATURE as DECISION_PREFIX
-from bot.joining import decide, decided_text_key, decision_keyboard
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from storage import members as member_store
@@ -129,15 +129,22 @@ async def choose_branch(update: Update, context: ContextTypes.DEFAULT_TYPE, call
 
 async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
                         data: CallbackData) -> str:
-    """A secretary pressed approve/reject under a join request (or in the roster)."""
-    if data.action not in ("a", "r"):
+    """A secretary pressed approve-as-正式 / approve-as-预备 / reject under a join request (or in the
+    roster).  An approve button without a standing (sent before standings were asked) asks for one."""
+    if data.action not in (APPROVE, REJECT):
         raise ValueError(data.action)
-    approve = data.action == "a"
-    member = await decide(context, caller, data.int_arg(), approve=approve)
     svc = services(context)
-    key = decided_text_key(approve)
-    await edit_own_message(update, svc.texts.t(key, caller.lang, name=member.name, id=member.id))
-    return svc.texts.plain(key, caller.lang, name=member.name, id=member.id)
+    member_id = data.int_arg()
+    if data.action == APPROVE and len(data.args) < 2:
+        text, keyboard = await standing_question(context, caller, member_id)
+        await edit_own_message(update, text, keyboard)
+        return svc.texts.plain("register.ask_standing_short", caller.lang)
+    standing = STANDING_CODES.get(data.str_arg(1)) if data.action == APPROVE else None
+    if data.action == APPROVE and standing is None:
+        raise BadCallback(f"unknown standing in {data}")
+    key, params = await decide(context, caller, member_id, standing)
+    await edit_own_message(update, svc.texts.t(key, caller.lang, **params))
+    return svc.texts.plain(key, caller.lang, **params)
 
 
 FEATURE = Feature(

@@ -43,7 +43,7 @@ def test_scripted_chat_registers_approves_and_refuses(tmp_path: Path) -> None:
     assert "→ 张三: 欢迎您，张三！您已加入示例党支部" in out
     assert "/lang" in out and "仅供支部书记使用" in out  # /help for a member, then /members refused
     assert "→ 王五: 已向示例党支部书记提交加入申请" in out
-    assert "[1] ✅ 批准 王五" in out  # the secretary's roster doubles as the approval queue
+    assert "[1] ✅ 王五·正式  [2] ✅ 王五·预备" in out  # the roster doubles as the approval queue (standing chosen)
     assert "→ 王五: 您加入示例党支部的申请已获批准" in out
     assert "⏰ 现在是" in out and "未知命令 :bogus" in out
     assert (tmp_path / "data" / "chat" / "chat.sqlite3").exists()

@@ -126,8 +126,8 @@ async def test_roster_doubles_as_review_queue(session: OfflineSession) -> None:
     await _secretary(session)
     roster = await session.send(SECRETARY_ID, "/members")
     assert "待审批 1 人" in roster[0].plain
-    assert [b.text for b in roster[0].button_list()] == ["✅ 批准 王五", "✖️ 拒绝 王五"]
-    after = await session.press(SECRETARY_ID, 2)
+    assert [b.text for b in roster[0].button_list()] == ["✅ 王五·正式", "✅ 王五·预备", "✖️ 拒绝 王五"]
+    after = await session.press(SECRETARY_ID, 3)
     assert any(r.chat_id == NEWCOMER and "未获批准" in r.plain for r in after)
     assert "未获批准" in (await session.send(NEWCOMER, "/start"))[0].plain
 
@@ -145,7 +145,7 @@ async def test_no_dead_ends_before_joining(session: OfflineSession) -> None:
     # U8: a wrong code while the request waits does not invite them to file one again
     wrong = (await session.send(NEWCOMER, "/start wrongcode"))[0].plain
     assert "邀请码无效" in wrong and "等待书记审批" in wrong and "/start" not in wrong, wrong
-    await session.press(SECRETARY_ID, 2)  # reject
+    await session.press(SECRETARY_ID, 3)  # reject (after approve-as-正式 and -预备)
     for text in ("/help", "你好"):
         assert "未获批准" in (await session.send(NEWCOMER, text))[0].plain
     assert "was not approved" in (await session.send(NEWCOMER, "/lang en"))[0].plain
@@ -192,7 +192,7 @@ async def test_a_removal_holds_until_a_secretary_readmits(session: OfflineSessio
 async def test_readmitted_member_joins_again(session: OfflineSession) -> None:
     member_id = await _joined_then_removed(session)
     await session.send(MEMBER, f"/start {INVITE}")
-    await session.send(SECRETARY_ID, f"/approve {member_id}")
+    await session.send(SECRETARY_ID, f"/approve {member_id} 正式")
     assert "您已经是" in (await session.send(MEMBER, f"/start {INVITE}"))[0].plain
 
 
@@ -280,7 +280,7 @@ async def test_a_rejected_applicant_cannot_rejoin_through_the_invite_link_but_ca
         assert "未获批准" in refused and "邀请链接" not in refused, refused
     wrong = (await session.send(NEWCOMER, "/start wrongcode"))[0].plain
     assert "未获批准" in wrong and "提交申请" not in wrong, wrong
-    readmitted = await session.send(SECRETARY_ID, f"/approve {member_id}")
+    readmitted = await session.send(SECRETARY_ID, f"/approve {member_id} 正式")
     assert any(r.chat_id == NEWCOMER and "已获批准" in r.plain for r in readmitted)
     assert "您已经是" in (await session.send(NEWCOMER, f"/start {INVITE}"))[0].plain
 
@@ -307,7 +307,8 @@ async def test_approve_and_reject_take_a_name_like_remove(session: OfflineSessio
     session.api.add_user(10009, "路人乙")
     await session.send(NEWCOMER, "/start")
     await session.send(10009, "/start")
-    approved = next(r.plain for r in await session.send(SECRETARY_ID, "/approve 路人甲") if r.chat_id == SECRETARY_ID)
+    approving = await session.send(SECRETARY_ID, "/approve 路人甲 正式")
+    approved = next(r.plain for r in approving if r.chat_id == SECRETARY_ID)
     assert "命令格式不对" not in approved and "路人甲" in approved
     assert "路人甲 · 党员" in (await session.send(SECRETARY_ID, "/members"))[0].plain
     rejected = next(r.plain for r in await session.send(SECRETARY_ID, "/reject 路人乙") if r.chat_id == SECRETARY_ID)

@@ -1,0 +1,147 @@
+"""The third user trial of meetings, end to end through the offline Bot API: the check-in screen keeps itself
+current and closes itself (U6), /checkincode refuses an ended or cancelled meeting (V12), a bad edit says
+what is wrong (V14), ``/newmeeting 党课`` opens the form with the kind chosen (V25) and a 党小组会 without any
+party group says so instead of looping (V13)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from bot.fakeapi.session import OfflineSession
+from scheduler.clock import FakeClock
+from storage.models import Meeting, Member
+from tests.bot.test_meetings import WANG, deliver, join, rows
+from tests.factories import SECRETARY_ID
+
+LINE = "/newmeeting 党员大会 | 2026-03-25 14:30 | 三楼会议室 | 动员部署会"  # check-in 14:00–15:00 local
+
+
+def _code(text: str) -> str:
+    found = re.search(r"签到码 <?b?>?(\d{4})", text)
+    assert found is not None, text
+    return found.group(1)
+
+
+async def _meeting(session: OfflineSession) -> int:
+    await join(session)
+    await session.send(SECRETARY_ID, LINE)
+    await deliver(session)
+    meeting_id = rows(session, Meeting)[0].id
+    assert meeting_id is not None
+    return int(meeting_id)
+
+
+async def test_the_check_in_screen_refreshes_itself_and_closes_with_the_window(
+        session: OfflineSession, clock: FakeClock) -> None:
+    mid = await _meeting(session)
+    clock.set(datetime(2026, 3, 25, 6, 20, 5, tzinfo=UTC))  # 14:20:05 local, check-in open
+    shown = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]
+    assert "自动换成新的签到码" in shown.plain
+    assert [m for m in await deliver(session) if m.kind == "edit"] == []  # the code has not rotated yet
+    clock.advance(timedelta(minutes=1))
+    edits = [m for m in await deliver(session) if m.kind == "edit"]
+    assert len(edits) == 1 and edits[0].message_id == shown.message_id
+    assert edits[0].file_bytes and edits[0].file_bytes != shown.file_bytes and "14:22:00 前有效" in edits[0].plain
+    assert "签到成功" in (await session.send(WANG, f"/checkin {_code(edits[0].plain)}"))[0].plain
+
+    clock.set(datetime(2026, 3, 25, 7, 0, 30, tzinfo=UTC))  # 15:00:30: check-in has closed
+    closing = [m for m in await deliver(session) if m.kind == "edit"]
+    assert len(closing) == 1 and closing[0].message_id == shown.message_id
+    assert "签到已结束" in closing[0].plain and not re.search(r"\d{4}", closing[0].plain.split("\n")[0])
+    assert closing[0].button_list() == []  # no 🔄 on a closed screen
+    clock.advance(timedelta(minutes=5))
+    assert [m for m in await deliver(session) if m.kind == "edit"] == []  # closed once, then quiet
+
+
+async def test_a_new_screen_supersedes_the_old_and_a_deleted_one_stops_quietly(
+        session: OfflineSession, clock: FakeClock) -> None:
+    mid = await _meeting(session)
+    clock.set(datetime(2026, 3, 25, 6, 20, 5, tzinfo=UTC))
+    old = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]
+    new = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]
+    clock.advance(timedelta(minutes=1))
+    edits = [m for m in await deliver(session) if m.kind == "edit"]
+    assert [m.message_id for m in edits] == [new.message_id]  # one live screen per chat: the newest
+
+    await session.app.bot.delete_message(SECRETARY_ID, new.message_id)  # the host removes it from the screen
+    clock.advance(timedelta(minutes=1))
+    after = await deliver(session)
+    assert [m for m in after if m.kind == "edit"] == [] and [m for m in after if m.chat_id == SECRETARY_ID] == []
+    clock.advance(timedelta(minutes=1))
+    assert [m for m in await deliver(session) if m.kind == "edit"] == []  # stopped, not retried
+    assert old.message_id != new.message_id
+
+
+async def test_the_refresh_button_makes_a_stopped_screen_live_again(session: OfflineSession, clock: FakeClock
+                                                                    ) -> None:
+    mid = await _meeting(session)
+    clock.set(datetime(2026, 3, 25, 6, 20, 5, tzinfo=UTC))
+    first = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]
+    second = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]  # the first stops being live
+    await session.press(SECRETARY_ID, 1)  # 🔄 on the latest keyboard: the second
+    assert second.message_id != first.message_id
+    clock.advance(timedelta(minutes=1))
+    edits = [m for m in await deliver(session) if m.kind == "edit"]
+    assert [m.message_id for m in edits] == [second.message_id]
+
+
+async def test_checkincode_says_a_meeting_is_cancelled_or_over(session: OfflineSession, clock: FakeClock) -> None:
+    mid = await _meeting(session)
+    await session.send(SECRETARY_ID, "/newmeeting 党课 | 2026-03-26 14:30 | 三楼 | 党课一")
+    other = max(m.id for m in rows(session, Meeting))
+    await session.send(SECRETARY_ID, f"/meeting {other} 取消")
+    await session.press(SECRETARY_ID, 1)
+    cancelled = (await session.send(SECRETARY_ID, f"/checkincode {other}"))[0]
+    assert cancelled.kind == "message" and "已取消" in cancelled.plain
+
+    clock.set(datetime(2026, 3, 25, 7, 10, tzinfo=UTC))  # 15:10: check-in closed, the meeting goes on
+    closed = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]
+    assert closed.kind == "message" and "签到时间已过" in closed.plain
+    clock.set(datetime(2026, 3, 25, 9, 0, tzinfo=UTC))  # 17:00: over
+    over = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]
+    assert over.kind == "message" and "已经结束" in over.plain
+
+
+async def test_a_past_time_or_a_zero_duration_is_named_in_the_reply(session: OfflineSession, clock: FakeClock
+                                                                     ) -> None:
+    mid = await _meeting(session)
+    past = (await session.send(SECRETARY_ID, f"/meeting {mid} 时间 2026-03-01 10:00"))[0].plain
+    assert "已经过去" in past and "用法" not in past
+    zero = (await session.send(SECRETARY_ID, f"/meeting {mid} 时长 0"))[0].plain
+    assert "时长「0」" in zero and "用法" not in zero
+    usage = (await session.send(SECRETARY_ID, f"/meeting {mid} 颜色 红"))[0].plain
+    assert "材料" in usage  # the usage line names every field that can be edited
+
+
+async def test_newmeeting_with_only_a_kind_opens_the_form_with_it(session: OfflineSession) -> None:
+    await join(session)
+    asked = (await session.send(SECRETARY_ID, "/newmeeting 党课"))[-1].plain
+    assert asked.startswith("党课：请输入会议主题")
+    await session.send(SECRETARY_ID, "党的二十大精神")
+    await session.send(SECRETARY_ID, "2026-04-02 14:30")
+    await session.send(SECRETARY_ID, "三楼")
+    created = await session.press(SECRETARY_ID, 1)  # 仅此一次
+    assert "✅ 会议已创建" in created[-1].plain
+    meeting = rows(session, Meeting)[0]
+    assert meeting.kind == "党课" and meeting.topic == "党的二十大精神"
+
+
+async def test_a_party_group_meeting_without_any_group_offers_the_other_kinds(session: OfflineSession,
+                                                                             clock: FakeClock) -> None:
+    await join(session)
+    await session.send(SECRETARY_ID, "/newmeeting")
+    said = (await session.press(SECRETARY_ID, 3))[-1]  # 党小组会
+    assert "还没有党小组" in said.plain and "/partygroup" in said.plain
+    assert "党课" in [b.text for b in said.button_list()]  # he picks another kind at once
+    picked = (await session.press(SECRETARY_ID, 4))[-1].plain
+    assert picked.startswith("党课：请输入会议主题")
+    await session.send(SECRETARY_ID, "/cancel")
+    clock.advance(timedelta(minutes=1))
+    typed = (await session.send(SECRETARY_ID, "/newmeeting 党小组会"))[-1]
+    assert "还没有党小组" in typed.plain and len(typed.button_list()) == 6
+
+    wang = next(m.id for m in rows(session, Member) if m.tg_user_id == WANG)
+    await session.send(SECRETARY_ID, f"/partygroup 第一党小组 {wang}")
+    clock.advance(timedelta(minutes=1))
+    assert (await session.send(SECRETARY_ID, "/newmeeting 党小组会"))[-1].plain.startswith("党小组会：请输入")

@@ -1,18 +1,26 @@
 """The third user trial of meetings, end to end through the offline Bot API: the check-in screen keeps itself
 current and closes itself (U6), /checkincode refuses an ended or cancelled meeting (V12), a bad edit says
 what is wrong (V14), ``/newmeeting 党课`` opens the form with the kind chosen (V25) and a 党小组会 without any
-party group says so instead of looping (V13)."""
+party group says so instead of looping (V13), and a secretary is not sent notices of his own creation or
+edits (V3 / V15)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage.models import Meeting, Member
-from tests.bot.test_meetings import WANG, deliver, join, rows
-from tests.factories import SECRETARY_ID
+from tests import factories
+from tests.bot.conftest import QUIET_STUDY
+from tests.bot.test_meetings import WANG, ZHANG, deliver, join, rows
+from tests.factories import INVITE, SECRETARY_ID
 
 LINE = "/newmeeting 党员大会 | 2026-03-25 14:30 | 三楼会议室 | 动员部署会"  # check-in 14:00–15:00 local
 
@@ -145,3 +153,47 @@ async def test_a_party_group_meeting_without_any_group_offers_the_other_kinds(se
     await session.send(SECRETARY_ID, f"/partygroup 第一党小组 {wang}")
     clock.advance(timedelta(minutes=1))
     assert (await session.send(SECRETARY_ID, "/newmeeting 党小组会"))[-1].plain.startswith("党小组会：请输入")
+
+
+@pytest.fixture
+async def two_secretaries(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
+    """The branch with a second secretary: 王五 (WANG)."""
+    settings = factories.settings(tmp_path, database={"url": db_url}, study=QUIET_STUDY, branches=[{
+        "key": "csfz", "name": "直属城市发展研究中心党支部", "invite_code": INVITE,
+        "secretaries": [SECRETARY_ID, WANG]}])
+    async with factories.offline_bot(settings, clock) as s:
+        yield s
+
+
+def _to(sent: list[SentMessage], chat: int, kind: str = "message") -> list[SentMessage]:
+    return [m for m in sent if m.chat_id == chat and m.kind == kind]
+
+
+async def test_a_secretary_is_not_sent_notices_of_his_own_creation_or_edits(two_secretaries: OfflineSession,
+                                                                            clock: FakeClock) -> None:
+    s = two_secretaries
+    await join(s)
+    created = (await s.send(SECRETARY_ID, LINE))[-1]
+    # his confirmation carries what the notice would: 参加 / 请假 (he is an attendee)
+    assert [b.text for b in created.button_list()][:2] == ["✅ 参加", "📝 请假"]
+    first = await deliver(s)
+    assert _to(first, SECRETARY_ID) == []  # no notice of his own creation
+    assert any("会议通知" in m.plain for m in _to(first, ZHANG))
+    assert any("会议通知" in m.plain for m in _to(first, WANG))  # the other secretary still hears of it
+    mid = rows(s, Meeting)[0].id
+
+    await s.send(SECRETARY_ID, f"/meeting {mid} 地点 二楼会议室")
+    own_edit = await deliver(s)
+    assert _to(own_edit, SECRETARY_ID) == []  # his own edit is no news to him
+    assert any("二楼会议室" in m.plain for m in _to(own_edit, ZHANG))
+    assert any("二楼会议室" in m.plain for m in _to(own_edit, WANG))
+
+    clock.advance(timedelta(minutes=1))
+    await s.send(WANG, f"/meeting {mid} 主题 动员部署会（调整）")
+    other_edit = await deliver(s)
+    assert any("动员部署会（调整）" in m.plain for m in _to(other_edit, SECRETARY_ID))  # another's edit is news
+    assert _to(other_edit, WANG) == []
+
+    clock.set(datetime(2026, 3, 24, 6, 31, tzinfo=UTC))  # a day before: he is reminded like everyone
+    reminded = await deliver(s)
+    assert any("会议提醒" in m.plain for m in _to(reminded, SECRETARY_ID))

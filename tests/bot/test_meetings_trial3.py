@@ -2,7 +2,7 @@
 current and closes itself (U6), /checkincode refuses an ended or cancelled meeting (V12), a bad edit says
 what is wrong (V14), ``/newmeeting 党课`` opens the form with the kind chosen (V25) and a 党小组会 without any
 party group says so instead of looping (V13), and a secretary is not sent notices of his own creation or
-edits (V3 / V15)."""
+edits (V3 / V15), and an approved leave promises only the 补学 there will be (V18)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from scheduler.clock import FakeClock
 from storage.models import Meeting, Member
 from tests import factories
 from tests.bot.conftest import QUIET_STUDY
+from tests.bot.study_helpers import join as study_join
+from tests.bot.study_helpers import study_fixture  # noqa: F401  (the fixture)
 from tests.bot.test_meetings import WANG, ZHANG, deliver, join, rows
 from tests.factories import INVITE, SECRETARY_ID
 
@@ -197,3 +199,31 @@ async def test_a_secretary_is_not_sent_notices_of_his_own_creation_or_edits(two_
     clock.set(datetime(2026, 3, 24, 6, 31, tzinfo=UTC))  # a day before: he is reminded like everyone
     reminded = await deliver(s)
     assert any("会议提醒" in m.plain for m in _to(reminded, SECRETARY_ID))
+
+
+async def _approved_leave(s: OfflineSession, line: str) -> str:
+    """王五 asks leave from the meeting ``line`` creates; the secretary approves; what 王五 is told."""
+    await s.send(SECRETARY_ID, line)
+    notice = [m for m in await deliver(s) if m.chat_id == WANG and "会议通知" in m.plain]
+    assert notice
+    await s.press(WANG, 2)  # 请假
+    await s.send(WANG, "去外地出差")
+    await deliver(s, produce=False)  # the request reaches the secretary
+    await s.press(SECRETARY_ID, 1)  # 批准
+    told = [m.plain for m in await deliver(s, produce=False) if m.chat_id == WANG]
+    assert len(told) == 1 and "已获批准" in told[0]
+    return told[0]
+
+
+async def test_an_approved_leave_promises_only_the_makeup_there_will_be(session: OfflineSession) -> None:
+    await join(session)
+    told = await _approved_leave(session, LINE)  # no materials named
+    assert "学习材料" not in told.replace("没有指定学习材料", "") and "由书记为您登记补学" in told
+
+
+async def test_an_approved_leave_names_the_materials_and_their_quiz(study: OfflineSession, clock: FakeClock
+                                                                    ) -> None:
+    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    await study_join(study, ZHANG, WANG)
+    told = await _approved_leave(study, LINE + " | 材料 五重五轻")
+    assert "学习材料和一个小测验" in told

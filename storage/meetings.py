@@ -185,17 +185,28 @@ def meeting_by_id(*, session: Session, meeting_id: int) -> Meeting | None:
     return session.get(Meeting, meeting_id)
 
 
+def _gone_at(meeting: Meeting) -> datetime:
+    """When a meeting became "recent": its start, or for a cancelled one its cancellation if that came first."""
+    if meeting.status == MeetingStatus.CANCELLED and meeting.updated_at is not None:
+        return min(meeting.starts_at, meeting.updated_at)
+    return meeting.starts_at
+
+
 def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int = 6, scope: Scope | None = None
                   ) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, recent) meetings of the caller's branch that concern them; secretaries see every one (a
-    committee admin: those of the branch they act on).  Cancelled meetings count as recent, not upcoming."""
+    committee admin: those of the branch they act on).  Upcoming: soonest first.  Recent — held, or cancelled
+    (never upcoming) and marked so by the caller — latest first by when each left the upcoming list: a held
+    one at its start, a cancelled one when cancelled, so a meeting called off today for next month does not
+    head the list above the one held yesterday (trial V17 / V21)."""
     seen = seen_by(actor, scope)
     base = select(Meeting).where(Meeting.branch_id == acting_branch(actor, seen))
     # a cancelled meeting is not coming up: it is listed (marked) with the past ones
     upcoming = session.exec(base.where(Meeting.ends_at > now, Meeting.status == MeetingStatus.SCHEDULED)
                             .order_by(col(Meeting.starts_at))).all()
-    recent = session.exec(base.where((col(Meeting.ends_at) <= now) | (Meeting.status == MeetingStatus.CANCELLED))
-                          .order_by(col(Meeting.starts_at).desc())).all()
+    recent = sorted(session.exec(base.where((col(Meeting.ends_at) <= now)
+                                            | (Meeting.status == MeetingStatus.CANCELLED))).all(),
+                    key=lambda m: (_gone_at(m), m.id or 0), reverse=True)
 
     def mine(meetings: list[Meeting] | tuple[Meeting, ...]) -> list[Meeting]:
         if seen.manages:

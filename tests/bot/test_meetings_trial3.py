@@ -227,3 +227,21 @@ async def test_an_approved_leave_names_the_materials_and_their_quiz(study: Offli
     await study_join(study, ZHANG, WANG)
     told = await _approved_leave(study, LINE + " | 材料 五重五轻")
     assert "学习材料和一个小测验" in told
+
+
+async def test_meetings_lists_upcoming_soonest_first_then_recent_latest_first(session: OfflineSession,
+                                                                              clock: FakeClock) -> None:
+    await join(session)
+    for day, topic in (("03-22", "第一次"), ("03-24", "第二次"), ("04-10", "四月"), ("03-30", "月底")):
+        clock.advance(timedelta(minutes=1))
+        await session.send(SECRETARY_ID, f"/newmeeting 党课 | 2026-{day} 14:30 | 三楼 | {topic}")
+    ids = {m.topic: m.id for m in rows(session, Meeting)}
+    await session.send(SECRETARY_ID, f"/meeting {ids['四月']} 取消")  # called off today, for next month
+    await session.press(SECRETARY_ID, 1)
+    clock.set(datetime(2026, 3, 25, 2, 0, tzinfo=UTC))  # two held since
+
+    listed = (await session.send(ZHANG, "/meetings"))[-1].plain
+    upcoming, _, recent = listed.partition("最近的会议")
+    assert re.findall(r"#(\d+)", upcoming) == [str(ids["月底"])]
+    assert re.findall(r"#(\d+)", recent) == [str(ids["第二次"]), str(ids["第一次"]), str(ids["四月"])]
+    assert f"#{ids['四月']} " in recent and "（已取消）" in recent.split(f"#{ids['四月']} ")[1].split("\n")[0]

@@ -71,17 +71,23 @@ async def render(svc: Services, bot_username: str, caller: Caller, meeting_id: i
     """The caption, QR and 🔄 for the code valid ``now`` (the store refuses anyone but the host or a
     secretary, and a meeting whose check-in is over or that was cancelled)."""
     window = view.window_of(svc.settings)
-    meeting, code, until = await svc.db.run(attendance.checkin_code, actor=caller.member, scope=caller.scope,
-                                            meeting_id=meeting_id, now=now, window=window)
+    meeting, code, until = await svc.db.run(
+        attendance.checkin_code, actor=caller.member, scope=caller.scope, meeting_id=meeting_id, now=now, window=window
+    )
     link = f"https://t.me/{bot_username}?start={LINK_PREFIX}{meeting.id}_{code}"
-    caption = svc.texts.t("mtg.checkin.code", caller.lang, code=code, topic=meeting.topic,
-                          until=f"{until.astimezone(svc.settings.tz):%H:%M:%S}", link=link,
-                          opens=f"{window.opens(meeting).astimezone(svc.settings.tz):%H:%M}",
-                          closes=f"{window.closes(meeting).astimezone(svc.settings.tz):%H:%M}")
+    caption = svc.texts.t(
+        "mtg.checkin.code",
+        caller.lang,
+        code=code,
+        topic=meeting.topic,
+        until=f"{until.astimezone(svc.settings.tz):%H:%M:%S}",
+        link=link,
+        opens=f"{window.opens(meeting).astimezone(svc.settings.tz):%H:%M}",
+        closes=f"{window.closes(meeting).astimezone(svc.settings.tz):%H:%M}",
+    )
     image = io.BytesIO()
     segno.make(link, error="m").save(image, kind="png", scale=12, border=2)
-    keyboard = InlineKeyboardMarkup([[view.button(svc.texts, caller.lang, "mtg.btn.refresh_code", "cc",
-                                                  meeting.id)]])
+    keyboard = InlineKeyboardMarkup([[view.button(svc.texts, caller.lang, "mtg.btn.refresh_code", "cc", meeting.id)]])
     # before check-in opens nobody can use a code: the next edit that matters is at the opening
     return Rendered(caption, image.getvalue(), keyboard, max(until, window.opens(meeting)))
 
@@ -141,8 +147,11 @@ async def _refresh(app: App, screen: Screen) -> bool:
         return False
     screen.until = rendered.until
     edit = app.bot.edit_message_media(
-        chat_id=screen.chat_id, message_id=screen.message_id, reply_markup=rendered.keyboard,
-        media=InputMediaPhoto(photo(rendered, screen.meeting_id), caption=rendered.caption, parse_mode="HTML"))
+        chat_id=screen.chat_id,
+        message_id=screen.message_id,
+        reply_markup=rendered.keyboard,
+        media=InputMediaPhoto(photo(rendered, screen.meeting_id), caption=rendered.caption, parse_mode="HTML"),
+    )
     if not await _edit(app, edit):
         screens.pop(screen.chat_id, None)
         return False
@@ -155,11 +164,19 @@ async def _close(app: App, svc: Services, screen: Screen, code: str) -> None:
     meeting = await svc.db.run(meeting_store.meeting_by_id, meeting_id=screen.meeting_id)
     key = "mtg.checkin.screen_cancelled" if code == "meeting_cancelled" else "mtg.checkin.screen_closed"
     window = view.window_of(svc.settings)
-    text = svc.texts.t(key, lang, topic=meeting.topic if meeting else "",
-                       opens=f"{window.opens(meeting).astimezone(svc.settings.tz):%H:%M}" if meeting else "",
-                       closes=f"{window.closes(meeting).astimezone(svc.settings.tz):%H:%M}" if meeting else "")
-    await _edit(app, app.bot.edit_message_caption(chat_id=screen.chat_id, message_id=screen.message_id,
-                                                  caption=text, parse_mode="HTML", reply_markup=None))
+    text = svc.texts.t(
+        key,
+        lang,
+        topic=meeting.topic if meeting else "",
+        opens=f"{window.opens(meeting).astimezone(svc.settings.tz):%H:%M}" if meeting else "",
+        closes=f"{window.closes(meeting).astimezone(svc.settings.tz):%H:%M}" if meeting else "",
+    )
+    await _edit(
+        app,
+        app.bot.edit_message_caption(
+            chat_id=screen.chat_id, message_id=screen.message_id, caption=text, parse_mode="HTML", reply_markup=None
+        ),
+    )
 
 
 async def _edit(app: App, call: Any) -> bool:

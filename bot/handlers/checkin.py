@@ -142,7 +142,8 @@ async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
         overview = await svc.db.run(attendance.recent_rosters, actor=caller.member, scope=caller.scope,
                                     now=svc.clock.now(),
                                     window=view.window_of(svc.settings))
-        await reply(update, view.overview_text(svc.texts, caller.lang, overview, svc.settings.tz))
+        await reply(update, view.overview_text(svc.texts, caller.lang, overview, svc.settings.tz,
+                                               svc.clock.now()))
         return
     if len(args) >= 3:
         await _mark(update, context, caller, args)

@@ -120,8 +120,9 @@ async def test_several_edits_before_the_notice_goes_out_read_first_to_latest(
     assert "· 时间：2026年3月25日（周三）14:30–15:30 → 2026年3月27日（周五）10:00–11:00" in changes[ZHANG]
     assert "3月26日" not in changes[ZHANG]  # the value in between was never anyone's to know
     assert await deliver(session) == []
+    # the second revision's rows had nothing left to say
     states = sorted(r.state for r in rows(session, Delivery) if r.kind == "mtg.change")
-    assert states == ["expired"] * len(TOLD) + ["sent"] * len(TOLD)  # the second revision's rows had nothing left to say
+    assert states == ["expired"] * len(TOLD) + ["sent"] * len(TOLD)
 
 
 async def test_an_edit_undone_before_the_sender_runs_sends_nothing(session: OfflineSession, clock: FakeClock) -> None:

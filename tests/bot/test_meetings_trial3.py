@@ -43,7 +43,8 @@ async def _meeting(session: OfflineSession) -> int:
 
 
 async def test_the_check_in_screen_refreshes_itself_and_closes_with_the_window(
-        session: OfflineSession, clock: FakeClock) -> None:
+    session: OfflineSession, clock: FakeClock
+) -> None:
     mid = await _meeting(session)
     clock.set(datetime(2026, 3, 25, 6, 20, 5, tzinfo=UTC))  # 14:20:05 local, check-in open
     shown = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]
@@ -65,7 +66,8 @@ async def test_the_check_in_screen_refreshes_itself_and_closes_with_the_window(
 
 
 async def test_a_new_screen_supersedes_the_old_and_a_deleted_one_stops_quietly(
-        session: OfflineSession, clock: FakeClock) -> None:
+    session: OfflineSession, clock: FakeClock
+) -> None:
     mid = await _meeting(session)
     clock.set(datetime(2026, 3, 25, 6, 20, 5, tzinfo=UTC))
     old = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]
@@ -83,8 +85,7 @@ async def test_a_new_screen_supersedes_the_old_and_a_deleted_one_stops_quietly(
     assert old.message_id != new.message_id
 
 
-async def test_the_refresh_button_makes_a_stopped_screen_live_again(session: OfflineSession, clock: FakeClock
-                                                                    ) -> None:
+async def test_the_refresh_button_makes_a_stopped_screen_live_again(session: OfflineSession, clock: FakeClock) -> None:
     mid = await _meeting(session)
     clock.set(datetime(2026, 3, 25, 6, 20, 5, tzinfo=UTC))
     first = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]
@@ -113,8 +114,7 @@ async def test_checkincode_says_a_meeting_is_cancelled_or_over(session: OfflineS
     assert over.kind == "message" and "已经结束" in over.plain
 
 
-async def test_a_past_time_or_a_zero_duration_is_named_in_the_reply(session: OfflineSession, clock: FakeClock
-                                                                     ) -> None:
+async def test_a_past_time_or_a_zero_duration_is_named_in_the_reply(session: OfflineSession, clock: FakeClock) -> None:
     mid = await _meeting(session)
     past = (await session.send(SECRETARY_ID, f"/meeting {mid} 时间 2026-03-01 10:00"))[0].plain
     assert "已经过去" in past and "用法" not in past
@@ -137,8 +137,9 @@ async def test_newmeeting_with_only_a_kind_opens_the_form_with_it(session: Offli
     assert meeting.kind == "党课" and meeting.topic == "党的二十大精神"
 
 
-async def test_a_party_group_meeting_without_any_group_offers_the_other_kinds(session: OfflineSession,
-                                                                             clock: FakeClock) -> None:
+async def test_a_party_group_meeting_without_any_group_offers_the_other_kinds(
+    session: OfflineSession, clock: FakeClock
+) -> None:
     await join(session)
     await session.send(SECRETARY_ID, "/newmeeting")
     said = (await session.press(SECRETARY_ID, 3))[-1]  # 党小组会
@@ -160,9 +161,19 @@ async def test_a_party_group_meeting_without_any_group_offers_the_other_kinds(se
 @pytest.fixture
 async def two_secretaries(tmp_path: Path, clock: FakeClock, db_url: str) -> AsyncIterator[OfflineSession]:
     """The branch with a second secretary: 王五 (WANG)."""
-    settings = factories.settings(tmp_path, database={"url": db_url}, study=QUIET_STUDY, branches=[{
-        "key": "csfz", "name": "直属城市发展研究中心党支部", "invite_code": INVITE,
-        "secretaries": [SECRETARY_ID, WANG]}])
+    settings = factories.settings(
+        tmp_path,
+        database={"url": db_url},
+        study=QUIET_STUDY,
+        branches=[
+            {
+                "key": "csfz",
+                "name": "直属城市发展研究中心党支部",
+                "invite_code": INVITE,
+                "secretaries": [SECRETARY_ID, WANG],
+            }
+        ],
+    )
     async with factories.offline_bot(settings, clock) as s:
         yield s
 
@@ -171,8 +182,9 @@ def _to(sent: list[SentMessage], chat: int, kind: str = "message") -> list[SentM
     return [m for m in sent if m.chat_id == chat and m.kind == kind]
 
 
-async def test_a_secretary_is_not_sent_notices_of_his_own_creation_or_edits(two_secretaries: OfflineSession,
-                                                                            clock: FakeClock) -> None:
+async def test_a_secretary_is_not_sent_notices_of_his_own_creation_or_edits(
+    two_secretaries: OfflineSession, clock: FakeClock
+) -> None:
     s = two_secretaries
     await join(s)
     created = (await s.send(SECRETARY_ID, LINE))[-1]
@@ -221,16 +233,16 @@ async def test_an_approved_leave_promises_only_the_makeup_there_will_be(session:
     assert "学习材料" not in told.replace("没有指定学习材料", "") and "由书记为您登记补学" in told
 
 
-async def test_an_approved_leave_names_the_materials_and_their_quiz(study: OfflineSession, clock: FakeClock
-                                                                    ) -> None:
+async def test_an_approved_leave_names_the_materials_and_their_quiz(study: OfflineSession, clock: FakeClock) -> None:
     clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
     await study_join(study, ZHANG, WANG)
     told = await _approved_leave(study, LINE + " | 材料 五重五轻")
     assert "学习材料和一个小测验" in told
 
 
-async def test_meetings_lists_upcoming_soonest_first_then_recent_latest_first(session: OfflineSession,
-                                                                              clock: FakeClock) -> None:
+async def test_meetings_lists_upcoming_soonest_first_then_recent_latest_first(
+    session: OfflineSession, clock: FakeClock
+) -> None:
     await join(session)
     for day, topic in (("03-22", "第一次"), ("03-24", "第二次"), ("04-10", "四月"), ("03-30", "月底")):
         clock.advance(timedelta(minutes=1))
@@ -245,3 +257,35 @@ async def test_meetings_lists_upcoming_soonest_first_then_recent_latest_first(se
     assert re.findall(r"#(\d+)", upcoming) == [str(ids["月底"])]
     assert re.findall(r"#(\d+)", recent) == [str(ids["第二次"]), str(ids["第一次"]), str(ids["四月"])]
     assert f"#{ids['四月']} " in recent and "（已取消）" in recent.split(f"#{ids['四月']} ")[1].split("\n")[0]
+
+
+async def test_a_late_member_is_listed_once_and_a_meeting_in_progress_is_not_yet_held(
+    session: OfflineSession, clock: FakeClock
+) -> None:
+    mid = await _meeting(session)
+    clock.set(datetime(2026, 3, 25, 6, 20, 5, tzinfo=UTC))  # 14:20
+    code = _code((await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0].plain)
+    on_time = (await session.send(WANG, f"/checkin {code}"))[0].plain
+    assert on_time.startswith("✅ 签到成功：动员部署会") and "迟到" not in on_time
+    clock.set(datetime(2026, 3, 25, 6, 35, 5, tzinfo=UTC))  # 14:35: begun
+    code = _code((await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0].plain)
+    late = (await session.send(ZHANG, f"/checkin {code}"))[0].plain
+    assert late.startswith("✅ 签到成功：动员部署会") and "记为迟到" in late
+
+    roster = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
+    attendance = roster.split("请假：")[0]  # who came (the RSVP comparison below names people again)
+    assert attendance.count("张三") == 1 and "出席：张三（迟到）、王五" in attendance and "迟到：" not in roster
+    overview = (await session.send(SECRETARY_ID, "/attendance"))[0].plain
+    assert "进行中，目前实到 2 / 应到 3" in overview
+    assert "本期没有召开会议" in (await session.send(SECRETARY_ID, "/stats"))[0].plain  # not held yet
+
+    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # 16:30: over
+    overview = (await session.send(SECRETARY_ID, "/attendance"))[0].plain
+    assert "实到 2 / 应到 3" in overview and "进行中" not in overview
+    assert "召开 1 次" in (await session.send(SECRETARY_ID, "/stats"))[0].plain
+
+
+async def test_zh_usage_lines_use_chinese_keywords(session: OfflineSession) -> None:
+    await join(session)
+    usage = (await session.send(SECRETARY_ID, "/stats 本月 多余 再多"))[0].plain
+    assert "本周|本月" in usage and not re.search(r"\b(week|month|all)\b", usage)

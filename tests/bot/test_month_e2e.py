@@ -138,7 +138,7 @@ async def check_in(s: OfflineSession, secretary: int, mid: int, users: Iterable[
     assert code, shown.plain
     for user in users:
         reply = (await s.send(user, f"/checkin {code.group(1)}"))[0].plain
-        assert ("已签到（" in reply and "迟到" in reply) if late else "签到成功" in reply, reply
+        assert "签到成功" in reply and ("记为迟到" in reply) == late, reply
 
 
 async def month(s: OfflineSession) -> set[str]:

@@ -160,7 +160,8 @@ async def month(s: OfflineSession) -> set[str]:
         sent = await morning(s, day, [ZHANG] + ([ZHAO] if day % 2 else []) + ([LI] if day in (3, 6) else []))
         if day == 2:  # the meetings' notices went out with the first tick
             told = {m.chat_id for m in sent if any("请假" in b.text for b in m.button_list())}
-            assert {ZHANG, WANG, ZHAO, QIAN, SEC_A, LI, SUN, SEC_B} <= told
+            # the secretaries created them: their confirmations carried the buttons, not a notice (trial V3)
+            assert {ZHANG, WANG, ZHAO, QIAN, LI, SUN} <= told and not {SEC_A, SEC_B} & told
     s.clock.set(local(3, 12))  # type: ignore[attr-defined]
     types |= await quiz(s, ZHANG, "11011")
     types |= await quiz(s, ZHAO, "10100")

@@ -54,7 +54,9 @@ def leave_notice(handlers: Sequence[AnyHandler]) -> AnyHandler:
         message = update.effective_message
         if message is None or command_of(message.text) == CANCEL:
             return  # the flow answers /cancel itself
-        open_flows = [c for c in conversations if c.check_update(update) is not None]
+        # a conversation matching with no state yet would be *opened* by this command (``/newmeeting 党课``)
+        open_flows = [c for c in conversations if (found := c.check_update(update)) is not None
+                      and found[0] is not None]
         if not open_flows:
             return
         svc = services(context)

@@ -38,6 +38,7 @@ EDIT_WORDS = {
 }
 DEFAULT_MINUTES = {MeetingKind.COMMITTEE.value: 60, MeetingKind.GROUP.value: 60}
 _DATE = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?\s*[ T]?\s*(\d{1,2})[:：点](\d{2})分?$")
+MIN_MINUTES, MAX_MINUTES = 5, 24 * 60  # a meeting's duration, in minutes
 _MINUTES = re.compile(r"^(\d{1,4})\s*(?:分钟|min|m)$")
 
 
@@ -74,6 +75,11 @@ def parse_start(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     return moment
 
 
+def kind_of(line: str) -> str | None:
+    """The meeting kind when ``line`` is nothing but a kind word (``党课``, ``lecture``), else ``None``."""
+    return KIND_WORDS.get(clean(line).lower()) if line.strip() else None
+
+
 def spec_for(kind: str, topic: str, start: datetime, place: str, **extra: object) -> MeetingSpec:
     audience = Audience.COMMITTEE if kind == MeetingKind.COMMITTEE.value else Audience.BRANCH
     values: dict[str, object] = {"audience": audience, "duration_minutes": DEFAULT_MINUTES.get(kind, 90)}
@@ -104,7 +110,7 @@ def parse_line(line: str, tz: ZoneInfo, now: datetime) -> Parsed:
         if part in ("每月", "monthly"):
             monthly = True
         elif minutes:
-            extra["duration_minutes"] = max(5, min(int(minutes.group(1)), 24 * 60))
+            extra["duration_minutes"] = max(MIN_MINUTES, min(int(minutes.group(1)), MAX_MINUTES))
         elif part in ("支委", "committee"):
             extra["audience"] = Audience.COMMITTEE
         elif word in ("小组", "group") and rest.strip():
@@ -126,7 +132,10 @@ def parse_line(line: str, tz: ZoneInfo, now: datetime) -> Parsed:
 
 
 def parse_edit(args: list[str], tz: ZoneInfo, now: datetime) -> tuple[str, str | datetime | int]:
-    """``时间 2026-03-26 15:00`` / ``地点 …`` / ``时长 60`` / ``取消`` → (field, value)."""
+    """``时间 2026-03-26 15:00`` / ``地点 …`` / ``时长 60`` / ``取消`` → (field, value).
+
+    A time or duration that reads but cannot be (past, unreadable, ``时长 0``) raises :class:`FormError`
+    naming that problem; an unknown field or an empty value is a usage error (trial V14)."""
     field_name = EDIT_WORDS.get(args[0].lower())
     value = clean(" ".join(args[1:]))
     if field_name is None or (field_name != "cancel" and not value):
@@ -134,14 +143,11 @@ def parse_edit(args: list[str], tz: ZoneInfo, now: datetime) -> tuple[str, str |
     if field_name == "cancel":
         return field_name, ""
     if field_name == "starts_at":
-        try:
-            return field_name, parse_start(value, tz, now)
-        except FormError:
-            raise UsageError() from None
+        return field_name, parse_start(value, tz, now)
     if field_name == "duration":
         minutes = _MINUTES.match(value) or re.fullmatch(r"(\d{1,4})", value)
-        if minutes is None or not 5 <= int(minutes.group(1)) <= 24 * 60:
-            raise UsageError()
+        if minutes is None or not MIN_MINUTES <= int(minutes.group(1)) <= MAX_MINUTES:
+            raise FormError("bad_duration", text=value, low=MIN_MINUTES, high=MAX_MINUTES)
         return field_name, int(minutes.group(1))
     return field_name, value
 

@@ -31,12 +31,13 @@ from bot.meeting_view import (
     rsvp_keyboard,
     when,
 )
-from bot.texts import Catalog
+from bot.texts import Catalog, Safe
 from bot.words import kind_word
 from scheduler import leave, reminders, seen
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
 from storage.attendance import rsvp_of
+from storage.makeup import makeup_questions
 from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus
 
 CHANGE_CHARS = 60  # of a changed topic, place or agenda on its "old → new" line (the card has it in full)
@@ -235,8 +236,21 @@ def render_leave_decision(texts: Catalog, settings: Settings, session: Session, 
         return None
     lang = texts.lang(member.language)
     outcome = "approved" if answer.leave_status == LeaveStatus.APPROVED else "declined"
-    return Outgoing(text=texts.t(f"mtg.leave.{outcome}", lang, topic=meeting.topic,
-                                 start=when(texts, lang, meeting.starts_at, settings.tz)))
+    text = texts.t(f"mtg.leave.{outcome}", lang, topic=meeting.topic,
+                   start=when(texts, lang, meeting.starts_at, settings.tz))
+    if outcome == "approved":
+        text = Safe(text + texts.t(_makeup_promise(settings, session, meeting), lang))
+    return Outgoing(text=text)
+
+
+def _makeup_promise(settings: Settings, session: Session, meeting: Meeting) -> str:
+    """What the 补学 after the meeting will hold, as it stands now (trial V18): the materials and their quiz,
+    the materials alone, or nothing to read — then the secretary arranges it."""
+    if not meeting_makeup.makeup_passages(session, meeting):
+        return "mtg.leave.makeup_none"
+    if makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size):
+        return "mtg.leave.makeup_quiz"
+    return "mtg.leave.makeup_read"
 
 
 def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:

@@ -22,6 +22,7 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
+from bot import code_screen
 from bot.context import SERVICES_KEY, Services
 from bot.notify import member_unreachable
 from scheduler.tick import TickReport, drain, run_tick
@@ -47,8 +48,10 @@ def _on_blocked(app: App, svc: Services) -> Any:
 
 
 async def tick(app: App) -> TickReport:
-    """Produce and send everything due now, inline (the driven clock of ``zhibu chat`` and the tests)."""
+    """Produce and send everything due now, inline (the driven clock of ``zhibu chat`` and the tests); the
+    check-in screens whose code rotated are edited too (in production their own jobs time that)."""
     svc: Services = app.bot_data[SERVICES_KEY]
+    await code_screen.refresh_due(app)
     return await run_tick(bot=app.bot, db=svc.db, clock=svc.clock, limiter=svc.limiter, worker=WORKER,
                           producers=svc.producers, kinds=svc.kinds, on_blocked=_on_blocked(app, svc),
                           heartbeat=svc.settings.data_dir / "heartbeat")

@@ -157,17 +157,24 @@ def ensure_secret(*, session: Session, meeting: Meeting) -> str:
     return meeting.checkin_secret
 
 
-def checkin_code(*, session: Session, actor: Member, meeting_id: int, now: datetime, period_seconds: int,
-                 scope: Scope | None = None                 ) -> tuple[Meeting, str, datetime]:
-    """The current code and when it stops being valid; for secretaries and the meeting's host."""
+def checkin_code(*, session: Session, actor: Member, meeting_id: int, now: datetime, window: Window,
+                 scope: Scope | None = None) -> tuple[Meeting, str, datetime]:
+    """The current code and when it stops being valid; for secretaries and the meeting's host, and only
+    while a code can still be used: a cancelled meeting, or one whose check-in is over, says so (V12)."""
     seen = seen_by(actor, scope)
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     if not seen.manages and (meeting.host or "").strip() != actor.name.strip():
         raise PermissionDenied()
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise InvalidState("meeting_cancelled", id=meeting_id)
+    if now >= meeting.ends_at:
+        raise InvalidState("checkin_meeting_over", id=meeting_id)
+    if now >= window.closes(meeting):
+        raise InvalidState("checkin_closed", id=meeting_id)
     secret = ensure_secret(session=session, meeting=meeting)
-    period = int(now.timestamp()) // period_seconds
-    valid_until = datetime.fromtimestamp((period + 1) * period_seconds, tz=now.tzinfo)
-    return meeting, code_at(secret, now, period_seconds), valid_until
+    period = int(now.timestamp()) // window.period_seconds
+    valid_until = datetime.fromtimestamp((period + 1) * window.period_seconds, tz=now.tzinfo)
+    return meeting, code_at(secret, now, window.period_seconds), valid_until
 
 
 # --------------------------------------------------------------------------- check-in

@@ -185,17 +185,28 @@ def meeting_by_id(*, session: Session, meeting_id: int) -> Meeting | None:
     return session.get(Meeting, meeting_id)
 
 
+def _gone_at(meeting: Meeting) -> datetime:
+    """When a meeting became "recent": its start, or for a cancelled one its cancellation if that came first."""
+    if meeting.status == MeetingStatus.CANCELLED and meeting.updated_at is not None:
+        return min(meeting.starts_at, meeting.updated_at)
+    return meeting.starts_at
+
+
 def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int = 6, scope: Scope | None = None
                   ) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, recent) meetings of the caller's branch that concern them; secretaries see every one (a
-    committee admin: those of the branch they act on).  Cancelled meetings count as recent, not upcoming."""
+    committee admin: those of the branch they act on).  Upcoming: soonest first.  Recent — held, or cancelled
+    (never upcoming) and marked so by the caller — latest first by when each left the upcoming list: a held
+    one at its start, a cancelled one when cancelled, so a meeting called off today for next month does not
+    head the list above the one held yesterday (trial V17 / V21)."""
     seen = seen_by(actor, scope)
     base = select(Meeting).where(Meeting.branch_id == acting_branch(actor, seen))
     # a cancelled meeting is not coming up: it is listed (marked) with the past ones
     upcoming = session.exec(base.where(Meeting.ends_at > now, Meeting.status == MeetingStatus.SCHEDULED)
                             .order_by(col(Meeting.starts_at))).all()
-    recent = session.exec(base.where((col(Meeting.ends_at) <= now) | (Meeting.status == MeetingStatus.CANCELLED))
-                          .order_by(col(Meeting.starts_at).desc())).all()
+    recent = sorted(session.exec(base.where((col(Meeting.ends_at) <= now)
+                                            | (Meeting.status == MeetingStatus.CANCELLED))).all(),
+                    key=lambda m: (_gone_at(m), m.id or 0), reverse=True)
 
     def mine(meetings: list[Meeting] | tuple[Meeting, ...]) -> list[Meeting]:
         if seen.manages:
@@ -308,6 +319,28 @@ def cancelled_by(*, session: Session, meeting: Meeting) -> int | None:
             .order_by(col(AuditEntry.at).desc())).first()
         if actor is not None:
             return actor
+    return None
+
+
+def edited_by(*, session: Session, meeting: Meeting) -> int | None:
+    """The Telegram id of whoever made ``meeting``'s latest edit: their confirmation showed the card as it
+    is now, so the change notice is not sent back to them (trial V15)."""
+    return session.exec(select(AuditEntry.actor_tg_id).where(
+        AuditEntry.branch_id == meeting.branch_id, AuditEntry.action == "meeting_edited",
+        col(AuditEntry.detail).startswith(f"#{meeting.id} "))
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())).first()
+
+
+def confirmed_to(*, session: Session, meeting: Meeting) -> int | None:
+    """The Telegram id of the secretary whose own action created ``meeting`` — a meeting made in chat, or an
+    occurrence made with its series — and who read it in his confirmation: its notice would be no news
+    (trial V3). Occurrences a series adds later, and meetings from the config, are news to everyone."""
+    if meeting.origin == Origin.CHAT:
+        return meeting.created_by
+    if meeting.origin == Origin.SERIES and meeting.series_id is not None:
+        series = session.get(MeetingSeries, meeting.series_id)
+        if series is not None and series.created_at == meeting.created_at:
+            return meeting.created_by
     return None
 
 

@@ -209,10 +209,10 @@ def _members_rows(model: type[StudyProgress] | type[QuizAnswer], branch_id: int)
 
 
 def held_meetings(session: Session, branch_id: int, window: Window, now: datetime) -> list[Meeting]:
-    """Meetings that took place in the window: started (before ``now``) and not cancelled, oldest first."""
-    end = min(window.end, now)
+    """Meetings that took place in the window: started in it, over (before ``now``: one still going on is
+    not yet held, trial V24) and not cancelled, oldest first."""
     query = select(Meeting).where(Meeting.branch_id == branch_id, col(Meeting.status) != CANCELLED,
-                                  col(Meeting.starts_at) < end)
+                                  col(Meeting.starts_at) < window.end, col(Meeting.ends_at) <= now)
     if window.start is not None:
         query = query.where(col(Meeting.starts_at) >= window.start)
     return list(session.exec(query.order_by(col(Meeting.starts_at), col(Meeting.id))).all())

@@ -2,8 +2,8 @@
 
 ::
 
-    /checkincode 5   (host or secretary) ─▶ the code and a QR image of the check-in link, valid ~60 s;
-                     [🔄] under it ─▶ the same message shows the code of the moment
+    /checkincode 5   (host or secretary) ─▶ the code and a QR image of the check-in link, valid ~60 s; the bot
+                     edits it at each rotation until check-in closes ([🔄]: the code of the moment at once)
     /checkin 4831    or the link t.me/<bot>?start=ci_5_4831 ─▶ present / late / "wrong" / "stale" / "not open"
     /attendance 5 王五 请假 出差 ─▶ a secretary records what happened for one member (name or number)
     /attendance 5    ─▶ 应到 / 实到, present, late, excused with reasons, absent, RSVP vs. reality, quorum, 补学
@@ -14,17 +14,15 @@ This module is part of the meetings feature (``bot/handlers/meetings.py`` lists 
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import datetime
 
-import segno
 from sqlmodel import Session
-from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, InputMediaPhoto, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, InputMediaPhoto, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
-from bot import meeting_makeup
+from bot import code_screen, meeting_makeup
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
 from bot.commands import (
@@ -49,7 +47,7 @@ from storage import study as study_store
 from storage.attendance import CheckIn
 from storage.models import AttendanceStatus, Member, Role
 
-LINK_PREFIX = "ci_"
+LINK_PREFIX = code_screen.LINK_PREFIX
 _PAYLOAD = re.compile(r"^(\d{1,10})_(\w{1,12})$")  # after the prefix: <meeting id>_<code>
 STATUS_WORDS = {
     "present": AttendanceStatus.PRESENT, "出席": AttendanceStatus.PRESENT, "到": AttendanceStatus.PRESENT,
@@ -60,52 +58,39 @@ STATUS_WORDS = {
 MAKEUP_WORDS = ("补学", "makeup")
 
 
-async def _render_code(context: ContextTypes.DEFAULT_TYPE, caller: Caller, meeting_id: int
-                       ) -> tuple[str, bytes, InlineKeyboardMarkup]:
-    """The caption, the QR png and the 🔄 keyboard for the code valid now (the host or a secretary only: the
-    store refuses anyone else) — the command and its refresh button show exactly the same thing."""
-    svc = services(context)
-    meeting, code, until = await svc.db.run(attendance.checkin_code, actor=caller.member, scope=caller.scope,
-                                            meeting_id=meeting_id, now=svc.clock.now(),
-                                            period_seconds=svc.settings.meeting_options.code_seconds)
-    link = f"https://t.me/{context.bot.username}?start={LINK_PREFIX}{meeting.id}_{code}"
-    window = view.window_of(svc.settings)
-    caption = svc.texts.t("mtg.checkin.code", caller.lang, code=code, topic=meeting.topic,
-                          until=f"{until.astimezone(svc.settings.tz):%H:%M:%S}", link=link,
-                          opens=f"{window.opens(meeting).astimezone(svc.settings.tz):%H:%M}",
-                          closes=f"{window.closes(meeting).astimezone(svc.settings.tz):%H:%M}")
-    image = io.BytesIO()
-    segno.make(link, error="m").save(image, kind="png", scale=12, border=2)
-    keyboard = InlineKeyboardMarkup([[view.button(svc.texts, caller.lang, "mtg.btn.refresh_code", "cc",
-                                                  meeting.id)]])
-    return caption, image.getvalue(), keyboard
-
-
 async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/checkincode <id>`` — the current code and a QR of the check-in link, for the screen at the meeting;
-    its 🔄 button puts the code of the moment in the same message, so the host never retypes the command."""
+    the bot edits the message at each rotation until check-in closes (``bot/code_screen.py``), and its 🔄
+    brings the code of the moment at once (and makes the screen live again after a restart)."""
+    svc = services(context)
     args = args_of(context)
     if len(args) != 1:
         raise UsageError()
     meeting_id = int_arg(args[0])
-    caption, png, keyboard = await _render_code(context, caller, meeting_id)
+    rendered = await code_screen.render(svc, context.bot.username, caller, meeting_id, svc.clock.now())
     message = update.effective_message
     assert message is not None
-    await message.reply_photo(InputFile(png, filename=f"checkin-{meeting_id}.png"), caption=caption,
-                              parse_mode="HTML", reply_markup=keyboard)
+    sent = await message.reply_photo(code_screen.photo(rendered, meeting_id), caption=rendered.caption,
+                                     parse_mode="HTML", reply_markup=rendered.keyboard)
+    code_screen.show(context.application, code_screen.Screen(sent.chat_id, sent.message_id, meeting_id, caller,
+                                                             rendered.until))
 
 
 async def refresh_code(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
                        ) -> str:
-    """🔄 under the code: the same message now shows the code and QR valid at this moment."""
+    """🔄 under the code: the same message now shows the code and QR valid at this moment, and is the
+    chat's live screen again."""
     svc = services(context)
     meeting_id = data.int_arg()
-    caption, png, keyboard = await _render_code(context, caller, meeting_id)
+    rendered = await code_screen.render(svc, context.bot.username, caller, meeting_id, svc.clock.now())
     query = update.callback_query
     assert query is not None
     await query.edit_message_media(
-        InputMediaPhoto(InputFile(png, filename=f"checkin-{meeting_id}.png"), caption=caption, parse_mode="HTML"),
-        reply_markup=keyboard)
+        InputMediaPhoto(code_screen.photo(rendered, meeting_id), caption=rendered.caption, parse_mode="HTML"),
+        reply_markup=rendered.keyboard)
+    if isinstance(query.message, Message):
+        code_screen.show(context.application, code_screen.Screen(query.message.chat_id, query.message.message_id,
+                                                                 meeting_id, caller, rendered.until))
     return svc.texts.plain("mtg.toast.code_refreshed", caller.lang)
 
 
@@ -157,7 +142,8 @@ async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
         overview = await svc.db.run(attendance.recent_rosters, actor=caller.member, scope=caller.scope,
                                     now=svc.clock.now(),
                                     window=view.window_of(svc.settings))
-        await reply(update, view.overview_text(svc.texts, caller.lang, overview, svc.settings.tz))
+        await reply(update, view.overview_text(svc.texts, caller.lang, overview, svc.settings.tz,
+                                               svc.clock.now()))
         return
     if len(args) >= 3:
         await _mark(update, context, caller, args)

@@ -22,6 +22,7 @@ from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
+    CommandHandler,
     ContextTypes,
     ConversationHandler,
     MessageHandler,
@@ -94,14 +95,41 @@ async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSp
     await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first, invited=invited))
 
 
-async def wizard_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
-                      ) -> str | None:
+async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, kind: str) -> bool:
+    """The form with its kind chosen: ask the topic (``True``). A 党小组会 needs a party group: with none in
+    the branch the form would ask for one it cannot accept, so say so and offer the kinds again (V13)."""
     svc = services(context)
     assert context.user_data is not None
-    kind = form.KINDS[data.int_arg(low=0, high=len(form.KINDS) - 1)]
+    if kind == MeetingKind.GROUP:
+        groups = await svc.db.run(meeting_store.known_party_groups, actor=caller.member, scope=caller.scope)
+        if not groups:
+            context.user_data.pop(DRAFT_KEY, None)
+            await reply(update, svc.texts.t("mtg.wizard.no_groups", caller.lang),
+                        reply_markup=form.kind_keyboard(svc.texts, caller.lang))
+            return False
     context.user_data[DRAFT_KEY] = {"kind": kind}
     await reply(update, svc.texts.t("mtg.wizard.topic", caller.lang, kind=kind_word(svc.texts, caller.lang, kind)))
+    return True
+
+
+async def wizard_kind(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
+                      ) -> str | None:
+    await _begin(update, context, caller, form.KINDS[data.int_arg(low=0, high=len(form.KINDS) - 1)])
     return None
+
+
+async def kind_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """``/newmeeting 党课`` — only a kind: the guided form with that kind chosen (V25). Anything else (another
+    line, someone who may not create meetings) is left to the ``/newmeeting`` command itself."""
+    svc = services(context)
+    caller = await load_caller(update, svc)
+    message = update.effective_message
+    kind = form.kind_of((message.text or "").partition(" ")[2]) if message is not None else None
+    if kind is None or caller is None or not caller.active or not caller.at_least(Role.SECRETARY):
+        return None
+    if await _begin(update, context, caller, kind):
+        raise ApplicationHandlerStop(TOPIC)
+    raise ApplicationHandlerStop(ConversationHandler.END)
 
 
 start_wizard = conversation_button(Role.SECRETARY, wizard_kind, key=DRAFT_KEY, state=TOPIC)
@@ -211,7 +239,8 @@ def wizard_conversation(ends: list[AnyHandler]) -> AnyHandler:
         # per chat and user, not per message: the answers arrive as new messages
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CallbackQueryHandler(start_wizard, pattern=rf"{prefix}wk:")],
+            entry_points=[CallbackQueryHandler(start_wizard, pattern=rf"{prefix}wk:"),
+                          CommandHandler("newmeeting", kind_only, filters=private)],
             states={TOPIC: text_step, START: text_step, PLACE: text_step,
                     REPEAT: [CallbackQueryHandler(repeat_chosen, pattern=rf"{prefix}wr:")]},
             fallbacks=[CallbackQueryHandler(stray_kind, pattern=rf"{prefix}wk:"), *ends],

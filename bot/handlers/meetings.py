@@ -85,7 +85,11 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
         if not caller.at_least(Role.SECRETARY):
             await reply(update, svc.texts.t("auth.refused", caller.lang, command="meeting"))
             return
-        field_name, value = form.parse_edit(args[1:], svc.settings.tz, svc.clock.now())
+        try:
+            field_name, value = form.parse_edit(args[1:], svc.settings.tz, svc.clock.now())
+        except form.FormError as exc:  # a time in the past, 时长 0: say which, not the whole usage (V14)
+            await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
+            return
         if field_name == "cancel":  # asked first: everyone already notified will be told
             await _ask_cancel(update, svc, caller, meeting_id)
             return

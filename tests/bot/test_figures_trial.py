@@ -61,7 +61,7 @@ async def test_stats_count_leave_absence_and_makeup_as_attendance_does(
     await s.send(SECRETARY_ID, "/newmeeting 党小组会 | 2026-03-27 14:00 | 二楼 | 小组学习")
     clock.set(clock.now().replace(day=27, hour=6, minute=5))  # 14:05 Beijing
     wang = (await s.send(SECRETARY_ID, "/stats 王五"))[0].plain
-    assert "召开 3 次，参加 1 次，请假 0 次，缺席 1 次" in wang
+    assert "召开 2 次，参加 1 次，请假 0 次，缺席 1 次" in wang  # under way is not yet held (trial V24)
 
 
 async def test_the_roster_sheet_holds_members_not_rejected_applicants(session: OfflineSession) -> None:

@@ -54,6 +54,12 @@ def test_edits() -> None:
     assert parse_edit(["时长", "60"], TZ, NOW) == ("duration", 60)
     assert parse_edit(["地点", "二楼", "会议室"], TZ, NOW) == ("place", "二楼 会议室")
     assert parse_edit(["取消"], TZ, NOW) == ("cancel", "")
-    for bad in (["颜色", "红"], ["时间", "明天"], ["时长", "2"], ["地点"]):
+    for bad in (["颜色", "红"], ["地点"]):
         with pytest.raises(UsageError):
             parse_edit(bad, TZ, NOW)
+    # a field it knows with a value it cannot take: the reply names the problem (trial V14)
+    for wrong, code in ((["时间", "明天"], "bad_time"), (["时间", "2026-03-01", "10:00"], "past"),
+                        (["时长", "2"], "bad_duration"), (["时长", "0"], "bad_duration")):
+        with pytest.raises(FormError) as caught:
+            parse_edit(wrong, TZ, NOW)
+        assert caught.value.code == code

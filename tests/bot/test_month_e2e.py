@@ -138,7 +138,7 @@ async def check_in(s: OfflineSession, secretary: int, mid: int, users: Iterable[
     assert code, shown.plain
     for user in users:
         reply = (await s.send(user, f"/checkin {code.group(1)}"))[0].plain
-        assert ("已签到（" in reply and "迟到" in reply) if late else "签到成功" in reply, reply
+        assert "签到成功" in reply and ("记为迟到" in reply) == late, reply
 
 
 async def month(s: OfflineSession) -> set[str]:
@@ -160,7 +160,8 @@ async def month(s: OfflineSession) -> set[str]:
         sent = await morning(s, day, [ZHANG] + ([ZHAO] if day % 2 else []) + ([LI] if day in (3, 6) else []))
         if day == 2:  # the meetings' notices went out with the first tick
             told = {m.chat_id for m in sent if any("请假" in b.text for b in m.button_list())}
-            assert {ZHANG, WANG, ZHAO, QIAN, SEC_A, LI, SUN, SEC_B} <= told
+            # the secretaries created them: their confirmations carried the buttons, not a notice (trial V3)
+            assert {ZHANG, WANG, ZHAO, QIAN, LI, SUN} <= told and not {SEC_A, SEC_B} & told
     s.clock.set(local(3, 12))  # type: ignore[attr-defined]
     types |= await quiz(s, ZHANG, "11011")
     types |= await quiz(s, ZHAO, "10100")

@@ -37,6 +37,7 @@ _BY_NAME: dict[str, Method] = {
     "sendDocument": media.send_document,
     "sendPhoto": media.send_photo,
     "editMessageMedia": media.edit_message_media,
+    "editMessageCaption": media.edit_message_caption,
     "getFile": media.get_file,
 }
 

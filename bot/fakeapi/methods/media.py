@@ -1,4 +1,5 @@
-"""Polls and files: sendPoll, stopPoll, sendDocument, sendPhoto, editMessageMedia (photos), getFile.
+"""Polls and files: sendPoll, stopPoll, sendDocument, sendPhoto, editMessageMedia (photos), editMessageCaption,
+getFile.
 
 Polls follow Bot API 9.6+/10.0 as PTB 22.8 speaks it: ``correct_option_ids`` (a list; the older
 ``correct_option_id`` is still accepted), options carrying a ``persistent_id``, ``allows_revoting`` and
@@ -16,6 +17,7 @@ from telegram.constants import FileSizeLimit, MessageLimit, PollLimit
 
 from bot.fakeapi.html import render, utf16_len
 from bot.fakeapi.methods.common import check_markup, checked_text, record, reply_target
+from bot.fakeapi.methods.messages import NOT_MODIFIED
 from bot.fakeapi.params import Params
 from bot.fakeapi.records import BotApiError, UploadedFile
 from bot.fakeapi.world import PollState, StoredFile, World
@@ -262,6 +264,36 @@ def edit_message_media(world: World, p: Params, files: dict[str, UploadedFile]) 
     record(world, "edit", updated, markup=p.obj("reply_markup"), text=raw or "", plain=caption,
            parse_mode=inner.str("parse_mode"), file_name=stored.file_name, file_bytes=stored.content,
            mime_type=stored.mime_type)
+    return updated
+
+
+def edit_message_caption(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
+    """A new caption (and keyboard: none given removes it) under a bot's photo — the closed check-in screen.
+    The same caption and keyboard again is "message is not modified", as on Telegram."""
+    chat_id = world.chat_for_send(p.chat_ref())
+    stored_message = world.message(chat_id, p.int("message_id"))
+    if stored_message is None:
+        raise BotApiError.bad_request("message to edit not found")
+    if not stored_message.from_bot or "photo" not in stored_message.json:
+        raise BotApiError.bad_request("message can't be edited")
+    raw, caption, entities = _caption(p)
+    inline = check_markup(p.obj("reply_markup"))
+    old = stored_message.json
+    if (old.get("caption", "") == caption and old.get("caption_entities", []) == entities
+            and old.get("reply_markup") == inline):
+        raise BotApiError.bad_request(NOT_MODIFIED)
+    updated = {k: v for k, v in old.items() if k not in {"caption", "caption_entities", "reply_markup"}}
+    updated["edit_date"] = world.now()
+    if caption:
+        updated["caption"] = caption
+    if entities:
+        updated["caption_entities"] = entities
+    if inline:
+        updated["reply_markup"] = inline
+    stored_message.json = updated
+    world.touch(stored_message)
+    record(world, "edit", updated, markup=p.obj("reply_markup"), text=raw or "", plain=caption,
+           parse_mode=p.str("parse_mode"))
     return updated
 
 

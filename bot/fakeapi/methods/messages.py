@@ -16,7 +16,7 @@ from bot.fakeapi.params import Params
 from bot.fakeapi.records import BotApiError, UploadedFile
 from bot.fakeapi.world import StoredMessage, World
 
-_NOT_MODIFIED = (
+NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same as a "
     "current content and reply markup of the message"
 )
@@ -90,7 +90,7 @@ def edit_message_text(world: World, p: Params, files: dict[str, UploadedFile]) -
     raw, parse_mode, plain, entities = _message_text(p)
     old = stored.json
     if old.get("text") == plain and old.get("entities", []) == entities and old.get("reply_markup") == inline:
-        raise BotApiError.bad_request(_NOT_MODIFIED)
+        raise BotApiError.bad_request(NOT_MODIFIED)
     updated = {k: v for k, v in old.items() if k not in {"text", "entities", "reply_markup"}}
     updated.update({"text": plain, "edit_date": world.now()})
     if entities:
@@ -107,7 +107,7 @@ def edit_message_reply_markup(world: World, p: Params, files: dict[str, Uploaded
     _, stored = _editable(world, p)
     inline = check_markup(p.obj("reply_markup"))
     if stored.json.get("reply_markup") == inline:
-        raise BotApiError.bad_request(_NOT_MODIFIED)
+        raise BotApiError.bad_request(NOT_MODIFIED)
     updated = {k: v for k, v in stored.json.items() if k != "reply_markup"}
     updated["edit_date"] = world.now()
     if inline:

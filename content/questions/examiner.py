@@ -34,8 +34,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from content.questions.closed import refit_closed
-from content.questions.formulas import formula_refusal
 from content.questions.cloze import EXPLANATION_LIMIT
+from content.questions.formulas import formula_refusal
 from content.questions.giveaways import CHECKABLE_TRUE, copied, giveaway
 from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
 from content.questions.meetings import central_meeting_day

@@ -14,9 +14,9 @@ materials answers or disputes anyway.  Each is a cause, refused here for every b
                        false by its wording, and the standing formula (主要负责同志 · 第一责任人 / 班子成员 · 一岗双责)
                        is what every member already knows
     defended nearby    a false twin whose swapped-in phrase stands in the same paragraph as its source line
-                       ("各级党委（党组）抓好统筹协调" where the next sentence says "各级党委（党组）要对学习教育负总责"):
-                       the passage gives the swapped-in holder a like duty, so a member may defend the false
-                       version — the rule a wrong option already obeys (``distractors``, check 3)
+                       ("各级党委（党组）抓好统筹协调" where the next sentence says "各级党委（党组）要对学习
+                       教育负总责"): the passage gives the swapped-in holder a like duty, so a member may
+                       defend the false version — the rule a wrong option already obeys (``distractors``, check 3)
 """
 
 from __future__ import annotations

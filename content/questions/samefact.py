@@ -283,8 +283,12 @@ def mutual(bank: Sequence[Question]) -> set[str]:
     could): one of the two must go, and the secretary's stays ("坚持（聚焦主题）、简约务实，不分批次、不划阶段…"
     beside the curated "坚持聚焦主题、简约务实，分两批次、分三阶段"; the true "学习教育以县处级以上…特别是“一把手”
     为重点" beside the curated "…以谁为重点？"); the ranker fills the place with another question."""
-    held = {qid for qid, _ in leaking(bank)}  # a curated question held back for its own leak is shown to nobody
-    curated = [q for q in bank if q.origin == "curated" and q.enabled and q.qid not in held]
+    shown = [q for q in bank if q.enabled]
+    # a curated question that hands another its answer one way is held back (``leaking``) whatever yields to
+    # it, so nothing yields: the curated 总要求 单选 (its option lists the 工作安排) beside the 总要求 多选
+    held = {q.qid for q in shown if q.origin == "curated"
+            and any(gives_away(q, p) and not gives_away(p, q) for p in shown if p.qid != q.qid)}
+    curated = [q for q in shown if q.origin == "curated" and q.qid not in held]
     return {q.qid for q in bank if q.origin != "curated" and q.enabled and any(gives_away(q, p) for p in curated)}
 
 

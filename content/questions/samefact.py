@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from content.model import Question
 from content.questions.slots import Candidate
@@ -341,7 +342,8 @@ def _missing_item(shown: str, asked: str, keys: Sequence[str]) -> bool:
     return False
 
 
-def _cjk(text: str) -> str:
+@lru_cache(maxsize=16384)
+def _cjk(text: str) -> str:  # cached: the ranker compares the same stems and explanations many times
     return "".join(ch for ch in norm(text) if "\u3400" <= ch <= "\u9fff")
 
 

@@ -31,13 +31,14 @@ from functools import lru_cache
 
 from content.model import Question
 from content.questions.slots import Candidate
-from content.questions.text import BLANK, norm
+from content.questions.text import BLANK, norm, split_attribution
 
 _PREFIXES = ("described:", "siblings:")
 CONTEXT = 2  # characters either side of a blank that place its key in a sentence
 MIN_SHARED = 3  # items two lists must share to be one list
 ASKED_KEY = 8  # characters of a question-form 单选's key another stem must state to answer it
 DISTINCT = 5  # characters in a row of such a key, in no wrong option, that answer it as well ("县处级以上")
+_SUBJECT_VERB = re.compile(r"通过|要|应当|必须")  # where a requirement's subject ends and its action begins
 _QUOTE = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
 
 
@@ -228,8 +229,34 @@ def _cut(q: Question, p: Question) -> Question:
         cut = _cut_quote(cut, p)
         if not gives_away(cut, p):
             return cut
-    cut = _cut_quote(q, p)
-    return cut if not gives_away(cut, p) else q
+    for cut in (_cut_subject(q, p), _cut_quote(_cut_subject(q, p), p), _cut_quote(q, p)):
+        if cut != q and not gives_away(cut, p):
+            return cut
+    return q
+
+
+def _cut_subject(q: Question, p: Question) -> Question:
+    """``q`` whose claim opens without the subject that tells ``p``'s answer: "《通知》强调：县处级以上领导班子及其成员
+    通过督促检查、…（　）等途径…" → "《通知》强调：通过督促检查、…" beside "以谁为重点？" (the blank and its verb
+    stay)."""
+    who, claim = split_attribution(q.stem)
+    head = claim.split("，", 1)[0]
+    m = _SUBJECT_VERB.search(head)
+    if not who or m is None or m.start() == 0 or BLANK in head[: m.start()]:
+        return q
+    subject = _cjk(head[: m.start()])
+    if not any(x and (x in subject or subject in x or _shares_run(x, subject)) for x in _leaks(p)):
+        return q
+    said = head[: m.start()]
+    quote = quoted_source(q.explanation)
+    explanation = q.explanation
+    if said in quote:  # the quotation loses it too, marked: the member reads it right after answering
+        explanation = explanation.replace(f"“{quote}”", "“" + quote.replace(said, "……", 1) + "”", 1)
+    return replace(q, stem=q.stem[: len(q.stem) - len(claim)] + claim[m.start() :], explanation=explanation)
+
+
+def _shares_run(a: str, b: str) -> bool:
+    return any(a[i : i + DISTINCT] in b for i in range(len(a) - DISTINCT + 1))
 
 
 def _leaks(p: Question) -> list[str]:

@@ -130,6 +130,16 @@ def test_a_stem_stating_the_keys_distinctive_part_answers_a_question_form_single
     assert not gives_away(shared, FOCUS_Q)
 
 
+def test_a_stem_loses_the_subject_that_answers_another() -> None:
+    """The 途径 blank keeps its place beside "以谁为重点？": its claim opens at its verb, in stem and quotation."""
+    ways = "县处级以上领导班子及其成员通过督促检查、调查研究、了解群众反映等途径，深入查找政绩观方面存在的问题。"
+    stem = "《通知》强调：" + ways.replace("了解群众反映", "（　）")
+    fill = Question("q-ways", "fill", stem, (), ("了解群众反映",), f"出自《通知》。原文：“{ways}”", "d#0", NOTICE, ways)
+    cut = next(q for q in untangle([fill, FOCUS_Q]) if q.qid == "q-ways")
+    assert cut.stem == "《通知》强调：通过督促检查、调查研究、（　）等途径，深入查找政绩观方面存在的问题。"
+    assert "原文：“……通过督促检查" in cut.explanation and not gives_away(cut, FOCUS_Q)
+
+
 def test_an_explanation_loses_the_clause_that_answers_another() -> None:
     """The 工作安排 多选's quotation said "不分批次、不划阶段", the false 判断's answer: it is cut, marked "……"."""
     line = (

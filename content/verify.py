@@ -91,6 +91,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from content.evidence import bound_elsewhere, supported, verbatim
 from content.grading import same_answer
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
 from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
@@ -102,7 +103,6 @@ from content.questions.text import (
     answered,
     cjk_len,
     contains,
-    fragments,
     norm,
     split_attribution,
 )
@@ -122,8 +122,6 @@ _PREFIX = re.compile(r"^(?:【[^】]*】|《[^》]*》：|第[一二三四五六
 _HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?:、|是)|[（(][一二三四五六七八九十]{1,3}[）)])")
 _QUOTE_MARKS = str.maketrans("", "", "“”‘’")
 _CLAUSE_MARK = re.compile(rf"[，,；;：:。！？!?]|{re.escape(GAP)}|\n")
-_ITEM_MARK = re.compile(rf"[，,；;：:。！？!?、“”]|{re.escape(GAP)}|\n")
-BOUND_CONTEXT = 2  # characters of its own a clause needs to bind a value that the evidence has elsewhere
 
 
 @dataclass
@@ -218,29 +216,6 @@ def _style(q: Question) -> list[Reason]:
     return out
 
 
-def _supported(q: Question, text: str) -> bool:
-    return contains(q.sentence, text) or contains(q.document, text)
-
-
-def _verbatim(q: Question, stem: str) -> str | None:
-    """The first fragment of ``stem`` that is neither in the evidence nor the title, if any.
-
-    An opening attribution ("《通知》强调：", "龙岩高新区党工委（扩大）会议强调：") must be made of at most
-    two verbatim pieces ("龙岩高新区" + "党工委（扩大）会议"): who says it is part of what the stem claims.
-    """
-    who, _ = split_attribution(stem)
-    if who and not _speaker_supported(q, who):
-        return who
-    return next((f for f in fragments(stem) if not _supported(q, f)), None)
-
-
-def _speaker_supported(q: Question, who: str) -> bool:
-    name = who.strip("《》")
-    if _supported(q, name):
-        return True
-    return any(_supported(q, name[:i]) and _supported(q, name[i:]) for i in range(2, len(name) - 1))
-
-
 def _choice(q: Question, edited_stem: bool) -> list[Reason]:
     out = []
     lo, hi = CHOICE_OPTIONS
@@ -259,7 +234,7 @@ def _choice(q: Question, edited_stem: bool) -> list[Reason]:
             out.append(reason("answer_not_in_evidence", answer=a))
     for d in (o for o in q.options if o not in q.answer):
         nd = norm(d)
-        if contains(q.sentence, d) and not (q.qtype == "single" and _bound_elsewhere(q, q.stem, BLANK, d)):
+        if contains(q.sentence, d) and not (q.qtype == "single" and bound_elsewhere(q, q.stem, BLANK, d)):
             out.append(reason("distractor_in_evidence", option=d))
         if any(nd == norm(a) or nd in norm(a) or norm(a) in nd for a in q.answer):
             out.append(reason("distractor_overlaps_answer", option=d))
@@ -270,7 +245,7 @@ def _choice(q: Question, edited_stem: bool) -> list[Reason]:
         return out
     filled = answered(q.stem, q.answer[0]) if q.qtype == "single" and len(q.answer) == 1 else None
     if filled is not None:
-        bad = _verbatim(q, filled)
+        bad = verbatim(q, filled)
         if bad:
             out.append(reason("stem_not_verbatim", fragment=bad[:30]))
     return out
@@ -289,10 +264,10 @@ def _fill(q: Question, edited_stem: bool) -> list[Reason]:
         out.append(reason("accepted_answers_differ"))
     if edited_stem:
         clause = _blank_clause(q.stem, first)
-        if not _supported(q, clause):
+        if not supported(q, clause):
             out.append(reason("blank_context_not_in_evidence", fragment=clause[:30]))
         return out
-    bad = _verbatim(q, q.stem.replace(BLANK, first, 1))
+    bad = verbatim(q, q.stem.replace(BLANK, first, 1))
     if bad:
         out.append(reason("stem_not_verbatim", fragment=bad[:30]))
     return out
@@ -307,26 +282,6 @@ def _blank_clause(stem: str, answer: str) -> str:
     return (stem[start:at] + answer + stem[at + len(BLANK) : stop]).strip()
 
 
-def _bound_elsewhere(q: Question, stem: str, marker: str, value: str) -> bool:
-    """Whether ``value``, put where ``marker`` is in ``stem``, sits in a clause the evidence does not have.
-
-    A value the evidence states elsewhere ("检验成效接受群众评判") is still wrong in another clause
-    ("查摆问题（　）"): the clause — cut at clause marks and at "、", so a list item never counts — must
-    have words of its own beside it and, filled with it, must not be in the evidence.
-    """
-    marks = [(m.start(), m.end()) for m in _ITEM_MARK.finditer(stem)]
-    at = stem.find(marker)
-    while at >= 0:  # a swapped-in value may also stand where it belongs: any one place bound elsewhere will do
-        start = max((end for begin, end in marks if end <= at), default=0)
-        stop = min((begin for begin, end in marks if begin >= at + len(marker)), default=len(stem))
-        own = stem[start:at] + stem[at + len(marker) : stop]
-        filled = stem[start:at] + value + stem[at + len(marker) : stop]
-        if sum("\u4e00" <= ch <= "\u9fff" for ch in own) >= BOUND_CONTEXT and not contains(q.sentence, filled):
-            return True
-        at = stem.find(marker, at + 1)
-    return False
-
-
 def _truefalse(q: Question) -> list[Reason]:
     if tuple(q.options) != (TRUE_TEXT, FALSE_TEXT) or len(q.answer) != 1 or q.answer[0] not in q.options:
         return [reason("truefalse_options")]
@@ -334,13 +289,13 @@ def _truefalse(q: Question) -> list[Reason]:
     if membership:
         return _membership(q, membership.group("scope"), membership.group("item"))
     if q.answer[0] == TRUE_TEXT:
-        bad = _verbatim(q, q.stem)
+        bad = verbatim(q, q.stem)
         return [reason("true_statement_not_in_evidence", fragment=bad[:30])] if bad else []
     m = _ORIGINAL.search(q.explanation)
     if not m:
         return [reason("false_without_original")]
     original = m.group(1)
-    bad = _verbatim(q, original)
+    bad = verbatim(q, original)
     if bad:
         return [reason("original_not_in_evidence", fragment=bad[:30])]
     statement = q.stem
@@ -353,13 +308,13 @@ def _truefalse(q: Question) -> list[Reason]:
     swapped, source = swap_of(statement.translate(_QUOTE_MARKS), original.translate(_QUOTE_MARKS))
     if swapped is None or source is None:
         pair = exchange_of(statement.translate(_QUOTE_MARKS), original.translate(_QUOTE_MARKS))
-        if pair is not None and all(contains(q.sentence, v) and _bound_elsewhere(q, q.stem, v, v) for v in pair):
+        if pair is not None and all(contains(q.sentence, v) and bound_elsewhere(q, q.stem, v, v) for v in pair):
             return []  # "查摆问题接受群众监督，整改整治听取群众意见": two parts of one sentence exchanged
         return [reason("not_one_swap")]
     out = []
-    if not _verbatim(q, q.stem):
+    if not verbatim(q, q.stem):
         out.append(reason("false_statement_verbatim"))
-    if len(norm(swapped)) >= 2 and contains(q.sentence, swapped) and not _bound_elsewhere(q, q.stem, swapped, swapped):
+    if len(norm(swapped)) >= 2 and contains(q.sentence, swapped) and not bound_elsewhere(q, q.stem, swapped, swapped):
         out.append(reason("swapped_in_in_evidence", text=swapped))
     if not contains(q.sentence, source):
         out.append(reason("swapped_out_not_in_evidence", text=source))
@@ -368,7 +323,7 @@ def _truefalse(q: Question) -> list[Reason]:
 
 def _membership(q: Question, scope: str, item: str) -> list[Reason]:
     """ "<list lead-in>，其中包括“X”。": true iff X is in the list (the evidence) and is not the lead-in."""
-    bad = _verbatim(q, scope)
+    bad = verbatim(q, scope)
     if bad:
         return [reason("scope_not_in_evidence", fragment=bad[:30])]
     if q.answer[0] == TRUE_TEXT:
@@ -380,7 +335,7 @@ def _membership(q: Question, scope: str, item: str) -> list[Reason]:
     if not m:
         return [reason("false_without_original")]
     # the quotation runs over several items, so it is checked item by item
-    bad = next((b for part in re.split(r"(?<=[。；！？：—])", m.group(1)) if (b := _verbatim(q, part))), None)
+    bad = next((b for part in re.split(r"(?<=[。；！？：—])", m.group(1)) if (b := verbatim(q, part))), None)
     return [reason("original_not_in_evidence", fragment=bad[:30])] if bad else []
 
 
@@ -404,9 +359,9 @@ def edited_stem_problems(q: Question, before: str) -> list[Reason]:
             return [reason("edit_drops_blank")]
         if q.qtype == "single" and len(q.answer) == 1:
             clause = _blank_clause(stem, q.answer[0])
-            return [] if _supported(q, clause) else [reason("blank_context_not_in_evidence", fragment=clause[:30])]
+            return [] if supported(q, clause) else [reason("blank_context_not_in_evidence", fragment=clause[:30])]
         sides = _blank_clause(stem, BLANK).split(BLANK)
-        bad = next((side for side in sides if cjk_len(side) >= 2 and not _supported(q, side)), None)
+        bad = next((side for side in sides if cjk_len(side) >= 2 and not supported(q, side)), None)
         return [reason("blank_context_not_in_evidence", fragment=bad[:30])] if bad else []
     if before.rstrip().endswith(("？", "?")) and not stem.rstrip().endswith(("？", "?")):
         return [reason("edit_not_a_question")]

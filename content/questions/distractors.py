@@ -16,8 +16,8 @@ this order, for every candidate:
 
 When the corpus has too few dates or quantities of the right shape, nearby values are made up
 ("7月底" → "6月底", "8月底"; "六个月" → "三个月", "十二个月"; "每季度" → "每月", "每半年"); they are marked as
-synthetic and score lower.  A date is never the only one of its month among the options ("3月12日" against
-three February dates is answered by the month alone).
+synthetic and score lower (``synthetic``).  A date is never the only one of its month among the options
+("3月12日" against three February dates is answered by the month alone).
 
 Finding them is a best-first search (``shortlist``): the pool is indexed by polarity and form (the cheap
 half of :func:`kinds.compatible`) and by the features the score depends on, so each slot opens only the
@@ -33,13 +33,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from content.questions.kinds import compatible, form, is_negative, shared_affix
-from content.questions.quantities import measure, neighbours
+from content.questions.quantities import measure
 from content.questions.shortlist import TIE, Entry, Look, Part, Scored, bands, best, shape, tiebreak
 from content.questions.slots import Slot
+from content.questions.synthetic import QUANTITY_KINDS, made_up, months
 from content.questions.text import cjk_len, item_key, norm
 
 _CONTEXT = 6
-QUANTITY_KINDS = ("number", "frequency", "ordinal", "fraction")
 _SHAPE_DIGITS = re.compile(r"\d+")
 
 
@@ -159,8 +159,9 @@ class Pools:
             plain = re.compile(rf"(?<![\u4e00-\u9fff]){word}(?:、{word}){{2,}}(?![\u4e00-\u9fff])")
             runs: list[dict[str, None]] = []
             for text in self._paragraphs.values():
-                runs += [dict.fromkeys(re.findall(rf"(?:不同|本|各)({word})", m.group(0)))
-                         for m in prefixed.finditer(text)]
+                runs += [
+                    dict.fromkeys(re.findall(rf"(?:不同|本|各)({word})", m.group(0))) for m in prefixed.finditer(text)
+                ]
                 runs += [dict.fromkeys(m.group(0).split("、")) for m in plain.finditer(text)]
             self._runs[n] = runs
         return self._runs[n]
@@ -183,11 +184,7 @@ class Pools:
         look = Look.of(answer)
         parts = self._parts.get(kind, {})
         # the cheap half of kinds.compatible: polarity and form choose the parts worth searching
-        keys = {
-            k
-            for k in parts
-            if not phrase or (k[0] == negative and k[1] == kind_of_answer)
-        }
+        keys = {k for k in parts if not phrase or (k[0] == negative and k[1] == kind_of_answer)}
         chosen = [parts[k] for k in sorted(keys)]
         # "深学" or "查根源" beside four-character items is found out by its length
         window = 2 if kind_of_answer == "heavy" else 0 if len(answer) <= 4 else max(1, len(answer) // 4)
@@ -220,7 +217,7 @@ class Pools:
             chosen, answer, look, lengths=in_window, factor=1.0, skip=skip, keep=keep, digits_only=slot.kind == "date"
         )
         if slot.kind == "date":
-            dates = _months(answer, best(found, strict_fixed, passes(True), n + 8), n)
+            dates = months(answer, best(found, strict_fixed, passes(True), n + 8), n)
             return [Distractor(s.entry.value, round(s.quality, 3)) for s in dates]
         picked = best(found, strict_fixed, passes(True), n)
         if phrase and len(picked) < n:
@@ -242,7 +239,7 @@ class Pools:
         out: list[Scored] = []
         seen = set(self._keys.get(kind, ()))
         ordered = slot_kind in QUANTITY_KINDS and not answer[:1].isdigit()
-        for rank, value in enumerate(_synthetic(answer, slot_kind)):
+        for rank, value in enumerate(made_up(answer, slot_kind)):
             key = norm(value)
             if key in seen:
                 continue
@@ -353,26 +350,6 @@ def _entry(value: str, key: str) -> Entry:
     return Entry(value, key, Look.of(value), item_key(value), (False, form(value)))
 
 
-def _months(answer: str, ranked: list[Scored], n: int) -> list[Scored]:
-    """The best ``n`` dates, unless the answer would be the only one of its month among them.
-
-    "3月12日" against "2月24日, 2月26日, 2月28日" is answered by the month alone; the last of them gives way to
-    the best date of the answer's own month (there always is one: the made-up neighbours keep the month).
-    """
-    top = ranked[:n]
-    month = _month(answer)
-    months = {_month(s.entry.value) for s in top}
-    if month is None or month in months or len(months) != 1 or len(top) < 2:
-        return top
-    same = next((s for s in ranked[n:] if _month(s.entry.value) == month), None)
-    return top if same is None else [*top[:-1], same]
-
-
-def _month(value: str) -> str | None:
-    m = re.search(r"(\d{1,2})月", value)
-    return m.group(1) if m else None
-
-
 def _fits(answer: str, pattern: tuple[str, str, str]) -> bool:
     prefix, suffix, core = pattern
     return answer.startswith(prefix) and answer.endswith(suffix) and core in answer
@@ -403,24 +380,3 @@ def _neighbours(slot: Slot) -> tuple[str, str]:
     before = norm(text[max(line_start, slot.start - _CONTEXT) : slot.start])
     after = norm(text[slot.end : min(line_end, slot.end + _CONTEXT)])
     return before, after
-
-
-def _synthetic(answer: str, kind: str = "number") -> list[str]:
-    """Nearby dates and numbers in the answer's own format (``quantities.neighbours`` for the written-out ones)."""
-    if kind in QUANTITY_KINDS and not answer[:1].isdigit():
-        return neighbours(kind, answer)
-    m = re.fullmatch(r"(\d{4}年)?(\d{1,2})月(\d{1,2})日", answer)
-    if m:
-        year, month, day = m.group(1) or "", int(m.group(2)), int(m.group(3))
-        days = [d for d in (day + 2, day - 2, day + 5, day - 5, day + 9) if 1 <= d <= 28]
-        return [f"{year}{month}月{d}日" for d in days] + [f"{year}{month % 12 + 1}月{day}日"]
-    m = re.fullmatch(r"(\d{1,2})月(底|初|中旬|上旬|下旬)", answer)
-    if m:
-        month = int(m.group(1))
-        return [f"{x}月{m.group(2)}" for x in (month - 1, month + 1, month + 2, month - 2) if 1 <= x <= 12]
-    m = re.fullmatch(r"(\d+)(\D*)", answer)
-    if m:
-        n, unit = int(m.group(1)), m.group(2)
-        variants = [n // 2, n * 3 // 2, n * 2, n * 4 // 5] if n >= 100 else [n + 2, n - 2, n + 4, n - 1, n + 1]
-        return [f"{v}{unit}" for v in variants if v > 0 and v != n]
-    return []

@@ -27,15 +27,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from content.model import Question
 from content.questions.slots import Candidate
-from content.questions.text import BLANK, norm
+from content.questions.text import BLANK, norm, split_attribution
 
 _PREFIXES = ("described:", "siblings:")
 CONTEXT = 2  # characters either side of a blank that place its key in a sentence
 MIN_SHARED = 3  # items two lists must share to be one list
 ASKED_KEY = 8  # characters of a question-form 单选's key another stem must state to answer it
+DISTINCT = 5  # characters in a row of such a key, in no wrong option, that answer it as well ("县处级以上")
+_SUBJECT_VERB = re.compile(r"通过|要|应当|必须")  # where a requirement's subject ends and its action begins
+_QUOTE = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
 
 
 def items_of(fact: str) -> frozenset[str] | None:
@@ -88,18 +92,23 @@ def curated_facts(questions: Iterable[Question], facts: Iterable[str]) -> dict[s
 
 
 def gives_away(shown: Question, asked: Question) -> bool:
-    """Whether ``shown``'s stem or options reveal ``asked``'s answer (see the module docstring)."""
+    """Whether ``shown``'s stem, options or quoted source reveal ``asked``'s answer (see the module docstring).
+
+    A member sees a question's explanation right after answering it, in the same session as the next one: the
+    source it quotes counts as its stem ("…学习教育以县处级以上…为重点，于2026年春节假期后启动、7月底基本结束"
+    quoted by "以谁为重点？" answers "何时启动、何时基本结束？")."""
     if shown.qid == asked.qid:
         return False
+    seen = f"{shown.stem}\n{quoted_source(shown.explanation)}"
     if asked.qtype == "truefalse":
         original = _swapped_out(asked)
         # one side's context is enough: "…简约务实，不分批次、不划阶段。" states it at a stem's end as well
-        stem = _cjk(shown.stem)  # an option is no claim: only a stem states it
+        stem = _cjk(seen)  # an option is no claim: only a stem (or the source it quotes) states it
         return bool(original) and (original[:-CONTEXT] in stem or original[CONTEXT:] in stem)
     keys = [_cjk(k) for k in asked.answer if len(_cjk(k)) >= 2]
     if not keys:
         return False
-    stem = _cjk(shown.stem)
+    stem = _cjk(seen)
     if asked.qtype == "multiple" and len(keys) >= 3:
         # one option that lists them gives them away as well as a stem: the curated 总要求 单选's wrong
         # option "学习研讨、查摆问题、整改整治、建章立制" beside the 工作安排 多选
@@ -109,15 +118,34 @@ def gives_away(shown: Question, asked: Question) -> bool:
         # 总要求's four keys, which "most of them" (all but one) let through (examiner round 2, Q8 and Q6)
         return sum(k in stem for k in keys) >= max(2, (len(keys) + 1) // 2)
     if BLANK not in asked.stem:
-        # a question asked as a question ("…以谁为重点？"): a stem that states its long key answers it
-        return asked.qtype == "single" and any(len(k) >= ASKED_KEY and k in stem for k in keys)
-    if _missing_item(shown.stem, asked.stem, keys):
+        # a question asked as a question ("…以谁为重点？"): a stem that states its long key answers it, and so
+        # does one that states the part of it no wrong option has ("县处级以上领导班子及其成员通过…": round 4)
+        return asked.qtype == "single" and any(
+            (len(k) >= ASKED_KEY and k in stem) or _distinctive_run(k, asked, stem) for k in keys
+        )
+    if _missing_item(seen, asked.stem, keys):
         return True
     before, after = asked.stem.split(BLANK, 1)
     left, right = _cjk(before)[-CONTEXT:], _cjk(after)[:CONTEXT]
     texts = [stem, *(_cjk(o) for o in shown.options)]
     spans = [s for k in keys for s in (left + k if left else "", k + right if right else "") if s]
     return any(s in t for s in spans for t in texts)
+
+
+def quoted_source(explanation: str) -> str:
+    """The source an explanation quotes (``原文：“…”``), or "" when it quotes none."""
+    m = _QUOTE.search(explanation)
+    return m.group(1) if m else ""
+
+
+def _distinctive_run(key: str, asked: Question, stem: str) -> bool:
+    """Whether ``stem`` states ``DISTINCT`` or more characters of ``key`` in a row that no wrong option has."""
+    wrong = [_cjk(o) for o in asked.options if o not in asked.answer]
+    for i in range(len(key) - DISTINCT + 1):
+        run = key[i : i + DISTINCT]
+        if run in stem and not any(run in w for w in wrong):
+            return True
+    return False
 
 
 def rivals(question: Question, chosen: Iterable[Question]) -> Question | None:
@@ -181,10 +209,10 @@ def untangle(bank: Sequence[Question], sound: Callable[[Question], bool] = lambd
 
 
 def _cut(q: Question, p: Question) -> Question:
-    """``q`` without the one clause of its stem that tells ``p``'s answer, or ``q`` unchanged."""
+    """``q`` without the one clause of its stem that tells ``p``'s answer, or ``q`` unchanged; then, if its
+    explanation still tells it, without the quoted clauses that do (:func:`_cut_quote`)."""
     clauses = q.stem.split("，")
-    leak = _swapped_out(p)[CONTEXT:-CONTEXT] if p.qtype == "truefalse" else ""
-    leaks = [leak] if leak else [_cjk(k) for k in p.answer if len(_cjk(k)) >= 2]
+    leaks = _leaks(p)
     scored = [
         (sum(len(x) for x in leaks if x and (x in _cjk(c) or _cjk(c) in x)), i)
         for i, c in enumerate(clauses)
@@ -198,7 +226,67 @@ def _cut(q: Question, p: Question) -> Question:
         cut = replace(q, stem=stem)
         if not gives_away(cut, p):
             return cut
+        cut = _cut_quote(cut, p)
+        if not gives_away(cut, p):
+            return cut
+    for cut in (_cut_subject(q, p), _cut_quote(_cut_subject(q, p), p), _cut_quote(q, p)):
+        if cut != q and not gives_away(cut, p):
+            return cut
     return q
+
+
+def _cut_subject(q: Question, p: Question) -> Question:
+    """``q`` whose claim opens without the subject that tells ``p``'s answer: "《通知》强调：县处级以上领导班子及其成员
+    通过督促检查、…（　）等途径…" → "《通知》强调：通过督促检查、…" beside "以谁为重点？" (the blank and its verb
+    stay)."""
+    who, claim = split_attribution(q.stem)
+    head = claim.split("，", 1)[0]
+    m = _SUBJECT_VERB.search(head)
+    if not who or m is None or m.start() == 0 or BLANK in head[: m.start()]:
+        return q
+    subject = _cjk(head[: m.start()])
+    if not any(x and (x in subject or subject in x or _shares_run(x, subject)) for x in _leaks(p)):
+        return q
+    said = head[: m.start()]
+    quote = quoted_source(q.explanation)
+    explanation = q.explanation
+    if said in quote:  # the quotation loses it too, marked: the member reads it right after answering
+        explanation = explanation.replace(f"“{quote}”", "“" + quote.replace(said, "……", 1) + "”", 1)
+    return replace(q, stem=q.stem[: len(q.stem) - len(claim)] + claim[m.start() :], explanation=explanation)
+
+
+def _shares_run(a: str, b: str) -> bool:
+    return any(a[i : i + DISTINCT] in b for i in range(len(a) - DISTINCT + 1))
+
+
+def _leaks(p: Question) -> list[str]:
+    leak = _swapped_out(p)[CONTEXT:-CONTEXT] if p.qtype == "truefalse" else ""
+    return [leak] if leak else [_cjk(k) for k in p.answer if len(_cjk(k)) >= 2]
+
+
+def _cut_quote(q: Question, p: Question) -> Question:
+    """``q`` whose explanation quotes its source without the clauses that tell ``p``'s answer and that ``q``'s
+    own stem does not need ("…简约务实，不分批次、不划阶段，认真落实…" quoted for the 工作安排 beside the 判断 on
+    分两批次); the cut is marked "……" so the quotation stays honest."""
+    quote = quoted_source(q.explanation)
+    if not quote:
+        return q
+    own = _cjk(q.stem)
+    keys = [_cjk(k) for k in q.answer if len(_cjk(k)) >= 2]
+    leaks = _leaks(p)
+    clauses = quote.split("，")
+    kept = [
+        c for c in clauses
+        if not (any(x and x in _cjk(c) for x in leaks) and _cjk(c) not in own and not any(k in _cjk(c) for k in keys))
+    ]
+    if len(kept) == len(clauses) or not kept:
+        return q
+    marked = [c if c in kept else "……" for c in clauses]
+    text = "，".join(marked)
+    while "……，……" in text:
+        text = text.replace("……，……", "……")
+    text = text.replace("，……，", "……").replace("，……", "……").replace("……，", "……")
+    return replace(q, explanation=q.explanation.replace(f"“{quote}”", f"“{text}”", 1))
 
 
 def settle(q: Question, p: Question) -> tuple[Question, Question] | None:
@@ -223,7 +311,12 @@ def mutual(bank: Sequence[Question]) -> set[str]:
     could): one of the two must go, and the secretary's stays ("坚持（聚焦主题）、简约务实，不分批次、不划阶段…"
     beside the curated "坚持聚焦主题、简约务实，分两批次、分三阶段"; the true "学习教育以县处级以上…特别是“一把手”
     为重点" beside the curated "…以谁为重点？"); the ranker fills the place with another question."""
-    curated = [q for q in bank if q.origin == "curated" and q.enabled]
+    shown = [q for q in bank if q.enabled]
+    # a curated question that hands another its answer one way is held back (``leaking``) whatever yields to
+    # it, so nothing yields: the curated 总要求 单选 (its option lists the 工作安排) beside the 总要求 多选
+    held = {q.qid for q in shown if q.origin == "curated"
+            and any(gives_away(q, p) and not gives_away(p, q) for p in shown if p.qid != q.qid)}
+    curated = [q for q in shown if q.origin == "curated" and q.qid not in held]
     return {q.qid for q in bank if q.origin != "curated" and q.enabled and any(gives_away(q, p) for p in curated)}
 
 
@@ -276,7 +369,8 @@ def _missing_item(shown: str, asked: str, keys: Sequence[str]) -> bool:
     return False
 
 
-def _cjk(text: str) -> str:
+@lru_cache(maxsize=16384)
+def _cjk(text: str) -> str:  # cached: the ranker compares the same stems and explanations many times
     return "".join(ch for ch in norm(text) if "\u3400" <= ch <= "\u9fff")
 
 

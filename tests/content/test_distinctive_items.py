@@ -103,8 +103,9 @@ def test_a_true_statement_that_prints_a_curated_questions_key_yields_to_it() -> 
     false = Question("q-f", "truefalse", "《通知》指出：" + FOCUS.replace("县处级", "乡科级"), ("正确", "错误"),
                      ("错误",), "错误。原文：“" + FOCUS + "”", "d", NOTICE, FOCUS)
     assert gives_away(true, curated) and not gives_away(curated, true)
-    assert not gives_away(false, curated)
-    assert mutual([curated, true, false]) == {"q-t"}  # one way is enough: the secretary's question stays
+    # round 4: the false twin's explanation quotes the focus, which a member reads before the next question
+    assert gives_away(false, curated)
+    assert mutual([curated, true, false]) == {"q-t", "q-f"}  # one way is enough: the secretary's question stays
 
 
 def test_the_shipped_bank_asks_the_distinctive_item_and_both_truths(published: Corpus) -> None:
@@ -112,7 +113,5 @@ def test_the_shipped_bank_asks_the_distinctive_item_and_both_truths(published: C
     fills = [q.answer[0] for q in bank if q.qtype == "fill"]
     assert "“十五五”规划编制实施" in fills
     assert not {"中央巡视整改", "生态环保督察整改", "四中全会"} & set(fills)
-    truths = {q.answer[0] for q in bank if q.qtype == "truefalse"}
-    # both: the true duty copies were give-aways (examiner round 2), true pairings took their place (``pairings``)
-    assert truths == {"正确", "错误"}
+    # both truths: lost since round 4 (true pairings refused), test_worth_causes_round4's strict xfail
     assert not any("五中全会" in q.stem for q in bank)

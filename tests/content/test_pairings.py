@@ -38,11 +38,10 @@ def test_a_pairing_is_stated_true_whole_and_two_by_two_and_verifies() -> None:
         assert (c.kind, c.truth, c.question.answer) == (PAIRING, True, (TRUE_TEXT,))
         assert c.fact == "siblings:听取群众意见、接受群众监督、接受群众评判"  # one fact, the blanks' too
         assert check_question(c.question, [LEAD, OPEN_DOOR]) == [], c.question.stem
-    # the examiner keeps them: a pairing is something to check, not a copy that reads true unread
-    kept = asked_alone(examine(found, OPEN_DOOR, [NOTICE], corpus=OPEN_DOOR))
-    assert {c.question.qid for c in kept} == {c.question.qid for c in found}
-    # a pairing is no option of a "下列表述正确的有" 多选: its claim needs its exchanged twin beside it
-    assert not any("群众评判" in o for c in statement_candidates(kept) for o in c.question.options)
+    # round 4: the examiner refuses them — the only false version (an exchange) is refused, so a true pairing
+    # is affirmed by form (``formulas``); nor is one an option of a "下列表述正确的有" 多选
+    assert asked_alone(examine(found, OPEN_DOOR, [NOTICE], corpus=OPEN_DOOR)) == []
+    assert not any("群众评判" in o for c in statement_candidates(found) for o in c.question.options)
 
 
 def test_steps_with_a_quoted_word_are_a_pairing_and_repeated_words_are_not() -> None:
@@ -83,9 +82,9 @@ def test_two_false_statements_exchanging_one_pair_of_holders_ask_one_fact() -> N
     assert set(fa) & set(fb) == {"exchange:中央党的建设工作领导小组|各级党委(党组)"}
 
 
-def test_the_shipped_bank_holds_a_true_pairing_among_balanced_statements(published: Corpus) -> None:
+def test_the_shipped_bank_holds_no_true_pairing(published: Corpus) -> None:
+    """Round 4: a true pairing is affirmed by form (``formulas``); its blanks may still ask it."""
     statements = [q for q in published.questions if q.enabled and q.qtype == "truefalse"]
-    assert any(q.answer == (TRUE_TEXT,) and "检验成效接受群众评判" in q.stem for q in statements)
-    assert 0.4 <= sum(q.answer == (TRUE_TEXT,) for q in statements) / len(statements) <= 0.6
+    assert not any(q.answer == (TRUE_TEXT,) and "检验成效接受群众评判" in q.stem for q in statements)
     # the mirror twins of the 统筹协调 / 负总责 split are not both asked
     assert sum("统筹协调" in q.stem or "负总责" in q.stem for q in statements) <= 1

@@ -24,14 +24,14 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import BotCommand, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
 
+from bot import group_manners
 from bot.callbacks import CallbackData, decode
 from bot.config import Settings
-from bot.context import Caller, Services, load_caller, reply, services
-from bot import group_manners
+from bot.context import Caller, Services, load_caller, services
 from bot.texts import Catalog, Safe
 from storage import members as member_store
 from storage import roster

@@ -42,8 +42,13 @@ class PointerThrottle:
     """Who got a pointer in which group, and when: at most one per user per ``per_user``, and at most
     ``per_group`` per group within ``window``."""
 
-    def __init__(self, per_user: timedelta = PER_USER, per_group: int = PER_GROUP, window: timedelta = WINDOW,
-                 max_entries: int = 10_000) -> None:
+    def __init__(
+        self,
+        per_user: timedelta = PER_USER,
+        per_group: int = PER_GROUP,
+        window: timedelta = WINDOW,
+        max_entries: int = 10_000,
+    ) -> None:
         self.per_user = per_user
         self.per_group = per_group
         self.window = window
@@ -74,8 +79,9 @@ def throttle(context: ContextTypes.DEFAULT_TYPE) -> PointerThrottle:
     return found
 
 
-def open_chat_markup(context: ContextTypes.DEFAULT_TYPE, svc: Services, lang: str,
-                     payload: str | None = None) -> InlineKeyboardMarkup | None:
+def open_chat_markup(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, lang: str, payload: str | None = None
+) -> InlineKeyboardMarkup | None:
     """The 打开私聊 button; a /start payload (an invite code) rides along so it need not be typed again."""
     username = context.bot.username
     if not username:
@@ -98,8 +104,16 @@ async def tell_privately(context: ContextTypes.DEFAULT_TYPE, caller: Caller, tex
     return True
 
 
-async def point_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller,
-                         text: Safe, *, payload: str | None = None, quote: bool = True) -> None:
+async def point_in_group(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    caller: Caller,
+    text: Safe,
+    *,
+    payload: str | None = None,
+    quote: bool = True,
+) -> None:
     """One throttled pointer in the group (silence past the throttle)."""
     if not throttle(context).allow(caller.chat_id, caller.user_id, svc.clock.now()):
         return
@@ -107,20 +121,28 @@ async def point_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE, svc
     if quote:
         await reply(update, text, reply_markup=markup)
     else:  # the message it answers is gone
-        await context.bot.send_message(caller.chat_id, text, parse_mode="HTML", reply_markup=markup,
-                                       disable_web_page_preview=True)
+        await context.bot.send_message(
+            caller.chat_id, text, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
+        )
 
 
-async def answer_aside(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller,
-                       private_text: Safe | str, pointer: Safe | None = None) -> None:
+async def answer_aside(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    caller: Caller,
+    private_text: Safe | str,
+    pointer: Safe | None = None,
+) -> None:
     """Answer someone in their private chat instead of the group; failing that, a throttled pointer."""
     if await tell_privately(context, caller, private_text):
         return
     await point_in_group(update, context, svc, caller, pointer or svc.texts.t("privacy.see_private", caller.lang))
 
 
-async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller,
-                 text: Safe | str, command: str) -> None:
+async def answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, text: Safe | str, command: str
+) -> None:
     """A command's refusal or mistake: in private chat, the answer; typed in the group, the same answer aside,
     so the group learns nothing about who is a member or a secretary."""
     if caller.private:
@@ -130,8 +152,9 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Servic
     await answer_aside(update, context, svc, caller, Safe(f"{about}\n{text}"))
 
 
-async def redirect_command(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller,
-                           command: str, args: list[str]) -> None:
+async def redirect_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, command: str, args: list[str]
+) -> None:
     """A private-only command typed in the group: a note in private chat, else one pointer in the group.
 
     A check-in code typed in the group is deleted when the bot may (it is a group admin), so nobody outside
@@ -143,9 +166,15 @@ async def redirect_command(update: Update, context: ContextTypes.DEFAULT_TYPE, s
     if await tell_privately(context, caller, svc.texts.t(f"privacy.private_{key}", caller.lang, command=command)):
         return
     payload = args[0] if command == "start" and len(args) == 1 else None
-    await point_in_group(update, context, svc, caller,
-                         svc.texts.t(f"privacy.pointer_{key}", caller.lang, command=command),
-                         payload=payload, quote=not deleted)
+    await point_in_group(
+        update,
+        context,
+        svc,
+        caller,
+        svc.texts.t(f"privacy.pointer_{key}", caller.lang, command=command),
+        payload=payload,
+        quote=not deleted,
+    )
 
 
 async def _delete(update: Update) -> bool:

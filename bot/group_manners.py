@@ -34,6 +34,8 @@ PER_USER = timedelta(minutes=5)  # one pointer per user in this time
 PER_GROUP = 3  # pointers per group within WINDOW
 WINDOW = timedelta(minutes=1)
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what Telegram accepts after ?start=
+UNDELETABLE_KEY = "zhibu.group_undeletable"  # group id -> when deleting a message there was refused
+UNDELETABLE_FOR = timedelta(hours=1)
 # commands whose argument must not stay readable in the group: the message is deleted when the bot may
 CODE_COMMANDS = frozenset({"checkin"})
 
@@ -94,7 +96,11 @@ def open_chat_markup(
 
 
 async def tell_privately(context: ContextTypes.DEFAULT_TYPE, caller: Caller, text: Safe | str) -> bool:
-    """Send ``text`` to the caller's private chat; False when Telegram refuses (never started, or blocked)."""
+    """Send ``text`` to the caller's private chat; False when there is none.  Someone with no row never
+    pressed /start in private (a row is made there), so the bot does not even try; a member who blocked
+    the bot is refused by Telegram."""
+    if caller.member is None:
+        return False
     try:
         for part in split_message(text):
             await context.bot.send_message(caller.user_id, part, parse_mode="HTML", disable_web_page_preview=True)
@@ -161,7 +167,7 @@ async def redirect_command(
     the room checks in with it."""
     deleted = False
     if command in CODE_COMMANDS and args:
-        deleted = await _delete(update)
+        deleted = await _delete(update, context, svc.clock.now())
     key = "checkin" if command in CODE_COMMANDS else "command"
     if await tell_privately(context, caller, svc.texts.t(f"privacy.private_{key}", caller.lang, command=command)):
         return
@@ -177,12 +183,18 @@ async def redirect_command(
     )
 
 
-async def _delete(update: Update) -> bool:
+async def _delete(update: Update, context: ContextTypes.DEFAULT_TYPE, now: datetime) -> bool:
+    """Delete the message; a group where that failed (the bot is no admin there) is not asked again for a
+    while, so a missing right costs one refused call an hour, not one per code."""
     message = update.effective_message
     if message is None:
         return False
+    refused: dict[int, datetime] = context.application.bot_data.setdefault(UNDELETABLE_KEY, {})
+    if now - refused.get(message.chat_id, now - UNDELETABLE_FOR) < UNDELETABLE_FOR:
+        return False
     try:
         return bool(await message.delete())
-    except TelegramError as exc:  # not a group admin, or too late: the code stays, the pointer says so
+    except TelegramError as exc:  # not a group admin, or too late: the code stays, the answer says so
         log.info("could not delete a code typed in group %s: %s", message.chat_id, exc)
+        refused[message.chat_id] = now
         return False

@@ -77,6 +77,7 @@ async def test_pointers_for_those_the_bot_cannot_reach_are_throttled(branch: Off
     said = [m for _ in range(24) for m in await typed_in_group(branch, clock, STRANGER, "/help")]
     assert len(said) == 1 and said[0].chat_id == GROUP and "私聊" in said[0].plain
     assert [b.url for b in said[0].button_list()] == ["https://t.me/zhibu_bot"]
+    assert not [c for c in branch.api.calls if c.error is not None]  # no private message tried and refused
     clock.advance(timedelta(minutes=5))
     assert len(in_group(await typed_in_group(branch, clock, STRANGER, "/help"))) == 1  # forgiven after a while
 
@@ -136,8 +137,11 @@ async def test_a_check_in_code_typed_in_the_group_is_deleted_when_the_bot_may(
     said = await branch.feed(typed)  # not an admin: the code cannot be deleted, and nothing breaks
     assert [m.chat_id for m in said] == [MEMBER] and "不要把签到码发到群里" in said[0].plain
     assert branch.api.deleted == []
+    await branch.feed(branch.api.group_message_update(MEMBER, GROUP, "/checkin 1234"))
+    assert len([c for c in branch.api.calls if c.method == "deleteMessage"]) == 1  # not asked again for a while
 
-    branch.api.set_member_status(GROUP, branch.api.bot_user["id"], "administrator")
+    branch.api.set_member_status(GROUP, branch.api.bot_user["id"], "administrator")  # made admin: tried again later
+    clock.advance(timedelta(hours=1))
     for user in (MEMBER, STRANGER):
         typed = branch.api.group_message_update(user, GROUP, "/checkin 5678")
         said = await branch.feed(typed)

@@ -55,11 +55,14 @@ class PointerThrottle:
         self.per_group = per_group
         self.window = window
         self.max_entries = max_entries
-        self._last: dict[tuple[int, int], datetime] = {}
+        self._last: dict[tuple[int, int, str], datetime] = {}
         self._recent: dict[int, deque[datetime]] = {}
 
-    def allow(self, chat_id: int, user_id: int, now: datetime) -> bool:
-        last = self._last.get((chat_id, user_id))
+    def allow(self, chat_id: int, user_id: int, now: datetime, link: str = "") -> bool:
+        """Whether a pointer may go out now; one carrying a new ``link`` (an invite typed after a plain
+        pointer) counts apart from the user's plain pointers, within the same group cap."""
+        key = (chat_id, user_id, link)
+        last = self._last.get(key)
         if last is not None and now - last < self.per_user:
             return False
         recent = self._recent.setdefault(chat_id, deque())
@@ -69,7 +72,7 @@ class PointerThrottle:
             return False
         if len(self._last) >= self.max_entries:
             self._last = {key: at for key, at in self._last.items() if now - at < self.per_user}
-        self._last[(chat_id, user_id)] = now
+        self._last[key] = now
         recent.append(now)
         return True
 
@@ -84,12 +87,13 @@ def throttle(context: ContextTypes.DEFAULT_TYPE) -> PointerThrottle:
 def open_chat_markup(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, lang: str, payload: str | None = None
 ) -> InlineKeyboardMarkup | None:
-    """The 打开私聊 button; a /start payload (an invite code) rides along so it need not be typed again."""
+    """The 打开私聊 button; a /start payload (an invite code, checked against what Telegram accepts after
+    ``?start=``) rides along so it need not be typed again."""
     username = context.bot.username
     if not username:
         return None
     url = f"https://t.me/{username}"
-    if payload and _PAYLOAD.fullmatch(payload):
+    if payload:
         url += f"?start={payload}"
     label = svc.texts.plain("privacy.open_chat", lang)
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
@@ -121,7 +125,7 @@ async def point_in_group(
     quote: bool = True,
 ) -> None:
     """One throttled pointer in the group (silence past the throttle)."""
-    if not throttle(context).allow(caller.chat_id, caller.user_id, svc.clock.now()):
+    if not throttle(context).allow(caller.chat_id, caller.user_id, svc.clock.now(), payload or ""):
         return
     markup = open_chat_markup(context, svc, caller.lang, payload)
     if quote:
@@ -171,7 +175,7 @@ async def redirect_command(
     key = "checkin" if command in CODE_COMMANDS else "command"
     if await tell_privately(context, caller, svc.texts.t(f"privacy.private_{key}", caller.lang, command=command)):
         return
-    payload = args[0] if command == "start" and len(args) == 1 else None
+    payload = args[0] if command == "start" and len(args) == 1 and _PAYLOAD.fullmatch(args[0]) else None
     await point_in_group(
         update,
         context,

@@ -98,7 +98,9 @@ async def test_a_blocked_member_gets_the_pointer_in_the_group(branch: OfflineSes
 
 
 async def test_start_with_an_invite_in_the_group_links_the_invite(branch: OfflineSession, clock: FakeClock) -> None:
-    """G7: the 打开私聊 button carries the /start payload, so the invite need not be typed again."""
+    """G7: the 打开私聊 button carries the /start payload, so the invite need not be typed again — even
+    right after a plain pointer, which would otherwise silence the next one."""
+    assert len(await typed_in_group(branch, clock, STRANGER, "/help")) == 1
     (pointer,) = await typed_in_group(branch, clock, STRANGER, f"/start@zhibu_bot {INVITE}")
     assert pointer.chat_id == GROUP
     assert [b.url for b in pointer.button_list()] == [f"https://t.me/zhibu_bot?start={INVITE}"]

@@ -6,8 +6,9 @@ A ``Command`` names its minimum role, its handler, whether it answers only in pr
 menu.  The guard around every handler is here too, so no command can be registered without its checks:
 
 * the caller and their scope (``storage.scope``) are resolved once and handed to the handler;
-* a private command typed in a group gets a short pointer to the private chat — before anything else,
-  so a roster or an answer sheet is never posted for the whole group to read;
+* a private command typed in a group is redirected to the private chat (``bot.group_manners``) — before
+  anything else, so a roster or an answer sheet is never posted for the whole group to read; a refusal or a
+  usage mistake of a command typed in the group is answered there too, out of the group's sight;
 * a member who tries a secretary command gets a polite refusal (logged and audited); someone not yet a
   member is told where their request stands.
 
@@ -23,14 +24,15 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import BotCommand, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
 
+from bot import group_manners
 from bot.callbacks import CallbackData, decode
 from bot.config import Settings
-from bot.context import Caller, Services, load_caller, reply, services
-from bot.texts import Catalog
+from bot.context import Caller, Services, load_caller, services
+from bot.texts import Catalog, Safe
 from storage import members as member_store
 from storage import roster
 from storage.errors import DomainError, NotFound, PermissionDenied
@@ -119,10 +121,14 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
         if caller is None:
             return
         if command.private and not caller.private:
-            await point_to_private_chat(update, context, svc, caller, command.name)
+            await group_manners.redirect_command(update, context, svc, caller, command.name, args_of(context))
             return
+
+        async def answer(text: Safe | str) -> None:  # typed in the group: answered aside, never in front of everyone
+            await group_manners.answer(update, context, svc, caller, text, command.name)
+
         if command.role is not None and not caller.active:
-            await reply(update, svc.texts.t(not_joined_key(caller), caller.lang))
+            await answer(svc.texts.t(not_joined_key(caller), caller.lang))
             return
         if not command.allowed(caller):
             log.warning("refused /%s to user %s (role %s)", command.name, caller.user_id,
@@ -131,34 +137,21 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
                              actor=caller.user_id, action="refused", detail=f"/{command.name}",
                              now=svc.clock.now())
             refused = "auth.refused_admin" if command.role == Role.ADMIN else "auth.refused_command"
-            await reply(update, svc.texts.t(refused, caller.lang, command=command.name))
+            await answer(svc.texts.t(refused, caller.lang, command=command.name))
             return
         try:
             await command.handler(update, context, caller)
         except UsageError:
             usage = svc.texts.t(command.key_for(command.usage_key, svc.texts, caller.scope.role), caller.lang)
-            await reply(update, svc.texts.t("usage.hint", caller.lang, usage=usage))
+            await answer(svc.texts.t("usage.hint", caller.lang, usage=usage))
         except PermissionDenied as exc:  # a command members may use, refused for this use: say which one
             key = f"auth.forbidden.{command.name}"
-            await reply(update, svc.texts.t(key, caller.lang) if svc.texts.has(key) else render_error(svc, exc,
-                                                                                                       caller.lang))
+            await answer(svc.texts.t(key, caller.lang) if svc.texts.has(key) else render_error(svc, exc, caller.lang))
         except DomainError as exc:
-            await reply(update, render_error(svc, exc, caller.lang))
+            await answer(render_error(svc, exc, caller.lang))
 
     run.__name__ = f"cmd_{command.name}"
     return run
-
-
-async def point_to_private_chat(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, name: str
-) -> None:
-    """One short line in the group, with a button that opens the private chat with the bot."""
-    username = context.bot.username
-    markup = None
-    if username:
-        label = svc.texts.plain("privacy.open_chat", caller.lang)
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=f"https://t.me/{username}")]])
-    await reply(update, svc.texts.t("privacy.use_private_chat", caller.lang, command=name), reply_markup=markup)
 
 
 def not_joined_key(caller: Caller) -> str:

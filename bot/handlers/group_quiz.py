@@ -19,6 +19,7 @@ from sqlmodel import Session
 from telegram import Message, PollAnswer, Update
 from telegram.ext import ContextTypes
 
+from bot import group_manners
 from bot.commands import Command, UsageError, args_of, int_arg
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
@@ -86,7 +87,9 @@ def _queue_group_quiz(member: Member, group_chat_id: int, question_id: int | Non
 
 async def group_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/groupquiz [题号]`` — post a published question to the branch group as a quiz poll (typed in private
-    chat or in the group itself)."""
+    chat or in the group itself).  Typed in the group, only the success is said there (it tells members the
+    poll is coming and that their votes are seen); a mistake goes to the secretary privately.  Both replies
+    say the poll is not anonymous: votes are recorded per member, so the group sees who chose what."""
     svc = services(context)
     assert caller.member is not None
     args = args_of(context)
@@ -95,12 +98,13 @@ async def group_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     question_id = int_arg(args[0]) if args else None
     branch = await svc.db.run(member_store.get_branch, branch_id=caller.member.branch_id)
     if branch.group_chat_id is None:
-        await reply(update, svc.texts.t("quiz.no_group", caller.lang))
+        await group_manners.answer(update, context, svc, caller, svc.texts.t("quiz.no_group", caller.lang), "groupquiz")
         return
     question = await svc.db.run(_queue_group_quiz, caller.member, branch.group_chat_id, question_id,
                                 svc.clock.now())
     if question is None:
-        await reply(update, svc.texts.t("quiz.group_none", caller.lang))
+        await group_manners.answer(update, context, svc, caller, svc.texts.t("quiz.group_none", caller.lang),
+                                   "groupquiz")
         return
     if not caller.private:  # typed in a group: the poll itself follows there, so no preview of it
         await reply(update, svc.texts.t("quiz.group_queued_here", caller.lang))

@@ -120,11 +120,12 @@ async def test_secretary_commands_answer_only_in_private(world: OfflineSession) 
     world.api.add_group(GROUP_A, "甲支部群")
     for text in ("/members", "/bank", "/approve 1", "/whoami", "/lang en", "/help"):
         replies = await world.feed(world.api.group_message_update(SEC_A, GROUP_A, text))
-        assert len(replies) == 1 and replies[0].chat_id == GROUP_A, text
+        assert len(replies) == 1 and replies[0].chat_id == SEC_A, text  # a note in private, nothing in the group
         assert "私聊" in replies[0].plain and "张三" not in replies[0].plain, text
         assert not any(m.kind == "document" for m in replies)
-    stranger = await world.feed(world.api.group_message_update(MEMBER_A, GROUP_A, "/members"))
-    assert "私聊" in stranger[0].plain
+    member = await world.feed(world.api.group_message_update(MEMBER_A, GROUP_A, "/members"))
+    assert [m.chat_id for m in member] == [MEMBER_A] and "私聊" in member[0].plain
+    assert world.api.messages_to(GROUP_A) == []
     assert "张三" in (await world.send(SEC_A, "/members"))[0].plain  # still works in private
 
 

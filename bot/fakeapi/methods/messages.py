@@ -122,8 +122,14 @@ def edit_message_reply_markup(world: World, p: Params, files: dict[str, Uploaded
 def delete_message(world: World, p: Params, files: dict[str, UploadedFile]) -> bool:
     chat_id = world.resolve_chat(p.chat_ref())
     message_id = p.int("message_id")
-    if world.messages.pop((chat_id, message_id), None) is None:
+    stored = world.message(chat_id, message_id)
+    if stored is None:
         raise BotApiError.bad_request("message to delete not found")
+    # in a group, only an admin bot may delete what others wrote (Telegram's can_delete_messages)
+    if (world.chats[chat_id]["type"] != "private" and not stored.from_bot
+            and world.members.get((chat_id, world.bot_user["id"])) not in {"administrator", "creator"}):
+        raise BotApiError.bad_request("message can't be deleted")
+    world.messages.pop((chat_id, message_id), None)
     world.deleted.append((chat_id, message_id))
     return True
 

@@ -1,0 +1,204 @@
+"""How the bot behaves in the branch group: it says as little as possible there.
+
+The group is shared by everyone, Telegram allows a bot about 20 messages a minute in it, and what the bot
+says there is read by all.  So an answer meant for one person — a private-only command typed in the group, a
+refusal, a usage mistake, a mention, a secretary's file — goes to that person's private chat with the bot
+when they have one (they have pressed /start: Telegram lets the bot write to them), and the group hears
+nothing.  Only someone the bot cannot write to gets one short pointer in the group, with a button that opens
+the private chat (carrying a /start payload), and those pointers are throttled: one per user per
+``PER_USER``, at most ``PER_GROUP`` per group per ``WINDOW``; beyond that the bot stays silent.
+
+The throttle lives in ``bot_data`` (memory): it is manners, not data, and a restart forgives everyone.
+A pointer never says whether its reader is a member: strangers and members the bot cannot reach get the same
+words.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.context import Caller, Services, reply, split_message
+from bot.texts import Safe
+
+log = logging.getLogger(__name__)
+
+THROTTLE_KEY = "zhibu.group_pointers"
+PER_USER = timedelta(minutes=5)  # one pointer per user in this time
+PER_GROUP = 3  # pointers per group within WINDOW
+WINDOW = timedelta(minutes=1)
+_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what Telegram accepts after ?start=
+UNDELETABLE_KEY = "zhibu.group_undeletable"  # group id -> when deleting a message there was refused
+UNDELETABLE_FOR = timedelta(hours=1)
+# commands whose argument must not stay readable in the group: the message is deleted when the bot may
+CODE_COMMANDS = frozenset({"checkin"})
+
+
+class PointerThrottle:
+    """Who got a pointer in which group, and when: at most one per user per ``per_user``, and at most
+    ``per_group`` per group within ``window``."""
+
+    def __init__(
+        self,
+        per_user: timedelta = PER_USER,
+        per_group: int = PER_GROUP,
+        window: timedelta = WINDOW,
+        max_entries: int = 10_000,
+    ) -> None:
+        self.per_user = per_user
+        self.per_group = per_group
+        self.window = window
+        self.max_entries = max_entries
+        self._last: dict[tuple[int, int, str], datetime] = {}
+        self._recent: dict[int, deque[datetime]] = {}
+
+    def allow(self, chat_id: int, user_id: int, now: datetime, link: str = "") -> bool:
+        """Whether a pointer may go out now; one carrying a new ``link`` (an invite typed after a plain
+        pointer) counts apart from the user's plain pointers, within the same group cap."""
+        key = (chat_id, user_id, link)
+        last = self._last.get(key)
+        if last is not None and now - last < self.per_user:
+            return False
+        recent = self._recent.setdefault(chat_id, deque())
+        while recent and now - recent[0] >= self.window:
+            recent.popleft()
+        if len(recent) >= self.per_group:
+            return False
+        if len(self._last) >= self.max_entries:
+            self._last = {key: at for key, at in self._last.items() if now - at < self.per_user}
+        self._last[key] = now
+        recent.append(now)
+        return True
+
+
+def throttle(context: ContextTypes.DEFAULT_TYPE) -> PointerThrottle:
+    found = context.application.bot_data.get(THROTTLE_KEY)
+    if not isinstance(found, PointerThrottle):
+        found = context.application.bot_data[THROTTLE_KEY] = PointerThrottle()
+    return found
+
+
+def open_chat_markup(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, lang: str, payload: str | None = None
+) -> InlineKeyboardMarkup | None:
+    """The 打开私聊 button; a /start payload (an invite code, checked against what Telegram accepts after
+    ``?start=``) rides along so it need not be typed again."""
+    username = context.bot.username
+    if not username:
+        return None
+    url = f"https://t.me/{username}"
+    if payload:
+        url += f"?start={payload}"
+    label = svc.texts.plain("privacy.open_chat", lang)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
+
+
+async def tell_privately(context: ContextTypes.DEFAULT_TYPE, caller: Caller, text: Safe | str) -> bool:
+    """Send ``text`` to the caller's private chat; False when there is none.  Someone with no row never
+    pressed /start in private (a row is made there), so the bot does not even try; a member who blocked
+    the bot is refused by Telegram."""
+    if caller.member is None:
+        return False
+    try:
+        for part in split_message(text):
+            await context.bot.send_message(caller.user_id, part, parse_mode="HTML", disable_web_page_preview=True)
+    except (Forbidden, BadRequest) as exc:  # no private chat with this user: the group pointer is all we can do
+        log.debug("no private chat with user %s: %s", caller.user_id, exc)
+        return False
+    return True
+
+
+async def point_in_group(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    caller: Caller,
+    text: Safe,
+    *,
+    payload: str | None = None,
+    quote: bool = True,
+) -> None:
+    """One throttled pointer in the group (silence past the throttle)."""
+    if not throttle(context).allow(caller.chat_id, caller.user_id, svc.clock.now(), payload or ""):
+        return
+    markup = open_chat_markup(context, svc, caller.lang, payload)
+    if quote:
+        await reply(update, text, reply_markup=markup)
+    else:  # the message it answers is gone
+        await context.bot.send_message(
+            caller.chat_id, text, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
+        )
+
+
+async def answer_aside(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    caller: Caller,
+    private_text: Safe | str,
+    pointer: Safe | None = None,
+) -> None:
+    """Answer someone in their private chat instead of the group; failing that, a throttled pointer."""
+    if await tell_privately(context, caller, private_text):
+        return
+    await point_in_group(update, context, svc, caller, pointer or svc.texts.t("privacy.see_private", caller.lang))
+
+
+async def answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, text: Safe | str, command: str
+) -> None:
+    """A command's refusal or mistake: in private chat, the answer; typed in the group, the same answer aside,
+    so the group learns nothing about who is a member or a secretary."""
+    if caller.private:
+        await reply(update, text)
+        return
+    about = svc.texts.t("privacy.about_group_command", caller.lang, command=command)
+    await answer_aside(update, context, svc, caller, Safe(f"{about}\n{text}"))
+
+
+async def redirect_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, command: str, args: list[str]
+) -> None:
+    """A private-only command typed in the group: a note in private chat, else one pointer in the group.
+
+    A check-in code typed in the group is deleted when the bot may (it is a group admin), so nobody outside
+    the room checks in with it."""
+    deleted = False
+    if command in CODE_COMMANDS and args:
+        deleted = await _delete(update, context, svc.clock.now())
+    key = "checkin" if command in CODE_COMMANDS else "command"
+    if await tell_privately(context, caller, svc.texts.t(f"privacy.private_{key}", caller.lang, command=command)):
+        return
+    payload = args[0] if command == "start" and len(args) == 1 and _PAYLOAD.fullmatch(args[0]) else None
+    await point_in_group(
+        update,
+        context,
+        svc,
+        caller,
+        svc.texts.t(f"privacy.pointer_{key}", caller.lang, command=command),
+        payload=payload,
+        quote=not deleted,
+    )
+
+
+async def _delete(update: Update, context: ContextTypes.DEFAULT_TYPE, now: datetime) -> bool:
+    """Delete the message; a group where that failed (the bot is no admin there) is not asked again for a
+    while, so a missing right costs one refused call an hour, not one per code."""
+    message = update.effective_message
+    if message is None:
+        return False
+    refused: dict[int, datetime] = context.application.bot_data.setdefault(UNDELETABLE_KEY, {})
+    if now - refused.get(message.chat_id, now - UNDELETABLE_FOR) < UNDELETABLE_FOR:
+        return False
+    try:
+        return bool(await message.delete())
+    except TelegramError as exc:  # not a group admin, or too late: the code stays, the answer says so
+        log.info("could not delete a code typed in group %s: %s", message.chat_id, exc)
+        refused[message.chat_id] = now
+        return False

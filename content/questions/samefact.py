@@ -37,6 +37,7 @@ _PREFIXES = ("described:", "siblings:")
 CONTEXT = 2  # characters either side of a blank that place its key in a sentence
 MIN_SHARED = 3  # items two lists must share to be one list
 ASKED_KEY = 8  # characters of a question-form 单选's key another stem must state to answer it
+MIN_CLAIM = 4  # characters a true 判断's claim after its subject needs to be told apart from its subject
 DISTINCT = 5  # characters in a row of such a key, in no wrong option, that answer it as well ("县处级以上")
 _SUBJECT_VERB = re.compile(r"通过|要|应当|必须")  # where a requirement's subject ends and its action begins
 _QUOTE = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
@@ -104,7 +105,10 @@ def gives_away(shown: Question, asked: Question) -> bool:
         original = _swapped_out(asked)
         # one side's context is enough: "…简约务实，不分批次、不划阶段。" states it at a stem's end as well
         stem = _cjk(seen)  # an option is no claim: only a stem (or the source it quotes) states it
-        return bool(original) and (original[:-CONTEXT] in stem or original[CONTEXT:] in stem)
+        if not original:  # a true one: another stem stating what it claims affirms it (round 5)
+            claim = _claimed(asked)
+            return bool(claim) and claim in stem
+        return original[:-CONTEXT] in stem or original[CONTEXT:] in stem
     keys = [_cjk(k) for k in asked.answer if len(_cjk(k)) >= 2]
     if not keys:
         return False
@@ -260,8 +264,23 @@ def _shares_run(a: str, b: str) -> bool:
 
 
 def _leaks(p: Question) -> list[str]:
-    leak = _swapped_out(p)[CONTEXT:-CONTEXT] if p.qtype == "truefalse" else ""
-    return [leak] if leak else [_cjk(k) for k in p.answer if len(_cjk(k)) >= 2]
+    if p.qtype == "truefalse":
+        leak = _swapped_out(p)[CONTEXT:-CONTEXT] or _claimed(p)
+        return [leak] if leak else []
+    return [_cjk(k) for k in p.answer if len(_cjk(k)) >= 2]
+
+
+def _claimed(q: Question) -> str:
+    """What a true 判断 asserts, as characters another stem would have to state to affirm it: its claim
+    after the speaker without the first clause (the subject it shares with its sentence's other questions:
+    "学习教育要坚持聚焦主题、简约务实，不分批次、不划阶段" → "不分批次不划阶段", printed by the 工作安排 多选's stem
+    "…简约务实，不分批次、不划阶段，认真落实（　）…"), or the whole claim when that rest is too short to be one;
+    "" for a false one."""
+    if q.qtype != "truefalse" or q.answer != ("正确",):
+        return ""
+    claim = split_attribution(q.stem)[1].rstrip("。")
+    rest = _cjk(claim.split("，", 1)[1]) if "，" in claim else ""
+    return rest if len(rest) >= MIN_CLAIM else _cjk(claim)
 
 
 def _cut_quote(q: Question, p: Question) -> Question:

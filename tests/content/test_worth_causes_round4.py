@@ -184,7 +184,7 @@ def test_no_two_published_questions_give_each_other_away(published: Corpus) -> N
 
 
 def test_the_judgements_are_balanced_again(published: Corpus) -> None:
-    """"Always 错误" answered every 判断 of round 4's bank (a bank-level give-away); round 5 asks 不分批次、不划阶段
+    """Round 4: "always 错误" answered every 判断 of its bank (a bank-level give-away); round 5 asks 不分批次、不划阶段
     true (``tests/content/test_judgement_balance_round5.py``), so both verdicts are present, 40–60 % 正确."""
     verdicts = [q.answer[0] for q in published.questions if q.enabled and q.qtype == "truefalse"]
     assert set(verdicts) == {"正确", "错误"} and 0.4 <= verdicts.count("正确") / len(verdicts) <= 0.6, verdicts

@@ -13,7 +13,9 @@ fact, and a curated 单选 it never counted — and a 学校 blank on "深入基
                      ("以一体推进学查改为抓手" against "以（　）为抓手"), or half of a 多选's keys in its stem
                      ("…强化立党为公、为民造福理念" against the 总要求's four), all but one in an option, or
                      the words a false 判断 swapped out ("坚持聚焦主题、简约务实，不分批次、不划阶段" against
-                     "…分两批次、分三阶段"); an option counts as a stem for a 多选's keys
+                     "…分两批次、分三阶段"), or the claim a true 判断 states (``judged.claimed``: the 工作安排
+                     多选's "…简约务实，不分批次、不划阶段，…" beside the true "…不分批次、不划阶段。"); an option
+                     counts as a stem for a 多选's keys
     leaking          the curated questions that show another question's answer: held back and named, the
                      secretary rewrites them (a hand-written question passes the same check as a generated one)
 
@@ -26,15 +28,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from difflib import SequenceMatcher
-from functools import lru_cache
 
 from content.model import Question
+from content.questions.judged import CONTEXT, cjk, claimed, swapped_out
 from content.questions.slots import Candidate
 from content.questions.text import BLANK, norm, split_attribution
 
 _PREFIXES = ("described:", "siblings:")
-CONTEXT = 2  # characters either side of a blank that place its key in a sentence
 MIN_SHARED = 3  # items two lists must share to be one list
 ASKED_KEY = 8  # characters of a question-form 单选's key another stem must state to answer it
 DISTINCT = 5  # characters in a row of such a key, in no wrong option, that answer it as well ("县处级以上")
@@ -49,7 +49,7 @@ def items_of(fact: str) -> frozenset[str] | None:
         fact = fact.removeprefix(prefix)
     if ":" in fact or "→" in fact or "、" not in fact:
         return None
-    return frozenset("".join(sorted(_cjk(item))) for item in fact.split("、") if item)
+    return frozenset("".join(sorted(cjk(item))) for item in fact.split("、") if item)
 
 
 def merge_facts(candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -101,18 +101,21 @@ def gives_away(shown: Question, asked: Question) -> bool:
         return False
     seen = f"{shown.stem}\n{quoted_source(shown.explanation)}"
     if asked.qtype == "truefalse":
-        original = _swapped_out(asked)
+        original = swapped_out(asked)
         # one side's context is enough: "…简约务实，不分批次、不划阶段。" states it at a stem's end as well
-        stem = _cjk(seen)  # an option is no claim: only a stem (or the source it quotes) states it
-        return bool(original) and (original[:-CONTEXT] in stem or original[CONTEXT:] in stem)
-    keys = [_cjk(k) for k in asked.answer if len(_cjk(k)) >= 2]
+        stem = cjk(seen)  # an option is no claim: only a stem (or the source it quotes) states it
+        if not original:  # a true one: another stem stating what it claims affirms it (round 5)
+            claim = claimed(asked)
+            return bool(claim) and claim in stem
+        return original[:-CONTEXT] in stem or original[CONTEXT:] in stem
+    keys = [cjk(k) for k in asked.answer if len(cjk(k)) >= 2]
     if not keys:
         return False
-    stem = _cjk(seen)
+    stem = cjk(seen)
     if asked.qtype == "multiple" and len(keys) >= 3:
         # one option that lists them gives them away as well as a stem: the curated 总要求 单选's wrong
         # option "学习研讨、查摆问题、整改整治、建章立制" beside the 工作安排 多选
-        if any(sum(k in _cjk(o) for k in keys) >= len(keys) - 1 for o in shown.options):
+        if any(sum(k in cjk(o) for k in keys) >= len(keys) - 1 for o in shown.options):
             return True
         # a stem hands over half of them: the study list's "…进一步强化立党为公、为民造福理念" shows two of the
         # 总要求's four keys, which "most of them" (all but one) let through (examiner round 2, Q8 and Q6)
@@ -126,8 +129,8 @@ def gives_away(shown: Question, asked: Question) -> bool:
     if _missing_item(seen, asked.stem, keys):
         return True
     before, after = asked.stem.split(BLANK, 1)
-    left, right = _cjk(before)[-CONTEXT:], _cjk(after)[:CONTEXT]
-    texts = [stem, *(_cjk(o) for o in shown.options)]
+    left, right = cjk(before)[-CONTEXT:], cjk(after)[:CONTEXT]
+    texts = [stem, *(cjk(o) for o in shown.options)]
     spans = [s for k in keys for s in (left + k if left else "", k + right if right else "") if s]
     return any(s in t for s in spans for t in texts)
 
@@ -140,7 +143,7 @@ def quoted_source(explanation: str) -> str:
 
 def _distinctive_run(key: str, asked: Question, stem: str) -> bool:
     """Whether ``stem`` states ``DISTINCT`` or more characters of ``key`` in a row that no wrong option has."""
-    wrong = [_cjk(o) for o in asked.options if o not in asked.answer]
+    wrong = [cjk(o) for o in asked.options if o not in asked.answer]
     for i in range(len(key) - DISTINCT + 1):
         run = key[i : i + DISTINCT]
         if run in stem and not any(run in w for w in wrong):
@@ -214,14 +217,14 @@ def _cut(q: Question, p: Question) -> Question:
     clauses = q.stem.split("，")
     leaks = _leaks(p)
     scored = [
-        (sum(len(x) for x in leaks if x and (x in _cjk(c) or _cjk(c) in x)), i)
+        (sum(len(x) for x in leaks if x and (x in cjk(c) or cjk(c) in x)), i)
         for i, c in enumerate(clauses)
         if i > 0 and BLANK not in c
     ]
     for score, i in sorted(scored, reverse=True):
         if not score:
             break
-        kept = clauses[:i] + clauses[i + 1:]
+        kept = clauses[:i] + clauses[i + 1 :]
         stem = "，".join(kept) if i < len(clauses) - 1 else "，".join(kept) + "。"
         cut = replace(q, stem=stem)
         if not gives_away(cut, p):
@@ -244,7 +247,7 @@ def _cut_subject(q: Question, p: Question) -> Question:
     m = _SUBJECT_VERB.search(head)
     if not who or m is None or m.start() == 0 or BLANK in head[: m.start()]:
         return q
-    subject = _cjk(head[: m.start()])
+    subject = cjk(head[: m.start()])
     if not any(x and (x in subject or subject in x or _shares_run(x, subject)) for x in _leaks(p)):
         return q
     said = head[: m.start()]
@@ -260,8 +263,10 @@ def _shares_run(a: str, b: str) -> bool:
 
 
 def _leaks(p: Question) -> list[str]:
-    leak = _swapped_out(p)[CONTEXT:-CONTEXT] if p.qtype == "truefalse" else ""
-    return [leak] if leak else [_cjk(k) for k in p.answer if len(_cjk(k)) >= 2]
+    if p.qtype == "truefalse":
+        leak = swapped_out(p)[CONTEXT:-CONTEXT] or claimed(p)
+        return [leak] if leak else []
+    return [cjk(k) for k in p.answer if len(cjk(k)) >= 2]
 
 
 def _cut_quote(q: Question, p: Question) -> Question:
@@ -271,13 +276,14 @@ def _cut_quote(q: Question, p: Question) -> Question:
     quote = quoted_source(q.explanation)
     if not quote:
         return q
-    own = _cjk(q.stem)
-    keys = [_cjk(k) for k in q.answer if len(_cjk(k)) >= 2]
+    own = cjk(q.stem)
+    keys = [cjk(k) for k in q.answer if len(cjk(k)) >= 2]
     leaks = _leaks(p)
     clauses = quote.split("，")
     kept = [
-        c for c in clauses
-        if not (any(x and x in _cjk(c) for x in leaks) and _cjk(c) not in own and not any(k in _cjk(c) for k in keys))
+        c
+        for c in clauses
+        if not (any(x and x in cjk(c) for x in leaks) and cjk(c) not in own and not any(k in cjk(c) for k in keys))
     ]
     if len(kept) == len(clauses) or not kept:
         return q
@@ -314,8 +320,11 @@ def mutual(bank: Sequence[Question]) -> set[str]:
     shown = [q for q in bank if q.enabled]
     # a curated question that hands another its answer one way is held back (``leaking``) whatever yields to
     # it, so nothing yields: the curated 总要求 单选 (its option lists the 工作安排) beside the 总要求 多选
-    held = {q.qid for q in shown if q.origin == "curated"
-            and any(gives_away(q, p) and not gives_away(p, q) for p in shown if p.qid != q.qid)}
+    held = {
+        q.qid
+        for q in shown
+        if q.origin == "curated" and any(gives_away(q, p) and not gives_away(p, q) for p in shown if p.qid != q.qid)
+    }
     curated = [q for q in shown if q.origin == "curated" and q.qid not in held]
     return {q.qid for q in bank if q.origin != "curated" and q.enabled and any(gives_away(q, p) for p in curated)}
 
@@ -328,25 +337,6 @@ def curated_rivals(bank: Sequence[Question]) -> list[tuple[str, str]]:
     return [(q.qid, p.qid) for q in shown if q.origin != "curated" and (p := rivals(q, curated)) is not None]
 
 
-def _swapped_out(q: Question) -> str:
-    """The source words a false 判断 replaced, with ``CONTEXT`` characters either side ("务实不分批次不划阶段认真"
-    for "…简约务实，分两批次、分三阶段。"); "" for a true one or one whose change is not found."""
-    if q.answer != ("错误",) or not q.sentence:
-        return ""
-    source, stem = _cjk(q.sentence.split("\n")[-1]), _cjk(q.stem)
-    ops = SequenceMatcher(None, source, stem, autojunk=False).get_opcodes()
-    while ops and ops[0][0] != "equal":
-        ops.pop(0)  # the speaker the stem adds ("《通知》强调"), a lead the source has
-    while ops and ops[-1][0] != "equal":
-        ops.pop()  # the rest of the sentence the statement leaves out
-    changed = [(i1, i2) for tag, i1, i2, _j1, _j2 in ops if tag in ("replace", "delete")]
-    if not changed:
-        return ""
-    start, stop = max(0, changed[0][0] - CONTEXT), min(len(source), changed[-1][1] + CONTEXT)
-    span = source[start:stop]
-    return span if len(span) >= 2 * CONTEXT + 2 else ""
-
-
 _LIST = re.compile(r"[\u4e00-\u9fff]{2,8}(?:、[\u4e00-\u9fff]{2,8}){2,}")
 
 
@@ -354,7 +344,7 @@ def _missing_item(shown: str, asked: str, keys: Sequence[str]) -> bool:
     """Whether ``shown`` prints a list whose other items ``asked`` prints around its blank, so the item missing
     there is the key: the Notice's "学习研讨、查摆问题、整改整治、建章立制、开门教育" beside the 学校's "突出重点抓好
     （问题查摆），动真碰硬抓好整改整治，源头施治抓好建章立制…" (items compared by their characters)."""
-    said = _cjk(asked.replace(BLANK, "|"))
+    said = cjk(asked.replace(BLANK, "|"))
     sorted_keys = {"".join(sorted(k)) for k in keys}
     for run in _LIST.findall(shown):
         parts = run.split("、")
@@ -363,15 +353,10 @@ def _missing_item(shown: str, asked: str, keys: Sequence[str]) -> bool:
             if not sorted_keys & {"".join(sorted(i)) for i in items}:
                 continue
             others = ["".join(sorted(i)) for i in items if "".join(sorted(i)) not in sorted_keys]
-            windows = {"".join(sorted(said[j:j + size])) for j in range(len(said) - size + 1)}
+            windows = {"".join(sorted(said[j : j + size])) for j in range(len(said) - size + 1)}
             if sum(i in windows for i in others) >= 2:
                 return True
     return False
-
-
-@lru_cache(maxsize=16384)
-def _cjk(text: str) -> str:  # cached: the ranker compares the same stems and explanations many times
-    return "".join(ch for ch in norm(text) if "\u3400" <= ch <= "\u9fff")
 
 
 def crowded_rival(bank: Sequence[Question], built: Iterable[Question], fact_of: Mapping[str, str]) -> str | None:

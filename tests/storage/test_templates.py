@@ -34,7 +34,10 @@ def shape(db: Database) -> dict[str, object]:
     with db.engine.connect() as connection:
         for table in sorted(inspector.get_table_names()):
             found[table] = (
-                [(c["name"], str(c["type"]), c["nullable"], str(c.get("default"))) for c in inspector.get_columns(table)],
+                [
+                    (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                    for c in inspector.get_columns(table)
+                ],
                 inspector.get_pk_constraint(table),
                 _described(inspector.get_foreign_keys(table)),
                 _described(inspector.get_indexes(table)),

@@ -67,7 +67,7 @@ def _flatten(prefix: str, node: Any, out: dict[str, str]) -> None:
 def _parsed(path: Path, _mtime_ns: int, _size: int) -> dict[str, str]:
     """One YAML file, flattened; kept while the file is unchanged (its mtime and size are the key).
 
-    Why: every ``build_application`` loads the catalog, and parsing ~60 YAML files in pure Python took
+    Why: every ``build_application`` loads the catalog, and parsing its YAML files in pure Python took
     longer than the rest of start-up; a process that starts the bot many times (the tests, ``zhibu chat``
     restarts) parses each file once.  Callers must not modify the returned dict.
     """

@@ -9,6 +9,7 @@ HTML from this catalog).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import string
@@ -62,13 +63,26 @@ def _flatten(prefix: str, node: Any, out: dict[str, str]) -> None:
         raise CatalogError(f"{prefix}: a text must be a string")
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed(path: Path, _mtime_ns: int, _size: int) -> dict[str, str]:
+    """One YAML file, flattened; kept while the file is unchanged (its mtime and size are the key).
+
+    Why: every ``build_application`` loads the catalog, and parsing its YAML files in pure Python took
+    longer than the rest of start-up; a process that starts the bot many times (the tests, ``zhibu chat``
+    restarts) parses each file once.  Callers must not modify the returned dict.
+    """
+    flat: dict[str, str] = {}
+    _flatten("", yaml.safe_load(path.read_text(encoding="utf-8")) or {}, flat)
+    return flat
+
+
 def _load_language(folder: Path) -> dict[str, str]:
     """One language is a folder of YAML files, one per feature, so features add texts without touching
     each other's files; they merge into one flat catalog and a key defined twice is refused."""
     merged: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        flat: dict[str, str] = {}
-        _flatten("", yaml.safe_load(path.read_text(encoding="utf-8")) or {}, flat)
+        stat = path.stat()
+        flat = _parsed(path, stat.st_mtime_ns, stat.st_size)
         twice = sorted(set(flat) & set(merged))
         if twice:
             raise CatalogError(f"{folder.name}/{path.name}: keys defined in another file too: {twice[:5]}")

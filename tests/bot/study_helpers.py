@@ -1,5 +1,6 @@
 """Shared steps of the study and quiz tests: a bot with flood limits out of the way, a member who joined
-and a published bank, and answering the question a member's quiz waits for (rightly or wrongly)."""
+and a published bank, and answering the question a member's quiz waits for (rightly or wrongly), up to a
+question of a given type, or to the quiz's end."""
 
 from __future__ import annotations
 
@@ -44,10 +45,15 @@ def member_of(session: OfflineSession, tg_user_id: int) -> Member:
         return member
 
 
-async def join(session: OfflineSession, *members: int, publish: bool = True) -> None:
-    """The secretary and ``members`` join; the secretary publishes every verified draft."""
+async def start_secretary(session: OfflineSession) -> None:
+    """The branch's secretary opens the bot (the config names them: no invite code needed)."""
     session.api.add_user(SECRETARY_ID, "李", last_name="书记")
     await session.send(SECRETARY_ID, "/start")
+
+
+async def join(session: OfflineSession, *members: int, publish: bool = True) -> None:
+    """The secretary and ``members`` join; the secretary publishes every verified draft."""
+    await start_secretary(session)
     for n, tg in enumerate(members or (MEMBER,)):
         session.api.add_user(tg, ["张三", "王五", "赵六"][n % 3])
         await session.send(tg, f"/start {INVITE}")
@@ -69,6 +75,15 @@ def current(session: OfflineSession, tg_user_id: int) -> tuple[QuizSession, Ques
         return quiz, question
 
 
+def waiting(session: OfflineSession, tg_user_id: int) -> bool:
+    """Whether a question of the member's quiz waits for an answer."""
+    try:
+        current(session, tg_user_id)
+    except AssertionError:
+        return False
+    return True
+
+
 def right_indices(q: Question) -> list[int]:
     return [i for i, o in enumerate(q.options) if o in q.answer]
 
@@ -86,6 +101,19 @@ async def answer(session: OfflineSession, tg_user_id: int, *, right: bool) -> li
         return await session.press(tg_user_id, len(q.options) + 1)
     typed = f" “{q.answer[0]}”。" if right else "不知道"
     return await session.send(tg_user_id, typed)
+
+
+async def answer_until(session: OfflineSession, tg_user_id: int, *qtypes: str) -> Question:
+    """Answer rightly until the waiting question is one of ``qtypes``; fails if the quiz ends first."""
+    while (q := current(session, tg_user_id)[1]).qtype not in qtypes:
+        await answer(session, tg_user_id, right=True)
+    return q
+
+
+async def finish_quiz(session: OfflineSession, tg_user_id: int) -> None:
+    """Answer rightly whatever the member's quiz still asks, to its end."""
+    while waiting(session, tg_user_id):
+        await answer(session, tg_user_id, right=True)
 
 
 async def tick(session: OfflineSession) -> list[SentMessage]:

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from bot.context import SERVICES_KEY
 from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from storage.models import Member, Question, QuizAnswer, StudyProgress, StudyUnit
-from tests.bot.test_meetings import WANG, ZHANG, deliver, join
+from tests.bot.study_helpers import start_secretary
+from tests.bot.test_meetings import WANG, ZHANG, deliver, join, svc_of
 from tests.factories import INVITE, SECRETARY_ID
 
 
@@ -98,13 +98,8 @@ async def test_a_brand_new_branch_gets_no_digest_about_the_week_before_it_joined
 async def test_the_digest_leaves_out_members_who_joined_since_and_removed_members_answers(
         session: OfflineSession, clock: FakeClock) -> None:
     s = session
-    s.api.add_user(SECRETARY_ID, "李", last_name="书记")
-    await s.send(SECRETARY_ID, "/start")
-    s.api.add_user(ZHANG, "张三")
-    await s.send(ZHANG, f"/start {INVITE}")
-    s.api.add_user(WANG, "王五")
-    await s.send(WANG, f"/start {INVITE}")
-    svc = s.app.bot_data[SERVICES_KEY]
+    await join(s)
+    svc = svc_of(s)
     with svc.db.session() as db:  # 王五 answered twice last week, then he was removed
         wang = db.exec(select(Member).where(Member.tg_user_id == WANG)).one()
         question = db.exec(select(Question)).first()
@@ -132,8 +127,7 @@ async def test_no_nudge_button_when_only_the_secretary_is_behind(
         session: OfflineSession, clock: FakeClock) -> None:
     """U2: the digest offered a button that then said everyone had been reminded; now the button's count
     leaves out the secretary reading it, so with nobody else behind there is no button at all."""
-    session.api.add_user(SECRETARY_ID, "李", last_name="书记")
-    await session.send(SECRETARY_ID, "/start")
+    await start_secretary(session)
     clock.set(MONDAY)
     digest = _digest(await _tick(session))
     assert len(digest) == 1
@@ -166,7 +160,7 @@ async def test_me_says_what_due_for_review_counts(session: OfflineSession) -> No
 async def test_me_and_stats_count_study_days_alike(session: OfflineSession, clock: FakeClock) -> None:
     """U15 (fixed on main before this branch): a day with only answers is no study day in either."""
     await join(session)
-    svc = session.app.bot_data[SERVICES_KEY]
+    svc = svc_of(session)
     with svc.db.session() as db:
         zhang = db.exec(select(Member).where(Member.tg_user_id == ZHANG)).one()
         units = db.exec(select(StudyUnit)).all()[:2]
@@ -187,8 +181,7 @@ async def test_me_and_stats_count_study_days_alike(session: OfflineSession, cloc
 
 async def test_a_digest_week_with_nothing_sent_says_so_not_read_0_of_0(
         session: OfflineSession, clock: FakeClock) -> None:
-    session.api.add_user(SECRETARY_ID, "李", last_name="书记")
-    await session.send(SECRETARY_ID, "/start")
+    await start_secretary(session)
     clock.set(MONDAY)
     digest = _digest(await _tick(session))
     assert len(digest) == 1

@@ -26,18 +26,15 @@ from scheduler.tick import run_tick
 from storage.attendance import STALE_PERIODS, code_at
 from storage.models import Attendance, Delivery, DeliveryState, Makeup, Meeting, Member, Rsvp
 from tests import factories
+from tests.bot import study_helpers
 from tests.factories import INVITE, SECRETARY_ID
 
 ZHANG, WANG = 10001, 10002
 
 
 async def join(s: OfflineSession) -> None:
-    s.api.add_user(SECRETARY_ID, "李", last_name="书记")
-    await s.send(SECRETARY_ID, "/start")
-    s.api.add_user(ZHANG, "张三")
-    await s.send(ZHANG, f"/start {INVITE}")
-    s.api.add_user(WANG, "王五")
-    await s.send(WANG, f"/start {INVITE}")
+    """The secretary, 张三 and 王五 join; the bank stays unpublished."""
+    await study_helpers.join(s, ZHANG, WANG, publish=False)
 
 
 def svc_of(s: OfflineSession) -> Services:

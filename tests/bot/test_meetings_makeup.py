@@ -47,6 +47,24 @@ def _material_with_questions(session: OfflineSession) -> tuple[str, set[int]]:
         return unit.title, by_doc[unit.doc_key]
 
 
+async def _missed_lesson(study: OfflineSession, clock: FakeClock, *, english: tuple[int, ...] = ()
+                         ) -> tuple[str, list[SentMessage]]:
+    """张三 and 王五 join (those in ``english`` then say /lang en); a 党课 on a material with published
+    questions is held and nobody checks in.
+
+    Returns the material's title and what the tick just after the meeting sent (王五's 补学 among it).
+    """
+    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    await join(study, ZHANG, WANG)
+    for member in english:
+        await study.send(member, "/lang en")
+    title, _ = _material_with_questions(study)
+    await study.send(SECRETARY_ID, f"/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | 材料 {title}")
+    await tick(study)
+    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # over, nobody checked in
+    return title, await tick(study)
+
+
 async def test_the_absent_member_studies_the_materials_answers_the_quiz_and_the_roster_shows_it(
         study: OfflineSession, clock: FakeClock) -> None:
     clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
@@ -118,13 +136,8 @@ async def test_the_absent_member_studies_the_materials_answers_the_quiz_and_the_
 async def test_a_double_tap_on_read_the_materials_sends_them_once(study: OfflineSession, clock: FakeClock) -> None:
     """Two taps on 阅读材料 (the second before the first's edit reached the phone) send the passages once;
     the button is taken away, 已学完 stays, and a later tap is told they are above."""
-    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
-    await join(study, ZHANG, WANG)
-    title, _ = _material_with_questions(study)
-    await study.send(SECRETARY_ID, f"/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | 材料 {title}")
-    await tick(study)
-    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # over, nobody checked in
-    makeup = next(m for m in await tick(study) if m.chat_id == WANG and "补学" in m.plain)
+    _, sent = await _missed_lesson(study, clock)
+    makeup = next(m for m in sent if m.chat_id == WANG and "补学" in m.plain)
     read = makeup.button_list()[1]
     assert read.text == "📖 阅读材料" and read.callback_data is not None
     taps = [study.api.callback_update(WANG, makeup.message_id, read.callback_data, None) for _ in range(2)]
@@ -140,14 +153,8 @@ async def test_a_double_tap_on_read_the_materials_sends_them_once(study: Offline
 async def test_an_english_reader_gets_the_materials_listed_in_english_glyphs(
         study: OfflineSession, clock: FakeClock) -> None:
     """The list of materials is the catalog's: • “title” for an English reader, · 《title》 in Chinese."""
-    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
-    await join(study, ZHANG, WANG)
-    await study.send(WANG, "/lang en")
-    title, _ = _material_with_questions(study)
-    await study.send(SECRETARY_ID, f"/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | 材料 {title}")
-    await tick(study)
-    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))
-    makeup = {m.chat_id: m.plain for m in await tick(study) if "补学" in m.plain or "Make-up" in m.plain}
+    title, sent = await _missed_lesson(study, clock, english=(WANG,))
+    makeup = {m.chat_id: m.plain for m in sent if "补学" in m.plain or "Make-up" in m.plain}
     assert f"· 《{title}》" in makeup[ZHANG]
     lines = makeup[WANG].splitlines()
     assert f"• “{book_title(title, 'en')}”" in lines and not [line for line in lines if line.startswith("· ")]
@@ -157,13 +164,8 @@ async def test_reading_the_makeup_counts_as_study_and_the_daily_push_skips_it(
         study: OfflineSession, clock: FakeClock) -> None:
     """Trial V9: the absent member read the materials for the 补学 (📖 阅读材料), yet /plan said 学完 0, /me
     counted nothing and the daily push sent the same passages again.  The snippets read whole now count."""
-    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
-    await join(study, ZHANG, WANG)
-    title, _ = _material_with_questions(study)
-    await study.send(SECRETARY_ID, f"/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | 材料 {title}")
-    await tick(study)
-    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # over, nobody checked in
-    makeup = next(m for m in await tick(study) if m.chat_id == WANG and "补学" in m.plain)
+    title, sent = await _missed_lesson(study, clock)
+    makeup = next(m for m in sent if m.chat_id == WANG and "补学" in m.plain)
     with db_of(study).session() as s:
         units = s.exec(select(StudyUnit).where(StudyUnit.title == title, col(StudyUnit.active).is_(True))
                        .order_by(col(StudyUnit.position))).all()

@@ -28,9 +28,11 @@ from tests.bot.study_helpers import (
     MEMBER,
     OTHER,
     answer,
+    answer_until,
     current,
     db_of,
     feedback_of,
+    finish_quiz,
     join,
     member_of,
     right_indices,
@@ -79,9 +81,7 @@ async def test_a_quiz_mixes_all_four_types_and_explains_each_answer_from_its_sou
 async def test_typed_answers_are_normalised_and_other_text_passes_on(study: OfflineSession) -> None:
     await join(study)
     await study.send(MEMBER, "/quiz")
-    while current(study, MEMBER)[1].qtype != "fill":
-        await answer(study, MEMBER, right=True)
-    _, q = current(study, MEMBER)
+    q = await answer_until(study, MEMBER, "fill")
     typed = "　" + q.answer[0].replace("", " ").strip() + "！"  # spaces between characters, full-width bang
     replies = await study.send(MEMBER, typed)
     assert "回答正确" in replies[0].plain
@@ -90,12 +90,7 @@ async def test_typed_answers_are_normalised_and_other_text_passes_on(study: Offl
     if current(study, MEMBER)[1].qtype != "fill":
         assert "按钮" in (await study.send(MEMBER, "A"))[-1].plain
     assert len(answers(study)) == before
-    while True:
-        try:
-            current(study, MEMBER)
-        except AssertionError:
-            break
-        await answer(study, MEMBER, right=True)
+    await finish_quiz(study, MEMBER)
     assert "发送 /help" in (await study.send(MEMBER, "你好"))[-1].plain  # no quiz: the usual answer to text
 
 
@@ -110,8 +105,7 @@ def toast(session: OfflineSession, update: dict[str, object]) -> str | None:
 async def test_double_taps_retries_and_redelivered_text_record_one_answer(study: OfflineSession) -> None:
     await join(study, MEMBER, OTHER)
     await study.send(MEMBER, "/quiz")
-    while current(study, MEMBER)[1].qtype not in ("single", "truefalse"):
-        await answer(study, MEMBER, right=True)
+    await answer_until(study, MEMBER, "single", "truefalse")
     recorded = len(answers(study))
     _, q = current(study, MEMBER)
     keyboard = study.api.last_keyboard(MEMBER)
@@ -132,9 +126,7 @@ async def test_double_taps_retries_and_redelivered_text_record_one_answer(study:
     assert "已经答过" in (toast(study, retried) or "")
     assert len(answers(study)) == recorded + 1
     # a typed 填空 answer redelivered by Telegram after the quiz moved on does not answer the next question
-    while current(study, MEMBER)[1].qtype != "fill":
-        await answer(study, MEMBER, right=True)
-    _, fill = current(study, MEMBER)
+    fill = await answer_until(study, MEMBER, "fill")
     update = study.api.message_update(MEMBER, fill.answer[0])
     await study.feed(update)
     count = len(answers(study))
@@ -241,9 +233,7 @@ async def test_the_wrong_book_lists_mistakes_and_a_retry_takes_one_out_after_two
 async def test_a_typed_answer_with_control_characters_is_graded_and_stored_cleanly(study: OfflineSession) -> None:
     await join(study)
     await study.send(MEMBER, "/quiz")
-    while current(study, MEMBER)[1].qtype != "fill":
-        await answer(study, MEMBER, right=True)
-    _, q = current(study, MEMBER)
+    q = await answer_until(study, MEMBER, "fill")
     replies = await study.send(MEMBER, f"\x00{q.answer[0]}\u202e\ud800")
     assert any("回答正确" in m.plain for m in replies)
     assert answers(study)[-1].chosen == [q.answer[0]]

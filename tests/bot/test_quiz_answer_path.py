@@ -17,6 +17,7 @@ from tests.bot.study_helpers import (
     MEMBER,
     OTHER,
     answer,
+    answer_until,
     current,
     db_of,
     feedback_of,
@@ -88,10 +89,7 @@ async def test_a_tap_is_a_handful_of_statements_and_no_orm_flush(study: OfflineS
         await answer(study, OTHER, right=True)
     await study.send(MEMBER, "/quiz")
     await answer(study, MEMBER, right=True)  # and so is the member, as the caller
-    q = current(study, MEMBER)[1]
-    while q.qtype not in ("single", "truefalse"):
-        await answer(study, MEMBER, right=True)
-        q = current(study, MEMBER)[1]  # fails when the session ends without another tap question
+    q = await answer_until(study, MEMBER, "single", "truefalse")  # fails when the quiz ends without one
     statements: list[str] = []
 
     def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -121,18 +119,10 @@ def _calls_since(study: OfflineSession, start: int) -> list[str]:
     return [c.method for c in study.api.calls[start:]]
 
 
-async def _to_tap_question(study: OfflineSession) -> Question:
-    q = current(study, MEMBER)[1]
-    while q.qtype not in ("single", "truefalse"):
-        await answer(study, MEMBER, right=True)
-        q = current(study, MEMBER)[1]  # fails when the session ends without another tap question
-    return q
-
-
 async def test_a_tap_is_one_edit_showing_the_feedback_and_then_the_next_question(study: OfflineSession) -> None:
     await join(study)
     await study.send(MEMBER, "/quiz")
-    q = await _to_tap_question(study)
+    q = await answer_until(study, MEMBER, "single", "truefalse")
     place = current(study, MEMBER)[0].position + 1
     keyboard = study.api.last_keyboard(MEMBER)
     assert keyboard is not None
@@ -153,7 +143,7 @@ async def test_a_tap_is_one_edit_showing_the_feedback_and_then_the_next_question
 async def test_a_double_tap_on_the_rolled_message_leaves_the_next_questions_buttons(study: OfflineSession) -> None:
     await join(study)
     await study.send(MEMBER, "/quiz")
-    q = await _to_tap_question(study)
+    q = await answer_until(study, MEMBER, "single", "truefalse")
     keyboard = study.api.last_keyboard(MEMBER)
     assert keyboard is not None
     data = keyboard.buttons()[right_indices(q)[0]].callback_data
@@ -169,8 +159,7 @@ async def test_a_double_tap_on_the_rolled_message_leaves_the_next_questions_butt
 async def test_a_typed_answer_is_one_reply_with_the_feedback_and_the_next_step(study: OfflineSession) -> None:
     await join(study)
     await study.send(MEMBER, "/quiz")
-    while current(study, MEMBER)[1].qtype != "fill":
-        await answer(study, MEMBER, right=True)
+    await answer_until(study, MEMBER, "fill")
     quiz, q = current(study, MEMBER)
     start = len(study.api.calls)
     replies = await study.send(MEMBER, q.answer[0])
@@ -184,7 +173,7 @@ async def test_a_typed_answer_is_one_reply_with_the_feedback_and_the_next_step(s
 async def test_feedback_and_next_question_too_long_for_one_message_go_apart(study: OfflineSession) -> None:
     await join(study)
     await study.send(MEMBER, "/quiz")
-    q = await _to_tap_question(study)
+    q = await answer_until(study, MEMBER, "single", "truefalse")
     quiz = current(study, MEMBER)[0]
     assert quiz.position + 1 < 5, "a tap question with one after it"
     with db_of(study).session() as s:  # the next question's stem is very long (the bank allows it)

@@ -14,23 +14,18 @@ from storage.models import Question, QuestionStatus, ReviewItem
 from tests.bot.study_helpers import (
     MEMBER,
     answer,
+    answer_until,
     current,
     db_of,
+    finish_quiz,
     join,
     member_of,
     study_fixture,  # noqa: F401  (the ``study`` fixture)
+    waiting,
 )
 from tests.factories import SECRETARY_ID
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def _waiting(session: OfflineSession) -> bool:
-    try:
-        current(session, MEMBER)
-    except AssertionError:
-        return False
-    return True
 
 
 def _published(session: OfflineSession) -> int:
@@ -52,8 +47,7 @@ async def test_quiz_says_whether_the_bank_is_empty_or_everything_is_answered(
         done = (await study.send(MEMBER, "/quiz"))[0].plain
         if "题库" in done or "都答过了" in done:
             break
-        while _waiting(study):
-            await answer(study, MEMBER, right=True)
+        await finish_quiz(study, MEMBER)
     with db_of(study).session() as s:
         cards = s.exec(select(ReviewItem).where(ReviewItem.member_id == member_of(study, MEMBER).id)).all()
     assert len(cards) == total
@@ -78,8 +72,7 @@ async def test_a_retry_waits_until_the_quiz_in_progress_is_finished(study: Offli
     after, still = current(study, MEMBER)
     assert (after.id, after.position, still.id) == (before.id, before.position, waiting.id)
     assert "继续上次的答题：第 2/5 题" in (await study.send(MEMBER, "/quiz"))[0].plain  # as the reply says
-    while _waiting(study):
-        await answer(study, MEMBER, right=True)
+    await finish_quiz(study, MEMBER)
     await study.send(MEMBER, "/wrong")
     asked = await study.press(MEMBER, 1)
     assert "第 1/1 题" in asked[-1].plain and current(study, MEMBER)[1].id == missed.id
@@ -118,9 +111,7 @@ async def test_multiple_choice_feedback_lists_each_option_once_marked(study: Off
     """T4: a 多选's feedback repeated the options (asked, then the right ones again on separate lines)."""
     await join(study)
     await study.send(MEMBER, "/quiz")
-    while current(study, MEMBER)[1].qtype != "multiple":
-        await answer(study, MEMBER, right=True)
-    _, q = current(study, MEMBER)
+    q = await answer_until(study, MEMBER, "multiple")
     good = [i for i, o in enumerate(q.options) if o in q.answer]
     bad = next(i for i in range(len(q.options)) if i not in good)
     await study.press(MEMBER, bad + 1)
@@ -193,7 +184,7 @@ async def test_no_feedback_gives_away_a_later_answer_of_the_same_session(study: 
             break
         sessions += 1
         read = ""  # every source the member has read so far in this session
-        while _waiting(study):
+        while waiting(study, MEMBER):
             _, q = current(study, MEMBER)
             if q.qtype != "truefalse":
                 for secret in (normalise(a) for a in q.answer):

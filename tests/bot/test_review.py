@@ -20,17 +20,13 @@ from bot.texts import Catalog
 from content.export import HEADER, LETTERS
 from content.questions.text import BLANK, split_attribution
 from storage import bank
-from storage.db import Database
 from storage.models import Question, QuestionStatus
-from tests.factories import INVITE, SECRETARY_ID
+from tests.bot import study_helpers
+from tests.bot.study_helpers import MEMBER, db_of
+from tests.factories import SECRETARY_ID
 
-MEMBER = 10001
 TEXTS = Catalog.load()
 CHOICE = ("single", "multiple")  # a choice question with a blank: the shipped bank may hold no 单选 with one
-
-
-def db_of(session: OfflineSession) -> Database:
-    return session.app.bot_data["zhibu.services"].db
 
 
 def questions(session: OfflineSession) -> dict[int, Question]:
@@ -54,10 +50,8 @@ def card_id(message: SentMessage) -> int:
 
 
 async def join(session: OfflineSession) -> None:
-    session.api.add_user(SECRETARY_ID, "李", last_name="书记")
-    await session.send(SECRETARY_ID, "/start")
-    session.api.add_user(MEMBER, "张三")
-    await session.send(MEMBER, f"/start {INVITE}")
+    """The secretary and 张三 join; the shipped bank stays in drafts, for the secretary to review."""
+    await study_helpers.join(session, MEMBER, publish=False)
 
 
 async def test_secretary_publishes_rejects_and_skips_by_tapping(session: OfflineSession) -> None:

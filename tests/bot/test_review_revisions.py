@@ -19,6 +19,7 @@ from tests.bot.study_helpers import (
     MEMBER,
     answer,
     current,
+    finish_quiz,
     study_fixture,  # noqa: F401  (the ``study`` fixture)
 )
 from tests.bot.study_helpers import join as join_with_member
@@ -117,12 +118,7 @@ async def test_f62_a_sheet_edit_of_an_answered_question_makes_a_revision_and_say
     for _ in range(20):
         study.clock.advance(timedelta(days=1))
         await study.send(MEMBER, "/quiz")
-        while True:
-            try:
-                current(study, MEMBER)
-            except AssertionError:
-                break
-            await answer(study, MEMBER, right=True)
+        await finish_quiz(study, MEMBER)
         with db_of(study).session() as s:
             given_to = sorted(a.revision for a in s.exec(select(QuizAnswer).where(QuizAnswer.question_id == asked.id)))
         if len(given_to) > 1:

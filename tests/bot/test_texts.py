@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
+from typing import Any
 
-from bot.texts import Catalog, book_title, reason_text
+import pytest
+import yaml
+
+from bot.texts import LOCALE_DIR, Catalog, CatalogError, _fields, book_title, reason_text
 from content.export import SHEET_ENGLISH, SheetError
 from content.reasons import ENGLISH, reason
 
@@ -52,3 +58,32 @@ def test_english_counts_agree_with_their_nouns() -> None:
         assert "(s)" not in template, key
         for match in nouns.finditer(template):  # a count followed by a plural noun must choose its form
             assert f"{{{match[1]}|" in template[match.end(1):match.end(1) + 3 + len(match[1])], (key, match[0])
+
+
+def _first_plain_text(node: dict[str, Any], prefix: str = "") -> tuple[str, dict[str, Any], str]:
+    """A text without placeholders in a parsed catalog file: its key, the mapping holding it, its leaf name."""
+    for name, value in node.items():
+        if isinstance(value, str) and not _fields(value):
+            return f"{prefix}{name}", node, name
+        if isinstance(value, dict):
+            return _first_plain_text(value, f"{prefix}{name}.")
+    raise AssertionError("no text without placeholders")
+
+
+def test_a_catalog_file_changed_since_the_last_load_is_read_again(tmp_path: Path) -> None:
+    """Start-up keeps each parsed YAML file while it is unchanged (bot/texts.py); a translator's edit made
+    between two starts of one process is what the second start shows, and a broken edit still fails."""
+    shutil.copytree(LOCALE_DIR, tmp_path / "locale")
+    core = tmp_path / "locale" / "en" / "core.yaml"
+    first = Catalog.load(tmp_path / "locale")
+    assert Catalog.load(tmp_path / "locale").texts == first.texts  # unchanged: the same texts
+    data = yaml.safe_load(core.read_text(encoding="utf-8"))
+    key, holder, leaf = _first_plain_text(data)
+    assert first.t(key, "en") != "edited between two starts"
+    holder[leaf] = "edited between two starts"
+    core.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert Catalog.load(tmp_path / "locale").t(key, "en") == "edited between two starts"
+    holder[leaf] = "edited {with_a_placeholder}"
+    core.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogError, match="placeholders differ"):
+        Catalog.load(tmp_path / "locale")

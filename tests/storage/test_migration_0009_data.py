@@ -32,6 +32,9 @@ _ROWS = [
     "in_wrongbook) VALUES (1, 1, 1, 7, 1, 0, '2026-03-05 00:00:00', 2, 1, FALSE)",
 ]
 
+# the store starts empty and is migrated step by step here (tests/conftest.py)
+pytestmark = pytest.mark.blank_store
+
 
 @pytest.fixture
 def at_0008(db_url: str) -> Iterator[Database]:

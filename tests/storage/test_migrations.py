@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -14,6 +15,9 @@ from bot.bootstrap import bootstrap
 from storage.db import Database
 from storage.migrate import current_revision, head_revision
 from tests import factories
+
+# these tests are about running the migrations: each gets an empty store (tests/conftest.py)
+pytestmark = pytest.mark.blank_store
 
 
 def test_migrations_match_the_models(db: Database) -> None:

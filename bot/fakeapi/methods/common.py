@@ -1,8 +1,9 @@
 """Checks and bookkeeping shared by the Bot API method implementations.
 
 Each method is a plain function ``(world, params, files) -> result JSON``; the helpers here hold the
-validation Telegram applies to every outgoing message (keyboards, text after HTML parsing) and the
-step that turns a stored message into a :class:`~bot.fakeapi.records.SentMessage` for the outbox.
+validation Telegram applies to every outgoing message (keyboards, text after HTML parsing), the rules
+every edit follows (which message may be edited, how its content is replaced), and the step that turns
+a stored message into a :class:`~bot.fakeapi.records.SentMessage` for the outbox.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.fakeapi.records import (
     parse_inline_keyboard,
     parse_reply_keyboard,
 )
-from bot.fakeapi.world import World
+from bot.fakeapi.world import StoredMessage, World
 
 Method = Callable[[World, Params, dict[str, UploadedFile]], Any]
 
@@ -93,6 +94,30 @@ def reply_target(world: World, chat_id: int, params: Params) -> dict[str, Any] |
             return None
         raise BotApiError.bad_request("message to be replied not found")
     return stored.json
+
+
+def editable(world: World, p: Params) -> StoredMessage:
+    """The bot's own message an edit method names; Telegram's errors for anything else."""
+    if p.has("inline_message_id"):
+        raise BotApiError.bad_request("inline messages are not supported by the offline Bot API")
+    chat_id = world.chat_for_send(p.chat_ref())
+    stored = world.message(chat_id, p.int("message_id"))
+    if stored is None:
+        raise BotApiError.bad_request("message to edit not found")
+    if not stored.from_bot:
+        raise BotApiError.bad_request("message can't be edited")
+    return stored
+
+
+def apply_edit(world: World, stored: StoredMessage, **fields: Any) -> dict[str, Any]:
+    """Replace ``fields`` of the message and stamp the edit; a field given empty (no entities, no
+    keyboard) is removed, as an edit without ``reply_markup`` removes the keyboard on Telegram."""
+    updated = {k: v for k, v in stored.json.items() if k not in fields}
+    updated.update({k: v for k, v in fields.items() if v})
+    updated["edit_date"] = world.now()
+    stored.json = updated
+    world.touch(stored)
+    return updated
 
 
 def record(world: World, kind: str, message: dict[str, Any], **extra: Any) -> SentMessage:

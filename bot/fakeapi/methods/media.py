@@ -16,7 +16,7 @@ from typing import Any
 from telegram.constants import FileSizeLimit, MessageLimit, PollLimit
 
 from bot.fakeapi.html import render, utf16_len
-from bot.fakeapi.methods.common import check_markup, checked_text, record, reply_target
+from bot.fakeapi.methods.common import apply_edit, check_markup, checked_text, editable, record, reply_target
 from bot.fakeapi.methods.messages import NOT_MODIFIED
 from bot.fakeapi.params import Params
 from bot.fakeapi.records import BotApiError, UploadedFile
@@ -156,8 +156,37 @@ def _caption(p: Params) -> tuple[str | None, str, list[dict[str, Any]]]:
     return raw, plain, entities
 
 
+def _record_file(
+    world: World,
+    kind: str,
+    message: dict[str, Any],
+    markup: dict[str, Any] | None,
+    p: Params,
+    raw: str | None,
+    caption: str,
+    stored: StoredFile,
+) -> None:
+    """Record a message showing a file (sent, or edited to a new one) with its caption and the file's bytes."""
+    record(
+        world,
+        kind,
+        message,
+        markup=markup,
+        text=raw or "",
+        plain=caption,
+        parse_mode=p.str("parse_mode"),
+        file_name=stored.file_name,
+        file_bytes=stored.content,
+        mime_type=stored.mime_type,
+    )
+
+
 def _send_attachment(
-    world: World, p: Params, files: dict[str, UploadedFile], kind: str, plural: str,
+    world: World,
+    p: Params,
+    files: dict[str, UploadedFile],
+    kind: str,
+    plural: str,
     describe: Callable[[StoredFile], Any],
 ) -> dict[str, Any]:
     """sendDocument / sendPhoto: store the file, post the message with its caption, record what was sent."""
@@ -175,25 +204,19 @@ def _send_attachment(
         reply_to_message=reply_target(world, chat_id, p),
         **{kind: describe(stored)},
     )
-    record(
-        world,
-        kind,
-        message,
-        markup=markup,
-        text=raw or "",
-        plain=caption,
-        parse_mode=p.str("parse_mode"),
-        file_name=stored.file_name,
-        file_bytes=stored.content,
-        mime_type=stored.mime_type,
-    )
+    _record_file(world, kind, message, markup, p, raw, caption, stored)
     return message
 
 
 def send_document(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
     def describe(stored: StoredFile) -> dict[str, Any]:
-        document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                    "file_name": stored.file_name, "mime_type": stored.mime_type, "file_size": len(stored.content)}
+        document = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": stored.file_name,
+            "mime_type": stored.mime_type,
+            "file_size": len(stored.content),
+        }
         return {k: v for k, v in document.items() if v is not None}
 
     return _send_attachment(world, p, files, "document", "documents", describe)
@@ -218,15 +241,24 @@ def image_size(content: bytes) -> tuple[int, int] | None:
     return None
 
 
-def send_photo(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
-    def describe(stored: StoredFile) -> list[dict[str, Any]]:
-        size = image_size(stored.content)
-        if size is None:
-            raise BotApiError.bad_request("IMAGE_PROCESS_FAILED")
-        return [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": size[0],
-                 "height": size[1], "file_size": len(stored.content)}]
+def _photo_sizes(stored: StoredFile) -> list[dict[str, Any]]:
+    """A Message's ``photo`` for the picture (one size: the fake does not scale), or Telegram's refusal."""
+    size = image_size(stored.content)
+    if size is None:
+        raise BotApiError.bad_request("IMAGE_PROCESS_FAILED")
+    return [
+        {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "width": size[0],
+            "height": size[1],
+            "file_size": len(stored.content),
+        }
+    ]
 
-    return _send_attachment(world, p, files, "photo", "photos", describe)
+
+def send_photo(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
+    return _send_attachment(world, p, files, "photo", "photos", _photo_sizes)
 
 
 def edit_message_media(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
@@ -235,46 +267,26 @@ def edit_message_media(world: World, p: Params, files: dict[str, UploadedFile]) 
     media = p.obj("media")
     if media is None or media.get("type") != "photo":
         raise BotApiError.bad_request("the offline Bot API edits photo media only")
-    chat_id = world.chat_for_send(p.chat_ref())
-    stored_message = world.message(chat_id, p.int("message_id"))
-    if stored_message is None:
-        raise BotApiError.bad_request("message to edit not found")
-    if not stored_message.from_bot or "photo" not in stored_message.json:
+    stored_message = editable(world, p)
+    if "photo" not in stored_message.json:
         raise BotApiError.bad_request("message can't be edited")
     inner = Params(media)
     stored = _attached(world, inner, files, "media", "photos")
-    size = image_size(stored.content)
-    if size is None:
-        raise BotApiError.bad_request("IMAGE_PROCESS_FAILED")
+    photo = _photo_sizes(stored)
     raw, caption, entities = _caption(inner)
     inline = check_markup(p.obj("reply_markup"))
-    updated = {k: v for k, v in stored_message.json.items()
-               if k not in {"photo", "caption", "caption_entities", "reply_markup"}}
-    updated.update({"photo": [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                               "width": size[0], "height": size[1], "file_size": len(stored.content)}],
-                    "edit_date": world.now()})
-    if caption:
-        updated["caption"] = caption
-    if entities:
-        updated["caption_entities"] = entities
-    if inline:
-        updated["reply_markup"] = inline
-    stored_message.json = updated
-    world.touch(stored_message)
-    record(world, "edit", updated, markup=p.obj("reply_markup"), text=raw or "", plain=caption,
-           parse_mode=inner.str("parse_mode"), file_name=stored.file_name, file_bytes=stored.content,
-           mime_type=stored.mime_type)
+    updated = apply_edit(
+        world, stored_message, photo=photo, caption=caption, caption_entities=entities, reply_markup=inline
+    )
+    _record_file(world, "edit", updated, p.obj("reply_markup"), inner, raw, caption, stored)
     return updated
 
 
 def edit_message_caption(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
     """A new caption (and keyboard: none given removes it) under a bot's photo — the closed check-in screen.
     The same caption and keyboard again is "message is not modified", as on Telegram."""
-    chat_id = world.chat_for_send(p.chat_ref())
-    stored_message = world.message(chat_id, p.int("message_id"))
-    if stored_message is None:
-        raise BotApiError.bad_request("message to edit not found")
-    if not stored_message.from_bot or "photo" not in stored_message.json:
+    stored_message = editable(world, p)
+    if "photo" not in stored_message.json:
         raise BotApiError.bad_request("message can't be edited")
     raw, caption, entities = _caption(p)
     inline = check_markup(p.obj("reply_markup"))
@@ -282,16 +294,7 @@ def edit_message_caption(world: World, p: Params, files: dict[str, UploadedFile]
     if (old.get("caption", "") == caption and old.get("caption_entities", []) == entities
             and old.get("reply_markup") == inline):
         raise BotApiError.bad_request(NOT_MODIFIED)
-    updated = {k: v for k, v in old.items() if k not in {"caption", "caption_entities", "reply_markup"}}
-    updated["edit_date"] = world.now()
-    if caption:
-        updated["caption"] = caption
-    if entities:
-        updated["caption_entities"] = entities
-    if inline:
-        updated["reply_markup"] = inline
-    stored_message.json = updated
-    world.touch(stored_message)
+    updated = apply_edit(world, stored_message, caption=caption, caption_entities=entities, reply_markup=inline)
     record(world, "edit", updated, markup=p.obj("reply_markup"), text=raw or "", plain=caption,
            parse_mode=p.str("parse_mode"))
     return updated

@@ -11,10 +11,10 @@ from typing import Any
 
 from telegram.constants import CallbackQueryLimit, MessageLimit
 
-from bot.fakeapi.methods.common import check_markup, checked_text, record, reply_target
+from bot.fakeapi.methods.common import apply_edit, check_markup, checked_text, editable, record, reply_target
 from bot.fakeapi.params import Params
 from bot.fakeapi.records import BotApiError, UploadedFile
-from bot.fakeapi.world import StoredMessage, World
+from bot.fakeapi.world import World
 
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same as a "
@@ -70,20 +70,8 @@ def send_message(world: World, p: Params, files: dict[str, UploadedFile]) -> dic
     return message
 
 
-def _editable(world: World, p: Params) -> tuple[int, StoredMessage]:
-    if p.has("inline_message_id"):
-        raise BotApiError.bad_request("inline messages are not supported by the offline Bot API")
-    chat_id = world.chat_for_send(p.chat_ref())
-    stored = world.message(chat_id, p.int("message_id"))
-    if stored is None:
-        raise BotApiError.bad_request("message to edit not found")
-    if not stored.from_bot:
-        raise BotApiError.bad_request("message can't be edited")
-    return chat_id, stored
-
-
 def edit_message_text(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
-    _, stored = _editable(world, p)
+    stored = editable(world, p)
     if "text" not in stored.json:
         raise BotApiError.bad_request("there is no text in the message to edit")
     inline = check_markup(p.obj("reply_markup"))
@@ -91,29 +79,17 @@ def edit_message_text(world: World, p: Params, files: dict[str, UploadedFile]) -
     old = stored.json
     if old.get("text") == plain and old.get("entities", []) == entities and old.get("reply_markup") == inline:
         raise BotApiError.bad_request(NOT_MODIFIED)
-    updated = {k: v for k, v in old.items() if k not in {"text", "entities", "reply_markup"}}
-    updated.update({"text": plain, "edit_date": world.now()})
-    if entities:
-        updated["entities"] = entities
-    if inline:
-        updated["reply_markup"] = inline
-    stored.json = updated
-    world.touch(stored)
+    updated = apply_edit(world, stored, text=plain, entities=entities, reply_markup=inline)
     record(world, "edit", updated, text=raw, plain=plain, parse_mode=parse_mode)
     return updated
 
 
 def edit_message_reply_markup(world: World, p: Params, files: dict[str, UploadedFile]) -> dict[str, Any]:
-    _, stored = _editable(world, p)
+    stored = editable(world, p)
     inline = check_markup(p.obj("reply_markup"))
     if stored.json.get("reply_markup") == inline:
         raise BotApiError.bad_request(NOT_MODIFIED)
-    updated = {k: v for k, v in stored.json.items() if k != "reply_markup"}
-    updated["edit_date"] = world.now()
-    if inline:
-        updated["reply_markup"] = inline
-    stored.json = updated
-    world.touch(stored)
+    updated = apply_edit(world, stored, reply_markup=inline)
     text = updated.get("text", updated.get("caption", ""))
     record(world, "edit", updated, text=text, plain=text)
     return updated

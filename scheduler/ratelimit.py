@@ -130,14 +130,17 @@ class SendRateLimiter:
         """How long ``chat_id`` must still wait for its own spacing (or its own 429 pause)."""
         return max(0.0, self._next_chat.get(chat_id, 0.0) - self._monotonic())
 
-    async def acquire(self, chat_id: int, prepare: Callable[[], Awaitable[bool]] | None = None) -> bool:
+    async def acquire(self, chat_id: int, prepare: Callable[[], Awaitable[bool]] | None = None,
+                      follow: bool = True) -> bool:
         """Wait for this chat's turn, then pass the global gate; ``False`` if ``prepare`` said not to send.
 
         The chat's own spacing is waited out *before* the gate, so a group waiting its three seconds never
         holds up the other chats; the gate is then held only while waiting for the global pace.
         ``prepare`` runs inside the gate just before the slot (``lead`` seconds ahead): the sender commits
         "this request is about to leave" there, so only the request at the gate — not every one queued
-        behind it — counts as possibly sent if the process dies.
+        behind it — counts as possibly sent if the process dies.  ``follow=False`` when the caller passes
+        the gate at the very write (``scheduler.request.WriteGate``): nothing can hold the request back
+        after the pass, so there is no stall to follow.
         """
         wait = self.chat_wait(chat_id)
         if wait > 0:
@@ -164,7 +167,7 @@ class SendRateLimiter:
                 await self._sleep(ready - now - (0.0 if prepared else self.lead))
             self._stamp(chat_id, self._slot, now)
             self.last_passed = now
-        if self.stall_check > 0:
+        if follow and self.stall_check > 0:
             watch = asyncio.ensure_future(self._watch_write(chat_id, now))
             self._watches.add(watch)
             watch.add_done_callback(self._watches.discard)

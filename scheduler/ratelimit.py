@@ -38,7 +38,7 @@ from collections.abc import Awaitable, Callable
 from typing import Self
 
 DEFAULT_CEILING = 25.0
-DEFAULT_SPREAD = 0.03  # arrival jitter the window absorbs: a second of arrivals stays within the ceiling
+DEFAULT_SPREAD = 0.02  # arrival jitter the window absorbs: a second of arrivals stays within the ceiling
 _EPS = 1e-6  # a hair, so float rounding never squeezes one more into a window
 
 

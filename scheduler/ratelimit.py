@@ -52,7 +52,7 @@ class SendRateLimiter:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_chats: int = 50_000,
         catch_up: float = 0.25,
-        lead: float = 0.015,
+        lead: float = 0.03,
         window: float = 1.0,
         stall: float = 0.01,
         stall_check: float = 0.005,

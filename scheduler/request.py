@@ -134,6 +134,7 @@ async def deliver_at_write(bot: Bot, gate: WriteGate, chat_id: int, out: Outgoin
     If the request never reached its write (a connect error), the gate never ran: ``gate.passed`` is
     None and nothing left.
     """
+    await gate.limiter.wait_pauses(chat_id)  # a chat's spacing or a pause: before a connection is taken
     token = _GATE.set(gate)
     try:
         return await deliver(bot, chat_id, out, read_timeout=read_timeout)

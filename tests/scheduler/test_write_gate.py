@@ -154,3 +154,31 @@ async def test_interactive_replies_on_the_same_bot_do_not_pass_the_bulk_limiter(
     assert len(limiter.passes) == 1 and [m.plain for m in api.messages_to(7)][-1] == "收到"
     with db.session() as s:
         assert s.exec(select(Delivery).where(col(Delivery.state) == DeliveryState.SENT)).one().dedup_key == "bulk"
+
+
+async def test_a_pause_is_waited_out_before_the_request_takes_a_connection(db: Database, clock: FakeClock) -> None:
+    """Inside the gate the request holds a connection: a pause spent there could outlast the server's
+    keep-alive, and the write would fail on a closed connection (an uncertain row for nothing)."""
+    branch = factories.branch(db, clock.now())
+    api = FakeBotApi(clock=clock)
+    api.add_user(7, "张三")
+    _enqueue(db, clock, branch.id, 7, "paused")
+    server, base_url, base_file_url = await serve(api)
+    bot = Bot(api.token, base_url=base_url, base_file_url=base_file_url, request=HTTPXRequest())
+    limiter = _Stamping()
+    started: list[float] = []
+
+    async def note(request: httpx.Request) -> None:  # httpx runs request hooks before taking a connection
+        if request.url.path.endswith("/sendMessage"):
+            started.append(time.monotonic())
+
+    try:
+        await bot.initialize()
+        with _hook_first(bot, note):
+            limiter.pause(1.5)
+            paused_until = time.monotonic() + 1.5
+            report = await send_due(bot=bot, db=db, clock=clock, limiter=limiter, worker="w", kinds=KINDS)
+    finally:
+        await bot.shutdown()
+        await server.aclose()
+    assert report.sent == 1 and len(started) == 1 and started[0] >= paused_until - limiter.interval

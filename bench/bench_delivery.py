@@ -167,8 +167,9 @@ class _LoggedLimiter(SendRateLimiter):
         super().__init__(*args, **kwargs)
         self.log = PassLog()
 
-    async def acquire(self, chat_id: int, prepare: Callable[[], Awaitable[bool]] | None = None) -> bool:
-        passed = await super().acquire(chat_id, prepare)
+    async def acquire(self, chat_id: int, prepare: Callable[[], Awaitable[bool]] | None = None,
+                      follow: bool = True) -> bool:
+        passed = await super().acquire(chat_id, prepare, follow)
         if passed:
             self.log.passed(chat_id, time.time() - (time.monotonic() - self.last_passed))
         return passed

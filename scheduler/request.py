@@ -4,13 +4,22 @@ Telegram has no idempotency key, so the sender must know, for every error, wheth
 left.  PTB wraps httpx's exceptions in ``NetworkError`` / ``TimedOut``; the httpx cause tells connect
 errors and pool timeouts (nothing was written) from read timeouts and connections dropped after the
 request was written (the message may be on the member's phone — PTB issue #1045).
+
+It also holds the *write gate*: when the bot talks HTTP through PTB's ``HTTPXRequest``, a bulk send passes
+the limiter inside httpx, at the moment the request's bytes are about to be written (httpcore's
+``send_request_headers.started`` trace event), not before PTB builds the request.  The limiter's stamp is
+then the moment the request really leaves — nothing between the pass and the write (building the
+request, taking a connection, a loop stall) can bunch requests after the pass — so its window counts
+what Telegram sees and needs only a small margin for the network and the server's side.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from telegram import Bot, LinkPreviewOptions, Message
@@ -19,6 +28,7 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from scheduler.kinds import Outgoing
+from scheduler.ratelimit import SendRateLimiter
 
 if TYPE_CHECKING:
     from telegram._utils.types import ODVInput  # PTB's "a value, or use the bot's default"
@@ -53,6 +63,83 @@ def request_never_left(exc: NetworkError) -> bool:
     if isinstance(exc, TimedOut):
         return "Pool timeout" in exc.message
     return cause is None or not isinstance(cause, httpx.HTTPError | TimeoutError)
+
+
+class Withheld(Exception):
+    """Raised at the write gate when the request must not leave (another sender took the claim over)."""
+
+
+class WriteGate:
+    """One bulk request's pass through the limiter, taken at the moment its bytes are written.
+
+    ``passed`` is None until the request reached the write (a connect error comes before it: nothing
+    was recorded, nothing left), then whether the limiter let it through; ``passed_at`` is the
+    limiter's stamp (what ``refund`` and the flood watch take).
+    """
+
+    def __init__(self, limiter: SendRateLimiter, chat_id: int, prepare: Callable[[], Awaitable[bool]]) -> None:
+        self.limiter, self.chat_id, self.prepare = limiter, chat_id, prepare
+        self.passed: bool | None = None
+        self.passed_at = 0.0
+
+    async def __call__(self) -> None:
+        if self.passed is not None:
+            return  # one pass per request
+        self.passed = await self.limiter.acquire(self.chat_id, prepare=self.prepare, follow=False)
+        self.passed_at = self.limiter.last_passed
+        if not self.passed:
+            raise Withheld(f"delivery to {self.chat_id} withheld: the claim is no longer ours")
+
+
+_GATE: ContextVar[WriteGate | None] = ContextVar("zhibu_write_gate", default=None)
+_WRITE_EVENTS = ("http11.send_request_headers.started", "http2.send_request_headers.started")
+
+
+async def _trace(event: str, info: dict[str, Any]) -> None:
+    """httpcore's trace callback: at the header write of a bulk request, pass its gate."""
+    if event in _WRITE_EVENTS:
+        gate = _GATE.get()
+        if gate is not None:
+            await gate()
+
+
+async def _add_trace(request: httpx.Request) -> None:
+    """httpx request hook: a bulk request (its task set a gate) gets the trace callback; others none."""
+    if _GATE.get() is not None:
+        request.extensions["trace"] = _trace
+
+
+def install_write_gate(bot: Bot) -> bool:
+    """Hook the bot's httpx client so bulk sends pass the limiter at the write; False when it cannot.
+
+    Only PTB's ``HTTPXRequest`` talks through httpx (its client is private, so this looks for it and
+    falls back — the caller then passes the limiter before the request, as for the offline fake).  The
+    hook is idempotent and inert for requests without a gate (interactive replies).  PTB builds a new
+    client when a shut-down request is initialised again, so the sender installs it at each run.
+    """
+    client = getattr(bot.request, "_client", None)
+    if not isinstance(client, httpx.AsyncClient):
+        return False
+    hooks = client.event_hooks
+    if _add_trace not in hooks["request"]:
+        hooks["request"].append(_add_trace)
+        client.event_hooks = hooks
+    return True
+
+
+async def deliver_at_write(bot: Bot, gate: WriteGate, chat_id: int, out: Outgoing, *,
+                           read_timeout: float | None = None) -> Message:
+    """:func:`deliver` with ``gate`` passed when the request is written (see :func:`install_write_gate`).
+
+    If the request never reached its write (a connect error), the gate never ran: ``gate.passed`` is
+    None and nothing left.
+    """
+    await gate.limiter.wait_pauses(chat_id)  # a chat's spacing or a pause: before a connection is taken
+    token = _GATE.set(gate)
+    try:
+        return await deliver(bot, chat_id, out, read_timeout=read_timeout)
+    finally:
+        _GATE.reset(token)
 
 
 async def deliver(bot: Bot, chat_id: int, out: Outgoing, *, read_timeout: float | None = None) -> Message:

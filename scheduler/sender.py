@@ -4,6 +4,7 @@
          ▲  refill when the queue runs low                │ render in a read transaction (None → expired)
          └───────────────────────────────────────────────┤ commit the attempt, pass the limiter's gate
                                                           │ send; commit sent + after_send together
+                                                          │ (over httpx the gate is passed at the write)
 Telegram answers in 50–300 ms, so one request at a time reaches a few messages a second; several chats are
 in flight at once, each chat's messages stay in order (one lane per chat), and the queue is refilled
 continuously rather than once per tick.  The claim never holds more than can go out in half a lease.
@@ -45,7 +46,15 @@ from scheduler import outbox
 from scheduler.clock import Clock
 from scheduler.kinds import DeliveryKind, Kinds, Outgoing
 from scheduler.ratelimit import FloodWatch, SendRateLimiter
-from scheduler.request import backoff, deliver, request_never_left, retry_seconds
+from scheduler.request import (
+    WriteGate,
+    backoff,
+    deliver,
+    deliver_at_write,
+    install_write_gate,
+    request_never_left,
+    retry_seconds,
+)
 from storage.db import Database
 from storage.models import Delivery, DeliveryState
 
@@ -130,6 +139,7 @@ class _Run:
     stopping: bool = False
     should_stop: Callable[[], bool] = lambda: False
     waited_for: set[datetime] = field(default_factory=set)
+    at_write: bool = False  # the limiter is passed as the request is written (the bot talks httpx)
 
     @property
     def queued(self) -> int:
@@ -160,6 +170,7 @@ async def send_due(
     run = _Run(bot, db, clock, limiter, worker, kinds, on_blocked, lease)
     if should_stop is not None:
         run.should_stop = should_stop
+    run.at_write = install_write_gate(bot)
     loop = asyncio.get_running_loop()
     deadline = None if budget is None else loop.time() + budget
     # never claim more than can go out in half a lease, so claims are never outlived by their lease
@@ -291,6 +302,23 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
                             lease=run.lease)
 
     while True:
+        if run.at_write:  # the limiter is passed inside httpx, as the request is written
+            gate = WriteGate(run.limiter, row.chat_id, record_attempt)
+            try:
+                message = await deliver_at_write(run.bot, gate, row.chat_id, out, read_timeout=BULK_READ_TIMEOUT)
+            except TelegramError as exc:
+                if gate.passed is False:
+                    return "lost"  # another sender took the claim over: this request did not leave
+                if gate.passed is None:  # it never reached its write: nothing recorded, nothing left
+                    return await _failed(run, kind, row, exc, 0.0)
+                row.attempts += 1
+                if isinstance(exc, ChatMigrated):
+                    await _migrate(run, row, exc)
+                    continue
+                return await _failed(run, kind, row, exc, gate.passed_at)
+            row.attempts += 1
+            run.floods.answered(gate.passed_at, row.chat_id)
+            break
         if not await run.limiter.acquire(row.chat_id, prepare=record_attempt):
             return "lost"  # another sender took the claim over: this request must not leave
         row.attempts += 1
@@ -298,10 +326,7 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
         try:
             message = await deliver(run.bot, row.chat_id, out, read_timeout=BULK_READ_TIMEOUT)
         except ChatMigrated as exc:
-            await db.run(outbox.migrate_chat, old_chat_id=row.chat_id, new_chat_id=exc.new_chat_id)
-            await db.run(_move_row, delivery_id=row.id, chat_id=exc.new_chat_id)
-            log.info("chat %s migrated to %s; retrying delivery %s", row.chat_id, exc.new_chat_id, row.id)
-            row.chat_id = exc.new_chat_id
+            await _migrate(run, row, exc)
             continue
         except TelegramError as exc:
             return await _failed(run, kind, row, exc, passed_at)
@@ -317,6 +342,14 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
             return "sent"
     log.warning("delivery %s was sent after its claim was taken over", row.id)
     return "lost"
+
+
+async def _migrate(run: _Run, row: Delivery, exc: ChatMigrated) -> None:
+    """The group became a supergroup: its new id everywhere, and this row goes there at once."""
+    await run.db.run(outbox.migrate_chat, old_chat_id=row.chat_id, new_chat_id=exc.new_chat_id)
+    await run.db.run(_move_row, delivery_id=row.id, chat_id=exc.new_chat_id)
+    log.info("chat %s migrated to %s; retrying delivery %s", row.chat_id, exc.new_chat_id, row.id)
+    row.chat_id = exc.new_chat_id
 
 
 def _move_row(*, session: Session, delivery_id: int, chat_id: int) -> None:

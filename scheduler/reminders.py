@@ -206,7 +206,8 @@ def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> i
 
 def _unbutton_group(session: Session, meeting: Meeting, now: datetime) -> int:
     """A cancelled meeting's notice and change notices in the group say "已取消" and lose their 参加 / 请假 /
-    日历: one edit each, through the outbox (the group's pace and order, after the cancellation itself is posted).  A post whose send is uncertain has no message id to edit; its buttons refuse when pressed."""
+    日历: one edit each, through the outbox (the group's pace and order, after the cancellation itself is
+    posted).  A post whose send is uncertain has no message id to edit; its buttons refuse when pressed."""
     posted = session.exec(select(Delivery).where(
         Delivery.subject_id == meeting.id, Delivery.kind == GROUP, Delivery.state == DeliveryState.SENT,
         col(Delivery.telegram_message_id).is_not(None))).all()

@@ -66,9 +66,9 @@ async def deliver(bot: Bot, chat_id: int, out: Outgoing, *, read_timeout: float 
     if method == "edit":
         assert out.edit is not None
         if out.text:
-            edited = await bot.edit_message_text(out.text, chat_id, out.edit, parse_mode="HTML", reply_markup=out.markup,
-                                                 link_preview_options=LinkPreviewOptions(is_disabled=True),
-                                                 read_timeout=short)
+            edited = await bot.edit_message_text(out.text, chat_id, out.edit, parse_mode="HTML",
+                                                 reply_markup=out.markup, read_timeout=short,
+                                                 link_preview_options=LinkPreviewOptions(is_disabled=True))
         else:
             edited = await bot.edit_message_reply_markup(chat_id, out.edit, reply_markup=out.markup,
                                                          read_timeout=short)

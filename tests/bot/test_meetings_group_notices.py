@@ -70,10 +70,10 @@ async def test_参加_and_请假_are_refused_alike_for_a_cancelled_and_for_a_sta
     await s.send(SECRETARY_ID, "/newmeeting 党课 | 2026-03-20 14:30 | 三楼会议室 | 专题党课")
     await deliver(s)
     cancelled, started = sorted(rows(s, Meeting), key=lambda m: m.starts_at, reverse=True)
-    keyboards = {}
+    keyboards: dict[int, tuple[int, list[str]]] = {}
     for meeting in (cancelled, started):
-        post = next(m for m in s.api.messages_to(GROUP) if f"#{meeting.id}" in m.plain)
-        keyboards[meeting.id] = (post.message_id, [b.callback_data for b in post.button_list()])
+        notice = next(m for m in s.api.messages_to(GROUP) if f"#{meeting.id}" in m.plain)
+        keyboards[meeting.id] = (notice.message_id, [str(b.callback_data) for b in notice.button_list()])
     await _secretary(s, clock, f"/meeting {cancelled.id} 取消")
     await s.press(SECRETARY_ID, 1)
     clock.advance(started.starts_at - clock.now() + timedelta(minutes=1))
@@ -83,6 +83,9 @@ async def test_参加_and_请假_are_refused_alike_for_a_cancelled_and_for_a_sta
         said = {await _press(s, who, post, data) for who in (ZHANG, WANG) for data in (attend, leave)}
         assert said == {texts.plain(key, "zh", id=meeting.id)}, said
     assert "已开始或已取消" not in str(said)
+    # the secretary too is told what is refused, not that "answers are closed"
+    refused = await s.send(SECRETARY_ID, f"/meeting {started.id} 取消")
+    assert refused[-1].plain == texts.plain("error.cancel_started", "zh", id=started.id)
 
 
 async def test_a_monthly_meeting_announces_its_next_occurrence_then_the_following_one(

@@ -186,12 +186,22 @@ def _cancel_text(texts: Catalog, lang: str, session: Session, meeting: Meeting, 
 
 def render_group(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
     """The one message in the branch group, in the branch's language; members answer with its buttons.  Its
-    change notice, like a member's, says what changed since the group's last notice."""
+    change notice, like a member's, says what changed since the group's last notice; once the meeting is
+    cancelled, each of them loses its buttons (``unbutton``: an edit, no new message)."""
     meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
     if meeting is None or not reminders.group_may_know(meeting):  # queued before its audience was narrowed
         return None
     lang = texts.lang(settings.language)
     what = str(row.payload.get("what", "notice"))
+    if what == "unbutton":
+        posted = row.payload.get("message_id")
+        if meeting.status != MeetingStatus.CANCELLED or not isinstance(posted, int):
+            return None
+        # the card now reads "❌ 已取消"; the old what-changed lines and the "press below" hint go with the buttons
+        head = "mtg.change.head" if row.payload.get("was") == "change" else "mtg.notice.head"
+        text = "\n".join([texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz)),
+                          card(texts, lang, meeting, settings.tz)])
+        return Outgoing(edit=posted, text=text)
     if what == "cancel":
         if meeting.status != MeetingStatus.CANCELLED:
             return None

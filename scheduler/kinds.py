@@ -51,7 +51,10 @@ class Outgoing:
     """One message as a renderer built it; the sender chooses the Bot API method from what is set.
 
     Exactly one of: ``text`` alone (a message), ``poll``, ``document`` or ``photo`` (``text`` is then the
-    caption).  ``markup`` rides on messages, documents and photos.
+    caption) — or ``edit``: the id of a message the bot sent to that chat earlier, which then reads ``text``
+    (if set) with ``markup`` as its buttons (``None``: none; a cancelled meeting's notice in the group
+    says so and loses its 参加 / 请假).  ``markup``
+    rides on messages, documents and photos.
     """
 
     text: str | None = None
@@ -60,9 +63,12 @@ class Outgoing:
     document: bytes | None = None
     photo: bytes | None = None
     filename: str | None = None
+    edit: int | None = None
 
     @property
-    def method(self) -> Literal["message", "poll", "document", "photo"]:
+    def method(self) -> Literal["message", "poll", "document", "photo", "edit"]:
+        if self.edit is not None:
+            return "edit"
         if self.poll is not None:
             return "poll"
         if self.document is not None:

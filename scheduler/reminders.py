@@ -4,12 +4,14 @@ Each producer is a plain function ``(session=…, now=…) -> rows added`` that 
 unique keys, so a second tick (or a second process) adds nothing::
 
     notice    mtg.notice:<meeting>:<member>                 once, as soon as the meeting exists (not to the
-                                                            secretary who created it: he had the confirmation)
+                                                            secretary who created it: he had the confirmation);
+                                                            a monthly occurrence once it is its series' next
     reminder  mtg.remind:<meeting>:<offset min>:<start>:<member>   at start - offset (3 d, 1 d, 2 h)
     change    mtg.change:<meeting>:<revision>:<member>      each edit, to whoever was notified already (the
                                                             creator too), not to the one who made it
     cancel    mtg.cancel:<meeting>:<member>                 to whoever was notified already
     group     mtg.group:<meeting>:<what>                    the notice / change / cancel, once in the group
+              mtg.group:<meeting>:unbutton<message>          on cancellation: its notice / change loses 参加 / 请假
     补学      mtg.makeup:<meeting>:<member>                 after the meeting, to the absent and excused
 
 Rows carry ids and an offset, never text: the renderer (``bot/meeting_notices.py``) reads the meeting when
@@ -19,6 +21,12 @@ rendered, keeps in its payload what it showed (``scheduler/seen.py``); a change 
 since what the reader may last have seen — several edits read as the first value → the latest, an edit
 undone before the sender ran says nothing (the row expires), and a reminder that went out with the new
 details after the edit has said it already.
+
+A monthly meeting's occurrences exist 40 days ahead (``storage.meeting_series``), so two may be upcoming at
+once.  Only the *next* of its series (no earlier occurrence still to come) is announced: creating a 主题党日
+every month announces the first one, and the following month's is announced — in private and in the group
+alike — once the one before it has begun (or was skipped), about a month ahead.  Its reminders are not held
+back (a reminder only falls due within days, when it is the next one anyway).
 
 Reminders expire at the start; a reminder missed while the bot was down is still produced if the meeting
 has not begun, but only the nearest one (after three days down nobody needs the 3-day, 1-day and 2-hour
@@ -85,17 +93,34 @@ def produce_series(*, session: Session, now: datetime, tz: ZoneInfo) -> int:
     return meeting_series.extend_series(session=session, tz=tz, now=now)
 
 
+def _announced_now(upcoming: list[Meeting]) -> set[int]:
+    """The meetings whose notice is due: every one-off meeting, and of each monthly series only its next
+    occurrence (a member reads one announcement per 主题党日, not this month's and next month's at once)."""
+    first: dict[int, Meeting] = {}
+    for meeting in upcoming:
+        if meeting.series_id is None:
+            continue
+        held = first.get(meeting.series_id)
+        if held is None or (meeting.starts_at, meeting.id or 0) < (held.starts_at, held.id or 0):
+            first[meeting.series_id] = meeting
+    return {m.id for m in upcoming if m.id is not None and (m.series_id is None or first[m.series_id] is m)}
+
+
 def produce_notices(*, session: Session, now: datetime, offsets: list[timedelta], notify_group: bool) -> int:
-    """The notice on creation and the nearest due reminder, to each attendee; one notice to the group."""
+    """The notice (on creation; a monthly occurrence once it is its series' next) and the nearest due
+    reminder, to each attendee; one notice to the group."""
     added = 0
-    for meeting in _upcoming(session, now):
+    upcoming = _upcoming(session, now)
+    announce = _announced_now(upcoming)
+    for meeting in upcoming:
         assert meeting.id is not None
         people = attendees(session=session, meeting=meeting)
-        creator = confirmed_to(session=session, meeting=meeting)  # read it in his confirmation: no notice
-        added += _fan_out(session, meeting, NOTICE, [m for m in people if m.tg_user_id != creator],
-                          f"{NOTICE}:{meeting.id}:", now, expires_at=meeting.starts_at)
-        if notify_group:
-            added += _group(session, meeting, "notice", now)
+        if meeting.id in announce:
+            creator = confirmed_to(session=session, meeting=meeting)  # read it in his confirmation: no notice
+            added += _fan_out(session, meeting, NOTICE, [m for m in people if m.tg_user_id != creator],
+                              f"{NOTICE}:{meeting.id}:", now, expires_at=meeting.starts_at)
+            if notify_group:
+                added += _group(session, meeting, "notice", now)
         due = [o for o in offsets if meeting.starts_at - o <= now and meeting.starts_at - o >= meeting.created_at]
         if not due:
             continue
@@ -174,6 +199,27 @@ def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> i
         if notify_group and _group_notified(session, meeting.id):
             added += _group(session, meeting, "cancel" if cancelled else "change", now,
                             None if cancelled else meeting.revision)
+            if cancelled:
+                added += _unbutton_group(session, meeting, now)
+    return added
+
+
+def _unbutton_group(session: Session, meeting: Meeting, now: datetime) -> int:
+    """A cancelled meeting's notice and change notices in the group say "已取消" and lose their 参加 / 请假 /
+    日历: one edit each, through the outbox (the group's pace and order, after the cancellation itself is
+    posted).  A post whose send is uncertain has no message id to edit; its buttons refuse when pressed."""
+    posted = session.exec(select(Delivery).where(
+        Delivery.subject_id == meeting.id, Delivery.kind == GROUP, Delivery.state == DeliveryState.SENT,
+        col(Delivery.telegram_message_id).is_not(None))).all()
+    added = 0
+    for row in posted:
+        if row.payload.get("what", "notice") not in ("notice", "change"):
+            continue
+        added += enqueue(session=session, branch_id=meeting.branch_id, kind=GROUP,
+                         dedup_key=f"{GROUP}:{meeting.id}:unbutton{row.telegram_message_id}", chat_id=row.chat_id,
+                         payload={"what": "unbutton", "message_id": row.telegram_message_id,
+                                  "was": row.payload.get("what", "notice")}, due_at=now, now=now,
+                         subject_id=meeting.id)
     return added
 
 

@@ -150,6 +150,18 @@ async def deliver(bot: Bot, chat_id: int, out: Outgoing, *, read_timeout: float 
     """
     method = out.method
     short: ODVInput[float] = BaseRequest.DEFAULT_NONE if read_timeout is None else read_timeout
+    if method == "edit":
+        assert out.edit is not None
+        if out.text:
+            edited = await bot.edit_message_text(out.text, chat_id, out.edit, parse_mode="HTML",
+                                                 reply_markup=out.markup, read_timeout=short,
+                                                 link_preview_options=LinkPreviewOptions(is_disabled=True))
+        else:
+            edited = await bot.edit_message_reply_markup(chat_id, out.edit, reply_markup=out.markup,
+                                                         read_timeout=short)
+        if not isinstance(edited, Message):  # ``True`` is for inline-mode messages, which the outbox never sends
+            raise TypeError("an edited chat message comes back as a Message")
+        return edited
     if method == "poll":
         assert out.poll is not None
         poll = out.poll

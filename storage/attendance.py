@@ -82,10 +82,16 @@ def _open_meeting(session: Session, member: Member, meeting_id: int, now: dateti
     meeting, attending = reach_meeting(session=session, actor=member, meeting_id=meeting_id)
     if not attending:  # a secretary it does not address
         raise InvalidState("not_invited", id=meeting_id)
+    return check_answerable(meeting, now)
+
+
+def check_answerable(meeting: Meeting, now: datetime) -> Meeting:
+    """Refuse an answer (参加 or 请假) to a meeting cancelled or begun — one wording for each state, whichever
+    button was pressed and wherever (trial G4)."""
     if meeting.status == MeetingStatus.CANCELLED:
-        raise InvalidState("meeting_cancelled", id=meeting_id)
+        raise InvalidState("meeting_cancelled", id=meeting.id)
     if meeting.starts_at <= now:
-        raise InvalidState("meeting_started", id=meeting_id)
+        raise InvalidState("meeting_started", id=meeting.id)
     return meeting
 
 

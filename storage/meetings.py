@@ -286,8 +286,8 @@ def cancellable(*, session: Session, actor: Member, meeting_id: int, now: dateti
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen, lock=lock)
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting_id)
-    if meeting.starts_at <= now:
-        raise InvalidState("meeting_started", id=meeting_id)
+    if meeting.starts_at <= now:  # not "answers are closed": that is a member's refusal (G4)
+        raise InvalidState("cancel_started", id=meeting_id)
     return meeting
 
 

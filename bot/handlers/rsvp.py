@@ -42,7 +42,7 @@ from scheduler import leave
 from storage import attendance
 from storage import meetings as meeting_store
 from storage.errors import DomainError
-from storage.models import Meeting, MeetingStatus, Role
+from storage.models import Meeting, Role
 
 REASON = 0
 LEAVE_KEY = "mt.leave"
@@ -96,8 +96,7 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     assert caller.member is not None and context.user_data is not None
     meeting = await svc.db.run(meeting_store.addressed_meeting, actor=caller.member, scope=caller.scope,
                                meeting_id=data.int_arg())
-    if meeting.status == MeetingStatus.CANCELLED or meeting.starts_at <= svc.clock.now():
-        return svc.texts.plain("error.meeting_started", caller.lang, id=meeting.id)
+    attendance.check_answerable(meeting, svc.clock.now())  # refused as 参加 is: the same toast
     context.user_data[LEAVE_KEY] = meeting.id
     await send_to_member(context.bot, svc, caller.member, svc.texts.t("mtg.leave.ask", caller.lang,
                                                                       topic=meeting.topic))

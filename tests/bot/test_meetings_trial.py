@@ -125,4 +125,5 @@ async def test_ending_a_monthly_meeting_is_confirmed_first(session: OfflineSessi
     assert "已停止每月重复，之后已排出的 2 次会议已取消" in ended[-1].plain
     assert {m.status for m in rows(session, Meeting)} == {MeetingStatus.CANCELLED}
     told = [m for m in await deliver(session) if "会议取消" in m.plain]
-    assert sorted(m.chat_id for m in told) == sorted([ZHANG, WANG] * 2)  # both occurrences, to each but who ended it
+    # March's, to each but who ended it; April's was not announced yet (G6: a series' next occurrence only)
+    assert sorted(m.chat_id for m in told) == [ZHANG, WANG] and all("3月28日" in m.plain for m in told)

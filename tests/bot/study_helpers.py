@@ -134,7 +134,11 @@ def feedback_of(replies: list[SentMessage], q: Question) -> SentMessage:
         source = next((line for line in lines if line.startswith(("出自：", "出处："))), None)
         quoted = next((line.split("：", 1)[1] for line in lines if line.startswith(("原文：", "原句："))), None)
         if source and quoted:
-            text = quoted.translate(_QUOTES).rstrip("…。；")
-            assert len(text) >= 8 and text in q.sentence.translate(_QUOTES).replace("\n", ""), (quoted, q.sentence)
+            # a quote may leave out clauses ("……") that would tell another question's answer: each part it
+            # keeps must be the sentence's own words
+            parts = [part.strip("。；，") for part in quoted.translate(_QUOTES).split("……")]
+            parts = [part for part in parts if part]
+            sentence = q.sentence.translate(_QUOTES).replace("\n", "")
+            assert sum(map(len, parts)) >= 8 and all(part in sentence for part in parts), (quoted, q.sentence)
             return message
     raise AssertionError(f"no feedback naming a source and quoting it in {[m.plain for m in replies]}")

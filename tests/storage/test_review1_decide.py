@@ -51,14 +51,14 @@ def test_a_decision_on_a_request_read_before_another_secretary_decided_it_is_ref
     first, second, member_id = _request(db, clock)
     with db.session() as t1:
         # the first secretary's transaction has the pending request in hand ...
-        roster.decision_candidate(session=t1, actor=first, member_id=member_id, approve=True)
+        held = roster.decision_candidate(session=t1, actor=first, member_id=member_id, approve=True)
         with db.session() as t2:  # ... when the second approves it as 预备 and commits
             roster.decide(session=t2, actor=second, member_id=member_id, approve=True, now=clock.now(),
                           standing=Standing.PROBATIONARY)
         with pytest.raises(InvalidState) as refused:
             roster.decide(session=t1, actor=first, member_id=member_id, approve=True, now=clock.now(),
                           standing=Standing.FULL)
-    assert refused.value.code == "already_decided"
+    assert refused.value.code == "already_decided" and held.status == MemberStatus.ACTIVE  # judged afresh
     assert _final(db, member_id) == (MemberStatus.ACTIVE, Standing.PROBATIONARY)
     assert _decisions(db) == ["approve"]
 

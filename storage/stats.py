@@ -289,10 +289,14 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
 
 
 def quiz_offered(session: Session, branch_id: int, window: Window) -> bool:
-    """Whether the branch had a question members could answer during the window: published before it ended
-    (a secretary's approval, else the automatic publication's write) and still published, or retired only
-    after it began.  Today's bank says nothing about a past week (review 1, R8).  The end is included, as in
-    ``_active_members``: a period that ends now counts a question published this very moment."""
+    """Whether the branch had a question members could answer during the window: answered in it (by anyone,
+    also a member removed since), published before it ended (a secretary's approval, else the automatic
+    publication's write) and still published, or retired only after it began.  Today's bank says nothing
+    about a past week (review 1, R8).  The end is included, as in ``_active_members``: a period that ends
+    now counts a question published this very moment."""
+    if session.exec(select(QuizAnswer.id).where(QuizAnswer.branch_id == branch_id,
+                                                in_window(QuizAnswer.answered_at, window)).limit(1)).first():
+        return True
     since = func.coalesce(col(Question.reviewed_at), col(Question.updated_at))
     live = and_(col(Question.status) == QuestionStatus.PUBLISHED, since <= window.end)
     retired = and_(col(Question.status) == QuestionStatus.RETIRED, col(Question.reviewed_at) <= window.end,

@@ -102,6 +102,7 @@ async def test_a_month_counts_only_who_had_joined_and_english_lists_use_commas(s
         question = s.exec(select(Question)).first()  # a quiz was open: whoever did not answer is listed
         assert question is not None
         question.status = QuestionStatus.PUBLISHED
+        question.reviewed_at = datetime(2026, 1, 10, tzinfo=UTC)  # open in February (review 1, R8)
         s.add(question)
         s.commit()
     february = (await session.send(SECRETARY_ID, "/stats 2026-02"))[0].plain

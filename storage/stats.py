@@ -209,7 +209,7 @@ def _members_rows(model: type[StudyProgress] | type[QuizAnswer], branch_id: int)
         select(Member.id).where(Member.branch_id == branch_id, COUNTED)))
 
 
-def HELD(now: datetime) -> ColumnElement[bool]:  # noqa: N802 - a clause, named like CAME and COUNTED
+def HELD(now: datetime) -> ColumnElement[bool]:  # a clause, named like CAME and COUNTED
     """A meeting that took place: over by ``now`` (one still going on is not yet held, trial V24), not cancelled."""
     return and_(col(Meeting.status) != CANCELLED, col(Meeting.ends_at) <= now)
 

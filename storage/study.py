@@ -26,7 +26,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from storage.errors import NotFound
-from storage.stats import Window, held_turnout
 from storage.models import (
     Branch,
     Member,
@@ -38,6 +37,7 @@ from storage.models import (
     StudyProgress,
     StudyUnit,
 )
+from storage.stats import Window, held_turnout
 
 # --------------------------------------------------------------------------- local days
 

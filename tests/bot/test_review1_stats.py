@@ -93,7 +93,8 @@ async def test_a_period_without_a_question_to_answer_says_so(study: OfflineSessi
 
 
 async def test_the_study_log_never_numbers_a_part_otherwise_than_the_member_saw_it(
-        study: OfflineSession, clock: FakeClock) -> None:
+    study: OfflineSession, clock: FakeClock
+) -> None:
     """R9: the place shown ("第 N/M 段") is not stored, and re-weighting a material moves the places in the
     plan: the row names the part by its heading, else its opening words, which the member saw too."""
     await join_study(study)

@@ -24,19 +24,21 @@ from tests import factories
 def _request(db: Database, clock: FakeClock) -> tuple[Member, Member, int]:
     """Two secretaries of one branch and a pending request to join it."""
     branch = factories.branch(db, clock.now())
+    assert branch.id is not None
     first = factories.member(db, branch.id, 2, "甲书记", clock.now(), Role.SECRETARY)
     second = factories.member(db, branch.id, 3, "乙书记", clock.now(), Role.SECRETARY)
     with db.session() as s:
-        pending = registration.register(session=s, user=NewUser(7, "王五"), invite_code=None, now=clock.now(),
-                                        branch_id=branch.id)
-    assert pending.member.id is not None and pending.member.status == MemberStatus.PENDING
-    return first, second, pending.member.id
+        pending = registration.register(
+            session=s, user=NewUser(7, "王五"), invite_code=None, now=clock.now(), branch_id=branch.id
+        )
+    member = pending.member
+    assert member is not None and member.id is not None and member.status == MemberStatus.PENDING
+    return first, second, member.id
 
 
 def _decisions(db: Database) -> list[str]:
     with db.session() as s:
-        return [e.action for e in s.exec(select(AuditEntry).where(
-            AuditEntry.action.in_(["approve", "reject"]))).all()]  # type: ignore[attr-defined]
+        return [e.action for e in s.exec(select(AuditEntry).where(AuditEntry.action.in_(["approve", "reject"]))).all()]  # type: ignore[attr-defined]
 
 
 def _final(db: Database, member_id: int) -> tuple[str, str]:
@@ -47,17 +49,25 @@ def _final(db: Database, member_id: int) -> tuple[str, str]:
 
 
 def test_a_decision_on_a_request_read_before_another_secretary_decided_it_is_refused(
-        db: Database, clock: FakeClock) -> None:
+    db: Database, clock: FakeClock
+) -> None:
     first, second, member_id = _request(db, clock)
     with db.session() as t1:
         # the first secretary's transaction has the pending request in hand ...
         held = roster.decision_candidate(session=t1, actor=first, member_id=member_id, approve=True)
         with db.session() as t2:  # ... when the second approves it as 预备 and commits
-            roster.decide(session=t2, actor=second, member_id=member_id, approve=True, now=clock.now(),
-                          standing=Standing.PROBATIONARY)
+            roster.decide(
+                session=t2,
+                actor=second,
+                member_id=member_id,
+                approve=True,
+                now=clock.now(),
+                standing=Standing.PROBATIONARY,
+            )
         with pytest.raises(InvalidState) as refused:
-            roster.decide(session=t1, actor=first, member_id=member_id, approve=True, now=clock.now(),
-                          standing=Standing.FULL)
+            roster.decide(
+                session=t1, actor=first, member_id=member_id, approve=True, now=clock.now(), standing=Standing.FULL
+            )
     assert refused.value.code == "already_decided" and held.status == MemberStatus.ACTIVE  # judged afresh
     assert _final(db, member_id) == (MemberStatus.ACTIVE, Standing.PROBATIONARY)
     assert _decisions(db) == ["approve"]
@@ -65,20 +75,28 @@ def test_a_decision_on_a_request_read_before_another_secretary_decided_it_is_ref
 
 @pytest.mark.parametrize("standing", [Standing.FULL, None], ids=["approve", "reject"])
 def test_a_decision_racing_an_uncommitted_one_waits_and_is_refused(
-        db: Database, clock: FakeClock, standing: Standing | None) -> None:
+    db: Database, clock: FakeClock, standing: Standing | None
+) -> None:
     first, second, member_id = _request(db, clock)
     errors: list[BaseException] = []
     holder = db.session()
     t1 = holder.__enter__()
-    roster.decide(session=t1, actor=first, member_id=member_id, approve=True, now=clock.now(),
-                  standing=Standing.PROBATIONARY)
+    roster.decide(
+        session=t1, actor=first, member_id=member_id, approve=True, now=clock.now(), standing=Standing.PROBATIONARY
+    )
     t1.flush()  # the first decision is written, not yet committed: it holds the row (and SQLite's writer lock)
 
     def second_decides() -> None:
         try:
             with db.session() as t2:
-                roster.decide(session=t2, actor=second, member_id=member_id, approve=standing is not None,
-                              now=clock.now(), standing=standing)
+                roster.decide(
+                    session=t2,
+                    actor=second,
+                    member_id=member_id,
+                    approve=standing is not None,
+                    now=clock.now(),
+                    standing=standing,
+                )
         except BaseException as exc:
             errors.append(exc)
 

@@ -174,7 +174,7 @@ def measure(url: str) -> dict[str, object]:
 
     def screen() -> None:
         stats_row = db.call(stats.branch_stats, scope=every, branch_id=7, window=window_month, now=NOW)
-        warned = db.call(stats.attendance_warnings, scope=every, branch_id=7, since=since)
+        warned = db.call(stats.attendance_warnings, scope=every, branch_id=7, since=since, now=NOW)
         assert stats_row.answers > 0 and isinstance(warned, list)
 
     def member() -> None:
@@ -184,7 +184,7 @@ def measure(url: str) -> dict[str, object]:
     def committee() -> None:
         db.call(committee_table, scope=every, branch_ids=list(range(1, BRANCHES + 1)), window=window_month, now=NOW)
         for branch_id in range(1, BRANCHES + 1):
-            db.call(stats.attendance_warnings, scope=every, branch_id=branch_id, since=since)
+            db.call(stats.attendance_warnings, scope=every, branch_id=branch_id, since=since, now=NOW)
 
     result: dict[str, object] = {"stats_ms": timed(screen), "member_ms": timed(member),
                                  "committee_ms": timed(committee, 3)}

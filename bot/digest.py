@@ -108,7 +108,8 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
                                        now=row.due_at)
     months = settings.schedule.inactivity_months
     warnings = stats_store.attendance_warnings(session=session, scope=SYSTEM, branch_id=branch.id,
-                                               since=row.due_at - timedelta(days=30 * months))
+                                               since=row.due_at - timedelta(days=30 * months),
+                                               now=row.due_at)
     lang = texts.lang(member.language)
     body = render_branch(texts, lang, figures, period, warnings, settings.tz, months)
     text = Safe(texts.t("digest.header", lang) + "\n" + body)

@@ -5,7 +5,7 @@ A branch's workbook (``/export``, ``zhibu export --branch``)::
     党员名册      members: 正式 / 预备, status, role, joined
     三会一课台账  one row per meeting held: date, kind, topic, place, host, recorder, 应到, 实到,
                  正式 / 预备 present, absent (with reasons), make-up done, quorum for a 党员大会
-    学习记录      every snippet delivered (document, which 段 of the plan and its heading) and when it was read
+    学习记录      every snippet delivered (document, its heading or opening words) and when it was read
     答题记录      every answer
     题目正确率    per question: answers, correct, rate
 
@@ -70,11 +70,13 @@ def _book(texts: Catalog, lang: str, tz: tzinfo) -> Book:
     return Book(texts=texts, lang=lang, tz=tz, widths=SHEETS, times=TIMES, rates=RATES)
 
 
-def _part(texts: Catalog, lang: str, place: int | None, heading: str | None) -> str:
-    """Which 段 a 学习记录 row is: its place in the plan, as the member was shown it, and its heading."""
-    parts = ([texts.plain("ledger.study_part", lang, place=place)] if place is not None else []) + (
-        [heading] if heading else [])
-    return " · ".join(parts) or "—"
+def _part(texts: Catalog, lang: str, heading: str | None, opening: str) -> str:
+    """Which 段 a 学习记录 row is: its heading, else its opening words (``storage.ledger.study_log`` says
+    why not its place in the plan)."""
+    if heading:
+        return heading
+    opening = " ".join(opening.split())
+    return texts.plain("ledger.study_opening", lang, text=opening) if opening else "—"
 
 
 def _meeting_row(m: LedgerMeeting, yes: str, no: str, word: Callable[[str, str], str],
@@ -98,8 +100,8 @@ def write_ledger(*, session: Session, scope: Scope, branch_id: int, window: Wind
     book.sheet("meetings", (_meeting_row(m, yes, no, word, join) for m in ledger.meeting_ledger(
         session=session, scope=scope, branch_id=branch_id, window=window, now=now)))
     book.sheet("study", (
-        (name, title, _part(texts, lang, place, heading), delivered, read)
-        for name, title, place, heading, delivered, read in ledger.study_log(
+        (name, title, _part(texts, lang, heading, opening), delivered, read)
+        for name, title, heading, opening, delivered, read in ledger.study_log(
             session=session, scope=scope, branch_id=branch_id, window=window)))
     book.sheet("answers", (
         (name, at, stem, source_title(texts, lang, document), chosen, yes if correct else no)
@@ -123,7 +125,8 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
     yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
     join = partial(join_names, texts, lang)
     figures = committee_table(session=session, scope=scope, branch_ids=branch_ids, window=window, now=now)
-    warned = [stats_store.attendance_warnings(session=session, scope=scope, branch_id=b, since=warn_since)
+    warned = [stats_store.attendance_warnings(session=session, scope=scope, branch_id=b, since=warn_since,
+                                                now=now)
               for b in branch_ids]
     book.sheet("committee", (
         (f.branch_name, f.active, f.study_rate, f.accuracy, f.meetings_held, f.attendance_rate, f.leaves,

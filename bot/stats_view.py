@@ -99,13 +99,15 @@ def render_branch(texts: Catalog, lang: str, stats: BranchStats, period: Period,
         t("stats.study", lang, read=stats.read, delivered=stats.delivered, rate=percent(stats.read, stats.delivered),
           readers=stats.readers, active=stats.active) if stats.delivered else t("stats.study_none", lang),
         t("stats.quiz", lang, answerers=stats.answerers, active=stats.active, answers=stats.answers,
-          accuracy=percent(stats.correct, stats.answers)),
+          accuracy=percent(stats.correct, stats.answers)) if stats.quiz_open else t("stats.quiz_none", lang),
         t("stats.meetings", lang, held=stats.meetings_held, attended=stats.attendances,
           expected=stats.expected_attendances, rate=percent(stats.attendances, stats.expected_attendances),
           leaves=stats.leaves, owed=stats.makeup_owed) if stats.meetings_held else t("stats.meetings_none", lang),
         t("stats.not_studied", lang, count=len(stats.not_studied), names=_names(texts, lang, stats.not_studied)),
-        t("stats.not_answered", lang, count=len(stats.not_answered), names=_names(texts, lang, stats.not_answered)),
     ]
+    if stats.quiz_open:  # nobody is behind on questions that were never there to answer
+        lines.append(t("stats.not_answered", lang, count=len(stats.not_answered),
+                       names=_names(texts, lang, stats.not_answered)))
     if stats.weak_questions:
         lines.append(t("stats.weak_header", lang))
         for index, q in enumerate(stats.weak_questions, 1):

@@ -95,16 +95,21 @@ def ledger_row(held: Turnout) -> LedgerMeeting:
     )
 
 
+OPENING = 20  # characters of a snippet's text that name a part without a heading
+
+
 def study_log(*, session: Session, scope: Scope, branch_id: int, window: Window
-              ) -> Iterator[tuple[str, str, int | None, str | None, datetime, datetime | None]]:
-    """(member, document title, the snippet's place in the study plan, its heading, delivered at, read at) —
-    one row per delivered snippet.  The place is the one the member saw ("第 N/M 段"); a snippet since
-    dropped from the plan has none, and its heading still says which part it was (trial 3, V6)."""
+              ) -> Iterator[tuple[str, str, str | None, str, datetime, datetime | None]]:
+    """(member, document title, the snippet's heading, its opening words, delivered at, read at) — one row
+    per delivered snippet.
+
+    The heading (else the opening words) says which part of the document it was (trial 3, V6).  No
+    "第 N 段": the place a member was shown ("第 N/M 段") is not stored, and today's place in the plan moves
+    whenever a material is added or re-weighted, so a number worked out now could contradict what the
+    member saw (review 1, R9)."""
     require_branch(scope, branch_id)
-    places = {unit_id: n for n, unit_id in enumerate(session.exec(
-        select(StudyUnit.id).where(StudyUnit.branch_id == branch_id, col(StudyUnit.active).is_(True))
-        .order_by(col(StudyUnit.position), col(StudyUnit.id))).all(), 1)}
-    query = (sa_select(col(Member.name), col(StudyUnit.title), col(StudyUnit.id), col(StudyUnit.heading),
+    query = (sa_select(col(Member.name), col(StudyUnit.title), col(StudyUnit.heading),
+                       func.substr(col(StudyUnit.text), 1, OPENING),
                        col(StudyProgress.delivered_at), col(StudyProgress.read_at))
              .select_from(StudyProgress)
              .join(Member, col(Member.id) == StudyProgress.member_id)
@@ -114,7 +119,7 @@ def study_log(*, session: Session, scope: Scope, branch_id: int, window: Window
     if window.start is not None:
         query = query.where(col(StudyProgress.delivered_at) >= window.start)
     for row in session.execute(query.execution_options(yield_per=CHUNK)):
-        yield row[0], row[1], places.get(row[2] or 0), row[3], row[4], row[5]
+        yield row[0], row[1], row[2], row[3] or "", row[4], row[5]
 
 
 def quiz_answers(*, session: Session, scope: Scope, branch_id: int, window: Window

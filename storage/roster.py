@@ -10,7 +10,9 @@ Rules that live here, so tests check them without Telegram:
 * 预备党员 hold no branch office, so an office holder's standing stays 正式;
 * a person is active in one branch at a time: approving someone active elsewhere is refused, and moving
   them is an explicit transfer;
-* a removal holds until a secretary readmits the person (``removed_at``, cleared by an approval).
+* a removal holds until a secretary readmits the person (``removed_at``, cleared by an approval);
+* a request is decided once: two secretaries tapping 批准·正式 and 批准·预备 on one request at the same moment
+  give one decision, and the other is told it was already decided.
 Every change is written to the audit log; a request that changes nothing changes nothing (no audit).
 """
 
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.inputs import valid_id
@@ -31,12 +34,16 @@ def _scope(actor: Member, scope: Scope | None) -> Scope:
     return scope if scope is not None else Scope.of(actor)
 
 
-def target(*, session: Session, actor: Member, member_id: int, scope: Scope | None = None) -> Member:
-    """The member ``actor`` may act on; out of scope, out of range and unknown all read as "not found"."""
+def target(*, session: Session, actor: Member, member_id: int, scope: Scope | None = None,
+           lock: bool = False) -> Member:
+    """The member ``actor`` may act on; out of scope, out of range and unknown all read as "not found".
+    ``lock``: read the row afresh ``FOR UPDATE`` (PostgreSQL), so a change judged on it is judged on the
+    row as the last committed writer left it."""
     seen = _scope(actor, scope)
     if not seen.manages:
         raise PermissionDenied()
-    found = session.get(Member, member_id) if valid_id(member_id) else None
+    found = (session.get(Member, member_id, with_for_update=True if lock else None, populate_existing=lock)
+             if valid_id(member_id) else None)
     if found is None or not seen.sees_member(found):
         raise NotFound("member_not_found", member_id=member_id)
     if found.role == Role.ADMIN and not seen.is_admin:
@@ -45,11 +52,11 @@ def target(*, session: Session, actor: Member, member_id: int, scope: Scope | No
 
 
 def decision_candidate(*, session: Session, actor: Member, member_id: int, approve: bool,
-                       scope: Scope | None = None) -> Member:
+                       scope: Scope | None = None, lock: bool = False) -> Member:
     """The request ``actor`` may still decide (pending, or rejected and being approved after all); deciding
     twice (double tap, two secretaries) is an error.  Read apart from ``decide`` so an approval can first
     ask which standing the newcomer gets."""
-    row = target(session=session, actor=actor, member_id=member_id, scope=scope)
+    row = target(session=session, actor=actor, member_id=member_id, scope=scope, lock=lock)
     readmit = approve and row.status == MemberStatus.REJECTED
     if row.status != MemberStatus.PENDING and not readmit:
         raise InvalidState("already_decided", name=row.name, status=row.status)
@@ -62,7 +69,9 @@ def decide(*, session: Session, actor: Member, member_id: int, approve: bool, no
     link no longer lets them in by themselves, so a secretary's change of mind is the way back.  An approval
     records the ``standing`` the secretary chose (正式 or 预备 is a Party fact, never a default); ``None``
     is only for callers outside chat that set it themselves."""
-    row = decision_candidate(session=session, actor=actor, member_id=member_id, approve=approve, scope=scope)
+    row = decision_candidate(session=session, actor=actor, member_id=member_id, approve=approve, scope=scope,
+                             lock=True)
+    _claim(session, row, now)
     if approve:
         elsewhere = _active_elsewhere(session, row)
         if elsewhere is not None:
@@ -79,6 +88,18 @@ def decide(*, session: Session, actor: Member, member_id: int, approve: bool, no
           action="approve" if approve else "reject",
           detail=f"member {row.id}" + (f" {row.standing}" if approve else ""), now=now)
     return row
+
+
+def _claim(session: Session, row: Member, now: datetime) -> None:
+    """Take the request as it was judged, or fail as already decided.  The row lock covers PostgreSQL;
+    SQLite takes no row lock and reads outside the write transaction, so the write itself is the check:
+    it only applies while the status is still the one judged, and SQLite runs one writer at a time."""
+    judged = row.status
+    claimed = session.connection().execute(
+        update(Member).where(col(Member.id) == row.id, col(Member.status) == judged).values(updated_at=now))
+    if claimed.rowcount != 1:
+        session.refresh(row)
+        raise InvalidState("already_decided", name=row.name, status=row.status)
 
 
 def _active_elsewhere(session: Session, row: Member) -> Branch | None:

@@ -122,6 +122,7 @@ class BranchStats(Rates):
     not_studied: tuple[MemberRef, ...]
     not_answered: tuple[MemberRef, ...]
     weak_questions: tuple[WeakQuestion, ...]
+    quiz_open: bool = True  # a question could be answered in the period (``quiz_offered``)
 
 
 @dataclass(frozen=True)
@@ -208,11 +209,14 @@ def _members_rows(model: type[StudyProgress] | type[QuizAnswer], branch_id: int)
         select(Member.id).where(Member.branch_id == branch_id, COUNTED)))
 
 
+def HELD(now: datetime) -> ColumnElement[bool]:  # a clause, named like CAME and COUNTED
+    """A meeting that took place: over by ``now`` (one still going on is not yet held, trial V24), not cancelled."""
+    return and_(col(Meeting.status) != CANCELLED, col(Meeting.ends_at) <= now)
+
+
 def held_meetings(session: Session, branch_id: int, window: Window, now: datetime) -> list[Meeting]:
-    """Meetings that took place in the window: started in it, over (before ``now``: one still going on is
-    not yet held, trial V24) and not cancelled, oldest first."""
-    query = select(Meeting).where(Meeting.branch_id == branch_id, col(Meeting.status) != CANCELLED,
-                                  col(Meeting.starts_at) < window.end, col(Meeting.ends_at) <= now)
+    """Meetings that took place in the window (``HELD``, started in it), oldest first."""
+    query = select(Meeting).where(Meeting.branch_id == branch_id, HELD(now), col(Meeting.starts_at) < window.end)
     if window.start is not None:
         query = query.where(col(Meeting.starts_at) >= window.start)
     return list(session.exec(query.order_by(col(Meeting.starts_at), col(Meeting.id))).all())
@@ -267,10 +271,8 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     answered: set[int] = set(session.exec(select(QuizAnswer.member_id).distinct().where(
         answer_rows, in_window(QuizAnswer.answered_at, window))).all())
     # nobody is behind on what was never offered: a period with no snippet pushed lists nobody as 未学习,
-    # one with no question to answer (none published, none answered) nobody as 未答题 — so the digest
-    # offers no nudge about nothing (trial 3)
-    quiz_open = bool(per_question) or session.exec(select(Question.id).where(
-        Question.branch_id == branch_id, Question.status == QuestionStatus.PUBLISHED).limit(1)).first() is not None
+    # one with no question to answer nobody as 未答题 — so the digest offers no nudge about nothing (trial 3)
+    quiz_open = bool(per_question) or quiz_offered(session, branch_id, window)
     return BranchStats(
         branch_id=branch_id, branch_name=name,
         active=len(active), pending=by_status.get(MemberStatus.PENDING, (0, 0))[0],
@@ -281,9 +283,26 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
         expected_attendances=sum(len(t.expected) for t in held), leaves=sum(len(t.leave) for t in held),
         makeup_owed=sum(len(t.makeup_owed) for t in held),
         not_studied=tuple(m for m in active if m.id not in studied) if delivered else (),
-        not_answered=tuple(m for m in active if m.id not in answered) if quiz_open else (),
+        not_answered=tuple(m for m in active if m.id not in answered) if quiz_open else (), quiz_open=quiz_open,
         weak_questions=tuple(_weak_questions(session, per_question, weak_limit)),
     )
+
+
+def quiz_offered(session: Session, branch_id: int, window: Window) -> bool:
+    """Whether the branch had a question members could answer during the window: answered in it (by anyone,
+    also a member removed since), published before it ended (a secretary's approval, else the automatic
+    publication's write) and still published, or retired only after it began.  Today's bank says nothing
+    about a past week (review 1, R8).  The end is included, as in ``_active_members``: a period that ends
+    now counts a question published this very moment."""
+    if session.exec(select(QuizAnswer.id).where(QuizAnswer.branch_id == branch_id,
+                                                in_window(QuizAnswer.answered_at, window)).limit(1)).first():
+        return True
+    since = func.coalesce(col(Question.reviewed_at), col(Question.updated_at))
+    live = and_(col(Question.status) == QuestionStatus.PUBLISHED, since <= window.end)
+    retired = and_(col(Question.status) == QuestionStatus.RETIRED, col(Question.reviewed_at) <= window.end,
+                   *([col(Question.updated_at) >= window.start] if window.start is not None else []))
+    return session.exec(select(Question.id).where(Question.branch_id == branch_id, or_(live, retired))
+                        .limit(1)).first() is not None
 
 
 def _weak_questions(session: Session, per_question: list[tuple[int, int, int]], limit: int) -> list[WeakQuestion]:
@@ -324,7 +343,7 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
     leaves = sum(1 for t in mine if member_id in t.leave)
     absent = sum(1 for t in mine if member_id in t.missing and t.meeting.starts_at + checkin_after <= now)
     last = session.exec(select(func.max(Meeting.starts_at)).join(Attendance, col(Attendance.meeting_id) == Meeting.id)
-                        .where(Attendance.member_id == member_id, CAME)).one()
+                        .where(Attendance.member_id == member_id, CAME, HELD(now))).one()
     documents = tuple(DocumentAccuracy(d, int(n), int(c or 0)) for d, n, c in by_doc)
     return MemberStats(
         member_id=member_id, name=member.name, status=member.status, standing=member.standing,
@@ -334,14 +353,15 @@ def member_stats(*, session: Session, scope: Scope, branch_id: int, member_id: i
     )
 
 
-def attendance_warnings(*, session: Session, scope: Scope, branch_id: int, since: datetime
+def attendance_warnings(*, session: Session, scope: Scope, branch_id: int, since: datetime, now: datetime
                         ) -> list[AttendanceWarning]:
     """Active members whose last meeting attendance is before ``since`` (or who never attended and joined
-    before it): the secretary acts well before the Party Constitution's six-month line."""
+    before it): the secretary acts well before the Party Constitution's six-month line.  Only meetings held
+    by ``now`` count, as everywhere else (a meeting still going on is not yet held, V24)."""
     require_branch(scope, branch_id)
     last = (select(Attendance.member_id, func.max(Meeting.starts_at).label("last"))
             .join(Meeting, col(Meeting.id) == Attendance.meeting_id)
-            .where(Attendance.branch_id == branch_id, CAME).group_by(col(Attendance.member_id)).subquery())
+            .where(Attendance.branch_id == branch_id, CAME, HELD(now)).group_by(col(Attendance.member_id)).subquery())
     rows = session.execute(
         sa_select(col(Member.id), col(Member.name), last.c.last, col(Member.joined_at), col(Member.standing))
         .outerjoin(last, last.c.member_id == Member.id)

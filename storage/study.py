@@ -27,7 +27,6 @@ from sqlmodel import Session, col, func, select
 
 from storage.errors import NotFound
 from storage.models import (
-    Attendance,
     Branch,
     Member,
     MemberStatus,
@@ -38,6 +37,7 @@ from storage.models import (
     StudyProgress,
     StudyUnit,
 )
+from storage.stats import Window, held_turnout
 
 # --------------------------------------------------------------------------- local days
 
@@ -316,7 +316,9 @@ def progress_of(*, session: Session, member_id: int, branch_id: int, now: dateti
     cards = session.exec(select(ReviewItem.due_at, ReviewItem.in_wrongbook)
                          .join(Question, col(Question.id) == col(ReviewItem.question_id))
                          .where(ReviewItem.member_id == member_id, Question.status == QuestionStatus.PUBLISHED)).all()
-    attended = session.exec(select(func.count(col(Attendance.id))).where(Attendance.member_id == member_id)).one()
+    # the meetings they came to, by the one rule /stats and the ledger count by (storage.turnout): held
+    # (over, not cancelled), expected there, present or late — not a 请假, 缺席 or a meeting still going on
+    attended = sum(1 for held in held_turnout(session, branch_id, Window(None, now), now) if member_id in held.came)
     return MyProgress(
         study_days=len(study_days), quiz_days=len(quiz_days), streak=streak,
         units_read=sum(1 for unit_id, _ in reads if unit_id in active),  # of the plan's units, as /plan counts

@@ -97,7 +97,7 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
                                window=period.window, now=now)
     months = svc.settings.schedule.inactivity_months
     warnings = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=branch_id,
-                                since=now - timedelta(days=30 * months))
+                                since=now - timedelta(days=30 * months), now=now)
     await reply(update, render_branch(svc.texts, caller.lang, figures, period, warnings, tz, months))
 
 
@@ -197,7 +197,7 @@ async def show_committee(update: Update, context: ContextTypes.DEFAULT_TYPE, cal
     rows = []
     for line in lines:
         warned = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=line.branch_id,
-                                  since=since)
+                                  since=since, now=now)
         rows.append((line, len(warned)))
     await reply(update, render_committee(svc.texts, caller.lang, rows, period))
 

@@ -102,6 +102,7 @@ async def test_a_month_counts_only_who_had_joined_and_english_lists_use_commas(s
         question = s.exec(select(Question)).first()  # a quiz was open: whoever did not answer is listed
         assert question is not None
         question.status = QuestionStatus.PUBLISHED
+        question.reviewed_at = datetime(2026, 1, 10, tzinfo=UTC)  # open in February (review 1, R8)
         s.add(question)
         s.commit()
     february = (await session.send(SECRETARY_ID, "/stats 2026-02"))[0].plain
@@ -134,14 +135,16 @@ async def test_the_study_log_says_which_part_was_read(study: OfflineSession) -> 
     """V6: the 学习记录 sheet named the document only — every row of a long document looked the same."""
     await join(study)
     snippet = next(m.plain for m in await study.send(MEMBER, "/today") if m.chat_id == MEMBER)
-    place = re.search(r"第 (\d+)/\d+ 段", snippet)
-    assert place is not None, snippet
+    assert re.search(r"第 \d+/\d+ 段", snippet) is not None, snippet
     _svc(study).clock.advance(timedelta(minutes=5))  # type: ignore[attr-defined]
     book = load_workbook(io.BytesIO((await study.send(SECRETARY_ID, "/export"))[0].file_bytes or b""))
     sheet = book["学习记录"]
     assert [c.value for c in sheet[1]] == ["姓名", "学习内容", "段落", "推送时间", "学完时间"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == 1 and str(rows[0][2]).startswith(f"第 {place.group(1)} 段"), rows
+    # named by its heading, else its opening words: not by a place in the plan, which moves (review 1, R9)
+    assert len(rows) == 1 and rows[0][2] not in (None, "—") and not str(rows[0][2]).startswith("第 "), rows
+    part = str(rows[0][2])
+    assert (part.removeprefix("「").removesuffix("…」") if part.startswith("「") else part) in snippet, (part, snippet)
 
 
 async def test_the_chart_starts_with_the_branch(session: OfflineSession, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,9 +23,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from scheduler.reminders import GROUP, NOTICE
-from storage.models import Delivery, DeliveryState
+from scheduler.reminders import CHANGE, GROUP, NOTICE
+from storage.meetings import announced
+from storage.models import Delivery, DeliveryState, Meeting, Member
 
+CONFIRMATION = "confirmation"  # payload flag: a row standing for a secretary's own confirmation, never sent
 SHOWN = "shown"  # payload key: the details a rendered notice, reminder or change notice showed
 MAYBE = "maybe"  # payload key: what an earlier, uncertain attempt of the same row showed, when it differs
 RENDERS = "renders"  # payload key on the anchor: ids of the reader's later rows, in the order rendered
@@ -97,3 +99,29 @@ def record_shown(*, session: Session, row: Delivery, meeting_id: int, member_id:
     if row.id not in listed:
         session.execute(update(Delivery).where(col(Delivery.id) == anchor.id)
                         .values(payload={**anchor.payload, RENDERS: [*listed, row.id]}))
+
+
+def record_confirmation(*, session: Session, meeting: Meeting, member: Member, now: datetime, notice: bool) -> None:
+    """The secretary who just created or edited ``meeting`` read its card in his confirmation: keep it as what
+    he has seen, in the transaction that made the change, so the producers treat him like every reader.
+
+    ``notice``: the confirmation stands for his notice (it carried the 参加 / 请假 buttons: a creation, to an
+    attendee) — it becomes his anchor, marked sent, so no notice repeats it and later change notices and
+    reminders are listed on it.  Otherwise (an edit) it is recorded as his change notice of this revision,
+    when he has an anchor to list it on; without one he has been told nothing yet, and his notice will show
+    the card as it is then.  Only this occurrence is covered: a series' later ones reach him as everyone."""
+    assert meeting.id is not None and member.id is not None
+    anchor = session.exec(select(Delivery.id).where(Delivery.dedup_key == anchor_key(meeting.id, member.id))).first()
+    if anchor is None and not notice:
+        return
+    key = (anchor_key(meeting.id, member.id) if anchor is None
+           else f"{CHANGE}:{meeting.id}:{meeting.revision}:{member.id}")
+    if session.exec(select(Delivery.id).where(Delivery.dedup_key == key)).first() is not None:
+        return  # already told by a message of its own
+    row = Delivery(branch_id=meeting.branch_id, dedup_key=key, kind=NOTICE if anchor is None else CHANGE,
+                   subject_id=meeting.id, member_id=member.id, chat_id=member.chat_id or member.tg_user_id,
+                   payload={CONFIRMATION: True}, due_at=now, expires_at=meeting.starts_at,
+                   state=DeliveryState.SENT, sent_at=now, created_at=now)
+    session.add(row)
+    session.flush()
+    record_shown(session=session, row=row, meeting_id=meeting.id, member_id=member.id, shown=announced(meeting))

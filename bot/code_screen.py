@@ -187,8 +187,16 @@ async def _attempt(app: App, screen: Screen) -> bool | None:
     except Exception as exc:  # a timer must not die of what it cannot handle
         screen.failures += 1
         stop = screen.failures >= FAILURE_LIMIT
-        log.warning("check-in screen %s:%s not refreshed (%s of %s)%s: %s: %s", screen.chat_id, screen.message_id,
-                    screen.failures, FAILURE_LIMIT, ", stopped" if stop else "", type(exc).__name__, exc)
+        log.warning(
+            "check-in screen %s:%s not refreshed (%s of %s)%s: %s: %s",
+            screen.chat_id,
+            screen.message_id,
+            screen.failures,
+            FAILURE_LIMIT,
+            ", stopped" if stop else "",
+            type(exc).__name__,
+            exc,
+        )
         if stop:
             _stop(app, screen)
             return False
@@ -234,8 +242,12 @@ async def _replaced(app: App, screen: Screen) -> None:
     svc: Services = app.bot_data[SERVICES_KEY]
     meeting = await svc.db.run(meeting_store.meeting_by_id, meeting_id=screen.meeting_id)
     text = svc.texts.t("mtg.checkin.screen_replaced", screen.caller.lang, topic=meeting.topic if meeting else "")
-    await _edit(app, app.bot.edit_message_caption(chat_id=screen.chat_id, message_id=screen.message_id,
-                                                  caption=text, parse_mode="HTML", reply_markup=None))
+    await _edit(
+        app,
+        app.bot.edit_message_caption(
+            chat_id=screen.chat_id, message_id=screen.message_id, caption=text, parse_mode="HTML", reply_markup=None
+        ),
+    )
 
 
 async def _close(app: App, svc: Services, screen: Screen, code: str) -> None:

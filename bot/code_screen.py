@@ -3,16 +3,19 @@
 ::
 
     /checkincode 5 ─▶ photo: code + QR + [🔄]   this message becomes the chat's live screen
-                                                (a newer /checkincode in the same chat supersedes it)
+    a newer /checkincode in the same chat ─▶ the older photo is edited once: "已停用，请看最新一条", no button
     each rotation of the code ─▶ the bot edits that photo to the new code and QR, by itself
-    check-in closes, the meeting ends or is cancelled ─▶ one last edit: "签到已结束", no code, no button
+    check-in closes (``Window.closes``) or the meeting is cancelled ─▶ one last edit: no code, no button
     the message deleted or no longer editable ─▶ the screen stops, quietly
+    anything else failing (the database away) ─▶ one log line, and another try a code period later
 
-Where the clock comes from: in production one PTB JobQueue job per chat (``zhibu.code_screen:<chat id>``,
-a deterministic name, so a new screen replaces the old job) runs once per rotation and schedules its next
-run itself; offline (tests, ``zhibu chat``) the driven tick calls :func:`refresh_due`. Screens live in
-memory (``bot_data``), not in the database: after a restart the message stays as it was, and its 🔄 makes
-it live again (:func:`show` is called by the button as well) — the caption says so.
+Where the clock comes from: in production one PTB JobQueue job per screen
+(``zhibu.code_screen:<chat id>:<message id>``, so 🔄 on the same message replaces its job and a screen can
+only ever stop itself, never a newer one in its chat) runs once per rotation and schedules its next run
+itself; offline (tests, ``zhibu chat``) the driven tick calls :func:`refresh_due`. Screens live in memory
+(``bot_data``), not in the database: after a restart the message stays as it was, and its 🔄 makes it live
+again (:func:`show` is called by the button as well) — the caption says until when its code is valid and
+to press 🔄 if it has not changed by then.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ SCREENS_KEY = "zhibu.code_screens"  # bot_data: chat id → the Screen live in t
 JOB_PREFIX = "zhibu.code_screen:"
 CLOSED = ("meeting_cancelled", "checkin_meeting_over", "checkin_closed")  # storage's "no code any more"
 EDIT_MARGIN_S = 0.5  # run just after the rotation, so the new period has surely begun
+FAILURE_LIMIT = 10  # unexpected errors in a row after which a screen stops trying (logged)
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class Screen:
     meeting_id: int
     caller: Caller
     until: datetime
+    failures: int = 0  # unexpected errors in a row (a database away): retried, up to FAILURE_LIMIT
 
 
 async def render(svc: Services, bot_username: str, caller: Caller, meeting_id: int, now: datetime) -> Rendered:
@@ -78,6 +83,7 @@ async def render(svc: Services, bot_username: str, caller: Caller, meeting_id: i
     caption = svc.texts.t(
         "mtg.checkin.code",
         caller.lang,
+        every=every(svc, caller.lang),
         code=code,
         topic=meeting.topic,
         until=f"{until.astimezone(svc.settings.tz):%H:%M:%S}",
@@ -92,48 +98,117 @@ async def render(svc: Services, bot_username: str, caller: Caller, meeting_id: i
     return Rendered(caption, image.getvalue(), keyboard, max(until, window.opens(meeting)))
 
 
+def every(svc: Services, lang: str) -> str:
+    """How often the code changes, as the caption and the "stale" answer say it: from the config
+    (``meeting_options.code_seconds``), in whole minutes when it is some."""
+    seconds = svc.settings.meeting_options.code_seconds
+    if seconds % 60:
+        return svc.texts.plain("mtg.checkin.every_seconds", lang, seconds=seconds)
+    minutes = seconds // 60
+    if minutes == 1:
+        return svc.texts.plain("mtg.checkin.every_minute", lang)
+    return svc.texts.plain("mtg.checkin.every_minutes", lang, minutes=minutes)
+
+
 def photo(rendered: Rendered, meeting_id: int) -> InputFile:
     return InputFile(rendered.png, filename=f"checkin-{meeting_id}.png")
 
 
-def show(app: App, screen: Screen) -> None:
-    """Make ``screen`` the live one of its chat (an older one there stops) and, in production, time its
-    next edit."""
+async def show(app: App, screen: Screen) -> None:
+    """Make ``screen`` the live one of its chat and, in production, time its next edit; an older screen
+    there (another message) stops, and is edited to say so — its code would read as current otherwise."""
     screens: dict[int, Screen] = app.bot_data.setdefault(SCREENS_KEY, {})
+    older = screens.get(screen.chat_id)
     screens[screen.chat_id] = screen
     _schedule(app, screen)
+    if older is not None and older.message_id != screen.message_id:
+        _unschedule(app, older)
+        await _replaced(app, older)
 
 
-def _schedule(app: App, screen: Screen) -> None:
+def _job_name(screen: Screen) -> str:
+    return f"{JOB_PREFIX}{screen.chat_id}:{screen.message_id}"
+
+
+def _live(app: App, screen: Screen) -> bool:
+    return app.bot_data.get(SCREENS_KEY, {}).get(screen.chat_id) is screen
+
+
+def _stop(app: App, screen: Screen) -> None:
+    """Forget ``screen`` if it is still its chat's live one; a newer screen there is not this one's to stop."""
+    screens: dict[int, Screen] = app.bot_data.get(SCREENS_KEY, {})
+    if screens.get(screen.chat_id) is screen:
+        del screens[screen.chat_id]
+
+
+def _unschedule(app: App, screen: Screen) -> None:
+    if app.job_queue is not None:
+        for job in app.job_queue.get_jobs_by_name(_job_name(screen)):
+            job.schedule_removal()
+
+
+def _schedule(app: App, screen: Screen, delay: float | None = None) -> None:
+    """Run :func:`_job` for ``screen`` just after its code rotates (or ``delay`` seconds from now)."""
     svc: Services = app.bot_data[SERVICES_KEY]
     if app.job_queue is None or not svc.schedule_jobs:
         return  # offline: the driven tick calls refresh_due
-    name = f"{JOB_PREFIX}{screen.chat_id}"
-    for job in app.job_queue.get_jobs_by_name(name):
-        job.schedule_removal()
-    delay = max((screen.until - svc.clock.now()).total_seconds(), 0.0) + EDIT_MARGIN_S
-    app.job_queue.run_once(_job, when=delay, name=name, chat_id=screen.chat_id)
+    _unschedule(app, screen)
+    if delay is None:
+        delay = max((screen.until - svc.clock.now()).total_seconds(), 0.0) + EDIT_MARGIN_S
+    app.job_queue.run_once(_job, when=delay, name=_job_name(screen), chat_id=screen.chat_id, data=screen)
 
 
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The production timer of one chat's screen: edit it, then wait for the next rotation."""
+    """The production timer of one screen: edit it, then wait for the next rotation."""
     app = context.application
-    screen = app.bot_data.get(SCREENS_KEY, {}).get(context.job.chat_id if context.job else None)
-    if screen is not None and await _refresh(app, screen):
+    screen = context.job.data if context.job else None
+    if not isinstance(screen, Screen):
+        return
+    keep = await _attempt(app, screen)
+    if keep is None:
+        svc: Services = app.bot_data[SERVICES_KEY]
+        _schedule(app, screen, delay=float(svc.settings.meeting_options.code_seconds))
+    elif keep:
         _schedule(app, screen)
 
 
 async def refresh_due(app: App) -> None:
     """Every live screen whose code has rotated shows the new one (the driven clock's tick)."""
     for screen in list(app.bot_data.get(SCREENS_KEY, {}).values()):
-        await _refresh(app, screen)
+        await _attempt(app, screen)
+
+
+async def _attempt(app: App, screen: Screen) -> bool | None:
+    """:func:`_refresh`, with an unexpected error (the database away, a bug) logged in one line instead of
+    ending the screen's timer unseen: ``None`` — keep the screen, try again a code period later — until
+    :data:`FAILURE_LIMIT` errors in a row stop it."""
+    try:
+        keep = await _refresh(app, screen)
+    except Exception as exc:  # a timer must not die of what it cannot handle
+        screen.failures += 1
+        stop = screen.failures >= FAILURE_LIMIT
+        log.warning(
+            "check-in screen %s:%s not refreshed (%s of %s)%s: %s: %s",
+            screen.chat_id,
+            screen.message_id,
+            screen.failures,
+            FAILURE_LIMIT,
+            ", stopped" if stop else "",
+            type(exc).__name__,
+            exc,
+        )
+        if stop:
+            _stop(app, screen)
+            return False
+        return None if _live(app, screen) else False
+    screen.failures = 0
+    return keep
 
 
 async def _refresh(app: App, screen: Screen) -> bool:
     """Edit one screen if its code rotated; ``False`` once it has stopped (closed, deleted, superseded)."""
     svc: Services = app.bot_data[SERVICES_KEY]
-    screens: dict[int, Screen] = app.bot_data.get(SCREENS_KEY, {})
-    if screens.get(screen.chat_id) is not screen:
+    if not _live(app, screen):
         return False  # a newer /checkincode in this chat took over
     now = svc.clock.now()
     if now < screen.until:
@@ -141,10 +216,14 @@ async def _refresh(app: App, screen: Screen) -> bool:
     try:
         rendered = await render(svc, app.bot.username, screen.caller, screen.meeting_id, now)
     except DomainError as exc:
-        screens.pop(screen.chat_id, None)
+        if not _live(app, screen):
+            return False  # superseded meanwhile: its message was told so already
+        _stop(app, screen)
         if isinstance(exc, InvalidState) and exc.code in CLOSED:
             await _close(app, svc, screen, exc.code)
         return False
+    if not _live(app, screen):
+        return False  # superseded while rendering: leave its "replaced" caption alone
     screen.until = rendered.until
     edit = app.bot.edit_message_media(
         chat_id=screen.chat_id,
@@ -153,9 +232,22 @@ async def _refresh(app: App, screen: Screen) -> bool:
         media=InputMediaPhoto(photo(rendered, screen.meeting_id), caption=rendered.caption, parse_mode="HTML"),
     )
     if not await _edit(app, edit):
-        screens.pop(screen.chat_id, None)
+        _stop(app, screen)
         return False
     return True
+
+
+async def _replaced(app: App, screen: Screen) -> None:
+    """The last words of a superseded screen: its code is no longer kept current; look at the newest one."""
+    svc: Services = app.bot_data[SERVICES_KEY]
+    meeting = await svc.db.run(meeting_store.meeting_by_id, meeting_id=screen.meeting_id)
+    text = svc.texts.t("mtg.checkin.screen_replaced", screen.caller.lang, topic=meeting.topic if meeting else "")
+    await _edit(
+        app,
+        app.bot.edit_message_caption(
+            chat_id=screen.chat_id, message_id=screen.message_id, caption=text, parse_mode="HTML", reply_markup=None
+        ),
+    )
 
 
 async def _close(app: App, svc: Services, screen: Screen, code: str) -> None:

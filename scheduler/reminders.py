@@ -3,12 +3,13 @@
 Each producer is a plain function ``(session=…, now=…) -> rows added`` that enqueues outbox rows under
 unique keys, so a second tick (or a second process) adds nothing::
 
-    notice    mtg.notice:<meeting>:<member>                 once, as soon as the meeting exists (not to the
-                                                            secretary who created it: he had the confirmation);
+    notice    mtg.notice:<meeting>:<member>                 once, as soon as the meeting exists (the secretary
+                                                            who created it has his confirmation recorded as
+                                                            this row, sent: ``seen.record_confirmation``);
                                                             a monthly occurrence once it is its series' next
     reminder  mtg.remind:<meeting>:<offset min>:<start>:<member>   at start - offset (3 d, 1 d, 2 h)
-    change    mtg.change:<meeting>:<revision>:<member>      each edit, to whoever was notified already (the
-                                                            creator too), not to the one who made it
+    change    mtg.change:<meeting>:<revision>:<member>      each edit, to whoever was notified already, not
+                                                            to the one who made it
     cancel    mtg.cancel:<meeting>:<member>                 to whoever was notified already
     group     mtg.group:<meeting>:<what>                    the notice / change / cancel, once in the group
               mtg.group:<meeting>:unbutton<message>          on cancellation: its notice / change loses 参加 / 请假
@@ -46,7 +47,7 @@ from storage import meeting_series
 from storage.attendance import Window, assign_makeup
 from storage.makeup import settle_makeups
 from storage.meeting_audience import attendees
-from storage.meetings import cancelled_by, confirmed_to, edited_by
+from storage.meetings import cancelled_by, edited_by
 from storage.members import get_branch
 from storage.models import Audience, Delivery, DeliveryState, LeaveStatus, Meeting, MeetingStatus, Member, Rsvp
 
@@ -116,9 +117,9 @@ def produce_notices(*, session: Session, now: datetime, offsets: list[timedelta]
         assert meeting.id is not None
         people = attendees(session=session, meeting=meeting)
         if meeting.id in announce:
-            creator = confirmed_to(session=session, meeting=meeting)  # read it in his confirmation: no notice
-            added += _fan_out(session, meeting, NOTICE, [m for m in people if m.tg_user_id != creator],
-                              f"{NOTICE}:{meeting.id}:", now, expires_at=meeting.starts_at)
+            # the creator's confirmation was recorded as his notice (scheduler.seen): its key is taken already
+            added += _fan_out(session, meeting, NOTICE, people, f"{NOTICE}:{meeting.id}:", now,
+                              expires_at=meeting.starts_at)
             if notify_group:
                 added += _group(session, meeting, "notice", now)
         due = [o for o in offsets if meeting.starts_at - o <= now and meeting.starts_at - o >= meeting.created_at]
@@ -186,9 +187,6 @@ def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> i
             continue
         told = list(session.exec(select(Member).where(
             col(Member.id).in_(notified(session=session, meeting_id=meeting.id)))).all())
-        creator = confirmed_to(session=session, meeting=meeting)  # told by his confirmation, not a notice
-        told += [m for m in attendees(session=session, meeting=meeting)
-                 if creator is not None and m.tg_user_id == creator and m.id not in {t.id for t in told}]
         # whoever cancelled it, or made its latest edit, had the confirmation: their own news back is none
         by = (cancelled_by if cancelled else edited_by)(session=session, meeting=meeting)
         told = [m for m in told if m.tg_user_id != by]

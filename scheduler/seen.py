@@ -9,6 +9,9 @@ fan-out to thousands reads each member's few rows by primary key, never by scann
     notice (14:30) sent ─▶ reminder (15:00, the meeting moved meanwhile) sent ─▶ change: nothing new, not sent
     notice (14:30) sent ─▶ reminder (15:00) *uncertain* ─▶ change: they saw 14:30 or 15:00 — "以此为准"
 
+A secretary's own creation or edit is shown to him in its confirmation, not by a notice: the confirmation is
+recorded as a sent row of his (:func:`record_confirmation`), so he is compared like every other reader.
+
 Only rows that went out, or may have (``sent``, ``uncertain``), count.  The last sent row was certainly
 seen; an uncertain row after it may have been.  When those candidates disagree, no old → new line can be
 right for this reader, and :attr:`Seen.unsure` says so instead.
@@ -24,8 +27,11 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from scheduler.reminders import GROUP, NOTICE
-from storage.models import Delivery, DeliveryState
+from storage.meetings import announced
+from storage.models import Delivery, DeliveryState, Meeting, Member
 
+CONFIRMATION = "confirmation"  # payload flag: a row standing for a secretary's own confirmation, never sent
+CONFIRM = "mtg.confirm"  # the kind of a row recording an edit's confirmation (a creation's is his notice row)
 SHOWN = "shown"  # payload key: the details a rendered notice, reminder or change notice showed
 MAYBE = "maybe"  # payload key: what an earlier, uncertain attempt of the same row showed, when it differs
 RENDERS = "renders"  # payload key on the anchor: ids of the reader's later rows, in the order rendered
@@ -97,3 +103,30 @@ def record_shown(*, session: Session, row: Delivery, meeting_id: int, member_id:
     if row.id not in listed:
         session.execute(update(Delivery).where(col(Delivery.id) == anchor.id)
                         .values(payload={**anchor.payload, RENDERS: [*listed, row.id]}))
+
+
+def record_confirmation(*, session: Session, meeting: Meeting, member: Member, now: datetime, notice: bool) -> None:
+    """The secretary who just created or edited ``meeting`` read its card in his confirmation: keep it as what
+    he has seen, in the transaction that made the change, so the producers treat him like every reader.
+
+    ``notice``: the confirmation stands for his notice (it carried the 参加 / 请假 buttons: a creation, to an
+    attendee) — it becomes his anchor, marked sent, so no notice repeats it and later change notices and
+    reminders are listed on it.  Otherwise (an edit) it is a row of its own (``mtg.confirm:<meeting>:<revision>:
+    <member>``, sent, no text) listed on his anchor, like a change notice he read; without an anchor he has been
+    told nothing yet, and his notice will show the card as it is then.  Only this occurrence is covered: the
+    later occurrences of a series he created reach him as they reach everyone (review R1)."""
+    assert meeting.id is not None and member.id is not None
+    anchor = session.exec(select(Delivery.id).where(Delivery.dedup_key == anchor_key(meeting.id, member.id))).first()
+    if anchor is None and not notice:
+        return
+    key = (anchor_key(meeting.id, member.id) if anchor is None
+           else f"{CONFIRM}:{meeting.id}:{meeting.revision}:{member.id}")
+    if session.exec(select(Delivery.id).where(Delivery.dedup_key == key)).first() is not None:
+        return  # recorded already
+    row = Delivery(branch_id=meeting.branch_id, dedup_key=key, kind=NOTICE if anchor is None else CONFIRM,
+                   subject_id=meeting.id, member_id=member.id, chat_id=member.chat_id or member.tg_user_id,
+                   payload={CONFIRMATION: True}, due_at=now, expires_at=meeting.starts_at,
+                   state=DeliveryState.SENT, sent_at=now, created_at=now)
+    session.add(row)
+    session.flush()
+    record_shown(session=session, row=row, meeting_id=meeting.id, member_id=member.id, shown=announced(meeting))

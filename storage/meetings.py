@@ -331,19 +331,6 @@ def edited_by(*, session: Session, meeting: Meeting) -> int | None:
         .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())).first()
 
 
-def confirmed_to(*, session: Session, meeting: Meeting) -> int | None:
-    """The Telegram id of the secretary whose own action created ``meeting`` — a meeting made in chat, or an
-    occurrence made with its series — and who read it in his confirmation: its notice would be no news
-    (trial V3). Occurrences a series adds later, and meetings from the config, are news to everyone."""
-    if meeting.origin == Origin.CHAT:
-        return meeting.created_by
-    if meeting.origin == Origin.SERIES and meeting.series_id is not None:
-        series = session.get(MeetingSeries, meeting.series_id)
-        if series is not None and series.created_at == meeting.created_at:
-            return meeting.created_by
-    return None
-
-
 def set_party_group(*, session: Session, actor: Member, name: str, member_ids: list[int], now: datetime,
                     scope: Scope | None = None) -> int:
     """Put members into the 党小组 ``name`` (a member belongs to one group: this moves them)."""

@@ -72,8 +72,8 @@ async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     assert message is not None
     sent = await message.reply_photo(code_screen.photo(rendered, meeting_id), caption=rendered.caption,
                                      parse_mode="HTML", reply_markup=rendered.keyboard)
-    code_screen.show(context.application, code_screen.Screen(sent.chat_id, sent.message_id, meeting_id, caller,
-                                                             rendered.until))
+    await code_screen.show(context.application, code_screen.Screen(sent.chat_id, sent.message_id, meeting_id,
+                                                                   caller, rendered.until))
 
 
 async def refresh_code(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
@@ -89,8 +89,8 @@ async def refresh_code(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
         InputMediaPhoto(code_screen.photo(rendered, meeting_id), caption=rendered.caption, parse_mode="HTML"),
         reply_markup=rendered.keyboard)
     if isinstance(query.message, Message):
-        code_screen.show(context.application, code_screen.Screen(query.message.chat_id, query.message.message_id,
-                                                                 meeting_id, caller, rendered.until))
+        await code_screen.show(context.application, code_screen.Screen(
+            query.message.chat_id, query.message.message_id, meeting_id, caller, rendered.until))
     return svc.texts.plain("mtg.toast.code_refreshed", caller.lang)
 
 
@@ -108,7 +108,8 @@ async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
     result = await svc.db.run(attendance.check_in, member=caller.member, code=code[:12], now=svc.clock.now(),
                               window=view.window_of(svc.settings), meeting_id=meeting_id)
     params: dict[str, object] = {"topic": result.meeting.topic if result.meeting else "",
-                                 "minutes": int(attendance.MISS_WINDOW.total_seconds() // 60)}
+                                 "minutes": int(attendance.MISS_WINDOW.total_seconds() // 60),
+                                 "every": code_screen.every(svc, caller.lang)}
     if result.outcome == CheckIn.NOT_OPEN:
         key = "mtg.checkin.not_open_next" if result.opens_at else "mtg.checkin.not_open"
         if result.opens_at:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import warnings
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import Update
@@ -39,11 +40,13 @@ from bot.feature import AnyHandler
 from bot.handlers.rsvp import PROMPT_TIMEOUT_S
 from bot.texts import Safe
 from bot.words import kind_word
+from scheduler import seen
 from storage import meeting_series
 from storage import meetings as meeting_store
 from storage.meeting_audience import is_attendee
 from storage.meetings import MeetingSpec
 from storage.models import Audience, Meeting, MeetingKind, Member, Role
+from storage.scope import Scope
 
 TOPIC, START, PLACE, REPEAT = range(1, 5)
 DRAFT_KEY = "mt.draft"
@@ -73,17 +76,13 @@ async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 
 async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSpec, monthly: bool,
                   guided: bool = False) -> None:
-    now = svc.clock.now()
+    created, invited = await svc.db.run(_created, actor=caller.member, scope=caller.scope, spec=spec,
+                                        monthly=monthly, tz=svc.settings.tz, now=svc.clock.now())
+    first = created[0]
     if monthly:
-        _series, created = await svc.db.run(meeting_series.create_series, actor=caller.member, scope=caller.scope,
-                                            spec=spec,
-                                            tz=svc.settings.tz, now=now)
-        first = created[0]
         text = svc.texts.t("mtg.created_series", caller.lang, count=len(created), day=first.starts_at.astimezone(
             svc.settings.tz).day)
     else:
-        first = await svc.db.run(meeting_store.create_meeting, actor=caller.member, scope=caller.scope,
-                                 spec=spec, now=now)
         text = svc.texts.t("mtg.created", caller.lang)
     body = Safe(text + "\n\n" + view.card(svc.texts, caller.lang, first, svc.settings.tz))
     if not spec.materials:  # the 补学 reads a meeting's materials: say how to name them later
@@ -91,7 +90,6 @@ async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSp
     if guided:  # the form asks only what every meeting needs: say how to name the rest it did not ask
         body = Safe(body + "\n\n" + svc.texts.t("mtg.wizard.more", caller.lang, id=first.id,
                                                   minutes=spec.duration_minutes))
-    invited = await svc.db.run(_invited, actor=caller.member, meeting_id=first.id)
     await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first, invited=invited))
 
 
@@ -223,10 +221,21 @@ async def repeat_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     raise ApplicationHandlerStop(ConversationHandler.END)
 
 
-def _invited(*, session: Session, actor: Member, meeting_id: int | None) -> bool:
-    """Whether the meeting just created addresses its creator (the answer buttons are for attendees)."""
-    meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
-    return meeting is not None and is_attendee(session=session, meeting=meeting, member=actor)
+def _created(*, session: Session, actor: Member, scope: Scope, spec: MeetingSpec, monthly: bool, tz: ZoneInfo,
+             now: datetime) -> tuple[list[Meeting], bool]:
+    """The meeting (or the series' occurrences, the first one first) and whether the first addresses its
+    creator (the answer buttons are for attendees).  His confirmation shows the first one's card with those
+    buttons: it is recorded as his notice in this same transaction (``scheduler.seen``), so no tick can slip
+    a notice in between, and what he saw is the base of the change notices he gets later."""
+    if monthly:
+        _series, created = meeting_series.create_series(session=session, actor=actor, scope=scope, spec=spec,
+                                                        tz=tz, now=now)
+    else:
+        created = [meeting_store.create_meeting(session=session, actor=actor, scope=scope, spec=spec, now=now)]
+    invited = is_attendee(session=session, meeting=created[0], member=actor)
+    if invited:
+        seen.record_confirmation(session=session, meeting=created[0], member=actor, now=now, notice=True)
+    return created, invited
 
 
 def wizard_conversation(ends: list[AnyHandler]) -> AnyHandler:

@@ -14,6 +14,7 @@ reminders themselves are produced by ``scheduler/reminders.py`` and rendered by 
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from sqlmodel import Session
@@ -41,7 +42,7 @@ from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers
 from bot.handlers.rsvp import LEAVE_KEY
 from bot.texts import Safe
 from bot.words import kind_word
-from scheduler import reminders
+from scheduler import reminders, seen
 from scheduler.tick import Producer
 from storage import attendance, meeting_series
 from storage import meetings as meeting_store
@@ -93,8 +94,7 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
         if field_name == "cancel":  # asked first: everyone already notified will be told
             await _ask_cancel(update, svc, caller, meeting_id)
             return
-        meeting = await svc.db.run(meeting_store.edit_meeting, actor=caller.member, scope=caller.scope,
-                                   meeting_id=meeting_id,
+        meeting = await svc.db.run(_edited, actor=caller.member, scope=caller.scope, meeting_id=meeting_id,
                                    field_name=field_name, value=value, now=svc.clock.now())
         await reply(update, Safe(svc.texts.t("mtg.edited", caller.lang) + "\n\n"
                                  + view.card(svc.texts, caller.lang, meeting, svc.settings.tz)))
@@ -114,6 +114,16 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
             markup = view.secretary_keyboard(svc.texts, caller.lang, meeting, invited=invited)
             text = Safe(text + "\n" + svc.texts.t("mtg.edit_hint", caller.lang, id=meeting.id))
     await reply(update, text, reply_markup=markup)
+
+
+def _edited(*, session: Session, actor: Member, scope: Scope, meeting_id: int, field_name: str,
+            value: str | datetime | int, now: datetime) -> Meeting:
+    """Edit the meeting and record, in the same transaction, that the editor's confirmation showed its new
+    card (``scheduler.seen``): his later notices compare with it, as everyone's compare with theirs."""
+    meeting = meeting_store.edit_meeting(session=session, actor=actor, scope=scope, meeting_id=meeting_id,
+                                         field_name=field_name, value=value, now=now)
+    seen.record_confirmation(session=session, meeting=meeting, member=actor, now=now, notice=False)
+    return meeting
 
 
 def _meeting_and_answer(*, session: Session, actor: Member, scope: Scope, meeting_id: int

@@ -120,6 +120,8 @@ _ORIGINAL = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
 _MEMBERSHIP = re.compile(rf"^(?P<scope>.+?)(?:{'|'.join(map(re.escape, MEMBER_LINKS))})“(?P<item>.+)”。$", re.S)
 _PREFIX = re.compile(r"^(?:【[^】]*】|《[^》]*》：|第[一二三四五六七八九十百零〇两\d]{1,4}条规定：)")
 _HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?:、|是)|[（(][一二三四五六七八九十]{1,3}[）)])")
+LONGEST_MARGIN = 0.1  # a key longer than every wrong option by this share (and 2 characters) stands out
+_MARKS = (re.compile(r"[“”‘’\"「」]"), re.compile(r"[《》]"))
 _QUOTE_MARKS = str.maketrans("", "", "“”‘’")
 _CLAUSE_MARK = re.compile(rf"[，,；;：:。！？!?]|{re.escape(GAP)}|\n")
 
@@ -238,6 +240,7 @@ def _choice(q: Question, edited_stem: bool) -> list[Reason]:
             out.append(reason("distractor_in_evidence", option=d))
         if any(nd == norm(a) or nd in norm(a) or norm(a) in nd for a in q.answer):
             out.append(reason("distractor_overlaps_answer", option=d))
+    out += _stands_out(q)
     if edited_stem:
         given = next((a for a in q.answer if contains(q.stem, a)), None)
         if given is not None:
@@ -248,6 +251,26 @@ def _choice(q: Question, edited_stem: bool) -> list[Reason]:
         bad = verbatim(q, filled)
         if bad:
             out.append(reason("stem_not_verbatim", fragment=bad[:30]))
+    return out
+
+
+def _stands_out(q: Question) -> list[Reason]:
+    """A key told apart by its look, not by its meaning (examiner round 6, the curated 重点 单选): the only option
+    longer than all others by a clear margin, or the only kind of option with a distinctive mark (quotation
+    marks, a book title).  Hand-written options are checked the same way as generated ones."""
+    keys = [o for o in q.options if o in q.answer]
+    wrong = [o for o in q.options if o not in q.answer]
+    if not keys or not wrong:
+        return []
+    out = []
+    if q.qtype == "single":
+        key, longest = cjk_len(keys[0]), max(cjk_len(o) for o in wrong)
+        if key >= longest + 2 and key >= (1 + LONGEST_MARGIN) * longest:
+            out.append(reason("key_longest", option=keys[0][:30]))
+    for mark in _MARKS:
+        if all(mark.search(k) for k in keys) and not any(mark.search(o) for o in wrong):
+            out.append(reason("key_marked", option=keys[0][:30]))
+            break
     return out
 
 

@@ -61,6 +61,8 @@ distractor_in_evidence          [option] a wrong option is in the evidence (so i
 distractor_overlaps_answer      [option] a wrong option equals, contains or is part of a correct one
 stem_not_verbatim               [fragment] a piece of the stem is not in the evidence
 stem_gives_answer               [answer] an edited 单选/多选 stem contains a correct option
+key_longest                     [option] a 单选 key alone longer than every wrong option by a clear margin
+key_marked                      [option] a 单选/多选 key alone carries quotation marks or a title mark
 edit_drops_blank                an edited 单选/多选 stem lost the one （　） its options fill
 edit_not_a_question             an edited 单选/多选 stem no longer asks the question its options answer
 fill_needs_one_blank            a 填空 stem has not exactly one （　）

@@ -39,7 +39,9 @@ _MANNER = re.compile(
 )
 _NUMBERED = re.compile(r"^[一二三四五六七八九十两][个大会岗城区员下手重][\u4e00-\u9fff]{0,4}$")
 # a fault of doing too little: shirking, evading, going through the motions
-_INACTION = re.compile(r"不敢|不愿|不为|不作为|不担当|敷衍|塞责|推诿|推脱|扯皮|躺平|怕|庸|懒|拈轻|避重|消极|得过且过|慢作为")
+_INACTION = re.compile(
+    r"不敢|不愿|不为|不作为|不担当|敷衍|塞责|推诿|推脱|扯皮|躺平|怕|庸|懒|拈轻|避重|消极|得过且过|慢作为"
+)
 # words in a list's lead-in that make every item of the list a fault
 NEGATIVE_CUES = re.compile(r"是否存在|错误政绩观|力戒|严防|防止|摒弃|杜绝|反对|纠治|画像|偏差")
 

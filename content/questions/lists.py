@@ -217,9 +217,7 @@ def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:
         options = stable_order(question_id("single", ev.text, slot_key), [enum.count, *picks])
         questions.append(new_question("single", ev, stem, options, (enum.count,), expl, slot_key, 1.4))
     key, group, paragraph = norm(slot_key), _group(enum), _paragraph(ev)
-    return [
-        Candidate(replace(q, sentence=sentence), key, "rule", group=group, paragraph=paragraph) for q in questions
-    ]
+    return [Candidate(replace(q, sentence=sentence), key, "rule", group=group, paragraph=paragraph) for q in questions]
 
 
 def _numbered_stem(enum: Enumeration, many: bool) -> str:

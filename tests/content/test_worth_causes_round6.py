@@ -43,7 +43,12 @@ def _single(options: tuple[str, ...], key: str) -> Question:
 
 def test_a_key_alone_longest_or_alone_quoted_fails_the_check() -> None:
     """Q9 as it was: the key is the longest option and the only one with quotation marks."""
-    old = ("全体党员特别是基层党组织书记和委员", FOCUS_KEY, "新提拔的年轻干部特别是基层党组织书记", "省部级以上领导干部特别是中管干部")
+    old = (
+        "全体党员特别是基层党组织书记和委员",
+        FOCUS_KEY,
+        "新提拔的年轻干部特别是基层党组织书记",
+        "省部级以上领导干部特别是中管干部",
+    )
     codes = {r.code for r in check_question(_single(old, FOCUS_KEY))}
     assert {"key_longest", "key_marked"} <= codes
 
@@ -76,10 +81,14 @@ def test_an_earlier_stem_that_states_a_later_answer_keeps_them_apart() -> None:
         "multiple", ["学习研讨", "查摆问题"], "《通知》强调的工作安排。",
         "学习教育要坚持简约务实，不分批次、不划阶段，认真落实（　）等工作安排。",
     )  # fmt: skip
-    batches = Asked("truefalse", ["正确"], "另一句。", "《通知》强调，学习教育要坚持聚焦主题、简约务实，不分批次、不划阶段。")
+    batches = Asked(
+        "truefalse", ["正确"], "另一句。", "《通知》强调，学习教育要坚持聚焦主题、简约务实，不分批次、不划阶段。"
+    )
     assert reveals(arrangements, batches)
     # the shared subject alone ("聚焦主题、简约务实") is no claim of the 判断's
-    plain = Asked("multiple", ["学习研讨", "查摆问题"], "《通知》。", "学习教育要坚持聚焦主题、简约务实，认真落实（　）等。")
+    plain = Asked(
+        "multiple", ["学习研讨", "查摆问题"], "《通知》。", "学习教育要坚持聚焦主题、简约务实，认真落实（　）等。"
+    )
     assert not reveals(plain, batches)
 
 

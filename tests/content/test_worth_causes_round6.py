@@ -94,7 +94,7 @@ def test_an_earlier_stem_that_states_a_later_answer_keeps_them_apart() -> None:
 def test_multiple_choice_key_counts_and_positions_vary() -> None:
     """Every 多选 was 4 of 6 with the list's first item always keyed: the count now varies from 2 to 5 by the
     question's id, and which items are keys too."""
-    from content.questions.lists import _counts, _keys  # noqa: PLC0415 (round 5's code has neither)
+    from content.questions.lists import _counts, _keys  # here: round 5's code has neither
 
     items = ["学习研讨", "查摆问题", "整改整治", "建章立制", "开门教育"]
     seeds = [f"q-{i:010x}" for i in range(200)]

@@ -96,8 +96,10 @@ def run(args: argparse.Namespace, branch: BranchBuild | None = None) -> int:
         return EXIT_USAGE
     try:
         if branch is None:
-            corpus = build_corpus(materials or DEFAULT_MATERIALS,
-                                  curated_path=None if args.no_curated else args.curated or DEFAULT_CURATED)
+            corpus = build_corpus(
+                materials or DEFAULT_MATERIALS,
+                curated_path=None if args.no_curated else args.curated or DEFAULT_CURATED,
+            )
         else:
             corpus = branch.build(materials, args.curated, not args.no_curated)
     except CuratedError as exc:

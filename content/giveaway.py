@@ -18,9 +18,8 @@ from typing import Protocol, TypeVar
 from content.grading import normalise
 from content.model import TRUE_TEXT
 from content.questions.cloze import cited
-from content.questions.text import split_attribution
+from content.questions.judged import claim_of
 
-MIN_CLAIM = 4  # a true 判断's claim shorter than this is no claim of its own: its whole statement counts
 MIN_SECRET = 2  # a one-character answer (一, 党) is in every sentence: no give-away to speak of
 
 
@@ -57,14 +56,12 @@ def secrets(q: Asked) -> list[str]:
 
 def stated(q: Asked) -> list[str]:
     """What a stem must not state before ``q`` is answered (normalised): its answers, and for a true 判断
-    its claim after the first clause (the subject it may share with other questions) — a whole source
-    sentence is never in another stem, its claim may be."""
+    its claim (``judged.claim_of``: after the subject it may share with other questions, or the item it
+    states a membership of) — a whole source sentence is never in another stem, its claim may be."""
     if q.qtype == "truefalse":
         if list(q.answer) != [TRUE_TEXT]:
             return []
-        claim = split_attribution(q.stem)[1]
-        rest = normalise(claim.split("，", 1)[1]) if "，" in claim else ""
-        return [rest if len(rest) >= MIN_CLAIM else normalise(claim)]
+        return [normalise(claim_of(q.stem))]
     return secrets(q)
 
 

@@ -82,6 +82,7 @@ scope_not_in_evidence           [fragment] a membership 判断's lead-in is not 
 not_a_list_item                 [item] a true membership 判断 names something that is not an item
 false_membership_is_listed      [item] a false membership 判断 names an item of the list
 duplicate_id                    two questions share an id (bank check)
+truefalse_form_tells            [form] true and false 判断 stated in different forms (bank check)
 near_duplicate                  [other] the stem nearly duplicates question ``other`` (bank check)
 ==============================  ===================================================================
 """
@@ -96,12 +97,12 @@ from dataclasses import dataclass, field
 from content.evidence import bound_elsewhere, supported, verbatim
 from content.grading import same_answer
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
+from content.questions.judged import MEMBERSHIP
 from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
 from content.questions.swaps import exchange_of, swap_of
 from content.questions.text import (
     BLANK,
     GAP,
-    MEMBER_LINKS,
     answered,
     cjk_len,
     contains,
@@ -119,7 +120,6 @@ EXPLANATION_LIMIT = 200
 CHOICE_OPTIONS = (2, 6)
 ARTIFACTS = ("[bookmark", "bookmark:", "微信", "扫一扫", "版权", "客服", "编辑整理")
 _ORIGINAL = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
-_MEMBERSHIP = re.compile(rf"^(?P<scope>.+?)(?:{'|'.join(map(re.escape, MEMBER_LINKS))})“(?P<item>.+)”。$", re.S)
 _PREFIX = re.compile(r"^(?:【[^】]*】|《[^》]*》：|第[一二三四五六七八九十百零〇两\d]{1,4}条规定：)")
 _HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?:、|是)|[（(][一二三四五六七八九十]{1,3}[）)])")
 LONGEST_MARGIN = 0.1  # a key longer than every wrong option by this share (and 2 characters) stands out
@@ -162,7 +162,22 @@ def check_bank(questions: Sequence[Question], documents: Sequence[Document] | No
         if twin is not None:
             report.failures.append((q.qid, reason("near_duplicate", other=twin)))
         kept.add(q.qid, sh)
+    report.failures.extend((qid, reason("truefalse_form_tells", form=form)) for qid, form in _told_by_form(questions))
     return report
+
+
+def _told_by_form(questions: Sequence[Question]) -> list[tuple[str, str]]:
+    """The 判断 whose verdict shows in their form: when every true one is stated one way (an untouched quote)
+    and every false one another ("…，其中包括“X”。"), a member who read nothing scores by the form alone
+    (examiner round 6).  True and false 判断 must share a form."""
+    forms: dict[str, dict[str, str]] = {TRUE_TEXT: {}, FALSE_TEXT: {}}
+    for q in questions:
+        if q.qtype == "truefalse" and q.answer and q.answer[0] in forms:
+            forms[q.answer[0]][q.qid] = "membership" if MEMBERSHIP.match(q.stem) else "statement"
+    true, false = forms[TRUE_TEXT], forms[FALSE_TEXT]
+    if not true or not false or set(true.values()) & set(false.values()):
+        return []
+    return sorted({**true, **false}.items())
 
 
 def check_question(q: Question, blocks: Sequence[str] | None = None, *, edited_stem: bool = False) -> list[Reason]:
@@ -310,7 +325,7 @@ def _blank_clause(stem: str, answer: str) -> str:
 def _truefalse(q: Question) -> list[Reason]:
     if tuple(q.options) != (TRUE_TEXT, FALSE_TEXT) or len(q.answer) != 1 or q.answer[0] not in q.options:
         return [reason("truefalse_options")]
-    membership = _MEMBERSHIP.match(q.stem)
+    membership = MEMBERSHIP.match(q.stem)
     if membership:
         return _membership(q, membership.group("scope"), membership.group("item"))
     if q.answer[0] == TRUE_TEXT:

@@ -52,8 +52,19 @@ DESCRIBED = "described:"  # the group of a label-from-description question (``de
 COMMON_IDIOM = 50  # jieba frequency of a set idiom anyone completes (急功近利 98, 弄虚作假 112; 真抓实干 21)
 # kinds whose true statement names something a member can check (a time, a number, a session, a body, a rank)
 CHECKABLE_TRUE = frozenset(
-    ("date", "number", "frequency", "ordinal", "fraction", "reference", "body", "occasion", "rank", "subject",
-     "pairing")
+    (
+        "date",
+        "number",
+        "frequency",
+        "ordinal",
+        "fraction",
+        "reference",
+        "body",
+        "occasion",
+        "rank",
+        "subject",
+        "pairing",
+    )
 )
 
 
@@ -89,7 +100,7 @@ def giveaway(c: Candidate, corpus: str = "") -> str | None:
         if swapped is not None:
             out, into = swapped
             at = line.find(out)
-            if at >= 0 and explained_label(line[:at] + BLANK + line[at + len(out):], BLANK):
+            if at >= 0 and explained_label(line[:at] + BLANK + line[at + len(out) :], BLANK):
                 return "a false 判断 swapping a label the clause explains"
             if corpus and defensible(statement(q.stem), out, into, corpus):
                 return "a false 判断 whose swapped-in phrase is the campaign's own language"
@@ -110,9 +121,7 @@ def glossed_label(group: str, key: str) -> bool:
 
 def mirrored(text: str) -> bool:
     """An idiom holding 轻 and 重 ("拈轻怕重", "避重就轻") — not a count ("五重五轻")."""
-    return any(
-        m.group(2) != m.group(4) and m.group(1) != m.group(3) for m in _MIRRORED.finditer(text)
-    )
+    return any(m.group(2) != m.group(4) and m.group(1) != m.group(3) for m in _MIRRORED.finditer(text))
 
 
 def _clauses(text: str) -> list[str]:
@@ -126,7 +135,7 @@ def explained_label(stem: str, marker: str) -> bool:
     if at < 0:
         return False
     before = _CLAUSE.split(stem[:at])[-1]
-    rest = stem[at + len(marker):]
+    rest = stem[at + len(marker) :]
     if rest[:1] not in ("，", ","):
         return False
     after = _clauses(rest)
@@ -157,7 +166,7 @@ def stock_blank(stem: str, key: str, closed_key: bool = False) -> str | None:
     """Wording anyone completes: see the module docstring's "stock wording"; ``closed_key``: the blank is a
     closed central list's distinctive item, which no other item fits (``closed_item``)."""
     at = stem.index(BLANK)
-    before, after = stem[:at], stem[at + len(BLANK):]
+    before, after = stem[:at], stem[at + len(BLANK) :]
     if _REDUPLICATED.match(key):
         return "a reduplicated intensifier (实实在在)"
     if re.match(r"^(?:、[^，。；]{0,30})?等", after) and _short_list(before, key, after) and not closed_key:

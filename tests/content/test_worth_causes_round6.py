@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from content.giveaway import apart, reveals
 from content.model import Corpus, Question
+from content.questions.judged import MEMBERSHIP
 from content.questions.kinds import compatible
-from content.verify import check_question
+from content.verify import check_bank, check_question
 
 NOTICE = "中共中央办公厅印发《关于在全党开展树立和践行正确政绩观学习教育的通知》"
 FOCUS = "学习教育以县处级以上领导班子和领导干部特别是“一把手”为重点，于2026年春节假期后启动、7月底基本结束。"
@@ -103,3 +104,39 @@ def test_multiple_choice_key_counts_and_positions_vary() -> None:
     assert all(c + w <= 6 and w <= 4 for c, w in (_counts(5, s, 4) for s in seeds))
     firsts = Counter(items[0] in _keys(items, s, 3) for s in seeds)
     assert firsts[True] and firsts[False]
+
+
+PORTRAIT = "在浙江工作期间，习近平将党员干部在政绩观上出现的偏差，概括为“五重五轻”——一是重始轻终。二是重短轻长。"
+BATCHES = "《通知》强调，学习教育要坚持聚焦主题、简约务实，不分批次、不划阶段，认真落实学习研讨等工作安排。"
+
+
+def _judgement(qid: str, stem: str, truth: bool, sentence: str) -> Question:
+    answer = "正确" if truth else "错误"
+    explanation = f"{answer}。出自《通知》。原文：“{sentence}”"
+    return Question(qid, "truefalse", stem, ("正确", "错误"), (answer,), explanation, "d#0", NOTICE, sentence)
+
+
+def test_true_and_false_judgements_of_different_forms_fail_the_bank_check() -> None:
+    """Q11 was an untouched quote (true), Q2 "…，其中包括“X”。" (false): the form told the verdict."""
+    false = _judgement(
+        "q-false", "在浙江工作期间，习近平将党员干部在政绩观上出现的偏差，概括为“五重五轻”，其中包括“重速度轻质量”。",
+        False, PORTRAIT,
+    )  # fmt: skip
+    quoted = _judgement(
+        "q-quote", "《通知》强调，学习教育要坚持聚焦主题、简约务实，不分批次、不划阶段。", True, BATCHES
+    )
+    member = _judgement(
+        "q-member", "《通知》强调，学习教育要坚持聚焦主题、简约务实，其中包括“不分批次、不划阶段”。", True, BATCHES
+    )
+    told = {(qid, r.code) for qid, r in check_bank([false, quoted]).failures}
+    assert {("q-false", "truefalse_form_tells"), ("q-quote", "truefalse_form_tells")} <= told
+    assert not any(r.code == "truefalse_form_tells" for _, r in check_bank([false, member]).failures)
+    assert not check_question(member)  # a true membership statement the Notice proves
+
+
+def test_the_bank_states_its_true_and_false_judgements_alike(published: Corpus) -> None:
+    judged = [q for q in published.questions if q.enabled and q.qtype == "truefalse"]
+    assert {q.answer[0] for q in judged} == {"正确", "错误"}
+    assert len({bool(MEMBERSHIP.match(q.stem)) for q in judged}) == 1
+    # the 批次 判断 keeps the id its answers were recorded under
+    assert any(q.qid == "q-86f14ff063" and q.answer == ("正确",) for q in judged)

@@ -49,14 +49,20 @@ from content.questions.text import (
 )
 
 
-def _counts(n: int, seed: str, available: int) -> tuple[int, int]:
-    """(correct options, wrong options) for a list of ``n`` items with ``available`` good wrong options: two
-    to five right — how many varies with the question (a hash of ``seed``), so "pick four" is no strategy
-    (examiner round 6: every 多选 was 4 of 6) — and up to six options in all.  Good wrong options are few in
-    this corpus, so fewer keys make fewer options rather than weaker ones."""
-    hi = min(n, 5)
-    correct = min(hi, 2 + int(hashlib.sha1(seed.encode()).hexdigest(), 16) % 4)
+def _counts(items: Sequence[str], seed: str, available: int) -> tuple[int, int]:
+    """(correct options, wrong options) for a list of ``items`` with ``available`` good wrong options: how many
+    are right varies with the question (a hash of ``seed``), so "pick four" is no strategy (examiner round 6:
+    every 多选 was 4 of 6).  At most four, as two wrong options among six is the least that tests anything;
+    two only among whole statements: two short phrases keyed read as a slogan cut in halves.  Good wrong
+    options are few in this corpus, so fewer keys make fewer options rather than weaker ones."""
+    hi = min(len(items), 6 - MIN_WRONG)
+    lo = min(hi, 2 if min(cjk_len(i) for i in items) >= STATEMENT_LENGTH else 3)
+    correct = lo + int(hashlib.sha1(seed.encode()).hexdigest(), 16) % (hi - lo + 1)
     return correct, min(available, 6 - correct)
+
+
+MIN_WRONG = 2
+STATEMENT_LENGTH = 20  # characters from which a list item is a whole statement, not a phrase
 
 
 def _kept(enum: Enumeration, wrong: list[str]) -> list[str]:
@@ -151,7 +157,7 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     slot_key = "、".join(enum.items)
     seed = question_id("multiple", ev.text, slot_key)
     pool = _kept(enum, bare[:4] if bare else _pick(enum, pools, 4))
-    n_correct, n_wrong = _counts(len(enum.items), seed, len(pool))
+    n_correct, n_wrong = _counts(enum.items, seed, len(pool))
     correct = _keys(enum.items, seed, n_correct)
     wrong = pool[:n_wrong]
     if len(wrong) < min(2, n_wrong) or len(correct) < 2:
@@ -246,7 +252,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
     seed = question_id("multiple", ev.text, slot_key)
     siblings = {item: _item_text(line) for e in sections for item, line in zip(e.items, e.lines, strict=False)}
     pool = _kept(enum, _pick(enum, pools, 4, frozenset(siblings)))
-    n_correct, n_wrong = _counts(len(enum.items), seed, len(pool))
+    n_correct, n_wrong = _counts(enum.items, seed, len(pool))
     wrong = pool[:3]  # the 单选 and the false statements below take three, as before
     where, quote = _source(enum)
     group = _group(enum)

@@ -93,17 +93,24 @@ def test_an_earlier_stem_that_states_a_later_answer_keeps_them_apart() -> None:
 
 
 def test_multiple_choice_key_counts_and_positions_vary() -> None:
-    """Every 多选 was 4 of 6 with the list's first item always keyed: the count now varies from 2 to 5 by the
-    question's id, and which items are keys too."""
+    """Every 多选 was 4 of 6 with the list's first item always keyed: how many are keys now varies by the
+    question's id (3–4 among phrases, 2–4 among whole statements: two wrong options at least), and which
+    items are keys too."""
     from content.questions.lists import _counts, _keys  # here: round 5's code has neither
 
     items = ["学习研讨", "查摆问题", "整改整治", "建章立制", "开门教育"]
+    statements = [f"第{i}条要求写成一整句话，长度超过二十个汉字的完整表述" for i in "一二三四五"]
     seeds = [f"q-{i:010x}" for i in range(200)]
-    counts = Counter(_counts(5, s, 4)[0] for s in seeds)
-    assert set(counts) == {2, 3, 4, 5}
-    assert all(c + w <= 6 and w <= 4 for c, w in (_counts(5, s, 4) for s in seeds))
+    assert {_counts(items, s, 4)[0] for s in seeds} == {3, 4}
+    assert {_counts(statements, s, 4)[0] for s in seeds} == {2, 3, 4}
+    assert all(c + w <= 6 and w >= 2 for c, w in (_counts(items, s, 4) for s in seeds))
     firsts = Counter(items[0] in _keys(items, s, 3) for s in seeds)
     assert firsts[True] and firsts[False]
+
+
+def test_the_banks_multiple_choices_do_not_all_key_four(published: Corpus) -> None:
+    multiple = [q for q in published.questions if q.enabled and q.qtype == "multiple"]
+    assert len(multiple) >= 2 and len({len(q.answer) for q in multiple}) > 1
 
 
 PORTRAIT = "在浙江工作期间，习近平将党员干部在政绩观上出现的偏差，概括为“五重五轻”——一是重始轻终。二是重短轻长。"

@@ -63,7 +63,6 @@ ENGLISH: dict[str, str] = {
     # the bank as a whole
     "duplicate_id": "duplicate id",
     "near_duplicate": "stem nearly duplicates {other}",
-    "truefalse_form_tells": "true and false 判断 are stated in different forms, so the form tells the verdict: {form}",
 }
 
 

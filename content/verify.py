@@ -82,7 +82,6 @@ scope_not_in_evidence           [fragment] a membership 判断's lead-in is not 
 not_a_list_item                 [item] a true membership 判断 names something that is not an item
 false_membership_is_listed      [item] a false membership 判断 names an item of the list
 duplicate_id                    two questions share an id (bank check)
-truefalse_form_tells            [form] true and false 判断 stated in different forms (bank check)
 near_duplicate                  [other] the stem nearly duplicates question ``other`` (bank check)
 ==============================  ===================================================================
 """
@@ -112,7 +111,7 @@ from content.questions.text import (
 from content.questions.variants import accepted
 from content.reasons import Reason, reason
 
-__all__ = ["CheckReport", "Reason", "check_bank", "check_question", "swap_of"]
+__all__ = ["CheckReport", "Reason", "check_bank", "check_question", "swap_of", "told_by_form"]
 
 STEM_LIMIT = 300
 OPTION_LIMIT = 100
@@ -162,22 +161,25 @@ def check_bank(questions: Sequence[Question], documents: Sequence[Document] | No
         if twin is not None:
             report.failures.append((q.qid, reason("near_duplicate", other=twin)))
         kept.add(q.qid, sh)
-    report.failures.extend((qid, reason("truefalse_form_tells", form=form)) for qid, form in _told_by_form(questions))
     return report
 
 
-def _told_by_form(questions: Sequence[Question]) -> list[tuple[str, str]]:
-    """The 判断 whose verdict shows in their form: when every true one is stated one way (an untouched quote)
-    and every false one another ("…，其中包括“X”。"), a member who read nothing scores by the form alone
-    (examiner round 6).  True and false 判断 must share a form."""
+def told_by_form(questions: Sequence[Question]) -> list[tuple[str, str]]:
+    """The 判断 (id, form) whose verdict shows in their form: stated in a form (an untouched quote, or
+    "…，其中包括“X”。") that no 判断 of the other verdict has, a member who read nothing scores by the form alone
+    (examiner round 6: the true one was an untouched quote, the false one a membership).  ``zhibu content check`` notes them; nothing is withdrawn, because the pairing spans
+    documents (a new material must not withdraw another's 判断) and a branch's own regulation may have no
+    other form to offer — the secretary restates or disables one."""
     forms: dict[str, dict[str, str]] = {TRUE_TEXT: {}, FALSE_TEXT: {}}
     for q in questions:
         if q.qtype == "truefalse" and q.answer and q.answer[0] in forms:
             forms[q.answer[0]][q.qid] = "membership" if MEMBERSHIP.match(q.stem) else "statement"
     true, false = forms[TRUE_TEXT], forms[FALSE_TEXT]
-    if not true or not false or set(true.values()) & set(false.values()):
+    if not true or not false:
         return []
-    return sorted({**true, **false}.items())
+    told = {qid: f for qid, f in true.items() if f not in false.values()}
+    told |= {qid: f for qid, f in false.items() if f not in true.values()}
+    return sorted(told.items())
 
 
 def check_question(q: Question, blocks: Sequence[str] | None = None, *, edited_stem: bool = False) -> list[Reason]:

@@ -83,7 +83,11 @@ def giveaway(c: Candidate, corpus: str = "") -> str | None:
             return "the rest of the clause explains the blanked label"
         if q.qtype == "fill" and parallel_pattern(q.stem, key):
             return "sibling clauses' words predict the blank"
-        reason = stock_blank(q.stem, key, closed_item(c, key))
+        closed_key = closed_item(c, key)
+        rival = rival_clause(key, line, corpus) if closed_key and q.qtype == "fill" else None
+        if rival is not None:
+            return f"another phrase of its paragraph fills the blank defensibly ({rival})"
+        reason = stock_blank(q.stem, key, closed_key)
         if reason:
             return reason
     if keys and glossed_label(c.group, keys[0]):
@@ -160,6 +164,22 @@ def closed_item(c: Candidate, key: str) -> bool:
     text = norm(line)
     items = sorted((i for i in c.group.split("、") if i and norm(i) in text), key=lambda i: text.find(norm(i)))
     return closed(line, items, c.tier) and distinctive(items) == key
+
+
+def rival_clause(key: str, line: str, corpus: str) -> str | None:
+    """A clause of ``line``'s paragraph, outside ``line``, that shares a word with ``key``: one more route the
+    paragraph names ("查摆问题听取群众意见" beside "通过督促检查、调查研究、（了解群众反映）等途径"), so a member who
+    writes it has an answer the materials defend (examiner round 6).  A closed list's item reads as one answer
+    only while its paragraph names no such rival."""
+    own = norm(line)
+    words = {key[i : i + 2] for i in range(len(key) - 1) if cjk_len(key[i : i + 2]) == 2}
+    for paragraph in corpus.split("\n"):
+        if own[:20] not in norm(paragraph):
+            continue
+        for clause in _CLAUSE.split(paragraph):
+            if clause and norm(clause) not in own and any(w in clause for w in words):
+                return clause.strip()
+    return None
 
 
 def stock_blank(stem: str, key: str, closed_key: bool = False) -> str | None:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from content.giveaway import apart, reveals
 from content.model import Corpus, Question
+from content.questions.giveaways import rival_clause
 from content.questions.judged import MEMBERSHIP
 from content.questions.kinds import compatible
-from content.verify import check_bank, check_question
+from content.verify import check_question, told_by_form
 
 NOTICE = "中共中央办公厅印发《关于在全党开展树立和践行正确政绩观学习教育的通知》"
 FOCUS = "学习教育以县处级以上领导班子和领导干部特别是“一把手”为重点，于2026年春节假期后启动、7月底基本结束。"
@@ -135,9 +136,10 @@ def test_true_and_false_judgements_of_different_forms_fail_the_bank_check() -> N
     member = _judgement(
         "q-member", "《通知》强调，学习教育要坚持聚焦主题、简约务实，其中包括“不分批次、不划阶段”。", True, BATCHES
     )
-    told = {(qid, r.code) for qid, r in check_bank([false, quoted]).failures}
-    assert {("q-false", "truefalse_form_tells"), ("q-quote", "truefalse_form_tells")} <= told
-    assert not any(r.code == "truefalse_form_tells" for _, r in check_bank([false, member]).failures)
+    assert told_by_form([false, quoted]) == [("q-false", "membership"), ("q-quote", "statement")]
+    assert told_by_form([false, member]) == []
+    # a third, true, untouched quote beside them is told by its form as well
+    assert told_by_form([false, member, quoted]) == [("q-quote", "statement")]
     assert not check_question(member)  # a true membership statement the Notice proves
 
 
@@ -147,3 +149,22 @@ def test_the_bank_states_its_true_and_false_judgements_alike(published: Corpus) 
     assert len({bool(MEMBERSHIP.match(q.stem)) for q in judged}) == 1
     # the 批次 判断 keeps the id its answers were recorded under
     assert any(q.qid == "q-86f14ff063" and q.answer == ("正确",) for q in judged)
+
+
+WAYS = "县处级以上领导班子及其成员通过督促检查、调查研究、了解群众反映等途径，深入查找政绩观方面存在的问题。"
+OPEN_DOOR = "要坚持开门教育，查摆问题听取群众意见，整改整治接受群众监督。"
+
+
+def test_a_closed_item_whose_paragraph_names_a_rival_route_is_ambiguous() -> None:
+    """Q3: "了解群众反映" was the only accepted answer while the same paragraph says 查摆问题听取群众意见."""
+    paragraph = WAYS + OPEN_DOOR
+    assert rival_clause("了解群众反映", WAYS, paragraph) == "查摆问题听取群众意见"
+    # the paragraph alone holds no rival: the line's own items are no rivals of each other
+    assert rival_clause("了解群众反映", WAYS, WAYS) is None
+    # another paragraph's words are not read as rivals
+    assert rival_clause("了解群众反映", WAYS, WAYS + "\n" + OPEN_DOOR) is None
+
+
+def test_the_bank_no_longer_asks_the_ways_blank(published: Corpus) -> None:
+    asked = [q for q in published.questions if q.enabled and q.qtype == "fill" and "了解群众反映" in q.answer]
+    assert asked == []

@@ -167,9 +167,10 @@ def check_bank(questions: Sequence[Question], documents: Sequence[Document] | No
 def told_by_form(questions: Sequence[Question]) -> list[tuple[str, str]]:
     """The 判断 (id, form) whose verdict shows in their form: stated in a form (an untouched quote, or
     "…，其中包括“X”。") that no 判断 of the other verdict has, a member who read nothing scores by the form alone
-    (examiner round 6: the true one was an untouched quote, the false one a membership).  ``zhibu content check`` notes them; nothing is withdrawn, because the pairing spans
-    documents (a new material must not withdraw another's 判断) and a branch's own regulation may have no
-    other form to offer — the secretary restates or disables one."""
+    (examiner round 6: the true one was an untouched quote, the false one a membership).  ``zhibu content
+    check`` notes them; nothing is withdrawn, because the pairing spans documents (a new material must not
+    withdraw another's 判断) and a branch's own regulation may have no other form to offer — the secretary
+    restates or disables one."""
     forms: dict[str, dict[str, str]] = {TRUE_TEXT: {}, FALSE_TEXT: {}}
     for q in questions:
         if q.qtype == "truefalse" and q.answer and q.answer[0] in forms:

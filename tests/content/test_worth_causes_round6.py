@@ -7,10 +7,8 @@ from dataclasses import dataclass
 
 from content.giveaway import apart, reveals
 from content.model import Corpus, Question
-from content.questions.giveaways import rival_clause
-from content.questions.judged import MEMBERSHIP
 from content.questions.kinds import compatible
-from content.verify import check_question, told_by_form
+from content.verify import check_question
 
 NOTICE = "中共中央办公厅印发《关于在全党开展树立和践行正确政绩观学习教育的通知》"
 FOCUS = "学习教育以县处级以上领导班子和领导干部特别是“一把手”为重点，于2026年春节假期后启动、7月底基本结束。"
@@ -124,8 +122,10 @@ def _judgement(qid: str, stem: str, truth: bool, sentence: str) -> Question:
     return Question(qid, "truefalse", stem, ("正确", "错误"), (answer,), explanation, "d#0", NOTICE, sentence)
 
 
-def test_true_and_false_judgements_of_different_forms_fail_the_bank_check() -> None:
+def test_true_and_false_judgements_of_different_forms_are_noted() -> None:
     """Q11 was an untouched quote (true), Q2 "…，其中包括“X”。" (false): the form told the verdict."""
+    from content.verify import told_by_form  # here: round 5's code has none
+
     false = _judgement(
         "q-false", "在浙江工作期间，习近平将党员干部在政绩观上出现的偏差，概括为“五重五轻”，其中包括“重速度轻质量”。",
         False, PORTRAIT,
@@ -146,7 +146,7 @@ def test_true_and_false_judgements_of_different_forms_fail_the_bank_check() -> N
 def test_the_bank_states_its_true_and_false_judgements_alike(published: Corpus) -> None:
     judged = [q for q in published.questions if q.enabled and q.qtype == "truefalse"]
     assert {q.answer[0] for q in judged} == {"正确", "错误"}
-    assert len({bool(MEMBERSHIP.match(q.stem)) for q in judged}) == 1
+    assert len({"，其中包括“" in q.stem for q in judged}) == 1
     # the 批次 判断 keeps the id its answers were recorded under
     assert any(q.qid == "q-86f14ff063" and q.answer == ("正确",) for q in judged)
 
@@ -157,6 +157,8 @@ OPEN_DOOR = "要坚持开门教育，查摆问题听取群众意见，整改整�
 
 def test_a_closed_item_whose_paragraph_names_a_rival_route_is_ambiguous() -> None:
     """Q3: "了解群众反映" was the only accepted answer while the same paragraph says 查摆问题听取群众意见."""
+    from content.questions.giveaways import rival_clause  # here: round 5's code has none
+
     paragraph = WAYS + OPEN_DOOR
     assert rival_clause("了解群众反映", WAYS, paragraph) == "查摆问题听取群众意见"
     # the paragraph alone holds no rival: the line's own items are no rivals of each other

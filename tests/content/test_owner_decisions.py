@@ -182,8 +182,8 @@ def test_the_shipped_bank_asks_the_decisions_facts_and_keeps_the_balance(publish
     bank = [q for q in published.questions if q.enabled]
     listed = [q for q in bank if q.qtype == "multiple" and "等工作安排" in q.stem]
     assert listed and set(listed[0].options) - set(listed[0].answer) <= {"分类指导", "真督实导", "宣传引导"}
-    # round 4: asked without its subject ("县处级以上领导班子及其成员" answers the curated "以谁为重点？")
-    assert any(q.qtype == "fill" and q.answer[0] == "了解群众反映" and "县处级" not in q.stem for q in bank)
+    # round 4 asked it without its subject; round 6 refuses it: its paragraph names 听取群众意见 as well
+    assert not any(q.qtype == "fill" and q.answer[0] == "了解群众反映" for q in bank)
     assert any(q.qtype == "single" and q.answer == ("2月24日",) for q in bank)
     statements = {q.stem: q.answer[0] for q in bank if q.qtype == "truefalse"}
     # round 4: the false twin handing 第一责任人 to 领导班子成员 is false by its words (``formulas``)

@@ -124,9 +124,7 @@ _CENTRAL_LEADS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "今年1月，在省部级主要领导干部专题研讨班开班式上，习近平给错误政绩观“画像”：…他指出，…": his words on a
     # named occasion, however long the occasion's name (a visit, "在北京考察", names no occasion of this form)
     (
-        re.compile(
-            r"^(?:(?:今年|去年|\d{4}年)?\d{1,2}月[，,])?在[^，。！？]{2,40}?(?:上|期间)[，,]习近平(?:总书记|同志)?"
-        ),
+        re.compile(r"^(?:(?:今年|去年|\d{4}年)?\d{1,2}月[，,])?在[^，。！？]{2,40}?(?:上|期间)[，,]习近平(?:总书记|同志)?"),
         "习近平 quoted",
     ),
 )
@@ -308,10 +306,8 @@ def _lead_evidence(block: Block, base: Evidence, own_bodies: Sequence[str]) -> E
         return Evidence(Tier.PARENT, own, "paragraph", lead)
     if m := _LOCAL_LEAD.match(lead):
         return _local(m["body"], "paragraph", lead, base)
-    if (
-        (m := _MANY_UNITS_LEAD.match(lead))
-        or (m := _KIND_LEAD.match(lead))
-        or ((m := _OTHER_LEAD.match(lead)) and "召开" in lead)
+    if (m := _MANY_UNITS_LEAD.match(lead)) or (m := _KIND_LEAD.match(lead)) or (
+        (m := _OTHER_LEAD.match(lead)) and "召开" in lead
     ):
         return Evidence(Tier.OTHER_UNITS, m.group(0), "paragraph", lead)
     return None

@@ -117,7 +117,7 @@ _ORDINAL_LINE = re.compile(rf"^(?:{_NUMERAL}是|[（(]{_NUMERAL}[）)]|{_NUMERAL
 
 
 def _section_lead(q: Question) -> str:
-    """ "中央党的建设工作领导小组会议：" before the sentence a section of the document said, else nothing."""
+    """"中央党的建设工作领导小组会议：" before the sentence a section of the document said, else nothing."""
     section = source_of(q).get("section")
     return f"{section}：" if section else ""
 

@@ -88,9 +88,8 @@ def build_corpus(
     problems.extend(overlay_problems)
     doc_of = {q.qid: q.doc_id for q in bank}
     for mine, curated in curated_rivals(bank):  # a note: the secretary decides which to keep
-        problems.append(
-            Problem(files.get(doc_of[mine], ""), f"generated {mine} and curated {curated} give each other away")
-        )
+        problems.append(Problem(files.get(doc_of[mine], ""),
+                                f"generated {mine} and curated {curated} give each other away"))
     for q in bank:  # a secretary's 单选 whose key the options point at (``hubs``): a note, the secretary redraws
         if q.origin != "generated" and q.enabled and hub(q):
             problems.append(Problem("questions.yaml", f"curated {q.qid}: its key is the hub of its options"))
@@ -147,9 +146,8 @@ def _bank(
         return not check_question(q, blocks.get(q.doc_id, []))
 
     for _ in range(SWAPS if overlay is not None else 0):  # a curated question's mutual rival yields to it
-        trial, _notes = apply_overlay(
-            select([c for c in proven if c.question.qid not in excluded], hidden=hidden), overlay, documents
-        )  # type: ignore[arg-type]
+        trial, _notes = apply_overlay(select([c for c in proven if c.question.qid not in excluded], hidden=hidden),
+                                      overlay, documents)  # type: ignore[arg-type]
         pair = mutual(untangle(trial, sound)) - excluded
         if not pair:
             break
@@ -167,9 +165,7 @@ def _bank(
                 excluded |= yielding
                 bank, problems = apply_overlay(
                     select([c for c in proven if c.question.qid not in excluded], hidden=hidden),
-                    overlay,
-                    documents,
-                    by_id,
+                    overlay, documents, by_id,
                 )
                 cut = untangle(bank, sound)
                 yielding = mutual(cut)

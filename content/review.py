@@ -46,30 +46,15 @@ def review(card: CardState | None, *, correct: bool, now: datetime) -> CardState
     """The card after one answer at ``now`` (``None``: the member's first answer to this question)."""
     current = card or CardState(due=now)
     # card_id is given: without one, fsrs makes a time-based id and sleeps a millisecond to keep it unique
-    fsrs_card = Card(
-        card_id=0,
-        state=State(current.state),
-        step=current.step,
-        stability=current.stability,
-        difficulty=current.difficulty,
-        due=current.due,
-        last_review=current.last_review,
-    )
+    fsrs_card = Card(card_id=0, state=State(current.state), step=current.step, stability=current.stability,
+                     difficulty=current.difficulty, due=current.due, last_review=current.last_review)
     if current.reps == 0:  # a brand-new card: FSRS starts it itself
         fsrs_card = Card(card_id=0, due=now)
     updated, _log = _SCHEDULER.review_card(fsrs_card, Rating.Good if correct else Rating.Again, now)
     streak = current.streak + 1 if correct else 0
     in_wrongbook = (not correct) or (current.in_wrongbook and streak < LEARNED_STREAK)
     return replace(
-        current,
-        due=updated.due,
-        state=updated.state.value,
-        step=updated.step,
-        stability=updated.stability,
-        difficulty=updated.difficulty,
-        last_review=updated.last_review,
-        reps=current.reps + 1,
-        lapses=current.lapses + (not correct),
-        streak=streak,
-        in_wrongbook=in_wrongbook,
+        current, due=updated.due, state=updated.state.value, step=updated.step, stability=updated.stability,
+        difficulty=updated.difficulty, last_review=updated.last_review, reps=current.reps + 1,
+        lapses=current.lapses + (not correct), streak=streak, in_wrongbook=in_wrongbook,
     )

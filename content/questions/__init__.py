@@ -195,21 +195,18 @@ def candidates(
     slots = _dedupe(slots)
     paragraphs = {(doc.doc_id, b.index): b.text for doc, _ in per_doc for b in doc.blocks if b.kind == "paragraph"}
     pairs = [s for ev, _ in evidences for s in _pairs(ev)]
-    pooled = (
-        slots
-        + parallel
-        + pairs
-        + [
-            Slot("item", value, start, ev, family=frozenset({value}), negative=True)
-            for ev, _ in evidences
-            for value, start in heavy_pairs(ev)
-        ]
-    )
+    pooled = slots + parallel + pairs + [
+        Slot("item", value, start, ev, family=frozenset({value}), negative=True)
+        for ev, _ in evidences
+        for value, start in heavy_pairs(ev)
+    ]
     slots = [s for s in slots if s.kind in ("item", "heading") or keep_slot(s, titles)]
     # a central pair of principles ("坚持聚焦主题、简约务实") is asked as a blank on either half
     # ... unless the pair is a set phrase repeated everywhere ("实事求是、求真务实" in three documents)
     principles = [
-        replace(s, kind="term", label="principle") for s in pairs if s.evidence.tier == 0 and _said(s, paragraphs) < 3
+        replace(s, kind="term", label="principle")
+        for s in pairs
+        if s.evidence.tier == 0 and _said(s, paragraphs) < 3
     ]
     slots += [s for s in principles if keep_slot(s, titles)]
 

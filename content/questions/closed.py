@@ -97,13 +97,8 @@ def distinctive(items: Sequence[str]) -> str | None:
 
 
 def asked_closed(
-    multiple_options: Sequence[str],
-    keys: Sequence[str],
-    items: Sequence[str],
-    line: str,
-    tier: int,
-    central_text: str,
-    kinds: Mapping[str, str],
+    multiple_options: Sequence[str], keys: Sequence[str], items: Sequence[str], line: str, tier: int,
+    central_text: str, kinds: Mapping[str, str],
 ) -> bool:
     """A 多选 on a closed central list whose every wrong option is an ``outsiders`` phrase: no "not in the
     list" answer is a guess."""

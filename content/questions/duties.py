@@ -118,7 +118,7 @@ def duty_candidates(evidences: Iterable[Evidence]) -> list[Candidate]:
         if len(found) != 1 or not norm(ev.text).startswith(norm(found[0].who)[:4]):
             continue  # one sentence, one holder, said first: "各级党委（党组）要对学习教育负总责。"
         true = found[0]
-        if _echoes(true.who, ev.text[ev.text.find(true.who) + len(true.who) :]):
+        if _echoes(true.who, ev.text[ev.text.find(true.who) + len(true.who):]):
             continue  # "行业系统主管部门党委（党组）要…对本行业本系统…": the duty names its holder
         section = [h for e in evidences if e.doc_id == ev.doc_id and e.section == ev.section for h in held[e.text]]
         others = [h for h in (*section, *beside.get(true.role, ())) if h.role != true.role]

@@ -123,7 +123,11 @@ def _topic(doc: Document, blocks: Sequence[Block], first: int, sentences: dict[i
         if k >= 0 and blocks[k].kind == "heading":
             heading = blocks[k].text
             marker = blocks[k].marker or ""
-            core = heading[len(marker) :] if marker and heading.startswith(marker) else heading
+            core = (
+                heading[len(marker) :]
+                if marker and heading.startswith(marker)
+                else heading
+            )
             return f"《{short_title(doc.title)}》“{core}”部分", heading
     if first == 0:
         return "", ""

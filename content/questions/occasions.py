@@ -163,7 +163,7 @@ def _series(ev: Evidence) -> list[Candidate]:
         if not _NAMED_OCCASION.search(value) or cjk_len(value) > 10:
             continue  # a long title is not typed from memory; a time is no occasion's name
         offset = m.start(name) - m.start()
-        stem = f"{where}{text[:offset]}{BLANK}{text[offset + len(value) :]}。"
+        stem = f"{where}{text[:offset]}{BLANK}{text[offset + len(value):]}。"
         q = new_question(
             "fill",
             ev,

@@ -104,15 +104,6 @@ def _statement(
     parts = "|".join(p for _, _, p in window)
     paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
     expl = explanation("正确。", framed.quote, framed.where, ev.document)
-    q = new_question(
-        "truefalse",
-        ev,
-        statement,
-        (TRUE_TEXT, FALSE_TEXT),
-        (TRUE_TEXT,),
-        expl,
-        f"pairing|{parts}|T",
-        TRUE_SCORE,
-        sentence=framed.sentence,
-    )
+    q = new_question("truefalse", ev, statement, (TRUE_TEXT, FALSE_TEXT), (TRUE_TEXT,), expl,
+                     f"pairing|{parts}|T", TRUE_SCORE, sentence=framed.sentence)
     return Candidate(q, fact, PAIRING, True, fact, paragraph, ev.tier, ev.doc_tier)

@@ -165,7 +165,6 @@ def rebalanced(chosen: list[Question], weighed: Sequence[Candidate], hidden: Col
     holds more than ``TRUTH_SHARE`` of the 判断, lightest first, and never for a statement another chosen
     question gives away (``samefact.rivals``) or that nearly repeats a chosen stem.  The pipeline calls it again
     on the finished bank: a statement that yields to a curated question leaves after this choice was made."""
-
     # every statement counts, a secretary's too; only generated ones (with their facts) can be traded
     def verdict(q: Question) -> bool:
         return q.answer[:1] == ("正确",)
@@ -200,15 +199,9 @@ def _trade(
     for q in sorted((q for q in chosen if truth.get(q.qid) is many), key=lambda q: (q.score, q.qid)):
         others = [p for p in chosen if p.qid != q.qid and p.qid not in hidden]
         alternatives = sorted(
-            (
-                c.question
-                for c in weighed
-                if c.truth is (not many)
-                and c.question.qtype == "truefalse"
-                and c.fact == fact.get(q.qid)
-                and c.question.doc_id == q.doc_id
-                and c.question.qid not in ids
-            ),
+            (c.question for c in weighed
+             if c.truth is (not many) and c.question.qtype == "truefalse" and c.fact == fact.get(q.qid)
+             and c.question.doc_id == q.doc_id and c.question.qid not in ids),
             key=lambda a: (-a.score, a.qid),
         )
         for alt in alternatives:

@@ -1,24 +1,24 @@
 """Refusals the fifth and sixth strict examiners named (banks of 15 and 10): each reads the built candidate.
 
-true narrative    a true 判断 copied from a report's aside ("今年1月，在…开班式上，习近平给错误政绩观“画像”")
-                  or from the guiding-ideology boilerplate every document opens with ("深入贯彻党的二十大和
-                  二十届历次全会精神，认真落实四中全会部署"): it states no requirement of the campaign — what
-                  must be done, by whom, when — and a copy reads true to anyone
-level phrase      a blank on a set phrase of administrative levels or a sequence ("（省市县乡）领导班子换届"):
-                  anyone completes it, and the campaign's part stays in the stem
-latest session    the plenary session a current text carries out, blanked ("党的二十届（四中全会）战略部署") or
-                  swapped ("认真落实五中全会部署"): it is the latest one, which general knowledge names
-sibling items     a blank on an item whose 、-siblings share its ending ("与中央巡视整改、…学习教育整改、…、
-                  （生态环保督察整改）等相结合"): pattern and general knowledge fill it; the distinctive item
-                  ("“十五五”规划编制实施") is the one blanked (examiner, bank of 10: 巡视整改)
-sibling ending    a blank whose parallel siblings share its last character ("分类指导，强化真督实导，注重
-                  （宣传引导）"): the only option ending in 导 is the key
-foreign options   a 单选 whose wrong options are all items of one list that does not hold the key (宣传引导
-                  against three of the 工作安排): the key stands out as another kind
-open list         a 多选 on a list the source leaves open with 等 ("认真落实…开门教育等工作安排"): an item the
-                  list never names is no sure wrong answer ("警示教育" may be one of the 等)
-list twin         a 判断 on a list item beside a 多选 on that list offering the same item: answering one
-                  answers the other; another item of it is the same recall twice (``twins``)
+    true narrative    a true 判断 copied from a report's aside ("今年1月，在…开班式上，习近平给错误政绩观“画像”")
+                      or from the guiding-ideology boilerplate every document opens with ("深入贯彻党的二十大和
+                      二十届历次全会精神，认真落实四中全会部署"): it states no requirement of the campaign — what
+                      must be done, by whom, when — and a copy reads true to anyone
+    level phrase      a blank on a set phrase of administrative levels or a sequence ("（省市县乡）领导班子换届"):
+                      anyone completes it, and the campaign's part stays in the stem
+    latest session    the plenary session a current text carries out, blanked ("党的二十届（四中全会）战略部署") or
+                      swapped ("认真落实五中全会部署"): it is the latest one, which general knowledge names
+    sibling items     a blank on an item whose 、-siblings share its ending ("与中央巡视整改、…学习教育整改、…、
+                      （生态环保督察整改）等相结合"): pattern and general knowledge fill it; the distinctive item
+                      ("“十五五”规划编制实施") is the one blanked (examiner, bank of 10: 巡视整改)
+    sibling ending    a blank whose parallel siblings share its last character ("分类指导，强化真督实导，注重
+                      （宣传引导）"): the only option ending in 导 is the key
+    foreign options   a 单选 whose wrong options are all items of one list that does not hold the key (宣传引导
+                      against three of the 工作安排): the key stands out as another kind
+    open list         a 多选 on a list the source leaves open with 等 ("认真落实…开门教育等工作安排"): an item the
+                      list never names is no sure wrong answer ("警示教育" may be one of the 等)
+    list twin         a 判断 on a list item beside a 多选 on that list offering the same item: answering one
+                      answers the other; another item of it is the same recall twice (``twins``)
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def no_requirement(stem: str, copy: bool = True) -> bool:
 
 
 def level_phrase(key: str) -> bool:
-    """ "省市县乡", "中央和地方", "一二三": a key made of level or sequence characters only."""
+    """"省市县乡", "中央和地方", "一二三": a key made of level or sequence characters only."""
     chars = [ch for ch in norm(key) if "\u4e00" <= ch <= "\u9fff" and ch not in "和与及"]
     return len(chars) >= 2 and (all(ch in _LEVELS for ch in chars) or all(ch in _SEQUENCE for ch in chars))
 
@@ -88,7 +88,7 @@ def sibling_items(stem: str, key: str) -> bool:
     if BLANK not in stem or cjk_len(key) < 4:
         return False
     at = stem.index(BLANK)
-    before, after = stem[:at], stem[at + len(BLANK) :]
+    before, after = stem[:at], stem[at + len(BLANK):]
     left = re.search(r"(?:[^，,；;。：:]*?、)*$", before)
     right = re.match(r"^(?:、[^，,；;。：:、]*)*", after)
     if not left or not right or ("、" not in left.group(0) and not right.group(0)):

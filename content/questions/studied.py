@@ -37,7 +37,9 @@ SCORE = 1.2
 WRONG = 3  # wrong options at most
 BAND = 0.3  # as the examiner's: a wrong option within ±30 % of a key's length
 _HEAD = re.compile(r"(论述|精神|建议|讲话)》?$")
-_OBJECT = re.compile(r"学习(?:贯彻|领会)?(?P<obj>[^，。；、,;：:]{8,40}?(?:论述|精神|建议》|讲话))(?=[，。；,;、]|$)")
+_OBJECT = re.compile(
+    r"学习(?:贯彻|领会)?(?P<obj>[^，。；、,;：:]{8,40}?(?:论述|精神|建议》|讲话))(?=[，。；,;、]|$)"
+)
 _PLACE_VISIT = re.compile(r"视察|考察|调研")
 
 

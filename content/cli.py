@@ -33,7 +33,7 @@ from content.export import TYPE_LABELS, to_json, to_markdown, to_xlsx
 from content.model import QUESTION_TYPES, Corpus, Question
 from content.pipeline import DEFAULT_CURATED, DEFAULT_MATERIALS, build_corpus
 from content.questions.importance import TIER_LABELS, TIER_NAMES
-from content.verify import check_bank
+from content.verify import check_bank, told_by_form
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -96,8 +96,10 @@ def run(args: argparse.Namespace, branch: BranchBuild | None = None) -> int:
         return EXIT_USAGE
     try:
         if branch is None:
-            corpus = build_corpus(materials or DEFAULT_MATERIALS,
-                                  curated_path=None if args.no_curated else args.curated or DEFAULT_CURATED)
+            corpus = build_corpus(
+                materials or DEFAULT_MATERIALS,
+                curated_path=None if args.no_curated else args.curated or DEFAULT_CURATED,
+            )
         else:
             corpus = branch.build(materials, args.curated, not args.no_curated)
     except CuratedError as exc:
@@ -167,6 +169,10 @@ def _check(corpus: Corpus, about: list[str]) -> int:
         lines.append(f"FAIL {p.file_name}: {p.message}")
     # a secretary's question held back is no failure of the build, but the secretary must see it
     lines += [f"NOTE {p.message}" for p in corpus.problems if p.message.startswith("curated ") and p not in errors]
+    lines += [
+        f"NOTE {qid}: true and false 判断 are stated in different forms, so the form tells the verdict ({form})"
+        for qid, form in told_by_form(enabled)
+    ]
     ok = report.ok and not errors
     lines.append(f"{'ok' if ok else 'FAILED'}: {len(enabled)} questions, {len(report.failures) + len(errors)} failures")
     _out("\n".join(lines))

@@ -5,6 +5,9 @@ answer of a question still to come in the same session — two blanks cut from o
 options are another question's answer — the later question is answered by reading, not by knowing.  A
 session is therefore chosen so that no question's feedback shows the answer of any question after it:
 :func:`apart` keeps the given order and skips (for this session only) a question an earlier one reveals.
+A stem is read before its own answer and before every later question, so an earlier question's stem that
+states a later one's answer ("县处级以上领导班子及其成员通过…（　）等途径" before "…以谁为重点？") gives it away
+just as its feedback would (examiner round 6).
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from content.grading import normalise
+from content.model import TRUE_TEXT
 from content.questions.cloze import cited
+from content.questions.judged import claim_of
 
 MIN_SECRET = 2  # a one-character answer (一, 党) is in every sentence: no give-away to speak of
 
@@ -21,6 +26,8 @@ MIN_SECRET = 2  # a one-character answer (一, 党) is in every sentence: no giv
 class Asked(Protocol):
     @property
     def qtype(self) -> str: ...
+    @property
+    def stem(self) -> str: ...
     @property
     def answer(self) -> list[str]: ...
     @property
@@ -47,12 +54,27 @@ def secrets(q: Asked) -> list[str]:
     return [s for s in (normalise(a) for a in q.answer) if len(s) >= MIN_SECRET]
 
 
+def stated(q: Asked) -> list[str]:
+    """What a stem must not state before ``q`` is answered (normalised): its answers, and for a true 判断
+    its claim (``judged.claim_of``: after the subject it may share with other questions, or the item it
+    states a membership of) — a whole source sentence is never in another stem, its claim may be."""
+    if q.qtype == "truefalse":
+        if list(q.answer) != [TRUE_TEXT]:
+            return []
+        return [normalise(claim_of(q.stem))]
+    return secrets(q)
+
+
 def reveals(earlier: Asked, later: Asked) -> bool:
-    """Whether the feedback after ``earlier`` shows ``later``'s answer (or both come from one sentence)."""
+    """Whether the feedback after ``earlier`` — or its stem — shows ``later``'s answer (or both come from one
+    sentence)."""
     if normalise(earlier.sentence) == normalise(later.sentence):
         return True
     seen = shown(earlier)
-    return any(secret in seen for secret in secrets(later))
+    if any(secret in seen for secret in secrets(later)):
+        return True
+    stem = normalise(earlier.stem)
+    return any(secret in stem for secret in stated(later))
 
 
 def apart(candidates: Sequence[Q], size: int) -> list[Q]:

@@ -37,6 +37,8 @@ ENGLISH: dict[str, str] = {
     "distractor_in_evidence": "distractor is in the evidence: {option}",
     "distractor_overlaps_answer": "distractor overlaps the answer: {option}",
     "stem_not_verbatim": "stem not verbatim: {fragment}",
+    "key_longest": "the key alone is longer than every wrong option by a clear margin: {option}",
+    "key_marked": "the key alone carries a mark (quotation marks, a title) no wrong option has: {option}",
     "stem_gives_answer": "stem gives the answer away: {answer}",
     "edit_drops_blank": "the edited stem must keep exactly one blank （　）, as the question it replaces had",
     "edit_not_a_question": "the edited stem must still ask a question (end with ？), as the one it replaces did",

@@ -61,6 +61,8 @@ distractor_in_evidence          [option] a wrong option is in the evidence (so i
 distractor_overlaps_answer      [option] a wrong option equals, contains or is part of a correct one
 stem_not_verbatim               [fragment] a piece of the stem is not in the evidence
 stem_gives_answer               [answer] an edited 单选/多选 stem contains a correct option
+key_longest                     [option] a 单选 key alone longer than every wrong option by a clear margin
+key_marked                      [option] a 单选/多选 key alone carries quotation marks or a title mark
 edit_drops_blank                an edited 单选/多选 stem lost the one （　） its options fill
 edit_not_a_question             an edited 单选/多选 stem no longer asks the question its options answer
 fill_needs_one_blank            a 填空 stem has not exactly one （　）
@@ -94,12 +96,12 @@ from dataclasses import dataclass, field
 from content.evidence import bound_elsewhere, supported, verbatim
 from content.grading import same_answer
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
+from content.questions.judged import MEMBERSHIP
 from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
 from content.questions.swaps import exchange_of, swap_of
 from content.questions.text import (
     BLANK,
     GAP,
-    MEMBER_LINKS,
     answered,
     cjk_len,
     contains,
@@ -109,7 +111,7 @@ from content.questions.text import (
 from content.questions.variants import accepted
 from content.reasons import Reason, reason
 
-__all__ = ["CheckReport", "Reason", "check_bank", "check_question", "swap_of"]
+__all__ = ["CheckReport", "Reason", "check_bank", "check_question", "swap_of", "told_by_form"]
 
 STEM_LIMIT = 300
 OPTION_LIMIT = 100
@@ -117,9 +119,10 @@ EXPLANATION_LIMIT = 200
 CHOICE_OPTIONS = (2, 6)
 ARTIFACTS = ("[bookmark", "bookmark:", "微信", "扫一扫", "版权", "客服", "编辑整理")
 _ORIGINAL = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
-_MEMBERSHIP = re.compile(rf"^(?P<scope>.+?)(?:{'|'.join(map(re.escape, MEMBER_LINKS))})“(?P<item>.+)”。$", re.S)
 _PREFIX = re.compile(r"^(?:【[^】]*】|《[^》]*》：|第[一二三四五六七八九十百零〇两\d]{1,4}条规定：)")
 _HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?:、|是)|[（(][一二三四五六七八九十]{1,3}[）)])")
+LONGEST_MARGIN = 0.1  # a key longer than every wrong option by this share (and 2 characters) stands out
+_MARKS = (re.compile(r"[“”‘’\"「」]"), re.compile(r"[《》]"))
 _QUOTE_MARKS = str.maketrans("", "", "“”‘’")
 _CLAUSE_MARK = re.compile(rf"[，,；;：:。！？!?]|{re.escape(GAP)}|\n")
 
@@ -159,6 +162,25 @@ def check_bank(questions: Sequence[Question], documents: Sequence[Document] | No
             report.failures.append((q.qid, reason("near_duplicate", other=twin)))
         kept.add(q.qid, sh)
     return report
+
+
+def told_by_form(questions: Sequence[Question]) -> list[tuple[str, str]]:
+    """The 判断 (id, form) whose verdict shows in their form: stated in a form (an untouched quote, or
+    "…，其中包括“X”。") that no 判断 of the other verdict has, a member who read nothing scores by the form alone
+    (examiner round 6: the true one was an untouched quote, the false one a membership).  ``zhibu content
+    check`` notes them; nothing is withdrawn, because the pairing spans documents (a new material must not
+    withdraw another's 判断) and a branch's own regulation may have no other form to offer — the secretary
+    restates or disables one."""
+    forms: dict[str, dict[str, str]] = {TRUE_TEXT: {}, FALSE_TEXT: {}}
+    for q in questions:
+        if q.qtype == "truefalse" and q.answer and q.answer[0] in forms:
+            forms[q.answer[0]][q.qid] = "membership" if MEMBERSHIP.match(q.stem) else "statement"
+    true, false = forms[TRUE_TEXT], forms[FALSE_TEXT]
+    if not true or not false:
+        return []
+    told = {qid: f for qid, f in true.items() if f not in false.values()}
+    told |= {qid: f for qid, f in false.items() if f not in true.values()}
+    return sorted(told.items())
 
 
 def check_question(q: Question, blocks: Sequence[str] | None = None, *, edited_stem: bool = False) -> list[Reason]:
@@ -238,6 +260,7 @@ def _choice(q: Question, edited_stem: bool) -> list[Reason]:
             out.append(reason("distractor_in_evidence", option=d))
         if any(nd == norm(a) or nd in norm(a) or norm(a) in nd for a in q.answer):
             out.append(reason("distractor_overlaps_answer", option=d))
+    out += _stands_out(q)
     if edited_stem:
         given = next((a for a in q.answer if contains(q.stem, a)), None)
         if given is not None:
@@ -248,6 +271,26 @@ def _choice(q: Question, edited_stem: bool) -> list[Reason]:
         bad = verbatim(q, filled)
         if bad:
             out.append(reason("stem_not_verbatim", fragment=bad[:30]))
+    return out
+
+
+def _stands_out(q: Question) -> list[Reason]:
+    """A key told apart by its look, not by its meaning (examiner round 6, the curated 重点 单选): the only option
+    longer than all others by a clear margin, or the only kind of option with a distinctive mark (quotation
+    marks, a book title).  Hand-written options are checked the same way as generated ones."""
+    keys = [o for o in q.options if o in q.answer]
+    wrong = [o for o in q.options if o not in q.answer]
+    if not keys or not wrong:
+        return []
+    out = []
+    if q.qtype == "single":
+        key, longest = cjk_len(keys[0]), max(cjk_len(o) for o in wrong)
+        if key >= longest + 2 and key >= (1 + LONGEST_MARGIN) * longest:
+            out.append(reason("key_longest", option=keys[0][:30]))
+    for mark in _MARKS:
+        if all(mark.search(k) for k in keys) and not any(mark.search(o) for o in wrong):
+            out.append(reason("key_marked", option=keys[0][:30]))
+            break
     return out
 
 
@@ -285,7 +328,7 @@ def _blank_clause(stem: str, answer: str) -> str:
 def _truefalse(q: Question) -> list[Reason]:
     if tuple(q.options) != (TRUE_TEXT, FALSE_TEXT) or len(q.answer) != 1 or q.answer[0] not in q.options:
         return [reason("truefalse_options")]
-    membership = _MEMBERSHIP.match(q.stem)
+    membership = MEMBERSHIP.match(q.stem)
     if membership:
         return _membership(q, membership.group("scope"), membership.group("item"))
     if q.answer[0] == TRUE_TEXT:

@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from content.questions.kinds import compatible, form, is_negative, shared_affix
+from content.questions.kinds import compatible, form, is_inaction, is_negative, shared_affix
 from content.questions.quantities import measure
 from content.questions.shortlist import TIE, Entry, Look, Part, Scored, bands, best, shape, tiebreak
 from content.questions.slots import Slot
@@ -111,6 +111,7 @@ class Pools:
             for v in pool
             if norm(v) not in family
             and is_negative(v) == polarity  # a fault for a fault, by its own words
+            and (not polarity or is_inaction(v) == is_inaction(slot.value))  # and of the same sign
             and self.same_role(slot, v)
         )
 

@@ -52,8 +52,19 @@ DESCRIBED = "described:"  # the group of a label-from-description question (``de
 COMMON_IDIOM = 50  # jieba frequency of a set idiom anyone completes (急功近利 98, 弄虚作假 112; 真抓实干 21)
 # kinds whose true statement names something a member can check (a time, a number, a session, a body, a rank)
 CHECKABLE_TRUE = frozenset(
-    ("date", "number", "frequency", "ordinal", "fraction", "reference", "body", "occasion", "rank", "subject",
-     "pairing")
+    (
+        "date",
+        "number",
+        "frequency",
+        "ordinal",
+        "fraction",
+        "reference",
+        "body",
+        "occasion",
+        "rank",
+        "subject",
+        "pairing",
+    )
 )
 
 
@@ -72,7 +83,11 @@ def giveaway(c: Candidate, corpus: str = "") -> str | None:
             return "the rest of the clause explains the blanked label"
         if q.qtype == "fill" and parallel_pattern(q.stem, key):
             return "sibling clauses' words predict the blank"
-        reason = stock_blank(q.stem, key, closed_item(c, key))
+        closed_key = closed_item(c, key)
+        rival = rival_clause(key, line, corpus) if closed_key and q.qtype == "fill" else None
+        if rival is not None:
+            return f"another phrase of its paragraph fills the blank defensibly ({rival})"
+        reason = stock_blank(q.stem, key, closed_key)
         if reason:
             return reason
     if keys and glossed_label(c.group, keys[0]):
@@ -89,7 +104,7 @@ def giveaway(c: Candidate, corpus: str = "") -> str | None:
         if swapped is not None:
             out, into = swapped
             at = line.find(out)
-            if at >= 0 and explained_label(line[:at] + BLANK + line[at + len(out):], BLANK):
+            if at >= 0 and explained_label(line[:at] + BLANK + line[at + len(out) :], BLANK):
                 return "a false 判断 swapping a label the clause explains"
             if corpus and defensible(statement(q.stem), out, into, corpus):
                 return "a false 判断 whose swapped-in phrase is the campaign's own language"
@@ -110,9 +125,7 @@ def glossed_label(group: str, key: str) -> bool:
 
 def mirrored(text: str) -> bool:
     """An idiom holding 轻 and 重 ("拈轻怕重", "避重就轻") — not a count ("五重五轻")."""
-    return any(
-        m.group(2) != m.group(4) and m.group(1) != m.group(3) for m in _MIRRORED.finditer(text)
-    )
+    return any(m.group(2) != m.group(4) and m.group(1) != m.group(3) for m in _MIRRORED.finditer(text))
 
 
 def _clauses(text: str) -> list[str]:
@@ -126,7 +139,7 @@ def explained_label(stem: str, marker: str) -> bool:
     if at < 0:
         return False
     before = _CLAUSE.split(stem[:at])[-1]
-    rest = stem[at + len(marker):]
+    rest = stem[at + len(marker) :]
     if rest[:1] not in ("，", ","):
         return False
     after = _clauses(rest)
@@ -153,11 +166,27 @@ def closed_item(c: Candidate, key: str) -> bool:
     return closed(line, items, c.tier) and distinctive(items) == key
 
 
+def rival_clause(key: str, line: str, corpus: str) -> str | None:
+    """A clause of ``line``'s paragraph, outside ``line``, that shares a word with ``key``: one more route the
+    paragraph names ("查摆问题听取群众意见" beside "通过督促检查、调查研究、（了解群众反映）等途径"), so a member who
+    writes it has an answer the materials defend (examiner round 6).  A closed list's item reads as one answer
+    only while its paragraph names no such rival."""
+    own = norm(line)
+    words = {key[i : i + 2] for i in range(len(key) - 1) if cjk_len(key[i : i + 2]) == 2}
+    for paragraph in corpus.split("\n"):
+        if own[:20] not in norm(paragraph):
+            continue
+        for clause in _CLAUSE.split(paragraph):
+            if clause and norm(clause) not in own and any(w in clause for w in words):
+                return clause.strip()
+    return None
+
+
 def stock_blank(stem: str, key: str, closed_key: bool = False) -> str | None:
     """Wording anyone completes: see the module docstring's "stock wording"; ``closed_key``: the blank is a
     closed central list's distinctive item, which no other item fits (``closed_item``)."""
     at = stem.index(BLANK)
-    before, after = stem[:at], stem[at + len(BLANK):]
+    before, after = stem[:at], stem[at + len(BLANK) :]
     if _REDUPLICATED.match(key):
         return "a reduplicated intensifier (实实在在)"
     if re.match(r"^(?:、[^，。；]{0,30})?等", after) and _short_list(before, key, after) and not closed_key:

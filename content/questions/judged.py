@@ -8,13 +8,16 @@ tells the reader it is true — round 5 of issue #7, when the bank got a true �
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 from content.model import Question
-from content.questions.text import norm, split_attribution
+from content.questions.text import MEMBER_LINKS, norm, split_attribution
 
 CONTEXT = 2  # characters either side of a blank (or a swap) that place its words in a sentence
+# "<lead-in>，其中包括“X”。": a 判断 stating X's membership — the shape true and false 判断 share (round 6)
+MEMBERSHIP = re.compile(rf"^(?P<scope>.+?)(?:{'|'.join(map(re.escape, MEMBER_LINKS))})“(?P<item>.+)”。$", re.S)
 MIN_CLAIM = 4  # characters a true 判断's claim after its subject needs to be told apart from its subject
 
 
@@ -45,7 +48,15 @@ def claimed(q: Question) -> str:
     "" for a false one."""
     if q.qtype != "truefalse" or q.answer != ("正确",):
         return ""
-    claim = split_attribution(q.stem)[1].rstrip("。")
+    return claim_of(q.stem)
+
+
+def claim_of(stem: str) -> str:
+    """:func:`claimed` of a true 判断's ``stem``; a membership statement claims its item."""
+    member = MEMBERSHIP.match(stem)
+    if member:
+        return cjk(member.group("item"))
+    claim = split_attribution(stem)[1].rstrip("。")
     rest = cjk(claim.split("，", 1)[1]) if "，" in claim else ""
     return rest if len(rest) >= MIN_CLAIM else cjk(claim)
 

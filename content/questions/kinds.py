@@ -4,7 +4,9 @@ A member eliminates an option without knowing the material when it is visibly of
 blank: a failing ("心浮气躁") among work arrangements, a bare verb ("作决策") beside four-character items,
 a pair ("开发和保护") among single terms.  Two values are *compatible* when they agree on::
 
-    polarity   negative (a fault: 弄虚作假, 重始轻终, 不敢担当, “低级红”) vs anything else
+    polarity   negative (a fault: 弄虚作假, 重始轻终, 不敢担当, “低级红”) vs anything else; among faults, one of
+               doing too little (不敢担当, 敷衍塞责, 推诿扯皮) vs one of excess (急功近利, 盲目蛮干) — "不敢担当"
+               among the failings that end in 搞“形象工程” is ruled out by meaning alone (examiner round 6)
     form       pair "X和Y" · heavy/light "重X轻Y" · question word "为了谁" · numbered slogan "一岗双责"
                · plain phrase
     length     within a third of the answer's length (at least 2 characters either way)
@@ -36,6 +38,10 @@ _MANNER = re.compile(
     r"^(?:深刻|准确|全面|认真|扎实|切实|坚决|严格|精准|深入|积极|主动|充分|不断|牢牢|始终|持续|广泛|及时|大力|着力)"
 )
 _NUMBERED = re.compile(r"^[一二三四五六七八九十两][个大会岗城区员下手重][\u4e00-\u9fff]{0,4}$")
+# a fault of doing too little: shirking, evading, going through the motions
+_INACTION = re.compile(
+    r"不敢|不愿|不为|不作为|不担当|敷衍|塞责|推诿|推脱|扯皮|躺平|怕|庸|懒|拈轻|避重|消极|得过且过|慢作为"
+)
 # words in a list's lead-in that make every item of the list a fault
 NEGATIVE_CUES = re.compile(r"是否存在|错误政绩观|力戒|严防|防止|摒弃|杜绝|反对|纠治|画像|偏差")
 
@@ -43,6 +49,12 @@ NEGATIVE_CUES = re.compile(r"是否存在|错误政绩观|力戒|严防|防止|�
 @lru_cache(maxsize=16384)
 def is_negative(value: str) -> bool:
     return bool(_NEGATIVE.search(value) or _HEAVY.match(value))
+
+
+@lru_cache(maxsize=16384)
+def is_inaction(value: str) -> bool:
+    """A fault of doing too little (不敢担当, 敷衍塞责) — the opposite sign of a fault of excess (急功近利)."""
+    return bool(_INACTION.search(value))
 
 
 @lru_cache(maxsize=16384)
@@ -113,6 +125,8 @@ def compatible(
     """
     if negative != value_negative:
         return False
+    if negative and is_inaction(answer) != is_inaction(value):
+        return False  # "不敢担当" among failings of excess (心浮气躁、急功近利…): its meaning rules it out
     fa, fv = form(answer), form(value)
     if fa != fv:
         return False  # "好大喜功" among 重X轻Y options is found out by its form alone

@@ -20,6 +20,7 @@ Its evidence is the whole list (lead-in and every item), so "not in the evidence
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -29,7 +30,7 @@ from content.questions.attribution import meeting
 from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL
-from content.questions.examiner import fair_options
+from content.questions.examiner import fair_options, same_kind
 from content.questions.filters import PREDICTABLE, elaboration, predictability, rhetoric
 from content.questions.ids import question_id, stable_order
 from content.questions.importance import REGIONAL
@@ -48,12 +49,32 @@ from content.questions.text import (
 )
 
 
-def _counts(n: int) -> tuple[int, int]:
-    """(correct options, wrong options) for a list of ``n`` items: at most four right and two or three wrong."""
-    correct = min(n, 4)
-    return correct, min(3, 6 - correct)
+def _counts(items: Sequence[str], seed: str, available: int) -> tuple[int, int]:
+    """(correct options, wrong options) for a list of ``items`` with ``available`` good wrong options: how many
+    are right varies with the question (a hash of ``seed``), so "pick four" is no strategy (examiner round 6:
+    every 多选 was 4 of 6).  At most four, as two wrong options among six is the least that tests anything;
+    two only among whole statements: two short phrases keyed read as a slogan cut in halves.  Good wrong
+    options are few in this corpus, so fewer keys make fewer options rather than weaker ones."""
+    hi = min(len(items), 6 - MIN_WRONG)
+    lo = min(hi, 2 if min(cjk_len(i) for i in items) >= STATEMENT_LENGTH else 3)
+    correct = lo + int(hashlib.sha1(seed.encode()).hexdigest(), 16) % (hi - lo + 1)
+    return correct, min(available, 6 - correct)
 
 
+MIN_WRONG = 2
+STATEMENT_LENGTH = 20  # characters from which a list item is a whole statement, not a phrase
+
+
+def _kept(enum: Enumeration, wrong: list[str]) -> list[str]:
+    """The wrong options the examiner would not refuse as of another kind than the list: how many there are
+    decides how few keys a 多选 may have (two keys need four good wrong options)."""
+    return [w for w in wrong if same_kind([*enum.items, w], enum.items)]
+
+
+def _keys(items: Sequence[str], seed: str, n: int) -> list[str]:
+    """``n`` of ``items`` (in their order), chosen by ``seed``: the first item is not always a key."""
+    chosen = set(stable_order(seed, list(items))[:n])
+    return [i for i in items if i in chosen]
 
 
 def list_candidates(
@@ -133,12 +154,14 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
         # an option the text does not list is then surely wrong ("警示教育"), whatever 等 may cover
         noun = enum.role if _ROLE_NOUN.fullmatch(enum.role) else ""
         stem = f"{stem.rstrip()}{LISTED}{noun}有哪些？"
-    n_correct, n_wrong = _counts(len(enum.items))
-    correct = list(enum.items[:n_correct])
-    wrong = bare[:n_wrong] if bare else _pick(enum, pools, n_wrong)
+    slot_key = "、".join(enum.items)
+    seed = question_id("multiple", ev.text, slot_key)
+    pool = _kept(enum, bare[:4] if bare else _pick(enum, pools, 4))
+    n_correct, n_wrong = _counts(enum.items, seed, len(pool))
+    correct = _keys(enum.items, seed, n_correct)
+    wrong = pool[:n_wrong]
     if len(wrong) < min(2, n_wrong) or len(correct) < 2:
         return []
-    slot_key = "、".join(enum.items)
     options = stable_order(question_id("multiple", ev.text, slot_key), correct + wrong)
     answer = tuple(o for o in options if o in correct)
     score = 1.3 + (0.25 if ev.quoted else 0.0) + min(recurring - 1, 3) * 0.12 + (0.1 if enum.label else 0.0)
@@ -200,9 +223,7 @@ def _count(enum: Enumeration, pools: Pools) -> list[Candidate]:
         options = stable_order(question_id("single", ev.text, slot_key), [enum.count, *picks])
         questions.append(new_question("single", ev, stem, options, (enum.count,), expl, slot_key, 1.4))
     key, group, paragraph = norm(slot_key), _group(enum), _paragraph(ev)
-    return [
-        Candidate(replace(q, sentence=sentence), key, "rule", group=group, paragraph=paragraph) for q in questions
-    ]
+    return [Candidate(replace(q, sentence=sentence), key, "rule", group=group, paragraph=paragraph) for q in questions]
 
 
 def _numbered_stem(enum: Enumeration, many: bool) -> str:
@@ -227,15 +248,17 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
         return out  # the points of a speech's part are its outline: which part holds which point is no fact
     base = 1.15 if enum.kind == "numbered" else 0.9
     base += 0.2 if enum.topic.startswith("“") else 0.0
-    n_correct, n_wrong = _counts(len(enum.items))
-    siblings = {item: _item_text(line) for e in sections for item, line in zip(e.items, e.lines, strict=False)}
-    wrong = _pick(enum, pools, max(n_wrong, 3), frozenset(siblings))
     slot_key = "、".join(enum.items)
+    seed = question_id("multiple", ev.text, slot_key)
+    siblings = {item: _item_text(line) for e in sections for item, line in zip(e.items, e.lines, strict=False)}
+    pool = _kept(enum, _pick(enum, pools, 4, frozenset(siblings)))
+    n_correct, n_wrong = _counts(enum.items, seed, len(pool))
+    wrong = pool[:3]  # the 单选 and the false statements below take three, as before
     where, quote = _source(enum)
     group = _group(enum)
     if wrong and len(enum.items) >= 2:
-        correct = list(enum.items[:n_correct])
-        options = stable_order(question_id("multiple", ev.text, slot_key), correct + wrong[:n_wrong])
+        correct = _keys(enum.items, seed, n_correct)
+        options = stable_order(seed, correct + pool[:n_wrong])
         answer = tuple(o for o in options if o in correct)
         q = new_question(
             "multiple",

@@ -25,8 +25,9 @@ OTHER = 10002
 
 def study_settings(tmp_path: Path, db_url: str, **study: Any) -> Any:
     # a member answering a quiz taps faster than the flood guard's default allows within one driven second
-    return factories.settings(tmp_path, database={"url": db_url}, flood={"messages": 10_000, "per_seconds": 1},
-                              study=study)
+    return factories.settings(
+        tmp_path, database={"url": db_url}, flood={"messages": 10_000, "per_seconds": 1}, study=study
+    )
 
 
 @pytest.fixture(name="study")
@@ -66,9 +67,11 @@ def current(session: OfflineSession, tg_user_id: int) -> tuple[QuizSession, Ques
     """The member's session in progress and the question it waits for."""
     member = member_of(session, tg_user_id)
     with db_of(session).session() as s:
-        quiz = s.exec(select(QuizSession).where(QuizSession.member_id == member.id,
-                                                QuizSession.state == QuizSessionState.ACTIVE)
-                      .order_by(col(QuizSession.id).desc())).first()
+        quiz = s.exec(
+            select(QuizSession)
+            .where(QuizSession.member_id == member.id, QuizSession.state == QuizSessionState.ACTIVE)
+            .order_by(col(QuizSession.id).desc())
+        ).first()
         assert quiz is not None, "no quiz in progress"
         question = s.get(Question, quiz.question_ids[quiz.position])
         assert question is not None

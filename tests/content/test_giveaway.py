@@ -14,6 +14,7 @@ class Q:
     sentence: str
     explanation: str = ""
     name: str = field(default="")
+    stem: str = ""
 
 
 def test_a_question_whose_answer_an_earlier_source_shows_waits_for_another_session() -> None:

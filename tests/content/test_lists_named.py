@@ -37,7 +37,7 @@ def test_a_bare_word_list_takes_the_words_other_passages_list_beside_its_items()
     deployment = "深入学习习近平总书记关于本地区本部门本领域的重要讲话和重要指示精神。"
     [(stem, options, answer)] = _multiples(GUIDANCE, [speech, deployment])
     assert stem.endswith("结合不同（　）实际，加强分类指导。"), stem
-    assert set(answer) == {"层级", "地区", "领域", "行业"}
+    assert set(answer) <= {"层级", "地区", "领域", "行业"} and len(answer) >= 3  # round 6: 3 or 4 keyed, by id
     assert set(options) - set(answer) == {"岗位", "部门"}
 
 
@@ -52,9 +52,7 @@ def test_a_bare_word_list_with_no_companions_is_not_asked() -> None:
 
 
 def test_a_list_closed_by_deng_asks_what_the_text_lists(generated: Corpus) -> None:
-    arrangements = [
-        q for q in generated.questions if q.qtype == "multiple" and "认真落实（　）等工作安排" in q.stem
-    ]
+    arrangements = [q for q in generated.questions if q.qtype == "multiple" and "认真落实（　）等工作安排" in q.stem]
     assert arrangements
     central = "\n".join(b.text for d in generated.documents if d.title == NOTICE for b in d.blocks[:9])
     for q in arrangements:
@@ -83,7 +81,9 @@ def test_xi_s_definition_of_a_wrong_view_is_asked_as_his_words(generated: Corpus
     asked = [q for q in generated.questions if q.qtype == "multiple" and "错误政绩观是" in q.stem]
     assert len(asked) == 1
     q = asked[0]
-    assert q.stem.startswith("习近平指出：") and set(q.answer) == {"心浮气躁", "急功近利", "弄虚作假", "盲目蛮干"}
+    # round 6: three or four of them keyed, by the question's id
+    assert q.stem.startswith("习近平指出：") and len(q.answer) >= 3
+    assert set(q.answer) <= {"心浮气躁", "急功近利", "弄虚作假", "盲目蛮干"}
     wrong = [o for o in q.options if o not in q.answer]
     assert len(wrong) >= 2 and not [o for o in wrong if o in q.sentence]
 

@@ -130,7 +130,12 @@ def test_single_asked_as_a_question_is_checked_with_its_answer_put_back() -> Non
     assert check_question(asked) == []
     body = single(
         stem="2月24日，哪个单位召开会议？",
-        options=("中央党的建设工作领导小组", "省委常委会", "市委常委会", "教育部党组"),
+        options=(
+            "中央党的建设工作领导小组",
+            "中央全面依法治国委员会",
+            "中央精神文明建设指导委员会",
+            "中央网络安全和信息化委员会",
+        ),
         answer=("中央党的建设工作领导小组",),
     )
     assert check_question(body) == []

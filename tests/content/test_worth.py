@@ -302,7 +302,14 @@ def test_adding_a_material_does_not_reshuffle_the_others(generated: Corpus, tmp_
     shutil.copytree(DEFAULT_MATERIALS, folder)
     (folder / "010_组织生活制度.txt").write_text("\n".join((TITLE, ADOPTED, "", *ARTICLES)) + "\n", encoding="utf-8")
     after = build_corpus(folder, curated_path=None)
-    assert _shipped_ids(after, shipped) == before
+    # round 6: with the 途径 blank refused, its sentence is asked by a 判断 whose truth the bank-wide balance
+    # picks (``ranking`` trades a statement for its same-fact twin): the rule's 判断 may trade that one pair
+    # and nothing else
+    moved = _shipped_ids(after, shipped) ^ before
+    by_id = {q.qid: q for q in (*generated.questions, *after.questions)}
+    assert len(moved) in (0, 2), moved
+    assert all(by_id[m].qtype == "truefalse" for m in moved)
+    assert len({by_id[m].sentence for m in moved}) <= 1
     assert any(q.doc_id.startswith("010_") for q in after.questions)
     # a report on the same campaign shares facts and wrong options with the shipped materials: a few may move
     folder = tmp_path / "with-news"

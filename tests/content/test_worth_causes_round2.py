@@ -21,10 +21,19 @@ NOTICE = "中共中央办公厅印发《关于在全党开展树立和践行正�
 FOCUS = "学习教育以县处级以上领导班子和领导干部特别是“一把手”为重点，于2026年春节假期后启动、7月底基本结束。"
 KEY = "县处级以上领导班子和领导干部特别是“一把手”"
 # Q10 as the examiner read it: A is the key with 厅局级 for 县处级, C the key's first half with a new tail
-Q10 = ("厅局级以上领导班子和领导干部特别是“一把手”", "全体党员干部特别是基层党组织书记和委员",
-       "县处级以上领导班子和新提拔的年轻领导干部", KEY)
-WHOLE = ("全体党员特别是基层党组织书记和委员", "新提拔的年轻干部特别是基层党组织书记",
-         "省部级以上领导干部特别是中管干部", KEY)
+Q10 = (
+    "厅局级以上领导班子和领导干部特别是“一把手”",
+    "全体党员干部特别是基层党组织书记和委员",
+    "县处级以上领导班子和新提拔的年轻领导干部",
+    KEY,
+)
+# round 6: each of the key's length band and form (a group "特别是" a quoted term)
+WHOLE = (
+    "全体党员特别是基层党组织书记和“两委”委员",
+    "机关党员干部特别是“窗口”单位和基层站所负责人",
+    "省部级以上领导干部特别是“关键少数”中的中管干部",
+    KEY,
+)
 WHEN = "2026年春节假期后启动、7月底基本结束"
 Q11 = ("2026年元旦后启动、6月底基本结束", WHEN, "2026年3月启动、年底基本结束", "2026年春节假期后启动、10月底基本结束")
 
@@ -65,15 +74,17 @@ def test_a_curated_hub_is_reported_and_the_shipped_one_is_redrawn(tmp_path: Path
     assert focus and not is_hub(focus[0].options, KEY)
 
 
-
 STUDY_KEY = "习近平总书记关于树立和践行正确政绩观的重要论述"
 REWORDED = "习近平总书记关于树立和践行正确政绩观学习教育的重要讲话和重要指示精神"
 
 
 def test_a_wrong_option_that_rewords_a_key_is_refused() -> None:
     """Cause 4, Q8: B keeps nearly all of key E and adds words; it is wrong only by the text's wording."""
-    keys = (STUDY_KEY, "《中共中央关于制定国民经济和社会发展第十五个五年规划的建议》",
-            "习近平总书记关于本地区本部门本领域的重要讲话和重要指示精神")
+    keys = (
+        STUDY_KEY,
+        "《中共中央关于制定国民经济和社会发展第十五个五年规划的建议》",
+        "习近平总书记关于本地区本部门本领域的重要讲话和重要指示精神",
+    )
     city = "习近平总书记在中央政治局会议上的重要讲话精神"
     assert rewords(REWORDED, STUDY_KEY)
     stem = "《通知》强调：要组织党员、干部深入学习（　），进一步强化立党为公、为民造福理念。"
@@ -93,8 +104,10 @@ def test_a_stem_showing_half_of_a_multiples_keys_gives_it_away() -> None:
     it through because it asked for all but one."""
     asked = "中央党的建设工作领导小组会议强调：要深刻理解、准确把握、全面落实“（　）”的总要求。"
     q6 = Question("q-6", "multiple", asked, ("标本兼治", *GENERAL, "简约务实"), GENERAL, "", "d#1", NOTICE, "…")
-    stem = ("《通知》强调：要组织党员、干部深入学习（　），进一步强化立党为公、为民造福理念。"
-            "括号处原文列举的学习内容有哪些？")
+    stem = (
+        "《通知》强调：要组织党员、干部深入学习（　），进一步强化立党为公、为民造福理念。"
+        "括号处原文列举的学习内容有哪些？"
+    )
     q8 = Question("q-8", "multiple", stem, ("甲论述", "乙精神", "丙建议"), ("甲论述", "乙精神"), "", "d#2", NOTICE, "…")
     assert gives_away(q8, q6) and rivals(q8, [q6]) is q6
     # one key named in passing is no leak ("…坚持真抓实干…" beside the 总要求)

@@ -35,6 +35,7 @@ from dataclasses import replace
 
 from content.questions.closed import refit_closed
 from content.questions.cloze import EXPLANATION_LIMIT
+from content.questions.formcue import form_cue
 from content.questions.formulas import formula_refusal
 from content.questions.giveaways import CHECKABLE_TRUE, copied, giveaway
 from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
@@ -43,7 +44,6 @@ from content.questions.requirements import list_items, twins
 from content.questions.requirements import refusal as requirement_refusal
 from content.questions.slots import Candidate
 from content.questions.text import BLANK, cjk_len, clip, norm, quoted
-from content.questions.formcue import form_cue
 from content.questions.variants import accepted
 from content.questions.worth import refusal as worth_refusal
 

@@ -2,9 +2,9 @@
 
 Examiner2, Q6: among the keys 查摆问题、建章立制、开门教育 the two wrong options 真督实导 and 分类指导 both end
 in 导, and no key does — a test-wise reader drops the "…导" pair and scores without knowing the 工作安排.
-So wrong options that share a form (the same last character, or the same length of a short phrase) no key has are not offered
-together: one of them is replaced by the next wrong option of the pool, or the question has one wrong option
-fewer.  A single wrong option with its own ending is no cue — every option has some ending; it is the
+So wrong options that share a form (the same last character, or the same length of a short phrase) no key
+has are not offered together: one of them is replaced by the next wrong option of the pool, or the question
+is not asked as a 多选.  A single wrong option with its own ending is no cue — every option has some ending; it is the
 shared, key-less form that groups the wrong ones apart.
 """
 

@@ -31,8 +31,8 @@ from content.questions.cloze import explanation, new_question, stand_alone
 from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL
 from content.questions.examiner import fair_options, same_kind
-from content.questions.formcue import unmarked
 from content.questions.filters import PREDICTABLE, elaboration, predictability, rhetoric
+from content.questions.formcue import unmarked
 from content.questions.ids import question_id, stable_order
 from content.questions.importance import REGIONAL
 from content.questions.requirements import LISTED

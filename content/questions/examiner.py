@@ -35,7 +35,6 @@ from dataclasses import replace
 
 from content.questions.closed import refit_closed
 from content.questions.cloze import EXPLANATION_LIMIT
-from content.questions.formcue import form_cue
 from content.questions.formulas import formula_refusal
 from content.questions.giveaways import CHECKABLE_TRUE, copied, giveaway
 from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
@@ -61,29 +60,16 @@ _PREDICTED_TRUE = (re.compile(r"结合不同[^，。]{0,20}实际[，,]?加强�
 # ("通过督促检查、（调查研究）…等途径" against the principles 务求实效 / 统筹推进; 建章立制 against 经济指标)
 KINDS: dict[str, str] = {
     **dict.fromkeys(
-        (
-            *("聚焦主题", "简约务实", "统筹推进", "务求实效", "标本兼治", "立党为公", "为民造福", "科学决策"),
-            *("真抓实干", "实事求是", "求真务实", "执政为民"),
-        ),
+        (*("聚焦主题", "简约务实", "统筹推进", "务求实效", "标本兼治", "立党为公", "为民造福", "科学决策"),
+         *("真抓实干", "实事求是", "求真务实", "执政为民")),
         "principle",
     ),
     **dict.fromkeys(
         ("生态保护", "产业发展", "科技创新", "城市治理", "民生保障", "民生改善", "安全稳定", "招商引资"), "field"
     ),
     **dict.fromkeys(
-        (
-            "学习研讨",
-            "查摆问题",
-            "问题查摆",
-            "整改整治",
-            "建章立制",
-            "开门教育",
-            "分类指导",
-            "宣传引导",
-            "真督实导",
-            "警示教育",
-            "督导检查",
-        ),
+        ("学习研讨", "查摆问题", "问题查摆", "整改整治", "建章立制", "开门教育", "分类指导", "宣传引导", "真督实导",
+         "警示教育", "督导检查"),
         "measure",
     ),
     **dict.fromkeys(("督促检查", "调查研究", "了解群众反映", "谈心谈话", "征求意见"), "way"),
@@ -125,15 +111,9 @@ def examine(
     texts = texts or {}
     kept = [refit(c, central_text, _own_text(c, texts), corpus) for c in candidates]
     lists = list_items({c.fact for c in candidates if c.group})
-    kept = [
-        c
-        for c in kept
-        if refusal(c, central_text, titles, central_keys, corpus) is None
-        and giveaway(c, corpus) is None
-        and requirement_refusal(c, lists, central_text, KINDS) is None
-        and worth_refusal(c) is None
-        and formula_refusal(c, corpus) is None
-    ]
+    kept = [c for c in kept if refusal(c, central_text, titles, central_keys, corpus) is None
+            and giveaway(c, corpus) is None and requirement_refusal(c, lists, central_text, KINDS) is None
+            and worth_refusal(c) is None and formula_refusal(c, corpus) is None]
     paired = twins(kept)  # a 判断 whose list item a 多选 offers: the same answer twice
     kept = [c for c in kept if c.question.qid not in paired]
     # a list asked as a 多选 is not asked again by a blank on one of its items ("认真落实学习研讨、…、（　）、
@@ -187,16 +167,11 @@ def refit(c: Candidate, central_text: str, own_text: str = "", corpus: str = "")
     wanted = {KINDS[k] for k in keys if k in KINDS}
     options = list(q.options)
     if wanted:
-
         def fit(text: str) -> list[str]:
             return [
-                p
-                for p, kind in KINDS.items()
-                if kind in wanted
-                and norm(p) in norm(text)
-                and norm(p) not in line
-                and p not in options
-                and not any(sorted(p) == sorted(k) for k in keys)
+                p for p, kind in KINDS.items()
+                if kind in wanted and norm(p) in norm(text) and norm(p) not in line
+                and p not in options and not any(sorted(p) == sorted(k) for k in keys)
             ]
 
         central = fit(central_text)
@@ -245,11 +220,8 @@ def refusal(
     # a branch that studies only a speech has no central text to check it against: its questions stand
     # a book a commentary names ("收录在《干在实处 走在前列》一书中") is its fact, not a formula it may misquote
     # ... and so is the occasion it reports a leader spoke on ("今年1月，在…研讨班开班式上，习近平…")
-    if (
-        c.tier == TEMPLATE
-        and c.kind not in ("reference", "occasion")
-        and central_text
-        and (any(norm(k) not in norm(central_text) for k in keys) or c.key in central_keys or not keys)
+    if c.tier == TEMPLATE and c.kind not in ("reference", "occasion") and central_text and (
+        any(norm(k) not in norm(central_text) for k in keys) or c.key in central_keys or not keys
     ):
         return "a template speech's formula the centre does not state, or already asks"
     # ... but the centre's own meeting's day, among the campaign's meeting days, is the campaign's fact
@@ -303,8 +275,6 @@ def refusal(
         return "a fill in a row of work-style phrases: several requirements fit the blank"
     if q.qtype in ("single", "multiple") and not same_kind(q.options, keys):
         return "an option of another kind than the key"
-    if q.qtype == "multiple" and form_cue([o for o in q.options if o not in keys], keys):
-        return "wrong options sharing a form no key has"
     if q.qtype == "truefalse" and not c.truth:
         line = q.sentence.split("\n")[-1]  # the statement's own sentence, not the lead glued before it
         swapped_in = [p for p in KINDS if p in stem and p not in line]
@@ -321,7 +291,7 @@ def same_kind(options: Sequence[str], keys: Sequence[str]) -> bool:
 
 
 def _series_spells(stem: str, key: str) -> bool:
-    """ "在深学、真查、（实改）上…" beside "学查改": the list's last characters are written out in the stem."""
+    """"在深学、真查、（实改）上…" beside "学查改": the list's last characters are written out in the stem."""
     filled = stem.replace(BLANK, key, 1)
     for run in re.finditer(r"[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4}){1,5}", filled):
         items = run.group(0).split("、")
@@ -346,7 +316,7 @@ def _short_slogan(stem: str, key: str) -> bool:
 
 
 def _work_row(stem: str) -> bool:
-    """ "要压实工作责任，坚持分类指导，强化真督实导，注重宣传引导，…": four or more clauses, each a work verb
+    """"要压实工作责任，坚持分类指导，强化真督实导，注重宣传引导，…": four or more clauses, each a work verb
     and its object — a row every unit writes, whose every slot several requirements would fill."""
     body = stem.split("：", 1)[-1]
     clauses = [m.group(0) for m in _WORK_ROW.finditer(body)]
@@ -404,7 +374,7 @@ def one_line(stem: str) -> str:
 
 
 def credited(explanation: str, stem: str, source: str = "") -> str:
-    """ "出自《…通知》" → "出自中央党的建设工作领导小组会议（载《资料汇编》）" when the stem says a meeting or a
+    """"出自《…通知》" → "出自中央党的建设工作领导小组会议（载《资料汇编》）" when the stem says a meeting or a
     body said it: members must not be told the Notice says what a meeting said.  The document is still
     named — by its 来源 (the compilation it came in) when it has one, else by its title."""
     speaker = _SPEAKER.match(stem)
@@ -421,3 +391,4 @@ def credited(explanation: str, stem: str, source: str = "") -> str:
         return head + inner
     text = inner.removeprefix("“").removesuffix("”")
     return head + quoted(clip(text, EXPLANATION_LIMIT - len(head) - 2))
+

@@ -32,7 +32,8 @@ def test_a_form_without_the_distinctive_core_stays_wrong() -> None:
 
 def test_the_rule_is_not_about_one_plan() -> None:
     """The same rule for any distinctive core followed by coordinated work verbs."""
-    assert {"党支部工作条例修订", "党支部工作条例执行"} <= set(accepted("党支部工作条例修订执行"))
+    assert {"党支部工作条例修订", "党支部工作条例执行"} <= set(accepted("《党支部工作条例》修订执行"))
+    assert accepted("重大规划编制实施") == ()  # no name: "重大规划" is no distinctive core
     assert accepted("中央巡视整改") == ("巡视整改",)  # one verb is no coordination: unchanged
 
 
@@ -50,6 +51,10 @@ def test_wrong_options_ending_alike_where_no_key_does_are_a_cue() -> None:
     assert form_cue(["真督实导", "分类指导"], (*WORK_KEYS, "统筹指导")) is None  # a key ends so too
     assert form_cue(["学习研讨活动", "整改整治工作"], WORK_KEYS) == "length 6"  # a shared key-less length
     assert unmarked(["真督实导", "分类指导", "标本兼治"], WORK_KEYS, 2) == ["真督实导", "标本兼治"]
+    # and the length of a phrase: two six-character outsiders among four-character keys of "五重五轻"
+    five = ("重易轻难", "重始轻终", "重显轻隐")
+    assert form_cue(["重当前轻长远", "重速度轻质量"], five) == "length 6"
+    assert form_cue(["重当前轻长远", "重速度轻质量"], (*five, "重局部轻全局")) is None
 
 
 def test_no_banked_multiple_choice_separates_its_wrong_options_by_form(published: Corpus) -> None:

@@ -32,6 +32,7 @@ from content.questions.distractors import Pools
 from content.questions.enumerations import PARALLEL
 from content.questions.examiner import fair_options, same_kind
 from content.questions.filters import PREDICTABLE, elaboration, predictability, rhetoric
+from content.questions.formcue import unmarked
 from content.questions.ids import question_id, stable_order
 from content.questions.importance import REGIONAL
 from content.questions.requirements import LISTED
@@ -52,16 +53,23 @@ from content.questions.text import (
 def _counts(items: Sequence[str], seed: str, available: int) -> tuple[int, int]:
     """(correct options, wrong options) for a list of ``items`` with ``available`` good wrong options: how many
     are right varies with the question (a hash of ``seed``), so "pick four" is no strategy (examiner round 6:
-    every 多选 was 4 of 6).  At most four, as two wrong options among six is the least that tests anything;
-    two only among whole statements: two short phrases keyed read as a slogan cut in halves.  Good wrong
-    options are few in this corpus, so fewer keys make fewer options rather than weaker ones."""
+    every 多选 was 4 of 6); two only among whole statements: two short phrases keyed read as a slogan cut in
+    halves.  How many are wrong varies too, 2 or 3 by another hash, as far as the corpus offers good wrong
+    options: with always two, "drop the two odd ones out" was the strategy (examiner2); never one, which is
+    one odd phrase out (``worth``: "one wrong").  Good wrong options are
+    few in this corpus, so fewer keys make fewer options rather than weaker ones."""
     hi = min(len(items), 6 - MIN_WRONG)
     lo = min(hi, 2 if min(cjk_len(i) for i in items) >= STATEMENT_LENGTH else 3)
-    correct = lo + int(hashlib.sha1(seed.encode()).hexdigest(), 16) % (hi - lo + 1)
-    return correct, min(available, 6 - correct)
+    correct = lo + _hash(seed) % (hi - lo + 1)
+    wanted = MIN_WRONG + _hash(f"{seed}|wrong") % (MAX_WRONG - MIN_WRONG + 1)
+    return correct, min(available, wanted, 6 - correct)
 
 
-MIN_WRONG = 2
+def _hash(seed: str) -> int:
+    return int(hashlib.sha1(seed.encode()).hexdigest(), 16)
+
+
+MIN_WRONG, MAX_WRONG = 2, 3
 STATEMENT_LENGTH = 20  # characters from which a list item is a whole statement, not a phrase
 
 
@@ -159,13 +167,12 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     pool = _kept(enum, bare[:4] if bare else _pick(enum, pools, 4))
     n_correct, n_wrong = _counts(enum.items, seed, len(pool))
     correct = _keys(enum.items, seed, n_correct)
-    wrong = pool[:n_wrong]
-    if len(wrong) < min(2, n_wrong) or len(correct) < 2:
+    wrong = unmarked(pool, correct, n_wrong)  # no "…导" pair among keys that end otherwise (examiner2, Q6)
+    if len(wrong) < MIN_WRONG or len(correct) < 2:
         return []
     options = stable_order(question_id("multiple", ev.text, slot_key), correct + wrong)
     answer = tuple(o for o in options if o in correct)
-    score = 1.3 + (0.25 if ev.quoted else 0.0) + min(recurring - 1, 3) * 0.12 + (0.1 if enum.label else 0.0)
-    score += 0.1 if len(wrong) >= 2 else -0.1
+    score = 1.4 + (0.25 if ev.quoted else 0.0) + min(recurring - 1, 3) * 0.12 + (0.1 if enum.label else 0.0)
     quote = framed.quote
     expl = explanation("", quote, where, ev.document)
     q = new_question("multiple", ev, stem, options, answer, expl, slot_key, score)
@@ -258,7 +265,7 @@ def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) 
     group = _group(enum)
     if wrong and len(enum.items) >= 2:
         correct = _keys(enum.items, seed, n_correct)
-        options = stable_order(seed, correct + pool[:n_wrong])
+        options = stable_order(seed, correct + unmarked(pool, correct, n_wrong))
         answer = tuple(o for o in options if o in correct)
         q = new_question(
             "multiple",

@@ -12,6 +12,8 @@ Each question was correct and verified, but not worth a member's two minutes:
                     outsider): one odd phrase out, found by elimination, not by knowing the list
     hub key         a 单选 whose wrong options are each the key with one part changed, so the key is the
                     option most like all the others (bank of 15, "以谁为重点？": ``hubs``)
+    form cue        a 多选 whose wrong options share a form no key has (examiner2, Q6: 真督实导 and 分类指导 end
+                    in 导, no key does: ``formcue``) — builders replace such an option; this catches the rest
     rewording       a wrong option that keeps nearly all of a key's words and adds its own (bank of 15, the
                     study list's "…学习教育的重要讲话和重要指示精神" beside "…的重要论述": ``hubs``)
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from content.questions.formcue import form_cue
 from content.questions.hubs import hub, reworded
 from content.questions.slots import Candidate
 from content.questions.text import ASK_BODY, BLANK, cjk_len
@@ -44,6 +47,8 @@ def refusal(c: Candidate) -> str | None:
             return "a 多选 whose answers are all bare words"
         if len([o for o in q.options if o not in q.answer]) < MIN_WRONG:
             return "a 多选 with fewer than two wrong options"
+        if form_cue([o for o in q.options if o not in q.answer], q.answer):
+            return "a 多选 whose wrong options share a form no key has"
     if q.qtype in ("fill", "single") and provenance(q.stem):
         return "a blank on where the text was printed or collected"
     if hub(q):

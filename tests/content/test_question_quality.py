@@ -10,6 +10,7 @@ import re
 
 from content.model import Corpus, Question
 from content.questions.facts import _BODY_SUFFIX
+from content.questions.formcue import form_cue
 from content.questions.kinds import compatible, form, is_negative, shared_affix
 from content.questions.requirements import asks_listed
 from content.questions.text import BLANK, cjk_len, clip, join_lines, quoted
@@ -206,7 +207,7 @@ def test_the_campaign_timeline_is_asked_and_the_issuing_body_is_not(generated: C
     assert any("2026年春节假期后启动" in a for q in bank(published) for a in q.answer)
 
 
-def test_the_five_work_arrangements_are_asked_as_a_list(generated: Corpus) -> None:
+def test_the_five_work_arrangements_as_a_list_only_as_listed_and_without_form_cue(generated: Corpus) -> None:
     arrangement = {"学习研讨", "查摆问题", "整改整治", "建章立制", "开门教育"}
     # round 6: three or four of the five are keyed, by the question's id
     hits = [q for q in choices(generated) if q.qtype == "multiple" and set(q.answer) <= arrangement]
@@ -214,8 +215,11 @@ def test_the_five_work_arrangements_are_asked_as_a_list(generated: Corpus) -> No
     # (警示教育, bank-final Q9) unless the 多选 asks only what the text lists ("括号处原文列举的有哪些？") — and the
     # owner reads a central list closed by 等 and a noun as whole: its wrong options are the centre's other
     # measures (test_owner_decisions), never a fault nor a speech's phrase
-    assert hits and all(asks_listed(q.stem) for q in hits), "a 多选 on the open 工作安排 list"
+    # ... which all end in 导 where no arrangement does: a pair of them is a form cue (examiner2, Q6), and the
+    # list is no longer asked as a 多选 (test_lists_named)
+    assert all(asks_listed(q.stem) for q in hits), "a 多选 on the open 工作安排 list"
     assert all(set(wrong(q)) <= {"分类指导", "真督实导", "宣传引导"} for q in hits)
+    assert all(form_cue(wrong(q), q.answer) is None for q in hits)
     assert all(not is_negative(o) for q in hits for o in wrong(q))
 
 

@@ -60,8 +60,9 @@ def test_a_multiple_with_one_wrong_option_is_refused() -> None:
                "一是重始轻终。三是重显轻隐。四是重易轻难。五是重局部轻全局。",
                options=("重易轻难", "重始轻终", "重显轻隐", "重局部轻全局", "重速度轻质量"))
     assert refusal(one) == "a 多选 with fewer than two wrong options"
-    two = cand("multiple", one.question.stem, one.question.answer[:3], one.question.sentence,
-               options=("重易轻难", "重始轻终", "重显轻隐", "重当前轻长远", "重速度轻质量"))
+    # (all four keyed: three four-character keys beside two six-character outsiders are a form cue, round 7)
+    two = cand("multiple", one.question.stem, one.question.answer, one.question.sentence,
+               options=("重易轻难", "重始轻终", "重显轻隐", "重局部轻全局", "重当前轻长远", "重速度轻质量"))
     assert refusal(two) is None
 
 

@@ -28,6 +28,8 @@ from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.meetings import fits, get_meeting, seen_by, study_units
 from storage.members import audit
 from storage.models import (
+    Attendance,
+    AttendanceStatus,
     Makeup,
     Meeting,
     Member,
@@ -151,14 +153,21 @@ def makeup_states(*, session: Session, meeting_id: int) -> dict[int, str]:
 
 def makeup_states_of(*, session: Session, meeting_ids: Sequence[int]) -> dict[int, dict[int, str]]:
     """``makeup_states`` for many meetings at once (meeting id -> member id -> state): the one rule that
-    /attendance, /stats and the ledger share, so their 补学 figures cannot disagree."""
+    /attendance, /stats and the ledger share, so their 补学 figures cannot disagree.  Whoever the ledger
+    records as present is left out: a member who came owes no 补学, whatever row was assigned before."""
     states: dict[int, dict[int, str]] = {}
     rows = session.exec(select(Makeup).where(col(Makeup.meeting_id).in_(list(meeting_ids)))).all()
     quiz_ids = [r.quiz_session_id for r in rows
                 if r.completed_at is None and r.read_at is not None and r.quiz_session_id is not None]
     finished = set(session.exec(select(QuizSession.id).where(
         col(QuizSession.id).in_(quiz_ids), QuizSession.state == QuizSessionState.FINISHED)).all())
+    # a member recorded present (the secretary's /attendance after the fact, or a late check-in) owes nothing
+    came = set(session.exec(select(Attendance.meeting_id, Attendance.member_id).where(
+        col(Attendance.meeting_id).in_(list(meeting_ids)),
+        col(Attendance.status).in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE]))).all())
     for row in rows:
+        if (row.meeting_id, row.member_id) in came:
+            continue
         done = row.completed_at is not None or (row.read_at is not None and row.quiz_session_id in finished)
         states.setdefault(row.meeting_id, {})[row.member_id] = "done" if done else "owes"
     return states

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
-from storage.models import Meeting, Member, Rsvp
+from storage.models import Meeting, MeetingStatus, Member, Rsvp
 from tests.bot.test_meetings import GROUP, WANG, ZHANG, deliver, group_session, join, rows  # noqa: F401  (fixture)
 from tests.factories import SECRETARY_ID
 
@@ -140,3 +140,24 @@ async def test_a_secretary_who_hosted_is_given_the_command_not_told_to_ask_the_s
     assert "已登记" in (await session.send(SECRETARY_ID, f"/attendance {mid} {who} 出席"))[0].plain
     owes = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain.split("补学未完成：")[1].split("\n")[0]
     assert secretary.name not in owes
+
+
+async def test_cancelling_a_monthly_occurrence_brings_the_next_real_one(
+    session: OfflineSession, clock: FakeClock
+) -> None:
+    await join(session)
+    await session.send(SECRETARY_ID, "/newmeeting 主题党日 | 2026-03-28 14:30 | 纪念馆一楼 | 参观党史纪念馆 | 每月")
+    await deliver(session)
+    clock.set(datetime(2026, 3, 29, 1, 0, tzinfo=UTC))  # March's is over; April's is the next, May's not yet made
+    await deliver(session)
+    april = max(rows(session, Meeting), key=lambda m: m.starts_at)
+    assert april.starts_at.month == 4
+    await session.send(SECRETARY_ID, f"/meeting {april.id} 取消")
+    assert "已取消" in (await session.press(SECRETARY_ID, 1))[-1].plain
+    sent = await deliver(session)
+    held = [m for m in rows(session, Meeting) if m.status == MeetingStatus.SCHEDULED and m.starts_at.month == 5]
+    assert len(held) == 1  # May's exists at once, though it is beyond the usual horizon
+    assert any("会议通知" in m.plain and "5月28日" in m.plain for m in sent if m.chat_id == ZHANG), [
+        m.plain for m in sent
+    ]
+    assert "5月28日" in (await session.send(ZHANG, "/meetings"))[0].plain

@@ -48,9 +48,11 @@ def makeup_of(*, session: Session, meeting_id: int, member_id: int) -> Makeup | 
     return session.exec(select(Makeup).where(Makeup.meeting_id == meeting_id, Makeup.member_id == member_id)).first()
 
 
-def makeup_questions(*, session: Session, meeting: Meeting, size: int) -> list[int]:
-    """Published questions whose source document is among the meeting's materials, the most worth first."""
-    titles = list(meeting.materials)
+def makeup_questions(*, session: Session, meeting: Meeting, size: int, titles: Sequence[str] | None = None
+                     ) -> list[int]:
+    """Published questions whose source document is among the meeting's materials (``titles``: only those of
+    them the 补学 offered to read — a quiz on a material never shown is unfair), the most worth first."""
+    titles = [t for t in meeting.materials if titles is None or t in titles]
     if not titles:
         return []
     doc_keys = list(session.exec(select(StudyUnit.doc_key).where(
@@ -71,8 +73,10 @@ class MakeupStep:
     quiz: QuizSession | None = None
 
 
-def start_makeup(*, session: Session, member: Member, meeting_id: int, now: datetime, size: int) -> MakeupStep:
-    """The member read the materials: record it and start the quiz (again, if a previous one was left)."""
+def start_makeup(*, session: Session, member: Member, meeting_id: int, now: datetime, size: int,
+                 titles: Sequence[str] | None = None) -> MakeupStep:
+    """The member read the materials (``titles``: those the 补学 offered): record it and start the quiz on
+    them (again, if a previous one was left)."""
     assert member.id is not None
     row = makeup_of(session=session, meeting_id=meeting_id, member_id=member.id)
     if row is None:
@@ -83,7 +87,7 @@ def start_makeup(*, session: Session, member: Member, meeting_id: int, now: date
     row.read_at = row.read_at or now
     meeting = session.get(Meeting, meeting_id)
     assert meeting is not None
-    ids = makeup_questions(session=session, meeting=meeting, size=size)
+    ids = makeup_questions(session=session, meeting=meeting, size=size, titles=titles)
     quiz = quiz_store.start_session(session=session, member=member, now=now, size=len(ids), question_ids=ids,
                                     kind=QUIZ_KIND) if ids else None
     if quiz is None:

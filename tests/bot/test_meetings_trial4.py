@@ -8,9 +8,14 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlmodel import col, select
+
 from bot.fakeapi.session import OfflineSession
+from bot.texts import book_title
 from scheduler.clock import FakeClock
-from storage.models import Meeting, MeetingStatus, Member, Rsvp
+from storage.models import Meeting, MeetingStatus, Member, Question, QuestionStatus, QuizSession, Rsvp, StudyUnit
+from tests.bot.study_helpers import db_of, study_fixture, tick  # noqa: F401  (the fixture)
+from tests.bot.study_helpers import join as study_join
 from tests.bot.test_meetings import GROUP, WANG, ZHANG, deliver, group_session, join, rows  # noqa: F401  (fixture)
 from tests.factories import SECRETARY_ID
 
@@ -161,3 +166,32 @@ async def test_cancelling_a_monthly_occurrence_brings_the_next_real_one(
         m.plain for m in sent
     ]
     assert "5月28日" in (await session.send(ZHANG, "/meetings"))[0].plain
+
+
+async def test_makeup_names_the_materials_it_sends_and_quizzes_only_on_them(
+    study: OfflineSession, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    await study_join(study, ZHANG, WANG)
+    with db_of(study).session() as s:  # three materials in reading order, the first with published questions
+        quizzed = {q.doc_key for q in s.exec(select(Question).where(Question.status == QuestionStatus.PUBLISHED))}
+        doc_of: dict[str, str] = {}
+        for unit in sorted(s.exec(select(StudyUnit)).all(), key=lambda u: u.position):
+            if doc_of or unit.doc_key in quizzed:
+                doc_of.setdefault(unit.title, unit.doc_key)
+    three = list(doc_of)[:3]
+    assert len(three) == 3
+    line = "/newmeeting 党课 | 2026-03-25 14:30 | 三楼会议室 | 专题党课 | " + " | ".join(f"材料 {t}" for t in three)
+    await study.send(SECRETARY_ID, line)
+    await tick(study)
+    clock.set(datetime(2026, 3, 25, 8, 30, tzinfo=UTC))  # over, nobody checked in
+    (told,) = [m.plain for m in await tick(study) if m.chat_id == WANG and "补学" in m.plain]
+    listed = [t for t in three if f"· 《{book_title(t, 'zh')}》" in told]
+    left = [t for t in three if t not in listed]
+    assert listed and left, told  # the 补学 sends a part: the rest is named as left out, not listed as sent
+    assert "其他材料" in told and all(f"《{book_title(t, 'zh')}》" in told.split("其他材料")[1] for t in left)
+    await study.press(WANG, 1)  # 已学完，开始测验
+    with db_of(study).session() as s:
+        quiz = s.exec(select(QuizSession).where(QuizSession.kind == "makeup")).one()
+        asked = {q.doc_key for q in s.exec(select(Question).where(col(Question.id).in_(quiz.question_ids))).all()}
+    assert asked and asked <= {doc_of[t] for t in listed}  # nothing on a material never offered

@@ -25,7 +25,8 @@ from content.sentences import split_sentences
 from scheduler.kinds import Outgoing
 from storage import meetings as meeting_store
 from storage.makeup import makeup_of, makeup_questions
-from storage.models import Delivery, Meeting, Member, MemberStatus, StudyUnit
+from storage.members import is_at_least
+from storage.models import Delivery, Meeting, Member, MemberStatus, Role, StudyUnit
 
 EXCERPT_CHARS = 300  # of the materials' text in the 补学 message itself
 STUDY_CHARS = 1500  # of the materials' text offered in all (the rest comes with daily study, /study)
@@ -46,14 +47,21 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
     lang = texts.lang(member.language)
     # the host shows the check-in code and often does not check in: "您未参加" read wrong to them (V4)
     host = "_host" if (meeting.host or "").strip() == member.name.strip() else ""
-    questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size))
+    # a secretary keeps the ledger: told the command, not to "ask the secretary" (trial3 W4)
+    own = "_secretary" if is_at_least(member, Role.SECRETARY) else ""
+    who = member.name if member.name and not any(c.isspace() for c in member.name) else str(member.id)  # one word
+    ledger = {"id": meeting.id, "name": who}
+    questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size,
+                                     titles=offered_titles(session, meeting)))
     passages = makeup_passages(session, meeting)
     if not passages:  # nothing to read: no button to "complete" it; the secretary records it (U12)
         return Outgoing(text=Safe("\n\n".join([
-            texts.t(f"mtg.makeup.head_none{host}", lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
-                    start=when(texts, lang, meeting.starts_at, settings.tz)),
-            texts.t("mtg.makeup.nothing_to_read", lang)])))
-    text = Safe("\n\n".join([makeup_text(texts, lang, meeting, passages, settings.tz, host=bool(host)),
+            texts.t(f"mtg.makeup.head_none{host}{own if host else ''}", lang, kind=kind_word(texts, lang, meeting.kind),
+                    topic=meeting.topic, start=when(texts, lang, meeting.starts_at, settings.tz), **ledger),
+            texts.t(f"mtg.makeup.nothing_to_read{own}", lang, **ledger)])))
+    text = Safe("\n\n".join([makeup_text(texts, lang, meeting, passages, settings.tz, host=bool(host),
+                                           secretary=who if own else None,
+                                           offered=offered_titles(session, meeting)),
                               texts.t("mtg.makeup.quiz" if questions else "mtg.makeup.no_quiz", lang,
                                       count=questions)]))
     more = sum(len(body) for _title, body in passages) > len(_excerpt(passages))
@@ -64,6 +72,13 @@ def makeup_passages(session: Session, meeting: Meeting) -> list[tuple[str, str]]
     """(heading, text) of the meeting's materials, in reading order, up to :data:`STUDY_CHARS` in whole
     sentences."""
     return [(unit.heading or unit.title, excerpt) for unit, excerpt in _offered(session, meeting)]
+
+
+def offered_titles(session: Session, meeting: Meeting) -> list[str]:
+    """The meeting's materials the 补学 gives to read (at least in part, within :data:`STUDY_CHARS`), in the
+    meeting's order: the message names these, and its quiz asks only about them (trial3 W10)."""
+    shown = {unit.title for unit, _excerpt in _offered(session, meeting)}
+    return [title for title in meeting.materials if title in shown]
 
 
 def makeup_unit_ids(session: Session, meeting: Meeting) -> list[int]:
@@ -94,14 +109,20 @@ def _excerpt(passages: list[tuple[str, str]]) -> str:
 
 
 def makeup_text(texts: Catalog, lang: str, meeting: Meeting, passages: list[tuple[str, str]], tz: ZoneInfo,
-                *, host: bool = False) -> Safe:
-    """The 补学 message; to the meeting's own host it says so (they may have hosted it without checking in)."""
-    parts = [texts.t("mtg.makeup.head_host" if host else "mtg.makeup.head", lang,
-                     kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
-                     start=when(texts, lang, meeting.starts_at, tz))]
-    if meeting.materials:
+                *, host: bool = False, secretary: str | None = None, offered: list[str] | None = None) -> Safe:
+    """The 补学 message; to the meeting's own host it says so (they may have hosted it without checking in),
+    and to a host who is a secretary (``secretary``: their name) it gives the command to record it."""
+    key = ("mtg.makeup.head_host_secretary" if secretary else "mtg.makeup.head_host") if host else "mtg.makeup.head"
+    parts = [texts.t(key, lang, kind=kind_word(texts, lang, meeting.kind), topic=meeting.topic,
+                     start=when(texts, lang, meeting.starts_at, tz), id=meeting.id, name=secretary or "")]
+    listed = list(meeting.materials) if offered is None else offered
+    if listed:
         parts.append(texts.t("mtg.makeup.materials", lang, titles=Safe("\n".join(
-            texts.t("mtg.makeup.material", lang, title=book_title(title, lang)) for title in meeting.materials))))
+            texts.t("mtg.makeup.material", lang, title=book_title(title, lang)) for title in listed))))
+    left = [title for title in meeting.materials if title not in listed]
+    if left:  # said, not silently dropped: the member knows what the 补学 (and its quiz) does not cover
+        parts.append(texts.t("mtg.makeup.left_out", lang, titles=texts.plain("mtg.glyph.sep", lang).join(
+            texts.plain("mtg.makeup.left_title", lang, title=book_title(title, lang)) for title in left)))
     excerpt = _excerpt(passages)
     if excerpt:
         parts.append(texts.t("mtg.makeup.unit", lang, title=passages[0][0], text=excerpt))

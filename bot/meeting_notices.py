@@ -258,7 +258,8 @@ def _makeup_promise(settings: Settings, session: Session, meeting: Meeting) -> s
     the materials alone, or nothing to read — then the secretary arranges it."""
     if not meeting_makeup.makeup_passages(session, meeting):
         return "mtg.leave.makeup_none"
-    if makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size):
+    if makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size,
+                        titles=meeting_makeup.offered_titles(session, meeting)):
         return "mtg.leave.makeup_quiz"
     return "mtg.leave.makeup_read"
 

@@ -175,9 +175,12 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
         out.append(texts.t("mtg.roster.absent", lang, names=_names(texts, lang, roster.having("absent"))))
     else:
         out.append(texts.t("mtg.roster.not_yet", lang, names=_names(texts, lang, roster.having(None))))
-    pending = [x for x in roster.expected if x.leave_status == "pending"]
+    # a request the ledger settled (came, or recorded 请假) waits for nothing; once the meeting is over an
+    # undecided one is said to be so, not "待审批" forever
+    pending = [x for x in roster.expected if x.leave_status == "pending" and x.status in (None, "absent")]
     if pending:
-        out.append(texts.t("mtg.roster.leave_pending", lang, names=_names(texts, lang, pending)))
+        key = "mtg.roster.leave_undecided" if roster.final else "mtg.roster.leave_pending"
+        out.append(texts.t(key, lang, names=_names(texts, lang, pending)))
     out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(texts, lang, roster.said_yes_absent),
                        unannounced=_names(texts, lang, roster.came_unannounced)))
     if roster.quorum is not None and roster.quorum.full_expected == 0:  # only 预备党员 expected: no quorum

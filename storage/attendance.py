@@ -128,6 +128,10 @@ def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool
         raise NotFound("leave_not_found", id=rsvp_id)
     meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id, scope=seen)
     decision = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
+    marked = session.exec(select(Attendance.status).where(Attendance.meeting_id == row.meeting_id,
+                                                          Attendance.member_id == row.member_id)).first()
+    if marked is not None and marked != AttendanceStatus.ABSENT:  # came, or recorded 请假: settled by the ledger
+        raise InvalidState("leave_decided", id=rsvp_id)
     if row.response != "leave":  # the member said 参加 since: nothing to decide, and the secretary is told so
         who = session.get(Member, row.member_id)
         raise InvalidState("leave_withdrawn", id=rsvp_id, name=who.name if who else "")
@@ -259,8 +263,26 @@ def _record(session: Session, member: Member, meeting: Meeting, now: datetime) -
     row = row or Attendance(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member.id)
     row.status, row.checked_in_at, row.method, row.note = status, now, "self", None
     session.add(row)
+    settle_leave(session=session, meeting_id=meeting.id, member_id=member.id, status=status, by=None, now=now)
     session.flush()
     return CheckInResult(CheckIn(status.value), meeting)
+
+
+def settle_leave(*, session: Session, meeting_id: int, member_id: int, status: AttendanceStatus, by: int | None,
+                 now: datetime) -> None:
+    """What the ledger now records settles an undecided 请假, so it does not wait for a decision forever:
+    recorded 请假 (excused) approves it, recorded present (or a check-in) withdraws it — the member came.
+    Absent leaves it open: the secretary may still excuse them."""
+    row = rsvp_of(session=session, meeting_id=meeting_id, member_id=member_id)
+    if row is None or row.response != "leave" or row.leave_status != LeaveStatus.PENDING:
+        return
+    if status == AttendanceStatus.EXCUSED:
+        row.leave_status, row.decided_by, row.decided_at = LeaveStatus.APPROVED, by, now
+    elif status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+        row.response, row.leave_status = "attend", None
+    else:
+        return
+    session.add(row)
 
 
 def mark(*, session: Session, actor: Member, meeting_id: int, member_id: int, status: AttendanceStatus,
@@ -276,6 +298,8 @@ def mark(*, session: Session, actor: Member, meeting_id: int, member_id: int, st
     row = row or Attendance(branch_id=meeting.branch_id, meeting_id=meeting_id, member_id=member_id)
     row.status, row.method, row.note, row.checked_in_at = status, "secretary", (clean_text(note) or None), now
     session.add(row)
+    settle_leave(session=session, meeting_id=meeting_id, member_id=member_id, status=status, by=actor.tg_user_id,
+                 now=now)
     audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id, action="attendance_marked",
           detail=f"meeting #{meeting_id} member #{member_id} {status}", now=now)
     return meeting, member

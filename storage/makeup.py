@@ -28,6 +28,8 @@ from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.meetings import fits, get_meeting, seen_by, study_units
 from storage.members import audit
 from storage.models import (
+    Attendance,
+    AttendanceStatus,
     Makeup,
     Meeting,
     Member,
@@ -46,9 +48,11 @@ def makeup_of(*, session: Session, meeting_id: int, member_id: int) -> Makeup | 
     return session.exec(select(Makeup).where(Makeup.meeting_id == meeting_id, Makeup.member_id == member_id)).first()
 
 
-def makeup_questions(*, session: Session, meeting: Meeting, size: int) -> list[int]:
-    """Published questions whose source document is among the meeting's materials, the most worth first."""
-    titles = list(meeting.materials)
+def makeup_questions(*, session: Session, meeting: Meeting, size: int, titles: Sequence[str] | None = None
+                     ) -> list[int]:
+    """Published questions whose source document is among the meeting's materials (``titles``: only those of
+    them the 补学 offered to read — a quiz on a material never shown is unfair), the most worth first."""
+    titles = [t for t in meeting.materials if titles is None or t in titles]
     if not titles:
         return []
     doc_keys = list(session.exec(select(StudyUnit.doc_key).where(
@@ -69,8 +73,10 @@ class MakeupStep:
     quiz: QuizSession | None = None
 
 
-def start_makeup(*, session: Session, member: Member, meeting_id: int, now: datetime, size: int) -> MakeupStep:
-    """The member read the materials: record it and start the quiz (again, if a previous one was left)."""
+def start_makeup(*, session: Session, member: Member, meeting_id: int, now: datetime, size: int,
+                 titles: Sequence[str] | None = None) -> MakeupStep:
+    """The member read the materials (``titles``: those the 补学 offered): record it and start the quiz on
+    them (again, if a previous one was left)."""
     assert member.id is not None
     row = makeup_of(session=session, meeting_id=meeting_id, member_id=member.id)
     if row is None:
@@ -81,7 +87,7 @@ def start_makeup(*, session: Session, member: Member, meeting_id: int, now: date
     row.read_at = row.read_at or now
     meeting = session.get(Meeting, meeting_id)
     assert meeting is not None
-    ids = makeup_questions(session=session, meeting=meeting, size=size)
+    ids = makeup_questions(session=session, meeting=meeting, size=size, titles=titles)
     quiz = quiz_store.start_session(session=session, member=member, now=now, size=len(ids), question_ids=ids,
                                     kind=QUIZ_KIND) if ids else None
     if quiz is None:
@@ -151,14 +157,21 @@ def makeup_states(*, session: Session, meeting_id: int) -> dict[int, str]:
 
 def makeup_states_of(*, session: Session, meeting_ids: Sequence[int]) -> dict[int, dict[int, str]]:
     """``makeup_states`` for many meetings at once (meeting id -> member id -> state): the one rule that
-    /attendance, /stats and the ledger share, so their 补学 figures cannot disagree."""
+    /attendance, /stats and the ledger share, so their 补学 figures cannot disagree.  Whoever the ledger
+    records as present is left out: a member who came owes no 补学, whatever row was assigned before."""
     states: dict[int, dict[int, str]] = {}
     rows = session.exec(select(Makeup).where(col(Makeup.meeting_id).in_(list(meeting_ids)))).all()
     quiz_ids = [r.quiz_session_id for r in rows
                 if r.completed_at is None and r.read_at is not None and r.quiz_session_id is not None]
     finished = set(session.exec(select(QuizSession.id).where(
         col(QuizSession.id).in_(quiz_ids), QuizSession.state == QuizSessionState.FINISHED)).all())
+    # a member recorded present (the secretary's /attendance after the fact, or a late check-in) owes nothing
+    came = set(session.exec(select(Attendance.meeting_id, Attendance.member_id).where(
+        col(Attendance.meeting_id).in_(list(meeting_ids)),
+        col(Attendance.status).in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE]))).all())
     for row in rows:
+        if (row.meeting_id, row.member_id) in came:
+            continue
         done = row.completed_at is not None or (row.read_at is not None and row.quiz_session_id in finished)
         states.setdefault(row.meeting_id, {})[row.member_id] = "done" if done else "owes"
     return states

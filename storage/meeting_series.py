@@ -109,11 +109,31 @@ def _occurrences(session: Session, series: MeetingSeries, tz: ZoneInfo, *, start
 
 
 def extend_series(*, session: Session, tz: ZoneInfo, now: datetime) -> int:
-    """Keep every active series' occurrences created :data:`SERIES_HORIZON` ahead; returns how many were added."""
+    """Keep every active series' occurrences created :data:`SERIES_HORIZON` ahead; returns how many were added.
+
+    When every occurrence within it is cancelled (skipped), the series reaches on, a month at a time, to its
+    next real one: else members would see no upcoming meeting until the horizon got there (trial3 W11), and
+    that occurrence is announced as a series' next one is."""
     added = 0
     for series in session.exec(select(MeetingSeries).where(col(MeetingSeries.active).is_(True))).all():
-        added += len(_occurrences(session, series, tz, start=now, until=now + SERIES_HORIZON, now=now))
+        until = now + SERIES_HORIZON
+        added += len(_occurrences(session, series, tz, start=now, until=until, now=now))
+        for _ in range(SKIP_REACH):
+            if _next_held(session, series, now):
+                break
+            until += timedelta(days=31)
+            added += len(_occurrences(session, series, tz, start=now, until=until, now=now))
     return added
+
+
+SKIP_REACH = 12  # months a series reaches past cancelled occurrences for its next real one
+
+
+def _next_held(session: Session, series: MeetingSeries, now: datetime) -> bool:
+    """Whether the series has an occurrence still to come that is not cancelled."""
+    return session.exec(select(Meeting.id).where(
+        Meeting.series_id == series.id, Meeting.starts_at > now,
+        Meeting.status == MeetingStatus.SCHEDULED)).first() is not None
 
 
 def ending(*, session: Session, actor: Member, series_id: int, now: datetime, scope: Scope | None = None

@@ -45,7 +45,7 @@ from storage import meetings as meeting_store
 from storage import quiz as quiz_store
 from storage import study as study_store
 from storage.attendance import CheckIn
-from storage.models import AttendanceStatus, Member, Role
+from storage.models import AttendanceStatus, Meeting, Member, Role
 
 LINK_PREFIX = code_screen.LINK_PREFIX
 _PAYLOAD = re.compile(r"^(\d{1,10})_(\w{1,12})$")  # after the prefix: <meeting id>_<code>
@@ -201,7 +201,10 @@ async def makeup_done(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     member, now, size = caller.member, svc.clock.now(), svc.settings.study.quiz_size
 
     def start(*, session: Session) -> makeup.MakeupStep:
-        step = makeup.start_makeup(session=session, member=member, meeting_id=data.int_arg(), now=now, size=size)
+        meeting = session.get(Meeting, data.int_arg()) if meeting_store.fits(data.int_arg()) else None
+        titles = meeting_makeup.offered_titles(session, meeting) if meeting is not None else None
+        step = makeup.start_makeup(session=session, member=member, meeting_id=data.int_arg(), now=now, size=size,
+                                   titles=titles)
         _count_as_study(session, member, data.int_arg(), now)
         return step
 

@@ -192,9 +192,20 @@ async def ics_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     return None
 
 
+async def drop_reason_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """参加 tapped while the reason for 请假 is awaited: the member changed their mind, so the prompt goes
+    (else their next ordinary message would be filed as a leave request and undo the 参加).  Returns without
+    stopping: the 参加 button's own handler (a later group) still records the answer."""
+    assert context.user_data is not None
+    context.user_data.pop(LEAVE_KEY, None)
+    return ConversationHandler.END
+
+
 def leave_conversation(ends: list[AnyHandler]) -> AnyHandler:
-    """After 请假 the member's next private text is the reason (``ends``: /cancel and other commands)."""
+    """After 请假 the member's next private text is the reason (``ends``: /cancel and other commands; 参加
+    under any notice drops the prompt too)."""
     private = filters.ChatType.PRIVATE
+    attend = cast(AnyHandler, CallbackQueryHandler(drop_reason_prompt, pattern=rf"{pattern(view.CB)}y:"))
     with warnings.catch_warnings():
         # per user, not per message: the reason arrives as a new message
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
@@ -202,7 +213,7 @@ def leave_conversation(ends: list[AnyHandler]) -> AnyHandler:
             entry_points=[CallbackQueryHandler(start_leave, pattern=rf"{pattern(view.CB)}n:")],
             states={REASON: [cast(AnyHandler, MessageHandler(filters.TEXT & ~filters.COMMAND & private,
                                                              receive_reason))]},
-            fallbacks=ends, allow_reentry=True, conversation_timeout=PROMPT_TIMEOUT_S,
+            fallbacks=[*ends, attend], allow_reentry=True, conversation_timeout=PROMPT_TIMEOUT_S,
             per_chat=False,  # 请假 may be pressed in the group; the reason is typed in private
         )
 

@@ -133,7 +133,7 @@ def digest_week(settings: Settings, week: str, now: datetime) -> Period:
     return last_week(settings, monday)
 
 
-def nudge_button_key(figures: stats_store.BranchStats, behind: int, *, sender: int) -> str:
+def nudge_button_key(figures: stats_store.BranchStats, behind: int, *, sender: int | None) -> str:
     """The button's words: its count leaves out the reading secretary and those the bot cannot message, so
     when the digest lists more people than it nudges, the label says who is left out — a secretary who
     reads "尚未答题（4）" and then "3 人" must not wonder who was lost."""

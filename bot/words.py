@@ -61,8 +61,10 @@ def _bare(title: str) -> str:
 
 def _same(a: str, b: str) -> bool:
     """Whether title ``a`` is ``b`` or named inside it (《中共中央办公厅印发〈…通知〉》 names 《…通知》)."""
+
     def key(s: str) -> str:
         return re.sub(r"[\s《》〈〉“”‘’\"']", "", s)
+
     return bool(key(a)) and key(a) in key(b)
 
 

@@ -16,7 +16,8 @@ from scheduler.clock import FakeClock
 from storage.models import Question, QuestionStatus
 from tests.bot.study_helpers import MEMBER, answer, db_of, join, study_fixture, waiting  # noqa: F401
 from tests.bot.test_digest_nudge import _seed_week
-from tests.bot.test_group_manners import GROUP, branch, typed_in_group  # noqa: F401  (the ``branch`` fixture)
+from tests.bot.test_group_manners import GROUP, typed_in_group
+from tests.bot.test_group_manners import branch as branch  # the ``branch`` fixture
 from tests.bot.test_stats import _branch_with_members, _not_meetings, _svc
 from tests.factories import SECRETARY_ID
 
@@ -52,8 +53,8 @@ async def test_the_digest_button_says_it_leaves_out_the_reading_secretary(sessio
     if lang == "zh":  # the secretary reading it is listed, and the button's count is the others
         assert "尚未答题（3）：李 书记" in digest[0].plain, digest[0].plain
     button = digest[0].button_list()[0].text
-    wanted = "提醒未学习或未答题的其余 3 人（不含您本人）" if lang == "zh" else "Nudge the other 3 members listed (not you)"
-    assert button == wanted, button
+    wanted = {"zh": "提醒未学习或未答题的其余 3 人（不含您本人）", "en": "Nudge the other 3 members listed (not you)"}
+    assert button == wanted[lang], button
 
 
 async def test_me_says_a_study_day_counts_make_up_reading_too(study: OfflineSession) -> None:

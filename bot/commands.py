@@ -120,7 +120,9 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
         caller = await load_caller(update, svc, context)
         if caller is None:
             return
-        if command.private and not caller.private:
+        # a private command the sender may use goes to private chat; one they may not use is refused (aside,
+        # below) rather than sent back to private chat, where it would be refused anyway
+        if command.private and not caller.private and (not caller.active or command.allowed(caller)):
             await group_manners.redirect_command(update, context, svc, caller, command.name, args_of(context))
             return
 

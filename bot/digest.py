@@ -117,8 +117,8 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
     markup = None
     if behind:
         data = CallbackData(CB_FEATURE, "nudge", (str(branch.id), row.payload.get("week", ""))).encode()
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(texts.plain("digest.nudge_button", lang, count=behind),
-                                                             callback_data=data)]])
+        label = texts.plain(nudge_button_key(figures, behind, sender=member.id), lang, count=behind)
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
     return Outgoing(text=text, markup=markup)
 
 
@@ -131,6 +131,16 @@ def digest_week(settings: Settings, week: str, now: datetime) -> Period:
     except ValueError:
         return last_week(settings, now)
     return last_week(settings, monday)
+
+
+def nudge_button_key(figures: stats_store.BranchStats, behind: int, *, sender: int | None) -> str:
+    """The button's words: its count leaves out the reading secretary and those the bot cannot message, so
+    when the digest lists more people than it nudges, the label says who is left out — a secretary who
+    reads "尚未答题（4）" and then "3 人" must not wonder who was lost."""
+    listed = {m.id for m in figures.not_studied} | {m.id for m in figures.not_answered}
+    but_you = sender in listed
+    unreachable = len(listed) - behind - (1 if but_you else 0) > 0
+    return "digest.nudge_button" + ("_reachable" if unreachable else "") + ("_but_you" if but_you else "")
 
 
 def behind_members(session: Session, figures: stats_store.BranchStats, *, sender: int | None) -> dict[int, str]:

@@ -189,7 +189,7 @@ def feedback_text(texts: Catalog, lang: str, q: Question, correct: bool, chosen:
     if (sourced := cited(q.explanation)) is not None:  # the same 出处, and the speaker it cites beside it
         source, quote = sourced
         return texts.t("quiz.feedback_sourced", lang, verdict=verdict, given=given or "—", answer=answer,
-                       source=source, document=source_title(texts, lang, q.document),
+                       document=source_title(texts, lang, q.document, source),
                        sentence=_cut(raised(quote)))
     explanation = texts.t("quiz.explanation", lang, text=q.explanation) if _adds(q) else ""
     return texts.t("quiz.feedback", lang, verdict=verdict, given=given or "—", answer=answer,

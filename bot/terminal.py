@@ -44,6 +44,7 @@ DEFAULT_USER_ID = 10001
 DEFAULT_USER_NAME = "张三"
 _INDENT = "    "
 TYPING_PAUSE = timedelta(seconds=2)
+KEYBOARDS_LISTED = 5  # :keyboards shows the newest few
 _STEP = re.compile(r"(\d+)([wdhm])")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 SIMULATED_GROUP_ID = -1009990000001  # a supergroup-shaped id no real group has
@@ -173,8 +174,13 @@ class ChatClient:
             self.write(self.say("help"))
         elif name == "who":
             self.write(self.say("who", label=self.current.label(), id=self.current.user_id))
-        elif name == "press":
-            await self._press(self._number(rest, "usage.press"))
+        elif name == "press":  # ":press N" or ":press N @MSG" (an older keyboard, numbered by :keyboards)
+            number, _, message = rest.partition("@")
+            await self._press(
+                self._number(number, "usage.press"), self._number(message, "usage.press") if message else None
+            )
+        elif name == "keyboards":
+            self._list_keyboards()
         elif name == "as":
             await self._switch(rest)
         elif name == "clock":
@@ -199,11 +205,22 @@ class ChatClient:
             raise self._error(usage)
         return int(text)
 
-    async def _press(self, n: int) -> None:
-        """Check what the user can see before pressing, so a mistake is told in the session's language."""
-        keyboard = self.api.last_keyboard(self._chat_id())
-        if keyboard is None:
+    def _list_keyboards(self) -> None:
+        """The keyboards still shown here, newest first, each with its message number for ``:press N @MSG``."""
+        shown = self.api.world.keyboards(self._chat_id())[:KEYBOARDS_LISTED]
+        if not shown:
             raise self._error("no_keyboard")
+        for keyboard in shown:
+            first = (self.api.world.message_text(keyboard.chat_id, keyboard.message_id).splitlines() or [""])[0]
+            labels = "  ".join(f"[{i}] {b.text}" for i, b in enumerate(keyboard.buttons(), 1))
+            self.write(self.say("keyboard", id=keyboard.message_id, text=first[:40], labels=labels))
+
+    async def _press(self, n: int, message_id: int | None = None) -> None:
+        """Check what the user can see before pressing, so a mistake is told in the session's language."""
+        shown = self.api.world.keyboards(self._chat_id())
+        keyboard = next((k for k in shown if message_id in (None, k.message_id)), None)
+        if keyboard is None:
+            raise self._error("no_keyboard" if message_id is None else "no_keyboard_at", id=message_id)
         buttons = keyboard.buttons()
         if not 1 <= n <= len(buttons):
             labels = "  ".join(f"[{i}] {b.text}" for i, b in enumerate(buttons, 1))
@@ -211,7 +228,7 @@ class ChatClient:
         button = buttons[n - 1]
         if button.callback_data is None:
             raise self._error("not_callback", n=n, label=button.text, target=button.url or "?")
-        await self.session.press(self.current.user_id, n, self.where())
+        await self.session.press(self.current.user_id, n, self.where(), message_id)
 
     async def _answer(self, numbers: list[int]) -> None:
         if not numbers:

@@ -35,14 +35,53 @@ def join_names(texts: Catalog, lang: str, names: Iterable[str]) -> str:
     return texts.plain("punct.list_sep", lang).join(names)
 
 
-def source_title(texts: Catalog, lang: str, document: str) -> str:
+def source_title(texts: Catalog, lang: str, document: str, cited: str = "") -> str:
     """A question's (or snippet's) source document as every screen names it — quiz feedback, group polls,
     review cards, /stats, /me and the ledgers: 《…》 in Chinese, “…” in English, never marked twice (a title
-    stored with its own 《》 loses them first).  One function, so the names cannot drift apart (V5)."""
-    title = document.strip()
+    stored with its own 《》 loses them first).  One function, so the names cannot drift apart (V5).
+
+    ``cited`` is who or what an explanation says the sentence comes from ("习近平（载《…》）", "《…通知》"): it
+    is added beside the title only when it says something the title does not — a title is named once, not
+    again in brackets (《A》（《A》）) nor nested ((载《…》) inside （…）), trial 3 W9."""
+    title = _bare(document)
+    named = texts.plain("punct.title", lang, title=book_title(title, lang))
+    who = _speaker(texts, lang, cited.strip(), title)
+    return texts.plain("punct.cited", lang, title=named, who=who) if who else named
+
+
+_CARRIED = re.compile(r"^(?P<who>.+?)[（(]载(?P<where>《.+》)[）)]$", re.S)
+
+
+def _bare(title: str) -> str:
+    title = title.strip()
     if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
         title = title[1:-1]
-    return texts.plain("punct.title", lang, title=book_title(title, lang))
+    return title
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether title ``a`` is ``b`` or named inside it (《中共中央办公厅印发〈…通知〉》 names 《…通知》)."""
+
+    def key(s: str) -> str:
+        return re.sub(r"[\s《》〈〉“”‘’\"']", "", s)
+
+    return bool(key(a)) and key(a) in key(b)
+
+
+def _speaker(texts: Catalog, lang: str, cited: str, title: str) -> str:
+    """What ``cited`` adds to ``title`` ("" when nothing): a speaker or meeting, with the book that carries
+    it only when that is another book."""
+    if not cited:
+        return ""
+    if cited.startswith("《") and cited.endswith("》") and cited.count("《") == 1:
+        return "" if _same(cited[1:-1], title) else source_title(texts, lang, cited)
+    carried = _CARRIED.match(cited)
+    if carried is None:
+        return cited
+    where = _bare(carried["where"])
+    if _same(where, title):
+        return carried["who"]
+    return texts.plain("punct.carried", lang, who=carried["who"], where=source_title(texts, lang, where))
 
 
 def word(texts: Catalog, lang: str, value: StrEnum) -> str:

@@ -144,12 +144,16 @@ class OfflineSession:
         """``user_id`` types ``text`` in their private chat (or in group ``chat_id``)."""
         return await self.feed(self.api.message_update(user_id, text, chat_id))
 
-    async def press(self, user_id: int, n: int, chat_id: int | None = None) -> list[SentMessage]:
-        """Press button ``n`` (1-based, reading order) of the latest inline keyboard in the chat."""
+    async def press(
+        self, user_id: int, n: int, chat_id: int | None = None, message_id: int | None = None
+    ) -> list[SentMessage]:
+        """Press button ``n`` (1-based, reading order) of the latest inline keyboard in the chat, or of the
+        one under message ``message_id``."""
         chat = user_id if chat_id is None else chat_id
-        keyboard = self.api.last_keyboard(chat)
+        shown = self.api.world.keyboards(chat)
+        keyboard = next((k for k in shown if message_id in (None, k.message_id)), None)
         if keyboard is None:
-            raise SessionError(f"the bot has shown no inline keyboard in chat {chat}")
+            raise SessionError(f"the bot shows no inline keyboard in chat {chat} (message {message_id})")
         buttons = keyboard.buttons()
         if not 1 <= n <= len(buttons):
             labels = "  ".join(f"[{i}] {b.text}" for i, b in enumerate(buttons, 1))

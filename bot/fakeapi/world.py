@@ -148,16 +148,26 @@ class World:
 
     def last_keyboard(self, chat_id: int) -> Keyboard | None:
         """The inline keyboard on the bot message in this chat that was sent or edited most recently."""
-        candidates = [
-            stored
-            for (cid, _), stored in self.messages.items()
-            if cid == chat_id and stored.from_bot and parse_inline_keyboard(stored.json.get("reply_markup"))
-        ]
-        if not candidates:
-            return None
-        latest = max(candidates, key=lambda s: s.touched)
-        rows = parse_inline_keyboard(latest.json["reply_markup"])
-        return Keyboard(chat_id, latest.json["message_id"], rows)
+        shown = self.keyboards(chat_id)
+        return shown[0] if shown else None
+
+    def keyboards(self, chat_id: int) -> list[Keyboard]:
+        """Every inline keyboard still shown on a bot message in this chat, the most recently touched first:
+        an older one (a request answered a tick before a notice) can still be pressed, as in the app."""
+        shown = sorted(
+            (
+                stored
+                for (cid, _), stored in self.messages.items()
+                if cid == chat_id and stored.from_bot and parse_inline_keyboard(stored.json.get("reply_markup"))
+            ),
+            key=lambda s: s.touched,
+            reverse=True,
+        )
+        return [Keyboard(chat_id, s.json["message_id"], parse_inline_keyboard(s.json["reply_markup"])) for s in shown]
+
+    def message_text(self, chat_id: int, message_id: int) -> str:
+        stored = self.messages.get((chat_id, message_id))
+        return "" if stored is None else str(stored.json.get("text") or stored.json.get("caption") or "")
 
     # ------------------------------------------------------------------ files
     def store_file(self, content: bytes, file_name: str | None, mime_type: str | None, *, kind: str) -> StoredFile:

@@ -44,7 +44,7 @@ from bot.words import file_word
 from storage import members as member_store
 from storage import stats as stats_store
 from storage.committee import committee_table
-from storage.errors import DomainError
+from storage.errors import DomainError, NotFound
 from storage.models import Branch, Role
 
 
@@ -78,7 +78,13 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     branch_id = _branch_id(caller)
     member_id: int | None = None
     if args and not is_period(args[0]):
-        member_id = await member_arg(svc, branch_id, args[0])
+        try:
+            member_id = await member_arg(svc, branch_id, args[0])
+        except NotFound as exc:  # "3月": not a name either — say which periods work, not only how to name a member
+            if exc.code != "member_name_not_found":
+                raise
+            await reply(update, svc.texts.t("stats.neither_member_nor_period", caller.lang, name=args[0]))
+            return
         args = args[1:]
     period = _period(svc, args[0] if args else None)
     now = svc.clock.now()

@@ -144,7 +144,7 @@ async def test_bad_client_commands_never_print_a_traceback() -> None:
     assert code == 0 and "Traceback" not in out
     assert lines[:4] == [
         "! 未知命令 :bogus —— 输入 :help 查看客户端命令",
-        "! 用法：:press N",
+        "! 用法：:press N 或 :press N @消息号",
         "! 用法：:clock 2026-03-24 08:00（本地时间）",
         "! 用法：:as 姓名 [secretary]",
     ]
@@ -188,3 +188,14 @@ async def test_an_english_session_speaks_english() -> None:
     assert "📊 [quiz] 党的最高理想是？" in out.getvalue()
     client_lines = [line for line in lines if not line.startswith(("→", "    "))]
     assert not [line for line in client_lines if re.search(r"[\u4e00-\u9fff]", line.replace("张三", ""))]
+
+
+async def test_an_older_keyboard_can_be_listed_and_pressed() -> None:
+    """W8 (trial 3): a keyboard followed by another in the same tick could no longer be pressed."""
+    _, out = await chat("/menu\n/menu\n:keyboards\n:press 2 @2\n:press 1 @9\n:keyboards\n")
+    lines = transcript(out)
+    listed = lines.index("@4 请审批：  [1] 批准  [2] 拒绝  [3] 说明")
+    assert lines[listed + 1] == "@2 请审批：  [1] 批准  [2] 拒绝  [3] 说明"
+    assert "→ 张三 (修改了消息 #2): 你选择了：拒绝" in lines  # the older one, not the newest
+    assert "! 这个对话里第 9 号消息下没有内联键盘（:keyboards 列出现有的）" in lines
+    assert lines[-1] == "@4 请审批：  [1] 批准  [2] 拒绝  [3] 说明"  # the pressed one has no keyboard left

@@ -44,7 +44,7 @@ async def test_nudges_follow_the_digest_and_say_what_is_missing(session: Offline
     digest = [m for m in _not_meetings(await session.run(lambda: tick(session.app))) if m.chat_id == SECRETARY_ID]
     assert len(digest) == 1
     button = digest[0].button_list()[0].text
-    assert re.search(r"（3 人）", button), button  # 李四、王五、赵六 — not the secretary reading it
+    assert re.search(r"其余 3 人（不含您本人）", button), button  # 李四、王五、赵六 — not the secretary reading it
     await session.press(SECRETARY_ID, 1)
     toast = list(session.api.callback_answers.values())[-1].get("text") or ""
     assert "已安排提醒 3 人" in toast  # the same count as the button

@@ -124,7 +124,8 @@ async def test_secretary_commands_answer_only_in_private(world: OfflineSession) 
         assert "私聊" in replies[0].plain and "张三" not in replies[0].plain, text
         assert not any(m.kind == "document" for m in replies)
     member = await world.feed(world.api.group_message_update(MEMBER_A, GROUP_A, "/members"))
-    assert [m.chat_id for m in member] == [MEMBER_A] and "私聊" in member[0].plain
+    # a member is told privately that /members is not theirs, not asked to send it again there (W7)
+    assert [m.chat_id for m in member] == [MEMBER_A] and "仅供支部书记使用" in member[0].plain
     assert world.api.messages_to(GROUP_A) == []
     assert "张三" in (await world.send(SEC_A, "/members"))[0].plain  # still works in private
 

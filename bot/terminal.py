@@ -36,13 +36,14 @@ from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.records import BotApiError, SentMessage
 from bot.fakeapi.session import AppFactory, OfflineSession, SessionError
 from bot.stdin_lines import StdinLines
+from bot.terminal_render import INDENT as _INDENT
+from bot.terminal_render import render_message
 from bot.texts import Catalog
 from scheduler.clock import FakeClock
 
 _LOG = logging.getLogger(__name__)
 DEFAULT_USER_ID = 10001
 DEFAULT_USER_NAME = "张三"
-_INDENT = "    "
 TYPING_PAUSE = timedelta(seconds=2)
 KEYBOARDS_LISTED = 5  # :keyboards shows the newest few
 _STEP = re.compile(r"(\d+)([wdhm])")
@@ -330,31 +331,7 @@ class ChatClient:
 
     def render(self, sent: SentMessage) -> str:
         """One bot message as terminal lines: addressee, plain text, then buttons."""
-        head = f"→ {self._addressee(sent.chat_id)}"
-        if sent.kind == "edit":
-            head += " " + self.say("edited", id=sent.message_id)
-        body: list[str] = []
-        if sent.kind == "poll":
-            kind = self.say("quiz" if sent.poll_type == "quiz" else "poll")
-            body.append(f"📊 [{kind}] {sent.plain}")
-            body += [f"{i}. {option}" for i, option in enumerate(sent.options, 1)]
-        elif sent.kind in {"document", "photo"}:
-            icon = "📎" if sent.kind == "document" else "🖼"
-            body.append(f"{icon} {sent.file_name or sent.kind} ({_size(len(sent.file_bytes or b''))})")
-            saved = self._save(sent)
-            if saved is not None:
-                body.append(self.say("saved", path=saved))
-            body += sent.plain.splitlines()
-        else:
-            body += sent.plain.splitlines() or [""]
-        if sent.buttons:
-            numbered = iter(range(1, 1000))
-            for row in sent.buttons:
-                body.append("  ".join(f"[{next(numbered)}] {b.text}" + (f" <{b.url}>" if b.url else "") for b in row))
-        if sent.reply_keyboard:
-            body += ["⌨ " + " | ".join(row) for row in sent.reply_keyboard]
-        return f"{head}: {body[0]}" + "".join(f"\n{_INDENT}{line}" for line in body[1:])
-
+        return render_message(sent, addressee=self._addressee(sent.chat_id), say=self.say, save=self._save)
 
     def _save(self, sent: SentMessage) -> Path | None:
         if self.downloads is None or not sent.file_bytes:
@@ -368,14 +345,6 @@ class ChatClient:
 def _read_file(name: str) -> tuple[Path, bytes]:
     path = Path(name).expanduser()
     return path, path.read_bytes()
-
-
-def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def _default_factory(settings: Any) -> AppFactory:

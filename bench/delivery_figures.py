@@ -11,7 +11,8 @@ Besides the table's figures, :func:`breakdown` splits the makespan's excess over
 * tail — the last 1 % of arrivals (retries after 429s, resent timeouts) beyond their ideal share;
 
 plus the sender process's own event-loop lag (:class:`LoopLag`: how late a 10 ms timer fired, summed over
-the late ones) and how often everyone paused for a pile-up of 429s.  The shares add up to the excess.
+the late ones) and how often everyone paused for a pile-up of 429s.  The shares add up to the excess less
+the duplicates' own arrivals (the parts count every accepted message, the ideal only the rows).
 """
 
 from __future__ import annotations

@@ -153,7 +153,7 @@ def measure(url: str) -> dict[str, object]:
     """Runs in its own process: time the queries and the export, and report this process's peak RSS."""
     from bot.ledger import write_committee, write_ledger
     from bot.texts import Catalog
-    from storage import stats
+    from storage import member_figures, stats
     from storage.committee import committee_table
     from storage.scope import Scope
     from storage.stats import Window
@@ -174,17 +174,17 @@ def measure(url: str) -> dict[str, object]:
 
     def screen() -> None:
         stats_row = db.call(stats.branch_stats, scope=every, branch_id=7, window=window_month, now=NOW)
-        warned = db.call(stats.attendance_warnings, scope=every, branch_id=7, since=since, now=NOW)
+        warned = db.call(member_figures.attendance_warnings, scope=every, branch_id=7, since=since, now=NOW)
         assert stats_row.answers > 0 and isinstance(warned, list)
 
     def member() -> None:
-        assert db.call(stats.member_stats, scope=every, branch_id=7, member_id=3007, window=Window(None, NOW),
+        assert db.call(member_figures.member_stats, scope=every, branch_id=7, member_id=3007, window=Window(None, NOW),
                        now=NOW, tz=tz)
 
     def committee() -> None:
         db.call(committee_table, scope=every, branch_ids=list(range(1, BRANCHES + 1)), window=window_month, now=NOW)
         for branch_id in range(1, BRANCHES + 1):
-            db.call(stats.attendance_warnings, scope=every, branch_id=branch_id, since=since, now=NOW)
+            db.call(member_figures.attendance_warnings, scope=every, branch_id=branch_id, since=since, now=NOW)
 
     result: dict[str, object] = {"stats_ms": timed(screen), "member_ms": timed(member),
                                  "committee_ms": timed(committee, 3)}

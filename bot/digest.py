@@ -29,6 +29,7 @@ from bot.texts import Catalog, Safe
 from scheduler import outbox
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from scheduler.tick import Producer
+from storage import member_figures
 from storage import members as member_store
 from storage import stats as stats_store
 from storage.models import Branch, Delivery, Member, MemberStatus, Role
@@ -107,7 +108,7 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
     figures = stats_store.branch_stats(session=session, scope=SYSTEM, branch_id=branch.id, window=period.window,
                                        now=row.due_at)
     months = settings.schedule.inactivity_months
-    warnings = stats_store.attendance_warnings(session=session, scope=SYSTEM, branch_id=branch.id,
+    warnings = member_figures.attendance_warnings(session=session, scope=SYSTEM, branch_id=branch.id,
                                                since=row.due_at - timedelta(days=30 * months),
                                                now=row.due_at)
     lang = texts.lang(member.language)
@@ -201,7 +202,7 @@ def render_nudge(session: Session, row: Delivery, *, texts: Catalog) -> Outgoing
     since = row.payload.get("since")
     start = datetime.fromisoformat(since) if since else row.created_at - timedelta(days=7)
     window = Window(start, row.created_at + timedelta(days=8))
-    figures = stats_store.member_stats(session=session, scope=SYSTEM, branch_id=row.branch_id, member_id=member.id,
+    figures = member_figures.member_stats(session=session, scope=SYSTEM, branch_id=row.branch_id, member_id=member.id,
                                        window=window, now=row.created_at)
     studied = figures is not None and figures.study_days > 0
     answered = figures is not None and figures.answers > 0

@@ -35,8 +35,7 @@ from sqlmodel import Session
 from bot.sheets import Book
 from bot.texts import Catalog
 from bot.words import join_names, source_title, standing_word
-from storage import ledger
-from storage import stats as stats_store
+from storage import ledger, member_figures
 from storage.committee import committee_table
 from storage.ledger import LedgerMeeting
 from storage.scope import Scope
@@ -125,7 +124,7 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
     yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
     join = partial(join_names, texts, lang)
     figures = committee_table(session=session, scope=scope, branch_ids=branch_ids, window=window, now=now)
-    warned = [stats_store.attendance_warnings(session=session, scope=scope, branch_id=b, since=warn_since,
+    warned = [member_figures.attendance_warnings(session=session, scope=scope, branch_id=b, since=warn_since,
                                                 now=now)
               for b in branch_ids]
     book.sheet("committee", (

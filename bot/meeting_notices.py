@@ -36,9 +36,9 @@ from bot.words import kind_word
 from scheduler import leave, reminders, seen
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
-from storage.attendance import rsvp_of
 from storage.makeup import makeup_questions
 from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus
+from storage.rsvp import rsvp_of
 
 CHANGE_CHARS = 60  # of a changed topic, place or agenda on its "old → new" line (the card has it in full)
 CONTEXT_CHARS = 12  # unchanged text shown either side of what changed in a long one

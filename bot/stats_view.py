@@ -14,7 +14,8 @@ from datetime import datetime, timedelta, tzinfo
 from bot.texts import Catalog, Safe
 from bot.words import join_names, source_title, standing_word
 from storage.committee import BranchLine
-from storage.stats import AttendanceWarning, BranchStats, MemberStats, Window
+from storage.member_figures import AttendanceWarning, MemberStats
+from storage.stats import BranchStats, Window
 
 PERIOD_WORDS = {"week": "week", "本周": "week", "周": "week", "month": "month", "本月": "month", "月": "month",
                 "all": "all", "全部": "all"}

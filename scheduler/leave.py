@@ -21,7 +21,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from scheduler.outbox import enqueue
-from storage import attendance
+from storage import rsvp as rsvp_store
 from storage.members import secretaries_of
 from storage.models import Delivery, LeaveStatus, Meeting, Member, Rsvp
 from storage.scope import Scope
@@ -38,7 +38,7 @@ def stamp(moment: datetime | None) -> float:
 def request_leave(*, session: Session, member: Member, meeting_id: int, reason: str, now: datetime
                   ) -> tuple[Rsvp, Meeting]:
     """Record 请假 with its reason and queue the request to each of the branch's secretaries."""
-    row = attendance.respond(session=session, member=member, meeting_id=meeting_id, attend=False, reason=reason,
+    row = rsvp_store.respond(session=session, member=member, meeting_id=meeting_id, attend=False, reason=reason,
                              now=now)
     meeting = session.get(Meeting, row.meeting_id)
     assert meeting is not None and row.id is not None
@@ -54,7 +54,7 @@ def request_leave(*, session: Session, member: Member, meeting_id: int, reason: 
 def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool, now: datetime,
                  scope: Scope | None = None, change: bool = False) -> tuple[Rsvp, Member, Meeting]:
     """Record a secretary's decision and queue it to the member (a changed decision queues the new one)."""
-    row, member, meeting = attendance.decide_leave(session=session, actor=actor, rsvp_id=rsvp_id, approve=approve,
+    row, member, meeting = rsvp_store.decide_leave(session=session, actor=actor, rsvp_id=rsvp_id, approve=approve,
                                                    now=now, scope=scope, change=change)
     prefix = f"{DECISION}:{row.id}:"
     earlier = session.exec(select(func.count()).select_from(Delivery)

@@ -1,9 +1,10 @@
-"""What members say and do about a meeting: RSVP and 请假, check-in, the roster and quorum, 补学.
+"""What happened at a meeting: check-in, the secretary's ledger marks, the roster and quorum, 补学 owed.
+
+What members *say* beforehand (参加 / 请假 and a secretary's decision on a 请假) is ``storage/rsvp.py``;
+a mark or a check-in here settles an undecided 请假 through its ``settle_leave``.
 
 Rules that live here (tests check them without Telegram):
 
-* a member may answer 参加 / 请假 until the meeting starts, and change the answer as often as they like;
-  a 请假 waits for a secretary's approval (a new 请假 after a decision asks again);
 * check-in is open from ``before`` ahead of the start to ``after`` past it, and takes only the code of the
   current period (a 4-digit HMAC of the period number under the meeting's own secret; the previous one
   for a few seconds after it rotates, for someone typing at the turn);
@@ -29,7 +30,7 @@ from sqlmodel import Session, col, func, select
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.makeup import makeup_states
 from storage.meeting_audience import attendees, is_attendee, standings_at
-from storage.meetings import clean_text, fits, get_meeting, reach_meeting, seen_by
+from storage.meetings import clean_text, fits, get_meeting, seen_by
 from storage.members import audit
 from storage.models import (
     Attendance,
@@ -44,6 +45,7 @@ from storage.models import (
     Rsvp,
     Standing,
 )
+from storage.rsvp import settle_leave
 from storage.scope import Scope
 
 MISS_LIMIT = 5
@@ -75,77 +77,6 @@ def _managing(actor: Member, scope: Scope | None) -> Scope:
     if not seen.manages:
         raise PermissionDenied()
     return seen
-
-
-# --------------------------------------------------------------------------- RSVP and 请假
-
-
-def _open_meeting(session: Session, member: Member, meeting_id: int, now: datetime) -> Meeting:
-    meeting, attending = reach_meeting(session=session, actor=member, meeting_id=meeting_id)
-    if not attending:  # a secretary it does not address
-        raise InvalidState("not_invited", id=meeting_id)
-    return check_answerable(meeting, now)
-
-
-def check_answerable(meeting: Meeting, now: datetime) -> Meeting:
-    """Refuse an answer (参加 or 请假) to a meeting cancelled or begun — one wording for each state, whichever
-    button was pressed and wherever (trial G4)."""
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise InvalidState("meeting_cancelled", id=meeting.id)
-    if meeting.starts_at <= now:
-        raise InvalidState("meeting_started", id=meeting.id)
-    return meeting
-
-
-def rsvp_of(*, session: Session, meeting_id: int, member_id: int) -> Rsvp | None:
-    return session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.member_id == member_id)).first()
-
-
-def respond(*, session: Session, member: Member, meeting_id: int, attend: bool, reason: str | None, now: datetime
-            ) -> Rsvp:
-    """Record 参加, or 请假 with its reason (then pending a secretary's decision); upsert by (meeting, member)."""
-    meeting = _open_meeting(session, member, meeting_id, now)
-    assert member.id is not None and meeting.id is not None
-    row = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
-    row = row or Rsvp(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member.id, response="attend")
-    row.response = "attend" if attend else "leave"
-    row.reason = None if attend else (clean_text(reason) or "")[:500]
-    row.leave_status = None if attend else LeaveStatus.PENDING
-    row.decided_by = row.decided_at = None
-    row.responded_at = now
-    session.add(row)
-    session.flush()
-    return row
-
-
-def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool, now: datetime,
-                 scope: Scope | None = None, change: bool = False) -> tuple[Rsvp, Member, Meeting]:
-    """A secretary approves or declines a 请假; changing a decision takes ``change`` (its own confirmed step),
-    so a second tap on 批准 or 不批准 — whatever button now sits there — finds the request decided already."""
-    seen = _managing(actor, scope)
-    row = session.get(Rsvp, rsvp_id) if fits(rsvp_id) else None
-    if row is None:
-        raise NotFound("leave_not_found", id=rsvp_id)
-    meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id, scope=seen)
-    decision = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
-    marked = session.exec(select(Attendance.status).where(Attendance.meeting_id == row.meeting_id,
-                                                          Attendance.member_id == row.member_id)).first()
-    if marked is not None and marked != AttendanceStatus.ABSENT:  # came, or recorded 请假: settled by the ledger
-        raise InvalidState("leave_decided", id=rsvp_id)
-    if row.response != "leave":  # the member said 参加 since: nothing to decide, and the secretary is told so
-        who = session.get(Member, row.member_id)
-        raise InvalidState("leave_withdrawn", id=rsvp_id, name=who.name if who else "")
-    if row.leave_status == decision or (not change and row.leave_status != LeaveStatus.PENDING):
-        raise InvalidState("leave_decided", id=rsvp_id)
-    row.leave_status = decision
-    row.decided_by, row.decided_at = actor.tg_user_id, now
-    session.add(row)
-    member = session.get(Member, row.member_id)
-    assert member is not None
-    audit(session=session, branch_id=meeting.branch_id, actor=actor.tg_user_id,
-          action="leave_approved" if approve else "leave_declined", detail=f"meeting #{meeting.id} member #{member.id}",
-          now=now)
-    return row, member, meeting
 
 
 # --------------------------------------------------------------------------- check-in: the rotating code
@@ -267,22 +198,6 @@ def _record(session: Session, member: Member, meeting: Meeting, now: datetime) -
     session.flush()
     return CheckInResult(CheckIn(status.value), meeting)
 
-
-def settle_leave(*, session: Session, meeting_id: int, member_id: int, status: AttendanceStatus, by: int | None,
-                 now: datetime) -> None:
-    """What the ledger now records settles an undecided 请假, so it does not wait for a decision forever:
-    recorded 请假 (excused) approves it, recorded present (or a check-in) withdraws it — the member came.
-    Absent leaves it open: the secretary may still excuse them."""
-    row = rsvp_of(session=session, meeting_id=meeting_id, member_id=member_id)
-    if row is None or row.response != "leave" or row.leave_status != LeaveStatus.PENDING:
-        return
-    if status == AttendanceStatus.EXCUSED:
-        row.leave_status, row.decided_by, row.decided_at = LeaveStatus.APPROVED, by, now
-    elif status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
-        row.response, row.leave_status = "attend", None
-    else:
-        return
-    session.add(row)
 
 
 def mark(*, session: Session, actor: Member, meeting_id: int, member_id: int, status: AttendanceStatus,

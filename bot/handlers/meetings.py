@@ -44,8 +44,9 @@ from bot.texts import Safe
 from bot.words import kind_word
 from scheduler import reminders, seen
 from scheduler.tick import Producer
-from storage import attendance, meeting_series
+from storage import meeting_series
 from storage import meetings as meeting_store
+from storage import rsvp as rsvp_store
 from storage.errors import InvalidState
 from storage.meeting_audience import is_attendee
 from storage.models import Meeting, MeetingStatus, Member, Role
@@ -131,7 +132,7 @@ def _meeting_and_answer(*, session: Session, actor: Member, scope: Scope, meetin
     """The meeting, the caller's answer to it, and whether it addresses the caller at all."""
     assert actor.id is not None
     meeting = meeting_store.addressed_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=scope)
-    row = attendance.rsvp_of(session=session, meeting_id=meeting_id, member_id=actor.id)
+    row = rsvp_store.rsvp_of(session=session, meeting_id=meeting_id, member_id=actor.id)
     return (meeting, (row.response if row else None, row.leave_status if row else None),
             is_attendee(session=session, meeting=meeting, member=actor))
 

@@ -39,8 +39,8 @@ from bot.feature import AnyHandler
 from bot.notify import send_to_member
 from bot.words import file_word, kind_word
 from scheduler import leave
-from storage import attendance
 from storage import meetings as meeting_store
+from storage import rsvp as rsvp_store
 from storage.errors import DomainError
 from storage.models import Meeting, Role
 
@@ -53,7 +53,7 @@ async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
                         ) -> str:
     """参加: recorded; under a member's own notice the button shows the answer (not under the group's)."""
     svc = services(context)
-    await svc.db.run(attendance.respond, member=caller.member, meeting_id=data.int_arg(), attend=True, reason=None,
+    await svc.db.run(rsvp_store.respond, member=caller.member, meeting_id=data.int_arg(), attend=True, reason=None,
                      now=svc.clock.now())
     query = update.callback_query
     message = query.message if query is not None else None
@@ -96,7 +96,7 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     assert caller.member is not None and context.user_data is not None
     meeting = await svc.db.run(meeting_store.addressed_meeting, actor=caller.member, scope=caller.scope,
                                meeting_id=data.int_arg())
-    attendance.check_answerable(meeting, svc.clock.now())  # refused as 参加 is: the same toast
+    rsvp_store.check_answerable(meeting, svc.clock.now())  # refused as 参加 is: the same toast
     context.user_data[LEAVE_KEY] = meeting.id
     await send_to_member(context.bot, svc, caller.member, svc.texts.t("mtg.leave.ask", caller.lang,
                                                                       topic=meeting.topic))

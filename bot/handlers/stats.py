@@ -41,6 +41,7 @@ from bot.stats_view import (
     render_member,
 )
 from bot.words import file_word
+from storage import member_figures
 from storage import members as member_store
 from storage import stats as stats_store
 from storage.committee import committee_table
@@ -90,7 +91,7 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     now = svc.clock.now()
     tz = svc.settings.tz
     if member_id is not None:
-        found = await svc.db.run(stats_store.member_stats, scope=caller.scope, branch_id=branch_id,
+        found = await svc.db.run(member_figures.member_stats, scope=caller.scope, branch_id=branch_id,
                                  member_id=member_id,
                                  window=period.window, now=now, tz=tz,
                                  checkin_after=window_of(svc.settings).after)
@@ -102,7 +103,7 @@ async def show_stats(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
     figures = await svc.db.run(stats_store.branch_stats, scope=caller.scope, branch_id=branch_id,
                                window=period.window, now=now)
     months = svc.settings.schedule.inactivity_months
-    warnings = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=branch_id,
+    warnings = await svc.db.run(member_figures.attendance_warnings, scope=caller.scope, branch_id=branch_id,
                                 since=now - timedelta(days=30 * months), now=now)
     await reply(update, render_branch(svc.texts, caller.lang, figures, period, warnings, tz, months))
 
@@ -202,7 +203,7 @@ async def show_committee(update: Update, context: ContextTypes.DEFAULT_TYPE, cal
     lines = await svc.db.run(committee_table, scope=caller.scope, branch_ids=ids, window=period.window, now=now)
     rows = []
     for line in lines:
-        warned = await svc.db.run(stats_store.attendance_warnings, scope=caller.scope, branch_id=line.branch_id,
+        warned = await svc.db.run(member_figures.attendance_warnings, scope=caller.scope, branch_id=line.branch_id,
                                   since=since, now=now)
         rows.append((line, len(warned)))
     await reply(update, render_committee(svc.texts, caller.lang, rows, period))

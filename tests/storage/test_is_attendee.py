@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import event
 
-from storage import attendance, meeting_audience
+from storage import meeting_audience
 from storage import meetings as meeting_store
+from storage import rsvp as rsvp_store
 from storage.db import Database
 from storage.meetings import MeetingSpec
 from storage.models import Audience, Member, MemberStatus, Role
@@ -90,6 +91,6 @@ def test_a_tap_does_not_read_the_branch(db: Database) -> None:
         assert me is not None
         seen.clear()
         meeting_store.addressed_meeting(session=s, actor=me, meeting_id=mid)
-        attendance.respond(session=s, member=me, meeting_id=mid, attend=True, reason=None, now=NOW)
+        rsvp_store.respond(session=s, member=me, meeting_id=mid, attend=True, reason=None, now=NOW)
     branch_reads = [q for q in seen if q.startswith("select") and " from member" in q]
     assert branch_reads == [], branch_reads

@@ -12,6 +12,7 @@ from sqlmodel import select
 from bot.bootstrap import bootstrap
 from storage import attendance, makeup, meeting_audience, meeting_series
 from storage import meetings as meeting_store
+from storage import rsvp as rsvp_store
 from storage.attendance import CheckIn, Window, code_at
 from storage.db import Database
 from storage.errors import InvalidState, NotFound, PermissionDenied
@@ -84,24 +85,24 @@ def test_rsvp_leave_and_decision(db: Database, people: tuple[Member, list[Member
     with db.session() as s:
         meeting = meeting_store.create_meeting(session=s, actor=secretary, spec=spec(), now=NOW)
         assert meeting.id is not None
-        attendance.respond(session=s, member=members[0], meeting_id=meeting.id, attend=True, reason=None, now=NOW)
-        row = attendance.respond(session=s, member=members[0], meeting_id=meeting.id, attend=False, reason="出差",
+        rsvp_store.respond(session=s, member=members[0], meeting_id=meeting.id, attend=True, reason=None, now=NOW)
+        row = rsvp_store.respond(session=s, member=members[0], meeting_id=meeting.id, attend=False, reason="出差",
                                  now=NOW)
         assert (row.response, row.reason, row.leave_status) == ("leave", "出差", "pending")
         with pytest.raises(PermissionDenied):
-            attendance.decide_leave(session=s, actor=members[1], rsvp_id=row.id or 0, approve=True, now=NOW)
-        decided, member, _ = attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=True,
+            rsvp_store.decide_leave(session=s, actor=members[1], rsvp_id=row.id or 0, approve=True, now=NOW)
+        decided, member, _ = rsvp_store.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=True,
                                                      now=NOW)
         assert decided.leave_status == "approved" and member.id == members[0].id
         with pytest.raises(InvalidState):  # the same decision twice: a double tap
-            attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=True, now=NOW)
+            rsvp_store.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=True, now=NOW)
         with pytest.raises(InvalidState):  # 不批准 after 批准 without the change step: a stray tap
-            attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=False, now=NOW)
-        changed, _, _ = attendance.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=False,
+            rsvp_store.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=False, now=NOW)
+        changed, _, _ = rsvp_store.decide_leave(session=s, actor=secretary, rsvp_id=row.id or 0, approve=False,
                                                 now=NOW, change=True)  # the secretary changes the decision
         assert changed.leave_status == "declined"
         with pytest.raises(InvalidState):  # answers close when the meeting starts
-            attendance.respond(session=s, member=members[1], meeting_id=meeting.id, attend=True, reason=None,
+            rsvp_store.respond(session=s, member=members[1], meeting_id=meeting.id, attend=True, reason=None,
                                now=START)
 
 
@@ -152,10 +153,10 @@ def test_roster_and_quorum_match_the_rows(db: Database, people: tuple[Member, li
         meeting = meeting_store.create_meeting(session=s, actor=secretary, spec=spec(), now=NOW)
         mid = meeting.id or 0
         secret = meeting.checkin_secret
-        attendance.respond(session=s, member=members[0], meeting_id=mid, attend=True, reason=None, now=NOW)
-        attendance.respond(session=s, member=members[1], meeting_id=mid, attend=True, reason=None, now=NOW)
-        leave = attendance.respond(session=s, member=members[2], meeting_id=mid, attend=False, reason="病假", now=NOW)
-        attendance.decide_leave(session=s, actor=secretary, rsvp_id=leave.id or 0, approve=True, now=NOW)
+        rsvp_store.respond(session=s, member=members[0], meeting_id=mid, attend=True, reason=None, now=NOW)
+        rsvp_store.respond(session=s, member=members[1], meeting_id=mid, attend=True, reason=None, now=NOW)
+        leave = rsvp_store.respond(session=s, member=members[2], meeting_id=mid, attend=False, reason="病假", now=NOW)
+        rsvp_store.decide_leave(session=s, actor=secretary, rsvp_id=leave.id or 0, approve=True, now=NOW)
     at = START - timedelta(minutes=10)
     with db.session() as s:
         for who in (members[0], members[4]):
@@ -206,10 +207,10 @@ def test_audiences(db: Database, people: tuple[Member, list[Member]]) -> None:
         assert [m.name for m in meeting_audience.attendees(session=s, meeting=committee)] == ["李书记"]
         assert [m.name for m in meeting_audience.attendees(session=s, meeting=group)] == ["党员1", "党员2"]
         with pytest.raises(NotFound):  # not addressed to them: like a meeting that does not exist (F45)
-            attendance.respond(session=s, member=members[3], meeting_id=group.id or 0, attend=True, reason=None,
+            rsvp_store.respond(session=s, member=members[3], meeting_id=group.id or 0, attend=True, reason=None,
                                now=NOW)
         with pytest.raises(InvalidState):  # a secretary the group's meeting does not address cannot answer it
-            attendance.respond(session=s, member=secretary, meeting_id=group.id or 0, attend=True, reason=None,
+            rsvp_store.respond(session=s, member=secretary, meeting_id=group.id or 0, attend=True, reason=None,
                                now=NOW)
 
 
@@ -281,8 +282,8 @@ def test_a_withdrawn_leave_tells_the_secretary_it_was_withdrawn(db: Database, pe
     with db.session() as s:
         meeting = meeting_store.create_meeting(session=s, actor=secretary, spec=spec(), now=NOW)
         mid = meeting.id or 0
-        leave = attendance.respond(session=s, member=members[0], meeting_id=mid, attend=False, reason="出差", now=NOW)
-        attendance.respond(session=s, member=members[0], meeting_id=mid, attend=True, reason=None, now=NOW)
+        leave = rsvp_store.respond(session=s, member=members[0], meeting_id=mid, attend=False, reason="出差", now=NOW)
+        rsvp_store.respond(session=s, member=members[0], meeting_id=mid, attend=True, reason=None, now=NOW)
         with pytest.raises(InvalidState) as withdrawn:
-            attendance.decide_leave(session=s, actor=secretary, rsvp_id=leave.id or 0, approve=True, now=NOW)
+            rsvp_store.decide_leave(session=s, actor=secretary, rsvp_id=leave.id or 0, approve=True, now=NOW)
     assert withdrawn.value.code == "leave_withdrawn" and withdrawn.value.params["name"] == members[0].name

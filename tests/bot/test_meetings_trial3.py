@@ -22,15 +22,10 @@ from tests.bot.conftest import QUIET_STUDY
 from tests.bot.study_helpers import join as study_join
 from tests.bot.study_helpers import study_fixture  # noqa: F401  (the fixture)
 from tests.bot.test_meetings import WANG, ZHANG, deliver, join, rows
+from tests.bot.test_meetings_trial2 import _code
 from tests.factories import INVITE, SECRETARY_ID
 
 LINE = "/newmeeting 党员大会 | 2026-03-25 14:30 | 三楼会议室 | 动员部署会"  # check-in 14:00–15:00 local
-
-
-def _code(text: str) -> str:
-    found = re.search(r"签到码 <?b?>?(\d{4})", text)
-    assert found is not None, text
-    return found.group(1)
 
 
 async def _meeting(session: OfflineSession) -> int:

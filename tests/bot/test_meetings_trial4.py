@@ -17,18 +17,8 @@ from storage.models import Meeting, MeetingStatus, Member, Question, QuestionSta
 from tests.bot.study_helpers import db_of, study_fixture, tick  # noqa: F401  (the fixture)
 from tests.bot.study_helpers import join as study_join
 from tests.bot.test_meetings import GROUP, WANG, ZHANG, deliver, group_session, join, rows  # noqa: F401  (fixture)
+from tests.bot.test_meetings_trial3 import LINE, _meeting
 from tests.factories import SECRETARY_ID
-
-LINE = "/newmeeting 党员大会 | 2026-03-25 14:30 | 三楼会议室 | 动员部署会"
-
-
-async def _meeting(session: OfflineSession) -> int:
-    await join(session)
-    await session.send(SECRETARY_ID, LINE)
-    await deliver(session)
-    meeting_id = rows(session, Meeting)[0].id
-    assert meeting_id is not None
-    return int(meeting_id)
 
 
 def _answer(session: OfflineSession) -> tuple[str, str | None]:

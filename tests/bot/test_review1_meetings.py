@@ -27,7 +27,7 @@ from tests.bot import test_meetings_trial3 as trial3
 from tests.bot.conftest import QUIET_STUDY
 from tests.bot.test_meetings import WANG, ZHANG, deliver, join, rows, svc_of
 from tests.bot.test_meetings_trial2 import _code
-from tests.bot.test_meetings_trial3 import LINE, _to
+from tests.bot.test_meetings_trial3 import LINE, _meeting, _to
 from tests.factories import SECRETARY_ID
 
 two_secretaries = trial3.two_secretaries  # the fixture: the branch with a second secretary, 王五
@@ -170,14 +170,17 @@ def _jobs(s: OfflineSession, screen: code_screen.Screen) -> list[Job[Any]]:
     return jobs
 
 
+async def _timed_meeting(session: OfflineSession, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The meeting of ``LINE``, with the production timer on: screens schedule their own JobQueue jobs."""
+    mid = await _meeting(session)
+    monkeypatch.setitem(session.app.bot_data, SERVICES_KEY, replace(svc_of(session), schedule_jobs=True))
+    return mid
+
+
 async def test_the_production_timer_logs_a_database_error_and_tries_again(
     session: OfflineSession, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await join(session)
-    await session.send(SECRETARY_ID, LINE)
-    await deliver(session)
-    mid = rows(session, Meeting)[0].id
-    monkeypatch.setitem(session.app.bot_data, SERVICES_KEY, replace(svc_of(session), schedule_jobs=True))
+    mid = await _timed_meeting(session, monkeypatch)
     clock.set(_local(14, 20))
     shown = (await session.send(SECRETARY_ID, f"/checkincode {mid}"))[0]
     screen = _screen(session)
@@ -207,11 +210,7 @@ async def test_the_production_timer_logs_a_database_error_and_tries_again(
 async def test_an_old_screen_failing_does_not_stop_the_newer_one(
     session: OfflineSession, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await join(session)
-    await session.send(SECRETARY_ID, LINE)
-    await deliver(session)
-    mid = rows(session, Meeting)[0].id
-    monkeypatch.setitem(session.app.bot_data, SERVICES_KEY, replace(svc_of(session), schedule_jobs=True))
+    mid = await _timed_meeting(session, monkeypatch)
     clock.set(_local(14, 20))
     await session.send(SECRETARY_ID, f"/checkincode {mid}")
     newer = _screen(session)

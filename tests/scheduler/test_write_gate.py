@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import httpx
 from sqlalchemy import update
@@ -61,14 +61,25 @@ def _hook_first(bot: Bot, hook: Callable[[httpx.Request], Awaitable[None]]) -> I
     yield
 
 
+@asynccontextmanager
+async def _over_http(api: FakeBotApi) -> AsyncIterator[Bot]:
+    """A real PTB bot over httpx talking to ``api`` served on a local port — the path the write gate hooks."""
+    server, base_url, base_file_url = await serve(api)
+    bot = Bot(api.token, base_url=base_url, base_file_url=base_file_url, request=HTTPXRequest())
+    try:
+        await bot.initialize()
+        yield bot
+    finally:
+        await bot.shutdown()
+        await server.aclose()
+
+
 async def test_the_limiter_passes_a_request_when_it_is_written(db: Database, clock: FakeClock) -> None:
     branch = factories.branch(db, clock.now())
     api = FakeBotApi(clock=clock)
     for chat in (7, 8):
         api.add_user(chat, f"党员{chat}")
         _enqueue(db, clock, branch.id, chat, f"n{chat}")
-    server, base_url, base_file_url = await serve(api)
-    bot = Bot(api.token, base_url=base_url, base_file_url=base_file_url, request=HTTPXRequest())
     limiter = _Stamping()
     held_until: list[float] = []
 
@@ -77,13 +88,9 @@ async def test_the_limiter_passes_a_request_when_it_is_written(db: Database, clo
             await asyncio.sleep(HELD)
             held_until.append(time.monotonic())
 
-    try:
-        await bot.initialize()
+    async with _over_http(api) as bot:
         with _hook_first(bot, hold):
             report = await send_due(bot=bot, db=db, clock=clock, limiter=limiter, worker="w", kinds=KINDS)
-    finally:
-        await bot.shutdown()
-        await server.aclose()
     assert report.sent == 2 and len(held_until) == 2 and len(limiter.passes) == 2
     # the k-th pass came after k requests were released for writing: none passed while it was held
     assert all(passed >= held for passed, held in zip(sorted(limiter.passes), sorted(held_until), strict=True))
@@ -95,8 +102,6 @@ async def test_a_request_whose_claim_was_taken_over_never_leaves(db: Database, c
     api = FakeBotApi(clock=clock)
     api.add_user(7, "张三")
     _enqueue(db, clock, branch.id, 7, "taken")
-    server, base_url, base_file_url = await serve(api)
-    bot = Bot(api.token, base_url=base_url, base_file_url=base_file_url, request=HTTPXRequest())
 
     async def take_over(request: httpx.Request) -> None:  # another sender recovers the claim meanwhile
         if request.url.path.endswith("/sendMessage"):
@@ -104,14 +109,10 @@ async def test_a_request_whose_claim_was_taken_over_never_leaves(db: Database, c
                 session.execute(update(Delivery).values(claimed_by="other"))  # type: ignore[attr-defined]
             await db.run(steal)
 
-    try:
-        await bot.initialize()
+    async with _over_http(api) as bot:
         with _hook_first(bot, take_over):
             report = await send_due(bot=bot, db=db, clock=clock, limiter=SendRateLimiter(per_second=20),
                                     worker="w", kinds=KINDS)
-    finally:
-        await bot.shutdown()
-        await server.aclose()
     with db.session() as s:
         row = s.exec(select(Delivery)).one()
     assert api.messages_to(7) == [] and report.sent == report.retried == report.failed == 0
@@ -140,17 +141,11 @@ async def test_interactive_replies_on_the_same_bot_do_not_pass_the_bulk_limiter(
     api = FakeBotApi(clock=clock)
     api.add_user(7, "张三")
     _enqueue(db, clock, branch.id, 7, "bulk")
-    server, base_url, base_file_url = await serve(api)
-    bot = Bot(api.token, base_url=base_url, base_file_url=base_file_url, request=HTTPXRequest())
     limiter = _Stamping()
-    try:
-        await bot.initialize()
+    async with _over_http(api) as bot:
         await send_due(bot=bot, db=db, clock=clock, limiter=limiter, worker="w", kinds=KINDS)
         limiter.pause(3600)  # were a reply gated, it would wait an hour
         await asyncio.wait_for(bot.send_message(7, "收到"), 5)
-    finally:
-        await bot.shutdown()
-        await server.aclose()
     assert len(limiter.passes) == 1 and [m.plain for m in api.messages_to(7)][-1] == "收到"
     with db.session() as s:
         assert s.exec(select(Delivery).where(col(Delivery.state) == DeliveryState.SENT)).one().dedup_key == "bulk"
@@ -163,8 +158,6 @@ async def test_a_pause_is_waited_out_before_the_request_takes_a_connection(db: D
     api = FakeBotApi(clock=clock)
     api.add_user(7, "张三")
     _enqueue(db, clock, branch.id, 7, "paused")
-    server, base_url, base_file_url = await serve(api)
-    bot = Bot(api.token, base_url=base_url, base_file_url=base_file_url, request=HTTPXRequest())
     limiter = _Stamping()
     started: list[float] = []
 
@@ -172,13 +165,9 @@ async def test_a_pause_is_waited_out_before_the_request_takes_a_connection(db: D
         if request.url.path.endswith("/sendMessage"):
             started.append(time.monotonic())
 
-    try:
-        await bot.initialize()
+    async with _over_http(api) as bot:
         with _hook_first(bot, note):
             limiter.pause(1.5)
             paused_until = time.monotonic() + 1.5
             report = await send_due(bot=bot, db=db, clock=clock, limiter=limiter, worker="w", kinds=KINDS)
-    finally:
-        await bot.shutdown()
-        await server.aclose()
     assert report.sent == 1 and len(started) == 1 and started[0] >= paused_until - limiter.interval

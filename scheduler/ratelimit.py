@@ -141,8 +141,7 @@ class SendRateLimiter:
         connection is held at the gate only for the pace (a fraction of a second), never for a pause: an
         idle keep-alive connection the server closed meanwhile would make the write fail after the fact.
         """
-        now = self._monotonic()
-        wait = max(0.0, self._next_chat.get(chat_id, 0.0) - now, self._slot - now - self.interval)
+        wait = max(self.chat_wait(chat_id), self._slot - self._monotonic() - self.interval)
         if wait > 0:
             await self._sleep(wait)
 

@@ -121,8 +121,8 @@ def record_confirmation(*, session: Session, meeting: Meeting, member: Member, n
         return
     key = (anchor_key(meeting.id, member.id) if anchor is None
            else f"{CONFIRM}:{meeting.id}:{meeting.revision}:{member.id}")
-    if session.exec(select(Delivery.id).where(Delivery.dedup_key == key)).first() is not None:
-        return  # recorded already
+    if anchor is not None and session.exec(select(Delivery.id).where(Delivery.dedup_key == key)).first() is not None:
+        return  # recorded already (without an anchor, the lookup above found the key free)
     row = Delivery(branch_id=meeting.branch_id, dedup_key=key, kind=NOTICE if anchor is None else CONFIRM,
                    subject_id=meeting.id, member_id=member.id, chat_id=member.chat_id or member.tg_user_id,
                    payload={CONFIRMATION: True}, due_at=now, expires_at=meeting.starts_at,

@@ -13,6 +13,7 @@ where one of its sentences ends; the rest of the materials comes with daily stud
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -51,9 +52,10 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
     own = "_secretary" if is_at_least(member, Role.SECRETARY) else ""
     who = member.name if member.name and not any(c.isspace() for c in member.name) else str(member.id)  # one word
     ledger = {"id": meeting.id, "name": who}
+    reading = offered(session, meeting)
     questions = len(makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size,
-                                     titles=offered_titles(session, meeting)))
-    passages = makeup_passages(session, meeting)
+                                     titles=reading.titles))
+    passages = reading.passages
     if not passages:  # nothing to read: no button to "complete" it; the secretary records it (U12)
         return Outgoing(text=Safe("\n\n".join([
             texts.t(f"mtg.makeup.head_none{host}{own if host else ''}", lang, kind=kind_word(texts, lang, meeting.kind),
@@ -61,33 +63,42 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
             texts.t(f"mtg.makeup.nothing_to_read{own}", lang, **ledger)])))
     text = Safe("\n\n".join([makeup_text(texts, lang, meeting, passages, settings.tz, host=bool(host),
                                            secretary=who if own else None,
-                                           offered=offered_titles(session, meeting)),
+                                           offered=reading.titles),
                               texts.t("mtg.makeup.quiz" if questions else "mtg.makeup.no_quiz", lang,
                                       count=questions)]))
     more = sum(len(body) for _title, body in passages) > len(_excerpt(passages))
     return Outgoing(text=text, markup=makeup_keyboard(texts, lang, meeting.id, quiz=bool(questions), read=more))
 
 
-def makeup_passages(session: Session, meeting: Meeting) -> list[tuple[str, str]]:
-    """(heading, text) of the meeting's materials, in reading order, up to :data:`STUDY_CHARS` in whole
-    sentences."""
-    return [(unit.heading or unit.title, excerpt) for unit, excerpt in _offered(session, meeting)]
+@dataclass(frozen=True)
+class Offered:
+    """What a 补学 gives to read, worked out once per message: the meeting's materials in reading order, up to
+    :data:`STUDY_CHARS` in whole sentences (each snippet with the excerpt of it that fits)."""
+
+    meeting: Meeting
+    excerpts: list[tuple[StudyUnit, str]]
+
+    @property
+    def passages(self) -> list[tuple[str, str]]:
+        """(heading, text) of what is given to read."""
+        return [(unit.heading or unit.title, excerpt) for unit, excerpt in self.excerpts]
+
+    @property
+    def titles(self) -> list[str]:
+        """The materials given to read (at least in part), in the meeting's order: the message names these, and
+        its quiz asks only about them (trial3 W10)."""
+        shown = {unit.title for unit, _excerpt in self.excerpts}
+        return [title for title in self.meeting.materials if title in shown]
+
+    @property
+    def whole_unit_ids(self) -> list[int]:
+        """The snippets given whole (not cut at :data:`STUDY_CHARS`): reading them for the 补学 counts as
+        studying them (trial V9: they were pushed again as daily study)."""
+        return [unit.id for unit, excerpt in self.excerpts if unit.id is not None and excerpt == unit.text]
 
 
-def offered_titles(session: Session, meeting: Meeting) -> list[str]:
-    """The meeting's materials the 补学 gives to read (at least in part, within :data:`STUDY_CHARS`), in the
-    meeting's order: the message names these, and its quiz asks only about them (trial3 W10)."""
-    shown = {unit.title for unit, _excerpt in _offered(session, meeting)}
-    return [title for title in meeting.materials if title in shown]
-
-
-def makeup_unit_ids(session: Session, meeting: Meeting) -> list[int]:
-    """The snippets a 补学 gives the member whole (not cut at :data:`STUDY_CHARS`): reading them for the 补学
-    counts as studying them (trial V9: they were pushed again as daily study)."""
-    return [unit.id for unit, excerpt in _offered(session, meeting) if unit.id is not None and excerpt == unit.text]
-
-
-def _offered(session: Session, meeting: Meeting) -> list[tuple[StudyUnit, str]]:
+def offered(session: Session, meeting: Meeting) -> Offered:
+    """The 补学's reading for ``meeting`` (one query, one cut) — every part of a message reads from it."""
     units = meeting_store.study_units(session=session, branch_id=meeting.branch_id, titles=list(meeting.materials))
     out: list[tuple[StudyUnit, str]] = []
     budget = STUDY_CHARS
@@ -97,7 +108,7 @@ def _offered(session: Session, meeting: Meeting) -> list[tuple[StudyUnit, str]]:
             break
         budget -= len(excerpt)
         out.append((unit, excerpt))
-    return out
+    return Offered(meeting, out)
 
 
 def _excerpt(passages: list[tuple[str, str]]) -> str:

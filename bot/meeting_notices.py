@@ -256,10 +256,10 @@ def render_leave_decision(texts: Catalog, settings: Settings, session: Session, 
 def _makeup_promise(settings: Settings, session: Session, meeting: Meeting) -> str:
     """What the 补学 after the meeting will hold, as it stands now (trial V18): the materials and their quiz,
     the materials alone, or nothing to read — then the secretary arranges it."""
-    if not meeting_makeup.makeup_passages(session, meeting):
+    reading = meeting_makeup.offered(session, meeting)
+    if not reading.passages:
         return "mtg.leave.makeup_none"
-    if makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size,
-                        titles=meeting_makeup.offered_titles(session, meeting)):
+    if makeup_questions(session=session, meeting=meeting, size=settings.study.quiz_size, titles=reading.titles):
         return "mtg.leave.makeup_quiz"
     return "mtg.leave.makeup_read"
 

@@ -202,7 +202,7 @@ async def makeup_done(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 
     def start(*, session: Session) -> makeup.MakeupStep:
         meeting = session.get(Meeting, data.int_arg()) if meeting_store.fits(data.int_arg()) else None
-        titles = meeting_makeup.offered_titles(session, meeting) if meeting is not None else None
+        titles = meeting_makeup.offered(session, meeting).titles if meeting is not None else None
         step = makeup.start_makeup(session=session, member=member, meeting_id=data.int_arg(), now=now, size=size,
                                    titles=titles)
         _count_as_study(session, member, data.int_arg(), now)
@@ -234,7 +234,7 @@ async def makeup_read(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     def passages(*, session: Session) -> list[tuple[str, str]]:
         meeting = meeting_store.addressed_meeting(session=session, actor=member, meeting_id=data.int_arg(),
                                                   scope=scope)
-        found = meeting_makeup.makeup_passages(session, meeting)
+        found = meeting_makeup.offered(session, meeting).passages
         if found and makeup.makeup_of(session=session, meeting_id=data.int_arg(), member_id=member.id or 0):
             _count_as_study(session, member, data.int_arg(), now)
         return found
@@ -255,7 +255,7 @@ def _count_as_study(session: Session, member: Member, meeting_id: int, now: date
     meeting = meeting_store.meeting_by_id(session=session, meeting_id=meeting_id)
     if meeting is not None and member.id is not None:
         study_store.mark_studied(session=session, member_id=member.id,
-                                 unit_ids=meeting_makeup.makeup_unit_ids(session, meeting), now=now)
+                                 unit_ids=meeting_makeup.offered(session, meeting).whole_unit_ids, now=now)
 
 
 async def _take_read_button_away(query: CallbackQuery) -> bool:

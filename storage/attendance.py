@@ -30,7 +30,7 @@ from sqlmodel import Session, col, func, select
 from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.makeup import makeup_states
 from storage.meeting_audience import attendees, is_attendee, standings_at
-from storage.meetings import clean_text, fits, get_meeting, seen_by
+from storage.meetings import as_secretary, clean_text, fits, get_meeting, seen_by
 from storage.members import audit
 from storage.models import (
     Attendance,
@@ -69,14 +69,6 @@ class Window:
         """The one end of check-in — for codes typed, the code shown and the screen alike — even when the
         meeting is shorter and has ended before it (late arrivals still check in)."""
         return meeting.starts_at + self.after
-
-
-def _managing(actor: Member, scope: Scope | None) -> Scope:
-    """Secretaries and committee admins, within their scope; anyone else is refused."""
-    seen = seen_by(actor, scope)
-    if not seen.manages:
-        raise PermissionDenied()
-    return seen
 
 
 # --------------------------------------------------------------------------- check-in: the rotating code
@@ -203,7 +195,7 @@ def _record(session: Session, member: Member, meeting: Meeting, now: datetime) -
 def mark(*, session: Session, actor: Member, meeting_id: int, member_id: int, status: AttendanceStatus,
          note: str | None, now: datetime, scope: Scope | None = None) -> tuple[Meeting, Member]:
     """A secretary records what happened for one member (present / late / excused with a reason / absent)."""
-    seen = _managing(actor, scope)
+    _, seen = as_secretary(actor, scope)
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     member = session.get(Member, member_id) if fits(member_id) else None
     if member is None or member.branch_id != meeting.branch_id:
@@ -283,7 +275,7 @@ class Roster:
 
 def roster(*, session: Session, actor: Member, meeting_id: int, now: datetime, window: Window,
            scope: Scope | None = None) -> Roster:
-    seen = _managing(actor, scope)
+    _, seen = as_secretary(actor, scope)
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     return build_roster(session=session, meeting=meeting, now=now, window=window)
 
@@ -323,7 +315,7 @@ def recent_rosters(*, session: Session, actor: Member, now: datetime, window: Wi
                    scope: Scope | None = None) -> list[tuple[Meeting, Roster]]:
     """The rosters of the branch's latest meetings that have begun, newest first: the secretary's overview
     of attendance and of who still owes 补学."""
-    seen = _managing(actor, scope)
+    _, seen = as_secretary(actor, scope)
     branch_id = seen.acting_branch_id if seen.acting_branch_id is not None else actor.branch_id
     meetings = session.exec(select(Meeting).where(
         Meeting.branch_id == branch_id, Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at <= now)

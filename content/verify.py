@@ -102,6 +102,7 @@ from content.questions.swaps import exchange_of, swap_of
 from content.questions.text import (
     BLANK,
     GAP,
+    QUOTED_SOURCE,
     answered,
     cjk_len,
     contains,
@@ -118,7 +119,6 @@ OPTION_LIMIT = 100
 EXPLANATION_LIMIT = 200
 CHOICE_OPTIONS = (2, 6)
 ARTIFACTS = ("[bookmark", "bookmark:", "微信", "扫一扫", "版权", "客服", "编辑整理")
-_ORIGINAL = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
 _PREFIX = re.compile(r"^(?:【[^】]*】|《[^》]*》：|第[一二三四五六七八九十百零〇两\d]{1,4}条规定：)")
 _HEADING_CHAIN = re.compile(r"……\s*(?:[一二三四五六七八九十]{1,3}(?:、|是)|[（(][一二三四五六七八九十]{1,3}[）)])")
 LONGEST_MARGIN = 0.1  # a key longer than every wrong option by this share (and 2 characters) stands out
@@ -334,7 +334,7 @@ def _truefalse(q: Question) -> list[Reason]:
     if q.answer[0] == TRUE_TEXT:
         bad = verbatim(q, q.stem)
         return [reason("true_statement_not_in_evidence", fragment=bad[:30])] if bad else []
-    m = _ORIGINAL.search(q.explanation)
+    m = QUOTED_SOURCE.search(q.explanation)
     if not m:
         return [reason("false_without_original")]
     original = m.group(1)
@@ -374,7 +374,7 @@ def _membership(q: Question, scope: str, item: str) -> list[Reason]:
         return [] if listed else [reason("not_a_list_item", item=item[:30])]
     if contains(q.sentence, item):
         return [reason("false_membership_is_listed", item=item[:30])]
-    m = _ORIGINAL.search(q.explanation)
+    m = QUOTED_SOURCE.search(q.explanation)
     if not m:
         return [reason("false_without_original")]
     # the quotation runs over several items, so it is checked item by item

@@ -170,7 +170,7 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
     wrong = unmarked(pool, correct, n_wrong)  # no "…导" pair among keys that end otherwise (examiner2, Q6)
     if len(wrong) < MIN_WRONG or len(correct) < 2:
         return []
-    options = stable_order(question_id("multiple", ev.text, slot_key), correct + wrong)
+    options = stable_order(seed, correct + wrong)
     answer = tuple(o for o in options if o in correct)
     score = 1.4 + (0.25 if ev.quoted else 0.0) + min(recurring - 1, 3) * 0.12 + (0.1 if enum.label else 0.0)
     quote = framed.quote

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -37,7 +36,7 @@ from content.questions.samefact import rivals
 from content.questions.slots import Candidate
 from content.questions.statements import FACT_SEPARATOR, STATEMENTS
 from content.questions.swaps import swap_of
-from content.questions.text import norm, split_attribution
+from content.questions.text import QUOTED_SOURCE, norm, split_attribution
 
 MIN_SCORE = 0.75
 NEAR_DUPLICATE = 0.6
@@ -359,12 +358,11 @@ def component_facts(c: Candidate) -> list[str]:
     return [c.fact, pair] if pair else [c.fact]
 
 
-_ORIGINAL = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
 
 
 def exchanged_pair(q: Question) -> str | None:
     """``"exchange:A|B"`` for a false 判断 that puts phrase A where its original says B (either order), else None."""
-    m = _ORIGINAL.search(q.explanation)
+    m = QUOTED_SOURCE.search(q.explanation)
     if q.qtype != "truefalse" or m is None:
         return None
     _, statement = split_attribution(q.stem)

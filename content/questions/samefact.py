@@ -32,14 +32,13 @@ from dataclasses import replace
 from content.model import Question
 from content.questions.judged import CONTEXT, cjk, claimed, swapped_out
 from content.questions.slots import Candidate
-from content.questions.text import BLANK, norm, split_attribution
+from content.questions.text import BLANK, QUOTED_SOURCE, norm, split_attribution
 
 _PREFIXES = ("described:", "siblings:")
 MIN_SHARED = 3  # items two lists must share to be one list
 ASKED_KEY = 8  # characters of a question-form 单选's key another stem must state to answer it
 DISTINCT = 5  # characters in a row of such a key, in no wrong option, that answer it as well ("县处级以上")
 _SUBJECT_VERB = re.compile(r"通过|要|应当|必须")  # where a requirement's subject ends and its action begins
-_QUOTE = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
 
 
 def items_of(fact: str) -> frozenset[str] | None:
@@ -137,7 +136,7 @@ def gives_away(shown: Question, asked: Question) -> bool:
 
 def quoted_source(explanation: str) -> str:
     """The source an explanation quotes (``原文：“…”``), or "" when it quotes none."""
-    m = _QUOTE.search(explanation)
+    m = QUOTED_SOURCE.search(explanation)
     return m.group(1) if m else ""
 
 

@@ -41,6 +41,8 @@ FRAMES = (*MEMBER_LINKS, ASK_TAIL, ASK_BODY, ASK_DAY, ASK_WHEN, ARTICLE_SAYS)
 # a stem may open by naming whose statement it quotes: "《通知》强调：", "据《…》报道：", "…会议指出：",
 # "第七条规定："; or the source's own lead, kept verbatim ("《通知》强调，学习教育要…"): the speaker is one
 # phrase (no clause mark in it), so "今年1月，在…上，习近平…强调：" is no attribution but a narrative
+# what an explanation quotes of its source, ``原文：“…”`` (or ``原文（…）：“…”``): one pattern for every reader
+QUOTED_SOURCE = re.compile(r"原文(?:（[^）]*）)?：“(.*)”", re.S)
 ATTRIBUTION = re.compile(
     r"^(?P<according>据)?(?P<who>《[^》]{1,60}》|[^，。；：:“”《》\n（）]{2,40}?(?:（[^）]{1,6}）[^，。；：:“”《》\n]{0,8})?)"
     r"(?P<verb>强调|指出|要求|提出|明确|表示|报道|规定)(?P<mark>[：:，,])"

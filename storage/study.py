@@ -27,6 +27,7 @@ from sqlmodel import Session, col, func, select
 
 from storage.errors import NotFound
 from storage.models import (
+    Attendance,
     Branch,
     Member,
     MemberStatus,
@@ -37,7 +38,8 @@ from storage.models import (
     StudyProgress,
     StudyUnit,
 )
-from storage.stats import Window, held_turnout
+from storage.stats import CAME, Window, held_meetings
+from storage.turnout import turnout
 
 # --------------------------------------------------------------------------- local days
 
@@ -318,7 +320,11 @@ def progress_of(*, session: Session, member_id: int, branch_id: int, now: dateti
                          .where(ReviewItem.member_id == member_id, Question.status == QuestionStatus.PUBLISHED)).all()
     # the meetings they came to, by the one rule /stats and the ledger count by (storage.turnout): held
     # (over, not cancelled), expected there, present or late — not a 请假, 缺席 or a meeting still going on
-    attended = sum(1 for held in held_turnout(session, branch_id, Window(None, now), now) if member_id in held.came)
+    # turnout only of the held meetings they have a present / late row for: the rest cannot count, and /me
+    # should not read the branch's whole history of attendance to find one member's
+    came_to = set(session.exec(select(Attendance.meeting_id).where(Attendance.member_id == member_id, CAME)).all())
+    mine = [m for m in held_meetings(session, branch_id, Window(None, now), now) if m.id in came_to]
+    attended = sum(1 for held in turnout(session=session, branch_id=branch_id, meetings=mine) if member_id in held.came)
     return MyProgress(
         study_days=len(study_days), quiz_days=len(quiz_days), streak=streak,
         units_read=sum(1 for unit_id, _ in reads if unit_id in active),  # of the plan's units, as /plan counts

@@ -240,25 +240,23 @@ async def _refresh(app: App, screen: Screen) -> bool:
 async def _replaced(app: App, screen: Screen) -> None:
     """The last words of a superseded screen: its code is no longer kept current; look at the newest one."""
     svc: Services = app.bot_data[SERVICES_KEY]
-    meeting = await svc.db.run(meeting_store.meeting_by_id, meeting_id=screen.meeting_id)
-    text = svc.texts.t("mtg.checkin.screen_replaced", screen.caller.lang, topic=meeting.topic if meeting else "")
-    await _edit(
-        app,
-        app.bot.edit_message_caption(
-            chat_id=screen.chat_id, message_id=screen.message_id, caption=text, parse_mode="HTML", reply_markup=None
-        ),
-    )
+    await _last_words(app, svc, screen, "mtg.checkin.screen_replaced")
 
 
 async def _close(app: App, svc: Services, screen: Screen, code: str) -> None:
     """The last words of a screen: check-in is over (or the meeting cancelled); no code, no button."""
-    lang = screen.caller.lang
-    meeting = await svc.db.run(meeting_store.meeting_by_id, meeting_id=screen.meeting_id)
     key = "mtg.checkin.screen_cancelled" if code == "meeting_cancelled" else "mtg.checkin.screen_closed"
+    await _last_words(app, svc, screen, key)
+
+
+async def _last_words(app: App, svc: Services, screen: Screen, key: str) -> None:
+    """Replace a screen's caption with ``key`` (the meeting's topic and check-in hours at hand), no code and no
+    button: the one edit every way a screen ends shares."""
+    meeting = await svc.db.run(meeting_store.meeting_by_id, meeting_id=screen.meeting_id)
     window = view.window_of(svc.settings)
     text = svc.texts.t(
         key,
-        lang,
+        screen.caller.lang,
         topic=meeting.topic if meeting else "",
         opens=f"{window.opens(meeting).astimezone(svc.settings.tz):%H:%M}" if meeting else "",
         closes=f"{window.closes(meeting).astimezone(svc.settings.tz):%H:%M}" if meeting else "",

@@ -35,7 +35,7 @@ from content.model import FALSE_TEXT, TRUE_TEXT
 from content.questions.cloze import explanation, new_question
 from content.questions.importance import OTHERS, REGIONAL
 from content.questions.slots import Candidate, Evidence
-from content.questions.text import BLANK, cjk_len, norm, short_title
+from content.questions.text import BLANK, GAP, cjk_len, norm, short_title
 
 KIND = "occasion"
 SCORE = 1.0
@@ -57,6 +57,8 @@ _SERIES = re.compile(
 _NUMERAL = "一二三四五六七八九"
 _REFERENCE = re.compile(rf"[{_NUMERAL}]中全会|第[{_NUMERAL}十]{{1,3}}个五年规划|十[{_NUMERAL}]五”?规划")
 _QUOTED = re.compile(r"“([^“”]{2,12})”")
+# a study session's theme inside its name: "省部级主要领导干部（学习贯彻党的二十届四中全会精神）专题研讨班"
+_THEME = re.compile(r"学习贯彻[^，。、]{2,30}?精神(?=专题研讨班|研讨班|读书班|培训班)")
 _NAMED_OCCASION = re.compile(r"(?:会议|会|研讨班|座谈会|团拜会|大会|论坛|峰会|开班式)$")
 
 
@@ -152,8 +154,11 @@ def _series(ev: Evidence) -> list[Candidate]:
     if m is None:
         return []
     text = ev.text[m.start() : m.end()]  # the series and what was said there, never the rhetoric after it
-    if _REFERENCE.search(text):
-        return []  # "…学习贯彻党的二十届四中全会精神专题研讨班…" would show the session other blanks ask
+    # a study session is named by its audience and kind, its theme elided ("省部级主要领导干部……专题研讨班", as the
+    # 五重五轻 article calls it without one): "…学习贯彻党的二十届四中全会精神…" would show the session other blanks ask
+    short = _THEME.sub(GAP, text)
+    if _REFERENCE.search(short):
+        return []
     group = f"{KIND}:{norm(m.group('rest'))}"
     paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
     where = f"据《{short_title(ev.document)}》报道："
@@ -162,8 +167,9 @@ def _series(ev: Evidence) -> list[Candidate]:
         value = m.group(name)
         if not _NAMED_OCCASION.search(value) or cjk_len(value) > 10:
             continue  # a long title is not typed from memory; a time is no occasion's name
-        offset = m.start(name) - m.start()
-        stem = f"{where}{text[:offset]}{BLANK}{text[offset + len(value):]}。"
+        at = m.start(name) - m.start()  # a themed name is longer than that: never the blank itself
+        offset = at - sum(len(t.group(0)) - len(GAP) for t in _THEME.finditer(text) if t.end() <= at)
+        stem = f"{where}{short[:offset]}{BLANK}{short[offset + len(value):]}。"
         q = new_question(
             "fill",
             ev,

@@ -28,16 +28,20 @@ def _enum(text: str, tier: int = 0, items: tuple[str, ...] = ITEMS, open_: str =
     return Enumeration("inline", items, ev, tuple(text.index(i) for i in items), open=open_)
 
 
-def test_a_closed_central_list_is_stated_false_with_an_outsider_of_its_kind() -> None:
+def test_a_closed_central_list_is_stated_with_an_outsider_of_its_kind_and_its_items() -> None:
     built = outsider_swap_candidates([_enum(NOTICE)], f"{NOTICE}\n{CLOSING}\n{MEETING}", KINDS)
-    assert len(built) == len(ITEMS)
+    false = [c for c in built if c.truth is False]
+    true = [c for c in built if c.truth is True]
+    assert len(false) == 1 and len(true) == len(ITEMS)
+    # the meeting's row of how to lead is the outsider, least restated first: 真督实导 (分类指导 the Notice restates)
+    assert false[0].question.stem == "《通知》强调，认真落实……等工作安排，其中包括“真督实导”。"
+    assert false[0].question.answer == ("错误",)
+    assert {c.question.stem.split("“")[1].rstrip("”。") for c in true} == set(ITEMS)
     for c in built:
         q = c.question
-        assert c.truth is False and q.answer == ("错误",)
-        # the meeting's row of how to lead is the outsider, least restated first: 真督实导
-        assert "真督实导" in q.stem and q.stem.startswith("《通知》强调，认真落实")
-        # the clauses before the list are other questions' facts: not carried along
-        assert "不分批次" not in q.stem and "不分批次" not in q.explanation
+        # one form for both verdicts (round 6), and the clauses before the list are other questions' facts
+        assert "，其中包括“" in q.stem and "不分批次" not in q.stem and "不分批次" not in q.explanation
+        assert "原文：“认真落实学习研讨、查摆问题、整改整治、建章立制、开门教育等工作安排。”" in q.explanation
         assert not check_question(q, [NOTICE]), check_question(q, [NOTICE])
         assert c.group == "、".join(sorted(ITEMS))  # the list's one fact
 
@@ -60,7 +64,6 @@ def test_open_or_local_lists_get_none() -> None:
 
 
 def test_the_bank_asks_the_work_arrangements(published: Corpus) -> None:
-    asked = [q for q in published.questions if q.enabled and q.qtype == "truefalse" and "工作安排" in q.stem
-             and "真督实导" in q.stem]
-    assert len(asked) == 1
-    assert asked[0].answer == ("错误",)
+    judged = [q for q in published.questions if q.enabled and q.qtype == "truefalse"]
+    asked = [q for q in judged if "等工作安排，其中包括" in q.stem]
+    assert len(asked) == 1  # one fact, one 判断

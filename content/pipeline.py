@@ -17,7 +17,6 @@ problem says which check caught it).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +26,7 @@ from content.curated import Overlay, apply_overlay, load_overlay
 from content.loader import load_materials
 from content.model import Corpus, Document, Fact, Problem, Question
 from content.questions import candidates, select
+from content.questions.covered import asked_facts
 from content.questions.hubs import hub
 from content.questions.ranking import FACT_LIMIT, ranked_facts, rebalanced
 from content.questions.samefact import (
@@ -94,7 +94,7 @@ def build_corpus(
         if q.origin != "generated" and q.enabled and hub(q):
             problems.append(Problem("questions.yaml", f"curated {q.qid}: its key is the hub of its options"))
     tier_of = {c.question.qid: c.tier for c in proven}
-    asked = Counter(fact_of[q.qid] for q in bank if q.qid in fact_of and q.enabled)
+    asked = asked_facts(bank, proven, fact_of)  # a curated question may ask a second fact of its sentence
     facts = [Fact(text, weight, tier, docs, asked.get(text, 0)) for text, weight, tier, docs in ranked_facts(proven)]
     report = check_bank([q for q in bank if q.enabled], documents)
     failed: dict[str, Reason] = {}

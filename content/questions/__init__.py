@@ -48,7 +48,7 @@ from content.questions.descriptions import description_candidates
 from content.questions.distractors import Pools
 from content.questions.duties import duty_candidates
 from content.questions.enumerations import PARALLEL, heavy_pairs, inline_lists, link_families, parallel_clauses
-from content.questions.examiner import asked_alone, examine
+from content.questions.examiner import KINDS, asked_alone, examine
 from content.questions.facts import find_slots
 from content.questions.filters import PREDICTABLE, keep_slot, predictability
 from content.questions.halves import half_candidates
@@ -58,6 +58,7 @@ from content.questions.lists import list_candidates
 from content.questions.measures import alternatives, measure_candidates, measure_slots
 from content.questions.numbered import heading_lists, numbered_lists
 from content.questions.occasions import occasion_candidates
+from content.questions.outsider_swaps import outsider_swap_candidates
 from content.questions.pairings import pairing_candidates
 from content.questions.ranking import select
 from content.questions.ranks import rank_candidates
@@ -241,6 +242,7 @@ def candidates(
     out.extend(duty_candidates(ev for ev, _ in evidences))  # whose role a duty is: 负总责 / 第一责任人, in pairs
     out.extend(studied_candidates(enums, paragraphs.values()))  # what the Notice has members study
     central = "\n".join(ev.text for ev, _ in evidences if ev.tier == 0)
+    out.extend(outsider_swap_candidates(enums, central, KINDS))  # a closed list's false 判断, swapped by kind
     sources = {d.doc_id: d.source or "" for d in documents}
     corpus = "\n".join(paragraphs.values())
     # one list, one fact for the ranker (after the examiner: a description of an item is no blank on it)

@@ -137,4 +137,6 @@ def test_the_example_branch_is_balanced_too() -> None:
     """With the 学校 as its own organisation (config.example.yaml) the bank had 判断 0 正确 : 2 错误 in round 4."""
     corpus = build_corpus(DEFAULT_MATERIALS, own_bodies=("学校",))
     verdicts = [q.answer[0] for q in corpus.questions if q.enabled and q.qtype == "truefalse"]
-    assert set(verdicts) == {"正确", "错误"} and 0.4 <= verdicts.count("正确") / len(verdicts) <= 0.6, verdicts
+    # as even as the count allows: 40–60 % 正确 on an even count, one more of either on an odd one (the ranker's
+    # ``rebalanced`` rule: 2 : 1 stays, a trade would make it 1 : 2) — three 判断 since the 工作安排's (content8)
+    assert set(verdicts) == {"正确", "错误"} and abs(2 * verdicts.count("正确") - len(verdicts)) <= 1, verdicts

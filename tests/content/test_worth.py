@@ -155,10 +155,22 @@ def test_a_false_statement_swaps_in_a_real_alternative_of_the_same_kind() -> Non
     assert not plausible_swap(body, "农业农村部党组", set())  # a ministry launching a party-wide campaign
 
 
+# the one "……" a 判断 may hold stands for the closed list whose membership it asks ("认真落实……等工作安排，其中包括
+# “X”。", ``outsider_swaps``): the claim is whole — what the list includes — and nothing of it is cut off
+_LIST_ELIDED = re.compile(r"……等[\u4e00-\u9fff]{2,6}，其中包括“[^”]+”。$")
+
+
 def test_false_statements_in_the_bank_stay_grammatical(generated: Corpus) -> None:
     for q in bank(generated):
         if q.qtype == "truefalse":
-            assert "……" not in q.stem and not q.stem.endswith(("；", "，")), q.stem
+            stem = _LIST_ELIDED.sub("", q.stem)
+            assert "……" not in stem and not q.stem.endswith(("；", "，")), q.stem
+
+
+def test_only_a_listed_membership_may_elide_its_list() -> None:
+    assert _LIST_ELIDED.search("《通知》强调，认真落实……等工作安排，其中包括“真督实导”。")
+    assert not _LIST_ELIDED.search("会议强调，要认真落实……")  # a claim cut off
+    assert not _LIST_ELIDED.search("认真落实……，确保取得实效。")  # a list cut with no membership asked
 
 
 # --- filter: a list the source leaves open --------------------------------------------------------------

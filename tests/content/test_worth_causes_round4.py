@@ -187,4 +187,6 @@ def test_the_judgements_are_balanced_again(published: Corpus) -> None:
     """Round 4: "always 错误" answered every 判断 of its bank (a bank-level give-away); round 5 asks 不分批次、不划阶段
     true (``tests/content/test_judgement_balance_round5.py``), so both verdicts are present, 40–60 % 正确."""
     verdicts = [q.answer[0] for q in published.questions if q.enabled and q.qtype == "truefalse"]
-    assert set(verdicts) == {"正确", "错误"} and 0.4 <= verdicts.count("正确") / len(verdicts) <= 0.6, verdicts
+    # as even as the count allows: 40–60 % 正确 on an even count, one more of either on an odd one (the ranker's
+    # ``rebalanced`` rule: 2 : 1 stays, a trade would make it 1 : 2) — three 判断 since the 工作安排's (content8)
+    assert set(verdicts) == {"正确", "错误"} and abs(2 * verdicts.count("正确") - len(verdicts)) <= 1, verdicts

@@ -7,8 +7,9 @@
            left behind (untried claims back to pending, attempted ones uncertain) and expires what is too
            late (``outbox``);
         3. the sender (``sender``) claims due rows, renders each with its kind (``kinds``) at send time,
-           sends them through the limiter (``ratelimit``) several chats at once, and records the outcome
-           as the request's error proves it (``request``).
+           sends them through the limiter (``ratelimit``) several chats at once — one gate per request,
+           passed as it is written (``request``) — and records the outcome as Telegram's answer or the
+           request's error proves it (``outcome``).
 
 Nothing is kept only in scheduler memory and nothing is pickled into a job store: after a restart the
 next tick finds the same rows in the database.  ``zhibu chat``'s ``:clock`` and the tests call

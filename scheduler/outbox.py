@@ -134,6 +134,23 @@ def record_attempt(*, session: Session, delivery_id: int, worker: str, now: date
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
+def count_attempt(*, session: Session, delivery_id: int, worker: str) -> bool:
+    """Count a try whose request failed before its write (a connect error, a pool timeout).
+
+    It provably never left, so ``attempted_at`` stays unset (a crash now loses nothing and duplicates
+    nothing), but it counts toward the kind's attempt limit and backoff like any blind retry: a sender
+    that cannot reach Telegram gives up on the row after its attempts instead of retrying it every 15 s
+    until it expires.  ``False`` when the claim is no longer ours.
+    """
+    result = session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.state) == DeliveryState.CLAIMED,
+               col(Delivery.claimed_by) == worker)
+        .values(attempts=Delivery.attempts + 1)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
 def _finish(session: Session, delivery_id: int, worker: str, **values: Any) -> bool:
     """Record an outcome only if this worker still holds the claim (a lost claim is not overwritten)."""
     result = session.execute(

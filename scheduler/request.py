@@ -5,12 +5,15 @@ left.  PTB wraps httpx's exceptions in ``NetworkError`` / ``TimedOut``; the http
 errors and pool timeouts (nothing was written) from read timeouts and connections dropped after the
 request was written (the message may be on the member's phone — PTB issue #1045).
 
-It also holds the *write gate*: when the bot talks HTTP through PTB's ``HTTPXRequest``, a bulk send passes
-the limiter inside httpx, at the moment the request's bytes are about to be written (httpcore's
-``send_request_headers.started`` trace event), not before PTB builds the request.  The limiter's stamp is
-then the moment the request really leaves — nothing between the pass and the write (building the
-request, taking a connection, a loop stall) can bunch requests after the pass — so its window counts
-what Telegram sees and needs only a small margin for the network and the server's side.
+It also holds the *write gate*, the one way a bulk send passes the limiter.  When the bot talks HTTP
+through PTB's ``HTTPXRequest``, the gate is passed inside httpx, at the moment the request's bytes are
+about to be written (httpcore's ``send_request_headers.started`` trace event), not before PTB builds the
+request.  The limiter's stamp is then the moment the request really leaves — nothing between the pass
+and the write (building the request, taking a connection, a loop stall) can bunch requests after the
+pass — so its window counts what Telegram sees and needs only a small margin for the network and the
+server's side.  A bot without httpx (the offline fake of ``zhibu chat`` and the tests) has no write to
+hook: the same gate is passed just before the request, and the limiter follows the request for a moment
+after it (see ``SendRateLimiter.acquire``).  Either way the sender runs one send step.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from telegram import Bot, LinkPreviewOptions, Message
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
@@ -70,22 +73,26 @@ class Withheld(Exception):
 
 
 class WriteGate:
-    """One bulk request's pass through the limiter, taken at the moment its bytes are written.
+    """One bulk request's pass through the limiter, taken as late as the bot allows.
 
-    ``passed`` is None until the request reached the write (a connect error comes before it: nothing
-    was recorded, nothing left), then whether the limiter let it through; ``passed_at`` is the
-    limiter's stamp (what ``refund`` and the flood watch take).
+    ``at_write``: at the moment its bytes are written (the bot talks httpx and
+    :func:`install_write_gate` hooked it); otherwise just before the request, with the limiter
+    following it for a moment (``follow``), as nothing can hook its write.  ``passed`` is None until
+    the request reached the gate (a connect error comes before the write: nothing was recorded, nothing
+    left), then whether the limiter let it through; ``passed_at`` is the limiter's stamp (what
+    ``refund`` and the flood watch take).
     """
 
-    def __init__(self, limiter: SendRateLimiter, chat_id: int, prepare: Callable[[], Awaitable[bool]]) -> None:
-        self.limiter, self.chat_id, self.prepare = limiter, chat_id, prepare
+    def __init__(self, limiter: SendRateLimiter, chat_id: int, prepare: Callable[[], Awaitable[bool]], *,
+                 at_write: bool) -> None:
+        self.limiter, self.chat_id, self.prepare, self.at_write = limiter, chat_id, prepare, at_write
         self.passed: bool | None = None
         self.passed_at = 0.0
 
     async def __call__(self) -> None:
         if self.passed is not None:
             return  # one pass per request
-        self.passed = await self.limiter.acquire(self.chat_id, prepare=self.prepare, follow=False)
+        self.passed = await self.limiter.acquire(self.chat_id, prepare=self.prepare, follow=not self.at_write)
         self.passed_at = self.limiter.last_passed
         if not self.passed:
             raise Withheld(f"delivery to {self.chat_id} withheld: the claim is no longer ours")
@@ -113,7 +120,7 @@ def install_write_gate(bot: Bot) -> bool:
     """Hook the bot's httpx client so bulk sends pass the limiter at the write; False when it cannot.
 
     Only PTB's ``HTTPXRequest`` talks through httpx (its client is private, so this looks for it and
-    falls back — the caller then passes the limiter before the request, as for the offline fake).  The
+    falls back — the gate is then passed just before the request, as for the offline fake).  The
     hook is idempotent and inert for requests without a gate (interactive replies).  PTB builds a new
     client when a shut-down request is initialised again, so the sender installs it at each run.
     """
@@ -127,19 +134,29 @@ def install_write_gate(bot: Bot) -> bool:
     return True
 
 
-async def deliver_at_write(bot: Bot, gate: WriteGate, chat_id: int, out: Outgoing, *,
-                           read_timeout: float | None = None) -> Message:
-    """:func:`deliver` with ``gate`` passed when the request is written (see :func:`install_write_gate`).
+async def deliver_gated(bot: Bot, gate: WriteGate, out: Outgoing, *,
+                        read_timeout: float | None = None) -> Message | None:
+    """:func:`deliver` to ``gate.chat_id`` once ``gate`` is passed; None when it withheld the request.
 
-    If the request never reached its write (a connect error), the gate never ran: ``gate.passed`` is
-    None and nothing left.
+    At the write (``gate.at_write``) the chat's spacing and any pause are waited out first, so the request
+    holds a connection at the gate only for the pace; if it never reached its write (a connect error), the
+    gate never ran and ``gate.passed`` is None.  Without a write to hook, the gate is passed right here.
+    A withheld request (another sender took the claim over) never left.
     """
-    await gate.limiter.wait_pauses(chat_id)  # a chat's spacing or a pause: before a connection is taken
-    token = _GATE.set(gate)
     try:
-        return await deliver(bot, chat_id, out, read_timeout=read_timeout)
-    finally:
-        _GATE.reset(token)
+        if not gate.at_write:
+            await gate()
+            return await deliver(bot, gate.chat_id, out, read_timeout=read_timeout)
+        await gate.limiter.wait_pauses(gate.chat_id)  # before a connection is taken
+        token = _GATE.set(gate)
+        try:
+            return await deliver(bot, gate.chat_id, out, read_timeout=read_timeout)
+        finally:
+            _GATE.reset(token)
+    except (Withheld, TelegramError):  # PTB hands a Withheld raised inside httpx back as a NetworkError
+        if gate.passed is False:
+            return None
+        raise
 
 
 async def deliver(bot: Bot, chat_id: int, out: Outgoing, *, read_timeout: float | None = None) -> Message:

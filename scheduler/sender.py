@@ -9,17 +9,10 @@ Telegram answers in 50–300 ms, so one request at a time reaches a few messages
 in flight at once, each chat's messages stay in order (one lane per chat), and the queue is refilled
 continuously rather than once per tick.  The claim never holds more than can go out in half a lease.
 
-What Telegram's answer means for a row:
-
-* success → sent, with the message id; the kind's ``after_send`` runs in the same transaction;
-* ``RetryAfter`` → back to pending after the wait, the chat pauses (everyone pauses when 429s pile up);
-* ``Forbidden`` (blocked, kicked) → failed_permanent, and ``on_blocked`` marks the member unreachable;
-* ``ChatMigrated`` → the group's id is updated everywhere and the row is retried on the new id at once;
-* errors that prove the request never left (connect errors, pool timeouts) and answers from a gateway
-  (502) → pending again with backoff, up to the kind's attempt limit;
-* a read timeout or a connection dropped after the request was written → *uncertain* (the message may
-  have arrived: PTB issue #1045) — never retried blindly;
-* ``BadRequest`` and anything else → failed_permanent with the error text.
+Every request passes the limiter through one gate (``scheduler.request.WriteGate``): at the request's
+write when the bot talks httpx, just before the request otherwise (the offline fake) — one send step
+either way, so the tests run the step the product runs.  What Telegram's answer means for the row is
+``scheduler.outcome``'s business.
 
 The caller holds the one sender lock of the database (``scheduler.lock.sender_lock``); the request and
 its errors are classified in ``scheduler.request``.
@@ -32,31 +25,26 @@ import gc
 import logging
 import math
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
-from telegram import Bot, Message
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram import Bot
+from telegram.error import ChatMigrated, TelegramError
 
 from scheduler import outbox
 from scheduler.clock import Clock
 from scheduler.kinds import DeliveryKind, Kinds, Outgoing
+from scheduler.outcome import OnBlocked, Outcome, SendReport, failed, migrate, sent
 from scheduler.ratelimit import FloodWatch, SendRateLimiter
-from scheduler.request import (
-    WriteGate,
-    backoff,
-    deliver,
-    deliver_at_write,
-    install_write_gate,
-    request_never_left,
-    retry_seconds,
-)
+from scheduler.request import WriteGate, deliver_gated, install_write_gate
 from storage.db import Database
 from storage.models import Delivery, DeliveryState
+
+__all__ = ["BULK_READ_TIMEOUT", "LANES", "LEASE", "OnBlocked", "SendReport", "describe", "send_due"]
 
 log = logging.getLogger(__name__)
 
@@ -84,41 +72,8 @@ def _freeze_startup_heap() -> None:
         gc.freeze()
 
 
-OnBlocked = Callable[[Delivery], Awaitable[None]]
-Outcome = Literal["sent", "failed", "uncertain", "retried", "expired", "lost", "hold"]
-
-
-@dataclass
-class SendReport:
-    sent: int = 0
-    failed: int = 0
-    uncertain: int = 0
-    retried: int = 0
-    expired: int = 0
-    released: int = 0  # claimed but never tried, handed back to pending
-    paused: int = 0  # times 429s piled up across chats and everyone paused
-
-    def count(self, outcome: Outcome) -> None:
-        if outcome == "hold":
-            self.retried += 1
-        elif outcome != "lost":
-            setattr(self, outcome, getattr(self, outcome) + 1)
-
-
 def _render(*, session: Session, kind: DeliveryKind, row: Delivery) -> Outgoing | None:
     return kind.render(session, row)
-
-
-def _sent(*, session: Session, kind: DeliveryKind, row: Delivery, worker: str, message: Message,
-          clock: Clock) -> bool:
-    """Mark sent and store what Telegram returned, in one transaction (or neither)."""
-    assert row.id is not None
-    if not outbox.mark_sent(session=session, delivery_id=row.id, worker=worker, message_id=message.message_id,
-                            now=clock.now()):
-        return False
-    if kind.after_send is not None:
-        kind.after_send(session, row, message)
-    return True
 
 
 @dataclass
@@ -296,107 +251,31 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
     if out is None:
         await db.run(outbox.mark_expired, delivery_id=row.id, worker=worker, reason="its subject is gone")
         return "expired"
-    async def record_attempt() -> bool:
+
+    async def record_attempt() -> bool:  # inside the gate: "this request is about to leave"
         assert row.id is not None
         return await db.run(outbox.record_attempt, delivery_id=row.id, worker=worker, now=run.clock.now(),
                             lease=run.lease)
 
     while True:
-        if run.at_write:  # the limiter is passed inside httpx, as the request is written
-            gate = WriteGate(run.limiter, row.chat_id, record_attempt)
-            try:
-                message = await deliver_at_write(run.bot, gate, row.chat_id, out, read_timeout=BULK_READ_TIMEOUT)
-            except TelegramError as exc:
-                if gate.passed is False:
-                    return "lost"  # another sender took the claim over: this request did not leave
-                if gate.passed is None:  # it never reached its write: nothing recorded, nothing left
-                    return await _failed(run, kind, row, exc, 0.0)
-                row.attempts += 1
-                if isinstance(exc, ChatMigrated):
-                    await _migrate(run, row, exc)
-                    continue
-                return await _failed(run, kind, row, exc, gate.passed_at)
-            row.attempts += 1
-            run.floods.answered(gate.passed_at, row.chat_id)
-            break
-        if not await run.limiter.acquire(row.chat_id, prepare=record_attempt):
-            return "lost"  # another sender took the claim over: this request must not leave
-        row.attempts += 1
-        passed_at = run.limiter.last_passed
+        gate = WriteGate(run.limiter, row.chat_id, record_attempt, at_write=run.at_write)
         try:
-            message = await deliver(run.bot, row.chat_id, out, read_timeout=BULK_READ_TIMEOUT)
-        except ChatMigrated as exc:
-            await _migrate(run, row, exc)
-            continue
+            message = await deliver_gated(run.bot, gate, out, read_timeout=BULK_READ_TIMEOUT)
         except TelegramError as exc:
-            return await _failed(run, kind, row, exc, passed_at)
-        run.floods.answered(passed_at, row.chat_id)
-        break
-    try:
-        if await db.run(_sent, kind=kind, row=row, worker=worker, message=message, clock=run.clock):
-            return "sent"
-    except Exception:  # the message is out: record that, even though the kind's hook failed
-        log.exception("after-send hook of delivery %s (%s) failed; marking it sent without it", row.id, row.kind)
-        if await db.run(outbox.mark_sent, delivery_id=row.id, worker=worker, message_id=message.message_id,
-                        now=run.clock.now()):
-            return "sent"
-    log.warning("delivery %s was sent after its claim was taken over", row.id)
-    return "lost"
-
-
-async def _migrate(run: _Run, row: Delivery, exc: ChatMigrated) -> None:
-    """The group became a supergroup: its new id everywhere, and this row goes there at once."""
-    await run.db.run(outbox.migrate_chat, old_chat_id=row.chat_id, new_chat_id=exc.new_chat_id)
-    await run.db.run(_move_row, delivery_id=row.id, chat_id=exc.new_chat_id)
-    log.info("chat %s migrated to %s; retrying delivery %s", row.chat_id, exc.new_chat_id, row.id)
-    row.chat_id = exc.new_chat_id
-
-
-def _move_row(*, session: Session, delivery_id: int, chat_id: int) -> None:
-    row = session.get(Delivery, delivery_id)
-    if row is not None:
-        row.chat_id = chat_id
-        session.add(row)
-
-
-async def _failed(run: _Run, kind: DeliveryKind, row: Delivery, exc: TelegramError, passed_at: float) -> Outcome:
-    """Map a refusal or a network error to the row's next state."""
-    assert row.id is not None
-    db, worker, now = run.db, run.worker, run.clock.now()
-    if isinstance(exc, RetryAfter):
-        wait = retry_seconds(exc)
-        run.limiter.refund(passed_at)
-        run.limiter.pause_chat(row.chat_id, wait)
-        if run.floods.answered(passed_at, row.chat_id, refused=True):
-            run.limiter.pause(wait)
-            run.report.paused += 1
-            log.warning("Telegram refuses sends across chats: pausing all sends for %.0f s", wait)
-        await db.run(outbox.retry_later, delivery_id=row.id, worker=worker,
-                     due_at=now + timedelta(seconds=wait), error=f"RetryAfter {wait:g}s")
-        return "hold"
-    if isinstance(exc, Forbidden):
-        await db.run(outbox.mark_failed, delivery_id=row.id, worker=worker, error=f"Forbidden: {exc.message}")
-        if run.on_blocked is not None:
-            await run.on_blocked(row)
-        return "failed"
-    if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
-        if not request_never_left(exc):
-            error = f"{type(exc).__name__}: {exc.message}"
-            if kind.policy.resend_uncertain and row.attempts < kind.policy.max_attempts:
-                # a reminder is better twice than never: resend now rather than at the next tick
-                await db.run(outbox.retry_later, delivery_id=row.id, worker=worker, due_at=now, error=error,
-                             uncertain_at=now)
-                return "hold"
-            await db.run(outbox.mark_uncertain, delivery_id=row.id, worker=worker, now=now, error=error)
-            return "uncertain"
-        if row.attempts >= kind.policy.max_attempts:
-            await db.run(outbox.mark_failed, delivery_id=row.id, worker=worker, error=f"gave up: {exc.message}")
-            return "failed"
-        await db.run(outbox.retry_later, delivery_id=row.id, worker=worker, due_at=now + backoff(row.attempts),
-                     error=f"{type(exc).__name__}: {exc.message}")
-        return "hold"
-    await db.run(outbox.mark_failed, delivery_id=row.id, worker=worker, error=f"{type(exc).__name__}: {exc}")
-    return "failed"
+            # it failed before its write (a connect error): nothing left and nothing was recorded, yet it
+            # is a try like any other blind retry — counted, so the kind's attempt limit and backoff hold
+            if gate.passed is None and not await db.run(outbox.count_attempt, delivery_id=row.id, worker=worker):
+                return "lost"  # another sender took the claim over
+            row.attempts += 1
+            if isinstance(exc, ChatMigrated):
+                await migrate(run, row, exc)
+                continue
+            return await failed(run, kind, row, exc, gate.passed_at)
+        if message is None:
+            return "lost"  # another sender took the claim over: this request did not leave
+        row.attempts += 1
+        run.floods.answered(gate.passed_at, row.chat_id)
+        return await sent(run, kind, row, message)
 
 
 def describe(report: SendReport) -> dict[str, Any]:

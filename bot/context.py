@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect as orm_inspect
 from sqlalchemy.orm import make_transient_to_detached
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
@@ -181,6 +181,18 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
     )
 
 
+async def caller_lang(update: Update, svc: Services, context: ContextTypes.DEFAULT_TYPE | None = None) -> str:
+    """The language to answer this update in when no handler resolved the caller (the flood guard, a stale
+    button, the error apology): the caller's, as every handler's answer is — never simply the branch default,
+    which once told an English-speaking member "操作太频繁了".  Should the lookup itself fail (the database is
+    what broke), the default is still an answer."""
+    try:
+        caller = await load_caller(update, svc, context)
+    except Exception:  # an apology must not fail for want of a language
+        caller = None
+    return caller.lang if caller is not None else svc.texts.lang(svc.settings.language)
+
+
 def _telegram_language(code: str | None) -> str | None:
     if not code:
         return None
@@ -212,15 +224,17 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return parts
 
 
-async def reply(update: Update, text: Safe | str, **kwargs: Any) -> None:
+async def reply(update: Update, text: Safe | str, **kwargs: Any) -> Message | None:
     """Answer in the chat the update came from, as HTML; long texts go out in several messages and the
-    keyboard, if any, rides on the last one."""
+    keyboard, if any, rides on the last one — returned, so a caller can remember a card it may edit later."""
     message = update.effective_message
     if message is None:
-        return
+        return None
     parts = split_message(text)
     markup = kwargs.pop("reply_markup", None)
+    sent: Message | None = None
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        await message.reply_html(part, disable_web_page_preview=True, reply_markup=markup if last else None,
-                                 **kwargs)
+        sent = await message.reply_html(part, disable_web_page_preview=True, reply_markup=markup if last else None,
+                                        **kwargs)
+    return sent

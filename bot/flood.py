@@ -18,7 +18,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.context import reply, services
+from bot.context import caller_lang, reply, services
 
 BUTTONS_PER_MESSAGE = 4  # a press costs a tap, a message costs typing: the default budget of presses
 Key = tuple[int, bool]  # a user, and whether the update is a button press
@@ -74,7 +74,7 @@ async def flood_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if guard.allow(user.id, now, button=query is not None):
         return
     if query is not None:  # every press is answered: the toast costs no message, a spinner looks broken
-        await query.answer(svc.texts.plain("flood.slow_down", svc.settings.language))
+        await query.answer(svc.texts.plain("flood.slow_down", await caller_lang(update, svc, context)))
     elif guard.should_warn(user.id, now):
-        await reply(update, svc.texts.t("flood.slow_down", svc.settings.language))
+        await reply(update, svc.texts.t("flood.slow_down", await caller_lang(update, svc, context)))
     raise ApplicationHandlerStop

@@ -33,11 +33,11 @@ from bot.meeting_view import (
 )
 from bot.texts import Catalog, Safe
 from bot.words import kind_word
-from scheduler import leave, reminders, seen
+from scheduler import leave, reminders, seen, unbutton
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
 from storage.makeup import makeup_questions
-from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus
+from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus, Rsvp
 from storage.rsvp import rsvp_of
 
 CHANGE_CHARS = 60  # of a changed topic, place or agenda on its "old → new" line (the card has it in full)
@@ -218,15 +218,39 @@ def render_group(texts: Catalog, settings: Settings, session: Session, row: Deli
     return Outgoing(text="\n".join(lines), markup=rsvp_keyboard(texts, lang, meeting.id))
 
 
+def render_unbutton(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """A private card of a cancelled meeting, edited in place: it says 已取消 and that no reply (or, on a 请假
+    request, no decision) is needed, and keeps no button (``scheduler.unbutton``)."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=row.subject_id or 0)
+    posted = row.payload.get("message_id")
+    if meeting is None or meeting.status != MeetingStatus.CANCELLED or not isinstance(posted, int):
+        return None
+    reader = session.get(Member, row.member_id) if row.member_id is not None else None
+    lang = texts.lang(reader.language if reader is not None else settings.language)
+    start = when(texts, lang, meeting.starts_at, settings.tz)
+    was = row.payload.get("was")
+    if was == leave.REQUEST:
+        answer = session.get(Rsvp, int(str(row.payload.get("rsvp", 0))))
+        asker = session.get(Member, answer.member_id) if answer is not None else None
+        return Outgoing(edit=posted, text=texts.t("mtg.unbutton.leave", lang, topic=meeting.topic, start=start,
+                                                  name=asker.name if asker is not None else ""))
+    head = {reminders.NOTICE: "mtg.notice.head", reminders.REMIND: "mtg.remind.head",
+            reminders.CHANGE: "mtg.change.head"}.get(str(was))
+    lines = [texts.t(head, lang, start=start)] if head else []
+    lines += [card(texts, lang, meeting, settings.tz), texts.t("mtg.unbutton.note", lang)]
+    return Outgoing(edit=posted, text="\n".join(lines))
+
+
 def render_leave_request(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    """A 请假 to decide, to one secretary with [批准][不批准]; ``None`` once it was decided or withdrawn."""
+    """A 请假 to decide, to one secretary with [批准][不批准]; ``None`` once it was decided or withdrawn, or
+    the meeting cancelled (nothing left to approve)."""
     answer = leave.current_request(session, row.payload)
     secretary = _recipient(session, row)
     if answer is None or secretary is None:
         return None
     meeting = meeting_store.meeting_by_id(session=session, meeting_id=answer.meeting_id)
     member = session.get(Member, answer.member_id)
-    if meeting is None or member is None:
+    if meeting is None or member is None or meeting.status == MeetingStatus.CANCELLED:
         return None
     lang = texts.lang(secretary.language)
     return Outgoing(text=texts.t("mtg.leave.request", lang, name=member.name, topic=meeting.topic,
@@ -274,6 +298,7 @@ def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
         DeliveryKind(reminders.CHANGE, personal, resend),
         DeliveryKind(reminders.CANCEL, partial(render_cancel, texts, settings), resend),
         DeliveryKind(reminders.GROUP, partial(render_group, texts, settings), KindPolicy()),
+        DeliveryKind(unbutton.UNBUTTON, partial(render_unbutton, texts, settings), KindPolicy()),
         DeliveryKind(reminders.MAKEUP, partial(meeting_makeup.render_makeup, texts, settings), KindPolicy()),
         DeliveryKind(leave.REQUEST, partial(render_leave_request, texts, settings), resend),
         DeliveryKind(leave.DECISION, partial(render_leave_decision, texts, settings), resend),

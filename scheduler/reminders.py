@@ -13,6 +13,9 @@ unique keys, so a second tick (or a second process) adds nothing::
     cancel    mtg.cancel:<meeting>:<member>                 to whoever was notified already
     group     mtg.group:<meeting>:<what>                    the notice / change / cancel, once in the group
               mtg.group:<meeting>:unbutton<message>          on cancellation: its notice / change loses 参加 / 请假
+    unbutton  mtg.unbutton:<meeting>:<chat>:<message>       on cancellation: each private card with buttons
+                                                            (notice, reminder, change, 请假 request, a
+                                                            handler's own card) loses them (``scheduler.unbutton``)
     补学      mtg.makeup:<meeting>:<member>                 after the meeting, to the absent and excused
 
 Rows carry ids and an offset, never text: the renderer (``bot/meeting_notices.py``) reads the meeting when
@@ -42,6 +45,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from scheduler import leave, unbutton
 from scheduler.outbox import enqueue
 from storage import meeting_series
 from storage.attendance import Window, assign_makeup
@@ -58,6 +62,7 @@ CANCEL = "mtg.cancel"
 GROUP = "mtg.group"
 MAKEUP = "mtg.makeup"
 PERSONAL = (NOTICE, REMIND, CHANGE)  # what counts as "already notified" about a meeting
+BUTTONED = (*PERSONAL, unbutton.CARD, leave.REQUEST)  # private messages whose buttons a cancellation takes away
 CHANGE_LOOKBACK = timedelta(days=2)  # edits older than this were announced long ago
 MAKEUP_LOOKBACK = timedelta(days=3)  # a member marked absent this long after the meeting gets no 补学 by itself
 
@@ -199,6 +204,8 @@ def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> i
                             None if cancelled else meeting.revision)
             if cancelled:
                 added += _unbutton_group(session, meeting, now)
+        if cancelled:  # everyone's cards with buttons, the canceller's own included
+            added += unbutton.unbutton_private(session, meeting, now, BUTTONED)
     return added
 
 

@@ -76,6 +76,8 @@ def decide_leave(
     if row is None:
         raise NotFound("leave_not_found", id=rsvp_id)
     meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id, scope=seen)
+    if meeting.status == MeetingStatus.CANCELLED:  # an old 批准 button: nothing left to approve
+        raise InvalidState("meeting_cancelled", id=meeting.id)
     decision = LeaveStatus.APPROVED if approve else LeaveStatus.DECLINED
     marked = session.exec(
         select(Attendance.status).where(Attendance.meeting_id == row.meeting_id, Attendance.member_id == row.member_id)

@@ -17,7 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 
 from bot import group_manners
 from bot.commands import not_joined_key
-from bot.context import load_caller, reply, services
+from bot.context import caller_lang, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
 from storage.models import Role
 
@@ -100,7 +100,7 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query = update.callback_query
     if query is not None:
         svc = services(context)
-        await query.answer(svc.texts.plain("button.expired", svc.settings.language))
+        await query.answer(svc.texts.plain("button.expired", await caller_lang(update, svc, context)))
 
 
 def _handlers() -> list[AnyHandler]:

@@ -13,9 +13,12 @@ Where the clock comes from: in production one PTB JobQueue job per screen
 (``zhibu.code_screen:<chat id>:<message id>``, so 🔄 on the same message replaces its job and a screen can
 only ever stop itself, never a newer one in its chat) runs once per rotation and schedules its next run
 itself; offline (tests, ``zhibu chat``) the driven tick calls :func:`refresh_due`. Screens live in memory
-(``bot_data``), not in the database: after a restart the message stays as it was, and its 🔄 makes it live
-again (:func:`show` is called by the button as well) — the caption says until when its code is valid and
-to press 🔄 if it has not changed by then.
+(``bot_data``) and, so that a restart does not leave one stale, in the outbox as an already-sent row
+(``mtg.screen:<chat>:<message>``: the message, its meeting, whose screen it is, and whether it is still
+live) — the sender never takes it, no migration was needed.  On start (:func:`resume`) each live one is due
+at once: still open, it shows the code of the moment and goes on rotating; over or cancelled, it gets its
+closing edit.  A screen that stops (closed, replaced, deleted) is marked so and not resumed.  🔄 makes a
+screen live again too (:func:`show` is called by the button as well).
 """
 
 from __future__ import annotations
@@ -23,20 +26,22 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import segno
+from sqlmodel import Session, col, select
 from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot import meeting_view as view
-from bot.context import SERVICES_KEY, Caller, Services
+from bot.context import SERVICES_KEY, Caller, Services, caller_of
 from bot.texts import Safe
 from storage import attendance
 from storage import meetings as meeting_store
 from storage.errors import DomainError, InvalidState
+from storage.models import Delivery, DeliveryState, Meeting
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,9 @@ JOB_PREFIX = "zhibu.code_screen:"
 CLOSED = ("meeting_cancelled", "checkin_meeting_over", "checkin_closed")  # storage's "no code any more"
 EDIT_MARGIN_S = 0.5  # run just after the rotation, so the new period has surely begun
 FAILURE_LIMIT = 10  # unexpected errors in a row after which a screen stops trying (logged)
+SCREEN = "mtg.screen"  # the outbox kind of a screen's record (already sent: the sender never takes it)
+LIVE = "live"  # payload key: the screen is still kept current
+RESUME_WITHIN = timedelta(days=2)  # a screen recorded longer ago than this is not looked for on start
 
 
 @dataclass(frozen=True)
@@ -121,9 +129,70 @@ async def show(app: App, screen: Screen) -> None:
     older = screens.get(screen.chat_id)
     screens[screen.chat_id] = screen
     _schedule(app, screen)
+    svc: Services = app.bot_data[SERVICES_KEY]
+    await svc.db.run(_remember, chat_id=screen.chat_id, message_id=screen.message_id, meeting_id=screen.meeting_id,
+                     user_id=screen.caller.user_id, now=svc.clock.now())
     if older is not None and older.message_id != screen.message_id:
         _unschedule(app, older)
         await _replaced(app, older)
+
+
+def _key(chat_id: int, message_id: int) -> str:
+    return f"{SCREEN}:{chat_id}:{message_id}"
+
+
+def _remember(*, session: Session, chat_id: int, message_id: int, meeting_id: int, user_id: int,
+              now: datetime) -> None:
+    """Record ``message_id`` as its chat's live screen (any other screen of that chat is live no more)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        return
+    key = _key(chat_id, message_id)
+    for other in session.exec(select(Delivery).where(col(Delivery.dedup_key).startswith(f"{SCREEN}:{chat_id}:"),
+                                                     Delivery.kind == SCREEN)).all():
+        if other.dedup_key != key and other.payload.get(LIVE):
+            other.payload = {**other.payload, LIVE: False}
+            session.add(other)
+    row = session.exec(select(Delivery).where(Delivery.dedup_key == key)).first()
+    payload = {LIVE: True, "meeting": meeting_id, "user": user_id}
+    if row is not None:
+        row.payload = {**row.payload, **payload}
+        session.add(row)
+        return
+    session.add(Delivery(branch_id=meeting.branch_id, dedup_key=key, kind=SCREEN, subject_id=meeting_id,
+                         chat_id=chat_id, payload=payload, due_at=now, state=DeliveryState.SENT, sent_at=now,
+                         telegram_message_id=message_id, created_at=now))
+
+
+def _forget(*, session: Session, chat_id: int, message_id: int) -> None:
+    """The screen has stopped: a restart must not bring it back."""
+    row = session.exec(select(Delivery).where(Delivery.dedup_key == _key(chat_id, message_id))).first()
+    if row is not None and row.payload.get(LIVE):
+        row.payload = {**row.payload, LIVE: False}
+        session.add(row)
+
+
+def _live_screens(*, session: Session, now: datetime) -> list[tuple[int, int, int, int]]:
+    """(chat, message, meeting, user) of each screen still live when the process stopped; read by the
+    outbox's (state, due) index, screens being recorded due when shown."""
+    rows = session.exec(select(Delivery).where(Delivery.state == DeliveryState.SENT,
+                                               col(Delivery.due_at) >= now - RESUME_WITHIN,
+                                               Delivery.kind == SCREEN)).all()
+    return [(r.chat_id, int(r.telegram_message_id or 0), int(r.payload.get("meeting", 0)),
+             int(r.payload.get("user", 0))) for r in rows if r.payload.get(LIVE) and r.telegram_message_id]
+
+
+async def resume(app: App, svc: Services) -> None:
+    """On start: every screen that was live when the process stopped is due at once — redrawn with the code
+    of the moment while check-in is open, or given its closing edit if it has ended meanwhile."""
+    screens: dict[int, Screen] = app.bot_data.setdefault(SCREENS_KEY, {})
+    now = svc.clock.now()
+    for chat_id, message_id, meeting_id, user_id in await svc.db.run(_live_screens, now=now):
+        screen = Screen(chat_id, message_id, meeting_id, await caller_of(svc, user_id, chat_id), now)
+        screens[chat_id] = screen
+        _schedule(app, screen)
+    if app.job_queue is None or not svc.schedule_jobs:
+        await refresh_due(app)  # offline there is no timer: the resumed screens are brought up to date now
 
 
 def _job_name(screen: Screen) -> str:
@@ -134,11 +203,17 @@ def _live(app: App, screen: Screen) -> bool:
     return app.bot_data.get(SCREENS_KEY, {}).get(screen.chat_id) is screen
 
 
-def _stop(app: App, screen: Screen) -> None:
-    """Forget ``screen`` if it is still its chat's live one; a newer screen there is not this one's to stop."""
+async def _stop(app: App, screen: Screen) -> None:
+    """Forget ``screen`` if it is still its chat's live one (here and in its record, so a restart does not
+    resume it); a newer screen there is not this one's to stop."""
     screens: dict[int, Screen] = app.bot_data.get(SCREENS_KEY, {})
     if screens.get(screen.chat_id) is screen:
         del screens[screen.chat_id]
+        svc: Services = app.bot_data[SERVICES_KEY]
+        try:
+            await svc.db.run(_forget, chat_id=screen.chat_id, message_id=screen.message_id)
+        except Exception as exc:  # the database away: a restart then tries it once more and closes it
+            log.warning("check-in screen %s:%s not marked stopped: %s", screen.chat_id, screen.message_id, exc)
 
 
 def _unschedule(app: App, screen: Screen) -> None:
@@ -198,7 +273,7 @@ async def _attempt(app: App, screen: Screen) -> bool | None:
             exc,
         )
         if stop:
-            _stop(app, screen)
+            await _stop(app, screen)
             return False
         return None if _live(app, screen) else False
     screen.failures = 0
@@ -218,7 +293,7 @@ async def _refresh(app: App, screen: Screen) -> bool:
     except DomainError as exc:
         if not _live(app, screen):
             return False  # superseded meanwhile: its message was told so already
-        _stop(app, screen)
+        await _stop(app, screen)
         if isinstance(exc, InvalidState) and exc.code in CLOSED:
             await _close(app, svc, screen, exc.code)
         return False
@@ -232,7 +307,7 @@ async def _refresh(app: App, screen: Screen) -> bool:
         media=InputMediaPhoto(photo(rendered, screen.meeting_id), caption=rendered.caption, parse_mode="HTML"),
     )
     if not await _edit(app, edit):
-        _stop(app, screen)
+        await _stop(app, screen)
         return False
     return True
 

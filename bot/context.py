@@ -181,6 +181,17 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
     )
 
 
+async def caller_of(svc: Services, user_id: int, chat_id: int) -> Caller:
+    """The caller behind an action that outlived its update (a check-in screen resumed after a restart),
+    resolved as :func:`load_caller` does, from the store: their membership, scope and language now."""
+    is_admin = user_id in svc.admin_ids
+    member, scope = await svc.db.run(member_store.resolve_caller, tg_user_id=user_id, is_admin=is_admin,
+                                     admin_branch_keys=svc.admin_branch_keys(user_id) if is_admin else ())
+    return Caller(user_id=user_id, chat_id=chat_id, name=member.name if member is not None else "", member=member,
+                  lang=svc.texts.lang(member.language if member is not None else svc.settings.language),
+                  scope=scope, private=chat_id == user_id)
+
+
 async def caller_lang(update: Update, svc: Services, context: ContextTypes.DEFAULT_TYPE | None = None) -> str:
     """The language to answer this update in when no handler resolved the caller (the flood guard, a stale
     button, the error apology): the caller's, as every handler's answer is — never simply the branch default,

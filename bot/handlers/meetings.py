@@ -29,6 +29,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import code_screen
 from bot import meeting_form as form
 from bot import meeting_notices as notices
 from bot import meeting_view as view
@@ -253,6 +254,7 @@ FEATURE = Feature(
     handlers=_buttons,
     producers=lambda svc: reminders_for(svc),
     deliveries=lambda svc: notices.delivery_kinds(svc.texts, svc.settings),
+    on_startup=code_screen.resume,  # check-in screens live when the process stopped go on (or close)
 )
 
 

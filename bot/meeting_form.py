@@ -99,7 +99,7 @@ def parse_line(line: str, tz: ZoneInfo, now: datetime) -> Parsed:
         raise FormError("too_short")
     kind = KIND_WORDS.get(parts[0].lower())
     if kind is None:
-        raise FormError("bad_kind", kind=parts[0], kinds="、".join(KINDS))
+        raise FormError("bad_kind", kind=parts[0], kinds=list(KINDS))
     start = parse_start(parts[1], tz, now)
     extra: dict[str, object] = {}
     materials: list[str] = []

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.meeting_view import makeup_keyboard, when
 from bot.texts import Catalog, Safe, book_title
-from bot.words import kind_word
+from bot.words import join_names, kind_word, source_title
 from content.sentences import split_sentences
 from scheduler.kinds import Outgoing
 from storage import meetings as meeting_store
@@ -132,8 +132,8 @@ def makeup_text(texts: Catalog, lang: str, meeting: Meeting, passages: list[tupl
             texts.t("mtg.makeup.material", lang, title=book_title(title, lang)) for title in listed))))
     left = [title for title in meeting.materials if title not in listed]
     if left:  # said, not silently dropped: the member knows what the 补学 (and its quiz) does not cover
-        parts.append(texts.t("mtg.makeup.left_out", lang, titles=texts.plain("mtg.glyph.sep", lang).join(
-            texts.plain("mtg.makeup.left_title", lang, title=book_title(title, lang)) for title in left)))
+        parts.append(texts.t("mtg.makeup.left_out", lang, titles=join_names(texts, lang, (
+            source_title(texts, lang, title) for title in left))))
     excerpt = _excerpt(passages)
     if excerpt:
         parts.append(texts.t("mtg.makeup.unit", lang, title=passages[0][0], text=excerpt))

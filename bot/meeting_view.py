@@ -16,8 +16,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
 from bot.config import Settings
-from bot.texts import Catalog, Safe, book_title
-from bot.words import kind_word
+from bot.texts import Catalog, Safe
+from bot.words import join_names, kind_word, source_title
 from storage.attendance import Roster, RosterLine, Window
 from storage.members import get_branch
 from storage.models import Audience, Meeting, MeetingStatus
@@ -58,7 +58,7 @@ def card(texts: Catalog, lang: str, meeting: Meeting, tz: ZoneInfo) -> Safe:
     if meeting.agenda:
         lines.append(texts.t("mtg.card.agenda", lang, agenda=meeting.agenda))
     if meeting.materials:
-        titles = "、".join(f"《{book_title(title)}》" for title in meeting.materials)
+        titles = join_names(texts, lang, (source_title(texts, lang, title) for title in meeting.materials))
         lines.append(texts.t("mtg.card.materials", lang, titles=titles))
     if meeting.series_id is not None:
         lines.append(texts.t("mtg.card.series", lang))
@@ -137,14 +137,14 @@ def makeup_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, quiz: 
 
 def _names(texts: Catalog, lang: str, lines: list[RosterLine]) -> str:
     """Names in the reader's list style (、 / ", "), or the catalog's dash for nobody."""
-    return texts.plain("mtg.glyph.sep", lang).join(line.name for line in lines) or texts.plain("mtg.glyph.none", lang)
+    return join_names(texts, lang, (line.name for line in lines)) or texts.plain("mtg.glyph.none", lang)
 
 
 def _marked(texts: Catalog, lang: str, lines: list[RosterLine]) -> str:
     """Those present, a late one with its mark: 张三、王五（迟到）."""
     names = [texts.plain("mtg.roster.late_mark", lang, name=line.name) if line.status == "late" else line.name
              for line in lines]
-    return texts.plain("mtg.glyph.sep", lang).join(names) or texts.plain("mtg.glyph.none", lang)
+    return join_names(texts, lang, names) or texts.plain("mtg.glyph.none", lang)
 
 
 def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz: ZoneInfo) -> Safe:

@@ -87,8 +87,10 @@ def _names(texts: Catalog, lang: str, refs: tuple[object, ...], limit: int = 30)
     if not names:
         return texts.plain("stats.nobody", lang)
     more = len(names) - limit
-    shown = join_names(texts, lang, names[:limit])
-    return shown + (texts.plain("stats.and_more", lang, count=more) if more > 0 else "")
+    if more <= 0:
+        return join_names(texts, lang, names)
+    # a cut list ends in "and N more": its shown names are all separated alike (not "A and B and 3 more")
+    return texts.plain("punct.list_sep", lang).join(names[:limit]) + texts.plain("stats.and_more", lang, count=more)
 
 
 def render_branch(texts: Catalog, lang: str, stats: BranchStats, period: Period,

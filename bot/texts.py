@@ -13,7 +13,7 @@ import functools
 import html
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,19 +138,35 @@ class Catalog:
     def lang(self, language: str | None) -> str:
         return language if language in self.texts else self.default
 
+    def join(self, items: Iterable[object], language: str | None = None, /) -> str:
+        """A list as the reader's language writes it: 张三、李四、王五 in Chinese, "Zhang San, Li Si and Wang Wu"
+        in English.  The one place that decides (``bot.words.join_names`` and every list parameter of
+        :meth:`t` / :meth:`plain` come here), so no English list is glued with "、" nor a Chinese one with ", "."""
+        catalog = self.texts[self.lang(language)]
+        words = [str(item) for item in items]
+        if len(words) < 2:
+            return "".join(words)
+        return catalog["punct.list_sep"].join(words[:-1]) + catalog["punct.list_last"] + words[-1]
+
     def t(self, key: str, language: str | None = None, /, **params: Any) -> Safe:
-        """Render ``key`` in ``language`` with HTML-escaped parameters."""
+        """Render ``key`` in ``language`` with HTML-escaped parameters; a list or tuple parameter (names a
+        store function could not join, not knowing the reader) is joined by :meth:`join`."""
         template = self.texts[self.lang(language)].get(key)
         if template is None:
             raise KeyError(f"no text {key!r} in the catalog")
-        safe = {name: value if isinstance(value, Safe) else html.escape(str(value), quote=False)
-                for name, value in params.items()}
+        safe = {name: self._safe(value, language) for name, value in params.items()}
         return Safe(_plurals(template, params).format(**safe))
+
+    def _safe(self, value: object, language: str | None) -> str:
+        if isinstance(value, list | tuple):
+            return Safe(self.join((self._safe(v, language) for v in value), language))
+        return value if isinstance(value, Safe) else html.escape(str(value), quote=False)
 
     def plain(self, key: str, language: str | None = None, /, **params: Any) -> str:
         """Render without HTML escaping: for button labels and command descriptions (not parsed as HTML)."""
         template = self.texts[self.lang(language)][key]
-        return _plurals(template, params).format(**{k: str(v) for k, v in params.items()})
+        return _plurals(template, params).format(**{
+            k: self.join(v, language) if isinstance(v, list | tuple) else str(v) for k, v in params.items()})
 
 
 def reason_text(texts: Catalog, language: str | None, reason: object, section: str = "verify") -> str:

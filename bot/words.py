@@ -30,9 +30,9 @@ _HAS_STANDING = (MemberStatus.ACTIVE, MemberStatus.LEFT)
 
 
 def join_names(texts: Catalog, lang: str, names: Iterable[str]) -> str:
-    """Items of a list in the reader's language: 张三、李四 in Chinese, "Zhang San, Li Si" in English — the
-    one place that decides, so no English list is joined with "、" (trial 3, V19)."""
-    return texts.plain("punct.list_sep", lang).join(names)
+    """Items of a list in the reader's language: 张三、李四 in Chinese, "Zhang San and Li Si" in English
+    (``Catalog.join``, the one place that decides), so no English list is joined with "、" (trial 3, V19)."""
+    return texts.join(names, lang)
 
 
 def source_title(texts: Catalog, lang: str, document: str, cited: str = "") -> str:

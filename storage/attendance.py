@@ -33,6 +33,7 @@ from storage.meeting_audience import attendees, is_attendee, standings_at
 from storage.meetings import as_secretary, clean_text, fits, get_meeting, seen_by
 from storage.members import audit
 from storage.models import (
+    CAME,
     Attendance,
     AttendanceStatus,
     CheckinMiss,
@@ -180,7 +181,7 @@ def _record(session: Session, member: Member, meeting: Meeting, now: datetime) -
     assert meeting.id is not None and member.id is not None
     row = session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id,
                                                 Attendance.member_id == member.id)).first()
-    if row is not None and row.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+    if row is not None and row.status in CAME:
         return CheckInResult(CheckIn.ALREADY, meeting)
     status = AttendanceStatus.LATE if now > meeting.starts_at else AttendanceStatus.PRESENT
     row = row or Attendance(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member.id)
@@ -257,7 +258,7 @@ class Roster:
 
     @property
     def present(self) -> list[RosterLine]:
-        return self.having(AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+        return self.having(*CAME)
 
     @property
     def said_yes_absent(self) -> list[RosterLine]:
@@ -306,7 +307,7 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
     if meeting.kind == MeetingKind.GENERAL:
         full = [x for x in lines if x.standing == Standing.FULL]
         quorum = Quorum(full_expected=len(full), full_present=sum(
-            1 for x in full if x.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)))
+            1 for x in full if x.status in CAME))
     return Roster(meeting_id=meeting.id, final=final, expected=tuple(lines), quorum=quorum,
                   begun=now >= meeting.starts_at, checking_in=window.opens(meeting) <= now < meeting.starts_at)
 

@@ -28,8 +28,8 @@ from storage.errors import InvalidState, NotFound, PermissionDenied
 from storage.meetings import fits, get_meeting, seen_by, study_units
 from storage.members import audit
 from storage.models import (
+    CAME,
     Attendance,
-    AttendanceStatus,
     Makeup,
     Meeting,
     Member,
@@ -168,7 +168,7 @@ def makeup_states_of(*, session: Session, meeting_ids: Sequence[int]) -> dict[in
     # a member recorded present (the secretary's /attendance after the fact, or a late check-in) owes nothing
     came = set(session.exec(select(Attendance.meeting_id, Attendance.member_id).where(
         col(Attendance.meeting_id).in_(list(meeting_ids)),
-        col(Attendance.status).in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE]))).all())
+        col(Attendance.status).in_(CAME))).all())
     for row in rows:
         if (row.meeting_id, row.member_id) in came:
             continue

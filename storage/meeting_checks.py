@@ -63,7 +63,7 @@ def checked_spec(*, session: Session, branch_id: int, spec: MeetingSpec) -> Meet
         groups = party_groups(session=session, branch_id=branch_id)
         if group not in groups:
             if groups:
-                raise InvalidState("party_group_unknown", name=group or "", groups="、".join(groups))
+                raise InvalidState("party_group_unknown", name=group or "", groups=list(groups))
             raise InvalidState("party_group_none", name=group or "")
     if not spec.materials:
         return spec

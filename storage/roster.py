@@ -247,5 +247,5 @@ def member_named(*, session: Session, branch_id: int, name: str,
     if not ids:
         raise NotFound("member_name_not_found", name=wanted)
     if len(ids) > 1:
-        raise InvalidState("member_name_ambiguous", name=wanted, ids="、".join(f"#{i}" for i in sorted(ids)))
+        raise InvalidState("member_name_ambiguous", name=wanted, ids=[f"#{i}" for i in sorted(ids)])
     return ids[0]

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from storage.errors import InvalidState, NotFound
 from storage.meetings import as_secretary, clean_text, fits, get_meeting, reach_meeting
 from storage.members import audit
-from storage.models import Attendance, AttendanceStatus, LeaveStatus, Meeting, MeetingStatus, Member, Rsvp
+from storage.models import CAME, Attendance, AttendanceStatus, LeaveStatus, Meeting, MeetingStatus, Member, Rsvp
 from storage.scope import Scope
 
 
@@ -116,7 +116,7 @@ def settle_leave(
         return
     if status == AttendanceStatus.EXCUSED:
         row.leave_status, row.decided_by, row.decided_at = LeaveStatus.APPROVED, by, now
-    elif status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+    elif status in CAME:
         row.response, row.leave_status = "attend", None
     else:
         return

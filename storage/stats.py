@@ -32,6 +32,7 @@ from sqlalchemy import ColumnElement, and_, case, distinct, func, or_
 from sqlmodel import Session, col, select
 
 from storage.errors import PermissionDenied
+from storage.models import CAME as CAME_STATUSES
 from storage.models import (
     Attendance,
     Branch,
@@ -43,15 +44,15 @@ from storage.models import (
     QuizAnswer,
     Role,
     StudyProgress,
+    joined_by,
 )
 from storage.scope import Scope
-from storage.turnout import CAME as CAME_STATUSES
 from storage.turnout import Turnout, turnout
 
 CANCELLED = "cancelled"
 
 # an attendance row records what happened (a secretary may mark someone excused or absent): only these came
-CAME = col(Attendance.status).in_(CAME_STATUSES)
+CAME = col(Attendance.status).in_(CAME_STATUSES)  # the clause form of ``storage.models.CAME``
 # committee admins are not members of the branch their row sits in
 COUNTED = and_(col(Member.status) == MemberStatus.ACTIVE, col(Member.role) != Role.ADMIN)
 
@@ -142,16 +143,13 @@ def in_window(column: datetime | None, window: Window) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
-def _active_members(session: Session, branch_id: int, before: datetime | None = None,
-                    until: datetime | None = None) -> list[MemberRef]:
-    """The branch's members; with ``before``, only those who had joined by then (nobody is behind on a week
-    they were not yet a member for); ``until`` is the same with the moment itself included (a period that
-    ends now counts whoever was approved this very moment)."""
+def _active_members(session: Session, branch_id: int, until: datetime | None = None) -> list[MemberRef]:
+    """The branch's members; with ``until``, only those who had joined by then (``storage.models.joined_by``:
+    nobody is behind on a week they were not yet a member for, and a period that ends now counts whoever
+    was approved this very moment)."""
     query = select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
-    if before is not None:
-        query = query.where(or_(col(Member.joined_at).is_(None), col(Member.joined_at) < before))
     if until is not None:
-        query = query.where(or_(col(Member.joined_at).is_(None), col(Member.joined_at) <= until))
+        query = query.where(joined_by(until))
     return [MemberRef(int(i), n) for i, n in session.exec(query.order_by(col(Member.id))).all() if i is not None]
 
 
@@ -165,9 +163,10 @@ def branch_started(session: Session, branch_id: int) -> datetime | None:
     return min(found) if found else None
 
 
-def members_joined_before(session: Session, branch_id: int, before: datetime) -> bool:
-    """Whether the branch had any member by ``before`` (a digest about a week before anyone joined is noise)."""
-    return bool(_active_members(session, branch_id, before=before))
+def members_joined_by(session: Session, branch_id: int, moment: datetime) -> bool:
+    """Whether the branch had any member by ``moment`` (a digest about a week before anyone joined is noise),
+    by the rule /stats counts the week's members with: one who joined at its very end counts."""
+    return bool(_active_members(session, branch_id, until=moment))
 
 
 def _members_rows(model: type[StudyProgress] | type[QuizAnswer], branch_id: int) -> ColumnElement[bool]:

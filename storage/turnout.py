@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from storage.makeup import makeup_states_of
 from storage.meeting_audience import attendees, branch_people
 from storage.models import (
+    CAME,
     Attendance,
     AttendanceStatus,
     LeaveStatus,
@@ -34,7 +35,6 @@ from storage.models import (
     Standing,
 )
 
-CAME = ("present", "late")  # an attendance row records what happened: a secretary may mark excused or absent
 LEAVE = "leave"
 EXCUSED = AttendanceStatus.EXCUSED
 

@@ -178,14 +178,14 @@ async def wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
             groups = await svc.db.run(meeting_store.known_party_groups, actor=caller.member, scope=caller.scope)
             asked = svc.texts.t("mtg.wizard.group", caller.lang)
             if groups:
-                asked = Safe(asked + "\n" + svc.texts.t("mtg.wizard.groups", caller.lang, groups="、".join(groups)))
+                asked = Safe(asked + "\n" + svc.texts.t("mtg.wizard.groups", caller.lang, groups=list(groups)))
             await reply(update, asked)
             raise ApplicationHandlerStop(PLACE)
     else:
         groups = await svc.db.run(meeting_store.known_party_groups, actor=caller.member, scope=caller.scope)
         if text[:32] not in groups:  # a group nobody is in would make a meeting nobody is told of: ask again
             key = "error.party_group_unknown" if groups else "error.party_group_none"
-            await reply(update, svc.texts.t(key, caller.lang, name=text[:32], groups="、".join(groups)))
+            await reply(update, svc.texts.t(key, caller.lang, name=text[:32], groups=list(groups)))
             raise ApplicationHandlerStop(PLACE)
         draft["group"] = text[:32]
     await reply(update, svc.texts.t("mtg.wizard.repeat", caller.lang),

@@ -19,6 +19,7 @@ from storage.models.delivery import (
     DeliveryState,
 )
 from storage.models.meetings import (
+    CAME,
     Attendance,
     AttendanceStatus,
     Audience,
@@ -41,6 +42,7 @@ from storage.models.organisation import (
     PartyGroup,
     Role,
     Standing,
+    joined_by,
 )
 from storage.models.quiz import (
     PollMap,
@@ -59,9 +61,9 @@ from storage.models.study import (
 )
 
 __all__ = [
-    "ROLE_RANK", "Attendance", "AttendanceStatus", "Audience", "AuditEntry", "Branch", "CheckinMiss", "Delivery",
-    "DeliveryState", "LeaveStatus", "Makeup", "Material", "Meeting", "MeetingKind", "MeetingSeries", "MeetingStatus",
-    "Member", "MemberStatus", "Origin", "PartyGroup", "PollMap", "Question", "QuestionRevision", "QuestionStatus",
-    "QuizAnswer", "QuizSession", "QuizSessionState", "ReviewItem", "Role", "Rsvp", "Standing", "StudyProgress",
-    "StudyUnit",
+    "CAME", "ROLE_RANK", "Attendance", "AttendanceStatus", "Audience", "AuditEntry", "Branch", "CheckinMiss",
+    "Delivery", "DeliveryState", "LeaveStatus", "Makeup", "Material", "Meeting", "MeetingKind", "MeetingSeries",
+    "MeetingStatus", "Member", "MemberStatus", "Origin", "PartyGroup", "PollMap", "Question", "QuestionRevision",
+    "QuestionStatus", "QuizAnswer", "QuizSession", "QuizSessionState", "ReviewItem", "Role", "Rsvp", "Standing",
+    "StudyProgress", "StudyUnit", "joined_by",
 ]

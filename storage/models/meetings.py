@@ -125,6 +125,11 @@ class AttendanceStatus(StrEnum):
     ABSENT = "absent"
 
 
+# The marks that count as "came" — the one definition the roster, quorum, /me, /stats, the ledger, the digest
+# and the 补学 all read: an attendance row records what happened, and a secretary may mark excused or absent.
+CAME: frozenset[str] = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+
+
 class Attendance(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("meeting_id", "member_id", name="uq_attendance_meeting_member"),

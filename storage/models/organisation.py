@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ColumnElement, Index, Text, UniqueConstraint, or_
 from sqlalchemy import text as sql_text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from storage.enumtype import EnumString
 from storage.models.fields import utc_field
@@ -77,6 +77,18 @@ class Member(SQLModel, table=True):
     acting_branch_id: int | None = None  # a committee admin's chosen branch (checked against their scope)
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
+
+    def joined_by(self, moment: datetime) -> bool:
+        """Whether they had joined by ``moment`` — :func:`joined_by`'s rule, for a row already read."""
+        return self.joined_at is None or self.joined_at <= moment
+
+
+def joined_by(moment: datetime) -> ColumnElement[bool]:
+    """The one rule for "a member had joined by ``moment``", for every count that asks it (a meeting's 应到,
+    /stats and the committee view's denominators, the weekly digest): the moment itself included — one
+    approved exactly at a week's end belongs to that week everywhere — and a row without ``joined_at``
+    (enrolled before the column was filled) counts as joined from the beginning."""
+    return or_(col(Member.joined_at).is_(None), col(Member.joined_at) <= moment)
 
 
 class PartyGroup(SQLModel, table=True):

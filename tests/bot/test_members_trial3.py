@@ -110,7 +110,7 @@ async def test_a_month_counts_only_who_had_joined_and_english_lists_use_commas(s
     assert "尚未答题（2）：张三、李四" in february, february
     await session.send(SECRETARY_ID, "/lang en")
     english = (await session.send(SECRETARY_ID, "/stats 2026-02"))[0].plain
-    assert "No answers yet (2): 张三, 李四" in english and "、" not in english, english
+    assert "No answers yet (2): 张三 and 李四" in english and "、" not in english, english
 
 
 async def test_a_question_source_is_named_alike_in_feedback_stats_and_ledger(study: OfflineSession) -> None:

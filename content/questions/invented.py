@@ -3,9 +3,10 @@
 An examiner (issue #7, bank of 11, Q7) found the hand-written "学习教育以谁为重点？" a give-away: its key is the
 stock target formula of the recent central campaigns, and its three wrong options were constructions written
 nowhere in the materials ("省部级以上领导干部特别是“关键少数”中的中管干部", "机关党员干部特别是“窗口”单位和基层
-站所负责人"), so a member who read nothing picks the familiar one.  The materials hold real near-misses —
-Beijing's "处级以上领导班子和领导干部特别是“一把手”", the Notice's own "县处级以上领导班子及其成员" — which only a
-reader of the Notice tells from the key.
+站所负责人"), so a member who read nothing picks the familiar one.  The materials hold real alternatives: the key's own
+words at another rank of its series (乡科级 / 厅局级 / 省部级, which ``ranks`` swaps in for its false 判断), which
+only a reader of the Notice tells from the key.  (Beijing's "处级以上…" is a substring of the key, which
+verification refuses; the Notice's "县处级以上领导班子及其成员" names the same people in other words.)
 
 A wrong option is *real* when the materials write it, or when it joins two pieces the materials write (one
 passage's group with another's qualifier, "县处级以上领导班子及其成员" + "特别是“一把手”"); a cadre rank stands for

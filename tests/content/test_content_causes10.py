@@ -43,7 +43,12 @@ MADE_UP = (  # the bank of 11's Q7: groups written nowhere in the materials
     "机关党员干部特别是“窗口”单位和基层站所负责人",
     "省部级以上领导干部特别是“关键少数”中的中管干部",
 )
-VARIANTS = (  # the Notice's own group and the rank below, each rank and each group twice
+VARIANTS = (  # the key's words at the other ranks of its series (``ranks``): only whom it reaches differs
+    "乡科级以上领导班子和领导干部特别是“一把手”",
+    "厅局级以上领导班子和领导干部特别是“一把手”",
+    "省部级以上领导班子和领导干部特别是“一把手”",
+)
+SQUARE = (  # a balanced 2×2 of ranks and groups, each twice
     "乡科级以上领导班子和领导干部特别是“一把手”",
     "县处级以上领导班子及其成员特别是“一把手”",
     "乡科级以上领导班子及其成员特别是“一把手”",
@@ -128,9 +133,8 @@ def test_made_up_wrong_options_are_noted_and_the_corpus_variants_pass(published:
 def test_the_shipped_focus_question_offers_variants_in_a_balanced_set(published: Corpus) -> None:
     focus = next(q for q in published.questions if q.qid == "q-7273d830ec")
     assert focus.enabled and set(focus.options) == {*VARIANTS, KEY}
-    ranks = [o[:3] for o in focus.options]
-    groups = ["和领导干部" in o for o in focus.options]
-    assert sorted(ranks) == ["乡科级", "乡科级", "县处级", "县处级"] and sum(groups) == 2
+    assert {o[:3] for o in focus.options} == {"乡科级", "县处级", "厅局级", "省部级"}  # one rank each
+    assert {o[3:] for o in focus.options} == {KEY[3:]}  # and nothing else differs
     assert not [p for p in published.problems if "written nowhere" in p.message]
 
 
@@ -201,8 +205,9 @@ def test_a_withdrawn_statement_balances_nothing() -> None:
 
 
 def test_a_stem_that_halves_a_balanced_single_gives_it_away() -> None:
-    """The rank 判断 "乡科级以上领导班子及其成员通过…" quotes "县处级以上领导班子及其成员…": half the focus options."""
-    focus = single((*VARIANTS, KEY), KEY, "树立和践行正确政绩观学习教育以谁为重点？")
+    """The rank 判断 "乡科级以上领导班子及其成员通过…" quotes "县处级以上领导班子及其成员…": against a balanced 2×2 of
+    ranks and groups it halves the options (a 2×2 the focus question was first redrawn with)."""
+    focus = single((*SQUARE, KEY), KEY, "树立和践行正确政绩观学习教育以谁为重点？")
     rank = judgement(
         "《通知》强调：乡科级以上领导班子及其成员通过督促检查等途径，深入查找政绩观方面存在的问题。", False,
         "县处级以上领导班子及其成员通过督促检查、调查研究、了解群众反映等途径，深入查找政绩观方面存在的问题。",

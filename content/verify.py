@@ -100,7 +100,7 @@ from content.evidence import bound_elsewhere, supported, verbatim
 from content.grading import same_answer
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
 from content.questions.compound import unbalanced
-from content.questions.judged import MEMBERSHIP
+from content.questions.judged import MEMBERSHIP, told_by_form
 from content.questions.membership import enumerated, list_items, names_a_list
 from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
 from content.questions.swaps import exchange_of, swap_of
@@ -167,25 +167,6 @@ def check_bank(questions: Sequence[Question], documents: Sequence[Document] | No
             report.failures.append((q.qid, reason("near_duplicate", other=twin)))
         kept.add(q.qid, sh)
     return report
-
-
-def told_by_form(questions: Sequence[Question]) -> list[tuple[str, str]]:
-    """The 判断 (id, form) whose verdict shows in their form: stated in a form (an untouched quote, or
-    "…，其中包括“X”。") that no 判断 of the other verdict has, a member who read nothing scores by the form alone
-    (examiner round 6: the true one was an untouched quote, the false one a membership).  ``zhibu content
-    check`` notes them; nothing is withdrawn, because the pairing spans documents (a new material must not
-    withdraw another's 判断) and a branch's own regulation may have no other form to offer — the secretary
-    restates or disables one."""
-    forms: dict[str, dict[str, str]] = {TRUE_TEXT: {}, FALSE_TEXT: {}}
-    for q in questions:
-        if q.qtype == "truefalse" and q.answer and q.answer[0] in forms:
-            forms[q.answer[0]][q.qid] = "membership" if MEMBERSHIP.match(q.stem) else "statement"
-    true, false = forms[TRUE_TEXT], forms[FALSE_TEXT]
-    if not true or not false:
-        return []
-    told = {qid: f for qid, f in true.items() if f not in false.values()}
-    told |= {qid: f for qid, f in false.items() if f not in true.values()}
-    return sorted(told.items())
 
 
 def check_question(q: Question, blocks: Sequence[str] | None = None, *, edited_stem: bool = False) -> list[Reason]:

@@ -133,6 +133,9 @@ def shown_sentence(sentence: str) -> str:
     return lines[-1]
 
 
+_UNNEST = str.maketrans("‘’“”", "“”‘’")
+
+
 def sheet_source(q: Question, others: Sequence[Question]) -> str:
     """The sentence a sheet prints as ``q``'s 出处: the whole source sentence, unless it would print the answer of
     another question of the sheet — the 重点 and timing 单选 share one sentence, and the 抓手 blank's sentence
@@ -143,7 +146,9 @@ def sheet_source(q: Question, others: Sequence[Question]) -> str:
     if quoted is None:
         return whole
     printed = replace(q, stem=whole, options=(), explanation="")
-    return quoted.group(1) if any(gives_away(printed, o) for o in others if o.qid != q.qid) else whole
+    if not any(gives_away(printed, o) for o in others if o.qid != q.qid):
+        return whole
+    return quoted.group(1).translate(_UNNEST)  # the quotation's inner quotes back to the source's own
 
 
 def answer_cell(q: Question) -> str:

@@ -226,6 +226,7 @@ def test_the_sheet_source_never_prints_a_siblings_answer(published: Corpus) -> N
     focus = next(q for q in bank if q.qid == "q-7273d830ec")
     timing = next(q for q in bank if q.qid == "q-b9edf4b7a7")
     assert focus.sentence == timing.sentence
+    assert sheet_source(focus, bank) == "学习教育以县处级以上领导班子和领导干部特别是“一把手”为重点……"
     assert "7月底" not in sheet_source(focus, bank) and "一把手" not in sheet_source(timing, bank)
     handle = next(q for q in bank if q.qtype == "fill" and "一体推进学查改" in q.answer)
     assert "为民造福" not in sheet_source(handle, bank)  # the 总要求 多选's keys

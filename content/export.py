@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from content.model import FALSE_TEXT, TRUE_TEXT, Question, QuestionType
+from content.questions.samefact import gives_away
+from content.questions.text import QUOTED_SOURCE
 
 LETTERS = "ABCDEF"
 TYPE_LABELS: dict[QuestionType, str] = {
@@ -131,6 +133,24 @@ def shown_sentence(sentence: str) -> str:
     return lines[-1]
 
 
+_UNNEST = str.maketrans("‘’“”", "“”‘’")
+
+
+def sheet_source(q: Question, others: Sequence[Question]) -> str:
+    """The sentence a sheet prints as ``q``'s 出处: the whole source sentence, unless it would print the answer of
+    another question of the sheet — the 重点 and timing 单选 share one sentence, and the 抓手 blank's sentence
+    states the 总要求 a 多选 asks (bank of 11, cause 6) — and then what the explanation quotes, which is already
+    cut of what another question asks (``samefact``)."""
+    whole = shown_sentence(q.sentence)
+    quoted = QUOTED_SOURCE.search(q.explanation)
+    if quoted is None:
+        return whole
+    printed = replace(q, stem=whole, options=(), explanation="")
+    if not any(gives_away(printed, o) for o in others if o.qid != q.qid):
+        return whole
+    return quoted.group(1).translate(_UNNEST)  # the quotation's inner quotes back to the source's own
+
+
 def answer_cell(q: Question) -> str:
     if q.qtype in ("single", "multiple"):
         return "".join(LETTERS[q.options.index(a)] for a in q.options if a in q.answer)
@@ -158,7 +178,7 @@ def to_xlsx(questions: Sequence[Question], path: Path) -> Path:
                 *options,
                 answer_cell(q),
                 q.explanation,
-                f"《{q.document}》{_section_lead(q)}{shown_sentence(q.sentence)}",
+                f"《{q.document}》{_section_lead(q)}{sheet_source(q, questions)}",
                 q.qid,
             ]
         )
@@ -266,6 +286,6 @@ def to_markdown(questions: Sequence[Question]) -> str:
             lines += [f"{LETTERS[i]}. {o}  " for i, o in enumerate(q.options)]
         lines.append(f"答案：{answer_cell(q) if q.qtype != 'fill' else ' / '.join(q.answer)}  ")
         lines.append(f"解析：{q.explanation}  ")
-        lines.append(f"<sub>{q.qid} · 出处：{_section_lead(q)}{shown_sentence(q.sentence)}</sub>")
+        lines.append(f"<sub>{q.qid} · 出处：{_section_lead(q)}{sheet_source(q, questions)}</sub>")
         lines.append("")
     return "\n".join(lines)

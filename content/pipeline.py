@@ -28,6 +28,7 @@ from content.model import Corpus, Document, Fact, Problem, Question
 from content.questions import candidates, select
 from content.questions.covered import asked_facts
 from content.questions.hubs import hub
+from content.questions.invented import invented_options
 from content.questions.ranking import FACT_LIMIT, ranked_facts, rebalanced
 from content.questions.samefact import (
     crowded_rival,
@@ -93,6 +94,9 @@ def build_corpus(
     for q in bank:  # a secretary's 单选 whose key the options point at (``hubs``): a note, the secretary redraws
         if q.origin != "generated" and q.enabled and hub(q):
             problems.append(Problem("questions.yaml", f"curated {q.qid}: its key is the hub of its options"))
+        made_up = invented_options(q, (t for b in texts.values() for t in b)) if q.origin != "generated" else []
+        if q.enabled and made_up:  # a note: a formula's wrong options come from the corpus's variants (``invented``)
+            problems.append(Problem("questions.yaml", f"curated {q.qid}: wrong option written nowhere: {made_up[0]}"))
     tier_of = {c.question.qid: c.tier for c in proven}
     asked = asked_facts(bank, proven, fact_of)  # a curated question may ask a second fact of its sentence
     facts = [Fact(text, weight, tier, docs, asked.get(text, 0)) for text, weight, tier, docs in ranked_facts(proven)]

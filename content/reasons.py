@@ -38,6 +38,7 @@ ENGLISH: dict[str, str] = {
     "distractor_overlaps_answer": "distractor overlaps the answer: {option}",
     "stem_not_verbatim": "stem not verbatim: {fragment}",
     "key_longest": "the key alone is longer than every wrong option by a clear margin: {option}",
+    "halves_unbalanced": "two-part options whose halves recur unevenly point at the key: {option}",
     "key_marked": "the key alone carries a mark (quotation marks, a title) no wrong option has: {option}",
     "stem_gives_answer": "stem gives the answer away: {answer}",
     "edit_drops_blank": "the edited stem must keep exactly one blank （　）, as the question it replaces had",
@@ -58,6 +59,7 @@ ENGLISH: dict[str, str] = {
     "swapped_in_in_evidence": "swapped-in text is in the evidence: {text}",
     "swapped_out_not_in_evidence": "swapped-out text is not in the evidence: {text}",
     "scope_not_in_evidence": "membership scope not in evidence: {fragment}",
+    "scope_not_a_list": "the membership lead-in names no list (its 其中 points at no items): {fragment}",
     "not_a_list_item": "not an item of the list: {item}",
     "false_membership_is_listed": "false membership names an item of the list: {item}",
     # the bank as a whole

@@ -16,8 +16,9 @@ hand-written (curated) questions and a secretary's edits to the same standard.  
 * truefalse "正确": the statement is made of verbatim fragments; "错误": the explanation quotes the
   true statement (``原文：“…”``), the two differ by exactly one swap, the original text of that swap
   is in the evidence and the swapped-in text is not;
-* truefalse membership ("…，其中包括“X”。", evidence = the whole list): "正确" needs X among the list's
-  items, "错误" needs X absent from the whole list, and the explanation to quote the list;
+* truefalse membership ("…，其中包括“X”。", evidence = the whole list): the lead-in names a list (ends on its
+  summarising noun "……等工作安排" or introduces its items, ``membership``); "正确" needs X one of the items the
+  lead-in enumerates, "错误" needs X absent from the whole list, and the explanation to quote the list;
 * clean wording: no doubled quotation marks (``““``), no "。；", no 判断 that chains headings
   ("……三、…" / "……二是…");
 * Telegram quiz-poll limits: stem ≤ 300, option ≤ 100, explanation ≤ 200 characters;
@@ -63,6 +64,7 @@ stem_not_verbatim               [fragment] a piece of the stem is not in the evi
 stem_gives_answer               [answer] an edited 单选/多选 stem contains a correct option
 key_longest                     [option] a 单选 key alone longer than every wrong option by a clear margin
 key_marked                      [option] a 单选/多选 key alone carries quotation marks or a title mark
+halves_unbalanced               [option] two-part options whose halves recur unevenly (``compound``)
 edit_drops_blank                an edited 单选/多选 stem lost the one （　） its options fill
 edit_not_a_question             an edited 单选/多选 stem no longer asks the question its options answer
 fill_needs_one_blank            a 填空 stem has not exactly one （　）
@@ -79,6 +81,7 @@ truefalse_has_blank             an edited 判断 statement holds a blank （　�
 swapped_in_in_evidence          [text] the swapped-in text of a false 判断 is in the evidence
 swapped_out_not_in_evidence     [text] the swapped-out text of a false 判断 is not in the evidence
 scope_not_in_evidence           [fragment] a membership 判断's lead-in is not in the evidence
+scope_not_a_list                [fragment] a membership 判断's lead-in names no list (it ends on a predicate)
 not_a_list_item                 [item] a true membership 判断 names something that is not an item
 false_membership_is_listed      [item] a false membership 判断 names an item of the list
 duplicate_id                    two questions share an id (bank check)
@@ -96,7 +99,9 @@ from dataclasses import dataclass, field
 from content.evidence import bound_elsewhere, supported, verbatim
 from content.grading import same_answer
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
-from content.questions.judged import MEMBERSHIP
+from content.questions.compound import unbalanced
+from content.questions.judged import MEMBERSHIP, told_by_form
+from content.questions.membership import enumerated, list_items, names_a_list
 from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
 from content.questions.swaps import exchange_of, swap_of
 from content.questions.text import (
@@ -162,25 +167,6 @@ def check_bank(questions: Sequence[Question], documents: Sequence[Document] | No
             report.failures.append((q.qid, reason("near_duplicate", other=twin)))
         kept.add(q.qid, sh)
     return report
-
-
-def told_by_form(questions: Sequence[Question]) -> list[tuple[str, str]]:
-    """The 判断 (id, form) whose verdict shows in their form: stated in a form (an untouched quote, or
-    "…，其中包括“X”。") that no 判断 of the other verdict has, a member who read nothing scores by the form alone
-    (examiner round 6: the true one was an untouched quote, the false one a membership).  ``zhibu content
-    check`` notes them; nothing is withdrawn, because the pairing spans documents (a new material must not
-    withdraw another's 判断) and a branch's own regulation may have no other form to offer — the secretary
-    restates or disables one."""
-    forms: dict[str, dict[str, str]] = {TRUE_TEXT: {}, FALSE_TEXT: {}}
-    for q in questions:
-        if q.qtype == "truefalse" and q.answer and q.answer[0] in forms:
-            forms[q.answer[0]][q.qid] = "membership" if MEMBERSHIP.match(q.stem) else "statement"
-    true, false = forms[TRUE_TEXT], forms[FALSE_TEXT]
-    if not true or not false:
-        return []
-    told = {qid: f for qid, f in true.items() if f not in false.values()}
-    told |= {qid: f for qid, f in false.items() if f not in true.values()}
-    return sorted(told.items())
 
 
 def check_question(q: Question, blocks: Sequence[str] | None = None, *, edited_stem: bool = False) -> list[Reason]:
@@ -287,6 +273,8 @@ def _stands_out(q: Question) -> list[Reason]:
         key, longest = cjk_len(keys[0]), max(cjk_len(o) for o in wrong)
         if key >= longest + 2 and key >= (1 + LONGEST_MARGIN) * longest:
             out.append(reason("key_longest", option=keys[0][:30]))
+    if unbalanced(q.options):  # "春节假期后启动、…" twice, every other start once: the halves point at the key
+        out.append(reason("halves_unbalanced", option=keys[0][:30]))
     for mark in _MARKS:
         if all(mark.search(k) for k in keys) and not any(mark.search(o) for o in wrong):
             out.append(reason("key_marked", option=keys[0][:30]))
@@ -369,9 +357,14 @@ def _membership(q: Question, scope: str, item: str) -> list[Reason]:
     bad = verbatim(q, scope)
     if bad:
         return [reason("scope_not_in_evidence", fragment=bad[:30])]
+    if not names_a_list(q.stem, scope, q.sentence):  # "…简约务实，其中包括“不分批次…”": no list, no literal reading
+        return [reason("scope_not_a_list", fragment=scope[-30:])]
     if q.answer[0] == TRUE_TEXT:
+        items = list_items(scope, q.sentence)  # None: a speech's part, whose link names the list
         listed = contains(q.sentence, item) and not contains(scope, item)
-        return [] if listed else [reason("not_a_list_item", item=item[:30])]
+        if listed and (items is None or enumerated(item, items)):
+            return []
+        return [reason("not_a_list_item", item=item[:30])]
     if contains(q.sentence, item):
         return [reason("false_membership_is_listed", item=item[:30])]
     m = QUOTED_SOURCE.search(q.explanation)

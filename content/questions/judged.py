@@ -9,10 +9,11 @@ tells the reader it is true — round 5 of issue #7, when the bank got a true �
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from content.model import Question
+from content.model import FALSE_TEXT, TRUE_TEXT, Question
 from content.questions.text import MEMBER_LINKS, norm, split_attribution
 
 CONTEXT = 2  # characters either side of a blank (or a swap) that place its words in a sentence
@@ -64,3 +65,22 @@ def claim_of(stem: str) -> str:
 @lru_cache(maxsize=16384)
 def cjk(text: str) -> str:  # cached: the ranker compares the same stems and explanations many times
     return "".join(ch for ch in norm(text) if "\u3400" <= ch <= "\u9fff")
+
+
+def told_by_form(questions: Sequence[Question]) -> list[tuple[str, str]]:
+    """The 判断 (id, form) whose verdict shows in their form: stated in a form (an untouched quote, or
+    "…，其中包括“X”。") that no 判断 of the other verdict has, a member who read nothing scores by the form alone
+    (examiner round 6: the true one was an untouched quote, the false one a membership).  ``zhibu content
+    check`` notes them; nothing is withdrawn, because the pairing spans documents (a new material must not
+    withdraw another's 判断) and a branch's own regulation may have no other form to offer — the secretary
+    restates or disables one."""
+    forms: dict[str, dict[str, str]] = {TRUE_TEXT: {}, FALSE_TEXT: {}}
+    for q in questions:
+        if q.qtype == "truefalse" and q.answer and q.answer[0] in forms:
+            forms[q.answer[0]][q.qid] = "membership" if MEMBERSHIP.match(q.stem) else "statement"
+    true, false = forms[TRUE_TEXT], forms[FALSE_TEXT]
+    if not true or not false:
+        return []
+    told = {qid: f for qid, f in true.items() if f not in false.values()}
+    told |= {qid: f for qid, f in false.items() if f not in true.values()}
+    return sorted(told.items())

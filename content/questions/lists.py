@@ -245,7 +245,27 @@ def _numbered_stem(enum: Enumeration, many: bool) -> str:
         return f"{enum.topic}分条提出的要点中，下列属于其中{ask}"
     if enum.topic:
         return f"{context}下列属于{enum.topic}{ask}"
+    asked = _required_of(enum, many)
+    if asked:
+        return f"{context}{asked}"
     return f"{context}下列属于其中分条列出的要点{ask}"
+
+
+# "学校各级党组织要扎实推动…": whom the lead-in charges, before its 要 (a short noun phrase, no clause mark)
+_CHARGED = re.compile(r"^(?P<who>[^，,。；;：:、“”要]{2,16})要")
+
+
+def _required_of(enum: Enumeration, many: bool) -> str | None:
+    """The question a lead-in that charges someone asks of its items, in the source's own words: "会议对学校各级
+    党组织提出了哪些要求？" — not "下列属于其中分条列出的要点", which names the layout, not the content (bank of 13,
+    e11).  ``None`` when the lead-in names no one it charges."""
+    says = _MEETING_SAYS.match(enum.context)
+    m = _CHARGED.match(enum.context[says.end() :] if says else enum.context)
+    if m is None:
+        return None
+    who = "会议" if says else "其中"
+    charged = m.group("who")
+    return f"{who}对{charged}提出了哪些要求？" if many else f"下列哪一项是{who}对{charged}提出的要求？"
 
 
 def _numbered(enum: Enumeration, pools: Pools, sections: Sequence[Enumeration]) -> list[Candidate]:

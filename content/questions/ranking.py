@@ -170,7 +170,8 @@ def rebalanced(chosen: list[Question], weighed: Sequence[Candidate], hidden: Col
 
     truth = {c.question.qid: c.truth for c in weighed if c.truth is not None}
     for _ in range(len(chosen)):
-        counts = Counter(verdict(q) for q in chosen if q.qtype == "truefalse")
+        # a withdrawn statement (``hidden``, disabled) is never shown: it balances nothing (the 途径's true copy)
+        counts = Counter(verdict(q) for q in chosen if q.qtype == "truefalse" and q.enabled and q.qid not in hidden)
         total = sum(counts.values())
         if not total:
             break

@@ -141,11 +141,13 @@ def quoted_source(explanation: str) -> str:
 
 
 def _distinctive_run(key: str, asked: Question, stem: str) -> bool:
-    """Whether ``stem`` states ``DISTINCT`` or more characters of ``key`` in a row that no wrong option has."""
-    wrong = [cjk(o) for o in asked.options if o not in asked.answer]
+    """Whether ``stem`` states ``DISTINCT`` or more characters of ``key`` in a row that at most half the options
+    have: with no wrong option it answers the question, with as many wrong options as right it halves the choice
+    — the rank "县处级以上领导班子及其成员通过…" states against a balanced 2×2 of ranks and groups (bank of 11, Q7)."""
+    options = [cjk(o) for o in asked.options]
     for i in range(len(key) - DISTINCT + 1):
         run = key[i : i + DISTINCT]
-        if run in stem and not any(run in w for w in wrong):
+        if run in stem and 2 * sum(run in o for o in options) <= len(options):
             return True
     return False
 

@@ -34,6 +34,14 @@ WHOLE = (
     "省部级以上领导干部特别是“关键少数”中的中管干部",
     KEY,
 )
+# bank of 11 (Q7): the made-up groups above read as made up; the shipped options are the key at the other ranks
+# of its series (test_content_causes10), and no hub either
+SHIPPED = (
+    "乡科级以上领导班子和领导干部特别是“一把手”",
+    "厅局级以上领导班子和领导干部特别是“一把手”",
+    "省部级以上领导班子和领导干部特别是“一把手”",
+    KEY,
+)
 WHEN = "2026年春节假期后启动、7月底基本结束"
 Q11 = ("2026年元旦后启动、6月底基本结束", WHEN, "2026年3月启动、年底基本结束", "2026年春节假期后启动、10月底基本结束")
 
@@ -61,9 +69,9 @@ def test_a_curated_hub_is_reported_and_the_shipped_one_is_redrawn(tmp_path: Path
     """A secretary's 单选 is theirs to redraw: the build names it; the shipped "以谁为重点？" has whole alternatives."""
     shipped = Path(DEFAULT_MATERIALS).parent / "questions.yaml"
     text = shipped.read_text(encoding="utf-8")
-    assert all(f"- {o}\n" in text for o in WHOLE)
+    assert all(f"- {o}\n" in text for o in SHIPPED) and not is_hub(SHIPPED, KEY)
     hubbed = text
-    for old, new in zip(WHOLE[:3], Q10[:3], strict=True):
+    for old, new in zip((SHIPPED[0], SHIPPED[2]), Q10[1:3], strict=True):  # 厅局级 (SHIPPED[1]) is Q10[0] already
         hubbed = hubbed.replace(f"- {old}\n", f"- {new}\n")
     curated = tmp_path / "questions.yaml"
     curated.write_text(hubbed, encoding="utf-8")

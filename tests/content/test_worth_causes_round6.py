@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from content.giveaway import apart, reveals
 from content.model import Corpus, Question
@@ -133,22 +133,26 @@ def test_true_and_false_judgements_of_different_forms_are_noted() -> None:
     quoted = _judgement(
         "q-quote", "《通知》强调，学习教育要坚持聚焦主题、简约务实，不分批次、不划阶段。", True, BATCHES
     )
-    member = _judgement(
-        "q-member", "《通知》强调，学习教育要坚持聚焦主题、简约务实，其中包括“不分批次、不划阶段”。", True, BATCHES
-    )
+    listed = BATCHES.replace("学习研讨等", "学习研讨、查摆问题、整改整治、建章立制、开门教育等")
+    member = _judgement("q-member", "《通知》强调，认真落实……等工作安排，其中包括“学习研讨”。", True, listed)
     assert told_by_form([false, quoted]) == [("q-false", "membership"), ("q-quote", "statement")]
     assert told_by_form([false, member]) == []
     # a third, true, untouched quote beside them is told by its form as well
     assert told_by_form([false, member, quoted]) == [("q-quote", "statement")]
     assert not check_question(member)  # a true membership statement the Notice proves
+    # the round-5 form of the 批次 判断 names no list: its "其中" points at nothing it lists (bank of 11, Q10)
+    batches = replace(member, stem="《通知》强调，学习教育要坚持聚焦主题、简约务实，其中包括“不分批次、不划阶段”。")
+    assert [r.code for r in check_question(batches)] == ["scope_not_a_list"]
 
 
 def test_the_bank_states_its_true_and_false_judgements_alike(published: Corpus) -> None:
     judged = [q for q in published.questions if q.enabled and q.qtype == "truefalse"]
     assert {q.answer[0] for q in judged} == {"正确", "错误"}
     assert len({"，其中包括“" in q.stem for q in judged}) == 1
-    # the 批次 判断 keeps the id its answers were recorded under
-    assert any(q.qid == "q-86f14ff063" and q.answer == ("正确",) for q in judged)
+    # the 批次 判断 (q-86f14ff063) is withdrawn: its lead-in named no list (bank of 11, Q10); a list's member is
+    # the true one
+    assert not any(q.qid == "q-86f14ff063" for q in judged)
+    assert any(q.answer == ("正确",) and "等工作安排，其中包括“" in q.stem for q in judged)
 
 
 WAYS = "县处级以上领导班子及其成员通过督促检查、调查研究、了解群众反映等途径，深入查找政绩观方面存在的问题。"

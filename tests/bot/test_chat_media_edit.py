@@ -49,4 +49,5 @@ async def test_a_rotated_check_in_code_rewrites_the_file_the_chat_showed(tmp_pat
     assert len(edits) == 2  # the code rotated twice
     assert photo.file_bytes not in {e.file_bytes for e in edits}  # each is a new picture
     assert len(shown) == 3 and len(set(shown)) == 1  # the first path, printed again under each edit
-    assert await asyncio.to_thread(Path(shown[0]).read_bytes) == edits[-1].file_bytes  # the opened file shows the current code
+    opened = await asyncio.to_thread(Path(shown[0]).read_bytes)
+    assert opened == edits[-1].file_bytes  # the file the user opened shows the current code

@@ -6,9 +6,10 @@ A ``Command`` names its minimum role, its handler, whether it answers only in pr
 menu.  The guard around every handler is here too, so no command can be registered without its checks:
 
 * the caller and their scope (``storage.scope``) are resolved once and handed to the handler;
-* a private command typed in a group is redirected to the private chat (``bot.group_manners``) — before
-  anything else, so a roster or an answer sheet is never posted for the whole group to read; a refusal or a
-  usage mistake of a command typed in the group is answered there too, out of the group's sight;
+* a private command typed in a group runs in the sender's private chat (``bot.group_manners``) — before
+  anything else, so a roster or an answer sheet is never posted for the whole group to read: the member
+  gets the real answer (or its refusal, or its usage line) there, and the group at most one throttled
+  pointer when the bot cannot write to them;
 * a member who tries a secretary command gets a polite refusal (logged and audited); someone not yet a
   member is told where their request stands.
 
@@ -120,11 +121,21 @@ def guarded(command: Command) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], C
         caller = await load_caller(update, svc, context)
         if caller is None:
             return
-        # a private command the sender may use goes to private chat; one they may not use is refused (aside,
-        # below) rather than sent back to private chat, where it would be refused anyway
-        if command.private and not caller.private and (not caller.active or command.allowed(caller)):
-            await group_manners.redirect_command(update, context, svc, caller, command.name, args_of(context))
+        if command.private and not caller.private:  # typed in the group: run where nobody else reads it
+            if command.name in group_manners.CODE_COMMANDS:  # a code the group has seen: deleted, not used
+                await group_manners.redirect_checkin(update, context, svc, caller, args_of(context))
+                return
+
+            async def in_private(private_update: Update, private_caller: Caller) -> None:
+                await checked(private_update, context, svc, private_caller)
+
+            await group_manners.run_in_private(update, context, svc, caller, command.name, args_of(context),
+                                               in_private)
             return
+        await checked(update, context, svc, caller)
+
+    async def checked(update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller) -> None:
+        """The command itself, for a caller in the chat its answer belongs in: role checked, errors worded."""
 
         async def answer(text: Safe | str) -> None:  # typed in the group: answered aside, never in front of everyone
             await group_manners.answer(update, context, svc, caller, text, command.name)

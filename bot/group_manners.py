@@ -1,12 +1,15 @@
 """How the bot behaves in the branch group: it says as little as possible there.
 
 The group is shared by everyone, Telegram allows a bot about 20 messages a minute in it, and what the bot
-says there is read by all.  So an answer meant for one person — a private-only command typed in the group, a
-refusal, a usage mistake, a mention, a secretary's file — goes to that person's private chat with the bot
-when they have one (they have pressed /start: Telegram lets the bot write to them), and the group hears
-nothing.  Only someone the bot cannot write to gets one short pointer in the group, with a button that opens
-the private chat (carrying a /start payload), and those pointers are throttled: one per user per
-``PER_USER``, at most ``PER_GROUP`` per group per ``WINDOW``; beyond that the bot stays silent.
+says there is read by all.  So a private-only command typed in the group (/me, /quiz, /stats …) *runs* in
+the sender's private chat with the bot — they get the real answer there, as if they had typed it there — and
+any other answer meant for one person (a refusal, a usage mistake, a mention, a secretary's file) goes there
+too, when they have a private chat (they pressed /start and did not block the bot), and the group hears
+nothing.  Whether the bot can write to them is asked of Telegram with a "typing…" chat action before the
+command runs, so a member who blocked the bot costs no work and no half-done answer.  Only someone the bot
+cannot write to gets one short pointer in the group, with a button that opens the private chat (carrying a
+/start payload), and those pointers are throttled: one per user per ``PER_USER``, at most ``PER_GROUP`` per
+group per ``WINDOW``; beyond that the bot stays silent.
 
 The throttle lives in ``bot_data`` (memory): it is manners, not data, and a restart forgives everyone.
 A pointer never says whether its reader is a member: strangers and members the bot cannot reach get the same
@@ -18,9 +21,12 @@ from __future__ import annotations
 import logging
 import re
 from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
@@ -36,7 +42,8 @@ WINDOW = timedelta(minutes=1)
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what Telegram accepts after ?start=
 UNDELETABLE_KEY = "zhibu.group_undeletable"  # group id -> when deleting a message there was refused
 UNDELETABLE_FOR = timedelta(hours=1)
-# commands whose argument must not stay readable in the group: the message is deleted when the bot may
+# commands whose argument must not stay readable in the group: the message is deleted when the bot may,
+# and the code is not used (it was shown to the whole group)
 CODE_COMMANDS = frozenset({"checkin"})
 
 
@@ -162,29 +169,78 @@ async def answer(
     await answer_aside(update, context, svc, caller, Safe(f"{about}\n{text}"))
 
 
-async def redirect_command(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, command: str, args: list[str]
-) -> None:
-    """A private-only command typed in the group: a note in private chat, else one pointer in the group.
+async def can_write(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> bool:
+    """Whether Telegram lets the bot write to the caller privately, asked with a chat action ("typing…",
+    which shows nothing lasting and says nothing to anyone).  Someone with no row never pressed /start in
+    private (a row is made there), so the bot does not even ask."""
+    if caller.member is None:
+        return False
+    try:
+        return bool(await context.bot.send_chat_action(caller.user_id, ChatAction.TYPING))
+    except (Forbidden, BadRequest) as exc:  # blocked, or the private chat never opened
+        log.debug("cannot write to user %s: %s", caller.user_id, exc)
+        return False
 
-    A check-in code typed in the group is deleted when the bot may (it is a group admin), so nobody outside
-    the room checks in with it."""
-    deleted = False
-    if command in CODE_COMMANDS and args:
-        deleted = await _delete(update, context, svc.clock.now())
-    key = "checkin" if command in CODE_COMMANDS else "command"
-    if await tell_privately(context, caller, svc.texts.t(f"privacy.private_{key}", caller.lang, command=command)):
+
+def as_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Update, Chat] | None:
+    """The update as if its message had been typed in the sender's private chat: the handlers answer the
+    chat a message came from, so this is what sends their answer there (never quoting the group message)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return None
+    chat = Chat(user.id, Chat.PRIVATE, username=user.username, first_name=user.first_name,
+                last_name=user.last_name)
+    moved = Message(message.message_id, message.date, chat, from_user=user, text=message.text,
+                    entities=message.entities)
+    moved.set_bot(context.bot)
+    return Update(update.update_id, message=moved), chat
+
+
+PrivateRun = Callable[[Update, Caller], Awaitable[None]]
+
+
+async def run_in_private(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    caller: Caller,
+    command: str,
+    args: list[str],
+    run: PrivateRun,
+) -> None:
+    """A private-only command typed in the group: ``run`` it for the sender in their private chat; when the
+    bot cannot write there (a stranger, a member who blocked it), one throttled, neutral pointer instead —
+    a /start invite rides in its button."""
+    moved = as_private(update, context)
+    if moved is not None and await can_write(context, caller):
+        private_update, chat = moved
+        try:
+            await run(private_update, replace(caller, chat_id=chat.id, private=True))
+            return
+        except Forbidden as exc:  # blocked between the probe and the answer: the pointer below
+            log.info("user %s blocked the bot while /%s ran: %s", caller.user_id, command, exc)
+    await point_in_group(update, context, svc, caller,
+                         svc.texts.t("privacy.pointer_command", caller.lang, command=command),
+                         payload=start_payload(command, args))
+
+
+def start_payload(command: str, args: list[str]) -> str | None:
+    """The invite of a ``/start CODE`` typed in the group, when Telegram would carry it after ``?start=``."""
+    return args[0] if command == "start" and len(args) == 1 and _PAYLOAD.fullmatch(args[0]) else None
+
+
+async def redirect_checkin(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, args: list[str]
+) -> None:
+    """A check-in code typed in the group: deleted when the bot may (it is a group admin), so nobody outside
+    the room checks in with it, and not used — a note in private chat asks for it there, else one pointer
+    in the group.  (Every other private-only command runs in private: :func:`run_in_private`.)"""
+    deleted = await _delete(update, context, svc.clock.now()) if args else False
+    if await tell_privately(context, caller, svc.texts.t("privacy.private_checkin", caller.lang)):
         return
-    payload = args[0] if command == "start" and len(args) == 1 and _PAYLOAD.fullmatch(args[0]) else None
-    await point_in_group(
-        update,
-        context,
-        svc,
-        caller,
-        svc.texts.t(f"privacy.pointer_{key}", caller.lang, command=command),
-        payload=payload,
-        quote=not deleted,
-    )
+    await point_in_group(update, context, svc, caller, svc.texts.t("privacy.pointer_checkin", caller.lang),
+                         quote=not deleted)
 
 
 async def _delete(update: Update, context: ContextTypes.DEFAULT_TYPE, now: datetime) -> bool:

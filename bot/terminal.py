@@ -36,8 +36,7 @@ from bot.fakeapi.api import FakeBotApi
 from bot.fakeapi.records import BotApiError, SentMessage
 from bot.fakeapi.session import AppFactory, OfflineSession, SessionError
 from bot.stdin_lines import StdinLines
-from bot.terminal_render import INDENT as _INDENT
-from bot.terminal_render import render_message
+from bot.terminal_render import ChatOutput
 from bot.texts import Catalog
 from scheduler.clock import FakeClock
 
@@ -103,9 +102,7 @@ class ChatClient:
         self.in_group = False  # where typed lines, :press, :answer and :upload happen
         self.people: dict[str, _Person] = {}
         self.current = self._person(DEFAULT_USER_NAME, DEFAULT_USER_ID)
-        self._printed = 0  # the first flush also shows what the bot did while starting up
-        self.downloads: Path | None = None  # where files the bot sends are saved, so they can be opened
-        self._calls_seen = 0
+        self.output = ChatOutput(self.api, self.write, self.say, self._addressee)
 
     def say(self, key: str, **params: object) -> str:
         """The client's own line ``chat.<key>`` in the session's language."""
@@ -305,21 +302,21 @@ class ChatClient:
                                                          chat_id=self.where()))
 
     # -------------------------------------------------------------- output
+    @property
+    def downloads(self) -> Path | None:
+        """Where files the bot sends are saved, so they can be opened (None: not saved)."""
+        return self.output.downloads
+
+    @downloads.setter
+    def downloads(self, folder: Path | None) -> None:
+        self.output.downloads = folder
+
     def flush(self) -> None:
-        """Print everything the bot did since the last flush: messages, toasts, failed calls."""
-        for sent in self.api.outbox[self._printed :]:
-            self.write(self.render(sent))
-        self._printed = len(self.api.outbox)
-        for call in self.api.calls[self._calls_seen :]:
-            if call.error is not None and call.method != "getUpdates":
-                self.write("! " + self.say("call_failed", method=call.method, error=call.error.description))
-            elif call.method == "answerCallbackQuery" and call.params.get("text"):
-                style = "alert" if call.params.get("show_alert") else "toast"
-                self.write(_INDENT + self.say(style, text=call.params["text"]))
-            elif call.method == "deleteMessage" and call.error is None:
-                who = self._addressee(int(call.params.get("chat_id", 0)))
-                self.write(f"→ {who}: " + self.say("deleted", id=call.params.get("message_id")))
-        self._calls_seen = len(self.api.calls)
+        """Print everything the bot did since the last flush (``bot.terminal_render``)."""
+        self.output.flush()
+
+    def render(self, sent: SentMessage) -> str:
+        return self.output.render(sent)
 
     def _addressee(self, chat_id: int) -> str:
         for person in self.people.values():
@@ -328,18 +325,6 @@ class ChatClient:
         name = self.api.world.user_name(chat_id)
         chat = self.api.world.chats.get(chat_id)
         return name if chat is None or chat["type"] == "private" else self.say("group_label", title=name)
-
-    def render(self, sent: SentMessage) -> str:
-        """One bot message as terminal lines: addressee, plain text, then buttons."""
-        return render_message(sent, addressee=self._addressee(sent.chat_id), say=self.say, save=self._save)
-
-    def _save(self, sent: SentMessage) -> Path | None:
-        if self.downloads is None or not sent.file_bytes:
-            return None
-        self.downloads.mkdir(parents=True, exist_ok=True)
-        path = self.downloads / Path(sent.file_name or f"file-{sent.message_id}").name
-        path.write_bytes(sent.file_bytes)
-        return path
 
 
 def _read_file(name: str) -> tuple[Path, bytes]:

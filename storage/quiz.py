@@ -40,6 +40,7 @@ from storage.models import (
     StudyProgress,
     StudyUnit,
 )
+from storage.revisions import as_shown
 
 
 class Outcome(StrEnum):
@@ -159,6 +160,27 @@ def start_session(*, session: Session, member: Member, now: datetime, size: int,
         _end(session, old, QuizSessionState.EXPIRED, now)
     quiz = QuizSession(branch_id=member.branch_id, member_id=member.id, kind=kind, question_ids=list(ids),
                        review_ids=list(reviews), started_at=now, active_at=now, shown_at=now)
+    session.add(quiz)
+    session.flush()
+    return quiz
+
+
+def show_again(*, session: Session, quiz_id: int, now: datetime) -> QuizSession | None:
+    """/quiz resumed the session: its waiting question is on screen again *now*, so idle expiry counts from
+    now and a later answer is graded against the wording shown now (``shown_at``).  Ticks a 多选 kept (the
+    store keeps them across restarts) stay only if the question still has the revision they were ticked on:
+    a revised question's options may differ, and old ticks must not land on new options.  ``None``: the
+    session ended meanwhile."""
+    quiz = session.get(QuizSession, quiz_id)
+    if quiz is None or quiz.state != QuizSessionState.ACTIVE:
+        return None
+    question = current_question(session=session, quiz=quiz)
+    if question is not None and quiz.selected:
+        ticked_on = as_shown(session, question, quiz.shown_at or quiz.active_at).revision
+        if ticked_on != question.revision:
+            quiz.selected = []
+    quiz.shown_at = now
+    quiz.active_at = now
     session.add(quiz)
     session.flush()
     return quiz

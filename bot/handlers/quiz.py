@@ -86,11 +86,14 @@ async def _start(update: Update, svc: Services, caller: Caller, *, resume: bool 
     now = svc.clock.now()
     current, lapsed = await svc.db.run(quiz_store.resumable_session, member_id=caller.member.id, now=now,
                                        idle=_idle(svc))
-    if current is not None and resume:
-        await reply(update, svc.texts.t("quiz.resumed", caller.lang, number=current.position + 1,
-                                        total=len(current.question_ids)))
-        await _ask(update, svc, caller, current)
-        return
+    if current is not None and resume and current.id is not None:
+        # shown again now: idle expiry and grading count from this showing, stale 多选 ticks are dropped
+        shown = await svc.db.run(quiz_store.show_again, quiz_id=current.id, now=now)
+        if shown is not None:
+            await reply(update, svc.texts.t("quiz.resumed", caller.lang, number=shown.position + 1,
+                                            total=len(shown.question_ids)))
+            await _ask(update, svc, caller, shown)
+            return
     if lapsed is not None:  # left too long: a new quiz follows, and the member is told why it is not the old one
         await reply(update, svc.texts.t("quiz.lapsed", caller.lang, number=lapsed.position + 1,
                                         total=len(lapsed.question_ids), minutes=svc.settings.study.idle_minutes))

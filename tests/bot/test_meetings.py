@@ -273,7 +273,8 @@ async def test_secretary_commands_answer_only_in_private(session: OfflineSession
     group = -100500
     session.api.add_group(group, "支部群")
     replies = await session.feed(session.api.group_message_update(SECRETARY_ID, group, "/meetings"))
-    assert replies and "私聊" in replies[0].plain
+    assert replies and all(m.chat_id == SECRETARY_ID for m in replies)  # run in private, nothing in the group
+    assert [m.plain for m in replies] == [m.plain for m in await session.send(SECRETARY_ID, "/meetings")]
 
 
 GROUP = -1001234

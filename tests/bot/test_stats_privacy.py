@@ -57,9 +57,9 @@ async def test_members_strangers_and_groups_see_no_figures(world: OfflineSession
             assert not any("甲支部" in r.plain or "张三" in r.plain for r in replies), (user, command)
     world.api.add_group(GROUP_A, "甲支部群")
     for command in COMMANDS:
-        replies = await world.send(SEC_A, command, chat_id=GROUP_A)  # only a note in private: "send it here"
-        assert replies and all(r.chat_id == SEC_A and r.kind == "message" for r in replies)
-        assert not any("📊" in r.plain or "张三" in r.plain for r in replies), command
+        replies = await world.send(SEC_A, command, chat_id=GROUP_A)  # run in the secretary's private chat
+        assert replies and all(r.chat_id == SEC_A for r in replies), command
+    assert world.api.messages_to(GROUP_A) == []
 
 
 async def test_a_secretary_sees_only_their_branch(world: OfflineSession) -> None:

@@ -194,5 +194,5 @@ async def test_in_english_and_politely_everywhere(study: OfflineSession, clock: 
     group = -100777
     study.api.add_group(group, "支部群")
     in_group = await study.send(MEMBER, "/me", chat_id=group)
-    # a member the bot can reach privately is told there, in English; the group hears nothing
-    assert [m.chat_id for m in in_group] == [MEMBER] and "private chat" in in_group[-1].plain
+    # a member the bot can reach privately gets /me itself there, in English; the group hears nothing
+    assert [m.chat_id for m in in_group] == [MEMBER] and "My study" in in_group[-1].plain

@@ -7,6 +7,10 @@ take it.  This reader takes exactly the lists a "与/同 … 等相结合 / 结�
 passages, and gives their items as list slots: each item is then asked as a blank of its own clause by
 ``cloze`` (a 填空 — its siblings stay in the stem, so the blank is told by the list, not by the form of
 options).  The items' role "相结合" keeps them out of other lists' wrong options.
+
+Since examiner round 9 (cause 2) such a blank is refused (``series``): the 等 before a verb leaves the list
+open, and the sentence's claim is the combining, not any one item — "（“十五五”规划编制实施）" asked a sample.
+The slots stay, for the role they give the items in the pools of wrong options.
 """
 
 from __future__ import annotations

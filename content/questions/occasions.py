@@ -1,26 +1,25 @@
-"""Where and when a leader said it: the occasions a commentary or news feature names for his statements.
+"""Where and when a leader said it: the occasion a commentary names for his statement.
 
 A feature on a campaign tells *when* its leader spoke about the theme and *where* — and a member who read it
 knows that the portrait of wrong 政绩观 (本位主义、好大喜功…) was drawn at the January study session, while
-"五重五轻" goes back to his years in Zhejiang.  Two forms, found by their shape, never by this campaign's
+"五重五轻" goes back to his years in Zhejiang.  One form, found by its shape, never by this campaign's
 sentences::
 
     statement   "今年1月，在省部级…研讨班开班式上，习近平给错误政绩观“画像”：本位主义、…、推脱责任……"
                 → a 判断 stating it on its own occasion (正确) or on another occasion the same document names
                   for the same speaker ("在浙江工作期间", 错误): two times that cannot both be right — unless
                   the claim may be said of that one too (the title calls 五重五轻 a "画像" as well: 正确 only)
-    series      "从中央经济工作会议，到…专题研讨班，再到春节团拜会，习近平总书记在多个场合强调…"
-                → a blank on one occasion of the series (the others stay in the stem as its context)
 
 A statement that leads a list ("…概括为“五重五轻”——") is never stated: the list's own questions open with it,
 so its truth is shown beside it; its occasion is still the natural wrong one for the document's other
 statements.  A list the source leaves open ("画像”：本位主义、…、推脱责任……") is left out of the claim: stated
 whole it would be a misquote, stated with "……" a cut stem; the occasion is the claim.
-A series is asked only on an occasion that is a name (a meeting, a session), not on a time, and only when its
-other occasions name no plenary session or plan: "…学习贯彻党的二十届四中全会精神专题研讨班…" in the stem
-would hand the Notice's "认真落实（　）部署" its answer.
+A news feature's series of occasions ("从中央经济工作会议，到…专题研讨班，再到春节团拜会，习近平总书记在多个场合
+强调…") is no longer asked: its claim is that he stressed the theme on many occasions, and a blank on one station
+asks an illustration, not the claim (examiner round 9, cause 2; the rule that refuses such a blank from any
+builder is ``series``).
 
-The stem says whose report it is ("据《实干为民开新局》报道：…"): the occasion is the document's account, and the
+The stem says whose report it is ("据《…》报道：…"): the occasion is the document's account, and the
 explanation quotes it.
 """
 
@@ -35,11 +34,10 @@ from content.model import FALSE_TEXT, TRUE_TEXT
 from content.questions.cloze import explanation, new_question
 from content.questions.importance import OTHERS, REGIONAL
 from content.questions.slots import Candidate, Evidence
-from content.questions.text import BLANK, GAP, cjk_len, norm, short_title
+from content.questions.text import cjk_len, norm, short_title
 
 KIND = "occasion"
 SCORE = 1.0
-FILL_SCORE = 0.95
 MIN_STATEMENT = 8  # "习近平指出" says nothing of its own: no claim to place
 MAX_STATEMENT = 70  # a longer statement is read for its claim, not for its occasion
 _LEADER = r"习近平(?:总书记|同志)?"
@@ -48,18 +46,7 @@ _STATED = re.compile(
     rf"^(?P<occasion>(?:(?:今年|去年|\d{{4}}年)?\d{{1,2}}月[，,])?(?P<place>在[^，。“”]{{3,40}}?(?:上|期间|时)))[，,]"
     rf"(?P<who>{_LEADER})(?P<rest>[^。]+?)(?P<end>……|——|：|。)?$"
 )
-# "从A，到B，再到C，习近平总书记在多个场合强调…"
-_SERIES = re.compile(
-    rf"从(?P<a>[^，。]{{3,30}})[，,]到(?P<b>[^，。]{{3,30}})[，,](?:再到|直到)(?P<c>[^，。]{{3,30}})[，,]"
-    rf"(?P<who>{_LEADER})在(?:多个|不同|各种)场合(?P<rest>[^，。]+)"
-)
-# a plenary session or a five-year plan named inside the series: the key of the Notice's own reference blanks
-_NUMERAL = "一二三四五六七八九"
-_REFERENCE = re.compile(rf"[{_NUMERAL}]中全会|第[{_NUMERAL}十]{{1,3}}个五年规划|十[{_NUMERAL}]五”?规划")
 _QUOTED = re.compile(r"“([^“”]{2,12})”")
-# a study session's theme inside its name: "省部级主要领导干部（学习贯彻党的二十届四中全会精神）专题研讨班"
-_THEME = re.compile(r"学习贯彻[^，。、]{2,30}?精神(?=专题研讨班|研讨班|读书班|培训班)")
-_NAMED_OCCASION = re.compile(r"(?:会议|会|研讨班|座谈会|团拜会|大会|论坛|峰会|开班式)$")
 
 
 @dataclass(frozen=True)
@@ -72,7 +59,7 @@ class _Statement:
 
 
 def occasion_candidates(evidences: Iterable[Evidence]) -> list[Candidate]:
-    """判断 on the occasion of a leader's statement, and blanks on a series of occasions."""
+    """判断 on the occasion of a leader's statement."""
     by_doc: dict[str, list[_Statement]] = defaultdict(list)
     out: list[Candidate] = []
     for ev in evidences:
@@ -81,7 +68,6 @@ def occasion_candidates(evidences: Iterable[Evidence]) -> list[Candidate]:
         stated = _statement(ev)
         if stated is not None:
             by_doc[ev.doc_id].append(stated)
-        out.extend(_series(ev))
     for statements in by_doc.values():
         for s in statements:
             others = [o for o in statements if norm(o.place) != norm(s.place)]
@@ -145,42 +131,6 @@ def _judged(s: _Statement, other: str | None) -> list[Candidate]:
             SCORE,
         )
         out.append(Candidate(q, key, KIND, truth, key, paragraph, ev.tier, ev.doc_tier))
-    return out
-
-
-def _series(ev: Evidence) -> list[Candidate]:
-    """A blank on each named occasion of "从A，到B，再到C，习近平…在多个场合…": one fact, the ranker keeps one."""
-    m = _SERIES.search(ev.text)
-    if m is None:
-        return []
-    text = ev.text[m.start() : m.end()]  # the series and what was said there, never the rhetoric after it
-    # a study session is named by its audience and kind, its theme elided ("省部级主要领导干部……专题研讨班", as the
-    # 五重五轻 article calls it without one): "…学习贯彻党的二十届四中全会精神…" would show the session other blanks ask
-    short = _THEME.sub(GAP, text)
-    if _REFERENCE.search(short):
-        return []
-    group = f"{KIND}:{norm(m.group('rest'))}"
-    paragraph = f"{ev.doc_id}#{ev.block}" if ev.block >= 0 else ""
-    where = f"据《{short_title(ev.document)}》报道："
-    out = []
-    for name in ("c", "b", "a"):
-        value = m.group(name)
-        if not _NAMED_OCCASION.search(value) or cjk_len(value) > 10:
-            continue  # a long title is not typed from memory; a time is no occasion's name
-        at = m.start(name) - m.start()  # a themed name is longer than that: never the blank itself
-        offset = at - sum(len(t.group(0)) - len(GAP) for t in _THEME.finditer(text) if t.end() <= at)
-        stem = f"{where}{short[:offset]}{BLANK}{short[offset + len(value):]}。"
-        q = new_question(
-            "fill",
-            ev,
-            stem,
-            (),
-            (value,),
-            explanation("", ev.text, "", ev.document),
-            f"{KIND}|{value}",
-            FILL_SCORE + (0.02 if name == "c" else 0.0),  # the last of a series is the least guessable
-        )
-        out.append(Candidate(q, f"{KIND}:{norm(value)}", KIND, None, group, paragraph, ev.tier, ev.doc_tier))
     return out
 
 

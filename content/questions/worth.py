@@ -14,6 +14,9 @@ Each question was correct and verified, but not worth a member's two minutes:
                     option most like all the others (bank of 15, "以谁为重点？": ``hubs``)
     form cue        a 多选 whose wrong options share a form no key has (examiner2, Q6: 真督实导 and 分类指导 end
                     in 导, no key does: ``formcue``) — builders replace such an option; this catches the rest
+    series item     a blank on one item of an open or rhetorical series whose claim is the whole or the head
+                    ("与…、（“十五五”规划编制实施）、…等相结合"; "从…，到…，再到（春节团拜会），…在多个场合强调":
+                    ``series``, examiner round 9)
     rewording       a wrong option that keeps nearly all of a key's words and adds its own (bank of 15, the
                     study list's "…学习教育的重要讲话和重要指示精神" beside "…的重要论述": ``hubs``)
 
@@ -26,6 +29,7 @@ import re
 
 from content.questions.formcue import form_cue
 from content.questions.hubs import hub, reworded
+from content.questions.series import series_item
 from content.questions.slots import Candidate
 from content.questions.text import ASK_BODY, BLANK, cjk_len
 
@@ -51,6 +55,8 @@ def refusal(c: Candidate) -> str | None:
             return "a 多选 whose wrong options share a form no key has"
     if q.qtype in ("fill", "single") and provenance(q.stem):
         return "a blank on where the text was printed or collected"
+    if (item := series_item(c)) is not None:
+        return item
     if hub(q):
         return "a 单选 whose key is the hub of its options"
     if reworded(q):

@@ -57,7 +57,8 @@ async def join(session: OfflineSession) -> None:
 async def test_secretary_publishes_rejects_and_skips_by_tapping(session: OfflineSession) -> None:
     await join(session)
     before = counts(session)
-    assert before["draft"] >= 9 and before["published"] == 0
+    # 8 since content11: no blank on one item of an open or rhetorical series (tests/content/test_series_items)
+    assert before["draft"] >= 8 and before["published"] == 0
     shown = (await session.send(SECRETARY_ID, "/review"))[-1]
     assert f"待审核 {before['draft']}" in shown.plain and "答案：" in shown.plain and "出处：《" in shown.plain
     assert [b.text for b in shown.button_list()] == ["✅ 发布", "✖️ 拒绝", "✏️ 编辑", "➡️ 下一题"]
@@ -229,8 +230,11 @@ async def test_a_stale_sheet_does_not_undo_later_changes(session: OfflineSession
     id_col = HEADER.index("题目ID") + 1
     rows = {sheet.cell(r, id_col).value: r for r in range(2, sheet.max_row + 1)}
     stored = {q.qkey: q for q in questions(session).values()}
-    # two questions with a blank (the strict bank has few 单选 left: a 填空 rewords the same way)
-    first, second = [k for k, q in stored.items() if q.qtype in ("single", "fill") and BLANK in q.stem][:2]
+    # two questions a lead-in rewords: 单选, or 填空 with their blank (the strict bank has one 填空 left since
+    # content11 refused blanks on one item of an open or rhetorical series)
+    first, second = [
+        k for k, q in stored.items() if q.qtype == "single" or (q.qtype == "fill" and BLANK in q.stem)
+    ][:2]
 
     session.clock.advance(timedelta(minutes=5))  # meanwhile the first question is edited in chat
     await session.send(SECRETARY_ID, "/review")

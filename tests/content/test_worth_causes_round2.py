@@ -139,8 +139,9 @@ def test_the_export_names_the_section_the_explanation_credits() -> None:
 def test_a_plans_work_blank_accepts_the_plan_and_nothing_looser() -> None:
     """Cause 7: Q4's "“十五五”规划编制实施" marked "十五五规划" wrong; the plan is what the blank asks."""
     assert "十五五规划" in accepted("“十五五”规划编制实施")
-    fills = [q for q in build_corpus(DEFAULT_MATERIALS).questions if q.enabled and q.qtype == "fill"]
-    plan = next(q for q in fills if "“十五五”规划编制实施" in q.answer)
+    # the bank no longer asks this blank (an item of an open list, test_series_items): its answers as built
+    key = "“十五五”规划编制实施"
+    plan = Question("q-x", "fill", "（　）", (), (key, *accepted(key)), "", "d", "", "")
     assert accepts("十五五规划", plan.answer) and accepts("“十五五”规划", plan.answer)
     for wrong in ("十四五规划", "规划编制实施", "规划", "十五五", "编制实施"):
         assert not accepts(wrong, plan.answer), wrong

@@ -38,8 +38,10 @@ def test_the_rule_is_not_about_one_plan() -> None:
 
 
 def test_the_banks_plan_fill_accepts_the_work_forms(published: Corpus) -> None:
+    # the 整改 fill is no longer asked (examiner round 9: an item of an open "…等相结合" list, test_series_items);
+    # any plan blank the bank asks still accepts the work forms
     q3 = [q for q in published.questions if q.qtype == "fill" and "十五五" in q.answer[0]]
-    assert q3, "the 整改 fill is still asked"
+    assert not any("等相结合" in q.stem for q in q3)
     for q in q3:
         assert accepts("十五五规划编制和实施", q.answer) and accepts("十五五规划实施", q.answer)
 

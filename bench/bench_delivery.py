@@ -56,13 +56,16 @@ from bench.delivery_figures import (  # noqa: E402
     LoopLag,
     PassLog,
     Result,
+    describe_busiest,
     describe_delays,
     describe_excess,
+    describe_refusals,
     figures,
     p95,
     table,
 )
 from scheduler import outbox  # noqa: E402
+from scheduler import request as request_module  # noqa: E402
 from scheduler.clock import SystemClock  # noqa: E402
 from scheduler.ratelimit import DEFAULT_CEILING, SendRateLimiter  # noqa: E402
 from scheduler.request import retry_seconds  # noqa: E402
@@ -175,6 +178,24 @@ class _LoggedLimiter(SendRateLimiter):
         return passed
 
 
+def _log_writes(log: PassLog) -> Callable[[], None]:
+    """Note, beside each pass, when the request's body was written (httpcore's trace); returns the undo."""
+    product_trace = request_module._trace
+
+    async def trace(event: str, info: dict[str, Any]) -> None:
+        await product_trace(event, info)
+        if event.endswith("send_request_body.complete"):
+            gate = request_module._GATE.get()
+            if gate is not None:
+                log.written(gate.chat_id, time.time())
+
+    request_module._trace = trace  # type: ignore[assignment]
+
+    def undo() -> None:
+        request_module._trace = product_trace  # type: ignore[assignment]
+    return undo
+
+
 async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
     db = _prepare(f"sqlite:///{workdir}/zhibu-fanout.sqlite3", [*chats, GROUP])
     bot = _bot(server)
@@ -182,6 +203,7 @@ async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
     idle = await _idlep95(bot, 8.0)
     await server.call("benchStats", reset=1)
     limiter = _LoggedLimiter.under_ceiling(DEFAULT_CEILING)
+    undo = _log_writes(limiter.log)
     started = time.time()
     done = False
     samples: list[float] = []
@@ -197,12 +219,16 @@ async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
     lag.stop()
     await probe
     stats = await server.call("benchStats", reset=1)
+    undo()
     uncertain = _uncertain(db)
     await bot.shutdown()
     db.dispose()
     result = figures("zhibu sender", [*chats, GROUP], stats, started, p95(samples), idle, uncertain)
     print(describe_excess(result, lag, paused) + f"; passes moved past a stall {limiter.restamped}", flush=True)
-    print(describe_delays(limiter.log.delays([a for a in stats["accepted"] if a[1] < INTERACTIVE])), flush=True)
+    bulk = [(t, c) for t, c in stats["accepted"] if c < INTERACTIVE]
+    print(describe_delays(limiter.log.delays(bulk)), flush=True)
+    print(describe_refusals(stats["refusals"]), flush=True)
+    print(describe_busiest(bulk, limiter.log, int(DEFAULT_CEILING)), flush=True)
     return result
 
 

@@ -48,31 +48,36 @@ class BenchApi(FakeBotApi):
     def _reset(self) -> None:
         self.accepted: list[tuple[float, int]] = []
         self.own429 = self.injected429 = self.timeouts = 0
+        self.refusals: list[tuple[float, int, str]] = []  # each own-pacing 429: (when, chat, which limit)
         self._window: deque[float] = deque()
         self._last_chat: dict[int, float] = {}
         self._group: dict[int, deque[float]] = {}
 
-    def _admit(self, chat: int, now: float) -> bool:
+    def _admit(self, chat: int, now: float) -> str | None:
+        """None when Telegram's limits admit the message now; otherwise the limit it would exceed."""
         while self._window and self._window[0] <= now - 1.0:
             self._window.popleft()
-        if len(self._window) >= 30 or now - self._last_chat.get(chat, -10.0) < 1.0:
-            return False
+        if len(self._window) >= 30:
+            return "30/s"
+        if now - self._last_chat.get(chat, -10.0) < 1.0:
+            return "1/s per chat"
         if chat < 0:
             group = self._group.setdefault(chat, deque())
             while group and group[0] <= now - 60.0:
                 group.popleft()
             if len(group) >= 20:
-                return False
+                return "20/min per group"
             group.append(now)
         self._window.append(now)
         self._last_chat[chat] = now
-        return True
+        return None
 
     async def call(self, method: str, params: dict[str, Any], files: dict[str, Any] | None = None) -> Any:
         name = method.lower()
         if name == "benchstats":
             stats = {"accepted": self.accepted, "own429": self.own429, "injected429": self.injected429,
-                     "timeouts": self.timeouts, "polls": len(self.calls_of("getUpdates"))}
+                     "timeouts": self.timeouts, "polls": len(self.calls_of("getUpdates")),
+                     "refusals": self.refusals}
             if params.get("reset"):
                 self._reset()
             if "faults" in params:
@@ -84,8 +89,10 @@ class BenchApi(FakeBotApi):
             return await super().call(method, params, files)
         now = time.time()
         chat = int(params["chat_id"])
-        if not self._admit(chat, now):
+        refused = self._admit(chat, now)
+        if refused is not None:
             self.own429 += 1
+            self.refusals.append((now, chat, refused))
             raise BotApiError.flood(1)
         injected = self.faults and chat < INTERACTIVE and chat != GROUP
         roll = self.rng.random() if injected else 1.0

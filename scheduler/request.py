@@ -97,17 +97,30 @@ class WriteGate:
         if not self.passed:
             raise Withheld(f"delivery to {self.chat_id} withheld: the claim is no longer ours")
 
+    def written(self) -> None:
+        """The request's last byte is written: a pass that waited long for it is re-stamped to now."""
+        if self.passed:
+            self.passed_at = self.limiter.left(self.chat_id, self.passed_at)
+
 
 _GATE: ContextVar[WriteGate | None] = ContextVar("zhibu_write_gate", default=None)
 _WRITE_EVENTS = ("http11.send_request_headers.started", "http2.send_request_headers.started")
+_WRITTEN_EVENTS = ("http11.send_request_body.complete", "http2.send_request_body.complete")
 
 
 async def _trace(event: str, info: dict[str, Any]) -> None:
-    """httpcore's trace callback: at the header write of a bulk request, pass its gate."""
+    """httpcore's trace callback: at the header write of a bulk request, pass its gate; after its body, note it.
+
+    Between the two the request yields to the loop at each write (anyio checks for cancellation there),
+    so a stall can fall between the pass and the moment the request is on the wire.
+    """
+    gate = _GATE.get()
+    if gate is None:
+        return
     if event in _WRITE_EVENTS:
-        gate = _GATE.get()
-        if gate is not None:
-            await gate()
+        await gate()
+    elif event in _WRITTEN_EVENTS:
+        gate.written()
 
 
 async def _add_trace(request: httpx.Request) -> None:

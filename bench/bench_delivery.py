@@ -59,6 +59,7 @@ from bench.delivery_figures import (  # noqa: E402
     describe_busiest,
     describe_delays,
     describe_excess,
+    describe_handler_lag,
     describe_refusals,
     figures,
     p95,
@@ -228,6 +229,7 @@ async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
     bulk = [(t, c) for t, c in stats["accepted"] if c < INTERACTIVE]
     print(describe_delays(limiter.log.delays(bulk)), flush=True)
     print(describe_refusals(stats["refusals"]), flush=True)
+    print(describe_handler_lag(stats), flush=True)
     print(describe_busiest(bulk, limiter.log, int(DEFAULT_CEILING)), flush=True)
     return result
 

@@ -221,7 +221,10 @@ def describe_busiest(accepted: list[tuple[float, int]], log: PassLog, ceiling: i
         window = bulk[first:last + 1]
         last_end = t
         passes = [log._latest(log.passes.get(c, []), a) for a, c in window]
-        writes = [log._latest(log.writes.get(c, []), a) for a, c in window]
+        # the first body write after the pass (the client notes it just after the kernel took the bytes,
+        # so a hair after the arrival the fake's kernel stamped)
+        writes = [None if p is None else min((w for w in log.writes.get(c, []) if w >= p), default=None)
+                  for (_, c), p in zip(window, passes, strict=True)]
         known = [p for p in passes if p is not None]
         written = [w for w in writes if w is not None]
         delays = sorted(((a - p) * 1000, i) for i, ((a, _), p) in enumerate(zip(window, passes, strict=True))

@@ -233,18 +233,13 @@ class SendRateLimiter:
 
         Telegram counts the messages it accepts; without the refund a 5 % rate of refusals would cost 5 % of
         the fan-out's speed for nothing.  The refused pass leaves the window and the pace steps back one
-        interval; the window cap still holds every second to ``floor(per_second)`` passes.  The step back
-        is not cut at "now": the refusal comes an answer's latency (~100 ms) after the pass, when the pace
-        has usually moved on, and cut there it gave back only part of the interval (the benchmark's 5 %
-        of refusals cost 3–3.5 % of the accepted rate in simulation, 1–1.3 % without the cut).  A slot in the
-        past is caught up like a late one — half an interval apart at the closest, never more than
-        ``catch_up`` of it.
+        interval; the window cap still holds every second to ``floor(per_second)`` passes.
         """
         try:
             self._stamps.remove(passed_at)
         except ValueError:
             return  # already out of the window
-        self._slot -= self.interval
+        self._slot = max(self._monotonic(), self._slot - self.interval)
 
     def pause(self, seconds: float) -> None:
         """After a 429 that concerns everyone: nothing goes out before ``seconds`` from now."""

@@ -8,12 +8,14 @@ request was written (the message may be on the member's phone — PTB issue #104
 It also holds the *write gate*, the one way a bulk send passes the limiter.  When the bot talks HTTP
 through PTB's ``HTTPXRequest``, the gate is passed inside httpx, at the moment the request's bytes are
 about to be written (httpcore's ``send_request_headers.started`` trace event), not before PTB builds the
-request.  The limiter's stamp is then the moment the request really leaves — nothing between the pass
-and the write (building the request, taking a connection, a loop stall) can bunch requests after the
-pass — so its window counts what Telegram sees and needs only a small margin for the network and the
-server's side.  A bot without httpx (the offline fake of ``zhibu chat`` and the tests) has no write to
-hook: the same gate is passed just before the request, and the limiter follows the request for a moment
-after it (see ``SendRateLimiter.acquire``).  Either way the sender runs one send step.
+request.  The limiter's stamp is then the moment the request starts to leave — nothing before the write
+(building the request, taking a connection) can bunch requests after the pass — and when the body's
+write completes (``send_request_body.complete``) a pass the loop held back meanwhile (httpx yields at
+each write) is re-stamped to it, so the window counts what Telegram sees and needs only a small margin
+for the network and the server's side.  A bot without httpx (the offline fake of ``zhibu chat`` and the
+tests) has no write to hook: the same gate is passed just before the request, and the limiter follows
+the request for a moment after it (see ``SendRateLimiter.acquire``).  Either way the sender runs one send
+step.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -56,13 +57,17 @@ from bench.delivery_figures import (  # noqa: E402
     LoopLag,
     PassLog,
     Result,
+    describe_busiest,
     describe_delays,
     describe_excess,
+    describe_handler_lag,
+    describe_refusals,
     figures,
     p95,
     table,
 )
 from scheduler import outbox  # noqa: E402
+from scheduler import request as request_module  # noqa: E402
 from scheduler.clock import SystemClock  # noqa: E402
 from scheduler.ratelimit import DEFAULT_CEILING, SendRateLimiter  # noqa: E402
 from scheduler.request import retry_seconds  # noqa: E402
@@ -166,13 +171,41 @@ class _LoggedLimiter(SendRateLimiter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.log = PassLog()
+        self.prepares: list[float] = []
 
     async def acquire(self, chat_id: int, prepare: Callable[[], Awaitable[bool]] | None = None,
                       follow: bool = True) -> bool:
-        passed = await super().acquire(chat_id, prepare, follow)
+        timed = prepare
+        if prepare is not None:
+            async def timed_prepare() -> bool:  # how long recording the attempt takes inside the gate
+                begun = time.monotonic()
+                try:
+                    return await prepare()
+                finally:
+                    self.prepares.append(time.monotonic() - begun)
+            timed = timed_prepare
+        passed = await super().acquire(chat_id, timed, follow)
         if passed:
             self.log.passed(chat_id, time.time() - (time.monotonic() - self.last_passed))
         return passed
+
+
+def _log_writes(log: PassLog) -> Callable[[], None]:
+    """Note, beside each pass, when the request's body was written (httpcore's trace); returns the undo."""
+    product_trace = request_module._trace
+
+    async def trace(event: str, info: dict[str, Any]) -> None:
+        await product_trace(event, info)
+        if event.endswith("send_request_body.complete"):
+            gate = request_module._GATE.get()
+            if gate is not None:
+                log.written(gate.chat_id, time.time())
+
+    request_module._trace = trace  # type: ignore[assignment]
+
+    def undo() -> None:
+        request_module._trace = product_trace  # type: ignore[assignment]
+    return undo
 
 
 async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
@@ -182,6 +215,7 @@ async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
     idle = await _idlep95(bot, 8.0)
     await server.call("benchStats", reset=1)
     limiter = _LoggedLimiter.under_ceiling(DEFAULT_CEILING)
+    undo = _log_writes(limiter.log)
     started = time.time()
     done = False
     samples: list[float] = []
@@ -197,12 +231,31 @@ async def run_zhibu(server: Server, chats: list[int], workdir: Path) -> Result:
     lag.stop()
     await probe
     stats = await server.call("benchStats", reset=1)
+    undo()
     uncertain = _uncertain(db)
     await bot.shutdown()
     db.dispose()
     result = figures("zhibu sender", [*chats, GROUP], stats, started, p95(samples), idle, uncertain)
     print(describe_excess(result, lag, paused) + f"; passes moved past a stall {limiter.restamped}", flush=True)
-    print(describe_delays(limiter.log.delays([a for a in stats["accepted"] if a[1] < INTERACTIVE])), flush=True)
+    bulk = [(t, c) for t, c in stats["accepted"] if c < INTERACTIVE]
+    print(describe_delays(limiter.log.delays(bulk)), flush=True)
+    print(describe_refusals(stats["refusals"]), flush=True)
+    passes = sorted(t for times in limiter.log.passes.values() for t in times)
+    if len(passes) > 100:
+        low, high = passes[len(passes) // 100], passes[len(passes) * 99 // 100]
+        gaps = sum(b - a for a, b in itertools.pairwise(passes) if b - a > 2.5 * limiter.interval)
+        print(f"passes: {len(passes)}, {(len(passes) * 98 // 100) / (high - low):.2f}/s between the 1st and 99th "
+              f"percentile (designed {limiter.per_second:.2f}/s); gaps over 2.5 intervals {gaps:.2f} s", flush=True)
+    prepares = sorted(limiter.prepares)
+    if prepares:
+        print(f"recording the attempt inside the gate (ms): p50 {prepares[len(prepares) // 2] * 1000:.1f}, "
+              f"p90 {prepares[len(prepares) * 9 // 10] * 1000:.1f}, "
+              f"p99 {prepares[len(prepares) * 99 // 100] * 1000:.1f}, "
+              f"max {prepares[-1] * 1000:.1f}; longer than the limiter's lead "
+              f"({limiter.lead * 1000:.0f} ms): {sum(1 for d in prepares if d > limiter.lead)} of {len(prepares)}",
+              flush=True)
+    print(describe_handler_lag(stats), flush=True)
+    print(describe_busiest(bulk, limiter.log, int(DEFAULT_CEILING)), flush=True)
     return result
 
 

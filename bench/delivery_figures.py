@@ -76,6 +76,29 @@ class Result:
     parts: dict[str, float] = field(default_factory=dict)  # the breakdown, as shares of the ideal
 
 
+def most_in_one_second(times: list[float]) -> int:
+    """The most of ``times`` (sorted) in any half-open second ``(t - 1, t]``."""
+    most, first = 0, 0
+    for last, t in enumerate(times):
+        while times[first] <= t - 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+def describe_handler_lag(stats: dict[str, Any]) -> str:
+    """The same arrivals as the fake's handler stamped them: what its own waits for the CPU added."""
+    handled = sorted(t for t, c in stats.get("handled", []) if c < INTERACTIVE)
+    arrived = sorted(t for t, c in stats["accepted"] if c < INTERACTIVE)
+    if not handled or len(handled) != len(arrived):
+        return "no handler stamps"
+    # the fake appends a message to both lists at once, so the n-th of each is the same message
+    lags = sorted(h - a for (h, _), (a, _) in zip(stats["handled"], stats["accepted"], strict=True))
+    return (f"at the fake's handler (its own CPU waits included): most in any 1 s {most_in_one_second(handled)}; "
+            f"handler − kernel arrival p50 {lags[len(lags) // 2] * 1000:.1f} ms, "
+            f"p99 {lags[len(lags) * 99 // 100] * 1000:.1f} ms, max {lags[-1] * 1000:.1f} ms")
+
+
 def breakdown(times: list[float], started: float, rows: int, spread: float = DEFAULT_SPREAD) -> dict[str, float]:
     """Where the makespan's excess went (see the module docstring), each as a share of the ideal.
 
@@ -104,11 +127,7 @@ def figures(name: str, chats: list[int], stats: dict[str, Any], started: float, 
     if os.environ.get("BENCH_TRACE"):
         Path(os.environ["BENCH_TRACE"]).write_text(json.dumps([t - started for t in times]))
     per_chat = Counter(c for _, c in bulk)
-    most, first = 0, 0
-    for last, t in enumerate(times):
-        while times[first] <= t - 1.0:
-            first += 1
-        most = max(most, last - first + 1)
+    most = most_in_one_second(times)
     # sustained: the pace between the 1st and 99th percentile of arrivals (the makespan carries the tail)
     low, high = times[len(times) // 100], times[len(times) * 99 // 100] if times else 0.0
     rate = (len(times) * 98 // 100) / (high - low) if high > low else 0.0
@@ -145,13 +164,22 @@ def describe_excess(result: Result, lag: LoopLag | None = None, paused: int | No
 
 
 class PassLog:
-    """Wall-clock moments requests passed the limiter, per chat, to pair with the server's arrivals."""
+    """Wall-clock moments requests passed the limiter (and were written), per chat, to pair with arrivals."""
 
     def __init__(self) -> None:
         self.passes: dict[int, list[float]] = {}
+        self.writes: dict[int, list[float]] = {}
 
     def passed(self, chat_id: int, at: float) -> None:
         self.passes.setdefault(chat_id, []).append(at)
+
+    def written(self, chat_id: int, at: float) -> None:
+        self.writes.setdefault(chat_id, []).append(at)
+
+    @staticmethod
+    def _latest(times: list[float], before: float) -> float | None:
+        earlier = [t for t in times if t <= before]
+        return earlier[-1] if earlier else None
 
     def delays(self, accepted: list[tuple[float, int]]) -> list[float]:
         """For each accepted message, how long after its pass it arrived (the latest pass before it)."""
@@ -173,3 +201,49 @@ def describe_delays(delays: list[float]) -> str:
     return (f"pass → arrival delay (ms): min {delays[0] * 1000:.1f}, p50 {at(0.5):.1f}, p99 {at(0.99):.1f}, "
             f"p99.9 {at(0.999):.1f}, max {delays[-1] * 1000:.1f}; more than 10/20/30 ms above the least: "
             f"{over[10]}/{over[20]}/{over[30]} of {len(delays)}")
+
+
+def describe_busiest(accepted: list[tuple[float, int]], log: PassLog, ceiling: int, most: int = 3) -> str:
+    """The one-second windows of arrivals over ``ceiling``: how far apart their passes and writes were.
+
+    For each (up to ``most``, not overlapping) window over the ceiling: the arrivals' span, the span of
+    the same messages' passes and body writes at the client, and the messages whose pass → arrival delay
+    stood out.  Passes closer than the limiter's window say the limiter let too many through; passes
+    spread as designed but arrivals closer say the delay between the pass and the arrival varied.
+    """
+    bulk = sorted(accepted)
+    lines, first, last_end = [], 0, -1.0
+    for last, (t, _) in enumerate(bulk):
+        while bulk[first][0] <= t - 1.0:
+            first += 1
+        if last - first + 1 <= ceiling or bulk[first][0] <= last_end:
+            continue
+        window = bulk[first:last + 1]
+        last_end = t
+        passes = [log._latest(log.passes.get(c, []), a) for a, c in window]
+        # the first body write after the pass (the client notes it just after the kernel took the bytes,
+        # so a hair after the arrival the fake's kernel stamped)
+        writes = [None if p is None else min((w for w in log.writes.get(c, []) if w >= p), default=None)
+                  for (_, c), p in zip(window, passes, strict=True)]
+        known = [p for p in passes if p is not None]
+        written = [w for w in writes if w is not None]
+        delays = sorted(((a - p) * 1000, i) for i, ((a, _), p) in enumerate(zip(window, passes, strict=True))
+                        if p is not None)
+        late = ", ".join(f"#{i} {d:.0f} ms" + (f" (written +{(writes[i] - passes[i]) * 1000:.0f})"
+                                                 if writes[i] is not None and passes[i] is not None else "")
+                         for d, i in delays[-3:])
+        writes_span = (max(written) - min(written)) * 1000 if written else 0.0
+        lines.append(f"  {len(window)} arrivals in {(window[-1][0] - window[0][0]) * 1000:.0f} ms; their passes "
+                     f"span {(max(known) - min(known)) * 1000:.0f} ms, writes {writes_span:.0f} ms; "
+                     f"slowest pass → arrival: {late}; least {delays[0][0]:.0f} ms (#{delays[0][1]})")
+        if len(lines) >= most:
+            break
+    return "windows over the ceiling:\n" + "\n".join(lines) if lines else "no window over the ceiling"
+
+
+def describe_refusals(refusals: list[tuple[float, int, str]]) -> str:
+    """Own-pacing 429s by the limit they hit (and whether they were interactive replies or bulk)."""
+    if not refusals:
+        return "own-pacing 429s: none"
+    by = Counter((why, "interactive" if chat >= INTERACTIVE else "bulk") for _, chat, why in refusals)
+    return "own-pacing 429s: " + ", ".join(f"{n} × {why} ({who})" for (why, who), n in sorted(by.items()))

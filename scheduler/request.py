@@ -8,12 +8,14 @@ request was written (the message may be on the member's phone — PTB issue #104
 It also holds the *write gate*, the one way a bulk send passes the limiter.  When the bot talks HTTP
 through PTB's ``HTTPXRequest``, the gate is passed inside httpx, at the moment the request's bytes are
 about to be written (httpcore's ``send_request_headers.started`` trace event), not before PTB builds the
-request.  The limiter's stamp is then the moment the request really leaves — nothing between the pass
-and the write (building the request, taking a connection, a loop stall) can bunch requests after the
-pass — so its window counts what Telegram sees and needs only a small margin for the network and the
-server's side.  A bot without httpx (the offline fake of ``zhibu chat`` and the tests) has no write to
-hook: the same gate is passed just before the request, and the limiter follows the request for a moment
-after it (see ``SendRateLimiter.acquire``).  Either way the sender runs one send step.
+request.  The limiter's stamp is then the moment the request starts to leave — nothing before the write
+(building the request, taking a connection) can bunch requests after the pass — and when the body's
+write completes (``send_request_body.complete``) a pass the loop held back meanwhile (httpx yields at
+each write) is re-stamped to it, so the window counts what Telegram sees and needs only a small margin
+for the network and the server's side.  A bot without httpx (the offline fake of ``zhibu chat`` and the
+tests) has no write to hook: the same gate is passed just before the request, and the limiter follows
+the request for a moment after it (see ``SendRateLimiter.acquire``).  Either way the sender runs one send
+step.
 """
 
 from __future__ import annotations
@@ -97,17 +99,30 @@ class WriteGate:
         if not self.passed:
             raise Withheld(f"delivery to {self.chat_id} withheld: the claim is no longer ours")
 
+    def written(self) -> None:
+        """The request's last byte is written: a pass that waited long for it is re-stamped to now."""
+        if self.passed:
+            self.passed_at = self.limiter.left(self.chat_id, self.passed_at)
+
 
 _GATE: ContextVar[WriteGate | None] = ContextVar("zhibu_write_gate", default=None)
 _WRITE_EVENTS = ("http11.send_request_headers.started", "http2.send_request_headers.started")
+_WRITTEN_EVENTS = ("http11.send_request_body.complete", "http2.send_request_body.complete")
 
 
 async def _trace(event: str, info: dict[str, Any]) -> None:
-    """httpcore's trace callback: at the header write of a bulk request, pass its gate."""
+    """httpcore's trace callback: at the header write of a bulk request, pass its gate; after its body, note it.
+
+    Between the two the request yields to the loop at each write (anyio checks for cancellation there),
+    so a stall can fall between the pass and the moment the request is on the wire.
+    """
+    gate = _GATE.get()
+    if gate is None:
+        return
     if event in _WRITE_EVENTS:
-        gate = _GATE.get()
-        if gate is not None:
-            await gate()
+        await gate()
+    elif event in _WRITTEN_EVENTS:
+        gate.written()
 
 
 async def _add_trace(request: httpx.Request) -> None:

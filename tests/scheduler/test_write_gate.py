@@ -42,9 +42,11 @@ class _Stamping(SendRateLimiter):
     def __init__(self) -> None:
         super().__init__(per_second=20)
         self.passes: list[float] = []
+        self.followed: list[bool] = []
 
     async def acquire(self, chat_id: int, prepare: Callable[[], Awaitable[bool]] | None = None,
                       follow: bool = True) -> bool:
+        self.followed.append(follow)
         passed = await super().acquire(chat_id, prepare, follow)
         if passed:
             self.passes.append(self.last_passed)
@@ -94,7 +96,9 @@ async def test_the_limiter_passes_a_request_when_it_is_written(db: Database, clo
     assert report.sent == 2 and len(held_until) == 2 and len(limiter.passes) == 2
     # the k-th pass came after k requests were released for writing: none passed while it was held
     assert all(passed >= held for passed, held in zip(sorted(limiter.passes), sorted(held_until), strict=True))
-    assert limiter.restamped == 0  # nothing to follow after a pass at the write
+    # nothing to follow after a pass at the write (a write that comes late re-stamps it instead, which a
+    # loaded machine may do here: see test_write_restamp)
+    assert not any(limiter.followed)
 
 
 async def test_a_request_whose_claim_was_taken_over_never_leaves(db: Database, clock: FakeClock) -> None:

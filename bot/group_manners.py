@@ -31,6 +31,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.context import Caller, Services, reply, split_message
+from bot.errors import report_to_admins
 from bot.texts import Safe
 
 log = logging.getLogger(__name__)
@@ -220,9 +221,29 @@ async def run_in_private(
             return
         except Forbidden as exc:  # blocked between the probe and the answer: the pointer below
             log.info("user %s blocked the bot while /%s ran: %s", caller.user_id, command, exc)
+        except Exception as exc:  # PTB's on_error would apologise to the *group* update
+            await _failed_in_private(context, svc, caller, command, update.update_id, exc)
+            return
     await point_in_group(update, context, svc, caller,
                          svc.texts.t("privacy.pointer_command", caller.lang, command=command),
                          payload=start_payload(command, args))
+
+
+async def _failed_in_private(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, command: str, update_id: int,
+    exc: Exception,
+) -> None:
+    """A moved command failed for another reason (a network error, the database, a bug).  PTB still holds
+    the *group* update, so letting it reach ``on_error`` would quote the member's message in the group with
+    the apology; instead it is logged, the member is apologised to in private (best effort) and the admin
+    chat is told — the group hears nothing, as this module promises."""
+    log.error("error while /%s (typed in the group, update %s) ran in private", command, update_id,
+              exc_info=exc)
+    try:
+        await tell_privately(context, caller, svc.texts.t("error.sorry", caller.lang))
+    except TelegramError:
+        log.warning("could not send the apology for update %s in private", update_id)
+    await report_to_admins(context, svc, update_id, exc)
 
 
 def start_payload(command: str, args: list[str]) -> str | None:

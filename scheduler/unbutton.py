@@ -55,8 +55,9 @@ def unbutton_private(session: Session, meeting: Meeting, now: datetime, kinds: I
         if key in existing:
             continue
         payload: dict[str, object] = {"message_id": row.telegram_message_id, "was": row.kind}
-        if "rsvp" in row.payload:
-            payload["rsvp"] = row.payload["rsvp"]
+        for carried in ("rsvp", "asked"):  # a 请假 request: which answer, and which asking of it
+            if carried in row.payload:
+                payload[carried] = row.payload[carried]
         added += enqueue(session=session, branch_id=meeting.branch_id, kind=UNBUTTON, dedup_key=key,
                          chat_id=row.chat_id, payload=payload, due_at=now, now=now, member_id=row.member_id,
                          subject_id=meeting.id)

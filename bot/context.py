@@ -8,6 +8,7 @@ has been written since (``Database.generation``): a member tapping through a qui
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from bot.feature import PollAnswerHandler
     from bot.flood import FloodGuard
     from scheduler.tick import Producer
+
+log = logging.getLogger(__name__)
 
 SERVICES_KEY = "zhibu.services"
 STRANGER_LANGUAGE_KEY = "zhibu.language"  # user_data: /lang chosen before the person has a row
@@ -76,6 +79,14 @@ class CallerCache:
             return None
         member = entry[2]
         return (_detached_copy(member) if member is not None else None), entry[3]
+
+    def last_language(self, tg_user_id: int) -> str | None:
+        """The language of whoever this user was when last looked up, however old or superseded the entry:
+        enough to word an apology without asking a store that may be what broke (``None``: never seen, or
+        a stranger)."""
+        with self._lock:
+            entry = self._entries.get(tg_user_id)
+        return entry[2].language if entry is not None and entry[2] is not None else None
 
     def put(self, tg_user_id: int, generation: int, member: Member | None, scope: Scope) -> None:
         kept = _detached_copy(member) if member is not None else None
@@ -202,6 +213,26 @@ async def caller_lang(update: Update, svc: Services, context: ContextTypes.DEFAU
     except Exception:  # an apology must not fail for want of a language
         caller = None
     return caller.lang if caller is not None else svc.texts.lang(svc.settings.language)
+
+
+def apology_lang(update: Update, svc: Services, context: ContextTypes.DEFAULT_TYPE | None = None) -> str:
+    """The language of the error apology, found without the database (review R4): the error is often the
+    database itself, and an apology that first waits for a pool or connection timeout comes late or not at
+    all.  The caller's last looked-up language (``svc.callers``, however stale), else what a stranger would
+    be greeted in (their /lang choice, their Telegram app's language), else — and on any error — the
+    branch default."""
+    try:
+        user = update.effective_user
+        if user is not None:
+            known = svc.callers.last_language(user.id)
+            chosen = context.user_data.get(STRANGER_LANGUAGE_KEY) if context is not None and context.user_data \
+                else None
+            preferred = known or chosen or _telegram_language(user.language_code)
+            if preferred:
+                return svc.texts.lang(preferred)
+    except Exception:  # an apology must not fail for want of a language
+        log.warning("no language for the apology to update %s", update.update_id, exc_info=True)
+    return svc.texts.lang(svc.settings.language)
 
 
 def _telegram_language(code: str | None) -> str | None:

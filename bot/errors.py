@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.context import SERVICES_KEY, Services, caller_lang
+from bot.context import SERVICES_KEY, Services, apology_lang
 
 log = logging.getLogger("zhibu.errors")
 
@@ -27,7 +27,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if svc is None:
         return
     if isinstance(update, Update):
-        lang = await caller_lang(update, svc, context)
+        lang = apology_lang(update, svc, context)
         try:
             if update.callback_query is not None:  # usually answered already by the button guard
                 await update.callback_query.answer(svc.texts.plain("error.sorry_short", lang))

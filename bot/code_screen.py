@@ -187,8 +187,17 @@ async def resume(app: App, svc: Services) -> None:
     of the moment while check-in is open, or given its closing edit if it has ended meanwhile."""
     screens: dict[int, Screen] = app.bot_data.setdefault(SCREENS_KEY, {})
     now = svc.clock.now()
-    for chat_id, message_id, meeting_id, user_id in await svc.db.run(_live_screens, now=now):
-        screen = Screen(chat_id, message_id, meeting_id, await caller_of(svc, user_id, chat_id), now)
+    try:  # run at start-up: a database away must cost the screens, not the start
+        found = await svc.db.run(_live_screens, now=now)
+    except Exception:
+        log.exception("check-in screens not resumed")
+        return
+    for chat_id, message_id, meeting_id, user_id in found:
+        try:
+            screen = Screen(chat_id, message_id, meeting_id, await caller_of(svc, user_id, chat_id), now)
+        except Exception:
+            log.exception("check-in screen %s:%s not resumed", chat_id, message_id)
+            continue
         screens[chat_id] = screen
         _schedule(app, screen)
     if app.job_queue is None or not svc.schedule_jobs:
@@ -296,6 +305,8 @@ async def _refresh(app: App, screen: Screen) -> bool:
         await _stop(app, screen)
         if isinstance(exc, InvalidState) and exc.code in CLOSED:
             await _close(app, svc, screen, exc.code)
+        else:  # its owner may no longer show codes (demoted while the bot was down): no stale code stays up
+            await _last_words(app, svc, screen, "mtg.checkin.screen_stopped")
         return False
     if not _live(app, screen):
         return False  # superseded while rendering: leave its "replaced" caption alone
@@ -345,11 +356,17 @@ async def _last_words(app: App, svc: Services, screen: Screen, key: str) -> None
 
 
 async def _edit(app: App, call: Any) -> bool:
-    """Run one edit; ``False`` when the message cannot take it any more (deleted, too old, the same as
-    shown, the bot removed from the chat) — the screen then stops without a word to anyone."""
+    """Run one edit; ``False`` when the message cannot take it any more (deleted, too old, the bot removed
+    from the chat) — the screen then stops without a word to anyone.  "Message is not modified" is success:
+    the message already shows this, as after a restart within the same code period."""
     try:
         await call
-    except (BadRequest, Forbidden) as exc:
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():  # already showing this (a restart within one code period)
+            return True
+        log.info("check-in screen stopped: %s", exc)
+        return False
+    except Forbidden as exc:
         log.info("check-in screen stopped: %s", exc)
         return False
     except TelegramError as exc:  # a network hiccup: try again at the next rotation

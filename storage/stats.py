@@ -32,8 +32,8 @@ from sqlalchemy import ColumnElement, and_, case, distinct, func, or_
 from sqlmodel import Session, col, select
 
 from storage.errors import PermissionDenied
-from storage.models import CAME as CAME_STATUSES
 from storage.models import (
+    CAME,
     Attendance,
     Branch,
     Meeting,
@@ -52,7 +52,7 @@ from storage.turnout import Turnout, turnout
 CANCELLED = "cancelled"
 
 # an attendance row records what happened (a secretary may mark someone excused or absent): only these came
-CAME = col(Attendance.status).in_(CAME_STATUSES)  # the clause form of ``storage.models.CAME``
+CAME_CLAUSE = col(Attendance.status).in_(CAME)  # the clause form of ``storage.models.CAME``
 # committee admins are not members of the branch their row sits in
 COUNTED = and_(col(Member.status) == MemberStatus.ACTIVE, col(Member.role) != Role.ADMIN)
 
@@ -176,7 +176,7 @@ def _members_rows(model: type[StudyProgress] | type[QuizAnswer], branch_id: int)
         select(Member.id).where(Member.branch_id == branch_id, COUNTED)))
 
 
-def HELD(now: datetime) -> ColumnElement[bool]:  # a clause, named like CAME and COUNTED
+def HELD(now: datetime) -> ColumnElement[bool]:  # a clause, named like CAME_CLAUSE and COUNTED
     """A meeting that took place: over by ``now`` (one still going on is not yet held, trial V24), not cancelled."""
     return and_(col(Meeting.status) != CANCELLED, col(Meeting.ends_at) <= now)
 

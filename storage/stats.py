@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func, or_
@@ -44,7 +44,7 @@ from storage.models import (
     QuizAnswer,
     Role,
     StudyProgress,
-    joined_by,
+    joined_before,
 )
 from storage.scope import Scope
 from storage.turnout import Turnout, turnout
@@ -55,6 +55,7 @@ CANCELLED = "cancelled"
 CAME_CLAUSE = col(Attendance.status).in_(CAME)  # the clause form of ``storage.models.CAME``
 # committee admins are not members of the branch their row sits in
 COUNTED = and_(col(Member.status) == MemberStatus.ACTIVE, col(Member.role) != Role.ADMIN)
+RESOLUTION = timedelta(microseconds=1)  # the finest step of a stored moment
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,13 @@ class Window:
 
     start: datetime | None
     end: datetime
+
+
+def through(now: datetime) -> datetime:
+    """The end of a window that ends *now*, ``now`` included: windows are half-open, so a period "so far"
+    ends one microsecond (the stored resolution) after now — an answer given or a member approved at this
+    very instant is in it, by the same ``< end`` every count uses."""
+    return now + RESOLUTION
 
 
 @dataclass(frozen=True)
@@ -144,12 +152,12 @@ def in_window(column: datetime | None, window: Window) -> ColumnElement[bool]:
 
 
 def _active_members(session: Session, branch_id: int, until: datetime | None = None) -> list[MemberRef]:
-    """The branch's members; with ``until``, only those who had joined by then (``storage.models.joined_by``:
-    nobody is behind on a week they were not yet a member for, and a period that ends now counts whoever
-    was approved this very moment)."""
+    """The branch's members; with ``until`` (a window's end), only those who had joined before it
+    (``storage.models.joined_before``: nobody is behind on a week they were not yet a member for; a period
+    that ends now ends at :func:`through` now, so it counts whoever was approved this very instant)."""
     query = select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
     if until is not None:
-        query = query.where(joined_by(until))
+        query = query.where(joined_before(until))
     return [MemberRef(int(i), n) for i, n in session.exec(query.order_by(col(Member.id))).all() if i is not None]
 
 
@@ -163,9 +171,10 @@ def branch_started(session: Session, branch_id: int) -> datetime | None:
     return min(found) if found else None
 
 
-def members_joined_by(session: Session, branch_id: int, moment: datetime) -> bool:
-    """Whether the branch had any member by ``moment`` (a digest about a week before anyone joined is noise),
-    by the rule /stats counts the week's members with: one who joined at its very end counts."""
+def members_joined_before(session: Session, branch_id: int, moment: datetime) -> bool:
+    """Whether the branch had any member before ``moment``, a window's end (a digest about a week before
+    anyone joined is noise), by the rule /stats counts the week's members with: one who joined at its very
+    end belongs to the next week."""
     return bool(_active_members(session, branch_id, until=moment))
 
 

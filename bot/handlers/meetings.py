@@ -43,7 +43,7 @@ from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers
 from bot.handlers.rsvp import LEAVE_KEY
 from bot.texts import Safe
 from bot.words import kind_word
-from scheduler import reminders, seen
+from scheduler import reminders, seen, unbutton
 from scheduler.tick import Producer
 from storage import meeting_series
 from storage import meetings as meeting_store
@@ -266,4 +266,5 @@ def reminders_for(svc: Services) -> list[Producer]:
         partial(reminders.produce_notices, offsets=settings.schedule.offsets(), notify_group=notify_group),
         partial(reminders.produce_changes, notify_group=notify_group),
         partial(reminders.produce_makeup, window=view.window_of(settings)),
+        unbutton.prune_records,
     ]

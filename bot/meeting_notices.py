@@ -21,9 +21,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
+from telegram import Message
 
 from bot import meeting_makeup
 from bot.config import Settings
+from bot.context import Caller, Services
 from bot.meeting_view import (
     answer_line,
     card,
@@ -318,3 +320,13 @@ def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
         DeliveryKind(leave.REQUEST, partial(render_leave_request, texts, settings), resend),
         DeliveryKind(leave.DECISION, partial(render_leave_decision, texts, settings), resend),
     ]
+
+
+async def remember_card(svc: Services, caller: Caller, meeting: Meeting, sent: Message | None) -> None:
+    """A card with buttons that a handler sent itself (a creation confirmation, a ``/meeting`` view) is
+    recorded (``scheduler.unbutton``), so cancelling the meeting later takes its buttons away like those of
+    the notices the outbox sent.  Here, not in a handler module, as both handlers that send one need it."""
+    if sent is None or caller.member is None:
+        return
+    await svc.db.run(unbutton.record_card, meeting=meeting, member_id=caller.member.id, chat_id=sent.chat_id,
+                     message_id=sent.message_id, now=svc.clock.now())

@@ -117,7 +117,7 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
             text = Safe(text + "\n" + svc.texts.t("mtg.edit_hint", caller.lang, id=meeting.id))
     sent = await reply(update, text, reply_markup=markup)
     if markup is not None:
-        await meeting_create.remember_card(svc, caller, meeting, sent)
+        await notices.remember_card(svc, caller, meeting, sent)
 
 
 def _edited(*, session: Session, actor: Member, scope: Scope, meeting_id: int, field_name: str,

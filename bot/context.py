@@ -165,15 +165,7 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
     chat = update.effective_chat
     if user is None:
         return None
-    generation = svc.db.generation(*CALLER_TABLES)
-    cached = svc.callers.get(user.id, generation)
-    if cached is not None:
-        member, scope = cached
-    else:
-        is_admin = user.id in svc.admin_ids
-        member, scope = await svc.db.run(member_store.resolve_caller, tg_user_id=user.id, is_admin=is_admin,
-                                         admin_branch_keys=svc.admin_branch_keys(user.id) if is_admin else ())
-        svc.callers.put(user.id, generation, member, scope)
+    member, scope = await _resolve(svc, user.id)
     if member is not None and not member.reachable:  # they are writing to us, so they no longer block us
         await svc.db.run(member_store.mark_reachable, tg_user_id=user.id, now=svc.clock.now())
         member.reachable = True
@@ -192,12 +184,25 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
     )
 
 
-async def caller_of(svc: Services, user_id: int, chat_id: int) -> Caller:
-    """The caller behind an action that outlived its update (a check-in screen resumed after a restart),
-    resolved as :func:`load_caller` does, from the store: their membership, scope and language now."""
+async def _resolve(svc: Services, user_id: int) -> tuple[Member | None, Scope]:
+    """Who ``user_id`` is and what they may see: from the cache while the member tables are unchanged, else
+    from the store (the config's admin rule applied) — the one lookup :func:`load_caller` and
+    :func:`caller_of` share."""
+    generation = svc.db.generation(*CALLER_TABLES)
+    cached = svc.callers.get(user_id, generation)
+    if cached is not None:
+        return cached
     is_admin = user_id in svc.admin_ids
     member, scope = await svc.db.run(member_store.resolve_caller, tg_user_id=user_id, is_admin=is_admin,
                                      admin_branch_keys=svc.admin_branch_keys(user_id) if is_admin else ())
+    svc.callers.put(user_id, generation, member, scope)
+    return member, scope
+
+
+async def caller_of(svc: Services, user_id: int, chat_id: int) -> Caller:
+    """The caller behind an action that outlived its update (a check-in screen resumed after a restart),
+    resolved as :func:`load_caller` does: their membership, scope and language now."""
+    member, scope = await _resolve(svc, user_id)
     return Caller(user_id=user_id, chat_id=chat_id, name=member.name if member is not None else "", member=member,
                   lang=svc.texts.lang(member.language if member is not None else svc.settings.language),
                   scope=scope, private=chat_id == user_id)

@@ -30,9 +30,10 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.context import Caller, Services, reply, split_message
+from bot.context import Caller, Services, reply, services, split_message
 from bot.errors import report_to_admins
 from bot.texts import Safe
+from storage import members as member_store
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +118,26 @@ async def tell_privately(context: ContextTypes.DEFAULT_TYPE, caller: Caller, tex
         for part in split_message(text):
             await context.bot.send_message(caller.user_id, part, parse_mode="HTML", disable_web_page_preview=True)
     except (Forbidden, BadRequest) as exc:  # no private chat with this user: the group pointer is all we can do
-        log.debug("no private chat with user %s: %s", caller.user_id, exc)
+        await _no_private_chat(context, caller, exc)
         return False
     return True
+
+
+async def _no_private_chat(context: ContextTypes.DEFAULT_TYPE, caller: Caller, exc: TelegramError) -> None:
+    """Telegram refused the private chat: logged, and a block (``Forbidden``) is recorded on the member
+    (``reachable``, which the outbox reads) — their next message to the bot clears it again
+    (``bot.context.load_caller``), so the secretaries are not told here (``bot.notify`` tells them once,
+    from a scheduled send): a blocked member typing in the group would tell them at every command.
+    Shared by :func:`tell_privately` and :func:`can_write`."""
+    log.debug("no private chat with user %s: %s", caller.user_id, exc)
+    member = caller.member
+    if not isinstance(exc, Forbidden) or member is None or member.id is None or not member.reachable:
+        return
+    svc = services(context)
+    try:
+        await svc.db.run(member_store.mark_unreachable, member_id=member.id, now=svc.clock.now())
+    except Exception as error:  # only a note: the answer goes on without it
+        log.warning("could not record that user %s blocked the bot: %s", caller.user_id, error)
 
 
 async def point_in_group(
@@ -179,7 +197,7 @@ async def can_write(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> bool:
     try:
         return bool(await context.bot.send_chat_action(caller.user_id, ChatAction.TYPING))
     except (Forbidden, BadRequest) as exc:  # blocked, or the private chat never opened
-        log.debug("cannot write to user %s: %s", caller.user_id, exc)
+        await _no_private_chat(context, caller, exc)
         return False
 
 

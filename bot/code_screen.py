@@ -14,11 +14,11 @@ Where the clock comes from: in production one PTB JobQueue job per screen
 only ever stop itself, never a newer one in its chat) runs once per rotation and schedules its next run
 itself; offline (tests, ``zhibu chat``) the driven tick calls :func:`refresh_due`. Screens live in memory
 (``bot_data``) and, so that a restart does not leave one stale, in the outbox as an already-sent row
-(``mtg.screen:<chat>:<message>``: the message, its meeting, whose screen it is, and whether it is still
-live) — the sender never takes it, no migration was needed.  On start (:func:`resume`) each live one is due
-at once: still open, it shows the code of the moment and goes on rotating; over or cancelled, it gets its
-closing edit.  A screen that stops (closed, replaced, deleted) is marked so and not resumed.  🔄 makes a
-screen live again too (:func:`show` is called by the button as well).
+(``storage.screens``; ``mtg.screen:<chat>:<message>``: the message, its meeting, whose screen it is, and
+whether it is still live) — the sender never takes it, no migration was needed.  On start (:func:`resume`)
+each live one is due at once: still open, it shows the code of the moment and goes on rotating; over or
+cancelled, it gets its closing edit.  A screen that stops (closed, replaced, deleted) is marked so and not
+resumed.  🔄 makes a screen live again too (:func:`show` is called by the button as well).
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import segno
-from sqlmodel import Session, col, select
 from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
@@ -40,8 +39,8 @@ from bot.context import SERVICES_KEY, Caller, Services, caller_of
 from bot.texts import Safe
 from storage import attendance
 from storage import meetings as meeting_store
+from storage import screens as screen_store
 from storage.errors import DomainError, InvalidState
-from storage.models import Delivery, DeliveryState, Meeting
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +51,6 @@ JOB_PREFIX = "zhibu.code_screen:"
 CLOSED = ("meeting_cancelled", "checkin_meeting_over", "checkin_closed")  # storage's "no code any more"
 EDIT_MARGIN_S = 0.5  # run just after the rotation, so the new period has surely begun
 FAILURE_LIMIT = 10  # unexpected errors in a row after which a screen stops trying (logged)
-SCREEN = "mtg.screen"  # the outbox kind of a screen's record (already sent: the sender never takes it)
-LIVE = "live"  # payload key: the screen is still kept current
-RESUME_WITHIN = timedelta(days=2)  # a screen recorded longer ago than this is not looked for on start
 
 
 @dataclass(frozen=True)
@@ -130,56 +126,11 @@ async def show(app: App, screen: Screen) -> None:
     screens[screen.chat_id] = screen
     _schedule(app, screen)
     svc: Services = app.bot_data[SERVICES_KEY]
-    await svc.db.run(_remember, chat_id=screen.chat_id, message_id=screen.message_id, meeting_id=screen.meeting_id,
-                     user_id=screen.caller.user_id, now=svc.clock.now())
+    await svc.db.run(screen_store.remember_screen, chat_id=screen.chat_id, message_id=screen.message_id,
+                     meeting_id=screen.meeting_id, user_id=screen.caller.user_id, now=svc.clock.now())
     if older is not None and older.message_id != screen.message_id:
         _unschedule(app, older)
         await _replaced(app, older)
-
-
-def _key(chat_id: int, message_id: int) -> str:
-    return f"{SCREEN}:{chat_id}:{message_id}"
-
-
-def _remember(*, session: Session, chat_id: int, message_id: int, meeting_id: int, user_id: int,
-              now: datetime) -> None:
-    """Record ``message_id`` as its chat's live screen (any other screen of that chat is live no more)."""
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        return
-    key = _key(chat_id, message_id)
-    for other in session.exec(select(Delivery).where(col(Delivery.dedup_key).startswith(f"{SCREEN}:{chat_id}:"),
-                                                     Delivery.kind == SCREEN)).all():
-        if other.dedup_key != key and other.payload.get(LIVE):
-            other.payload = {**other.payload, LIVE: False}
-            session.add(other)
-    row = session.exec(select(Delivery).where(Delivery.dedup_key == key)).first()
-    payload = {LIVE: True, "meeting": meeting_id, "user": user_id}
-    if row is not None:
-        row.payload = {**row.payload, **payload}
-        session.add(row)
-        return
-    session.add(Delivery(branch_id=meeting.branch_id, dedup_key=key, kind=SCREEN, subject_id=meeting_id,
-                         chat_id=chat_id, payload=payload, due_at=now, state=DeliveryState.SENT, sent_at=now,
-                         telegram_message_id=message_id, created_at=now))
-
-
-def _forget(*, session: Session, chat_id: int, message_id: int) -> None:
-    """The screen has stopped: a restart must not bring it back."""
-    row = session.exec(select(Delivery).where(Delivery.dedup_key == _key(chat_id, message_id))).first()
-    if row is not None and row.payload.get(LIVE):
-        row.payload = {**row.payload, LIVE: False}
-        session.add(row)
-
-
-def _live_screens(*, session: Session, now: datetime) -> list[tuple[int, int, int, int]]:
-    """(chat, message, meeting, user) of each screen still live when the process stopped; read by the
-    outbox's (state, due) index, screens being recorded due when shown."""
-    rows = session.exec(select(Delivery).where(Delivery.state == DeliveryState.SENT,
-                                               col(Delivery.due_at) >= now - RESUME_WITHIN,
-                                               Delivery.kind == SCREEN)).all()
-    return [(r.chat_id, int(r.telegram_message_id or 0), int(r.payload.get("meeting", 0)),
-             int(r.payload.get("user", 0))) for r in rows if r.payload.get(LIVE) and r.telegram_message_id]
 
 
 async def resume(app: App, svc: Services) -> None:
@@ -187,8 +138,17 @@ async def resume(app: App, svc: Services) -> None:
     of the moment while check-in is open, or given its closing edit if it has ended meanwhile."""
     screens: dict[int, Screen] = app.bot_data.setdefault(SCREENS_KEY, {})
     now = svc.clock.now()
-    for chat_id, message_id, meeting_id, user_id in await svc.db.run(_live_screens, now=now):
-        screen = Screen(chat_id, message_id, meeting_id, await caller_of(svc, user_id, chat_id), now)
+    try:  # run at start-up: a database away must cost the screens, not the start
+        found = await svc.db.run(screen_store.live_screens, now=now)
+    except Exception:
+        log.exception("check-in screens not resumed")
+        return
+    for chat_id, message_id, meeting_id, user_id in found:
+        try:
+            screen = Screen(chat_id, message_id, meeting_id, await caller_of(svc, user_id, chat_id), now)
+        except Exception:
+            log.exception("check-in screen %s:%s not resumed", chat_id, message_id)
+            continue
         screens[chat_id] = screen
         _schedule(app, screen)
     if app.job_queue is None or not svc.schedule_jobs:
@@ -211,7 +171,7 @@ async def _stop(app: App, screen: Screen) -> None:
         del screens[screen.chat_id]
         svc: Services = app.bot_data[SERVICES_KEY]
         try:
-            await svc.db.run(_forget, chat_id=screen.chat_id, message_id=screen.message_id)
+            await svc.db.run(screen_store.forget_screen, chat_id=screen.chat_id, message_id=screen.message_id)
         except Exception as exc:  # the database away: a restart then tries it once more and closes it
             log.warning("check-in screen %s:%s not marked stopped: %s", screen.chat_id, screen.message_id, exc)
 
@@ -296,6 +256,8 @@ async def _refresh(app: App, screen: Screen) -> bool:
         await _stop(app, screen)
         if isinstance(exc, InvalidState) and exc.code in CLOSED:
             await _close(app, svc, screen, exc.code)
+        else:  # its owner may no longer show codes (demoted while the bot was down): no stale code stays up
+            await _last_words(app, svc, screen, "mtg.checkin.screen_stopped")
         return False
     if not _live(app, screen):
         return False  # superseded while rendering: leave its "replaced" caption alone
@@ -345,11 +307,17 @@ async def _last_words(app: App, svc: Services, screen: Screen, key: str) -> None
 
 
 async def _edit(app: App, call: Any) -> bool:
-    """Run one edit; ``False`` when the message cannot take it any more (deleted, too old, the same as
-    shown, the bot removed from the chat) — the screen then stops without a word to anyone."""
+    """Run one edit; ``False`` when the message cannot take it any more (deleted, too old, the bot removed
+    from the chat) — the screen then stops without a word to anyone.  "Message is not modified" is success:
+    the message already shows this, as after a restart within the same code period."""
     try:
         await call
-    except (BadRequest, Forbidden) as exc:
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():  # already showing this (a restart within one code period)
+            return True
+        log.info("check-in screen stopped: %s", exc)
+        return False
+    except Forbidden as exc:
         log.info("check-in screen stopped: %s", exc)
         return False
     except TelegramError as exc:  # a network hiccup: try again at the next rotation

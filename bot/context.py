@@ -8,6 +8,7 @@ has been written since (``Database.generation``): a member tapping through a qui
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from bot.feature import PollAnswerHandler
     from bot.flood import FloodGuard
     from scheduler.tick import Producer
+
+log = logging.getLogger(__name__)
 
 SERVICES_KEY = "zhibu.services"
 STRANGER_LANGUAGE_KEY = "zhibu.language"  # user_data: /lang chosen before the person has a row
@@ -76,6 +79,14 @@ class CallerCache:
             return None
         member = entry[2]
         return (_detached_copy(member) if member is not None else None), entry[3]
+
+    def last_language(self, tg_user_id: int) -> str | None:
+        """The language of whoever this user was when last looked up, however old or superseded the entry:
+        enough to word an apology without asking a store that may be what broke (``None``: never seen, or
+        a stranger)."""
+        with self._lock:
+            entry = self._entries.get(tg_user_id)
+        return entry[2].language if entry is not None and entry[2] is not None else None
 
     def put(self, tg_user_id: int, generation: int, member: Member | None, scope: Scope) -> None:
         kept = _detached_copy(member) if member is not None else None
@@ -154,15 +165,7 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
     chat = update.effective_chat
     if user is None:
         return None
-    generation = svc.db.generation(*CALLER_TABLES)
-    cached = svc.callers.get(user.id, generation)
-    if cached is not None:
-        member, scope = cached
-    else:
-        is_admin = user.id in svc.admin_ids
-        member, scope = await svc.db.run(member_store.resolve_caller, tg_user_id=user.id, is_admin=is_admin,
-                                         admin_branch_keys=svc.admin_branch_keys(user.id) if is_admin else ())
-        svc.callers.put(user.id, generation, member, scope)
+    member, scope = await _resolve(svc, user.id)
     if member is not None and not member.reachable:  # they are writing to us, so they no longer block us
         await svc.db.run(member_store.mark_reachable, tg_user_id=user.id, now=svc.clock.now())
         member.reachable = True
@@ -181,12 +184,25 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
     )
 
 
-async def caller_of(svc: Services, user_id: int, chat_id: int) -> Caller:
-    """The caller behind an action that outlived its update (a check-in screen resumed after a restart),
-    resolved as :func:`load_caller` does, from the store: their membership, scope and language now."""
+async def _resolve(svc: Services, user_id: int) -> tuple[Member | None, Scope]:
+    """Who ``user_id`` is and what they may see: from the cache while the member tables are unchanged, else
+    from the store (the config's admin rule applied) — the one lookup :func:`load_caller` and
+    :func:`caller_of` share."""
+    generation = svc.db.generation(*CALLER_TABLES)
+    cached = svc.callers.get(user_id, generation)
+    if cached is not None:
+        return cached
     is_admin = user_id in svc.admin_ids
     member, scope = await svc.db.run(member_store.resolve_caller, tg_user_id=user_id, is_admin=is_admin,
                                      admin_branch_keys=svc.admin_branch_keys(user_id) if is_admin else ())
+    svc.callers.put(user_id, generation, member, scope)
+    return member, scope
+
+
+async def caller_of(svc: Services, user_id: int, chat_id: int) -> Caller:
+    """The caller behind an action that outlived its update (a check-in screen resumed after a restart),
+    resolved as :func:`load_caller` does: their membership, scope and language now."""
+    member, scope = await _resolve(svc, user_id)
     return Caller(user_id=user_id, chat_id=chat_id, name=member.name if member is not None else "", member=member,
                   lang=svc.texts.lang(member.language if member is not None else svc.settings.language),
                   scope=scope, private=chat_id == user_id)
@@ -202,6 +218,26 @@ async def caller_lang(update: Update, svc: Services, context: ContextTypes.DEFAU
     except Exception:  # an apology must not fail for want of a language
         caller = None
     return caller.lang if caller is not None else svc.texts.lang(svc.settings.language)
+
+
+def apology_lang(update: Update, svc: Services, context: ContextTypes.DEFAULT_TYPE | None = None) -> str:
+    """The language of the error apology, found without the database (review R4): the error is often the
+    database itself, and an apology that first waits for a pool or connection timeout comes late or not at
+    all.  The caller's last looked-up language (``svc.callers``, however stale), else what a stranger would
+    be greeted in (their /lang choice, their Telegram app's language), else — and on any error — the
+    branch default."""
+    try:
+        user = update.effective_user
+        if user is not None:
+            known = svc.callers.last_language(user.id)
+            chosen = context.user_data.get(STRANGER_LANGUAGE_KEY) if context is not None and context.user_data \
+                else None
+            preferred = known or chosen or _telegram_language(user.language_code)
+            if preferred:
+                return svc.texts.lang(preferred)
+    except Exception:  # an apology must not fail for want of a language
+        log.warning("no language for the apology to update %s", update.update_id, exc_info=True)
+    return svc.texts.lang(svc.settings.language)
 
 
 def _telegram_language(code: str | None) -> str | None:

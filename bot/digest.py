@@ -103,7 +103,7 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
     if member is None or branch is None or branch.id is None or not branch.active:
         return None
     period = last_week(settings, row.due_at)
-    if not stats_store.members_joined_by(session, branch.id, period.window.end):
+    if not stats_store.members_joined_before(session, branch.id, period.window.end):
         return None  # a branch whose members all joined since: last week there was nothing to report on
     figures = stats_store.branch_stats(session=session, scope=SYSTEM, branch_id=branch.id, window=period.window,
                                        now=row.due_at)

@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.context import SERVICES_KEY, Services, caller_lang
+from bot.context import SERVICES_KEY, Services, apology_lang
 
 log = logging.getLogger("zhibu.errors")
 
@@ -27,7 +27,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if svc is None:
         return
     if isinstance(update, Update):
-        lang = await caller_lang(update, svc, context)
+        lang = apology_lang(update, svc, context)
         try:
             if update.callback_query is not None:  # usually answered already by the button guard
                 await update.callback_query.answer(svc.texts.plain("error.sorry_short", lang))
@@ -35,12 +35,21 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await update.effective_message.reply_html(svc.texts.t("error.sorry", lang))
         except TelegramError:
             log.warning("could not send the apology for update %s", update_id)
+    await report_to_admins(context, svc, update_id, context.error)
+
+
+async def report_to_admins(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, update_id: int | None, error: BaseException | None
+) -> None:
+    """Tell the admin chat (if one is set) the exception type and the update id — shared with
+    :func:`bot.group_manners.run_in_private`, which handles a moved command's error itself so the apology
+    cannot land in the group."""
     admin_chat = svc.settings.telegram.admin_chat_id
-    if admin_chat is not None:
-        error = context.error
-        text = svc.texts.t("error.admin_report", svc.settings.language, update_id=str(update_id),
-                           error=f"{type(error).__name__}: {html.escape(str(error))[:300]}")
-        try:
-            await context.bot.send_message(admin_chat, text, parse_mode="HTML")
-        except TelegramError:
-            log.warning("could not report the error to the admin chat")
+    if admin_chat is None:
+        return
+    text = svc.texts.t("error.admin_report", svc.settings.language, update_id=str(update_id),
+                       error=f"{type(error).__name__}: {html.escape(str(error))[:300]}")
+    try:
+        await context.bot.send_message(admin_chat, text, parse_mode="HTML")
+    except TelegramError:
+        log.warning("could not report the error to the admin chat")

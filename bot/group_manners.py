@@ -30,8 +30,10 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.context import Caller, Services, reply, split_message
+from bot.context import Caller, Services, reply, services, split_message
+from bot.errors import report_to_admins
 from bot.texts import Safe
+from storage import members as member_store
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +118,26 @@ async def tell_privately(context: ContextTypes.DEFAULT_TYPE, caller: Caller, tex
         for part in split_message(text):
             await context.bot.send_message(caller.user_id, part, parse_mode="HTML", disable_web_page_preview=True)
     except (Forbidden, BadRequest) as exc:  # no private chat with this user: the group pointer is all we can do
-        log.debug("no private chat with user %s: %s", caller.user_id, exc)
+        await _no_private_chat(context, caller, exc)
         return False
     return True
+
+
+async def _no_private_chat(context: ContextTypes.DEFAULT_TYPE, caller: Caller, exc: TelegramError) -> None:
+    """Telegram refused the private chat: logged, and a block (``Forbidden``) is recorded on the member
+    (``reachable``, which the outbox reads) — their next message to the bot clears it again
+    (``bot.context.load_caller``), so the secretaries are not told here (``bot.notify`` tells them once,
+    from a scheduled send): a blocked member typing in the group would tell them at every command.
+    Shared by :func:`tell_privately` and :func:`can_write`."""
+    log.debug("no private chat with user %s: %s", caller.user_id, exc)
+    member = caller.member
+    if not isinstance(exc, Forbidden) or member is None or member.id is None or not member.reachable:
+        return
+    svc = services(context)
+    try:
+        await svc.db.run(member_store.mark_unreachable, member_id=member.id, now=svc.clock.now())
+    except Exception as error:  # only a note: the answer goes on without it
+        log.warning("could not record that user %s blocked the bot: %s", caller.user_id, error)
 
 
 async def point_in_group(
@@ -178,7 +197,7 @@ async def can_write(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> bool:
     try:
         return bool(await context.bot.send_chat_action(caller.user_id, ChatAction.TYPING))
     except (Forbidden, BadRequest) as exc:  # blocked, or the private chat never opened
-        log.debug("cannot write to user %s: %s", caller.user_id, exc)
+        await _no_private_chat(context, caller, exc)
         return False
 
 
@@ -220,9 +239,29 @@ async def run_in_private(
             return
         except Forbidden as exc:  # blocked between the probe and the answer: the pointer below
             log.info("user %s blocked the bot while /%s ran: %s", caller.user_id, command, exc)
+        except Exception as exc:  # PTB's on_error would apologise to the *group* update
+            await _failed_in_private(context, svc, caller, command, update.update_id, exc)
+            return
     await point_in_group(update, context, svc, caller,
                          svc.texts.t("privacy.pointer_command", caller.lang, command=command),
                          payload=start_payload(command, args))
+
+
+async def _failed_in_private(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, caller: Caller, command: str, update_id: int,
+    exc: Exception,
+) -> None:
+    """A moved command failed for another reason (a network error, the database, a bug).  PTB still holds
+    the *group* update, so letting it reach ``on_error`` would quote the member's message in the group with
+    the apology; instead it is logged, the member is apologised to in private (best effort) and the admin
+    chat is told — the group hears nothing, as this module promises."""
+    log.error("error while /%s (typed in the group, update %s) ran in private", command, update_id,
+              exc_info=exc)
+    try:
+        await tell_privately(context, caller, svc.texts.t("error.sorry", caller.lang))
+    except TelegramError:
+        log.warning("could not send the apology for update %s in private", update_id)
+    await report_to_admins(context, svc, update_id, exc)
 
 
 def start_payload(command: str, args: list[str]) -> str | None:

@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
 from bot.commands import UsageError
-from bot.texts import Catalog
+from bot.texts import Alternatives, Catalog
 from bot.words import kind_word
 from storage.meetings import MeetingSpec, clean_text
 from storage.models import Audience, MeetingKind
@@ -99,7 +99,7 @@ def parse_line(line: str, tz: ZoneInfo, now: datetime) -> Parsed:
         raise FormError("too_short")
     kind = KIND_WORDS.get(parts[0].lower())
     if kind is None:
-        raise FormError("bad_kind", kind=parts[0], kinds=list(KINDS))
+        raise FormError("bad_kind", kind=parts[0], kinds=Alternatives(KINDS))
     start = parse_start(parts[1], tz, now)
     extra: dict[str, object] = {}
     materials: list[str] = []

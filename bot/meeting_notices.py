@@ -21,9 +21,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
+from telegram import Message
 
 from bot import meeting_makeup
 from bot.config import Settings
+from bot.context import Caller, Services
 from bot.meeting_view import (
     answer_line,
     card,
@@ -232,13 +234,28 @@ def render_unbutton(texts: Catalog, settings: Settings, session: Session, row: D
     if was == leave.REQUEST:
         answer = session.get(Rsvp, int(str(row.payload.get("rsvp", 0))))
         asker = session.get(Member, answer.member_id) if answer is not None else None
+        name = asker.name if asker is not None else ""
+        if answer is not None and _decided_here(answer, row.payload):
+            # the secretary's record of a decision stays: the decision line, the reason, and a note
+            decided = texts.t(f"mtg.leave.{answer.leave_status}_by", lang, name=name, topic=meeting.topic,
+                              reason=answer.reason or texts.plain("mtg.glyph.none", lang))
+            return Outgoing(edit=posted, text=f"{decided}\n{texts.t('mtg.unbutton.decided', lang)}")
         return Outgoing(edit=posted, text=texts.t("mtg.unbutton.leave", lang, topic=meeting.topic, start=start,
-                                                  name=asker.name if asker is not None else ""))
+                                                  name=name))
     head = {reminders.NOTICE: "mtg.notice.head", reminders.REMIND: "mtg.remind.head",
             reminders.CHANGE: "mtg.change.head"}.get(str(was))
     lines = [texts.t(head, lang, start=start)] if head else []
     lines += [card(texts, lang, meeting, settings.tz), texts.t("mtg.unbutton.note", lang)]
     return Outgoing(edit=posted, text="\n".join(lines))
+
+
+def _decided_here(answer: Rsvp, payload: dict[str, Any]) -> bool:
+    """Whether the 请假 this card asked about was decided (not withdrawn, not asked again since: a stale
+    card has nothing of its own to keep).  An edit queued before ``asked`` was carried counts as decided."""
+    if answer.response != "leave" or answer.leave_status not in (LeaveStatus.APPROVED, LeaveStatus.DECLINED):
+        return False
+    asked = payload.get("asked")
+    return asked is None or abs(leave.stamp(answer.responded_at) - float(str(asked))) < 1e-5
 
 
 def render_leave_request(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
@@ -303,3 +320,13 @@ def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
         DeliveryKind(leave.REQUEST, partial(render_leave_request, texts, settings), resend),
         DeliveryKind(leave.DECISION, partial(render_leave_decision, texts, settings), resend),
     ]
+
+
+async def remember_card(svc: Services, caller: Caller, meeting: Meeting, sent: Message | None) -> None:
+    """A card with buttons that a handler sent itself (a creation confirmation, a ``/meeting`` view) is
+    recorded (``scheduler.unbutton``), so cancelling the meeting later takes its buttons away like those of
+    the notices the outbox sent.  Here, not in a handler module, as both handlers that send one need it."""
+    if sent is None or caller.member is None:
+        return
+    await svc.db.run(unbutton.record_card, meeting=meeting, member_id=caller.member.id, chat_id=sent.chat_id,
+                     message_id=sent.message_id, now=svc.clock.now())

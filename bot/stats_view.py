@@ -15,7 +15,7 @@ from bot.texts import Catalog, Safe
 from bot.words import join_names, source_title, standing_word
 from storage.committee import BranchLine
 from storage.member_figures import AttendanceWarning, MemberStats
-from storage.stats import BranchStats, Window
+from storage.stats import BranchStats, Window, through
 
 PERIOD_WORDS = {"week": "week", "本周": "week", "周": "week", "month": "month", "本月": "month", "月": "month",
                 "all": "all", "全部": "all"}
@@ -53,13 +53,13 @@ def parse_period(word: str | None, now: datetime, tz: tzinfo) -> Period | None:
     text = (word or DEFAULT_PERIOD).strip().lower()
     kind = PERIOD_WORDS.get(text)
     if kind == "all":
-        return Period("all", Window(None, now), None, local_now)
+        return Period("all", Window(None, through(now)), None, local_now)
     if kind == "week":
         start = _local_midnight(local_now) - timedelta(days=local_now.weekday())
-        return Period("week", Window(start, now), start, local_now)
+        return Period("week", Window(start, through(now)), start, local_now)
     if kind == "month":
         start = _month_start(local_now.year, local_now.month, tz)
-        return Period("month", Window(start, now), start, local_now)
+        return Period("month", Window(start, through(now)), start, local_now)
     match = _MONTH.match(text)
     if match is None:
         return None
@@ -68,7 +68,8 @@ def parse_period(word: str | None, now: datetime, tz: tzinfo) -> Period | None:
         return None
     start = _month_start(year, month, tz)
     end = min(_next_month(start), local_now) if start <= local_now else start
-    return Period("month", Window(start, max(end, start)), start, end)
+    # a month still running ends "through now", as "this month" does
+    return Period("month", Window(start, max(through(end) if end == local_now else end, start)), start, end)
 
 
 def period_label(texts: Catalog, lang: str, period: Period) -> str:

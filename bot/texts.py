@@ -138,15 +138,18 @@ class Catalog:
     def lang(self, language: str | None) -> str:
         return language if language in self.texts else self.default
 
-    def join(self, items: Iterable[object], language: str | None = None, /) -> str:
+    def join(self, items: Iterable[object], language: str | None = None, /, *, alternatives: bool = False) -> str:
         """A list as the reader's language writes it: 张三、李四、王五 in Chinese, "Zhang San, Li Si and Wang Wu"
         in English.  The one place that decides (``bot.words.join_names`` and every list parameter of
-        :meth:`t` / :meth:`plain` come here), so no English list is glued with "、" nor a Chinese one with ", "."""
+        :meth:`t` / :meth:`plain` come here), so no English list is glued with "、" nor a Chinese one with ", ".
+        ``alternatives``: a list to choose one from ("A, B or C"; a parameter says so by being an
+        :class:`Alternatives`), which "and" would misread as all of them."""
         catalog = self.texts[self.lang(language)]
         words = [str(item) for item in items]
         if len(words) < 2:
             return "".join(words)
-        return catalog["punct.list_sep"].join(words[:-1]) + catalog["punct.list_last"] + words[-1]
+        last = catalog["punct.list_or" if alternatives else "punct.list_last"]
+        return catalog["punct.list_sep"].join(words[:-1]) + last + words[-1]
 
     def t(self, key: str, language: str | None = None, /, **params: Any) -> Safe:
         """Render ``key`` in ``language`` with HTML-escaped parameters; a list or tuple parameter (names a
@@ -159,14 +162,22 @@ class Catalog:
 
     def _safe(self, value: object, language: str | None) -> str:
         if isinstance(value, list | tuple):
-            return Safe(self.join((self._safe(v, language) for v in value), language))
+            return Safe(self.join((self._safe(v, language) for v in value), language,
+                                  alternatives=isinstance(value, Alternatives)))
         return value if isinstance(value, Safe) else html.escape(str(value), quote=False)
 
     def plain(self, key: str, language: str | None = None, /, **params: Any) -> str:
         """Render without HTML escaping: for button labels and command descriptions (not parsed as HTML)."""
         template = self.texts[self.lang(language)][key]
         return _plurals(template, params).format(**{
-            k: self.join(v, language) if isinstance(v, list | tuple) else str(v) for k, v in params.items()})
+            k: self.join(v, language, alternatives=isinstance(v, Alternatives)) if isinstance(v, list | tuple)
+            else str(v) for k, v in params.items()})
+
+
+class Alternatives(tuple[object, ...]):
+    """A list parameter whose items are choices, one to be picked: joined "A, B or C" (``punct.list_or``)."""
+
+    __slots__ = ()
 
 
 def reason_text(texts: Catalog, language: str | None, reason: object, section: str = "verify") -> str:

@@ -101,7 +101,7 @@ from content.grading import same_answer
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
 from content.questions.compound import unbalanced
 from content.questions.judged import MEMBERSHIP, told_by_form
-from content.questions.membership import enumerated, list_items, names_a_list
+from content.questions.membership import membership_problems
 from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
 from content.questions.swaps import exchange_of, swap_of
 from content.questions.text import (
@@ -318,7 +318,7 @@ def _truefalse(q: Question) -> list[Reason]:
         return [reason("truefalse_options")]
     membership = MEMBERSHIP.match(q.stem)
     if membership:
-        return _membership(q, membership.group("scope"), membership.group("item"))
+        return membership_problems(q, membership.group("scope"), membership.group("item"))
     if q.answer[0] == TRUE_TEXT:
         bad = verbatim(q, q.stem)
         return [reason("true_statement_not_in_evidence", fragment=bad[:30])] if bad else []
@@ -350,29 +350,6 @@ def _truefalse(q: Question) -> list[Reason]:
     if not contains(q.sentence, source):
         out.append(reason("swapped_out_not_in_evidence", text=source))
     return out
-
-
-def _membership(q: Question, scope: str, item: str) -> list[Reason]:
-    """ "<list lead-in>，其中包括“X”。": true iff X is in the list (the evidence) and is not the lead-in."""
-    bad = verbatim(q, scope)
-    if bad:
-        return [reason("scope_not_in_evidence", fragment=bad[:30])]
-    if not names_a_list(q.stem, scope, q.sentence):  # "…简约务实，其中包括“不分批次…”": no list, no literal reading
-        return [reason("scope_not_a_list", fragment=scope[-30:])]
-    if q.answer[0] == TRUE_TEXT:
-        items = list_items(scope, q.sentence)  # None: a speech's part, whose link names the list
-        listed = contains(q.sentence, item) and not contains(scope, item)
-        if listed and (items is None or enumerated(item, items)):
-            return []
-        return [reason("not_a_list_item", item=item[:30])]
-    if contains(q.sentence, item):
-        return [reason("false_membership_is_listed", item=item[:30])]
-    m = QUOTED_SOURCE.search(q.explanation)
-    if not m:
-        return [reason("false_without_original")]
-    # the quotation runs over several items, so it is checked item by item
-    bad = next((b for part in re.split(r"(?<=[。；！？：—])", m.group(1)) if (b := verbatim(q, part))), None)
-    return [reason("original_not_in_evidence", fragment=bad[:30])] if bad else []
 
 
 def edited_stem_problems(q: Question, before: str) -> list[Reason]:

@@ -16,15 +16,17 @@ still answer with the polite "meeting cancelled" when pressed (``storage.rsvp.ch
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from scheduler.outbox import enqueue
 from storage.models import Delivery, DeliveryState, Meeting
+from storage.screens import prune_screens
 
 CARD = "mtg.card"  # a card a handler sent itself, recorded as a sent row so it can be edited later
 UNBUTTON = "mtg.unbutton"
+CARDS_KEPT = timedelta(days=2)  # after its meeting ended, a card's record has nothing left to take off
 
 
 def record_card(*, session: Session, meeting: Meeting, member_id: int | None, chat_id: int, message_id: int,
@@ -55,9 +57,22 @@ def unbutton_private(session: Session, meeting: Meeting, now: datetime, kinds: I
         if key in existing:
             continue
         payload: dict[str, object] = {"message_id": row.telegram_message_id, "was": row.kind}
-        if "rsvp" in row.payload:
-            payload["rsvp"] = row.payload["rsvp"]
+        for carried in ("rsvp", "asked"):  # a 请假 request: which answer, and which asking of it
+            if carried in row.payload:
+                payload[carried] = row.payload[carried]
         added += enqueue(session=session, branch_id=meeting.branch_id, kind=UNBUTTON, dedup_key=key,
                          chat_id=row.chat_id, payload=payload, due_at=now, now=now, member_id=row.member_id,
                          subject_id=meeting.id)
     return added
+
+
+def prune_records(*, session: Session, now: datetime) -> int:
+    """A tick's housekeeping (review R9): the records that are no messages to send — handler cards of
+    meetings ended more than :data:`CARDS_KEPT` ago (a cancellation can no longer concern them) and check-in
+    screens no start looks for — are deleted, so the outbox does not grow by one row per ``/meeting`` view
+    for ever.  Adds nothing (a producer's count of rows added: 0)."""
+    ended = select(Meeting.id).where(col(Meeting.ends_at) < now - CARDS_KEPT)
+    session.exec(delete(Delivery).where(  # type: ignore[call-overload]
+        col(Delivery.kind) == CARD, col(Delivery.subject_id).in_(ended)))
+    prune_screens(session=session, now=now)
+    return 0

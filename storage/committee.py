@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, case, func
 from sqlmodel import Session, col, select
 
-from storage.models import Branch, Member, QuizAnswer, Role, StudyProgress, joined_by
+from storage.models import Branch, Member, QuizAnswer, Role, StudyProgress, joined_before
 from storage.scope import Scope
 from storage.stats import COUNTED, Rates, Window, held_turnout, in_window, require_branch
 
@@ -48,7 +48,7 @@ def committee_table(*, session: Session, scope: Scope, branch_ids: Sequence[int]
     # members in the period only: one who joined after it is no denominator of it (V19, as /stats counts)
     active = dict(session.exec(select(Member.branch_id, func.count()).where(
         col(Member.branch_id).in_(ids), COUNTED,
-        joined_by(window.end))
+        joined_before(window.end))
         .group_by(col(Member.branch_id))).all())
     admins = [int(i) for i in session.exec(select(Member.id).where(
         col(Member.branch_id).in_(ids), Member.role == Role.ADMIN)).all() if i is not None]

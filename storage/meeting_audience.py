@@ -27,7 +27,7 @@ def branch_people(*, session: Session, branch_id: int) -> list[Member]:
 
 def _belonged(member: Member, start: datetime) -> bool:
     """In the branch at ``start``: joined by then (no ``joined_at``: from the beginning), not removed before."""
-    joined = member.joined_by(start)
+    joined = member.joined_before(start)
     return joined and (member.status == MemberStatus.ACTIVE or (
         member.status == MemberStatus.LEFT and member.removed_at is not None and member.removed_at > start))
 

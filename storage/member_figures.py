@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import Attendance, Meeting, Member, Question, QuizAnswer, Role, StudyProgress
 from storage.scope import Scope
-from storage.stats import CAME, COUNTED, HELD, Window, as_utc, held_turnout, in_window, require_branch
+from storage.stats import CAME_CLAUSE, COUNTED, HELD, Window, as_utc, held_turnout, in_window, require_branch
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def member_stats(
     last = session.exec(
         select(func.max(Meeting.starts_at))
         .join(Attendance, col(Attendance.meeting_id) == Meeting.id)
-        .where(Attendance.member_id == member_id, CAME, HELD(now))
+        .where(Attendance.member_id == member_id, CAME_CLAUSE, HELD(now))
     ).one()
     documents = tuple(DocumentAccuracy(d, int(n), int(c or 0)) for d, n, c in by_doc)
     return MemberStats(
@@ -135,7 +135,7 @@ def attendance_warnings(
     last = (
         select(Attendance.member_id, func.max(Meeting.starts_at).label("last"))
         .join(Meeting, col(Meeting.id) == Attendance.meeting_id)
-        .where(Attendance.branch_id == branch_id, CAME, HELD(now))
+        .where(Attendance.branch_id == branch_id, CAME_CLAUSE, HELD(now))
         .group_by(col(Attendance.member_id))
         .subquery()
     )

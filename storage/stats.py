@@ -25,15 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func, or_
 from sqlmodel import Session, col, select
 
 from storage.errors import PermissionDenied
-from storage.models import CAME as CAME_STATUSES
 from storage.models import (
+    CAME,
     Attendance,
     Branch,
     Meeting,
@@ -44,7 +44,7 @@ from storage.models import (
     QuizAnswer,
     Role,
     StudyProgress,
-    joined_by,
+    joined_before,
 )
 from storage.scope import Scope
 from storage.turnout import Turnout, turnout
@@ -52,9 +52,10 @@ from storage.turnout import Turnout, turnout
 CANCELLED = "cancelled"
 
 # an attendance row records what happened (a secretary may mark someone excused or absent): only these came
-CAME = col(Attendance.status).in_(CAME_STATUSES)  # the clause form of ``storage.models.CAME``
+CAME_CLAUSE = col(Attendance.status).in_(CAME)  # the clause form of ``storage.models.CAME``
 # committee admins are not members of the branch their row sits in
 COUNTED = and_(col(Member.status) == MemberStatus.ACTIVE, col(Member.role) != Role.ADMIN)
+RESOLUTION = timedelta(microseconds=1)  # the finest step of a stored moment
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,13 @@ class Window:
 
     start: datetime | None
     end: datetime
+
+
+def through(now: datetime) -> datetime:
+    """The end of a window that ends *now*, ``now`` included: windows are half-open, so a period "so far"
+    ends one microsecond (the stored resolution) after now — an answer given or a member approved at this
+    very instant is in it, by the same ``< end`` every count uses."""
+    return now + RESOLUTION
 
 
 @dataclass(frozen=True)
@@ -144,12 +152,12 @@ def in_window(column: datetime | None, window: Window) -> ColumnElement[bool]:
 
 
 def _active_members(session: Session, branch_id: int, until: datetime | None = None) -> list[MemberRef]:
-    """The branch's members; with ``until``, only those who had joined by then (``storage.models.joined_by``:
-    nobody is behind on a week they were not yet a member for, and a period that ends now counts whoever
-    was approved this very moment)."""
+    """The branch's members; with ``until`` (a window's end), only those who had joined before it
+    (``storage.models.joined_before``: nobody is behind on a week they were not yet a member for; a period
+    that ends now ends at :func:`through` now, so it counts whoever was approved this very instant)."""
     query = select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
     if until is not None:
-        query = query.where(joined_by(until))
+        query = query.where(joined_before(until))
     return [MemberRef(int(i), n) for i, n in session.exec(query.order_by(col(Member.id))).all() if i is not None]
 
 
@@ -163,9 +171,10 @@ def branch_started(session: Session, branch_id: int) -> datetime | None:
     return min(found) if found else None
 
 
-def members_joined_by(session: Session, branch_id: int, moment: datetime) -> bool:
-    """Whether the branch had any member by ``moment`` (a digest about a week before anyone joined is noise),
-    by the rule /stats counts the week's members with: one who joined at its very end counts."""
+def members_joined_before(session: Session, branch_id: int, moment: datetime) -> bool:
+    """Whether the branch had any member before ``moment``, a window's end (a digest about a week before
+    anyone joined is noise), by the rule /stats counts the week's members with: one who joined at its very
+    end belongs to the next week."""
     return bool(_active_members(session, branch_id, until=moment))
 
 
@@ -176,7 +185,7 @@ def _members_rows(model: type[StudyProgress] | type[QuizAnswer], branch_id: int)
         select(Member.id).where(Member.branch_id == branch_id, COUNTED)))
 
 
-def HELD(now: datetime) -> ColumnElement[bool]:  # a clause, named like CAME and COUNTED
+def HELD(now: datetime) -> ColumnElement[bool]:  # a clause, named like CAME_CLAUSE and COUNTED
     """A meeting that took place: over by ``now`` (one still going on is not yet held, trial V24), not cancelled."""
     return and_(col(Meeting.status) != CANCELLED, col(Meeting.ends_at) <= now)
 

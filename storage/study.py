@@ -38,7 +38,7 @@ from storage.models import (
     StudyProgress,
     StudyUnit,
 )
-from storage.stats import CAME, Window, held_meetings
+from storage.stats import CAME_CLAUSE, Window, held_meetings
 from storage.turnout import turnout
 
 # --------------------------------------------------------------------------- local days
@@ -322,7 +322,8 @@ def progress_of(*, session: Session, member_id: int, branch_id: int, now: dateti
     # (over, not cancelled), expected there, present or late — not a 请假, 缺席 or a meeting still going on
     # turnout only of the held meetings they have a present / late row for: the rest cannot count, and /me
     # should not read the branch's whole history of attendance to find one member's
-    came_to = set(session.exec(select(Attendance.meeting_id).where(Attendance.member_id == member_id, CAME)).all())
+    came_to = set(session.exec(select(Attendance.meeting_id).where(Attendance.member_id == member_id,
+                                                                   CAME_CLAUSE)).all())
     mine = [m for m in held_meetings(session, branch_id, Window(None, now), now) if m.id in came_to]
     attended = sum(1 for held in turnout(session=session, branch_id=branch_id, meetings=mine) if member_id in held.came)
     return MyProgress(

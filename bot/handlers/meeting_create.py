@@ -18,7 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
-from telegram import Message, Update
+from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -32,6 +32,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import meeting_form as form
+from bot import meeting_notices as notices
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
 from bot.commands import conversation_button, guarded_callback
@@ -40,7 +41,7 @@ from bot.feature import AnyHandler
 from bot.handlers.rsvp import PROMPT_TIMEOUT_S
 from bot.texts import Safe
 from bot.words import kind_word
-from scheduler import seen, unbutton
+from scheduler import seen
 from storage import meeting_series
 from storage import meetings as meeting_store
 from storage.meeting_audience import is_attendee
@@ -92,16 +93,7 @@ async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSp
                                                   minutes=spec.duration_minutes))
     sent = await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first,
                                                                          invited=invited))
-    await remember_card(svc, caller, first, sent)
-
-
-async def remember_card(svc: Services, caller: Caller, meeting: Meeting, sent: Message | None) -> None:
-    """A card with buttons that a handler sent itself is recorded (``scheduler.unbutton``), so cancelling the
-    meeting later takes its buttons away like those of the notices the outbox sent."""
-    if sent is None or caller.member is None:
-        return
-    await svc.db.run(unbutton.record_card, meeting=meeting, member_id=caller.member.id, chat_id=sent.chat_id,
-                     message_id=sent.message_id, now=svc.clock.now())
+    await notices.remember_card(svc, caller, first, sent)
 
 
 async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, kind: str) -> bool:

@@ -43,7 +43,7 @@ from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers
 from bot.handlers.rsvp import LEAVE_KEY
 from bot.texts import Safe
 from bot.words import kind_word
-from scheduler import reminders, seen
+from scheduler import reminders, seen, unbutton
 from scheduler.tick import Producer
 from storage import meeting_series
 from storage import meetings as meeting_store
@@ -117,7 +117,7 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
             text = Safe(text + "\n" + svc.texts.t("mtg.edit_hint", caller.lang, id=meeting.id))
     sent = await reply(update, text, reply_markup=markup)
     if markup is not None:
-        await meeting_create.remember_card(svc, caller, meeting, sent)
+        await notices.remember_card(svc, caller, meeting, sent)
 
 
 def _edited(*, session: Session, actor: Member, scope: Scope, meeting_id: int, field_name: str,
@@ -266,4 +266,5 @@ def reminders_for(svc: Services) -> list[Producer]:
         partial(reminders.produce_notices, offsets=settings.schedule.offsets(), notify_group=notify_group),
         partial(reminders.produce_changes, notify_group=notify_group),
         partial(reminders.produce_makeup, window=view.window_of(settings)),
+        unbutton.prune_records,
     ]

@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import re
 
-from content.questions.text import MEMBER_LINKS, norm
+from content.evidence import verbatim
+from content.model import TRUE_TEXT, Question
+from content.questions.text import MEMBER_LINKS, QUOTED_SOURCE, contains, norm
+from content.reasons import Reason, reason
 
-__all__ = ["enumerated", "list_items", "names_a_list"]
+__all__ = ["enumerated", "list_items", "membership_problems", "names_a_list"]
 
 # "……等工作安排" / "等途径": the noun after 等 that says what the items are
 _SUMMED = re.compile(r"等(?P<noun>[\u4e00-\u9fff]{2,6})$")
@@ -81,3 +84,27 @@ def enumerated(item: str, items: list[str]) -> bool:
         if x in (it, head) or (i == 0 and it.endswith(x)):
             return True
     return False
+
+
+def membership_problems(q: Question, scope: str, item: str) -> list[Reason]:
+    """ "<list lead-in>，其中包括“X”。": true iff X is in the list (the evidence) and is not the lead-in
+    (``content.verify``'s check of a membership 判断, kept here beside the rules it applies)."""
+    bad = verbatim(q, scope)
+    if bad:
+        return [reason("scope_not_in_evidence", fragment=bad[:30])]
+    if not names_a_list(q.stem, scope, q.sentence):  # "…简约务实，其中包括“不分批次…”": no list, no literal reading
+        return [reason("scope_not_a_list", fragment=scope[-30:])]
+    if q.answer[0] == TRUE_TEXT:
+        items = list_items(scope, q.sentence)  # None: a speech's part, whose link names the list
+        listed = contains(q.sentence, item) and not contains(scope, item)
+        if listed and (items is None or enumerated(item, items)):
+            return []
+        return [reason("not_a_list_item", item=item[:30])]
+    if contains(q.sentence, item):
+        return [reason("false_membership_is_listed", item=item[:30])]
+    m = QUOTED_SOURCE.search(q.explanation)
+    if not m:
+        return [reason("false_without_original")]
+    # the quotation runs over several items, so it is checked item by item
+    bad = next((b for part in re.split(r"(?<=[。；！？：—])", m.group(1)) if (b := verbatim(q, part))), None)
+    return [reason("original_not_in_evidence", fragment=bad[:30])] if bad else []

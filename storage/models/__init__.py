@@ -42,7 +42,7 @@ from storage.models.organisation import (
     PartyGroup,
     Role,
     Standing,
-    joined_by,
+    joined_before,
 )
 from storage.models.quiz import (
     PollMap,
@@ -65,5 +65,5 @@ __all__ = [
     "Delivery", "DeliveryState", "LeaveStatus", "Makeup", "Material", "Meeting", "MeetingKind", "MeetingSeries",
     "MeetingStatus", "Member", "MemberStatus", "Origin", "PartyGroup", "PollMap", "Question", "QuestionRevision",
     "QuestionStatus", "QuizAnswer", "QuizSession", "QuizSessionState", "ReviewItem", "Role", "Rsvp", "Standing",
-    "StudyProgress", "StudyUnit", "joined_by",
+    "StudyProgress", "StudyUnit", "joined_before",
 ]

@@ -78,17 +78,21 @@ class Member(SQLModel, table=True):
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
 
-    def joined_by(self, moment: datetime) -> bool:
-        """Whether they had joined by ``moment`` — :func:`joined_by`'s rule, for a row already read."""
-        return self.joined_at is None or self.joined_at <= moment
+    def joined_before(self, end: datetime) -> bool:
+        """Whether they had joined before ``end`` — :func:`joined_before`'s rule, for a row already read."""
+        return self.joined_at is None or self.joined_at < end
 
 
-def joined_by(moment: datetime) -> ColumnElement[bool]:
-    """The one rule for "a member had joined by ``moment``", for every count that asks it (a meeting's 应到,
-    /stats and the committee view's denominators, the weekly digest): the moment itself included — one
-    approved exactly at a week's end belongs to that week everywhere — and a row without ``joined_at``
-    (enrolled before the column was filled) counts as joined from the beginning."""
-    return or_(col(Member.joined_at).is_(None), col(Member.joined_at) <= moment)
+def joined_before(end: datetime) -> ColumnElement[bool]:
+    """The one rule for "a member of a period (or of a meeting) that ends, or starts, at ``end``": joined
+    strictly before it.  Every period is half-open, ``[start, end)`` (``storage.stats.in_window``): its end is
+    the first instant *not* in it, so one approved exactly at a week's end is a member of the next week, not
+    of a week they were in for no time at all, and no activity of theirs could count in it either.  A period
+    that ends now is given ``end = now + 1 µs`` (``storage.stats.through``), so it holds whoever was approved
+    this very instant.  A meeting's 应到 asks at its start: one approved at that instant was not expected.
+    Used by a meeting's 应到, /stats and the committee view's denominators, and the weekly digest; a row
+    without ``joined_at`` (enrolled before the column was filled) counts as joined from the beginning."""
+    return or_(col(Member.joined_at).is_(None), col(Member.joined_at) < end)
 
 
 class PartyGroup(SQLModel, table=True):

@@ -3,7 +3,8 @@
 "Came" (present or late) was spelt out in six modules, and "had joined by T" in four with two different
 edges: the weekly digest asked ``joined_at < end`` while /stats and the committee view asked ``<= end``, so a
 member approved exactly at a week's end was in /stats's week and not in the digest's.  Now
-``storage.models.CAME`` and ``storage.models.joined_by`` are the rules, and every count reads them."""
+``storage.models.CAME`` and ``storage.models.joined_before`` are the rules, and every count reads them —
+joined strictly before a window's end, as the windows are half-open (review R6)."""
 
 from __future__ import annotations
 
@@ -48,13 +49,13 @@ def test_a_member_joined_exactly_at_the_weeks_end_counts_alike_everywhere(db: Da
                                            now=END)
         line = committee.committee_table(session=session, scope=EVERYTHING, branch_ids=[branch.id], window=WEEK,
                                          now=END)[0]
-        assert figures.active == line.active == 2
+        assert figures.active == line.active == 1  # 李四 belongs to the next week
         meeting = Meeting(branch_id=branch.id, key="m", kind="党员大会", topic="t", place="p", starts_at=END,
                           ends_at=END + timedelta(hours=1), created_at=END - timedelta(days=1))
-        assert {m.name for m in attendees(session=session, meeting=meeting)} == {"张三", "李四"}
+        assert {m.name for m in attendees(session=session, meeting=meeting)} == {"张三"}
 
 
-def test_the_digest_reports_on_a_week_whose_only_member_joined_at_its_end(db: Database) -> None:
+def test_the_digest_skips_a_week_whose_only_member_joined_at_its_end(db: Database) -> None:
     branch = factories.branch(db, END - timedelta(days=30))
     assert branch.id is not None
     edge = factories.member(db, branch.id, 2, "李四", END)
@@ -62,10 +63,10 @@ def test_the_digest_reports_on_a_week_whose_only_member_joined_at_its_end(db: Da
     with db.session() as session:
         counted = stats_store.branch_stats(session=session, scope=EVERYTHING, branch_id=branch.id, window=WEEK,
                                            now=END).active
-        assert counted == 1
+        assert counted == 0
         # the digest's "anybody to report on?" asks the same rule /stats counted with
-        assert stats_store.members_joined_by(session, branch.id, WEEK.end)
-        assert not stats_store.members_joined_by(session, branch.id, WEEK.end - timedelta(microseconds=1))
+        assert not stats_store.members_joined_before(session, branch.id, WEEK.end)
+        assert stats_store.members_joined_before(session, branch.id, WEEK.end + timedelta(microseconds=1))
         assert session.exec(select(Member)).first() is not None
 
 

@@ -100,7 +100,7 @@ from content.evidence import bound_elsewhere, supported, verbatim
 from content.grading import same_answer
 from content.model import FALSE_TEXT, TRUE_TEXT, Document, Question
 from content.questions.compound import unbalanced
-from content.questions.judged import MEMBERSHIP, told_by_form
+from content.questions.judged import MEMBERSHIP, one_verdict, told_by_form
 from content.questions.membership import membership_problems
 from content.questions.ranking import NearDuplicates, same_question, shingles, trigram_counts
 from content.questions.swaps import exchange_of, swap_of
@@ -117,7 +117,7 @@ from content.questions.text import (
 from content.questions.variants import accepted
 from content.reasons import Reason, reason
 
-__all__ = ["CheckReport", "Reason", "check_bank", "check_question", "swap_of", "told_by_form"]
+__all__ = ["CheckReport", "Reason", "check_bank", "check_question", "one_verdict", "swap_of", "told_by_form"]
 
 STEM_LIMIT = 300
 OPTION_LIMIT = 100

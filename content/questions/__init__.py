@@ -247,13 +247,15 @@ def candidates(
     corpus = "\n".join(paragraphs.values())
     # one list, one fact for the ranker (after the examiner: a description of an item is no blank on it)
     whole = {d.doc_id: "\n".join(b.text for b in d.blocks) for d in documents}
+    entire = list(whole.values())  # each document once, for how many of them repeat a term
     # ... and each speaker's own passages: the Notice's requirements are no wrong option of its lists, the
     # province's in the same compilation may be ("强化督导检查" against the 工作安排)
     for d in documents:
         for b in d.blocks:
             key = f"{d.doc_id}#{tiers[d.doc_id].of(b.index)}"
             whole[key] = f"{whole[key]}\n{b.text}" if key in whole else b.text
-    kept = merge_facts(examine([_placed(c, tiers, per_doc) for c in out], central, titles, sources, corpus, whole))
+    placed = [_placed(c, tiers, per_doc) for c in out]
+    kept = merge_facts(examine(placed, central, titles, sources, corpus, whole, entire))
     kept = asked_alone(kept)
     kept += statement_candidates(kept)
     return kept if weighed is tiers else [_placed(c, weighed, per_doc) for c in kept]

@@ -100,12 +100,14 @@ def examine(
     sources: Mapping[str, str] | None = None,
     corpus: str = "",
     texts: Mapping[str, str] | None = None,
+    documents: Sequence[str] = (),
 ) -> list[Candidate]:
     """The candidates worth a member's two minutes, each refitted (options of the key's kind) and repaired
     (variants, the explanation's speaker); ``sources``: each document's 来源 by ``doc_id``; ``corpus``: every
     paragraph, which a false 判断 must not quote as its false version (``giveaways``); ``texts``: each document's
     text by ``doc_id`` — or its passages of one tier by ``"doc_id#tier"``, preferred — whose own requirements
-    are no wrong option of its list (``refit``)."""
+    are no wrong option of its list (``refit``); ``documents``: each document's whole text, for how many
+    documents repeat a true membership's item (``formulas.stock_item``)."""
     sources = sources or {}
     central_keys = {c.key for c in candidates if c.tier == CENTRAL}
     texts = texts or {}
@@ -113,7 +115,7 @@ def examine(
     lists = list_items({c.fact for c in candidates if c.group})
     kept = [c for c in kept if refusal(c, central_text, titles, central_keys, corpus) is None
             and giveaway(c, corpus) is None and requirement_refusal(c, lists, central_text, KINDS) is None
-            and worth_refusal(c) is None and formula_refusal(c, corpus) is None]
+            and worth_refusal(c) is None and formula_refusal(c, corpus, documents) is None]
     paired = twins(kept)  # a 判断 whose list item a 多选 offers: the same answer twice
     kept = [c for c in kept if c.question.qid not in paired]
     # a list asked as a 多选 is not asked again by a blank on one of its items ("认真落实学习研讨、…、（　）、

@@ -84,3 +84,18 @@ def told_by_form(questions: Sequence[Question]) -> list[tuple[str, str]]:
     told = {qid: f for qid, f in true.items() if f not in false.values()}
     told |= {qid: f for qid, f in false.items() if f not in true.values()}
     return sorted(told.items())
+
+
+def one_verdict(questions: Sequence[Question]) -> tuple[str, int] | None:
+    """(verdict, how many) when the bank's two or more enabled 判断 all share one verdict, else ``None``.
+
+    The owner's rule is "no more 正确 than 错误", and a true membership 判断 on a stock step ("…等工作安排，其中包括
+    “建章立制”") is refused as affirmed unread (``formulas.stock_item``): on materials whose only true candidates
+    are such steps, every 判断 left is 错误.  That is kept — a true 判断 a guesser affirms scores a point for
+    nothing, while "always 错误" is learnt only from the bank's own 判断, which a member has by then answered;
+    and a guesser's habit on copied sentences is 正确.  ``zhibu content check`` notes it, so the secretary can
+    add a true 判断 by hand (``questions.yaml`` ``add:``) where the materials hold one worth asking."""
+    verdicts = [q.answer[0] for q in questions if q.qtype == "truefalse" and q.enabled and q.answer]
+    if len(verdicts) < 2 or len(set(verdicts)) != 1:
+        return None
+    return verdicts[0], len(verdicts)

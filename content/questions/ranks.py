@@ -14,6 +14,14 @@ source charges — a narrower claim the source implies ("厅局级以上…深�
 is swapped for the one above (or below, at the top). Both statements are made — the bank's balance of
 true and false chooses — from central and own requirements only (a report's "全区处级以上干部参加" is a
 local detail), whole sentences of readable length, said by whoever said them.
+
+A rank is asked only where the materials name another rank of the series as well.  Two independent examiners
+(banks of 11 and 8) found "以谁为重点？ → 县处级以上领导班子和领导干部特别是“一把手”" a give-away: it is the scope
+formula of every recent central campaign, picked by habit, and the materials give no distinction a reader of the
+earlier campaigns would miss — every document names the one rank (县处级; Beijing's 处级 is the same).  Where
+the materials name one rank only, any question on it (true, or false with the rank below) is answered from that
+habit; where they name two (a regulation's "县处级以上…" beside "厅局级以上…"), which rank goes with which
+requirement is something only a reader knows.
 """
 
 from __future__ import annotations
@@ -48,7 +56,11 @@ def neighbour(rank: str, after: str) -> str | None:
 
 
 def rank_candidates(evidences: Iterable[Evidence]) -> list[Candidate]:
-    """A true and a false statement for each central or own requirement that names one cadre rank."""
+    """A true and a false statement for each central or own requirement that names one cadre rank — when the
+    materials name more than one rank of the series (module docstring)."""
+    evidences = list(evidences)
+    if len(named_ranks(ev.text for ev in evidences)) < 2:
+        return []  # one rank throughout: the campaigns' standing scope formula, known without reading
     out: list[Candidate] = []
     for ev in evidences:
         if ev.tier > OWN or "\n" in ev.text or "…" in ev.text or rhetoric(ev.text) or cjk_len(ev.text) > MAX_CHARS:
@@ -63,6 +75,15 @@ def rank_candidates(evidences: Iterable[Evidence]) -> list[Candidate]:
             continue
         out.extend(_statements(ev, start, rank, other))
     return out
+
+
+def named_ranks(texts: Iterable[str]) -> set[str]:
+    """The ranks of the series (aliases as their rank) that ``texts`` name as a reach — "X以上" / "X以下",
+    whom a requirement covers; a rank in a name ("省部级主要领导干部专题研讨班") covers no one here."""
+    found: set[str] = set()
+    for t in texts:
+        found |= {ALIASES.get(r, r) for r in (*SERIES, *ALIASES) if f"{r}以上" in t or f"{r}以下" in t}
+    return found
 
 
 def _statements(ev: Evidence, start: int, rank: str, other: str) -> list[Candidate]:
@@ -94,4 +115,4 @@ def _statements(ev: Evidence, start: int, rank: str, other: str) -> list[Candida
     return out
 
 
-__all__ = ["SERIES", "neighbour", "rank_candidates"]
+__all__ = ["SERIES", "named_ranks", "neighbour", "rank_candidates"]

@@ -41,7 +41,8 @@ def test_export_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     data = json.loads(capsys.readouterr().out)
     # 9 since the 工作安排 多选 is refused for its two "…导" wrong options (examiner2, test_worth_causes_round7);
     # 8 since blanks on one item of an open or rhetorical series are refused (test_series_items)
-    assert len(data) >= 8 and {"id", "type", "stem", "options", "answer", "explanation", "source"} <= set(data[0])
+    # 7 since content12: the curated "以谁为重点？" is withdrawn (a give-away by habit, test_content_causes12)
+    assert len(data) >= 7 and {"id", "type", "stem", "options", "answer", "explanation", "source"} <= set(data[0])
     assert main(["content", "export", "--format", "md", "--output", str(tmp_path / "b.md")]) == 0
     assert (tmp_path / "b.md").read_text(encoding="utf-8").startswith("# 题库")
     assert main(["content", "export", "--format", "xlsx", "--output", str(tmp_path / "b.xlsx")]) == 0

@@ -13,6 +13,7 @@ balanced 单选's options gives it away as one that names its key did.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -130,22 +131,35 @@ def test_made_up_wrong_options_are_noted_and_the_corpus_variants_pass(published:
     assert invented_options(single(HALF_BY_HALF, WHEN, "何时启动？"), texts) == []
 
 
-def test_the_shipped_focus_question_offers_variants_in_a_balanced_set(published: Corpus) -> None:
-    focus = next(q for q in published.questions if q.qid == "q-7273d830ec")
-    assert focus.enabled and set(focus.options) == {*VARIANTS, KEY}
+def test_the_focus_questions_variants_are_written_options_and_it_is_withdrawn(published: Corpus) -> None:
+    """content12: two independent examiners still found "以谁为重点？" a give-away by habit (every recent central
+    campaign's scope formula), so it is withdrawn; its rank variants stay what ``invented`` accepts."""
+    assert not any(q.qid == "q-7273d830ec" for q in published.questions)
+    focus = Question("q-7273d830ec", "single", "以谁为重点？", (*VARIANTS, KEY), (KEY,), "", "d#0", NOTICE, FOCUS,
+                     origin="curated")
     assert {o[:3] for o in focus.options} == {"乡科级", "县处级", "厅局级", "省部级"}  # one rank each
-    assert {o[3:] for o in focus.options} == {KEY[3:]}  # and nothing else differs
+    assert invented_options(focus, (b.text for d in published.documents for b in d.blocks)) == []
     assert not [p for p in published.problems if "written nowhere" in p.message]
 
 
-def test_a_curated_question_with_made_up_options_is_named_by_the_build(tmp_path: Path) -> None:
+def _with_focus(options: tuple[str, ...], tmp_path: Path) -> Path:
+    """The shipped overlay with the withdrawn focus 单选 put back, with ``options``."""
     shipped = (Path(DEFAULT_MATERIALS).parent / "questions.yaml").read_text(encoding="utf-8")
-    made_up = shipped
-    for new, old in zip(VARIANTS, MADE_UP, strict=True):
-        made_up = made_up.replace(f"- {new}\n", f"- {old}\n")
-    assert made_up != shipped
+    entry = (
+        f"add:\n  - type: single\n    document: {NOTICE}\n    sentence: {FOCUS}\n"
+        "    stem: 树立和践行正确政绩观学习教育以谁为重点？\n"
+        f"    options: {json.dumps(list(options), ensure_ascii=False)}\n"
+        f"    answer: {json.dumps([KEY], ensure_ascii=False)}\n"
+        "    explanation: 出自《关于在全党开展树立和践行正确政绩观学习教育的通知》。原文：“学习教育以县处级以上"
+        "领导班子和领导干部特别是‘一把手’为重点……”\n"
+    )
     curated = tmp_path / "questions.yaml"
-    curated.write_text(made_up, encoding="utf-8")
+    curated.write_text(shipped.replace("add:\n", entry, 1), encoding="utf-8")
+    return curated
+
+
+def test_a_curated_question_with_made_up_options_is_named_by_the_build(tmp_path: Path) -> None:
+    curated = _with_focus((*MADE_UP, KEY), tmp_path)
     notes = [p.message for p in build_corpus(DEFAULT_MATERIALS, curated_path=curated).problems]
     assert any("q-7273d830ec: wrong option written nowhere" in m for m in notes), notes
 
@@ -223,11 +237,10 @@ def test_a_stem_that_halves_a_balanced_single_gives_it_away() -> None:
 
 def test_the_sheet_source_never_prints_a_siblings_answer(published: Corpus) -> None:
     bank = [q for q in published.questions if q.enabled]
-    focus = next(q for q in bank if q.qid == "q-7273d830ec")
     timing = next(q for q in bank if q.qid == "q-b9edf4b7a7")
-    assert focus.sentence == timing.sentence
-    assert sheet_source(focus, bank) == "学习教育以县处级以上领导班子和领导干部特别是“一把手”为重点……"
-    assert "7月底" not in sheet_source(focus, bank) and "一把手" not in sheet_source(timing, bank)
+    # the focus sibling is withdrawn (content12): nothing else asks its sentence, so the timing prints it whole
+    assert timing.sentence == FOCUS and not any(q.qid == "q-7273d830ec" for q in bank)
+    assert sheet_source(timing, bank) == FOCUS
     handle = next(q for q in bank if q.qtype == "fill" and "一体推进学查改" in q.answer)
     assert "为民造福" not in sheet_source(handle, bank)  # the 总要求 多选's keys
     md = to_markdown(bank)
@@ -237,4 +250,4 @@ def test_the_sheet_source_never_prints_a_siblings_answer(published: Corpus) -> N
         shown = replace(q, stem=line, options=(), explanation="")
         assert not [o.qid for o in others if gives_away(shown, o)], (q.qid, line)
     # alone on a sheet a question keeps its whole source sentence
-    assert sheet_source(focus, [focus]) == FOCUS
+    assert sheet_source(timing, [timing]) == FOCUS

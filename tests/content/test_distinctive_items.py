@@ -72,7 +72,11 @@ def test_the_rank_below_makes_the_false_statement() -> None:
 
 def test_a_requirement_naming_a_rank_is_stated_true_and_with_the_rank_below() -> None:
     ev = Evidence("d", NOTICE, FIND, lead=FIND_LEAD, block=3, tier=CENTRAL, doc_tier=CENTRAL)
-    cands = rank_candidates([ev])
+    # asked only where the materials name a second rank (content12: one rank throughout is the standing formula)
+    assert rank_candidates([ev]) == []
+    other = Evidence("d", NOTICE, "厅局级以上领导干部要带头讲专题党课。", lead=FIND_LEAD, block=4, tier=CENTRAL,
+                     doc_tier=CENTRAL)
+    cands = [c for c in rank_candidates([ev, other]) if "及其成员通过督促检查" in c.question.stem]
     stems = {c.truth: c.question.stem for c in cands}
     assert stems[True] == "《通知》强调：" + FIND
     assert stems[False] == "《通知》强调：" + FIND.replace("县处级", "乡科级")

@@ -218,9 +218,12 @@ def test_the_shipped_five_heavy_five_light_options_share_the_keys_shapes(generat
 
 
 def test_the_hand_written_focus_question_has_options_of_one_length(published: Corpus) -> None:
-    """#28 q-7273d830ec: the key was 2–3x longer than the others and the only one with a qualifier."""
-    q = next(q for q in bank(published) if q.qid == "q-7273d830ec")
-    assert fair_options(q.options, q.answer), q.options
+    """#28 q-7273d830ec: the key was 2–3x longer than the others and the only one with a qualifier.  Withdrawn
+    since content12 (a give-away by habit); its last options, the key at each rank, are of one length."""
+    assert not any(q.qid == "q-7273d830ec" for q in bank(published))
+    key = "县处级以上领导班子和领导干部特别是“一把手”"
+    options = tuple(key.replace("县处级", r) for r in ("乡科级", "县处级", "厅局级", "省部级"))
+    assert fair_options(options, (key,)), options
 
 
 # --- cause 5: explanations say which body said the sentence ------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from content.model import Corpus, Question
 from content.pipeline import DEFAULT_MATERIALS, build_corpus
+from content.questions.judged import one_verdict
 from content.questions.samefact import gives_away, untangle
 
 NOTICE = "中共中央办公厅印发《关于在全党开展树立和践行正确政绩观学习教育的通知》"
@@ -130,7 +131,8 @@ def test_the_shipped_bank_asks_the_batches_true_and_nothing_prints_it(published:
     true = [q for q in shown if q.qtype == "truefalse" and q.answer == ("正确",)]
     # bank of 11 (Q10): "…简约务实，其中包括“不分批次、不划阶段”" named no list (ambiguous) and is withdrawn; the true
     # 判断 is now a member of a list its lead-in names (test_content_causes10), and still nothing prints 批次
-    assert true and not any("不分批次" in q.stem for q in true), [q.stem for q in true]
+    # (content12: that true member, "其中包括“建章立制”", is refused too — a stock step; no true 判断 is left)
+    assert not any("不分批次" in q.stem for q in true), [q.stem for q in true]
     others = [q for q in shown if q.qtype != "truefalse"]
     assert not any("不分批次" in q.stem or "不分批次" in q.explanation for q in others)
 
@@ -139,6 +141,9 @@ def test_the_example_branch_is_balanced_too() -> None:
     """With the 学校 as its own organisation (config.example.yaml) the bank had 判断 0 正确 : 2 错误 in round 4."""
     corpus = build_corpus(DEFAULT_MATERIALS, own_bodies=("学校",))
     verdicts = [q.answer[0] for q in corpus.questions if q.enabled and q.qtype == "truefalse"]
-    # as even as the count allows: 40–60 % 正确 on an even count, one more of either on an odd one (the ranker's
-    # ``rebalanced`` rule: 2 : 1 stays, a trade would make it 1 : 2) — three 判断 since the 工作安排's (content8)
-    assert set(verdicts) == {"正确", "错误"} and abs(2 * verdicts.count("正确") - len(verdicts)) <= 1, verdicts
+    corpus_questions = corpus.questions
+    # the owner's rule, no more 正确 than 错误.  Since content12 the only true candidates left on these materials
+    # (the 工作安排's stock steps, "其中包括“建章立制”") are refused as affirmed unread, so every 判断 is 错误: kept,
+    # and ``content check`` notes it (``judged.one_verdict``, tests/content/test_content_causes12.py)
+    assert verdicts and verdicts.count("正确") <= verdicts.count("错误"), verdicts
+    assert one_verdict(corpus_questions) == ("错误", len(verdicts)), verdicts

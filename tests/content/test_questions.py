@@ -39,7 +39,9 @@ def test_bank_size_and_every_type(generated: Corpus) -> None:
     types = Counter(q.qtype for q in qs)
     # then 9: bank-final's examiner refused twins, asides, levels, 导-series, open lists; then 8: a blank on one
     # item of an open or rhetorical series (…等相结合, 从…到…再到) asks no claim (examiner round 9, test_series_items)
-    assert len(qs) >= 8
+    # then 7: a true membership on a stock step ("其中包括“建章立制”") and rank questions on the one rank the
+    # materials name are give-aways by habit (two independent examiners, test_content_causes12)
+    assert len(qs) >= 7
     assert all(types[t] >= 1 for t in ("single", "multiple", "truefalse", "fill")), types
 
 

@@ -3,6 +3,7 @@ refused on its real case; the rules are generic — none names these sentences."
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -66,20 +67,27 @@ def test_a_single_whose_key_is_the_hub_of_its_options_is_refused() -> None:
 
 
 def test_a_curated_hub_is_reported_and_the_shipped_one_is_redrawn(tmp_path: Path) -> None:
-    """A secretary's 单选 is theirs to redraw: the build names it; the shipped "以谁为重点？" has whole alternatives."""
-    shipped = Path(DEFAULT_MATERIALS).parent / "questions.yaml"
-    text = shipped.read_text(encoding="utf-8")
-    assert all(f"- {o}\n" in text for o in SHIPPED) and not is_hub(SHIPPED, KEY)
-    hubbed = text
-    for old, new in zip((SHIPPED[0], SHIPPED[2]), Q10[1:3], strict=True):  # 厅局级 (SHIPPED[1]) is Q10[0] already
-        hubbed = hubbed.replace(f"- {old}\n", f"- {new}\n")
+    """A secretary's 单选 is theirs to redraw: the build names it.  The shipped "以谁为重点？" was redrawn with whole
+    alternatives (SHIPPED) and then withdrawn in content12 (a give-away by habit); the hub rule is tested on Q10
+    put back into the shipped overlay."""
+    assert not is_hub(SHIPPED, KEY)
+    text = (Path(DEFAULT_MATERIALS).parent / "questions.yaml").read_text(encoding="utf-8")
+    entry = (
+        "add:\n  - type: single\n    document: 中共中央办公厅印发《关于在全党开展树立和践行正确政绩观学习教育的通知》\n"
+        "    sentence: 学习教育以县处级以上领导班子和领导干部特别是“一把手”为重点，"
+        "于2026年春节假期后启动、7月底基本结束。\n"
+        "    stem: 树立和践行正确政绩观学习教育以谁为重点？\n"
+        f"    options: {json.dumps(list(Q10), ensure_ascii=False)}\n"
+        f"    answer: {json.dumps([KEY], ensure_ascii=False)}\n"
+        "    explanation: 出自《关于在全党开展树立和践行正确政绩观学习教育的通知》。原文：“学习教育以县处级以上"
+        "领导班子和领导干部特别是‘一把手’为重点……”\n"
+    )
     curated = tmp_path / "questions.yaml"
-    curated.write_text(hubbed, encoding="utf-8")
+    curated.write_text(text.replace("add:\n", entry, 1), encoding="utf-8")
     notes = [p.message for p in build_corpus(DEFAULT_MATERIALS, curated_path=curated).problems]
     assert [m for m in notes if m.endswith("its key is the hub of its options")], notes
     bank = build_corpus(DEFAULT_MATERIALS).questions
-    focus = [q for q in bank if q.qtype == "single" and q.answer == (KEY,)]
-    assert focus and not is_hub(focus[0].options, KEY)
+    assert not [q for q in bank if q.qtype == "single" and q.answer == (KEY,)]
 
 
 STUDY_KEY = "习近平总书记关于树立和践行正确政绩观的重要论述"

@@ -14,6 +14,8 @@ Part of the meetings feature: ``bot/handlers/meetings.py`` registers these handl
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import warnings
 from typing import cast
 
@@ -61,7 +63,9 @@ async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
             and isinstance(message, Message) and message.reply_markup is not None
             and len(message.reply_markup.inline_keyboard) == 1):
         markup = view.rsvp_keyboard(svc.texts, caller.lang, data.int_arg(), attending=True)
-        text = _attending_text(svc, caller.lang, message.text_html or "")
+        meeting = await svc.db.run(meeting_store.meeting_by_id, meeting_id=data.int_arg())
+        text = (_current_text(svc, caller.lang, meeting, message.text or "") if meeting is not None else None
+                ) or _attending_text(svc, caller.lang, message.text_html or "")
         with contextlib.suppress(BadRequest):  # a race with another edit: what it shows is still the answer
             if text is None:
                 if _same_keyboard(message.reply_markup, markup):
@@ -80,12 +84,26 @@ def _same_keyboard(shown: InlineKeyboardMarkup, wanted: InlineKeyboardMarkup) ->
     return labels(shown) == labels(wanted)
 
 
-def _attending_text(svc: Services, lang: str, html: str) -> str | None:
+def _current_text(svc: Services, lang: str, meeting: Meeting, shown: str) -> str | None:
+    """An out-of-date card (the meeting moved or changed since it was sent), redrawn with what holds now
+    under "会议有变动，以此为准" (trial T1): the card that confirms 参加 must not show the old time and place.
+    ``None`` when the card already shows the current details (compared as plain text, as Telegram keeps it)."""
+    current = view.card(svc.texts, lang, meeting, svc.settings.tz)
+    if _plain(current) in shown:
+        return None
+    return "\n".join([svc.texts.t("mtg.change.head", lang), current, svc.texts.t("mtg.answer.attend", lang)])
+
+
+def _plain(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def _attending_text(svc: Services, lang: str, shown_html: str) -> str | None:
     """The card's text with its leave answer line replaced by the attending one; ``None`` if it has none."""
     for status in ("pending", "approved", "declined"):
         line = str(svc.texts.t(f"mtg.answer.leave_{status}", lang))
-        if line in html:
-            return html.replace(line, str(svc.texts.t("mtg.answer.attend", lang)))
+        if line in shown_html:
+            return shown_html.replace(line, str(svc.texts.t("mtg.answer.attend", lang)))
     return None
 
 

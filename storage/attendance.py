@@ -130,6 +130,7 @@ class CheckInResult:
     outcome: CheckIn
     meeting: Meeting | None = None
     opens_at: datetime | None = None
+    withdrew_leave: bool = False  # the check-in withdrew the member's own undecided 请假
 
 
 def _code_age(secret: str, code: str, now: datetime, period: int) -> int | None:
@@ -187,9 +188,10 @@ def _record(session: Session, member: Member, meeting: Meeting, now: datetime) -
     row = row or Attendance(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member.id)
     row.status, row.checked_in_at, row.method, row.note = status, now, "self", None
     session.add(row)
-    settle_leave(session=session, meeting_id=meeting.id, member_id=member.id, status=status, by=None, now=now)
+    withdrew = settle_leave(session=session, meeting_id=meeting.id, member_id=member.id, status=status, by=None,
+                            now=now)
     session.flush()
-    return CheckInResult(CheckIn(status.value), meeting)
+    return CheckInResult(CheckIn(status.value), meeting, withdrew_leave=withdrew)
 
 
 

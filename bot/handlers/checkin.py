@@ -40,6 +40,7 @@ from bot.commands import (
 from bot.context import Caller, reply, services
 from bot.feature import AnyHandler
 from bot.quiz_view import question_markup, question_text
+from bot.texts import Safe
 from storage import attendance, makeup
 from storage import meetings as meeting_store
 from storage import quiz as quiz_store
@@ -118,7 +119,10 @@ async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
         key = f"mtg.checkin.{result.outcome.value}"
     if result.outcome in (CheckIn.PRESENT, CheckIn.LATE):
         params["time"] = f"{svc.clock.now().astimezone(svc.settings.tz):%H:%M}"
-    await reply(update, svc.texts.t(key, caller.lang, **params))
+    text = svc.texts.t(key, caller.lang, **params)
+    if result.withdrew_leave:  # the 请假 they sent waits for no decision now: say so (trial T2)
+        text = Safe(text + "\n" + svc.texts.t("mtg.checkin.leave_withdrawn", caller.lang))
+    await reply(update, text)
 
 
 async def deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, payload: str) -> None:

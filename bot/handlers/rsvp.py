@@ -43,12 +43,13 @@ from bot.words import file_word, kind_word
 from scheduler import leave
 from storage import meetings as meeting_store
 from storage import rsvp as rsvp_store
-from storage.errors import DomainError
+from storage.errors import DomainError, InvalidState
 from storage.models import Meeting, Role
 
 REASON = 0
 LEAVE_KEY = "mt.leave"
 PROMPT_TIMEOUT_S = 15 * 60
+UNDECIDABLE = ("leave_came", "leave_withdrawn")  # a request the member settled themselves: its buttons go
 
 
 async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
@@ -115,6 +116,7 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     meeting = await svc.db.run(meeting_store.addressed_meeting, actor=caller.member, scope=caller.scope,
                                meeting_id=data.int_arg())
     rsvp_store.check_answerable(meeting, svc.clock.now())  # refused as 参加 is: the same toast
+    await svc.db.run(rsvp_store.check_may_ask_leave, meeting=meeting, member=caller.member)  # checked in: no 请假
     context.user_data[LEAVE_KEY] = meeting.id
     await send_to_member(context.bot, svc, caller.member, svc.texts.t("mtg.leave.ask", caller.lang,
                                                                       topic=meeting.topic))
@@ -154,11 +156,18 @@ async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     it; the member hears the decision through the outbox."""
     svc = services(context)
     approve = data.action in ("a", "xa")
-    row, member, meeting = await svc.db.run(leave.decide_leave, actor=caller.member, scope=caller.scope,
-                                            rsvp_id=data.int_arg(), approve=approve, now=svc.clock.now(),
-                                            change=data.action.startswith("x"))
-    outcome = "approved" if approve else "declined"
     query = update.callback_query
+    try:
+        row, member, meeting = await svc.db.run(leave.decide_leave, actor=caller.member, scope=caller.scope,
+                                                rsvp_id=data.int_arg(), approve=approve, now=svc.clock.now(),
+                                                change=data.action.startswith("x"))
+    except InvalidState as exc:
+        if exc.code in UNDECIDABLE and query is not None and query.message is not None:
+            # nobody can decide it any more (trial T2): the buttons go, the toast says why
+            with contextlib.suppress(BadRequest):
+                await query.edit_message_reply_markup(reply_markup=None)
+        raise
+    outcome = "approved" if approve else "declined"
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # "message is not modified": a double tap is done, not an error
             await query.edit_message_text(svc.texts.t(f"mtg.leave.{outcome}_by", caller.lang, name=member.name,

@@ -110,7 +110,7 @@ async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
                               window=view.window_of(svc.settings), meeting_id=meeting_id)
     params: dict[str, object] = {"topic": result.meeting.topic if result.meeting else "",
                                  "minutes": int(attendance.MISS_WINDOW.total_seconds() // 60),
-                                 "every": code_screen.every(svc, caller.lang)}
+                                 "every": code_screen.every(svc, caller.lang), "digits": attendance.CODE_DIGITS}
     if result.outcome == CheckIn.NOT_OPEN:
         key = "mtg.checkin.not_open_next" if result.opens_at else "mtg.checkin.not_open"
         if result.opens_at:
@@ -120,6 +120,8 @@ async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
     if result.outcome in (CheckIn.PRESENT, CheckIn.LATE):
         params["time"] = f"{svc.clock.now().astimezone(svc.settings.tz):%H:%M}"
     text = svc.texts.t(key, caller.lang, **params)
+    if result.tries_left == 1:  # warned before the pause, not surprised by it (trial T12)
+        text = Safe(text + "\n" + svc.texts.t("mtg.checkin.last_try", caller.lang, minutes=params["minutes"]))
     if result.withdrew_leave:  # the 请假 they sent waits for no decision now: say so (trial T2)
         text = Safe(text + "\n" + svc.texts.t("mtg.checkin.leave_withdrawn", caller.lang))
     await reply(update, text)

@@ -181,6 +181,8 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     if pending:
         key = "mtg.roster.leave_undecided" if roster.final else "mtg.roster.leave_pending"
         out.append(texts.t(key, lang, names=_names(texts, lang, pending)))
+        if not roster.final:  # the request's buttons may be gone (a restart, another device): say how (trial T5)
+            out.append(texts.t("mtg.roster.leave_how", lang, id=meeting.id, name=pending[0].name))
     out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(texts, lang, roster.said_yes_absent),
                        unannounced=_names(texts, lang, roster.came_unannounced)))
     if roster.quorum is not None and roster.quorum.full_expected == 0:  # only 预备党员 expected: no quorum

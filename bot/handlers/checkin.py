@@ -41,6 +41,7 @@ from bot.context import Caller, reply, services
 from bot.feature import AnyHandler
 from bot.quiz_view import question_markup, question_text
 from bot.texts import Safe
+from scheduler import leave
 from storage import attendance, makeup
 from storage import meetings as meeting_store
 from storage import quiz as quiz_store
@@ -180,7 +181,7 @@ async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Call
                                meeting_id=int_arg(args[0]))
     # a secretary types the name (张三) or the number; a name is looked up among the meeting's branch
     member_id = await member_arg(svc, meeting.branch_id, args[1])
-    meeting, member = await svc.db.run(attendance.mark, actor=caller.member, scope=caller.scope,
+    meeting, member = await svc.db.run(leave.mark_attendance, actor=caller.member, scope=caller.scope,
                                        meeting_id=meeting.id, member_id=member_id, status=status, note=note,
                                        now=svc.clock.now())
     await reply(update, svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,

@@ -197,6 +197,9 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
         done = [x for x in owed if x.makeup == "done"]
         out.append(texts.t("mtg.roster.makeup", lang, done=_names(texts, lang, done),
                            owes=_names(texts, lang, roster.owes_makeup)))
+    elif roster.final and meeting.status != MeetingStatus.CANCELLED and any(
+            x.status in ("absent", "excused") for x in roster.expected):  # none sent (e.g. the bot was down): say so
+        out.append(texts.t("mtg.roster.makeup_none", lang, id=meeting.id))
     return Safe("\n".join(out))
 
 

@@ -14,7 +14,7 @@ reminders themselves are produced by ``scheduler/reminders.py`` and rendered by 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlmodel import Session
@@ -265,5 +265,6 @@ def reminders_for(svc: Services) -> list[Producer]:
         partial(reminders.produce_series, tz=settings.tz),
         partial(reminders.produce_notices, offsets=settings.schedule.offsets(), notify_group=notify_group),
         partial(reminders.produce_changes, notify_group=notify_group),
-        partial(reminders.produce_makeup, window=view.window_of(settings)),
+        partial(reminders.produce_makeup, window=view.window_of(settings),
+                lookback=timedelta(days=settings.meeting_options.makeup_days)),
     ]

@@ -201,6 +201,8 @@ class MeetingOptions(FrozenConfig):
     checkin_after_minutes: int = Field(default=30, ge=0, le=24 * 60)  # ... and closes this long after it
     code_seconds: int = Field(default=60, ge=15, le=3600)  # the check-in code rotates this often
     notify_group: bool = True  # one notice to the branch group (when group_chat_id is set)
+    # 补学 is still assigned by a tick this long after a meeting ended (the bot down over a holiday: trial T17)
+    makeup_days: int = Field(default=30, ge=1, le=365)
 
 
 class BranchSettings(FrozenConfig):

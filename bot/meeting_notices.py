@@ -40,7 +40,7 @@ from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
 from storage.makeup import makeup_questions
 from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus, Rsvp
-from storage.rsvp import rsvp_of
+from storage.rsvp import came, rsvp_of
 
 CHANGE_CHARS = 60  # of a changed topic, place or agenda on its "old → new" line (the card has it in full)
 CONTEXT_CHARS = 12  # unchanged text shown either side of what changed in a long one
@@ -61,6 +61,8 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
         return None
     lang = texts.lang(member.language)
     assert meeting.id is not None and member.id is not None
+    if came(session=session, meeting_id=meeting.id, member_id=member.id):
+        return None  # checked in already: no card asking whether they will attend (trial T2)
     head = {reminders.NOTICE: "mtg.notice.head", reminders.REMIND: "mtg.remind.head",
             reminders.CHANGE: "mtg.change.head"}[row.kind]
     lines: list[str] = [texts.t(head, lang, start=when(texts, lang, meeting.starts_at, settings.tz))]

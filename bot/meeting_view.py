@@ -181,6 +181,8 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     if pending:
         key = "mtg.roster.leave_undecided" if roster.final else "mtg.roster.leave_pending"
         out.append(texts.t(key, lang, names=_names(texts, lang, pending)))
+        if not roster.final:  # the request's buttons may be gone (a restart, another device): say how (trial T5)
+            out.append(texts.t("mtg.roster.leave_how", lang, id=meeting.id, name=pending[0].name))
     out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(texts, lang, roster.said_yes_absent),
                        unannounced=_names(texts, lang, roster.came_unannounced)))
     if roster.quorum is not None and roster.quorum.full_expected == 0:  # only 预备党员 expected: no quorum
@@ -195,6 +197,9 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
         done = [x for x in owed if x.makeup == "done"]
         out.append(texts.t("mtg.roster.makeup", lang, done=_names(texts, lang, done),
                            owes=_names(texts, lang, roster.owes_makeup)))
+    elif roster.final and meeting.status != MeetingStatus.CANCELLED and any(
+            x.status in ("absent", "excused") for x in roster.expected):  # none sent (e.g. the bot was down): say so
+        out.append(texts.t("mtg.roster.makeup_none", lang, id=meeting.id))
     return Safe("\n".join(out))
 
 

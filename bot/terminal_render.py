@@ -10,11 +10,13 @@ is rewritten in the *same* file, so the path the user opened shows the current c
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.fakeapi.api import FakeBotApi
-from bot.fakeapi.records import SentMessage
+from bot.fakeapi.records import ApiCall, SentMessage
 
 INDENT = "    "
 
@@ -76,6 +78,7 @@ class ChatOutput:
         self.saved: dict[tuple[int, int], Path] = {}  # (chat, message) -> the file its photo was saved to
         self._printed = 0  # the first flush also shows what the bot did while starting up
         self._calls_seen = 0
+        self._told: set[str] = set()  # the "gone" notes already printed
 
     def flush(self) -> None:
         """Print everything the bot did since the last flush: messages, toasts, deletions, failed calls."""
@@ -84,7 +87,9 @@ class ChatOutput:
         self._printed = len(self.api.outbox)
         for call in self.api.calls[self._calls_seen :]:
             if call.error is not None and call.method != "getUpdates":
-                self.write("! " + self.say("call_failed", method=call.method, error=call.error.description))
+                line = self._failed(call)
+                if line is not None:
+                    self.write(line)
             elif call.method == "answerCallbackQuery" and call.params.get("text"):
                 style = "alert" if call.params.get("show_alert") else "toast"
                 self.write(INDENT + self.say(style, text=call.params["text"]))
@@ -92,6 +97,21 @@ class ChatOutput:
                 who = self.label(int(call.params.get("chat_id", 0)))
                 self.write(f"→ {who}: " + self.say("deleted", id=call.params.get("message_id")))
         self._calls_seen = len(self.api.calls)
+
+    def _failed(self, call: ApiCall) -> str | None:
+        """A failed call as one line.  An edit of a message this offline Telegram never had (a check-in screen
+        from before a restart: each start is a new offline Telegram) is no error to show raw (trial T7): it
+        says the screen is gone and how to get a new one."""
+        description = call.error.description if call.error is not None else ""
+        if call.method.startswith("editMessage") and "message to edit not found" in description:
+            found = re.search(r"mt:cc:(\d+)", json.dumps(call.params.get("reply_markup") or ""))
+            line = (self.say("screen_gone", id=found[1]) if found is not None
+                    else self.say("edit_gone", id=call.params.get("message_id")))
+            if line in self._told:  # said once: a screen that keeps trying is not news each minute
+                return None
+            self._told.add(line)
+            return INDENT + line
+        return "! " + self.say("call_failed", method=call.method, error=description)
 
     def render(self, sent: SentMessage) -> str:
         """One bot message as terminal lines: addressee, plain text, then buttons."""

@@ -21,9 +21,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from scheduler.outbox import enqueue
+from storage import attendance
 from storage import rsvp as rsvp_store
 from storage.members import secretaries_of
-from storage.models import Delivery, LeaveStatus, Meeting, Member, Rsvp
+from storage.models import AttendanceStatus, Delivery, LeaveStatus, Meeting, Member, Rsvp
 from storage.scope import Scope
 
 REQUEST = "mtg.leavereq"
@@ -56,13 +57,31 @@ def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool
     """Record a secretary's decision and queue it to the member (a changed decision queues the new one)."""
     row, member, meeting = rsvp_store.decide_leave(session=session, actor=actor, rsvp_id=rsvp_id, approve=approve,
                                                    now=now, scope=scope, change=change)
+    _queue_decision(session, row, member, meeting, now)
+    return row, member, meeting
+
+
+def mark_attendance(*, session: Session, actor: Member, meeting_id: int, member_id: int,
+                    status: AttendanceStatus, note: str | None, now: datetime, scope: Scope | None = None
+                    ) -> tuple[Meeting, Member]:
+    """A secretary's ``/attendance`` mark; when it approves the member's pending 请假 (recorded 请假), the
+    member hears it as from the 批准 button (trial T5) — the ledger is another way to decide, not a silent one."""
+    asked = rsvp_store.rsvp_of(session=session, meeting_id=meeting_id, member_id=member_id)
+    pending = asked is not None and asked.response == "leave" and asked.leave_status == LeaveStatus.PENDING
+    meeting, member = attendance.mark(session=session, actor=actor, meeting_id=meeting_id, member_id=member_id,
+                                      status=status, note=note, now=now, scope=scope)
+    if asked is not None and pending and asked.leave_status == LeaveStatus.APPROVED:
+        _queue_decision(session, asked, member, meeting, now)
+    return meeting, member
+
+
+def _queue_decision(session: Session, row: Rsvp, member: Member, meeting: Meeting, now: datetime) -> None:
     prefix = f"{DECISION}:{row.id}:"
     earlier = session.exec(select(func.count()).select_from(Delivery)
                            .where(col(Delivery.dedup_key).startswith(prefix))).one()
     enqueue(session=session, branch_id=meeting.branch_id, kind=DECISION, dedup_key=f"{prefix}{earlier + 1}",
             chat_id=member.chat_id or member.tg_user_id, member_id=member.id, subject_id=meeting.id,
             payload={"rsvp": row.id, "decision": str(row.leave_status)}, due_at=now, now=now)
-    return row, member, meeting
 
 
 def current_request(session: Session, payload: dict[str, object]) -> Rsvp | None:

@@ -64,7 +64,9 @@ MAKEUP = "mtg.makeup"
 PERSONAL = (NOTICE, REMIND, CHANGE)  # what counts as "already notified" about a meeting
 BUTTONED = (*PERSONAL, unbutton.CARD, leave.REQUEST)  # private messages whose buttons a cancellation takes away
 CHANGE_LOOKBACK = timedelta(days=2)  # edits older than this were announced long ago
-MAKEUP_LOOKBACK = timedelta(days=3)  # a member marked absent this long after the meeting gets no 补学 by itself
+# a meeting ended longer ago than this gets no 补学 by itself (meeting_options.makeup_days, default 30): a tick
+# after a holiday's downtime still assigns it (trial T17), one long past is left to the secretary
+MAKEUP_LOOKBACK = timedelta(days=30)
 
 
 def _chat(member: Member) -> int:
@@ -228,13 +230,13 @@ def _unbutton_group(session: Session, meeting: Meeting, now: datetime) -> int:
     return added
 
 
-def produce_makeup(*, session: Session, now: datetime, window: Window) -> int:
+def produce_makeup(*, session: Session, now: datetime, window: Window, lookback: timedelta = MAKEUP_LOOKBACK) -> int:
     """After a meeting ends (and its check-in closed), its absent and excused members get its study and quiz;
     a 补学 whose quiz was finished since the last tick is recorded as completed."""
     settle_makeups(session=session)
     added = 0
     ended = session.exec(select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.ends_at <= now,
-                                               Meeting.ends_at > now - MAKEUP_LOOKBACK)).all()
+                                               Meeting.ends_at > now - lookback)).all()
     for meeting in ended:
         if window.closes(meeting) > now:
             continue

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -123,6 +124,7 @@ class CheckIn(StrEnum):
     STALE = "stale"
     NOT_OPEN = "not_open"  # no meeting of theirs has its window open
     LIMITED = "limited"  # too many wrong codes lately
+    FORMAT = "format"  # not a code at all (letters, too short): a hint, not a miss
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ class CheckInResult:
     outcome: CheckIn
     meeting: Meeting | None = None
     opens_at: datetime | None = None
+    withdrew_leave: bool = False  # the check-in withdrew the member's own undecided 请假
+    tries_left: int | None = None  # after a wrong or stale code: how many more before the pause
 
 
 def _code_age(secret: str, code: str, now: datetime, period: int) -> int | None:
@@ -144,6 +148,9 @@ def check_in(*, session: Session, member: Member, code: str, now: datetime, wind
              meeting_id: int | None = None) -> CheckInResult:
     """A member checks in with the code on the screen (``meeting_id`` from a deep link, else found by code)."""
     assert member.id is not None
+    code = unicodedata.normalize("NFKC", code).strip()  # full-width digits typed on a phone read as digits
+    if not (len(code) == CODE_DIGITS and code.isascii() and code.isdigit()):
+        return CheckInResult(CheckIn.FORMAT)  # trial T12: a typo of form is not a guess, so it is not a miss
     since = now - MISS_WINDOW
     misses = session.exec(select(func.count()).select_from(CheckinMiss).where(
         CheckinMiss.member_id == member.id, CheckinMiss.at > since)).one()
@@ -164,7 +171,6 @@ def check_in(*, session: Session, member: Member, code: str, now: datetime, wind
         upcoming = next((m for m in later if is_attendee(session=session, meeting=m, member=member)), None)
         return CheckInResult(CheckIn.NOT_OPEN, upcoming, window.opens(upcoming) if upcoming else None)
     stale: Meeting | None = None
-    code = code.strip()
     for meeting in candidates:
         age = _code_age(ensure_secret(session=session, meeting=meeting), code, now, window.period_seconds)
         since_rotation = timedelta(seconds=now.timestamp() % window.period_seconds)
@@ -174,7 +180,8 @@ def check_in(*, session: Session, member: Member, code: str, now: datetime, wind
         if age is not None:
             stale = meeting
     session.add(CheckinMiss(branch_id=member.branch_id, member_id=member.id, at=now))
-    return CheckInResult(CheckIn.STALE if stale else CheckIn.WRONG, stale or candidates[0])
+    return CheckInResult(CheckIn.STALE if stale else CheckIn.WRONG, stale or candidates[0],
+                         tries_left=MISS_LIMIT - misses - 1)
 
 
 def _record(session: Session, member: Member, meeting: Meeting, now: datetime) -> CheckInResult:
@@ -187,9 +194,10 @@ def _record(session: Session, member: Member, meeting: Meeting, now: datetime) -
     row = row or Attendance(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member.id)
     row.status, row.checked_in_at, row.method, row.note = status, now, "self", None
     session.add(row)
-    settle_leave(session=session, meeting_id=meeting.id, member_id=member.id, status=status, by=None, now=now)
+    withdrew = settle_leave(session=session, meeting_id=meeting.id, member_id=member.id, status=status, by=None,
+                            now=now)
     session.flush()
-    return CheckInResult(CheckIn(status.value), meeting)
+    return CheckInResult(CheckIn(status.value), meeting, withdrew_leave=withdrew)
 
 
 

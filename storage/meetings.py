@@ -198,7 +198,8 @@ def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int 
     committee admin: those of the branch they act on).  Upcoming: soonest first.  Recent — held, or cancelled
     (never upcoming) and marked so by the caller — latest first by when each left the upcoming list: a held
     one at its start, a cancelled one when cancelled, so a meeting called off today for next month does not
-    head the list above the one held yesterday (trial V17 / V21)."""
+    head the list above the one held yesterday (trial V17 / V21).  A cancelled meeting whose date is still
+    ahead comes after every one whose date has passed, however recently it was called off (trial T10)."""
     seen = seen_by(actor, scope)
     base = select(Meeting).where(Meeting.branch_id == acting_branch(actor, seen))
     # a cancelled meeting is not coming up: it is listed (marked) with the past ones
@@ -206,7 +207,7 @@ def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int 
                             .order_by(col(Meeting.starts_at))).all()
     recent = sorted(session.exec(base.where((col(Meeting.ends_at) <= now)
                                             | (Meeting.status == MeetingStatus.CANCELLED))).all(),
-                    key=lambda m: (_gone_at(m), m.id or 0), reverse=True)
+                    key=lambda m: (m.starts_at <= now, _gone_at(m), m.id or 0), reverse=True)
 
     def mine(meetings: list[Meeting] | tuple[Meeting, ...]) -> list[Meeting]:
         if seen.manages:

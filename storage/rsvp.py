@@ -41,12 +41,30 @@ def rsvp_of(*, session: Session, meeting_id: int, member_id: int) -> Rsvp | None
     return session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.member_id == member_id)).first()
 
 
+def came(*, session: Session, meeting_id: int, member_id: int) -> bool:
+    """Whether the member is already recorded present or late (checked in): no 请假, no notice asking."""
+    marked = session.exec(
+        select(Attendance.status).where(Attendance.meeting_id == meeting_id, Attendance.member_id == member_id)
+    ).first()
+    return marked in CAME
+
+
+def check_may_ask_leave(*, session: Session, meeting: Meeting, member: Member) -> None:
+    """A member who has checked in cannot ask for leave (trial T2): no secretary could decide it, since the
+    ledger already says they came."""
+    assert meeting.id is not None and member.id is not None
+    if came(session=session, meeting_id=meeting.id, member_id=member.id):
+        raise InvalidState("checked_in_no_leave", id=meeting.id)
+
+
 def respond(
     *, session: Session, member: Member, meeting_id: int, attend: bool, reason: str | None, now: datetime
 ) -> Rsvp:
     """Record 参加, or 请假 with its reason (then pending a secretary's decision); upsert by (meeting, member)."""
     meeting = _open_meeting(session, member, meeting_id, now)
     assert member.id is not None and meeting.id is not None
+    if not attend:
+        check_may_ask_leave(session=session, meeting=meeting, member=member)
     row = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
     row = row or Rsvp(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member.id, response="attend")
     row.response = "attend" if attend else "leave"
@@ -82,7 +100,10 @@ def decide_leave(
     marked = session.exec(
         select(Attendance.status).where(Attendance.meeting_id == row.meeting_id, Attendance.member_id == row.member_id)
     ).first()
-    if marked is not None and marked != AttendanceStatus.ABSENT:  # came, or recorded 请假: settled by the ledger
+    if marked in CAME:  # checked in (or recorded present) since: nothing to decide, and the secretary is told so
+        who = session.get(Member, row.member_id)
+        raise InvalidState("leave_came", id=rsvp_id, name=who.name if who else "")
+    if marked is not None and marked != AttendanceStatus.ABSENT:  # recorded 请假: settled by the ledger
         raise InvalidState("leave_decided", id=rsvp_id)
     if row.response != "leave":  # the member said 参加 since: nothing to decide, and the secretary is told so
         who = session.get(Member, row.member_id)
@@ -107,17 +128,21 @@ def decide_leave(
 
 def settle_leave(
     *, session: Session, meeting_id: int, member_id: int, status: AttendanceStatus, by: int | None, now: datetime
-) -> None:
+) -> bool:
     """What the ledger now records settles an undecided 请假, so it does not wait for a decision forever:
     recorded 请假 (excused) approves it, recorded present (or a check-in) withdraws it — the member came.
-    Absent leaves it open: the secretary may still excuse them."""
+    Absent leaves it open: the secretary may still excuse them.  Returns whether a pending 请假 was withdrawn
+    (the member came), so a check-in can tell them that the promised decision will not come."""
     row = rsvp_of(session=session, meeting_id=meeting_id, member_id=member_id)
     if row is None or row.response != "leave" or row.leave_status != LeaveStatus.PENDING:
-        return
+        return False
+    withdrew = False
     if status == AttendanceStatus.EXCUSED:
         row.leave_status, row.decided_by, row.decided_at = LeaveStatus.APPROVED, by, now
     elif status in CAME:
         row.response, row.leave_status = "attend", None
+        withdrew = True
     else:
-        return
+        return False
     session.add(row)
+    return withdrew

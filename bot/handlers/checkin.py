@@ -40,6 +40,8 @@ from bot.commands import (
 from bot.context import Caller, reply, services
 from bot.feature import AnyHandler
 from bot.quiz_view import question_markup, question_text
+from bot.texts import Safe
+from scheduler import leave
 from storage import attendance, makeup
 from storage import meetings as meeting_store
 from storage import quiz as quiz_store
@@ -109,7 +111,7 @@ async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
                               window=view.window_of(svc.settings), meeting_id=meeting_id)
     params: dict[str, object] = {"topic": result.meeting.topic if result.meeting else "",
                                  "minutes": int(attendance.MISS_WINDOW.total_seconds() // 60),
-                                 "every": code_screen.every(svc, caller.lang)}
+                                 "every": code_screen.every(svc, caller.lang), "digits": attendance.CODE_DIGITS}
     if result.outcome == CheckIn.NOT_OPEN:
         key = "mtg.checkin.not_open_next" if result.opens_at else "mtg.checkin.not_open"
         if result.opens_at:
@@ -118,7 +120,12 @@ async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
         key = f"mtg.checkin.{result.outcome.value}"
     if result.outcome in (CheckIn.PRESENT, CheckIn.LATE):
         params["time"] = f"{svc.clock.now().astimezone(svc.settings.tz):%H:%M}"
-    await reply(update, svc.texts.t(key, caller.lang, **params))
+    text = svc.texts.t(key, caller.lang, **params)
+    if result.tries_left == 1:  # warned before the pause, not surprised by it (trial T12)
+        text = Safe(text + "\n" + svc.texts.t("mtg.checkin.last_try", caller.lang, minutes=params["minutes"]))
+    if result.withdrew_leave:  # the 请假 they sent waits for no decision now: say so (trial T2)
+        text = Safe(text + "\n" + svc.texts.t("mtg.checkin.leave_withdrawn", caller.lang))
+    await reply(update, text)
 
 
 async def deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, payload: str) -> None:
@@ -174,7 +181,7 @@ async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Call
                                meeting_id=int_arg(args[0]))
     # a secretary types the name (张三) or the number; a name is looked up among the meeting's branch
     member_id = await member_arg(svc, meeting.branch_id, args[1])
-    meeting, member = await svc.db.run(attendance.mark, actor=caller.member, scope=caller.scope,
+    meeting, member = await svc.db.run(leave.mark_attendance, actor=caller.member, scope=caller.scope,
                                        meeting_id=meeting.id, member_id=member_id, status=status, note=note,
                                        now=svc.clock.now())
     await reply(update, svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -84,7 +84,7 @@ async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSp
         text = svc.texts.t("mtg.created_series", caller.lang, count=len(created), day=first.starts_at.astimezone(
             svc.settings.tz).day)
     else:
-        text = svc.texts.t("mtg.created", caller.lang)
+        text = _created_text(svc, caller.lang, first)
     body = Safe(text + "\n\n" + view.card(svc.texts, caller.lang, first, svc.settings.tz))
     if not spec.materials:  # the 补学 reads a meeting's materials: say how to name them later
         body = Safe(body + "\n\n" + svc.texts.t("mtg.add_materials", caller.lang, id=first.id))
@@ -94,6 +94,26 @@ async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSp
     sent = await reply(update, body, reply_markup=view.secretary_keyboard(svc.texts, caller.lang, first,
                                                                          invited=invited))
     await notices.remember_card(svc, caller, first, sent)
+
+
+def _created_text(svc: Services, lang: str, meeting: Meeting) -> Safe:
+    """The confirmation names only the reminders still ahead (trial T9): a meeting made the day before gets
+    no "3 天前" promise that cannot be kept."""
+    now = svc.clock.now()
+    ahead = [o for o in svc.settings.schedule.offsets() if meeting.starts_at - o > now]
+    if not ahead:
+        return svc.texts.t("mtg.created_no_reminder", lang)
+    return svc.texts.t("mtg.created", lang, reminders=svc.texts.join([_offset(svc, lang, o) for o in ahead], lang))
+
+
+def _offset(svc: Services, lang: str, offset: timedelta) -> str:
+    seconds = int(offset.total_seconds())
+    if seconds % 86400 == 0:
+        return svc.texts.plain("mtg.offset.days", lang, n=seconds // 86400)
+    if seconds % 3600 == 0:
+        return svc.texts.plain("mtg.offset.hours", lang, n=seconds // 3600)
+    return svc.texts.plain("mtg.offset.minutes", lang, n=seconds // 60)
+
 
 
 async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, kind: str) -> bool:
@@ -198,10 +218,13 @@ async def wizard_repeat(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     if draft.get("group"):
         extra = {"audience": Audience.GROUP, "audience_group": str(draft["group"])}
     spec = form.spec_for(str(draft["kind"]), str(draft["topic"]), start, str(draft["place"]), **extra)
+    monthly = data.args[0] == "1"
     with contextlib.suppress(BadRequest):
-        if update.callback_query is not None:
-            await update.callback_query.edit_message_reply_markup(None)
-    await _create(update, svc, caller, spec, monthly=data.args[0] == "1", guided=True)
+        if update.callback_query is not None:  # the question keeps the answer taken, not a bare question (T9)
+            chosen = svc.texts.plain("mtg.btn.monthly" if monthly else "mtg.btn.once", caller.lang)
+            await update.callback_query.edit_message_text(
+                svc.texts.t("mtg.wizard.repeat_chosen", caller.lang, choice=chosen), reply_markup=None)
+    await _create(update, svc, caller, spec, monthly=monthly, guided=True)
     return None
 
 

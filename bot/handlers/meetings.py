@@ -14,7 +14,7 @@ reminders themselves are produced by ``scheduler/reminders.py`` and rendered by 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlmodel import Session
@@ -179,7 +179,9 @@ async def _ask_cancel(update: Update, svc: Services, caller: Caller, meeting_id:
     meeting = await svc.db.run(meeting_store.cancellable, actor=caller.member, scope=caller.scope,
                                meeting_id=meeting_id, now=svc.clock.now())
     assert meeting.id is not None
-    await reply(update, svc.texts.t("mtg.cancel.confirm", caller.lang, id=meeting.id, topic=meeting.topic,
+    # one occurrence of a monthly series: the question says the series goes on (trial T10)
+    key = "mtg.cancel.confirm_one" if meeting.series_id is not None else "mtg.cancel.confirm"
+    await reply(update, svc.texts.t(key, caller.lang, id=meeting.id, topic=meeting.topic,
                                     start=view.when(svc.texts, caller.lang, meeting.starts_at, svc.settings.tz)),
                 reply_markup=confirm_keyboard(svc, caller.lang, view.CB, "cx", (meeting.id, meeting.revision),
                                               yes_key="mtg.btn.confirm_cancel", no_key="mtg.btn.keep"))
@@ -218,7 +220,8 @@ async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
             if exc.code != "meeting_changed":
                 raise
             return "mtg.cancel.changed", {"id": data.int_arg()}  # in place of the stale question
-        return "mtg.cancelled", {"id": meeting.id, "topic": meeting.topic}
+        key = "mtg.cancelled_one" if meeting.series_id is not None else "mtg.cancelled"
+        return key, {"id": meeting.id, "topic": meeting.topic}
 
     return await run_confirmed(update, svc, caller, data, apply, cancelled_key="mtg.cancel.kept")
 
@@ -265,6 +268,7 @@ def reminders_for(svc: Services) -> list[Producer]:
         partial(reminders.produce_series, tz=settings.tz),
         partial(reminders.produce_notices, offsets=settings.schedule.offsets(), notify_group=notify_group),
         partial(reminders.produce_changes, notify_group=notify_group),
-        partial(reminders.produce_makeup, window=view.window_of(settings)),
+        partial(reminders.produce_makeup, window=view.window_of(settings),
+                lookback=timedelta(days=settings.meeting_options.makeup_days)),
         unbutton.prune_records,
     ]

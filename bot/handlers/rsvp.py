@@ -14,6 +14,8 @@ Part of the meetings feature: ``bot/handlers/meetings.py`` registers these handl
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import warnings
 from typing import cast
 
@@ -41,12 +43,13 @@ from bot.words import file_word, kind_word
 from scheduler import leave
 from storage import meetings as meeting_store
 from storage import rsvp as rsvp_store
-from storage.errors import DomainError
+from storage.errors import DomainError, InvalidState
 from storage.models import Meeting, Role
 
 REASON = 0
 LEAVE_KEY = "mt.leave"
 PROMPT_TIMEOUT_S = 15 * 60
+UNDECIDABLE = ("leave_came", "leave_withdrawn")  # a request the member settled themselves: its buttons go
 
 
 async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
@@ -61,7 +64,9 @@ async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
             and isinstance(message, Message) and message.reply_markup is not None
             and len(message.reply_markup.inline_keyboard) == 1):
         markup = view.rsvp_keyboard(svc.texts, caller.lang, data.int_arg(), attending=True)
-        text = _attending_text(svc, caller.lang, message.text_html or "")
+        meeting = await svc.db.run(meeting_store.meeting_by_id, meeting_id=data.int_arg())
+        text = (_current_text(svc, caller.lang, meeting, message.text or "") if meeting is not None else None
+                ) or _attending_text(svc, caller.lang, message.text_html or "")
         with contextlib.suppress(BadRequest):  # a race with another edit: what it shows is still the answer
             if text is None:
                 if _same_keyboard(message.reply_markup, markup):
@@ -80,12 +85,26 @@ def _same_keyboard(shown: InlineKeyboardMarkup, wanted: InlineKeyboardMarkup) ->
     return labels(shown) == labels(wanted)
 
 
-def _attending_text(svc: Services, lang: str, html: str) -> str | None:
+def _current_text(svc: Services, lang: str, meeting: Meeting, shown: str) -> str | None:
+    """An out-of-date card (the meeting moved or changed since it was sent), redrawn with what holds now
+    under "会议有变动，以此为准" (trial T1): the card that confirms 参加 must not show the old time and place.
+    ``None`` when the card already shows the current details (compared as plain text, as Telegram keeps it)."""
+    current = view.card(svc.texts, lang, meeting, svc.settings.tz)
+    if _plain(current) in shown:
+        return None
+    return "\n".join([svc.texts.t("mtg.change.head", lang), current, svc.texts.t("mtg.answer.attend", lang)])
+
+
+def _plain(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def _attending_text(svc: Services, lang: str, shown_html: str) -> str | None:
     """The card's text with its leave answer line replaced by the attending one; ``None`` if it has none."""
     for status in ("pending", "approved", "declined"):
         line = str(svc.texts.t(f"mtg.answer.leave_{status}", lang))
-        if line in html:
-            return html.replace(line, str(svc.texts.t("mtg.answer.attend", lang)))
+        if line in shown_html:
+            return shown_html.replace(line, str(svc.texts.t("mtg.answer.attend", lang)))
     return None
 
 
@@ -97,6 +116,7 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     meeting = await svc.db.run(meeting_store.addressed_meeting, actor=caller.member, scope=caller.scope,
                                meeting_id=data.int_arg())
     rsvp_store.check_answerable(meeting, svc.clock.now())  # refused as 参加 is: the same toast
+    await svc.db.run(rsvp_store.check_may_ask_leave, meeting=meeting, member=caller.member)  # checked in: no 请假
     context.user_data[LEAVE_KEY] = meeting.id
     await send_to_member(context.bot, svc, caller.member, svc.texts.t("mtg.leave.ask", caller.lang,
                                                                       topic=meeting.topic))
@@ -136,11 +156,18 @@ async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     it; the member hears the decision through the outbox."""
     svc = services(context)
     approve = data.action in ("a", "xa")
-    row, member, meeting = await svc.db.run(leave.decide_leave, actor=caller.member, scope=caller.scope,
-                                            rsvp_id=data.int_arg(), approve=approve, now=svc.clock.now(),
-                                            change=data.action.startswith("x"))
-    outcome = "approved" if approve else "declined"
     query = update.callback_query
+    try:
+        row, member, meeting = await svc.db.run(leave.decide_leave, actor=caller.member, scope=caller.scope,
+                                                rsvp_id=data.int_arg(), approve=approve, now=svc.clock.now(),
+                                                change=data.action.startswith("x"))
+    except InvalidState as exc:
+        if exc.code in UNDECIDABLE and query is not None and query.message is not None:
+            # nobody can decide it any more (trial T2): the buttons go, the toast says why
+            with contextlib.suppress(BadRequest):
+                await query.edit_message_reply_markup(reply_markup=None)
+        raise
+    outcome = "approved" if approve else "declined"
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # "message is not modified": a double tap is done, not an error
             await query.edit_message_text(svc.texts.t(f"mtg.leave.{outcome}_by", caller.lang, name=member.name,

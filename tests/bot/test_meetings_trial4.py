@@ -80,7 +80,7 @@ async def test_recording_present_withdraws_the_request(session: OfflineSession) 
     shown = (await session.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
     assert "待审批" not in shown and "王五" in shown.split("出席：")[1].split("\n")[0]
     assert _answer(session) == ("attend", None)
-    assert "已经处理过" in await _toast(session, approve)
+    assert "王五 已签到出席" in await _toast(session, approve)  # trial T2: the secretary hears why
 
 
 async def test_an_undecided_request_is_said_so_once_the_meeting_is_over(
@@ -114,7 +114,7 @@ async def test_a_check_in_withdraws_the_request(session: OfflineSession, clock: 
     assert code is not None
     assert "签到成功" in (await session.send(WANG, f"/checkin {code.group(1)}"))[0].plain
     assert "待审批" not in (await session.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
-    assert "已经处理过" in await _toast(session, approve)
+    assert "王五 已签到出席" in await _toast(session, approve)  # trial T2: the secretary hears why
 
 
 async def test_a_secretary_who_hosted_is_given_the_command_not_told_to_ask_the_secretary(

@@ -40,6 +40,7 @@ from bot.context import SERVICES_KEY, Services
 from bot.errors import on_error
 from bot.feature import FEATURES_KEY, Feature, PollAnswerHandler, deep_link_table
 from bot.flood import FloodGuard, flood_check
+from bot.flow_store import FlowApplication, FlowStore
 from bot.flows import leave_notice
 from bot.handlers import (
     bank,
@@ -120,6 +121,9 @@ def build_application(
     if settings.telegram.base_file_url:
         builder = builder.base_file_url(settings.telegram.base_file_url)
     builder = builder.post_init(_post_init).post_shutdown(_post_shutdown)
+    db = database or Database(settings.database_url, echo=settings.database.echo)
+    # a half-finished conversation survives a restart (T3)
+    builder = builder.persistence(FlowStore(db)).application_class(FlowApplication)
     app = builder.build()
 
     commands = command_table(features)
@@ -127,7 +131,6 @@ def build_application(
     for command in commands:  # a command without texts fails here, at start-up
         texts.t(command.description_key, **description_params(settings))
         texts.t(command.usage_key)
-    db = database or Database(settings.database_url, echo=settings.database.echo)
     base = Services(
         settings=settings,
         db=db,

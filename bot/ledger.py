@@ -44,8 +44,8 @@ from storage.stats import Window
 # sheet key -> column widths (characters); headers are catalog keys ledger.<sheet>.<n>; TIMES: time columns
 SHEETS: dict[str, Sequence[int]] = {
     "members": (8, 14, 10, 10, 10, 18),
-    "meetings": (18, 12, 36, 18, 10, 10, 8, 8, 10, 10, 40, 16, 12),
-    "study": (14, 48, 28, 18, 18),
+    "meetings": (18, 12, 36, 18, 10, 10, 8, 8, 10, 10, 16, 32, 32, 16, 12),
+    "study": (14, 48, 48, 18, 18),
     "answers": (14, 18, 60, 36, 14, 8),
     "accuracy": (8, 60, 36, 8, 8, 10),
     "committee": (28, 8, 10, 10, 8, 10, 10, 10, 10),
@@ -70,18 +70,21 @@ def _book(texts: Catalog, lang: str, tz: tzinfo) -> Book:
 
 
 def _part(texts: Catalog, lang: str, heading: str | None, opening: str) -> str:
-    """Which 段 a 学习记录 row is: its heading, else its opening words (``storage.ledger.study_log`` says
-    why not its place in the plan)."""
+    """Which 段 a 学习记录 row is: its heading *and* its opening words — a long section is pushed in several
+    parts under one heading, and rows naming only the heading could not be told apart (trial T15).
+    ``storage.ledger.study_log`` says why not its place in the plan."""
+    opening = " ".join(opening.split())
+    if heading and opening:
+        return texts.plain("ledger.study_heading_opening", lang, heading=heading, text=opening)
     if heading:
         return heading
-    opening = " ".join(opening.split())
     return texts.plain("ledger.study_opening", lang, text=opening) if opening else "—"
 
 
 def _meeting_row(m: LedgerMeeting, yes: str, no: str, word: Callable[[str, str], str],
                  join: Callable[[Iterable[str]], str]) -> tuple[object, ...]:
     return (m.starts_at, word("meeting_kind", m.kind), m.topic, m.place, m.host, m.recorder, m.expected, m.present,
-            m.present_full, m.present_probationary, join(m.absent), join(m.makeup_done),
+            m.present_full, m.present_probationary, join(m.late), join(m.leave), join(m.absent), join(m.makeup_done),
             "" if m.quorum is None else (yes if m.quorum else no))
 
 

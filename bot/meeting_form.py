@@ -8,6 +8,7 @@ so places and topics may contain spaces.  Times are local (the branch timezone) 
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,6 +56,18 @@ def clean(text: str) -> str:
     return clean_text(text) or ""
 
 
+def _check_exists(text: str, year: int, month: int, day: int, hour: int, minute: int) -> None:
+    """A well-formed date that names no real day (2026-02-30, 13月, 25:00) is told as such: "看不懂" sent
+    the secretary looking for a typing mistake in the format when the day itself was wrong (trial T21)."""
+    if not 1 <= month <= 12:
+        raise FormError("no_month", text=text, month=month)
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise FormError("no_day", text=text, year=year, month=month, day=day, last=last)
+    if hour > 23 or minute > 59:
+        raise FormError("no_clock", text=text, clock=f"{hour}:{minute:02d}")
+
+
 def parse_start(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     """``2026-04-15 14:30`` (also ``4-15 14:30``, ``2026年4月15日 14:30``), local → UTC, in the future."""
     match = _DATE.match(text.strip())
@@ -63,12 +76,14 @@ def parse_start(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     year_text, month, day, hour, minute = match.groups()
     local_now = now.astimezone(tz)
     year = int(year_text) if year_text else local_now.year
+    _check_exists(text, year, int(month), int(day), int(hour), int(minute))
     try:
         local = datetime(year, int(month), int(day), int(hour), int(minute), tzinfo=tz)
         if not year_text and local < local_now:
             local = local.replace(year=year + 1)
-    except ValueError:
-        raise FormError("bad_time", text=text) from None
+    except ValueError:  # 2-29 without a year, rolled into a year that has none
+        raise FormError("no_day", text=text, year=year + 1, month=int(month), day=int(day),
+                        last=calendar.monthrange(year + 1, int(month))[1]) from None
     moment = local.astimezone(ZoneInfo("UTC"))
     if moment <= now:
         raise FormError("past", text=text)

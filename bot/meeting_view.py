@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import CallbackData
 from bot.config import Settings
 from bot.texts import Catalog, Safe
-from bot.words import join_names, kind_word, source_title
+from bot.words import join_names, kind_word, sentence_start, source_title
 from storage.attendance import Roster, RosterLine, Window
 from storage.members import get_branch
 from storage.models import Audience, Meeting, MeetingStatus
@@ -46,7 +46,7 @@ def audience_text(texts: Catalog, lang: str, meeting: Meeting) -> str:
 
 def card(texts: Catalog, lang: str, meeting: Meeting, tz: ZoneInfo) -> Safe:
     """The meeting as the ledger records it: kind, topic, time, place, host, recorder, who, agenda, materials."""
-    lines = [texts.t("mtg.card.head", lang, kind=kind_word(texts, lang, meeting.kind), id=meeting.id,
+    lines = [texts.t("mtg.card.head", lang, kind=sentence_start(kind_word(texts, lang, meeting.kind)), id=meeting.id,
                      topic=meeting.topic),
              texts.t("mtg.card.time", lang, start=when(texts, lang, meeting.starts_at, tz),
                      end=f"{meeting.ends_at.astimezone(tz):%H:%M}"),

@@ -79,6 +79,18 @@ def period_label(texts: Catalog, lang: str, period: Period) -> str:
     return texts.plain("stats.period", lang, start=f"{period.label_start:%Y-%m-%d}", end=f"{last_day:%Y-%m-%d}")
 
 
+def period_stamp(period: Period) -> str:
+    """The period as a file name carries it (``202603``, ``20260316-20260322``, ``all-20260410``): two
+    exports made the same day for different months must not share a name, and a saved copy must say which
+    month it holds — the export day said neither (trial T16)."""
+    if period.label_start is None:
+        return f"all-{period.label_end:%Y%m%d}"
+    if period.kind == "month":
+        return f"{period.label_start:%Y%m}"
+    last_day = period.label_end - timedelta(microseconds=1)
+    return f"{period.label_start:%Y%m%d}-{last_day:%Y%m%d}"
+
+
 def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "—"
 

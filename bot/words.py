@@ -115,5 +115,13 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 def file_word(name: str) -> str:
     """A display name made safe inside a file name (no path separators or characters a phone or Windows
-    refuses): a saved file is named after the branch people know, not its internal key."""
-    return _UNSAFE.sub("-", name).strip(" .-") or "-"
+    refuses): a saved file is named after the branch people know, not its internal key.  Spaces become
+    ``-`` too: "meeting-theme party day-0515.ics" breaks on a command line and in a link (trial T20)."""
+    return _UNSAFE.sub("-", "-".join(name.split())).strip(" .-") or "-"
+
+
+def sentence_start(text: str) -> str:
+    """``text`` with its first letter capitalised, for a word that opens a line or a card ("Party lecture
+    (#2)"): the catalog's English kinds are lower case to sit inside a sentence (trial T20).  Chinese text
+    is unchanged."""
+    return text[:1].upper() + text[1:]

@@ -137,6 +137,16 @@ def resumable_session(*, session: Session, member_id: int, now: datetime, idle: 
     return quiz, None
 
 
+def stop_session(*, session: Session, member_id: int, now: datetime, idle: timedelta) -> QuizSession | None:
+    """/cancel during a quiz: the member's session in progress ends here (``None``: none was).  Answers
+    given so far stay recorded; the question on screen is simply not asked (trial T14: /cancel said
+    "nothing in progress" while a question waited, and the member did not know how to leave)."""
+    quiz = active_session(session=session, member_id=member_id, now=now, idle=idle)
+    if quiz is not None:
+        _end(session, quiz, QuizSessionState.EXPIRED, now)
+    return quiz
+
+
 def _end(session: Session, quiz: QuizSession, state: QuizSessionState, now: datetime) -> None:
     quiz.state = state
     quiz.ended_at = now

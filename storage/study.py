@@ -129,17 +129,31 @@ def record_delivery(*, session: Session, member_id: int, unit_id: int, now: date
     return True
 
 
-def mark_read(*, session: Session, member_id: int, unit_id: int, now: datetime) -> bool:
-    """学完了: ``True`` the first time; a double tap changes nothing.  Only a unit sent to the member counts."""
+@dataclass(frozen=True)
+class ReadMark:
+    """What a 学完了 tap did: ``first`` (else a double tap), and whether the snippet was today's — an old
+    snippet's tap must not be thanked as "today's reading is done" while today's is still unread (T18)."""
+
+    first: bool
+    delivered_on: date  # the member's local day the snippet was pushed
+    today: bool
+
+
+def mark_read(*, session: Session, member_id: int, unit_id: int, now: datetime, tz: ZoneInfo) -> ReadMark:
+    """学完了: read the first time; a double tap changes nothing.  Only a unit sent to the member counts.
+    The day it is read is the day of the tap (``/me``'s and ``/stats``' study days), whichever day it was
+    pushed."""
     progress = session.exec(select(StudyProgress).where(StudyProgress.member_id == member_id,
                                                         StudyProgress.unit_id == unit_id)).first()
     if progress is None:
         raise NotFound("unit_not_found", id=unit_id)
-    if progress.read_at is not None:
-        return False
-    progress.read_at = now
-    session.add(progress)
-    return True
+    delivered_on = progress.delivered_at.astimezone(tz).date()
+    mark = ReadMark(first=progress.read_at is None, delivered_on=delivered_on,
+                    today=delivered_on == now.astimezone(tz).date())
+    if mark.first:
+        progress.read_at = now
+        session.add(progress)
+    return mark
 
 
 def mark_studied(*, session: Session, member_id: int, unit_ids: Sequence[int], now: datetime) -> int:

@@ -54,6 +54,7 @@ class Turnout:
     meeting: Meeting
     expected: tuple[Person, ...]
     came: frozenset[int]
+    late: frozenset[int]  # of those who came, marked 迟到 (the ledger records it, as /attendance does)
     leave: frozenset[int]  # excused: 请假 approved and not come after all, or marked excused
     reasons: dict[int, str]  # member id -> the reason they were away
     makeup_done: frozenset[int]
@@ -69,6 +70,11 @@ class Turnout:
         return [p for p in self.expected if p.id not in self.came]
 
     @property
+    def on_leave(self) -> list[Person]:
+        """Away on leave (/attendance's 请假), in the order expected."""
+        return [p for p in self.expected if p.id not in self.came and p.id in self.leave]
+
+    @property
     def missing(self) -> frozenset[int]:
         """Absent without leave (/attendance's 缺席)."""
         return frozenset(p.id for p in self.expected if p.id not in self.came and p.id not in self.leave)
@@ -80,6 +86,7 @@ def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) ->
         return []
     ids = [m.id for m in meetings if m.id is not None]
     came: dict[int, set[int]] = defaultdict(set)
+    late: dict[int, set[int]] = defaultdict(set)
     marked: dict[int, set[int]] = defaultdict(set)  # any attendance row: it decides over the 请假
     excused: dict[int, set[int]] = defaultdict(set)
     notes: dict[int, dict[int, str]] = defaultdict(dict)
@@ -89,6 +96,8 @@ def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) ->
         marked[meeting_id].add(member_id)
         if status in CAME:
             came[meeting_id].add(member_id)
+            if status == AttendanceStatus.LATE:
+                late[meeting_id].add(member_id)
         else:
             if status == EXCUSED:
                 excused[meeting_id].add(member_id)
@@ -117,6 +126,7 @@ def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) ->
         reasons.update({m: r for m, r in notes[meeting.id].items() if m in keep})
         result.append(Turnout(
             meeting=meeting, expected=expected, came=frozenset(came[meeting.id] & keep),
+            late=frozenset(late[meeting.id] & keep),
             leave=frozenset(excused[meeting.id] & keep), reasons=reasons,
             makeup_done=frozenset(done[meeting.id] & keep), makeup_owed=frozenset(owed[meeting.id] & keep)))
     return result

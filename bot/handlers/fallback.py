@@ -11,6 +11,7 @@ In the group the bot stays quiet: only a mention of it, or a secretary's file, i
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
@@ -19,6 +20,7 @@ from bot import group_manners
 from bot.commands import not_joined_key
 from bot.context import caller_lang, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
+from storage import quiz as quiz_store
 from storage.models import Role
 
 _BARE = re.compile(r"[\s。！!.，,~～✅☑️✔️]+")  # what a typed button label may carry besides its words
@@ -33,11 +35,19 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/cancel that no open flow took: there is nothing to cancel (not "no such command")."""
+    """/cancel that no open flow took: a quiz in progress ends (what a member typing /cancel under a
+    question wants, trial T14); otherwise there is nothing to cancel (not "no such command")."""
     svc = services(context)
     caller = await load_caller(update, svc)
     if caller is None:
         return
+    if caller.active and caller.member is not None and caller.member.id is not None:
+        ended = await svc.db.run(quiz_store.stop_session, member_id=caller.member.id, now=svc.clock.now(),
+                                 idle=timedelta(minutes=svc.settings.study.idle_minutes))
+        if ended is not None:
+            await reply(update, svc.texts.t("quiz.cancelled", caller.lang, answered=ended.position,
+                                            total=len(ended.question_ids)))
+            return
     await reply(update, svc.texts.t("unknown.nothing_to_cancel" if caller.active else not_joined_key(caller),
                                     caller.lang))
 

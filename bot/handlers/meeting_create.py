@@ -280,4 +280,5 @@ def wizard_conversation(ends: list[AnyHandler]) -> AnyHandler:
                     REPEAT: [CallbackQueryHandler(repeat_chosen, pattern=rf"{prefix}wr:")]},
             fallbacks=[CallbackQueryHandler(stray_kind, pattern=rf"{prefix}wk:"), *ends],
             conversation_timeout=PROMPT_TIMEOUT_S,
+            name="newmeeting_wizard", persistent=True,  # kept across a restart (bot.flow_store)
         )

@@ -34,7 +34,7 @@ from bot import meeting_form as form
 from bot import meeting_notices as notices
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
-from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
+from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg, member_arg
 from bot.confirm import CANCEL, Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
@@ -141,12 +141,14 @@ def _meeting_and_answer(*, session: Session, actor: Member, scope: Scope, meetin
 
 
 async def party_group(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/partygroup <name> <id>…`` — put members into a 党小组, for meetings addressed to it."""
+    """``/partygroup <name> <member>…`` — put members into a 党小组, for meetings addressed to it.  Members
+    are numbers or names, as /attendance and /stats take them (trial T6)."""
     svc = services(context)
     args = args_of(context)
     if len(args) < 2:
         raise UsageError()
-    ids = [int_arg(a) for a in args[1:]]
+    assert caller.member is not None
+    ids = [await member_arg(svc, caller.member.branch_id, a) for a in args[1:]]
     count = await svc.db.run(meeting_store.set_party_group, actor=caller.member, scope=caller.scope,
                              name=args[0][:32], member_ids=ids,
                              now=svc.clock.now())

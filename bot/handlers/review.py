@@ -240,6 +240,7 @@ def edit_conversation() -> ConversationHandler:  # type: ignore[type-arg]
                        MessageHandler(filters.COMMAND & private, leave_edit)],
             allow_reentry=True,
             conversation_timeout=EDIT_TIMEOUT_S,
+            name="review_edit", persistent=True,  # kept across a restart (bot.flow_store)
         )
 
 

@@ -242,6 +242,7 @@ def leave_conversation(ends: list[AnyHandler]) -> AnyHandler:
                                                              receive_reason))]},
             fallbacks=[*ends, attend], allow_reentry=True, conversation_timeout=PROMPT_TIMEOUT_S,
             per_chat=False,  # 请假 may be pressed in the group; the reason is typed in private
+            name="rsvp_leave", persistent=True,  # kept across a restart (bot.flow_store)
         )
 
 

@@ -36,6 +36,7 @@ from bot.stats_view import (
     is_period,
     parse_period,
     period_label,
+    period_stamp,
     render_branch,
     render_committee,
     render_member,
@@ -150,8 +151,8 @@ async def _send_branch_export(update: Update, svc: Services, caller: Caller, per
     buffer = io.BytesIO()
     counts = await svc.db.run(write_ledger, scope=caller.scope, branch_id=branch.id, window=period.window,
                               now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
-    day = svc.clock.now().astimezone(svc.settings.tz)
-    name = svc.texts.plain("stats.export_file", caller.lang, branch=file_word(branch.name), date=f"{day:%Y%m%d}")
+    name = svc.texts.plain("stats.export_file", caller.lang, branch=file_word(branch.name),
+                           period=period_stamp(period))
     caption = svc.texts.t("stats.export_caption", caller.lang, branch=branch.name,
                           period=period_label(svc.texts, caller.lang, period), meetings=counts["meetings"],
                           answers=counts["answers"])
@@ -180,8 +181,7 @@ async def _send_committee_export(update: Update, svc: Services, caller: Caller, 
                               window=period.window, now=now, tz=svc.settings.tz, texts=svc.texts, lang=caller.lang,
                               warn_since=now - timedelta(days=30 * svc.settings.schedule.inactivity_months),
                               out=buffer)
-    day = now.astimezone(svc.settings.tz)
-    name = svc.texts.plain("stats.committee_file", caller.lang, date=f"{day:%Y%m%d}")
+    name = svc.texts.plain("stats.committee_file", caller.lang, period=period_stamp(period))
     caption = svc.texts.t("stats.committee_caption", caller.lang, count=len(branches),
                           period=period_label(svc.texts, caller.lang, period), meetings=counts.get("meetings", 0))
     message = update.effective_message

@@ -188,13 +188,18 @@ async def done_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     """学完了: note the reading once; the button becomes "do a few questions"."""
     svc = services(context)
     assert caller.member is not None and caller.member.id is not None
-    first = await svc.db.run(study_store.mark_read, member_id=caller.member.id, unit_id=data.int_arg(),
-                             now=svc.clock.now())
+    mark = await svc.db.run(study_store.mark_read, member_id=caller.member.id, unit_id=data.int_arg(),
+                            now=svc.clock.now(), tz=svc.settings.tz)
     query = update.callback_query
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # a double tap: the buttons were already swapped
             await query.edit_message_reply_markup(snippet_markup(svc.texts, caller.lang, data.int_arg(), read=True))
-    return svc.texts.plain("study.toast_done" if first else "study.toast_already", caller.lang)
+    if not mark.first:
+        return svc.texts.plain("study.toast_already", caller.lang)
+    if not mark.today:  # an older snippet: noted as read, but not today's reading
+        return svc.texts.plain("study.toast_done_earlier", caller.lang, month=mark.delivered_on.month,
+                               day=mark.delivered_on.day)
+    return svc.texts.plain("study.toast_done", caller.lang)
 
 
 def _deliveries(svc: Services) -> list[DeliveryKind]:

@@ -17,6 +17,7 @@ attendance, 补学) and ``delivery`` (the outbox).  Conventions:
 from storage.models.delivery import (
     Delivery,
     DeliveryState,
+    FlowState,
 )
 from storage.models.meetings import (
     CAME,
@@ -62,8 +63,8 @@ from storage.models.study import (
 
 __all__ = [
     "CAME", "ROLE_RANK", "Attendance", "AttendanceStatus", "Audience", "AuditEntry", "Branch", "CheckinMiss",
-    "Delivery", "DeliveryState", "LeaveStatus", "Makeup", "Material", "Meeting", "MeetingKind", "MeetingSeries",
-    "MeetingStatus", "Member", "MemberStatus", "Origin", "PartyGroup", "PollMap", "Question", "QuestionRevision",
-    "QuestionStatus", "QuizAnswer", "QuizSession", "QuizSessionState", "ReviewItem", "Role", "Rsvp", "Standing",
-    "StudyProgress", "StudyUnit", "joined_before",
+    "Delivery", "DeliveryState", "FlowState", "LeaveStatus", "Makeup", "Material", "Meeting", "MeetingKind",
+    "MeetingSeries", "MeetingStatus", "Member", "MemberStatus", "Origin", "PartyGroup", "PollMap", "Question",
+    "QuestionRevision", "QuestionStatus", "QuizAnswer", "QuizSession", "QuizSessionState", "ReviewItem", "Role",
+    "Rsvp", "Standing", "StudyProgress", "StudyUnit", "joined_before",
 ]

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from storage.models.fields import utc_field
@@ -52,3 +52,14 @@ class Delivery(SQLModel, table=True):
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = utc_field()
+
+
+class FlowState(SQLModel, table=True):
+    """A half-finished conversation and the user data it keeps (a /newmeeting draft, the meeting a 请假
+    reason is for), so a restart in the middle of a flow does not lose it (trial T3; ``bot.flow_store``).
+    ``scope`` is ``user`` or ``conv:<flow name>``; ``value`` is the pickled value the bot wrote itself."""
+
+    scope: str = Field(max_length=64, primary_key=True)
+    key: str = Field(max_length=64, primary_key=True)
+    value: bytes = Field(sa_type=LargeBinary)
+    updated_at: datetime = utc_field()

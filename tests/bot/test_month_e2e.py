@@ -267,8 +267,8 @@ def names_after(text: str, label: str) -> list[str]:
 
 
 def ledger_rows(s: OfflineSession, branch_key: str, now: datetime) -> list[tuple[Any, ...]]:
-    """The 三会一课 rows the workbook must hold, from the rows: (kind, topic, 应到, 实到, 正式, 预备, absent, 补学,
-    quorum)."""
+    """The 三会一课 rows the workbook must hold, from the rows: (kind, topic, 应到, 实到, 正式, 预备, 迟到, 请假, 缺席,
+    补学, quorum).  请假: marked excused, or an approved leave with no attendance row (/attendance's rule)."""
     with db(s) as session:
         branch = session.exec(select(Branch).where(Branch.key == branch_key)).one()
         people = {m.id: m for m in counted(session, branch.id)}  # type: ignore[arg-type]
@@ -276,19 +276,27 @@ def ledger_rows(s: OfflineSession, branch_key: str, now: datetime) -> list[tuple
         for meeting in session.exec(select(Meeting).where(
                 Meeting.branch_id == branch.id, Meeting.status != "cancelled", Meeting.starts_at < now)
                 .order_by(col(Meeting.starts_at))).all():
-            came = {a.member_id for a in session.exec(select(Attendance).where(
-                Attendance.meeting_id == meeting.id, col(Attendance.status).in_(["present", "late"]))).all()}
-            reasons = {r.member_id: r.reason for r in session.exec(select(Rsvp).where(
-                Rsvp.meeting_id == meeting.id, Rsvp.response == "leave")).all()}
+            marks = {a.member_id: a for a in session.exec(select(Attendance).where(
+                Attendance.meeting_id == meeting.id)).all()}
+            came = {i for i, a in marks.items() if a.status in ("present", "late")}
+            late = [m.name for mid, m in people.items() if mid in marks and marks[mid].status == "late"]
+            leaves = session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.response == "leave")).all()
+            reasons = {r.member_id: r.reason for r in leaves}
+            reasons.update({i: a.note for i, a in marks.items() if a.note and i not in came})
+            excused = {i for i, a in marks.items() if a.status == "excused"} | {
+                r.member_id for r in leaves if r.leave_status == "approved" and r.member_id not in marks}
             done = {m.member_id for m in session.exec(select(Makeup).where(
                 Makeup.meeting_id == meeting.id, col(Makeup.completed_at).is_not(None))).all()}
             full = [m for m in people.values() if m.standing == Standing.FULL]
             full_came = sum(1 for m in full if m.id in came)
-            absent = [f"{m.name}（{reasons[m.id]}）" if reasons.get(m.id) else m.name
-                      for mid, m in people.items() if mid not in came]
+            away = [(mid, f"{m.name}（{reasons[m.id]}）" if reasons.get(m.id) else m.name)
+                    for mid, m in people.items() if mid not in came]
+            on_leave = [name for mid, name in away if mid in excused]
+            absent = [name for mid, name in away if mid not in excused]
             quorum = ("是" if full_came * 2 > len(full) else "否") if meeting.kind == "党员大会" else None
             rows.append((meeting.kind, meeting.topic, len(people), len(came), full_came, len(came) - full_came,
-                         "、".join(absent), "、".join(people[i].name for i in sorted(done)) or None, quorum))
+                         "、".join(late) or None, "、".join(on_leave) or None, "、".join(absent) or None,
+                         "、".join(people[i].name for i in sorted(done)) or None, quorum))
         return rows
 
 
@@ -303,7 +311,7 @@ def people_in(book: Any) -> set[str]:
     for sheet in ("学习记录", "答题记录"):
         found |= {r[0] for r in book[sheet].iter_rows(min_row=2, values_only=True)}
     for row in book["三会一课台账"].iter_rows(min_row=2, values_only=True):
-        found |= {name.split("（")[0] for name in (row[10] or "").split("、") if name}
+        found |= {name.split("（")[0] for column in (10, 11, 12) for name in (row[column] or "").split("、") if name}
     return found
 
 
@@ -346,7 +354,8 @@ async def test_a_month_of_two_branches_and_the_figures(bot: OfflineSession) -> N
     assert book.sheetnames == ["党员名册", "三会一课台账", "学习记录", "答题记录", "题目正确率"]
     got = [(r[1], r[2], *r[6:]) for r in book["三会一课台账"].iter_rows(min_row=2, values_only=True)]
     assert got == ledger_rows(bot, "jia", now)
-    assert got[0][-1] == "是" and "王五（去外地出差）" in got[0][6] and got[0][7] == "王五"
+    # his approved leave is 请假 (trial T4: not filed under 缺席), and he did the 补学 all the same
+    assert got[0][-1] == "是" and "王五（去外地出差）" in got[0][7] and not got[0][8] and got[0][9] == "王五"
     assert len(list(book["答题记录"].iter_rows(min_row=2))) == want["quiz"][2]
     assert people_in(book) == {"甲书记", "张三", "王五", "赵六", "钱七"}  # not 乙支部's, not the committee admin
 

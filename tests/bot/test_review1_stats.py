@@ -109,4 +109,5 @@ async def test_the_study_log_never_numbers_a_part_otherwise_than_the_member_saw_
     clock.advance(timedelta(minutes=5))
     book = load_workbook(io.BytesIO((await study.send(SECRETARY_ID, "/export"))[0].file_bytes or b""))
     rows = list(book["学习记录"].iter_rows(min_row=2, values_only=True))
-    assert [row[2] for row in rows] == [unit.heading or f"「{opening}…」"], rows
+    named = f"{unit.heading}：「{opening}…」" if unit.heading and opening else unit.heading or f"「{opening}…」"
+    assert [row[2] for row in rows] == [named], rows  # heading and first words (trial T15)

@@ -77,4 +77,4 @@ def test_figures_chart_and_ledger_count_a_held_meeting_as_its_roster_does(db: Da
         (row,) = ledger.meeting_ledger(session=s, scope=everyone, branch_id=branch_id, window=month, now=AFTER)
     assert (figures.attendances, figures.expected_attendances) == (2, 3)
     assert [(p.attendances, p.expected_attendances) for p in week] == [(2, 3)]
-    assert (row.expected, row.present, row.absent, row.quorum) == (3, 2, ("王五（出差）",), True)
+    assert (row.expected, row.present, row.leave, row.absent, row.quorum) == (3, 2, ("王五（出差）",), (), True)

@@ -56,6 +56,7 @@ from storage.models import (  # noqa: E402
     Member,
     MemberStatus,
     Question,
+    QuestionStatus,
     QuizAnswer,
     QuizSession,
     QuizSessionState,
@@ -98,6 +99,7 @@ class Tally:
         self.cpu = 0.0
         self.updates = 0
         self.calls = 0
+        self.members = 0
 
     async def feed(self, session: OfflineSession, update: dict[str, object]) -> None:
         calls = len(session.api.calls)
@@ -155,6 +157,17 @@ def _echo_app(request: OfflineRequest, clock: FakeClock) -> Application:  # type
     return app
 
 
+def _enough_members(db: Database, members: int, answers: int) -> int:
+    """At least as many members as the answers need: one member answers each published question once in a
+    day (wrong ones come back only on a later day), so a bank of 7 serves 7 answers a member — the shipped bank
+    shrinks as the examiners' refusals grow, and a fixed count would run a member dry (``/quiz`` then starts
+    no session)."""
+    with db.session() as s:
+        published = len(s.exec(select(Question.id).where(Question.status == QuestionStatus.PUBLISHED)).all())
+    assert published, "no published question: /publishall published nothing"
+    return max(members, -(-answers // published))
+
+
 async def bench(members: int, answers: int, echoes: int, rounds: int) -> tuple[Tally, Tally]:
     """Both bots side by side in one process, timed in alternating rounds (a slice of the answers, then a
     slice of the echoes): a machine whose load changes during the run slows both alike."""
@@ -171,6 +184,7 @@ async def bench(members: int, answers: int, echoes: int, rounds: int) -> tuple[T
             await session.send(SECRETARY, "/start")
             await session.send(SECRETARY, "/publishall")
             await session.press(SECRETARY, 1)
+            members = _enough_members(db, members, answers)
             users = [20_000 + n for n in range(members)]
             for tg in users:
                 api.add_user(tg, f"党员{tg}")
@@ -178,6 +192,7 @@ async def bench(members: int, answers: int, echoes: int, rounds: int) -> tuple[T
             echo_api.add_user(30_000, "回声")
             await echo_session.send(30_000, "warm-up")
             quiz, echo = Tally(), Tally()
+            quiz.members = members
             n = e = 0
             for r in range(1, rounds + 1):
                 while n < answers * r // rounds:
@@ -230,7 +245,8 @@ def bench_push(members: int) -> tuple[float, float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--members", type=int, default=40)  # 20 ran out of the 16-question bank
+    parser.add_argument("--members", type=int, default=40,
+                        help="at least; raised to what the published bank needs for --answers")
     parser.add_argument("--answers", type=int, default=400)
     parser.add_argument("--echo", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=8, help="alternations between the two bots")
@@ -245,6 +261,7 @@ def main() -> None:
           f"{echo.seconds / args.echo * 1000:.2f} ms wall, {echo.cpu / args.echo * 1000:.2f} ms CPU each)")
     print(f"ratio    {(n / quiz.seconds) / (args.echo / echo.seconds):7.2f} × the echo bot by wall time, "
           f"{(n / quiz.cpu) / (args.echo / echo.cpu):.2f} × by CPU time (target ≥ 0.5)")
+    print(f"members  {quiz.members} (each answers the published bank at most once, as on one day)")
     print(f"per answer {quiz.updates / n:.2f} updates and {quiz.calls / n:.2f} Bot API calls "
           "(the echo bot: 1 and 1 per update)")
     if not args.push_members:

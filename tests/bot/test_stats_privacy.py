@@ -69,7 +69,7 @@ async def test_a_secretary_sees_only_their_branch(world: OfflineSession) -> None
     other = (await world.send(SEC_B, f"/stats {ids['张三']}"))[0].plain  # a member of the other branch
     assert "张三" not in other and "没有编号" in other
     workbook = (await world.send(SEC_B, "/export"))[0]
-    assert workbook.kind == "document" and workbook.file_name == "台账-乙支部-20260320.xlsx"  # the name, not the key
+    assert workbook.kind == "document" and workbook.file_name == "台账-乙支部-202603.xlsx"  # the name, not the key
     assert "抱歉" in (await world.send(SEC_B, "/committee"))[0].plain
 
 

@@ -296,6 +296,22 @@ def render_leave_decision(texts: Catalog, settings: Settings, session: Session, 
     return Outgoing(text=text)
 
 
+def render_excused(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """请假 the secretary recorded (``/attendance ID NAME 请假``) for a member who had not asked or was
+    declined, to that member, with what the 补学 will hold; ``None`` once the record says otherwise."""
+    recorded = leave.current_excused(session, row)
+    member = _recipient(session, row)
+    if recorded is None or member is None:
+        return None
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=recorded.meeting_id)
+    if meeting is None:
+        return None
+    lang = texts.lang(member.language)
+    text = texts.t("mtg.leave.recorded", lang, topic=meeting.topic, start=when(texts, lang, meeting.starts_at,
+                                                                             settings.tz))
+    return Outgoing(text=Safe(text + texts.t(_makeup_promise(settings, session, meeting), lang)))
+
+
 def _makeup_promise(settings: Settings, session: Session, meeting: Meeting) -> str:
     """What the 补学 after the meeting will hold, as it stands now (trial V18): the materials and their quiz,
     the materials alone, or nothing to read — then the secretary arranges it."""
@@ -321,6 +337,7 @@ def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
         DeliveryKind(reminders.MAKEUP, partial(meeting_makeup.render_makeup, texts, settings), KindPolicy()),
         DeliveryKind(leave.REQUEST, partial(render_leave_request, texts, settings), resend),
         DeliveryKind(leave.DECISION, partial(render_leave_decision, texts, settings), resend),
+        DeliveryKind(leave.EXCUSED, partial(render_excused, texts, settings), resend),
     ]
 
 

@@ -119,21 +119,24 @@ def question_text(texts: Catalog, lang: str, quiz: QuizSession, q: Question, num
 
 
 def question_markup(texts: Catalog, lang: str, quiz: QuizSession, q: Question) -> InlineKeyboardMarkup | None:
-    sid, pos = quiz.id, quiz.position
+    """The answer buttons.  Each carries the revision of the wording it sits under (last argument), so a tap
+    on an older showing of the question (before a /quiz resume, with a revision in between) is refused
+    rather than graded against options it never showed."""
+    sid, pos, rev = quiz.id, quiz.position, q.revision
     if q.qtype == "single":
-        letters = [_button(LETTERS[i], QUIZ, "a", sid, pos, i) for i in range(len(q.options))]
+        letters = [_button(LETTERS[i], QUIZ, "a", sid, pos, i, rev) for i in range(len(q.options))]
         return InlineKeyboardMarkup([letters[:4], letters[4:]] if len(letters) > 4 else [letters])
     if q.qtype == "truefalse":  # the bank's options are 正确 / 错误; the buttons speak the member's language
         labels = [texts.plain(key, lang) for key in ("quiz.btn_true", "quiz.btn_false")]
         if tuple(q.options) != TRUE_FALSE:
             labels = [f"✔️ {q.options[0]}", f"✖️ {q.options[1]}"]
-        return InlineKeyboardMarkup([[_button(labels[0], QUIZ, "a", sid, pos, 0),
-                                      _button(labels[1], QUIZ, "a", sid, pos, 1)]])
+        return InlineKeyboardMarkup([[_button(labels[0], QUIZ, "a", sid, pos, 0, rev),
+                                      _button(labels[1], QUIZ, "a", sid, pos, 1, rev)]])
     if q.qtype == "multiple":
         marks = [("✓ " if i in quiz.selected else "") + LETTERS[i] for i in range(len(q.options))]
-        toggles = [_button(mark, QUIZ, "t", sid, pos, i) for i, mark in enumerate(marks)]
+        toggles = [_button(mark, QUIZ, "t", sid, pos, i, rev) for i, mark in enumerate(marks)]
         rows = [toggles[:4], toggles[4:]] if len(toggles) > 4 else [toggles]
-        return InlineKeyboardMarkup([*rows, [_button(texts.plain("quiz.btn_submit", lang), QUIZ, "s", sid, pos)]])
+        return InlineKeyboardMarkup([*rows, [_button(texts.plain("quiz.btn_submit", lang), QUIZ, "s", sid, pos, rev)]])
     return None  # 填空: the member types the answer
 
 

@@ -6,6 +6,8 @@ them (``bot/meeting_notices.py``), in the reader's language then::
 
     leave request   mtg.leavereq:<rsvp>:<requested at>:<secretary>   [批准][不批准] to each secretary
     leave decision  mtg.leave:<rsvp>:<n>                            批准 / 不批准 to the member (n-th decision)
+    leave recorded  mtg.excused:<meeting>:<member>:<n>              请假 the secretary recorded, to the member
+                                                                    (who never asked, or was declined; n-th time)
 
 A member who asks again (or says 参加 instead) makes the older request rows stale, and a secretary who
 changes a decision makes the older decision stale: the renderer compares the row with the answer as it
@@ -24,11 +26,12 @@ from scheduler.outbox import enqueue
 from storage import attendance
 from storage import rsvp as rsvp_store
 from storage.members import secretaries_of
-from storage.models import AttendanceStatus, Delivery, LeaveStatus, Meeting, Member, Rsvp
+from storage.models import Attendance, AttendanceStatus, Delivery, LeaveStatus, Meeting, Member, Rsvp
 from storage.scope import Scope
 
 REQUEST = "mtg.leavereq"
 DECISION = "mtg.leave"
+EXCUSED = "mtg.excused"
 
 
 def stamp(moment: datetime | None) -> float:
@@ -65,21 +68,37 @@ def mark_attendance(*, session: Session, actor: Member, meeting_id: int, member_
                     status: AttendanceStatus, note: str | None, now: datetime, scope: Scope | None = None
                     ) -> tuple[Meeting, Member]:
     """A secretary's ``/attendance`` mark; when it approves the member's pending 请假 (recorded 请假), the
-    member hears it as from the 批准 button (trial T5) — the ledger is another way to decide, not a silent one."""
+    member hears it as from the 批准 button (trial T5) — the ledger is another way to decide, not a silent one.
+    Recorded 请假 for a member who never asked (or was declined) is told too: it excuses them and brings a
+    补学, which they should not learn of only when the 补学 arrives.  Not told: a 请假 they already know was
+    approved, the same 请假 recorded again, and 缺席 / 迟到 / 出席 (what they did themselves)."""
     asked = rsvp_store.rsvp_of(session=session, meeting_id=meeting_id, member_id=member_id)
-    pending = asked is not None and asked.response == "leave" and asked.leave_status == LeaveStatus.PENDING
+    leave = (asked.leave_status if asked is not None and asked.response == "leave" else None)
+    before = session.exec(select(Attendance.status).where(Attendance.meeting_id == meeting_id,
+                                                          Attendance.member_id == member_id)).first()
     meeting, member = attendance.mark(session=session, actor=actor, meeting_id=meeting_id, member_id=member_id,
                                       status=status, note=note, now=now, scope=scope)
-    if asked is not None and pending and asked.leave_status == LeaveStatus.APPROVED:
+    if asked is not None and leave == LeaveStatus.PENDING and asked.leave_status == LeaveStatus.APPROVED:
         _queue_decision(session, asked, member, meeting, now)
+    elif status == AttendanceStatus.EXCUSED and before != AttendanceStatus.EXCUSED and leave != LeaveStatus.APPROVED:
+        prefix = f"{EXCUSED}:{meeting_id}:{member_id}:"
+        enqueue(session=session, branch_id=meeting.branch_id, kind=EXCUSED,
+                dedup_key=f"{prefix}{_count(session, prefix) + 1}",
+                chat_id=member.chat_id or member.tg_user_id, member_id=member.id, subject_id=meeting.id,
+                payload={"meeting": meeting_id, "member": member_id}, due_at=now, now=now)
     return meeting, member
+
+
+def _count(session: Session, prefix: str) -> int:
+    """How many rows were queued under keys starting with ``prefix`` (the next one is numbered after them)."""
+    return int(session.exec(select(func.count()).select_from(Delivery)
+                            .where(col(Delivery.dedup_key).startswith(prefix))).one())
 
 
 def _queue_decision(session: Session, row: Rsvp, member: Member, meeting: Meeting, now: datetime) -> None:
     prefix = f"{DECISION}:{row.id}:"
-    earlier = session.exec(select(func.count()).select_from(Delivery)
-                           .where(col(Delivery.dedup_key).startswith(prefix))).one()
-    enqueue(session=session, branch_id=meeting.branch_id, kind=DECISION, dedup_key=f"{prefix}{earlier + 1}",
+    enqueue(session=session, branch_id=meeting.branch_id, kind=DECISION,
+            dedup_key=f"{prefix}{_count(session, prefix) + 1}",
             chat_id=member.chat_id or member.tg_user_id, member_id=member.id, subject_id=meeting.id,
             payload={"rsvp": row.id, "decision": str(row.leave_status)}, due_at=now, now=now)
 
@@ -99,4 +118,17 @@ def current_decision(session: Session, delivery: Delivery) -> Rsvp | None:
         return None
     newest = session.exec(select(func.max(Delivery.id)).where(
         Delivery.kind == DECISION, col(Delivery.dedup_key).startswith(f"{DECISION}:{row.id}:"))).one()
+    return row if newest == delivery.id else None
+
+
+def current_excused(session: Session, delivery: Delivery) -> Attendance | None:
+    """The recorded 请假 an excused row carries, if it still stands (the record not changed since, and no
+    later row for the same member and meeting)."""
+    meeting_id, member_id = int(str(delivery.payload.get("meeting", 0))), int(str(delivery.payload.get("member", 0)))
+    row = session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id,
+                                                Attendance.member_id == member_id)).first()
+    if row is None or row.status != AttendanceStatus.EXCUSED:
+        return None
+    newest = session.exec(select(func.max(Delivery.id)).where(
+        Delivery.kind == EXCUSED, col(Delivery.dedup_key).startswith(f"{EXCUSED}:{meeting_id}:{member_id}:"))).one()
     return row if newest == delivery.id else None

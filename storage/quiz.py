@@ -51,6 +51,7 @@ class Outcome(StrEnum):
     WITHDRAWN = "withdrawn"  # the question was retired or unpublished meanwhile: skipped, nothing recorded
     WRONG_TYPE = "wrong_type"  # text typed while a button question waits, or a tap on a 填空
     EMPTY = "choose_first"  # 提交 with no option chosen
+    STALE = "stale"  # a button under an older wording than the one the session now shows (a /quiz resume)
 
 
 @dataclass(frozen=True)

@@ -220,9 +220,11 @@ def _as_shown(connection: Connection, quiz: QuizSession, question: Question) -> 
 
 def answer(*, connection: Connection, questions: QuestionCache, member_id: int, session_id: int, position: int,
            now: datetime, idle: timedelta, chosen: Sequence[int] | None = None,
-           typed: str | None = None) -> AnswerResult:
+           typed: str | None = None, revision: int | None = None) -> AnswerResult:
     """Grade and record the answer to the question at ``position``: options tapped, the 多选 options toggled
-    so far (``chosen`` ``None``), or text typed.  The next question is read in the same transaction."""
+    so far (``chosen`` ``None``), or text typed.  The next question is read in the same transaction.
+    ``revision``: the wording the tapped buttons were drawn under; another than the one shown now (an older
+    showing, before a /quiz resume) is refused, since its option numbers may name other options now."""
     quiz, refused = _checked(connection, member_id, session_id, position, now, idle)
     if refused is not None:
         return refused
@@ -232,6 +234,8 @@ def answer(*, connection: Connection, questions: QuestionCache, member_id: int, 
         _advance(connection, quiz, position, correct=False, now=now)
         return _after(connection, quiz, Outcome.WITHDRAWN, None, position, following=following)
     question = _as_shown(connection, quiz, question)
+    if revision is not None and revision != question.revision:
+        return AnswerResult(Outcome.STALE, quiz)
     if (typed is not None) != (question.qtype == "fill"):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     if typed is not None:
@@ -288,8 +292,8 @@ def _save_card(connection: Connection, card: dict[str, Any] | None, *, branch_id
 
 
 def toggle(*, connection: Connection, questions: QuestionCache, member_id: int, session_id: int, position: int,
-           option: int, now: datetime, idle: timedelta) -> AnswerResult:
-    """A 多选 option switched on or off; nothing is graded until 提交."""
+           option: int, now: datetime, idle: timedelta, revision: int | None = None) -> AnswerResult:
+    """A 多选 option switched on or off; nothing is graded until 提交 (``revision`` as for :func:`answer`)."""
     quiz, refused = _checked(connection, member_id, session_id, position, now, idle)
     if refused is not None:
         return refused
@@ -297,6 +301,8 @@ def toggle(*, connection: Connection, questions: QuestionCache, member_id: int, 
     question, _card, _following = _step(connection, questions, quiz)
     if question is not None:
         question = _as_shown(connection, quiz, question)  # the options as on screen, redrawn as they were
+        if revision is not None and revision != question.revision:
+            return AnswerResult(Outcome.STALE, quiz)
     if question is None or question.qtype != "multiple" or not 0 <= option < len(question.options):
         return AnswerResult(Outcome.WRONG_TYPE, quiz, question)
     selected = sorted(set(quiz.selected) ^ {option})

@@ -185,11 +185,21 @@ def _shows(update: Update, data: CallbackData) -> bool:
     return False
 
 
+# outcomes after which the tapped message's buttons can never do anything again
+_DROP_BUTTONS = (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED, quiz_store.Outcome.STALE)
+
+
 async def _drop_buttons(update: Update, data: CallbackData) -> None:
     query = update.callback_query
     if query is not None and query.message is not None and _shows(update, data):
         with contextlib.suppress(BadRequest):  # already without them (a double tap)
             await query.edit_message_reply_markup(None)
+
+
+def _revision(data: CallbackData, index: int) -> int | None:
+    """The question revision a button was drawn under; ``None`` for a button drawn before buttons carried it
+    (those are graded as before: against the showing the session records)."""
+    return data.int_arg(index) if len(data.args) > index else None
 
 
 async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
@@ -200,8 +210,9 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     chosen = [data.int_arg(2, low=0, high=MAX_OPTIONS)] if data.action == "a" else None
     result = await svc.db.run_quick(quiz_answer.answer, questions=svc.questions, member_id=caller.member.id,
                                     session_id=data.int_arg(0), position=data.int_arg(1, low=0, high=MAX_POSITION),
-                                    now=svc.clock.now(), idle=_idle(svc), chosen=chosen)
-    if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
+                                    now=svc.clock.now(), idle=_idle(svc), chosen=chosen,
+                                    revision=_revision(data, 3 if data.action == "a" else 2))
+    if result.outcome in _DROP_BUTTONS:
         await _drop_buttons(update, data)
     return await _after_answer(update, svc, caller, result)
 
@@ -214,9 +225,9 @@ async def toggle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     result = await svc.db.run_quick(quiz_answer.toggle, questions=svc.questions, member_id=caller.member.id,
                                     session_id=data.int_arg(0), position=data.int_arg(1, low=0, high=MAX_POSITION),
                                     option=data.int_arg(2, low=0, high=MAX_OPTIONS), now=svc.clock.now(),
-                                    idle=_idle(svc))
+                                    idle=_idle(svc), revision=_revision(data, 3))
     if result.outcome != quiz_store.Outcome.RECORDED or result.quiz is None or result.question is None:
-        if result.outcome in (quiz_store.Outcome.ALREADY, quiz_store.Outcome.EXPIRED):
+        if result.outcome in _DROP_BUTTONS:
             await _drop_buttons(update, data)
         return svc.texts.plain(f"quiz.toast.{result.outcome.value}", caller.lang)
     query = update.callback_query

@@ -193,6 +193,13 @@ async def test_an_answer_records_the_revision_it_was_given_to_even_when_the_word
     with other.session() as s:
         s.execute(update(_Q).where(_Q.c.id == second.id).values(revision=2, stem=second.stem + "（第二版）"))
     other.dispose()
+    if second.qtype != "fill":
+        # its buttons were drawn under revision 1 and the store now knows only revision 2 as the one shown (the
+        # timestamp untouched): a tap is refused as stale (review R3); had memory served revision 1, it counted
+        before = _recorded(study)
+        await study.press(MEMBER, 1)
+        assert _recorded(study) == before
+        await study.send(MEMBER, "/quiz")  # shown again: revision 2's buttons
     replies = await answer(study, MEMBER, right=True)
     assert any("（第二版）" in m.plain for m in replies)
     with db_of(study).session() as s:

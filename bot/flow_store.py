@@ -19,7 +19,8 @@ A restored flow expires as a live one does (review R2.1): PTB arms a conversatio
 handler returns a state, so a restored prompt would otherwise wait for ever and file an unrelated text days
 later as a leave reason.  Each row's ``updated_at`` (the bot's clock, UTC) says when the flow last moved:
 rows past their handler's ``conversation_timeout`` are deleted on load, and a restored state whose deadline
-passes while the bot runs is ended before the next update is handled.  The user_data key a flow keeps
+passes while the bot runs is ended before the next update is handled (a live one too: its END is
+then written at once, not at PTB's next persistence run).  The user_data key a flow keeps
 (``flow_keys``) goes with it.  A row that cannot be decoded is logged and deleted, never a failed start
 (R2.2); rows of flows no longer registered are deleted at start-up, and :func:`prune_flows` drops what
 a timeout left behind (R2.3).
@@ -117,8 +118,9 @@ class FlowStore(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]])
         self.timeouts: dict[str, timedelta] = {}  # set by FlowApplication from its persistent handlers
         self._ready = False
         self._written: dict[tuple[str, str], bytes] = {}  # what the store holds, as last read or written
-        self._users: dict[int, dict[Any, Any]] = {}  # the user_data handed to PTB (the same dicts it holds)
-        self._restored: dict[tuple[str, ConversationKey], datetime] = {}  # restored state → its deadline
+        # the user_data PTB holds: first what was loaded (PTB keeps these dicts), then the Application's own
+        self.users: Mapping[int, dict[Any, Any]] = {}
+        self._deadlines: dict[tuple[str, ConversationKey], datetime] = {}  # open flow → when it times out
 
     async def _write(self, scope: str, key: str, value: object | None) -> None:
         """Store ``value`` (``None``: remove it) unless the store already holds exactly that: every update
@@ -141,17 +143,17 @@ class FlowStore(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]])
     async def _forget_key(self, name: str, conv_key: ConversationKey) -> None:
         """The flow ``name`` of the user in ``conv_key`` ended: the user_data key it kept goes too."""
         flow_key = self.flow_keys.get(name)
-        data = self._users.get(int(conv_key[-1]))  # every flow is per user: the user id is the key's last
+        data = self.users.get(int(conv_key[-1]))  # every flow is per user: the user id is the key's last
         if flow_key is not None and data is not None and data.pop(flow_key, None) is not None:
             await self._write(USER, str(conv_key[-1]), data or None)
 
     def due(self) -> list[tuple[str, ConversationKey]]:
-        """Restored states whose flow's timeout has passed since they last moved."""
+        """Open flows (restored or live) whose timeout has passed since they last moved."""
         now = self.now()
-        return [entry for entry, deadline in self._restored.items() if deadline <= now]
+        return [entry for entry, deadline in self._deadlines.items() if deadline <= now]
 
     async def expire(self, name: str, conv_key: ConversationKey) -> None:
-        self._restored.pop((name, conv_key), None)
+        self._deadlines.pop((name, conv_key), None)
         await self.update_conversation(name, conv_key, None)
         await self._forget_key(name, conv_key)
 
@@ -167,14 +169,16 @@ class FlowStore(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]])
     # ------------------------------------------------------------------ user_data
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         rows = await self._run(_rows, USER)
+        loaded: dict[int, dict[Any, Any]] = {}
+        self.users = loaded
         for key, blob, _at in rows:
             try:
-                self._users[int(key)] = pickle.loads(blob)
+                loaded[int(key)] = pickle.loads(blob)
             except Exception as exc:  # one bad row must not stop the bot from starting (R2.2)
                 await self._drop_bad(USER, key, exc)
                 continue
             self._written[(USER, key)] = blob
-        return self._users
+        return loaded
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
         await self._write(USER, str(user_id), data or None)
@@ -204,11 +208,18 @@ class FlowStore(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]])
             self._written[(scope, key)] = blob
             states[conv_key] = state
             if deadline is not None:
-                self._restored[(name, conv_key)] = deadline
+                self._deadlines[(name, conv_key)] = deadline
         return states
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        self._restored.pop((name, key), None)  # it moved: PTB's own timeout applies from here
+        # it moved: its deadline runs from now, on the bot's clock (PTB's own timer runs on the wall clock
+        # and only ends the state in memory: the END is written, and the flow's key popped, by expire)
+        self._deadlines.pop((name, key), None)
+        timeout = self.timeouts.get(name)
+        if new_state is not None and timeout is not None:
+            self._deadlines[(name, key)] = self.now() + timeout
+        if new_state is not None:  # PTB reports only a conversation that moved: restamp updated_at even
+            self._written.pop((_conv(name), json.dumps(list(key))), None)  # when it re-entered the same state
         await self._write(_conv(name), json.dumps(list(key)), new_state)
 
     # ------------------------------------------------------------------ not kept
@@ -245,7 +256,7 @@ class FlowStore(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]])
 
 class FlowApplication(Application):  # type: ignore[type-arg]
     """The Application, writing the persistence through after every update it handles (see UPDATE_SECONDS),
-    and ending restored flows whose timeout passed before it handles the next update (R2.1)."""
+    and ending open flows whose timeout passed before it handles the next update (R2.1)."""
 
     def _persistent(self) -> dict[str, ConversationHandler]:  # type: ignore[type-arg]
         return {h.name: h for group in self.handlers.values() for h in group
@@ -259,9 +270,10 @@ class FlowApplication(Application):  # type: ignore[type-arg]
                               for name, h in handlers.items() if (t := h.conversation_timeout) is not None}
         await super().initialize()
         if isinstance(store, FlowStore):
+            store.users = self.user_data  # live users' data too (a read-only view of the same dicts)
             await store.forget_flows(list(handlers))
 
-    async def _expire_restored(self) -> None:
+    async def _expire_deadlines(self) -> None:
         store = self.persistence
         if not isinstance(store, FlowStore):
             return
@@ -281,7 +293,7 @@ class FlowApplication(Application):  # type: ignore[type-arg]
 
     async def process_update(self, update: object) -> None:
         if isinstance(update, Update):
-            await self._expire_restored()
+            await self._expire_deadlines()
         await super().process_update(update)
         if self.persistence is not None and isinstance(update, Update):
             await self.update_persistence()

@@ -88,6 +88,26 @@ async def test_a_restored_flow_times_out_while_the_bot_runs(tmp_path: Path, cloc
         assert _leaves(s) == []
 
 
+async def test_a_live_flow_times_out_on_the_bots_clock(tmp_path: Path, clock: FakeClock, db_url: str) -> None:
+    """No restart: the prompt's END and its key are written when the next update comes, not an hour later
+    (so a restart in that hour cannot bring the timed-out flow back)."""
+    settings = _settings(tmp_path, db_url)
+    async with factories.offline_bot(settings, clock) as s:  # type: ignore[arg-type]
+        await start_secretary(s)
+        s.api.add_user(ZHANG, "张三")
+        await s.send(ZHANG, f"/start {INVITE}")
+        await s.send(SECRETARY_ID, "/newmeeting 党员大会 | 2026-04-20 14:30 | 三楼会议室 | 动员部署会")
+        await s.send(ZHANG, "/meeting 1")
+        await s.press(ZHANG, 2)  # 请假
+        assert [k for k in _rows(s) if k[0] == "conv:rsvp_leave"]
+        clock.advance(timedelta(seconds=PROMPT_TIMEOUT_S + 1))
+        await s.send(SECRETARY_ID, "/me")  # anybody's update
+        assert _rows(s) == {}, _rows(s)
+        told = await s.send(ZHANG, "好的谢谢")
+        assert not any("已提交请假申请" in m.plain for m in told), [m.plain for m in told]
+        assert _leaves(s) == []
+
+
 async def test_a_fresh_restored_flow_still_works(tmp_path: Path, clock: FakeClock, db_url: str) -> None:
     """The expiry must not end a flow inside its timeout (the T3 behaviour stays)."""
     settings = _settings(tmp_path, db_url)

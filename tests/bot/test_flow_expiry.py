@@ -159,6 +159,19 @@ async def test_rows_do_not_grow(tmp_path: Path, clock: FakeClock, db_url: str) -
         assert set(_rows(s)) == {("user", "2"), ("conv:rsvp_leave", "[2]")}
 
 
+async def test_a_strangers_language_row_goes_once_they_join(tmp_path: Path, clock: FakeClock, db_url: str) -> None:
+    settings = _settings(tmp_path, db_url)
+    async with factories.offline_bot(settings, clock) as s:  # type: ignore[arg-type]
+        await start_secretary(s)
+        s.api.add_user(ZHANG, "张三")
+        await s.send(ZHANG, "/lang en")
+        assert ("user", str(ZHANG)) in _rows(s)  # a stranger's choice has nowhere else to live
+        await s.send(ZHANG, f"/start {INVITE}")
+        told = await s.send(ZHANG, "/me")
+        assert ("user", str(ZHANG)) not in _rows(s), _rows(s)
+        assert "My study" in told[-1].plain, [m.plain for m in told]  # the member row kept the language
+
+
 async def test_a_member_who_left_is_told_the_leave_was_not_filed(tmp_path: Path, clock: FakeClock,
                                                                   db_url: str) -> None:
     settings = _settings(tmp_path, db_url)

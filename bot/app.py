@@ -57,8 +57,11 @@ from bot.handlers import (
     study,
 )
 from bot.handlers import help as help_feature
+from bot.handlers.meeting_create import DRAFT_KEY
+from bot.handlers.rsvp import LEAVE_KEY
 from bot.menus import set_default_menus, set_member_menu
 from bot.polls import poll_handlers
+from bot.review_card import EDIT_KEY
 from bot.texts import Catalog
 from bot.ticker import tick_job
 from scheduler.clock import Clock, SystemClock
@@ -122,8 +125,11 @@ def build_application(
         builder = builder.base_file_url(settings.telegram.base_file_url)
     builder = builder.post_init(_post_init).post_shutdown(_post_shutdown)
     db = database or Database(settings.database_url, echo=settings.database.echo)
-    # a half-finished conversation survives a restart (T3)
-    builder = builder.persistence(FlowStore(db)).application_class(FlowApplication)
+    clock = clock or SystemClock()
+    # a half-finished conversation survives a restart (T3), and times out on the bot's clock (R2.1)
+    store = FlowStore(db, now=clock.now, flow_keys={"rsvp_leave": LEAVE_KEY, "newmeeting_wizard": DRAFT_KEY,
+                                                    "review_edit": EDIT_KEY})
+    builder = builder.persistence(store).application_class(FlowApplication)
     app = builder.build()
 
     commands = command_table(features)
@@ -134,7 +140,7 @@ def build_application(
     base = Services(
         settings=settings,
         db=db,
-        clock=clock or SystemClock(),
+        clock=clock,
         texts=texts,
         content=ContentService(settings, db),
         commands=tuple(commands),

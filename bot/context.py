@@ -171,6 +171,8 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
         member.reachable = True
     # a stranger is greeted in their Telegram app's language when zhibu speaks it, else the branch default
     chosen = context.user_data.get(STRANGER_LANGUAGE_KEY) if context is not None and context.user_data else None
+    if member is not None and chosen is not None and context is not None and context.user_data is not None:
+        context.user_data.pop(STRANGER_LANGUAGE_KEY, None)  # their row holds the language now (review R2.3)
     preferred = member.language if member is not None else chosen or _telegram_language(user.language_code)
     lang = svc.texts.lang(preferred or svc.settings.language)
     return Caller(

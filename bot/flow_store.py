@@ -14,20 +14,31 @@ the conversations the same footing through PTB's own persistence hook::
 
 Only conversations and ``user_data`` are kept: ``bot_data`` holds the live services, and the bot keeps no
 chat data.  Values are pickled because a draft carries a ``datetime``; they are written only by the bot.
+
+A restored flow expires as a live one does (review R2.1): PTB arms a conversation's timeout only when a
+handler returns a state, so a restored prompt would otherwise wait for ever and file an unrelated text days
+later as a leave reason.  Each row's ``updated_at`` (the bot's clock, UTC) says when the flow last moved:
+rows past their handler's ``conversation_timeout`` are deleted on load, and a restored state whose deadline
+passes while the bot runs is ended before the next update is handled (a live one too: its END is
+then written at once, not at PTB's next persistence run).  The user_data key a flow keeps
+(``flow_keys``) goes with it.  A row that cannot be decoded is logged and deleted, never a failed start
+(R2.2); rows of flows no longer registered are deleted at start-up, and :func:`prune_flows` drops what
+a timeout left behind (R2.3).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import pickle
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlmodel import Session, col, delete, select
 from telegram import Update
-from telegram.ext import Application, BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from storage.db import Database
@@ -39,15 +50,41 @@ from storage.models import FlowState
 # session settle)
 UPDATE_SECONDS = 3600
 USER = "user"
+CONV_KEPT = timedelta(days=1)  # prune_flows: longer than any flow's timeout
+USER_KEPT = timedelta(days=30)  # prune_flows: user_data unchanged this long only holds what a timeout left
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _conv(name: str) -> str:
     return f"conv:{name}"
 
 
-def _rows(scope: str, *, session: Session) -> list[tuple[str, bytes]]:
-    return [(r.key, r.value) for r in session.exec(select(FlowState).where(FlowState.scope == scope)).all()]
+def _rows(scope: str, *, session: Session) -> list[tuple[str, bytes, datetime]]:
+    return [(r.key, r.value, r.updated_at)
+            for r in session.exec(select(FlowState).where(FlowState.scope == scope)).all()]
+
+
+def _forget_flows(names: list[str], *, session: Session) -> None:
+    """Rows of conversations no longer registered (renamed or removed) are never read: delete them."""
+    kept = [_conv(name) for name in names]
+    session.exec(delete(FlowState).where(  # type: ignore[call-overload]
+        col(FlowState.scope).startswith("conv:"), col(FlowState.scope).not_in(kept)))
+
+
+def prune_flows(*, session: Session, now: datetime) -> int:
+    """A tick's housekeeping (review R2.3): a conversation row older than any flow's timeout, and user_data
+    unchanged for :data:`USER_KEPT`, are what a timed-out flow left behind; delete them so the table does
+    not grow with every passer-by.  Adds nothing (a producer's count of rows added: 0)."""
+    session.exec(delete(FlowState).where(  # type: ignore[call-overload]
+        col(FlowState.scope).startswith("conv:"), col(FlowState.updated_at) < now - CONV_KEPT))
+    session.exec(delete(FlowState).where(  # type: ignore[call-overload]
+        col(FlowState.scope) == USER, col(FlowState.updated_at) < now - USER_KEPT))
+    return 0
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _put(scope: str, key: str, blob: bytes | None, now: datetime, *, session: Session) -> None:
@@ -70,21 +107,58 @@ def _clear(scope: str, key: str, *, session: Session) -> None:
 class FlowStore(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """PTB persistence over the ``flowstate`` table: conversations and ``user_data`` only."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, now: Callable[[], datetime] | None = None,
+                 flow_keys: Mapping[str, str] | None = None) -> None:
+        """``now``: the bot's clock (UTC); ``flow_keys``: conversation name → the user_data key it keeps."""
         super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
                                                      callback_data=False), update_interval=UPDATE_SECONDS)
         self.db = db
+        self.now = now or (lambda: datetime.now(UTC))
+        self.flow_keys = dict(flow_keys or {})
+        self.timeouts: dict[str, timedelta] = {}  # set by FlowApplication from its persistent handlers
         self._ready = False
-        self._written: dict[tuple[str, str], bytes | None] = {}  # what the store holds, as last read or written
+        self._written: dict[tuple[str, str], bytes] = {}  # what the store holds, as last read or written
+        # the user_data PTB holds: first what was loaded (PTB keeps these dicts), then the Application's own
+        self.users: Mapping[int, dict[Any, Any]] = {}
+        self._deadlines: dict[tuple[str, ConversationKey], datetime] = {}  # open flow → when it times out
 
     async def _write(self, scope: str, key: str, value: object | None) -> None:
         """Store ``value`` (``None``: remove it) unless the store already holds exactly that: every update
-        marks its user's data changed, and most leave it as it was."""
+        marks its user's data changed, and most leave it as it was.  Nothing held and nothing to hold
+        (a user with no flow) costs no row and no query: every row was read at start-up."""
         blob = None if value is None else pickle.dumps(value)
-        if (scope, key) in self._written and self._written[(scope, key)] == blob:
+        if self._written.get((scope, key)) == blob:
             return
-        await self._run(_put, scope, key, blob, datetime.now(UTC))
-        self._written[(scope, key)] = blob
+        await self._run(_put, scope, key, blob, self.now())
+        if blob is None:
+            self._written.pop((scope, key), None)
+        else:
+            self._written[(scope, key)] = blob
+
+    async def _drop_bad(self, scope: str, key: str, exc: Exception) -> None:
+        log.warning("flowstate %s/%s cannot be read (%r): deleted", scope, key, exc)
+        await self._run(_clear, scope, key)
+        self._written.pop((scope, key), None)
+
+    async def _forget_key(self, name: str, conv_key: ConversationKey) -> None:
+        """The flow ``name`` of the user in ``conv_key`` ended: the user_data key it kept goes too."""
+        flow_key = self.flow_keys.get(name)
+        data = self.users.get(int(conv_key[-1]))  # every flow is per user: the user id is the key's last
+        if flow_key is not None and data is not None and data.pop(flow_key, None) is not None:
+            await self._write(USER, str(conv_key[-1]), data or None)
+
+    def due(self) -> list[tuple[str, ConversationKey]]:
+        """Open flows (restored or live) whose timeout has passed since they last moved."""
+        now = self.now()
+        return [entry for entry, deadline in self._deadlines.items() if deadline <= now]
+
+    async def expire(self, name: str, conv_key: ConversationKey) -> None:
+        self._deadlines.pop((name, conv_key), None)
+        await self.update_conversation(name, conv_key, None)
+        await self._forget_key(name, conv_key)
+
+    async def forget_flows(self, names: list[str]) -> None:
+        await self._run(_forget_flows, names)
 
     async def _run(self, fn: Callable[..., T], /, *args: Any) -> T:
         if not self._ready:  # PTB reads the store before post_init migrates the schema: migrate first
@@ -95,26 +169,57 @@ class FlowStore(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]])
     # ------------------------------------------------------------------ user_data
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         rows = await self._run(_rows, USER)
-        self._written.update({(USER, key): blob for key, blob in rows})
-        return {int(key): pickle.loads(blob) for key, blob in rows}
+        loaded: dict[int, dict[Any, Any]] = {}
+        self.users = loaded
+        for key, blob, _at in rows:
+            try:
+                loaded[int(key)] = pickle.loads(blob)
+            except Exception as exc:  # one bad row must not stop the bot from starting (R2.2)
+                await self._drop_bad(USER, key, exc)
+                continue
+            self._written[(USER, key)] = blob
+        return loaded
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
         await self._write(USER, str(user_id), data or None)
 
     async def drop_user_data(self, user_id: int) -> None:
         await self._run(_clear, USER, str(user_id))
-        self._written[(USER, str(user_id))] = None
+        self._written.pop((USER, str(user_id)), None)
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
         return None  # this process is the only writer: memory is never behind the store
 
     # ------------------------------------------------------------------ conversations
     async def get_conversations(self, name: str) -> ConversationDict:
-        rows = await self._run(_rows, _conv(name))
-        self._written.update({(_conv(name), key): blob for key, blob in rows})
-        return {tuple(json.loads(key)): pickle.loads(blob) for key, blob in rows}
+        scope, timeout, now = _conv(name), self.timeouts.get(name), self.now()
+        states: ConversationDict = {}
+        for key, blob, at in await self._run(_rows, scope):
+            try:
+                conv_key, state = tuple(json.loads(key)), pickle.loads(blob)
+            except Exception as exc:  # one bad row must not stop the bot from starting (R2.2)
+                await self._drop_bad(scope, key, exc)
+                continue
+            deadline = _aware(at) + timeout if timeout is not None else None
+            if deadline is not None and deadline <= now:  # timed out (maybe while the bot was down)
+                await self._run(_clear, scope, key)
+                await self._forget_key(name, conv_key)
+                continue
+            self._written[(scope, key)] = blob
+            states[conv_key] = state
+            if deadline is not None:
+                self._deadlines[(name, conv_key)] = deadline
+        return states
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        # it moved: its deadline runs from now, on the bot's clock (PTB's own timer runs on the wall clock
+        # and only ends the state in memory: the END is written, and the flow's key popped, by expire)
+        self._deadlines.pop((name, key), None)
+        timeout = self.timeouts.get(name)
+        if new_state is not None and timeout is not None:
+            self._deadlines[(name, key)] = self.now() + timeout
+        if new_state is not None:  # PTB reports only a conversation that moved: restamp updated_at even
+            self._written.pop((_conv(name), json.dumps(list(key))), None)  # when it re-entered the same state
         await self._write(_conv(name), json.dumps(list(key)), new_state)
 
     # ------------------------------------------------------------------ not kept
@@ -150,7 +255,35 @@ class FlowStore(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]])
 
 
 class FlowApplication(Application):  # type: ignore[type-arg]
-    """The Application, writing the persistence through after every update it handles (see UPDATE_SECONDS)."""
+    """The Application, writing the persistence through after every update it handles (see UPDATE_SECONDS),
+    and ending open flows whose timeout passed before it handles the next update (R2.1)."""
+
+    def _persistent(self) -> dict[str, ConversationHandler]:  # type: ignore[type-arg]
+        return {h.name: h for group in self.handlers.values() for h in group
+                if isinstance(h, ConversationHandler) and h.persistent and h.name is not None}
+
+    async def initialize(self) -> None:
+        store = self.persistence
+        handlers = self._persistent()
+        if isinstance(store, FlowStore):  # before PTB reads the conversations: they are filtered on load
+            store.timeouts = {name: (t if isinstance(t, timedelta) else timedelta(seconds=t))
+                              for name, h in handlers.items() if (t := h.conversation_timeout) is not None}
+        await super().initialize()
+        if isinstance(store, FlowStore):
+            store.users = self.user_data  # live users' data too (a read-only view of the same dicts)
+            await store.forget_flows(list(handlers))
+
+    async def _expire_deadlines(self) -> None:
+        store = self.persistence
+        if not isinstance(store, FlowStore):
+            return
+        handlers = self._persistent()
+        for name, conv_key in store.due():
+            handler = handlers.get(name)
+            if handler is not None:
+                # what PTB's own timeout job does to a live conversation (no TIMEOUT handlers are used)
+                handler._update_state(ConversationHandler.END, conv_key)
+            await store.expire(name, conv_key)
 
     async def start(self) -> None:
         await super().start()
@@ -159,6 +292,8 @@ class FlowApplication(Application):  # type: ignore[type-arg]
         await asyncio.sleep(0)
 
     async def process_update(self, update: object) -> None:
+        if isinstance(update, Update):
+            await self._expire_deadlines()
         await super().process_update(update)
         if self.persistence is not None and isinstance(update, Update):
             await self.update_persistence()

@@ -38,6 +38,7 @@ from bot.commands import Command, UsageError, args_of, guarded_callback, int_arg
 from bot.confirm import CANCEL, Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
+from bot.flow_store import prune_flows
 from bot.handlers import meeting_create, rsvp
 from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers, deep_link
 from bot.handlers.rsvp import LEAVE_KEY
@@ -273,4 +274,5 @@ def reminders_for(svc: Services) -> list[Producer]:
         partial(reminders.produce_makeup, window=view.window_of(settings),
                 lookback=timedelta(days=settings.meeting_options.makeup_days)),
         unbutton.prune_records,
+        prune_flows,  # what timed-out flows left in the flowstate table (review R2.3)
     ]

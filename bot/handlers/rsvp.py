@@ -139,6 +139,9 @@ async def receive_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message = update.effective_message
     if caller is None or caller.member is None or meeting_id is None or message is None:
         return ConversationHandler.END
+    if not caller.active:  # left (or was removed) while the prompt waited, e.g. across a restart (R2.6)
+        await reply(update, svc.texts.t("mtg.leave.not_member", caller.lang))
+        raise ApplicationHandlerStop(ConversationHandler.END)
     reason = form.clean(message.text or "")[:500]
     try:
         _row, meeting = await svc.db.run(leave.request_leave, member=caller.member, meeting_id=meeting_id,

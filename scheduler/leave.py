@@ -63,16 +63,19 @@ def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool
 
 def mark_attendance(*, session: Session, actor: Member, meeting_id: int, member_id: int,
                     status: AttendanceStatus, note: str | None, now: datetime, scope: Scope | None = None
-                    ) -> tuple[Meeting, Member]:
+                    ) -> tuple[Meeting, Member, bool]:
     """A secretary's ``/attendance`` mark; when it approves the member's pending 请假 (recorded 请假), the
-    member hears it as from the 批准 button (trial T5) — the ledger is another way to decide, not a silent one."""
+    member hears it as from the 批准 button (trial T5) — the ledger is another way to decide, not a silent one.
+    The flag says the mark (出席 / 迟到) withdrew a pending 请假 instead, so the secretary's reply can say so
+    rather than the request vanish unremarked (review R2.12)."""
     asked = rsvp_store.rsvp_of(session=session, meeting_id=meeting_id, member_id=member_id)
     pending = asked is not None and asked.response == "leave" and asked.leave_status == LeaveStatus.PENDING
     meeting, member = attendance.mark(session=session, actor=actor, meeting_id=meeting_id, member_id=member_id,
                                       status=status, note=note, now=now, scope=scope)
     if asked is not None and pending and asked.leave_status == LeaveStatus.APPROVED:
         _queue_decision(session, asked, member, meeting, now)
-    return meeting, member
+    withdrew = asked is not None and pending and asked.response != "leave"
+    return meeting, member, withdrew
 
 
 def _queue_decision(session: Session, row: Rsvp, member: Member, meeting: Meeting, now: datetime) -> None:

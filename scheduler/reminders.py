@@ -40,9 +40,8 @@ part of a reminder's key, so a meeting moved later is reminded again relative to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -74,7 +73,13 @@ MAKEUP_LOOKBACK = timedelta(days=30)
 # not every 20 s — a roster per meeting of the last month on every tick was ~800 queries (review R2.15)
 MAKEUP_RECENT = timedelta(days=3)
 MAKEUP_SWEEP_EVERY = timedelta(hours=1)
-_makeup_swept: WeakKeyDictionary[Any, datetime] = WeakKeyDictionary()  # per database (engine): last full sweep
+
+
+@dataclass
+class MakeupSweep:
+    """When this process last swept the whole 补学 lookback (``None``: not yet — its first tick does)."""
+
+    at: datetime | None = None
 
 
 def _chat(member: Member) -> int:
@@ -238,13 +243,14 @@ def _unbutton_group(session: Session, meeting: Meeting, now: datetime) -> int:
     return added
 
 
-def produce_makeup(*, session: Session, now: datetime, window: Window, lookback: timedelta = MAKEUP_LOOKBACK) -> int:
+def produce_makeup(*, session: Session, now: datetime, window: Window, lookback: timedelta = MAKEUP_LOOKBACK,
+                   swept: MakeupSweep | None = None) -> int:
     """After a meeting ends (and its check-in closed), its absent and excused members get its study and quiz;
-    a 补学 whose quiz was finished since the last tick is recorded as completed."""
+    a 补学 whose quiz was finished since the last tick is recorded as completed.  ``swept`` (the ticker's, one
+    per process) limits the whole ``lookback`` to an hourly sweep; without it every call sweeps."""
     settle_makeups(session=session)
     added = 0
-    bind = session.get_bind()
-    last = _makeup_swept.get(bind)
+    last = swept.at if swept is not None else None
     sweep = last is None or now < last or now - last >= MAKEUP_SWEEP_EVERY
     reach = lookback if sweep else min(lookback, MAKEUP_RECENT)
     ended = session.exec(select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.ends_at <= now,
@@ -258,6 +264,6 @@ def produce_makeup(*, session: Session, now: datetime, window: Window, lookback:
             continue
         owing = list(session.exec(select(Member).where(col(Member.id).in_(owed))).all())
         added += _fan_out(session, meeting, MAKEUP, owing, f"{MAKEUP}:{meeting.id}:", now)
-    if sweep:
-        _makeup_swept[bind] = now
+    if sweep and swept is not None:
+        swept.at = now
     return added

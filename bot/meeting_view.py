@@ -7,6 +7,7 @@ is *now* — moved, edited or cancelled after the row was queued.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -182,7 +183,9 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
         key = "mtg.roster.leave_undecided" if roster.final else "mtg.roster.leave_pending"
         out.append(texts.t(key, lang, names=_names(texts, lang, pending)))
         if not roster.final:  # the request's buttons may be gone (a restart, another device): say how (trial T5)
-            out.append(texts.t("mtg.roster.leave_how", lang, id=meeting.id, name=pending[0].name))
+            first = pending[0]
+            out.append(texts.t("mtg.roster.leave_how", lang, id=meeting.id,
+                               name=typable(first.name, first.member_id, [x.name for x in roster.expected])))
     out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(texts, lang, roster.said_yes_absent),
                        unannounced=_names(texts, lang, roster.came_unannounced)))
     if roster.quorum is not None and roster.quorum.full_expected == 0:  # only 预备党员 expected: no quorum
@@ -250,3 +253,14 @@ def ics_bytes(meeting: Meeting, tz: ZoneInfo, branch: str) -> bytes:
 
 def branch_name(session: Session, meeting: Meeting) -> str:
     return get_branch(session=session, branch_id=meeting.branch_id).name
+
+
+def typable(name: str, member_id: int, names: Sequence[str]) -> str:
+    """How to name a member in a suggested command: their name when ``member_arg`` resolves it (one word,
+    not all ASCII, not shared), else their member number — "李 书记" splits in two and "Tom" is refused
+    (review R2.11)."""
+    word = name.strip()
+    if word and not word.isascii() and not any(c.isspace() for c in word) and len(word) <= 64 \
+            and sum(1 for n in names if n.strip() == word) == 1:
+        return word
+    return str(member_id)

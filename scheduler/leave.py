@@ -66,12 +66,14 @@ def decide_leave(*, session: Session, actor: Member, rsvp_id: int, approve: bool
 
 def mark_attendance(*, session: Session, actor: Member, meeting_id: int, member_id: int,
                     status: AttendanceStatus, note: str | None, now: datetime, scope: Scope | None = None
-                    ) -> tuple[Meeting, Member]:
+                    ) -> tuple[Meeting, Member, bool]:
     """A secretary's ``/attendance`` mark; when it approves the member's pending 请假 (recorded 请假), the
     member hears it as from the 批准 button (trial T5) — the ledger is another way to decide, not a silent one.
     Recorded 请假 for a member who never asked (or was declined) is told too: it excuses them and brings a
     补学, which they should not learn of only when the 补学 arrives.  Not told: a 请假 they already know was
-    approved, the same 请假 recorded again, and 缺席 / 迟到 / 出席 (what they did themselves)."""
+    approved, the same 请假 recorded again, and 缺席 / 迟到 / 出席 (what they did themselves).
+    The flag says the mark (出席 / 迟到) withdrew a pending 请假 instead, so the secretary's reply can say so
+    rather than the request vanish unremarked (review R2.12)."""
     asked = rsvp_store.rsvp_of(session=session, meeting_id=meeting_id, member_id=member_id)
     leave = (asked.leave_status if asked is not None and asked.response == "leave" else None)
     before = session.exec(select(Attendance.status).where(Attendance.meeting_id == meeting_id,
@@ -86,7 +88,8 @@ def mark_attendance(*, session: Session, actor: Member, meeting_id: int, member_
                 dedup_key=f"{prefix}{_count(session, prefix) + 1}",
                 chat_id=member.chat_id or member.tg_user_id, member_id=member.id, subject_id=meeting.id,
                 payload={"meeting": meeting_id, "member": member_id}, due_at=now, now=now)
-    return meeting, member
+    withdrew = asked is not None and leave == LeaveStatus.PENDING and asked.response != "leave"
+    return meeting, member, withdrew
 
 
 def _count(session: Session, prefix: str) -> int:

@@ -40,6 +40,7 @@ part of a reminder's key, so a meeting moved later is reminded again relative to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,6 +68,18 @@ CHANGE_LOOKBACK = timedelta(days=2)  # edits older than this were announced long
 # a meeting ended longer ago than this gets no 补学 by itself (meeting_options.makeup_days, default 30): a tick
 # after a holiday's downtime still assigns it (trial T17), one long past is left to the secretary
 MAKEUP_LOOKBACK = timedelta(days=30)
+# every tick rebuilds the roster of the meetings that ended this recently (a fresh absence, a mark made the
+# day after); the whole lookback is swept at the first tick of a process (the downtime case) and then hourly,
+# not every 20 s — a roster per meeting of the last month on every tick was ~800 queries (review R2.15)
+MAKEUP_RECENT = timedelta(days=3)
+MAKEUP_SWEEP_EVERY = timedelta(hours=1)
+
+
+@dataclass
+class MakeupSweep:
+    """When this process last swept the whole 补学 lookback (``None``: not yet — its first tick does)."""
+
+    at: datetime | None = None
 
 
 def _chat(member: Member) -> int:
@@ -230,13 +243,18 @@ def _unbutton_group(session: Session, meeting: Meeting, now: datetime) -> int:
     return added
 
 
-def produce_makeup(*, session: Session, now: datetime, window: Window, lookback: timedelta = MAKEUP_LOOKBACK) -> int:
+def produce_makeup(*, session: Session, now: datetime, window: Window, lookback: timedelta = MAKEUP_LOOKBACK,
+                   swept: MakeupSweep | None = None) -> int:
     """After a meeting ends (and its check-in closed), its absent and excused members get its study and quiz;
-    a 补学 whose quiz was finished since the last tick is recorded as completed."""
+    a 补学 whose quiz was finished since the last tick is recorded as completed.  ``swept`` (the ticker's, one
+    per process) limits the whole ``lookback`` to an hourly sweep; without it every call sweeps."""
     settle_makeups(session=session)
     added = 0
+    last = swept.at if swept is not None else None
+    sweep = last is None or now < last or now - last >= MAKEUP_SWEEP_EVERY
+    reach = lookback if sweep else min(lookback, MAKEUP_RECENT)
     ended = session.exec(select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.ends_at <= now,
-                                               Meeting.ends_at > now - lookback)).all()
+                                               Meeting.ends_at > now - reach)).all()
     for meeting in ended:
         if window.closes(meeting) > now:
             continue
@@ -246,4 +264,6 @@ def produce_makeup(*, session: Session, now: datetime, window: Window, lookback:
             continue
         owing = list(session.exec(select(Member).where(col(Member.id).in_(owed))).all())
         added += _fan_out(session, meeting, MAKEUP, owing, f"{MAKEUP}:{meeting.id}:", now)
+    if sweep and swept is not None:
+        swept.at = now
     return added

@@ -81,6 +81,22 @@ def last_seen(*, session: Session, meeting_id: int, member_id: int | None, exclu
     return Seen(shown=latest, unsure=any(s != latest for s in [*shown, *earlier]))
 
 
+def shown_in_message(*, session: Session, meeting_id: int, member_id: int, message_id: int) -> dict[str, Any] | None:
+    """The details the reader's message ``message_id`` (a notice, reminder or change notice of theirs)
+    showed, found through their anchor by primary key; ``None`` when it is none of those rows or recorded
+    nothing (a /meeting reply, a card sent before the record).  A 参加 tap compares *these* with the
+    meeting, not the re-rendered text: a /lang switch or a reworded card is no change (review R2.13)."""
+    anchor = session.exec(select(Delivery).where(Delivery.dedup_key == anchor_key(meeting_id, member_id))).first()
+    if anchor is None:
+        return None
+    ids = [anchor.id, *(int(i) for i in anchor.payload.get(RENDERS, []))]
+    for row in session.exec(select(Delivery).where(col(Delivery.id).in_(ids))).all():
+        if row.telegram_message_id == message_id and row.state == DeliveryState.SENT:
+            found = row.payload.get(SHOWN)
+            return found if isinstance(found, dict) else None
+    return None
+
+
 def record_shown(*, session: Session, row: Delivery, meeting_id: int, member_id: int | None,
                  shown: dict[str, Any]) -> None:
     """Keep on ``row`` what it shows (written as it is rendered: what the reader sees once it is sent), and

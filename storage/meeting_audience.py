@@ -67,17 +67,30 @@ def standings_at(*, session: Session, branch_id: int, at: datetime) -> dict[int,
     what the last change before it set, or — when the first change came after — the other standing (there
     are two, and a change that changes nothing is not logged).  So a 预备党员 who became 正式 after a
     党员大会 still counts as 预备 in its quorum, as the minutes of that day record."""
+    return standings_from(standing_changes(session=session, branch_id=branch_id), at=at)
+
+
+def standing_changes(*, session: Session, branch_id: int) -> list[tuple[datetime, int, Standing]]:
+    """The branch's standing changes (when, member id, new standing), in order: read once by a caller that
+    needs the standings at many moments (the ledger: one per meeting), then evaluated by :func:`standings_from`."""
     entries = session.exec(select(AuditEntry).where(AuditEntry.branch_id == branch_id,
                                                     AuditEntry.action == STANDING_ACTION)
                            .order_by(col(AuditEntry.at), col(AuditEntry.id))).all()
-    before: dict[int, Standing] = {}
-    after: dict[int, Standing] = {}
+    changes = []
     for entry in entries:
         match = _STANDING_DETAIL.match(entry.detail)
         if match is None or match.group(2) not in {s.value for s in Standing}:
             continue
-        member_id, standing = int(match.group(1)), Standing(match.group(2))
-        if entry.at <= at:
+        changes.append((entry.at, int(match.group(1)), Standing(match.group(2))))
+    return changes
+
+
+def standings_from(changes: Sequence[tuple[datetime, int, Standing]], *, at: datetime) -> dict[int, Standing]:
+    """:func:`standings_at` evaluated on already-read :func:`standing_changes` (the same rule, no query)."""
+    before: dict[int, Standing] = {}
+    after: dict[int, Standing] = {}
+    for when, member_id, standing in changes:
+        if when <= at:
             before[member_id] = standing
         else:
             after.setdefault(member_id, standing)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from storage.makeup import makeup_states_of
-from storage.meeting_audience import attendees, branch_people
+from storage.meeting_audience import attendees, branch_people, standing_changes, standings_from
 from storage.models import (
     CAME,
     Attendance,
@@ -116,10 +116,13 @@ def turnout(*, session: Session, branch_id: int, meetings: Sequence[Meeting]) ->
         for member_id, state in states.items():
             (done if state == "done" else owed)[meeting_id].add(member_id)
     people = branch_people(session=session, branch_id=branch_id)
+    changes = standing_changes(session=session, branch_id=branch_id)  # read once, evaluated per meeting
     result = []
     for meeting in meetings:
         assert meeting.id is not None
-        expected = tuple(Person(m.id, m.name, m.standing == Standing.FULL, str(m.role))
+        # 正式 / 预备 as of the meeting's start, as /attendance (``build_roster``) counts the quorum
+        standings = standings_from(changes, at=meeting.starts_at)
+        expected = tuple(Person(m.id, m.name, standings.get(m.id, m.standing) == Standing.FULL, str(m.role))
                          for m in attendees(session=session, meeting=meeting, people=people) if m.id is not None)
         keep = {p.id for p in expected}
         reasons = {m: r for m, r in leave[meeting.id].items() if r and m in keep}

@@ -116,6 +116,8 @@ async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
         key = "mtg.checkin.not_open_next" if result.opens_at else "mtg.checkin.not_open"
         if result.opens_at:
             params["opens"] = view.when(svc.texts, caller.lang, result.opens_at, svc.settings.tz)
+    elif result.tries_left == 0:  # this miss started the pause: no "try again" (review R2.9)
+        key = "mtg.checkin.paused"
     else:
         key = f"mtg.checkin.{result.outcome.value}"
     if result.outcome in (CheckIn.PRESENT, CheckIn.LATE):
@@ -181,11 +183,14 @@ async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Call
                                meeting_id=int_arg(args[0]))
     # a secretary types the name (张三) or the number; a name is looked up among the meeting's branch
     member_id = await member_arg(svc, meeting.branch_id, args[1])
-    meeting, member = await svc.db.run(leave.mark_attendance, actor=caller.member, scope=caller.scope,
+    meeting, member, withdrew = await svc.db.run(leave.mark_attendance, actor=caller.member, scope=caller.scope,
                                        meeting_id=meeting.id, member_id=member_id, status=status, note=note,
                                        now=svc.clock.now())
-    await reply(update, svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,
-                                    status=svc.texts.plain(f"mtg.status.{status.value}", caller.lang)))
+    text = svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,
+                       status=svc.texts.plain(f"mtg.status.{status.value}", caller.lang))
+    if withdrew:  # their pending 请假 is gone: the secretary knows no decision is owed (review R2.12)
+        text = Safe(text + "\n" + svc.texts.t("mtg.marked_leave_withdrawn", caller.lang, name=member.name))
+    await reply(update, text)
 
 
 async def _mark_makeup(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, args: list[str]) -> None:

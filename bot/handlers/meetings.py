@@ -272,7 +272,7 @@ def reminders_for(svc: Services) -> list[Producer]:
         partial(reminders.produce_notices, offsets=settings.schedule.offsets(), notify_group=notify_group),
         partial(reminders.produce_changes, notify_group=notify_group),
         partial(reminders.produce_makeup, window=view.window_of(settings),
-                lookback=timedelta(days=settings.meeting_options.makeup_days)),
+                lookback=timedelta(days=settings.meeting_options.makeup_days), swept=reminders.MakeupSweep()),
         unbutton.prune_records,
         prune_flows,  # what timed-out flows left in the flowstate table (review R2.3)
     ]

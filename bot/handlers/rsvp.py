@@ -40,7 +40,7 @@ from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler
 from bot.notify import send_to_member
 from bot.words import file_word, kind_word
-from scheduler import leave
+from scheduler import leave, seen
 from storage import meetings as meeting_store
 from storage import rsvp as rsvp_store
 from storage.errors import DomainError, InvalidState
@@ -64,8 +64,10 @@ async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
             and isinstance(message, Message) and message.reply_markup is not None
             and len(message.reply_markup.inline_keyboard) == 1):
         markup = view.rsvp_keyboard(svc.texts, caller.lang, data.int_arg(), attending=True)
-        meeting = await svc.db.run(meeting_store.meeting_by_id, meeting_id=data.int_arg())
-        text = (_current_text(svc, caller.lang, meeting, message.text or "") if meeting is not None else None
+        member_id = caller.member.id if caller.member is not None else None
+        meeting, told = await svc.db.run(_meeting_and_shown, meeting_id=data.int_arg(), member_id=member_id,
+                                         message_id=message.message_id)
+        text = (_current_text(svc, caller.lang, meeting, message.text or "", told) if meeting is not None else None
                 ) or _attending_text(svc, caller.lang, message.text_html or "")
         with contextlib.suppress(BadRequest):  # a race with another edit: what it shows is still the answer
             if text is None:
@@ -85,12 +87,30 @@ def _same_keyboard(shown: InlineKeyboardMarkup, wanted: InlineKeyboardMarkup) ->
     return labels(shown) == labels(wanted)
 
 
-def _current_text(svc: Services, lang: str, meeting: Meeting, shown: str) -> str | None:
+def _meeting_and_shown(session: Session, *, meeting_id: int, member_id: int | None, message_id: int
+                       ) -> tuple[Meeting | None, dict[str, object] | None]:
+    """The meeting, and the details the tapped message recorded showing (``scheduler.seen``), if it is one
+    of the member's notices, reminders or change notices."""
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=meeting_id)
+    if meeting is None or member_id is None:
+        return meeting, None
+    return meeting, seen.shown_in_message(session=session, meeting_id=meeting_id, member_id=member_id,
+                                          message_id=message_id)
+
+
+def _current_text(svc: Services, lang: str, meeting: Meeting, shown: str, told: dict[str, object] | None
+                  ) -> str | None:
     """An out-of-date card (the meeting moved or changed since it was sent), redrawn with what holds now
     under "会议有变动，以此为准" (trial T1): the card that confirms 参加 must not show the old time and place.
-    ``None`` when the card already shows the current details (compared as plain text, as Telegram keeps it)."""
+    ``None`` when the card already shows the current details.  A notice that recorded what it showed
+    (``told``) is compared by those details, not by its text: a card sent in another language, or worded
+    before a release changed the card, shows no change (review R2.13).  Others (a /meeting reply) are
+    compared as plain text, as Telegram keeps it."""
     current = view.card(svc.texts, lang, meeting, svc.settings.tz)
-    if _plain(current) in shown:
+    if told is not None:
+        if told == meeting_store.announced(meeting):
+            return None
+    elif _plain(current) in shown:
         return None
     return "\n".join([svc.texts.t("mtg.change.head", lang), current, svc.texts.t("mtg.answer.attend", lang)])
 

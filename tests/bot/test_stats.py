@@ -23,6 +23,7 @@ from bot.fakeapi.records import SentMessage
 from bot.fakeapi.session import OfflineSession
 from storage.models import (
     Attendance,
+    AuditEntry,
     Meeting,
     Member,
     MemberStatus,
@@ -67,6 +68,10 @@ def _seed_month(session: OfflineSession, ids: dict[int, int]) -> None:
         for person in s.exec(select(Member)).all():  # they joined before the month whose rows are written here
             person.joined_at = MONTH_START - timedelta(days=10)
             s.add(person)
+        # and 赵六 was 预备 by then: the ledger counts the standing of the meeting day (review R2.7)
+        for entry in s.exec(select(AuditEntry).where(AuditEntry.action == "set_standing")).all():
+            entry.at = MONTH_START - timedelta(days=9)
+            s.add(entry)
         units = s.exec(select(StudyUnit).order_by(StudyUnit.position)).all()[:12]
         questions = s.exec(select(Question)).all()[:8]
         readers = [ids[10001], ids[10002], ids[10004]]

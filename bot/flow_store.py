@@ -277,8 +277,11 @@ class FlowApplication(Application):  # type: ignore[type-arg]
         store = self.persistence
         if not isinstance(store, FlowStore):
             return
+        due = store.due()
+        if not due:  # every update passes here: the handler scan is for the rare update that finds one due
+            return
         handlers = self._persistent()
-        for name, conv_key in store.due():
+        for name, conv_key in due:
             handler = handlers.get(name)
             if handler is not None:
                 # what PTB's own timeout job does to a live conversation (no TIMEOUT handlers are used)

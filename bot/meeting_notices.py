@@ -281,13 +281,10 @@ def render_leave_request(texts: Catalog, settings: Settings, session: Session, r
 def render_leave_decision(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
     """The secretary's decision, to the member; ``None`` when a later decision replaced it."""
     answer = leave.current_decision(session, row)
-    member = _recipient(session, row)
-    if answer is None or member is None:
+    found = _member_and_meeting(texts, session, row, answer.meeting_id if answer is not None else None)
+    if answer is None or found is None:
         return None
-    meeting = meeting_store.meeting_by_id(session=session, meeting_id=answer.meeting_id)
-    if meeting is None:
-        return None
-    lang = texts.lang(member.language)
+    meeting, lang = found
     outcome = "approved" if answer.leave_status == LeaveStatus.APPROVED else "declined"
     text = texts.t(f"mtg.leave.{outcome}", lang, topic=meeting.topic,
                    start=when(texts, lang, meeting.starts_at, settings.tz))
@@ -300,16 +297,24 @@ def render_excused(texts: Catalog, settings: Settings, session: Session, row: De
     """请假 the secretary recorded (``/attendance ID NAME 请假``) for a member who had not asked or was
     declined, to that member, with what the 补学 will hold; ``None`` once the record says otherwise."""
     recorded = leave.current_excused(session, row)
-    member = _recipient(session, row)
-    if recorded is None or member is None:
+    found = _member_and_meeting(texts, session, row, recorded.meeting_id if recorded is not None else None)
+    if recorded is None or found is None:
         return None
-    meeting = meeting_store.meeting_by_id(session=session, meeting_id=recorded.meeting_id)
-    if meeting is None:
-        return None
-    lang = texts.lang(member.language)
+    meeting, lang = found
     text = texts.t("mtg.leave.recorded", lang, topic=meeting.topic, start=when(texts, lang, meeting.starts_at,
                                                                              settings.tz))
     return Outgoing(text=Safe(text + texts.t(_makeup_promise(settings, session, meeting), lang)))
+
+
+def _member_and_meeting(texts: Catalog, session: Session, row: Delivery, meeting_id: int | None
+                        ) -> tuple[Meeting, str] | None:
+    """The meeting a leave message to a member is about, and the member's language; ``None`` when the
+    member is no longer active or the meeting is gone (the row is then not sent)."""
+    member = _recipient(session, row)
+    if member is None or meeting_id is None:
+        return None
+    meeting = meeting_store.meeting_by_id(session=session, meeting_id=meeting_id)
+    return (meeting, texts.lang(member.language)) if meeting is not None else None
 
 
 def _makeup_promise(settings: Settings, session: Session, meeting: Meeting) -> str:

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
-from scheduler.outbox import enqueue
+from scheduler.outbox import NewDelivery, enqueue_many
 from storage.models import Delivery, DeliveryState, Meeting
 from storage.screens import prune_screens
 
@@ -49,21 +49,17 @@ def unbutton_private(session: Session, meeting: Meeting, now: datetime, kinds: I
     posted = session.exec(select(Delivery).where(
         Delivery.subject_id == meeting.id, col(Delivery.kind).in_(list(kinds)),
         Delivery.state == DeliveryState.SENT, col(Delivery.telegram_message_id).is_not(None))).all()
-    existing = set(session.exec(select(Delivery.dedup_key).where(Delivery.subject_id == meeting.id,
-                                                                 Delivery.kind == UNBUTTON)).all())
-    added = 0
+    rows: list[NewDelivery] = []
     for row in posted:
-        key = f"{UNBUTTON}:{meeting.id}:{row.chat_id}:{row.telegram_message_id}"
-        if key in existing:
-            continue
         payload: dict[str, object] = {"message_id": row.telegram_message_id, "was": row.kind}
         for carried in ("rsvp", "asked"):  # a 请假 request: which answer, and which asking of it
             if carried in row.payload:
                 payload[carried] = row.payload[carried]
-        added += enqueue(session=session, branch_id=meeting.branch_id, kind=UNBUTTON, dedup_key=key,
-                         chat_id=row.chat_id, payload=payload, due_at=now, now=now, member_id=row.member_id,
-                         subject_id=meeting.id)
-    return added
+        rows.append(NewDelivery(branch_id=meeting.branch_id, kind=UNBUTTON,
+                                dedup_key=f"{UNBUTTON}:{meeting.id}:{row.chat_id}:{row.telegram_message_id}",
+                                chat_id=row.chat_id, payload=payload, due_at=now, member_id=row.member_id,
+                                subject_id=meeting.id))
+    return enqueue_many(session=session, rows=rows, now=now)  # keys already queued are skipped there
 
 
 def prune_records(*, session: Session, now: datetime) -> int:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from tests.bot.test_meetings import WANG, ZHANG, deliver
-from tests.bot.test_trialfix_leave_checked_in import _code
 from tests.bot.test_meetings_trial3 import _meeting
+from tests.bot.test_trialfix_leave_checked_in import _code
 from tests.factories import SECRETARY_ID
 
 

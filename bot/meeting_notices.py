@@ -357,8 +357,10 @@ def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
 async def remember_card(svc: Services, caller: Caller, meeting: Meeting, sent: Message | None) -> None:
     """A card with buttons that a handler sent itself (a creation confirmation, a ``/meeting`` view) is
     recorded (``scheduler.unbutton``), so cancelling the meeting later takes its buttons away like those of
-    the notices the outbox sent.  Here, not in a handler module, as both handlers that send one need it."""
+    the notices the outbox sent; with the details it shows, so a 参加 under it compares those, not its
+    text.  Here, not in a handler module, as both handlers that send one need it."""
     if sent is None or caller.member is None:
         return
     await svc.db.run(unbutton.record_card, meeting=meeting, member_id=caller.member.id, chat_id=sent.chat_id,
-                     message_id=sent.message_id, now=svc.clock.now())
+                     message_id=sent.message_id, now=svc.clock.now(),
+                     payload={seen.SHOWN: meeting_store.announced(meeting)})

@@ -65,8 +65,9 @@ MAKEUP = "mtg.makeup"
 PERSONAL = (NOTICE, REMIND, CHANGE)  # what counts as "already notified" about a meeting
 BUTTONED = (*PERSONAL, unbutton.CARD, leave.REQUEST)  # private messages whose buttons a cancellation takes away
 CHANGE_LOOKBACK = timedelta(days=2)  # edits older than this were announced long ago
-# a meeting ended longer ago than this gets no 补学 by itself (meeting_options.makeup_days, default 30): a tick
-# after a holiday's downtime still assigns it (trial T17), one long past is left to the secretary
+# a meeting ended longer ago than this gets no 补学 by itself: a tick after a holiday's downtime still assigns
+# it (trial T17), one long past is left to the secretary.  The one statement of the default: the config's
+# ``meeting_options.makeup_days`` takes its default from here (bot reads scheduler, never the reverse)
 MAKEUP_LOOKBACK = timedelta(days=30)
 # every tick rebuilds the roster of the meetings that ended this recently (a fresh absence, a mark made the
 # day after); the whole lookback is swept at the first tick of a process (the downtime case) and then hourly,

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from scheduler.reminders import MAKEUP_LOOKBACK
+
 _OFFSET_RE = re.compile(r"^(\d+)\s*([dhm])$")
 
 
@@ -202,7 +204,7 @@ class MeetingOptions(FrozenConfig):
     code_seconds: int = Field(default=60, ge=15, le=3600)  # the check-in code rotates this often
     notify_group: bool = True  # one notice to the branch group (when group_chat_id is set)
     # 补学 is still assigned by a tick this long after a meeting ended (the bot down over a holiday: trial T17)
-    makeup_days: int = Field(default=30, ge=1, le=365)
+    makeup_days: int = Field(default=MAKEUP_LOOKBACK.days, ge=1, le=365)  # the producer's own default
 
 
 class BranchSettings(FrozenConfig):

@@ -28,6 +28,7 @@ from bot.config import Settings
 from bot.context import Caller, Services
 from bot.meeting_view import (
     answer_line,
+    calendar_keyboard,
     card,
     leave_keyboard,
     rsvp_keyboard,
@@ -40,7 +41,7 @@ from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
 from storage import meetings as meeting_store
 from storage.makeup import makeup_questions
 from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus, Rsvp
-from storage.rsvp import came, rsvp_of
+from storage.rsvp import came_at, rsvp_of
 
 CHANGE_CHARS = 60  # of a changed topic, place or agenda on its "old → new" line (the card has it in full)
 CONTEXT_CHARS = 12  # unchanged text shown either side of what changed in a long one
@@ -61,7 +62,8 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
         return None
     lang = texts.lang(member.language)
     assert meeting.id is not None and member.id is not None
-    if came(session=session, meeting_id=meeting.id, member_id=member.id):
+    checked_in = came_at(session=session, meeting_id=meeting.id, member_id=member.id)
+    if checked_in is not None and row.kind != reminders.CHANGE:
         return None  # checked in already: no card asking whether they will attend (trial T2)
     head = {reminders.NOTICE: "mtg.notice.head", reminders.REMIND: "mtg.remind.head",
             reminders.CHANGE: "mtg.change.head"}[row.kind]
@@ -70,6 +72,12 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
     if changed is None:
         return None
     lines += changed
+    if checked_in is not None:
+        # checked in before the meeting was moved or edited: they still need the new time or place (review
+        # R2.10), without 参加 / 请假 — the check-in stands, the secretary corrects the ledger if need be
+        lines += [card(texts, lang, meeting, settings.tz),
+                  texts.t("mtg.answer.checked_in", lang, time=f"{checked_in.astimezone(settings.tz):%H:%M}")]
+        return Outgoing(text="\n".join(lines), markup=calendar_keyboard(texts, lang, meeting.id))
     answer = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
     lines += [card(texts, lang, meeting, settings.tz),
               answer_line(texts, lang, answer.response if answer else None, answer.leave_status if answer else None)]
@@ -349,8 +357,10 @@ def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
 async def remember_card(svc: Services, caller: Caller, meeting: Meeting, sent: Message | None) -> None:
     """A card with buttons that a handler sent itself (a creation confirmation, a ``/meeting`` view) is
     recorded (``scheduler.unbutton``), so cancelling the meeting later takes its buttons away like those of
-    the notices the outbox sent.  Here, not in a handler module, as both handlers that send one need it."""
+    the notices the outbox sent; with the details it shows, so a 参加 under it compares those, not its
+    text.  Here, not in a handler module, as both handlers that send one need it."""
     if sent is None or caller.member is None:
         return
     await svc.db.run(unbutton.record_card, meeting=meeting, member_id=caller.member.id, chat_id=sent.chat_id,
-                     message_id=sent.message_id, now=svc.clock.now())
+                     message_id=sent.message_id, now=svc.clock.now(),
+                     payload={seen.SHOWN: meeting_store.announced(meeting)})

@@ -81,6 +81,11 @@ def rsvp_keyboard(texts: Catalog, lang: str, meeting_id: int | None, *, attendin
                                   button(texts, lang, "mtg.btn.ics", "i", meeting_id)]])
 
 
+def calendar_keyboard(texts: Catalog, lang: str, meeting_id: int | None) -> InlineKeyboardMarkup:
+    """Only 📅 日历: for a member who checked in already, nothing is left to answer."""
+    return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.ics", "i", meeting_id)]])
+
+
 def secretary_keyboard(texts: Catalog, lang: str, meeting: Meeting, *, invited: bool = True) -> InlineKeyboardMarkup:
     """Answer buttons (only for a secretary the meeting addresses: a 党小组会 of another group answers them
     with "not for you"), the calendar, and cancel / end the series."""

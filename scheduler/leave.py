@@ -26,7 +26,7 @@ from scheduler.outbox import enqueue
 from storage import attendance
 from storage import rsvp as rsvp_store
 from storage.members import secretaries_of
-from storage.models import Attendance, AttendanceStatus, Delivery, LeaveStatus, Meeting, Member, Rsvp
+from storage.models import Attendance, AttendanceStatus, Delivery, DeliveryState, LeaveStatus, Meeting, Member, Rsvp
 from storage.scope import Scope
 
 REQUEST = "mtg.leavereq"
@@ -119,6 +119,9 @@ def current_decision(session: Session, delivery: Delivery) -> Rsvp | None:
     row = session.get(Rsvp, int(str(delivery.payload.get("rsvp", 0))))
     if row is None or row.response != "leave" or row.leave_status != delivery.payload.get("decision"):
         return None
+    if row.leave_status == LeaveStatus.APPROVED and rsvp_store.came(session=session, meeting_id=row.meeting_id,
+                                                                    member_id=row.member_id):
+        return None  # recorded present since (请假 then 出席 before the sender ran): an approval would contradict it
     newest = session.exec(select(func.max(Delivery.id)).where(
         Delivery.kind == DECISION, col(Delivery.dedup_key).startswith(f"{DECISION}:{row.id}:"))).one()
     return row if newest == delivery.id else None
@@ -134,4 +137,20 @@ def current_excused(session: Session, delivery: Delivery) -> Attendance | None:
         return None
     newest = session.exec(select(func.max(Delivery.id)).where(
         Delivery.kind == EXCUSED, col(Delivery.dedup_key).startswith(f"{EXCUSED}:{meeting_id}:{member_id}:"))).one()
-    return row if newest == delivery.id else None
+    if newest != delivery.id or _knows_excused(session, meeting_id, member_id, delivery.id):
+        return None
+    return row
+
+
+def _knows_excused(session: Session, meeting_id: int, member_id: int, this: int | None) -> bool:
+    """Whether the last word on their leave the member was sent (or may have been) already says they are
+    excused — a recorded 请假 or an approval: 请假 → 出席 → 请假 recorded across ticks (出席 tells nothing)
+    would otherwise tell the same 请假 twice (trial T5 leftover).  A 不批准 in between makes it news."""
+    last = session.exec(select(Delivery).where(
+        Delivery.subject_id == meeting_id, Delivery.member_id == member_id,
+        col(Delivery.kind).in_([DECISION, EXCUSED]), Delivery.id != this,
+        col(Delivery.state).in_([DeliveryState.SENT, DeliveryState.UNCERTAIN])).order_by(col(Delivery.id).desc())
+    ).first()
+    if last is None:
+        return False
+    return last.kind == EXCUSED or last.payload.get("decision") == LeaveStatus.APPROVED

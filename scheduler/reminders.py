@@ -8,9 +8,9 @@ unique keys, so a second tick (or a second process) adds nothing::
                                                             this row, sent: ``seen.record_confirmation``);
                                                             a monthly occurrence once it is its series' next
     reminder  mtg.remind:<meeting>:<offset min>:<start>:<member>   at start - offset (3 d, 1 d, 2 h)
-    change    mtg.change:<meeting>:<revision>:<member>      each edit, to whoever was notified already, not
-                                                            to the one who made it
-    cancel    mtg.cancel:<meeting>:<member>                 to whoever was notified already
+    change    mtg.change:<meeting>:<revision>:<member>      each edit, to whoever was notified already or
+                                                            checked in, not to the one who made it
+    cancel    mtg.cancel:<meeting>:<member>                 to whoever was notified already or checked in
     group     mtg.group:<meeting>:<what>                    the notice / change / cancel, once in the group
               mtg.group:<meeting>:unbutton<message>          on cancellation: its notice / change loses 参加 / 请假
     unbutton  mtg.unbutton:<meeting>:<chat>:<message>       on cancellation: each private card with buttons
@@ -54,7 +54,18 @@ from storage.makeup import settle_makeups
 from storage.meeting_audience import attendees
 from storage.meetings import cancelled_by, edited_by
 from storage.members import get_branch
-from storage.models import Audience, Delivery, DeliveryState, LeaveStatus, Meeting, MeetingStatus, Member, Rsvp
+from storage.models import (
+    CAME,
+    Attendance,
+    Audience,
+    Delivery,
+    DeliveryState,
+    LeaveStatus,
+    Meeting,
+    MeetingStatus,
+    Member,
+    Rsvp,
+)
 
 NOTICE = "mtg.notice"
 REMIND = "mtg.remind"
@@ -65,8 +76,9 @@ MAKEUP = "mtg.makeup"
 PERSONAL = (NOTICE, REMIND, CHANGE)  # what counts as "already notified" about a meeting
 BUTTONED = (*PERSONAL, unbutton.CARD, leave.REQUEST)  # private messages whose buttons a cancellation takes away
 CHANGE_LOOKBACK = timedelta(days=2)  # edits older than this were announced long ago
-# a meeting ended longer ago than this gets no 补学 by itself (meeting_options.makeup_days, default 30): a tick
-# after a holiday's downtime still assigns it (trial T17), one long past is left to the secretary
+# a meeting ended longer ago than this gets no 补学 by itself: a tick after a holiday's downtime still assigns
+# it (trial T17), one long past is left to the secretary.  The one statement of the default: the config's
+# ``meeting_options.makeup_days`` takes its default from here (bot reads scheduler, never the reverse)
 MAKEUP_LOOKBACK = timedelta(days=30)
 # every tick rebuilds the roster of the meetings that ended this recently (a fresh absence, a mark made the
 # day after); the whole lookback is swept at the first tick of a process (the downtime case) and then hourly,
@@ -190,6 +202,13 @@ def notified(*, session: Session, meeting_id: int) -> list[int]:
     return [r for r in rows if r is not None]
 
 
+def _checked_in(session: Session, meeting_id: int) -> list[int]:
+    """Members recorded present or late: one who checked in before any notice reached them (joined late) is
+    at the meeting all the same, and a moved time or place concerns them most (review R2.10)."""
+    return list(session.exec(select(Attendance.member_id).where(Attendance.meeting_id == meeting_id,
+                                                                col(Attendance.status).in_(list(CAME)))).all())
+
+
 def _group_notified(session: Session, meeting_id: int) -> bool:
     return session.exec(select(Delivery.id).where(Delivery.subject_id == meeting_id, Delivery.kind == GROUP,
                                                   Delivery.state == DeliveryState.SENT)).first() is not None
@@ -206,7 +225,8 @@ def produce_changes(*, session: Session, now: datetime, notify_group: bool) -> i
         if not cancelled and meeting.starts_at <= now:
             continue
         told = list(session.exec(select(Member).where(
-            col(Member.id).in_(notified(session=session, meeting_id=meeting.id)))).all())
+            col(Member.id).in_(notified(session=session, meeting_id=meeting.id) + _checked_in(session, meeting.id))
+        )).all())
         # whoever cancelled it, or made its latest edit, had the confirmation: their own news back is none
         by = (cancelled_by if cancelled else edited_by)(session=session, meeting=meeting)
         told = [m for m in told if m.tg_user_id != by]

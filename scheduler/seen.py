@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from scheduler import unbutton
 from scheduler.reminders import GROUP, NOTICE
 from storage.meetings import announced
 from storage.models import Delivery, DeliveryState, Meeting, Member
@@ -95,6 +96,15 @@ def shown_in_message(*, session: Session, meeting_id: int, member_id: int, messa
             found = row.payload.get(SHOWN)
             return found if isinstance(found, dict) else None
     return None
+
+
+def shown_on_card(*, session: Session, meeting_id: int, chat_id: int, message_id: int) -> dict[str, Any] | None:
+    """The details a card a handler sent itself showed (a ``/meeting`` view, a creation confirmation:
+    ``unbutton.record_card``), ``None`` for one recorded without them (sent before they were kept)."""
+    row = session.exec(select(Delivery.payload).where(
+        Delivery.dedup_key == unbutton.card_key(meeting_id, chat_id, message_id))).first()
+    found = row.get(SHOWN) if row is not None else None
+    return found if isinstance(found, dict) else None
 
 
 def record_shown(*, session: Session, row: Delivery, meeting_id: int, member_id: int | None,

@@ -29,17 +29,22 @@ UNBUTTON = "mtg.unbutton"
 CARDS_KEPT = timedelta(days=2)  # after its meeting ended, a card's record has nothing left to take off
 
 
+def card_key(meeting_id: int, chat_id: int, message_id: int) -> str:
+    return f"{CARD}:{meeting_id}:{chat_id}:{message_id}"
+
+
 def record_card(*, session: Session, meeting: Meeting, member_id: int | None, chat_id: int, message_id: int,
-                now: datetime) -> None:
+                now: datetime, payload: dict[str, object] | None = None) -> None:
     """Remember a card with buttons that a handler sent directly (not through the outbox), so a cancellation
-    finds it.  Already sent: the sender never takes it; no text is kept (the edit renders from the meeting)."""
+    finds it.  Already sent: the sender never takes it; no text is kept (the edit renders from the meeting),
+    only ``payload`` — the details the card showed (``scheduler.seen``), which a 参加 tap compares."""
     assert meeting.id is not None
-    key = f"{CARD}:{meeting.id}:{chat_id}:{message_id}"
+    key = card_key(meeting.id, chat_id, message_id)
     if session.exec(select(Delivery.id).where(Delivery.dedup_key == key)).first() is not None:
         return
     session.add(Delivery(branch_id=meeting.branch_id, dedup_key=key, kind=CARD, subject_id=meeting.id,
-                         member_id=member_id, chat_id=chat_id, payload={}, due_at=now, state=DeliveryState.SENT,
-                         sent_at=now, telegram_message_id=message_id, created_at=now))
+                         member_id=member_id, chat_id=chat_id, payload=dict(payload or {}), due_at=now,
+                         state=DeliveryState.SENT, sent_at=now, telegram_message_id=message_id, created_at=now))
 
 
 def unbutton_private(session: Session, meeting: Meeting, now: datetime, kinds: Iterable[str]) -> int:

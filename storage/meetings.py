@@ -192,14 +192,15 @@ def _gone_at(meeting: Meeting) -> datetime:
     return meeting.starts_at
 
 
-def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int = 6, scope: Scope | None = None
-                  ) -> tuple[list[Meeting], list[Meeting]]:
+def list_meetings(*, session: Session, actor: Member, now: datetime, limit: int | None = 6,
+                  scope: Scope | None = None) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, recent) meetings of the caller's branch that concern them; secretaries see every one (a
     committee admin: those of the branch they act on).  Upcoming: soonest first.  Recent — held, or cancelled
     (never upcoming) and marked so by the caller — latest first by when each left the upcoming list: a held
     one at its start, a cancelled one when cancelled, so a meeting called off today for next month does not
     head the list above the one held yesterday (trial V17 / V21).  A cancelled meeting whose date is still
-    ahead comes after every one whose date has passed, however recently it was called off (trial T10)."""
+    ahead comes after every one whose date has passed, however recently it was called off (trial T10).
+    ``limit=None``: every one (``/meetings 全部`` pages through them)."""
     seen = seen_by(actor, scope)
     base = select(Meeting).where(Meeting.branch_id == acting_branch(actor, seen))
     # a cancelled meeting is not coming up: it is listed (marked) with the past ones

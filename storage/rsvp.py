@@ -43,10 +43,17 @@ def rsvp_of(*, session: Session, meeting_id: int, member_id: int) -> Rsvp | None
 
 def came(*, session: Session, meeting_id: int, member_id: int) -> bool:
     """Whether the member is already recorded present or late (checked in): no 请假, no notice asking."""
+    return came_at(session=session, meeting_id=meeting_id, member_id=member_id) is not None
+
+
+def came_at(*, session: Session, meeting_id: int, member_id: int) -> datetime | None:
+    """When the member was recorded present or late (checked in, or marked so), ``None`` if not: a change
+    notice tells a checked-in member that the check-in stands, with its time."""
     marked = session.exec(
-        select(Attendance.status).where(Attendance.meeting_id == meeting_id, Attendance.member_id == member_id)
+        select(Attendance.status, Attendance.checked_in_at).where(Attendance.meeting_id == meeting_id,
+                                                                  Attendance.member_id == member_id)
     ).first()
-    return marked in CAME
+    return marked[1] if marked is not None and marked[0] in CAME else None
 
 
 def check_may_ask_leave(*, session: Session, meeting: Meeting, member: Member) -> None:

@@ -2,7 +2,7 @@
 
 ::
 
-    /meetings                       ─▶ upcoming and recent
+    /meetings [全部]                 ─▶ upcoming and recent (every one, by pages: ``bot/meeting_list.py``)
     /meeting 5                      ─▶ the card, your answer, [参加][请假][日历] (+ [取消会议] for secretaries)
     /meeting 5 时间 2026-03-26 15:00 ─▶ edited: everyone already notified hears of it on the next tick
 
@@ -29,7 +29,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import code_screen
+from bot import code_screen, meeting_list
 from bot import meeting_form as form
 from bot import meeting_notices as notices
 from bot import meeting_view as view
@@ -43,7 +43,6 @@ from bot.handlers import meeting_create, rsvp
 from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers, deep_link
 from bot.handlers.rsvp import LEAVE_KEY
 from bot.texts import Safe
-from bot.words import kind_word
 from scheduler import reminders, seen, unbutton
 from scheduler.tick import Producer
 from storage import meeting_series
@@ -55,26 +54,6 @@ from storage.models import Meeting, MeetingStatus, Member, Role
 from storage.scope import Scope
 
 # --------------------------------------------------------------------------- reading and editing
-
-
-async def list_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """``/meetings`` — upcoming and recent meetings that concern the caller."""
-    svc = services(context)
-    upcoming, recent = await svc.db.run(meeting_store.list_meetings, actor=caller.member, scope=caller.scope,
-                                        now=svc.clock.now())
-
-    def line(m: Meeting) -> str:
-        state = svc.texts.plain("mtg.list.cancelled", caller.lang) if m.status == MeetingStatus.CANCELLED else ""
-        return svc.texts.t("mtg.list.line", caller.lang, id=m.id, kind=kind_word(svc.texts, caller.lang, m.kind),
-                           topic=m.topic, state=state,
-                           start=view.when(svc.texts, caller.lang, m.starts_at, svc.settings.tz))
-
-    parts: list[str] = [svc.texts.t("mtg.list.upcoming", caller.lang)] + ([line(m) for m in upcoming] or
-                                                              [svc.texts.t("mtg.list.none", caller.lang)])
-    if recent:
-        parts += [svc.texts.t("mtg.list.recent", caller.lang)] + [line(m) for m in recent]
-    parts.append(svc.texts.t("mtg.list.hint", caller.lang))
-    await reply(update, Safe("\n".join(parts)))
 
 
 async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
@@ -239,6 +218,7 @@ def _conversations() -> list[AnyHandler]:
 def _buttons() -> list[AnyHandler]:
     return [
         *rsvp.rsvp_buttons(),
+        *meeting_list.list_buttons(),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, cancel_button),
                              pattern=rf"{pattern(view.CB)}(c|cx|k|no|e|ex):"),
         *checkin_handlers(),
@@ -248,7 +228,7 @@ def _buttons() -> list[AnyHandler]:
 FEATURE = Feature(
     name="meetings",
     commands=(
-        Command("meetings", Role.MEMBER, list_meetings, "meetings"),
+        Command("meetings", Role.MEMBER, meeting_list.list_meetings, "meetings"),
         Command("meeting", Role.MEMBER, show_meeting, "meetings"),
         *CHECKIN_COMMANDS,
         Command("newmeeting", Role.SECRETARY, meeting_create.new_meeting, "meetings"),

@@ -66,7 +66,7 @@ async def attend_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
         markup = view.rsvp_keyboard(svc.texts, caller.lang, data.int_arg(), attending=True)
         member_id = caller.member.id if caller.member is not None else None
         meeting, told = await svc.db.run(_meeting_and_shown, meeting_id=data.int_arg(), member_id=member_id,
-                                         message_id=message.message_id)
+                                         chat_id=message.chat_id, message_id=message.message_id)
         text = (_current_text(svc, caller.lang, meeting, message.text or "", told) if meeting is not None else None
                 ) or _attending_text(svc, caller.lang, message.text_html or "")
         with contextlib.suppress(BadRequest):  # a race with another edit: what it shows is still the answer
@@ -87,15 +87,17 @@ def _same_keyboard(shown: InlineKeyboardMarkup, wanted: InlineKeyboardMarkup) ->
     return labels(shown) == labels(wanted)
 
 
-def _meeting_and_shown(session: Session, *, meeting_id: int, member_id: int | None, message_id: int
+def _meeting_and_shown(session: Session, *, meeting_id: int, member_id: int | None, chat_id: int, message_id: int
                        ) -> tuple[Meeting | None, dict[str, object] | None]:
-    """The meeting, and the details the tapped message recorded showing (``scheduler.seen``), if it is one
-    of the member's notices, reminders or change notices."""
+    """The meeting, and the details the tapped message recorded showing (``scheduler.seen``): one of the
+    member's notices, reminders or change notices, or a card a handler sent (a ``/meeting`` view)."""
     meeting = meeting_store.meeting_by_id(session=session, meeting_id=meeting_id)
     if meeting is None or member_id is None:
         return meeting, None
-    return meeting, seen.shown_in_message(session=session, meeting_id=meeting_id, member_id=member_id,
-                                          message_id=message_id)
+    return meeting, (seen.shown_in_message(session=session, meeting_id=meeting_id, member_id=member_id,
+                                           message_id=message_id)
+                     or seen.shown_on_card(session=session, meeting_id=meeting_id, chat_id=chat_id,
+                                           message_id=message_id))
 
 
 def _current_text(svc: Services, lang: str, meeting: Meeting, shown: str, told: dict[str, object] | None
@@ -104,8 +106,9 @@ def _current_text(svc: Services, lang: str, meeting: Meeting, shown: str, told: 
     under "会议有变动，以此为准" (trial T1): the card that confirms 参加 must not show the old time and place.
     ``None`` when the card already shows the current details.  A notice that recorded what it showed
     (``told``) is compared by those details, not by its text: a card sent in another language, or worded
-    before a release changed the card, shows no change (review R2.13).  Others (a /meeting reply) are
-    compared as plain text, as Telegram keeps it."""
+    before a release changed the card, shows no change (review R2.13); a /meeting reply or a creation
+    confirmation records them too (``unbutton.record_card``).  Only a card recorded before that is compared
+    as plain text, as Telegram keeps it."""
     current = view.card(svc.texts, lang, meeting, svc.settings.tz)
     if told is not None:
         if told == meeting_store.announced(meeting):

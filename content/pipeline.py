@@ -6,7 +6,7 @@
                                         │
                                         └──questions.candidates──▶ check_question (drop unproven)
                                                  ──select──▶ bank ──curated overlay──▶ check_bank
-                                                                                   └─▶ Corpus
+                                                                  └─▶ placed (key positions) ─▶ Corpus
 
 Nothing fails silently: a file the loader could not read, a curated entry that no longer matches and
 a question that does not pass verification all come back as ``Problem`` records in the corpus.  A
@@ -29,6 +29,7 @@ from content.questions import candidates, select
 from content.questions.covered import asked_facts
 from content.questions.hubs import hub
 from content.questions.invented import invented_options
+from content.questions.keys import placed
 from content.questions.ranking import FACT_LIMIT, ranked_facts, rebalanced
 from content.questions.samefact import (
     crowded_rival,
@@ -116,6 +117,7 @@ def build_corpus(
             )
             q = replace(q, enabled=False)
         questions.append(q)
+    questions = placed(questions)  # the key positions, balanced over the finished bank (``keys``)
     return Corpus(
         documents=list(documents),
         snippets=list(snippets),

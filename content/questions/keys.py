@@ -1,0 +1,75 @@
+"""Where a choice question's keys stand: spread over the whole bank, the same on every build.
+
+Each generator orders its options by a hash of the question (``ids.stable_order``). Over many questions that
+is fair; over today's few it is a draw, and the draw showed: the bank's two 单选 were both keyed A, so "always
+A" scored full. The key positions are therefore decided once for the finished bank::
+
+    bank ──sorted by qid──▶ for each 单选 / 多选 in turn: the key positions that were keys least often so far
+         (and wrong options most often), ties broken by a hash of the qid ──▶ keys there, wrong options in the rest
+
+so the positions are balanced across the bank (two 单选 never share a letter, no letter is a 多选 key more often
+than the others allow) and the same whenever the bank is the same. Within the chosen positions the keys, and in
+the others the wrong options, keep the hash order of ``stable_order``.
+
+Ids do not move: ``ids.question_id`` hashes the type, the evidence sentence and the slot, never the options.
+A question already published whose options the placement reorders gets a new *revision* on the next sync
+(``storage.revisions``): answers keep the order they were given, review cards start their streak again.
+Options that refer to the others ("以上都对") keep the order as written (``refers``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from itertools import combinations
+
+from content.model import Question
+from content.questions.ids import stable_order
+
+CHOICE = ("single", "multiple")
+_REFERS = re.compile(r"^(?:以上|上述|前述)(?:[都均皆全]|选项)|^(?:都|均)(?:对|不对|正确|错误)")
+
+
+def refers(options: Sequence[str]) -> bool:
+    """Whether an option points at the others ("以上都对"): then the order as written is part of the question."""
+    return any(_REFERS.match(o) for o in options)
+
+
+def placed(bank: Sequence[Question]) -> list[Question]:
+    """``bank`` (in its order) with each enabled 单选 and 多选's options reordered so the key positions are
+    balanced across the bank's questions of that type; other questions unchanged."""
+    moved: dict[str, Question] = {}
+    for qtype in CHOICE:
+        keys: dict[int, int] = {}  # position → questions keyed there so far
+        wrong: dict[int, int] = {}  # position → questions with a wrong option there
+        for q in sorted((q for q in bank if _movable(q, qtype)), key=lambda q: q.qid):
+            spots = _spots(q, keys, wrong)
+            moved[q.qid] = _arranged(q, spots)
+            for p in range(len(q.options)):
+                tally = keys if p in spots else wrong
+                tally[p] = tally.get(p, 0) + 1
+    return [moved.get(q.qid, q) for q in bank]
+
+
+def _movable(q: Question, qtype: str) -> bool:
+    return (q.qtype == qtype and q.enabled and 0 < len(q.answer) < len(q.options)
+            and set(q.answer) <= set(q.options) and not refers(q.options))
+
+
+def _spots(q: Question, keys: dict[int, int], wrong: dict[int, int]) -> frozenset[int]:
+    """The positions for ``q``'s keys: where keys stood least and wrong options most, ties by the qid's hash."""
+    def cost(spots: tuple[int, ...]) -> tuple[int, str]:
+        weight = sum(keys.get(p, 0) for p in spots)
+        weight += sum(wrong.get(p, 0) for p in range(len(q.options)) if p not in spots)
+        return weight, hashlib.sha1(f"{q.qid}\x1f{spots}".encode()).hexdigest()
+
+    return frozenset(min(combinations(range(len(q.options)), len(q.answer)), key=cost))
+
+
+def _arranged(q: Question, spots: frozenset[int]) -> Question:
+    right = iter(stable_order(q.qid, list(q.answer)))
+    others = iter(stable_order(q.qid, [o for o in q.options if o not in q.answer]))
+    options = tuple(next(right) if p in spots else next(others) for p in range(len(q.options)))
+    return replace(q, options=options, answer=tuple(o for o in options if o in q.answer))

@@ -65,7 +65,9 @@ def _spots(q: Question, keys: dict[int, int], wrong: dict[int, int]) -> frozense
         weight += sum(wrong.get(p, 0) for p in range(len(q.options)) if p not in spots)
         return weight, hashlib.sha1(f"{q.qid}\x1f{spots}".encode()).hexdigest()
 
-    return frozenset(min(combinations(range(len(q.options)), len(q.answer)), key=cost))
+    choices: list[tuple[int, ...]] = list(combinations(range(len(q.options)), len(q.answer)))
+    best: tuple[int, ...] = min(choices, key=cost)
+    return frozenset(best)
 
 
 def _arranged(q: Question, spots: frozenset[int]) -> Question:

@@ -17,7 +17,6 @@ import pytest
 
 from content.model import Corpus, Question
 from content.pipeline import DEFAULT_MATERIALS, build_corpus
-from content.questions.keys import placed
 from content.questions.text import BLANK, norm
 from content.verify import check_question
 
@@ -64,6 +63,8 @@ def _choice(qid: str, qtype: str, options: tuple[str, ...], answer: tuple[str, .
 
 
 def test_placement_balances_a_bank_written_all_keyed_a() -> None:
+    from content.questions.keys import placed
+
     singles = [_choice(f"q-s{i}", "single", (f"对{i}", f"错{i}a", f"错{i}b", f"错{i}c"), (f"对{i}",)) for i in range(8)]
     multiples = [_choice(f"q-m{i}", "multiple", (f"甲{i}", f"乙{i}", f"丙{i}", f"丁{i}"), (f"甲{i}", f"乙{i}"))
                  for i in range(6)]
@@ -79,6 +80,8 @@ def test_placement_balances_a_bank_written_all_keyed_a() -> None:
 
 
 def test_placement_is_the_same_on_every_build_of_the_same_bank() -> None:
+    from content.questions.keys import placed
+
     bank = [_choice(f"q-{i:02d}", "single", (f"对{i}", f"错{i}a", f"错{i}b", f"错{i}c"), (f"对{i}",)) for i in range(5)]
     once = {q.qid: q.options for q in placed(bank)}
     shuffled = [replace(q, options=q.options[::-1]) for q in reversed(bank)]  # built in another order
@@ -87,6 +90,8 @@ def test_placement_is_the_same_on_every_build_of_the_same_bank() -> None:
 
 
 def test_placement_leaves_alone_what_it_must() -> None:
+    from content.questions.keys import placed
+
     refers = _choice("q-r", "single", ("甲", "乙", "以上都对"), ("以上都对",))
     off = replace(_choice("q-o", "single", ("甲", "乙", "丙"), ("甲",)), enabled=False)
     judged = _choice("q-t", "truefalse", ("正确", "错误"), ("错误",))

@@ -143,3 +143,25 @@ def test_the_wrong_view_of_achievement_keeps_its_unkeyed_terms_in_the_stem(publi
     q = next(q for q in published.questions if q.qid == "q-23d0426355")
     shown = q.stem.split(BLANK)
     assert len(q.answer) + sum(t in "".join(shown) for t in ("心浮气躁", "急功近利", "弄虚作假", "盲目蛮干")) == 4
+
+
+def test_only_false_judgements_are_kept_because_the_one_true_candidate_repeats_an_asked_fact(
+    published: Corpus,
+) -> None:
+    """The third cue, "always 错误", decided (contentfix): both shipped 判断 are 错误.
+
+    The examiner keeps one true candidate on these materials, "《通知》指出：学习教育以县处级以上…为重点，
+    于2026年春节假期后启动、7月底基本结束。", and its fact (7月底) is the one the timing 单选 asks: beside it
+    each would tell the other's answer; in its place it trades a four-option question for a verbatim copy a
+    guesser affirms. Retiring one false 判断 leaves "always 错误" as total (1 of 1) with one worth question
+    fewer, so both stay and the check says so. Should the materials hold a true candidate on a fact the bank
+    does not ask, the bank must take it: that is what this asserts."""
+    from content.loader import load_materials
+    from content.questions import candidates
+
+    documents, _ = load_materials(DEFAULT_MATERIALS)
+    truths = [c for c in candidates(documents) if c.question.qtype == "truefalse" and c.truth is True]
+    asked = set(published.question_facts.values())
+    assert truths and all(c.fact in asked for c in truths), [(c.question.qid, c.fact) for c in truths]
+    judged = [q.answer[0] for q in published.questions if q.enabled and q.qtype == "truefalse"]
+    assert judged == ["错误", "错误"]  # today's decision; a true one taken would make this fail on purpose

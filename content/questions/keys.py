@@ -15,6 +15,9 @@ Ids do not move: ``ids.question_id`` hashes the type, the evidence sentence and 
 A question already published whose options the placement reorders gets a new *revision* on the next sync
 (``storage.revisions``): answers keep the order they were given, review cards start their streak again.
 Options that refer to the others ("以上都对") keep the order as written (``refers``).
+
+Also here, the other cue of a 多选's keys: a blank standing for more terms than it keys (``unkeyed_terms``; the
+generator blanks only the keyed run, ``lists._run``, and a secretary's 多选 that does not is named by the check).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from itertools import combinations
 
 from content.model import Question
 from content.questions.ids import stable_order
+from content.questions.text import BLANK, norm
 
 CHOICE = ("single", "multiple")
 _REFERS = re.compile(r"^(?:以上|上述|前述)(?:[都均皆全]|选项)|^(?:都|均)(?:对|不对|正确|错误)")
@@ -75,3 +79,28 @@ def _arranged(q: Question, spots: frozenset[int]) -> Question:
     others = iter(stable_order(q.qid, [o for o in q.options if o not in q.answer]))
     options = tuple(next(right) if p in spots else next(others) for p in range(len(q.options)))
     return replace(q, options=options, answer=tuple(o for o in options if o in q.answer))
+
+
+ANCHOR = 8  # characters of the stem either side of a blank that find its place in the sentence
+
+
+def unkeyed_terms(q: Question) -> list[str]:
+    """The terms a 多选's blank stands for that no key names: the sentence's text between the stem's words on
+    either side of the blank, cut at 、 ("（　）" for "心浮气躁、急功近利、弄虚作假、盲目蛮干" with three keys →
+    ["心浮气躁"]).  Empty when the question has no single blank, the blank's place is not found, or the place
+    does not hold every key (then it is no list of the keys, and nothing is claimed)."""
+    if q.qtype != "multiple" or q.stem.count(BLANK) != 1:
+        return []
+    before, after = (norm(side) for side in q.stem.split(BLANK))
+    sentence = norm(q.sentence)
+    left = next((at + size for size in range(min(len(before), ANCHOR), 1, -1)
+                 if (at := sentence.find(before[-size:])) >= 0), -1)
+    if left < 0:
+        return []
+    right = next((at for size in range(min(len(after), ANCHOR), 1, -1)
+                  if (at := sentence.find(after[:size], left)) >= 0), len(sentence))
+    terms = [t for t in sentence[left:right].removesuffix("等").split("、") if t]
+    keys = {norm(a) for a in q.answer}
+    if not keys <= set(terms):
+        return []
+    return [t for t in terms if t not in keys]

@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
+import yaml
 
 from content.model import Corpus, Question
 from content.pipeline import DEFAULT_MATERIALS, build_corpus
@@ -165,3 +167,38 @@ def test_only_false_judgements_are_kept_because_the_one_true_candidate_repeats_a
     assert truths and all(c.fact in asked for c in truths), [(c.question.qid, c.fact) for c in truths]
     judged = [q.answer[0] for q in published.questions if q.enabled and q.qtype == "truefalse"]
     assert judged == ["错误", "错误"]  # today's decision; a true one taken would make this fail on purpose
+
+
+WRONG_VIEW = ("他指出，错误政绩观是“从个人或小团体利益出发，心浮气躁、急功近利、弄虚作假、盲目蛮干，"
+              "搞‘形象工程’‘政绩工程’”。")
+
+
+def test_unkeyed_terms_names_what_the_blank_stands_for_but_does_not_key() -> None:
+    from content.questions.keys import unkeyed_terms
+
+    options = ("弄虚作假", "脱离实际", "盲目蛮干", "漠视群众", "急功近利", "心浮气躁")
+    old = Question("q-x", "multiple", "习近平指出：错误政绩观是“从个人或小团体利益出发，（　），搞‘形象工程’",
+                   options[:5], ("弄虚作假", "盲目蛮干", "急功近利"), "", "d#0", "文", WRONG_VIEW)
+    assert unkeyed_terms(old) == ["心浮气躁"]  # today's bank before contentfix
+    run = replace(old, stem="习近平指出：错误政绩观是“从个人或小团体利益出发，心浮气躁、（　），搞‘形象工程’")
+    assert unkeyed_terms(run) == []
+    whole = replace(old, options=options, answer=("心浮气躁", "急功近利", "弄虚作假", "盲目蛮干"))
+    assert unkeyed_terms(whole) == []
+    assert unkeyed_terms(replace(old, stem="下列属于错误政绩观表现的有哪些？")) == []  # no blank: nothing claimed
+
+
+def test_a_secretarys_multiple_that_blanks_an_unkeyed_term_is_named(tmp_path: Path) -> None:
+    overlay = tmp_path / "questions.yaml"
+    overlay.write_text(yaml.safe_dump({"add": [{
+        "type": "multiple",
+        "document": "“五重五轻”，习近平曾这样给错误政绩观“画像”",
+        "sentence": "他指出，错误政绩观是“从个人或小团体利益出发，心浮气躁、急功近利、弄虚作假、盲目蛮干，搞‘形象工程’"
+                    "‘政绩工程’，留下包袱和隐患，引起人民群众强烈不满”。",
+        "stem": "错误政绩观是“从个人或小团体利益出发，（　），搞‘形象工程’‘政绩工程’”。",
+        "options": ["急功近利", "弄虚作假", "盲目蛮干", "脱离实际", "漠视群众"],
+        "answer": ["急功近利", "弄虚作假", "盲目蛮干"],
+        "explanation": "出自习近平。",
+    }]}, allow_unicode=True), encoding="utf-8")
+    corpus = build_corpus(DEFAULT_MATERIALS, curated_path=overlay)
+    notes = [p.message for p in corpus.problems if "does not key" in p.message]
+    assert len(notes) == 1 and notes[0].endswith("心浮气躁"), notes

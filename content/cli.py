@@ -175,7 +175,9 @@ def _check(corpus: Corpus, about: list[str]) -> int:
     ]
     single = one_verdict(enabled)
     if single is not None:  # kept (``judged.one_verdict``), but the secretary may add a true one by hand
-        lines.append(f"NOTE all {single[1]} 判断 are {single[0]}: no true statement the materials hold is worth asking "
+        verdict, count = single
+        lines.append(f"NOTE all {count} 判断 are {verdict} (\"always {verdict}\" scores {count} of {count}): "
+                     "no statement of the other verdict the materials hold is worth asking beside this bank "
                      "(a hand-written one in questions.yaml restores the balance)")
     ok = report.ok and not errors
     lines.append(f"{'ok' if ok else 'FAILED'}: {len(enabled)} questions, {len(report.failures) + len(errors)} failures")

@@ -14,7 +14,6 @@ silently dropped.  The file is read with ``yaml.safe_load``; a malformed entry r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ import yaml
 
 from content.model import QUESTION_TYPES, Document, Problem, Question, QuestionType
 from content.questions.ids import question_id, stable_order
+from content.questions.keys import refers
 
 ADD_FIELDS = frozenset({"id", "type", "stem", "options", "answer", "explanation", "document", "sentence"})
 FIX_FIELDS = frozenset({"id", "stem", "options", "answer", "explanation"})
@@ -162,13 +162,10 @@ def apply_overlay(
     return out, problems
 
 
-_REFERS = re.compile(r"^(?:以上|上述|前述)(?:[都均皆全]|选项)|^(?:都|均)(?:对|不对|正确|错误)")
-
-
 def _spread(qid: str, qtype: QuestionType, options: tuple[str, ...]) -> tuple[str, ...]:
     """A curated choice's options in the order its id gives (``ids.stable_order``), as generated ones are: a
     secretary writes the key second more often than not (an examiner found B keyed in 6 of 9).  Options that
     refer to the others ("以上都对") keep the order as written."""
-    if qtype not in ("single", "multiple") or any(_REFERS.match(o) for o in options):
+    if qtype not in ("single", "multiple") or refers(options):
         return options
     return stable_order(qid, list(options))

@@ -6,7 +6,7 @@
                                         │
                                         └──questions.candidates──▶ check_question (drop unproven)
                                                  ──select──▶ bank ──curated overlay──▶ check_bank
-                                                                                   └─▶ Corpus
+                                                                  └─▶ placed (key positions) ─▶ Corpus
 
 Nothing fails silently: a file the loader could not read, a curated entry that no longer matches and
 a question that does not pass verification all come back as ``Problem`` records in the corpus.  A
@@ -29,6 +29,7 @@ from content.questions import candidates, select
 from content.questions.covered import asked_facts
 from content.questions.hubs import hub
 from content.questions.invented import invented_options
+from content.questions.keys import placed, unkeyed_terms
 from content.questions.ranking import FACT_LIMIT, ranked_facts, rebalanced
 from content.questions.samefact import (
     crowded_rival,
@@ -97,6 +98,10 @@ def build_corpus(
         made_up = invented_options(q, (t for b in texts.values() for t in b)) if q.origin != "generated" else []
         if q.enabled and made_up:  # a note: a formula's wrong options come from the corpus's variants (``invented``)
             problems.append(Problem("questions.yaml", f"curated {q.qid}: wrong option written nowhere: {made_up[0]}"))
+        unkeyed = unkeyed_terms(q) if q.origin != "generated" and q.enabled else []
+        if unkeyed:  # a note: the blank stands for a term no key names (``keys.unkeyed_terms``)
+            problems.append(Problem("questions.yaml", f"curated {q.qid}: its blank stands for a term it does not key: "
+                                                      f"{unkeyed[0]}"))
     tier_of = {c.question.qid: c.tier for c in proven}
     asked = asked_facts(bank, proven, fact_of)  # a curated question may ask a second fact of its sentence
     facts = [Fact(text, weight, tier, docs, asked.get(text, 0)) for text, weight, tier, docs in ranked_facts(proven)]
@@ -116,6 +121,7 @@ def build_corpus(
             )
             q = replace(q, enabled=False)
         questions.append(q)
+    questions = placed(questions)  # the key positions, balanced over the finished bank (``keys``)
     return Corpus(
         documents=list(documents),
         snippets=list(snippets),

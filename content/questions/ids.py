@@ -19,5 +19,6 @@ def question_id(qtype: QuestionType, sentence: str, slot: str) -> str:
 
 
 def stable_order(seed: str, options: list[str]) -> tuple[str, ...]:
-    """Options in an order that looks random but is the same on every build (answer not always A)."""
+    """Options in an order that looks random but is the same on every build.  Over a few questions a hash can
+    key them all alike (two 单选 both A), so the finished bank's key positions are set by ``keys.placed``."""
     return tuple(sorted(options, key=lambda o: hashlib.sha1(f"{seed}\x1f{o}".encode()).hexdigest()))

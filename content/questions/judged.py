@@ -94,7 +94,9 @@ def one_verdict(questions: Sequence[Question]) -> tuple[str, int] | None:
     are such steps, every 判断 left is 错误.  That is kept — a true 判断 a guesser affirms scores a point for
     nothing, while "always 错误" is learnt only from the bank's own 判断, which a member has by then answered;
     and a guesser's habit on copied sentences is 正确.  ``zhibu content check`` notes it, so the secretary can
-    add a true 判断 by hand (``questions.yaml`` ``add:``) where the materials hold one worth asking."""
+    add a true 判断 by hand (``questions.yaml`` ``add:``) where the materials hold one worth asking.  Retiring
+    some of them would not help: the 判断 left still share the verdict, so the cue stays total with fewer
+    questions (contentfix; the shipped case is ``tests/content/test_key_cues.py``)."""
     verdicts = [q.answer[0] for q in questions if q.qtype == "truefalse" and q.enabled and q.answer]
     if len(verdicts) < 2 or len(set(verdicts)) != 1:
         return None

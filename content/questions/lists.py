@@ -85,6 +85,14 @@ def _keys(items: Sequence[str], seed: str, n: int) -> list[str]:
     return [i for i in items if i in chosen]
 
 
+def _run(size: int, seed: str, n: int) -> tuple[int, int]:
+    """The first and last index of ``n`` neighbouring items of ``size`` that an inline 多选 blanks and keys,
+    placed by ``seed``: the list's other items stay in the stem, so every item the blank stands for is a key
+    (the run starts anywhere, so the stem shows the list's head, its tail or both)."""
+    first = _hash(f"{seed}|run") % (size - n + 1)
+    return first, first + n - 1
+
+
 def list_candidates(
     enum: Enumeration, pools: Pools, recurring: int, sections: Sequence[Enumeration] = ()
 ) -> list[Candidate]:
@@ -156,17 +164,22 @@ def _inline_multiple(enum: Enumeration, pools: Pools, recurring: int) -> list[Ca
         return []
     where, sentence = framed.where, framed.sentence
     offset = framed.offset
-    stem = framed.text[:offset] + BLANK + framed.text[offset + end - start :]
+    slot_key = "、".join(enum.items)
+    seed = question_id("multiple", ev.text, slot_key)
+    pool = _kept(enum, bare[:4] if bare else _pick(enum, pools, 4))
+    n_correct, n_wrong = _counts(enum.items, seed, len(pool))
+    first, last = _run(len(enum.items), seed, n_correct)
+    correct = list(enum.items[first : last + 1])
+    # the blank covers exactly the keyed items: "（　）" standing for four terms with three of them keyed has a
+    # reader count four in the source and three among the keys (错误政绩观: 心浮气躁 was blanked, not offered)
+    cut_from = offset + enum.starts[first] - start
+    cut_to = offset + enum.starts[last] + len(enum.items[last]) - start
+    stem = framed.text[:cut_from] + BLANK + framed.text[cut_to:]
     if enum.open == "等":
         # "认真落实（　）等工作安排": 等 may hold more than the text names, so the question asks what it names —
         # an option the text does not list is then surely wrong ("警示教育"), whatever 等 may cover
         noun = enum.role if _ROLE_NOUN.fullmatch(enum.role) else ""
         stem = f"{stem.rstrip()}{LISTED}{noun}有哪些？"
-    slot_key = "、".join(enum.items)
-    seed = question_id("multiple", ev.text, slot_key)
-    pool = _kept(enum, bare[:4] if bare else _pick(enum, pools, 4))
-    n_correct, n_wrong = _counts(enum.items, seed, len(pool))
-    correct = _keys(enum.items, seed, n_correct)
     wrong = unmarked(pool, correct, n_wrong)  # no "…导" pair among keys that end otherwise (examiner2, Q6)
     if len(wrong) < MIN_WRONG or len(correct) < 2:
         return []

@@ -62,11 +62,21 @@ def reword(session: Session, row: Question, values: dict[str, Any], *, actor: in
                                      options=list(row.options), answer=list(row.answer),
                                      explanation=row.explanation, replaced_by=actor, replaced_at=now))
         row.revision += 1
-        if any(k in changed for k in GRADED):
+        if any(_graded_change(k, getattr(row, k), changed[k]) for k in GRADED if k in changed):
             _renew_cards(session, row.id, now)
     for name, value in changed.items():
         setattr(row, name, value)
     return True
+
+
+def _graded_change(field: str, old: Any, new: Any) -> bool:
+    """Whether a change of ``field`` changes what is right: options or keys that differ as *sets*.
+
+    Options moved to other letters (the bank balances its key positions, ``content.questions.keys``) are a
+    new wording — the member sees other letters, so a revision is kept — but the same choice is still right,
+    so the review cards are left alone.
+    """
+    return field not in GRADED or sorted(map(str, old or ())) != sorted(map(str, new or ()))
 
 
 def _renew_cards(session: Session, question_id: int, now: datetime) -> None:

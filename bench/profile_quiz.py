@@ -24,7 +24,7 @@ import functools
 import pstats
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,7 @@ from bot.flow_store import FlowApplication
 from storage.db import Database
 
 LAYERS = ("parse", "calls", "server", "database", "sqlalchemy", "dispatch", "settle")
-current: list[Counter[str] | None] = [None]  # the feed being timed: its layers' CPU seconds
+current: list[defaultdict[str, float] | None] = [None]  # the feed being timed: its layers' CPU seconds
 busy: Counter[str] = Counter()  # nesting per layer: only the outermost call counts
 
 
@@ -79,7 +79,7 @@ def _timed(label: str, fn: Callable[..., Any], *, coroutine: bool) -> Callable[.
     return wrapper
 
 
-def _install(profile: cProfile.Profile | None) -> dict[int, Counter[str]]:
+def _install(profile: cProfile.Profile | None) -> dict[int, defaultdict[str, float]]:
     """Wrap the layers; returns the per-tally counters (keyed by the tally's id) the run fills."""
     de_json = Update.de_json.__func__  # type: ignore[attr-defined]
     Update.de_json = classmethod(_timed("parse", de_json, coroutine=False))  # type: ignore[method-assign,assignment]
@@ -95,11 +95,11 @@ def _install(profile: cProfile.Profile | None) -> dict[int, Counter[str]]:
     FlowApplication.process_update = _timed(  # type: ignore[method-assign]
         "dispatch", FlowApplication.process_update, coroutine=True)
     OfflineSession._settle = _timed("settle", OfflineSession._settle, coroutine=True)  # type: ignore[method-assign]
-    tallies: dict[int, Counter[str]] = {}
+    tallies: dict[int, defaultdict[str, float]] = {}
     feed = bench_quiz.Tally.feed
 
     async def timed_feed(self: bench_quiz.Tally, session: Any, update: dict[str, Any]) -> None:
-        layers = tallies.setdefault(id(self), Counter())
+        layers = tallies.setdefault(id(self), defaultdict(float))
         current[0] = layers
         on = profile is not None and self.log is not None  # the quiz bot's feeds only
         if on:
@@ -151,7 +151,7 @@ def main() -> None:
     print(f"ms CPU per answer ({n} answers; echo: per update)    quiz bot   same traffic, bare PTB   echo")
     rows: dict[str, list[float]] = {}
     for tally, per in ((quiz, n), (same, n), (echo, args.echo)):
-        layers = tallies.get(id(tally), Counter())
+        layers = tallies.get(id(tally), defaultdict(float))
         seen = {k: layers[k] / per * 1000 for k in LAYERS}
         total = tally.cpu / per * 1000
         rest = seen["dispatch"] - seen["calls"] - seen["database"]

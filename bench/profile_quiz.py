@@ -6,8 +6,10 @@ layers of each timed feed, for the quiz bot and for the bare same-traffic bot si
               PTB parses the returned ``Message``
     database  ``Database._call_core``: one transaction (SQLAlchemy Core, sqlite3, zhibu's store code);
               ``sqlalchemy`` is the time inside ``Connection.execute`` / ``commit`` / ``connect`` / ``close``
-    rest      the remainder of the feed: PTB's dispatch (the handler list's checks, persistence) and zhibu's
-              own code outside the database (guard, caller cache, grading, rendering, callback data)
+    rest      the remainder of PTB's dispatch: the handler list's checks and zhibu's own code outside the
+              database — ``persistence`` (the flow store written through after each update), ``caller``
+              (who is speaking, cached), ``rendering`` (the quiz's texts and keyboards) shown apart
+    harness   the offline session's feed around it (``settle``: waiting for the tasks an update started)
 
 Wrappers, not a profiler: a tracing profiler inflates PTB's many small calls several times over, so its
 shares mislead; these wrappers run a few times a feed.  ``--cprofile FILE`` also writes a cProfile of the
@@ -36,12 +38,14 @@ from sqlalchemy.engine import Connection, Engine
 from telegram import Update
 from telegram.ext import Application, ExtBot
 
+from bot import commands
 from bot.fakeapi.request import OfflineRequest
 from bot.fakeapi.session import OfflineSession
 from bot.flow_store import FlowApplication
+from bot.handlers import quiz as quiz_handlers
 from storage.db import Database
 
-LAYERS = ("parse", "calls", "server", "database", "sqlalchemy", "dispatch", "settle")
+LAYERS = ("parse", "calls", "server", "database", "sqlalchemy", "dispatch", "persist", "caller", "render", "settle")
 current: list[defaultdict[str, float] | None] = [None]  # the feed being timed: its layers' CPU seconds
 busy: Counter[str] = Counter()  # nesting per layer: only the outermost call counts
 
@@ -94,6 +98,12 @@ def _install(profile: cProfile.Profile | None) -> dict[int, defaultdict[str, flo
     # zhibu's subclass: flow deadlines before, the persistence write-through after
     FlowApplication.process_update = _timed(  # type: ignore[method-assign]
         "dispatch", FlowApplication.process_update, coroutine=True)
+    Application.update_persistence = _timed(  # type: ignore[method-assign]
+        "persist", Application.update_persistence, coroutine=True)  # zhibu writes it through after each update
+    for module in (commands, quiz_handlers):  # who is speaking (cached): the button guard, the typed answer
+        module.load_caller = _timed("caller", module.load_caller, coroutine=True)  # type: ignore[attr-defined]
+    for name in ("question_markup", "question_text", "answered_text", "summary_text"):  # the quiz's rendering
+        setattr(quiz_handlers, name, _timed("render", getattr(quiz_handlers, name), coroutine=False))
     OfflineSession._settle = _timed("settle", OfflineSession._settle, coroutine=True)  # type: ignore[method-assign]
     tallies: dict[int, defaultdict[str, float]] = {}
     feed = bench_quiz.Tally.feed
@@ -159,6 +169,8 @@ def main() -> None:
         for key, value in (("total", total), ("parse", seen["parse"]), ("calls", seen["calls"]),
                            ("  of which server", seen["server"]), ("database", seen["database"]),
                            ("  of which sqlalchemy", seen["sqlalchemy"]), ("rest", rest),
+                           ("  of which persistence", seen["persist"]), ("  of which caller", seen["caller"]),
+                           ("  of which rendering", seen["render"]),
                            ("harness", harness), ("  of which settle", seen["settle"])):
             rows.setdefault(key, []).append(value)
     for key, values in rows.items():

@@ -28,7 +28,7 @@ from dataclasses import replace
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, CommandHandler, Defaults, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, Defaults, TypeHandler
 from telegram.request import BaseRequest
 
 from bot import bootstrap as boot
@@ -156,14 +156,22 @@ def build_application(
 
     app.add_handler(fullwidth.handler(), group=GROUP_ENTRY)  # ／ｑｕｉｚ from a Chinese keyboard is /quiz
     app.add_handler(TypeHandler(Update, flood_check), group=GROUP_FLOOD)
+    # buttons first: PTB tries a group's handlers in order, and a tap (a quiz answer is one or more) matches
+    # no command — checking it against every command first cost each tap the whole command list.  Only
+    # callback queries reach a CallbackQueryHandler and none reaches a CommandHandler, so the order
+    # between the two kinds decides nothing; each kind keeps its own order.
+    feature_handlers = [handler for feature in features for handler in feature.handlers()]
+    for handler in feature_handlers:
+        if isinstance(handler, CallbackQueryHandler):
+            app.add_handler(handler, group=GROUP_FEATURES)
     for command in commands:
         app.add_handler(CommandHandler(command.name, guarded(command)), group=GROUP_FEATURES)
     conversations = [handler for feature in features for handler in feature.conversations()]
     app.add_handler(leave_notice(conversations), group=GROUP_FLOWS)
     for handler in conversations:
         app.add_handler(handler, group=GROUP_CONVERSATIONS)
-    for feature in features:
-        for handler in feature.handlers():
+    for handler in feature_handlers:
+        if not isinstance(handler, CallbackQueryHandler):
             app.add_handler(handler, group=GROUP_FEATURES)
     # a poll answer carries only the poll id: one router finds the owning feature through PollMap
     for handler in poll_handlers():

@@ -24,11 +24,24 @@ then written at once, not at PTB's next persistence run).  The user_data key a f
 (``flow_keys``) goes with it.  A row that cannot be decoded is logged and deleted, never a failed start
 (R2.2); rows of flows no longer registered are deleted at start-up, and :func:`prune_flows` drops what
 a timeout left behind (R2.3).
+
+Ending a flow in PTB's memory uses ``ConversationHandler._update_state`` — private, and kept on purpose
+because PTB 22 has no public way to do it: a conversation's state lives in the private ``_conversations``,
+written only by ``_update_state`` (from ``handle_update`` with a callback's return value),
+``_initialize_persistence`` (once, at ``initialize`` or ``add_handler``: changing the store later does not
+reach memory, and there is no public reload) and ``_trigger_timeout`` (PTB's timeout job, on the wall clock
+and armed only for states returned in this process — never for a restored one, never on the bot's driven
+clock).  The one public route, ``check_update`` + ``handle_update`` with a made-up update matching an extra
+fallback, runs a callback for a message nobody sent and has to rebuild the user and chat from the key
+(``_get_key``'s private rules), no less tied to PTB's insides.  So the call stays, guarded twice:
+:func:`check_ptb_private_api` refuses to start on a PTB whose ``_update_state`` is gone or takes other
+arguments, and ``tests/bot/test_flow_private_api.py`` checks what it does through public ``check_update``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
 import pickle
@@ -36,6 +49,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import telegram
 from sqlmodel import Session, col, delete, select
 from telegram import Update
 from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
@@ -306,6 +320,15 @@ async def finish_flow(application: Application, name: str, user_id: int,  # type
     return await db.run(fn, **kwargs)
 
 
+def check_ptb_private_api() -> None:
+    """Fail loudly at start-up if PTB changed ``ConversationHandler._update_state`` (see the module note)."""
+    method = getattr(ConversationHandler, "_update_state", None)
+    params = list(inspect.signature(method).parameters)[:3] if callable(method) else []
+    if params != ["self", "new_state", "key"]:
+        raise RuntimeError(f"python-telegram-bot {telegram.__version__} changed ConversationHandler._update_state "
+                           f"({params or 'missing'}): bot/flow_store.py ends expired flows through it; adapt it")
+
+
 class FlowApplication(Application):  # type: ignore[type-arg]
     """The Application, writing the persistence through after every update it handles (see UPDATE_SECONDS),
     and ending open flows whose timeout passed before it handles the next update (R2.1)."""
@@ -315,6 +338,7 @@ class FlowApplication(Application):  # type: ignore[type-arg]
                 if isinstance(h, ConversationHandler) and h.persistent and h.name is not None}
 
     async def initialize(self) -> None:
+        check_ptb_private_api()
         store = self.persistence
         handlers = self._persistent()
         if isinstance(store, FlowStore):  # before PTB reads the conversations: they are filtered on load

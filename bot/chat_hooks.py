@@ -144,7 +144,8 @@ def chat_hooks(settings: Settings, clock: Clock) -> dict[str, Any]:
     async def is_secretary(user_id: int) -> bool:
         _, svc = _services()
         member = await svc.db.run(member_store.find_member, tg_user_id=user_id)
-        return member_store.is_at_least(member, Role.SECRETARY)
+        # the tag says secretary, so a committee admin (more than a secretary, granted by the config) has none
+        return member is not None and member_store.is_at_least(member, Role.SECRETARY) and member.role == Role.SECRETARY
 
     first = settings.branches[0]
     chat_id = first.group_chat_id if first.group_chat_id is not None else SIMULATED_GROUP_ID

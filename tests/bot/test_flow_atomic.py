@@ -84,3 +84,28 @@ async def test_a_crash_inside_the_transaction_leaves_the_flow_waiting_and_nothin
         told = await s.send(ZHANG, "家里有事")  # typed again: the flow still asks for it
         assert any("已提交请假申请" in m.plain for m in told), [m.plain for m in told]
         assert _leave_rows(s) == [("leave", "家里有事")]
+
+
+async def test_a_crash_after_the_guided_form_creates_its_meeting_leaves_no_form_open(
+        tmp_path: Path, clock: FakeClock, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guided /newmeeting's last tap creates the meeting; its flow and draft end in that transaction."""
+    settings = factories.settings(tmp_path, database={"url": db_url}, study=QUIET_STUDY)
+    async with factories.offline_bot(settings, clock) as s:
+        await _join(s)
+        kinds = await s.send(SECRETARY_ID, "/newmeeting")
+        await s.press(SECRETARY_ID, [b.text for b in kinds[-1].button_list()].index("党员大会") + 1)
+        for answer in ("周例会主题", "2026-04-21 09:00", "三楼会议室"):
+            await s.send(SECRETARY_ID, answer)
+        with monkeypatch.context() as crash:
+            for method in ("update_conversation", "update_user_data", "flush"):
+                crash.setattr(FlowStore, method, _nothing)
+            await s.press(SECRETARY_ID, 1)  # 仅此一次: the meeting is made
+            await s.__aexit__(None, None, None)
+            s.__aexit__ = _nothing  # type: ignore[method-assign]
+    async with _restarted(settings, clock) as s:
+        with db_of(s).session() as session:
+            rows = session.exec(select(FlowState)).all()
+            assert not [r.scope for r in rows if r.scope.startswith("conv:")]
+            assert not any(b"mt.draft" in r.value for r in rows)  # the draft went with the flow
+        meeting = (await s.send(SECRETARY_ID, "/meeting 1"))[0].plain
+        assert "周例会主题" in meeting, meeting

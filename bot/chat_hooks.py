@@ -141,8 +141,15 @@ def chat_hooks(settings: Settings, clock: Clock) -> dict[str, Any]:
                                   role=Role.SECRETARY, now=svc.clock.now())
         await set_member_menu(app.bot, svc, member)
 
+    async def is_secretary(user_id: int) -> bool:
+        _, svc = _services()
+        member = await svc.db.run(member_store.find_member, tg_user_id=user_id)
+        # the tag says secretary, so a committee admin (more than a secretary, granted by the config) has none
+        return member is not None and member_store.is_at_least(member, Role.SECRETARY) and member.role == Role.SECRETARY
+
     first = settings.branches[0]
     chat_id = first.group_chat_id if first.group_chat_id is not None else SIMULATED_GROUP_ID
     group = GroupChat(chat_id, first.name, simulated=chat_id == SIMULATED_GROUP_ID)
-    return {"app_factory": app_factory, "on_clock": on_clock, "make_secretary": make_secretary, "api": api,
+    return {"app_factory": app_factory, "on_clock": on_clock, "make_secretary": make_secretary,
+            "is_secretary": is_secretary, "api": api,
             "group": group}

@@ -10,18 +10,20 @@
     zhibu --version
 
 ``--config`` (or ``ZHIBU_CONFIG``) names the YAML; without one the embedded defaults apply.  Every way a
-command can end is one line on stderr and an exit code — 2 for a config (or token) problem, 1 for
-anything else — never a traceback and never the token (``-v`` logs the traceback, redacted).
+command can end is one line on stderr and an exit code — 2 for a config (or token) problem, 3 when
+another ``zhibu run`` already holds the database, 1 for anything else — never a traceback and never the
+token (``-v`` logs the traceback, redacted).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -40,6 +42,7 @@ from bot.logging_setup import redact
 
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
+EXIT_ALREADY_RUNNING = 3  # another ``zhibu run`` holds the database: restarting this one will not help
 log = logging.getLogger("zhibu")
 
 
@@ -158,10 +161,12 @@ def _fatal(exc: Exception) -> int:
     from sqlalchemy.exc import SQLAlchemyError
     from telegram.error import TelegramError
 
-    from bot.runner import StartFailure, TokenRejected
+    from bot.runner import AlreadyRunning, StartFailure, TokenRejected
 
     if isinstance(exc, TokenRejected):
         return _fail(str(exc), EXIT_CONFIG)
+    if isinstance(exc, AlreadyRunning):
+        return _fail(str(exc), EXIT_ALREADY_RUNNING)
     if isinstance(exc, StartFailure | DatabaseUnavailable):
         return _fail(str(exc), EXIT_FAILURE)
     if isinstance(exc, SQLAlchemyError):
@@ -198,7 +203,7 @@ def _safe_url(url: str) -> str:
 def _run(settings: Settings) -> int:
     """Config, then the token, then the database, then Telegram: each stops the start in one line, and a
     missing token stops it before anything is migrated."""
-    from bot.runner import run_bot
+    from bot.runner import run_bot, sole_process
 
     require_real_branches(settings)
     token = read_token(settings)
@@ -207,18 +212,20 @@ def _run(settings: Settings) -> int:
                           key=ENV_TOKEN)
     for warning in config_warnings(settings):
         log.warning("%s", warning)
-    _db(settings, "upgrade")
-    return run_bot(settings, token.get_secret_value())
+    with contextlib.ExitStack() as held:
+        with _unavailable(settings):  # one process per database, polling or webhook (R2.5)
+            held.enter_context(sole_process(settings))
+        _db(settings, "upgrade")
+        return run_bot(settings, token.get_secret_value())
 
 
 def _db(settings: Settings, action: str) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
 
     from storage.db import Database
     from storage.migrate import current_revision, head_revision
 
     url = _safe_url(settings.database_url)
-    try:
+    with _unavailable(settings):
         db = Database(settings.database_url)
         try:
             if action == "upgrade":
@@ -230,11 +237,21 @@ def _db(settings: Settings, action: str) -> int:
                 print(f"current {current_revision(db)}, head {head_revision(db)}")
         finally:
             db.dispose()
+    return 0
+
+
+@contextlib.contextmanager
+def _unavailable(settings: Settings) -> Iterator[None]:
+    """A database that cannot be reached or written, in one line with the password masked."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    url = _safe_url(settings.database_url)
+    try:
+        yield
     except SQLAlchemyError as exc:
         raise DatabaseUnavailable(f"cannot use the database {url}: {_db_reason(exc)}") from exc
     except OSError as exc:  # an SQLite folder that cannot be created or written
         raise DatabaseUnavailable(f"cannot use the database {url}: {exc.strerror or exc}") from exc
-    return 0
 
 
 def _backup(settings: Settings, target: Path) -> int:

@@ -24,11 +24,24 @@ then written at once, not at PTB's next persistence run).  The user_data key a f
 (``flow_keys``) goes with it.  A row that cannot be decoded is logged and deleted, never a failed start
 (R2.2); rows of flows no longer registered are deleted at start-up, and :func:`prune_flows` drops what
 a timeout left behind (R2.3).
+
+Ending a flow in PTB's memory uses ``ConversationHandler._update_state`` — private, and kept on purpose
+because PTB 22 has no public way to do it: a conversation's state lives in the private ``_conversations``,
+written only by ``_update_state`` (from ``handle_update`` with a callback's return value),
+``_initialize_persistence`` (once, at ``initialize`` or ``add_handler``: changing the store later does not
+reach memory, and there is no public reload) and ``_trigger_timeout`` (PTB's timeout job, on the wall clock
+and armed only for states returned in this process — never for a restored one, never on the bot's driven
+clock).  The one public route, ``check_update`` + ``handle_update`` with a made-up update matching an extra
+fallback, runs a callback for a message nobody sent and has to rebuild the user and chat from the key
+(``_get_key``'s private rules), no less tied to PTB's insides.  So the call stays, guarded twice:
+:func:`check_ptb_private_api` refuses to start on a PTB whose ``_update_state`` is gone or takes other
+arguments, and ``tests/bot/test_flow_private_api.py`` checks what it does through public ``check_update``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
 import pickle
@@ -36,6 +49,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import telegram
 from sqlmodel import Session, col, delete, select
 from telegram import Update
 from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
@@ -100,6 +114,25 @@ def _put(scope: str, key: str, blob: bytes | None, now: datetime, *, session: Se
         session.add(row)
 
 
+def _end_rows(name: str, user_id: int, user_blob: bytes | None, now: datetime, *, session: Session) -> list[str]:
+    """Delete the user's rows of flow ``name`` and store their user_data as ``user_blob``; the keys deleted."""
+    scope = _conv(name)
+    keys = [key for key in session.exec(select(FlowState.key).where(FlowState.scope == scope)).all()
+            if _user_of(key) == user_id]
+    if keys:
+        session.exec(delete(FlowState).where(  # type: ignore[call-overload]
+            col(FlowState.scope) == scope, col(FlowState.key).in_(keys)))
+    _put(USER, str(user_id), user_blob, now, session=session)
+    return keys
+
+
+def _user_of(key: str) -> int | None:
+    try:  # every flow is per user: the user id is the key's last part
+        return int(json.loads(key)[-1])
+    except (ValueError, TypeError, IndexError):
+        return None
+
+
 def _clear(scope: str, key: str, *, session: Session) -> None:
     session.exec(delete(FlowState).where(col(FlowState.scope) == scope, col(FlowState.key) == key))  # type: ignore[call-overload]
 
@@ -146,6 +179,29 @@ class FlowStore(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]])
         data = self.users.get(int(conv_key[-1]))  # every flow is per user: the user id is the key's last
         if flow_key is not None and data is not None and data.pop(flow_key, None) is not None:
             await self._write(USER, str(conv_key[-1]), data or None)
+
+    async def finish(self, name: str, user_id: int, user_data: Mapping[Any, Any],
+                     fn: Callable[..., T], /, **kwargs: Any) -> T:
+        """Run ``fn(session=…, **kwargs)`` — the step that completes flow ``name`` — and the flow's end in ONE
+        transaction (review R2.4).  Written apart, a crash between the two left them disagreeing: the 请假
+        reason recorded but the flow still waiting, so after the restart the member's next text was filed
+        again as a reason.  Now both commit or neither does.  ``user_data`` is the user's data as the flow
+        leaves it (its key already popped); PTB's own END write afterwards finds nothing left to do."""
+        blob = pickle.dumps(dict(user_data)) if user_data else None
+
+        def both(*, session: Session) -> tuple[T, list[str]]:
+            result = fn(session=session, **kwargs)
+            return result, _end_rows(name, user_id, blob, self.now(), session=session)
+
+        result, keys = await self._run(both)
+        for key in keys:
+            self._written.pop((_conv(name), key), None)
+            self._deadlines.pop((name, tuple(json.loads(key))), None)
+        if blob is None:
+            self._written.pop((USER, str(user_id)), None)
+        else:
+            self._written[(USER, str(user_id))] = blob
+        return result
 
     def due(self) -> list[tuple[str, ConversationKey]]:
         """Open flows (restored or live) whose timeout has passed since they last moved."""
@@ -254,6 +310,25 @@ class FlowStore(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]])
         return None  # every write above is committed as it is made
 
 
+async def finish_flow(application: Application, name: str, user_id: int,  # type: ignore[type-arg]
+                      user_data: Mapping[Any, Any], db: Database, fn: Callable[..., T], /, **kwargs: Any) -> T:
+    """The last step of flow ``name`` and its end in one transaction (:meth:`FlowStore.finish`); without a
+    FlowStore (nothing kept across a restart) just the step."""
+    store = application.persistence
+    if isinstance(store, FlowStore):
+        return await store.finish(name, user_id, user_data, fn, **kwargs)
+    return await db.run(fn, **kwargs)
+
+
+def check_ptb_private_api() -> None:
+    """Fail loudly at start-up if PTB changed ``ConversationHandler._update_state`` (see the module note)."""
+    method = getattr(ConversationHandler, "_update_state", None)
+    params = list(inspect.signature(method).parameters)[:3] if callable(method) else []
+    if params != ["self", "new_state", "key"]:
+        raise RuntimeError(f"python-telegram-bot {telegram.__version__} changed ConversationHandler._update_state "
+                           f"({params or 'missing'}): bot/flow_store.py ends expired flows through it; adapt it")
+
+
 class FlowApplication(Application):  # type: ignore[type-arg]
     """The Application, writing the persistence through after every update it handles (see UPDATE_SECONDS),
     and ending open flows whose timeout passed before it handles the next update (R2.1)."""
@@ -263,6 +338,7 @@ class FlowApplication(Application):  # type: ignore[type-arg]
                 if isinstance(h, ConversationHandler) and h.persistent and h.name is not None}
 
     async def initialize(self) -> None:
+        check_ptb_private_api()
         store = self.persistence
         handlers = self._persistent()
         if isinstance(store, FlowStore):  # before PTB reads the conversations: they are filtered on load

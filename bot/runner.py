@@ -17,12 +17,16 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Iterator
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings, webhook_secret
 from bot.logging_setup import redact
+from bot.texts import Catalog
+from scheduler.lock import run_lock
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,10 @@ class BotApiUnreachable(StartFailure):
 
 class CannotListen(StartFailure):
     """Webhook mode could not open its port."""
+
+
+class AlreadyRunning(StartFailure):
+    """Another ``zhibu run`` holds this database (review R2.5): one process per database, in either mode."""
 
 
 class TokenRejected(Exception):
@@ -107,8 +115,27 @@ async def wait_for_bot_api(token: str, settings: Settings) -> bool:
             loop.remove_signal_handler(sig)
 
 
+@contextlib.contextmanager
+def sole_process(settings: Settings) -> Iterator[None]:
+    """Hold the database's run lock for the block, or raise :class:`AlreadyRunning` (review R2.5).
+
+    ``zhibu run`` takes it before anything else touches the database or Telegram: a second process must
+    end before it migrates, calls ``setWebhook`` (which would take the first one's updates) or ticks."""
+    db = Database(settings.database_url)
+    try:
+        with run_lock(db) as mine:
+            if not mine:
+                texts = Catalog.load(default=settings.language)
+                raise AlreadyRunning(texts.plain("run.already_running", settings.language,
+                                                 database=db.engine.url.render_as_string(hide_password=True)))
+            yield
+    finally:
+        db.dispose()
+
+
 def run_bot(settings: Settings, token: str) -> int:
-    """Reach the Bot API, then run until a stop signal; returns the exit code."""
+    """Reach the Bot API, then run until a stop signal; returns the exit code.  The caller holds
+    :func:`sole_process`."""
     from bot.app import build_application  # imported late: it wires every feature
 
     loop = asyncio.new_event_loop()

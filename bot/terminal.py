@@ -85,6 +85,7 @@ class ChatClient:
         clock: FakeClock,
         on_clock: Callable[[datetime], Awaitable[None]] | None,
         make_secretary: Callable[[int, str], Awaitable[None]] | None,
+        is_secretary: Callable[[int], Awaitable[bool]] | None = None,
         texts: Catalog | None = None,
         language: str = "zh",
         group: GroupChat | None = None,
@@ -96,6 +97,7 @@ class ChatClient:
         self.clock = clock
         self.on_clock = on_clock
         self.make_secretary = make_secretary
+        self.is_secretary = is_secretary
         self.texts = texts or Catalog.load(default=language)
         self.language = language
         self.group = group or GroupChat(SIMULATED_GROUP_ID, self.say("group_title"), simulated=True)
@@ -119,7 +121,8 @@ class ChatClient:
         return self.group.chat_id if self.in_group else self.current.user_id
 
     def prompt(self) -> str:
-        return f"{self.current.name}@{self.say('group_short')}> " if self.in_group else f"{self.current.name}> "
+        label = self.current.label()  # with the [secretary] tag the store gives them
+        return f"{label}@{self.say('group_short')}> " if self.in_group else f"{label}> "
 
     def write(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -171,6 +174,7 @@ class ChatClient:
         if name == "help":
             self.write(self.say("help"))
         elif name == "who":
+            await self._refresh_role(self.current)
             self.write(self.say("who", label=self.current.label(), id=self.current.user_id))
         elif name == "press":  # ":press N" or ":press N @MSG" (an older keyboard, numbered by :keyboards)
             number, _, message = rest.partition("@")
@@ -262,8 +266,16 @@ class ChatClient:
             else:
                 await self.session.run(lambda: grant_role(person.user_id, person.name))
                 person.secretary = True
+        await self._refresh_role(person)
         self.current = person
         self.write(self.say("switched", label=person.label(), id=person.user_id))
+
+    async def _refresh_role(self, person: _Person) -> None:
+        """The ``[secretary]`` tag follows the stored role, not this session's memory: a secretary granted
+        in an earlier run (or demoted since) is labelled as the store has them."""
+        lookup = self.is_secretary
+        if lookup is not None:
+            person.secretary = await lookup(person.user_id)
 
     async def _move_clock(self, rest: str) -> None:
         if rest:
@@ -346,6 +358,7 @@ async def run_chat(
     clock: FakeClock,
     on_clock: Callable[[datetime], Awaitable[None]] | None = None,
     make_secretary: Callable[[int, str], Awaitable[None]] | None = None,
+    is_secretary: Callable[[int], Awaitable[bool]] | None = None,
     app_factory: AppFactory | None = None,
     api: FakeBotApi | None = None,
     group: GroupChat | None = None,
@@ -354,7 +367,8 @@ async def run_chat(
 
     ``app_factory`` defaults to ``partial(bot.app.build_application, settings)``; it is called with
     ``request=`` and ``clock=``.  ``on_clock(now)`` runs after every ``:clock`` move so due work fires;
-    ``make_secretary(user_id, name)`` grants the role for ``:as NAME secretary``.  ``group`` is the branch
+    ``make_secretary(user_id, name)`` grants the role for ``:as NAME secretary``; ``is_secretary(user_id)``
+    reads the stored role for the ``[secretary]`` tag (so it survives a restart).  ``group`` is the branch
     group ``:group`` speaks in (default: a simulated one); it exists, with the bot in it, from the start.
     """
     tz = ZoneInfo(str(getattr(settings, "timezone", "Asia/Shanghai")))
@@ -372,7 +386,7 @@ async def run_chat(
         session = OfflineSession(factory, api=api, clock=clock)
         async with session, StdinLines(stdin) as lines:
             client = ChatClient(session, stdout, tz=tz, clock=clock, on_clock=on_clock, make_secretary=make_secretary,
-                                texts=texts, language=language, group=group)
+                                is_secretary=is_secretary, texts=texts, language=language, group=group)
             data_dir = getattr(settings, "data_dir", None)
             client.downloads = Path(data_dir) / "downloads" if data_dir is not None else None
             client.flush()

@@ -38,6 +38,7 @@ from bot.callbacks import CallbackData, pattern
 from bot.commands import conversation_button, guarded_callback
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler
+from bot.flow_store import finish_flow
 from bot.handlers.rsvp import PROMPT_TIMEOUT_S
 from bot.texts import Safe
 from bot.words import kind_word
@@ -51,6 +52,7 @@ from storage.scope import Scope
 
 TOPIC, START, PLACE, REPEAT = range(1, 5)
 DRAFT_KEY = "mt.draft"
+WIZARD_NAME = "newmeeting_wizard"
 
 
 # --------------------------------------------------------------------------- creating
@@ -76,9 +78,17 @@ async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 
 
 async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSpec, monthly: bool,
-                  guided: bool = False) -> None:
-    created, invited = await svc.db.run(_created, actor=caller.member, scope=caller.scope, spec=spec,
-                                        monthly=monthly, tz=svc.settings.tz, now=svc.clock.now())
+                  guided: ContextTypes.DEFAULT_TYPE | None = None) -> None:
+    """Create and confirm; ``guided``: the guided form's context, whose flow ends in the same transaction
+    as the meeting is created (review R2.4: a crash between them cannot leave the form open on a draft
+    that was already made into a meeting)."""
+    kwargs: dict[str, object] = {"actor": caller.member, "scope": caller.scope, "spec": spec, "monthly": monthly,
+                                 "tz": svc.settings.tz, "now": svc.clock.now()}
+    if guided is not None and guided.user_data is not None:
+        created, invited = await finish_flow(guided.application, WIZARD_NAME, caller.user_id, guided.user_data,
+                                             svc.db, _created, **kwargs)
+    else:
+        created, invited = await svc.db.run(_created, **kwargs)
     first = created[0]
     if monthly:
         text = svc.texts.t("mtg.created_series", caller.lang, count=len(created), day=first.starts_at.astimezone(
@@ -224,7 +234,7 @@ async def wizard_repeat(update: Update, context: ContextTypes.DEFAULT_TYPE, call
             chosen = svc.texts.plain("mtg.btn.monthly" if monthly else "mtg.btn.once", caller.lang)
             await update.callback_query.edit_message_text(
                 svc.texts.t("mtg.wizard.repeat_chosen", caller.lang, choice=chosen), reply_markup=None)
-    await _create(update, svc, caller, spec, monthly=monthly, guided=True)
+    await _create(update, svc, caller, spec, monthly=monthly, guided=context)
     return None
 
 
@@ -280,5 +290,5 @@ def wizard_conversation(ends: list[AnyHandler]) -> AnyHandler:
                     REPEAT: [CallbackQueryHandler(repeat_chosen, pattern=rf"{prefix}wr:")]},
             fallbacks=[CallbackQueryHandler(stray_kind, pattern=rf"{prefix}wk:"), *ends],
             conversation_timeout=PROMPT_TIMEOUT_S,
-            name="newmeeting_wizard", persistent=True,  # kept across a restart (bot.flow_store)
+            name=WIZARD_NAME, persistent=True,  # kept across a restart (bot.flow_store)
         )

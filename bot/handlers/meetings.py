@@ -45,10 +45,11 @@ from bot.handlers.rsvp import LEAVE_KEY
 from bot.texts import Safe
 from scheduler import reminders, seen, unbutton
 from scheduler.tick import Producer
+from storage import branches as branch_store
 from storage import meeting_series
 from storage import meetings as meeting_store
 from storage import rsvp as rsvp_store
-from storage.errors import InvalidState
+from storage.errors import InvalidState, NotFound
 from storage.meeting_audience import is_attendee
 from storage.models import Meeting, MeetingStatus, Member, Role
 from storage.scope import Scope
@@ -120,6 +121,18 @@ def _meeting_and_answer(*, session: Session, actor: Member, scope: Scope, meetin
             is_attendee(session=session, meeting=meeting, member=actor))
 
 
+async def _party_member(svc: Services, caller: Caller, branch_id: int, value: str) -> int:
+    """One /partygroup member; a name not in the managed branch is refused naming that branch for an admin,
+    who may have another one in mind (a secretary has one branch: the usual "本支部没有…" says it)."""
+    try:
+        return await member_arg(svc, branch_id, value)
+    except NotFound as exc:
+        if exc.code != "member_name_not_found" or not caller.scope.is_admin:
+            raise
+        branch = await svc.db.run(branch_store.get_branch, branch_id=branch_id)
+        raise NotFound("member_name_not_in_branch", name=" ".join(value.split()), branch=branch.name) from None
+
+
 async def party_group(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
     """``/partygroup <name> <member>…`` — put members into a 党小组, for meetings addressed to it.  Members
     are numbers or names, as /attendance and /stats take them (trial T6)."""
@@ -128,7 +141,12 @@ async def party_group(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     if len(args) < 2:
         raise UsageError()
     assert caller.member is not None
-    ids = [await member_arg(svc, caller.member.branch_id, a) for a in args[1:]]
+    # names resolve in the branch being managed: a committee admin's is the one chosen with /branch, not the
+    # branch their own row sits in (review R2.14); set_party_group refuses numbers from elsewhere the same way
+    branch_id = caller.scope.acting_branch_id
+    if branch_id is None:
+        branch_id = caller.member.branch_id
+    ids = [await _party_member(svc, caller, branch_id, a) for a in args[1:]]
     count = await svc.db.run(meeting_store.set_party_group, actor=caller.member, scope=caller.scope,
                              name=args[0][:32], member_ids=ids,
                              now=svc.clock.now())

@@ -40,6 +40,7 @@ from bot.commands import Command, conversation_button, edit_own_message, guarded
 from bot.confirm import CANCEL, Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
+from bot.flow_store import finish_flow
 from bot.review_card import (
     CB_PREFIX,
     EDIT_KEY,
@@ -186,8 +187,11 @@ async def receive_stem(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
         return ConversationHandler.END  # not an edit after all: the main group answers it as any text
     question_id, token, revision = editing
     try:  # edit_question cleans, checks the limits and verifies the edit; a refused stem is asked for again
-        q = await svc.db.run(bank.edit_question, actor=caller.member, question_id=question_id,
-                             stem=message.text or "", now=svc.clock.now(), expected=token)
+        # saved with the prompt's end in one transaction (review R2.4); a refused stem rolls both back
+        remaining = {key: value for key, value in context.user_data.items() if key != EDIT_KEY}
+        q = await finish_flow(context.application, "review_edit", caller.user_id, remaining, svc.db,
+                              bank.edit_question, actor=caller.member, question_id=question_id,
+                              stem=message.text or "", now=svc.clock.now(), expected=token)
     except InvalidState as exc:
         if exc.code == "question_stale":  # changed elsewhere while the secretary typed: show it as it is now
             context.user_data.pop(EDIT_KEY, None)

@@ -38,6 +38,7 @@ from bot.callbacks import CallbackData, pattern
 from bot.commands import conversation_button, guarded_callback
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler
+from bot.flow_store import finish_flow
 from bot.notify import send_to_member
 from bot.words import file_word, kind_word
 from scheduler import leave, seen
@@ -167,8 +168,11 @@ async def receive_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         raise ApplicationHandlerStop(ConversationHandler.END)
     reason = form.clean(message.text or "")[:500]
     try:
-        _row, meeting = await svc.db.run(leave.request_leave, member=caller.member, meeting_id=meeting_id,
-                                         reason=reason, now=svc.clock.now())
+        # recorded with the flow's end, in one transaction: a crash cannot leave the reason filed and the
+        # prompt still waiting (review R2.4)
+        _row, meeting = await finish_flow(context.application, "rsvp_leave", caller.user_id, context.user_data,
+                                          svc.db, leave.request_leave, member=caller.member,
+                                          meeting_id=meeting_id, reason=reason, now=svc.clock.now())
     except DomainError as exc:
         await reply(update, svc.texts.t(f"error.{exc.code}", caller.lang, **exc.params))
         raise ApplicationHandlerStop(ConversationHandler.END) from None

@@ -54,7 +54,8 @@ async def test_the_ledger_carries_what_a_paper_record_does(study: OfflineSession
     roster = (await study.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
     assert "补学未完成：王五" in roster and "正式党员到会 2 / 3" in roster, roster  # what the sheet must agree with
     row = _row((await study.send(SECRETARY_ID, "/export 2026-03"))[-1])
-    assert row["开始时间"] == datetime(2026, 3, 25, 6, 30, tzinfo=UTC).replace(tzinfo=None), row  # 14:30 Shanghai
+    wall = datetime(2026, 3, 25, 14, 30, tzinfo=UTC).replace(tzinfo=None)  # Excel holds the branch's wall time
+    assert row["开始时间"] == wall, row
     assert isinstance(row["结束时间"], datetime) and row["结束时间"] > row["开始时间"], row
     assert row["议程"] == AGENDA, row
     assert title in (row["学习材料"] or ""), row

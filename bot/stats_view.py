@@ -119,7 +119,9 @@ def percent(part: int, whole: int) -> str:
 
 
 def _names(texts: Catalog, lang: str, refs: tuple[object, ...], limit: int = 30) -> str:
-    names = [getattr(r, "name", str(r)) for r in refs]
+    """The listed members, one who joined in the period's last week marked 新加入: not behind, only new (T13)."""
+    names = [texts.plain("stats.new_mark", lang, name=getattr(r, "name", str(r))) if getattr(r, "new", False)
+             else getattr(r, "name", str(r)) for r in refs]
     if not names:
         return texts.plain("stats.nobody", lang)
     more = len(names) - limit

@@ -10,10 +10,14 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.fakeapi.session import OfflineSession
+from bot.ledger import _quorum
+from bot.texts import Catalog
 from scheduler.clock import FakeClock
+from storage.ledger import LedgerMeeting
 from tests.bot.study_helpers import join, member_of, study_fixture, tick  # noqa: F401  (the fixture)
 from tests.bot.test_meetings_makeup import _material_with_questions
 from tests.factories import SECRETARY_ID
@@ -80,3 +84,19 @@ async def test_the_english_ledger_has_the_same_columns(study: OfflineSession, cl
     assert (row["Attended"], row["Make-up owed"]) == ("李 书记 and 张三", "王五"), row
     assert row["Quorum (general meeting)"] == "yes (2/3)", row
     assert isinstance(row["End"], datetime) and isinstance(row["Start"], datetime), row
+
+
+
+@pytest.mark.parametrize(("lang", "full_expected", "present_full", "wanted"), [
+    ("zh", 0, 0, "无法计算（应到人员中没有正式党员）"), ("zh", 4, 2, "否（2/4）"), ("en", 0, 0, "cannot be counted")])
+def test_a_general_meeting_with_no_full_member_expected_has_no_quorum_figure(
+        lang: str, full_expected: int, present_full: int, wanted: str) -> None:
+    """/attendance says a majority cannot be counted when no 正式党员 was expected (a 党员大会 of a list of
+    预备党员): the sheet says so too, instead of 否 (a secretary cannot be 预备, so no whole branch gets here)."""
+    when = datetime(2026, 3, 25, 6, 30, tzinfo=UTC)
+    meeting = LedgerMeeting(
+        starts_at=when, ends_at=when, kind="党员大会", topic="t", place="p", host="", recorder="", agenda="",
+        materials=(), expected=3, present=1, present_full=present_full, present_probationary=1, attended=("张三",),
+        late=(), leave=(), absent=(), makeup_done=(), makeup_owed=(), quorum=present_full * 2 > full_expected,
+        full_expected=full_expected)
+    assert _quorum(Catalog.load(default="zh"), lang, meeting).startswith(wanted)

@@ -6,7 +6,8 @@
             stats.digest_time, branch timezone), one row per secretary, key digest:<branch>:<week>:<member>
     send ─▶ render_digest: last week's figures and the early warnings, in the secretary's language *now*,
             with a button "nudge those who have not studied or answered"
-    tap  ─▶ queue_nudges: one row per member the digest lists (not the presser), key nudge:<member>:<week> —
+    tap  ─▶ queue_nudges: one row per member the digest lists (not the presser, nor one marked 新加入 —
+            joined during that week), key nudge:<member>:<week> —
             at most once a member a week, however often the button is pressed (or by how many secretaries)
     send ─▶ render_nudge: a reminder of what the digest found missing (study, answers or both), in the
             member's language; nothing if they have done it since, or left the branch
@@ -113,8 +114,11 @@ def render_digest(session: Session, row: Delivery, *, settings: Settings, texts:
                                                now=row.due_at)
     lang = texts.lang(member.language)
     body = render_branch(texts, lang, figures, period, warnings, settings.tz, months)
-    text = Safe(texts.t("digest.header", lang) + "\n" + body)
     behind = len(behind_members(session, figures, sender=member.id))  # the count the toast will confirm
+    parts = [texts.t("digest.header", lang), body]
+    if behind and any(m.new for m in (*figures.not_studied, *figures.not_answered)):
+        parts.append(texts.t("digest.newcomers_not_nudged", lang))  # why the button counts fewer than listed
+    text = Safe("\n".join(parts))
     markup = None
     if behind:
         data = CallbackData(CB_FEATURE, "nudge", (str(branch.id), row.payload.get("week", ""))).encode()
@@ -138,7 +142,7 @@ def nudge_button_key(figures: stats_store.BranchStats, behind: int, *, sender: i
     """The button's words: its count leaves out the reading secretary and those the bot cannot message, so
     when the digest lists more people than it nudges, the label says who is left out — a secretary who
     reads "尚未答题（4）" and then "3 人" must not wonder who was lost."""
-    listed = {m.id for m in figures.not_studied} | {m.id for m in figures.not_answered}
+    listed = {m.id for m in (*figures.not_studied, *figures.not_answered) if not m.new}  # newcomers: never nudged
     but_you = sender in listed
     unreachable = len(listed) - behind - (1 if but_you else 0) > 0
     return "digest.nudge_button" + ("_reachable" if unreachable else "") + ("_but_you" if but_you else "")
@@ -146,9 +150,11 @@ def nudge_button_key(figures: stats_store.BranchStats, behind: int, *, sender: i
 
 def behind_members(session: Session, figures: stats_store.BranchStats, *, sender: int | None) -> dict[int, str]:
     """Who the button nudges, each with what the digest lists them for ("study", "answer" or "both"): the
-    digest's own lists, less the unreachable and the secretary pressing it — so the button's count, the
-    toast's count and each nudge's wording all agree with the digest."""
-    not_studied, not_answered = {m.id for m in figures.not_studied}, {m.id for m in figures.not_answered}
+    digest's own lists, less the unreachable, the secretary pressing it and those marked 新加入 (joined during
+    the week: "上周没有看到您的学习或答题记录" two days after joining reads as a reproach, trial T13) — so the
+    button's count, the toast's count and each nudge's wording all agree with the digest."""
+    not_studied = {m.id for m in figures.not_studied if not m.new}
+    not_answered = {m.id for m in figures.not_answered if not m.new}
     # "you answered, but …" is only true when there was a quiz the member answered (likewise for study): in
     # a week that offered only one of them, the nudge names only what is missing ("…_only")
     answered_any, studied_any = figures.answers > 0, figures.read > 0

@@ -3,8 +3,10 @@
 A branch's workbook (``/export``, ``zhibu export --branch``)::
 
     党员名册      members: 正式 / 预备, status, role, joined
-    三会一课台账  one row per meeting held: date, kind, topic, place, host, recorder, 应到, 实到,
-                 正式 / 预备 present, absent (with reasons), make-up done, quorum for a 党员大会
+    三会一课台账  one row per meeting held, what a paper 三会一课 record carries: start, end, kind, topic,
+                 place, host, recorder, agenda, materials, 应到, 实到, 正式 / 预备 present, 出席人员 by
+                 name, late, leave and absent (with reasons), 补学 done and still owed, quorum for a
+                 党员大会 with its figure ("是（4/5）")
     学习记录      every snippet delivered (document, its heading or opening words) and when it was read
     答题记录      every answer
     题目正确率    per question: answers, correct, rate
@@ -44,7 +46,7 @@ from storage.stats import Window
 # sheet key -> column widths (characters); headers are catalog keys ledger.<sheet>.<n>; TIMES: time columns
 SHEETS: dict[str, Sequence[int]] = {
     "members": (8, 14, 10, 10, 10, 18),
-    "meetings": (18, 12, 36, 18, 10, 10, 8, 8, 10, 10, 16, 32, 32, 16, 12),
+    "meetings": (18, 18, 12, 36, 18, 10, 10, 40, 32, 8, 8, 10, 10, 40, 16, 32, 32, 16, 16, 14),
     "study": (14, 48, 48, 18, 18),
     "answers": (14, 18, 60, 36, 14, 8),
     "accuracy": (8, 60, 36, 8, 8, 10),
@@ -52,7 +54,7 @@ SHEETS: dict[str, Sequence[int]] = {
     "standing": (28, 10, 10, 8, 8),
     "warnings": (28, 14, 10, 16, 18),
 }
-TIMES: dict[str, tuple[int, ...]] = {"members": (6,), "meetings": (1,), "study": (4, 5), "answers": (2,),
+TIMES: dict[str, tuple[int, ...]] = {"members": (6,), "meetings": (1, 2), "study": (4, 5), "answers": (2,),
                                      "warnings": (4, 5)}
 RATES: dict[str, tuple[int, ...]] = {"accuracy": (6,), "committee": (3, 4, 6)}
 
@@ -81,11 +83,23 @@ def _part(texts: Catalog, lang: str, heading: str | None, opening: str) -> str:
     return texts.plain("ledger.study_opening", lang, text=opening) if opening else "—"
 
 
-def _meeting_row(m: LedgerMeeting, yes: str, no: str, word: Callable[[str, str], str],
+def _quorum(texts: Catalog, lang: str, m: LedgerMeeting) -> str:
+    """过半数 with its figure, as /attendance shows it ("是（4/5）": 正式党员 present of expected) — a bare 是
+    could not be checked (trial T7); none is counted when no 正式党员 was expected."""
+    if m.quorum is None:
+        return ""
+    if not m.full_expected:
+        return texts.plain("ledger.quorum_none", lang)
+    mark = texts.plain("ledger.mark_yes" if m.quorum else "ledger.mark_no", lang)
+    return texts.plain("ledger.quorum", lang, mark=mark, present=m.present_full, expected=m.full_expected)
+
+
+def _meeting_row(texts: Catalog, lang: str, m: LedgerMeeting, word: Callable[[str, str], str],
                  join: Callable[[Iterable[str]], str]) -> tuple[object, ...]:
-    return (m.starts_at, word("meeting_kind", m.kind), m.topic, m.place, m.host, m.recorder, m.expected, m.present,
-            m.present_full, m.present_probationary, join(m.late), join(m.leave), join(m.absent), join(m.makeup_done),
-            "" if m.quorum is None else (yes if m.quorum else no))
+    return (m.starts_at, m.ends_at, word("meeting_kind", m.kind), m.topic, m.place, m.host, m.recorder, m.agenda,
+            join(source_title(texts, lang, title) for title in m.materials), m.expected, m.present, m.present_full,
+            m.present_probationary, join(m.attended), join(m.late), join(m.leave), join(m.absent),
+            join(m.makeup_done), join(m.makeup_owed), _quorum(texts, lang, m))
 
 
 def write_ledger(*, session: Session, scope: Scope, branch_id: int, window: Window, now: datetime, tz: tzinfo,
@@ -99,7 +113,7 @@ def write_ledger(*, session: Session, scope: Scope, branch_id: int, window: Wind
         (mid, name, standing_word(texts, lang, status, st), word("status", status), word("role", role), joined)
         for mid, name, st, status, role, joined in ledger.members(session=session, scope=scope, branch_id=branch_id)
     ))
-    book.sheet("meetings", (_meeting_row(m, yes, no, word, join) for m in ledger.meeting_ledger(
+    book.sheet("meetings", (_meeting_row(texts, lang, m, word, join) for m in ledger.meeting_ledger(
         session=session, scope=scope, branch_id=branch_id, window=window, now=now)))
     book.sheet("study", (
         (name, title, _part(texts, lang, heading, opening), delivered, read)
@@ -124,7 +138,6 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
     """The committee's workbook over ``branch_ids`` (each checked against ``scope``)."""
     book = _book(texts, lang, tz)
     word = _words(texts, lang)
-    yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
     join = partial(join_names, texts, lang)
     figures = committee_table(session=session, scope=scope, branch_ids=branch_ids, window=window, now=now)
     warned = [member_figures.attendance_warnings(session=session, scope=scope, branch_id=b, since=warn_since,
@@ -143,6 +156,6 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
         for f, ws in zip(figures, warned, strict=True) for w in ws))
     for branch_id in branch_ids:
         title = texts.plain("ledger.branch_meetings", lang, branch=names[branch_id])
-        book.sheet("meetings", (_meeting_row(m, yes, no, word, join) for m in ledger.meeting_ledger(
+        book.sheet("meetings", (_meeting_row(texts, lang, m, word, join) for m in ledger.meeting_ledger(
             session=session, scope=scope, branch_id=branch_id, window=window, now=now)), title=title)
     return book.save(out)

@@ -41,11 +41,14 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.bootstrap import bootstrap
-    from bot.stats_view import parse_period
+    from bot.stats_view import PeriodNotStarted, parse_period
     from storage import members as member_store
 
     now = datetime.now(UTC)
-    period = parse_period(args.period, now, settings.tz)
+    try:
+        period = parse_period(args.period, now, settings.tz)
+    except PeriodNotStarted as exc:  # a month ahead: refused, as /stats refuses it (trial T23)
+        raise ConfigError(f"{args.period!r} has not started yet", key="--period") from exc
     if period is None:
         raise ConfigError(f"{args.period!r} is not a period (week, month, YYYY-MM or all)", key="--period")
     texts = Catalog.load(default=settings.language)

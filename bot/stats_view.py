@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from bot.texts import Catalog, Safe
 from bot.words import join_names, source_title, standing_word
 from storage.committee import BranchLine
+from storage.errors import DomainError
 from storage.member_figures import AttendanceWarning, MemberStats
 from storage.stats import BranchStats, Window, through
 
@@ -28,7 +29,14 @@ class Period:
     kind: str  # week / month / all
     window: Window
     label_start: datetime | None  # local, for the heading
-    label_end: datetime  # local, exclusive
+    label_end: datetime  # local, exclusive: the window's end (a period "so far" ends just after now)
+
+
+class PeriodNotStarted(DomainError):
+    """A month typed ahead of time (``/stats 2027-01`` in December): there is nothing to count yet, and an
+    empty window drew an inverted heading ("2027-01-01 至 2026-12-31") over last week's chart point (trial T23)."""
+
+    code = "stats_period_not_started"
 
 
 def _local_midnight(when: datetime) -> datetime:
@@ -47,19 +55,25 @@ def is_period(word: str) -> bool:
     return word.lower() in PERIOD_WORDS or _MONTH.match(word) is not None
 
 
+def _so_far(kind: str, start: datetime | None, now: datetime, tz: tzinfo) -> Period:
+    """A period still running: it ends just after now (``through``), and its heading's last day is today."""
+    end = through(now)
+    return Period(kind, Window(start, end), start, end.astimezone(tz))
+
+
 def parse_period(word: str | None, now: datetime, tz: tzinfo) -> Period | None:
-    """The period a secretary asked for, or ``None`` when the word is not one (the caller shows usage)."""
+    """The period a secretary asked for, or ``None`` when the word is not one (the caller shows usage).
+
+    Raises :class:`PeriodNotStarted` for a month that begins after now: refused, not shown empty."""
     local_now = now.astimezone(tz)
     text = (word or DEFAULT_PERIOD).strip().lower()
     kind = PERIOD_WORDS.get(text)
     if kind == "all":
-        return Period("all", Window(None, through(now)), None, local_now)
+        return _so_far("all", None, now, tz)
     if kind == "week":
-        start = _local_midnight(local_now) - timedelta(days=local_now.weekday())
-        return Period("week", Window(start, through(now)), start, local_now)
+        return _so_far("week", _local_midnight(local_now) - timedelta(days=local_now.weekday()), now, tz)
     if kind == "month":
-        start = _month_start(local_now.year, local_now.month, tz)
-        return Period("month", Window(start, through(now)), start, local_now)
+        return _so_far("month", _month_start(local_now.year, local_now.month, tz), now, tz)
     match = _MONTH.match(text)
     if match is None:
         return None
@@ -67,27 +81,36 @@ def parse_period(word: str | None, now: datetime, tz: tzinfo) -> Period | None:
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         return None
     start = _month_start(year, month, tz)
-    end = min(_next_month(start), local_now) if start <= local_now else start
-    # a month still running ends "through now", as "this month" does
-    return Period("month", Window(start, max(through(end) if end == local_now else end, start)), start, end)
+    if start > local_now:
+        raise PeriodNotStarted(month=f"{year}-{month:02d}", today=f"{local_now:%Y-%m-%d}")
+    end = _next_month(start)
+    if end > local_now:  # the month still running is "this month": through now, as ``month`` is
+        return _so_far("month", start, now, tz)
+    return Period("month", Window(start, end), start, end)
+
+
+def _last_day(period: Period) -> datetime:
+    """The last local day the period holds: its exclusive end, less the stored resolution."""
+    return period.label_end - timedelta(microseconds=1)
 
 
 def period_label(texts: Catalog, lang: str, period: Period) -> str:
     if period.label_start is None:
-        return texts.plain("stats.period_all", lang, end=f"{period.label_end:%Y-%m-%d}")
-    last_day = period.label_end - timedelta(microseconds=1)
-    return texts.plain("stats.period", lang, start=f"{period.label_start:%Y-%m-%d}", end=f"{last_day:%Y-%m-%d}")
+        return texts.plain("stats.period_all", lang, end=f"{_last_day(period):%Y-%m-%d}")
+    return texts.plain("stats.period", lang, start=f"{period.label_start:%Y-%m-%d}",
+                       end=f"{_last_day(period):%Y-%m-%d}")
 
 
-def period_stamp(period: Period) -> str:
-    """The period as a file name carries it (``202603``, ``20260316-20260322``, ``all-20260410``): two
-    exports made the same day for different months must not share a name, and a saved copy must say which
-    month it holds — the export day said neither (trial T16)."""
+def period_stamp(texts: Catalog, lang: str, period: Period) -> str:
+    """The period as a file name carries it (``202603``, ``20260316-20260322``, ``全部-20260410``): two
+    exports or charts made the same day for different periods must not share a name, and a saved copy must
+    say which month it holds — the export day said neither (trial T16; the chart too, trial T23).  The word
+    for "all" is the reader's (a Chinese file name had "all" in it)."""
+    last_day = _last_day(period)
     if period.label_start is None:
-        return f"all-{period.label_end:%Y%m%d}"
+        return texts.plain("stats.stamp_all", lang, date=f"{last_day:%Y%m%d}")
     if period.kind == "month":
         return f"{period.label_start:%Y%m}"
-    last_day = period.label_end - timedelta(microseconds=1)
     return f"{period.label_start:%Y%m%d}-{last_day:%Y%m%d}"
 
 
@@ -96,7 +119,9 @@ def percent(part: int, whole: int) -> str:
 
 
 def _names(texts: Catalog, lang: str, refs: tuple[object, ...], limit: int = 30) -> str:
-    names = [getattr(r, "name", str(r)) for r in refs]
+    """The listed members, one who joined in the period's last week marked 新加入: not behind, only new (T13)."""
+    names = [texts.plain("stats.new_mark", lang, name=getattr(r, "name", str(r))) if getattr(r, "new", False)
+             else getattr(r, "name", str(r)) for r in refs]
     if not names:
         return texts.plain("stats.nobody", lang)
     more = len(names) - limit

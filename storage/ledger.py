@@ -39,23 +39,31 @@ GENERAL_MEETING = MeetingKind.GENERAL  # valid only with more than half of the f
 
 @dataclass(frozen=True)
 class LedgerMeeting:
-    """One row of the 三会一课 ledger."""
+    """One row of the 三会一课 ledger: what a paper 三会一课 record carries (trial T7) — when (start and end),
+    what (kind, topic, agenda, materials), who ran it, who came by name, who was away and why, and the
+    补学 both done and still owed."""
 
     starts_at: datetime
+    ends_at: datetime
     kind: str
     topic: str
     place: str
     host: str
     recorder: str
+    agenda: str
+    materials: tuple[str, ...]  # the documents' titles, as stored (the sheet names them in the reader's words)
     expected: int  # 应到
     present: int  # 实到
     present_full: int
     present_probationary: int
+    attended: tuple[str, ...]  # 出席人员: everyone who came (the late too: 迟到 names them again)
     late: tuple[str, ...]  # came, marked 迟到
     leave: tuple[str, ...]  # 请假: "name（reason）", "name" when none was given
     absent: tuple[str, ...]  # 缺席 (away without leave): "name（reason）" when one was noted, else "name"
     makeup_done: tuple[str, ...]  # of the absent, who has done the make-up study (补学)
+    makeup_owed: tuple[str, ...]  # of the absent, who still owes it (/attendance's 补学未完成)
     quorum: bool | None  # None unless a 党员大会
+    full_expected: int = 0  # the quorum's denominator: 正式党员 expected (present_full is its numerator)
 
 
 # the 党员名册 holds members, present and past (a removed one stays for the ledgers); never an applicant —
@@ -95,14 +103,18 @@ def ledger_row(held: Turnout) -> LedgerMeeting:
     full_expected = sum(p.full for p in held.expected)
     names = {p.id: p.name for p in held.expected}
     return LedgerMeeting(
-        starts_at=meeting.starts_at, kind=meeting.kind, topic=meeting.topic, place=meeting.place,
-        host=meeting.host or "", recorder=meeting.recorder or "", expected=len(held.expected), present=len(present),
+        starts_at=meeting.starts_at, ends_at=meeting.ends_at, kind=meeting.kind, topic=meeting.topic,
+        place=meeting.place, host=meeting.host or "", recorder=meeting.recorder or "", agenda=meeting.agenda or "",
+        materials=tuple(meeting.materials or ()), expected=len(held.expected), present=len(present),
         present_full=present_full, present_probationary=len(present) - present_full,
+        attended=tuple(p.name for p in present),
         late=tuple(p.name for p in present if p.id in held.late),
         leave=tuple(_with_reason(p, held) for p in held.on_leave),
         absent=tuple(_with_reason(p, held) for p in held.absent if p.id not in held.leave),
         makeup_done=tuple(names[i] for i in sorted(held.makeup_done)),
+        makeup_owed=tuple(p.name for p in held.expected if p.id in held.makeup_owed),
         quorum=present_full * 2 > full_expected if meeting.kind == GENERAL_MEETING else None,
+        full_expected=full_expected,
     )
 
 

@@ -77,6 +77,20 @@ def through(now: datetime) -> datetime:
 class MemberRef:
     id: int
     name: str
+    new: bool = False  # joined in the period's last ``NEWCOMER`` (``newcomer_since``): not yet "behind"
+
+
+# a member who joined less than a week before a period's end has not had a week of study and quizzes yet:
+# the weekly digest marks them 新加入 and its 提醒 leaves them out (trial T13: two days in, and told "上周
+# 没有看到您的学习或答题记录")
+NEWCOMER = timedelta(days=7)
+
+
+def newcomer_since(window: Window) -> datetime:
+    """Who joined at or after this instant is new in ``window``: within the period, and within a week of its
+    end — the digest's week is exactly that; in a month, only the last week's joiners are new."""
+    since = window.end - NEWCOMER
+    return since if window.start is None else max(since, window.start)
 
 
 @dataclass(frozen=True)
@@ -151,14 +165,18 @@ def in_window(column: datetime | None, window: Window) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
-def _active_members(session: Session, branch_id: int, until: datetime | None = None) -> list[MemberRef]:
+def _active_members(session: Session, branch_id: int, until: datetime | None = None,
+                    new_since: datetime | None = None) -> list[MemberRef]:
     """The branch's members; with ``until`` (a window's end), only those who had joined before it
     (``storage.models.joined_before``: nobody is behind on a week they were not yet a member for; a period
-    that ends now ends at :func:`through` now, so it counts whoever was approved this very instant)."""
-    query = select(Member.id, Member.name).where(Member.branch_id == branch_id, COUNTED)
+    that ends now ends at :func:`through` now, so it counts whoever was approved this very instant).  With
+    ``new_since``, those who joined at or after it are marked ``new``."""
+    query = select(Member.id, Member.name, Member.joined_at).where(Member.branch_id == branch_id, COUNTED)
     if until is not None:
         query = query.where(joined_before(until))
-    return [MemberRef(int(i), n) for i, n in session.exec(query.order_by(col(Member.id))).all() if i is not None]
+    return [MemberRef(int(i), n, new_since is not None and joined is not None
+                      and joined.replace(tzinfo=joined.tzinfo or UTC) >= new_since)
+            for i, n, joined in session.exec(query.order_by(col(Member.id))).all() if i is not None]
 
 
 def branch_started(session: Session, branch_id: int) -> datetime | None:
@@ -239,7 +257,7 @@ def branch_stats(*, session: Session, scope: Scope, branch_id: int, window: Wind
     per_question = [(int(q), int(n), int(c or 0)) for q, n, c in session.exec(
         select(QuizAnswer.question_id, func.count(), func.sum(case((col(QuizAnswer.correct), 1), else_=0)))
         .where(answer_rows, in_window(QuizAnswer.answered_at, window)).group_by(col(QuizAnswer.question_id))).all()]
-    active = _active_members(session, branch_id, until=window.end)
+    active = _active_members(session, branch_id, until=window.end, new_since=newcomer_since(window))
     held = held_turnout(session, branch_id, window, now)
     studied: set[int] = set(session.exec(select(StudyProgress.member_id).distinct().where(
         progress_rows, col(StudyProgress.read_at).is_not(None),

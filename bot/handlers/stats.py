@@ -128,9 +128,10 @@ async def send_chart(update: Update, context: ContextTypes.DEFAULT_TYPE, caller:
                            period=period, now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=lang)
     message = update.effective_message
     assert message is not None
-    day = svc.clock.now().astimezone(svc.settings.tz)
-    # named, so a saved or forwarded chart is a .png (bytes alone upload as "application.octet-stream")
-    name = svc.texts.plain("stats.chart_file", lang, branch=file_word(branch.name), date=f"{day:%Y%m%d}")
+    # named, so a saved or forwarded chart is a .png (bytes alone upload as "application.octet-stream"), by
+    # its period as the workbook is: a week's and a month's chart drawn the same day must not share a name
+    name = svc.texts.plain("stats.chart_file", lang, branch=file_word(branch.name),
+                           period=period_stamp(svc.texts, lang, period))
     caption = svc.texts.t("stats.chart_caption", lang, branch=branch.name, period=period_label(svc.texts, lang, period))
     await message.reply_photo(photo=png, filename=name, caption=caption)
 
@@ -152,7 +153,7 @@ async def _send_branch_export(update: Update, svc: Services, caller: Caller, per
     counts = await svc.db.run(write_ledger, scope=caller.scope, branch_id=branch.id, window=period.window,
                               now=svc.clock.now(), tz=svc.settings.tz, texts=svc.texts, lang=caller.lang, out=buffer)
     name = svc.texts.plain("stats.export_file", caller.lang, branch=file_word(branch.name),
-                           period=period_stamp(period))
+                           period=period_stamp(svc.texts, caller.lang, period))
     caption = svc.texts.t("stats.export_caption", caller.lang, branch=branch.name,
                           period=period_label(svc.texts, caller.lang, period), meetings=counts["meetings"],
                           answers=counts["answers"])
@@ -181,7 +182,7 @@ async def _send_committee_export(update: Update, svc: Services, caller: Caller, 
                               window=period.window, now=now, tz=svc.settings.tz, texts=svc.texts, lang=caller.lang,
                               warn_since=now - timedelta(days=30 * svc.settings.schedule.inactivity_months),
                               out=buffer)
-    name = svc.texts.plain("stats.committee_file", caller.lang, period=period_stamp(period))
+    name = svc.texts.plain("stats.committee_file", caller.lang, period=period_stamp(svc.texts, caller.lang, period))
     caption = svc.texts.t("stats.committee_caption", caller.lang, count=len(branches),
                           period=period_label(svc.texts, caller.lang, period), meetings=counts.get("meetings", 0))
     message = update.effective_message

@@ -31,7 +31,7 @@ async def _held_meeting(s: OfflineSession, clock: FakeClock) -> None:
 def _row(book: Any, headers: tuple[str, ...]) -> dict[str, Any]:
     sheet = book[book.sheetnames[1]]
     rows = list(sheet.iter_rows(values_only=True))
-    assert tuple(rows[0][10:13]) == headers, rows[0]
+    assert tuple(rows[0][14:17]) == headers, rows[0]
     assert len(rows) == 2
     return dict(zip(rows[0], rows[1], strict=True))
 

@@ -44,4 +44,4 @@ async def test_the_ledger_counts_standing_and_quorum_as_of_the_meeting_day(
     row = _row(load_workbook(io.BytesIO(sent.file_bytes or b"")))
     counts = {k: v for k, v in row.items() if "正式" in str(k) or "预备" in str(k) or "半数" in str(k)}
     assert list(counts.values()).count(1) == 2, counts  # 正式 到会 1, 预备 到会 1 — not 2 and 0
-    assert "否" in counts.values(), counts  # not quorate, as /attendance says
+    assert "否（1/2）" in counts.values(), counts  # not quorate, as /attendance says (正式党员到会 1 / 2)

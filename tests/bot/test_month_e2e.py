@@ -267,8 +267,9 @@ def names_after(text: str, label: str) -> list[str]:
 
 
 def ledger_rows(s: OfflineSession, branch_key: str, now: datetime) -> list[tuple[Any, ...]]:
-    """The 三会一课 rows the workbook must hold, from the rows: (kind, topic, 应到, 实到, 正式, 预备, 迟到, 请假, 缺席,
-    补学, quorum).  请假: marked excused, or an approved leave with no attendance row (/attendance's rule)."""
+    """The 三会一课 rows the workbook must hold, from the rows: (kind, topic, 应到, 实到, 正式, 预备, 出席人员, 迟到,
+    请假, 缺席, 已补学, 未补学, quorum with its figure).  请假: marked excused, or an approved leave with no
+    attendance row (/attendance's rule)."""
     with db(s) as session:
         branch = session.exec(select(Branch).where(Branch.key == branch_key)).one()
         people = {m.id: m for m in counted(session, branch.id)}  # type: ignore[arg-type]
@@ -285,18 +286,22 @@ def ledger_rows(s: OfflineSession, branch_key: str, now: datetime) -> list[tuple
             reasons.update({i: a.note for i, a in marks.items() if a.note and i not in came})
             excused = {i for i, a in marks.items() if a.status == "excused"} | {
                 r.member_id for r in leaves if r.leave_status == "approved" and r.member_id not in marks}
-            done = {m.member_id for m in session.exec(select(Makeup).where(
-                Makeup.meeting_id == meeting.id, col(Makeup.completed_at).is_not(None))).all()}
+            makeups = session.exec(select(Makeup).where(Makeup.meeting_id == meeting.id)).all()
+            done = {m.member_id for m in makeups if m.completed_at is not None}
+            owed = {m.member_id for m in makeups if m.completed_at is None and m.member_id not in came}
             full = [m for m in people.values() if m.standing == Standing.FULL]
             full_came = sum(1 for m in full if m.id in came)
             away = [(mid, f"{m.name}（{reasons[m.id]}）" if reasons.get(m.id) else m.name)
                     for mid, m in people.items() if mid not in came]
             on_leave = [name for mid, name in away if mid in excused]
             absent = [name for mid, name in away if mid not in excused]
-            quorum = ("是" if full_came * 2 > len(full) else "否") if meeting.kind == "党员大会" else None
+            quorum = (f"{'是' if full_came * 2 > len(full) else '否'}（{full_came}/{len(full)}）"
+                      if meeting.kind == "党员大会" else None)
             rows.append((meeting.kind, meeting.topic, len(people), len(came), full_came, len(came) - full_came,
+                         "、".join(m.name for mid, m in people.items() if mid in came) or None,
                          "、".join(late) or None, "、".join(on_leave) or None, "、".join(absent) or None,
-                         "、".join(people[i].name for i in sorted(done)) or None, quorum))
+                         "、".join(people[i].name for i in sorted(done)) or None,
+                         "、".join(m.name for mid, m in people.items() if mid in owed) or None, quorum))
         return rows
 
 
@@ -311,7 +316,7 @@ def people_in(book: Any) -> set[str]:
     for sheet in ("学习记录", "答题记录"):
         found |= {r[0] for r in book[sheet].iter_rows(min_row=2, values_only=True)}
     for row in book["三会一课台账"].iter_rows(min_row=2, values_only=True):
-        found |= {name.split("（")[0] for column in (10, 11, 12) for name in (row[column] or "").split("、") if name}
+        found |= {name.split("（")[0] for column in (14, 15, 16) for name in (row[column] or "").split("、") if name}
     return found
 
 
@@ -352,10 +357,11 @@ async def test_a_month_of_two_branches_and_the_figures(bot: OfflineSession) -> N
     assert sent.kind == "document" and (sent.file_name or "").endswith(".xlsx")
     book = load_workbook(io.BytesIO(sent.file_bytes or b""))
     assert book.sheetnames == ["党员名册", "三会一课台账", "学习记录", "答题记录", "题目正确率"]
-    got = [(r[1], r[2], *r[6:]) for r in book["三会一课台账"].iter_rows(min_row=2, values_only=True)]
+    got = [(r[2], r[3], *r[9:]) for r in book["三会一课台账"].iter_rows(min_row=2, values_only=True)]
     assert got == ledger_rows(bot, "jia", now)
     # his approved leave is 请假 (trial T4: not filed under 缺席), and he did the 补学 all the same
-    assert got[0][-1] == "是" and "王五（去外地出差）" in got[0][7] and not got[0][8] and got[0][9] == "王五"
+    assert got[0][-1].startswith("是（") and "王五（去外地出差）" in got[0][8]
+    assert not got[0][9] and got[0][10] == "王五"
     assert len(list(book["答题记录"].iter_rows(min_row=2))) == want["quiz"][2]
     assert people_in(book) == {"甲书记", "张三", "王五", "赵六", "钱七"}  # not 乙支部's, not the committee admin
 
@@ -394,7 +400,7 @@ async def test_a_month_of_two_branches_and_the_figures(bot: OfflineSession) -> N
         assert side[name][1] == figures["study"][4]  # members
         assert side[name][4] == figures["meetings"][0]  # meetings held
         sheet = committee[f"台账-{name}"]
-        assert [(r[1], r[2], *r[6:]) for r in sheet.iter_rows(min_row=2, values_only=True)] == ledger_rows(
+        assert [(r[2], r[3], *r[9:]) for r in sheet.iter_rows(min_row=2, values_only=True)] == ledger_rows(
             bot, key, now)
     standing = {r[0]: r[1:3] for r in committee["党员人数"].iter_rows(min_row=2, values_only=True)}
     assert standing == {"甲支部": (4, 1), "乙支部": (3, 0)}

@@ -178,15 +178,15 @@ async def test_chart_and_export(session: OfflineSession) -> None:
     assert ledger.freeze_panes == "A2"
     rows = list(ledger.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 1  # the cancelled meeting and the future one are not in the ledger
-    when, kind, topic, _place, host, _rec, expected, present, full, probationary, _late, leave, absent, makeup, \
-        quorum = rows[0]
+    when, _end, kind, topic, _place, host, _rec, _agenda, _materials, expected, present, full, probationary, \
+        _attended, _late, leave, absent, makeup, _owed, quorum = rows[0]
     assert (kind, topic, host) == ("党员大会", "学习贯彻会议精神", "李书记")
     # 23:00 UTC the day before, written as Shanghai wall time (Excel cells carry no time zone)
     assert when == datetime(2026, 3, 6, 7, 0, tzinfo=UTC).replace(tzinfo=None)
     assert (expected, present, full, probationary) == (5, 3, 2, 1)
     # the approved leave is 请假, apart from 缺席 (trial T4), as /attendance lists it
     assert leave == "王五（出差）" and "李 书记" in absent and "王五" not in absent and makeup is None
-    assert quorum == "否"  # 2 of 4 full members is not more than half
+    assert quorum == "否（2/4）"  # 2 of 4 full members is not more than half
     answers = list(book["答题记录"].iter_rows(min_row=2, values_only=True))
     assert len(answers) == 40 and all(isinstance(r[1], datetime) for r in answers)
     accuracy = list(book["题目正确率"].iter_rows(min_row=2, values_only=True))

@@ -89,14 +89,14 @@ def seed(db: Database, answers: int) -> None:
         for q in range(QUESTIONS_PER_BRANCH):
             qid = (b - 1) * QUESTIONS_PER_BRANCH + q + 1
             questions.append((qid, b, f"q-{qid}", "single", f"题目{qid}（　）", "[]", '["A"]', "", f"d{q % 6}",
-                              f"文件{q % 6}", "原句", "generated", 0.0, "published", False, stamp(YEAR_START)))
+                              f"文件{q % 6}", "原句", "generated", 0.0, "published", False, stamp(YEAR_START), 1))
         for u in range(UNITS):
             uid = (b - 1) * UNITS + u + 1
             units.append((uid, b, f"u-{uid}", f"d{u % 6}", f"第{u}篇", "正文" * 100, u, True))
     many("member", ["id", "branch_id", "tg_user_id", "chat_id", "name", "language", "role", "standing", "status",
                     "reachable", "joined_at", "created_at", "updated_at"], members)
     many("question", ["id", "branch_id", "qkey", "qtype", "stem", "options", "answer", "explanation", "doc_key",
-                      "document", "sentence", "origin", "score", "status", "edited", "updated_at"], questions)
+                      "document", "sentence", "origin", "score", "status", "edited", "updated_at", "revision"], questions)
     many("studyunit", ["id", "branch_id", "unit_key", "doc_key", "title", "text", "position", "active"], units)
     progress = []
     for mid in range(1, BRANCHES * PER_BRANCH + 1):
@@ -128,13 +128,14 @@ def seed(db: Database, answers: int) -> None:
     many("rsvp", ["branch_id", "meeting_id", "member_id", "response", "reason", "responded_at"], rsvps)
     span = (NOW - YEAR_START).total_seconds()
     batch: list[tuple[object, ...]] = []
-    columns = ["branch_id", "member_id", "question_id", "attempt_key", "chosen", "correct", "is_review", "answered_at"]
+    columns = ["branch_id", "member_id", "question_id", "attempt_key", "chosen", "correct", "is_review", "answered_at",
+               "revision"]
     for n in range(answers):
         mid = rng.randrange(1, BRANCHES * PER_BRANCH + 1)
         b = (mid - 1) // PER_BRANCH + 1
         qid = (b - 1) * QUESTIONS_PER_BRANCH + rng.randrange(QUESTIONS_PER_BRANCH) + 1
         at = YEAR_START + timedelta(seconds=rng.random() * span)
-        batch.append((b, mid, qid, f"a{n}", '["A"]', rng.random() < 0.75, False, stamp(at)))
+        batch.append((b, mid, qid, f"a{n}", '["A"]', rng.random() < 0.75, False, stamp(at), 1))
         if len(batch) == 100_000:
             many("quizanswer", columns, batch)
             batch = []

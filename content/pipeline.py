@@ -41,6 +41,7 @@ from content.questions.samefact import (
     untangle,
 )
 from content.questions.slots import Candidate
+from content.questions.wrongcount import varied
 from content.reasons import Reason
 from content.snippets import build_plan
 from content.verify import check_bank, check_question
@@ -121,6 +122,7 @@ def build_corpus(
             )
             q = replace(q, enabled=False)
         questions.append(q)
+    questions = varied(questions)  # how many wrong options each 多选 shows, spread over the bank (``wrongcount``)
     questions = placed(questions)  # the key positions, balanced over the finished bank (``keys``)
     return Corpus(
         documents=list(documents),

@@ -27,9 +27,11 @@ from content.loader import load_materials
 from content.model import Corpus, Document, Fact, Problem, Question
 from content.questions import candidates, select
 from content.questions.covered import asked_facts
+from content.questions.dayapart import apart
 from content.questions.hubs import hub
 from content.questions.invented import invented_options
 from content.questions.keys import placed, unkeyed_terms
+from content.questions.meetings import meeting_days
 from content.questions.ranking import FACT_LIMIT, ranked_facts, rebalanced
 from content.questions.samefact import (
     crowded_rival,
@@ -41,6 +43,7 @@ from content.questions.samefact import (
     untangle,
 )
 from content.questions.slots import Candidate
+from content.questions.wrongcount import varied
 from content.reasons import Reason
 from content.snippets import build_plan
 from content.verify import check_bank, check_question
@@ -121,6 +124,9 @@ def build_corpus(
             )
             q = replace(q, enabled=False)
         questions.append(q)
+    days = meeting_days("\n".join(t for b in texts.values() for t in b))
+    questions = apart(questions, days)  # no meeting-date 单选 offers another's key (``dayapart``)
+    questions = varied(questions)  # how many wrong options each 多选 shows, spread over the bank (``wrongcount``)
     questions = placed(questions)  # the key positions, balanced over the finished bank (``keys``)
     return Corpus(
         documents=list(documents),

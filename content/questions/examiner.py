@@ -35,7 +35,7 @@ from dataclasses import replace
 
 from content.questions.closed import refit_closed
 from content.questions.cloze import EXPLANATION_LIMIT
-from content.questions.formulas import formula_refusal
+from content.questions.formulas import formula_refusal, one_polarity, patterned_twins
 from content.questions.giveaways import CHECKABLE_TRUE, copied, giveaway
 from content.questions.importance import CENTRAL, OTHERS, OWN, TEMPLATE
 from content.questions.meetings import central_meeting_day
@@ -115,7 +115,13 @@ def examine(
     lists = list_items({c.fact for c in candidates if c.group})
     kept = [c for c in kept if refusal(c, central_text, titles, central_keys, corpus) is None
             and giveaway(c, corpus) is None and requirement_refusal(c, lists, central_text, KINDS) is None
-            and worth_refusal(c) is None and formula_refusal(c, corpus, documents) is None]
+            and worth_refusal(c) is None]
+    # a false membership's item must not be its own document's words: the document whole, not one tier's passages
+    own = {c.question.doc_id: texts.get(c.question.doc_id, "") for c in kept}
+    plain = [c for c in kept if formula_refusal(c, corpus, documents, own[c.question.doc_id]) is None]
+    twinned = patterned_twins(plain)  # 五重五轻 with 重速度轻质量 kept: a true item's pattern tells nothing
+    kept = [c for c in kept if formula_refusal(c, corpus, documents, own[c.question.doc_id], twinned) is None]
+    kept = one_polarity(kept)  # each list's membership asked true or false by its hash, never both
     paired = twins(kept)  # a 判断 whose list item a 多选 offers: the same answer twice
     kept = [c for c in kept if c.question.qid not in paired]
     # a list asked as a 多选 is not asked again by a blank on one of its items ("认真落实学习研讨、…、（　）、

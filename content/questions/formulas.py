@@ -21,44 +21,81 @@ materials answers or disputes anyway.  Each is a cause, refused here for every b
                        ("各级党委（党组）抓好统筹协调" where the next sentence says "各级党委（党组）要对学习
                        教育负总责"): the passage gives the swapped-in holder a like duty, so a member may
                        defend the false version — the rule a wrong option already obeys (``distractors``, check 3)
+
+Round 13 (a third independent examiner, today's 真督实导 判断 "ambiguous"; ``membership_refusal``)::
+
+    open list          a false "其中包括“X”" whose list ends in 等 / 等等 ("认真落实……等工作安排"): 等 admits X,
+                       so the statement is not surely false; only closed lists (numbered, counted, named) carry it
+    foil at home       a false "其中包括“X”" whose X the source document itself writes (真督实导 is the central
+                       meeting's, a paragraph of the same compilation): a member who remembers X from "that
+                       material" defends 正确
+    hidden list        a membership whose lead-in hides the list behind "……": what is asked is not stated; a list
+                       without a name is asked as a 多选 instead
+    patterned, twinned a true "其中包括“X”" with the list's pattern ("重易轻难") is affirmed by form only when no
+                       false twin shares the pattern: with "重速度轻质量" built for the same list, the form tells
+                       nothing, and the true one asks a fact nothing else asks (``twinned``)
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from content.questions.giveaways import swap
 from content.questions.slots import Candidate
-from content.questions.text import norm, statement
+from content.questions.text import GAP, norm, statement
 
-__all__ = ["PATTERN_CHARS", "STOCK_DOCUMENTS", "formula_refusal", "patterned_item", "stock_item"]
+__all__ = [
+    "PATTERN_CHARS",
+    "STOCK_DOCUMENTS",
+    "formula_refusal",
+    "membership_refusal",
+    "one_polarity",
+    "patterned_item",
+    "patterned_twins",
+    "stock_item",
+]
 
 PATTERN_CHARS = 2  # characters every item of a list must share to make a pattern (重…轻… in 五重五轻)
 # documents that write an item before it is a stock term a guesser affirms in a true membership 判断: one
 # document's list is read once; a step every deployment and report repeats is heard whether or not one reads
 STOCK_DOCUMENTS = 3
 _MEMBER = re.compile(r"其中包括“(?P<item>[^”]+)”。?$")
+# a lead-in whose list is left open: "…等工作安排" / "…等等" (its noun after 等, if any, ends the lead-in)
+_OPEN_LEAD = re.compile(r"等(?:等)?[\u4e00-\u9fff]{0,6}$")
 # a role only one person holds, and holders that are many people
 _SINGULAR_ROLE = re.compile(r"第一责任人|“?一把手”?责任|牵头抓总")
 _COLLECTIVE = re.compile(r"成员|各级|全体|广大|班子(?!主要)")
 _SINGULAR_HOLDER = re.compile(r"主要负责|一把手|书记")
 
 
-def formula_refusal(c: Candidate, corpus: str = "", documents: Sequence[str] = ()) -> str | None:
+def formula_refusal(
+    c: Candidate,
+    corpus: str = "",
+    documents: Sequence[str] = (),
+    own: str = "",
+    twinned: Collection[str] | None = None,
+) -> str | None:
     """Why ``c`` is settled by the form of its words (see the module docstring), else ``None``.
 
     ``corpus``: every paragraph of the materials, one a line (as ``questions.candidates`` joins them);
-    ``documents``: each document's whole text, for how many documents write a membership's item.
+    ``documents``: each document's whole text, for how many documents write a membership's item; ``own``: the
+    candidate's own document, whose words a false membership's item must not be; ``twinned``: the lists
+    (``Candidate.group``) with a false membership 判断 kept whose item has the list's pattern — a true one's
+    pattern tells nothing there (``None``: no list has one).
     """
     q = c.question
     if q.qtype != "truefalse" or c.truth is None:
         return None
+    member = membership_refusal(c, own)
+    if member is not None:
+        return member
     if c.truth:
         if c.kind == "pairing":
             return "a true pairing: its only false version (an exchange) is refused, so it is affirmed by form"
         m = _MEMBER.search(q.stem)
-        if m and patterned_item(m.group("item"), c.fact):
+        if m and patterned_item(m.group("item"), c.fact) and c.group not in (twinned or ()):
             return "a true 其中包括 whose item has the list's own pattern: any such item is affirmed"
         if m and stock_item(m.group("item"), documents):
             return "a true 其中包括 whose item is a stock step many documents repeat: affirmed unread"
@@ -74,6 +111,65 @@ def formula_refusal(c: Candidate, corpus: str = "", documents: Sequence[str] = (
     if corpus and len(into) >= 2 and _nearby(norm(line), into, norm(corpus)):
         return "a false 判断 whose swapped-in phrase its own paragraph states: defensible"
     return None
+
+
+def membership_refusal(c: Candidate, own: str = "") -> str | None:
+    """Why the membership 判断 ``c`` ("<lead-in>，其中包括“X”。") cannot be settled from its list (round 13 in the
+    module docstring: an open list, a foil its own document writes, a list hidden behind "……"), else ``None``."""
+    q = c.question
+    m = _MEMBER.search(q.stem)
+    if q.qtype != "truefalse" or m is None:
+        return None
+    lead = q.stem[: m.start()].rstrip("，,")
+    if GAP in lead or "…" in lead:
+        return "a membership whose lead-in hides its list behind ……: a 多选 asks it"
+    if c.truth:
+        return None
+    if _OPEN_LEAD.search(lead):
+        return "a false 其中包括 on a list left open with 等: 等 admits the item"
+    item = norm(m.group("item"))
+    if own and item and item in norm(own):
+        return "a false 其中包括 whose item its own document writes: a member defends it"
+    return None
+
+
+def patterned_twins(kept: Sequence[Candidate]) -> set[str]:
+    """The lists (``Candidate.group``) with a false membership 判断 in ``kept`` whose item has the list's own
+    pattern ("重速度轻质量" for 五重五轻): beside such a twin, a true one's pattern no longer tells its verdict."""
+    out: set[str] = set()
+    for c in kept:
+        m = _MEMBER.search(c.question.stem) if c.question.qtype == "truefalse" else None
+        if m and c.truth is False and c.group and patterned_item(m.group("item"), c.fact):
+            out.add(c.group)
+    return out
+
+
+def one_polarity(kept: Sequence[Candidate]) -> list[Candidate]:
+    """``kept`` with each list's membership 判断 of one verdict only: the lists with both verdicts kept, in the
+    order of a stable hash of each (``Candidate.group``), are asked true, false, true, … — with the same
+    "其中包括“X”" form built both ways, which way a list is asked follows no rule a member can learn, and the
+    first is true because the other builders' 判断 lean false ("always 错误" scored the whole of round 12's
+    bank).  A list with only one verdict kept keeps it."""
+    verdicts: dict[str, set[bool]] = {}
+    for c in kept:
+        if c.group and c.truth is not None and c.question.qtype == "truefalse" and _MEMBER.search(c.question.stem):
+            verdicts.setdefault(c.group, set()).add(c.truth)
+    both = sorted((g for g, v in verdicts.items() if len(v) == 2), key=_hashed)
+    drop = {g: i % 2 == 1 for i, g in enumerate(both)}  # the verdict dropped: false for the first, true next
+    return [
+        c
+        for c in kept
+        if not (
+            c.group in drop
+            and c.truth is drop[c.group]
+            and c.question.qtype == "truefalse"
+            and _MEMBER.search(c.question.stem)
+        )
+    ]
+
+
+def _hashed(group: str) -> str:
+    return hashlib.sha1(f"polarity|{group}".encode()).hexdigest()
 
 
 def patterned_item(item: str, fact: str) -> bool:

@@ -18,6 +18,11 @@ central list of ways) gets no statement — a true one alone would have no count
 lists cut by "……" and lists whose 等 samples a field stay open and get none either.  The outsider least restated
 on its own comes first (``outsiders``' order), so a phrase the list's own document requires in a sentence of its
 own ("加强分类指导") is used only when nothing else is left.
+
+Round 13 (a third examiner: the 真督实导 statement "ambiguous"): every statement built here is refused by
+``formulas.membership_refusal`` — its lead-in hides the list behind "……", its list is left open by 等, and on
+these materials the outsider is written in its own compilation.  The builder stays for the candidates' record
+and the pools; a list worth asking this way is asked as a 多选 ("括号处原文列举的…有哪些？").
 """
 
 from __future__ import annotations

@@ -167,7 +167,10 @@ def test_a_sentence_that_states_several_facts_gives_them_only_where_no_stem_show
     for q in enabled:
         if "认真落实（　）等工作安排" in q.stem:
             assert asks_listed(q.stem) and "不分批次" not in q.stem and "警示教育" not in q.options
-    assert not any("坚持（　）、简约务实" in s for s in stems)
+    # the blank on 聚焦主题 prints the whole 工作安排 list: it stands only while nothing asks that list (round 13:
+    # the 真督实导 判断 is refused, and the principle's blank took its place)
+    if any("坚持（　）、简约务实" in s for s in stems):
+        assert not any("工作安排" in s and ("其中包括" in s or "（　）等工作安排" in s) for s in stems), stems
 
 
 def test_what_rectification_is_combined_with_is_not_asked(generated: Corpus) -> None:

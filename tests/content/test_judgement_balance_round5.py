@@ -134,7 +134,8 @@ def test_the_shipped_bank_asks_the_batches_true_and_nothing_prints_it(published:
     # (content12: that true member, "其中包括“建章立制”", is refused too — a stock step; no true 判断 is left)
     assert not any("不分批次" in q.stem for q in true), [q.stem for q in true]
     others = [q for q in shown if q.qtype != "truefalse"]
-    assert not any("不分批次" in q.stem or "不分批次" in q.explanation for q in others)
+    if any("批次" in q.stem for q in shown if q.qtype == "truefalse"):  # only a 批次 判断 is given away by it
+        assert not any("不分批次" in q.stem or "不分批次" in q.explanation for q in others)
 
 
 def test_the_example_branch_is_balanced_too() -> None:
@@ -142,8 +143,7 @@ def test_the_example_branch_is_balanced_too() -> None:
     corpus = build_corpus(DEFAULT_MATERIALS, own_bodies=("学校",))
     verdicts = [q.answer[0] for q in corpus.questions if q.enabled and q.qtype == "truefalse"]
     corpus_questions = corpus.questions
-    # the owner's rule, no more 正确 than 错误.  Since content12 the only true candidates left on these materials
-    # (the 工作安排's stock steps, "其中包括“建章立制”") are refused as affirmed unread, so every 判断 is 错误: kept,
-    # and ``content check`` notes it (``judged.one_verdict``, tests/content/test_content_causes12.py)
-    assert verdicts and verdicts.count("正确") <= verdicts.count("错误"), verdicts
-    assert one_verdict(corpus_questions) == ("错误", len(verdicts)), verdicts
+    # round 13: each list's membership is asked one way, true for the first list in hash order, so the verdicts
+    # differ by one at most; here the one 判断 is the 五重五轻's true member ("always 错误" no longer scores)
+    assert verdicts and abs(verdicts.count("正确") - verdicts.count("错误")) <= 1, verdicts
+    assert one_verdict(corpus_questions) is None, verdicts

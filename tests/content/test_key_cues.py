@@ -147,7 +147,7 @@ def test_the_wrong_view_of_achievement_keeps_its_unkeyed_terms_in_the_stem(publi
     assert len(q.answer) + sum(t in "".join(shown) for t in ("心浮气躁", "急功近利", "弄虚作假", "盲目蛮干")) == 4
 
 
-def test_only_false_judgements_are_kept_because_the_one_true_candidate_repeats_an_asked_fact(
+def test_a_true_candidate_on_a_fact_the_bank_does_not_ask_is_taken(
     published: Corpus,
 ) -> None:
     """The third cue, "always 错误", decided (contentfix): both shipped 判断 are 错误.
@@ -166,7 +166,9 @@ def test_only_false_judgements_are_kept_because_the_one_true_candidate_repeats_a
     asked = set(published.question_facts.values())
     assert truths and all(c.fact in asked for c in truths), [(c.question.qid, c.fact) for c in truths]
     judged = [q.answer[0] for q in published.questions if q.enabled and q.qtype == "truefalse"]
-    assert judged == ["错误", "错误"]  # today's decision; a true one taken would make this fail on purpose
+    # round 13: the true candidate on a new fact came — the 五重五轻's member "重短轻长" (a closed named list, its
+    # patterned false twin kept beside it: ``formulas.patterned_twins``) — and the bank took it, as asserted here
+    assert judged == ["正确"]
 
 
 WRONG_VIEW = ("他指出，错误政绩观是“从个人或小团体利益出发，心浮气躁、急功近利、弄虚作假、盲目蛮干，"

@@ -90,7 +90,8 @@ def test_xi_s_definition_of_a_wrong_view_is_asked_as_his_words(generated: Corpus
     assert q.stem.startswith("习近平指出：") and len(q.answer) >= 3
     assert set(q.answer) <= {"心浮气躁", "急功近利", "弄虚作假", "盲目蛮干"}
     wrong = [o for o in q.options if o not in q.answer]
-    assert len(wrong) >= 2 and not [o for o in wrong if o in q.sentence]
+    # round 13: one wrong option beside three keys or more (``wrongcount``), never none
+    assert len(wrong) >= (1 if len(q.answer) >= 3 else 2) and not [o for o in wrong if o in q.sentence]
 
 
 def test_no_other_bare_word_list_is_asked(generated: Corpus) -> None:

@@ -63,7 +63,9 @@ def test_open_or_local_lists_get_none() -> None:
     assert outsider_swap_candidates([_enum(field)], central, KINDS) == []  # 等 samples a field
 
 
-def test_the_bank_asks_the_work_arrangements(published: Corpus) -> None:
+def test_the_bank_no_longer_asks_the_work_arrangements_behind_a_gap(published: Corpus) -> None:
+    """Round 13 (examiner Q7, ambiguous): the statements this module builds hide the list behind "……", the list is
+    left open by 等, and 真督实导 is written in the Notice's own compilation — each refused by
+    ``formulas.membership_refusal``; the candidates are still built (a secretary's branch may hold a named list)."""
     judged = [q for q in published.questions if q.enabled and q.qtype == "truefalse"]
-    asked = [q for q in judged if "等工作安排，其中包括" in q.stem]
-    assert len(asked) == 1  # one fact, one 判断
+    assert not [q.stem for q in judged if "等工作安排，其中包括" in q.stem]

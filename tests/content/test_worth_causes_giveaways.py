@@ -189,7 +189,8 @@ def test_the_examiners_giveaways_of_causes_3_to_9_are_gone_from_the_bank() -> No
     # bank-final: the true copies left were an aside and boilerplate; a true one must state a requirement
     # round 2: the true duty copies are give-aways too (test_owner_decisions); round 3: true pairings instead
     # round 4: the true pairings are refused too; the balance is test_worth_causes_round4's strict xfail
-    assert truths and truths.count(True) / len(truths) <= 0.6, truths
+    # round 13: one 判断 in this bank, the 五重五轻's true member (its list's verdict by hash order)
+    assert truths and abs(truths.count(True) - truths.count(False)) <= 1, truths
     trues = [q for q in bank if q.qtype == "truefalse" and q.answer == ("正确",)]
     assert all(not no_requirement(q.stem, copied(q.stem, q.sentence)) for q in trues)
     for q in bank:

@@ -189,8 +189,7 @@ def test_the_judgements_are_balanced_again(published: Corpus) -> None:
     true (``tests/content/test_judgement_balance_round5.py``), so both verdicts are present, 40–60 % 正确."""
     verdicts = [q.answer[0] for q in published.questions if q.enabled and q.qtype == "truefalse"]
     corpus_questions = published.questions
-    # the owner's rule, no more 正确 than 错误.  Since content12 the only true candidates left on these materials
-    # (the 工作安排's stock steps, "其中包括“建章立制”") are refused as affirmed unread, so every 判断 is 错误: kept,
-    # and ``content check`` notes it (``judged.one_verdict``, tests/content/test_content_causes12.py)
-    assert verdicts and verdicts.count("正确") <= verdicts.count("错误"), verdicts
-    assert one_verdict(corpus_questions) == ("错误", len(verdicts)), verdicts
+    # round 13: each list's membership is asked one way, true for the first list in hash order, so the verdicts
+    # differ by one at most and no bank of two or more shares one verdict
+    assert verdicts and abs(verdicts.count("正确") - verdicts.count("错误")) <= 1, verdicts
+    assert one_verdict(corpus_questions) is None, verdicts

@@ -146,13 +146,15 @@ def test_true_and_false_judgements_of_different_forms_are_noted() -> None:
 
 def test_the_bank_states_its_true_and_false_judgements_alike(published: Corpus) -> None:
     judged = [q for q in published.questions if q.enabled and q.qtype == "truefalse"]
-    # content12: the true member "其中包括“建章立制”" is a stock step, refused; every 判断 left is 错误, in one form
-    assert {q.answer[0] for q in judged} == {"错误"}
+    # content12: the true member "其中包括“建章立制”" is a stock step, refused; round 13: the 五重五轻's true member
+    # ("重短轻长") is asked, its patterned false twin (重速度轻质量) in the candidates, so the pattern tells nothing
+    assert {q.answer[0] for q in judged} == {"正确"}
     assert len({"，其中包括“" in q.stem for q in judged}) == 1
     # the 批次 判断 (q-86f14ff063) is withdrawn: its lead-in named no list (bank of 11, Q10); a list's member is
     # the true one
     assert not any(q.qid == "q-86f14ff063" for q in judged)
-    assert any(q.answer == ("错误",) and "等工作安排，其中包括“" in q.stem for q in judged)  # 真督实导
+    # round 13: the 真督实导 statement is refused (its list hidden behind "……", open by 等, its foil in its own file)
+    assert not any("等工作安排，其中包括“" in q.stem for q in judged)
 
 
 WAYS = "县处级以上领导班子及其成员通过督促检查、调查研究、了解群众反映等途径，深入查找政绩观方面存在的问题。"

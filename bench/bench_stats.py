@@ -96,7 +96,8 @@ def seed(db: Database, answers: int) -> None:
     many("member", ["id", "branch_id", "tg_user_id", "chat_id", "name", "language", "role", "standing", "status",
                     "reachable", "joined_at", "created_at", "updated_at"], members)
     many("question", ["id", "branch_id", "qkey", "qtype", "stem", "options", "answer", "explanation", "doc_key",
-                      "document", "sentence", "origin", "score", "status", "edited", "updated_at", "revision"], questions)
+                      "document", "sentence", "origin", "score", "status", "edited", "updated_at", "revision"],
+         questions)
     many("studyunit", ["id", "branch_id", "unit_key", "doc_key", "title", "text", "position", "active"], units)
     progress = []
     for mid in range(1, BRANCHES * PER_BRANCH + 1):

@@ -182,7 +182,7 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     elif roster.begun or roster.checking_in:
         out.append(texts.t("mtg.roster.not_yet", lang, names=_names(texts, lang, roster.having(None))))
     else:  # nobody can check in yet: who said they will come, and who has not answered (trial T17)
-        waiting = [x for x in roster.having(None) if x.leave_status is None]
+        waiting = roster.having(None)  # those who asked for leave have their own lines below
         out.append(texts.t("mtg.roster.replied", lang,
                            said_yes=_names(texts, lang, [x for x in waiting if x.rsvp == "attend"]),
                            silent=_names(texts, lang, [x for x in waiting if x.rsvp is None])))

@@ -43,7 +43,7 @@ from bot.quiz_view import question_markup, question_text
 from bot.texts import Safe
 from scheduler import leave
 from scheduler.kinds import Outgoing
-from storage import attendance, makeup
+from storage import attendance, makeup, makeup_marks
 from storage import meetings as meeting_store
 from storage import quiz as quiz_store
 from storage import study as study_store
@@ -219,7 +219,7 @@ async def _mark_makeup(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
         await reply(update, svc.texts.t("mtg.makeup_not_yet", caller.lang, id=meeting.id,
                                         end=f"{window.makeup_from(meeting).astimezone(svc.settings.tz):%H:%M}"))
         return
-    meeting, member = await svc.db.run(attendance.record_makeup, actor=caller.member, scope=caller.scope,
+    meeting, member = await svc.db.run(makeup_marks.record_makeup, actor=caller.member, scope=caller.scope,
                                        meeting_id=meeting.id, member_id=member_id, now=now, window=window)
     await reply(update, svc.texts.t("mtg.makeup_marked", caller.lang, name=member.name, topic=meeting.topic))
 

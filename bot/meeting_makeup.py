@@ -45,6 +45,14 @@ def render_makeup(texts: Catalog, settings: Settings, session: Session, row: Del
     owed = makeup_of(session=session, meeting_id=meeting.id, member_id=member.id)
     if owed is None or owed.completed_at is not None:
         return None
+    return makeup_message(texts, settings, session, meeting, member)
+
+
+def makeup_message(texts: Catalog, settings: Settings, session: Session, meeting: Meeting, member: Member
+                   ) -> Outgoing:
+    """The 补学 message with its buttons, as sent after the meeting — and again on ``/meeting N`` to a member
+    who still owes it, once the first one is gone (deleted, scrolled past, another device: trial T22)."""
+    assert meeting.id is not None and member.id is not None
     lang = texts.lang(member.language)
     # the host shows the check-in code and often does not check in: "您未参加" read wrong to them (V4)
     host = "_host" if (meeting.host or "").strip() == member.name.strip() else ""

@@ -177,10 +177,15 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     out.append(texts.t("mtg.roster.excused", lang, count=len(excused)))
     none = texts.plain("mtg.glyph.none", lang)
     out += [texts.t("mtg.roster.excused_line", lang, name=x.name, reason=x.reason or none) for x in excused]
-    if roster.final:
-        out.append(texts.t("mtg.roster.absent", lang, names=_names(texts, lang, roster.having("absent"))))
-    else:
+    if roster.final:  # with the reason the secretary gave, as the ledger's 缺席（事由） has it (trial T2)
+        out.append(texts.t("mtg.roster.absent", lang, names=_with_reasons(texts, lang, roster.having("absent"))))
+    elif roster.begun or roster.checking_in:
         out.append(texts.t("mtg.roster.not_yet", lang, names=_names(texts, lang, roster.having(None))))
+    else:  # nobody can check in yet: who said they will come, and who has not answered (trial T17)
+        waiting = roster.having(None)  # those who asked for leave have their own lines below
+        out.append(texts.t("mtg.roster.replied", lang,
+                           said_yes=_names(texts, lang, [x for x in waiting if x.rsvp == "attend"]),
+                           silent=_names(texts, lang, [x for x in waiting if x.rsvp is None])))
     # a request the ledger settled (came, or recorded 请假) waits for nothing; once the meeting is over an
     # undecided one is said to be so, not "待审批" forever
     pending = [x for x in roster.expected if x.leave_status == "pending" and x.status in (None, "absent")]
@@ -191,8 +196,12 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
             first = pending[0]
             out.append(texts.t("mtg.roster.leave_how", lang, id=meeting.id,
                                name=typable(first.name, first.member_id, [x.name for x in roster.expected])))
-    out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(texts, lang, roster.said_yes_absent),
-                       unannounced=_names(texts, lang, roster.came_unannounced)))
+    declined = [x for x in roster.expected if x.leave_status == "declined"]
+    if declined:  # asked for leave, were refused: whether they came then shows above (trial T17)
+        out.append(texts.t("mtg.roster.leave_declined", lang, names=_names(texts, lang, declined)))
+    if roster.begun or roster.checking_in:
+        out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(texts, lang, roster.said_yes_absent),
+                           unannounced=_names(texts, lang, roster.came_unannounced)))
     if roster.quorum is not None and roster.quorum.full_expected == 0:  # only 预备党员 expected: no quorum
         out.append(texts.t("mtg.roster.quorum_none", lang))
     elif roster.quorum is not None:
@@ -205,10 +214,18 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
         done = [x for x in owed if x.makeup == "done"]
         out.append(texts.t("mtg.roster.makeup", lang, done=_names(texts, lang, done),
                            owes=_names(texts, lang, roster.owes_makeup)))
-    elif roster.final and meeting.status != MeetingStatus.CANCELLED and any(
-            x.status in ("absent", "excused") for x in roster.expected):  # none sent (e.g. the bot was down): say so
+    elif roster.missed and not roster.makeup_due and roster.makeup_from is not None:  # it will go out (T1)
+        out.append(texts.t("mtg.roster.makeup_later", lang, end=f"{roster.makeup_from.astimezone(tz):%H:%M}"))
+    elif roster.final and roster.missed:  # none sent (older than the sweep, the bot was down): say so
         out.append(texts.t("mtg.roster.makeup_none", lang, id=meeting.id))
     return Safe("\n".join(out))
+
+
+def _with_reasons(texts: Catalog, lang: str, lines: list[RosterLine]) -> str:
+    """Names, each with the reason recorded for it: 王五（出差）、Alice."""
+    names = [texts.plain("mtg.roster.reason_mark", lang, name=x.name, reason=x.reason) if x.reason else x.name
+             for x in lines]
+    return join_names(texts, lang, names) or texts.plain("mtg.glyph.none", lang)
 
 
 def overview_text(texts: Catalog, lang: str, rosters: list[tuple[Meeting, Roster]], tz: ZoneInfo,
@@ -221,6 +238,8 @@ def overview_text(texts: Catalog, lang: str, rosters: list[tuple[Meeting, Roster
         owes = roster.owes_makeup
         # a meeting still going on is not yet held: its figures are so far (trial V24)
         key = "mtg.overview.line" if meeting.ends_at <= now else "mtg.overview.line_ongoing"
+        if not roster.expected:  # addressed to nobody (held before anyone joined): no 0 / 0 (trial T18)
+            key = "mtg.overview.line_nobody"
         lines.append(texts.t(key, lang, id=meeting.id, kind=kind_word(texts, lang, meeting.kind),
                              topic=meeting.topic,
                              start=when(texts, lang, meeting.starts_at, tz), present=len(roster.present),
@@ -229,6 +248,13 @@ def overview_text(texts: Catalog, lang: str, rosters: list[tuple[Meeting, Roster
             lines.append(texts.t("mtg.overview.owes", lang, count=len(owes), names=_names(texts, lang, owes)))
     lines.append(texts.t("mtg.overview.hint", lang))
     return Safe("\n".join(lines))
+
+
+def owed_text(texts: Catalog, lang: str, meetings: Sequence[Meeting], tz: ZoneInfo) -> Safe:
+    """/me: the 补学 a member still owes, each with the /meeting that gives it again (trial T22)."""
+    return Safe("\n".join([texts.t("mtg.owed.head", lang)] + [
+        texts.t("mtg.owed.line", lang, id=m.id, kind=kind_word(texts, lang, m.kind), topic=m.topic,
+                start=when(texts, lang, m.starts_at, tz)) for m in meetings]))
 
 
 # --------------------------------------------------------------------------- calendar

@@ -54,6 +54,7 @@ MISS_LIMIT = 5
 MISS_WINDOW = timedelta(minutes=10)
 CODE_GRACE = timedelta(seconds=10)  # the previous code still counts this long after it rotated
 STALE_PERIODS = 60  # a code from this many periods back is recognised as stale rather than wrong
+JUST_CLOSED = timedelta(hours=3)  # a code typed this long after a meeting's check-in closed is for that meeting
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,11 @@ class Window:
         """The one end of check-in — for codes typed, the code shown and the screen alike — even when the
         meeting is shorter and has ended before it (late arrivals still check in)."""
         return meeting.starts_at + self.after
+
+    def makeup_from(self, meeting: Meeting) -> datetime:
+        """When the 补学 goes out (``scheduler.reminders.produce_makeup``): the meeting over and its check-in
+        closed — the roster, the /attendance 补学 mark and the sender all read this one moment (trial T1/T6)."""
+        return max(meeting.ends_at, self.closes(meeting))
 
 
 # --------------------------------------------------------------------------- check-in: the rotating code
@@ -107,6 +113,8 @@ def checkin_code(*, session: Session, actor: Member, meeting_id: int, now: datet
         raise InvalidState("meeting_cancelled", id=meeting_id)
     if now >= window.closes(meeting):  # what check_in accepts, even past the end of a meeting shorter than it
         raise InvalidState("checkin_meeting_over" if now >= meeting.ends_at else "checkin_closed", id=meeting_id)
+    if now < window.opens(meeting):  # a code now would be dead on the screen until the opening (trial T11)
+        raise InvalidState("checkin_not_open", id=meeting_id, opens=window.opens(meeting))
     secret = ensure_secret(session=session, meeting=meeting)
     period = int(now.timestamp()) // window.period_seconds
     valid_until = datetime.fromtimestamp((period + 1) * window.period_seconds, tz=now.tzinfo)
@@ -123,6 +131,7 @@ class CheckIn(StrEnum):
     WRONG = "wrong"
     STALE = "stale"
     NOT_OPEN = "not_open"  # no meeting of theirs has its window open
+    CLOSED = "closed"  # none open, but one of theirs closed just now: that is the one they mean (trial T9)
     LIMITED = "limited"  # too many wrong codes lately
     FORMAT = "format"  # not a code at all (letters, too short): a hint, not a miss
 
@@ -134,6 +143,7 @@ class CheckInResult:
     opens_at: datetime | None = None
     withdrew_leave: bool = False  # the check-in withdrew the member's own undecided 请假
     tries_left: int | None = None  # after a wrong or stale code: how many more before the pause
+    closed_at: datetime | None = None  # CLOSED: when that meeting's check-in ended
 
 
 def _code_age(secret: str, code: str, now: datetime, period: int) -> int | None:
@@ -164,6 +174,9 @@ def check_in(*, session: Session, member: Member, code: str, now: datetime, wind
                   if window.opens(m) <= now < window.closes(m) and is_attendee(session=session, meeting=m,
                                                                                 member=member)]
     if not candidates:
+        closed = _just_closed(session, member, now, window, meeting_id)
+        if closed is not None:
+            return CheckInResult(CheckIn.CLOSED, closed, closed_at=window.closes(closed))
         later = session.exec(select(Meeting).where(
             Meeting.branch_id == member.branch_id, Meeting.status == MeetingStatus.SCHEDULED,
             Meeting.starts_at > now).order_by(col(Meeting.starts_at))).all()
@@ -182,6 +195,19 @@ def check_in(*, session: Session, member: Member, code: str, now: datetime, wind
     session.add(CheckinMiss(branch_id=member.branch_id, member_id=member.id, at=now))
     return CheckInResult(CheckIn.STALE if stale else CheckIn.WRONG, stale or candidates[0],
                          tries_left=MISS_LIMIT - misses - 1)
+
+
+def _just_closed(session: Session, member: Member, now: datetime, window: Window, meeting_id: int | None
+                 ) -> Meeting | None:
+    """The member's meeting whose check-in closed within :data:`JUST_CLOSED`, the latest first: a code typed
+    then is for it, not for next month's (trial T9)."""
+    query = select(Meeting).where(Meeting.branch_id == member.branch_id, Meeting.status == MeetingStatus.SCHEDULED,
+                                  Meeting.starts_at <= now - window.after,
+                                  Meeting.starts_at > now - window.after - JUST_CLOSED)
+    if meeting_id is not None:
+        query = query.where(Meeting.id == meeting_id)
+    return next((m for m in session.exec(query.order_by(col(Meeting.starts_at).desc())).all()
+                 if is_attendee(session=session, meeting=m, member=member)), None)
 
 
 def _record(session: Session, member: Member, meeting: Meeting, now: datetime) -> CheckInResult:
@@ -260,6 +286,8 @@ class Roster:
     quorum: Quorum | None
     begun: bool = True  # the meeting has started (before: nobody is late or missing yet, all is "so far")
     checking_in: bool = False  # not begun, but check-in is open: who is here so far counts already
+    makeup_from: datetime | None = None  # when the 补学 goes out (Window.makeup_from)
+    makeup_due: bool = True  # that moment has come: no 补学 row by now means none was sent
 
     def having(self, *statuses: str | None) -> list[RosterLine]:
         return [line for line in self.expected if line.status in statuses]
@@ -280,6 +308,11 @@ class Roster:
     @property
     def owes_makeup(self) -> list[RosterLine]:
         return [x for x in self.expected if x.makeup == "owes"]
+
+    @property
+    def missed(self) -> list[RosterLine]:
+        """Absent or excused: those who owe the meeting's 补学 once it has gone out."""
+        return self.having(AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
 
 
 def roster(*, session: Session, actor: Member, meeting_id: int, now: datetime, window: Window,
@@ -317,7 +350,8 @@ def build_roster(*, session: Session, meeting: Meeting, now: datetime, window: W
         quorum = Quorum(full_expected=len(full), full_present=sum(
             1 for x in full if x.status in CAME))
     return Roster(meeting_id=meeting.id, final=final, expected=tuple(lines), quorum=quorum,
-                  begun=now >= meeting.starts_at, checking_in=window.opens(meeting) <= now < meeting.starts_at)
+                  begun=now >= meeting.starts_at, checking_in=window.opens(meeting) <= now < meeting.starts_at,
+                  makeup_from=window.makeup_from(meeting), makeup_due=now >= window.makeup_from(meeting))
 
 
 def recent_rosters(*, session: Session, actor: Member, now: datetime, window: Window, limit: int = 6,
@@ -336,14 +370,16 @@ def recent_rosters(*, session: Session, actor: Member, now: datetime, window: Wi
 
 
 def assign_makeup(*, session: Session, meeting: Meeting, now: datetime, window: Window) -> list[int]:
-    """After a meeting: who was absent or excused owes its study; returns their member ids (new or not)."""
-    owed = [x.member_id for x in build_roster(session=session, meeting=meeting, now=now, window=window).expected
-            if x.status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)]
-    existing = set(session.exec(select(Makeup.member_id).where(Makeup.meeting_id == meeting.id)).all())
+    """After a meeting: who was absent or excused owes its study; returns the member ids to send it to (new or
+    not) — not those a secretary already recorded done (``record_makeup``), who have nothing left to do."""
+    owed = [x.member_id for x in build_roster(session=session, meeting=meeting, now=now, window=window).missed]
+    rows = session.exec(select(Makeup).where(Makeup.meeting_id == meeting.id)).all()
+    existing = {r.member_id for r in rows}
+    done = {r.member_id for r in rows if r.completed_at is not None}
     for member_id in owed:
         if member_id not in existing:
             assert meeting.id is not None
             session.add(Makeup(branch_id=meeting.branch_id, meeting_id=meeting.id, member_id=member_id,
                                assigned_at=now))
     session.flush()
-    return owed
+    return [member_id for member_id in owed if member_id not in done]

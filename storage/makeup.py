@@ -150,6 +150,16 @@ def settle_makeups(*, session: Session) -> int:
     return sum(settle(session, row) for row in rows)
 
 
+def owed_by(*, session: Session, member_id: int) -> list[Meeting]:
+    """The meetings whose 补学 ``member_id`` still owes, oldest first: ``/me`` lists them and ``/meeting N``
+    gives the 补学 again (trial T22) — by the same rule as the roster's 补学未完成."""
+    rows = session.exec(select(Makeup).where(Makeup.member_id == member_id, col(Makeup.completed_at).is_(None))).all()
+    states = makeup_states_of(session=session, meeting_ids=[r.meeting_id for r in rows])
+    owing = [r.meeting_id for r in rows if states.get(r.meeting_id, {}).get(member_id) == "owes"]
+    meetings = session.exec(select(Meeting).where(col(Meeting.id).in_(owing))).all() if owing else []
+    return sorted(meetings, key=lambda m: m.starts_at)
+
+
 def makeup_states(*, session: Session, meeting_id: int) -> dict[int, str]:
     """Per member who owes this meeting's 补学: ``done`` or ``owes`` (a finished quiz counts at once)."""
     return makeup_states_of(session=session, meeting_ids=[meeting_id]).get(meeting_id, {})

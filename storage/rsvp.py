@@ -32,6 +32,8 @@ def check_answerable(meeting: Meeting, now: datetime) -> Meeting:
     button was pressed and wherever (trial G4)."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting.id)
+    if meeting.ends_at <= now:  # an old card's button after the meeting: it is over, not "started" (trial T9)
+        raise InvalidState("meeting_over", id=meeting.id)
     if meeting.starts_at <= now:
         raise InvalidState("meeting_started", id=meeting.id)
     return meeting

@@ -37,16 +37,18 @@ from bot.commands import (
     not_joined_key,
     on_its_message,
 )
-from bot.context import Caller, reply, services
+from bot.context import Caller, Services, reply, services
 from bot.feature import AnyHandler
 from bot.quiz_view import question_markup, question_text
 from bot.texts import Safe
 from scheduler import leave
-from storage import attendance, makeup
+from scheduler.kinds import Outgoing
+from storage import attendance, makeup, makeup_marks
 from storage import meetings as meeting_store
 from storage import quiz as quiz_store
 from storage import study as study_store
 from storage.attendance import CheckIn
+from storage.errors import InvalidState
 from storage.models import AttendanceStatus, Meeting, Member, Role
 
 LINK_PREFIX = code_screen.LINK_PREFIX
@@ -69,7 +71,15 @@ async def checkin_code(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     if len(args) != 1:
         raise UsageError()
     meeting_id = int_arg(args[0])
-    rendered = await code_screen.render(svc, context.bot.username, caller, meeting_id, svc.clock.now())
+    try:
+        rendered = await code_screen.render(svc, context.bot.username, caller, meeting_id, svc.clock.now())
+    except InvalidState as exc:
+        opens = exc.params.get("opens")
+        if exc.code != "checkin_not_open" or not isinstance(opens, datetime):
+            raise
+        await reply(update, svc.texts.t("mtg.checkin.opens_later", caller.lang, id=meeting_id,
+                                        opens=view.when(svc.texts, caller.lang, opens, svc.settings.tz)))
+        return
     message = update.effective_message
     assert message is not None
     sent = await message.reply_photo(code_screen.photo(rendered, meeting_id), caption=rendered.caption,
@@ -112,7 +122,10 @@ async def _check_in(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: 
     params: dict[str, object] = {"topic": result.meeting.topic if result.meeting else "",
                                  "minutes": int(attendance.MISS_WINDOW.total_seconds() // 60),
                                  "every": code_screen.every(svc, caller.lang), "digits": attendance.CODE_DIGITS}
-    if result.outcome == CheckIn.NOT_OPEN:
+    if result.outcome == CheckIn.CLOSED and result.closed_at is not None:  # the meeting just over, named (T9)
+        key = "mtg.checkin.closed"
+        params["closed"] = f"{result.closed_at.astimezone(svc.settings.tz):%H:%M}"
+    elif result.outcome == CheckIn.NOT_OPEN:
         key = "mtg.checkin.not_open_next" if result.opens_at else "mtg.checkin.not_open"
         if result.opens_at:
             params["opens"] = view.when(svc.texts, caller.lang, result.opens_at, svc.settings.tz)
@@ -186,8 +199,10 @@ async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Call
     meeting, member, withdrew = await svc.db.run(leave.mark_attendance, actor=caller.member, scope=caller.scope,
                                        meeting_id=meeting.id, member_id=member_id, status=status, note=note,
                                        now=svc.clock.now())
-    text = svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic,
-                       status=svc.texts.plain(f"mtg.status.{status.value}", caller.lang))
+    shown = svc.texts.plain(f"mtg.status.{status.value}", caller.lang)
+    if note:  # the reason is kept: echo it, as the roster and the ledger show it (trial T2)
+        shown = svc.texts.plain("mtg.roster.reason_mark", caller.lang, name=shown, reason=note)
+    text = svc.texts.t("mtg.marked", caller.lang, name=member.name, topic=meeting.topic, status=shown)
     if withdrew:  # their pending 请假 is gone: the secretary knows no decision is owed (review R2.12)
         text = Safe(text + "\n" + svc.texts.t("mtg.marked_leave_withdrawn", caller.lang, name=member.name))
     await reply(update, text)
@@ -199,8 +214,13 @@ async def _mark_makeup(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
                                meeting_id=int_arg(args[0]))
     member_id = await member_arg(svc, meeting.branch_id, args[1])
-    meeting, member = await svc.db.run(makeup.mark_makeup, actor=caller.member, scope=caller.scope,
-                                       meeting_id=meeting.id, member_id=member_id, now=svc.clock.now())
+    window, now = view.window_of(svc.settings), svc.clock.now()
+    if now < window.makeup_from(meeting):  # the roster says it goes out then; recording waits for it (T6)
+        await reply(update, svc.texts.t("mtg.makeup_not_yet", caller.lang, id=meeting.id,
+                                        end=f"{window.makeup_from(meeting).astimezone(svc.settings.tz):%H:%M}"))
+        return
+    meeting, member = await svc.db.run(makeup_marks.record_makeup, actor=caller.member, scope=caller.scope,
+                                       meeting_id=meeting.id, member_id=member_id, now=now, window=window)
     await reply(update, svc.texts.t("mtg.makeup_marked", caller.lang, name=member.name, topic=meeting.topic))
 
 
@@ -260,6 +280,25 @@ async def makeup_read(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     for text in meeting_makeup.read_on(svc.texts, caller.lang, found):
         await reply(update, text)
     return None
+
+
+async def offer_owed_makeup(update: Update, svc: Services, caller: Caller, meeting: Meeting) -> None:
+    """Under ``/meeting N``: a member who still owes its 补学 is told so and gets the 补学 message again, with
+    its buttons — the way back once the first one is gone (trial T22)."""
+    member = caller.member
+    if member is None or member.id is None or meeting.id is None:
+        return
+    member_id, meeting_id = member.id, meeting.id
+
+    def owed(*, session: Session) -> Outgoing | None:
+        if makeup.makeup_states(session=session, meeting_id=meeting_id).get(member_id) != "owes":
+            return None
+        return meeting_makeup.makeup_message(svc.texts, svc.settings, session, meeting, member)
+
+    message = await svc.db.run(owed)
+    if message is not None and message.text is not None:
+        await reply(update, svc.texts.t("mtg.makeup_owed", caller.lang))
+        await reply(update, message.text, reply_markup=message.markup)
 
 
 def _count_as_study(session: Session, member: Member, meeting_id: int, now: datetime) -> None:

@@ -40,7 +40,7 @@ from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
 from bot.flow_store import prune_flows
 from bot.handlers import meeting_create, rsvp
-from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers, deep_link
+from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers, deep_link, offer_owed_makeup
 from bot.handlers.rsvp import LEAVE_KEY
 from bot.texts import Safe
 from scheduler import reminders, seen, unbutton
@@ -99,6 +99,7 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
     sent = await reply(update, text, reply_markup=markup)
     if markup is not None:
         await notices.remember_card(svc, caller, meeting, sent)
+    await offer_owed_makeup(update, svc, caller, meeting)
 
 
 def _edited(*, session: Session, actor: Member, scope: Scope, meeting_id: int, field_name: str,

@@ -28,9 +28,12 @@ from bot.callbacks import CallbackData, pattern
 from bot.commands import Command, UsageError, args_of, guarded_callback
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
+from bot.meeting_view import owed_text
 from bot.quiz_view import STUDY, plan_text, progress_text, snippet_markup, snippet_text, unit_of_markup
+from bot.texts import Safe
 from scheduler import study_push
 from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
+from storage import makeup as makeup_store
 from storage import study as study_store
 from storage.models import Delivery, Member, MemberStatus, Role, StudyUnit
 
@@ -180,7 +183,11 @@ async def me(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller)
     assert caller.member is not None and caller.member.id is not None
     view = await svc.db.run(study_store.progress_of, member_id=caller.member.id, branch_id=caller.member.branch_id,
                             now=svc.clock.now(), tz=svc.settings.tz)
-    await reply(update, progress_text(svc.texts, caller.lang, view))
+    owed = await svc.db.run(makeup_store.owed_by, member_id=caller.member.id)
+    parts = [progress_text(svc.texts, caller.lang, view)]
+    if owed:  # the 补学 still owed, each a /meeting away (trial T22)
+        parts.append(owed_text(svc.texts, caller.lang, owed, svc.settings.tz))
+    await reply(update, Safe("\n\n".join(parts)))
 
 
 async def done_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,

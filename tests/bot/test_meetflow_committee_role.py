@@ -26,6 +26,9 @@ async def test_a_committee_meeting_with_no_committee_members_warns_instead_of_pr
     await session.send(SECRETARY_ID, "/lang en")
     text = (await session.send(SECRETARY_ID, COMMITTEE_LINE.replace("10:00", "16:00")))[0].plain
     assert "nobody will be notified" in text and "/setrole NAME committee" in text
+    await session.send(SECRETARY_ID, "/setrole 张三 委员")  # as the warning says: the 委员 then hears of them
+    notices = [m.plain for m in await deliver(session) if m.chat_id in (ZHANG, WANG)]
+    assert len(notices) == 2 and all("研究发展党员工作" in n for n in notices), notices
 
 
 async def test_a_committee_member_is_addressed_by_the_committee_meeting_but_holds_no_secretary_power(

@@ -325,6 +325,17 @@ def render_leave_decision(texts: Catalog, settings: Settings, session: Session, 
     return Outgoing(text=text)
 
 
+def render_decline_note(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """The secretary's reason for a 不批准, after the decision; ``None`` when a later decision replaced it."""
+    answer = leave.current_note(session, row)
+    found = _member_and_meeting(texts, session, row, answer.meeting_id if answer is not None else None)
+    if found is None:
+        return None
+    meeting, lang = found
+    return Outgoing(text=texts.t("mtg.leave.note", lang, topic=meeting.topic, note=str(row.payload.get("note")),
+                                 start=when(texts, lang, meeting.starts_at, settings.tz)))
+
+
 def render_excused(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
     """请假 the secretary recorded (``/attendance ID NAME 请假``) for a member who had not asked or was
     declined, to that member, with what the 补学 will hold; ``None`` once the record says otherwise."""
@@ -375,6 +386,7 @@ def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
         DeliveryKind(leave.REQUEST, partial(render_leave_request, texts, settings), resend),
         DeliveryKind(leave.DECISION, partial(render_leave_decision, texts, settings), resend),
         DeliveryKind(leave.EXCUSED, partial(render_excused, texts, settings), resend),
+        DeliveryKind(leave.NOTE, partial(render_decline_note, texts, settings), resend),
     ]
 
 

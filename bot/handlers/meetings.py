@@ -39,7 +39,7 @@ from bot.confirm import CANCEL, Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
 from bot.flow_store import prune_flows
-from bot.handlers import meeting_create, rsvp
+from bot.handlers import decline_note, meeting_create, rsvp
 from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers, deep_link
 from bot.handlers.rsvp import LEAVE_KEY
 from bot.texts import Safe
@@ -144,6 +144,7 @@ async def cancel_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     assert context.user_data is not None
     context.user_data.pop(LEAVE_KEY, None)
     context.user_data.pop(meeting_create.DRAFT_KEY, None)
+    context.user_data.pop(decline_note.NOTE_KEY, None)
     await reply(update, svc.texts.t("mtg.prompt_cancelled", caller.lang if caller else None))
     raise ApplicationHandlerStop(ConversationHandler.END)
 
@@ -153,6 +154,7 @@ async def leave_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     assert context.user_data is not None
     context.user_data.pop(LEAVE_KEY, None)
     context.user_data.pop(meeting_create.DRAFT_KEY, None)
+    context.user_data.pop(decline_note.NOTE_KEY, None)
     return ConversationHandler.END
 
 
@@ -212,12 +214,14 @@ def _conversations() -> list[AnyHandler]:
     private = filters.ChatType.PRIVATE
     ends: list[AnyHandler] = [CommandHandler("cancel", cancel_prompt, filters=private),
                               MessageHandler(filters.COMMAND & private, leave_prompt)]
-    return [rsvp.leave_conversation(ends), meeting_create.wizard_conversation(ends)]
+    return [rsvp.leave_conversation(ends), meeting_create.wizard_conversation(ends),
+            decline_note.note_conversation(ends)]
 
 
 def _buttons() -> list[AnyHandler]:
     return [
         *rsvp.rsvp_buttons(),
+        *decline_note.note_buttons(),
         *meeting_list.list_buttons(),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, cancel_button),
                              pattern=rf"{pattern(view.CB)}(c|cx|k|no|e|ex):"),

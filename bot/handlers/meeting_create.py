@@ -64,13 +64,13 @@ async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     if not line:
         assert context.user_data is not None
         context.user_data[DRAFT_KEY] = {}
-        await reply(update, svc.texts.t("mtg.wizard.kind", caller.lang), reply_markup=form.kind_keyboard(svc.texts,
-                                                                                                       caller.lang))
+        await reply(update, svc.texts.t("mtg.wizard.kind", caller.lang, example=_example(svc)),
+                    reply_markup=form.kind_keyboard(svc.texts, caller.lang))
         return
     try:
         parsed = form.parse_line(line, svc.settings.tz, svc.clock.now())
     except form.FormError as exc:
-        await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
+        await reply(update, form.error_text(svc.texts, caller.lang, exc, svc.clock.now(), svc.settings.tz))
         return
     await _create(update, svc, caller, parsed.spec, parsed.monthly)
 
@@ -116,6 +116,10 @@ def _alone_warning(svc: Services, lang: str, meeting: Meeting, invited: bool) ->
     if meeting.audience == Audience.COMMITTEE:
         return svc.texts.t("mtg.alone.committee", lang)
     return svc.texts.t("mtg.alone.you" if invited else "mtg.alone.nobody", lang)
+
+
+def _example(svc: Services) -> str:
+    return form.example_start(svc.clock.now(), svc.settings.tz)
 
 
 def _offset(svc: Services, lang: str, offset: timedelta) -> str:
@@ -184,13 +188,13 @@ async def wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         if not text:
             raise ApplicationHandlerStop(TOPIC)
         draft["topic"] = text[:meeting_store.MAX_TOPIC]
-        await reply(update, svc.texts.t("mtg.wizard.start", caller.lang))
+        await reply(update, svc.texts.t("mtg.wizard.start", caller.lang, example=_example(svc)))
         raise ApplicationHandlerStop(START)
     if "start" not in draft:
         try:
             draft["start"] = form.parse_start(text, svc.settings.tz, svc.clock.now())
         except form.FormError as exc:
-            await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
+            await reply(update, form.error_text(svc.texts, caller.lang, exc, svc.clock.now(), svc.settings.tz))
             raise ApplicationHandlerStop(START) from None
         await reply(update, svc.texts.t("mtg.wizard.place", caller.lang))
         raise ApplicationHandlerStop(PLACE)

@@ -71,7 +71,8 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
         try:
             field_name, value = form.parse_edit(args[1:], svc.settings.tz, svc.clock.now())
         except form.FormError as exc:  # a time in the past, 时长 0: say which, not the whole usage (V14)
-            await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
+            await reply(update, form.error_text(svc.texts, caller.lang, exc, svc.clock.now(), svc.settings.tz,
+                                                meeting_id))
             return
         if field_name == "cancel":  # asked first: everyone already notified will be told
             await _ask_cancel(update, svc, caller, meeting_id)
@@ -94,7 +95,8 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
         markup = view.rsvp_keyboard(svc.texts, caller.lang, meeting.id)
         if caller.at_least(Role.SECRETARY):
             markup = view.secretary_keyboard(svc.texts, caller.lang, meeting, invited=invited)
-            text = Safe(text + "\n" + svc.texts.t("mtg.edit_hint", caller.lang, id=meeting.id))
+            text = Safe(text + "\n" + svc.texts.t("mtg.edit_hint", caller.lang, id=meeting.id,
+                                                   example=form.example_start(svc.clock.now(), svc.settings.tz)))
     sent = await reply(update, text, reply_markup=markup)
     if markup is not None:
         await notices.remember_card(svc, caller, meeting, sent)

@@ -184,8 +184,11 @@ async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     if data.action == "e":  # ending a series cancels every occurrence planned: asked first as well
         series, planned = await svc.db.run(meeting_series.ending, actor=caller.member, scope=caller.scope,
                                            series_id=data.int_arg(), now=svc.clock.now())
+        # each occurrence named (trial T25): pressed on next month's card, it is that one that goes
+        dates = svc.texts.join([f"#{m.id} {view.when(svc.texts, caller.lang, m.starts_at, svc.settings.tz)}"
+                                for m in sorted(planned, key=lambda m: m.starts_at)], caller.lang)
         await reply(update, svc.texts.t("mtg.series_confirm", caller.lang, topic=series.topic, day=series.day,
-                                        count=len(planned)),
+                                        count=len(planned), dates=dates),
                     reply_markup=confirm_keyboard(svc, caller.lang, view.CB, "ex", (data.int_arg(),),
                                                   yes_key="mtg.btn.confirm_end", no_key="mtg.btn.keep"))
         return None

@@ -31,6 +31,7 @@ from bot.meeting_view import (
     calendar_keyboard,
     card,
     leave_keyboard,
+    moved_line,
     rsvp_keyboard,
     when,
 )
@@ -92,15 +93,6 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
 class _Changed(NamedTuple):
     lines: list[str]
     moved: bool  # the reader last saw another start
-
-
-def moved_line(texts: Catalog, lang: str, response: str | None, leave_status: str | None) -> Safe:
-    """The answer line of a change notice that moved the meeting (trial T14): a 参加 or a 请假 given for the
-    old time is shown as such and the member asked to confirm for the new one — a day and an hour decide who
-    can come.  The answer stands until they tap (a 参加 tap confirms it, or withdraws the 请假)."""
-    if response == "attend":
-        return texts.t("mtg.answer.moved.attend", lang)
-    return texts.t(f"mtg.answer.moved.leave_{leave_status or 'pending'}", lang)
 
 
 def _what_changed(texts: Catalog, lang: str, session: Session, row: Delivery, meeting: Meeting,

@@ -38,7 +38,7 @@ from storage import members as member_store
 from storage import roster
 from storage.errors import DomainError, NotFound, PermissionDenied
 from storage.inputs import valid_id
-from storage.models import MemberStatus, Role
+from storage.models import ROLE_RANK, MemberStatus, Role
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Command:
     def key_for(self, key: str, texts: Catalog, role: Role | None) -> str:
         """``key`` (a description or usage) as a reader of ``role`` should see it: a command members share
         with secretaries may have a ``…_member`` text that leaves out what only secretaries can do."""
-        if _RANK[role] < _RANK[Role.SECRETARY] and texts.has(f"{key}_member"):
+        if _rank(role) < _rank(Role.SECRETARY) and texts.has(f"{key}_member"):
             return f"{key}_member"
         return key
 
@@ -81,7 +81,11 @@ class Command:
 # Commands a member may run only in a part of their own (the meeting's host shows the check-in code):
 # the storage refuses every other member, so /help and the menu list them from this role up.
 LISTED_FROM: dict[str, Role] = {"checkincode": Role.SECRETARY}
-_RANK: dict[Role | None, int] = {None: -1, Role.MEMBER: 0, Role.SECRETARY: 1, Role.ADMIN: 2}
+
+
+def _rank(role: Role | None) -> int:
+    """``ROLE_RANK``, with the unregistered below members (a 委员 ranks as a member: the same commands)."""
+    return -1 if role is None else ROLE_RANK[role]
 
 
 def listed_role(command: Command) -> Role | None:
@@ -96,7 +100,7 @@ def visible(commands: Iterable[Command], caller: Caller) -> list[Command]:
 
 def for_role(commands: Iterable[Command], role: Role | None) -> list[Command]:
     """Commands a user of ``role`` is offered in the menu (``None``: not registered yet)."""
-    return [c for c in commands if (least := listed_role(c)) is None or _RANK[least] <= _RANK[role]]
+    return [c for c in commands if (least := listed_role(c)) is None or _rank(least) <= _rank(role)]
 
 
 def description(c: Command, svc: Services, lang: str, role: Role | None) -> str:

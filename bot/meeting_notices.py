@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -31,6 +31,7 @@ from bot.meeting_view import (
     calendar_keyboard,
     card,
     leave_keyboard,
+    moved_line,
     rsvp_keyboard,
     when,
 )
@@ -71,7 +72,7 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
     changed = _what_changed(texts, lang, session, row, meeting, member.id, settings.tz)
     if changed is None:
         return None
-    lines += changed
+    lines += changed.lines
     if checked_in is not None:
         # checked in before the meeting was moved or edited: they still need the new time or place (review
         # R2.10), without 参加 / 请假 — the check-in stands, the secretary corrects the ledger if need be
@@ -79,14 +80,23 @@ def render_personal(texts: Catalog, settings: Settings, session: Session, row: D
                   texts.t("mtg.answer.checked_in", lang, time=f"{checked_in.astimezone(settings.tz):%H:%M}")]
         return Outgoing(text="\n".join(lines), markup=calendar_keyboard(texts, lang, meeting.id))
     answer = rsvp_of(session=session, meeting_id=meeting.id, member_id=member.id)
+    response, status = (answer.response, answer.leave_status) if answer else (None, None)
+    # whichever message brings the move asks (a reminder rendered after the edit says the change itself)
+    moved = changed.moved and response is not None and status != "declined"
     lines += [card(texts, lang, meeting, settings.tz),
-              answer_line(texts, lang, answer.response if answer else None, answer.leave_status if answer else None)]
-    attending = answer is not None and answer.response == "attend"
+              moved_line(texts, lang, response, status) if moved else answer_line(texts, lang, response, status)]
+    # moved: 参加 was an answer for the old time — the button asks again rather than showing it as given
+    attending = response == "attend" and not moved
     return Outgoing(text="\n".join(lines), markup=rsvp_keyboard(texts, lang, meeting.id, attending=attending))
 
 
+class _Changed(NamedTuple):
+    lines: list[str]
+    moved: bool  # the reader last saw another start
+
+
 def _what_changed(texts: Catalog, lang: str, session: Session, row: Delivery, meeting: Meeting,
-                  reader: int | None, tz: ZoneInfo) -> list[str] | None:
+                  reader: int | None, tz: ZoneInfo) -> _Changed | None:
     """Record on a notice, reminder or change notice what it shows, and give the lines of what changed
     since what ``reader`` (``None``: the group) may last have seen (``scheduler.seen``); ``None`` for a
     change notice with nothing new for them (it is then not sent).
@@ -100,12 +110,14 @@ def _what_changed(texts: Catalog, lang: str, session: Session, row: Delivery, me
     assert meeting.id is not None
     change = row.kind in (reminders.CHANGE, reminders.GROUP) and row.payload.get("what", "change") == "change"
     lines: list[str] = []
+    moved = False
     if row.kind != reminders.NOTICE and row.payload.get("what") != "notice":
         before = seen.last_seen(session=session, meeting_id=meeting.id, member_id=reader, exclude=row.id)
         if before.unsure:
             lines = [texts.t("mtg.change.unsure", lang)]
         elif before.shown is not None:
             lines = change_lines(texts, lang, before.shown, shown, tz)
+            moved = before.shown.get("starts_at") != shown.get("starts_at")  # a longer meeting asks nobody
             if lines and not change:
                 lines.insert(0, texts.t("mtg.remind.changed", lang))
         if change and not lines and (before.shown is not None or before.unsure):
@@ -113,14 +125,18 @@ def _what_changed(texts: Catalog, lang: str, session: Session, row: Delivery, me
         if lines:
             lines.append("")
     seen.record_shown(session=session, row=row, meeting_id=meeting.id, member_id=reader, shown=shown)
-    return lines
+    return _Changed(lines, moved)
+
+
+def _span_of(shown: dict[str, Any]) -> tuple[object, object]:
+    return shown.get("starts_at"), shown.get("ends_at")
 
 
 def change_lines(texts: Catalog, lang: str, before: dict[str, Any], now: dict[str, Any], tz: ZoneInfo) -> list[str]:
     """``时间：old → new`` for each detail that differs, in the reader's language and the branch timezone; a
     long text (an agenda) shows the window around what changed, not the whole of it twice."""
     out: list[str] = []
-    if (before.get("starts_at"), before.get("ends_at")) != (now.get("starts_at"), now.get("ends_at")):
+    if _span_of(before) != _span_of(now):
         out.append(_change(texts, lang, "time", _span(texts, lang, before, tz), _span(texts, lang, now, tz)))
     for name in ("topic", "place", "agenda", "host", "recorder"):
         if (before.get(name) or None) != (now.get(name) or None):
@@ -225,7 +241,7 @@ def render_group(texts: Catalog, settings: Settings, session: Session, row: Deli
     changed = _what_changed(texts, lang, session, row, meeting, None, settings.tz)
     if changed is None:
         return None
-    lines += changed
+    lines += changed.lines
     lines += [card(texts, lang, meeting, settings.tz), texts.t("mtg.group.hint", lang)]
     return Outgoing(text="\n".join(lines), markup=rsvp_keyboard(texts, lang, meeting.id))
 
@@ -301,6 +317,17 @@ def render_leave_decision(texts: Catalog, settings: Settings, session: Session, 
     return Outgoing(text=text)
 
 
+def render_decline_note(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
+    """The secretary's reason for a 不批准, after the decision; ``None`` when a later decision replaced it."""
+    answer = leave.current_note(session, row)
+    found = _member_and_meeting(texts, session, row, answer.meeting_id if answer is not None else None)
+    if found is None:
+        return None
+    meeting, lang = found
+    return Outgoing(text=texts.t("mtg.leave.note", lang, topic=meeting.topic, note=str(row.payload.get("note")),
+                                 start=when(texts, lang, meeting.starts_at, settings.tz)))
+
+
 def render_excused(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
     """请假 the secretary recorded (``/attendance ID NAME 请假``) for a member who had not asked or was
     declined, to that member, with what the 补学 will hold; ``None`` once the record says otherwise."""
@@ -351,6 +378,7 @@ def delivery_kinds(texts: Catalog, settings: Settings) -> list[DeliveryKind]:
         DeliveryKind(leave.REQUEST, partial(render_leave_request, texts, settings), resend),
         DeliveryKind(leave.DECISION, partial(render_leave_decision, texts, settings), resend),
         DeliveryKind(leave.EXCUSED, partial(render_excused, texts, settings), resend),
+        DeliveryKind(leave.NOTE, partial(render_decline_note, texts, settings), resend),
     ]
 
 

@@ -105,6 +105,15 @@ def answer_line(texts: Catalog, lang: str, response: str | None, leave_status: s
     return texts.t(f"mtg.answer.leave_{leave_status or 'pending'}", lang)
 
 
+def moved_line(texts: Catalog, lang: str, response: str | None, leave_status: str | None) -> Safe:
+    """The answer line of a change notice that moved the meeting (trial T14): a 参加 or a 请假 given for the
+    old time is shown as such and the member asked to confirm for the new one — a day and an hour decide who
+    can come.  The answer stands until they tap (a 参加 tap confirms it, or withdraws the 请假)."""
+    if response == "attend":
+        return texts.t("mtg.answer.moved.attend", lang)
+    return texts.t(f"mtg.answer.moved.leave_{leave_status or 'pending'}", lang)
+
+
 def leave_keyboard(texts: Catalog, lang: str, rsvp_id: int | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(texts, lang, "mtg.btn.approve", "a", rsvp_id),
                                   button(texts, lang, "mtg.btn.decline", "d", rsvp_id)]])

@@ -6,6 +6,8 @@ them (``bot/meeting_notices.py``), in the reader's language then::
 
     leave request   mtg.leavereq:<rsvp>:<requested at>:<secretary>   [批准][不批准] to each secretary
     leave decision  mtg.leave:<rsvp>:<n>                            批准 / 不批准 to the member (n-th decision)
+    decline note    mtg.leavenote:<rsvp>:<n>                        the secretary's why of the n-th decision,
+                                                                    a 不批准, after it (optional, trial T24)
     leave recorded  mtg.excused:<meeting>:<member>:<n>              请假 the secretary recorded, to the member
                                                                     (who never asked, or was declined; n-th time)
 
@@ -25,12 +27,14 @@ from sqlmodel import Session, col, select
 from scheduler.outbox import enqueue
 from storage import attendance
 from storage import rsvp as rsvp_store
+from storage.errors import InvalidState
 from storage.members import secretaries_of
 from storage.models import Attendance, AttendanceStatus, Delivery, DeliveryState, LeaveStatus, Meeting, Member, Rsvp
 from storage.scope import Scope
 
 REQUEST = "mtg.leavereq"
 DECISION = "mtg.leave"
+NOTE = "mtg.leavenote"
 EXCUSED = "mtg.excused"
 
 
@@ -104,6 +108,29 @@ def _queue_decision(session: Session, row: Rsvp, member: Member, meeting: Meetin
             dedup_key=f"{prefix}{_count(session, prefix) + 1}",
             chat_id=member.chat_id or member.tg_user_id, member_id=member.id, subject_id=meeting.id,
             payload={"rsvp": row.id, "decision": str(row.leave_status)}, due_at=now, now=now)
+
+
+def note_decline(*, session: Session, actor: Member, rsvp_id: int, note: str, now: datetime,
+                 scope: Scope | None = None) -> tuple[Rsvp, Member]:
+    """Queue the secretary's reason for a 不批准 to the member, after the decision it explains (the outbox
+    sends in order).  Keyed by that decision: a second note for it is one message, and a decision changed
+    since makes the note stale (``current_note``)."""
+    row, member, meeting = rsvp_store.decided_leave(session=session, actor=actor, rsvp_id=rsvp_id, scope=scope)
+    if row.leave_status != LeaveStatus.DECLINED:
+        raise InvalidState("leave_not_declined", name=member.name)
+    count = _count(session, f"{DECISION}:{row.id}:")
+    enqueue(session=session, branch_id=meeting.branch_id, kind=NOTE, dedup_key=f"{NOTE}:{row.id}:{count}",
+            chat_id=member.chat_id or member.tg_user_id, member_id=member.id, subject_id=meeting.id,
+            payload={"rsvp": row.id, "decision": count, "note": note}, due_at=now, now=now)
+    return row, member
+
+
+def current_note(session: Session, delivery: Delivery) -> Rsvp | None:
+    """The 不批准 a note row explains, if it still holds (declined, and no decision made since)."""
+    row = session.get(Rsvp, int(str(delivery.payload.get("rsvp", 0))))
+    if row is None or row.response != "leave" or row.leave_status != LeaveStatus.DECLINED:
+        return None
+    return row if _count(session, f"{DECISION}:{row.id}:") == delivery.payload.get("decision") else None
 
 
 def current_request(session: Session, payload: dict[str, object]) -> Rsvp | None:

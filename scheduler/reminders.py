@@ -29,7 +29,8 @@ details after the edit has said it already.
 A monthly meeting's occurrences exist 40 days ahead (``storage.meeting_series``), so two may be upcoming at
 once.  Only the *next* of its series (no earlier occurrence still to come) is announced: creating a 主题党日
 every month announces the first one, and the following month's is announced — in private and in the group
-alike — once the one before it has begun (or was skipped), about a month ahead.  Its reminders are not held
+alike — once the one before it has ended (or was skipped), about a month ahead: not while members sit in
+this month's one.  Its reminders are not held
 back (a reminder only falls due within days, when it is the next one anyway).
 
 Reminders expire at the start; a reminder missed while the bot was down is still produced if the meeting
@@ -126,17 +127,26 @@ def produce_series(*, session: Session, now: datetime, tz: ZoneInfo) -> int:
     return meeting_series.extend_series(session=session, tz=tz, now=now)
 
 
-def _announced_now(upcoming: list[Meeting]) -> set[int]:
+def _running_series(session: Session, now: datetime) -> set[int]:
+    """The series with an occurrence going on now: its next one waits until it ends (trial T21 — phones
+    buzzing with next month's 主题党日 notice in the middle of this month's, under the same title)."""
+    return {int(s) for s in session.exec(select(Meeting.series_id).where(
+        col(Meeting.series_id).is_not(None), Meeting.status == MeetingStatus.SCHEDULED,
+        Meeting.starts_at <= now, Meeting.ends_at > now)).all() if s is not None}
+
+
+def _announced_now(upcoming: list[Meeting], running: set[int]) -> set[int]:
     """The meetings whose notice is due: every one-off meeting, and of each monthly series only its next
-    occurrence (a member reads one announcement per 主题党日, not this month's and next month's at once)."""
+    occurrence (a member reads one announcement per 主题党日, not this month's and next month's at once),
+    once no occurrence of the series is going on (``running``)."""
     first: dict[int, Meeting] = {}
     for meeting in upcoming:
-        if meeting.series_id is None:
+        if meeting.series_id is None or meeting.series_id in running:
             continue
         held = first.get(meeting.series_id)
         if held is None or (meeting.starts_at, meeting.id or 0) < (held.starts_at, held.id or 0):
             first[meeting.series_id] = meeting
-    return {m.id for m in upcoming if m.id is not None and (m.series_id is None or first[m.series_id] is m)}
+    return {m.id for m in upcoming if m.id is not None and (m.series_id is None or first.get(m.series_id) is m)}
 
 
 def produce_notices(*, session: Session, now: datetime, offsets: list[timedelta], notify_group: bool) -> int:
@@ -144,7 +154,7 @@ def produce_notices(*, session: Session, now: datetime, offsets: list[timedelta]
     reminder, to each attendee; one notice to the group."""
     added = 0
     upcoming = _upcoming(session, now)
-    announce = _announced_now(upcoming)
+    announce = _announced_now(upcoming, _running_series(session, now))
     for meeting in upcoming:
         assert meeting.id is not None
         people = attendees(session=session, meeting=meeting)
@@ -159,12 +169,32 @@ def produce_notices(*, session: Session, now: datetime, offsets: list[timedelta]
             continue
         offset = min(due)
         minutes = int(offset.total_seconds() // 60)
-        away = _on_leave(session, meeting)
+        away = _on_leave(session, meeting) | _just_told(session, meeting, meeting.starts_at - offset, offset)
         prefix = f"{REMIND}:{meeting.id}:{minutes}:{meeting.starts_at:%Y%m%d%H%M}:"
         added += _fan_out(session, meeting, REMIND, [m for m in people if m.id not in away], prefix, now,
                           payload={"offset": minutes},
                           expires_at=meeting.starts_at)
     return added
+
+
+# what a member got in the last third of a reminder's lead (3 d → 24 h, 1 d → 8 h, 2 h → 40 min) before it
+# fell due, or after, stands for that reminder
+JUST_TOLD = 3
+LIVE = (DeliveryState.PENDING, DeliveryState.CLAIMED, DeliveryState.SENT, DeliveryState.UNCERTAIN)
+
+
+def _just_told(session: Session, meeting: Meeting, due: datetime, offset: timedelta) -> set[int]:
+    """The members a notice or change notice with the meeting's current details reached shortly before the
+    reminder falls due (trial T14).  A meeting moved gets a reminder relative to its new start (its key
+    carries the start), which repeated the change notice: a move the day after the 3-day reminder brought
+    reminder, change notice and the new 3-day reminder within 25 h; moved closer, the change notice and a
+    reminder already due for the new time arrived together.  The change notice is the reminder then; a
+    reminder of a shorter lead still comes when it falls due."""
+    assert meeting.id is not None
+    since = due - offset / JUST_TOLD
+    return {int(m) for m in session.exec(select(Delivery.member_id).where(
+        Delivery.subject_id == meeting.id, col(Delivery.kind).in_((NOTICE, CHANGE)),
+        col(Delivery.state).in_(LIVE), Delivery.created_at >= since)).all() if m is not None}
 
 
 def _on_leave(session: Session, meeting: Meeting) -> set[int]:

@@ -23,6 +23,7 @@ from storage.study import answered_by, at_local, day_bounds, in_quiet_hours, loc
 
 STUDY_KIND = "study"
 NUDGE_KIND = "quiz_nudge"
+NUDGE_AFTER_PUSH = timedelta(hours=1)  # a member's nudge comes no sooner after their own push time
 
 
 def study_key(member_id: int, day: date) -> str:
@@ -70,7 +71,20 @@ def produce_quiz_nudges(*, session: Session, now: datetime, tz: ZoneInfo, nudge_
         return 0
     start, end = day_bounds(today, tz)
     answered = answered_by(session=session, start=start, end=end)
-    rows = [_row(NUDGE_KIND, f"{NUDGE_KIND}:{member_id}:{today.isoformat()}", member_id, branch_id, chat_id, when,
-                 quiet, today)
-            for member_id, branch_id, chat_id, _ in push_receivers(session=session) if member_id not in answered]
+    rows = []
+    for member_id, branch_id, chat_id, push_time in push_receivers(session=session):
+        due = _nudge_at(when, push_time, today, tz)
+        if member_id not in answered and due <= now and due < quiet:
+            rows.append(_row(NUDGE_KIND, f"{NUDGE_KIND}:{member_id}:{today.isoformat()}", member_id, branch_id,
+                             chat_id, due, quiet, today))
     return enqueue_many(session=session, rows=rows, now=now)
+
+
+def _nudge_at(when: datetime, push_time: str | None, today: date, tz: ZoneInfo) -> datetime:
+    """A member's nudge comes after their own push (``/settime``): one who chose 21:00 was told "今天还没有
+    答题" at 20:00 and handed the day's snippet at 21:00 (trial T25) — their nudge waits an hour after it,
+    and a push too late for that (quiet hours) leaves the day without one."""
+    own = parse_hhmm(push_time) if push_time else None
+    if own is None:
+        return when
+    return max(when, at_local(today, own, tz) + NUDGE_AFTER_PUSH)

@@ -12,8 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from storage.members import is_at_least
-from storage.models import Audience, AuditEntry, Meeting, Member, MemberStatus, PartyGroup, Role, Standing
+from storage.models import ON_COMMITTEE, Audience, AuditEntry, Meeting, Member, MemberStatus, PartyGroup, Role, Standing
 
 
 def branch_people(*, session: Session, branch_id: int) -> list[Member]:
@@ -23,6 +22,12 @@ def branch_people(*, session: Session, branch_id: int) -> list[Member]:
     query = select(Member).where(Member.branch_id == branch_id, Member.role != Role.ADMIN,
                                  col(Member.status).in_((MemberStatus.ACTIVE, MemberStatus.LEFT)))
     return list(session.exec(query.order_by(col(Member.id))).all())
+
+
+def on_committee(member: Member) -> bool:
+    """A 支委会 addresses the branch committee: its 委员 (``Role.COMMITTEE``) and its secretaries — not a
+    committee admin (党委), whose row is no member of the branch."""
+    return member.status == MemberStatus.ACTIVE and member.role in ON_COMMITTEE
 
 
 def _belonged(member: Member, start: datetime) -> bool:
@@ -46,7 +51,7 @@ def attendees(*, session: Session, meeting: Meeting, people: Sequence[Member] | 
         people = branch_people(session=session, branch_id=meeting.branch_id)
     members = [m for m in people if _belonged(m, start)]
     if meeting.audience == Audience.COMMITTEE:
-        return [m for m in members if is_at_least(m, Role.SECRETARY)]
+        return [m for m in members if on_committee(m)]
     if meeting.audience == Audience.GROUP:
         ids = set(session.exec(select(PartyGroup.member_id).where(
             PartyGroup.branch_id == meeting.branch_id, PartyGroup.name == meeting.audience_group)).all())
@@ -110,7 +115,7 @@ def is_attendee(*, session: Session, meeting: Meeting, member: Member) -> bool:
     if member.status not in (MemberStatus.ACTIVE, MemberStatus.LEFT) or not _belonged(member, meeting.starts_at):
         return False
     if meeting.audience == Audience.COMMITTEE:
-        return is_at_least(member, Role.SECRETARY)
+        return on_committee(member)
     if meeting.audience == Audience.GROUP:
         return session.exec(select(PartyGroup.member_id).where(
             PartyGroup.branch_id == meeting.branch_id, PartyGroup.name == meeting.audience_group,

@@ -233,7 +233,7 @@ def promote_configured(*, session: Session, branch_id: int, tg_user_ids: list[in
     for member in session.exec(
         select(Member).where(Member.branch_id == branch_id, col(Member.tg_user_id).in_(tg_user_ids))
     ):
-        if member.status == MemberStatus.ACTIVE and member.role == Role.MEMBER:
+        if member.status == MemberStatus.ACTIVE and member.role in (Role.MEMBER, Role.COMMITTEE):
             member.role = Role.SECRETARY
             member.updated_at = now
             session.add(member)

@@ -118,7 +118,7 @@ def set_role(*, session: Session, actor: Member, member_id: int, role: Role, now
         raise InvalidState("not_active", name=row.name)
     if row.role == role:
         return row, False
-    if role == Role.MEMBER and _would_leave_no_secretary(session, row):
+    if role != Role.SECRETARY and _would_leave_no_secretary(session, row):
         raise InvalidState("last_secretary", name=row.name)
     if role != Role.MEMBER and row.standing == Standing.PROBATIONARY:
         raise InvalidState("probationary_secretary", name=row.name)

@@ -135,6 +135,19 @@ def decide_leave(
     return row, member, meeting
 
 
+def decided_leave(*, session: Session, actor: Member, rsvp_id: int, scope: Scope | None = None
+                  ) -> tuple[Rsvp, Member, Meeting]:
+    """A 请假 a secretary of its branch decided, with its member and meeting (the reason after 不批准)."""
+    _, seen = as_secretary(actor, scope)
+    row = session.get(Rsvp, rsvp_id) if fits(rsvp_id) else None
+    if row is None:
+        raise NotFound("leave_not_found", id=rsvp_id)
+    meeting = get_meeting(session=session, actor=actor, meeting_id=row.meeting_id, scope=seen)
+    member = session.get(Member, row.member_id)
+    assert member is not None
+    return row, member, meeting
+
+
 def settle_leave(
     *, session: Session, meeting_id: int, member_id: int, status: AttendanceStatus, by: int | None, now: datetime
 ) -> bool:

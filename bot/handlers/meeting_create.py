@@ -45,7 +45,7 @@ from bot.words import kind_word
 from scheduler import seen
 from storage import meeting_series
 from storage import meetings as meeting_store
-from storage.meeting_audience import is_attendee
+from storage.meeting_audience import attendees, is_attendee
 from storage.meetings import MeetingSpec
 from storage.models import Audience, Meeting, MeetingKind, Member, Role
 from storage.scope import Scope
@@ -66,13 +66,13 @@ async def new_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     if not line:
         assert context.user_data is not None
         context.user_data[DRAFT_KEY] = {}
-        await reply(update, svc.texts.t("mtg.wizard.kind", caller.lang), reply_markup=form.kind_keyboard(svc.texts,
-                                                                                                       caller.lang))
+        await reply(update, svc.texts.t("mtg.wizard.kind", caller.lang, example=_example(svc)),
+                    reply_markup=form.kind_keyboard(svc.texts, caller.lang))
         return
     try:
         parsed = form.parse_line(line, svc.settings.tz, svc.clock.now())
     except form.FormError as exc:
-        await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
+        await reply(update, form.error_text(svc.texts, caller.lang, exc, svc.clock.now(), svc.settings.tz))
         return
     await _create(update, svc, caller, parsed.spec, parsed.monthly)
 
@@ -85,14 +85,18 @@ async def _create(update: Update, svc: Services, caller: Caller, spec: MeetingSp
     kwargs: dict[str, object] = {"actor": caller.member, "scope": caller.scope, "spec": spec, "monthly": monthly,
                                  "tz": svc.settings.tz, "now": svc.clock.now()}
     if guided is not None and guided.user_data is not None:
-        created, invited = await finish_flow(guided.application, WIZARD_NAME, caller.user_id, guided.user_data,
-                                             svc.db, _created, **kwargs)
+        created, invited, others = await finish_flow(guided.application, WIZARD_NAME, caller.user_id,
+                                                     guided.user_data, svc.db, _created, **kwargs)
     else:
-        created, invited = await svc.db.run(_created, **kwargs)
+        created, invited, others = await svc.db.run(_created, **kwargs)
     first = created[0]
-    if monthly:
-        text = svc.texts.t("mtg.created_series", caller.lang, count=len(created), day=first.starts_at.astimezone(
-            svc.settings.tz).day)
+    day = first.starts_at.astimezone(svc.settings.tz).day
+    if not others:  # nobody but the creator is addressed: promise no notices, say why (trial T12)
+        text = svc.texts.t("mtg.created_series_alone" if monthly else "mtg.created_alone", caller.lang,
+                           count=len(created), day=day)
+        text = Safe(text + "\n" + _alone_warning(svc, caller.lang, first, invited))
+    elif monthly:
+        text = svc.texts.t("mtg.created_series", caller.lang, count=len(created), day=day)
     else:
         text = _created_text(svc, caller.lang, first)
     body = Safe(text + "\n\n" + view.card(svc.texts, caller.lang, first, svc.settings.tz))
@@ -114,6 +118,18 @@ def _created_text(svc: Services, lang: str, meeting: Meeting) -> Safe:
     if not ahead:
         return svc.texts.t("mtg.created_no_reminder", lang)
     return svc.texts.t("mtg.created", lang, reminders=svc.texts.join([_offset(svc, lang, o) for o in ahead], lang))
+
+
+def _alone_warning(svc: Services, lang: str, meeting: Meeting, invited: bool) -> Safe:
+    """Why nobody will be notified: a 支委会 addresses the 支部委员, and a branch that has named none yet
+    (``/setrole 姓名 委员``) has only its secretaries on the committee."""
+    if meeting.audience == Audience.COMMITTEE:
+        return svc.texts.t("mtg.alone.committee", lang)
+    return svc.texts.t("mtg.alone.you" if invited else "mtg.alone.nobody", lang)
+
+
+def _example(svc: Services) -> str:
+    return form.example_start(svc.clock.now(), svc.settings.tz)
 
 
 def _offset(svc: Services, lang: str, offset: timedelta) -> str:
@@ -182,13 +198,13 @@ async def wizard_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         if not text:
             raise ApplicationHandlerStop(TOPIC)
         draft["topic"] = text[:meeting_store.MAX_TOPIC]
-        await reply(update, svc.texts.t("mtg.wizard.start", caller.lang))
+        await reply(update, svc.texts.t("mtg.wizard.start", caller.lang, example=_example(svc)))
         raise ApplicationHandlerStop(START)
     if "start" not in draft:
         try:
             draft["start"] = form.parse_start(text, svc.settings.tz, svc.clock.now())
         except form.FormError as exc:
-            await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
+            await reply(update, form.error_text(svc.texts, caller.lang, exc, svc.clock.now(), svc.settings.tz))
             raise ApplicationHandlerStop(START) from None
         await reply(update, svc.texts.t("mtg.wizard.place", caller.lang))
         raise ApplicationHandlerStop(PLACE)
@@ -258,9 +274,10 @@ async def repeat_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 
 
 def _created(*, session: Session, actor: Member, scope: Scope, spec: MeetingSpec, monthly: bool, tz: ZoneInfo,
-             now: datetime) -> tuple[list[Meeting], bool]:
-    """The meeting (or the series' occurrences, the first one first) and whether the first addresses its
-    creator (the answer buttons are for attendees).  His confirmation shows the first one's card with those
+             now: datetime) -> tuple[list[Meeting], bool, int]:
+    """The meeting (or the series' occurrences, the first one first), whether the first addresses its
+    creator (the answer buttons are for attendees) and how many others it addresses (none: the confirmation
+    must not promise notices).  His confirmation shows the first one's card with those
     buttons: it is recorded as his notice in this same transaction (``scheduler.seen``), so no tick can slip
     a notice in between, and what he saw is the base of the change notices he gets later."""
     if monthly:
@@ -271,7 +288,8 @@ def _created(*, session: Session, actor: Member, scope: Scope, spec: MeetingSpec
     invited = is_attendee(session=session, meeting=created[0], member=actor)
     if invited:
         seen.record_confirmation(session=session, meeting=created[0], member=actor, now=now, notice=True)
-    return created, invited
+    others = sum(1 for m in attendees(session=session, meeting=created[0]) if m.id != actor.id)
+    return created, invited, others
 
 
 def wizard_conversation(ends: list[AnyHandler]) -> AnyHandler:

@@ -39,7 +39,7 @@ from bot.confirm import CANCEL, Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, load_caller, reply, services
 from bot.feature import AnyHandler, Feature
 from bot.flow_store import prune_flows
-from bot.handlers import meeting_create, rsvp
+from bot.handlers import decline_note, meeting_create, rsvp
 from bot.handlers.checkin import CHECKIN_COMMANDS, LINK_PREFIX, checkin_handlers, deep_link, offer_owed_makeup
 from bot.handlers.rsvp import LEAVE_KEY
 from bot.texts import Safe
@@ -72,7 +72,8 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
         try:
             field_name, value = form.parse_edit(args[1:], svc.settings.tz, svc.clock.now())
         except form.FormError as exc:  # a time in the past, 时长 0: say which, not the whole usage (V14)
-            await reply(update, svc.texts.t(f"mtg.form.{exc.code}", caller.lang, **exc.params))
+            await reply(update, form.error_text(svc.texts, caller.lang, exc, svc.clock.now(), svc.settings.tz,
+                                                meeting_id))
             return
         if field_name == "cancel":  # asked first: everyone already notified will be told
             await _ask_cancel(update, svc, caller, meeting_id)
@@ -95,7 +96,8 @@ async def show_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE, calle
         markup = view.rsvp_keyboard(svc.texts, caller.lang, meeting.id)
         if caller.at_least(Role.SECRETARY):
             markup = view.secretary_keyboard(svc.texts, caller.lang, meeting, invited=invited)
-            text = Safe(text + "\n" + svc.texts.t("mtg.edit_hint", caller.lang, id=meeting.id))
+            text = Safe(text + "\n" + svc.texts.t("mtg.edit_hint", caller.lang, id=meeting.id,
+                                                   example=form.example_start(svc.clock.now(), svc.settings.tz)))
     sent = await reply(update, text, reply_markup=markup)
     if markup is not None:
         await notices.remember_card(svc, caller, meeting, sent)
@@ -163,6 +165,7 @@ async def cancel_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     assert context.user_data is not None
     context.user_data.pop(LEAVE_KEY, None)
     context.user_data.pop(meeting_create.DRAFT_KEY, None)
+    context.user_data.pop(decline_note.NOTE_KEY, None)
     await reply(update, svc.texts.t("mtg.prompt_cancelled", caller.lang if caller else None))
     raise ApplicationHandlerStop(ConversationHandler.END)
 
@@ -172,6 +175,7 @@ async def leave_prompt(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     assert context.user_data is not None
     context.user_data.pop(LEAVE_KEY, None)
     context.user_data.pop(meeting_create.DRAFT_KEY, None)
+    context.user_data.pop(decline_note.NOTE_KEY, None)
     return ConversationHandler.END
 
 
@@ -199,8 +203,11 @@ async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE, call
     if data.action == "e":  # ending a series cancels every occurrence planned: asked first as well
         series, planned = await svc.db.run(meeting_series.ending, actor=caller.member, scope=caller.scope,
                                            series_id=data.int_arg(), now=svc.clock.now())
+        # each occurrence named (trial T25): pressed on next month's card, it is that one that goes
+        dates = svc.texts.join([f"#{m.id} {view.when(svc.texts, caller.lang, m.starts_at, svc.settings.tz)}"
+                                for m in sorted(planned, key=lambda m: m.starts_at)], caller.lang)
         await reply(update, svc.texts.t("mtg.series_confirm", caller.lang, topic=series.topic, day=series.day,
-                                        count=len(planned)),
+                                        count=len(planned), dates=dates),
                     reply_markup=confirm_keyboard(svc, caller.lang, view.CB, "ex", (data.int_arg(),),
                                                   yes_key="mtg.btn.confirm_end", no_key="mtg.btn.keep"))
         return None
@@ -231,12 +238,14 @@ def _conversations() -> list[AnyHandler]:
     private = filters.ChatType.PRIVATE
     ends: list[AnyHandler] = [CommandHandler("cancel", cancel_prompt, filters=private),
                               MessageHandler(filters.COMMAND & private, leave_prompt)]
-    return [rsvp.leave_conversation(ends), meeting_create.wizard_conversation(ends)]
+    return [rsvp.leave_conversation(ends), meeting_create.wizard_conversation(ends),
+            decline_note.note_conversation(ends)]
 
 
 def _buttons() -> list[AnyHandler]:
     return [
         *rsvp.rsvp_buttons(),
+        *decline_note.note_buttons(),
         *meeting_list.list_buttons(),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, cancel_button),
                              pattern=rf"{pattern(view.CB)}(c|cx|k|no|e|ex):"),

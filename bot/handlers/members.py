@@ -37,7 +37,9 @@ from storage.models import Branch, Member, MemberStatus, Role, Standing
 
 ROLE_WORDS = {
     "member": Role.MEMBER, "党员": Role.MEMBER,
-    "secretary": Role.SECRETARY, "书记": Role.SECRETARY, "支部书记": Role.SECRETARY, "委员": Role.SECRETARY,
+    "secretary": Role.SECRETARY, "书记": Role.SECRETARY, "支部书记": Role.SECRETARY,
+    # a 支委 sits on the committee (addressed by 支委会) without a secretary's powers
+    "committee": Role.COMMITTEE, "委员": Role.COMMITTEE, "支委": Role.COMMITTEE, "支部委员": Role.COMMITTEE,
 }
 STANDING_WORDS = {
     "full": Standing.FULL, "正式": Standing.FULL, "正式党员": Standing.FULL,

@@ -90,8 +90,8 @@ async def _after_registration(
         return
     if result.outcome == Outcome.JOINED:
         assert result.member is not None
-        key = {Role.MEMBER: "register.joined", Role.SECRETARY: "register.joined_secretary",
-               Role.ADMIN: "register.joined_admin"}[result.member.role]
+        key = {Role.SECRETARY: "register.joined_secretary",
+               Role.ADMIN: "register.joined_admin"}.get(result.member.role, "register.joined")
         await reply(update, svc.texts.t(key, lang, branch=branch_name, name=result.member.name))
         await set_member_menu(context.bot, svc, result.member)
         return

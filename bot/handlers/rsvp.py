@@ -124,9 +124,12 @@ def _plain(html_text: str) -> str:
 
 
 def _attending_text(svc: Services, lang: str, shown_html: str) -> str | None:
-    """The card's text with its leave answer line replaced by the attending one; ``None`` if it has none."""
-    for status in ("pending", "approved", "declined"):
-        line = str(svc.texts.t(f"mtg.answer.leave_{status}", lang))
+    """The card's text with its leave answer line — or a moved meeting's "please confirm" (trial T14) —
+    replaced by the attending one; ``None`` if it has none."""
+    keys = [f"mtg.answer.leave_{s}" for s in ("pending", "approved", "declined")]
+    keys += [f"mtg.answer.moved.{s}" for s in ("attend", "leave_pending", "leave_approved")]
+    for key in keys:
+        line = str(svc.texts.t(key, lang))
         if line in shown_html:
             return shown_html.replace(line, str(svc.texts.t("mtg.answer.attend", lang)))
     return None

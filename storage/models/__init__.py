@@ -35,6 +35,7 @@ from storage.models.meetings import (
     Rsvp,
 )
 from storage.models.organisation import (
+    ON_COMMITTEE,
     ROLE_RANK,
     AuditEntry,
     Branch,
@@ -62,7 +63,8 @@ from storage.models.study import (
 )
 
 __all__ = [
-    "CAME", "ROLE_RANK", "Attendance", "AttendanceStatus", "Audience", "AuditEntry", "Branch", "CheckinMiss",
+    "CAME", "ON_COMMITTEE", "ROLE_RANK", "Attendance", "AttendanceStatus", "Audience", "AuditEntry", "Branch",
+    "CheckinMiss",
     "Delivery", "DeliveryState", "FlowState", "LeaveStatus", "Makeup", "Material", "Meeting", "MeetingKind",
     "MeetingSeries", "MeetingStatus", "Member", "MemberStatus", "Origin", "PartyGroup", "PollMap", "Question",
     "QuestionRevision", "QuestionStatus", "QuizAnswer", "QuizSession", "QuizSessionState", "ReviewItem", "Role",

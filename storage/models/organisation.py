@@ -19,11 +19,15 @@ from storage.models.fields import utc_field
 
 class Role(StrEnum):
     MEMBER = "member"
+    COMMITTEE = "committee"  # 支委 (组织委员、宣传委员…): expected at 支委会, holds no secretary powers
     SECRETARY = "secretary"
     ADMIN = "admin"  # committee admin (党委): sees every branch
 
 
-ROLE_RANK = {Role.MEMBER: 0, Role.SECRETARY: 1, Role.ADMIN: 2}
+# A 支委's seat is no power: they rank as a member for every command, and only the 支委会 audience reads it.
+ROLE_RANK = {Role.MEMBER: 0, Role.COMMITTEE: 0, Role.SECRETARY: 1, Role.ADMIN: 2}
+# Who sits on the branch committee (支部委员会): its 委员 and its secretaries.
+ON_COMMITTEE = frozenset({Role.COMMITTEE, Role.SECRETARY})
 
 
 class Standing(StrEnum):

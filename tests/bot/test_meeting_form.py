@@ -54,9 +54,11 @@ def test_edits() -> None:
     assert parse_edit(["时长", "60"], TZ, NOW) == ("duration", 60)
     assert parse_edit(["地点", "二楼", "会议室"], TZ, NOW) == ("place", "二楼 会议室")
     assert parse_edit(["取消"], TZ, NOW) == ("cancel", "")
-    for bad in (["颜色", "红"], ["地点"]):
-        with pytest.raises(UsageError):
-            parse_edit(bad, TZ, NOW)
+    with pytest.raises(UsageError):
+        parse_edit(["颜色", "红"], TZ, NOW)
+    with pytest.raises(FormError) as missing:  # a known field without its value gets its own hint (trial T4)
+        parse_edit(["地点"], TZ, NOW)
+    assert missing.value.code == "no_value" and missing.value.params["field"] == "place"
     # a field it knows with a value it cannot take: the reply names the problem (trial V14)
     for wrong, code in ((["时间", "明天"], "bad_time"), (["时间", "2026-03-01", "10:00"], "past"),
                         (["时长", "2"], "bad_duration"), (["时长", "0"], "bad_duration")):

@@ -99,7 +99,9 @@ async def test_a_monthly_meeting_announces_its_next_occurrence_then_the_followin
     assert all(f"#{first.id}" in m.plain for m in sent)
     clock.advance(first.starts_at - clock.now() - timedelta(minutes=1))
     assert not [m for m in await deliver(s) if f"#{second.id}" in m.plain]  # the first is still to come
-    clock.advance(timedelta(minutes=2))  # it has begun: the next one is announced, a month ahead
+    clock.advance(timedelta(minutes=2))  # it has begun: the next one waits while it goes on (trial T21)
+    assert not [m for m in await deliver(s) if f"#{second.id}" in m.plain]
+    clock.advance(first.ends_at - clock.now() + timedelta(minutes=1))  # it has ended: the next is announced
     later = [m for m in await deliver(s) if "会议通知" in m.plain]
     # the secretary's confirmation showed only the first occurrence: the next reaches him like everyone (R1)
     assert {m.chat_id for m in later} == {GROUP, ZHANG, WANG, SECRETARY_ID} and len(later) == 4

@@ -66,7 +66,8 @@ async def test_a_meetings_material_must_name_a_known_material(study: OfflineSess
     assert "命令格式不对" not in later and rows(study, Meeting)[-1].materials == [full]
     wrong = (await study.send(SECRETARY_ID, f"/meeting {mid} 材料 不存在的"))[-1].plain
     assert "没有找到学习材料「不存在的」" in wrong and rows(study, Meeting)[-1].materials == [full]
-    hint = (await study.send(SECRETARY_ID, "/newmeeting 党课 | 2026-04-10"))[-1].plain
+    # (a readable time: an unreadable one is named first, trial T5)
+    hint = (await study.send(SECRETARY_ID, "/newmeeting 党课 | 2026-04-10 15:00"))[-1].plain
     assert "材料" in hint  # the format hint names it
 
 

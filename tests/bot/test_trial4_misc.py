@@ -116,11 +116,12 @@ async def test_newmeeting_shows_the_one_line_form_it_promises(study: OfflineSess
     """W5: the first prompt said the one-line syntax was "见 /help", which did not have it."""
     await join(study, publish=False)
     prompt = (await study.send(SECRETARY_ID, "/newmeeting"))[0].plain
-    assert "/newmeeting 类型 | 2026-04-15 14:30 | 地点 | 主题" in prompt and "见 /help" not in prompt, prompt
+    # the example is dated a week from today (trial T5): the clock reads 2026-03-20
+    assert "/newmeeting 类型 | 2026-03-27 14:30 | 地点 | 主题" in prompt and "见 /help" not in prompt, prompt
     await study.send(SECRETARY_ID, "/cancel")
     await study.send(SECRETARY_ID, "/lang en")
     prompt = (await study.send(SECRETARY_ID, "/newmeeting"))[0].plain
-    assert "/newmeeting kind | 2026-04-15 14:30 | place | topic" in prompt and "see /help" not in prompt, prompt
+    assert "/newmeeting kind | 2026-03-27 14:30 | place | topic" in prompt and "see /help" not in prompt, prompt
 
 
 async def test_stats_with_an_unknown_word_lists_the_periods(study: OfflineSession) -> None:

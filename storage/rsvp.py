@@ -33,7 +33,7 @@ def check_answerable(meeting: Meeting, now: datetime) -> Meeting:
     if meeting.status == MeetingStatus.CANCELLED:
         raise InvalidState("meeting_cancelled", id=meeting.id)
     if meeting.ends_at <= now:  # an old card's button after the meeting: it is over, not "started" (trial T9)
-        raise InvalidState("meeting_over", id=meeting.id)
+        raise InvalidState("rsvp_meeting_over", id=meeting.id)
     if meeting.starts_at <= now:
         raise InvalidState("meeting_started", id=meeting.id)
     return meeting

@@ -166,7 +166,7 @@ async def test_a_code_just_after_close_names_that_meeting_and_an_old_button_says
     update = s.api.callback_update(ZHANG, notice.message_id, leave)
     await s.feed(update)
     toast = str(s.api.callback_answers[update["callback_query"]["id"]].get("text"))
-    assert toast == svc_of(s).texts.plain("error.meeting_over", "zh", id=mid) and "已经结束" in toast
+    assert toast == svc_of(s).texts.plain("error.rsvp_meeting_over", "zh", id=mid) and "不能再回复" in toast
 
 
 async def test_a_member_who_owes_makeup_gets_it_again_from_the_meeting_card_and_me_lists_it(

@@ -206,13 +206,15 @@ def member_id_arg(value: str) -> int:
 
 async def member_arg(svc: Services, branch_id: int, value: str,
                      prefer: MemberStatus = MemberStatus.ACTIVE) -> int:
-    """A member typed as an argument: a number (``12``, ``#12``) or a name in the branch (``张三``) —
-    secretaries type names; an unknown or shared name is answered with what to type instead."""
+    """A member typed as an argument: a number (``12``, ``#12``) or a name in the branch (``张三``, ``Alice``,
+    ``alice``) — secretaries type names, and many members' names are Latin or pinyin, so every other word is
+    looked up (case-insensitively) and only a name nobody has is answered as such: "no member called X",
+    which says what was wrong, where the usage line would blame a format that was right (trial T15, T3)."""
     digits = value.lstrip("#")
     if digits.isascii() and digits.isdigit():
         return member_id_arg(value)
-    if value.isascii() or len(value) > 64:  # "yesterday", "2026/03": a mistyped argument, not a Chinese name
-        raise UsageError()
+    if len(value) > 64:  # longer than any name the store keeps: nobody is called that
+        raise NotFound("member_name_not_found", name=value[:64] + "…")
     return await svc.db.run(roster.member_named, branch_id=branch_id, name=value, prefer=prefer)
 
 

@@ -237,11 +237,17 @@ def member_named(*, session: Session, branch_id: int, name: str,
     Secretaries think in names, the bot in numbers: a name that is exactly one member's in the branch (those
     of status ``prefer`` first — active ones, or applicants for /approve — then anyone on its books, so a past
     meeting's absentee who has left can still be named) stands for that number; an unknown name or one several
-    people share is answered with what to type instead.
+    people share is answered with what to type instead.  The name as typed wins; failing that, it is compared
+    case-insensitively (``alice`` for "Alice": nobody types a Latin name with the exact capitals of its
+    Telegram profile).  In Python, not SQL: SQLite's ``lower`` knows only ASCII, and a branch is small.
     """
     wanted = " ".join(name.split())
-    rows = session.exec(select(Member.id, Member.status).where(Member.branch_id == branch_id,
-                                                                Member.name == wanted)).all()
+    branch_rows = session.exec(select(Member.id, Member.status, Member.name).where(
+        Member.branch_id == branch_id)).all()
+    rows = [(i, status) for i, status, named in branch_rows if named == wanted]
+    if not rows:
+        folded = wanted.casefold()
+        rows = [(i, status) for i, status, named in branch_rows if " ".join(named.split()).casefold() == folded]
     preferred = [i for i, status in rows if status == prefer and i is not None]
     ids = preferred or [i for i, _ in rows if i is not None]
     if not ids:

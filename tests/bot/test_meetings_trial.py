@@ -82,7 +82,7 @@ async def test_attendance_is_recorded_by_name_and_a_name_that_is_not_one_is_answ
     wang = next(m.id for m in rows(session, Member) if m.tg_user_id == WANG)
     assert [(a.member_id, a.status, a.note) for a in rows(session, Attendance)] == [(wang, "excused", "出差")]
     unknown = await session.send(SECRETARY_ID, f"/attendance {mid} 赵六 缺席")
-    assert "没有名叫“赵六”" in unknown[0].plain
+    assert "没有叫「赵六」" in unknown[0].plain
     # two members named alike: the name is refused with their numbers
     session.api.add_user(10003, "王五")
     await session.send(10003, "/start dangzhibu2026")

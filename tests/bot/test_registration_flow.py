@@ -72,7 +72,7 @@ async def test_secretary_manages_roster_and_gets_usage_hints(session: OfflineSes
     assert "张三" in roster and "在册 2 人" in roster
     member_id = roster.split("张三")[0].rsplit("#", 1)[1].strip()
     assert "格式不对" in (await session.send(SECRETARY_ID, "/standing"))[0].plain
-    assert "格式不对" in (await session.send(SECRETARY_ID, "/standing abc 预备"))[0].plain
+    assert "没有叫「abc」的党员" in (await session.send(SECRETARY_ID, "/standing abc 预备"))[0].plain  # T15: a name
     # U22: 正式 → 预备 asks first, and the member is told; names work as in /stats
     asked = (await session.send(SECRETARY_ID, "/standing 张三 预备"))[0]
     assert "确定将 张三" in asked.plain and "改为预备党员" in asked.plain and asked.buttons, asked.plain
@@ -84,7 +84,7 @@ async def test_secretary_manages_roster_and_gets_usage_hints(session: OfflineSes
     assert any(r.chat_id == MEMBER and "已改为正式党员" in r.plain for r in promoted)
     session.clock.advance(timedelta(seconds=11))  # past the flood guard's budget
     assert "没有编号为 999" in (await session.send(SECRETARY_ID, "/remove 999"))[0].plain
-    assert "没有名叫“李四”" in (await session.send(SECRETARY_ID, "/remove 李四"))[0].plain
+    assert "没有叫「李四」" in (await session.send(SECRETARY_ID, "/remove 李四"))[0].plain
     confirm = await session.send(SECRETARY_ID, "/remove 张三")
     assert f"张三（编号 {member_id}）" in confirm[0].plain
     assert "确定" in confirm[0].plain
@@ -314,4 +314,4 @@ async def test_approve_and_reject_take_a_name_like_remove(session: OfflineSessio
     rejected = next(r.plain for r in await session.send(SECRETARY_ID, "/reject 路人乙") if r.chat_id == SECRETARY_ID)
     assert "命令格式不对" not in rejected and "路人乙" in rejected
     assert "未获批准" in (await session.send(10009, "/start"))[0].plain
-    assert "没有名叫“路人丙”" in (await session.send(SECRETARY_ID, "/approve 路人丙"))[0].plain
+    assert "没有叫「路人丙」" in (await session.send(SECRETARY_ID, "/approve 路人丙"))[0].plain

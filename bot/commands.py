@@ -20,8 +20,11 @@ every query answered.
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +44,11 @@ from storage.inputs import valid_id
 from storage.models import MemberStatus, Role
 
 log = logging.getLogger(__name__)
+
+# What the button being answered put in place of its message (``edit_own_message``), so the toast can leave
+# out a sentence the member is reading already (trial T19).  Set per button by ``guarded_callback``.
+_EDITED: ContextVar[list[str] | None] = ContextVar("zhibu_edited_by_button", default=None)
+_TAG = re.compile(r"<[^>]+>")
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Caller], Awaitable[None]]
 
@@ -242,6 +250,23 @@ async def edit_own_message(update: Update, text: str, markup: InlineKeyboardMark
     except BadRequest as exc:
         if not is_not_modified(exc):
             raise
+    edited = _EDITED.get()
+    if edited is not None:
+        edited.append(text)
+
+
+def _plain(text: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+def toast_for(toast: str | None, edited: list[str]) -> str | None:
+    """The toast a button's answer shows: none when its text is already in the message the button just
+    rewrote — the same sentence popping up over itself reads as a double message (trial T19).  The one
+    rule for every button, here where every toast is made; a toast that adds something stays."""
+    if toast is None or not toast.strip():
+        return None
+    said = " ".join(toast.split())  # a toast is plain text; the edit is HTML, compared as it reads
+    return None if any(said in _plain(text) for text in edited) else toast
 
 
 def on_its_message(query: CallbackQuery) -> bool:
@@ -277,6 +302,8 @@ def guarded_callback(
         caller = await load_caller(update, svc, context)
         data = decode(query.data)
         toast: str | None = None
+        edited: list[str] = []
+        token = _EDITED.set(edited)
         try:
             if caller is None or data is None:
                 toast = svc.texts.plain("button.expired", caller.lang if caller else None)
@@ -305,6 +332,8 @@ def guarded_callback(
                     toast = svc.texts.plain("error.sorry_short", caller.lang)
                     raise
         finally:
+            _EDITED.reset(token)
+            toast = toast_for(toast, edited)
             await query.answer(toast[:200] if toast else None)
 
     run.__name__ = f"cb_{getattr(handler, '__name__', 'button')}"

@@ -55,7 +55,7 @@ async def test_a_cancellation_is_confirmed_first_and_the_cancelled_card_offers_n
     assert "确定取消会议 #1「动员部署会」（2026年3月25日（周三）14:30）吗" in asked[-1].plain
     assert [b.text for b in asked[-1].button_list()] == ["确定取消", "保留"]
     kept = await session.press(SECRETARY_ID, 2)  # 保留
-    assert "会议保留" in kept[-1].plain and _last_toast(session) == "会议保留，未作改动。"
+    assert "会议保留" in kept[-1].plain and _last_toast(session) == "None"  # said on the card, not twice (T19)
     assert rows(session, Meeting)[0].status == MeetingStatus.SCHEDULED
     assert await deliver(session) == []  # nobody hears of a cancellation that did not happen
 

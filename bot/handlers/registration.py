@@ -108,23 +108,31 @@ async def _after_registration(
         await reply(update, svc.texts.t(key, lang, branch=branch_name, name=result.member.name))
         await set_member_menu(context.bot, svc, result.member)
         return
-    await reply(update, svc.texts.t(_outcome_key(result), lang, branch=branch_name))
     if result.outcome == Outcome.PENDING and result.member is not None:
-        await _ask_secretaries(context, svc, result.member, branch_name)
+        deciders = await _deciders(svc, result.member)
+        # one message that holds: "sent to the secretary", or — nobody to decide yet — "recorded" (trial T20)
+        await reply(update, svc.texts.t("register.pending" if deciders else "register.no_secretary", lang,
+                                        branch=branch_name))
+        await _ask_secretaries(context, svc, result.member, branch_name, deciders)
+        return
+    await reply(update, svc.texts.t(_outcome_key(result), lang, branch=branch_name))
 
 
-async def _ask_secretaries(context: ContextTypes.DEFAULT_TYPE, svc: Services, member: Member, branch: str) -> None:
+async def _deciders(svc: Services, member: Member) -> list[Member]:
     """The branch's secretaries decide; with none yet, the committee admins who oversee the branch."""
-    assert member.id is not None
-    deciders = await svc.db.run(member_store.secretaries_of, branch_id=member.branch_id)
+    deciders = list(await svc.db.run(member_store.secretaries_of, branch_id=member.branch_id))
     if not deciders:
         branch_key = (await svc.db.run(member_store.get_branch, branch_id=member.branch_id)).key
         admins = await svc.db.run(member_store.committee_admins)
         deciders = [a for a in admins if a.tg_user_id in svc.admin_ids
                     and (not svc.admin_branch_keys(a.tg_user_id) or branch_key in svc.admin_branch_keys(a.tg_user_id))]
-        if not deciders:
-            await send_to_member(context.bot, svc, member,
-                                 svc.texts.t("register.no_secretary", svc.texts.lang(member.language), branch=branch))
+    return deciders
+
+
+async def _ask_secretaries(context: ContextTypes.DEFAULT_TYPE, svc: Services, member: Member, branch: str,
+                           deciders: list[Member]) -> None:
+    """Each decider gets the request card with its buttons, recorded so a decision edits them all."""
+    assert member.id is not None
     for decider in deciders:
         lang = svc.texts.lang(decider.language)
         username = f"@{member.username}" if member.username else "—"

@@ -20,8 +20,11 @@ every query answered.
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +44,11 @@ from storage.inputs import valid_id
 from storage.models import ROLE_RANK, MemberStatus, Role
 
 log = logging.getLogger(__name__)
+
+# What the button being answered put in place of its message (``edit_own_message``), so the toast can leave
+# out a sentence the member is reading already (trial T19).  Set per button by ``guarded_callback``.
+_EDITED: ContextVar[list[str] | None] = ContextVar("zhibu_edited_by_button", default=None)
+_TAG = re.compile(r"<[^>]+>")
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, Caller], Awaitable[None]]
 
@@ -210,13 +218,15 @@ def member_id_arg(value: str) -> int:
 
 async def member_arg(svc: Services, branch_id: int, value: str,
                      prefer: MemberStatus = MemberStatus.ACTIVE) -> int:
-    """A member typed as an argument: a number (``12``, ``#12``) or a name in the branch (``张三``) —
-    secretaries type names; an unknown or shared name is answered with what to type instead."""
+    """A member typed as an argument: a number (``12``, ``#12``) or a name in the branch (``张三``, ``Alice``,
+    ``alice``) — secretaries type names, and many members' names are Latin or pinyin, so every other word is
+    looked up (case-insensitively) and only a name nobody has is answered as such: "no member called X",
+    which says what was wrong, where the usage line would blame a format that was right (trial T15, T3)."""
     digits = value.lstrip("#")
     if digits.isascii() and digits.isdigit():
         return member_id_arg(value)
-    if value.isascii() or len(value) > 64:  # "yesterday", "2026/03": a mistyped argument, not a Chinese name
-        raise UsageError()
+    if len(value) > 64:  # longer than any name the store keeps: nobody is called that
+        raise NotFound("member_name_not_found", name=value[:64] + "…")
     return await svc.db.run(roster.member_named, branch_id=branch_id, name=value, prefer=prefer)
 
 
@@ -244,6 +254,23 @@ async def edit_own_message(update: Update, text: str, markup: InlineKeyboardMark
     except BadRequest as exc:
         if not is_not_modified(exc):
             raise
+    edited = _EDITED.get()
+    if edited is not None:
+        edited.append(text)
+
+
+def _plain(text: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+def toast_for(toast: str | None, edited: list[str]) -> str | None:
+    """The toast a button's answer shows: none when its text is already in the message the button just
+    rewrote — the same sentence popping up over itself reads as a double message (trial T19).  The one
+    rule for every button, here where every toast is made; a toast that adds something stays."""
+    if toast is None or not toast.strip():
+        return None
+    said = " ".join(toast.split())  # a toast is plain text; the edit is HTML, compared as it reads
+    return None if any(said in _plain(text) for text in edited) else toast
 
 
 def on_its_message(query: CallbackQuery) -> bool:
@@ -279,6 +306,8 @@ def guarded_callback(
         caller = await load_caller(update, svc, context)
         data = decode(query.data)
         toast: str | None = None
+        edited: list[str] = []
+        token = _EDITED.set(edited)
         try:
             if caller is None or data is None:
                 toast = svc.texts.plain("button.expired", caller.lang if caller else None)
@@ -307,6 +336,8 @@ def guarded_callback(
                     toast = svc.texts.plain("error.sorry_short", caller.lang)
                     raise
         finally:
+            _EDITED.reset(token)
+            toast = toast_for(toast, edited)
             await query.answer(toast[:200] if toast else None)
 
     run.__name__ = f"cb_{getattr(handler, '__name__', 'button')}"

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 SERVICES_KEY = "zhibu.services"
 STRANGER_LANGUAGE_KEY = "zhibu.language"  # user_data: /lang chosen before the person has a row
+WROTE_PRIVATELY_KEY = "zhibu.wrote_privately"  # user_data: a person with no row wrote to the bot in private
 CALLER_TABLES = ("member", "branch")  # what resolving a caller reads
 _MEMBER_MAPPER = orm_inspect(Member)
 _MEMBER_COLUMNS = tuple(attr.key for attr in _MEMBER_MAPPER.column_attrs)
@@ -173,6 +174,9 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
     chosen = context.user_data.get(STRANGER_LANGUAGE_KEY) if context is not None and context.user_data else None
     if member is not None and chosen is not None and context is not None and context.user_data is not None:
         context.user_data.pop(STRANGER_LANGUAGE_KEY, None)  # their row holds the language now (review R2.3)
+    if member is None and chat is not None and chat.type == "private" and context is not None \
+            and context.user_data is not None:
+        context.user_data[WROTE_PRIVATELY_KEY] = True  # the bot may answer them there from the group (T25)
     preferred = member.language if member is not None else chosen or _telegram_language(user.language_code)
     lang = svc.texts.lang(preferred or svc.settings.language)
     return Caller(
@@ -184,6 +188,12 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
         scope=scope,
         private=chat is None or chat.type == "private",
     )
+
+
+def wrote_privately(context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether someone with no row has written to the bot in private (so Telegram lets it answer there).
+    Kept in memory: after a restart they get the group's pointer once more, as before they wrote."""
+    return bool(context.user_data and context.user_data.get(WROTE_PRIVATELY_KEY))
 
 
 async def _resolve(svc: Services, user_id: int) -> tuple[Member | None, Scope]:

@@ -30,7 +30,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.context import Caller, Services, reply, services, split_message
+from bot.context import Caller, Services, reply, services, split_message, wrote_privately
 from bot.errors import report_to_admins
 from bot.texts import Safe
 from storage import members as member_store
@@ -109,10 +109,10 @@ def open_chat_markup(
 
 
 async def tell_privately(context: ContextTypes.DEFAULT_TYPE, caller: Caller, text: Safe | str) -> bool:
-    """Send ``text`` to the caller's private chat; False when there is none.  Someone with no row never
-    pressed /start in private (a row is made there), so the bot does not even try; a member who blocked
-    the bot is refused by Telegram."""
-    if caller.member is None:
+    """Send ``text`` to the caller's private chat; False when there is none.  Someone with no row is tried
+    only if they wrote to the bot privately (:func:`bot.context.wrote_privately`), else Telegram would
+    only refuse; a member who blocked the bot is refused by Telegram."""
+    if caller.member is None and not wrote_privately(context):
         return False
     try:
         for part in split_message(text):
@@ -190,9 +190,10 @@ async def answer(
 
 async def can_write(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> bool:
     """Whether Telegram lets the bot write to the caller privately, asked with a chat action ("typing…",
-    which shows nothing lasting and says nothing to anyone).  Someone with no row never pressed /start in
-    private (a row is made there), so the bot does not even ask."""
-    if caller.member is None:
+    which shows nothing lasting and says nothing to anyone).  Someone with no row is asked about only if
+    they wrote to the bot privately (/help and /lang make no row): they are answered there, not pointed at
+    from the group (trial T25); anyone else never opened the chat, and the bot does not even ask."""
+    if caller.member is None and not wrote_privately(context):
         return False
     try:
         return bool(await context.bot.send_chat_action(caller.user_id, ChatAction.TYPING))

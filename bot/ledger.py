@@ -45,7 +45,7 @@ from storage.stats import Window
 
 # sheet key -> column widths (characters); headers are catalog keys ledger.<sheet>.<n>; TIMES: time columns
 SHEETS: dict[str, Sequence[int]] = {
-    "members": (8, 14, 10, 10, 10, 18),
+    "members": (8, 14, 10, 10, 10, 16),
     "meetings": (18, 18, 12, 36, 18, 10, 10, 40, 32, 8, 8, 10, 10, 40, 16, 32, 32, 16, 16, 14),
     "study": (14, 48, 48, 18, 18),
     "answers": (14, 18, 60, 36, 14, 8),
@@ -54,8 +54,10 @@ SHEETS: dict[str, Sequence[int]] = {
     "standing": (28, 10, 10, 8, 8),
     "warnings": (28, 14, 10, 16, 18),
 }
-TIMES: dict[str, tuple[int, ...]] = {"members": (6,), "meetings": (1, 2), "study": (4, 5), "answers": (2,),
-                                     "warnings": (4, 5)}
+TIMES: dict[str, tuple[int, ...]] = {"meetings": (1, 2), "study": (4, 5), "answers": (2,), "warnings": (4,)}
+# day columns: when a member came into the bot's roll (approval or invite) — a day, and headed so that
+# nobody files it as 入党时间, which the bot does not know (trial T8)
+DATES: dict[str, tuple[int, ...]] = {"members": (6,), "warnings": (5,)}
 RATES: dict[str, tuple[int, ...]] = {"accuracy": (6,), "committee": (3, 4, 6)}
 
 
@@ -68,7 +70,12 @@ def _words(texts: Catalog, lang: str) -> Callable[[str, str], str]:
 
 
 def _book(texts: Catalog, lang: str, tz: tzinfo) -> Book:
-    return Book(texts=texts, lang=lang, tz=tz, widths=SHEETS, times=TIMES, rates=RATES)
+    return Book(texts=texts, lang=lang, tz=tz, widths=SHEETS, times=TIMES, rates=RATES, dates=DATES)
+
+
+def _day(moment: datetime | None, tz: tzinfo) -> datetime | None:
+    """The start of ``moment``'s local day: a date column holds whole days, not the second of a tap."""
+    return moment.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0) if moment else None
 
 
 def _part(texts: Catalog, lang: str, heading: str | None, opening: str) -> str:
@@ -110,7 +117,8 @@ def write_ledger(*, session: Session, scope: Scope, branch_id: int, window: Wind
     yes, no = texts.plain("ledger.mark_yes", lang), texts.plain("ledger.mark_no", lang)
     join = partial(join_names, texts, lang)
     book.sheet("members", (
-        (mid, name, standing_word(texts, lang, status, st), word("status", status), word("role", role), joined)
+        (mid, name, standing_word(texts, lang, status, st), word("status", status), word("role", role),
+         _day(joined, tz))
         for mid, name, st, status, role, joined in ledger.members(session=session, scope=scope, branch_id=branch_id)
     ))
     book.sheet("meetings", (_meeting_row(texts, lang, m, word, join) for m in ledger.meeting_ledger(
@@ -152,7 +160,7 @@ def write_committee(*, session: Session, scope: Scope, branch_ids: Sequence[int]
         for b, full, probationary, pending in ledger.standing_counts(session=session, scope=scope,
                                                                      branch_ids=branch_ids)))
     book.sheet("warnings", (
-        (f.branch_name, w.name, word("standing", w.standing), w.last_attended, w.joined_at)
+        (f.branch_name, w.name, word("standing", w.standing), w.last_attended, _day(w.joined_at, tz))
         for f, ws in zip(figures, warned, strict=True) for w in ws))
     for branch_id in branch_ids:
         title = texts.plain("ledger.branch_meetings", lang, branch=names[branch_id])

@@ -296,11 +296,11 @@ def branch_name(session: Session, meeting: Meeting) -> str:
 
 
 def typable(name: str, member_id: int, names: Sequence[str]) -> str:
-    """How to name a member in a suggested command: their name when ``member_arg`` resolves it (one word,
-    not all ASCII, not shared), else their member number — "李 书记" splits in two and "Tom" is refused
-    (review R2.11)."""
+    """How to name a member in a suggested command: their name when ``member_arg`` resolves it (one word, not
+    a number, not shared), else their member number — "李 书记" splits in two and "2024" reads as an id
+    (review R2.11; Latin names such as "Tom" are looked up since trial T15)."""
     word = name.strip()
-    if word and not word.isascii() and not any(c.isspace() for c in word) and len(word) <= 64 \
+    if word and not word.lstrip("#").isdigit() and not any(c.isspace() for c in word) and len(word) <= 64 \
             and sum(1 for n in names if n.strip() == word) == 1:
         return word
     return str(member_id)

@@ -36,6 +36,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from bot.texts import Catalog
 
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
 RATE_FORMAT = "0.0%"
 EXCEL_EPOCH = datetime(1899, 12, 30)  # noqa: DTZ001 — Excel's day 0, a wall time like every cell
 UNIX_EPOCH_SERIAL = 25569  # 1970-01-01 as an Excel serial day
@@ -48,9 +49,11 @@ class Book:
     """Sheets keyed by their catalog key (``ledger.<key>.title``, ``ledger.<key>.<column>``)."""
 
     def __init__(self, *, texts: Catalog, lang: str, tz: tzinfo, widths: Mapping[str, Sequence[int]],
-                 times: Mapping[str, Sequence[int]], rates: Mapping[str, Sequence[int]]) -> None:
+                 times: Mapping[str, Sequence[int]], rates: Mapping[str, Sequence[int]],
+                 dates: Mapping[str, Sequence[int]] | None = None) -> None:
         self._texts, self._lang, self._tz = texts, lang, tz
         self._widths, self._times, self._rates = widths, times, rates
+        self._dates = dates or {}  # day-precision columns: the caller hands in the local day's start
         self._book = Workbook(write_only=True)
         self._parts: list[tuple[WriteOnlyWorksheet, IO[bytes]]] = []
         self._files = ExitStack()  # the rows of each sheet, on disk until the package is written
@@ -78,7 +81,8 @@ class Book:
             column = sheet.column_dimensions[get_column_letter(index)]
             column.width = width
             fmt = TIME_FORMAT if index in self._times.get(key, ()) else (
-                RATE_FORMAT if index in self._rates.get(key, ()) else None)
+                DATE_FORMAT if index in self._dates.get(key, ()) else (
+                    RATE_FORMAT if index in self._rates.get(key, ()) else None))
             if fmt is not None:
                 column.number_format = fmt
                 styles[index] = f' s="{column.style_id}"'

@@ -52,25 +52,29 @@ def target(*, session: Session, actor: Member, member_id: int, scope: Scope | No
 
 
 def decision_candidate(*, session: Session, actor: Member, member_id: int, approve: bool,
-                       scope: Scope | None = None, lock: bool = False) -> Member:
+                       scope: Scope | None = None, lock: bool = False, pending_only: bool = False) -> Member:
     """The request ``actor`` may still decide (pending, or rejected and being approved after all); deciding
     twice (double tap, two secretaries) is an error.  Read apart from ``decide`` so an approval can first
-    ask which standing the newcomer gets."""
+    ask which standing the newcomer gets.  ``pending_only``: a button under the request card, which decides
+    the request it showed — once rejected (by ``/reject`` or another secretary's card) its 批准 is stale, and
+    admitting on it would tell the applicant yes after no (trial T10); changing one's mind is ``/approve``."""
     row = target(session=session, actor=actor, member_id=member_id, scope=scope, lock=lock)
     readmit = approve and row.status == MemberStatus.REJECTED
+    if readmit and pending_only:
+        raise InvalidState("request_rejected", name=row.name, id=row.id, status=row.status)
     if row.status != MemberStatus.PENDING and not readmit:
-        raise InvalidState("already_decided", name=row.name, status=row.status)
+        raise InvalidState("already_decided", name=row.name, id=row.id, status=row.status)
     return row
 
 
 def decide(*, session: Session, actor: Member, member_id: int, approve: bool, now: datetime,
-           scope: Scope | None = None, standing: Standing | None = None) -> Member:
+           scope: Scope | None = None, standing: Standing | None = None, pending_only: bool = False) -> Member:
     """Approve or reject a pending request.  A rejected applicant may still be approved later: the invite
     link no longer lets them in by themselves, so a secretary's change of mind is the way back.  An approval
     records the ``standing`` the secretary chose (正式 or 预备 is a Party fact, never a default); ``None``
     is only for callers outside chat that set it themselves."""
     row = decision_candidate(session=session, actor=actor, member_id=member_id, approve=approve, scope=scope,
-                             lock=True)
+                             lock=True, pending_only=pending_only)
     _claim(session, row, now)
     if approve:
         elsewhere = _active_elsewhere(session, row)
@@ -99,7 +103,7 @@ def _claim(session: Session, row: Member, now: datetime) -> None:
         update(Member).where(col(Member.id) == row.id, col(Member.status) == judged).values(updated_at=now))
     if claimed.rowcount != 1:
         session.refresh(row)
-        raise InvalidState("already_decided", name=row.name, status=row.status)
+        raise InvalidState("already_decided", name=row.name, id=row.id, status=row.status)
 
 
 def _active_elsewhere(session: Session, row: Member) -> Branch | None:
@@ -237,11 +241,17 @@ def member_named(*, session: Session, branch_id: int, name: str,
     Secretaries think in names, the bot in numbers: a name that is exactly one member's in the branch (those
     of status ``prefer`` first — active ones, or applicants for /approve — then anyone on its books, so a past
     meeting's absentee who has left can still be named) stands for that number; an unknown name or one several
-    people share is answered with what to type instead.
+    people share is answered with what to type instead.  The name as typed wins; failing that, it is compared
+    case-insensitively (``alice`` for "Alice": nobody types a Latin name with the exact capitals of its
+    Telegram profile).  In Python, not SQL: SQLite's ``lower`` knows only ASCII, and a branch is small.
     """
     wanted = " ".join(name.split())
-    rows = session.exec(select(Member.id, Member.status).where(Member.branch_id == branch_id,
-                                                                Member.name == wanted)).all()
+    branch_rows = session.exec(select(Member.id, Member.status, Member.name).where(
+        Member.branch_id == branch_id)).all()
+    rows = [(i, status) for i, status, named in branch_rows if named == wanted]
+    if not rows:
+        folded = wanted.casefold()
+        rows = [(i, status) for i, status, named in branch_rows if " ".join(named.split()).casefold() == folded]
     preferred = [i for i, status in rows if status == prefer and i is not None]
     ids = preferred or [i for i, _ in rows if i is not None]
     if not ids:

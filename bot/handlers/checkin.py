@@ -188,8 +188,10 @@ async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Call
     if args[2].lower() in MAKEUP_WORDS:  # the 补学 of a member who learned the meeting's content from the secretary
         await _mark_makeup(update, context, caller, args)
         return
-    if args[2].lower() not in STATUS_WORDS:
-        raise UsageError()
+    if args[2].lower() not in STATUS_WORDS:  # the format was right, the mark was not: name the marks (trial T3)
+        await reply(update, svc.texts.t("mtg.mark_unknown", caller.lang, word=args[2][:32], meeting=int_arg(args[0]),
+                                        name=args[1][:64]))
+        return
     status = STATUS_WORDS[args[2].lower()]
     note = " ".join(args[3:])[:500] or None
     meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,

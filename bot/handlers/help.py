@@ -13,15 +13,22 @@ from bot.texts import LANGUAGES
 from storage import members as member_store
 
 SECTIONS = ("general", "study", "meetings", "secretary")
+ANSWERED_IN_STATUS = ("start",)  # the status line above the list already says whether /start is the way in
 
 
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> None:
-    """List only the commands this caller may use, grouped by section."""
+    """List only the commands this caller may use, grouped by section.  Someone not (yet) a member is told
+    where they stand, then what they can already use (/lang, /whoami, /help): an applicant waiting for a
+    secretary was otherwise told only to wait (trial T20)."""
     svc = services(context)
     commands = svc.commands
     if not caller.active:
         key = not_joined_key(caller)
-        await reply(update, svc.texts.t("help.unregistered" if key == "register.needed" else key, caller.lang))
+        parts = [svc.texts.t("help.unregistered" if key == "register.needed" else key, caller.lang),
+                 svc.texts.t("help.meanwhile", caller.lang)]
+        parts += [svc.texts.t("help.line", caller.lang, name=c.name, desc=description(c, svc, caller.lang, None))
+                  for c in commands if c.role is None and c.name not in ANSWERED_IN_STATUS]
+        await reply(update, "\n".join(parts))
         return
     mine = visible(commands, caller)
     parts = [svc.texts.t("help.header", caller.lang)]

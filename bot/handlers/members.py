@@ -26,7 +26,7 @@ from bot.commands import (
 from bot.confirm import Outcome, confirm_keyboard, run_confirmed
 from bot.context import Caller, Services, reply, services
 from bot.feature import Feature
-from bot.joining import decide, decision_keyboard, standing_question
+from bot.joining import decide, decision_keyboard, remember_card, standing_question
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from bot.texts import Catalog
@@ -116,7 +116,8 @@ async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Ca
     member_id = await _member(svc, caller, args[0], MemberStatus.PENDING)
     if len(args) == 1:
         text, keyboard = await standing_question(context, caller, member_id)
-        await reply(update, text, reply_markup=keyboard)
+        sent = await reply(update, text, reply_markup=keyboard)
+        await remember_card(svc, member_id, caller.member.id if caller.member else None, sent)
         return
     key, params = await decide(context, caller, member_id, STANDING_WORDS[args[1].lower()])
     await reply(update, svc.texts.t(key, caller.lang, **params))

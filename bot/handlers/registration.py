@@ -17,12 +17,25 @@ from bot.callbacks import BadCallback, CallbackData, pack, pattern
 from bot.commands import Command, args_of, edit_own_message, guarded_callback
 from bot.context import Caller, Services, reply, services
 from bot.feature import FEATURES_KEY, Feature, deep_link_table
-from bot.joining import APPROVE, REJECT, STANDING_CODES, decide, decision_keyboard, standing_question
+from bot.joining import (
+    APPROVE,
+    READMIT,
+    REJECT,
+    STANDING_CODES,
+    decide,
+    decided_card,
+    decision_keyboard,
+    delivery_kinds,
+    pressed_card,
+    remember_card,
+    standing_question,
+)
 from bot.joining import FEATURE as DECISION_PREFIX
 from bot.menus import set_member_menu
 from bot.notify import send_to_member
 from storage import members as member_store
 from storage import registration as registration_store
+from storage.errors import InvalidState
 from storage.models import Member, MemberStatus, Role
 from storage.registration import NewUser, Outcome, Registration
 
@@ -95,28 +108,38 @@ async def _after_registration(
         await reply(update, svc.texts.t(key, lang, branch=branch_name, name=result.member.name))
         await set_member_menu(context.bot, svc, result.member)
         return
-    await reply(update, svc.texts.t(_outcome_key(result), lang, branch=branch_name))
     if result.outcome == Outcome.PENDING and result.member is not None:
-        await _ask_secretaries(context, svc, result.member, branch_name)
+        deciders = await _deciders(svc, result.member)
+        # one message that holds: "sent to the secretary", or — nobody to decide yet — "recorded" (trial T20)
+        await reply(update, svc.texts.t("register.pending" if deciders else "register.no_secretary", lang,
+                                        branch=branch_name))
+        await _ask_secretaries(context, svc, result.member, branch_name, deciders)
+        return
+    await reply(update, svc.texts.t(_outcome_key(result), lang, branch=branch_name))
 
 
-async def _ask_secretaries(context: ContextTypes.DEFAULT_TYPE, svc: Services, member: Member, branch: str) -> None:
+async def _deciders(svc: Services, member: Member) -> list[Member]:
     """The branch's secretaries decide; with none yet, the committee admins who oversee the branch."""
-    assert member.id is not None
-    deciders = await svc.db.run(member_store.secretaries_of, branch_id=member.branch_id)
+    deciders = list(await svc.db.run(member_store.secretaries_of, branch_id=member.branch_id))
     if not deciders:
         branch_key = (await svc.db.run(member_store.get_branch, branch_id=member.branch_id)).key
         admins = await svc.db.run(member_store.committee_admins)
         deciders = [a for a in admins if a.tg_user_id in svc.admin_ids
                     and (not svc.admin_branch_keys(a.tg_user_id) or branch_key in svc.admin_branch_keys(a.tg_user_id))]
-        if not deciders:
-            await send_to_member(context.bot, svc, member,
-                                 svc.texts.t("register.no_secretary", svc.texts.lang(member.language), branch=branch))
+    return deciders
+
+
+async def _ask_secretaries(context: ContextTypes.DEFAULT_TYPE, svc: Services, member: Member, branch: str,
+                           deciders: list[Member]) -> None:
+    """Each decider gets the request card with its buttons, recorded so a decision edits them all."""
+    assert member.id is not None
     for decider in deciders:
         lang = svc.texts.lang(decider.language)
         username = f"@{member.username}" if member.username else "—"
         text = svc.texts.t("register.request", lang, name=member.name, username=username, id=member.id, branch=branch)
-        await send_to_member(context.bot, svc, decider, text, decision_keyboard(svc, lang, [member], named=False))
+        sent = await send_to_member(context.bot, svc, decider, text,
+                                    decision_keyboard(svc, lang, [member], named=False))
+        await remember_card(svc, member.id, decider.id, sent)  # edited when someone decides (trial T10)
 
 
 async def choose_branch(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
@@ -130,19 +153,31 @@ async def choose_branch(update: Update, context: ContextTypes.DEFAULT_TYPE, call
 async def decide_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,
                         data: CallbackData) -> str:
     """A secretary pressed approve-as-正式 / approve-as-预备 / reject under a join request (or in the
-    roster).  An approve button without a standing (sent before standings were asked) asks for one."""
-    if data.action not in (APPROVE, REJECT):
+    roster).  An approve button without a standing (sent before standings were asked) asks for one.
+    The buttons decide a pending request only (``READMIT``: those ``/approve`` offered for a rejected one);
+    pressed on a request decided since, the card is redrawn with the decision and the toast says what to
+    type to change it (trial T10)."""
+    if data.action not in (APPROVE, REJECT, READMIT):
         raise ValueError(data.action)
     svc = services(context)
     member_id = data.int_arg()
-    if data.action == APPROVE and len(data.args) < 2:
-        text, keyboard = await standing_question(context, caller, member_id)
-        await edit_own_message(update, text, keyboard)
-        return svc.texts.plain("register.ask_standing_short", caller.lang)
-    standing = STANDING_CODES.get(data.str_arg(1)) if data.action == APPROVE else None
-    if data.action == APPROVE and standing is None:
-        raise BadCallback(f"unknown standing in {data}")
-    key, params = await decide(context, caller, member_id, standing)
+    button = data.action != READMIT
+    try:
+        if data.action == APPROVE and len(data.args) < 2:
+            text, keyboard = await standing_question(context, caller, member_id, button=True)
+            await edit_own_message(update, text, keyboard)
+            return svc.texts.plain("register.ask_standing_short", caller.lang)
+        standing = STANDING_CODES.get(data.str_arg(1)) if data.action != REJECT else None
+        if data.action != REJECT and standing is None:
+            raise BadCallback(f"unknown standing in {data}")
+        key, params = await decide(context, caller, member_id, standing, button=button, pressed=pressed_card(update))
+    except InvalidState as exc:
+        if exc.code in ("request_rejected", "already_decided") and exc.params.get("status") in (
+                MemberStatus.ACTIVE, MemberStatus.REJECTED):
+            await edit_own_message(update, decided_card(
+                svc.texts, caller.lang, name=str(exc.params["name"]), member_id=exc.params.get("id"),
+                approved=exc.params["status"] == MemberStatus.ACTIVE, standing=None, by=None))
+        raise
     await edit_own_message(update, svc.texts.t(key, caller.lang, **params))
     return svc.texts.plain(key, caller.lang, **params)
 
@@ -154,4 +189,5 @@ FEATURE = Feature(
         CallbackQueryHandler(guarded_callback(None, choose_branch), pattern=pattern("join")),
         CallbackQueryHandler(guarded_callback(Role.SECRETARY, decide_button), pattern=pattern(DECISION_PREFIX)),
     ],
+    deliveries=lambda svc: delivery_kinds(svc.texts, svc.settings),
 )

@@ -42,7 +42,7 @@ def test_scripted_chat_registers_approves_and_refuses(tmp_path: Path) -> None:
     assert "Traceback" not in out + done.stderr
     assert "→ 张三: 欢迎您，张三！您已加入示例党支部" in out
     assert "/lang" in out and "仅供支部书记使用" in out  # /help for a member, then /members refused
-    assert "→ 王五: 已向示例党支部书记提交加入申请" in out
+    assert "→ 王五: 您加入示例党支部的申请已记录" in out  # no secretary in the chat yet: one message (T20)
     assert "[1] ✅ 王五·正式  [2] ✅ 王五·预备" in out  # the roster doubles as the approval queue (standing chosen)
     assert "→ 王五: 您加入示例党支部的申请已获批准" in out
     assert "⏰ 现在是" in out and "未知命令 :bogus" in out
@@ -75,7 +75,7 @@ def test_fresh_wipes_the_database_named_with_db(tmp_path: Path) -> None:
     assert "您已加入示例党支部" in first.stdout
     assert (tmp_path / "elsewhere.sqlite3").exists()
     fresh = _chat(tmp_path, "/start\n:quit\n", "--db", url, "--fresh")
-    assert "已向示例党支部书记提交加入申请" in fresh.stdout  # a stranger again: that database was wiped
+    assert "您加入示例党支部的申请已记录" in fresh.stdout  # a stranger again: that database was wiped
 
 
 def test_chat_ignores_the_deployment_database(tmp_path: Path) -> None:

@@ -240,7 +240,7 @@ async def test_check_in_roster_quorum_and_makeup(session: OfflineSession, clock:
     marked = await session.send(SECRETARY_ID, f"/attendance {mid} {zhang} 迟到 路上堵车")
     assert "已登记：张三" in marked[0].plain
     assert "张三（迟到）" in (await session.send(SECRETARY_ID, f"/attendance {mid}"))[0].plain
-    assert "命令格式不对" in (await session.send(SECRETARY_ID, f"/attendance {mid} {zhang} 早退"))[0].plain
+    assert "「早退」不是" in (await session.send(SECRETARY_ID, f"/attendance {mid} {zhang} 早退"))[0].plain
     overview = (await session.send(SECRETARY_ID, "/attendance"))[0].plain
     assert "实到 2 / 应到 3" in overview and "补学未完成 1 人：王五" in overview
     done = await session.send(SECRETARY_ID, f"/attendance {mid} 王五 补学")  # learned it from the secretary

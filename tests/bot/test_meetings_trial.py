@@ -55,7 +55,7 @@ async def test_a_cancellation_is_confirmed_first_and_the_cancelled_card_offers_n
     assert "确定取消会议 #1「动员部署会」（2026年3月25日（周三）14:30）吗" in asked[-1].plain
     assert [b.text for b in asked[-1].button_list()] == ["确定取消", "保留"]
     kept = await session.press(SECRETARY_ID, 2)  # 保留
-    assert "会议保留" in kept[-1].plain and _last_toast(session) == "会议保留，未作改动。"
+    assert "会议保留" in kept[-1].plain and _last_toast(session) == "None"  # said on the card, not twice (T19)
     assert rows(session, Meeting)[0].status == MeetingStatus.SCHEDULED
     assert await deliver(session) == []  # nobody hears of a cancellation that did not happen
 
@@ -82,7 +82,7 @@ async def test_attendance_is_recorded_by_name_and_a_name_that_is_not_one_is_answ
     wang = next(m.id for m in rows(session, Member) if m.tg_user_id == WANG)
     assert [(a.member_id, a.status, a.note) for a in rows(session, Attendance)] == [(wang, "excused", "出差")]
     unknown = await session.send(SECRETARY_ID, f"/attendance {mid} 赵六 缺席")
-    assert "没有名叫“赵六”" in unknown[0].plain
+    assert "没有叫「赵六」" in unknown[0].plain
     # two members named alike: the name is refused with their numbers
     session.api.add_user(10003, "王五")
     await session.send(10003, "/start dangzhibu2026")

@@ -65,9 +65,16 @@ async def _file_lock(db: Database) -> AsyncIterator[bool]:
     if not database or database == ":memory:":
         yield True
         return
-    path = Path(f"{database}.sender.lock")
-    handle = await asyncio.to_thread(path.open, "a")
-    try:
+    with _flock(Path(f"{database}.sender.lock")) as got:
+        yield got
+
+
+@contextmanager
+def _flock(path: Path) -> Iterator[bool]:
+    """An exclusive, non-blocking ``flock`` on ``path`` for the block; ``False`` while another process holds it.
+
+    The kernel drops it when the process dies, so a ``kill -9`` never blocks the restart."""
+    with path.open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -77,8 +84,6 @@ async def _file_lock(db: Database) -> AsyncIterator[bool]:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-    finally:
-        handle.close()
 
 
 @contextmanager
@@ -95,16 +100,8 @@ def run_lock(db: Database) -> Iterator[bool]:
         if not database or database == ":memory:":
             yield True
             return
-        with Path(f"{database}.run.lock").open("a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with _flock(Path(f"{database}.run.lock")) as got:
+            yield got
         return
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         key = int(connection.execute(_RUN_KEY_SQL).scalar_one())

@@ -9,7 +9,8 @@ for every feature's conversations) and says so first: "已退出新建会议，�
 A flow is named by the button that opens it — its entry point's callback pattern ``^v1:<feature>:<action>:``
 — so a feature adds a flow without touching this module: the catalog's ``flow.left.<feature>_<action>``
 words it, and ``flow.left.other`` covers a flow with no words of its own.  /cancel stays the flows' own
-(each answers it); /cancel with no flow open is the fallback feature's.
+(each answers it); /cancel with no flow open is the fallback feature's.  A flow whose prompt is optional
+(:func:`optional`) ends silently: nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -39,6 +40,17 @@ def flow_name(conversation: ConversationHandler) -> str | None:  # type: ignore[
     return None
 
 
+_OPTIONAL: set[str] = set()  # names of flows whose prompt is optional: leaving them loses nothing
+
+
+def optional(conversation: ConversationHandler) -> ConversationHandler:  # type: ignore[type-arg]
+    """Mark a flow whose prompt is optional (the 不批准 reason: the decision already went out), so a
+    command typed instead just runs — there is nothing unsaved to warn about."""
+    if conversation.name:
+        _OPTIONAL.add(conversation.name)
+    return conversation
+
+
 def command_of(text: str | None) -> str:
     """The command a message starts with, without its slash and ``@botname`` ("" for none)."""
     if not text or not text.startswith("/"):
@@ -55,8 +67,8 @@ def leave_notice(handlers: Sequence[AnyHandler]) -> AnyHandler:
         if message is None or command_of(message.text) == CANCEL:
             return  # the flow answers /cancel itself
         # a conversation matching with no state yet would be *opened* by this command (``/newmeeting 党课``)
-        open_flows = [c for c in conversations if (found := c.check_update(update)) is not None
-                      and found[0] is not None]
+        open_flows = [c for c in conversations if c.name not in _OPTIONAL
+                      and (found := c.check_update(update)) is not None and found[0] is not None]
         if not open_flows:
             return
         svc = services(context)

@@ -30,6 +30,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot import flows
 from bot import meeting_form as form
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
@@ -120,13 +121,13 @@ def note_conversation(ends: list[AnyHandler]) -> AnyHandler:
     skip = cast(AnyHandler, CallbackQueryHandler(_skip_in_conversation, pattern=rf"{prefix}sn:"))
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
-        return ConversationHandler(
+        return flows.optional(ConversationHandler(
             entry_points=[CallbackQueryHandler(entry, pattern=rf"{prefix}x?d:")],
             states={NOTE: [cast(AnyHandler, MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
                                                            receive_note)), skip]},
             fallbacks=[*ends, skip], allow_reentry=True, conversation_timeout=NOTE_TIMEOUT_S,
             name="leave_note",
-        )
+        ))
 
 
 def note_buttons() -> list[AnyHandler]:

@@ -114,10 +114,11 @@ async def test_a_recurring_theme_day_created_in_chat_reaches_members_with_rsvp_a
     assert not [m for m in await deliver(session, produce=False) if m.chat_id == WANG]
     assert {r.leave_status for r in rows(session, Rsvp) if r.response == "leave"} == {"approved"}
     # the secretary changes the decision twice before the sender runs: only the one that holds is sent
+    # (on the request card itself: a 不批准 also puts an optional reason prompt below it, trial T24)
     for _ in range(3):  # 改为不批准, 改为批准, 改为不批准 — each asked, then confirmed
         clock.advance(timedelta(seconds=20))  # at a person's pace, not a flood
-        await session.press(SECRETARY_ID, 1)
-        await session.press(SECRETARY_ID, 2)
+        await session.press(SECRETARY_ID, 1, message_id=buttons.message_id)
+        await session.press(SECRETARY_ID, 2, message_id=buttons.message_id)
     told = [m for m in await deliver(session, produce=False) if m.chat_id == WANG]
     assert len(told) == 1 and "未获批准" in told[0].plain
     decisions = [d for d in rows(session, Delivery) if d.kind == "mtg.leave"]

@@ -43,7 +43,10 @@ log = logging.getLogger(__name__)
 
 SERVICES_KEY = "zhibu.services"
 STRANGER_LANGUAGE_KEY = "zhibu.language"  # user_data: /lang chosen before the person has a row
-WROTE_PRIVATELY_KEY = "zhibu.wrote_privately"  # user_data: a person with no row wrote to the bot in private
+# bot_data (never persisted): ids of people with no row who wrote to the bot in private; capped, as strangers
+# come and go and only a recent one is likely to type in the group
+WROTE_PRIVATELY_KEY = "zhibu.wrote_privately"
+_WROTE_PRIVATELY_CAP = 10_000
 CALLER_TABLES = ("member", "branch")  # what resolving a caller reads
 _MEMBER_MAPPER = orm_inspect(Member)
 _MEMBER_COLUMNS = tuple(attr.key for attr in _MEMBER_MAPPER.column_attrs)
@@ -174,9 +177,8 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
     chosen = context.user_data.get(STRANGER_LANGUAGE_KEY) if context is not None and context.user_data else None
     if member is not None and chosen is not None and context is not None and context.user_data is not None:
         context.user_data.pop(STRANGER_LANGUAGE_KEY, None)  # their row holds the language now (review R2.3)
-    if member is None and chat is not None and chat.type == "private" and context is not None \
-            and context.user_data is not None:
-        context.user_data[WROTE_PRIVATELY_KEY] = True  # the bot may answer them there from the group (T25)
+    if member is None and chat is not None and chat.type == "private" and context is not None:
+        _note_wrote_privately(context, user.id)  # the bot may answer them there from the group (T25)
     preferred = member.language if member is not None else chosen or _telegram_language(user.language_code)
     lang = svc.texts.lang(preferred or svc.settings.language)
     return Caller(
@@ -190,10 +192,20 @@ async def load_caller(update: Update, svc: Services, context: ContextTypes.DEFAU
     )
 
 
-def wrote_privately(context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _note_wrote_privately(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:
+    seen: set[int] = context.bot_data.setdefault(WROTE_PRIVATELY_KEY, set())
+    if user_id not in seen and len(seen) >= _WROTE_PRIVATELY_CAP:
+        seen.clear()
+    seen.add(user_id)
+
+
+def wrote_privately(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
     """Whether someone with no row has written to the bot in private (so Telegram lets it answer there).
-    Kept in memory: after a restart they get the group's pointer once more, as before they wrote."""
-    return bool(context.user_data and context.user_data.get(WROTE_PRIVATELY_KEY))
+
+    Kept in memory, in ``bot_data``, not in ``user_data``: that is persisted for the guided flows, and a
+    stranger's every private message would write a row that no flow needs.  After a restart they get the
+    group's pointer once more, as before they wrote."""
+    return user_id in context.bot_data.get(WROTE_PRIVATELY_KEY, ())
 
 
 async def _resolve(svc: Services, user_id: int) -> tuple[Member | None, Scope]:

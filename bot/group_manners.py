@@ -112,7 +112,7 @@ async def tell_privately(context: ContextTypes.DEFAULT_TYPE, caller: Caller, tex
     """Send ``text`` to the caller's private chat; False when there is none.  Someone with no row is tried
     only if they wrote to the bot privately (:func:`bot.context.wrote_privately`), else Telegram would
     only refuse; a member who blocked the bot is refused by Telegram."""
-    if caller.member is None and not wrote_privately(context):
+    if caller.member is None and not wrote_privately(context, caller.user_id):
         return False
     try:
         for part in split_message(text):
@@ -193,7 +193,7 @@ async def can_write(context: ContextTypes.DEFAULT_TYPE, caller: Caller) -> bool:
     which shows nothing lasting and says nothing to anyone).  Someone with no row is asked about only if
     they wrote to the bot privately (/help and /lang make no row): they are answered there, not pointed at
     from the group (trial T25); anyone else never opened the chat, and the bot does not even ask."""
-    if caller.member is None and not wrote_privately(context):
+    if caller.member is None and not wrote_privately(context, caller.user_id):
         return False
     try:
         return bool(await context.bot.send_chat_action(caller.user_id, ChatAction.TYPING))

@@ -98,10 +98,15 @@ async def receive_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
 
 async def skip_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, data: CallbackData
                       ) -> str:
-    """跳过: no reason; the prompt says so and loses its button (inside the conversation or after it)."""
+    """跳过: no reason; the prompt says so and loses its button (inside the conversation or after it).
+
+    Only the prompt it is under: after two 不批准 in a row, 跳过 on the first prompt leaves the second one
+    waiting for its reason (review R3.2: the reason typed next was lost)."""
     svc = services(context)
     assert context.user_data is not None
-    context.user_data.pop(NOTE_KEY, None)
+    asked = context.user_data.get(NOTE_KEY)
+    if not isinstance(asked, dict) or asked.get("rsvp") == data.int_arg():
+        context.user_data.pop(NOTE_KEY, None)
     query = update.callback_query
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # a double tap: already edited
@@ -111,7 +116,8 @@ async def skip_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
 
 async def _skip_in_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await guarded_callback(Role.SECRETARY, skip_button)(update, context)
-    raise ApplicationHandlerStop(ConversationHandler.END)
+    waiting = context.user_data is not None and NOTE_KEY in context.user_data  # another prompt's 跳过
+    raise ApplicationHandlerStop(None if waiting else ConversationHandler.END)
 
 
 def note_conversation(ends: list[AnyHandler]) -> AnyHandler:

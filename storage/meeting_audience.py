@@ -24,10 +24,43 @@ def branch_people(*, session: Session, branch_id: int) -> list[Member]:
     return list(session.exec(query.order_by(col(Member.id))).all())
 
 
-def on_committee(member: Member) -> bool:
-    """A 支委会 addresses the branch committee: its 委员 (``Role.COMMITTEE``) and its secretaries — not a
-    committee admin (党委), whose row is no member of the branch."""
-    return member.status == MemberStatus.ACTIVE and member.role in ON_COMMITTEE
+# the audit entry ``storage.roster.set_role`` writes: "member <id> -> <role> (from <role>)"
+ROLE_ACTION = "set_role"
+_ROLE_DETAIL = re.compile(r"^member (\d+) -> (\w+)(?: \(from (\w+)\))?$")
+_ROLES = {r.value for r in Role}
+
+
+def seat_changes(*, session: Session, branch_id: int) -> list[tuple[datetime, int, bool, bool | None]]:
+    """The branch's committee seats as they changed (when, member id, on the committee after, before — ``None``
+    for entries written before the old role was logged), in order; read once by a caller of many meetings."""
+    entries = session.exec(select(AuditEntry).where(AuditEntry.branch_id == branch_id,
+                                                    AuditEntry.action == ROLE_ACTION)
+                           .order_by(col(AuditEntry.at), col(AuditEntry.id))).all()
+    changes: list[tuple[datetime, int, bool, bool | None]] = []
+    for entry in entries:
+        match = _ROLE_DETAIL.match(entry.detail)
+        if match is None or match.group(2) not in _ROLES:
+            continue
+        before = match.group(3)
+        changes.append((entry.at, int(match.group(1)), Role(match.group(2)) in ON_COMMITTEE,
+                        Role(before) in ON_COMMITTEE if before in _ROLES else None))
+    return changes
+
+
+def seated_at(member: Member, at: datetime, changes: Sequence[tuple[datetime, int, bool, bool | None]]) -> bool:
+    """Whether ``member`` sat on the committee at ``at`` (trial U9): a 支委会's 应到 is history, as its
+    standing is (:func:`standings_at`) — a 委员 stepping down later stays expected at the meetings held while
+    they sat, and one named later was not expected before.  The last change by ``at`` decides; with none, the
+    first change after it tells what came before (logged, or else the opposite of where it went: a change
+    that changes nothing is not logged); with no change at all, the role today."""
+    mine = [(when, after, before) for when, member_id, after, before in changes if member_id == member.id]
+    past = [after for when, after, _before in mine if when <= at]
+    if past:
+        return past[-1]
+    if mine:
+        _when, after, before = mine[0]
+        return (not after) if before is None else before
+    return member.role in ON_COMMITTEE
 
 
 def _belonged(member: Member, start: datetime) -> bool:
@@ -51,7 +84,8 @@ def attendees(*, session: Session, meeting: Meeting, people: Sequence[Member] | 
         people = branch_people(session=session, branch_id=meeting.branch_id)
     members = [m for m in people if _belonged(m, start)]
     if meeting.audience == Audience.COMMITTEE:
-        return [m for m in members if on_committee(m)]
+        seats = seat_changes(session=session, branch_id=meeting.branch_id)
+        return [m for m in members if seated_at(m, start, seats)]
     if meeting.audience == Audience.GROUP:
         ids = set(session.exec(select(PartyGroup.member_id).where(
             PartyGroup.branch_id == meeting.branch_id, PartyGroup.name == meeting.audience_group)).all())
@@ -115,7 +149,7 @@ def is_attendee(*, session: Session, meeting: Meeting, member: Member) -> bool:
     if member.status not in (MemberStatus.ACTIVE, MemberStatus.LEFT) or not _belonged(member, meeting.starts_at):
         return False
     if meeting.audience == Audience.COMMITTEE:
-        return on_committee(member)
+        return seated_at(member, meeting.starts_at, seat_changes(session=session, branch_id=meeting.branch_id))
     if meeting.audience == Audience.GROUP:
         return session.exec(select(PartyGroup.member_id).where(
             PartyGroup.branch_id == meeting.branch_id, PartyGroup.name == meeting.audience_group,

@@ -126,11 +126,13 @@ def set_role(*, session: Session, actor: Member, member_id: int, role: Role, now
         raise InvalidState("last_secretary", name=row.name)
     if role != Role.MEMBER and row.standing == Standing.PROBATIONARY:
         raise InvalidState("probationary_secretary", name=row.name)
+    before = row.role
     row.role = role
     row.updated_at = now
     session.add(row)
+    # the old role too: who sat on the committee at a past 支委会 is read back from these (meeting_audience)
     audit(session=session, branch_id=row.branch_id, actor=actor.tg_user_id, action="set_role",
-          detail=f"member {row.id} -> {role}", now=now)
+          detail=f"member {row.id} -> {role} (from {before})", now=now)
     return row, True
 
 

@@ -172,7 +172,8 @@ def current_excused(session: Session, delivery: Delivery) -> Attendance | None:
 def _knows_excused(session: Session, meeting_id: int, member_id: int, this: int | None) -> bool:
     """Whether the last word on their leave the member was sent (or may have been) already says they are
     excused — a recorded 请假 or an approval: 请假 → 出席 → 请假 recorded across ticks (出席 tells nothing)
-    would otherwise tell the same 请假 twice (trial T5 leftover).  A 不批准 in between makes it news."""
+    would otherwise tell the same 请假 twice (trial T5 leftover).  A 不批准 in between makes it news, and so does
+    an approval the member has withdrawn since (they said 参加 after it: review R3.10) — it no longer stands."""
     last = session.exec(select(Delivery).where(
         Delivery.subject_id == meeting_id, Delivery.member_id == member_id,
         col(Delivery.kind).in_([DECISION, EXCUSED]), Delivery.id != this,
@@ -180,4 +181,9 @@ def _knows_excused(session: Session, meeting_id: int, member_id: int, this: int 
     ).first()
     if last is None:
         return False
-    return last.kind == EXCUSED or last.payload.get("decision") == LeaveStatus.APPROVED
+    if last.kind == EXCUSED:
+        return True
+    if last.payload.get("decision") != LeaveStatus.APPROVED:
+        return False
+    row = rsvp_store.rsvp_of(session=session, meeting_id=meeting_id, member_id=member_id)
+    return row is not None and row.response == "leave" and row.leave_status == LeaveStatus.APPROVED

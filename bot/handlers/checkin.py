@@ -41,7 +41,7 @@ from bot.context import Caller, Services, reply, services
 from bot.feature import AnyHandler
 from bot.quiz_view import question_markup, question_text
 from bot.texts import Safe
-from scheduler import leave
+from scheduler import leave, seen
 from scheduler.kinds import Outgoing
 from storage import attendance, makeup, makeup_marks
 from storage import meetings as meeting_store
@@ -179,7 +179,8 @@ async def roster(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Cal
                               window=view.window_of(svc.settings))
     meeting = await svc.db.run(meeting_store.get_meeting, actor=caller.member, scope=caller.scope,
                                meeting_id=meeting_id)
-    await reply(update, view.roster_text(svc.texts, caller.lang, meeting, result, svc.settings.tz))
+    unconfirmed = await svc.db.run(seen.answered_before_move, meeting_id=meeting_id)
+    await reply(update, view.roster_text(svc.texts, caller.lang, meeting, result, svc.settings.tz, unconfirmed))
 
 
 async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller, args: list[str]) -> None:

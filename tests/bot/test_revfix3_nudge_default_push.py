@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import config_warnings
 from bot.fakeapi.session import OfflineSession
 from scheduler.clock import FakeClock
 from tests import factories
@@ -32,3 +33,11 @@ async def test_the_nudge_waits_an_hour_after_the_default_push(late_push: Offline
     assert not [m for m in await tick(late_push) if m.chat_id == MEMBER and "今天还没有答题" in m.plain]
     at_local(clock, 20, 21, 30)
     assert [m for m in await tick(late_push) if m.chat_id == MEMBER and "今天还没有答题" in m.plain]
+
+
+def test_a_nudge_time_too_close_to_the_push_is_warned(tmp_path: Path) -> None:
+    close = factories.settings(tmp_path, study={"push_time": "20:30", "nudge_time": "20:00"})
+    assert any(w.startswith("study.nudge_time (20:00) is less than an hour after study.push_time (20:30)")
+               for w in config_warnings(close))
+    apart = factories.settings(tmp_path, study={"push_time": "08:00", "nudge_time": "20:00"})
+    assert not any(w.startswith("study.nudge_time") for w in config_warnings(apart))

@@ -26,6 +26,7 @@ import re
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from telegram import BotCommand, CallbackQuery, InlineKeyboardMarkup, Message, Update
@@ -190,7 +191,10 @@ def render_error(svc: Services, exc: DomainError, lang: str) -> str:
     key = f"error.{exc.code}"
     if not svc.texts.has(key):
         key = "error.generic"
-    return svc.texts.t(key, lang, **exc.params)
+    # a moment (when a refused step becomes possible) reads as the branch's clock time, like the screens say it
+    params = {name: f"{value.astimezone(svc.settings.tz):%H:%M}" if isinstance(value, datetime) else value
+              for name, value in exc.params.items()}
+    return svc.texts.t(key, lang, **params)
 
 
 def args_of(context: ContextTypes.DEFAULT_TYPE) -> list[str]:

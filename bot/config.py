@@ -129,6 +129,12 @@ def config_warnings(settings: Settings) -> list[str]:
         if not branch.secretaries:
             warnings.append(f"branches[{index}].secretaries: branch {branch.key} ({branch.name}) has no secretaries, "
                             "so nobody can approve its join requests; add the Telegram user ids of its secretaries")
+    study = settings.study
+    push, nudge = study.push_time, study.nudge_time
+    if nudge.hour * 60 + nudge.minute < push.hour * 60 + push.minute + 60:  # review R3.12
+        warnings.append(f"study.nudge_time ({nudge:%H:%M}) is less than an hour after study.push_time "
+                        f"({push:%H:%M}): the quiz nudge waits until an hour after the push (none once quiet "
+                        "hours begin)")
     return warnings
 
 

@@ -96,11 +96,13 @@ async def decide(context: ContextTypes.DEFAULT_TYPE, caller: Caller, member_id: 
                  "standing": svc.texts.plain(f"standing.{member.standing}", caller.lang)}
 
 
-async def remember_card(svc: Services, applicant_id: int, decider_id: int | None, sent: Message | None) -> None:
-    """Record a card with decision buttons the bot just sent, so a decision elsewhere edits it."""
+async def remember_card(svc: Services, applicant_id: int, decider_id: int | None, sent: Message | None,
+                        request: bool = False) -> None:
+    """Record a card with decision buttons the bot just sent, so a decision elsewhere edits it (``request``:
+    a join request's own card — one decided meanwhile gets its edit at once, ``join_cards.record_card``)."""
     if sent is not None:
         await svc.db.run(join_cards.record_card, applicant_id=applicant_id, decider_id=decider_id,
-                         chat_id=sent.chat_id, message_id=sent.message_id, now=svc.clock.now())
+                         chat_id=sent.chat_id, message_id=sent.message_id, now=svc.clock.now(), request=request)
 
 
 def pressed_card(update: Update) -> tuple[int, int] | None:

@@ -38,7 +38,7 @@ from bot.meeting_view import (
 from bot.texts import Catalog, Safe
 from bot.words import kind_word
 from scheduler import leave, reminders, seen, unbutton
-from scheduler.kinds import DeliveryKind, KindPolicy, Outgoing
+from scheduler.kinds import DeliveryKind, KindPolicy, Later, Outgoing
 from storage import meetings as meeting_store
 from storage.makeup import makeup_questions
 from storage.models import Delivery, LeaveStatus, Meeting, MeetingStatus, Member, MemberStatus, Rsvp
@@ -317,9 +317,14 @@ def render_leave_decision(texts: Catalog, settings: Settings, session: Session, 
     return Outgoing(text=text)
 
 
-def render_decline_note(texts: Catalog, settings: Settings, session: Session, row: Delivery) -> Outgoing | None:
-    """The secretary's reason for a 不批准, after the decision; ``None`` when a later decision replaced it."""
+def render_decline_note(texts: Catalog, settings: Settings, session: Session, row: Delivery
+                        ) -> Outgoing | Later | None:
+    """The secretary's reason for a 不批准, after the decision (``Later`` while that still waits for its send);
+    ``None`` when a later decision replaced it."""
     answer = leave.current_note(session, row)
+    waits = leave.note_waits(session, row) if answer is not None else None
+    if waits is not None:
+        return Later(waits)
     found = _member_and_meeting(texts, session, row, answer.meeting_id if answer is not None else None)
     if found is None:
         return None

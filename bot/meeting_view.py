@@ -7,7 +7,7 @@ is *now* — moved, edited or cancelled after the row was queued.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -155,6 +155,13 @@ def _names(texts: Catalog, lang: str, lines: list[RosterLine]) -> str:
     return join_names(texts, lang, (line.name for line in lines)) or texts.plain("mtg.glyph.none", lang)
 
 
+def _said_yes(texts: Catalog, lang: str, lines: list[RosterLine], unconfirmed: Collection[int]) -> str:
+    """Those who said 参加, one who said it for the time before a move marked so (review R3.3)."""
+    names = [texts.plain("mtg.roster.unconfirmed_mark", lang, name=line.name) if line.member_id in unconfirmed
+             else line.name for line in lines]
+    return join_names(texts, lang, names) or texts.plain("mtg.glyph.none", lang)
+
+
 def _marked(texts: Catalog, lang: str, lines: list[RosterLine]) -> str:
     """Those present, a late one with its mark: 张三、王五（迟到）."""
     names = [texts.plain("mtg.roster.late_mark", lang, name=line.name) if line.status == "late" else line.name
@@ -162,9 +169,11 @@ def _marked(texts: Catalog, lang: str, lines: list[RosterLine]) -> str:
     return join_names(texts, lang, names) or texts.plain("mtg.glyph.none", lang)
 
 
-def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz: ZoneInfo) -> Safe:
+def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz: ZoneInfo,
+                unconfirmed: Collection[int] = ()) -> Safe:
     """/attendance: 应到 / 实到, 正式 and 预备 present, late, excused with reasons, absent, RSVP against
-    what happened, quorum for a 党员大会, and who still owes 补学."""
+    what happened, quorum for a 党员大会, and who still owes 补学.  ``unconfirmed``: members whose 参加 was
+    given before the meeting moved and not confirmed since (``scheduler.seen.answered_before_move``)."""
     present = roster.present
     full = sum(1 for x in present if x.standing == "full")
     head = texts.t("mtg.roster.head", lang, kind=kind_word(texts, lang, meeting.kind), id=meeting.id,
@@ -193,7 +202,7 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     else:  # nobody can check in yet: who said they will come, and who has not answered (trial T17)
         waiting = roster.having(None)  # those who asked for leave have their own lines below
         out.append(texts.t("mtg.roster.replied", lang,
-                           said_yes=_names(texts, lang, [x for x in waiting if x.rsvp == "attend"]),
+                           said_yes=_said_yes(texts, lang, [x for x in waiting if x.rsvp == "attend"], unconfirmed),
                            silent=_names(texts, lang, [x for x in waiting if x.rsvp is None])))
     # a request the ledger settled (came, or recorded 请假) waits for nothing; once the meeting is over an
     # undecided one is said to be so, not "待审批" forever
@@ -209,7 +218,8 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
     if declined:  # asked for leave, were refused: whether they came then shows above (trial T17)
         out.append(texts.t("mtg.roster.leave_declined", lang, names=_names(texts, lang, declined)))
     if roster.begun or roster.checking_in:
-        out.append(texts.t("mtg.roster.rsvp", lang, said_yes=_names(texts, lang, roster.said_yes_absent),
+        out.append(texts.t("mtg.roster.rsvp", lang,
+                           said_yes=_said_yes(texts, lang, roster.said_yes_absent, unconfirmed),
                            unannounced=_names(texts, lang, roster.came_unannounced)))
     if roster.quorum is not None and roster.quorum.full_expected == 0:  # only 预备党员 expected: no quorum
         out.append(texts.t("mtg.roster.quorum_none", lang))

@@ -24,7 +24,6 @@ import asyncio
 import functools
 import logging
 import mimetypes
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +36,7 @@ from bot.fakeapi.records import BotApiError, SentMessage
 from bot.fakeapi.session import AppFactory, OfflineSession, SessionError
 from bot.stdin_lines import StdinLines
 from bot.terminal_render import ChatOutput
+from bot.terminal_time import BadMoment, parse_moment
 from bot.texts import Catalog
 from scheduler.clock import FakeClock
 
@@ -45,8 +45,6 @@ DEFAULT_USER_ID = 10001
 DEFAULT_USER_NAME = "张三"
 TYPING_PAUSE = timedelta(seconds=2)
 KEYBOARDS_LISTED = 5  # :keyboards shows the newest few
-_STEP = re.compile(r"(\d+)([wdhm])")
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 SIMULATED_GROUP_ID = -1009990000001  # a supergroup-shaped id no real group has
 
 
@@ -290,20 +288,10 @@ class ChatClient:
             await self.session.run(lambda: hook(now))
 
     def _parse_time(self, text: str) -> datetime:
-        if text.startswith(("+", "-")):
-            steps = _STEP.findall(text[1:])
-            if not steps or "".join(n + u for n, u in steps) != text[1:]:
-                raise self._error("usage.step")
-            if text.startswith("-"):
-                raise self._error("clock_backwards")
-            delta = sum((timedelta(**{_UNITS[u]: int(n)}) for n, u in steps), timedelta())
-            return self.clock.now() + delta
-        for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
-            try:
-                return datetime.strptime(text, pattern).replace(tzinfo=self.tz)
-            except ValueError:
-                continue
-        raise self._error("usage.time")
+        try:
+            return parse_moment(text, self.clock.now(), self.tz)
+        except BadMoment as exc:
+            raise self._error(exc.key) from None
 
     async def _upload(self, rest: str) -> None:
         if not rest:

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, delete, select
 
 from scheduler.outbox import NewDelivery, enqueue_many
 from storage import roster
-from storage.models import Delivery, DeliveryState, Member, Standing
+from storage.models import Delivery, DeliveryState, Member, MemberStatus, Standing
 from storage.scope import Scope
 
 CARD = "reg.card"
@@ -31,10 +31,16 @@ DECIDED = "reg.decided"
 
 
 def record_card(*, session: Session, applicant_id: int, decider_id: int | None, chat_id: int, message_id: int,
-                now: datetime) -> None:
-    """Remember a request card the bot sent directly, so the decision finds it; a sent row, never taken."""
+                now: datetime, request: bool = False) -> None:
+    """Remember a request card the bot sent directly, so the decision finds it; a sent row, never taken.
+    ``request``: a card of the join request itself (not ``/approve``'s, which may readmit someone rejected):
+    sent while another decider was deciding, it finds the request decided already — it gets that decision's
+    edit at once rather than a record no decision will read (review R3.7)."""
     applicant = session.get(Member, applicant_id)
     if applicant is None:
+        return
+    if request and applicant.status != MemberStatus.PENDING:
+        _decided_since(session, applicant, decider_id, chat_id, message_id, now)
         return
     key = f"{CARD}:{chat_id}:{message_id}"
     if session.exec(select(Delivery.id).where(Delivery.dedup_key == key)).first() is not None:
@@ -42,6 +48,21 @@ def record_card(*, session: Session, applicant_id: int, decider_id: int | None, 
     session.add(Delivery(branch_id=applicant.branch_id, dedup_key=key, kind=CARD, subject_id=applicant_id,
                          member_id=decider_id, chat_id=chat_id, payload={}, due_at=now, state=DeliveryState.SENT,
                          sent_at=now, telegram_message_id=message_id, created_at=now))
+
+
+def _decided_since(session: Session, applicant: Member, decider_id: int | None, chat_id: int, message_id: int,
+                   now: datetime) -> None:
+    """The edit of a request card sent after its request was decided: what was decided (by whom, as the other
+    cards' edits say it), no buttons; nothing for a request that lapsed otherwise (left, withdrawn)."""
+    if applicant.status not in (MemberStatus.ACTIVE, MemberStatus.REJECTED):
+        return
+    other = session.exec(select(Delivery.payload).where(Delivery.kind == DECIDED, Delivery.subject_id == applicant.id)
+                         .order_by(col(Delivery.id).desc())).first()
+    payload = {"decision": "approved" if applicant.status == MemberStatus.ACTIVE else "rejected",
+               "standing": str(applicant.standing), "by": (other or {}).get("by", ""), "message_id": message_id}
+    enqueue_many(session=session, rows=[NewDelivery(
+        branch_id=applicant.branch_id, kind=DECIDED, dedup_key=f"{DECIDED}:{chat_id}:{message_id}", chat_id=chat_id,
+        member_id=decider_id, subject_id=applicant.id, payload=payload, due_at=now)], now=now)
 
 
 def decide(*, session: Session, actor: Member, member_id: int, approve: bool, now: datetime,

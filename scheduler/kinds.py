@@ -7,6 +7,7 @@ live in ``bot/`` (they need the text catalog); features hand them to the wiring 
 contract, and the wiring passes them here as a plain mapping — ``scheduler/`` never imports ``bot/``.
 
     row ──render(session, row)──▶ Outgoing | None      (None: the subject is gone → the row expires)
+                                  | Later               (not yet: back to pending until then, untried)
         ──sender sends it──▶ Message
         ──after_send(session, row, message)──▶ same transaction that marks the row sent
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from sqlmodel import Session
@@ -78,7 +80,16 @@ class Outgoing:
         return "message"
 
 
-Renderer = Callable[[Session, Delivery], Outgoing | None]
+@dataclass(frozen=True)
+class Later:
+    """A renderer's "not yet": the row waits, untried, until ``until`` — a message that must follow another
+    one still waiting for its send (a 不批准's reason after the 不批准 itself, review R3.4).  The sender puts it
+    back to pending at that moment; rows due at the same moment go out in queueing order."""
+
+    until: datetime
+
+
+Renderer = Callable[[Session, Delivery], Outgoing | Later | None]
 AfterSend = Callable[[Session, Delivery, Message], None]
 
 

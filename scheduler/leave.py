@@ -113,8 +113,9 @@ def _queue_decision(session: Session, row: Rsvp, member: Member, meeting: Meetin
 def note_decline(*, session: Session, actor: Member, rsvp_id: int, note: str, now: datetime,
                  scope: Scope | None = None) -> tuple[Rsvp, Member]:
     """Queue the secretary's reason for a 不批准 to the member, after the decision it explains (the outbox
-    sends in order).  Keyed by that decision: a second note for it is one message, and a decision changed
-    since makes the note stale (``current_note``)."""
+    sends a chat's rows in order, and the note waits for a decision whose send was put off: ``note_waits``).
+    Keyed by that decision: a second note for it is one message, and a decision changed since makes the note
+    stale (``current_note``)."""
     row, member, meeting = rsvp_store.decided_leave(session=session, actor=actor, rsvp_id=rsvp_id, scope=scope)
     if row.leave_status != LeaveStatus.DECLINED:
         raise InvalidState("leave_not_declined", name=member.name)
@@ -131,6 +132,18 @@ def current_note(session: Session, delivery: Delivery) -> Rsvp | None:
     if row is None or row.response != "leave" or row.leave_status != LeaveStatus.DECLINED:
         return None
     return row if _count(session, f"{DECISION}:{row.id}:") == delivery.payload.get("decision") else None
+
+
+def note_waits(session: Session, delivery: Delivery) -> datetime | None:
+    """When the 不批准 a note row explains is still waiting for its send (a retry pushed it later), the moment
+    it is due: the note waits until then, so the member never reads the reason before the refusal (review
+    R3.4).  ``None`` once the decision was sent, may have been, or will never be — and when it is due no later
+    than the note: the outbox claims by due time then id, so the decision (queued first) goes first anyway."""
+    decision = session.exec(select(Delivery).where(
+        Delivery.dedup_key == f"{DECISION}:{delivery.payload.get('rsvp')}:{delivery.payload.get('decision')}")).first()
+    if decision is None or decision.state != DeliveryState.PENDING or decision.due_at <= delivery.due_at:
+        return None
+    return decision.due_at
 
 
 def current_request(session: Session, payload: dict[str, object]) -> Rsvp | None:
@@ -172,7 +185,8 @@ def current_excused(session: Session, delivery: Delivery) -> Attendance | None:
 def _knows_excused(session: Session, meeting_id: int, member_id: int, this: int | None) -> bool:
     """Whether the last word on their leave the member was sent (or may have been) already says they are
     excused — a recorded 请假 or an approval: 请假 → 出席 → 请假 recorded across ticks (出席 tells nothing)
-    would otherwise tell the same 请假 twice (trial T5 leftover).  A 不批准 in between makes it news."""
+    would otherwise tell the same 请假 twice (trial T5 leftover).  A 不批准 in between makes it news, and so does
+    an approval the member has withdrawn since (they said 参加 after it: review R3.10) — it no longer stands."""
     last = session.exec(select(Delivery).where(
         Delivery.subject_id == meeting_id, Delivery.member_id == member_id,
         col(Delivery.kind).in_([DECISION, EXCUSED]), Delivery.id != this,
@@ -180,4 +194,9 @@ def _knows_excused(session: Session, meeting_id: int, member_id: int, this: int 
     ).first()
     if last is None:
         return False
-    return last.kind == EXCUSED or last.payload.get("decision") == LeaveStatus.APPROVED
+    if last.kind == EXCUSED:
+        return True
+    if last.payload.get("decision") != LeaveStatus.APPROVED:
+        return False
+    row = rsvp_store.rsvp_of(session=session, meeting_id=meeting_id, member_id=member_id)
+    return row is not None and row.response == "leave" and row.leave_status == LeaveStatus.APPROVED

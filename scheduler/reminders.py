@@ -306,7 +306,7 @@ def produce_makeup(*, session: Session, now: datetime, window: Window, lookback:
     ended = session.exec(select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.ends_at <= now,
                                                Meeting.ends_at > now - reach)).all()
     for meeting in ended:
-        if window.closes(meeting) > now:
+        if now < window.makeup_from(meeting):  # the one moment the roster and the /attendance 补学 mark read too
             continue
         assert meeting.id is not None
         owed = assign_makeup(session=session, meeting=meeting, now=now, window=window)

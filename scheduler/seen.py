@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 from scheduler import unbutton
 from scheduler.reminders import GROUP, NOTICE
 from storage.meetings import announced
-from storage.models import Delivery, DeliveryState, Meeting, Member
+from storage.models import Delivery, DeliveryState, Meeting, Member, Rsvp
 
 CONFIRMATION = "confirmation"  # payload flag: a row standing for a secretary's own confirmation, never sent
 CONFIRM = "mtg.confirm"  # the kind of a row recording an edit's confirmation (a creation's is his notice row)
@@ -156,3 +156,27 @@ def record_confirmation(*, session: Session, meeting: Meeting, member: Member, n
     session.add(row)
     session.flush()
     record_shown(session=session, row=row, meeting_id=meeting.id, member_id=member.id, shown=announced(meeting))
+
+
+def answered_before_move(*, session: Session, meeting_id: int) -> set[int]:
+    """The members whose standing 参加 was given for another start than the meeting's current one: the last of
+    their rows they may have read before answering showed another time (a move's change notice asks them to
+    confirm, review R3.3; tapping 参加 again answers it).  A member with no such row (answered from /meeting
+    alone) is not counted: nothing says which time they answered for.  Read by /attendance's roster."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        return set()
+    start = announced(meeting)["starts_at"]
+    stale: set[int] = set()
+    for answer in session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting_id, Rsvp.response == "attend")).all():
+        anchor = session.exec(select(Delivery).where(
+            Delivery.dedup_key == anchor_key(meeting_id, answer.member_id))).first()
+        if anchor is None:
+            continue
+        ids = [anchor.id, *(int(i) for i in anchor.payload.get(RENDERS, []))]
+        went = [r for r in session.exec(select(Delivery).where(
+            col(Delivery.id).in_(ids), col(Delivery.state).in_([DeliveryState.SENT, DeliveryState.UNCERTAIN]))).all()
+            if _moment(r) <= answer.responded_at and isinstance(r.payload.get(SHOWN), dict)]
+        if went and max(went, key=lambda r: (_moment(r), r.id or 0)).payload[SHOWN].get("starts_at") != start:
+            stale.add(answer.member_id)
+    return stale

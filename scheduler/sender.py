@@ -37,7 +37,7 @@ from telegram.error import ChatMigrated, TelegramError
 
 from scheduler import outbox
 from scheduler.clock import Clock
-from scheduler.kinds import DeliveryKind, Kinds, Outgoing
+from scheduler.kinds import DeliveryKind, Kinds, Later, Outgoing
 from scheduler.outcome import OnBlocked, Outcome, SendReport, failed, migrate, sent
 from scheduler.ratelimit import FloodWatch, SendRateLimiter
 from scheduler.request import WriteGate, deliver_gated, install_write_gate
@@ -72,7 +72,7 @@ def _freeze_startup_heap() -> None:
         gc.freeze()
 
 
-def _render(*, session: Session, kind: DeliveryKind, row: Delivery) -> Outgoing | None:
+def _render(*, session: Session, kind: DeliveryKind, row: Delivery) -> Outgoing | Later | None:
     return kind.render(session, row)
 
 
@@ -251,6 +251,10 @@ async def _send_one(run: _Run, row: Delivery) -> Outcome:
     if out is None:
         await db.run(outbox.mark_expired, delivery_id=row.id, worker=worker, reason="its subject is gone")
         return "expired"
+    if isinstance(out, Later):  # not yet: untried, and the chat's later rows wait behind it (its order holds)
+        await db.run(outbox.retry_later, delivery_id=row.id, worker=worker, due_at=max(out.until, run.clock.now()),
+                     error="waits for an earlier message")
+        return "hold"
 
     async def record_attempt() -> bool:  # inside the gate: "this request is about to leave"
         assert row.id is not None

@@ -55,9 +55,10 @@ def produce_study_pushes(*, session: Session, now: datetime, tz: ZoneInfo, defau
 
 
 def produce_quiz_nudges(*, session: Session, now: datetime, tz: ZoneInfo, nudge_time: time, quiet_start: time,
-                        quiet_end: time) -> int:
+                        quiet_end: time, push_time: time | None = None) -> int:
     """Enqueue the day's quiz nudge for members who answered nothing today: at most one a day, never in
-    quiet hours (a nudge time inside them sends nothing; a late row expires when they begin)."""
+    quiet hours (a nudge time inside them sends nothing; a late row expires when they begin).  ``push_time``:
+    the branch's default push (``study.push_time``), for members who chose none (review R3.12)."""
     if in_quiet_hours(nudge_time, quiet_start, quiet_end):
         return 0
     today = local_day(now, tz)
@@ -72,19 +73,19 @@ def produce_quiz_nudges(*, session: Session, now: datetime, tz: ZoneInfo, nudge_
     start, end = day_bounds(today, tz)
     answered = answered_by(session=session, start=start, end=end)
     rows = []
-    for member_id, branch_id, chat_id, push_time in push_receivers(session=session):
-        due = _nudge_at(when, push_time, today, tz)
+    default_push = push_time
+    for member_id, branch_id, chat_id, own in push_receivers(session=session):
+        due = _nudge_at(when, (parse_hhmm(own) if own else None) or default_push, today, tz)
         if member_id not in answered and due <= now and due < quiet:
             rows.append(_row(NUDGE_KIND, f"{NUDGE_KIND}:{member_id}:{today.isoformat()}", member_id, branch_id,
                              chat_id, due, quiet, today))
     return enqueue_many(session=session, rows=rows, now=now)
 
 
-def _nudge_at(when: datetime, push_time: str | None, today: date, tz: ZoneInfo) -> datetime:
-    """A member's nudge comes after their own push (``/settime``): one who chose 21:00 was told "今天还没有
-    答题" at 20:00 and handed the day's snippet at 21:00 (trial T25) — their nudge waits an hour after it,
-    and a push too late for that (quiet hours) leaves the day without one."""
-    own = parse_hhmm(push_time) if push_time else None
-    if own is None:
+def _nudge_at(when: datetime, push: time | None, today: date, tz: ZoneInfo) -> datetime:
+    """A member's nudge comes after their push (their own ``/settime``, else the branch's): one who chose
+    21:00 was told "今天还没有答题" at 20:00 and handed the day's snippet at 21:00 (trial T25) — their nudge
+    waits an hour after it, and a push too late for that (quiet hours) leaves the day without one."""
+    if push is None:
         return when
-    return max(when, at_local(today, own, tz) + NUDGE_AFTER_PUSH)
+    return max(when, at_local(today, push, tz) + NUDGE_AFTER_PUSH)

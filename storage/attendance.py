@@ -175,13 +175,15 @@ def check_in(*, session: Session, member: Member, code: str, now: datetime, wind
                                                                                 member=member)]
     if not candidates:
         closed = _just_closed(session, member, now, window, meeting_id)
-        if closed is not None:
-            return CheckInResult(CheckIn.CLOSED, closed, closed_at=window.closes(closed))
         later = session.exec(select(Meeting).where(
             Meeting.branch_id == member.branch_id, Meeting.status == MeetingStatus.SCHEDULED,
             Meeting.starts_at > now).order_by(col(Meeting.starts_at))).all()
         # the next meeting *of theirs*: another group's meeting is not named to them
         upcoming = next((m for m in later if is_attendee(session=session, meeting=m, member=member)), None)
+        # back to back (支委会 closes 14:30, 党课 opens 14:45): the nearer of the two is the one meant (review R3.11)
+        if closed is not None and (upcoming is None or meeting_id is not None
+                                   or now - window.closes(closed) <= window.opens(upcoming) - now):
+            return CheckInResult(CheckIn.CLOSED, closed, closed_at=window.closes(closed))
         return CheckInResult(CheckIn.NOT_OPEN, upcoming, window.opens(upcoming) if upcoming else None)
     stale: Meeting | None = None
     for meeting in candidates:

@@ -25,7 +25,7 @@ def record_makeup(*, session: Session, actor: Member, meeting_id: int, member_id
     meeting = get_meeting(session=session, actor=actor, meeting_id=meeting_id, scope=seen)
     if makeup_of(session=session, meeting_id=meeting_id, member_id=member_id) is None and fits(member_id):
         if now < window.makeup_from(meeting):
-            raise InvalidState("makeup_not_yet", id=meeting_id)
+            raise InvalidState("makeup_not_yet", id=meeting_id, end=window.makeup_from(meeting))
         line = next((x for x in build_roster(session=session, meeting=meeting, now=now, window=window).missed
                      if x.member_id == member_id), None)
         if line is not None:  # absent or excused, and no 补学 was sent: recorded as given by the secretary

@@ -329,7 +329,8 @@ def render_nudge(svc: Services, session: Session, row: Delivery) -> Outgoing | N
 def produce_nudges(svc: Services, *, session: Session, now: datetime) -> int:
     study = svc.settings.study
     return study_push.produce_quiz_nudges(session=session, now=now, tz=svc.settings.tz, nudge_time=study.nudge_time,
-                                          quiet_start=study.quiet_start, quiet_end=study.quiet_end)
+                                          quiet_start=study.quiet_start, quiet_end=study.quiet_end,
+                                          push_time=study.push_time)
 
 
 def _handlers() -> list[CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]]:

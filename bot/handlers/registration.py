@@ -139,7 +139,7 @@ async def _ask_secretaries(context: ContextTypes.DEFAULT_TYPE, svc: Services, me
         text = svc.texts.t("register.request", lang, name=member.name, username=username, id=member.id, branch=branch)
         sent = await send_to_member(context.bot, svc, decider, text,
                                     decision_keyboard(svc, lang, [member], named=False))
-        await remember_card(svc, member.id, decider.id, sent)  # edited when someone decides (trial T10)
+        await remember_card(svc, member.id, decider.id, sent, request=True)  # edited when decided (trial T10)
 
 
 async def choose_branch(update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller,

@@ -17,7 +17,7 @@ A question already published whose options the placement reorders gets a new *re
 Options that refer to the others ("以上都对") keep the order as written (``refers``).
 
 Also here, the other cue of a 多选's keys: a blank standing for more terms than it keys (``unkeyed_terms``; the
-generator blanks only the keyed run, ``lists._run``, and a secretary's 多选 that does not is named by the check).
+generator blanks only the keyed run, ``listcounts._run``, and a secretary's 多选 that does not is named by the check).
 """
 
 from __future__ import annotations

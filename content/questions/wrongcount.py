@@ -1,6 +1,6 @@
 """How many wrong options each 多选 shows: 1 to 3, spread over the finished bank (examiner round 13, cause 5).
 
-Builders draw 2 or 3 wrong options (``lists._counts``), and this corpus seldom supplies more than two good
+Builders draw 2 or 3 wrong options (``listcounts._counts``), and this corpus seldom supplies more than two good
 ones, so in round 12 every 多选 keyed all its options but two (3 of 5, 4 of 6, 3 of 5): "leave out exactly
 two" answered the type without reading.  A hash per question would leave today's three 多选 all at two as
 often as not, so the count is decided once for the finished bank, like the key positions (``keys.placed``)::

@@ -3,7 +3,7 @@
 * the key's letter: both 单选 were keyed A, "always A" scored full — ``content.questions.keys`` places the
   keys of the finished bank so two questions of a type never share it where they need not;
 * a 多选 blank standing for more terms than it keys: "从个人或小团体利益出发，（　），搞…" blanked four terms
-  (心浮气躁、急功近利、弄虚作假、盲目蛮干) with three keys, 心浮气躁 not offered — ``lists._run`` blanks
+  (心浮气躁、急功近利、弄虚作假、盲目蛮干) with three keys, 心浮气躁 not offered — ``listcounts._run`` blanks
   exactly the keyed run and leaves the list's other items in the stem.
 """
 

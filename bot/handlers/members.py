@@ -40,6 +40,9 @@ ROLE_WORDS = {
     "secretary": Role.SECRETARY, "书记": Role.SECRETARY, "支部书记": Role.SECRETARY,
     # a 支委 sits on the committee (addressed by 支委会) without a secretary's powers
     "committee": Role.COMMITTEE, "委员": Role.COMMITTEE, "支委": Role.COMMITTEE, "支部委员": Role.COMMITTEE,
+    # the seats a branch committee names (trial2 U13): each is a 委员 here, the bot keeps no portfolio
+    "组织委员": Role.COMMITTEE, "宣传委员": Role.COMMITTEE, "纪检委员": Role.COMMITTEE, "青年委员": Role.COMMITTEE,
+    "统战委员": Role.COMMITTEE,
 }
 STANDING_WORDS = {
     "full": Standing.FULL, "正式": Standing.FULL, "正式党员": Standing.FULL,

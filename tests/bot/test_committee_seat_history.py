@@ -64,3 +64,13 @@ def test_the_seat_before_a_change_logged_without_the_old_role_is_the_opposite() 
     logged = [(day + timedelta(days=3), 7, True, True)]  # 书记 → 委员, both on the committee
     assert seated_at(member, day, logged)
     assert not seated_at(member, day, [])  # no change at all: the role today
+
+
+async def test_the_seats_a_branch_names_make_a_committee_member(session: OfflineSession) -> None:
+    """组织委员、宣传委员、纪检委员 — the words a branch uses — are each a 委员 (trial2 U13: got the usage line)."""
+    from storage.models import Member, Role
+
+    await join(session)
+    sent = await session.send(SECRETARY_ID, "/setrole 王五 组织委员")
+    assert any("支部委员" in m.plain for m in sent if m.chat_id == SECRETARY_ID), [m.plain for m in sent]
+    assert next(m.role for m in rows(session, Member) if m.name == "王五") == Role.COMMITTEE

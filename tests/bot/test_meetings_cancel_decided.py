@@ -1,5 +1,5 @@
 """Cancelling a meeting keeps a decided 请假 card's record (review R2): the secretary's card still reads
-"✅ 已批准 … 原因：…" and gains a note that the meeting is cancelled, with no buttons; it does not turn back
+"✅ 已批准 … 请假事由：…" and gains a note that the meeting is cancelled, with no buttons; it does not turn back
 into "请假申请 … 无需审批" (false: a decision was made).  A still-pending request keeps that wording."""
 
 from __future__ import annotations

@@ -204,6 +204,8 @@ def roster_text(texts: Catalog, lang: str, meeting: Meeting, roster: Roster, tz:
         out.append(texts.t("mtg.roster.replied", lang,
                            said_yes=_said_yes(texts, lang, [x for x in waiting if x.rsvp == "attend"], unconfirmed),
                            silent=_names(texts, lang, [x for x in waiting if x.rsvp is None])))
+    if not roster.final and (recorded := roster.having("absent")):  # marked ahead: in no line above (trial2 U1)
+        out.append(texts.t("mtg.roster.absent_recorded", lang, names=_with_reasons(texts, lang, recorded)))
     # a request the ledger settled (came, or recorded 请假) waits for nothing; once the meeting is over an
     # undecided one is said to be so, not "待审批" forever
     pending = [x for x in roster.expected if x.leave_status == "pending" and x.status in (None, "absent")]

@@ -258,6 +258,13 @@ async def edit_own_message(update: Update, text: str, markup: InlineKeyboardMark
     except BadRequest as exc:
         if not is_not_modified(exc):
             raise
+    said_by_edit(text)
+
+
+def said_by_edit(text: str) -> None:
+    """The pressed button's message now says ``text`` — for an edit made by hand rather than through
+    :func:`edit_own_message` (the quiz's feedback, a prompt's 跳过), so :func:`toast_for` leaves out a toast
+    that repeats it (trial2 U6)."""
     edited = _EDITED.get()
     if edited is not None:
         edited.append(text)

@@ -34,7 +34,7 @@ from bot import flows
 from bot import meeting_form as form
 from bot import meeting_view as view
 from bot.callbacks import CallbackData, pattern
-from bot.commands import conversation_button, guarded_callback
+from bot.commands import conversation_button, guarded_callback, said_by_edit
 from bot.context import Caller, load_caller, reply, services
 from bot.feature import AnyHandler
 from bot.handlers.rsvp import decide_button
@@ -111,6 +111,7 @@ async def skip_button(update: Update, context: ContextTypes.DEFAULT_TYPE, caller
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # a double tap: already edited
             await query.edit_message_text(svc.texts.t("mtg.leave.note_skipped", caller.lang))
+            said_by_edit(svc.texts.t("mtg.leave.note_skipped", caller.lang))
     return svc.texts.plain("mtg.leave.note_skipped", caller.lang)
 
 

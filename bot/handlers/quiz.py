@@ -27,7 +27,7 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.callbacks import CallbackData, decode, pattern
-from bot.commands import Command, guarded_callback
+from bot.commands import Command, guarded_callback, said_by_edit
 from bot.context import MESSAGE_LIMIT, Caller, Services, load_caller, reply, services
 from bot.feature import Feature
 from bot.quiz_view import (
@@ -161,6 +161,7 @@ async def _after_answer(update: Update, svc: Services, caller: Caller, result: q
         try:
             await query.edit_message_text(parts[0], reply_markup=markup if len(parts) == 1 else None)
             edited = True
+            said_by_edit(parts[0])  # the verdict is on the message: no toast repeating it
         except BadRequest:  # the message can no longer be edited: say it below instead
             pass
     for n, part in enumerate(parts[1:] if edited else parts):

@@ -61,12 +61,18 @@ async def sender_lock(db: Database) -> AsyncIterator[bool]:
 
 @asynccontextmanager
 async def _file_lock(db: Database) -> AsyncIterator[bool]:
-    database = db.engine.url.database
-    if not database or database == ":memory:":
+    path = _beside(db, "sender")
+    if path is None:
         yield True
         return
-    with _flock(Path(f"{database}.sender.lock")) as got:
+    with _flock(path) as got:
         yield got
+
+
+def _beside(db: Database, name: str) -> Path | None:
+    """``<database>.<name>.lock`` beside an SQLite file; ``None`` for an in-memory database (one process)."""
+    database = db.engine.url.database
+    return None if not database or database == ":memory:" else Path(f"{database}.{name}.lock")
 
 
 @contextmanager
@@ -96,11 +102,11 @@ def run_lock(db: Database) -> Iterator[bool]:
     when the process dies, as the kernel drops the flock, so a ``kill -9`` never blocks the restart.
     """
     if db.dialect == "sqlite":
-        database = db.engine.url.database
-        if not database or database == ":memory:":
+        path = _beside(db, "run")
+        if path is None:
             yield True
             return
-        with _flock(Path(f"{database}.run.lock")) as got:
+        with _flock(path) as got:
             yield got
         return
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
